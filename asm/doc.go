@@ -1,0 +1,9 @@
+// Package asm is the run-time dispatch shared by every SIMD kernel of isingrbm.
+//
+// CPU features are read once from golang.org/x/sys/cpu. Each kernel package
+// keeps package-level booleans (useAVX2, useNEON, ...) that its hot paths test
+// directly, and registers them here so that tests can switch every
+// implementation on in turn (see package asmtest) and so that `isingrbm
+// version` can say which implementation is active. Setting the environment
+// variable ISINGRBM_KERNELS=generic forces the portable Go path at run time.
+package asm

@@ -1,0 +1,52 @@
+package asm
+
+import "testing"
+
+func TestRegistrySelectReset(t *testing.T) {
+	var fast, slow, missing = true, true, false
+	Register("test/registry", "fast", &fast)
+	Register("test/registry", "slow", &slow)
+	Register("test/registry", "missing", &missing)
+	defer Reset("test/registry")
+	if ForceGeneric {
+		if got := Active("test/registry"); got != Generic {
+			t.Fatalf("forced generic: active = %s", got)
+		}
+		Reset("test/registry")
+		if fast || slow {
+			t.Fatal("Reset re-enabled kernels under ISINGRBM_KERNELS=generic")
+		}
+	} else if got := Active("test/registry"); got != "fast" {
+		t.Fatalf("active = %s, want fast", got)
+	}
+	if got := Available("test/registry"); len(got) != 2 || got[0] != "fast" || got[1] != "slow" {
+		t.Fatalf("available = %v", got)
+	}
+	if !Select("test/registry", "slow") || Active("test/registry") != "slow" || fast || !slow {
+		t.Fatalf("select slow: fast=%v slow=%v", fast, slow)
+	}
+	if Select("test/registry", "missing") {
+		t.Fatal("selected an implementation the CPU cannot run")
+	}
+	if Select("test/registry", "nonesuch") {
+		t.Fatal("selected an unregistered implementation")
+	}
+	if !Select("test/registry", Generic) || fast || slow || Active("test/registry") != Generic {
+		t.Fatal("select generic left a kernel on")
+	}
+	Reset("test/registry")
+	if !ForceGeneric && (!fast || !slow || missing) {
+		t.Fatalf("reset: fast=%v slow=%v missing=%v", fast, slow, missing)
+	}
+}
+
+func TestRegisterTwicePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic")
+		}
+	}()
+	var a = true
+	Register("test/twice", "x", &a)
+	Register("test/twice", "x", &a)
+}

@@ -1,0 +1,143 @@
+// Package rng is the random generator of isingrbm: xoshiro256++ (Blackman &
+// Vigna 2018), seeded through SplitMix64. It is splittable: Stream(seed, id)
+// gives a generator per id, and the SIMD kernels run one such stream per
+// 64-bit lane, so a kernel's output is a function of (seed, ids) alone,
+// whichever implementation produced it.
+package rng
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Xoshiro256 is the state of one xoshiro256++ stream. The zero value is not a
+// valid state; obtain one from New or Stream.
+type Xoshiro256 struct {
+	S [4]uint64
+}
+
+// SplitMix64 advances *x and returns the next SplitMix64 output (Steele,
+// Lea & Flood 2014), the generator recommended for seeding xoshiro.
+func SplitMix64(x *uint64) uint64 {
+	*x += 0x9e3779b97f4a7c15
+	z := *x
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// New returns the stream of seed with id 0.
+func New(seed uint64) Xoshiro256 { return Stream(seed, 0) }
+
+// Stream returns stream id of seed. Distinct (seed, id) pairs give states
+// drawn independently through SplitMix64 of a 128-bit mix of both, so streams
+// are statistically independent (overlap of any two within 2^64 outputs has
+// probability below 2^-128).
+func Stream(seed, id uint64) Xoshiro256 {
+	x := seed
+	h := SplitMix64(&x)
+	x = h ^ bits.RotateLeft64(id*0xd1342543de82ef95+0x2545f4914f6cdd1d, 17)
+	var g Xoshiro256
+	for {
+		for i := range g.S {
+			g.S[i] = SplitMix64(&x)
+		}
+		if g.S != [4]uint64{} {
+			return g
+		}
+	}
+}
+
+// Uint64 returns the next output: rotl(s0+s3, 23) + s0.
+func (g *Xoshiro256) Uint64() uint64 {
+	s := &g.S
+	r := bits.RotateLeft64(s[0]+s[3], 23) + s[0]
+	t := s[1] << 17
+	s[2] ^= s[0]
+	s[3] ^= s[1]
+	s[1] ^= s[2]
+	s[0] ^= s[3]
+	s[2] ^= t
+	s[3] = bits.RotateLeft64(s[3], 45)
+	return r
+}
+
+// Float64 returns a uniform number in [0, 1) with 53 random bits.
+func (g *Xoshiro256) Float64() float64 {
+	return float64(g.Uint64()>>11) * 0x1p-53
+}
+
+// Float32 returns a uniform number in [0, 1) with 24 random bits.
+func (g *Xoshiro256) Float32() float32 {
+	return float32(g.Uint64()>>40) * 0x1p-24
+}
+
+// Uint64n returns a uniform integer in [0, n); n must be positive.
+// It uses Lemire's multiply-and-reject method, so it is exactly uniform.
+func (g *Xoshiro256) Uint64n(n uint64) uint64 {
+	if n == 0 {
+		panic("rng: Uint64n(0)")
+	}
+	hi, lo := bits.Mul64(g.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(g.Uint64(), n)
+		}
+	}
+	return hi
+}
+
+// Intn returns a uniform int in [0, n); n must be positive.
+func (g *Xoshiro256) Intn(n int) int {
+	if n <= 0 {
+		panic("rng: Intn of a non-positive bound")
+	}
+	return int(g.Uint64n(uint64(n)))
+}
+
+// NormFloat64 returns a standard normal deviate (Marsaglia's polar method).
+func (g *Xoshiro256) NormFloat64() float64 {
+	for {
+		u := 2*g.Float64() - 1
+		v := 2*g.Float64() - 1
+		s := u*u + v*v
+		if s > 0 && s < 1 {
+			return u * math.Sqrt(-2*math.Log(s)/s)
+		}
+	}
+}
+
+// Shuffle permutes the integers in p uniformly (Fisher-Yates).
+func (g *Xoshiro256) Shuffle(p []int) {
+	for i := len(p) - 1; i > 0; i-- {
+		j := g.Intn(i + 1)
+		p[i], p[j] = p[j], p[i]
+	}
+}
+
+// Split returns a new generator seeded from two outputs of g, for handing
+// to a child task; g advances.
+func (g *Xoshiro256) Split() Xoshiro256 {
+	return Stream(g.Uint64(), g.Uint64())
+}
+
+// jump polynomial for 2^128 steps, from the reference implementation.
+var jump = [4]uint64{0x180ec6d33cfd0aba, 0xd5a61266f0c9392c, 0xa9582618e03fc9aa, 0x39abdc4529b1661c}
+
+// Jump advances g by 2^128 outputs: 2^128 non-overlapping subsequences.
+func (g *Xoshiro256) Jump() {
+	var s [4]uint64
+	for _, j := range jump {
+		for b := 0; b < 64; b++ {
+			if j&(1<<b) != 0 {
+				s[0] ^= g.S[0]
+				s[1] ^= g.S[1]
+				s[2] ^= g.S[2]
+				s[3] ^= g.S[3]
+			}
+			g.Uint64()
+		}
+	}
+	g.S = s
+}

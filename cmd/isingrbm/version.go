@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/klauspost/cpuid/v2"
+
+	"github.com/isingrbm/isingrbm/asm"
+)
+
+func init() {
+	commands["version"] = command{
+		summary: "print the program version, the CPU, its features and the active kernels",
+		run:     runVersion,
+	}
+}
+
+// programVersion is the module version, or "devel" with the VCS revision
+// when built from a checkout.
+func programVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "isingrbm %s (%s, %s/%s)\n", programVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(stdout, "cpu: %s, %d logical cores (GOMAXPROCS %d)\n", cpuid.CPU.BrandName, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "caches: L1d %d KiB, L2 %d KiB, L3 %d KiB\n", cpuid.CPU.Cache.L1D>>10, cpuid.CPU.Cache.L2>>10, cpuid.CPU.Cache.L3>>10)
+	feats := asm.Features()
+	if len(feats) == 0 {
+		feats = []string{"none"}
+	}
+	fmt.Fprintf(stdout, "simd features: %s\n", strings.Join(feats, " "))
+	if asm.ForceGeneric {
+		fmt.Fprintf(stdout, "%s=generic: portable kernels forced\n", asm.EnvKernels)
+	}
+	for _, pkg := range asm.Packages() {
+		fmt.Fprintf(stdout, "kernel %-8s active %-8s registered %s\n", pkg, asm.Active(pkg), strings.Join(append(asm.Registered(pkg), asm.Generic), ","))
+	}
+	return nil
+}
