@@ -1,0 +1,324 @@
+package exact
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Kc is the critical coupling of the infinite square lattice, ln(1+sqrt 2)/2.
+const Kc = 0.44068679350977151
+
+// LogZ returns ln Z of the L x L torus at coupling K (Kaufman 1949, as written by Ferdinand and
+// Fisher 1969). It is NaN for L < 2, and for K < 0 on odd L (frustrated antiferromagnet; for even
+// L the sublattice flip gives Z(-K) = Z(K)).
+func LogZ(L int, K float64) float64 {
+	f, _, _ := LogZDerivatives(L, K)
+	return f
+}
+
+// Energy returns the mean energy per spin u = -(1/N) d lnZ/dK, with the energy counted as
+// -sum over the 2N nearest-neighbour bonds of s_i s_j; it is negative for K > 0.
+func Energy(L int, K float64) float64 {
+	_, f1, _ := LogZDerivatives(L, K)
+	return -f1 / float64(L*L)
+}
+
+// SpecificHeat returns the specific heat per spin c = (K^2/N) d2 lnZ/dK2 = K^2 Var(E)/N.
+func SpecificHeat(L int, K float64) float64 {
+	_, _, f2 := LogZDerivatives(L, K)
+	return K * K * f2 / float64(L*L)
+}
+
+// LogZDerivatives returns ln Z, d lnZ/dK = <sum s_i s_j> and d2 lnZ/dK2 = Var(sum s_i s_j) of the
+// L x L torus, all computed analytically from the Ferdinand-Fisher formula in log space with
+// signs, so large L (thousands) neither overflows nor underflows.
+func LogZDerivatives(L int, K float64) (lnZ, d1, d2 float64) {
+	if L < 2 || math.IsNaN(K) || math.IsInf(K, 0) {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	n := float64(L * L)
+	switch {
+	case K == 0:
+		// Independent spins: <bonds> = 0; Var = number of bonds 2N for L >= 3, while for L = 2
+		// every bond appears twice, so Var = 4 * (N distinct pairs) = 4N.
+		v := 2 * n
+		if L == 2 {
+			v = 4 * n
+		}
+		return n * math.Ln2, 0, v
+	case K < 0:
+		if L%2 != 0 {
+			return math.NaN(), math.NaN(), math.NaN()
+		}
+		f, f1, f2 := kaufman(L, -K)
+		return f, -f1, f2
+	}
+	return kaufman(L, K)
+}
+
+// factor is one k >= 1 factor of Z_i together with its share (2 sinh 2K)^(L/2) of the
+// prefactor: (2 sinh 2K)^(L/2) 2cosh(x) = e^{L q/2} (1 + e^{-2x}) with q = ln(2 sinh 2K) + g_k,
+// x = L g_k/2 (and likewise with sinh). q and its derivatives are regular as K -> 0, where
+// ln(2 sinh 2K) and g_k each diverge; folding the prefactor in avoids that cancellation.
+type factor struct {
+	q, q1, q2 float64 // q_k and its K-derivatives
+	x, x1, x2 float64 // L g_k / 2 and its K-derivatives
+}
+
+// gk returns the factor for k >= 1, from cosh g_k = cosh 2K coth 2K - cos(pi k/L).
+// With s = sinh 2K, cosh g_k - 1 is written as (s-1)^2/s + 2 sin^2(pi k/2L), a sum of
+// non-negative terms, so g_k keeps full relative precision even when it is small (near Kc at
+// large L).
+func gk(L, k int, s, c float64) factor {
+	h := math.Sin(math.Pi * float64(k) / float64(2*L))
+	delta := (s-1)*((s-1)/s) + 2*h*h
+	sinhg := math.Sqrt(delta * (delta + 2))
+	g := math.Log1p(delta + sinhg)
+	coshg := 1 + delta
+	// A = cosh 2K coth 2K = s + 1/s as a function of y = 2K; d/dK = 2 d/dy.
+	a1 := 2 * c * (1 - 1/(s*s))
+	a2 := 4 * (s - 1/s + 2*c*c/(s*s*s))
+	g1 := a1 / sinhg
+	g2 := (a2 - coshg*g1*g1) / sinhg
+	half := float64(L) / 2
+	f := factor{x: half * g, x1: half * g1, x2: half * g2}
+	if s >= 0.5 {
+		f.q = math.Log(2*s) + g
+		f.q1 = 2*c/s + g1
+		f.q2 = -4/(s*s) + g2
+		return f
+	}
+	// e^q = 2 s e^g = 2 (B + R), B = c^2 - s cos(pi k/L) = 1 + s^2 - s w, R = sqrt(B^2 - s^2)
+	// = s sinh g. As a function of s: q_s = (B_s - s/(B+R))/R, and dK = 2c ds.
+	w := 1 - 2*h*h
+	b := 1 + s*s - s*w
+	r := math.Sqrt(((1-s)*(1-s) + 2*s*h*h) * (1 + s*s + 2*s*h*h))
+	bs := 2*s - w
+	rs := (b*bs - s) / r
+	u := bs - s/(b+r)
+	us := 2 - (1/(b+r) - s*(bs+rs)/((b+r)*(b+r)))
+	qs := u / r
+	qss := (us*r - u*rs) / (r * r)
+	f.q = math.Ln2 + math.Log(b+r)
+	f.q1 = 2 * c * qs
+	f.q2 = 4*s*qs + 4*c*c*qss
+	return f
+}
+
+// g0 returns the k = 0 factor: g_0 = 2K + ln tanh K with its sign (negative for K < Kc), and
+// q_0 = ln(2 sinh 2K) + |g_0|, which is 2 ln(1 + e^{-2K}) below Kc and 2 ln(e^{2K} - 1) above.
+// Near Kc, g_0 uses e^{g0} - 1 = (sqrt2-1-u)(sqrt2+1+u)/(u(1+u)), u = e^{-2K}, with
+// sqrt2-1-u = (sqrt2-1)(1-e^{-2(K-Kc)}), so it keeps relative precision as it crosses zero.
+func g0(L int, K, s, c float64) factor {
+	var g float64
+	if math.Abs(K-Kc) < 0.2 {
+		u := math.Exp(-2 * K)
+		num := (math.Sqrt2 - 1) * -math.Expm1(-2*(K-Kc)) * (math.Sqrt2 + 1 + u)
+		g = math.Log1p(num / (u * (1 + u)))
+	} else {
+		g = 2*K + math.Log(math.Tanh(K))
+	}
+	half := float64(L) / 2
+	f := factor{x: half * g, x1: half * (2 + 2/s), x2: half * (-4 * c / (s * s))}
+	if g < 0 {
+		f.q = 2 * math.Log1p(math.Exp(-2*K))
+		t := math.Tanh(K)
+		f.q1 = 2 * (t - 1)
+		f.q2 = 2 * (1 - t*t)
+	} else {
+		f.q = 2 * (2*K + math.Log(-math.Expm1(-2*K)))
+		sh := math.Sinh(K)
+		f.q1 = 2*(1/math.Tanh(K)) + 2
+		f.q2 = -2 / (sh * sh)
+	}
+	return f
+}
+
+// term is one of Z1..Z4 (times the prefactor) written as e^{logScale} * P * phi: P > 0 is the
+// product of the regular (k >= 1) factors and of e^{L q_0/2}, all divided by their e^{L q/2},
+// with log-derivatives G1 = P'/P and G2 = (ln P)”; phi, phi1, phi2 are the scaled k = 0
+// function 2cosh(x0)e^{-|x0|} or 2sinh(x0)e^{-|x0|} and its derivatives (1, 0, 0 for Z1, Z2).
+// Keeping phi apart lets Z4 pass through zero at K = Kc without dividing by it.
+type term struct {
+	logScale        float64
+	G1, G2          float64
+	phi, phi1, phi2 float64
+}
+
+func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
+	half := float64(L) / 2
+	s, c := math.Sinh(2*K), math.Cosh(2*K)
+	if math.IsInf(c, 0) {
+		// Beyond K ~ 355 the two ground states are all there is to float64 precision.
+		n := float64(L * L)
+		return 2*n*K + math.Ln2, 2 * n, 0
+	}
+	var t [4]term // Z1 (odd k, cosh), Z2 (odd k, sinh), Z3 (even k, cosh), Z4 (even k, sinh)
+	for i := range t {
+		t[i].phi = 1
+	}
+	for k := 1; k < 2*L; k++ {
+		f := gk(L, k, s, c)
+		ic, is := 0, 1
+		if k%2 == 0 {
+			ic, is = 2, 3
+		}
+		e := math.Exp(-2 * f.x) // x > 0 for k >= 1
+		lq, lq1, lq2 := half*f.q, half*f.q1, half*f.q2
+		// ln(1 + e) and ln(1 - e), with their derivatives (e' = -2 x' e).
+		t[ic].logScale += lq + math.Log1p(e)
+		t[ic].G1 += lq1 - 2*f.x1*e/(1+e)
+		t[ic].G2 += lq2 - 2*f.x2*e/(1+e) + 4*f.x1*f.x1*e/((1+e)*(1+e))
+		t[is].logScale += lq + math.Log(-math.Expm1(-2*f.x))
+		t[is].G1 += lq1 + 2*f.x1*e/(1-e)
+		t[is].G2 += lq2 + 2*f.x2*e/(1-e) - 4*f.x1*f.x1*e/((1-e)*(1-e))
+	}
+	f := g0(L, K, s, c)
+	sg := 1.0
+	if f.x < 0 {
+		sg = -1
+	}
+	e := math.Exp(-2 * math.Abs(f.x))
+	for _, i := range []int{2, 3} {
+		t[i].logScale += half * f.q
+		t[i].G1 += half * f.q1
+		t[i].G2 += half * f.q2
+	}
+	t[2].phi, t[2].phi1, t[2].phi2 = 1+e, -2*sg*f.x1*e, -2*sg*f.x2*e+4*f.x1*f.x1*e
+	t[3].phi, t[3].phi1, t[3].phi2 = sg*-math.Expm1(-2*math.Abs(f.x)), 2*f.x1*e, 2*f.x2*e-4*sg*f.x1*f.x1*e
+
+	ref := math.Inf(-1)
+	for i := range t {
+		ref = math.Max(ref, t[i].logScale)
+	}
+	shift := t[0].G1 // close to d ln Z/dK; centring avoids cancellation in the variance
+	var m0, m1, m2 float64
+	for i := range t {
+		w := math.Exp(t[i].logScale - ref)
+		dg := t[i].G1 - shift
+		m0 += w * t[i].phi
+		m1 += w * (dg*t[i].phi + t[i].phi1)
+		m2 += w * ((dg*dg+t[i].G2)*t[i].phi + 2*dg*t[i].phi1 + t[i].phi2)
+	}
+	lnZ = -math.Ln2 + ref + math.Log(m0)
+	r1 := m1 / m0
+	d1 = shift + r1
+	d2 = m2/m0 - r1*r1
+	return lnZ, d1, d2
+}
+
+// OnsagerEnergy returns the energy per spin of the infinite lattice,
+// u = -coth 2K [1 + (2/pi)(2 tanh^2 2K - 1) K1(kappa)], kappa = 2 sinh 2K / cosh^2 2K,
+// with K1 the complete elliptic integral of the first kind. u(Kc) = -sqrt 2.
+func OnsagerEnergy(K float64) float64 {
+	if K == 0 {
+		return 0
+	}
+	if K < 0 {
+		return -OnsagerEnergy(-K)
+	}
+	s := math.Sinh(2 * K)
+	if math.IsInf(s, 0) {
+		return -2
+	}
+	t := math.Tanh(2 * K)
+	kappa := 2 * s / (1 + s*s) // 2 sinh 2K / cosh^2 2K
+	if kappa < 0.5 {
+		// 2K1/pi = 1 + e with e = sum_{n>=1} ((2n-1)!!/(2n)!!)^2 kappa^{2n}; then
+		// 1 + (2t^2-1)(1+e) = 2t^2 + (2t^2-1) e, free of the cancellation at small K.
+		k2 := kappa * kappa
+		var e float64
+		a, p := 1.0, 1.0
+		for n := 1; n < 60; n++ {
+			a *= float64(2*n-1) / float64(2*n)
+			p *= k2
+			term := a * a * p
+			e += term
+			if term < 1e-17*e {
+				break
+			}
+		}
+		return -(1 / t) * (2*t*t + (2*t*t-1)*e)
+	}
+	// Complementary modulus sqrt(1-kappa^2) = |1-s^2|/(1+s^2), exact in this form.
+	kp := math.Abs(1-s*s) / (1 + s*s)
+	if kp == 0 {
+		return -math.Sqrt2
+	}
+	k1 := math.Pi / (2 * agm(1, kp))
+	return -(1 / t) * (1 + 2/math.Pi*(2*t*t-1)*k1)
+}
+
+func agm(a, b float64) float64 {
+	for i := 0; i < 64 && math.Abs(a-b) > 1e-16*a; i++ {
+		a, b = (a+b)/2, math.Sqrt(a*b)
+	}
+	return (a + b) / 2
+}
+
+// SpontaneousMagnetization returns Onsager-Yang's (1 - sinh(2K)^-4)^(1/8) for K > Kc, else 0.
+func SpontaneousMagnetization(K float64) float64 {
+	if !(K > Kc) {
+		return 0
+	}
+	s := math.Sinh(2 * K)
+	v := 1 - 1/(s*s*s*s)
+	if v <= 0 {
+		return 0
+	}
+	return math.Pow(v, 0.125)
+}
+
+// ErrEnergyRange is returned (wrapped) by InvertEnergy when u is not reachable with K >= 0.
+var ErrEnergyRange = errors.New("energy out of the reachable range")
+
+// InvertEnergy returns the effective coupling K >= 0 with Energy(L, K) = u, for u in (-2, 0].
+// Energy is strictly decreasing in K, so a safeguarded Newton iteration on a bracket finds K to
+// 1e-12 (relative, or absolute below K = 1). u = 0 gives K = 0. An error names u when it lies
+// outside the range the L x L lattice reaches in float64 (u > 0, or u at or below the
+// ground-state limit -2 to within rounding).
+func InvertEnergy(L int, u float64) (float64, error) {
+	if L < 2 {
+		return 0, fmt.Errorf("exact: InvertEnergy: L = %d, want L >= 2", L)
+	}
+	if math.IsNaN(u) || u > 0 || u <= -2 {
+		return 0, fmt.Errorf("exact: InvertEnergy: u = %v, want -2 < u <= 0: %w", u, ErrEnergyRange)
+	}
+	if u == 0 {
+		return 0, nil
+	}
+	n := float64(L * L)
+	// f(K) = Energy(L,K) - u, decreasing.
+	lo, hi := 0.0, 1.0
+	for Energy(L, hi) > u {
+		lo = hi
+		hi *= 2
+		if hi > 256 {
+			return 0, fmt.Errorf("exact: InvertEnergy: u = %v is below every reachable energy of the %dx%d lattice: %w", u, L, L, ErrEnergyRange)
+		}
+	}
+	K := (lo + hi) / 2
+	for iter := 0; iter < 200; iter++ {
+		_, f1, f2 := LogZDerivatives(L, K)
+		e := -f1/n - u
+		if e == 0 {
+			return K, nil
+		}
+		if e > 0 {
+			lo = K
+		} else {
+			hi = K
+		}
+		next := K + e/(f2/n) // dE/dK = -f2/n, Newton: K - e/(dE/dK)
+		if !(next > lo && next < hi) || f2 <= 0 {
+			next = (lo + hi) / 2
+		}
+		step := math.Abs(next - K)
+		K = next
+		if step <= 1e-13*math.Max(1, K) || hi-lo <= 1e-13*math.Max(1, K) {
+			return K, nil
+		}
+	}
+	return K, nil
+}

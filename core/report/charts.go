@@ -1,0 +1,247 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/isingrbm/isingrbm/core/analysis"
+)
+
+// ChartSpec holds the text and axes of a line chart. Width and Height are in centimetres
+// (<= 0 means 20 x 12), rendered at gonum/plot's default resolution.
+type ChartSpec struct {
+	Title, XLabel, YLabel string
+	LogX, LogY            bool
+	Width, Height         float64
+	// Points draws a marker at every data point in addition to the line.
+	Points bool
+}
+
+func newPlot(spec ChartSpec) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = spec.Title
+	p.X.Label.Text = spec.XLabel
+	p.Y.Label.Text = spec.YLabel
+	if spec.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	if spec.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// points returns the finite points of s (and positive ones on log axes); the count dropped.
+func points(s analysis.Series, spec ChartSpec) (plotter.XYs, int, error) {
+	if len(s.X) != len(s.Y) {
+		return nil, 0, fmt.Errorf("series %q: %d x values, %d y values", s.Name, len(s.X), len(s.Y))
+	}
+	xy := make(plotter.XYs, 0, len(s.X))
+	dropped := 0
+	for i := range s.X {
+		x, y := s.X[i], s.Y[i]
+		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) ||
+			(spec.LogX && x <= 0) || (spec.LogY && y <= 0) {
+			dropped++
+			continue
+		}
+		xy = append(xy, plotter.XY{X: x, Y: y})
+	}
+	return xy, dropped, nil
+}
+
+func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, error) {
+	dropped := 0
+	for i, s := range series {
+		xy, d, err := points(s, spec)
+		if err != nil {
+			return 0, err
+		}
+		dropped += d
+		if len(xy) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return 0, fmt.Errorf("series %q: %w", s.Name, err)
+		}
+		l.Color = plotutil.Color(i)
+		l.Dashes = plotutil.Dashes(i / 7)
+		l.Width = vg.Points(1.5)
+		p.Add(l)
+		if spec.Points || len(xy) == 1 {
+			sc, err := plotter.NewScatter(xy)
+			if err != nil {
+				return 0, fmt.Errorf("series %q: %w", s.Name, err)
+			}
+			sc.Color = l.Color
+			sc.Shape = plotutil.Shape(i)
+			p.Add(sc)
+			p.Legend.Add(s.Name, l, sc)
+		} else {
+			p.Legend.Add(s.Name, l)
+		}
+	}
+	return dropped, nil
+}
+
+func save(p *plot.Plot, spec ChartSpec, path string) error {
+	w, h := spec.Width, spec.Height
+	if w <= 0 {
+		w = 20
+	}
+	if h <= 0 {
+		h = 12
+	}
+	wt, err := p.WriterTo(vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter, "png")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return writeAtomic(path, func(f *os.File) error {
+		_, err := wt.WriteTo(f)
+		return err
+	})
+}
+
+// LineChart writes a PNG line chart of the series (training curves and the like). Points that
+// are NaN, infinite, or not positive on a log axis are left out; the count is returned.
+func LineChart(path string, spec ChartSpec, series []analysis.Series) (dropped int, err error) {
+	p := newPlot(spec)
+	if dropped, err = addSeries(p, series, spec); err != nil {
+		return 0, fmt.Errorf("LineChart: %s: %w", path, err)
+	}
+	return dropped, save(p, spec, path)
+}
+
+// RGFlowChart writes the RG flow K -> K_eff: one curve per series (e.g. analysis.Flow.Series(),
+// one per number of reconstruction steps), the diagonal K_eff = K (no flow), and K_c marked by a
+// dashed vertical and horizontal line. A real-space RG step moves K_eff away from K_c.
+func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float64) (dropped int, err error) {
+	if spec.XLabel == "" {
+		spec.XLabel = "K of the input configurations"
+	}
+	if spec.YLabel == "" {
+		spec.YLabel = "K_eff"
+	}
+	spec.Points = true
+	p := newPlot(spec)
+	p.Legend.Left = true // small K with large K_eff: empty unless a flow overshoots far past K_c
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for i, x := range s.X {
+			for _, v := range []float64{x, s.Y[min(i, len(s.Y)-1)]} {
+				if !math.IsNaN(v) && !math.IsInf(v, 0) {
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+				}
+			}
+		}
+	}
+	lo, hi = math.Min(lo, kc), math.Max(hi, kc)
+	if !(hi > lo) {
+		lo, hi = kc-0.1, kc+0.1
+	}
+	pad := 0.05 * (hi - lo)
+	lo, hi = lo-pad, hi+pad
+	if spec.LogX || spec.LogY {
+		lo = math.Max(lo, 1e-3)
+	}
+	grey := color.RGBA{120, 120, 120, 255}
+	diag, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+	diag.Color = grey
+	diag.Width = vg.Points(1)
+	p.Add(diag)
+	p.Legend.Add("K_eff = K", diag)
+	vert, _ := plotter.NewLine(plotter.XYs{{X: kc, Y: lo}, {X: kc, Y: hi}})
+	horz, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: kc}, {X: hi, Y: kc}})
+	for _, l := range []*plotter.Line{vert, horz} {
+		l.Color = color.RGBA{0, 0, 0, 255}
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		l.Width = vg.Points(1)
+		p.Add(l)
+	}
+	p.Legend.Add(fmt.Sprintf("K_c = %.4f", kc), vert)
+	if dropped, err = addSeries(p, series, spec); err != nil {
+		return 0, fmt.Errorf("RGFlowChart: %s: %w", path, err)
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
+	return dropped, save(p, spec, path)
+}
+
+// HistogramChart writes the distributions over units of one locality measure for the model and
+// for its Gaussian-noise baseline as two step-line densities on shared bins ([lo, hi] split
+// into bins; lo >= hi means the joint range of both samples). NaN values are left out.
+func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins int, lo, hi float64) error {
+	if bins < 1 {
+		bins = 30
+	}
+	if !(hi > lo) {
+		lo, hi = math.Inf(1), math.Inf(-1)
+		for _, v := range append(append([]float64(nil), model...), noise...) {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		if math.IsInf(lo, 0) {
+			return fmt.Errorf("HistogramChart: %s: no finite values", path)
+		}
+		if !(hi > lo) {
+			lo, hi = lo-0.5, hi+0.5
+		}
+	}
+	if spec.YLabel == "" {
+		spec.YLabel = "density (units per unit of x)"
+	}
+	p := newPlot(spec)
+	top := 0.0
+	for i, d := range []struct {
+		name string
+		xs   []float64
+		fill color.NRGBA
+		line color.RGBA
+	}{
+		{"model", model, color.NRGBA{180, 4, 38, 50}, posEnd},
+		{"Gaussian noise", noise, color.NRGBA{59, 76, 192, 50}, negEnd},
+	} {
+		if len(d.xs) == 0 {
+			continue
+		}
+		h := analysis.NewHistogram(d.xs, bins, lo, hi)
+		dens := h.Density()
+		for _, v := range dens {
+			top = math.Max(top, v)
+		}
+		xy := make(plotter.XYs, 0, 2*bins+2)
+		for k, v := range dens {
+			xy = append(xy, plotter.XY{X: h.Edges[k], Y: v}, plotter.XY{X: h.Edges[k+1], Y: v})
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return fmt.Errorf("HistogramChart: %s: %w", path, err)
+		}
+		l.Color = d.line
+		l.FillColor = d.fill
+		l.Width = vg.Points(1.5)
+		if i == 1 {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(2)}
+		}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s (n = %d)", d.name, len(d.xs)), l)
+	}
+	p.X.Min, p.X.Max = lo, hi
+	p.Y.Min = 0
+	if top > 0 {
+		p.Y.Max = 1.3 * top // room for the legend
+	}
+	return save(p, spec, path)
+}
