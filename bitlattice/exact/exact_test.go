@@ -267,7 +267,7 @@ func TestOnsager(t *testing.T) {
 
 func TestInvertEnergyRoundTrip(t *testing.T) {
 	for _, L := range []int{2, 3, 4, 16, 40, 64} {
-		for _, K := range []float64{1e-3, 0.05, 0.2, 0.408, 0.4407, Kc, 0.5, 0.8, 1.5, 3} {
+		for _, K := range []float64{1e-200, 1e-20, 1e-3, 0.05, 0.2, 0.408, 0.4407, Kc, 0.5, 0.8, 1.5, 3} {
 			u := Energy(L, K)
 			got, err := InvertEnergy(L, u)
 			if err != nil {
@@ -277,7 +277,7 @@ func TestInvertEnergyRoundTrip(t *testing.T) {
 			// dK = du / (du/dK); du/dK = c/K^2 per spin, so a rounding error eps*|u| in u
 			// maps to eps*|u|*K^2/c in K, large at big K where the curve flattens.
 			slope := SpecificHeat(L, K) / (K * K)
-			tol := 1e-12*math.Max(1, K) + 4e-16*math.Abs(u)/slope
+			tol := 1e-12*K + 4e-16*math.Abs(u)/slope
 			if e := math.Abs(got - K); e > tol {
 				t.Errorf("L=%d: InvertEnergy(Energy(%v)) = %.17g (diff %.1e, tol %.1e)", L, K, got, e, tol)
 			}
@@ -371,20 +371,28 @@ func TestSmallKAndNearKc(t *testing.T) {
 		}
 	}
 	// K -> 0: u = -2t - 4t^3 + O(t^5) (t = tanh K; the t^3 term is the 4-bond plaquette, present
-	// for L >= 3), to full relative precision even at K = 1e-6.
-	// L >= 6 keeps the t^L loops winding around the torus out of these orders. The absolute
-	// error of u is ~1e-16 (sums of N terms of order one), not relative to u.
+	// for L >= 3; L >= 6 keeps the t^L loops winding around the torus out of these orders), to
+	// full relative precision down to the tiniest K.
 	for _, L := range []int{6, 16, 512} {
-		for _, K := range []float64{1e-6, 1e-4, 1e-2} {
+		for _, K := range []float64{1e-300, 1e-150, 1e-100, 1e-60, 1e-20, 1e-6, 1e-4, 1e-2} {
 			tk := math.Tanh(K)
 			want := -2*tk - 4*tk*tk*tk
-			if e := math.Abs(Energy(L, K) - want); e > 40*math.Pow(K, 5)+1e-15 {
-				t.Errorf("Energy(%d, %v) = %.17g, want ~ %.17g (diff %.1e)", L, K, Energy(L, K), want, e)
+			if e := math.Abs(Energy(L, K) - want); e > 40*math.Pow(K, 5)+1e-14*math.Abs(want) {
+				t.Errorf("Energy(%d, %v) = %.17g, want ~ %.17g (rel diff %.1e)", L, K, Energy(L, K), want, e/math.Abs(want))
 			}
 			// c = K^2 Var/N, Var/N = 2(1 - t^2) + O(t^2) for L >= 3.
 			if e := math.Abs(SpecificHeat(L, K)/(K*K) - 2); e > 30*K*K+1e-12 {
 				t.Errorf("SpecificHeat(%d, %v)/K^2 = %.17g, want ~ 2", L, K, SpecificHeat(L, K)/(K*K))
 			}
+			if lz, want := LogZ(L, K), float64(L*L)*(math.Ln2+2*math.Log(math.Cosh(K))); relErr(lz, want) > 1e-14+2*math.Pow(K, 4) {
+				t.Errorf("LogZ(%d, %v) = %.17g, want ~ %.17g", L, K, lz, want)
+			}
+		}
+	}
+	// L = 2 (doubled bonds): u = -4 tanh(2K)... to leading order u = -4K, Var/N = 4.
+	for _, K := range []float64{1e-300, 1e-50, 1e-12} {
+		if e := relErr(Energy(2, K), -4*K); e > 1e-11 {
+			t.Errorf("Energy(2, %v) = %v, want ~ %v", K, Energy(2, K), -4*K)
 		}
 	}
 }

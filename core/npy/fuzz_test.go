@@ -1,0 +1,109 @@
+package npy
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+func allocated(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// FuzzRead: arbitrary bytes never panic; memory stays within a small multiple of the input
+// (a header claiming terabytes must not allocate them); accepted arrays are self-consistent,
+// convert without panicking, and survive a Write/Read round trip; a reader of unknown length
+// agrees with the in-memory one.
+func FuzzRead(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.npy"))
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(b[:len(b)-1])
+	}
+	var buf bytes.Buffer
+	WriteFloat32(&buf, []int{2, 2}, []float32{1, 2, 3, 4})
+	f.Add(slices.Clone(buf.Bytes()))
+	buf.Reset()
+	WriteUint8(&buf, []int{}, []uint8{1})
+	f.Add(slices.Clone(buf.Bytes()))
+	f.Add(rawNPY(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1099511627776,), }", []byte{1}))
+	f.Add(rawNPY(2, "{'descr': '<f8', 'fortran_order': True, 'shape': (4294967296, 4294967296), }", nil))
+	f.Add(rawNPY(3, "{'descr': '>i4', 'fortran_order': True, 'shape': (2, 1, 2), }", make([]byte, 16)))
+	f.Add(rawNPY(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", []byte{1, 7}))
+	f.Add([]byte("\x93NUMPY\x03\x00\xff\xff\x0f\x00{"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var a *Array
+		var err error
+		n := allocated(func() { a, err = Read(bytes.NewReader(data)) })
+		if limit := uint64(12*len(data) + 64<<10); n > limit {
+			t.Fatalf("Read of %d bytes allocated %d bytes (limit %d)", len(data), n, limit)
+		}
+		var err2 error
+		n = allocated(func() { _, err2 = Read(io.MultiReader(bytes.NewReader(data))) })
+		if limit := uint64(12*len(data) + 3<<20); n > limit {
+			t.Fatalf("stream Read of %d bytes allocated %d bytes (limit %d)", len(data), n, limit)
+		}
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("bytes reader error %v, stream reader error %v", err, err2)
+		}
+		if err != nil {
+			return
+		}
+		dt, derr := parseDescr(a.Descr)
+		if derr != nil {
+			t.Fatalf("accepted dtype %q: %v", a.Descr, derr)
+		}
+		if len(a.Data) != a.Len()*dt.size || len(a.Data) > len(data) {
+			t.Fatalf("%d data bytes for %d elements of %d bytes (input %d)", len(a.Data), a.Len(), dt.size, len(data))
+		}
+		f64, err64 := a.Float64()
+		_, err32 := a.Float32()
+		_, _ = a.Uint8()
+		if (err64 == nil) != (err32 == nil) {
+			t.Fatalf("Float64 error %v, Float32 error %v", err64, err32)
+		}
+		c, err := a.COrder()
+		if err != nil {
+			t.Fatal(err)
+		}
+		descr := a.Descr
+		if descr[0] != '<' && descr[0] != '>' && descr[0] != '|' {
+			descr = "<" + descr[len(descr)-2:] // "f4" and "=f4" mean little-endian here
+		}
+		var out bytes.Buffer
+		if err := Write(&out, descr, c.Shape, c.Data); err != nil {
+			t.Fatalf("Write(%q, %v): %v", descr, c.Shape, err)
+		}
+		if out.Len()%64 != len(c.Data)%64 {
+			t.Fatalf("written header not 64-byte aligned")
+		}
+		b, err := Read(&out)
+		if err != nil {
+			t.Fatalf("re-read: %v", err)
+		}
+		if b.Fortran || !slices.Equal(b.Shape, a.Shape) || !bytes.Equal(b.Data, c.Data) {
+			t.Fatalf("round trip changed the array: %v %v", b.Shape, a.Shape)
+		}
+		if err64 == nil {
+			g, _ := b.Float64()
+			for i := range g {
+				if !sameFloat(g[i], f64[i]) {
+					t.Fatalf("round trip value %d: %v != %v", i, g[i], f64[i])
+				}
+			}
+		}
+	})
+}

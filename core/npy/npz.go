@@ -1,0 +1,249 @@
+package npy
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// NPZWriter writes a .npz archive (a zip of .npy members, numpy.savez's layout) to a temporary
+// file next to its target; Close renames it into place, Abort removes it. After the first
+// error every call returns that error and Close leaves the target untouched.
+type NPZWriter struct {
+	path, tmp string
+	f         *os.File
+	bw        *bufio.Writer
+	zw        *zip.Writer
+	method    uint16
+	names     map[string]bool
+	err       error
+	closed    bool
+}
+
+// fixed modification time of every member, so equal content gives identical archives.
+var npzTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// CreateNPZ starts an uncompressed archive (as numpy.savez writes).
+func CreateNPZ(path string) (*NPZWriter, error) { return createNPZ(path, zip.Store) }
+
+// CreateNPZCompressed starts a deflated archive (as numpy.savez_compressed writes).
+func CreateNPZCompressed(path string) (*NPZWriter, error) { return createNPZ(path, zip.Deflate) }
+
+func createNPZ(path string, method uint16) (*NPZWriter, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	return &NPZWriter{path: path, tmp: f.Name(), f: f, bw: bw, zw: zip.NewWriter(bw), method: method, names: map[string]bool{}}, nil
+}
+
+func (z *NPZWriter) fail(err error) error {
+	if z.err == nil {
+		z.err = err
+	}
+	return z.err
+}
+
+// member adds one zip entry of size bytes produced by emit (which must produce the same bytes
+// every time it is called: stored members are emitted twice, once for their CRC).
+func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error) error {
+	if z.err != nil {
+		return z.err
+	}
+	if z.closed {
+		return fmt.Errorf("%s: archive already closed", z.path)
+	}
+	if name == "" || name == ".npy" {
+		return fmt.Errorf("%s: empty member name", z.path)
+	}
+	if z.names[name] {
+		return fmt.Errorf("%s: duplicate member %q", z.path, name)
+	}
+	z.names[name] = true
+	fh := &zip.FileHeader{Name: name, Method: z.method, Modified: npzTime}
+	var w io.Writer
+	var err error
+	if z.method == zip.Store {
+		crc := crc32.NewIEEE()
+		if err := emit(crc); err != nil {
+			return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
+		}
+		fh.CRC32 = crc.Sum32()
+		fh.CompressedSize64 = uint64(size)
+		fh.UncompressedSize64 = uint64(size)
+		w, err = z.zw.CreateRaw(fh)
+	} else {
+		w, err = z.zw.CreateHeader(fh)
+	}
+	if err != nil {
+		return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
+	}
+	if err := emit(w); err != nil {
+		return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
+	}
+	return nil
+}
+
+// WriteArray adds member name+".npy" holding a C-ordered array of raw element bytes data.
+func (z *NPZWriter) WriteArray(name, descr string, shape []int, data []byte) error {
+	if err := checkData(descr, shape, len(data)); err != nil {
+		return fmt.Errorf("%s: %s.npy: %w", z.path, name, err)
+	}
+	hdr, err := headerBytes(descr, false, shape)
+	if err != nil {
+		return fmt.Errorf("%s: %s.npy: %w", z.path, name, err)
+	}
+	return z.member(name+".npy", int64(len(hdr)+len(data)), func(w io.Writer) error {
+		if _, err := w.Write(hdr); err != nil {
+			return err
+		}
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFloat32 adds member name+".npy" holding data as a <f4 array of the given shape.
+func (z *NPZWriter) WriteFloat32(name string, shape []int, data []float32) error {
+	if err := checkData("<f4", shape, 4*len(data)); err != nil {
+		return fmt.Errorf("%s: %s.npy: %w", z.path, name, err)
+	}
+	hdr, _ := headerBytes("<f4", false, shape)
+	return z.member(name+".npy", int64(len(hdr)+4*len(data)), func(w io.Writer) error {
+		if _, err := w.Write(hdr); err != nil {
+			return err
+		}
+		return encodeFloat32(w, data)
+	})
+}
+
+// WriteFloat64 adds member name+".npy" holding data as a <f8 array of the given shape.
+func (z *NPZWriter) WriteFloat64(name string, shape []int, data []float64) error {
+	if err := checkData("<f8", shape, 8*len(data)); err != nil {
+		return fmt.Errorf("%s: %s.npy: %w", z.path, name, err)
+	}
+	hdr, _ := headerBytes("<f8", false, shape)
+	return z.member(name+".npy", int64(len(hdr)+8*len(data)), func(w io.Writer) error {
+		if _, err := w.Write(hdr); err != nil {
+			return err
+		}
+		return encodeFloat64(w, data)
+	})
+}
+
+// WriteFile adds a raw member under exactly this name, e.g. "meta.json".
+func (z *NPZWriter) WriteFile(name string, data []byte) error {
+	return z.member(name, int64(len(data)), func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// Close finishes the archive, fsyncs it and renames it to its path. After an earlier error it
+// removes the temporary file and returns that error.
+func (z *NPZWriter) Close() error {
+	if z.closed {
+		if z.err != nil {
+			return z.err
+		}
+		return nil
+	}
+	if z.err != nil {
+		z.Abort()
+		return z.err
+	}
+	if err := z.zw.Close(); err != nil {
+		z.fail(fmt.Errorf("%s: %w", z.path, err))
+		z.Abort()
+		return z.err
+	}
+	if err := commit(z.f, z.bw, z.tmp, z.path); err != nil {
+		z.fail(err)
+		z.Abort()
+		return z.err
+	}
+	z.closed = true
+	return nil
+}
+
+// Abort discards the archive: the temporary file is removed and the target is untouched. It
+// is safe to call more than once and after Close (then it does nothing), so `defer z.Abort()`
+// is a fine pattern.
+func (z *NPZWriter) Abort() {
+	if z.closed {
+		return
+	}
+	z.closed = true
+	if z.err == nil {
+		z.err = fmt.Errorf("%s: archive aborted", z.path)
+	}
+	z.f.Close()
+	os.Remove(z.tmp)
+}
+
+// NPZ is the content of a .npz archive: members ending in .npy are parsed into Arrays, keyed by
+// the name without ".npy" (numpy.load's keys); every other member goes to Files under its full
+// name.
+type NPZ struct {
+	Arrays map[string]*Array
+	Files  map[string][]byte
+}
+
+// ReadNPZ reads a .npz archive with stored or deflated members. Errors start with the path and
+// the member ("model.npz: W0.npy: dtype ...").
+func ReadNPZ(path string) (*NPZ, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		if errors.Is(err, zip.ErrFormat) {
+			return nil, fmt.Errorf("%s: not a zip (.npz) archive: %w", path, err)
+		}
+		return nil, err
+	}
+	defer zr.Close()
+	out := &NPZ{Arrays: map[string]*Array{}, Files: map[string][]byte{}}
+	seen := map[string]bool{}
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		if seen[f.Name] {
+			return nil, fmt.Errorf("%s: duplicate member %q", path, f.Name)
+		}
+		seen[f.Name] = true
+		if f.UncompressedSize64 > MaxDataBytes {
+			return nil, fmt.Errorf("%s: %s: declares %d bytes, more than %d", path, f.Name, f.UncompressedSize64, int64(MaxDataBytes))
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+		}
+		if strings.HasSuffix(f.Name, ".npy") {
+			// The declared size only flags truncation early; memory follows the bytes read
+			// (archive/zip fails a member that inflates beyond its declared size).
+			a, err := read(bufio.NewReaderSize(rc, 1<<16), int64(f.UncompressedSize64), false)
+			rc.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			a.Name = path + ": " + f.Name
+			out.Arrays[strings.TrimSuffix(f.Name, ".npy")] = a
+			continue
+		}
+		var buf bytes.Buffer
+		_, err = buf.ReadFrom(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+		}
+		out.Files[f.Name] = buf.Bytes()
+	}
+	return out, nil
+}
