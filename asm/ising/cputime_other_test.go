@@ -1,0 +1,5 @@
+//go:build !linux
+
+package ising
+
+func threadCPUNanos() int64 { return 0 }

@@ -1,0 +1,7 @@
+//go:build !(amd64 && gc && !purego) && !(arm64 && gc && !purego)
+
+package ising
+
+func sweep(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
+	sweepGeneric(spins, L, state, th, sweeps)
+}

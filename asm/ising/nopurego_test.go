@@ -1,0 +1,5 @@
+//go:build !purego
+
+package ising
+
+const purego = false

@@ -1,0 +1,50 @@
+package bitlattice
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+)
+
+// BenchmarkSweep measures attempted spin flips per nanosecond at L = 40 with
+// 20,480 replicas (80 blocks), on 1 and 2 threads, per kernel.
+func BenchmarkSweep(b *testing.B) {
+	const L, R = 40, 20480
+	for _, K := range []float64{0.408, Kc} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("K=%.4g/threads=%d", K, threads), func(b *testing.B) {
+				asmtest.Benchmark(b, "ising", func(b *testing.B) {
+					l, err := NewLattice(L, R, 1, true)
+					if err != nil {
+						b.Fatal(err)
+					}
+					l.Sweep(K, 20, threads)
+					b.ResetTimer()
+					cpu := processCPUNanos()
+					l.Sweep(K, b.N, threads)
+					cpu = processCPUNanos() - cpu
+					flips := float64(b.N) * L * L * R
+					b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
+					if cpu > 0 {
+						// Per CPU nanosecond summed over threads: per-core speed
+						// on a busy machine.
+						b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
+					}
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkObservables measures the bit-sliced energy and magnetization of
+// 20,480 replicas at L = 40, in replica-sites per nanosecond.
+func BenchmarkObservables(b *testing.B) {
+	const L, R = 40, 20480
+	l, _ := NewLattice(L, R, 1, true)
+	var e, m []float64
+	for range b.N {
+		e, m = l.Observables(e, m, 1)
+	}
+	b.ReportMetric(float64(b.N)*L*L*R/float64(b.Elapsed().Nanoseconds()), "sites/ns")
+}

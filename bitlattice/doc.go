@@ -1,0 +1,7 @@
+// Package bitlattice samples the two-dimensional Ising model (L x L torus,
+// J = 1, no field) with multi-spin-coded Metropolis: one bit per independent
+// replica, 256 replicas per block, each 64-bit lane with its own xoshiro256++
+// stream, so results depend on the seed alone, not on the kernel or the thread
+// count. Sample measures the integrated autocorrelation time and returns
+// decorrelated configurations with their observables and errors.
+package bitlattice

@@ -1,0 +1,172 @@
+package bitlattice
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/isingrbm/isingrbm/asm/ising"
+	"github.com/isingrbm/isingrbm/asm/rng"
+)
+
+// Kc is the critical coupling of the square lattice, ln(1+sqrt 2)/2.
+var Kc = math.Log(1+math.Sqrt2) / 2
+
+// Lattice holds Replicas independent copies of an L x L periodic Ising
+// lattice, multi-spin coded in blocks of 256 replicas (see package
+// asm/ising for the layout). Replicas beyond Replicas in the last block are
+// simulated and ignored.
+type Lattice struct {
+	L, Replicas int
+	blocks      int
+	spins       []uint64 // blocks * L*L * ising.BlockWords
+	state       [][ising.StateWords]uint64
+}
+
+// Blocks returns the number of 256-replica blocks.
+func (l *Lattice) Blocks() int { return l.blocks }
+
+// NewLattice returns replicas lattices of side L. Lane w of block b (replicas
+// 64*(4b+w) .. 64*(4b+w)+63) draws from rng.Stream(seed, 4b+w), first for its
+// start configuration: with hot, every site word is one output (a random
+// configuration); otherwise one output chooses, per replica, all spins up
+// (bit set) or all down.
+func NewLattice(L, replicas int, seed uint64, hot bool) (*Lattice, error) {
+	if L < 2 {
+		return nil, fmt.Errorf("bitlattice: L = %d, want >= 2", L)
+	}
+	if replicas < 1 {
+		return nil, fmt.Errorf("bitlattice: replicas = %d, want >= 1", replicas)
+	}
+	blocks := (replicas + ising.BlockReplicas - 1) / ising.BlockReplicas
+	if bytes := float64(blocks) * float64(L) * float64(L) * ising.BlockReplicas / 8; bytes > MaxBytes {
+		return nil, fmt.Errorf("bitlattice: L = %d with %d replicas needs %.3g GiB, above the %d GiB bound",
+			L, replicas, bytes/(1<<30), MaxBytes>>30)
+	}
+	l := &Lattice{L: L, Replicas: replicas, blocks: blocks,
+		spins: make([]uint64, blocks*L*L*ising.BlockWords),
+		state: make([][ising.StateWords]uint64, blocks)}
+	parallel(blocks, 0, func(b int) {
+		per := L * L * ising.BlockWords
+		sp := l.spins[b*per : (b+1)*per]
+		for w := range ising.BlockWords {
+			g := rng.Stream(seed, uint64(ising.BlockWords*b+w))
+			if hot {
+				for s := 0; s < L*L; s++ {
+					sp[s*ising.BlockWords+w] = g.Uint64()
+				}
+			} else {
+				up := g.Uint64()
+				for s := 0; s < L*L; s++ {
+					sp[s*ising.BlockWords+w] = up
+				}
+			}
+			for i := range 4 {
+				l.state[b][4*i+w] = g.S[i]
+			}
+		}
+	})
+	return l, nil
+}
+
+// MaxBytes bounds the memory of a lattice plus its stored samples.
+const MaxBytes = 8 << 30
+
+// threadCount resolves a thread request: <= 0 means all cores.
+func threadCount(threads int) int {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	return threads
+}
+
+// parallel calls f(i) for i in [0, n) on up to threads goroutines (<= 0: all
+// cores). Work is handed out one index at a time, so results never depend on
+// which goroutine ran which index.
+func parallel(n, threads int, f func(i int)) {
+	threads = min(threadCount(threads), n)
+	if threads <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// block returns the spin words of block b.
+func (l *Lattice) block(b int) []uint64 {
+	per := l.L * l.L * ising.BlockWords
+	return l.spins[b*per : (b+1)*per]
+}
+
+// Sweep runs sweeps Metropolis sweeps at coupling K on every replica, using
+// up to threads goroutines (<= 0: all cores). Each block advances its own
+// generator streams, so the result does not depend on threads.
+func (l *Lattice) Sweep(K float64, sweeps, threads int) error {
+	th, err := ising.NewThresholds(K)
+	if err != nil {
+		return err
+	}
+	if sweeps < 0 {
+		return fmt.Errorf("bitlattice: sweeps = %d, want >= 0", sweeps)
+	}
+	if sweeps == 0 {
+		return nil
+	}
+	parallel(l.blocks, threads, func(b int) {
+		ising.Sweep(l.block(b), l.L, &l.state[b], th, sweeps)
+	})
+	return nil
+}
+
+// Config writes the configuration of replica r into dst (length L*L, row
+// major, 1 = up) and returns it; dst is allocated when nil.
+func (l *Lattice) Config(r int, dst []uint8) []uint8 {
+	if r < 0 || r >= l.Replicas {
+		panic(fmt.Sprintf("bitlattice: replica %d out of range [0, %d)", r, l.Replicas))
+	}
+	n := l.L * l.L
+	if dst == nil {
+		dst = make([]uint8, n)
+	}
+	if len(dst) != n {
+		panic(fmt.Sprintf("bitlattice: len(dst) = %d, want L*L = %d", len(dst), n))
+	}
+	sp := l.block(r / ising.BlockReplicas)
+	w, q := (r%ising.BlockReplicas)/64, uint(r%64)
+	for s := range n {
+		dst[s] = uint8(sp[s*ising.BlockWords+w] >> q & 1)
+	}
+	return dst
+}
+
+// SetConfig sets replica r to the configuration src (length L*L, 1 = up).
+func (l *Lattice) SetConfig(r int, src []uint8) {
+	n := l.L * l.L
+	if r < 0 || r >= l.Replicas || len(src) != n {
+		panic(fmt.Sprintf("bitlattice: SetConfig(%d, len %d): want replica < %d and length %d", r, len(src), l.Replicas, n))
+	}
+	sp := l.block(r / ising.BlockReplicas)
+	w, q := (r%ising.BlockReplicas)/64, uint(r%64)
+	for s := range n {
+		sp[s*ising.BlockWords+w] = sp[s*ising.BlockWords+w]&^(1<<q) | uint64(src[s]&1)<<q
+	}
+}

@@ -1,0 +1,291 @@
+package bitlattice
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/isingrbm/isingrbm/asm/ising"
+)
+
+// Options configures Sample.
+type Options struct {
+	L        int     // lattice side, >= MinSampleL
+	K        float64 // coupling J/kT, finite, >= 0
+	N        int     // number of configurations to return, > 0
+	Seed     uint64
+	Threads  int // <= 0: all cores; the result does not depend on it
+	Replicas int // independent Markov chains; 0: DefaultReplicas(N)
+	// MinEquilibration raises the equilibration floor (sweeps).
+	MinEquilibration int
+	// Progress, if set, is called with the sweeps done and the current
+	// estimate of the total.
+	Progress func(done, total int64)
+}
+
+// Result holds the samples and what was measured on them.
+type Result struct {
+	L int
+	K float64
+	// Configs holds N configurations of L*L spins (1 = up), sample-major,
+	// row-major within a sample. Sample i comes from replica i % Replicas,
+	// taken in round i / Replicas.
+	Configs []uint8
+	// Means over the samples and their standard errors from the spread of
+	// the per-replica sums (replicas are independent; samples of one replica
+	// may be correlated, which the spread accounts for).
+	Energy, EnergyErr float64 // energy per spin
+	AbsM, AbsMErr     float64 // |magnetization| per spin
+	Magnetization     float64 // magnetization per spin
+	// SpecificHeat = K^2 N (<u^2> - <u>^2), Susceptibility = K N (<m^2> - <|m|>^2),
+	// per spin, N = L*L.
+	SpecificHeat, Susceptibility float64
+	// Integrated autocorrelation times (sweeps) of the energy and of |m|,
+	// from Sokal's windowing (c = 6) on the replica-averaged autocorrelation
+	// function; TauOK is false if a window could not be found within a
+	// quarter of the series (the times are then lower bounds).
+	TauEnergy, TauAbsM float64
+	TauOK              bool
+	// Sweeps: equilibration (including the series for the times), between
+	// samples, and in all.
+	EquilibrationSweeps, MeasurementSweeps, TotalSweeps int64
+	// Spacing is the number of sweeps between two samples of one replica.
+	Spacing  int
+	Replicas int
+	// Flips counts attempted spin flips of the Replicas chains (padding lanes
+	// of the last block excluded); FlipsPerNs is Flips over wall time.
+	Flips      int64
+	Seconds    float64
+	FlipsPerNs float64
+	Impl       string // the Metropolis kernel used
+}
+
+// MinSampleL is the smallest side Sample accepts. For L = 2 and 3 the
+// sequential-sweep Metropolis chain is reducible: dE = 0 flips are always
+// accepted, and enumerating the sweep's transition graph shows states that
+// cannot reach the ordered state (4 of 16 at L = 2, 8 of 512 at L = 3), so
+// the Boltzmann distribution is stationary but not the limit from a random
+// start (at L = 3, K = 0.25 the chain converges to u = -0.7408, not -0.7470).
+// At L = 4 every state reaches the ordered one and back. Lattice and Sweep
+// still run any L >= 2.
+const MinSampleL = 4
+
+// DefaultMaxReplicas caps the number of chains Sample runs by default.
+// Beyond it, each chain gives several samples 2 tau_int apart: equilibrating
+// a chain costs at least 20 tau_int, so more chains would only cost more.
+const DefaultMaxReplicas = 4096
+
+// Equilibration floor. Metropolis' integrated time at K_c grows like
+// L^z with z = 2.17. Measured with this sampler (1024 replicas, seed 1,
+// Sokal c = 6), tau_int(|m|), the larger of the two, at K_c is
+// 10.8, 23.8, 42.4, 68.5 sweeps at L = 16, 24, 32, 40: 0.023-0.026 L^2.17.
+// FloorA = 0.03 bounds that with a margin (TestTauAtCritical checks it), so
+// the floor of FloorTaus * FloorA * L^2.17 sweeps (1796 at L = 40) is at
+// least 20 tau_int at K_c, the worst coupling, before any estimate of tau is
+// trusted; away from K_c it over-equilibrates, which is cheap.
+const (
+	FloorA       = 0.03
+	FloorZ       = 2.17
+	FloorTaus    = 20
+	minPilot     = 200
+	maxPilot     = 1 << 15
+	seriesBlocks = 2 // blocks (512 replicas) whose per-sweep series give tau
+	// MinSpacing is the least number of sweeps between two samples of one
+	// chain: measuring every replica costs a few sweeps' time, so closer
+	// samples would make measurement dominate (and they would only be
+	// closer than 2 tau_int when tau_int < 4).
+	MinSpacing = 8
+)
+
+// EquilibrationFloor returns the minimum number of equilibration sweeps at
+// side L: FloorTaus times the integrated time at K_c, FloorA*L^FloorZ.
+func EquilibrationFloor(L int) int {
+	return int(math.Ceil(FloorTaus * FloorA * math.Pow(float64(L), FloorZ)))
+}
+
+// DefaultReplicas returns the number of chains Sample uses for n samples:
+// n when n <= DefaultMaxReplicas, else the fewest chains with equal shares of
+// at most ceil(n/DefaultMaxReplicas) samples each.
+func DefaultReplicas(n int) int {
+	if n <= DefaultMaxReplicas {
+		return n
+	}
+	per := (n + DefaultMaxReplicas - 1) / DefaultMaxReplicas
+	return (n + per - 1) / per
+}
+
+// validate checks o and returns the number of replicas to run.
+func (o *Options) validate() (int, error) {
+	if o.L < MinSampleL {
+		return 0, fmt.Errorf("bitlattice: L = %d, want >= %d (the sweep chain is not ergodic below)", o.L, MinSampleL)
+	}
+	if math.IsNaN(o.K) || math.IsInf(o.K, 0) || o.K < 0 {
+		return 0, fmt.Errorf("bitlattice: K = %v, want a finite coupling >= 0", o.K)
+	}
+	if o.N <= 0 {
+		return 0, fmt.Errorf("bitlattice: N = %d samples, want > 0", o.N)
+	}
+	if o.Replicas < 0 {
+		return 0, fmt.Errorf("bitlattice: Replicas = %d, want >= 0 (0: choose)", o.Replicas)
+	}
+	if o.MinEquilibration < 0 {
+		return 0, fmt.Errorf("bitlattice: MinEquilibration = %d, want >= 0", o.MinEquilibration)
+	}
+	R := o.Replicas
+	if R == 0 {
+		R = DefaultReplicas(o.N)
+	}
+	sites := float64(o.L) * float64(o.L)
+	blocks := math.Ceil(float64(R) / ising.BlockReplicas)
+	bytes := sites*float64(o.N) + sites*blocks*ising.BlockReplicas/8
+	if bytes > MaxBytes {
+		return 0, fmt.Errorf("bitlattice: L = %d, N = %d, Replicas = %d need %.3g GiB of samples and lattice, above %d GiB",
+			o.L, o.N, R, bytes/(1<<30), MaxBytes>>30)
+	}
+	return R, nil
+}
+
+// Sample draws o.N equilibrium configurations of the L x L Ising model at
+// coupling K with multi-spin-coded Metropolis (package asm/ising).
+//
+// Procedure: Replicas chains start hot (random) for K <= K_c, otherwise
+// ordered, all up or all down at random per chain (no long-lived stripes).
+// They run half the equilibration floor (EquilibrationFloor, or
+// MinEquilibration if larger), then record the per-sweep energy and |m| of
+// the first 512 chains for a series of at least max(200, floor/2) sweeps,
+// lengthened until Sokal's window is found and the series spans 50 tau_int,
+// up to 2^15 sweeps. tau = max(tau_E, tau_|m|). Equilibration then continues
+// to max(floor, 20 tau) sweeps in all. Each chain gives ceil(N/Replicas)
+// samples (the last round possibly fewer), max(ceil(2 tau), MinSpacing)
+// sweeps apart.
+// The result is a function of the options other than Threads and Progress.
+func Sample(o Options) (*Result, error) {
+	R, err := o.validate()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	L, N := o.L, o.N
+	lat, err := NewLattice(L, R, o.Seed, o.K <= Kc)
+	if err != nil {
+		return nil, err
+	}
+	floor := max(EquilibrationFloor(L), o.MinEquilibration)
+	rounds := (N + R - 1) / R
+	var done int64
+	total := int64(floor + rounds*2)
+	sweep := func(n int) {
+		// Sweep in chunks so Progress is called regularly.
+		for n > 0 {
+			c := min(n, 64)
+			if err := lat.Sweep(o.K, c, o.Threads); err != nil {
+				panic(err) // K was validated
+			}
+			n -= c
+			done += int64(c)
+			if o.Progress != nil {
+				o.Progress(done, max(total, done))
+			}
+		}
+	}
+
+	// Burn-in, then the series that give tau.
+	sweep(floor / 2)
+	nb := min(seriesBlocks, lat.blocks)
+	nr := min(R, nb*ising.BlockReplicas)
+	eS, mS := make([][]float32, nr), make([][]float32, nr)
+	e, m := make([]float64, R), make([]float64, R)
+	record := func(T int) {
+		for range T {
+			sweep(1)
+			lat.measure(nb, o.Threads, e, m)
+			for r := range nr {
+				eS[r] = append(eS[r], float32(e[r]))
+				mS[r] = append(mS[r], float32(math.Abs(m[r])))
+			}
+		}
+	}
+	T := max(minPilot, floor/2)
+	record(T)
+	var tauE, tauM float64
+	var ok bool
+	for {
+		var okE, okM bool
+		tauE, _, okE = integratedTime(eS)
+		tauM, _, okM = integratedTime(mS)
+		ok = okE && okM
+		tau := math.Max(tauE, tauM)
+		if (ok && float64(T) >= 50*tau) || 2*T > maxPilot {
+			break
+		}
+		record(T)
+		T *= 2
+	}
+	tau := math.Max(tauE, tauM)
+	eq := floor/2 + T
+	if need := max(floor, int(math.Ceil(FloorTaus*tau))); eq < need {
+		total = int64(need + rounds*2)
+		sweep(need - eq)
+		eq = need
+	}
+	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
+	total = int64(eq + (rounds-1)*spacing)
+
+	res := &Result{L: L, K: o.K, Replicas: R, TauEnergy: tauE, TauAbsM: tauM, TauOK: ok,
+		Spacing: spacing, EquilibrationSweeps: int64(eq), Impl: ising.Impl()}
+	n := L * L
+	res.Configs = make([]uint8, N*n)
+	us, ms := make([]float64, N), make([]float64, N)
+	for round := range rounds {
+		if round > 0 {
+			sweep(spacing)
+			res.MeasurementSweeps += int64(spacing)
+		}
+		lo := round * R
+		cnt := min(R, N-lo)
+		lat.measure(lat.blocks, o.Threads, e, m)
+		copy(us[lo:lo+cnt], e)
+		copy(ms[lo:lo+cnt], m)
+		parallel(cnt, o.Threads, func(r int) {
+			lat.Config(r, res.Configs[(lo+r)*n:(lo+r+1)*n])
+		})
+	}
+	res.TotalSweeps = res.EquilibrationSweeps + res.MeasurementSweeps
+	res.Energy, res.EnergyErr = clusterMean(us, R, func(x float64) float64 { return x })
+	res.AbsM, res.AbsMErr = clusterMean(ms, R, math.Abs)
+	res.Magnetization, _ = clusterMean(ms, R, func(x float64) float64 { return x })
+	u2, _ := clusterMean(us, R, func(x float64) float64 { return x * x })
+	m2, _ := clusterMean(ms, R, func(x float64) float64 { return x * x })
+	res.SpecificHeat = o.K * o.K * float64(n) * (u2 - res.Energy*res.Energy)
+	res.Susceptibility = o.K * float64(n) * (m2 - res.AbsM*res.AbsM)
+	res.Flips = int64(R) * int64(n) * res.TotalSweeps
+	res.Seconds = time.Since(start).Seconds()
+	res.FlipsPerNs = float64(res.Flips) / (res.Seconds * 1e9)
+	return res, nil
+}
+
+// clusterMean returns the mean of f over x, where x[i] belongs to chain
+// i % R, and its standard error from the spread of the chain sums S_r
+// around n_r * mean: var = R/(R-1) sum_r (S_r - n_r mean)^2 / N^2.
+func clusterMean(x []float64, R int, f func(float64) float64) (mean, stderr float64) {
+	N := len(x)
+	R = min(R, N)
+	sums := make([]float64, R)
+	counts := make([]float64, R)
+	for i, v := range x {
+		fv := f(v)
+		mean += fv
+		sums[i%R] += fv
+		counts[i%R]++
+	}
+	mean /= float64(N)
+	if R < 2 {
+		return mean, math.NaN()
+	}
+	var ss float64
+	for r := range R {
+		d := sums[r] - counts[r]*mean
+		ss += d * d
+	}
+	return mean, math.Sqrt(ss*float64(R)/float64(R-1)) / float64(N)
+}

@@ -1,0 +1,154 @@
+package bitlattice
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
+)
+
+func TestSampleReproducible(t *testing.T) {
+	o := Options{L: 12, K: 0.42, N: 700, Replicas: 300, Seed: 42, Threads: 1}
+	a, err := Sample(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Sample(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Threads = 2
+	c, err := Sample(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Configs, b.Configs) || a.Energy != b.Energy {
+		t.Fatal("same seed gave different samples")
+	}
+	if !bytes.Equal(a.Configs, c.Configs) || a.TauAbsM != c.TauAbsM {
+		t.Fatal("1 and 2 threads gave different samples")
+	}
+	// The portable kernel gives the same samples.
+	if asm.Select("ising", asm.Generic) {
+		d, err := Sample(o)
+		asm.Reset("ising")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Configs, d.Configs) {
+			t.Fatalf("kernel %s and generic gave different samples", a.Impl)
+		}
+	}
+	o.Seed++
+	e, _ := Sample(o)
+	if bytes.Equal(a.Configs, e.Configs) {
+		t.Fatal("different seeds gave the same samples")
+	}
+	if len(a.Configs) != o.N*o.L*o.L || a.Replicas != 300 || a.Spacing < 1 || a.TotalSweeps != a.EquilibrationSweeps+a.MeasurementSweeps {
+		t.Fatalf("result shape: %d configs, %d replicas, spacing %d, sweeps %d+%d=%d", len(a.Configs), a.Replicas, a.Spacing,
+			a.EquilibrationSweeps, a.MeasurementSweeps, a.TotalSweeps)
+	}
+	for _, v := range a.Configs {
+		if v > 1 {
+			t.Fatalf("config value %d", v)
+		}
+	}
+}
+
+func TestSampleValidation(t *testing.T) {
+	for _, c := range []struct {
+		o     Options
+		field string
+	}{
+		{Options{L: 1, K: 0.4, N: 1}, "L ="},
+		{Options{L: 3, K: 0.4, N: 1}, "L ="},
+		{Options{L: 4, K: -1, N: 1}, "K ="},
+		{Options{L: 4, K: 0.4, N: 0}, "N ="},
+		{Options{L: 4, K: 0.4, N: 1, Replicas: -2}, "Replicas ="},
+		{Options{L: 4, K: 0.4, N: 1, MinEquilibration: -1}, "MinEquilibration ="},
+		{Options{L: 40000, K: 0.4, N: 10}, "GiB"},
+	} {
+		_, err := Sample(c.o)
+		if err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: error %v, want one naming %q", c.o, err, c.field)
+		}
+	}
+}
+
+func TestDefaultReplicas(t *testing.T) {
+	for _, c := range [][2]int{{1, 1}, {4096, 4096}, {4097, 2049}, {20000, 4000}} {
+		if got := DefaultReplicas(c[0]); got != c[1] {
+			t.Errorf("DefaultReplicas(%d) = %d, want %d", c[0], got, c[1])
+		}
+	}
+}
+
+// TestReplicaCounts runs lattices whose replica counts do not fill their
+// blocks with the active kernel and the portable one, and checks both agree
+// replica by replica (padding lanes are simulated and ignored).
+func TestReplicaCounts(t *testing.T) {
+	for _, R := range []int{1, 63, 64, 65, 255, 256, 257, 700} {
+		for _, L := range []int{2, 5} {
+			var got [2][][]uint8
+			var obs [2][]float64
+			for i, name := range []string{asm.Active("ising"), asm.Generic} {
+				if !asm.Select("ising", name) {
+					t.Fatalf("cannot select %s", name)
+				}
+				l, err := NewLattice(L, R, uint64(R), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := l.Sweep(0.44, 5, 2); err != nil {
+					t.Fatal(err)
+				}
+				for r := range R {
+					got[i] = append(got[i], l.Config(r, nil))
+				}
+				obs[i] = l.Energies()
+				if len(obs[i]) != R || len(l.Magnetizations()) != R || l.Blocks() != (R+255)/256 {
+					t.Fatalf("R=%d: %d energies, %d blocks", R, len(obs[i]), l.Blocks())
+				}
+			}
+			asm.Reset("ising")
+			for r := range R {
+				if !bytes.Equal(got[0][r], got[1][r]) || obs[0][r] != obs[1][r] {
+					t.Fatalf("R=%d L=%d: replica %d differs between kernels", R, L, r)
+				}
+			}
+		}
+	}
+}
+
+// TestSampleSmallExact checks Sample at L = 4 against the exact mean energy
+// and mean |m| from enumeration, within 4 standard errors.
+func TestSampleSmallExact(t *testing.T) {
+	for _, c := range []struct {
+		L int
+		K float64
+	}{{4, 0.25}, {4, 0.6}} {
+		res, err := Sample(Options{L: c.L, K: c.K, N: 8192, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := exact.Enumerate(c.L, c.K)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := float64(c.L * c.L)
+		var u, am float64
+		for i, e := range d.Energies {
+			u += float64(e) / n * d.PEnergy[i]
+		}
+		for i, m := range d.AbsMs {
+			am += float64(m) / n * d.PAbsM[i]
+		}
+		if zu, zm := (res.Energy-u)/res.EnergyErr, (res.AbsM-am)/res.AbsMErr; math.Abs(zu) > 4 || math.Abs(zm) > 4 {
+			t.Errorf("L=%d K=%v: u = %.4f+-%.4f (exact %.4f), |m| = %.4f+-%.4f (exact %.4f)",
+				c.L, c.K, res.Energy, res.EnergyErr, u, res.AbsM, res.AbsMErr, am)
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core/npy"
+)
+
+// runCmd runs the command line in process and returns exit status and output.
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if code, _, stderr := runCmd("nonesuch"); code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCmd("version")
+	if code != 0 || !strings.Contains(out, "cpu:") || !strings.Contains(out, "kernel ") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+}
+
+// TestSampleBadInput checks that every kind of bad input gives exit status
+// 2, a message naming the flag, and no output file.
+func TestSampleBadInput(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "x.npy")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-L", "1"}, "-L"},
+		{[]string{"-L", "-3"}, "-L"},
+		{[]string{"-beta", "-0.1"}, "-beta"},
+		{[]string{"-beta", "NaN"}, "-beta"},
+		{[]string{"-beta", "Inf"}, "-beta"},
+		{[]string{"-beta", "0.2:0.4"}, "-beta"},
+		{[]string{"-beta", "abc"}, "-beta"},
+		{[]string{"-n", "0"}, "-n"},
+		{[]string{"-n", "-5"}, "-n"},
+		{[]string{"-L", "30000", "-n", "100000"}, "GiB"},
+		{[]string{"-threads", "-1"}, "-threads"},
+		{[]string{"-nonesuch"}, "nonesuch"},
+	}
+	for _, c := range cases {
+		args := append([]string{"sample", "-o", out}, c.args...)
+		code, _, stderr := runCmd(args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q (want status 2 naming %s)", c.args, code, stderr, c.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%v: left an output file", c.args)
+		}
+	}
+	// An unwritable output: a folder that does not exist.
+	code, _, stderr := runCmd("sample", "-L", "4", "-n", "3", "-o", filepath.Join(dir, "no", "such", "x.npy"))
+	if code != 2 || !strings.Contains(stderr, "-o") {
+		t.Errorf("missing folder: exit %d, stderr %q", code, stderr)
+	}
+	// No stray temporary files.
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 0 {
+		t.Errorf("left files behind: %v", ents)
+	}
+}
+
+func TestSampleWritesNpy(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "ising.npy")
+	code, stdout, stderr := runCmd("sample", "-L", "8", "-beta", "0.3", "-n", "300", "-seed", "7", "-o", out, "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var reps []sampleReport
+	if err := json.Unmarshal([]byte(stdout), &reps); err != nil || len(reps) != 1 {
+		t.Fatalf("bad JSON %q: %v", stdout, err)
+	}
+	r := reps[0]
+	if r.L != 8 || r.K != 0.3 || r.N != 300 || r.TauEnergy <= 0 || r.FlipsPerNs <= 0 {
+		t.Fatalf("report %+v", r)
+	}
+	if want := exact.Energy(8, 0.3); r.ExactEnergy != want {
+		t.Fatalf("exact energy %v, want %v", r.ExactEnergy, want)
+	}
+	// 300 independent replicas: the measured energy must agree with the
+	// exact value within 5 of its standard errors.
+	if math.Abs(r.Energy-r.ExactEnergy) > 5*r.EnergyErr {
+		t.Fatalf("energy %v +/- %v, exact %v", r.Energy, r.EnergyErr, r.ExactEnergy)
+	}
+	a, err := npy.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Descr != "|u1" || len(a.Shape) != 3 || a.Shape[0] != 300 || a.Shape[1] != 8 || a.Shape[2] != 8 {
+		t.Fatalf("array %s %v", a.Descr, a.Shape)
+	}
+	v, err := a.Uint8()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Energy per spin of the written configurations equals the reported mean.
+	var sum float64
+	for s := 0; s < 300; s++ {
+		c := v[s*64 : (s+1)*64]
+		for i := 0; i < 8; i++ {
+			for j := 0; j < 8; j++ {
+				si := 2*float64(c[i*8+j]) - 1
+				sum -= si * (2*float64(c[i*8+(j+1)%8]) - 1)
+				sum -= si * (2*float64(c[((i+1)%8)*8+j]) - 1)
+			}
+		}
+	}
+	if u := sum / 64 / 300; math.Abs(u-r.Energy) > 1e-9 {
+		t.Fatalf("written configurations have u = %v, report says %v", u, r.Energy)
+	}
+	// Same seed, same file.
+	out2 := filepath.Join(dir, "again.npy")
+	if code, _, stderr := runCmd("sample", "-L", "8", "-beta", "0.3", "-n", "300", "-seed", "7", "-o", out2, "-threads", "1"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b1, _ := os.ReadFile(out)
+	b2, _ := os.ReadFile(out2)
+	if !bytes.Equal(b1, b2) {
+		t.Fatal("the same seed gave different samples")
+	}
+}
+
+func TestSampleSeveralCouplings(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sweep")
+	code, _, stderr := runCmd("sample", "-L", "4", "-beta", "0.2:0.4:3", "-n", "50", "-o", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"beta_0.2000.npy", "beta_0.3000.npy", "beta_0.4000.npy"} {
+		if _, err := npy.ReadFile(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestExact(t *testing.T) {
+	code, out, stderr := runCmd("exact", "-L", "40", "-beta", "0.408", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r exactReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Energy != exact.Energy(40, 0.408) || r.SpecificHeat != exact.SpecificHeat(40, 0.408) {
+		t.Fatalf("%+v", r)
+	}
+	if code, _, _ := runCmd("exact", "-L", "1"); code != 2 {
+		t.Fatalf("-L 1: exit %d", code)
+	}
+}
+
+func TestParseCouplings(t *testing.T) {
+	ks, err := parseCouplings("beta", "0.2:0.6:21")
+	if err != nil || len(ks) != 21 || ks[0] != 0.2 || math.Abs(ks[20]-0.6) > 1e-15 || math.Abs(ks[1]-0.22) > 1e-15 {
+		t.Fatalf("%v %v", ks, err)
+	}
+	ks, err = parseCouplings("beta", "0.3, 0.408,0.44")
+	if err != nil || len(ks) != 3 || ks[1] != 0.408 {
+		t.Fatalf("%v %v", ks, err)
+	}
+	if _, err := parseCouplings("beta", "0.3,0.3"); err == nil {
+		t.Fatal("duplicate couplings accepted")
+	}
+}
