@@ -29,7 +29,18 @@ type impl struct {
 var (
 	mu       sync.Mutex
 	registry []impl
+	declared = map[string]bool{}
 )
+
+// Declare records that kernel package pkg exists, whether or not this build
+// registers any assembly for it (a purego build registers none), so that
+// Packages and `isingrbm version` always list it. Kernel packages call it
+// from an init function in a file without build tags.
+func Declare(pkg string) {
+	mu.Lock()
+	declared[pkg] = true
+	mu.Unlock()
+}
 
 // Register records the implementation name of the kernels in package pkg
 // whose dispatch boolean is *enabled. It must be called from an init function
@@ -53,12 +64,17 @@ func Register(pkg, name string, enabled *bool) {
 	}
 }
 
-// Packages lists the kernel packages that registered implementations, sorted.
+// Packages lists the kernel packages that were declared or registered
+// implementations, sorted.
 func Packages() []string {
 	mu.Lock()
 	defer mu.Unlock()
 	seen := map[string]bool{}
 	var out []string
+	for pkg := range declared {
+		seen[pkg] = true
+		out = append(out, pkg)
+	}
 	for _, r := range registry {
 		if !seen[r.pkg] {
 			seen[r.pkg] = true

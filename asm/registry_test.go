@@ -50,3 +50,16 @@ func TestRegisterTwicePanics(t *testing.T) {
 	Register("test/twice", "x", &a)
 	Register("test/twice", "x", &a)
 }
+
+func TestDeclareListsPackage(t *testing.T) {
+	Declare("test/declared")
+	found := false
+	for _, p := range Packages() {
+		if p == "test/declared" {
+			found = true
+		}
+	}
+	if !found || Active("test/declared") != Generic {
+		t.Fatalf("declared package missing or not generic: %v", Packages())
+	}
+}

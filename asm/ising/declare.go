@@ -1,0 +1,6 @@
+package ising
+
+import "github.com/isingrbm/isingrbm/asm"
+
+// The package is listed by `isingrbm version` even in a purego build.
+func init() { asm.Declare("ising") }
