@@ -1,0 +1,229 @@
+package f32
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// benchShape is one product of RBM training: m x n output, depth k.
+type benchShape struct {
+	name    string
+	f       form
+	m, n, k int
+}
+
+// The training shapes: batch x visible (1600) -> hidden (400) layer, batch
+// 100 and 1000, and a 400 -> 100 layer at batch 100.
+var benchShapes = []benchShape{
+	{"(100x1600)(1600x400)", formNN, 100, 400, 1600},
+	{"(100x400)(1600x400)^T", formNT, 100, 1600, 400},
+	{"(1600x100)^T(100x400)", formTN, 1600, 400, 100},
+	{"sigmoid(100x1600)(1600x400)", formSigNN, 100, 400, 1600},
+	{"sigmoid(100x400)(1600x400)^T", formSigNT, 100, 1600, 400},
+	{"(1000x1600)(1600x400)", formNN, 1000, 400, 1600},
+	{"(1000x400)(1600x400)^T", formNT, 1000, 1600, 400},
+	{"(1600x1000)^T(1000x400)", formTN, 1600, 400, 1000},
+	{"(100x400)(400x100)", formNN, 100, 100, 400},
+	{"(100x100)(400x100)^T", formNT, 100, 400, 100},
+	{"(400x100)^T(100x100)", formTN, 400, 100, 100},
+}
+
+type benchMats struct{ a, b, c, bias []float32 }
+
+func newBenchMats(s benchShape) benchMats {
+	a := make([]float32, s.m*s.k)
+	b := make([]float32, s.k*s.n)
+	for i := range a {
+		a[i] = float32(i%7) * 0.1
+	}
+	for i := range b {
+		b[i] = float32(i%5) * 0.01
+	}
+	return benchMats{a: a, b: b, c: make([]float32, s.m*s.n), bias: make([]float32, s.n)}
+}
+
+func (s benchShape) run(w *Workspace, x benchMats) {
+	m, n, k := s.m, s.n, s.k
+	switch s.f {
+	case formNN:
+		w.GemmNN(m, n, k, 1, x.a, k, x.b, n, 0, x.c, n)
+	case formNT:
+		w.GemmNT(m, n, k, 1, x.a, k, x.b, k, 0, x.c, n)
+	case formTN:
+		w.GemmTN(m, n, k, 1, x.a, m, x.b, n, 0, x.c, n)
+	case formSigNN:
+		w.SigmoidAffineNN(m, n, k, x.a, k, x.b, n, x.bias, x.c, n)
+	case formSigNT:
+		w.SigmoidAffineNT(m, n, k, x.a, k, x.b, k, x.bias, x.c, n)
+	}
+}
+
+// BenchmarkGemm reports GFLOP/s per implementation, shape and thread count.
+// Run it briefly: go test -bench Gemm -benchtime 20x.
+func BenchmarkGemm(b *testing.B) {
+	for _, s := range benchShapes {
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {
+				x := newBenchMats(s)
+				w := NewWorkspace(th)
+				asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+					s.run(w, x) // warm the workspace
+					b.ResetTimer()
+					cpu0 := cpuSeconds()
+					for b.Loop() {
+						s.run(w, x)
+					}
+					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), cpuSeconds()-cpu0)
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkGonumSgemm measures gonum's Sgemm on the same shapes (the
+// sigmoid forms as plain products), with GOMAXPROCS set to the thread count.
+func BenchmarkGonumSgemm(b *testing.B) {
+	impl := gonum.Implementation{}
+	for _, s := range benchShapes {
+		if s.f == formSigNN || s.f == formSigNT {
+			continue
+		}
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th))
+				x := newBenchMats(s)
+				m, n, k := s.m, s.n, s.k
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					switch s.f {
+					case formNN:
+						impl.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, x.a, k, x.b, n, 0, x.c, n)
+					case formNT:
+						impl.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, x.a, k, x.b, k, 0, x.c, n)
+					case formTN:
+						impl.Sgemm(blas.Trans, blas.NoTrans, m, n, k, 1, x.a, m, x.b, n, 0, x.c, n)
+					}
+				}
+				reportFlops(b, 2*float64(m)*float64(n)*float64(k)*float64(b.N), cpuSeconds()-cpu0)
+			})
+		}
+	}
+}
+
+// BenchmarkFMAPeak measures the register-only FMA peak of one core.
+func BenchmarkFMAPeak(b *testing.B) {
+	if !useAVX2 {
+		b.Skip("no AVX2+FMA")
+	}
+	const iters = 1 << 20
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		fmaPeakAVX2(iters)
+	}
+	reportFlops(b, 320*iters*float64(b.N), cpuSeconds()-cpu0)
+}
+
+// reportFlops reports GFLOP/s of wall time and, because the machine is
+// shared, GFLOP per CPU-second of the process (the work rate while running;
+// for one thread, the single-core speed undisturbed by time slicing).
+func reportFlops(b *testing.B, flops, cpu float64) {
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if cpu > 0 {
+		b.ReportMetric(flops/cpu/1e9, "GFLOP/cpu-s")
+	}
+}
+
+func BenchmarkSigmoid(b *testing.B) {
+	x := make([]float32, 40000)
+	for i := range x {
+		x[i] = float32(i%200-100) * 0.1
+	}
+	asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+		for b.Loop() {
+			Sigmoid(x[:], x)
+		}
+		b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+	})
+}
+
+func BenchmarkBernoulli(b *testing.B) {
+	p := make([]float32, 40000)
+	d := make([]float32, len(p))
+	for i := range p {
+		p[i] = 0.3
+	}
+	asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+		r := NewRand(1, 2)
+		for b.Loop() {
+			r.Bernoulli(d, p)
+		}
+		b.ReportMetric(float64(len(p))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+	})
+}
+
+func BenchmarkUpdate(b *testing.B) {
+	n := 1600 * 400
+	w, v, g := make([]float32, n), make([]float32, n), make([]float32, n)
+	asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+		for b.Loop() {
+			Update(w, v, g, 0.1, 0.9, 1e-4, 2e-4)
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+	})
+}
+
+// BenchmarkMicroKernel measures the 6x16 micro-kernel alone on packed
+// panels resident in L1 (kb = kcMax), to compare with BenchmarkFMAPeak.
+func BenchmarkMicroKernel(b *testing.B) {
+	if !useAVX2 {
+		b.Skip("no AVX2+FMA")
+	}
+	kb := kcMax
+	ap, bp, c := make([]float32, kb*mr), make([]float32, kb*nr), make([]float32, mr*nr)
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		for range 100 {
+			kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], nr, 1, 1)
+		}
+	}
+	reportFlops(b, 100*2*float64(mr*nr*kb)*float64(b.N), cpuSeconds()-cpu0)
+}
+
+// BenchmarkGemmVariants compares, on one thread, packing B micro-panels
+// just before use (jit) or the whole panel first, and reading a row-major A
+// in place (direct) or packing it.
+func BenchmarkGemmVariants(b *testing.B) {
+	defer func(j, d bool) { jitPackB, directA = j, d }(jitPackB, directA)
+	for _, s := range []benchShape{benchShapes[0], benchShapes[1], benchShapes[8], benchShapes[9]} {
+		for _, v := range [][2]bool{{false, false}, {true, false}, {true, true}} {
+			b.Run(fmt.Sprintf("%s/jit=%v/direct=%v", s.name, v[0], v[1]), func(b *testing.B) {
+				jitPackB, directA = v[0], v[1]
+				x := newBenchMats(s)
+				w := NewWorkspace(1)
+				s.run(w, x)
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					s.run(w, x)
+				}
+				reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), cpuSeconds()-cpu0)
+			})
+		}
+	}
+}
+
+// BenchmarkParallelOverhead measures the cost of handing a (tiny) product
+// to the worker goroutines and waiting for them.
+func BenchmarkParallelOverhead(b *testing.B) {
+	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
+	parallelMinFlops = 0
+	w := NewWorkspace(2)
+	a, c := make([]float32, 6*32), make([]float32, 6*32)
+	for b.Loop() {
+		w.GemmNN(6, 32, 1, 1, a, 1, a, 32, 0, c, 32)
+	}
+}

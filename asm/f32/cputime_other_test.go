@@ -1,0 +1,5 @@
+//go:build !unix
+
+package f32
+
+func cpuSeconds() float64 { return 0 }

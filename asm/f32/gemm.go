@@ -1,0 +1,516 @@
+package f32
+
+import "fmt"
+
+// GemmNN computes C = alpha*A*B + beta*C for an m x k matrix A (row stride
+// lda), a k x n matrix B (ldb) and an m x n matrix C (ldc). As in BLAS,
+// beta == 0 overwrites C without reading it (NaNs in C are ignored), and
+// alpha == 0 or k == 0 skips the product (A and B are not read). The
+// contract, up to float32 rounding (the order of the k-sum may differ):
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ {
+//				s += a[i*lda+p] * b[p*ldb+j]
+//			}
+//			if beta == 0 {
+//				c[i*ldc+j] = alpha * s
+//			} else {
+//				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+//			}
+//		}
+//	}
+func (w *Workspace) GemmNN(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkGemm("GemmNN", false, false, m, n, k, a, lda, b, ldb, c, ldc)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, ars: lda, acs: 1, b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
+}
+
+// GemmNT computes C = alpha*A*B^T + beta*C for an m x k matrix A (lda), an
+// n x k matrix B (ldb) and an m x n matrix C (ldc), with the conventions of
+// GemmNN. The contract, up to float32 rounding:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ {
+//				s += a[i*lda+p] * b[j*ldb+p]
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // beta*c omitted when beta == 0
+//		}
+//	}
+func (w *Workspace) GemmNT(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkGemm("GemmNT", false, true, m, n, k, a, lda, b, ldb, c, ldc)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, ars: lda, acs: 1, b: b, brs: 1, bcs: ldb, c: c, ldc: ldc})
+}
+
+// GemmTN computes C = alpha*A^T*B + beta*C for a k x m matrix A (lda), a
+// k x n matrix B (ldb) and an m x n matrix C (ldc), with the conventions of
+// GemmNN (the weight-gradient form v^T h). The contract, up to float32
+// rounding:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ {
+//				s += a[p*lda+i] * b[p*ldb+j]
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // beta*c omitted when beta == 0
+//		}
+//	}
+func (w *Workspace) GemmTN(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkGemm("GemmTN", true, false, m, n, k, a, lda, b, ldb, c, ldc)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, ars: 1, acs: lda, b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
+}
+
+// SigmoidAffineNN computes C = sigmoid(A*B + bias), the bias (length >= n)
+// added to every row: P(h|v) = sigmoid(v W + c). A is m x k (lda), B is
+// k x n (ldb), C is m x n (ldc) and is only written. The contract, up to
+// float32 rounding of the sum and the error bound of Sigmoid:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			s := bias[j]
+//			for p := 0; p < k; p++ {
+//				s += a[i*lda+p] * b[p*ldb+j]
+//			}
+//			c[i*ldc+j] = 1 / (1 + exp(-s))
+//		}
+//	}
+func (w *Workspace) SigmoidAffineNN(m, n, k int, a []float32, lda int, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	checkGemm("SigmoidAffineNN", false, false, m, n, k, a, lda, b, ldb, c, ldc)
+	checkLen("SigmoidAffineNN", "bias", len(bias), n)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0,
+		a: a, ars: lda, acs: 1, b: b, brs: ldb, bcs: 1, c: c, ldc: ldc, bias: bias, sig: true})
+}
+
+// SigmoidAffineNT computes C = sigmoid(A*B^T + bias): P(v|h) = sigmoid(h W^T + b).
+// A is m x k (lda), B is n x k (ldb), bias has length >= n, C is m x n (ldc)
+// and is only written. The contract, as SigmoidAffineNN with
+// s += a[i*lda+p] * b[j*ldb+p].
+func (w *Workspace) SigmoidAffineNT(m, n, k int, a []float32, lda int, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	checkGemm("SigmoidAffineNT", false, true, m, n, k, a, lda, b, ldb, c, ldc)
+	checkLen("SigmoidAffineNT", "bias", len(bias), n)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0,
+		a: a, ars: lda, acs: 1, b: b, brs: 1, bcs: ldb, c: c, ldc: ldc, bias: bias, sig: true})
+}
+
+func checkLen(fn, name string, got, want int) {
+	if got < want {
+		panic(fmt.Sprintf("f32: %s: len(%s) = %d, want >= %d", fn, name, got, want))
+	}
+}
+
+// checkMat panics unless buf can hold a rows x cols matrix with stride ld.
+func checkMat(fn, name string, rows, cols int, buf []float32, ld int) {
+	if ld < max(1, cols) {
+		panic(fmt.Sprintf("f32: %s: ld%s = %d, want >= %d", fn, name, ld, max(1, cols)))
+	}
+	if rows > 0 && cols > 0 {
+		checkLen(fn, name, len(buf), (rows-1)*ld+cols)
+	}
+}
+
+func checkGemm(fn string, tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("f32: %s: negative dimension m=%d n=%d k=%d", fn, m, n, k))
+	}
+	if tA {
+		checkMat(fn, "a", k, m, a, lda)
+	} else {
+		checkMat(fn, "a", m, k, a, lda)
+	}
+	if tB {
+		checkMat(fn, "b", n, k, b, ldb)
+	} else {
+		checkMat(fn, "b", k, n, b, ldb)
+	}
+	checkMat(fn, "c", m, n, c, ldc)
+}
+
+// gemmArgs describes C = alpha*op(A)*op(B) + beta*C (then sigmoid(C+bias)
+// when sig) with A's element (i,p) at a[i*ars+p*acs] and B's (p,j) at
+// b[p*brs+j*bcs]. One of ars, acs is 1, and one of brs, bcs.
+type gemmArgs struct {
+	m, n, k     int
+	alpha, beta float32
+	a           []float32
+	ars, acs    int
+	b           []float32
+	brs, bcs    int
+	c           []float32
+	ldc         int
+	bias        []float32
+	sig         bool
+}
+
+// parallelMinFlops is the product size below which one goroutine is used:
+// waking a worker and packing twice cost more than they save below ~16
+// MFLOP (the 100x400x100 products of a 400 -> 100 layer measured 60-70
+// GFLOP/s on two threads against 77-85 on one).
+var parallelMinFlops = 1 << 24 // a variable so that tests can split small products
+
+func (w *Workspace) gemm(g gemmArgs) {
+	if g.m == 0 || g.n == 0 {
+		return
+	}
+	if g.k == 0 || g.alpha == 0 {
+		for i := 0; i < g.m; i++ {
+			row := g.c[i*g.ldc : i*g.ldc+g.n]
+			scaleRow(row, g.beta)
+			if g.sig {
+				sigmoidBias(row, 1, 1, g.n, g.bias)
+			}
+		}
+		return
+	}
+	if useAVX2 || useNEON {
+		g.raceAnnotate()
+	}
+	t := w.threads
+	if t > 1 && 2*g.m*g.n*g.k < parallelMinFlops {
+		t = 1
+	}
+	if t == 1 {
+		gemmSerial(&g, w.bufs[0])
+		return
+	}
+	// Split the larger side in whole micro-tiles (columns in half tiles
+	// when the 6x8 kernel is there to take a half): each worker packs its
+	// own copy of the other operand.
+	nu := nr
+	if useAVX2 {
+		nu = nr / 2
+	}
+	mt, nt := (g.m+mr-1)/mr, (g.n+nu-1)/nu
+	partN := min((nt+t-1)/t*nu, g.n) * g.m
+	partM := min((mt+t-1)/t*mr, g.m) * g.n
+	splitN := 2*partN+8*g.m <= 2*partM+8*g.n
+	p := w.getPool()
+	parts := 0
+	for i := 0; i < t; i++ {
+		s := g
+		if splitN {
+			j0, j1 := min(nt*i/t*nu, g.n), min(nt*(i+1)/t*nu, g.n)
+			if j0 == j1 {
+				continue
+			}
+			s.n = j1 - j0
+			s.b = g.b[j0*g.bcs:]
+			s.c = g.c[j0:]
+			if g.sig {
+				s.bias = g.bias[j0:]
+			}
+		} else {
+			i0, i1 := min(mt*i/t*mr, g.m), min(mt*(i+1)/t*mr, g.m)
+			if i0 == i1 {
+				continue
+			}
+			s.m = i1 - i0
+			s.a = g.a[i0*g.ars:]
+			s.c = g.c[i0*g.ldc:]
+		}
+		p.tasks[parts] = s
+		parts++
+	}
+	p.run(parts)
+	for i := range p.tasks[:parts] {
+		p.tasks[i] = gemmArgs{} // drop references to the caller's slices
+	}
+}
+
+// raceAnnotate tells the race detector which elements the assembly reads
+// and writes (a no-op without -race).
+func (g *gemmArgs) raceAnnotate() {
+	if g.acs == 1 {
+		raceReadF32(g.a[:(g.m-1)*g.ars+g.k])
+	} else {
+		raceReadF32(g.a[:(g.k-1)*g.acs+g.m])
+	}
+	if g.bcs == 1 {
+		raceReadF32(g.b[:(g.k-1)*g.brs+g.n])
+	} else {
+		raceReadF32(g.b[:(g.n-1)*g.bcs+g.k])
+	}
+	raceWriteF32(g.c[:(g.m-1)*g.ldc+g.n])
+}
+
+func scaleRow(row []float32, beta float32) {
+	if beta == 0 {
+		clear(row)
+		return
+	}
+	if beta != 1 {
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// balanced splits total into the fewest blocks of at most max and returns
+// the block size, rounded up to a multiple of unit.
+func balanced(total, max, unit int) int {
+	nb := (total + max - 1) / max
+	s := (total + nb - 1) / nb
+	return (s + unit - 1) / unit * unit
+}
+
+// gemmSerial runs the blocked product on one goroutine (GotoBLAS loop
+// order: nc columns of B, kc depth, mc rows of A, then nr x mr micro-tiles).
+func gemmSerial(g *gemmArgs, buf *threadBuf) {
+	m, n, k := g.m, g.n, g.k
+	kc := balanced(k, kcMax, 1)
+	mc := balanced(m, mcMax, mr)
+	nc := balanced(n, ncMax, nr)
+	// With a single block of rows, each packed micro-panel of B is used
+	// once per depth block: pack it just before use, so that it stays in L1.
+	jit := m <= mc && jitPackB
+	// A row-major A (the A*B and A*B^T forms) needs no packing: the AVX2
+	// kernels broadcast straight from its rows.
+	direct := useAVX2 && g.acs == 1 && directA
+	buf.grow(mc*kc+packSlack, kc*nc)
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			if !jit {
+				packB(buf.packB, g.b, g.brs, g.bcs, pc, kb, jc, nb)
+			}
+			beta := g.beta
+			if pc > 0 {
+				beta = 1
+			}
+			last := g.sig && pc+kb == k
+			for ic := 0; ic < m; ic += mc {
+				mb := min(mc, m-ic)
+				if !direct {
+					packA(buf.packA, g.a, g.ars, g.acs, ic, mb, pc, kb)
+				} else if r := mb % mr; r != 0 {
+					// Only the last, partial micro-panel is packed.
+					packA(buf.packA, g.a, g.ars, g.acs, ic+mb-r, r, pc, kb)
+				}
+				macroKernel(g, buf, ic, mb, jc, nb, pc, kb, beta, last, jit, direct)
+			}
+		}
+	}
+}
+
+// macroKernel multiplies the packed (or, with direct, in-place) mb x kb
+// block of A by the packed kb x nb panel of B into C[ic:ic+mb, jc:jc+nb].
+// With jit, each micro-panel of B is packed here, just before its use.
+func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta float32, sig, jit, direct bool) {
+	ldc := g.ldc
+	for jr := 0; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		var bp []float32
+		if jit {
+			bp = buf.packB[:kb*nr]
+			packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
+			if useAVX2 && jr+nr < nb {
+				// Start fetching the next micro-panel's source while this
+				// one is multiplied.
+				j1 := jc + jr + nr
+				if g.bcs == 1 {
+					prefetchRowsAVX2(&g.b[pc*g.brs+j1], g.brs, kb, 4*min(nr, nb-jr-nr))
+				} else {
+					prefetchRowsAVX2(&g.b[j1*g.bcs+pc], g.bcs, min(nr, nb-jr-nr), 4*kb)
+				}
+			}
+		} else {
+			bp = buf.packB[jr*kb : jr*kb+kb*nr]
+		}
+		narrow := cols <= nr/2 && useAVX2
+		for ir := 0; ir < mb; ir += mr {
+			rows := min(mr, mb-ir)
+			var ap []float32
+			var arow *float32
+			switch {
+			case direct && rows == mr:
+				arow = &g.a[(ic+ir)*g.ars+pc]
+			case direct:
+				ap = buf.packA[:kb*mr]
+			default:
+				ap = buf.packA[ir*kb : ir*kb+kb*mr]
+			}
+			off := (ic+ir)*ldc + jc + jr
+			if rows == mr && (cols == nr || (narrow && cols == nr/2)) {
+				microTile(kb, ap, arow, g.ars, bp, g.c[off:off+(mr-1)*ldc+cols], ldc, g.alpha, beta, narrow)
+			} else {
+				t := buf.tile[:]
+				microTile(kb, ap, arow, g.ars, bp, t, nr, g.alpha, 0, narrow)
+				for i := 0; i < rows; i++ {
+					crow := g.c[off+i*ldc : off+i*ldc+cols]
+					trow := t[i*nr : i*nr+cols]
+					if beta == 0 {
+						copy(crow, trow)
+					} else {
+						for j, v := range trow {
+							crow[j] = v + beta*crow[j]
+						}
+					}
+				}
+			}
+			if sig {
+				sigmoidBias(g.c[off:off+(rows-1)*ldc+cols], ldc, rows, cols, g.bias[jc+jr:jc+jr+cols])
+			}
+		}
+	}
+}
+
+// microTile computes one mr x nr tile (the left nr/2 columns when narrow)
+// c = alpha*A*B + beta*c from the packed A panel ap, or, when arow is not
+// nil, from the 6 rows of A at arow with stride lda.
+func microTile(kb int, ap []float32, arow *float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {
+	switch {
+	case arow != nil && narrow:
+		kernel6x8RowsAVX2(kb, arow, lda, &bp[0], &c[0], ldc, alpha, beta)
+	case arow != nil:
+		kernel6x16RowsAVX2(kb, arow, lda, &bp[0], &c[0], ldc, alpha, beta)
+	case narrow:
+		kernel6x8AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
+	default:
+		kernel(kb, ap, bp, c, ldc, alpha, beta)
+	}
+}
+
+// directA lets the AVX2 kernels read a row-major A in place instead of
+// packing it (a variable so that benchmarks can compare both ways).
+var directA = true
+
+// jitPackB enables packing B micro-panels just before use when A is a
+// single block (a variable so that benchmarks can compare both ways).
+var jitPackB = true
+
+// packSlack is the room packA6AVX2 may write past the packed block.
+const packSlack = 8
+
+// packA copies the mb x kb block of A at (i0, p0) into dst as mr-row
+// micro-panels: panel r holds, for p = 0..kb-1, the mr values
+// A(i0+r*mr+i, p0+p), i = 0..mr-1, zero beyond row mb.
+func packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		rows := min(mr, mb-ir)
+		d := dst[ir*kb : ir*kb+kb*mr]
+		if rows == mr && useAVX2 {
+			if acs == 1 {
+				packA6AVX2(kb, &a[(i0+ir)*ars+p0], ars, &dst[ir*kb])
+			} else {
+				packAT6AVX2(kb, &a[p0*acs+i0+ir], acs, &dst[ir*kb])
+			}
+			continue
+		}
+		if acs == 1 {
+			for i := 0; i < rows; i++ {
+				src := a[(i0+ir+i)*ars+p0:][:kb]
+				for p, v := range src {
+					d[p*mr+i] = v
+				}
+			}
+			for i := rows; i < mr; i++ {
+				for p := 0; p < kb; p++ {
+					d[p*mr+i] = 0
+				}
+			}
+		} else {
+			for p := 0; p < kb; p++ {
+				dp := d[p*mr : p*mr+mr]
+				copy(dp, a[(p0+p)*acs+i0+ir:][:rows])
+				clear(dp[rows:])
+			}
+		}
+	}
+}
+
+// packB copies the kb x nb panel of B at (p0, j0) into dst as nr-column
+// micro-panels: panel r holds, for p = 0..kb-1, the nr values
+// B(p0+p, j0+r*nr+j), j = 0..nr-1, zero beyond column nb.
+func packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		d := dst[jr*kb : jr*kb+kb*nr]
+		if cols == nr && useAVX2 {
+			if bcs == 1 {
+				packB16AVX2(kb, &b[p0*brs+j0+jr], brs, &d[0])
+			} else {
+				packBT16AVX2(kb, &b[(j0+jr)*bcs+p0], bcs, &d[0])
+			}
+			continue
+		}
+		if bcs == 1 {
+			for p := 0; p < kb; p++ {
+				dp := d[p*nr : p*nr+nr]
+				copy(dp, b[(p0+p)*brs+j0+jr:][:cols])
+				clear(dp[cols:])
+			}
+		} else {
+			for j := 0; j < cols; j++ {
+				src := b[(j0+jr+j)*bcs+p0:][:kb]
+				for p, v := range src {
+					d[p*nr+j] = v
+				}
+			}
+			for j := cols; j < nr; j++ {
+				for p := 0; p < kb; p++ {
+					d[p*nr+j] = 0
+				}
+			}
+		}
+	}
+}
+
+// kernel computes the mr x nr tile c = alpha*Ap*Bp + beta*c from packed
+// micro-panels (c not read when beta == 0).
+func kernel(kb int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	if useAVX2 {
+		kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
+		return
+	}
+	if useNEON {
+		kernel6x16NEON(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
+		return
+	}
+	kernelGo(kb, ap, bp, c, ldc, alpha, beta)
+}
+
+// kernelGo is the portable micro-kernel:
+//
+//	for i := 0; i < mr; i++ {
+//		for j := 0; j < nr; j++ {
+//			var s float32
+//			for p := 0; p < kb; p++ {
+//				s += ap[p*mr+i] * bp[p*nr+j]
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // beta*c omitted when beta == 0
+//		}
+//	}
+func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	var acc [mr][nr]float32
+	ap = ap[:kb*mr]
+	bp = bp[:kb*nr]
+	for p := 0; p < kb; p++ {
+		a := ap[p*mr : p*mr+mr : p*mr+mr]
+		b := (*[nr]float32)(bp[p*nr : p*nr+nr])
+		for i := range mr {
+			ai := a[i]
+			r := &acc[i]
+			for j := range nr {
+				r[j] += ai * b[j]
+			}
+		}
+	}
+	for i := range mr {
+		crow := c[i*ldc : i*ldc+nr]
+		if beta == 0 {
+			for j := range crow {
+				crow[j] = alpha * acc[i][j]
+			}
+		} else {
+			for j := range crow {
+				crow[j] = alpha*acc[i][j] + beta*crow[j]
+			}
+		}
+	}
+}

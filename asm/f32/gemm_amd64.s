@@ -1,0 +1,764 @@
+//go:build amd64 && gc && !purego
+
+// Packed GEMM micro-kernel and packing routines. Requires AVX2 and FMA
+// (checked by the caller through useAVX2).
+
+#include "textflag.h"
+
+// One depth step of the 6x16 tile: B row (16 floats at bo(DI)) in Y0:Y1,
+// the six A values broadcast in turn into Y2/Y3, accumulators Y4..Y15
+// (row i in Y(4+2i):Y(5+2i)).
+#define KSTEP(ao, bo) \
+	VMOVUPS      bo(DI), Y0;       \
+	VMOVUPS      bo+32(DI), Y1;    \
+	VBROADCASTSS ao(SI), Y2;       \
+	VFMADD231PS  Y0, Y2, Y4;       \
+	VFMADD231PS  Y1, Y2, Y5;       \
+	VBROADCASTSS ao+4(SI), Y3;     \
+	VFMADD231PS  Y0, Y3, Y6;       \
+	VFMADD231PS  Y1, Y3, Y7;       \
+	VBROADCASTSS ao+8(SI), Y2;     \
+	VFMADD231PS  Y0, Y2, Y8;       \
+	VFMADD231PS  Y1, Y2, Y9;       \
+	VBROADCASTSS ao+12(SI), Y3;    \
+	VFMADD231PS  Y0, Y3, Y10;      \
+	VFMADD231PS  Y1, Y3, Y11;      \
+	VBROADCASTSS ao+16(SI), Y2;    \
+	VFMADD231PS  Y0, Y2, Y12;      \
+	VFMADD231PS  Y1, Y2, Y13;      \
+	VBROADCASTSS ao+20(SI), Y3;    \
+	VFMADD231PS  Y0, Y3, Y14;      \
+	VFMADD231PS  Y1, Y3, Y15
+
+// Row write-back with beta: c = alpha*acc + beta*c (alpha in Y0, beta in Y1).
+#define ROWBETA(r0, r1) \
+	VMULPS      Y0, r0, r0;      \
+	VFMADD231PS (DX), Y1, r0;    \
+	VMOVUPS     r0, (DX);        \
+	VMULPS      Y0, r1, r1;      \
+	VFMADD231PS 32(DX), Y1, r1;  \
+	VMOVUPS     r1, 32(DX);      \
+	ADDQ        R8, DX
+
+// Row write-back without reading c: c = alpha*acc.
+#define ROWZERO(r0, r1) \
+	VMULPS  Y0, r0, r0;   \
+	VMOVUPS r0, (DX);     \
+	VMULPS  Y0, r1, r1;   \
+	VMOVUPS r1, 32(DX);   \
+	ADDQ    R8, DX
+
+// func kernel6x16AVX2(kb int, a, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-48
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+
+	// Prefetch the tile of C (each row may span two lines).
+	MOVQ       DX, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   tail
+
+	PCALIGN $64
+
+loop4:
+	PREFETCHT0 384(SI)
+	KSTEP(0, 0)
+	KSTEP(24, 64)
+	KSTEP(48, 128)
+	KSTEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  loop4
+
+tail:
+	ANDQ $3, CX
+	JZ   store
+
+loop1:
+	KSTEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  loop1
+
+store:
+	VBROADCASTSS alpha+40(FP), Y0
+	MOVL         beta+44(FP), AX
+	SHLL         $1, AX            // drop the sign: -0 is zero too
+	JZ           storezero
+	VBROADCASTSS beta+44(FP), Y1
+	ROWBETA(Y4, Y5)
+	ROWBETA(Y6, Y7)
+	ROWBETA(Y8, Y9)
+	ROWBETA(Y10, Y11)
+	ROWBETA(Y12, Y13)
+	ROWBETA(Y14, Y15)
+	VZEROUPPER
+	RET
+
+storezero:
+	ROWZERO(Y4, Y5)
+	ROWZERO(Y6, Y7)
+	ROWZERO(Y8, Y9)
+	ROWZERO(Y10, Y11)
+	ROWZERO(Y12, Y13)
+	ROWZERO(Y14, Y15)
+	VZEROUPPER
+	RET
+
+// One depth step of the 6x8 tile (the left half of the 16-wide packed B
+// row), accumulators Y4..Y9 (row i in Y(4+i)).
+#define KSTEP8(ao, bo) \
+	VMOVUPS      bo(DI), Y0;       \
+	VBROADCASTSS ao(SI), Y2;       \
+	VFMADD231PS  Y0, Y2, Y4;       \
+	VBROADCASTSS ao+4(SI), Y3;     \
+	VFMADD231PS  Y0, Y3, Y5;       \
+	VBROADCASTSS ao+8(SI), Y2;     \
+	VFMADD231PS  Y0, Y2, Y6;       \
+	VBROADCASTSS ao+12(SI), Y3;    \
+	VFMADD231PS  Y0, Y3, Y7;       \
+	VBROADCASTSS ao+16(SI), Y2;    \
+	VFMADD231PS  Y0, Y2, Y8;       \
+	VBROADCASTSS ao+20(SI), Y3;    \
+	VFMADD231PS  Y0, Y3, Y9
+
+#define ROWBETA8(r0) \
+	VMULPS      Y0, r0, r0;      \
+	VFMADD231PS (DX), Y1, r0;    \
+	VMOVUPS     r0, (DX);        \
+	ADDQ        R8, DX
+
+#define ROWZERO8(r0) \
+	VMULPS  Y0, r0, r0;   \
+	VMOVUPS r0, (DX);     \
+	ADDQ    R8, DX
+
+// func kernel6x8AVX2(kb int, a, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x8AVX2(SB), NOSPLIT, $0-48
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   tail8
+
+	PCALIGN $64
+
+loop8x4:
+	KSTEP8(0, 0)
+	KSTEP8(24, 64)
+	KSTEP8(48, 128)
+	KSTEP8(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  loop8x4
+
+tail8:
+	ANDQ $3, CX
+	JZ   store8
+
+loop8x1:
+	KSTEP8(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  loop8x1
+
+store8:
+	VBROADCASTSS alpha+40(FP), Y0
+	MOVL         beta+44(FP), AX
+	SHLL         $1, AX
+	JZ           storezero8
+	VBROADCASTSS beta+44(FP), Y1
+	ROWBETA8(Y4)
+	ROWBETA8(Y5)
+	ROWBETA8(Y6)
+	ROWBETA8(Y7)
+	ROWBETA8(Y8)
+	ROWBETA8(Y9)
+	VZEROUPPER
+	RET
+
+storezero8:
+	ROWZERO8(Y4)
+	ROWZERO8(Y5)
+	ROWZERO8(Y6)
+	ROWZERO8(Y7)
+	ROWZERO8(Y8)
+	ROWZERO8(Y9)
+	VZEROUPPER
+	RET
+
+// Broadcasts of A(i, p+q) straight from the row-major A: rows 0-2 at
+// (SI)(R9*i), rows 3-5 at (R10)(R9*(i-3)), R9 = lda in bytes.
+#define KSTEPR(ao, bo) \
+	VMOVUPS      bo(DI), Y0;          \
+	VMOVUPS      bo+32(DI), Y1;       \
+	VBROADCASTSS ao(SI), Y2;          \
+	VFMADD231PS  Y0, Y2, Y4;          \
+	VFMADD231PS  Y1, Y2, Y5;          \
+	VBROADCASTSS ao(SI)(R9*1), Y3;    \
+	VFMADD231PS  Y0, Y3, Y6;          \
+	VFMADD231PS  Y1, Y3, Y7;          \
+	VBROADCASTSS ao(SI)(R9*2), Y2;    \
+	VFMADD231PS  Y0, Y2, Y8;          \
+	VFMADD231PS  Y1, Y2, Y9;          \
+	VBROADCASTSS ao(R10), Y3;         \
+	VFMADD231PS  Y0, Y3, Y10;         \
+	VFMADD231PS  Y1, Y3, Y11;         \
+	VBROADCASTSS ao(R10)(R9*1), Y2;   \
+	VFMADD231PS  Y0, Y2, Y12;         \
+	VFMADD231PS  Y1, Y2, Y13;         \
+	VBROADCASTSS ao(R10)(R9*2), Y3;   \
+	VFMADD231PS  Y0, Y3, Y14;         \
+	VFMADD231PS  Y1, Y3, Y15
+
+#define KSTEP8R(ao, bo) \
+	VMOVUPS      bo(DI), Y0;          \
+	VBROADCASTSS ao(SI), Y2;          \
+	VFMADD231PS  Y0, Y2, Y4;          \
+	VBROADCASTSS ao(SI)(R9*1), Y3;    \
+	VFMADD231PS  Y0, Y3, Y5;          \
+	VBROADCASTSS ao(SI)(R9*2), Y2;    \
+	VFMADD231PS  Y0, Y2, Y6;          \
+	VBROADCASTSS ao(R10), Y3;         \
+	VFMADD231PS  Y0, Y3, Y7;          \
+	VBROADCASTSS ao(R10)(R9*1), Y2;   \
+	VFMADD231PS  Y0, Y2, Y8;          \
+	VBROADCASTSS ao(R10)(R9*2), Y3;   \
+	VFMADD231PS  Y0, Y3, Y9
+
+// func kernel6x16RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x16RowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	ADDQ SI, R10
+
+	MOVQ       DX, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+	ADDQ       R8, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 63(AX)
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   rtail
+
+	PCALIGN $64
+
+rloop4:
+	KSTEPR(0, 0)
+	KSTEPR(4, 64)
+	KSTEPR(8, 128)
+	KSTEPR(12, 192)
+	ADDQ $16, SI
+	ADDQ $16, R10
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  rloop4
+
+rtail:
+	ANDQ $3, CX
+	JZ   rstore
+
+rloop1:
+	KSTEPR(0, 0)
+	ADDQ $4, SI
+	ADDQ $4, R10
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  rloop1
+
+rstore:
+	VBROADCASTSS alpha+48(FP), Y0
+	MOVL         beta+52(FP), AX
+	SHLL         $1, AX
+	JZ           rstorezero
+	VBROADCASTSS beta+52(FP), Y1
+	ROWBETA(Y4, Y5)
+	ROWBETA(Y6, Y7)
+	ROWBETA(Y8, Y9)
+	ROWBETA(Y10, Y11)
+	ROWBETA(Y12, Y13)
+	ROWBETA(Y14, Y15)
+	VZEROUPPER
+	RET
+
+rstorezero:
+	ROWZERO(Y4, Y5)
+	ROWZERO(Y6, Y7)
+	ROWZERO(Y8, Y9)
+	ROWZERO(Y10, Y11)
+	ROWZERO(Y12, Y13)
+	ROWZERO(Y14, Y15)
+	VZEROUPPER
+	RET
+
+// func kernel6x8RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x8RowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	ADDQ SI, R10
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   r8tail
+
+	PCALIGN $64
+
+r8loop4:
+	KSTEP8R(0, 0)
+	KSTEP8R(4, 64)
+	KSTEP8R(8, 128)
+	KSTEP8R(12, 192)
+	ADDQ $16, SI
+	ADDQ $16, R10
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  r8loop4
+
+r8tail:
+	ANDQ $3, CX
+	JZ   r8store
+
+r8loop1:
+	KSTEP8R(0, 0)
+	ADDQ $4, SI
+	ADDQ $4, R10
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  r8loop1
+
+r8store:
+	VBROADCASTSS alpha+48(FP), Y0
+	MOVL         beta+52(FP), AX
+	SHLL         $1, AX
+	JZ           r8storezero
+	VBROADCASTSS beta+52(FP), Y1
+	ROWBETA8(Y4)
+	ROWBETA8(Y5)
+	ROWBETA8(Y6)
+	ROWBETA8(Y7)
+	ROWBETA8(Y8)
+	ROWBETA8(Y9)
+	VZEROUPPER
+	RET
+
+r8storezero:
+	ROWZERO8(Y4)
+	ROWZERO8(Y5)
+	ROWZERO8(Y6)
+	ROWZERO8(Y7)
+	ROWZERO8(Y8)
+	ROWZERO8(Y9)
+	VZEROUPPER
+	RET
+
+// Transpose the 8x8 block in Y0..Y7 (row r in Yr) into Y8..Y15 (column c
+// in Y(8+c)).
+#define TRANSPOSE8 \
+	VUNPCKLPS  Y1, Y0, Y8;          \
+	VUNPCKHPS  Y1, Y0, Y9;          \
+	VUNPCKLPS  Y3, Y2, Y10;         \
+	VUNPCKHPS  Y3, Y2, Y11;         \
+	VUNPCKLPS  Y5, Y4, Y12;         \
+	VUNPCKHPS  Y5, Y4, Y13;         \
+	VUNPCKLPS  Y7, Y6, Y14;         \
+	VUNPCKHPS  Y7, Y6, Y15;         \
+	VSHUFPS    $0x44, Y10, Y8, Y0;  \
+	VSHUFPS    $0xEE, Y10, Y8, Y1;  \
+	VSHUFPS    $0x44, Y11, Y9, Y2;  \
+	VSHUFPS    $0xEE, Y11, Y9, Y3;  \
+	VSHUFPS    $0x44, Y14, Y12, Y4; \
+	VSHUFPS    $0xEE, Y14, Y12, Y5; \
+	VSHUFPS    $0x44, Y15, Y13, Y6; \
+	VSHUFPS    $0xEE, Y15, Y13, Y7; \
+	VPERM2F128 $0x20, Y4, Y0, Y8;   \
+	VPERM2F128 $0x20, Y5, Y1, Y9;   \
+	VPERM2F128 $0x20, Y6, Y2, Y10;  \
+	VPERM2F128 $0x20, Y7, Y3, Y11;  \
+	VPERM2F128 $0x31, Y4, Y0, Y12;  \
+	VPERM2F128 $0x31, Y5, Y1, Y13;  \
+	VPERM2F128 $0x31, Y6, Y2, Y14;  \
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+// Load 8 floats from each of the rows at base0 (rows 0,1,2,4 through
+// R8 = stride) and base3 = base0 + 3*stride (rows 3,5,6,7, R9 = 3*stride).
+#define LOAD8ROWS(b0, b3, off) \
+	VMOVUPS off(b0), Y0;        \
+	VMOVUPS off(b0)(R8*1), Y1;  \
+	VMOVUPS off(b0)(R8*2), Y2;  \
+	VMOVUPS off(b3), Y3;        \
+	VMOVUPS off(b0)(R8*4), Y4;  \
+	VMOVUPS off(b3)(R8*2), Y5;  \
+	VMOVUPS off(b3)(R9*1), Y6;  \
+	VMOVUPS off(b3)(R8*4), Y7
+
+#define STORE8COLS(off) \
+	VMOVUPS Y8, off(DI);      \
+	VMOVUPS Y9, off+64(DI);   \
+	VMOVUPS Y10, off+128(DI); \
+	VMOVUPS Y11, off+192(DI); \
+	VMOVUPS Y12, off+256(DI); \
+	VMOVUPS Y13, off+320(DI); \
+	VMOVUPS Y14, off+384(DI); \
+	VMOVUPS Y15, off+448(DI)
+
+#define COPY1(src, doff) \
+	MOVL src, AX;     \
+	MOVL AX, doff(DI)
+
+// func packBT16AVX2(kb int, b *float32, ldb int, dst *float32)
+TEXT ·packBT16AVX2(SB), NOSPLIT, $0-32
+	MOVQ kb+0(FP), CX
+	MOVQ b+8(FP), R10
+	MOVQ ldb+16(FP), R8
+	MOVQ dst+24(FP), DI
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9       // 3*stride
+	LEAQ (R10)(R9*1), R11     // row 3
+	LEAQ (R10)(R8*8), R12     // row 8
+	LEAQ (R12)(R9*1), R13     // row 11
+	MOVQ CX, BX
+	SHRQ $3, BX
+	JZ   ptail
+
+ploop8:
+	// The 16 rows are 16 short streams: prefetch 256 bytes ahead.
+	PREFETCHT0 256(R10)
+	PREFETCHT0 256(R10)(R8*1)
+	PREFETCHT0 256(R10)(R8*2)
+	PREFETCHT0 256(R11)
+	PREFETCHT0 256(R10)(R8*4)
+	PREFETCHT0 256(R11)(R8*2)
+	PREFETCHT0 256(R11)(R9*1)
+	PREFETCHT0 256(R11)(R8*4)
+	PREFETCHT0 256(R12)
+	PREFETCHT0 256(R12)(R8*1)
+	PREFETCHT0 256(R12)(R8*2)
+	PREFETCHT0 256(R13)
+	PREFETCHT0 256(R12)(R8*4)
+	PREFETCHT0 256(R13)(R8*2)
+	PREFETCHT0 256(R13)(R9*1)
+	PREFETCHT0 256(R13)(R8*4)
+	LOAD8ROWS(R10, R11, 0)
+	TRANSPOSE8
+	STORE8COLS(0)
+	LOAD8ROWS(R12, R13, 0)
+	TRANSPOSE8
+	STORE8COLS(32)
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, R13
+	ADDQ $512, DI
+	DECQ BX
+	JNZ  ploop8
+
+ptail:
+	ANDQ $7, CX
+	JZ   pdone
+
+ploop1:
+	COPY1((R10), 0)
+	COPY1((R10)(R8*1), 4)
+	COPY1((R10)(R8*2), 8)
+	COPY1((R11), 12)
+	COPY1((R10)(R8*4), 16)
+	COPY1((R11)(R8*2), 20)
+	COPY1((R11)(R9*1), 24)
+	COPY1((R11)(R8*4), 28)
+	COPY1((R12), 32)
+	COPY1((R12)(R8*1), 36)
+	COPY1((R12)(R8*2), 40)
+	COPY1((R13), 44)
+	COPY1((R12)(R8*4), 48)
+	COPY1((R13)(R8*2), 52)
+	COPY1((R13)(R9*1), 56)
+	COPY1((R13)(R8*4), 60)
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	ADDQ $4, R13
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  ploop1
+
+pdone:
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX2(iters int)
+// Register-only FMA loop: 10 independent accumulators, 20 FMAs (320 flops) per iteration.
+TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8
+	MOVQ iters+0(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+peak:
+	VFMADD231PS Y14, Y15, Y0
+	VFMADD231PS Y14, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VFMADD231PS Y14, Y15, Y3
+	VFMADD231PS Y14, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VFMADD231PS Y14, Y15, Y6
+	VFMADD231PS Y14, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VFMADD231PS Y14, Y15, Y9
+	VFMADD231PS Y14, Y15, Y0
+	VFMADD231PS Y14, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VFMADD231PS Y14, Y15, Y3
+	VFMADD231PS Y14, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VFMADD231PS Y14, Y15, Y6
+	VFMADD231PS Y14, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VFMADD231PS Y14, Y15, Y9
+	DECQ CX
+	JNZ  peak
+	VZEROUPPER
+	RET
+
+// func packA6AVX2(kb int, a *float32, lda int, dst *float32)
+// Interleaves 6 rows of the row-major A: dst[p*6+i] = a[i*lda+p]. The
+// 32-byte stores overlap and write 2 floats past dst[kb*6] when kb >= 8:
+// the caller leaves that slack.
+TEXT ·packA6AVX2(SB), NOSPLIT, $0-32
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), R10
+	MOVQ lda+16(FP), R8
+	MOVQ dst+24(FP), DI
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9       // 3*stride
+	LEAQ (R10)(R9*1), R11     // row 3
+	MOVQ CX, BX
+	SHRQ $3, BX
+	JZ   atail
+
+aloop8:
+	PREFETCHT0 256(R10)
+	PREFETCHT0 256(R10)(R8*1)
+	PREFETCHT0 256(R10)(R8*2)
+	PREFETCHT0 256(R11)
+	PREFETCHT0 256(R10)(R8*4)
+	PREFETCHT0 256(R11)(R8*2)
+	VMOVUPS (R10), Y0
+	VMOVUPS (R10)(R8*1), Y1
+	VMOVUPS (R10)(R8*2), Y2
+	VMOVUPS (R11), Y3
+	VMOVUPS (R10)(R8*4), Y4
+	VMOVUPS (R11)(R8*2), Y5
+	TRANSPOSE8
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, 24(DI)
+	VMOVUPS Y10, 48(DI)
+	VMOVUPS Y11, 72(DI)
+	VMOVUPS Y12, 96(DI)
+	VMOVUPS Y13, 120(DI)
+	VMOVUPS Y14, 144(DI)
+	VMOVUPS Y15, 168(DI)
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $192, DI
+	DECQ BX
+	JNZ  aloop8
+
+atail:
+	ANDQ $7, CX
+	JZ   adone
+
+aloop1:
+	COPY1((R10), 0)
+	COPY1((R10)(R8*1), 4)
+	COPY1((R10)(R8*2), 8)
+	COPY1((R11), 12)
+	COPY1((R10)(R8*4), 16)
+	COPY1((R11)(R8*2), 20)
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $24, DI
+	DECQ CX
+	JNZ  aloop1
+
+adone:
+	VZEROUPPER
+	RET
+
+// func packAT6AVX2(kb int, a *float32, lda int, dst *float32)
+// Copies 6 consecutive columns of the row-major k x m A: dst[p*6+i] = a[p*lda+i].
+TEXT ·packAT6AVX2(SB), NOSPLIT, $0-32
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ dst+24(FP), DI
+	SHLQ $2, R8
+
+atloop:
+	PREFETCHT0 (SI)(R8*8)
+	VMOVUPS (SI), X0
+	MOVQ    16(SI), AX
+	VMOVUPS X0, (DI)
+	MOVQ    AX, 16(DI)
+	ADDQ    R8, SI
+	ADDQ    $24, DI
+	DECQ    CX
+	JNZ     atloop
+	RET
+
+// func packB16AVX2(kb int, b *float32, ldb int, dst *float32)
+// Copies 16 consecutive columns of the row-major k x n B: dst[p*16+j] = b[p*ldb+j].
+TEXT ·packB16AVX2(SB), NOSPLIT, $0-32
+	MOVQ kb+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R8
+	MOVQ dst+24(FP), DI
+	SHLQ $2, R8
+
+bnloop:
+	PREFETCHT0 (SI)(R8*8)
+	PREFETCHT0 60(SI)(R8*8)
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    R8, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     bnloop
+	VZEROUPPER
+	RET
+
+// func prefetchRowsAVX2(p *float32, ld, rows, bytes int)
+// Requests into L2 the first bytes (> 0) of each of rows rows at stride ld floats.
+TEXT ·prefetchRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ p+0(FP), SI
+	MOVQ ld+8(FP), R8
+	MOVQ rows+16(FP), CX
+	MOVQ bytes+24(FP), DX
+	SHLQ $2, R8
+	ADDQ $63, DX
+	SHRQ $6, DX     // lines per row, rounded up
+	INCQ DX         // one more for a row start that is not line aligned
+	TESTQ CX, CX
+	JZ   pfdone
+
+pfrow:
+	MOVQ SI, AX
+	MOVQ DX, BX
+
+pfline:
+	PREFETCHT1 (AX)
+	ADDQ $64, AX
+	DECQ BX
+	JNZ  pfline
+	ADDQ R8, SI
+	DECQ CX
+	JNZ  pfrow
+
+pfdone:
+	RET

@@ -1,0 +1,370 @@
+package f32
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+const pkgName = "f32"
+
+// guardNaN is the NaN payload written around and between matrices; it must
+// survive every call bit for bit.
+var guardNaN = math.Float32frombits(0x7fc0dead)
+
+const guard = 7 // guard elements on each side of every buffer
+
+// padded is a rows x cols matrix with stride ld inside a buffer with NaN
+// guards around it and in the gaps between rows.
+type padded struct {
+	buf            []float32
+	off            int
+	rows, cols, ld int
+}
+
+func newPadded(rng *rand.Rand, rows, cols, ld, off int) *padded {
+	n := 0
+	if rows > 0 {
+		n = (rows-1)*ld + cols
+	}
+	p := &padded{buf: make([]float32, guard+off+n+guard), off: guard + off, rows: rows, cols: cols, ld: ld}
+	for i := range p.buf {
+		p.buf[i] = guardNaN
+	}
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			p.buf[p.off+i*ld+j] = float32(rng.Float64()*2 - 1)
+		}
+	}
+	return p
+}
+
+// mat is the slice handed to the kernels: it starts at the first element
+// and ends after the last.
+func (p *padded) mat() []float32 {
+	n := 0
+	if p.rows > 0 {
+		n = (p.rows-1)*p.ld + p.cols
+	}
+	return p.buf[p.off : p.off+n : p.off+n]
+}
+
+func (p *padded) at(i, j int) float32 { return p.buf[p.off+i*p.ld+j] }
+
+func (p *padded) clone() *padded {
+	q := *p
+	q.buf = append([]float32(nil), p.buf...)
+	return &q
+}
+
+// checkGuards fails unless every element outside the matrix is the guard
+// NaN, and (when ro) the matrix equals orig bit for bit.
+func (p *padded) checkGuards(t *testing.T, name string, orig *padded, ro bool) {
+	t.Helper()
+	inside := func(k int) bool {
+		k -= p.off
+		if k < 0 || p.rows == 0 {
+			return false
+		}
+		i, j := k/p.ld, k%p.ld
+		return i < p.rows && j < p.cols
+	}
+	for k, v := range p.buf {
+		if inside(k) {
+			if ro && math.Float32bits(v) != math.Float32bits(orig.buf[k]) {
+				t.Fatalf("%s: read-only element %d changed: %v -> %v", name, k-p.off, orig.buf[k], v)
+			}
+			continue
+		}
+		if math.Float32bits(v) != math.Float32bits(guardNaN) {
+			t.Fatalf("%s: guard element %d (offset from start %d) overwritten with %v", name, k, k-p.off, v)
+		}
+	}
+}
+
+type form int
+
+const (
+	formNN form = iota
+	formNT
+	formTN
+	formSigNN
+	formSigNT
+)
+
+func (f form) String() string { return [...]string{"NN", "NT", "TN", "SigNN", "SigNT"}[f] }
+
+type gemmCase struct {
+	f           form
+	m, n, k     int
+	alpha, beta float32
+	off, pad    int // start offset and extra leading-dimension elements
+	threads     int
+}
+
+func (c gemmCase) String() string {
+	return fmt.Sprintf("%v/m%d/n%d/k%d/a%v/b%v/off%d/pad%d/t%d", c.f, c.m, c.n, c.k, c.alpha, c.beta, c.off, c.pad, c.threads)
+}
+
+// runGemmCase runs one product with the active implementation and checks it
+// against gonum's Sgemm, the guards and the read-only inputs.
+func runGemmCase(t *testing.T, w *Workspace, c gemmCase, seed uint64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, uint64(c.m*1000000+c.n*1000+c.k)))
+	ar, ac := c.m, c.k
+	if c.f == formTN {
+		ar, ac = c.k, c.m
+	}
+	br, bc := c.k, c.n
+	if c.f == formNT || c.f == formSigNT {
+		br, bc = c.n, c.k
+	}
+	A := newPadded(rng, ar, ac, ac+c.pad+boolInt(ac == 0), c.off)
+	B := newPadded(rng, br, bc, bc+c.pad+boolInt(bc == 0), (c.off*3)%2)
+	C := newPadded(rng, c.m, c.n, c.n+c.pad+boolInt(c.n == 0), c.off)
+	sig := c.f == formSigNN || c.f == formSigNT
+	var bias []float32
+	if sig {
+		bias = make([]float32, c.n)
+		for j := range bias {
+			bias[j] = float32(rng.Float64()*4 - 2)
+		}
+		c.alpha, c.beta = 1, 0
+	}
+	if c.beta == 0 {
+		// beta == 0 must ignore NaNs in C.
+		for i := 0; i < c.m; i++ {
+			for j := 0; j < c.n; j += 3 {
+				C.buf[C.off+i*C.ld+j] = float32(math.NaN())
+			}
+		}
+	}
+	A0, B0, C0 := A.clone(), B.clone(), C.clone()
+	biasCopy := append([]float32(nil), bias...)
+	switch c.f {
+	case formNN:
+		w.GemmNN(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
+	case formNT:
+		w.GemmNT(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
+	case formTN:
+		w.GemmTN(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
+	case formSigNN:
+		w.SigmoidAffineNN(c.m, c.n, c.k, A.mat(), A.ld, B.mat(), B.ld, bias, C.mat(), C.ld)
+	case formSigNT:
+		w.SigmoidAffineNT(c.m, c.n, c.k, A.mat(), A.ld, B.mat(), B.ld, bias, C.mat(), C.ld)
+	}
+	A.checkGuards(t, "a", A0, true)
+	B.checkGuards(t, "b", B0, true)
+	C.checkGuards(t, "c", C0, false)
+	for j := range bias {
+		if bias[j] != biasCopy[j] {
+			t.Fatalf("bias[%d] changed", j)
+		}
+	}
+	if c.m == 0 || c.n == 0 {
+		return
+	}
+	// Reference: gonum's Sgemm on a copy.
+	ref := C0.clone()
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if c.f == formTN {
+		tA = blas.Trans
+	}
+	if c.f == formNT || c.f == formSigNT {
+		tB = blas.Trans
+	}
+	lda, ldb := A.ld, B.ld
+	gonum.Implementation{}.Sgemm(tA, tB, c.m, c.n, c.k, c.alpha, A0.mat(), lda, B0.mat(), ldb, c.beta, ref.mat(), ref.ld)
+	eps := float64(0x1p-23)
+	for i := 0; i < c.m; i++ {
+		for j := 0; j < c.n; j++ {
+			var sabs float64
+			for p := 0; p < c.k; p++ {
+				var av, bv float32
+				if c.f == formTN {
+					av = A0.at(p, i)
+				} else {
+					av = A0.at(i, p)
+				}
+				if tB == blas.Trans {
+					bv = B0.at(j, p)
+				} else {
+					bv = B0.at(p, j)
+				}
+				sabs += math.Abs(float64(av) * float64(bv))
+			}
+			cabs := 0.0
+			if c.beta != 0 {
+				cabs = math.Abs(float64(c.beta) * float64(C0.at(i, j)))
+			}
+			tol := 2 * eps * float64(c.k+2) * (math.Abs(float64(c.alpha))*sabs + cabs)
+			want := float64(ref.at(i, j))
+			got := float64(C.at(i, j))
+			if sig {
+				s := want + float64(bias[j])
+				want = 1 / (1 + math.Exp(-s))
+				tol = 0.25*tol + 1e-6*want + 0x1p-149
+			}
+			if !(math.Abs(got-want) <= tol) {
+				t.Fatalf("%v: c[%d,%d] = %v, want %v (tol %.3g)", c, i, j, got, want, tol)
+			}
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+var edgeDims = []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 100}
+var scalars = []float32{0, 1, -0.5, 2}
+
+// gemmCases is a covering design: every pair of edge sizes appears for each
+// pair of (m, n, k), the third drawn at random, with the form, alpha, beta,
+// offset, padding and thread count cycling; then a few large shapes.
+func gemmCases() []gemmCase {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var cs []gemmCase
+	q := 0
+	for _, x := range edgeDims {
+		for _, y := range edgeDims {
+			for pair := 0; pair < 3; pair++ {
+				z := edgeDims[rng.IntN(len(edgeDims))]
+				m, n, k := x, y, z
+				switch pair {
+				case 1:
+					m, n, k = x, z, y
+				case 2:
+					m, n, k = z, x, y
+				}
+				q++
+				cs = append(cs, gemmCase{
+					f: form(q % 5), m: m, n: n, k: k,
+					alpha: scalars[q%4], beta: scalars[(q/4)%4],
+					off: q % 2, pad: (q / 2 % 2) * 3, threads: 1 + q%3,
+				})
+			}
+		}
+	}
+	large := [][3]int{{400, 17, 33}, {9, 1601, 31}, {33, 100, 1601}, {100, 400, 1600}, {1601, 16, 100}, {7, 400, 1601}}
+	for i, s := range large {
+		for f := formNN; f <= formSigNT; f++ {
+			cs = append(cs, gemmCase{f: f, m: s[0], n: s[1], k: s[2],
+				alpha: scalars[(i+int(f))%4], beta: scalars[(i+2*int(f)+1)%4], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%2})
+		}
+	}
+	return cs
+}
+
+func TestRegistered(t *testing.T) {
+	asmtest.RequireRegistered(t, pkgName, map[string]bool{
+		"avx2": asm.HasAVX2 && asm.HasFMA && useAVX2Build,
+		"neon": asm.HasNEON && useNEONBuild,
+	})
+}
+
+func TestGemm(t *testing.T) {
+	// Split even the smallest products across the 2 and 3 thread workspaces.
+	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
+	parallelMinFlops = 0
+	cases := gemmCases()
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		ws := map[int]*Workspace{1: NewWorkspace(1), 2: NewWorkspace(2), 3: NewWorkspace(3)}
+		for i, c := range cases {
+			if (testing.Short() || raceEnabled) && c.m*c.n*c.k > 1<<22 {
+				continue
+			}
+			t.Run(c.String(), func(t *testing.T) { runGemmCase(t, ws[c.threads], c, uint64(i)) })
+		}
+	})
+}
+
+// TestGemmPackedPaths repeats the small cases with the alternative
+// blocking paths switched on: A always packed, B packed a whole panel at a
+// time.
+func TestGemmPackedPaths(t *testing.T) {
+	defer func(j, d bool) { jitPackB, directA = j, d }(jitPackB, directA)
+	jitPackB, directA = false, false
+	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
+	parallelMinFlops = 0
+	cases := gemmCases()
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		w := NewWorkspace(2)
+		for i, c := range cases {
+			if c.m*c.n*c.k > 1<<20 {
+				continue
+			}
+			t.Run(c.String(), func(t *testing.T) { runGemmCase(t, w, c, uint64(i)) })
+		}
+	})
+}
+
+func TestGemmPanics(t *testing.T) {
+	w := NewWorkspace(1)
+	a := make([]float32, 12)
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"lda", func() { w.GemmNN(2, 2, 3, 1, a, 2, a, 2, 0, a, 2) }},
+		{"short a", func() { w.GemmNN(3, 2, 5, 1, a, 5, a, 2, 0, a, 2) }},
+		{"short c", func() { w.GemmNT(5, 3, 1, 1, a, 1, a, 1, 0, a, 3) }},
+		{"ldb NT", func() { w.GemmNT(2, 2, 3, 1, a, 3, a, 2, 0, a, 2) }},
+		{"lda TN", func() { w.GemmTN(3, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
+		{"negative", func() { w.GemmTN(-1, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
+		{"bias", func() { w.SigmoidAffineNN(2, 3, 2, a, 2, a, 3, a[:2], a, 3) }},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", tc.name)
+				}
+			}()
+			tc.f()
+		}()
+	}
+}
+
+// TestGemmNoAlloc checks that steady-state products allocate nothing,
+// serial and parallel.
+func TestGemmNoAlloc(t *testing.T) {
+	m, n, k := 100, 400, 400 // above parallelMinFlops
+	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+	bias := make([]float32, n)
+	for _, th := range []int{1, 2} {
+		w := NewWorkspace(th)
+		allocs := testing.AllocsPerRun(10, func() {
+			w.GemmNN(m, n, k, 1, a, k, b, n, 0, c, n)
+			w.GemmTN(k, n, m, 1, a, k, c, n, 1, b, n)
+			w.SigmoidAffineNT(m, k, n, c, n, b, n, bias, a, k)
+		})
+		if allocs != 0 {
+			t.Errorf("threads=%d: %v allocations per run", th, allocs)
+		}
+	}
+}
+
+// FuzzGemm compares every implementation with gonum on fuzzed shapes.
+func FuzzGemm(f *testing.F) {
+	f.Add(uint8(0), uint16(7), uint16(17), uint16(33), uint8(1), uint8(2), uint8(1), uint8(3), uint8(2))
+	f.Add(uint8(2), uint16(100), uint16(16), uint16(9), uint8(3), uint8(0), uint8(0), uint8(0), uint8(1))
+	f.Add(uint8(4), uint16(13), uint16(29), uint16(260), uint8(1), uint8(1), uint8(1), uint8(1), uint8(3))
+	f.Add(uint8(1), uint16(1), uint16(1), uint16(1), uint8(2), uint8(3), uint8(0), uint8(2), uint8(2))
+	ws := []*Workspace{NewWorkspace(1), NewWorkspace(2), NewWorkspace(3)}
+	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
+	parallelMinFlops = 0
+	f.Fuzz(func(t *testing.T, fm uint8, m, n, k uint16, ai, bi, off, pad, th uint8) {
+		c := gemmCase{f: form(fm % 5), m: int(m % 300), n: int(n % 300), k: int(k % 600),
+			alpha: scalars[ai%4], beta: scalars[bi%4], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}
+		asmtest.TestAll(t, pkgName, func(t *testing.T) { runGemmCase(t, ws[c.threads-1], c, 99) })
+	})
+}

@@ -1,0 +1,140 @@
+package f32
+
+import (
+	"fmt"
+
+	"github.com/isingrbm/isingrbm/asm/rng"
+)
+
+// Lanes is the number of independent xoshiro256++ streams a Rand runs side
+// by side (two 256-bit vectors of 64-bit lanes).
+const Lanes = 8
+
+// Rand is a vectorized generator: Lanes xoshiro256++ streams, lane l of
+// NewRand(seed, stream) being rng.Stream(seed, stream*Lanes+l). Each step
+// advances every lane once and yields 2*Lanes uniforms, element e of the
+// step coming from the low (e even) or high (e odd) 32 bits of lane e/2's
+// output: u = float32(half>>8) * 2^-24. A call on n elements takes
+// ceil(n/(2*Lanes)) steps and discards the unused uniforms of the last one,
+// so the output is a function of (seed, stream) and the lengths of the calls
+// alone, identical in every implementation. A Rand is not safe for
+// concurrent use; give each goroutine its own stream.
+type Rand struct {
+	// s[j][l] is word j of lane l's state (the layout the vector code loads).
+	s [4][Lanes]uint64
+}
+
+// NewRand returns the generator of stream of seed.
+func NewRand(seed, stream uint64) *Rand {
+	r := new(Rand)
+	for l := 0; l < Lanes; l++ {
+		g := rng.Stream(seed, stream*Lanes+uint64(l))
+		for j := 0; j < 4; j++ {
+			r.s[j][l] = g.S[j]
+		}
+	}
+	return r
+}
+
+// step advances every lane once and writes the 2*Lanes uniforms of the step.
+func (r *Rand) step(u *[2 * Lanes]float32) {
+	s := &r.s
+	for l := 0; l < Lanes; l++ {
+		g := rng.Xoshiro256{S: [4]uint64{s[0][l], s[1][l], s[2][l], s[3][l]}}
+		x := g.Uint64()
+		s[0][l], s[1][l], s[2][l], s[3][l] = g.S[0], g.S[1], g.S[2], g.S[3]
+		u[2*l] = float32(uint32(x)>>8) * 0x1p-24
+		u[2*l+1] = float32(uint32(x>>32)>>8) * 0x1p-24
+	}
+}
+
+// Uniform fills dst with uniforms in [0, 1) of 24 random bits:
+//
+//	for i := range dst {
+//		dst[i] = u(i) // the i-th uniform of this call's steps
+//	}
+func (r *Rand) Uniform(dst []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	if useAVX2 {
+		raceWriteF32(dst)
+		randAVX2(&r.s, &dst[0], nil, len(dst), modeUniform)
+		return
+	}
+	var u [2 * Lanes]float32
+	for i := 0; i < len(dst); i += 2 * Lanes {
+		r.step(&u)
+		copy(dst[i:], u[:])
+	}
+}
+
+// Bernoulli sets dst[i] = 1 if u(i) < p[i], else 0, for i < len(p), with
+// u(i) the uniforms Uniform would have produced; len(dst) >= len(p), and dst
+// may be p (in place):
+//
+//	for i := range p {
+//		if u(i) < p[i] { dst[i] = 1 } else { dst[i] = 0 }
+//	}
+func (r *Rand) Bernoulli(dst, p []float32) {
+	if len(dst) < len(p) {
+		panic(fmt.Sprintf("f32: Bernoulli: len(dst) = %d, want >= len(p) = %d", len(dst), len(p)))
+	}
+	if len(p) == 0 {
+		return
+	}
+	if useAVX2 {
+		raceReadF32(p)
+		raceWriteF32(dst[:len(p)])
+		randAVX2(&r.s, &dst[0], &p[0], len(p), modeBernoulli)
+		return
+	}
+	var u [2 * Lanes]float32
+	for i := 0; i < len(p); i += 2 * Lanes {
+		r.step(&u)
+		pp := p[i:min(i+2*Lanes, len(p))]
+		d := dst[i : i+len(pp)]
+		for e, q := range pp {
+			if u[e] < q {
+				d[e] = 1
+			} else {
+				d[e] = 0
+			}
+		}
+	}
+}
+
+// BernoulliBits draws the same values as Bernoulli(·, p) would and packs
+// them as bits: bit i%64 of dst[i/64] is set iff u(i) < p[i]. The words
+// dst[:(len(p)+63)/64] are written, their bits past len(p) cleared.
+func (r *Rand) BernoulliBits(dst []uint64, p []float32) {
+	nw := (len(p) + 63) / 64
+	if len(dst) < nw {
+		panic(fmt.Sprintf("f32: BernoulliBits: len(dst) = %d, want >= %d", len(dst), nw))
+	}
+	if len(p) == 0 {
+		return
+	}
+	if useAVX2 {
+		raceReadF32(p)
+		raceWriteU64(dst[:nw])
+		randBitsAVX2(&r.s, &dst[0], &p[0], len(p))
+		return
+	}
+	clear(dst[:nw])
+	var u [2 * Lanes]float32
+	for i := 0; i < len(p); i += 2 * Lanes {
+		r.step(&u)
+		pp := p[i:min(i+2*Lanes, len(p))]
+		for e, q := range pp {
+			if u[e] < q {
+				dst[(i+e)/64] |= 1 << uint((i+e)%64)
+			}
+		}
+	}
+}
+
+const (
+	modeUniform   = 0
+	modeBernoulli = 1
+)

@@ -1,0 +1,132 @@
+package f32
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// Register blocking of the micro-kernel: it computes an mr x nr tile of C.
+const (
+	mr = 6
+	nr = 16
+)
+
+// Cache blocking, derived once from the cache sizes cpuid reports:
+// kcMax: a kc x nr micro-panel of packed B fills half of L1D;
+// mcMax: an mc x kc block of packed A fills half of L2;
+// ncMax: a kc x nc panel of packed B takes a share of L3.
+var kcMax, mcMax, ncMax = blockSizes(cpuid.CPU.Cache.L1D, cpuid.CPU.Cache.L2, cpuid.CPU.Cache.L3)
+
+func blockSizes(l1, l2, l3 int) (kc, mc, nc int) {
+	if l1 <= 0 {
+		l1 = 32 << 10
+	}
+	if l2 <= 0 {
+		l2 = 512 << 10
+	}
+	if l3 <= 0 {
+		l3 = 8 << 20
+	}
+	kc = l1 / 2 / (nr * 4)
+	kc = min(max(kc, 64), 512) &^ 7
+	mc = l2 / 2 / (kc * 4)
+	mc = min(max(mc, 4*mr), 504) / mr * mr
+	nc = l3 / 4 / (kc * 4)
+	nc = min(max(nc, 16*nr), 4096) / nr * nr
+	return kc, mc, nc
+}
+
+// Workspace owns the packing buffers of the matrix products and the worker
+// goroutines that split them across cores. Buffers grow to the largest
+// product seen and are then reused, so steady-state calls allocate nothing.
+// A Workspace is not safe for concurrent use; give each goroutine its own.
+type Workspace struct {
+	threads int
+	bufs    []*threadBuf
+	pool    *pool // nil until the first parallel product
+}
+
+// threadBuf is one worker's packing space.
+type threadBuf struct {
+	packA []float32 // mc x kc, as mr-row micro-panels
+	packB []float32 // kc x nc, as nr-column micro-panels
+	tile  [mr * nr]float32
+}
+
+func (t *threadBuf) grow(na, nb int) {
+	if len(t.packA) < na {
+		t.packA = make([]float32, na)
+	}
+	if len(t.packB) < nb {
+		t.packB = make([]float32, nb)
+	}
+}
+
+// NewWorkspace returns a workspace whose products use up to threads
+// goroutines; threads <= 0 means runtime.GOMAXPROCS(0).
+func NewWorkspace(threads int) *Workspace {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	w := &Workspace{threads: threads, bufs: make([]*threadBuf, threads)}
+	for i := range w.bufs {
+		w.bufs[i] = new(threadBuf)
+	}
+	return w
+}
+
+// Threads returns the number of goroutines a product may use.
+func (w *Workspace) Threads() int { return w.threads }
+
+// pool is the set of worker goroutines of a Workspace. Worker i (i >= 1)
+// runs tasks[i] when signalled on start[i]; the caller runs tasks[0].
+// It holds no reference to the Workspace, so a cleanup attached to the
+// Workspace can stop the workers once the Workspace is unreachable.
+type pool struct {
+	start []chan struct{}
+	tasks []gemmArgs
+	bufs  []*threadBuf
+	wg    sync.WaitGroup
+}
+
+func newPool(bufs []*threadBuf) *pool {
+	p := &pool{start: make([]chan struct{}, len(bufs)), tasks: make([]gemmArgs, len(bufs)), bufs: bufs}
+	for i := 1; i < len(bufs); i++ {
+		p.start[i] = make(chan struct{})
+		go p.worker(i)
+	}
+	return p
+}
+
+func (p *pool) worker(i int) {
+	for range p.start[i] {
+		gemmSerial(&p.tasks[i], p.bufs[i])
+		p.wg.Done()
+	}
+}
+
+func (p *pool) stop() {
+	for i := 1; i < len(p.start); i++ {
+		close(p.start[i])
+	}
+}
+
+// run executes tasks[0:n] in parallel, tasks[0] on the calling goroutine.
+func (p *pool) run(n int) {
+	p.wg.Add(n - 1)
+	for i := 1; i < n; i++ {
+		p.start[i] <- struct{}{}
+	}
+	gemmSerial(&p.tasks[0], p.bufs[0])
+	p.wg.Wait()
+}
+
+func (w *Workspace) getPool() *pool {
+	if w.pool == nil {
+		w.pool = newPool(w.bufs)
+		runtime.AddCleanup(w, func(p *pool) { p.stop() }, w.pool)
+	}
+	return w.pool
+}

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package main
+
+import "math"
+
+// peakRSSMiB is not measured outside Linux: NaN (null in JSON).
+func peakRSSMiB() float64 { return math.NaN() }

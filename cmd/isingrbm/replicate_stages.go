@@ -1,0 +1,675 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/bitlattice"
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core"
+	"github.com/isingrbm/isingrbm/core/analysis"
+	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/report"
+)
+
+// sampleStats describes one set of Monte Carlo samples.
+type sampleStats struct {
+	L                   int      `json:"L"`
+	K                   float64  `json:"K"`
+	N                   int      `json:"n"`
+	Seed                uint64   `json:"seed"`
+	File                string   `json:"file"` // relative to the output folder
+	Energy              core.Num `json:"energy"`
+	EnergyErr           core.Num `json:"energy_err"`
+	ExactEnergy         core.Num `json:"exact_energy"`
+	AbsM                core.Num `json:"abs_m"`
+	AbsMErr             core.Num `json:"abs_m_err"`
+	SpecificHeat        core.Num `json:"specific_heat"`
+	SpecificHeatErr     core.Num `json:"specific_heat_err"`
+	ExactSpecificHeat   core.Num `json:"exact_specific_heat"`
+	Susceptibility      core.Num `json:"susceptibility"`
+	SusceptibilityErr   core.Num `json:"susceptibility_err"`
+	TauEnergy           core.Num `json:"tau_int_energy"`
+	TauAbsM             core.Num `json:"tau_int_abs_m"`
+	TauOK               bool     `json:"tau_ok"`
+	Spacing             int      `json:"sweeps_between_samples"`
+	EquilibrationSweeps int64    `json:"equilibration_sweeps"`
+	TotalSweeps         int64    `json:"total_sweeps"`
+	Replicas            int      `json:"replicas"`
+	Seconds             float64  `json:"seconds"`
+}
+
+// sample runs the Metropolis sampler in a goroutine so an interrupt ends
+// the stage at once (nothing is written for an unfinished sample).
+func (r *replicator) sample(label string, L int, K float64, n int, seed uint64) (*bitlattice.Result, error) {
+	bar := newProgressBar(r.stderr, label)
+	type outcome struct {
+		res *bitlattice.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := bitlattice.Sample(bitlattice.Options{L: L, K: K, N: n, Seed: seed, Threads: r.s.Threads, Progress: bar.Update})
+		done <- outcome{res, err}
+	}()
+	select {
+	case oc := <-done:
+		bar.Done()
+		return oc.res, oc.err
+	case <-r.ctx.Done():
+		bar.Done()
+		return nil, r.ctx.Err()
+	}
+}
+
+// writeSamples writes res's configurations to rel and returns their stats.
+func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, seed uint64) (sampleStats, error) {
+	L := res.L
+	if err := npy.WriteFileAtomic(r.path(rel), func(w io.Writer) error {
+		return npy.WriteUint8(w, []int{n, L, L}, res.Configs)
+	}); err != nil {
+		return sampleStats{}, err
+	}
+	st := sampleStats{L: L, K: res.K, N: n, Seed: seed, File: rel,
+		Energy: core.Num(res.Energy), EnergyErr: core.Num(res.EnergyErr), ExactEnergy: core.Num(exact.Energy(L, res.K)),
+		AbsM: core.Num(res.AbsM), AbsMErr: core.Num(res.AbsMErr), ExactSpecificHeat: core.Num(exact.SpecificHeat(L, res.K)),
+		TauEnergy: core.Num(res.TauEnergy), TauAbsM: core.Num(res.TauAbsM), TauOK: res.TauOK, Spacing: res.Spacing,
+		EquilibrationSweeps: res.EquilibrationSweeps, TotalSweeps: res.TotalSweeps, Replicas: res.Replicas, Seconds: res.Seconds}
+	if th, err := analysis.Thermodynamics(res.Configs, L, res.K, 0); err == nil {
+		st.SpecificHeat, st.SpecificHeatErr = core.Num(th.C), core.Num(th.CErr)
+		st.Susceptibility, st.SusceptibilityErr = core.Num(th.Chi), core.Num(th.ChiErr)
+	}
+	return st, nil
+}
+
+func (r *replicator) stageData() (string, error) {
+	s := r.s
+	settings := struct {
+		L    int
+		K    float64
+		N    int
+		Seed uint64
+	}{s.L, s.K, s.N, s.Seed}
+	return r.stage("data", settings, nil, func() []string { return []string{"data/ising.npy", "data/ising.json"} }, func(string) error {
+		res, err := r.sample(fmt.Sprintf("sample L=%d K=%.4f", s.L, s.K), s.L, s.K, s.N, s.Seed)
+		if err != nil {
+			return err
+		}
+		st, err := r.writeSamples("data/ising.npy", res, s.N, s.Seed)
+		if err != nil {
+			return err
+		}
+		return writeJSONAtomic(r.path("data/ising.json"), st)
+	})
+}
+
+func (r *replicator) stageSweep() (string, error) {
+	s := r.s
+	settings := struct {
+		L    int
+		Ks   []float64
+		N    int
+		Seed uint64
+	}{s.L, s.SweepKs, s.SweepN, s.Seed}
+	files := func() []string {
+		out := []string{"sweep/sweep.json"}
+		for _, k := range s.SweepKs {
+			out = append(out, "sweep/"+couplingFileName(k))
+		}
+		return out
+	}
+	return r.stage("sweep", settings, nil, files, func(string) error {
+		var all []sampleStats
+		for i, k := range s.SweepKs {
+			seed := s.Seed + 1000 + uint64(i)
+			res, err := r.sample(fmt.Sprintf("sweep K=%.4f (%d/%d)", k, i+1, len(s.SweepKs)), s.L, k, s.SweepN, seed)
+			if err != nil {
+				return err
+			}
+			st, err := r.writeSamples("sweep/"+couplingFileName(k), res, s.SweepN, seed)
+			if err != nil {
+				return err
+			}
+			all = append(all, st)
+		}
+		return writeJSONAtomic(r.path("sweep/sweep.json"), all)
+	})
+}
+
+// loadConfigs reads a uint8 configuration file of the output folder.
+func (r *replicator) loadConfigs(rel string) (*core.Dataset, error) {
+	d, err := loadData("data", r.path(rel))
+	if err != nil {
+		return nil, err
+	}
+	if !d.set.Binary() {
+		return nil, fmt.Errorf("%s: not binary configurations", rel)
+	}
+	return d.set, nil
+}
+
+func (r *replicator) stageTrain(net, dataKey string) (string, error) {
+	cfg, err := r.s.networkConfig(net)
+	if err != nil {
+		return "", err
+	}
+	settings := struct {
+		Config core.Config
+		Layers []int
+	}{cfg, r.s.Layers}
+	rel := "models/" + net + ".npz"
+	return r.stage("train-"+net, settings, []string{dataKey}, func() []string { return []string{rel} }, func(key string) error {
+		data, err := r.loadConfigs("data/ising.npy")
+		if err != nil {
+			return err
+		}
+		ckpt := r.path("models/" + net + "-" + key + ".ckpt")
+		c := cfg
+		c.Threads = r.s.Threads
+		c.CheckpointPath = ckpt
+		c.CheckpointEvery = max(1, c.Epochs/10)
+		sizes := append([]int{data.D}, r.s.Layers...)
+		total := int64(len(r.s.Layers) * c.Epochs)
+		bar := newProgressBar(r.stderr, "train "+net)
+		progress := func(p core.ProgressInfo) {
+			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", p.Layer+1, p.Layers, p.Epoch, p.Epochs, float64(p.Stats.ReconTrain)))
+			bar.Update(int64(p.Layer*p.Epochs+p.Epoch), total)
+			if r.onEpoch != nil {
+				r.onEpoch(net, p)
+			}
+		}
+		var dbn *core.DBN
+		var hist *core.History
+		if _, statErr := os.Stat(ckpt); statErr == nil {
+			fmt.Fprintf(r.stderr, "train %s: resuming from %s\n", net, ckpt)
+			dbn, hist, err = core.ResumeDBN(r.ctx, ckpt, data, progress)
+			if err != nil && !errors.Is(err, r.ctx.Err()) {
+				fmt.Fprintf(r.stderr, "train %s: cannot resume (%v); starting afresh\n", net, err)
+				os.Remove(ckpt)
+				dbn, hist, err = core.TrainDBN(r.ctx, data, sizes, c, progress)
+			}
+		} else {
+			// Checkpoints of other settings are stale.
+			if old, _ := filepath.Glob(r.path("models/" + net + "-*.ckpt")); len(old) > 0 {
+				for _, o := range old {
+					os.Remove(o)
+				}
+			}
+			dbn, hist, err = core.TrainDBN(r.ctx, data, sizes, c, progress)
+		}
+		bar.Done()
+		if err != nil {
+			return err
+		}
+		saved := cfg
+		meta := core.Meta{Config: &saved, History: hist, Extra: map[string]any{"data": "data/ising.npy", "lattice_L": r.s.L, "K": r.s.K, "stage_key": key}}
+		if err := dbn.Save(r.path(rel), meta); err != nil {
+			return err
+		}
+		os.Remove(ckpt)
+		return nil
+	})
+}
+
+func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
+	s := r.s
+	settings := struct {
+		AISRuns     int
+		AISSteps    [3]int
+		EvalSamples int
+		Seed        uint64
+	}{s.AISRuns, s.AISSteps, s.EvalSamples, s.Seed}
+	rel := "eval/" + net + ".json"
+	return r.stage("eval-"+net, settings, []string{trainKey, dataKey}, func() []string { return []string{rel} }, func(string) error {
+		dbn, _, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		if err != nil {
+			return err
+		}
+		data, err := r.loadConfigs("data/ising.npy")
+		if err != nil {
+			return err
+		}
+		set := seededSubset(data, s.EvalSamples, s.Seed)
+		bar := newProgressBar(r.stderr, "eval "+net)
+		res, err := evaluateDBN(r.ctx, dbn, set, evalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: s.Seed, Threads: s.Threads, Progress: bar.Update})
+		bar.Done()
+		if err != nil {
+			return err
+		}
+		return writeJSONAtomic(r.path(rel), evalReport{Model: "models/" + net + ".npz", Data: "data/ising.npy",
+			Samples: set.N, SamplesTotal: data.N, Seed: s.Seed, Layers: res})
+	})
+}
+
+// minHistogramUnits is the fewest units whose locality histograms are drawn.
+const minHistogramUnits = 16
+
+// distSummary is a distribution over units.
+type distSummary struct {
+	N      int      `json:"n"`
+	Mean   core.Num `json:"mean"`
+	Min    core.Num `json:"min"`
+	Q05    core.Num `json:"q05"`
+	Q25    core.Num `json:"q25"`
+	Median core.Num `json:"median"`
+	Q75    core.Num `json:"q75"`
+	Q95    core.Num `json:"q95"`
+	Max    core.Num `json:"max"`
+}
+
+func summarize(s analysis.Summary) distSummary {
+	return distSummary{N: s.N, Mean: core.Num(s.Mean), Min: core.Num(s.Min), Q05: core.Num(s.Q05), Q25: core.Num(s.Q25),
+		Median: core.Num(s.Median), Q75: core.Num(s.Q75), Q95: core.Num(s.Q95), Max: core.Num(s.Max)}
+}
+
+// blockSpinResult is the block-spin correspondence for one block size.
+type blockSpinResult struct {
+	B          int         `json:"block"`
+	AbsCorr    distSummary `json:"abs_corr"`       // |corr| over units
+	NoiseCorr  distSummary `json:"noise_abs_corr"` // the same with Gaussian-noise weights
+	Undefined  int         `json:"undefined_units"`
+	Configs    int         `json:"configs"`
+	TieRule    string      `json:"tie_rule"`
+	CentreRule string      `json:"centre_rule"`
+}
+
+// layerAnalysis holds the locality and block-spin measures of one layer's
+// effective receptive fields.
+type layerAnalysis struct {
+	Layer      int         `json:"layer"`
+	Units      int         `json:"units"`
+	PR         distSummary `json:"participation_ratio"`
+	NoisePR    distSummary `json:"noise_participation_ratio"`
+	Disk       distSummary `json:"disk_share"`
+	NoiseDisk  distSummary `json:"noise_disk_share"`
+	Rg         distSummary `json:"radius_of_gyration"`
+	NoiseRg    distSummary `json:"noise_radius_of_gyration"`
+	DiskRadius float64     `json:"disk_radius"`
+	// DiskUniform is the disk share of a uniform field (disk sites / L^2).
+	DiskUniform float64 `json:"disk_share_uniform"`
+	// Units more local than 95% of the noise fields, by PR (below the
+	// noise's 5% quantile) and by disk share (above its 95% quantile).
+	LocalByPR   core.Num          `json:"local_fraction_pr"`
+	LocalByDisk core.Num          `json:"local_fraction_disk"`
+	BlockSpin   []blockSpinResult `json:"block_spin"`
+	BlockNote   string            `json:"block_spin_note,omitempty"`
+}
+
+// thermoResult is the physics of one set of configurations.
+type thermoResult struct {
+	Depth   int      `json:"depth"` // 0: the Monte Carlo configurations themselves
+	Source  string   `json:"source"`
+	Samples int      `json:"samples"`
+	U       core.Num `json:"energy"`
+	UErr    core.Num `json:"energy_err"`
+	AbsM    core.Num `json:"abs_m"`
+	AbsMErr core.Num `json:"abs_m_err"`
+	C       core.Num `json:"specific_heat"`
+	CErr    core.Num `json:"specific_heat_err"`
+	Chi     core.Num `json:"susceptibility"`
+	ChiErr  core.Num `json:"susceptibility_err"`
+	KEff    core.Num `json:"k_eff"`
+	KEffErr core.Num `json:"k_eff_err"`
+}
+
+// analysisResult is analysis/<net>.json.
+type analysisResult struct {
+	Network  string          `json:"network"`
+	Layers   []layerAnalysis `json:"layers"`
+	Physics  []thermoResult  `json:"reconstruction_physics"`
+	Binarize string          `json:"binarize"`
+	Figures  []report.Figure `json:"figures"`
+}
+
+// reconstructor returns the analysis.Reconstructor of d: v up to depth and
+// back down (mean-field), for any whole number of configurations.
+func reconstructor(d *core.DBN, threads int) analysis.Reconstructor {
+	ws := f32.NewWorkspace(threads)
+	nv := d.Layers[0].NVisible
+	return func(v []float32, depth int) []float32 {
+		return d.Reconstruct(ws, v, len(v)/nv, depth)
+	}
+}
+
+func toNums(x [][]float64) [][]core.Num {
+	out := make([][]core.Num, len(x))
+	for i, row := range x {
+		out[i] = make([]core.Num, len(row))
+		for j, v := range row {
+			out[i][j] = core.Num(v)
+		}
+	}
+	return out
+}
+
+func weightMatrix(l *core.RBM) analysis.Matrix {
+	return analysis.Matrix{Rows: l.NVisible, Cols: l.NHidden, Data: l.W}
+}
+
+func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error) {
+	s := r.s
+	settings := struct {
+		AnalysisSamples int
+		Seed            uint64
+		Version         int
+	}{s.AnalysisSamples, s.Seed, 1}
+	rel := "analysis/" + net + ".json"
+	var figs []string
+	outputs := func() []string { return append([]string{rel}, figs...) }
+	return r.stage("analyse-"+net, settings, []string{trainKey, dataKey}, outputs, func(string) error {
+		figs = nil
+		dbn, _, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		if err != nil {
+			return err
+		}
+		data, err := r.loadConfigs("data/ising.npy")
+		if err != nil {
+			return err
+		}
+		L := s.L
+		if data.D != L*L || dbn.Layers[0].NVisible != L*L {
+			return fmt.Errorf("data and model have %d and %d visible units, want L*L = %d", data.D, dbn.Layers[0].NVisible, L*L)
+		}
+		sub := seededSubset(data, s.AnalysisSamples, s.Seed+7)
+		bar := newProgressBar(r.stderr, "analyse "+net)
+		nl := len(dbn.Layers)
+		steps := int64(3*nl + 3)
+		done := int64(0)
+		tick := func() { done++; bar.Update(done, steps) }
+		defer bar.Done()
+
+		res := analysisResult{Network: net, Binarize: analysis.Sample.String()}
+		addFig := func(file, caption string) {
+			figs = append(figs, "report/"+file)
+			res.Figures = append(res.Figures, report.Figure{File: file, Caption: caption})
+		}
+		ws := make([]analysis.Matrix, nl)
+		for k, l := range dbn.Layers {
+			ws[k] = weightMatrix(l)
+		}
+		erfs, err := analysis.ERF(ws)
+		if err != nil {
+			return err
+		}
+		// First-layer weights in index order.
+		nShow := min(64, dbn.Layers[0].NHidden)
+		cols := make([][]float64, nShow)
+		for j := range cols {
+			cols[j] = erfs[0].Column(j)
+		}
+		file := fmt.Sprintf("weights_%s.png", net)
+		if _, err := report.FieldGrid(r.path("report/"+file), cols, L, report.GridOptions{Cols: 8, Title: net + ": W of layer 1, units 1-" + fmt.Sprint(nShow)}); err != nil {
+			return err
+		}
+		addFig(file, fmt.Sprintf("%s: the first %d columns of the first-layer weight matrix W (units in index order), each reshaped to the %dx%d lattice; blue negative, red positive, one symmetric colour scale for the grid (colour bar). Trained on %d configurations at K = %.3f.",
+			net, nShow, L, L, s.N, s.K))
+
+		for k := 0; k < nl; k++ {
+			model, noise, err := analysis.LocalityVsNoise(erfs[k], L, 0, s.Seed+uint64(100+k))
+			if err != nil {
+				return err
+			}
+			tick()
+			la := layerAnalysis{Layer: k + 1, Units: erfs[k].Cols, PR: summarize(model.PR), NoisePR: summarize(noise.PR),
+				Disk: summarize(model.Disk), NoiseDisk: summarize(noise.Disk), Rg: summarize(model.Rg), NoiseRg: summarize(noise.Rg),
+				DiskRadius: model.Radius, DiskUniform: float64(analysis.DiskArea(L, model.Radius)) / float64(L*L)}
+			nPR, nDisk := 0, 0
+			prs := make([]float64, len(model.Units))
+			disks := make([]float64, len(model.Units))
+			nprs := make([]float64, len(noise.Units))
+			ndisks := make([]float64, len(noise.Units))
+			for i, u := range model.Units {
+				prs[i], disks[i] = u.PR, u.DiskShare
+				if u.PR < noise.PR.Q05 {
+					nPR++
+				}
+				if u.DiskShare > noise.Disk.Q95 {
+					nDisk++
+				}
+			}
+			for i, u := range noise.Units {
+				nprs[i], ndisks[i] = u.PR, u.DiskShare
+			}
+			la.LocalByPR = core.Num(float64(nPR) / float64(len(model.Units)))
+			la.LocalByDisk = core.Num(float64(nDisk) / float64(len(model.Units)))
+
+			// Fields sorted by participation ratio, most local first.
+			order := make([]int, len(model.Units))
+			for i := range order {
+				order[i] = i
+			}
+			sort.SliceStable(order, func(a, b int) bool { return model.Units[order[a]].PR < model.Units[order[b]].PR })
+			n := min(64, len(order))
+			fields := make([][]float64, n)
+			for i := 0; i < n; i++ {
+				fields[i] = erfs[k].Column(order[i])
+			}
+			file := fmt.Sprintf("erf_%s_l%d.png", net, k+1)
+			if _, err := report.FieldGrid(r.path("report/"+file), fields, L, report.GridOptions{Cols: 8,
+				Title: fmt.Sprintf("%s: ERF of layer %d, %d most local of %d units", net, k+1, n, len(order))}); err != nil {
+				return err
+			}
+			what := "first-layer weights r(1) = W(1)"
+			if k > 0 {
+				what = fmt.Sprintf("effective receptive fields r(%d) = W(1)...W(%d) (plain products, no biases)", k+1, k+1)
+			}
+			addFig(file, fmt.Sprintf("%s, layer %d: %s of the %d units with the smallest participation ratio, out of %d, sorted by it (most local first, row by row); one colour scale for the grid.",
+				net, k+1, what, n, len(order)))
+			tick()
+			// A histogram of fewer units says nothing; the tables give their values.
+			if len(order) >= minHistogramUnits {
+				file = fmt.Sprintf("pr_%s_l%d.png", net, k+1)
+				if err := report.HistogramChart(r.path("report/"+file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: participation ratio", net, k+1),
+					XLabel: "participation ratio (sites)", Width: 14, Height: 9}, prs, nprs, 30, 0, 0); err != nil {
+					return err
+				}
+				addFig(file, fmt.Sprintf("%s, layer %d: distribution over units of the participation ratio (sum w^2)^2 / sum w^4 of the ERFs (solid) and of Gaussian noise of the same shape and RMS (dashed, seed %d); 30 bins. Median %s vs noise %s; %s of the units lie below the noise's 5%% quantile.",
+					net, k+1, s.Seed+uint64(100+k), report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
+				file = fmt.Sprintf("disk_%s_l%d.png", net, k+1)
+				if err := report.HistogramChart(r.path("report/"+file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: share of w^2 within %.1f sites of the peak", net, k+1, model.Radius),
+					XLabel: "disk share", Width: 14, Height: 9}, disks, ndisks, 30, 0, 1); err != nil {
+					return err
+				}
+				addFig(file, fmt.Sprintf("%s, layer %d: share of sum w^2 within torus distance %.1f of the site of the largest |w| (%d sites; a uniform field gives %.3f), ERFs (solid) against Gaussian noise (dashed); 30 bins on [0, 1]. Median %s vs noise %s; %s of the units lie above the noise's 95%% quantile.",
+					net, k+1, model.Radius, analysis.DiskArea(L, model.Radius), la.DiskUniform, report.Num(model.Disk.Median), report.Num(noise.Disk.Median), pct(float64(la.LocalByDisk))))
+			}
+			tick()
+			if k == 0 {
+				var bs []int
+				for _, b := range []int{2, 4} {
+					if L%b == 0 {
+						bs = append(bs, b)
+					}
+				}
+				if len(bs) > 0 {
+					m, nz, err := analysis.BlockSpinVsNoise(ws[0], dbn.Layers[0].C, sub.X, L, bs, s.Seed+200)
+					if err != nil {
+						return err
+					}
+					for i := range m {
+						la.BlockSpin = append(la.BlockSpin, blockSpinResult{B: m[i].B, AbsCorr: summarize(m[i].AbsCorr), NoiseCorr: summarize(nz[i].AbsCorr),
+							Undefined: m[i].AbsCorr.NaN, Configs: m[i].NSamples, TieRule: m[i].TieRule, CentreRule: m[i].CentreRule})
+					}
+				} else {
+					la.BlockNote = fmt.Sprintf("L = %d is not a multiple of 2 or 4", L)
+				}
+			} else {
+				la.BlockNote = "block-spin correlation is measured for first-layer units only (their activation is a function of single spins)"
+			}
+			res.Layers = append(res.Layers, la)
+		}
+
+		// Reconstructions of four configurations at every depth.
+		rec := reconstructor(dbn, s.Threads)
+		depths := make([]int, nl)
+		labels := []string{"original"}
+		for k := range depths {
+			depths[k] = k + 1
+			labels = append(labels, fmt.Sprintf("depth %d", k+1))
+		}
+		idx := []int{0, sub.N / 3, 2 * sub.N / 3, sub.N - 1}
+		rows, err := analysis.Reconstructions(sub.X, L, idx, depths, rec)
+		if err != nil {
+			return err
+		}
+		file = fmt.Sprintf("recon_%s.png", net)
+		if _, err := report.ReconstructionGrid(r.path("report/"+file), rows, L, labels, 0); err != nil {
+			return err
+		}
+		addFig(file, fmt.Sprintf("%s: four Monte Carlo configurations (K = %.3f; white up, black down) and their mean-field reconstructions v -> h(1) -> ... -> h(d) -> ... -> v' at depths 1 to %d, shown as probabilities (grey levels).", net, s.K, nl))
+		tick()
+
+		// Physics of reconstructions at each depth.
+		for d := 0; d <= nl; d++ {
+			cfgs := sub.X
+			source := "Monte Carlo configurations"
+			if d > 0 {
+				source = fmt.Sprintf("reconstructions at depth %d, %s", d, analysis.Sample)
+				cfgs = make([]uint8, len(sub.X))
+				N := L * L
+				for lo := 0; lo < sub.N; lo += 1000 {
+					hi := min(lo+1000, sub.N)
+					p := rec(analysis.ToFloat32(sub.X[lo*N:hi*N]), d)
+					copy(cfgs[lo*N:hi*N], analysis.Binarize(p, analysis.Sample, s.Seed+uint64(300+d)*1000+uint64(lo)))
+				}
+			}
+			th, err := analysis.Thermodynamics(cfgs, L, s.K, 0)
+			if err != nil {
+				return err
+			}
+			tr := thermoResult{Depth: d, Source: source, Samples: th.Samples, U: core.Num(th.U), UErr: core.Num(th.UErr),
+				AbsM: core.Num(th.AbsM), AbsMErr: core.Num(th.AbsMErr), C: core.Num(th.C), CErr: core.Num(th.CErr),
+				Chi: core.Num(th.Chi), ChiErr: core.Num(th.ChiErr), KEff: core.Num(math.NaN()), KEffErr: core.Num(math.NaN())}
+			if k, kErr, _, _, err := analysis.KEffJackknife(cfgs, L, nil, 0); err == nil {
+				tr.KEff, tr.KEffErr = core.Num(k), core.Num(kErr)
+			}
+			res.Physics = append(res.Physics, tr)
+		}
+		tick()
+
+		// Receptive-field snapshots during training (first layer).
+		var snaps []core.Snapshot
+		for _, sn := range dbn.Snapshots {
+			if sn.Layer == 0 {
+				snaps = append(snaps, sn)
+			}
+		}
+		if len(snaps) > 0 {
+			nu := min(16, dbn.Layers[0].NHidden)
+			nv, nh := dbn.Layers[0].NVisible, dbn.Layers[0].NHidden
+			var fields [][]float64
+			var epochs []string
+			for _, sn := range snaps {
+				epochs = append(epochs, fmt.Sprint(sn.Epoch))
+				for j := 0; j < nu; j++ {
+					col := make([]float64, nv)
+					for i := range col {
+						col[i] = float64(sn.W[i*nh+j])
+					}
+					fields = append(fields, col)
+				}
+			}
+			file := fmt.Sprintf("snapshots_%s.png", net)
+			if _, err := report.FieldGrid(r.path("report/"+file), fields, L, report.GridOptions{Cols: nu,
+				Title: fmt.Sprintf("%s: W of layer 1 during training, units 1-%d", net, nu)}); err != nil {
+				return err
+			}
+			addFig(file, fmt.Sprintf("%s: the first %d first-layer receptive fields (columns) after epochs %s (rows, top to bottom), one colour scale for the whole grid.",
+				net, nu, joinComma(epochs)))
+		}
+		tick()
+		return writeJSONAtomic(r.path(rel), res)
+	})
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "NaN"
+	}
+	return fmt.Sprintf("%.0f%%", 100*x)
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+// flowResult is flow/<net>.json.
+type flowResult struct {
+	Network     string          `json:"network"`
+	Depth       int             `json:"depth"`
+	Steps       int             `json:"steps"`
+	Binarize    string          `json:"binarize"`
+	K           []float64       `json:"K"`
+	U           [][]core.Num    `json:"energy"`     // [step][K]
+	UErr        [][]core.Num    `json:"energy_err"` // jackknife
+	KEff        [][]core.Num    `json:"k_eff"`      // [step][K]; null when the energy cannot be inverted
+	KEffErr     [][]core.Num    `json:"k_eff_err"`
+	NullReasons []string        `json:"null_reasons"`
+	Figures     []report.Figure `json:"figures"`
+}
+
+func (r *replicator) stageFlow(net, trainKey, sweepKey string) (string, error) {
+	s := r.s
+	settings := struct {
+		Steps, Depth int
+		Seed         uint64
+	}{s.FlowSteps, s.FlowDepth, s.Seed}
+	rel := "flow/" + net + ".json"
+	file := fmt.Sprintf("flow_%s.png", net)
+	return r.stage("flow-"+net, settings, []string{trainKey, sweepKey}, func() []string { return []string{rel, "report/" + file} }, func(string) error {
+		dbn, _, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		if err != nil {
+			return err
+		}
+		var inputs []analysis.FlowInput
+		for _, k := range s.SweepKs {
+			d, err := r.loadConfigs("sweep/" + couplingFileName(k))
+			if err != nil {
+				return err
+			}
+			if d.D != dbn.Layers[0].NVisible {
+				return fmt.Errorf("sweep/%s has %d units per sample, the model %d", couplingFileName(k), d.D, dbn.Layers[0].NVisible)
+			}
+			inputs = append(inputs, analysis.FlowInput{K: k, Configs: d.X})
+		}
+		bar := newProgressBar(r.stderr, "flow "+net)
+		rec := reconstructor(dbn, s.Threads)
+		calls, total := int64(0), int64(s.FlowSteps*len(inputs)*((s.SweepN+999)/1000))
+		counted := func(v []float32, depth int) []float32 {
+			out := rec(v, depth)
+			calls++
+			bar.Update(calls, total)
+			return out
+		}
+		f, err := analysis.RGFlow(inputs, s.L, counted, analysis.FlowOptions{Depth: s.FlowDepth, Iterations: s.FlowSteps, Seed: s.Seed + 400})
+		bar.Done()
+		if err != nil {
+			return err
+		}
+		res := flowResult{Network: net, Depth: s.FlowDepth, Steps: s.FlowSteps, Binarize: f.Mode.String(), K: f.K,
+			U: toNums(f.U), UErr: toNums(f.UErr), KEff: toNums(f.KEff), KEffErr: toNums(f.KEffErr), NullReasons: f.Errors}
+		if res.NullReasons == nil {
+			res.NullReasons = []string{}
+		}
+		if _, err := report.RGFlowChart(r.path("report/"+file), report.ChartSpec{Title: fmt.Sprintf("%s: K -> K_eff under repeated reconstruction (depth %d)", net, s.FlowDepth),
+			Width: 16, Height: 12}, f.Series(), exact.Kc); err != nil {
+			return err
+		}
+		res.Figures = []report.Figure{{File: file, Caption: fmt.Sprintf("%s: RG flow. Monte Carlo configurations at each K of the sweep (%d per K, L = %d) are reconstructed %d times through depth %d of the network trained at K = %.3f (v -> h -> v', spins %s each step); K_eff is the coupling whose exact finite-lattice energy u(K) equals the configurations' mean energy. The grey diagonal is no flow; the dashed lines mark K_c = %.4f. An RG step would move K_eff away from K_c.",
+			net, s.SweepN, s.L, s.FlowSteps, s.FlowDepth, s.K, f.Mode, exact.Kc)}}
+		return writeJSONAtomic(r.path(rel), res)
+	})
+}

@@ -1,0 +1,229 @@
+package core
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/isingrbm/isingrbm/asm/f32"
+)
+
+// AISConfig sets up annealed importance sampling (Salakhutdinov & Murray
+// 2008).
+type AISConfig struct {
+	// Runs is the number of independent annealing runs (default 100).
+	Runs int
+	// Betas is the schedule, increasing from 0 to 1 inclusive; nil means
+	// DefaultBetas(): 1000 steps on [0, 0.5], 4000 on [0.5, 0.9], 10000 on
+	// [0.9, 1].
+	Betas []float64
+	// BaseVisibleBias is b_A of the base model p_A(v) ~ exp(b_A.v) (W = 0,
+	// hidden units free); nil means zeros. LogLikelihood sets it to the
+	// data's log-odds.
+	BaseVisibleBias []float32
+	Seed            uint64
+}
+
+// AISResult is an AIS estimate of log Z with the bounds log(Z^ +/- 3
+// sigma^), sigma^ being the standard error of the mean importance weight.
+// Lo is -Inf when Z^ - 3 sigma^ <= 0.
+type AISResult struct {
+	LogZ, Lo, Hi float64
+	LogZBase     float64   // exact log Z of the base model
+	LogWeights   []float64 // log importance weight of every run
+	Steps        int       // intermediate distributions
+}
+
+// DefaultBetas returns the usual schedule: 1000 evenly spaced steps on
+// [0, 0.5], 4000 on [0.5, 0.9] and 10000 on [0.9, 1].
+func DefaultBetas() []float64 {
+	return LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{1000, 4000, 10000})
+}
+
+// LinearBetas returns a piecewise-linear schedule through knots with
+// steps[i] evenly spaced steps on [knots[i], knots[i+1]], from knots[0] to
+// the last knot inclusive.
+func LinearBetas(knots []float64, steps []int) []float64 {
+	out := []float64{knots[0]}
+	for i, n := range steps {
+		for s := 1; s <= n; s++ {
+			out = append(out, knots[i]+(knots[i+1]-knots[i])*float64(s)/float64(n))
+		}
+	}
+	return out
+}
+
+// AIS estimates log Z by annealing from the base model (W = 0, visible
+// biases cfg.BaseVisibleBias) through p_k(v) ~ exp((1-beta_k) b_A.v +
+// beta_k b.v) prod_j (1 + exp(beta_k (c_j + (vW)_j))), one Gibbs step per
+// beta_k, over cfg.Runs parallel runs. ws may be nil.
+func (r *RBM) AIS(ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
+	ws = workspaceOr(ws)
+	if cfg.Runs == 0 {
+		cfg.Runs = 100
+	}
+	if cfg.Runs < 2 {
+		return AISResult{}, fmt.Errorf("ais: %d runs, want at least 2", cfg.Runs)
+	}
+	betas := cfg.Betas
+	if betas == nil {
+		betas = DefaultBetas()
+	}
+	if len(betas) < 2 || betas[0] != 0 || betas[len(betas)-1] != 1 {
+		return AISResult{}, fmt.Errorf("ais: schedule must run from 0 to 1 with at least 2 values")
+	}
+	for k := 1; k < len(betas); k++ {
+		if !(betas[k] > betas[k-1]) {
+			return AISResult{}, fmt.Errorf("ais: schedule not increasing at step %d (%v, %v)", k, betas[k-1], betas[k])
+		}
+	}
+	nv, nh, m := r.NVisible, r.NHidden, cfg.Runs
+	bA := cfg.BaseVisibleBias
+	if bA == nil {
+		bA = make([]float32, nv)
+	}
+	if len(bA) != nv {
+		return AISResult{}, fmt.Errorf("ais: base visible bias has %d values, want %d", len(bA), nv)
+	}
+	logZA := float64(nh) * math.Ln2
+	for _, b := range bA {
+		logZA += softplus64(float64(b))
+	}
+	// db = b - b_A, for the visible part of the weight increments.
+	db := make([]float32, nv)
+	for i := range db {
+		db[i] = r.B[i] - bA[i]
+	}
+
+	rnd := f32.NewRand(cfg.Seed, streamAIS)
+	v := make([]float32, m*nv)  // states, then visible probabilities
+	a := make([]float32, m*nh)  // vW + c
+	t := make([]float32, m*nh)  // beta * a, then hidden probabilities
+	h := make([]float32, m*nh)  // hidden states
+	spNew := make([]float64, m) // sum softplus(beta_k a)
+	spOld := make([]float64, m) // sum softplus(beta_{k-1} a)
+	bias := make([]float32, nv)
+	logw := make([]float64, m)
+
+	// v_1 ~ p_A.
+	pA := make([]float32, nv)
+	f32.Sigmoid(pA, bA)
+	for i := 0; i < m; i++ {
+		copy(v[i*nv:(i+1)*nv], pA)
+	}
+	rnd.Bernoulli(v, v)
+
+	for k := 1; k < len(betas); k++ {
+		bOld, bNew := float32(betas[k-1]), float32(betas[k])
+		r.hiddenInput(ws, v, m, a)
+		scale(t, a, bOld)
+		rowSoftplus(spOld, t, m, nh, ws.Threads())
+		scale(t, a, bNew)
+		rowSoftplus(spNew, t, m, nh, ws.Threads())
+		dbeta := betas[k] - betas[k-1]
+		for i := 0; i < m; i++ {
+			logw[i] += dbeta*dot64(db, v[i*nv:(i+1)*nv]) + spNew[i] - spOld[i]
+		}
+		if k == len(betas)-1 {
+			break
+		}
+		// One Gibbs step at beta_k: h ~ sigmoid(beta (vW + c)), then
+		// v ~ sigmoid(beta (W h + b) + (1 - beta) b_A).
+		f32.Sigmoid(t, t)
+		rnd.Bernoulli(h, t)
+		for i := range bias {
+			bias[i] = bNew*r.B[i] + (1-bNew)*bA[i]
+		}
+		for i := 0; i < m; i++ {
+			copy(v[i*nv:(i+1)*nv], bias)
+		}
+		ws.GemmNT(m, nv, nh, bNew, h, nh, r.W, nh, 1, v, nv)
+		f32.Sigmoid(v, v)
+		rnd.Bernoulli(v, v)
+	}
+
+	res := AISResult{LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
+	res.LogZ, res.Lo, res.Hi = aisEstimate(logw)
+	res.LogZ += logZA
+	res.Lo += logZA
+	res.Hi += logZA
+	return res, nil
+}
+
+// aisEstimate returns log mean(w) and log(mean(w) -/+ 3 sd(w)/sqrt(M)) for
+// weights given by their logs (sd with M-1 in the denominator).
+func aisEstimate(logw []float64) (est, lo, hi float64) {
+	mx := math.Inf(-1)
+	for _, x := range logw {
+		mx = max(mx, x)
+	}
+	n := float64(len(logw))
+	mu := 0.0
+	for _, x := range logw {
+		mu += math.Exp(x - mx)
+	}
+	mu /= n
+	ss := 0.0
+	for _, x := range logw {
+		d := math.Exp(x-mx) - mu
+		ss += d * d
+	}
+	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
+	est = mx + math.Log(mu)
+	hi = mx + math.Log(mu+3*se)
+	if mu-3*se > 0 {
+		lo = mx + math.Log(mu-3*se)
+	} else {
+		lo = math.Inf(-1)
+	}
+	return est, lo, hi
+}
+
+func scale(dst, src []float32, s float32) {
+	for i, x := range src {
+		dst[i] = s * x
+	}
+}
+
+// LogLikelihoodResult is the mean log-likelihood of a data set, with bounds
+// for the AIS method (equal to the estimate for the exact method).
+type LogLikelihoodResult struct {
+	Method         string  // "exact" or "ais"
+	Mean, Lo, Hi   float64 // mean log p(v) over the samples
+	LogZ           float64
+	LogZLo, LogZHi float64
+	MeanFreeEnergy float64
+}
+
+// LogLikelihood returns the mean log p(v) = -F(v) - log Z over d, with log Z
+// from ExactLogZ (method "exact") or AIS (method "ais"; the base model's
+// visible biases default to the log-odds of d's unit means).
+func (r *RBM) LogLikelihood(ws *f32.Workspace, d *Dataset, method string, ais AISConfig) (LogLikelihoodResult, error) {
+	r.checkData(d)
+	res := LogLikelihoodResult{Method: method}
+	switch method {
+	case "exact":
+		logZ, err := r.ExactLogZ()
+		if err != nil {
+			return res, err
+		}
+		res.LogZ, res.LogZLo, res.LogZHi = logZ, logZ, logZ
+	case "ais":
+		if ais.BaseVisibleBias == nil {
+			base := NewRBM(r.NVisible, 1)
+			base.setVisibleLogOdds(d)
+			ais.BaseVisibleBias = base.B
+		}
+		a, err := r.AIS(ws, ais)
+		if err != nil {
+			return res, err
+		}
+		res.LogZ, res.LogZLo, res.LogZHi = a.LogZ, a.Lo, a.Hi
+	default:
+		return res, fmt.Errorf("log-likelihood method %q, want exact or ais", method)
+	}
+	res.MeanFreeEnergy = r.MeanFreeEnergy(ws, d)
+	res.Mean = -res.MeanFreeEnergy - res.LogZ
+	res.Lo = -res.MeanFreeEnergy - res.LogZHi
+	res.Hi = -res.MeanFreeEnergy - res.LogZLo
+	return res, nil
+}

@@ -1,0 +1,177 @@
+package core
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+)
+
+// Config is the training recipe of one DBN: every layer is trained with it.
+// The zero value is not usable; start from Preset.
+type Config struct {
+	Epochs int `json:"epochs"` // passes over the training data per layer
+	Batch  int `json:"batch"`  // mini-batch rows (and PCD chains)
+	CDK    int `json:"cd_k"`   // Gibbs steps of the negative phase (k of CD-k)
+	// PCD keeps Batch persistent chains (their hidden states) across
+	// mini-batches instead of starting each negative phase from the data.
+	PCD bool    `json:"pcd"`
+	LR  float32 `json:"learning_rate"` // for weights and biases
+	// Momentum is MomentumInitial for epochs [0, MomentumSwitch) (counted
+	// from 0) and MomentumFinal afterwards; Hinton & Salakhutdinov use 0.5
+	// for the first five epochs, then 0.9.
+	MomentumInitial float32 `json:"momentum_initial"`
+	MomentumFinal   float32 `json:"momentum_final"`
+	MomentumSwitch  int     `json:"momentum_switch_epoch"`
+	L1              float32 `json:"l1"` // penalty l1*sum|W| on the weights
+	L2              float32 `json:"l2"` // penalty (l2/2)*sum W^2 on the weights
+	// L1Proximal applies the L1 penalty as a soft-threshold after each step
+	// (weights that cross zero stop at zero) instead of as a subgradient.
+	L1Proximal bool    `json:"l1_proximal"`
+	InitSigma  float32 `json:"init_sigma"` // W ~ InitSigma * N(0,1)
+	// VisibleBiasLogOdds starts the visible biases at the log-odds of the
+	// data's unit means instead of zero.
+	VisibleBiasLogOdds bool `json:"visible_bias_log_odds"`
+	// SampleVisibles makes the final reconstruction of the negative phase
+	// binary samples (scikit-learn, and a true Gibbs chain) instead of
+	// probabilities (Hinton & Salakhutdinov). Intermediate steps of CD-k
+	// with k > 1 always sample.
+	SampleVisibles bool `json:"sample_visibles"`
+	Shuffle        bool `json:"shuffle"` // reshuffle mini-batches every epoch
+	// ValidationFraction of the samples (seeded choice) is held out and
+	// monitored each epoch.
+	ValidationFraction float64 `json:"validation_fraction"`
+	// MonitorRows bounds the number of training (and validation) samples
+	// the per-epoch measures are computed on; 0 means all.
+	MonitorRows int `json:"monitor_rows"`
+	// SnapshotEvery N > 0 keeps a copy of W every N epochs (W0_epoch050...).
+	SnapshotEvery int `json:"snapshot_every"`
+	// NextLayerSamples trains each upper layer on sampled binary hidden
+	// states of the layer below instead of its hidden probabilities.
+	NextLayerSamples bool   `json:"next_layer_samples"`
+	Seed             uint64 `json:"seed"`
+	// Threads used by the products; 0 means runtime.GOMAXPROCS(0). Results
+	// are identical for every thread count only if the kernels are; resume
+	// with the same value.
+	Threads int `json:"threads"`
+	// CheckpointEvery N > 0 writes CheckpointPath every N epochs; a
+	// checkpoint is also written when the context is cancelled (if
+	// CheckpointPath is set).
+	CheckpointEvery int    `json:"checkpoint_every"`
+	CheckpointPath  string `json:"checkpoint_path"`
+	// Preset names the preset the config started from (informational).
+	Preset string `json:"preset"`
+}
+
+// Presets lists the names Preset accepts.
+func Presets() []string {
+	out := make([]string, 0, len(presets))
+	for k := range presets {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var presets = map[string]func() Config{
+	// Mehta & Schwab: Hinton & Salakhutdinov's code with an L1 penalty
+	// 2e-4 in place of its L2 weight cost, 200 epochs.
+	"mehta-schwab": func() Config {
+		c := hintonDefaults()
+		c.L1 = 2e-4
+		return c
+	},
+	// The same recipe with Hinton & Salakhutdinov's own L2 weight cost.
+	"weight-decay": func() Config {
+		c := hintonDefaults()
+		c.L2 = 2e-4
+		return c
+	},
+	// scikit-learn's BernoulliRBM with its defaults: PCD-1 with chains per
+	// batch row (hidden states kept, visibles sampled), lr 0.1 (divided by
+	// the batch rows, for weights and both intercepts), batch 10, 10
+	// iterations, W ~ 0.01 N(0,1), biases 0, no momentum, no
+	// regularization, fixed batches in data order.
+	"sklearn": func() Config {
+		return Config{
+			Epochs: 10, Batch: 10, CDK: 1, PCD: true, LR: 0.1,
+			InitSigma: 0.01, SampleVisibles: true, Shuffle: false,
+			ValidationFraction: 0.1, MonitorRows: 2000, Preset: "sklearn",
+		}
+	},
+}
+
+func hintonDefaults() Config {
+	return Config{
+		Epochs: 200, Batch: 100, CDK: 1, LR: 0.1,
+		MomentumInitial: 0.5, MomentumFinal: 0.9, MomentumSwitch: 5,
+		InitSigma: 0.1, Shuffle: true, ValidationFraction: 0.1, MonitorRows: 2000,
+	}
+}
+
+// Preset returns the named recipe: "mehta-schwab" (the default of the
+// replication), "weight-decay" or "sklearn".
+func Preset(name string) (Config, error) {
+	f, ok := presets[name]
+	if !ok {
+		return Config{}, fmt.Errorf("unknown preset %q, want one of %v", name, Presets())
+	}
+	c := f()
+	c.Preset = name
+	return c, nil
+}
+
+// Momentum returns the momentum used in epoch (counted from 0).
+func (c *Config) Momentum(epoch int) float32 {
+	if epoch < c.MomentumSwitch {
+		return c.MomentumInitial
+	}
+	return c.MomentumFinal
+}
+
+func (c *Config) threads() int {
+	if c.Threads > 0 {
+		return c.Threads
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Validate reports the first setting out of range.
+func (c *Config) Validate() error {
+	finite := func(x float32) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
+	switch {
+	case c.Epochs < 0:
+		return fmt.Errorf("epochs %d, want >= 0", c.Epochs)
+	case c.Batch <= 0:
+		return fmt.Errorf("batch %d, want > 0", c.Batch)
+	case c.CDK <= 0:
+		return fmt.Errorf("cd-k %d, want > 0", c.CDK)
+	case !finite(c.LR) || c.LR <= 0:
+		return fmt.Errorf("learning rate %v, want > 0", c.LR)
+	case !finite(c.MomentumInitial) || c.MomentumInitial < 0 || c.MomentumInitial >= 1:
+		return fmt.Errorf("initial momentum %v, want [0, 1)", c.MomentumInitial)
+	case !finite(c.MomentumFinal) || c.MomentumFinal < 0 || c.MomentumFinal >= 1:
+		return fmt.Errorf("final momentum %v, want [0, 1)", c.MomentumFinal)
+	case c.MomentumSwitch < 0:
+		return fmt.Errorf("momentum switch epoch %d, want >= 0", c.MomentumSwitch)
+	case !finite(c.L1) || c.L1 < 0:
+		return fmt.Errorf("l1 %v, want >= 0", c.L1)
+	case !finite(c.L2) || c.L2 < 0:
+		return fmt.Errorf("l2 %v, want >= 0", c.L2)
+	case !finite(c.InitSigma) || c.InitSigma < 0:
+		return fmt.Errorf("init sigma %v, want >= 0", c.InitSigma)
+	case !(c.ValidationFraction >= 0 && c.ValidationFraction < 1):
+		return fmt.Errorf("validation fraction %v, want [0, 1)", c.ValidationFraction)
+	case c.MonitorRows < 0:
+		return fmt.Errorf("monitor rows %d, want >= 0", c.MonitorRows)
+	case c.SnapshotEvery < 0:
+		return fmt.Errorf("snapshot every %d, want >= 0", c.SnapshotEvery)
+	case c.Threads < 0:
+		return fmt.Errorf("threads %d, want >= 0", c.Threads)
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("checkpoint every %d, want >= 0", c.CheckpointEvery)
+	case c.CheckpointEvery > 0 && c.CheckpointPath == "":
+		return fmt.Errorf("checkpoint every %d epochs but no checkpoint path", c.CheckpointEvery)
+	}
+	return nil
+}

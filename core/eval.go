@@ -1,0 +1,263 @@
+package core
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/rng"
+)
+
+// evalChunk is the number of samples the evaluation functions process per
+// product, bounding their scratch memory.
+const evalChunk = 256
+
+// workspaceOr returns ws, or a new workspace using every core when ws is nil.
+func workspaceOr(ws *f32.Workspace) *f32.Workspace {
+	if ws != nil {
+		return ws
+	}
+	return f32.NewWorkspace(runtime.GOMAXPROCS(0))
+}
+
+func (r *RBM) checkData(d *Dataset) {
+	if d.D != r.NVisible {
+		panic(fmt.Sprintf("core: data has %d units per sample, the RBM %d visible units", d.D, r.NVisible))
+	}
+}
+
+// hiddenInput sets a[i*NHidden+j] = c_j + (v_i W)_j for rows of v.
+func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32) {
+	for i := 0; i < rows; i++ {
+		copy(a[i*r.NHidden:(i+1)*r.NHidden], r.C)
+	}
+	ws.GemmNN(rows, r.NHidden, r.NVisible, 1, v, r.NVisible, r.W, r.NHidden, 1, a, r.NHidden)
+}
+
+// rowSoftplus sets dst[i] = sum_j softplus(a[i*n+j]) for i < rows, in
+// float64, spreading the rows over threads goroutines.
+func rowSoftplus(dst []float64, a []float32, rows, n, threads int) {
+	threads = max(1, min(threads, rows*n/8192))
+	if threads == 1 {
+		for i := 0; i < rows; i++ {
+			dst[i] = f32.SoftplusSum(a[i*n : (i+1)*n])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		wg.Add(1)
+		go func(t int) {
+			defer wg.Done()
+			for i := t; i < rows; i += threads {
+				dst[i] = f32.SoftplusSum(a[i*n : (i+1)*n])
+			}
+		}(t)
+	}
+	wg.Wait()
+}
+
+// FreeEnergy returns F(v) = -b.v - sum_j softplus(c_j + (vW)_j) for every
+// sample of d, accumulated in float64 from float32 products. ws may be nil.
+func (r *RBM) FreeEnergy(ws *f32.Workspace, d *Dataset) []float64 {
+	r.checkData(d)
+	ws = workspaceOr(ws)
+	out := make([]float64, d.N)
+	v := make([]float32, evalChunk*r.NVisible)
+	a := make([]float32, evalChunk*r.NHidden)
+	sp := make([]float64, evalChunk)
+	for lo := 0; lo < d.N; lo += evalChunk {
+		hi := min(lo+evalChunk, d.N)
+		rows := hi - lo
+		d.Range(lo, hi, v)
+		r.hiddenInput(ws, v, rows, a)
+		rowSoftplus(sp, a, rows, r.NHidden, ws.Threads())
+		for i := 0; i < rows; i++ {
+			out[lo+i] = -dot64(r.B, v[i*r.NVisible:(i+1)*r.NVisible]) - sp[i]
+		}
+	}
+	return out
+}
+
+// MeanFreeEnergy is the mean of FreeEnergy over d.
+func (r *RBM) MeanFreeEnergy(ws *f32.Workspace, d *Dataset) float64 {
+	return mean64(r.FreeEnergy(ws, d))
+}
+
+// PseudoLikelihood returns scikit-learn's stochastic pseudo-likelihood of
+// every sample: n_v * log sigmoid(F(v~) - F(v)), where v~ is v with one
+// unit, drawn uniformly from a generator seeded with seed, flipped (1 - v
+// for probabilities). Same seed, same flips.
+func (r *RBM) PseudoLikelihood(ws *f32.Workspace, d *Dataset, seed uint64) []float64 {
+	r.checkData(d)
+	ws = workspaceOr(ws)
+	g := rng.New(seed)
+	flips := make([]int, d.N)
+	for i := range flips {
+		flips[i] = g.Intn(r.NVisible)
+	}
+	out := make([]float64, d.N)
+	nv, nh := r.NVisible, r.NHidden
+	v := make([]float32, evalChunk*nv)
+	a := make([]float32, evalChunk*nh)
+	sp := make([]float64, evalChunk)
+	tmp := make([]float32, nh)
+	for lo := 0; lo < d.N; lo += evalChunk {
+		hi := min(lo+evalChunk, d.N)
+		rows := hi - lo
+		d.Range(lo, hi, v)
+		r.hiddenInput(ws, v, rows, a)
+		rowSoftplus(sp, a, rows, nh, ws.Threads())
+		for i := 0; i < rows; i++ {
+			k := flips[lo+i]
+			vi := v[i*nv : (i+1)*nv]
+			delta := 1 - 2*vi[k] // new value minus old value of unit k
+			ai := a[i*nh : (i+1)*nh]
+			wk := r.W[k*nh : (k+1)*nh]
+			for j := range tmp {
+				tmp[j] = ai[j] + delta*wk[j]
+			}
+			// F(v~) - F(v) = -delta*b_k - sum softplus(a~) + sum softplus(a)
+			diff := -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + sp[i]
+			out[lo+i] = float64(nv) * -softplus64(-diff)
+		}
+	}
+	return out
+}
+
+// PseudoLikelihoodAll returns the deterministic pseudo-log-likelihood of
+// every sample: sum over all n_v units k of log sigmoid(F(v^k) - F(v)), v^k
+// being v with unit k flipped. It is the expectation of PseudoLikelihood
+// over the flipped unit. The cost is n_v * n_h per sample; samples are
+// spread over all cores.
+func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
+	r.checkData(d)
+	ws = workspaceOr(ws)
+	out := make([]float64, d.N)
+	nv, nh := r.NVisible, r.NHidden
+	v := make([]float32, evalChunk*nv)
+	a := make([]float32, evalChunk*nh)
+	sp := make([]float64, evalChunk)
+	workers := max(1, ws.Threads())
+	tmps := make([][]float32, workers)
+	for w := range tmps {
+		tmps[w] = make([]float32, nh)
+	}
+	for lo := 0; lo < d.N; lo += evalChunk {
+		hi := min(lo+evalChunk, d.N)
+		rows := hi - lo
+		d.Range(lo, hi, v)
+		r.hiddenInput(ws, v, rows, a)
+		rowSoftplus(sp, a, rows, nh, ws.Threads())
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				tmp := tmps[w]
+				for i := w; i < rows; i += workers {
+					vi := v[i*nv : (i+1)*nv]
+					ai := a[i*nh : (i+1)*nh]
+					s := 0.0
+					for k := 0; k < nv; k++ {
+						delta := 1 - 2*vi[k]
+						wk := r.W[k*nh : (k+1)*nh]
+						for j := range tmp {
+							tmp[j] = ai[j] + delta*wk[j]
+						}
+						diff := -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + sp[i]
+						s -= softplus64(-diff)
+					}
+					out[lo+i] = s
+				}
+			}(w)
+		}
+		wg.Wait()
+	}
+	return out
+}
+
+// ReconstructionError returns the mean over samples of sum_i (v_i - r_i)^2,
+// where r = sigmoid(W p + b) and p = sigmoid(vW + c) (a deterministic
+// mean-field pass).
+func (r *RBM) ReconstructionError(ws *f32.Workspace, d *Dataset) float64 {
+	r.checkData(d)
+	ws = workspaceOr(ws)
+	nv, nh := r.NVisible, r.NHidden
+	v := make([]float32, evalChunk*nv)
+	p := make([]float32, evalChunk*nh)
+	rec := make([]float32, evalChunk*nv)
+	sum := 0.0
+	for lo := 0; lo < d.N; lo += evalChunk {
+		hi := min(lo+evalChunk, d.N)
+		rows := hi - lo
+		d.Range(lo, hi, v)
+		ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, p, nh)
+		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
+		sum += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
+	}
+	return sum / float64(d.N)
+}
+
+func dot64(a, b []float32) float64 {
+	s := 0.0
+	for i, x := range a {
+		s += float64(x) * float64(b[i])
+	}
+	return s
+}
+
+func mean64(x []float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// measures returns the mean free energy, the mean stochastic
+// pseudo-likelihood (flips seeded by seed, as PseudoLikelihood) and the
+// mean-field reconstruction error (as ReconstructionError) of d, sharing
+// one product v W between the three: the per-epoch monitor of training.
+func (r *RBM) measures(ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, recon float64) {
+	r.checkData(d)
+	ws = workspaceOr(ws)
+	g := rng.New(seed)
+	nv, nh := r.NVisible, r.NHidden
+	v := make([]float32, evalChunk*nv)
+	a := make([]float32, evalChunk*nh)
+	p := make([]float32, evalChunk*nh)
+	rec := make([]float32, evalChunk*nv)
+	sp := make([]float64, evalChunk)
+	tmp := make([]float32, nh)
+	for lo := 0; lo < d.N; lo += evalChunk {
+		hi := min(lo+evalChunk, d.N)
+		rows := hi - lo
+		d.Range(lo, hi, v)
+		r.hiddenInput(ws, v, rows, a)
+		rowSoftplus(sp, a, rows, nh, ws.Threads())
+		for i := 0; i < rows; i++ {
+			vi := v[i*nv : (i+1)*nv]
+			fe -= dot64(r.B, vi) + sp[i]
+			k := g.Intn(nv)
+			delta := 1 - 2*vi[k]
+			ai := a[i*nh : (i+1)*nh]
+			wk := r.W[k*nh : (k+1)*nh]
+			for j := range tmp {
+				tmp[j] = ai[j] + delta*wk[j]
+			}
+			diff := -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + sp[i]
+			pl -= float64(nv) * softplus64(-diff)
+		}
+		f32.Sigmoid(p[:rows*nh], a[:rows*nh])
+		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
+		recon += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
+	}
+	n := float64(d.N)
+	return fe / n, pl / n, recon / n
+}

@@ -1,0 +1,272 @@
+package core
+
+import (
+	"math"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/rng"
+)
+
+// randomRBM returns an RBM with W ~ sigma N(0,1) and biases ~ N(0, 0.5^2).
+func randomRBM(nv, nh int, sigma float64, seed uint64) *RBM {
+	g := rng.New(seed)
+	r := NewRBM(nv, nh)
+	for i := range r.W {
+		r.W[i] = float32(sigma * g.NormFloat64())
+	}
+	for i := range r.B {
+		r.B[i] = float32(0.5 * g.NormFloat64())
+	}
+	for i := range r.C {
+		r.C[i] = float32(0.5 * g.NormFloat64())
+	}
+	return r
+}
+
+// randomBinary returns n random binary samples of d units with P(1) = p.
+func randomBinary(n, d int, p float64, seed uint64) *Dataset {
+	g := rng.New(seed)
+	x := make([]uint8, n*d)
+	for i := range x {
+		if g.Float64() < p {
+			x[i] = 1
+		}
+	}
+	return &Dataset{N: n, D: d, X: x}
+}
+
+// bruteLogZ sums exp(-E(v,h)) over every joint state, in float64.
+func bruteLogZ(r *RBM) float64 {
+	var acc lse
+	for v := 0; v < 1<<r.NVisible; v++ {
+		for h := 0; h < 1<<r.NHidden; h++ {
+			acc.add(-bruteEnergy(r, v, h))
+		}
+	}
+	return acc.value()
+}
+
+func bruteEnergy(r *RBM, v, h int) float64 {
+	e := 0.0
+	for i := 0; i < r.NVisible; i++ {
+		if v>>i&1 == 0 {
+			continue
+		}
+		e -= float64(r.B[i])
+		for j := 0; j < r.NHidden; j++ {
+			if h>>j&1 != 0 {
+				e -= float64(r.W[i*r.NHidden+j])
+			}
+		}
+	}
+	for j := 0; j < r.NHidden; j++ {
+		if h>>j&1 != 0 {
+			e -= float64(r.C[j])
+		}
+	}
+	return e
+}
+
+func TestExactLogZBruteForce(t *testing.T) {
+	for _, c := range []struct {
+		nv, nh int
+		sigma  float64
+	}{{1, 1, 1}, {3, 2, 1}, {7, 5, 1.5}, {5, 7, 1.5}, {6, 6, 3}, {2, 9, 0.7}, {9, 2, 0.7}} {
+		r := randomRBM(c.nv, c.nh, c.sigma, uint64(c.nv*100+c.nh))
+		got, err := r.ExactLogZ()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := bruteLogZ(r)
+		if math.Abs(got-want) > 1e-10*math.Max(1, math.Abs(want)) {
+			t.Errorf("%dx%d: ExactLogZ %.15g, brute force %.15g", c.nv, c.nh, got, want)
+		}
+	}
+}
+
+// A large layer is enumerated from the small side: 30 visible, 3 hidden, and
+// 3 visible, 30 hidden, give the same log Z as the transposed RBM.
+func TestExactLogZTranspose(t *testing.T) {
+	r := randomRBM(30, 3, 0.5, 1)
+	tr := NewRBM(3, 30)
+	for i := 0; i < 30; i++ {
+		for j := 0; j < 3; j++ {
+			tr.W[j*30+i] = r.W[i*3+j]
+		}
+	}
+	copy(tr.B, r.C)
+	copy(tr.C, r.B)
+	a, err1 := r.ExactLogZ()
+	b, err2 := tr.ExactLogZ()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if math.Abs(a-b) > 1e-9 {
+		t.Errorf("log Z %v, of the transpose %v", a, b)
+	}
+	if _, err := randomRBM(25, 26, 1, 1).ExactLogZ(); err == nil {
+		t.Error("25 x 26 RBM: no error")
+	}
+}
+
+// The incremental Gray-code update is recomputed every 4096 states; a
+// 16-hidden-unit RBM crosses that boundary.
+func TestExactLogZGrayDrift(t *testing.T) {
+	r := randomRBM(3, 16, 1, 5)
+	got, _ := r.ExactLogZ()
+	if want := bruteLogZ(r); math.Abs(got-want) > 1e-10*math.Abs(want) {
+		t.Errorf("log Z %.15g, brute force %.15g", got, want)
+	}
+}
+
+// The exact gradient matches central finite differences of the exact mean
+// log-likelihood (eps 1e-3 on float32 parameters; error O(eps^2) ~ 1e-6).
+func TestExactGradientFiniteDifferences(t *testing.T) {
+	for _, c := range []struct{ nv, nh int }{{5, 4}, {4, 6}} {
+		r := randomRBM(c.nv, c.nh, 1, 9)
+		d := randomBinary(13, c.nv, 0.4, 3)
+		g, err := r.ExactGradient(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(name string, p []float32, want []float64) {
+			for i := range p {
+				orig := p[i]
+				p[i] = orig + 1e-3
+				up := float64(p[i])
+				lp, _ := r.ExactLogLikelihood(d)
+				p[i] = orig - 1e-3
+				down := float64(p[i])
+				lm, _ := r.ExactLogLikelihood(d)
+				p[i] = orig
+				fd := (lp - lm) / (up - down)
+				if math.Abs(fd-want[i]) > 2e-6 {
+					t.Errorf("%dx%d: d/d%s[%d]: exact %.9f, finite difference %.9f", c.nv, c.nh, name, i, want[i], fd)
+				}
+			}
+		}
+		check("W", r.W, g.W)
+		check("b", r.B, g.B)
+		check("c", r.C, g.C)
+	}
+}
+
+// The float32 free energy agrees with a float64 evaluation.
+func TestFreeEnergy(t *testing.T) {
+	r := randomRBM(37, 19, 0.5, 2)
+	d := randomBinary(300, 37, 0.5, 4)
+	got := r.FreeEnergy(nil, d)
+	v := make([]float32, 37)
+	for i := 0; i < d.N; i++ {
+		d.Row(i, v)
+		want := r.freeEnergy64(v)
+		if math.Abs(got[i]-want) > 1e-4*math.Max(1, math.Abs(want)) {
+			t.Fatalf("sample %d: F %v, float64 %v", i, got[i], want)
+		}
+	}
+}
+
+// The stochastic pseudo-likelihood averages to the deterministic one: its
+// mean over many seeds, for one sample, is within 4 standard errors.
+func TestPseudoLikelihood(t *testing.T) {
+	r := randomRBM(12, 7, 1, 3)
+	d := randomBinary(1, 12, 0.5, 6)
+	rep := &Dataset{N: 4000, D: 12, X: make([]uint8, 4000*12)}
+	for i := 0; i < rep.N; i++ {
+		copy(rep.X[i*12:], d.X)
+	}
+	all := r.PseudoLikelihoodAll(nil, d)[0]
+	// Reference for the deterministic form in float64.
+	v := make([]float32, 12)
+	d.Row(0, v)
+	f := r.freeEnergy64(v)
+	want := 0.0
+	for k := range v {
+		v[k] = 1 - v[k]
+		want -= softplus64(-(r.freeEnergy64(v) - f))
+		v[k] = 1 - v[k]
+	}
+	if math.Abs(all-want) > 1e-4 {
+		t.Fatalf("PseudoLikelihoodAll %v, float64 %v", all, want)
+	}
+	pl := r.PseudoLikelihood(nil, rep, 17)
+	m := mean64(pl)
+	ss := 0.0
+	for _, x := range pl {
+		ss += (x - m) * (x - m)
+	}
+	se := math.Sqrt(ss/float64(len(pl)-1)) / math.Sqrt(float64(len(pl)))
+	if math.Abs(m-all) > 4*se {
+		t.Errorf("stochastic PL mean %v +/- %v, deterministic %v", m, se, all)
+	}
+	again := r.PseudoLikelihood(nil, rep, 17)
+	for i := range pl {
+		if pl[i] != again[i] {
+			t.Fatal("PseudoLikelihood differs for the same seed")
+		}
+	}
+}
+
+// AIS on a 16 x 12 RBM: the exact log Z lies within the +/- 3 sigma bounds,
+// and the estimate is within 0.2 nats. 100 runs, 3000 intermediate
+// distributions (the default schedule has 15000; the bound still holds with
+// fewer, only wider).
+func TestAISWithinBounds(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		r := randomRBM(16, 12, 0.7, 40+seed)
+		exact, err := r.ExactLogZ()
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := NewRBM(16, 1)
+		base.setVisibleLogOdds(randomBinary(200, 16, 0.5, seed))
+		res, err := r.AIS(nil, AISConfig{Runs: 100, Seed: seed, BaseVisibleBias: base.B,
+			Betas: LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{200, 800, 2000})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("seed %d: exact %.4f, AIS %.4f [%.4f, %.4f]", seed, exact, res.LogZ, res.Lo, res.Hi)
+		if !(res.Lo <= exact && exact <= res.Hi) {
+			t.Errorf("exact log Z %v outside AIS bounds [%v, %v] (estimate %v)", exact, res.Lo, res.Hi, res.LogZ)
+		}
+		if math.Abs(res.LogZ-exact) > 0.2 {
+			t.Errorf("AIS %v, exact %v", res.LogZ, exact)
+		}
+	}
+}
+
+func TestLogLikelihoodMethods(t *testing.T) {
+	r := randomRBM(10, 8, 0.5, 3)
+	d := randomBinary(50, 10, 0.5, 3)
+	ex, err := r.LogLikelihood(nil, d, "exact", AISConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := r.ExactLogLikelihood(d)
+	if math.Abs(ex.Mean-want) > 1e-4 {
+		t.Errorf("exact method %v, float64 %v", ex.Mean, want)
+	}
+	ais, err := r.LogLikelihood(nil, d, "ais", AISConfig{Runs: 50, Betas: LinearBetas([]float64{0, 1}, []int{500})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(ais.Lo <= want && want <= ais.Hi) {
+		t.Errorf("exact %v outside AIS bounds [%v, %v]", want, ais.Lo, ais.Hi)
+	}
+	if _, err := r.LogLikelihood(nil, d, "bogus", AISConfig{}); err == nil {
+		t.Error("unknown method: no error")
+	}
+}
+
+// The training monitor's shared pass agrees with the separate measures.
+func TestMeasures(t *testing.T) {
+	r := randomRBM(40, 24, 0.3, 8)
+	d := randomBinary(600, 40, 0.5, 9)
+	fe, pl, rec := r.measures(nil, d, 5)
+	wfe := r.MeanFreeEnergy(nil, d)
+	wpl := mean64(r.PseudoLikelihood(nil, d, 5))
+	wrec := r.ReconstructionError(nil, d)
+	if math.Abs(fe-wfe) > 1e-6*math.Abs(wfe) || math.Abs(pl-wpl) > 1e-6*math.Abs(wpl) || math.Abs(rec-wrec) > 1e-4*wrec {
+		t.Errorf("measures (%v, %v, %v), separately (%v, %v, %v)", fe, pl, rec, wfe, wpl, wrec)
+	}
+}

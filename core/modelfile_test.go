@@ -1,0 +1,196 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+)
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	d := randomBinary(200, 12, 0.5, 1)
+	cfg, _ := Preset("mehta-schwab")
+	cfg.Epochs, cfg.SnapshotEvery, cfg.Batch = 4, 2, 20
+	dbn, hist, err := TrainDBN(context.Background(), d, []int{12, 8, 5}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "model.npz")
+	if err := dbn.Save(path, Meta{Config: &cfg, History: hist, Extra: map[string]any{"data": "x.npy"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, meta, err := LoadDBN(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameDBN(t, "loaded", dbn, got)
+	if len(got.Snapshots) != 4 || got.Snapshots[1].Name() != "W0_epoch004" {
+		t.Errorf("snapshots %d, second %q", len(got.Snapshots), got.Snapshots[1].Name())
+	}
+	if !reflect.DeepEqual(meta.Sizes, []int{12, 8, 5}) || meta.Config.Epochs != 4 || meta.Kernels["f32"] == "" || meta.Program == "" {
+		t.Errorf("meta %+v", meta)
+	}
+	sameHistory(t, "loaded", hist, meta.History)
+	z, err := npy.ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := z.Arrays["W1"]; w == nil || w.Descr != "<f4" || !reflect.DeepEqual(w.Shape, []int{8, 5}) {
+		t.Errorf("W1: %+v", w)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(z.Files["meta.json"], &raw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadShapeErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, arrays map[string][]int, meta string) string {
+		path := filepath.Join(dir, name)
+		w, err := npy.CreateNPZ(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"W0", "b0", "c0", "W1", "b1", "c1"} {
+			if s, ok := arrays[n]; ok {
+				k := 1
+				for _, x := range s {
+					k *= x
+				}
+				if err := w.WriteFloat32(n, s, make([]float32, k)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if meta != "" {
+			w.WriteFile("meta.json", []byte(meta))
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, c := range []struct {
+		name   string
+		arrays map[string][]int
+		meta   string
+		want   string
+	}{
+		{"empty.npz", map[string][]int{}, "", "no array W0"},
+		{"w1d.npz", map[string][]int{"W0": {6}, "b0": {6}, "c0": {1}}, "", "W0: shape [6]"},
+		{"b.npz", map[string][]int{"W0": {6, 4}, "b0": {4}, "c0": {4}}, "", "b0: shape [4], want (6,)"},
+		{"c.npz", map[string][]int{"W0": {6, 4}, "b0": {6}, "c0": {6}}, "", "c0: shape [6], want (4,)"},
+		{"nob.npz", map[string][]int{"W0": {6, 4}, "c0": {4}}, "", "b0 or c0 missing"},
+		{"chain.npz", map[string][]int{"W0": {6, 4}, "b0": {6}, "c0": {4}, "W1": {5, 2}, "b1": {5}, "c1": {2}}, "", "layer 1 has 5 visible units but layer 0 has 4"},
+		{"meta.npz", map[string][]int{"W0": {6, 4}, "b0": {6}, "c0": {4}}, "{", "meta.json"},
+	} {
+		_, _, err := LoadDBN(write(c.name, c.arrays, c.meta))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.name) {
+			t.Errorf("%s: error %v, want one naming the file and containing %q", c.name, err, c.want)
+		}
+	}
+	ok := write("ok.npz", map[string][]int{"W0": {6, 4}, "b0": {6}, "c0": {4}}, "")
+	if d, _, err := LoadDBN(ok); err != nil || d.Layers[0].NVisible != 6 {
+		t.Errorf("ok.npz: %v", err)
+	}
+}
+
+func npyBytes(t *testing.T, descr string, shape []int, data []byte) *npy.Array {
+	var buf bytes.Buffer
+	if err := npy.Write(&buf, descr, shape, data); err != nil {
+		t.Fatal(err)
+	}
+	a, err := npy.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestDatasetFromArray(t *testing.T) {
+	// (n, L, L) bytes.
+	a := npyBytes(t, "|u1", []int{2, 2, 2}, []byte{1, 0, 0, 1, 1, 1, 0, 0})
+	d, err := DatasetFromArray("x.npy", a)
+	if err != nil || d.N != 2 || d.D != 4 || !d.Binary() || !bytes.Equal(d.X, []byte{1, 0, 0, 1, 1, 1, 0, 0}) {
+		t.Fatalf("u1: %+v %v", d, err)
+	}
+	// float64 0/1 becomes bytes; floats in (0,1) become probabilities.
+	f64 := func(v ...float64) []byte {
+		var buf bytes.Buffer
+		npy.WriteFloat64(&buf, []int{len(v)}, v)
+		a, _ := npy.Read(&buf)
+		return a.Data
+	}
+	d, err = DatasetFromArray("f.npy", &npy.Array{Descr: "<f8", Shape: []int{2, 2}, Data: f64(0, 1, 1, 0)})
+	if err != nil || !d.Binary() || !bytes.Equal(d.X, []byte{0, 1, 1, 0}) {
+		t.Fatalf("f8 binary: %+v %v", d, err)
+	}
+	d, err = DatasetFromArray("p.npy", &npy.Array{Descr: "<f8", Shape: []int{2, 2}, Data: f64(0, 0.25, 1, 0.5)})
+	if err != nil || d.Binary() || !reflect.DeepEqual(d.P, []float32{0, 0.25, 1, 0.5}) {
+		t.Fatalf("f8 probabilities: %+v %v", d, err)
+	}
+	// Fortran order (n, D): element (s, u) at s + n*u.
+	d, err = DatasetFromArray("fo.npy", &npy.Array{Descr: "|u1", Shape: []int{2, 3}, Fortran: true, Data: []byte{1, 0, 0, 0, 1, 1}})
+	if err != nil || !bytes.Equal(d.X, []byte{1, 0, 1, 0, 0, 1}) {
+		t.Fatalf("fortran: %+v %v", d, err)
+	}
+	for _, c := range []struct {
+		a    *npy.Array
+		want string
+	}{
+		{&npy.Array{Descr: "|u1", Shape: []int{2}, Data: []byte{0, 1}}, "shape [2]"},
+		{&npy.Array{Descr: "|u1", Shape: []int{1, 2}, Data: []byte{0, 2}}, "is 2"},
+		{&npy.Array{Descr: "<i8", Shape: []int{1, 1}, Data: make([]byte, 8)}, "dtype <i8"},
+		{&npy.Array{Descr: "<f8", Shape: []int{1, 2}, Data: f64(0, 1.5)}, "is 1.5"},
+		{&npy.Array{Descr: "|u1", Shape: []int{2, 2}, Data: []byte{0}}, "data bytes"},
+	} {
+		if _, err := DatasetFromArray("bad.npy", c.a); err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "bad.npy") {
+			t.Errorf("%+v: error %v, want one containing %q", c.a.Shape, err, c.want)
+		}
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	d := randomBinary(20, 4, 0.5, 1)
+	cfg, _ := Preset("sklearn")
+	if _, _, err := TrainDBN(context.Background(), d, []int{5, 2}, cfg, nil); err == nil {
+		t.Error("sizes not matching the data: no error")
+	}
+	cfg.Batch = 0
+	if _, _, err := TrainDBN(context.Background(), d, []int{4, 2}, cfg, nil); err == nil {
+		t.Error("batch 0: no error")
+	}
+	if _, err := Preset("nope"); err == nil {
+		t.Error("unknown preset: no error")
+	}
+	if _, _, err := ResumeDBN(context.Background(), filepath.Join(t.TempDir(), "none.npz"), d, nil); err == nil {
+		t.Error("missing checkpoint: no error")
+	}
+	_ = os.ErrNotExist
+}
+
+// The mini-batch step allocates nothing.
+func TestStepNoAlloc(t *testing.T) {
+	for _, pcd := range []bool{false, true} {
+		r := randomRBM(64, 32, 0.1, 1)
+		d := randomBinary(100, 64, 0.5, 2)
+		cfg, _ := Preset("mehta-schwab")
+		cfg.Batch, cfg.PCD, cfg.CDK = 50, pcd, 2
+		lt := newTestTrainer(r, d, cfg)
+		idx := make([]int, 50)
+		for i := range idx {
+			idx[i] = i
+		}
+		rnd := newRandForTest()
+		if n := testing.AllocsPerRun(20, func() { lt.step(idx, rnd, 0.5) }); n != 0 {
+			t.Errorf("pcd=%v: %v allocations per mini-batch", pcd, n)
+		}
+	}
+}

@@ -1,0 +1,446 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/rng"
+)
+
+// Stream kinds: every random draw of training and evaluation comes from a
+// generator seeded with (Config.Seed, streamID(kind, layer, epoch)), so a
+// run is a function of the seed, and a checkpoint taken at an epoch
+// boundary needs no generator state beyond the epoch and layer.
+const (
+	kindSplit   = 1 // validation split
+	kindInit    = 2 // weight initialization of a layer
+	kindShuffle = 3 // mini-batch order of an epoch
+	kindGibbs   = 4 // Gibbs sampling of an epoch
+	kindUp      = 5 // sampled inputs of the next layer
+	kindPL      = 6 // flipped units of the monitored pseudo-likelihood
+
+	streamAIS = 7 << 48 // default stream of AIS
+)
+
+func streamID(kind, layer, epoch int) uint64 {
+	return uint64(kind)<<48 | uint64(layer)<<32 | uint64(uint32(epoch))
+}
+
+// trainState is everything a resumed run needs besides the data: it is what
+// a checkpoint holds.
+type trainState struct {
+	cfg      Config
+	sizes    []int
+	layer    int // layer being trained (from 0); len(sizes)-1 when done
+	epoch    int // epochs of that layer completed
+	dbn      *DBN
+	hist     *History
+	velW     []float32 // momentum of the current layer
+	velB     []float32
+	velC     []float32
+	chains   []float32 // PCD hidden states of the current layer, Batch x NHidden
+	dataN    int
+	dataD    int
+	dataHash uint64
+}
+
+// TrainDBN trains a stack of RBMs of sizes (sizes[0] = data.D, the visible
+// layer, then each hidden layer), greedily bottom up with cfg. progress,
+// when not nil, is called after every epoch. When ctx is cancelled, training
+// stops at the next mini-batch, the state at the start of the interrupted
+// epoch is written to cfg.CheckpointPath (if set), and ctx.Err() is
+// returned together with the partial network and history.
+func TrainDBN(ctx context.Context, data *Dataset, sizes []int, cfg Config, progress func(ProgressInfo)) (*DBN, *History, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	if len(sizes) < 2 {
+		return nil, nil, fmt.Errorf("layer sizes %v, want the visible size and at least one hidden size", sizes)
+	}
+	if sizes[0] != data.D {
+		return nil, nil, fmt.Errorf("layer sizes %v start with %d visible units but the data have %d units per sample", sizes, sizes[0], data.D)
+	}
+	for _, s := range sizes {
+		if s <= 0 {
+			return nil, nil, fmt.Errorf("layer sizes %v, want positive sizes", sizes)
+		}
+	}
+	st := &trainState{
+		cfg: cfg, sizes: append([]int(nil), sizes...),
+		dbn: &DBN{}, hist: &History{},
+		dataN: data.N, dataD: data.D, dataHash: data.hash(),
+	}
+	return run(ctx, data, st, progress)
+}
+
+// ResumeDBN continues the training saved in the checkpoint at path on the
+// same data, and finishes with exactly the model an uninterrupted run would
+// have produced (same seed, same thread count, same kernels).
+func ResumeDBN(ctx context.Context, checkpointPath string, data *Dataset, progress func(ProgressInfo)) (*DBN, *History, error) {
+	st, err := readCheckpoint(checkpointPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if data.N != st.dataN || data.D != st.dataD || data.hash() != st.dataHash {
+		return nil, nil, fmt.Errorf("%s: the checkpoint was made on other data (%d x %d samples, hash %016x; given %d x %d, hash %016x)",
+			checkpointPath, st.dataN, st.dataD, st.dataHash, data.N, data.D, data.hash())
+	}
+	// Further checkpoints replace the one resumed from.
+	st.cfg.CheckpointPath = checkpointPath
+	return run(ctx, data, st, progress)
+}
+
+// splitData returns the training and validation sets: a seeded random
+// choice of round(fraction*N) validation samples, both kept in data order.
+func splitData(data *Dataset, cfg *Config) (train, val *Dataset) {
+	nVal := int(math.Round(cfg.ValidationFraction * float64(data.N)))
+	if nVal == 0 {
+		return data, nil
+	}
+	if nVal >= data.N {
+		nVal = data.N - 1
+	}
+	perm := make([]int, data.N)
+	for i := range perm {
+		perm[i] = i
+	}
+	g := rng.Stream(cfg.Seed, streamID(kindSplit, 0, 0))
+	g.Shuffle(perm)
+	vi := append([]int(nil), perm[:nVal]...)
+	ti := append([]int(nil), perm[nVal:]...)
+	sort.Ints(vi)
+	sort.Ints(ti)
+	return data.Subset(ti), data.Subset(vi)
+}
+
+// monitorSubset returns at most n evenly spaced samples of d (all if n is 0
+// or d is smaller).
+func monitorSubset(d *Dataset, n int) *Dataset {
+	if d == nil || n == 0 || d.N <= n {
+		return d
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = int(int64(i) * int64(d.N) / int64(n))
+	}
+	return d.Subset(idx)
+}
+
+func run(ctx context.Context, data *Dataset, st *trainState, progress func(ProgressInfo)) (*DBN, *History, error) {
+	cfg := &st.cfg
+	ws := f32.NewWorkspace(cfg.threads())
+	train, val := splitData(data, cfg)
+	// Propagate the data through the completed layers.
+	for l := 0; l < st.layer; l++ {
+		train = st.dbn.Layers[l].propagate(ws, train, cfg, l, 0)
+		if val != nil {
+			val = st.dbn.Layers[l].propagate(ws, val, cfg, l, 1)
+		}
+	}
+	for ; st.layer < len(st.sizes)-1; st.layer++ {
+		l := st.layer
+		if len(st.dbn.Layers) == l {
+			st.startLayer(train)
+		}
+		lt := newLayerTrainer(st, ws, train, val)
+		for st.epoch < cfg.Epochs {
+			stats, err := lt.runEpoch(ctx)
+			if err != nil {
+				if cfg.CheckpointPath != "" {
+					if cerr := writeCheckpoint(cfg.CheckpointPath, st); cerr != nil {
+						return st.dbn, st.hist, fmt.Errorf("%w (and writing the checkpoint failed: %v)", err, cerr)
+					}
+				}
+				return st.dbn, st.hist, err
+			}
+			st.hist.add(stats)
+			st.epoch++
+			if cfg.SnapshotEvery > 0 && st.epoch%cfg.SnapshotEvery == 0 {
+				st.dbn.Snapshots = append(st.dbn.Snapshots, Snapshot{Layer: l, Epoch: st.epoch,
+					W: append([]float32(nil), lt.r.W...)})
+			}
+			if progress != nil {
+				progress(ProgressInfo{Layer: l, Layers: len(st.sizes) - 1, Epoch: st.epoch, Epochs: cfg.Epochs, Stats: stats})
+			}
+			requested := false
+			select {
+			case <-checkpointRequests(ctx):
+				requested = cfg.CheckpointPath != ""
+			default:
+			}
+			if requested || cfg.CheckpointEvery > 0 && st.epoch%cfg.CheckpointEvery == 0 && st.epoch < cfg.Epochs {
+				if err := writeCheckpoint(cfg.CheckpointPath, st); err != nil {
+					return st.dbn, st.hist, err
+				}
+			}
+		}
+		// Layer done: its output is the next layer's input.
+		if l+1 < len(st.sizes)-1 {
+			train = lt.r.propagate(ws, train, cfg, l, 0)
+			if val != nil {
+				val = lt.r.propagate(ws, val, cfg, l, 1)
+			}
+		}
+		st.epoch = 0
+		st.velW, st.velB, st.velC, st.chains = nil, nil, nil, nil
+		if cfg.CheckpointEvery > 0 && l+1 < len(st.sizes)-1 {
+			st.layer++
+			err := writeCheckpoint(cfg.CheckpointPath, st)
+			st.layer--
+			if err != nil {
+				return st.dbn, st.hist, err
+			}
+		}
+	}
+	return st.dbn, st.hist, nil
+}
+
+// startLayer appends the initialized RBM of st.layer and zero velocities.
+func (st *trainState) startLayer(train *Dataset) {
+	cfg := &st.cfg
+	l := st.layer
+	r := NewRBM(st.sizes[l], st.sizes[l+1])
+	g := rng.Stream(cfg.Seed, streamID(kindInit, l, 0))
+	r.initGaussian(&g, cfg.InitSigma)
+	if cfg.VisibleBiasLogOdds {
+		r.setVisibleLogOdds(train)
+	}
+	st.dbn.Layers = append(st.dbn.Layers, r)
+	st.velW = make([]float32, len(r.W))
+	st.velB = make([]float32, len(r.B))
+	st.velC = make([]float32, len(r.C))
+	if cfg.PCD {
+		st.chains = make([]float32, cfg.Batch*r.NHidden)
+	}
+}
+
+// propagate returns the input of the next layer for d: hidden probabilities,
+// or (Config.NextLayerSamples) binary samples drawn from stream (layer,
+// part).
+func (r *RBM) propagate(ws *f32.Workspace, d *Dataset, cfg *Config, layer, part int) *Dataset {
+	nv, nh := r.NVisible, r.NHidden
+	out := &Dataset{N: d.N, D: nh}
+	v := make([]float32, evalChunk*nv)
+	var rnd *f32.Rand
+	var s []float32
+	if cfg.NextLayerSamples {
+		out.X = make([]uint8, d.N*nh)
+		rnd = f32.NewRand(cfg.Seed, streamID(kindUp, layer, part))
+		s = make([]float32, evalChunk*nh)
+	} else {
+		out.P = make([]float32, d.N*nh)
+	}
+	for lo := 0; lo < d.N; lo += evalChunk {
+		hi := min(lo+evalChunk, d.N)
+		rows := hi - lo
+		d.Range(lo, hi, v)
+		if !cfg.NextLayerSamples {
+			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, out.P[lo*nh:], nh)
+			continue
+		}
+		ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, s, nh)
+		rnd.Bernoulli(s[:rows*nh], s[:rows*nh])
+		for i, x := range s[:rows*nh] {
+			if x != 0 {
+				out.X[lo*nh+i] = 1
+			}
+		}
+	}
+	return out
+}
+
+// layerTrainer trains one RBM; its buffers are allocated once, so the
+// mini-batch loop allocates nothing.
+type layerTrainer struct {
+	st         *trainState
+	cfg        *Config
+	layer      int
+	r          *RBM
+	ws         *f32.Workspace
+	train, val *Dataset
+	monTrain   *Dataset
+	monVal     *Dataset
+
+	gW, gB, gC []float32
+	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
+	vn, hn     []float32 // negative visibles and hidden probabilities
+	perm       []int
+
+	// State at the start of the epoch, restored when it is interrupted.
+	bakW, bakB, bakC, bakVW, bakVB, bakVC, bakChains []float32
+}
+
+func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *layerTrainer {
+	cfg := &st.cfg
+	r := st.dbn.Layers[st.layer]
+	nv, nh, bs := r.NVisible, r.NHidden, cfg.Batch
+	lt := &layerTrainer{
+		st: st, cfg: cfg, layer: st.layer, r: r, ws: ws, train: train, val: val,
+		monTrain: monitorSubset(train, cfg.MonitorRows),
+		monVal:   monitorSubset(val, cfg.MonitorRows),
+		gW:       make([]float32, nv*nh), gB: make([]float32, nv), gC: make([]float32, nh),
+		v0: make([]float32, bs*nv), hp: make([]float32, bs*nh), hs: make([]float32, bs*nh),
+		vn: make([]float32, bs*nv), hn: make([]float32, bs*nh),
+		perm: make([]int, train.N),
+		bakW: make([]float32, nv*nh), bakB: make([]float32, nv), bakC: make([]float32, nh),
+		bakVW: make([]float32, nv*nh), bakVB: make([]float32, nv), bakVC: make([]float32, nh),
+		bakChains: make([]float32, len(st.chains)),
+	}
+	return lt
+}
+
+// runEpoch trains epoch st.epoch and returns its measures. On cancellation
+// it restores the state of the epoch's start and returns ctx.Err().
+func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
+	st, cfg, r := lt.st, lt.cfg, lt.r
+	e := st.epoch
+	copy(lt.bakW, r.W)
+	copy(lt.bakB, r.B)
+	copy(lt.bakC, r.C)
+	copy(lt.bakVW, st.velW)
+	copy(lt.bakVB, st.velB)
+	copy(lt.bakVC, st.velC)
+	copy(lt.bakChains, st.chains)
+
+	for i := range lt.perm {
+		lt.perm[i] = i
+	}
+	if cfg.Shuffle {
+		g := rng.Stream(cfg.Seed, streamID(kindShuffle, lt.layer, e))
+		g.Shuffle(lt.perm)
+	}
+	rnd := f32.NewRand(cfg.Seed, streamID(kindGibbs, lt.layer, e))
+	mom := cfg.Momentum(e)
+	start := time.Now()
+	recon := 0.0
+	for lo := 0; lo < lt.train.N; lo += cfg.Batch {
+		select {
+		case <-ctx.Done():
+			copy(r.W, lt.bakW)
+			copy(r.B, lt.bakB)
+			copy(r.C, lt.bakC)
+			copy(st.velW, lt.bakVW)
+			copy(st.velB, lt.bakVB)
+			copy(st.velC, lt.bakVC)
+			copy(st.chains, lt.bakChains)
+			return EpochStats{}, ctx.Err()
+		default:
+		}
+		hi := min(lo+cfg.Batch, lt.train.N)
+		recon += lt.step(lt.perm[lo:hi], rnd, mom)
+	}
+	stats := EpochStats{Layer: lt.layer, Epoch: e + 1, Momentum: Num(mom),
+		BatchRecon: Num(math.NaN()), Seconds: Num(time.Since(start).Seconds())}
+	if !cfg.PCD {
+		stats.BatchRecon = Num(recon / float64(lt.train.N))
+	}
+	dw := 0.0
+	for i, w := range r.W {
+		d := float64(w) - float64(lt.bakW[i])
+		dw += d * d
+	}
+	stats.WeightChange = Num(math.Sqrt(dw))
+	lt.monitor(&stats)
+	return stats, nil
+}
+
+// monitor fills the free-energy, pseudo-likelihood and reconstruction
+// measures of stats.
+func (lt *layerTrainer) monitor(stats *EpochStats) {
+	r, ws := lt.r, lt.ws
+	plSeed := lt.cfg.Seed ^ streamID(kindPL, lt.layer, 0)
+	nan := Num(math.NaN())
+	fe, pl, rec := r.measures(ws, lt.monTrain, plSeed)
+	stats.FreeEnergyTrain, stats.PseudoLLTrain, stats.ReconTrain = Num(fe), Num(pl), Num(rec)
+	stats.FreeEnergyVal, stats.PseudoLLVal, stats.ReconVal, stats.FreeEnergyGap = nan, nan, nan, nan
+	if lt.monVal != nil {
+		fe, pl, rec := r.measures(ws, lt.monVal, plSeed+1)
+		stats.FreeEnergyVal, stats.PseudoLLVal, stats.ReconVal = Num(fe), Num(pl), Num(rec)
+		stats.FreeEnergyGap = stats.FreeEnergyVal - stats.FreeEnergyTrain
+	}
+}
+
+// step does one mini-batch update on the samples idx and returns the summed
+// squared reconstruction error of the batch (CD only).
+func (lt *layerTrainer) step(idx []int, rnd *f32.Rand, mom float32) float64 {
+	cfg, r, st := lt.cfg, lt.r, lt.st
+	recon := lt.gradient(idx, rnd)
+	if cfg.L1Proximal {
+		f32.UpdateProximal(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
+	} else {
+		f32.Update(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
+	}
+	f32.Update(r.B, st.velB, lt.gB, cfg.LR, mom, 0, 0)
+	f32.Update(r.C, st.velC, lt.gC, cfg.LR, mom, 0, 0)
+	return recon
+}
+
+// gradient sets gW, gB, gC to the CD-k (or PCD) estimate of the
+// log-likelihood gradient on the samples idx (advancing the persistent
+// chains) and returns the summed squared reconstruction error (CD only).
+func (lt *layerTrainer) gradient(idx []int, rnd *f32.Rand) float64 {
+	cfg, r, ws, st := lt.cfg, lt.r, lt.ws, lt.st
+	nv, nh := r.NVisible, r.NHidden
+	rows := len(idx)
+	inv := 1 / float32(rows)
+	v0, hp := lt.v0[:rows*nv], lt.hp[:rows*nh]
+
+	// Positive phase: statistics from P(h|v).
+	lt.train.Gather(idx, v0)
+	ws.SigmoidAffineNN(rows, nh, nv, v0, nv, r.W, nh, r.C, hp, nh)
+	ws.GemmTN(nv, nh, rows, inv, v0, nv, hp, nh, 0, lt.gW, nh)
+	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
+	f32.ColSums(lt.gC, hp, rows, nh, nh, inv, 0)
+
+	// Negative phase: k Gibbs steps from sampled hiddens of the data (CD)
+	// or from the persistent chains (PCD).
+	chains, h := rows, lt.hs[:rows*nh]
+	if cfg.PCD {
+		chains, h = cfg.Batch, st.chains
+	} else {
+		rnd.Bernoulli(h, hp)
+	}
+	vn, hn := lt.vn[:chains*nv], lt.hn[:chains*nh]
+	for s := 0; s < cfg.CDK; s++ {
+		last := s == cfg.CDK-1
+		ws.SigmoidAffineNT(chains, nv, nh, h, nh, r.W, nh, r.B, vn, nv)
+		if !last || cfg.SampleVisibles {
+			rnd.Bernoulli(vn, vn)
+		}
+		ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
+		if !last || cfg.PCD {
+			rnd.Bernoulli(h, hn)
+		}
+	}
+	recon := 0.0
+	if !cfg.PCD {
+		recon = f32.SquaredDiffSum(v0, vn)
+	}
+	// Both terms are divided by the batch rows (as scikit-learn does, also
+	// when its PCD chains outnumber a short last batch).
+	ws.GemmTN(nv, nh, chains, -inv, vn, nv, hn, nh, 1, lt.gW, nh)
+	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
+	f32.ColSums(lt.gC, hn, chains, nh, nh, -inv, 1)
+	return recon
+}
+
+type checkpointKey struct{}
+
+// WithCheckpointRequests returns a context with which TrainDBN and
+// ResumeDBN write a checkpoint (to Config.CheckpointPath, if set) at the end
+// of the current epoch whenever a value arrives on req, for example on
+// SIGUSR1.
+func WithCheckpointRequests(ctx context.Context, req <-chan struct{}) context.Context {
+	return context.WithValue(ctx, checkpointKey{}, req)
+}
+
+// checkpointRequests returns the channel of WithCheckpointRequests, or nil
+// (which never delivers).
+func checkpointRequests(ctx context.Context) <-chan struct{} {
+	req, _ := ctx.Value(checkpointKey{}).(<-chan struct{})
+	return req
+}
