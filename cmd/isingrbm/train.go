@@ -130,16 +130,16 @@ func addRecipeFlags(fs *flag.FlagSet, def core.Config) *recipeFlags {
 	r := &recipeFlags{}
 	r.epochs = fs.Int("epochs", def.Epochs, "passes over the data per layer")
 	r.batch = fs.Int("batch", def.Batch, "mini-batch rows (and persistent chains with -pcd)")
-	r.lr = fs.Float64("lr", float64(def.LR), "learning rate of weights and biases")
+	r.lr = fs.Float64("lr", shortFloat(def.LR), "learning rate of weights and biases")
 	r.momentum = fs.String("momentum", fmt.Sprintf("%g,%g", def.MomentumInitial, def.MomentumFinal), "momentum: initial,final (or one value)")
 	r.momentumSwitch = fs.Int("momentum-switch", def.MomentumSwitch, "epoch (from 0) at which the final momentum starts")
-	r.l1 = fs.Float64("l1", float64(def.L1), "L1 penalty on the weights")
-	r.l2 = fs.Float64("l2", float64(def.L2), "L2 penalty (weight decay) on the weights")
+	r.l1 = fs.Float64("l1", shortFloat(def.L1), "L1 penalty on the weights")
+	r.l2 = fs.Float64("l2", shortFloat(def.L2), "L2 penalty (weight decay) on the weights")
 	r.l1Mode = fs.String("l1-mode", "sign", "how L1 is applied: sign (subgradient) or proximal (soft threshold)")
 	r.cd = fs.Int("cd", def.CDK, "Gibbs steps k of CD-k")
 	r.pcd = fs.Bool("pcd", def.PCD, "persistent contrastive divergence (chains kept across mini-batches)")
 	r.sampleVisibles = fs.Bool("sample-visibles", def.SampleVisibles, "binary samples (not probabilities) as the final reconstructed visibles")
-	r.initSigma = fs.Float64("init-sigma", float64(def.InitSigma), "initial weights ~ init-sigma * N(0,1)")
+	r.initSigma = fs.Float64("init-sigma", shortFloat(def.InitSigma), "initial weights ~ init-sigma * N(0,1)")
 	r.vbias = fs.String("visible-bias", "zero", "initial visible biases: zero or logodds (of the data's unit means)")
 	r.shuffle = fs.Bool("shuffle", def.Shuffle, "reshuffle mini-batches every epoch")
 	r.validation = fs.Float64("validation", def.ValidationFraction, "fraction of samples held out and monitored each epoch")
@@ -498,4 +498,11 @@ func printTrainSummary(w io.Writer, out string, sizes []int, hist *core.History,
 	}
 	_, err := fmt.Fprintf(w, "model written to %s\n", out)
 	return err
+}
+
+// shortFloat widens a float32 to the float64 with the same shortest decimal
+// form, so that flag defaults print as 0.1, not 0.10000000149011612.
+func shortFloat(x float32) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+	return v
 }
