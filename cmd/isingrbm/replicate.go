@@ -240,6 +240,7 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	flowSteps := fs.Int("flow-steps", -1, "override: reconstruction steps of the RG flow")
 	flowDepth := fs.Int("flow-depth", 0, "override: depth of one reconstruction step of the flow")
 	threads := fs.Int("threads", 0, "worker threads (0: all cores)")
+	readme := fs.String("readme", "", "after the run, regenerate the results section of this README (figures go to docs/replicate beside it)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm replicate [-o out/replicate] [-quick] [overrides]")
 		fs.PrintDefaults()
@@ -391,6 +392,12 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "report: %s\nsummary: %s\n", r.path("report/index.html"), r.path("summary.json"))
+	if *readme != "" {
+		if err := updateReadme(*readme, r.out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "readme: %s\n", *readme)
+	}
 	return nil
 }
 

@@ -86,6 +86,28 @@ func TestReplicateQuick(t *testing.T) {
 	if err := json.Unmarshal(raw, &sum); err != nil {
 		t.Fatal(err)
 	}
+
+	// The README's results section is generated from this summary.
+	readmeDir := t.TempDir()
+	readme := filepath.Join(readmeDir, "README.md")
+	if err := os.WriteFile(readme, []byte("# x\n"+readmeBegin+"\nstale text\n"+readmeEnd+"\ntail\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := updateReadme(readme, dir); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(readme)
+	for _, want := range []string{"| mehta-schwab | 1 |", "| sklearn | 3 |", "K=0.2", "](docs/replicate/erf_mehta-schwab_l1.png)", "\ntail\n", "| all stages |"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("generated README lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(string(md), "stale text") || strings.Contains(string(md), "n/a (n/a)") {
+		t.Errorf("generated README kept stale text or missing values:\n%s", md)
+	}
+	if _, err := os.Stat(filepath.Join(readmeDir, "docs", "replicate", "flow_mehta-schwab.png")); err != nil {
+		t.Error(err)
+	}
 	var keys map[string]any
 	if err := json.Unmarshal(raw, &keys); err != nil {
 		t.Fatal(err)
