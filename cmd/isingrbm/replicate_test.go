@@ -97,7 +97,7 @@ func TestReplicateQuick(t *testing.T) {
 		t.Fatal(err)
 	}
 	md, _ := os.ReadFile(readme)
-	for _, want := range []string{"| mehta-schwab | 1 |", "| sklearn | 3 |", "K=0.2", "](docs/replicate/erf_mehta-schwab_l1.png)", "\ntail\n", "| all stages |"} {
+	for _, want := range []string{"| mehta-schwab | 1 |", "| sklearn | 3 |", "| step | K=", "](docs/replicate/erf_mehta-schwab_l1.png)", "\ntail\n", "| all stages |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("generated README lacks %q:\n%s", want, md)
 		}
