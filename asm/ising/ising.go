@@ -56,6 +56,14 @@ import (
 // steps; from step 10 on, 0.35 (0.39) times for 10.4 steps; from step 12,
 // 0.09 times for 12.1 steps. One step costs about 4-5 cycles (14 AVX2
 // operations of xoshiro256++ plus 1-3 of comparison), so 10 is the cheapest.
+//
+// Sweep2 runs two blocks. The AVX2 kernel interleaves their generator steps:
+// the dependency chain through a block's xoshiro256++ state bounds one step
+// to about 5.5 cycles, while two independent chains share the vector units
+// at about 4.2 cycles a step each. Each block keeps its own early exit (a
+// block that is decided draws no further outputs while the other runs on),
+// so Sweep2 equals two calls of Sweep bit for bit. Measured at L = 40,
+// K = 0.408 on a Zen 3 core: 9.9 flips/ns with Sweep, 11.3 with Sweep2.
 const (
 	BlockWords    = 4
 	BlockReplicas = 64 * BlockWords
@@ -123,6 +131,22 @@ func Sweep(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, swe
 		return
 	}
 	sweep(spins, L, state, th, sweeps)
+}
+
+// Sweep2 is Sweep(spinsA, L, stateA, th, sweeps) followed by
+// Sweep(spinsB, L, stateB, th, sweeps); kernels may interleave the two
+// independent blocks. The blocks must not overlap.
+func Sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int) {
+	if L < 2 {
+		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
+	}
+	if len(spinsA) != L*L*BlockWords || len(spinsB) != L*L*BlockWords {
+		panic(fmt.Sprintf("ising: len(spins) = %d and %d, want L*L*%d = %d", len(spinsA), len(spinsB), BlockWords, L*L*BlockWords))
+	}
+	if sweeps <= 0 {
+		return
+	}
+	sweep2(spinsA, spinsB, L, stateA, stateB, th, sweeps)
 }
 
 // Impl names the active implementation.

@@ -26,3 +26,21 @@ func sweep(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, swe
 	}
 	sweepGeneric(spins, L, state, th, sweeps)
 }
+
+// sweep2AVX2 is sweepAVX2(spinsA, L, stateA, th, sweeps) followed by
+// sweepAVX2(spinsB, L, stateB, th, sweeps), with the generator steps of the
+// two blocks interleaved. The blocks must not overlap.
+//
+//go:noescape
+func sweep2AVX2(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)
+
+func sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int) {
+	if useAVX2 {
+		raceAccess(spinsA, stateA, th)
+		raceAccess(spinsB, stateB, th)
+		sweep2AVX2(&spinsA[0], &spinsB[0], L, stateA, stateB, th, sweeps)
+		return
+	}
+	sweepGeneric(spinsA, L, stateA, th, sweeps)
+	sweepGeneric(spinsB, L, stateB, th, sweeps)
+}

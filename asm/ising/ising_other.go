@@ -5,3 +5,8 @@ package ising
 func sweep(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
 	sweepGeneric(spins, L, state, th, sweeps)
 }
+
+func sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int) {
+	sweep(spinsA, L, stateA, th, sweeps)
+	sweep(spinsB, L, stateB, th, sweeps)
+}

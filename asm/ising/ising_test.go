@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/asm/asmtest"
@@ -26,12 +27,17 @@ func randomBlocks(g *rng.Xoshiro256, L, nb, off int) (buf []uint64, states [][St
 	for i := range buf {
 		buf[i] = guard
 	}
+	per := L * L * BlockWords
 	for i := off; i < off+n; i++ {
 		buf[i] = g.Uint64()
-		switch g.Intn(4) { // bias some sites towards order so all n occur
-		case 0:
+		// Bias some sites towards order so all n occur; the share of ordered
+		// words differs between blocks so that neighbouring blocks are
+		// decided after different numbers of steps.
+		ordered := []int{2, 15, 0}[(i-off)/per%3]
+		switch r := g.Intn(16); {
+		case r < ordered:
 			buf[i] = 0
-		case 1:
+		case r < 2*ordered && r < 16:
 			buf[i] = ^uint64(0)
 		}
 	}
@@ -61,11 +67,23 @@ func checkGuards(t *testing.T, buf []uint64, off, n int) {
 	}
 }
 
-// runBlocks sweeps every block with the active implementation.
-func runBlocks(buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int) {
+// runBlocks sweeps every block with the active implementation, one at a time
+// with Sweep, or in pairs with Sweep2 (an odd last block alone).
+func runBlocks(buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, pairs bool) {
 	per := L * L * BlockWords
-	for b := range states {
-		Sweep(buf[off+b*per:off+(b+1)*per], L, &states[b], th, sweeps)
+	blk := func(b int) []uint64 { return buf[off+b*per : off+(b+1)*per] }
+	for b := 0; b < len(states); b++ {
+		if pairs && b+1 < len(states) {
+			// Pass the later block first too, so both argument slots see every block kind.
+			if b%4 == 2 {
+				Sweep2(blk(b+1), blk(b), L, &states[b+1], &states[b], th, sweeps)
+			} else {
+				Sweep2(blk(b), blk(b+1), L, &states[b], &states[b+1], th, sweeps)
+			}
+			b++
+			continue
+		}
+		Sweep(blk(b), L, &states[b], th, sweeps)
 	}
 }
 
@@ -84,16 +102,21 @@ func compareImpl(t *testing.T, seed uint64, L, nb, off, sweeps int, K float64) {
 	for b := range refStates {
 		sweepGeneric(ref[off+b*per:off+(b+1)*per], L, &refStates[b], th, sweeps)
 	}
-	runBlocks(buf, off, L, states, th, sweeps)
-	checkGuards(t, buf, off, n)
-	for i := range buf {
-		if buf[i] != ref[i] {
-			t.Fatalf("L=%d blocks=%d K=%v sweeps=%d: word %d = %#x, portable %#x", L, nb, K, sweeps, i-off, buf[i], ref[i])
+	init, initStates := append([]uint64(nil), buf...), append([][StateWords]uint64(nil), states...)
+	for _, pairs := range []bool{false, true} {
+		copy(buf, init)
+		copy(states, initStates)
+		runBlocks(buf, off, L, states, th, sweeps, pairs)
+		checkGuards(t, buf, off, n)
+		for i := range buf {
+			if buf[i] != ref[i] {
+				t.Fatalf("L=%d blocks=%d K=%v sweeps=%d pairs=%v: word %d = %#x, portable %#x", L, nb, K, sweeps, pairs, i-off, buf[i], ref[i])
+			}
 		}
-	}
-	for b := range states {
-		if states[b] != refStates[b] {
-			t.Fatalf("L=%d K=%v: generator state of block %d differs from the portable kernel's", L, K, b)
+		for b := range states {
+			if states[b] != refStates[b] {
+				t.Fatalf("L=%d K=%v pairs=%v: generator state of block %d differs from the portable kernel's", L, K, pairs, b)
+			}
 		}
 	}
 }
@@ -113,8 +136,9 @@ func TestSweepMatchesPortable(t *testing.T) {
 	asmtest.TestAll(t, "ising", func(t *testing.T) {
 		seed := uint64(1)
 		for _, L := range []int{2, 3, 4, 5, 7, 16, 40} {
-			// Replica counts 1, 63, 64, 65, 255, 256, 257, 700 occupy 1, 1, 1, 1, 1, 1, 2, 3 blocks.
-			for _, nb := range []int{1, 2, 3} {
+			// Replica counts 1, 63, 64, 65, 255, 256, 257, 700 occupy 1, 1, 1, 1, 1, 1, 2, 3 blocks;
+			// 4 and 5 blocks pair every kind of block with every other in Sweep2.
+			for _, nb := range []int{1, 2, 3, 4, 5} {
 				for _, K := range testCouplings {
 					sweeps := 3
 					if L >= 16 {
@@ -159,6 +183,15 @@ func TestThresholds(t *testing.T) {
 	}
 }
 
+// TestThresholdsLayout checks the offsets of P4 and P8 that the assembly
+// kernels read (1536 and 1540 bytes; sweep2AVX2 loads both as one word).
+func TestThresholdsLayout(t *testing.T) {
+	var th Thresholds
+	if p4, p8 := unsafe.Offsetof(th.P4), unsafe.Offsetof(th.P8); p4 != 1536 || p8 != 1540 {
+		t.Fatalf("Thresholds.P4 at %d, P8 at %d, the kernels assume 1536 and 1540", p4, p8)
+	}
+}
+
 func FuzzSweep(f *testing.F) {
 	f.Add(uint64(1), uint8(2), uint8(1), 0.3)
 	f.Add(uint64(7), uint8(5), uint8(3), kc)
@@ -173,36 +206,71 @@ func FuzzSweep(f *testing.F) {
 			if !asm.Select("ising", name) {
 				t.Fatalf("cannot select %s", name)
 			}
-			compareImpl(t, seed, L, 1+int(seed%3), int(seed%3), 1+int(sweeps%4), K)
+			compareImpl(t, seed, L, 1+int(seed%5), int(seed%3), 1+int(sweeps%4), K)
 		}
 		asm.Reset("ising")
 	})
 }
 
+// BenchmarkSweep measures one block (Sweep) and two interleaved blocks
+// (Sweep2) at L = 40, in flips per nanosecond.
 func BenchmarkSweep(b *testing.B) {
 	for _, K := range []float64{0.408, kc} {
-		b.Run(fmt.Sprintf("K=%.4g", K), func(b *testing.B) {
-			asmtest.Benchmark(b, "ising", func(b *testing.B) {
-				const L = 40
-				th, _ := NewThresholds(K)
-				g := rng.New(3)
-				buf, states := randomBlocks(&g, L, 1, 0)
-				per := L * L * BlockWords
-				// Equilibrate a little so the acceptance pattern is typical.
-				Sweep(buf[:per], L, &states[0], th, 200)
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				b.ResetTimer()
-				cpu := threadCPUNanos()
-				Sweep(buf[:per], L, &states[0], th, b.N)
-				cpu = threadCPUNanos() - cpu
-				flips := float64(b.N) * L * L * BlockReplicas
-				b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
-				if cpu > 0 {
-					// The rate per CPU nanosecond of this thread, robust to a busy machine.
-					b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
-				}
+		for _, nb := range []int{1, 2} {
+			b.Run(fmt.Sprintf("K=%.4g/blocks=%d", K, nb), func(b *testing.B) {
+				asmtest.Benchmark(b, "ising", func(b *testing.B) {
+					const L = 40
+					th, _ := NewThresholds(K)
+					g := rng.New(3)
+					buf, states := randomBlocks(&g, L, 2, 0)
+					per := L * L * BlockWords
+					run := func(sweeps int) {
+						if nb == 1 {
+							Sweep(buf[:per], L, &states[0], th, sweeps)
+						} else {
+							Sweep2(buf[:per], buf[per:2*per], L, &states[0], &states[1], th, sweeps)
+						}
+					}
+					// Equilibrate a little so the acceptance pattern is typical.
+					run(200)
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					b.ResetTimer()
+					cpu := threadCPUNanos()
+					run(b.N)
+					cpu = threadCPUNanos() - cpu
+					flips := float64(b.N) * L * L * BlockReplicas * float64(nb)
+					b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
+					if cpu > 0 {
+						// The rate per CPU nanosecond of this thread, robust to a busy machine.
+						b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
+					}
+				})
 			})
-		})
+		}
+	}
+}
+
+// TestBadLengths checks that Sweep and Sweep2 reject spins that do not match L.
+func TestBadLengths(t *testing.T) {
+	th, _ := NewThresholds(0.4)
+	var sa, sb [StateWords]uint64
+	good := make([]uint64, 4*4*BlockWords)
+	bad := make([]uint64, 4*4*BlockWords-1)
+	for i, f := range []func(){
+		func() { Sweep(bad, 4, &sa, th, 1) },
+		func() { Sweep(good, 1, &sa, th, 1) },
+		func() { Sweep2(good, bad, 4, &sa, &sb, th, 1) },
+		func() { Sweep2(bad, good, 4, &sa, &sb, th, 1) },
+		func() { Sweep2(good[:4], good[:4], 1, &sa, &sb, th, 1) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("case %d: no panic", i)
+				}
+			}()
+			f()
+		}()
 	}
 }
