@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -66,82 +65,76 @@ func DatasetFromArray(name string, a *npy.Array) (*Dataset, error) {
 	}
 	descr := a.Descr
 	var size int
-	var get func(b []byte) float64
 	switch descr {
 	case "|u1", "u1", "<u1", ">u1", "|b1", "b1", "|i1", "i1":
 		size = 1
-		get = func(b []byte) float64 { return float64(int8(b[0])) }
-		if strings.HasSuffix(descr, "u1") || strings.HasSuffix(descr, "b1") {
-			get = func(b []byte) float64 { return float64(b[0]) }
-		}
-	case "<f4":
+	case "<f4", ">f4":
 		size = 4
-		get = func(b []byte) float64 { return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))) }
-	case ">f4":
-		size = 4
-		get = func(b []byte) float64 { return float64(math.Float32frombits(binary.BigEndian.Uint32(b))) }
-	case "<f8":
+	case "<f8", ">f8":
 		size = 8
-		get = func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }
-	case ">f8":
-		size = 8
-		get = func(b []byte) float64 { return math.Float64frombits(binary.BigEndian.Uint64(b)) }
 	default:
 		return nil, fmt.Errorf("%s: dtype %s, want |u1, |b1, <f4 or <f8", name, descr)
 	}
 	if len(a.Data) != n*d*size {
 		return nil, fmt.Errorf("%s: %d data bytes for shape %v and dtype %s, want %d", name, len(a.Data), a.Shape, descr, n*d*size)
 	}
-	// index maps the C-order position (sample, unit) to the element index of
-	// the file's order.
-	index := func(s, u int) int { return s*d + u }
-	if a.Fortran {
-		if len(a.Shape) == 2 {
-			index = func(s, u int) int { return s + n*u }
-		} else {
-			l1 := a.Shape[1]
-			index = func(s, u int) int { return s + n*(u/a.Shape[2]+l1*(u%a.Shape[2])) }
+	// The npy package converts every dtype and storage order to C-order
+	// values; here only the values are checked.
+	c := *a
+	c.Name = name
+	if size == 1 && !strings.HasSuffix(descr, "i1") {
+		x, err := c.Uint8()
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range x {
+			if v > 1 {
+				return nil, fmt.Errorf("%s: element (%d, %d) is %d, want 0 or 1", name, i/d, i%d, v)
+			}
+		}
+		return &Dataset{N: n, D: d, X: x}, nil
+	}
+	var vals []float64
+	if size == 8 {
+		v, err := c.Float64() // checked in float64, so 1+1e-12 is not taken for 1
+		if err != nil {
+			return nil, err
+		}
+		vals = v
+	} else {
+		v, err := c.Float32()
+		if err != nil {
+			return nil, err
+		}
+		vals = make([]float64, len(v))
+		for i, f := range v {
+			vals[i] = float64(f)
 		}
 	}
 	binaryValues := true
-	for s := 0; s < n && binaryValues; s++ {
-		for u := 0; u < d; u++ {
-			e := index(s, u)
-			v := get(a.Data[e*size : e*size+size])
-			if !(v >= 0 && v <= 1) {
-				return nil, fmt.Errorf("%s: element (%d, %d) is %v, want values in {0,1} (or [0,1] for float probabilities)", name, s, u, v)
+	for i, v := range vals {
+		if !(v >= 0 && v <= 1) {
+			return nil, fmt.Errorf("%s: element (%d, %d) is %v, want values in {0,1} (or [0,1] for float probabilities)", name, i/d, i%d, v)
+		}
+		if v != 0 && v != 1 {
+			if size == 1 {
+				return nil, fmt.Errorf("%s: element (%d, %d) is %v, want 0 or 1", name, i/d, i%d, v)
 			}
-			if v != 0 && v != 1 {
-				if size == 1 {
-					return nil, fmt.Errorf("%s: element (%d, %d) is %v, want 0 or 1", name, s, u, v)
-				}
-				binaryValues = false
-				break
-			}
+			binaryValues = false
 		}
 	}
 	if binaryValues {
 		x := make([]uint8, n*d)
-		for s := 0; s < n; s++ {
-			for u := 0; u < d; u++ {
-				e := index(s, u)
-				if get(a.Data[e*size:e*size+size]) != 0 {
-					x[s*d+u] = 1
-				}
+		for i, v := range vals {
+			if v != 0 {
+				x[i] = 1
 			}
 		}
 		return &Dataset{N: n, D: d, X: x}, nil
 	}
 	p := make([]float32, n*d)
-	for s := 0; s < n; s++ {
-		for u := 0; u < d; u++ {
-			e := index(s, u)
-			v := get(a.Data[e*size : e*size+size])
-			if !(v >= 0 && v <= 1) {
-				return nil, fmt.Errorf("%s: element (%d, %d) is %v, want a probability in [0,1]", name, s, u, v)
-			}
-			p[s*d+u] = float32(v)
-		}
+	for i, v := range vals {
+		p[i] = float32(v)
 	}
 	return &Dataset{N: n, D: d, P: p}, nil
 }

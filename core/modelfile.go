@@ -1,10 +1,8 @@
 package core
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -224,51 +222,28 @@ func sortSnapshots(s []Snapshot) {
 	}
 }
 
-// floatData returns the elements of a (float32 or float64, C order, or
-// Fortran order for 1-D and 2-D arrays) as float32.
+// floatData returns the elements of a (float32 or float64, any byte and
+// storage order) as float32 in C order.
 func floatData(name string, a *npy.Array) ([]float32, error) {
 	n := 1
 	for _, s := range a.Shape {
 		n *= s
 	}
 	var size int
-	var order binary.ByteOrder = binary.LittleEndian
 	switch a.Descr {
-	case "<f4", "=f4":
+	case "<f4", "=f4", ">f4":
 		size = 4
-	case ">f4":
-		size, order = 4, binary.BigEndian
-	case "<f8", "=f8":
+	case "<f8", "=f8", ">f8":
 		size = 8
-	case ">f8":
-		size, order = 8, binary.BigEndian
 	default:
 		return nil, fmt.Errorf("%s: dtype %s, want <f4 (or <f8)", name, a.Descr)
 	}
 	if len(a.Data) != n*size {
 		return nil, fmt.Errorf("%s: %d data bytes for shape %v and dtype %s, want %d", name, len(a.Data), a.Shape, a.Descr, n*size)
 	}
-	out := make([]float32, n)
-	for i := range out {
-		if size == 4 {
-			out[i] = math.Float32frombits(order.Uint32(a.Data[4*i:]))
-		} else {
-			out[i] = float32(math.Float64frombits(order.Uint64(a.Data[8*i:])))
-		}
-	}
-	if a.Fortran && len(a.Shape) == 2 {
-		r, c := a.Shape[0], a.Shape[1]
-		t := make([]float32, n)
-		for i := 0; i < r; i++ {
-			for j := 0; j < c; j++ {
-				t[i*c+j] = out[i+r*j]
-			}
-		}
-		out = t
-	} else if a.Fortran && len(a.Shape) > 2 {
-		return nil, fmt.Errorf("%s: Fortran-ordered array of %d dimensions not supported", name, len(a.Shape))
-	}
-	return out, nil
+	b := *a
+	b.Name = name
+	return b.Float32()
 }
 
 // writeCheckpoint saves the training state atomically.
