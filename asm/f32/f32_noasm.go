@@ -18,19 +18,6 @@ func kernel6x8RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alph
 	panic("unreachable")
 }
 func packBT16AVX2(kb int, b *float32, ldb int, dst *float32) { panic("unreachable") }
-func sigmoidBiasAVX2(dst *float32, ldd int, x *float32, ldx int, rows, cols int, bias *float32) {
-	panic("unreachable")
-}
-func squaredDiffSumAVX2(a, b *float32, n int) float64 { panic("unreachable") }
-func colSumsAVX2(dst, a *float32, m, n, lda int, alpha, beta float32) {
-	panic("unreachable")
-}
-func dotAVX2(a, b *float32, n int) float32 { panic("unreachable") }
-func updateAVX2(w, vel, grad *float32, n int, lr, momentum, l1, l2 float32, proximal bool) {
-	panic("unreachable")
-}
-func randAVX2(s *[4][Lanes]uint64, dst, p *float32, n int, mode int)   { panic("unreachable") }
-func randBitsAVX2(s *[4][Lanes]uint64, dst *uint64, p *float32, n int) { panic("unreachable") }
 
 // useAVX2Build reports whether this build contains the AVX2 kernels.
 const useAVX2Build = false
@@ -42,5 +29,3 @@ func packAT6AVX2(kb int, a *float32, lda int, dst *float32) { panic("unreachable
 func packB16AVX2(kb int, b *float32, ldb int, dst *float32) { panic("unreachable") }
 
 func prefetchRowsAVX2(p *float32, ld, rows, bytes int) { panic("unreachable") }
-
-func softplusSumAVX2(x *float32, n int, bias *float32) float64 { panic("unreachable") }
