@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"sort"
@@ -17,7 +16,8 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/asm/rng"
-	"github.com/isingrbm/isingrbm/core"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func init() {
@@ -42,23 +42,23 @@ type evalOptions struct {
 // eval stage). Layer l > 1 is evaluated on the hidden probabilities of layer
 // l-1 (a deterministic mean-field pass up from the data).
 type layerEval struct {
-	Layer        int      `json:"layer"`   // from 1; arrays W<layer-1>, b<layer-1>, c<layer-1>
-	Visible      int      `json:"visible"` // units
-	Hidden       int      `json:"hidden"`
-	Input        string   `json:"input"` // "data" or "hidden probabilities of layer k"
-	Samples      int      `json:"samples"`
-	FreeEnergy   core.Num `json:"free_energy"`   // mean F(v)
-	PseudoLL     core.Num `json:"pseudo_loglik"` // mean n_v log sigmoid(F(v~) - F(v)), one seeded flip per sample
-	ReconError   core.Num `json:"recon_error"`   // mean sum_i (v_i - r_i)^2, mean-field reconstruction
-	LogLik       core.Num `json:"loglik"`        // mean log p(v) = -F(v) - log Z
-	LogLikErr    core.Num `json:"loglik_err"`    // one standard error (0 for exact)
-	LogLikLo     core.Num `json:"loglik_lo"`     // -F - log(Z^ + 3 sigma)
-	LogLikHi     core.Num `json:"loglik_hi"`     // -F - log(Z^ - 3 sigma); null when Z^ - 3 sigma <= 0
-	LogLikMethod string   `json:"loglik_method"` // "exact" or "ais"
-	LogZ         core.Num `json:"log_z"`
-	AISRuns      int      `json:"ais_runs,omitempty"`
-	AISSteps     int      `json:"ais_steps,omitempty"`
-	Seconds      float64  `json:"seconds"`
+	Layer        int       `json:"layer"`   // from 1; arrays W<layer-1>, b<layer-1>, c<layer-1>
+	Visible      int       `json:"visible"` // units
+	Hidden       int       `json:"hidden"`
+	Input        string    `json:"input"` // "data" or "hidden probabilities of layer k"
+	Samples      int       `json:"samples"`
+	FreeEnergy   stats.Num `json:"free_energy"`   // mean F(v)
+	PseudoLL     stats.Num `json:"pseudo_loglik"` // mean n_v log sigmoid(F(v~) - F(v)), one seeded flip per sample
+	ReconError   stats.Num `json:"recon_error"`   // mean sum_i (v_i - r_i)^2, mean-field reconstruction
+	LogLik       stats.Num `json:"loglik"`        // mean log p(v) = -F(v) - log Z
+	LogLikErr    stats.Num `json:"loglik_err"`    // one standard error (0 for exact)
+	LogLikLo     stats.Num `json:"loglik_lo"`     // -F - log(Z^ + 3 sigma)
+	LogLikHi     stats.Num `json:"loglik_hi"`     // -F - log(Z^ - 3 sigma); null when Z^ - 3 sigma <= 0
+	LogLikMethod string    `json:"loglik_method"` // "exact" or "ais"
+	LogZ         stats.Num `json:"log_z"`
+	AISRuns      int       `json:"ais_runs,omitempty"`
+	AISSteps     int       `json:"ais_steps,omitempty"`
+	Seconds      float64   `json:"seconds"`
 }
 
 // evalReport is the JSON output of eval.
@@ -73,7 +73,7 @@ type evalReport struct {
 
 // aisBetas returns the piecewise-linear schedule of steps.
 func aisBetas(steps [3]int) []float64 {
-	return core.LinearBetas([]float64{0, 0.5, 0.9, 1}, steps[:])
+	return rbm.LinearBetas([]float64{0, 0.5, 0.9, 1}, steps[:])
 }
 
 // parseAISSteps reads "1000,4000,10000" (steps on [0,0.5], [0.5,0.9],
@@ -108,7 +108,7 @@ func parseAISSteps(s string) ([3]int, error) {
 
 // evaluateDBN evaluates the chosen layers of d on data, each layer on the
 // hidden probabilities of the layer below.
-func evaluateDBN(ctx context.Context, d *core.DBN, data *core.Dataset, opt evalOptions) ([]layerEval, error) {
+func evaluateDBN(ctx context.Context, d *rbm.DBN, data *rbm.Dataset, opt evalOptions) ([]layerEval, error) {
 	ws := f32.NewWorkspace(opt.Threads) // 0: all cores
 	want := map[int]bool{}
 	maxLayer := 0
@@ -143,24 +143,24 @@ func evaluateDBN(ctx context.Context, d *core.DBN, data *core.Dataset, opt evalO
 			if l > 1 {
 				e.Input = fmt.Sprintf("hidden probabilities of layer %d (mean-field pass up from the data)", l-1)
 			}
-			e.FreeEnergy = core.Num(r.MeanFreeEnergy(ws, cur))
+			e.FreeEnergy = stats.Num(r.MeanFreeEnergy(ws, cur))
 			tick()
-			e.PseudoLL = core.Num(mean(r.PseudoLikelihood(ws, cur, opt.Seed^uint64(l)<<40)))
+			e.PseudoLL = stats.Num(stats.Mean(r.PseudoLikelihood(ws, cur, opt.Seed^uint64(l)<<40)))
 			tick()
-			e.ReconError = core.Num(r.ReconstructionError(ws, cur))
+			e.ReconError = stats.Num(r.ReconstructionError(ws, cur))
 			tick()
 			method := "ais"
-			if min(r.NVisible, r.NHidden) <= core.MaxExactUnits {
+			if min(r.NVisible, r.NHidden) <= rbm.MaxExactUnits {
 				method = "exact"
 			}
-			ais := core.AISConfig{Runs: opt.AISRuns, Betas: aisBetas(opt.AISSteps), Seed: opt.Seed + uint64(l)}
+			ais := rbm.AISConfig{Runs: opt.AISRuns, Betas: aisBetas(opt.AISSteps), Seed: opt.Seed + uint64(l)}
 			ll, err := r.LogLikelihood(ws, cur, method, ais)
 			if err != nil {
 				return out, fmt.Errorf("layer %d: log-likelihood: %w", l, err)
 			}
 			tick()
 			e.LogLikMethod = method
-			e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = core.Num(ll.Mean), core.Num(ll.Lo), core.Num(ll.Hi), core.Num(ll.LogZ)
+			e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = stats.Num(ll.Mean), stats.Num(ll.Lo), stats.Num(ll.Hi), stats.Num(ll.LogZ)
 			if method == "exact" {
 				e.LogLikErr = 0
 			} else {
@@ -168,7 +168,7 @@ func evaluateDBN(ctx context.Context, d *core.DBN, data *core.Dataset, opt evalO
 				e.AISSteps = len(ais.Betas) - 1
 				// The +3 sigma bound of Z is always finite: one sigma in log
 				// units is a third of its distance from the estimate.
-				e.LogLikErr = core.Num((ll.LogZHi - ll.LogZ) / 3)
+				e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
 			}
 			e.Seconds = time.Since(start).Seconds()
 			out = append(out, e)
@@ -181,9 +181,9 @@ func evaluateDBN(ctx context.Context, d *core.DBN, data *core.Dataset, opt evalO
 }
 
 // upLayer returns the hidden probabilities of r for every sample of d.
-func upLayer(ws *f32.Workspace, r *core.RBM, d *core.Dataset) *core.Dataset {
+func upLayer(ws *f32.Workspace, r *rbm.RBM, d *rbm.Dataset) *rbm.Dataset {
 	const chunk = 512
-	out := &core.Dataset{N: d.N, D: r.NHidden, P: make([]float32, d.N*r.NHidden)}
+	out := &rbm.Dataset{N: d.N, D: r.NHidden, P: make([]float32, d.N*r.NHidden)}
 	v := make([]float32, chunk*r.NVisible)
 	for lo := 0; lo < d.N; lo += chunk {
 		hi := min(lo+chunk, d.N)
@@ -193,21 +193,10 @@ func upLayer(ws *f32.Workspace, r *core.RBM, d *core.Dataset) *core.Dataset {
 	return out
 }
 
-func mean(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
 // seededSubset returns n samples of d chosen without replacement by a
 // generator seeded with seed, kept in data order (d itself when n <= 0 or
 // n >= d.N).
-func seededSubset(d *core.Dataset, n int, seed uint64) *core.Dataset {
+func seededSubset(d *rbm.Dataset, n int, seed uint64) *rbm.Dataset {
 	if n <= 0 || n >= d.N {
 		return d
 	}
@@ -280,7 +269,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(*modelPath); err != nil {
 		return badInput("-model: %s: no such file", *modelPath)
 	}
-	dbn, _, err := core.LoadDBN(*modelPath)
+	dbn, _, err := rbm.LoadDBN(*modelPath)
 	if err != nil {
 		return badInput("-model: %v", err)
 	}

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/isingrbm/isingrbm/core"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // tinyModel trains a 36 -> 30 -> 4 network (layer 1 needs AIS, layer 2 is
@@ -51,7 +52,7 @@ func evalJSON(t *testing.T, args ...string) evalReport {
 	return rep
 }
 
-func finite(x core.Num) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
+func finite(x stats.Num) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
 
 func TestEvalTinyModel(t *testing.T) {
 	dir := t.TempDir()
@@ -61,7 +62,7 @@ func TestEvalTinyModel(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	for _, e := range rep.Layers {
-		for name, v := range map[string]core.Num{"free_energy": e.FreeEnergy, "pseudo_loglik": e.PseudoLL, "recon_error": e.ReconError,
+		for name, v := range map[string]stats.Num{"free_energy": e.FreeEnergy, "pseudo_loglik": e.PseudoLL, "recon_error": e.ReconError,
 			"loglik": e.LogLik, "loglik_err": e.LogLikErr, "loglik_lo": e.LogLikLo, "log_z": e.LogZ} {
 			if !finite(v) {
 				t.Errorf("layer %d: %s = %v, want finite", e.Layer, name, v)
@@ -83,7 +84,7 @@ func TestEvalTinyModel(t *testing.T) {
 	}
 
 	// Layer 2 is evaluated on the mean-field hidden probabilities of layer 1.
-	dbn, _, err := core.LoadDBN(model)
+	dbn, _, err := rbm.LoadDBN(model)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestEvalTinyModel(t *testing.T) {
 	v := make([]float32, ld.set.N*ld.set.D)
 	ld.set.Range(0, ld.set.N, v)
 	p := dbn.Up(nil, v, ld.set.N, 1)
-	h, err := core.NewProbDataset(ld.set.N, dbn.Layers[1].NVisible, p)
+	h, err := rbm.NewProbDataset(ld.set.N, dbn.Layers[1].NVisible, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestEvalTinyModel(t *testing.T) {
 	if d := math.Abs(float64(l2.FreeEnergy) - want); d > 1e-4*math.Max(1, math.Abs(want)) {
 		t.Errorf("layer 2 free energy %v, want %v (on the hidden probabilities of layer 1)", l2.FreeEnergy, want)
 	}
-	wantLL, err := dbn.Layers[1].LogLikelihood(nil, h, "exact", core.AISConfig{})
+	wantLL, err := dbn.Layers[1].LogLikelihood(nil, h, "exact", rbm.AISConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/isingrbm/isingrbm/core"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func init() {
@@ -73,8 +74,8 @@ func quickSettings() replicateSettings {
 }
 
 // networkConfig returns the training recipe of a network of the replication.
-func (s *replicateSettings) networkConfig(name string) (core.Config, error) {
-	cfg, err := core.Preset(name)
+func (s *replicateSettings) networkConfig(name string) (rbm.Config, error) {
+	cfg, err := rbm.Preset(name)
 	if err != nil {
 		return cfg, err
 	}
@@ -100,19 +101,19 @@ type replicator struct {
 	start  time.Time
 	// onEpoch, if set, is called after every training epoch (tests use it
 	// to interrupt a run at a known point).
-	onEpoch func(net string, p core.ProgressInfo)
+	onEpoch func(net string, p rbm.ProgressInfo)
 }
 
 // stageMarker is written to stages/<name>.json when a stage completes; a
 // later run skips the stage when the key matches and the outputs exist.
 type stageMarker struct {
-	Stage      string   `json:"stage"`
-	Key        string   `json:"key"`
-	Inputs     []string `json:"inputs"` // keys of the stages it read
-	Seconds    float64  `json:"seconds"`
-	PeakRSSMiB core.Num `json:"peak_rss_mib"` // process peak resident memory at the end of the stage
-	Finished   string   `json:"finished"`
-	Outputs    []string `json:"outputs"`
+	Stage      string    `json:"stage"`
+	Key        string    `json:"key"`
+	Inputs     []string  `json:"inputs"` // keys of the stages it read
+	Seconds    float64   `json:"seconds"`
+	PeakRSSMiB stats.Num `json:"peak_rss_mib"` // process peak resident memory at the end of the stage
+	Finished   string    `json:"finished"`
+	Outputs    []string  `json:"outputs"`
 }
 
 // stageRun is one stage's line in last_run.json.
@@ -184,7 +185,7 @@ func (r *replicator) stage(name string, settings any, inputs []string, outputs f
 		return "", fmt.Errorf("stage %s: %w", name, err)
 	}
 	secs := time.Since(t0).Seconds()
-	m := stageMarker{Stage: name, Key: key, Inputs: inputs, Seconds: secs, PeakRSSMiB: core.Num(peakRSSMiB()),
+	m := stageMarker{Stage: name, Key: key, Inputs: inputs, Seconds: secs, PeakRSSMiB: stats.Num(peakRSSMiB()),
 		Finished: time.Now().UTC().Format(time.RFC3339), Outputs: outputs()}
 	if err := writeJSONAtomic(r.markerPath(name), m); err != nil {
 		return "", err
@@ -232,7 +233,7 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	layers := fs.String("layers", "", "override: hidden layer sizes")
 	epochs := fs.Int("epochs", 0, "override: epochs of mehta-schwab and weight-decay")
 	skEpochs := fs.Int("sklearn-epochs", 0, "override: epochs of the sklearn network")
-	networks := fs.String("networks", "", "override: networks to train, from "+strings.Join(core.Presets(), ","))
+	networks := fs.String("networks", "", "override: networks to train, from "+strings.Join(rbm.Presets(), ","))
 	aisRuns := fs.Int("ais-runs", 0, "override: AIS runs")
 	aisSteps := fs.String("ais-steps", "", "override: AIS schedule (see eval)")
 	evalN := fs.Int("eval-samples", -1, "override: samples evaluated (0: all)")
@@ -310,7 +311,7 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 		s.Networks = nil
 		for _, name := range strings.Split(*networks, ",") {
 			name = strings.TrimSpace(name)
-			if _, err := core.Preset(name); err != nil {
+			if _, err := rbm.Preset(name); err != nil {
 				return badInput("-networks: %v", err)
 			}
 			s.Networks = append(s.Networks, name)

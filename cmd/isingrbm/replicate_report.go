@@ -7,9 +7,10 @@ import (
 	"strings"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
-	"github.com/isingrbm/isingrbm/core"
 	"github.com/isingrbm/isingrbm/core/analysis"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/report"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // layerSummary is one layer of one network in summary.json: the locality
@@ -22,18 +23,18 @@ type layerSummary struct {
 
 // flowSummary is the RG flow of one network in summary.json.
 type flowSummary struct {
-	Depth       int          `json:"depth"`
-	Steps       int          `json:"steps"`
-	K           []float64    `json:"K"`
-	KEff        [][]core.Num `json:"k_eff"` // [step][K], step 0 = the input configurations
-	KEffErr     [][]core.Num `json:"k_eff_err"`
-	NullReasons []string     `json:"null_reasons"`
+	Depth       int           `json:"depth"`
+	Steps       int           `json:"steps"`
+	K           []float64     `json:"K"`
+	KEff        [][]stats.Num `json:"k_eff"` // [step][K], step 0 = the input configurations
+	KEffErr     [][]stats.Num `json:"k_eff_err"`
+	NullReasons []string      `json:"null_reasons"`
 }
 
 // networkSummary is one network in summary.json.
 type networkSummary struct {
 	Preset          string         `json:"preset"`
-	Config          *core.Config   `json:"config"`
+	Config          *rbm.Config    `json:"config"`
 	TrainingSeconds float64        `json:"training_seconds"`
 	Layers          []layerSummary `json:"layers"`
 	Physics         []thermoResult `json:"reconstruction_physics"`
@@ -42,10 +43,10 @@ type networkSummary struct {
 
 // stageSummary is one stage's timing in summary.json.
 type stageSummary struct {
-	Key        string   `json:"key"`
-	Inputs     []string `json:"inputs"`
-	Seconds    float64  `json:"seconds"`
-	PeakRSSMiB core.Num `json:"peak_rss_mib"`
+	Key        string    `json:"key"`
+	Inputs     []string  `json:"inputs"`
+	Seconds    float64   `json:"seconds"`
+	PeakRSSMiB stats.Num `json:"peak_rss_mib"`
 }
 
 // replicateSummary is summary.json.
@@ -63,8 +64,8 @@ type replicateSummary struct {
 	Stages   map[string]stageSummary   `json:"stages"`
 	// StageSeconds is the sum of the stages' seconds (the report stage
 	// itself excluded).
-	StageSeconds float64  `json:"stage_seconds"`
-	PeakRSSMiB   core.Num `json:"peak_rss_mib"`
+	StageSeconds float64   `json:"stage_seconds"`
+	PeakRSSMiB   stats.Num `json:"peak_rss_mib"`
 }
 
 func (r *replicator) stageReport(keys map[string]string) (string, error) {
@@ -97,15 +98,15 @@ func (r *replicator) stageReport(keys map[string]string) (string, error) {
 	})
 }
 
-func numStr(x core.Num) string { return report.Num(float64(x)) }
+func numStr(x stats.Num) string { return report.Num(float64(x)) }
 
-func numErr(x, e core.Num) string { return report.NumErr(float64(x), float64(e)) }
+func numErr(x, e stats.Num) string { return report.NumErr(float64(x), float64(e)) }
 
 // buildReport reads every stage's output and returns summary.json, the
 // report and the figure files it drew (relative to the output folder).
 func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*replicateSummary, report.Report, []string, error) {
 	s := r.s
-	sum := &replicateSummary{Program: core.ProgramVersion(), Settings: s, Networks: map[string]networkSummary{}, Stages: map[string]stageSummary{}}
+	sum := &replicateSummary{Program: rbm.ProgramVersion(), Settings: s, Networks: map[string]networkSummary{}, Stages: map[string]stageSummary{}}
 	sum.Exact.Kc = exact.Kc
 	sum.Exact.Energy = exact.Energy(s.L, s.K)
 	sum.Exact.SpecificHeat = exact.SpecificHeat(s.L, s.K)
@@ -330,7 +331,7 @@ func quickTag(s replicateSettings) string {
 	return ""
 }
 
-func networkText(name string, c *core.Config, sizes []int) string {
+func networkText(name string, c *rbm.Config, sizes []int) string {
 	if c == nil {
 		return name
 	}
@@ -367,8 +368,8 @@ func logLikText(e layerEval) string {
 // netData is what the chart and report stages read of one network.
 type netData struct {
 	name   string
-	config *core.Config
-	hist   *core.History
+	config *rbm.Config
+	hist   *rbm.History
 	sizes  []int
 	ana    analysisResult
 	ev     evalReport
@@ -381,7 +382,7 @@ func (r *replicator) loadNets(withFlow bool) ([]netData, error) {
 	var nets []netData
 	for _, net := range r.s.Networks {
 		nd := netData{name: net}
-		dbn, meta, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		dbn, meta, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
 		if err != nil {
 			return nil, err
 		}
@@ -424,21 +425,21 @@ func (r *replicator) stageCharts(inputs []string) (string, error) {
 		// Training curves.
 		type curve struct {
 			file, title, ylabel, caption string
-			get                          func(e core.EpochStats, nv int) float64
+			get                          func(e rbm.EpochStats, nv int) float64
 		}
 		curves := []curve{
 			{"train_recon.png", "reconstruction error per unit (training samples)", "mean (v - v')^2 per unit",
 				"Mean-field reconstruction error per visible unit on the monitored training samples after every epoch; one curve per network and layer.",
-				func(e core.EpochStats, nv int) float64 { return float64(e.ReconTrain) / float64(nv) }},
+				func(e rbm.EpochStats, nv int) float64 { return float64(e.ReconTrain) / float64(nv) }},
 			{"train_pl.png", "pseudo-log-likelihood per unit (training samples)", "pseudo-LL / n_v",
 				"scikit-learn's pseudo-log-likelihood (one seeded flip per sample) divided by the number of visible units, after every epoch.",
-				func(e core.EpochStats, nv int) float64 { return float64(e.PseudoLLTrain) / float64(nv) }},
+				func(e rbm.EpochStats, nv int) float64 { return float64(e.PseudoLLTrain) / float64(nv) }},
 			{"train_gap.png", "free-energy gap: validation - training", "mean F(val) - mean F(train)",
 				"Mean free energy of held-out samples minus that of training samples after every epoch; it grows when a layer overfits.",
-				func(e core.EpochStats, nv int) float64 { return float64(e.FreeEnergyGap) }},
+				func(e rbm.EpochStats, nv int) float64 { return float64(e.FreeEnergyGap) }},
 			{"train_dw.png", "weight change per epoch", "||W(end) - W(start)||_F",
 				"Frobenius norm of the change of W over each epoch (log scale).",
-				func(e core.EpochStats, nv int) float64 { return float64(e.WeightChange) }},
+				func(e rbm.EpochStats, nv int) float64 { return float64(e.WeightChange) }},
 		}
 		for _, c := range curves {
 			var series []analysis.Series

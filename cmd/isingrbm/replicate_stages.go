@@ -12,37 +12,38 @@ import (
 	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
-	"github.com/isingrbm/isingrbm/core"
 	"github.com/isingrbm/isingrbm/core/analysis"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/report"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // sampleStats describes one set of Monte Carlo samples.
 type sampleStats struct {
-	L                   int      `json:"L"`
-	K                   float64  `json:"K"`
-	N                   int      `json:"n"`
-	Seed                uint64   `json:"seed"`
-	File                string   `json:"file"` // relative to the output folder
-	Energy              core.Num `json:"energy"`
-	EnergyErr           core.Num `json:"energy_err"`
-	ExactEnergy         core.Num `json:"exact_energy"`
-	AbsM                core.Num `json:"abs_m"`
-	AbsMErr             core.Num `json:"abs_m_err"`
-	SpecificHeat        core.Num `json:"specific_heat"`
-	SpecificHeatErr     core.Num `json:"specific_heat_err"`
-	ExactSpecificHeat   core.Num `json:"exact_specific_heat"`
-	Susceptibility      core.Num `json:"susceptibility"`
-	SusceptibilityErr   core.Num `json:"susceptibility_err"`
-	TauEnergy           core.Num `json:"tau_int_energy"`
-	TauAbsM             core.Num `json:"tau_int_abs_m"`
-	TauOK               bool     `json:"tau_ok"`
-	Spacing             int      `json:"sweeps_between_samples"`
-	EquilibrationSweeps int64    `json:"equilibration_sweeps"`
-	TotalSweeps         int64    `json:"total_sweeps"`
-	Replicas            int      `json:"replicas"`
-	Seconds             float64  `json:"seconds"`
+	L                   int       `json:"L"`
+	K                   float64   `json:"K"`
+	N                   int       `json:"n"`
+	Seed                uint64    `json:"seed"`
+	File                string    `json:"file"` // relative to the output folder
+	Energy              stats.Num `json:"energy"`
+	EnergyErr           stats.Num `json:"energy_err"`
+	ExactEnergy         stats.Num `json:"exact_energy"`
+	AbsM                stats.Num `json:"abs_m"`
+	AbsMErr             stats.Num `json:"abs_m_err"`
+	SpecificHeat        stats.Num `json:"specific_heat"`
+	SpecificHeatErr     stats.Num `json:"specific_heat_err"`
+	ExactSpecificHeat   stats.Num `json:"exact_specific_heat"`
+	Susceptibility      stats.Num `json:"susceptibility"`
+	SusceptibilityErr   stats.Num `json:"susceptibility_err"`
+	TauEnergy           stats.Num `json:"tau_int_energy"`
+	TauAbsM             stats.Num `json:"tau_int_abs_m"`
+	TauOK               bool      `json:"tau_ok"`
+	Spacing             int       `json:"sweeps_between_samples"`
+	EquilibrationSweeps int64     `json:"equilibration_sweeps"`
+	TotalSweeps         int64     `json:"total_sweeps"`
+	Replicas            int       `json:"replicas"`
+	Seconds             float64   `json:"seconds"`
 }
 
 // sample runs the Metropolis sampler in a goroutine so an interrupt ends
@@ -77,13 +78,13 @@ func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, see
 		return sampleStats{}, err
 	}
 	st := sampleStats{L: L, K: res.K, N: n, Seed: seed, File: rel,
-		Energy: core.Num(res.Energy), EnergyErr: core.Num(res.EnergyErr), ExactEnergy: core.Num(exact.Energy(L, res.K)),
-		AbsM: core.Num(res.AbsM), AbsMErr: core.Num(res.AbsMErr), ExactSpecificHeat: core.Num(exact.SpecificHeat(L, res.K)),
-		TauEnergy: core.Num(res.TauEnergy), TauAbsM: core.Num(res.TauAbsM), TauOK: res.TauOK, Spacing: res.Spacing,
+		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr), ExactEnergy: stats.Num(exact.Energy(L, res.K)),
+		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), ExactSpecificHeat: stats.Num(exact.SpecificHeat(L, res.K)),
+		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM), TauOK: res.TauOK, Spacing: res.Spacing,
 		EquilibrationSweeps: res.EquilibrationSweeps, TotalSweeps: res.TotalSweeps, Replicas: res.Replicas, Seconds: res.Seconds}
 	if th, err := analysis.Thermodynamics(res.Configs, L, res.K, 0); err == nil {
-		st.SpecificHeat, st.SpecificHeatErr = core.Num(th.C), core.Num(th.CErr)
-		st.Susceptibility, st.SusceptibilityErr = core.Num(th.Chi), core.Num(th.ChiErr)
+		st.SpecificHeat, st.SpecificHeatErr = stats.Num(th.C), stats.Num(th.CErr)
+		st.Susceptibility, st.SusceptibilityErr = stats.Num(th.Chi), stats.Num(th.ChiErr)
 	}
 	return st, nil
 }
@@ -143,7 +144,7 @@ func (r *replicator) stageSweep() (string, error) {
 }
 
 // loadConfigs reads a uint8 configuration file of the output folder.
-func (r *replicator) loadConfigs(rel string) (*core.Dataset, error) {
+func (r *replicator) loadConfigs(rel string) (*rbm.Dataset, error) {
 	d, err := loadData("data", r.path(rel))
 	if err != nil {
 		return nil, err
@@ -160,7 +161,7 @@ func (r *replicator) stageTrain(net, dataKey string) (string, error) {
 		return "", err
 	}
 	settings := struct {
-		Config core.Config
+		Config rbm.Config
 		Layers []int
 	}{cfg, r.s.Layers}
 	rel := "models/" + net + ".npz"
@@ -177,22 +178,22 @@ func (r *replicator) stageTrain(net, dataKey string) (string, error) {
 		sizes := append([]int{data.D}, r.s.Layers...)
 		total := int64(len(r.s.Layers) * c.Epochs)
 		bar := newProgressBar(r.stderr, "train "+net)
-		progress := func(p core.ProgressInfo) {
+		progress := func(p rbm.ProgressInfo) {
 			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", p.Layer+1, p.Layers, p.Epoch, p.Epochs, float64(p.Stats.ReconTrain)))
 			bar.Update(int64(p.Layer*p.Epochs+p.Epoch), total)
 			if r.onEpoch != nil {
 				r.onEpoch(net, p)
 			}
 		}
-		var dbn *core.DBN
-		var hist *core.History
+		var dbn *rbm.DBN
+		var hist *rbm.History
 		if _, statErr := os.Stat(ckpt); statErr == nil {
 			fmt.Fprintf(r.stderr, "train %s: resuming from %s\n", net, ckpt)
-			dbn, hist, err = core.ResumeDBN(r.ctx, ckpt, data, progress)
+			dbn, hist, err = rbm.ResumeDBN(r.ctx, ckpt, data, progress)
 			if err != nil && !errors.Is(err, r.ctx.Err()) {
 				fmt.Fprintf(r.stderr, "train %s: cannot resume (%v); starting afresh\n", net, err)
 				os.Remove(ckpt)
-				dbn, hist, err = core.TrainDBN(r.ctx, data, sizes, c, progress)
+				dbn, hist, err = rbm.TrainDBN(r.ctx, data, sizes, c, progress)
 			}
 		} else {
 			// Checkpoints of other settings are stale.
@@ -201,14 +202,14 @@ func (r *replicator) stageTrain(net, dataKey string) (string, error) {
 					os.Remove(o)
 				}
 			}
-			dbn, hist, err = core.TrainDBN(r.ctx, data, sizes, c, progress)
+			dbn, hist, err = rbm.TrainDBN(r.ctx, data, sizes, c, progress)
 		}
 		bar.Done()
 		if err != nil {
 			return err
 		}
 		saved := cfg
-		meta := core.Meta{Config: &saved, History: hist, Extra: map[string]any{"data": "data/ising.npy", "lattice_L": r.s.L, "K": r.s.K, "stage_key": key}}
+		meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{"data": "data/ising.npy", "lattice_L": r.s.L, "K": r.s.K, "stage_key": key}}
 		if err := dbn.Save(r.path(rel), meta); err != nil {
 			return err
 		}
@@ -227,7 +228,7 @@ func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
 	}{s.AISRuns, s.AISSteps, s.EvalSamples, s.Seed}
 	rel := "eval/" + net + ".json"
 	return r.stage("eval-"+net, settings, []string{trainKey, dataKey}, func() []string { return []string{rel} }, func(string) error {
-		dbn, _, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		dbn, _, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
 		if err != nil {
 			return err
 		}
@@ -252,20 +253,20 @@ const minHistogramUnits = 16
 
 // distSummary is a distribution over units.
 type distSummary struct {
-	N      int      `json:"n"`
-	Mean   core.Num `json:"mean"`
-	Min    core.Num `json:"min"`
-	Q05    core.Num `json:"q05"`
-	Q25    core.Num `json:"q25"`
-	Median core.Num `json:"median"`
-	Q75    core.Num `json:"q75"`
-	Q95    core.Num `json:"q95"`
-	Max    core.Num `json:"max"`
+	N      int       `json:"n"`
+	Mean   stats.Num `json:"mean"`
+	Min    stats.Num `json:"min"`
+	Q05    stats.Num `json:"q05"`
+	Q25    stats.Num `json:"q25"`
+	Median stats.Num `json:"median"`
+	Q75    stats.Num `json:"q75"`
+	Q95    stats.Num `json:"q95"`
+	Max    stats.Num `json:"max"`
 }
 
 func summarize(s analysis.Summary) distSummary {
-	return distSummary{N: s.N, Mean: core.Num(s.Mean), Min: core.Num(s.Min), Q05: core.Num(s.Q05), Q25: core.Num(s.Q25),
-		Median: core.Num(s.Median), Q75: core.Num(s.Q75), Q95: core.Num(s.Q95), Max: core.Num(s.Max)}
+	return distSummary{N: s.N, Mean: stats.Num(s.Mean), Min: stats.Num(s.Min), Q05: stats.Num(s.Q05), Q25: stats.Num(s.Q25),
+		Median: stats.Num(s.Median), Q75: stats.Num(s.Q75), Q95: stats.Num(s.Q95), Max: stats.Num(s.Max)}
 }
 
 // blockSpinResult is the block-spin correspondence for one block size.
@@ -295,27 +296,27 @@ type layerAnalysis struct {
 	DiskUniform float64 `json:"disk_share_uniform"`
 	// Units more local than 95% of the noise fields, by PR (below the
 	// noise's 5% quantile) and by disk share (above its 95% quantile).
-	LocalByPR   core.Num          `json:"local_fraction_pr"`
-	LocalByDisk core.Num          `json:"local_fraction_disk"`
+	LocalByPR   stats.Num         `json:"local_fraction_pr"`
+	LocalByDisk stats.Num         `json:"local_fraction_disk"`
 	BlockSpin   []blockSpinResult `json:"block_spin"`
 	BlockNote   string            `json:"block_spin_note,omitempty"`
 }
 
 // thermoResult is the physics of one set of configurations.
 type thermoResult struct {
-	Depth   int      `json:"depth"` // 0: the Monte Carlo configurations themselves
-	Source  string   `json:"source"`
-	Samples int      `json:"samples"`
-	U       core.Num `json:"energy"`
-	UErr    core.Num `json:"energy_err"`
-	AbsM    core.Num `json:"abs_m"`
-	AbsMErr core.Num `json:"abs_m_err"`
-	C       core.Num `json:"specific_heat"`
-	CErr    core.Num `json:"specific_heat_err"`
-	Chi     core.Num `json:"susceptibility"`
-	ChiErr  core.Num `json:"susceptibility_err"`
-	KEff    core.Num `json:"k_eff"`
-	KEffErr core.Num `json:"k_eff_err"`
+	Depth   int       `json:"depth"` // 0: the Monte Carlo configurations themselves
+	Source  string    `json:"source"`
+	Samples int       `json:"samples"`
+	U       stats.Num `json:"energy"`
+	UErr    stats.Num `json:"energy_err"`
+	AbsM    stats.Num `json:"abs_m"`
+	AbsMErr stats.Num `json:"abs_m_err"`
+	C       stats.Num `json:"specific_heat"`
+	CErr    stats.Num `json:"specific_heat_err"`
+	Chi     stats.Num `json:"susceptibility"`
+	ChiErr  stats.Num `json:"susceptibility_err"`
+	KEff    stats.Num `json:"k_eff"`
+	KEffErr stats.Num `json:"k_eff_err"`
 }
 
 // analysisResult is analysis/<net>.json.
@@ -329,7 +330,7 @@ type analysisResult struct {
 
 // reconstructor returns the analysis.Reconstructor of d: v up to depth and
 // back down (mean-field), for any whole number of configurations.
-func reconstructor(d *core.DBN, threads int) analysis.Reconstructor {
+func reconstructor(d *rbm.DBN, threads int) analysis.Reconstructor {
 	ws := f32.NewWorkspace(threads)
 	nv := d.Layers[0].NVisible
 	return func(v []float32, depth int) []float32 {
@@ -337,18 +338,18 @@ func reconstructor(d *core.DBN, threads int) analysis.Reconstructor {
 	}
 }
 
-func toNums(x [][]float64) [][]core.Num {
-	out := make([][]core.Num, len(x))
+func toNums(x [][]float64) [][]stats.Num {
+	out := make([][]stats.Num, len(x))
 	for i, row := range x {
-		out[i] = make([]core.Num, len(row))
+		out[i] = make([]stats.Num, len(row))
 		for j, v := range row {
-			out[i][j] = core.Num(v)
+			out[i][j] = stats.Num(v)
 		}
 	}
 	return out
 }
 
-func weightMatrix(l *core.RBM) analysis.Matrix {
+func weightMatrix(l *rbm.RBM) analysis.Matrix {
 	return analysis.Matrix{Rows: l.NVisible, Cols: l.NHidden, Data: l.W}
 }
 
@@ -364,7 +365,7 @@ func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error)
 	outputs := func() []string { return append([]string{rel}, figs...) }
 	return r.stage("analyse-"+net, settings, []string{trainKey, dataKey}, outputs, func(string) error {
 		figs = nil
-		dbn, _, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		dbn, _, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
 		if err != nil {
 			return err
 		}
@@ -436,8 +437,8 @@ func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error)
 			for i, u := range noise.Units {
 				nprs[i], ndisks[i] = u.PR, u.DiskShare
 			}
-			la.LocalByPR = core.Num(float64(nPR) / float64(len(model.Units)))
-			la.LocalByDisk = core.Num(float64(nDisk) / float64(len(model.Units)))
+			la.LocalByPR = stats.Num(float64(nPR) / float64(len(model.Units)))
+			la.LocalByDisk = stats.Num(float64(nDisk) / float64(len(model.Units)))
 
 			// Fields sorted by participation ratio, most local first.
 			order := make([]int, len(model.Units))
@@ -543,18 +544,18 @@ func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error)
 			if err != nil {
 				return err
 			}
-			tr := thermoResult{Depth: d, Source: source, Samples: th.Samples, U: core.Num(th.U), UErr: core.Num(th.UErr),
-				AbsM: core.Num(th.AbsM), AbsMErr: core.Num(th.AbsMErr), C: core.Num(th.C), CErr: core.Num(th.CErr),
-				Chi: core.Num(th.Chi), ChiErr: core.Num(th.ChiErr), KEff: core.Num(math.NaN()), KEffErr: core.Num(math.NaN())}
+			tr := thermoResult{Depth: d, Source: source, Samples: th.Samples, U: stats.Num(th.U), UErr: stats.Num(th.UErr),
+				AbsM: stats.Num(th.AbsM), AbsMErr: stats.Num(th.AbsMErr), C: stats.Num(th.C), CErr: stats.Num(th.CErr),
+				Chi: stats.Num(th.Chi), ChiErr: stats.Num(th.ChiErr), KEff: stats.Num(math.NaN()), KEffErr: stats.Num(math.NaN())}
 			if k, kErr, _, _, err := analysis.KEffJackknife(cfgs, L, nil, 0); err == nil {
-				tr.KEff, tr.KEffErr = core.Num(k), core.Num(kErr)
+				tr.KEff, tr.KEffErr = stats.Num(k), stats.Num(kErr)
 			}
 			res.Physics = append(res.Physics, tr)
 		}
 		tick()
 
 		// Receptive-field snapshots during training (first layer).
-		var snaps []core.Snapshot
+		var snaps []rbm.Snapshot
 		for _, sn := range dbn.Snapshots {
 			if sn.Layer == 0 {
 				snaps = append(snaps, sn)
@@ -613,10 +614,10 @@ type flowResult struct {
 	Steps       int             `json:"steps"`
 	Binarize    string          `json:"binarize"`
 	K           []float64       `json:"K"`
-	U           [][]core.Num    `json:"energy"`     // [step][K]
-	UErr        [][]core.Num    `json:"energy_err"` // jackknife
-	KEff        [][]core.Num    `json:"k_eff"`      // [step][K]; null when the energy cannot be inverted
-	KEffErr     [][]core.Num    `json:"k_eff_err"`
+	U           [][]stats.Num   `json:"energy"`     // [step][K]
+	UErr        [][]stats.Num   `json:"energy_err"` // jackknife
+	KEff        [][]stats.Num   `json:"k_eff"`      // [step][K]; null when the energy cannot be inverted
+	KEffErr     [][]stats.Num   `json:"k_eff_err"`
 	NullReasons []string        `json:"null_reasons"`
 	Figures     []report.Figure `json:"figures"`
 }
@@ -630,7 +631,7 @@ func (r *replicator) stageFlow(net, trainKey, sweepKey string) (string, error) {
 	rel := "flow/" + net + ".json"
 	file := fmt.Sprintf("flow_%s.png", net)
 	return r.stage("flow-"+net, settings, []string{trainKey, sweepKey}, func() []string { return []string{rel, "report/" + file} }, func(string) error {
-		dbn, _, err := core.LoadDBN(r.path("models/" + net + ".npz"))
+		dbn, _, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
 		if err != nil {
 			return err
 		}

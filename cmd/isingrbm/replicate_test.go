@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/isingrbm/isingrbm/core"
+	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
 // replicateArgs are the arguments of the test's replication: -quick, made
@@ -342,7 +342,7 @@ func TestReplicateInterruptedTraining(t *testing.T) {
 	defer cancel()
 	var out, errb bytes.Buffer
 	r := &replicator{ctx: ctx, out: dir, s: s, stdout: &out, stderr: &errb}
-	r.onEpoch = func(net string, p core.ProgressInfo) {
+	r.onEpoch = func(net string, p rbm.ProgressInfo) {
 		if p.Layer == 1 && p.Epoch == 2 {
 			cancel()
 		}

@@ -17,8 +17,9 @@ import (
 	"syscall"
 	"text/tabwriter"
 
-	"github.com/isingrbm/isingrbm/core"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func init() {
@@ -28,10 +29,10 @@ func init() {
 	}
 }
 
-// loadedData is a data file read into a core.Dataset.
+// loadedData is a data file read into a rbm.Dataset.
 type loadedData struct {
 	path  string
-	set   *core.Dataset
+	set   *rbm.Dataset
 	L     int // lattice side when the samples are square lattices, else 0
 	shape []int
 	descr string
@@ -63,7 +64,7 @@ func loadData(flagName, path string) (*loadedData, error) {
 	default:
 		return nil, badInput("-%s: %s: dtype %s, want uint8 (|u1), bool (|b1), float32 (<f4) or float64 (<f8)", flagName, path, a.Descr)
 	}
-	d, err := core.DatasetFromArray(path, a)
+	d, err := rbm.DatasetFromArray(path, a)
 	if err != nil {
 		return nil, badInput("-%s: %v", flagName, err)
 	}
@@ -126,7 +127,7 @@ type recipeFlags struct {
 	threads, monitorRows, snapshotEvery *int
 }
 
-func addRecipeFlags(fs *flag.FlagSet, def core.Config) *recipeFlags {
+func addRecipeFlags(fs *flag.FlagSet, def rbm.Config) *recipeFlags {
 	r := &recipeFlags{}
 	r.epochs = fs.Int("epochs", def.Epochs, "passes over the data per layer")
 	r.batch = fs.Int("batch", def.Batch, "mini-batch rows (and persistent chains with -pcd)")
@@ -153,7 +154,7 @@ func addRecipeFlags(fs *flag.FlagSet, def core.Config) *recipeFlags {
 
 // apply sets the fields of cfg whose flags were given explicitly (set) and
 // checks each value, naming its flag.
-func (r *recipeFlags) apply(cfg *core.Config, set map[string]bool) error {
+func (r *recipeFlags) apply(cfg *rbm.Config, set map[string]bool) error {
 	for name := range set {
 		switch name {
 		case "epochs":
@@ -263,8 +264,8 @@ func (r *recipeFlags) apply(cfg *core.Config, set map[string]bool) error {
 }
 
 // readCheckpointMeta returns the meta.json of a checkpoint file.
-func readCheckpointMeta(path string) (core.Meta, error) {
-	var meta core.Meta
+func readCheckpointMeta(path string) (rbm.Meta, error) {
+	var meta rbm.Meta
 	z, err := npy.ReadNPZ(path)
 	if err != nil {
 		return meta, err
@@ -283,7 +284,7 @@ func readCheckpointMeta(path string) (core.Meta, error) {
 }
 
 // configDiff names the JSON fields in which a and b differ.
-func configDiff(a, b core.Config) []string {
+func configDiff(a, b rbm.Config) []string {
 	var out []string
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
 	t := va.Type()
@@ -301,10 +302,10 @@ func configDiff(a, b core.Config) []string {
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", stderr)
-	def, _ := core.Preset("mehta-schwab")
+	def, _ := rbm.Preset("mehta-schwab")
 	dataPath := fs.String("data", "", "training data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
 	layers := fs.String("layers", "400,100,25", "hidden layer sizes, bottom up (the visible size comes from the data)")
-	preset := fs.String("preset", "mehta-schwab", "starting recipe: "+strings.Join(core.Presets(), ", ")+"; explicit flags override it")
+	preset := fs.String("preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
 	out := fs.String("o", "model.npz", "output model file (.npz)")
 	rf := addRecipeFlags(fs, def)
 	ckptEvery := fs.Int("checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
@@ -349,9 +350,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	var cfg core.Config
+	var cfg rbm.Config
 	var startDone int64
-	var ckMeta core.Meta
+	var ckMeta rbm.Meta
 	if *resume {
 		meta, err := readCheckpointMeta(ckpt)
 		if err != nil {
@@ -380,7 +381,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "isingrbm train: resuming from %s at layer %d, after epoch %d of %d\n",
 			ckpt, meta.Checkpoint.Layer+1, meta.Checkpoint.Epoch, cfg.Epochs)
 	} else {
-		if cfg, err = core.Preset(*preset); err != nil {
+		if cfg, err = rbm.Preset(*preset); err != nil {
 			return badInput("-preset: %v", err)
 		}
 		cfg.Seed = 1
@@ -412,7 +413,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	bar := newProgressBar(stderr, "train")
 	epochsRun := 0
 	stopped := false
-	progress := func(p core.ProgressInfo) {
+	progress := func(p rbm.ProgressInfo) {
 		done := int64(p.Layer*p.Epochs + p.Epoch)
 		bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", p.Layer+1, p.Layers, p.Epoch, p.Epochs, float64(p.Stats.ReconTrain)))
 		bar.Update(done-startDone, total-startDone)
@@ -422,12 +423,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			cancel()
 		}
 	}
-	var dbn *core.DBN
-	var hist *core.History
+	var dbn *rbm.DBN
+	var hist *rbm.History
 	if *resume {
-		dbn, hist, err = core.ResumeDBN(ctx, ckpt, data.set, progress)
+		dbn, hist, err = rbm.ResumeDBN(ctx, ckpt, data.set, progress)
 	} else {
-		dbn, hist, err = core.TrainDBN(ctx, data.set, sizes, cfg, progress)
+		dbn, hist, err = rbm.TrainDBN(ctx, data.set, sizes, cfg, progress)
 	}
 	bar.Done()
 	if err != nil {
@@ -445,7 +446,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	saved := cfg
 	saved.CheckpointPath, saved.CheckpointEvery = "", 0
-	meta := core.Meta{Config: &saved, History: hist, Extra: map[string]any{
+	meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{
 		"data": data.path, "data_shape": data.shape, "data_dtype": data.descr, "lattice_L": data.L,
 	}}
 	if err := dbn.Save(*out, meta); err != nil {
@@ -459,15 +460,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 
 // trainLayerSummary is the last epoch's measures of one layer.
 type trainLayerSummary struct {
-	Layer   int             `json:"layer"` // from 1
-	Visible int             `json:"visible"`
-	Hidden  int             `json:"hidden"`
-	Epochs  int             `json:"epochs"`
-	Seconds core.Num        `json:"seconds"`
-	Last    core.EpochStats `json:"last_epoch"`
+	Layer   int            `json:"layer"` // from 1
+	Visible int            `json:"visible"`
+	Hidden  int            `json:"hidden"`
+	Epochs  int            `json:"epochs"`
+	Seconds stats.Num      `json:"seconds"`
+	Last    rbm.EpochStats `json:"last_epoch"`
 }
 
-func printTrainSummary(w io.Writer, out string, sizes []int, hist *core.History, asJSON bool) error {
+func printTrainSummary(w io.Writer, out string, sizes []int, hist *rbm.History, asJSON bool) error {
 	var rows []trainLayerSummary
 	for l := 0; l+1 < len(sizes); l++ {
 		r := trainLayerSummary{Layer: l + 1, Visible: sizes[l], Hidden: sizes[l+1]}

@@ -1,4 +1,4 @@
-package core
+package rbm
 
 import (
 	"context"
@@ -15,10 +15,10 @@ import (
 	"github.com/isingrbm/isingrbm/core/npy"
 )
 
-// go test ./core -run Oracle -update-oracle rewrites ../testdata/oracle.
+// go test ./core/rbm -run Oracle -update-oracle rewrites ../../testdata/oracle.
 var updateOracle = flag.Bool("update-oracle", false, "rewrite testdata/oracle from the brute-force generator")
 
-const oracleDir = "../testdata/oracle"
+const oracleDir = "../../testdata/oracle"
 
 // oracleCase is one small RBM with data, whose expected values are computed
 // by brute-force enumeration of every joint state (v, h) in float64,

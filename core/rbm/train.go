@@ -1,4 +1,4 @@
-package core
+package rbm
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // Stream kinds: every random draw of training and evaluation comes from a
@@ -333,34 +334,34 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 		hi := min(lo+cfg.Batch, lt.train.N)
 		recon += lt.step(lt.perm[lo:hi], rnd, mom)
 	}
-	stats := EpochStats{Layer: lt.layer, Epoch: e + 1, Momentum: Num(mom),
-		BatchRecon: Num(math.NaN()), Seconds: Num(time.Since(start).Seconds())}
+	es := EpochStats{Layer: lt.layer, Epoch: e + 1, Momentum: stats.Num(mom),
+		BatchRecon: stats.Num(math.NaN()), Seconds: stats.Num(time.Since(start).Seconds())}
 	if !cfg.PCD {
-		stats.BatchRecon = Num(recon / float64(lt.train.N))
+		es.BatchRecon = stats.Num(recon / float64(lt.train.N))
 	}
 	dw := 0.0
 	for i, w := range r.W {
 		d := float64(w) - float64(lt.bakW[i])
 		dw += d * d
 	}
-	stats.WeightChange = Num(math.Sqrt(dw))
-	lt.monitor(&stats)
-	return stats, nil
+	es.WeightChange = stats.Num(math.Sqrt(dw))
+	lt.monitor(&es)
+	return es, nil
 }
 
 // monitor fills the free-energy, pseudo-likelihood and reconstruction
-// measures of stats.
-func (lt *layerTrainer) monitor(stats *EpochStats) {
+// measures of es.
+func (lt *layerTrainer) monitor(es *EpochStats) {
 	r, ws := lt.r, lt.ws
 	plSeed := lt.cfg.Seed ^ streamID(kindPL, lt.layer, 0)
-	nan := Num(math.NaN())
+	nan := stats.Num(math.NaN())
 	fe, pl, rec := r.measures(ws, lt.monTrain, plSeed)
-	stats.FreeEnergyTrain, stats.PseudoLLTrain, stats.ReconTrain = Num(fe), Num(pl), Num(rec)
-	stats.FreeEnergyVal, stats.PseudoLLVal, stats.ReconVal, stats.FreeEnergyGap = nan, nan, nan, nan
+	es.FreeEnergyTrain, es.PseudoLLTrain, es.ReconTrain = stats.Num(fe), stats.Num(pl), stats.Num(rec)
+	es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal, es.FreeEnergyGap = nan, nan, nan, nan
 	if lt.monVal != nil {
 		fe, pl, rec := r.measures(ws, lt.monVal, plSeed+1)
-		stats.FreeEnergyVal, stats.PseudoLLVal, stats.ReconVal = Num(fe), Num(pl), Num(rec)
-		stats.FreeEnergyGap = stats.FreeEnergyVal - stats.FreeEnergyTrain
+		es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal = stats.Num(fe), stats.Num(pl), stats.Num(rec)
+		es.FreeEnergyGap = es.FreeEnergyVal - es.FreeEnergyTrain
 	}
 }
 

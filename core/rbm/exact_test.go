@@ -1,10 +1,11 @@
-package core
+package rbm
 
 import (
 	"math"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // randomRBM returns an RBM with W ~ sigma N(0,1) and biases ~ N(0, 0.5^2).
@@ -190,7 +191,7 @@ func TestPseudoLikelihood(t *testing.T) {
 		t.Fatalf("PseudoLikelihoodAll %v, float64 %v", all, want)
 	}
 	pl := r.PseudoLikelihood(nil, rep, 17)
-	m := mean64(pl)
+	m := stats.Mean(pl)
 	ss := 0.0
 	for _, x := range pl {
 		ss += (x - m) * (x - m)
@@ -264,7 +265,7 @@ func TestMeasures(t *testing.T) {
 	d := randomBinary(600, 40, 0.5, 9)
 	fe, pl, rec := r.measures(nil, d, 5)
 	wfe := r.MeanFreeEnergy(nil, d)
-	wpl := mean64(r.PseudoLikelihood(nil, d, 5))
+	wpl := stats.Mean(r.PseudoLikelihood(nil, d, 5))
 	wrec := r.ReconstructionError(nil, d)
 	if math.Abs(fe-wfe) > 1e-6*math.Abs(wfe) || math.Abs(pl-wpl) > 1e-6*math.Abs(wpl) || math.Abs(rec-wrec) > 1e-4*wrec {
 		t.Errorf("measures (%v, %v, %v), separately (%v, %v, %v)", fe, pl, rec, wfe, wpl, wrec)

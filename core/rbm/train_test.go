@@ -1,4 +1,4 @@
-package core
+package rbm
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // newTestTrainer returns a layer trainer for r on d with cfg (one layer,
@@ -378,7 +379,7 @@ func sameHistory(t *testing.T, name string, a, b *History) {
 func nanToZero(s EpochStats) EpochStats {
 	v := reflect.ValueOf(&s).Elem()
 	for i := 0; i < v.NumField(); i++ {
-		if f := v.Field(i); f.Type() == reflect.TypeFor[Num]() && math.IsNaN(f.Float()) {
+		if f := v.Field(i); f.Type() == reflect.TypeFor[stats.Num]() && math.IsNaN(f.Float()) {
 			f.SetFloat(-12345)
 		}
 	}

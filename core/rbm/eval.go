@@ -1,13 +1,13 @@
-package core
+package rbm
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // evalChunk is the number of samples the evaluation functions process per
@@ -83,7 +83,7 @@ func (r *RBM) FreeEnergy(ws *f32.Workspace, d *Dataset) []float64 {
 
 // MeanFreeEnergy is the mean of FreeEnergy over d.
 func (r *RBM) MeanFreeEnergy(ws *f32.Workspace, d *Dataset) float64 {
-	return mean64(r.FreeEnergy(ws, d))
+	return stats.Mean(r.FreeEnergy(ws, d))
 }
 
 // PseudoLikelihood returns scikit-learn's stochastic pseudo-likelihood of
@@ -207,17 +207,6 @@ func dot64(a, b []float32) float64 {
 		s += float64(x) * float64(b[i])
 	}
 	return s
-}
-
-func mean64(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
 }
 
 // measures returns the mean free energy, the mean stochastic
