@@ -126,6 +126,7 @@ func TestRegistered(t *testing.T) {
 	switch runtime.GOARCH {
 	case "amd64":
 		want["avx2"] = asm.HasAVX2 && !asm.ForceGeneric && !purego
+		want["avx512"] = asm.HasAVX512F && asm.HasAVX512VL && !asm.ForceGeneric && !purego
 	case "arm64":
 		want["neon"] = asm.HasNEON && !asm.ForceGeneric && !purego
 	}
@@ -152,8 +153,47 @@ func TestSweepMatchesPortable(t *testing.T) {
 	})
 }
 
-// TestStepsUsed checks that the early exit really happens and that at high
-// coupling lanes reach step 24 (the whole table is exercised).
+// TestStepsUsed counts the generator outputs each implementation draws per
+// site over one sweep (each step draws one output of every stream of the
+// block): strictly between Unconditional and Steps per site on average, so
+// the early exit happens and does not always happen at the first test, and
+// about the 10.4 per site documented for K = 0.408. At K = 40 (P4 = P8 = 0)
+// an eligible lane is decided by its first 1 bit.
+func TestStepsUsed(t *testing.T) {
+	asmtest.TestAll(t, "ising", func(t *testing.T) {
+		const L = 16
+		for _, K := range []float64{0.408, 40} {
+			th, _ := NewThresholds(K)
+			g := rng.New(77)
+			buf, states := randomBlocks(&g, L, 1, 0)
+			buf = buf[:L*L*BlockWords]
+			// Equilibrate, then count the outputs of stream 0 over one sweep.
+			Sweep(buf, L, &states[0], th, 50)
+			var s0 rng.Xoshiro256
+			for i := range 4 {
+				s0.S[i] = states[0][4*i]
+			}
+			Sweep(buf, L, &states[0], th, 1)
+			drawn := 0
+			for ; drawn <= Steps*L*L; drawn++ {
+				if s0.S[0] == states[0][0] && s0.S[1] == states[0][4] && s0.S[2] == states[0][8] && s0.S[3] == states[0][12] {
+					break
+				}
+				s0.Uint64()
+			}
+			perSite := float64(drawn) / (L * L)
+			t.Logf("%s K=%v: %.2f outputs per site", Impl(), K, perSite)
+			if drawn <= Unconditional*L*L || drawn >= Steps*L*L {
+				t.Fatalf("K=%v: %d outputs in a sweep of %d sites, want strictly between %d and %d per site",
+					K, drawn, L*L, Unconditional, Steps)
+			}
+			if K == 0.408 && (perSite < 9.5 || perSite > 11.5) {
+				t.Errorf("K=0.408: %.2f outputs per site, want about 10.4", perSite)
+			}
+		}
+	})
+}
+
 func TestThresholds(t *testing.T) {
 	for _, K := range testCouplings {
 		th, err := NewThresholds(K)

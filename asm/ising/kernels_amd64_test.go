@@ -1,0 +1,126 @@
+//go:build amd64 && gc && !purego
+
+package ising
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/rng"
+)
+
+// amd64Kernel is one generated kernel, called directly (the dispatch uses
+// only some of them).
+type amd64Kernel struct {
+	name string
+	ok   bool
+	one  func(spins *uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int)
+	two  func(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)
+}
+
+func amd64Kernels() []amd64Kernel {
+	avx512 := asm.HasAVX512F && asm.HasAVX512VL
+	return []amd64Kernel{
+		{"sweepAVX2", asm.HasAVX2, sweepAVX2, nil},
+		{"sweep2AVX2", asm.HasAVX2, nil, sweep2AVX2},
+		{"sweepAVX512", avx512, sweepAVX512, nil},
+		{"sweep2AVX512", avx512, nil, sweep2AVX512},
+	}
+}
+
+// TestKernelsMatchPortable runs every generated kernel this CPU supports,
+// including those the dispatch does not choose, against sweepGeneric.
+func TestKernelsMatchPortable(t *testing.T) {
+	seed := uint64(100)
+	for _, k := range amd64Kernels() {
+		if !k.ok {
+			t.Logf("%s: not supported by this CPU", k.name)
+			continue
+		}
+		for _, L := range []int{2, 3, 4, 5, 8, 17, 40} {
+			for _, K := range testCouplings {
+				seed++
+				th, _ := NewThresholds(K)
+				g := rng.New(seed)
+				nb := 3 // blocks of three kinds of order
+				buf, states := randomBlocks(&g, L, nb, 1)
+				ref := append([]uint64(nil), buf...)
+				refStates := append([][StateWords]uint64(nil), states...)
+				per := L * L * BlockWords
+				sweeps := 1 + int(seed%3)
+				for b := range nb {
+					sweepGeneric(ref[1+b*per:1+(b+1)*per], L, &refStates[b], th, sweeps)
+				}
+				// Blocks (0, 1) and (2, 0') pair each kind with the others:
+				// run block 2 alone or paired with a scratch copy of block 0.
+				if k.one != nil {
+					for b := range nb {
+						k.one(&buf[1+b*per], L, &states[b], th, sweeps)
+					}
+				} else {
+					k.two(&buf[1], &buf[1+per], L, &states[0], &states[1], th, sweeps)
+					scratch := make([]uint64, per)
+					var ss [StateWords]uint64
+					copy(scratch, ref[1:1+per])
+					k.two(&buf[1+2*per], &scratch[0], L, &states[2], &ss, th, sweeps)
+				}
+				runtime.KeepAlive(buf)
+				checkGuards(t, buf, 1, nb*per)
+				for i := range buf {
+					if buf[i] != ref[i] {
+						t.Fatalf("%s L=%d K=%v sweeps=%d: word %d = %#x, portable %#x", k.name, L, K, sweeps, i-1, buf[i], ref[i])
+					}
+				}
+				for b := range nb {
+					if states[b] != refStates[b] {
+						t.Fatalf("%s L=%d K=%v: generator state of block %d differs", k.name, L, K, b)
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkKernels compares the generated kernels at L = 40, alternating
+// them within each b.N so that a busy machine affects all alike.
+func BenchmarkKernels(b *testing.B) {
+	const L = 40
+	for _, K := range []float64{0.408, kc} {
+		b.Run(fmt.Sprintf("K=%.4g", K), func(b *testing.B) {
+			th, _ := NewThresholds(K)
+			ks := amd64Kernels()
+			g := rng.New(3)
+			buf, states := randomBlocks(&g, L, 2, 0)
+			per := L * L * BlockWords
+			sweepGeneric(buf[:per], L, &states[0], th, 200)
+			sweepGeneric(buf[per:], L, &states[1], th, 200)
+			ns := make([]int64, len(ks))
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			const chunk = 20
+			for range (b.N + chunk - 1) / chunk {
+				for i, k := range ks {
+					if !k.ok {
+						continue
+					}
+					c := threadCPUNanos()
+					if k.one != nil {
+						k.one(&buf[0], L, &states[0], th, chunk)
+						k.one(&buf[per], L, &states[1], th, chunk)
+					} else {
+						k.two(&buf[0], &buf[per], L, &states[0], &states[1], th, chunk)
+					}
+					ns[i] += threadCPUNanos() - c
+				}
+			}
+			flips := float64((b.N+chunk-1)/chunk*chunk) * L * L * 2 * BlockReplicas
+			for i, k := range ks {
+				if k.ok && ns[i] > 0 {
+					b.ReportMetric(flips/float64(ns[i]), k.name+"-flips/cpu-ns")
+				}
+			}
+		})
+	}
+}
