@@ -64,15 +64,20 @@ func (s *side) reset(act []float64, state uint64) float64 {
 	return e
 }
 
-// enumerate calls visit(worker, state, logWeight, act) for every state of
+// blocks is the number of blocks enumerate splits the states into.
+func (s *side) blocks() int { return 1 << min(s.nx, 6) }
+
+// enumerate calls visit(block, state, logWeight, act) for every state of
 // the x units, where logWeight = bx.x + sum_y softplus(act_y) is the log of
 // the unnormalized marginal of x and act = by + m x. States are visited in
-// Gray-code order within 2^t blocks spread over the cores; act is updated
-// incrementally in float64 and recomputed every 4096 states.
-func (s *side) enumerate(workers int, visit func(worker int, state uint64, logWeight float64, act []float64)) {
-	t := min(s.nx, 6)
-	blocks := 1 << t
-	low := s.nx - t
+// Gray-code order within s.blocks() blocks spread over the cores; act is
+// updated incrementally in float64 and recomputed every 4096 states. All
+// states of one block are visited in order by one goroutine, so callers
+// accumulate per block and merge the blocks in order: the result is then
+// the same whatever the scheduling and the number of workers.
+func (s *side) enumerate(workers int, visit func(block int, state uint64, logWeight float64, act []float64)) {
+	blocks := s.blocks()
+	low := s.nx - min(s.nx, 6)
 	workers = max(1, min(workers, blocks))
 	var wg sync.WaitGroup
 	next := make(chan int, blocks)
@@ -109,7 +114,7 @@ func (s *side) enumerate(workers int, visit func(worker int, state uint64, logWe
 					for _, a := range act {
 						lw += softplus64(a)
 					}
-					visit(w, state, lw, act)
+					visit(blk, state, lw, act)
 				}
 			}
 		}(w)
@@ -125,9 +130,8 @@ func (r *RBM) ExactLogZ() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	workers := runtime.GOMAXPROCS(0)
-	acc := make([]lse, workers)
-	s.enumerate(workers, func(w int, _ uint64, lw float64, _ []float64) { acc[w].add(lw) })
+	acc := make([]lse, s.blocks())
+	s.enumerate(runtime.GOMAXPROCS(0), func(blk int, _ uint64, lw float64, _ []float64) { acc[blk].add(lw) })
 	var tot lse
 	for _, a := range acc {
 		tot.merge(a)
@@ -211,17 +215,17 @@ func (r *RBM) ExactGradient(d *Dataset) (Gradient, error) {
 	}
 	// Model term: p(x) = exp(logWeight - logZ); E[y|x] = sigmoid(act).
 	logZ, _ := r.ExactLogZ()
-	workers := runtime.GOMAXPROCS(0)
-	parts := make([]Gradient, workers)
-	for w := range parts {
-		parts[w] = Gradient{W: make([]float64, nv*nh), B: make([]float64, nv), C: make([]float64, nh)}
+	// One partial sum per block, merged in block order (see enumerate).
+	parts := make([]Gradient, s.blocks())
+	for b := range parts {
+		parts[b] = Gradient{W: make([]float64, nv*nh), B: make([]float64, nv), C: make([]float64, nh)}
 	}
-	s.enumerate(workers, func(w int, state uint64, lw float64, act []float64) {
+	s.enumerate(runtime.GOMAXPROCS(0), func(blk int, state uint64, lw float64, act []float64) {
 		p := math.Exp(lw - logZ)
 		if p == 0 {
 			return
 		}
-		part := &parts[w]
+		part := &parts[blk]
 		for y, a := range act {
 			ey := p * sigmoid64(a)
 			if s.xIsHid {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm/rng"
 	"github.com/isingrbm/isingrbm/core/stats"
+	"runtime"
 )
 
 // randomRBM returns an RBM with W ~ sigma N(0,1) and biases ~ N(0, 0.5^2).
@@ -269,5 +270,40 @@ func TestMeasures(t *testing.T) {
 	wrec := r.ReconstructionError(nil, d)
 	if math.Abs(fe-wfe) > 1e-6*math.Abs(wfe) || math.Abs(pl-wpl) > 1e-6*math.Abs(wpl) || math.Abs(rec-wrec) > 1e-4*wrec {
 		t.Errorf("measures (%v, %v, %v), separately (%v, %v, %v)", fe, pl, rec, wfe, wpl, wrec)
+	}
+}
+
+// TestExactDeterministic checks that the enumerated log Z and gradient are
+// the same bits whatever the number of workers and the scheduling: the
+// partial sums belong to blocks of states, not to workers.
+func TestExactDeterministic(t *testing.T) {
+	r := randomRBM(40, 14, 0.7, 11)
+	d := randomBinary(20, 40, 0.4, 12)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var z0 float64
+	var g0 Gradient
+	for i, procs := range []int{1, 2, 3, 8, 8, 5} {
+		runtime.GOMAXPROCS(procs)
+		z, err := r.ExactLogZ()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := r.ExactGradient(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			z0, g0 = z, g
+			continue
+		}
+		if math.Float64bits(z) != math.Float64bits(z0) {
+			t.Errorf("GOMAXPROCS %d: log Z %v, with 1 worker %v", procs, z, z0)
+		}
+		for j := range g.W {
+			if math.Float64bits(g.W[j]) != math.Float64bits(g0.W[j]) {
+				t.Errorf("GOMAXPROCS %d: dW[%d] %v, with 1 worker %v", procs, j, g.W[j], g0.W[j])
+				break
+			}
+		}
 	}
 }
