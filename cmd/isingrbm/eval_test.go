@@ -192,7 +192,7 @@ func TestParseAISSteps(t *testing.T) {
 	if err != nil || got != [3]int{1000, 4000, 10000} {
 		t.Errorf("list: %v %v", got, err)
 	}
-	if b := aisBetas([3]int{2, 2, 1}); len(b) != 6 || b[0] != 0 || b[2] != 0.5 || b[4] != 0.9 || b[5] != 1 {
+	if b := rbm.AISBetas([3]int{2, 2, 1}); len(b) != 6 || b[0] != 0 || b[2] != 0.5 || b[4] != 0.9 || b[5] != 1 {
 		t.Errorf("betas %v", b)
 	}
 	for _, s := range []string{"14", "0,1,1", "1,2", "a,b,c", ""} {

@@ -14,11 +14,11 @@ import (
 )
 
 // layerSummary is one layer of one network in summary.json: the locality
-// and block-spin measures (layerAnalysis) and the evaluation (layerEval).
+// and block-spin measures (layerAnalysis) and the evaluation (rbm.LayerEval).
 type layerSummary struct {
 	Layer    int           `json:"layer"`
 	Locality layerAnalysis `json:"locality"`
-	Eval     layerEval     `json:"eval"`
+	Eval     rbm.LayerEval `json:"eval"`
 }
 
 // flowSummary is the RG flow of one network in summary.json.
@@ -358,7 +358,7 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 
 // logLikText formats a log-likelihood: exact values with 5 significant
 // digits, AIS estimates with their standard error.
-func logLikText(e layerEval) string {
+func logLikText(e rbm.LayerEval) string {
 	if e.LogLikMethod == "exact" {
 		return fmt.Sprintf("%.5g", float64(e.LogLik))
 	}

@@ -236,9 +236,9 @@ func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
 		if err != nil {
 			return err
 		}
-		set := seededSubset(data, s.EvalSamples, s.Seed)
+		set := rbm.SeededSubset(data, s.EvalSamples, s.Seed)
 		bar := newProgressBar(r.stderr, "eval "+net)
-		res, err := evaluateDBN(r.ctx, dbn, set, evalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: s.Seed, Threads: s.Threads, Progress: bar.Update})
+		res, err := rbm.EvaluateDBN(r.ctx, dbn, set, rbm.EvalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: s.Seed, Threads: s.Threads, Progress: bar.Update})
 		bar.Done()
 		if err != nil {
 			return err
@@ -377,7 +377,7 @@ func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error)
 		if data.D != L*L || dbn.Layers[0].NVisible != L*L {
 			return fmt.Errorf("data and model have %d and %d visible units, want L*L = %d", data.D, dbn.Layers[0].NVisible, L*L)
 		}
-		sub := seededSubset(data, s.AnalysisSamples, s.Seed+7)
+		sub := rbm.SeededSubset(data, s.AnalysisSamples, s.Seed+7)
 		bar := newProgressBar(r.stderr, "analyse "+net)
 		nl := len(dbn.Layers)
 		steps := int64(3*nl + 3)

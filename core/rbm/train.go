@@ -223,20 +223,27 @@ func (st *trainState) startLayer(train *Dataset) {
 // or (Config.NextLayerSamples) binary samples drawn from stream (layer,
 // part).
 func (r *RBM) propagate(ws *f32.Workspace, d *Dataset, cfg *Config, layer, part int) *Dataset {
+	return r.propagateChunked(ws, d, cfg, layer, part, evalChunk)
+}
+
+// propagateChunked is propagate through the product kernel chunk samples at
+// a time. The chunk is part of the result's bytes: the kernel's blocking,
+// hence its rounding, depends on the number of rows.
+func (r *RBM) propagateChunked(ws *f32.Workspace, d *Dataset, cfg *Config, layer, part, chunk int) *Dataset {
 	nv, nh := r.NVisible, r.NHidden
 	out := &Dataset{N: d.N, D: nh}
-	v := make([]float32, evalChunk*nv)
+	v := make([]float32, chunk*nv)
 	var rnd *f32.Rand
 	var s []float32
 	if cfg.NextLayerSamples {
 		out.X = make([]uint8, d.N*nh)
 		rnd = f32.NewRand(cfg.Seed, streamID(kindUp, layer, part))
-		s = make([]float32, evalChunk*nh)
+		s = make([]float32, chunk*nh)
 	} else {
 		out.P = make([]float32, d.N*nh)
 	}
-	for lo := 0; lo < d.N; lo += evalChunk {
-		hi := min(lo+evalChunk, d.N)
+	for lo := 0; lo < d.N; lo += chunk {
+		hi := min(lo+chunk, d.N)
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		if !cfg.NextLayerSamples {
