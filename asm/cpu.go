@@ -2,7 +2,9 @@ package asm
 
 import (
 	"runtime"
+	"strings"
 
+	"github.com/klauspost/cpuid/v2"
 	"golang.org/x/sys/cpu"
 )
 
@@ -39,4 +41,26 @@ func Features() []string {
 	add(HasAVX512BW, "avx512bw")
 	add(HasNEON, "neon")
 	return out
+}
+
+// CacheSizes returns the per-core L1 data and L2 cache sizes and the L3
+// size in bytes, as the CPU reports them, each 0 when unknown. Only cache
+// blocking of products may depend on them (never the order of a sum).
+func CacheSizes() (l1d, l2, l3 int) {
+	c := cpuid.CPU.Cache
+	return max(c.L1D, 0), max(c.L2, 0), max(c.L3, 0)
+}
+
+// CPUName returns the CPU's brand string, or "unknown".
+func CPUName() string {
+	if s := strings.TrimSpace(cpuid.CPU.BrandName); s != "" {
+		return s
+	}
+	return "unknown"
+}
+
+// CPUFamilyModel returns the CPU's family and model numbers (x86), or
+// 0, 0 when the CPU does not report them.
+func CPUFamilyModel() (family, model int) {
+	return cpuid.CPU.Family, cpuid.CPU.Model
 }

@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -10,13 +11,24 @@ import (
 // Generic is the name of the portable Go implementation every kernel has.
 const Generic = "generic"
 
-// EnvKernels names the environment variable that can force the portable path:
-// ISINGRBM_KERNELS=generic.
+// EnvKernels names the environment variable that forces one implementation:
+// ISINGRBM_KERNELS=generic runs the portable Go kernels everywhere;
+// ISINGRBM_KERNELS=avx2 (or avx512, neon) makes every kernel package that
+// registered that implementation use it instead of its default. A value no
+// package registered, or one this CPU cannot run, is reported by
+// KernelsEnvError (and changes nothing).
 const EnvKernels = "ISINGRBM_KERNELS"
+
+// forced is the implementation named by ISINGRBM_KERNELS ("" for none).
+var forced = strings.ToLower(strings.TrimSpace(os.Getenv(EnvKernels)))
 
 // ForceGeneric reports whether ISINGRBM_KERNELS=generic was set when the
 // program started. Registered implementations then start switched off.
-var ForceGeneric = strings.EqualFold(strings.TrimSpace(os.Getenv(EnvKernels)), Generic)
+var ForceGeneric = forced == Generic
+
+// Forced returns the implementation name ISINGRBM_KERNELS asks for, in lower
+// case, or "" when it is unset.
+func Forced() string { return forced }
 
 // impl is one registered implementation of one kernel package.
 type impl struct {
@@ -46,10 +58,11 @@ func Declare(pkg string) {
 // whose dispatch boolean is *enabled. It must be called from an init function
 // after *enabled has been set from the CPU features, in order of preference
 // (the fastest first): the first enabled implementation of a package is the
-// active one. When ISINGRBM_KERNELS=generic is set, *enabled is cleared.
+// active one, so the package's dispatch must test its booleans in the same
+// order. ISINGRBM_KERNELS may switch *enabled off (see EnvKernels).
 func Register(pkg, name string, enabled *bool) {
-	if name == Generic || name == "" {
-		panic("asm: implementation name " + name + " is reserved")
+	if name == Generic || name == "" || name != strings.ToLower(name) {
+		panic("asm: implementation name " + name + " is reserved or not lower case")
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -59,9 +72,65 @@ func Register(pkg, name string, enabled *bool) {
 		}
 	}
 	registry = append(registry, impl{pkg: pkg, name: name, available: *enabled, enabled: enabled})
-	if ForceGeneric {
-		*enabled = false
+	applyDefault(pkg)
+}
+
+// applyDefault sets pkg's dispatch booleans to the default choice: every
+// available implementation on, except those ISINGRBM_KERNELS rules out.
+// The caller holds mu.
+func applyDefault(pkg string) {
+	forcedIdx := -1
+	for i, r := range registry {
+		if r.pkg == pkg && r.name == forced && r.available {
+			forcedIdx = i
+		}
 	}
+	for i, r := range registry {
+		if r.pkg != pkg {
+			continue
+		}
+		on := r.available && !ForceGeneric
+		if forcedIdx >= 0 && i < forcedIdx {
+			on = false // preferred to the forced one: switched off
+		}
+		*r.enabled = on
+	}
+}
+
+// KernelsEnvError reports a value of ISINGRBM_KERNELS that cannot be obeyed:
+// a name no kernel package registered, or one this CPU (or build) cannot
+// run. Commands call it at start-up and stop on an error; nil means the
+// variable is unset or valid.
+func KernelsEnvError() error {
+	if forced == "" || forced == Generic {
+		return nil
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	names := map[string]bool{Generic: true}
+	registered := false
+	for _, r := range registry {
+		if r.available {
+			names[r.name] = true
+		}
+		if r.name == forced {
+			registered = true
+			if r.available {
+				return nil
+			}
+		}
+	}
+	var list []string
+	for n := range names {
+		list = append(list, n)
+	}
+	sort.Strings(list)
+	if registered {
+		return fmt.Errorf("%s=%s: this CPU or build cannot run the %s kernels (it can run: %s)",
+			EnvKernels, forced, forced, strings.Join(list, ", "))
+	}
+	return fmt.Errorf("%s=%s: no such kernel implementation (this CPU and build can run: %s)",
+		EnvKernels, forced, strings.Join(list, ", "))
 }
 
 // Packages lists the kernel packages that were declared or registered
@@ -153,14 +222,10 @@ func Select(pkg, name string) bool {
 	return true
 }
 
-// Reset restores pkg's default choice: every available implementation
-// enabled (so the most preferred one is active), unless ISINGRBM_KERNELS=generic.
+// Reset restores pkg's default choice: the most preferred available
+// implementation, or the one ISINGRBM_KERNELS forces.
 func Reset(pkg string) {
 	mu.Lock()
 	defer mu.Unlock()
-	for _, r := range registry {
-		if r.pkg == pkg {
-			*r.enabled = r.available && !ForceGeneric
-		}
-	}
+	applyDefault(pkg)
 }

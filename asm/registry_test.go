@@ -1,6 +1,9 @@
 package asm
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRegistrySelectReset(t *testing.T) {
 	var fast, slow, missing = true, true, false
@@ -61,5 +64,48 @@ func TestDeclareListsPackage(t *testing.T) {
 	}
 	if !found || Active("test/declared") != Generic {
 		t.Fatalf("declared package missing or not generic: %v", Packages())
+	}
+}
+
+// TestForcedKernels checks ISINGRBM_KERNELS=<name>: the named
+// implementation is active in the packages that registered it, the others
+// keep their default, and unknown or unavailable names are reported.
+func TestForcedKernels(t *testing.T) {
+	defer func(f string, g bool) { forced, ForceGeneric = f, g }(forced, ForceGeneric)
+	forced, ForceGeneric = "mid", false
+	var top, mid, low = true, true, true
+	Register("test/forced", "top", &top)
+	Register("test/forced", "mid", &mid)
+	Register("test/forced", "low", &low)
+	var other = true
+	Register("test/forced-other", "top", &other)
+	defer Reset("test/forced")
+	defer Reset("test/forced-other")
+	if got := Active("test/forced"); got != "mid" || top || !mid {
+		t.Fatalf("forced mid: active %s (top=%v mid=%v)", got, top, mid)
+	}
+	if got := Active("test/forced-other"); got != "top" {
+		t.Fatalf("package without the forced name: active %s, want its default", got)
+	}
+	Select("test/forced", "top")
+	Reset("test/forced")
+	if got := Active("test/forced"); got != "mid" {
+		t.Fatalf("Reset under forced mid: active %s", got)
+	}
+	if err := KernelsEnvError(); err != nil {
+		t.Fatalf("valid forced name reported: %v", err)
+	}
+	var gone = false
+	Register("test/forced-gone", "gone", &gone)
+	for _, name := range []string{"nonesuch", "gone"} {
+		forced = name
+		err := KernelsEnvError()
+		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), EnvKernels) {
+			t.Errorf("forced %s: error %v, want one naming the variable and the value", name, err)
+		}
+	}
+	forced = ""
+	if err := KernelsEnvError(); err != nil {
+		t.Errorf("unset: %v", err)
 	}
 }

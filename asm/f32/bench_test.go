@@ -115,19 +115,6 @@ func BenchmarkGonumSgemm(b *testing.B) {
 	}
 }
 
-// BenchmarkFMAPeak measures the register-only FMA peak of one core.
-func BenchmarkFMAPeak(b *testing.B) {
-	if !useAVX2 {
-		b.Skip("no AVX2+FMA")
-	}
-	const iters = 1 << 20
-	cpu0 := cpuSeconds()
-	for b.Loop() {
-		fmaPeakAVX2(iters)
-	}
-	reportFlops(b, 320*iters*float64(b.N), cpuSeconds()-cpu0)
-}
-
 // reportFlops reports GFLOP/s of wall time and, because the machine is
 // shared, GFLOP per CPU-second of the process (the work rate while running;
 // for one thread, the single-core speed undisturbed by time slicing).
@@ -177,34 +164,16 @@ func BenchmarkUpdate(b *testing.B) {
 	})
 }
 
-// BenchmarkMicroKernel measures the 6x16 micro-kernel alone on packed
-// panels resident in L1 (kb = kcMax), to compare with BenchmarkFMAPeak.
-func BenchmarkMicroKernel(b *testing.B) {
-	if !useAVX2 {
-		b.Skip("no AVX2+FMA")
-	}
-	kb := kcMax
-	ap, bp, c := make([]float32, kb*mr), make([]float32, kb*nr), make([]float32, mr*nr)
-	cpu0 := cpuSeconds()
-	for b.Loop() {
-		for range 100 {
-			kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], nr, 1, 1)
-		}
-	}
-	reportFlops(b, 100*2*float64(mr*nr*kb)*float64(b.N), cpuSeconds()-cpu0)
-}
-
 // BenchmarkGemmVariants compares, on one thread, packing B micro-panels
 // just before use (jit) or the whole panel first, and reading a row-major A
 // in place (direct) or packing it.
 func BenchmarkGemmVariants(b *testing.B) {
-	defer func(j, d bool) { jitPackB, directA = j, d }(jitPackB, directA)
 	for _, s := range []benchShape{benchShapes[0], benchShapes[1], benchShapes[8], benchShapes[9]} {
 		for _, v := range [][2]bool{{false, false}, {true, false}, {true, true}} {
 			b.Run(fmt.Sprintf("%s/jit=%v/direct=%v", s.name, v[0], v[1]), func(b *testing.B) {
-				jitPackB, directA = v[0], v[1]
 				x := newBenchMats(s)
 				w := NewWorkspace(1)
+				w.opts.noJIT, w.opts.noDirect = !v[0], !v[1]
 				s.run(w, x)
 				cpu0 := cpuSeconds()
 				for b.Loop() {
@@ -219,9 +188,8 @@ func BenchmarkGemmVariants(b *testing.B) {
 // BenchmarkParallelOverhead measures the cost of handing a (tiny) product
 // to the worker goroutines and waiting for them.
 func BenchmarkParallelOverhead(b *testing.B) {
-	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
-	parallelMinFlops = 0
 	w := NewWorkspace(2)
+	w.opts.minParFlops = 0
 	a, c := make([]float32, 6*32), make([]float32, 6*32)
 	for b.Loop() {
 		w.GemmNN(6, 32, 1, 1, a, 1, a, 32, 0, c, 32)

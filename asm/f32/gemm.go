@@ -1,6 +1,10 @@
 package f32
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/isingrbm/isingrbm/asm"
+)
 
 // GemmNN computes C = alpha*A*B + beta*C for an m x k matrix A (row stride
 // lda), a k x n matrix B (ldb) and an m x n matrix C (ldc). As in BLAS,
@@ -145,13 +149,76 @@ type gemmArgs struct {
 	ldc         int
 	bias        []float32
 	sig         bool
+	opts        gemmOpts
+	kern        kern
 }
 
-// parallelMinFlops is the product size below which one goroutine is used:
-// waking a worker and packing twice cost more than they save below ~16
-// MFLOP (the 100x400x100 products of a 400 -> 100 layer measured 60-70
-// GFLOP/s on two threads against 77-85 on one).
-var parallelMinFlops = 1 << 24 // a variable so that tests can split small products
+// kc is the depth of a k-block. It is part of the definition of every
+// product's result (see roundingContract) and so a constant: it must never
+// follow the cache sizes, the implementation or the thread count.
+const kc = 256
+
+// roundingContract documents the exact float32 operation sequence every
+// implementation (generic, avx2, avx512, neon) performs, so that all of
+// them give the same bits. For each element (i, j) of C:
+//
+//	for b := 0; b*kc < k; b++ {                 // k-blocks in increasing order
+//		var s float32 = +0
+//		for p := b*kc; p < min(k, (b+1)*kc); p++ {
+//			s = fma(A(i,p), B(p,j), s)         // one fused rounding per step
+//		}
+//		t := float32(alpha * s)                 // rounded product
+//		switch {
+//		case b > 0:
+//			C(i,j) = C(i,j) + t                 // = fma(1, C(i,j), t)
+//		case beta == 0:
+//			C(i,j) = t                          // C not read
+//		default:
+//			C(i,j) = fma(beta, C(i,j), t)       // one fused rounding
+//		}
+//	}
+//
+// and, for the SigmoidAffine forms (alpha = 1, beta = 0), finally
+// C(i,j) = sigmoid(C(i,j) + bias[j]) by the elementwise kernels. alpha == 0
+// or k == 0 instead scale C by beta (C(i,j) = beta*C(i,j), or 0 when
+// beta == 0). fma is the correctly rounded float32 fused multiply-add: the
+// hardware's VFMADD231PS/FMLA, fma32 in portable Go.
+const roundingContract = 0
+
+// gemmOpts are the tuning switches of a Workspace; none changes a result.
+// Tests and benchmarks set them to exercise and compare the paths.
+type gemmOpts struct {
+	// minParFlops is the product size (2mnk) below which one goroutine
+	// runs it: waking a worker and packing twice cost more than they save
+	// below ~16 MFLOP (the 100x400x100 products of a 400 -> 100 layer
+	// measured 60-70 GFLOP/s on two threads against 77-85 on one, Zen 3).
+	minParFlops int
+	// noDirect packs a row-major A even where a kernel could read it in place.
+	noDirect bool
+	// noJIT packs the whole kc x nc panel of B before the row blocks even
+	// when A is a single row block.
+	noJIT bool
+}
+
+var defaultOpts = gemmOpts{minParFlops: 1 << 24}
+
+// Cache blocking of the m and n dimensions, which never changes a result:
+// an mc x kc block of packed A fills about half of L2 and a kc x nc panel
+// of packed B a share of L3 (cache sizes from package asm).
+var mcMax, ncMax = blockSizes(asm.CacheSizes())
+
+func blockSizes(l1, l2, l3 int) (mc, nc int) {
+	_ = l1
+	if l2 <= 0 {
+		l2 = 512 << 10
+	}
+	if l3 <= 0 {
+		l3 = 8 << 20
+	}
+	mc = min(max(l2/2/(kc*4), 48), 480)
+	nc = min(max(l3/4/(kc*4), 512), 4096)
+	return mc, nc
+}
 
 func (w *Workspace) gemm(g gemmArgs) {
 	if g.m == 0 || g.n == 0 {
@@ -167,24 +234,23 @@ func (w *Workspace) gemm(g gemmArgs) {
 		}
 		return
 	}
-	if useAVX2 || useNEON {
+	g.kern = activeKern()
+	g.opts = w.opts
+	if g.kern.id != kGeneric {
 		g.raceAnnotate()
 	}
 	t := w.threads
-	if t > 1 && 2*g.m*g.n*g.k < parallelMinFlops {
+	if t > 1 && 2*g.m*g.n*g.k < g.opts.minParFlops {
 		t = 1
 	}
 	if t == 1 {
 		gemmSerial(&g, w.bufs[0])
 		return
 	}
-	// Split the larger side in whole micro-tiles (columns in half tiles
-	// when the 6x8 kernel is there to take a half): each worker packs its
-	// own copy of the other operand.
-	nu := nr
-	if useAVX2 {
-		nu = nr / 2
-	}
+	// Split the larger side in whole micro-tiles: each worker packs its own
+	// copy of the other operand. The split never touches k, so the result
+	// does not depend on the thread count.
+	mr, nu := g.kern.mr, g.kern.nsplit
 	mt, nt := (g.m+mr-1)/mr, (g.n+nu-1)/nu
 	partN := min((nt+t-1)/t*nu, g.n) * g.m
 	partM := min((mt+t-1)/t*mr, g.m) * g.n
@@ -262,22 +328,24 @@ func balanced(total, max, unit int) int {
 // order: nc columns of B, kc depth, mc rows of A, then nr x mr micro-tiles).
 func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	m, n, k := g.m, g.n, g.k
-	kc := balanced(k, kcMax, 1)
-	mc := balanced(m, mcMax, mr)
-	nc := balanced(n, ncMax, nr)
+	kr := g.kern
+	mr, nr := kr.mr, kr.nr
+	mc := balanced(m, mcMax/mr*mr, mr)
+	nc := balanced(n, ncMax/nr*nr, nr)
+	kcb := min(kc, k)
 	// With a single block of rows, each packed micro-panel of B is used
 	// once per depth block: pack it just before use, so that it stays in L1.
-	jit := m <= mc && jitPackB
-	// A row-major A (the A*B and A*B^T forms) needs no packing: the AVX2
-	// kernels broadcast straight from its rows.
-	direct := useAVX2 && g.acs == 1 && directA
-	buf.grow(mc*kc+packSlack, kc*nc)
+	jit := m <= mc && !g.opts.noJIT
+	// A row-major A (the A*B and A*B^T forms) needs no packing where the
+	// kernel broadcasts straight from its rows.
+	direct := kr.direct && g.acs == 1 && !g.opts.noDirect
+	buf.grow(mc*kcb+packSlack, kcb*nc, mr*nr)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			if !jit {
-				packB(buf.packB, g.b, g.brs, g.bcs, pc, kb, jc, nb)
+				kr.packB(buf.packB, g.b, g.brs, g.bcs, pc, kb, jc, nb)
 			}
 			beta := g.beta
 			if pc > 0 {
@@ -287,10 +355,10 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
 				if !direct {
-					packA(buf.packA, g.a, g.ars, g.acs, ic, mb, pc, kb)
+					kr.packA(buf.packA, g.a, g.ars, g.acs, ic, mb, pc, kb)
 				} else if r := mb % mr; r != 0 {
 					// Only the last, partial micro-panel is packed.
-					packA(buf.packA, g.a, g.ars, g.acs, ic+mb-r, r, pc, kb)
+					kr.packA(buf.packA, g.a, g.ars, g.acs, ic+mb-r, r, pc, kb)
 				}
 				macroKernel(g, buf, ic, mb, jc, nb, pc, kb, beta, last, jit, direct)
 			}
@@ -302,57 +370,42 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 // block of A by the packed kb x nb panel of B into C[ic:ic+mb, jc:jc+nb].
 // With jit, each micro-panel of B is packed here, just before its use.
 func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta float32, sig, jit, direct bool) {
+	kr := g.kern
+	mr, nr := kr.mr, kr.nr
 	ldc := g.ldc
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		var bp []float32
 		if jit {
 			bp = buf.packB[:kb*nr]
-			packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
-			if useAVX2 && jr+nr < nb {
+			kr.packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
+			if jr+nr < nb {
 				// Start fetching the next micro-panel's source while this
 				// one is multiplied.
 				j1 := jc + jr + nr
 				if g.bcs == 1 {
-					prefetchRowsAVX2(&g.b[pc*g.brs+j1], g.brs, kb, 4*min(nr, nb-jr-nr))
+					kr.prefetchRows(g.b[pc*g.brs+j1:], g.brs, kb, 4*min(nr, nb-jr-nr))
 				} else {
-					prefetchRowsAVX2(&g.b[j1*g.bcs+pc], g.bcs, min(nr, nb-jr-nr), 4*kb)
+					kr.prefetchRows(g.b[j1*g.bcs+pc:], g.bcs, min(nr, nb-jr-nr), 4*kb)
 				}
 			}
 		} else {
 			bp = buf.packB[jr*kb : jr*kb+kb*nr]
 		}
-		narrow := cols <= nr/2 && useAVX2
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			var ap []float32
-			var arow *float32
+			var arow []float32
 			switch {
 			case direct && rows == mr:
-				arow = &g.a[(ic+ir)*g.ars+pc]
+				arow = g.a[(ic+ir)*g.ars+pc:]
 			case direct:
 				ap = buf.packA[:kb*mr]
 			default:
 				ap = buf.packA[ir*kb : ir*kb+kb*mr]
 			}
 			off := (ic+ir)*ldc + jc + jr
-			if rows == mr && (cols == nr || (narrow && cols == nr/2)) {
-				microTile(kb, ap, arow, g.ars, bp, g.c[off:off+(mr-1)*ldc+cols], ldc, g.alpha, beta, narrow)
-			} else {
-				t := buf.tile[:]
-				microTile(kb, ap, arow, g.ars, bp, t, nr, g.alpha, 0, narrow)
-				for i := 0; i < rows; i++ {
-					crow := g.c[off+i*ldc : off+i*ldc+cols]
-					trow := t[i*nr : i*nr+cols]
-					if beta == 0 {
-						copy(crow, trow)
-					} else {
-						for j, v := range trow {
-							crow[j] = v + beta*crow[j]
-						}
-					}
-				}
-			}
+			kr.tile(buf, kb, ap, arow, g.ars, bp, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, rows, cols)
 			if sig {
 				sigmoidBias(g.c[off:off+(rows-1)*ldc+cols], ldc, rows, cols, g.bias[jc+jr:jc+jr+cols])
 			}
@@ -360,156 +413,142 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	}
 }
 
-// microTile computes one mr x nr tile (the left nr/2 columns when narrow)
-// c = alpha*A*B + beta*c from the packed A panel ap, or, when arow is not
-// nil, from the 6 rows of A at arow with stride lda.
-func microTile(kb int, ap []float32, arow *float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {
-	switch {
-	case arow != nil && narrow:
-		kernel6x8RowsAVX2(kb, arow, lda, &bp[0], &c[0], ldc, alpha, beta)
-	case arow != nil:
-		kernel6x16RowsAVX2(kb, arow, lda, &bp[0], &c[0], ldc, alpha, beta)
-	case narrow:
-		kernel6x8AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
-	default:
-		kernel(kb, ap, bp, c, ldc, alpha, beta)
+// mergeTile writes the rows x cols corner of the tile t (stride tn), which
+// holds float32(alpha*s), into c by the contract's last step: c = t when
+// beta == 0, else c = fma(beta, c, t). It finishes edge tiles of kernels
+// that only handle whole tiles.
+func mergeTile(c []float32, ldc int, t []float32, tn int, beta float32, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		crow := c[i*ldc : i*ldc+cols]
+		trow := t[i*tn : i*tn+cols]
+		if beta == 0 {
+			copy(crow, trow)
+		} else {
+			for j, v := range trow {
+				crow[j] = fma32(beta, crow[j], v)
+			}
+		}
 	}
 }
 
-// directA lets the AVX2 kernels read a row-major A in place instead of
-// packing it (a variable so that benchmarks can compare both ways).
-var directA = true
+// packSlack is the room the assembly packers may write past a packed block.
+const packSlack = 16
 
-// jitPackB enables packing B micro-panels just before use when A is a
-// single block (a variable so that benchmarks can compare both ways).
-var jitPackB = true
-
-// packSlack is the room packA6AVX2 may write past the packed block.
-const packSlack = 8
-
-// packA copies the mb x kb block of A at (i0, p0) into dst as mr-row
+// packAGo copies the mb x kb block of A at (i0, p0) into dst as mr-row
 // micro-panels: panel r holds, for p = 0..kb-1, the mr values
 // A(i0+r*mr+i, p0+p), i = 0..mr-1, zero beyond row mb.
-func packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
+func packAGo(mr int, dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		d := dst[ir*kb : ir*kb+kb*mr]
-		if rows == mr && useAVX2 {
-			if acs == 1 {
-				packA6AVX2(kb, &a[(i0+ir)*ars+p0], ars, &dst[ir*kb])
-			} else {
-				packAT6AVX2(kb, &a[p0*acs+i0+ir], acs, &dst[ir*kb])
+		packAPanelGo(mr, d, a, ars, acs, i0+ir, rows, p0, kb)
+	}
+}
+
+// packAPanelGo packs one micro-panel of rows (<= mr) rows of A at (i0, p0).
+func packAPanelGo(mr int, d, a []float32, ars, acs, i0, rows, p0, kb int) {
+	if acs == 1 {
+		for i := 0; i < rows; i++ {
+			src := a[(i0+i)*ars+p0:][:kb]
+			for p, v := range src {
+				d[p*mr+i] = v
 			}
-			continue
 		}
-		if acs == 1 {
-			for i := 0; i < rows; i++ {
-				src := a[(i0+ir+i)*ars+p0:][:kb]
-				for p, v := range src {
-					d[p*mr+i] = v
-				}
-			}
-			for i := rows; i < mr; i++ {
-				for p := 0; p < kb; p++ {
-					d[p*mr+i] = 0
-				}
-			}
-		} else {
+		for i := rows; i < mr; i++ {
 			for p := 0; p < kb; p++ {
-				dp := d[p*mr : p*mr+mr]
-				copy(dp, a[(p0+p)*acs+i0+ir:][:rows])
-				clear(dp[rows:])
+				d[p*mr+i] = 0
 			}
+		}
+	} else {
+		for p := 0; p < kb; p++ {
+			dp := d[p*mr : p*mr+mr]
+			copy(dp, a[(p0+p)*acs+i0:][:rows])
+			clear(dp[rows:])
 		}
 	}
 }
 
-// packB copies the kb x nb panel of B at (p0, j0) into dst as nr-column
+// packBGo copies the kb x nb panel of B at (p0, j0) into dst as nr-column
 // micro-panels: panel r holds, for p = 0..kb-1, the nr values
 // B(p0+p, j0+r*nr+j), j = 0..nr-1, zero beyond column nb.
-func packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
+func packBGo(nr int, dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		d := dst[jr*kb : jr*kb+kb*nr]
-		if cols == nr && useAVX2 {
-			if bcs == 1 {
-				packB16AVX2(kb, &b[p0*brs+j0+jr], brs, &d[0])
-			} else {
-				packBT16AVX2(kb, &b[(j0+jr)*bcs+p0], bcs, &d[0])
-			}
-			continue
+		packBPanelGo(nr, d, b, brs, bcs, p0, kb, j0+jr, cols)
+	}
+}
+
+// packBPanelGo packs one micro-panel of cols (<= nr) columns of B at (p0, j0).
+func packBPanelGo(nr int, d, b []float32, brs, bcs, p0, kb, j0, cols int) {
+	if bcs == 1 {
+		for p := 0; p < kb; p++ {
+			dp := d[p*nr : p*nr+nr]
+			copy(dp, b[(p0+p)*brs+j0:][:cols])
+			clear(dp[cols:])
 		}
-		if bcs == 1 {
+	} else {
+		for j := 0; j < cols; j++ {
+			src := b[(j0+j)*bcs+p0:][:kb]
+			for p, v := range src {
+				d[p*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
 			for p := 0; p < kb; p++ {
-				dp := d[p*nr : p*nr+nr]
-				copy(dp, b[(p0+p)*brs+j0+jr:][:cols])
-				clear(dp[cols:])
-			}
-		} else {
-			for j := 0; j < cols; j++ {
-				src := b[(j0+jr+j)*bcs+p0:][:kb]
-				for p, v := range src {
-					d[p*nr+j] = v
-				}
-			}
-			for j := cols; j < nr; j++ {
-				for p := 0; p < kb; p++ {
-					d[p*nr+j] = 0
-				}
+				d[p*nr+j] = 0
 			}
 		}
 	}
 }
 
-// kernel computes the mr x nr tile c = alpha*Ap*Bp + beta*c from packed
-// micro-panels (c not read when beta == 0).
-func kernel(kb int, ap, bp, c []float32, ldc int, alpha, beta float32) {
-	if useAVX2 {
-		kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
-		return
-	}
-	if useNEON {
-		kernel6x16NEON(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
-		return
-	}
-	kernelGo(kb, ap, bp, c, ldc, alpha, beta)
-}
+// Register tile of the portable micro-kernel.
+const (
+	mrGo = 6
+	nrGo = 16
+)
 
-// kernelGo is the portable micro-kernel:
+// kernelGo is the portable micro-kernel on packed micro-panels (ap: kb
+// groups of mrGo, bp: kb groups of nrGo), writing the rows x cols corner
+// by the rounding contract:
 //
-//	for i := 0; i < mr; i++ {
-//		for j := 0; j < nr; j++ {
+//	for i := 0; i < rows; i++ {
+//		for j := 0; j < cols; j++ {
 //			var s float32
 //			for p := 0; p < kb; p++ {
-//				s += ap[p*mr+i] * bp[p*nr+j]
+//				s = fma32(ap[p*mrGo+i], bp[p*nrGo+j], s)
 //			}
-//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // beta*c omitted when beta == 0
+//			t := float32(alpha * s)
+//			if beta == 0 {
+//				c[i*ldc+j] = t
+//			} else {
+//				c[i*ldc+j] = fma32(beta, c[i*ldc+j], t)
+//			}
 //		}
 //	}
-func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32) {
-	var acc [mr][nr]float32
-	ap = ap[:kb*mr]
-	bp = bp[:kb*nr]
+func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	var acc [mrGo][nrGo]float32
+	ap = ap[:kb*mrGo]
+	bp = bp[:kb*nrGo]
 	for p := 0; p < kb; p++ {
-		a := ap[p*mr : p*mr+mr : p*mr+mr]
-		b := (*[nr]float32)(bp[p*nr : p*nr+nr])
-		for i := range mr {
+		a := ap[p*mrGo : p*mrGo+mrGo : p*mrGo+mrGo]
+		b := (*[nrGo]float32)(bp[p*nrGo : p*nrGo+nrGo])
+		for i := range mrGo {
 			ai := a[i]
 			r := &acc[i]
-			for j := range nr {
-				r[j] += ai * b[j]
+			for j := range nrGo {
+				r[j] = fma32(ai, b[j], r[j])
 			}
 		}
 	}
-	for i := range mr {
-		crow := c[i*ldc : i*ldc+nr]
-		if beta == 0 {
-			for j := range crow {
-				crow[j] = alpha * acc[i][j]
-			}
-		} else {
-			for j := range crow {
-				crow[j] = alpha*acc[i][j] + beta*crow[j]
+	for i := range rows {
+		crow := c[i*ldc : i*ldc+cols]
+		for j := range crow {
+			t := float32(alpha * acc[i][j])
+			if beta == 0 {
+				crow[j] = t
+			} else {
+				crow[j] = fma32(beta, crow[j], t)
 			}
 		}
 	}

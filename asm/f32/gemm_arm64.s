@@ -2,6 +2,8 @@
 
 // NEON (ASIMD, mandatory on arm64) GEMM micro-kernel on the packed panels
 // of gemm.go: 6x16 tile, accumulators V0..V23 (row i in V(4i)..V(4i+3)).
+// Write-back as gemm.go's roundingContract: t = alpha*acc (FMUL), then
+// c = t + beta*c in one FMLA (or c = t when beta == 0).
 
 #include "textflag.h"
 
@@ -84,203 +86,155 @@ store:
 	CBZW    R6, storezero
 	MOVD    R3, R7
 	VLD1    (R3), [V24.S4, V25.S4, V26.S4, V27.S4]
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V24.S4, V28.S4
-	VFMLA   V30.S4, V0.S4, V28.S4
+	WORD    $0x6e3edc1c // FMUL V28.4S, V0.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V24.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V25.S4, V28.S4
-	VFMLA   V30.S4, V1.S4, V28.S4
+	WORD    $0x6e3edc3c // FMUL V28.4S, V1.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V25.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V26.S4, V28.S4
-	VFMLA   V30.S4, V2.S4, V28.S4
+	WORD    $0x6e3edc5c // FMUL V28.4S, V2.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V26.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V27.S4, V28.S4
-	VFMLA   V30.S4, V3.S4, V28.S4
+	WORD    $0x6e3edc7c // FMUL V28.4S, V3.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V27.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
 	VLD1    (R3), [V24.S4, V25.S4, V26.S4, V27.S4]
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V24.S4, V28.S4
-	VFMLA   V30.S4, V4.S4, V28.S4
+	WORD    $0x6e3edc9c // FMUL V28.4S, V4.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V24.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V25.S4, V28.S4
-	VFMLA   V30.S4, V5.S4, V28.S4
+	WORD    $0x6e3edcbc // FMUL V28.4S, V5.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V25.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V26.S4, V28.S4
-	VFMLA   V30.S4, V6.S4, V28.S4
+	WORD    $0x6e3edcdc // FMUL V28.4S, V6.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V26.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V27.S4, V28.S4
-	VFMLA   V30.S4, V7.S4, V28.S4
+	WORD    $0x6e3edcfc // FMUL V28.4S, V7.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V27.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
 	VLD1    (R3), [V24.S4, V25.S4, V26.S4, V27.S4]
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V24.S4, V28.S4
-	VFMLA   V30.S4, V8.S4, V28.S4
+	WORD    $0x6e3edd1c // FMUL V28.4S, V8.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V24.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V25.S4, V28.S4
-	VFMLA   V30.S4, V9.S4, V28.S4
+	WORD    $0x6e3edd3c // FMUL V28.4S, V9.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V25.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V26.S4, V28.S4
-	VFMLA   V30.S4, V10.S4, V28.S4
+	WORD    $0x6e3edd5c // FMUL V28.4S, V10.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V26.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V27.S4, V28.S4
-	VFMLA   V30.S4, V11.S4, V28.S4
+	WORD    $0x6e3edd7c // FMUL V28.4S, V11.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V27.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
 	VLD1    (R3), [V24.S4, V25.S4, V26.S4, V27.S4]
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V24.S4, V28.S4
-	VFMLA   V30.S4, V12.S4, V28.S4
+	WORD    $0x6e3edd9c // FMUL V28.4S, V12.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V24.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V25.S4, V28.S4
-	VFMLA   V30.S4, V13.S4, V28.S4
+	WORD    $0x6e3eddbc // FMUL V28.4S, V13.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V25.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V26.S4, V28.S4
-	VFMLA   V30.S4, V14.S4, V28.S4
+	WORD    $0x6e3edddc // FMUL V28.4S, V14.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V26.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V27.S4, V28.S4
-	VFMLA   V30.S4, V15.S4, V28.S4
+	WORD    $0x6e3eddfc // FMUL V28.4S, V15.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V27.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
 	VLD1    (R3), [V24.S4, V25.S4, V26.S4, V27.S4]
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V24.S4, V28.S4
-	VFMLA   V30.S4, V16.S4, V28.S4
+	WORD    $0x6e3ede1c // FMUL V28.4S, V16.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V24.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V25.S4, V28.S4
-	VFMLA   V30.S4, V17.S4, V28.S4
+	WORD    $0x6e3ede3c // FMUL V28.4S, V17.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V25.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V26.S4, V28.S4
-	VFMLA   V30.S4, V18.S4, V28.S4
+	WORD    $0x6e3ede5c // FMUL V28.4S, V18.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V26.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V27.S4, V28.S4
-	VFMLA   V30.S4, V19.S4, V28.S4
+	WORD    $0x6e3ede7c // FMUL V28.4S, V19.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V27.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
 	VLD1    (R3), [V24.S4, V25.S4, V26.S4, V27.S4]
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V24.S4, V28.S4
-	VFMLA   V30.S4, V20.S4, V28.S4
+	WORD    $0x6e3ede9c // FMUL V28.4S, V20.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V24.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V25.S4, V28.S4
-	VFMLA   V30.S4, V21.S4, V28.S4
+	WORD    $0x6e3edebc // FMUL V28.4S, V21.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V25.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V26.S4, V28.S4
-	VFMLA   V30.S4, V22.S4, V28.S4
+	WORD    $0x6e3ededc // FMUL V28.4S, V22.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V26.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V31.S4, V27.S4, V28.S4
-	VFMLA   V30.S4, V23.S4, V28.S4
+	WORD    $0x6e3edefc // FMUL V28.4S, V23.4S, V30.4S: t = alpha*acc
+	VFMLA   V31.S4, V27.S4, V28.S4 // t += beta*c, one rounding
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	RET
 
 storezero:
 	MOVD    R3, R7
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V0.S4, V28.S4
+	WORD    $0x6e3edc1c // FMUL V28.4S, V0.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V1.S4, V28.S4
+	WORD    $0x6e3edc3c // FMUL V28.4S, V1.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V2.S4, V28.S4
+	WORD    $0x6e3edc5c // FMUL V28.4S, V2.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V3.S4, V28.S4
+	WORD    $0x6e3edc7c // FMUL V28.4S, V3.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V4.S4, V28.S4
+	WORD    $0x6e3edc9c // FMUL V28.4S, V4.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V5.S4, V28.S4
+	WORD    $0x6e3edcbc // FMUL V28.4S, V5.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V6.S4, V28.S4
+	WORD    $0x6e3edcdc // FMUL V28.4S, V6.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V7.S4, V28.S4
+	WORD    $0x6e3edcfc // FMUL V28.4S, V7.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V8.S4, V28.S4
+	WORD    $0x6e3edd1c // FMUL V28.4S, V8.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V9.S4, V28.S4
+	WORD    $0x6e3edd3c // FMUL V28.4S, V9.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V10.S4, V28.S4
+	WORD    $0x6e3edd5c // FMUL V28.4S, V10.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V11.S4, V28.S4
+	WORD    $0x6e3edd7c // FMUL V28.4S, V11.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V12.S4, V28.S4
+	WORD    $0x6e3edd9c // FMUL V28.4S, V12.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V13.S4, V28.S4
+	WORD    $0x6e3eddbc // FMUL V28.4S, V13.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V14.S4, V28.S4
+	WORD    $0x6e3edddc // FMUL V28.4S, V14.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V15.S4, V28.S4
+	WORD    $0x6e3eddfc // FMUL V28.4S, V15.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V16.S4, V28.S4
+	WORD    $0x6e3ede1c // FMUL V28.4S, V16.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V17.S4, V28.S4
+	WORD    $0x6e3ede3c // FMUL V28.4S, V17.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V18.S4, V28.S4
+	WORD    $0x6e3ede5c // FMUL V28.4S, V18.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V19.S4, V28.S4
+	WORD    $0x6e3ede7c // FMUL V28.4S, V19.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	MOVD    R3, R7
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V20.S4, V28.S4
+	WORD    $0x6e3ede9c // FMUL V28.4S, V20.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V21.S4, V28.S4
+	WORD    $0x6e3edebc // FMUL V28.4S, V21.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V22.S4, V28.S4
+	WORD    $0x6e3ededc // FMUL V28.4S, V22.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
-	VEOR    V28.B16, V28.B16, V28.B16
-	VFMLA   V30.S4, V23.S4, V28.S4
+	WORD    $0x6e3edefc // FMUL V28.4S, V23.4S, V30.4S: t = alpha*acc
 	VST1.P  [V28.S4], 16(R7)
 	ADD     R4, R3
 	RET

@@ -267,18 +267,24 @@ func gemmCases() []gemmCase {
 
 func TestRegistered(t *testing.T) {
 	asmtest.RequireRegistered(t, pkgName, map[string]bool{
-		"avx2": asm.HasAVX2 && asm.HasFMA && useAVX2Build,
-		"neon": asm.HasNEON && useNEONBuild,
+		"avx512": asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && useAVX512Build,
+		"avx2":   asm.HasAVX2 && asm.HasFMA && useAVX2Build,
+		"neon":   asm.HasNEON && useNEONBuild,
 	})
 }
 
+// newTestWorkspace returns a workspace that splits even the smallest
+// products across its threads.
+func newTestWorkspace(threads int) *Workspace {
+	w := NewWorkspace(threads)
+	w.opts.minParFlops = 0
+	return w
+}
+
 func TestGemm(t *testing.T) {
-	// Split even the smallest products across the 2 and 3 thread workspaces.
-	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
-	parallelMinFlops = 0
 	cases := gemmCases()
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
-		ws := map[int]*Workspace{1: NewWorkspace(1), 2: NewWorkspace(2), 3: NewWorkspace(3)}
+		ws := map[int]*Workspace{1: newTestWorkspace(1), 2: newTestWorkspace(2), 3: newTestWorkspace(3)}
 		for i, c := range cases {
 			if (testing.Short() || raceEnabled) && c.m*c.n*c.k > 1<<22 {
 				continue
@@ -292,13 +298,10 @@ func TestGemm(t *testing.T) {
 // blocking paths switched on: A always packed, B packed a whole panel at a
 // time.
 func TestGemmPackedPaths(t *testing.T) {
-	defer func(j, d bool) { jitPackB, directA = j, d }(jitPackB, directA)
-	jitPackB, directA = false, false
-	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
-	parallelMinFlops = 0
 	cases := gemmCases()
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
-		w := NewWorkspace(2)
+		w := newTestWorkspace(2)
+		w.opts.noJIT, w.opts.noDirect = true, true
 		for i, c := range cases {
 			if c.m*c.n*c.k > 1<<20 {
 				continue
@@ -359,9 +362,7 @@ func FuzzGemm(f *testing.F) {
 	f.Add(uint8(2), uint16(100), uint16(16), uint16(9), uint8(3), uint8(0), uint8(0), uint8(0), uint8(1))
 	f.Add(uint8(4), uint16(13), uint16(29), uint16(260), uint8(1), uint8(1), uint8(1), uint8(1), uint8(3))
 	f.Add(uint8(1), uint16(1), uint16(1), uint16(1), uint8(2), uint8(3), uint8(0), uint8(2), uint8(2))
-	ws := []*Workspace{NewWorkspace(1), NewWorkspace(2), NewWorkspace(3)}
-	defer func(v int) { parallelMinFlops = v }(parallelMinFlops)
-	parallelMinFlops = 0
+	ws := []*Workspace{newTestWorkspace(1), newTestWorkspace(2), newTestWorkspace(3)}
 	f.Fuzz(func(t *testing.T, fm uint8, m, n, k uint16, ai, bi, off, pad, th uint8) {
 		c := gemmCase{f: form(fm % 5), m: int(m % 300), n: int(n % 300), k: int(k % 600),
 			alpha: scalars[ai%4], beta: scalars[bi%4], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}

@@ -3,40 +3,7 @@ package f32
 import (
 	"runtime"
 	"sync"
-
-	"github.com/klauspost/cpuid/v2"
 )
-
-// Register blocking of the micro-kernel: it computes an mr x nr tile of C.
-const (
-	mr = 6
-	nr = 16
-)
-
-// Cache blocking, derived once from the cache sizes cpuid reports:
-// kcMax: a kc x nr micro-panel of packed B fills half of L1D;
-// mcMax: an mc x kc block of packed A fills half of L2;
-// ncMax: a kc x nc panel of packed B takes a share of L3.
-var kcMax, mcMax, ncMax = blockSizes(cpuid.CPU.Cache.L1D, cpuid.CPU.Cache.L2, cpuid.CPU.Cache.L3)
-
-func blockSizes(l1, l2, l3 int) (kc, mc, nc int) {
-	if l1 <= 0 {
-		l1 = 32 << 10
-	}
-	if l2 <= 0 {
-		l2 = 512 << 10
-	}
-	if l3 <= 0 {
-		l3 = 8 << 20
-	}
-	kc = l1 / 2 / (nr * 4)
-	kc = min(max(kc, 64), 512) &^ 7
-	mc = l2 / 2 / (kc * 4)
-	mc = min(max(mc, 4*mr), 504) / mr * mr
-	nc = l3 / 4 / (kc * 4)
-	nc = min(max(nc, 16*nr), 4096) / nr * nr
-	return kc, mc, nc
-}
 
 // Workspace owns the packing buffers of the matrix products and the worker
 // goroutines that split them across cores. Buffers grow to the largest
@@ -44,6 +11,7 @@ func blockSizes(l1, l2, l3 int) (kc, mc, nc int) {
 // A Workspace is not safe for concurrent use; give each goroutine its own.
 type Workspace struct {
 	threads int
+	opts    gemmOpts
 	bufs    []*threadBuf
 	pool    *pool // nil until the first parallel product
 }
@@ -52,10 +20,13 @@ type Workspace struct {
 type threadBuf struct {
 	packA []float32 // mc x kc, as mr-row micro-panels
 	packB []float32 // kc x nc, as nr-column micro-panels
-	tile  [mr * nr]float32
+	tile  []float32 // one mr x nr tile
 }
 
-func (t *threadBuf) grow(na, nb int) {
+func (t *threadBuf) grow(na, nb, nt int) {
+	if len(t.tile) < nt {
+		t.tile = make([]float32, nt)
+	}
 	if len(t.packA) < na {
 		t.packA = make([]float32, na)
 	}
@@ -70,7 +41,7 @@ func NewWorkspace(threads int) *Workspace {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	w := &Workspace{threads: threads, bufs: make([]*threadBuf, threads)}
+	w := &Workspace{threads: threads, opts: defaultOpts, bufs: make([]*threadBuf, threads)}
 	for i := range w.bufs {
 		w.bufs[i] = new(threadBuf)
 	}

@@ -7,8 +7,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/klauspost/cpuid/v2"
-
 	"github.com/isingrbm/isingrbm/asm"
 )
 
@@ -44,15 +42,20 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "isingrbm %s (%s, %s/%s)\n", programVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(stdout, "cpu: %s, %d logical cores (GOMAXPROCS %d)\n", cpuid.CPU.BrandName, runtime.NumCPU(), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(stdout, "caches: L1d %d KiB, L2 %d KiB, L3 %d KiB\n", cpuid.CPU.Cache.L1D>>10, cpuid.CPU.Cache.L2>>10, cpuid.CPU.Cache.L3>>10)
+	fam, model := asm.CPUFamilyModel()
+	fmt.Fprintf(stdout, "cpu: %s (family %d model %d), %d logical cores (GOMAXPROCS %d)\n", asm.CPUName(), fam, model, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	l1, l2, l3 := asm.CacheSizes()
+	fmt.Fprintf(stdout, "caches: L1d %d KiB, L2 %d KiB, L3 %d KiB\n", l1>>10, l2>>10, l3>>10)
 	feats := asm.Features()
 	if len(feats) == 0 {
 		feats = []string{"none"}
 	}
 	fmt.Fprintf(stdout, "simd features: %s\n", strings.Join(feats, " "))
-	if asm.ForceGeneric {
-		fmt.Fprintf(stdout, "%s=generic: portable kernels forced\n", asm.EnvKernels)
+	if err := asm.KernelsEnvError(); err != nil {
+		return err
+	}
+	if f := asm.Forced(); f != "" {
+		fmt.Fprintf(stdout, "%s=%s: kernels forced\n", asm.EnvKernels, f)
 	}
 	for _, pkg := range asm.Packages() {
 		fmt.Fprintf(stdout, "kernel %-8s active %-8s registered %s\n", pkg, asm.Active(pkg), strings.Join(append(asm.Registered(pkg), asm.Generic), ","))

@@ -1,0 +1,218 @@
+//go:build amd64 && gc && !purego
+
+package f32
+
+// Kernel identities and the dispatch of the products on amd64.
+const (
+	kGeneric = iota
+	kAVX2
+	kAVX512
+)
+
+// kern describes the micro-kernel of the active implementation: its mr x nr
+// register tile, the column unit of a thread split (nsplit), and whether it
+// can read a row-major A in place (direct).
+type kern struct {
+	id             int
+	mr, nr, nsplit int
+	direct         bool
+}
+
+// activeKern returns the micro-kernel of the active implementation, in the
+// order of preference of the dispatch booleans.
+func activeKern() kern {
+	switch {
+	case useAVX512:
+		return kern{id: kAVX512, mr: 6, nr: 16, nsplit: 8, direct: true}
+	case useAVX2:
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true}
+	}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo}
+}
+
+// tile computes the rows x cols corner of one mr x nr tile of C by the
+// rounding contract, from the packed A micro-panel ap or, when arow is not
+// nil, from mr rows of A in place (stride lda), and the packed B panel bp.
+func (k kern) tile(buf *threadBuf, kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	if k.id == kGeneric {
+		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
+		return
+	}
+	narrow := cols <= 8
+	if rows == 6 && (cols == 16 || cols == 8) {
+		tileAVX2(kb, ap, arow, lda, bp, c, ldc, alpha, beta, narrow)
+		return
+	}
+	t := buf.tile[:6*16]
+	tileAVX2(kb, ap, arow, lda, bp, t, 16, alpha, 0, narrow)
+	mergeTile(c, ldc, t, 16, beta, rows, cols)
+}
+
+func tileAVX2(kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {
+	switch {
+	case arow != nil && narrow:
+		kernel6x8RowsAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta)
+	case arow != nil:
+		kernel6x16RowsAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta)
+	case narrow:
+		kernel6x8AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
+	default:
+		kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
+	}
+}
+
+// packA packs the mb x kb block of A at (i0, p0) into mr-row micro-panels
+// (see packAGo).
+func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
+	if k.id == kGeneric {
+		packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
+		return
+	}
+	for ir := 0; ir < mb; ir += 6 {
+		rows := min(6, mb-ir)
+		if rows < 6 {
+			packAPanelGo(6, dst[ir*kb:ir*kb+kb*6], a, ars, acs, i0+ir, rows, p0, kb)
+		} else if acs == 1 {
+			packA6AVX2(kb, &a[(i0+ir)*ars+p0], ars, &dst[ir*kb])
+		} else {
+			packAT6AVX2(kb, &a[p0*acs+i0+ir], acs, &dst[ir*kb])
+		}
+	}
+}
+
+// packB packs the kb x nb panel of B at (p0, j0) into nr-column
+// micro-panels (see packBGo).
+func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
+	if k.id == kGeneric {
+		packBGo(k.nr, dst, b, brs, bcs, p0, kb, j0, nb)
+		return
+	}
+	for jr := 0; jr < nb; jr += 16 {
+		cols := min(16, nb-jr)
+		d := dst[jr*kb : jr*kb+kb*16]
+		switch {
+		case cols < 16:
+			packBPanelGo(16, d, b, brs, bcs, p0, kb, j0+jr, cols)
+		case bcs == 1:
+			packB16AVX2(kb, &b[p0*brs+j0+jr], brs, &d[0])
+		default:
+			packBT16AVX2(kb, &b[(j0+jr)*bcs+p0], bcs, &d[0])
+		}
+	}
+}
+
+// prefetchRows hints that the first bytes of rows rows of stride ld floats
+// at p will be read soon.
+func (k kern) prefetchRows(p []float32, ld, rows, bytes int) {
+	if k.id != kGeneric {
+		prefetchRowsAVX2(&p[0], ld, rows, bytes)
+	}
+}
+
+// kernel6x16AVX2 computes the 6x16 tile c = alpha*A*B + beta*c from packed
+// panels (a: kb groups of 6, b: kb groups of 16; c not read when beta == 0):
+//
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 16; j++ {
+//			var s float32
+//			for p := 0; p < kb; p++ {
+//				s = fma(a[p*6+i], b[p*16+j], s)
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // rounded as roundingContract says
+//		}
+//	}
+//
+//go:noescape
+func kernel6x16AVX2(kb int, a, b, c *float32, ldc int, alpha, beta float32)
+
+// kernel6x8AVX2 is kernel6x16AVX2 on the left 8 columns of the packed
+// 16-wide B panel (for the last, narrow panel of a product):
+//
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 8; j++ {
+//			var s float32
+//			for p := 0; p < kb; p++ {
+//				s = fma(a[p*6+i], b[p*16+j], s)
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // rounded as roundingContract says
+//		}
+//	}
+//
+//go:noescape
+func kernel6x8AVX2(kb int, a, b, c *float32, ldc int, alpha, beta float32)
+
+// kernel6x16RowsAVX2 is kernel6x16AVX2 with A read in place from 6 rows of
+// the row-major A (stride lda) instead of a packed panel:
+//
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 16; j++ {
+//			var s float32
+//			for p := 0; p < kb; p++ {
+//				s = fma(a[i*lda+p], b[p*16+j], s)
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // rounded as roundingContract says
+//		}
+//	}
+//
+//go:noescape
+func kernel6x16RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32)
+
+// kernel6x8RowsAVX2 is kernel6x16RowsAVX2 on the left 8 columns of the
+// packed B panel (j < 8 above).
+//
+//go:noescape
+func kernel6x8RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32)
+
+// packBT16AVX2 packs 16 rows of the row-major n x k matrix b (stride ldb)
+// transposed, for B^T products:
+//
+//	for p := 0; p < kb; p++ {
+//		for j := 0; j < 16; j++ {
+//			dst[p*16+j] = b[j*ldb+p]
+//		}
+//	}
+//
+//go:noescape
+func packBT16AVX2(kb int, b *float32, ldb int, dst *float32)
+
+// packA6AVX2 interleaves 6 rows of the row-major m x k matrix a (stride
+// lda) for the micro-kernel; it may write 2 floats past dst[kb*6]:
+//
+//	for p := 0; p < kb; p++ {
+//		for i := 0; i < 6; i++ {
+//			dst[p*6+i] = a[i*lda+p]
+//		}
+//	}
+//
+//go:noescape
+func packA6AVX2(kb int, a *float32, lda int, dst *float32)
+
+// packAT6AVX2 copies 6 consecutive columns of the row-major k x m matrix a
+// (kb >= 1), for A^T products:
+//
+//	for p := 0; p < kb; p++ {
+//		for i := 0; i < 6; i++ {
+//			dst[p*6+i] = a[p*lda+i]
+//		}
+//	}
+//
+//go:noescape
+func packAT6AVX2(kb int, a *float32, lda int, dst *float32)
+
+// packB16AVX2 copies 16 consecutive columns of the row-major k x n matrix b
+// (kb >= 1):
+//
+//	for p := 0; p < kb; p++ {
+//		for j := 0; j < 16; j++ {
+//			dst[p*16+j] = b[p*ldb+j]
+//		}
+//	}
+//
+//go:noescape
+func packB16AVX2(kb int, b *float32, ldb int, dst *float32)
+
+// prefetchRowsAVX2 hints that the first bytes of rows rows of stride ld
+// floats starting at p will be read soon (prefetch into L2); it reads nothing.
+//
+//go:noescape
+func prefetchRowsAVX2(p *float32, ld, rows, bytes int)

@@ -1,0 +1,95 @@
+//go:build amd64 && gc && !purego
+
+package f32
+
+import (
+	"math"
+	"testing"
+)
+
+// TestFMA32Hardware compares fma32 with VFMADD231SS, VFMADD231PS (ymm) and,
+// where the CPU has AVX-512, VFMADD231PS (zmm), bit for bit, on random and
+// adversarial inputs.
+func TestFMA32Hardware(t *testing.T) {
+	if !useAVX2Build || !(useAVX2 || useAVX512) {
+		t.Skip("no FMA on this CPU")
+	}
+	a, b, c := fmaTestInputs(t)
+	n := len(a)
+	want := make([]float32, n)
+	fmaVecAVX2(&want[0], &a[0], &b[0], &c[0], n)
+	if asmHasAVX512() {
+		z := make([]float32, n)
+		fmaVecAVX512(&z[0], &a[0], &b[0], &c[0], n)
+		for i := range z {
+			if !sameFloat(z[i], want[i]) {
+				t.Fatalf("zmm and ymm FMA differ at fma(%g, %g, %g): %g %g", a[i], b[i], c[i], z[i], want[i])
+			}
+		}
+	}
+	bad := 0
+	for i := range a {
+		got := fma32(a[i], b[i], c[i])
+		s := fmaScalarFMA3(a[i], b[i], c[i])
+		if !sameFloat(s, want[i]) {
+			t.Fatalf("VFMADD231SS and VFMADD231PS differ at fma(%g, %g, %g)", a[i], b[i], c[i])
+		}
+		if !sameFloat(got, want[i]) {
+			bad++
+			if bad < 10 {
+				t.Errorf("fma32(%g, %g, %g) = %g (%#08x), hardware %g (%#08x)", a[i], b[i], c[i],
+					got, math.Float32bits(got), want[i], math.Float32bits(want[i]))
+			}
+		}
+	}
+	if bad > 0 {
+		t.Fatalf("%d of %d differ", bad, n)
+	}
+}
+
+func asmHasAVX512() bool { return useAVX512Build && useAVX512Available }
+
+// BenchmarkFMAPeak measures the register-only FMA peak of one core, AVX2
+// (ymm) and AVX-512 (zmm), alternating.
+func BenchmarkFMAPeak(b *testing.B) {
+	const iters = 1 << 20
+	for round := 0; round < 2; round++ {
+		b.Run("avx2", func(b *testing.B) {
+			if !(useAVX2 || useAVX512) {
+				b.Skip("no AVX2+FMA")
+			}
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				fmaPeakAVX2(iters)
+			}
+			reportFlops(b, 320*iters*float64(b.N), cpuSeconds()-cpu0)
+		})
+		b.Run("avx512", func(b *testing.B) {
+			if !asmHasAVX512() {
+				b.Skip("no AVX-512")
+			}
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				fmaPeakAVX512(iters)
+			}
+			reportFlops(b, 768*iters*float64(b.N), cpuSeconds()-cpu0)
+		})
+	}
+}
+
+// BenchmarkMicroKernel measures the AVX2 6x16 micro-kernel alone on packed
+// panels resident in L1 (kb = kc), to compare with BenchmarkFMAPeak.
+func BenchmarkMicroKernel(b *testing.B) {
+	if !(useAVX2 || useAVX512) {
+		b.Skip("no AVX2+FMA")
+	}
+	kb := kc
+	ap, bp, c := make([]float32, kb*6), make([]float32, kb*16), make([]float32, 6*16)
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		for range 100 {
+			kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], 16, 1, 1)
+		}
+	}
+	reportFlops(b, 100*2*float64(6*16*kb)*float64(b.N), cpuSeconds()-cpu0)
+}

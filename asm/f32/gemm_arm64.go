@@ -1,0 +1,69 @@
+//go:build arm64 && gc && !purego
+
+package f32
+
+// Kernel identities and the dispatch of the products on arm64.
+const (
+	kGeneric = iota
+	kNEON
+)
+
+// kern describes the micro-kernel of the active implementation: its mr x nr
+// register tile, the column unit of a thread split (nsplit), and whether it
+// can read a row-major A in place (direct).
+type kern struct {
+	id             int
+	mr, nr, nsplit int
+	direct         bool
+}
+
+// activeKern returns the micro-kernel of the active implementation.
+func activeKern() kern {
+	if useNEON {
+		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16}
+	}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo}
+}
+
+// tile computes the rows x cols corner of one mr x nr tile of C by the
+// rounding contract from the packed panels ap and bp (arrow is unused: no
+// arm64 kernel reads A in place).
+func (k kern) tile(buf *threadBuf, kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	if k.id == kGeneric {
+		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
+		return
+	}
+	if rows == 6 && cols == 16 {
+		kernel6x16NEON(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
+		return
+	}
+	t := buf.tile[:6*16]
+	kernel6x16NEON(kb, &ap[0], &bp[0], &t[0], 16, alpha, 0)
+	mergeTile(c, ldc, t, 16, beta, rows, cols)
+}
+
+func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
+	packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
+}
+
+func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
+	packBGo(k.nr, dst, b, brs, bcs, p0, kb, j0, nb)
+}
+
+func (k kern) prefetchRows(p []float32, ld, rows, bytes int) {}
+
+// kernel6x16NEON computes the 6x16 tile c = alpha*A*B + beta*c from packed
+// panels (a: kb groups of 6, b: kb groups of 16; c not read when beta == 0):
+//
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 16; j++ {
+//			var s float32
+//			for p := 0; p < kb; p++ {
+//				s = fma(a[p*6+i], b[p*16+j], s)
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // rounded as roundingContract says
+//		}
+//	}
+//
+//go:noescape
+func kernel6x16NEON(kb int, a, b, c *float32, ldc int, alpha, beta float32)

@@ -1,0 +1,204 @@
+package f32
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+)
+
+// Bit-reproducibility of the products: every implementation, thread count,
+// offset and leading dimension must give the bytes of roundingContract.
+
+// contractGemm computes C by roundingContract with plain loops (the
+// definition every implementation must match bit for bit); f is NN, NT or TN.
+func contractGemm(f form, m, n, k int, alpha float32, A *padded, B *padded, beta float32, C *padded) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			if k == 0 || alpha == 0 {
+				v := &C.buf[C.off+i*C.ld+j]
+				if beta == 0 {
+					*v = 0
+				} else {
+					*v = float32(beta * *v)
+				}
+				continue
+			}
+			for p0 := 0; p0 < k; p0 += kc {
+				var s float32
+				for p := p0; p < min(k, p0+kc); p++ {
+					var av, bv float32
+					if f == formTN {
+						av = A.at(p, i)
+					} else {
+						av = A.at(i, p)
+					}
+					if f == formNT || f == formSigNT {
+						bv = B.at(j, p)
+					} else {
+						bv = B.at(p, j)
+					}
+					s = fma32(av, bv, s)
+				}
+				t := float32(alpha * s)
+				v := &C.buf[C.off+i*C.ld+j]
+				switch {
+				case p0 > 0:
+					*v = float32(*v + t)
+				case beta == 0:
+					*v = t
+				default:
+					*v = fma32(beta, *v, t)
+				}
+			}
+		}
+	}
+}
+
+// bitCase builds the operands of c (random values, NaN guards, NaNs in C
+// when beta == 0) from seed.
+func bitCase(c gemmCase, seed uint64) (A, B, C *padded, bias []float32) {
+	rng := rand.New(rand.NewPCG(seed, uint64(c.m*1000003+c.n*1009+c.k)))
+	ar, ac := c.m, c.k
+	if c.f == formTN {
+		ar, ac = c.k, c.m
+	}
+	br, bc := c.k, c.n
+	if c.f == formNT || c.f == formSigNT {
+		br, bc = c.n, c.k
+	}
+	A = newPadded(rng, ar, ac, ac+c.pad+boolInt(ac == 0), c.off)
+	B = newPadded(rng, br, bc, bc+c.pad+boolInt(bc == 0), (c.off*3)%2)
+	C = newPadded(rng, c.m, c.n, c.n+c.pad+boolInt(c.n == 0), c.off)
+	bias = make([]float32, c.n)
+	for j := range bias {
+		bias[j] = float32(rng.Float64()*4 - 2)
+	}
+	if c.beta == 0 {
+		for i := 0; i < c.m; i++ {
+			for j := 0; j < c.n; j += 3 {
+				C.buf[C.off+i*C.ld+j] = float32(math.NaN())
+			}
+		}
+	}
+	return A, B, C, bias
+}
+
+func runForm(w *Workspace, c gemmCase, A, B, C *padded, bias []float32) {
+	switch c.f {
+	case formNN:
+		w.GemmNN(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
+	case formNT:
+		w.GemmNT(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
+	case formTN:
+		w.GemmTN(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
+	case formSigNN:
+		w.SigmoidAffineNN(c.m, c.n, c.k, A.mat(), A.ld, B.mat(), B.ld, bias, C.mat(), C.ld)
+	case formSigNT:
+		w.SigmoidAffineNT(c.m, c.n, c.k, A.mat(), A.ld, B.mat(), B.ld, bias, C.mat(), C.ld)
+	}
+}
+
+// checkBits runs case c with the active implementation on w and compares
+// the whole C buffer (guards included) byte for byte with the contract.
+// The sigmoid forms are compared with the same implementation's
+// Sigmoid(GemmNN/NT + bias), whose own reproducibility the elementwise
+// tests check.
+func checkBits(t *testing.T, w *Workspace, c gemmCase, seed uint64) {
+	t.Helper()
+	A, B, C, bias := bitCase(c, seed)
+	want := C.clone()
+	sig := c.f == formSigNN || c.f == formSigNT
+	if sig {
+		lin := c
+		lin.f, lin.alpha, lin.beta = formNN, 1, 0
+		if c.f == formSigNT {
+			lin.f = formNT
+		}
+		contractGemm(lin.f, c.m, c.n, c.k, 1, A, B, 0, want)
+		for i := 0; i < c.m; i++ {
+			row := want.buf[want.off+i*want.ld : want.off+i*want.ld+c.n]
+			for j := range row {
+				row[j] = float32(row[j] + bias[j])
+			}
+			Sigmoid(row, row)
+		}
+	} else {
+		contractGemm(c.f, c.m, c.n, c.k, c.alpha, A, B, c.beta, want)
+	}
+	runForm(w, c, A, B, C, bias)
+	for i, v := range C.buf {
+		if math.Float32bits(v) != math.Float32bits(want.buf[i]) {
+			k := i - C.off
+			t.Fatalf("%v (%s): element %d (row %d col %d) = %g (%#08x), contract %g (%#08x)", c, asm.Active(pkgName),
+				k, k/max(C.ld, 1), k%max(C.ld, 1), v, math.Float32bits(v), want.buf[i], math.Float32bits(want.buf[i]))
+		}
+	}
+}
+
+// bitCases covers the edges of every kernel's tiles (6, 10, 12, 14 rows;
+// 8, 16, 32, 48 columns), k around the fixed k-block, the training shapes,
+// every alpha and beta, offsets and padded leading dimensions.
+func bitCases() []gemmCase {
+	dims := []int{0, 1, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 31, 32, 33, 47, 49, 64, 100}
+	ks := []int{0, 1, 7, 16, 17, 255, 256, 257, 513}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var cs []gemmCase
+	q := 0
+	for _, m := range dims {
+		for _, n := range dims {
+			q++
+			k := ks[rng.IntN(len(ks))]
+			cs = append(cs, gemmCase{f: form(q % 5), m: m, n: n, k: k,
+				alpha: scalars[q%4], beta: scalars[(q/4)%4], off: q % 2, pad: (q / 2 % 2) * 3, threads: 1 + q%3})
+		}
+	}
+	for i, s := range [][3]int{{100, 400, 1600}, {100, 1600, 400}, {1600, 400, 100}, {100, 100, 400}, {400, 100, 100}, {100, 400, 100}, {61, 37, 1600}} {
+		for f := formNN; f <= formSigNT; f++ {
+			cs = append(cs, gemmCase{f: f, m: s[0], n: s[1], k: s[2], alpha: scalars[(i+int(f))%4],
+				beta: scalars[(i+2*int(f)+1)%4], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%3})
+		}
+	}
+	return cs
+}
+
+// TestGemmBits checks every implementation at 1, 2 and 3 threads, with and
+// without the in-place and just-in-time packing paths, against the
+// contract, byte for byte.
+func TestGemmBits(t *testing.T) {
+	cases := bitCases()
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		for th := 1; th <= 3; th++ {
+			for _, packed := range []bool{false, true} {
+				w := newTestWorkspace(th)
+				w.opts.noJIT, w.opts.noDirect = packed, packed
+				t.Run(fmt.Sprintf("threads=%d/packed=%v", th, packed), func(t *testing.T) {
+					for i, c := range cases {
+						big := c.m*c.n*c.k > 1<<20
+						if big && (packed || testing.Short() || raceEnabled || asm.Active(pkgName) == asm.Generic && th > 1) {
+							continue
+						}
+						checkBits(t, w, c, uint64(i))
+					}
+				})
+			}
+		}
+	})
+}
+
+// FuzzGemmBits compares every implementation with the contract, bit for
+// bit, on fuzzed shapes.
+func FuzzGemmBits(f *testing.F) {
+	f.Add(uint8(0), uint16(7), uint16(17), uint16(300), uint8(1), uint8(2), uint8(1), uint8(3), uint8(2))
+	f.Add(uint8(2), uint16(100), uint16(33), uint16(257), uint8(3), uint8(0), uint8(0), uint8(0), uint8(1))
+	f.Add(uint8(1), uint16(13), uint16(29), uint16(513), uint8(1), uint8(1), uint8(1), uint8(1), uint8(3))
+	ws := []*Workspace{newTestWorkspace(1), newTestWorkspace(2), newTestWorkspace(3)}
+	f.Fuzz(func(t *testing.T, fm uint8, m, n, k uint16, ai, bi, off, pad, th uint8) {
+		c := gemmCase{f: form(fm % 3), m: int(m % 200), n: int(n % 200), k: int(k % 700),
+			alpha: scalars[ai%4], beta: scalars[bi%4], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}
+		asmtest.TestAll(t, pkgName, func(t *testing.T) { checkBits(t, ws[c.threads-1], c, 7) })
+	})
+}

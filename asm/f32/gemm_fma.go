@@ -1,0 +1,48 @@
+package f32
+
+import "math"
+
+// fma32 returns a*b + c rounded once to float32 (round to nearest even),
+// bit for bit what VFMADD231SS/PS and FMLA compute (without flush to zero).
+//
+// Go has no float32 FMA, and float32(math.FMA(a, b, c)) in float64 rounds
+// twice, which differs from one rounding when the float64 result lies
+// exactly halfway between two float32 values. The float64 product of two
+// float32s is exact (48 significant bits), so only the addition rounds; if
+// that rounding were done to odd (inexact results get an odd last bit), the
+// second rounding to float32, 29 bits shorter, would be correct (Boldo and
+// Melquiond, "Emulation of FMA and correctly rounded sums: proved
+// algorithms using rounding to odd", 2008). A round-to-nearest sum differs
+// from the round-to-odd one only when inexact with an even last bit, and
+// then only matters when it lies on a float32 tie (its low 29 bits are
+// 1<<28) or in the float32 subnormal range (where float32 keeps fewer
+// bits): there the exact error of the sum (TwoSum) decides the direction.
+func fma32(a, b, c float32) float32 {
+	p := float64(a) * float64(b) // exact
+	s := p + float64(c)
+	bits := math.Float64bits(s)
+	if bits&(1<<29-1) != 1<<28 && math.Abs(s) >= 0x1p-126 {
+		return float32(s)
+	}
+	return fma32Slow(p, float64(c), s)
+}
+
+// fma32Slow rounds s = p + c (float64, round to nearest) to odd from the
+// exact error of the sum, then to float32.
+func fma32Slow(p, c, s float64) float32 {
+	if math.IsInf(s, 0) || math.IsNaN(s) {
+		return float32(s)
+	}
+	// TwoSum: s + e == p + c exactly.
+	bb := s - p
+	e := (p - (s - bb)) + (c - bb)
+	bits := math.Float64bits(s)
+	if e != 0 && bits&1 == 0 {
+		if (e > 0) == (s > 0) {
+			bits++ // the odd neighbour away from zero
+		} else {
+			bits-- // the odd neighbour towards zero
+		}
+	}
+	return float32(math.Float64frombits(bits))
+}

@@ -1,0 +1,33 @@
+//go:build (!amd64 && !arm64) || !gc || purego
+
+package f32
+
+// Only the portable kernels in this build.
+const kGeneric = 0
+
+// kern describes the micro-kernel of the active implementation: its mr x nr
+// register tile, the column unit of a thread split (nsplit), and whether it
+// can read a row-major A in place (direct).
+type kern struct {
+	id             int
+	mr, nr, nsplit int
+	direct         bool
+}
+
+func activeKern() kern { return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo} }
+
+// tile computes the rows x cols corner of one tile of C by the rounding
+// contract from the packed panels ap and bp.
+func (k kern) tile(buf *threadBuf, kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
+}
+
+func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
+	packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
+}
+
+func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
+	packBGo(k.nr, dst, b, brs, bcs, p0, kb, j0, nb)
+}
+
+func (k kern) prefetchRows(p []float32, ld, rows, bytes int) {}

@@ -1,0 +1,32 @@
+//go:build amd64 && gc && !purego
+
+package f32
+
+// Benchmark and test helpers (gemm_peak_amd64.s); no kernel calls them.
+
+// fmaPeakAVX2 runs iters iterations of 20 independent-chain 8-wide FMAs
+// on registers only (320 flops each), to measure the core's AVX2 peak:
+//
+//	for i := 0; i < iters; i++ { for j := 0; j < 20; j++ { acc[j%10] += x * y } }
+func fmaPeakAVX2(iters int)
+
+// fmaPeakAVX512 runs iters iterations of 24 independent-chain 16-wide FMAs
+// on registers only (768 flops each), to measure the core's AVX-512 peak:
+//
+//	for i := 0; i < iters; i++ { for j := 0; j < 24; j++ { acc[j%12] += x * y } }
+func fmaPeakAVX512(iters int)
+
+// fmaVecAVX2 sets dst[i] = fma(a[i], b[i], c[i]) for i < n (n a multiple
+// of 8) with VFMADD231PS on ymm registers.
+//
+//go:noescape
+func fmaVecAVX2(dst, a, b, c *float32, n int)
+
+// fmaVecAVX512 sets dst[i] = fma(a[i], b[i], c[i]) for i < n (n a
+// multiple of 16) with VFMADD231PS on zmm registers.
+//
+//go:noescape
+func fmaVecAVX512(dst, a, b, c *float32, n int)
+
+// fmaScalarFMA3 returns fma(a, b, c) computed by VFMADD231SS.
+func fmaScalarFMA3(a, b, c float32) float32
