@@ -2,17 +2,18 @@ package bitlattice
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
 
 // Kc is the critical coupling of the square lattice, ln(1+sqrt 2)/2.
-var Kc = math.Log(1+math.Sqrt2) / 2
+const Kc = exact.Kc
 
 // Lattice holds Replicas independent copies of an L x L periodic Ising
 // lattice, multi-spin coded in blocks of 256 replicas (see package
@@ -23,6 +24,11 @@ type Lattice struct {
 	blocks      int
 	spins       []uint64 // blocks * L*L * ising.BlockWords
 	state       [][ising.StateWords]uint64
+	// The thresholds of the coupling swept last, built once per coupling.
+	thK float64
+	th  *ising.Thresholds
+	// kernelNanos sums the wall time of the kernel calls over all threads.
+	kernelNanos atomic.Int64
 }
 
 // Blocks returns the number of 256-replica blocks.
@@ -121,7 +127,7 @@ func (l *Lattice) block(b int) []uint64 {
 // up to threads goroutines (<= 0: all cores). Each block advances its own
 // generator streams, so the result does not depend on threads.
 func (l *Lattice) Sweep(K float64, sweeps, threads int) error {
-	th, err := ising.NewThresholds(K)
+	th, err := l.thresholds(K)
 	if err != nil {
 		return err
 	}
@@ -131,17 +137,38 @@ func (l *Lattice) Sweep(K float64, sweeps, threads int) error {
 	if sweeps == 0 {
 		return nil
 	}
-	// Blocks go in pairs, which the kernels may interleave; an odd last
-	// block runs alone.
-	parallel((l.blocks+1)/2, threads, func(p int) {
-		b := 2 * p
-		if b+1 < l.blocks {
-			ising.Sweep2(l.block(b), l.block(b+1), l.L, &l.state[b], &l.state[b+1], th, sweeps)
-			return
-		}
-		ising.Sweep(l.block(b), l.L, &l.state[b], th, sweeps)
-	})
+	parallel(l.pairs(), threads, func(p int) { l.sweepPair(p, th, sweeps) })
 	return nil
+}
+
+// thresholds returns the kernel's thresholds for K, rebuilt only when K
+// changes.
+func (l *Lattice) thresholds(K float64) (*ising.Thresholds, error) {
+	if l.th != nil && l.thK == K {
+		return l.th, nil
+	}
+	th, err := ising.NewThresholds(K)
+	if err != nil {
+		return nil, err
+	}
+	l.th, l.thK = th, K
+	return th, nil
+}
+
+// pairs returns the number of block pairs: blocks go in pairs, which the
+// kernels may interleave; an odd last block forms a pair alone.
+func (l *Lattice) pairs() int { return (l.blocks + 1) / 2 }
+
+// sweepPair runs sweeps sweeps over the blocks of pair p and adds the time
+// to the kernel time.
+func (l *Lattice) sweepPair(p int, th *ising.Thresholds, sweeps int) {
+	start := time.Now()
+	if b := 2 * p; b+1 < l.blocks {
+		ising.Sweep2(l.block(b), l.block(b+1), l.L, &l.state[b], &l.state[b+1], th, sweeps)
+	} else {
+		ising.Sweep(l.block(b), l.L, &l.state[b], th, sweeps)
+	}
+	l.kernelNanos.Add(int64(time.Since(start)))
 }
 
 // Config writes the configuration of replica r into dst (length L*L, row

@@ -98,21 +98,24 @@ func (l *Lattice) blockCounts(b int, anti, up *[ising.BlockReplicas]int32) {
 // measure fills e (energy per spin) and m (magnetization per spin) for the
 // replicas of blocks [0, nb), each of length at least min(Replicas, 256*nb).
 func (l *Lattice) measure(nb, threads int, e, m []float64) {
+	parallel(nb, threads, func(b int) {
+		r := b * ising.BlockReplicas
+		l.measureBlock(b, e[r:], m[r:])
+	})
+}
+
+// measureBlock fills e[q] and m[q] for replica 256*b+q of block b, for the
+// replicas below Replicas.
+func (l *Lattice) measureBlock(b int, e, m []float64) {
 	N := int32(l.L * l.L)
 	n := float64(N)
-	parallel(nb, threads, func(b int) {
-		var anti, up [ising.BlockReplicas]int32
-		l.blockCounts(b, &anti, &up)
-		for q := range ising.BlockReplicas {
-			r := b*ising.BlockReplicas + q
-			if r >= l.Replicas {
-				break
-			}
-			// sum over the 2N bonds of s_i s_j = 2N - 2*anti.
-			e[r] = float64(2*anti[q]-2*N) / n
-			m[r] = float64(2*up[q]-N) / n
-		}
-	})
+	var anti, up [ising.BlockReplicas]int32
+	l.blockCounts(b, &anti, &up)
+	for q := range min(ising.BlockReplicas, l.Replicas-b*ising.BlockReplicas) {
+		// sum over the 2N bonds of s_i s_j = 2N - 2*anti.
+		e[q] = float64(2*anti[q]-2*N) / n
+		m[q] = float64(2*up[q]-N) / n
+	}
 }
 
 // Observables returns, per replica, the energy per spin

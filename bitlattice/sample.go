@@ -3,6 +3,8 @@ package bitlattice
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/isingrbm/isingrbm/asm/ising"
@@ -19,8 +21,17 @@ type Options struct {
 	// MinEquilibration raises the equilibration floor (sweeps).
 	MinEquilibration int
 	// Progress, if set, is called with the sweeps done and the current
-	// estimate of the total.
+	// estimate of the total. Calls come from the sampling goroutines, one at
+	// a time.
 	Progress func(done, total int64)
+	// Samples, if set, receives the configurations while sampling goes on:
+	// it is called in order, one call at a time, from a goroutine of its
+	// own, with the samples [first, first+len(configs)/(L*L)) of
+	// Result.Configs as soon as they are final (one round of the replicas at
+	// a time), so that a caller can pack and write them while later rounds
+	// are sampled. Sample returns after the last call; an error from Samples
+	// stops sampling and is returned.
+	Samples func(first int, configs []uint8) error
 }
 
 // Result holds the samples and what was measured on them.
@@ -53,11 +64,21 @@ type Result struct {
 	Spacing  int
 	Replicas int
 	// Flips counts attempted spin flips of the Replicas chains (padding lanes
-	// of the last block excluded); FlipsPerNs is Flips over wall time.
+	// of the last block excluded); FlipsPerNs is Flips over the wall time of
+	// the whole job (Seconds): the job's rate.
 	Flips      int64
 	Seconds    float64
 	FlipsPerNs float64
-	Impl       string // the Metropolis kernel used
+	// The kernel's rate: KernelFlips (attempted flips of all lanes of all
+	// blocks, padding included) over KernelSeconds / Threads, where
+	// KernelSeconds sums the wall time of the kernel calls over the Threads
+	// goroutines that ran them. FlipsPerNs / KernelFlipsPerNs is the share of
+	// the kernel's speed the whole job keeps.
+	KernelFlips      int64
+	KernelSeconds    float64
+	KernelFlipsPerNs float64
+	Threads          int    // goroutines that ran the kernel
+	Impl             string // the Metropolis kernel used
 }
 
 // MinSampleL is the smallest side Sample accepts. For L = 2 and 3 the
@@ -170,40 +191,52 @@ func Sample(o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	th, err := lat.thresholds(o.K)
+	if err != nil {
+		return nil, err
+	}
+	pairs := lat.pairs()
+	threads := min(threadCount(o.Threads), pairs)
 	floor := max(EquilibrationFloor(L), o.MinEquilibration)
 	rounds := (N + R - 1) / R
-	var done int64
-	total := int64(floor + rounds*2)
-	sweep := func(n int) {
-		// Sweep in chunks so Progress is called regularly.
+	prog := &progress{report: o.Progress, pairs: int64(pairs), total: int64(floor + rounds*2)}
+	// sweepPair sweeps pair p in chunks so that Progress is called regularly.
+	sweepPair := func(p, n int) {
 		for n > 0 {
 			c := min(n, 64)
-			if err := lat.Sweep(o.K, c, o.Threads); err != nil {
-				panic(err) // K was validated
-			}
+			lat.sweepPair(p, th, c)
 			n -= c
-			done += int64(c)
-			if o.Progress != nil {
-				o.Progress(done, max(total, done))
-			}
+			prog.add(int64(c))
 		}
 	}
+	sweep := func(n int) { parallel(pairs, threads, func(p int) { sweepPair(p, n) }) }
 
-	// Burn-in, then the series that give tau.
+	// Burn-in, then the series that give tau. The series blocks are the
+	// first pair: one goroutine sweeps and measures them sweep by sweep while
+	// the others sweep the other pairs in chunks.
 	sweep(floor / 2)
 	nb := min(seriesBlocks, lat.blocks)
 	nr := min(R, nb*ising.BlockReplicas)
 	eS, mS := make([][]float32, nr), make([][]float32, nr)
-	e, m := make([]float64, R), make([]float64, R)
 	record := func(T int) {
-		for range T {
-			sweep(1)
-			lat.measure(nb, o.Threads, e, m)
-			for r := range nr {
-				eS[r] = append(eS[r], float32(e[r]))
-				mS[r] = append(mS[r], float32(math.Abs(m[r])))
+		parallel(pairs, threads, func(p int) {
+			if p > 0 {
+				sweepPair(p, T)
+				return
 			}
-		}
+			var e, m [seriesBlocks * ising.BlockReplicas]float64
+			for range T {
+				lat.sweepPair(0, th, 1)
+				prog.add(1)
+				for b := range nb {
+					lat.measureBlock(b, e[b*ising.BlockReplicas:], m[b*ising.BlockReplicas:])
+				}
+				for r := range nr {
+					eS[r] = append(eS[r], float32(e[r]))
+					mS[r] = append(mS[r], float32(math.Abs(m[r])))
+				}
+			}
+		})
 	}
 	T := max(minPilot, floor/2)
 	record(T)
@@ -211,8 +244,15 @@ func Sample(o Options) (*Result, error) {
 	var ok bool
 	for {
 		var okE, okM bool
+		// The two series' times are independent: compute them side by side.
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tauM, _, okM = integratedTime(mS)
+		}()
 		tauE, _, okE = integratedTime(eS)
-		tauM, _, okM = integratedTime(mS)
+		wg.Wait()
 		ok = okE && okM
 		tau := math.Max(tauE, tauM)
 		if (ok && float64(T) >= 50*tau) || 2*T > maxPilot {
@@ -224,31 +264,54 @@ func Sample(o Options) (*Result, error) {
 	tau := math.Max(tauE, tauM)
 	eq := floor/2 + T
 	if need := max(floor, int(math.Ceil(FloorTaus*tau))); eq < need {
-		total = int64(need + rounds*2)
+		prog.setTotal(int64(need + rounds*2))
 		sweep(need - eq)
 		eq = need
 	}
 	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
-	total = int64(eq + (rounds-1)*spacing)
+	prog.setTotal(int64(eq + (rounds-1)*spacing))
 
 	res := &Result{L: L, K: o.K, Replicas: R, TauEnergy: tauE, TauAbsM: tauM, TauOK: ok,
-		Spacing: spacing, EquilibrationSweeps: int64(eq), Impl: ising.Impl()}
+		Spacing: spacing, EquilibrationSweeps: int64(eq), Impl: ising.Impl(), Threads: threads}
 	n := L * L
 	res.Configs = make([]uint8, N*n)
 	us, ms := make([]float64, N), make([]float64, N)
+	out := newEmitter(o.Samples, res.Configs, n)
+	// Each round: every pair sweeps, measures and unpacks its own replicas in
+	// one job, and the finished round goes to Samples while the next is
+	// sampled.
 	for round := range rounds {
-		if round > 0 {
-			sweep(spacing)
-			res.MeasurementSweeps += int64(spacing)
+		if out.failed() {
+			break
 		}
 		lo := round * R
 		cnt := min(R, N-lo)
-		lat.measure(lat.blocks, o.Threads, e, m)
-		copy(us[lo:lo+cnt], e)
-		copy(ms[lo:lo+cnt], m)
-		parallel(cnt, o.Threads, func(r int) {
-			lat.Config(r, res.Configs[(lo+r)*n:(lo+r+1)*n])
+		parallel(pairs, threads, func(p int) {
+			if round > 0 {
+				sweepPair(p, spacing)
+			}
+			var e, m [ising.BlockReplicas]float64
+			for b := 2 * p; b < min(2*p+2, lat.blocks); b++ {
+				r0 := b * ising.BlockReplicas
+				k := min(ising.BlockReplicas, cnt-r0)
+				if k <= 0 {
+					continue
+				}
+				lat.measureBlock(b, e[:], m[:])
+				copy(us[lo+r0:lo+r0+k], e[:k])
+				copy(ms[lo+r0:lo+r0+k], m[:k])
+				for r := r0; r < r0+k; r++ {
+					lat.Config(r, res.Configs[(lo+r)*n:(lo+r+1)*n])
+				}
+			}
 		})
+		if round > 0 {
+			res.MeasurementSweeps += int64(spacing)
+		}
+		out.send(lo, cnt)
+	}
+	if err := out.wait(); err != nil {
+		return nil, err
 	}
 	res.TotalSweeps = res.EquilibrationSweeps + res.MeasurementSweeps
 	res.Energy, res.EnergyErr = clusterMean(us, R, func(x float64) float64 { return x })
@@ -261,7 +324,88 @@ func Sample(o Options) (*Result, error) {
 	res.Flips = int64(R) * int64(n) * res.TotalSweeps
 	res.Seconds = time.Since(start).Seconds()
 	res.FlipsPerNs = float64(res.Flips) / (res.Seconds * 1e9)
+	res.KernelFlips = int64(lat.blocks) * ising.BlockReplicas * int64(n) * res.TotalSweeps
+	res.KernelSeconds = float64(lat.kernelNanos.Load()) / 1e9
+	if res.KernelSeconds > 0 {
+		res.KernelFlipsPerNs = float64(res.KernelFlips) * float64(threads) / (res.KernelSeconds * 1e9)
+	}
 	return res, nil
+}
+
+// progress sums the sweeps done by the pairs and reports whole-lattice
+// sweeps (pair-sweeps / pairs) to Progress, one call at a time.
+type progress struct {
+	mu       sync.Mutex
+	report   func(done, total int64)
+	pairs    int64
+	pairDone int64
+	total    int64
+}
+
+func (p *progress) add(pairSweeps int64) {
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pairDone += pairSweeps
+	done := p.pairDone / p.pairs
+	p.report(done, max(p.total, done))
+}
+
+func (p *progress) setTotal(total int64) {
+	p.mu.Lock()
+	p.total = total
+	p.mu.Unlock()
+}
+
+// emitter hands finished rounds to Options.Samples on a goroutine of its own.
+type emitter struct {
+	f     func(first int, configs []uint8) error
+	ch    chan [2]int
+	done  chan struct{}
+	err   error
+	bad   atomic.Bool
+	buf   []uint8
+	sites int
+}
+
+func newEmitter(f func(int, []uint8) error, buf []uint8, sites int) *emitter {
+	e := &emitter{f: f, buf: buf, sites: sites}
+	if f == nil {
+		return e
+	}
+	e.ch, e.done = make(chan [2]int, 1<<10), make(chan struct{})
+	go func() {
+		defer close(e.done)
+		for r := range e.ch {
+			if e.err != nil {
+				continue
+			}
+			if err := e.f(r[0], e.buf[r[0]*e.sites:(r[0]+r[1])*e.sites]); err != nil {
+				e.err = err
+				e.bad.Store(true)
+			}
+		}
+	}()
+	return e
+}
+
+func (e *emitter) send(first, count int) {
+	if e.ch != nil {
+		e.ch <- [2]int{first, count}
+	}
+}
+
+func (e *emitter) failed() bool { return e.bad.Load() }
+
+func (e *emitter) wait() error {
+	if e.ch == nil {
+		return nil
+	}
+	close(e.ch)
+	<-e.done
+	return e.err
 }
 
 // clusterMean returns the mean of f over x, where x[i] belongs to chain

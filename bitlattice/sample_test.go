@@ -2,7 +2,10 @@ package bitlattice
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,5 +153,56 @@ func TestSampleSmallExact(t *testing.T) {
 			t.Errorf("L=%d K=%v: u = %.4f+-%.4f (exact %.4f), |m| = %.4f+-%.4f (exact %.4f)",
 				c.L, c.K, res.Energy, res.EnergyErr, u, res.AbsM, res.AbsMErr, am)
 		}
+	}
+}
+
+// TestSamplesCallback checks that Options.Samples receives every sample once,
+// in order, equal to Result.Configs, and that its error stops Sample.
+func TestSamplesCallback(t *testing.T) {
+	o := Options{L: 6, K: 0.35, N: 1000, Replicas: 300, Seed: 9, Threads: 2}
+	var got []uint8
+	next := 0
+	o.Samples = func(first int, configs []uint8) error {
+		if first != next {
+			return fmt.Errorf("first = %d, want %d", first, next)
+		}
+		next += len(configs) / (o.L * o.L)
+		got = append(got, configs...)
+		return nil
+	}
+	res, err := Sample(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != o.N || !bytes.Equal(got, res.Configs) {
+		t.Fatalf("Samples received %d samples, want %d equal to Result.Configs", next, o.N)
+	}
+	if res.KernelFlipsPerNs <= 0 || res.KernelSeconds <= 0 || res.Threads != 1 ||
+		res.KernelFlips != 2*256*36*res.TotalSweeps || res.Flips != 300*36*res.TotalSweeps {
+		t.Errorf("kernel rate %v, seconds %v, threads %d, flips %d (job %d)", res.KernelFlipsPerNs, res.KernelSeconds,
+			res.Threads, res.KernelFlips, res.Flips)
+	}
+	o.Samples = func(int, []uint8) error { return errors.New("disk full") }
+	if _, err := Sample(o); err == nil || err.Error() != "disk full" {
+		t.Fatalf("error %v, want the callback's", err)
+	}
+}
+
+// TestSweepCouplingChange checks that the thresholds built once per coupling
+// follow a change of K: sweeping at K1 then K2 equals two fresh lattices'
+// result.
+func TestSweepCouplingChange(t *testing.T) {
+	a, _ := NewLattice(5, 300, 4, true)
+	b, _ := NewLattice(5, 300, 4, true)
+	a.Sweep(0.2, 3, 1)
+	a.Sweep(0.7, 3, 1)
+	b.Sweep(0.2, 3, 1)
+	b.th = nil
+	b.Sweep(0.7, 3, 1)
+	if !slices.Equal(a.spins, b.spins) {
+		t.Fatal("sweeps after a change of K differ from a fresh threshold table's")
+	}
+	if err := a.Sweep(math.NaN(), 1, 1); err == nil {
+		t.Fatal("K = NaN accepted")
 	}
 }

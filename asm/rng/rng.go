@@ -121,23 +121,3 @@ func (g *Xoshiro256) Shuffle(p []int) {
 func (g *Xoshiro256) Split() Xoshiro256 {
 	return Stream(g.Uint64(), g.Uint64())
 }
-
-// jump polynomial for 2^128 steps, from the reference implementation.
-var jump = [4]uint64{0x180ec6d33cfd0aba, 0xd5a61266f0c9392c, 0xa9582618e03fc9aa, 0x39abdc4529b1661c}
-
-// Jump advances g by 2^128 outputs: 2^128 non-overlapping subsequences.
-func (g *Xoshiro256) Jump() {
-	var s [4]uint64
-	for _, j := range jump {
-		for b := 0; b < 64; b++ {
-			if j&(1<<b) != 0 {
-				s[0] ^= g.S[0]
-				s[1] ^= g.S[1]
-				s[2] ^= g.S[2]
-				s[3] ^= g.S[3]
-			}
-			g.Uint64()
-		}
-	}
-	g.S = s
-}
