@@ -23,16 +23,6 @@ func init() {
 	}
 }
 
-// evalReport is the JSON output of eval.
-type evalReport struct {
-	Model        string          `json:"model"`
-	Data         string          `json:"data"`
-	Samples      int             `json:"samples"`       // evaluated
-	SamplesTotal int             `json:"samples_total"` // in the data file
-	Seed         uint64          `json:"seed"`
-	Layers       []rbm.LayerEval `json:"layers"`
-}
-
 // parseAISSteps reads "1000,4000,10000" (steps on [0,0.5], [0.5,0.9],
 // [0.9,1]) or one total split 1:4:10.
 func parseAISSteps(s string) ([3]int, error) {
@@ -148,7 +138,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := evalReport{Model: *modelPath, Data: data.path, Samples: set.N, SamplesTotal: data.set.N, Seed: *seed, Layers: res}
+	rep := rbm.EvalReport{Model: *modelPath, Data: data.path, Samples: set.N, SamplesTotal: data.set.N, Seed: *seed, Layers: res}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

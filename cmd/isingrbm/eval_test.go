@@ -24,13 +24,13 @@ func tinyModel(t *testing.T, dir string) (data, model string) {
 	return data, model
 }
 
-func evalJSON(t *testing.T, args ...string) evalReport {
+func evalJSON(t *testing.T, args ...string) rbm.EvalReport {
 	t.Helper()
 	code, stdout, stderr := runCmd(append([]string{"eval", "-json"}, args...)...)
 	if code != 0 {
 		t.Fatalf("eval %v: exit %d, %s", args, code, stderr)
 	}
-	var rep evalReport
+	var rep rbm.EvalReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("%v: %s", err, stdout)
 	}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"github.com/isingrbm/isingrbm/core/replicate"
 	"math"
 	"strconv"
 	"strings"
@@ -54,7 +54,7 @@ func parseCouplings(flagName, s string) ([]float64, error) {
 		if math.IsNaN(k) || math.IsInf(k, 0) || k < 0 {
 			return nil, badInput("-%s: want finite couplings K >= 0, got %v", flagName, k)
 		}
-		name := couplingFileName(k)
+		name := replicate.CouplingFileName(k)
 		if seen[name] {
 			return nil, badInput("-%s: coupling %v appears twice (files are named %s)", flagName, k, name)
 		}
@@ -62,6 +62,3 @@ func parseCouplings(flagName, s string) ([]float64, error) {
 	}
 	return ks, nil
 }
-
-// couplingFileName names the output file of coupling K inside a folder.
-func couplingFileName(k float64) string { return fmt.Sprintf("beta_%.4f.npy", k) }

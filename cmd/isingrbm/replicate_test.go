@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -14,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
 // replicateArgs are the arguments of the test's replication: -quick, made
@@ -29,8 +26,20 @@ func replicateArgs(dir string) []string {
 }
 
 type lastRun struct {
-	OK     bool       `json:"ok"`
-	Stages []stageRun `json:"stages"`
+	OK     bool `json:"ok"`
+	Stages []struct {
+		Stage  string `json:"stage"`
+		Key    string `json:"key"`
+		Reused bool   `json:"reused"`
+	} `json:"stages"`
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }
 
 func readLastRun(t *testing.T, dir string) lastRun {
@@ -82,7 +91,7 @@ func TestReplicateQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum replicateSummary
+	var sum replicate.Summary
 	if err := json.Unmarshal(raw, &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +99,10 @@ func TestReplicateQuick(t *testing.T) {
 	// The README's results section is generated from this summary.
 	readmeDir := t.TempDir()
 	readme := filepath.Join(readmeDir, "README.md")
-	if err := os.WriteFile(readme, []byte("# x\n"+readmeBegin+"\nstale text\n"+readmeEnd+"\ntail\n"), 0o644); err != nil {
+	if err := os.WriteFile(readme, []byte("# x\n"+replicate.ReadmeBegin+"\nstale text\n"+replicate.ReadmeEnd+"\ntail\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := updateReadme(readme, dir); err != nil {
+	if err := replicate.UpdateReadme(readme, dir); err != nil {
 		t.Fatal(err)
 	}
 	md, _ := os.ReadFile(readme)
@@ -131,12 +140,12 @@ func TestReplicateQuick(t *testing.T) {
 		}
 		for _, l := range ns.Layers {
 			loc, ev := l.Locality, l.Eval
-			for what, d := range map[string]distSummary{"PR": loc.PR, "noise PR": loc.NoisePR} {
+			for what, d := range map[string]replicate.DistSummary{"PR": loc.PR, "noise PR": loc.NoisePR} {
 				if !(d.Median >= 1 && float64(d.Median) <= N) || !(d.Min >= 1) || float64(d.Max) > N {
 					t.Errorf("%s layer %d: %s %+v outside [1, %v]", name, l.Layer, what, d, N)
 				}
 			}
-			for what, d := range map[string]distSummary{"disk": loc.Disk, "noise disk": loc.NoiseDisk} {
+			for what, d := range map[string]replicate.DistSummary{"disk": loc.Disk, "noise disk": loc.NoiseDisk} {
 				if !(d.Median > 0 && d.Median <= 1) {
 					t.Errorf("%s layer %d: %s median %v outside (0, 1]", name, l.Layer, what, d.Median)
 				}
@@ -149,7 +158,7 @@ func TestReplicateQuick(t *testing.T) {
 					t.Errorf("%s: block spins %+v", name, loc.BlockSpin)
 				}
 				for _, b := range loc.BlockSpin {
-					for _, d := range []distSummary{b.AbsCorr, b.NoiseCorr} {
+					for _, d := range []replicate.DistSummary{b.AbsCorr, b.NoiseCorr} {
 						if !inUnit(float64(d.Median)) || !inUnit(float64(d.Min)) || !inUnit(float64(d.Max)) || d.N > loc.Units {
 							t.Errorf("%s: block %d correlations %+v outside [-1, 1]", name, b.B, d)
 						}
@@ -251,7 +260,7 @@ func TestReplicateQuick(t *testing.T) {
 			t.Errorf("third run (-flow-steps 0): stage %s reused = %v", st.Stage, st.Reused)
 		}
 	}
-	var sum3 replicateSummary
+	var sum3 replicate.Summary
 	if err := readJSON(filepath.Join(dir, "summary.json"), &sum3); err != nil {
 		t.Fatal(err)
 	}
@@ -296,124 +305,6 @@ func TestReplicateBadInput(t *testing.T) {
 		}
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%v: created the output folder", c.args)
-		}
-	}
-}
-
-func TestStageKey(t *testing.T) {
-	a := stageKey("x", map[string]int{"a": 1}, []string{"k1"})
-	if a != stageKey("x", map[string]int{"a": 1}, []string{"k1"}) {
-		t.Error("key not deterministic")
-	}
-	for _, b := range []string{
-		stageKey("y", map[string]int{"a": 1}, []string{"k1"}),
-		stageKey("x", map[string]int{"a": 2}, []string{"k1"}),
-		stageKey("x", map[string]int{"a": 1}, []string{"k2"}),
-	} {
-		if a == b {
-			t.Error("different stage, settings or inputs give the same key")
-		}
-	}
-}
-
-// tinySettings are the -short sizes of replicateArgs as settings.
-func tinySettings() replicateSettings {
-	s := quickSettings()
-	s.L, s.N, s.Layers, s.Epochs, s.SklearnEpochs = 8, 400, []int{32, 8, 4}, 3, 2
-	s.SweepKs, s.SweepN = []float64{0.3, 0.5}, 100
-	s.AISRuns, s.AISSteps, s.AnalysisSamples, s.FlowSteps = 10, [3]int{10, 40, 100}, 200, 1
-	return s
-}
-
-// TestReplicateInterruptedTraining interrupts the training of one network
-// and checks that nothing half-done is left as finished, and that the next
-// run resumes from the checkpoint and ends with the model of an
-// uninterrupted run.
-func TestReplicateInterruptedTraining(t *testing.T) {
-	s := tinySettings()
-	s.Networks = []string{"weight-decay"}
-	dir := t.TempDir()
-	for _, d := range []string{"data", "sweep", "models", "eval", "analysis", "flow", "report", "stages"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errb bytes.Buffer
-	r := &replicator{ctx: ctx, out: dir, s: s, stdout: &out, stderr: &errb}
-	r.onEpoch = func(net string, p rbm.ProgressInfo) {
-		if p.Layer == 1 && p.Epoch == 2 {
-			cancel()
-		}
-	}
-	err := r.pipeline()
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted pipeline returned %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "models", "weight-decay.npz")); err == nil {
-		t.Error("an interrupted training left a model file")
-	}
-	if r.readMarker("train-weight-decay") != nil {
-		t.Error("an interrupted training left a stage marker")
-	}
-	ckpts, _ := filepath.Glob(filepath.Join(dir, "models", "weight-decay-*.ckpt"))
-	if len(ckpts) != 1 {
-		t.Fatalf("checkpoints after the interrupt: %v", ckpts)
-	}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.Contains(d.Name(), ".tmp") {
-			t.Errorf("left %s behind", p)
-		}
-		return nil
-	})
-
-	// The next run resumes and finishes the training (the later stages are
-	// tested by TestReplicateQuick).
-	out.Reset()
-	errb.Reset()
-	r = &replicator{ctx: context.Background(), out: dir, s: s, stdout: &out, stderr: &errb}
-	dk, err := r.stageData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.stageTrain("weight-decay", dk); err != nil {
-		t.Fatalf("second run: %v\n%s", err, errb.String())
-	}
-	if !strings.Contains(out.String(), "data                   reused") {
-		t.Errorf("second run recomputed the data: %s", out.String())
-	}
-	if !strings.Contains(errb.String(), "resuming from") {
-		t.Errorf("second run did not resume: %s", errb.String())
-	}
-	noTempFiles(t, dir)
-
-	// An uninterrupted training of the same settings gives the same model.
-	dir2 := t.TempDir()
-	for _, d := range []string{"data", "models", "stages"} {
-		if err := os.MkdirAll(filepath.Join(dir2, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r2 := &replicator{ctx: context.Background(), out: dir2, s: s, stdout: io.Discard, stderr: io.Discard}
-	dk2, err := r2.stageData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dk2 != dk {
-		t.Errorf("data keys %s and %s for the same settings", dk, dk2)
-	}
-	if _, err := r2.stageTrain("weight-decay", dk2); err != nil {
-		t.Fatal(err)
-	}
-	a := modelArrays(t, filepath.Join(dir, "models", "weight-decay.npz"))
-	b := modelArrays(t, filepath.Join(dir2, "models", "weight-decay.npz"))
-	if len(a) != len(b) || len(a) < 9 {
-		t.Fatalf("arrays %d vs %d", len(a), len(b))
-	}
-	for name, x := range a {
-		if !bytes.Equal(x, b[name]) {
-			t.Errorf("%s differs between the interrupted-and-resumed and the uninterrupted training", name)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
 func init() {
@@ -116,7 +117,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		for i, k := range ks {
-			paths[i] = filepath.Join(*out, couplingFileName(k))
+			paths[i] = filepath.Join(*out, replicate.CouplingFileName(k))
 		}
 	}
 	nthreads := *threads

@@ -45,6 +45,17 @@ type LayerEval struct {
 	Seconds      float64   `json:"seconds"`
 }
 
+// EvalReport is the JSON record of an evaluation: the eval command's output
+// and the replication's eval/<network>.json.
+type EvalReport struct {
+	Model        string      `json:"model"`
+	Data         string      `json:"data"`
+	Samples      int         `json:"samples"`       // evaluated
+	SamplesTotal int         `json:"samples_total"` // in the data file
+	Seed         uint64      `json:"seed"`
+	Layers       []LayerEval `json:"layers"`
+}
+
 // AISBetas returns the piecewise-linear schedule of steps.
 func AISBetas(steps [3]int) []float64 {
 	return LinearBetas([]float64{0, 0.5, 0.9, 1}, steps[:])

@@ -1,4 +1,4 @@
-package main
+package replicate
 
 import (
 	"fmt"
@@ -31,8 +31,8 @@ type flowSummary struct {
 	NullReasons []string      `json:"null_reasons"`
 }
 
-// networkSummary is one network in summary.json.
-type networkSummary struct {
+// NetworkSummary is one network in summary.json.
+type NetworkSummary struct {
 	Preset          string         `json:"preset"`
 	Config          *rbm.Config    `json:"config"`
 	TrainingSeconds float64        `json:"training_seconds"`
@@ -41,27 +41,27 @@ type networkSummary struct {
 	Flow            flowSummary    `json:"flow"`
 }
 
-// stageSummary is one stage's timing in summary.json.
-type stageSummary struct {
+// StageSummary is one stage's timing in summary.json.
+type StageSummary struct {
 	Key        string    `json:"key"`
 	Inputs     []string  `json:"inputs"`
 	Seconds    float64   `json:"seconds"`
 	PeakRSSMiB stats.Num `json:"peak_rss_mib"`
 }
 
-// replicateSummary is summary.json.
-type replicateSummary struct {
-	Program  string            `json:"program"`
-	Settings replicateSettings `json:"settings"`
+// Summary is summary.json.
+type Summary struct {
+	Program  string   `json:"program"`
+	Settings Settings `json:"settings"`
 	Exact    struct {
 		Kc           float64 `json:"K_c"`
 		Energy       float64 `json:"energy"`
 		SpecificHeat float64 `json:"specific_heat"`
 	} `json:"exact"`
-	Data     sampleStats               `json:"data"`
-	Sweep    []sampleStats             `json:"sweep"`
-	Networks map[string]networkSummary `json:"networks"`
-	Stages   map[string]stageSummary   `json:"stages"`
+	Data     SampleStats               `json:"data"`
+	Sweep    []SampleStats             `json:"sweep"`
+	Networks map[string]NetworkSummary `json:"networks"`
+	Stages   map[string]StageSummary   `json:"stages"`
 	// StageSeconds is the sum of the stages' seconds (the report stage
 	// itself excluded).
 	StageSeconds float64   `json:"stage_seconds"`
@@ -81,7 +81,7 @@ func (r *replicator) stageReport(keys map[string]string) (string, error) {
 	// Every setting appears in the report's text or summary.json.
 	settings := struct {
 		Version  int
-		Settings replicateSettings
+		Settings Settings
 	}{1, r.s}
 	var outs []string
 	return r.stage("report", settings, inputs, func() []string { return outs }, func(string) error {
@@ -104,9 +104,9 @@ func numErr(x, e stats.Num) string { return report.NumErr(float64(x), float64(e)
 
 // buildReport reads every stage's output and returns summary.json, the
 // report and the figure files it drew (relative to the output folder).
-func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*replicateSummary, report.Report, []string, error) {
+func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*Summary, report.Report, []string, error) {
 	s := r.s
-	sum := &replicateSummary{Program: rbm.ProgramVersion(), Settings: s, Networks: map[string]networkSummary{}, Stages: map[string]stageSummary{}}
+	sum := &Summary{Program: rbm.ProgramVersion(), Settings: s, Networks: map[string]NetworkSummary{}, Stages: map[string]StageSummary{}}
 	sum.Exact.Kc = exact.Kc
 	sum.Exact.Energy = exact.Energy(s.L, s.K)
 	sum.Exact.SpecificHeat = exact.SpecificHeat(s.L, s.K)
@@ -121,7 +121,7 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 		if m == nil {
 			return nil, report.Report{}, nil, fmt.Errorf("stage %s has no marker", n)
 		}
-		sum.Stages[n] = stageSummary{Key: m.Key, Inputs: m.Inputs, Seconds: m.Seconds, PeakRSSMiB: m.PeakRSSMiB}
+		sum.Stages[n] = StageSummary{Key: m.Key, Inputs: m.Inputs, Seconds: m.Seconds, PeakRSSMiB: m.PeakRSSMiB}
 		sum.StageSeconds += m.Seconds
 		if !math.IsNaN(float64(m.PeakRSSMiB)) && (math.IsNaN(float64(sum.PeakRSSMiB)) || m.PeakRSSMiB > sum.PeakRSSMiB) {
 			sum.PeakRSSMiB = m.PeakRSSMiB
@@ -136,7 +136,7 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 	}
 	for _, nd := range nets {
 		net := nd.name
-		ns := networkSummary{Preset: net, Config: nd.config, Physics: nd.ana.Physics,
+		ns := NetworkSummary{Preset: net, Config: nd.config, Physics: nd.ana.Physics,
 			Flow: flowSummary{Depth: nd.flow.Depth, Steps: nd.flow.Steps, K: nd.flow.K, KEff: nd.flow.KEff, KEffErr: nd.flow.KEffErr, NullReasons: nd.flow.NullReasons}}
 		if nd.hist != nil {
 			for _, l := range nd.hist.Layers {
@@ -189,7 +189,7 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 	// Data.
 	dataTable := report.Table{Caption: "Monte Carlo samples (multi-spin-coded Metropolis) against the exact finite-lattice values: energy per spin u, |m|, specific heat C (jackknife errors), integrated autocorrelation times in sweeps and the sweeps between stored samples of one chain.",
 		Header: []string{"set", "K", "n", "u", "u exact", "|m|", "C", "C exact", "tau_u", "tau_|m|", "sweeps between"}}
-	addRow := func(name string, st sampleStats) {
+	addRow := func(name string, st SampleStats) {
 		dataTable.Rows = append(dataTable.Rows, []string{name, fmt.Sprintf("%.4f", st.K), fmt.Sprint(st.N), numErr(st.Energy, st.EnergyErr),
 			fmt.Sprintf("%.5f", float64(st.ExactEnergy)), numErr(st.AbsM, st.AbsMErr), numErr(st.SpecificHeat, st.SpecificHeatErr),
 			fmt.Sprintf("%.4f", float64(st.ExactSpecificHeat)), numStr(st.TauEnergy), numStr(st.TauAbsM), fmt.Sprint(st.Spacing)})
@@ -209,7 +209,7 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 		for _, la := range nd.ana.Layers {
 			for _, row := range []struct {
 				name string
-				d    distSummary
+				d    DistSummary
 			}{{"layer %d PR", la.PR}, {"layer %d PR, noise", la.NoisePR}, {"layer %d disk share", la.Disk}, {"layer %d disk share, noise", la.NoiseDisk},
 				{"layer %d radius of gyration", la.Rg}, {"layer %d radius of gyration, noise", la.NoiseRg}} {
 				locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf(row.name, la.Layer), row.d))
@@ -298,11 +298,11 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 	return sum, rep, figFiles, nil
 }
 
-func distRow(name string, d distSummary) []string {
+func distRow(name string, d DistSummary) []string {
 	return []string{name, fmt.Sprint(d.N), numStr(d.Min), numStr(d.Q05), numStr(d.Q25), numStr(d.Median), numStr(d.Q75), numStr(d.Q95), numStr(d.Max), numStr(d.Mean)}
 }
 
-func sizesText(s replicateSettings) string {
+func sizesText(s Settings) string {
 	parts := []string{fmt.Sprint(s.L * s.L)}
 	for _, h := range s.Layers {
 		parts = append(parts, fmt.Sprint(h))
@@ -310,21 +310,21 @@ func sizesText(s replicateSettings) string {
 	return strings.Join(parts, "-")
 }
 
-func evalSamplesText(s replicateSettings) string {
+func evalSamplesText(s Settings) string {
 	if s.EvalSamples <= 0 || s.EvalSamples >= s.N {
 		return fmt.Sprintf("all %d", s.N)
 	}
 	return fmt.Sprintf("%d seeded", s.EvalSamples)
 }
 
-func quickNote(s replicateSettings) string {
+func quickNote(s Settings) string {
 	if s.Quick {
 		return "\n\nThis is a -quick run at reduced sizes: its numbers test the pipeline, not the claim."
 	}
 	return ""
 }
 
-func quickTag(s replicateSettings) string {
+func quickTag(s Settings) string {
 	if s.Quick {
 		return " (quick)"
 	}
@@ -372,7 +372,7 @@ type netData struct {
 	hist   *rbm.History
 	sizes  []int
 	ana    analysisResult
-	ev     evalReport
+	ev     rbm.EvalReport
 	flow   flowResult
 }
 

@@ -1,4 +1,4 @@
-package main
+package replicate
 
 import (
 	"archive/zip"
@@ -16,17 +16,19 @@ import (
 	"strings"
 	"testing"
 
+	"context"
 	"github.com/isingrbm/isingrbm/asm"
 )
 
-// The golden test pins the bytes of `replicate -quick`: the SHA-256 of every
+// The golden test pins the bytes of the -quick replication (the library run
+// behind `isingrbm replicate -quick`): the SHA-256 of every
 // .npy file, of every member of every .npz archive and of summary.json, the
 // JSON files with their timings, memory figures and program version removed.
 // A refactoring that changes no arithmetic must leave them all unchanged.
 //
 // Regenerate the goldens after a deliberate change of the numbers with
 //
-//	GODEBUG=cpu.avx512f=off go test ./cmd/isingrbm -run TestReplicateGolden -update-golden
+//	GODEBUG=cpu.avx512f=off go test ./core/replicate -run TestReplicateGolden -update-golden
 //
 // (or ISINGRBM_UPDATE_GOLDEN=1), and say in the commit why they changed.
 var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/replicate from this run")
@@ -148,8 +150,8 @@ func TestReplicateGolden(t *testing.T) {
 		t.Skipf("goldens are for the avx2 kernels (try GODEBUG=cpu.avx512f=off); active f32=%s ising=%s", f, i)
 	}
 	dir := t.TempDir()
-	if code, stdout, stderr := runCmd("replicate", "-quick", "-o", dir); code != 0 {
-		t.Fatalf("replicate -quick: exit %d\n%s\n%s", code, stdout, stderr)
+	if err := Run(context.Background(), Config{Out: dir, Settings: QuickSettings()}); err != nil {
+		t.Fatalf("replicate -quick: %v", err)
 	}
 	lines, sum, err := replicateDigest(dir)
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package replicate
 
 import (
 	"errors"
@@ -19,8 +19,8 @@ import (
 	"github.com/isingrbm/isingrbm/core/stats"
 )
 
-// sampleStats describes one set of Monte Carlo samples.
-type sampleStats struct {
+// SampleStats describes one set of Monte Carlo samples.
+type SampleStats struct {
 	L                   int       `json:"L"`
 	K                   float64   `json:"K"`
 	N                   int       `json:"n"`
@@ -49,7 +49,7 @@ type sampleStats struct {
 // sample runs the Metropolis sampler in a goroutine so an interrupt ends
 // the stage at once (nothing is written for an unfinished sample).
 func (r *replicator) sample(label string, L int, K float64, n int, seed uint64) (*bitlattice.Result, error) {
-	bar := newProgressBar(r.stderr, label)
+	bar := r.task(label)
 	type outcome struct {
 		res *bitlattice.Result
 		err error
@@ -70,14 +70,14 @@ func (r *replicator) sample(label string, L int, K float64, n int, seed uint64) 
 }
 
 // writeSamples writes res's configurations to rel and returns their stats.
-func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, seed uint64) (sampleStats, error) {
+func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, seed uint64) (SampleStats, error) {
 	L := res.L
 	if err := npy.WriteFileAtomic(r.path(rel), func(w io.Writer) error {
 		return npy.WriteUint8(w, []int{n, L, L}, res.Configs)
 	}); err != nil {
-		return sampleStats{}, err
+		return SampleStats{}, err
 	}
-	st := sampleStats{L: L, K: res.K, N: n, Seed: seed, File: rel,
+	st := SampleStats{L: L, K: res.K, N: n, Seed: seed, File: rel,
 		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr), ExactEnergy: stats.Num(exact.Energy(L, res.K)),
 		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), ExactSpecificHeat: stats.Num(exact.SpecificHeat(L, res.K)),
 		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM), TauOK: res.TauOK, Spacing: res.Spacing,
@@ -121,19 +121,19 @@ func (r *replicator) stageSweep() (string, error) {
 	files := func() []string {
 		out := []string{"sweep/sweep.json"}
 		for _, k := range s.SweepKs {
-			out = append(out, "sweep/"+couplingFileName(k))
+			out = append(out, "sweep/"+CouplingFileName(k))
 		}
 		return out
 	}
 	return r.stage("sweep", settings, nil, files, func(string) error {
-		var all []sampleStats
+		var all []SampleStats
 		for i, k := range s.SweepKs {
 			seed := s.Seed + 1000 + uint64(i)
 			res, err := r.sample(fmt.Sprintf("sweep K=%.4f (%d/%d)", k, i+1, len(s.SweepKs)), s.L, k, s.SweepN, seed)
 			if err != nil {
 				return err
 			}
-			st, err := r.writeSamples("sweep/"+couplingFileName(k), res, s.SweepN, seed)
+			st, err := r.writeSamples("sweep/"+CouplingFileName(k), res, s.SweepN, seed)
 			if err != nil {
 				return err
 			}
@@ -145,14 +145,21 @@ func (r *replicator) stageSweep() (string, error) {
 
 // loadConfigs reads a uint8 configuration file of the output folder.
 func (r *replicator) loadConfigs(rel string) (*rbm.Dataset, error) {
-	d, err := loadData("data", r.path(rel))
+	a, err := npy.ReadFile(r.path(rel))
 	if err != nil {
 		return nil, err
 	}
-	if !d.set.Binary() {
+	if len(a.Shape) != 3 || a.Shape[1] != a.Shape[2] || a.Descr != "|u1" {
+		return nil, fmt.Errorf("%s: shape %v dtype %s, want (n, L, L) |u1", rel, a.Shape, a.Descr)
+	}
+	d, err := rbm.DatasetFromArray(r.path(rel), a)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Binary() {
 		return nil, fmt.Errorf("%s: not binary configurations", rel)
 	}
-	return d.set, nil
+	return d, nil
 }
 
 func (r *replicator) stageTrain(net, dataKey string) (string, error) {
@@ -177,7 +184,7 @@ func (r *replicator) stageTrain(net, dataKey string) (string, error) {
 		c.CheckpointEvery = max(1, c.Epochs/10)
 		sizes := append([]int{data.D}, r.s.Layers...)
 		total := int64(len(r.s.Layers) * c.Epochs)
-		bar := newProgressBar(r.stderr, "train "+net)
+		bar := r.task("train " + net)
 		progress := func(p rbm.ProgressInfo) {
 			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", p.Layer+1, p.Layers, p.Epoch, p.Epochs, float64(p.Stats.ReconTrain)))
 			bar.Update(int64(p.Layer*p.Epochs+p.Epoch), total)
@@ -237,13 +244,13 @@ func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
 			return err
 		}
 		set := rbm.SeededSubset(data, s.EvalSamples, s.Seed)
-		bar := newProgressBar(r.stderr, "eval "+net)
+		bar := r.task("eval " + net)
 		res, err := rbm.EvaluateDBN(r.ctx, dbn, set, rbm.EvalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: s.Seed, Threads: s.Threads, Progress: bar.Update})
 		bar.Done()
 		if err != nil {
 			return err
 		}
-		return writeJSONAtomic(r.path(rel), evalReport{Model: "models/" + net + ".npz", Data: "data/ising.npy",
+		return writeJSONAtomic(r.path(rel), rbm.EvalReport{Model: "models/" + net + ".npz", Data: "data/ising.npy",
 			Samples: set.N, SamplesTotal: data.N, Seed: s.Seed, Layers: res})
 	})
 }
@@ -251,8 +258,8 @@ func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
 // minHistogramUnits is the fewest units whose locality histograms are drawn.
 const minHistogramUnits = 16
 
-// distSummary is a distribution over units.
-type distSummary struct {
+// DistSummary is a distribution over units.
+type DistSummary struct {
 	N      int       `json:"n"`
 	Mean   stats.Num `json:"mean"`
 	Min    stats.Num `json:"min"`
@@ -264,16 +271,16 @@ type distSummary struct {
 	Max    stats.Num `json:"max"`
 }
 
-func summarize(s analysis.Summary) distSummary {
-	return distSummary{N: s.N, Mean: stats.Num(s.Mean), Min: stats.Num(s.Min), Q05: stats.Num(s.Q05), Q25: stats.Num(s.Q25),
+func summarize(s analysis.Summary) DistSummary {
+	return DistSummary{N: s.N, Mean: stats.Num(s.Mean), Min: stats.Num(s.Min), Q05: stats.Num(s.Q05), Q25: stats.Num(s.Q25),
 		Median: stats.Num(s.Median), Q75: stats.Num(s.Q75), Q95: stats.Num(s.Q95), Max: stats.Num(s.Max)}
 }
 
 // blockSpinResult is the block-spin correspondence for one block size.
 type blockSpinResult struct {
 	B          int         `json:"block"`
-	AbsCorr    distSummary `json:"abs_corr"`       // |corr| over units
-	NoiseCorr  distSummary `json:"noise_abs_corr"` // the same with Gaussian-noise weights
+	AbsCorr    DistSummary `json:"abs_corr"`       // |corr| over units
+	NoiseCorr  DistSummary `json:"noise_abs_corr"` // the same with Gaussian-noise weights
 	Undefined  int         `json:"undefined_units"`
 	Configs    int         `json:"configs"`
 	TieRule    string      `json:"tie_rule"`
@@ -285,12 +292,12 @@ type blockSpinResult struct {
 type layerAnalysis struct {
 	Layer      int         `json:"layer"`
 	Units      int         `json:"units"`
-	PR         distSummary `json:"participation_ratio"`
-	NoisePR    distSummary `json:"noise_participation_ratio"`
-	Disk       distSummary `json:"disk_share"`
-	NoiseDisk  distSummary `json:"noise_disk_share"`
-	Rg         distSummary `json:"radius_of_gyration"`
-	NoiseRg    distSummary `json:"noise_radius_of_gyration"`
+	PR         DistSummary `json:"participation_ratio"`
+	NoisePR    DistSummary `json:"noise_participation_ratio"`
+	Disk       DistSummary `json:"disk_share"`
+	NoiseDisk  DistSummary `json:"noise_disk_share"`
+	Rg         DistSummary `json:"radius_of_gyration"`
+	NoiseRg    DistSummary `json:"noise_radius_of_gyration"`
 	DiskRadius float64     `json:"disk_radius"`
 	// DiskUniform is the disk share of a uniform field (disk sites / L^2).
 	DiskUniform float64 `json:"disk_share_uniform"`
@@ -378,7 +385,7 @@ func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error)
 			return fmt.Errorf("data and model have %d and %d visible units, want L*L = %d", data.D, dbn.Layers[0].NVisible, L*L)
 		}
 		sub := rbm.SeededSubset(data, s.AnalysisSamples, s.Seed+7)
-		bar := newProgressBar(r.stderr, "analyse "+net)
+		bar := r.task("analyse " + net)
 		nl := len(dbn.Layers)
 		steps := int64(3*nl + 3)
 		done := int64(0)
@@ -637,16 +644,16 @@ func (r *replicator) stageFlow(net, trainKey, sweepKey string) (string, error) {
 		}
 		var inputs []analysis.FlowInput
 		for _, k := range s.SweepKs {
-			d, err := r.loadConfigs("sweep/" + couplingFileName(k))
+			d, err := r.loadConfigs("sweep/" + CouplingFileName(k))
 			if err != nil {
 				return err
 			}
 			if d.D != dbn.Layers[0].NVisible {
-				return fmt.Errorf("sweep/%s has %d units per sample, the model %d", couplingFileName(k), d.D, dbn.Layers[0].NVisible)
+				return fmt.Errorf("sweep/%s has %d units per sample, the model %d", CouplingFileName(k), d.D, dbn.Layers[0].NVisible)
 			}
 			inputs = append(inputs, analysis.FlowInput{K: k, Configs: d.X})
 		}
-		bar := newProgressBar(r.stderr, "flow "+net)
+		bar := r.task("flow " + net)
 		rec := reconstructor(dbn, s.Threads)
 		calls, total := int64(0), int64(s.FlowSteps*len(inputs)*((s.SweepN+999)/1000))
 		counted := func(v []float32, depth int) []float32 {

@@ -1,0 +1,248 @@
+package replicate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
+)
+
+// Settings are the sizes of one replication run. They enter the
+// stage keys, so changing one recomputes exactly the stages that use it.
+type Settings struct {
+	Quick           bool      `json:"quick"`
+	L               int       `json:"L"`
+	K               float64   `json:"K"`
+	N               int       `json:"n"`
+	Seed            uint64    `json:"seed"`
+	SweepKs         []float64 `json:"sweep_K"`
+	SweepN          int       `json:"sweep_n"`
+	Layers          []int     `json:"layers"` // hidden sizes
+	Epochs          int       `json:"epochs"` // mehta-schwab and weight-decay
+	SklearnEpochs   int       `json:"sklearn_epochs"`
+	Networks        []string  `json:"networks"`
+	AISRuns         int       `json:"ais_runs"`
+	AISSteps        [3]int    `json:"ais_steps"`
+	EvalSamples     int       `json:"eval_samples"`     // 0: all
+	AnalysisSamples int       `json:"analysis_samples"` // configurations for block spins and physics
+	FlowSteps       int       `json:"flow_steps"`
+	FlowDepth       int       `json:"flow_depth"`
+	Threads         int       `json:"-"` // not in any key: results do not depend on it
+}
+
+func PaperSettings() Settings {
+	ks := linspace(0.2, 0.6, 9)
+	return Settings{
+		L: 40, K: 0.408, N: 20000, Seed: 1, SweepKs: ks, SweepN: 1000,
+		Layers: []int{400, 100, 25}, Epochs: 200, SklearnEpochs: 10,
+		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
+		AISRuns:  100, AISSteps: [3]int{1000, 4000, 10000}, EvalSamples: 0, AnalysisSamples: 5000,
+		FlowSteps: 3, FlowDepth: 1,
+	}
+}
+
+func QuickSettings() Settings {
+	ks := linspace(0.2, 0.6, 5)
+	return Settings{
+		Quick: true, L: 16, K: 0.408, N: 2000, Seed: 1, SweepKs: ks, SweepN: 200,
+		Layers: []int{64, 16, 4}, Epochs: 10, SklearnEpochs: 5,
+		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
+		AISRuns:  50, AISSteps: [3]int{100, 400, 1000}, EvalSamples: 0, AnalysisSamples: 1000,
+		FlowSteps: 2, FlowDepth: 1,
+	}
+}
+
+// networkConfig returns the training recipe of a network of the replication.
+func (s *Settings) networkConfig(name string) (rbm.Config, error) {
+	cfg, err := rbm.Preset(name)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Seed = s.Seed
+	if name == "sklearn" {
+		cfg.Epochs = s.SklearnEpochs
+	} else {
+		cfg.Epochs = s.Epochs
+	}
+	cfg.SnapshotEvery = max(1, cfg.Epochs/4)
+	return cfg, nil
+}
+
+// replicator runs the stages of one replication into out.
+type replicator struct {
+	ctx      context.Context
+	out      string
+	s        Settings
+	stdout   io.Writer // Config.Log
+	stderr   io.Writer // Config.Notes
+	progress func(label string) Task
+	force    bool
+	log      []stageRun
+	start    time.Time
+	// onEpoch, if set, is called after every training epoch (tests use it
+	// to interrupt a run at a known point).
+	onEpoch func(net string, p rbm.ProgressInfo)
+}
+
+// stageMarker is written to stages/<name>.json when a stage completes; a
+// later run skips the stage when the key matches and the outputs exist.
+type stageMarker struct {
+	Stage      string    `json:"stage"`
+	Key        string    `json:"key"`
+	Inputs     []string  `json:"inputs"` // keys of the stages it read
+	Seconds    float64   `json:"seconds"`
+	PeakRSSMiB stats.Num `json:"peak_rss_mib"` // process peak resident memory at the end of the stage
+	Finished   string    `json:"finished"`
+	Outputs    []string  `json:"outputs"`
+}
+
+// stageRun is one stage's line in last_run.json.
+type stageRun struct {
+	Stage   string  `json:"stage"`
+	Key     string  `json:"key"`
+	Reused  bool    `json:"reused"`
+	Seconds float64 `json:"seconds"` // spent in this run
+}
+
+// stageKey hashes a stage's name, settings and input keys.
+func stageKey(name string, settings any, inputs []string) string {
+	js, err := json.Marshal(struct {
+		Stage    string
+		Settings any
+		Inputs   []string
+	}{name, settings, inputs})
+	if err != nil {
+		panic(err) // settings are plain data
+	}
+	sum := sha256.Sum256(js)
+	return hex.EncodeToString(sum[:8])
+}
+
+func (r *replicator) path(rel string) string { return filepath.Join(r.out, filepath.FromSlash(rel)) }
+
+func (r *replicator) markerPath(name string) string { return r.path("stages/" + name + ".json") }
+
+// readMarker returns the marker of a completed stage, or nil.
+func (r *replicator) readMarker(name string) *stageMarker {
+	b, err := os.ReadFile(r.markerPath(name))
+	if err != nil {
+		return nil
+	}
+	var m stageMarker
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	return &m
+}
+
+// stage runs fn unless a completed run of the same key left all outputs
+// (paths relative to out). fn writes every output atomically; the marker is
+// written last, so an interrupted stage is recomputed.
+func (r *replicator) stage(name string, settings any, inputs []string, outputs func() []string, fn func(key string) error) (string, error) {
+	key := stageKey(name, settings, inputs)
+	t0 := time.Now()
+	if m := r.readMarker(name); m != nil && m.Key == key && !r.force {
+		ok := true
+		for _, o := range m.Outputs {
+			if _, err := os.Stat(r.path(o)); err != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			fmt.Fprintf(r.stdout, "%-22s reused   key %s (computed in %.1f s)\n", name, key, m.Seconds)
+			r.log = append(r.log, stageRun{Stage: name, Key: key, Reused: true, Seconds: time.Since(t0).Seconds()})
+			return key, nil
+		}
+	}
+	if err := r.ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := os.Remove(r.markerPath(name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	if err := fn(key); err != nil {
+		return "", fmt.Errorf("stage %s: %w", name, err)
+	}
+	secs := time.Since(t0).Seconds()
+	m := stageMarker{Stage: name, Key: key, Inputs: inputs, Seconds: secs, PeakRSSMiB: stats.Num(peakRSSMiB()),
+		Finished: time.Now().UTC().Format(time.RFC3339), Outputs: outputs()}
+	if err := writeJSONAtomic(r.markerPath(name), m); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(r.stdout, "%-22s computed key %s in %.1f s\n", name, key, secs)
+	r.log = append(r.log, stageRun{Stage: name, Key: key, Seconds: secs})
+	return key, nil
+}
+
+// writeJSONAtomic writes v as indented JSON to path atomically.
+func writeJSONAtomic(path string, v any) error {
+	js, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	js = append(js, '\n')
+	return npy.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(js)
+		return err
+	})
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// pipeline runs every stage in order.
+func (r *replicator) pipeline() error {
+	dataKey, err := r.stageData()
+	if err != nil {
+		return err
+	}
+	sweepKey, err := r.stageSweep()
+	if err != nil {
+		return err
+	}
+	keys := map[string]string{"data": dataKey, "sweep": sweepKey}
+	for _, net := range r.s.Networks {
+		tk, err := r.stageTrain(net, dataKey)
+		if err != nil {
+			return err
+		}
+		keys["train-"+net] = tk
+		if keys["eval-"+net], err = r.stageEval(net, tk, dataKey); err != nil {
+			return err
+		}
+		if keys["analyse-"+net], err = r.stageAnalyse(net, tk, dataKey); err != nil {
+			return err
+		}
+		if keys["flow-"+net], err = r.stageFlow(net, tk, sweepKey); err != nil {
+			return err
+		}
+	}
+	var chartInputs []string
+	for _, net := range r.s.Networks {
+		chartInputs = append(chartInputs, keys["train-"+net], keys["analyse-"+net])
+	}
+	if keys["charts"], err = r.stageCharts(chartInputs); err != nil {
+		return err
+	}
+	_, err = r.stageReport(keys)
+	return err
+}

@@ -1,0 +1,99 @@
+package replicate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
+)
+
+// Config drives one replication run.
+type Config struct {
+	Out      string   // output folder; created with its sub-folders
+	Settings Settings // sizes, seeds and networks; they enter the stage keys
+	// Force recomputes every stage even when its key matches.
+	Force bool
+	// Log receives one line per stage (computed or reused); nil discards.
+	Log io.Writer
+	// Notes receives remarks such as "resuming from a checkpoint"; nil
+	// discards.
+	Notes io.Writer
+	// Progress, if set, starts the progress report of one long task (a
+	// sample, a training, an evaluation) named by label.
+	Progress func(label string) Task
+	// OnEpoch, if set, is called after every training epoch of network net.
+	OnEpoch func(net string, p rbm.ProgressInfo)
+}
+
+// Task is the progress report of one long task.
+type Task interface {
+	Update(done, total int64) // done of total units
+	SetExtra(status string)   // a short status shown beside the progress
+	Done()                    // the task ended (or failed)
+}
+
+type noTask struct{}
+
+func (noTask) Update(int64, int64) {}
+func (noTask) SetExtra(string)     {}
+func (noTask) Done()               {}
+
+func (r *replicator) task(label string) Task {
+	if r.progress == nil {
+		return noTask{}
+	}
+	return r.progress(label)
+}
+
+// folders are the sub-folders of the output folder.
+var folders = []string{"data", "sweep", "models", "eval", "analysis", "flow", "report", "stages"}
+
+// Run runs the replication into cfg.Out: sample, train, evaluate, analyse,
+// report. Each stage whose key matches a completed earlier run is reused.
+// When ctx is cancelled Run returns an error wrapping ctx.Err(); finished
+// stages are kept and a later Run continues from them. last_run.json
+// records the stages of this run in every case.
+func Run(ctx context.Context, cfg Config) error {
+	for _, d := range folders {
+		if err := os.MkdirAll(filepath.Join(cfg.Out, d), 0o755); err != nil {
+			return err
+		}
+	}
+	r := &replicator{ctx: ctx, out: cfg.Out, s: cfg.Settings, stdout: orDiscard(cfg.Log), stderr: orDiscard(cfg.Notes),
+		progress: cfg.Progress, force: cfg.Force, start: time.Now(), onEpoch: cfg.OnEpoch}
+	err := r.pipeline()
+	if lerr := writeJSONAtomic(r.path("last_run.json"), map[string]any{
+		"finished": time.Now().UTC().Format(time.RFC3339), "seconds": time.Since(r.start).Seconds(),
+		"ok": err == nil, "stages": r.log,
+	}); lerr != nil && err == nil {
+		err = lerr
+	}
+	return err
+}
+
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+// linspace returns n values from lo to hi, evenly spaced.
+func linspace(lo, hi float64, n int) []float64 {
+	if n == 1 {
+		return []float64{lo}
+	}
+	ks := make([]float64, n)
+	for i := range ks {
+		ks[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+	}
+	return ks
+}
+
+// CouplingFileName names the configuration file of coupling K inside a
+// folder (the sweep of the replication and the sample command).
+func CouplingFileName(k float64) string { return fmt.Sprintf("beta_%.4f.npy", k) }
