@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
 func init() {
@@ -17,31 +18,12 @@ func init() {
 	}
 }
 
-// programVersion is the module version, or "devel" with the VCS revision
-// when built from a checkout.
-func programVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	v := bi.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "devel"
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
-}
-
 func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "isingrbm %s (%s, %s/%s)\n", programVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(stdout, "isingrbm %s (%s, %s/%s)\n", rbm.ProgramVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fam, model := asm.CPUFamilyModel()
 	fmt.Fprintf(stdout, "cpu: %s (family %d model %d), %d logical cores (GOMAXPROCS %d)\n", asm.CPUName(), fam, model, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	l1, l2, l3 := asm.CacheSizes()

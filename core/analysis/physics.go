@@ -208,9 +208,3 @@ func ToFloat32(v []uint8) []float32 {
 	}
 	return out
 }
-
-// ThermodynamicsOfProbabilities is Thermodynamics of probabilities p (e.g. reconstructed or
-// generated visibles, n*L*L values) after Binarize(p, mode, seed).
-func ThermodynamicsOfProbabilities(p []float32, L int, K float64, mode BinarizeMode, seed uint64, blocks int) (Thermo, error) {
-	return Thermodynamics(Binarize(p, mode, seed), L, K, blocks)
-}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -12,6 +11,8 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/isingrbm/isingrbm/core/analysis"
+	"github.com/isingrbm/isingrbm/core/npy"
+	"io"
 )
 
 // ChartSpec holds the text and axes of a line chart. Width and Height are in centimetres
@@ -108,7 +109,7 @@ func save(p *plot.Plot, spec ChartSpec, path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return writeAtomic(path, func(f *os.File) error {
+	return npy.WriteFileAtomic(path, func(f io.Writer) error {
 		_, err := wt.WriteTo(f)
 		return err
 	})

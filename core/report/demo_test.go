@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/analysis"
 )
 
@@ -68,7 +69,7 @@ func writeDemo(dir string) error {
 		}
 		flow = append(flow, s)
 	}
-	if _, err := RGFlowChart(filepath.Join(dir, "flow.png"), ChartSpec{Title: "K_eff after repeated reconstruction (synthetic)"}, flow, 0.44068679350977151); err != nil {
+	if _, err := RGFlowChart(filepath.Join(dir, "flow.png"), ChartSpec{Title: "K_eff after repeated reconstruction (synthetic)"}, flow, exact.Kc); err != nil {
 		return err
 	}
 	var ep, rec, pl []float64
@@ -121,4 +122,12 @@ func writeDemo(dir string) error {
 			{Title: "Reconstructions", Figures: []Figure{{File: "recon.png", Caption: "Random configurations (white up, black down) and blurred stand-ins for reconstructions."}}},
 		},
 	})
+}
+
+// FieldGridMatrix draws every column of m (L*L rows, site index y*L+x) as a tile; see FieldGrid.
+func FieldGridMatrix(path string, m analysis.Matrix, L int, opt GridOptions) (GridInfo, error) {
+	if m.Rows != L*L || len(m.Data) != m.Rows*m.Cols {
+		return GridInfo{}, fmt.Errorf("FieldGridMatrix: %s: %d x %d matrix (%d values), want L*L = %d rows", path, m.Rows, m.Cols, len(m.Data), L*L)
+	}
+	return FieldGrid(path, m.Columns(), L, opt)
 }

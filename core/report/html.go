@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"github.com/isingrbm/isingrbm/core/npy"
 	"html/template"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -138,7 +140,7 @@ func WriteHTML(dir string, r Report) error {
 	if err := pageTmpl.Execute(&buf, r); err != nil {
 		return fmt.Errorf("WriteHTML: %w", err)
 	}
-	return writeAtomic(filepath.Join(dir, "index.html"), func(f *os.File) error {
+	return npy.WriteFileAtomic(filepath.Join(dir, "index.html"), func(f io.Writer) error {
 		_, err := f.Write(buf.Bytes())
 		return err
 	})

@@ -7,14 +7,13 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 
-	"github.com/isingrbm/isingrbm/core/analysis"
+	"github.com/isingrbm/isingrbm/core/npy"
+	"io"
 )
 
 var (
@@ -58,14 +57,6 @@ type GridInfo struct {
 // ReconstructionGrid, k = row*Cols + column).
 func (g GridInfo) TileOrigin(k int) (x, y int) {
 	return g.OriginX + (k%g.Cols)*g.StepX, g.OriginY + (k/g.Cols)*g.StepY
-}
-
-// FieldGridMatrix draws every column of m (L*L rows, site index y*L+x) as a tile; see FieldGrid.
-func FieldGridMatrix(path string, m analysis.Matrix, L int, opt GridOptions) (GridInfo, error) {
-	if m.Rows != L*L || len(m.Data) != m.Rows*m.Cols {
-		return GridInfo{}, fmt.Errorf("FieldGridMatrix: %s: %d x %d matrix (%d values), want L*L = %d rows", path, m.Rows, m.Cols, len(m.Data), L*L)
-	}
-	return FieldGrid(path, m.Columns(), L, opt)
 }
 
 // FieldGrid writes a PNG with one L x L tile per field (fields[k][y*L+x]), upscaled, on the
@@ -236,34 +227,7 @@ func drawText(img *image.RGBA, x, y int, s string) {
 	d.DrawString(s)
 }
 
-// writePNG encodes img to path atomically (temporary file in the same directory, then rename).
+// writePNG encodes img to path atomically (see npy.WriteFileAtomic).
 func writePNG(path string, img image.Image) error {
-	return writeAtomic(path, func(f *os.File) error { return png.Encode(f, img) })
-}
-
-func writeAtomic(path string, write func(*os.File) error) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	tmp := f.Name()
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return npy.WriteFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
