@@ -111,16 +111,7 @@ func (r *RBM) PseudoLikelihood(ws *f32.Workspace, d *Dataset, seed uint64) []flo
 		r.hiddenInput(ws, v, rows, a)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		for i := 0; i < rows; i++ {
-			k := flips[lo+i]
-			vi := v[i*nv : (i+1)*nv]
-			delta := 1 - 2*vi[k] // new value minus old value of unit k
-			ai := a[i*nh : (i+1)*nh]
-			wk := r.W[k*nh : (k+1)*nh]
-			for j := range tmp {
-				tmp[j] = ai[j] + delta*wk[j]
-			}
-			// F(v~) - F(v) = -delta*b_k - sum softplus(a~) + sum softplus(a)
-			diff := -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + sp[i]
+			diff := r.flipGap(v[i*nv:(i+1)*nv], a[i*nh:(i+1)*nh], sp[i], flips[lo+i], tmp)
 			out[lo+i] = float64(nv) * -softplus64(-diff)
 		}
 	}
@@ -162,13 +153,7 @@ func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
 					ai := a[i*nh : (i+1)*nh]
 					s := 0.0
 					for k := 0; k < nv; k++ {
-						delta := 1 - 2*vi[k]
-						wk := r.W[k*nh : (k+1)*nh]
-						for j := range tmp {
-							tmp[j] = ai[j] + delta*wk[j]
-						}
-						diff := -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + sp[i]
-						s -= softplus64(-diff)
+						s -= softplus64(-r.flipGap(vi, ai, sp[i], k, tmp))
 					}
 					out[lo+i] = s
 				}
@@ -199,6 +184,20 @@ func (r *RBM) ReconstructionError(ws *f32.Workspace, d *Dataset) float64 {
 		sum += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
 	}
 	return sum / float64(d.N)
+}
+
+// flipGap returns F(v~) - F(v), v~ being the sample vi with unit k flipped
+// (1 - v_k for probabilities), from its hidden input ai = c + vi W and
+// spi = sum_j softplus(ai_j): -delta b_k - sum_j softplus(ai_j + delta
+// W_kj) + spi with delta = 1 - 2 v_k. tmp holds NHidden values of scratch.
+// Every pseudo-likelihood of this file goes through it.
+func (r *RBM) flipGap(vi, ai []float32, spi float64, k int, tmp []float32) float64 {
+	delta := 1 - 2*vi[k] // new value minus old value of unit k
+	wk := r.W[k*r.NHidden : (k+1)*r.NHidden]
+	for j := range tmp {
+		tmp[j] = ai[j] + delta*wk[j]
+	}
+	return -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + spi
 }
 
 func dot64(a, b []float32) float64 {
@@ -233,14 +232,7 @@ func (r *RBM) measures(ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, reco
 		for i := 0; i < rows; i++ {
 			vi := v[i*nv : (i+1)*nv]
 			fe -= dot64(r.B, vi) + sp[i]
-			k := g.Intn(nv)
-			delta := 1 - 2*vi[k]
-			ai := a[i*nh : (i+1)*nh]
-			wk := r.W[k*nh : (k+1)*nh]
-			for j := range tmp {
-				tmp[j] = ai[j] + delta*wk[j]
-			}
-			diff := -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + sp[i]
+			diff := r.flipGap(vi, a[i*nh:(i+1)*nh], sp[i], g.Intn(nv), tmp)
 			pl -= float64(nv) * softplus64(-diff)
 		}
 		f32.Sigmoid(p[:rows*nh], a[:rows*nh])
