@@ -36,37 +36,13 @@ func NewRand(seed, stream uint64) *Rand {
 	return r
 }
 
-// step advances every lane once and writes the 2*Lanes uniforms of the step.
-func (r *Rand) step(u *[2 * Lanes]float32) {
-	s := &r.s
-	for l := 0; l < Lanes; l++ {
-		g := rng.Xoshiro256{S: [4]uint64{s[0][l], s[1][l], s[2][l], s[3][l]}}
-		x := g.Uint64()
-		s[0][l], s[1][l], s[2][l], s[3][l] = g.S[0], g.S[1], g.S[2], g.S[3]
-		u[2*l] = float32(uint32(x)>>8) * 0x1p-24
-		u[2*l+1] = float32(uint32(x>>32)>>8) * 0x1p-24
-	}
-}
-
 // Uniform fills dst with uniforms in [0, 1) of 24 random bits:
 //
 //	for i := range dst {
 //		dst[i] = u(i) // the i-th uniform of this call's steps
 //	}
 func (r *Rand) Uniform(dst []float32) {
-	if len(dst) == 0 {
-		return
-	}
-	if useAVX2 {
-		raceWriteF32(dst)
-		randAVX2(&r.s, &dst[0], nil, len(dst), modeUniform)
-		return
-	}
-	var u [2 * Lanes]float32
-	for i := 0; i < len(dst); i += 2 * Lanes {
-		r.step(&u)
-		copy(dst[i:], u[:])
-	}
+	randArch(&r.s, dst, nil, len(dst), modeUniform)
 }
 
 // Bernoulli sets dst[i] = 1 if u(i) < p[i], else 0, for i < len(p), with
@@ -80,28 +56,7 @@ func (r *Rand) Bernoulli(dst, p []float32) {
 	if len(dst) < len(p) {
 		panic(fmt.Sprintf("f32: Bernoulli: len(dst) = %d, want >= len(p) = %d", len(dst), len(p)))
 	}
-	if len(p) == 0 {
-		return
-	}
-	if useAVX2 {
-		raceReadF32(p)
-		raceWriteF32(dst[:len(p)])
-		randAVX2(&r.s, &dst[0], &p[0], len(p), modeBernoulli)
-		return
-	}
-	var u [2 * Lanes]float32
-	for i := 0; i < len(p); i += 2 * Lanes {
-		r.step(&u)
-		pp := p[i:min(i+2*Lanes, len(p))]
-		d := dst[i : i+len(pp)]
-		for e, q := range pp {
-			if u[e] < q {
-				d[e] = 1
-			} else {
-				d[e] = 0
-			}
-		}
-	}
+	randArch(&r.s, dst, p, len(p), modeBernoulli)
 }
 
 // BernoulliBits draws the same values as Bernoulli(·, p) would and packs
@@ -112,19 +67,55 @@ func (r *Rand) BernoulliBits(dst []uint64, p []float32) {
 	if len(dst) < nw {
 		panic(fmt.Sprintf("f32: BernoulliBits: len(dst) = %d, want >= %d", len(dst), nw))
 	}
-	if len(p) == 0 {
-		return
+	randBitsArch(&r.s, dst, p)
+}
+
+const (
+	modeUniform   = 0
+	modeBernoulli = 1
+)
+
+// step advances every lane of s once and writes the 2*Lanes uniforms of the
+// step.
+func step(s *[4][Lanes]uint64, u *[2 * Lanes]float32) {
+	for l := 0; l < Lanes; l++ {
+		g := rng.Xoshiro256{S: [4]uint64{s[0][l], s[1][l], s[2][l], s[3][l]}}
+		x := g.Uint64()
+		s[0][l], s[1][l], s[2][l], s[3][l] = g.S[0], g.S[1], g.S[2], g.S[3]
+		u[2*l] = float32(uint32(x)>>8) * 0x1p-24
+		u[2*l+1] = float32(uint32(x>>32)>>8) * 0x1p-24
 	}
-	if useAVX2 {
-		raceReadF32(p)
-		raceWriteU64(dst[:nw])
-		randBitsAVX2(&r.s, &dst[0], &p[0], len(p))
-		return
+}
+
+// randGo takes ceil(n/16) steps and writes the first n uniforms to dst
+// (mode 0) or the Bernoulli draws u(i) < p[i] as 1 or 0 (mode 1).
+func randGo(s *[4][Lanes]uint64, dst, p []float32, n, mode int) {
+	var u [2 * Lanes]float32
+	for i := 0; i < n; i += 2 * Lanes {
+		step(s, &u)
+		d := dst[i:min(i+2*Lanes, n)]
+		if mode == modeUniform {
+			copy(d, u[:])
+			continue
+		}
+		pp := p[i : i+len(d)]
+		for e, q := range pp {
+			if u[e] < q {
+				d[e] = 1
+			} else {
+				d[e] = 0
+			}
+		}
 	}
-	clear(dst[:nw])
+}
+
+// randBitsGo takes ceil(len(p)/16) steps and sets bit i%64 of dst[i/64] to
+// u(i) < p[i], the words dst[:(len(p)+63)/64] written whole.
+func randBitsGo(s *[4][Lanes]uint64, dst []uint64, p []float32) {
+	clear(dst[:(len(p)+63)/64])
 	var u [2 * Lanes]float32
 	for i := 0; i < len(p); i += 2 * Lanes {
-		r.step(&u)
+		step(s, &u)
 		pp := p[i:min(i+2*Lanes, len(p))]
 		for e, q := range pp {
 			if u[e] < q {
@@ -133,8 +124,3 @@ func (r *Rand) BernoulliBits(dst []uint64, p []float32) {
 		}
 	}
 }
-
-const (
-	modeUniform   = 0
-	modeBernoulli = 1
-)

@@ -1,0 +1,1062 @@
+// Command elem writes elem_amd64.s, the elementwise float32 kernels and the
+// lane-parallel xoshiro256++ sampler of package f32, in an AVX2 and an
+// AVX-512 variant, to standard output (in asm/f32):
+//
+//	go run _gen/elem/main.go > elem_amd64.s
+//
+// Both variants come from the same description below: a kernel walks its
+// data in blocks of 16 float32 elements, which the AVX2 variant holds in two
+// ymm registers ("parts") and the AVX-512 variant in one zmm register, and
+// every element goes through the same sequence of IEEE operations in both
+// (and in the Go twins in elem.go and rand.go). No operation is fused
+// (no FMA), no approximation instruction is used, and every reduction keeps
+// 16 lanes (lane l takes elements l, l+16, l+32, ...) combined by the fixed
+// tree lane[i] += lane[i+8], += lane[i+4], += lane[i+2], += lane[i+1]. A NaN
+// result is stored as the canonical quiet NaN 0x7fc00000, so the bytes do
+// not depend on how a CPU propagates NaN payloads.
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+)
+
+var out strings.Builder
+
+// op emits one instruction line.
+func op(format string, a ...any) { fmt.Fprintf(&out, "\t"+format+"\n", a...) }
+
+// label emits a label.
+func label(l string) { fmt.Fprintf(&out, "\n%s:\n", l) }
+
+func text(s string) { out.WriteString(s) }
+
+// isa is one vector width: AVX2 (ymm, 8 floats, 16 registers) or AVX-512
+// (zmm, 16 floats, 32 registers, K masks).
+type isa struct {
+	name string // function suffix
+	v    string // register prefix
+	w    int    // float32 lanes per register
+	z    bool   // AVX-512
+}
+
+var (
+	avx2   = isa{"AVX2", "Y", 8, false}
+	avx512 = isa{"AVX512", "Z", 16, true}
+)
+
+// R is vector register i.
+func (s isa) R(i int) string { return fmt.Sprintf("%s%d", s.v, i) }
+
+// H is the lower half of vector register i.
+func (s isa) H(i int) string {
+	if s.z {
+		return fmt.Sprintf("Y%d", i)
+	}
+	return fmt.Sprintf("X%d", i)
+}
+
+// parts is the number of registers holding a block of 16 floats.
+func (s isa) parts() int { return 16 / s.w }
+
+func (s isa) and() string {
+	if s.z {
+		return "VPANDD"
+	}
+	return "VANDPS"
+}
+
+func (s isa) or() string {
+	if s.z {
+		return "VPORD"
+	}
+	return "VORPS"
+}
+
+func (s isa) xor() string {
+	if s.z {
+		return "VPXORD"
+	}
+	return "VXORPS"
+}
+
+func (s isa) lbl(kernel, l string) string { return kernel + s.name + "_" + l }
+
+// Constants: each is stored as 16 copies (64 bytes) so that it can be a
+// full-width memory operand at either width.
+type constant struct {
+	name string
+	bits uint32
+}
+
+var constants []constant
+
+func f32c(name string, v float32) { constants = append(constants, constant{name, math.Float32bits(v)}) }
+func u32c(name string, v uint32)  { constants = append(constants, constant{name, v}) }
+
+func init() {
+	// These literals are those of elem.go and rand.go.
+	u32c("absmask", 0x7fffffff)
+	u32c("signmask", 0x80000000)
+	u32c("nan", 0x7fc00000)
+	f32c("one", 1)
+	f32c("zero", 0)
+	u32c("bias127", 127)
+	f32c("clamp", 110)
+	f32c("log2e", 1.44269504088896341)
+	f32c("c1", 0.693359375)
+	f32c("c2", -2.12194440e-4)
+	f32c("p0", 1.9875691500e-4)
+	f32c("p1", 1.3981999507e-3)
+	f32c("p2", 8.3334519073e-3)
+	f32c("p3", 4.1665795894e-2)
+	f32c("p4", 1.6666665459e-1)
+	f32c("p5", 5.0000001201e-1)
+	f32c("a0", 1.0/15)
+	f32c("a1", 1.0/13)
+	f32c("a2", 1.0/11)
+	f32c("a3", 1.0/9)
+	f32c("a4", 1.0/7)
+	f32c("a5", 1.0/5)
+	f32c("a6", 1.0/3)
+	f32c("a7", 1)
+	f32c("u24", 0x1p-24)
+}
+
+// mem returns the memory operand of constant name.
+func mem(name string) string {
+	for i, c := range constants {
+		if c.name == name {
+			return fmt.Sprintf("elemc<>+%d(SB)", 64*i)
+		}
+	}
+	panic("no constant " + name)
+}
+
+// consts maps constant names to the registers holding them in a kernel;
+// the others are memory operands.
+type consts map[string]string
+
+func (k consts) get(name string) string {
+	if r, ok := k[name]; ok {
+		return r
+	}
+	return mem(name)
+}
+
+// load puts constant name in register r for the rest of the kernel.
+func (k consts) load(s isa, name string, r int) {
+	op("VMOVUPS %s, %s", mem(name), s.R(r))
+	k[name] = s.R(r)
+}
+
+// Tail masks. AVX2: two ymm masks M0, M1 (lanes 0..7 and 8..15 of a block)
+// loaded from tailmask<>; AVX-512: K1 loaded from kmask<>.
+type masks struct {
+	m [2]int // AVX2 mask registers
+}
+
+// setTail sets the masks to the first cnt lanes of a block (0 <= cnt <= 16
+// for AVX-512, 0 <= cnt < 16 for AVX2; cnt in register cnt, which is kept).
+func (s isa) setTail(m masks, cnt string) {
+	if s.z {
+		op("LEAQ kmask<>(SB), AX")
+		op("KMOVW (AX)(%s*2), K1", cnt)
+		return
+	}
+	op("MOVQ %s, AX", cnt)
+	op("NEGQ AX")
+	op("LEAQ tailmask<>+64(SB), BX")
+	op("VMOVDQU (BX)(AX*4), %s", s.R(m.m[0]))
+	op("VMOVDQU 32(BX)(AX*4), %s", s.R(m.m[1]))
+}
+
+// loadT loads part p of a block under the tail mask, zero elsewhere.
+func (s isa) loadT(m masks, p int, src string, dst int) {
+	if s.z {
+		op("VMOVUPS.Z %s, K1, %s", src, s.R(dst))
+	} else {
+		op("VMASKMOVPS %s, %s, %s", src, s.R(m.m[p]), s.R(dst))
+	}
+}
+
+// storeT stores part p of a block under the tail mask.
+func (s isa) storeT(m masks, p int, src int, dst string) {
+	if s.z {
+		op("VMOVUPS %s, K1, %s", s.R(src), dst)
+	} else {
+		op("VMASKMOVPS %s, %s, %s", s.R(src), s.R(m.m[p]), dst)
+	}
+}
+
+// zeroT clears the lanes of part p outside the tail mask.
+func (s isa) zeroT(m masks, p int, r int) {
+	if s.z {
+		op("VMOVAPS.Z %s, K1, %s", s.R(r), s.R(r))
+	} else {
+		op("VANDPS %s, %s, %s", s.R(m.m[p]), s.R(r), s.R(r))
+	}
+}
+
+// canon replaces NaN lanes of r by the canonical NaN (t: scratch register).
+func (s isa) canon(k consts, r, t int) { s.nanWhere(k, r, r, t) }
+
+// nanWhere sets the lanes of r where x is NaN to the canonical NaN.
+func (s isa) nanWhere(k consts, x, r, t int) {
+	if s.z {
+		op("VCMPPS $3, %s, %s, K2", s.R(x), s.R(x))
+		op("VMOVUPS %s, K2, %s", k.get("nan"), s.R(r))
+		return
+	}
+	op("VCMPPS $3, %s, %s, %s", s.R(x), s.R(x), s.R(t))
+	op("VBLENDVPS %s, %s, %s, %s", s.R(t), k.get("nan"), s.R(r), s.R(r))
+}
+
+// expNegAbs sets P = exp(-|x|) in float32 (x kept), with the scratch
+// registers A, N, R, T:
+//
+//	a = min(|x|, 110)                  (a < 110 ? a : 110)
+//	n = roundEven(a*log2e)
+//	r = n*c1 - a; r = r + n*c2         (r = n ln2 - a, |r| <= ln2/2)
+//	p = ((((p0*r + p1)*r + p2)*r + p3)*r + p4)*r + p5
+//	p = p*(r*r) + r + 1                (Cephes expf, e^r)
+//	e = p * 2^-(n>>1) * 2^-(n-(n>>1))  (two exact normal factors: one rounding)
+func (s isa) expNegAbs(k consts, x, A, N, R, P, T int) {
+	v := s.R
+	op("%s %s, %s, %s", s.and(), k.get("absmask"), v(x), v(A))
+	op("VMINPS %s, %s, %s", k.get("clamp"), v(A), v(A))
+	op("VMULPS %s, %s, %s", k.get("log2e"), v(A), v(N))
+	if s.z {
+		op("VRNDSCALEPS $0, %s, %s", v(N), v(N))
+	} else {
+		op("VROUNDPS $0, %s, %s", v(N), v(N))
+	}
+	op("VMULPS %s, %s, %s", k.get("c1"), v(N), v(R))
+	op("VSUBPS %s, %s, %s", v(A), v(R), v(R))
+	op("VMULPS %s, %s, %s", k.get("c2"), v(N), v(T))
+	op("VADDPS %s, %s, %s", v(T), v(R), v(R))
+	op("VMULPS %s, %s, %s", k.get("p0"), v(R), v(P))
+	op("VADDPS %s, %s, %s", k.get("p1"), v(P), v(P))
+	for _, c := range []string{"p2", "p3", "p4", "p5"} {
+		op("VMULPS %s, %s, %s", v(R), v(P), v(P))
+		op("VADDPS %s, %s, %s", k.get(c), v(P), v(P))
+	}
+	op("VMULPS %s, %s, %s", v(R), v(R), v(T))
+	op("VMULPS %s, %s, %s", v(T), v(P), v(P))
+	op("VADDPS %s, %s, %s", v(R), v(P), v(P))
+	op("VADDPS %s, %s, %s", k.get("one"), v(P), v(P))
+	op("VCVTPS2DQ %s, %s", v(N), v(N))
+	op("VPSRLD $1, %s, %s", v(N), v(T))
+	op("VPSUBD %s, %s, %s", v(T), v(N), v(N))
+	op("VPSUBD %s, %s, %s", v(T), k.get("bias127"), v(T))
+	op("VPSUBD %s, %s, %s", v(N), k.get("bias127"), v(N))
+	op("VPSLLD $23, %s, %s", v(T), v(T))
+	op("VPSLLD $23, %s, %s", v(N), v(N))
+	op("VMULPS %s, %s, %s", v(T), v(P), v(P))
+	op("VMULPS %s, %s, %s", v(N), v(P), v(P))
+}
+
+// Register use of the sigmoid and softplus bodies.
+const (
+	rX, rA, rN, rR, rP, rT = 0, 1, 2, 3, 4, 5
+)
+
+// sigmoidBody replaces x by sigmoid(x):
+//
+//	e = exp(-|x|); s = (signbit(x) ? e : 1) / (e + 1); NaN -> canonical NaN
+func (s isa) sigmoidBody(k consts) {
+	v := s.R
+	s.expNegAbs(k, rX, rA, rN, rR, rP, rT)
+	op("VADDPS %s, %s, %s", k.get("one"), v(rP), v(rT))
+	if s.z {
+		op("VPTESTMD %s, %s, K2", k.get("signmask"), v(rX))
+		op("VBLENDMPS %s, %s, K2, %s", v(rP), k.get("one"), v(rN))
+	} else {
+		op("VBLENDVPS %s, %s, %s, %s", v(rX), v(rP), k.get("one"), v(rN))
+	}
+	op("VDIVPS %s, %s, %s", v(rT), v(rN), v(rN))
+	s.nanWhere(k, rX, rN, rT)
+	op("VMOVAPS %s, %s", v(rN), v(rX))
+}
+
+// softplusBody sets P = softplus(x) = max(x,0) + log1p(exp(-|x|)):
+//
+//	e = exp(-|x|); q = e / ((e + 1) + 1)
+//	s = ((((((a0*q2 + a1)*q2 + a2)*q2 + a3)*q2 + a4)*q2 + a5)*q2 + a6)*q2 + a7, q2 = q*q
+//	y = s*q; y = y + y                 (log1p(e) = 2 atanh(q))
+//	P = (x > 0 ? x : 0) + y; NaN -> canonical NaN
+func (s isa) softplusBody(k consts) {
+	v := s.R
+	s.expNegAbs(k, rX, rA, rN, rR, rP, rT)
+	op("VADDPS %s, %s, %s", k.get("one"), v(rP), v(rT))
+	op("VADDPS %s, %s, %s", k.get("one"), v(rT), v(rT))
+	op("VDIVPS %s, %s, %s", v(rT), v(rP), v(rT))
+	op("VMULPS %s, %s, %s", v(rT), v(rT), v(rR))
+	op("VMULPS %s, %s, %s", k.get("a0"), v(rR), v(rP))
+	op("VADDPS %s, %s, %s", k.get("a1"), v(rP), v(rP))
+	for _, c := range []string{"a2", "a3", "a4", "a5", "a6", "a7"} {
+		op("VMULPS %s, %s, %s", v(rR), v(rP), v(rP))
+		op("VADDPS %s, %s, %s", k.get(c), v(rP), v(rP))
+	}
+	op("VMULPS %s, %s, %s", v(rT), v(rP), v(rP))
+	op("VADDPS %s, %s, %s", v(rP), v(rP), v(rP))
+	op("VMAXPS %s, %s, %s", k.get("zero"), v(rX), v(rA))
+	op("VADDPS %s, %s, %s", v(rP), v(rA), v(rP))
+	s.nanWhere(k, rX, rP, rT)
+}
+
+func (s isa) sigmoidBias() {
+	const K = "sig"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func sigmoidBias%s(dst *float32, ldd int, x *float32, ldx int, rows, cols int, bias *float32)\n", s.name))
+	text(fmt.Sprintf("TEXT ·sigmoidBias%s(SB), NOSPLIT, $0-56\n", s.name))
+	op("MOVQ dst+0(FP), DI")
+	op("MOVQ ldd+8(FP), R8")
+	op("MOVQ x+16(FP), SI")
+	op("MOVQ ldx+24(FP), R9")
+	op("MOVQ rows+32(FP), R10")
+	op("MOVQ cols+40(FP), R11")
+	op("MOVQ bias+48(FP), R12")
+	op("SHLQ $2, R8")
+	op("SHLQ $2, R9")
+	k := consts{}
+	m := masks{[2]int{14, 15}}
+	k.load(s, "one", 8)
+	k.load(s, "bias127", 9)
+	if s.z {
+		for i, c := range []string{"absmask", "clamp", "log2e", "c1", "c2", "p0", "p1", "p2", "p3", "p4", "p5", "signmask", "nan"} {
+			k.load(s, c, 16+i)
+		}
+	}
+	op("MOVQ R11, R13")
+	op("ANDQ $15, R13")
+	s.setTail(m, "R13")
+	op("TESTQ R10, R10")
+	op("JZ %s", L("done"))
+	label(L("row"))
+	op("MOVQ SI, AX")
+	op("MOVQ DI, BX")
+	op("MOVQ R12, DX")
+	op("MOVQ R11, CX")
+	op("SHRQ $4, CX")
+	op("JZ %s", L("tail"))
+	label(L("loop"))
+	for p := 0; p < s.parts(); p++ {
+		op("VMOVUPS %d(AX), %s", 32*p, s.R(rX))
+		op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
+		op("JZ %s", L(fmt.Sprintf("nb%d", p)))
+		op("VADDPS %d(DX), %s, %s", 32*p, s.R(rX), s.R(rX))
+		label(L(fmt.Sprintf("nb%d", p)))
+		s.sigmoidBody(k)
+		op("VMOVUPS %s, %d(BX)", s.R(rX), 32*p)
+	}
+	op("ADDQ $64, AX")
+	op("ADDQ $64, BX")
+	op("ADDQ $64, DX")
+	op("DECQ CX")
+	op("JNZ %s", L("loop"))
+	label(L("tail"))
+	op("TESTQ R13, R13")
+	op("JZ %s", L("next"))
+	for p := 0; p < s.parts(); p++ {
+		s.loadT(m, p, fmt.Sprintf("%d(AX)", 32*p), rX)
+		op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
+		op("JZ %s", L(fmt.Sprintf("tnb%d", p)))
+		s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), 6)
+		op("VADDPS %s, %s, %s", s.R(6), s.R(rX), s.R(rX))
+		label(L(fmt.Sprintf("tnb%d", p)))
+		s.sigmoidBody(k)
+		s.storeT(m, p, rX, fmt.Sprintf("%d(BX)", 32*p))
+	}
+	label(L("next"))
+	op("ADDQ R9, SI")
+	op("ADDQ R8, DI")
+	op("DECQ R10")
+	op("JNZ %s", L("row"))
+	label(L("done"))
+	op("VZEROUPPER")
+	op("RET")
+}
+
+// dw is the number of float64 lanes per register.
+func (s isa) dw() int { return s.w / 2 }
+
+// widen converts the float32 register r (a part of a block) to float64:
+// its low half into lo, its high half into hi (r is clobbered).
+func (s isa) widen(r, lo, hi int) {
+	if s.z {
+		op("VEXTRACTF64X4 $1, %s, %s", s.R(r), s.H(hi))
+	} else {
+		op("VEXTRACTF128 $1, %s, %s", s.R(r), s.H(hi))
+	}
+	op("VCVTPS2PD %s, %s", s.H(r), s.R(lo))
+	op("VCVTPS2PD %s, %s", s.H(hi), s.R(hi))
+}
+
+// tree64 sums the 16 float64 lanes in registers acc (4 for AVX2, 2 for
+// AVX-512) by the fixed tree into the low lane of X<acc[0]>; t is scratch.
+func (s isa) tree64(acc []int, t int) {
+	if s.z {
+		op("VADDPD %s, %s, %s", s.R(acc[1]), s.R(acc[0]), s.R(acc[0]))
+		op("VEXTRACTF64X4 $1, %s, Y%d", s.R(acc[0]), t)
+		op("VADDPD Y%d, Y%d, Y%d", t, acc[0], acc[0])
+	} else {
+		op("VADDPD %s, %s, %s", s.R(acc[2]), s.R(acc[0]), s.R(acc[0]))
+		op("VADDPD %s, %s, %s", s.R(acc[3]), s.R(acc[1]), s.R(acc[1]))
+		op("VADDPD %s, %s, %s", s.R(acc[1]), s.R(acc[0]), s.R(acc[0]))
+	}
+	op("VEXTRACTF128 $1, Y%d, X%d", acc[0], t)
+	op("VADDPD X%d, X%d, X%d", t, acc[0], acc[0])
+	op("VHADDPD X%d, X%d, X%d", acc[0], acc[0], acc[0])
+}
+
+func (s isa) softplusSum() {
+	const K = "sp"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func softplusSum%s(x *float32, n int, bias *float32) float64\n", s.name))
+	text(fmt.Sprintf("TEXT ·softplusSum%s(SB), NOSPLIT, $0-32\n", s.name))
+	op("MOVQ x+0(FP), SI")
+	op("MOVQ n+8(FP), CX")
+	op("MOVQ bias+16(FP), DX")
+	op("MOVQ DX, R12")
+	k := consts{}
+	m := masks{[2]int{14, 15}}
+	k.load(s, "one", 8)
+	k.load(s, "bias127", 9)
+	if s.z {
+		for i, c := range []string{"absmask", "clamp", "log2e", "c1", "c2", "p0", "p1", "p2", "p3", "p4", "p5", "zero", "nan",
+			"a0", "a1", "a2"} {
+			k.load(s, c, 16+i)
+		}
+	}
+	acc := []int{10, 11, 12, 13}[:2*s.parts()]
+	for _, a := range acc {
+		op("VXORPD %s, %s, %s", s.R(a), s.R(a), s.R(a))
+	}
+	op("MOVQ CX, R9")
+	op("SHRQ $4, R9")
+	op("JZ %s", L("tail"))
+	body := func(tail bool) {
+		for p := 0; p < s.parts(); p++ {
+			if tail {
+				s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), rX)
+			} else {
+				op("VMOVUPS %d(SI), %s", 32*p, s.R(rX))
+			}
+			op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
+			nb := L(fmt.Sprintf("nb%d%v", p, tail))
+			op("JZ %s", nb)
+			if tail {
+				s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), 6)
+				op("VADDPS %s, %s, %s", s.R(6), s.R(rX), s.R(rX))
+			} else {
+				op("VADDPS %d(DX), %s, %s", 32*p, s.R(rX), s.R(rX))
+			}
+			label(nb)
+			s.softplusBody(k)
+			if tail {
+				s.zeroT(m, p, rP)
+			}
+			s.widen(rP, 6, 7)
+			op("VADDPD %s, %s, %s", s.R(6), s.R(acc[2*p]), s.R(acc[2*p]))
+			op("VADDPD %s, %s, %s", s.R(7), s.R(acc[2*p+1]), s.R(acc[2*p+1]))
+		}
+	}
+	label(L("loop"))
+	body(false)
+	op("ADDQ $64, SI")
+	op("ADDQ $64, DX")
+	op("DECQ R9")
+	op("JNZ %s", L("loop"))
+	label(L("tail"))
+	op("ANDQ $15, CX")
+	op("JZ %s", L("sum"))
+	s.setTail(m, "CX")
+	body(true)
+	label(L("sum"))
+	s.tree64(acc, 1)
+	op("VMOVSD X%d, ret+24(FP)", acc[0])
+	op("VZEROUPPER")
+	op("RET")
+}
+
+func (s isa) squaredDiffSum() {
+	const K = "sq"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func squaredDiffSum%s(a, b *float32, n int) float64\n", s.name))
+	text(fmt.Sprintf("TEXT ·squaredDiffSum%s(SB), NOSPLIT, $0-32\n", s.name))
+	op("MOVQ a+0(FP), SI")
+	op("MOVQ b+8(FP), DI")
+	op("MOVQ n+16(FP), CX")
+	m := masks{[2]int{14, 15}}
+	acc := []int{0, 1, 2, 3}[:2*s.parts()]
+	for _, a := range acc {
+		op("VXORPD %s, %s, %s", s.R(a), s.R(a), s.R(a))
+	}
+	op("MOVQ CX, BX")
+	op("SHRQ $4, BX")
+	op("JZ %s", L("tail"))
+	label(L("loop"))
+	for q := range acc {
+		op("VCVTPS2PD %d(SI), %s", 4*s.dw()*q, s.R(4))
+		op("VCVTPS2PD %d(DI), %s", 4*s.dw()*q, s.R(5))
+		op("VSUBPD %s, %s, %s", s.R(5), s.R(4), s.R(4))
+		op("VMULPD %s, %s, %s", s.R(4), s.R(4), s.R(4))
+		op("VADDPD %s, %s, %s", s.R(4), s.R(acc[q]), s.R(acc[q]))
+	}
+	op("ADDQ $64, SI")
+	op("ADDQ $64, DI")
+	op("DECQ BX")
+	op("JNZ %s", L("loop"))
+	label(L("tail"))
+	op("ANDQ $15, CX")
+	op("JZ %s", L("sum"))
+	s.setTail(m, "CX")
+	for p := 0; p < s.parts(); p++ {
+		s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), 4)
+		s.loadT(m, p, fmt.Sprintf("%d(DI)", 32*p), 5)
+		s.widen(4, 4, 6)
+		s.widen(5, 5, 7)
+		op("VSUBPD %s, %s, %s", s.R(5), s.R(4), s.R(4))
+		op("VSUBPD %s, %s, %s", s.R(7), s.R(6), s.R(6))
+		op("VMULPD %s, %s, %s", s.R(4), s.R(4), s.R(4))
+		op("VMULPD %s, %s, %s", s.R(6), s.R(6), s.R(6))
+		op("VADDPD %s, %s, %s", s.R(4), s.R(acc[2*p]), s.R(acc[2*p]))
+		op("VADDPD %s, %s, %s", s.R(6), s.R(acc[2*p+1]), s.R(acc[2*p+1]))
+	}
+	label(L("sum"))
+	s.tree64(acc, 8)
+	op("VMOVSD X%d, ret+24(FP)", acc[0])
+	op("VZEROUPPER")
+	op("RET")
+}
+
+func (s isa) dot() {
+	const K = "dot"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func dot%s(a, b *float32, n int) float32\n", s.name))
+	text(fmt.Sprintf("TEXT ·dot%s(SB), NOSPLIT, $0-28\n", s.name))
+	op("MOVQ a+0(FP), SI")
+	op("MOVQ b+8(FP), DI")
+	op("MOVQ n+16(FP), CX")
+	m := masks{[2]int{14, 15}}
+	for p := 0; p < s.parts(); p++ {
+		op("VXORPS %s, %s, %s", s.R(p), s.R(p), s.R(p))
+	}
+	op("MOVQ CX, BX")
+	op("SHRQ $4, BX")
+	op("JZ %s", L("tail"))
+	label(L("loop"))
+	for p := 0; p < s.parts(); p++ {
+		op("VMOVUPS %d(SI), %s", 32*p, s.R(4+p))
+		op("VMULPS %d(DI), %s, %s", 32*p, s.R(4+p), s.R(4+p))
+		op("VADDPS %s, %s, %s", s.R(4+p), s.R(p), s.R(p))
+	}
+	op("ADDQ $64, SI")
+	op("ADDQ $64, DI")
+	op("DECQ BX")
+	op("JNZ %s", L("loop"))
+	label(L("tail"))
+	op("ANDQ $15, CX")
+	op("JZ %s", L("sum"))
+	s.setTail(m, "CX")
+	for p := 0; p < s.parts(); p++ {
+		s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), 4)
+		s.loadT(m, p, fmt.Sprintf("%d(DI)", 32*p), 5)
+		op("VMULPS %s, %s, %s", s.R(5), s.R(4), s.R(4))
+		op("VADDPS %s, %s, %s", s.R(4), s.R(p), s.R(p))
+	}
+	label(L("sum"))
+	// lane[i] += lane[i+8], += lane[i+4], += lane[i+2], += lane[i+1]
+	if s.z {
+		op("VEXTRACTF64X4 $1, Z0, Y1")
+	}
+	op("VADDPS Y1, Y0, Y0")
+	op("VEXTRACTF128 $1, Y0, X1")
+	op("VADDPS X1, X0, X0")
+	op("VMOVHLPS X0, X0, X1")
+	op("VADDPS X1, X0, X0")
+	op("VHADDPS X0, X0, X0")
+	op("VMOVSS X0, ret+24(FP)")
+	op("VZEROUPPER")
+	op("RET")
+}
+
+func (s isa) colSums() {
+	const K = "cs"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func colSums%s(dst, a *float32, m, n, lda int, alpha, beta float32)\n", s.name))
+	text(fmt.Sprintf("TEXT ·colSums%s(SB), NOSPLIT, $0-48\n", s.name))
+	op("MOVQ dst+0(FP), DI")
+	op("MOVQ a+8(FP), SI")
+	op("MOVQ m+16(FP), R10")
+	op("MOVQ n+24(FP), R11")
+	op("MOVQ lda+32(FP), R8")
+	op("SHLQ $2, R8")
+	op("VBROADCASTSS alpha+40(FP), %s", s.R(12))
+	op("VBROADCASTSS beta+44(FP), %s", s.R(13))
+	op("MOVL beta+44(FP), R12")
+	op("SHLL $1, R12") // zero of either sign: overwrite
+	k := consts{}
+	vb := 4 * s.w * 4 // bytes of a 4-register block
+	finish := func(r int, dst string, tail bool) {
+		// r = alpha*r (+ beta*dst); NaN canonical
+		op("VMULPS %s, %s, %s", s.R(12), s.R(r), s.R(r))
+		op("TESTL R12, R12")
+		skip := L(fmt.Sprintf("nobeta%d%v", r, tail))
+		op("JZ %s", skip)
+		if tail {
+			if s.z {
+				op("VMOVUPS.Z %s, K1, %s", dst, s.R(8))
+			} else {
+				op("VMASKMOVPS %s, %s, %s", dst, s.R(15), s.R(8))
+			}
+			op("VMULPS %s, %s, %s", s.R(8), s.R(13), s.R(8))
+		} else {
+			op("VMULPS %s, %s, %s", dst, s.R(13), s.R(8))
+		}
+		op("VADDPS %s, %s, %s", s.R(8), s.R(r), s.R(r))
+		label(skip)
+		s.canon(k, r, 9)
+	}
+	label(L("block"))
+	op("CMPQ R11, $%d", 4*s.w)
+	op("JLT %s", L("narrow"))
+	for i := 0; i < 4; i++ {
+		op("VXORPS %s, %s, %s", s.R(i), s.R(i), s.R(i))
+	}
+	op("MOVQ SI, AX")
+	op("MOVQ R10, CX")
+	label(L("rows"))
+	for i := 0; i < 4; i++ {
+		op("VADDPS %d(AX), %s, %s", 4*s.w*i, s.R(i), s.R(i))
+	}
+	op("ADDQ R8, AX")
+	op("DECQ CX")
+	op("JNZ %s", L("rows"))
+	for i := 0; i < 4; i++ {
+		finish(i, fmt.Sprintf("%d(DI)", 4*s.w*i), false)
+		op("VMOVUPS %s, %d(DI)", s.R(i), 4*s.w*i)
+	}
+	op("ADDQ $%d, SI", vb)
+	op("ADDQ $%d, DI", vb)
+	op("SUBQ $%d, R11", 4*s.w)
+	op("JMP %s", L("block"))
+	label(L("narrow"))
+	op("TESTQ R11, R11")
+	op("JZ %s", L("done"))
+	op("MOVQ R11, DX")
+	op("CMPQ DX, $%d", s.w)
+	op("JLE 2(PC)")
+	op("MOVQ $%d, DX", s.w)
+	if s.z {
+		op("LEAQ kmask<>(SB), AX")
+		op("KMOVW (AX)(DX*2), K1")
+	} else {
+		op("NEGQ DX")
+		op("LEAQ tailmask<>+64(SB), BX")
+		op("VMOVDQU (BX)(DX*4), Y15")
+	}
+	op("VXORPS %s, %s, %s", s.R(0), s.R(0), s.R(0))
+	op("MOVQ SI, AX")
+	op("MOVQ R10, CX")
+	label(L("nrows"))
+	if s.z {
+		op("VMOVUPS.Z (AX), K1, Z1")
+	} else {
+		op("VMASKMOVPS (AX), Y15, Y1")
+	}
+	op("VADDPS %s, %s, %s", s.R(1), s.R(0), s.R(0))
+	op("ADDQ R8, AX")
+	op("DECQ CX")
+	op("JNZ %s", L("nrows"))
+	finish(0, "(DI)", true)
+	if s.z {
+		op("VMOVUPS Z0, K1, (DI)")
+	} else {
+		op("VMASKMOVPS Y0, Y15, (DI)")
+	}
+	op("ADDQ $%d, SI", 4*s.w)
+	op("ADDQ $%d, DI", 4*s.w)
+	op("SUBQ $%d, R11", s.w)
+	op("JG %s", L("narrow"))
+	label(L("done"))
+	op("VZEROUPPER")
+	op("RET")
+}
+
+// Update registers: w, vel, grad, scratch.
+const (
+	uW, uV, uG, uS, uQ, uC = 0, 1, 2, 3, 4, 5
+)
+
+func (s isa) update() {
+	const K = "up"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func update%s(w, vel, grad *float32, n int, lr, momentum, l1, l2 float32, proximal bool)\n", s.name))
+	text(fmt.Sprintf("TEXT ·update%s(SB), NOSPLIT, $0-49\n", s.name))
+	op("MOVQ w+0(FP), DI")
+	op("MOVQ vel+8(FP), SI")
+	op("MOVQ grad+16(FP), DX")
+	op("MOVQ n+24(FP), CX")
+	op("MOVBQZX proximal+48(FP), R9")
+	v := s.R
+	const lr, mom, l1, l2, th, nth, zero = 8, 9, 10, 11, 12, 13, 7
+	op("VBROADCASTSS lr+32(FP), %s", v(lr))
+	op("VBROADCASTSS momentum+36(FP), %s", v(mom))
+	op("VBROADCASTSS l1+40(FP), %s", v(l1))
+	op("VBROADCASTSS l2+44(FP), %s", v(l2))
+	op("VMULPS %s, %s, %s", v(l1), v(lr), v(th))
+	op("%s %s, %s, %s", s.xor(), mem("signmask"), v(th), v(nth))
+	op("VXORPS %s, %s, %s", v(zero), v(zero), v(zero))
+	k := consts{}
+	if s.z {
+		k.load(s, "signmask", 16)
+		k.load(s, "one", 17)
+		k.load(s, "nan", 18)
+	}
+	m := masks{[2]int{14, 15}}
+	// step is the update of one part (w, vel, grad loaded; results in w, vel).
+	step := func(proximal bool) {
+		op("VMULPS %s, %s, %s", v(l2), v(uW), v(uQ))
+		op("VSUBPS %s, %s, %s", v(uQ), v(uG), v(uG))
+		if !proximal {
+			// s = sign(w) (0 for 0, +-1 otherwise)
+			op("%s %s, %s, %s", s.and(), k.get("signmask"), v(uW), v(uS))
+			op("%s %s, %s, %s", s.or(), k.get("one"), v(uS), v(uS))
+			if s.z {
+				op("VCMPPS $4, %s, %s, K2", v(zero), v(uW))
+				op("VMOVAPS.Z %s, K2, %s", v(uS), v(uS))
+			} else {
+				op("VCMPPS $4, %s, %s, %s", v(zero), v(uW), v(uQ))
+				op("VANDPS %s, %s, %s", v(uQ), v(uS), v(uS))
+			}
+			op("VMULPS %s, %s, %s", v(l1), v(uS), v(uS))
+			op("VSUBPS %s, %s, %s", v(uS), v(uG), v(uG))
+		}
+		op("VMULPS %s, %s, %s", v(mom), v(uV), v(uV))
+		op("VMULPS %s, %s, %s", v(lr), v(uG), v(uQ))
+		op("VADDPS %s, %s, %s", v(uQ), v(uV), v(uV))
+		op("VADDPS %s, %s, %s", v(uV), v(uW), v(uW))
+		if proximal {
+			op("VMAXPS %s, %s, %s", v(nth), v(uW), v(uC))
+			op("VMINPS %s, %s, %s", v(th), v(uC), v(uC))
+			op("VSUBPS %s, %s, %s", v(uC), v(uW), v(uW))
+		}
+		s.canon(k, uV, uQ)
+		s.canon(k, uW, uQ)
+	}
+	for _, prox := range []bool{false, true} {
+		P := "n"
+		if prox {
+			P = "p"
+			label(L("prox"))
+		} else {
+			op("TESTQ R9, R9")
+			op("JNZ %s", L("prox"))
+		}
+		op("MOVQ CX, BX")
+		op("SHRQ $4, BX")
+		op("JZ %s", L(P+"tail"))
+		label(L(P + "loop"))
+		for p := 0; p < s.parts(); p++ {
+			op("VMOVUPS %d(DI), %s", 32*p, v(uW))
+			op("VMOVUPS %d(SI), %s", 32*p, v(uV))
+			op("VMOVUPS %d(DX), %s", 32*p, v(uG))
+			step(prox)
+			op("VMOVUPS %s, %d(SI)", v(uV), 32*p)
+			op("VMOVUPS %s, %d(DI)", v(uW), 32*p)
+		}
+		op("ADDQ $64, DI")
+		op("ADDQ $64, SI")
+		op("ADDQ $64, DX")
+		op("DECQ BX")
+		op("JNZ %s", L(P+"loop"))
+		label(L(P + "tail"))
+		op("ANDQ $15, CX")
+		op("JZ %s", L("done"))
+		s.setTail(m, "CX")
+		for p := 0; p < s.parts(); p++ {
+			s.loadT(m, p, fmt.Sprintf("%d(DI)", 32*p), uW)
+			s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), uV)
+			s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), uG)
+			step(prox)
+			s.storeT(m, p, uV, fmt.Sprintf("%d(SI)", 32*p))
+			s.storeT(m, p, uW, fmt.Sprintf("%d(DI)", 32*p))
+		}
+		op("JMP %s", L("done"))
+	}
+	label(L("done"))
+	op("VZEROUPPER")
+	op("RET")
+}
+
+// The sampler: Lanes = 8 xoshiro256++ streams, state word j of lane l at
+// s[j][l]. AVX2 holds word j in two registers (lanes 0-3, 4-7), AVX-512 in
+// one. A step yields 16 uniforms: element 2l (2l+1) of the step from the
+// low (high) 32 bits of lane l's output, u = float32(half>>8) * 2^-24.
+
+// state returns the register of state word j, part p.
+func (s isa) state(j, p int) int { return j*s.parts() + p }
+
+func (s isa) movdqu() string {
+	if s.z {
+		return "VMOVDQU64"
+	}
+	return "VMOVDQU"
+}
+
+func (s isa) loadState(reg string) {
+	for j := 0; j < 4; j++ {
+		for p := 0; p < s.parts(); p++ {
+			op("%s %d(%s), %s", s.movdqu(), 64*j+32*p, reg, s.R(s.state(j, p)))
+		}
+	}
+}
+
+func (s isa) saveState(reg string) {
+	for j := 0; j < 4; j++ {
+		for p := 0; p < s.parts(); p++ {
+			op("%s %s, %d(%s)", s.movdqu(), s.R(s.state(j, p)), 64*j+32*p, reg)
+		}
+	}
+}
+
+// rotl rotates the 64-bit lanes of r left by c (t: scratch).
+func (s isa) rotl(r, c, t int) {
+	if s.z {
+		op("VPROLQ $%d, %s, %s", c, s.R(r), s.R(r))
+		return
+	}
+	op("VPSLLQ $%d, %s, %s", c, s.R(r), s.R(t))
+	op("VPSRLQ $%d, %s, %s", 64-c, s.R(r), s.R(r))
+	op("VPOR %s, %s, %s", s.R(t), s.R(r), s.R(r))
+}
+
+// rngOut is the register receiving part p's uniforms; rngTmp its scratch.
+func (s isa) rngOut(p int) int { return 8 + 3*p }
+func (s isa) rngTmp(p int) int { return 9 + 3*p }
+
+// xstep advances the lanes once and leaves the uniforms in rngOut(p).
+func (s isa) xstep(k consts) {
+	for p := 0; p < s.parts(); p++ {
+		s0, s1, s2, s3 := s.state(0, p), s.state(1, p), s.state(2, p), s.state(3, p)
+		o, t := s.rngOut(p), s.rngTmp(p)
+		v := s.R
+		op("VPADDQ %s, %s, %s", v(s3), v(s0), v(o))
+		s.rotl(o, 23, t)
+		op("VPADDQ %s, %s, %s", v(s0), v(o), v(o))
+		op("VPSLLQ $17, %s, %s", v(s1), v(t))
+		op("%s %s, %s, %s", s.xorq(), v(s0), v(s2), v(s2))
+		op("%s %s, %s, %s", s.xorq(), v(s1), v(s3), v(s3))
+		op("%s %s, %s, %s", s.xorq(), v(s2), v(s1), v(s1))
+		op("%s %s, %s, %s", s.xorq(), v(s3), v(s0), v(s0))
+		op("%s %s, %s, %s", s.xorq(), v(t), v(s2), v(s2))
+		s.rotl(s3, 45, t)
+		op("VPSRLD $8, %s, %s", v(o), v(o))
+		op("VCVTDQ2PS %s, %s", v(o), v(o))
+		op("VMULPS %s, %s, %s", k.get("u24"), v(o), v(o))
+	}
+}
+
+func (s isa) xorq() string {
+	if s.z {
+		return "VPXORQ"
+	}
+	return "VPXOR"
+}
+
+func (s isa) rand() {
+	const K = "rnd"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func rand%s(s *[4][Lanes]uint64, dst, p *float32, n int, mode int)\n", s.name))
+	text(fmt.Sprintf("TEXT ·rand%s(SB), NOSPLIT, $0-40\n", s.name))
+	op("MOVQ s+0(FP), R8")
+	op("MOVQ dst+8(FP), DI")
+	op("MOVQ p+16(FP), SI")
+	op("MOVQ n+24(FP), R11")
+	op("MOVQ mode+32(FP), R10")
+	s.loadState("R8")
+	k := consts{}
+	k.load(s, "u24", 14)
+	k.load(s, "one", 15)
+	m := masks{[2]int{10, 13}} // AVX2: free registers
+	op("MOVQ R11, CX")
+	op("SHRQ $4, CX")
+	op("ANDQ $15, R11")
+	op("TESTQ CX, CX")
+	op("JZ %s", L("tail"))
+	// bern turns uniform register o into 1.0 where o < p (p at src or in register pr).
+	bern := func(p int, src string) {
+		o := s.rngOut(p)
+		if s.z {
+			op("VCMPPS $1, %s, %s, K2", src, s.R(o))
+			op("VMOVAPS.Z %s, K2, %s", s.R(15), s.R(o))
+		} else {
+			op("VCMPPS $1, %s, %s, %s", src, s.R(o), s.R(o))
+			op("VANDPS %s, %s, %s", s.R(15), s.R(o), s.R(o))
+		}
+	}
+	label(L("loop"))
+	s.xstep(k)
+	op("TESTQ R10, R10")
+	op("JZ %s", L("uniform"))
+	for p := 0; p < s.parts(); p++ {
+		bern(p, fmt.Sprintf("%d(SI)", 32*p))
+	}
+	op("ADDQ $64, SI")
+	label(L("uniform"))
+	for p := 0; p < s.parts(); p++ {
+		op("VMOVUPS %s, %d(DI)", s.R(s.rngOut(p)), 32*p)
+	}
+	op("ADDQ $64, DI")
+	op("DECQ CX")
+	op("JNZ %s", L("loop"))
+	label(L("tail"))
+	op("TESTQ R11, R11")
+	op("JZ %s", L("done"))
+	s.xstep(k)
+	s.setTail(m, "R11")
+	op("TESTQ R10, R10")
+	op("JZ %s", L("utail"))
+	for p := 0; p < s.parts(); p++ {
+		s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), s.rngTmp(p))
+		bern(p, s.R(s.rngTmp(p)))
+	}
+	label(L("utail"))
+	for p := 0; p < s.parts(); p++ {
+		s.storeT(m, p, s.rngOut(p), fmt.Sprintf("%d(DI)", 32*p))
+	}
+	label(L("done"))
+	s.saveState("R8")
+	op("VZEROUPPER")
+	op("RET")
+}
+
+func (s isa) randBits() {
+	const K = "rbits"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func randBits%s(s *[4][Lanes]uint64, dst *uint64, p *float32, n int)\n", s.name))
+	text(fmt.Sprintf("TEXT ·randBits%s(SB), NOSPLIT, $0-32\n", s.name))
+	op("MOVQ s+0(FP), R8")
+	op("MOVQ dst+8(FP), DI")
+	op("MOVQ p+16(FP), SI")
+	op("MOVQ n+24(FP), R11")
+	s.loadState("R8")
+	k := consts{}
+	k.load(s, "u24", 14)
+	m := masks{[2]int{10, 13}}
+	op("MOVQ R11, R9")
+	op("SHRQ $4, R9")   // full steps
+	op("ANDQ $15, R11") // leftover elements
+	op("XORQ R10, R10") // word being assembled
+	op("XORQ CX, CX")   // its next bit position
+	op("TESTQ R9, R9")
+	op("JZ %s", L("tail"))
+	// bits leaves the 16 bits u < p of the step in AX (p at src(p)).
+	bits := func(src func(p int) string) {
+		if s.z {
+			op("VCMPPS $1, %s, Z8, K2", src(0))
+			op("KMOVW K2, AX")
+			return
+		}
+		for p := 0; p < 2; p++ {
+			o := s.rngOut(p)
+			op("VCMPPS $1, %s, %s, %s", src(p), s.R(o), s.R(o))
+		}
+		op("VMOVMSKPS %s, AX", s.R(s.rngOut(0)))
+		op("VMOVMSKPS %s, DX", s.R(s.rngOut(1)))
+		op("SHLQ $8, DX")
+		op("ORQ DX, AX")
+	}
+	label(L("loop"))
+	s.xstep(k)
+	bits(func(p int) string { return fmt.Sprintf("%d(SI)", 32*p) })
+	op("SHLQ CX, AX")
+	op("ORQ AX, R10")
+	op("ADDQ $64, SI")
+	op("ADDQ $16, CX")
+	op("CMPQ CX, $64")
+	op("JNE %s", L("next"))
+	op("MOVQ R10, (DI)")
+	op("ADDQ $8, DI")
+	op("XORQ R10, R10")
+	op("XORQ CX, CX")
+	label(L("next"))
+	op("DECQ R9")
+	op("JNZ %s", L("loop"))
+	label(L("tail"))
+	op("TESTQ R11, R11")
+	op("JZ %s", L("flush"))
+	s.xstep(k)
+	s.setTail(m, "R11")
+	// Masked-off lanes load p = 0, and u < 0 never holds.
+	for p := 0; p < s.parts(); p++ {
+		s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), s.rngTmp(p))
+	}
+	bits(func(p int) string { return s.R(s.rngTmp(p)) })
+	op("SHLQ CX, AX")
+	op("ORQ AX, R10")
+	op("ADDQ $16, CX")
+	label(L("flush"))
+	op("TESTQ CX, CX")
+	op("JZ %s", L("done"))
+	op("MOVQ R10, (DI)")
+	label(L("done"))
+	s.saveState("R8")
+	op("VZEROUPPER")
+	op("RET")
+}
+
+const head = `//go:build amd64 && gc && !purego
+
+// Code generated by _gen/elem/main.go (go run _gen/elem/main.go > elem_amd64.s). DO NOT EDIT.
+
+// Elementwise float32 kernels (sigmoid, softplus sums, reductions, parameter
+// updates) and the lane-parallel xoshiro256++ sampler, each in an AVX2+FMA
+// and an AVX-512F variant (the caller checks the CPU through useAVX2 and
+// useAVX512). Both variants walk blocks of 16 elements (two ymm or one zmm
+// registers) through the same sequence of unfused IEEE operations as the Go
+// twins in elem.go and rand.go, so all implementations give the same bits.
+
+#include "textflag.h"
+`
+
+func main() {
+	text(head)
+	text("\n// Constants, 16 copies each (a full-width operand at either width).\n")
+	for i, c := range constants {
+		for j := 0; j < 8; j++ {
+			text(fmt.Sprintf("DATA elemc<>+%d(SB)/8, $0x%08x%08x\n", 64*i+8*j, c.bits, c.bits))
+		}
+	}
+	text(fmt.Sprintf("GLOBL elemc<>(SB), RODATA|NOPTR, $%d\n", 64*len(constants)))
+	text("\n// tailmask<>+64-4*r (+32) holds the AVX2 mask of the first r lanes (of the next 8).\n")
+	for i := 0; i < 16; i++ {
+		v := "$0"
+		if i < 8 {
+			v = "$-1"
+		}
+		text(fmt.Sprintf("DATA tailmask<>+%d(SB)/8, %s\n", 8*i, v))
+	}
+	text("GLOBL tailmask<>(SB), RODATA|NOPTR, $128\n")
+	text("\n// kmask<>+2*r is the AVX-512 mask of the first r lanes.\n")
+	for i := 0; i <= 16; i++ {
+		text(fmt.Sprintf("DATA kmask<>+%d(SB)/2, $0x%04x\n", 2*i, (1<<i)-1))
+	}
+	text("GLOBL kmask<>(SB), RODATA|NOPTR, $34\n")
+	for _, s := range []isa{avx2, avx512} {
+		text(fmt.Sprintf("\n// ---- %s ----\n", s.name))
+		s.sigmoidBias()
+		s.softplusSum()
+		s.squaredDiffSum()
+		s.dot()
+		s.colSums()
+		s.update()
+		s.rand()
+		s.randBits()
+	}
+	os.Stdout.WriteString(out.String())
+}
