@@ -155,307 +155,308 @@ func addRecipeFlags(fs *flag.FlagSet, def rbm.Config) *recipeFlags {
 // apply sets the fields of cfg whose flags were given explicitly (set) and
 // checks each value, naming its flag.
 func (r *recipeFlags) apply(cfg *rbm.Config, set map[string]bool) error {
-	for name := range set {
-		switch name {
-		case "epochs":
-			if *r.epochs < 0 {
-				return badInput("-epochs: want >= 0, got %d", *r.epochs)
-			}
-			cfg.Epochs = *r.epochs
-		case "batch":
-			if *r.batch <= 0 {
-				return badInput("-batch: want a positive number of rows, got %d", *r.batch)
-			}
-			cfg.Batch = *r.batch
-		case "lr":
-			if !(*r.lr > 0) || math.IsInf(*r.lr, 0) {
-				return badInput("-lr: want a finite learning rate > 0, got %v", *r.lr)
-			}
-			cfg.LR = float32(*r.lr)
-		case "momentum":
-			a, b, err := parseMomentum(*r.momentum)
-			if err != nil {
-				return err
-			}
-			cfg.MomentumInitial, cfg.MomentumFinal = a, b
-		case "momentum-switch":
-			if *r.momentumSwitch < 0 {
-				return badInput("-momentum-switch: want an epoch >= 0, got %d", *r.momentumSwitch)
-			}
-			cfg.MomentumSwitch = *r.momentumSwitch
-		case "l1":
-			if !(*r.l1 >= 0) || math.IsInf(*r.l1, 0) {
-				return badInput("-l1: want a finite penalty >= 0, got %v", *r.l1)
-			}
-			cfg.L1 = float32(*r.l1)
-		case "l2":
-			if !(*r.l2 >= 0) || math.IsInf(*r.l2, 0) {
-				return badInput("-l2: want a finite penalty >= 0, got %v", *r.l2)
-			}
-			cfg.L2 = float32(*r.l2)
-		case "l1-mode":
-			switch *r.l1Mode {
-			case "sign":
-				cfg.L1Proximal = false
-			case "proximal":
-				cfg.L1Proximal = true
-			default:
-				return badInput("-l1-mode: want sign or proximal, got %q", *r.l1Mode)
-			}
-		case "cd":
-			if *r.cd <= 0 {
-				return badInput("-cd: want k >= 1 Gibbs steps, got %d", *r.cd)
-			}
-			cfg.CDK = *r.cd
-		case "pcd":
-			cfg.PCD = *r.pcd
-		case "sample-visibles":
-			cfg.SampleVisibles = *r.sampleVisibles
-		case "init-sigma":
-			if !(*r.initSigma >= 0) || math.IsInf(*r.initSigma, 0) {
-				return badInput("-init-sigma: want a finite value >= 0, got %v", *r.initSigma)
-			}
-			cfg.InitSigma = float32(*r.initSigma)
-		case "visible-bias":
-			switch *r.vbias {
-			case "zero":
-				cfg.VisibleBiasLogOdds = false
-			case "logodds":
-				cfg.VisibleBiasLogOdds = true
-			default:
-				return badInput("-visible-bias: want zero or logodds, got %q", *r.vbias)
-			}
-		case "shuffle":
-			cfg.Shuffle = *r.shuffle
-		case "validation":
-			if !(*r.validation >= 0 && *r.validation < 1) {
-				return badInput("-validation: want a fraction in [0, 1), got %v", *r.validation)
-			}
-			cfg.ValidationFraction = *r.validation
-		case "monitor-rows":
-			if *r.monitorRows < 0 {
-				return badInput("-monitor-rows: want >= 0 (0: all), got %d", *r.monitorRows)
-			}
-			cfg.MonitorRows = *r.monitorRows
-		case "snapshot-every":
-			if *r.snapshotEvery < 0 {
-				return badInput("-snapshot-every: want >= 0 (0: none), got %d", *r.snapshotEvery)
-			}
-			cfg.SnapshotEvery = *r.snapshotEvery
-		case "next-layer":
-			switch *r.nextLayer {
-			case "probabilities":
-				cfg.NextLayerSamples = false
-			case "samples":
-				cfg.NextLayerSamples = true
-			default:
-				return badInput("-next-layer: want probabilities or samples, got %q", *r.nextLayer)
-			}
-		case "seed":
-			cfg.Seed = *r.seed
-		case "threads":
-			if *r.threads < 0 {
-				return badInput("-threads: want 0 (all cores) or a positive count, got %d", *r.threads)
-			}
-			cfg.Threads = *r.threads
+	ints := []struct {
+		name string
+		v    *int
+		lo   int
+		want string
+		dst  *int
+	}{
+		{"epochs", r.epochs, 0, "want >= 0", &cfg.Epochs},
+		{"batch", r.batch, 1, "want a positive number of rows", &cfg.Batch},
+		{"momentum-switch", r.momentumSwitch, 0, "want an epoch >= 0", &cfg.MomentumSwitch},
+		{"cd", r.cd, 1, "want k >= 1 Gibbs steps", &cfg.CDK},
+		{"monitor-rows", r.monitorRows, 0, "want >= 0 (0: all)", &cfg.MonitorRows},
+		{"snapshot-every", r.snapshotEvery, 0, "want >= 0 (0: none)", &cfg.SnapshotEvery},
+		{"threads", r.threads, 0, "want 0 (all cores) or a positive count", &cfg.Threads},
+	}
+	for _, c := range ints {
+		if !set[c.name] {
+			continue
 		}
+		if *c.v < c.lo {
+			return badInput("-%s: %s, got %d", c.name, c.want, *c.v)
+		}
+		*c.dst = *c.v
+	}
+	floats := []struct {
+		name   string
+		v      *float64
+		zeroOK bool
+		want   string
+		dst    *float32
+	}{
+		{"lr", r.lr, false, "want a finite learning rate > 0", &cfg.LR},
+		{"l1", r.l1, true, "want a finite penalty >= 0", &cfg.L1},
+		{"l2", r.l2, true, "want a finite penalty >= 0", &cfg.L2},
+		{"init-sigma", r.initSigma, true, "want a finite value >= 0", &cfg.InitSigma},
+	}
+	for _, c := range floats {
+		if !set[c.name] {
+			continue
+		}
+		if x := *c.v; !(x > 0 || c.zeroOK && x == 0) || math.IsInf(x, 0) {
+			return badInput("-%s: %s, got %v", c.name, c.want, x)
+		}
+		*c.dst = float32(*c.v)
+	}
+	return r.applyOthers(cfg, set)
+}
+
+// applyOthers applies the choice, boolean and remaining flags for apply.
+func (r *recipeFlags) applyOthers(cfg *rbm.Config, set map[string]bool) error {
+	choices := []struct {
+		name, no, yes string
+		v             *string
+		dst           *bool
+	}{
+		{"l1-mode", "sign", "proximal", r.l1Mode, &cfg.L1Proximal},
+		{"visible-bias", "zero", "logodds", r.vbias, &cfg.VisibleBiasLogOdds},
+		{"next-layer", "probabilities", "samples", r.nextLayer, &cfg.NextLayerSamples},
+	}
+	for _, c := range choices {
+		if !set[c.name] {
+			continue
+		}
+		if *c.v != c.no && *c.v != c.yes {
+			return badInput("-%s: want %s or %s, got %q", c.name, c.no, c.yes, *c.v)
+		}
+		*c.dst = *c.v == c.yes
+	}
+	for name, b := range map[string]struct{ v, dst *bool }{
+		"pcd": {r.pcd, &cfg.PCD}, "sample-visibles": {r.sampleVisibles, &cfg.SampleVisibles}, "shuffle": {r.shuffle, &cfg.Shuffle},
+	} {
+		if set[name] {
+			*b.dst = *b.v
+		}
+	}
+	if set["momentum"] {
+		a, b, err := parseMomentum(*r.momentum)
+		if err != nil {
+			return err
+		}
+		cfg.MomentumInitial, cfg.MomentumFinal = a, b
+	}
+	if set["validation"] {
+		if !(*r.validation >= 0 && *r.validation < 1) {
+			return badInput("-validation: want a fraction in [0, 1), got %v", *r.validation)
+		}
+		cfg.ValidationFraction = *r.validation
+	}
+	if set["seed"] {
+		cfg.Seed = *r.seed
 	}
 	return nil
 }
 
-// readCheckpointMeta returns the meta.json of a checkpoint file.
-func readCheckpointMeta(path string) (rbm.Meta, error) {
-	var meta rbm.Meta
-	z, err := npy.ReadNPZ(path)
-	if err != nil {
-		return meta, err
-	}
-	js, ok := z.Files["meta.json"]
-	if !ok {
-		return meta, fmt.Errorf("%s: not a checkpoint (no meta.json)", path)
-	}
-	if err := json.Unmarshal(js, &meta); err != nil {
-		return meta, fmt.Errorf("%s: meta.json: %v", path, err)
-	}
-	if meta.Checkpoint == nil || meta.Config == nil || len(meta.Sizes) < 2 {
-		return meta, fmt.Errorf("%s: not a checkpoint (meta.json has no checkpoint, config or layer sizes)", path)
-	}
-	return meta, nil
+// trainFlags are the flags of train besides the recipe.
+type trainFlags struct {
+	fs                                  *flag.FlagSet
+	rf                                  *recipeFlags
+	data, layers, preset, out, ckptPath *string
+	ckptEvery, stopAfter                *int
+	resume, asJSON                      *bool
+	set                                 map[string]bool
 }
 
-// configDiff names the JSON fields in which a and b differ.
-func configDiff(a, b rbm.Config) []string {
-	var out []string
-	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-	t := va.Type()
-	for i := 0; i < t.NumField(); i++ {
-		name := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
-		if name == "checkpoint_path" || name == "checkpoint_every" {
-			continue
-		}
-		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
-func runTrain(args []string, stdout, stderr io.Writer) error {
+func newTrainFlags(stderr io.Writer) *trainFlags {
 	fs := newFlagSet("train", stderr)
 	def, _ := rbm.Preset("mehta-schwab")
-	dataPath := fs.String("data", "", "training data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
-	layers := fs.String("layers", "400,100,25", "hidden layer sizes, bottom up (the visible size comes from the data)")
-	preset := fs.String("preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
-	out := fs.String("o", "model.npz", "output model file (.npz)")
-	rf := addRecipeFlags(fs, def)
-	ckptEvery := fs.Int("checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
-	ckptPath := fs.String("checkpoint", "", "checkpoint file (default: the output file + \".ckpt\")")
-	resume := fs.Bool("resume", false, "continue the run saved in the checkpoint (same data; the recipe comes from the checkpoint)")
-	stopAfter := fs.Int("stop-after", 0, "stop after N epochs of this run, leaving a checkpoint to -resume from (0: run to the end)")
-	asJSON := fs.Bool("json", false, "print the final per-layer measures as JSON on stdout")
+	f := &trainFlags{fs: fs}
+	f.data = fs.String("data", "", "training data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
+	f.layers = fs.String("layers", "400,100,25", "hidden layer sizes, bottom up (the visible size comes from the data)")
+	f.preset = fs.String("preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
+	f.out = fs.String("o", "model.npz", "output model file (.npz)")
+	f.rf = addRecipeFlags(fs, def)
+	f.ckptEvery = fs.Int("checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
+	f.ckptPath = fs.String("checkpoint", "", "checkpoint file (default: the output file + \".ckpt\")")
+	f.resume = fs.Bool("resume", false, "continue the run saved in the checkpoint (same data; the recipe comes from the checkpoint)")
+	f.stopAfter = fs.Int("stop-after", 0, "stop after N epochs of this run, leaving a checkpoint to -resume from (0: run to the end)")
+	f.asJSON = fs.Bool("json", false, "print the final per-layer measures as JSON on stdout")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm train -data ising.npy -layers 400,100,25 [-preset mehta-schwab] [flags] -o model.npz")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return f
+}
 
-	if *out == "" {
-		return badInput("-o: want an output model file")
+// checkOutputs checks -o, -checkpoint-every, -stop-after and -checkpoint,
+// and returns the checkpoint path.
+func (f *trainFlags) checkOutputs() (string, error) {
+	if *f.out == "" {
+		return "", badInput("-o: want an output model file")
 	}
-	if st, err := os.Stat(*out); err == nil && st.IsDir() {
-		return badInput("-o: %s is a folder, want a model file", *out)
+	if st, err := os.Stat(*f.out); err == nil && st.IsDir() {
+		return "", badInput("-o: %s is a folder, want a model file", *f.out)
 	}
-	if err := checkWritable(filepath.Dir(*out), "-o"); err != nil {
-		return err
+	if err := checkWritable(filepath.Dir(*f.out), "-o"); err != nil {
+		return "", err
 	}
-	if *ckptEvery < 0 {
-		return badInput("-checkpoint-every: want >= 0, got %d", *ckptEvery)
+	if *f.ckptEvery < 0 {
+		return "", badInput("-checkpoint-every: want >= 0, got %d", *f.ckptEvery)
 	}
-	if *stopAfter < 0 {
-		return badInput("-stop-after: want >= 0, got %d", *stopAfter)
+	if *f.stopAfter < 0 {
+		return "", badInput("-stop-after: want >= 0, got %d", *f.stopAfter)
 	}
-	ckpt := *ckptPath
+	ckpt := *f.ckptPath
 	if ckpt == "" {
-		ckpt = *out + ".ckpt"
+		ckpt = *f.out + ".ckpt"
 	}
-	if err := checkWritable(filepath.Dir(ckpt), "-checkpoint"); err != nil {
-		return err
-	}
-	hidden, err := parseSizes("layers", *layers)
-	if err != nil {
-		return err
-	}
+	return ckpt, checkWritable(filepath.Dir(ckpt), "-checkpoint")
+}
 
-	var cfg rbm.Config
-	var startDone int64
-	var ckMeta rbm.Meta
-	if *resume {
-		meta, err := readCheckpointMeta(ckpt)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return badInput("-resume: no checkpoint at %s", ckpt)
-			}
-			return badInput("-resume: %v", err)
+// trainPlan is what train will do: the recipe, the hidden sizes and, when
+// resuming, the checkpoint's meta.
+type trainPlan struct {
+	cfg    rbm.Config
+	hidden []int
+	ckpt   string
+	resume *rbm.Meta
+}
+
+// resumePlan reads the checkpoint and checks that the flags given agree
+// with it.
+func (f *trainFlags) resumePlan(ckpt string, hidden []int) (trainPlan, error) {
+	meta, err := rbm.ReadCheckpointMeta(ckpt)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return trainPlan{}, badInput("-resume: no checkpoint at %s", ckpt)
 		}
-		cfg = *meta.Config
-		want := cfg
-		if set["preset"] && *preset != cfg.Preset {
-			return badInput("-resume: -preset %s, but the checkpoint was made with preset %q", *preset, cfg.Preset)
+		return trainPlan{}, badInput("-resume: %v", err)
+	}
+	cfg := *meta.Config
+	if f.set["preset"] && *f.preset != cfg.Preset {
+		return trainPlan{}, badInput("-resume: -preset %s, but the checkpoint was made with preset %q", *f.preset, cfg.Preset)
+	}
+	want := cfg
+	if err := f.rf.apply(&want, f.set); err != nil {
+		return trainPlan{}, err
+	}
+	if d := rbm.ConfigDiff(cfg, want); len(d) > 0 {
+		return trainPlan{}, badInput("-resume: the checkpoint %s was made with other settings (%s); resume without changing them", ckpt, strings.Join(d, ", "))
+	}
+	if f.set["layers"] && !reflect.DeepEqual(hidden, meta.Sizes[1:]) {
+		return trainPlan{}, badInput("-resume: -layers %s, but the checkpoint has layers %v", *f.layers, meta.Sizes[1:])
+	}
+	return trainPlan{cfg: cfg, hidden: meta.Sizes[1:], ckpt: ckpt, resume: &meta}, nil
+}
+
+// plan turns the flags into a trainPlan.
+func (f *trainFlags) plan() (trainPlan, error) {
+	ckpt, err := f.checkOutputs()
+	if err != nil {
+		return trainPlan{}, err
+	}
+	hidden, err := parseSizes("layers", *f.layers)
+	if err != nil {
+		return trainPlan{}, err
+	}
+	p := trainPlan{hidden: hidden, ckpt: ckpt}
+	if *f.resume {
+		if p, err = f.resumePlan(ckpt, hidden); err != nil {
+			return p, err
 		}
-		if err := rf.apply(&want, set); err != nil {
-			return err
-		}
-		if d := configDiff(cfg, want); len(d) > 0 {
-			return badInput("-resume: the checkpoint %s was made with other settings (%s); resume without changing them", ckpt, strings.Join(d, ", "))
-		}
-		if set["layers"] && !reflect.DeepEqual(hidden, meta.Sizes[1:]) {
-			return badInput("-resume: -layers %s, but the checkpoint has layers %v", *layers, meta.Sizes[1:])
-		}
-		hidden = meta.Sizes[1:]
-		ckMeta = meta
-		startDone = int64(meta.Checkpoint.Layer*cfg.Epochs + meta.Checkpoint.Epoch)
-		fmt.Fprintf(stderr, "isingrbm train: resuming from %s at layer %d, after epoch %d of %d\n",
-			ckpt, meta.Checkpoint.Layer+1, meta.Checkpoint.Epoch, cfg.Epochs)
 	} else {
-		if cfg, err = rbm.Preset(*preset); err != nil {
-			return badInput("-preset: %v", err)
+		if p.cfg, err = rbm.Preset(*f.preset); err != nil {
+			return p, badInput("-preset: %v", err)
 		}
-		cfg.Seed = 1
-		if err := rf.apply(&cfg, set); err != nil {
-			return err
+		p.cfg.Seed = 1
+		if err := f.rf.apply(&p.cfg, f.set); err != nil {
+			return p, err
 		}
 	}
-	cfg.CheckpointPath = ckpt
-	cfg.CheckpointEvery = *ckptEvery
-	if err := cfg.Validate(); err != nil {
-		return badInput("%v", err)
+	p.cfg.CheckpointPath = ckpt
+	p.cfg.CheckpointEvery = *f.ckptEvery
+	if err := p.cfg.Validate(); err != nil {
+		return p, badInput("%v", err)
 	}
+	return p, nil
+}
 
-	data, err := loadData("data", *dataPath)
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	f := newTrainFlags(stderr)
+	if err := parseFlags(f.fs, args); err != nil {
+		return err
+	}
+	f.set = map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	p, err := f.plan()
 	if err != nil {
 		return err
 	}
-	sizes := append([]int{data.set.D}, hidden...)
-	if *resume && ckMeta.Sizes[0] != data.set.D {
-		return badInput("-data: %s has %d units per sample, but the checkpoint %s has %d visible units", data.path, data.set.D, ckpt, ckMeta.Sizes[0])
+	data, err := loadData("data", *f.data)
+	if err != nil {
+		return err
 	}
+	sizes := append([]int{data.set.D}, p.hidden...)
+	if p.resume != nil {
+		if p.resume.Sizes[0] != data.set.D {
+			return badInput("-data: %s has %d units per sample, but the checkpoint %s has %d visible units", data.path, data.set.D, p.ckpt, p.resume.Sizes[0])
+		}
+		c := p.resume.Checkpoint
+		fmt.Fprintf(stderr, "isingrbm train: resuming from %s at layer %d, after epoch %d of %d\n", p.ckpt, c.Layer+1, c.Epoch, p.cfg.Epochs)
+	}
+	dbn, hist, err := f.train(p, data, sizes, stderr)
+	if err != nil || dbn == nil {
+		return err
+	}
+	saved := p.cfg
+	saved.CheckpointPath, saved.CheckpointEvery = "", 0
+	meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{
+		"data": data.path, "data_shape": data.shape, "data_dtype": data.descr, "lattice_L": data.L,
+	}}
+	if err := dbn.Save(*f.out, meta); err != nil {
+		return err
+	}
+	if err := os.Remove(p.ckpt); err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "isingrbm train: could not remove the checkpoint %s: %v\n", p.ckpt, err)
+	}
+	return printTrainSummary(stdout, *f.out, sizes, hist, *f.asJSON)
+}
 
+// train trains (or resumes) with a progress bar; it returns a nil DBN and
+// no error when -stop-after stopped the run.
+func (f *trainFlags) train(p trainPlan, data *loadedData, sizes []int, stderr io.Writer) (*rbm.DBN, *rbm.History, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	total := int64((len(sizes) - 1) * cfg.Epochs)
+	var startDone int64
+	if p.resume != nil {
+		startDone = int64(p.resume.Checkpoint.Layer*p.cfg.Epochs + p.resume.Checkpoint.Epoch)
+	}
+	total := int64((len(sizes) - 1) * p.cfg.Epochs)
 	bar := newProgressBar(stderr, "train")
-	epochsRun := 0
-	stopped := false
-	progress := func(p rbm.ProgressInfo) {
-		done := int64(p.Layer*p.Epochs + p.Epoch)
-		bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", p.Layer+1, p.Layers, p.Epoch, p.Epochs, float64(p.Stats.ReconTrain)))
+	epochsRun, stopped := 0, false
+	progress := func(pi rbm.ProgressInfo) {
+		done := int64(pi.Layer*pi.Epochs + pi.Epoch)
+		bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain)))
 		bar.Update(done-startDone, total-startDone)
 		epochsRun++
-		if *stopAfter > 0 && epochsRun >= *stopAfter {
+		if *f.stopAfter > 0 && epochsRun >= *f.stopAfter {
 			stopped = true
 			cancel()
 		}
 	}
 	var dbn *rbm.DBN
 	var hist *rbm.History
-	if *resume {
-		dbn, hist, err = rbm.ResumeDBN(ctx, ckpt, data.set, progress)
+	var err error
+	if p.resume != nil {
+		dbn, hist, err = rbm.ResumeDBN(ctx, p.ckpt, data.set, progress)
 	} else {
-		dbn, hist, err = rbm.TrainDBN(ctx, data.set, sizes, cfg, progress)
+		dbn, hist, err = rbm.TrainDBN(ctx, data.set, sizes, p.cfg, progress)
 	}
 	bar.Done()
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			if stopped {
-				fmt.Fprintf(stderr, "isingrbm train: stopped after %d epochs; checkpoint %s; continue with -resume\n", epochsRun, ckpt)
-				return nil
-			}
-			return fmt.Errorf("interrupted; checkpoint written to %s; continue with: isingrbm train -data %s -o %s -resume", ckpt, data.path, *out)
-		}
-		if *resume {
-			return badInput("-resume: %v", err)
-		}
-		return err
+	switch {
+	case err != nil && errors.Is(err, context.Canceled) && stopped:
+		fmt.Fprintf(stderr, "isingrbm train: stopped after %d epochs; checkpoint %s; continue with -resume\n", epochsRun, p.ckpt)
+		return nil, nil, nil
+	case err != nil && errors.Is(err, context.Canceled):
+		return nil, nil, fmt.Errorf("interrupted; checkpoint written to %s; continue with: isingrbm train -data %s -o %s -resume", p.ckpt, data.path, *f.out)
+	case err != nil && p.resume != nil:
+		return nil, nil, badInput("-resume: %v", err)
 	}
-	saved := cfg
-	saved.CheckpointPath, saved.CheckpointEvery = "", 0
-	meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{
-		"data": data.path, "data_shape": data.shape, "data_dtype": data.descr, "lattice_L": data.L,
-	}}
-	if err := dbn.Save(*out, meta); err != nil {
-		return err
-	}
-	if err := os.Remove(ckpt); err != nil && !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(stderr, "isingrbm train: could not remove the checkpoint %s: %v\n", ckpt, err)
-	}
-	return printTrainSummary(stdout, *out, sizes, hist, *asJSON)
+	return dbn, hist, err
 }
 
 // trainLayerSummary is the last epoch's measures of one layer.

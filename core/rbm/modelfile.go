@@ -9,6 +9,8 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"reflect"
+	"strings"
 )
 
 // Meta is the content of a model file's meta.json member.
@@ -347,4 +349,42 @@ func readCheckpoint(path string) (*trainState, error) {
 		}
 	}
 	return st, nil
+}
+
+// ReadCheckpointMeta returns the meta.json of a checkpoint file.
+func ReadCheckpointMeta(path string) (Meta, error) {
+	var meta Meta
+	z, err := npy.ReadNPZ(path)
+	if err != nil {
+		return meta, err
+	}
+	js, ok := z.Files["meta.json"]
+	if !ok {
+		return meta, fmt.Errorf("%s: not a checkpoint (no meta.json)", path)
+	}
+	if err := json.Unmarshal(js, &meta); err != nil {
+		return meta, fmt.Errorf("%s: meta.json: %v", path, err)
+	}
+	if meta.Checkpoint == nil || meta.Config == nil || len(meta.Sizes) < 2 {
+		return meta, fmt.Errorf("%s: not a checkpoint (meta.json has no checkpoint, config or layer sizes)", path)
+	}
+	return meta, nil
+}
+
+// ConfigDiff names the JSON fields in which a and b differ, leaving out the
+// checkpoint path and interval (which a resumed run may change).
+func ConfigDiff(a, b Config) []string {
+	var out []string
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	t := va.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+		if name == "checkpoint_path" || name == "checkpoint_every" {
+			continue
+		}
+		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
