@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"flag"
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -52,138 +53,174 @@ type sampleReport struct {
 	Seed                uint64  `json:"seed"`
 }
 
-func runSample(args []string, stdout, stderr io.Writer) error {
+// sampleFlags are the flags of sample.
+type sampleFlags struct {
+	fs                          *flag.FlagSet
+	L, n, threads, replicas, eq *int
+	betas, out                  *string
+	seed                        *uint64
+	asJSON                      *bool
+}
+
+func newSampleFlags(stderr io.Writer) *sampleFlags {
 	fs := newFlagSet("sample", stderr)
-	L := fs.Int("L", 40, "linear lattice size (L x L torus), >= 2")
-	betas := fs.String("beta", "0.408", "coupling K = J/kT: a value, a list a,b,c or a range lo:hi:n")
-	n := fs.Int("n", 20000, "number of configurations per coupling")
-	seed := fs.Uint64("seed", 1, "random seed (same seed, same samples)")
-	out := fs.String("o", "", "output .npy file (one coupling) or folder (several couplings)")
-	threads := fs.Int("threads", 0, "worker threads (0: all cores)")
-	replicas := fs.Int("replicas", 0, "independent replicas to simulate (0: one per sample)")
-	minEq := fs.Int("equilibration", 0, "minimum equilibration sweeps (0: automatic, from tau_int)")
-	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
+	f := &sampleFlags{fs: fs}
+	f.L = fs.Int("L", 40, "linear lattice size (L x L torus), >= 2")
+	f.betas = fs.String("beta", "0.408", "coupling K = J/kT: a value, a list a,b,c or a range lo:hi:n")
+	f.n = fs.Int("n", 20000, "number of configurations per coupling")
+	f.seed = fs.Uint64("seed", 1, "random seed (same seed, same samples)")
+	f.out = fs.String("o", "", "output .npy file (one coupling) or folder (several couplings)")
+	f.threads = fs.Int("threads", 0, "worker threads (0: all cores)")
+	f.replicas = fs.Int("replicas", 0, "independent replicas to simulate (0: one per sample)")
+	f.eq = fs.Int("equilibration", 0, "minimum equilibration sweeps (0: automatic, from tau_int)")
+	f.asJSON = fs.Bool("json", false, "print the report as JSON on stdout")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm sample -L 40 -beta 0.408 -n 20000 -seed 1 -o ising.npy [-json]")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	return f
+}
+
+// couplings checks the flags and returns the couplings to sample.
+func (f *sampleFlags) couplings() ([]float64, error) {
+	ks, err := parseCouplings("beta", *f.betas)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case *f.L < 2:
+		return nil, badInput("-L: want an integer >= 2, got %d", *f.L)
+	case *f.n <= 0:
+		return nil, badInput("-n: want a positive number of samples, got %d", *f.n)
+	case *f.threads < 0:
+		return nil, badInput("-threads: want 0 (all cores) or a positive count, got %d", *f.threads)
+	case *f.replicas < 0:
+		return nil, badInput("-replicas: want 0 (automatic) or a positive count, got %d", *f.replicas)
+	case *f.eq < 0:
+		return nil, badInput("-equilibration: want 0 (automatic) or a positive number of sweeps, got %d", *f.eq)
+	}
+	if err := checkSampleMemory(*f.L, *f.n, *f.replicas); err != nil {
+		return nil, err
+	}
+	if *f.out == "" {
+		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
+	}
+	return ks, nil
+}
+
+// samplePaths decides every output path and checks that it can be written
+// before minutes are spent on sampling.
+func samplePaths(out string, ks []float64) ([]string, error) {
+	if len(ks) == 1 {
+		if err := checkWritable(filepath.Dir(out), "-o"); err != nil {
+			return nil, err
+		}
+		if st, err := os.Stat(out); err == nil && st.IsDir() {
+			return nil, badInput("-o: %s is a folder; one coupling writes one file", out)
+		}
+		return []string{out}, nil
+	}
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return nil, badInput("-o: %s is a file; several couplings need a folder", out)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, badInput("-o: cannot create folder %s: %v", out, err)
+	}
+	if err := checkWritable(out, "-o"); err != nil {
+		return nil, err
+	}
+	paths := make([]string, len(ks))
+	for i, k := range ks {
+		paths[i] = filepath.Join(out, replicate.CouplingFileName(k))
+	}
+	return paths, nil
+}
+
+func runSample(args []string, stdout, stderr io.Writer) error {
+	f := newSampleFlags(stderr)
+	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
-	ks, err := parseCouplings("beta", *betas)
+	ks, err := f.couplings()
 	if err != nil {
 		return err
 	}
-	if *L < 2 {
-		return badInput("-L: want an integer >= 2, got %d", *L)
-	}
-	if *n <= 0 {
-		return badInput("-n: want a positive number of samples, got %d", *n)
-	}
-	if *threads < 0 {
-		return badInput("-threads: want 0 (all cores) or a positive count, got %d", *threads)
-	}
-	if *replicas < 0 {
-		return badInput("-replicas: want 0 (automatic) or a positive count, got %d", *replicas)
-	}
-	if *minEq < 0 {
-		return badInput("-equilibration: want 0 (automatic) or a positive number of sweeps, got %d", *minEq)
-	}
-	if err := checkSampleMemory(*L, *n, *replicas); err != nil {
+	paths, err := samplePaths(*f.out, ks)
+	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return badInput("-o: want an output file (one coupling) or folder (several couplings)")
-	}
-	// Decide every output path and check that it can be written before
-	// spending minutes on sampling.
-	paths := make([]string, len(ks))
-	if len(ks) == 1 {
-		paths[0] = *out
-		if err := checkWritable(filepath.Dir(*out), "-o"); err != nil {
-			return err
-		}
-		if st, err := os.Stat(*out); err == nil && st.IsDir() {
-			return badInput("-o: %s is a folder; one coupling writes one file", *out)
-		}
-	} else {
-		if st, err := os.Stat(*out); err == nil && !st.IsDir() {
-			return badInput("-o: %s is a file; several couplings need a folder", *out)
-		}
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return badInput("-o: cannot create folder %s: %v", *out, err)
-		}
-		if err := checkWritable(*out, "-o"); err != nil {
-			return err
-		}
-		for i, k := range ks {
-			paths[i] = filepath.Join(*out, replicate.CouplingFileName(k))
-		}
-	}
-	nthreads := *threads
+	nthreads := *f.threads
 	if nthreads == 0 {
 		nthreads = runtime.GOMAXPROCS(0)
 	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
 	var reports []sampleReport
 	for i, k := range ks {
-		bar := newProgressBar(stderr, fmt.Sprintf("sample L=%d K=%.4f", *L, k))
-		opts := bitlattice.Options{
-			L: *L, K: k, N: *n, Seed: *seed, Threads: nthreads, Replicas: *replicas,
-			MinEquilibration: *minEq, Progress: bar.Update,
+		opts := bitlattice.Options{L: *f.L, K: k, N: *f.n, Seed: *f.seed, Threads: nthreads, Replicas: *f.replicas, MinEquilibration: *f.eq}
+		res, err := sampleInterruptible(ctx, opts, stderr)
+		if err != nil {
+			return err
 		}
-		// Sampling runs in its own goroutine so that an interrupt ends the
-		// program at once: nothing has been written for this coupling yet,
-		// and earlier couplings' files are complete.
-		type outcome struct {
-			res *bitlattice.Result
-			err error
-		}
-		done := make(chan outcome, 1)
-		go func() {
-			res, err := bitlattice.Sample(opts)
-			done <- outcome{res, err}
-		}()
-		var oc outcome
-		select {
-		case oc = <-done:
-		case <-ctx.Done():
-			bar.Done()
-			return fmt.Errorf("interrupted while sampling K=%v; no file written for it", k)
-		}
-		bar.Done()
-		if oc.err != nil {
-			return badInput("%v", oc.err)
-		}
-		res := oc.res
-		shape := []int{*n, *L, *L}
 		if err := npy.WriteFileAtomic(paths[i], func(w io.Writer) error {
-			return npy.WriteUint8(w, shape, res.Configs)
+			return npy.WriteUint8(w, []int{*f.n, *f.L, *f.L}, res.Configs)
 		}); err != nil {
 			return badInput("-o: %v", err)
 		}
-		rep := sampleReport{
-			L: *L, K: k, N: *n, File: paths[i],
-			Energy: res.Energy, EnergyErr: res.EnergyErr,
-			ExactEnergy: exact.Energy(*L, k), ExactSpecificHeat: exact.SpecificHeat(*L, k),
-			AbsM: res.AbsM, AbsMErr: res.AbsMErr, SpecificHeat: res.SpecificHeat,
-			TauEnergy: res.TauEnergy, TauAbsM: res.TauAbsM,
-			EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
-			TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
-			Seconds: res.Seconds, FlipsPerNs: res.FlipsPerNs, Threads: nthreads, Kernel: res.Impl, Seed: *seed,
-		}
-		if res.EnergyErr > 0 {
-			rep.Deviation = (res.Energy - rep.ExactEnergy) / res.EnergyErr
-		}
-		reports = append(reports, rep)
+		reports = append(reports, newSampleReport(opts, paths[i], res))
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted after writing %s", paths[i])
 		}
 	}
-	if *asJSON {
+	return printSampleReports(stdout, reports, *f.asJSON)
+}
+
+// sampleInterruptible samples with a progress bar in its own goroutine, so
+// that an interrupt ends the program at once: nothing has been written for
+// this coupling yet, and earlier couplings' files are complete.
+func sampleInterruptible(ctx context.Context, opts bitlattice.Options, stderr io.Writer) (*bitlattice.Result, error) {
+	bar := newProgressBar(stderr, fmt.Sprintf("sample L=%d K=%.4f", opts.L, opts.K))
+	defer bar.Done()
+	opts.Progress = bar.Update
+	type outcome struct {
+		res *bitlattice.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := bitlattice.Sample(opts)
+		done <- outcome{res, err}
+	}()
+	select {
+	case oc := <-done:
+		if oc.err != nil {
+			return nil, badInput("%v", oc.err)
+		}
+		return oc.res, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("interrupted while sampling K=%v; no file written for it", opts.K)
+	}
+}
+
+func newSampleReport(o bitlattice.Options, path string, res *bitlattice.Result) sampleReport {
+	rep := sampleReport{
+		L: o.L, K: o.K, N: o.N, File: path,
+		Energy: res.Energy, EnergyErr: res.EnergyErr,
+		ExactEnergy: exact.Energy(o.L, o.K), ExactSpecificHeat: exact.SpecificHeat(o.L, o.K),
+		AbsM: res.AbsM, AbsMErr: res.AbsMErr, SpecificHeat: res.SpecificHeat,
+		TauEnergy: res.TauEnergy, TauAbsM: res.TauAbsM,
+		EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
+		TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
+		Seconds: res.Seconds, FlipsPerNs: res.FlipsPerNs, Threads: o.Threads, Kernel: res.Impl, Seed: o.Seed,
+	}
+	if res.EnergyErr > 0 {
+		rep.Deviation = (res.Energy - rep.ExactEnergy) / res.EnergyErr
+	}
+	return rep
+}
+
+func printSampleReports(stdout io.Writer, reports []sampleReport, asJSON bool) error {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(reports)
@@ -199,7 +236,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(reports) > 0 {
-		fmt.Fprintf(stdout, "kernel %s, %d threads, seed %d\n", reports[0].Kernel, nthreads, *seed)
+		fmt.Fprintf(stdout, "kernel %s, %d threads, seed %d\n", reports[0].Kernel, reports[0].Threads, reports[0].Seed)
 	}
 	return nil
 }
