@@ -92,40 +92,21 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *aisRuns < 2 {
+	switch {
+	case *aisRuns < 2:
 		return badInput("-ais-runs: want at least 2 runs, got %d", *aisRuns)
+	case *maxSamples < 0:
+		return badInput("-max-samples: want >= 0 (0: all), got %d", *maxSamples)
+	case *threads < 0:
+		return badInput("-threads: want 0 (all cores) or a positive count, got %d", *threads)
 	}
 	steps, err := parseAISSteps(*aisStepsFlag)
 	if err != nil {
 		return err
 	}
-	if *maxSamples < 0 {
-		return badInput("-max-samples: want >= 0 (0: all), got %d", *maxSamples)
-	}
-	if *threads < 0 {
-		return badInput("-threads: want 0 (all cores) or a positive count, got %d", *threads)
-	}
-	if *modelPath == "" {
-		return badInput("-model: want a model file (.npz)")
-	}
-	if _, err := os.Stat(*modelPath); err != nil {
-		return badInput("-model: %s: no such file", *modelPath)
-	}
-	dbn, _, err := rbm.LoadDBN(*modelPath)
-	if err != nil {
-		return badInput("-model: %v", err)
-	}
-	which, err := parseLayerList(*layers, len(dbn.Layers))
+	dbn, which, data, err := loadEvalInputs(*modelPath, *dataPath, *layers)
 	if err != nil {
 		return err
-	}
-	data, err := loadData("data", *dataPath)
-	if err != nil {
-		return err
-	}
-	if nv := dbn.Layers[0].NVisible; nv != data.set.D {
-		return badInput("-data: %s has %d units per sample (shape %v), but the model %s has %d visible units",
-			data.path, data.set.D, data.shape, *modelPath, nv)
 	}
 	set := rbm.SeededSubset(data.set, *maxSamples, *seed)
 
@@ -139,14 +120,18 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	rep := rbm.EvalReport{Model: *modelPath, Data: data.path, Samples: set.N, SamplesTotal: data.set.N, Seed: *seed, Layers: res}
-	if *asJSON {
+	return printEvalReport(stdout, rep, *asJSON)
+}
+
+func printEvalReport(stdout io.Writer, rep rbm.EvalReport, asJSON bool) error {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "layer\tunits\tfree energy\tpseudo-LL\trecon error\tlog-lik\t+/-\tmethod\tseconds\t")
-	for _, e := range res {
+	for _, e := range rep.Layers {
 		fmt.Fprintf(tw, "%d\t%d->%d\t%.5g\t%.5g\t%.5g\t%.6g\t%.2g\t%s\t%.1f\t\n", e.Layer, e.Visible, e.Hidden,
 			float64(e.FreeEnergy), float64(e.PseudoLL), float64(e.ReconError), float64(e.LogLik), float64(e.LogLikErr), e.LogLikMethod, e.Seconds)
 	}
@@ -154,6 +139,34 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n",
-		set.N, data.set.N, data.path)
+		rep.Samples, rep.SamplesTotal, rep.Data)
 	return nil
+}
+
+// loadEvalInputs reads the model and the data of eval and checks that they
+// fit each other and the -layers list.
+func loadEvalInputs(modelPath, dataPath, layers string) (*rbm.DBN, []int, *loadedData, error) {
+	if modelPath == "" {
+		return nil, nil, nil, badInput("-model: want a model file (.npz)")
+	}
+	if _, err := os.Stat(modelPath); err != nil {
+		return nil, nil, nil, badInput("-model: %s: no such file", modelPath)
+	}
+	dbn, _, err := rbm.LoadDBN(modelPath)
+	if err != nil {
+		return nil, nil, nil, badInput("-model: %v", err)
+	}
+	which, err := parseLayerList(layers, len(dbn.Layers))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	data, err := loadData("data", dataPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if nv := dbn.Layers[0].NVisible; nv != data.set.D {
+		return nil, nil, nil, badInput("-data: %s has %d units per sample (shape %v), but the model %s has %d visible units",
+			data.path, data.set.D, data.shape, modelPath, nv)
+	}
+	return dbn, which, data, nil
 }
