@@ -380,220 +380,312 @@ func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error)
 		if err != nil {
 			return err
 		}
-		L := s.L
-		if data.D != L*L || dbn.Layers[0].NVisible != L*L {
+		if L := s.L; data.D != L*L || dbn.Layers[0].NVisible != L*L {
 			return fmt.Errorf("data and model have %d and %d visible units, want L*L = %d", data.D, dbn.Layers[0].NVisible, L*L)
 		}
-		sub := rbm.SeededSubset(data, s.AnalysisSamples, s.Seed+7)
 		bar := r.task("analyse " + net)
-		nl := len(dbn.Layers)
-		steps := int64(3*nl + 3)
-		done := int64(0)
-		tick := func() { done++; bar.Update(done, steps) }
 		defer bar.Done()
-
-		res := analysisResult{Network: net, Binarize: analysis.Sample.String()}
-		addFig := func(file, caption string) {
-			figs = append(figs, "report/"+file)
-			res.Figures = append(res.Figures, report.Figure{File: file, Caption: caption})
-		}
-		ws := make([]analysis.Matrix, nl)
-		for k, l := range dbn.Layers {
-			ws[k] = weightMatrix(l)
-		}
-		erfs, err := analysis.ERF(ws)
+		a := &analyser{net: net, s: s, dir: r.path("report"), dbn: dbn, sub: rbm.SeededSubset(data, s.AnalysisSamples, s.Seed+7),
+			steps: int64(3*len(dbn.Layers) + 3), bar: bar}
+		res, err := a.run()
+		figs = a.files
 		if err != nil {
 			return err
 		}
-		// First-layer weights in index order.
-		nShow := min(64, dbn.Layers[0].NHidden)
-		cols := make([][]float64, nShow)
-		for j := range cols {
-			cols[j] = erfs[0].Column(j)
-		}
-		file := fmt.Sprintf("weights_%s.png", net)
-		if _, err := report.FieldGrid(r.path("report/"+file), cols, L, report.GridOptions{Cols: 8, Title: net + ": W of layer 1, units 1-" + fmt.Sprint(nShow)}); err != nil {
-			return err
-		}
-		addFig(file, fmt.Sprintf("%s: the first %d columns of the first-layer weight matrix W (units in index order), each reshaped to the %dx%d lattice; blue negative, red positive, one symmetric colour scale for the grid (colour bar). Trained on %d configurations at K = %.3f.",
-			net, nShow, L, L, s.N, s.K))
-
-		for k := 0; k < nl; k++ {
-			model, noise, err := analysis.LocalityVsNoise(erfs[k], L, 0, s.Seed+uint64(100+k))
-			if err != nil {
-				return err
-			}
-			tick()
-			la := layerAnalysis{Layer: k + 1, Units: erfs[k].Cols, PR: summarize(model.PR), NoisePR: summarize(noise.PR),
-				Disk: summarize(model.Disk), NoiseDisk: summarize(noise.Disk), Rg: summarize(model.Rg), NoiseRg: summarize(noise.Rg),
-				DiskRadius: model.Radius, DiskUniform: float64(analysis.DiskArea(L, model.Radius)) / float64(L*L)}
-			nPR, nDisk := 0, 0
-			prs := make([]float64, len(model.Units))
-			disks := make([]float64, len(model.Units))
-			nprs := make([]float64, len(noise.Units))
-			ndisks := make([]float64, len(noise.Units))
-			for i, u := range model.Units {
-				prs[i], disks[i] = u.PR, u.DiskShare
-				if u.PR < noise.PR.Q05 {
-					nPR++
-				}
-				if u.DiskShare > noise.Disk.Q95 {
-					nDisk++
-				}
-			}
-			for i, u := range noise.Units {
-				nprs[i], ndisks[i] = u.PR, u.DiskShare
-			}
-			la.LocalByPR = stats.Num(float64(nPR) / float64(len(model.Units)))
-			la.LocalByDisk = stats.Num(float64(nDisk) / float64(len(model.Units)))
-
-			// Fields sorted by participation ratio, most local first.
-			order := make([]int, len(model.Units))
-			for i := range order {
-				order[i] = i
-			}
-			sort.SliceStable(order, func(a, b int) bool { return model.Units[order[a]].PR < model.Units[order[b]].PR })
-			n := min(64, len(order))
-			fields := make([][]float64, n)
-			for i := 0; i < n; i++ {
-				fields[i] = erfs[k].Column(order[i])
-			}
-			file := fmt.Sprintf("erf_%s_l%d.png", net, k+1)
-			if _, err := report.FieldGrid(r.path("report/"+file), fields, L, report.GridOptions{Cols: 8,
-				Title: fmt.Sprintf("%s: ERF of layer %d, %d most local of %d units", net, k+1, n, len(order))}); err != nil {
-				return err
-			}
-			what := "first-layer weights r(1) = W(1)"
-			if k > 0 {
-				what = fmt.Sprintf("effective receptive fields r(%d) = W(1)...W(%d) (plain products, no biases)", k+1, k+1)
-			}
-			addFig(file, fmt.Sprintf("%s, layer %d: %s of the %d units with the smallest participation ratio, out of %d, sorted by it (most local first, row by row); one colour scale for the grid.",
-				net, k+1, what, n, len(order)))
-			tick()
-			// A histogram of fewer units says nothing; the tables give their values.
-			if len(order) >= minHistogramUnits {
-				file = fmt.Sprintf("pr_%s_l%d.png", net, k+1)
-				if err := report.HistogramChart(r.path("report/"+file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: participation ratio", net, k+1),
-					XLabel: "participation ratio (sites)", Width: 14, Height: 9}, prs, nprs, 30, 0, 0); err != nil {
-					return err
-				}
-				addFig(file, fmt.Sprintf("%s, layer %d: distribution over units of the participation ratio (sum w^2)^2 / sum w^4 of the ERFs (solid) and of Gaussian noise of the same shape and RMS (dashed, seed %d); 30 bins. Median %s vs noise %s; %s of the units lie below the noise's 5%% quantile.",
-					net, k+1, s.Seed+uint64(100+k), report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
-				file = fmt.Sprintf("disk_%s_l%d.png", net, k+1)
-				if err := report.HistogramChart(r.path("report/"+file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: share of w^2 within %.1f sites of the peak", net, k+1, model.Radius),
-					XLabel: "disk share", Width: 14, Height: 9}, disks, ndisks, 30, 0, 1); err != nil {
-					return err
-				}
-				addFig(file, fmt.Sprintf("%s, layer %d: share of sum w^2 within torus distance %.1f of the site of the largest |w| (%d sites; a uniform field gives %.3f), ERFs (solid) against Gaussian noise (dashed); 30 bins on [0, 1]. Median %s vs noise %s; %s of the units lie above the noise's 95%% quantile.",
-					net, k+1, model.Radius, analysis.DiskArea(L, model.Radius), la.DiskUniform, report.Num(model.Disk.Median), report.Num(noise.Disk.Median), pct(float64(la.LocalByDisk))))
-			}
-			tick()
-			if k == 0 {
-				var bs []int
-				for _, b := range []int{2, 4} {
-					if L%b == 0 {
-						bs = append(bs, b)
-					}
-				}
-				if len(bs) > 0 {
-					m, nz, err := analysis.BlockSpinVsNoise(ws[0], dbn.Layers[0].C, sub.X, L, bs, s.Seed+200)
-					if err != nil {
-						return err
-					}
-					for i := range m {
-						la.BlockSpin = append(la.BlockSpin, blockSpinResult{B: m[i].B, AbsCorr: summarize(m[i].AbsCorr), NoiseCorr: summarize(nz[i].AbsCorr),
-							Undefined: m[i].AbsCorr.NaN, Configs: m[i].NSamples, TieRule: m[i].TieRule, CentreRule: m[i].CentreRule})
-					}
-				} else {
-					la.BlockNote = fmt.Sprintf("L = %d is not a multiple of 2 or 4", L)
-				}
-			} else {
-				la.BlockNote = "block-spin correlation is measured for first-layer units only (their activation is a function of single spins)"
-			}
-			res.Layers = append(res.Layers, la)
-		}
-
-		// Reconstructions of four configurations at every depth.
-		rec := reconstructor(dbn, s.Threads)
-		depths := make([]int, nl)
-		labels := []string{"original"}
-		for k := range depths {
-			depths[k] = k + 1
-			labels = append(labels, fmt.Sprintf("depth %d", k+1))
-		}
-		idx := []int{0, sub.N / 3, 2 * sub.N / 3, sub.N - 1}
-		rows, err := analysis.Reconstructions(sub.X, L, idx, depths, rec)
-		if err != nil {
-			return err
-		}
-		file = fmt.Sprintf("recon_%s.png", net)
-		if _, err := report.ReconstructionGrid(r.path("report/"+file), rows, L, labels, 0); err != nil {
-			return err
-		}
-		addFig(file, fmt.Sprintf("%s: four Monte Carlo configurations (K = %.3f; white up, black down) and their mean-field reconstructions v -> h(1) -> ... -> h(d) -> ... -> v' at depths 1 to %d, shown as probabilities (grey levels).", net, s.K, nl))
-		tick()
-
-		// Physics of reconstructions at each depth.
-		for d := 0; d <= nl; d++ {
-			cfgs := sub.X
-			source := "Monte Carlo configurations"
-			if d > 0 {
-				source = fmt.Sprintf("reconstructions at depth %d, %s", d, analysis.Sample)
-				cfgs = make([]uint8, len(sub.X))
-				N := L * L
-				for lo := 0; lo < sub.N; lo += 1000 {
-					hi := min(lo+1000, sub.N)
-					p := rec(analysis.ToFloat32(sub.X[lo*N:hi*N]), d)
-					copy(cfgs[lo*N:hi*N], analysis.Binarize(p, analysis.Sample, s.Seed+uint64(300+d)*1000+uint64(lo)))
-				}
-			}
-			th, err := analysis.Thermodynamics(cfgs, L, s.K, 0)
-			if err != nil {
-				return err
-			}
-			tr := thermoResult{Depth: d, Source: source, Samples: th.Samples, U: stats.Num(th.U), UErr: stats.Num(th.UErr),
-				AbsM: stats.Num(th.AbsM), AbsMErr: stats.Num(th.AbsMErr), C: stats.Num(th.C), CErr: stats.Num(th.CErr),
-				Chi: stats.Num(th.Chi), ChiErr: stats.Num(th.ChiErr), KEff: stats.Num(math.NaN()), KEffErr: stats.Num(math.NaN())}
-			if k, kErr, _, _, err := analysis.KEffJackknife(cfgs, L, nil, 0); err == nil {
-				tr.KEff, tr.KEffErr = stats.Num(k), stats.Num(kErr)
-			}
-			res.Physics = append(res.Physics, tr)
-		}
-		tick()
-
-		// Receptive-field snapshots during training (first layer).
-		var snaps []rbm.Snapshot
-		for _, sn := range dbn.Snapshots {
-			if sn.Layer == 0 {
-				snaps = append(snaps, sn)
-			}
-		}
-		if len(snaps) > 0 {
-			nu := min(16, dbn.Layers[0].NHidden)
-			nv, nh := dbn.Layers[0].NVisible, dbn.Layers[0].NHidden
-			var fields [][]float64
-			var epochs []string
-			for _, sn := range snaps {
-				epochs = append(epochs, fmt.Sprint(sn.Epoch))
-				for j := 0; j < nu; j++ {
-					col := make([]float64, nv)
-					for i := range col {
-						col[i] = float64(sn.W[i*nh+j])
-					}
-					fields = append(fields, col)
-				}
-			}
-			file := fmt.Sprintf("snapshots_%s.png", net)
-			if _, err := report.FieldGrid(r.path("report/"+file), fields, L, report.GridOptions{Cols: nu,
-				Title: fmt.Sprintf("%s: W of layer 1 during training, units 1-%d", net, nu)}); err != nil {
-				return err
-			}
-			addFig(file, fmt.Sprintf("%s: the first %d first-layer receptive fields (columns) after epochs %s (rows, top to bottom), one colour scale for the whole grid.",
-				net, nu, joinComma(epochs)))
-		}
-		tick()
 		return writeJSONAtomic(r.path(rel), res)
 	})
+}
+
+// analyser is the analyse stage of one network: its inputs, the figures it
+// has drawn and its progress.
+type analyser struct {
+	net   string
+	s     Settings
+	dir   string // the report folder
+	dbn   *rbm.DBN
+	sub   *rbm.Dataset // the analysed configurations
+	res   analysisResult
+	files []string // figures drawn, relative to the output folder
+	done  int64
+	steps int64
+	bar   Task
+}
+
+func (a *analyser) tick() { a.done++; a.bar.Update(a.done, a.steps) }
+
+func (a *analyser) path(file string) string { return filepath.Join(a.dir, file) }
+
+func (a *analyser) addFig(file, caption string) {
+	a.files = append(a.files, "report/"+file)
+	a.res.Figures = append(a.res.Figures, report.Figure{File: file, Caption: caption})
+}
+
+// run computes the locality of every layer, the reconstructions, their
+// physics and the training snapshots, drawing their figures.
+func (a *analyser) run() (analysisResult, error) {
+	a.res = analysisResult{Network: a.net, Binarize: analysis.Sample.String()}
+	ws := make([]analysis.Matrix, len(a.dbn.Layers))
+	for k, l := range a.dbn.Layers {
+		ws[k] = weightMatrix(l)
+	}
+	erfs, err := analysis.ERF(ws)
+	if err != nil {
+		return a.res, err
+	}
+	if err := a.weightsFigure(erfs[0]); err != nil {
+		return a.res, err
+	}
+	for k := range a.dbn.Layers {
+		la, err := a.layer(k, erfs[k], ws[0])
+		if err != nil {
+			return a.res, err
+		}
+		a.res.Layers = append(a.res.Layers, la)
+	}
+	rec := reconstructor(a.dbn, a.s.Threads)
+	if err := a.reconstructionFigure(rec); err != nil {
+		return a.res, err
+	}
+	a.tick()
+	if err := a.physics(rec); err != nil {
+		return a.res, err
+	}
+	a.tick()
+	if err := a.snapshotsFigure(); err != nil {
+		return a.res, err
+	}
+	a.tick()
+	return a.res, nil
+}
+
+// weightsFigure draws the first-layer weights in index order.
+func (a *analyser) weightsFigure(erf analysis.Matrix) error {
+	s, L := a.s, a.s.L
+	nShow := min(64, a.dbn.Layers[0].NHidden)
+	cols := make([][]float64, nShow)
+	for j := range cols {
+		cols[j] = erf.Column(j)
+	}
+	file := fmt.Sprintf("weights_%s.png", a.net)
+	if _, err := report.FieldGrid(a.path(file), cols, L, report.GridOptions{Cols: 8, Title: a.net + ": W of layer 1, units 1-" + fmt.Sprint(nShow)}); err != nil {
+		return err
+	}
+	a.addFig(file, fmt.Sprintf("%s: the first %d columns of the first-layer weight matrix W (units in index order), each reshaped to the %dx%d lattice; blue negative, red positive, one symmetric colour scale for the grid (colour bar). Trained on %d configurations at K = %.3f.",
+		a.net, nShow, L, L, s.N, s.K))
+	return nil
+}
+
+// layer measures the locality of layer k's receptive fields against noise,
+// draws their figures and, for the first layer, the block-spin correlations.
+func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerAnalysis, error) {
+	s, L := a.s, a.s.L
+	model, noise, err := analysis.LocalityVsNoise(erf, L, 0, s.Seed+uint64(100+k))
+	if err != nil {
+		return layerAnalysis{}, err
+	}
+	a.tick()
+	la := layerAnalysis{Layer: k + 1, Units: erf.Cols, PR: summarize(model.PR), NoisePR: summarize(noise.PR),
+		Disk: summarize(model.Disk), NoiseDisk: summarize(noise.Disk), Rg: summarize(model.Rg), NoiseRg: summarize(noise.Rg),
+		DiskRadius: model.Radius, DiskUniform: float64(analysis.DiskArea(L, model.Radius)) / float64(L*L)}
+	nPR, nDisk := 0, 0
+	for _, u := range model.Units {
+		if u.PR < noise.PR.Q05 {
+			nPR++
+		}
+		if u.DiskShare > noise.Disk.Q95 {
+			nDisk++
+		}
+	}
+	la.LocalByPR = stats.Num(float64(nPR) / float64(len(model.Units)))
+	la.LocalByDisk = stats.Num(float64(nDisk) / float64(len(model.Units)))
+	if err := a.erfFigure(k, erf, model); err != nil {
+		return la, err
+	}
+	a.tick()
+	// A histogram of fewer units says nothing; the tables give their values.
+	if len(model.Units) >= minHistogramUnits {
+		if err := a.localityHistograms(k, model, noise, la); err != nil {
+			return la, err
+		}
+	}
+	a.tick()
+	return la, a.blockSpins(k, w0, &la)
+}
+
+// erfFigure draws layer k's fields sorted by participation ratio, most
+// local first.
+func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality) error {
+	order := make([]int, len(model.Units))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool { return model.Units[order[x]].PR < model.Units[order[y]].PR })
+	n := min(64, len(order))
+	fields := make([][]float64, n)
+	for i := 0; i < n; i++ {
+		fields[i] = erf.Column(order[i])
+	}
+	file := fmt.Sprintf("erf_%s_l%d.png", a.net, k+1)
+	if _, err := report.FieldGrid(a.path(file), fields, a.s.L, report.GridOptions{Cols: 8,
+		Title: fmt.Sprintf("%s: ERF of layer %d, %d most local of %d units", a.net, k+1, n, len(order))}); err != nil {
+		return err
+	}
+	what := "first-layer weights r(1) = W(1)"
+	if k > 0 {
+		what = fmt.Sprintf("effective receptive fields r(%d) = W(1)...W(%d) (plain products, no biases)", k+1, k+1)
+	}
+	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of the %d units with the smallest participation ratio, out of %d, sorted by it (most local first, row by row); one colour scale for the grid.",
+		a.net, k+1, what, n, len(order)))
+	return nil
+}
+
+// localityHistograms draws the participation-ratio and disk-share
+// histograms of layer k against noise.
+func (a *analyser) localityHistograms(k int, model, noise analysis.Locality, la layerAnalysis) error {
+	s, L, net := a.s, a.s.L, a.net
+	prs, disks := make([]float64, len(model.Units)), make([]float64, len(model.Units))
+	for i, u := range model.Units {
+		prs[i], disks[i] = u.PR, u.DiskShare
+	}
+	nprs, ndisks := make([]float64, len(noise.Units)), make([]float64, len(noise.Units))
+	for i, u := range noise.Units {
+		nprs[i], ndisks[i] = u.PR, u.DiskShare
+	}
+	file := fmt.Sprintf("pr_%s_l%d.png", net, k+1)
+	if err := report.HistogramChart(a.path(file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: participation ratio", net, k+1),
+		XLabel: "participation ratio (sites)", Width: 14, Height: 9}, prs, nprs, 30, 0, 0); err != nil {
+		return err
+	}
+	a.addFig(file, fmt.Sprintf("%s, layer %d: distribution over units of the participation ratio (sum w^2)^2 / sum w^4 of the ERFs (solid) and of Gaussian noise of the same shape and RMS (dashed, seed %d); 30 bins. Median %s vs noise %s; %s of the units lie below the noise's 5%% quantile.",
+		net, k+1, s.Seed+uint64(100+k), report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
+	file = fmt.Sprintf("disk_%s_l%d.png", net, k+1)
+	if err := report.HistogramChart(a.path(file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: share of w^2 within %.1f sites of the peak", net, k+1, model.Radius),
+		XLabel: "disk share", Width: 14, Height: 9}, disks, ndisks, 30, 0, 1); err != nil {
+		return err
+	}
+	a.addFig(file, fmt.Sprintf("%s, layer %d: share of sum w^2 within torus distance %.1f of the site of the largest |w| (%d sites; a uniform field gives %.3f), ERFs (solid) against Gaussian noise (dashed); 30 bins on [0, 1]. Median %s vs noise %s; %s of the units lie above the noise's 95%% quantile.",
+		net, k+1, model.Radius, analysis.DiskArea(L, model.Radius), la.DiskUniform, report.Num(model.Disk.Median), report.Num(noise.Disk.Median), pct(float64(la.LocalByDisk))))
+	return nil
+}
+
+// blockSpins fills la's block-spin correlations (first layer only; block
+// sides 2 and 4 where they divide L) or the note saying why there are none.
+func (a *analyser) blockSpins(k int, w0 analysis.Matrix, la *layerAnalysis) error {
+	L := a.s.L
+	if k > 0 {
+		la.BlockNote = "block-spin correlation is measured for first-layer units only (their activation is a function of single spins)"
+		return nil
+	}
+	var bs []int
+	for _, b := range []int{2, 4} {
+		if L%b == 0 {
+			bs = append(bs, b)
+		}
+	}
+	if len(bs) == 0 {
+		la.BlockNote = fmt.Sprintf("L = %d is not a multiple of 2 or 4", L)
+		return nil
+	}
+	m, nz, err := analysis.BlockSpinVsNoise(w0, a.dbn.Layers[0].C, a.sub.X, L, bs, a.s.Seed+200)
+	if err != nil {
+		return err
+	}
+	for i := range m {
+		la.BlockSpin = append(la.BlockSpin, blockSpinResult{B: m[i].B, AbsCorr: summarize(m[i].AbsCorr), NoiseCorr: summarize(nz[i].AbsCorr),
+			Undefined: m[i].AbsCorr.NaN, Configs: m[i].NSamples, TieRule: m[i].TieRule, CentreRule: m[i].CentreRule})
+	}
+	return nil
+}
+
+// reconstructionFigure draws four configurations reconstructed at every
+// depth.
+func (a *analyser) reconstructionFigure(rec analysis.Reconstructor) error {
+	nl, sub := len(a.dbn.Layers), a.sub
+	depths := make([]int, nl)
+	labels := []string{"original"}
+	for k := range depths {
+		depths[k] = k + 1
+		labels = append(labels, fmt.Sprintf("depth %d", k+1))
+	}
+	idx := []int{0, sub.N / 3, 2 * sub.N / 3, sub.N - 1}
+	rows, err := analysis.Reconstructions(sub.X, a.s.L, idx, depths, rec)
+	if err != nil {
+		return err
+	}
+	file := fmt.Sprintf("recon_%s.png", a.net)
+	if _, err := report.ReconstructionGrid(a.path(file), rows, a.s.L, labels, 0); err != nil {
+		return err
+	}
+	a.addFig(file, fmt.Sprintf("%s: four Monte Carlo configurations (K = %.3f; white up, black down) and their mean-field reconstructions v -> h(1) -> ... -> h(d) -> ... -> v' at depths 1 to %d, shown as probabilities (grey levels).", a.net, a.s.K, nl))
+	return nil
+}
+
+// physics measures the thermodynamics of the configurations and of their
+// binarized reconstructions at every depth.
+func (a *analyser) physics(rec analysis.Reconstructor) error {
+	s, L, sub := a.s, a.s.L, a.sub
+	for d := 0; d <= len(a.dbn.Layers); d++ {
+		cfgs := sub.X
+		source := "Monte Carlo configurations"
+		if d > 0 {
+			source = fmt.Sprintf("reconstructions at depth %d, %s", d, analysis.Sample)
+			cfgs = make([]uint8, len(sub.X))
+			N := L * L
+			for lo := 0; lo < sub.N; lo += 1000 {
+				hi := min(lo+1000, sub.N)
+				p := rec(analysis.ToFloat32(sub.X[lo*N:hi*N]), d)
+				copy(cfgs[lo*N:hi*N], analysis.Binarize(p, analysis.Sample, s.Seed+uint64(300+d)*1000+uint64(lo)))
+			}
+		}
+		th, err := analysis.Thermodynamics(cfgs, L, s.K, 0)
+		if err != nil {
+			return err
+		}
+		tr := thermoResult{Depth: d, Source: source, Samples: th.Samples, U: stats.Num(th.U), UErr: stats.Num(th.UErr),
+			AbsM: stats.Num(th.AbsM), AbsMErr: stats.Num(th.AbsMErr), C: stats.Num(th.C), CErr: stats.Num(th.CErr),
+			Chi: stats.Num(th.Chi), ChiErr: stats.Num(th.ChiErr), KEff: stats.Num(math.NaN()), KEffErr: stats.Num(math.NaN())}
+		if k, kErr, _, _, err := analysis.KEffJackknife(cfgs, L, nil, 0); err == nil {
+			tr.KEff, tr.KEffErr = stats.Num(k), stats.Num(kErr)
+		}
+		a.res.Physics = append(a.res.Physics, tr)
+	}
+	return nil
+}
+
+// snapshotsFigure draws the first-layer receptive fields saved during
+// training, if any.
+func (a *analyser) snapshotsFigure() error {
+	var snaps []rbm.Snapshot
+	for _, sn := range a.dbn.Snapshots {
+		if sn.Layer == 0 {
+			snaps = append(snaps, sn)
+		}
+	}
+	if len(snaps) == 0 {
+		return nil
+	}
+	nu := min(16, a.dbn.Layers[0].NHidden)
+	nv, nh := a.dbn.Layers[0].NVisible, a.dbn.Layers[0].NHidden
+	var fields [][]float64
+	var epochs []string
+	for _, sn := range snaps {
+		epochs = append(epochs, fmt.Sprint(sn.Epoch))
+		for j := 0; j < nu; j++ {
+			col := make([]float64, nv)
+			for i := range col {
+				col[i] = float64(sn.W[i*nh+j])
+			}
+			fields = append(fields, col)
+		}
+	}
+	file := fmt.Sprintf("snapshots_%s.png", a.net)
+	if _, err := report.FieldGrid(a.path(file), fields, a.s.L, report.GridOptions{Cols: nu,
+		Title: fmt.Sprintf("%s: W of layer 1 during training, units 1-%d", a.net, nu)}); err != nil {
+		return err
+	}
+	a.addFig(file, fmt.Sprintf("%s: the first %d first-layer receptive fields (columns) after epochs %s (rows, top to bottom), one colour scale for the whole grid.",
+		a.net, nu, joinComma(epochs)))
+	return nil
 }
 
 func pct(x float64) string {
