@@ -23,13 +23,35 @@ import (
 	"strings"
 )
 
-var out strings.Builder
+var out = &strings.Builder{}
+
+// interleave emits the instructions of the bodies a and b alternately (two
+// independent dependency chains for the scheduler).
+func interleave(a, b func()) {
+	capture := func(f func()) []string {
+		saved := out
+		out = &strings.Builder{}
+		f()
+		lines := strings.SplitAfter(out.String(), "\n")
+		out = saved
+		return lines
+	}
+	la, lb := capture(a), capture(b)
+	for i := 0; i < max(len(la), len(lb)); i++ {
+		if i < len(la) {
+			out.WriteString(la[i])
+		}
+		if i < len(lb) {
+			out.WriteString(lb[i])
+		}
+	}
+}
 
 // op emits one instruction line.
-func op(format string, a ...any) { fmt.Fprintf(&out, "\t"+format+"\n", a...) }
+func op(format string, a ...any) { fmt.Fprintf(out, "\t"+format+"\n", a...) }
 
 // label emits a label.
-func label(l string) { fmt.Fprintf(&out, "\n%s:\n", l) }
+func label(l string) { fmt.Fprintf(out, "\n%s:\n", l) }
 
 func text(s string) { out.WriteString(s) }
 
@@ -201,13 +223,13 @@ func (s isa) zeroT(m masks, p int, r int) {
 }
 
 // canon replaces NaN lanes of r by the canonical NaN (t: scratch register).
-func (s isa) canon(k consts, r, t int) { s.nanWhere(k, r, r, t) }
+func (s isa) canon(k consts, r, t int) { s.nanWhere(k, r, r, t, "K2") }
 
 // nanWhere sets the lanes of r where x is NaN to the canonical NaN.
-func (s isa) nanWhere(k consts, x, r, t int) {
+func (s isa) nanWhere(k consts, x, r, t int, km string) {
 	if s.z {
-		op("VCMPPS $3, %s, %s, K2", s.R(x), s.R(x))
-		op("VMOVUPS %s, K2, %s", k.get("nan"), s.R(r))
+		op("VCMPPS $3, %s, %s, %s", s.R(x), s.R(x), km)
+		op("VMOVUPS %s, %s, %s", k.get("nan"), km, s.R(r))
 		return
 	}
 	op("VCMPPS $3, %s, %s, %s", s.R(x), s.R(x), s.R(t))
@@ -258,53 +280,63 @@ func (s isa) expNegAbs(k consts, x, A, N, R, P, T int) {
 	op("VMULPS %s, %s, %s", v(N), v(P), v(P))
 }
 
-// Register use of the sigmoid and softplus bodies.
-const (
-	rX, rA, rN, rR, rP, rT = 0, 1, 2, 3, 4, 5
-)
-
-// sigmoidBody replaces x by sigmoid(x):
-//
-//	e = exp(-|x|); s = (signbit(x) ? e : 1) / (e + 1); NaN -> canonical NaN
-func (s isa) sigmoidBody(k consts) {
-	v := s.R
-	s.expNegAbs(k, rX, rA, rN, rR, rP, rT)
-	op("VADDPS %s, %s, %s", k.get("one"), v(rP), v(rT))
-	if s.z {
-		op("VPTESTMD %s, %s, K2", k.get("signmask"), v(rX))
-		op("VBLENDMPS %s, %s, K2, %s", v(rP), k.get("one"), v(rN))
-	} else {
-		op("VBLENDVPS %s, %s, %s, %s", v(rX), v(rP), k.get("one"), v(rN))
-	}
-	op("VDIVPS %s, %s, %s", v(rT), v(rN), v(rN))
-	s.nanWhere(k, rX, rN, rT)
-	op("VMOVAPS %s, %s", v(rN), v(rX))
+// bregs is the register set of one sigmoid or softplus body: the input x,
+// scratch a, n, r, p, t, and (AVX-512) a scratch mask register.
+type bregs struct {
+	x, a, n, r, p, t int
+	k                string
 }
 
-// softplusBody sets P = softplus(x) = max(x,0) + log1p(exp(-|x|)):
+// The register sets of the bodies: set0, and set1 for a second body
+// interleaved with the first.
+var (
+	set0    = bregs{0, 1, 2, 3, 4, 5, "K2"}
+	set1Y   = bregs{6, 7, 10, 11, 12, 13, "K3"} // AVX2 sigmoid (8, 9: constants, 14, 15: masks)
+	set1Z   = bregs{10, 11, 12, 13, 14, 15, "K3"}
+	set1ZSp = bregs{12, 13, 14, 15, 6, 7, "K3"} // AVX-512 softplus (10, 11: sums)
+)
+
+// sigmoidBody computes sigmoid(x) into g.n:
+//
+//	e = exp(-|x|); s = (signbit(x) ? e : 1) / (e + 1); NaN -> canonical NaN
+func (s isa) sigmoidBody(k consts, g bregs) {
+	v := s.R
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t)
+	op("VADDPS %s, %s, %s", k.get("one"), v(g.p), v(g.t))
+	if s.z {
+		op("VPTESTMD %s, %s, %s", k.get("signmask"), v(g.x), g.k)
+		op("VBLENDMPS %s, %s, %s, %s", v(g.p), k.get("one"), g.k, v(g.n))
+	} else {
+		op("VBLENDVPS %s, %s, %s, %s", v(g.x), v(g.p), k.get("one"), v(g.n))
+	}
+	op("VDIVPS %s, %s, %s", v(g.t), v(g.n), v(g.n))
+	s.nanWhere(k, g.x, g.n, g.t, g.k)
+}
+
+// softplusBody computes softplus(x) = max(x,0) + log1p(exp(-|x|)) into g.p:
 //
 //	e = exp(-|x|); q = e / ((e + 1) + 1)
 //	s = ((((((a0*q2 + a1)*q2 + a2)*q2 + a3)*q2 + a4)*q2 + a5)*q2 + a6)*q2 + a7, q2 = q*q
 //	y = s*q; y = y + y                 (log1p(e) = 2 atanh(q))
 //	P = (x > 0 ? x : 0) + y; NaN -> canonical NaN
-func (s isa) softplusBody(k consts) {
+func (s isa) softplusBody(k consts, g bregs) {
 	v := s.R
-	s.expNegAbs(k, rX, rA, rN, rR, rP, rT)
-	op("VADDPS %s, %s, %s", k.get("one"), v(rP), v(rT))
-	op("VADDPS %s, %s, %s", k.get("one"), v(rT), v(rT))
-	op("VDIVPS %s, %s, %s", v(rT), v(rP), v(rT))
-	op("VMULPS %s, %s, %s", v(rT), v(rT), v(rR))
-	op("VMULPS %s, %s, %s", k.get("a0"), v(rR), v(rP))
-	op("VADDPS %s, %s, %s", k.get("a1"), v(rP), v(rP))
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t)
+	op("VADDPS %s, %s, %s", k.get("one"), v(g.p), v(g.t))
+	op("VADDPS %s, %s, %s", k.get("one"), v(g.t), v(g.t))
+	op("VDIVPS %s, %s, %s", v(g.t), v(g.p), v(g.t))
+	op("VMULPS %s, %s, %s", v(g.t), v(g.t), v(g.r))
+	op("VMULPS %s, %s, %s", k.get("a0"), v(g.r), v(g.p))
+	op("VADDPS %s, %s, %s", k.get("a1"), v(g.p), v(g.p))
 	for _, c := range []string{"a2", "a3", "a4", "a5", "a6", "a7"} {
-		op("VMULPS %s, %s, %s", v(rR), v(rP), v(rP))
-		op("VADDPS %s, %s, %s", k.get(c), v(rP), v(rP))
+		op("VMULPS %s, %s, %s", v(g.r), v(g.p), v(g.p))
+		op("VADDPS %s, %s, %s", k.get(c), v(g.p), v(g.p))
 	}
-	op("VMULPS %s, %s, %s", v(rT), v(rP), v(rP))
-	op("VADDPS %s, %s, %s", v(rP), v(rP), v(rP))
-	op("VMAXPS %s, %s, %s", k.get("zero"), v(rX), v(rA))
-	op("VADDPS %s, %s, %s", v(rP), v(rA), v(rP))
-	s.nanWhere(k, rX, rP, rT)
+	op("VMULPS %s, %s, %s", v(g.t), v(g.p), v(g.p))
+	op("VADDPS %s, %s, %s", v(g.p), v(g.p), v(g.p))
+	op("VMAXPS %s, %s, %s", k.get("zero"), v(g.x), v(g.a))
+	op("VADDPS %s, %s, %s", v(g.p), v(g.a), v(g.p))
+	s.nanWhere(k, g.x, g.p, g.t, g.k)
 }
 
 func (s isa) sigmoidBias() {
@@ -325,11 +357,17 @@ func (s isa) sigmoidBias() {
 	m := masks{[2]int{14, 15}}
 	k.load(s, "one", 8)
 	k.load(s, "bias127", 9)
+	set1 := set1Y
 	if s.z {
+		set1 = set1Z
 		for i, c := range []string{"absmask", "clamp", "log2e", "c1", "c2", "p0", "p1", "p2", "p3", "p4", "p5", "signmask", "nan"} {
 			k.load(s, c, 16+i)
 		}
 	}
+	// Each iteration of the main loop runs two interleaved bodies on two
+	// registers: 16 elements (AVX2) or 32 (AVX-512).
+	per := 2 * s.w
+	shift := map[int]int{16: 4, 32: 5}[per]
 	op("MOVQ R11, R13")
 	op("ANDQ $15, R13")
 	s.setTail(m, "R13")
@@ -340,35 +378,52 @@ func (s isa) sigmoidBias() {
 	op("MOVQ DI, BX")
 	op("MOVQ R12, DX")
 	op("MOVQ R11, CX")
-	op("SHRQ $4, CX")
-	op("JZ %s", L("tail"))
+	op("SHRQ $%d, CX", shift)
+	op("JZ %s", L("single"))
 	label(L("loop"))
-	for p := 0; p < s.parts(); p++ {
-		op("VMOVUPS %d(AX), %s", 32*p, s.R(rX))
-		op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
-		op("JZ %s", L(fmt.Sprintf("nb%d", p)))
-		op("VADDPS %d(DX), %s, %s", 32*p, s.R(rX), s.R(rX))
-		label(L(fmt.Sprintf("nb%d", p)))
-		s.sigmoidBody(k)
-		op("VMOVUPS %s, %d(BX)", s.R(rX), 32*p)
-	}
-	op("ADDQ $64, AX")
-	op("ADDQ $64, BX")
-	op("ADDQ $64, DX")
+	op("VMOVUPS 0(AX), %s", s.R(set0.x))
+	op("VMOVUPS %d(AX), %s", 4*s.w, s.R(set1.x))
+	op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
+	op("JZ %s", L("nb"))
+	op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
+	op("VADDPS %d(DX), %s, %s", 4*s.w, s.R(set1.x), s.R(set1.x))
+	label(L("nb"))
+	interleave(func() { s.sigmoidBody(k, set0) }, func() { s.sigmoidBody(k, set1) })
+	op("VMOVUPS %s, 0(BX)", s.R(set0.n))
+	op("VMOVUPS %s, %d(BX)", s.R(set1.n), 4*s.w)
+	op("ADDQ $%d, AX", 4*per)
+	op("ADDQ $%d, BX", 4*per)
+	op("ADDQ $%d, DX", 4*per)
 	op("DECQ CX")
 	op("JNZ %s", L("loop"))
+	label(L("single"))
+	if s.z {
+		// One more block of 16 when cols%32 >= 16.
+		op("TESTQ $16, R11")
+		op("JZ %s", L("tail"))
+		op("VMOVUPS 0(AX), %s", s.R(set0.x))
+		op("TESTQ R12, R12")
+		op("JZ %s", L("snb"))
+		op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
+		label(L("snb"))
+		s.sigmoidBody(k, set0)
+		op("VMOVUPS %s, 0(BX)", s.R(set0.n))
+		op("ADDQ $64, AX")
+		op("ADDQ $64, BX")
+		op("ADDQ $64, DX")
+	}
 	label(L("tail"))
 	op("TESTQ R13, R13")
 	op("JZ %s", L("next"))
 	for p := 0; p < s.parts(); p++ {
-		s.loadT(m, p, fmt.Sprintf("%d(AX)", 32*p), rX)
-		op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
+		s.loadT(m, p, fmt.Sprintf("%d(AX)", 32*p), set0.x)
+		op("TESTQ R12, R12")
 		op("JZ %s", L(fmt.Sprintf("tnb%d", p)))
 		s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), 6)
-		op("VADDPS %s, %s, %s", s.R(6), s.R(rX), s.R(rX))
+		op("VADDPS %s, %s, %s", s.R(6), s.R(set0.x), s.R(set0.x))
 		label(L(fmt.Sprintf("tnb%d", p)))
-		s.sigmoidBody(k)
-		s.storeT(m, p, rX, fmt.Sprintf("%d(BX)", 32*p))
+		s.sigmoidBody(k, set0)
+		s.storeT(m, p, set0.n, fmt.Sprintf("%d(BX)", 32*p))
 	}
 	label(L("next"))
 	op("ADDQ R9, SI")
@@ -435,46 +490,83 @@ func (s isa) softplusSum() {
 	for _, a := range acc {
 		op("VXORPD %s, %s, %s", s.R(a), s.R(a), s.R(a))
 	}
-	op("MOVQ CX, R9")
-	op("SHRQ $4, R9")
-	op("JZ %s", L("tail"))
-	body := func(tail bool) {
+	// accum adds the 16 (AVX-512) or 8 (AVX2, part p) float32 terms in
+	// register r to their float64 lanes (t1, t2: scratch).
+	accum := func(r, p, t1, t2 int) {
+		s.widen(r, t1, t2)
+		op("VADDPD %s, %s, %s", s.R(t1), s.R(acc[2*p]), s.R(acc[2*p]))
+		op("VADDPD %s, %s, %s", s.R(t2), s.R(acc[2*p+1]), s.R(acc[2*p+1]))
+	}
+	// block runs the parts of one block of 16 one after the other (masked
+	// when tail).
+	block := func(tail bool) {
 		for p := 0; p < s.parts(); p++ {
 			if tail {
-				s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), rX)
+				s.loadT(m, p, fmt.Sprintf("%d(SI)", 32*p), set0.x)
 			} else {
-				op("VMOVUPS %d(SI), %s", 32*p, s.R(rX))
+				op("VMOVUPS %d(SI), %s", 32*p, s.R(set0.x))
 			}
 			op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
 			nb := L(fmt.Sprintf("nb%d%v", p, tail))
 			op("JZ %s", nb)
 			if tail {
 				s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), 6)
-				op("VADDPS %s, %s, %s", s.R(6), s.R(rX), s.R(rX))
+				op("VADDPS %s, %s, %s", s.R(6), s.R(set0.x), s.R(set0.x))
 			} else {
-				op("VADDPS %d(DX), %s, %s", 32*p, s.R(rX), s.R(rX))
+				op("VADDPS %d(DX), %s, %s", 32*p, s.R(set0.x), s.R(set0.x))
 			}
 			label(nb)
-			s.softplusBody(k)
+			s.softplusBody(k, set0)
 			if tail {
-				s.zeroT(m, p, rP)
+				s.zeroT(m, p, set0.p)
 			}
-			s.widen(rP, 6, 7)
-			op("VADDPD %s, %s, %s", s.R(6), s.R(acc[2*p]), s.R(acc[2*p]))
-			op("VADDPD %s, %s, %s", s.R(7), s.R(acc[2*p+1]), s.R(acc[2*p+1]))
+			accum(set0.p, p, 6, 7)
 		}
 	}
-	label(L("loop"))
-	body(false)
-	op("ADDQ $64, SI")
-	op("ADDQ $64, DX")
-	op("DECQ R9")
-	op("JNZ %s", L("loop"))
+	if s.z {
+		// Two interleaved blocks of 16 per iteration, then one more block
+		// when n%32 >= 16; lane l sums its terms in element order.
+		set1 := set1ZSp
+		op("MOVQ CX, R9")
+		op("SHRQ $5, R9")
+		op("JZ %s", L("single"))
+		label(L("loop2"))
+		op("VMOVUPS 0(SI), %s", s.R(set0.x))
+		op("VMOVUPS 64(SI), %s", s.R(set1.x))
+		op("TESTQ R12, R12")
+		op("JZ %s", L("nb2"))
+		op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
+		op("VADDPS 64(DX), %s, %s", s.R(set1.x), s.R(set1.x))
+		label(L("nb2"))
+		interleave(func() { s.softplusBody(k, set0) }, func() { s.softplusBody(k, set1) })
+		accum(set0.p, 0, set0.x, set0.a)
+		accum(set1.p, 0, set1.x, set1.a)
+		op("ADDQ $128, SI")
+		op("ADDQ $128, DX")
+		op("DECQ R9")
+		op("JNZ %s", L("loop2"))
+		label(L("single"))
+		op("TESTQ $16, CX")
+		op("JZ %s", L("tail"))
+		block(false)
+		op("ADDQ $64, SI")
+		op("ADDQ $64, DX")
+	} else {
+		op("MOVQ CX, R9")
+		op("SHRQ $4, R9")
+		op("JZ %s", L("tail"))
+		label(L("loop"))
+		block(false)
+		op("ADDQ $64, SI")
+		op("ADDQ $64, DX")
+		op("DECQ R9")
+		op("JNZ %s", L("loop"))
+	}
 	label(L("tail"))
 	op("ANDQ $15, CX")
 	op("JZ %s", L("sum"))
 	s.setTail(m, "CX")
-	body(true)
+	block(true)
 	label(L("sum"))
 	s.tree64(acc, 1)
 	op("VMOVSD X%d, ret+24(FP)", acc[0])

@@ -1,0 +1,56 @@
+package f32
+
+import (
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+)
+
+// BenchmarkElem runs every elementwise kernel under every implementation,
+// one after the other for each kernel (use -count to alternate runs), on
+// sizes of a training batch (n = 40000 = 100 x 400, L2-resident). It reports
+// elements per ns and the GB/s of the bytes each call reads and writes.
+func BenchmarkElem(b *testing.B) {
+	const n = 40000
+	x := make([]float32, n)
+	y := make([]float32, n)
+	z := make([]float32, n)
+	for i := range x {
+		x[i] = float32(i%200-100) * 0.1
+		y[i] = float32(i%7) * 0.01
+		z[i] = float32(i%13) * 0.05
+	}
+	bias := make([]float32, 400)
+	rs := make([]float32, 100)
+	bits := make([]uint64, n/64+1)
+	kernels := []struct {
+		name  string
+		bytes int // read + written per call
+		f     func(r *Rand)
+	}{
+		{"sigmoid", 8 * n, func(*Rand) { Sigmoid(z, x) }},
+		{"sigmoidBias", 8 * n, func(*Rand) { copy(z, x); sigmoidBias(z, 400, 100, 400, bias) }},
+		{"softplusRowSums", 4 * n, func(*Rand) { SoftplusRowSums(rs, x, 100, 400, 400, bias) }},
+		{"squaredDiffSum", 8 * n, func(*Rand) { SquaredDiffSum(x, y) }},
+		{"dot", 8 * n, func(*Rand) { Dot(x, y) }},
+		{"colSums", 4*n + 4*400, func(*Rand) { ColSums(bias, x, 100, 400, 400, 0.01, 1) }},
+		{"update", 20 * n, func(*Rand) { Update(z, y, x, 1e-9, 0.5, 1e-9, 1e-9) }},
+		{"updateProximal", 20 * n, func(*Rand) { UpdateProximal(z, y, x, 1e-9, 0.5, 1e-9, 1e-9) }},
+		{"uniform", 4 * n, func(r *Rand) { r.Uniform(z) }},
+		{"bernoulli", 8 * n, func(r *Rand) { r.Bernoulli(z, y) }},
+		{"bernoulliBits", 4*n + n/8, func(r *Rand) { r.BernoulliBits(bits, y) }},
+	}
+	for _, k := range kernels {
+		b.Run(k.name, func(b *testing.B) {
+			asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+				r := NewRand(1, 2)
+				for b.Loop() {
+					k.f(r)
+				}
+				s := b.Elapsed().Seconds()
+				b.ReportMetric(float64(n)*float64(b.N)/s/1e9, "elem/ns")
+				b.ReportMetric(float64(k.bytes)*float64(b.N)/s/1e9, "GB/s")
+			})
+		})
+	}
+}
