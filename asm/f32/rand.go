@@ -7,7 +7,8 @@ import (
 )
 
 // Lanes is the number of independent xoshiro256++ streams a Rand runs side
-// by side (two 256-bit vectors of 64-bit lanes).
+// by side (one 512-bit vector of 64-bit lanes for AVX-512, two 256-bit
+// vectors for AVX2, a loop in Go).
 const Lanes = 8
 
 // Rand is a vectorized generator: Lanes xoshiro256++ streams, lane l of
@@ -17,7 +18,8 @@ const Lanes = 8
 // output: u = float32(half>>8) * 2^-24. A call on n elements takes
 // ceil(n/(2*Lanes)) steps and discards the unused uniforms of the last one,
 // so the output is a function of (seed, stream) and the lengths of the calls
-// alone, identical in every implementation. A Rand is not safe for
+// alone, identical in every implementation and independent of the vector
+// width: element i of a call always comes from step i/16, lane (i%16)/2. A Rand is not safe for
 // concurrent use; give each goroutine its own stream.
 type Rand struct {
 	// s[j][l] is word j of lane l's state (the layout the vector code loads).
