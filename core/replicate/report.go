@@ -106,20 +106,65 @@ func numErr(x, e stats.Num) string { return report.NumErr(float64(x), float64(e)
 // report and the figure files it drew (relative to the output folder).
 func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*Summary, report.Report, []string, error) {
 	s := r.s
+	nets, err := r.loadNets(true)
+	if err != nil {
+		return nil, report.Report{}, nil, err
+	}
+	sum, err := r.summary(stageNames, nets)
+	if err != nil {
+		return nil, report.Report{}, nil, err
+	}
+	var charts chartsResult
+	if err := readJSON(r.path("analysis/charts.json"), &charts); err != nil {
+		return nil, report.Report{}, nil, err
+	}
+	sections := []report.Section{overviewSection(sum, nets), dataSection(sum)}
+	var figFiles []string
+	for _, nd := range nets {
+		sections = append(sections, networkSection(nd, sum.Networks[nd.name].Config))
+		figFiles = appendFigFiles(figFiles, nd.ana.Figures)
+	}
+	sections = append(sections, report.Section{Title: "Training", Text: "Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set).", Figures: charts.Training},
+		physicsSection(s, nets, charts.Physics))
+	figFiles = appendFigFiles(appendFigFiles(figFiles, charts.Training), charts.Physics)
+	for _, nd := range nets {
+		figFiles = appendFigFiles(figFiles, nd.flow.Figures)
+	}
+	sections = append(sections, flowSection(s, nets), stagesSection(sum, stageNames))
+	rep := report.Report{
+		Title:    "Mehta & Schwab replication: do stacked RBMs learn block spins?",
+		Subtitle: fmt.Sprintf("isingrbm %s; L = %d, K = %.3f, %d samples, layers %s, seed %d%s", sum.Program, s.L, s.K, s.N, sizesText(s), s.Seed, quickTag(s)),
+		Sections: sections,
+	}
+	return sum, rep, figFiles, nil
+}
+
+func appendFigFiles(files []string, figs []report.Figure) []string {
+	for _, f := range figs {
+		files = append(files, "report/"+f.File)
+	}
+	return files
+}
+
+// summary gathers summary.json: settings, exact values, the samples'
+// statistics, every stage's key, time and memory, and per network its
+// recipe, evaluation, locality, physics and flow.
+func (r *replicator) summary(stageNames []string, nets []netData) (*Summary, error) {
+	s := r.s
 	sum := &Summary{Program: rbm.ProgramVersion(), Settings: s, Networks: map[string]NetworkSummary{}, Stages: map[string]StageSummary{}}
 	sum.Exact.Kc = exact.Kc
 	sum.Exact.Energy = exact.Energy(s.L, s.K)
 	sum.Exact.SpecificHeat = exact.SpecificHeat(s.L, s.K)
 	if err := readJSON(r.path("data/ising.json"), &sum.Data); err != nil {
-		return nil, report.Report{}, nil, err
+		return nil, err
 	}
 	if err := readJSON(r.path("sweep/sweep.json"), &sum.Sweep); err != nil {
-		return nil, report.Report{}, nil, err
+		return nil, err
 	}
 	for _, n := range stageNames {
 		m := r.readMarker(n)
 		if m == nil {
-			return nil, report.Report{}, nil, fmt.Errorf("stage %s has no marker", n)
+			return nil, fmt.Errorf("stage %s has no marker", n)
 		}
 		sum.Stages[n] = StageSummary{Key: m.Key, Inputs: m.Inputs, Seconds: m.Seconds, PeakRSSMiB: m.PeakRSSMiB}
 		sum.StageSeconds += m.Seconds
@@ -127,35 +172,37 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 			sum.PeakRSSMiB = m.PeakRSSMiB
 		}
 	}
-
-	var figFiles []string
-	var sections []report.Section
-	nets, err := r.loadNets(true)
-	if err != nil {
-		return nil, report.Report{}, nil, err
-	}
 	for _, nd := range nets {
-		net := nd.name
-		ns := NetworkSummary{Preset: net, Config: nd.config, Physics: nd.ana.Physics,
-			Flow: flowSummary{Depth: nd.flow.Depth, Steps: nd.flow.Steps, K: nd.flow.K, KEff: nd.flow.KEff, KEffErr: nd.flow.KEffErr, NullReasons: nd.flow.NullReasons}}
-		if nd.hist != nil {
-			for _, l := range nd.hist.Layers {
-				for _, e := range l {
-					ns.TrainingSeconds += float64(e.Seconds)
-				}
-			}
-		}
-		for k, la := range nd.ana.Layers {
-			ls := layerSummary{Layer: la.Layer, Locality: la}
-			if k < len(nd.ev.Layers) {
-				ls.Eval = nd.ev.Layers[k]
-			}
-			ns.Layers = append(ns.Layers, ls)
-		}
-		sum.Networks[net] = ns
+		sum.Networks[nd.name] = networkSummary(nd)
 	}
+	return sum, nil
+}
 
-	// Overview table.
+// networkSummary is one network's entry of summary.json.
+func networkSummary(nd netData) NetworkSummary {
+	ns := NetworkSummary{Preset: nd.name, Config: nd.config, Physics: nd.ana.Physics,
+		Flow: flowSummary{Depth: nd.flow.Depth, Steps: nd.flow.Steps, K: nd.flow.K, KEff: nd.flow.KEff, KEffErr: nd.flow.KEffErr, NullReasons: nd.flow.NullReasons}}
+	if nd.hist != nil {
+		for _, l := range nd.hist.Layers {
+			for _, e := range l {
+				ns.TrainingSeconds += float64(e.Seconds)
+			}
+		}
+	}
+	for k, la := range nd.ana.Layers {
+		ls := layerSummary{Layer: la.Layer, Locality: la}
+		if k < len(nd.ev.Layers) {
+			ls.Eval = nd.ev.Layers[k]
+		}
+		ns.Layers = append(ns.Layers, ls)
+	}
+	return ns
+}
+
+// overviewSection is the report's first section: the experiment and one
+// table row per network and layer.
+func overviewSection(sum *Summary, nets []netData) report.Section {
+	s := sum.Settings
 	overview := report.Table{
 		Caption: fmt.Sprintf("Per network and layer: medians over units of the participation ratio (PR) and of the disk share (radius %.1f sites) of the effective receptive fields, with the same measure on Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by PR); the median |correlation| of first-layer units with the majority-rule block spin of their block (2x2, 4x4; noise in parentheses); evaluation on %s samples (layer k > 1 on the hidden probabilities of layer k-1): reconstruction error (sum over units), pseudo-log-likelihood (scikit-learn's one-flip form) and log-likelihood (exact, or AIS with %d runs and %d steps; +- one standard error).",
 			analysis.DefaultDiskRadius, evalSamplesText(s), s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2]),
@@ -181,12 +228,14 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 				numStr(ev.ReconError), numStr(ev.PseudoLL), logLikText(ev), ev.LogLikMethod})
 		}
 	}
-	sections = append(sections, report.Section{Title: "Overview",
+	return report.Section{Title: "Overview",
 		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with three recipes: mehta-schwab (Hinton & Salakhutdinov's CD-1 recipe with an L1 penalty 2e-4, %d epochs), weight-decay (the same with their L2 weight cost 2e-4) and sklearn (scikit-learn BernoulliRBM's defaults, PCD-1, %d epochs). Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise.%s",
 			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), s.Epochs, s.SklearnEpochs, quickNote(s)),
-		Tables: []report.Table{overview}})
+		Tables: []report.Table{overview}}
+}
 
-	// Data.
+// dataSection compares the Monte Carlo samples with the exact values.
+func dataSection(sum *Summary) report.Section {
 	dataTable := report.Table{Caption: "Monte Carlo samples (multi-spin-coded Metropolis) against the exact finite-lattice values: energy per spin u, |m|, specific heat C (jackknife errors), integrated autocorrelation times in sweeps and the sweeps between stored samples of one chain.",
 		Header: []string{"set", "K", "n", "u", "u exact", "|m|", "C", "C exact", "tau_u", "tau_|m|", "sweeps between"}}
 	addRow := func(name string, st SampleStats) {
@@ -198,45 +247,37 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 	for _, st := range sum.Sweep {
 		addRow("flow sweep", st)
 	}
-	sections = append(sections, report.Section{Title: "Data", Text: fmt.Sprintf("Seed %d. The flow sweep's configurations are independent of the training data.", s.Seed), Tables: []report.Table{dataTable}})
+	return report.Section{Title: "Data", Text: fmt.Sprintf("Seed %d. The flow sweep's configurations are independent of the training data.", sum.Settings.Seed), Tables: []report.Table{dataTable}}
+}
 
-	// Per network.
-	for _, nd := range nets {
-		sec := report.Section{Title: "Network " + nd.name, Text: networkText(nd.name, sum.Networks[nd.name].Config, nd.sizes)}
-		sec.Figures = append(sec.Figures, nd.ana.Figures...)
-		locTable := report.Table{Caption: fmt.Sprintf("%s: distributions over units of the locality measures of each layer's ERFs, and of Gaussian noise of the same shape.", nd.name),
-			Header: report.SummaryHeader("measure")}
-		for _, la := range nd.ana.Layers {
-			for _, row := range []struct {
-				name string
-				d    DistSummary
-			}{{"layer %d PR", la.PR}, {"layer %d PR, noise", la.NoisePR}, {"layer %d disk share", la.Disk}, {"layer %d disk share, noise", la.NoiseDisk},
-				{"layer %d radius of gyration", la.Rg}, {"layer %d radius of gyration, noise", la.NoiseRg}} {
-				locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf(row.name, la.Layer), row.d))
-			}
-			for _, b := range la.BlockSpin {
-				locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf("layer 1 |corr| with %dx%d block spin", b.B, b.B), b.AbsCorr),
-					distRow(fmt.Sprintf("layer 1 |corr| with %dx%d block spin, noise", b.B, b.B), b.NoiseCorr))
-			}
+// networkSection shows one network's figures and locality distributions.
+func networkSection(nd netData, config *rbm.Config) report.Section {
+	sec := report.Section{Title: "Network " + nd.name, Text: networkText(nd.name, config, nd.sizes)}
+	sec.Figures = append(sec.Figures, nd.ana.Figures...)
+	locTable := report.Table{Caption: fmt.Sprintf("%s: distributions over units of the locality measures of each layer's ERFs, and of Gaussian noise of the same shape.", nd.name),
+		Header: report.SummaryHeader("measure")}
+	for _, la := range nd.ana.Layers {
+		for _, row := range []struct {
+			name string
+			d    DistSummary
+		}{{"layer %d PR", la.PR}, {"layer %d PR, noise", la.NoisePR}, {"layer %d disk share", la.Disk}, {"layer %d disk share, noise", la.NoiseDisk},
+			{"layer %d radius of gyration", la.Rg}, {"layer %d radius of gyration, noise", la.NoiseRg}} {
+			locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf(row.name, la.Layer), row.d))
 		}
-		sec.Tables = append(sec.Tables, locTable)
-		for _, f := range nd.ana.Figures {
-			figFiles = append(figFiles, "report/"+f.File)
+		for _, b := range la.BlockSpin {
+			locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf("layer 1 |corr| with %dx%d block spin", b.B, b.B), b.AbsCorr),
+				distRow(fmt.Sprintf("layer 1 |corr| with %dx%d block spin, noise", b.B, b.B), b.NoiseCorr))
 		}
-		sections = append(sections, sec)
 	}
+	sec.Tables = append(sec.Tables, locTable)
+	return sec
+}
 
-	var charts chartsResult
-	if err := readJSON(r.path("analysis/charts.json"), &charts); err != nil {
-		return nil, report.Report{}, nil, err
-	}
-	sections = append(sections, report.Section{Title: "Training", Text: "Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set).", Figures: charts.Training})
+// physicsSection tabulates the thermodynamics of the reconstructions.
+func physicsSection(s Settings, nets []netData, figs []report.Figure) report.Section {
 	physSec := report.Section{Title: "Physics of reconstructions",
 		Text: fmt.Sprintf("%d Monte Carlo configurations (depth 0) and their reconstructions through depth d (v up to layer d and back down, mean field; spins drawn with their probabilities), measured at K = %.3f: energy per spin, |m|, specific heat C = K^2 N var(u) and susceptibility chi = K N (<m^2> - <|m|>^2), with jackknife errors; K_eff inverts the exact u(K).",
-			min(s.AnalysisSamples, s.N), s.K), Figures: charts.Physics}
-	for _, f := range append(append([]report.Figure(nil), charts.Training...), charts.Physics...) {
-		figFiles = append(figFiles, "report/"+f.File)
-	}
+			min(s.AnalysisSamples, s.N), s.K), Figures: figs}
 	physTable := report.Table{Caption: "Thermodynamics of reconstructions (jackknife errors).", Header: []string{"network", "depth", "u", "|m|", "C", "chi", "K_eff"}}
 	for _, nd := range nets {
 		for _, t := range nd.ana.Physics {
@@ -245,9 +286,11 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 		}
 	}
 	physSec.Tables = append(physSec.Tables, physTable)
-	sections = append(sections, physSec)
+	return physSec
+}
 
-	// RG flow.
+// flowSection tabulates K_eff after each reconstruction step.
+func flowSection(s Settings, nets []netData) report.Section {
 	flowSec := report.Section{Title: "RG flow", Text: "Iso, Shiba & Yokoo's test: if a layer performed an RG step, repeated reconstruction would carry K_eff away from K_c (towards 0 on the disordered side, towards infinity on the ordered side)."}
 	flowTable := report.Table{Caption: "K_eff after each reconstruction step (jackknife errors); '-' where the mean energy cannot be inverted (reasons below the table).", Header: []string{"network", "K"}}
 	for t := 0; t <= s.FlowSteps; t++ {
@@ -256,9 +299,6 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 	var reasons []string
 	for _, nd := range nets {
 		flowSec.Figures = append(flowSec.Figures, nd.flow.Figures...)
-		for _, f := range nd.flow.Figures {
-			figFiles = append(figFiles, "report/"+f.File)
-		}
 		for i, k := range nd.flow.K {
 			row := []string{nd.name, fmt.Sprintf("%.4f", k)}
 			for t := range nd.flow.KEff {
@@ -279,23 +319,18 @@ func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*
 		flowSec.Text += "\n\nNot invertible: " + strings.Join(reasons, "; ") + "."
 	}
 	flowSec.Tables = append(flowSec.Tables, flowTable)
-	sections = append(sections, flowSec)
+	return flowSec
+}
 
-	// Stages.
+// stagesSection lists the stages with their keys, times and memory.
+func stagesSection(sum *Summary, stageNames []string) report.Section {
 	stTable := report.Table{Caption: "Stages of this replication: key (hash of the settings and of the inputs' keys), wall time when computed, and the process's peak resident memory at its end.",
 		Header: []string{"stage", "key", "seconds", "peak RSS (MiB)"}}
 	for _, n := range stageNames {
 		st := sum.Stages[n]
 		stTable.Rows = append(stTable.Rows, []string{n, st.Key, fmt.Sprintf("%.1f", st.Seconds), numStr(st.PeakRSSMiB)})
 	}
-	sections = append(sections, report.Section{Title: "Stages", Tables: []report.Table{stTable}})
-
-	rep := report.Report{
-		Title:    "Mehta & Schwab replication: do stacked RBMs learn block spins?",
-		Subtitle: fmt.Sprintf("isingrbm %s; L = %d, K = %.3f, %d samples, layers %s, seed %d%s", sum.Program, s.L, s.K, s.N, sizesText(s), s.Seed, quickTag(s)),
-		Sections: sections,
-	}
-	return sum, rep, figFiles, nil
+	return report.Section{Title: "Stages", Tables: []report.Table{stTable}}
 }
 
 func distRow(name string, d DistSummary) []string {
