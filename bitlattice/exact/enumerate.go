@@ -177,7 +177,10 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 		varAbsM += d.PAbsM[j] * dm * dm
 	}
 	d.MeanEnergy = meanE / n
-	d.SpecificHeat = K * K * varE / n
+	d.SpecificHeat = 0 // K^2 overflows beyond K ~ 1e154, where Var(E) is 0 in float64
+	if varE > 0 {
+		d.SpecificHeat = K * K * varE / n
+	}
 	d.MeanAbsM = meanAbsM / n
 	d.MeanM2 = meanM2 / (n * n)
 	d.Susceptibility = varAbsM / n // N (<m^2> - <|m|>^2) = Var(|M|)/N
@@ -192,4 +195,47 @@ func logAddExp(a, b float64) float64 {
 		return a
 	}
 	return a + math.Log1p(math.Exp(b-a))
+}
+
+// stateMoments are ln Z, <E>, Var(E) and c = K^2 Var(E)/N from the counted states.
+type stateMoments struct {
+	lnZ, meanE, varE, c float64
+}
+
+// moments weights the states at coupling K > 0 relative to the ground state, so that neither
+// ln Z (about 2NK) nor the tiny excited-state weights of a huge K lose precision: with
+// d = E - E_0 >= 0, ln Z = -K E_0 + ln sum c_d e^{-K d}, <d> is a sum of non-negative terms and
+// Var(E) = sum p (d - <d>)^2 keeps its full relative precision even when it is e^{-8K} small.
+func (st *States) moments(K float64) stateMoments {
+	e0 := float64(st.Energies[0])
+	type level struct{ d, logw float64 }
+	lv := make([]level, 0, len(st.Energies))
+	lz := math.Inf(-1)
+	for i, e := range st.Energies {
+		var c uint64
+		for _, v := range st.Count[i] {
+			c += v
+		}
+		if c == 0 {
+			continue
+		}
+		d := float64(e) - e0
+		l := level{d, math.Log(float64(c)) - K*d}
+		lv = append(lv, l)
+		lz = logAddExp(lz, l.logw)
+	}
+	var mean float64
+	for _, l := range lv {
+		mean += math.Exp(l.logw-lz) * l.d
+	}
+	var v float64
+	for _, l := range lv {
+		dd := l.d - mean
+		v += math.Exp(l.logw-lz) * dd * dd
+	}
+	m := stateMoments{lnZ: -K*e0 + lz, meanE: e0 + mean, varE: v}
+	if v > 0 {
+		m.c = math.Exp(2*math.Log(K) + math.Log(v) - math.Log(float64(st.N)))
+	}
+	return m
 }

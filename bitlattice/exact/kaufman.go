@@ -10,32 +10,96 @@ import (
 const Kc = 0.44068679350977151
 
 // LogZ returns ln Z of the L x L torus at coupling K (Kaufman 1949, as written by Ferdinand and
-// Fisher 1969). It is NaN for L < 2, and for K < 0 on odd L (frustrated antiferromagnet; for even
-// L the sublattice flip gives Z(-K) = Z(K)).
+// Fisher 1969). It is NaN for L < 2, for NaN or infinite K, and for K < 0 on odd L (frustrated
+// antiferromagnet; for even L the sublattice flip gives Z(-K) = Z(K)). It is +Inf only when
+// ln Z itself, about 2 L^2 K, exceeds the float64 range. Compute returns errors instead.
 func LogZ(L int, K float64) float64 {
-	f, _, _ := LogZDerivatives(L, K)
-	return f
+	return at(L, K).lnZ
 }
 
 // Energy returns the mean energy per spin u = -(1/N) d lnZ/dK, with the energy counted as
-// -sum over the 2N nearest-neighbour bonds of s_i s_j; it is negative for K > 0.
+// -sum over the 2N nearest-neighbour bonds of s_i s_j; it is negative for K > 0, 0 at K = 0 and
+// -2 (the ground state) to float64 precision for K above about 5.
 func Energy(L int, K float64) float64 {
-	_, f1, _ := LogZDerivatives(L, K)
-	return -f1 / float64(L*L)
+	return -at(L, K).d1 / float64(L*L)
 }
 
-// SpecificHeat returns the specific heat per spin c = (K^2/N) d2 lnZ/dK2 = K^2 Var(E)/N.
+// SpecificHeat returns the specific heat per spin c = (K^2/N) d2 lnZ/dK2 = K^2 Var(E)/N. It is
+// 0 at K = 0 and decays as 64 K^2 e^{-8K} at large K (exactly 0 in float64 beyond K ~ 95).
 func SpecificHeat(L int, K float64) float64 {
-	_, _, f2 := LogZDerivatives(L, K)
-	return K * K * f2 / float64(L*L)
+	return at(L, K).c
 }
 
 // LogZDerivatives returns ln Z, d lnZ/dK = <sum s_i s_j> and d2 lnZ/dK2 = Var(sum s_i s_j) of the
-// L x L torus, all computed analytically from the Ferdinand-Fisher formula in log space with
-// signs, so large L (thousands) neither overflows nor underflows.
+// L x L torus, all computed in log space with signs, so large L (thousands) and any finite K
+// neither overflow nor underflow (see at for the three regimes).
 func LogZDerivatives(L int, K float64) (lnZ, d1, d2 float64) {
+	p := at(L, K)
+	return p.lnZ, p.d1, p.d2
+}
+
+// ValidateK checks a coupling K = beta J for the exact functions and the samplers: it must be
+// a finite number >= 0. K = 0 (infinite temperature) is valid: ln Z = N ln 2, u = 0, c = 0.
+func ValidateK(K float64) error {
+	if math.IsNaN(K) || math.IsInf(K, 0) || K < 0 {
+		return fmt.Errorf("coupling K = %v, want a finite number >= 0", K)
+	}
+	return nil
+}
+
+// ValidateL checks a lattice side for the exact functions: L >= 2.
+func ValidateL(L int) error {
+	if L < 2 {
+		return fmt.Errorf("lattice side L = %d, want L >= 2", L)
+	}
+	return nil
+}
+
+// Thermo holds the exact thermodynamics of the L x L torus at coupling K.
+type Thermo struct {
+	L            int
+	K            float64
+	LogZ         float64 // ln Z
+	Energy       float64 // u = <E>/N, in [-2, 0]
+	SpecificHeat float64 // c = K^2 Var(E)/N >= 0
+}
+
+// Compute returns the exact ln Z, u and c of the L x L torus, 2 <= L, at a finite K >= 0. Every
+// value it returns is finite: an invalid L or K is an error naming it, and so is a ln Z beyond
+// the float64 range (2 L^2 K > 1.8e308; u and c are still available from Energy and
+// SpecificHeat then).
+func Compute(L int, K float64) (Thermo, error) {
+	if err := ValidateL(L); err != nil {
+		return Thermo{}, fmt.Errorf("exact: %w", err)
+	}
+	if err := ValidateK(K); err != nil {
+		return Thermo{}, fmt.Errorf("exact: %w", err)
+	}
+	p := at(L, K)
+	t := Thermo{L: L, K: K, LogZ: p.lnZ, Energy: -p.d1 / float64(L*L), SpecificHeat: p.c}
+	if math.IsInf(t.LogZ, 0) || math.IsNaN(t.LogZ) || math.IsNaN(t.Energy) || math.IsNaN(t.SpecificHeat) {
+		return t, fmt.Errorf("exact: ln Z of the %dx%d lattice at K = %v is %v, beyond float64", L, L, K, t.LogZ)
+	}
+	return t, nil
+}
+
+// point is ln Z with its first two K-derivatives and the specific heat per spin (computed in log
+// space where K^2 d2 would over- or underflow).
+type point struct {
+	lnZ, d1, d2, c float64
+}
+
+func nanPoint() point { return point{math.NaN(), math.NaN(), math.NaN(), math.NaN()} }
+
+// at evaluates every exact function. For K >= lowTK the Kaufman formula still gives ln Z and u
+// to full precision, but its d2 lnZ/dK2 is a sum of O(1) terms that cancel down to the true
+// Var(E) ~ 64 N e^{-8K}, so its relative error grows like e^{8K}. There, at takes the variance
+// (and ln Z and u with it) from the low-temperature series when the torus is large enough for
+// it to be exact to float64 precision (seriesValid), and from the enumerated density of
+// states for the small lattices where it is not.
+func at(L int, K float64) point {
 	if L < 2 || math.IsNaN(K) || math.IsInf(K, 0) {
-		return math.NaN(), math.NaN(), math.NaN()
+		return nanPoint()
 	}
 	n := float64(L * L)
 	switch {
@@ -47,17 +111,68 @@ func LogZDerivatives(L int, K float64) (lnZ, d1, d2 float64) {
 			v = 4 * n
 		}
 		if K < 0 && L%2 != 0 {
-			return math.NaN(), math.NaN(), math.NaN()
+			return nanPoint()
 		}
-		return n*math.Ln2 + K*K*v/2, K * v, v
+		return point{n*math.Ln2 + K*K*v/2, K * v, v, K * K * v / n}
 	case K < 0:
 		if L%2 != 0 {
-			return math.NaN(), math.NaN(), math.NaN()
+			return nanPoint()
 		}
-		f, f1, f2 := kaufman(L, -K)
-		return f, -f1, f2
+		p := at(L, -K)
+		p.d1 = -p.d1
+		return p
+	case K >= lowTK && seriesValid(L, K):
+		return lowTSeries(L, K)
+	case K >= lowTK && L <= MaxEnumerateL:
+		if st, err := CountStates(L); err == nil {
+			m := st.moments(K)
+			return point{m.lnZ, -m.meanE, m.varE, m.c}
+		}
 	}
-	return kaufman(L, K)
+	f, f1, f2 := kaufman(L, K)
+	return point{f, f1, f2, K * K * f2 / n}
+}
+
+// lowTK is where the variance switches from the Kaufman formula (relative error about 1e-10
+// at K = 2, growing like e^{8K}) to the low-temperature forms.
+const lowTK = 2
+
+// lowT holds the low-temperature series of the infinite square lattice (Domb 1960),
+// ln Z/N = 2K + sum_n a_n u^n with u = e^{-4K}, a_2..a_8. Its tests check it against the Kaufman
+// formula at K = 1 ... 1.5, where both are accurate.
+var lowT = [...]float64{0, 0, 1, 2, 9.0 / 2, 12, 112.0 / 3, 130, 1927.0 / 4}
+
+// seriesValid reports whether lowTSeries is exact to float64 precision on the L x L torus at
+// K >= lowTK: the torus adds excitations wrapping around it (a flipped band of width w costs
+// 4L, i.e. u^L) first at relative order u^(L-2) to the leading u^2 term, and the series
+// truncated after a_8 misses relative u^7 < 1e-24 at K >= 2. Both stay below 1e-17 when
+// 4K(L-2) >= 40.
+func seriesValid(L int, K float64) bool {
+	return L >= 3 && K >= lowTK && 4*K*float64(L-2) >= 40
+}
+
+// lowTSeries returns ln Z = 2NK + ln 2 + N sum a_n u^n (two ground states), its derivatives
+// d1 = N (2 - sum 4n a_n u^n), d2 = N sum 16 n^2 a_n u^n, and c = K^2 d2/N computed as
+// exp(2 ln K - 8K + ln(sum 16 n^2 a_n u^(n-2))) so it neither overflows nor loses bits to
+// subnormals.
+func lowTSeries(L int, K float64) point {
+	n := float64(L * L)
+	u := math.Exp(-4 * K)
+	var s0, s1, s2 float64 // sum a_n u^(n-2), sum 4n a_n u^(n-2), sum 16 n^2 a_n u^(n-2)
+	for i := len(lowT) - 1; i >= 2; i-- {
+		fi := float64(i)
+		s0 = s0*u + lowT[i]
+		s1 = s1*u + 4*fi*lowT[i]
+		s2 = s2*u + 16*fi*fi*lowT[i]
+	}
+	u2 := u * u // underflows to 0 for K > ~93, where every correction is below float64 resolution
+	p := point{
+		lnZ: 2*n*K + math.Ln2 + n*s0*u2,
+		d1:  n * (2 - s1*u2),
+		d2:  n * s2 * u2,
+	}
+	p.c = math.Exp(2*math.Log(K) - 8*K + math.Log(s2))
+	return p
 }
 
 // factor is one k >= 1 factor of Z_i together with its share (2 sinh 2K)^(L/2) of the
@@ -81,7 +196,8 @@ func gk(L, k int, s, c float64) factor {
 	coshg := 1 + delta
 	// A = cosh 2K coth 2K = s + 1/s as a function of y = 2K; d/dK = 2 d/dy.
 	a1 := 2 * c * (1 - 1/(s*s))
-	a2 := 4 * (s - 1/s + 2*c*c/(s*s*s))
+	cs := c / s // c*c and s*s*s overflow beyond K ~ 177; their ratio does not
+	a2 := 4 * (s - 1/s + 2*cs*cs/s)
 	g1 := a1 / sinhg
 	g2 := (a2 - coshg*g1*g1) / sinhg
 	half := float64(L) / 2
@@ -159,14 +275,11 @@ type term struct {
 	phi, phi1, phi2 float64
 }
 
+// kaufman evaluates the formula for 0 < K < 2.5 (at never calls it beyond: its d2 loses
+// relative precision there, and cosh 2K overflows from K ~ 355).
 func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	half := float64(L) / 2
 	s, c := math.Sinh(2*K), math.Cosh(2*K)
-	if math.IsInf(c, 0) {
-		// Beyond K ~ 355 the two ground states are all there is to float64 precision.
-		n := float64(L * L)
-		return 2*n*K + math.Ln2, 2 * n, 0
-	}
 	var t [4]term // Z1 (odd k, cosh), Z2 (odd k, sinh), Z3 (even k, cosh), Z4 (even k, sinh)
 	for i := range t {
 		t[i].phi = 1
