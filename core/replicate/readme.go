@@ -68,17 +68,7 @@ func jnum(v any, prec int) string {
 // resultsMarkdown renders the results section from summary.json.
 func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 	var b strings.Builder
-	set := jget(sum, "settings")
-	fmt.Fprintf(&b, "Generated %s from `isingrbm replicate` (%s) on %s, %d cores, %s: L = %s, K = %s, %s samples, layers %v, %s epochs (sklearn %s), seed %s.\n\n",
-		time.Now().UTC().Format("2006-01-02"), jget(sum, "program"), cpuid.CPU.BrandName, runtime.NumCPU(), runtime.Version(),
-		jnum(jget(set, "L"), 4), jnum(jget(set, "K"), 4), jnum(jget(set, "n"), 6), jget(set, "layers"),
-		jnum(jget(set, "epochs"), 4), jnum(jget(set, "sklearn_epochs"), 4), jnum(jget(set, "seed"), 6))
-
-	d := jget(sum, "data")
-	fmt.Fprintf(&b, "Training data: energy per spin %s +/- %s (exact %s), |m| %s, tau_int %s (energy) and %s (|m|) sweeps.\n\n",
-		jnum(jget(d, "energy"), 6), jnum(jget(d, "energy_err"), 2), jnum(jget(d, "exact_energy"), 6),
-		jnum(jget(d, "abs_m"), 4), jnum(jget(d, "tau_int_energy"), 3), jnum(jget(d, "tau_int_abs_m"), 3))
-
+	readmeHeader(&b, sum)
 	nets, _ := jget(sum, "networks").(map[string]any)
 	names := make([]string, 0, len(nets))
 	for n := range nets {
@@ -86,6 +76,33 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 	}
 	sort.Strings(names)
 
+	readmeLocality(&b, names, nets)
+	readmeFlow(&b, names, nets)
+	readmeStages(&b, sum)
+	for _, f := range figs {
+		fmt.Fprintf(&b, "![%s](%s)\n", strings.TrimSuffix(f, ".png"), filepath.ToSlash(filepath.Join(figDir, f)))
+	}
+	return b.String()
+}
+
+// readmeHeader writes the run's settings and the training data's physics.
+func readmeHeader(b *strings.Builder, sum map[string]any) {
+	set := jget(sum, "settings")
+	fmt.Fprintf(b, "Generated %s from `isingrbm replicate` (%s) on %s, %d cores, %s: L = %s, K = %s, %s samples, layers %v, %s epochs (sklearn %s), seed %s.\n\n",
+		time.Now().UTC().Format("2006-01-02"), jget(sum, "program"), cpuid.CPU.BrandName, runtime.NumCPU(), runtime.Version(),
+		jnum(jget(set, "L"), 4), jnum(jget(set, "K"), 4), jnum(jget(set, "n"), 6), jget(set, "layers"),
+		jnum(jget(set, "epochs"), 4), jnum(jget(set, "sklearn_epochs"), 4), jnum(jget(set, "seed"), 6))
+
+	d := jget(sum, "data")
+	fmt.Fprintf(b, "Training data: energy per spin %s +/- %s (exact %s), |m| %s, tau_int %s (energy) and %s (|m|) sweeps.\n\n",
+		jnum(jget(d, "energy"), 6), jnum(jget(d, "energy_err"), 2), jnum(jget(d, "exact_energy"), 6),
+		jnum(jget(d, "abs_m"), 4), jnum(jget(d, "tau_int_energy"), 3), jnum(jget(d, "tau_int_abs_m"), 3))
+
+}
+
+// readmeLocality writes the table of locality and evaluation per network
+// and layer.
+func readmeLocality(b *strings.Builder, names []string, nets map[string]any) {
 	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk) | median Rg (noise) | median block-spin abs corr 2x2 / 4x4 (noise) | recon error | pseudo-LL | log-likelihood |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, n := range names {
@@ -106,7 +123,7 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 			if m, _ := jget(ev, "loglik_method").(string); m != "" {
 				ll += " +/- " + jnum(jget(ev, "loglik_err"), 2) + " (" + m + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s (%s) | %s (%s) | %s | %s (%s) | %s | %s | %s | %s |\n", n,
+			fmt.Fprintf(b, "| %s | %s | %s (%s) | %s (%s) | %s | %s (%s) | %s | %s | %s | %s |\n", n,
 				jnum(jget(l, "layer"), 2),
 				jnum(jget(loc, "participation_ratio", "median"), 4), jnum(jget(loc, "noise_participation_ratio", "median"), 4),
 				jnum(jget(loc, "disk_share", "median"), 3), jnum(jget(loc, "noise_disk_share", "median"), 3),
@@ -117,7 +134,10 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 	}
 	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields' (5% for noise itself).\n\n")
 
-	// The flow: K -> K_eff after each reconstruction step.
+}
+
+// readmeFlow writes the table of K_eff after each reconstruction step.
+func readmeFlow(b *strings.Builder, names []string, nets map[string]any) {
 	b.WriteString("RG flow, K_eff of the configurations after each reconstruction step (v -> h -> v at depth 1):\n\n")
 	for i, n := range names {
 		fl := jget(nets[n], "flow")
@@ -134,7 +154,7 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 			b.WriteString("\n|---|---|" + strings.Repeat("---|", len(ks)) + "\n")
 		}
 		for s := 1; s < len(keff); s++ {
-			fmt.Fprintf(&b, "| %s | %d |", n, s)
+			fmt.Fprintf(b, "| %s | %d |", n, s)
 			row, _ := keff[s].([]any)
 			for _, x := range row {
 				b.WriteString(" " + jnum(x, 3) + " |")
@@ -144,7 +164,11 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 	}
 	b.WriteString("\n")
 
-	// Stage timings, as each stage took when it was computed.
+}
+
+// readmeStages writes the stage timings, as each stage took when it was
+// computed.
+func readmeStages(b *strings.Builder, sum map[string]any) {
 	if stages, ok := jget(sum, "stages").(map[string]any); ok {
 		b.WriteString("| stage | seconds | peak RSS (MiB) |\n|---|---|---|\n")
 		snames := make([]string, 0, len(stages))
@@ -156,16 +180,12 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 		for _, s := range snames {
 			sec, _ := jget(stages[s], "seconds").(float64)
 			total += sec
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", s, jnum(sec, 3), jnum(jget(stages[s], "peak_rss_mib"), 3))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", s, jnum(sec, 3), jnum(jget(stages[s], "peak_rss_mib"), 3))
 		}
-		fmt.Fprintf(&b, "| all stages | %.0f | %s |\n", total, jnum(jget(sum, "peak_rss_mib"), 3))
+		fmt.Fprintf(b, "| all stages | %.0f | %s |\n", total, jnum(jget(sum, "peak_rss_mib"), 3))
 		b.WriteString("\n")
 	}
 
-	for _, f := range figs {
-		fmt.Fprintf(&b, "![%s](%s)\n", strings.TrimSuffix(f, ".png"), filepath.ToSlash(filepath.Join(figDir, f)))
-	}
-	return b.String()
 }
 
 // stageOrder sorts stages in pipeline order.
