@@ -447,7 +447,6 @@ type chartsResult struct {
 // stageCharts draws the charts that compare the networks: training curves
 // and the physics of reconstructions.
 func (r *replicator) stageCharts(inputs []string) (string, error) {
-	s := r.s
 	var outs []string
 	settings := struct{ Version int }{1}
 	return r.stage("charts", settings, inputs, func() []string { return outs }, func(string) error {
@@ -457,82 +456,100 @@ func (r *replicator) stageCharts(inputs []string) (string, error) {
 			return err
 		}
 		var res chartsResult
-		// Training curves.
-		type curve struct {
-			file, title, ylabel, caption string
-			get                          func(e rbm.EpochStats, nv int) float64
+		if res.Training, err = r.trainingCharts(nets); err != nil {
+			return err
 		}
-		curves := []curve{
-			{"train_recon.png", "reconstruction error per unit (training samples)", "mean (v - v')^2 per unit",
-				"Mean-field reconstruction error per visible unit on the monitored training samples after every epoch; one curve per network and layer.",
-				func(e rbm.EpochStats, nv int) float64 { return float64(e.ReconTrain) / float64(nv) }},
-			{"train_pl.png", "pseudo-log-likelihood per unit (training samples)", "pseudo-LL / n_v",
-				"scikit-learn's pseudo-log-likelihood (one seeded flip per sample) divided by the number of visible units, after every epoch.",
-				func(e rbm.EpochStats, nv int) float64 { return float64(e.PseudoLLTrain) / float64(nv) }},
-			{"train_gap.png", "free-energy gap: validation - training", "mean F(val) - mean F(train)",
-				"Mean free energy of held-out samples minus that of training samples after every epoch; it grows when a layer overfits.",
-				func(e rbm.EpochStats, nv int) float64 { return float64(e.FreeEnergyGap) }},
-			{"train_dw.png", "weight change per epoch", "||W(end) - W(start)||_F",
-				"Frobenius norm of the change of W over each epoch (log scale).",
-				func(e rbm.EpochStats, nv int) float64 { return float64(e.WeightChange) }},
+		outs = appendFigFiles(outs, res.Training)
+		if res.Physics, err = r.physicsCharts(nets); err != nil {
+			return err
 		}
-		for _, c := range curves {
-			var series []analysis.Series
-			for _, nd := range nets {
-				if nd.hist == nil {
-					continue
-				}
-				for l, eps := range nd.hist.Layers {
-					sr := analysis.Series{Name: fmt.Sprintf("%s L%d", nd.name, l+1)}
-					for _, e := range eps {
-						sr.X = append(sr.X, float64(e.Epoch))
-						sr.Y = append(sr.Y, c.get(e, nd.sizes[l]))
-					}
-					series = append(series, sr)
-				}
-			}
-			spec := report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.file == "train_dw.png", Width: 18, Height: 11}
-			if _, err := report.LineChart(r.path("report/"+c.file), spec, series); err != nil {
-				return err
-			}
-			res.Training = append(res.Training, report.Figure{File: c.file, Caption: c.caption})
-			outs = append(outs, "report/"+c.file)
-		}
+		outs = appendFigFiles(outs, res.Physics)
+		return writeJSONAtomic(r.path("analysis/charts.json"), res)
+	})
+}
 
-		// Physics of reconstructions.
-		phys := []struct {
-			file, title, ylabel string
-			get                 func(t thermoResult) float64
-			exact               float64
-		}{
-			{"physics_u.png", "energy per spin of reconstructions", "u", func(t thermoResult) float64 { return float64(t.U) }, exact.Energy(s.L, s.K)},
-			{"physics_m.png", "|m| of reconstructions", "<|m|>", func(t thermoResult) float64 { return float64(t.AbsM) }, math.NaN()},
-			{"physics_c.png", "specific heat of reconstructions", "C per spin", func(t thermoResult) float64 { return float64(t.C) }, exact.SpecificHeat(s.L, s.K)},
-			{"physics_chi.png", "susceptibility of reconstructions", "chi per spin", func(t thermoResult) float64 { return float64(t.Chi) }, math.NaN()},
-		}
-		for _, p := range phys {
-			var series []analysis.Series
-			for _, nd := range nets {
-				sr := analysis.Series{Name: nd.name}
-				for _, t := range nd.ana.Physics {
-					sr.X = append(sr.X, float64(t.Depth))
-					sr.Y = append(sr.Y, p.get(t))
+// trainingCharts draws the per-epoch training curves of every network and
+// layer.
+func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
+	var figs []report.Figure
+	type curve struct {
+		file, title, ylabel, caption string
+		get                          func(e rbm.EpochStats, nv int) float64
+	}
+	curves := []curve{
+		{"train_recon.png", "reconstruction error per unit (training samples)", "mean (v - v')^2 per unit",
+			"Mean-field reconstruction error per visible unit on the monitored training samples after every epoch; one curve per network and layer.",
+			func(e rbm.EpochStats, nv int) float64 { return float64(e.ReconTrain) / float64(nv) }},
+		{"train_pl.png", "pseudo-log-likelihood per unit (training samples)", "pseudo-LL / n_v",
+			"scikit-learn's pseudo-log-likelihood (one seeded flip per sample) divided by the number of visible units, after every epoch.",
+			func(e rbm.EpochStats, nv int) float64 { return float64(e.PseudoLLTrain) / float64(nv) }},
+		{"train_gap.png", "free-energy gap: validation - training", "mean F(val) - mean F(train)",
+			"Mean free energy of held-out samples minus that of training samples after every epoch; it grows when a layer overfits.",
+			func(e rbm.EpochStats, nv int) float64 { return float64(e.FreeEnergyGap) }},
+		{"train_dw.png", "weight change per epoch", "||W(end) - W(start)||_F",
+			"Frobenius norm of the change of W over each epoch (log scale).",
+			func(e rbm.EpochStats, nv int) float64 { return float64(e.WeightChange) }},
+	}
+	for _, c := range curves {
+		var series []analysis.Series
+		for _, nd := range nets {
+			if nd.hist == nil {
+				continue
+			}
+			for l, eps := range nd.hist.Layers {
+				sr := analysis.Series{Name: fmt.Sprintf("%s L%d", nd.name, l+1)}
+				for _, e := range eps {
+					sr.X = append(sr.X, float64(e.Epoch))
+					sr.Y = append(sr.Y, c.get(e, nd.sizes[l]))
 				}
 				series = append(series, sr)
 			}
-			if !math.IsNaN(p.exact) {
-				series = append(series, analysis.Series{Name: "exact (Kaufman)", X: []float64{0, float64(len(s.Layers))}, Y: []float64{p.exact, p.exact}})
-			}
-			if _, err := report.LineChart(r.path("report/"+p.file), report.ChartSpec{Title: p.title, XLabel: "depth (0 = Monte Carlo)", YLabel: p.ylabel, Points: true, Width: 14, Height: 10}, series); err != nil {
-				return err
-			}
-			cap := fmt.Sprintf("%s against the depth of reconstruction, one curve per network; depth 0 is the Monte Carlo sample.", p.title)
-			if !math.IsNaN(p.exact) {
-				cap += fmt.Sprintf(" The flat line is the exact value of the %dx%d torus at K = %.3f.", s.L, s.L, s.K)
-			}
-			res.Physics = append(res.Physics, report.Figure{File: p.file, Caption: cap})
-			outs = append(outs, "report/"+p.file)
 		}
-		return writeJSONAtomic(r.path("analysis/charts.json"), res)
-	})
+		spec := report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.file == "train_dw.png", Width: 18, Height: 11}
+		if _, err := report.LineChart(r.path("report/"+c.file), spec, series); err != nil {
+			return nil, err
+		}
+		figs = append(figs, report.Figure{File: c.file, Caption: c.caption})
+	}
+	return figs, nil
+}
+
+// physicsCharts draws the thermodynamics of the reconstructions against
+// their depth, with the exact values where known.
+func (r *replicator) physicsCharts(nets []netData) ([]report.Figure, error) {
+	s := r.s
+	var figs []report.Figure
+	phys := []struct {
+		file, title, ylabel string
+		get                 func(t thermoResult) float64
+		exact               float64
+	}{
+		{"physics_u.png", "energy per spin of reconstructions", "u", func(t thermoResult) float64 { return float64(t.U) }, exact.Energy(s.L, s.K)},
+		{"physics_m.png", "|m| of reconstructions", "<|m|>", func(t thermoResult) float64 { return float64(t.AbsM) }, math.NaN()},
+		{"physics_c.png", "specific heat of reconstructions", "C per spin", func(t thermoResult) float64 { return float64(t.C) }, exact.SpecificHeat(s.L, s.K)},
+		{"physics_chi.png", "susceptibility of reconstructions", "chi per spin", func(t thermoResult) float64 { return float64(t.Chi) }, math.NaN()},
+	}
+	for _, p := range phys {
+		var series []analysis.Series
+		for _, nd := range nets {
+			sr := analysis.Series{Name: nd.name}
+			for _, t := range nd.ana.Physics {
+				sr.X = append(sr.X, float64(t.Depth))
+				sr.Y = append(sr.Y, p.get(t))
+			}
+			series = append(series, sr)
+		}
+		if !math.IsNaN(p.exact) {
+			series = append(series, analysis.Series{Name: "exact (Kaufman)", X: []float64{0, float64(len(s.Layers))}, Y: []float64{p.exact, p.exact}})
+		}
+		if _, err := report.LineChart(r.path("report/"+p.file), report.ChartSpec{Title: p.title, XLabel: "depth (0 = Monte Carlo)", YLabel: p.ylabel, Points: true, Width: 14, Height: 10}, series); err != nil {
+			return nil, err
+		}
+		cap := fmt.Sprintf("%s against the depth of reconstruction, one curve per network; depth 0 is the Monte Carlo sample.", p.title)
+		if !math.IsNaN(p.exact) {
+			cap += fmt.Sprintf(" The flat line is the exact value of the %dx%d torus at K = %.3f.", s.L, s.L, s.K)
+		}
+		figs = append(figs, report.Figure{File: p.file, Caption: cap})
+	}
+	return figs, nil
 }
