@@ -48,3 +48,25 @@ func BenchmarkObservables(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*L*L*R/float64(b.Elapsed().Nanoseconds()), "sites/ns")
 }
+
+// BenchmarkSample runs the paper's sampling job (L = 40, K = 0.408, 20,480
+// configurations) on 1 and 2 threads and reports the job's flips/ns beside
+// the kernel's inside it (Result.FlipsPerNs, Result.KernelFlipsPerNs).
+func BenchmarkSample(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			var job, kernel float64
+			for i := range b.N {
+				res, err := Sample(Options{L: 40, K: 0.408, N: 20480, Seed: uint64(i + 1), Threads: threads})
+				if err != nil {
+					b.Fatal(err)
+				}
+				job += res.FlipsPerNs
+				kernel += res.KernelFlipsPerNs
+			}
+			b.ReportMetric(job/float64(b.N), "job-flips/ns")
+			b.ReportMetric(kernel/float64(b.N), "kernel-flips/ns")
+			b.ReportMetric(job/kernel, "job/kernel")
+		})
+	}
+}
