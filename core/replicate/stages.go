@@ -192,25 +192,7 @@ func (r *replicator) stageTrain(net, dataKey string) (string, error) {
 				r.onEpoch(net, p)
 			}
 		}
-		var dbn *rbm.DBN
-		var hist *rbm.History
-		if _, statErr := os.Stat(ckpt); statErr == nil {
-			fmt.Fprintf(r.stderr, "train %s: resuming from %s\n", net, ckpt)
-			dbn, hist, err = rbm.ResumeDBN(r.ctx, ckpt, data, progress)
-			if err != nil && !errors.Is(err, r.ctx.Err()) {
-				fmt.Fprintf(r.stderr, "train %s: cannot resume (%v); starting afresh\n", net, err)
-				os.Remove(ckpt)
-				dbn, hist, err = rbm.TrainDBN(r.ctx, data, sizes, c, progress)
-			}
-		} else {
-			// Checkpoints of other settings are stale.
-			if old, _ := filepath.Glob(r.path("models/" + net + "-*.ckpt")); len(old) > 0 {
-				for _, o := range old {
-					os.Remove(o)
-				}
-			}
-			dbn, hist, err = rbm.TrainDBN(r.ctx, data, sizes, c, progress)
-		}
+		dbn, hist, err := r.trainOrResume(net, data, sizes, c, progress)
 		bar.Done()
 		if err != nil {
 			return err
@@ -223,6 +205,30 @@ func (r *replicator) stageTrain(net, dataKey string) (string, error) {
 		os.Remove(ckpt)
 		return nil
 	})
+}
+
+// trainOrResume trains network net, or resumes it from the checkpoint
+// c.CheckpointPath when one is there (starting afresh when it cannot be
+// resumed); checkpoints of other settings are removed.
+func (r *replicator) trainOrResume(net string, data *rbm.Dataset, sizes []int, c rbm.Config, progress func(rbm.ProgressInfo)) (*rbm.DBN, *rbm.History, error) {
+	ckpt := c.CheckpointPath
+	if _, statErr := os.Stat(ckpt); statErr != nil {
+		// Checkpoints of other settings are stale.
+		if old, _ := filepath.Glob(r.path("models/" + net + "-*.ckpt")); len(old) > 0 {
+			for _, o := range old {
+				os.Remove(o)
+			}
+		}
+		return rbm.TrainDBN(r.ctx, data, sizes, c, progress)
+	}
+	fmt.Fprintf(r.stderr, "train %s: resuming from %s\n", net, ckpt)
+	dbn, hist, err := rbm.ResumeDBN(r.ctx, ckpt, data, progress)
+	if err != nil && !errors.Is(err, r.ctx.Err()) {
+		fmt.Fprintf(r.stderr, "train %s: cannot resume (%v); starting afresh\n", net, err)
+		os.Remove(ckpt)
+		return rbm.TrainDBN(r.ctx, data, sizes, c, progress)
+	}
+	return dbn, hist, err
 }
 
 func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
