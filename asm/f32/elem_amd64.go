@@ -99,8 +99,12 @@ func sigmoidRowsArch(dst []float32, ldd int, x []float32, ldx, rows, cols int, b
 		sigmoidRowsGo(dst, ldd, x, ldx, rows, cols, bias)
 		return
 	}
-	raceReadF32(x[:(rows-1)*ldx+cols])
-	raceWriteF32(dst[:(rows-1)*ldd+cols])
+	if raceEnabled { // row by row: the gaps between rows may belong to other goroutines
+		for i := 0; i < rows; i++ {
+			raceReadF32(x[i*ldx : i*ldx+cols])
+			raceWriteF32(dst[i*ldd : i*ldd+cols])
+		}
+	}
 	var bp *float32
 	if bias != nil {
 		raceReadF32(bias[:cols])
@@ -162,7 +166,11 @@ func colSumsArch(dst, a []float32, m, n, lda int, alpha, beta float32) {
 		colSumsGo(dst, a, m, n, lda, alpha, beta)
 		return
 	}
-	raceReadF32(a[:(m-1)*lda+n])
+	if raceEnabled {
+		for i := 0; i < m; i++ {
+			raceReadF32(a[i*lda : i*lda+n])
+		}
+	}
 	raceWriteF32(dst[:n])
 	if useAVX512 {
 		colSumsAVX512(&dst[0], &a[0], m, n, lda, alpha, beta)
