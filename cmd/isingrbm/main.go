@@ -1,6 +1,3 @@
-// Command isingrbm samples the 2D Ising model with a multi-spin-coded
-// Metropolis sampler, trains restricted Boltzmann machines and deep belief
-// networks on the samples, and runs the Mehta-Schwab replication.
 package main
 
 import (
