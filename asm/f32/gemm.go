@@ -338,7 +338,7 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	jit := m <= mc && !g.opts.noJIT
 	// A row-major A (the A*B and A*B^T forms) needs no packing where the
 	// kernel broadcasts straight from its rows.
-	direct := kr.direct && g.acs == 1 && !g.opts.noDirect
+	direct := (kr.direct && g.acs == 1 || kr.directT && g.acs != 1) && !g.opts.noDirect
 	buf.grow(mc*kcb+packSlack, kcb*nc, mr*nr)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
@@ -366,7 +366,8 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	}
 }
 
-// macroKernel multiplies the packed (or, with direct, in-place) mb x kb
+// macroKernel multiplies the packed (or, with direct, in-place: rows of A,
+// or columns of A^T for kernels with directT) mb x kb
 // block of A by the packed kb x nb panel of B into C[ic:ic+mb, jc:jc+nb].
 // With jit, each micro-panel of B is packed here, just before its use.
 func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta float32, sig, jit, direct bool) {
@@ -396,17 +397,26 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 			rows := min(mr, mb-ir)
 			var ap []float32
 			var arow []float32
+			aks := mr
 			switch {
-			case direct && rows == mr:
+			case direct && rows == mr && g.acs == 1:
 				arow = g.a[(ic+ir)*g.ars+pc:]
+			case direct && rows == mr:
+				ap, aks = g.a[pc*g.acs+ic+ir:], g.acs
 			case direct:
 				ap = buf.packA[:kb*mr]
 			default:
 				ap = buf.packA[ir*kb : ir*kb+kb*mr]
 			}
 			off := (ic+ir)*ldc + jc + jr
-			kr.tile(buf, kb, ap, arow, g.ars, bp, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, rows, cols)
-			if sig {
+			kr.tile(buf, kb, ap, aks, arow, g.ars, bp, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, rows, cols)
+			if sig && raceEnabled {
+				// Row by row, so that the race detector sees only this
+				// tile's elements (another worker owns the columns between).
+				for i := 0; i < rows; i++ {
+					sigmoidBias(g.c[off+i*ldc:off+i*ldc+cols], ldc, 1, cols, g.bias[jc+jr:jc+jr+cols])
+				}
+			} else if sig {
 				sigmoidBias(g.c[off:off+(rows-1)*ldc+cols], ldc, rows, cols, g.bias[jc+jr:jc+jr+cols])
 			}
 		}
@@ -537,7 +547,15 @@ func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32, rows, c
 			ai := a[i]
 			r := &acc[i]
 			for j := range nrGo {
-				r[j] = fma32(ai, b[j], r[j])
+				// fma32, with its fast path written out (fma32 is too big
+				// for the inliner).
+				p := float64(ai) * float64(b[j])
+				s := p + float64(r[j])
+				if fma32Hard(s) {
+					r[j] = fma32Slow(p, float64(r[j]), s)
+				} else {
+					r[j] = float32(s)
+				}
 			}
 		}
 	}

@@ -15,7 +15,8 @@ const (
 type kern struct {
 	id             int
 	mr, nr, nsplit int
-	direct         bool
+	direct         bool // reads the rows of a row-major A in place
+	directT        bool // reads the columns of a row-major A^T in place
 }
 
 // activeKern returns the micro-kernel of the active implementation, in the
@@ -23,7 +24,7 @@ type kern struct {
 func activeKern() kern {
 	switch {
 	case useAVX512:
-		return kern{id: kAVX512, mr: 6, nr: 16, nsplit: 8, direct: true}
+		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true}
 	case useAVX2:
 		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true}
 	}
@@ -31,11 +32,26 @@ func activeKern() kern {
 }
 
 // tile computes the rows x cols corner of one mr x nr tile of C by the
-// rounding contract, from the packed A micro-panel ap or, when arow is not
-// nil, from mr rows of A in place (stride lda), and the packed B panel bp.
-func (k kern) tile(buf *threadBuf, kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
-	if k.id == kGeneric {
+// rounding contract, from A(i, p) at ap[i + p*aks] (a packed micro-panel,
+// aks = mr, or the columns of A^T in place) or, when arow is not nil, at
+// arow[i*lda + p] (rows of A in place), and the packed B panel bp.
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	switch k.id {
+	case kGeneric:
 		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
+		return
+	case kAVX512:
+		mask := uint32(uint64(1)<<cols - 1)
+		switch {
+		case arow != nil && cols <= 16:
+			kernel10x16RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		case arow != nil:
+			kernel10x32RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		case cols <= 16:
+			kernel10x16StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		default:
+			kernel10x32StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		}
 		return
 	}
 	narrow := cols <= 8
@@ -68,6 +84,10 @@ func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 		packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
 		return
 	}
+	if k.id == kAVX512 {
+		packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
+		return
+	}
 	for ir := 0; ir < mb; ir += 6 {
 		rows := min(6, mb-ir)
 		if rows < 6 {
@@ -80,8 +100,9 @@ func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 	}
 }
 
-// packB packs the kb x nb panel of B at (p0, j0) into nr-column
-// micro-panels (see packBGo).
+// packB packs the kb x nb panel of B at (p0, j0) into 16-column
+// micro-panels (see packBGo): the AVX-512 kernels read a 32-column panel
+// as two consecutive 16-column ones.
 func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
 	if k.id == kGeneric {
 		packBGo(k.nr, dst, b, brs, bcs, p0, kb, j0, nb)
@@ -108,6 +129,44 @@ func (k kern) prefetchRows(p []float32, ld, rows, bytes int) {
 		prefetchRowsAVX2(&p[0], ld, rows, bytes)
 	}
 }
+
+// The generated micro-kernels (gemm_kernels_amd64.s, from _gen/gemm).
+// kernel10x32StepAVX512 computes the rows x 32 corner of a 10 x 32 tile,
+// A(i, p) at a[i + p*ks] (ks = 10 for a packed panel), B packed as two
+// 16-column panels (b, then b[kb*16:]), storing the columns whose bit is
+// set in mask (bit j: column j):
+//
+//	for i := 0; i < rows; i++ {
+//		for j := 0; j < 32; j++ {
+//			if mask>>j&1 == 0 { continue }
+//			var s float32
+//			for p := 0; p < kb; p++ {
+//				s = fma(a[i+p*ks], b[(j/16)*kb*16+p*16+j%16], s)
+//			}
+//			c[i*ldc+j] = alpha*s + beta*c[i*ldc+j] // rounded as roundingContract says
+//		}
+//	}
+//
+//go:noescape
+func kernel10x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x16StepAVX512 is kernel10x32StepAVX512 on one 16-column panel
+// (j < 16, mask bits 0..15).
+//
+//go:noescape
+func kernel10x16StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x32RowsAVX512 is kernel10x32StepAVX512 with A(i, p) at
+// a[i*lda + p] (10 rows of a row-major A read in place; rows must be 10
+// unless the rows beyond are readable).
+//
+//go:noescape
+func kernel10x32RowsAVX512(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x16RowsAVX512 is kernel10x32RowsAVX512 on one 16-column panel.
+//
+//go:noescape
+func kernel10x16RowsAVX512(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // kernel6x16AVX2 computes the 6x16 tile c = alpha*A*B + beta*c from packed
 // panels (a: kb groups of 6, b: kb groups of 16; c not read when beta == 0):

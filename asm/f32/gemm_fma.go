@@ -20,11 +20,20 @@ import "math"
 func fma32(a, b, c float32) float32 {
 	p := float64(a) * float64(b) // exact
 	s := p + float64(c)
-	bits := math.Float64bits(s)
-	if bits&(1<<29-1) != 1<<28 && math.Abs(s) >= 0x1p-126 {
-		return float32(s)
+	if fma32Hard(s) {
+		return fma32Slow(p, float64(c), s)
 	}
-	return fma32Slow(p, float64(c), s)
+	return float32(s)
+}
+
+// fma32Hard reports whether the float64 sum s may round to float32
+// differently from the exact sum: it lies on a float32 tie (low 29 bits
+// 1<<28) or below the float32 normal range (exponent field < 1023-126),
+// where float32 keeps fewer bits. Zeros, infinities and NaNs may also
+// report true.
+func fma32Hard(s float64) bool {
+	bits := math.Float64bits(s)
+	return bits&(1<<29-1) == 1<<28 || bits&(0x7ff<<52) < (1023-126)<<52
 }
 
 // fma32Slow rounds s = p + c (float64, round to nearest) to odd from the

@@ -1,0 +1,373 @@
+// Command gemm writes gemm_kernels_amd64.s, the register micro-kernels of
+// the float32 products for AVX2 and AVX-512, to standard output (in
+// asm/f32: go run ./_gen/gemm > gemm_kernels_amd64.s).
+//
+// One description, spec, drives every kernel: the ISA (ymm or zmm vectors),
+// the tile (mr rows of nv vectors), how A is addressed (a packed micro-panel
+// with a constant or a variable step per k, or mr rows of a row-major
+// matrix read in place), and whether the kernel stores a partial tile
+// (rows, column mask; AVX-512). Every kernel computes, for each element of
+// its tile, one FMA chain over p = 0..kb-1 from +0 in increasing p, then
+// t = alpha*acc (VMULPS) and c = t, or c = fma(beta, c, t) (VFMADD231PS)
+// when beta != 0: the rounding contract of gemm.go, identical at every
+// vector width.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// aMode says how a kernel reads A(i, p).
+type aMode int
+
+const (
+	// aPacked: at a + 4*i + p*ks, ks = 4*mr bytes (a packed micro-panel).
+	aPacked aMode = iota
+	// aStep: at a + 4*i + p*ks, ks an argument (a packed panel, or the
+	// columns of a row-major A^T read in place).
+	aStep
+	// aRows: at a + i*lda + 4*p, lda an argument (rows of a row-major A).
+	aRows
+)
+
+type spec struct {
+	name    string
+	zmm     bool // AVX-512 (zmm, masks) or AVX2 (ymm)
+	mr, nv  int  // tile: mr rows of nv vectors
+	a       aMode
+	partial bool // rows and column-mask arguments (zmm only)
+	pfA     int  // PREFETCHT0 distance on the packed A stream per 4 steps (0: none)
+}
+
+func (s spec) width() int { // floats per vector
+	if s.zmm {
+		return 16
+	}
+	return 8
+}
+
+func (s spec) vreg(i int) string {
+	if s.zmm {
+		return fmt.Sprintf("Z%d", i)
+	}
+	return fmt.Sprintf("Y%d", i)
+}
+
+// Register plan: vectors 0..nv-1 hold a row of B, the next two the
+// broadcast A values (alternating), then the mr*nv accumulators.
+func (s spec) breg(v int) string     { return s.vreg(v) }
+func (s spec) treg(i int) string     { return s.vreg(s.nv + i%2) }
+func (s spec) acc(i, v int) string   { return s.vreg(s.nv + 2 + i*s.nv + v) }
+func (s spec) nregs() int            { return s.nv + 2 + s.mr*s.nv }
+func (s spec) vecBytes() int         { return 4 * s.width() }
+func (s spec) panelBytes() int       { return 64 } // a 16-float row of one packed B panel
+func (s spec) bAddr(v, q int) string { return s.bAddrOff(v, q*s.panelBytes()) }
+
+// B is packed as 16-float panels (gemm.go's packB with nr = 16): a kernel
+// with 32 columns reads two panels, the second at DI + R13 (= kb*64).
+func (s spec) bAddrOff(v, off int) string {
+	w := s.vecBytes()
+	col := v * w // byte offset of vector v within the 4*nv*width row
+	panel, within := col/64, col%64
+	if panel == 0 {
+		return fmt.Sprintf("%d(DI)", off+within)
+	}
+	if panel == 1 {
+		return fmt.Sprintf("%d(DI)(R13*1)", off+within)
+	}
+	panic("more than two B panels")
+}
+
+type gen struct {
+	b strings.Builder
+}
+
+func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.b, format+"\n", args...) }
+
+// aAddr returns the address of A(i, q) (q = step within an unrolled group).
+// Packed: SI + 4i + q*4mr. Step: row bases SI, SI+R9, SI+2*R9, SI+R10 (3*R9)
+// for q = 0..3, + 4i. Rows: row i of up to 15 via bases SI, R11 (= SI +
+// 5*lda), R12 (= SI + 10*lda) with index R9 (lda) and R10 (3*lda), + 4q.
+func (s spec) aAddr(i, q int) string {
+	switch s.a {
+	case aPacked:
+		return fmt.Sprintf("%d(SI)", 4*i+q*4*s.mr)
+	case aStep:
+		off := 4 * i
+		switch q {
+		case 0:
+			return fmt.Sprintf("%d(SI)", off)
+		case 1:
+			return fmt.Sprintf("%d(SI)(R9*1)", off)
+		case 2:
+			return fmt.Sprintf("%d(SI)(R9*2)", off)
+		default:
+			return fmt.Sprintf("%d(SI)(R10*1)", off)
+		}
+	default:
+		base := []string{"SI", "R11", "R12"}[i/5]
+		off := 4 * q
+		switch i % 5 {
+		case 0:
+			return fmt.Sprintf("%d(%s)", off, base)
+		case 1:
+			return fmt.Sprintf("%d(%s)(R9*1)", off, base)
+		case 2:
+			return fmt.Sprintf("%d(%s)(R9*2)", off, base)
+		case 3:
+			return fmt.Sprintf("%d(%s)(R10*1)", off, base)
+		default:
+			return fmt.Sprintf("%d(%s)(R9*4)", off, base)
+		}
+	}
+}
+
+// kstep emits one depth step q of an unrolled group.
+func (g *gen) kstep(s spec, q int) {
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMOVUPS      %s, %s", s.bAddr(v, q), s.breg(v))
+	}
+	for i := 0; i < s.mr; i++ {
+		g.p("\tVBROADCASTSS %s, %s", s.aAddr(i, q), s.treg(i))
+		for v := 0; v < s.nv; v++ {
+			g.p("\tVFMADD231PS  %s, %s, %s", s.breg(v), s.treg(i), s.acc(i, v))
+		}
+	}
+}
+
+// advance emits the pointer updates after n depth steps.
+func (g *gen) advance(s spec, n int) {
+	switch s.a {
+	case aPacked:
+		g.p("\tADDQ $%d, SI", n*4*s.mr)
+	case aStep:
+		if n == 4 {
+			g.p("\tLEAQ (SI)(R9*4), SI")
+		} else {
+			g.p("\tADDQ R9, SI")
+		}
+	case aRows:
+		g.p("\tADDQ $%d, SI", 4*n)
+		if s.mr > 5 {
+			g.p("\tADDQ $%d, R11", 4*n)
+		}
+		if s.mr > 10 {
+			g.p("\tADDQ $%d, R12", 4*n)
+		}
+	}
+	g.p("\tADDQ $%d, DI", n*s.panelBytes())
+}
+
+func (s spec) args() string {
+	a := "kb int, a *float32, "
+	switch s.a {
+	case aStep:
+		a += "ks int, "
+	case aRows:
+		a += "lda int, "
+	}
+	a += "b, c *float32, ldc int, alpha, beta float32"
+	if s.partial {
+		a += ", rows int, mask uint32"
+	}
+	return a
+}
+
+func (g *gen) kernel(s spec) {
+	if s.nregs() > 16 && !s.zmm || s.nregs() > 32 {
+		panic(s.name + ": too many registers")
+	}
+	// Argument offsets.
+	off := 16
+	if s.a != aPacked {
+		off = 24
+	}
+	bOff, cOff, ldcOff, alphaOff, betaOff := off, off+8, off+16, off+24, off+28
+	rowsOff, maskOff, size := off+32, off+40, off+32
+	if s.partial {
+		size = off + 44
+	}
+	g.p("// func %s(%s)", s.name, s.args())
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", s.name, size)
+	g.p("\tMOVQ kb+0(FP), CX")
+	g.p("\tMOVQ a+8(FP), SI")
+	switch s.a {
+	case aStep:
+		g.p("\tMOVQ ks+16(FP), R9")
+		g.p("\tSHLQ $2, R9")
+		g.p("\tLEAQ (R9)(R9*2), R10")
+	case aRows:
+		g.p("\tMOVQ lda+16(FP), R9")
+		g.p("\tSHLQ $2, R9")
+		g.p("\tLEAQ (R9)(R9*2), R10")
+		if s.mr > 5 {
+			g.p("\tLEAQ (SI)(R9*4), R11")
+			g.p("\tADDQ R9, R11")
+		}
+		if s.mr > 10 {
+			g.p("\tLEAQ (R11)(R9*4), R12")
+			g.p("\tADDQ R9, R12")
+		}
+	}
+	g.p("\tMOVQ b+%d(FP), DI", bOff)
+	g.p("\tMOVQ c+%d(FP), DX", cOff)
+	g.p("\tMOVQ ldc+%d(FP), R8", ldcOff)
+	g.p("\tSHLQ $2, R8")
+	if s.nv*s.width() > 16 {
+		g.p("\tMOVQ CX, R13")
+		g.p("\tSHLQ $6, R13 // second B panel at DI + kb*64")
+	}
+	// Prefetch the tile of C (each row may span two lines more than its width).
+	g.p("\tMOVQ DX, AX")
+	lines := (4*s.nv*s.width() + 63) / 64
+	for i := 0; i < s.mr; i++ {
+		for l := 0; l < lines; l++ {
+			g.p("\tPREFETCHT0 %d(AX)", 64*l)
+		}
+		g.p("\tPREFETCHT0 %d(AX)", 64*lines-1)
+		if i < s.mr-1 {
+			g.p("\tADDQ R8, AX")
+		}
+	}
+	for i := 0; i < s.mr; i++ {
+		for v := 0; v < s.nv; v++ {
+			r := s.acc(i, v)
+			if s.zmm {
+				g.p("\tVPXORD %s, %s, %s", r, r, r)
+			} else {
+				g.p("\tVXORPS %s, %s, %s", r, r, r)
+			}
+		}
+	}
+	l := s.name
+	g.p("\tMOVQ CX, BX")
+	g.p("\tSHRQ $2, BX")
+	g.p("\tJZ   %s_tail", l)
+	g.p("\n\tPCALIGN $64\n")
+	g.p("%s_loop4:", l)
+	if s.pfA > 0 && s.a == aPacked {
+		g.p("\tPREFETCHT0 %d(SI)", s.pfA)
+	}
+	for q := 0; q < 4; q++ {
+		g.kstep(s, q)
+	}
+	g.advance(s, 4)
+	g.p("\tDECQ BX")
+	g.p("\tJNZ  %s_loop4", l)
+	g.p("\n%s_tail:", l)
+	g.p("\tANDQ $3, CX")
+	g.p("\tJZ   %s_store", l)
+	g.p("\n%s_loop1:", l)
+	g.kstep(s, 0)
+	g.advance(s, 1)
+	g.p("\tDECQ CX")
+	g.p("\tJNZ  %s_loop1", l)
+	g.p("\n%s_store:", l)
+	g.store(s, alphaOff, betaOff, rowsOff, maskOff)
+}
+
+// store emits the write-back: t = alpha*acc; c = t (beta == 0) or
+// c = fma(beta, c, t). Partial kernels store rows rows under the mask K1
+// (low 16 bits: first vector, high 16: second).
+func (g *gen) store(s spec, alphaOff, betaOff, rowsOff, maskOff int) {
+	l := s.name
+	alpha, beta, tmp := s.vreg(0), s.vreg(1), s.vreg(2)
+	g.p("\tVBROADCASTSS alpha+%d(FP), %s", alphaOff, alpha)
+	if s.partial {
+		g.p("\tMOVQ  rows+%d(FP), BX", rowsOff)
+		g.p("\tMOVL  mask+%d(FP), AX", maskOff)
+		g.p("\tKMOVW AX, K1")
+		if s.nv > 1 {
+			g.p("\tSHRL  $16, AX")
+			g.p("\tKMOVW AX, K2")
+		}
+	}
+	g.p("\tMOVL         beta+%d(FP), AX", betaOff)
+	g.p("\tSHLL         $1, AX // drop the sign: -0 is zero too")
+	g.p("\tJZ           %s_storezero", l)
+	g.p("\tVBROADCASTSS beta+%d(FP), %s", betaOff, beta)
+	for _, withBeta := range []bool{true, false} {
+		if !withBeta {
+			g.p("\n%s_storezero:", l)
+		}
+		for i := 0; i < s.mr; i++ {
+			if s.partial && i > 0 {
+				g.p("\tCMPQ BX, $%d", i)
+				g.p("\tJLE  %s_done", l)
+			}
+			for v := 0; v < s.nv; v++ {
+				r := s.acc(i, v)
+				mem := fmt.Sprintf("%d(DX)", v*s.vecBytes())
+				g.p("\tVMULPS      %s, %s, %s", alpha, r, r)
+				k := ""
+				if s.partial {
+					k = []string{"K1, ", "K2, "}[v]
+				}
+				if withBeta {
+					if s.partial {
+						g.p("\tVMOVUPS.Z   %s, %s%s", mem, k, tmp)
+						g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, r)
+					} else {
+						g.p("\tVFMADD231PS %s, %s, %s", mem, beta, r)
+					}
+				}
+				g.p("\tVMOVUPS     %s, %s%s", r, k, mem)
+			}
+			if i < s.mr-1 {
+				g.p("\tADDQ        R8, DX")
+			}
+		}
+		if s.partial {
+			g.p("\tJMP %s_done", l)
+		} else {
+			g.p("\tVZEROUPPER")
+			g.p("\tRET")
+		}
+	}
+	if s.partial {
+		g.p("\n%s_done:", l)
+		g.p("\tVZEROUPPER")
+		g.p("\tRET")
+	}
+	g.p("")
+}
+
+const head = `//go:build amd64 && gc && !purego
+
+// Code generated by _gen/gemm (go run ./_gen/gemm > gemm_kernels_amd64.s). DO NOT EDIT.
+
+// Register micro-kernels of the products (see _gen/gemm/main.go and the
+// Go declarations in gemm_amd64.go). The AVX2 kernels require AVX2 and
+// FMA, the AVX-512 ones AVX-512F (checked by the callers). Each element of
+// a tile is one FMA chain over the depth block from +0, then t = alpha*acc
+// and c = t (beta == 0) or c = fma(beta, c, t): gemm.go's roundingContract.
+
+#include "textflag.h"
+
+`
+
+// Specs lists every kernel the package uses.
+var specs = []spec{
+	{name: "kernel6x16AVX2", mr: 6, nv: 2, a: aPacked, pfA: 384},
+	{name: "kernel6x8AVX2", mr: 6, nv: 1, a: aPacked},
+	{name: "kernel6x16RowsAVX2", mr: 6, nv: 2, a: aRows},
+	{name: "kernel6x8RowsAVX2", mr: 6, nv: 1, a: aRows},
+	{name: "kernel10x32StepAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true},
+	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
+	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
+	{name: "kernel10x16RowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true},
+}
+
+func main() {
+	var g gen
+	g.b.WriteString(head)
+	for _, s := range specs {
+		g.kernel(s)
+	}
+	if _, err := os.Stdout.WriteString(g.b.String()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
