@@ -316,3 +316,53 @@ func FuzzElemBits(f *testing.F) {
 		})
 	})
 }
+
+// lanesThenTree is an independent statement of the reduction order: lane l
+// sums the terms l, l+16, l+32, ... in order, then
+// ((L0+L8)+(L4+L12)) + ((L2+L10)+(L6+L14)) is added to the same with every
+// lane index plus one, as ((c0) + (c1)).
+func lanesThenTree[T float32 | float64](terms []T) T {
+	var l [16]T
+	for i, v := range terms {
+		l[i%16] += v
+	}
+	c := func(o int) T {
+		return ((l[o] + l[o+8]) + (l[o+4] + l[o+12])) + ((l[o+2] + l[o+10]) + (l[o+6] + l[o+14]))
+	}
+	return c(0) + c(1)
+}
+
+// TestReductionOrder pins the summation order of Dot, SquaredDiffSum and
+// SoftplusSum in every implementation to lanesThenTree, on inputs whose sums
+// depend on the order (magnitudes spread over 2^±40).
+func TestReductionOrder(t *testing.T) {
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(21, 22))
+		for _, n := range bitLens {
+			a := make([]float32, n)
+			b := make([]float32, n)
+			for i := range a {
+				a[i] = float32(rng.NormFloat64() * math.Ldexp(1, rng.IntN(80)-40))
+				b[i] = float32(rng.NormFloat64() * math.Ldexp(1, rng.IntN(80)-40))
+			}
+			prods := make([]float32, n)
+			sq := make([]float64, n)
+			sp := make([]float64, n)
+			for i := range a {
+				prods[i] = a[i] * b[i]
+				d := float64(a[i]) - float64(b[i])
+				sq[i] = d * d
+				sp[i] = float64(softplus32(a[i]))
+			}
+			if got, want := Dot(a, b), lanesThenTree(prods); math.Float32bits(got) != math.Float32bits(want) {
+				t.Errorf("n=%d: Dot = %v, want %v", n, got, want)
+			}
+			if got, want := SquaredDiffSum(a, b), lanesThenTree(sq); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("n=%d: SquaredDiffSum = %v, want %v", n, got, want)
+			}
+			if got, want := SoftplusSum(a), lanesThenTree(sp); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("n=%d: SoftplusSum = %v, want %v", n, got, want)
+			}
+		}
+	})
+}
