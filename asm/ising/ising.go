@@ -78,19 +78,21 @@ import (
 // under load, same-run ratios of experimental kernels from the generator):
 // the generator is most of the time. With its 9 operations replaced by one
 // load from a table of random words the kernel runs about 2x faster
-// (1.8-2.4x); by a 3-operation add-rotate-xor stand-in, 1.25x; by an AES-round counter
-// generator on VAES (5 rounds, as Random123's ARS-5; key schedule left out),
-// 0.89x, and 3 rounds 1.08x: on Zen 4 AES rounds issue on two pipes only, so
+// (1.8-2.4x); by a 3-operation add-rotate-xor stand-in, 1.25x; by an
+// AES-round counter generator on VAES (5 rounds, as Random123's ARS-5; key
+// schedule left out), 0.89x, and 3 rounds 1.08x: on Zen 4 AES rounds issue on two pipes only, so
 // ARS costs as much per bit as xoshiro256++ with VPROLQ/VPTERNLOGQ. The
 // waste is in the bits: per site update, about 198 (221 at K_c) of the 256
 // lanes need random bits and compare 2 bits on average, but the block draws
 // 10.4 outputs per stream, so 14.9% (16.6%) of the drawn bits are compared
 // (undecided lanes per step: 198, 99, 49, 25, 12, 6, 3, 1.5, ...). Drawing
 // full outputs for the first 2 steps and then one fresh byte per undecided
-// lane (compared 8 threshold bits at a time, e.g. with AVX-512 VBMI2's
-// VPEXPANDB) would need 2.9x fewer generator bits. That is a new stream,
-// and testdata/replicate's goldens pin this one, so it is left for a stream
-// version of its own.
+// lane, compared with 8 threshold bits at once, would need 2.9x fewer
+// generator bits, but a timing prototype of it (VPEXPANDB of a 64-byte pool
+// into the undecided lanes' bytes, VPCMPUB, mask moves; the rare equal-byte
+// path left out) ran only 1.05-1.1x the kernel: on Zen 4 the expansion and
+// the moves between mask and vector registers cost what the saved generator
+// steps did. xoshiro256++ and the bit-sliced comparison stay.
 const (
 	BlockWords    = 4
 	BlockReplicas = 64 * BlockWords
