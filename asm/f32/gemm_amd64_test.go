@@ -77,19 +77,36 @@ func BenchmarkFMAPeak(b *testing.B) {
 	}
 }
 
-// BenchmarkMicroKernel measures the AVX2 6x16 micro-kernel alone on packed
-// panels resident in L1 (kb = kc), to compare with BenchmarkFMAPeak.
+// BenchmarkMicroKernel measures the micro-kernels alone on packed panels
+// resident in L1 (kb = kc), AVX2 6x16 and AVX-512 10x32 alternating, to
+// compare with BenchmarkFMAPeak.
 func BenchmarkMicroKernel(b *testing.B) {
-	if !(useAVX2 || useAVX512) {
-		b.Skip("no AVX2+FMA")
-	}
 	kb := kc
-	ap, bp, c := make([]float32, kb*6), make([]float32, kb*16), make([]float32, 6*16)
-	cpu0 := cpuSeconds()
-	for b.Loop() {
-		for range 100 {
-			kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], 16, 1, 1)
-		}
+	ap, bp, c := make([]float32, kb*10), make([]float32, kb*32), make([]float32, 10*32)
+	for round := 0; round < 2; round++ {
+		b.Run("avx2-6x16", func(b *testing.B) {
+			if !(useAVX2 || useAVX512) {
+				b.Skip("no AVX2+FMA")
+			}
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				for range 100 {
+					kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], 16, 1, 1)
+				}
+			}
+			reportFlops(b, 100*2*float64(6*16*kb)*float64(b.N), cpuSeconds()-cpu0)
+		})
+		b.Run("avx512-10x32", func(b *testing.B) {
+			if !asmHasAVX512() {
+				b.Skip("no AVX-512")
+			}
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				for range 100 {
+					kernel10x32StepAVX512(kb, &ap[0], 10, &bp[0], &c[0], 32, 1, 1, 10, ^uint32(0))
+				}
+			}
+			reportFlops(b, 100*2*float64(10*32*kb)*float64(b.N), cpuSeconds()-cpu0)
+		})
 	}
-	reportFlops(b, 100*2*float64(6*16*kb)*float64(b.N), cpuSeconds()-cpu0)
 }

@@ -58,6 +58,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if err := kernelsEnvError(); err != nil {
+		fmt.Fprintf(stderr, "isingrbm: %v\n", err)
+		return 2
+	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "isingrbm: unknown command %q\n\n", args[0])
