@@ -236,7 +236,7 @@ func TestSigmoidBitsSweep(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		stride = 1021
 	}
-	xs := make([]float32, 0, (1<<32)/stride+1)
+	xs := make([]float32, 0, int(uint64(1<<32)/uint64(stride))+1)
 	for b := uint64(0); b < 1<<32; b += uint64(stride) {
 		xs = append(xs, math.Float32frombits(uint32(b)))
 	}
