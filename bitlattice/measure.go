@@ -35,6 +35,17 @@ func (c *counter) unpack(out []int32) {
 	}
 }
 
+// sliceCounts holds the small bit-sliced counters of one word: up spins
+// (4 bits) and anti-aligned bonds (5 bits), good for 15 sites.
+type sliceCounts struct{ u0, u1, u2, u3, a0, a1, a2, a3, a4 uint64 }
+
+// flush adds the small counters into the wide ones and clears them.
+func (k *sliceCounts) flush(up, anti *counter) {
+	up.addSliced([]uint64{k.u0, k.u1, k.u2, k.u3})
+	anti.addSliced([]uint64{k.a0, k.a1, k.a2, k.a3, k.a4})
+	*k = sliceCounts{}
+}
+
 // blockCounts returns, per lane of block b, the number of anti-aligned bonds
 // (the right and the down bond of every site) and of up spins.
 func (l *Lattice) blockCounts(b int, anti, up *[ising.BlockReplicas]int32) {
@@ -44,49 +55,59 @@ func (l *Lattice) blockCounts(b int, anti, up *[ising.BlockReplicas]int32) {
 	var ca, cu [W]counter
 	// Per word, sites are summed in chunks of 15 into small bit-sliced
 	// counters without branches (4 bits for up spins, 5 for the two bonds
-	// of each site), which are then added into the wide counters.
-	for w := range W {
-		var u0, u1, u2, u3, a0, a1, a2, a3, a4 uint64
+	// of each site), which are then added into the wide counters. Two words
+	// go through the loop together: their counters are independent chains.
+	for w := 0; w < W; w += 2 {
+		var p, q sliceCounts
 		n := 0
 		for y := range L {
-			row, dn := y*L, ((y+1)%L)*L
+			row := sp[y*L*W : (y+1)*L*W]
+			dn := sp[((y+1)%L)*L*W : ((y+1)%L+1)*L*W]
 			for x := range L {
 				xr := x + 1
 				if xr == L {
 					xr = 0
 				}
-				s := sp[(row+x)*W+w]
-				ar, ad := s^sp[(row+xr)*W+w], s^sp[(dn+x)*W+w]
-				lo, hi := ar^ad, ar&ad
-				// up += s (4-bit ripple)
-				c := u0 & s
-				u0 ^= s
-				d := u1 & c
-				u1 ^= c
-				e := u2 & d
-				u2 ^= d
-				u3 ^= e
-				// anti += 2*hi + lo (5-bit ripple)
-				c = a0 & lo
-				a0 ^= lo
-				t := a1 ^ hi
-				d = a1&hi | c&t
-				a1 = t ^ c
-				e = a2 & d
-				a2 ^= d
-				f := a3 & e
-				a3 ^= e
-				a4 ^= f
+				c, r, d := row[x*W+w:x*W+w+2], row[xr*W+w:xr*W+w+2], dn[x*W+w:x*W+w+2]
+				s0, s1 := c[0], c[1]
+				ar0, ad0, ar1, ad1 := s0^r[0], s0^d[0], s1^r[1], s1^d[1]
+				lo0, hi0, lo1, hi1 := ar0^ad0, ar0&ad0, ar1^ad1, ar1&ad1
+				// up += s (4-bit ripple), both words
+				c0, c1 := p.u0&s0, q.u0&s1
+				p.u0 ^= s0
+				q.u0 ^= s1
+				d0, d1 := p.u1&c0, q.u1&c1
+				p.u1 ^= c0
+				q.u1 ^= c1
+				e0, e1 := p.u2&d0, q.u2&d1
+				p.u2 ^= d0
+				q.u2 ^= d1
+				p.u3 ^= e0
+				q.u3 ^= e1
+				// anti += 2*hi + lo (5-bit ripple), both words
+				c0, c1 = p.a0&lo0, q.a0&lo1
+				p.a0 ^= lo0
+				q.a0 ^= lo1
+				t0, t1 := p.a1^hi0, q.a1^hi1
+				d0, d1 = p.a1&hi0|c0&t0, q.a1&hi1|c1&t1
+				p.a1, q.a1 = t0^c0, t1^c1
+				e0, e1 = p.a2&d0, q.a2&d1
+				p.a2 ^= d0
+				q.a2 ^= d1
+				f0, f1 := p.a3&e0, q.a3&e1
+				p.a3 ^= e0
+				q.a3 ^= e1
+				p.a4 ^= f0
+				q.a4 ^= f1
 				if n++; n == 15 {
-					cu[w].addSliced([]uint64{u0, u1, u2, u3})
-					ca[w].addSliced([]uint64{a0, a1, a2, a3, a4})
-					u0, u1, u2, u3, a0, a1, a2, a3, a4 = 0, 0, 0, 0, 0, 0, 0, 0, 0
+					p.flush(&cu[w], &ca[w])
+					q.flush(&cu[w+1], &ca[w+1])
 					n = 0
 				}
 			}
 		}
-		cu[w].addSliced([]uint64{u0, u1, u2, u3})
-		ca[w].addSliced([]uint64{a0, a1, a2, a3, a4})
+		p.flush(&cu[w], &ca[w])
+		q.flush(&cu[w+1], &ca[w+1])
 	}
 	*anti, *up = [ising.BlockReplicas]int32{}, [ising.BlockReplicas]int32{}
 	for w := range W {
