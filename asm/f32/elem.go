@@ -84,8 +84,8 @@ func expNegAbs32(x float32) float32 {
 }
 
 // sigmoid32 is the logistic function of every implementation:
-// e = exp(-|x|), (x < 0 ? e : 1) / (1 + e) by a true division (so exactly 1
-// once e < 2^-25), the canonical NaN for NaN.
+// e = exp(-|x|), (signbit(x) ? e : 1) / (1 + e) by a true division (so
+// exactly 1 once e < 2^-25), the canonical NaN for NaN.
 func sigmoid32(x float32) float32 {
 	if x != x {
 		return nan32
