@@ -1,12 +1,14 @@
 package npy
 
 import (
+	"archive/zip"
 	"bytes"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -104,6 +106,79 @@ func FuzzRead(f *testing.F) {
 					t.Fatalf("round trip value %d: %v != %v", i, g[i], f64[i])
 				}
 			}
+		}
+	})
+}
+
+// FuzzReadNPZ: arbitrary archives never panic; memory stays within a small multiple of the
+// input plus the byte limit (a deflated member may expand, but never past the limit); every
+// accepted array is self-consistent and converts without panicking.
+func FuzzReadNPZ(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.npz"))
+	if len(files) == 0 {
+		f.Fatal("no golden .npz files")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(b[:len(b)-1])
+		f.Add(b[:len(b)/2])
+		for _, i := range []int{len(b) / 3, len(b) / 2, len(b) - 30} {
+			c := slices.Clone(b)
+			c[i] ^= 0x10
+			f.Add(c)
+		}
+	}
+	// A small bomb: 4 MiB of zeros behind a header that declares them.
+	hdr, _ := headerBytes("|u1", false, []int{4 << 20})
+	stream, crc := deflateZeros(f, hdr, 4<<20)
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, _ := zw.CreateRaw(&zip.FileHeader{Name: "z.npy", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(len(stream)), UncompressedSize64: uint64(len(hdr)) + 4<<20})
+	w.Write(stream)
+	zw.Close()
+	f.Add(zb.Bytes())
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Add([]byte{})
+	const limit = 1 << 20
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var z *NPZ
+		var err error
+		n := allocated(func() {
+			z, err = ReadNPZFrom("fuzz.npz", bytes.NewReader(data), int64(len(data)), NPZOptions{MaxBytes: limit, MaxMembers: 64})
+		})
+		if max := uint64(64*len(data) + 3*limit + 4<<20); n > max {
+			t.Fatalf("ReadNPZFrom of %d bytes allocated %d bytes (limit %d)", len(data), n, max)
+		}
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.npz: ") {
+				t.Fatalf("error %q does not name the archive", err)
+			}
+			return
+		}
+		total := 0
+		for k, a := range z.Arrays {
+			dt, derr := parseDescr(a.Descr)
+			if derr != nil {
+				t.Fatalf("%s: accepted dtype %q: %v", k, a.Descr, derr)
+			}
+			if len(a.Data) != a.Len()*dt.size {
+				t.Fatalf("%s: %d data bytes for %d elements of %d bytes", k, len(a.Data), a.Len(), dt.size)
+			}
+			total += len(a.Data)
+			a.Float64()
+			a.Float32()
+			a.Uint8()
+		}
+		for _, b := range z.Files {
+			total += len(b)
+		}
+		if total > limit {
+			t.Fatalf("accepted %d bytes, over the %d-byte limit", total, limit)
 		}
 	})
 }

@@ -50,7 +50,7 @@ func Read(r io.Reader) (*Array, error) {
 	if l, ok := r.(interface{ Len() int }); ok {
 		size = int64(l.Len())
 	}
-	a, err := read(r, size, size >= 0)
+	a, err := read(r, size, size >= 0, size >= 0)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
 	}
@@ -68,7 +68,7 @@ func ReadFile(path string) (*Array, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	a, err := read(bufio.NewReaderSize(f, 1<<16), size, size >= 0)
+	a, err := read(bufio.NewReaderSize(f, 1<<16), size, size >= 0, size >= 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -79,11 +79,12 @@ func ReadFile(path string) (*Array, error) {
 // ErrTruncated is wrapped by errors for inputs that end before the data the header declares.
 var ErrTruncated = errors.New("truncated")
 
-// read parses an array from r. size is the number of bytes r holds (-1 if unknown); when
-// trusted, size is exact (a file or an in-memory buffer) and also bounds allocation up front,
-// otherwise it is only a claim (a zip member's declared size) and memory grows with the bytes
-// actually read.
-func read(r io.Reader, size int64, trusted bool) (*Array, error) {
+// read parses an array from r. size is the number of bytes r holds (-1 if unknown). When exact,
+// the header must account for exactly size bytes (fewer is truncation, more is trailing data).
+// When trusted, size is known to be real (a file or an in-memory buffer) and bounds allocation
+// up front; otherwise it is only a claim (a zip member's declared size) and memory grows with
+// the bytes actually read.
+func read(r io.Reader, size int64, trusted, exact bool) (*Array, error) {
 	var pre [10]byte
 	if n, err := io.ReadFull(r, pre[:8]); err != nil {
 		if m := min(n, len(magic)); string(pre[:m]) == string(magic[:m]) {
@@ -153,7 +154,7 @@ func read(r io.Reader, size int64, trusted bool) (*Array, error) {
 	if size >= 0 {
 		if rest := size - pos; rest < int64(nbytes) {
 			return nil, fmt.Errorf("dtype %s shape %v needs %d data bytes, input holds %d: %w", h.descr, h.shape, nbytes, rest, ErrTruncated)
-		} else if trusted && rest > int64(nbytes) {
+		} else if exact && rest > int64(nbytes) {
 			return nil, fmt.Errorf("dtype %s shape %v needs %d data bytes, input holds %d (trailing data)", h.descr, h.shape, nbytes, rest)
 		}
 	}
@@ -162,8 +163,10 @@ func read(r io.Reader, size int64, trusted bool) (*Array, error) {
 		return nil, fmt.Errorf("dtype %s shape %v needs %d data bytes: %w", h.descr, h.shape, nbytes, err)
 	}
 	var one [1]byte
-	if n, _ := io.ReadFull(r, one[:]); n > 0 {
+	if n, err := io.ReadFull(r, one[:]); n > 0 {
 		return nil, fmt.Errorf("dtype %s shape %v needs %d data bytes, input has more (trailing data)", h.descr, h.shape, nbytes)
+	} else if err != io.EOF {
+		return nil, fmt.Errorf("after %d data bytes: %w", nbytes, err)
 	}
 	return &Array{Descr: h.descr, Shape: h.shape, Fortran: h.fortran, Data: data}, nil
 }

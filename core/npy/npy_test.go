@@ -470,7 +470,7 @@ func TestReadNPZRejects(t *testing.T) {
 	z, _ := CreateNPZ(p)
 	z.WriteFile("W0.npy", []byte("\x93NUMPY\x01\x00garbage"))
 	z.Close()
-	if _, err := ReadNPZ(p); err == nil || !strings.HasPrefix(err.Error(), p+": W0.npy: ") {
+	if _, err := ReadNPZ(p); err == nil || !strings.HasPrefix(err.Error(), p+": member W0.npy: ") {
 		t.Errorf("bad member: %v", err)
 	}
 }

@@ -3,14 +3,11 @@ package npy
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -187,63 +184,4 @@ func (z *NPZWriter) Abort() {
 	}
 	z.f.Close()
 	os.Remove(z.tmp)
-}
-
-// NPZ is the content of a .npz archive: members ending in .npy are parsed into Arrays, keyed by
-// the name without ".npy" (numpy.load's keys); every other member goes to Files under its full
-// name.
-type NPZ struct {
-	Arrays map[string]*Array
-	Files  map[string][]byte
-}
-
-// ReadNPZ reads a .npz archive with stored or deflated members. Errors start with the path and
-// the member ("model.npz: W0.npy: dtype ...").
-func ReadNPZ(path string) (*NPZ, error) {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		if errors.Is(err, zip.ErrFormat) {
-			return nil, fmt.Errorf("%s: not a zip (.npz) archive: %w", path, err)
-		}
-		return nil, err
-	}
-	defer zr.Close()
-	out := &NPZ{Arrays: map[string]*Array{}, Files: map[string][]byte{}}
-	seen := map[string]bool{}
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, "/") {
-			continue
-		}
-		if seen[f.Name] {
-			return nil, fmt.Errorf("%s: duplicate member %q", path, f.Name)
-		}
-		seen[f.Name] = true
-		if f.UncompressedSize64 > MaxDataBytes {
-			return nil, fmt.Errorf("%s: %s: declares %d bytes, more than %d", path, f.Name, f.UncompressedSize64, int64(MaxDataBytes))
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
-		}
-		if strings.HasSuffix(f.Name, ".npy") {
-			// The declared size only flags truncation early; memory follows the bytes read
-			// (archive/zip fails a member that inflates beyond its declared size).
-			a, err := read(bufio.NewReaderSize(rc, 1<<16), int64(f.UncompressedSize64), false)
-			rc.Close()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
-			}
-			a.Name = path + ": " + f.Name
-			out.Arrays[strings.TrimSuffix(f.Name, ".npy")] = a
-			continue
-		}
-		var buf bytes.Buffer
-		_, err = buf.ReadFrom(rc)
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
-		}
-		out.Files[f.Name] = buf.Bytes()
-	}
-	return out, nil
 }
