@@ -93,39 +93,10 @@ func EvaluateDBN(ctx context.Context, d *DBN, data *Dataset, opt EvalOptions) ([
 		}
 		r := d.Layers[l-1]
 		if want[l] {
-			start := time.Now()
-			e := LayerEval{Layer: l, Visible: r.NVisible, Hidden: r.NHidden, Input: "data", Samples: cur.N}
-			if l > 1 {
-				e.Input = fmt.Sprintf("hidden probabilities of layer %d (mean-field pass up from the data)", l-1)
-			}
-			e.FreeEnergy = stats.Num(r.MeanFreeEnergy(ws, cur))
-			tick()
-			e.PseudoLL = stats.Num(stats.Mean(r.PseudoLikelihood(ws, cur, opt.Seed^uint64(l)<<40)))
-			tick()
-			e.ReconError = stats.Num(r.ReconstructionError(ws, cur))
-			tick()
-			method := "ais"
-			if min(r.NVisible, r.NHidden) <= MaxExactUnits {
-				method = "exact"
-			}
-			ais := AISConfig{Runs: opt.AISRuns, Betas: AISBetas(opt.AISSteps), Seed: opt.Seed + uint64(l)}
-			ll, err := r.LogLikelihood(ws, cur, method, ais)
+			e, err := evaluateLayer(ws, r, l, cur, opt, tick)
 			if err != nil {
-				return out, fmt.Errorf("layer %d: log-likelihood: %w", l, err)
+				return out, err
 			}
-			tick()
-			e.LogLikMethod = method
-			e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = stats.Num(ll.Mean), stats.Num(ll.Lo), stats.Num(ll.Hi), stats.Num(ll.LogZ)
-			if method == "exact" {
-				e.LogLikErr = 0
-			} else {
-				e.AISRuns = ais.Runs
-				e.AISSteps = len(ais.Betas) - 1
-				// The +3 sigma bound of Z is always finite: one sigma in log
-				// units is a third of its distance from the estimate.
-				e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
-			}
-			e.Seconds = time.Since(start).Seconds()
 			out = append(out, e)
 		}
 		if l < maxLayer {
@@ -133,6 +104,45 @@ func EvaluateDBN(ctx context.Context, d *DBN, data *Dataset, opt EvalOptions) ([
 		}
 	}
 	return out, nil
+}
+
+// evaluateLayer measures layer l (from 1), r, on its input cur, calling
+// tick after each of its four measures.
+func evaluateLayer(ws *f32.Workspace, r *RBM, l int, cur *Dataset, opt EvalOptions, tick func()) (LayerEval, error) {
+	start := time.Now()
+	e := LayerEval{Layer: l, Visible: r.NVisible, Hidden: r.NHidden, Input: "data", Samples: cur.N}
+	if l > 1 {
+		e.Input = fmt.Sprintf("hidden probabilities of layer %d (mean-field pass up from the data)", l-1)
+	}
+	e.FreeEnergy = stats.Num(r.MeanFreeEnergy(ws, cur))
+	tick()
+	e.PseudoLL = stats.Num(stats.Mean(r.PseudoLikelihood(ws, cur, opt.Seed^uint64(l)<<40)))
+	tick()
+	e.ReconError = stats.Num(r.ReconstructionError(ws, cur))
+	tick()
+	method := "ais"
+	if min(r.NVisible, r.NHidden) <= MaxExactUnits {
+		method = "exact"
+	}
+	ais := AISConfig{Runs: opt.AISRuns, Betas: AISBetas(opt.AISSteps), Seed: opt.Seed + uint64(l)}
+	ll, err := r.LogLikelihood(ws, cur, method, ais)
+	if err != nil {
+		return e, fmt.Errorf("layer %d: log-likelihood: %w", l, err)
+	}
+	tick()
+	e.LogLikMethod = method
+	e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = stats.Num(ll.Mean), stats.Num(ll.Lo), stats.Num(ll.Hi), stats.Num(ll.LogZ)
+	if method == "exact" {
+		e.LogLikErr = 0
+	} else {
+		e.AISRuns = ais.Runs
+		e.AISSteps = len(ais.Betas) - 1
+		// The +3 sigma bound of Z is always finite: one sigma in log
+		// units is a third of its distance from the estimate.
+		e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
+	}
+	e.Seconds = time.Since(start).Seconds()
+	return e, nil
 }
 
 // SeededSubset returns n samples of d chosen without replacement by a
