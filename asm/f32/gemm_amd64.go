@@ -43,6 +43,10 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	case kAVX512:
 		mask := uint32(uint64(1)<<cols - 1)
 		switch {
+		case arow != nil && cols <= 8:
+			kernel10x8RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		case cols <= 8:
+			kernel10x8StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case arow != nil && cols <= 16:
 			kernel10x16RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case arow != nil:
@@ -155,6 +159,18 @@ func kernel10x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, a
 //
 //go:noescape
 func kernel10x16StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x8StepAVX512 is kernel10x32StepAVX512 on the left 8 columns of
+// one 16-column panel (j < 8, mask bits 0..7), with ymm vectors.
+//
+//go:noescape
+func kernel10x8StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x8RowsAVX512 is kernel10x32RowsAVX512 on the left 8 columns of
+// one 16-column panel, with ymm vectors.
+//
+//go:noescape
+func kernel10x8RowsAVX512(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // kernel10x32RowsAVX512 is kernel10x32StepAVX512 with A(i, p) at
 // a[i*lda + p] (10 rows of a row-major A read in place; rows must be 10

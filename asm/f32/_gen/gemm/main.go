@@ -37,7 +37,7 @@ type spec struct {
 	zmm     bool // AVX-512 (zmm, masks) or AVX2 (ymm)
 	mr, nv  int  // tile: mr rows of nv vectors
 	a       aMode
-	partial bool // rows and column-mask arguments (zmm only)
+	partial bool // rows and column-mask arguments (AVX-512: zmm, or ymm with VL)
 	pfA     int  // PREFETCHT0 distance on the packed A stream per 4 steps (0: none)
 }
 
@@ -358,6 +358,10 @@ var specs = []spec{
 	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
 	{name: "kernel10x16RowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true},
+	// At most 8 edge columns: ymm vectors with AVX-512VL masks (on Zen 4 a
+	// ymm FMA costs half a zmm one).
+	{name: "kernel10x8StepAVX512", mr: 10, nv: 1, a: aStep, partial: true},
+	{name: "kernel10x8RowsAVX512", mr: 10, nv: 1, a: aRows, partial: true},
 }
 
 func main() {
