@@ -300,9 +300,7 @@ func Sample(o Options) (*Result, error) {
 				lat.measureBlock(b, e[:], m[:])
 				copy(us[lo+r0:lo+r0+k], e[:k])
 				copy(ms[lo+r0:lo+r0+k], m[:k])
-				for r := r0; r < r0+k; r++ {
-					lat.Config(r, res.Configs[(lo+r)*n:(lo+r+1)*n])
-				}
+				lat.configs(b, k, res.Configs[(lo+r0)*n:])
 			}
 		})
 		if round > 0 {

@@ -206,3 +206,34 @@ func TestSweepCouplingChange(t *testing.T) {
 		t.Fatal("K = NaN accepted")
 	}
 }
+
+// TestConfigs checks the block unpacking Sample uses against Config, for
+// sides whose L*L is and is not a multiple of 8 and partial blocks.
+func TestConfigs(t *testing.T) {
+	for _, c := range [][2]int{{4, 256}, {5, 300}, {7, 70}, {8, 513}, {3, 1}} {
+		L, R := c[0], c[1]
+		l, err := NewLattice(L, R, uint64(L*R), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := L * L
+		for b := range l.Blocks() {
+			k := min(256, R-256*b)
+			got := make([]uint8, (k+1)*n)
+			for i := range got {
+				got[i] = 7
+			}
+			l.configs(b, k, got)
+			for q := range k {
+				if want := l.Config(256*b+q, nil); !bytes.Equal(got[q*n:(q+1)*n], want) {
+					t.Fatalf("L=%d R=%d: replica %d: %v, Config %v", L, R, 256*b+q, got[q*n:(q+1)*n], want)
+				}
+			}
+			for _, v := range got[k*n:] {
+				if v != 7 {
+					t.Fatalf("L=%d R=%d block %d: wrote past replica %d", L, R, b, k)
+				}
+			}
+		}
+	}
+}
