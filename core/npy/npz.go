@@ -6,17 +6,16 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 )
 
-// NPZWriter writes a .npz archive (a zip of .npy members, numpy.savez's layout) to a temporary
-// file next to its target; Close renames it into place, Abort removes it. After the first
-// error every call returns that error and Close leaves the target untouched.
+// NPZWriter writes a .npz archive (a zip of .npy members, numpy.savez's layout) as
+// WriteFileAtomic writes files: to an unnamed or temporary file that Close puts in place and
+// Abort discards. After the first error every call returns that error and Close leaves the
+// target untouched.
 type NPZWriter struct {
-	path, tmp string
-	f         *os.File
+	path      string
+	af        *atomicFile
 	bw        *bufio.Writer
 	zw        *zip.Writer
 	method    uint16
@@ -29,18 +28,26 @@ type NPZWriter struct {
 var npzTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // CreateNPZ starts an uncompressed archive (as numpy.savez writes).
-func CreateNPZ(path string) (*NPZWriter, error) { return createNPZ(path, zip.Store) }
+func CreateNPZ(path string) (*NPZWriter, error) { return CreateNPZWith(path, false, WriteOptions{}) }
 
 // CreateNPZCompressed starts a deflated archive (as numpy.savez_compressed writes).
-func CreateNPZCompressed(path string) (*NPZWriter, error) { return createNPZ(path, zip.Deflate) }
+func CreateNPZCompressed(path string) (*NPZWriter, error) {
+	return CreateNPZWith(path, true, WriteOptions{})
+}
 
-func createNPZ(path string, method uint16) (*NPZWriter, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+// CreateNPZWith starts an archive, deflated when compressed, refusing (unless opt says
+// otherwise) an existing path that is not a regular file.
+func CreateNPZWith(path string, compressed bool, opt WriteOptions) (*NPZWriter, error) {
+	method := zip.Store
+	if compressed {
+		method = zip.Deflate
+	}
+	af, err := createAtomic(path, opt)
 	if err != nil {
 		return nil, err
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	return &NPZWriter{path: path, tmp: f.Name(), f: f, bw: bw, zw: zip.NewWriter(bw), method: method, names: map[string]bool{}}, nil
+	bw := bufio.NewWriterSize(af.f, 1<<20)
+	return &NPZWriter{path: path, af: af, bw: bw, zw: zip.NewWriter(bw), method: method, names: map[string]bool{}}, nil
 }
 
 func (z *NPZWriter) fail(err error) error {
@@ -162,7 +169,7 @@ func (z *NPZWriter) Close() error {
 		z.Abort()
 		return z.err
 	}
-	if err := commit(z.f, z.bw, z.tmp, z.path); err != nil {
+	if err := z.af.commit(z.bw); err != nil {
 		z.fail(err)
 		z.Abort()
 		return z.err
@@ -182,6 +189,5 @@ func (z *NPZWriter) Abort() {
 	if z.err == nil {
 		z.err = fmt.Errorf("%s: archive aborted", z.path)
 	}
-	z.f.Close()
-	os.Remove(z.tmp)
+	z.af.abort()
 }
