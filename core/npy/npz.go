@@ -14,14 +14,14 @@ import (
 // Abort discards. After the first error every call returns that error and Close leaves the
 // target untouched.
 type NPZWriter struct {
-	path      string
-	af        *atomicFile
-	bw        *bufio.Writer
-	zw        *zip.Writer
-	method    uint16
-	names     map[string]bool
-	err       error
-	closed    bool
+	path   string
+	af     *atomicFile
+	bw     *bufio.Writer
+	zw     *zip.Writer
+	method uint16
+	names  map[string]bool
+	err    error
+	closed bool
 }
 
 // fixed modification time of every member, so equal content gives identical archives.
