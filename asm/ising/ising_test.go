@@ -224,7 +224,7 @@ func TestThresholds(t *testing.T) {
 }
 
 // TestThresholdsLayout checks the offsets of P4 and P8 that the assembly
-// kernels read (1536 and 1540 bytes; sweep2AVX2 loads both as one word).
+// kernels read (1536 and 1540 bytes; the amd64 kernels load both as one word).
 func TestThresholdsLayout(t *testing.T) {
 	var th Thresholds
 	if p4, p8 := unsafe.Offsetof(th.P4), unsafe.Offsetof(th.P8); p4 != 1536 || p8 != 1540 {
