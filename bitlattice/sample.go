@@ -179,7 +179,14 @@ func (o *Options) validate() (int, error) {
 // to max(floor, 20 tau) sweeps in all. Each chain gives ceil(N/Replicas)
 // samples (the last round possibly fewer), max(ceil(2 tau), MinSpacing)
 // sweeps apart.
-// The result is a function of the options other than Threads and Progress.
+//
+// Work is handed out per pair of blocks (the kernels interleave a pair):
+// while one goroutine sweeps and measures the series pair sweep by sweep,
+// the others sweep the other pairs; in each sampling round a pair is swept,
+// measured and unpacked by one goroutine, and a finished round goes to
+// Options.Samples while the next is sampled. The thresholds are built once.
+// The result is a function of the options other than Threads, Progress and
+// Samples.
 func Sample(o Options) (*Result, error) {
 	R, err := o.validate()
 	if err != nil {
