@@ -1,0 +1,155 @@
+package rbm
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+	"github.com/isingrbm/isingrbm/bitlattice"
+)
+
+// The promise that makes isingrbm an oracle: the same seed gives the same
+// model bytes on every CPU, every kernel implementation and every thread
+// count. TestReproducibleDBN trains a small two-layer DBN on sampler data
+// under every f32 implementation this machine (or emulator) can run, at 1, 2
+// and 3 threads, requires byte-identical W, b and c from all of them, and
+// compares their SHA-256 with the value committed in
+// testdata/repro/dbn.sha256. That file was written on one machine; CI runs
+// the same test with -tags purego, GODEBUG=cpu.avx512f=off, cpu.avx2=off and
+// under qemu-aarch64 (NEON), so every build checks the same bytes.
+//
+// After a deliberate change of the arithmetic (a new kernel order, a new
+// random stream), regenerate with
+//
+//	go test ./core/rbm -run TestReproducibleDBN -update-repro
+//
+// and say in the commit why the bytes changed.
+var updateRepro = flag.Bool("update-repro", false, "rewrite testdata/repro/dbn.sha256")
+
+const reproFile = "../../testdata/repro/dbn.sha256"
+
+// reproData samples the training set: 240 configurations of an 8 x 8 Ising
+// lattice at K = 0.408, exactly as `isingrbm sample` would.
+func reproData(t *testing.T) *Dataset {
+	t.Helper()
+	res, err := bitlattice.Sample(bitlattice.Options{L: 8, K: 0.408, N: 240, Seed: 7, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Dataset{N: 240, D: 64, X: res.Configs}
+}
+
+// reproConfig is a recipe that exercises every kernel of training: products
+// in all three forms, sigmoid, Bernoulli sampling of hidden and visible
+// units (CD-2 samples the intermediate visibles), momentum, L1 and L2,
+// shuffling and the validation monitor.
+func reproConfig(threads int) Config {
+	cfg, err := Preset("mehta-schwab")
+	if err != nil {
+		panic(err)
+	}
+	cfg.Epochs = 3
+	cfg.Batch = 20
+	cfg.CDK = 2
+	cfg.L2 = 1e-4
+	cfg.Shuffle = true
+	cfg.ValidationFraction = 0.1
+	cfg.Seed = 11
+	cfg.Threads = threads
+	cfg.CheckpointEvery = 0
+	cfg.CheckpointPath = ""
+	cfg.SnapshotEvery = 0
+	return cfg
+}
+
+// modelHash returns the SHA-256 of the layers' W, b and c as little-endian
+// float32, layer by layer, and the hash of the training data.
+func modelHash(d *DBN) string {
+	h := sha256.New()
+	put := func(name string, x []float32) {
+		fmt.Fprintf(h, "%s:%d:", name, len(x))
+		var buf [4]byte
+		for _, v := range x {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
+			h.Write(buf[:])
+		}
+	}
+	for i, l := range d.Layers {
+		put(fmt.Sprintf("W%d", i), l.W)
+		put(fmt.Sprintf("b%d", i), l.B)
+		put(fmt.Sprintf("c%d", i), l.C)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func dataHash(d *Dataset) string {
+	s := sha256.Sum256(d.X)
+	return hex.EncodeToString(s[:])
+}
+
+func TestReproducibleDBN(t *testing.T) {
+	data := reproData(t)
+	got := map[string]string{} // "impl/threads" -> model hash
+	threads := []int{1, 2, 3}
+	asmtest.TestAll(t, "f32", func(t *testing.T) {
+		for _, th := range threads {
+			d, _, err := TrainDBN(context.Background(), data, []int{64, 24, 8}, reproConfig(th), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[fmt.Sprintf("%s/%d", asm.Active("f32"), th)] = modelHash(d)
+		}
+	})
+	var first, firstKey string
+	for k, h := range got {
+		if first == "" {
+			first, firstKey = h, k
+		}
+		if h != first {
+			t.Errorf("model bytes differ between kernels/threads: %s gives %s, %s gives %s", firstKey, first, k, h)
+		}
+	}
+	if t.Failed() || first == "" {
+		return
+	}
+	want := fmt.Sprintf("data %s\nmodel %s\n", dataHash(data), first)
+	if *updateRepro {
+		if err := os.MkdirAll(filepath.Dir(reproFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(reproFile, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", reproFile)
+		return
+	}
+	b, err := os.ReadFile(reproFile)
+	if err != nil {
+		t.Fatalf("%v (run with -update-repro to create it)", err)
+	}
+	if string(b) != want {
+		t.Errorf("trained bytes differ from %s (written on another machine or before a change):\n got: %s want: %s"+
+			"a data mismatch means the sampler's streams changed; a model mismatch with equal data means the training arithmetic did",
+			reproFile, want, b)
+	}
+	t.Logf("%d runs (%v) give identical bytes: %s", len(got), keys(got), first[:16])
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
