@@ -272,8 +272,10 @@ func (s isa) expNegAbs(k consts, x, A, N, R, P, T int) {
 	op("VCVTPS2DQ %s, %s", v(N), v(N))
 	op("VPSRLD $1, %s, %s", v(N), v(T))
 	op("VPSUBD %s, %s, %s", v(T), v(N), v(N))
-	op("VPSUBD %s, %s, %s", v(T), k.get("bias127"), v(T))
-	op("VPSUBD %s, %s, %s", v(N), k.get("bias127"), v(N))
+	// 127 - h = 127 ^ h for 0 <= h <= 127 (here h <= 80): a memory operand
+	// will do for the constant.
+	op("%s %s, %s, %s", s.xor(), k.get("bias127"), v(T), v(T))
+	op("%s %s, %s, %s", s.xor(), k.get("bias127"), v(N), v(N))
 	op("VPSLLD $23, %s, %s", v(T), v(T))
 	op("VPSLLD $23, %s, %s", v(N), v(N))
 	op("VMULPS %s, %s, %s", v(T), v(P), v(P))
@@ -294,6 +296,7 @@ var (
 	set1Y   = bregs{6, 7, 10, 11, 12, 13, "K3"} // AVX2 sigmoid (8, 9: constants, 14, 15: masks)
 	set1Z   = bregs{10, 11, 12, 13, 14, 15, "K3"}
 	set1ZSp = bregs{12, 13, 14, 15, 6, 7, "K3"} // AVX-512 softplus (10, 11: sums)
+	set1YSp = bregs{6, 7, 8, 9, 14, 15, "K3"}   // AVX2 softplus (10-13: sums; the masks are set after the loop)
 )
 
 // sigmoidBody computes sigmoid(x) into g.n:
@@ -478,9 +481,9 @@ func (s isa) softplusSum() {
 	op("MOVQ DX, R12")
 	k := consts{}
 	m := masks{[2]int{14, 15}}
-	k.load(s, "one", 8)
-	k.load(s, "bias127", 9)
 	if s.z {
+		k.load(s, "one", 8)
+		k.load(s, "bias127", 9)
 		for i, c := range []string{"absmask", "clamp", "log2e", "c1", "c2", "p0", "p1", "p2", "p3", "p4", "p5", "zero", "nan",
 			"a0", "a1", "a2"} {
 			k.load(s, c, 16+i)
@@ -523,44 +526,39 @@ func (s isa) softplusSum() {
 			accum(set0.p, p, 6, 7)
 		}
 	}
+	// Each iteration of the main loop runs two interleaved bodies: the two
+	// parts of a block (AVX2) or two blocks (AVX-512); lane l sums its terms
+	// in element order either way.
+	set1, per, shift := set1YSp, 16, 4
 	if s.z {
-		// Two interleaved blocks of 16 per iteration, then one more block
-		// when n%32 >= 16; lane l sums its terms in element order.
-		set1 := set1ZSp
-		op("MOVQ CX, R9")
-		op("SHRQ $5, R9")
-		op("JZ %s", L("single"))
-		label(L("loop2"))
-		op("VMOVUPS 0(SI), %s", s.R(set0.x))
-		op("VMOVUPS 64(SI), %s", s.R(set1.x))
-		op("TESTQ R12, R12")
-		op("JZ %s", L("nb2"))
-		op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
-		op("VADDPS 64(DX), %s, %s", s.R(set1.x), s.R(set1.x))
-		label(L("nb2"))
-		interleave(func() { s.softplusBody(k, set0) }, func() { s.softplusBody(k, set1) })
-		accum(set0.p, 0, set0.x, set0.a)
-		accum(set1.p, 0, set1.x, set1.a)
-		op("ADDQ $128, SI")
-		op("ADDQ $128, DX")
-		op("DECQ R9")
-		op("JNZ %s", L("loop2"))
-		label(L("single"))
+		set1, per, shift = set1ZSp, 32, 5
+	}
+	op("MOVQ CX, R9")
+	op("SHRQ $%d, R9", shift)
+	op("JZ %s", L("single"))
+	label(L("loop2"))
+	op("VMOVUPS 0(SI), %s", s.R(set0.x))
+	op("VMOVUPS %d(SI), %s", 4*s.w, s.R(set1.x))
+	op("TESTQ R12, R12")
+	op("JZ %s", L("nb2"))
+	op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
+	op("VADDPS %d(DX), %s, %s", 4*s.w, s.R(set1.x), s.R(set1.x))
+	label(L("nb2"))
+	interleave(func() { s.softplusBody(k, set0) }, func() { s.softplusBody(k, set1) })
+	accum(set0.p, 0, set0.x, set0.a)
+	accum(set1.p, s.parts()-1, set1.x, set1.a)
+	op("ADDQ $%d, SI", 4*per)
+	op("ADDQ $%d, DX", 4*per)
+	op("DECQ R9")
+	op("JNZ %s", L("loop2"))
+	label(L("single"))
+	if s.z {
+		// One more block of 16 when n%32 >= 16.
 		op("TESTQ $16, CX")
 		op("JZ %s", L("tail"))
 		block(false)
 		op("ADDQ $64, SI")
 		op("ADDQ $64, DX")
-	} else {
-		op("MOVQ CX, R9")
-		op("SHRQ $4, R9")
-		op("JZ %s", L("tail"))
-		label(L("loop"))
-		block(false)
-		op("ADDQ $64, SI")
-		op("ADDQ $64, DX")
-		op("DECQ R9")
-		op("JNZ %s", L("loop"))
 	}
 	label(L("tail"))
 	op("ANDQ $15, CX")
