@@ -32,7 +32,8 @@ func SpecificHeat(L int, K float64) float64 {
 
 // LogZDerivatives returns ln Z, d lnZ/dK = <sum s_i s_j> and d2 lnZ/dK2 = Var(sum s_i s_j) of the
 // L x L torus, all computed in log space with signs, so large L (thousands) and any finite K
-// neither overflow nor underflow (see at for the three regimes).
+// neither overflow nor underflow (see at for the three regimes). For L <= 5 and K >= 2 the
+// values come from enumerating the 2^(L^2) states, about 0.1 s for L = 5 and 2 <= K < 10/3.
 func LogZDerivatives(L int, K float64) (lnZ, d1, d2 float64) {
 	p := at(L, K)
 	return p.lnZ, p.d1, p.d2
