@@ -9,7 +9,9 @@ import (
 // BenchmarkElem runs every elementwise kernel under every implementation,
 // one after the other for each kernel (use -count to alternate runs), on
 // sizes of a training batch (n = 40000 = 100 x 400, L2-resident). It reports
-// elements per ns and the GB/s of the bytes each call reads and writes.
+// elements per ns and the GB/s of the bytes each call reads and writes, and
+// elements per CPU-ns of the process (less sensitive to a shared machine;
+// use runs of a few hundred milliseconds).
 func BenchmarkElem(b *testing.B) {
 	const n = 40000
 	x := make([]float32, n)
@@ -44,12 +46,16 @@ func BenchmarkElem(b *testing.B) {
 		b.Run(k.name, func(b *testing.B) {
 			asmtest.Benchmark(b, pkgName, func(b *testing.B) {
 				r := NewRand(1, 2)
+				c0 := cpuSeconds()
 				for b.Loop() {
 					k.f(r)
 				}
 				s := b.Elapsed().Seconds()
 				b.ReportMetric(float64(n)*float64(b.N)/s/1e9, "elem/ns")
 				b.ReportMetric(float64(k.bytes)*float64(b.N)/s/1e9, "GB/s")
+				if c := cpuSeconds() - c0; c > 0 {
+					b.ReportMetric(float64(n)*float64(b.N)/c/1e9, "elem/cpu-ns")
+				}
 			})
 		})
 	}
