@@ -50,9 +50,9 @@ func (i isa) op(vex string) string {
 
 // block names the registers of one block.
 type block struct {
-	name        string
-	s           [4]string // xoshiro256++ state S0..S3
-	u4, u8, acc string    // undecided lanes with threshold P4, P8; accepted
+	name          string
+	s             [4]string // xoshiro256++ state S0..S3
+	sel, und, acc string    // lanes with threshold P4 (one anti-aligned bond); undecided; accepted
 }
 
 // kernel is one generated function.
@@ -97,20 +97,51 @@ func (k *kernel) xoshiro(x block) {
 	emit("VPROLQ  $45, %s, %s", s3, s3)
 }
 
-// compare is one comparison step on the undecided lanes und of x whose
-// threshold bit is bit: 1: acc |= und & ^u; und &= u, 0: und &^= u.
-func (k *kernel) compare(x block, und string, bit int) {
-	r, t := k.r, k.t
+// compare is one comparison step of x with the threshold bits b4 (of P4,
+// for the lanes in sel) and b8 (of P8, the others). A lane's threshold bit
+// t is b4 where sel is set, b8 elsewhere; then acc |= und & t & ^u and
+// und &^= u ^ t, which for each pair of bits is:
+//
+//	(0, 0): und &^= u
+//	(1, 1): acc |= und &^ u; und &= u
+//	(1, 0): acc |= und & sel &^ u; und &^= u ^ sel
+//	(0, 1): acc |= und &^ (sel | u); und &= u ^ sel
+func (k *kernel) compare(x block, b4, b8 int) {
+	r, t, und, sel, acc := k.r, k.t, x.und, x.sel, x.acc
 	switch {
-	case bit == 0:
+	case b4 == 0 && b8 == 0:
 		emit("%-7s %s, %s, %s", k.op("VPANDN"), und, r, und)
-	case k.evex:
-		// acc = acc | (und & ^r): A = acc, B = und, C = r.
-		emit("VPTERNLOGQ $0xF4, %s, %s, %s", r, und, x.acc)
+	case b4 == 1 && b8 == 1 && k.evex:
+		// acc = A | (B & ^C), A = acc, B = und, C = r.
+		emit("VPTERNLOGQ $0xF4, %s, %s, %s", r, und, acc)
 		emit("VPANDQ  %s, %s, %s", r, und, und)
-	default:
+	case b4 == 1 && b8 == 1:
 		emit("VPANDN  %s, %s, %s", und, r, t)
-		emit("VPOR    %s, %s, %s", t, x.acc, x.acc)
+		emit("VPOR    %s, %s, %s", t, acc, acc)
+		emit("VPAND   %s, %s, %s", r, und, und)
+	case b4 == 1 && k.evex:
+		emit("VPANDNQ %s, %s, %s", sel, r, t) // t = sel &^ u
+		// acc = A | (B & C), A = acc, B = und, C = t.
+		emit("VPTERNLOGQ $0xF8, %s, %s, %s", t, und, acc)
+		// und = A & ^(B ^ C), A = und, B = u, C = sel.
+		emit("VPTERNLOGQ $0x90, %s, %s, %s", sel, r, und)
+	case b4 == 1:
+		emit("VPANDN  %s, %s, %s", sel, r, t) // t = sel &^ u
+		emit("VPAND   %s, %s, %s", und, t, t)
+		emit("VPOR    %s, %s, %s", t, acc, acc)
+		emit("VPXOR   %s, %s, %s", sel, r, r)
+		emit("VPANDN  %s, %s, %s", und, r, und)
+	case k.evex:
+		emit("VPORQ   %s, %s, %s", sel, r, t) // t = sel | u
+		// acc = A | (B & ^C), A = acc, B = und, C = t.
+		emit("VPTERNLOGQ $0xF4, %s, %s, %s", t, und, acc)
+		// und = A & (B ^ C), A = und, B = u, C = sel.
+		emit("VPTERNLOGQ $0x60, %s, %s, %s", sel, r, und)
+	default:
+		emit("VPOR    %s, %s, %s", sel, r, t) // t = sel | u
+		emit("VPANDN  %s, %s, %s", und, t, t)
+		emit("VPOR    %s, %s, %s", t, acc, acc)
+		emit("VPXOR   %s, %s, %s", sel, r, r)
 		emit("VPAND   %s, %s, %s", r, und, und)
 	}
 }
@@ -128,8 +159,7 @@ func (k *kernel) step(tag string, s int, xs ...block) {
 	body := func(b4, b8 int) {
 		for _, x := range xs {
 			k.xoshiro(x)
-			k.compare(x, x.u4, b4)
-			k.compare(x, x.u8, b8)
+			k.compare(x, b4, b8)
 		}
 	}
 	emit("BTQ     $%d, DX", b)
@@ -151,10 +181,11 @@ func (k *kernel) step(tag string, s int, xs ...block) {
 	label(l + "_end")
 }
 
-// setupVEX computes the undecided and accepted lanes of x at the site SI,
+// setupVEX computes sel, und and acc of x at the site SI,
 // from the neighbours at (R10)(BX), (R10)(CX), (R11)(AX), (R12)(AX).
 func (k *kernel) setupVEX(x block) {
-	u4, u8, acc, r, t := x.u4, x.u8, x.acc, k.r, k.t
+	// u4 ends as sel (one anti-aligned bond), u8 as und (one or none).
+	u4, u8, acc, r, t := x.sel, x.und, x.acc, k.r, k.t
 	emit("VMOVDQU (SI), %s", r)
 	emit("VPXOR   (R10)(BX*1), %s, %s", r, u4)  // a1
 	emit("VPXOR   (R10)(CX*1), %s, %s", r, u8)  // a2
@@ -171,7 +202,7 @@ func (k *kernel) setupVEX(x block) {
 	emit("VPOR    %s, %s, %s", acc, r, r)       // any
 	emit("VPANDN  %s, %s, %s", r, u4, acc)      // acc = two or more = any &^ one
 	emit("VPCMPEQQ %s, %s, %s", u8, u8, u8)
-	emit("VPANDN  %s, %s, %s", u8, r, u8) // none = ^any
+	emit("VPANDN  %s, %s, %s", u8, acc, u8) // und = one or none = ^acc
 }
 
 // setupEVEX computes the same from the centre c, left l, right rt, up u and
@@ -179,9 +210,10 @@ func (k *kernel) setupVEX(x block) {
 // overwritten, rt and d are only read).
 //
 //	x1 = l^rt, c1 = (c^l)&(c^rt), x2 = u^d, c2 = (c^u)&(c^d), cc = c1|c2,
-//	one = (x1^x2)&^cc, none = ^(x1|x2|cc), acc = two or more = ^(one|none).
+//	one = (x1^x2)&^cc, acc = two or more = (x1|x2|cc)&^one, und = ^acc.
 func (k *kernel) setupEVEX(x block, c, l, rt, u, d string) {
-	u4, u8, acc := x.u4, x.u8, x.acc
+	// u4 ends as sel (one anti-aligned bond), u8 as und (one or none).
+	u4, u8, acc := x.sel, x.und, x.acc
 	emit("VPXORQ  %s, %s, %s", rt, l, u4) // x1
 	// f(A, B, C) = (A^B)&(B^C), A = l, B = c, C = rt: imm bits 2 and 5.
 	emit("VPTERNLOGQ $0x24, %s, %s, %s", rt, c, l) // c1
@@ -191,17 +223,15 @@ func (k *kernel) setupEVEX(x block, c, l, rt, u, d string) {
 	emit("VPORQ   %s, %s, %s", u4, u8, acc)        // x1|x2
 	// one = (A^B)&^C, A = x1, B = x2, C = cc.
 	emit("VPTERNLOGQ $0x14, %s, %s, %s", l, u8, u4)
-	// none = ^(A|B|C), A = x1|x2, B = C = cc.
-	emit("VPTERNLOGQ $0x01, %s, %s, %s", l, l, acc)
-	emit("VMOVDQA64 %s, %s", acc, u8)
-	// acc = ^(B|C), B = one, C = none.
-	emit("VPTERNLOGQ $0x11, %s, %s, %s", u8, u4, acc)
+	emit("VPORQ   %s, %s, %s", l, acc, acc)  // any = x1|x2|cc
+	emit("VPANDNQ %s, %s, %s", acc, u4, acc) // acc = two or more = any &^ one
+	// und = one or none = ^C, C = acc.
+	emit("VPTERNLOGQ $0x55, %s, %s, %s", acc, acc, u8)
 }
 
 // undecided sets ZF when no lane of x is undecided.
-func (k *kernel) undecided(x block, scratch string) {
-	emit("%-7s %s, %s, %s", k.op("VPOR"), x.u4, x.u8, scratch)
-	emit("VPTEST  %s, %s", scratch, scratch)
+func (k *kernel) undecided(x block) {
+	emit("VPTEST  %s, %s", x.und, x.und)
 }
 
 func (i isa) mov() string {
@@ -360,7 +390,7 @@ func (k *kernel) interleaved() {
 		x := k.blocks[0]
 		for s := range 24 {
 			if s >= 10 {
-				k.undecided(x, k.r)
+				k.undecided(x)
 				emit("JZ      %s_flip", k.name)
 			}
 			k.step("p", s, x)
@@ -372,9 +402,9 @@ func (k *kernel) interleaved() {
 	// Both blocks: steps 0..9 always, later ones while both are undecided.
 	for s := range 24 {
 		if s >= 10 {
-			k.undecided(a, k.r)
+			k.undecided(a)
 			emit("JZ      %s_adone%d", k.name, s)
-			k.undecided(b, k.t)
+			k.undecided(b)
 			emit("JZ      %s_tailA%d", k.name, s)
 		}
 		k.step("p", s, a, b)
@@ -382,7 +412,7 @@ func (k *kernel) interleaved() {
 	emit("JMP     %s_flip", k.name)
 	for s := 10; s < 24; s++ {
 		label(fmt.Sprintf("%s_adone%d", k.name, s))
-		k.undecided(b, k.t)
+		k.undecided(b)
 		emit("JZ      %s_flip", k.name)
 		emit("JMP     %s_tailB%d", k.name, s)
 	}
@@ -392,7 +422,7 @@ func (k *kernel) interleaved() {
 			label(fmt.Sprintf("%s_tail%s%d", k.name, x.name, s))
 			k.step("t", s, x)
 			if s < 23 {
-				k.undecided(x, k.r)
+				k.undecided(x)
 				emit("JZ      %s_flip", k.name)
 			}
 		}
@@ -410,11 +440,13 @@ const head = `//go:build amd64 && gc && !purego
 // AVX-512. The kernels and their register use are described in _gen/main.go.
 //
 // In every kernel: Y0..Y3 (and Y7..Y10 for a second interleaved block) hold
-// the xoshiro256++ states S0..S3 of the block's four streams; u4, u8 the
-// undecided lanes with threshold P4, P8; acc the accepted lanes (starting
-// as those with two or more anti-aligned bonds, which flip regardless). A
-// step with threshold bit 1 does acc |= und & ^u; und &= u, with bit 0
-// und &^= u.
+// the xoshiro256++ states S0..S3 of the block's four streams, then Y4 (Y11)
+// sel, the lanes with one anti-aligned bond (threshold P4; the other
+// undecided lanes have none, threshold P8), Y5 (Y12) und, the undecided
+// lanes, Y6 (Y13) acc, the accepted lanes (starting as those with two or
+// more anti-aligned bonds, which flip regardless). With t a lane's
+// threshold bit, a step does acc |= und & t &^ u; und &^= u ^ t, coded for
+// each pair of bits (see compare in _gen/main.go).
 
 #include "textflag.h"
 
