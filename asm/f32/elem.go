@@ -364,23 +364,19 @@ func Update(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 	updateArch(w, vel[:len(w)], grad[:len(w)], lr, momentum, l1, l2, false)
 }
 
-func sign(x float32) float32 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
-
 // updateGo is the operation sequence of Update (NaN results canonical).
+// sign(x) is +-1 by the sign bit, 0 for a zero (without a branch on the
+// sign, which random weights would mispredict).
 func updateGo(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 	vel = vel[:len(w)]
 	grad = grad[:len(w)]
 	for i, x := range w {
+		s := math.Float32frombits(math.Float32bits(x)&(1<<31) | 0x3f800000)
+		if x == 0 {
+			s = 0
+		}
 		g := grad[i] - float32(l2*x)
-		g = g - float32(l1*sign(x))
+		g = g - float32(l1*s)
 		v := float32(momentum*vel[i]) + float32(lr*g)
 		vel[i] = canon32(v)
 		w[i] = canon32(x + v)
@@ -432,7 +428,13 @@ func updateProximalGo(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 		g := grad[i] - float32(l2*x)
 		v := float32(momentum*vel[i]) + float32(lr*g)
 		y := x + v
-		c := minps(maxps(y, nt), t)
+		// The clamp is minps(maxps(y, nt), t); the builtins (no branch on
+		// the sign of y) agree with it except between zeros of opposite
+		// signs, so a zero result is redone.
+		c := min(max(y, nt), t)
+		if c == 0 {
+			c = minps(maxps(y, nt), t)
+		}
 		vel[i] = canon32(v)
 		w[i] = canon32(y - c) // soft threshold
 	}

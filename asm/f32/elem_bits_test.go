@@ -366,3 +366,41 @@ func TestReductionOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateZeros runs Update and UpdateProximal over every combination of
+// signed zeros and small values of the weight, velocity, gradient and
+// hyper-parameters, where min/max and sign conventions differ between
+// instruction sets, and requires the same bits in every implementation.
+func TestUpdateZeros(t *testing.T) {
+	nz := float32(math.Copysign(0, -1))
+	vals := []float32{0, nz, 1e-3, -1e-3, 1, -1, float32(math.Inf(1)), float32(math.NaN())}
+	params := []float32{0, nz, 0.5, -0.5}
+	var w, v, g []float32
+	for _, a := range vals {
+		for _, b := range vals {
+			for _, c := range vals {
+				w, v, g = append(w, a), append(v, b), append(g, c)
+			}
+		}
+	}
+	sameAcrossImpls(t, "update zeros", func(t *testing.T, r *bitsRecorder) {
+		for _, lr := range params {
+			for _, mom := range params {
+				for _, l1 := range params {
+					for _, l2 := range params[:2] {
+						for _, prox := range []bool{false, true} {
+							ww, vv := append([]float32(nil), w...), append([]float32(nil), v...)
+							if prox {
+								UpdateProximal(ww, vv, g, lr, mom, l1, l2)
+							} else {
+								Update(ww, vv, g, lr, mom, l1, l2)
+							}
+							r.f32s(ww)
+							r.f32s(vv)
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -339,6 +339,17 @@ func TestUpdate(t *testing.T) {
 	})
 }
 
+// sign is the L1 subgradient of Update's contract (sign(0) = 0).
+func sign(x float32) float32 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
 func TestElementwisePanics(t *testing.T) {
 	a := make([]float32, 4)
 	for name, f := range map[string]func(){
