@@ -102,23 +102,40 @@ func runForm(w *Workspace, c gemmCase, A, B, C *padded, bias []float32) {
 	}
 }
 
+// contractWant returns C after case c by the contract (for the sigmoid
+// forms, the product A*B (or A*B^T) before the bias and the sigmoid).
+func contractWant(c gemmCase, seed uint64) *padded {
+	A, B, C, _ := bitCase(c, seed)
+	want := C.clone()
+	switch c.f {
+	case formSigNN:
+		contractGemm(formNN, c.m, c.n, c.k, 1, A, B, 0, want)
+	case formSigNT:
+		contractGemm(formNT, c.m, c.n, c.k, 1, A, B, 0, want)
+	default:
+		contractGemm(c.f, c.m, c.n, c.k, c.alpha, A, B, c.beta, want)
+	}
+	return want
+}
+
 // checkBits runs case c with the active implementation on w and compares
-// the whole C buffer (guards included) byte for byte with the contract.
-// The sigmoid forms are compared with the same implementation's
-// Sigmoid(GemmNN/NT + bias), whose own reproducibility the elementwise
-// tests check.
-func checkBits(t *testing.T, w *Workspace, c gemmCase, seed uint64) {
+// the whole C buffer (guards included) byte for byte with the contract
+// (from cache[key] when there, computed and stored otherwise; cache may be
+// nil). The sigmoid forms are compared with the same implementation's
+// Sigmoid(product + bias), whose own reproducibility the elementwise tests
+// check.
+func checkBits(t *testing.T, w *Workspace, c gemmCase, seed uint64, cache map[int]*padded, key int) {
 	t.Helper()
 	A, B, C, bias := bitCase(c, seed)
-	want := C.clone()
-	sig := c.f == formSigNN || c.f == formSigNT
-	if sig {
-		lin := c
-		lin.f, lin.alpha, lin.beta = formNN, 1, 0
-		if c.f == formSigNT {
-			lin.f = formNT
+	want := cache[key]
+	if want == nil {
+		want = contractWant(c, seed)
+		if cache != nil {
+			cache[key] = want
 		}
-		contractGemm(lin.f, c.m, c.n, c.k, 1, A, B, 0, want)
+	}
+	if c.f == formSigNN || c.f == formSigNT {
+		want = want.clone()
 		for i := 0; i < c.m; i++ {
 			row := want.buf[want.off+i*want.ld : want.off+i*want.ld+c.n]
 			for j := range row {
@@ -126,8 +143,6 @@ func checkBits(t *testing.T, w *Workspace, c gemmCase, seed uint64) {
 			}
 			Sigmoid(row, row)
 		}
-	} else {
-		contractGemm(c.f, c.m, c.n, c.k, c.alpha, A, B, c.beta, want)
 	}
 	runForm(w, c, A, B, C, bias)
 	for i, v := range C.buf {
@@ -138,6 +153,11 @@ func checkBits(t *testing.T, w *Workspace, c gemmCase, seed uint64) {
 		}
 	}
 }
+
+// bitScalars are the alpha and beta values of the bit tests: besides the
+// BLAS special cases, values that are not powers of two, so that alpha*s and
+// beta*c round and a fused or unfused epilogue gives different bits.
+var bitScalars = []float32{0, 1, -0.5, 2, 0.3, -1.7}
 
 // bitCases covers the edges of every kernel's tiles (6, 10, 12, 14 rows;
 // 8, 16, 32, 48 columns), k around the fixed k-block, the training shapes,
@@ -153,13 +173,26 @@ func bitCases() []gemmCase {
 			q++
 			k := ks[rng.IntN(len(ks))]
 			cs = append(cs, gemmCase{f: form(q % 5), m: m, n: n, k: k,
-				alpha: scalars[q%4], beta: scalars[(q/4)%4], off: q % 2, pad: (q / 2 % 2) * 3, threads: 1 + q%3})
+				alpha: bitScalars[q%6], beta: bitScalars[(q/6)%6], off: q % 2, pad: (q / 2 % 2) * 3, threads: 1 + q%3})
 		}
 	}
-	for i, s := range [][3]int{{100, 400, 1600}, {100, 1600, 400}, {1600, 400, 100}, {100, 100, 400}, {400, 100, 100}, {100, 400, 100}, {61, 37, 1600}} {
-		for f := formNN; f <= formSigNT; f++ {
-			cs = append(cs, gemmCase{f: f, m: s[0], n: s[1], k: s[2], alpha: scalars[(i+int(f))%4],
-				beta: scalars[(i+2*int(f)+1)%4], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%3})
+	// The training shapes in the forms training uses them, and one with
+	// every form and several k-blocks.
+	for i, s := range []struct {
+		m, n, k int
+		forms   []form
+	}{
+		{100, 400, 1600, []form{formNN, formSigNN}},
+		{100, 1600, 400, []form{formNT, formSigNT}},
+		{1600, 400, 100, []form{formTN}},
+		{100, 100, 400, []form{formNN, formSigNN}},
+		{100, 400, 100, []form{formNT, formSigNT}},
+		{400, 100, 100, []form{formTN}},
+		{61, 37, 1600, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
+	} {
+		for _, f := range s.forms {
+			cs = append(cs, gemmCase{f: f, m: s.m, n: s.n, k: s.k, alpha: bitScalars[(i+int(f)+4)%6],
+				beta: bitScalars[(i+2*int(f)+5)%6], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%3})
 		}
 	}
 	return cs
@@ -170,6 +203,7 @@ func bitCases() []gemmCase {
 // contract, byte for byte.
 func TestGemmBits(t *testing.T) {
 	cases := bitCases()
+	cache := map[int]*padded{}
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
 		for th := 1; th <= 3; th++ {
 			for _, packed := range []bool{false, true} {
@@ -181,7 +215,7 @@ func TestGemmBits(t *testing.T) {
 						if big && (packed || testing.Short() || raceEnabled || asm.Active(pkgName) == asm.Generic && th > 1) {
 							continue
 						}
-						checkBits(t, w, c, uint64(i))
+						checkBits(t, w, c, uint64(i), cache, i)
 					}
 				})
 			}
@@ -198,7 +232,7 @@ func FuzzGemmBits(f *testing.F) {
 	ws := []*Workspace{newTestWorkspace(1), newTestWorkspace(2), newTestWorkspace(3)}
 	f.Fuzz(func(t *testing.T, fm uint8, m, n, k uint16, ai, bi, off, pad, th uint8) {
 		c := gemmCase{f: form(fm % 3), m: int(m % 130), n: int(n % 130), k: int(k % 600),
-			alpha: scalars[ai%4], beta: scalars[bi%4], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}
-		asmtest.TestAll(t, pkgName, func(t *testing.T) { checkBits(t, ws[c.threads-1], c, 7) })
+			alpha: bitScalars[ai%6], beta: bitScalars[bi%6], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}
+		asmtest.TestAll(t, pkgName, func(t *testing.T) { checkBits(t, ws[c.threads-1], c, 7, nil, 0) })
 	})
 }
