@@ -2,6 +2,8 @@ package f32
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
 )
@@ -77,16 +79,34 @@ const (
 	modeBernoulli = 1
 )
 
-// step advances every lane of s once and writes the 2*Lanes uniforms of the
-// step.
+// step advances every lane of s once (xoshiro256++, as rng.Xoshiro256) and
+// writes the 2*Lanes uniforms of the step.
 func step(s *[4][Lanes]uint64, u *[2 * Lanes]float32) {
 	for l := 0; l < Lanes; l++ {
-		g := rng.Xoshiro256{S: [4]uint64{s[0][l], s[1][l], s[2][l], s[3][l]}}
-		x := g.Uint64()
-		s[0][l], s[1][l], s[2][l], s[3][l] = g.S[0], g.S[1], g.S[2], g.S[3]
+		s0, s1, s2, s3 := s[0][l], s[1][l], s[2][l], s[3][l]
+		x := bits.RotateLeft64(s0+s3, 23) + s0
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		s[0][l], s[1][l], s[2][l], s[3][l] = s0, s1, s2, s3
 		u[2*l] = float32(uint32(x)>>8) * 0x1p-24
 		u[2*l+1] = float32(uint32(x>>32)>>8) * 0x1p-24
 	}
+}
+
+// less returns 1 if u < q, else 0, without a branch on the outcome (random
+// draws would mispredict it): for u, q not NaN, u - q is negative exactly
+// when u < q (a difference of distinct floats is never zero).
+func less(u, q float32) uint32 {
+	b := math.Float32bits(u-q) >> 31
+	if q != q {
+		b = 0
+	}
+	return b
 }
 
 // randGo takes ceil(n/16) steps and writes the first n uniforms to dst
@@ -102,11 +122,7 @@ func randGo(s *[4][Lanes]uint64, dst, p []float32, n, mode int) {
 		}
 		pp := p[i : i+len(d)]
 		for e, q := range pp {
-			if u[e] < q {
-				d[e] = 1
-			} else {
-				d[e] = 0
-			}
+			d[e] = float32(less(u[e], q))
 		}
 	}
 }
@@ -119,10 +135,10 @@ func randBitsGo(s *[4][Lanes]uint64, dst []uint64, p []float32) {
 	for i := 0; i < len(p); i += 2 * Lanes {
 		step(s, &u)
 		pp := p[i:min(i+2*Lanes, len(p))]
+		var word uint64
 		for e, q := range pp {
-			if u[e] < q {
-				dst[(i+e)/64] |= 1 << uint((i+e)%64)
-			}
+			word |= uint64(less(u[e], q)) << uint(e)
 		}
+		dst[i/64] |= word << uint(i%64)
 	}
 }
