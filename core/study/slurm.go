@@ -1,0 +1,583 @@
+package study
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+)
+
+// SlurmOptions configure SubmitSlurm and WaitSlurm.
+type SlurmOptions struct {
+	// Dir is the study folder, shared by every node of the cluster. Job
+	// scripts, logs and the record of submitted jobs go to Dir/slurm.
+	Dir string
+	// Command is the job's command line before the stage key, e.g.
+	// {"/shared/bin/isingrbm-1a2b", "study", "stage", "-spec", "/shared/specs/3c4d.json"}.
+	// Command[0] must be an executable file that every node can run.
+	Command []string
+	// Name prefixes the jobs' names (default "isingrbm").
+	Name string
+	// Partition, if set, is passed to sbatch as --partition.
+	Partition string
+	// TimeFactor > 0 asks for --time = TimeFactor x the estimated seconds,
+	// at least MinTime; 0 leaves the time limit to the partition's default.
+	TimeFactor float64
+	MinTime    time.Duration
+	// Extra are more sbatch arguments (e.g. --account=...), given to every job.
+	Extra []string
+	// Sbatch, Squeue and Scancel are the programs (default: found in PATH).
+	Sbatch, Squeue, Scancel string
+	// Log receives one line per submitted job and Wait's progress; nil discards.
+	Log io.Writer
+}
+
+// Job is one sbatch submission: one stage, or an array of stages of one
+// kind and level.
+type Job struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Level   int      `json:"level"`
+	Keys    []string `json:"keys"` // array task i runs Keys[i]
+	Array   bool     `json:"array"`
+	Cores   int      `json:"cores"`
+	MemMiB  int      `json:"mem_mib"`
+	Depends []string `json:"depends"` // job ids (array tasks as ID_i) it waits for, afterok
+	Script  string   `json:"script"`
+	Log     string   `json:"log"` // with %a for the array task
+}
+
+// taskID is the Slurm id of the job that runs keys[i].
+func (j Job) taskID(i int) string {
+	if j.Array {
+		return fmt.Sprintf("%s_%d", j.ID, i)
+	}
+	return j.ID
+}
+
+// logFile is the log file of keys[i].
+func (j Job) logFile(i int) string {
+	if j.Array {
+		return strings.ReplaceAll(j.Log, "%a", fmt.Sprint(i))
+	}
+	return j.Log
+}
+
+// record is Dir/slurm/jobs.json: the job that last ran or runs each stage.
+type record struct {
+	Stages map[string]taskRef `json:"stages"`
+}
+
+type taskRef struct {
+	Job string `json:"job"` // Slurm id, ID_i for array tasks
+	Log string `json:"log"`
+}
+
+// Submission is the outcome of SubmitSlurm.
+type Submission struct {
+	Jobs []Job `json:"jobs"` // submitted now
+	// InFlight are stages already queued or running from an earlier
+	// submission, with their Slurm ids; they were not submitted again.
+	InFlight map[string]string `json:"in_flight"`
+	// Done is the number of stages done before the submission.
+	Done int `json:"done"`
+}
+
+// Submitted returns the number of stages submitted.
+func (s *Submission) Submitted() int {
+	n := 0
+	for _, j := range s.Jobs {
+		n += len(j.Keys)
+	}
+	return n
+}
+
+func (o *SlurmOptions) prog(p *string, name string) error {
+	if *p == "" {
+		*p = name
+	}
+	if strings.ContainsRune(*p, filepath.Separator) {
+		if st, err := os.Stat(*p); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			return fmt.Errorf("%s: %s is not an executable file", name, *p)
+		}
+		return nil
+	}
+	path, err := exec.LookPath(*p)
+	if err != nil {
+		return fmt.Errorf("%s is not in PATH (%v): is this a Slurm login node? Without Slurm, run the study here with `isingrbm study run`", *p, err)
+	}
+	*p = path
+	return nil
+}
+
+// check verifies the options before anything is submitted: the Slurm
+// programs are in PATH, the folder is writable and the command runnable.
+func (o *SlurmOptions) check() error {
+	for _, p := range []struct {
+		p    *string
+		name string
+	}{{&o.Sbatch, "sbatch"}, {&o.Squeue, "squeue"}, {&o.Scancel, "scancel"}} {
+		if err := o.prog(p.p, p.name); err != nil {
+			return err
+		}
+	}
+	if o.Name == "" {
+		o.Name = "isingrbm"
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.Dir == "" || !filepath.IsAbs(o.Dir) {
+		return fmt.Errorf("study folder %q: want an absolute path (jobs run on other nodes)", o.Dir)
+	}
+	if err := CheckWritable(filepath.Join(o.Dir, "slurm", "logs")); err != nil {
+		return fmt.Errorf("study folder: %w", err)
+	}
+	if err := CheckWritable(filepath.Join(o.Dir, "slurm", "jobs")); err != nil {
+		return fmt.Errorf("study folder: %w", err)
+	}
+	if len(o.Command) == 0 {
+		return errors.New("no job command")
+	}
+	if st, err := os.Stat(o.Command[0]); err != nil || st.IsDir() || st.Mode()&0o111 == 0 || !filepath.IsAbs(o.Command[0]) {
+		return fmt.Errorf("job command %q: want an absolute path to an executable file", o.Command[0])
+	}
+	return nil
+}
+
+// CheckWritable creates dir (and its parents) if needed and checks that a
+// file can be created in it.
+func CheckWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create folder %s: %v", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".isingrbm-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %v", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// queued returns the jobs of this user in the queue (array tasks one per
+// line) with their state and reason.
+func (o *SlurmOptions) queued(ctx context.Context) (map[string][2]string, error) {
+	args := []string{"-h", "-r", "-o", "%i|%T|%r"}
+	if u, err := user.Current(); err == nil {
+		args = append(args, "-u", u.Username)
+	}
+	out, err := run(ctx, o.Squeue, args...)
+	if err != nil {
+		return nil, err
+	}
+	q := map[string][2]string{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Split(strings.TrimSpace(line), "|")
+		if len(f) == 3 {
+			q[f[0]] = [2]string{f[1], f[2]}
+		}
+	}
+	return q, nil
+}
+
+// neverRuns reports whether a queued job will never start: a dependency
+// failed.
+func neverRuns(stateReason [2]string) bool {
+	return stateReason[0] == "PENDING" && strings.Contains(stateReason[1], "DependencyNeverSatisfied")
+}
+
+func run(ctx context.Context, prog string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, prog, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s %s: %v: %s", filepath.Base(prog), strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+func (o *SlurmOptions) recordPath() string { return filepath.Join(o.Dir, "slurm", "jobs.json") }
+
+func (o *SlurmOptions) readRecord() (record, error) {
+	rec := record{Stages: map[string]taskRef{}}
+	b, err := os.ReadFile(o.recordPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return rec, nil
+	}
+	if err != nil {
+		return rec, err
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("%s: %v (remove it if no job of this study is queued)", o.recordPath(), err)
+	}
+	if rec.Stages == nil {
+		rec.Stages = map[string]taskRef{}
+	}
+	return rec, nil
+}
+
+func (o *SlurmOptions) writeRecord(rec record) error {
+	return writeJSON(o.recordPath(), rec)
+}
+
+func writeJSON(path string, v any) error {
+	js, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	js = append(js, '\n')
+	return npy.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(js)
+		return err
+	})
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// SubmitSlurm submits the stages of g that are not done and not already
+// queued to Slurm: one job per kind and level of the graph (an array job
+// when it has several stages), each waiting (afterok) for the jobs of its
+// inputs, asking for the largest cores and memory estimate of its stages.
+// Every task runs opt.Command followed by its stage key. Stages queued or
+// running from an earlier submission are not submitted again; jobs that
+// can never start because a dependency failed are cancelled and their
+// stages submitted afresh. Nothing is submitted unless sbatch, squeue and
+// scancel are found, the folder is writable and the command executable.
+func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, error) {
+	stages := g.Stages()
+	if err := Validate(stages); err != nil {
+		return nil, err
+	}
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	rec, err := opt.readRecord()
+	if err != nil {
+		return nil, err
+	}
+	q, err := opt.queued(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sub := &Submission{InFlight: map[string]string{}}
+	todo := Missing(g, stages)
+	sub.Done = len(stages) - len(todo)
+	var cancel []string
+	var fresh []Stage
+	for _, s := range todo {
+		ref, ok := rec.Stages[s.Key]
+		if sr, queued := q[ref.Job]; ok && queued {
+			if !neverRuns(sr) {
+				sub.InFlight[s.Key] = ref.Job
+				continue
+			}
+			cancel = append(cancel, ref.Job)
+		}
+		fresh = append(fresh, s)
+	}
+	// A queued stage whose input will be submitted afresh waits for the old
+	// job of that input, which may never start: it is cancelled and
+	// submitted again.
+	for changed := true; changed; {
+		changed = false
+		freshKeys := map[string]bool{}
+		for _, s := range fresh {
+			freshKeys[s.Key] = true
+		}
+		for _, s := range todo {
+			job, inFlight := sub.InFlight[s.Key]
+			if !inFlight {
+				continue
+			}
+			for _, in := range s.Inputs {
+				if freshKeys[in] {
+					cancel = append(cancel, job)
+					delete(sub.InFlight, s.Key)
+					fresh = append(fresh, s)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	if len(cancel) > 0 {
+		sort.Strings(cancel)
+		if _, err := run(ctx, opt.Scancel, cancel...); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(opt.Log, "cancelled %d job(s) that could not start: %s\n", len(cancel), strings.Join(cancel, " "))
+	}
+	// Keep graph order.
+	idx := Index(stages)
+	sort.SliceStable(fresh, func(a, b int) bool { return idx[fresh[a].Key] < idx[fresh[b].Key] })
+	levels := Levels(stages)
+	type group struct {
+		kind  string
+		level int
+	}
+	var order []group
+	groups := map[group][]Stage{}
+	for _, s := range fresh {
+		gk := group{s.Kind, levels[idx[s.Key]]}
+		if _, ok := groups[gk]; !ok {
+			order = append(order, gk)
+		}
+		groups[gk] = append(groups[gk], s)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return order[a].level < order[b].level })
+	jobOf := map[string]string{} // key -> Slurm id that computes it now
+	for k, id := range sub.InFlight {
+		jobOf[k] = id
+	}
+	cmd := make([]string, len(opt.Command))
+	for i, c := range opt.Command {
+		cmd[i] = shellQuote(c)
+	}
+	for _, gk := range order {
+		ss := groups[gk]
+		j := Job{Kind: gk.kind, Level: gk.level, Array: len(ss) > 1}
+		var secs float64
+		deps := map[string]bool{}
+		for _, s := range ss {
+			j.Keys = append(j.Keys, s.Key)
+			j.Cores = max(j.Cores, s.Cores)
+			j.MemMiB = max(j.MemMiB, s.MemMiB)
+			secs = max(secs, s.Seconds)
+			for _, in := range s.Inputs {
+				if id, ok := jobOf[in]; ok {
+					deps[id] = true
+				}
+			}
+		}
+		for d := range deps {
+			j.Depends = append(j.Depends, d)
+		}
+		sort.Strings(j.Depends)
+		sum := sha256.Sum256([]byte(strings.Join(j.Keys, ",")))
+		j.Name = fmt.Sprintf("%s-%s-%d-%s", opt.Name, gk.kind, gk.level, hex.EncodeToString(sum[:4]))
+		j.Script = filepath.Join(opt.Dir, "slurm", "jobs", j.Name+".sh")
+		if j.Array {
+			j.Log = filepath.Join(opt.Dir, "slurm", "logs", j.Name+"-%A_%a.out")
+		} else {
+			j.Log = filepath.Join(opt.Dir, "slurm", "logs", j.Name+"-%j.out")
+		}
+		var script strings.Builder
+		fmt.Fprintf(&script, "#!/bin/sh\n# %s: stages of kind %s at level %d of the study in %s.\n", j.Name, gk.kind, gk.level, opt.Dir)
+		fmt.Fprintf(&script, "set -- %s\n", strings.Join(j.Keys, " "))
+		script.WriteString("shift \"${SLURM_ARRAY_TASK_ID:-0}\"\n")
+		script.WriteString("[ $# -gt 0 ] || { echo \"array task ${SLURM_ARRAY_TASK_ID} has no stage\" >&2; exit 2; }\n")
+		fmt.Fprintf(&script, "exec %s \"$1\"\n", strings.Join(cmd, " "))
+		if err := os.WriteFile(j.Script, []byte(script.String()), 0o755); err != nil {
+			return sub, err
+		}
+		args := []string{"--parsable", "--job-name=" + j.Name, "--chdir=" + opt.Dir,
+			fmt.Sprintf("--cpus-per-task=%d", j.Cores), fmt.Sprintf("--mem=%d", j.MemMiB),
+			"--ntasks=1", "--nodes=1", "--kill-on-invalid-dep=yes"}
+		if j.Array {
+			args = append(args, fmt.Sprintf("--array=0-%d", len(j.Keys)-1))
+		}
+		if opt.Partition != "" {
+			args = append(args, "--partition="+opt.Partition)
+		}
+		if opt.TimeFactor > 0 {
+			limit := time.Duration(opt.TimeFactor * secs * float64(time.Second))
+			limit = max(limit, opt.MinTime, time.Minute)
+			args = append(args, fmt.Sprintf("--time=%d", int(math.Ceil(limit.Minutes()))))
+		}
+		if len(j.Depends) > 0 {
+			args = append(args, "--dependency=afterok:"+strings.Join(j.Depends, ":"))
+		}
+		logPattern := j.Log
+		args = append(args, "--output="+logPattern)
+		args = append(args, opt.Extra...)
+		args = append(args, j.Script)
+		out, err := run(ctx, opt.Sbatch, args...)
+		if err != nil {
+			return sub, fmt.Errorf("submitting %s (%d stage(s)): %w", j.Name, len(j.Keys), err)
+		}
+		j.ID = strings.TrimSpace(strings.SplitN(strings.TrimSpace(out), ";", 2)[0])
+		if j.ID == "" {
+			return sub, fmt.Errorf("sbatch printed no job id for %s", j.Name)
+		}
+		j.Log = strings.ReplaceAll(strings.ReplaceAll(j.Log, "%A", j.ID), "%j", j.ID)
+		for i, k := range j.Keys {
+			jobOf[k] = j.taskID(i)
+			rec.Stages[k] = taskRef{Job: j.taskID(i), Log: j.logFile(i)}
+		}
+		sub.Jobs = append(sub.Jobs, j)
+		// Recorded at once, so that a submission cut short is known to the next.
+		if err := opt.writeRecord(rec); err != nil {
+			return sub, err
+		}
+		dep := ""
+		if len(j.Depends) > 0 {
+			dep = " after " + strings.Join(j.Depends, ",")
+		}
+		fmt.Fprintf(opt.Log, "submitted %-8s %s: %d stage(s), %d cores, %d MiB%s\n", j.ID, j.Name, len(j.Keys), j.Cores, j.MemMiB, dep)
+	}
+	return sub, nil
+}
+
+// WaitSlurm polls squeue every poll until no job of the study's stages is
+// queued or running, then checks every stage's marker. It returns nil when
+// all stages are done and otherwise a *StageFailure naming each stage not
+// done with its log file. Jobs that can never start because a dependency
+// failed are cancelled. Accounting (sacct) is not needed.
+func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duration) error {
+	stages := g.Stages()
+	if err := opt.check(); err != nil {
+		return err
+	}
+	if poll <= 0 {
+		poll = 5 * time.Second
+	}
+	last := ""
+	for {
+		rec, err := opt.readRecord()
+		if err != nil {
+			return err
+		}
+		q, err := opt.queued(ctx)
+		if err != nil {
+			return err
+		}
+		pending, runningN, done := 0, 0, 0
+		var stuck []string
+		for _, s := range stages {
+			if g.Done(s.Key) {
+				done++
+				continue
+			}
+			ref, ok := rec.Stages[s.Key]
+			if !ok {
+				continue
+			}
+			sr, queued := q[ref.Job]
+			switch {
+			case !queued:
+			case neverRuns(sr):
+				stuck = append(stuck, ref.Job)
+			case sr[0] == "PENDING":
+				pending++
+			default:
+				runningN++
+			}
+		}
+		if len(stuck) > 0 {
+			sort.Strings(stuck)
+			if _, err := run(ctx, opt.Scancel, stuck...); err != nil {
+				return err
+			}
+			fmt.Fprintf(opt.Log, "cancelled %d job(s) whose inputs failed: %s\n", len(stuck), strings.Join(stuck, " "))
+		}
+		line := fmt.Sprintf("%d of %d stages done, %d running, %d pending", done, len(stages), runningN, pending)
+		if line != last {
+			fmt.Fprintf(opt.Log, "%s %s\n", time.Now().Format("15:04:05"), line)
+			last = line
+		}
+		if pending+runningN == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("stopped waiting (the jobs keep running; `isingrbm study run -slurm -wait` again waits for them): %w", ctx.Err())
+		case <-time.After(poll):
+		}
+	}
+	rec, err := opt.readRecord()
+	if err != nil {
+		return err
+	}
+	var sf StageFailure
+	for _, s := range Missing(g, stages) {
+		r := StageResult{Key: s.Key, Name: s.Name, Err: "not submitted"}
+		if ref, ok := rec.Stages[s.Key]; ok {
+			r.Err = fmt.Sprintf("job %s ended without completing the stage; log %s%s", ref.Job, ref.Log, logTail(ref.Log))
+		}
+		sf.Failed = append(sf.Failed, r)
+	}
+	if len(sf.Failed) > 0 {
+		return &sf
+	}
+	return nil
+}
+
+// logTail returns the last lines of a job's log, indented, or "".
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return " (no log: the job did not start)"
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	lines = lines[max(0, len(lines)-3):]
+	if len(lines) == 1 && lines[0] == "" {
+		return " (empty)"
+	}
+	return ":\n      " + strings.Join(lines, "\n      ")
+}
+
+// InstallBinary copies the executable exe into dir/bin under a name
+// carrying its SHA-256, so that every job of a submission runs the same
+// program even when exe is rebuilt meanwhile. It returns the copy's path;
+// an existing copy is reused.
+func InstallBinary(exe, dir string) (string, error) {
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %v", exe, err)
+	}
+	dst := filepath.Join(dir, "bin", "isingrbm-"+hex.EncodeToString(h.Sum(nil))[:16])
+	if st, err := os.Stat(dst); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+		return dst, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".isingrbm-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, f); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Chmod(0o755); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	return dst, os.Rename(tmp.Name(), dst)
+}

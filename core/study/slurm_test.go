@@ -1,0 +1,226 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// RequireSlurm skips t when Slurm's sbatch is not in PATH or sinfo sees no
+// idle or mixed node, unless ISINGRBM_REQUIRE_SLURM=1 (set by .ci/run), in
+// which case t fails.
+func requireSlurm(t *testing.T) {
+	t.Helper()
+	why := ""
+	if _, err := exec.LookPath("sbatch"); err != nil {
+		why = "sbatch is not in PATH"
+	} else if out, err := exec.Command("sinfo", "-h", "-o", "%T").Output(); err != nil {
+		why = fmt.Sprintf("sinfo: %v", err)
+	} else if !strings.Contains(string(out), "idle") && !strings.Contains(string(out), "mixed") && !strings.Contains(string(out), "alloc") {
+		why = "sinfo shows no usable node: " + strings.TrimSpace(string(out))
+	}
+	if why == "" {
+		return
+	}
+	if os.Getenv("ISINGRBM_REQUIRE_SLURM") == "1" {
+		t.Fatalf("ISINGRBM_REQUIRE_SLURM=1 but %s (start a cluster with .ci/slurm up)", why)
+	}
+	t.Skipf("%s; start a one-node cluster with .ci/slurm up (as root), ISINGRBM_REQUIRE_SLURM=1 makes this a failure", why)
+}
+
+// slurmFake prepares a fake study in a fresh folder whose jobs run the test
+// binary (copied into the folder).
+func slurmFake(t *testing.T, seeds int) (*fakeGraph, SlurmOptions) {
+	t.Helper()
+	dir := t.TempDir()
+	g := studyGraph(filepath.Join(dir, "study"), seeds)
+	g.Sleep = 200 * time.Millisecond
+	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.save(); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := InstallBinary(exe, g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("slurm log:\n%s", log.String())
+		}
+	})
+	return g, SlurmOptions{Dir: g.Dir, Command: []string{bin, "fake-stage", g.Dir}, Name: "isingrbm-test", Log: &log}
+}
+
+func TestSlurmFake(t *testing.T) {
+	requireSlurm(t)
+	g, opt := slurmFake(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	sub, err := SubmitSlurm(ctx, g, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One job per kind: data, train, eval, report; arrays for several stages.
+	if len(sub.Jobs) != 4 || sub.Submitted() != len(g.List) || !sub.Jobs[1].Array || sub.Jobs[3].Array {
+		t.Fatalf("jobs %+v", sub.Jobs)
+	}
+	if sub.Jobs[1].Cores != 2 || sub.Jobs[1].MemMiB != 20 || len(sub.Jobs[1].Depends) != 3 {
+		t.Errorf("train job %+v: want 2 cores, 20 MiB, waiting for the 3 data tasks", sub.Jobs[1])
+	}
+	// Submitting again while the jobs are queued submits nothing.
+	again, err := SubmitSlurm(ctx, g, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Submitted() != 0 || len(again.InFlight)+again.Done != len(g.List) {
+		t.Errorf("second submission: %d submitted, %d in flight, %d done; want 0, all in flight or done", again.Submitted(), len(again.InFlight), again.Done)
+	}
+	if err := WaitSlurm(ctx, g, opt, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	// The same bytes as in-process.
+	local := studyGraph(t.TempDir(), 3)
+	if _, err := RunLocal(ctx, local, LocalOptions{Cores: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := outputs(t, g), outputs(t, local); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("Slurm and local outputs differ:\n%v\n%v", a, b)
+	}
+}
+
+func TestSlurmCancelResubmit(t *testing.T) {
+	requireSlurm(t)
+	g, opt := slurmFake(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	sub, err := SubmitSlurm(ctx, g, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Kill the training of network a on seed 1 (an array task still
+	// waiting for its data).
+	train := sub.Jobs[1]
+	victim := ""
+	for i, k := range train.Keys {
+		if k == "train-a-1" {
+			victim = train.taskID(i)
+		}
+	}
+	if out, err := exec.Command("scancel", victim).CombinedOutput(); err != nil {
+		t.Fatalf("scancel %s: %v %s", victim, err, out)
+	}
+	err = WaitSlurm(ctx, g, opt, 300*time.Millisecond)
+	var sf *StageFailure
+	if !errors.As(err, &sf) {
+		t.Fatalf("wait after scancel: %v", err)
+	}
+	if !strings.Contains(err.Error(), "train-a-1") {
+		t.Errorf("failure does not name the killed stage: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(g.Dir, "out", "train-a-1")); err == nil {
+		t.Error("the killed stage left an output")
+	}
+	before := map[string]string{}
+	for _, s := range g.List {
+		if g.Done(s.Key) {
+			b, _ := os.ReadFile(filepath.Join(g.Dir, "done", s.Key))
+			before[s.Key] = string(b)
+		}
+	}
+	if len(before) == 0 || len(before) == len(g.List) {
+		t.Fatalf("%d of %d stages done after killing one job", len(before), len(g.List))
+	}
+	resub, err := SubmitSlurm(ctx, g, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resub.Submitted() != len(g.List)-len(before) || resub.Done != len(before) {
+		t.Errorf("resubmitted %d stages with %d done, want the %d missing", resub.Submitted(), resub.Done, len(g.List)-len(before))
+	}
+	if err := WaitSlurm(ctx, g, opt, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	for k, m := range before {
+		if b, _ := os.ReadFile(filepath.Join(g.Dir, "done", k)); string(b) != m {
+			t.Errorf("stage %s was recomputed", k)
+		}
+	}
+	local := studyGraph(t.TempDir(), 3)
+	if _, err := RunLocal(ctx, local, LocalOptions{Cores: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := outputs(t, g), outputs(t, local); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("outputs differ from in-process after resubmitting")
+	}
+}
+
+// TestSlurmBadInput needs no cluster: each error comes before sbatch runs.
+func TestSlurmBadInput(t *testing.T) {
+	g := studyGraph(t.TempDir(), 1)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakeBin := t.TempDir()
+	// Fake Slurm programs that record any call.
+	calls := filepath.Join(fakeBin, "calls")
+	for _, p := range []string{"sbatch", "squeue", "scancel"} {
+		script := fmt.Sprintf("#!/bin/sh\necho %s \"$@\" >> %s\necho 1\n", p, calls)
+		if err := os.WriteFile(filepath.Join(fakeBin, p), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := SlurmOptions{Dir: g.Dir, Command: []string{exe, "fake-stage", g.Dir},
+		Sbatch: filepath.Join(fakeBin, "sbatch"), Squeue: filepath.Join(fakeBin, "squeue"), Scancel: filepath.Join(fakeBin, "scancel")}
+	cases := []struct {
+		name string
+		opt  func(o *SlurmOptions)
+		env  string // PATH
+		want string
+	}{
+		{"sbatch missing", func(o *SlurmOptions) { o.Sbatch = "" }, t.TempDir(), "sbatch is not in PATH"},
+		{"unwritable folder", func(o *SlurmOptions) { o.Dir = "/proc/isingrbm-study" }, "", "cannot create folder /proc/isingrbm-study"},
+		{"relative folder", func(o *SlurmOptions) { o.Dir = "study" }, "", "want an absolute path"},
+		{"folder under a file", func(o *SlurmOptions) { o.Dir = filepath.Join(exe, "study") }, "", "cannot create folder"},
+		{"command", func(o *SlurmOptions) { o.Command = []string{"isingrbm"} }, "", "want an absolute path to an executable"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.env != "" {
+				t.Setenv("PATH", c.env)
+			}
+			o := good
+			c.opt(&o)
+			_, err := SubmitSlurm(context.Background(), g, o)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want an error saying %q", err, c.want)
+			}
+			if _, err := os.Stat(calls); err == nil {
+				b, _ := os.ReadFile(calls)
+				t.Fatalf("Slurm was called before the error:\n%s", b)
+			}
+		})
+	}
+	if os.Geteuid() != 0 {
+		ro := t.TempDir()
+		os.Chmod(ro, 0o555)
+		o := good
+		o.Dir = ro
+		if _, err := SubmitSlurm(context.Background(), g, o); err == nil || !strings.Contains(err.Error(), "cannot") {
+			t.Errorf("read-only folder: %v", err)
+		}
+	}
+}
