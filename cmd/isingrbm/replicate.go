@@ -193,7 +193,7 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "report: %s\nsummary: %s\n", filepath.Join(out, "report", "index.html"), filepath.Join(out, "summary.json"))
 	if *f.readme != "" {
-		if err := replicate.UpdateReadme(*f.readme, out); err != nil {
+		if err := replicate.UpdateReadme(*f.readme, out, ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "readme: %s\n", *f.readme)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -102,7 +103,7 @@ func TestReplicateQuick(t *testing.T) {
 	if err := os.WriteFile(readme, []byte("# x\n"+replicate.ReadmeBegin+"\nstale text\n"+replicate.ReadmeEnd+"\ntail\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := replicate.UpdateReadme(readme, dir); err != nil {
+	if err := replicate.UpdateReadme(readme, dir, ""); err != nil {
 		t.Fatal(err)
 	}
 	md, _ := os.ReadFile(readme)
@@ -204,9 +205,12 @@ func TestReplicateQuick(t *testing.T) {
 			}
 		}
 	}
-	wantStages := []string{"data", "sweep"}
+	wantStages := []string{"data/d0"}
+	for _, k := range s.SweepKs {
+		wantStages = append(wantStages, fmt.Sprintf("sweep/d0/K%.4f", k))
+	}
 	for _, n := range s.Networks {
-		wantStages = append(wantStages, "train-"+n, "eval-"+n, "analyse-"+n, "flow-"+n)
+		wantStages = append(wantStages, "train/"+n+"/d0-s0", "eval/"+n+"/d0-s0", "analyse/"+n+"/d0-s0", "flow/"+n+"/d0-s0")
 	}
 	wantStages = append(wantStages, "charts")
 	for _, n := range wantStages {
@@ -255,7 +259,7 @@ func TestReplicateQuick(t *testing.T) {
 		t.Fatalf("third run: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	for _, st := range readLastRun(t, dir).Stages {
-		changed := strings.HasPrefix(st.Stage, "flow-") || st.Stage == "report"
+		changed := strings.HasPrefix(st.Stage, "flow/") || st.Stage == "report"
 		if st.Reused == changed {
 			t.Errorf("third run (-flow-steps 0): stage %s reused = %v", st.Stage, st.Reused)
 		}

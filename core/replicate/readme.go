@@ -8,12 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"time"
-
-	"github.com/klauspost/cpuid/v2"
 
 	"github.com/isingrbm/isingrbm/core/npy"
 )
@@ -88,8 +84,12 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 // readmeHeader writes the run's settings and the training data's physics.
 func readmeHeader(b *strings.Builder, sum map[string]any) {
 	set := jget(sum, "settings")
-	fmt.Fprintf(b, "Generated %s from `isingrbm replicate` (%s) on %s, %d cores, %s: L = %s, K = %s, %s samples, layers %v, %s epochs (sklearn %s), seed %s.\n\n",
-		time.Now().UTC().Format("2006-01-02"), jget(sum, "program"), cpuid.CPU.BrandName, runtime.NumCPU(), runtime.Version(),
+	created, _ := jget(sum, "created").(string)
+	if len(created) >= 10 {
+		created = created[:10]
+	}
+	fmt.Fprintf(b, "Generated %s from `isingrbm replicate` (%s) on %s, %s cores, %s: L = %s, K = %s, %s samples, layers %v, %s epochs (sklearn %s), seed %s.\n\n",
+		created, jget(sum, "version"), jget(sum, "machine", "cpu"), jnum(jget(sum, "machine", "cores"), 4), jget(sum, "machine", "go"),
 		jnum(jget(set, "L"), 4), jnum(jget(set, "K"), 4), jnum(jget(set, "n"), 6), jget(set, "layers"),
 		jnum(jget(set, "epochs"), 4), jnum(jget(set, "sklearn_epochs"), 4), jnum(jget(set, "seed"), 6))
 
@@ -190,7 +190,7 @@ func readmeStages(b *strings.Builder, sum map[string]any) {
 
 // stageOrder sorts stages in pipeline order.
 func stageOrder(s string) string {
-	for i, p := range []string{"data", "sweep", "train-", "eval-", "analyse-", "flow-", "charts", "report"} {
+	for i, p := range []string{"data", "testdata", "sweep", "train", "eval", "analyse", "flow", "charts", "report"} {
 		if strings.HasPrefix(s, p) {
 			return fmt.Sprintf("%d%s", i, s)
 		}
@@ -198,17 +198,54 @@ func stageOrder(s string) string {
 	return "9" + s
 }
 
-// UpdateReadme regenerates the results section of the README at readme from
-// the replicate run in out, copying the key figures into figDir (relative to
-// the README's folder). Both files are written atomically.
-func UpdateReadme(readme, out string) error {
-	raw, err := os.ReadFile(filepath.Join(out, "summary.json"))
+// CheckVersion returns an error unless summary.json in out and every stage
+// it lists were made by program version (DefaultVersion() when empty).
+func CheckVersion(out, version string) error {
+	_, err := readSummaryOf(out, version)
+	return err
+}
+
+// readSummaryOf reads summary.json in out and checks that it and every
+// stage it lists were made by version.
+func readSummaryOf(out, version string) (map[string]any, error) {
+	if version == "" {
+		version = DefaultVersion()
+	}
+	path := filepath.Join(out, "summary.json")
+	raw, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var sum map[string]any
 	if err := json.Unmarshal(raw, &sum); err != nil {
-		return fmt.Errorf("%s: %v", filepath.Join(out, "summary.json"), err)
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if v, _ := jget(sum, "version").(string); v != version {
+		return nil, fmt.Errorf("%s was made by program version %q, this is %q: rerun replicate with this program first", path, v, version)
+	}
+	stages, _ := jget(sum, "stages").(map[string]any)
+	names := make([]string, 0, len(stages))
+	for n := range stages {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if v, _ := jget(stages[n], "version").(string); v != version {
+			return nil, fmt.Errorf("%s: stage %s was made by program version %q, this is %q: rerun replicate with this program first", path, n, v, version)
+		}
+	}
+	return sum, nil
+}
+
+// UpdateReadme regenerates the results section of the README at readme from
+// the replicate run in out, copying the key figures into figDir (relative to
+// the README's folder). Both files are written atomically. It refuses a run
+// whose summary or stages another program version made (version, or
+// DefaultVersion() when empty).
+func UpdateReadme(readme, out, version string) error {
+	sum, err := readSummaryOf(out, version)
+	if err != nil {
+		return err
 	}
 	text, err := os.ReadFile(readme)
 	if err != nil {
@@ -226,7 +263,7 @@ func UpdateReadme(readme, out string) error {
 	}
 	var figs []string
 	for _, f := range readmeFigures {
-		src := filepath.Join(out, "report", f)
+		src := filepath.Join(out, "report", filepath.FromSlash(figRel(replica{}, f)))
 		data, err := os.ReadFile(src)
 		if err != nil {
 			continue // a figure the run did not draw (for example a skipped network)

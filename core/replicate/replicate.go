@@ -25,6 +25,8 @@ type Settings struct {
 	K               float64   `json:"K"`
 	N               int       `json:"n"`
 	Seed            uint64    `json:"seed"`
+	Seeds           int       `json:"seeds"`      // training seeds per recipe (0: 1)
+	DataSeeds       int       `json:"data_seeds"` // training data sets, each with its own seed (0: 1)
 	SweepKs         []float64 `json:"sweep_K"`
 	SweepN          int       `json:"sweep_n"`
 	Layers          []int     `json:"layers"` // hidden sizes
@@ -43,7 +45,7 @@ type Settings struct {
 func PaperSettings() Settings {
 	ks := linspace(0.2, 0.6, 9)
 	return Settings{
-		L: 40, K: 0.408, N: 20000, Seed: 1, SweepKs: ks, SweepN: 1000,
+		L: 40, K: 0.408, N: 20000, Seed: 1, Seeds: 1, DataSeeds: 1, SweepKs: ks, SweepN: 1000,
 		Layers: []int{400, 100, 25}, Epochs: 200, SklearnEpochs: 10,
 		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
 		AISRuns:  100, AISSteps: [3]int{1000, 4000, 10000}, EvalSamples: 0, AnalysisSamples: 5000,
@@ -54,7 +56,7 @@ func PaperSettings() Settings {
 func QuickSettings() Settings {
 	ks := linspace(0.2, 0.6, 5)
 	return Settings{
-		Quick: true, L: 16, K: 0.408, N: 2000, Seed: 1, SweepKs: ks, SweepN: 200,
+		Quick: true, L: 16, K: 0.408, N: 2000, Seed: 1, Seeds: 1, DataSeeds: 1, SweepKs: ks, SweepN: 200,
 		Layers: []int{64, 16, 4}, Epochs: 10, SklearnEpochs: 5,
 		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
 		AISRuns:  50, AISSteps: [3]int{100, 400, 1000}, EvalSamples: 0, AnalysisSamples: 1000,
@@ -62,13 +64,14 @@ func QuickSettings() Settings {
 	}
 }
 
-// networkConfig returns the training recipe of a network of the replication.
-func (s *Settings) networkConfig(name string) (rbm.Config, error) {
+// networkConfig returns the training recipe of a network of the
+// replication, trained with the seed of replica p.
+func (s *Settings) networkConfig(name string, p replica) (rbm.Config, error) {
 	cfg, err := rbm.Preset(name)
 	if err != nil {
 		return cfg, err
 	}
-	cfg.Seed = s.Seed
+	cfg.Seed = s.trainSeed(p)
 	if name == "sklearn" {
 		cfg.Epochs = s.SklearnEpochs
 	} else {
@@ -83,6 +86,7 @@ type replicator struct {
 	ctx      context.Context
 	out      string
 	s        Settings
+	plan     *plan
 	stdout   io.Writer // Config.Log
 	stderr   io.Writer // Config.Notes
 	progress func(label string) Task
@@ -94,12 +98,19 @@ type replicator struct {
 	onEpoch func(net string, p rbm.ProgressInfo)
 }
 
+func newReplicator(ctx context.Context, cfg Config, p *plan) *replicator {
+	return &replicator{ctx: ctx, out: cfg.Out, s: p.s, plan: p, stdout: orDiscard(cfg.Log), stderr: orDiscard(cfg.Notes),
+		progress: cfg.Progress, force: cfg.Force, start: time.Now(), onEpoch: cfg.OnEpoch}
+}
+
 // stageMarker is written to stages/<name>.json when a stage completes; a
 // later run skips the stage when the key matches and the outputs exist.
 type stageMarker struct {
 	Stage      string    `json:"stage"`
+	Kind       string    `json:"kind"`
 	Key        string    `json:"key"`
-	Inputs     []string  `json:"inputs"` // keys of the stages it read
+	Version    string    `json:"version"` // the program version that computed it
+	Inputs     []string  `json:"inputs"`  // keys of the stages it read
 	Seconds    float64   `json:"seconds"`
 	PeakRSSMiB stats.Num `json:"peak_rss_mib"` // process peak resident memory at the end of the stage
 	Finished   string    `json:"finished"`
@@ -114,13 +125,15 @@ type stageRun struct {
 	Seconds float64 `json:"seconds"` // spent in this run
 }
 
-// stageKey hashes a stage's name, settings and input keys.
-func stageKey(name string, settings any, inputs []string) string {
+// stageKey hashes a stage's kind, settings, input keys and the program
+// version.
+func stageKey(kind string, settings any, inputs []string, version string) string {
 	js, err := json.Marshal(struct {
 		Stage    string
 		Settings any
 		Inputs   []string
-	}{name, settings, inputs})
+		Version  string
+	}{kind, settings, inputs, version})
 	if err != nil {
 		panic(err) // settings are plain data
 	}
@@ -130,11 +143,15 @@ func stageKey(name string, settings any, inputs []string) string {
 
 func (r *replicator) path(rel string) string { return filepath.Join(r.out, filepath.FromSlash(rel)) }
 
-func (r *replicator) markerPath(name string) string { return r.path("stages/" + name + ".json") }
+func markerPath(out, name string) string {
+	return filepath.Join(out, "stages", filepath.FromSlash(name)+".json")
+}
+
+func (r *replicator) markerPath(name string) string { return markerPath(r.out, name) }
 
 // readMarker returns the marker of a completed stage, or nil.
-func (r *replicator) readMarker(name string) *stageMarker {
-	b, err := os.ReadFile(r.markerPath(name))
+func readMarker(out, name string) *stageMarker {
+	b, err := os.ReadFile(markerPath(out, name))
 	if err != nil {
 		return nil
 	}
@@ -145,44 +162,63 @@ func (r *replicator) readMarker(name string) *stageMarker {
 	return &m
 }
 
-// stage runs fn unless a completed run of the same key left all outputs
-// (paths relative to out). fn writes every output atomically; the marker is
-// written last, so an interrupted stage is recomputed.
-func (r *replicator) stage(name string, settings any, inputs []string, outputs func() []string, fn func(key string) error) (string, error) {
-	key := stageKey(name, settings, inputs)
+func (r *replicator) readMarker(name string) *stageMarker { return readMarker(r.out, name) }
+
+// stageFinished reports whether st's marker in out names its key and every
+// output exists.
+func stageFinished(out string, st *stageDef) bool {
+	m := readMarker(out, st.Name)
+	if m == nil || m.Key != st.Key {
+		return false
+	}
+	for _, o := range st.Outputs {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(o))); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// runStage runs st unless a completed run of the same key left all its
+// outputs. The stage writes every output atomically; the marker is written
+// last, so an interrupted stage is recomputed.
+func (r *replicator) runStage(st *stageDef) error {
+	name, key := st.Name, st.Key
 	t0 := time.Now()
-	if m := r.readMarker(name); m != nil && m.Key == key && !r.force {
-		ok := true
-		for _, o := range m.Outputs {
-			if _, err := os.Stat(r.path(o)); err != nil {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			fmt.Fprintf(r.stdout, "%-22s reused   key %s (computed in %.1f s)\n", name, key, m.Seconds)
-			r.log = append(r.log, stageRun{Stage: name, Key: key, Reused: true, Seconds: time.Since(t0).Seconds()})
-			return key, nil
-		}
+	if !r.force && stageFinished(r.out, st) {
+		m := r.readMarker(name)
+		fmt.Fprintf(r.stdout, "%-34s reused   key %s (computed in %.1f s)\n", name, key, m.Seconds)
+		r.log = append(r.log, stageRun{Stage: name, Key: key, Reused: true, Seconds: time.Since(t0).Seconds()})
+		return nil
 	}
 	if err := r.ctx.Err(); err != nil {
-		return "", err
+		return err
 	}
 	if err := os.Remove(r.markerPath(name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return "", err
+		return err
 	}
-	if err := fn(key); err != nil {
-		return "", fmt.Errorf("stage %s: %w", name, err)
+	for _, o := range append([]string{"stages/" + name + ".json"}, st.Outputs...) {
+		if err := os.MkdirAll(filepath.Dir(r.path(o)), 0o755); err != nil {
+			return err
+		}
+	}
+	if err := st.run(r, key); err != nil {
+		return fmt.Errorf("stage %s: %w", name, err)
+	}
+	for _, o := range st.Outputs {
+		if _, err := os.Stat(r.path(o)); err != nil {
+			return fmt.Errorf("stage %s did not write its output %s", name, o)
+		}
 	}
 	secs := time.Since(t0).Seconds()
-	m := stageMarker{Stage: name, Key: key, Inputs: inputs, Seconds: secs, PeakRSSMiB: stats.Num(peakRSSMiB()),
-		Finished: time.Now().UTC().Format(time.RFC3339), Outputs: outputs()}
+	m := stageMarker{Stage: name, Kind: st.Kind, Key: key, Version: r.plan.version, Inputs: st.Inputs, Seconds: secs,
+		PeakRSSMiB: stats.Num(peakRSSMiB()), Finished: time.Now().UTC().Format(time.RFC3339), Outputs: st.Outputs}
 	if err := writeJSONAtomic(r.markerPath(name), m); err != nil {
-		return "", err
+		return err
 	}
-	fmt.Fprintf(r.stdout, "%-22s computed key %s in %.1f s\n", name, key, secs)
+	fmt.Fprintf(r.stdout, "%-34s computed key %s in %.1f s\n", name, key, secs)
 	r.log = append(r.log, stageRun{Stage: name, Key: key, Seconds: secs})
-	return key, nil
+	return nil
 }
 
 // writeJSONAtomic writes v as indented JSON to path atomically.
@@ -209,40 +245,12 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-// pipeline runs every stage in order.
+// pipeline runs every stage of the plan in order.
 func (r *replicator) pipeline() error {
-	dataKey, err := r.stageData()
-	if err != nil {
-		return err
-	}
-	sweepKey, err := r.stageSweep()
-	if err != nil {
-		return err
-	}
-	keys := map[string]string{"data": dataKey, "sweep": sweepKey}
-	for _, net := range r.s.Networks {
-		tk, err := r.stageTrain(net, dataKey)
-		if err != nil {
-			return err
-		}
-		keys["train-"+net] = tk
-		if keys["eval-"+net], err = r.stageEval(net, tk, dataKey); err != nil {
-			return err
-		}
-		if keys["analyse-"+net], err = r.stageAnalyse(net, tk, dataKey); err != nil {
-			return err
-		}
-		if keys["flow-"+net], err = r.stageFlow(net, tk, sweepKey); err != nil {
+	for _, st := range r.plan.stages {
+		if err := r.runStage(st); err != nil {
 			return err
 		}
 	}
-	var chartInputs []string
-	for _, net := range r.s.Networks {
-		chartInputs = append(chartInputs, keys["train-"+net], keys["analyse-"+net])
-	}
-	if keys["charts"], err = r.stageCharts(chartInputs); err != nil {
-		return err
-	}
-	_, err = r.stageReport(keys)
-	return err
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,17 +15,18 @@ import (
 )
 
 func TestStageKey(t *testing.T) {
-	a := stageKey("x", map[string]int{"a": 1}, []string{"k1"})
-	if a != stageKey("x", map[string]int{"a": 1}, []string{"k1"}) {
+	a := stageKey("x", map[string]int{"a": 1}, []string{"k1"}, "v1")
+	if a != stageKey("x", map[string]int{"a": 1}, []string{"k1"}, "v1") {
 		t.Error("key not deterministic")
 	}
 	for _, b := range []string{
-		stageKey("y", map[string]int{"a": 1}, []string{"k1"}),
-		stageKey("x", map[string]int{"a": 2}, []string{"k1"}),
-		stageKey("x", map[string]int{"a": 1}, []string{"k2"}),
+		stageKey("y", map[string]int{"a": 1}, []string{"k1"}, "v1"),
+		stageKey("x", map[string]int{"a": 2}, []string{"k1"}, "v1"),
+		stageKey("x", map[string]int{"a": 1}, []string{"k2"}, "v1"),
+		stageKey("x", map[string]int{"a": 1}, []string{"k1"}, "v2"),
 	} {
 		if a == b {
-			t.Error("different stage, settings or inputs give the same key")
+			t.Error("different stage, settings, inputs or version give the same key")
 		}
 	}
 }
@@ -40,6 +40,22 @@ func tinySettings() Settings {
 	return s
 }
 
+// stageKeyOf returns the key of the stage called name in cfg's plan.
+func stageKeyOf(t *testing.T, cfg Config, name string) string {
+	t.Helper()
+	specs, err := Plan(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sp := range specs {
+		if sp.Name == name {
+			return sp.Key
+		}
+	}
+	t.Fatalf("no stage %s in the plan", name)
+	return ""
+}
+
 // TestReplicateInterruptedTraining interrupts the training of one network
 // and checks that nothing half-done is left as finished, and that the next
 // run resumes from the checkpoint and ends with the model of an
@@ -48,31 +64,32 @@ func TestReplicateInterruptedTraining(t *testing.T) {
 	s := tinySettings()
 	s.Networks = []string{"weight-decay"}
 	dir := t.TempDir()
-	for _, d := range []string{"data", "sweep", "models", "eval", "analysis", "flow", "report", "stages"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errb bytes.Buffer
-	r := &replicator{ctx: ctx, out: dir, s: s, stdout: &out, stderr: &errb}
-	r.onEpoch = func(net string, p rbm.ProgressInfo) {
+	cfg := Config{Out: dir, Settings: s, Version: "test", Log: &out, Notes: &errb}
+	cfg.OnEpoch = func(net string, p rbm.ProgressInfo) {
 		if p.Layer == 1 && p.Epoch == 2 {
 			cancel()
 		}
 	}
-	err := r.pipeline()
+	err := Run(ctx, cfg)
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted pipeline returned %v", err)
+		t.Fatalf("interrupted run returned %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "models", "weight-decay.npz")); err == nil {
+	model := filepath.Join(dir, filepath.FromSlash(modelRel("weight-decay", replica{})))
+	if _, err := os.Stat(model); err == nil {
 		t.Error("an interrupted training left a model file")
 	}
-	if r.readMarker("train-weight-decay") != nil {
+	trainName := "train/weight-decay/d0-s0"
+	trainKey, dataKey := stageKeyOf(t, cfg, trainName), stageKeyOf(t, cfg, "data/d0")
+	if readMarker(dir, trainName) != nil || StageDone(cfg, trainKey) {
 		t.Error("an interrupted training left a stage marker")
 	}
-	ckpts, _ := filepath.Glob(filepath.Join(dir, "models", "weight-decay-*.ckpt"))
+	if !StageDone(cfg, dataKey) {
+		t.Error("the data stage before the interrupt is not done")
+	}
+	ckpts, _ := filepath.Glob(filepath.Join(dir, "models", "weight-decay", "d0-s0-*.ckpt"))
 	if len(ckpts) != 1 {
 		t.Fatalf("checkpoints after the interrupt: %v", ckpts)
 	}
@@ -84,45 +101,36 @@ func TestReplicateInterruptedTraining(t *testing.T) {
 	})
 
 	// The next run resumes and finishes the training (the later stages are
-	// tested by TestReplicateQuick).
+	// tested by TestReplicateGolden).
 	out.Reset()
 	errb.Reset()
-	r = &replicator{ctx: context.Background(), out: dir, s: s, stdout: &out, stderr: &errb}
-	dk, err := r.stageData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.stageTrain("weight-decay", dk); err != nil {
+	cfg.OnEpoch = nil
+	if err := RunStage(context.Background(), cfg, trainKey); err != nil {
 		t.Fatalf("second run: %v\n%s", err, errb.String())
-	}
-	if !strings.Contains(out.String(), "data                   reused") {
-		t.Errorf("second run recomputed the data: %s", out.String())
 	}
 	if !strings.Contains(errb.String(), "resuming from") {
 		t.Errorf("second run did not resume: %s", errb.String())
 	}
+	if !StageDone(cfg, trainKey) {
+		t.Error("the finished training is not done")
+	}
 	noTempFiles(t, dir)
 
 	// An uninterrupted training of the same settings gives the same model.
-	dir2 := t.TempDir()
-	for _, d := range []string{"data", "models", "stages"} {
-		if err := os.MkdirAll(filepath.Join(dir2, d), 0o755); err != nil {
+	cfg2 := Config{Out: t.TempDir(), Settings: s, Version: "test"}
+	if k := stageKeyOf(t, cfg2, "data/d0"); k != dataKey {
+		t.Errorf("data keys %s and %s for the same settings", dataKey, k)
+	}
+	if err := RunStage(context.Background(), cfg2, trainKey); err == nil || !strings.Contains(err.Error(), "data/d0") {
+		t.Errorf("training before its data: %v, want an error naming data/d0", err)
+	}
+	for _, k := range []string{dataKey, trainKey} {
+		if err := RunStage(context.Background(), cfg2, k); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r2 := &replicator{ctx: context.Background(), out: dir2, s: s, stdout: io.Discard, stderr: io.Discard}
-	dk2, err := r2.stageData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dk2 != dk {
-		t.Errorf("data keys %s and %s for the same settings", dk, dk2)
-	}
-	if _, err := r2.stageTrain("weight-decay", dk2); err != nil {
-		t.Fatal(err)
-	}
-	a := modelArrays(t, filepath.Join(dir, "models", "weight-decay.npz"))
-	b := modelArrays(t, filepath.Join(dir2, "models", "weight-decay.npz"))
+	a := modelArrays(t, model)
+	b := modelArrays(t, filepath.Join(cfg2.Out, filepath.FromSlash(modelRel("weight-decay", replica{}))))
 	if len(a) != len(b) || len(a) < 9 {
 		t.Fatalf("arrays %d vs %d", len(a), len(b))
 	}

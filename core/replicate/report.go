@@ -3,8 +3,11 @@ package replicate
 import (
 	"fmt"
 	"math"
-	"sort"
+	"runtime"
 	"strings"
+	"time"
+
+	"github.com/klauspost/cpuid/v2"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/analysis"
@@ -41,9 +44,22 @@ type NetworkSummary struct {
 	Flow            flowSummary    `json:"flow"`
 }
 
+// Machine describes the computer of a run.
+type Machine struct {
+	CPU   string `json:"cpu"`
+	Cores int    `json:"cores"`
+	Go    string `json:"go"`
+}
+
+func machine() Machine {
+	return Machine{CPU: cpuid.CPU.BrandName, Cores: runtime.NumCPU(), Go: runtime.Version()}
+}
+
 // StageSummary is one stage's timing in summary.json.
 type StageSummary struct {
+	Kind       string    `json:"kind"`
 	Key        string    `json:"key"`
+	Version    string    `json:"version"` // the program version that computed it
 	Inputs     []string  `json:"inputs"`
 	Seconds    float64   `json:"seconds"`
 	PeakRSSMiB stats.Num `json:"peak_rss_mib"`
@@ -51,7 +67,12 @@ type StageSummary struct {
 
 // Summary is summary.json.
 type Summary struct {
-	Program  string   `json:"program"`
+	Program string `json:"program"`
+	// Version is the program version in every stage key (Config.Version).
+	Version string `json:"version"`
+	Created string `json:"created"` // when the report stage ran (UTC)
+	// Machine is where the report stage ran.
+	Machine  Machine  `json:"machine"`
 	Settings Settings `json:"settings"`
 	Exact    struct {
 		Kc           float64 `json:"K_c"`
@@ -68,34 +89,27 @@ type Summary struct {
 	PeakRSSMiB   stats.Num `json:"peak_rss_mib"`
 }
 
-func (r *replicator) stageReport(keys map[string]string) (string, error) {
-	var names []string
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var inputs []string
-	for _, n := range names {
-		inputs = append(inputs, n+"="+keys[n])
-	}
+func (s Settings) reportStage(inputs []string) *stageDef {
 	// Every setting appears in the report's text or summary.json.
 	settings := struct {
 		Version  int
 		Settings Settings
-	}{1, r.s}
-	var outs []string
-	return r.stage("report", settings, inputs, func() []string { return outs }, func(string) error {
-		outs = []string{"summary.json", "report/index.html"}
-		sum, rep, figs, err := r.buildReport(names, keys)
+	}{2, s}
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind, st.Inputs = "report", "report", inputs
+	st.Outputs = []string{"summary.json", "report/index.html"}
+	st.Cores, st.MemMiB, st.Seconds = 1, 128, 2
+	st.run = func(r *replicator, _ string) error {
+		sum, rep, err := r.buildReport()
 		if err != nil {
 			return err
 		}
-		outs = append(outs, figs...)
 		if err := writeJSONAtomic(r.path("summary.json"), sum); err != nil {
 			return err
 		}
 		return report.WriteHTML(r.path("report"), rep)
-	})
+	}
+	return st
 }
 
 func numStr(x stats.Num) string { return report.Num(float64(x)) }
@@ -104,39 +118,39 @@ func numErr(x, e stats.Num) string { return report.NumErr(float64(x), float64(e)
 
 // buildReport reads every stage's output and returns summary.json, the
 // report and the figure files it drew (relative to the output folder).
-func (r *replicator) buildReport(stageNames []string, keys map[string]string) (*Summary, report.Report, []string, error) {
+func (r *replicator) buildReport() (*Summary, report.Report, error) {
 	s := r.s
+	var stageNames []string
+	for _, st := range r.plan.stages {
+		if st.Kind != "report" {
+			stageNames = append(stageNames, st.Name)
+		}
+	}
 	nets, err := r.loadNets(true)
 	if err != nil {
-		return nil, report.Report{}, nil, err
+		return nil, report.Report{}, err
 	}
 	sum, err := r.summary(stageNames, nets)
 	if err != nil {
-		return nil, report.Report{}, nil, err
+		return nil, report.Report{}, err
 	}
 	var charts chartsResult
 	if err := readJSON(r.path("analysis/charts.json"), &charts); err != nil {
-		return nil, report.Report{}, nil, err
+		return nil, report.Report{}, err
 	}
 	sections := []report.Section{overviewSection(sum, nets), dataSection(sum)}
-	var figFiles []string
 	for _, nd := range nets {
 		sections = append(sections, networkSection(nd, sum.Networks[nd.name].Config))
-		figFiles = appendFigFiles(figFiles, nd.ana.Figures)
 	}
 	sections = append(sections, report.Section{Title: "Training", Text: "Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set).", Figures: charts.Training},
 		physicsSection(s, nets, charts.Physics))
-	figFiles = appendFigFiles(appendFigFiles(figFiles, charts.Training), charts.Physics)
-	for _, nd := range nets {
-		figFiles = appendFigFiles(figFiles, nd.flow.Figures)
-	}
 	sections = append(sections, flowSection(s, nets), stagesSection(sum, stageNames))
 	rep := report.Report{
 		Title:    "Mehta & Schwab replication: do stacked RBMs learn block spins?",
 		Subtitle: fmt.Sprintf("isingrbm %s; L = %d, K = %.3f, %d samples, layers %s, seed %d%s", sum.Program, s.L, s.K, s.N, sizesText(s), s.Seed, quickTag(s)),
 		Sections: sections,
 	}
-	return sum, rep, figFiles, nil
+	return sum, rep, nil
 }
 
 func appendFigFiles(files []string, figs []report.Figure) []string {
@@ -151,22 +165,27 @@ func appendFigFiles(files []string, figs []report.Figure) []string {
 // recipe, evaluation, locality, physics and flow.
 func (r *replicator) summary(stageNames []string, nets []netData) (*Summary, error) {
 	s := r.s
-	sum := &Summary{Program: rbm.ProgramVersion(), Settings: s, Networks: map[string]NetworkSummary{}, Stages: map[string]StageSummary{}}
+	sum := &Summary{Program: rbm.ProgramVersion(), Version: r.plan.version, Created: time.Now().UTC().Format(time.RFC3339),
+		Machine: machine(), Settings: s, Networks: map[string]NetworkSummary{}, Stages: map[string]StageSummary{}}
 	sum.Exact.Kc = exact.Kc
 	sum.Exact.Energy = exact.Energy(s.L, s.K)
 	sum.Exact.SpecificHeat = exact.SpecificHeat(s.L, s.K)
-	if err := readJSON(r.path("data/ising.json"), &sum.Data); err != nil {
+	if err := readJSON(r.path(dataStatsRel(0)), &sum.Data); err != nil {
 		return nil, err
 	}
-	if err := readJSON(r.path("sweep/sweep.json"), &sum.Sweep); err != nil {
-		return nil, err
+	for _, k := range s.SweepKs {
+		var st SampleStats
+		if err := readJSON(r.path(sweepStatsRel(0, k)), &st); err != nil {
+			return nil, err
+		}
+		sum.Sweep = append(sum.Sweep, st)
 	}
 	for _, n := range stageNames {
 		m := r.readMarker(n)
 		if m == nil {
 			return nil, fmt.Errorf("stage %s has no marker", n)
 		}
-		sum.Stages[n] = StageSummary{Key: m.Key, Inputs: m.Inputs, Seconds: m.Seconds, PeakRSSMiB: m.PeakRSSMiB}
+		sum.Stages[n] = StageSummary{Kind: m.Kind, Key: m.Key, Version: m.Version, Inputs: m.Inputs, Seconds: m.Seconds, PeakRSSMiB: m.PeakRSSMiB}
 		sum.StageSeconds += m.Seconds
 		if !math.IsNaN(float64(m.PeakRSSMiB)) && (math.IsNaN(float64(sum.PeakRSSMiB)) || m.PeakRSSMiB > sum.PeakRSSMiB) {
 			sum.PeakRSSMiB = m.PeakRSSMiB
@@ -415,21 +434,22 @@ type netData struct {
 // when withFlow is set).
 func (r *replicator) loadNets(withFlow bool) ([]netData, error) {
 	var nets []netData
+	p := r.s.replicas()[0]
 	for _, net := range r.s.Networks {
 		nd := netData{name: net}
-		dbn, meta, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
+		dbn, meta, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
 			return nil, err
 		}
 		nd.config, nd.hist, nd.sizes = meta.Config, meta.History, dbn.Sizes()
-		if err := readJSON(r.path("analysis/"+net+".json"), &nd.ana); err != nil {
+		if err := readJSON(r.path(analysisRel(net, p)), &nd.ana); err != nil {
 			return nil, err
 		}
-		if err := readJSON(r.path("eval/"+net+".json"), &nd.ev); err != nil {
+		if err := readJSON(r.path(evalRel(net, p)), &nd.ev); err != nil {
 			return nil, err
 		}
 		if withFlow {
-			if err := readJSON(r.path("flow/"+net+".json"), &nd.flow); err != nil {
+			if err := readJSON(r.path(flowRel(net, p)), &nd.flow); err != nil {
 				return nil, err
 			}
 		}
@@ -444,13 +464,23 @@ type chartsResult struct {
 	Physics  []report.Figure `json:"physics"`
 }
 
-// stageCharts draws the charts that compare the networks: training curves
+// chartFigures are the files of the charts stage, relative to the report
+// folder.
+var chartFigures = []string{"train_recon.png", "train_pl.png", "train_gap.png", "train_dw.png",
+	"physics_u.png", "physics_m.png", "physics_c.png", "physics_chi.png"}
+
+// chartsStage draws the charts that compare the networks: training curves
 // and the physics of reconstructions.
-func (r *replicator) stageCharts(inputs []string) (string, error) {
-	var outs []string
-	settings := struct{ Version int }{1}
-	return r.stage("charts", settings, inputs, func() []string { return outs }, func(string) error {
-		outs = []string{"analysis/charts.json"}
+func (s Settings) chartsStage(inputs []string) *stageDef {
+	settings := struct{ Version int }{2}
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind, st.Inputs = "charts", "charts", inputs
+	st.Outputs = []string{"analysis/charts.json"}
+	for _, f := range chartFigures {
+		st.Outputs = append(st.Outputs, "report/"+f)
+	}
+	st.Cores, st.MemMiB, st.Seconds = 1, 128, 2
+	st.run = func(r *replicator, _ string) error {
 		nets, err := r.loadNets(false)
 		if err != nil {
 			return err
@@ -459,13 +489,12 @@ func (r *replicator) stageCharts(inputs []string) (string, error) {
 		if res.Training, err = r.trainingCharts(nets); err != nil {
 			return err
 		}
-		outs = appendFigFiles(outs, res.Training)
 		if res.Physics, err = r.physicsCharts(nets); err != nil {
 			return err
 		}
-		outs = appendFigFiles(outs, res.Physics)
 		return writeJSONAtomic(r.path("analysis/charts.json"), res)
-	})
+	}
+	return st
 }
 
 // trainingCharts draws the per-epoch training curves of every network and

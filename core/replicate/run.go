@@ -27,6 +27,10 @@ type Config struct {
 	Progress func(label string) Task
 	// OnEpoch, if set, is called after every training epoch of network net.
 	OnEpoch func(net string, p rbm.ProgressInfo)
+	// Version is the program version that enters every stage key; empty
+	// means DefaultVersion(). Tests set it so that keys do not depend on
+	// the build.
+	Version string
 }
 
 // Task is the progress report of one long task.
@@ -49,26 +53,25 @@ func (r *replicator) task(label string) Task {
 	return r.progress(label)
 }
 
-// folders are the sub-folders of the output folder.
-var folders = []string{"data", "sweep", "models", "eval", "analysis", "flow", "report", "stages"}
-
-// Run runs the replication into cfg.Out: sample, train, evaluate, analyse,
-// report. Each stage whose key matches a completed earlier run is reused.
-// When ctx is cancelled Run returns an error wrapping ctx.Err(); finished
-// stages are kept and a later Run continues from them. last_run.json
-// records the stages of this run in every case.
+// Run runs the replication into cfg.Out: every stage of Plan(cfg) in
+// order (sample, train, evaluate, analyse, report). Each stage whose key
+// matches a completed earlier run is reused. When ctx is cancelled Run
+// returns an error wrapping ctx.Err(); finished stages are kept and a later
+// Run continues from them. last_run.json records the stages of this run in
+// every case.
 func Run(ctx context.Context, cfg Config) error {
-	for _, d := range folders {
-		if err := os.MkdirAll(filepath.Join(cfg.Out, d), 0o755); err != nil {
-			return err
-		}
+	p, err := buildPlan(cfg)
+	if err != nil {
+		return err
 	}
-	r := &replicator{ctx: ctx, out: cfg.Out, s: cfg.Settings, stdout: orDiscard(cfg.Log), stderr: orDiscard(cfg.Notes),
-		progress: cfg.Progress, force: cfg.Force, start: time.Now(), onEpoch: cfg.OnEpoch}
-	err := r.pipeline()
+	if err := os.MkdirAll(filepath.Join(cfg.Out, "stages"), 0o755); err != nil {
+		return err
+	}
+	r := newReplicator(ctx, cfg, p)
+	err = r.pipeline()
 	if lerr := writeJSONAtomic(r.path("last_run.json"), map[string]any{
 		"finished": time.Now().UTC().Format(time.RFC3339), "seconds": time.Since(r.start).Seconds(),
-		"ok": err == nil, "stages": r.log,
+		"ok": err == nil, "version": p.version, "stages": r.log,
 	}); lerr != nil && err == nil {
 		err = lerr
 	}

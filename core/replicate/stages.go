@@ -89,58 +89,84 @@ func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, see
 	return st, nil
 }
 
-func (r *replicator) stageData() (string, error) {
-	s := r.s
+// Rough costs on one Zen 3/4 core for the schedulers' estimates.
+const (
+	sitesPerSecond = 2e7 // sampled configurations x sites
+	macsPerSecond  = 4e9 // multiply-adds in training and AIS per core
+)
+
+func mib(bytes float64) int { return int(math.Ceil(bytes / (1 << 20))) }
+
+// parallelCores is the cores estimate of a stage that uses every thread.
+func (s Settings) parallelCores() int {
+	if s.Threads > 0 {
+		return s.Threads
+	}
+	return 2
+}
+
+// macsPerSample is one up-and-down pass of the stack per configuration.
+func (s Settings) macsPerSample() float64 {
+	sizes := append([]int{s.L * s.L}, s.Layers...)
+	m := 0.0
+	for i := 0; i+1 < len(sizes); i++ {
+		m += float64(sizes[i]) * float64(sizes[i+1])
+	}
+	return m
+}
+
+func (s Settings) dataStage(d int) *stageDef {
+	seed := s.dataSeed(d)
 	settings := struct {
 		L    int
 		K    float64
 		N    int
 		Seed uint64
-	}{s.L, s.K, s.N, s.Seed}
-	return r.stage("data", settings, nil, func() []string { return []string{"data/ising.npy", "data/ising.json"} }, func(string) error {
-		res, err := r.sample(fmt.Sprintf("sample L=%d K=%.4f", s.L, s.K), s.L, s.K, s.N, s.Seed)
+	}{s.L, s.K, s.N, seed}
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind = fmt.Sprintf("data/d%d", d), "data"
+	st.Outputs = []string{dataRel(d), dataStatsRel(d)}
+	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(s.N*s.L*s.L))
+	st.Seconds = 1 + float64(s.N*s.L*s.L)/sitesPerSecond
+	st.run = func(r *replicator, _ string) error {
+		res, err := r.sample(fmt.Sprintf("sample L=%d K=%.4f (data %d)", s.L, s.K, d), s.L, s.K, s.N, seed)
 		if err != nil {
 			return err
 		}
-		st, err := r.writeSamples("data/ising.npy", res, s.N, s.Seed)
+		sst, err := r.writeSamples(dataRel(d), res, s.N, seed)
 		if err != nil {
 			return err
 		}
-		return writeJSONAtomic(r.path("data/ising.json"), st)
-	})
+		return writeJSONAtomic(r.path(dataStatsRel(d)), sst)
+	}
+	return st
 }
 
-func (r *replicator) stageSweep() (string, error) {
-	s := r.s
+func (s Settings) sweepStage(d int, k float64) *stageDef {
+	seed := s.sweepSeed(d, k)
 	settings := struct {
 		L    int
-		Ks   []float64
+		K    float64
 		N    int
 		Seed uint64
-	}{s.L, s.SweepKs, s.SweepN, s.Seed}
-	files := func() []string {
-		out := []string{"sweep/sweep.json"}
-		for _, k := range s.SweepKs {
-			out = append(out, "sweep/"+CouplingFileName(k))
+	}{s.L, k, s.SweepN, seed}
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind = fmt.Sprintf("sweep/d%d/K%.4f", d, k), "sweep"
+	st.Outputs = []string{sweepRel(d, k), sweepStatsRel(d, k)}
+	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(s.SweepN*s.L*s.L))
+	st.Seconds = 1 + float64(s.SweepN*s.L*s.L)/sitesPerSecond
+	st.run = func(r *replicator, _ string) error {
+		res, err := r.sample(fmt.Sprintf("sweep K=%.4f (data %d)", k, d), s.L, k, s.SweepN, seed)
+		if err != nil {
+			return err
 		}
-		return out
+		sst, err := r.writeSamples(sweepRel(d, k), res, s.SweepN, seed)
+		if err != nil {
+			return err
+		}
+		return writeJSONAtomic(r.path(sweepStatsRel(d, k)), sst)
 	}
-	return r.stage("sweep", settings, nil, files, func(string) error {
-		var all []SampleStats
-		for i, k := range s.SweepKs {
-			seed := s.Seed + 1000 + uint64(i)
-			res, err := r.sample(fmt.Sprintf("sweep K=%.4f (%d/%d)", k, i+1, len(s.SweepKs)), s.L, k, s.SweepN, seed)
-			if err != nil {
-				return err
-			}
-			st, err := r.writeSamples("sweep/"+CouplingFileName(k), res, s.SweepN, seed)
-			if err != nil {
-				return err
-			}
-			all = append(all, st)
-		}
-		return writeJSONAtomic(r.path("sweep/sweep.json"), all)
-	})
+	return st
 }
 
 // loadConfigs reads a uint8 configuration file of the output folder.
@@ -162,59 +188,65 @@ func (r *replicator) loadConfigs(rel string) (*rbm.Dataset, error) {
 	return d, nil
 }
 
-func (r *replicator) stageTrain(net, dataKey string) (string, error) {
-	cfg, err := r.s.networkConfig(net)
+func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, error) {
+	cfg, err := s.networkConfig(net, p)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	settings := struct {
 		Config rbm.Config
 		Layers []int
-	}{cfg, r.s.Layers}
-	rel := "models/" + net + ".npz"
-	return r.stage("train-"+net, settings, []string{dataKey}, func() []string { return []string{rel} }, func(key string) error {
-		data, err := r.loadConfigs("data/ising.npy")
+	}{cfg, s.Layers}
+	rel := modelRel(net, p)
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind, st.Inputs, st.Outputs = "train/"+net+"/"+p.tag(), "train", []string{dataKey}, []string{rel}
+	st.Cores = s.parallelCores()
+	st.MemMiB = 64 + mib(float64(s.N)*float64(s.L*s.L)*5+float64(s.N)*float64(s.Layers[0])*8)
+	st.Seconds = 3 * float64(cfg.Epochs) * float64(s.N) * s.macsPerSample() / (macsPerSecond * float64(st.Cores))
+	ckptGlob := "models/" + net + "/" + p.tag() + "-*.ckpt"
+	st.run = func(r *replicator, key string) error {
+		data, err := r.loadConfigs(dataRel(p.D))
 		if err != nil {
 			return err
 		}
-		ckpt := r.path("models/" + net + "-" + key + ".ckpt")
 		c := cfg
-		c.Threads = r.s.Threads
-		c.CheckpointPath = ckpt
+		c.Threads = s.Threads
+		c.CheckpointPath = r.path("models/" + net + "/" + p.tag() + "-" + key + ".ckpt")
 		c.CheckpointEvery = max(1, c.Epochs/10)
-		sizes := append([]int{data.D}, r.s.Layers...)
-		total := int64(len(r.s.Layers) * c.Epochs)
-		bar := r.task("train " + net)
-		progress := func(p rbm.ProgressInfo) {
-			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", p.Layer+1, p.Layers, p.Epoch, p.Epochs, float64(p.Stats.ReconTrain)))
-			bar.Update(int64(p.Layer*p.Epochs+p.Epoch), total)
+		sizes := append([]int{data.D}, s.Layers...)
+		total := int64(len(s.Layers) * c.Epochs)
+		bar := r.task("train " + net + " " + p.tag())
+		progress := func(pi rbm.ProgressInfo) {
+			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain)))
+			bar.Update(int64(pi.Layer*pi.Epochs+pi.Epoch), total)
 			if r.onEpoch != nil {
-				r.onEpoch(net, p)
+				r.onEpoch(net, pi)
 			}
 		}
-		dbn, hist, err := r.trainOrResume(net, data, sizes, c, progress)
+		dbn, hist, err := r.trainOrResume(net, ckptGlob, data, sizes, c, progress)
 		bar.Done()
 		if err != nil {
 			return err
 		}
 		saved := cfg
-		meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{"data": "data/ising.npy", "lattice_L": r.s.L, "K": r.s.K, "stage_key": key}}
+		meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{"data": dataRel(p.D), "lattice_L": s.L, "K": s.K, "stage_key": key}}
 		if err := dbn.Save(r.path(rel), meta); err != nil {
 			return err
 		}
-		os.Remove(ckpt)
+		os.Remove(c.CheckpointPath)
 		return nil
-	})
+	}
+	return st, nil
 }
 
 // trainOrResume trains network net, or resumes it from the checkpoint
 // c.CheckpointPath when one is there (starting afresh when it cannot be
 // resumed); checkpoints of other settings are removed.
-func (r *replicator) trainOrResume(net string, data *rbm.Dataset, sizes []int, c rbm.Config, progress func(rbm.ProgressInfo)) (*rbm.DBN, *rbm.History, error) {
+func (r *replicator) trainOrResume(net, ckptGlob string, data *rbm.Dataset, sizes []int, c rbm.Config, progress func(rbm.ProgressInfo)) (*rbm.DBN, *rbm.History, error) {
 	ckpt := c.CheckpointPath
 	if _, statErr := os.Stat(ckpt); statErr != nil {
 		// Checkpoints of other settings are stale.
-		if old, _ := filepath.Glob(r.path("models/" + net + "-*.ckpt")); len(old) > 0 {
+		if old, _ := filepath.Glob(r.path(ckptGlob)); len(old) > 0 {
 			for _, o := range old {
 				os.Remove(o)
 			}
@@ -231,34 +263,41 @@ func (r *replicator) trainOrResume(net string, data *rbm.Dataset, sizes []int, c
 	return dbn, hist, err
 }
 
-func (r *replicator) stageEval(net, trainKey, dataKey string) (string, error) {
-	s := r.s
+func (s Settings) evalStage(net string, p replica, trainKey, dataKey string) *stageDef {
+	seed := s.replicaSeed(p, "eval")
 	settings := struct {
 		AISRuns     int
 		AISSteps    [3]int
 		EvalSamples int
 		Seed        uint64
-	}{s.AISRuns, s.AISSteps, s.EvalSamples, s.Seed}
-	rel := "eval/" + net + ".json"
-	return r.stage("eval-"+net, settings, []string{trainKey, dataKey}, func() []string { return []string{rel} }, func(string) error {
-		dbn, _, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
+	}{s.AISRuns, s.AISSteps, s.EvalSamples, seed}
+	rel := evalRel(net, p)
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind, st.Inputs, st.Outputs = "eval/"+net+"/"+p.tag(), "eval", []string{trainKey, dataKey}, []string{rel}
+	st.Cores = s.parallelCores()
+	st.MemMiB = 64 + mib(float64(s.N)*float64(s.L*s.L)*5+float64(s.N)*float64(s.Layers[0])*8)
+	steps := float64(s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2])
+	st.Seconds = (float64(s.AISRuns)*steps*s.macsPerSample()*2 + 8*float64(s.N)*s.macsPerSample()) / (4 * macsPerSecond * float64(st.Cores))
+	st.run = func(r *replicator, _ string) error {
+		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
-		data, err := r.loadConfigs("data/ising.npy")
+		data, err := r.loadConfigs(dataRel(p.D))
 		if err != nil {
 			return err
 		}
-		set := rbm.SeededSubset(data, s.EvalSamples, s.Seed)
-		bar := r.task("eval " + net)
-		res, err := rbm.EvaluateDBN(r.ctx, dbn, set, rbm.EvalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: s.Seed, Threads: s.Threads, Progress: bar.Update})
+		set := rbm.SeededSubset(data, s.EvalSamples, DeriveSeed(seed, "subset", 0, 0))
+		bar := r.task("eval " + net + " " + p.tag())
+		res, err := rbm.EvaluateDBN(r.ctx, dbn, set, rbm.EvalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: seed, Threads: s.Threads, Progress: bar.Update})
 		bar.Done()
 		if err != nil {
 			return err
 		}
-		return writeJSONAtomic(r.path(rel), rbm.EvalReport{Model: "models/" + net + ".npz", Data: "data/ising.npy",
-			Samples: set.N, SamplesTotal: data.N, Seed: s.Seed, Layers: res})
-	})
+		return writeJSONAtomic(r.path(rel), rbm.EvalReport{Model: modelRel(net, p), Data: dataRel(p.D),
+			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res})
+	}
+	return st
 }
 
 // minHistogramUnits is the fewest units whose locality histograms are drawn.
@@ -366,46 +405,72 @@ func weightMatrix(l *rbm.RBM) analysis.Matrix {
 	return analysis.Matrix{Rows: l.NVisible, Cols: l.NHidden, Data: l.W}
 }
 
-func (r *replicator) stageAnalyse(net, trainKey, dataKey string) (string, error) {
-	s := r.s
+// analyseFigures are the figures the analyse stage of net draws, relative
+// to the report folder.
+func (s Settings) analyseFigures(net string, p replica) []string {
+	files := []string{fmt.Sprintf("weights_%s.png", net)}
+	for k, h := range s.Layers {
+		files = append(files, fmt.Sprintf("erf_%s_l%d.png", net, k+1))
+		if h >= minHistogramUnits {
+			files = append(files, fmt.Sprintf("pr_%s_l%d.png", net, k+1), fmt.Sprintf("disk_%s_l%d.png", net, k+1))
+		}
+	}
+	files = append(files, fmt.Sprintf("recon_%s.png", net), fmt.Sprintf("snapshots_%s.png", net))
+	for i, f := range files {
+		files[i] = figRel(p, f)
+	}
+	return files
+}
+
+func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) *stageDef {
+	seed := s.replicaSeed(p, "analyse")
 	settings := struct {
 		AnalysisSamples int
 		Seed            uint64
 		Version         int
-	}{s.AnalysisSamples, s.Seed, 1}
-	rel := "analysis/" + net + ".json"
-	var figs []string
-	outputs := func() []string { return append([]string{rel}, figs...) }
-	return r.stage("analyse-"+net, settings, []string{trainKey, dataKey}, outputs, func(string) error {
-		figs = nil
-		dbn, _, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
+	}{s.AnalysisSamples, seed, 2}
+	rel := analysisRel(net, p)
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind, st.Inputs = "analyse/"+net+"/"+p.tag(), "analyse", []string{trainKey, dataKey}
+	st.Outputs = []string{rel}
+	for _, f := range s.analyseFigures(net, p) {
+		st.Outputs = append(st.Outputs, "report/"+f)
+	}
+	st.Cores = 1
+	st.MemMiB = 96 + mib(float64(s.N)*float64(s.L*s.L)*2+float64(s.AnalysisSamples)*float64(s.L*s.L)*12)
+	st.Seconds = 2 + 4*float64(s.AnalysisSamples)*s.macsPerSample()/macsPerSecond
+	st.run = func(r *replicator, _ string) error {
+		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
-		data, err := r.loadConfigs("data/ising.npy")
+		data, err := r.loadConfigs(dataRel(p.D))
 		if err != nil {
 			return err
 		}
 		if L := s.L; data.D != L*L || dbn.Layers[0].NVisible != L*L {
 			return fmt.Errorf("data and model have %d and %d visible units, want L*L = %d", data.D, dbn.Layers[0].NVisible, L*L)
 		}
-		bar := r.task("analyse " + net)
+		bar := r.task("analyse " + net + " " + p.tag())
 		defer bar.Done()
-		a := &analyser{net: net, s: s, dir: r.path("report"), dbn: dbn, sub: rbm.SeededSubset(data, s.AnalysisSamples, s.Seed+7),
+		a := &analyser{net: net, rep: p, seed: seed, s: s, dir: r.path("report"), dbn: dbn,
+			sub:   rbm.SeededSubset(data, s.AnalysisSamples, DeriveSeed(seed, "subset", 0, 0)),
 			steps: int64(3*len(dbn.Layers) + 3), bar: bar}
 		res, err := a.run()
-		figs = a.files
 		if err != nil {
 			return err
 		}
 		return writeJSONAtomic(r.path(rel), res)
-	})
+	}
+	return st
 }
 
 // analyser is the analyse stage of one network: its inputs, the figures it
 // has drawn and its progress.
 type analyser struct {
 	net   string
+	rep   replica
+	seed  uint64 // base of the analysis seeds
 	s     Settings
 	dir   string // the report folder
 	dbn   *rbm.DBN
@@ -417,13 +482,18 @@ type analyser struct {
 	bar   Task
 }
 
+// noiseSeed is the seed of the Gaussian noise fields of layer k.
+func (a *analyser) noiseSeed(k int) uint64 { return DeriveSeed(a.seed, "noise-locality", k, 0) }
+
 func (a *analyser) tick() { a.done++; a.bar.Update(a.done, a.steps) }
 
-func (a *analyser) path(file string) string { return filepath.Join(a.dir, file) }
+func (a *analyser) path(file string) string {
+	return filepath.Join(a.dir, filepath.FromSlash(figRel(a.rep, file)))
+}
 
 func (a *analyser) addFig(file, caption string) {
-	a.files = append(a.files, "report/"+file)
-	a.res.Figures = append(a.res.Figures, report.Figure{File: file, Caption: caption})
+	a.files = append(a.files, "report/"+figRel(a.rep, file))
+	a.res.Figures = append(a.res.Figures, report.Figure{File: figRel(a.rep, file), Caption: caption})
 }
 
 // run computes the locality of every layer, the reconstructions, their
@@ -484,8 +554,8 @@ func (a *analyser) weightsFigure(erf analysis.Matrix) error {
 // layer measures the locality of layer k's receptive fields against noise,
 // draws their figures and, for the first layer, the block-spin correlations.
 func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerAnalysis, error) {
-	s, L := a.s, a.s.L
-	model, noise, err := analysis.LocalityVsNoise(erf, L, 0, s.Seed+uint64(100+k))
+	L := a.s.L
+	model, noise, err := analysis.LocalityVsNoise(erf, L, 0, a.noiseSeed(k))
 	if err != nil {
 		return layerAnalysis{}, err
 	}
@@ -548,7 +618,7 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 // localityHistograms draws the participation-ratio and disk-share
 // histograms of layer k against noise.
 func (a *analyser) localityHistograms(k int, model, noise analysis.Locality, la layerAnalysis) error {
-	s, L, net := a.s, a.s.L, a.net
+	L, net := a.s.L, a.net
 	prs, disks := make([]float64, len(model.Units)), make([]float64, len(model.Units))
 	for i, u := range model.Units {
 		prs[i], disks[i] = u.PR, u.DiskShare
@@ -563,7 +633,7 @@ func (a *analyser) localityHistograms(k int, model, noise analysis.Locality, la 
 		return err
 	}
 	a.addFig(file, fmt.Sprintf("%s, layer %d: distribution over units of the participation ratio (sum w^2)^2 / sum w^4 of the ERFs (solid) and of Gaussian noise of the same shape and RMS (dashed, seed %d); 30 bins. Median %s vs noise %s; %s of the units lie below the noise's 5%% quantile.",
-		net, k+1, s.Seed+uint64(100+k), report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
+		net, k+1, a.noiseSeed(k), report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
 	file = fmt.Sprintf("disk_%s_l%d.png", net, k+1)
 	if err := report.HistogramChart(a.path(file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: share of w^2 within %.1f sites of the peak", net, k+1, model.Radius),
 		XLabel: "disk share", Width: 14, Height: 9}, disks, ndisks, 30, 0, 1); err != nil {
@@ -592,7 +662,7 @@ func (a *analyser) blockSpins(k int, w0 analysis.Matrix, la *layerAnalysis) erro
 		la.BlockNote = fmt.Sprintf("L = %d is not a multiple of 2 or 4", L)
 		return nil
 	}
-	m, nz, err := analysis.BlockSpinVsNoise(w0, a.dbn.Layers[0].C, a.sub.X, L, bs, a.s.Seed+200)
+	m, nz, err := analysis.BlockSpinVsNoise(w0, a.dbn.Layers[0].C, a.sub.X, L, bs, DeriveSeed(a.seed, "noise-blockspin", 0, 0))
 	if err != nil {
 		return err
 	}
@@ -640,7 +710,7 @@ func (a *analyser) physics(rec analysis.Reconstructor) error {
 			for lo := 0; lo < sub.N; lo += 1000 {
 				hi := min(lo+1000, sub.N)
 				p := rec(analysis.ToFloat32(sub.X[lo*N:hi*N]), d)
-				copy(cfgs[lo*N:hi*N], analysis.Binarize(p, analysis.Sample, s.Seed+uint64(300+d)*1000+uint64(lo)))
+				copy(cfgs[lo*N:hi*N], analysis.Binarize(p, analysis.Sample, DeriveSeed(a.seed, "binarize", d, uint64(lo))))
 			}
 		}
 		th, err := analysis.Thermodynamics(cfgs, L, s.K, 0)
@@ -727,31 +797,38 @@ type flowResult struct {
 	Figures     []report.Figure `json:"figures"`
 }
 
-func (r *replicator) stageFlow(net, trainKey, sweepKey string) (string, error) {
-	s := r.s
+func (s Settings) flowStage(net string, p replica, trainKey string, sweepKeys []string) *stageDef {
+	seed := s.replicaSeed(p, "flow")
 	settings := struct {
 		Steps, Depth int
 		Seed         uint64
-	}{s.FlowSteps, s.FlowDepth, s.Seed}
-	rel := "flow/" + net + ".json"
-	file := fmt.Sprintf("flow_%s.png", net)
-	return r.stage("flow-"+net, settings, []string{trainKey, sweepKey}, func() []string { return []string{rel, "report/" + file} }, func(string) error {
-		dbn, _, err := rbm.LoadDBN(r.path("models/" + net + ".npz"))
+	}{s.FlowSteps, s.FlowDepth, seed}
+	rel := flowRel(net, p)
+	file := figRel(p, fmt.Sprintf("flow_%s.png", net))
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind = "flow/"+net+"/"+p.tag(), "flow"
+	st.Inputs = append([]string{trainKey}, sweepKeys...)
+	st.Outputs = []string{rel, "report/" + file}
+	st.Cores = 1
+	st.MemMiB = 64 + mib(float64(len(s.SweepKs)*s.SweepN*s.L*s.L)+float64(min(s.SweepN, 1000)*s.L*s.L)*16)
+	st.Seconds = 1 + 2*float64(s.FlowSteps*len(s.SweepKs)*s.SweepN)*s.macsPerSample()/macsPerSecond
+	st.run = func(r *replicator, _ string) error {
+		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
 		var inputs []analysis.FlowInput
 		for _, k := range s.SweepKs {
-			d, err := r.loadConfigs("sweep/" + CouplingFileName(k))
+			d, err := r.loadConfigs(sweepRel(p.D, k))
 			if err != nil {
 				return err
 			}
 			if d.D != dbn.Layers[0].NVisible {
-				return fmt.Errorf("sweep/%s has %d units per sample, the model %d", CouplingFileName(k), d.D, dbn.Layers[0].NVisible)
+				return fmt.Errorf("%s has %d units per sample, the model %d", sweepRel(p.D, k), d.D, dbn.Layers[0].NVisible)
 			}
 			inputs = append(inputs, analysis.FlowInput{K: k, Configs: d.X})
 		}
-		bar := r.task("flow " + net)
+		bar := r.task("flow " + net + " " + p.tag())
 		rec := reconstructor(dbn, s.Threads)
 		calls, total := int64(0), int64(s.FlowSteps*len(inputs)*((s.SweepN+999)/1000))
 		counted := func(v []float32, depth int) []float32 {
@@ -760,7 +837,7 @@ func (r *replicator) stageFlow(net, trainKey, sweepKey string) (string, error) {
 			bar.Update(calls, total)
 			return out
 		}
-		f, err := analysis.RGFlow(inputs, s.L, counted, analysis.FlowOptions{Depth: s.FlowDepth, Iterations: s.FlowSteps, Seed: s.Seed + 400})
+		f, err := analysis.RGFlow(inputs, s.L, counted, analysis.FlowOptions{Depth: s.FlowDepth, Iterations: s.FlowSteps, Seed: seed})
 		bar.Done()
 		if err != nil {
 			return err
@@ -774,8 +851,9 @@ func (r *replicator) stageFlow(net, trainKey, sweepKey string) (string, error) {
 			Width: 16, Height: 12}, f.Series(), exact.Kc); err != nil {
 			return err
 		}
-		res.Figures = []report.Figure{{File: file, Caption: fmt.Sprintf("%s: RG flow. Monte Carlo configurations at each K of the sweep (%d per K, L = %d) are reconstructed %d times through depth %d of the network trained at K = %.3f (v -> h -> v', spins %s each step); K_eff is the coupling whose exact finite-lattice energy u(K) equals the configurations' mean energy. The grey diagonal is no flow; the dashed lines mark K_c = %.4f. An RG step would move K_eff away from K_c.",
-			net, s.SweepN, s.L, s.FlowSteps, s.FlowDepth, s.K, f.Mode, exact.Kc)}}
+		res.Figures = []report.Figure{{File: file, Caption: fmt.Sprintf("%s (%s): RG flow. Monte Carlo configurations at each K of the sweep (%d per K, L = %d) are reconstructed %d times through depth %d of the network trained at K = %.3f (v -> h -> v', spins %s each step); K_eff is the coupling whose exact finite-lattice energy u(K) equals the configurations' mean energy. The grey diagonal is no flow; the dashed lines mark K_c = %.4f. An RG step would move K_eff away from K_c.",
+			net, p.tag(), s.SweepN, s.L, s.FlowSteps, s.FlowDepth, s.K, f.Mode, exact.Kc)}}
 		return writeJSONAtomic(r.path(rel), res)
-	})
+	}
+	return st
 }
