@@ -164,23 +164,27 @@ func BenchmarkUpdate(b *testing.B) {
 	})
 }
 
-// BenchmarkGemmVariants compares, on one thread, packing B micro-panels
-// just before use (jit) or the whole panel first, and reading a row-major A
-// in place (direct) or packing it.
+// BenchmarkGemmVariants compares, on one thread and alternating, the
+// paths that never change a result: B packed just before use (jit) or the
+// whole panel first, a row-major A read in place (directA) or packed, and
+// a row-major B read in place (directB, AVX-512) or packed.
 func BenchmarkGemmVariants(b *testing.B) {
-	for _, s := range []benchShape{benchShapes[0], benchShapes[1], benchShapes[8], benchShapes[9]} {
-		for _, v := range [][2]bool{{false, false}, {true, false}, {true, true}} {
-			b.Run(fmt.Sprintf("%s/jit=%v/direct=%v", s.name, v[0], v[1]), func(b *testing.B) {
-				x := newBenchMats(s)
-				w := NewWorkspace(1)
-				w.opts.noJIT, w.opts.noDirect = !v[0], !v[1]
-				s.run(w, x)
-				cpu0 := cpuSeconds()
-				for b.Loop() {
+	for _, s := range []benchShape{benchShapes[0], benchShapes[1], benchShapes[2], benchShapes[8], benchShapes[10]} {
+		for round := 0; round < 2; round++ {
+			for _, v := range []gemmOpts{{noJIT: true, noDirect: true}, {noDirect: true}, {noDirectB: true}, {}} {
+				name := fmt.Sprintf("%s/jit=%v/directA=%v/directB=%v", s.name, !v.noJIT, !v.noDirect, !v.noDirect && !v.noDirectB)
+				b.Run(name, func(b *testing.B) {
+					x := newBenchMats(s)
+					w := NewWorkspace(1)
+					w.opts.noJIT, w.opts.noDirect, w.opts.noDirectB = v.noJIT, v.noDirect, v.noDirectB
 					s.run(w, x)
-				}
-				reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), cpuSeconds()-cpu0)
-			})
+					cpu0 := cpuSeconds()
+					for b.Loop() {
+						s.run(w, x)
+					}
+					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), cpuSeconds()-cpu0)
+				})
+			}
 		}
 	}
 }

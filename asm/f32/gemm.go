@@ -198,6 +198,8 @@ type gemmOpts struct {
 	// noJIT packs the whole kc x nc panel of B before the row blocks even
 	// when A is a single row block.
 	noJIT bool
+	// noDirectB packs B even where a kernel could read it in place.
+	noDirectB bool
 }
 
 var defaultOpts = gemmOpts{minParFlops: 1 << 24}
@@ -374,12 +376,19 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	kr := g.kern
 	mr, nr := kr.mr, kr.nr
 	ldc := g.ldc
+	// Whole tiles of a row-major B are read in place by directB kernels
+	// when B would otherwise be packed for a single use per row tile run.
+	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
-		var bp []float32
+		var bp, brow []float32
 		if jit {
-			bp = buf.packB[:kb*nr]
-			kr.packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
+			if directB && cols == nr {
+				brow = g.b[pc*g.brs+jc+jr:]
+			} else {
+				bp = buf.packB[:kb*nr]
+				kr.packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
+			}
 			if jr+nr < nb {
 				// Start fetching the next micro-panel's source while this
 				// one is multiplied.
@@ -409,7 +418,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 				ap = buf.packA[ir*kb : ir*kb+kb*mr]
 			}
 			off := (ic+ir)*ldc + jc + jr
-			kr.tile(buf, kb, ap, aks, arow, g.ars, bp, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, rows, cols)
+			kr.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, rows, cols)
 			if sig && raceEnabled {
 				// Row by row, so that the race detector sees only this
 				// tile's elements (another worker owns the columns between).

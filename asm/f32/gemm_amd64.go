@@ -17,6 +17,7 @@ type kern struct {
 	mr, nr, nsplit int
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
+	directB        bool // reads whole tiles of a row-major B in place
 }
 
 // activeKern returns the micro-kernel of the active implementation, in the
@@ -24,7 +25,7 @@ type kern struct {
 func activeKern() kern {
 	switch {
 	case useAVX512:
-		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true}
+		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true}
 	case useAVX2:
 		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true}
 	}
@@ -34,8 +35,10 @@ func activeKern() kern {
 // tile computes the rows x cols corner of one mr x nr tile of C by the
 // rounding contract, from A(i, p) at ap[i + p*aks] (a packed micro-panel,
 // aks = mr, or the columns of A^T in place) or, when arow is not nil, at
-// arow[i*lda + p] (rows of A in place), and the packed B panel bp.
-func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+// arow[i*lda + p] (rows of A in place), and B(p, j) in the packed panel
+// bp or, when brow is not nil (directB kernels, cols == nr), at
+// brow[p*ldb + j] (rows of B in place).
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	switch k.id {
 	case kGeneric:
 		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
@@ -43,6 +46,10 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	case kAVX512:
 		mask := uint32(uint64(1)<<cols - 1)
 		switch {
+		case brow != nil && arow != nil:
+			kernel10x32RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+		case brow != nil:
+			kernel10x32StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
 		case arow != nil && cols <= 8:
 			kernel10x8RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case cols <= 8:
@@ -159,6 +166,18 @@ func kernel10x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, a
 //
 //go:noescape
 func kernel10x16StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x32RowsBRowsAVX512 is kernel10x32RowsAVX512 with B(p, j) at
+// b[p*ldb + j] (32 columns of a row-major B read in place).
+//
+//go:noescape
+func kernel10x32RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x32StepBRowsAVX512 is kernel10x32StepAVX512 with B(p, j) at
+// b[p*ldb + j] (32 columns of a row-major B read in place).
+//
+//go:noescape
+func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // kernel10x8StepAVX512 is kernel10x32StepAVX512 on the left 8 columns of
 // one 16-column panel (j < 8, mask bits 0..7), with ymm vectors.

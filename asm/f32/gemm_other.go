@@ -13,13 +13,14 @@ type kern struct {
 	mr, nr, nsplit int
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
+	directB        bool // reads whole tiles of a row-major B in place
 }
 
 func activeKern() kern { return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo} }
 
 // tile computes the rows x cols corner of one tile of C by the rounding
 // contract from the packed panels ap and bp.
-func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
 }
 

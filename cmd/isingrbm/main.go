@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 )
 
 // command is one subcommand. run parses args itself (with a flag.FlagSet
@@ -43,14 +48,18 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'isingrbm <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 failure at run time, 2 bad flags or input, 130/143 interrupted by SIGINT/SIGTERM.")
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the command line and returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
+// run executes the command line and returns the exit status: 0, 1 for a
+// failure at run time, 2 for bad flags or input, 128+signal when SIGINT or
+// SIGTERM stopped it. Every failure is one line on stderr, never a stack
+// trace.
+func run(args []string, stdout, stderr io.Writer) (status int) {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -58,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := kernelsEnvError(); err != nil {
+	if err := envError(); err != nil {
 		fmt.Fprintf(stderr, "isingrbm: %v\n", err)
 		return 2
 	}
@@ -68,24 +77,110 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	err := cmd.run(args[1:], stdout, stderr)
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	default:
-		msg := err.Error()
-		if !strings.HasPrefix(msg, "isingrbm") {
-			msg = "isingrbm " + args[0] + ": " + msg
+	stop := watchSignals(stderr)
+	defer stop()
+	defer func() {
+		// The last resort: a bug must still end in one line, not a trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "isingrbm %s: internal error: %v\n", args[0], r)
+			status = 1
 		}
-		fmt.Fprintln(stderr, msg)
-		var ue *usageError
-		if errors.As(err, &ue) {
-			return 2
-		}
-		return 1
+	}()
+	return exitStatus(args[0], cmd.run(args[1:], stdout, stderr), stderr)
+}
+
+// exitStatus prints err (one line) and returns the exit status for it.
+func exitStatus(name string, err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "isingrbm") {
+		msg = "isingrbm " + name + ": " + msg
+	}
+	fmt.Fprintln(stderr, strings.ReplaceAll(msg, "\n", "; "))
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue):
+		return 2
+	case caughtSignal() != nil:
+		return signalStatus(caughtSignal())
+	}
+	return 1
+}
+
+// The interrupt machinery: run installs one handler for SIGINT and SIGTERM;
+// the first signal cancels interruptContext's context (every long loop
+// watches it), and if the command has not returned a second later, or a
+// second signal comes, the process ends at once with 128+signal. Outputs are
+// written atomically, so an early end leaves old files or none.
+var interrupts struct {
+	sync.Mutex
+	ctx    context.Context
+	caught os.Signal
+}
+
+// watchGrace is how long a command may take to stop after a signal.
+const watchGrace = 900 * time.Millisecond
+
+func watchSignals(stderr io.Writer) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	interrupts.Lock()
+	interrupts.ctx, interrupts.caught = ctx, nil
+	interrupts.Unlock()
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	quit := make(chan struct{})
+	go func() {
+		var s os.Signal
+		select {
+		case s = <-ch:
+		case <-quit:
+			return
+		}
+		interrupts.Lock()
+		interrupts.caught = s
+		interrupts.Unlock()
+		cancel()
+		select {
+		case <-ch:
+		case <-time.After(watchGrace):
+		case <-quit:
+			return
+		}
+		fmt.Fprintf(stderr, "isingrbm: %v: stopped\n", s)
+		os.Exit(signalStatus(s))
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(quit)
+		cancel()
+	}
+}
+
+// interruptContext returns the context that SIGINT and SIGTERM cancel.
+func interruptContext() context.Context {
+	interrupts.Lock()
+	defer interrupts.Unlock()
+	if interrupts.ctx == nil {
+		return context.Background()
+	}
+	return interrupts.ctx
+}
+
+// caughtSignal returns the signal that interrupted the command, or nil.
+func caughtSignal() os.Signal {
+	interrupts.Lock()
+	defer interrupts.Unlock()
+	return interrupts.caught
+}
+
+// signalStatus is the shell's exit status for a process ended by s.
+func signalStatus(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 1
 }
 
 // newFlagSet returns a FlagSet for a subcommand that reports errors instead
@@ -108,4 +203,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return badInput("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// flagsSet returns the names of the flags given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }

@@ -38,6 +38,7 @@ type spec struct {
 	mr, nv  int  // tile: mr rows of nv vectors
 	a       aMode
 	partial bool // rows and column-mask arguments (AVX-512: zmm, or ymm with VL)
+	bRows   bool // B(p, j) at b + p*ldb + j (a row-major B read in place), not packed
 	pfA     int  // PREFETCHT0 distance on the packed A stream per 4 steps (0: none)
 }
 
@@ -57,13 +58,20 @@ func (s spec) vreg(i int) string {
 
 // Register plan: vectors 0..nv-1 hold a row of B, the next two the
 // broadcast A values (alternating), then the mr*nv accumulators.
-func (s spec) breg(v int) string     { return s.vreg(v) }
-func (s spec) treg(i int) string     { return s.vreg(s.nv + i%2) }
-func (s spec) acc(i, v int) string   { return s.vreg(s.nv + 2 + i*s.nv + v) }
-func (s spec) nregs() int            { return s.nv + 2 + s.mr*s.nv }
-func (s spec) vecBytes() int         { return 4 * s.width() }
-func (s spec) panelBytes() int       { return 64 } // a 16-float row of one packed B panel
-func (s spec) bAddr(v, q int) string { return s.bAddrOff(v, q*s.panelBytes()) }
+func (s spec) breg(v int) string   { return s.vreg(v) }
+func (s spec) treg(i int) string   { return s.vreg(s.nv + i%2) }
+func (s spec) acc(i, v int) string { return s.vreg(s.nv + 2 + i*s.nv + v) }
+func (s spec) nregs() int          { return s.nv + 2 + s.mr*s.nv }
+func (s spec) vecBytes() int       { return 4 * s.width() }
+func (s spec) panelBytes() int     { return 64 } // a 16-float row of one packed B panel
+func (s spec) bAddr(v, q int) string {
+	if s.bRows {
+		// Rows of B in place: step q at DI + q*ldb (R14 = ldb, R15 = 3*ldb).
+		off := v * s.vecBytes()
+		return fmt.Sprintf("%d%s", off, []string{"(DI)", "(DI)(R14*1)", "(DI)(R14*2)", "(DI)(R15*1)"}[q])
+	}
+	return s.bAddrOff(v, q*s.panelBytes())
+}
 
 // B is packed as 16-float panels (gemm.go's packB with nr = 16): a kernel
 // with 32 columns reads two panels, the second at DI + R13 (= kb*64).
@@ -157,7 +165,14 @@ func (g *gen) advance(s spec, n int) {
 			g.p("\tADDQ $%d, R12", 4*n)
 		}
 	}
-	g.p("\tADDQ $%d, DI", n*s.panelBytes())
+	switch {
+	case s.bRows && n == 4:
+		g.p("\tLEAQ (DI)(R14*4), DI")
+	case s.bRows:
+		g.p("\tADDQ R14, DI")
+	default:
+		g.p("\tADDQ $%d, DI", n*s.panelBytes())
+	}
 }
 
 func (s spec) args() string {
@@ -168,7 +183,11 @@ func (s spec) args() string {
 	case aRows:
 		a += "lda int, "
 	}
-	a += "b, c *float32, ldc int, alpha, beta float32"
+	if s.bRows {
+		a += "b *float32, ldb int, c *float32, ldc int, alpha, beta float32"
+	} else {
+		a += "b, c *float32, ldc int, alpha, beta float32"
+	}
 	if s.partial {
 		a += ", rows int, mask uint32"
 	}
@@ -184,7 +203,11 @@ func (g *gen) kernel(s spec) {
 	if s.a != aPacked {
 		off = 24
 	}
-	bOff, cOff, ldcOff, alphaOff, betaOff := off, off+8, off+16, off+24, off+28
+	bOff := off
+	if s.bRows {
+		off += 8 // ldb
+	}
+	cOff, ldcOff, alphaOff, betaOff := off+8, off+16, off+24, off+28
 	rowsOff, maskOff, size := off+32, off+40, off+32
 	if s.partial {
 		size = off + 44
@@ -215,7 +238,11 @@ func (g *gen) kernel(s spec) {
 	g.p("\tMOVQ c+%d(FP), DX", cOff)
 	g.p("\tMOVQ ldc+%d(FP), R8", ldcOff)
 	g.p("\tSHLQ $2, R8")
-	if s.nv*s.width() > 16 {
+	if s.bRows {
+		g.p("\tMOVQ ldb+%d(FP), R14", bOff+8)
+		g.p("\tSHLQ $2, R14")
+		g.p("\tLEAQ (R14)(R14*2), R15")
+	} else if s.nv*s.width() > 16 {
 		g.p("\tMOVQ CX, R13")
 		g.p("\tSHLQ $6, R13 // second B panel at DI + kb*64")
 	}
@@ -358,6 +385,10 @@ var specs = []spec{
 	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
 	{name: "kernel10x16RowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true},
+	// Whole 32-column tiles with a row-major B read in place (A*B and
+	// A^T*B when A is one row block, so B is not packed).
+	{name: "kernel10x32RowsBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true, bRows: true},
+	{name: "kernel10x32StepBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true, bRows: true},
 	// At most 8 edge columns: ymm vectors with AVX-512VL masks (on Zen 4 a
 	// ymm FMA costs half a zmm one).
 	{name: "kernel10x8StepAVX512", mr: 10, nv: 1, a: aStep, partial: true},
