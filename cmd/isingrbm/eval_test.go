@@ -92,10 +92,10 @@ func TestEvalTinyModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := make([]float32, ld.set.N*ld.set.D)
-	ld.set.Range(0, ld.set.N, v)
-	p := dbn.Up(nil, v, ld.set.N, 1)
-	h, err := rbm.NewProbDataset(ld.set.N, dbn.Layers[1].NVisible, p)
+	v := make([]float32, ld.Set.N*ld.Set.D)
+	ld.Set.Range(0, ld.Set.N, v)
+	p := dbn.Up(nil, v, ld.Set.N, 1)
+	h, err := rbm.NewProbDataset(ld.Set.N, dbn.Layers[1].NVisible, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func init() {
@@ -16,40 +17,40 @@ func init() {
 	}
 }
 
+// exactReport is one coupling's exact results; every value is finite for
+// every finite K >= 0 except ln Z/N beyond the float64 range (null in JSON).
 type exactReport struct {
-	L              int     `json:"L"`
-	K              float64 `json:"beta"`
-	Energy         float64 `json:"energy"`
-	SpecificHeat   float64 `json:"specific_heat"`
-	LogZPerSpin    float64 `json:"log_z_per_spin"`
-	OnsagerEnergy  float64 `json:"onsager_energy"`
-	Magnetization0 float64 `json:"onsager_spontaneous_magnetization"`
+	L              int       `json:"L"`
+	K              float64   `json:"beta"`
+	Energy         stats.Num `json:"energy"`
+	SpecificHeat   stats.Num `json:"specific_heat"`
+	LogZPerSpin    stats.Num `json:"log_z_per_spin"`
+	OnsagerEnergy  stats.Num `json:"onsager_energy"`
+	Magnetization0 stats.Num `json:"onsager_spontaneous_magnetization"`
 }
 
 func runExact(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("exact", stderr)
 	L := fs.Int("L", 40, "linear lattice size (L x L torus), >= 2")
-	betas := fs.String("beta", "0.408", "coupling K = J/kT: a value, a list a,b,c or a range lo:hi:n")
+	betas := fs.String("beta", "0.408", "coupling K = J/kT >= 0: a value, a list a,b,c or a range lo:hi:n (K = 0 is infinite temperature)")
 	asJSON := fs.Bool("json", false, "print JSON on stdout")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *L < 2 || *L > 1<<20 {
-		return badInput("-L: want an integer between 2 and %d, got %d", 1<<20, *L)
+	if err := checkInts(intRule{"L", *L, 2, maxUnits, "the side of the L x L torus"}); err != nil {
+		return err
 	}
-	ks, err := parseCouplings("beta", *betas)
+	// exact writes no files, so couplings may repeat.
+	ks, err := parseCouplingList("beta", *betas, false)
 	if err != nil {
 		return err
 	}
 	reps := make([]exactReport, len(ks))
 	for i, k := range ks {
-		reps[i] = exactReport{
-			L: *L, K: k,
-			Energy:         exact.Energy(*L, k),
-			SpecificHeat:   exact.SpecificHeat(*L, k),
-			LogZPerSpin:    exact.LogZ(*L, k) / float64(*L**L),
-			OnsagerEnergy:  exact.OnsagerEnergy(k),
-			Magnetization0: exact.SpontaneousMagnetization(k),
+		reps[i] = exactReport{L: *L, K: k,
+			Energy: stats.Num(exact.Energy(*L, k)), SpecificHeat: stats.Num(exact.SpecificHeat(*L, k)),
+			LogZPerSpin:   stats.Num(exact.LogZ(*L, k) / float64(*L**L)),
+			OnsagerEnergy: stats.Num(exact.OnsagerEnergy(k)), Magnetization0: stats.Num(exact.SpontaneousMagnetization(k)),
 		}
 	}
 	if *asJSON {

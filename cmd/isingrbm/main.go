@@ -148,7 +148,7 @@ func watchSignals(stderr io.Writer) (stop func()) {
 		case <-quit:
 			return
 		}
-		fmt.Fprintf(stderr, "isingrbm: %v: stopped\n", s)
+		fmt.Fprintf(stderr, "isingrbm: %s: stopped\n", signalName(s))
 		os.Exit(signalStatus(s))
 	}()
 	return func() {

@@ -92,12 +92,12 @@ func TestSampleWritesNpy(t *testing.T) {
 	if r.L != 8 || r.K != 0.3 || r.N != 300 || r.TauEnergy <= 0 || r.FlipsPerNs <= 0 {
 		t.Fatalf("report %+v", r)
 	}
-	if want := exact.Energy(8, 0.3); r.ExactEnergy != want {
+	if want := exact.Energy(8, 0.3); float64(r.ExactEnergy) != want {
 		t.Fatalf("exact energy %v, want %v", r.ExactEnergy, want)
 	}
 	// 300 independent replicas: the measured energy must agree with the
 	// exact value within 5 of its standard errors.
-	if math.Abs(r.Energy-r.ExactEnergy) > 5*r.EnergyErr {
+	if math.Abs(float64(r.Energy-r.ExactEnergy)) > 5*float64(r.EnergyErr) {
 		t.Fatalf("energy %v +/- %v, exact %v", r.Energy, r.EnergyErr, r.ExactEnergy)
 	}
 	a, err := npy.ReadFile(out)
@@ -123,7 +123,7 @@ func TestSampleWritesNpy(t *testing.T) {
 			}
 		}
 	}
-	if u := sum / 64 / 300; math.Abs(u-r.Energy) > 1e-9 {
+	if u := sum / 64 / 300; math.Abs(u-float64(r.Energy)) > 1e-9 {
 		t.Fatalf("written configurations have u = %v, report says %v", u, r.Energy)
 	}
 	// Same seed, same file.
@@ -160,7 +160,7 @@ func TestExact(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.Energy != exact.Energy(40, 0.408) || r.SpecificHeat != exact.SpecificHeat(40, 0.408) {
+	if float64(r.Energy) != exact.Energy(40, 0.408) || float64(r.SpecificHeat) != exact.SpecificHeat(40, 0.408) {
 		t.Fatalf("%+v", r)
 	}
 	if code, _, _ := runCmd("exact", "-L", "1"); code != 2 {

@@ -3,20 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"text/tabwriter"
 
-	"flag"
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/replicate"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func init() {
@@ -26,31 +26,32 @@ func init() {
 	}
 }
 
-// sampleReport is one coupling's line of the report and of -json output.
+// sampleReport is one coupling's line of the report and of -json output
+// (non-finite values are null).
 type sampleReport struct {
-	L                   int     `json:"L"`
-	K                   float64 `json:"beta"`
-	N                   int     `json:"n"`
-	File                string  `json:"file"`
-	Energy              float64 `json:"energy"`
-	EnergyErr           float64 `json:"energy_err"`
-	ExactEnergy         float64 `json:"exact_energy"`
-	Deviation           float64 `json:"deviation_sigma"`
-	AbsM                float64 `json:"abs_m"`
-	AbsMErr             float64 `json:"abs_m_err"`
-	SpecificHeat        float64 `json:"specific_heat"`
-	ExactSpecificHeat   float64 `json:"exact_specific_heat"`
-	TauEnergy           float64 `json:"tau_int_energy"`
-	TauAbsM             float64 `json:"tau_int_abs_m"`
-	EquilibrationSweeps int64   `json:"equilibration_sweeps"`
-	MeasurementSweeps   int64   `json:"measurement_sweeps"`
-	TotalSweeps         int64   `json:"total_sweeps"`
-	Replicas            int     `json:"replicas"`
-	Seconds             float64 `json:"seconds"`
-	FlipsPerNs          float64 `json:"flips_per_ns"`
-	Threads             int     `json:"threads"`
-	Kernel              string  `json:"kernel"`
-	Seed                uint64  `json:"seed"`
+	L                   int       `json:"L"`
+	K                   float64   `json:"beta"`
+	N                   int       `json:"n"`
+	File                string    `json:"file"`
+	Energy              stats.Num `json:"energy"`
+	EnergyErr           stats.Num `json:"energy_err"`
+	ExactEnergy         stats.Num `json:"exact_energy"`
+	Deviation           stats.Num `json:"deviation_sigma"`
+	AbsM                stats.Num `json:"abs_m"`
+	AbsMErr             stats.Num `json:"abs_m_err"`
+	SpecificHeat        stats.Num `json:"specific_heat"`
+	ExactSpecificHeat   stats.Num `json:"exact_specific_heat"`
+	TauEnergy           stats.Num `json:"tau_int_energy"`
+	TauAbsM             stats.Num `json:"tau_int_abs_m"`
+	EquilibrationSweeps int64     `json:"equilibration_sweeps"`
+	MeasurementSweeps   int64     `json:"measurement_sweeps"`
+	TotalSweeps         int64     `json:"total_sweeps"`
+	Replicas            int       `json:"replicas"`
+	Seconds             stats.Num `json:"seconds"`
+	FlipsPerNs          stats.Num `json:"flips_per_ns"`
+	Threads             int       `json:"threads"`
+	Kernel              string    `json:"kernel"`
+	Seed                uint64    `json:"seed"`
 }
 
 // sampleFlags are the flags of sample.
@@ -59,21 +60,22 @@ type sampleFlags struct {
 	L, n, threads, replicas, eq *int
 	betas, out                  *string
 	seed                        *uint64
-	asJSON                      *bool
+	asJSON, replace             *bool
 }
 
 func newSampleFlags(stderr io.Writer) *sampleFlags {
 	fs := newFlagSet("sample", stderr)
 	f := &sampleFlags{fs: fs}
-	f.L = fs.Int("L", 40, "linear lattice size (L x L torus), >= 2")
-	f.betas = fs.String("beta", "0.408", "coupling K = J/kT: a value, a list a,b,c or a range lo:hi:n")
+	f.L = fs.Int("L", 40, fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, maxSampleL))
+	f.betas = fs.String("beta", "0.408", "coupling K = J/kT > 0: a value, a list a,b,c or a range lo:hi:n")
 	f.n = fs.Int("n", 20000, "number of configurations per coupling")
 	f.seed = fs.Uint64("seed", 1, "random seed (same seed, same samples)")
 	f.out = fs.String("o", "", "output .npy file (one coupling) or folder (several couplings)")
 	f.threads = fs.Int("threads", 0, "worker threads (0: all cores)")
-	f.replicas = fs.Int("replicas", 0, "independent replicas to simulate (0: one per sample)")
-	f.eq = fs.Int("equilibration", 0, "minimum equilibration sweeps (0: automatic, from tau_int)")
+	f.replicas = fs.Int("replicas", 0, "independent replicas to simulate, at most -n (0: automatic)")
+	f.eq = fs.Int("equilibration", 0, fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", maxEquilibrate))
 	f.asJSON = fs.Bool("json", false, "print the report as JSON on stdout")
+	f.replace = fs.Bool("replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm sample -L 40 -beta 0.408 -n 20000 -seed 1 -o ising.npy [-json]")
 		fs.PrintDefaults()
@@ -83,55 +85,75 @@ func newSampleFlags(stderr io.Writer) *sampleFlags {
 
 // couplings checks the flags and returns the couplings to sample.
 func (f *sampleFlags) couplings() ([]float64, error) {
+	err := checkInts(
+		intRule{"L", *f.L, bitlattice.MinSampleL, maxSampleL, "the sampler's chain is not ergodic below 4"},
+		intRule{"n", *f.n, 1, math.MaxInt, "samples per coupling"},
+		intRule{"threads", *f.threads, 0, maxThreads, "0: all cores"},
+		intRule{"replicas", *f.replicas, 0, *f.n, "0: automatic; at most one chain per sample"},
+		intRule{"equilibration", *f.eq, 0, maxEquilibrate, "0: automatic"})
+	if err != nil {
+		return nil, err
+	}
 	ks, err := parseCouplings("beta", *f.betas)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case *f.L < 2:
-		return nil, badInput("-L: want an integer >= 2, got %d", *f.L)
-	case *f.n <= 0:
-		return nil, badInput("-n: want a positive number of samples, got %d", *f.n)
-	case *f.threads < 0:
-		return nil, badInput("-threads: want 0 (all cores) or a positive count, got %d", *f.threads)
-	case *f.replicas < 0:
-		return nil, badInput("-replicas: want 0 (automatic) or a positive count, got %d", *f.replicas)
-	case *f.eq < 0:
-		return nil, badInput("-equilibration: want 0 (automatic) or a positive number of sweeps, got %d", *f.eq)
-	}
-	if err := checkSampleMemory(*f.L, *f.n, *f.replicas); err != nil {
-		return nil, err
+	for _, k := range ks {
+		if k == 0 {
+			return nil, badInput("-beta %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K > 0", *f.betas)
+		}
 	}
 	if *f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
 	}
-	return ks, nil
+	return ks, sampleMemory(*f.L, *f.n, *f.replicas)
 }
 
-// samplePaths decides every output path and checks that it can be written
-// before minutes are spent on sampling.
-func samplePaths(out string, ks []float64) ([]string, error) {
+// sampleMemory refuses runs whose samples and lattices would not fit,
+// before anything is allocated, naming the flags.
+func sampleMemory(L, n, replicas int) error {
+	r := replicas
+	if r == 0 {
+		r = bitlattice.DefaultReplicas(n)
+	}
+	sites := float64(L) * float64(L)
+	lattice := float64((r+255)/256*256) * sites / 8 * 2
+	need := float64(n)*sites + lattice
+	what := fmt.Sprintf("-n %d -L %d", n, L)
+	if lattice > float64(n)*sites {
+		what = fmt.Sprintf("-replicas %d -L %d", r, L)
+	}
+	if need > bitlattice.MaxBytes {
+		return badInput("%s: need about %s of samples and lattices, more than the sampler's %s; lower them", what, gib(need), gib(bitlattice.MaxBytes))
+	}
+	return checkMemory(need, what)
+}
+
+// samplePaths decides every output path and checks that each can be
+// written, before minutes are spent on sampling.
+func (f *sampleFlags) samplePaths(ks []float64) ([]string, error) {
+	out, opt := *f.out, npy.WriteOptions{ReplaceNonRegular: *f.replace}
 	if len(ks) == 1 {
-		if err := checkWritable(filepath.Dir(out), "-o"); err != nil {
+		return []string{out}, checkOutput("o", out, opt)
+	}
+	st, err := os.Stat(out)
+	switch {
+	case err == nil && !st.IsDir():
+		return nil, badInput("-o: %s is a file; several couplings need a folder", out)
+	case err != nil:
+		// Created when the first file is written.
+		if err := checkWritable(dirOf(out), "-o"); err != nil {
 			return nil, err
 		}
-		if st, err := os.Stat(out); err == nil && st.IsDir() {
-			return nil, badInput("-o: %s is a folder; one coupling writes one file", out)
-		}
-		return []string{out}, nil
-	}
-	if st, err := os.Stat(out); err == nil && !st.IsDir() {
-		return nil, badInput("-o: %s is a file; several couplings need a folder", out)
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, badInput("-o: cannot create folder %s: %v", out, err)
-	}
-	if err := checkWritable(out, "-o"); err != nil {
-		return nil, err
 	}
 	paths := make([]string, len(ks))
 	for i, k := range ks {
 		paths[i] = filepath.Join(out, replicate.CouplingFileName(k))
+		if st != nil {
+			if err := checkOutput("o", paths[i], opt); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return paths, nil
 }
@@ -145,7 +167,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	paths, err := samplePaths(*f.out, ks)
+	paths, err := f.samplePaths(ks)
 	if err != nil {
 		return err
 	}
@@ -153,8 +175,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if nthreads == 0 {
 		nthreads = runtime.GOMAXPROCS(0)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx := interruptContext()
 	var reports []sampleReport
 	for i, k := range ks {
 		opts := bitlattice.Options{L: *f.L, K: k, N: *f.n, Seed: *f.seed, Threads: nthreads, Replicas: *f.replicas, MinEquilibration: *f.eq}
@@ -162,10 +183,8 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := npy.WriteFileAtomic(paths[i], func(w io.Writer) error {
-			return npy.WriteUint8(w, []int{*f.n, *f.L, *f.L}, res.Configs)
-		}); err != nil {
-			return badInput("-o: %v", err)
+		if err := f.write(paths[i], res); err != nil {
+			return err
 		}
 		reports = append(reports, newSampleReport(opts, paths[i], res))
 		if ctx.Err() != nil {
@@ -173,6 +192,23 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return printSampleReports(stdout, reports, *f.asJSON)
+}
+
+// write writes one coupling's samples atomically (creating the folder of
+// several couplings first).
+func (f *sampleFlags) write(path string, res *bitlattice.Result) error {
+	if dir := dirOf(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("-o: cannot create folder %s: %v", dir, err)
+		}
+	}
+	err := npy.WriteFileAtomicWith(path, npy.WriteOptions{ReplaceNonRegular: *f.replace}, func(w io.Writer) error {
+		return npy.WriteUint8(w, []int{*f.n, *f.L, *f.L}, res.Configs)
+	})
+	if err != nil {
+		return fmt.Errorf("-o: %v", err)
+	}
+	return nil
 }
 
 // sampleInterruptible samples with a progress bar in its own goroutine, so
@@ -205,16 +241,16 @@ func sampleInterruptible(ctx context.Context, opts bitlattice.Options, stderr io
 func newSampleReport(o bitlattice.Options, path string, res *bitlattice.Result) sampleReport {
 	rep := sampleReport{
 		L: o.L, K: o.K, N: o.N, File: path,
-		Energy: res.Energy, EnergyErr: res.EnergyErr,
-		ExactEnergy: exact.Energy(o.L, o.K), ExactSpecificHeat: exact.SpecificHeat(o.L, o.K),
-		AbsM: res.AbsM, AbsMErr: res.AbsMErr, SpecificHeat: res.SpecificHeat,
-		TauEnergy: res.TauEnergy, TauAbsM: res.TauAbsM,
+		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr),
+		ExactEnergy: stats.Num(exact.Energy(o.L, o.K)), ExactSpecificHeat: stats.Num(exact.SpecificHeat(o.L, o.K)),
+		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), SpecificHeat: stats.Num(res.SpecificHeat),
+		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM),
 		EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
 		TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
-		Seconds: res.Seconds, FlipsPerNs: res.FlipsPerNs, Threads: o.Threads, Kernel: res.Impl, Seed: o.Seed,
+		Seconds: stats.Num(res.Seconds), FlipsPerNs: stats.Num(res.FlipsPerNs), Threads: o.Threads, Kernel: res.Impl, Seed: o.Seed,
 	}
 	if res.EnergyErr > 0 {
-		rep.Deviation = (res.Energy - rep.ExactEnergy) / res.EnergyErr
+		rep.Deviation = (rep.Energy - rep.ExactEnergy) / rep.EnergyErr
 	}
 	return rep
 }
@@ -241,45 +277,6 @@ func printSampleReports(stdout io.Writer, reports []sampleReport, asJSON bool) e
 	return nil
 }
 
-// checkWritable fails with a usage error naming flag when no file can be
-// created in dir.
-func checkWritable(dir, flag string) error {
-	if dir == "" {
-		dir = "."
-	}
-	st, err := os.Stat(dir)
-	if err != nil {
-		return badInput("%s: folder %s does not exist", flag, dir)
-	}
-	if !st.IsDir() {
-		return badInput("%s: %s is not a folder", flag, dir)
-	}
-	f, err := os.CreateTemp(dir, ".isingrbm-check-*")
-	if err != nil {
-		return badInput("%s: cannot write in %s: %v", flag, dir, err)
-	}
-	name := f.Name()
-	f.Close()
-	os.Remove(name)
-	return nil
-}
-
-// checkSampleMemory refuses runs whose samples and lattices would not fit in
-// memory, before anything is allocated.
-func checkSampleMemory(L, n, replicas int) error {
-	if L > 1<<15 {
-		return badInput("-L: %d is too large (at most %d)", L, 1<<15)
-	}
-	sites := float64(L) * float64(L)
-	r := float64(replicas)
-	if r == 0 {
-		r = float64(n)
-	}
-	need := float64(n)*sites + r*sites/8*2 // samples as bytes, lattice bits (and padding)
-	limit := physicalMemory() * 3 / 4
-	if need > limit {
-		return badInput("-n/-L: %d samples of %dx%d need about %.1f GiB, more than the %.1f GiB this machine can give; lower -n or -L",
-			n, L, L, need/(1<<30), limit/(1<<30))
-	}
-	return nil
-}
+// checkSampleMemory is sampleMemory for replicate's -n/-L (kept for
+// replicate.go, which calls it with replicas 0).
+func checkSampleMemory(L, n, replicas int) error { return sampleMemory(L, n, replicas) }

@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -57,7 +58,14 @@ func LinearBetas(knots []float64, steps []int) []float64 {
 // beta_k b.v) prod_j (1 + exp(beta_k (c_j + (vW)_j))), one Gibbs step per
 // beta_k, over cfg.Runs parallel runs. ws may be nil.
 func (r *RBM) AIS(ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
+	return r.AISContext(context.Background(), ws, cfg)
+}
+
+// AISContext is AIS stopping with ctx.Err() when ctx is cancelled (checked
+// at every intermediate distribution).
+func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
 	ws = workspaceOr(ws)
+	done := ctx.Done()
 	if cfg.Runs == 0 {
 		cfg.Runs = 100
 	}
@@ -113,6 +121,9 @@ func (r *RBM) AIS(ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
 	rnd.Bernoulli(v, v)
 
 	for k := 1; k < len(betas); k++ {
+		if canceled(done) {
+			return AISResult{}, ctx.Err()
+		}
 		bOld, bNew := float32(betas[k-1]), float32(betas[k])
 		r.hiddenInput(ws, v, m, a)
 		scale(t, a, bOld)
@@ -198,11 +209,17 @@ type LogLikelihoodResult struct {
 // from ExactLogZ (method "exact") or AIS (method "ais"; the base model's
 // visible biases default to the log-odds of d's unit means).
 func (r *RBM) LogLikelihood(ws *f32.Workspace, d *Dataset, method string, ais AISConfig) (LogLikelihoodResult, error) {
+	return r.LogLikelihoodContext(context.Background(), ws, d, method, ais)
+}
+
+// LogLikelihoodContext is LogLikelihood stopping with ctx.Err() when ctx is
+// cancelled.
+func (r *RBM) LogLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Dataset, method string, ais AISConfig) (LogLikelihoodResult, error) {
 	r.checkData(d)
 	res := LogLikelihoodResult{Method: method}
 	switch method {
 	case "exact":
-		logZ, err := r.ExactLogZ()
+		logZ, err := r.ExactLogZContext(ctx)
 		if err != nil {
 			return res, err
 		}
@@ -213,7 +230,7 @@ func (r *RBM) LogLikelihood(ws *f32.Workspace, d *Dataset, method string, ais AI
 			base.setVisibleLogOdds(d)
 			ais.BaseVisibleBias = base.B
 		}
-		a, err := r.AIS(ws, ais)
+		a, err := r.AISContext(ctx, ws, ais)
 		if err != nil {
 			return res, err
 		}
@@ -221,7 +238,11 @@ func (r *RBM) LogLikelihood(ws *f32.Workspace, d *Dataset, method string, ais AI
 	default:
 		return res, fmt.Errorf("log-likelihood method %q, want exact or ais", method)
 	}
-	res.MeanFreeEnergy = r.MeanFreeEnergy(ws, d)
+	fe, err := r.meanFreeEnergy(ctx, ws, d)
+	if err != nil {
+		return res, err
+	}
+	res.MeanFreeEnergy = fe
 	res.Mean = -res.MeanFreeEnergy - res.LogZ
 	res.Lo = -res.MeanFreeEnergy - res.LogZHi
 	res.Hi = -res.MeanFreeEnergy - res.LogZLo

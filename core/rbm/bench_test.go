@@ -32,7 +32,7 @@ func BenchmarkEpoch(b *testing.B) {
 					rnd := f32.NewRand(1, uint64(i))
 					for lo := 0; lo < n; lo += batch {
 						idx := lt.perm[lo:min(lo+batch, n)]
-						lt.step(idx, rnd, 0.9)
+						lt.step(nil, idx, rnd, 0.9)
 					}
 				}
 				s := b.Elapsed().Seconds() / float64(b.N)

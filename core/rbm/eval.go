@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -62,14 +63,20 @@ func rowSoftplus(dst []float64, a []float32, rows, n, threads int) {
 // FreeEnergy returns F(v) = -b.v - sum_j softplus(c_j + (vW)_j) for every
 // sample of d, accumulated in float64 from float32 products. ws may be nil.
 func (r *RBM) FreeEnergy(ws *f32.Workspace, d *Dataset) []float64 {
+	out, _ := r.FreeEnergyContext(context.Background(), ws, d)
+	return out
+}
+
+// FreeEnergyContext is FreeEnergy stopping with ctx.Err() when ctx is
+// cancelled.
+func (r *RBM) FreeEnergyContext(ctx context.Context, ws *f32.Workspace, d *Dataset) ([]float64, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	out := make([]float64, d.N)
 	v := make([]float32, evalChunk*r.NVisible)
 	a := make([]float32, evalChunk*r.NHidden)
 	sp := make([]float64, evalChunk)
-	for lo := 0; lo < d.N; lo += evalChunk {
-		hi := min(lo+evalChunk, d.N)
+	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		r.hiddenInput(ws, v, rows, a)
@@ -77,8 +84,8 @@ func (r *RBM) FreeEnergy(ws *f32.Workspace, d *Dataset) []float64 {
 		for i := 0; i < rows; i++ {
 			out[lo+i] = -dot64(r.B, v[i*r.NVisible:(i+1)*r.NVisible]) - sp[i]
 		}
-	}
-	return out
+	})
+	return out, err
 }
 
 // MeanFreeEnergy is the mean of FreeEnergy over d.
@@ -86,11 +93,25 @@ func (r *RBM) MeanFreeEnergy(ws *f32.Workspace, d *Dataset) float64 {
 	return stats.Mean(r.FreeEnergy(ws, d))
 }
 
+// meanFreeEnergy is MeanFreeEnergy stopping with ctx.Err() when ctx is
+// cancelled.
+func (r *RBM) meanFreeEnergy(ctx context.Context, ws *f32.Workspace, d *Dataset) (float64, error) {
+	f, err := r.FreeEnergyContext(ctx, ws, d)
+	return stats.Mean(f), err
+}
+
 // PseudoLikelihood returns scikit-learn's stochastic pseudo-likelihood of
 // every sample: n_v * log sigmoid(F(v~) - F(v)), where v~ is v with one
 // unit, drawn uniformly from a generator seeded with seed, flipped (1 - v
 // for probabilities). Same seed, same flips.
 func (r *RBM) PseudoLikelihood(ws *f32.Workspace, d *Dataset, seed uint64) []float64 {
+	out, _ := r.PseudoLikelihoodContext(context.Background(), ws, d, seed)
+	return out
+}
+
+// PseudoLikelihoodContext is PseudoLikelihood stopping with ctx.Err() when
+// ctx is cancelled.
+func (r *RBM) PseudoLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64) ([]float64, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	g := rng.New(seed)
@@ -104,8 +125,7 @@ func (r *RBM) PseudoLikelihood(ws *f32.Workspace, d *Dataset, seed uint64) []flo
 	a := make([]float32, evalChunk*nh)
 	sp := make([]float64, evalChunk)
 	tmp := make([]float32, nh)
-	for lo := 0; lo < d.N; lo += evalChunk {
-		hi := min(lo+evalChunk, d.N)
+	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		r.hiddenInput(ws, v, rows, a)
@@ -114,8 +134,8 @@ func (r *RBM) PseudoLikelihood(ws *f32.Workspace, d *Dataset, seed uint64) []flo
 			diff := r.flipGap(v[i*nv:(i+1)*nv], a[i*nh:(i+1)*nh], sp[i], flips[lo+i], tmp)
 			out[lo+i] = float64(nv) * -softplus64(-diff)
 		}
-	}
-	return out
+	})
+	return out, err
 }
 
 // PseudoLikelihoodAll returns the deterministic pseudo-log-likelihood of
@@ -168,6 +188,13 @@ func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
 // where r = sigmoid(W p + b) and p = sigmoid(vW + c) (a deterministic
 // mean-field pass).
 func (r *RBM) ReconstructionError(ws *f32.Workspace, d *Dataset) float64 {
+	e, _ := r.ReconstructionErrorContext(context.Background(), ws, d)
+	return e
+}
+
+// ReconstructionErrorContext is ReconstructionError stopping with
+// ctx.Err() when ctx is cancelled.
+func (r *RBM) ReconstructionErrorContext(ctx context.Context, ws *f32.Workspace, d *Dataset) (float64, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	nv, nh := r.NVisible, r.NHidden
@@ -175,15 +202,14 @@ func (r *RBM) ReconstructionError(ws *f32.Workspace, d *Dataset) float64 {
 	p := make([]float32, evalChunk*nh)
 	rec := make([]float32, evalChunk*nv)
 	sum := 0.0
-	for lo := 0; lo < d.N; lo += evalChunk {
-		hi := min(lo+evalChunk, d.N)
+	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, p, nh)
 		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
 		sum += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
-	}
-	return sum / float64(d.N)
+	})
+	return sum / float64(d.N), err
 }
 
 // flipGap returns F(v~) - F(v), v~ being the sample vi with unit k flipped
@@ -212,7 +238,7 @@ func dot64(a, b []float32) float64 {
 // pseudo-likelihood (flips seeded by seed, as PseudoLikelihood) and the
 // mean-field reconstruction error (as ReconstructionError) of d, sharing
 // one product v W between the three: the per-epoch monitor of training.
-func (r *RBM) measures(ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, recon float64) {
+func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, recon float64, err error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	g := rng.New(seed)
@@ -223,8 +249,7 @@ func (r *RBM) measures(ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, reco
 	rec := make([]float32, evalChunk*nv)
 	sp := make([]float64, evalChunk)
 	tmp := make([]float32, nh)
-	for lo := 0; lo < d.N; lo += evalChunk {
-		hi := min(lo+evalChunk, d.N)
+	err = forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		r.hiddenInput(ws, v, rows, a)
@@ -238,7 +263,7 @@ func (r *RBM) measures(ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, reco
 		f32.Sigmoid(p[:rows*nh], a[:rows*nh])
 		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
 		recon += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
-	}
+	})
 	n := float64(d.N)
-	return fe / n, pl / n, recon / n
+	return fe / n, pl / n, recon / n, err
 }

@@ -93,56 +93,85 @@ func EvaluateDBN(ctx context.Context, d *DBN, data *Dataset, opt EvalOptions) ([
 		}
 		r := d.Layers[l-1]
 		if want[l] {
-			e, err := evaluateLayer(ws, r, l, cur, opt, tick)
+			e, err := evaluateLayer(ctx, ws, r, l, cur, opt, tick)
 			if err != nil {
 				return out, err
 			}
 			out = append(out, e)
 		}
 		if l < maxLayer {
-			cur = r.HiddenProbabilities(ws, cur)
+			var err error
+			if cur, err = r.HiddenProbabilitiesContext(ctx, ws, cur); err != nil {
+				return out, err
+			}
 		}
 	}
 	return out, nil
 }
 
 // evaluateLayer measures layer l (from 1), r, on its input cur, calling
-// tick after each of its four measures.
-func evaluateLayer(ws *f32.Workspace, r *RBM, l int, cur *Dataset, opt EvalOptions, tick func()) (LayerEval, error) {
+// tick after each of its four measures; it stops with ctx.Err() when ctx is
+// cancelled.
+func evaluateLayer(ctx context.Context, ws *f32.Workspace, r *RBM, l int, cur *Dataset, opt EvalOptions, tick func()) (LayerEval, error) {
 	start := time.Now()
 	e := LayerEval{Layer: l, Visible: r.NVisible, Hidden: r.NHidden, Input: "data", Samples: cur.N}
 	if l > 1 {
 		e.Input = fmt.Sprintf("hidden probabilities of layer %d (mean-field pass up from the data)", l-1)
 	}
-	e.FreeEnergy = stats.Num(r.MeanFreeEnergy(ws, cur))
+	fe, err := r.meanFreeEnergy(ctx, ws, cur)
+	if err != nil {
+		return e, err
+	}
+	e.FreeEnergy = stats.Num(fe)
 	tick()
-	e.PseudoLL = stats.Num(stats.Mean(r.PseudoLikelihood(ws, cur, opt.Seed^uint64(l)<<40)))
+	pl, err := r.PseudoLikelihoodContext(ctx, ws, cur, opt.Seed^uint64(l)<<40)
+	if err != nil {
+		return e, err
+	}
+	e.PseudoLL = stats.Num(stats.Mean(pl))
 	tick()
-	e.ReconError = stats.Num(r.ReconstructionError(ws, cur))
+	rec, err := r.ReconstructionErrorContext(ctx, ws, cur)
+	if err != nil {
+		return e, err
+	}
+	e.ReconError = stats.Num(rec)
 	tick()
+	if err := e.setLogLik(ctx, ws, r, cur, opt); err != nil {
+		return e, err
+	}
+	tick()
+	e.Seconds = time.Since(start).Seconds()
+	return e, nil
+}
+
+// setLogLik fills the log-likelihood fields of e: exact when the smaller
+// layer of r has at most MaxExactUnits units, else AIS.
+func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cur *Dataset, opt EvalOptions) error {
 	method := "ais"
 	if min(r.NVisible, r.NHidden) <= MaxExactUnits {
 		method = "exact"
 	}
+	l := e.Layer
 	ais := AISConfig{Runs: opt.AISRuns, Betas: AISBetas(opt.AISSteps), Seed: opt.Seed + uint64(l)}
-	ll, err := r.LogLikelihood(ws, cur, method, ais)
+	ll, err := r.LogLikelihoodContext(ctx, ws, cur, method, ais)
 	if err != nil {
-		return e, fmt.Errorf("layer %d: log-likelihood: %w", l, err)
+		if ctx.Err() != nil {
+			return err
+		}
+		return fmt.Errorf("layer %d: log-likelihood: %w", l, err)
 	}
-	tick()
 	e.LogLikMethod = method
 	e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = stats.Num(ll.Mean), stats.Num(ll.Lo), stats.Num(ll.Hi), stats.Num(ll.LogZ)
 	if method == "exact" {
 		e.LogLikErr = 0
-	} else {
-		e.AISRuns = ais.Runs
-		e.AISSteps = len(ais.Betas) - 1
-		// The +3 sigma bound of Z is always finite: one sigma in log
-		// units is a third of its distance from the estimate.
-		e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
+		return nil
 	}
-	e.Seconds = time.Since(start).Seconds()
-	return e, nil
+	e.AISRuns = ais.Runs
+	e.AISSteps = len(ais.Betas) - 1
+	// The +3 sigma bound of Z is always finite: one sigma in log
+	// units is a third of its distance from the estimate.
+	e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
+	return nil
 }
 
 // SeededSubset returns n samples of d chosen without replacement by a
@@ -168,5 +197,12 @@ func SeededSubset(d *Dataset, n int, seed uint64) *Dataset {
 // samples per product (training's pass uses 256; the results differ in the
 // last bits).
 func (r *RBM) HiddenProbabilities(ws *f32.Workspace, d *Dataset) *Dataset {
-	return r.propagateChunked(workspaceOr(ws), d, &Config{}, 0, 0, 512)
+	out, _ := r.HiddenProbabilitiesContext(context.Background(), ws, d)
+	return out
+}
+
+// HiddenProbabilitiesContext is HiddenProbabilities stopping with
+// ctx.Err() when ctx is cancelled.
+func (r *RBM) HiddenProbabilitiesContext(ctx context.Context, ws *f32.Workspace, d *Dataset) (*Dataset, error) {
+	return r.propagateChunked(ctx, workspaceOr(ws), d, &Config{}, 0, 0, 512)
 }

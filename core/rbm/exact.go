@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/bits"
@@ -75,8 +76,12 @@ func (s *side) blocks() int { return 1 << min(s.nx, 6) }
 // states of one block are visited in order by one goroutine, so callers
 // accumulate per block and merge the blocks in order: the result is then
 // the same whatever the scheduling and the number of workers.
-func (s *side) enumerate(workers int, visit func(block int, state uint64, logWeight float64, act []float64)) {
+//
+// enumerate stops early, returning ctx.Err(), when ctx is cancelled (checked
+// every 4096 states).
+func (s *side) enumerate(ctx context.Context, workers int, visit func(block int, state uint64, logWeight float64, act []float64)) error {
 	blocks := s.blocks()
+	done := ctx.Done()
 	low := s.nx - min(s.nx, 6)
 	workers = max(1, min(workers, blocks))
 	var wg sync.WaitGroup
@@ -97,6 +102,9 @@ func (s *side) enumerate(workers int, visit func(block int, state uint64, logWei
 				for i := uint64(0); i < 1<<low; i++ {
 					gray := i ^ i>>1
 					if i%4096 == 0 {
+						if canceled(done) {
+							return
+						}
 						state = prefix | gray
 						bxx = s.reset(act, state)
 					} else {
@@ -120,18 +128,28 @@ func (s *side) enumerate(workers int, visit func(block int, state uint64, logWei
 		}(w)
 	}
 	wg.Wait()
+	return ctx.Err()
 }
 
 // ExactLogZ returns log Z = log sum_{v,h} exp(-E(v,h)) by enumerating the
 // smaller layer (at most MaxExactUnits units) and summing the other out
 // analytically, with a stable log-sum-exp in float64.
 func (r *RBM) ExactLogZ() (float64, error) {
+	return r.ExactLogZContext(context.Background())
+}
+
+// ExactLogZContext is ExactLogZ stopping with ctx.Err() when ctx is
+// cancelled. Blocks are summed in block order, so the result does not depend
+// on the scheduling or the number of cores.
+func (r *RBM) ExactLogZContext(ctx context.Context) (float64, error) {
 	s, err := r.exactSide()
 	if err != nil {
 		return 0, err
 	}
 	acc := make([]lse, s.blocks())
-	s.enumerate(runtime.GOMAXPROCS(0), func(blk int, _ uint64, lw float64, _ []float64) { acc[blk].add(lw) })
+	if err := s.enumerate(ctx, runtime.GOMAXPROCS(0), func(blk int, _ uint64, lw float64, _ []float64) { acc[blk].add(lw) }); err != nil {
+		return 0, err
+	}
 	var tot lse
 	for _, a := range acc {
 		tot.merge(a)
@@ -220,7 +238,7 @@ func (r *RBM) ExactGradient(d *Dataset) (Gradient, error) {
 	for b := range parts {
 		parts[b] = Gradient{W: make([]float64, nv*nh), B: make([]float64, nv), C: make([]float64, nh)}
 	}
-	s.enumerate(runtime.GOMAXPROCS(0), func(blk int, state uint64, lw float64, act []float64) {
+	_ = s.enumerate(context.Background(), runtime.GOMAXPROCS(0), func(blk int, state uint64, lw float64, act []float64) {
 		p := math.Exp(lw - logZ)
 		if p == 0 {
 			return

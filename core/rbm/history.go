@@ -1,6 +1,11 @@
 package rbm
 
-import "github.com/isingrbm/isingrbm/core/stats"
+import (
+	"encoding/json"
+	"os"
+
+	"github.com/isingrbm/isingrbm/core/stats"
+)
 
 // EpochStats are the measures recorded after one epoch of one layer. The
 // train measures use at most Config.MonitorRows evenly spaced training
@@ -26,7 +31,9 @@ type EpochStats struct {
 	ReconVal      stats.Num `json:"recon_val"`
 	// WeightChange is the Frobenius norm of W(end of epoch) - W(start).
 	WeightChange stats.Num `json:"weight_change"`
-	Seconds      stats.Num `json:"seconds"` // wall time of the epoch's training (not the measures)
+	// Seconds is the wall time of the epoch's training (not the measures).
+	// Model files leave it out (see TimingsSuffix).
+	Seconds stats.Num `json:"seconds,omitempty"`
 }
 
 // History is the per-epoch record of a DBN's training, one slice per layer.
@@ -46,4 +53,71 @@ type ProgressInfo struct {
 	Layer, Layers int // current layer (from 0) and number of layers
 	Epoch, Epochs int // epochs done in this layer (from 1) and per layer
 	Stats         EpochStats
+}
+
+// seconds returns the epochs' seconds per layer, or nil when h is nil or
+// records no time.
+func (h *History) seconds() [][]float64 {
+	if h == nil {
+		return nil
+	}
+	any := false
+	out := make([][]float64, len(h.Layers))
+	for l, es := range h.Layers {
+		out[l] = make([]float64, len(es))
+		for i, e := range es {
+			out[l][i] = float64(e.Seconds)
+			any = any || e.Seconds != 0
+		}
+	}
+	if !any {
+		return nil
+	}
+	return out
+}
+
+// withoutSeconds returns a copy of h with every Seconds zero.
+func (h *History) withoutSeconds() *History {
+	c := &History{Layers: make([][]EpochStats, len(h.Layers))}
+	for l, es := range h.Layers {
+		c.Layers[l] = append([]EpochStats(nil), es...)
+		for i := range c.Layers[l] {
+			c.Layers[l][i].Seconds = 0
+		}
+	}
+	return c
+}
+
+// maxTimingsBytes bounds the timings sidecar read by mergeSeconds.
+const maxTimingsBytes = 4 << 20
+
+// mergeSeconds sets the epochs' seconds from a timings sidecar written by
+// DBN.Save when it exists and matches h's shape; the timings are only
+// informational, so a missing or unreadable sidecar leaves h unchanged.
+func (h *History) mergeSeconds(path string) {
+	if h == nil {
+		return
+	}
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > maxTimingsBytes {
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var t struct{ Seconds [][]float64 }
+	if json.Unmarshal(b, &t) != nil || len(t.Seconds) != len(h.Layers) {
+		return
+	}
+	for l, es := range h.Layers {
+		if len(t.Seconds[l]) != len(es) {
+			return
+		}
+	}
+	for l, es := range h.Layers {
+		for i := range es {
+			es[i].Seconds = stats.Num(t.Seconds[l][i])
+		}
+	}
 }

@@ -3,6 +3,7 @@ package rbm
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -72,25 +73,59 @@ func (m *Meta) fill(d *DBN) {
 	}
 }
 
+// TimingsSuffix names the sidecar file Save writes beside a model file: the
+// per-epoch training seconds, which the model file itself leaves out so that
+// the same seed gives a byte-identical model file ("model.npz.timings.json").
+const TimingsSuffix = ".timings.json"
+
+// maxMetaBytes bounds the meta.json member read from a model file or
+// checkpoint (a 200-epoch, three-layer history takes about 300 KiB).
+const maxMetaBytes = 16 << 20
+
 // Save writes d to path as an .npz that numpy.load reads: float32 arrays W0,
 // b0, c0, W1, ... (Wk of shape (n_visible, n_hidden)), the snapshots
 // (W0_epoch050, ...), and meta.json. The file is replaced atomically.
-// Program, Kernels and Sizes of meta are filled in when empty.
+// Program, Kernels and Sizes of meta are filled in when empty. The epochs'
+// seconds go to path+TimingsSuffix, not into the model file (LoadDBN puts
+// them back).
 func (d *DBN) Save(path string, meta Meta) error {
+	return d.SaveWith(path, meta, npy.WriteOptions{})
+}
+
+// SaveWith is Save with the options of the atomic writes (whether an
+// existing output that is not a regular file may be replaced).
+func (d *DBN) SaveWith(path string, meta Meta, opt npy.WriteOptions) error {
 	if err := d.Check(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	meta.fill(d)
-	return writeNPZ(path, d, &meta, nil)
+	timings := meta.History.seconds()
+	if timings != nil {
+		meta.History = meta.History.withoutSeconds()
+	}
+	if err := writeNPZ(path, opt, d, &meta, nil); err != nil {
+		return err
+	}
+	if timings == nil {
+		return nil
+	}
+	js, err := json.Marshal(map[string]any{"seconds": timings})
+	if err != nil {
+		return err
+	}
+	return npy.WriteFileAtomicWith(path+TimingsSuffix, opt, func(w io.Writer) error {
+		_, err := w.Write(append(js, '\n'))
+		return err
+	})
 }
 
 // writeNPZ writes d, meta and the extra arrays (name -> shape, data).
-func writeNPZ(path string, d *DBN, meta *Meta, extra []namedArray) error {
+func writeNPZ(path string, opt npy.WriteOptions, d *DBN, meta *Meta, extra []namedArray) error {
 	js, err := json.MarshalIndent(meta, "", " ")
 	if err != nil {
 		return fmt.Errorf("%s: meta.json: %w", path, err)
 	}
-	w, err := npy.CreateNPZ(path)
+	w, err := npy.CreateNPZWith(path, false, opt)
 	if err != nil {
 		return err
 	}
@@ -129,60 +164,104 @@ var snapshotName = regexp.MustCompile(`^W(\d+)_epoch(\d+)$`)
 
 // LoadDBN reads a model file written by Save (or any .npz holding float32
 // or float64 arrays W0, b0, c0, ... of consistent shapes; meta.json is
-// optional).
+// optional). Only the members it uses are inflated, each checked against
+// its CRC-32 and size (package npy's NPZReader, default limits). The
+// epochs' seconds come from the sidecar path+TimingsSuffix when it is there
+// and fits the history.
 func LoadDBN(path string) (*DBN, Meta, error) {
-	z, err := npy.ReadNPZ(path)
+	z, err := npy.OpenNPZ(path)
 	if err != nil {
 		return nil, Meta{}, err
 	}
-	return dbnFromNPZ(path, z)
-}
-
-func lookup(z *npy.NPZ, name string) *npy.Array {
-	if a, ok := z.Arrays[name]; ok {
-		return a
+	defer z.Close()
+	d, meta, err := dbnFromNPZ(path, z, true)
+	if err == nil {
+		meta.History.mergeSeconds(path + TimingsSuffix)
 	}
-	return z.Arrays[name+".npy"]
+	return d, meta, err
 }
 
-func dbnFromNPZ(path string, z *npy.NPZ) (*DBN, Meta, error) {
-	var err error
-	var meta Meta
-	if js, ok := z.Files["meta.json"]; ok {
-		if err := json.Unmarshal(js, &meta); err != nil {
-			return nil, meta, fmt.Errorf("%s: meta.json: %w", path, err)
-		}
+// readMeta returns the archive's meta.json (ok false when it has none).
+func readMeta(path string, z *npy.NPZReader) (meta Meta, ok bool, err error) {
+	if !z.Has("meta.json") {
+		return meta, false, nil
+	}
+	js, err := z.File("meta.json")
+	if err != nil {
+		return meta, true, err
+	}
+	if len(js) > maxMetaBytes {
+		return meta, true, fmt.Errorf("%s: meta.json: %d bytes, more than the %d a model file holds", path, len(js), maxMetaBytes)
+	}
+	if err := json.Unmarshal(js, &meta); err != nil {
+		return meta, true, fmt.Errorf("%s: meta.json: %w", path, err)
+	}
+	return meta, true, nil
+}
+
+// member returns array name of z, or nil when z has no such member.
+func member(z *npy.NPZReader, name string) (*npy.Array, error) {
+	if !z.Has(name + ".npy") {
+		return nil, nil
+	}
+	return z.Array(name)
+}
+
+// layerFromNPZ reads W<k>, b<k>, c<k>; nil (and no error) when W<k> is
+// absent.
+func layerFromNPZ(path string, z *npy.NPZReader, k int) (*RBM, error) {
+	wa, err := member(z, fmt.Sprintf("W%d", k))
+	if wa == nil || err != nil {
+		return nil, err
+	}
+	name := func(s string) string { return fmt.Sprintf("%s: %s%d", path, s, k) }
+	if len(wa.Shape) != 2 || wa.Shape[0] <= 0 || wa.Shape[1] <= 0 {
+		return nil, fmt.Errorf("%s: shape %v, want (n_visible, n_hidden)", name("W"), wa.Shape)
+	}
+	nv, nh := wa.Shape[0], wa.Shape[1]
+	r := &RBM{NVisible: nv, NHidden: nh}
+	if r.W, err = floatData(name("W"), wa); err != nil {
+		return nil, err
+	}
+	ba, err := member(z, fmt.Sprintf("b%d", k))
+	if err != nil {
+		return nil, err
+	}
+	ca, err := member(z, fmt.Sprintf("c%d", k))
+	if err != nil {
+		return nil, err
+	}
+	if ba == nil || ca == nil {
+		return nil, fmt.Errorf("%s: W%d present but b%d or c%d missing", path, k, k, k)
+	}
+	if len(ba.Shape) != 1 || ba.Shape[0] != nv {
+		return nil, fmt.Errorf("%s: shape %v, want (%d,) to match W%d %v", name("b"), ba.Shape, nv, k, wa.Shape)
+	}
+	if len(ca.Shape) != 1 || ca.Shape[0] != nh {
+		return nil, fmt.Errorf("%s: shape %v, want (%d,) to match W%d %v", name("c"), ca.Shape, nh, k, wa.Shape)
+	}
+	if r.B, err = floatData(name("b"), ba); err != nil {
+		return nil, err
+	}
+	r.C, err = floatData(name("c"), ca)
+	return r, err
+}
+
+// dbnFromNPZ reads the layers (and, with snapshots, the snapshots) and the
+// meta.json of a model file or checkpoint.
+func dbnFromNPZ(path string, z *npy.NPZReader, snapshots bool) (*DBN, Meta, error) {
+	meta, _, err := readMeta(path, z)
+	if err != nil {
+		return nil, meta, err
 	}
 	d := &DBN{}
 	for k := 0; ; k++ {
-		wa := lookup(z, fmt.Sprintf("W%d", k))
-		if wa == nil {
+		r, err := layerFromNPZ(path, z, k)
+		if err != nil {
+			return nil, meta, err
+		}
+		if r == nil {
 			break
-		}
-		name := func(s string) string { return fmt.Sprintf("%s: %s%d", path, s, k) }
-		if len(wa.Shape) != 2 || wa.Shape[0] <= 0 || wa.Shape[1] <= 0 {
-			return nil, meta, fmt.Errorf("%s: shape %v, want (n_visible, n_hidden)", name("W"), wa.Shape)
-		}
-		nv, nh := wa.Shape[0], wa.Shape[1]
-		r := &RBM{NVisible: nv, NHidden: nh}
-		if r.W, err = floatData(name("W"), wa); err != nil {
-			return nil, meta, err
-		}
-		ba, ca := lookup(z, fmt.Sprintf("b%d", k)), lookup(z, fmt.Sprintf("c%d", k))
-		if ba == nil || ca == nil {
-			return nil, meta, fmt.Errorf("%s: W%d present but b%d or c%d missing", path, k, k, k)
-		}
-		if len(ba.Shape) != 1 || ba.Shape[0] != nv {
-			return nil, meta, fmt.Errorf("%s: shape %v, want (%d,) to match W%d %v", name("b"), ba.Shape, nv, k, wa.Shape)
-		}
-		if len(ca.Shape) != 1 || ca.Shape[0] != nh {
-			return nil, meta, fmt.Errorf("%s: shape %v, want (%d,) to match W%d %v", name("c"), ca.Shape, nh, k, wa.Shape)
-		}
-		if r.B, err = floatData(name("b"), ba); err != nil {
-			return nil, meta, err
-		}
-		if r.C, err = floatData(name("c"), ca); err != nil {
-			return nil, meta, err
 		}
 		d.Layers = append(d.Layers, r)
 	}
@@ -192,28 +271,44 @@ func dbnFromNPZ(path string, z *npy.NPZ) (*DBN, Meta, error) {
 	if err := d.Check(); err != nil {
 		return nil, meta, fmt.Errorf("%s: %w", path, err)
 	}
-	for name, a := range z.Arrays {
+	if snapshots {
+		if d.Snapshots, err = snapshotsFromNPZ(path, z, d); err != nil {
+			return nil, meta, err
+		}
+	}
+	return d, meta, nil
+}
+
+// snapshotsFromNPZ reads the members W<layer>_epoch<N> of d's layers.
+func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error) {
+	var out []Snapshot
+	for _, member := range z.Names() {
+		name, ok := strings.CutSuffix(member, ".npy")
 		m := snapshotName.FindStringSubmatch(name)
-		if m == nil {
+		if !ok || m == nil {
 			continue
 		}
-		layer, _ := strconv.Atoi(m[1])
-		epoch, _ := strconv.Atoi(m[2])
-		if layer >= len(d.Layers) {
-			return nil, meta, fmt.Errorf("%s: snapshot %s of a layer the model does not have", path, name)
+		layer, err1 := strconv.Atoi(m[1])
+		epoch, err2 := strconv.Atoi(m[2])
+		if err1 != nil || err2 != nil || layer >= len(d.Layers) {
+			return nil, fmt.Errorf("%s: snapshot %s of a layer the model does not have", path, name)
+		}
+		a, err := z.Array(name)
+		if err != nil {
+			return nil, err
 		}
 		l := d.Layers[layer]
 		if len(a.Shape) != 2 || a.Shape[0] != l.NVisible || a.Shape[1] != l.NHidden {
-			return nil, meta, fmt.Errorf("%s: %s: shape %v, want (%d, %d)", path, name, a.Shape, l.NVisible, l.NHidden)
+			return nil, fmt.Errorf("%s: %s: shape %v, want (%d, %d)", path, name, a.Shape, l.NVisible, l.NHidden)
 		}
 		w, err := floatData(path+": "+name, a)
 		if err != nil {
-			return nil, meta, err
+			return nil, err
 		}
-		d.Snapshots = append(d.Snapshots, Snapshot{Layer: layer, Epoch: epoch, W: w})
+		out = append(out, Snapshot{Layer: layer, Epoch: epoch, W: w})
 	}
-	sortSnapshots(d.Snapshots)
-	return d, meta, nil
+	sortSnapshots(out)
+	return out, nil
 }
 
 func sortSnapshots(s []Snapshot) {
@@ -270,7 +365,7 @@ func writeCheckpoint(path string, st *trainState) error {
 			extra = append(extra, namedArray{"chains", []int{cfg.Batch, r.NHidden}, st.chains})
 		}
 	}
-	if err := writeNPZ(path, st.dbn, &meta, extra); err != nil {
+	if err := writeNPZ(path, npy.WriteOptions{}, st.dbn, &meta, extra); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
@@ -278,25 +373,19 @@ func writeCheckpoint(path string, st *trainState) error {
 
 // readCheckpoint restores a training state written by writeCheckpoint.
 func readCheckpoint(path string) (*trainState, error) {
-	z, err := npy.ReadNPZ(path)
+	z, err := npy.OpenNPZ(path)
 	if err != nil {
 		return nil, err
 	}
-	if len(z.Arrays) == 0 || lookup(z, "W0") == nil {
-		// A checkpoint taken before the first layer's first epoch has no
-		// layers yet.
-		if _, ok := z.Files["meta.json"]; !ok {
-			return nil, fmt.Errorf("%s: not a checkpoint (no meta.json)", path)
-		}
+	defer z.Close()
+	meta, err := checkpointMeta(path, z)
+	if err != nil {
+		return nil, err
 	}
-	var meta Meta
-	if err := json.Unmarshal(z.Files["meta.json"], &meta); err != nil {
-		return nil, fmt.Errorf("%s: meta.json: %w", path, err)
+	if meta.History == nil {
+		return nil, fmt.Errorf("%s: not a checkpoint (meta.json has no history)", path)
 	}
 	ci := meta.Checkpoint
-	if ci == nil || meta.Config == nil || meta.History == nil {
-		return nil, fmt.Errorf("%s: not a checkpoint (meta.json has no checkpoint, config or history)", path)
-	}
 	st := &trainState{cfg: *meta.Config, sizes: meta.Sizes, layer: ci.Layer, epoch: ci.Epoch,
 		hist: meta.History, dataN: ci.DataN, dataD: ci.DataD, dbn: &DBN{}}
 	if st.dataHash, err = strconv.ParseUint(ci.DataHash, 16, 64); err != nil {
@@ -305,12 +394,12 @@ func readCheckpoint(path string) (*trainState, error) {
 	if err := st.cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: config: %w", path, err)
 	}
-	if lookup(z, "W0") != nil {
-		d, _, err := dbnFromNPZ(path, z)
-		if err != nil {
+	// A checkpoint taken before the first layer's first epoch has no
+	// layers yet.
+	if z.Has("W0.npy") {
+		if st.dbn, _, err = dbnFromNPZ(path, z, true); err != nil {
 			return nil, err
 		}
-		st.dbn = d
 	}
 	if len(st.sizes) < 2 || st.layer < 0 || st.layer >= len(st.sizes)-1 || len(st.dbn.Layers) > st.layer+1 || len(st.dbn.Layers) < st.layer {
 		return nil, fmt.Errorf("%s: checkpoint at layer %d with %d trained layers and sizes %v is inconsistent", path, st.layer, len(st.dbn.Layers), st.sizes)
@@ -321,54 +410,71 @@ func readCheckpoint(path string) (*trainState, error) {
 		}
 	}
 	if len(st.dbn.Layers) == st.layer+1 {
-		r := st.dbn.Layers[st.layer]
-		get := func(name string, n int) ([]float32, error) {
-			a := lookup(z, name)
-			if a == nil {
-				return nil, fmt.Errorf("%s: checkpoint lacks %s", path, name)
-			}
-			v, err := floatData(path+": "+name, a)
-			if err == nil && len(v) != n {
-				err = fmt.Errorf("%s: %s has %d values, want %d", path, name, len(v), n)
-			}
-			return v, err
-		}
-		if st.velW, err = get("velW", len(r.W)); err != nil {
+		if err := st.readVelocities(path, z); err != nil {
 			return nil, err
-		}
-		if st.velB, err = get("velB", len(r.B)); err != nil {
-			return nil, err
-		}
-		if st.velC, err = get("velC", len(r.C)); err != nil {
-			return nil, err
-		}
-		if st.cfg.PCD {
-			if st.chains, err = get("chains", st.cfg.Batch*r.NHidden); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return st, nil
 }
 
-// ReadCheckpointMeta returns the meta.json of a checkpoint file.
-func ReadCheckpointMeta(path string) (Meta, error) {
-	var meta Meta
-	z, err := npy.ReadNPZ(path)
+// readVelocities reads the momentum (and PCD chains) of the layer in
+// training from a checkpoint.
+func (st *trainState) readVelocities(path string, z *npy.NPZReader) error {
+	r := st.dbn.Layers[st.layer]
+	get := func(name string, n int) ([]float32, error) {
+		a, err := member(z, name)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil {
+			return nil, fmt.Errorf("%s: checkpoint lacks %s", path, name)
+		}
+		v, err := floatData(path+": "+name, a)
+		if err == nil && len(v) != n {
+			err = fmt.Errorf("%s: %s has %d values, want %d", path, name, len(v), n)
+		}
+		return v, err
+	}
+	var err error
+	if st.velW, err = get("velW", len(r.W)); err != nil {
+		return err
+	}
+	if st.velB, err = get("velB", len(r.B)); err != nil {
+		return err
+	}
+	if st.velC, err = get("velC", len(r.C)); err != nil {
+		return err
+	}
+	if st.cfg.PCD {
+		st.chains, err = get("chains", st.cfg.Batch*r.NHidden)
+	}
+	return err
+}
+
+// checkpointMeta reads and checks the meta.json of a checkpoint.
+func checkpointMeta(path string, z *npy.NPZReader) (Meta, error) {
+	meta, ok, err := readMeta(path, z)
 	if err != nil {
 		return meta, err
 	}
-	js, ok := z.Files["meta.json"]
 	if !ok {
 		return meta, fmt.Errorf("%s: not a checkpoint (no meta.json)", path)
-	}
-	if err := json.Unmarshal(js, &meta); err != nil {
-		return meta, fmt.Errorf("%s: meta.json: %v", path, err)
 	}
 	if meta.Checkpoint == nil || meta.Config == nil || len(meta.Sizes) < 2 {
 		return meta, fmt.Errorf("%s: not a checkpoint (meta.json has no checkpoint, config or layer sizes)", path)
 	}
 	return meta, nil
+}
+
+// ReadCheckpointMeta returns the meta.json of a checkpoint file (no other
+// member is inflated).
+func ReadCheckpointMeta(path string) (Meta, error) {
+	z, err := npy.OpenNPZ(path)
+	if err != nil {
+		return Meta{}, err
+	}
+	defer z.Close()
+	return checkpointMeta(path, z)
 }
 
 // ConfigDiff names the JSON fields in which a and b differ, leaving out the

@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -222,11 +223,15 @@ func TestOracle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dbn, _, err := dbnFromNPZ(c.name, &npy.NPZ{Arrays: map[string]*npy.Array{"W0": z.Arrays["W"], "b0": z.Arrays["b"], "c0": z.Arrays["c"]}})
-			if err != nil {
+			wa := z.Arrays["W"]
+			r = &RBM{NVisible: wa.Shape[0], NHidden: wa.Shape[1]}
+			var e1, e2, e3 error
+			r.W, e1 = floatData(c.name+": W", wa)
+			r.B, e2 = floatData(c.name+": b", z.Arrays["b"])
+			r.C, e3 = floatData(c.name+": c", z.Arrays["c"])
+			if err := errors.Join(e1, e2, e3, r.Check()); err != nil {
 				t.Fatal(err)
 			}
-			r = dbn.Layers[0]
 			a := z.Arrays["v"]
 			if d, err = DatasetFromArray(c.name+".npz: v", a); err != nil {
 				t.Fatal(err)

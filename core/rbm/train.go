@@ -136,10 +136,10 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 	ws := f32.NewWorkspace(cfg.threads())
 	train, val := splitData(data, cfg)
 	// Propagate the data through the completed layers.
+	var err error
 	for l := 0; l < st.layer; l++ {
-		train = st.dbn.Layers[l].propagate(ws, train, cfg, l, 0)
-		if val != nil {
-			val = st.dbn.Layers[l].propagate(ws, val, cfg, l, 1)
+		if train, val, err = st.dbn.Layers[l].propagatePair(ctx, ws, train, val, cfg, l); err != nil {
+			return st.dbn, st.hist, err
 		}
 	}
 	for ; st.layer < len(st.sizes)-1; st.layer++ {
@@ -149,55 +149,78 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 		}
 		lt := newLayerTrainer(st, ws, train, val)
 		for st.epoch < cfg.Epochs {
-			stats, err := lt.runEpoch(ctx)
-			if err != nil {
-				if cfg.CheckpointPath != "" {
-					if cerr := writeCheckpoint(cfg.CheckpointPath, st); cerr != nil {
-						return st.dbn, st.hist, fmt.Errorf("%w (and writing the checkpoint failed: %v)", err, cerr)
-					}
-				}
+			if err := st.runEpoch(ctx, lt, progress); err != nil {
 				return st.dbn, st.hist, err
-			}
-			st.hist.add(stats)
-			st.epoch++
-			if cfg.SnapshotEvery > 0 && st.epoch%cfg.SnapshotEvery == 0 {
-				st.dbn.Snapshots = append(st.dbn.Snapshots, Snapshot{Layer: l, Epoch: st.epoch,
-					W: append([]float32(nil), lt.r.W...)})
-			}
-			if progress != nil {
-				progress(ProgressInfo{Layer: l, Layers: len(st.sizes) - 1, Epoch: st.epoch, Epochs: cfg.Epochs, Stats: stats})
-			}
-			requested := false
-			select {
-			case <-checkpointRequests(ctx):
-				requested = cfg.CheckpointPath != ""
-			default:
-			}
-			if requested || cfg.CheckpointEvery > 0 && st.epoch%cfg.CheckpointEvery == 0 && st.epoch < cfg.Epochs {
-				if err := writeCheckpoint(cfg.CheckpointPath, st); err != nil {
-					return st.dbn, st.hist, err
-				}
 			}
 		}
 		// Layer done: its output is the next layer's input.
-		if l+1 < len(st.sizes)-1 {
-			train = lt.r.propagate(ws, train, cfg, l, 0)
-			if val != nil {
-				val = lt.r.propagate(ws, val, cfg, l, 1)
-			}
+		last := l+1 == len(st.sizes)-1
+		if !last {
+			train, val, err = lt.r.propagatePair(ctx, ws, train, val, cfg, l)
 		}
 		st.epoch = 0
 		st.velW, st.velB, st.velC, st.chains = nil, nil, nil, nil
-		if cfg.CheckpointEvery > 0 && l+1 < len(st.sizes)-1 {
+		if !last && (cfg.CheckpointEvery > 0 || err != nil && cfg.CheckpointPath != "") {
 			st.layer++
-			err := writeCheckpoint(cfg.CheckpointPath, st)
+			cerr := writeCheckpoint(cfg.CheckpointPath, st)
 			st.layer--
-			if err != nil {
-				return st.dbn, st.hist, err
+			if err == nil {
+				err = cerr
 			}
+		}
+		if err != nil {
+			return st.dbn, st.hist, err
 		}
 	}
 	return st.dbn, st.hist, nil
+}
+
+// runEpoch trains epoch st.epoch of the layer lt trains, records it, and
+// writes the checkpoints that are due (every CheckpointEvery epochs, on a
+// request, and on cancellation, which restores the epoch's start first).
+func (st *trainState) runEpoch(ctx context.Context, lt *layerTrainer, progress func(ProgressInfo)) error {
+	cfg := &st.cfg
+	l := st.layer
+	stats, err := lt.runEpoch(ctx)
+	if err != nil {
+		if cfg.CheckpointPath != "" {
+			if cerr := writeCheckpoint(cfg.CheckpointPath, st); cerr != nil {
+				return fmt.Errorf("%w (and writing the checkpoint failed: %v)", err, cerr)
+			}
+		}
+		return err
+	}
+	st.hist.add(stats)
+	st.epoch++
+	if cfg.SnapshotEvery > 0 && st.epoch%cfg.SnapshotEvery == 0 {
+		st.dbn.Snapshots = append(st.dbn.Snapshots, Snapshot{Layer: l, Epoch: st.epoch,
+			W: append([]float32(nil), lt.r.W...)})
+	}
+	if progress != nil {
+		progress(ProgressInfo{Layer: l, Layers: len(st.sizes) - 1, Epoch: st.epoch, Epochs: cfg.Epochs, Stats: stats})
+	}
+	requested := false
+	select {
+	case <-checkpointRequests(ctx):
+		requested = cfg.CheckpointPath != ""
+	default:
+	}
+	if requested || cfg.CheckpointEvery > 0 && st.epoch%cfg.CheckpointEvery == 0 && st.epoch < cfg.Epochs {
+		return writeCheckpoint(cfg.CheckpointPath, st)
+	}
+	return nil
+}
+
+// propagatePair propagates the training and (if not nil) validation sets
+// through layer r (index layer), stopping with ctx.Err() when ctx is
+// cancelled.
+func (r *RBM) propagatePair(ctx context.Context, ws *f32.Workspace, train, val *Dataset, cfg *Config, layer int) (*Dataset, *Dataset, error) {
+	t, err := r.propagateChunked(ctx, ws, train, cfg, layer, 0, evalChunk)
+	if err != nil || val == nil {
+		return t, nil, err
+	}
+	v, err := r.propagateChunked(ctx, ws, val, cfg, layer, 1, evalChunk)
+	return t, v, err
 }
 
 // startLayer appends the initialized RBM of st.layer and zero velocities.
@@ -219,17 +242,13 @@ func (st *trainState) startLayer(train *Dataset) {
 	}
 }
 
-// propagate returns the input of the next layer for d: hidden probabilities,
-// or (Config.NextLayerSamples) binary samples drawn from stream (layer,
-// part).
-func (r *RBM) propagate(ws *f32.Workspace, d *Dataset, cfg *Config, layer, part int) *Dataset {
-	return r.propagateChunked(ws, d, cfg, layer, part, evalChunk)
-}
-
-// propagateChunked is propagate through the product kernel chunk samples at
-// a time. The chunk is part of the result's bytes: the kernel's blocking,
+// propagateChunked returns the input of the next layer for d: hidden
+// probabilities, or (Config.NextLayerSamples) binary samples drawn from
+// stream (layer, part).
+// It goes through the product kernel chunk samples at
+// a time, stopping with ctx.Err() when ctx is cancelled. The chunk is part of the result's bytes: the kernel's blocking,
 // hence its rounding, depends on the number of rows.
-func (r *RBM) propagateChunked(ws *f32.Workspace, d *Dataset, cfg *Config, layer, part, chunk int) *Dataset {
+func (r *RBM) propagateChunked(ctx context.Context, ws *f32.Workspace, d *Dataset, cfg *Config, layer, part, chunk int) (*Dataset, error) {
 	nv, nh := r.NVisible, r.NHidden
 	out := &Dataset{N: d.N, D: nh}
 	v := make([]float32, chunk*nv)
@@ -242,13 +261,12 @@ func (r *RBM) propagateChunked(ws *f32.Workspace, d *Dataset, cfg *Config, layer
 	} else {
 		out.P = make([]float32, d.N*nh)
 	}
-	for lo := 0; lo < d.N; lo += chunk {
-		hi := min(lo+chunk, d.N)
+	err := forChunks(ctx, d.N, chunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		if !cfg.NextLayerSamples {
 			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, out.P[lo*nh:], nh)
-			continue
+			return
 		}
 		ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, s, nh)
 		rnd.Bernoulli(s[:rows*nh], s[:rows*nh])
@@ -257,8 +275,8 @@ func (r *RBM) propagateChunked(ws *f32.Workspace, d *Dataset, cfg *Config, layer
 				out.X[lo*nh+i] = 1
 			}
 		}
-	}
-	return out
+	})
+	return out, err
 }
 
 // layerTrainer trains one RBM; its buffers are allocated once, so the
@@ -326,20 +344,14 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	start := time.Now()
 	recon := 0.0
 	for lo := 0; lo < lt.train.N; lo += cfg.Batch {
-		select {
-		case <-ctx.Done():
-			copy(r.W, lt.bakW)
-			copy(r.B, lt.bakB)
-			copy(r.C, lt.bakC)
-			copy(st.velW, lt.bakVW)
-			copy(st.velB, lt.bakVB)
-			copy(st.velC, lt.bakVC)
-			copy(st.chains, lt.bakChains)
-			return EpochStats{}, ctx.Err()
-		default:
-		}
+		done := ctx.Done() // once per mini-batch (tests count the calls)
 		hi := min(lo+cfg.Batch, lt.train.N)
-		recon += lt.step(lt.perm[lo:hi], rnd, mom)
+		rec, ok := lt.step(done, lt.perm[lo:hi], rnd, mom)
+		if !ok || canceled(done) {
+			lt.restore()
+			return EpochStats{}, ctx.Err()
+		}
+		recon += rec
 	}
 	es := EpochStats{Layer: lt.layer, Epoch: e + 1, Momentum: stats.Num(mom),
 		BatchRecon: stats.Num(math.NaN()), Seconds: stats.Num(time.Since(start).Seconds())}
@@ -352,31 +364,57 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 		dw += d * d
 	}
 	es.WeightChange = stats.Num(math.Sqrt(dw))
-	lt.monitor(&es)
+	if err := lt.monitor(ctx, &es); err != nil {
+		lt.restore()
+		return EpochStats{}, err
+	}
 	return es, nil
+}
+
+// restore puts back the state of the epoch's start.
+func (lt *layerTrainer) restore() {
+	st, r := lt.st, lt.r
+	copy(r.W, lt.bakW)
+	copy(r.B, lt.bakB)
+	copy(r.C, lt.bakC)
+	copy(st.velW, lt.bakVW)
+	copy(st.velB, lt.bakVB)
+	copy(st.velC, lt.bakVC)
+	copy(st.chains, lt.bakChains)
 }
 
 // monitor fills the free-energy, pseudo-likelihood and reconstruction
 // measures of es.
-func (lt *layerTrainer) monitor(es *EpochStats) {
+func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	r, ws := lt.r, lt.ws
 	plSeed := lt.cfg.Seed ^ streamID(kindPL, lt.layer, 0)
 	nan := stats.Num(math.NaN())
-	fe, pl, rec := r.measures(ws, lt.monTrain, plSeed)
+	fe, pl, rec, err := r.measures(ctx, ws, lt.monTrain, plSeed)
+	if err != nil {
+		return err
+	}
 	es.FreeEnergyTrain, es.PseudoLLTrain, es.ReconTrain = stats.Num(fe), stats.Num(pl), stats.Num(rec)
 	es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal, es.FreeEnergyGap = nan, nan, nan, nan
 	if lt.monVal != nil {
-		fe, pl, rec := r.measures(ws, lt.monVal, plSeed+1)
+		fe, pl, rec, err := r.measures(ctx, ws, lt.monVal, plSeed+1)
+		if err != nil {
+			return err
+		}
 		es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal = stats.Num(fe), stats.Num(pl), stats.Num(rec)
 		es.FreeEnergyGap = es.FreeEnergyVal - es.FreeEnergyTrain
 	}
+	return nil
 }
 
 // step does one mini-batch update on the samples idx and returns the summed
-// squared reconstruction error of the batch (CD only).
-func (lt *layerTrainer) step(idx []int, rnd *f32.Rand, mom float32) float64 {
+// squared reconstruction error of the batch (CD only); false when done
+// closed during the Gibbs chain (the parameters are then left unchanged).
+func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, mom float32) (float64, bool) {
 	cfg, r, st := lt.cfg, lt.r, lt.st
-	recon := lt.gradient(idx, rnd)
+	recon, ok := lt.gradient(done, idx, rnd)
+	if !ok {
+		return 0, false
+	}
 	if cfg.L1Proximal {
 		f32.UpdateProximal(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
 	} else {
@@ -384,13 +422,14 @@ func (lt *layerTrainer) step(idx []int, rnd *f32.Rand, mom float32) float64 {
 	}
 	f32.Update(r.B, st.velB, lt.gB, cfg.LR, mom, 0, 0)
 	f32.Update(r.C, st.velC, lt.gC, cfg.LR, mom, 0, 0)
-	return recon
+	return recon, true
 }
 
 // gradient sets gW, gB, gC to the CD-k (or PCD) estimate of the
 // log-likelihood gradient on the samples idx (advancing the persistent
-// chains) and returns the summed squared reconstruction error (CD only).
-func (lt *layerTrainer) gradient(idx []int, rnd *f32.Rand) float64 {
+// chains) and returns the summed squared reconstruction error (CD only). It
+// returns false as soon as done is closed (checked every Gibbs step).
+func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand) (float64, bool) {
 	cfg, r, ws, st := lt.cfg, lt.r, lt.ws, lt.st
 	nv, nh := r.NVisible, r.NHidden
 	rows := len(idx)
@@ -414,6 +453,9 @@ func (lt *layerTrainer) gradient(idx []int, rnd *f32.Rand) float64 {
 	}
 	vn, hn := lt.vn[:chains*nv], lt.hn[:chains*nh]
 	for s := 0; s < cfg.CDK; s++ {
+		if canceled(done) {
+			return 0, false
+		}
 		last := s == cfg.CDK-1
 		ws.SigmoidAffineNT(chains, nv, nh, h, nh, r.W, nh, r.B, vn, nv)
 		if !last || cfg.SampleVisibles {
@@ -433,7 +475,7 @@ func (lt *layerTrainer) gradient(idx []int, rnd *f32.Rand) float64 {
 	ws.GemmTN(nv, nh, chains, -inv, vn, nv, hn, nh, 1, lt.gW, nh)
 	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
 	f32.ColSums(lt.gC, hn, chains, nh, nh, -inv, 1)
-	return recon
+	return recon, true
 }
 
 type checkpointKey struct{}

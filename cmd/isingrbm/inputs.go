@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"syscall"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
+)
+
+// maxIntFlag is the bound of counts that need no other bound.
+const maxIntFlag = math.MaxInt
+
+// loadData reads the .npy file named by flag -flagName (see
+// rbm.ReadDataFile), after checking that it fits in memory; every failure
+// is a usage error naming the flag and the file.
+func loadData(flagName, path string) (*rbm.DataFile, error) {
+	if path == "" {
+		return nil, badInput("-%s: want a .npy file of configurations, (n, L, L) or (n, D)", flagName)
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		// The bytes, their copy as values, and the training split's copy.
+		if err := checkMemory(3*float64(st.Size()), fmt.Sprintf("-%s %s (%s)", flagName, path, gib(float64(st.Size())))); err != nil {
+			return nil, err
+		}
+	}
+	d, err := rbm.ReadDataFile(path)
+	if err != nil {
+		return nil, badInput("-%s: %v", flagName, err)
+	}
+	return d, nil
+}
+
+// loadModel reads the model file named by flag -flagName; only the layers
+// and meta.json are inflated, each checked (CRC-32, sizes).
+func loadModel(flagName, path string) (*rbm.DBN, error) {
+	if path == "" {
+		return nil, badInput("-%s: want a model file (.npz)", flagName)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, badInput("-%s: %s: no such file", flagName, path)
+	}
+	dbn, _, err := rbm.LoadDBN(path)
+	if err != nil {
+		return nil, badInput("-%s: %v", flagName, err)
+	}
+	return dbn, nil
+}
+
+// interrupted rewrites a cancellation by SIGINT or SIGTERM as one line
+// saying what was kept; other errors pass unchanged.
+func interrupted(err error, kept string) error {
+	if s := caughtSignal(); s != nil && errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted by %s; %s", signalName(s), kept)
+	}
+	return err
+}
+
+// signalName is "SIGINT" or "SIGTERM".
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}

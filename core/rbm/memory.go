@@ -1,0 +1,58 @@
+package rbm
+
+// Memory estimates: commands compare them with what the machine (or the
+// process's limits) can give before they allocate anything. They count the
+// large buffers (float32 parameters and copies, data and its propagated
+// copies, scratch per row) in bytes, as float64 so that absurd sizes do not
+// overflow; the Go runtime's own overhead is left to the caller's margin.
+
+// EstimateTrainBytes returns the memory TrainDBN needs for n samples of
+// sizes[0] units (held as bytes, or float32 when float32Data), layers of
+// sizes, and cfg.
+func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float64 {
+	fn := float64(n)
+	elem := 1.0
+	if float32Data {
+		elem = 4
+	}
+	// The data, and its training and validation copies.
+	need := 2 * fn * float64(sizes[0]) * elem
+	bs := float64(cfg.Batch)
+	maxProp := 0.0
+	for l := 0; l+1 < len(sizes); l++ {
+		nv, nh := float64(sizes[l]), float64(sizes[l+1])
+		w := 4 * nv * nh
+		need += w // the trained layer
+		if cfg.SnapshotEvery > 0 {
+			need += w * float64(cfg.Epochs/cfg.SnapshotEvery)
+		}
+		// The layer in training: velocity, gradient and two backups, the
+		// batch buffers, the PCD chains and their backup.
+		trainer := 4*w + 4*bs*(2*nv+3*nh) + 8*fn + 8*bs*nh
+		// The propagated input of the next layer (held with the current one).
+		prop := 0.0
+		if l+2 < len(sizes) {
+			prop = 4 * fn * nh
+		}
+		maxProp = max(maxProp, trainer+2*prop)
+	}
+	return need + maxProp
+}
+
+// EstimateEvalBytes returns the memory EvaluateDBN needs for n samples and
+// layers of sizes, with AIS over runs chains and steps intermediate
+// distributions.
+func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
+	fn := float64(n)
+	need := fn * float64(sizes[0]) // the data as bytes
+	worst := 0.0
+	for l := 0; l+1 < len(sizes); l++ {
+		nv, nh := float64(sizes[l]), float64(sizes[l+1])
+		need += 4 * nv * nh
+		ais := 4*float64(runs)*(nv+3*nh) + 24*float64(runs) + 8*float64(steps)
+		perSample := 8 * 4 * fn                                        // free energies, flips, pseudo-likelihoods
+		layer := ais + perSample + 4*evalChunk*(2*nv+2*nh) + 2*4*fn*nh // and two propagated inputs
+		worst = max(worst, layer)
+	}
+	return need + worst
+}
