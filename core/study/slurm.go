@@ -182,7 +182,7 @@ func (o *SlurmOptions) queued(ctx context.Context) (map[string][2]string, error)
 	if u, err := user.Current(); err == nil {
 		args = append(args, "-u", u.Username)
 	}
-	out, err := run(ctx, o.Squeue, args...)
+	out, err := runCmd(ctx, o.Squeue, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func neverRuns(stateReason [2]string) bool {
 	return stateReason[0] == "PENDING" && strings.Contains(stateReason[1], "DependencyNeverSatisfied")
 }
 
-func run(ctx context.Context, prog string, args ...string) (string, error) {
+func runCmd(ctx context.Context, prog string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, prog, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -321,7 +321,7 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 	}
 	if len(cancel) > 0 {
 		sort.Strings(cancel)
-		if _, err := run(ctx, opt.Scancel, cancel...); err != nil {
+		if _, err := runCmd(ctx, opt.Scancel, cancel...); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(opt.Log, "cancelled %d job(s) that could not start: %s\n", len(cancel), strings.Join(cancel, " "))
@@ -410,7 +410,7 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 		args = append(args, "--output="+logPattern)
 		args = append(args, opt.Extra...)
 		args = append(args, j.Script)
-		out, err := run(ctx, opt.Sbatch, args...)
+		out, err := runCmd(ctx, opt.Sbatch, args...)
 		if err != nil {
 			return sub, fmt.Errorf("submitting %s (%d stage(s)): %w", j.Name, len(j.Keys), err)
 		}
@@ -484,7 +484,7 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 		}
 		if len(stuck) > 0 {
 			sort.Strings(stuck)
-			if _, err := run(ctx, opt.Scancel, stuck...); err != nil {
+			if _, err := runCmd(ctx, opt.Scancel, stuck...); err != nil {
 				return err
 			}
 			fmt.Fprintf(opt.Log, "cancelled %d job(s) whose inputs failed: %s\n", len(stuck), strings.Join(stuck, " "))

@@ -1,0 +1,405 @@
+package study
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/replicate"
+)
+
+// Spec is a study: the replication with the settings of one replicate run,
+// repeated for every training coupling K and every seed.
+type Spec struct {
+	// Settings are replicate's settings; K and Seed are replaced by each
+	// coupling and seed of the study.
+	Settings  replicate.Settings `json:"settings"`
+	Couplings []float64          `json:"couplings"`
+	Seeds     []uint64           `json:"seeds"`
+}
+
+// DefaultCouplings are the training couplings of the default study: the
+// paper's K = 0.408, one in the disordered phase and one just above K_c.
+var DefaultCouplings = []float64{0.3, 0.408, 0.45}
+
+// DefaultSeeds are the seeds of the default study.
+var DefaultSeeds = []uint64{1, 2, 3, 4, 5}
+
+// Check returns an error naming the first bad field.
+func (s Spec) Check() error {
+	if len(s.Couplings) == 0 {
+		return errors.New("couplings: want at least one training coupling K")
+	}
+	if len(s.Seeds) == 0 {
+		return errors.New("seeds: want at least one seed")
+	}
+	seenK := map[string]bool{}
+	for _, k := range s.Couplings {
+		if math.IsNaN(k) || math.IsInf(k, 0) || k < 0 {
+			return fmt.Errorf("couplings: want finite K >= 0, got %v", k)
+		}
+		if seenK[runName(k, 0)] {
+			return fmt.Errorf("couplings: %v appears twice (to 4 decimals)", k)
+		}
+		seenK[runName(k, 0)] = true
+	}
+	seenS := map[uint64]bool{}
+	for _, sd := range s.Seeds {
+		if seenS[sd] {
+			return fmt.Errorf("seeds: %d appears twice", sd)
+		}
+		seenS[sd] = true
+	}
+	if len(s.Settings.Networks) == 0 || len(s.Settings.Layers) == 0 || s.Settings.L < 2 {
+		return errors.New("settings: want networks, layers and L >= 2")
+	}
+	return nil
+}
+
+// Hash is a short hash of the spec's JSON.
+func (s Spec) Hash() string {
+	js, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(js)
+	return hex.EncodeToString(sum[:8])
+}
+
+// runName names the folder of one replication of the study.
+func runName(k float64, seed uint64) string { return fmt.Sprintf("K%.4f-seed%d", k, seed) }
+
+// runDef is one replication of the study: one training coupling and one
+// data seed (with Settings.Seeds training seeds), in its own folder.
+type runDef struct {
+	K    float64
+	Seed uint64
+	Rel  string // folder relative to the study folder
+	Cfg  replicate.Config
+	Plan []replicate.StageSpec
+}
+
+// node is a stage of the study: a replication stage, shared by every run
+// whose plan has its key (the sweep at a coupling does not depend on the
+// training coupling), or the study's report.
+type node struct {
+	Stage
+	homes []int    // runs whose plan has the key; the stage runs in the first
+	names []string // the stage's name in each home's plan
+}
+
+// Study is the stage graph of a Spec in a folder: the union of the
+// replications' plans, deduplicated by key, and a report. It implements
+// Graph.
+type Study struct {
+	Dir    string
+	Spec   Spec
+	runs   []runDef
+	nodes  []*node
+	byKey  map[string]*node
+	report Stage
+}
+
+// New returns the study of spec in dir (which need not exist yet).
+// Version is the program version in the stage keys ("" for
+// replicate.DefaultVersion()).
+func New(dir string, spec Spec, version string) (*Study, error) {
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	st := &Study{Dir: dir, Spec: spec, byKey: map[string]*node{}}
+	for _, k := range spec.Couplings {
+		for _, sd := range spec.Seeds {
+			s := spec.Settings
+			s.K, s.Seed, s.DataSeeds, s.Threads = k, sd, 1, 0
+			rel := "runs/" + runName(k, sd)
+			cfg := replicate.Config{Out: filepath.Join(dir, filepath.FromSlash(rel)), Settings: s, Version: version}
+			plan, err := replicate.Plan(cfg)
+			if err != nil {
+				return nil, fmt.Errorf("K = %.4f, seed %d: %w", k, sd, err)
+			}
+			st.runs = append(st.runs, runDef{K: k, Seed: sd, Rel: rel, Cfg: cfg, Plan: plan})
+		}
+	}
+	for i, r := range st.runs {
+		for _, sp := range r.Plan {
+			n := st.byKey[sp.Key]
+			if n == nil {
+				n = &node{Stage: Stage{Key: sp.Key, Name: r.Rel + ": " + sp.Name, Kind: sp.Kind, Inputs: sp.Inputs,
+					Cores: max(1, sp.Cores), MemMiB: max(1, sp.MemMiB), Seconds: sp.Seconds}}
+				st.byKey[sp.Key] = n
+				st.nodes = append(st.nodes, n)
+			}
+			n.homes = append(n.homes, i)
+			n.names = append(n.names, sp.Name)
+			for _, o := range sp.Outputs {
+				n.Outputs = append(n.Outputs, r.Rel+"/"+o)
+			}
+		}
+	}
+	for _, n := range st.nodes {
+		if len(n.homes) > 1 {
+			n.Name = fmt.Sprintf("seed %d: %s (shared by %d runs)", st.runs[n.homes[0]].Seed, n.names[0], len(n.homes))
+		}
+	}
+	st.addReport(version)
+	if err := Validate(st.Stages()); err != nil {
+		return nil, fmt.Errorf("study graph: %w", err)
+	}
+	return st, nil
+}
+
+func (st *Study) Stages() []Stage {
+	out := make([]Stage, len(st.nodes))
+	for i, n := range st.nodes {
+		out[i] = n.Stage
+	}
+	return out
+}
+
+// Done reports whether the stage of key is done in every run that has it.
+func (st *Study) Done(key string) bool {
+	n := st.byKey[key]
+	if n == nil {
+		return false
+	}
+	if key == st.report.Key {
+		return st.markedDone(key)
+	}
+	for _, h := range n.homes {
+		if !replicate.StageDone(st.runs[h].Cfg, key) {
+			return false
+		}
+	}
+	return true
+}
+
+// RunStage runs the stage of key in the first run that has it, with at
+// most threads threads, and links its outputs and marker into the other
+// runs that share it.
+func (st *Study) RunStage(ctx context.Context, key string, threads int) error {
+	n := st.byKey[key]
+	if n == nil {
+		return &UnknownStageError{Key: key, N: len(st.nodes)}
+	}
+	if key == st.report.Key {
+		if st.Done(key) {
+			return nil
+		}
+		for _, in := range n.Inputs {
+			if !st.Done(in) {
+				return fmt.Errorf("study report needs stage %s (%s), which is not done", in, st.byKey[in].Name)
+			}
+		}
+		return st.withMarker(key, "study report", threads, func() ([]string, error) { return st.writeReport() })
+	}
+	h0 := st.runs[n.homes[0]]
+	cfg := h0.Cfg
+	cfg.Settings.Threads = threads
+	if err := replicate.RunStage(ctx, cfg, key); err != nil {
+		return fmt.Errorf("stage %s (%s): %w", key, n.Name, err)
+	}
+	var outs []string
+	for _, sp := range h0.Plan {
+		if sp.Key == key {
+			outs = append(outs, sp.Outputs...)
+		}
+	}
+	for j, h := range n.homes[1:] {
+		if replicate.StageDone(st.runs[h].Cfg, key) {
+			continue
+		}
+		dst := st.runs[h].Cfg.Out
+		for _, o := range outs {
+			if err := linkFile(filepath.Join(h0.Cfg.Out, filepath.FromSlash(o)), filepath.Join(dst, filepath.FromSlash(o))); err != nil {
+				return err
+			}
+		}
+		// The marker last: the stage is done there once it exists.
+		marker := filepath.Join("stages", filepath.FromSlash(n.names[0])+".json")
+		if n.names[j+1] != n.names[0] {
+			return fmt.Errorf("stage %s is %s in %s but %s in %s", key, n.names[0], h0.Rel, n.names[j+1], st.runs[h].Rel)
+		}
+		if err := linkFile(filepath.Join(h0.Cfg.Out, marker), filepath.Join(dst, marker)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkFile makes dst a hard link to src (replacing dst atomically), or a
+// copy where the file system has no hard links.
+func linkFile(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s.link-%d", dst, os.Getpid())
+	os.Remove(tmp)
+	if err := os.Link(src, tmp); err == nil {
+		if err := os.Rename(tmp, dst); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		return nil
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return npy.WriteFileAtomic(dst, func(w io.Writer) error {
+		_, err := io.Copy(w, f)
+		return err
+	})
+}
+
+// Runs lists the study's replications: their coupling, seed and folder
+// (relative to the study folder).
+func (st *Study) Runs() []RunInfo {
+	var out []RunInfo
+	for _, r := range st.runs {
+		out = append(out, RunInfo{K: r.K, Seed: r.Seed, Dir: r.Rel})
+	}
+	return out
+}
+
+// RunInfo describes one replication of a study.
+type RunInfo struct {
+	K    float64 `json:"K"`
+	Seed uint64  `json:"seed"`
+	Dir  string  `json:"dir"`
+}
+
+func (st *Study) markerPath(key string) string {
+	return filepath.Join(st.Dir, "stages", key+".json")
+}
+
+// marker is written when a study-level stage completes.
+type marker struct {
+	Key      string   `json:"key"`
+	Name     string   `json:"name"`
+	Outputs  []string `json:"outputs"`
+	Seconds  float64  `json:"seconds"`
+	Threads  int      `json:"threads"`
+	Finished string   `json:"finished"`
+	Host     string   `json:"host"`
+}
+
+// markedDone reports whether key's marker and every output it lists exist.
+func (st *Study) markedDone(key string) bool {
+	b, err := os.ReadFile(st.markerPath(key))
+	if err != nil {
+		return false
+	}
+	var m marker
+	if json.Unmarshal(b, &m) != nil || m.Key != key {
+		return false
+	}
+	for _, o := range m.Outputs {
+		if _, err := os.Stat(filepath.Join(st.Dir, filepath.FromSlash(o))); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// withMarker runs fn and then writes key's marker listing the outputs fn
+// returns (the marker last, so an interrupted stage is run again).
+func (st *Study) withMarker(key, name string, threads int, fn func() ([]string, error)) error {
+	if err := os.MkdirAll(filepath.Dir(st.markerPath(key)), 0o755); err != nil {
+		return err
+	}
+	os.Remove(st.markerPath(key))
+	t0 := time.Now()
+	outs, err := fn()
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	return writeJSON(st.markerPath(key), marker{Key: key, Name: name, Outputs: outs, Seconds: time.Since(t0).Seconds(),
+		Threads: threads, Finished: time.Now().UTC().Format(time.RFC3339), Host: host})
+}
+
+// ReportKey is the key of the study's report stage.
+func (st *Study) ReportKey() string { return st.report.Key }
+
+// addReport adds the study's report: it waits for every replication's
+// report and reads their evaluation, analysis and flow files.
+func (st *Study) addReport(version string) {
+	var inputs []string
+	for _, r := range st.runs {
+		for _, sp := range r.Plan {
+			if sp.Kind == "report" {
+				inputs = append(inputs, sp.Key)
+			}
+		}
+	}
+	if version == "" {
+		version = replicate.DefaultVersion()
+	}
+	js, err := json.Marshal(struct {
+		Kind    string
+		Version string
+		Format  int
+		Spec    Spec
+		Inputs  []string
+	}{"study-report", version, 1, st.Spec, inputs})
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(js)
+	st.report = Stage{Key: hex.EncodeToString(sum[:8]), Name: "study report", Kind: "study-report", Inputs: inputs,
+		Outputs: []string{"summary.json", "report/index.html"}, Cores: 1, MemMiB: 200, Seconds: 5 + 0.2*float64(len(st.runs))}
+	n := &node{Stage: st.report}
+	st.byKey[n.Key] = n
+	st.nodes = append(st.nodes, n)
+}
+
+// WriteSpec writes the spec to dir/specs/<hash>.json (for the jobs) and
+// dir/study.json (the study's last spec), returning the first path.
+func (st *Study) WriteSpec() (string, error) {
+	p := filepath.Join(st.Dir, "specs", st.Spec.Hash()+".json")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", err
+	}
+	if err := writeJSON(p, st.Spec); err != nil {
+		return "", err
+	}
+	return p, writeJSON(filepath.Join(st.Dir, "study.json"), st.Spec)
+}
+
+// ReadSpec reads a spec written by WriteSpec.
+func ReadSpec(path string) (Spec, error) {
+	var s Spec
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return s, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("%s: %v", path, err)
+	}
+	if err := s.Check(); err != nil {
+		return s, fmt.Errorf("%s: %v", path, err)
+	}
+	return s, nil
+}
+
+// sortedCouplings returns the study's couplings in increasing order.
+func (st *Study) sortedCouplings() []float64 {
+	ks := append([]float64(nil), st.Spec.Couplings...)
+	sort.Float64s(ks)
+	return ks
+}
