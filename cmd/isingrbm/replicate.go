@@ -31,6 +31,7 @@ type replicateFlags struct {
 	quick, force                                   *bool
 	L, n, sweepN, epochs, skEpochs, aisRuns, evalN *int
 	anaN, flowSteps, flowDepth, threads            *int
+	seeds, dataSeeds, testN                        *int
 	K                                              *float64
 	seed                                           *uint64
 }
@@ -44,7 +45,10 @@ func newReplicateFlags(stderr io.Writer) *replicateFlags {
 	f.L = fs.Int("L", 0, "override: lattice side")
 	f.K = fs.Float64("K", 0, "override: coupling of the training data")
 	f.n = fs.Int("n", 0, "override: training samples")
-	f.seed = fs.Uint64("seed", 1, "seed of sampling, training and analysis")
+	f.seed = fs.Uint64("seed", 1, "seed of sampling, training and analysis (every use derives its own seed from it)")
+	f.seeds = fs.Int("seeds", 1, "training seeds per recipe (a seed ensemble: every number gets its spread over seeds)")
+	f.dataSeeds = fs.Int("data-seeds", 1, "training data sets, each sampled with its own seed (every training seed is run on each)")
+	f.testN = fs.Int("test-n", 0, "override: held-out test configurations per data set (5000; -quick 1000)")
 	f.sweep = fs.String("sweep", "", "override: couplings of the flow, a list or lo:hi:n")
 	f.sweepN = fs.Int("sweep-n", 0, "override: samples per flow coupling")
 	f.layers = fs.String("layers", "", "override: hidden layer sizes")
@@ -91,6 +95,9 @@ func (f *replicateFlags) settings() (replicate.Settings, error) {
 		{"eval-samples", f.evalN, 0, math.MaxInt, "want >= 0 (0: all)", &s.EvalSamples},
 		{"analysis-samples", f.anaN, 1, math.MaxInt, "want >= 1", &s.AnalysisSamples},
 		{"flow-steps", f.flowSteps, 0, 100, "want 0..100", &s.FlowSteps},
+		{"seeds", f.seeds, 1, 1000, "want 1..1000", &s.Seeds},
+		{"data-seeds", f.dataSeeds, 1, 1000, "want 1..1000", &s.DataSeeds},
+		{"test-n", f.testN, 2, math.MaxInt, "want at least 2", &s.TestN},
 	}
 	for _, c := range ints {
 		if !set[c.name] {

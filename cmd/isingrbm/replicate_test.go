@@ -132,7 +132,11 @@ func TestReplicateQuick(t *testing.T) {
 	if len(sum.Networks) != 3 {
 		t.Fatalf("%d networks", len(sum.Networks))
 	}
-	for name, ns := range sum.Networks {
+	for name, reps := range sum.Networks {
+		if len(reps) != 1 {
+			t.Fatalf("%s: %d replicas, want 1", name, len(reps))
+		}
+		ns := reps[0]
 		if ns.Config == nil || ns.Config.Preset != name || ns.TrainingSeconds <= 0 {
 			t.Errorf("%s: config %+v, training %v s", name, ns.Config, ns.TrainingSeconds)
 		}
@@ -205,7 +209,7 @@ func TestReplicateQuick(t *testing.T) {
 			}
 		}
 	}
-	wantStages := []string{"data/d0"}
+	wantStages := []string{"data/d0", "testdata/d0"}
 	for _, k := range s.SweepKs {
 		wantStages = append(wantStages, fmt.Sprintf("sweep/d0/K%.4f", k))
 	}
@@ -268,7 +272,7 @@ func TestReplicateQuick(t *testing.T) {
 	if err := readJSON(filepath.Join(dir, "summary.json"), &sum3); err != nil {
 		t.Fatal(err)
 	}
-	if f := sum3.Networks["sklearn"].Flow; len(f.KEff) != 1 {
+	if f := sum3.Networks["sklearn"][0].Flow; len(f.KEff) != 1 {
 		t.Errorf("-flow-steps 0: %d rows of K_eff, want 1", len(f.KEff))
 	}
 	noTempFiles(t, dir)

@@ -204,6 +204,9 @@ func (f Flow) Series() []Series {
 	out := make([]Series, len(f.KEff))
 	for t, ks := range f.KEff {
 		out[t] = Series{Name: fmt.Sprintf("%d step", t), X: append([]float64(nil), f.K...), Y: append([]float64(nil), ks...)}
+		if t < len(f.KEffErr) {
+			out[t].Err = append([]float64(nil), f.KEffErr[t]...)
+		}
 		if t != 1 {
 			out[t].Name += "s"
 		}

@@ -144,6 +144,11 @@ func (h Histogram) Density() []float64 {
 type Series struct {
 	Name string
 	X, Y []float64
+	// Err, if set, are symmetric error bars (one per point; NaN for none).
+	Err []float64
+	// Lo and Hi, if set, bound a shaded band around the curve (for
+	// example the range over seeds), one pair per point.
+	Lo, Hi []float64
 }
 
 // Pearson returns the Pearson correlation of x and y (equal lengths), NaN if either has zero

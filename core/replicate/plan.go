@@ -224,6 +224,8 @@ func (s Settings) normalized() (Settings, error) {
 		return s, fmt.Errorf("settings: L = %d, want >= 2", s.L)
 	case s.N < 2:
 		return s, fmt.Errorf("settings: %d samples, want >= 2", s.N)
+	case s.TestN < 2:
+		return s, fmt.Errorf("settings: %d held-out test samples, want >= 2", s.TestN)
 	case len(s.Layers) == 0:
 		return s, fmt.Errorf("settings: no hidden layers")
 	case len(s.Networks) == 0:
@@ -263,6 +265,7 @@ func (s *Settings) replicas() []replica {
 
 // The seeds of one replication, each derived from Settings.Seed.
 func (s *Settings) dataSeed(d int) uint64 { return DeriveSeed(s.Seed, "data", 0, uint64(d)) }
+func (s *Settings) testSeed(d int) uint64 { return DeriveSeed(s.Seed, "testdata", 0, uint64(d)) }
 func (s *Settings) sweepSeed(d int, k float64) uint64 {
 	return DeriveSeed(s.Seed, "sweep", d, math.Float64bits(k))
 }
@@ -294,9 +297,13 @@ func buildPlan(cfg Config) (*plan, error) {
 		return st.Key, nil
 	}
 	dataKeys := make([]string, s.DataSeeds)
+	testKeys := make([]string, s.DataSeeds)
 	sweepKeys := make([][]string, s.DataSeeds)
 	for d := 0; d < s.DataSeeds; d++ {
 		if dataKeys[d], err = add(s.dataStage(d)); err != nil {
+			return nil, err
+		}
+		if testKeys[d], err = add(s.testStage(d)); err != nil {
 			return nil, err
 		}
 		for _, k := range s.SweepKs {
@@ -318,7 +325,7 @@ func buildPlan(cfg Config) (*plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			ek, err := add(s.evalStage(net, rp, tk, dataKeys[rp.D]))
+			ek, err := add(s.evalStage(net, rp, tk, dataKeys[rp.D], testKeys[rp.D]))
 			if err != nil {
 				return nil, err
 			}
@@ -338,7 +345,7 @@ func buildPlan(cfg Config) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	inputs := append([]string(nil), dataKeys...)
+	inputs := append(append([]string(nil), dataKeys...), testKeys...)
 	for _, ks := range sweepKeys {
 		inputs = append(inputs, ks...)
 	}

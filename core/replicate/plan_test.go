@@ -81,7 +81,7 @@ func TestPlan(t *testing.T) {
 		kinds[st.Kind]++
 	}
 	nets := len(s.Networks)
-	want := map[string]int{"data": 2, "sweep": 2 * len(s.SweepKs), "train": nets * 6, "eval": nets * 6, "analyse": nets * 6, "flow": nets * 6, "charts": 1, "report": 1}
+	want := map[string]int{"data": 2, "testdata": 2, "sweep": 2 * len(s.SweepKs), "train": nets * 6, "eval": nets * 6, "analyse": nets * 6, "flow": nets * 6, "charts": 1, "report": 1}
 	if !reflect.DeepEqual(kinds, want) {
 		t.Errorf("stages per kind %v, want %v", kinds, want)
 	}

@@ -62,19 +62,13 @@ func jnum(v any, prec int) string {
 }
 
 // resultsMarkdown renders the results section from summary.json.
-func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
+func resultsMarkdown(raw map[string]any, sum *Summary, figDir string, figs []string) string {
 	var b strings.Builder
-	readmeHeader(&b, sum)
-	nets, _ := jget(sum, "networks").(map[string]any)
-	names := make([]string, 0, len(nets))
-	for n := range nets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-
-	readmeLocality(&b, names, nets)
-	readmeFlow(&b, names, nets)
-	readmeStages(&b, sum)
+	readmeHeader(&b, raw, sum)
+	readmeLocality(&b, sum)
+	readmeComparisons(&b, sum)
+	readmeFlow(&b, sum)
+	readmeStages(&b, raw)
 	for _, f := range figs {
 		fmt.Fprintf(&b, "![%s](%s)\n", strings.TrimSuffix(f, ".png"), filepath.ToSlash(filepath.Join(figDir, f)))
 	}
@@ -82,110 +76,119 @@ func resultsMarkdown(sum map[string]any, figDir string, figs []string) string {
 }
 
 // readmeHeader writes the run's settings and the training data's physics.
-func readmeHeader(b *strings.Builder, sum map[string]any) {
-	set := jget(sum, "settings")
-	created, _ := jget(sum, "created").(string)
+func readmeHeader(b *strings.Builder, raw map[string]any, sum *Summary) {
+	s := sum.Settings
+	created := sum.Created
 	if len(created) >= 10 {
 		created = created[:10]
 	}
-	fmt.Fprintf(b, "Generated %s from `isingrbm replicate` (%s) on %s, %s cores, %s: L = %s, K = %s, %s samples, layers %v, %s epochs (sklearn %s), seed %s.\n\n",
-		created, jget(sum, "version"), jget(sum, "machine", "cpu"), jnum(jget(sum, "machine", "cores"), 4), jget(sum, "machine", "go"),
-		jnum(jget(set, "L"), 4), jnum(jget(set, "K"), 4), jnum(jget(set, "n"), 6), jget(set, "layers"),
-		jnum(jget(set, "epochs"), 4), jnum(jget(set, "sklearn_epochs"), 4), jnum(jget(set, "seed"), 6))
-
-	d := jget(sum, "data")
-	fmt.Fprintf(b, "Training data: energy per spin %s +/- %s (exact %s), |m| %s, tau_int %s (energy) and %s (|m|) sweeps.\n\n",
-		jnum(jget(d, "energy"), 6), jnum(jget(d, "energy_err"), 2), jnum(jget(d, "exact_energy"), 6),
-		jnum(jget(d, "abs_m"), 4), jnum(jget(d, "tau_int_energy"), 3), jnum(jget(d, "tau_int_abs_m"), 3))
-
+	fmt.Fprintf(b, "Generated %s from `isingrbm replicate` (%s) on %s, %d cores, %s: L = %d, K = %.4g, %d training samples, %d held-out test samples, layers %v, %d epochs (sklearn %d), seed %d, %s.\n\n",
+		created, sum.Version, sum.Machine.CPU, sum.Machine.Cores, sum.Machine.Go, s.L, s.K, s.N, s.TestN, s.Layers, s.Epochs, s.SklearnEpochs, s.Seed, replicasText(s))
+	var e, m []float64
+	for _, d := range sum.DataSets {
+		e, m = append(e, float64(d.Energy)), append(m, float64(d.AbsM))
+	}
+	fmt.Fprintf(b, "Training data (over %d data seed(s)): energy per spin %s (exact %.6g), |m| %s. Every figure below is the mean +- the standard deviation over the replicas, with [min, max] where it matters; n is the number of replicas.\n\n",
+		len(sum.DataSets), spreadOf(e).Text(), float64(sum.Data.ExactEnergy), spreadOf(m).Text())
 }
 
 // readmeLocality writes the table of locality and evaluation per network
 // and layer.
-func readmeLocality(b *strings.Builder, names []string, nets map[string]any) {
-	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk) | median Rg (noise) | median block-spin abs corr 2x2 / 4x4 (noise) | recon error | pseudo-LL | log-likelihood |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, n := range names {
-		layers, _ := jget(nets[n], "layers").([]any)
-		for _, l := range layers {
-			loc := jget(l, "locality")
-			ev := jget(l, "eval")
+func readmeLocality(b *strings.Builder, sum *Summary) {
+	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk) | median block-spin abs corr 2x2 (noise) | recon error train / held-out | pseudo-LL train / held-out | log-likelihood train / held-out |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	for _, n := range sum.Settings.Networks {
+		for _, l := range sum.Ensemble[n].Layers {
 			bs := "-"
-			if arr, ok := jget(loc, "block_spin").([]any); ok && len(arr) > 0 {
-				var parts, noise []string
-				for _, x := range arr {
-					parts = append(parts, jnum(jget(x, "abs_corr", "median"), 2))
-					noise = append(noise, jnum(jget(x, "noise_abs_corr", "median"), 2))
-				}
-				bs = strings.Join(parts, " / ") + " (" + strings.Join(noise, " / ") + ")"
+			if len(l.BlockSpin) > 0 {
+				bs = l.BlockSpin[0].AbsCorrMedian.Short() + " (" + l.BlockSpin[0].NoiseMedian.Short() + ")"
 			}
-			ll := jnum(jget(ev, "loglik"), 6)
-			if m, _ := jget(ev, "loglik_method").(string); m != "" {
-				ll += " +/- " + jnum(jget(ev, "loglik_err"), 2) + " (" + m + ")"
+			ll := "not a log-likelihood (continuous inputs)"
+			if l.Layer == 1 {
+				ll = l.LogLik.Short() + " / " + l.TestLogLik.Short() + " (" + l.LogLikMethod + ")"
 			}
-			fmt.Fprintf(b, "| %s | %s | %s (%s) | %s (%s) | %s | %s (%s) | %s | %s | %s | %s |\n", n,
-				jnum(jget(l, "layer"), 2),
-				jnum(jget(loc, "participation_ratio", "median"), 4), jnum(jget(loc, "noise_participation_ratio", "median"), 4),
-				jnum(jget(loc, "disk_share", "median"), 3), jnum(jget(loc, "noise_disk_share", "median"), 3),
-				jnum(jget(loc, "local_fraction_disk"), 2),
-				jnum(jget(loc, "radius_of_gyration", "median"), 3), jnum(jget(loc, "noise_radius_of_gyration", "median"), 3),
-				bs, jnum(jget(ev, "recon_error"), 4), jnum(jget(ev, "pseudo_loglik"), 5), ll)
+			fmt.Fprintf(b, "| %s | %d | %s (%s) | %s (%s) | %s | %s | %s / %s | %s / %s | %s |\n", n, l.Layer,
+				l.PRMedian.Short(), l.NoisePRMedian.Short(), l.DiskMedian.Short(), l.NoiseDiskMedian.Short(), l.LocalByDisk.Short(), bs,
+				l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), ll)
 		}
 	}
-	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields' (5% for noise itself).\n\n")
+	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields'. Training values are on the rows the network was trained on; held-out values on an independent test set. Layers above the first are evaluated on hidden probabilities, where -F - log Z is not a log-likelihood.\n\n")
+}
 
+// readmeComparisons lists which differences between recipes exceed the
+// seed spread (first layer).
+func readmeComparisons(b *strings.Builder, sum *Summary) {
+	b.WriteString("Differences between recipes, first layer (a finding only when the ranges over seeds do not overlap):\n\n| measure | A | B | A - B | verdict |\n|---|---|---|---|---|\n")
+	for _, c := range sum.Comparisons {
+		if c.Layer == 1 {
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", c.Measure, c.A, c.B, numStr(c.Diff), c.Verdict)
+		}
+	}
+	b.WriteString("\n")
 }
 
 // readmeFlow writes the table of K_eff after each reconstruction step.
-func readmeFlow(b *strings.Builder, names []string, nets map[string]any) {
-	b.WriteString("RG flow, K_eff of the configurations after each reconstruction step (v -> h -> v at depth 1):\n\n")
-	for i, n := range names {
-		fl := jget(nets[n], "flow")
-		ks, _ := jget(fl, "K").([]any)
-		keff, _ := jget(fl, "k_eff").([]any)
-		if len(ks) == 0 {
+func readmeFlow(b *strings.Builder, sum *Summary) {
+	fmt.Fprintf(b, "RG flow, K_eff of the configurations after each reconstruction step (v -> h -> v at depth %d), mean +- std over seeds:\n\n", sum.Settings.FlowDepth)
+	for i, n := range sum.Settings.Networks {
+		e := sum.Ensemble[n]
+		if len(e.FlowK) == 0 {
 			continue
 		}
 		if i == 0 {
 			b.WriteString("| network | step |")
-			for _, k := range ks {
-				b.WriteString(" K=" + jnum(k, 3) + " |")
+			for _, k := range e.FlowK {
+				fmt.Fprintf(b, " K=%.3g |", k)
 			}
-			b.WriteString("\n|---|---|" + strings.Repeat("---|", len(ks)) + "\n")
+			b.WriteString("\n|---|---|" + strings.Repeat("---|", len(e.FlowK)) + "\n")
 		}
-		for s := 1; s < len(keff); s++ {
-			fmt.Fprintf(b, "| %s | %d |", n, s)
-			row, _ := keff[s].([]any)
-			for _, x := range row {
-				b.WriteString(" " + jnum(x, 3) + " |")
+		for t := 1; t < len(e.FlowKEff); t++ {
+			fmt.Fprintf(b, "| %s | %d |", n, t)
+			for _, x := range e.FlowKEff[t] {
+				b.WriteString(" " + x.Short() + " |")
 			}
 			b.WriteString("\n")
 		}
 	}
 	b.WriteString("\n")
-
 }
 
-// readmeStages writes the stage timings, as each stage took when it was
-// computed.
+// readmeStages writes the stage timings by kind, as each stage took when
+// it was computed.
 func readmeStages(b *strings.Builder, sum map[string]any) {
-	if stages, ok := jget(sum, "stages").(map[string]any); ok {
-		b.WriteString("| stage | seconds | peak RSS (MiB) |\n|---|---|---|\n")
-		snames := make([]string, 0, len(stages))
-		for s := range stages {
-			snames = append(snames, s)
-		}
-		sort.Slice(snames, func(i, j int) bool { return stageOrder(snames[i]) < stageOrder(snames[j]) })
-		total := 0.0
-		for _, s := range snames {
-			sec, _ := jget(stages[s], "seconds").(float64)
-			total += sec
-			fmt.Fprintf(b, "| %s | %s | %s |\n", s, jnum(sec, 3), jnum(jget(stages[s], "peak_rss_mib"), 3))
-		}
-		fmt.Fprintf(b, "| all stages | %.0f | %s |\n", total, jnum(jget(sum, "peak_rss_mib"), 3))
-		b.WriteString("\n")
+	stages, ok := jget(sum, "stages").(map[string]any)
+	if !ok {
+		return
 	}
-
+	type agg struct {
+		n        int
+		sec, rss float64
+	}
+	by := map[string]*agg{}
+	var kinds []string
+	total := 0.0
+	for name, st := range stages {
+		kind, _ := jget(st, "kind").(string)
+		if kind == "" {
+			kind = name
+		}
+		if by[kind] == nil {
+			by[kind] = &agg{}
+			kinds = append(kinds, kind)
+		}
+		sec, _ := jget(st, "seconds").(float64)
+		rss, _ := jget(st, "peak_rss_mib").(float64)
+		by[kind].n++
+		by[kind].sec += sec
+		by[kind].rss = math.Max(by[kind].rss, rss)
+		total += sec
+	}
+	sort.Slice(kinds, func(i, j int) bool { return stageOrder(kinds[i]) < stageOrder(kinds[j]) })
+	b.WriteString("| stages | count | seconds (sum) | peak RSS (MiB) |\n|---|---|---|---|\n")
+	for _, k := range kinds {
+		fmt.Fprintf(b, "| %s | %d | %s | %s |\n", k, by[k].n, jnum(by[k].sec, 3), jnum(by[k].rss, 3))
+	}
+	fmt.Fprintf(b, "| all stages | %d | %.0f | %s |\n\n", len(stages), total, jnum(jget(sum, "peak_rss_mib"), 3))
 }
 
 // stageOrder sorts stages in pipeline order.
@@ -201,27 +204,27 @@ func stageOrder(s string) string {
 // CheckVersion returns an error unless summary.json in out and every stage
 // it lists were made by program version (DefaultVersion() when empty).
 func CheckVersion(out, version string) error {
-	_, err := readSummaryOf(out, version)
+	_, _, err := readSummaryOf(out, version)
 	return err
 }
 
 // readSummaryOf reads summary.json in out and checks that it and every
 // stage it lists were made by version.
-func readSummaryOf(out, version string) (map[string]any, error) {
+func readSummaryOf(out, version string) (map[string]any, *Summary, error) {
 	if version == "" {
 		version = DefaultVersion()
 	}
 	path := filepath.Join(out, "summary.json")
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var sum map[string]any
 	if err := json.Unmarshal(raw, &sum); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if v, _ := jget(sum, "version").(string); v != version {
-		return nil, fmt.Errorf("%s was made by program version %q, this is %q: rerun replicate with this program first", path, v, version)
+		return nil, nil, fmt.Errorf("%s was made by program version %q, this is %q: rerun replicate with this program first", path, v, version)
 	}
 	stages, _ := jget(sum, "stages").(map[string]any)
 	names := make([]string, 0, len(stages))
@@ -231,10 +234,14 @@ func readSummaryOf(out, version string) (map[string]any, error) {
 	sort.Strings(names)
 	for _, n := range names {
 		if v, _ := jget(stages[n], "version").(string); v != version {
-			return nil, fmt.Errorf("%s: stage %s was made by program version %q, this is %q: rerun replicate with this program first", path, n, v, version)
+			return nil, nil, fmt.Errorf("%s: stage %s was made by program version %q, this is %q: rerun replicate with this program first", path, n, v, version)
 		}
 	}
-	return sum, nil
+	var typed Summary
+	if err := json.Unmarshal(raw, &typed); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return sum, &typed, nil
 }
 
 // UpdateReadme regenerates the results section of the README at readme from
@@ -243,7 +250,7 @@ func readSummaryOf(out, version string) (map[string]any, error) {
 // whose summary or stages another program version made (version, or
 // DefaultVersion() when empty).
 func UpdateReadme(readme, out, version string) error {
-	sum, err := readSummaryOf(out, version)
+	raw, sum, err := readSummaryOf(out, version)
 	if err != nil {
 		return err
 	}
@@ -279,7 +286,7 @@ func UpdateReadme(readme, out, version string) error {
 	var nb bytes.Buffer
 	nb.Write(text[:i+len(ReadmeBegin)])
 	nb.WriteString("\n")
-	nb.WriteString(resultsMarkdown(sum, figDir, figs))
+	nb.WriteString(resultsMarkdown(raw, sum, figDir, figs))
 	nb.Write(text[j:])
 	return npy.WriteFileAtomic(readme, func(w io.Writer) error {
 		_, err := w.Write(nb.Bytes())

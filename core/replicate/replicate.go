@@ -35,7 +35,8 @@ type Settings struct {
 	Networks        []string  `json:"networks"`
 	AISRuns         int       `json:"ais_runs"`
 	AISSteps        [3]int    `json:"ais_steps"`
-	EvalSamples     int       `json:"eval_samples"`     // 0: all
+	EvalSamples     int       `json:"eval_samples"`     // training rows evaluated; 0: all
+	TestN           int       `json:"test_n"`           // held-out configurations per data seed, sampled with their own seed
 	AnalysisSamples int       `json:"analysis_samples"` // configurations for block spins and physics
 	FlowSteps       int       `json:"flow_steps"`
 	FlowDepth       int       `json:"flow_depth"`
@@ -48,7 +49,7 @@ func PaperSettings() Settings {
 		L: 40, K: 0.408, N: 20000, Seed: 1, Seeds: 1, DataSeeds: 1, SweepKs: ks, SweepN: 1000,
 		Layers: []int{400, 100, 25}, Epochs: 200, SklearnEpochs: 10,
 		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
-		AISRuns:  100, AISSteps: [3]int{1000, 4000, 10000}, EvalSamples: 0, AnalysisSamples: 5000,
+		AISRuns:  100, AISSteps: [3]int{500, 4000, 10000}, EvalSamples: 0, TestN: 5000, AnalysisSamples: 5000,
 		FlowSteps: 3, FlowDepth: 1,
 	}
 }
@@ -59,7 +60,7 @@ func QuickSettings() Settings {
 		Quick: true, L: 16, K: 0.408, N: 2000, Seed: 1, Seeds: 1, DataSeeds: 1, SweepKs: ks, SweepN: 200,
 		Layers: []int{64, 16, 4}, Epochs: 10, SklearnEpochs: 5,
 		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
-		AISRuns:  50, AISSteps: [3]int{100, 400, 1000}, EvalSamples: 0, AnalysisSamples: 1000,
+		AISRuns:  50, AISSteps: [3]int{100, 400, 1000}, EvalSamples: 0, TestN: 1000, AnalysisSamples: 1000,
 		FlowSteps: 2, FlowDepth: 1,
 	}
 }

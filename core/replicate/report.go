@@ -21,7 +21,9 @@ import (
 type layerSummary struct {
 	Layer    int           `json:"layer"`
 	Locality layerAnalysis `json:"locality"`
-	Eval     rbm.LayerEval `json:"eval"`
+	Eval     rbm.LayerEval `json:"eval"` // on the training rows
+	// Test is the same evaluation on the held-out test set.
+	Test *rbm.LayerEval `json:"test_eval,omitempty"`
 }
 
 // flowSummary is the RG flow of one network in summary.json.
@@ -37,6 +39,7 @@ type flowSummary struct {
 // NetworkSummary is one network in summary.json.
 type NetworkSummary struct {
 	Preset          string         `json:"preset"`
+	Replica         string         `json:"replica"` // d<data seed>-s<training seed>
 	Config          *rbm.Config    `json:"config"`
 	TrainingSeconds float64        `json:"training_seconds"`
 	Layers          []layerSummary `json:"layers"`
@@ -79,10 +82,17 @@ type Summary struct {
 		Energy       float64 `json:"energy"`
 		SpecificHeat float64 `json:"specific_heat"`
 	} `json:"exact"`
-	Data     SampleStats               `json:"data"`
-	Sweep    []SampleStats             `json:"sweep"`
-	Networks map[string]NetworkSummary `json:"networks"`
-	Stages   map[string]StageSummary   `json:"stages"`
+	Data     SampleStats   `json:"data"`      // the training data of data seed 0
+	DataSets []SampleStats `json:"data_sets"` // every data seed's training data
+	TestSets []SampleStats `json:"test_sets"` // every data seed's held-out test set
+	Sweep    []SampleStats `json:"sweep"`     // the flow sweep of data seed 0
+	// Networks lists every replica (data seed, training seed) of every
+	// recipe; Ensemble aggregates them with their spread over seeds and
+	// Comparisons judges the differences between recipes against it.
+	Networks    map[string][]NetworkSummary `json:"networks"`
+	Ensemble    map[string]NetworkEnsemble  `json:"ensemble"`
+	Comparisons []Comparison                `json:"comparisons"`
+	Stages      map[string]StageSummary     `json:"stages"`
 	// StageSeconds is the sum of the stages' seconds (the report stage
 	// itself excluded).
 	StageSeconds float64   `json:"stage_seconds"`
@@ -138,13 +148,15 @@ func (r *replicator) buildReport() (*Summary, report.Report, error) {
 	if err := readJSON(r.path("analysis/charts.json"), &charts); err != nil {
 		return nil, report.Report{}, err
 	}
-	sections := []report.Section{overviewSection(sum, nets), dataSection(sum)}
+	sections := []report.Section{overviewSection(sum), comparisonSection(sum), dataSection(sum)}
 	for _, nd := range nets {
-		sections = append(sections, networkSection(nd, sum.Networks[nd.name].Config))
+		if nd.rep == (replica{}) {
+			sections = append(sections, networkSection(nd, sum.Networks[nd.name]))
+		}
 	}
-	sections = append(sections, report.Section{Title: "Training", Text: "Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set).", Figures: charts.Training},
-		physicsSection(s, nets, charts.Physics))
-	sections = append(sections, flowSection(s, nets), stagesSection(sum, stageNames))
+	sections = append(sections, report.Section{Title: "Training", Text: fmt.Sprintf("Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set): the line is the mean over the %d replicas of each recipe, the band their range (min to max).", len(s.replicas())), Figures: charts.Training},
+		physicsSection(sum, charts.Physics))
+	sections = append(sections, flowSection(sum, nets), stagesSection(sum, stageNames))
 	rep := report.Report{
 		Title:    "Mehta & Schwab replication: do stacked RBMs learn block spins?",
 		Subtitle: fmt.Sprintf("isingrbm %s; L = %d, K = %.3f, %d samples, layers %s, seed %d%s", sum.Program, s.L, s.K, s.N, sizesText(s), s.Seed, quickTag(s)),
@@ -166,13 +178,21 @@ func appendFigFiles(files []string, figs []report.Figure) []string {
 func (r *replicator) summary(stageNames []string, nets []netData) (*Summary, error) {
 	s := r.s
 	sum := &Summary{Program: rbm.ProgramVersion(), Version: r.plan.version, Created: time.Now().UTC().Format(time.RFC3339),
-		Machine: machine(), Settings: s, Networks: map[string]NetworkSummary{}, Stages: map[string]StageSummary{}}
+		Machine: machine(), Settings: s, Networks: map[string][]NetworkSummary{}, Ensemble: map[string]NetworkEnsemble{}, Stages: map[string]StageSummary{}}
 	sum.Exact.Kc = exact.Kc
 	sum.Exact.Energy = exact.Energy(s.L, s.K)
 	sum.Exact.SpecificHeat = exact.SpecificHeat(s.L, s.K)
-	if err := readJSON(r.path(dataStatsRel(0)), &sum.Data); err != nil {
-		return nil, err
+	for d := 0; d < s.DataSeeds; d++ {
+		var tr, te SampleStats
+		if err := readJSON(r.path(dataStatsRel(d)), &tr); err != nil {
+			return nil, err
+		}
+		if err := readJSON(r.path(testStatsRel(d)), &te); err != nil {
+			return nil, err
+		}
+		sum.DataSets, sum.TestSets = append(sum.DataSets, tr), append(sum.TestSets, te)
 	}
+	sum.Data = sum.DataSets[0]
 	for _, k := range s.SweepKs {
 		var st SampleStats
 		if err := readJSON(r.path(sweepStatsRel(0, k)), &st); err != nil {
@@ -191,15 +211,25 @@ func (r *replicator) summary(stageNames []string, nets []netData) (*Summary, err
 			sum.PeakRSSMiB = m.PeakRSSMiB
 		}
 	}
+	units := map[string][][]layerUnits{}
 	for _, nd := range nets {
-		sum.Networks[nd.name] = networkSummary(nd)
+		sum.Networks[nd.name] = append(sum.Networks[nd.name], networkSummary(nd))
+		var lu []layerUnits
+		for _, la := range nd.ana.Layers {
+			lu = append(lu, layerUnits{pr: nums(la.UnitPR), disk: nums(la.UnitDisk)})
+		}
+		units[nd.name] = append(units[nd.name], lu)
 	}
+	for _, n := range s.Networks {
+		sum.Ensemble[n] = ensembleOf(sum.Networks[n], units[n])
+	}
+	sum.Comparisons = comparisons(s.Networks, sum.Ensemble)
 	return sum, nil
 }
 
 // networkSummary is one network's entry of summary.json.
 func networkSummary(nd netData) NetworkSummary {
-	ns := NetworkSummary{Preset: nd.name, Config: nd.config, Physics: nd.ana.Physics,
+	ns := NetworkSummary{Preset: nd.name, Replica: nd.rep.tag(), Config: nd.config, Physics: nd.ana.Physics,
 		Flow: flowSummary{Depth: nd.flow.Depth, Steps: nd.flow.Steps, K: nd.flow.K, KEff: nd.flow.KEff, KEffErr: nd.flow.KEffErr, NullReasons: nd.flow.NullReasons}}
 	if nd.hist != nil {
 		for _, l := range nd.hist.Layers {
@@ -213,44 +243,107 @@ func networkSummary(nd netData) NetworkSummary {
 		if k < len(nd.ev.Layers) {
 			ls.Eval = nd.ev.Layers[k]
 		}
+		if k < len(nd.ev.Test) {
+			t := nd.ev.Test[k]
+			ls.Test = &t
+		}
 		ns.Layers = append(ns.Layers, ls)
 	}
 	return ns
 }
 
+// replicasText says what the spreads are taken over.
+func replicasText(s Settings) string {
+	return fmt.Sprintf("%d replicas per recipe (%d training seed(s) x %d data seed(s))", s.Seeds*s.DataSeeds, s.Seeds, s.DataSeeds)
+}
+
 // overviewSection is the report's first section: the experiment and one
-// table row per network and layer.
-func overviewSection(sum *Summary, nets []netData) report.Section {
+// table row per network and layer, every number a mean +- standard
+// deviation over the seed ensemble.
+func overviewSection(sum *Summary) report.Section {
 	s := sum.Settings
 	overview := report.Table{
-		Caption: fmt.Sprintf("Per network and layer: medians over units of the participation ratio (PR) and of the disk share (radius %.1f sites) of the effective receptive fields, with the same measure on Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by PR); the median |correlation| of first-layer units with the majority-rule block spin of their block (2x2, 4x4; noise in parentheses); evaluation on %s samples (layer k > 1 on the hidden probabilities of layer k-1): reconstruction error (sum over units), pseudo-log-likelihood (scikit-learn's one-flip form) and log-likelihood (exact, or AIS with %d runs and %d steps; +- one standard error).",
-			analysis.DefaultDiskRadius, evalSamplesText(s), s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2]),
-		Header: []string{"network", "layer", "units", "PR (noise)", "disk share (noise)", "local by PR", "|corr| 2x2 (noise)", "|corr| 4x4 (noise)", "recon error", "pseudo-LL", "log-lik", "method"},
+		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share); the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood of layer 1 (AIS with %d runs and %d steps). For layers above the first the inputs are continuous hidden probabilities, on which -F - log Z is not a log-likelihood; it is not shown.",
+			replicasText(s), analysis.DefaultDiskRadius, evalSamplesText(s), s.TestN, s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2]),
+		Header: []string{"network", "layer", "PR (noise)", "disk share (noise)", "local (disk)", "|corr| 2x2 (noise)", "recon train", "recon held-out", "pseudo-LL train", "pseudo-LL held-out", "log-lik train", "log-lik held-out"},
 	}
-	for _, nd := range nets {
-		for _, sl := range sum.Networks[nd.name].Layers {
-			ls, ev := sl.Locality, sl.Eval
-			bs := map[int]string{}
-			for _, b := range ls.BlockSpin {
-				bs[b.B] = fmt.Sprintf("%s (%s)", numStr(b.AbsCorr.Median), numStr(b.NoiseCorr.Median))
+	for _, n := range s.Networks {
+		for _, l := range sum.Ensemble[n].Layers {
+			bs := "-"
+			if len(l.BlockSpin) > 0 {
+				bs = fmt.Sprintf("%s (%s)", l.BlockSpin[0].AbsCorrMedian.Short(), l.BlockSpin[0].NoiseMedian.Short())
 			}
-			cell := func(b int) string {
-				if v, ok := bs[b]; ok {
-					return v
-				}
-				return "-"
+			llTrain, llTest := "not a log-likelihood", "-"
+			if l.Layer == 1 {
+				llTrain, llTest = l.LogLik.Short(), l.TestLogLik.Short()
 			}
-			overview.Rows = append(overview.Rows, []string{nd.name, fmt.Sprint(ls.Layer), fmt.Sprint(ls.Units),
-				fmt.Sprintf("%s (%s)", numStr(ls.PR.Median), numStr(ls.NoisePR.Median)),
-				fmt.Sprintf("%s (%s)", numStr(ls.Disk.Median), numStr(ls.NoiseDisk.Median)),
-				pct(float64(ls.LocalByPR)), cell(2), cell(4),
-				numStr(ev.ReconError), numStr(ev.PseudoLL), logLikText(ev), ev.LogLikMethod})
+			overview.Rows = append(overview.Rows, []string{n, fmt.Sprint(l.Layer),
+				fmt.Sprintf("%s (%s)", l.PRMedian.Short(), l.NoisePRMedian.Short()),
+				fmt.Sprintf("%s (%s)", l.DiskMedian.Short(), l.NoiseDiskMedian.Short()),
+				l.LocalByDisk.Short(), bs, l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), llTrain, llTest})
+		}
+	}
+	full := report.Table{Caption: "The same measures with their full spread: mean +- std [min, max] (n replicas).",
+		Header: []string{"network", "layer", "measure", "over seeds"}}
+	for _, n := range s.Networks {
+		for _, l := range sum.Ensemble[n].Layers {
+			for _, m := range []struct {
+				name string
+				sp   Spread
+			}{{"median PR", l.PRMedian}, {"median disk share", l.DiskMedian}, {"local fraction (disk)", l.LocalByDisk}, {"local fraction (PR)", l.LocalByPR},
+				{"recon error, training rows", l.ReconError}, {"recon error, held-out", l.TestReconError},
+				{"pseudo-LL, training rows", l.PseudoLL}, {"pseudo-LL, held-out", l.TestPseudoLL}} {
+				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), m.name, m.sp.Text()})
+			}
+			if l.Layer == 1 {
+				full.Rows = append(full.Rows, []string{n, "1", "log-likelihood, training rows (" + l.LogLikMethod + ")", l.LogLik.Text()},
+					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text()})
+			}
 		}
 	}
 	return report.Section{Title: "Overview",
-		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with three recipes: mehta-schwab (Hinton & Salakhutdinov's CD-1 recipe with an L1 penalty 2e-4, %d epochs), weight-decay (the same with their L2 weight cost 2e-4) and sklearn (scikit-learn BernoulliRBM's defaults, PCD-1, %d epochs). Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise.%s",
-			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), s.Epochs, s.SklearnEpochs, quickNote(s)),
-		Tables: []report.Table{overview}}
+		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with three recipes: mehta-schwab (Hinton & Salakhutdinov's CD-1 recipe with an L1 penalty 2e-4, %d epochs), weight-decay (the same with their L2 weight cost 2e-4) and sklearn (scikit-learn BernoulliRBM's defaults, PCD-1, %d epochs). Every recipe is trained with %s; every number below is a mean over them with its spread. Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise.%s",
+			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), s.Epochs, s.SklearnEpochs, replicasText(s), quickNote(s)),
+		Tables: []report.Table{overview, full}}
+}
+
+// comparisonSection judges every difference between recipes against the
+// spread over seeds.
+func comparisonSection(sum *Summary) report.Section {
+	t := report.Table{Caption: "Differences between recipes (mean of A - mean of B). A difference is called a finding only when the ranges (min to max) over the seeds of A and of B do not overlap, with at least two replicas each; otherwise it is within the seed spread.",
+		Header: []string{"measure", "layer", "A", "B", "A over seeds", "B over seeds", "A - B", "verdict"}}
+	for _, c := range sum.Comparisons {
+		sa, sb := comparedSpread(sum, c.A, c), comparedSpread(sum, c.B, c)
+		t.Rows = append(t.Rows, []string{c.Measure, fmt.Sprint(c.Layer), c.A, c.B, sa.Text(), sb.Text(), numStr(c.Diff), c.Verdict})
+	}
+	return report.Section{Title: "Which differences between recipes survive the seed spread", Tables: []report.Table{t}}
+}
+
+// comparedSpread returns the spread that comparison c read for network n.
+func comparedSpread(sum *Summary, n string, c Comparison) Spread {
+	e := sum.Ensemble[n]
+	if c.Layer < 1 || c.Layer > len(e.Layers) {
+		return Spread{}
+	}
+	l := e.Layers[c.Layer-1]
+	switch c.Measure {
+	case "median participation ratio":
+		return l.PRMedian
+	case "median disk share":
+		return l.DiskMedian
+	case "local fraction (disk)":
+		return l.LocalByDisk
+	case "held-out pseudo-log-likelihood":
+		return l.TestPseudoLL
+	case "held-out reconstruction error":
+		return l.TestReconError
+	case "held-out log-likelihood":
+		return l.TestLogLik
+	}
+	if len(l.BlockSpin) > 0 {
+		return l.BlockSpin[0].AbsCorrMedian
+	}
+	return Spread{}
 }
 
 // dataSection compares the Monte Carlo samples with the exact values.
@@ -262,27 +355,42 @@ func dataSection(sum *Summary) report.Section {
 			fmt.Sprintf("%.5f", float64(st.ExactEnergy)), numErr(st.AbsM, st.AbsMErr), numErr(st.SpecificHeat, st.SpecificHeatErr),
 			fmt.Sprintf("%.4f", float64(st.ExactSpecificHeat)), numStr(st.TauEnergy), numStr(st.TauAbsM), fmt.Sprint(st.Spacing)})
 	}
-	addRow("training", sum.Data)
+	for d, st := range sum.DataSets {
+		addRow(fmt.Sprintf("training, data seed %d", d), st)
+		addRow(fmt.Sprintf("held-out test, data seed %d", d), sum.TestSets[d])
+	}
 	for _, st := range sum.Sweep {
 		addRow("flow sweep", st)
 	}
-	return report.Section{Title: "Data", Text: fmt.Sprintf("Seed %d. The flow sweep's configurations are independent of the training data.", sum.Settings.Seed), Tables: []report.Table{dataTable}}
+	return report.Section{Title: "Data", Text: fmt.Sprintf("Seed %d; every set's own seed is derived from it by hashing (seed, purpose, depth, index). The held-out test sets and the flow sweep are sampled independently of the training data.", sum.Settings.Seed), Tables: []report.Table{dataTable}}
 }
 
-// networkSection shows one network's figures and locality distributions.
-func networkSection(nd netData, config *rbm.Config) report.Section {
-	sec := report.Section{Title: "Network " + nd.name, Text: networkText(nd.name, config, nd.sizes)}
+// networkSection shows one network's figures (its first replica) and its
+// locality distributions, per replica and pooled over replicas.
+func networkSection(nd netData, reps []NetworkSummary) report.Section {
+	sec := report.Section{Title: "Network " + nd.name, Text: networkText(nd.name, nd.config, nd.sizes) + " Figures show replica " + nd.rep.tag() + " (data seed 0, training seed 0)."}
 	sec.Figures = append(sec.Figures, nd.ana.Figures...)
-	locTable := report.Table{Caption: fmt.Sprintf("%s: distributions over units of the locality measures of each layer's ERFs, and of Gaussian noise of the same shape.", nd.name),
+	locTable := report.Table{Caption: fmt.Sprintf("%s: distributions over units of the locality measures of each layer's ERFs, per replica and pooled over all %d replicas, and of Gaussian noise of the same shape (first replica).", nd.name, len(reps)),
 		Header: report.SummaryHeader("measure")}
-	for _, la := range nd.ana.Layers {
-		for _, row := range []struct {
-			name string
-			d    DistSummary
-		}{{"layer %d PR", la.PR}, {"layer %d PR, noise", la.NoisePR}, {"layer %d disk share", la.Disk}, {"layer %d disk share, noise", la.NoiseDisk},
-			{"layer %d radius of gyration", la.Rg}, {"layer %d radius of gyration, noise", la.NoiseRg}} {
-			locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf(row.name, la.Layer), row.d))
+	for k, la := range nd.ana.Layers {
+		for _, rs := range reps {
+			if k < len(rs.Layers) {
+				l := rs.Layers[k].Locality
+				locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf("layer %d PR, %s", la.Layer, rs.Replica), l.PR),
+					distRow(fmt.Sprintf("layer %d disk share, %s", la.Layer, rs.Replica), l.Disk))
+			}
 		}
+		var pr, disk []float64
+		for _, rs := range reps {
+			if k < len(rs.Layers) {
+				pr = append(pr, nums(rs.Layers[k].Locality.UnitPR)...)
+				disk = append(disk, nums(rs.Layers[k].Locality.UnitDisk)...)
+			}
+		}
+		locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf("layer %d PR, pooled", la.Layer), summarize(analysis.Summarize(pr))),
+			distRow(fmt.Sprintf("layer %d disk share, pooled", la.Layer), summarize(analysis.Summarize(disk))),
+			distRow(fmt.Sprintf("layer %d PR, noise", la.Layer), la.NoisePR), distRow(fmt.Sprintf("layer %d disk share, noise", la.Layer), la.NoiseDisk),
+			distRow(fmt.Sprintf("layer %d radius of gyration", la.Layer), la.Rg), distRow(fmt.Sprintf("layer %d radius of gyration, noise", la.Layer), la.NoiseRg))
 		for _, b := range la.BlockSpin {
 			locTable.Rows = append(locTable.Rows, distRow(fmt.Sprintf("layer 1 |corr| with %dx%d block spin", b.B, b.B), b.AbsCorr),
 				distRow(fmt.Sprintf("layer 1 |corr| with %dx%d block spin, noise", b.B, b.B), b.NoiseCorr))
@@ -292,46 +400,49 @@ func networkSection(nd netData, config *rbm.Config) report.Section {
 	return sec
 }
 
-// physicsSection tabulates the thermodynamics of the reconstructions.
-func physicsSection(s Settings, nets []netData, figs []report.Figure) report.Section {
+// physicsSection tabulates the thermodynamics of the reconstructions over
+// the seed ensemble.
+func physicsSection(sum *Summary, figs []report.Figure) report.Section {
+	s := sum.Settings
 	physSec := report.Section{Title: "Physics of reconstructions",
-		Text: fmt.Sprintf("%d Monte Carlo configurations (depth 0) and their reconstructions through depth d (v up to layer d and back down, mean field; spins drawn with their probabilities), measured at K = %.3f: energy per spin, |m|, specific heat C = K^2 N var(u) and susceptibility chi = K N (<m^2> - <|m|>^2), with jackknife errors; K_eff inverts the exact u(K).",
-			min(s.AnalysisSamples, s.N), s.K), Figures: figs}
-	physTable := report.Table{Caption: "Thermodynamics of reconstructions (jackknife errors).", Header: []string{"network", "depth", "u", "|m|", "C", "chi", "K_eff"}}
-	for _, nd := range nets {
-		for _, t := range nd.ana.Physics {
-			physTable.Rows = append(physTable.Rows, []string{nd.name, fmt.Sprint(t.Depth), numErr(t.U, t.UErr), numErr(t.AbsM, t.AbsMErr),
-				numErr(t.C, t.CErr), numErr(t.Chi, t.ChiErr), numErr(t.KEff, t.KEffErr)})
+		Text: fmt.Sprintf("%d Monte Carlo configurations (depth 0) and their reconstructions through depth d (v up to layer d and back down, mean field; spins drawn with their probabilities), measured at K = %.3f: energy per spin, |m|, specific heat C = K^2 N var(u) and susceptibility chi = K N (<m^2> - <|m|>^2); K_eff inverts the exact u(K). Mean +- standard deviation over %s.",
+			min(s.AnalysisSamples, s.N), s.K, replicasText(s)), Figures: figs}
+	physTable := report.Table{Caption: "Thermodynamics of reconstructions, mean +- std over seeds (the jackknife errors of single replicas are in summary.json).", Header: []string{"network", "depth", "u", "|m|", "C", "chi", "K_eff"}}
+	for _, n := range s.Networks {
+		for _, t := range sum.Ensemble[n].Physics {
+			physTable.Rows = append(physTable.Rows, []string{n, fmt.Sprint(t.Depth), t.U.Short(), t.AbsM.Short(), t.C.Short(), t.Chi.Short(), t.KEff.Short()})
 		}
 	}
 	physSec.Tables = append(physSec.Tables, physTable)
 	return physSec
 }
 
-// flowSection tabulates K_eff after each reconstruction step.
-func flowSection(s Settings, nets []netData) report.Section {
-	flowSec := report.Section{Title: "RG flow", Text: "Iso, Shiba & Yokoo's test: if a layer performed an RG step, repeated reconstruction would carry K_eff away from K_c (towards 0 on the disordered side, towards infinity on the ordered side)."}
-	flowTable := report.Table{Caption: "K_eff after each reconstruction step (jackknife errors); '-' where the mean energy cannot be inverted (reasons below the table).", Header: []string{"network", "K"}}
+// flowSection tabulates K_eff after each reconstruction step over the
+// seed ensemble.
+func flowSection(sum *Summary, nets []netData) report.Section {
+	s := sum.Settings
+	flowSec := report.Section{Title: "RG flow", Text: "Iso, Shiba & Yokoo's test: if a layer performed an RG step, repeated reconstruction would carry K_eff away from K_c (towards 0 on the disordered side, towards infinity on the ordered side). The figures show the first replica of each recipe with jackknife error bars; the table gives mean +- std over " + replicasText(s) + "."}
+	flowTable := report.Table{Caption: "K_eff after each reconstruction step, mean +- std over seeds; '-' where the mean energy cannot be inverted (reasons below the table).", Header: []string{"network", "K"}}
 	for t := 0; t <= s.FlowSteps; t++ {
 		flowTable.Header = append(flowTable.Header, fmt.Sprintf("step %d", t))
 	}
 	var reasons []string
 	for _, nd := range nets {
-		flowSec.Figures = append(flowSec.Figures, nd.flow.Figures...)
-		for i, k := range nd.flow.K {
-			row := []string{nd.name, fmt.Sprintf("%.4f", k)}
-			for t := range nd.flow.KEff {
-				v := nd.flow.KEff[t][i]
-				if math.IsNaN(float64(v)) {
-					row = append(row, "-")
-				} else {
-					row = append(row, numErr(v, nd.flow.KEffErr[t][i]))
-				}
-			}
-			flowTable.Rows = append(flowTable.Rows, row)
+		if nd.rep == (replica{}) {
+			flowSec.Figures = append(flowSec.Figures, nd.flow.Figures...)
 		}
 		for _, e := range nd.flow.NullReasons {
-			reasons = append(reasons, nd.name+": "+e)
+			reasons = append(reasons, nd.name+" "+nd.rep.tag()+": "+e)
+		}
+	}
+	for _, n := range s.Networks {
+		e := sum.Ensemble[n]
+		for i, k := range e.FlowK {
+			row := []string{n, fmt.Sprintf("%.4f", k)}
+			for t := range e.FlowKEff {
+				row = append(row, e.FlowKEff[t][i].Short())
+			}
+			flowTable.Rows = append(flowTable.Rows, row)
 		}
 	}
 	if len(reasons) > 0 {
@@ -422,11 +533,12 @@ func logLikText(e rbm.LayerEval) string {
 // netData is what the chart and report stages read of one network.
 type netData struct {
 	name   string
+	rep    replica
 	config *rbm.Config
 	hist   *rbm.History
 	sizes  []int
 	ana    analysisResult
-	ev     rbm.EvalReport
+	ev     evalResult
 	flow   flowResult
 }
 
@@ -434,28 +546,46 @@ type netData struct {
 // when withFlow is set).
 func (r *replicator) loadNets(withFlow bool) ([]netData, error) {
 	var nets []netData
-	p := r.s.replicas()[0]
 	for _, net := range r.s.Networks {
-		nd := netData{name: net}
-		dbn, meta, err := rbm.LoadDBN(r.path(modelRel(net, p)))
-		if err != nil {
-			return nil, err
-		}
-		nd.config, nd.hist, nd.sizes = meta.Config, meta.History, dbn.Sizes()
-		if err := readJSON(r.path(analysisRel(net, p)), &nd.ana); err != nil {
-			return nil, err
-		}
-		if err := readJSON(r.path(evalRel(net, p)), &nd.ev); err != nil {
-			return nil, err
-		}
-		if withFlow {
-			if err := readJSON(r.path(flowRel(net, p)), &nd.flow); err != nil {
+		for _, p := range r.s.replicas() {
+			nd, err := r.loadNet(net, p, withFlow)
+			if err != nil {
 				return nil, err
 			}
+			nets = append(nets, nd)
 		}
-		nets = append(nets, nd)
 	}
 	return nets, nil
+}
+
+// loadNet reads the outputs of one replica of one network.
+func (r *replicator) loadNet(net string, p replica, withFlow bool) (netData, error) {
+	nd := netData{name: net, rep: p}
+	dbn, meta, err := rbm.LoadDBN(r.path(modelRel(net, p)))
+	if err != nil {
+		return nd, err
+	}
+	nd.config, nd.hist, nd.sizes = meta.Config, meta.History, dbn.Sizes()
+	if err := readJSON(r.path(analysisRel(net, p)), &nd.ana); err != nil {
+		return nd, err
+	}
+	if withFlow {
+		if err := readJSON(r.path(evalRel(net, p)), &nd.ev); err != nil {
+			return nd, err
+		}
+		if err := readJSON(r.path(flowRel(net, p)), &nd.flow); err != nil {
+			return nd, err
+		}
+	}
+	return nd, nil
+}
+
+func nums(x []stats.Num) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
 }
 
 // chartsResult is analysis/charts.json: the figures of the charts stage.
@@ -521,17 +651,33 @@ func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
 	}
 	for _, c := range curves {
 		var series []analysis.Series
-		for _, nd := range nets {
-			if nd.hist == nil {
+		for _, name := range r.s.Networks {
+			var reps []netData
+			for _, nd := range nets {
+				if nd.name == name && nd.hist != nil {
+					reps = append(reps, nd)
+				}
+			}
+			if len(reps) == 0 {
 				continue
 			}
-			for l, eps := range nd.hist.Layers {
-				sr := analysis.Series{Name: fmt.Sprintf("%s L%d", nd.name, l+1)}
-				for _, e := range eps {
-					sr.X = append(sr.X, float64(e.Epoch))
-					sr.Y = append(sr.Y, c.get(e, nd.sizes[l]))
+			for l := range reps[0].hist.Layers {
+				var vals [][]float64 // [replica][epoch]
+				var xs []float64
+				for ri, nd := range reps {
+					if l >= len(nd.hist.Layers) {
+						continue
+					}
+					var row []float64
+					for _, e := range nd.hist.Layers[l] {
+						row = append(row, c.get(e, nd.sizes[l]))
+						if ri == 0 {
+							xs = append(xs, float64(e.Epoch))
+						}
+					}
+					vals = append(vals, row)
 				}
-				series = append(series, sr)
+				series = append(series, bandSeries(fmt.Sprintf("%s L%d", name, l+1), xs, vals))
 			}
 		}
 		spec := report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.file == "train_dw.png", Width: 18, Height: 11}
@@ -541,6 +687,27 @@ func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
 		figs = append(figs, report.Figure{File: c.file, Caption: c.caption})
 	}
 	return figs, nil
+}
+
+// bandSeries is the mean over replicas of vals ([replica][point]) with the
+// range as a band (no band for one replica).
+func bandSeries(name string, xs []float64, vals [][]float64) analysis.Series {
+	sr := analysis.Series{Name: name, X: xs}
+	for i := range xs {
+		var col []float64
+		for _, row := range vals {
+			if i < len(row) {
+				col = append(col, row[i])
+			}
+		}
+		sp := spreadOf(col)
+		sr.Y = append(sr.Y, float64(sp.Mean))
+		sr.Lo, sr.Hi = append(sr.Lo, float64(sp.Min)), append(sr.Hi, float64(sp.Max))
+	}
+	if len(vals) < 2 {
+		sr.Lo, sr.Hi = nil, nil
+	}
+	return sr
 }
 
 // physicsCharts draws the thermodynamics of the reconstructions against
@@ -560,13 +727,23 @@ func (r *replicator) physicsCharts(nets []netData) ([]report.Figure, error) {
 	}
 	for _, p := range phys {
 		var series []analysis.Series
-		for _, nd := range nets {
-			sr := analysis.Series{Name: nd.name}
-			for _, t := range nd.ana.Physics {
-				sr.X = append(sr.X, float64(t.Depth))
-				sr.Y = append(sr.Y, p.get(t))
+		for _, name := range s.Networks {
+			var vals [][]float64
+			var xs []float64
+			for _, nd := range nets {
+				if nd.name != name {
+					continue
+				}
+				var row []float64
+				for _, t := range nd.ana.Physics {
+					row = append(row, p.get(t))
+					if len(vals) == 0 {
+						xs = append(xs, float64(t.Depth))
+					}
+				}
+				vals = append(vals, row)
 			}
-			series = append(series, sr)
+			series = append(series, bandSeries(name, xs, vals))
 		}
 		if !math.IsNaN(p.exact) {
 			series = append(series, analysis.Series{Name: "exact (Kaufman)", X: []float64{0, float64(len(s.Layers))}, Y: []float64{p.exact, p.exact}})
@@ -574,7 +751,7 @@ func (r *replicator) physicsCharts(nets []netData) ([]report.Figure, error) {
 		if _, err := report.LineChart(r.path("report/"+p.file), report.ChartSpec{Title: p.title, XLabel: "depth (0 = Monte Carlo)", YLabel: p.ylabel, Points: true, Width: 14, Height: 10}, series); err != nil {
 			return nil, err
 		}
-		cap := fmt.Sprintf("%s against the depth of reconstruction, one curve per network; depth 0 is the Monte Carlo sample.", p.title)
+		cap := fmt.Sprintf("%s against the depth of reconstruction, one curve per network (mean over %s, band: min to max); depth 0 is the Monte Carlo sample.", p.title, replicasText(s))
 		if !math.IsNaN(p.exact) {
 			cap += fmt.Sprintf(" The flat line is the exact value of the %dx%d torus at K = %.3f.", s.L, s.L, s.K)
 		}

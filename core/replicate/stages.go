@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/bitlattice"
@@ -142,6 +143,35 @@ func (s Settings) dataStage(d int) *stageDef {
 	return st
 }
 
+// testStage samples the held-out test set of data seed d: the training
+// coupling, its own seed, never trained on.
+func (s Settings) testStage(d int) *stageDef {
+	seed := s.testSeed(d)
+	settings := struct {
+		L    int
+		K    float64
+		N    int
+		Seed uint64
+	}{s.L, s.K, s.TestN, seed}
+	st := &stageDef{settings: settings}
+	st.Name, st.Kind = fmt.Sprintf("testdata/d%d", d), "testdata"
+	st.Outputs = []string{testRel(d), testStatsRel(d)}
+	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(s.TestN*s.L*s.L))
+	st.Seconds = 1 + float64(s.TestN*s.L*s.L)/sitesPerSecond
+	st.run = func(r *replicator, _ string) error {
+		res, err := r.sample(fmt.Sprintf("test set L=%d K=%.4f (data %d)", s.L, s.K, d), s.L, s.K, s.TestN, seed)
+		if err != nil {
+			return err
+		}
+		sst, err := r.writeSamples(testRel(d), res, s.TestN, seed)
+		if err != nil {
+			return err
+		}
+		return writeJSONAtomic(r.path(testStatsRel(d)), sst)
+	}
+	return st
+}
+
 func (s Settings) sweepStage(d int, k float64) *stageDef {
 	seed := s.sweepSeed(d, k)
 	settings := struct {
@@ -263,7 +293,16 @@ func (r *replicator) trainOrResume(net, ckptGlob string, data *rbm.Dataset, size
 	return dbn, hist, err
 }
 
-func (s Settings) evalStage(net string, p replica, trainKey, dataKey string) *stageDef {
+// evalResult is eval/<net>/<replica>.json: the evaluation on the training
+// rows (rbm.EvalReport's fields) and on the held-out test set.
+type evalResult struct {
+	rbm.EvalReport
+	TestData    string          `json:"test_data"`
+	TestSamples int             `json:"test_samples"`
+	Test        []rbm.LayerEval `json:"test_layers"`
+}
+
+func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey string) *stageDef {
 	seed := s.replicaSeed(p, "eval")
 	settings := struct {
 		AISRuns     int
@@ -273,17 +312,21 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey string) *st
 	}{s.AISRuns, s.AISSteps, s.EvalSamples, seed}
 	rel := evalRel(net, p)
 	st := &stageDef{settings: settings}
-	st.Name, st.Kind, st.Inputs, st.Outputs = "eval/"+net+"/"+p.tag(), "eval", []string{trainKey, dataKey}, []string{rel}
+	st.Name, st.Kind, st.Inputs, st.Outputs = "eval/"+net+"/"+p.tag(), "eval", []string{trainKey, dataKey, testKey}, []string{rel}
 	st.Cores = s.parallelCores()
-	st.MemMiB = 64 + mib(float64(s.N)*float64(s.L*s.L)*5+float64(s.N)*float64(s.Layers[0])*8)
+	st.MemMiB = 64 + mib(float64(s.N+s.TestN)*float64(s.L*s.L)*5+float64(s.N)*float64(s.Layers[0])*8)
 	steps := float64(s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2])
-	st.Seconds = (float64(s.AISRuns)*steps*s.macsPerSample()*2 + 8*float64(s.N)*s.macsPerSample()) / (4 * macsPerSecond * float64(st.Cores))
+	st.Seconds = (float64(s.AISRuns)*steps*s.macsPerSample()*2 + 8*float64(s.N+s.TestN)*s.macsPerSample()) / (4 * macsPerSecond * float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
 		data, err := r.loadConfigs(dataRel(p.D))
+		if err != nil {
+			return err
+		}
+		test, err := r.loadConfigs(testRel(p.D))
 		if err != nil {
 			return err
 		}
@@ -294,10 +337,46 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey string) *st
 		if err != nil {
 			return err
 		}
-		return writeJSONAtomic(r.path(rel), rbm.EvalReport{Model: modelRel(net, p), Data: dataRel(p.D),
-			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res})
+		tres, err := evaluateHeldOut(r, dbn, test, res, DeriveSeed(seed, "test-pll", 0, 0))
+		if err != nil {
+			return err
+		}
+		return writeJSONAtomic(r.path(rel), evalResult{EvalReport: rbm.EvalReport{Model: modelRel(net, p), Data: dataRel(p.D),
+			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res}, TestData: testRel(p.D), TestSamples: test.N, Test: tres})
 	}
 	return st
+}
+
+// evaluateHeldOut measures every layer of d on the held-out test set with
+// the log Z that the training-set evaluation train estimated (the same
+// model, so the same partition function): layer l > 1 on the hidden
+// probabilities of layer l-1, as on the training rows.
+func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.LayerEval, seed uint64) ([]rbm.LayerEval, error) {
+	ws := f32.NewWorkspace(r.s.Threads)
+	cur := test
+	var out []rbm.LayerEval
+	for l, layer := range d.Layers {
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
+		tr := train[l]
+		e := rbm.LayerEval{Layer: l + 1, Visible: layer.NVisible, Hidden: layer.NHidden, Input: tr.Input, Samples: cur.N,
+			LogLikMethod: tr.LogLikMethod, LogZ: tr.LogZ, LogLikErr: tr.LogLikErr, AISRuns: tr.AISRuns, AISSteps: tr.AISSteps}
+		t0 := time.Now()
+		e.FreeEnergy = stats.Num(layer.MeanFreeEnergy(ws, cur))
+		e.PseudoLL = stats.Num(stats.Mean(layer.PseudoLikelihood(ws, cur, DeriveSeed(seed, "layer", l, 0))))
+		e.ReconError = stats.Num(layer.ReconstructionError(ws, cur))
+		shift := float64(e.FreeEnergy) - float64(tr.FreeEnergy) // log p = -F - log Z
+		e.LogLik = stats.Num(float64(tr.LogLik) - shift)
+		e.LogLikLo = stats.Num(float64(tr.LogLikLo) - shift)
+		e.LogLikHi = stats.Num(float64(tr.LogLikHi) - shift)
+		e.Seconds = time.Since(t0).Seconds()
+		out = append(out, e)
+		if l+1 < len(d.Layers) {
+			cur = layer.HiddenProbabilities(ws, cur)
+		}
+	}
+	return out, nil
 }
 
 // minHistogramUnits is the fewest units whose locality histograms are drawn.
@@ -352,6 +431,10 @@ type layerAnalysis struct {
 	LocalByDisk stats.Num         `json:"local_fraction_disk"`
 	BlockSpin   []blockSpinResult `json:"block_spin"`
 	BlockNote   string            `json:"block_spin_note,omitempty"`
+	// UnitPR and UnitDisk are every unit's participation ratio and disk
+	// share (pooled over seeds in the ensemble).
+	UnitPR   []stats.Num `json:"unit_pr"`
+	UnitDisk []stats.Num `json:"unit_disk"`
 }
 
 // thermoResult is the physics of one set of configurations.
@@ -565,6 +648,8 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerA
 		DiskRadius: model.Radius, DiskUniform: float64(analysis.DiskArea(L, model.Radius)) / float64(L*L)}
 	nPR, nDisk := 0, 0
 	for _, u := range model.Units {
+		la.UnitPR = append(la.UnitPR, stats.Num(u.PR))
+		la.UnitDisk = append(la.UnitDisk, stats.Num(u.DiskShare))
 		if u.PR < noise.PR.Q05 {
 			nPR++
 		}

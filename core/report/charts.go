@@ -73,14 +73,21 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 		if len(xy) == 0 {
 			continue
 		}
+		col := plotutil.Color(i)
+		if err := addBand(p, s, spec, col); err != nil {
+			return 0, err
+		}
 		l, err := plotter.NewLine(xy)
 		if err != nil {
 			return 0, fmt.Errorf("series %q: %w", s.Name, err)
 		}
-		l.Color = plotutil.Color(i)
+		l.Color = col
 		l.Dashes = plotutil.Dashes(i / 7)
 		l.Width = vg.Points(1.5)
 		p.Add(l)
+		if err := addErrorBars(p, s, spec, col); err != nil {
+			return 0, err
+		}
 		if spec.Points || len(xy) == 1 {
 			sc, err := plotter.NewScatter(xy)
 			if err != nil {
@@ -94,7 +101,147 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 			p.Legend.Add(s.Name, l)
 		}
 	}
+	placeLegend(p, series, spec)
 	return dropped, nil
+}
+
+// addBand shades the region between s.Lo and s.Hi (points where either is
+// not finite, or not positive on a log axis, are left out).
+func addBand(p *plot.Plot, s analysis.Series, spec ChartSpec, col color.Color) error {
+	if len(s.Lo) == 0 && len(s.Hi) == 0 {
+		return nil
+	}
+	if len(s.Lo) != len(s.X) || len(s.Hi) != len(s.X) {
+		return fmt.Errorf("series %q: %d x values, %d lower and %d upper band values", s.Name, len(s.X), len(s.Lo), len(s.Hi))
+	}
+	ok := func(x, y float64) bool {
+		return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(x, 0) && !math.IsInf(y, 0) && !(spec.LogX && x <= 0) && !(spec.LogY && y <= 0)
+	}
+	var up, down plotter.XYs
+	for i, x := range s.X {
+		if ok(x, s.Lo[i]) && ok(x, s.Hi[i]) {
+			up = append(up, plotter.XY{X: x, Y: s.Hi[i]})
+			down = append(down, plotter.XY{X: x, Y: s.Lo[i]})
+		}
+	}
+	if len(up) < 2 {
+		return nil
+	}
+	poly := append(plotter.XYs(nil), up...)
+	for i := len(down) - 1; i >= 0; i-- {
+		poly = append(poly, down[i])
+	}
+	pg, err := plotter.NewPolygon(poly)
+	if err != nil {
+		return fmt.Errorf("series %q: %w", s.Name, err)
+	}
+	r, g, b, _ := col.RGBA()
+	pg.Color = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 60}
+	pg.LineStyle.Width = 0
+	p.Add(pg)
+	return nil
+}
+
+// addErrorBars draws s.Err as vertical bars (NaN errors are skipped).
+func addErrorBars(p *plot.Plot, s analysis.Series, spec ChartSpec, col color.Color) error {
+	if len(s.Err) == 0 {
+		return nil
+	}
+	if len(s.Err) != len(s.X) {
+		return fmt.Errorf("series %q: %d x values, %d errors", s.Name, len(s.X), len(s.Err))
+	}
+	var pts []errPoint
+	for i, x := range s.X {
+		y, e := s.Y[i], s.Err[i]
+		if math.IsNaN(x) || math.IsNaN(y) || math.IsNaN(e) || math.IsInf(x, 0) || math.IsInf(y, 0) || math.IsInf(e, 0) || e < 0 ||
+			(spec.LogY && y-e <= 0) || (spec.LogX && x <= 0) {
+			continue
+		}
+		pts = append(pts, errPoint{x, y, e})
+	}
+	if len(pts) == 0 {
+		return nil
+	}
+	eb, err := plotter.NewYErrorBars(errPoints(pts))
+	if err != nil {
+		return fmt.Errorf("series %q: %w", s.Name, err)
+	}
+	eb.LineStyle.Color = col
+	eb.LineStyle.Width = vg.Points(1)
+	p.Add(eb)
+	return nil
+}
+
+type errPoint struct{ x, y, e float64 }
+
+// errPoints implements plotter.XYer and plotter.YErrorer.
+type errPoints []errPoint
+
+func (e errPoints) Len() int                        { return len(e) }
+func (e errPoints) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
+func (e errPoints) YError(i int) (float64, float64) { return e[i].e, e[i].e }
+
+// placeLegend puts the legend in the corner of the plot that the fewest
+// data points (and bands) fall into, so that it covers as little as
+// possible of the curves.
+func placeLegend(p *plot.Plot, series []analysis.Series, spec ChartSpec) {
+	var xs, ys []float64
+	for _, s := range series {
+		for i := range s.X {
+			for _, y := range []float64{s.Y[min(i, len(s.Y)-1)], at(s.Lo, i), at(s.Hi, i)} {
+				if !math.IsNaN(s.X[i]) && !math.IsNaN(y) && !math.IsInf(s.X[i], 0) && !math.IsInf(y, 0) && !(spec.LogX && s.X[i] <= 0) && !(spec.LogY && y <= 0) {
+					xs, ys = append(xs, s.X[i]), append(ys, y)
+				}
+			}
+		}
+	}
+	if len(xs) == 0 {
+		return
+	}
+	tr := func(v float64, log bool) float64 {
+		if log {
+			return math.Log(v)
+		}
+		return v
+	}
+	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := range xs {
+		x, y := tr(xs[i], spec.LogX), tr(ys[i], spec.LogY)
+		xlo, xhi, ylo, yhi = math.Min(xlo, x), math.Max(xhi, x), math.Min(ylo, y), math.Max(yhi, y)
+	}
+	// Count the points in each corner region (40% x 40% of the range).
+	best, bestN := 0, math.MaxInt
+	for c := 0; c < 4; c++ {
+		top, left := c < 2, c%2 == 0
+		n := 0
+		for i := range xs {
+			fx := frac(tr(xs[i], spec.LogX), xlo, xhi)
+			fy := frac(tr(ys[i], spec.LogY), ylo, yhi)
+			inX := (left && fx < 0.4) || (!left && fx > 0.6)
+			inY := (top && fy > 0.6) || (!top && fy < 0.4)
+			if inX && inY {
+				n++
+			}
+		}
+		if n < bestN {
+			best, bestN = c, n
+		}
+	}
+	p.Legend.Top, p.Legend.Left = best < 2, best%2 == 0
+}
+
+func at(v []float64, i int) float64 {
+	if i < len(v) {
+		return v[i]
+	}
+	return math.NaN()
+}
+
+func frac(v, lo, hi float64) float64 {
+	if !(hi > lo) {
+		return 0.5
+	}
+	return (v - lo) / (hi - lo)
 }
 
 func save(p *plot.Plot, spec ChartSpec, path string) error {
@@ -137,7 +284,6 @@ func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float
 	}
 	spec.Points = true
 	p := newPlot(spec)
-	p.Legend.Left = true // small K with large K_eff: empty unless a flow overshoots far past K_c
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for i, x := range s.X {

@@ -1,0 +1,308 @@
+package replicate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/isingrbm/isingrbm/core/analysis"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/report"
+	"github.com/isingrbm/isingrbm/core/stats"
+)
+
+// Spread is one measure over the replicas of a seed ensemble: its mean,
+// sample standard deviation (null for fewer than two values), range and
+// count of finite values, and the value of every replica in replica order
+// (null where a replica has none).
+type Spread struct {
+	N      int         `json:"n"`
+	Mean   stats.Num   `json:"mean"`
+	Std    stats.Num   `json:"std"`
+	Min    stats.Num   `json:"min"`
+	Max    stats.Num   `json:"max"`
+	Values []stats.Num `json:"values"`
+}
+
+func spreadOf(vals []float64) Spread {
+	s := Spread{Values: make([]stats.Num, len(vals))}
+	sum, lo, hi := 0.0, math.Inf(1), math.Inf(-1)
+	var fin []float64
+	for i, v := range vals {
+		s.Values[i] = stats.Num(v)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		fin = append(fin, v)
+		sum += v
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	s.N = len(fin)
+	nan := stats.Num(math.NaN())
+	s.Mean, s.Std, s.Min, s.Max = nan, nan, nan, nan
+	if s.N == 0 {
+		return s
+	}
+	m := sum / float64(s.N)
+	s.Mean, s.Min, s.Max = stats.Num(m), stats.Num(lo), stats.Num(hi)
+	if s.N > 1 {
+		ss := 0.0
+		for _, v := range fin {
+			ss += (v - m) * (v - m)
+		}
+		s.Std = stats.Num(math.Sqrt(ss / float64(s.N-1)))
+	}
+	return s
+}
+
+// Text formats a spread as "mean +- std [min, max] (n)", or the single
+// value with "(n = 1)".
+func (s Spread) Text() string {
+	switch s.N {
+	case 0:
+		return "-"
+	case 1:
+		return report.Num(float64(s.Mean)) + " (n = 1)"
+	}
+	return fmt.Sprintf("%s +- %s [%s, %s] (n = %d)", report.Num(float64(s.Mean)), report.Num(float64(s.Std)),
+		report.Num(float64(s.Min)), report.Num(float64(s.Max)), s.N)
+}
+
+// Short formats a spread as "mean +- std" (the mean alone for one value).
+func (s Spread) Short() string {
+	switch s.N {
+	case 0:
+		return "-"
+	case 1:
+		return report.Num(float64(s.Mean))
+	}
+	return report.Num(float64(s.Mean)) + " +- " + report.Num(float64(s.Std))
+}
+
+// BlockSpinEnsemble is the block-spin correlation of one block size over
+// the replicas.
+type BlockSpinEnsemble struct {
+	B             int    `json:"block"`
+	AbsCorrMedian Spread `json:"abs_corr_median"`
+	NoiseMedian   Spread `json:"noise_abs_corr_median"`
+}
+
+// LayerEnsemble is one layer of one recipe over the replicas: the medians
+// over units of each replica as spreads, and the unit distributions pooled
+// over every replica.
+type LayerEnsemble struct {
+	Layer           int                 `json:"layer"`
+	PRMedian        Spread              `json:"pr_median"`
+	NoisePRMedian   Spread              `json:"noise_pr_median"`
+	DiskMedian      Spread              `json:"disk_share_median"`
+	NoiseDiskMedian Spread              `json:"noise_disk_share_median"`
+	RgMedian        Spread              `json:"rg_median"`
+	LocalByPR       Spread              `json:"local_fraction_pr"`
+	LocalByDisk     Spread              `json:"local_fraction_disk"`
+	BlockSpin       []BlockSpinEnsemble `json:"block_spin,omitempty"`
+	PooledPR        DistSummary         `json:"pooled_pr"`   // all units of all replicas
+	PooledDisk      DistSummary         `json:"pooled_disk"` // all units of all replicas
+	// Evaluation (see rbm.LayerEval for the measures): on the training
+	// rows the layer was trained on, and on the held-out test set.
+	ReconError     Spread `json:"recon_error"`
+	PseudoLL       Spread `json:"pseudo_ll"`
+	LogLik         Spread `json:"loglik"`
+	LogLikMethod   string `json:"loglik_method"`
+	TestReconError Spread `json:"test_recon_error"`
+	TestPseudoLL   Spread `json:"test_pseudo_ll"`
+	TestLogLik     Spread `json:"test_loglik"`
+}
+
+// PhysicsEnsemble is the thermodynamics of the reconstructions at one depth
+// over the replicas.
+type PhysicsEnsemble struct {
+	Depth int    `json:"depth"`
+	U     Spread `json:"energy"`
+	AbsM  Spread `json:"abs_m"`
+	C     Spread `json:"specific_heat"`
+	Chi   Spread `json:"susceptibility"`
+	KEff  Spread `json:"k_eff"`
+}
+
+// NetworkEnsemble is one recipe over the replicas of a seed ensemble.
+type NetworkEnsemble struct {
+	Replicas        []string          `json:"replicas"` // tags, d<data seed>-s<training seed>
+	TrainingSeconds Spread            `json:"training_seconds"`
+	Layers          []LayerEnsemble   `json:"layers"`
+	Physics         []PhysicsEnsemble `json:"reconstruction_physics"`
+	FlowK           []float64         `json:"flow_K"`
+	FlowKEff        [][]Spread        `json:"flow_k_eff"` // [step][K]
+}
+
+// ensembleOf aggregates the replicas of one recipe.
+func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
+	var e NetworkEnsemble
+	col := func(get func(NetworkSummary) float64) Spread {
+		v := make([]float64, len(reps))
+		for i, r := range reps {
+			v[i] = get(r)
+		}
+		return spreadOf(v)
+	}
+	for _, r := range reps {
+		e.Replicas = append(e.Replicas, r.Replica)
+	}
+	e.TrainingSeconds = col(func(r NetworkSummary) float64 { return r.TrainingSeconds })
+	nl := len(reps[0].Layers)
+	for k := 0; k < nl; k++ {
+		lay := func(get func(layerSummary) float64) Spread {
+			return col(func(r NetworkSummary) float64 {
+				if k >= len(r.Layers) {
+					return math.NaN()
+				}
+				return get(r.Layers[k])
+			})
+		}
+		le := LayerEnsemble{Layer: k + 1,
+			PRMedian:        lay(func(l layerSummary) float64 { return float64(l.Locality.PR.Median) }),
+			NoisePRMedian:   lay(func(l layerSummary) float64 { return float64(l.Locality.NoisePR.Median) }),
+			DiskMedian:      lay(func(l layerSummary) float64 { return float64(l.Locality.Disk.Median) }),
+			NoiseDiskMedian: lay(func(l layerSummary) float64 { return float64(l.Locality.NoiseDisk.Median) }),
+			RgMedian:        lay(func(l layerSummary) float64 { return float64(l.Locality.Rg.Median) }),
+			LocalByPR:       lay(func(l layerSummary) float64 { return float64(l.Locality.LocalByPR) }),
+			LocalByDisk:     lay(func(l layerSummary) float64 { return float64(l.Locality.LocalByDisk) }),
+			ReconError:      lay(func(l layerSummary) float64 { return float64(l.Eval.ReconError) }),
+			PseudoLL:        lay(func(l layerSummary) float64 { return float64(l.Eval.PseudoLL) }),
+			LogLik:          lay(func(l layerSummary) float64 { return float64(l.Eval.LogLik) }),
+			LogLikMethod:    reps[0].Layers[k].Eval.LogLikMethod,
+			TestReconError:  lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.recon }) }),
+			TestPseudoLL:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.pll }) }),
+			TestLogLik:      lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.ll }) }),
+		}
+		for bi, b := range reps[0].Layers[k].Locality.BlockSpin {
+			get := func(noise bool) Spread {
+				return lay(func(l layerSummary) float64 {
+					if bi >= len(l.Locality.BlockSpin) {
+						return math.NaN()
+					}
+					if noise {
+						return float64(l.Locality.BlockSpin[bi].NoiseCorr.Median)
+					}
+					return float64(l.Locality.BlockSpin[bi].AbsCorr.Median)
+				})
+			}
+			le.BlockSpin = append(le.BlockSpin, BlockSpinEnsemble{B: b.B, AbsCorrMedian: get(false), NoiseMedian: get(true)})
+		}
+		var pr, disk []float64
+		for _, u := range units {
+			if k < len(u) {
+				pr = append(pr, u[k].pr...)
+				disk = append(disk, u[k].disk...)
+			}
+		}
+		le.PooledPR, le.PooledDisk = summarize(analysis.Summarize(pr)), summarize(analysis.Summarize(disk))
+		e.Layers = append(e.Layers, le)
+	}
+	for d := range reps[0].Physics {
+		ph := func(get func(thermoResult) float64) Spread {
+			return col(func(r NetworkSummary) float64 {
+				if d >= len(r.Physics) {
+					return math.NaN()
+				}
+				return get(r.Physics[d])
+			})
+		}
+		e.Physics = append(e.Physics, PhysicsEnsemble{Depth: reps[0].Physics[d].Depth,
+			U: ph(func(t thermoResult) float64 { return float64(t.U) }), AbsM: ph(func(t thermoResult) float64 { return float64(t.AbsM) }),
+			C: ph(func(t thermoResult) float64 { return float64(t.C) }), Chi: ph(func(t thermoResult) float64 { return float64(t.Chi) }),
+			KEff: ph(func(t thermoResult) float64 { return float64(t.KEff) })})
+	}
+	e.FlowK = reps[0].Flow.K
+	for t := range reps[0].Flow.KEff {
+		var row []Spread
+		for i := range e.FlowK {
+			row = append(row, col(func(r NetworkSummary) float64 {
+				if t >= len(r.Flow.KEff) || i >= len(r.Flow.KEff[t]) {
+					return math.NaN()
+				}
+				return float64(r.Flow.KEff[t][i])
+			}))
+		}
+		e.FlowKEff = append(e.FlowKEff, row)
+	}
+	return e
+}
+
+// layerUnits are the per-unit locality values of one layer of one replica.
+type layerUnits struct{ pr, disk []float64 }
+
+// evalLike is the part of an evaluation that the ensemble reads.
+type evalLike struct{ recon, pll, ll float64 }
+
+func evalField(e *rbm.LayerEval, get func(evalLike) float64) float64 {
+	if e == nil {
+		return math.NaN()
+	}
+	return get(evalLike{float64(e.ReconError), float64(e.PseudoLL), float64(e.LogLik)})
+}
+
+// Comparison is the difference of one measure between two recipes over
+// their seed ensembles. It is a finding only when the two ranges over
+// seeds do not overlap and each recipe has at least two replicas.
+type Comparison struct {
+	Measure string    `json:"measure"`
+	Layer   int       `json:"layer"`
+	A       string    `json:"a"`
+	B       string    `json:"b"`
+	Diff    stats.Num `json:"diff"` // mean(A) - mean(B)
+	Finding bool      `json:"finding"`
+	Verdict string    `json:"verdict"`
+}
+
+// compare judges mean(a) - mean(b) against the seed spreads.
+func compare(measure string, layer int, na, nb string, a, b Spread) Comparison {
+	c := Comparison{Measure: measure, Layer: layer, A: na, B: nb, Diff: stats.Num(float64(a.Mean) - float64(b.Mean))}
+	switch {
+	case a.N == 0 || b.N == 0:
+		c.Verdict = "not measured"
+	case a.N < 2 || b.N < 2:
+		c.Verdict = "no seed spread (one replica): not a finding"
+	case a.Min > b.Max || b.Min > a.Max:
+		c.Finding = true
+		c.Verdict = fmt.Sprintf("finding: the ranges over %d and %d seeds do not overlap", a.N, b.N)
+	default:
+		c.Verdict = fmt.Sprintf("within the seed spread (ranges over %d and %d seeds overlap): not a finding", a.N, b.N)
+	}
+	return c
+}
+
+// comparisons compares every pair of recipes on the main measures of every
+// layer.
+func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
+	var out []Comparison
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	for i, a := range sorted {
+		for _, b := range sorted[i+1:] {
+			ea, eb := ens[a], ens[b]
+			for k := 0; k < len(ea.Layers) && k < len(eb.Layers); k++ {
+				la, lb := ea.Layers[k], eb.Layers[k]
+				for _, m := range []struct {
+					name   string
+					sa, sb Spread
+				}{
+					{"median participation ratio", la.PRMedian, lb.PRMedian},
+					{"median disk share", la.DiskMedian, lb.DiskMedian},
+					{"local fraction (disk)", la.LocalByDisk, lb.LocalByDisk},
+					{"held-out pseudo-log-likelihood", la.TestPseudoLL, lb.TestPseudoLL},
+					{"held-out reconstruction error", la.TestReconError, lb.TestReconError},
+				} {
+					out = append(out, compare(m.name, k+1, a, b, m.sa, m.sb))
+				}
+				if k == 0 {
+					out = append(out, compare("held-out log-likelihood", 1, a, b, la.TestLogLik, lb.TestLogLik))
+					if len(la.BlockSpin) > 0 && len(lb.BlockSpin) > 0 {
+						out = append(out, compare(fmt.Sprintf("median |corr| with the %dx%d block spin", la.BlockSpin[0].B, la.BlockSpin[0].B), 1, a, b,
+							la.BlockSpin[0].AbsCorrMedian, lb.BlockSpin[0].AbsCorrMedian))
+					}
+				}
+			}
+		}
+	}
+	return out
+}

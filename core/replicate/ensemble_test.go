@@ -1,0 +1,80 @@
+package replicate
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSpread(t *testing.T) {
+	s := spreadOf([]float64{1, 2, math.NaN(), 3})
+	if s.N != 3 || s.Mean != 2 || s.Std != 1 || s.Min != 1 || s.Max != 3 || len(s.Values) != 4 {
+		t.Errorf("spread %+v", s)
+	}
+	if one := spreadOf([]float64{5}); one.N != 1 || !math.IsNaN(float64(one.Std)) || !strings.Contains(one.Text(), "n = 1") {
+		t.Errorf("one value: %+v %q", one, one.Text())
+	}
+	a, b := spreadOf([]float64{1, 2, 3}), spreadOf([]float64{3.5, 4, 5})
+	if c := compare("m", 1, "a", "b", a, b); !c.Finding || !strings.HasPrefix(c.Verdict, "finding") {
+		t.Errorf("disjoint ranges: %+v", c)
+	}
+	if c := compare("m", 1, "a", "b", a, spreadOf([]float64{2.5, 4, 5})); c.Finding {
+		t.Errorf("overlapping ranges: %+v", c)
+	}
+	if c := compare("m", 1, "a", "b", spreadOf([]float64{1}), spreadOf([]float64{9})); c.Finding {
+		t.Errorf("one replica each: %+v", c)
+	}
+}
+
+// TestEnsembleRun runs a tiny three-seed replication of one recipe and
+// checks that summary.json carries every replica and the spread over them.
+func TestEnsembleRun(t *testing.T) {
+	s := tinySettings()
+	s.Networks, s.Seeds, s.TestN = []string{"weight-decay", "sklearn"}, 3, 300
+	dir := t.TempDir()
+	if err := Run(context.Background(), Config{Out: dir, Settings: s, Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum Summary
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.Networks {
+		reps, e := sum.Networks[n], sum.Ensemble[n]
+		if len(reps) != 3 || len(e.Replicas) != 3 || reps[2].Replica != "d0-s2" {
+			t.Fatalf("%s: %d replicas %v", n, len(reps), e.Replicas)
+		}
+		if reps[0].Config.Seed == reps[1].Config.Seed {
+			t.Errorf("%s: two replicas trained with seed %d", n, reps[0].Config.Seed)
+		}
+		l1 := e.Layers[0]
+		for what, sp := range map[string]Spread{"PR": l1.PRMedian, "held-out PLL": l1.TestPseudoLL, "held-out LL": l1.TestLogLik, "train PLL": l1.PseudoLL} {
+			if sp.N != 3 || !(sp.Std > 0) || !(sp.Min <= sp.Mean && sp.Mean <= sp.Max) {
+				t.Errorf("%s layer 1 %s: %+v", n, what, sp)
+			}
+		}
+		if l1.PooledPR.N != 3*s.Layers[0] {
+			t.Errorf("%s: pooled PR over %d units, want %d", n, l1.PooledPR.N, 3*s.Layers[0])
+		}
+		if ts := reps[0].Layers[0].Test; ts == nil || ts.Samples != s.TestN {
+			t.Errorf("%s: held-out evaluation %+v", n, ts)
+		}
+		if len(e.FlowKEff) != s.FlowSteps+1 || len(e.FlowKEff[1][0].Values) != 3 {
+			t.Errorf("%s: flow %+v", n, e.FlowKEff)
+		}
+	}
+	if len(sum.Comparisons) == 0 || len(sum.TestSets) != 1 || sum.TestSets[0].N != s.TestN {
+		t.Errorf("comparisons %d, test sets %+v", len(sum.Comparisons), sum.TestSets)
+	}
+	if sum.TestSets[0].Seed == sum.DataSets[0].Seed {
+		t.Error("the test set shares the training data's seed")
+	}
+}
