@@ -125,9 +125,10 @@ func (o *SlurmOptions) prog(p *string, name string) error {
 	return nil
 }
 
-// check verifies the options before anything is submitted: the Slurm
-// programs are in PATH, the folder is writable and the command runnable.
-func (o *SlurmOptions) check() error {
+// Check verifies the options before anything is submitted: the Slurm
+// programs are in PATH, the folder is an absolute path and writable and the
+// command (when set) is an executable file. It fills in the programs' paths.
+func (o *SlurmOptions) Check() error {
 	for _, p := range []struct {
 		p    *string
 		name string
@@ -152,7 +153,7 @@ func (o *SlurmOptions) check() error {
 		return fmt.Errorf("study folder: %w", err)
 	}
 	if len(o.Command) == 0 {
-		return errors.New("no job command")
+		return nil
 	}
 	if st, err := os.Stat(o.Command[0]); err != nil || st.IsDir() || st.Mode()&0o111 == 0 || !filepath.IsAbs(o.Command[0]) {
 		return fmt.Errorf("job command %q: want an absolute path to an executable file", o.Command[0])
@@ -267,8 +268,11 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 	if err := Validate(stages); err != nil {
 		return nil, err
 	}
-	if err := opt.check(); err != nil {
+	if err := opt.Check(); err != nil {
 		return nil, err
+	}
+	if len(opt.Command) == 0 {
+		return nil, errors.New("no job command")
 	}
 	rec, err := opt.readRecord()
 	if err != nil {
@@ -444,7 +448,7 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 // failed are cancelled. Accounting (sacct) is not needed.
 func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duration) error {
 	stages := g.Stages()
-	if err := opt.check(); err != nil {
+	if err := opt.Check(); err != nil {
 		return err
 	}
 	if poll <= 0 {
