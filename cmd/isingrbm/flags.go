@@ -78,10 +78,18 @@ const (
 	maxCouplings   = 100_000
 )
 
-// parseCouplings is parseCouplingList for flags whose couplings name output
-// files (no two may share a name).
+// parseCouplings is parseCouplingList for couplings that are sampled (and
+// name output files, so no two may share a name). K = 0 is refused: at
+// infinite temperature every spin is an independent fair coin, which the
+// Metropolis chain does not mix towards in any useful time.
 func parseCouplings(flagName, s string) ([]float64, error) {
-	return parseCouplingList(flagName, s, true)
+	ks, err := parseCouplingList(flagName, s, true)
+	for _, k := range ks {
+		if k == 0 {
+			return nil, badInput("-%s %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K > 0", flagName, s)
+		}
+	}
+	return ks, err
 }
 
 // parseCouplingList reads the value of a -beta flag: one value ("0.408"), a

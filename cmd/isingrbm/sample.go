@@ -98,11 +98,6 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range ks {
-		if k == 0 {
-			return nil, badInput("-beta %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K > 0", *f.betas)
-		}
-	}
 	if *f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
 	}
