@@ -111,6 +111,10 @@ type LayerEnsemble struct {
 	TestReconError Spread `json:"test_recon_error"`
 	TestPseudoLL   Spread `json:"test_pseudo_ll"`
 	TestLogLik     Spread `json:"test_loglik"`
+	// Bound and TestBound are the DBN's variational lower bound on log p(v)
+	// up to this layer (layers 2 and up; see BoundEval).
+	Bound     Spread `json:"dbn_bound,omitempty"`
+	TestBound Spread `json:"test_dbn_bound,omitempty"`
 }
 
 // PhysicsEnsemble is the thermodynamics of the reconstructions at one depth
@@ -173,6 +177,20 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			TestReconError:  lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.recon }) }),
 			TestPseudoLL:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.pll }) }),
 			TestLogLik:      lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.ll }) }),
+		}
+		if k > 0 {
+			le.Bound = lay(func(l layerSummary) float64 {
+				if l.Bound == nil {
+					return math.NaN()
+				}
+				return float64(l.Bound.Train)
+			})
+			le.TestBound = lay(func(l layerSummary) float64 {
+				if l.Bound == nil {
+					return math.NaN()
+				}
+				return float64(l.Bound.Test)
+			})
 		}
 		for bi, b := range reps[0].Layers[k].Locality.BlockSpin {
 			get := func(noise bool) Spread {
@@ -293,6 +311,9 @@ func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 					{"held-out reconstruction error", la.TestReconError, lb.TestReconError},
 				} {
 					out = append(out, compare(m.name, k+1, a, b, m.sa, m.sb))
+				}
+				if k > 0 {
+					out = append(out, compare("held-out DBN lower bound on log p(v)", k+1, a, b, la.TestBound, lb.TestBound))
 				}
 				if k == 0 {
 					out = append(out, compare("held-out log-likelihood", 1, a, b, la.TestLogLik, lb.TestLogLik))

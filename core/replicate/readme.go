@@ -95,7 +95,7 @@ func readmeHeader(b *strings.Builder, raw map[string]any, sum *Summary) {
 // readmeLocality writes the table of locality and evaluation per network
 // and layer.
 func readmeLocality(b *strings.Builder, sum *Summary) {
-	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk) | median block-spin abs corr 2x2 (noise) | recon error train / held-out | pseudo-LL train / held-out | log-likelihood train / held-out |\n")
+	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk) | median block-spin abs corr 2x2 (noise) | recon error train / held-out | pseudo-LL train / held-out | log p(v) train / held-out (layer 1: log-likelihood; deeper: DBN lower bound) |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, n := range sum.Settings.Networks {
 		for _, l := range sum.Ensemble[n].Layers {
@@ -103,7 +103,7 @@ func readmeLocality(b *strings.Builder, sum *Summary) {
 			if len(l.BlockSpin) > 0 {
 				bs = l.BlockSpin[0].AbsCorrMedian.Short() + " (" + l.BlockSpin[0].NoiseMedian.Short() + ")"
 			}
-			ll := "not a log-likelihood (continuous inputs)"
+			ll := "DBN lower bound: " + l.Bound.Short() + " / " + l.TestBound.Short()
 			if l.Layer == 1 {
 				ll = l.LogLik.Short() + " / " + l.TestLogLik.Short() + " (" + l.LogLikMethod + ")"
 			}
@@ -112,7 +112,7 @@ func readmeLocality(b *strings.Builder, sum *Summary) {
 				l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), ll)
 		}
 	}
-	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields'. Training values are on the rows the network was trained on; held-out values on an independent test set. Layers above the first are evaluated on hidden probabilities, where -F - log Z is not a log-likelihood.\n\n")
+	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields'. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer.\n\n")
 }
 
 // readmeComparisons lists which differences between recipes exceed the

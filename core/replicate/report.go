@@ -24,6 +24,9 @@ type layerSummary struct {
 	Eval     rbm.LayerEval `json:"eval"` // on the training rows
 	// Test is the same evaluation on the held-out test set.
 	Test *rbm.LayerEval `json:"test_eval,omitempty"`
+	// Bound is the variational lower bound on log p(v) of the DBN up to
+	// this layer (layers 2 and up).
+	Bound *BoundEval `json:"dbn_bound,omitempty"`
 }
 
 // flowSummary is the RG flow of one network in summary.json.
@@ -247,6 +250,12 @@ func networkSummary(nd netData) NetworkSummary {
 			t := nd.ev.Test[k]
 			ls.Test = &t
 		}
+		for _, b := range nd.ev.Bounds {
+			if b.Depth == k+1 {
+				b := b
+				ls.Bound = &b
+			}
+		}
 		ns.Layers = append(ns.Layers, ls)
 	}
 	return ns
@@ -263,9 +272,9 @@ func replicasText(s Settings) string {
 func overviewSection(sum *Summary) report.Section {
 	s := sum.Settings
 	overview := report.Table{
-		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share); the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood of layer 1 (AIS with %d runs and %d steps). For layers above the first the inputs are continuous hidden probabilities, on which -F - log Z is not a log-likelihood; it is not shown.",
-			replicasText(s), analysis.DefaultDiskRadius, evalSamplesText(s), s.TestN, s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2]),
-		Header: []string{"network", "layer", "PR (noise)", "disk share (noise)", "local (disk)", "|corr| 2x2 (noise)", "recon train", "recon held-out", "pseudo-LL train", "pseudo-LL held-out", "log-lik train", "log-lik held-out"},
+		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share); the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood log p(v) of layer 1 (AIS with %d runs and %d steps) and, for layer k > 1, the variational lower bound on log p(v) of the DBN of layers 1 to k (Salakhutdinov & Murray 2008: h drawn from q(h|v) up the stack, one draw per row, on %d training rows and the test set; the top RBM's log Z from the same AIS). The per-layer -F - log Z on continuous hidden probabilities is not a log-likelihood and is not shown.",
+			replicasText(s), analysis.DefaultDiskRadius, evalSamplesText(s), s.TestN, s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2], min(s.TestN, s.N)),
+		Header: []string{"network", "layer", "PR (noise)", "disk share (noise)", "local (disk)", "|corr| 2x2 (noise)", "recon train", "recon held-out", "pseudo-LL train", "pseudo-LL held-out", "log p(v) train", "log p(v) held-out"},
 	}
 	for _, n := range s.Networks {
 		for _, l := range sum.Ensemble[n].Layers {
@@ -273,7 +282,7 @@ func overviewSection(sum *Summary) report.Section {
 			if len(l.BlockSpin) > 0 {
 				bs = fmt.Sprintf("%s (%s)", l.BlockSpin[0].AbsCorrMedian.Short(), l.BlockSpin[0].NoiseMedian.Short())
 			}
-			llTrain, llTest := "not a log-likelihood", "-"
+			llTrain, llTest := "bound "+l.Bound.Short(), "bound "+l.TestBound.Short()
 			if l.Layer == 1 {
 				llTrain, llTest = l.LogLik.Short(), l.TestLogLik.Short()
 			}
@@ -298,6 +307,9 @@ func overviewSection(sum *Summary) report.Section {
 			if l.Layer == 1 {
 				full.Rows = append(full.Rows, []string{n, "1", "log-likelihood, training rows (" + l.LogLikMethod + ")", l.LogLik.Text()},
 					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text()})
+			} else {
+				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), training rows", l.Bound.Text()},
+					[]string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), held-out", l.TestBound.Text()})
 			}
 		}
 	}
@@ -339,6 +351,8 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 		return l.TestReconError
 	case "held-out log-likelihood":
 		return l.TestLogLik
+	case "held-out DBN lower bound on log p(v)":
+		return l.TestBound
 	}
 	if len(l.BlockSpin) > 0 {
 		return l.BlockSpin[0].AbsCorrMedian

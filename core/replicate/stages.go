@@ -300,6 +300,26 @@ type evalResult struct {
 	TestData    string          `json:"test_data"`
 	TestSamples int             `json:"test_samples"`
 	Test        []rbm.LayerEval `json:"test_layers"`
+	// Bounds are the DBN's variational lower bounds on log p(v) for the
+	// stacks of depth 2 and more (the honest measure above layer 1).
+	Bounds []BoundEval `json:"dbn_bounds"`
+}
+
+// BoundEval is the variational lower bound on log p(v) of the DBN made of
+// the first Depth layers (Salakhutdinov & Murray 2008, sec. 4): h drawn
+// from q(h|v) up the stack, the top RBM's log Z from AIS. Train is on a
+// seeded subset of the training rows, Test on the held-out test set; the
+// errors combine the draws of h and log Z's AIS error.
+type BoundEval struct {
+	Depth     int       `json:"depth"`
+	Draws     int       `json:"draws_per_row"`
+	TrainRows int       `json:"train_rows"`
+	Train     stats.Num `json:"train"`
+	TrainErr  stats.Num `json:"train_err"`
+	TestRows  int       `json:"test_rows"`
+	Test      stats.Num `json:"test"`
+	TestErr   stats.Num `json:"test_err"`
+	LogZ      stats.Num `json:"log_z_top"`
 }
 
 func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey string) *stageDef {
@@ -341,8 +361,26 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 		if err != nil {
 			return err
 		}
+		trainRows := rbm.SeededSubset(data, test.N, DeriveSeed(seed, "bound-subset", 0, 0))
+		var bounds []BoundEval
+		for depth := 2; depth <= len(dbn.Layers); depth++ {
+			logZ, zErr := float64(res[depth-1].LogZ), float64(res[depth-1].LogLikErr)
+			b := BoundEval{Depth: depth, Draws: 1, TrainRows: trainRows.N, TestRows: test.N, LogZ: stats.Num(logZ)}
+			for _, x := range []struct {
+				set      *rbm.Dataset
+				val, err *stats.Num
+				purpose  string
+			}{{trainRows, &b.Train, &b.TrainErr, "bound-train"}, {test, &b.Test, &b.TestErr, "bound-test"}} {
+				br, err := dbn.VariationalBound(r.ctx, x.set, depth, logZ, b.Draws, DeriveSeed(seed, x.purpose, depth, 0))
+				if err != nil {
+					return err
+				}
+				*x.val, *x.err = stats.Num(br.Mean), stats.Num(math.Hypot(br.StdErr, zErr))
+			}
+			bounds = append(bounds, b)
+		}
 		return writeJSONAtomic(r.path(rel), evalResult{EvalReport: rbm.EvalReport{Model: modelRel(net, p), Data: dataRel(p.D),
-			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res}, TestData: testRel(p.D), TestSamples: test.N, Test: tres})
+			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res}, TestData: testRel(p.D), TestSamples: test.N, Test: tres, Bounds: bounds})
 	}
 	return st
 }
