@@ -112,7 +112,7 @@ func (d *DBN) VariationalBound(ctx context.Context, data *Dataset, depth int, lo
 		}
 		res.StdErr = math.Sqrt(v) / n
 	} else if data.N > 1 {
-		res.StdErr = math.Sqrt(math.Max(0, (sum2-sum*sum/n)/(n-1))/n)
+		res.StdErr = math.Sqrt(math.Max(0, (sum2-sum*sum/n)/(n-1)) / n)
 	}
 	return res, nil
 }
