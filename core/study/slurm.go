@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -84,8 +86,9 @@ type record struct {
 }
 
 type taskRef struct {
-	Job string `json:"job"` // Slurm id, ID_i for array tasks
-	Log string `json:"log"`
+	Job     string   `json:"job"` // Slurm id, ID_i for array tasks
+	Log     string   `json:"log"`
+	Depends []string `json:"depends"` // ids its job waits for
 }
 
 // Submission is the outcome of SubmitSlurm.
@@ -96,6 +99,9 @@ type Submission struct {
 	InFlight map[string]string `json:"in_flight"`
 	// Done is the number of stages done before the submission.
 	Done int `json:"done"`
+	// Cancelled are the queued jobs that could never start (they waited
+	// for a job that ended without completing its stage) and were cancelled.
+	Cancelled []string `json:"cancelled"`
 }
 
 // Submitted returns the number of stages submitted.
@@ -298,37 +304,59 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 		}
 		fresh = append(fresh, s)
 	}
-	// A queued stage whose input will be submitted afresh waits for the old
-	// job of that input, which may never start: it is cancelled and
-	// submitted again.
+	// A queued job that waits for a job that ended without completing its
+	// stage (killed, failed), or for such a waiting job, can never start: it
+	// is cancelled and its stages submitted again. The jobs of an array share
+	// its dependencies, so the whole array is affected.
+	keysOf := map[string][]string{} // Slurm id -> stages it computes
+	depsOf := map[string][]string{} // Slurm id -> ids it waits for
+	for k, ref := range rec.Stages {
+		keysOf[ref.Job] = append(keysOf[ref.Job], k)
+		depsOf[ref.Job] = ref.Depends
+	}
+	doneKey := map[string]bool{}
+	for _, st := range stages {
+		if !slices.ContainsFunc(todo, func(t Stage) bool { return t.Key == st.Key }) {
+			doneKey[st.Key] = true
+		}
+	}
+	doomed := map[string]bool{}
 	for changed := true; changed; {
 		changed = false
-		freshKeys := map[string]bool{}
-		for _, s := range fresh {
-			freshKeys[s.Key] = true
-		}
-		for _, s := range todo {
-			job, inFlight := sub.InFlight[s.Key]
-			if !inFlight {
+		for _, job := range sortedMapKeys(depsOf) {
+			if doomed[job] {
 				continue
 			}
-			for _, in := range s.Inputs {
-				if freshKeys[in] {
-					cancel = append(cancel, job)
-					delete(sub.InFlight, s.Key)
-					fresh = append(fresh, s)
+			if _, queued := q[job]; !queued {
+				continue
+			}
+			for _, d := range depsOf[job] {
+				_, dQueued := q[d]
+				lost := !dQueued && slices.ContainsFunc(keysOf[d], func(k string) bool { return !doneKey[k] })
+				if lost || doomed[d] {
+					doomed[job] = true
 					changed = true
 					break
 				}
 			}
 		}
 	}
+	for k, job := range sub.InFlight {
+		if doomed[job] {
+			delete(sub.InFlight, k)
+			cancel = append(cancel, job)
+			st := stages[Index(stages)[k]]
+			fresh = append(fresh, st)
+		}
+	}
+	cancel = slices.Compact(slices.Sorted(slices.Values(cancel)))
 	if len(cancel) > 0 {
 		sort.Strings(cancel)
 		if _, err := runCmd(ctx, opt.Scancel, cancel...); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(opt.Log, "cancelled %d job(s) that could not start: %s\n", len(cancel), strings.Join(cancel, " "))
+		sub.Cancelled = cancel
 	}
 	// Keep graph order.
 	idx := Index(stages)
@@ -425,7 +453,7 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 		j.Log = strings.ReplaceAll(strings.ReplaceAll(j.Log, "%A", j.ID), "%j", j.ID)
 		for i, k := range j.Keys {
 			jobOf[k] = j.taskID(i)
-			rec.Stages[k] = taskRef{Job: j.taskID(i), Log: j.logFile(i)}
+			rec.Stages[k] = taskRef{Job: j.taskID(i), Log: j.logFile(i), Depends: j.Depends}
 		}
 		sub.Jobs = append(sub.Jobs, j)
 		// Recorded at once, so that a submission cut short is known to the next.
@@ -537,6 +565,10 @@ func logTail(path string) string {
 		return " (empty)"
 	}
 	return ":\n      " + strings.Join(lines, "\n      ")
+}
+
+func sortedMapKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // InstallBinary copies the executable exe into dir/bin under a name

@@ -101,69 +101,98 @@ func TestSlurmFake(t *testing.T) {
 	}
 }
 
+// TestSlurmCancelResubmit kills one job of a submitted study and submits
+// again, once after the jobs have ended and once at once (while the jobs
+// waiting for the killed one are still queued): the study completes, each
+// stage computed exactly once, with the same bytes as in-process.
 func TestSlurmCancelResubmit(t *testing.T) {
 	requireSlurm(t)
-	g, opt := slurmFake(t, 3)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	sub, err := SubmitSlurm(ctx, g, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Kill the training of network a on seed 1 (an array task still
-	// waiting for its data).
-	train := sub.Jobs[1]
-	victim := ""
-	for i, k := range train.Keys {
-		if k == "train-a-1" {
-			victim = train.taskID(i)
-		}
-	}
-	if out, err := exec.Command("scancel", victim).CombinedOutput(); err != nil {
-		t.Fatalf("scancel %s: %v %s", victim, err, out)
-	}
-	err = WaitSlurm(ctx, g, opt, 300*time.Millisecond)
-	var sf *StageFailure
-	if !errors.As(err, &sf) {
-		t.Fatalf("wait after scancel: %v", err)
-	}
-	if !strings.Contains(err.Error(), "train-a-1") {
-		t.Errorf("failure does not name the killed stage: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(g.Dir, "out", "train-a-1")); err == nil {
-		t.Error("the killed stage left an output")
-	}
-	before := map[string]string{}
-	for _, s := range g.List {
-		if g.Done(s.Key) {
-			b, _ := os.ReadFile(filepath.Join(g.Dir, "done", s.Key))
-			before[s.Key] = string(b)
-		}
-	}
-	if len(before) == 0 || len(before) == len(g.List) {
-		t.Fatalf("%d of %d stages done after killing one job", len(before), len(g.List))
-	}
-	resub, err := SubmitSlurm(ctx, g, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resub.Submitted() != len(g.List)-len(before) || resub.Done != len(before) {
-		t.Errorf("resubmitted %d stages with %d done, want the %d missing", resub.Submitted(), resub.Done, len(g.List)-len(before))
-	}
-	if err := WaitSlurm(ctx, g, opt, 300*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
-	for k, m := range before {
-		if b, _ := os.ReadFile(filepath.Join(g.Dir, "done", k)); string(b) != m {
-			t.Errorf("stage %s was recomputed", k)
-		}
-	}
 	local := studyGraph(t.TempDir(), 3)
-	if _, err := RunLocal(ctx, local, LocalOptions{Cores: 2}); err != nil {
+	if _, err := RunLocal(context.Background(), local, LocalOptions{Cores: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if a, b := outputs(t, g), outputs(t, local); fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Errorf("outputs differ from in-process after resubmitting")
+	for _, waitFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("wait=%v", waitFirst), func(t *testing.T) {
+			g, opt := slurmFake(t, 3)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			sub, err := SubmitSlurm(ctx, g, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Kill the training of network a on seed 1, an array task
+			// still waiting for its data.
+			train := sub.Jobs[1]
+			victim := ""
+			for i, k := range train.Keys {
+				if k == "train-a-1" {
+					victim = train.taskID(i)
+				}
+			}
+			if out, err := exec.Command("scancel", victim).CombinedOutput(); err != nil {
+				t.Fatalf("scancel %s: %v %s", victim, err, out)
+			}
+			before := map[string]bool{}
+			if waitFirst {
+				err = WaitSlurm(ctx, g, opt, 300*time.Millisecond)
+				var sf *StageFailure
+				if !errors.As(err, &sf) {
+					t.Fatalf("wait after scancel: %v", err)
+				}
+				if !strings.Contains(err.Error(), "train-a-1") {
+					t.Errorf("failure does not name the killed stage: %v", err)
+				}
+				if _, err := os.Stat(filepath.Join(g.Dir, "out", "train-a-1")); err == nil {
+					t.Error("the killed stage left an output")
+				}
+				for _, s := range g.List {
+					before[s.Key] = g.Done(s.Key)
+				}
+			}
+			resub, err := SubmitSlurm(ctx, g, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if waitFirst {
+				n := 0
+				for _, d := range before {
+					if d {
+						n++
+					}
+				}
+				if n == 0 || n == len(g.List) || resub.Submitted() != len(g.List)-n || resub.Done != n {
+					t.Errorf("%d of %d done after the kill; resubmitted %d with %d done", n, len(g.List), resub.Submitted(), resub.Done)
+				}
+			} else {
+				if resub.Submitted()+len(resub.InFlight)+resub.Done != len(g.List) {
+					t.Errorf("resubmitted %d, %d in flight, %d done, of %d", resub.Submitted(), len(resub.InFlight), resub.Done, len(g.List))
+				}
+				// The evaluations wait for the killed job: submitted again.
+				again := map[string]bool{}
+				for _, j := range resub.Jobs {
+					for _, k := range j.Keys {
+						again[k] = true
+					}
+				}
+				for _, k := range []string{"train-a-1", "eval-a-1", "eval-b-0", "report"} {
+					if !again[k] {
+						t.Errorf("%s not submitted again (cancelled: %v)", k, resub.Cancelled)
+					}
+				}
+				t.Logf("cancelled %v", resub.Cancelled)
+			}
+			if err := WaitSlurm(ctx, g, opt, 300*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			for k, n := range computedCounts(t, g) {
+				if n != 1 {
+					t.Errorf("stage %s computed %d times", k, n)
+				}
+			}
+			if a, b := outputs(t, g), outputs(t, local); fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Errorf("outputs differ from in-process after resubmitting")
+			}
+		})
 	}
 }
 
