@@ -173,7 +173,7 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSampleMemory(s.L, s.N, 0); err != nil {
+	if err := checkReplicateSettings(s); err != nil {
 		return err
 	}
 	if *f.readme != "" {

@@ -101,12 +101,12 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 	if *f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
 	}
-	return ks, sampleMemory(*f.L, *f.n, *f.replicas)
+	return ks, sampleMemory("n", *f.L, *f.n, *f.replicas)
 }
 
 // sampleMemory refuses runs whose samples and lattices would not fit,
-// before anything is allocated, naming the flags.
-func sampleMemory(L, n, replicas int) error {
+// before anything is allocated, naming the flags (-nFlag for n).
+func sampleMemory(nFlag string, L, n, replicas int) error {
 	r := replicas
 	if r == 0 {
 		r = bitlattice.DefaultReplicas(n)
@@ -114,7 +114,7 @@ func sampleMemory(L, n, replicas int) error {
 	sites := float64(L) * float64(L)
 	lattice := float64((r+255)/256*256) * sites / 8 * 2
 	need := float64(n)*sites + lattice
-	what := fmt.Sprintf("-n %d -L %d", n, L)
+	what := fmt.Sprintf("-%s %d -L %d", nFlag, n, L)
 	if lattice > float64(n)*sites {
 		what = fmt.Sprintf("-replicas %d -L %d", r, L)
 	}
@@ -274,4 +274,4 @@ func printSampleReports(stdout io.Writer, reports []sampleReport, asJSON bool) e
 
 // checkSampleMemory is sampleMemory for replicate's -n/-L (kept for
 // replicate.go, which calls it with replicas 0).
-func checkSampleMemory(L, n, replicas int) error { return sampleMemory(L, n, replicas) }
+func checkSampleMemory(L, n, replicas int) error { return sampleMemory("n", L, n, replicas) }
