@@ -7,7 +7,8 @@ import "github.com/isingrbm/isingrbm/asm"
 // The dispatch booleans of the amd64 kernels, tested in this order of
 // preference (avx512 > avx2 > generic) by every kernel of the package.
 var (
-	// useAVX512 selects the AVX-512 kernels (F, VL, DQ, BW, with FMA).
+	// useAVX512 selects the AVX-512 kernels (F, VL, DQ, BW, with FMA; and
+	// AVX2, whose packing routines the AVX-512 products share).
 	useAVX512 = asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && asm.HasAVX2
 	// useAVX2 selects the AVX2+FMA kernels.
 	useAVX2 = asm.HasAVX2 && asm.HasFMA

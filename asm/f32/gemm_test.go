@@ -267,7 +267,9 @@ func gemmCases() []gemmCase {
 
 func TestRegistered(t *testing.T) {
 	asmtest.RequireRegistered(t, pkgName, map[string]bool{
-		"avx512": asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && useAVX512Build,
+		// The AVX-512 products share the AVX2 packing routines, so they
+		// need AVX2 too (GODEBUG=cpu.avx2=off switches both off).
+		"avx512": asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && asm.HasAVX2 && useAVX512Build,
 		"avx2":   asm.HasAVX2 && asm.HasFMA && useAVX2Build,
 		"neon":   asm.HasNEON && useNEONBuild,
 	})
