@@ -10,7 +10,9 @@ import (
 // lda), a k x n matrix B (ldb) and an m x n matrix C (ldc). As in BLAS,
 // beta == 0 overwrites C without reading it (NaNs in C are ignored), and
 // alpha == 0 or k == 0 skips the product (A and B are not read). The
-// contract, up to float32 rounding (the order of the k-sum may differ):
+// contract, up to float32 rounding; the exact rounding, the same bits on
+// every CPU, implementation and thread count, is roundingContract's (the
+// k-sum in fused steps, in blocks of kc):
 //
 //	for i := 0; i < m; i++ {
 //		for j := 0; j < n; j++ {
