@@ -28,6 +28,7 @@ var readmeFigures = []string{
 	"pr_mehta-schwab_l1.png", "pr_weight-decay_l1.png",
 	"flow_mehta-schwab.png", "flow_weight-decay.png",
 	"recon_mehta-schwab.png",
+	"fixedpoint_pll.png", "fixedpoint_pr.png",
 }
 
 // jget walks a decoded JSON value along keys (strings for objects, ints for
@@ -67,6 +68,7 @@ func resultsMarkdown(raw map[string]any, sum *Summary, figDir string, figs []str
 	readmeHeader(&b, raw, sum)
 	readmeLocality(&b, sum)
 	readmeComparisons(&b, sum)
+	readmeFixedPoint(&b, sum)
 	readmeFlow(&b, sum)
 	readmeStages(&b, raw)
 	for _, f := range figs {
@@ -123,6 +125,16 @@ func readmeComparisons(b *strings.Builder, sum *Summary) {
 		if c.Layer == 1 {
 			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", c.Measure, c.A, c.B, numStr(c.Diff), c.Verdict)
 		}
+	}
+	b.WriteString("\n")
+}
+
+// readmeFixedPoint writes the fixed-point answer per recipe.
+func readmeFixedPoint(b *strings.Builder, sum *Summary) {
+	b.WriteString("Fixed point, first layer: epoch of the best held-out pseudo-log-likelihood (validation rows, never trained on) and the locality after it:\n\n| network | best held-out epoch | last epoch | locality after the optimum |\n|---|---|---|---|\n")
+	for _, n := range sum.Settings.Networks {
+		fp := sum.FixedPoint[n]
+		fmt.Fprintf(b, "| %s | %s | %d | %s |\n", n, fp.BestEpoch.Text(), fp.LastEpoch, fp.AfterOptimum)
 	}
 	b.WriteString("\n")
 }
@@ -270,10 +282,12 @@ func UpdateReadme(readme, out, version string) error {
 	}
 	var figs []string
 	for _, f := range readmeFigures {
-		src := filepath.Join(out, "report", filepath.FromSlash(figRel(replica{}, f)))
-		data, err := os.ReadFile(src)
+		// Figures of the first replica, else the charts of the whole run.
+		data, err := os.ReadFile(filepath.Join(out, "report", filepath.FromSlash(figRel(replica{}, f))))
 		if err != nil {
-			continue // a figure the run did not draw (for example a skipped network)
+			if data, err = os.ReadFile(filepath.Join(out, "report", f)); err != nil {
+				continue // a figure the run did not draw (for example a skipped network)
+			}
 		}
 		if err := npy.WriteFileAtomic(filepath.Join(dir, f), func(w io.Writer) error {
 			_, err := w.Write(data)

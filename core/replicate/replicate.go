@@ -78,7 +78,9 @@ func (s *Settings) networkConfig(name string, p replica) (rbm.Config, error) {
 	} else {
 		cfg.Epochs = s.Epochs
 	}
-	cfg.SnapshotEvery = max(1, cfg.Epochs/4)
+	// Ten snapshots of W per layer: the locality per epoch of the
+	// fixed-point question.
+	cfg.SnapshotEvery = max(1, cfg.Epochs/10)
 	return cfg, nil
 }
 

@@ -95,7 +95,9 @@ type Summary struct {
 	Networks    map[string][]NetworkSummary `json:"networks"`
 	Ensemble    map[string]NetworkEnsemble  `json:"ensemble"`
 	Comparisons []Comparison                `json:"comparisons"`
-	Stages      map[string]StageSummary     `json:"stages"`
+	// FixedPoint is the fixed-point question per recipe (first layer).
+	FixedPoint map[string]FixedPoint   `json:"fixed_point"`
+	Stages     map[string]StageSummary `json:"stages"`
 	// StageSeconds is the sum of the stages' seconds (the report stage
 	// itself excluded).
 	StageSeconds float64   `json:"stage_seconds"`
@@ -158,7 +160,7 @@ func (r *replicator) buildReport() (*Summary, report.Report, error) {
 		}
 	}
 	sections = append(sections, report.Section{Title: "Training", Text: fmt.Sprintf("Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set): the line is the mean over the %d replicas of each recipe, the band their range (min to max).", len(s.replicas())), Figures: charts.Training},
-		physicsSection(sum, charts.Physics))
+		physicsSection(sum, charts.Physics), fixedPointSection(sum, charts.FixedPoint))
 	sections = append(sections, flowSection(sum, nets), stagesSection(sum, stageNames))
 	rep := report.Report{
 		Title:    "Mehta & Schwab replication: do stacked RBMs learn block spins?",
@@ -227,6 +229,16 @@ func (r *replicator) summary(stageNames []string, nets []netData) (*Summary, err
 		sum.Ensemble[n] = ensembleOf(sum.Networks[n], units[n])
 	}
 	sum.Comparisons = comparisons(s.Networks, sum.Ensemble)
+	sum.FixedPoint = map[string]FixedPoint{}
+	for _, n := range s.Networks {
+		var reps []netData
+		for _, nd := range nets {
+			if nd.name == n {
+				reps = append(reps, nd)
+			}
+		}
+		sum.FixedPoint[n] = fixedPointOf(reps)
+	}
 	return sum, nil
 }
 
@@ -412,6 +424,25 @@ func networkSection(nd netData, reps []NetworkSummary) report.Section {
 	}
 	sec.Tables = append(sec.Tables, locTable)
 	return sec
+}
+
+// fixedPointSection answers the fixed-point question per recipe.
+func fixedPointSection(sum *Summary, figs []report.Figure) report.Section {
+	s := sum.Settings
+	t := report.Table{Caption: fmt.Sprintf("Per recipe, first layer, over %s: the epoch of the best held-out pseudo-log-likelihood (the trainer's validation rows), the held-out pseudo-LL there and at the last epoch, the training minus held-out gap at the last epoch, and whether locality keeps sharpening after the optimum.", replicasText(s)),
+		Header: []string{"network", "best held-out epoch", "last epoch", "held-out PLL at best", "held-out PLL at last", "train - held-out at last", "locality after the optimum"}}
+	for _, n := range s.Networks {
+		fp := sum.FixedPoint[n]
+		t.Rows = append(t.Rows, []string{n, fp.BestEpoch.Text(), fmt.Sprint(fp.LastEpoch), fp.BestPLL.Short(), fp.LastPLL.Short(), fp.LastGapPLL.Short(), fp.AfterOptimum})
+	}
+	loc := report.Table{Caption: "Median participation ratio and disk share of the first-layer weights at every snapshot epoch, mean +- std over seeds.", Header: []string{"network", "epoch", "median PR", "median disk share"}}
+	for _, n := range s.Networks {
+		fp := sum.FixedPoint[n]
+		for i, e := range fp.SnapshotEpochs {
+			loc.Rows = append(loc.Rows, []string{n, fmt.Sprint(e), fp.PRMedian[i].Short(), fp.DiskMedian[i].Short()})
+		}
+	}
+	return report.Section{Title: "Does training reach a fixed point?", Text: "The paper and its critics ask whether the locality of the receptive fields is a fixed point of training or keeps changing, and whether it outlasts the point where the model stops improving on unseen data.", Figures: figs, Tables: []report.Table{t, loc}}
 }
 
 // physicsSection tabulates the thermodynamics of the reconstructions over
@@ -604,19 +635,21 @@ func nums(x []stats.Num) []float64 {
 
 // chartsResult is analysis/charts.json: the figures of the charts stage.
 type chartsResult struct {
-	Training []report.Figure `json:"training"`
-	Physics  []report.Figure `json:"physics"`
+	Training   []report.Figure `json:"training"`
+	Physics    []report.Figure `json:"physics"`
+	FixedPoint []report.Figure `json:"fixed_point"`
 }
 
 // chartFigures are the files of the charts stage, relative to the report
 // folder.
 var chartFigures = []string{"train_recon.png", "train_pl.png", "train_gap.png", "train_dw.png",
-	"physics_u.png", "physics_m.png", "physics_c.png", "physics_chi.png"}
+	"physics_u.png", "physics_m.png", "physics_c.png", "physics_chi.png",
+	"fixedpoint_pll.png", "fixedpoint_pr.png", "fixedpoint_disk.png"}
 
 // chartsStage draws the charts that compare the networks: training curves
 // and the physics of reconstructions.
 func (s Settings) chartsStage(inputs []string) *stageDef {
-	settings := struct{ Version int }{2}
+	settings := struct{ Version int }{3}
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs = "charts", "charts", inputs
 	st.Outputs = []string{"analysis/charts.json"}
@@ -634,6 +667,9 @@ func (s Settings) chartsStage(inputs []string) *stageDef {
 			return err
 		}
 		if res.Physics, err = r.physicsCharts(nets); err != nil {
+			return err
+		}
+		if res.FixedPoint, err = r.fixedPointCharts(nets); err != nil {
 			return err
 		}
 		return writeJSONAtomic(r.path("analysis/charts.json"), res)

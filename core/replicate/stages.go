@@ -492,13 +492,25 @@ type thermoResult struct {
 	KEffErr stats.Num `json:"k_eff_err"`
 }
 
+// snapLocality is the locality of the first-layer weights saved after one
+// training epoch.
+type snapLocality struct {
+	Epoch       int       `json:"epoch"`
+	PRMedian    stats.Num `json:"pr_median"`
+	DiskMedian  stats.Num `json:"disk_share_median"`
+	LocalByDisk stats.Num `json:"local_fraction_disk"`
+}
+
 // analysisResult is analysis/<net>.json.
 type analysisResult struct {
-	Network  string          `json:"network"`
-	Layers   []layerAnalysis `json:"layers"`
-	Physics  []thermoResult  `json:"reconstruction_physics"`
-	Binarize string          `json:"binarize"`
-	Figures  []report.Figure `json:"figures"`
+	Network string          `json:"network"`
+	Layers  []layerAnalysis `json:"layers"`
+	// Snapshots is the locality of layer 1's W at every snapshot epoch
+	// (the final weights are Layers[0]).
+	Snapshots []snapLocality  `json:"snapshot_locality"`
+	Physics   []thermoResult  `json:"reconstruction_physics"`
+	Binarize  string          `json:"binarize"`
+	Figures   []report.Figure `json:"figures"`
 }
 
 // reconstructor returns the analysis.Reconstructor of d: v up to depth and
@@ -549,7 +561,7 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		AnalysisSamples int
 		Seed            uint64
 		Version         int
-	}{s.AnalysisSamples, seed, 2}
+	}{s.AnalysisSamples, seed, 3}
 	rel := analysisRel(net, p)
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs = "analyse/"+net+"/"+p.tag(), "analyse", []string{trainKey, dataKey}
@@ -649,6 +661,9 @@ func (a *analyser) run() (analysisResult, error) {
 	}
 	a.tick()
 	if err := a.snapshotsFigure(); err != nil {
+		return a.res, err
+	}
+	if err := a.snapshotLocality(); err != nil {
 		return a.res, err
 	}
 	a.tick()
@@ -884,6 +899,31 @@ func (a *analyser) snapshotsFigure() error {
 	}
 	a.addFig(file, fmt.Sprintf("%s: the first %d first-layer receptive fields (columns) after epochs %s (rows, top to bottom), one colour scale for the whole grid.",
 		a.net, nu, joinComma(epochs)))
+	return nil
+}
+
+// snapshotLocality measures the locality of every first-layer snapshot
+// against noise of the same shape (the seed of the final layer's noise).
+func (a *analyser) snapshotLocality() error {
+	l0 := a.dbn.Layers[0]
+	for _, sn := range a.dbn.Snapshots {
+		if sn.Layer != 0 {
+			continue
+		}
+		m := analysis.Matrix{Rows: l0.NVisible, Cols: l0.NHidden, Data: sn.W}
+		model, noise, err := analysis.LocalityVsNoise(m, a.s.L, 0, a.noiseSeed(0))
+		if err != nil {
+			return fmt.Errorf("snapshot of epoch %d: %w", sn.Epoch, err)
+		}
+		n := 0
+		for _, u := range model.Units {
+			if u.DiskShare > noise.Disk.Q95 {
+				n++
+			}
+		}
+		a.res.Snapshots = append(a.res.Snapshots, snapLocality{Epoch: sn.Epoch, PRMedian: stats.Num(model.PR.Median),
+			DiskMedian: stats.Num(model.Disk.Median), LocalByDisk: stats.Num(float64(n) / float64(len(model.Units)))})
+	}
 	return nil
 }
 

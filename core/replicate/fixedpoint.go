@@ -1,0 +1,177 @@
+package replicate
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/isingrbm/isingrbm/core/analysis"
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/report"
+)
+
+// FixedPoint answers, for one recipe's first layer, whether training
+// reaches a fixed point and whether it overfits: when the held-out
+// pseudo-log-likelihood stops improving, and whether the locality of the
+// receptive fields keeps sharpening after that.
+type FixedPoint struct {
+	// BestEpoch is, per replica, the epoch of the largest held-out
+	// pseudo-log-likelihood (the trainer's validation rows, never trained
+	// on; scikit-learn's one-flip form with fixed flips).
+	BestEpoch  Spread `json:"held_out_best_epoch"`
+	LastEpoch  int    `json:"last_epoch"`
+	BestPLL    Spread `json:"held_out_best_pll"`
+	LastPLL    Spread `json:"held_out_last_pll"`
+	LastGapPLL Spread `json:"train_minus_held_out_last_pll"`
+	// SnapshotEpochs are the epochs of the weight snapshots; PRMedian and
+	// DiskMedian the median participation ratio and disk share of the
+	// first-layer weights at each, over the replicas.
+	SnapshotEpochs []int    `json:"snapshot_epochs"`
+	PRMedian       []Spread `json:"pr_median"`
+	DiskMedian     []Spread `json:"disk_share_median"`
+	// AfterOptimum compares the locality at the first snapshot at or
+	// after the held-out optimum with the final one.
+	AfterOptimum string `json:"after_optimum"`
+}
+
+// fixedPointOf gathers the fixed-point measures of one recipe's replicas.
+func fixedPointOf(reps []netData) FixedPoint {
+	var fp FixedPoint
+	var best, bestV, lastV, gap []float64
+	for _, nd := range reps {
+		if nd.hist == nil || len(nd.hist.Layers) == 0 || len(nd.hist.Layers[0]) == 0 {
+			continue
+		}
+		eps := nd.hist.Layers[0]
+		b, bv := 0, math.Inf(-1)
+		for _, e := range eps {
+			if v := float64(e.PseudoLLVal); v > bv {
+				b, bv = e.Epoch, v
+			}
+		}
+		last := eps[len(eps)-1]
+		fp.LastEpoch = last.Epoch
+		best, bestV = append(best, float64(b)), append(bestV, bv)
+		lastV = append(lastV, float64(last.PseudoLLVal))
+		gap = append(gap, float64(last.PseudoLLTrain-last.PseudoLLVal))
+	}
+	fp.BestEpoch, fp.BestPLL, fp.LastPLL, fp.LastGapPLL = spreadOf(best), spreadOf(bestV), spreadOf(lastV), spreadOf(gap)
+	if len(reps) == 0 {
+		return fp
+	}
+	for i, sn := range reps[0].ana.Snapshots {
+		fp.SnapshotEpochs = append(fp.SnapshotEpochs, sn.Epoch)
+		var pr, disk []float64
+		for _, nd := range reps {
+			if i < len(nd.ana.Snapshots) && nd.ana.Snapshots[i].Epoch == sn.Epoch {
+				pr = append(pr, float64(nd.ana.Snapshots[i].PRMedian))
+				disk = append(disk, float64(nd.ana.Snapshots[i].DiskMedian))
+			}
+		}
+		fp.PRMedian, fp.DiskMedian = append(fp.PRMedian, spreadOf(pr)), append(fp.DiskMedian, spreadOf(disk))
+	}
+	fp.AfterOptimum = afterOptimum(fp)
+	return fp
+}
+
+// afterOptimum says whether the locality sharpened from the first snapshot
+// at or after the mean held-out optimum to the last snapshot, and whether
+// the change exceeds the seed spread.
+func afterOptimum(fp FixedPoint) string {
+	n := len(fp.SnapshotEpochs)
+	if n == 0 || fp.BestEpoch.N == 0 {
+		return "not measured"
+	}
+	opt := float64(fp.BestEpoch.Mean)
+	i := n - 1
+	for k, e := range fp.SnapshotEpochs {
+		if float64(e) >= opt {
+			i = k
+			break
+		}
+	}
+	if i == n-1 {
+		return fmt.Sprintf("not measured: no snapshot between the held-out optimum (epoch %.0f on average) and the last snapshot (epoch %d)", opt, fp.SnapshotEpochs[n-1])
+	}
+	pr0, pr1, d0, d1 := fp.PRMedian[i], fp.PRMedian[n-1], fp.DiskMedian[i], fp.DiskMedian[n-1]
+	sharper := pr1.Mean < pr0.Mean && d1.Mean > d0.Mean
+	beyond := pr1.N >= 2 && pr0.N >= 2 && (pr1.Max < pr0.Min) && (d1.Min > d0.Max)
+	what := "does not keep sharpening"
+	if sharper {
+		what = "keeps sharpening"
+	}
+	spread := "within the seed spread"
+	if beyond {
+		spread = "beyond the seed spread (ranges do not overlap)"
+	} else if pr0.N < 2 {
+		spread = "one replica: no seed spread"
+	}
+	return fmt.Sprintf("locality %s after the held-out optimum (epoch %.0f on average): median PR %s at epoch %d -> %s at epoch %d, disk share %s -> %s; %s",
+		what, opt, pr0.Short(), fp.SnapshotEpochs[i], pr1.Short(), fp.SnapshotEpochs[n-1], d0.Short(), d1.Short(), spread)
+}
+
+// fixedPointCharts draws the per-epoch pseudo-log-likelihoods of layer 1
+// (training and held-out) and the locality per snapshot epoch, with the
+// spread over seeds as bands.
+func (r *replicator) fixedPointCharts(nets []netData) ([]report.Figure, error) {
+	var pll, pr, disk []analysis.Series
+	for _, name := range r.s.Networks {
+		var reps []netData
+		for _, nd := range nets {
+			if nd.name == name {
+				reps = append(reps, nd)
+			}
+		}
+		for _, which := range []struct {
+			label string
+			get   func(e rbm.EpochStats) float64
+		}{{"train", func(e rbm.EpochStats) float64 { return float64(e.PseudoLLTrain) }}, {"held-out", func(e rbm.EpochStats) float64 { return float64(e.PseudoLLVal) }}} {
+			var xs []float64
+			var vals [][]float64
+			for _, nd := range reps {
+				if nd.hist == nil || len(nd.hist.Layers) == 0 {
+					continue
+				}
+				var row []float64
+				for _, e := range nd.hist.Layers[0] {
+					row = append(row, which.get(e)/float64(nd.sizes[0]))
+					if len(vals) == 0 {
+						xs = append(xs, float64(e.Epoch))
+					}
+				}
+				vals = append(vals, row)
+			}
+			pll = append(pll, bandSeries(name+" "+which.label, xs, vals))
+		}
+		var xs []float64
+		var prs, disks [][]float64
+		for _, nd := range reps {
+			var p, d []float64
+			for _, sn := range nd.ana.Snapshots {
+				p, d = append(p, float64(sn.PRMedian)), append(d, float64(sn.DiskMedian))
+				if len(prs) == 0 {
+					xs = append(xs, float64(sn.Epoch))
+				}
+			}
+			prs, disks = append(prs, p), append(disks, d)
+		}
+		pr, disk = append(pr, bandSeries(name, xs, prs)), append(disk, bandSeries(name, xs, disks))
+	}
+	rt := replicasText(r.s)
+	charts := []struct {
+		file, title, ylabel, caption string
+		series                       []analysis.Series
+		logY                         bool
+	}{
+		{"fixedpoint_pll.png", "layer 1: pseudo-log-likelihood per unit, training vs held-out", "pseudo-LL / n_v", fmt.Sprintf("Pseudo-log-likelihood per visible unit of the first layer after every epoch on the monitored training rows and on the trainer's validation rows (never trained on); scikit-learn's one-flip form with fixed flips. Mean over %s, band: min to max. The epoch where the held-out curve peaks is where training stops improving the model of unseen data.", rt), pll, false},
+		{"fixedpoint_pr.png", "layer 1: median participation ratio per snapshot epoch", "median PR (sites)", fmt.Sprintf("Median over units of the participation ratio of the first-layer weights saved during training (smaller is more local). Mean over %s, band: min to max.", rt), pr, true},
+		{"fixedpoint_disk.png", "layer 1: median disk share per snapshot epoch", "median disk share", fmt.Sprintf("Median over units of the share of w^2 within %.1f sites of each field's largest weight, for the first-layer weights saved during training (larger is more local). Mean over %s, band: min to max.", analysis.DefaultDiskRadius, rt), disk, false},
+	}
+	var figs []report.Figure
+	for _, c := range charts {
+		if _, err := report.LineChart(r.path("report/"+c.file), report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.logY, Points: c.file != "fixedpoint_pll.png", Width: 16, Height: 10}, c.series); err != nil {
+			return nil, err
+		}
+		figs = append(figs, report.Figure{File: c.file, Caption: c.caption})
+	}
+	return figs, nil
+}
