@@ -278,5 +278,10 @@ func signalCases() []advCase {
 		sig("signal/sample-term", syscall.SIGTERM, []string{"sample", "-L", "64", "-n", "100000", "-o", "{out}/s.npy"}),
 		sig("signal/sample-int-several", syscall.SIGINT, []string{"sample", "-L", "48", "-n", "20000", "-beta", "0.3,0.4", "-o", "{out}/set"}, "set", "set/beta_0.3000.npy"),
 		sig("signal/replicate-term", syscall.SIGTERM, []string{"replicate", "-quick", "-o", "{out}/r"}, "*"),
+		// SIGKILL cannot be caught: atomic writes leave no file, not even a
+		// temporary one, and periodic checkpoints are complete or absent.
+		sig("signal/sample-kill", syscall.SIGKILL, []string{"sample", "-L", "64", "-n", "100000", "-o", "{out}/s.npy"}),
+		sig("signal/train-kill", syscall.SIGKILL, []string{"train", "-data", big, "-layers", "50", "-epochs", "100000", "-batch", "10",
+			"-checkpoint-every", "1", "-o", "{out}/t.npz"}, "t.npz.ckpt"),
 	}
 }

@@ -4,4 +4,29 @@
 // only the command line: flags, progress bars, exit codes and the messages
 // for bad input; the work is done by the packages under core/ and
 // bitlattice/.
+//
+// Every flag is checked before any work starts (flags.go, limits.go): ranges,
+// overflow-safe sums, sizes against the data, and a memory estimate against
+// the least of three quarters of the machine's memory, the cgroup limit, the
+// address-space limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M,
+// 2G). An explicit -batch larger than the samples is refused; a preset's
+// default batch is kept (one mini-batch per epoch). Messages name the flag,
+// the value and what was expected.
+//
+// Exit status: 0 success; 1 a failure at run time (one line, never a stack
+// trace); 2 bad flags, input files or environment (ISINGRBM_KERNELS,
+// ISINGRBM_MAX_MEMORY); 128+n when signal n ended it: SIGINT (130) and
+// SIGTERM (143) cancel every long loop, training writes its checkpoint, and
+// the process ends within a second (a second signal ends it at once).
+//
+// Outputs are written atomically (package npy): a kill leaves the old file or
+// none, and no temporary file. An existing output that is a symlink, FIFO,
+// socket or device is refused unless -replace is given; a folder is always
+// refused. sample and replicate refuse K = 0, where the spins are
+// independent fair coins (exact -beta 0 prints the exact values). A model
+// file holds no timings, so the same seed gives the same bytes; the epochs'
+// seconds go to <model>.timings.json beside it.
+//
+// adversarial_test.go runs the built binary over well over a hundred hostile
+// inputs, flags and signals.
 package main

@@ -18,7 +18,8 @@ func init() {
 }
 
 // exactReport is one coupling's exact results; every value is finite for
-// every finite K >= 0 except ln Z/N beyond the float64 range (null in JSON).
+// every finite K >= 0 except ln Z/N beyond the float64 range (null in JSON);
+// adding 0 turns the -0 energy of K = 0 into 0.
 type exactReport struct {
 	L              int       `json:"L"`
 	K              float64   `json:"beta"`
@@ -48,7 +49,7 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	reps := make([]exactReport, len(ks))
 	for i, k := range ks {
 		reps[i] = exactReport{L: *L, K: k,
-			Energy: stats.Num(exact.Energy(*L, k)), SpecificHeat: stats.Num(exact.SpecificHeat(*L, k)),
+			Energy: stats.Num(exact.Energy(*L, k) + 0), SpecificHeat: stats.Num(exact.SpecificHeat(*L, k)),
 			LogZPerSpin:   stats.Num(exact.LogZ(*L, k) / float64(*L**L)),
 			OnsagerEnergy: stats.Num(exact.OnsagerEnergy(k)), Magnetization0: stats.Num(exact.SpontaneousMagnetization(k)),
 		}

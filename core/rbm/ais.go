@@ -66,32 +66,11 @@ func (r *RBM) AIS(ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
 func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
 	ws = workspaceOr(ws)
 	done := ctx.Done()
-	if cfg.Runs == 0 {
-		cfg.Runs = 100
-	}
-	if cfg.Runs < 2 {
-		return AISResult{}, fmt.Errorf("ais: %d runs, want at least 2", cfg.Runs)
-	}
-	betas := cfg.Betas
-	if betas == nil {
-		betas = DefaultBetas()
-	}
-	if len(betas) < 2 || betas[0] != 0 || betas[len(betas)-1] != 1 {
-		return AISResult{}, fmt.Errorf("ais: schedule must run from 0 to 1 with at least 2 values")
-	}
-	for k := 1; k < len(betas); k++ {
-		if !(betas[k] > betas[k-1]) {
-			return AISResult{}, fmt.Errorf("ais: schedule not increasing at step %d (%v, %v)", k, betas[k-1], betas[k])
-		}
+	betas, bA, err := r.aisSetup(&cfg)
+	if err != nil {
+		return AISResult{}, err
 	}
 	nv, nh, m := r.NVisible, r.NHidden, cfg.Runs
-	bA := cfg.BaseVisibleBias
-	if bA == nil {
-		bA = make([]float32, nv)
-	}
-	if len(bA) != nv {
-		return AISResult{}, fmt.Errorf("ais: base visible bias has %d values, want %d", len(bA), nv)
-	}
 	logZA := float64(nh) * math.Ln2
 	for _, b := range bA {
 		logZA += softplus64(float64(b))
@@ -137,19 +116,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		if k == len(betas)-1 {
 			break
 		}
-		// One Gibbs step at beta_k: h ~ sigmoid(beta (vW + c)), then
-		// v ~ sigmoid(beta (W h + b) + (1 - beta) b_A).
-		f32.Sigmoid(t, t)
-		rnd.Bernoulli(h, t)
-		for i := range bias {
-			bias[i] = bNew*r.B[i] + (1-bNew)*bA[i]
-		}
-		for i := 0; i < m; i++ {
-			copy(v[i*nv:(i+1)*nv], bias)
-		}
-		ws.GemmNT(m, nv, nh, bNew, h, nh, r.W, nh, 1, v, nv)
-		f32.Sigmoid(v, v)
-		rnd.Bernoulli(v, v)
+		r.aisGibbs(ws, rnd, bNew, bA, v, t, h, bias, m)
 	}
 
 	res := AISResult{LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
@@ -158,6 +125,55 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 	res.Lo += logZA
 	res.Hi += logZA
 	return res, nil
+}
+
+// aisGibbs does one Gibbs step of the m runs at beta: h ~ t = sigmoid(t)
+// (t holds beta (vW + c)), then v ~ sigmoid(beta (W h + b) + (1 - beta)
+// b_A); bias is scratch of NVisible values.
+func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA, v, t, h, bias []float32, m int) {
+	nv, nh := r.NVisible, r.NHidden
+	f32.Sigmoid(t, t)
+	rnd.Bernoulli(h, t)
+	for i := range bias {
+		bias[i] = beta*r.B[i] + (1-beta)*bA[i]
+	}
+	for i := 0; i < m; i++ {
+		copy(v[i*nv:(i+1)*nv], bias)
+	}
+	ws.GemmNT(m, nv, nh, beta, h, nh, r.W, nh, 1, v, nv)
+	f32.Sigmoid(v, v)
+	rnd.Bernoulli(v, v)
+}
+
+// aisSetup checks cfg (filling in the default runs) and returns the
+// schedule and the base model's visible biases.
+func (r *RBM) aisSetup(cfg *AISConfig) (betas []float64, bA []float32, err error) {
+	if cfg.Runs == 0 {
+		cfg.Runs = 100
+	}
+	if cfg.Runs < 2 {
+		return nil, nil, fmt.Errorf("ais: %d runs, want at least 2", cfg.Runs)
+	}
+	betas = cfg.Betas
+	if betas == nil {
+		betas = DefaultBetas()
+	}
+	if len(betas) < 2 || betas[0] != 0 || betas[len(betas)-1] != 1 {
+		return nil, nil, fmt.Errorf("ais: schedule must run from 0 to 1 with at least 2 values")
+	}
+	for k := 1; k < len(betas); k++ {
+		if !(betas[k] > betas[k-1]) {
+			return nil, nil, fmt.Errorf("ais: schedule not increasing at step %d (%v, %v)", k, betas[k-1], betas[k])
+		}
+	}
+	bA = cfg.BaseVisibleBias
+	if bA == nil {
+		bA = make([]float32, r.NVisible)
+	}
+	if len(bA) != r.NVisible {
+		return nil, nil, fmt.Errorf("ais: base visible bias has %d values, want %d", len(bA), r.NVisible)
+	}
+	return betas, bA, nil
 }
 
 // aisEstimate returns log mean(w) and log(mean(w) -/+ 3 sd(w)/sqrt(M)) for

@@ -94,6 +94,12 @@ func DatasetFromArray(name string, a *npy.Array) (*Dataset, error) {
 		}
 		return &Dataset{N: n, D: d, X: x}, nil
 	}
+	return floatDataset(name, &c, n, d, size)
+}
+
+// floatDataset converts the float (or int8) array c of DatasetFromArray:
+// bytes when every value is 0 or 1, else float32 probabilities in [0,1].
+func floatDataset(name string, c *npy.Array, n, d, size int) (*Dataset, error) {
 	var vals []float64
 	if size == 8 {
 		v, err := c.Float64() // checked in float64, so 1+1e-12 is not taken for 1

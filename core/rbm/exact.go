@@ -231,9 +231,27 @@ func (r *RBM) ExactGradient(d *Dataset) (Gradient, error) {
 			g.B[i] += float64(v[i]) / float64(d.N)
 		}
 	}
-	// Model term: p(x) = exp(logWeight - logZ); E[y|x] = sigmoid(act).
+	for _, part := range r.exactModelTerm(&s) {
+		for i := range g.W {
+			g.W[i] -= part.W[i]
+		}
+		for i := range g.B {
+			g.B[i] -= part.B[i]
+		}
+		for i := range g.C {
+			g.C[i] -= part.C[i]
+		}
+	}
+	return g, nil
+}
+
+// exactModelTerm returns the model expectations <v h^T>, <v>, <h> by
+// enumeration, one partial sum per block (merged by the caller in block
+// order, see enumerate): p(x) = exp(logWeight - logZ), E[y|x] =
+// sigmoid(act).
+func (r *RBM) exactModelTerm(s *side) []Gradient {
+	nv, nh := r.NVisible, r.NHidden
 	logZ, _ := r.ExactLogZ()
-	// One partial sum per block, merged in block order (see enumerate).
 	parts := make([]Gradient, s.blocks())
 	for b := range parts {
 		parts[b] = Gradient{W: make([]float64, nv*nh), B: make([]float64, nv), C: make([]float64, nh)}
@@ -271,18 +289,7 @@ func (r *RBM) ExactGradient(d *Dataset) (Gradient, error) {
 			}
 		}
 	})
-	for _, part := range parts {
-		for i := range g.W {
-			g.W[i] -= part.W[i]
-		}
-		for i := range g.B {
-			g.B[i] -= part.B[i]
-		}
-		for i := range g.C {
-			g.C[i] -= part.C[i]
-		}
-	}
-	return g, nil
+	return parts
 }
 
 // lse accumulates log sum exp of a stream of values in float64.
