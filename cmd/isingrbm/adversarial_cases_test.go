@@ -103,6 +103,8 @@ func flagCases() []advCase {
 		advUsage("sample/beta-zero", "K = 0", sa("-beta", "0")...),
 		advUsage("sample/threads-negative", "-threads", sa("-threads", "-1")...),
 		advUsage("exact/L-1", "-L", "exact", "-L", "1"),
+		advUsage("exact/L-huge", "-L", "exact", "-L", "2000000"),
+		advUsage("exact/too-much-work", "-beta", "exact", "-L", "1048576", "-beta", "0.1:0.5:1000"),
 		advOK("exact/L-2", "exact", "-L", "2", "-beta", "0.3"),
 		advOK("exact/beta-repeated", "exact", "-beta", "0.40001,0.40002,0.40002"),
 		{name: "exact/beta-0", args: []string{"exact", "-beta", "0", "-json"}, wantOut: []string{`"log_z_per_spin": 0.6931471805599`}},

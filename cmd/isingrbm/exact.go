@@ -30,6 +30,9 @@ type exactReport struct {
 	Magnetization0 stats.Num `json:"onsager_spontaneous_magnetization"`
 }
 
+// maxExactWork bounds couplings times L (about two minutes of Kaufman).
+const maxExactWork = 1e8
+
 func runExact(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("exact", stderr)
 	L := fs.Int("L", 40, "linear lattice size (L x L torus), >= 2")
@@ -46,8 +49,17 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Kaufman's products cost about a microsecond per row of the lattice.
+	if float64(len(ks))*float64(*L) > maxExactWork {
+		return badInput("-beta %s: %d couplings at -L %d would take hours; want at most %d couplings at this L",
+			*betas, len(ks), *L, int(maxExactWork) / *L)
+	}
+	ctx := interruptContext()
 	reps := make([]exactReport, len(ks))
 	for i, k := range ks {
+		if ctx.Err() != nil {
+			return interrupted(ctx.Err(), "nothing printed")
+		}
 		reps[i] = exactReport{L: *L, K: k,
 			Energy: stats.Num(exact.Energy(*L, k) + 0), SpecificHeat: stats.Num(exact.SpecificHeat(*L, k)),
 			LogZPerSpin:   stats.Num(exact.LogZ(*L, k) / float64(*L**L)),
