@@ -113,6 +113,9 @@ func (s Settings) reportStage(inputs []string) *stageDef {
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs = "report", "report", inputs
 	st.Outputs = []string{"summary.json", "report/index.html"}
+	for _, f := range reportFigures {
+		st.Outputs = append(st.Outputs, "report/"+f)
+	}
 	st.Cores, st.MemMiB, st.Seconds = 1, 128, 2
 	st.run = func(r *replicator, _ string) error {
 		sum, rep, err := r.buildReport()
@@ -153,7 +156,12 @@ func (r *replicator) buildReport() (*Summary, report.Report, error) {
 	if err := readJSON(r.path("analysis/charts.json"), &charts); err != nil {
 		return nil, report.Report{}, err
 	}
-	sections := []report.Section{overviewSection(sum), comparisonSection(sum), dataSection(sum)}
+	ensFigs, err := r.ensembleCharts(sum)
+	if err != nil {
+		return nil, report.Report{}, err
+	}
+	sections := []report.Section{overviewSection(sum), comparisonSection(sum), dataSection(sum),
+		{Title: "Spread over seeds", Text: "Distributions over units of every replica, side by side, and the RG flow over seeds.", Figures: ensFigs}}
 	for _, nd := range nets {
 		if nd.rep == (replica{}) {
 			sections = append(sections, networkSection(nd, sum.Networks[nd.name]))
@@ -737,6 +745,56 @@ func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
 		figs = append(figs, report.Figure{File: c.file, Caption: c.caption})
 	}
 	return figs, nil
+}
+
+// reportFigures are the figures the report stage draws from every
+// replica (relative to the report folder).
+var reportFigures = []string{"box_pr_l1.png", "box_disk_l1.png", "flow_ensemble.png"}
+
+// ensembleCharts draws box plots of the first layer's locality per replica
+// and the mean RG flow (one step) with its range over seeds.
+func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
+	s := r.s
+	var pr, disk []report.BoxGroup
+	for _, n := range s.Networks {
+		for _, rs := range sum.Networks[n] {
+			if len(rs.Layers) == 0 {
+				continue
+			}
+			l := rs.Layers[0].Locality
+			pr = append(pr, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitPR)})
+			disk = append(disk, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitDisk)})
+		}
+	}
+	w := 4 + 1.2*float64(len(pr))
+	if err := report.BoxChart(r.path("report/box_pr_l1.png"), report.ChartSpec{Title: "layer 1: participation ratio per unit, every replica", YLabel: "participation ratio (sites)", LogY: true, Width: w, Height: 12}, pr); err != nil {
+		return nil, err
+	}
+	if err := report.BoxChart(r.path("report/box_disk_l1.png"), report.ChartSpec{Title: "layer 1: disk share per unit, every replica", YLabel: "disk share", Width: w, Height: 12}, disk); err != nil {
+		return nil, err
+	}
+	var flow []analysis.Series
+	for _, n := range s.Networks {
+		e := sum.Ensemble[n]
+		if len(e.FlowKEff) < 2 {
+			continue
+		}
+		sr := analysis.Series{Name: fmt.Sprintf("%s, 1 step", n), X: e.FlowK}
+		for _, sp := range e.FlowKEff[1] {
+			sr.Y = append(sr.Y, float64(sp.Mean))
+			sr.Lo, sr.Hi = append(sr.Lo, float64(sp.Min)), append(sr.Hi, float64(sp.Max))
+		}
+		flow = append(flow, sr)
+	}
+	if _, err := report.RGFlowChart(r.path("report/flow_ensemble.png"), report.ChartSpec{Title: "K -> K_eff after one reconstruction step, over seeds", Width: 16, Height: 12}, flow, exact.Kc); err != nil {
+		return nil, err
+	}
+	rt := replicasText(s)
+	return []report.Figure{
+		{File: "box_pr_l1.png", Caption: fmt.Sprintf("First-layer participation ratio of every unit, one box per replica (data seed d, training seed s): median, quartiles, whiskers to 1.5 IQR, outliers as points; %s. Log scale.", rt)},
+		{File: "box_disk_l1.png", Caption: fmt.Sprintf("First-layer disk share (radius %.1f) of every unit, one box per replica.", analysis.DefaultDiskRadius)},
+		{File: "flow_ensemble.png", Caption: fmt.Sprintf("RG flow: K_eff after one reconstruction step (depth %d), mean over %s, band: min to max over seeds. The grey diagonal is no flow; the dashed lines mark K_c.", s.FlowDepth, rt)},
+	}, nil
 }
 
 // bandSeries is the mean over replicas of vals ([replica][point]) with the

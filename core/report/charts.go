@@ -392,3 +392,44 @@ func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins in
 	}
 	return save(p, spec, path)
 }
+
+// BoxGroup is one box of a BoxChart: a name and its values.
+type BoxGroup struct {
+	Name   string
+	Values []float64
+}
+
+// BoxChart writes box plots of the groups side by side (median, quartiles,
+// whiskers to 1.5 IQR, outliers as points); NaN values are left out and
+// groups without values are skipped. On a log axis values <= 0 are left
+// out too.
+func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
+	p := newPlot(spec)
+	p.Legend = plot.NewLegend()
+	var names []string
+	for _, g := range groups {
+		var vals plotter.Values
+		for _, v := range g.Values {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) && !(spec.LogY && v <= 0) {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		b, err := plotter.NewBoxPlot(vg.Points(14), float64(len(names)), vals)
+		if err != nil {
+			return fmt.Errorf("BoxChart: %s: %s: %w", path, g.Name, err)
+		}
+		b.FillColor = plotutil.Color(len(names))
+		p.Add(b)
+		names = append(names, g.Name)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("BoxChart: %s: no values", path)
+	}
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 4
+	p.X.Tick.Label.XAlign = -1 // anchored at the tick, extending right-down
+	return save(p, spec, path)
+}
