@@ -101,6 +101,8 @@ func flagCases() []advCase {
 		advUsage("sample/beta-empty", "-beta", sa("-beta", "")...),
 		advUsage("sample/beta-same-file", "share the file name", sa("-beta", "0.4,0.40001")...),
 		advUsage("sample/beta-zero", "K = 0", sa("-beta", "0")...),
+		advUsage("sample/beta-subnormal", "below 0.0001", sa("-beta", "5e-324")...),
+		advUsage("sample/beta-tiny-in-list", "below 0.0001", sa("-beta", "0.3,1e-6")...),
 		advUsage("sample/threads-negative", "-threads", sa("-threads", "-1")...),
 		advUsage("exact/L-1", "-L", "exact", "-L", "1"),
 		advUsage("exact/L-huge", "-L", "exact", "-L", "2000000"),
