@@ -178,7 +178,7 @@ func (f *studyFlags) spec() (study.Spec, error) {
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	if *f.specFile != "" {
 		for name := range set {
-			if f.fs.Lookup(name) != nil && (f.rf.fs.Lookup(name) != nil || name == "K" || name == "seeds" || name == "train-seeds") {
+			if (f.rf.fs.Lookup(name) != nil && !studySkipsReplicateFlags[name]) || name == "K" || name == "seeds" || name == "train-seeds" {
 				return study.Spec{}, badInput("-spec: give either -spec or the study's flags, not -%s too", name)
 			}
 		}
@@ -350,9 +350,6 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 			TimeFactor: *timeFactor, MinTime: 10 * time.Minute, Log: stdout, Name: "isingrbm"}
 		// Everything that can be checked is checked before anything is
 		// written or submitted.
-		if err := opt.Check(); err != nil {
-			return badInput("-slurm: %v", err)
-		}
 		exe := *binary
 		if exe == "" {
 			if exe, err = os.Executable(); err != nil {
@@ -360,6 +357,9 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 			}
 		} else if _, err := exec.LookPath(exe); err != nil {
 			return badInput("-binary: %v", err)
+		}
+		if err := opt.Check(); err != nil {
+			return badInput("-slurm: %v", err)
 		}
 		bin, err := study.InstallBinary(exe, st.Dir)
 		if err != nil {

@@ -43,7 +43,12 @@ func (e *StageFailure) Error() string {
 	if e.Skipped > 0 {
 		fmt.Fprintf(&b, " and %d depending on them were not run", e.Skipped)
 	}
-	for _, f := range e.Failed {
+	const show = 10
+	for i, f := range e.Failed {
+		if i == show {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Failed)-show)
+			break
+		}
 		fmt.Fprintf(&b, "\n  %s (%s): %s", f.Key, f.Name, f.Err)
 	}
 	return b.String()

@@ -540,14 +540,21 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 		return err
 	}
 	var sf StageFailure
+	missing := map[string]bool{}
 	for _, s := range Missing(g, stages) {
+		missing[s.Key] = true
 		r := StageResult{Key: s.Key, Name: s.Name, Err: "not submitted"}
 		if ref, ok := rec.Stages[s.Key]; ok {
-			r.Err = fmt.Sprintf("job %s ended without completing the stage; log %s%s", ref.Job, ref.Log, logTail(ref.Log))
+			if slices.ContainsFunc(s.Inputs, func(in string) bool { return missing[in] }) {
+				// It waited for a stage that failed.
+				sf.Skipped++
+				continue
+			}
+			r.Err = fmt.Sprintf("job %s ended without completing the stage (failed, cancelled or out of time); log %s%s", ref.Job, ref.Log, logTail(ref.Log))
 		}
 		sf.Failed = append(sf.Failed, r)
 	}
-	if len(sf.Failed) > 0 {
+	if len(sf.Failed) > 0 || sf.Skipped > 0 {
 		return &sf
 	}
 	return nil
@@ -557,7 +564,7 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 func logTail(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return " (no log: the job did not start)"
+		return " (none: the job did not start)"
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	lines = lines[max(0, len(lines)-3):]

@@ -18,9 +18,14 @@ import (
 func requireSlurm(t *testing.T) {
 	t.Helper()
 	why := ""
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if testing.Short() && os.Getenv("ISINGRBM_REQUIRE_SLURM") != "1" {
+		t.Skip("-short: the Slurm tests take a minute (ISINGRBM_REQUIRE_SLURM=1 runs them anyway)")
+	}
 	if _, err := exec.LookPath("sbatch"); err != nil {
 		why = "sbatch is not in PATH"
-	} else if out, err := exec.Command("sinfo", "-h", "-o", "%T").Output(); err != nil {
+	} else if out, err := exec.CommandContext(ctx, "sinfo", "-h", "-o", "%T").Output(); err != nil {
 		why = fmt.Sprintf("sinfo: %v", err)
 	} else if !strings.Contains(string(out), "idle") && !strings.Contains(string(out), "mixed") && !strings.Contains(string(out), "alloc") {
 		why = "sinfo shows no usable node: " + strings.TrimSpace(string(out))
