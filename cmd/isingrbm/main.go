@@ -100,13 +100,29 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, strings.ReplaceAll(msg, "\n", "; "))
 	var ue *usageError
-	switch {
-	case errors.As(err, &ue):
+	if errors.As(err, &ue) {
 		return 2
-	case caughtSignal() != nil:
-		return signalStatus(caughtSignal())
+	}
+	if s := settledSignal(err); s != nil {
+		return signalStatus(s)
 	}
 	return 1
+}
+
+// settledSignal returns the signal that interrupted the command. A command
+// that watches signals itself (replicate) may return before the watcher
+// has recorded the same signal, so for an error that says it was
+// interrupted, the watcher gets up to 100 ms.
+func settledSignal(err error) os.Signal {
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for {
+		s := caughtSignal()
+		if s != nil || time.Now().After(deadline) ||
+			!errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "interrupted") {
+			return s
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // The interrupt machinery: run installs one handler for SIGINT and SIGTERM;
@@ -121,7 +137,7 @@ var interrupts struct {
 }
 
 // watchGrace is how long a command may take to stop after a signal.
-const watchGrace = 900 * time.Millisecond
+const watchGrace = 600 * time.Millisecond
 
 func watchSignals(stderr io.Writer) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
