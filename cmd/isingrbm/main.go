@@ -127,7 +127,7 @@ func settledSignal(err error) os.Signal {
 
 // The interrupt machinery: run installs one handler for SIGINT and SIGTERM;
 // the first signal cancels interruptContext's context (every long loop
-// watches it), and if the command has not returned a second later, or a
+// watches it), and if the command has not returned watchGrace later, or a
 // second signal comes, the process ends at once with 128+signal. Outputs are
 // written atomically, so an early end leaves old files or none.
 var interrupts struct {
