@@ -57,9 +57,10 @@ func (e *StageFailure) Error() string {
 // RunLocal runs the stages of g that are not done on this machine, in
 // parallel as far as their inputs and the cores allow. A stage is started
 // when its inputs are done and a core is free; it is given as many threads
-// as its estimate asks for and are free, so that the running stages never
-// use more than opt.Cores together. Of the ready stages, the one heading the
-// longest chain of estimated work starts first.
+// as its estimate asks for, at most its share of the free cores among the
+// ready stages, so that the running stages never use more than opt.Cores
+// together. Of the ready stages, the one heading the longest chain of
+// estimated work starts first.
 //
 // A failed stage does not stop the others; the stages that depend on it
 // are skipped and RunLocal returns a *StageFailure. When ctx is cancelled no
@@ -139,11 +140,14 @@ func RunLocal(ctx context.Context, g Graph, opt LocalOptions) ([]StageResult, er
 				}
 			}
 			sort.SliceStable(ready, func(a, b int) bool { return cp[ready[a]] > cp[ready[b]] })
-			for _, i := range ready {
+			for n, i := range ready {
 				if free < 1 {
 					break
 				}
-				th := min(stages[i].Cores, free)
+				// Spread the free cores over the ready stages: independent
+				// stages in parallel use cores better than threads inside
+				// one stage.
+				th := max(1, min(stages[i].Cores, free/(len(ready)-n)))
 				free -= th
 				nrun++
 				state[i] = running
