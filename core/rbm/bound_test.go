@@ -225,3 +225,44 @@ func TestVariationalBoundDepthOne(t *testing.T) {
 		t.Error("a cancelled context gave a bound")
 	}
 }
+
+// TestVariationalBoundTiedWeights checks the bound at a size where the
+// hidden layer cannot be enumerated per row: a DBN whose second layer is
+// the first one turned upside down (W2 = W1^T, b2 = c1, c2 = b1) has the
+// first RBM's marginal as the prior of h1, and q(h1|v) is the RBM's exact
+// posterior, so every draw of the bound's integrand equals log p(v) of the
+// first RBM.
+func TestVariationalBoundTiedWeights(t *testing.T) {
+	d := tinyDBN([]int{18, 14, 2}, 0.5, 21)
+	r1 := d.Layers[0]
+	r2 := NewRBM(r1.NHidden, r1.NVisible)
+	for i := 0; i < r1.NVisible; i++ {
+		for j := 0; j < r1.NHidden; j++ {
+			r2.W[j*r2.NHidden+i] = r1.W[i*r1.NHidden+j]
+		}
+	}
+	copy(r2.B, r1.C)
+	copy(r2.C, r1.B)
+	d.Layers[1] = r2
+	logZ, err := r1.ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := rng.Stream(5, 5)
+	x := make([]uint8, 40*r1.NVisible)
+	for i := range x {
+		x[i] = uint8(g.Uint64() & 1)
+	}
+	data, _ := NewBinaryDataset(40, r1.NVisible, x)
+	ll, err := r1.ExactLogLikelihood(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.VariationalBound(context.Background(), data, 2, logZ, 3, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.Mean-ll) > 1e-6 || res.StdErr > 1e-6 {
+		t.Errorf("tied weights: bound %.9f +- %.2g, log p(v) of the first RBM %.9f", res.Mean, res.StdErr, ll)
+	}
+}
