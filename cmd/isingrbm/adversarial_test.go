@@ -77,8 +77,12 @@ func advBinary(t *testing.T) (bin, fix string) {
 		}
 		adv.bin = filepath.Join(adv.buildDir, "isingrbm")
 		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if _, err := os.Stat(gobin); err != nil {
+			if gobin, adv.err = exec.LookPath("go"); adv.err != nil {
+				return
+			}
+		}
 		cmd := exec.Command(gobin, "build", "-o", adv.bin, ".")
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			adv.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return
@@ -422,6 +426,9 @@ func runCase(t *testing.T, bin, fix string, c advCase) {
 	}
 	if r.maxRSS > advRSSLimit {
 		t.Errorf("peak RSS %d MiB, over %d MiB", r.maxRSS>>20, advRSSLimit>>20)
+	}
+	if c.signal != 0 {
+		t.Logf("exit %d %v after the signal; peak RSS %.1f MiB", r.code, r.latency, float64(r.maxRSS)/(1<<20))
 	}
 	if c.signal != 0 && r.latency > 2*time.Second {
 		t.Errorf("exited %v after the signal, want < 2 s", r.latency)
