@@ -108,13 +108,16 @@ type replicaAnalysis struct {
 	} `json:"reconstruction_physics"`
 }
 
+type evalLayer struct {
+	Layer    int       `json:"layer"`
+	PseudoLL stats.Num `json:"pseudo_loglik"`
+	Recon    stats.Num `json:"recon_error"`
+	LogLik   stats.Num `json:"loglik"`
+}
+
 type replicaEval struct {
-	Layers []struct {
-		Layer    int       `json:"layer"`
-		PseudoLL stats.Num `json:"pseudo_loglik"`
-		Recon    stats.Num `json:"recon_error"`
-		LogLik   stats.Num `json:"loglik"`
-	} `json:"layers"`
+	Layers     []evalLayer `json:"layers"`
+	TestLayers []evalLayer `json:"test_layers"` // on the held-out test set
 }
 
 type replicaFlow struct {
@@ -150,12 +153,17 @@ func readMeasures(path, kind string, m map[string]float64) error {
 		if err := json.Unmarshal(b, &e); err != nil {
 			return fmt.Errorf("%s: %v", path, err)
 		}
-		for _, l := range e.Layers {
-			p := fmt.Sprintf("layer%d.", l.Layer)
-			m[p+"pseudo_loglik"] = float64(l.PseudoLL)
-			m[p+"recon_error"] = float64(l.Recon)
-			if l.Layer == 1 {
-				m[p+"loglik"] = float64(l.LogLik)
+		for _, set := range []struct {
+			prefix string
+			layers []evalLayer
+		}{{"", e.Layers}, {"test_", e.TestLayers}} {
+			for _, l := range set.layers {
+				p := fmt.Sprintf("layer%d.%s", l.Layer, set.prefix)
+				m[p+"pseudo_loglik"] = float64(l.PseudoLL)
+				m[p+"recon_error"] = float64(l.Recon)
+				if l.Layer == 1 {
+					m[p+"loglik"] = float64(l.LogLik)
+				}
 			}
 		}
 	case "flow":
@@ -187,10 +195,16 @@ func describe(key string) string {
 			"disk_median":         "median over units of the share of w^2 near the peak (larger is more local)",
 			"local_fraction_pr":   "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
 			"local_fraction_disk": "share of units more local than 95% of Gaussian-noise fields, by disk share",
-			"pseudo_loglik":       "pseudo-log-likelihood on the replication's evaluation set",
-			"recon_error":         "mean-field reconstruction error",
-			"loglik":              "log-likelihood (AIS) of the first layer",
+			"pseudo_loglik":       "pseudo-log-likelihood on the training rows",
+			"recon_error":         "mean-field reconstruction error on the training rows",
+			"loglik":              "log-likelihood (AIS) of the first layer on the training rows",
+			"test_pseudo_loglik":  "pseudo-log-likelihood on the held-out test set",
+			"test_recon_error":    "mean-field reconstruction error on the held-out test set",
+			"test_loglik":         "log-likelihood (AIS) of the first layer on the held-out test set",
 		}[rest]
+		if what == "" {
+			what = rest
+		}
 		return fmt.Sprintf("layer %d: %s", l, what)
 	case strings.HasPrefix(key, "k_eff.depth"):
 		fmt.Sscanf(key, "k_eff.depth%d", &l)
@@ -302,7 +316,7 @@ var headline = []struct {
 	{"layer1.pr_median", "Locality of layer 1: median participation ratio", "participation ratio (sites)", false},
 	{"layer1.local_fraction_disk", "Layer 1: share of units more local than noise (disk share)", "share of units", false},
 	{"k_eff.depth1", "K_eff of depth-1 reconstructions against the training K", "K_eff", true},
-	{"layer1.pseudo_loglik", "Layer 1: pseudo-log-likelihood", "pseudo-log-likelihood", false},
+	{"layer1.test_pseudo_loglik", "Layer 1: held-out pseudo-log-likelihood", "pseudo-log-likelihood", false},
 }
 
 // writeReport writes summary.json, the charts and report/index.html.
@@ -416,25 +430,7 @@ func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, dia
 	p.Y.Label.Text = ylabel
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
-	ks := st.sortedCouplings()
-	if diagonal {
-		lo, hi := ks[0]-0.02, ks[len(ks)-1]+0.02
-		d, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
-		if err != nil {
-			return err
-		}
-		d.Color = color.Gray{Y: 160}
-		p.Add(d)
-		for _, ln := range []plotter.XYs{{{X: exact.Kc, Y: lo}, {X: exact.Kc, Y: hi}}, {{X: lo, Y: exact.Kc}, {X: hi, Y: exact.Kc}}} {
-			l, err := plotter.NewLine(ln)
-			if err != nil {
-				return err
-			}
-			l.Color = color.Gray{Y: 120}
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-			p.Add(l)
-		}
-	}
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, net := range st.Spec.Settings.Networks {
 		var e errPoints
 		for _, row := range sum.Networks[net] {
@@ -464,6 +460,28 @@ func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, dia
 		eb.Color = plotutil.Color(i)
 		p.Add(l, sc, eb)
 		p.Legend.Add(net, l, sc)
+		for j := range e.x {
+			lo, hi = min(lo, e.x[j], e.lo[j]), max(hi, e.x[j], e.hi[j])
+		}
+	}
+	if diagonal && lo <= hi {
+		lo, hi = lo-0.02, hi+0.02
+		d, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+		if err != nil {
+			return err
+		}
+		d.Color = color.Gray{Y: 160}
+		p.Add(d)
+		for _, ln := range []plotter.XYs{{{X: exact.Kc, Y: lo}, {X: exact.Kc, Y: hi}}, {{X: lo, Y: exact.Kc}, {X: hi, Y: exact.Kc}}} {
+			l, err := plotter.NewLine(ln)
+			if err != nil {
+				return err
+			}
+			l.Color = color.Gray{Y: 120}
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(l)
+		}
+		p.Legend.Top = false
 	}
 	wt, err := p.WriterTo(16*vg.Centimeter, 11*vg.Centimeter, "png")
 	if err != nil {
