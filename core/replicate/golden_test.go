@@ -31,6 +31,7 @@ import (
 // Regenerate the goldens after a deliberate change of the numbers with
 //
 //	go test ./core/replicate -run TestReplicateGolden -update-golden
+//	go test ./core/replicate -run TestReplicateGolden -update-golden -short
 //
 // (or ISINGRBM_UPDATE_GOLDEN=1), and say in the commit why they changed.
 var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/replicate from this run")
@@ -147,8 +148,14 @@ func digestNpz(path, rel string, add func(string, []byte)) error {
 
 func TestReplicateGolden(t *testing.T) {
 	t.Logf("kernels: f32=%s ising=%s", asm.Active("f32"), asm.Active("ising"))
+	// -short (the race detector, qemu) pins the tiny settings of the
+	// other tests instead of -quick's: the same stages in a second.
+	settings, name := QuickSettings(), "quick"
+	if testing.Short() {
+		settings, name = tinySettings(), "tiny"
+	}
 	dir := t.TempDir()
-	if err := Run(context.Background(), Config{Out: dir, Settings: QuickSettings(), Version: "golden"}); err != nil {
+	if err := Run(context.Background(), Config{Out: dir, Settings: settings, Version: "golden"}); err != nil {
 		t.Fatalf("replicate -quick: %v", err)
 	}
 	lines, sum, err := replicateDigest(dir)
@@ -156,8 +163,8 @@ func TestReplicateGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(lines, "\n") + "\n"
-	shaPath := filepath.Join(goldenDir, "quick.sha256")
-	sumPath := filepath.Join(goldenDir, "quick-summary.json")
+	shaPath := filepath.Join(goldenDir, name+".sha256")
+	sumPath := filepath.Join(goldenDir, name+"-summary.json")
 	if *updateGolden || os.Getenv("ISINGRBM_UPDATE_GOLDEN") == "1" {
 		if err := os.WriteFile(shaPath, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
