@@ -93,12 +93,27 @@ func afterOptimum(fp FixedPoint) string {
 		return fmt.Sprintf("not measured: no snapshot between the held-out optimum (epoch %.0f on average) and the last snapshot (epoch %d)", opt, fp.SnapshotEpochs[n-1])
 	}
 	pr0, pr1, d0, d1 := fp.PRMedian[i], fp.PRMedian[n-1], fp.DiskMedian[i], fp.DiskMedian[n-1]
-	sharper := pr1.Mean < pr0.Mean && d1.Mean > d0.Mean
-	beyond := pr1.N >= 2 && pr0.N >= 2 && (pr1.Max < pr0.Min) && (d1.Min > d0.Max)
-	what := "does not keep sharpening"
-	if sharper {
-		what = "keeps sharpening"
+	// Changes of less than 1% count as none.
+	rel := func(a, b Spread) int {
+		switch d := (float64(b.Mean) - float64(a.Mean)) / math.Abs(float64(a.Mean)); {
+		case d > 0.01:
+			return 1
+		case d < -0.01:
+			return -1
+		}
+		return 0
 	}
+	dp, dd := rel(pr0, pr1), rel(d0, d1)
+	what := "changes in mixed directions"
+	switch {
+	case dp <= 0 && dd >= 0 && (dp < 0 || dd > 0):
+		what = "keeps sharpening"
+	case dp >= 0 && dd <= 0 && (dp > 0 || dd < 0):
+		what = "loosens"
+	case dp == 0 && dd == 0:
+		what = "stays put (changes below 1%)"
+	}
+	beyond := pr1.N >= 2 && pr0.N >= 2 && ((pr1.Max < pr0.Min) || (pr1.Min > pr0.Max)) && ((d1.Min > d0.Max) || (d1.Max < d0.Min))
 	spread := "within the seed spread"
 	if beyond {
 		spread = "beyond the seed spread (ranges do not overlap)"

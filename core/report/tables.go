@@ -31,6 +31,14 @@ func Num(x float64) string {
 }
 
 // NumErr formats x +- e with e to 2 significant digits and x to the same decimal place.
+// Num4 is Num with four significant digits.
+func Num4(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return Num(x)
+	}
+	return fmt.Sprintf("%.4g", x)
+}
+
 func NumErr(x, e float64) string {
 	if math.IsNaN(e) || math.IsInf(e, 0) || e <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return Num(x) + " ± " + Num(e)
