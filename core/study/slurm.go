@@ -255,6 +255,12 @@ func writeJSON(path string, v any) error {
 	})
 }
 
+// memRequest is the memory asked of Slurm for a stage estimated at est
+// MiB: a quarter more and 200 MiB for the Go runtime and the program, so
+// that a cluster enforcing limits does not kill a stage whose estimate was
+// a little short.
+func memRequest(est int) int { return est + est/4 + 200 }
+
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
@@ -422,7 +428,7 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 			return sub, err
 		}
 		args := []string{"--parsable", "--job-name=" + j.Name, "--chdir=" + opt.Dir,
-			fmt.Sprintf("--cpus-per-task=%d", j.Cores), fmt.Sprintf("--mem=%d", j.MemMiB),
+			fmt.Sprintf("--cpus-per-task=%d", j.Cores), fmt.Sprintf("--mem=%d", memRequest(j.MemMiB)),
 			"--ntasks=1", "--nodes=1", "--kill-on-invalid-dep=yes"}
 		if j.Array {
 			args = append(args, fmt.Sprintf("--array=0-%d", len(j.Keys)-1))
@@ -464,7 +470,7 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 		if len(j.Depends) > 0 {
 			dep = " after " + strings.Join(j.Depends, ",")
 		}
-		fmt.Fprintf(opt.Log, "submitted %-8s %s: %d stage(s), %d cores, %d MiB%s\n", j.ID, j.Name, len(j.Keys), j.Cores, j.MemMiB, dep)
+		fmt.Fprintf(opt.Log, "submitted %-8s %s: %d stage(s), %d cores, %d MiB%s\n", j.ID, j.Name, len(j.Keys), j.Cores, memRequest(j.MemMiB), dep)
 	}
 	return sub, nil
 }
@@ -493,6 +499,7 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 			return err
 		}
 		pending, runningN, done := 0, 0, 0
+		reasons := map[string]int{}
 		var stuck []string
 		for _, s := range stages {
 			if g.Done(s.Key) {
@@ -510,6 +517,7 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 				stuck = append(stuck, ref.Job)
 			case sr[0] == "PENDING":
 				pending++
+				reasons[sr[1]]++
 			default:
 				runningN++
 			}
@@ -522,6 +530,15 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 			fmt.Fprintf(opt.Log, "cancelled %d job(s) whose inputs failed: %s\n", len(stuck), strings.Join(stuck, " "))
 		}
 		line := fmt.Sprintf("%d of %d stages done, %d running, %d pending", done, len(stages), runningN, pending)
+		var why []string
+		for _, r := range sortedMapKeys(reasons) {
+			if r != "Dependency" && r != "None" {
+				why = append(why, fmt.Sprintf("%s %d", r, reasons[r]))
+			}
+		}
+		if len(why) > 0 {
+			line += " (" + strings.Join(why, ", ") + ")"
+		}
 		if line != last {
 			fmt.Fprintf(opt.Log, "%s %s\n", time.Now().Format("15:04:05"), line)
 			last = line

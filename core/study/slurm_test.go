@@ -85,6 +85,9 @@ func TestSlurmFake(t *testing.T) {
 	if sub.Jobs[1].Cores != 2 || sub.Jobs[1].MemMiB != 20 || len(sub.Jobs[1].Depends) != 3 {
 		t.Errorf("train job %+v: want 2 cores, 20 MiB, waiting for the 3 data tasks", sub.Jobs[1])
 	}
+	if m := memRequest(20); m != 225 {
+		t.Errorf("asks %d MiB for a stage estimated at 20", m)
+	}
 	// Submitting again while the jobs are queued submits nothing.
 	again, err := SubmitSlurm(ctx, g, opt)
 	if err != nil {
