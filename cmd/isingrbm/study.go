@@ -9,12 +9,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -343,8 +341,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx := interruptContext() // SIGINT and SIGTERM cancel it (main.go)
 	if *slurm {
 		opt := study.SlurmOptions{Dir: st.Dir, Partition: *partition, Extra: strings.Fields(*sbatchArgs),
 			TimeFactor: *timeFactor, MinTime: 10 * time.Minute, Log: stdout, Name: "isingrbm"}
@@ -450,8 +447,7 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput("%v", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx := interruptContext() // SIGINT and SIGTERM cancel it (main.go)
 	if st.Done(key) {
 		fmt.Fprintf(stdout, "%s (%s): done before, reused\n", key, s.Name)
 		return nil
