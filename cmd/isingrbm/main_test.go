@@ -89,7 +89,7 @@ func TestSampleWritesNpy(t *testing.T) {
 		t.Fatalf("bad JSON %q: %v", stdout, err)
 	}
 	r := reps[0]
-	if r.L != 8 || r.K != 0.3 || r.N != 300 || r.TauEnergy <= 0 || r.FlipsPerNs <= 0 {
+	if r.L != 8 || r.K != 0.3 || r.N != 300 || r.TauEnergy <= 0 || r.FlipsPerNs <= 0 || r.KernelFlipsPerNs < r.FlipsPerNs {
 		t.Fatalf("report %+v", r)
 	}
 	if want := exact.Energy(8, 0.3); float64(r.ExactEnergy) != want {
