@@ -560,7 +560,7 @@ func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32, rows, c
 			for j := range nrGo {
 				// fma32, with its fast path written out (fma32 is too big
 				// for the inliner).
-				p := float64(ai) * float64(b[j])
+				p := float64(float64(ai) * float64(b[j])) // exact; the conversion keeps arm64 from fusing it into s
 				s := p + float64(r[j])
 				if fma32Hard(s) {
 					r[j] = fma32Slow(p, float64(r[j]), s)

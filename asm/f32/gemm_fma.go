@@ -18,7 +18,7 @@ import "math"
 // 1<<28) or in the float32 subnormal range (where float32 keeps fewer
 // bits): there the exact error of the sum (TwoSum) decides the direction.
 func fma32(a, b, c float32) float32 {
-	p := float64(a) * float64(b) // exact
+	p := float64(float64(a) * float64(b)) // exact; the conversion keeps arm64 from fusing it into s
 	s := p + float64(c)
 	if fma32Hard(s) {
 		return fma32Slow(p, float64(c), s)

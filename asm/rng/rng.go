@@ -99,9 +99,11 @@ func (g *Xoshiro256) Intn(n int) int {
 // NormFloat64 returns a standard normal deviate (Marsaglia's polar method).
 func (g *Xoshiro256) NormFloat64() float64 {
 	for {
-		u := 2*g.Float64() - 1
-		v := 2*g.Float64() - 1
-		s := u*u + v*v
+		// 2*Float64() - 1, computed exactly without a float add that
+		// arm64 would fuse with Float64's multiply.
+		u := float64(int64(g.Uint64()>>11)-1<<52) * 0x1p-52
+		v := float64(int64(g.Uint64()>>11)-1<<52) * 0x1p-52
+		s := float64(u*u) + float64(v*v)
 		if s > 0 && s < 1 {
 			return u * math.Sqrt(-2*math.Log(s)/s)
 		}
