@@ -158,7 +158,7 @@ func (o *Options) validate() (int, error) {
 	}
 	sites := float64(o.L) * float64(o.L)
 	blocks := math.Ceil(float64(R) / ising.BlockReplicas)
-	bytes := sites*float64(o.N) + sites*blocks*ising.BlockReplicas/8
+	bytes := float64(sites*float64(o.N)) + float64(sites*blocks*ising.BlockReplicas/8)
 	if bytes > MaxBytes {
 		return 0, fmt.Errorf("bitlattice: L = %d, N = %d, Replicas = %d need %.3g GiB of samples and lattice, above %d GiB",
 			o.L, o.N, R, bytes/(1<<30), MaxBytes>>30)
@@ -324,8 +324,8 @@ func Sample(o Options) (*Result, error) {
 	res.Magnetization, _ = clusterMean(ms, R, func(x float64) float64 { return x })
 	u2, _ := clusterMean(us, R, func(x float64) float64 { return x * x })
 	m2, _ := clusterMean(ms, R, func(x float64) float64 { return x * x })
-	res.SpecificHeat = o.K * o.K * float64(n) * (u2 - res.Energy*res.Energy)
-	res.Susceptibility = o.K * float64(n) * (m2 - res.AbsM*res.AbsM)
+	res.SpecificHeat = o.K * o.K * float64(n) * (u2 - float64(res.Energy*res.Energy))
+	res.Susceptibility = o.K * float64(n) * (m2 - float64(res.AbsM*res.AbsM))
 	res.Flips = int64(R) * int64(n) * res.TotalSweeps
 	res.Seconds = time.Since(start).Seconds()
 	res.FlipsPerNs = float64(res.Flips) / (res.Seconds * 1e9)
@@ -433,8 +433,8 @@ func clusterMean(x []float64, R int, f func(float64) float64) (mean, stderr floa
 	}
 	var ss float64
 	for r := range R {
-		d := sums[r] - counts[r]*mean
-		ss += d * d
+		d := sums[r] - float64(counts[r]*mean)
+		ss += float64(d * d)
 	}
 	return mean, math.Sqrt(ss*float64(R)/float64(R-1)) / float64(N)
 }

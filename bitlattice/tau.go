@@ -45,7 +45,7 @@ func Autocorrelation(series [][]float32) []float64 {
 		clear(seq[T:])
 		fft.Coefficients(coef, seq)
 		for i, c := range coef {
-			coef[i] = complex(real(c)*real(c)+imag(c)*imag(c), 0)
+			coef[i] = complex(float64(real(c)*real(c))+float64(imag(c)*imag(c)), 0)
 		}
 		fft.Sequence(back, coef)
 		for t := range T {

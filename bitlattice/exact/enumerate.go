@@ -147,7 +147,7 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 				logw[i][j] = math.Inf(-1)
 				continue
 			}
-			logw[i][j] = math.Log(float64(c)) - K*float64(e)
+			logw[i][j] = math.Log(float64(c)) - float64(K*float64(e))
 			lz = logAddExp(lz, logw[i][j])
 		}
 	}
@@ -161,20 +161,20 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 			d.PJoint[i][j] = p
 			d.PEnergy[i] += p
 			d.PAbsM[j] += p
-			meanE += p * float64(e)
-			meanAbsM += p * float64(m)
-			meanM2 += p * float64(m) * float64(m)
+			meanE += float64(p * float64(e))
+			meanAbsM += float64(p * float64(m))
+			meanM2 += float64(p * float64(m) * float64(m))
 		}
 	}
 	var varE float64
 	for i, e := range st.Energies {
 		de := float64(e) - meanE
-		varE += d.PEnergy[i] * de * de
+		varE += float64(d.PEnergy[i] * de * de)
 	}
 	var varAbsM float64
 	for j, m := range st.AbsMs {
 		dm := float64(m) - meanAbsM
-		varAbsM += d.PAbsM[j] * dm * dm
+		varAbsM += float64(d.PAbsM[j] * dm * dm)
 	}
 	d.MeanEnergy = meanE / n
 	d.SpecificHeat = 0 // K^2 overflows beyond K ~ 1e154, where Var(E) is 0 in float64
@@ -220,20 +220,20 @@ func (st *States) moments(K float64) stateMoments {
 			continue
 		}
 		d := float64(e) - e0
-		l := level{d, math.Log(float64(c)) - K*d}
+		l := level{d, math.Log(float64(c)) - float64(K*d)}
 		lv = append(lv, l)
 		lz = logAddExp(lz, l.logw)
 	}
 	var mean float64
 	for _, l := range lv {
-		mean += math.Exp(l.logw-lz) * l.d
+		mean += float64(math.Exp(l.logw-lz) * l.d)
 	}
 	var v float64
 	for _, l := range lv {
 		dd := l.d - mean
-		v += math.Exp(l.logw-lz) * dd * dd
+		v += float64(math.Exp(l.logw-lz) * dd * dd)
 	}
-	m := stateMoments{lnZ: -K*e0 + lz, meanE: e0 + mean, varE: v}
+	m := stateMoments{lnZ: float64(-K*e0) + lz, meanE: e0 + mean, varE: v}
 	if v > 0 {
 		m.c = math.Exp(2*math.Log(K) + math.Log(v) - math.Log(float64(st.N)))
 	}

@@ -114,7 +114,7 @@ func at(L int, K float64) point {
 		if K < 0 && L%2 != 0 {
 			return nanPoint()
 		}
-		return point{n*math.Ln2 + K*K*v/2, K * v, v, K * K * v / n}
+		return point{float64(n*math.Ln2) + float64(K*K*v/2), K * v, v, K * K * v / n}
 	case K < 0:
 		if L%2 != 0 {
 			return nanPoint()
@@ -163,17 +163,17 @@ func lowTSeries(L int, K float64) point {
 	var s0, s1, s2 float64 // sum a_n u^(n-2), sum 4n a_n u^(n-2), sum 16 n^2 a_n u^(n-2)
 	for i := len(lowT) - 1; i >= 2; i-- {
 		fi := float64(i)
-		s0 = s0*u + lowT[i]
-		s1 = s1*u + 4*fi*lowT[i]
-		s2 = s2*u + 16*fi*fi*lowT[i]
+		s0 = float64(s0*u) + lowT[i]
+		s1 = float64(s1*u) + float64(4*fi*lowT[i])
+		s2 = float64(s2*u) + float64(16*fi*fi*lowT[i])
 	}
 	u2 := u * u // underflows to 0 for K > ~93, where every correction is below float64 resolution
 	p := point{
-		lnZ: 2*n*K + math.Ln2 + n*s0*u2,
-		d1:  n * (2 - s1*u2),
+		lnZ: float64(2*n*K) + math.Ln2 + float64(n*s0*u2),
+		d1:  n * (2 - float64(s1*u2)),
 		d2:  n * s2 * u2,
 	}
-	p.c = math.Exp(2*math.Log(K) - 8*K + math.Log(s2))
+	p.c = math.Exp(float64(2*math.Log(K)) - float64(8*K) + math.Log(s2))
 	return p
 }
 
@@ -192,16 +192,16 @@ type factor struct {
 // large L).
 func gk(L, k int, s, c float64) factor {
 	h := math.Sin(math.Pi * float64(k) / float64(2*L))
-	delta := (s-1)*((s-1)/s) + 2*h*h
+	delta := float64((s-1)*((s-1)/s)) + float64(2*h*h)
 	sinhg := math.Sqrt(delta * (delta + 2))
 	g := math.Log1p(delta + sinhg)
 	coshg := 1 + delta
 	// A = cosh 2K coth 2K = s + 1/s as a function of y = 2K; d/dK = 2 d/dy.
 	a1 := 2 * c * (1 - 1/(s*s))
 	cs := c / s // c*c and s*s*s overflow beyond K ~ 177; their ratio does not
-	a2 := 4 * (s - 1/s + 2*cs*cs/s)
+	a2 := float64(4 * (s - 1/s + 2*cs*cs/s))
 	g1 := a1 / sinhg
-	g2 := (a2 - coshg*g1*g1) / sinhg
+	g2 := (a2 - float64(coshg*g1*g1)) / sinhg
 	half := float64(L) / 2
 	f := factor{x: half * g, x1: half * g1, x2: half * g2}
 	if s >= 0.5 {
@@ -216,19 +216,19 @@ func gk(L, k int, s, c float64) factor {
 	// q1 drops the -2c w part: summed over the factors of any Z_i (k odd, or k even including
 	// the k = 0 factor, see g0) it is -2c sum_r cos(pi k_r/L) = 0 exactly. What remains is
 	// O(K), so d lnZ/dK keeps full relative precision as K -> 0.
-	w := 1 - 2*h*h
-	b := 1 + s*s - s*w
-	r := math.Sqrt(((1-s)*(1-s) + 2*s*h*h) * (1 + s*s + 2*s*h*h))
+	w := 1 - float64(2*h*h)
+	b := 1 + float64(s*s) - float64(s*w)
+	r := math.Sqrt((float64((1-s)*(1-s)) + float64(2*s*h*h)) * (1 + float64(s*s) + float64(2*s*h*h)))
 	bs := 2*s - w
-	rs := (b*bs - s) / r
-	rho := (2 - 1/(b+r) - w*((w-s)*(1+b)+s)/(1+r)) / r
+	rs := (float64(b*bs) - s) / r
+	rho := (2 - 1/(b+r) - w*(float64((w-s)*(1+b))+s)/(1+r)) / r
 	u := bs - s/(b+r)
 	us := 2 - (1/(b+r) - s*(bs+rs)/((b+r)*(b+r)))
 	qs := u / r
-	qss := (us*r - u*rs) / (r * r)
+	qss := (float64(us*r) - float64(u*rs)) / (r * r)
 	f.q = math.Ln2 + math.Log(b+r)
 	f.q1 = 2 * c * s * rho
-	f.q2 = 4*s*qs + 4*c*c*qss
+	f.q2 = float64(4*s*qs) + float64(4*c*c*qss)
 	return f
 }
 
@@ -251,11 +251,11 @@ func g0(L int, K, s, c float64) factor {
 		f.q = 2 * math.Log1p(math.Exp(-2*K))
 		t := math.Tanh(K)
 		f.q1 = 2 * (t - 1)
-		f.q2 = 2 * (1 - t*t)
+		f.q2 = 2 * (1 - float64(t*t))
 		if s < 0.5 {
 			// As in gk, drop -2c cos(0): q1 + 2c = 2 tanh K + 2(cosh 2K - 1).
 			sh := math.Sinh(K)
-			f.q1 = 2*t + 4*sh*sh
+			f.q1 = float64(2*t) + float64(4*sh*sh)
 		}
 	} else {
 		f.q = 2 * (2*K + math.Log(-math.Expm1(-2*K)))
@@ -293,7 +293,7 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 			ic, is = 2, 3
 		}
 		e := math.Exp(-2 * f.x) // x > 0 for k >= 1
-		lq, lq1, lq2 := half*f.q, half*f.q1, half*f.q2
+		lq, lq1, lq2 := float64(half*f.q), float64(half*f.q1), float64(half*f.q2)
 		// ln(1 + e) and ln(1 - e), with their derivatives (e' = -2 x' e).
 		t[ic].logScale += lq + math.Log1p(e)
 		t[ic].G1 += lq1 - 2*f.x1*e/(1+e)
@@ -309,12 +309,12 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	}
 	e := math.Exp(-2 * math.Abs(f.x))
 	for _, i := range []int{2, 3} {
-		t[i].logScale += half * f.q
-		t[i].G1 += half * f.q1
-		t[i].G2 += half * f.q2
+		t[i].logScale += float64(half * f.q)
+		t[i].G1 += float64(half * f.q1)
+		t[i].G2 += float64(half * f.q2)
 	}
-	t[2].phi, t[2].phi1, t[2].phi2 = 1+e, -2*sg*f.x1*e, -2*sg*f.x2*e+4*f.x1*f.x1*e
-	t[3].phi, t[3].phi1, t[3].phi2 = sg*-math.Expm1(-2*math.Abs(f.x)), 2*f.x1*e, 2*f.x2*e-4*sg*f.x1*f.x1*e
+	t[2].phi, t[2].phi1, t[2].phi2 = 1+e, -2*sg*f.x1*e, float64(-2*sg*f.x2*e)+float64(4*f.x1*f.x1*e)
+	t[3].phi, t[3].phi1, t[3].phi2 = sg*-math.Expm1(-2*math.Abs(f.x)), 2*f.x1*e, float64(2*f.x2*e)-float64(4*sg*f.x1*f.x1*e)
 
 	ref := math.Inf(-1)
 	for i := range t {
@@ -325,14 +325,14 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	for i := range t {
 		w := math.Exp(t[i].logScale - ref)
 		dg := t[i].G1 - shift
-		m0 += w * t[i].phi
-		m1 += w * (dg*t[i].phi + t[i].phi1)
-		m2 += w * ((dg*dg+t[i].G2)*t[i].phi + 2*dg*t[i].phi1 + t[i].phi2)
+		m0 += float64(w * t[i].phi)
+		m1 += float64(w * (float64(dg*t[i].phi) + t[i].phi1))
+		m2 += float64(w * (float64((float64(dg*dg)+t[i].G2)*t[i].phi) + float64(2*dg*t[i].phi1) + t[i].phi2))
 	}
 	lnZ = -math.Ln2 + ref + math.Log(m0)
 	r1 := m1 / m0
 	d1 = shift + r1
-	d2 = m2/m0 - r1*r1
+	d2 = m2/m0 - float64(r1*r1)
 	return lnZ, d1, d2
 }
 
@@ -351,7 +351,7 @@ func OnsagerEnergy(K float64) float64 {
 		return -2
 	}
 	t := math.Tanh(2 * K)
-	kappa := 2 * s / (1 + s*s) // 2 sinh 2K / cosh^2 2K
+	kappa := 2 * s / (1 + float64(s*s)) // 2 sinh 2K / cosh^2 2K
 	if kappa < 0.5 {
 		// 2K1/pi = 1 + e with e = sum_{n>=1} ((2n-1)!!/(2n)!!)^2 kappa^{2n}; then
 		// 1 + (2t^2-1)(1+e) = 2t^2 + (2t^2-1) e, free of the cancellation at small K.
@@ -361,21 +361,21 @@ func OnsagerEnergy(K float64) float64 {
 		for n := 1; n < 60; n++ {
 			a *= float64(2*n-1) / float64(2*n)
 			p *= k2
-			term := a * a * p
+			term := float64(a * a * p)
 			e += term
 			if term < 1e-17*e {
 				break
 			}
 		}
-		return -(1 / t) * (2*t*t + (2*t*t-1)*e)
+		return -(1 / t) * (float64(2*t*t) + float64((float64(2*t*t)-1)*e))
 	}
 	// Complementary modulus sqrt(1-kappa^2) = |1-s^2|/(1+s^2), exact in this form.
-	kp := math.Abs(1-s*s) / (1 + s*s)
+	kp := math.Abs(1-float64(s*s)) / (1 + float64(s*s))
 	if kp == 0 {
 		return -math.Sqrt2
 	}
-	k1 := math.Pi / (2 * agm(1, kp))
-	return -(1 / t) * (1 + 2/math.Pi*(2*t*t-1)*k1)
+	k1 := math.Pi / 2 / agm(1, kp)
+	return -(1 / t) * (1 + float64(2/math.Pi*(float64(2*t*t)-1)*k1))
 }
 
 func agm(a, b float64) float64 {
