@@ -111,7 +111,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		rowSoftplus(spNew, t, m, nh, ws.Threads())
 		dbeta := betas[k] - betas[k-1]
 		for i := 0; i < m; i++ {
-			logw[i] += dbeta*dot64(db, v[i*nv:(i+1)*nv]) + spNew[i] - spOld[i]
+			logw[i] += float64(dbeta*dot64(db, v[i*nv:(i+1)*nv])) + spNew[i] - spOld[i]
 		}
 		if k == len(betas)-1 {
 			break
@@ -135,7 +135,7 @@ func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA, v, t,
 	f32.Sigmoid(t, t)
 	rnd.Bernoulli(h, t)
 	for i := range bias {
-		bias[i] = beta*r.B[i] + (1-beta)*bA[i]
+		bias[i] = float32(beta*r.B[i]) + float32((1-beta)*bA[i])
 	}
 	for i := 0; i < m; i++ {
 		copy(v[i*nv:(i+1)*nv], bias)
@@ -192,13 +192,13 @@ func aisEstimate(logw []float64) (est, lo, hi float64) {
 	ss := 0.0
 	for _, x := range logw {
 		d := math.Exp(x-mx) - mu
-		ss += d * d
+		ss += float64(d * d)
 	}
 	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
 	est = mx + math.Log(mu)
-	hi = mx + math.Log(mu+3*se)
-	if mu-3*se > 0 {
-		lo = mx + math.Log(mu-3*se)
+	hi = mx + math.Log(mu+float64(3*se))
+	if mu-float64(3*se) > 0 {
+		lo = mx + math.Log(mu-float64(3*se))
 	} else {
 		lo = math.Inf(-1)
 	}

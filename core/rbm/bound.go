@@ -79,12 +79,12 @@ func (d *DBN) VariationalBound(ctx context.Context, data *Dataset, depth int, lo
 					for k := 0; k < samples; k++ {
 						x := b.draw(&g)
 						s += x
-						s2 += x * x
+						s2 += float64(x * x)
 					}
 					m := s / float64(samples)
 					res.PerRow[i] = m - logZTop
 					if samples > 1 {
-						variances[i] = math.Max(0, s2/float64(samples)-m*m) * float64(samples) / float64(samples-1) / float64(samples)
+						variances[i] = math.Max(0, s2/float64(samples)-float64(m*m)) * float64(samples) / float64(samples-1) / float64(samples)
 					}
 				}
 			}
@@ -97,7 +97,7 @@ func (d *DBN) VariationalBound(ctx context.Context, data *Dataset, depth int, lo
 	sum, sum2 := 0.0, 0.0
 	for _, x := range res.PerRow {
 		sum += x
-		sum2 += x * x
+		sum2 += float64(x * x)
 	}
 	n := float64(data.N)
 	res.Mean = sum / n
@@ -189,7 +189,7 @@ func (b *boundWork) draw(g *rng.Xoshiro256) float64 {
 	in := b.h[b.depth-1]
 	f := 0.0
 	for i, x := range in {
-		f += float64(top.B[i]) * x
+		f += float64(float64(top.B[i]) * x)
 	}
 	for _, a := range b.hiddenInput(top, in) {
 		f += softplus64(a)

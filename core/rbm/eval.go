@@ -221,15 +221,15 @@ func (r *RBM) flipGap(vi, ai []float32, spi float64, k int, tmp []float32) float
 	delta := 1 - 2*vi[k] // new value minus old value of unit k
 	wk := r.W[k*r.NHidden : (k+1)*r.NHidden]
 	for j := range tmp {
-		tmp[j] = ai[j] + delta*wk[j]
+		tmp[j] = ai[j] + float32(delta*wk[j])
 	}
-	return -float64(delta)*float64(r.B[k]) - f32.SoftplusSum(tmp) + spi
+	return float64(-float64(delta)*float64(r.B[k])) - f32.SoftplusSum(tmp) + spi
 }
 
 func dot64(a, b []float32) float64 {
 	s := 0.0
 	for i, x := range a {
-		s += float64(x) * float64(b[i])
+		s += float64(float64(x) * float64(b[i]))
 	}
 	return s
 }
@@ -258,7 +258,7 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 			vi := v[i*nv : (i+1)*nv]
 			fe -= dot64(r.B, vi) + sp[i]
 			diff := r.flipGap(vi, a[i*nh:(i+1)*nh], sp[i], g.Intn(nv), tmp)
-			pl -= float64(nv) * softplus64(-diff)
+			pl -= float64(float64(nv) * softplus64(-diff))
 		}
 		f32.Sigmoid(p[:rows*nh], a[:rows*nh])
 		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)

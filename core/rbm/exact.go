@@ -46,7 +46,7 @@ func (s *side) coupling(y, x int) float64 {
 // addColumn adds sign * m(:, x) to act.
 func (s *side) addColumn(act []float64, x int, sign float64) {
 	for y := range act {
-		act[y] += sign * s.coupling(y, x)
+		act[y] += float64(sign * s.coupling(y, x))
 	}
 }
 
@@ -187,7 +187,7 @@ func (r *RBM) freeEnergy64(v []float32) float64 {
 		a := float64(r.C[j])
 		for i, x := range v {
 			if x != 0 {
-				a += float64(x) * float64(r.W[i*r.NHidden+j])
+				a += float64(float64(x) * float64(r.W[i*r.NHidden+j]))
 			}
 		}
 		f -= softplus64(a)
@@ -219,12 +219,12 @@ func (r *RBM) ExactGradient(d *Dataset) (Gradient, error) {
 		for j := 0; j < nh; j++ {
 			a := float64(r.C[j])
 			for i := range v {
-				a += float64(v[i]) * float64(r.W[i*nh+j])
+				a += float64(float64(v[i]) * float64(r.W[i*nh+j]))
 			}
 			p := sigmoid64(a) / float64(d.N)
 			g.C[j] += p
 			for i := range v {
-				g.W[i*nh+j] += float64(v[i]) * p
+				g.W[i*nh+j] += float64(float64(v[i]) * p)
 			}
 		}
 		for i := range v {
@@ -263,7 +263,7 @@ func (r *RBM) exactModelTerm(s *side) []Gradient {
 		}
 		part := &parts[blk]
 		for y, a := range act {
-			ey := p * sigmoid64(a)
+			ey := float64(p * sigmoid64(a))
 			if s.xIsHid {
 				part.B[y] += ey
 			} else {
@@ -305,7 +305,7 @@ func (l *lse) add(x float64) {
 	}
 	l.n++
 	if x > l.max {
-		l.sum = l.sum*math.Exp(l.max-x) + 1
+		l.sum = float64(l.sum*math.Exp(l.max-x)) + 1
 		l.max = x
 	} else {
 		l.sum += math.Exp(x - l.max)
@@ -321,10 +321,10 @@ func (l *lse) merge(o lse) {
 		return
 	}
 	if o.max > l.max {
-		l.sum = l.sum*math.Exp(l.max-o.max) + o.sum
+		l.sum = float64(l.sum*math.Exp(l.max-o.max)) + o.sum
 		l.max = o.max
 	} else {
-		l.sum += o.sum * math.Exp(o.max-l.max)
+		l.sum += float64(o.sum * math.Exp(o.max-l.max))
 	}
 	l.n += o.n
 }

@@ -21,14 +21,14 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 	maxProp := 0.0
 	for l := 0; l+1 < len(sizes); l++ {
 		nv, nh := float64(sizes[l]), float64(sizes[l+1])
-		w := 4 * nv * nh
+		w := float64(4 * nv * nh)
 		need += w // the trained layer
 		if cfg.SnapshotEvery > 0 {
-			need += w * float64(cfg.Epochs/cfg.SnapshotEvery)
+			need += float64(w * float64(cfg.Epochs/cfg.SnapshotEvery))
 		}
 		// The layer in training: velocity, gradient and two backups, the
 		// batch buffers, the PCD chains and their backup.
-		trainer := 4*w + 4*bs*(2*nv+3*nh) + 8*fn + 8*bs*nh
+		trainer := float64(4*w) + float64(4*bs*(float64(2*nv)+float64(3*nh))) + float64(8*fn) + float64(8*bs*nh)
 		// The propagated input of the next layer (held with the current one).
 		prop := 0.0
 		if l+2 < len(sizes) {
@@ -48,10 +48,10 @@ func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
 	worst := 0.0
 	for l := 0; l+1 < len(sizes); l++ {
 		nv, nh := float64(sizes[l]), float64(sizes[l+1])
-		need += 4 * nv * nh
-		ais := 4*float64(runs)*(nv+3*nh) + 24*float64(runs) + 8*float64(steps)
-		perSample := 8 * 4 * fn                                        // free energies, flips, pseudo-likelihoods
-		layer := ais + perSample + 4*evalChunk*(2*nv+2*nh) + 2*4*fn*nh // and two propagated inputs
+		need += float64(4 * nv * nh)
+		ais := float64(4*float64(runs)*(nv+float64(3*nh))) + float64(24*float64(runs)) + float64(8*float64(steps))
+		perSample := float64(8 * 4 * fn)                                                                   // free energies, flips, pseudo-likelihoods
+		layer := ais + perSample + float64(4*evalChunk*(float64(2*nv)+float64(2*nh))) + float64(2*4*fn*nh) // and two propagated inputs
 		worst = max(worst, layer)
 	}
 	return need + worst

@@ -361,7 +361,7 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	dw := 0.0
 	for i, w := range r.W {
 		d := float64(w) - float64(lt.bakW[i])
-		dw += d * d
+		dw += float64(d * d)
 	}
 	es.WeightChange = stats.Num(math.Sqrt(dw))
 	if err := lt.monitor(ctx, &es); err != nil {
