@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"github.com/isingrbm/isingrbm/asm/fmath"
 )
 
 // MaxEnumerateL is the largest lattice side Enumerate and CountStates accept (2^25 states).
@@ -157,7 +159,7 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 	for i, e := range st.Energies {
 		d.PJoint[i] = make([]float64, len(st.AbsMs))
 		for j, m := range st.AbsMs {
-			p := math.Exp(logw[i][j] - lz)
+			p := fmath.Exp(logw[i][j] - lz)
 			d.PJoint[i][j] = p
 			d.PEnergy[i] += p
 			d.PAbsM[j] += p
@@ -194,7 +196,7 @@ func logAddExp(a, b float64) float64 {
 	if math.IsInf(b, -1) {
 		return a
 	}
-	return a + math.Log1p(math.Exp(b-a))
+	return a + math.Log1p(fmath.Exp(b-a))
 }
 
 // stateMoments are ln Z, <E>, Var(E) and c = K^2 Var(E)/N from the counted states.
@@ -226,16 +228,16 @@ func (st *States) moments(K float64) stateMoments {
 	}
 	var mean float64
 	for _, l := range lv {
-		mean += float64(math.Exp(l.logw-lz) * l.d)
+		mean += float64(fmath.Exp(l.logw-lz) * l.d)
 	}
 	var v float64
 	for _, l := range lv {
 		dd := l.d - mean
-		v += float64(math.Exp(l.logw-lz) * dd * dd)
+		v += float64(fmath.Exp(l.logw-lz) * dd * dd)
 	}
 	m := stateMoments{lnZ: float64(-K*e0) + lz, meanE: e0 + mean, varE: v}
 	if v > 0 {
-		m.c = math.Exp(2*math.Log(K) + math.Log(v) - math.Log(float64(st.N)))
+		m.c = fmath.Exp(2*math.Log(K) + math.Log(v) - math.Log(float64(st.N)))
 	}
 	return m
 }
