@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/fmath"
 )
 
 // AISConfig sets up annealed importance sampling (Salakhutdinov & Murray
@@ -186,12 +187,12 @@ func aisEstimate(logw []float64) (est, lo, hi float64) {
 	n := float64(len(logw))
 	mu := 0.0
 	for _, x := range logw {
-		mu += math.Exp(x - mx)
+		mu += fmath.Exp(x - mx)
 	}
 	mu /= n
 	ss := 0.0
 	for _, x := range logw {
-		d := math.Exp(x-mx) - mu
+		d := fmath.Exp(x-mx) - mu
 		ss += float64(d * d)
 	}
 	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/isingrbm/isingrbm/asm/fmath"
 	"github.com/isingrbm/isingrbm/asm/rng"
 )
 
@@ -95,16 +96,16 @@ func (r *RBM) setVisibleLogOdds(d *Dataset) {
 // softplus64 is log(1 + exp(x)) evaluated without overflow.
 func softplus64(x float64) float64 {
 	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
+		return x + math.Log1p(fmath.Exp(-x))
 	}
-	return math.Log1p(math.Exp(x))
+	return math.Log1p(fmath.Exp(x))
 }
 
 // sigmoid64 is 1 / (1 + exp(-x)).
 func sigmoid64(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + fmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := fmath.Exp(x)
 	return e / (1 + e)
 }
