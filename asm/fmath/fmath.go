@@ -1,15 +1,20 @@
 // Package fmath holds elementary functions that give the same bits on every
 // CPU and architecture, for the float64 code whose results are written out.
 //
-// The standard library's math.Exp is assembly on amd64 and arm64: on amd64 it
-// takes a different path when the CPU has FMA (so an old CPU, or a VM that
-// hides FMA, rounds differently), and arm64 uses yet another algorithm. Exp
-// here is the amd64 FMA path written in Go with math.FMA, which rounds once
-// on every architecture (an instruction where there is one, exact software
-// otherwise), and with explicit conversions wherever the compiler could
-// otherwise fuse a multiply and an add (see .ci/nofma). On an amd64 CPU with
-// FMA it returns exactly what math.Exp returns, so results made there do not
-// change.
+// The standard library's math.Exp and math.Log are assembly on amd64 and
+// pure Go or other assembly elsewhere: on amd64 math.Exp takes a different
+// path when the CPU has FMA (so an old CPU, or a VM that hides FMA, rounds
+// differently), and arm64 gives other last bits for both. Exp and Log here
+// are the amd64 paths (Exp's FMA one) written in Go, with math.FMA where the
+// assembly fuses (math.FMA rounds once on every architecture: an
+// instruction where there is one, exact software otherwise) and explicit
+// conversions wherever the compiler could otherwise fuse a multiply and an
+// add (see .ci/nofma). On amd64 CPUs with FMA they return exactly what
+// math.Exp and math.Log return, so results made there do not change.
+//
+// math.Log1p, Expm1, Sin, Cos, Tanh, Cosh, Sinh, Pow and the rest still
+// differ in the last bit between amd64 and arm64 (and Tanh, Cosh, Sinh and
+// Pow, which call math.Exp, between amd64 CPUs with and without FMA).
 package fmath
 
 import "math"
