@@ -149,7 +149,7 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 				logw[i][j] = math.Inf(-1)
 				continue
 			}
-			logw[i][j] = math.Log(float64(c)) - float64(K*float64(e))
+			logw[i][j] = fmath.Log(float64(c)) - float64(K*float64(e))
 			lz = logAddExp(lz, logw[i][j])
 		}
 	}
@@ -222,7 +222,7 @@ func (st *States) moments(K float64) stateMoments {
 			continue
 		}
 		d := float64(e) - e0
-		l := level{d, math.Log(float64(c)) - float64(K*d)}
+		l := level{d, fmath.Log(float64(c)) - float64(K*d)}
 		lv = append(lv, l)
 		lz = logAddExp(lz, l.logw)
 	}
@@ -237,7 +237,7 @@ func (st *States) moments(K float64) stateMoments {
 	}
 	m := stateMoments{lnZ: float64(-K*e0) + lz, meanE: e0 + mean, varE: v}
 	if v > 0 {
-		m.c = fmath.Exp(2*math.Log(K) + math.Log(v) - math.Log(float64(st.N)))
+		m.c = fmath.Exp(2*fmath.Log(K) + fmath.Log(v) - fmath.Log(float64(st.N)))
 	}
 	return m
 }
