@@ -196,10 +196,10 @@ func aisEstimate(logw []float64) (est, lo, hi float64) {
 		ss += float64(d * d)
 	}
 	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
-	est = mx + math.Log(mu)
-	hi = mx + math.Log(mu+float64(3*se))
+	est = mx + fmath.Log(mu)
+	hi = mx + fmath.Log(mu+float64(3*se))
 	if mu-float64(3*se) > 0 {
-		lo = mx + math.Log(mu-float64(3*se))
+		lo = mx + fmath.Log(mu-float64(3*se))
 	} else {
 		lo = math.Inf(-1)
 	}

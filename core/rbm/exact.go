@@ -335,5 +335,5 @@ func (l *lse) value() float64 {
 	if l.n == 0 {
 		return math.Inf(-1)
 	}
-	return l.max + math.Log(l.sum)
+	return l.max + fmath.Log(l.sum)
 }

@@ -89,7 +89,7 @@ func (r *RBM) setVisibleLogOdds(d *Dataset) {
 	mean := d.ColumnMeans()
 	for i, p := range mean {
 		p = min(max(p, 1e-3), 1-1e-3)
-		r.B[i] = float32(math.Log(p / (1 - p)))
+		r.B[i] = float32(fmath.Log(p / (1 - p)))
 	}
 }
 
