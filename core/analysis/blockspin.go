@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/isingrbm/isingrbm/asm/fmath"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -108,7 +109,7 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 				a := sigmoid(float64(x))
 				act[j] = a
 				sa[j] += a
-				saa[j] += a * a
+				saa[j] += float64(a * a)
 			}
 			cfg := v[r*N : (r+1)*N]
 			for k := range accs {
@@ -116,10 +117,10 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 				blockSpins(cfg, L, bs[k], a.spins)
 				for q, x := range a.spins {
 					a.sb[q] += x
-					a.sbb[q] += x * x
+					a.sbb[q] += float64(x * x)
 				}
 				for j, x := range act {
-					a.sab[j] += x * a.spins[a.blockOf[j]]
+					a.sab[j] += float64(x * a.spins[a.blockOf[j]])
 				}
 			}
 		}
@@ -130,9 +131,9 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 		abs := make([]float64, nh)
 		for j := 0; j < nh; j++ {
 			q := a.blockOf[j]
-			cov := a.sab[j]/fn - (sa[j]/fn)*(a.sb[q]/fn)
-			va := saa[j]/fn - (sa[j]/fn)*(sa[j]/fn)
-			vb := a.sbb[q]/fn - (a.sb[q]/fn)*(a.sb[q]/fn)
+			cov := a.sab[j]/fn - float64((sa[j]/fn)*(a.sb[q]/fn))
+			va := saa[j]/fn - float64((sa[j]/fn)*(sa[j]/fn))
+			vb := a.sbb[q]/fn - float64((a.sb[q]/fn)*(a.sb[q]/fn))
 			r := math.NaN()
 			if n >= 2 && va > 0 && vb > 0 {
 				r = cov / math.Sqrt(va*vb)
@@ -186,9 +187,9 @@ func blockSpins(v []uint8, L, b int, out []float64) {
 
 func sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + fmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := fmath.Exp(x)
 	return e / (1 + e)
 }
 

@@ -73,7 +73,7 @@ func ERF(ws []Matrix) ([]Matrix, error) {
 					}
 					wk := w.Data[k*w.Cols : (k+1)*w.Cols]
 					for j, b := range wk {
-						row[j] += a * float64(b)
+						row[j] += float64(a * float64(b))
 					}
 				}
 			}

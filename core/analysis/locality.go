@@ -14,9 +14,9 @@ const DefaultDiskRadius = 2.5
 func ParticipationRatio(w []float64) float64 {
 	var s2, s4 float64
 	for _, v := range w {
-		q := v * v
+		q := float64(v * v)
 		s2 += q
-		s4 += q * q
+		s4 += float64(q * q)
 	}
 	if s4 == 0 {
 		return 0
@@ -60,11 +60,11 @@ func DiskShare(w []float64, L int, radius float64) float64 {
 	r2 := radius * radius
 	var in, all float64
 	for i, v := range w {
-		q := v * v
+		q := float64(v * v)
 		all += q
 		dx := torusDelta(float64(i%L), cx, L)
 		dy := torusDelta(float64(i/L), cy, L)
-		if dx*dx+dy*dy <= r2 {
+		if float64(dx*dx)+float64(dy*dy) <= r2 {
 			in += q
 		}
 	}
@@ -85,7 +85,7 @@ func DiskArea(L int, radius float64) int {
 	for y := 0; y < L; y++ {
 		for x := 0; x < L; x++ {
 			dx, dy := torusDelta(float64(x), 0, L), torusDelta(float64(y), 0, L)
-			if dx*dx+dy*dy <= radius*radius {
+			if float64(dx*dx)+float64(dy*dy) <= radius*radius {
 				n++
 			}
 		}
@@ -100,12 +100,12 @@ func CircularMean(w []float64, L int) (x, y float64) {
 	var cx, sx, cy, sy float64
 	f := 2 * math.Pi / float64(L)
 	for i, v := range w {
-		q := v * v
+		q := float64(v * v)
 		ax, ay := f*float64(i%L), f*float64(i/L)
-		cx += q * math.Cos(ax)
-		sx += q * math.Sin(ax)
-		cy += q * math.Cos(ay)
-		sy += q * math.Sin(ay)
+		cx += float64(q * math.Cos(ax))
+		sx += float64(q * math.Sin(ax))
+		cy += float64(q * math.Cos(ay))
+		sy += float64(q * math.Sin(ay))
 	}
 	back := func(s, c float64) float64 {
 		a := math.Atan2(s, c)
@@ -128,10 +128,10 @@ func RadiusOfGyration(w []float64, L int) float64 {
 	mx, my := CircularMean(w, L)
 	var num, den float64
 	for i, v := range w {
-		q := v * v
+		q := float64(v * v)
 		dx := torusDelta(float64(i%L), mx, L)
 		dy := torusDelta(float64(i/L), my, L)
-		num += q * (dx*dx + dy*dy)
+		num += float64(q * (float64(dx*dx) + float64(dy*dy)))
 		den += q
 	}
 	if den == 0 {
@@ -199,7 +199,7 @@ func MeasureLocality(m Matrix, L int, radius float64) (Locality, error) {
 func GaussianLike(m Matrix, seed uint64) Matrix {
 	var ss float64
 	for _, v := range m.Data {
-		ss += float64(v) * float64(v)
+		ss += float64(float64(v) * float64(v))
 	}
 	s := 1.0
 	if len(m.Data) > 0 && ss > 0 {

@@ -103,7 +103,7 @@ func (a moments) sub(b moments) moments {
 // estimates returns U, AbsM, M2, C, Chi from summed moments.
 func (a moments) estimates(N int, K float64) [5]float64 {
 	U, U2, AM, M2 := a.u/a.n, a.u2/a.n, a.am/a.n, a.m2/a.n
-	return [5]float64{U, AM, M2, K * K * float64(N) * (U2 - U*U), K * float64(N) * (M2 - AM*AM)}
+	return [5]float64{U, AM, M2, K * K * float64(N) * (U2 - float64(U*U)), K * float64(N) * (M2 - float64(AM*AM))}
 }
 
 func thermoFrom(u, m []float64, L int, K float64, blocks int) Thermo {
@@ -139,7 +139,7 @@ func thermoFrom(u, m []float64, L int, K float64, blocks int) Thermo {
 		for b := range loo {
 			for k := range errs {
 				d := loo[b][k] - mean[k]
-				errs[k] += d * d
+				errs[k] += float64(d * d)
 			}
 		}
 		for k := range errs {

@@ -86,8 +86,8 @@ func KEffJackknife(configs []uint8, L int, inv Inverter, blocks int) (k, kErr, u
 	}
 	var vk, vu float64
 	for b := range ks {
-		vk += (ks[b] - mk) * (ks[b] - mk)
-		vu += (us[b] - mu) * (us[b] - mu)
+		vk += float64((ks[b] - mk) * (ks[b] - mk))
+		vu += float64((us[b] - mu) * (us[b] - mu))
 	}
 	f := float64(blocks-1) / float64(blocks)
 	return k, math.Sqrt(vk * f), u, math.Sqrt(vu * f), nil

@@ -49,7 +49,7 @@ func Summarize(xs []float64) Summary {
 	if s.N > 1 {
 		var ss float64
 		for _, v := range s.Sorted {
-			ss += (v - s.Mean) * (v - s.Mean)
+			ss += float64((v - s.Mean) * (v - s.Mean))
 		}
 		s.Std = math.Sqrt(ss / float64(s.N-1))
 	} else {
@@ -77,12 +77,12 @@ func Quantile(sorted []float64, p float64) float64 {
 	if p >= 1 {
 		return sorted[n-1]
 	}
-	h := p * float64(n-1)
+	h := float64(p * float64(n-1))
 	lo := int(math.Floor(h))
 	if lo+1 >= n {
 		return sorted[n-1]
 	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+	return sorted[lo] + float64((h-float64(lo))*(sorted[lo+1]-sorted[lo]))
 }
 
 // Histogram is a fixed-bin histogram: Counts[i] counts values in [Edges[i], Edges[i+1]),
@@ -102,7 +102,7 @@ func NewHistogram(xs []float64, bins int, lo, hi float64) Histogram {
 	h := Histogram{Edges: make([]float64, bins+1), Counts: make([]int, bins)}
 	w := (hi - lo) / float64(bins)
 	for i := range h.Edges {
-		h.Edges[i] = lo + float64(i)*w
+		h.Edges[i] = lo + float64(float64(i)*w)
 	}
 	h.Edges[bins] = hi
 	for _, v := range xs {
@@ -168,9 +168,9 @@ func Pearson(x, y []float64) float64 {
 	var sxy, sxx, syy float64
 	for i := range x {
 		dx, dy := x[i]-mx, y[i]-my
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
+		sxy += float64(dx * dy)
+		sxx += float64(dx * dx)
+		syy += float64(dy * dy)
 	}
 	if sxx == 0 || syy == 0 {
 		return math.NaN()
