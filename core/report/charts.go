@@ -298,7 +298,7 @@ func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float
 	if !(hi > lo) {
 		lo, hi = kc-0.1, kc+0.1
 	}
-	pad := 0.05 * (hi - lo)
+	pad := float64(0.05 * (hi - lo))
 	lo, hi = lo-pad, hi+pad
 	if spec.LogX || spec.LogY {
 		lo = math.Max(lo, 1e-3)

@@ -31,7 +31,7 @@ func Diverging(v, max float64) color.RGBA {
 	if t > 1 {
 		t = 1
 	}
-	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + t*(float64(b)-float64(a)))) }
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + float64(t*(float64(b)-float64(a))))) }
 	return color.RGBA{mix(255, end.R), mix(255, end.G), mix(255, end.B), 255}
 }
 
