@@ -48,7 +48,7 @@ func spreadOf(vals []float64) Spread {
 	if s.N > 1 {
 		ss := 0.0
 		for _, v := range fin {
-			ss += (v - m) * (v - m)
+			ss += float64((v - m) * (v - m))
 		}
 		s.Std = stats.Num(math.Sqrt(ss / float64(s.N-1)))
 	}

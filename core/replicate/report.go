@@ -766,7 +766,7 @@ func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
 			disk = append(disk, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitDisk)})
 		}
 	}
-	w := 4 + 1.2*float64(len(pr))
+	w := 4 + float64(1.2*float64(len(pr)))
 	if err := report.BoxChart(r.path("report/box_pr_l1.png"), report.ChartSpec{Title: "layer 1: participation ratio per unit, every replica", YLabel: "participation ratio (sites)", LogY: true, Width: w, Height: 12}, pr); err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func linspace(lo, hi float64, n int) []float64 {
 	}
 	ks := make([]float64, n)
 	for i := range ks {
-		ks[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+		ks[i] = lo + float64((hi-lo)*float64(i)/float64(n-1))
 	}
 	return ks
 }

@@ -111,7 +111,7 @@ func (s Settings) macsPerSample() float64 {
 	sizes := append([]int{s.L * s.L}, s.Layers...)
 	m := 0.0
 	for i := 0; i+1 < len(sizes); i++ {
-		m += float64(sizes[i]) * float64(sizes[i+1])
+		m += float64(float64(sizes[i]) * float64(sizes[i+1]))
 	}
 	return m
 }
@@ -231,7 +231,7 @@ func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, 
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs, st.Outputs = "train/"+net+"/"+p.tag(), "train", []string{dataKey}, []string{rel}
 	st.Cores = s.parallelCores()
-	st.MemMiB = 64 + mib(float64(s.N)*float64(s.L*s.L)*5+float64(s.N)*float64(s.Layers[0])*8)
+	st.MemMiB = 64 + mib(float64(float64(s.N)*float64(s.L*s.L)*5)+float64(float64(s.N)*float64(s.Layers[0])*8))
 	// Calibrated on Zen 3 at the paper's sizes (batch 100: 310 s; scikit-learn's
 	// batch 10 runs about sqrt(10) times slower per sample).
 	st.Seconds = float64(cfg.Epochs) * float64(s.N) * s.macsPerSample() * math.Sqrt(100/float64(max(1, cfg.Batch))) / (macsPerSecond * float64(st.Cores))
@@ -336,9 +336,9 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs, st.Outputs = "eval/"+net+"/"+p.tag(), "eval", []string{trainKey, dataKey, testKey}, []string{rel}
 	st.Cores = s.parallelCores()
-	st.MemMiB = 64 + mib(float64(s.N+s.TestN)*float64(s.L*s.L)*5+float64(s.N)*float64(s.Layers[0])*8)
+	st.MemMiB = 64 + mib(float64(float64(s.N+s.TestN)*float64(s.L*s.L)*5)+float64(float64(s.N)*float64(s.Layers[0])*8))
 	steps := float64(s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2])
-	st.Seconds = (float64(s.AISRuns)*steps*s.macsPerSample()*2 + 8*float64(s.N+s.TestN)*s.macsPerSample()) / (4 * macsPerSecond * float64(st.Cores))
+	st.Seconds = (float64(2*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample())) / (4 * macsPerSecond * float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
@@ -572,7 +572,7 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		st.Outputs = append(st.Outputs, "report/"+f)
 	}
 	st.Cores = 1
-	st.MemMiB = 96 + mib(float64(s.N)*float64(s.L*s.L)*2+float64(s.AnalysisSamples)*float64(s.L*s.L)*12)
+	st.MemMiB = 96 + mib(float64(2*float64(s.N)*float64(s.L*s.L))+float64(float64(s.AnalysisSamples)*float64(s.L*s.L)*12))
 	st.Seconds = 2 + 4*float64(s.AnalysisSamples)*s.macsPerSample()/macsPerSecond
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
@@ -975,7 +975,7 @@ func (s Settings) flowStage(net string, p replica, trainKey string, sweepKeys []
 	st.Inputs = append([]string{trainKey}, sweepKeys...)
 	st.Outputs = []string{rel, "report/" + file}
 	st.Cores = 1
-	st.MemMiB = 64 + mib(float64(len(s.SweepKs)*s.SweepN*s.L*s.L)+float64(min(s.SweepN, 1000)*s.L*s.L)*16)
+	st.MemMiB = 64 + mib(float64(len(s.SweepKs)*s.SweepN*s.L*s.L)+float64(float64(min(s.SweepN, 1000)*s.L*s.L)*16))
 	st.Seconds = 1 + 2*float64(s.FlowSteps*len(s.SweepKs)*s.SweepN)*s.macsPerSample()/macsPerSecond
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
