@@ -60,7 +60,7 @@ func aggregate(v []float64) Agg {
 	if a.N > 1 {
 		ss := 0.0
 		for _, x := range fin {
-			ss += (x - mean) * (x - mean)
+			ss += float64((x - mean) * (x - mean))
 		}
 		a.Std = stats.Num(math.Sqrt(ss / float64(a.N-1)))
 	}

@@ -360,7 +360,7 @@ func (st *Study) addReport(version string) {
 	}
 	sum := sha256.Sum256(js)
 	st.report = Stage{Key: hex.EncodeToString(sum[:8]), Name: "study report", Kind: "study-report", Inputs: inputs,
-		Outputs: []string{"summary.json", "report/index.html"}, Cores: 1, MemMiB: 200, Seconds: 5 + 0.2*float64(len(st.runs))}
+		Outputs: []string{"summary.json", "report/index.html"}, Cores: 1, MemMiB: 200, Seconds: 5 + float64(0.2*float64(len(st.runs)))}
 	n := &node{Stage: st.report}
 	st.byKey[n.Key] = n
 	st.nodes = append(st.nodes, n)
