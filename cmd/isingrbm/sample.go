@@ -113,8 +113,8 @@ func sampleMemory(nFlag string, L, n, replicas int) error {
 		r = bitlattice.DefaultReplicas(n)
 	}
 	sites := float64(L) * float64(L)
-	lattice := float64((r+255)/256*256) * sites / 8 * 2
-	need := float64(n)*sites + lattice
+	lattice := float64(float64((r+255)/256*256) * sites / 4) // two copies, a bit a site (sites/8*2 bytes)
+	need := float64(float64(n)*sites) + lattice
 	what := fmt.Sprintf("-%s %d -L %d", nFlag, n, L)
 	if lattice > float64(n)*sites {
 		what = fmt.Sprintf("-replicas %d -L %d", r, L)
