@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"github.com/isingrbm/isingrbm/asm/fmath"
 )
 
 // Kc is the critical coupling of the infinite square lattice, ln(1+sqrt 2)/2.
@@ -161,7 +159,7 @@ func seriesValid(L int, K float64) bool {
 // subnormals.
 func lowTSeries(L int, K float64) point {
 	n := float64(L * L)
-	u := fmath.Exp(-4 * K)
+	u := math.Exp(-4 * K)
 	var s0, s1, s2 float64 // sum a_n u^(n-2), sum 4n a_n u^(n-2), sum 16 n^2 a_n u^(n-2)
 	for i := len(lowT) - 1; i >= 2; i-- {
 		fi := float64(i)
@@ -175,7 +173,7 @@ func lowTSeries(L int, K float64) point {
 		d1:  n * (2 - float64(s1*u2)),
 		d2:  n * s2 * u2,
 	}
-	p.c = fmath.Exp(float64(2*fmath.Log(K)) - float64(8*K) + fmath.Log(s2))
+	p.c = math.Exp(float64(2*math.Log(K)) - float64(8*K) + math.Log(s2))
 	return p
 }
 
@@ -207,7 +205,7 @@ func gk(L, k int, s, c float64) factor {
 	half := float64(L) / 2
 	f := factor{x: half * g, x1: half * g1, x2: half * g2}
 	if s >= 0.5 {
-		f.q = fmath.Log(2*s) + g
+		f.q = math.Log(2*s) + g
 		f.q1 = 2*c/s + g1
 		f.q2 = -4/(s*s) + g2
 		return f
@@ -228,7 +226,7 @@ func gk(L, k int, s, c float64) factor {
 	us := 2 - (1/(b+r) - s*(bs+rs)/((b+r)*(b+r)))
 	qs := u / r
 	qss := (float64(us*r) - float64(u*rs)) / (r * r)
-	f.q = math.Ln2 + fmath.Log(b+r)
+	f.q = math.Ln2 + math.Log(b+r)
 	f.q1 = 2 * c * s * rho
 	f.q2 = float64(4*s*qs) + float64(4*c*c*qss)
 	return f
@@ -241,16 +239,16 @@ func gk(L, k int, s, c float64) factor {
 func g0(L int, K, s, c float64) factor {
 	var g float64
 	if math.Abs(K-Kc) < 0.2 {
-		u := fmath.Exp(-2 * K)
+		u := math.Exp(-2 * K)
 		num := (math.Sqrt2 - 1) * -math.Expm1(-2*(K-Kc)) * (math.Sqrt2 + 1 + u)
 		g = math.Log1p(num / (u * (1 + u)))
 	} else {
-		g = 2*K + fmath.Log(math.Tanh(K))
+		g = 2*K + math.Log(math.Tanh(K))
 	}
 	half := float64(L) / 2
 	f := factor{x: half * g, x1: half * (2 + 2/s), x2: half * (-4 * c / (s * s))}
 	if g < 0 {
-		f.q = 2 * math.Log1p(fmath.Exp(-2*K))
+		f.q = 2 * math.Log1p(math.Exp(-2*K))
 		t := math.Tanh(K)
 		f.q1 = 2 * (t - 1)
 		f.q2 = 2 * (1 - float64(t*t))
@@ -260,7 +258,7 @@ func g0(L int, K, s, c float64) factor {
 			f.q1 = float64(2*t) + float64(4*sh*sh)
 		}
 	} else {
-		f.q = 2 * (2*K + fmath.Log(-math.Expm1(-2*K)))
+		f.q = 2 * (2*K + math.Log(-math.Expm1(-2*K)))
 		sh := math.Sinh(K)
 		f.q1 = 2*(1/math.Tanh(K)) + 2
 		f.q2 = -2 / (sh * sh)
@@ -294,13 +292,13 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 		if k%2 == 0 {
 			ic, is = 2, 3
 		}
-		e := fmath.Exp(-2 * f.x) // x > 0 for k >= 1
+		e := math.Exp(-2 * f.x) // x > 0 for k >= 1
 		lq, lq1, lq2 := float64(half*f.q), float64(half*f.q1), float64(half*f.q2)
 		// ln(1 + e) and ln(1 - e), with their derivatives (e' = -2 x' e).
 		t[ic].logScale += lq + math.Log1p(e)
 		t[ic].G1 += lq1 - 2*f.x1*e/(1+e)
 		t[ic].G2 += lq2 - 2*f.x2*e/(1+e) + 4*f.x1*f.x1*e/((1+e)*(1+e))
-		t[is].logScale += lq + fmath.Log(-math.Expm1(-2*f.x))
+		t[is].logScale += lq + math.Log(-math.Expm1(-2*f.x))
 		t[is].G1 += lq1 + 2*f.x1*e/(1-e)
 		t[is].G2 += lq2 + 2*f.x2*e/(1-e) - 4*f.x1*f.x1*e/((1-e)*(1-e))
 	}
@@ -309,7 +307,7 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	if f.x < 0 {
 		sg = -1
 	}
-	e := fmath.Exp(-2 * math.Abs(f.x))
+	e := math.Exp(-2 * math.Abs(f.x))
 	for _, i := range []int{2, 3} {
 		t[i].logScale += float64(half * f.q)
 		t[i].G1 += float64(half * f.q1)
@@ -325,13 +323,13 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	shift := t[0].G1 // close to d ln Z/dK; centring avoids cancellation in the variance
 	var m0, m1, m2 float64
 	for i := range t {
-		w := fmath.Exp(t[i].logScale - ref)
+		w := math.Exp(t[i].logScale - ref)
 		dg := t[i].G1 - shift
 		m0 += float64(w * t[i].phi)
 		m1 += float64(w * (float64(dg*t[i].phi) + t[i].phi1))
 		m2 += float64(w * (float64((float64(dg*dg)+t[i].G2)*t[i].phi) + float64(2*dg*t[i].phi1) + t[i].phi2))
 	}
-	lnZ = -math.Ln2 + ref + fmath.Log(m0)
+	lnZ = -math.Ln2 + ref + math.Log(m0)
 	r1 := m1 / m0
 	d1 = shift + r1
 	d2 = m2/m0 - float64(r1*r1)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/isingrbm/isingrbm/asm/fmath"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -187,9 +186,9 @@ func blockSpins(v []uint8, L, b int, out []float64) {
 
 func sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + fmath.Exp(-x))
+		return 1 / (1 + math.Exp(-x))
 	}
-	e := fmath.Exp(x)
+	e := math.Exp(x)
 	return e / (1 + e)
 }
 

@@ -7,8 +7,6 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
-
-	"github.com/isingrbm/isingrbm/asm/fmath"
 )
 
 // MaxExactUnits is the largest layer ExactLogZ enumerates (2^24 states).
@@ -259,7 +257,7 @@ func (r *RBM) exactModelTerm(s *side) []Gradient {
 		parts[b] = Gradient{W: make([]float64, nv*nh), B: make([]float64, nv), C: make([]float64, nh)}
 	}
 	_ = s.enumerate(context.Background(), runtime.GOMAXPROCS(0), func(blk int, state uint64, lw float64, act []float64) {
-		p := fmath.Exp(lw - logZ)
+		p := math.Exp(lw - logZ)
 		if p == 0 {
 			return
 		}
@@ -307,10 +305,10 @@ func (l *lse) add(x float64) {
 	}
 	l.n++
 	if x > l.max {
-		l.sum = float64(l.sum*fmath.Exp(l.max-x)) + 1
+		l.sum = float64(l.sum*math.Exp(l.max-x)) + 1
 		l.max = x
 	} else {
-		l.sum += fmath.Exp(x - l.max)
+		l.sum += math.Exp(x - l.max)
 	}
 }
 
@@ -323,10 +321,10 @@ func (l *lse) merge(o lse) {
 		return
 	}
 	if o.max > l.max {
-		l.sum = float64(l.sum*fmath.Exp(l.max-o.max)) + o.sum
+		l.sum = float64(l.sum*math.Exp(l.max-o.max)) + o.sum
 		l.max = o.max
 	} else {
-		l.sum += float64(o.sum * fmath.Exp(o.max-l.max))
+		l.sum += float64(o.sum * math.Exp(o.max-l.max))
 	}
 	l.n += o.n
 }
@@ -335,5 +333,5 @@ func (l *lse) value() float64 {
 	if l.n == 0 {
 		return math.Inf(-1)
 	}
-	return l.max + fmath.Log(l.sum)
+	return l.max + math.Log(l.sum)
 }

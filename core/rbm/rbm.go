@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/isingrbm/isingrbm/asm/fmath"
 	"github.com/isingrbm/isingrbm/asm/rng"
 )
 
@@ -89,23 +88,23 @@ func (r *RBM) setVisibleLogOdds(d *Dataset) {
 	mean := d.ColumnMeans()
 	for i, p := range mean {
 		p = min(max(p, 1e-3), 1-1e-3)
-		r.B[i] = float32(fmath.Log(p / (1 - p)))
+		r.B[i] = float32(math.Log(p / (1 - p)))
 	}
 }
 
 // softplus64 is log(1 + exp(x)) evaluated without overflow.
 func softplus64(x float64) float64 {
 	if x > 0 {
-		return x + math.Log1p(fmath.Exp(-x))
+		return x + math.Log1p(math.Exp(-x))
 	}
-	return math.Log1p(fmath.Exp(x))
+	return math.Log1p(math.Exp(x))
 }
 
 // sigmoid64 is 1 / (1 + exp(-x)).
 func sigmoid64(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + fmath.Exp(-x))
+		return 1 / (1 + math.Exp(-x))
 	}
-	e := fmath.Exp(x)
+	e := math.Exp(x)
 	return e / (1 + e)
 }
