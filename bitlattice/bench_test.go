@@ -21,9 +21,9 @@ func BenchmarkSweep(b *testing.B) {
 					}
 					l.Sweep(K, 20, threads)
 					b.ResetTimer()
-					cpu := processCPUNanos()
+					cpu := asmtest.ProcessCPUNanos()
 					l.Sweep(K, b.N, threads)
-					cpu = processCPUNanos() - cpu
+					cpu = asmtest.ProcessCPUNanos() - cpu
 					flips := float64(b.N) * L * L * R
 					b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
 					if cpu > 0 {

@@ -74,11 +74,11 @@ func BenchmarkGemm(b *testing.B) {
 				asmtest.Benchmark(b, pkgName, func(b *testing.B) {
 					s.run(w, x) // warm the workspace
 					b.ResetTimer()
-					cpu0 := cpuSeconds()
+					cpu0 := asmtest.ProcessCPUSeconds()
 					for b.Loop() {
 						s.run(w, x)
 					}
-					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), cpuSeconds()-cpu0)
+					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 				})
 			})
 		}
@@ -98,7 +98,7 @@ func BenchmarkGonumSgemm(b *testing.B) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th))
 				x := newBenchMats(s)
 				m, n, k := s.m, s.n, s.k
-				cpu0 := cpuSeconds()
+				cpu0 := asmtest.ProcessCPUSeconds()
 				for b.Loop() {
 					switch s.f {
 					case formNN:
@@ -109,7 +109,7 @@ func BenchmarkGonumSgemm(b *testing.B) {
 						impl.Sgemm(blas.Trans, blas.NoTrans, m, n, k, 1, x.a, m, x.b, n, 0, x.c, n)
 					}
 				}
-				reportFlops(b, 2*float64(m)*float64(n)*float64(k)*float64(b.N), cpuSeconds()-cpu0)
+				reportFlops(b, 2*float64(m)*float64(n)*float64(k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 			})
 		}
 	}
@@ -178,11 +178,11 @@ func BenchmarkGemmVariants(b *testing.B) {
 					w := NewWorkspace(1)
 					w.opts.noJIT, w.opts.noDirect, w.opts.noDirectB = v.noJIT, v.noDirect, v.noDirectB
 					s.run(w, x)
-					cpu0 := cpuSeconds()
+					cpu0 := asmtest.ProcessCPUSeconds()
 					for b.Loop() {
 						s.run(w, x)
 					}
-					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), cpuSeconds()-cpu0)
+					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 				})
 			}
 		}

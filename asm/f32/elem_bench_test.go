@@ -46,14 +46,14 @@ func BenchmarkElem(b *testing.B) {
 		b.Run(k.name, func(b *testing.B) {
 			asmtest.Benchmark(b, pkgName, func(b *testing.B) {
 				r := NewRand(1, 2)
-				c0 := cpuSeconds()
+				c0 := asmtest.ProcessCPUSeconds()
 				for b.Loop() {
 					k.f(r)
 				}
 				s := b.Elapsed().Seconds()
 				b.ReportMetric(float64(n)*float64(b.N)/s/1e9, "elem/ns")
 				b.ReportMetric(float64(k.bytes)*float64(b.N)/s/1e9, "GB/s")
-				if c := cpuSeconds() - c0; c > 0 {
+				if c := asmtest.ProcessCPUSeconds() - c0; c > 0 {
 					b.ReportMetric(float64(n)*float64(b.N)/c/1e9, "elem/cpu-ns")
 				}
 			})

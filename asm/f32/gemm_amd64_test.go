@@ -3,6 +3,7 @@
 package f32
 
 import (
+	"github.com/isingrbm/isingrbm/asm/asmtest"
 	"math"
 	"testing"
 )
@@ -58,21 +59,21 @@ func BenchmarkFMAPeak(b *testing.B) {
 			if !(useAVX2 || useAVX512) {
 				b.Skip("no AVX2+FMA")
 			}
-			cpu0 := cpuSeconds()
+			cpu0 := asmtest.ProcessCPUSeconds()
 			for b.Loop() {
 				fmaPeakAVX2(iters)
 			}
-			reportFlops(b, 320*iters*float64(b.N), cpuSeconds()-cpu0)
+			reportFlops(b, 320*iters*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 		})
 		b.Run("avx512", func(b *testing.B) {
 			if !asmHasAVX512() {
 				b.Skip("no AVX-512")
 			}
-			cpu0 := cpuSeconds()
+			cpu0 := asmtest.ProcessCPUSeconds()
 			for b.Loop() {
 				fmaPeakAVX512(iters)
 			}
-			reportFlops(b, 768*iters*float64(b.N), cpuSeconds()-cpu0)
+			reportFlops(b, 768*iters*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 		})
 	}
 }
@@ -88,25 +89,25 @@ func BenchmarkMicroKernel(b *testing.B) {
 			if !(useAVX2 || useAVX512) {
 				b.Skip("no AVX2+FMA")
 			}
-			cpu0 := cpuSeconds()
+			cpu0 := asmtest.ProcessCPUSeconds()
 			for b.Loop() {
 				for range 100 {
 					kernel6x16AVX2(kb, &ap[0], &bp[0], &c[0], 16, 1, 1)
 				}
 			}
-			reportFlops(b, 100*2*float64(6*16*kb)*float64(b.N), cpuSeconds()-cpu0)
+			reportFlops(b, 100*2*float64(6*16*kb)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 		})
 		b.Run("avx512-10x32", func(b *testing.B) {
 			if !asmHasAVX512() {
 				b.Skip("no AVX-512")
 			}
-			cpu0 := cpuSeconds()
+			cpu0 := asmtest.ProcessCPUSeconds()
 			for b.Loop() {
 				for range 100 {
 					kernel10x32StepAVX512(kb, &ap[0], 10, &bp[0], &c[0], 32, 1, 1, 10, ^uint32(0))
 				}
 			}
-			reportFlops(b, 100*2*float64(10*32*kb)*float64(b.N), cpuSeconds()-cpu0)
+			reportFlops(b, 100*2*float64(10*32*kb)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 		})
 	}
 }

@@ -276,9 +276,9 @@ func BenchmarkSweep(b *testing.B) {
 					runtime.LockOSThread()
 					defer runtime.UnlockOSThread()
 					b.ResetTimer()
-					cpu := threadCPUNanos()
+					cpu := asmtest.ThreadCPUNanos()
 					run(b.N)
-					cpu = threadCPUNanos() - cpu
+					cpu = asmtest.ThreadCPUNanos() - cpu
 					flips := float64(b.N) * L * L * BlockReplicas * float64(nb)
 					b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
 					if cpu > 0 {

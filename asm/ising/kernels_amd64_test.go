@@ -4,6 +4,7 @@ package ising
 
 import (
 	"fmt"
+	"github.com/isingrbm/isingrbm/asm/asmtest"
 	"runtime"
 	"testing"
 
@@ -105,14 +106,14 @@ func BenchmarkKernels(b *testing.B) {
 					if !k.ok {
 						continue
 					}
-					c := threadCPUNanos()
+					c := asmtest.ThreadCPUNanos()
 					if k.one != nil {
 						k.one(&buf[0], L, &states[0], th, chunk)
 						k.one(&buf[per], L, &states[1], th, chunk)
 					} else {
 						k.two(&buf[0], &buf[per], L, &states[0], &states[1], th, chunk)
 					}
-					ns[i] += threadCPUNanos() - c
+					ns[i] += asmtest.ThreadCPUNanos() - c
 				}
 			}
 			flips := float64((b.N+chunk-1)/chunk*chunk) * L * L * 2 * BlockReplicas

@@ -1,0 +1,4 @@
+package asmtest
+
+// ProcessCPUSeconds is ProcessCPUNanos in seconds.
+func ProcessCPUSeconds() float64 { return float64(ProcessCPUNanos()) / 1e9 }
