@@ -117,57 +117,45 @@ func (s Settings) macsPerSample() float64 {
 }
 
 func (s Settings) dataStage(d int) *stageDef {
-	seed := s.dataSeed(d)
-	settings := struct {
-		L    int
-		K    float64
-		N    int
-		Seed uint64
-	}{s.L, s.K, s.N, seed}
-	st := &stageDef{settings: settings}
+	st := s.samplingStage(s.N, s.dataSeed(d), dataRel(d), dataStatsRel(d),
+		fmt.Sprintf("sample L=%d K=%.4f (data %d)", s.L, s.K, d))
 	st.Name, st.Kind = fmt.Sprintf("data/d%d", d), "data"
-	st.Outputs = []string{dataRel(d), dataStatsRel(d)}
-	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(s.N*s.L*s.L))
-	st.Seconds = 1 + float64(s.N*s.L*s.L)/sitesPerSecond
-	st.run = func(r *replicator, _ string) error {
-		res, err := r.sample(fmt.Sprintf("sample L=%d K=%.4f (data %d)", s.L, s.K, d), s.L, s.K, s.N, seed)
-		if err != nil {
-			return err
-		}
-		sst, err := r.writeSamples(dataRel(d), res, s.N, seed)
-		if err != nil {
-			return err
-		}
-		return writeJSONAtomic(r.path(dataStatsRel(d)), sst)
-	}
 	return st
 }
 
 // testStage samples the held-out test set of data seed d: the training
 // coupling, its own seed, never trained on.
 func (s Settings) testStage(d int) *stageDef {
-	seed := s.testSeed(d)
+	st := s.samplingStage(s.TestN, s.testSeed(d), testRel(d), testStatsRel(d),
+		fmt.Sprintf("test set L=%d K=%.4f (data %d)", s.L, s.K, d))
+	st.Name, st.Kind = fmt.Sprintf("testdata/d%d", d), "testdata"
+	return st
+}
+
+// samplingStage samples n configurations at the training coupling with seed
+// and writes them to rel and their statistics to statsRel; its key settings
+// are (L, K, n, seed).
+func (s Settings) samplingStage(n int, seed uint64, rel, statsRel, label string) *stageDef {
 	settings := struct {
 		L    int
 		K    float64
 		N    int
 		Seed uint64
-	}{s.L, s.K, s.TestN, seed}
+	}{s.L, s.K, n, seed}
 	st := &stageDef{settings: settings}
-	st.Name, st.Kind = fmt.Sprintf("testdata/d%d", d), "testdata"
-	st.Outputs = []string{testRel(d), testStatsRel(d)}
-	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(s.TestN*s.L*s.L))
-	st.Seconds = 1 + float64(s.TestN*s.L*s.L)/sitesPerSecond
+	st.Outputs = []string{rel, statsRel}
+	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(n*s.L*s.L))
+	st.Seconds = 1 + float64(n*s.L*s.L)/sitesPerSecond
 	st.run = func(r *replicator, _ string) error {
-		res, err := r.sample(fmt.Sprintf("test set L=%d K=%.4f (data %d)", s.L, s.K, d), s.L, s.K, s.TestN, seed)
+		res, err := r.sample(label, s.L, s.K, n, seed)
 		if err != nil {
 			return err
 		}
-		sst, err := r.writeSamples(testRel(d), res, s.TestN, seed)
+		sst, err := r.writeSamples(rel, res, n, seed)
 		if err != nil {
 			return err
 		}
-		return writeJSONAtomic(r.path(testStatsRel(d)), sst)
+		return writeJSONAtomic(r.path(statsRel), sst)
 	}
 	return st
 }
