@@ -117,7 +117,7 @@ func (s Settings) macsPerSample() float64 {
 }
 
 func (s Settings) dataStage(d int) *stageDef {
-	st := s.samplingStage(s.N, s.dataSeed(d), dataRel(d), dataStatsRel(d),
+	st := s.samplingStage(s.K, s.N, s.dataSeed(d), dataRel(d), dataStatsRel(d),
 		fmt.Sprintf("sample L=%d K=%.4f (data %d)", s.L, s.K, d))
 	st.Name, st.Kind = fmt.Sprintf("data/d%d", d), "data"
 	return st
@@ -126,28 +126,28 @@ func (s Settings) dataStage(d int) *stageDef {
 // testStage samples the held-out test set of data seed d: the training
 // coupling, its own seed, never trained on.
 func (s Settings) testStage(d int) *stageDef {
-	st := s.samplingStage(s.TestN, s.testSeed(d), testRel(d), testStatsRel(d),
+	st := s.samplingStage(s.K, s.TestN, s.testSeed(d), testRel(d), testStatsRel(d),
 		fmt.Sprintf("test set L=%d K=%.4f (data %d)", s.L, s.K, d))
 	st.Name, st.Kind = fmt.Sprintf("testdata/d%d", d), "testdata"
 	return st
 }
 
-// samplingStage samples n configurations at the training coupling with seed
-// and writes them to rel and their statistics to statsRel; its key settings
-// are (L, K, n, seed).
-func (s Settings) samplingStage(n int, seed uint64, rel, statsRel, label string) *stageDef {
+// samplingStage samples n configurations at coupling k with seed and writes
+// them to rel and their statistics to statsRel; its key settings are
+// (L, k, n, seed).
+func (s Settings) samplingStage(k float64, n int, seed uint64, rel, statsRel, label string) *stageDef {
 	settings := struct {
 		L    int
 		K    float64
 		N    int
 		Seed uint64
-	}{s.L, s.K, n, seed}
+	}{s.L, k, n, seed}
 	st := &stageDef{settings: settings}
 	st.Outputs = []string{rel, statsRel}
 	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(n*s.L*s.L))
 	st.Seconds = 1 + float64(n*s.L*s.L)/sitesPerSecond
 	st.run = func(r *replicator, _ string) error {
-		res, err := r.sample(label, s.L, s.K, n, seed)
+		res, err := r.sample(label, s.L, k, n, seed)
 		if err != nil {
 			return err
 		}
@@ -161,29 +161,9 @@ func (s Settings) samplingStage(n int, seed uint64, rel, statsRel, label string)
 }
 
 func (s Settings) sweepStage(d int, k float64) *stageDef {
-	seed := s.sweepSeed(d, k)
-	settings := struct {
-		L    int
-		K    float64
-		N    int
-		Seed uint64
-	}{s.L, k, s.SweepN, seed}
-	st := &stageDef{settings: settings}
+	st := s.samplingStage(k, s.SweepN, s.sweepSeed(d, k), sweepRel(d, k), sweepStatsRel(d, k),
+		fmt.Sprintf("sweep K=%.4f (data %d)", k, d))
 	st.Name, st.Kind = fmt.Sprintf("sweep/d%d/K%.4f", d, k), "sweep"
-	st.Outputs = []string{sweepRel(d, k), sweepStatsRel(d, k)}
-	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(s.SweepN*s.L*s.L))
-	st.Seconds = 1 + float64(s.SweepN*s.L*s.L)/sitesPerSecond
-	st.run = func(r *replicator, _ string) error {
-		res, err := r.sample(fmt.Sprintf("sweep K=%.4f (data %d)", k, d), s.L, k, s.SweepN, seed)
-		if err != nil {
-			return err
-		}
-		sst, err := r.writeSamples(sweepRel(d, k), res, s.SweepN, seed)
-		if err != nil {
-			return err
-		}
-		return writeJSONAtomic(r.path(sweepStatsRel(d, k)), sst)
-	}
 	return st
 }
 
