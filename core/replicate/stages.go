@@ -371,9 +371,19 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 		e := rbm.LayerEval{Layer: l + 1, Visible: layer.NVisible, Hidden: layer.NHidden, Input: tr.Input, Samples: cur.N,
 			LogLikMethod: tr.LogLikMethod, LogZ: tr.LogZ, LogLikErr: tr.LogLikErr, AISRuns: tr.AISRuns, AISSteps: tr.AISSteps}
 		t0 := time.Now()
-		e.FreeEnergy = stats.Num(layer.MeanFreeEnergy(ws, cur))
-		e.PseudoLL = stats.Num(stats.Mean(layer.PseudoLikelihood(ws, cur, DeriveSeed(seed, "layer", l, 0))))
-		e.ReconError = stats.Num(layer.ReconstructionError(ws, cur))
+		f, err := layer.FreeEnergyContext(r.ctx, ws, cur)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := layer.PseudoLikelihoodContext(r.ctx, ws, cur, DeriveSeed(seed, "layer", l, 0))
+		if err != nil {
+			return nil, err
+		}
+		recon, err := layer.ReconstructionErrorContext(r.ctx, ws, cur)
+		if err != nil {
+			return nil, err
+		}
+		e.FreeEnergy, e.PseudoLL, e.ReconError = stats.Num(stats.Mean(f)), stats.Num(stats.Mean(pl)), stats.Num(recon)
 		shift := float64(e.FreeEnergy) - float64(tr.FreeEnergy) // log p = -F - log Z
 		e.LogLik = stats.Num(float64(tr.LogLik) - shift)
 		e.LogLikLo = stats.Num(float64(tr.LogLikLo) - shift)
@@ -381,7 +391,9 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 		e.Seconds = time.Since(t0).Seconds()
 		out = append(out, e)
 		if l+1 < len(d.Layers) {
-			cur = layer.HiddenProbabilities(ws, cur)
+			if cur, err = layer.HiddenProbabilitiesContext(r.ctx, ws, cur); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
