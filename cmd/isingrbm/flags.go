@@ -15,6 +15,7 @@ import (
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/replicate"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // intRule requires an integer flag to lie in [lo, hi]; why, when set,
@@ -268,19 +269,10 @@ func checkOutput(flagName, path string, opt npy.WriteOptions) error {
 	return checkWritable(dirOf(path), "-"+flagName)
 }
 
-// checkMemory refuses a run whose estimated memory passes what this process
-// can get (see memoryLimit); what names the sizes responsible.
+// checkMemory is sysmem.Check as a usage error.
 func checkMemory(need float64, what string) error {
-	limit, source := memoryLimit()
-	if need > limit {
-		return badInput("%s: need about %s, more than the %s %s; lower them", what, gib(need), gib(limit), source)
+	if err := sysmem.Check(need, what); err != nil {
+		return badInput("%v", err)
 	}
 	return nil
-}
-
-func gib(b float64) string {
-	if b >= 1<<30 {
-		return fmt.Sprintf("%.3g GiB", b/(1<<30))
-	}
-	return fmt.Sprintf("%.3g MiB", b/(1<<20))
 }

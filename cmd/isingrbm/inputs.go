@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // maxIntFlag is the bound of counts that need no other bound.
@@ -23,7 +24,7 @@ func loadData(flagName, path string) (*rbm.DataFile, error) {
 	}
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
 		// The bytes, their copy as values, and the training split's copy.
-		if err := checkMemory(3*float64(st.Size()), fmt.Sprintf("-%s %s (%s)", flagName, path, gib(float64(st.Size())))); err != nil {
+		if err := checkMemory(3*float64(st.Size()), fmt.Sprintf("-%s %s (%s)", flagName, path, sysmem.Format(float64(st.Size())))); err != nil {
 			return nil, err
 		}
 	}

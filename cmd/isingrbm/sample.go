@@ -17,6 +17,7 @@ import (
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/replicate"
 	"github.com/isingrbm/isingrbm/core/stats"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 func init() {
@@ -120,7 +121,7 @@ func sampleMemory(nFlag string, L, n, replicas int) error {
 		what = fmt.Sprintf("-replicas %d -L %d", r, L)
 	}
 	if need > bitlattice.MaxBytes {
-		return badInput("%s: need about %s of samples and lattices, more than the sampler's %s; lower them", what, gib(need), gib(bitlattice.MaxBytes))
+		return badInput("%s: need about %s of samples and lattices, more than the sampler's %s; lower them", what, sysmem.Format(need), sysmem.Format(bitlattice.MaxBytes))
 	}
 	return checkMemory(need, what)
 }

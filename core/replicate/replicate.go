@@ -15,6 +15,7 @@ import (
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/stats"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // Settings are the sizes of one replication run. They enter the
@@ -215,7 +216,7 @@ func (r *replicator) runStage(st *stageDef) error {
 	}
 	secs := time.Since(t0).Seconds()
 	m := stageMarker{Stage: name, Kind: st.Kind, Key: key, Version: r.plan.version, Inputs: st.Inputs, Seconds: secs,
-		PeakRSSMiB: stats.Num(peakRSSMiB()), Finished: time.Now().UTC().Format(time.RFC3339), Outputs: st.Outputs}
+		PeakRSSMiB: stats.Num(sysmem.PeakRSSMiB()), Finished: time.Now().UTC().Format(time.RFC3339), Outputs: st.Outputs}
 	if err := writeJSONAtomic(r.markerPath(name), m); err != nil {
 		return err
 	}

@@ -1,8 +1,9 @@
 //go:build linux
 
-package main
+package sysmem
 
 import (
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -33,14 +34,12 @@ func processLimits() (as, cgroup float64) {
 	return as, cgroup
 }
 
-// checkWritable fails with a usage error naming flag when no file can be
-// created in dir (access(2), so nothing is created, not even briefly).
-func checkWritable(dir, flag string) error {
-	if err := checkDir(dir, flag); err != nil {
-		return err
+// PeakRSSMiB returns the process's peak resident memory so far, in MiB
+// (NaN when it cannot be read).
+func PeakRSSMiB() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
 	}
-	if err := syscall.Access(dir, 2 /* W_OK */); err != nil {
-		return badInput("%s: cannot write in %s: %v", flag, dir, err)
-	}
-	return nil
+	return float64(ru.Maxrss) / 1024 // kilobytes on Linux
 }

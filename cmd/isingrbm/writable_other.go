@@ -4,13 +4,6 @@ package main
 
 import "os"
 
-// physicalMemory returns an assumed 16 GiB where the machine's memory is not
-// easily read.
-func physicalMemory() float64 { return 16 << 30 }
-
-// processLimits reports no limits where they are not easily read.
-func processLimits() (as, cgroup float64) { return 0, 0 }
-
 // checkWritable fails with a usage error naming flag when no file can be
 // created in dir.
 func checkWritable(dir, flag string) error {
