@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
 )
@@ -84,7 +85,7 @@ func TestSampleWritesNpy(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var reps []sampleReport
+	var reps []bitlattice.Report
 	if err := json.Unmarshal([]byte(stdout), &reps); err != nil || len(reps) != 1 {
 		t.Fatalf("bad JSON %q: %v", stdout, err)
 	}

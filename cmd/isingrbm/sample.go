@@ -13,10 +13,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
-	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/replicate"
-	"github.com/isingrbm/isingrbm/core/stats"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -25,35 +23,6 @@ func init() {
 		summary: "sample equilibrium 2D Ising configurations into .npy files",
 		run:     runSample,
 	}
-}
-
-// sampleReport is one coupling's line of the report and of -json output
-// (non-finite values are null).
-type sampleReport struct {
-	L                   int       `json:"L"`
-	K                   float64   `json:"beta"`
-	N                   int       `json:"n"`
-	File                string    `json:"file"`
-	Energy              stats.Num `json:"energy"`
-	EnergyErr           stats.Num `json:"energy_err"`
-	ExactEnergy         stats.Num `json:"exact_energy"`
-	Deviation           stats.Num `json:"deviation_sigma"`
-	AbsM                stats.Num `json:"abs_m"`
-	AbsMErr             stats.Num `json:"abs_m_err"`
-	SpecificHeat        stats.Num `json:"specific_heat"`
-	ExactSpecificHeat   stats.Num `json:"exact_specific_heat"`
-	TauEnergy           stats.Num `json:"tau_int_energy"`
-	TauAbsM             stats.Num `json:"tau_int_abs_m"`
-	EquilibrationSweeps int64     `json:"equilibration_sweeps"`
-	MeasurementSweeps   int64     `json:"measurement_sweeps"`
-	TotalSweeps         int64     `json:"total_sweeps"`
-	Replicas            int       `json:"replicas"`
-	Seconds             stats.Num `json:"seconds"`
-	FlipsPerNs          stats.Num `json:"flips_per_ns"`        // the whole job: wall time
-	KernelFlipsPerNs    stats.Num `json:"kernel_flips_per_ns"` // inside the sweep kernel
-	Threads             int       `json:"threads"`
-	Kernel              string    `json:"kernel"`
-	Seed                uint64    `json:"seed"`
 }
 
 // sampleFlags are the flags of sample.
@@ -109,21 +78,15 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 // sampleMemory refuses runs whose samples and lattices would not fit,
 // before anything is allocated, naming the flags (-nFlag for n).
 func sampleMemory(nFlag string, L, n, replicas int) error {
-	r := replicas
-	if r == 0 {
-		r = bitlattice.DefaultReplicas(n)
-	}
-	sites := float64(L) * float64(L)
-	lattice := float64(float64((r+255)/256*256) * sites / 4) // two copies, a bit a site (sites/8*2 bytes)
-	need := float64(float64(n)*sites) + lattice
+	m := bitlattice.MemoryEstimate(L, n, replicas)
 	what := fmt.Sprintf("-%s %d -L %d", nFlag, n, L)
-	if lattice > float64(n)*sites {
-		what = fmt.Sprintf("-replicas %d -L %d", r, L)
+	if m.Lattices > m.Samples {
+		what = fmt.Sprintf("-replicas %d -L %d", m.Replicas, L)
 	}
-	if need > bitlattice.MaxBytes {
-		return badInput("%s: need about %s of samples and lattices, more than the sampler's %s; lower them", what, sysmem.Format(need), sysmem.Format(bitlattice.MaxBytes))
+	if m.Total() > bitlattice.MaxBytes {
+		return badInput("%s: need about %s of samples and lattices, more than the sampler's %s; lower them", what, sysmem.Format(m.Total()), sysmem.Format(bitlattice.MaxBytes))
 	}
-	return checkMemory(need, what)
+	return checkMemory(m.Total(), what)
 }
 
 // samplePaths decides every output path and checks that each can be
@@ -173,7 +136,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		nthreads = runtime.GOMAXPROCS(0)
 	}
 	ctx := interruptContext()
-	var reports []sampleReport
+	var reports []bitlattice.Report
 	for i, k := range ks {
 		opts := bitlattice.Options{L: *f.L, K: k, N: *f.n, Seed: *f.seed, Threads: nthreads, Replicas: *f.replicas, MinEquilibration: *f.eq}
 		res, err := sampleInterruptible(ctx, opts, stderr)
@@ -183,7 +146,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		if err := f.write(paths[i], res); err != nil {
 			return err
 		}
-		reports = append(reports, newSampleReport(opts, paths[i], res))
+		reports = append(reports, bitlattice.NewReport(opts, paths[i], res))
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted after writing %s", paths[i])
 		}
@@ -235,25 +198,7 @@ func sampleInterruptible(ctx context.Context, opts bitlattice.Options, stderr io
 	}
 }
 
-func newSampleReport(o bitlattice.Options, path string, res *bitlattice.Result) sampleReport {
-	rep := sampleReport{
-		L: o.L, K: o.K, N: o.N, File: path,
-		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr),
-		ExactEnergy: stats.Num(exact.Energy(o.L, o.K)), ExactSpecificHeat: stats.Num(exact.SpecificHeat(o.L, o.K)),
-		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), SpecificHeat: stats.Num(res.SpecificHeat),
-		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM),
-		EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
-		TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
-		Seconds: stats.Num(res.Seconds), FlipsPerNs: stats.Num(res.FlipsPerNs),
-		KernelFlipsPerNs: stats.Num(res.KernelFlipsPerNs), Threads: o.Threads, Kernel: res.Impl, Seed: o.Seed,
-	}
-	if res.EnergyErr > 0 {
-		rep.Deviation = (rep.Energy - rep.ExactEnergy) / rep.EnergyErr
-	}
-	return rep
-}
-
-func printSampleReports(stdout io.Writer, reports []sampleReport, asJSON bool) error {
+func printSampleReports(stdout io.Writer, reports []bitlattice.Report, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -1,0 +1,86 @@
+package bitlattice
+
+import (
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core/stats"
+)
+
+// Report is one coupling's sampling set beside the exact solution of the
+// finite torus (Kaufman): the energy's deviation in standard errors, the
+// specific heat, and how the sampling ran. Non-finite values are null in
+// JSON.
+type Report struct {
+	L                   int       `json:"L"`
+	K                   float64   `json:"beta"`
+	N                   int       `json:"n"`
+	File                string    `json:"file"`
+	Energy              stats.Num `json:"energy"`
+	EnergyErr           stats.Num `json:"energy_err"`
+	ExactEnergy         stats.Num `json:"exact_energy"`
+	Deviation           stats.Num `json:"deviation_sigma"`
+	AbsM                stats.Num `json:"abs_m"`
+	AbsMErr             stats.Num `json:"abs_m_err"`
+	SpecificHeat        stats.Num `json:"specific_heat"`
+	ExactSpecificHeat   stats.Num `json:"exact_specific_heat"`
+	TauEnergy           stats.Num `json:"tau_int_energy"`
+	TauAbsM             stats.Num `json:"tau_int_abs_m"`
+	EquilibrationSweeps int64     `json:"equilibration_sweeps"`
+	MeasurementSweeps   int64     `json:"measurement_sweeps"`
+	TotalSweeps         int64     `json:"total_sweeps"`
+	Replicas            int       `json:"replicas"`
+	Seconds             stats.Num `json:"seconds"`
+	FlipsPerNs          stats.Num `json:"flips_per_ns"`        // the whole job: wall time
+	KernelFlipsPerNs    stats.Num `json:"kernel_flips_per_ns"` // inside the sweep kernel
+	Threads             int       `json:"threads"`
+	Kernel              string    `json:"kernel"`
+	Seed                uint64    `json:"seed"`
+}
+
+// NewReport compares res, sampled with o and written to file, with the
+// exact solution; Deviation is (Energy - ExactEnergy)/EnergyErr, 0 when
+// EnergyErr is 0.
+func NewReport(o Options, file string, res *Result) Report {
+	rep := Report{
+		L: o.L, K: o.K, N: o.N, File: file,
+		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr),
+		ExactEnergy: stats.Num(exact.Energy(o.L, o.K)), ExactSpecificHeat: stats.Num(exact.SpecificHeat(o.L, o.K)),
+		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), SpecificHeat: stats.Num(res.SpecificHeat),
+		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM),
+		EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
+		TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
+		Seconds: stats.Num(res.Seconds), FlipsPerNs: stats.Num(res.FlipsPerNs),
+		KernelFlipsPerNs: stats.Num(res.KernelFlipsPerNs), Threads: o.Threads, Kernel: res.Impl, Seed: o.Seed,
+	}
+	if res.EnergyErr > 0 {
+		rep.Deviation = (rep.Energy - rep.ExactEnergy) / rep.EnergyErr
+	}
+	return rep
+}
+
+// Memory is what a Sample call holds at once: the samples (a byte a site)
+// and the lattices of its chains.
+type Memory struct {
+	Replicas          int     // chains (DefaultReplicas when 0 was asked)
+	Samples, Lattices float64 // bytes
+}
+
+// Total is the bytes of samples and lattices.
+func (m Memory) Total() float64 { return m.Samples + m.Lattices }
+
+// MemoryEstimate returns the memory of sampling n L x L configurations with
+// replicas chains (0: DefaultReplicas(n)): a byte a site for the samples,
+// and two copies of the lattices at a bit a site, in blocks of 256 chains.
+// Products are rounded before they are added (no fused multiply-add, the
+// same value on every CPU).
+func MemoryEstimate(L, n, replicas int) Memory {
+	r := replicas
+	if r == 0 {
+		r = DefaultReplicas(n)
+	}
+	sites := float64(L) * float64(L)
+	return Memory{
+		Replicas: r,
+		Samples:  float64(float64(n) * sites),
+		Lattices: float64(float64((r+255)/256*256) * sites / 4), // two copies, a bit a site (sites/8*2 bytes)
+	}
+}
