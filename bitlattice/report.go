@@ -57,6 +57,10 @@ func NewReport(o Options, file string, res *Result) Report {
 	return rep
 }
 
+// MaxSampleL bounds the side of the lattices the command line and the
+// replication sample: at L = 32768 one configuration is already 1 GiB.
+const MaxSampleL = 1 << 15
+
 // Memory is what a Sample call holds at once: the samples (a byte a site)
 // and the lattices of its chains.
 type Memory struct {

@@ -12,8 +12,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
@@ -69,13 +71,13 @@ func float32Flag(name string, v float64, zeroOK bool) (float32, error) {
 const (
 	maxUnits       = 1 << 20 // units of one layer
 	maxLayers      = 64
-	maxEpochs      = 1_000_000
+	maxEpochs      = rbm.MaxEpochs
 	maxCDK         = 100_000
 	maxThreads     = 4096
-	maxAISRuns     = 1_000_000
+	maxAISRuns     = rbm.MaxAISRuns
 	maxAISSteps    = 10_000_000
 	maxEquilibrate = 100_000_000
-	maxSampleL     = 1 << 15
+	maxSampleL     = bitlattice.MaxSampleL
 	maxCouplings   = 100_000
 )
 

@@ -173,8 +173,8 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkReplicateSettings(s); err != nil {
-		return err
+	if err := s.CheckLimits(); err != nil {
+		return badInput("%v", err)
 	}
 	if *f.readme != "" {
 		if err := replicate.CheckReadme(*f.readme); err != nil {

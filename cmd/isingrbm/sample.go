@@ -15,7 +15,6 @@ import (
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/replicate"
-	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 func init() {
@@ -78,15 +77,10 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 // sampleMemory refuses runs whose samples and lattices would not fit,
 // before anything is allocated, naming the flags (-nFlag for n).
 func sampleMemory(nFlag string, L, n, replicas int) error {
-	m := bitlattice.MemoryEstimate(L, n, replicas)
-	what := fmt.Sprintf("-%s %d -L %d", nFlag, n, L)
-	if m.Lattices > m.Samples {
-		what = fmt.Sprintf("-replicas %d -L %d", m.Replicas, L)
+	if err := replicate.CheckSampleMemory(nFlag, L, n, replicas); err != nil {
+		return badInput("%v", err)
 	}
-	if m.Total() > bitlattice.MaxBytes {
-		return badInput("%s: need about %s of samples and lattices, more than the sampler's %s; lower them", what, sysmem.Format(m.Total()), sysmem.Format(bitlattice.MaxBytes))
-	}
-	return checkMemory(m.Total(), what)
+	return nil
 }
 
 // samplePaths decides every output path and checks that each can be

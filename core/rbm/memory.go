@@ -56,3 +56,10 @@ func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
 	}
 	return need + worst
 }
+
+// Bounds of counts that size loops: beyond them a run would take days.
+// The command line bounds its flags with them too.
+const (
+	MaxEpochs  = 1_000_000 // epochs of one layer
+	MaxAISRuns = 1_000_000 // annealed importance sampling runs
+)
