@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
@@ -16,27 +13,6 @@ func init() {
 		summary: "evaluate a model layer by layer: free energy, pseudo-likelihood, reconstruction error, log-likelihood",
 		run:     runEval,
 	}
-}
-
-// parseLayerList reads "all" or a list of layers from 1.
-func parseLayerList(s string, n int) ([]int, error) {
-	if s == "" || s == "all" {
-		return nil, nil
-	}
-	seen := map[int]bool{}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		l, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || l < 1 || l > n {
-			return nil, badInput("-layers %s: want \"all\" or layers from 1 to %d separated by commas", s, n)
-		}
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	sort.Ints(out)
-	return out, nil
 }
 
 // evalFlags are the flags of eval.
@@ -109,17 +85,16 @@ func loadEvalInputs(modelPath, dataPath, layers string) (*rbm.DBN, []int, *rbm.D
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	which, err := parseLayerList(layers, len(dbn.Layers))
+	which, err := rbm.ParseLayers(layers, len(dbn.Layers))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, badInput("-layers %s: %v", layers, err)
 	}
 	data, err := loadData("data", dataPath)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if nv := dbn.Layers[0].NVisible; nv != data.Set.D {
-		return nil, nil, nil, badInput("-data: %s has %d units per sample (shape %v), but the model %s has %d visible units",
-			data.Path, data.Set.D, data.Shape, modelPath, nv)
+	if err := data.CheckVisible(dbn, modelPath); err != nil {
+		return nil, nil, nil, badInput("-data: %v", err)
 	}
 	return dbn, which, data, nil
 }

@@ -23,8 +23,7 @@ func loadData(flagName, path string) (*rbm.DataFile, error) {
 		return nil, badInput("-%s: want a .npy file of configurations, (n, L, L) or (n, D)", flagName)
 	}
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
-		// The bytes, their copy as values, and the training split's copy.
-		if err := checkMemory(3*float64(st.Size()), fmt.Sprintf("-%s %s (%s)", flagName, path, sysmem.Format(float64(st.Size())))); err != nil {
+		if err := checkMemory(rbm.EstimateReadBytes(st.Size()), fmt.Sprintf("-%s %s (%s)", flagName, path, sysmem.Format(float64(st.Size())))); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/core/npy"
 )
@@ -56,5 +59,43 @@ func ReadDataFile(path string) (*DataFile, error) {
 			out.L = l
 		}
 	}
+	return out, nil
+}
+
+// EstimateReadBytes returns the memory of reading a data file of
+// fileBytes bytes for training: the bytes, their copy as values, and the
+// training split's copy.
+func EstimateReadBytes(fileBytes int64) float64 { return 3 * float64(fileBytes) }
+
+// CheckVisible checks that the samples of d have as many units as the
+// visible layer of dbn; model names the model in the message.
+func (d *DataFile) CheckVisible(dbn *DBN, model string) error {
+	if nv := dbn.Layers[0].NVisible; nv != d.Set.D {
+		return fmt.Errorf("%s has %d units per sample (shape %v), but the model %s has %d visible units",
+			d.Path, d.Set.D, d.Shape, model, nv)
+	}
+	return nil
+}
+
+// ParseLayers reads a list of layers (EvalOptions.Layers) of a DBN of n
+// layers: "all" or "" (nil: every layer), or layer numbers from 1
+// separated by commas, returned sorted without repeats.
+func ParseLayers(s string, n int) ([]int, error) {
+	if s == "" || s == "all" {
+		return nil, nil
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		l, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || l < 1 || l > n {
+			return nil, fmt.Errorf("want \"all\" or layers from 1 to %d separated by commas", n)
+		}
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	sort.Ints(out)
 	return out, nil
 }
