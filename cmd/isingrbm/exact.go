@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
-	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func init() {
@@ -15,19 +14,6 @@ func init() {
 		summary: "print the exact energy per spin and specific heat of the L x L torus (Kaufman)",
 		run:     runExact,
 	}
-}
-
-// exactReport is one coupling's exact results; every value is finite for
-// every finite K >= 0 except ln Z/N beyond the float64 range (null in JSON);
-// adding 0 turns the -0 energy of K = 0 into 0.
-type exactReport struct {
-	L              int       `json:"L"`
-	K              float64   `json:"beta"`
-	Energy         stats.Num `json:"energy"`
-	SpecificHeat   stats.Num `json:"specific_heat"`
-	LogZPerSpin    stats.Num `json:"log_z_per_spin"`
-	OnsagerEnergy  stats.Num `json:"onsager_energy"`
-	Magnetization0 stats.Num `json:"onsager_spontaneous_magnetization"`
 }
 
 // maxExactWork bounds couplings times L (about two minutes of Kaufman).
@@ -55,16 +41,12 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 			*betas, len(ks), *L, int(maxExactWork) / *L)
 	}
 	ctx := interruptContext()
-	reps := make([]exactReport, len(ks))
+	reps := make([]exact.Report, len(ks))
 	for i, k := range ks {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err(), "nothing printed")
 		}
-		reps[i] = exactReport{L: *L, K: k,
-			Energy: stats.Num(exact.Energy(*L, k) + 0), SpecificHeat: stats.Num(exact.SpecificHeat(*L, k)),
-			LogZPerSpin:   stats.Num(exact.LogZ(*L, k) / float64(*L**L)),
-			OnsagerEnergy: stats.Num(exact.OnsagerEnergy(k)), Magnetization0: stats.Num(exact.SpontaneousMagnetization(k)),
-		}
+		reps[i] = exact.NewReport(*L, k)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -1,0 +1,26 @@
+package exact
+
+import "github.com/isingrbm/isingrbm/core/stats"
+
+// Report is the exact results of the L x L torus at coupling K. Every value
+// is finite for every finite K >= 0 except ln Z/N beyond the float64 range
+// (null in JSON).
+type Report struct {
+	L              int       `json:"L"`
+	K              float64   `json:"beta"`
+	Energy         stats.Num `json:"energy"`
+	SpecificHeat   stats.Num `json:"specific_heat"`
+	LogZPerSpin    stats.Num `json:"log_z_per_spin"`
+	OnsagerEnergy  stats.Num `json:"onsager_energy"`
+	Magnetization0 stats.Num `json:"onsager_spontaneous_magnetization"`
+}
+
+// NewReport computes the Report of the L x L torus at K; adding 0 turns
+// the -0 energy of K = 0 into 0.
+func NewReport(L int, K float64) Report {
+	return Report{L: L, K: K,
+		Energy: stats.Num(Energy(L, K) + 0), SpecificHeat: stats.Num(SpecificHeat(L, K)),
+		LogZPerSpin:   stats.Num(LogZ(L, K) / float64(L*L)),
+		OnsagerEnergy: stats.Num(OnsagerEnergy(K)), Magnetization0: stats.Num(SpontaneousMagnetization(K)),
+	}
+}

@@ -1,0 +1,30 @@
+package exact
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestNewReport(t *testing.T) {
+	r := NewReport(8, 0.3)
+	if float64(r.Energy) != Energy(8, 0.3) || float64(r.SpecificHeat) != SpecificHeat(8, 0.3) ||
+		float64(r.LogZPerSpin) != LogZ(8, 0.3)/64 || float64(r.OnsagerEnergy) != OnsagerEnergy(0.3) {
+		t.Fatalf("%+v", r)
+	}
+	// K = 0: the energy is +0, not -0 (JSON "0", not "-0").
+	r = NewReport(4, 0)
+	if math.Signbit(float64(r.Energy)) {
+		t.Fatalf("energy at K = 0: %v", r.Energy)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"L":4`, `"beta":0`, `"energy":0`, `"specific_heat":`, `"log_z_per_spin":`, `"onsager_energy":`, `"onsager_spontaneous_magnetization":`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("JSON %s lacks %s", b, key)
+		}
+	}
+}
