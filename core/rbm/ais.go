@@ -14,7 +14,7 @@ type AISConfig struct {
 	// Runs is the number of independent annealing runs (default 100).
 	Runs int
 	// Betas is the schedule, increasing from 0 to 1 inclusive; nil means
-	// DefaultBetas(): 1000 steps on [0, 0.5], 4000 on [0.5, 0.9], 10000 on
+	// DefaultBetas(): 500 steps on [0, 0.5], 4000 on [0.5, 0.9], 10000 on
 	// [0.9, 1].
 	Betas []float64
 	// BaseVisibleBias is b_A of the base model p_A(v) ~ exp(b_A.v) (W = 0,
@@ -34,11 +34,13 @@ type AISResult struct {
 	Steps        int       // intermediate distributions
 }
 
-// DefaultBetas returns the usual schedule: 1000 evenly spaced steps on
-// [0, 0.5], 4000 on [0.5, 0.9] and 10000 on [0.9, 1].
-func DefaultBetas() []float64 {
-	return LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{1000, 4000, 10000})
-}
+// DefaultAISSteps returns Salakhutdinov & Murray's (2008) schedule, the
+// default of eval and of the replication: 500 evenly spaced steps on
+// [0, 0.5], 4,000 on [0.5, 0.9] and 10,000 on [0.9, 1], 14,500 in all.
+func DefaultAISSteps() [3]int { return [3]int{500, 4000, 10000} }
+
+// DefaultBetas returns the schedule of DefaultAISSteps.
+func DefaultBetas() []float64 { return AISBetas(DefaultAISSteps()) }
 
 // LinearBetas returns a piecewise-linear schedule through knots with
 // steps[i] evenly spaced steps on [knots[i], knots[i+1]], from knots[0] to

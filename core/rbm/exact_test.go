@@ -212,7 +212,7 @@ func TestPseudoLikelihood(t *testing.T) {
 
 // AIS on a 16 x 12 RBM: the exact log Z lies within the +/- 3 sigma bounds,
 // and the estimate is within 0.2 nats. 100 runs, 3000 intermediate
-// distributions (the default schedule has 15000; the bound still holds with
+// distributions (the default schedule has 14500; the bound still holds with
 // fewer, only wider).
 func TestAISWithinBounds(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {

@@ -50,7 +50,7 @@ func PaperSettings() Settings {
 		L: 40, K: 0.408, N: 20000, Seed: 1, Seeds: 1, DataSeeds: 1, SweepKs: ks, SweepN: 1000,
 		Layers: []int{400, 100, 25}, Epochs: 200, SklearnEpochs: 10,
 		Networks: []string{"mehta-schwab", "weight-decay", "sklearn"},
-		AISRuns:  100, AISSteps: [3]int{500, 4000, 10000}, EvalSamples: 0, TestN: 5000, AnalysisSamples: 5000,
+		AISRuns:  100, AISSteps: rbm.DefaultAISSteps(), EvalSamples: 0, TestN: 5000, AnalysisSamples: 5000,
 		FlowSteps: 3, FlowDepth: 1,
 	}
 }
