@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,10 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/isingrbm/isingrbm/core/study"
@@ -87,66 +83,20 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	})
 	f := &studyFlags{fs: fs, rf: rf}
 	f.out = fs.String("o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
-	f.couplings = fs.String("K", joinFloats(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
-	f.seeds = fs.String("seeds", joinSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
+	f.couplings = fs.String("K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
+	f.seeds = fs.String("seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
 	f.trainSeeds = fs.Int("train-seeds", 1, "training seeds per data seed (replicate's -seeds)")
 	f.specFile = fs.String("spec", "", "read the study from this file (written by plan and run into DIR/specs) instead of the flags")
 	return f
 }
 
-func joinFloats(x []float64) string {
-	s := make([]string, len(x))
-	for i, v := range x {
-		s[i] = strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	return strings.Join(s, ",")
-}
-
-func joinSeeds(x []uint64) string {
-	s := make([]string, len(x))
-	for i, v := range x {
-		s[i] = strconv.FormatUint(v, 10)
-	}
-	return strings.Join(s, ",")
-}
-
-// parseSeeds reads a list of seeds "1,2,7" or a range "1-5".
+// parseSeeds reads the seeds of flag -flagName.
 func parseSeeds(flagName, s string) ([]uint64, error) {
-	s = strings.TrimSpace(s)
-	var out []uint64
-	if lo, hi, ok := strings.Cut(s, "-"); ok && !strings.Contains(s, ",") {
-		a, err1 := strconv.ParseUint(strings.TrimSpace(lo), 10, 64)
-		b, err2 := strconv.ParseUint(strings.TrimSpace(hi), 10, 64)
-		if err1 != nil || err2 != nil || b < a {
-			return nil, badInput("-%s: want a range lo-hi of seeds with lo <= hi, got %q", flagName, s)
-		}
-		if b-a >= 1000 {
-			return nil, badInput("-%s: at most 1000 seeds, got %q", flagName, s)
-		}
-		for x := a; ; x++ {
-			out = append(out, x)
-			if x == b {
-				break
-			}
-		}
-		return out, nil
+	seeds, err := study.ParseSeeds(s)
+	if err != nil {
+		return nil, badInput("-%s: %v", flagName, err)
 	}
-	seen := map[uint64]bool{}
-	for _, f := range strings.Split(s, ",") {
-		x, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
-		if err != nil {
-			return nil, badInput("-%s: want seeds (whole numbers >= 0) as a list 1,2,3 or a range 1-5; %q is not one", flagName, strings.TrimSpace(f))
-		}
-		if seen[x] {
-			return nil, badInput("-%s: seed %d appears twice", flagName, x)
-		}
-		seen[x] = true
-		out = append(out, x)
-	}
-	if len(out) > 1000 {
-		return nil, badInput("-%s: at most 1000 seeds, got %d", flagName, len(out))
-	}
-	return out, nil
+	return seeds, nil
 }
 
 // parse parses args; with positional set it allows (and returns) exactly one
@@ -170,13 +120,19 @@ func (f *studyFlags) parse(args []string, positional string) (string, error) {
 	return "", badInput("want one %s after the flags, got %q", positional, strings.Join(f.fs.Args(), " "))
 }
 
+// isStudyFlag reports whether name is one of the flags that say what the
+// study is (the ones -spec replaces).
+func (f *studyFlags) isStudyFlag(name string) bool {
+	return (f.rf.fs.Lookup(name) != nil && !studySkipsReplicateFlags[name]) || name == "K" || name == "seeds" || name == "train-seeds"
+}
+
 // spec returns the study of the flags or of -spec.
 func (f *studyFlags) spec() (study.Spec, error) {
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	if *f.specFile != "" {
 		for name := range set {
-			if (f.rf.fs.Lookup(name) != nil && !studySkipsReplicateFlags[name]) || name == "K" || name == "seeds" || name == "train-seeds" {
+			if f.isStudyFlag(name) {
 				return study.Spec{}, badInput("-spec: give either -spec or the study's flags, not -%s too", name)
 			}
 		}
@@ -194,6 +150,11 @@ func (f *studyFlags) spec() (study.Spec, error) {
 			}
 		}
 	}
+	return f.flagSpec()
+}
+
+// flagSpec returns the study of the flags.
+func (f *studyFlags) flagSpec() (study.Spec, error) {
 	s, err := f.rf.settings()
 	if err != nil {
 		return study.Spec{}, err
@@ -209,12 +170,11 @@ func (f *studyFlags) spec() (study.Spec, error) {
 	if *f.trainSeeds < 1 || *f.trainSeeds > 1000 {
 		return study.Spec{}, badInput("-train-seeds: want 1..1000 training seeds per data seed, got %d", *f.trainSeeds)
 	}
-	s.Seeds, s.DataSeeds = *f.trainSeeds, 1
 	if err := checkSampleMemory(s.L, s.N, 0); err != nil {
 		return study.Spec{}, err
 	}
-	sp := study.Spec{Settings: s, Couplings: ks, Seeds: seeds}
-	if err := sp.Check(); err != nil {
+	sp, err := study.NewSpec(s, ks, seeds, *f.trainSeeds)
+	if err != nil {
 		return sp, badInput("%v", err)
 	}
 	return sp, nil
@@ -250,92 +210,25 @@ func studyPlan(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	stages := st.Stages()
-	tot := study.Sum(stages)
-	if *asJSON {
-		js, err := json.MarshalIndent(struct {
-			Dir    string          `json:"dir"`
-			Spec   study.Spec      `json:"spec"`
-			Runs   []study.RunInfo `json:"runs"`
-			Totals study.Totals    `json:"totals"`
-			Stages []study.Stage   `json:"stages"`
-			Done   []string        `json:"done"`
-		}{st.Dir, st.Spec, st.Runs(), tot, stages, doneKeys(st, stages)}, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(stdout, "%s\n", js)
-		return err
-	}
-	done := len(stages) - len(study.Missing(st, stages))
-	fmt.Fprintf(stdout, "study in %s: %d couplings x %d seeds = %d runs, %d stages (%d done)\n",
-		st.Dir, len(st.Spec.Couplings), len(st.Spec.Seeds), len(st.Runs()), len(stages), done)
-	fmt.Fprintf(stdout, "estimates: %.2f core-hours in all, %s on the longest chain, at most %d MiB for one stage\n\n",
-		tot.CoreHours, fmtSeconds(tot.CriticalSeconds), tot.MaxMemMiB)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tKIND\tCORES\tMEM MiB\tTIME\tDONE\tNAME")
-	for _, s := range stages {
-		d := ""
-		if st.Done(s.Key) {
-			d = "yes"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\n", s.Key, s.Kind, s.Cores, s.MemMiB, fmtSeconds(s.Seconds), d, s.Name)
-		if len(s.Inputs) > 0 {
-			fmt.Fprintf(tw, "\t\t\t\t\t\t  inputs: %s\n", strings.Join(s.Inputs, " "))
-		}
-		fmt.Fprintf(tw, "\t\t\t\t\t\t  outputs: %s\n", strings.Join(s.Outputs, " "))
-	}
-	return tw.Flush()
-}
-
-func doneKeys(g study.Graph, stages []study.Stage) []string {
-	out := []string{}
-	for _, s := range stages {
-		if g.Done(s.Key) {
-			out = append(out, s.Key)
-		}
-	}
-	return out
-}
-
-func fmtSeconds(s float64) string {
-	switch {
-	case s < 90:
-		return fmt.Sprintf("%.0f s", s)
-	case s < 5400:
-		return fmt.Sprintf("%.1f min", s/60)
-	}
-	return fmt.Sprintf("%.1f h", s/3600)
+	return st.WritePlan(stdout, *asJSON)
 }
 
 func studyRun(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("run", stderr)
 	cores := f.fs.Int("cores", 0, "cores the stages may use together on this machine (0: all)")
 	slurm := f.fs.Bool("slurm", false, "submit the stages to Slurm instead of running them here")
-	wait := f.fs.Bool("wait", false, "with -slurm: wait until the jobs end (polling squeue) and report failures")
-	poll := f.fs.Duration("poll", 5*time.Second, "with -wait: how often to poll squeue")
-	partition := f.fs.String("partition", "", "with -slurm: the partition (default: the cluster's)")
+	o := study.SubmitOptions{Slurm: study.SlurmOptions{MinTime: 10 * time.Minute, Log: stdout, Name: "isingrbm"}}
+	f.fs.BoolVar(&o.Wait, "wait", false, "with -slurm: wait until the jobs end (polling squeue) and report failures")
+	f.fs.DurationVar(&o.Poll, "poll", 5*time.Second, "with -wait: how often to poll squeue")
+	f.fs.StringVar(&o.Slurm.Partition, "partition", "", "with -slurm: the partition (default: the cluster's)")
 	sbatchArgs := f.fs.String("sbatch-args", "", "with -slurm: more sbatch arguments for every job, space-separated (e.g. --account=phys)")
-	timeFactor := f.fs.Float64("time-factor", 4, "with -slurm: ask for --time = this x the estimated time (at least 10 minutes); 0: the partition's default")
-	binary := f.fs.String("binary", "", "with -slurm: the isingrbm executable the jobs run (default: this one); copied into the study folder under its hash")
+	f.fs.Float64Var(&o.Slurm.TimeFactor, "time-factor", 4, "with -slurm: ask for --time = this x the estimated time (at least 10 minutes); 0: the partition's default")
+	f.fs.StringVar(&o.Exe, "binary", "", "with -slurm: the isingrbm executable the jobs run (default: this one); copied into the study folder under its hash")
 	if _, err := f.parse(args, ""); err != nil {
 		return err
 	}
-	if *cores < 0 || *cores > 1<<16 {
-		return badInput("-cores: want 0 (all) or a positive count, got %d", *cores)
-	}
-	if *poll < 100*time.Millisecond {
-		return badInput("-poll: want at least 100ms, got %v", *poll)
-	}
-	if *timeFactor < 0 || *timeFactor > 1000 {
-		return badInput("-time-factor: want 0..1000, got %v", *timeFactor)
-	}
-	if !*slurm {
-		for _, name := range []string{"wait", "partition", "sbatch-args", "binary"} {
-			if flagSet(f.fs, name) {
-				return badInput("-%s: only with -slurm", name)
-			}
-		}
+	if err := checkRunFlags(f.fs, *cores, o, *slurm); err != nil {
+		return err
 	}
 	st, err := f.open()
 	if err != nil {
@@ -343,66 +236,56 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx := interruptContext() // SIGINT and SIGTERM cancel it (main.go)
 	if *slurm {
-		opt := study.SlurmOptions{Dir: st.Dir, Partition: *partition, Extra: strings.Fields(*sbatchArgs),
-			TimeFactor: *timeFactor, MinTime: 10 * time.Minute, Log: stdout, Name: "isingrbm"}
-		// Everything that can be checked is checked before anything is
-		// written or submitted.
-		exe := *binary
-		if exe == "" {
-			if exe, err = os.Executable(); err != nil {
-				return fmt.Errorf("cannot find this executable (give -binary): %v", err)
-			}
-		} else if _, err := exec.LookPath(exe); err != nil {
-			return badInput("-binary: %v", err)
-		}
-		if err := opt.Check(); err != nil {
-			return badInput("-slurm: %v", err)
-		}
-		bin, err := study.InstallBinary(exe, st.Dir)
-		if err != nil {
-			return fmt.Errorf("copying the executable into the study folder: %v", err)
-		}
-		specPath, err := st.WriteSpec()
-		if err != nil {
-			return err
-		}
-		opt.Command = []string{bin, "study", "stage", "-spec", specPath, "-o", st.Dir}
-		sub, err := study.SubmitSlurm(ctx, st, opt)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%d stage(s) submitted in %d job(s), %d already queued, %d done; folder %s\n",
-			sub.Submitted(), len(sub.Jobs), len(sub.InFlight), sub.Done, st.Dir)
-		if !*wait {
-			fmt.Fprintf(stdout, "rerun with -wait to wait for them; the report will be %s\n", filepath.Join(st.Dir, "report", "index.html"))
-			return nil
-		}
-		if err := study.WaitSlurm(ctx, st, opt, *poll); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "report: %s\nsummary: %s\n", filepath.Join(st.Dir, "report", "index.html"), filepath.Join(st.Dir, "summary.json"))
-		return nil
+		o.Slurm.Dir, o.Slurm.Extra = st.Dir, strings.Fields(*sbatchArgs)
+		return submitStudy(ctx, st, o)
 	}
 	if err := study.CheckWritable(st.Dir); err != nil {
 		return badInput("-o: %v", err)
 	}
-	if _, err := st.WriteSpec(); err != nil {
-		return err
-	}
-	t0 := time.Now()
-	res, err := study.RunLocal(ctx, st, study.LocalOptions{Cores: *cores, Log: stdout})
-	// Timings go to last_run.json, never to summary.json.
-	if lerr := writeStudyLog(st.Dir, res, time.Since(t0), err); lerr != nil && err == nil {
-		err = lerr
-	}
+	_, err = st.RunHere(ctx, study.LocalOptions{Cores: *cores, Log: stdout})
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted; finished stages are kept, rerun the same command to continue")
 	}
-	if err != nil {
-		return err
+	return err
+}
+
+// submitStudy submits the study to Slurm after checking everything that
+// can be checked before anything is written or submitted.
+func submitStudy(ctx context.Context, st *study.Study, o study.SubmitOptions) error {
+	var err error
+	if o.Exe == "" {
+		if o.Exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("cannot find this executable (give -binary): %v", err)
+		}
+	} else if _, err := exec.LookPath(o.Exe); err != nil {
+		return badInput("-binary: %v", err)
 	}
-	fmt.Fprintf(stdout, "study done in %.1f s\nreport: %s\nsummary: %s\n", time.Since(t0).Seconds(),
-		filepath.Join(st.Dir, "report", "index.html"), filepath.Join(st.Dir, "summary.json"))
+	if err := o.Slurm.Check(); err != nil {
+		return badInput("-slurm: %v", err)
+	}
+	_, err = st.Submit(ctx, o)
+	return err
+}
+
+// checkRunFlags checks study run's own flags.
+func checkRunFlags(fs *flag.FlagSet, cores int, o study.SubmitOptions, slurm bool) error {
+	if cores < 0 || cores > 1<<16 {
+		return badInput("-cores: want 0 (all) or a positive count, got %d", cores)
+	}
+	if o.Poll < 100*time.Millisecond {
+		return badInput("-poll: want at least 100ms, got %v", o.Poll)
+	}
+	if o.Slurm.TimeFactor < 0 || o.Slurm.TimeFactor > 1000 {
+		return badInput("-time-factor: want 0..1000, got %v", o.Slurm.TimeFactor)
+	}
+	if slurm {
+		return nil
+	}
+	for _, name := range []string{"wait", "partition", "sbatch-args", "binary"} {
+		if flagSet(fs, name) {
+			return badInput("-%s: only with -slurm", name)
+		}
+	}
 	return nil
 }
 
@@ -410,15 +293,6 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	found := false
 	fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
 	return found
-}
-
-func writeStudyLog(dir string, res []study.StageResult, d time.Duration, runErr error) error {
-	js, err := json.MarshalIndent(map[string]any{"finished": time.Now().UTC().Format(time.RFC3339), "seconds": d.Seconds(),
-		"ok": runErr == nil, "cores": runtime.NumCPU(), "stages": res}, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "last_run.json"), append(js, '\n'), 0o644)
 }
 
 func studyStage(args []string, stdout, stderr io.Writer) error {
@@ -433,32 +307,19 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	}
 	th := *threads
 	if th == 0 {
-		if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
-			th = n
-		} else {
-			th = runtime.NumCPU()
-		}
+		th = study.JobThreads()
 	}
 	st, err := f.open()
 	if err != nil {
 		return err
 	}
-	s, err := study.Find(st, key)
-	if err != nil {
+	err = st.RunOne(interruptContext(), key, th, stdout) // SIGINT and SIGTERM cancel it (main.go)
+	var unknown *study.UnknownStageError
+	switch {
+	case errors.As(err, &unknown):
 		return badInput("%v", err)
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("stage %s interrupted; it left no output", key)
 	}
-	ctx := interruptContext() // SIGINT and SIGTERM cancel it (main.go)
-	if st.Done(key) {
-		fmt.Fprintf(stdout, "%s (%s): done before, reused\n", key, s.Name)
-		return nil
-	}
-	t0 := time.Now()
-	if err := st.RunStage(ctx, key, th); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("stage %s interrupted; it left no output", key)
-		}
-		return err
-	}
-	fmt.Fprintf(stdout, "%s (%s): computed in %.1f s with %d threads\n", key, s.Name, time.Since(t0).Seconds(), th)
-	return nil
+	return err
 }

@@ -86,6 +86,8 @@ func TestStudyBadInput(t *testing.T) {
 	}
 }
 
+// TestStudyPlan checks that plan prints the graph of the flags as JSON and
+// as text and writes nothing (study.TestWritePlan checks the graph).
 func TestStudyPlan(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runCmd(studyArgs("plan", dir, "-K", "0.3,0.44", "-seeds", "1-3", "-json")...)
@@ -103,17 +105,6 @@ func TestStudyPlan(t *testing.T) {
 	}
 	if len(p.Runs) != 6 || p.Totals.Stages != len(p.Stages) || len(p.Done) != 0 || p.Totals.CoreHours <= 0 {
 		t.Fatalf("plan: %d runs, totals %+v, %d stages, %d done", len(p.Runs), p.Totals, len(p.Stages), len(p.Done))
-	}
-	kinds := map[string]int{}
-	for _, s := range p.Stages {
-		kinds[s.Kind]++
-		if s.Cores < 1 || s.MemMiB < 1 || len(s.Outputs) == 0 {
-			t.Errorf("stage %+v", s)
-		}
-	}
-	// Per seed one sweep stage per sweep coupling, shared by both runs.
-	if kinds["sweep"] != 3*2 || kinds["study-report"] != 1 || kinds["train"] != 6*2 {
-		t.Errorf("stage kinds %v", kinds)
 	}
 	code, out, _ = runCmd(studyArgs("plan", dir, "-K", "0.3,0.44", "-seeds", "1-3")...)
 	if code != 0 || !strings.Contains(out, "core-hours") || !strings.Contains(out, p.Stages[0].Key) || !strings.Contains(out, "outputs: ") {

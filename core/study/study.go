@@ -36,6 +36,16 @@ var DefaultCouplings = []float64{0.3, 0.408, 0.45}
 // DefaultSeeds are the seeds of the default study.
 var DefaultSeeds = []uint64{1, 2, 3, 4, 5}
 
+// NewSpec returns the study of replicate's settings s over the training
+// couplings ks and the data seeds: each run draws its data with one of
+// seeds and trains trainSeeds networks of each kind on it. The error, from
+// Check, names the first bad field.
+func NewSpec(s replicate.Settings, ks []float64, seeds []uint64, trainSeeds int) (Spec, error) {
+	s.Seeds, s.DataSeeds = trainSeeds, 1
+	sp := Spec{Settings: s, Couplings: ks, Seeds: seeds}
+	return sp, sp.Check()
+}
+
 // Check returns an error naming the first bad field.
 func (s Spec) Check() error {
 	if len(s.Couplings) == 0 {
