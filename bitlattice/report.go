@@ -1,6 +1,8 @@
 package bitlattice
 
 import (
+	"context"
+
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/stats"
 )
@@ -86,5 +88,26 @@ func MemoryEstimate(L, n, replicas int) Memory {
 		Replicas: r,
 		Samples:  float64(float64(n) * sites),
 		Lattices: float64(float64((r+255)/256*256) * sites / 4), // two copies, a bit a site (sites/8*2 bytes)
+	}
+}
+
+// SampleContext is Sample returning as soon as ctx is done, with
+// ctx.Err(): the sampler then finishes in its goroutine and its result is
+// dropped, so a caller that is interrupted can exit at once.
+func SampleContext(ctx context.Context, o Options) (*Result, error) {
+	type outcome struct {
+		res *Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := Sample(o)
+		done <- outcome{res, err}
+	}()
+	select {
+	case oc := <-done:
+		return oc.res, oc.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }

@@ -1,10 +1,14 @@
 package bitlattice
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
@@ -46,5 +50,30 @@ func TestMemoryEstimate(t *testing.T) {
 	}
 	if m := MemoryEstimate(1<<15, math.MaxInt32, 0); !(m.Total() > 1<<50) {
 		t.Fatalf("%+v", m)
+	}
+}
+
+func TestSampleContext(t *testing.T) {
+	o := Options{L: 8, K: 0.3, N: 50, Seed: 3, Threads: 1}
+	want, err := Sample(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := SampleContext(context.Background(), o)
+	if err != nil || !bytes.Equal(got.Configs, want.Configs) || got.Energy != want.Energy {
+		t.Fatalf("SampleContext differs from Sample (err %v)", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	big := Options{L: 32, K: 0.44, N: 200, Seed: 1, Threads: 1} // runs on, briefly, after the test
+	start := time.Now()
+	if res, err := SampleContext(ctx, big); res != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v, %v", res, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("cancelled SampleContext took %v", d)
+	}
+	if _, err := SampleContext(context.Background(), Options{L: 2, K: 0.3, N: 1}); err == nil || errors.Is(err, context.Canceled) {
+		t.Errorf("bad options: %v", err)
 	}
 }

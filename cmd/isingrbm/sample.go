@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -172,24 +173,14 @@ func sampleInterruptible(ctx context.Context, opts bitlattice.Options, stderr io
 	bar := newProgressBar(stderr, fmt.Sprintf("sample L=%d K=%.4f", opts.L, opts.K))
 	defer bar.Done()
 	opts.Progress = bar.Update
-	type outcome struct {
-		res *bitlattice.Result
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		res, err := bitlattice.Sample(opts)
-		done <- outcome{res, err}
-	}()
-	select {
-	case oc := <-done:
-		if oc.err != nil {
-			return nil, badInput("%v", oc.err)
-		}
-		return oc.res, nil
-	case <-ctx.Done():
+	res, err := bitlattice.SampleContext(ctx, opts)
+	switch {
+	case errors.Is(err, context.Canceled):
 		return nil, fmt.Errorf("interrupted while sampling K=%v; no file written for it", opts.K)
+	case err != nil:
+		return nil, badInput("%v", err)
 	}
+	return res, nil
 }
 
 func printSampleReports(stdout io.Writer, reports []bitlattice.Report, asJSON bool) error {

@@ -51,23 +51,9 @@ type SampleStats struct {
 // the stage at once (nothing is written for an unfinished sample).
 func (r *replicator) sample(label string, L int, K float64, n int, seed uint64) (*bitlattice.Result, error) {
 	bar := r.task(label)
-	type outcome struct {
-		res *bitlattice.Result
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		res, err := bitlattice.Sample(bitlattice.Options{L: L, K: K, N: n, Seed: seed, Threads: r.s.Threads, Progress: bar.Update})
-		done <- outcome{res, err}
-	}()
-	select {
-	case oc := <-done:
-		bar.Done()
-		return oc.res, oc.err
-	case <-r.ctx.Done():
-		bar.Done()
-		return nil, r.ctx.Err()
-	}
+	res, err := bitlattice.SampleContext(r.ctx, bitlattice.Options{L: L, K: K, N: n, Seed: seed, Threads: r.s.Threads, Progress: bar.Update})
+	bar.Done()
+	return res, err
 }
 
 // writeSamples writes res's configurations to rel and returns their stats.
