@@ -2,6 +2,9 @@ package bitlattice
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/stats"
@@ -110,4 +113,23 @@ func SampleContext(ctx context.Context, o Options) (*Result, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// WriteTable prints reports as a table, one coupling a row, then the
+// kernel, threads and seed of the first.
+func WriteTable(w io.Writer, reports []Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "K\tu\t+/-\tu exact\tdev/sigma\t|m|\t+/-\ttau_u\ttau_|m|\tsweeps\treplicas\tflips/ns\tkernel\tseconds\tfile\t")
+	for _, r := range reports {
+		fmt.Fprintf(tw, "%.4f\t%.6f\t%.6f\t%.6f\t%+.2f\t%.5f\t%.5f\t%.1f\t%.1f\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\t\n",
+			r.K, r.Energy, r.EnergyErr, r.ExactEnergy, r.Deviation, r.AbsM, r.AbsMErr, r.TauEnergy, r.TauAbsM,
+			r.TotalSweeps, r.Replicas, r.FlipsPerNs, r.KernelFlipsPerNs, r.Seconds, r.File)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(reports) > 0 {
+		fmt.Fprintf(w, "kernel %s, %d threads, seed %d\n", reports[0].Kernel, reports[0].Threads, reports[0].Seed)
+	}
+	return nil
 }

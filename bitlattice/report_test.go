@@ -77,3 +77,20 @@ func TestSampleContext(t *testing.T) {
 		t.Errorf("bad options: %v", err)
 	}
 }
+
+func TestWriteTable(t *testing.T) {
+	var b strings.Builder
+	if err := WriteTable(&b, nil); err != nil || !strings.Contains(b.String(), "dev/sigma") || strings.Contains(b.String(), "seed") {
+		t.Fatalf("empty table %q: %v", b.String(), err)
+	}
+	b.Reset()
+	r := NewReport(Options{L: 8, K: 0.3, N: 10, Seed: 5, Threads: 2}, "f.npy", &Result{Energy: -1, EnergyErr: 0.5, Impl: "avx2"})
+	if err := WriteTable(&b, []Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], "0.3000") || !strings.HasSuffix(strings.TrimSpace(lines[1]), "f.npy") ||
+		lines[2] != "kernel avx2, 2 threads, seed 5" {
+		t.Fatalf("table:\n%s", b.String())
+	}
+}

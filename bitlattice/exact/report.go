@@ -1,6 +1,12 @@
 package exact
 
-import "github.com/isingrbm/isingrbm/core/stats"
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/isingrbm/isingrbm/core/stats"
+)
 
 // Report is the exact results of the L x L torus at coupling K. Every value
 // is finite for every finite K >= 0 except ln Z/N beyond the float64 range
@@ -23,4 +29,14 @@ func NewReport(L int, K float64) Report {
 		LogZPerSpin:   stats.Num(LogZ(L, K) / float64(L*L)),
 		OnsagerEnergy: stats.Num(OnsagerEnergy(K)), Magnetization0: stats.Num(SpontaneousMagnetization(K)),
 	}
+}
+
+// WriteTable prints reports as a table, one coupling a row.
+func WriteTable(w io.Writer, reports []Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "L\tK\tenergy/spin\tspecific heat/spin\tlnZ/N\tOnsager u (L=inf)\t\n")
+	for _, r := range reports {
+		fmt.Fprintf(tw, "%d\t%.6f\t%.12f\t%.12f\t%.12f\t%.12f\t\n", r.L, r.K, r.Energy, r.SpecificHeat, r.LogZPerSpin, r.OnsagerEnergy)
+	}
+	return tw.Flush()
 }

@@ -28,3 +28,15 @@ func TestNewReport(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteTable(t *testing.T) {
+	var b strings.Builder
+	if err := WriteTable(&b, []Report{NewReport(4, 0.25)}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "energy/spin") || !strings.Contains(lines[1], "0.250000") ||
+		!strings.HasPrefix(strings.TrimSpace(lines[1]), "4  ") {
+		t.Fatalf("table:\n%s", b.String())
+	}
+}

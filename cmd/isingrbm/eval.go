@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -72,9 +71,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	rep := rbm.EvalReport{Model: *f.model, Data: data.Path, Samples: set.N, SamplesTotal: data.Set.N, Seed: *f.seed, Layers: res}
 	if *f.asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return printJSON(stdout, rep)
 	}
 	return rep.WriteTable(stdout)
 }

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
@@ -48,18 +45,11 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 		}
 		reps[i] = exact.NewReport(*L, k)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if len(reps) == 1 {
-			return enc.Encode(reps[0])
-		}
-		return enc.Encode(reps)
+	switch {
+	case *asJSON && len(reps) == 1:
+		return printJSON(stdout, reps[0])
+	case *asJSON:
+		return printJSON(stdout, reps)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "L\tK\tenergy/spin\tspecific heat/spin\tlnZ/N\tOnsager u (L=inf)\t\n")
-	for _, r := range reps {
-		fmt.Fprintf(tw, "%d\t%.6f\t%.12f\t%.12f\t%.12f\t%.12f\t\n", r.L, r.K, r.Energy, r.SpecificHeat, r.LogZPerSpin, r.OnsagerEnergy)
-	}
-	return tw.Flush()
+	return exact.WriteTable(stdout, reps)
 }

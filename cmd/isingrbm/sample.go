@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -185,24 +183,9 @@ func sampleInterruptible(ctx context.Context, opts bitlattice.Options, stderr io
 
 func printSampleReports(stdout io.Writer, reports []bitlattice.Report, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(reports)
+		return printJSON(stdout, reports)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "K\tu\t+/-\tu exact\tdev/sigma\t|m|\t+/-\ttau_u\ttau_|m|\tsweeps\treplicas\tflips/ns\tkernel\tseconds\tfile\t")
-	for _, r := range reports {
-		fmt.Fprintf(tw, "%.4f\t%.6f\t%.6f\t%.6f\t%+.2f\t%.5f\t%.5f\t%.1f\t%.1f\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\t\n",
-			r.K, r.Energy, r.EnergyErr, r.ExactEnergy, r.Deviation, r.AbsM, r.AbsMErr, r.TauEnergy, r.TauAbsM,
-			r.TotalSweeps, r.Replicas, r.FlipsPerNs, r.KernelFlipsPerNs, r.Seconds, r.File)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(reports) > 0 {
-		fmt.Fprintf(stdout, "kernel %s, %d threads, seed %d\n", reports[0].Kernel, reports[0].Threads, reports[0].Seed)
-	}
-	return nil
+	return bitlattice.WriteTable(stdout, reports)
 }
 
 // checkSampleMemory is sampleMemory for replicate's -n/-L (kept for

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -205,9 +204,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	rows := hist.Summarize(sizes)
 	if *f.asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"model": *f.out, "layers": rows})
+		return printJSON(stdout, map[string]any{"model": *f.out, "layers": rows})
 	}
 	if err := rbm.WriteTrainTable(stdout, rows); err != nil {
 		return err
