@@ -222,7 +222,7 @@ func parseAISStepsFlag(flagName, s string) ([3]int, error) {
 		if n[0] < 15 {
 			return out, bad
 		}
-		out = [3]int{n[0] / 15, 4 * n[0] / 15, n[0] - n[0]/15 - 4*n[0]/15}
+		out = rbm.SplitAISSteps(n[0])
 	case 3:
 		out = n
 	default:

@@ -193,9 +193,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	saved := p.cfg
 	saved.CheckpointPath, saved.CheckpointEvery = "", 0
-	meta := rbm.Meta{Config: &saved, History: hist, Extra: map[string]any{
-		"data": data.Path, "data_shape": data.Shape, "data_dtype": data.Descr, "lattice_L": data.L,
-	}}
+	meta := rbm.Meta{Config: &saved, History: hist, Extra: data.MetaExtra()}
 	if err := dbn.SaveWith(*f.out, meta, npy.WriteOptions{ReplaceNonRegular: *f.replace}); err != nil {
 		return err
 	}

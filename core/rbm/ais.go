@@ -39,6 +39,12 @@ type AISResult struct {
 // [0, 0.5], 4,000 on [0.5, 0.9] and 10,000 on [0.9, 1], 14,500 in all.
 func DefaultAISSteps() [3]int { return [3]int{500, 4000, 10000} }
 
+// SplitAISSteps splits a total of intermediate distributions 1:4:10 over
+// [0, 0.5], [0.5, 0.9] and [0.9, 1] (the remainder goes to the last).
+func SplitAISSteps(total int) [3]int {
+	return [3]int{total / 15, 4 * total / 15, total - total/15 - 4*total/15}
+}
+
 // DefaultBetas returns the schedule of DefaultAISSteps.
 func DefaultBetas() []float64 { return AISBetas(DefaultAISSteps()) }
 

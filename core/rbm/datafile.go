@@ -99,3 +99,9 @@ func ParseLayers(s string, n int) ([]int, error) {
 	sort.Ints(out)
 	return out, nil
 }
+
+// MetaExtra is what a model file's meta.json records about the data it was
+// trained on: path, shape, dtype and lattice side.
+func (d *DataFile) MetaExtra() map[string]any {
+	return map[string]any{"data": d.Path, "data_shape": d.Shape, "data_dtype": d.Descr, "lattice_L": d.L}
+}

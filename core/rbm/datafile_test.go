@@ -39,3 +39,25 @@ func TestCheckVisible(t *testing.T) {
 		t.Error("EstimateReadBytes")
 	}
 }
+
+func TestSplitAISSteps(t *testing.T) {
+	for _, c := range []struct {
+		total int
+		want  [3]int
+	}{{15, [3]int{1, 4, 10}}, {15000, [3]int{1000, 4000, 10000}}, {16, [3]int{1, 4, 11}}, {29, [3]int{1, 7, 21}}} {
+		if got := SplitAISSteps(c.total); got != c.want || got[0]+got[1]+got[2] != c.total {
+			t.Errorf("SplitAISSteps(%d) = %v, want %v", c.total, got, c.want)
+		}
+	}
+	if s := DefaultAISSteps(); s != [3]int{500, 4000, 10000} || len(DefaultBetas()) != 14501 {
+		t.Errorf("default schedule %v, %d betas", s, len(DefaultBetas()))
+	}
+}
+
+func TestMetaExtra(t *testing.T) {
+	d := &DataFile{Path: "d.npy", Shape: []int{2, 4, 4}, Descr: "|u1", L: 4}
+	m := d.MetaExtra()
+	if m["data"] != "d.npy" || m["data_dtype"] != "|u1" || m["lattice_L"] != 4 || !reflect.DeepEqual(m["data_shape"], []int{2, 4, 4}) {
+		t.Errorf("%v", m)
+	}
+}
