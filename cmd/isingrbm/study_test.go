@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/isingrbm/isingrbm/core/study"
+	"github.com/isingrbm/isingrbm/core/study/studytest"
 )
 
 // tinyStudy are the flags of a study small enough for tests: -quick sizes
@@ -127,30 +127,6 @@ func buildIsingrbm(t *testing.T, dir string) string {
 	return bin
 }
 
-func requireSlurm(t *testing.T) {
-	t.Helper()
-	why := ""
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if testing.Short() && os.Getenv("ISINGRBM_REQUIRE_SLURM") != "1" {
-		t.Skip("-short: the Slurm tests take a minute (ISINGRBM_REQUIRE_SLURM=1 runs them anyway)")
-	}
-	if _, err := exec.LookPath("sbatch"); err != nil {
-		why = "sbatch is not in PATH"
-	} else if out, err := exec.CommandContext(ctx, "sinfo", "-h", "-o", "%T").Output(); err != nil {
-		why = fmt.Sprintf("sinfo: %v", err)
-	} else if s := string(out); !strings.Contains(s, "idle") && !strings.Contains(s, "mix") && !strings.Contains(s, "alloc") {
-		why = "sinfo shows no usable node: " + strings.TrimSpace(s)
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("ISINGRBM_REQUIRE_SLURM") == "1" {
-		t.Fatalf("ISINGRBM_REQUIRE_SLURM=1 but %s (start a cluster with .ci/slurm up)", why)
-	}
-	t.Skipf("%s; start a one-node cluster with .ci/slurm up (as root); ISINGRBM_REQUIRE_SLURM=1 makes this a failure", why)
-}
-
 func runBin(t *testing.T, bin string, args ...string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -184,7 +160,7 @@ func markerTimes(t *testing.T, dir string) map[string]time.Time {
 // checks that the study completes with the same bytes and that no finished
 // stage was computed again.
 func TestStudySlurm(t *testing.T) {
-	requireSlurm(t)
+	studytest.RequireSlurm(t)
 	tmp := t.TempDir()
 	bin := buildIsingrbm(t, tmp)
 	flags := []string{"-K", "0.3,0.44", "-seeds", "1-3"}

@@ -10,34 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// RequireSlurm skips t when Slurm's sbatch is not in PATH or sinfo sees no
-// idle or mixed node, unless ISINGRBM_REQUIRE_SLURM=1 (set by .ci/run), in
-// which case t fails.
-func requireSlurm(t *testing.T) {
-	t.Helper()
-	why := ""
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if testing.Short() && os.Getenv("ISINGRBM_REQUIRE_SLURM") != "1" {
-		t.Skip("-short: the Slurm tests take a minute (ISINGRBM_REQUIRE_SLURM=1 runs them anyway)")
-	}
-	if _, err := exec.LookPath("sbatch"); err != nil {
-		why = "sbatch is not in PATH"
-	} else if out, err := exec.CommandContext(ctx, "sinfo", "-h", "-o", "%T").Output(); err != nil {
-		why = fmt.Sprintf("sinfo: %v", err)
-	} else if !strings.Contains(string(out), "idle") && !strings.Contains(string(out), "mixed") && !strings.Contains(string(out), "alloc") {
-		why = "sinfo shows no usable node: " + strings.TrimSpace(string(out))
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("ISINGRBM_REQUIRE_SLURM") == "1" {
-		t.Fatalf("ISINGRBM_REQUIRE_SLURM=1 but %s (start a cluster with .ci/slurm up)", why)
-	}
-	t.Skipf("%s; start a one-node cluster with .ci/slurm up (as root), ISINGRBM_REQUIRE_SLURM=1 makes this a failure", why)
-}
+	"github.com/isingrbm/isingrbm/core/study/studytest"
+)
 
 // slurmFake prepares a fake study in a fresh folder whose jobs run the test
 // binary (copied into the folder).
@@ -70,7 +45,7 @@ func slurmFake(t *testing.T, seeds int) (*fakeGraph, SlurmOptions) {
 }
 
 func TestSlurmFake(t *testing.T) {
-	requireSlurm(t)
+	studytest.RequireSlurm(t)
 	g, opt := slurmFake(t, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -114,7 +89,7 @@ func TestSlurmFake(t *testing.T) {
 // waiting for the killed one are still queued): the study completes, each
 // stage computed exactly once, with the same bytes as in-process.
 func TestSlurmCancelResubmit(t *testing.T) {
-	requireSlurm(t)
+	studytest.RequireSlurm(t)
 	local := studyGraph(t.TempDir(), 3)
 	if _, err := RunLocal(context.Background(), local, LocalOptions{Cores: 2}); err != nil {
 		t.Fatal(err)
