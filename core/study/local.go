@@ -72,131 +72,174 @@ func RunLocal(ctx context.Context, g Graph, opt LocalOptions) ([]StageResult, er
 	if err := Validate(stages); err != nil {
 		return nil, err
 	}
-	total := opt.Cores
-	if total <= 0 {
-		total = runtime.NumCPU()
-	}
-	log := opt.Log
-	if log == nil {
-		log = io.Discard
-	}
-	idx := Index(stages)
-	cp := criticalPath(stages)
-	res := make([]StageResult, len(stages))
-	const (
-		waiting = iota
-		running
-		ok
-		failed
-	)
-	state := make([]int, len(stages))
-	for i, s := range stages {
-		res[i] = StageResult{Key: s.Key, Name: s.Name}
-		if g.Done(s.Key) {
-			state[i] = ok
-			res[i].Reused = true
-			fmt.Fprintf(log, "%-40s reused   %s\n", s.Name, s.Key)
-		}
-	}
-	type doneMsg struct {
-		i       int
-		threads int
-		secs    float64
-		err     error
-	}
-	doneCh := make(chan doneMsg)
-	free, nrun := total, 0
+	r := newLocalRun(g, stages, opt)
 	ctxErr := error(nil)
 	for {
 		if ctxErr == nil {
 			ctxErr = ctx.Err()
 		}
-		// Skip stages whose inputs failed.
-		for i, s := range stages {
-			if state[i] != waiting {
-				continue
-			}
-			for _, in := range s.Inputs {
-				if j := idx[in]; state[j] == failed {
-					state[i] = failed
-					res[i].Skipped = true
-					res[i].Err = "input " + in + " failed"
-					break
-				}
-			}
-		}
+		r.skipFailedInputs()
 		if ctxErr == nil {
-			var ready []int
-			for i, s := range stages {
-				if state[i] != waiting {
-					continue
-				}
-				r := true
-				for _, in := range s.Inputs {
-					r = r && state[idx[in]] == ok
-				}
-				if r {
-					ready = append(ready, i)
-				}
-			}
-			sort.SliceStable(ready, func(a, b int) bool { return cp[ready[a]] > cp[ready[b]] })
-			for n, i := range ready {
-				if free < 1 {
-					break
-				}
-				// Spread the free cores over the ready stages: independent
-				// stages in parallel use cores better than threads inside
-				// one stage.
-				th := max(1, min(stages[i].Cores, free/(len(ready)-n)))
-				free -= th
-				nrun++
-				state[i] = running
-				go func(i, th int) {
-					t0 := time.Now()
-					err := g.RunStage(ctx, stages[i].Key, th)
-					doneCh <- doneMsg{i, th, time.Since(t0).Seconds(), err}
-				}(i, th)
-			}
+			r.startReady(ctx)
 		}
-		if nrun == 0 {
+		if r.nrun == 0 {
 			break
 		}
 		var m doneMsg
 		select {
-		case m = <-doneCh:
+		case m = <-r.doneCh:
 		case <-ctx.Done():
 			ctxErr = ctx.Err()
-			m = <-doneCh
+			m = <-r.doneCh
 		}
-		nrun--
-		free += m.threads
-		res[m.i].Threads, res[m.i].Seconds = m.threads, m.secs
-		s := stages[m.i]
-		if m.err != nil {
-			state[m.i] = failed
-			res[m.i].Err = m.err.Error()
-			fmt.Fprintf(log, "%-40s FAILED   %s after %.1f s: %v\n", s.Name, s.Key, m.secs, m.err)
-		} else {
-			state[m.i] = ok
-			fmt.Fprintf(log, "%-40s computed %s in %.1f s (%d threads)\n", s.Name, s.Key, m.secs, m.threads)
-		}
+		r.finish(m)
 	}
 	if ctxErr != nil {
-		return res, fmt.Errorf("study interrupted; finished stages are kept: %w", ctxErr)
+		return r.res, fmt.Errorf("study interrupted; finished stages are kept: %w", ctxErr)
 	}
+	return r.outcome()
+}
+
+// stageState is where a stage is in a local run.
+type stageState int
+
+const (
+	waiting stageState = iota
+	running
+	succeeded
+	failed
+)
+
+// doneMsg reports a stage that ended.
+type doneMsg struct {
+	i       int
+	threads int
+	secs    float64
+	err     error
+}
+
+// localRun is the state of RunLocal.
+type localRun struct {
+	g      Graph
+	stages []Stage
+	idx    map[string]int
+	cp     []float64 // criticalPath
+	state  []stageState
+	res    []StageResult
+	log    io.Writer
+	doneCh chan doneMsg
+	free   int // cores not given to a running stage
+	nrun   int // stages running
+}
+
+// newLocalRun marks the stages done before as reused.
+func newLocalRun(g Graph, stages []Stage, opt LocalOptions) *localRun {
+	r := &localRun{g: g, stages: stages, idx: Index(stages), cp: criticalPath(stages),
+		state: make([]stageState, len(stages)), res: make([]StageResult, len(stages)),
+		log: opt.Log, doneCh: make(chan doneMsg), free: opt.Cores}
+	if r.free <= 0 {
+		r.free = runtime.NumCPU()
+	}
+	if r.log == nil {
+		r.log = io.Discard
+	}
+	for i, s := range stages {
+		r.res[i] = StageResult{Key: s.Key, Name: s.Name}
+		if g.Done(s.Key) {
+			r.state[i] = succeeded
+			r.res[i].Reused = true
+			fmt.Fprintf(r.log, "%-40s reused   %s\n", s.Name, s.Key)
+		}
+	}
+	return r
+}
+
+// skipFailedInputs marks the waiting stages whose inputs failed as failed
+// and skipped.
+func (r *localRun) skipFailedInputs() {
+	for i, s := range r.stages {
+		if r.state[i] != waiting {
+			continue
+		}
+		for _, in := range s.Inputs {
+			if j := r.idx[in]; r.state[j] == failed {
+				r.state[i] = failed
+				r.res[i].Skipped = true
+				r.res[i].Err = "input " + in + " failed"
+				break
+			}
+		}
+	}
+}
+
+// startReady starts the waiting stages whose inputs are done while cores
+// are free, those heading the longest chain of estimated work first.
+func (r *localRun) startReady(ctx context.Context) {
+	var ready []int
+	for i, s := range r.stages {
+		if r.state[i] != waiting {
+			continue
+		}
+		ok := true
+		for _, in := range s.Inputs {
+			ok = ok && r.state[r.idx[in]] == succeeded
+		}
+		if ok {
+			ready = append(ready, i)
+		}
+	}
+	sort.SliceStable(ready, func(a, b int) bool { return r.cp[ready[a]] > r.cp[ready[b]] })
+	for n, i := range ready {
+		if r.free < 1 {
+			break
+		}
+		// Spread the free cores over the ready stages: independent
+		// stages in parallel use cores better than threads inside
+		// one stage.
+		th := max(1, min(r.stages[i].Cores, r.free/(len(ready)-n)))
+		r.free -= th
+		r.nrun++
+		r.state[i] = running
+		go func(i, th int) {
+			t0 := time.Now()
+			err := r.g.RunStage(ctx, r.stages[i].Key, th)
+			r.doneCh <- doneMsg{i, th, time.Since(t0).Seconds(), err}
+		}(i, th)
+	}
+}
+
+// finish records a stage that ended and frees its cores.
+func (r *localRun) finish(m doneMsg) {
+	r.nrun--
+	r.free += m.threads
+	r.res[m.i].Threads, r.res[m.i].Seconds = m.threads, m.secs
+	s := r.stages[m.i]
+	if m.err != nil {
+		r.state[m.i] = failed
+		r.res[m.i].Err = m.err.Error()
+		fmt.Fprintf(r.log, "%-40s FAILED   %s after %.1f s: %v\n", s.Name, s.Key, m.secs, m.err)
+		return
+	}
+	r.state[m.i] = succeeded
+	fmt.Fprintf(r.log, "%-40s computed %s in %.1f s (%d threads)\n", s.Name, s.Key, m.secs, m.threads)
+}
+
+// outcome returns the results of a run that was not interrupted, and a
+// *StageFailure if a stage failed.
+func (r *localRun) outcome() ([]StageResult, error) {
 	var sf StageFailure
-	for i, r := range res {
+	for i, res := range r.res {
 		switch {
-		case state[i] == failed && r.Skipped:
+		case r.state[i] == failed && res.Skipped:
 			sf.Skipped++
-		case state[i] == failed:
-			sf.Failed = append(sf.Failed, r)
-		case state[i] != ok:
-			return res, errors.New("study: internal error: stage " + r.Key + " neither ran nor failed")
+		case r.state[i] == failed:
+			sf.Failed = append(sf.Failed, res)
+		case r.state[i] != succeeded:
+			return r.res, errors.New("study: internal error: stage " + res.Key + " neither ran nor failed")
 		}
 	}
 	if len(sf.Failed) > 0 {
-		return res, &sf
+		return r.res, &sf
 	}
-	return res, nil
+	return r.res, nil
 }

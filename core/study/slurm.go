@@ -62,6 +62,7 @@ type Job struct {
 	Depends []string `json:"depends"` // job ids (array tasks as ID_i) it waits for, afterok
 	Script  string   `json:"script"`
 	Log     string   `json:"log"` // with %a for the array task
+	seconds float64  // the largest estimate of its stages
 }
 
 // taskID is the Slurm id of the job that runs keys[i].
@@ -294,169 +295,22 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 	if err != nil {
 		return nil, err
 	}
-	sub := &Submission{InFlight: map[string]string{}}
 	todo := Missing(g, stages)
-	sub.Done = len(stages) - len(todo)
-	var cancel []string
-	var fresh []Stage
-	for _, s := range todo {
-		ref, ok := rec.Stages[s.Key]
-		if sr, queued := q[ref.Job]; ok && queued {
-			if !neverRuns(sr) {
-				sub.InFlight[s.Key] = ref.Job
-				continue
-			}
-			cancel = append(cancel, ref.Job)
-		}
-		fresh = append(fresh, s)
-	}
-	// A queued job that waits for a job that ended without completing its
-	// stage (killed, failed), or for such a waiting job, can never start: it
-	// is cancelled and its stages submitted again. The jobs of an array share
-	// its dependencies, so the whole array is affected.
-	keysOf := map[string][]string{} // Slurm id -> stages it computes
-	depsOf := map[string][]string{} // Slurm id -> ids it waits for
-	for k, ref := range rec.Stages {
-		keysOf[ref.Job] = append(keysOf[ref.Job], k)
-		depsOf[ref.Job] = ref.Depends
-	}
-	doneKey := map[string]bool{}
-	for _, st := range stages {
-		if !slices.ContainsFunc(todo, func(t Stage) bool { return t.Key == st.Key }) {
-			doneKey[st.Key] = true
-		}
-	}
-	doomed := map[string]bool{}
-	for changed := true; changed; {
-		changed = false
-		for _, job := range sortedMapKeys(depsOf) {
-			if doomed[job] {
-				continue
-			}
-			if _, queued := q[job]; !queued {
-				continue
-			}
-			for _, d := range depsOf[job] {
-				_, dQueued := q[d]
-				lost := !dQueued && slices.ContainsFunc(keysOf[d], func(k string) bool { return !doneKey[k] })
-				if lost || doomed[d] {
-					doomed[job] = true
-					changed = true
-					break
-				}
-			}
-		}
-	}
-	for k, job := range sub.InFlight {
-		if doomed[job] {
-			delete(sub.InFlight, k)
-			cancel = append(cancel, job)
-			st := stages[Index(stages)[k]]
-			fresh = append(fresh, st)
-		}
-	}
-	cancel = slices.Compact(slices.Sorted(slices.Values(cancel)))
+	sub := &Submission{InFlight: map[string]string{}, Done: len(stages) - len(todo)}
+	fresh, cancel := splitTodo(sub, stages, todo, rec, q)
 	if len(cancel) > 0 {
-		sort.Strings(cancel)
 		if _, err := runCmd(ctx, opt.Scancel, cancel...); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(opt.Log, "cancelled %d job(s) that could not start: %s\n", len(cancel), strings.Join(cancel, " "))
 		sub.Cancelled = cancel
 	}
-	// Keep graph order.
-	idx := Index(stages)
-	sort.SliceStable(fresh, func(a, b int) bool { return idx[fresh[a].Key] < idx[fresh[b].Key] })
-	levels := Levels(stages)
-	type group struct {
-		kind  string
-		level int
-	}
-	var order []group
-	groups := map[group][]Stage{}
-	for _, s := range fresh {
-		gk := group{s.Kind, levels[idx[s.Key]]}
-		if _, ok := groups[gk]; !ok {
-			order = append(order, gk)
-		}
-		groups[gk] = append(groups[gk], s)
-	}
-	sort.SliceStable(order, func(a, b int) bool { return order[a].level < order[b].level })
-	jobOf := map[string]string{} // key -> Slurm id that computes it now
-	for k, id := range sub.InFlight {
-		jobOf[k] = id
-	}
-	cmd := make([]string, len(opt.Command))
-	for i, c := range opt.Command {
-		cmd[i] = shellQuote(c)
-	}
-	for _, gk := range order {
-		ss := groups[gk]
-		j := Job{Kind: gk.kind, Level: gk.level, Array: len(ss) > 1}
-		var secs float64
-		deps := map[string]bool{}
-		for _, s := range ss {
-			j.Keys = append(j.Keys, s.Key)
-			j.Cores = max(j.Cores, s.Cores)
-			j.MemMiB = max(j.MemMiB, s.MemMiB)
-			secs = max(secs, s.Seconds)
-			for _, in := range s.Inputs {
-				if id, ok := jobOf[in]; ok {
-					deps[id] = true
-				}
-			}
-		}
-		for d := range deps {
-			j.Depends = append(j.Depends, d)
-		}
-		sort.Strings(j.Depends)
-		sum := sha256.Sum256([]byte(strings.Join(j.Keys, ",")))
-		j.Name = fmt.Sprintf("%s-%s-%d-%s", opt.Name, gk.kind, gk.level, hex.EncodeToString(sum[:4]))
-		j.Script = filepath.Join(opt.Dir, "slurm", "jobs", j.Name+".sh")
-		if j.Array {
-			j.Log = filepath.Join(opt.Dir, "slurm", "logs", j.Name+"-%A_%a.out")
-		} else {
-			j.Log = filepath.Join(opt.Dir, "slurm", "logs", j.Name+"-%j.out")
-		}
-		var script strings.Builder
-		fmt.Fprintf(&script, "#!/bin/sh\n# %s: stages of kind %s at level %d of the study in %s.\n", j.Name, gk.kind, gk.level, opt.Dir)
-		fmt.Fprintf(&script, "set -- %s\n", strings.Join(j.Keys, " "))
-		script.WriteString("shift \"${SLURM_ARRAY_TASK_ID:-0}\"\n")
-		script.WriteString("[ $# -gt 0 ] || { echo \"array task ${SLURM_ARRAY_TASK_ID} has no stage\" >&2; exit 2; }\n")
-		fmt.Fprintf(&script, "exec %s \"$1\"\n", strings.Join(cmd, " "))
-		if err := os.WriteFile(j.Script, []byte(script.String()), 0o755); err != nil {
+	jobOf := maps.Clone(sub.InFlight) // key -> Slurm id that computes it now
+	for _, gr := range groupStages(stages, fresh) {
+		j, err := opt.submitJob(ctx, opt.newJob(gr, jobOf))
+		if err != nil {
 			return sub, err
 		}
-		args := []string{"--parsable", "--job-name=" + j.Name, "--chdir=" + opt.Dir,
-			fmt.Sprintf("--cpus-per-task=%d", j.Cores), fmt.Sprintf("--mem=%d", memRequest(j.MemMiB)),
-			"--ntasks=1", "--nodes=1", "--kill-on-invalid-dep=yes"}
-		if j.Array {
-			args = append(args, fmt.Sprintf("--array=0-%d", len(j.Keys)-1))
-		}
-		if opt.Partition != "" {
-			args = append(args, "--partition="+opt.Partition)
-		}
-		if opt.TimeFactor > 0 {
-			limit := time.Duration(opt.TimeFactor * secs * float64(time.Second))
-			limit = max(limit, opt.MinTime, time.Minute)
-			args = append(args, fmt.Sprintf("--time=%d", int(math.Ceil(limit.Minutes()))))
-		}
-		if len(j.Depends) > 0 {
-			args = append(args, "--dependency=afterok:"+strings.Join(j.Depends, ":"))
-		}
-		logPattern := j.Log
-		args = append(args, "--output="+logPattern)
-		args = append(args, opt.Extra...)
-		args = append(args, j.Script)
-		out, err := runCmd(ctx, opt.Sbatch, args...)
-		if err != nil {
-			return sub, fmt.Errorf("submitting %s (%d stage(s)): %w", j.Name, len(j.Keys), err)
-		}
-		j.ID = strings.TrimSpace(strings.SplitN(strings.TrimSpace(out), ";", 2)[0])
-		if j.ID == "" {
-			return sub, fmt.Errorf("sbatch printed no job id for %s", j.Name)
-		}
-		j.Log = strings.ReplaceAll(strings.ReplaceAll(j.Log, "%A", j.ID), "%j", j.ID)
 		for i, k := range j.Keys {
 			jobOf[k] = j.taskID(i)
 			rec.Stages[k] = taskRef{Job: j.taskID(i), Log: j.logFile(i), Depends: j.Depends}
@@ -475,6 +329,193 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 	return sub, nil
 }
 
+// splitTodo sorts the stages not done (todo) into those queued or running
+// from an earlier submission, which it adds to sub.InFlight, and those to
+// submit now (fresh, in graph order). Queued jobs that can never start are
+// returned in cancel (sorted, once each) and their stages are fresh.
+func splitTodo(sub *Submission, stages, todo []Stage, rec record, q map[string][2]string) (fresh []Stage, cancel []string) {
+	for _, s := range todo {
+		ref, ok := rec.Stages[s.Key]
+		if sr, queued := q[ref.Job]; ok && queued {
+			if !neverRuns(sr) {
+				sub.InFlight[s.Key] = ref.Job
+				continue
+			}
+			cancel = append(cancel, ref.Job)
+		}
+		fresh = append(fresh, s)
+	}
+	idx := Index(stages)
+	doomed := doomedJobs(stages, todo, rec, q)
+	for k, job := range sub.InFlight {
+		if doomed[job] {
+			delete(sub.InFlight, k)
+			cancel = append(cancel, job)
+			fresh = append(fresh, stages[idx[k]])
+		}
+	}
+	// Keep graph order.
+	sort.SliceStable(fresh, func(a, b int) bool { return idx[fresh[a].Key] < idx[fresh[b].Key] })
+	return fresh, slices.Compact(slices.Sorted(slices.Values(cancel)))
+}
+
+// doomedJobs returns the queued jobs that can never start: they wait for a
+// job that ended without completing its stage (killed, failed), or for
+// such a waiting job. They are to be cancelled and their stages submitted
+// again. The jobs of an array share its dependencies, so the whole array
+// is affected.
+func doomedJobs(stages, todo []Stage, rec record, q map[string][2]string) map[string]bool {
+	keysOf := map[string][]string{} // Slurm id -> stages it computes
+	depsOf := map[string][]string{} // Slurm id -> ids it waits for
+	for k, ref := range rec.Stages {
+		keysOf[ref.Job] = append(keysOf[ref.Job], k)
+		depsOf[ref.Job] = ref.Depends
+	}
+	doneKey := map[string]bool{}
+	for _, st := range stages {
+		if !slices.ContainsFunc(todo, func(t Stage) bool { return t.Key == st.Key }) {
+			doneKey[st.Key] = true
+		}
+	}
+	doomed := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, job := range sortedMapKeys(depsOf) {
+			if _, queued := q[job]; doomed[job] || !queued {
+				continue
+			}
+			for _, d := range depsOf[job] {
+				_, dQueued := q[d]
+				lost := !dQueued && slices.ContainsFunc(keysOf[d], func(k string) bool { return !doneKey[k] })
+				if lost || doomed[d] {
+					doomed[job] = true
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return doomed
+}
+
+// stageGroup are the stages of one kind at one level of the graph: one job.
+type stageGroup struct {
+	kind   string
+	level  int
+	stages []Stage
+}
+
+// groupStages groups the stages fresh (in graph order) by kind and level,
+// lower levels first.
+func groupStages(stages, fresh []Stage) []stageGroup {
+	idx := Index(stages)
+	levels := Levels(stages)
+	var groups []stageGroup
+	type kindLevel struct {
+		kind  string
+		level int
+	}
+	at := map[kindLevel]int{} // index in groups
+	for _, s := range fresh {
+		gk := kindLevel{s.Kind, levels[idx[s.Key]]}
+		i, ok := at[gk]
+		if !ok {
+			i = len(groups)
+			at[gk] = i
+			groups = append(groups, stageGroup{kind: gk.kind, level: gk.level})
+		}
+		groups[i].stages = append(groups[i].stages, s)
+	}
+	sort.SliceStable(groups, func(a, b int) bool { return groups[a].level < groups[b].level })
+	return groups
+}
+
+// newJob returns the job of a group, waiting for the jobs in jobOf that
+// compute its inputs, with its name, script and log paths.
+func (o *SlurmOptions) newJob(gr stageGroup, jobOf map[string]string) Job {
+	j := Job{Kind: gr.kind, Level: gr.level, Array: len(gr.stages) > 1}
+	deps := map[string]bool{}
+	for _, s := range gr.stages {
+		j.Keys = append(j.Keys, s.Key)
+		j.Cores = max(j.Cores, s.Cores)
+		j.MemMiB = max(j.MemMiB, s.MemMiB)
+		j.seconds = max(j.seconds, s.Seconds)
+		for _, in := range s.Inputs {
+			if id, ok := jobOf[in]; ok {
+				deps[id] = true
+			}
+		}
+	}
+	j.Depends = sortedMapKeys(deps)
+	sum := sha256.Sum256([]byte(strings.Join(j.Keys, ",")))
+	j.Name = fmt.Sprintf("%s-%s-%d-%s", o.Name, gr.kind, gr.level, hex.EncodeToString(sum[:4]))
+	j.Script = filepath.Join(o.Dir, "slurm", "jobs", j.Name+".sh")
+	if j.Array {
+		j.Log = filepath.Join(o.Dir, "slurm", "logs", j.Name+"-%A_%a.out")
+	} else {
+		j.Log = filepath.Join(o.Dir, "slurm", "logs", j.Name+"-%j.out")
+	}
+	return j
+}
+
+// submitJob writes j's script and submits it; it returns j with its Slurm
+// id and log path.
+func (o *SlurmOptions) submitJob(ctx context.Context, j Job) (Job, error) {
+	if err := o.writeScript(j); err != nil {
+		return j, err
+	}
+	out, err := runCmd(ctx, o.Sbatch, o.sbatchArgs(j)...)
+	if err != nil {
+		return j, fmt.Errorf("submitting %s (%d stage(s)): %w", j.Name, len(j.Keys), err)
+	}
+	j.ID = strings.TrimSpace(strings.SplitN(strings.TrimSpace(out), ";", 2)[0])
+	if j.ID == "" {
+		return j, fmt.Errorf("sbatch printed no job id for %s", j.Name)
+	}
+	j.Log = strings.ReplaceAll(strings.ReplaceAll(j.Log, "%A", j.ID), "%j", j.ID)
+	return j, nil
+}
+
+// writeScript writes j's script: array task i runs the command with the
+// i-th key.
+func (o *SlurmOptions) writeScript(j Job) error {
+	cmd := make([]string, len(o.Command))
+	for i, c := range o.Command {
+		cmd[i] = shellQuote(c)
+	}
+	var script strings.Builder
+	fmt.Fprintf(&script, "#!/bin/sh\n# %s: stages of kind %s at level %d of the study in %s.\n", j.Name, j.Kind, j.Level, o.Dir)
+	fmt.Fprintf(&script, "set -- %s\n", strings.Join(j.Keys, " "))
+	script.WriteString("shift \"${SLURM_ARRAY_TASK_ID:-0}\"\n")
+	script.WriteString("[ $# -gt 0 ] || { echo \"array task ${SLURM_ARRAY_TASK_ID} has no stage\" >&2; exit 2; }\n")
+	fmt.Fprintf(&script, "exec %s \"$1\"\n", strings.Join(cmd, " "))
+	return os.WriteFile(j.Script, []byte(script.String()), 0o755)
+}
+
+// sbatchArgs are the arguments of sbatch for job j.
+func (o *SlurmOptions) sbatchArgs(j Job) []string {
+	args := []string{"--parsable", "--job-name=" + j.Name, "--chdir=" + o.Dir,
+		fmt.Sprintf("--cpus-per-task=%d", j.Cores), fmt.Sprintf("--mem=%d", memRequest(j.MemMiB)),
+		"--ntasks=1", "--nodes=1", "--kill-on-invalid-dep=yes"}
+	if j.Array {
+		args = append(args, fmt.Sprintf("--array=0-%d", len(j.Keys)-1))
+	}
+	if o.Partition != "" {
+		args = append(args, "--partition="+o.Partition)
+	}
+	if o.TimeFactor > 0 {
+		limit := time.Duration(o.TimeFactor * j.seconds * float64(time.Second))
+		limit = max(limit, o.MinTime, time.Minute)
+		args = append(args, fmt.Sprintf("--time=%d", int(math.Ceil(limit.Minutes()))))
+	}
+	if len(j.Depends) > 0 {
+		args = append(args, "--dependency=afterok:"+strings.Join(j.Depends, ":"))
+	}
+	args = append(args, "--output="+j.Log)
+	args = append(args, o.Extra...)
+	return append(args, j.Script)
+}
+
 // WaitSlurm polls squeue every poll until no job of the study's stages is
 // queued or running, then checks every stage's marker. It returns nil when
 // all stages are done and otherwise a *StageFailure naming each stage not
@@ -490,60 +531,15 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 	}
 	last := ""
 	for {
-		rec, err := opt.readRecord()
+		line, active, err := opt.progress(ctx, g, stages)
 		if err != nil {
 			return err
-		}
-		q, err := opt.queued(ctx)
-		if err != nil {
-			return err
-		}
-		pending, runningN, done := 0, 0, 0
-		reasons := map[string]int{}
-		var stuck []string
-		for _, s := range stages {
-			if g.Done(s.Key) {
-				done++
-				continue
-			}
-			ref, ok := rec.Stages[s.Key]
-			if !ok {
-				continue
-			}
-			sr, queued := q[ref.Job]
-			switch {
-			case !queued:
-			case neverRuns(sr):
-				stuck = append(stuck, ref.Job)
-			case sr[0] == "PENDING":
-				pending++
-				reasons[sr[1]]++
-			default:
-				runningN++
-			}
-		}
-		if len(stuck) > 0 {
-			sort.Strings(stuck)
-			if _, err := runCmd(ctx, opt.Scancel, stuck...); err != nil {
-				return err
-			}
-			fmt.Fprintf(opt.Log, "cancelled %d job(s) whose inputs failed: %s\n", len(stuck), strings.Join(stuck, " "))
-		}
-		line := fmt.Sprintf("%d of %d stages done, %d running, %d pending", done, len(stages), runningN, pending)
-		var why []string
-		for _, r := range sortedMapKeys(reasons) {
-			if r != "Dependency" && r != "None" {
-				why = append(why, fmt.Sprintf("%s %d", r, reasons[r]))
-			}
-		}
-		if len(why) > 0 {
-			line += " (" + strings.Join(why, ", ") + ")"
 		}
 		if line != last {
 			fmt.Fprintf(opt.Log, "%s %s\n", time.Now().Format("15:04:05"), line)
 			last = line
 		}
-		if pending+runningN == 0 {
+		if active == 0 {
 			break
 		}
 		select {
@@ -552,7 +548,75 @@ func WaitSlurm(ctx context.Context, g Graph, opt SlurmOptions, poll time.Duratio
 		case <-time.After(poll):
 		}
 	}
-	rec, err := opt.readRecord()
+	return opt.waitOutcome(g, stages)
+}
+
+// progress polls the queue once: it cancels the jobs of the stages that
+// can never start and returns a line saying how many stages are done,
+// running and pending, and the number of stages queued or running.
+func (o *SlurmOptions) progress(ctx context.Context, g Graph, stages []Stage) (line string, active int, err error) {
+	rec, err := o.readRecord()
+	if err != nil {
+		return "", 0, err
+	}
+	q, err := o.queued(ctx)
+	if err != nil {
+		return "", 0, err
+	}
+	pending, runningN, done := 0, 0, 0
+	reasons := map[string]int{}
+	var stuck []string
+	for _, s := range stages {
+		if g.Done(s.Key) {
+			done++
+			continue
+		}
+		ref, ok := rec.Stages[s.Key]
+		if !ok {
+			continue
+		}
+		sr, queued := q[ref.Job]
+		switch {
+		case !queued:
+		case neverRuns(sr):
+			stuck = append(stuck, ref.Job)
+		case sr[0] == "PENDING":
+			pending++
+			reasons[sr[1]]++
+		default:
+			runningN++
+		}
+	}
+	if len(stuck) > 0 {
+		sort.Strings(stuck)
+		if _, err := runCmd(ctx, o.Scancel, stuck...); err != nil {
+			return "", 0, err
+		}
+		fmt.Fprintf(o.Log, "cancelled %d job(s) whose inputs failed: %s\n", len(stuck), strings.Join(stuck, " "))
+	}
+	return progressLine(done, len(stages), runningN, pending, reasons), pending + runningN, nil
+}
+
+// progressLine says how many stages are done, running and pending, and
+// why the pending ones wait unless it is for their inputs.
+func progressLine(done, total, running, pending int, reasons map[string]int) string {
+	line := fmt.Sprintf("%d of %d stages done, %d running, %d pending", done, total, running, pending)
+	var why []string
+	for _, r := range sortedMapKeys(reasons) {
+		if r != "Dependency" && r != "None" {
+			why = append(why, fmt.Sprintf("%s %d", r, reasons[r]))
+		}
+	}
+	if len(why) > 0 {
+		line += " (" + strings.Join(why, ", ") + ")"
+	}
+	return line
+}
+
+// waitOutcome returns nil when every stage is done, else a *StageFailure
+// naming each stage whose job ended without completing it, with its log.
+func (o *SlurmOptions) waitOutcome(g Graph, stages []Stage) error {
+	rec, err := o.readRecord()
 	if err != nil {
 		return err
 	}
