@@ -90,15 +90,6 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	return f
 }
 
-// parseSeeds reads the seeds of flag -flagName.
-func parseSeeds(flagName, s string) ([]uint64, error) {
-	seeds, err := study.ParseSeeds(s)
-	if err != nil {
-		return nil, badInput("-%s: %v", flagName, err)
-	}
-	return seeds, nil
-}
-
 // parse parses args; with positional set it allows (and returns) exactly one
 // positional argument.
 func (f *studyFlags) parse(args []string, positional string) (string, error) {
@@ -163,9 +154,9 @@ func (f *studyFlags) flagSpec() (study.Spec, error) {
 	if err != nil {
 		return study.Spec{}, err
 	}
-	seeds, err := parseSeeds("seeds", *f.seeds)
+	seeds, err := study.ParseSeeds(*f.seeds)
 	if err != nil {
-		return study.Spec{}, err
+		return study.Spec{}, badInput("-seeds: %v", err)
 	}
 	if *f.trainSeeds < 1 || *f.trainSeeds > 1000 {
 		return study.Spec{}, badInput("-train-seeds: want 1..1000 training seeds per data seed, got %d", *f.trainSeeds)
