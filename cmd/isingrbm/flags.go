@@ -98,10 +98,8 @@ func parseCouplings(flagName, s string) ([]float64, error) {
 	return ks, err
 }
 
-// minSampleK is the smallest coupling sampled: tau_int(E) ~ 0.16/K sweeps
-// (measured at L = 8: 16 at K = 0.01, 178 at 0.001, 1636 at 1e-4, where
-// the pilot series reaches its 2^15-sweep cap).
-const minSampleK = 1e-4
+// minSampleK is the smallest coupling sampled (bitlattice.MinSampleK).
+const minSampleK = bitlattice.MinSampleK
 
 // parseCouplingList reads the value of a -beta flag: one value ("0.408"), a
 // comma-separated list ("0.3,0.408,0.44") or a range "lo:hi:n" of n evenly

@@ -188,6 +188,6 @@ func printSampleReports(stdout io.Writer, reports []bitlattice.Report, asJSON bo
 	return bitlattice.WriteTable(stdout, reports)
 }
 
-// checkSampleMemory is sampleMemory for replicate's -n/-L (kept for
-// replicate.go, which calls it with replicas 0).
+// checkSampleMemory is sampleMemory for -n and -L (study.go calls it with
+// replicas 0).
 func checkSampleMemory(L, n, replicas int) error { return sampleMemory("n", L, n, replicas) }
