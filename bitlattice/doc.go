@@ -3,5 +3,7 @@
 // replica, 256 replicas per block, each 64-bit lane with its own xoshiro256++
 // stream, so results depend on the seed alone, not on the kernel or the thread
 // count. Sample measures the integrated autocorrelation time and returns
-// decorrelated configurations with their observables and errors.
+// decorrelated configurations with their observables and errors; Report
+// sets them beside the exact solution (package exact), and MemoryEstimate
+// sizes a run before it starts.
 package bitlattice

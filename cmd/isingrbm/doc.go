@@ -5,11 +5,12 @@
 // for bad input; the work is done by the packages under core/ and
 // bitlattice/.
 //
-// Every flag is checked before any work starts (flags.go, limits.go): ranges,
-// overflow-safe sums, sizes against the data, and a memory estimate against
-// the least of three quarters of the machine's memory, the cgroup limit, the
-// address-space limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M,
-// 2G). An explicit -batch larger than the samples is refused; a preset's
+// Every flag is checked before any work starts (flags.go; replicate's
+// settings by replicate.Settings.CheckLimits): ranges, overflow-safe sums,
+// sizes against the data, and a memory estimate against the least of three
+// quarters of the machine's memory, the cgroup limit, the address-space
+// limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M, 2G; package
+// sysmem). An explicit -batch larger than the samples is refused; a preset's
 // default batch is kept (one mini-batch per epoch). Messages name the flag,
 // the value and what was expected.
 //
