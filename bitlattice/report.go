@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
@@ -101,16 +102,19 @@ func MemoryEstimate(L, n, replicas int) Memory {
 }
 
 // SampleContext is Sample returning as soon as ctx is done, with
-// ctx.Err(): the sampler then finishes in its goroutine and its result is
-// dropped, so a caller that is interrupted can exit at once.
+// ctx.Err(), so that a caller that is interrupted can exit at once. The
+// sampler's goroutines stop on their own within one chunk of sweeps
+// (sweepChunk); they are counted in samplers until they have.
 func SampleContext(ctx context.Context, o Options) (*Result, error) {
 	type outcome struct {
 		res *Result
 		err error
 	}
 	done := make(chan outcome, 1)
+	samplers.Add(1)
 	go func() {
-		res, err := Sample(o)
+		defer samplers.Done()
+		res, err := sample(ctx, o)
 		done <- outcome{res, err}
 	}()
 	select {
@@ -120,6 +124,10 @@ func SampleContext(ctx context.Context, o Options) (*Result, error) {
 		return nil, ctx.Err()
 	}
 }
+
+// samplers counts the goroutines of SampleContext still running (a test
+// waits for them before it changes the kernel dispatch).
+var samplers sync.WaitGroup
 
 // WriteTable prints reports as a table, one coupling a row, then the
 // kernel, threads and seed of the first.

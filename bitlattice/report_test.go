@@ -65,13 +65,22 @@ func TestSampleContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	big := Options{L: 32, K: 0.44, N: 200, Seed: 1, Threads: 1} // runs on, briefly, after the test
+	big := Options{L: 32, K: 0.44, N: 200, Seed: 1, Threads: 1}
 	start := time.Now()
 	if res, err := SampleContext(ctx, big); res != nil || !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v, %v", res, err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("cancelled SampleContext took %v", d)
+	}
+	// The sampler stops on its own, soon: no goroutine outlives the test
+	// (the next tests switch kernels).
+	stopped := make(chan struct{})
+	go func() { samplers.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the cancelled sampler still runs after 10 s")
 	}
 	if _, err := SampleContext(context.Background(), Options{L: 2, K: 0.3, N: 1}); err == nil || errors.Is(err, context.Canceled) {
 		t.Errorf("bad options: %v", err)

@@ -1,6 +1,7 @@
 package bitlattice
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sync"
@@ -187,7 +188,11 @@ func (o *Options) validate() (int, error) {
 // Options.Samples while the next is sampled. The thresholds are built once.
 // The result is a function of the options other than Threads, Progress and
 // Samples.
-func Sample(o Options) (*Result, error) {
+func Sample(o Options) (*Result, error) { return sample(context.Background(), o) }
+
+// sample is Sample stopping, with ctx.Err(), within one chunk of sweeps
+// (sweepChunk) of each goroutine once ctx is done.
+func sample(ctx context.Context, o Options) (*Result, error) {
 	R, err := o.validate()
 	if err != nil {
 		return nil, err
@@ -207,10 +212,12 @@ func Sample(o Options) (*Result, error) {
 	floor := max(EquilibrationFloor(L), o.MinEquilibration)
 	rounds := (N + R - 1) / R
 	prog := &progress{report: o.Progress, pairs: int64(pairs), total: int64(floor + rounds*2)}
-	// sweepPair sweeps pair p in chunks so that Progress is called regularly.
+	// sweepPair sweeps pair p in chunks so that Progress is called and ctx
+	// checked regularly.
+	chunk := sweepChunk(L)
 	sweepPair := func(p, n int) {
-		for n > 0 {
-			c := min(n, 64)
+		for n > 0 && ctx.Err() == nil {
+			c := min(n, chunk)
 			lat.sweepPair(p, th, c)
 			n -= c
 			prog.add(int64(c))
@@ -233,6 +240,9 @@ func Sample(o Options) (*Result, error) {
 			}
 			var e, m [seriesBlocks * ising.BlockReplicas]float64
 			for range T {
+				if ctx.Err() != nil {
+					return
+				}
 				lat.sweepPair(0, th, 1)
 				prog.add(1)
 				for b := range nb {
@@ -249,7 +259,7 @@ func Sample(o Options) (*Result, error) {
 	record(T)
 	var tauE, tauM float64
 	var ok bool
-	for {
+	for ctx.Err() == nil {
 		var okE, okM bool
 		// The two series' times are independent: compute them side by side.
 		var wg sync.WaitGroup
@@ -288,7 +298,7 @@ func Sample(o Options) (*Result, error) {
 	// one job, and the finished round goes to Samples while the next is
 	// sampled.
 	for round := range rounds {
-		if out.failed() {
+		if out.failed() || ctx.Err() != nil {
 			break
 		}
 		lo := round * R
@@ -318,6 +328,9 @@ func Sample(o Options) (*Result, error) {
 	if err := out.wait(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	res.TotalSweeps = res.EquilibrationSweeps + res.MeasurementSweeps
 	res.Energy, res.EnergyErr = clusterMean(us, R, func(x float64) float64 { return x })
 	res.AbsM, res.AbsMErr = clusterMean(ms, R, math.Abs)
@@ -336,6 +349,12 @@ func Sample(o Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// sweepChunk is the number of sweeps a goroutine runs between two looks at
+// the context and two Progress calls: 64, fewer on lattices above 256 x 256
+// so that a chunk stays below about 2^22 site updates of a pair (a few
+// milliseconds).
+func sweepChunk(L int) int { return max(1, min(64, (1<<22)/(L*L))) }
 
 // progress sums the sweeps done by the pairs and reports whole-lattice
 // sweeps (pair-sweeps / pairs) to Progress, one call at a time.
