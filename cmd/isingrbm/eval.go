@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
@@ -29,7 +30,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	f.model = fs.String("model", "", "model file (.npz written by train)")
 	f.data = fs.String("data", "", "data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
 	f.asJSON = fs.Bool("json", false, "print JSON on stdout instead of a table")
-	f.aisRuns = fs.Int("ais-runs", 100, fmt.Sprintf("annealed importance sampling runs, 2..%d (layers too large for exact log Z)", maxAISRuns))
+	f.aisRuns = fs.Int("ais-runs", 100, fmt.Sprintf("annealed importance sampling runs, 2..%d (layers too large for exact log Z)", rbm.MaxAISRuns))
 	def := rbm.DefaultAISSteps()
 	f.aisSteps = fs.String("ais-steps", fmt.Sprintf("%d,%d,%d", def[0], def[1], def[2]), "AIS schedule: steps on [0,0.5],[0.5,0.9],[0.9,1], or one total split 1:4:10")
 	f.seed = fs.Uint64("seed", 1, "seed of AIS, the pseudo-likelihood's flips and -max-samples")
@@ -44,14 +45,14 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	err := checkInts(
-		intRule{"ais-runs", *f.aisRuns, 2, maxAISRuns, ""},
-		intRule{"max-samples", *f.maxSamples, 0, maxIntFlag, "0: all"},
-		intRule{"threads", *f.threads, 0, maxThreads, "0: all cores"})
+		intRule{"ais-runs", *f.aisRuns, 2, rbm.MaxAISRuns, ""},
+		intRule{"max-samples", *f.maxSamples, 0, math.MaxInt, "0: all"},
+		intRule{"threads", *f.threads, 0, rbm.MaxThreads, "0: all cores"})
 	if err != nil {
 		return err
 	}
-	if f.steps, err = parseAISSteps(*f.aisSteps); err != nil {
-		return err
+	if f.steps, err = rbm.ParseAISSteps("ais-steps", *f.aisSteps); err != nil {
+		return asUsage(err)
 	}
 	dbn, which, data, err := loadEvalInputs(*f.model, *f.data, *f.layers)
 	if err != nil {

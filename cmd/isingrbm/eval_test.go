@@ -182,22 +182,3 @@ func TestEvalBadInput(t *testing.T) {
 		}
 	}
 }
-
-func TestParseAISSteps(t *testing.T) {
-	got, err := parseAISSteps("1500")
-	if err != nil || got != [3]int{100, 400, 1000} {
-		t.Errorf("1500: %v %v", got, err)
-	}
-	got, err = parseAISSteps("1000, 4000,10000")
-	if err != nil || got != [3]int{1000, 4000, 10000} {
-		t.Errorf("list: %v %v", got, err)
-	}
-	if b := rbm.AISBetas([3]int{2, 2, 1}); len(b) != 6 || b[0] != 0 || b[2] != 0.5 || b[4] != 0.9 || b[5] != 1 {
-		t.Errorf("betas %v", b)
-	}
-	for _, s := range []string{"14", "0,1,1", "1,2", "a,b,c", ""} {
-		if _, err := parseAISSteps(s); err == nil {
-			t.Errorf("%q accepted", s)
-		}
-	}
-}

@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 
+	"github.com/isingrbm/isingrbm/core/rbm"
+
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
 
@@ -24,11 +26,11 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkInts(intRule{"L", *L, 2, maxUnits, "the side of the L x L torus"}); err != nil {
+	if err := checkInts(intRule{"L", *L, 2, rbm.MaxUnits, "the side of the L x L torus"}); err != nil {
 		return err
 	}
 	// exact writes no files, so couplings may repeat.
-	ks, err := parseCouplingList("beta", *betas, false)
+	ks, err := couplings("beta", *betas, false)
 	if err != nil {
 		return err
 	}

@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"syscall"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
-
-// maxIntFlag is the bound of counts that need no other bound.
-const maxIntFlag = math.MaxInt
 
 // loadData reads the .npy file named by flag -flagName (see
 // rbm.ReadDataFile), after checking that it fits in memory; every failure

@@ -168,17 +168,3 @@ func TestExact(t *testing.T) {
 		t.Fatalf("-L 1: exit %d", code)
 	}
 }
-
-func TestParseCouplings(t *testing.T) {
-	ks, err := parseCouplings("beta", "0.2:0.6:21")
-	if err != nil || len(ks) != 21 || ks[0] != 0.2 || math.Abs(ks[20]-0.6) > 1e-15 || math.Abs(ks[1]-0.22) > 1e-15 {
-		t.Fatalf("%v %v", ks, err)
-	}
-	ks, err = parseCouplings("beta", "0.3, 0.408,0.44")
-	if err != nil || len(ks) != 3 || ks[1] != 0.408 {
-		t.Fatalf("%v %v", ks, err)
-	}
-	if _, err := parseCouplings("beta", "0.3,0.3"); err == nil {
-		t.Fatal("duplicate couplings accepted")
-	}
-}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
@@ -22,6 +23,9 @@ func init() {
 		run:     runSample,
 	}
 }
+
+// maxEquilibrate bounds -equilibration (more sweeps would take days).
+const maxEquilibrate = 100_000_000
 
 // sampleFlags are the flags of sample.
 type sampleFlags struct {
@@ -35,7 +39,7 @@ type sampleFlags struct {
 func newSampleFlags(stderr io.Writer) *sampleFlags {
 	fs := newFlagSet("sample", stderr)
 	f := &sampleFlags{fs: fs}
-	f.L = fs.Int("L", 40, fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, maxSampleL))
+	f.L = fs.Int("L", 40, fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL))
 	f.betas = fs.String("beta", "0.408", "coupling K = J/kT > 0: a value, a list a,b,c or a range lo:hi:n")
 	f.n = fs.Int("n", 20000, "number of configurations per coupling")
 	f.seed = fs.Uint64("seed", 1, "random seed (same seed, same samples)")
@@ -55,15 +59,15 @@ func newSampleFlags(stderr io.Writer) *sampleFlags {
 // couplings checks the flags and returns the couplings to sample.
 func (f *sampleFlags) couplings() ([]float64, error) {
 	err := checkInts(
-		intRule{"L", *f.L, bitlattice.MinSampleL, maxSampleL, "the sampler's chain is not ergodic below 4"},
+		intRule{"L", *f.L, bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4"},
 		intRule{"n", *f.n, 1, math.MaxInt, "samples per coupling"},
-		intRule{"threads", *f.threads, 0, maxThreads, "0: all cores"},
+		intRule{"threads", *f.threads, 0, rbm.MaxThreads, "0: all cores"},
 		intRule{"replicas", *f.replicas, 0, *f.n, "0: automatic; at most one chain per sample"},
 		intRule{"equilibration", *f.eq, 0, maxEquilibrate, "0: automatic"})
 	if err != nil {
 		return nil, err
 	}
-	ks, err := parseCouplings("beta", *f.betas)
+	ks, err := couplings("beta", *f.betas, true)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/replicate"
 	"github.com/isingrbm/isingrbm/core/study"
 )
 
@@ -56,11 +58,11 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 	return badInput("study: unknown subcommand %q, want plan, run or stage", args[0])
 }
 
-// studyFlags are replicate's flags (the settings of every run) and the
-// study's own.
+// studyFlags are replicate's overrides (the settings of every run) and the
+// study's own flags.
 type studyFlags struct {
 	fs         *flag.FlagSet
-	rf         *replicateFlags
+	quick      *bool
 	out        *string
 	couplings  *string
 	seeds      *string
@@ -68,20 +70,25 @@ type studyFlags struct {
 	specFile   *string
 }
 
-// replicate flags a study does not take: it sets them per run (K, seed,
-// data seeds), runs stages with its own thread counts, or has its own.
-var studySkipsReplicateFlags = map[string]bool{"o": true, "K": true, "seed": true, "seeds": true, "data-seeds": true,
-	"threads": true, "force": true, "readme": true}
+// studyParams are replicate's overrides less those a study sets per run
+// (K, seed, seeds, data seeds) or per stage (threads).
+func studyParams() []rbm.Param[replicate.Settings] {
+	var out []rbm.Param[replicate.Settings]
+	for _, p := range replicate.SettingsParams() {
+		switch p.Name {
+		case "K", "seed", "seeds", "data-seeds", "threads":
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
-	rf := newReplicateFlags(io.Discard)
 	fs := newFlagSet("study "+sub, stderr)
-	rf.fs.VisitAll(func(fl *flag.Flag) {
-		if !studySkipsReplicateFlags[fl.Name] {
-			fs.Var(fl.Value, fl.Name, fl.Usage)
-		}
-	})
-	f := &studyFlags{fs: fs, rf: rf}
+	f := &studyFlags{fs: fs}
+	f.quick = fs.Bool("quick", false, quickUsage)
+	addParams(fs, studyParams(), nil)
 	f.out = fs.String("o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
 	f.couplings = fs.String("K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
 	f.seeds = fs.String("seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
@@ -113,17 +120,20 @@ func (f *studyFlags) parse(args []string, positional string) (string, error) {
 
 // isStudyFlag reports whether name is one of the flags that say what the
 // study is (the ones -spec replaces).
-func (f *studyFlags) isStudyFlag(name string) bool {
-	return (f.rf.fs.Lookup(name) != nil && !studySkipsReplicateFlags[name]) || name == "K" || name == "seeds" || name == "train-seeds"
+func isStudyFlag(name string) bool {
+	for _, p := range studyParams() {
+		if p.Name == name {
+			return true
+		}
+	}
+	return name == "quick" || name == "K" || name == "seeds" || name == "train-seeds"
 }
 
 // spec returns the study of the flags or of -spec.
 func (f *studyFlags) spec() (study.Spec, error) {
-	set := map[string]bool{}
-	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	if *f.specFile != "" {
-		for name := range set {
-			if f.isStudyFlag(name) {
+		for name := range flagsSet(f.fs) {
+			if isStudyFlag(name) {
 				return study.Spec{}, badInput("-spec: give either -spec or the study's flags, not -%s too", name)
 			}
 		}
@@ -133,24 +143,11 @@ func (f *studyFlags) spec() (study.Spec, error) {
 		}
 		return s, nil
 	}
-	// Hand the replicate flags that were set to replicate's own checks.
-	for name := range set {
-		if fl := f.rf.fs.Lookup(name); fl != nil && !studySkipsReplicateFlags[name] {
-			if err := f.rf.fs.Set(name, fl.Value.String()); err != nil {
-				return study.Spec{}, badInput("-%s: %v", name, err)
-			}
-		}
-	}
-	return f.flagSpec()
-}
-
-// flagSpec returns the study of the flags.
-func (f *studyFlags) flagSpec() (study.Spec, error) {
-	s, err := f.rf.settings()
+	s, err := settingsOf(f.fs, *f.quick, studyParams())
 	if err != nil {
 		return study.Spec{}, err
 	}
-	ks, err := parseCouplings("K", *f.couplings)
+	ks, err := couplings("K", *f.couplings, true)
 	if err != nil {
 		return study.Spec{}, err
 	}
@@ -158,17 +155,14 @@ func (f *studyFlags) flagSpec() (study.Spec, error) {
 	if err != nil {
 		return study.Spec{}, badInput("-seeds: %v", err)
 	}
-	if *f.trainSeeds < 1 || *f.trainSeeds > 1000 {
-		return study.Spec{}, badInput("-train-seeds: want 1..1000 training seeds per data seed, got %d", *f.trainSeeds)
+	if err := checkInts(intRule{"train-seeds", *f.trainSeeds, 1, 1000, "training seeds per data seed"}); err != nil {
+		return study.Spec{}, err
 	}
 	if err := checkSampleMemory(s.L, s.N, 0); err != nil {
 		return study.Spec{}, err
 	}
 	sp, err := study.NewSpec(s, ks, seeds, *f.trainSeeds)
-	if err != nil {
-		return sp, badInput("%v", err)
-	}
-	return sp, nil
+	return sp, asUsage(err)
 }
 
 // open returns the study of the flags in -o.

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"reflect"
 	"strconv"
@@ -24,7 +26,6 @@ func init() {
 // trainFlags are the flags of train besides the recipe (recipe.go).
 type trainFlags struct {
 	fs                                  *flag.FlagSet
-	rf                                  *recipeFlags
 	data, layers, preset, out, ckptPath *string
 	ckptEvery, stopAfter                *int
 	resume, asJSON, replace             *bool
@@ -34,12 +35,13 @@ type trainFlags struct {
 func newTrainFlags(stderr io.Writer) *trainFlags {
 	fs := newFlagSet("train", stderr)
 	def, _ := rbm.Preset("mehta-schwab")
+	def.Seed = 1
 	f := &trainFlags{fs: fs}
 	f.data = fs.String("data", "", "training data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
-	f.layers = fs.String("layers", "400,100,25", fmt.Sprintf("hidden layer sizes, bottom up, 1..%d units each (the visible size comes from the data)", maxUnits))
+	f.layers = fs.String("layers", "400,100,25", fmt.Sprintf("hidden layer sizes, bottom up, 1..%d units each (the visible size comes from the data)", rbm.MaxUnits))
 	f.preset = fs.String("preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
 	f.out = fs.String("o", "model.npz", "output model file (.npz); the epochs' seconds go beside it to <o>"+rbm.TimingsSuffix)
-	f.rf = addRecipeFlags(fs, def)
+	addParams(fs, rbm.ConfigParams(), &def)
 	f.ckptEvery = fs.Int("checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
 	f.ckptPath = fs.String("checkpoint", "", "checkpoint file (default: the output file + \".ckpt\")")
 	f.resume = fs.Bool("resume", false, "continue the run saved in the checkpoint (same data; the recipe comes from the checkpoint)")
@@ -56,8 +58,8 @@ func newTrainFlags(stderr io.Writer) *trainFlags {
 // checkOutputs checks -o, the timings beside it, -checkpoint-every,
 // -stop-after and -checkpoint, and returns the checkpoint path.
 func (f *trainFlags) checkOutputs() (string, error) {
-	err := checkInts(intRule{"checkpoint-every", *f.ckptEvery, 0, maxIntFlag, "0: only when interrupted"},
-		intRule{"stop-after", *f.stopAfter, 0, maxIntFlag, "0: run to the end"})
+	err := checkInts(intRule{"checkpoint-every", *f.ckptEvery, 0, math.MaxInt, "0: only when interrupted"},
+		intRule{"stop-after", *f.stopAfter, 0, math.MaxInt, "0: run to the end"})
 	if err != nil {
 		return "", err
 	}
@@ -102,7 +104,7 @@ func (f *trainFlags) resumePlan(ckpt string, hidden []int) (trainPlan, error) {
 		return trainPlan{}, badInput("-resume: -preset %s, but the checkpoint was made with preset %q", *f.preset, cfg.Preset)
 	}
 	want := cfg
-	if err := f.rf.apply(&want, f.set); err != nil {
+	if err := applyParams(f.fs, rbm.ConfigParams(), &want); err != nil {
 		return trainPlan{}, err
 	}
 	if d := rbm.ConfigDiff(cfg, want); len(d) > 0 {
@@ -120,9 +122,9 @@ func (f *trainFlags) plan() (trainPlan, error) {
 	if err != nil {
 		return trainPlan{}, err
 	}
-	hidden, err := parseSizes("layers", *f.layers)
+	hidden, err := rbm.ParseSizes("layers", *f.layers)
 	if err != nil {
-		return trainPlan{}, err
+		return trainPlan{}, asUsage(err)
 	}
 	p := trainPlan{hidden: hidden, ckpt: ckpt}
 	if *f.resume {
@@ -134,7 +136,7 @@ func (f *trainFlags) plan() (trainPlan, error) {
 			return p, badInput("-preset %s: %v", *f.preset, err)
 		}
 		p.cfg.Seed = 1
-		if err := f.rf.apply(&p.cfg, f.set); err != nil {
+		if err := applyParams(f.fs, rbm.ConfigParams(), &p.cfg); err != nil {
 			return p, err
 		}
 	}
@@ -218,7 +220,7 @@ func (f *trainFlags) train(p trainPlan, data *rbm.DataFile, sizes []int, stderr 
 		c := p.resume.Checkpoint
 		fmt.Fprintf(stderr, "isingrbm train: resuming from %s at layer %d, after epoch %d of %d\n", p.ckpt, c.Layer+1, c.Epoch, p.cfg.Epochs)
 	}
-	ctx, cancel := contextWithCancel(interruptContext())
+	ctx, cancel := context.WithCancel(interruptContext())
 	defer cancel()
 	var startDone int64
 	if p.resume != nil {

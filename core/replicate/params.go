@@ -1,0 +1,176 @@
+package replicate
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/isingrbm/isingrbm/bitlattice"
+	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core/rbm"
+)
+
+// MaxCouplings bounds the couplings of one list or range.
+const MaxCouplings = 100_000
+
+// SettingsParams lists the settings of the replication a command line may
+// override (replicate's flags; study takes them too), in the order they
+// are applied and checked: -layers comes before -flow-depth, which it
+// bounds. Set's errors name the flag and what was expected.
+func SettingsParams() []rbm.Param[Settings] {
+	type S = Settings
+	ip := func(name, usage string, lo, hi int, why string, field func(*S) *int) rbm.Param[S] {
+		return rbm.IntParam(name, usage, lo, hi, why, field)
+	}
+	return []rbm.Param[S]{
+		ip("L", "override: lattice side", 2, 1024, "", func(s *S) *int { return &s.L }),
+		{Name: "K", Usage: "override: coupling of the training data", Get: func(s *S) string { return fmt.Sprint(s.K) },
+			Set: func(s *S, v string) error {
+				ks, err := ParseSampleCouplings("K", v)
+				if err != nil || len(ks) != 1 {
+					return fmt.Errorf("-K %s: want one finite coupling >= %g", v, bitlattice.MinSampleK)
+				}
+				s.K = ks[0]
+				return nil
+			}},
+		ip("n", "override: training samples", 2, math.MaxInt, "samples", func(s *S) *int { return &s.N }),
+		rbm.SeedParam("seed", "seed of sampling, training and analysis (every use derives its own seed from it)", func(s *S) *uint64 { return &s.Seed }),
+		ip("seeds", "training seeds per recipe (a seed ensemble: every number gets its spread over seeds)", 1, 1000, "", func(s *S) *int { return &s.Seeds }),
+		ip("data-seeds", "training data sets, each sampled with its own seed (every training seed is run on each)", 1, 1000, "", func(s *S) *int { return &s.DataSeeds }),
+		ip("test-n", "override: held-out test configurations per data set (5000; -quick 1000)", 2, math.MaxInt, "", func(s *S) *int { return &s.TestN }),
+		{Name: "sweep", Usage: "override: couplings of the flow, a list or lo:hi:n", Get: func(s *S) string { return "" },
+			Set: func(s *S, v string) (err error) { s.SweepKs, err = ParseSampleCouplings("sweep", v); return err }},
+		ip("sweep-n", "override: samples per flow coupling", 1, math.MaxInt, "", func(s *S) *int { return &s.SweepN }),
+		{Name: "layers", Usage: "override: hidden layer sizes", Get: func(s *S) string { return "" },
+			Set: func(s *S, v string) (err error) { s.Layers, err = rbm.ParseSizes("layers", v); return err }},
+		ip("epochs", "override: epochs of mehta-schwab and weight-decay", 1, math.MaxInt, "", func(s *S) *int { return &s.Epochs }),
+		ip("sklearn-epochs", "override: epochs of the sklearn network", 1, math.MaxInt, "", func(s *S) *int { return &s.SklearnEpochs }),
+		{Name: "networks", Usage: "override: networks to train, from " + strings.Join(rbm.Presets(), ","), Get: func(s *S) string { return "" },
+			Set: func(s *S, v string) error {
+				s.Networks = nil
+				for _, name := range strings.Split(v, ",") {
+					name = strings.TrimSpace(name)
+					if _, err := rbm.Preset(name); err != nil {
+						return fmt.Errorf("-networks: %v", err)
+					}
+					s.Networks = append(s.Networks, name)
+				}
+				return nil
+			}},
+		ip("ais-runs", "override: AIS runs", 2, math.MaxInt, "", func(s *S) *int { return &s.AISRuns }),
+		{Name: "ais-steps", Usage: "override: AIS schedule (see eval)", Get: func(s *S) string { return "" },
+			Set: func(s *S, v string) (err error) { s.AISSteps, err = rbm.ParseAISSteps("ais-steps", v); return err }},
+		ip("eval-samples", "override: samples evaluated (0: all)", 0, math.MaxInt, "0: all", func(s *S) *int { return &s.EvalSamples }),
+		ip("analysis-samples", "override: configurations for block spins and physics", 1, math.MaxInt, "", func(s *S) *int { return &s.AnalysisSamples }),
+		ip("flow-steps", "override: reconstruction steps of the RG flow", 0, 100, "", func(s *S) *int { return &s.FlowSteps }),
+		{Name: "flow-depth", Usage: "override: depth of one reconstruction step of the flow", Get: func(s *S) string { return "" },
+			Set: func(s *S, v string) error {
+				d, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil {
+					return fmt.Errorf("-flow-depth %s: want an integer", v)
+				}
+				if err := rbm.CheckInt("flow-depth", d, 1, len(s.Layers), "the number of layers"); err != nil {
+					return err
+				}
+				s.FlowDepth = d
+				return nil
+			}},
+		ip("threads", "worker threads (0: all cores)", 0, math.MaxInt, "0: all cores", func(s *S) *int { return &s.Threads }),
+	}
+}
+
+// ParseSampleCouplings is ParseCouplings for couplings that are sampled
+// (and name output files, so no two may share a name). K = 0 is refused:
+// at infinite temperature every spin is an independent fair coin, which
+// the Metropolis chain does not mix towards in any useful time; so is any
+// K below bitlattice.MinSampleK.
+func ParseSampleCouplings(flagName, s string) ([]float64, error) {
+	ks, err := ParseCouplings(flagName, s, true)
+	const minK = bitlattice.MinSampleK
+	for _, k := range ks {
+		if k == 0 {
+			return nil, fmt.Errorf("-%s %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K >= %g", flagName, s, minK)
+		}
+		if k < minK {
+			return nil, fmt.Errorf("-%s %s: K = %g is below %g, where Metropolis' integrated time (about 0.16/K sweeps) passes what the sampler can measure and the spins are nearly independent fair coins; want K >= %g", flagName, s, k, minK, minK)
+		}
+	}
+	return ks, err
+}
+
+// ParseCouplings reads the value of a coupling flag -flagName: one value
+// ("0.408"), a comma-separated list ("0.3,0.408,0.44") or a range
+// "lo:hi:n" of n evenly spaced values including both ends. Every value
+// must be finite and >= 0; with distinctFiles, no two may share an output
+// file name (CouplingFileName).
+func ParseCouplings(flagName, s string, distinctFiles bool) ([]float64, error) {
+	s = strings.TrimSpace(s)
+	want := "want a coupling K = J/kT >= 0, a list a,b,c or a range lo:hi:n"
+	if s == "" {
+		return nil, fmt.Errorf("-%s: %s; got an empty value", flagName, want)
+	}
+	var ks []float64
+	if strings.Contains(s, ":") {
+		var err error
+		if ks, err = parseRange(flagName, s); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, f := range strings.Split(s, ",") {
+			k, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, strings.TrimSpace(f), want)
+			}
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) > MaxCouplings {
+		return nil, fmt.Errorf("-%s: %d couplings, want at most %d", flagName, len(ks), MaxCouplings)
+	}
+	seen := map[string]bool{}
+	for _, k := range ks {
+		if err := exact.ValidateK(k); err != nil {
+			return nil, fmt.Errorf("-%s %s: coupling %v: want finite couplings K >= 0", flagName, s, k)
+		}
+		name := CouplingFileName(k)
+		if distinctFiles && seen[name] {
+			return nil, fmt.Errorf("-%s %s: couplings %v and another share the file name %s; want couplings that differ in the 4th decimal", flagName, s, k, name)
+		}
+		seen[name] = true
+	}
+	return ks, nil
+}
+
+// parseRange reads lo:hi:n, checking lo and hi before any arithmetic.
+func parseRange(flagName, s string) ([]float64, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n", flagName, s)
+	}
+	lo, err1 := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
+	hi, err2 := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
+	n, err3 := strconv.Atoi(strings.TrimSpace(parts[2]))
+	if err1 != nil || err2 != nil || err3 != nil {
+		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n of two numbers and a count", flagName, s)
+	}
+	for _, k := range []float64{lo, hi} {
+		if exact.ValidateK(k) != nil {
+			return nil, fmt.Errorf("-%s %s: range end %v, want finite couplings K >= 0", flagName, s, k)
+		}
+	}
+	if n < 1 || n > MaxCouplings {
+		return nil, fmt.Errorf("-%s %s: range count %d, want 1..%d", flagName, s, n, MaxCouplings)
+	}
+	if n == 1 {
+		if lo != hi {
+			return nil, fmt.Errorf("-%s %s: a range of 1 value needs lo == hi", flagName, s)
+		}
+		return []float64{lo}, nil
+	}
+	ks := make([]float64, n)
+	for i := range ks {
+		ks[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+	}
+	return ks, nil
+}
