@@ -227,13 +227,13 @@ func ParseSizes(name, s string) ([]int, error) {
 }
 
 // ParseAISSteps reads the value of flag -name, an AIS schedule:
-// "1000,4000,10000" (steps on [0,0.5], [0.5,0.9], [0.9,1]) or one total
+// "500,4000,10000" (steps on [0,0.5], [0.5,0.9], [0.9,1]) or one total
 // split 1:4:10 (SplitAISSteps). Each count is bounded before they are
 // added, so no sum overflows; the sum is at most MaxAISSteps.
 func ParseAISSteps(name, s string) ([3]int, error) {
 	parts := strings.Split(s, ",")
 	var n [3]int
-	bad := fmt.Errorf("-%s %s: want one total (15..%d) or three counts for [0,0.5],[0.5,0.9],[0.9,1] (e.g. 1000,4000,10000) adding up to at most %d",
+	bad := fmt.Errorf("-%s %s: want one total (15..%d) or three counts for [0,0.5],[0.5,0.9],[0.9,1] (e.g. 500,4000,10000, the default) adding up to at most %d",
 		name, s, MaxAISSteps, MaxAISSteps)
 	if len(parts) != 1 && len(parts) != 3 {
 		return [3]int{}, bad
