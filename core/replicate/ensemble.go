@@ -24,7 +24,8 @@ type Spread struct {
 	Values []stats.Num `json:"values"`
 }
 
-func spreadOf(vals []float64) Spread {
+// SpreadOf summarizes vals (NaN and infinities count as undefined).
+func SpreadOf(vals []float64) Spread {
 	s := Spread{Values: make([]stats.Num, len(vals))}
 	sum, lo, hi := 0.0, math.Inf(1), math.Inf(-1)
 	var fin []float64
@@ -155,7 +156,7 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 		for i, r := range reps {
 			v[i] = get(r)
 		}
-		return spreadOf(v)
+		return SpreadOf(v)
 	}
 	for _, r := range reps {
 		e.Replicas = append(e.Replicas, r.Replica)

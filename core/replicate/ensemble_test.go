@@ -11,21 +11,21 @@ import (
 )
 
 func TestSpread(t *testing.T) {
-	s := spreadOf([]float64{1, 2, math.NaN(), 3})
+	s := SpreadOf([]float64{1, 2, math.NaN(), 3})
 	if s.N != 3 || s.Mean != 2 || s.Std != 1 || s.Min != 1 || s.Max != 3 || len(s.Values) != 4 {
 		t.Errorf("spread %+v", s)
 	}
-	if one := spreadOf([]float64{5}); one.N != 1 || !math.IsNaN(float64(one.Std)) || !strings.Contains(one.Text(), "n = 1") {
+	if one := SpreadOf([]float64{5}); one.N != 1 || !math.IsNaN(float64(one.Std)) || !strings.Contains(one.Text(), "n = 1") {
 		t.Errorf("one value: %+v %q", one, one.Text())
 	}
-	a, b := spreadOf([]float64{1, 2, 3}), spreadOf([]float64{3.5, 4, 5})
+	a, b := SpreadOf([]float64{1, 2, 3}), SpreadOf([]float64{3.5, 4, 5})
 	if c := compare("m", 1, "a", "b", a, b); !c.Finding || !strings.HasPrefix(c.Verdict, "finding") {
 		t.Errorf("disjoint ranges: %+v", c)
 	}
-	if c := compare("m", 1, "a", "b", a, spreadOf([]float64{2.5, 4, 5})); c.Finding {
+	if c := compare("m", 1, "a", "b", a, SpreadOf([]float64{2.5, 4, 5})); c.Finding {
 		t.Errorf("overlapping ranges: %+v", c)
 	}
-	if c := compare("m", 1, "a", "b", spreadOf([]float64{1}), spreadOf([]float64{9})); c.Finding {
+	if c := compare("m", 1, "a", "b", SpreadOf([]float64{1}), SpreadOf([]float64{9})); c.Finding {
 		t.Errorf("one replica each: %+v", c)
 	}
 }

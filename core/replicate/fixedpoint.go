@@ -54,7 +54,7 @@ func fixedPointOf(reps []netData) FixedPoint {
 		lastV = append(lastV, float64(last.PseudoLLVal))
 		gap = append(gap, float64(last.PseudoLLTrain-last.PseudoLLVal))
 	}
-	fp.BestEpoch, fp.BestPLL, fp.LastPLL, fp.LastGapPLL = spreadOf(best), spreadOf(bestV), spreadOf(lastV), spreadOf(gap)
+	fp.BestEpoch, fp.BestPLL, fp.LastPLL, fp.LastGapPLL = SpreadOf(best), SpreadOf(bestV), SpreadOf(lastV), SpreadOf(gap)
 	if len(reps) == 0 {
 		return fp
 	}
@@ -67,7 +67,7 @@ func fixedPointOf(reps []netData) FixedPoint {
 				disk = append(disk, float64(nd.ana.Snapshots[i].DiskMedian))
 			}
 		}
-		fp.PRMedian, fp.DiskMedian = append(fp.PRMedian, spreadOf(pr)), append(fp.DiskMedian, spreadOf(disk))
+		fp.PRMedian, fp.DiskMedian = append(fp.PRMedian, SpreadOf(pr)), append(fp.DiskMedian, SpreadOf(disk))
 	}
 	fp.AfterOptimum = afterOptimum(fp)
 	return fp

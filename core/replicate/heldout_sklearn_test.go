@@ -113,7 +113,7 @@ func TestHeldOutAgainstScikitLearn(t *testing.T) {
 		us, sk  []float64
 		relSlop float64
 	}{{"held-out pseudo-LL", ourPLL, skPLL, 0.02}, {"held-out reconstruction error", ourRec, skRec, 0.02}} {
-		a, b := spreadOf(m.us), spreadOf(m.sk)
+		a, b := SpreadOf(m.us), SpreadOf(m.sk)
 		t.Logf("%s: ours %s, scikit-learn %s", m.name, a.Text(), b.Text())
 		// Agreement: the means differ by less than three times the larger
 		// seed spread plus 2% (the two trainers fit 90% and 100% of the

@@ -91,7 +91,7 @@ func readmeHeader(b *strings.Builder, raw map[string]any, sum *Summary) {
 		e, m = append(e, float64(d.Energy)), append(m, float64(d.AbsM))
 	}
 	fmt.Fprintf(b, "Training data (over %d data seed(s)): energy per spin %s (exact %.6g), |m| %s. Every figure below is the mean +- the standard deviation over the replicas, with [min, max] where it matters; n is the number of replicas.\n\n",
-		len(sum.DataSets), spreadOf(e).Text(), float64(sum.Data.ExactEnergy), spreadOf(m).Text())
+		len(sum.DataSets), SpreadOf(e).Text(), float64(sum.Data.ExactEnergy), SpreadOf(m).Text())
 }
 
 // readmeLocality writes the table of locality and evaluation per network

@@ -808,7 +808,7 @@ func bandSeries(name string, xs []float64, vals [][]float64) analysis.Series {
 				col = append(col, row[i])
 			}
 		}
-		sp := spreadOf(col)
+		sp := SpreadOf(col)
 		sr.Y = append(sr.Y, float64(sp.Mean))
 		sr.Lo, sr.Hi = append(sr.Lo, float64(sp.Min)), append(sr.Hi, float64(sp.Max))
 	}

@@ -19,53 +19,16 @@ import (
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/replicate"
 	"github.com/isingrbm/isingrbm/core/report"
 	"github.com/isingrbm/isingrbm/core/stats"
 )
 
-// Agg is one measure over the seeds of one coupling: mean, sample standard
-// deviation (n-1), min and max over the seeds where it is defined, their
-// number N, and the value of every replica (in Summary.Replicas' order;
-// null where the measure is undefined).
-type Agg struct {
-	N      int         `json:"n"`
-	Mean   stats.Num   `json:"mean"`
-	Std    stats.Num   `json:"std"`
-	Min    stats.Num   `json:"min"`
-	Max    stats.Num   `json:"max"`
-	Values []stats.Num `json:"per_seed"`
-}
-
-func aggregate(v []float64) Agg {
-	a := Agg{Mean: stats.Num(math.NaN()), Std: stats.Num(math.NaN()), Min: stats.Num(math.NaN()), Max: stats.Num(math.NaN())}
-	var fin []float64
-	for _, x := range v {
-		a.Values = append(a.Values, stats.Num(x))
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			fin = append(fin, x)
-		}
-	}
-	a.N = len(fin)
-	if a.N == 0 {
-		return a
-	}
-	mean := 0.0
-	lo, hi := fin[0], fin[0]
-	for _, x := range fin {
-		mean += x
-		lo, hi = min(lo, x), max(hi, x)
-	}
-	mean /= float64(a.N)
-	a.Mean, a.Min, a.Max = stats.Num(mean), stats.Num(lo), stats.Num(hi)
-	if a.N > 1 {
-		ss := 0.0
-		for _, x := range fin {
-			ss += float64((x - mean) * (x - mean))
-		}
-		a.Std = stats.Num(math.Sqrt(ss / float64(a.N-1)))
-	}
-	return a
-}
+// Agg is one measure over the seeds of one coupling (replicate.Spread: mean,
+// sample standard deviation (n-1), min and max over the seeds where it is
+// defined, their number N, and the value of every replica in
+// Summary.Replicas' order, null where the measure is undefined).
+type Agg = replicate.Spread
 
 // CouplingRow is one network at one training coupling: every measure over
 // the seeds.
@@ -86,7 +49,7 @@ type Summary struct {
 	Program   string                   `json:"program"`
 	Spec      Spec                     `json:"spec"`
 	Runs      []RunInfo                `json:"runs"`
-	Replicas  []Replica                `json:"replicas"` // the order of every per_seed list
+	Replicas  []Replica                `json:"replicas"` // the order of every measure's values
 	Measures  []MeasureInfo            `json:"measures"`
 	Networks  map[string][]CouplingRow `json:"networks"` // per network, one row per coupling in increasing K
 	KCritical float64                  `json:"K_c"`
@@ -287,7 +250,7 @@ func (st *Study) buildSummary() (*Summary, error) {
 						v[j] = x
 					}
 				}
-				row.Measures[name] = aggregate(v)
+				row.Measures[name] = replicate.SpreadOf(v)
 				keys[name] = true
 			}
 			sum.Networks[net] = append(sum.Networks[net], row)
@@ -353,7 +316,7 @@ func (st *Study) writeReport() ([]string, error) {
 		for i, k := range st.sortedCouplings() {
 			row := []string{fmt.Sprintf("%.4f", k)}
 			for _, net := range nets {
-				row = append(row, aggText(sum.Networks[net][i].Measures[h.key]))
+				row = append(row, sum.Networks[net][i].Measures[h.key].Text())
 			}
 			tab.Rows = append(tab.Rows, row)
 		}
@@ -370,7 +333,7 @@ func (st *Study) writeReport() ([]string, error) {
 		for _, net := range nets {
 			for _, row := range sum.Networks[net] {
 				if a, ok := row.Measures[m.Key]; ok {
-					all.Rows = append(all.Rows, []string{m.Key, net, fmt.Sprintf("%.4f", row.K), aggText(a)})
+					all.Rows = append(all.Rows, []string{m.Key, net, fmt.Sprintf("%.4f", row.K), a.Text()})
 				}
 			}
 		}
@@ -402,17 +365,6 @@ func couplingsText(ks []float64) string {
 		s[i] = fmt.Sprintf("%.4f", k)
 	}
 	return strings.Join(s, ", ")
-}
-
-func aggText(a Agg) string {
-	if a.N == 0 {
-		return "undefined"
-	}
-	if a.N == 1 {
-		return report.Num(float64(a.Mean)) + " (N = 1)"
-	}
-	return fmt.Sprintf("%s +/- %s [%s, %s] (N = %d)", report.Num(float64(a.Mean)), report.Num(float64(a.Std)),
-		report.Num(float64(a.Min)), report.Num(float64(a.Max)), a.N)
 }
 
 // errPoints are means with min-max bars.
