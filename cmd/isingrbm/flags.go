@@ -67,8 +67,8 @@ func (v *textValue) IsBoolFlag() bool   { return v.isBool }
 func addParams[T any](fs *flag.FlagSet, ps []rbm.Param[T], def *T) {
 	for _, p := range ps {
 		v := &textValue{isBool: p.Bool}
-		if def != nil && !(p.Bool && p.Get(def) == "false") {
-			v.text = p.Get(def)
+		if def != nil && p.Get(def) != "0" && p.Get(def) != "false" {
+			v.text = p.Get(def) // zeros are not shown, as the flag package does
 		}
 		fs.Var(v, p.Name, p.Usage)
 	}

@@ -256,3 +256,29 @@ func ParseAISSteps(name, s string) ([3]int, error) {
 	}
 	return n, nil
 }
+
+// DefaultEvalOptions are the eval command's defaults: 100 AIS runs of
+// DefaultAISSteps, seed 1, every layer, all cores.
+func DefaultEvalOptions() EvalOptions {
+	return EvalOptions{AISRuns: 100, AISSteps: DefaultAISSteps(), Seed: 1}
+}
+
+// EvalParams lists the settings of an evaluation a command line may set
+// (eval's flags besides the model, the data and the layers).
+func EvalParams() []Param[EvalOptions] {
+	type E = EvalOptions
+	return []Param[E]{
+		IntParam("ais-runs", fmt.Sprintf("annealed importance sampling runs, 2..%d (layers too large for exact log Z)", MaxAISRuns), 2, MaxAISRuns, "", func(e *E) *int { return &e.AISRuns }),
+		{Name: "ais-steps", Usage: "AIS schedule: steps on [0,0.5],[0.5,0.9],[0.9,1], or one total split 1:4:10",
+			Get: func(e *E) string { return fmt.Sprintf("%d,%d,%d", e.AISSteps[0], e.AISSteps[1], e.AISSteps[2]) },
+			Set: func(e *E, s string) error {
+				steps, err := ParseAISSteps("ais-steps", s)
+				if err == nil {
+					e.AISSteps = steps
+				}
+				return err
+			}},
+		SeedParam("seed", "seed of AIS, the pseudo-likelihood's flips and -max-samples", func(e *E) *uint64 { return &e.Seed }),
+		IntParam("threads", "worker threads (0: all cores)", 0, MaxThreads, "0: all cores", func(e *E) *int { return &e.Threads }),
+	}
+}

@@ -97,3 +97,21 @@ func TestConfigParams(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalParams(t *testing.T) {
+	def := DefaultEvalOptions()
+	for _, p := range EvalParams() {
+		e := def
+		if err := p.Set(&e, p.Get(&def)); err != nil || e.AISRuns != def.AISRuns || e.AISSteps != def.AISSteps || e.Seed != def.Seed {
+			t.Errorf("%s: default %q does not round-trip: %v", p.Name, p.Get(&def), err)
+		}
+		for _, bad := range []string{"x", "-1", "1"} {
+			if p.Name == "seed" && bad == "1" || p.Name == "threads" && bad == "1" {
+				continue
+			}
+			if err := p.Set(&e, bad); err == nil || !strings.HasPrefix(err.Error(), "-"+p.Name+" ") {
+				t.Errorf("-%s %s: %v", p.Name, bad, err)
+			}
+		}
+	}
+}
