@@ -1,0 +1,330 @@
+#!/usr/bin/python3
+"""An independent check of the locality ordering of the three recipes (issue 13).
+
+Trains the first RBM layer of the three recipes of `isingrbm replicate` with
+NumPy (written from /work/shared/PAPER.md and the preset descriptions, not
+from our Go code) and with real scikit-learn, on the training data that
+replicate wrote, and measures the locality of the receptive fields (the
+columns of W reshaped to the L x L lattice) with its own code:
+
+  participation ratio  PR = (sum w^2)^2 / sum w^4
+  disk share           share of sum w^2 on the sites at periodic distance
+                       dx^2 + dy^2 <= r^2 (r = 2.5 sites) from the site of
+                       the largest |w|
+
+The median over units is taken per trained model (seed); over seeds the
+script reports mean, sample std, min and max, as summary.json does.
+
+Recipes:
+  mehta-schwab  Hinton & Salakhutdinov's CD-1: W ~ 0.1 N(0,1), biases 0;
+                mini-batches of 100, reshuffled every epoch; lr 0.1 for
+                weights and biases; momentum 0.5 for the first 5 epochs, then
+                0.9; hidden states sampled to drive the reconstruction,
+                probabilities for the reconstructed visibles, the last hidden
+                update and the statistics; L1 penalty 2e-4 (the gradient
+                gets -l1 sign(W), under the learning rate and momentum).
+  weight-decay  the same with the L2 weight cost 2e-4 (gradient -l2 W).
+  sklearn       sklearn.neural_network.BernoulliRBM(n_components, lr 0.1,
+                batch 10, n_iter, random_state=seed): the real thing.
+Like the presets, every recipe leaves a random 10% of the rows out of the
+training (-holdout), drawn here with NumPy's generator.
+
+Two modes:
+  -data FILE.npy ...       train on FILE (the .npy replicate writes: uint8 0/1 of
+                           shape (n, L, L)), print JSON (per seed, and
+                           mean/std/min/max of the median PR and median disk share
+                           per recipe) to stdout or -out.
+  -replicate DIR [-md F]   take the data (DIR/data/d0/ising.npy) and the sizes
+                           (L, first hidden layer, epochs, seeds) from a finished
+                           `isingrbm replicate` folder, run the peer, compare with
+                           DIR/summary.json's first-layer pr_median and
+                           disk_share_median and write a Markdown result (-md,
+                           default DIR/locality_peer.md) plus the JSON beside it.
+                           -hidden/-epochs/-sklearn-epochs/-seeds/-rows override
+                           the folder's sizes (a reduced run, marked as such).
+Knobs for demonstrations: -l1 / -l2 replace the penalties of the two CD
+recipes (-l1 0 switches the L1 off: the comparison must then fail).
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+RECIPES = ("mehta-schwab", "weight-decay", "sklearn")
+
+
+# ---------------------------------------------------------------- data
+
+def load_rows(path):
+    """The configurations as float64 rows of 0/1 and the lattice side."""
+    try:
+        x = np.load(path)
+    except (OSError, ValueError) as e:
+        raise SystemExit("%s: cannot read a .npy array: %s" % (path, e))
+    if x.ndim == 3 and x.shape[1] == x.shape[2]:
+        L = x.shape[1]
+    elif x.ndim == 2 and int(round(math.sqrt(x.shape[1]))) ** 2 == x.shape[1]:
+        L = int(round(math.sqrt(x.shape[1])))
+    else:
+        raise SystemExit("%s: shape %s, want (n, L, L) or (n, L*L) configurations" % (path, x.shape))
+    x = x.reshape(x.shape[0], -1).astype(np.float64)
+    if x.shape[0] < 2 or not np.all((x == 0) | (x == 1)):
+        raise SystemExit("%s: want at least 2 rows of 0/1 values" % path)
+    return x, L
+
+
+# ---------------------------------------------------------------- locality
+
+def participation_ratio(W):
+    """Per column of W (n_v x n_h): (sum w^2)^2 / sum w^4."""
+    q = W * W
+    s2, s4 = q.sum(0), (q * q).sum(0)
+    return np.where(s4 > 0, s2 * s2 / np.where(s4 > 0, s4, 1), 0.0)
+
+
+def disk_share(W, L, radius=2.5):
+    """Per column: the share of w^2 within periodic distance radius of the largest |w|."""
+    n_v, n_h = W.shape
+    ys, xs = np.divmod(np.arange(n_v), L)  # site index y*L + x (row-major lattice)
+    peak = np.abs(W).argmax(0)
+    py, px = np.divmod(peak, L)
+    dx = np.abs(xs[:, None] - px[None, :])
+    dy = np.abs(ys[:, None] - py[None, :])
+    dx, dy = np.minimum(dx, L - dx), np.minimum(dy, L - dy)
+    inside = dx * dx + dy * dy <= radius * radius
+    q = W * W
+    tot = q.sum(0)
+    return np.where(tot > 0, (q * inside).sum(0) / np.where(tot > 0, tot, 1), 0.0)
+
+
+# ---------------------------------------------------------------- training
+
+def sigmoid(x):
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 0.9), switch=5, sigma=0.1):
+    """Hinton & Salakhutdinov's CD-1 with momentum; returns W (n_v x n_h)."""
+    n, n_v = X.shape
+    W = sigma * rng.standard_normal((n_v, n_h))
+    b, c = np.zeros(n_v), np.zeros(n_h)
+    dW, db, dc = np.zeros_like(W), np.zeros_like(b), np.zeros_like(c)
+    for ep in range(epochs):
+        m = mom[0] if ep < switch else mom[1]
+        order = rng.permutation(n)
+        for lo in range(0, n, batch):
+            v0 = X[order[lo:lo + batch]]
+            k = len(v0)
+            p0 = sigmoid(v0 @ W + c)
+            h0 = (p0 > rng.random(p0.shape)).astype(np.float64)
+            v1 = sigmoid(h0 @ W.T + b)
+            p1 = sigmoid(v1 @ W + c)
+            gW = (v0.T @ p0 - v1.T @ p1) / k
+            if l1:
+                gW -= l1 * np.sign(W)
+            if l2:
+                gW -= l2 * W
+            dW = m * dW + lr * gW
+            db = m * db + lr * (v0 - v1).mean(0)
+            dc = m * dc + lr * (p0 - p1).mean(0)
+            W += dW
+            b += db
+            c += dc
+    return W
+
+
+def train_sklearn(X, n_h, epochs, seed):
+    from sklearn.neural_network import BernoulliRBM
+    r = BernoulliRBM(n_components=n_h, learning_rate=0.1, batch_size=10, n_iter=epochs, random_state=seed, verbose=0)
+    r.fit(X)
+    return r.components_.T.astype(np.float64)
+
+
+def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius, log):
+    out = {"L": L, "rows": int(X.shape[0]), "hidden": hidden, "epochs": epochs, "sklearn_epochs": sk_epochs,
+           "holdout": holdout, "l1": l1, "l2": l2, "disk_radius": radius, "seeds": seeds, "recipes": {}}
+    import sklearn
+    out["numpy"], out["sklearn"] = np.__version__, sklearn.__version__
+    for name in recipes:
+        per = []
+        for seed in seeds:
+            t0 = time.time()
+            # One generator per (recipe, seed): the held-out rows, then the training.
+            rng = np.random.default_rng([seed, RECIPES.index(name)])
+            keep = np.sort(rng.permutation(len(X))[int(round(holdout * len(X))):])
+            Xt = X[keep]
+            if name == "sklearn":
+                W = train_sklearn(Xt, hidden, sk_epochs, seed)
+            elif name == "mehta-schwab":
+                W = train_cd1(Xt, hidden, epochs, rng, l1=l1)
+            else:
+                W = train_cd1(Xt, hidden, epochs, rng, l2=l2)
+            pr, ds = participation_ratio(W), disk_share(W, L, radius)
+            per.append({"seed": seed, "pr_median": float(np.median(pr)), "disk_share_median": float(np.median(ds)),
+                        "seconds": time.time() - t0})
+            log("%s seed %d: median PR %.4g, median disk share %.4g (%.1fs)" % (
+                name, seed, per[-1]["pr_median"], per[-1]["disk_share_median"], per[-1]["seconds"]))
+        rec = {"per_seed": per}
+        for key in ("pr_median", "disk_share_median"):
+            v = np.array([p[key] for p in per])
+            rec[key] = {"n": len(v), "mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else None,
+                        "min": float(v.min()), "max": float(v.max()), "values": v.tolist()}
+        out["recipes"][name] = rec
+    return out
+
+
+# ---------------------------------------------------------------- comparison with summary.json
+
+def agree(a, b, k):
+    """The rule of the test: ranges overlap, or |mean difference| < k * combined std."""
+    overlap = a["min"] <= b["max"] and b["min"] <= a["max"]
+    sa, sb = a.get("std") or 0.0, b.get("std") or 0.0
+    comb = math.sqrt(sa * sa + sb * sb)
+    return overlap or abs(a["mean"] - b["mean"]) < k * comb, comb
+
+
+def order(stats, key):
+    names = [n for n in RECIPES if n in stats]
+    return sorted(names, key=lambda n: stats[n][key]["mean"])
+
+
+def fmt(s):
+    if s.get("std") is None:
+        return "%.4g (n = %d)" % (s["mean"], s["n"])
+    return "%.4g +- %.2g [%.4g, %.4g] (n = %d)" % (s["mean"], s["std"], s["min"], s["max"], s["n"])
+
+
+def compare(summary, peer, k, reduced):
+    ours = {n: {"pr_median": e["layers"][0]["pr_median"], "disk_share_median": e["layers"][0]["disk_share_median"]}
+            for n, e in summary["ensemble"].items() if n in peer["recipes"]}
+    lines, ok = [], True
+    lines.append("| recipe | measure | ours (summary.json) | NumPy / scikit-learn peer | agree |")
+    lines.append("|---|---|---|---|---|")
+    for n in RECIPES:
+        if n not in ours:
+            continue
+        for key, label in (("pr_median", "median PR"), ("disk_share_median", "median disk share")):
+            a, b = ours[n][key], peer["recipes"][n][key]
+            good, comb = agree(a, b, k)
+            ok &= good
+            lines.append("| %s | %s | %s | %s | %s |" % (n, label, fmt(a), fmt(b),
+                                                         "yes" if good else "**no** (|diff| %.3g, %g x std %.3g)" % (
+                                                             abs(a["mean"] - b["mean"]), k, comb)))
+    lines.append("")
+    for key, label, direction in (("pr_median", "median PR", "most local (smallest) first"),
+                                  ("disk_share_median", "median disk share", "least local (smallest) first")):
+        oa, ob = order(ours, key), order(peer["recipes"], key)
+        same = oa == ob
+        ok &= same or reduced
+        lines.append("- ordering by %s (%s): ours %s, peer %s: %s" % (
+            label, direction, " < ".join(oa), " < ".join(ob), "same" if same else "**different**"))
+    return ok, lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-data", help="training configurations (.npy)")
+    ap.add_argument("-replicate", help="a finished `isingrbm replicate` output folder")
+    ap.add_argument("-md", help="-replicate: the Markdown result (default DIR/locality_peer.md)")
+    ap.add_argument("-recipes", default=",".join(RECIPES))
+    ap.add_argument("-seeds", help="comma list of seeds (default 1,2,3; -replicate: as many as the folder)")
+    ap.add_argument("-hidden", type=int)
+    ap.add_argument("-epochs", type=int, help="epochs of the two CD recipes")
+    ap.add_argument("-sklearn-epochs", type=int)
+    ap.add_argument("-rows", type=int, help="use the first ROWS configurations only")
+    ap.add_argument("-holdout", type=float, default=0.1)
+    ap.add_argument("-l1", type=float, default=2e-4)
+    ap.add_argument("-l2", type=float, default=2e-4)
+    ap.add_argument("-radius", type=float, default=2.5)
+    ap.add_argument("-k", type=float, default=3.0, help="tolerance in combined seed standard deviations")
+    ap.add_argument("-out", help="write the JSON here instead of stdout")
+    ap.add_argument("-q", action="store_true", help="no progress on stderr")
+    a = ap.parse_args()
+    log = (lambda s: None) if a.q else (lambda s: print(s, file=sys.stderr, flush=True))
+    recipes = [r for r in a.recipes.split(",") if r]
+    for r in recipes:
+        if r not in RECIPES:
+            raise SystemExit("-recipes: unknown recipe %r, want some of %s" % (r, ",".join(RECIPES)))
+    if not 0 <= a.holdout < 1:
+        raise SystemExit("-holdout %g, want [0, 1)" % a.holdout)
+    if (a.data is None) == (a.replicate is None):
+        raise SystemExit("give exactly one of -data FILE.npy and -replicate DIR (try -h)")
+
+    summary, reduced = None, False
+    if a.replicate:
+        sp = os.path.join(a.replicate, "summary.json")
+        try:
+            with open(sp) as f:
+                summary = json.load(f)
+        except (OSError, ValueError) as e:
+            raise SystemExit("%s: cannot read the summary of a finished replicate run: %s" % (sp, e))
+        s = summary["settings"]
+        data = os.path.join(a.replicate, "data", "d0", "ising.npy")
+        if s.get("data_seeds", 1) > 1:
+            log("note: %d data seeds in the folder; the peer trains on data seed 0 only" % s["data_seeds"])
+        full = {"hidden": s["layers"][0], "epochs": s["epochs"], "sklearn_epochs": s["sklearn_epochs"],
+                "seeds": max(1, s.get("seeds", 1)), "rows": s["n"]}
+        hidden = a.hidden or full["hidden"]
+        epochs = a.epochs or full["epochs"]
+        sk_epochs = a.sklearn_epochs or full["sklearn_epochs"]
+        seeds = [int(x) for x in a.seeds.split(",")] if a.seeds else list(range(1, full["seeds"] + 1))
+        reduced = (hidden, epochs, sk_epochs, len(seeds)) != (full["hidden"], full["epochs"], full["sklearn_epochs"],
+                                                             full["seeds"]) or (a.rows or 0) not in (0, full["rows"])
+        recipes = [r for r in recipes if r in summary["ensemble"]]
+    else:
+        data = a.data
+        hidden = a.hidden or 400
+        epochs = a.epochs or 200
+        sk_epochs = a.sklearn_epochs or 10
+        seeds = [int(x) for x in (a.seeds or "1,2,3").split(",")]
+    X, L = load_rows(data)
+    if a.rows:
+        if a.rows > len(X):
+            raise SystemExit("%s: %d rows, -rows asks for %d" % (data, len(X), a.rows))
+        X = X[:a.rows]
+    res = run(X, L, recipes, seeds, hidden, epochs, sk_epochs, a.holdout, a.l1, a.l2, a.radius, log)
+    res["data"] = data
+    text = json.dumps(res, indent=1)
+
+    if summary is None:
+        if a.out:
+            with open(a.out + ".tmp", "w") as f:
+                f.write(text + "\n")
+            os.replace(a.out + ".tmp", a.out)
+        else:
+            print(text)
+        return
+
+    ok, lines = compare(summary, res, a.k, reduced)
+    s = summary["settings"]
+    md = ["# Locality of the three recipes: replicate vs an independent NumPy / scikit-learn peer", "",
+          "Folder `%s` (replicate: L = %d, %d rows, first layer %d hidden, %d epochs, scikit-learn %d, %d seeds)." % (
+              a.replicate, s["L"], s["n"], s["layers"][0], s["epochs"], s["sklearn_epochs"], max(1, s.get("seeds", 1))),
+          "Peer (`bench/peers/locality.py`, NumPy %s, scikit-learn %s): %d rows, %d hidden, %d epochs, scikit-learn %d, "
+          "seeds %s, %g%% held out, L1 %g, L2 %g, disk radius %g." % (
+              res["numpy"], res["sklearn"], res["rows"], hidden, epochs, sk_epochs, ",".join(map(str, seeds)),
+              100 * a.holdout, a.l1, a.l2, a.radius), ""]
+    if reduced:
+        md += ["**Reduced run**: the peer's sizes differ from the folder's, so the numbers are not comparable and "
+               "only show that the comparison runs; the ordering is not judged.", ""]
+    md += ["Agreement per recipe and measure: the seed ranges overlap, or the means differ by less than "
+           "%g combined seed standard deviations (sqrt(std_ours^2 + std_peer^2)). Ordering: by the mean over seeds." % a.k,
+           ""]
+    md += lines
+    md += ["", "Result: **%s**." % ("agree" if ok else "disagree"), ""]
+    mdpath = a.md or os.path.join(a.replicate, "locality_peer.md")
+    for path, body in ((mdpath, "\n".join(md)), (os.path.splitext(mdpath)[0] + ".json", text + "\n")):
+        with open(path + ".tmp", "w") as f:
+            f.write(body)
+        os.replace(path + ".tmp", path)
+    print("\n".join(md))
+    log("wrote %s" % mdpath)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
