@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
@@ -200,34 +199,31 @@ func studyPlan(args []string, stdout, stderr io.Writer) error {
 
 func studyRun(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("run", stderr)
-	cores := f.fs.Int("cores", 0, "cores the stages may use together on this machine (0: all)")
-	slurm := f.fs.Bool("slurm", false, "submit the stages to Slurm instead of running them here")
-	o := study.SubmitOptions{Slurm: study.SlurmOptions{MinTime: 10 * time.Minute, Log: stdout, Name: "isingrbm"}}
-	f.fs.BoolVar(&o.Wait, "wait", false, "with -slurm: wait until the jobs end (polling squeue) and report failures")
-	f.fs.DurationVar(&o.Poll, "poll", 5*time.Second, "with -wait: how often to poll squeue")
-	f.fs.StringVar(&o.Slurm.Partition, "partition", "", "with -slurm: the partition (default: the cluster's)")
-	sbatchArgs := f.fs.String("sbatch-args", "", "with -slurm: more sbatch arguments for every job, space-separated (e.g. --account=phys)")
-	f.fs.Float64Var(&o.Slurm.TimeFactor, "time-factor", 4, "with -slurm: ask for --time = this x the estimated time (at least 10 minutes); 0: the partition's default")
-	f.fs.StringVar(&o.Exe, "binary", "", "with -slurm: the isingrbm executable the jobs run (default: this one); copied into the study folder under its hash")
+	o := study.DefaultRunOptions()
+	addParams(f.fs, study.RunParams(), &o)
 	if _, err := f.parse(args, ""); err != nil {
 		return err
 	}
-	if err := checkRunFlags(f.fs, *cores, o, *slurm); err != nil {
+	if err := applyParams(f.fs, study.RunParams(), &o); err != nil {
 		return err
+	}
+	given := flagsSet(f.fs)
+	if err := o.CheckGiven(func(name string) bool { return given[name] }); err != nil {
+		return asUsage(err)
 	}
 	st, err := f.open()
 	if err != nil {
 		return err
 	}
 	ctx := interruptContext() // SIGINT and SIGTERM cancel it (main.go)
-	if *slurm {
-		o.Slurm.Dir, o.Slurm.Extra = st.Dir, strings.Fields(*sbatchArgs)
-		return submitStudy(ctx, st, o)
+	if o.Slurm {
+		o.Submit.Slurm.Dir, o.Submit.Slurm.Log = st.Dir, stdout
+		return submitStudy(ctx, st, o.Submit)
 	}
 	if err := study.CheckWritable(st.Dir); err != nil {
 		return badInput("-o: %v", err)
 	}
-	_, err = st.RunHere(ctx, study.LocalOptions{Cores: *cores, Log: stdout})
+	_, err = st.RunHere(ctx, study.LocalOptions{Cores: o.Cores, Log: stdout})
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted; finished stages are kept, rerun the same command to continue")
 	}
@@ -250,34 +246,6 @@ func submitStudy(ctx context.Context, st *study.Study, o study.SubmitOptions) er
 	}
 	_, err = st.Submit(ctx, o)
 	return err
-}
-
-// checkRunFlags checks study run's own flags.
-func checkRunFlags(fs *flag.FlagSet, cores int, o study.SubmitOptions, slurm bool) error {
-	if cores < 0 || cores > 1<<16 {
-		return badInput("-cores: want 0 (all) or a positive count, got %d", cores)
-	}
-	if o.Poll < 100*time.Millisecond {
-		return badInput("-poll: want at least 100ms, got %v", o.Poll)
-	}
-	if o.Slurm.TimeFactor < 0 || o.Slurm.TimeFactor > 1000 {
-		return badInput("-time-factor: want 0..1000, got %v", o.Slurm.TimeFactor)
-	}
-	if slurm {
-		return nil
-	}
-	for _, name := range []string{"wait", "partition", "sbatch-args", "binary"} {
-		if flagSet(fs, name) {
-			return badInput("-%s: only with -slurm", name)
-		}
-	}
-	return nil
-}
-
-func flagSet(fs *flag.FlagSet, name string) bool {
-	found := false
-	fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
-	return found
 }
 
 func studyStage(args []string, stdout, stderr io.Writer) error {

@@ -1,0 +1,82 @@
+package study
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
+)
+
+// RunOptions are the options of "study run": the stages run here on Cores
+// cores (RunHere), or with Slurm set are submitted to Slurm (Submit).
+type RunOptions struct {
+	Slurm  bool
+	Cores  int
+	Submit SubmitOptions
+}
+
+// DefaultRunOptions are the command line's defaults: all cores; on Slurm,
+// --time = 4 x the estimated time (at least 10 minutes), polling every 5 s
+// with -wait.
+func DefaultRunOptions() RunOptions {
+	return RunOptions{Submit: SubmitOptions{Poll: 5 * time.Second,
+		Slurm: SlurmOptions{MinTime: 10 * time.Minute, TimeFactor: 4, Name: "isingrbm"}}}
+}
+
+// slurmOnly are the RunParams that mean something only with -slurm.
+var slurmOnly = []string{"wait", "partition", "sbatch-args", "binary"}
+
+// RunParams lists the flags of "study run"; Set's errors name the flag and
+// what was expected.
+func RunParams() []rbm.Param[RunOptions] {
+	type R = RunOptions
+	str := func(name, usage string, field func(*R) *string) rbm.Param[R] {
+		return rbm.Param[R]{Name: name, Usage: usage, Get: func(o *R) string { return *field(o) },
+			Set: func(o *R, v string) error { *field(o) = v; return nil }}
+	}
+	return []rbm.Param[R]{
+		rbm.IntParam("cores", "cores the stages may use together on this machine (0: all)", 0, 1<<16, "0: all", func(o *R) *int { return &o.Cores }),
+		rbm.BoolParam("slurm", "submit the stages to Slurm instead of running them here", func(o *R) *bool { return &o.Slurm }),
+		rbm.BoolParam("wait", "with -slurm: wait until the jobs end (polling squeue) and report failures", func(o *R) *bool { return &o.Submit.Wait }),
+		{Name: "poll", Usage: "with -wait: how often to poll squeue", Get: func(o *R) string { return o.Submit.Poll.String() },
+			Set: func(o *R, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 100*time.Millisecond {
+					return fmt.Errorf("-poll %s: want a duration of at least 100ms", v)
+				}
+				o.Submit.Poll = d
+				return nil
+			}},
+		str("partition", "with -slurm: the partition (default: the cluster's)", func(o *R) *string { return &o.Submit.Slurm.Partition }),
+		{Name: "sbatch-args", Usage: "with -slurm: more sbatch arguments for every job, space-separated (e.g. --account=phys)",
+			Get: func(o *R) string { return strings.Join(o.Submit.Slurm.Extra, " ") },
+			Set: func(o *R, v string) error { o.Submit.Slurm.Extra = strings.Fields(v); return nil }},
+		{Name: "time-factor", Usage: "with -slurm: ask for --time = this x the estimated time (at least 10 minutes); 0: the partition's default",
+			Get: func(o *R) string { return strconv.FormatFloat(o.Submit.Slurm.TimeFactor, 'g', -1, 64) },
+			Set: func(o *R, v string) error {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil || !(f >= 0 && f <= 1000) {
+					return fmt.Errorf("-time-factor %s: want 0..1000", v)
+				}
+				o.Submit.Slurm.TimeFactor = f
+				return nil
+			}},
+		str("binary", "with -slurm: the isingrbm executable the jobs run (default: this one); copied into the study folder under its hash", func(o *R) *string { return &o.Submit.Exe }),
+	}
+}
+
+// CheckGiven refuses options that only Slurm uses, given (given reports
+// whether a flag was) without -slurm.
+func (o RunOptions) CheckGiven(given func(name string) bool) error {
+	if o.Slurm {
+		return nil
+	}
+	for _, name := range slurmOnly {
+		if given(name) {
+			return fmt.Errorf("-%s: only with -slurm", name)
+		}
+	}
+	return nil
+}

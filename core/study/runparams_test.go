@@ -1,0 +1,46 @@
+package study
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunParams(t *testing.T) {
+	def := DefaultRunOptions()
+	o := def
+	for _, p := range RunParams() {
+		if err := p.Set(&o, p.Get(&def)); err != nil {
+			t.Errorf("%s: default %q: %v", p.Name, p.Get(&def), err)
+		}
+	}
+	set := func(name, v string) error {
+		for _, p := range RunParams() {
+			if p.Name == name {
+				return p.Set(&o, v)
+			}
+		}
+		t.Fatalf("no param %s", name)
+		return nil
+	}
+	for _, nv := range [][2]string{{"cores", "3"}, {"slurm", "true"}, {"poll", "300ms"}, {"sbatch-args", "--account=phys  -q x"}, {"time-factor", "0"}, {"binary", "/x"}} {
+		if err := set(nv[0], nv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.Cores != 3 || !o.Slurm || o.Submit.Poll != 300*time.Millisecond || len(o.Submit.Slurm.Extra) != 3 || o.Submit.Slurm.TimeFactor != 0 || o.Submit.Exe != "/x" {
+		t.Fatalf("%+v", o)
+	}
+	for _, nv := range [][2]string{{"cores", "-1"}, {"poll", "10ms"}, {"poll", "x"}, {"time-factor", "1001"}, {"time-factor", "NaN"}, {"wait", "maybe"}} {
+		if err := set(nv[0], nv[1]); err == nil || !strings.HasPrefix(err.Error(), "-"+nv[0]) {
+			t.Errorf("-%s %s: %v", nv[0], nv[1], err)
+		}
+	}
+	given := func(name string) bool { return name == "wait" }
+	if err := def.CheckGiven(given); err == nil || !strings.Contains(err.Error(), "-wait: only with -slurm") {
+		t.Errorf("%v", err)
+	}
+	if err := o.CheckGiven(given); err != nil {
+		t.Error(err)
+	}
+}
