@@ -56,11 +56,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 // progress bar.
 func evaluate(dbn *rbm.DBN, data *rbm.DataFile, maxSamples int, opt rbm.EvalOptions, stderr io.Writer) (rbm.EvalReport, error) {
 	set := rbm.SeededSubset(data.Set, maxSamples, opt.Seed)
-	steps := opt.AISSteps
-	need := rbm.EstimateEvalBytes(set.N, dbn.Sizes(), opt.AISRuns, steps[0]+steps[1]+steps[2])
-	what := fmt.Sprintf("-ais-runs %d, -ais-steps %d,%d,%d and %d samples of %v units", opt.AISRuns, steps[0], steps[1], steps[2], set.N, dbn.Sizes())
-	if err := checkMemory(need, what); err != nil {
-		return rbm.EvalReport{}, err
+	if err := opt.CheckMemory(set.N, dbn.Sizes()); err != nil {
+		return rbm.EvalReport{}, asUsage(err)
 	}
 	bar := newProgressBar(stderr, "eval")
 	opt.Progress = bar.Update

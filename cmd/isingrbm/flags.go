@@ -15,7 +15,6 @@ import (
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
-	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // intRule requires an integer flag to lie in [lo, hi]; why, when set,
@@ -114,12 +113,4 @@ func checkOutput(flagName, path string, opt npy.WriteOptions) error {
 		return badInput("-%s: %v%s", flagName, err, hint)
 	}
 	return checkWritable(dirOf(path), "-"+flagName)
-}
-
-// checkMemory is sysmem.Check as a usage error.
-func checkMemory(need float64, what string) error {
-	if err := sysmem.Check(need, what); err != nil {
-		return badInput("%v", err)
-	}
-	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"syscall"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
-	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // loadData reads the .npy file named by flag -flagName (see
@@ -19,8 +18,8 @@ func loadData(flagName, path string) (*rbm.DataFile, error) {
 		return nil, badInput("-%s: want a .npy file of configurations, (n, L, L) or (n, D)", flagName)
 	}
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
-		if err := checkMemory(rbm.EstimateReadBytes(st.Size()), fmt.Sprintf("-%s %s (%s)", flagName, path, sysmem.Format(float64(st.Size())))); err != nil {
-			return nil, err
+		if err := rbm.CheckReadMemory(flagName, path, st.Size()); err != nil {
+			return nil, asUsage(err)
 		}
 	}
 	d, err := rbm.ReadDataFile(path)

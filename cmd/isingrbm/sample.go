@@ -74,16 +74,7 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 	if *f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
 	}
-	return ks, sampleMemory("n", *f.L, *f.n, *f.replicas)
-}
-
-// sampleMemory refuses runs whose samples and lattices would not fit,
-// before anything is allocated, naming the flags (-nFlag for n).
-func sampleMemory(nFlag string, L, n, replicas int) error {
-	if err := replicate.CheckSampleMemory(nFlag, L, n, replicas); err != nil {
-		return badInput("%v", err)
-	}
-	return nil
+	return ks, asUsage(replicate.CheckSampleMemory("n", *f.L, *f.n, *f.replicas))
 }
 
 // samplePaths decides every output path and checks that each can be
@@ -191,7 +182,3 @@ func printSampleReports(stdout io.Writer, reports []bitlattice.Report, asJSON bo
 	}
 	return bitlattice.WriteTable(stdout, reports)
 }
-
-// checkSampleMemory is sampleMemory for -n and -L (study.go calls it with
-// replicas 0).
-func checkSampleMemory(L, n, replicas int) error { return sampleMemory("n", L, n, replicas) }

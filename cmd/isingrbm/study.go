@@ -157,7 +157,7 @@ func (f *studyFlags) spec() (study.Spec, error) {
 	if err := checkInts(intRule{"train-seeds", *f.trainSeeds, 1, 1000, "training seeds per data seed"}); err != nil {
 		return study.Spec{}, err
 	}
-	if err := checkSampleMemory(s.L, s.N, 0); err != nil {
+	if err := asUsage(replicate.CheckSampleMemory("n", s.L, s.N, 0)); err != nil {
 		return study.Spec{}, err
 	}
 	sp, err := study.NewSpec(s, ks, seeds, *f.trainSeeds)

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -149,26 +148,13 @@ func (f *trainFlags) plan() (trainPlan, error) {
 }
 
 // checkData checks the plan against the data: the visible units of a
-// checkpoint, -batch against the samples, and the memory estimate.
-func (p *trainPlan) checkData(data *rbm.DataFile, set map[string]bool) ([]int, error) {
-	sizes := append([]int{data.Set.D}, p.hidden...)
+// checkpoint, then -batch and memory (rbm.Config.CheckTrainData).
+func (p *trainPlan) checkData(data *rbm.DataFile, batchGiven bool) ([]int, error) {
 	if p.resume != nil && p.resume.Sizes[0] != data.Set.D {
 		return nil, badInput("-data: %s has %d units per sample, but the checkpoint %s has %d visible units", data.Path, data.Set.D, p.ckpt, p.resume.Sizes[0])
 	}
-	// An explicit -batch larger than the data is refused; a preset's
-	// default is kept (the epoch is then one mini-batch of every sample).
-	n := data.Set.N
-	if set["batch"] {
-		if err := checkInts(intRule{"batch", p.cfg.Batch, 1, n, "at most the " + strconv.Itoa(n) + " samples in " + data.Path}); err != nil {
-			return nil, err
-		}
-	}
-	need := rbm.EstimateTrainBytes(n, !data.Set.Binary(), sizes, p.cfg)
-	what := fmt.Sprintf("-layers %v on %d samples of %d units with -batch %d", p.hidden, n, data.Set.D, p.cfg.Batch)
-	if p.cfg.SnapshotEvery > 0 {
-		what += fmt.Sprintf(", -epochs %d and -snapshot-every %d", p.cfg.Epochs, p.cfg.SnapshotEvery)
-	}
-	return sizes, checkMemory(need, what)
+	sizes, err := p.cfg.CheckTrainData(data, p.hidden, batchGiven)
+	return sizes, asUsage(err)
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
@@ -185,7 +171,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sizes, err := p.checkData(data, f.set)
+	sizes, err := p.checkData(data, f.set["batch"])
 	if err != nil {
 		return err
 	}

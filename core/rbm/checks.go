@@ -1,0 +1,42 @@
+package rbm
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/isingrbm/isingrbm/core/sysmem"
+)
+
+// CheckTrainData checks the recipe and hidden sizes against the training
+// data before anything is allocated, and returns the layer sizes, visible
+// first. An explicit batch (batchGiven) larger than the samples is refused;
+// a preset's default is kept (the epoch is then one mini-batch of every
+// sample). The memory training needs is checked with sysmem.Check.
+// Messages name train's flags.
+func (c Config) CheckTrainData(data *DataFile, hidden []int, batchGiven bool) ([]int, error) {
+	n, sizes := data.Set.N, append([]int{data.Set.D}, hidden...)
+	if batchGiven {
+		if err := CheckInt("batch", c.Batch, 1, n, "at most the "+strconv.Itoa(n)+" samples in "+data.Path); err != nil {
+			return nil, err
+		}
+	}
+	what := fmt.Sprintf("-layers %v on %d samples of %d units with -batch %d", hidden, n, data.Set.D, c.Batch)
+	if c.SnapshotEvery > 0 {
+		what += fmt.Sprintf(", -epochs %d and -snapshot-every %d", c.Epochs, c.SnapshotEvery)
+	}
+	return sizes, sysmem.Check(EstimateTrainBytes(n, !data.Set.Binary(), sizes, c), what)
+}
+
+// CheckMemory checks that evaluating n samples with layers of sizes fits
+// in memory (sysmem.Check); the message names eval's flags.
+func (o EvalOptions) CheckMemory(n int, sizes []int) error {
+	s := o.AISSteps
+	return sysmem.Check(EstimateEvalBytes(n, sizes, o.AISRuns, s[0]+s[1]+s[2]),
+		fmt.Sprintf("-ais-runs %d, -ais-steps %d,%d,%d and %d samples of %v units", o.AISRuns, s[0], s[1], s[2], n, sizes))
+}
+
+// CheckReadMemory checks that reading the data file path of size bytes,
+// given to flag -name, fits in memory (EstimateReadBytes, sysmem.Check).
+func CheckReadMemory(name, path string, size int64) error {
+	return sysmem.Check(EstimateReadBytes(size), fmt.Sprintf("-%s %s (%s)", name, path, sysmem.Format(float64(size))))
+}
