@@ -42,6 +42,9 @@ Two modes:
                            default DIR/locality_peer.md) plus the JSON beside it.
                            -hidden/-epochs/-sklearn-epochs/-seeds/-rows override
                            the folder's sizes (a reduced run, marked as such).
+The CD recipes train in float32 as ours do (-float64 for float64); the
+measures are computed in float64. Set OPENBLAS_NUM_THREADS=1 for small sizes
+(the test does): BLAS threads only add overhead to 100 x 256 products.
 Knobs for demonstrations: -l1 / -l2 replace the penalties of the two CD
 recipes (-l1 0 switches the L1 off: the comparison must then fail).
 """
@@ -108,10 +111,11 @@ def sigmoid(x):
 
 
 def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 0.9), switch=5, sigma=0.1):
-    """Hinton & Salakhutdinov's CD-1 with momentum; returns W (n_v x n_h)."""
+    """Hinton & Salakhutdinov's CD-1 with momentum, in X's dtype; returns W (n_v x n_h)."""
     n, n_v = X.shape
-    W = sigma * rng.standard_normal((n_v, n_h))
-    b, c = np.zeros(n_v), np.zeros(n_h)
+    dt = X.dtype
+    W = (sigma * rng.standard_normal((n_v, n_h))).astype(dt)
+    b, c = np.zeros(n_v, dt), np.zeros(n_h, dt)
     dW, db, dc = np.zeros_like(W), np.zeros_like(b), np.zeros_like(c)
     for ep in range(epochs):
         m = mom[0] if ep < switch else mom[1]
@@ -120,7 +124,7 @@ def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 
             v0 = X[order[lo:lo + batch]]
             k = len(v0)
             p0 = sigmoid(v0 @ W + c)
-            h0 = (p0 > rng.random(p0.shape)).astype(np.float64)
+            h0 = (p0 > rng.random(p0.shape, dtype=dt)).astype(dt)
             v1 = sigmoid(h0 @ W.T + b)
             p1 = sigmoid(v1 @ W + c)
             gW = (v0.T @ p0 - v1.T @ p1) / k
@@ -144,8 +148,8 @@ def train_sklearn(X, n_h, epochs, seed):
     return r.components_.T.astype(np.float64)
 
 
-def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius, log):
-    out = {"L": L, "rows": int(X.shape[0]), "hidden": hidden, "epochs": epochs, "sklearn_epochs": sk_epochs,
+def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius, dtype, log):
+    out = {"dtype": np.dtype(dtype).name, "L": L, "rows": int(X.shape[0]), "hidden": hidden, "epochs": epochs, "sklearn_epochs": sk_epochs,
            "holdout": holdout, "l1": l1, "l2": l2, "disk_radius": radius, "seeds": seeds, "recipes": {}}
     import sklearn
     out["numpy"], out["sklearn"] = np.__version__, sklearn.__version__
@@ -160,9 +164,10 @@ def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius
             if name == "sklearn":
                 W = train_sklearn(Xt, hidden, sk_epochs, seed)
             elif name == "mehta-schwab":
-                W = train_cd1(Xt, hidden, epochs, rng, l1=l1)
+                W = train_cd1(Xt.astype(dtype), hidden, epochs, rng, l1=l1)
             else:
-                W = train_cd1(Xt, hidden, epochs, rng, l2=l2)
+                W = train_cd1(Xt.astype(dtype), hidden, epochs, rng, l2=l2)
+            W = W.astype(np.float64)
             pr, ds = participation_ratio(W), disk_share(W, L, radius)
             per.append({"seed": seed, "pr_median": float(np.median(pr)), "disk_share_median": float(np.median(ds)),
                         "seconds": time.time() - t0})
@@ -179,17 +184,19 @@ def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius
 
 # ---------------------------------------------------------------- comparison with summary.json
 
-def agree(a, b, k):
-    """The rule of the test: ranges overlap, or |mean difference| < k * combined std."""
-    overlap = a["min"] <= b["max"] and b["min"] <= a["max"]
+def comb_std(a, b):
     sa, sb = a.get("std") or 0.0, b.get("std") or 0.0
-    comb = math.sqrt(sa * sa + sb * sb)
-    return overlap or abs(a["mean"] - b["mean"]) < k * comb, comb
+    return math.sqrt(sa * sa + sb * sb)
+
+
+def agree(a, b, k):
+    """The rule of TestLocalityIndependent: ranges overlap, or |mean difference| < k * combined std."""
+    overlap = a["min"] <= b["max"] and b["min"] <= a["max"]
+    return overlap or abs(a["mean"] - b["mean"]) < k * comb_std(a, b)
 
 
 def order(stats, key):
-    names = [n for n in RECIPES if n in stats]
-    return sorted(names, key=lambda n: stats[n][key]["mean"])
+    return sorted(stats, key=lambda n: stats[n][key]["mean"])
 
 
 def fmt(s):
@@ -198,31 +205,57 @@ def fmt(s):
     return "%.4g +- %.2g [%.4g, %.4g] (n = %d)" % (s["mean"], s["std"], s["min"], s["max"], s["n"])
 
 
-def compare(summary, peer, k, reduced):
+def compare(summary, peer, k, tie):
+    """Per recipe and measure: agree(); per pair of recipes: a pair whose means differ by
+    at least tie combined std on one side must have the same order on the other."""
     ours = {n: {"pr_median": e["layers"][0]["pr_median"], "disk_share_median": e["layers"][0]["disk_share_median"]}
             for n, e in summary["ensemble"].items() if n in peer["recipes"]}
+    theirs = peer["recipes"]
+    names = [n for n in RECIPES if n in ours]
     lines, ok = [], True
     lines.append("| recipe | measure | ours (summary.json) | NumPy / scikit-learn peer | agree |")
     lines.append("|---|---|---|---|---|")
-    for n in RECIPES:
-        if n not in ours:
-            continue
+    for n in names:
         for key, label in (("pr_median", "median PR"), ("disk_share_median", "median disk share")):
-            a, b = ours[n][key], peer["recipes"][n][key]
-            good, comb = agree(a, b, k)
+            a, b = ours[n][key], theirs[n][key]
+            good = agree(a, b, k)
             ok &= good
-            lines.append("| %s | %s | %s | %s | %s |" % (n, label, fmt(a), fmt(b),
-                                                         "yes" if good else "**no** (|diff| %.3g, %g x std %.3g)" % (
-                                                             abs(a["mean"] - b["mean"]), k, comb)))
+            lines.append("| %s | %s | %s | %s | %s |" % (n, label, fmt(a), fmt(b), "yes" if good else
+                                                         "**no**: |diff| %.3g, %g x combined std %.3g" % (
+                                                             abs(a["mean"] - b["mean"]), k, k * comb_std(a, b))))
     lines.append("")
-    for key, label, direction in (("pr_median", "median PR", "most local (smallest) first"),
-                                  ("disk_share_median", "median disk share", "least local (smallest) first")):
-        oa, ob = order(ours, key), order(peer["recipes"], key)
-        same = oa == ob
-        ok &= same or reduced
-        lines.append("- ordering by %s (%s): ours %s, peer %s: %s" % (
-            label, direction, " < ".join(oa), " < ".join(ob), "same" if same else "**different**"))
+    for key, label in (("pr_median", "median PR"), ("disk_share_median", "median disk share")):
+        bad = []
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                do = ours[x][key]["mean"] - ours[y][key]["mean"]
+                dp = theirs[x][key]["mean"] - theirs[y][key]["mean"]
+                so = abs(do) >= tie * comb_std(ours[x][key], ours[y][key])
+                sp = abs(dp) >= tie * comb_std(theirs[x][key], theirs[y][key])
+                if (so or sp) and (do < 0) != (dp < 0):
+                    bad.append("%s vs %s" % (x, y))
+        ok &= not bad
+        lines.append("- order by %s (increasing mean over seeds): ours %s; peer %s: %s" % (
+            label, " < ".join(order(ours, key)), " < ".join(order({n: theirs[n] for n in names}, key)),
+            "same" if not bad else "**differs** for " + ", ".join(bad)))
     return ok, lines
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        load = " ".join("%.2f" % x for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
+    return cpu, os.cpu_count(), load
 
 
 def main():
@@ -240,7 +273,9 @@ def main():
     ap.add_argument("-l1", type=float, default=2e-4)
     ap.add_argument("-l2", type=float, default=2e-4)
     ap.add_argument("-radius", type=float, default=2.5)
-    ap.add_argument("-k", type=float, default=3.0, help="tolerance in combined seed standard deviations")
+    ap.add_argument("-k", type=float, default=3.0, help="-replicate: agreement within K combined seed standard deviations")
+    ap.add_argument("-tie", type=float, default=2.0, help="-replicate: recipes closer than TIE combined std are not ordered")
+    ap.add_argument("-float64", action="store_true", help="train the CD recipes in float64 (default float32)")
     ap.add_argument("-out", help="write the JSON here instead of stdout")
     ap.add_argument("-q", action="store_true", help="no progress on stderr")
     a = ap.parse_args()
@@ -264,6 +299,8 @@ def main():
             raise SystemExit("%s: cannot read the summary of a finished replicate run: %s" % (sp, e))
         s = summary["settings"]
         data = os.path.join(a.replicate, "data", "d0", "ising.npy")
+        if not isinstance(summary.get("ensemble"), dict) or not summary["ensemble"]:
+            raise SystemExit("%s: no \"ensemble\" section (written by an older replicate?)" % sp)
         if s.get("data_seeds", 1) > 1:
             log("note: %d data seeds in the folder; the peer trains on data seed 0 only" % s["data_seeds"])
         full = {"hidden": s["layers"][0], "epochs": s["epochs"], "sklearn_epochs": s["sklearn_epochs"],
@@ -281,12 +318,14 @@ def main():
         epochs = a.epochs or 200
         sk_epochs = a.sklearn_epochs or 10
         seeds = [int(x) for x in (a.seeds or "1,2,3").split(",")]
+    load0 = machine()[2]
     X, L = load_rows(data)
     if a.rows:
         if a.rows > len(X):
             raise SystemExit("%s: %d rows, -rows asks for %d" % (data, len(X), a.rows))
         X = X[:a.rows]
-    res = run(X, L, recipes, seeds, hidden, epochs, sk_epochs, a.holdout, a.l1, a.l2, a.radius, log)
+    dtype = np.float64 if a.float64 else np.float32
+    res = run(X, L, recipes, seeds, hidden, epochs, sk_epochs, a.holdout, a.l1, a.l2, a.radius, dtype, log)
     res["data"] = data
     text = json.dumps(res, indent=1)
 
@@ -299,31 +338,42 @@ def main():
             print(text)
         return
 
-    ok, lines = compare(summary, res, a.k, reduced)
+    ok, lines = compare(summary, res, a.k, a.tie)
     s = summary["settings"]
+    cpu, ncpu, load1 = machine()
+    secs = sum(p["seconds"] for r in res["recipes"].values() for p in r["per_seed"])
     md = ["# Locality of the three recipes: replicate vs an independent NumPy / scikit-learn peer", "",
-          "Folder `%s` (replicate: L = %d, %d rows, first layer %d hidden, %d epochs, scikit-learn %d, %d seeds)." % (
-              a.replicate, s["L"], s["n"], s["layers"][0], s["epochs"], s["sklearn_epochs"], max(1, s.get("seeds", 1))),
-          "Peer (`bench/peers/locality.py`, NumPy %s, scikit-learn %s): %d rows, %d hidden, %d epochs, scikit-learn %d, "
-          "seeds %s, %g%% held out, L1 %g, L2 %g, disk radius %g." % (
-              res["numpy"], res["sklearn"], res["rows"], hidden, epochs, sk_epochs, ",".join(map(str, seeds)),
-              100 * a.holdout, a.l1, a.l2, a.radius), ""]
+          "Written by `bench/peers/locality.py -replicate %s` on %s UTC (%s, %d logical cores; "
+          "load average 1/5/15 min at the start %s, at the end %s; peer training %.0f s)." % (
+              a.replicate, time.strftime("%Y-%m-%d %H:%M", time.gmtime()), cpu, ncpu, load0, load1, secs), "",
+          "- replicate folder: L = %d, %d rows, first layer %d hidden, %d epochs (scikit-learn %d), %d training seeds, "
+          "data seed 0%s." % (s["L"], s["n"], s["layers"][0], s["epochs"], s["sklearn_epochs"],
+                              max(1, s.get("seeds", 1)), "" if s.get("data_seeds", 1) <= 1 else
+                              " (the folder has %d data seeds; its spread pools them)" % s["data_seeds"]),
+          "- peer: NumPy %s (CD-1 in %s), scikit-learn %s; %d rows, %d hidden, %d epochs (scikit-learn %d), seeds %s, "
+          "%g%% of the rows held out, L1 %g, L2 %g, disk radius %g." % (
+              res["numpy"], res["dtype"], res["sklearn"], res["rows"], hidden, epochs, sk_epochs,
+              ",".join(map(str, seeds)), 100 * a.holdout, a.l1, a.l2, a.radius), ""]
     if reduced:
-        md += ["**Reduced run**: the peer's sizes differ from the folder's, so the numbers are not comparable and "
-               "only show that the comparison runs; the ordering is not judged.", ""]
-    md += ["Agreement per recipe and measure: the seed ranges overlap, or the means differ by less than "
-           "%g combined seed standard deviations (sqrt(std_ours^2 + std_peer^2)). Ordering: by the mean over seeds." % a.k,
-           ""]
+        md += ["**Reduced run**: the peer's sizes differ from the folder's, so its numbers are not comparable with "
+               "the folder's; this only shows that the comparison runs. Not judged.", ""]
+    md += ["Rules (those of `go test ./core/replicate -run TestLocalityIndependent`): per recipe and measure the two "
+           "implementations agree when their seed ranges overlap or their means differ by less than %g combined "
+           "seed standard deviations, sqrt(std_ours^2 + std_peer^2); two recipes whose means differ by at least %g "
+           "combined standard deviations on either side must come in the same order on the other." % (a.k, a.tie), ""]
     md += lines
-    md += ["", "Result: **%s**." % ("agree" if ok else "disagree"), ""]
+    verdict = "not judged (reduced run)" if reduced else ("agree" if ok else "disagree")
+    md += ["", "Result: **%s**." % verdict, ""]
     mdpath = a.md or os.path.join(a.replicate, "locality_peer.md")
-    for path, body in ((mdpath, "\n".join(md)), (os.path.splitext(mdpath)[0] + ".json", text + "\n")):
+    res["verdict"] = verdict
+    for path, body in ((os.path.splitext(mdpath)[0] + ".json", json.dumps(res, indent=1) + "\n"),
+                       (mdpath, "\n".join(md))):
         with open(path + ".tmp", "w") as f:
             f.write(body)
         os.replace(path + ".tmp", path)
     print("\n".join(md))
-    log("wrote %s" % mdpath)
-    sys.exit(0 if ok else 1)
+    log("wrote %s and its .json" % mdpath)
+    sys.exit(0 if ok or reduced else 1)
 
 
 if __name__ == "__main__":
