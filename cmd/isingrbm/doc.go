@@ -5,8 +5,12 @@
 // for bad input; the work is done by the packages under core/ and
 // bitlattice/.
 //
-// Every flag is checked before any work starts (flags.go; replicate's
-// settings by replicate.Settings.CheckLimits): ranges, overflow-safe sums,
+// Every flag is checked before any work starts, by the library type it
+// sets: one flag table per type (rbm.ConfigParams for train's recipe,
+// rbm.EvalParams, replicate.SettingsParams for replicate and study,
+// study.RunParams) registered into each command's FlagSet (flags.go), the
+// parsers of couplings, sizes and AIS schedules, Settings.CheckLimits and
+// the memory checks of rbm and replicate: ranges, overflow-safe sums,
 // sizes against the data, and a memory estimate against the least of three
 // quarters of the machine's memory, the cgroup limit, the address-space
 // limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M, 2G; package

@@ -10,6 +10,7 @@ package main
 
 import (
 	"flag"
+	"path/filepath"
 	"strings"
 
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -112,5 +113,5 @@ func checkOutput(flagName, path string, opt npy.WriteOptions) error {
 		}
 		return badInput("-%s: %v%s", flagName, err, hint)
 	}
-	return checkWritable(dirOf(path), "-"+flagName)
+	return checkWritable(filepath.Dir(path), "-"+flagName)
 }

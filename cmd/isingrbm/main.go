@@ -208,18 +208,33 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and turns flag-package errors into usage errors.
+// parseFlags parses args and turns flag-package errors into usage errors;
+// it refuses positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	_, err := parseWithArg(fs, args, "")
+	return err
+}
+
+// parseWithArg is parseFlags for a command that takes one positional
+// argument after the flags (named by positional), which it returns.
+func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return "", err
 		}
-		return &usageError{msg: err.Error()}
+		return "", &usageError{msg: err.Error()}
 	}
-	if fs.NArg() > 0 {
-		return badInput("unexpected argument %q", fs.Arg(0))
+	switch {
+	case positional == "" && fs.NArg() > 0:
+		return "", badInput("unexpected argument %q", fs.Arg(0))
+	case positional == "":
+		return "", nil
+	case fs.NArg() == 0:
+		return "", badInput("want a %s after the flags", positional)
+	case fs.NArg() > 1:
+		return "", badInput("want one %s after the flags, got %q", positional, strings.Join(fs.Args(), " "))
 	}
-	return nil
+	return fs.Arg(0), nil
 }
 
 // flagsSet returns the names of the flags given on the command line.

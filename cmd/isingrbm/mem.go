@@ -2,15 +2,15 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 
+	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // envError checks the environment variables every command
 // obeys.
 func envError() error {
-	if err := kernelsEnvError(); err != nil {
+	if err := asm.KernelsEnvError(); err != nil {
 		return err
 	}
 	if err := sysmem.CheckEnv(); err != nil {
@@ -30,6 +30,3 @@ func checkDir(dir, flag string) error {
 	}
 	return nil
 }
-
-// dirOf is the folder a path is in ("." for a bare name).
-func dirOf(path string) string { return filepath.Dir(path) }

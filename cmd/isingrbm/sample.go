@@ -27,28 +27,29 @@ func init() {
 // maxEquilibrate bounds -equilibration (more sweeps would take days).
 const maxEquilibrate = 100_000_000
 
-// sampleFlags are the flags of sample.
+// sampleFlags are the flags of sample: the sampler's options (but K) and
+// the couplings, output and printing.
 type sampleFlags struct {
-	fs                          *flag.FlagSet
-	L, n, threads, replicas, eq *int
-	betas, out                  *string
-	seed                        *uint64
-	asJSON, replace             *bool
+	fs              *flag.FlagSet
+	opts            bitlattice.Options
+	betas, out      string
+	asJSON, replace bool
 }
 
 func newSampleFlags(stderr io.Writer) *sampleFlags {
 	fs := newFlagSet("sample", stderr)
 	f := &sampleFlags{fs: fs}
-	f.L = fs.Int("L", 40, fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL))
-	f.betas = fs.String("beta", "0.408", "coupling K = J/kT > 0: a value, a list a,b,c or a range lo:hi:n")
-	f.n = fs.Int("n", 20000, "number of configurations per coupling")
-	f.seed = fs.Uint64("seed", 1, "random seed (same seed, same samples)")
-	f.out = fs.String("o", "", "output .npy file (one coupling) or folder (several couplings)")
-	f.threads = fs.Int("threads", 0, "worker threads (0: all cores)")
-	f.replicas = fs.Int("replicas", 0, "independent replicas to simulate, at most -n (0: automatic)")
-	f.eq = fs.Int("equilibration", 0, fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", maxEquilibrate))
-	f.asJSON = fs.Bool("json", false, "print the report as JSON on stdout")
-	f.replace = fs.Bool("replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
+	o := &f.opts
+	fs.IntVar(&o.L, "L", 40, fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL))
+	fs.StringVar(&f.betas, "beta", "0.408", "coupling K = J/kT > 0: a value, a list a,b,c or a range lo:hi:n")
+	fs.IntVar(&o.N, "n", 20000, "number of configurations per coupling")
+	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (same seed, same samples)")
+	fs.StringVar(&f.out, "o", "", "output .npy file (one coupling) or folder (several couplings)")
+	fs.IntVar(&o.Threads, "threads", 0, "worker threads (0: all cores)")
+	fs.IntVar(&o.Replicas, "replicas", 0, "independent replicas to simulate, at most -n (0: automatic)")
+	fs.IntVar(&o.MinEquilibration, "equilibration", 0, fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", maxEquilibrate))
+	fs.BoolVar(&f.asJSON, "json", false, "print the report as JSON on stdout")
+	fs.BoolVar(&f.replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm sample -L 40 -beta 0.408 -n 20000 -seed 1 -o ising.npy [-json]")
 		fs.PrintDefaults()
@@ -59,28 +60,28 @@ func newSampleFlags(stderr io.Writer) *sampleFlags {
 // couplings checks the flags and returns the couplings to sample.
 func (f *sampleFlags) couplings() ([]float64, error) {
 	err := checkInts(
-		intRule{"L", *f.L, bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4"},
-		intRule{"n", *f.n, 1, math.MaxInt, "samples per coupling"},
-		intRule{"threads", *f.threads, 0, rbm.MaxThreads, "0: all cores"},
-		intRule{"replicas", *f.replicas, 0, *f.n, "0: automatic; at most one chain per sample"},
-		intRule{"equilibration", *f.eq, 0, maxEquilibrate, "0: automatic"})
+		intRule{"L", f.opts.L, bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4"},
+		intRule{"n", f.opts.N, 1, math.MaxInt, "samples per coupling"},
+		intRule{"threads", f.opts.Threads, 0, rbm.MaxThreads, "0: all cores"},
+		intRule{"replicas", f.opts.Replicas, 0, f.opts.N, "0: automatic; at most one chain per sample"},
+		intRule{"equilibration", f.opts.MinEquilibration, 0, maxEquilibrate, "0: automatic"})
 	if err != nil {
 		return nil, err
 	}
-	ks, err := couplings("beta", *f.betas, true)
+	ks, err := couplings("beta", f.betas, true)
 	if err != nil {
 		return nil, err
 	}
-	if *f.out == "" {
+	if f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
 	}
-	return ks, asUsage(replicate.CheckSampleMemory("n", *f.L, *f.n, *f.replicas))
+	return ks, asUsage(replicate.CheckSampleMemory("n", f.opts.L, f.opts.N, f.opts.Replicas))
 }
 
 // samplePaths decides every output path and checks that each can be
 // written, before minutes are spent on sampling.
 func (f *sampleFlags) samplePaths(ks []float64) ([]string, error) {
-	out, opt := *f.out, npy.WriteOptions{ReplaceNonRegular: *f.replace}
+	out, opt := f.out, npy.WriteOptions{ReplaceNonRegular: f.replace}
 	if len(ks) == 1 {
 		return []string{out}, checkOutput("o", out, opt)
 	}
@@ -90,7 +91,7 @@ func (f *sampleFlags) samplePaths(ks []float64) ([]string, error) {
 		return nil, badInput("-o: %s is a file; several couplings need a folder", out)
 	case err != nil:
 		// Created when the first file is written.
-		if err := checkWritable(dirOf(out), "-o"); err != nil {
+		if err := checkWritable(filepath.Dir(out), "-o"); err != nil {
 			return nil, err
 		}
 	}
@@ -119,14 +120,14 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	nthreads := *f.threads
-	if nthreads == 0 {
-		nthreads = runtime.GOMAXPROCS(0)
+	if f.opts.Threads == 0 {
+		f.opts.Threads = runtime.GOMAXPROCS(0)
 	}
 	ctx := interruptContext()
 	var reports []bitlattice.Report
 	for i, k := range ks {
-		opts := bitlattice.Options{L: *f.L, K: k, N: *f.n, Seed: *f.seed, Threads: nthreads, Replicas: *f.replicas, MinEquilibration: *f.eq}
+		opts := f.opts
+		opts.K = k
 		res, err := sampleInterruptible(ctx, opts, stderr)
 		if err != nil {
 			return err
@@ -139,19 +140,19 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("interrupted after writing %s", paths[i])
 		}
 	}
-	return printSampleReports(stdout, reports, *f.asJSON)
+	return printSampleReports(stdout, reports, f.asJSON)
 }
 
 // write writes one coupling's samples atomically (creating the folder of
 // several couplings first).
 func (f *sampleFlags) write(path string, res *bitlattice.Result) error {
-	if dir := dirOf(path); dir != "." {
+	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("-o: cannot create folder %s: %v", dir, err)
 		}
 	}
-	err := npy.WriteFileAtomicWith(path, npy.WriteOptions{ReplaceNonRegular: *f.replace}, func(w io.Writer) error {
-		return npy.WriteUint8(w, []int{*f.n, *f.L, *f.L}, res.Configs)
+	err := npy.WriteFileAtomicWith(path, npy.WriteOptions{ReplaceNonRegular: f.replace}, func(w io.Writer) error {
+		return npy.WriteUint8(w, []int{f.opts.N, f.opts.L, f.opts.L}, res.Configs)
 	})
 	if err != nil {
 		return fmt.Errorf("-o: %v", err)

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
@@ -96,27 +95,6 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	return f
 }
 
-// parse parses args; with positional set it allows (and returns) exactly one
-// positional argument.
-func (f *studyFlags) parse(args []string, positional string) (string, error) {
-	if positional == "" {
-		return "", parseFlags(f.fs, args)
-	}
-	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", err
-		}
-		return "", &usageError{msg: err.Error()}
-	}
-	switch f.fs.NArg() {
-	case 0:
-		return "", badInput("want a %s after the flags", positional)
-	case 1:
-		return f.fs.Arg(0), nil
-	}
-	return "", badInput("want one %s after the flags, got %q", positional, strings.Join(f.fs.Args(), " "))
-}
-
 // isStudyFlag reports whether name is one of the flags that say what the
 // study is (the ones -spec replaces).
 func isStudyFlag(name string) bool {
@@ -187,7 +165,7 @@ func (f *studyFlags) open() (*study.Study, error) {
 func studyPlan(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("plan", stderr)
 	asJSON := f.fs.Bool("json", false, "print the graph as JSON")
-	if _, err := f.parse(args, ""); err != nil {
+	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
 	st, err := f.open()
@@ -201,7 +179,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("run", stderr)
 	o := study.DefaultRunOptions()
 	addParams(f.fs, study.RunParams(), &o)
-	if _, err := f.parse(args, ""); err != nil {
+	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
 	if err := applyParams(f.fs, study.RunParams(), &o); err != nil {
@@ -251,7 +229,7 @@ func submitStudy(ctx context.Context, st *study.Study, o study.SubmitOptions) er
 func studyStage(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("stage", stderr)
 	threads := f.fs.Int("threads", 0, "worker threads (0: $SLURM_CPUS_PER_TASK under Slurm, else all cores)")
-	key, err := f.parse(args, "stage KEY")
+	key, err := parseWithArg(f.fs, args, "stage KEY")
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,3 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
-
-// kernelsEnvError reports an ISINGRBM_KERNELS value that names no kernel
-// implementation this CPU and build can run; every command stops on it.
-func kernelsEnvError() error { return asm.KernelsEnvError() }
