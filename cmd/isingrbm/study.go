@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -124,21 +122,7 @@ func (f *studyFlags) spec() (study.Spec, error) {
 	if err != nil {
 		return study.Spec{}, err
 	}
-	ks, err := couplings("K", *f.couplings, true)
-	if err != nil {
-		return study.Spec{}, err
-	}
-	seeds, err := study.ParseSeeds(*f.seeds)
-	if err != nil {
-		return study.Spec{}, badInput("-seeds: %v", err)
-	}
-	if err := checkInts(intRule{"train-seeds", *f.trainSeeds, 1, 1000, "training seeds per data seed"}); err != nil {
-		return study.Spec{}, err
-	}
-	if err := asUsage(replicate.CheckSampleMemory("n", s.L, s.N, 0)); err != nil {
-		return study.Spec{}, err
-	}
-	sp, err := study.NewSpec(s, ks, seeds, *f.trainSeeds)
+	sp, err := study.ParseSpec(s, *f.couplings, *f.seeds, *f.trainSeeds)
 	return sp, asUsage(err)
 }
 
@@ -211,18 +195,10 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 // submitStudy submits the study to Slurm after checking everything that
 // can be checked before anything is written or submitted.
 func submitStudy(ctx context.Context, st *study.Study, o study.SubmitOptions) error {
-	var err error
-	if o.Exe == "" {
-		if o.Exe, err = os.Executable(); err != nil {
-			return fmt.Errorf("cannot find this executable (give -binary): %v", err)
-		}
-	} else if _, err := exec.LookPath(o.Exe); err != nil {
-		return badInput("-binary: %v", err)
+	if err := o.Prepare(); err != nil {
+		return asUsage(err)
 	}
-	if err := o.Slurm.Check(); err != nil {
-		return badInput("-slurm: %v", err)
-	}
-	_, err = st.Submit(ctx, o)
+	_, err := st.Submit(ctx, o)
 	return err
 }
 

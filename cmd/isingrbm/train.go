@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"reflect"
 	"strings"
 
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -89,30 +88,29 @@ type trainPlan struct {
 }
 
 // resumePlan reads the checkpoint and checks that the flags given agree
-// with it.
+// with it (rbm.Meta.CheckResume).
 func (f *trainFlags) resumePlan(ckpt string, hidden []int) (trainPlan, error) {
 	meta, err := rbm.ReadCheckpointMeta(ckpt)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return trainPlan{}, badInput("-resume: no checkpoint at %s", ckpt)
-		}
+	if errors.Is(err, os.ErrNotExist) {
+		return trainPlan{}, badInput("-resume: no checkpoint at %s", ckpt)
+	} else if err != nil {
 		return trainPlan{}, badInput("-resume: %v", err)
 	}
-	cfg := *meta.Config
-	if f.set["preset"] && *f.preset != cfg.Preset {
-		return trainPlan{}, badInput("-resume: -preset %s, but the checkpoint was made with preset %q", *f.preset, cfg.Preset)
-	}
-	want := cfg
+	want := *meta.Config
 	if err := applyParams(f.fs, rbm.ConfigParams(), &want); err != nil {
 		return trainPlan{}, err
 	}
-	if d := rbm.ConfigDiff(cfg, want); len(d) > 0 {
-		return trainPlan{}, badInput("-resume: the checkpoint %s was made with other settings (%s); resume without changing them", ckpt, strings.Join(d, ", "))
+	preset := ""
+	if f.set["preset"] {
+		preset = *f.preset
 	}
-	if f.set["layers"] && !reflect.DeepEqual(hidden, meta.Sizes[1:]) {
-		return trainPlan{}, badInput("-resume: -layers %s, but the checkpoint has layers %v", *f.layers, meta.Sizes[1:])
+	if !f.set["layers"] {
+		hidden = nil
 	}
-	return trainPlan{cfg: cfg, hidden: meta.Sizes[1:], ckpt: ckpt, resume: &meta}, nil
+	if err := meta.CheckResume(ckpt, want, preset, hidden); err != nil {
+		return trainPlan{}, asUsage(err)
+	}
+	return trainPlan{cfg: *meta.Config, hidden: meta.Sizes[1:], ckpt: ckpt, resume: &meta}, nil
 }
 
 // plan turns the flags into a trainPlan.

@@ -2,7 +2,9 @@ package rbm
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
@@ -39,4 +41,22 @@ func (o EvalOptions) CheckMemory(n int, sizes []int) error {
 // given to flag -name, fits in memory (EstimateReadBytes, sysmem.Check).
 func CheckReadMemory(name, path string, size int64) error {
 	return sysmem.Check(EstimateReadBytes(size), fmt.Sprintf("-%s %s (%s)", name, path, sysmem.Format(float64(size))))
+}
+
+// CheckResume checks that resuming from the checkpoint ckpt, whose meta.json
+// is m, asks for what m records: want is the recipe asked for (m's recipe
+// with the flags given applied); preset and hidden, when not empty, are the
+// -preset and -layers given. Messages name train's flags.
+func (m Meta) CheckResume(ckpt string, want Config, preset string, hidden []int) error {
+	cfg := *m.Config
+	if preset != "" && preset != cfg.Preset {
+		return fmt.Errorf("-resume: -preset %s, but the checkpoint was made with preset %q", preset, cfg.Preset)
+	}
+	if d := ConfigDiff(cfg, want); len(d) > 0 {
+		return fmt.Errorf("-resume: the checkpoint %s was made with other settings (%s); resume without changing them", ckpt, strings.Join(d, ", "))
+	}
+	if hidden != nil && !slices.Equal(hidden, m.Sizes[1:]) {
+		return fmt.Errorf("-resume: -layers %v, but the checkpoint has layers %v", hidden, m.Sizes[1:])
+	}
+	return nil
 }

@@ -31,3 +31,30 @@ func TestCheckTrainData(t *testing.T) {
 		t.Errorf("huge file: %v", err)
 	}
 }
+
+func TestCheckResume(t *testing.T) {
+	cfg, _ := Preset("sklearn")
+	m := Meta{Config: &cfg, Sizes: []int{16, 8, 4}}
+	if err := m.CheckResume("c.ckpt", cfg, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.CheckResume("c.ckpt", cfg, "sklearn", []int{8, 4}); err != nil {
+		t.Fatal(err)
+	}
+	other := cfg
+	other.CDK = 5
+	for _, c := range []struct {
+		want   Config
+		preset string
+		hidden []int
+		msg    string
+	}{
+		{cfg, "mehta-schwab", nil, "-preset mehta-schwab"},
+		{other, "", nil, "other settings (cd_k)"},
+		{cfg, "", []int{8}, "-layers [8], but the checkpoint has layers [8 4]"},
+	} {
+		if err := m.CheckResume("c.ckpt", c.want, c.preset, c.hidden); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+}

@@ -2,11 +2,14 @@ package study
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
 // RunOptions are the options of "study run": the stages run here on Cores
@@ -77,6 +80,49 @@ func (o RunOptions) CheckGiven(given func(name string) bool) error {
 		if given(name) {
 			return fmt.Errorf("-%s: only with -slurm", name)
 		}
+	}
+	return nil
+}
+
+// ParseSpec is NewSpec from a command line's text: the training couplings
+// of -K (a list or range, each sampled, replicate.ParseSampleCouplings),
+// the data seeds of -seeds (ParseSeeds) and -train-seeds (1..1000). It
+// also checks that one run's training data fits in memory. Errors name the
+// flags.
+func ParseSpec(s replicate.Settings, couplings, seeds string, trainSeeds int) (Spec, error) {
+	ks, err := replicate.ParseSampleCouplings("K", couplings)
+	if err != nil {
+		return Spec{}, err
+	}
+	sd, err := ParseSeeds(seeds)
+	if err != nil {
+		return Spec{}, fmt.Errorf("-seeds: %v", err)
+	}
+	if err := rbm.CheckInt("train-seeds", trainSeeds, 1, 1000, "training seeds per data seed"); err != nil {
+		return Spec{}, err
+	}
+	if err := replicate.CheckSampleMemory("n", s.L, s.N, 0); err != nil {
+		return Spec{}, err
+	}
+	return NewSpec(s, ks, sd, trainSeeds)
+}
+
+// Prepare readies o before anything is written or submitted: Exe defaults
+// to this executable, else must be one that can be run, and the Slurm
+// commands must be there (SlurmOptions.Check). Errors name the flags of
+// "study run".
+func (o *SubmitOptions) Prepare() error {
+	if o.Exe == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("-binary: cannot find this executable, give -binary: %v", err)
+		}
+		o.Exe = exe
+	} else if _, err := exec.LookPath(o.Exe); err != nil {
+		return fmt.Errorf("-binary: %v", err)
+	}
+	if err := o.Slurm.Check(); err != nil {
+		return fmt.Errorf("-slurm: %v", err)
 	}
 	return nil
 }

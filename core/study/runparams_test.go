@@ -1,9 +1,12 @@
 package study
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
 func TestRunParams(t *testing.T) {
@@ -42,5 +45,34 @@ func TestRunParams(t *testing.T) {
 	}
 	if err := o.CheckGiven(given); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	s := replicate.QuickSettings()
+	sp, err := ParseSpec(s, "0.3,0.4", "1-3", 2)
+	if err != nil || len(sp.Couplings) != 2 || len(sp.Seeds) != 3 || sp.Settings.Seeds != 2 {
+		t.Fatalf("%+v %v", sp, err)
+	}
+	for _, c := range []struct {
+		ks, seeds string
+		train     int
+		want      string
+	}{{"0", "1", 1, "-K"}, {"0.3,0.3", "1", 1, "-K"}, {"0.3", "x", 1, "-seeds"}, {"0.3", "1", 0, "-train-seeds 0"}, {"0.3", "1", 1001, "-train-seeds"}} {
+		if _, err := ParseSpec(s, c.ks, c.seeds, c.train); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+}
+
+func TestSubmitPrepare(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	o := DefaultRunOptions().Submit
+	if err := o.Prepare(); err == nil || !strings.HasPrefix(err.Error(), "-slurm") || o.Exe == "" {
+		t.Errorf("no sbatch: %v (exe %q)", err, o.Exe)
+	}
+	o.Exe = filepath.Join(t.TempDir(), "none")
+	if err := o.Prepare(); err == nil || !strings.HasPrefix(err.Error(), "-binary") {
+		t.Errorf("missing binary: %v", err)
 	}
 }
