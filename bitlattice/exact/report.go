@@ -1,6 +1,7 @@
 package exact
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -29,6 +30,28 @@ func NewReport(L int, K float64) Report {
 		LogZPerSpin:   stats.Num(LogZ(L, K) / float64(L*L)),
 		OnsagerEnergy: stats.Num(OnsagerEnergy(K)), Magnetization0: stats.Num(SpontaneousMagnetization(K)),
 	}
+}
+
+// MaxWork bounds couplings x L for NewReports: Kaufman's products cost
+// about a microsecond per row of the lattice, so this is about two minutes.
+const MaxWork = 1e8
+
+// NewReports computes the Reports of the L x L torus at every coupling of
+// ks, stopping with ctx's error when it is done. It refuses more than
+// MaxWork couplings x rows before computing anything, naming the command
+// line's -beta and -L.
+func NewReports(ctx context.Context, L int, ks []float64) ([]Report, error) {
+	if float64(len(ks))*float64(L) > MaxWork {
+		return nil, fmt.Errorf("-beta: %d couplings at -L %d would take hours; want at most %d couplings at this L", len(ks), L, int(MaxWork)/L)
+	}
+	reps := make([]Report, len(ks))
+	for i, k := range ks {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		reps[i] = NewReport(L, k)
+	}
+	return reps, nil
 }
 
 // WriteTable prints reports as a table, one coupling a row.

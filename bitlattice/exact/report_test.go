@@ -1,7 +1,9 @@
 package exact
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -38,5 +40,20 @@ func TestWriteTable(t *testing.T) {
 	if len(lines) != 2 || !strings.Contains(lines[0], "energy/spin") || !strings.Contains(lines[1], "0.250000") ||
 		!strings.HasPrefix(strings.TrimSpace(lines[1]), "4  ") {
 		t.Fatalf("table:\n%s", b.String())
+	}
+}
+
+func TestNewReports(t *testing.T) {
+	reps, err := NewReports(context.Background(), 8, []float64{0, 0.3})
+	if err != nil || len(reps) != 2 || reps[1] != NewReport(8, 0.3) {
+		t.Fatalf("%v %v", reps, err)
+	}
+	if _, err := NewReports(context.Background(), 1<<20, make([]float64, 1000)); err == nil || !strings.Contains(err.Error(), "-beta") {
+		t.Errorf("too much work: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := NewReports(ctx, 8, []float64{0.3}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

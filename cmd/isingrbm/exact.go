@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -14,9 +16,6 @@ func init() {
 		run:     runExact,
 	}
 }
-
-// maxExactWork bounds couplings times L (about two minutes of Kaufman).
-const maxExactWork = 1e8
 
 func runExact(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("exact", stderr)
@@ -34,18 +33,11 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Kaufman's products cost about a microsecond per row of the lattice.
-	if float64(len(ks))*float64(*L) > maxExactWork {
-		return badInput("-beta %s: %d couplings at -L %d would take hours; want at most %d couplings at this L",
-			*betas, len(ks), *L, int(maxExactWork) / *L)
-	}
-	ctx := interruptContext()
-	reps := make([]exact.Report, len(ks))
-	for i, k := range ks {
-		if ctx.Err() != nil {
-			return interrupted(ctx.Err(), "nothing printed")
-		}
-		reps[i] = exact.NewReport(*L, k)
+	reps, err := exact.NewReports(interruptContext(), *L, ks)
+	if errors.Is(err, context.Canceled) {
+		return interrupted(err, "nothing printed")
+	} else if err != nil {
+		return asUsage(err)
 	}
 	switch {
 	case *asJSON && len(reps) == 1:
