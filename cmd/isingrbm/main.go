@@ -104,26 +104,10 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 	if errors.As(err, &ue) {
 		return 2
 	}
-	if s := settledSignal(err); s != nil {
+	if s := caughtSignal(); s != nil { // set before the context is cancelled
 		return signalStatus(s)
 	}
 	return 1
-}
-
-// settledSignal returns the signal that interrupted the command. A command
-// that watches signals itself (replicate) may return before the watcher
-// has recorded the same signal, so for an error that says it was
-// interrupted, the watcher gets up to 100 ms.
-func settledSignal(err error) os.Signal {
-	deadline := time.Now().Add(100 * time.Millisecond)
-	for {
-		s := caughtSignal()
-		if s != nil || time.Now().After(deadline) ||
-			!errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "interrupted") {
-			return s
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // The interrupt machinery: run installs one handler for SIGINT and SIGTERM;

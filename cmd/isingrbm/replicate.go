@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
@@ -85,15 +81,10 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	if err := checkWritable(out, "-o"); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err = replicate.Run(ctx, replicate.Config{Out: out, Settings: s, Force: *f.force, Log: stdout, Notes: stderr,
+	err = replicate.Run(interruptContext(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: stdout, Notes: stderr,
 		Progress: func(label string) replicate.Task { return newProgressBar(stderr, label) }})
-	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted; finished stages are kept, rerun the same command to continue")
-	}
 	if err != nil {
-		return err
+		return interrupted(err, "finished stages are kept, rerun the same command to continue")
 	}
 	fmt.Fprintf(stdout, "report: %s\nsummary: %s\n", filepath.Join(out, "report", "index.html"), filepath.Join(out, "summary.json"))
 	if *f.readme != "" {

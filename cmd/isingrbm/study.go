@@ -186,10 +186,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 		return badInput("-o: %v", err)
 	}
 	_, err = st.RunHere(ctx, study.LocalOptions{Cores: o.Cores, Log: stdout})
-	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted; finished stages are kept, rerun the same command to continue")
-	}
-	return err
+	return interrupted(err, "finished stages are kept, rerun the same command to continue")
 }
 
 // submitStudy submits the study to Slurm after checking everything that
