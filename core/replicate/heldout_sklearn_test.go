@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
@@ -18,32 +17,13 @@ import (
 	"github.com/isingrbm/isingrbm/core/stats"
 )
 
-// python returns a Python 3 with numpy and scikit-learn, or skips saying
-// why there is none.
-func python(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			continue
-		}
-		if out, err := exec.Command(path, "-c", "import numpy, sklearn").CombinedOutput(); err == nil {
-			return path
-		} else {
-			t.Logf("%s: %s", path, strings.TrimSpace(string(out)))
-		}
-	}
-	t.Skip("no python3 with numpy and scikit-learn: the held-out comparison with real scikit-learn needs them")
-	return ""
-}
-
 // TestHeldOutAgainstScikitLearn trains our sklearn preset and real
 // scikit-learn (bench/peers/sklearn_heldout.py) with three seeds each on the
 // same training file and compares the deterministic pseudo-log-likelihood
 // and the reconstruction error on the same held-out test set: the means
 // must agree within the spread over seeds.
 func TestHeldOutAgainstScikitLearn(t *testing.T) {
-	py := python(t)
+	py := systemPythonSklearn(t)
 	if testing.Short() {
 		t.Skip("trains six RBMs (a few seconds); skipped in -short")
 	}
