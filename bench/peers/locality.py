@@ -182,6 +182,52 @@ def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius
     return out
 
 
+def spread(v):
+    v = np.array(v, dtype=float)
+    return {"n": len(v), "mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else None,
+            "min": float(v.min()), "max": float(v.max()), "values": v.tolist()}
+
+
+def merge_runs(paths, X, L, recipes, hidden, epochs, sk_epochs):
+    """Merges the JSON of several -data runs (e.g. one per recipe and seed) into one result,
+    refusing runs whose data, sizes or settings differ from the comparison's."""
+    out = None
+    per = {}
+    for path in paths:
+        try:
+            with open(path) as f:
+                r = json.load(f)
+        except (OSError, ValueError) as e:
+            raise SystemExit("-peer-json %s: %s" % (path, e))
+        want = {"L": L, "rows": int(X.shape[0]), "hidden": hidden, "epochs": epochs, "sklearn_epochs": sk_epochs}
+        for k, v in want.items():
+            if r.get(k) != v:
+                raise SystemExit("-peer-json %s: %s = %r, the comparison needs %r" % (path, k, r.get(k), v))
+        if out is None:
+            out = {k: v for k, v in r.items() if k not in ("recipes", "seeds")}
+        for k in ("dtype", "holdout", "l1", "l2", "disk_radius"):
+            if r.get(k) != out.get(k):
+                raise SystemExit("-peer-json %s: %s = %r, another file has %r" % (path, k, r.get(k), out.get(k)))
+        for name, rec in r["recipes"].items():
+            for p in rec["per_seed"]:
+                if any(q["seed"] == p["seed"] for q in per.setdefault(name, [])):
+                    raise SystemExit("-peer-json %s: %s seed %d appears twice" % (path, name, p["seed"]))
+                per[name].append(p)
+    if out is None:
+        raise SystemExit("-peer-json: no files")
+    out["recipes"] = {}
+    seeds = set()
+    for name in recipes:
+        if name not in per:
+            raise SystemExit("-peer-json: no results for %s" % name)
+        ps = sorted(per[name], key=lambda p: p["seed"])
+        seeds |= {p["seed"] for p in ps}
+        out["recipes"][name] = {"per_seed": ps, "pr_median": spread([p["pr_median"] for p in ps]),
+                                "disk_share_median": spread([p["disk_share_median"] for p in ps])}
+    out["seeds"] = sorted(seeds)
+    return out
+
+
 # ---------------------------------------------------------------- comparison with summary.json
 
 def comb_std(a, b):
@@ -278,6 +324,8 @@ def main():
     ap.add_argument("-float64", action="store_true", help="train the CD recipes in float64 (default float32)")
     ap.add_argument("-out", help="write the JSON here instead of stdout")
     ap.add_argument("-q", action="store_true", help="no progress on stderr")
+    ap.add_argument("-peer-json", help="-replicate: compare the peer results of these -data -out files (comma list; "
+                    "e.g. one per recipe and seed, run separately) instead of training")
     a = ap.parse_args()
     log = (lambda s: None) if a.q else (lambda s: print(s, file=sys.stderr, flush=True))
     recipes = [r for r in a.recipes.split(",") if r]
@@ -325,7 +373,15 @@ def main():
             raise SystemExit("%s: %d rows, -rows asks for %d" % (data, len(X), a.rows))
         X = X[:a.rows]
     dtype = np.float64 if a.float64 else np.float32
-    res = run(X, L, recipes, seeds, hidden, epochs, sk_epochs, a.holdout, a.l1, a.l2, a.radius, dtype, log)
+    if a.peer_json:
+        if summary is None:
+            raise SystemExit("-peer-json goes with -replicate DIR")
+        res = merge_runs([p for p in a.peer_json.split(",") if p], X, L, recipes, hidden, epochs, sk_epochs)
+        seeds = res["seeds"]
+        reduced = (hidden, epochs, sk_epochs) != (full["hidden"], full["epochs"], full["sklearn_epochs"]) or \
+            (a.rows or 0) not in (0, full["rows"])
+    else:
+        res = run(X, L, recipes, seeds, hidden, epochs, sk_epochs, a.holdout, a.l1, a.l2, a.radius, dtype, log)
     res["data"] = data
     text = json.dumps(res, indent=1)
 
