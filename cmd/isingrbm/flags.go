@@ -10,6 +10,7 @@ package main
 
 import (
 	"flag"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -114,4 +115,16 @@ func checkOutput(flagName, path string, opt npy.WriteOptions) error {
 		return badInput("-%s: %v%s", flagName, err, hint)
 	}
 	return checkWritable(filepath.Dir(path), "-"+flagName)
+}
+
+// checkDir fails with a usage error naming flag when dir is not a folder.
+func checkDir(dir, flag string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return badInput("%s: folder %s does not exist", flag, dir)
+	}
+	if !st.IsDir() {
+		return badInput("%s: %s is not a folder", flag, dir)
+	}
+	return nil
 }

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // command is one subcommand. run parses args itself (with a flag.FlagSet
@@ -88,6 +91,17 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		}
 	}()
 	return exitStatus(args[0], cmd.run(args[1:], stdout, stderr), stderr)
+}
+
+// envError checks the environment variables every command obeys.
+func envError() error {
+	if err := asm.KernelsEnvError(); err != nil {
+		return err
+	}
+	if err := sysmem.CheckEnv(); err != nil {
+		return badInput("%v", err)
+	}
+	return nil
 }
 
 // exitStatus prints err (one line) and returns the exit status for it.

@@ -21,7 +21,7 @@ func init() {
 	}
 }
 
-// trainFlags are the flags of train besides the recipe (recipe.go).
+// trainFlags are the flags of train besides the recipe (rbm.ConfigParams).
 type trainFlags struct {
 	fs                                  *flag.FlagSet
 	data, layers, preset, out, ckptPath *string
