@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -197,44 +196,23 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// train trains (or resumes) with a progress bar; it returns a nil DBN and
-// no error when -stop-after stopped the run.
+// train trains (or resumes) with a progress bar (rbm.Fit); it returns a
+// nil DBN and no error when -stop-after stopped the run.
 func (f *trainFlags) train(p trainPlan, data *rbm.DataFile, sizes []int, stderr io.Writer) (*rbm.DBN, *rbm.History, error) {
 	if p.resume != nil {
 		c := p.resume.Checkpoint
 		fmt.Fprintf(stderr, "isingrbm train: resuming from %s at layer %d, after epoch %d of %d\n", p.ckpt, c.Layer+1, c.Epoch, p.cfg.Epochs)
 	}
-	ctx, cancel := context.WithCancel(interruptContext())
-	defer cancel()
-	var startDone int64
-	if p.resume != nil {
-		startDone = int64(p.resume.Checkpoint.Layer)*int64(p.cfg.Epochs) + int64(p.resume.Checkpoint.Epoch)
-	}
-	total := int64(len(sizes)-1) * int64(p.cfg.Epochs)
 	bar := newProgressBar(stderr, "train")
-	epochsRun, stopped := 0, false
-	progress := func(pi rbm.ProgressInfo) {
-		done := int64(pi.Layer)*int64(pi.Epochs) + int64(pi.Epoch)
-		bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain)))
-		bar.Update(done-startDone, total-startDone)
-		epochsRun++
-		if *f.stopAfter > 0 && epochsRun >= *f.stopAfter {
-			stopped = true
-			cancel()
-		}
-	}
-	var dbn *rbm.DBN
-	var hist *rbm.History
-	var err error
-	if p.resume != nil {
-		dbn, hist, err = rbm.ResumeDBN(ctx, p.ckpt, data.Set, progress)
-	} else {
-		dbn, hist, err = rbm.TrainDBN(ctx, data.Set, sizes, p.cfg, progress)
-	}
+	dbn, hist, err := rbm.Fit(interruptContext(), data.Set, sizes, p.cfg, rbm.FitOptions{Resume: p.resume, StopAfter: *f.stopAfter,
+		Progress: func(done, total int64, pi rbm.ProgressInfo) {
+			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain)))
+			bar.Update(done, total)
+		}})
 	bar.Done()
 	switch {
-	case err != nil && stopped && caughtSignal() == nil:
-		fmt.Fprintf(stderr, "isingrbm train: stopped after %d epochs; checkpoint %s; continue with -resume\n", epochsRun, p.ckpt)
+	case errors.Is(err, rbm.ErrStopped):
+		fmt.Fprintf(stderr, "isingrbm train: stopped after %d epochs; checkpoint %s; continue with -resume\n", *f.stopAfter, p.ckpt)
 		return nil, nil, nil
 	case err != nil && caughtSignal() != nil:
 		return nil, nil, interrupted(err, fmt.Sprintf("checkpoint written to %s; continue with: isingrbm train -data %s -o %s -resume", p.ckpt, data.Path, *f.out))
