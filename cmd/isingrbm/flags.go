@@ -1,12 +1,14 @@
 package main
 
 // Validation of flags: every command checks all its flags before any work
-// starts. The rules live with the library types they protect (rbm.Param
-// tables for the training recipe and the replication's settings, the
-// parsers of couplings, sizes and AIS schedules, memory estimates); their
-// errors name the flag, the value given and what was expected ("-batch
-// 1000000000: want 1..50 (the samples in d.npy)"), and here every one
-// becomes a usage error (exit status 2).
+// starts. The rules live with the library types they protect: one flag
+// table per type (rbm.ConfigParams, rbm.EvalParams,
+// replicate.SettingsParams, study.RunParams) registered here into each
+// command's FlagSet, the parsers of couplings, sizes and AIS schedules, and
+// the memory checks. Their errors name the flag, the value given and what
+// was expected ("-batch 1000000000: want 1..50 (at most the 50 samples in
+// d.npy)"); here every one becomes a usage error (exit status 2), and the
+// output paths are checked before anything is computed.
 
 import (
 	"flag"

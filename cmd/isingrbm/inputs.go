@@ -1,11 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"os"
-	"syscall"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
@@ -43,24 +39,4 @@ func loadModel(flagName, path string) (*rbm.DBN, error) {
 		return nil, badInput("-%s: %v", flagName, err)
 	}
 	return dbn, nil
-}
-
-// interrupted rewrites a cancellation by SIGINT or SIGTERM as one line
-// saying what was kept; other errors pass unchanged.
-func interrupted(err error, kept string) error {
-	if s := caughtSignal(); s != nil && errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted by %s; %s", signalName(s), kept)
-	}
-	return err
-}
-
-// signalName is "SIGINT" or "SIGTERM".
-func signalName(s os.Signal) string {
-	switch s {
-	case os.Interrupt:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	}
-	return s.String()
 }

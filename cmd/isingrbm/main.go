@@ -190,6 +190,26 @@ func caughtSignal() os.Signal {
 	return interrupts.caught
 }
 
+// interrupted rewrites a cancellation by SIGINT or SIGTERM as one line
+// saying what was kept; other errors pass unchanged.
+func interrupted(err error, kept string) error {
+	if s := caughtSignal(); s != nil && errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted by %s; %s", signalName(s), kept)
+	}
+	return err
+}
+
+// signalName is "SIGINT" or "SIGTERM".
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
 // signalStatus is the shell's exit status for a process ended by s.
 func signalStatus(s os.Signal) int {
 	if n, ok := s.(syscall.Signal); ok {
