@@ -35,9 +35,9 @@ func SettingsParams() []rbm.Param[Settings] {
 				return nil
 			}},
 		ip("n", "override: training samples", 2, math.MaxInt, "samples", func(s *S) *int { return &s.N }),
-		rbm.SeedParam("seed", "seed of sampling, training and analysis (every use derives its own seed from it)", func(s *S) *uint64 { return &s.Seed }),
-		ip("seeds", "training seeds per recipe (a seed ensemble: every number gets its spread over seeds)", 1, 1000, "", func(s *S) *int { return &s.Seeds }),
-		ip("data-seeds", "training data sets, each sampled with its own seed (every training seed is run on each)", 1, 1000, "", func(s *S) *int { return &s.DataSeeds }),
+		rbm.SeedParam("seed", "seed of sampling, training and analysis (every use derives its own seed from it; default 1)", func(s *S) *uint64 { return &s.Seed }),
+		ip("seeds", "training seeds per recipe (a seed ensemble: every number gets its spread over seeds; default 1)", 1, 1000, "", func(s *S) *int { return &s.Seeds }),
+		ip("data-seeds", "training data sets, each sampled with its own seed (every training seed is run on each; default 1)", 1, 1000, "", func(s *S) *int { return &s.DataSeeds }),
 		ip("test-n", "override: held-out test configurations per data set (5000; -quick 1000)", 2, math.MaxInt, "", func(s *S) *int { return &s.TestN }),
 		{Name: "sweep", Usage: "override: couplings of the flow, a list or lo:hi:n", Get: func(s *S) string { return "" },
 			Set: func(s *S, v string) (err error) { s.SweepKs, err = ParseSampleCouplings("sweep", v); return err }},
