@@ -12,7 +12,6 @@ package main
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -119,14 +118,11 @@ func checkOutput(flagName, path string, opt npy.WriteOptions) error {
 	return checkWritable(filepath.Dir(path), "-"+flagName)
 }
 
-// checkDir fails with a usage error naming flag when dir is not a folder.
-func checkDir(dir, flag string) error {
-	st, err := os.Stat(dir)
-	if err != nil {
-		return badInput("%s: folder %s does not exist", flag, dir)
-	}
-	if !st.IsDir() {
-		return badInput("%s: %s is not a folder", flag, dir)
+// checkWritable fails with a usage error naming flag when dir is not a
+// folder in which files can be created (npy.CheckDir).
+func checkWritable(dir, flag string) error {
+	if err := npy.CheckDir(dir); err != nil {
+		return badInput("%s: %v", flag, err)
 	}
 	return nil
 }
