@@ -8,8 +8,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
-	"github.com/isingrbm/isingrbm/core/replicate"
 	"github.com/isingrbm/isingrbm/core/study"
 )
 
@@ -66,25 +64,11 @@ type studyFlags struct {
 	specFile   *string
 }
 
-// studyParams are replicate's overrides less those a study sets per run
-// (K, seed, seeds, data seeds) or per stage (threads).
-func studyParams() []rbm.Param[replicate.Settings] {
-	var out []rbm.Param[replicate.Settings]
-	for _, p := range replicate.SettingsParams() {
-		switch p.Name {
-		case "K", "seed", "seeds", "data-seeds", "threads":
-		default:
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	fs := newFlagSet("study "+sub, stderr)
 	f := &studyFlags{fs: fs}
 	f.quick = fs.Bool("quick", false, quickUsage)
-	addParams(fs, studyParams(), nil)
+	addParams(fs, study.SettingsParams(), nil)
 	f.out = fs.String("o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
 	f.couplings = fs.String("K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
 	f.seeds = fs.String("seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
@@ -96,7 +80,7 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 // isStudyFlag reports whether name is one of the flags that say what the
 // study is (the ones -spec replaces).
 func isStudyFlag(name string) bool {
-	for _, p := range studyParams() {
+	for _, p := range study.SettingsParams() {
 		if p.Name == name {
 			return true
 		}
@@ -118,7 +102,7 @@ func (f *studyFlags) spec() (study.Spec, error) {
 		}
 		return s, nil
 	}
-	s, err := settingsOf(f.fs, *f.quick, studyParams())
+	s, err := settingsOf(f.fs, *f.quick, study.SettingsParams())
 	if err != nil {
 		return study.Spec{}, err
 	}

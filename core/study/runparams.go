@@ -12,6 +12,21 @@ import (
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
+// SettingsParams are replicate's overrides (replicate.SettingsParams) that
+// a study takes for all its runs: not those it sets per run (K, seed,
+// seeds, data seeds) or per stage (threads).
+func SettingsParams() []rbm.Param[replicate.Settings] {
+	var out []rbm.Param[replicate.Settings]
+	for _, p := range replicate.SettingsParams() {
+		switch p.Name {
+		case "K", "seed", "seeds", "data-seeds", "threads":
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // RunOptions are the options of "study run": the stages run here on Cores
 // cores (RunHere), or with Slurm set are submitted to Slurm (Submit).
 type RunOptions struct {

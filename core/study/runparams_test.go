@@ -76,3 +76,18 @@ func TestSubmitPrepare(t *testing.T) {
 		t.Errorf("missing binary: %v", err)
 	}
 }
+
+func TestSettingsParams(t *testing.T) {
+	names := map[string]bool{}
+	for _, p := range SettingsParams() {
+		names[p.Name] = true
+	}
+	for _, n := range []string{"K", "seed", "seeds", "data-seeds", "threads"} {
+		if names[n] {
+			t.Errorf("-%s is set per run or stage, not for the study", n)
+		}
+	}
+	if !names["L"] || !names["layers"] || !names["flow-depth"] || len(names) != len(replicate.SettingsParams())-5 {
+		t.Errorf("%v", names)
+	}
+}
