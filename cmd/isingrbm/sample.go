@@ -146,15 +146,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 // write writes one coupling's samples atomically (creating the folder of
 // several couplings first).
 func (f *sampleFlags) write(path string, res *bitlattice.Result) error {
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("-o: cannot create folder %s: %v", dir, err)
-		}
-	}
-	err := npy.WriteFileAtomicWith(path, npy.WriteOptions{ReplaceNonRegular: f.replace}, func(w io.Writer) error {
-		return npy.WriteUint8(w, []int{f.opts.N, f.opts.L, f.opts.L}, res.Configs)
-	})
-	if err != nil {
+	if err := replicate.WriteSamples(path, res, npy.WriteOptions{ReplaceNonRegular: f.replace}); err != nil {
 		return fmt.Errorf("-o: %v", err)
 	}
 	return nil

@@ -3,7 +3,6 @@ package replicate
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -59,9 +58,7 @@ func (r *replicator) sample(label string, L int, K float64, n int, seed uint64) 
 // writeSamples writes res's configurations to rel and returns their stats.
 func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, seed uint64) (SampleStats, error) {
 	L := res.L
-	if err := npy.WriteFileAtomic(r.path(rel), func(w io.Writer) error {
-		return npy.WriteUint8(w, []int{n, L, L}, res.Configs)
-	}); err != nil {
+	if err := WriteSamples(r.path(rel), res, npy.WriteOptions{}); err != nil {
 		return SampleStats{}, err
 	}
 	st := SampleStats{L: L, K: res.K, N: n, Seed: seed, File: rel,
