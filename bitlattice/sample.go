@@ -198,8 +198,40 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	L, N := o.L, o.N
-	lat, err := NewLattice(L, R, o.Seed, o.K <= Kc)
+	r, err := newSampleRun(ctx, o, R)
+	if err != nil {
+		return nil, err
+	}
+	tauE, tauM, ok := r.pilot()
+	res := r.equilibrate(tauE, tauM, ok)
+	if err := r.measure(res); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r.finish(res, start)
+	return res, nil
+}
+
+// sampleRun is one call of Sample: the lattice, its thresholds and the
+// bookkeeping shared by its phases (pilot, equilibrate, measure, finish).
+type sampleRun struct {
+	ctx            context.Context
+	o              Options
+	R, L, N        int
+	lat            *Lattice
+	th             *ising.Thresholds
+	pairs, threads int
+	floor, rounds  int
+	chunk          int
+	prog           *progress
+	eq             int // equilibration sweeps done so far
+	us, ms         []float64
+}
+
+func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
+	lat, err := NewLattice(o.L, R, o.Seed, o.K <= Kc)
 	if err != nil {
 		return nil, err
 	}
@@ -207,59 +239,64 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	pairs := lat.pairs()
-	threads := min(threadCount(o.Threads), pairs)
-	floor := max(EquilibrationFloor(L), o.MinEquilibration)
-	rounds := (N + R - 1) / R
-	prog := &progress{report: o.Progress, pairs: int64(pairs), total: int64(floor + rounds*2)}
-	// sweepPair sweeps pair p in chunks so that Progress is called and ctx
-	// checked regularly.
-	chunk := sweepChunk(L)
-	sweepPair := func(p, n int) {
-		for n > 0 && ctx.Err() == nil {
-			c := min(n, chunk)
-			lat.sweepPair(p, th, c)
-			n -= c
-			prog.add(int64(c))
-		}
-	}
-	sweep := func(n int) { parallel(pairs, threads, func(p int) { sweepPair(p, n) }) }
+	r := &sampleRun{ctx: ctx, o: o, R: R, L: o.L, N: o.N, lat: lat, th: th, pairs: lat.pairs(), chunk: sweepChunk(o.L)}
+	r.threads = min(threadCount(o.Threads), r.pairs)
+	r.floor = max(EquilibrationFloor(r.L), o.MinEquilibration)
+	r.rounds = (r.N + R - 1) / R
+	r.prog = &progress{report: o.Progress, pairs: int64(r.pairs), total: int64(r.floor + r.rounds*2)}
+	return r, nil
+}
 
-	// Burn-in, then the series that give tau. The series blocks are the
-	// first pair: one goroutine sweeps and measures them sweep by sweep while
-	// the others sweep the other pairs in chunks.
-	sweep(floor / 2)
-	nb := min(seriesBlocks, lat.blocks)
-	nr := min(R, nb*ising.BlockReplicas)
+// sweepPair sweeps pair p n times in chunks, so that Progress is called and
+// ctx checked regularly.
+func (r *sampleRun) sweepPair(p, n int) {
+	for n > 0 && r.ctx.Err() == nil {
+		c := min(n, r.chunk)
+		r.lat.sweepPair(p, r.th, c)
+		n -= c
+		r.prog.add(int64(c))
+	}
+}
+
+// sweep sweeps every pair n times.
+func (r *sampleRun) sweep(n int) { parallel(r.pairs, r.threads, func(p int) { r.sweepPair(p, n) }) }
+
+// pilot runs the burn-in, then the series that give tau: the series blocks
+// are the first pair, which one goroutine sweeps and measures sweep by
+// sweep while the others sweep the other pairs in chunks. The series
+// doubles until Sokal's window is found and it spans 50 tau_int, or until
+// maxPilot.
+func (r *sampleRun) pilot() (tauE, tauM float64, ok bool) {
+	r.sweep(r.floor / 2)
+	nb := min(seriesBlocks, r.lat.blocks)
+	nr := min(r.R, nb*ising.BlockReplicas)
 	eS, mS := make([][]float32, nr), make([][]float32, nr)
 	record := func(T int) {
-		parallel(pairs, threads, func(p int) {
+		parallel(r.pairs, r.threads, func(p int) {
 			if p > 0 {
-				sweepPair(p, T)
+				r.sweepPair(p, T)
 				return
 			}
 			var e, m [seriesBlocks * ising.BlockReplicas]float64
 			for range T {
-				if ctx.Err() != nil {
+				if r.ctx.Err() != nil {
 					return
 				}
-				lat.sweepPair(0, th, 1)
-				prog.add(1)
+				r.lat.sweepPair(0, r.th, 1)
+				r.prog.add(1)
 				for b := range nb {
-					lat.measureBlock(b, e[b*ising.BlockReplicas:], m[b*ising.BlockReplicas:])
+					r.lat.measureBlock(b, e[b*ising.BlockReplicas:], m[b*ising.BlockReplicas:])
 				}
-				for r := range nr {
-					eS[r] = append(eS[r], float32(e[r]))
-					mS[r] = append(mS[r], float32(math.Abs(m[r])))
+				for i := range nr {
+					eS[i] = append(eS[i], float32(e[i]))
+					mS[i] = append(mS[i], float32(math.Abs(m[i])))
 				}
 			}
 		})
 	}
-	T := max(minPilot, floor/2)
+	T := max(minPilot, r.floor/2)
 	record(T)
-	var tauE, tauM float64
-	var ok bool
-	for ctx.Err() == nil {
+	for r.ctx.Err() == nil {
 		var okE, okM bool
 		// The two series' times are independent: compute them side by side.
 		var wg sync.WaitGroup
@@ -278,76 +315,83 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 		record(T)
 		T *= 2
 	}
+	r.eq = r.floor/2 + T
+	return tauE, tauM, ok
+}
+
+// equilibrate continues to max(floor, FloorTaus tau) sweeps in all and
+// returns the result with the times and the spacing of the samples.
+func (r *sampleRun) equilibrate(tauE, tauM float64, ok bool) *Result {
 	tau := math.Max(tauE, tauM)
-	eq := floor/2 + T
-	if need := max(floor, int(math.Ceil(FloorTaus*tau))); eq < need {
-		prog.setTotal(int64(need + rounds*2))
-		sweep(need - eq)
-		eq = need
+	if need := max(r.floor, int(math.Ceil(FloorTaus*tau))); r.eq < need {
+		r.prog.setTotal(int64(need + r.rounds*2))
+		r.sweep(need - r.eq)
+		r.eq = need
 	}
 	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
-	prog.setTotal(int64(eq + (rounds-1)*spacing))
+	r.prog.setTotal(int64(r.eq + (r.rounds-1)*spacing))
+	return &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: tauE, TauAbsM: tauM, TauOK: ok,
+		Spacing: spacing, EquilibrationSweeps: int64(r.eq), Impl: ising.Impl(), Threads: r.threads}
+}
 
-	res := &Result{L: L, K: o.K, Replicas: R, TauEnergy: tauE, TauAbsM: tauM, TauOK: ok,
-		Spacing: spacing, EquilibrationSweeps: int64(eq), Impl: ising.Impl(), Threads: threads}
-	n := L * L
-	res.Configs = make([]uint8, N*n)
-	us, ms := make([]float64, N), make([]float64, N)
-	out := newEmitter(o.Samples, res.Configs, n)
-	// Each round: every pair sweeps, measures and unpacks its own replicas in
-	// one job, and the finished round goes to Samples while the next is
-	// sampled.
-	for round := range rounds {
-		if out.failed() || ctx.Err() != nil {
+// measure runs the sampling rounds: every pair sweeps, measures and
+// unpacks its own replicas in one job, and the finished round goes to
+// Samples while the next is sampled.
+func (r *sampleRun) measure(res *Result) error {
+	n := r.L * r.L
+	res.Configs = make([]uint8, r.N*n)
+	r.us, r.ms = make([]float64, r.N), make([]float64, r.N)
+	out := newEmitter(r.o.Samples, res.Configs, n)
+	for round := range r.rounds {
+		if out.failed() || r.ctx.Err() != nil {
 			break
 		}
-		lo := round * R
-		cnt := min(R, N-lo)
-		parallel(pairs, threads, func(p int) {
+		lo := round * r.R
+		cnt := min(r.R, r.N-lo)
+		parallel(r.pairs, r.threads, func(p int) {
 			if round > 0 {
-				sweepPair(p, spacing)
+				r.sweepPair(p, res.Spacing)
 			}
 			var e, m [ising.BlockReplicas]float64
-			for b := 2 * p; b < min(2*p+2, lat.blocks); b++ {
+			for b := 2 * p; b < min(2*p+2, r.lat.blocks); b++ {
 				r0 := b * ising.BlockReplicas
 				k := min(ising.BlockReplicas, cnt-r0)
 				if k <= 0 {
 					continue
 				}
-				lat.measureBlock(b, e[:], m[:])
-				copy(us[lo+r0:lo+r0+k], e[:k])
-				copy(ms[lo+r0:lo+r0+k], m[:k])
-				lat.configs(b, k, res.Configs[(lo+r0)*n:])
+				r.lat.measureBlock(b, e[:], m[:])
+				copy(r.us[lo+r0:lo+r0+k], e[:k])
+				copy(r.ms[lo+r0:lo+r0+k], m[:k])
+				r.lat.configs(b, k, res.Configs[(lo+r0)*n:])
 			}
 		})
 		if round > 0 {
-			res.MeasurementSweeps += int64(spacing)
+			res.MeasurementSweeps += int64(res.Spacing)
 		}
 		out.send(lo, cnt)
 	}
-	if err := out.wait(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	return out.wait()
+}
+
+// finish fills in the observables with their cluster errors and the rates.
+func (r *sampleRun) finish(res *Result, start time.Time) {
+	n, R := r.L*r.L, r.R
 	res.TotalSweeps = res.EquilibrationSweeps + res.MeasurementSweeps
-	res.Energy, res.EnergyErr = clusterMean(us, R, func(x float64) float64 { return x })
-	res.AbsM, res.AbsMErr = clusterMean(ms, R, math.Abs)
-	res.Magnetization, _ = clusterMean(ms, R, func(x float64) float64 { return x })
-	u2, _ := clusterMean(us, R, func(x float64) float64 { return x * x })
-	m2, _ := clusterMean(ms, R, func(x float64) float64 { return x * x })
-	res.SpecificHeat = o.K * o.K * float64(n) * (u2 - float64(res.Energy*res.Energy))
-	res.Susceptibility = o.K * float64(n) * (m2 - float64(res.AbsM*res.AbsM))
+	res.Energy, res.EnergyErr = clusterMean(r.us, R, func(x float64) float64 { return x })
+	res.AbsM, res.AbsMErr = clusterMean(r.ms, R, math.Abs)
+	res.Magnetization, _ = clusterMean(r.ms, R, func(x float64) float64 { return x })
+	u2, _ := clusterMean(r.us, R, func(x float64) float64 { return x * x })
+	m2, _ := clusterMean(r.ms, R, func(x float64) float64 { return x * x })
+	res.SpecificHeat = r.o.K * r.o.K * float64(n) * (u2 - float64(res.Energy*res.Energy))
+	res.Susceptibility = r.o.K * float64(n) * (m2 - float64(res.AbsM*res.AbsM))
 	res.Flips = int64(R) * int64(n) * res.TotalSweeps
 	res.Seconds = time.Since(start).Seconds()
 	res.FlipsPerNs = float64(res.Flips) / (res.Seconds * 1e9)
-	res.KernelFlips = int64(lat.blocks) * ising.BlockReplicas * int64(n) * res.TotalSweeps
-	res.KernelSeconds = float64(lat.kernelNanos.Load()) / 1e9
+	res.KernelFlips = int64(r.lat.blocks) * ising.BlockReplicas * int64(n) * res.TotalSweeps
+	res.KernelSeconds = float64(r.lat.kernelNanos.Load()) / 1e9
 	if res.KernelSeconds > 0 {
-		res.KernelFlipsPerNs = float64(res.KernelFlips) * float64(threads) / (res.KernelSeconds * 1e9)
+		res.KernelFlipsPerNs = float64(res.KernelFlips) * float64(r.threads) / (res.KernelSeconds * 1e9)
 	}
-	return res, nil
 }
 
 // sweepChunk is the number of sweeps a goroutine runs between two looks at
