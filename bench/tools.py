@@ -43,6 +43,7 @@ TABLES = {
     "products-gobench": ("Products: our benchmarks that did not match a peer shape, GFLOP/s", True),
     "training": ("Training: one epoch, 1600 -> 400 hidden, seconds per epoch (lower is better)", False),
     "training-gobench": ("Training: our epoch benchmarks (`go test -bench BenchmarkEpoch`)", False),
+    "study": ("Study: `study run` of 3 quick replications against the same 3 `replicate -quick` runs one after another, seconds (lower is better)", False),
     "replicate": ("Full `replicate` run: wall time and peak memory", False),
 }
 
