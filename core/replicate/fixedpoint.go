@@ -177,13 +177,13 @@ func (r *replicator) fixedPointCharts(nets []netData) ([]report.Figure, error) {
 		series                       []analysis.Series
 		logY                         bool
 	}{
-		{"fixedpoint_pll.png", "layer 1: pseudo-log-likelihood per unit, training vs held-out", "pseudo-LL / n_v", fmt.Sprintf("Pseudo-log-likelihood per visible unit of the first layer after every epoch on the monitored training rows and on the trainer's validation rows (never trained on); scikit-learn's one-flip form with fixed flips. Mean over %s, band: min to max. The epoch where the held-out curve peaks is where training stops improving the model of unseen data.", rt), pll, false},
+		{"fixedpoint_pll.png", "layer 1: pseudo-log-likelihood per unit, training vs held-out", "pseudo-LL / n_v", fmt.Sprintf("Pseudo-log-likelihood per visible unit of the first layer after every epoch on the monitored training rows and on the trainer's validation rows (never trained on); scikit-learn's one-flip form with fixed flips. Mean over %s, band: min to max; one colour per network, training solid, held-out dashed. The epoch where the held-out curve peaks is where training stops improving the model of unseen data.", rt), pll, false},
 		{"fixedpoint_pr.png", "layer 1: median participation ratio per snapshot epoch", "median PR (sites)", fmt.Sprintf("Median over units of the participation ratio of the first-layer weights saved during training (smaller is more local). Mean over %s, band: min to max.", rt), pr, true},
 		{"fixedpoint_disk.png", "layer 1: median disk share per snapshot epoch", "median disk share", fmt.Sprintf("Median over units of the share of w^2 within %.1f sites of each field's largest weight, for the first-layer weights saved during training (larger is more local). Mean over %s, band: min to max.", analysis.DefaultDiskRadius, rt), disk, false},
 	}
 	var figs []report.Figure
 	for _, c := range charts {
-		if _, err := report.LineChart(r.path("report/"+c.file), report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.logY, Points: c.file != "fixedpoint_pll.png", Width: 16, Height: 10}, c.series); err != nil {
+		if _, err := report.LineChart(r.path("report/"+c.file), report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.logY, Points: c.file != "fixedpoint_pll.png", Pairs: c.file == "fixedpoint_pll.png", Width: 16, Height: 10}, c.series); err != nil {
 			return nil, err
 		}
 		figs = append(figs, report.Figure{File: c.file, Caption: c.caption})

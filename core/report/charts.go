@@ -23,6 +23,9 @@ type ChartSpec struct {
 	Width, Height         float64
 	// Points draws a marker at every data point in addition to the line.
 	Points bool
+	// Pairs says the series come in pairs (e.g. training and held-out of
+	// one network): a pair shares a colour, its second curve is dashed.
+	Pairs bool
 }
 
 func newPlot(spec ChartSpec) *plot.Plot {
@@ -73,7 +76,13 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 		if len(xy) == 0 {
 			continue
 		}
-		col := plotutil.Color(i)
+		col, dashes := plotutil.Color(i), plotutil.Dashes(i/7)
+		if spec.Pairs {
+			col, dashes = plotutil.Color(i/2), nil
+			if i%2 == 1 {
+				dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			}
+		}
 		if err := addBand(p, s, spec, col); err != nil {
 			return 0, err
 		}
@@ -82,7 +91,7 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 			return 0, fmt.Errorf("series %q: %w", s.Name, err)
 		}
 		l.Color = col
-		l.Dashes = plotutil.Dashes(i / 7)
+		l.Dashes = dashes
 		l.Width = vg.Points(1.5)
 		p.Add(l)
 		if err := addErrorBars(p, s, spec, col); err != nil {

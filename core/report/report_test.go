@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot/plotutil"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
@@ -333,5 +336,46 @@ func TestNumbers(t *testing.T) {
 	row := SummaryRow("PR", analysis.Summarize([]float64{1, 2, 3}))
 	if len(row) != len(SummaryHeader("x")) || row[5] != "2" {
 		t.Errorf("row %v", row)
+	}
+}
+
+// TestChartPairs: with Pairs, series 2i and 2i+1 share plotutil.Color(i),
+// so four series use two colours; without it they use four.
+func TestChartPairs(t *testing.T) {
+	dir := t.TempDir()
+	x := []float64{0, 1, 2, 3, 4, 5}
+	var series []analysis.Series
+	for i := range 4 {
+		y := make([]float64, len(x))
+		for j := range y {
+			y[j] = float64(i) + 0.1*float64(j)
+		}
+		series = append(series, analysis.Series{Name: fmt.Sprint("s", i), X: x, Y: y})
+	}
+	count := func(pairs bool) [4]int {
+		p := filepath.Join(dir, fmt.Sprint(pairs, ".png"))
+		if _, err := LineChart(p, ChartSpec{Title: "pairs", Pairs: pairs}, series); err != nil {
+			t.Fatal(err)
+		}
+		img := decode(t, p)
+		var n [4]int
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := rgba(img.At(x, y))
+				for i := range n {
+					if c == rgba(plotutil.Color(i)) {
+						n[i]++
+					}
+				}
+			}
+		}
+		return n
+	}
+	if n := count(false); n[0] < 50 || n[1] < 50 || n[2] < 50 || n[3] < 50 {
+		t.Errorf("without Pairs, pixels of colours 0-3: %v, want each used", n)
+	}
+	if n := count(true); n[0] < 100 || n[1] < 100 || n[2] != 0 || n[3] != 0 {
+		t.Errorf("with Pairs, pixels of colours 0-3: %v, want only colours 0 and 1", n)
 	}
 }
