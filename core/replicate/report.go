@@ -757,13 +757,21 @@ func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
 	s := r.s
 	var pr, disk []report.BoxGroup
 	for _, n := range s.Networks {
+		var poolPR, poolDisk []float64
+		reps := 0
 		for _, rs := range sum.Networks[n] {
 			if len(rs.Layers) == 0 {
 				continue
 			}
 			l := rs.Layers[0].Locality
-			pr = append(pr, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitPR)})
-			disk = append(disk, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitDisk)})
+			pr = append(pr, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitPR), Colour: n})
+			disk = append(disk, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitDisk), Colour: n})
+			poolPR, poolDisk = append(poolPR, nums(l.UnitPR)...), append(poolDisk, nums(l.UnitDisk)...)
+			reps++
+		}
+		if reps > 1 {
+			pr = append(pr, report.BoxGroup{Name: n + " pooled", Values: poolPR, Colour: n})
+			disk = append(disk, report.BoxGroup{Name: n + " pooled", Values: poolDisk, Colour: n})
 		}
 	}
 	w := 4 + float64(1.2*float64(len(pr)))
@@ -791,8 +799,8 @@ func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
 	}
 	rt := replicasText(s)
 	return []report.Figure{
-		{File: "box_pr_l1.png", Caption: fmt.Sprintf("First-layer participation ratio of every unit, one box per replica (data seed d, training seed s): median, quartiles, whiskers to 1.5 IQR, outliers as points; %s. Log scale.", rt)},
-		{File: "box_disk_l1.png", Caption: fmt.Sprintf("First-layer disk share (radius %.1f) of every unit, one box per replica.", analysis.DefaultDiskRadius)},
+		{File: "box_pr_l1.png", Caption: fmt.Sprintf("First-layer participation ratio of every unit, one box per replica (data seed d, training seed s) and, with several replicas, one of all units pooled over them, one colour per network: median, quartiles, whiskers to 1.5 IQR, outliers as points; %s. Log scale.", rt)},
+		{File: "box_disk_l1.png", Caption: fmt.Sprintf("First-layer disk share (radius %.1f) of every unit, one box per replica and one pooled over them, as above.", analysis.DefaultDiskRadius)},
 		{File: "flow_ensemble.png", Caption: fmt.Sprintf("RG flow: K_eff after one reconstruction step (depth %d), mean over %s, band: min to max over seeds. The grey diagonal is no flow; the dashed lines mark K_c.", s.FlowDepth, rt)},
 	}, nil
 }

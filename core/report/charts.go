@@ -402,10 +402,13 @@ func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins in
 	return save(p, spec, path)
 }
 
-// BoxGroup is one box of a BoxChart: a name and its values.
+// BoxGroup is one box of a BoxChart: a name and its values. Boxes with the
+// same non-empty Colour key share a fill colour (one per key, in order of
+// first appearance); boxes without one get a colour each.
 type BoxGroup struct {
 	Name   string
 	Values []float64
+	Colour string
 }
 
 // BoxChart writes box plots of the groups side by side (median, quartiles,
@@ -416,6 +419,7 @@ func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
 	p := newPlot(spec)
 	p.Legend = plot.NewLegend()
 	var names []string
+	colours := map[string]int{}
 	for _, g := range groups {
 		var vals plotter.Values
 		for _, v := range g.Values {
@@ -430,7 +434,15 @@ func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
 		if err != nil {
 			return fmt.Errorf("BoxChart: %s: %s: %w", path, g.Name, err)
 		}
-		b.FillColor = plotutil.Color(len(names))
+		ci := len(colours)
+		if g.Colour == "" {
+			colours[fmt.Sprint("\x00", len(names))] = ci
+		} else if c, ok := colours[g.Colour]; ok {
+			ci = c
+		} else {
+			colours[g.Colour] = ci
+		}
+		b.FillColor = plotutil.Color(ci)
 		p.Add(b)
 		names = append(names, g.Name)
 	}
