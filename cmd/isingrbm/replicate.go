@@ -81,8 +81,9 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	if err := checkWritable(out, "-o"); err != nil {
 		return err
 	}
-	err = replicate.Run(interruptContext(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: stdout, Notes: stderr,
-		Progress: func(label string) replicate.Task { return newProgressBar(stderr, label) }})
+	board := newProgressBoard(stderr)
+	err = replicate.Run(interruptContext(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: board.around(stdout), Notes: board.around(stderr),
+		Progress: func(label string) replicate.Task { return board.task(label) }})
 	if err != nil {
 		return interrupted(err, "finished stages are kept, rerun the same command to continue")
 	}

@@ -53,6 +53,7 @@ type plan struct {
 	version string
 	stages  []*stageDef // topological order
 	byKey   map[string]*stageDef
+	index   map[string]int // key -> position in stages
 }
 
 // Plan returns the stage graph of cfg in a deterministic topological
@@ -286,12 +287,13 @@ func buildPlan(cfg Config) (*plan, error) {
 	if version == "" {
 		version = DefaultVersion()
 	}
-	p := &plan{s: s, version: version, byKey: map[string]*stageDef{}}
+	p := &plan{s: s, version: version, byKey: map[string]*stageDef{}, index: map[string]int{}}
 	add := func(st *stageDef) (string, error) {
 		st.Key = stageKey(st.Kind, st.settings, st.Inputs, version)
 		if o := p.byKey[st.Key]; o != nil {
 			return "", fmt.Errorf("stages %s and %s have the same key", o.Name, st.Name)
 		}
+		p.index[st.Key] = len(p.stages)
 		p.stages = append(p.stages, st)
 		p.byKey[st.Key] = st
 		return st.Key, nil

@@ -248,13 +248,3 @@ func readJSON(path string, v any) error {
 	}
 	return nil
 }
-
-// pipeline runs every stage of the plan in order.
-func (r *replicator) pipeline() error {
-	for _, st := range r.plan.stages {
-		if err := r.runStage(st); err != nil {
-			return err
-		}
-	}
-	return nil
-}

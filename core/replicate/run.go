@@ -23,9 +23,13 @@ type Config struct {
 	// discards.
 	Notes io.Writer
 	// Progress, if set, starts the progress report of one long task (a
-	// sample, a training, an evaluation) named by label.
+	// sample, a training, an evaluation) named by label. Stages run side
+	// by side on several cores (see Run), so several tasks may be active
+	// at once and Progress and the Tasks' methods may be called
+	// concurrently. Log and Notes are written one line at a time.
 	Progress func(label string) Task
-	// OnEpoch, if set, is called after every training epoch of network net.
+	// OnEpoch, if set, is called after every training epoch of network net,
+	// possibly from several trainings at once.
 	OnEpoch func(net string, p rbm.ProgressInfo)
 	// Version is the program version that enters every stage key; empty
 	// means DefaultVersion(). Tests set it so that keys do not depend on
@@ -53,8 +57,10 @@ func (r *replicator) task(label string) Task {
 	return r.progress(label)
 }
 
-// Run runs the replication into cfg.Out: every stage of Plan(cfg) in
-// order (sample, train, evaluate, analyse, report). Each stage whose key
+// Run runs the replication into cfg.Out: every stage of Plan(cfg) (sample,
+// train, evaluate, analyse, report), in plan order on one core and with
+// independent stages side by side on several (Settings.Threads; see
+// pipeline), with the same results either way. Each stage whose key
 // matches a completed earlier run is reused. When ctx is cancelled Run
 // returns an error wrapping ctx.Err(); finished stages are kept and a later
 // Run continues from them. last_run.json records the stages of this run in

@@ -1,0 +1,104 @@
+package replicate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestPipelineParallel runs the tiny replication one stage at a time
+// (Threads 1) and with stages side by side (Threads 3, the scheduler of
+// pipeline, whatever this machine's cores) and requires the same bytes:
+// every .npy, every .npz member and the summary (timings aside). The log
+// names every stage once either way.
+func TestPipelineParallel(t *testing.T) {
+	var mu sync.Mutex
+	active, most := 0, 0
+	progress := func(string) Task {
+		mu.Lock()
+		defer mu.Unlock()
+		active++
+		most = max(most, active)
+		return countTask{func() { mu.Lock(); active--; mu.Unlock() }}
+	}
+	run := func(threads int) ([]string, string, int) {
+		s := tinySettings()
+		s.Threads = threads
+		dir := t.TempDir()
+		var log bytes.Buffer
+		most = 0
+		if err := Run(context.Background(), Config{Out: dir, Settings: s, Version: "test", Log: &log, Progress: progress}); err != nil {
+			t.Fatalf("threads %d: %v", threads, err)
+		}
+		d, _, err := replicateDigest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, log.String(), most
+	}
+	seq, seqLog, seqMost := run(1)
+	par, parLog, parMost := run(3)
+	if seqMost != 1 || parMost < 2 {
+		t.Errorf("most tasks at once: %d one at a time (want 1), %d side by side (want >= 2)", seqMost, parMost)
+	}
+	if !slices.Equal(seq, par) {
+		t.Errorf("stages side by side gave other bytes:\none at a time:\n%s\nside by side:\n%s", strings.Join(seq, "\n"), strings.Join(par, "\n"))
+	}
+	names := func(log string) []string {
+		var n []string
+		for _, l := range strings.Split(strings.TrimSpace(log), "\n") {
+			n = append(n, strings.Fields(l)[0])
+		}
+		slices.Sort(n)
+		return n
+	}
+	if a, b := names(seqLog), names(parLog); !slices.Equal(a, b) {
+		t.Errorf("stages logged one at a time %v, side by side %v", a, b)
+	}
+}
+
+// countTask calls done when the task ends.
+type countTask struct{ done func() }
+
+func (countTask) Update(int64, int64) {}
+func (countTask) SetExtra(string)     {}
+func (c countTask) Done()             { c.done() }
+
+// TestPipelineFailure: a failing stage stops the stages beside it and its
+// error is returned; the stages that do not depend on it and finished
+// are kept.
+func TestPipelineFailure(t *testing.T) {
+	s := tinySettings()
+	s.Threads = 3
+	dir := t.TempDir()
+	cfg := Config{Out: dir, Settings: s, Version: "test"}
+	boom := errors.New("boom")
+	p, err := buildPlan(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newReplicator(context.Background(), cfg, p)
+	var failed string
+	for _, st := range p.stages {
+		if st.Kind == "train" && failed == "" {
+			failed = st.Name
+			st.run = func(*replicator, string) error { return boom }
+		}
+	}
+	err = r.pipeline()
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), failed) {
+		t.Fatalf("pipeline returned %v, want the failure of %s", err, failed)
+	}
+	for _, st := range p.stages {
+		if st.Kind == "data" && !stageFinished(dir, st) {
+			t.Errorf("stage %s before the failure is not kept", st.Name)
+		}
+		if st.Kind == "report" && stageFinished(dir, st) {
+			t.Errorf("stage %s ran after a failure", st.Name)
+		}
+	}
+}
