@@ -120,8 +120,16 @@ func afterOptimum(fp FixedPoint) string {
 	} else if pr0.N < 2 {
 		spread = "one replica: no seed spread"
 	}
-	return fmt.Sprintf("locality %s after the held-out optimum (epoch %.0f on average): median PR %s at epoch %d -> %s at epoch %d, disk share %s -> %s; %s",
-		what, opt, pr0.Short(), fp.SnapshotEpochs[i], pr1.Short(), fp.SnapshotEpochs[n-1], d0.Short(), d1.Short(), spread)
+	values := fmt.Sprintf("median PR %s at epoch %d -> %s at epoch %d, disk share %s -> %s",
+		pr0.Short(), fp.SnapshotEpochs[i], pr1.Short(), fp.SnapshotEpochs[n-1], d0.Short(), d1.Short())
+	if pr0.N >= 2 && !beyond {
+		// A direction of the means inside the spread is not a finding.
+		mean := map[string]string{"keeps sharpening": "sharpens", "loosens": "loosens", "stays put (changes below 1%)": "stays put",
+			"changes in mixed directions": "moves in mixed directions"}[what]
+		return fmt.Sprintf("no change of locality beyond the seed spread after the held-out optimum (epoch %.0f on average; the mean %s): %s; ranges overlap",
+			opt, mean, values)
+	}
+	return fmt.Sprintf("locality %s after the held-out optimum (epoch %.0f on average): %s; %s", what, opt, values, spread)
 }
 
 // fixedPointCharts draws the per-epoch pseudo-log-likelihoods of layer 1
