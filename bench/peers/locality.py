@@ -398,10 +398,13 @@ def main():
     s = summary["settings"]
     cpu, ncpu, load1 = machine()
     secs = sum(p["seconds"] for r in res["recipes"].values() for p in r["per_seed"])
+    how = "load average 1/5/15 min at the start %s, at the end %s; peer training %.0f s" % (load0, load1, secs)
+    if a.peer_json:
+        how = ("the peer's %d networks were trained before, in separate `-data` runs (-peer-json), %.0f s in all"
+               % (sum(len(r["per_seed"]) for r in res["recipes"].values()), secs))
     md = ["# Locality of the three recipes: replicate vs an independent NumPy / scikit-learn peer", "",
-          "Written by `bench/peers/locality.py -replicate %s` on %s UTC (%s, %d logical cores; "
-          "load average 1/5/15 min at the start %s, at the end %s; peer training %.0f s)." % (
-              a.replicate, time.strftime("%Y-%m-%d %H:%M", time.gmtime()), cpu, ncpu, load0, load1, secs), "",
+          "Written by `bench/peers/locality.py -replicate %s` on %s UTC (%s, %d logical cores; %s)." % (
+              a.replicate, time.strftime("%Y-%m-%d %H:%M", time.gmtime()), cpu, ncpu, how), "",
           "- replicate folder: L = %d, %d rows, first layer %d hidden, %d epochs (scikit-learn %d), %d training seeds, "
           "data seed 0%s." % (s["L"], s["n"], s["layers"][0], s["epochs"], s["sklearn_epochs"],
                               max(1, s.get("seeds", 1)), "" if s.get("data_seeds", 1) <= 1 else
