@@ -357,20 +357,7 @@ func TestChartPairs(t *testing.T) {
 		if _, err := LineChart(p, ChartSpec{Title: "pairs", Pairs: pairs}, series); err != nil {
 			t.Fatal(err)
 		}
-		img := decode(t, p)
-		var n [4]int
-		b := img.Bounds()
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				c := rgba(img.At(x, y))
-				for i := range n {
-					if c == rgba(plotutil.Color(i)) {
-						n[i]++
-					}
-				}
-			}
-		}
-		return n
+		return paletteCounts(decode(t, p))
 	}
 	if n := count(false); n[0] < 50 || n[1] < 50 || n[2] < 50 || n[3] < 50 {
 		t.Errorf("without Pairs, pixels of colours 0-3: %v, want each used", n)
@@ -384,24 +371,12 @@ func TestChartPairs(t *testing.T) {
 // without one get their own.
 func TestBoxChartColours(t *testing.T) {
 	vals := []float64{1, 2, 3, 4, 5, 6, 7, 8}
-	count := func(groups []BoxGroup) (n [4]int) {
+	count := func(groups []BoxGroup) [4]int {
 		p := filepath.Join(t.TempDir(), "box.png")
 		if err := BoxChart(p, ChartSpec{Title: "boxes"}, groups); err != nil {
 			t.Fatal(err)
 		}
-		img := decode(t, p)
-		b := img.Bounds()
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				c := rgba(img.At(x, y))
-				for i := range n {
-					if c == rgba(plotutil.Color(i)) {
-						n[i]++
-					}
-				}
-			}
-		}
-		return n
+		return paletteCounts(decode(t, p))
 	}
 	if n := count([]BoxGroup{{"a1", vals, "a"}, {"a2", vals, "a"}, {"b1", vals, "b"}, {"b2", vals, "b"}}); n[0] == 0 || n[1] == 0 || n[2] != 0 || n[3] != 0 {
 		t.Errorf("two keys, pixels of colours 0-3: %v, want only 0 and 1", n)
@@ -409,4 +384,21 @@ func TestBoxChartColours(t *testing.T) {
 	if n := count([]BoxGroup{{"a1", vals, ""}, {"a2", vals, ""}, {"b1", vals, ""}, {"b2", vals, ""}}); n[0] == 0 || n[1] == 0 || n[2] == 0 || n[3] == 0 {
 		t.Errorf("no keys, pixels of colours 0-3: %v, want all four", n)
 	}
+}
+
+// paletteCounts counts the pixels of img that have exactly the colours
+// plotutil.Color(0..3).
+func paletteCounts(img image.Image) (n [4]int) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := rgba(img.At(x, y))
+			for i := range n {
+				if c == rgba(plotutil.Color(i)) {
+					n[i]++
+				}
+			}
+		}
+	}
+	return n
 }
