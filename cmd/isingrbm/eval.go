@@ -23,7 +23,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	layers := fs.String("layers", "all", "layers to evaluate, from 1 (e.g. 1,3)")
 	maxSamples := fs.Int("max-samples", 0, "evaluate a seeded random subset of this many samples (0: all)")
 	opt := rbm.DefaultEvalOptions()
-	addParams(fs, rbm.EvalParams(), &opt)
+	rbm.AddFlags(fs, rbm.EvalParams(), &opt)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm eval -model model.npz -data ising.npy [-json] [flags]")
 		fs.PrintDefaults()
@@ -72,16 +72,16 @@ func evaluate(dbn *rbm.DBN, data *rbm.DataFile, maxSamples int, opt rbm.EvalOpti
 // loadEvalInputs reads the model and the data of eval and checks that they
 // fit each other and the -layers list (which it sets in opt).
 func loadEvalInputs(modelPath, dataPath, layers string, opt *rbm.EvalOptions) (*rbm.DBN, *rbm.DataFile, error) {
-	dbn, err := loadModel("model", modelPath)
+	dbn, err := rbm.LoadDBNFlag("model", modelPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, asUsage(err)
 	}
 	if opt.Layers, err = rbm.ParseLayers(layers, len(dbn.Layers)); err != nil {
 		return nil, nil, badInput("-layers %s: %v", layers, err)
 	}
-	data, err := loadData("data", dataPath)
+	data, err := rbm.ReadDataFlag("data", dataPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, asUsage(err)
 	}
 	if err := data.CheckVisible(dbn, modelPath); err != nil {
 		return nil, nil, badInput("-data: %v", err)

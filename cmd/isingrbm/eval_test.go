@@ -88,7 +88,7 @@ func TestEvalTinyModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ld, err := loadData("data", data)
+	ld, err := rbm.ReadDataFlag("data", data)
 	if err != nil {
 		t.Fatal(err)
 	}

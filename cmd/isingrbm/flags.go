@@ -48,46 +48,10 @@ func asUsage(err error) error {
 	return &usageError{msg: err.Error()}
 }
 
-// textValue is a flag that keeps its text; the library type it sets parses
-// and checks it after parsing (rbm.Param).
-type textValue struct {
-	text   string
-	isBool bool
-}
-
-func (v *textValue) String() string {
-	if v == nil {
-		return ""
-	}
-	return v.text
-}
-func (v *textValue) Set(s string) error { v.text = s; return nil }
-func (v *textValue) IsBoolFlag() bool   { return v.isBool }
-
-// addParams registers one flag per setting of ps (one table, several
-// commands); def, when not nil, gives the defaults shown by -h.
-func addParams[T any](fs *flag.FlagSet, ps []rbm.Param[T], def *T) {
-	for _, p := range ps {
-		v := &textValue{isBool: p.Bool}
-		if def != nil && p.Get(def) != "0" && p.Get(def) != "false" {
-			v.text = p.Get(def) // zeros are not shown, as the flag package does
-		}
-		fs.Var(v, p.Name, p.Usage)
-	}
-}
-
-// applyParams sets the fields of dst whose flags were given on the command
-// line, in the table's order; the first bad value is a usage error.
+// applyParams applies the flags of a table given on the command line; the
+// first bad value is a usage error.
 func applyParams[T any](fs *flag.FlagSet, ps []rbm.Param[T], dst *T) error {
-	set := flagsSet(fs)
-	for _, p := range ps {
-		if set[p.Name] {
-			if err := p.Set(dst, fs.Lookup(p.Name).Value.String()); err != nil {
-				return asUsage(err)
-			}
-		}
-	}
-	return nil
+	return asUsage(rbm.ApplyFlags(fs, ps, dst))
 }
 
 // couplings reads a coupling flag (replicate.ParseCouplings); sampled ones

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,11 +23,8 @@ func init() {
 	}
 }
 
-// maxEquilibrate bounds -equilibration (more sweeps would take days).
-const maxEquilibrate = 100_000_000
-
-// sampleFlags are the flags of sample: the sampler's options (but K) and
-// the couplings, output and printing.
+// sampleFlags are the flags of sample: the sampler's options
+// (replicate.SampleParams) and the couplings, output and printing.
 type sampleFlags struct {
 	fs              *flag.FlagSet
 	opts            bitlattice.Options
@@ -38,16 +34,10 @@ type sampleFlags struct {
 
 func newSampleFlags(stderr io.Writer) *sampleFlags {
 	fs := newFlagSet("sample", stderr)
-	f := &sampleFlags{fs: fs}
-	o := &f.opts
-	fs.IntVar(&o.L, "L", 40, fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL))
+	f := &sampleFlags{fs: fs, opts: replicate.DefaultSampleOptions()}
+	rbm.AddFlags(fs, replicate.SampleParams(), &f.opts)
 	fs.StringVar(&f.betas, "beta", "0.408", "coupling K = J/kT > 0: a value, a list a,b,c or a range lo:hi:n")
-	fs.IntVar(&o.N, "n", 20000, "number of configurations per coupling")
-	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (same seed, same samples)")
 	fs.StringVar(&f.out, "o", "", "output .npy file (one coupling) or folder (several couplings)")
-	fs.IntVar(&o.Threads, "threads", 0, "worker threads (0: all cores)")
-	fs.IntVar(&o.Replicas, "replicas", 0, "independent replicas to simulate, at most -n (0: automatic)")
-	fs.IntVar(&o.MinEquilibration, "equilibration", 0, fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", maxEquilibrate))
 	fs.BoolVar(&f.asJSON, "json", false, "print the report as JSON on stdout")
 	fs.BoolVar(&f.replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {
@@ -59,13 +49,7 @@ func newSampleFlags(stderr io.Writer) *sampleFlags {
 
 // couplings checks the flags and returns the couplings to sample.
 func (f *sampleFlags) couplings() ([]float64, error) {
-	err := checkInts(
-		intRule{"L", f.opts.L, bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4"},
-		intRule{"n", f.opts.N, 1, math.MaxInt, "samples per coupling"},
-		intRule{"threads", f.opts.Threads, 0, rbm.MaxThreads, "0: all cores"},
-		intRule{"replicas", f.opts.Replicas, 0, f.opts.N, "0: automatic; at most one chain per sample"},
-		intRule{"equilibration", f.opts.MinEquilibration, 0, maxEquilibrate, "0: automatic"})
-	if err != nil {
+	if err := applyParams(f.fs, replicate.SampleParams(), &f.opts); err != nil {
 		return nil, err
 	}
 	ks, err := couplings("beta", f.betas, true)
@@ -75,7 +59,7 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 	if f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")
 	}
-	return ks, asUsage(replicate.CheckSampleMemory("n", f.opts.L, f.opts.N, f.opts.Replicas))
+	return ks, asUsage(replicate.CheckSampleOptions(f.opts))
 }
 
 // samplePaths decides every output path and checks that each can be

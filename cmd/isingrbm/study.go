@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/study"
 )
 
@@ -68,7 +69,7 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	fs := newFlagSet("study "+sub, stderr)
 	f := &studyFlags{fs: fs}
 	f.quick = fs.Bool("quick", false, quickUsage)
-	addParams(fs, study.SettingsParams(), nil)
+	rbm.AddFlags(fs, study.SettingsParams(), nil)
 	f.out = fs.String("o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
 	f.couplings = fs.String("K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
 	f.seeds = fs.String("seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
@@ -146,7 +147,7 @@ func studyPlan(args []string, stdout, stderr io.Writer) error {
 func studyRun(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("run", stderr)
 	o := study.DefaultRunOptions()
-	addParams(f.fs, study.RunParams(), &o)
+	rbm.AddFlags(f.fs, study.RunParams(), &o)
 	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}

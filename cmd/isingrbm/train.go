@@ -38,7 +38,7 @@ func newTrainFlags(stderr io.Writer) *trainFlags {
 	f.layers = fs.String("layers", "400,100,25", fmt.Sprintf("hidden layer sizes, bottom up, 1..%d units each (the visible size comes from the data)", rbm.MaxUnits))
 	f.preset = fs.String("preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
 	f.out = fs.String("o", "model.npz", "output model file (.npz); the epochs' seconds go beside it to <o>"+rbm.TimingsSuffix)
-	addParams(fs, rbm.ConfigParams(), &def)
+	rbm.AddFlags(fs, rbm.ConfigParams(), &def)
 	f.ckptEvery = fs.Int("checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
 	f.ckptPath = fs.String("checkpoint", "", "checkpoint file (default: the output file + \".ckpt\")")
 	f.resume = fs.Bool("resume", false, "continue the run saved in the checkpoint (same data; the recipe comes from the checkpoint)")
@@ -164,9 +164,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data, err := loadData("data", *f.data)
+	data, err := rbm.ReadDataFlag("data", *f.data)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	sizes, err := p.checkData(data, f.set["batch"])
 	if err != nil {

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,4 +60,38 @@ func (m Meta) CheckResume(ckpt string, want Config, preset string, hidden []int)
 		return fmt.Errorf("-resume: -layers %v, but the checkpoint has layers %v", hidden, m.Sizes[1:])
 	}
 	return nil
+}
+
+// ReadDataFlag reads the .npy file given to flag -name (ReadDataFile) after
+// checking that it fits in memory; every error names the flag and the file.
+func ReadDataFlag(name, path string) (*DataFile, error) {
+	if path == "" {
+		return nil, fmt.Errorf("-%s: want a .npy file of configurations, (n, L, L) or (n, D)", name)
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		if err := CheckReadMemory(name, path, st.Size()); err != nil {
+			return nil, err
+		}
+	}
+	d, err := ReadDataFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-%s: %v", name, err)
+	}
+	return d, nil
+}
+
+// LoadDBNFlag reads the model file given to flag -name (LoadDBN: only the
+// layers and meta.json are inflated, each checked); errors name the flag.
+func LoadDBNFlag(name, path string) (*DBN, error) {
+	if path == "" {
+		return nil, fmt.Errorf("-%s: want a model file (.npz)", name)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("-%s: %s: no such file", name, path)
+	}
+	dbn, _, err := LoadDBN(path)
+	if err != nil {
+		return nil, fmt.Errorf("-%s: %v", name, err)
+	}
+	return dbn, nil
 }

@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"strconv"
@@ -282,3 +283,47 @@ func EvalParams() []Param[EvalOptions] {
 		IntParam("threads", "worker threads (0: all cores)", 0, MaxThreads, "0: all cores", func(e *E) *int { return &e.Threads }),
 	}
 }
+
+// AddFlags registers one flag per setting of ps into fs (one table, several
+// commands); def, when not nil, gives the defaults that -h shows. The flags
+// keep their text: ApplyFlags parses and checks it after fs.Parse.
+func AddFlags[T any](fs *flag.FlagSet, ps []Param[T], def *T) {
+	for _, p := range ps {
+		v := &textFlag{isBool: p.Bool}
+		if def != nil && p.Get(def) != "0" && p.Get(def) != "false" {
+			v.text = p.Get(def) // zeros are not shown, as the flag package does
+		}
+		fs.Var(v, p.Name, p.Usage)
+	}
+}
+
+// ApplyFlags sets the fields of dst whose flags were given on the command
+// line (registered by AddFlags), in the table's order; it returns the first
+// value Set refuses.
+func ApplyFlags[T any](fs *flag.FlagSet, ps []Param[T], dst *T) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, p := range ps {
+		if set[p.Name] {
+			if err := p.Set(dst, fs.Lookup(p.Name).Value.String()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// textFlag is a flag.Value that keeps its text for a Param to parse.
+type textFlag struct {
+	text   string
+	isBool bool
+}
+
+func (v *textFlag) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.text
+}
+func (v *textFlag) Set(s string) error { v.text = s; return nil }
+func (v *textFlag) IsBoolFlag() bool   { return v.isBool }

@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"flag"
 	"strings"
 	"testing"
 )
@@ -113,5 +114,38 @@ func TestEvalParams(t *testing.T) {
 				t.Errorf("-%s %s: %v", p.Name, bad, err)
 			}
 		}
+	}
+}
+
+// TestFlags: AddFlags shows a table's non-zero defaults in -h and
+// ApplyFlags sets only the fields whose flags were given, bool flags with
+// and without a value, and returns Set's error naming the flag.
+func TestFlags(t *testing.T) {
+	def, _ := Preset("mehta-schwab")
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	var help strings.Builder
+	fs.SetOutput(&help)
+	AddFlags(fs, ConfigParams(), &def)
+	fs.PrintDefaults()
+	if !strings.Contains(help.String(), "(default 200)") || strings.Contains(help.String(), "(default false)") {
+		t.Errorf("defaults in -h:\n%s", help.String())
+	}
+	if err := fs.Parse([]string{"-epochs", "7", "-pcd", "-shuffle=false"}); err != nil {
+		t.Fatal(err)
+	}
+	c := def
+	if err := ApplyFlags(fs, ConfigParams(), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Epochs != 7 || !c.PCD || c.Shuffle || c.LR != def.LR || c.Batch != def.Batch {
+		t.Errorf("applied %+v", c)
+	}
+	fs = flag.NewFlagSet("t", flag.ContinueOnError)
+	AddFlags(fs, ConfigParams(), nil)
+	if err := fs.Parse([]string{"-cd", "0"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ApplyFlags(fs, ConfigParams(), &c); err == nil || !strings.HasPrefix(err.Error(), "-cd 0: want") {
+		t.Errorf("-cd 0: %v", err)
 	}
 }

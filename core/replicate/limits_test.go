@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/isingrbm/isingrbm/bitlattice"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -40,5 +42,38 @@ func TestCheckSampleMemoryReplicas(t *testing.T) {
 	err := CheckSampleMemory("n", 512, 1, 0)
 	if err == nil || !strings.HasPrefix(err.Error(), "-replicas 1 -L 512: need about") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestSampleParams: the sampler's flag table applies its defaults and
+// bounds, and CheckSampleOptions refuses more replicas than samples and
+// samples beyond memory, naming the flag.
+func TestSampleParams(t *testing.T) {
+	o := DefaultSampleOptions()
+	byName := map[string]rbm.Param[bitlattice.Options]{}
+	for _, p := range SampleParams() {
+		byName[p.Name] = p
+	}
+	for _, c := range []struct{ name, v, err string }{
+		{"L", "3", "-L 3: want 4..32768"}, {"n", "0", "-n 0: want >= 1"}, {"threads", "-1", "-threads -1: want 0..4096"},
+		{"equilibration", "100000001", "-equilibration 100000001: want 0..100000000"}, {"seed", "x", "-seed x: want an integer"},
+	} {
+		if err := byName[c.name].Set(&o, c.v); err == nil || !strings.HasPrefix(err.Error(), c.err) {
+			t.Errorf("-%s %s: %v, want %q", c.name, c.v, err, c.err)
+		}
+	}
+	if o.L != 40 || o.MinEquilibration != 0 || o.Threads != 0 || o.N != 20000 || o.Seed != 1 {
+		t.Errorf("refused values changed the options: %+v", o)
+	}
+	if err := CheckSampleOptions(o); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+	o.Replicas = o.N + 1
+	if err := CheckSampleOptions(o); err == nil || !strings.HasPrefix(err.Error(), "-replicas 20001: want 0..20000") {
+		t.Errorf("replicas > n: %v", err)
+	}
+	o.Replicas, o.N = 0, 1<<40
+	if err := CheckSampleOptions(o); err == nil || !strings.HasPrefix(err.Error(), "-n ") {
+		t.Errorf("n = 2^40: %v", err)
 	}
 }
