@@ -191,9 +191,11 @@ const roundingContract = 0
 // Tests and benchmarks set them to exercise and compare the paths.
 type gemmOpts struct {
 	// minParFlops is the product size (2mnk) below which one goroutine
-	// runs it: waking a worker and packing twice cost more than they save
-	// below ~16 MFLOP (the 100x400x100 products of a 400 -> 100 layer
-	// measured 60-70 GFLOP/s on two threads against 77-85 on one, Zen 3).
+	// runs it. With the pool's spinning hand-off, two threads pay from
+	// about 4 MFLOP: on Zen 4 the 100x400x100 products (8 MFLOP) of a
+	// 400 -> 100 layer ran at 152-170 GFLOP/s on two threads against 92
+	// on one, and the batch-10 epoch (12.8 MFLOP products) went from
+	// 2.1-2.35 s to 1.72 s; at 2^20 it was 1.78 s.
 	minParFlops int
 	// noDirect packs a row-major A even where a kernel could read it in place.
 	noDirect bool
@@ -204,7 +206,7 @@ type gemmOpts struct {
 	noDirectB bool
 }
 
-var defaultOpts = gemmOpts{minParFlops: 1 << 24}
+var defaultOpts = gemmOpts{minParFlops: 1 << 22}
 
 // Cache blocking of the m and n dimensions, which never changes a result:
 // an mc x kc block of packed A fills about half of L2 and a kc x nc panel

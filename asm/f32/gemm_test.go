@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/asm/asmtest"
@@ -370,4 +372,49 @@ func FuzzGemm(f *testing.F) {
 			alpha: scalars[ai%4], beta: scalars[bi%4], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}
 		asmtest.TestAll(t, pkgName, func(t *testing.T) { runGemmCase(t, ws[c.threads-1], c, 99) })
 	})
+}
+
+// TestPoolRuns drives the pool's hand-off: spinning and parking workers
+// (pauses let them park), runs with fewer tasks than workers, and stop,
+// after which every worker goroutine ends. Each product must equal the
+// one-thread product bit for bit.
+func TestPoolRuns(t *testing.T) {
+	ref := NewWorkspace(1)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, spin := range []bool{true, false} {
+		for _, th := range []int{2, 3, 5} {
+			before := runtime.NumGoroutine()
+			w := newTestWorkspace(th)
+			w.pool = newPool(w.bufs, spin)
+			for it := 0; it < 200; it++ {
+				m, n, k := 1+rng.IntN(40), 1+rng.IntN(70), 1+rng.IntN(30)
+				a, b := make([]float32, m*k), make([]float32, k*n)
+				for i := range a {
+					a[i] = float32(rng.NormFloat64())
+				}
+				for i := range b {
+					b[i] = float32(rng.NormFloat64())
+				}
+				got, want := make([]float32, m*n), make([]float32, m*n)
+				w.GemmNN(m, n, k, 1, a, k, b, n, 0, got, n)
+				ref.GemmNN(m, n, k, 1, a, k, b, n, 0, want, n)
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("spin=%v threads=%d run %d (%dx%dx%d): element %d %v, want %v", spin, th, it, m, n, k, i, got[i], want[i])
+					}
+				}
+				if it%40 == 39 {
+					time.Sleep(2 * spinFor) // the workers park
+				}
+			}
+			w.pool.stop()
+			deadline := time.Now().Add(5 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if g := runtime.NumGoroutine(); g > before {
+				t.Errorf("spin=%v threads=%d: %d goroutines after stop, %d before the pool", spin, th, g, before)
+			}
+		}
+	}
 }

@@ -2,7 +2,8 @@ package f32
 
 import (
 	"runtime"
-	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Workspace owns the packing buffers of the matrix products and the worker
@@ -52,51 +53,139 @@ func NewWorkspace(threads int) *Workspace {
 func (w *Workspace) Threads() int { return w.threads }
 
 // pool is the set of worker goroutines of a Workspace. Worker i (i >= 1)
-// runs tasks[i] when signalled on start[i]; the caller runs tasks[0].
-// It holds no reference to the Workspace, so a cleanup attached to the
-// Workspace can stop the workers once the Workspace is unreachable.
+// runs tasks[i] of each run that has more than i tasks; the caller runs
+// tasks[0]. The products of a training step come back to back, so a worker
+// that has finished spins for a while (spinFor) on the run counter before
+// it parks, and the caller spins on the tasks left before it parks: a
+// futex wake-up costs tens of microseconds, as much as a whole product at
+// batch 10. It holds no reference to the Workspace, so a cleanup attached
+// to the Workspace can stop the workers once the Workspace is unreachable.
 type pool struct {
-	start []chan struct{}
 	tasks []gemmArgs
 	bufs  []*threadBuf
-	wg    sync.WaitGroup
+	// state is run<<32 | tasks of that run, one word so that a worker
+	// never pairs one run's number with another's task count.
+	state   atomic.Uint64
+	left    atomic.Int32 // workers' tasks of the current run not yet done
+	closed  atomic.Bool
+	parked  []atomic.Bool   // worker i waits on wake[i]
+	wake    []chan struct{} // capacity 1
+	waiting atomic.Bool     // the caller waits on idle
+	idle    chan struct{}   // capacity 1
+	// spin is false when the pool has more goroutines than GOMAXPROCS:
+	// a spinning worker would then hold the processor the others need.
+	spin bool
 }
 
-func newPool(bufs []*threadBuf) *pool {
-	p := &pool{start: make([]chan struct{}, len(bufs)), tasks: make([]gemmArgs, len(bufs)), bufs: bufs}
-	for i := 1; i < len(bufs); i++ {
-		p.start[i] = make(chan struct{})
+// spinFor is how long a worker or the caller polls before it parks.
+const spinFor = 50 * time.Microsecond
+
+func newPool(bufs []*threadBuf, spin bool) *pool {
+	n := len(bufs)
+	p := &pool{tasks: make([]gemmArgs, n), bufs: bufs, parked: make([]atomic.Bool, n),
+		wake: make([]chan struct{}, n), idle: make(chan struct{}, 1), spin: spin}
+	for i := 1; i < n; i++ {
+		p.wake[i] = make(chan struct{}, 1)
 		go p.worker(i)
 	}
 	return p
 }
 
+// poll polls done for up to spinFor (not at all without p.spin), yielding
+// now and then so that other goroutines keep their turn; it reports
+// whether done became true.
+func (p *pool) poll(done func() bool) bool {
+	if !p.spin {
+		return done()
+	}
+	var t0 time.Time
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i&63 == 63 {
+			if t0.IsZero() {
+				t0 = time.Now()
+			} else if time.Since(t0) > spinFor {
+				return false
+			}
+			runtime.Gosched()
+		}
+	}
+}
+
 func (p *pool) worker(i int) {
-	for range p.start[i] {
-		gemmSerial(&p.tasks[i], p.bufs[i])
-		p.wg.Done()
+	var seen uint64 // run 0 is none: newPool returns before any run
+	for {
+		var st uint64
+		next := func() bool { st = p.state.Load(); return st>>32 != seen || p.closed.Load() }
+		for !p.poll(next) {
+			// Park: announce it, then look again, so that either run
+			// sees parked[i] or this worker sees the new run.
+			p.parked[i].Store(true)
+			if next() {
+				p.parked[i].Store(false)
+				break
+			}
+			<-p.wake[i]
+			p.parked[i].Store(false)
+		}
+		if p.closed.Load() {
+			return
+		}
+		seen = st >> 32
+		if i < int(st&0xffffffff) {
+			gemmSerial(&p.tasks[i], p.bufs[i])
+			if p.left.Add(-1) == 0 && p.waiting.Load() {
+				select {
+				case p.idle <- struct{}{}:
+				default:
+				}
+			}
+		}
 	}
 }
 
 func (p *pool) stop() {
-	for i := 1; i < len(p.start); i++ {
-		close(p.start[i])
+	p.closed.Store(true)
+	for i := 1; i < len(p.wake); i++ {
+		select {
+		case p.wake[i] <- struct{}{}:
+		default:
+		}
 	}
 }
 
 // run executes tasks[0:n] in parallel, tasks[0] on the calling goroutine.
 func (p *pool) run(n int) {
-	p.wg.Add(n - 1)
+	p.left.Store(int32(n - 1))
+	p.state.Store((p.state.Load()>>32+1)<<32 | uint64(n))
 	for i := 1; i < n; i++ {
-		p.start[i] <- struct{}{}
+		if p.parked[i].Load() {
+			select {
+			case p.wake[i] <- struct{}{}:
+			default:
+			}
+		}
 	}
 	gemmSerial(&p.tasks[0], p.bufs[0])
-	p.wg.Wait()
+	done := func() bool { return p.left.Load() == 0 }
+	if p.poll(done) {
+		return
+	}
+	for {
+		p.waiting.Store(true)
+		if done() {
+			break
+		}
+		<-p.idle
+	}
+	p.waiting.Store(false)
 }
 
 func (w *Workspace) getPool() *pool {
 	if w.pool == nil {
-		w.pool = newPool(w.bufs)
+		w.pool = newPool(w.bufs, len(w.bufs) <= runtime.GOMAXPROCS(0))
 		runtime.AddCleanup(w, func(p *pool) { p.stop() }, w.pool)
 	}
 	return w.pool
