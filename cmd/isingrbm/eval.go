@@ -34,8 +34,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := applyParams(fs, rbm.EvalParams(), &opt); err != nil {
 		return err
 	}
-	if err := checkInts(intRule{"max-samples", *maxSamples, 0, math.MaxInt, "0: all"}); err != nil {
-		return err
+	if err := rbm.CheckInt("max-samples", *maxSamples, 0, math.MaxInt, "0: all"); err != nil {
+		return asUsage(err)
 	}
 	dbn, d, err := loadEvalInputs(*model, *data, *layers, &opt)
 	if err != nil {

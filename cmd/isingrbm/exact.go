@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/replicate"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
@@ -25,13 +26,13 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkInts(intRule{"L", *L, 2, rbm.MaxUnits, "the side of the L x L torus"}); err != nil {
-		return err
+	if err := rbm.CheckInt("L", *L, 2, rbm.MaxUnits, "the side of the L x L torus"); err != nil {
+		return asUsage(err)
 	}
 	// exact writes no files, so couplings may repeat.
-	ks, err := couplings("beta", *betas, false)
+	ks, err := replicate.ParseCouplings("beta", *betas, false)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	reps, err := exact.NewReports(interruptContext(), *L, ks)
 	if errors.Is(err, context.Canceled) {

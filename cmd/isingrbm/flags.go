@@ -2,10 +2,10 @@ package main
 
 // Validation of flags: every command checks all its flags before any work
 // starts. The rules live with the library types they protect: one flag
-// table per type (rbm.ConfigParams, rbm.EvalParams,
-// replicate.SettingsParams, study.RunParams) registered here into each
-// command's FlagSet, the parsers of couplings, sizes and AIS schedules, and
-// the memory checks. Their errors name the flag, the value given and what
+// table per type (rbm.ConfigParams, rbm.EvalParams, replicate.SampleParams,
+// replicate.SettingsParams, study.RunParams), which rbm.AddFlags registers
+// into each command's FlagSet and rbm.ApplyFlags applies; the parsers of
+// couplings, sizes and AIS schedules; rbm.CheckInt; and the memory checks. Their errors name the flag, the value given and what
 // was expected ("-batch 1000000000: want 1..50 (at most the 50 samples in
 // d.npy)"); here every one becomes a usage error (exit status 2), and the
 // output paths are checked before anything is computed.
@@ -17,27 +17,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
-	"github.com/isingrbm/isingrbm/core/replicate"
 )
-
-// intRule requires an integer flag to lie in [lo, hi]; why, when set,
-// explains the bound.
-type intRule struct {
-	name   string
-	v      int
-	lo, hi int
-	why    string
-}
-
-// checkInts returns a usage error for the first rule broken (rbm.CheckInt).
-func checkInts(rules ...intRule) error {
-	for _, r := range rules {
-		if err := rbm.CheckInt(r.name, r.v, r.lo, r.hi, r.why); err != nil {
-			return asUsage(err)
-		}
-	}
-	return nil
-}
 
 // asUsage turns a library's error about an input (one that names the flag
 // and what was expected) into a usage error; nil stays nil.
@@ -52,17 +32,6 @@ func asUsage(err error) error {
 // first bad value is a usage error.
 func applyParams[T any](fs *flag.FlagSet, ps []rbm.Param[T], dst *T) error {
 	return asUsage(rbm.ApplyFlags(fs, ps, dst))
-}
-
-// couplings reads a coupling flag (replicate.ParseCouplings); sampled ones
-// must name distinct files and be at least bitlattice.MinSampleK.
-func couplings(flagName, s string, sampled bool) ([]float64, error) {
-	if sampled {
-		ks, err := replicate.ParseSampleCouplings(flagName, s)
-		return ks, asUsage(err)
-	}
-	ks, err := replicate.ParseCouplings(flagName, s, false)
-	return ks, asUsage(err)
 }
 
 // checkOutput refuses, before any work, an output path that cannot be

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,17 +12,16 @@ import (
 
 // progressBar draws "label [=====>    ] 42% ETA 1m03s" on a terminal, at most
 // ten times a second. It draws nothing when its writer is not a terminal, so
-// logs and pipes stay clean. Bars of a progressBoard share one line.
+// logs and pipes stay clean. Every bar belongs to a progressBoard (a lone
+// bar to a board of its own); the bars of one board share a line.
 type progressBar struct {
-	mu      sync.Mutex
-	w       io.Writer
 	label   string
 	start   time.Time
 	last    time.Time
 	enabled bool
 	extra   string
 	frac    float64
-	board   *progressBoard // nil: the bar has the line to itself
+	board   *progressBoard
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -34,25 +34,16 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// newProgressBar returns a bar with a line of its own.
 func newProgressBar(w io.Writer, label string) *progressBar {
-	now := time.Now()
-	return &progressBar{w: w, label: label, start: now, enabled: isTerminal(w)}
-}
-
-// lock takes the bar's lock, or its board's.
-func (p *progressBar) lock() func() {
-	mu := &p.mu
-	if p.board != nil {
-		mu = &p.board.mu
-	}
-	mu.Lock()
-	return mu.Unlock
+	return newProgressBoard(w).task(label)
 }
 
 // SetExtra sets a short status shown after the ETA (for example the
 // reconstruction error of the last epoch).
 func (p *progressBar) SetExtra(s string) {
-	defer p.lock()()
+	p.board.mu.Lock()
+	defer p.board.mu.Unlock()
 	p.extra = s
 }
 
@@ -61,7 +52,8 @@ func (p *progressBar) Update(done, total int64) {
 	if p == nil || !p.enabled || total <= 0 {
 		return
 	}
-	defer p.lock()()
+	p.board.mu.Lock()
+	defer p.board.mu.Unlock()
 	now := time.Now()
 	// At most ten draws a second, but the first at 100% always.
 	if now.Sub(p.last) < 100*time.Millisecond && !(done >= total && p.frac < 1) {
@@ -69,11 +61,7 @@ func (p *progressBar) Update(done, total int64) {
 	}
 	p.last = now
 	p.frac = min(float64(done)/float64(total), 1)
-	if p.board != nil {
-		p.board.draw(now)
-		return
-	}
-	fmt.Fprintf(p.w, "\r%s\x1b[K", p.status(now, 30))
+	p.board.draw(now)
 }
 
 // status is "label [====>   ] 42% ETA 1m3s extra" with a bar of width
@@ -95,23 +83,18 @@ func (p *progressBar) status(now time.Time, width int) string {
 	return s
 }
 
-// Done ends the bar's line ("label done in 1.234s"; on a board, above the
-// line of the bars still running).
+// Done ends the bar's line ("label done in 1.234s", above the line of the
+// bars of its board still running).
 func (p *progressBar) Done() {
 	if p == nil || !p.enabled {
 		return
 	}
-	defer p.lock()()
-	fmt.Fprintf(p.w, "\r%s done in %s\x1b[K\n", p.label, time.Since(p.start).Round(time.Millisecond))
-	if b := p.board; b != nil {
-		for i, q := range b.bars {
-			if q == p {
-				b.bars = append(b.bars[:i], b.bars[i+1:]...)
-				break
-			}
-		}
-		b.draw(time.Now())
-	}
+	b := p.board
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	fmt.Fprintf(b.w, "\r%s done in %s\x1b[K\n", p.label, time.Since(p.start).Round(time.Millisecond))
+	b.bars = slices.DeleteFunc(b.bars, func(q *progressBar) bool { return q == p })
+	b.draw(time.Now())
 }
 
 // progressBoard shows the bars of tasks that run at the same time (the
@@ -127,8 +110,7 @@ func newProgressBoard(w io.Writer) *progressBoard { return &progressBoard{w: w} 
 
 // task starts the bar of one task on the board.
 func (b *progressBoard) task(label string) *progressBar {
-	p := newProgressBar(b.w, label)
-	p.board = b
+	p := &progressBar{label: label, start: time.Now(), enabled: isTerminal(b.w), board: b}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if p.enabled {

@@ -52,9 +52,9 @@ func (f *sampleFlags) couplings() ([]float64, error) {
 	if err := applyParams(f.fs, replicate.SampleParams(), &f.opts); err != nil {
 		return nil, err
 	}
-	ks, err := couplings("beta", f.betas, true)
+	ks, err := replicate.ParseSampleCouplings("beta", f.betas)
 	if err != nil {
-		return nil, err
+		return nil, asUsage(err)
 	}
 	if f.out == "" {
 		return nil, badInput("-o: want an output file (one coupling) or folder (several couplings)")

@@ -55,10 +55,11 @@ func newTrainFlags(stderr io.Writer) *trainFlags {
 // checkOutputs checks -o, the timings beside it, -checkpoint-every,
 // -stop-after and -checkpoint, and returns the checkpoint path.
 func (f *trainFlags) checkOutputs() (string, error) {
-	err := checkInts(intRule{"checkpoint-every", *f.ckptEvery, 0, math.MaxInt, "0: only when interrupted"},
-		intRule{"stop-after", *f.stopAfter, 0, math.MaxInt, "0: run to the end"})
-	if err != nil {
-		return "", err
+	if err := rbm.CheckInt("checkpoint-every", *f.ckptEvery, 0, math.MaxInt, "0: only when interrupted"); err != nil {
+		return "", asUsage(err)
+	}
+	if err := rbm.CheckInt("stop-after", *f.stopAfter, 0, math.MaxInt, "0: run to the end"); err != nil {
+		return "", asUsage(err)
 	}
 	opt := npy.WriteOptions{ReplaceNonRegular: *f.replace}
 	if err := checkOutput("o", *f.out, opt); err != nil {
