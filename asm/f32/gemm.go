@@ -197,6 +197,9 @@ type gemmOpts struct {
 	// on one, and the batch-10 epoch (12.8 MFLOP products) went from
 	// 2.1-2.35 s to 1.72 s; at 2^20 it was 1.78 s.
 	minParFlops int
+	// minParUpdate is the length below which Workspace.Update runs on
+	// one goroutine.
+	minParUpdate int
 	// noDirect packs a row-major A even where a kernel could read it in place.
 	noDirect bool
 	// noJIT packs the whole kc x nc panel of B before the row blocks even
@@ -206,7 +209,7 @@ type gemmOpts struct {
 	noDirectB bool
 }
 
-var defaultOpts = gemmOpts{minParFlops: 1 << 22}
+var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15}
 
 // Cache blocking of the m and n dimensions, which never changes a result:
 // an mc x kc block of packed A fills about half of L2 and a kc x nc panel
@@ -288,7 +291,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 		p.tasks[parts] = s
 		parts++
 	}
-	p.run(parts)
+	p.run(parts, 0)
 	for i := range p.tasks[:parts] {
 		p.tasks[i] = gemmArgs{} // drop references to the caller's slices
 	}

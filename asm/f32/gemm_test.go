@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -282,6 +283,7 @@ func TestRegistered(t *testing.T) {
 func newTestWorkspace(threads int) *Workspace {
 	w := NewWorkspace(threads)
 	w.opts.minParFlops = 0
+	w.opts.minParUpdate = 0
 	return w
 }
 
@@ -417,4 +419,46 @@ func TestPoolRuns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWorkspaceUpdate: Workspace.Update and UpdateProximal, split across
+// 2, 3 and 5 threads, give the bits of f32.Update and f32.UpdateProximal
+// at every length (chunk edges, tails shorter than a vector), under every
+// implementation, and touch nothing past the end of the slices.
+func TestWorkspaceUpdate(t *testing.T) {
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, th := range []int{2, 3, 5} {
+			ws := newTestWorkspace(th)
+			for _, n := range []int{0, 1, 15, 16, 17, 31, 33, 47, 80, 1023, 4099, 1<<15 + 3} {
+				for _, prox := range []bool{false, true} {
+					const guard = 8
+					mk := func() []float32 {
+						x := make([]float32, n+guard)
+						for i := range x {
+							x[i] = float32(rng.NormFloat64())
+						}
+						if n > 2 {
+							x[1] = 0 // sign(0) = 0
+						}
+						return x
+					}
+					w, vel, grad := mk(), mk(), mk()
+					w2, vel2 := slices.Clone(w), slices.Clone(vel)
+					if prox {
+						ws.UpdateProximal(w[:n], vel[:n], grad[:n], 0.1, 0.9, 0.01, 0.001)
+						UpdateProximal(w2[:n], vel2[:n], grad[:n], 0.1, 0.9, 0.01, 0.001)
+					} else {
+						ws.Update(w[:n], vel[:n], grad[:n], 0.1, 0.9, 0.01, 0.001)
+						Update(w2[:n], vel2[:n], grad[:n], 0.1, 0.9, 0.01, 0.001)
+					}
+					for i := range w {
+						if math.Float32bits(w[i]) != math.Float32bits(w2[i]) || math.Float32bits(vel[i]) != math.Float32bits(vel2[i]) {
+							t.Fatalf("threads=%d n=%d prox=%v: element %d: w %v vel %v, want %v %v", th, n, prox, i, w[i], vel[i], w2[i], vel2[i])
+						}
+					}
+				}
+			}
+		}
+	})
 }

@@ -62,9 +62,11 @@ func (w *Workspace) Threads() int { return w.threads }
 // to the Workspace can stop the workers once the Workspace is unreachable.
 type pool struct {
 	tasks []gemmArgs
+	upd   []updateTask // the tasks of a run with the updBit
 	bufs  []*threadBuf
-	// state is run<<32 | tasks of that run, one word so that a worker
-	// never pairs one run's number with another's task count.
+	// state is run<<32 | updBit (an Update run) | tasks of that run, one
+	// word so that a worker never pairs one run's number with another's
+	// task count or kind.
 	state   atomic.Uint64
 	left    atomic.Int32 // workers' tasks of the current run not yet done
 	closed  atomic.Bool
@@ -80,9 +82,25 @@ type pool struct {
 // spinFor is how long a worker or the caller polls before it parks.
 const spinFor = 50 * time.Microsecond
 
+// updBit marks a run of updateTasks in pool.state.
+const updBit = 1 << 31
+
+// updateTask is one goroutine's share of a Workspace.Update.
+type updateTask struct {
+	w, vel, grad    []float32
+	lr, mom, l1, l2 float32
+	prox            bool
+}
+
+func (t *updateTask) do() {
+	if len(t.w) > 0 {
+		updateArch(t.w, t.vel, t.grad, t.lr, t.mom, t.l1, t.l2, t.prox)
+	}
+}
+
 func newPool(bufs []*threadBuf, spin bool) *pool {
 	n := len(bufs)
-	p := &pool{tasks: make([]gemmArgs, n), bufs: bufs, parked: make([]atomic.Bool, n),
+	p := &pool{tasks: make([]gemmArgs, n), upd: make([]updateTask, n), bufs: bufs, parked: make([]atomic.Bool, n),
 		wake: make([]chan struct{}, n), idle: make(chan struct{}, 1), spin: spin}
 	for i := 1; i < n; i++ {
 		p.wake[i] = make(chan struct{}, 1)
@@ -134,8 +152,12 @@ func (p *pool) worker(i int) {
 			return
 		}
 		seen = st >> 32
-		if i < int(st&0xffffffff) {
-			gemmSerial(&p.tasks[i], p.bufs[i])
+		if i < int(st&(updBit-1)) {
+			if st&updBit != 0 {
+				p.upd[i].do()
+			} else {
+				gemmSerial(&p.tasks[i], p.bufs[i])
+			}
 			if p.left.Add(-1) == 0 && p.waiting.Load() {
 				select {
 				case p.idle <- struct{}{}:
@@ -156,10 +178,11 @@ func (p *pool) stop() {
 	}
 }
 
-// run executes tasks[0:n] in parallel, tasks[0] on the calling goroutine.
-func (p *pool) run(n int) {
+// run executes tasks[0:n] (with kind updBit, upd[0:n]) in parallel,
+// the first on the calling goroutine.
+func (p *pool) run(n int, kind uint64) {
 	p.left.Store(int32(n - 1))
-	p.state.Store((p.state.Load()>>32+1)<<32 | uint64(n))
+	p.state.Store((p.state.Load()>>32+1)<<32 | kind | uint64(n))
 	for i := 1; i < n; i++ {
 		if p.parked[i].Load() {
 			select {
@@ -168,7 +191,11 @@ func (p *pool) run(n int) {
 			}
 		}
 	}
-	gemmSerial(&p.tasks[0], p.bufs[0])
+	if kind == updBit {
+		p.upd[0].do()
+	} else {
+		gemmSerial(&p.tasks[0], p.bufs[0])
+	}
 	done := func() bool { return p.left.Load() == 0 }
 	if p.poll(done) {
 		return
@@ -189,4 +216,44 @@ func (w *Workspace) getPool() *pool {
 		runtime.AddCleanup(w, func(p *pool) { p.stop() }, w.pool)
 	}
 	return w.pool
+}
+
+// Update is f32.Update split across the workspace's threads in contiguous
+// chunks (each element's operations are the same, so the bits are too).
+func (w *Workspace) Update(wt, vel, grad []float32, lr, momentum, l1, l2 float32) {
+	checkLen("Update", "vel", len(vel), len(wt))
+	checkLen("Update", "grad", len(grad), len(wt))
+	w.update(wt, vel, grad, lr, momentum, l1, l2, false)
+}
+
+// UpdateProximal is f32.UpdateProximal split like Update.
+func (w *Workspace) UpdateProximal(wt, vel, grad []float32, lr, momentum, l1, l2 float32) {
+	checkLen("UpdateProximal", "vel", len(vel), len(wt))
+	checkLen("UpdateProximal", "grad", len(grad), len(wt))
+	w.update(wt, vel, grad, lr, momentum, l1, l2, true)
+}
+
+func (w *Workspace) update(wt, vel, grad []float32, lr, momentum, l1, l2 float32, prox bool) {
+	n, t := len(wt), w.threads
+	if t == 1 || n < w.opts.minParUpdate {
+		t = 1
+	}
+	t = min(t, max(1, n/16))
+	if t == 1 {
+		if n > 0 {
+			updateArch(wt, vel[:n], grad[:n], lr, momentum, l1, l2, prox)
+		}
+		return
+	}
+	p := w.getPool()
+	for i := range t {
+		// Chunks start on whole 64-byte lines (16 floats).
+		lo, hi := n*i/t/16*16, n*(i+1)/t/16*16
+		if i == t-1 {
+			hi = n
+		}
+		p.upd[i] = updateTask{w: wt[lo:hi], vel: vel[lo:hi], grad: grad[lo:hi], lr: lr, mom: momentum, l1: l1, l2: l2, prox: prox}
+	}
+	p.run(t, updBit)
+	clear(p.upd[:t]) // drop references to the caller's slices
 }

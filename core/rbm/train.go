@@ -415,10 +415,11 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, mom
 	if !ok {
 		return 0, false
 	}
+	// The weights' update is split across the threads (same bits).
 	if cfg.L1Proximal {
-		f32.UpdateProximal(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
+		lt.ws.UpdateProximal(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
 	} else {
-		f32.Update(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
+		lt.ws.Update(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
 	}
 	f32.Update(r.B, st.velB, lt.gB, cfg.LR, mom, 0, 0)
 	f32.Update(r.C, st.velC, lt.gC, cfg.LR, mom, 0, 0)
