@@ -356,12 +356,7 @@ func dotGo(a, b []float32) float32 {
 //		w[i] += vel[i]
 //	}
 func Update(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
-	checkLen("Update", "vel", len(vel), len(w))
-	checkLen("Update", "grad", len(grad), len(w))
-	if len(w) == 0 {
-		return
-	}
-	updateArch(w, vel[:len(w)], grad[:len(w)], lr, momentum, l1, l2, false)
+	update(nil, "Update", w, vel, grad, lr, momentum, l1, l2, false)
 }
 
 // updateGo is the operation sequence of Update (NaN results canonical).
@@ -394,12 +389,7 @@ func updateGo(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 //		w[i] = x - min(max(x, -lr*l1), lr*l1) // sign(x)*max(|x|-lr*l1, 0)
 //	}
 func UpdateProximal(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
-	checkLen("UpdateProximal", "vel", len(vel), len(w))
-	checkLen("UpdateProximal", "grad", len(grad), len(w))
-	if len(w) == 0 {
-		return
-	}
-	updateArch(w, vel[:len(w)], grad[:len(w)], lr, momentum, l1, l2, true)
+	update(nil, "UpdateProximal", w, vel, grad, lr, momentum, l1, l2, true)
 }
 
 // maxps and minps are the x86 MAXPS/MINPS of (a, b): b when the comparison

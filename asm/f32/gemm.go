@@ -291,7 +291,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 		p.tasks[parts] = s
 		parts++
 	}
-	p.run(parts, 0)
+	p.run(parts, gemmRun)
 	for i := range p.tasks[:parts] {
 		p.tasks[i] = gemmArgs{} // drop references to the caller's slices
 	}

@@ -82,8 +82,12 @@ type pool struct {
 // spinFor is how long a worker or the caller polls before it parks.
 const spinFor = 50 * time.Microsecond
 
-// updBit marks a run of updateTasks in pool.state.
-const updBit = 1 << 31
+// The kinds of a pool run, in pool.state: products (tasks) or updates
+// (upd).
+const (
+	gemmRun = 0
+	updBit  = 1 << 31
+)
 
 // updateTask is one goroutine's share of a Workspace.Update.
 type updateTask struct {
@@ -221,31 +225,30 @@ func (w *Workspace) getPool() *pool {
 // Update is f32.Update split across the workspace's threads in contiguous
 // chunks (each element's operations are the same, so the bits are too).
 func (w *Workspace) Update(wt, vel, grad []float32, lr, momentum, l1, l2 float32) {
-	checkLen("Update", "vel", len(vel), len(wt))
-	checkLen("Update", "grad", len(grad), len(wt))
-	w.update(wt, vel, grad, lr, momentum, l1, l2, false)
+	update(w, "Update", wt, vel, grad, lr, momentum, l1, l2, false)
 }
 
 // UpdateProximal is f32.UpdateProximal split like Update.
 func (w *Workspace) UpdateProximal(wt, vel, grad []float32, lr, momentum, l1, l2 float32) {
-	checkLen("UpdateProximal", "vel", len(vel), len(wt))
-	checkLen("UpdateProximal", "grad", len(grad), len(wt))
-	w.update(wt, vel, grad, lr, momentum, l1, l2, true)
+	update(w, "UpdateProximal", wt, vel, grad, lr, momentum, l1, l2, true)
 }
 
-func (w *Workspace) update(wt, vel, grad []float32, lr, momentum, l1, l2 float32, prox bool) {
-	n, t := len(wt), w.threads
-	if t == 1 || n < w.opts.minParUpdate {
-		t = 1
+// update checks the lengths and runs Update or UpdateProximal (prox) on
+// the threads of ws (nil: on the calling goroutine).
+func update(ws *Workspace, name string, wt, vel, grad []float32, lr, momentum, l1, l2 float32, prox bool) {
+	checkLen(name, "vel", len(vel), len(wt))
+	checkLen(name, "grad", len(grad), len(wt))
+	n, t := len(wt), 1
+	if ws != nil && n >= ws.opts.minParUpdate {
+		t = min(ws.threads, max(1, n/16))
 	}
-	t = min(t, max(1, n/16))
 	if t == 1 {
 		if n > 0 {
 			updateArch(wt, vel[:n], grad[:n], lr, momentum, l1, l2, prox)
 		}
 		return
 	}
-	p := w.getPool()
+	p := ws.getPool()
 	for i := range t {
 		// Chunks start on whole 64-byte lines (16 floats).
 		lo, hi := n*i/t/16*16, n*(i+1)/t/16*16
