@@ -104,32 +104,28 @@ func afterOptimum(fp FixedPoint) string {
 		return 0
 	}
 	dp, dd := rel(pr0, pr1), rel(d0, d1)
-	what := "changes in mixed directions"
+	// what the means do, as a finding and as a mere direction.
+	what, mean := "changes in mixed directions", "moves in mixed directions"
 	switch {
 	case dp <= 0 && dd >= 0 && (dp < 0 || dd > 0):
-		what = "keeps sharpening"
+		what, mean = "keeps sharpening", "sharpens"
 	case dp >= 0 && dd <= 0 && (dp > 0 || dd < 0):
-		what = "loosens"
+		what, mean = "loosens", "loosens"
 	case dp == 0 && dd == 0:
-		what = "stays put (changes below 1%)"
+		what, mean = "stays put (changes below 1%)", "stays put"
 	}
 	beyond := pr1.N >= 2 && pr0.N >= 2 && ((pr1.Max < pr0.Min) || (pr1.Min > pr0.Max)) && ((d1.Min > d0.Max) || (d1.Max < d0.Min))
-	spread := "within the seed spread"
-	if beyond {
-		spread = "beyond the seed spread (ranges do not overlap)"
-	} else if pr0.N < 2 {
-		spread = "one replica: no seed spread"
-	}
 	values := fmt.Sprintf("median PR %s at epoch %d -> %s at epoch %d, disk share %s -> %s",
 		pr0.Short(), fp.SnapshotEpochs[i], pr1.Short(), fp.SnapshotEpochs[n-1], d0.Short(), d1.Short())
-	if pr0.N >= 2 && !beyond {
+	switch {
+	case pr0.N < 2:
+		return fmt.Sprintf("locality %s after the held-out optimum (epoch %.0f on average): %s; one replica: no seed spread", what, opt, values)
+	case !beyond:
 		// A direction of the means inside the spread is not a finding.
-		mean := map[string]string{"keeps sharpening": "sharpens", "loosens": "loosens", "stays put (changes below 1%)": "stays put",
-			"changes in mixed directions": "moves in mixed directions"}[what]
 		return fmt.Sprintf("no change of locality beyond the seed spread after the held-out optimum (epoch %.0f on average; the mean %s): %s; ranges overlap",
 			opt, mean, values)
 	}
-	return fmt.Sprintf("locality %s after the held-out optimum (epoch %.0f on average): %s; %s", what, opt, values, spread)
+	return fmt.Sprintf("locality %s after the held-out optimum (epoch %.0f on average): %s; beyond the seed spread (ranges do not overlap)", what, opt, values)
 }
 
 // fixedPointCharts draws the per-epoch pseudo-log-likelihoods of layer 1
