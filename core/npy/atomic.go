@@ -155,12 +155,16 @@ func tempOwner() string {
 	return b.String() + "-" + strconv.Itoa(os.Getpid())
 }
 
+// tempName is a fresh random name for a temporary file of path, in its folder.
+func tempName(path string) string {
+	var r [6]byte
+	rand.Read(r[:])
+	return filepath.Join(filepath.Dir(path), tempPrefix(path)+tempOwner()+"-"+hex.EncodeToString(r[:]))
+}
+
 func createNamedTemp(path string) (*os.File, error) {
 	for range 100 {
-		var r [6]byte
-		rand.Read(r[:])
-		name := filepath.Join(filepath.Dir(path), tempPrefix(path)+tempOwner()+"-"+hex.EncodeToString(r[:]))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		f, err := os.OpenFile(tempName(path), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -227,8 +231,16 @@ func (a *atomicFile) commit(bw *bufio.Writer) error {
 			a.f = nil
 			syncDir(filepath.Dir(path))
 			return nil
-		default: // linked in under a temporary name, to be renamed over path
-			a.tmp = tmp
+		default: // linked in under a temporary name: rename it over path at once, so
+			// that a kill finds the temporary name for as short a time as possible
+			if err := os.Rename(tmp, path); err != nil {
+				os.Remove(tmp)
+				return err
+			}
+			a.f.Close()
+			a.f = nil
+			syncDir(filepath.Dir(path))
+			return nil
 		}
 	}
 	if err := a.f.Close(); err != nil {

@@ -36,13 +36,7 @@ func linkUnnamed(f *os.File, path string) (tmp string, err error) {
 		}
 	}
 	for range 100 {
-		nf, err := createNamedTemp(path) // reserve a unique name, then link over it
-		if err != nil {
-			return "", err
-		}
-		name := nf.Name()
-		nf.Close()
-		os.Remove(name)
+		name := tempName(path) // random: EEXIST means taken, try another
 		if err := link(f, name); err == nil {
 			return name, nil
 		} else if !errors.Is(err, unix.EEXIST) {
