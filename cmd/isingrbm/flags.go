@@ -12,8 +12,6 @@ package main
 
 import (
 	"flag"
-	"path/filepath"
-	"strings"
 
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -34,28 +32,7 @@ func applyParams[T any](fs *flag.FlagSet, ps []rbm.Param[T], dst *T) error {
 	return asUsage(rbm.ApplyFlags(fs, ps, dst))
 }
 
-// checkOutput refuses, before any work, an output path that cannot be
-// written: a missing or unwritable folder, a folder in its place, or
-// (without -replace) a symlink, FIFO, socket or device.
+// checkOutput is npy.CheckOutputFlag as a usage error.
 func checkOutput(flagName, path string, opt npy.WriteOptions) error {
-	if path == "" {
-		return badInput("-%s: want an output file name", flagName)
-	}
-	if err := npy.CheckOutput(path, opt); err != nil {
-		hint := ""
-		if strings.Contains(err.Error(), "refusing") {
-			hint = " (-replace replaces it)"
-		}
-		return badInput("-%s: %v%s", flagName, err, hint)
-	}
-	return checkWritable(filepath.Dir(path), "-"+flagName)
-}
-
-// checkWritable fails with a usage error naming flag when dir is not a
-// folder in which files can be created (npy.CheckDir).
-func checkWritable(dir, flag string) error {
-	if err := npy.CheckDir(dir); err != nil {
-		return badInput("%s: %v", flag, err)
-	}
-	return nil
+	return asUsage(npy.CheckOutputFlag(flagName, path, opt))
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
@@ -78,8 +79,8 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return badInput("-o: cannot create folder %s: %v", out, err)
 	}
-	if err := checkWritable(out, "-o"); err != nil {
-		return err
+	if err := npy.CheckDirFlag("o", out); err != nil {
+		return asUsage(err)
 	}
 	board := newProgressBoard(stderr)
 	err = replicate.Run(interruptContext(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: board.around(stdout), Notes: board.around(stderr),

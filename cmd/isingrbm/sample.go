@@ -75,8 +75,8 @@ func (f *sampleFlags) samplePaths(ks []float64) ([]string, error) {
 		return nil, badInput("-o: %s is a file; several couplings need a folder", out)
 	case err != nil:
 		// Created when the first file is written.
-		if err := checkWritable(filepath.Dir(out), "-o"); err != nil {
-			return nil, err
+		if err := npy.CheckDirFlag("o", filepath.Dir(out)); err != nil {
+			return nil, asUsage(err)
 		}
 	}
 	paths := make([]string, len(ks))

@@ -34,3 +34,34 @@ func TestCheckDir(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckOutputFlag(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "target"), link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		opt  WriteOptions
+		want string // "" for no error
+	}{
+		{filepath.Join(dir, "new.npy"), WriteOptions{}, ""},
+		{"", WriteOptions{}, "-o: want an output file name"},
+		{dir, WriteOptions{}, "-o: " + dir + ": exists and is a directory"},
+		{link, WriteOptions{}, "refusing to replace it (-replace replaces it)"},
+		{link, WriteOptions{ReplaceNonRegular: true}, ""},
+		{filepath.Join(dir, "none", "x.npy"), WriteOptions{}, "-o: " + filepath.Join(dir, "none", "x.npy") + ": directory"},
+	} {
+		err := CheckOutputFlag("o", c.path, c.opt)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%q: %v, want success", c.path, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%q: %v, want %q", c.path, err, c.want)
+		}
+	}
+	if err := CheckDirFlag("o", filepath.Join(dir, "none")); err == nil || !strings.HasPrefix(err.Error(), "-o: folder ") {
+		t.Errorf("CheckDirFlag of a missing folder: %v", err)
+	}
+}
