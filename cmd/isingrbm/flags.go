@@ -1,14 +1,8 @@
 package main
 
-// Validation of flags: every command checks all its flags before any work
-// starts. The rules live with the library types they protect: one flag
-// table per type (rbm.ConfigParams, rbm.EvalParams, replicate.SampleParams,
-// replicate.SettingsParams, study.RunParams), which rbm.AddFlags registers
-// into each command's FlagSet and rbm.ApplyFlags applies; the parsers of
-// couplings, sizes and AIS schedules; rbm.CheckInt; and the memory checks. Their errors name the flag, the value given and what
-// was expected ("-batch 1000000000: want 1..50 (at most the 50 samples in
-// d.npy)"); here every one becomes a usage error (exit status 2), and the
-// output paths are checked before anything is computed.
+// Validation of flags (see doc.go): the libraries check every value and
+// name the flag in their errors; here each becomes a usage error (exit
+// status 2) before any work starts.
 
 import (
 	"flag"

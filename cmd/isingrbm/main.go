@@ -118,58 +118,63 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 	if errors.As(err, &ue) {
 		return 2
 	}
-	if s := caughtSignal(); s != nil { // set before the context is cancelled
-		return signalStatus(s)
+	if s := caughtSignal(); s != nil { // the context's cause
+		return 128 + int(s.(syscall.Signal))
 	}
 	return 1
 }
 
 // The interrupt machinery: run installs one handler for SIGINT and SIGTERM;
-// the first signal cancels interruptContext's context (every long loop
-// watches it), and if the command has not returned watchGrace later, or a
-// second signal comes, the process ends at once with 128+signal. Outputs are
-// written atomically, so an early end leaves old files or none.
+// the first signal cancels interruptContext's context with the signal as
+// its cause (every long loop watches it), and if the command has not
+// returned watchGrace later, or a second signal comes, the process ends at
+// once with 128+signal. Outputs are written atomically, so an early end
+// leaves old files or none.
 var interrupts struct {
 	sync.Mutex
-	ctx    context.Context
-	caught os.Signal
+	ctx context.Context
 }
 
 // watchGrace is how long a command may take to stop after a signal.
 const watchGrace = 600 * time.Millisecond
 
+// caught is the cause of a context cancelled by a signal.
+type caught struct{ sig syscall.Signal }
+
+func (c caught) Error() string {
+	return map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[c.sig]
+}
+
 func watchSignals(stderr io.Writer) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancelCause(context.Background())
 	interrupts.Lock()
-	interrupts.ctx, interrupts.caught = ctx, nil
+	interrupts.ctx = ctx
 	interrupts.Unlock()
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	quit := make(chan struct{})
 	go func() {
-		var s os.Signal
+		var c caught
 		select {
-		case s = <-ch:
+		case s := <-ch:
+			c.sig = s.(syscall.Signal)
 		case <-quit:
 			return
 		}
-		interrupts.Lock()
-		interrupts.caught = s
-		interrupts.Unlock()
-		cancel()
+		cancel(c)
 		select {
 		case <-ch:
 		case <-time.After(watchGrace):
 		case <-quit:
 			return
 		}
-		fmt.Fprintf(stderr, "isingrbm: %s: stopped\n", signalName(s))
-		os.Exit(signalStatus(s))
+		fmt.Fprintf(stderr, "isingrbm: %s: stopped\n", c)
+		os.Exit(128 + int(c.sig))
 	}()
 	return func() {
 		signal.Stop(ch)
 		close(quit)
-		cancel()
+		cancel(nil)
 	}
 }
 
@@ -185,37 +190,20 @@ func interruptContext() context.Context {
 
 // caughtSignal returns the signal that interrupted the command, or nil.
 func caughtSignal() os.Signal {
-	interrupts.Lock()
-	defer interrupts.Unlock()
-	return interrupts.caught
+	var c caught
+	if errors.As(context.Cause(interruptContext()), &c) {
+		return c.sig
+	}
+	return nil
 }
 
 // interrupted rewrites a cancellation by SIGINT or SIGTERM as one line
 // saying what was kept; other errors pass unchanged.
 func interrupted(err error, kept string) error {
 	if s := caughtSignal(); s != nil && errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted by %s; %s", signalName(s), kept)
+		return fmt.Errorf("interrupted by %s; %s", caught{s.(syscall.Signal)}, kept)
 	}
 	return err
-}
-
-// signalName is "SIGINT" or "SIGTERM".
-func signalName(s os.Signal) string {
-	switch s {
-	case os.Interrupt:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	}
-	return s.String()
-}
-
-// signalStatus is the shell's exit status for a process ended by s.
-func signalStatus(s os.Signal) int {
-	if n, ok := s.(syscall.Signal); ok {
-		return 128 + int(n)
-	}
-	return 1
 }
 
 // newFlagSet returns a FlagSet for a subcommand that reports errors instead

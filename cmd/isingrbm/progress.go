@@ -15,13 +15,10 @@ import (
 // logs and pipes stay clean. Every bar belongs to a progressBoard (a lone
 // bar to a board of its own); the bars of one board share a line.
 type progressBar struct {
-	label   string
-	start   time.Time
-	last    time.Time
-	enabled bool
-	extra   string
-	frac    float64
-	board   *progressBoard
+	label, extra string
+	start, last  time.Time
+	frac         float64
+	board        *progressBoard // nil when the writer is not a terminal
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -42,6 +39,9 @@ func newProgressBar(w io.Writer, label string) *progressBar {
 // SetExtra sets a short status shown after the ETA (for example the
 // reconstruction error of the last epoch).
 func (p *progressBar) SetExtra(s string) {
+	if p.board == nil {
+		return
+	}
 	p.board.mu.Lock()
 	defer p.board.mu.Unlock()
 	p.extra = s
@@ -49,7 +49,7 @@ func (p *progressBar) SetExtra(s string) {
 
 // Update shows done out of total. It is safe for concurrent use.
 func (p *progressBar) Update(done, total int64) {
-	if p == nil || !p.enabled || total <= 0 {
+	if p.board == nil || total <= 0 {
 		return
 	}
 	p.board.mu.Lock()
@@ -86,10 +86,10 @@ func (p *progressBar) status(now time.Time, width int) string {
 // Done ends the bar's line ("label done in 1.234s", above the line of the
 // bars of its board still running).
 func (p *progressBar) Done() {
-	if p == nil || !p.enabled {
+	b := p.board
+	if b == nil {
 		return
 	}
-	b := p.board
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	fmt.Fprintf(b.w, "\r%s done in %s\x1b[K\n", p.label, time.Since(p.start).Round(time.Millisecond))
@@ -103,19 +103,24 @@ func (p *progressBar) Done() {
 type progressBoard struct {
 	mu   sync.Mutex
 	w    io.Writer
+	tty  bool // draw at all
 	bars []*progressBar
 }
 
-func newProgressBoard(w io.Writer) *progressBoard { return &progressBoard{w: w} }
+func newProgressBoard(w io.Writer) *progressBoard {
+	return &progressBoard{w: w, tty: isTerminal(w)}
+}
 
 // task starts the bar of one task on the board.
 func (b *progressBoard) task(label string) *progressBar {
-	p := &progressBar{label: label, start: time.Now(), enabled: isTerminal(b.w), board: b}
+	p := &progressBar{label: label, start: time.Now()}
+	if !b.tty {
+		return p
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if p.enabled {
-		b.bars = append(b.bars, p)
-	}
+	p.board = b
+	b.bars = append(b.bars, p)
 	return p
 }
 
