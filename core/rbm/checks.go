@@ -68,12 +68,13 @@ func ReadDataFlag(name, path string) (*DataFile, error) {
 	if path == "" {
 		return nil, fmt.Errorf("-%s: want a .npy file of configurations, (n, L, L) or (n, D)", name)
 	}
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+	st, err := os.Stat(path)
+	if err == nil && st.Mode().IsRegular() {
 		if err := CheckReadMemory(name, path, st.Size()); err != nil {
 			return nil, err
 		}
 	}
-	d, err := ReadDataFile(path)
+	d, err := readDataFile(path, st, err)
 	if err != nil {
 		return nil, fmt.Errorf("-%s: %v", name, err)
 	}

@@ -27,6 +27,11 @@ type DataFile struct {
 // refused without reading). Errors start with the path.
 func ReadDataFile(path string) (*DataFile, error) {
 	st, err := os.Stat(path)
+	return readDataFile(path, st, err)
+}
+
+// readDataFile is ReadDataFile given the result of os.Stat(path).
+func readDataFile(path string, st os.FileInfo, err error) (*DataFile, error) {
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("%s: no such file", path)
