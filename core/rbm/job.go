@@ -1,0 +1,199 @@
+package rbm
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+)
+
+// TrainJob is one training run as the train command asks for it: the
+// files, the layer sizes and preset as given, checkpointing, and the
+// parsed flag set. Plan, ReadData and Save check and carry it out, in that
+// order; the errors of Plan and ReadData are about the input and name its
+// flag and what was expected.
+type TrainJob struct {
+	Data   string // -data: the training data (.npy)
+	Layers string // -layers: hidden sizes, bottom up (ParseSizes)
+	Preset string // -preset: the starting recipe (Preset)
+	Out    string // -o: the model file; the timings go beside it (TimingsSuffix)
+	// Checkpoint is -checkpoint; "" means Out + ".ckpt".
+	Checkpoint      string
+	CheckpointEvery int  // -checkpoint-every: 0 writes one only when interrupted
+	StopAfter       int  // -stop-after: epochs of this run (FitOptions.StopAfter); 0: all
+	Resume          bool // -resume: continue the run in Checkpoint
+	Replace         bool // -replace: outputs that are not regular files may be replaced
+	// Flags is the parsed command line. The recipe flags in it (AddFlags
+	// with ConfigParams) that were given override the preset, or must
+	// agree with the checkpoint when resuming; -layers, -preset and -batch
+	// count as given only when set in it. nil: no flag was given.
+	Flags *flag.FlagSet
+}
+
+// TrainPlan is what a TrainJob will do.
+type TrainPlan struct {
+	// Config is the recipe, with the checkpoint's path and interval.
+	Config Config
+	Hidden []int // hidden layer sizes, bottom up
+	// Resume is the checkpoint's meta.json when resuming, else nil.
+	Resume *Meta
+}
+
+// TrainRecipe is the named preset with train's default seed, 1: the
+// recipe a training starts from before its flags.
+func TrainRecipe(preset string) (Config, error) {
+	c, err := Preset(preset)
+	if err != nil {
+		return Config{}, err
+	}
+	c.Seed = 1
+	return c, nil
+}
+
+// given reports whether flag -name was set on the command line.
+func (j *TrainJob) given(name string) bool {
+	found := false
+	if j.Flags != nil {
+		j.Flags.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	}
+	return found
+}
+
+// applyRecipe applies the recipe flags given to cfg (ApplyFlags).
+func (j *TrainJob) applyRecipe(cfg *Config) error {
+	if j.Flags == nil {
+		return nil
+	}
+	return ApplyFlags(j.Flags, ConfigParams(), cfg)
+}
+
+// CheckpointPath is the checkpoint file: -checkpoint, or the output
+// file + ".ckpt".
+func (j *TrainJob) CheckpointPath() string {
+	if j.Checkpoint == "" {
+		return j.Out + ".ckpt"
+	}
+	return j.Checkpoint
+}
+
+// Plan checks the flags and the outputs before any work and returns the
+// plan: a new recipe (the preset, then the recipe flags), or, with
+// -resume, the checkpoint's recipe once the flags given agree with it
+// (Meta.CheckResume).
+func (j *TrainJob) Plan() (TrainPlan, error) {
+	ckpt, err := j.checkOutputs()
+	if err != nil {
+		return TrainPlan{}, err
+	}
+	hidden, err := ParseSizes("layers", j.Layers)
+	if err != nil {
+		return TrainPlan{}, err
+	}
+	p := TrainPlan{Hidden: hidden}
+	if j.Resume {
+		p, err = j.resumePlan(ckpt, hidden)
+	} else if p.Config, err = TrainRecipe(j.Preset); err != nil {
+		err = fmt.Errorf("-preset %s: %v", j.Preset, err)
+	} else {
+		err = j.applyRecipe(&p.Config)
+	}
+	if err != nil {
+		return TrainPlan{}, err
+	}
+	p.Config.CheckpointPath, p.Config.CheckpointEvery = ckpt, j.CheckpointEvery
+	if err := p.Config.Validate(); err != nil {
+		return TrainPlan{}, err
+	}
+	return p, nil
+}
+
+// checkOutputs checks -checkpoint-every, -stop-after, -o, the timings
+// beside it and the checkpoint, and returns the checkpoint's path.
+func (j *TrainJob) checkOutputs() (string, error) {
+	if err := CheckInt("checkpoint-every", j.CheckpointEvery, 0, math.MaxInt, "0: only when interrupted"); err != nil {
+		return "", err
+	}
+	if err := CheckInt("stop-after", j.StopAfter, 0, math.MaxInt, "0: run to the end"); err != nil {
+		return "", err
+	}
+	opt := npy.WriteOptions{ReplaceNonRegular: j.Replace}
+	for _, out := range []string{j.Out, j.Out + TimingsSuffix} {
+		if err := npy.CheckOutputFlag("o", out, opt); err != nil {
+			return "", err
+		}
+	}
+	ckpt := j.CheckpointPath()
+	if ckpt == j.Out || ckpt == j.Out+TimingsSuffix {
+		return "", fmt.Errorf("-checkpoint %s: the same file as the model output -o; want another name", ckpt)
+	}
+	return ckpt, npy.CheckOutputFlag("checkpoint", ckpt, npy.WriteOptions{})
+}
+
+// resumePlan reads the checkpoint ckpt and checks that the flags given
+// agree with it (Meta.CheckResume); hidden is -layers as parsed.
+func (j *TrainJob) resumePlan(ckpt string, hidden []int) (TrainPlan, error) {
+	meta, err := ReadCheckpointMeta(ckpt)
+	if errors.Is(err, os.ErrNotExist) {
+		return TrainPlan{}, fmt.Errorf("-resume: no checkpoint at %s", ckpt)
+	} else if err != nil {
+		return TrainPlan{}, fmt.Errorf("-resume: %v", err)
+	}
+	want := *meta.Config
+	if err := j.applyRecipe(&want); err != nil {
+		return TrainPlan{}, err
+	}
+	preset := ""
+	if j.given("preset") {
+		preset = j.Preset
+	}
+	if !j.given("layers") {
+		hidden = nil
+	}
+	if err := meta.CheckResume(ckpt, want, preset, hidden); err != nil {
+		return TrainPlan{}, err
+	}
+	return TrainPlan{Config: *meta.Config, Hidden: meta.Sizes[1:], Resume: &meta}, nil
+}
+
+// ReadData reads -data (ReadDataFlag) and checks it against the plan: the
+// visible units of a checkpoint, then -batch and memory
+// (Config.CheckTrainData). It returns the data and the layer sizes,
+// visible first.
+func (j *TrainJob) ReadData(p TrainPlan) (*DataFile, []int, error) {
+	data, err := ReadDataFlag("data", j.Data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Resume != nil && p.Resume.Sizes[0] != data.Set.D {
+		return nil, nil, fmt.Errorf("-data: %s has %d units per sample, but the checkpoint %s has %d visible units",
+			data.Path, data.Set.D, p.Config.CheckpointPath, p.Resume.Sizes[0])
+	}
+	sizes, err := p.Config.CheckTrainData(data, p.Hidden, j.given("batch"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, sizes, nil
+}
+
+// Save writes the trained model to -o (DBN.SaveWith) with its meta.json:
+// the recipe without its checkpoint settings, the history and what data
+// was trained on (DataFile.MetaExtra). Its errors are failures at run
+// time, not bad input.
+func (j *TrainJob) Save(p TrainPlan, dbn *DBN, hist *History, data *DataFile) error {
+	saved := p.Config
+	saved.CheckpointPath, saved.CheckpointEvery = "", 0
+	meta := Meta{Config: &saved, History: hist, Extra: data.MetaExtra()}
+	return dbn.SaveWith(j.Out, meta, npy.WriteOptions{ReplaceNonRegular: j.Replace})
+}
+
+// RemoveCheckpoint removes the checkpoint of a finished run; one that is
+// already gone is no error.
+func (p TrainPlan) RemoveCheckpoint() error {
+	if err := os.Remove(p.Config.CheckpointPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}

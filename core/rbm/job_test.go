@@ -1,0 +1,246 @@
+package rbm
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+)
+
+// writeData writes n random binary samples of d units to dir/name as a
+// (n, d) |u1 .npy file and returns its path.
+func writeData(t *testing.T, dir, name string, n, d int, seed uint64) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	x := randomBinary(n, d, 0.5, seed).X
+	if err := npy.WriteFileAtomic(p, func(w io.Writer) error { return npy.Write(w, "|u1", []int{n, d}, x) }); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// withFlags sets j.Flags to a flag set, parsed from args, holding what
+// train registers that Plan and ReadData read: -layers, -preset and the
+// recipe flags.
+func withFlags(t *testing.T, j TrainJob, args ...string) TrainJob {
+	t.Helper()
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&j.Layers, "layers", j.Layers, "")
+	fs.StringVar(&j.Preset, "preset", j.Preset, "")
+	AddFlags(fs, ConfigParams(), nil)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	j.Flags = fs
+	return j
+}
+
+func TestTrainJobPlan(t *testing.T) {
+	dir := t.TempDir()
+	base := TrainJob{Layers: "6,3", Preset: "sklearn", Out: filepath.Join(dir, "m.npz"), CheckpointEvery: 2}
+	j := withFlags(t, base, "-lr", "0.05", "-epochs", "3")
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Preset("sklearn")
+	want.Seed, want.LR, want.Epochs = 1, 0.05, 3
+	want.CheckpointPath, want.CheckpointEvery = filepath.Join(dir, "m.npz.ckpt"), 2
+	if !reflect.DeepEqual(p.Config, want) || !reflect.DeepEqual(p.Hidden, []int{6, 3}) || p.Resume != nil {
+		t.Errorf("plan %+v, want config %+v and hidden [6 3]", p, want)
+	}
+	// Without a flag set the preset is used as it is.
+	j = base
+	j.Checkpoint = filepath.Join(dir, "c.ckpt")
+	if p, err = j.Plan(); err != nil || p.Config.LR != 0.1 || p.Config.Seed != 1 || p.Config.CheckpointPath != j.Checkpoint {
+		t.Errorf("no flags: %+v, %v", p.Config, err)
+	}
+}
+
+func TestTrainJobPlanErrors(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "m.npz")
+	notCkpt := filepath.Join(dir, "model.npz")
+	if err := tinyDBN([]int{4, 2}, 0.1, 1).Save(notCkpt, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	base := TrainJob{Layers: "6,3", Preset: "mehta-schwab", Out: out}
+	for _, c := range []struct {
+		name string
+		edit func(j *TrainJob)
+		args []string
+		want string // the whole message
+	}{
+		{"checkpoint-every", func(j *TrainJob) { j.CheckpointEvery = -1 }, nil, "-checkpoint-every -1: want >= 0 (0: only when interrupted)"},
+		{"stop-after", func(j *TrainJob) { j.StopAfter = -2 }, nil, "-stop-after -2: want >= 0 (0: run to the end)"},
+		{"no output", func(j *TrainJob) { j.Out = "" }, nil, "-o: want an output file name"},
+		{"no folder", func(j *TrainJob) { j.Out = filepath.Join(dir, "no", "m.npz") }, nil, "-o: " + filepath.Join(dir, "no", "m.npz") + ": directory "},
+		{"output folder", func(j *TrainJob) { j.Out = dir }, nil, "-o: "},
+		{"checkpoint = output", func(j *TrainJob) { j.Checkpoint = out }, nil, "-checkpoint " + out + ": the same file as the model output -o; want another name"},
+		{"checkpoint = timings", func(j *TrainJob) { j.Checkpoint = out + TimingsSuffix }, nil, "-checkpoint " + out + TimingsSuffix + ": the same file as the model output -o; want another name"},
+		{"layers", nil, []string{"-layers", "4,,2"}, "-layers"},
+		{"preset", nil, []string{"-preset", "nonesuch"}, `-preset nonesuch: unknown preset "nonesuch", want one of [mehta-schwab sklearn weight-decay]`},
+		{"recipe", nil, []string{"-lr", "-1"}, "-lr -1"},
+		{"resume missing", func(j *TrainJob) { j.Resume = true }, nil, "-resume: no checkpoint at " + out + ".ckpt"},
+		{"resume model", func(j *TrainJob) { j.Resume, j.Checkpoint = true, notCkpt }, nil, "-resume: " + notCkpt + ": not a checkpoint"},
+	} {
+		j := base
+		if c.edit != nil {
+			c.edit(&j)
+		}
+		j = withFlags(t, j, c.args...)
+		p, err := j.Plan()
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: plan %+v, error %v; want %q", c.name, p, err, c.want)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("a refused plan left files: %v", ents)
+	}
+}
+
+// stoppedRun trains a (16, 6, 3) DBN on dir/d.npy with the sklearn preset
+// for one epoch, leaving the checkpoint of the job it returns.
+func stoppedRun(t *testing.T, dir string) TrainJob {
+	t.Helper()
+	j := TrainJob{Data: writeData(t, dir, "d.npy", 40, 16, 7), Layers: "6,3", Preset: "sklearn", Out: filepath.Join(dir, "m.npz"), CheckpointEvery: 1}
+	j = withFlags(t, j, "-epochs", "3", "-seed", "5")
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, sizes, err := j.ReadData(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Fit(context.Background(), data.Set, sizes, p.Config, FitOptions{StopAfter: 1}); !errors.Is(err, ErrStopped) {
+		t.Fatalf("stop: %v", err)
+	}
+	return j
+}
+
+func TestTrainJobResume(t *testing.T) {
+	dir := t.TempDir()
+	first := stoppedRun(t, dir)
+	base := first
+	base.Resume, base.CheckpointEvery, base.Layers, base.Preset = true, 4, "400,100,25", "mehta-schwab"
+	// Defaults not given do not count; the checkpoint interval may change.
+	j := withFlags(t, base)
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Resume == nil || p.Resume.Checkpoint.Epoch != 1 || !reflect.DeepEqual(p.Hidden, []int{6, 3}) ||
+		p.Config.Epochs != 3 || p.Config.Seed != 5 || p.Config.CheckpointEvery != 4 || p.Config.CheckpointPath != first.Out+".ckpt" {
+		t.Errorf("resume plan %+v", p)
+	}
+	// The same flags as the first run are accepted.
+	same := withFlags(t, base, "-preset", "sklearn", "-layers", "6,3", "-epochs", "3", "-seed", "5")
+	if _, err := same.Plan(); err != nil {
+		t.Errorf("same flags: %v", err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-lr", "0.05"}, "-resume: the checkpoint " + first.Out + ".ckpt was made with other settings (learning_rate); resume without changing them"},
+		{[]string{"-preset", "mehta-schwab"}, `-resume: -preset mehta-schwab, but the checkpoint was made with preset "sklearn"`},
+		{[]string{"-layers", "6"}, "-resume: -layers [6], but the checkpoint has layers [6 3]"},
+		{[]string{"-layers", "0"}, "-layers 0"},
+	} {
+		j := withFlags(t, base, c.args...)
+		if _, err := j.Plan(); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+	data, sizes, err := j.ReadData(p)
+	if err != nil || !reflect.DeepEqual(sizes, []int{16, 6, 3}) || data.Set.N != 40 {
+		t.Fatalf("read data: %v %v", sizes, err)
+	}
+	j.Data = writeData(t, dir, "nine.npy", 40, 9, 8)
+	want := "-data: " + j.Data + " has 9 units per sample, but the checkpoint " + first.Out + ".ckpt has 16 visible units"
+	if _, _, err := j.ReadData(p); err == nil || err.Error() != want {
+		t.Errorf("other data: %v, want %q", err, want)
+	}
+}
+
+func TestTrainJobReadData(t *testing.T) {
+	dir := t.TempDir()
+	base := TrainJob{Data: writeData(t, dir, "d.npy", 30, 16, 1), Layers: "4", Preset: "mehta-schwab", Out: filepath.Join(dir, "m.npz")}
+	// The preset's batch of 100 is kept for 30 samples; a -batch given is checked.
+	j := withFlags(t, base)
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, sizes, err := j.ReadData(p); err != nil || !reflect.DeepEqual(sizes, []int{16, 4}) {
+		t.Errorf("preset batch: %v %v", sizes, err)
+	}
+	j = withFlags(t, base, "-batch", "100")
+	if p, err = j.Plan(); err != nil {
+		t.Fatal(err)
+	}
+	want := "-batch 100: want 1..30 (at most the 30 samples in " + j.Data + ")"
+	if _, _, err := j.ReadData(p); err == nil || err.Error() != want {
+		t.Errorf("batch given: %v, want %q", err, want)
+	}
+	j.Data = ""
+	if _, _, err := j.ReadData(p); err == nil || !strings.HasPrefix(err.Error(), "-data: want a .npy file") {
+		t.Errorf("no data: %v", err)
+	}
+}
+
+func TestTrainJobSave(t *testing.T) {
+	dir := t.TempDir()
+	j := stoppedRun(t, dir)
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, sizes, err := j.ReadData(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbn, hist, err := Fit(context.Background(), data.Set, sizes, p.Config, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Save(p, dbn, hist, data); err != nil {
+		t.Fatal(err)
+	}
+	got, meta, err := LoadDBN(j.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameDBN(t, "saved", dbn, got)
+	want := p.Config
+	want.CheckpointPath, want.CheckpointEvery = "", 0
+	if meta.Config == nil || !reflect.DeepEqual(*meta.Config, want) || meta.Extra["data"] != j.Data {
+		t.Errorf("meta config %+v, extra %v; want %+v", meta.Config, meta.Extra, want)
+	}
+	if _, err := os.Stat(j.Out + TimingsSuffix); err != nil {
+		t.Errorf("timings: %v", err)
+	}
+	for i := 0; i < 2; i++ { // the second time there is nothing to remove
+		if err := p.RemoveCheckpoint(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(p.Config.CheckpointPath); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("checkpoint left: %v", err)
+		}
+	}
+	// A failure to write is returned (a failure at run time).
+	j.Out = filepath.Join(dir, "gone", "m.npz")
+	if err := j.Save(p, dbn, hist, data); err == nil {
+		t.Error("Save into a missing folder succeeded")
+	}
+}
