@@ -4,10 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
-	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
@@ -44,42 +42,17 @@ func newReplicateFlags(stderr io.Writer) *replicateFlags {
 
 const quickUsage = "the same pipeline at small sizes (L=16, 2000 samples, layers 64,16,4, few epochs): about a minute"
 
-// settingsOf returns the paper's (or -quick's) settings with the overrides
-// of ps given on fs applied, or a usage error naming the first bad flag.
-func settingsOf(fs *flag.FlagSet, quick bool, ps []rbm.Param[replicate.Settings]) (replicate.Settings, error) {
-	s := replicate.PaperSettings()
-	if quick {
-		s = replicate.QuickSettings()
-	}
-	if err := applyParams(fs, ps, &s); err != nil {
-		return s, err
-	}
-	s.FlowDepth = min(s.FlowDepth, len(s.Layers))
-	return s, nil
-}
-
 func runReplicate(args []string, stdout, stderr io.Writer) error {
 	f := newReplicateFlags(stderr)
 	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
-	s, err := settingsOf(f.fs, *f.quick, replicate.SettingsParams())
+	s, err := replicate.SettingsFromFlags(f.fs, *f.quick, replicate.SettingsParams())
 	if err != nil {
-		return err
-	}
-	if err := s.CheckLimits(); err != nil {
-		return badInput("%v", err)
-	}
-	if *f.readme != "" {
-		if err := replicate.CheckReadme(*f.readme); err != nil {
-			return badInput("-readme: %v", err)
-		}
+		return asUsage(err)
 	}
 	out := *f.out
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return badInput("-o: cannot create folder %s: %v", out, err)
-	}
-	if err := npy.CheckDirFlag("o", out); err != nil {
+	if err := replicate.PrepareRun(s, out, *f.readme); err != nil {
 		return asUsage(err)
 	}
 	board := newProgressBoard(stderr)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -56,79 +54,27 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 // studyFlags are replicate's overrides (the settings of every run) and the
 // study's own flags.
 type studyFlags struct {
-	fs         *flag.FlagSet
-	quick      *bool
-	out        *string
-	couplings  *string
-	seeds      *string
-	trainSeeds *int
-	specFile   *string
+	fs *flag.FlagSet
+	v  study.SpecFlags
 }
 
 func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	fs := newFlagSet("study "+sub, stderr)
 	f := &studyFlags{fs: fs}
-	f.quick = fs.Bool("quick", false, quickUsage)
+	fs.BoolVar(&f.v.Quick, "quick", false, quickUsage)
 	rbm.AddFlags(fs, study.SettingsParams(), nil)
-	f.out = fs.String("o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
-	f.couplings = fs.String("K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
-	f.seeds = fs.String("seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
-	f.trainSeeds = fs.Int("train-seeds", 1, "training seeds per data seed (replicate's -seeds)")
-	f.specFile = fs.String("spec", "", "read the study from this file (written by plan and run into DIR/specs) instead of the flags")
+	fs.StringVar(&f.v.Out, "o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
+	fs.StringVar(&f.v.Couplings, "K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
+	fs.StringVar(&f.v.Seeds, "seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
+	fs.IntVar(&f.v.TrainSeeds, "train-seeds", 1, "training seeds per data seed (replicate's -seeds)")
+	fs.StringVar(&f.v.SpecFile, "spec", "", "read the study from this file (written by plan and run into DIR/specs) instead of the flags")
 	return f
-}
-
-// isStudyFlag reports whether name is one of the flags that say what the
-// study is (the ones -spec replaces).
-func isStudyFlag(name string) bool {
-	for _, p := range study.SettingsParams() {
-		if p.Name == name {
-			return true
-		}
-	}
-	return name == "quick" || name == "K" || name == "seeds" || name == "train-seeds"
-}
-
-// spec returns the study of the flags or of -spec.
-func (f *studyFlags) spec() (study.Spec, error) {
-	if *f.specFile != "" {
-		for name := range flagsSet(f.fs) {
-			if isStudyFlag(name) {
-				return study.Spec{}, badInput("-spec: give either -spec or the study's flags, not -%s too", name)
-			}
-		}
-		s, err := study.ReadSpec(*f.specFile)
-		if err != nil {
-			return s, badInput("-spec: %v", err)
-		}
-		return s, nil
-	}
-	s, err := settingsOf(f.fs, *f.quick, study.SettingsParams())
-	if err != nil {
-		return study.Spec{}, err
-	}
-	sp, err := study.ParseSpec(s, *f.couplings, *f.seeds, *f.trainSeeds)
-	return sp, asUsage(err)
 }
 
 // open returns the study of the flags in -o.
 func (f *studyFlags) open() (*study.Study, error) {
-	sp, err := f.spec()
-	if err != nil {
-		return nil, err
-	}
-	dir := *f.out
-	if dir == "" {
-		return nil, badInput("-o: want a folder")
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	st, err := study.New(dir, sp, "")
-	if err != nil {
-		return nil, badInput("%v", err)
-	}
-	return st, nil
+	st, err := f.v.Open(f.fs, "")
+	return st, asUsage(err)
 }
 
 func studyPlan(args []string, stdout, stderr io.Writer) error {
@@ -146,42 +92,24 @@ func studyPlan(args []string, stdout, stderr io.Writer) error {
 
 func studyRun(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("run", stderr)
-	o := study.DefaultRunOptions()
-	rbm.AddFlags(f.fs, study.RunParams(), &o)
+	def := study.DefaultRunOptions()
+	rbm.AddFlags(f.fs, study.RunParams(), &def)
 	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
-	if err := applyParams(f.fs, study.RunParams(), &o); err != nil {
-		return err
-	}
-	given := flagsSet(f.fs)
-	if err := o.CheckGiven(func(name string) bool { return given[name] }); err != nil {
+	o, err := study.RunOptionsFromFlags(f.fs)
+	if err != nil {
 		return asUsage(err)
 	}
 	st, err := f.open()
 	if err != nil {
 		return err
 	}
-	ctx := interruptContext() // SIGINT and SIGTERM cancel it (main.go)
+	err = usageOf(st.Run(interruptContext(), o, stdout)) // SIGINT and SIGTERM cancel the context (main.go)
 	if o.Slurm {
-		o.Submit.Slurm.Dir, o.Submit.Slurm.Log = st.Dir, stdout
-		return submitStudy(ctx, st, o.Submit)
+		return err
 	}
-	if err := study.CheckWritable(st.Dir); err != nil {
-		return badInput("-o: %v", err)
-	}
-	_, err = st.RunHere(ctx, study.LocalOptions{Cores: o.Cores, Log: stdout})
 	return interrupted(err, "finished stages are kept, rerun the same command to continue")
-}
-
-// submitStudy submits the study to Slurm after checking everything that
-// can be checked before anything is written or submitted.
-func submitStudy(ctx context.Context, st *study.Study, o study.SubmitOptions) error {
-	if err := o.Prepare(); err != nil {
-		return asUsage(err)
-	}
-	_, err := st.Submit(ctx, o)
-	return err
 }
 
 func studyStage(args []string, stdout, stderr io.Writer) error {
@@ -191,24 +119,13 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *threads < 0 {
-		return badInput("-threads: want 0 or a positive count, got %d", *threads)
-	}
-	th := *threads
-	if th == 0 {
-		th = study.JobThreads()
+	th, err := study.StageThreads(*threads)
+	if err != nil {
+		return asUsage(err)
 	}
 	st, err := f.open()
 	if err != nil {
 		return err
 	}
-	err = st.RunOne(interruptContext(), key, th, stdout) // SIGINT and SIGTERM cancel it (main.go)
-	var unknown *study.UnknownStageError
-	switch {
-	case errors.As(err, &unknown):
-		return badInput("%v", err)
-	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("stage %s interrupted; it left no output", key)
-	}
-	return err
+	return usageOf(st.RunJob(interruptContext(), key, th, stdout)) // SIGINT and SIGTERM cancel it (main.go)
 }

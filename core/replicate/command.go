@@ -1,0 +1,64 @@
+package replicate
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/rbm"
+)
+
+// What the commands replicate and sample need besides the run itself: the
+// settings of a command line, the checks before a run, and the kind of
+// error that is the input's fault.
+
+// InputError is an error caused by what a job was given (the values of a
+// command line's flags), not by the run: a command reports it as bad input.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// AsInputError wraps err in an *InputError; nil stays nil.
+func AsInputError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &InputError{Err: err}
+}
+
+// SettingsFromFlags returns the paper's settings (with quick, QuickSettings)
+// with the overrides of ps given on fs applied (rbm.ApplyFlags after
+// rbm.AddFlags), the flow's depth cut to the layers; the error names the
+// first bad flag.
+func SettingsFromFlags(fs *flag.FlagSet, quick bool, ps []rbm.Param[Settings]) (Settings, error) {
+	s := PaperSettings()
+	if quick {
+		s = QuickSettings()
+	}
+	if err := rbm.ApplyFlags(fs, ps, &s); err != nil {
+		return s, err
+	}
+	s.FlowDepth = min(s.FlowDepth, len(s.Layers))
+	return s, nil
+}
+
+// PrepareRun checks what the replicate command is given before it runs:
+// the settings' limits (Settings.CheckLimits), the README to update (-readme,
+// CheckReadme; "" for none), and the output folder -o, which it creates.
+// Every error is about the input and names its flag.
+func PrepareRun(s Settings, out, readme string) error {
+	if err := s.CheckLimits(); err != nil {
+		return err
+	}
+	if readme != "" {
+		if err := CheckReadme(readme); err != nil {
+			return fmt.Errorf("-readme: %v", err)
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("-o: cannot create folder %s: %v", out, err)
+	}
+	return npy.CheckDirFlag("o", out)
+}

@@ -1,0 +1,155 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/replicate"
+)
+
+// SpecFlags are the values of the study commands' own flags. With the
+// settings' overrides (SettingsParams, registered by rbm.AddFlags) given on
+// the same FlagSet, they say what the study is (or -spec reads it from a
+// file) and where its folder is.
+type SpecFlags struct {
+	Quick      bool   // -quick: start from replicate.QuickSettings
+	Couplings  string // -K: the training couplings (ParseSpec)
+	Seeds      string // -seeds: the data seeds (ParseSeeds)
+	TrainSeeds int    // -train-seeds: training seeds per data seed
+	SpecFile   string // -spec: read the study from this file instead
+	Out        string // -o: the study folder
+}
+
+// specOnlyFlags are the flags that -spec replaces besides SettingsParams.
+var specOnlyFlags = []string{"quick", "K", "seeds", "train-seeds"}
+
+// IsSpecFlag reports whether -name is one of the flags that say what the
+// study is (the ones -spec replaces): SettingsParams and -quick, -K,
+// -seeds and -train-seeds.
+func IsSpecFlag(name string) bool {
+	for _, p := range SettingsParams() {
+		if p.Name == name {
+			return true
+		}
+	}
+	for _, n := range specOnlyFlags {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Spec returns the study of -spec (ReadSpec), refusing the study's flags
+// given beside it, or else of the flags given on fs: the settings
+// (replicate.SettingsFromFlags with SettingsParams) and ParseSpec. Every
+// error is about the input and names its flag.
+func (f SpecFlags) Spec(fs *flag.FlagSet) (Spec, error) {
+	if f.SpecFile != "" {
+		var conflict error
+		fs.Visit(func(fl *flag.Flag) {
+			if conflict == nil && IsSpecFlag(fl.Name) {
+				conflict = fmt.Errorf("-spec: give either -spec or the study's flags, not -%s too", fl.Name)
+			}
+		})
+		if conflict != nil {
+			return Spec{}, conflict
+		}
+		s, err := ReadSpec(f.SpecFile)
+		if err != nil {
+			return s, fmt.Errorf("-spec: %v", err)
+		}
+		return s, nil
+	}
+	s, err := replicate.SettingsFromFlags(fs, f.Quick, SettingsParams())
+	if err != nil {
+		return Spec{}, err
+	}
+	return ParseSpec(s, f.Couplings, f.Seeds, f.TrainSeeds)
+}
+
+// Open returns the study of the flags (Spec) in the folder -o, made
+// absolute. Every error is about the input.
+func (f SpecFlags) Open(fs *flag.FlagSet, version string) (*Study, error) {
+	sp, err := f.Spec(fs)
+	if err != nil {
+		return nil, err
+	}
+	dir := f.Out
+	if dir == "" {
+		return nil, errors.New("-o: want a folder")
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return New(dir, sp, version)
+}
+
+// RunOptionsFromFlags returns the options of "study run" given on fs (the
+// flags of RunParams, registered by rbm.AddFlags) over DefaultRunOptions,
+// refusing options that only Slurm uses without -slurm (CheckGiven). Every
+// error is about the input and names its flag.
+func RunOptionsFromFlags(fs *flag.FlagSet) (RunOptions, error) {
+	o := DefaultRunOptions()
+	if err := rbm.ApplyFlags(fs, RunParams(), &o); err != nil {
+		return o, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	return o, o.CheckGiven(func(name string) bool { return given[name] })
+}
+
+// Run is "study run" with o: with o.Slurm it readies the submission
+// (SubmitOptions.Prepare) and submits the stages (Submit) from the study
+// folder, else it checks that the folder can be written and runs the
+// stages here on o.Cores cores (RunHere). It writes what it did to log.
+// Bad options and a folder that cannot be written are *replicate.InputError;
+// an interrupted local run returns the context's error.
+func (st *Study) Run(ctx context.Context, o RunOptions, log io.Writer) error {
+	if o.Slurm {
+		so := o.Submit
+		so.Slurm.Dir, so.Slurm.Log = st.Dir, log
+		if err := so.Prepare(); err != nil {
+			return replicate.AsInputError(err)
+		}
+		_, err := st.Submit(ctx, so)
+		return err
+	}
+	if err := CheckWritable(st.Dir); err != nil {
+		return replicate.AsInputError(fmt.Errorf("-o: %v", err))
+	}
+	_, err := st.RunHere(ctx, LocalOptions{Cores: o.Cores, Log: log})
+	return err
+}
+
+// StageThreads returns the worker threads of "study stage -threads n": n,
+// or for 0 JobThreads (Slurm's cores for the job, else all of them).
+func StageThreads(n int) (int, error) {
+	if n < 0 {
+		return 0, fmt.Errorf("-threads: want 0 or a positive count, got %d", n)
+	}
+	if n == 0 {
+		return JobThreads(), nil
+	}
+	return n, nil
+}
+
+// RunJob is RunOne as a Slurm job runs it ("study stage KEY"): an unknown
+// key is an *replicate.InputError, and an interrupt says that the stage
+// left no output.
+func (st *Study) RunJob(ctx context.Context, key string, threads int, log io.Writer) error {
+	err := st.RunOne(ctx, key, threads, log)
+	var unknown *UnknownStageError
+	switch {
+	case errors.As(err, &unknown):
+		return replicate.AsInputError(err)
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("stage %s interrupted; it left no output", key)
+	}
+	return err
+}
