@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/isingrbm/isingrbm/core/npy"
 )
@@ -129,7 +130,12 @@ func (j *TrainJob) checkOutputs() (string, error) {
 	if ckpt == j.Out || ckpt == j.Out+TimingsSuffix {
 		return "", fmt.Errorf("-checkpoint %s: the same file as the model output -o; want another name", ckpt)
 	}
-	return ckpt, npy.CheckOutputFlag("checkpoint", ckpt, npy.WriteOptions{})
+	// -replace is for the outputs kept: a checkpoint is never written
+	// through a link or into a device, so CheckOutputFlag's hint is left out.
+	if err := npy.CheckOutput(ckpt, npy.WriteOptions{}); err != nil {
+		return "", fmt.Errorf("-checkpoint: %v", err)
+	}
+	return ckpt, npy.CheckDirFlag("checkpoint", filepath.Dir(ckpt))
 }
 
 // resumePlan reads the checkpoint ckpt and checks that the flags given

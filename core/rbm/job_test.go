@@ -106,6 +106,18 @@ func TestTrainJobPlanErrors(t *testing.T) {
 	if len(ents) != 1 {
 		t.Errorf("a refused plan left files: %v", ents)
 	}
+	// -replace does not reach the checkpoint, and its message does not
+	// say it would.
+	link := filepath.Join(t.TempDir(), "c.ckpt")
+	if err := os.Symlink(filepath.Join(dir, "elsewhere"), link); err != nil {
+		t.Fatal(err)
+	}
+	j := withFlags(t, base)
+	j.Checkpoint, j.Replace = link, true
+	want := "-checkpoint: " + link + ": exists and is a symbolic link"
+	if _, err := j.Plan(); err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "-replace") {
+		t.Errorf("a symlink as -checkpoint with -replace: %v; want %q... and no -replace hint", err, want)
+	}
 }
 
 // stoppedRun trains a (16, 6, 3) DBN on dir/d.npy with the sklearn preset
