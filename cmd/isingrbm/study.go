@@ -107,7 +107,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	}
 	err = usageOf(st.Run(interruptContext(), o, stdout)) // SIGINT and SIGTERM cancel the context (main.go)
 	if o.Slurm {
-		return err
+		return err // an interrupted -wait says itself that the jobs keep running
 	}
 	return interrupted(err, "finished stages are kept, rerun the same command to continue")
 }
