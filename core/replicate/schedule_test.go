@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -31,8 +32,33 @@ func TestPipelineParallel(t *testing.T) {
 		dir := t.TempDir()
 		var log bytes.Buffer
 		most = 0
-		if err := Run(context.Background(), Config{Out: dir, Settings: s, Version: "test", Log: &log, Progress: progress}); err != nil {
+		cfg := Config{Out: dir, Settings: s, Version: "test", Log: &log, Progress: progress}
+		if err := Run(context.Background(), cfg); err != nil {
 			t.Fatalf("threads %d: %v", threads, err)
+		}
+		// last_run.json lists the stages in plan order either way, and
+		// one at a time runs them in that order.
+		specs, err := Plan(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan, logged []string
+		for _, sp := range specs {
+			plan = append(plan, sp.Name)
+		}
+		var lr struct{ Stages []stageRun }
+		if err := readJSON(filepath.Join(dir, "last_run.json"), &lr); err != nil {
+			t.Fatal(err)
+		}
+		var listed []string
+		for _, st := range lr.Stages {
+			listed = append(listed, st.Stage)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(log.String()), "\n") {
+			logged = append(logged, strings.Fields(l)[0])
+		}
+		if !slices.Equal(listed, plan) || threads == 1 && !slices.Equal(logged, plan) {
+			t.Errorf("threads %d: plan order %v\nlast_run.json %v\nlog %v", threads, plan, listed, logged)
 		}
 		d, _, err := replicateDigest(dir)
 		if err != nil {
