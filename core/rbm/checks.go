@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -20,7 +19,7 @@ import (
 func (c Config) CheckTrainData(data *DataFile, hidden []int, batchGiven bool) ([]int, error) {
 	n, sizes := data.Set.N, append([]int{data.Set.D}, hidden...)
 	if batchGiven {
-		if err := param.CheckInt("batch", c.Batch, 1, n, "at most the "+strconv.Itoa(n)+" samples in "+data.Path); err != nil {
+		if err := CheckInt("batch", c.Batch, 1, n, "at most the "+strconv.Itoa(n)+" samples in "+data.Path); err != nil {
 			return nil, err
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/core/npy"
-	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // writeData writes n random binary samples of d units to dir/name as a
@@ -36,7 +35,7 @@ func withFlags(t *testing.T, j TrainJob, args ...string) TrainJob {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&j.Layers, "layers", j.Layers, "")
 	fs.StringVar(&j.Preset, "preset", j.Preset, "")
-	param.AddFlags(fs, ConfigParams(), nil)
+	AddFlags(fs, ConfigParams(), nil)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
