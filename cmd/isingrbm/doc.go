@@ -6,17 +6,18 @@
 // bitlattice/.
 //
 // Every flag is checked before any work starts, by the library type it
-// sets: one flag table per type (rbm.ConfigParams for train's recipe,
-// rbm.EvalParams, replicate.SettingsParams for replicate and study,
-// study.RunParams) registered into each command's FlagSet (flags.go), the
-// parsers of couplings, sizes and AIS schedules, Settings.CheckLimits and
-// the memory checks of rbm and replicate: ranges, overflow-safe sums,
+// sets: one flag table per type (package param: rbm.ConfigParams for
+// train's recipe, rbm.EvalParams, replicate.SampleParams,
+// replicate.SettingsParams for replicate and study, study.RunParams), the
+// jobs that plan a command's outputs (rbm.TrainJob, rbm.EvalJob,
+// replicate.SampleJob, study.SpecFlags), the parsers of couplings, sizes
+// and AIS schedules, and the memory checks: ranges, overflow-safe sums,
 // sizes against the data, and a memory estimate against the least of three
 // quarters of the machine's memory, the cgroup limit, the address-space
 // limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M, 2G; package
 // sysmem). An explicit -batch larger than the samples is refused; a preset's
 // default batch is kept (one mini-batch per epoch). Messages name the flag,
-// the value and what was expected.
+// the value and what was expected; their errors are param.InputError.
 //
 // Exit status: 0 success; 1 a failure at run time (one line, never a stack
 // trace); 2 bad flags, input files or environment (ISINGRBM_KERNELS,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
@@ -22,7 +23,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON on stdout instead of a table")
 	fs.StringVar(&j.Layers, "layers", "all", "layers to evaluate, from 1 (e.g. 1,3)")
 	fs.IntVar(&j.MaxSamples, "max-samples", 0, "evaluate a seeded random subset of this many samples (0: all)")
-	rbm.AddFlags(fs, rbm.EvalParams(), &j.Options)
+	param.AddFlags(fs, rbm.EvalParams(), &j.Options)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm eval -model model.npz -data ising.npy [-json] [flags]")
 		fs.PrintDefaults()
@@ -30,8 +31,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := applyParams(fs, rbm.EvalParams(), &j.Options); err != nil {
-		return err
+	if err := param.ApplyFlags(fs, rbm.EvalParams(), &j.Options); err != nil {
+		return asUsage(err)
 	}
 	in, err := j.Load()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
 
@@ -26,7 +27,7 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := rbm.CheckInt("L", *L, 2, rbm.MaxUnits, "the side of the L x L torus"); err != nil {
+	if err := param.CheckInt("L", *L, 2, rbm.MaxUnits, "the side of the L x L torus"); err != nil {
 		return asUsage(err)
 	}
 	// exact writes no files, so couplings may repeat.

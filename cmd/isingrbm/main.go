@@ -16,11 +16,13 @@ import (
 	"time"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // command is one subcommand. run parses args itself (with a flag.FlagSet
-// writing to stderr) and returns an error; a usageError exits with status 2.
+// writing to stderr) and returns an error; a *param.InputError (bad flags
+// or input) exits with status 2.
 type command struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) error
@@ -30,16 +32,15 @@ type command struct {
 // subcommands (sample.go, exact.go, train.go, ...).
 var commands = map[string]command{}
 
-// usageError marks bad input: the message names the flag or file and what
-// was expected, and the program exits with status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-// badInput returns a usageError with a formatted message.
+// badInput returns an error about the command line: its message names the
+// flag or file and what was expected; the program exits with status 2.
 func badInput(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
+	return param.AsInputError(fmt.Errorf(format, args...))
 }
+
+// asUsage marks a library's error about an input (one that names the flag
+// and what was expected) as bad input; nil stays nil.
+func asUsage(err error) error { return param.AsInputError(err) }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: isingrbm <command> [flags]\n\ncommands:")
@@ -114,8 +115,7 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 		msg = "isingrbm " + name + ": " + msg
 	}
 	fmt.Fprintln(stderr, strings.ReplaceAll(msg, "\n", "; "))
-	var ue *usageError
-	if errors.As(err, &ue) {
+	if ie := (*param.InputError)(nil); errors.As(err, &ie) {
 		return 2
 	}
 	if s := caughtSignal(); s != nil { // the context's cause
@@ -228,7 +228,7 @@ func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, e
 		if errors.Is(err, flag.ErrHelp) {
 			return "", err
 		}
-		return "", &usageError{msg: err.Error()}
+		return "", asUsage(err)
 	}
 	switch {
 	case positional == "" && fs.NArg() > 0:
@@ -241,13 +241,6 @@ func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, e
 		return "", badInput("want one %s after the flags, got %q", positional, strings.Join(fs.Args(), " "))
 	}
 	return fs.Arg(0), nil
-}
-
-// flagsSet returns the names of the flags given on the command line.
-func flagsSet(fs *flag.FlagSet) map[string]bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
 }
 
 // printJSON writes v as indented JSON.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
@@ -31,7 +31,7 @@ func newReplicateFlags(stderr io.Writer) *replicateFlags {
 	f.out = fs.String("o", filepath.Join("out", "replicate"), "output folder")
 	f.quick = fs.Bool("quick", false, quickUsage)
 	f.force = fs.Bool("force", false, "recompute every stage even when its key matches")
-	rbm.AddFlags(fs, replicate.SettingsParams(), nil)
+	param.AddFlags(fs, replicate.SettingsParams(), nil)
 	f.readme = fs.String("readme", "", "after the run, regenerate the results section of this README (figures go to docs/replicate beside it)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: isingrbm replicate [-o out/replicate] [-quick] [overrides]")

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
@@ -20,7 +19,7 @@ func init() {
 func runSample(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sample", stderr)
 	job := replicate.SampleJob{Options: replicate.DefaultSampleOptions()}
-	rbm.AddFlags(fs, replicate.SampleParams(), &job.Options)
+	param.AddFlags(fs, replicate.SampleParams(), &job.Options)
 	fs.StringVar(&job.Betas, "beta", "0.408", "coupling K = J/kT > 0: a value, a list a,b,c or a range lo:hi:n")
 	fs.StringVar(&job.Out, "o", "", "output .npy file (one coupling) or folder (several couplings)")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
@@ -32,8 +31,8 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := applyParams(fs, replicate.SampleParams(), &job.Options); err != nil {
-		return err
+	if err := param.ApplyFlags(fs, replicate.SampleParams(), &job.Options); err != nil {
+		return asUsage(err)
 	}
 	plan, err := job.Plan()
 	if err != nil {
@@ -41,19 +40,10 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	}
 	reports, err := job.Run(interruptContext(), plan, func(label string) replicate.Task { return newProgressBar(stderr, label) })
 	if err != nil {
-		return usageOf(err)
+		return err
 	}
 	if *asJSON {
 		return printJSON(stdout, reports)
 	}
 	return bitlattice.WriteTable(stdout, reports)
-}
-
-// usageOf makes a library's *replicate.InputError (an error about what the
-// flags gave) a usage error; other errors pass unchanged.
-func usageOf(err error) error {
-	if ie := (*replicate.InputError)(nil); errors.As(err, &ie) {
-		return asUsage(err)
-	}
-	return err
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/study"
 )
 
@@ -62,7 +62,7 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	fs := newFlagSet("study "+sub, stderr)
 	f := &studyFlags{fs: fs}
 	fs.BoolVar(&f.v.Quick, "quick", false, quickUsage)
-	rbm.AddFlags(fs, study.SettingsParams(), nil)
+	param.AddFlags(fs, study.SettingsParams(), nil)
 	fs.StringVar(&f.v.Out, "o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
 	fs.StringVar(&f.v.Couplings, "K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
 	fs.StringVar(&f.v.Seeds, "seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
@@ -93,7 +93,7 @@ func studyPlan(args []string, stdout, stderr io.Writer) error {
 func studyRun(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("run", stderr)
 	def := study.DefaultRunOptions()
-	rbm.AddFlags(f.fs, study.RunParams(), &def)
+	param.AddFlags(f.fs, study.RunParams(), &def)
 	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = usageOf(st.Run(interruptContext(), o, stdout)) // SIGINT and SIGTERM cancel the context (main.go)
+	err = st.Run(interruptContext(), o, stdout) // SIGINT and SIGTERM cancel the context (main.go)
 	if o.Slurm {
 		return err // an interrupted -wait says itself that the jobs keep running
 	}
@@ -127,5 +127,5 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return usageOf(st.RunJob(interruptContext(), key, th, stdout)) // SIGINT and SIGTERM cancel it (main.go)
+	return st.RunJob(interruptContext(), key, th, stdout) // SIGINT and SIGTERM cancel it (main.go)
 }

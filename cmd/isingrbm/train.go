@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
@@ -17,7 +18,7 @@ func init() {
 }
 
 // newTrainJob registers train's flags, bound to the fields of an
-// rbm.TrainJob (the recipe flags through rbm.AddFlags); asJSON is -json.
+// rbm.TrainJob (the recipe flags through param.AddFlags); asJSON is -json.
 func newTrainJob(stderr io.Writer) (j *rbm.TrainJob, asJSON *bool) {
 	fs := newFlagSet("train", stderr)
 	def, _ := rbm.TrainRecipe("mehta-schwab")
@@ -26,7 +27,7 @@ func newTrainJob(stderr io.Writer) (j *rbm.TrainJob, asJSON *bool) {
 	fs.StringVar(&j.Layers, "layers", "400,100,25", fmt.Sprintf("hidden layer sizes, bottom up, 1..%d units each (the visible size comes from the data)", rbm.MaxUnits))
 	fs.StringVar(&j.Preset, "preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
 	fs.StringVar(&j.Out, "o", "model.npz", "output model file (.npz); the epochs' seconds go beside it to <o>"+rbm.TimingsSuffix)
-	rbm.AddFlags(fs, rbm.ConfigParams(), &def)
+	param.AddFlags(fs, rbm.ConfigParams(), &def)
 	fs.IntVar(&j.CheckpointEvery, "checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
 	fs.StringVar(&j.Checkpoint, "checkpoint", "", "checkpoint file (default: the output file + \".ckpt\")")
 	fs.BoolVar(&j.Resume, "resume", false, "continue the run saved in the checkpoint (same data; the recipe comes from the checkpoint)")

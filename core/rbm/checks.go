@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -19,7 +20,7 @@ import (
 func (c Config) CheckTrainData(data *DataFile, hidden []int, batchGiven bool) ([]int, error) {
 	n, sizes := data.Set.N, append([]int{data.Set.D}, hidden...)
 	if batchGiven {
-		if err := CheckInt("batch", c.Batch, 1, n, "at most the "+strconv.Itoa(n)+" samples in "+data.Path); err != nil {
+		if err := param.CheckInt("batch", c.Batch, 1, n, "at most the "+strconv.Itoa(n)+" samples in "+data.Path); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // EvalJob is one evaluation as the eval command asks for it. Load reads
@@ -32,7 +34,7 @@ type EvalInputs struct {
 // (SeededSubset with Options.Seed) and checks the memory evaluating it
 // needs (EvalOptions.CheckMemory).
 func (j *EvalJob) Load() (*EvalInputs, error) {
-	if err := CheckInt("max-samples", j.MaxSamples, 0, math.MaxInt, "0: all"); err != nil {
+	if err := param.CheckInt("max-samples", j.MaxSamples, 0, math.MaxInt, "0: all"); err != nil {
 		return nil, err
 	}
 	dbn, err := LoadDBNFlag("model", j.Model)

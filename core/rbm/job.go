@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // TrainJob is one training run as the train command asks for it: the
@@ -68,7 +69,7 @@ func (j *TrainJob) applyRecipe(cfg *Config) error {
 	if j.Flags == nil {
 		return nil
 	}
-	return ApplyFlags(j.Flags, ConfigParams(), cfg)
+	return param.ApplyFlags(j.Flags, ConfigParams(), cfg)
 }
 
 // CheckpointPath is the checkpoint file: -checkpoint, or the output
@@ -114,10 +115,10 @@ func (j *TrainJob) Plan() (TrainPlan, error) {
 // checkOutputs checks -checkpoint-every, -stop-after, -o, the timings
 // beside it and the checkpoint, and returns the checkpoint's path.
 func (j *TrainJob) checkOutputs() (string, error) {
-	if err := CheckInt("checkpoint-every", j.CheckpointEvery, 0, math.MaxInt, "0: only when interrupted"); err != nil {
+	if err := param.CheckInt("checkpoint-every", j.CheckpointEvery, 0, math.MaxInt, "0: only when interrupted"); err != nil {
 		return "", err
 	}
-	if err := CheckInt("stop-after", j.StopAfter, 0, math.MaxInt, "0: run to the end"); err != nil {
+	if err := param.CheckInt("stop-after", j.StopAfter, 0, math.MaxInt, "0: run to the end"); err != nil {
 		return "", err
 	}
 	opt := npy.WriteOptions{ReplaceNonRegular: j.Replace}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // writeData writes n random binary samples of d units to dir/name as a
@@ -35,7 +36,7 @@ func withFlags(t *testing.T, j TrainJob, args ...string) TrainJob {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&j.Layers, "layers", j.Layers, "")
 	fs.StringVar(&j.Preset, "preset", j.Preset, "")
-	AddFlags(fs, ConfigParams(), nil)
+	param.AddFlags(fs, ConfigParams(), nil)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"strings"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 func TestParseAISSteps(t *testing.T) {
@@ -125,7 +127,7 @@ func TestFlags(t *testing.T) {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	var help strings.Builder
 	fs.SetOutput(&help)
-	AddFlags(fs, ConfigParams(), &def)
+	param.AddFlags(fs, ConfigParams(), &def)
 	fs.PrintDefaults()
 	if !strings.Contains(help.String(), "(default 200)") || strings.Contains(help.String(), "(default false)") {
 		t.Errorf("defaults in -h:\n%s", help.String())
@@ -134,18 +136,18 @@ func TestFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := def
-	if err := ApplyFlags(fs, ConfigParams(), &c); err != nil {
+	if err := param.ApplyFlags(fs, ConfigParams(), &c); err != nil {
 		t.Fatal(err)
 	}
 	if c.Epochs != 7 || !c.PCD || c.Shuffle || c.LR != def.LR || c.Batch != def.Batch {
 		t.Errorf("applied %+v", c)
 	}
 	fs = flag.NewFlagSet("t", flag.ContinueOnError)
-	AddFlags(fs, ConfigParams(), nil)
+	param.AddFlags(fs, ConfigParams(), nil)
 	if err := fs.Parse([]string{"-cd", "0"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ApplyFlags(fs, ConfigParams(), &c); err == nil || !strings.HasPrefix(err.Error(), "-cd 0: want") {
+	if err := param.ApplyFlags(fs, ConfigParams(), &c); err == nil || !strings.HasPrefix(err.Error(), "-cd 0: want") {
 		t.Errorf("-cd 0: %v", err)
 	}
 }

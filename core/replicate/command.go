@@ -6,38 +6,23 @@ import (
 	"os"
 
 	"github.com/isingrbm/isingrbm/core/npy"
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // What the commands replicate and sample need besides the run itself: the
 // settings of a command line, the checks before a run, and the kind of
 // error that is the input's fault.
 
-// InputError is an error caused by what a job was given (the values of a
-// command line's flags), not by the run: a command reports it as bad input.
-type InputError struct{ Err error }
-
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
-
-// AsInputError wraps err in an *InputError; nil stays nil.
-func AsInputError(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &InputError{Err: err}
-}
-
 // SettingsFromFlags returns the paper's settings (with quick, QuickSettings)
-// with the overrides of ps given on fs applied (rbm.ApplyFlags after
-// rbm.AddFlags), the flow's depth cut to the layers; the error names the
+// with the overrides of ps given on fs applied (param.ApplyFlags after
+// param.AddFlags), the flow's depth cut to the layers; the error names the
 // first bad flag.
-func SettingsFromFlags(fs *flag.FlagSet, quick bool, ps []rbm.Param[Settings]) (Settings, error) {
+func SettingsFromFlags(fs *flag.FlagSet, quick bool, ps []param.Param[Settings]) (Settings, error) {
 	s := PaperSettings()
 	if quick {
 		s = QuickSettings()
 	}
-	if err := rbm.ApplyFlags(fs, ps, &s); err != nil {
+	if err := param.ApplyFlags(fs, ps, &s); err != nil {
 		return s, err
 	}
 	s.FlowDepth = min(s.FlowDepth, len(s.Layers))

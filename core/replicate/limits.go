@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
@@ -81,17 +82,17 @@ const MaxEquilibrate = 100_000_000
 // SampleParams is the flag table of the sampler's options (all of
 // bitlattice.Options but the coupling K, which is a list), as `isingrbm
 // sample` takes them; CheckSampleOptions checks what no single flag can.
-func SampleParams() []rbm.Param[bitlattice.Options] {
+func SampleParams() []param.Param[bitlattice.Options] {
 	type O = bitlattice.Options
-	return []rbm.Param[O]{
-		rbm.IntParam("L", fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL),
+	return []param.Param[O]{
+		param.IntParam("L", fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL),
 			bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4", func(o *O) *int { return &o.L }),
-		rbm.IntParam("n", "number of configurations per coupling", 1, math.MaxInt, "samples per coupling", func(o *O) *int { return &o.N }),
-		rbm.SeedParam("seed", "random seed (same seed, same samples)", func(o *O) *uint64 { return &o.Seed }),
-		rbm.IntParam("threads", "worker threads (0: all cores)", 0, rbm.MaxThreads, "0: all cores", func(o *O) *int { return &o.Threads }),
-		rbm.IntParam("replicas", "independent replicas to simulate, at most -n (0: automatic)", 0, math.MaxInt, "0: automatic",
+		param.IntParam("n", "number of configurations per coupling", 1, math.MaxInt, "samples per coupling", func(o *O) *int { return &o.N }),
+		param.SeedParam("seed", "random seed (same seed, same samples)", func(o *O) *uint64 { return &o.Seed }),
+		param.IntParam("threads", "worker threads (0: all cores)", 0, rbm.MaxThreads, "0: all cores", func(o *O) *int { return &o.Threads }),
+		param.IntParam("replicas", "independent replicas to simulate, at most -n (0: automatic)", 0, math.MaxInt, "0: automatic",
 			func(o *O) *int { return &o.Replicas }),
-		rbm.IntParam("equilibration", fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", MaxEquilibrate),
+		param.IntParam("equilibration", fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", MaxEquilibrate),
 			0, MaxEquilibrate, "0: automatic", func(o *O) *int { return &o.MinEquilibration }),
 	}
 }
@@ -105,7 +106,7 @@ func DefaultSampleOptions() bitlattice.Options {
 // CheckSampleOptions checks what the table's flags cannot alone: at most
 // one replica per sample, and the memory of the samples and lattices.
 func CheckSampleOptions(o bitlattice.Options) error {
-	if err := rbm.CheckInt("replicas", o.Replicas, 0, o.N, "0: automatic; at most one chain per sample"); err != nil {
+	if err := param.CheckInt("replicas", o.Replicas, 0, o.N, "0: automatic; at most one chain per sample"); err != nil {
 		return err
 	}
 	return CheckSampleMemory("n", o.L, o.N, o.Replicas)

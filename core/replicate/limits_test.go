@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -50,7 +50,7 @@ func TestCheckSampleMemoryReplicas(t *testing.T) {
 // samples beyond memory, naming the flag.
 func TestSampleParams(t *testing.T) {
 	o := DefaultSampleOptions()
-	byName := map[string]rbm.Param[bitlattice.Options]{}
+	byName := map[string]param.Param[bitlattice.Options]{}
 	for _, p := range SampleParams() {
 		byName[p.Name] = p
 	}

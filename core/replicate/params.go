@@ -8,6 +8,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
@@ -18,12 +19,12 @@ const MaxCouplings = 100_000
 // override (replicate's flags; study takes them too), in the order they
 // are applied and checked: -layers comes before -flow-depth, which it
 // bounds. Set's errors name the flag and what was expected.
-func SettingsParams() []rbm.Param[Settings] {
+func SettingsParams() []param.Param[Settings] {
 	type S = Settings
-	ip := func(name, usage string, lo, hi int, why string, field func(*S) *int) rbm.Param[S] {
-		return rbm.IntParam(name, usage, lo, hi, why, field)
+	ip := func(name, usage string, lo, hi int, why string, field func(*S) *int) param.Param[S] {
+		return param.IntParam(name, usage, lo, hi, why, field)
 	}
-	return []rbm.Param[S]{
+	return []param.Param[S]{
 		ip("L", "override: lattice side", 2, 1024, "", func(s *S) *int { return &s.L }),
 		{Name: "K", Usage: "override: coupling of the training data", Get: func(s *S) string { return fmt.Sprint(s.K) },
 			Set: func(s *S, v string) error {
@@ -35,7 +36,7 @@ func SettingsParams() []rbm.Param[Settings] {
 				return nil
 			}},
 		ip("n", "override: training samples", 2, math.MaxInt, "samples", func(s *S) *int { return &s.N }),
-		rbm.SeedParam("seed", "seed of sampling, training and analysis (every use derives its own seed from it; default 1)", func(s *S) *uint64 { return &s.Seed }),
+		param.SeedParam("seed", "seed of sampling, training and analysis (every use derives its own seed from it; default 1)", func(s *S) *uint64 { return &s.Seed }),
 		ip("seeds", "training seeds per recipe (a seed ensemble: every number gets its spread over seeds; default 1)", 1, 1000, "", func(s *S) *int { return &s.Seeds }),
 		ip("data-seeds", "training data sets, each sampled with its own seed (every training seed is run on each; default 1)", 1, 1000, "", func(s *S) *int { return &s.DataSeeds }),
 		ip("test-n", "override: held-out test configurations per data set (5000; -quick 1000)", 2, math.MaxInt, "", func(s *S) *int { return &s.TestN }),
@@ -70,7 +71,7 @@ func SettingsParams() []rbm.Param[Settings] {
 				if err != nil {
 					return fmt.Errorf("-flow-depth %s: want an integer", v)
 				}
-				if err := rbm.CheckInt("flow-depth", d, 1, len(s.Layers), "the number of layers"); err != nil {
+				if err := param.CheckInt("flow-depth", d, 1, len(s.Layers), "the number of layers"); err != nil {
 					return err
 				}
 				s.FlowDepth = d

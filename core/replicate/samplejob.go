@@ -10,6 +10,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // SampleJob is the work of the sample command: equilibrium configurations
@@ -109,7 +110,7 @@ func (e *SampleInterruptedError) Unwrap() error { return e.Err }
 // (bitlattice.NewReport). progress, if set, starts the progress report of
 // each coupling's sampling (labelled "sample L=.. K=.."). A done ctx stops
 // the run at once with a *SampleInterruptedError; an error of the sampler
-// about its options is an *InputError; failing to write a file is an
+// about its options is an *param.InputError; failing to write a file is an
 // error about -o at run time.
 func (j *SampleJob) Run(ctx context.Context, p SamplePlan, progress func(label string) Task) ([]bitlattice.Report, error) {
 	o := j.Options
@@ -148,7 +149,7 @@ func sampleCoupling(ctx context.Context, o bitlattice.Options, progress func(lab
 	case errors.Is(err, context.Canceled):
 		return nil, &SampleInterruptedError{K: o.K, Err: err}
 	case err != nil:
-		return nil, &InputError{Err: err}
+		return nil, &param.InputError{Err: err}
 	}
 	return res, nil
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 )
 
 // tinySampleJob samples 10 configurations of a 4 x 4 lattice per coupling.
@@ -184,15 +184,15 @@ func TestSampleJobRunErrors(t *testing.T) {
 	j := tinySampleJob("0.3", filepath.Join(dir, "a.npy"))
 	j.Options.L = 2
 	_, err := j.Run(context.Background(), SamplePlan{Couplings: []float64{0.3}, Paths: []string{j.Out}}, nil)
-	if ie := (*InputError)(nil); !errors.As(err, &ie) {
-		t.Errorf("L = 2: %v, want an *InputError", err)
+	if ie := (*param.InputError)(nil); !errors.As(err, &ie) {
+		t.Errorf("L = 2: %v, want an *param.InputError", err)
 	}
 	// A file that cannot be written: a failure at run time about -o.
 	file := filepath.Join(dir, "file")
 	os.WriteFile(file, nil, 0o644)
 	j = tinySampleJob("0.3", filepath.Join(file, "a.npy"))
 	_, err = j.Run(context.Background(), SamplePlan{Couplings: []float64{0.3}, Paths: []string{j.Out}}, nil)
-	if ie := (*InputError)(nil); err == nil || errors.As(err, &ie) || !strings.HasPrefix(err.Error(), "-o: ") {
+	if ie := (*param.InputError)(nil); err == nil || errors.As(err, &ie) || !strings.HasPrefix(err.Error(), "-o: ") {
 		t.Errorf("unwritable output: %v, want a run-time error about -o", err)
 	}
 }
@@ -201,7 +201,7 @@ func TestSettingsFromFlags(t *testing.T) {
 	parse := func(args ...string) (*flag.FlagSet, error) {
 		fs := flag.NewFlagSet("x", flag.ContinueOnError)
 		fs.SetOutput(new(bytes.Buffer))
-		rbm.AddFlags(fs, SettingsParams(), nil)
+		param.AddFlags(fs, SettingsParams(), nil)
 		return fs, fs.Parse(args)
 	}
 	fs, _ := parse("-layers", "8", "-epochs", "3")
@@ -250,12 +250,12 @@ func TestPrepareRun(t *testing.T) {
 }
 
 func TestAsInputError(t *testing.T) {
-	if AsInputError(nil) != nil {
+	if param.AsInputError(nil) != nil {
 		t.Error("nil became an error")
 	}
 	base := errors.New("-x: bad")
-	err := AsInputError(base)
-	if ie := (*InputError)(nil); !errors.As(err, &ie) || !errors.Is(err, base) || err.Error() != "-x: bad" {
+	err := param.AsInputError(base)
+	if ie := (*param.InputError)(nil); !errors.As(err, &ie) || !errors.Is(err, base) || err.Error() != "-x: bad" {
 		t.Errorf("%v", err)
 	}
 }

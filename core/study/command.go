@@ -8,12 +8,12 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
 // SpecFlags are the values of the study commands' own flags. With the
-// settings' overrides (SettingsParams, registered by rbm.AddFlags) given on
+// settings' overrides (SettingsParams, registered by param.AddFlags) given on
 // the same FlagSet, they say what the study is (or -spec reads it from a
 // file) and where its folder is.
 type SpecFlags struct {
@@ -91,12 +91,12 @@ func (f SpecFlags) Open(fs *flag.FlagSet, version string) (*Study, error) {
 }
 
 // RunOptionsFromFlags returns the options of "study run" given on fs (the
-// flags of RunParams, registered by rbm.AddFlags) over DefaultRunOptions,
+// flags of RunParams, registered by param.AddFlags) over DefaultRunOptions,
 // refusing options that only Slurm uses without -slurm (CheckGiven). Every
 // error is about the input and names its flag.
 func RunOptionsFromFlags(fs *flag.FlagSet) (RunOptions, error) {
 	o := DefaultRunOptions()
-	if err := rbm.ApplyFlags(fs, RunParams(), &o); err != nil {
+	if err := param.ApplyFlags(fs, RunParams(), &o); err != nil {
 		return o, err
 	}
 	given := map[string]bool{}
@@ -108,20 +108,20 @@ func RunOptionsFromFlags(fs *flag.FlagSet) (RunOptions, error) {
 // (SubmitOptions.Prepare) and submits the stages (Submit) from the study
 // folder, else it checks that the folder can be written and runs the
 // stages here on o.Cores cores (RunHere). It writes what it did to log.
-// Bad options and a folder that cannot be written are *replicate.InputError;
+// Bad options and a folder that cannot be written are *param.InputError;
 // an interrupted local run returns the context's error.
 func (st *Study) Run(ctx context.Context, o RunOptions, log io.Writer) error {
 	if o.Slurm {
 		so := o.Submit
 		so.Slurm.Dir, so.Slurm.Log = st.Dir, log
 		if err := so.Prepare(); err != nil {
-			return replicate.AsInputError(err)
+			return param.AsInputError(err)
 		}
 		_, err := st.Submit(ctx, so)
 		return err
 	}
 	if err := CheckWritable(st.Dir); err != nil {
-		return replicate.AsInputError(fmt.Errorf("-o: %v", err))
+		return param.AsInputError(fmt.Errorf("-o: %v", err))
 	}
 	_, err := st.RunHere(ctx, LocalOptions{Cores: o.Cores, Log: log})
 	return err
@@ -140,14 +140,14 @@ func StageThreads(n int) (int, error) {
 }
 
 // RunJob is RunOne as a Slurm job runs it ("study stage KEY"): an unknown
-// key is an *replicate.InputError, and an interrupt says that the stage
+// key is an *param.InputError, and an interrupt says that the stage
 // left no output.
 func (st *Study) RunJob(ctx context.Context, key string, threads int, log io.Writer) error {
 	err := st.RunOne(ctx, key, threads, log)
 	var unknown *UnknownStageError
 	switch {
 	case errors.As(err, &unknown):
-		return replicate.AsInputError(err)
+		return param.AsInputError(err)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("stage %s interrupted; it left no output", key)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
@@ -23,7 +23,7 @@ func specFlagSet(t *testing.T, args ...string) (*flag.FlagSet, *SpecFlags) {
 	fs.SetOutput(new(bytes.Buffer))
 	v := &SpecFlags{}
 	fs.BoolVar(&v.Quick, "quick", false, "")
-	rbm.AddFlags(fs, SettingsParams(), nil)
+	param.AddFlags(fs, SettingsParams(), nil)
 	fs.StringVar(&v.Out, "o", "study", "")
 	fs.StringVar(&v.Couplings, "K", "0.3,0.44", "")
 	fs.StringVar(&v.Seeds, "seeds", "1,2", "")
@@ -109,7 +109,7 @@ func TestRunOptionsFromFlags(t *testing.T) {
 	parse := func(args ...string) *flag.FlagSet {
 		fs := flag.NewFlagSet("run", flag.ContinueOnError)
 		def := DefaultRunOptions()
-		rbm.AddFlags(fs, RunParams(), &def)
+		param.AddFlags(fs, RunParams(), &def)
 		if err := fs.Parse(args); err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestRunAndRunJobErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	isInput := func(err error) bool { ie := (*replicate.InputError)(nil); return errors.As(err, &ie) }
+	isInput := func(err error) bool { ie := (*param.InputError)(nil); return errors.As(err, &ie) }
 	err = st.RunJob(context.Background(), "nope", 1, &log)
 	if unknown := (*UnknownStageError)(nil); !isInput(err) || !errors.As(err, &unknown) {
 		t.Errorf("unknown key: %v, want an input error", err)

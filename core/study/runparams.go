@@ -8,15 +8,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
 // SettingsParams are replicate's overrides (replicate.SettingsParams) that
 // a study takes for all its runs: not those it sets per run (K, seed,
 // seeds, data seeds) or per stage (threads).
-func SettingsParams() []rbm.Param[replicate.Settings] {
-	var out []rbm.Param[replicate.Settings]
+func SettingsParams() []param.Param[replicate.Settings] {
+	var out []param.Param[replicate.Settings]
 	for _, p := range replicate.SettingsParams() {
 		switch p.Name {
 		case "K", "seed", "seeds", "data-seeds", "threads":
@@ -48,16 +48,16 @@ var slurmOnly = []string{"wait", "partition", "sbatch-args", "binary"}
 
 // RunParams lists the flags of "study run"; Set's errors name the flag and
 // what was expected.
-func RunParams() []rbm.Param[RunOptions] {
+func RunParams() []param.Param[RunOptions] {
 	type R = RunOptions
-	str := func(name, usage string, field func(*R) *string) rbm.Param[R] {
-		return rbm.Param[R]{Name: name, Usage: usage, Get: func(o *R) string { return *field(o) },
+	str := func(name, usage string, field func(*R) *string) param.Param[R] {
+		return param.Param[R]{Name: name, Usage: usage, Get: func(o *R) string { return *field(o) },
 			Set: func(o *R, v string) error { *field(o) = v; return nil }}
 	}
-	return []rbm.Param[R]{
-		rbm.IntParam("cores", "cores the stages may use together on this machine (0: all)", 0, 1<<16, "0: all", func(o *R) *int { return &o.Cores }),
-		rbm.BoolParam("slurm", "submit the stages to Slurm instead of running them here", func(o *R) *bool { return &o.Slurm }),
-		rbm.BoolParam("wait", "with -slurm: wait until the jobs end (polling squeue) and report failures", func(o *R) *bool { return &o.Submit.Wait }),
+	return []param.Param[R]{
+		param.IntParam("cores", "cores the stages may use together on this machine (0: all)", 0, 1<<16, "0: all", func(o *R) *int { return &o.Cores }),
+		param.BoolParam("slurm", "submit the stages to Slurm instead of running them here", func(o *R) *bool { return &o.Slurm }),
+		param.BoolParam("wait", "with -slurm: wait until the jobs end (polling squeue) and report failures", func(o *R) *bool { return &o.Submit.Wait }),
 		{Name: "poll", Usage: "with -wait: how often to poll squeue", Get: func(o *R) string { return o.Submit.Poll.String() },
 			Set: func(o *R, v string) error {
 				d, err := time.ParseDuration(v)
@@ -113,7 +113,7 @@ func ParseSpec(s replicate.Settings, couplings, seeds string, trainSeeds int) (S
 	if err != nil {
 		return Spec{}, fmt.Errorf("-seeds: %v", err)
 	}
-	if err := rbm.CheckInt("train-seeds", trainSeeds, 1, 1000, "training seeds per data seed"); err != nil {
+	if err := param.CheckInt("train-seeds", trainSeeds, 1, 1000, "training seeds per data seed"); err != nil {
 		return Spec{}, err
 	}
 	if err := replicate.CheckSampleMemory("n", s.L, s.N, 0); err != nil {
