@@ -40,7 +40,7 @@ func newReplicateFlags(stderr io.Writer) *replicateFlags {
 	return f
 }
 
-const quickUsage = "the same pipeline at small sizes (L=16, 2000 samples, layers 64,16,4, few epochs): about a minute"
+const quickUsage = "the same pipeline at small sizes (L=16, 2000 samples, layers 64,16,4, 10 epochs): seconds (2 s on a 2-core Zen 4)"
 
 func runReplicate(args []string, stdout, stderr io.Writer) error {
 	f := newReplicateFlags(stderr)
