@@ -3,6 +3,7 @@ package dag
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -116,8 +117,9 @@ type runner struct {
 // When ctx is done Run starts no more stages and waits for the running ones
 // (they see ctx). It returns, in this order of precedence: an error about
 // the graph (an input that is not an earlier stage) before anything runs;
-// under CancelAll the first failure; ctx.Err() if ctx is done when the run
-// ends; nil. Under SkipDependents the failures are in the results.
+// under CancelAll the first failure; ctx.Err() if ctx is done and a stage
+// was left unrun; nil (a ctx done after every stage ended does not make a
+// finished run an error). Under SkipDependents the failures are in the results.
 func Run(ctx context.Context, stages []Stage, opt Options, run RunFunc) ([]Result, error) {
 	for i, s := range stages {
 		for _, j := range s.Inputs {
@@ -168,7 +170,10 @@ func Run(ctx context.Context, stages []Stage, opt Options, run RunFunc) ([]Resul
 	if first != nil {
 		return r.res, first
 	}
-	return r.res, ctx.Err()
+	if ctx.Err() != nil && slices.ContainsFunc(r.res, func(x Result) bool { return x.State == Waiting }) {
+		return r.res, ctx.Err()
+	}
+	return r.res, nil
 }
 
 // skip marks the waiting stages with a failed or skipped input as skipped.

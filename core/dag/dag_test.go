@@ -391,3 +391,19 @@ func TestRunBadGraph(t *testing.T) {
 		t.Errorf("priorities: got %v", err)
 	}
 }
+
+// TestRunCtxDoneAfterAll: a ctx that ends after every stage has ended does
+// not turn a finished run into an error.
+func TestRunCtxDoneAfterAll(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st := []Stage{{}, {Inputs: []int{0}}}
+	res, err := Run(ctx, st, Options{Cores: 1}, func(_ context.Context, i, _ int) error {
+		if i == 1 {
+			cancel() // the last stage still finishes
+		}
+		return nil
+	})
+	if err != nil || res[0].State != Succeeded || res[1].State != Succeeded {
+		t.Errorf("err %v, results %+v; want nil and both succeeded", err, res)
+	}
+}

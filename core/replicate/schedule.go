@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/isingrbm/isingrbm/core/dag"
@@ -49,7 +48,7 @@ func (r *replicator) pipeline() error {
 		}
 	}
 	logs := make([][]stageRun, len(stages))
-	res, err := dag.Run(r.ctx, stages, dag.Options{Cores: cores, MemLimitMiB: max(1, int(limit/(1<<20)))},
+	_, err := dag.Run(r.ctx, stages, dag.Options{Cores: cores, MemLimitMiB: max(1, int(limit/(1<<20)))},
 		func(ctx context.Context, i, threads int) error {
 			rr := *r
 			rr.ctx, rr.log = ctx, nil
@@ -62,9 +61,6 @@ func (r *replicator) pipeline() error {
 		})
 	for _, l := range logs {
 		r.log = append(r.log, l...)
-	}
-	if err != nil && res != nil && !slices.ContainsFunc(res, func(x dag.Result) bool { return x.State != dag.Succeeded }) {
-		err = nil // every stage ran, whatever became of ctx since
 	}
 	return err
 }
