@@ -128,12 +128,21 @@ func AddFlags[T any](fs *flag.FlagSet, ps []Param[T], def *T) {
 	}
 }
 
+// Given returns the names of the flags set on the command line parsed by fs
+// (none for a nil fs).
+func Given(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	if fs != nil {
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	}
+	return set
+}
+
 // ApplyFlags sets the fields of dst whose flags were given on the command
 // line (registered by AddFlags), in the table's order; it returns the first
 // value Set refuses.
 func ApplyFlags[T any](fs *flag.FlagSet, ps []Param[T], dst *T) error {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := Given(fs)
 	for _, p := range ps {
 		if set[p.Name] {
 			if err := p.Set(dst, fs.Lookup(p.Name).Value.String()); err != nil {

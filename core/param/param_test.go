@@ -45,6 +45,12 @@ func TestApplyFlags(t *testing.T) {
 	if err != nil || c != (conf{N: 5, On: true, Mode: true, Seed: math.MaxUint64}) {
 		t.Fatalf("got %+v, %v", c, err)
 	}
+	if g := Given(fs); len(g) != 4 || !g["n"] || !g["on"] || !g["mode"] || !g["seed"] {
+		t.Errorf("Given: %v, want n, on, mode, seed", g)
+	}
+	if g := Given(nil); len(g) != 0 {
+		t.Errorf("Given(nil): %v", g)
+	}
 	if got := fs.Lookup("n").DefValue; got != "3" {
 		t.Errorf("-n default shown as %q, want 3", got)
 	}

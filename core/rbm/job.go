@@ -56,13 +56,7 @@ func TrainRecipe(preset string) (Config, error) {
 }
 
 // given reports whether flag -name was set on the command line.
-func (j *TrainJob) given(name string) bool {
-	found := false
-	if j.Flags != nil {
-		j.Flags.Visit(func(f *flag.Flag) { found = found || f.Name == name })
-	}
-	return found
-}
+func (j *TrainJob) given(name string) bool { return param.Given(j.Flags)[name] }
 
 // applyRecipe applies the recipe flags given to cfg (ApplyFlags).
 func (j *TrainJob) applyRecipe(cfg *Config) error {

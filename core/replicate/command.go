@@ -9,9 +9,9 @@ import (
 	"github.com/isingrbm/isingrbm/core/param"
 )
 
-// What the commands replicate and sample need besides the run itself: the
-// settings of a command line, the checks before a run, and the kind of
-// error that is the input's fault.
+// What the replicate command needs besides the run itself: the settings of
+// a command line and the checks before a run (the sample command's job is
+// SampleJob; bad input is a param.InputError).
 
 // SettingsFromFlags returns the paper's settings (with quick, QuickSettings)
 // with the overrides of ps given on fs applied (param.ApplyFlags after

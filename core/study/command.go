@@ -99,8 +99,7 @@ func RunOptionsFromFlags(fs *flag.FlagSet) (RunOptions, error) {
 	if err := param.ApplyFlags(fs, RunParams(), &o); err != nil {
 		return o, err
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	given := param.Given(fs)
 	return o, o.CheckGiven(func(name string) bool { return given[name] })
 }
 
