@@ -127,14 +127,7 @@ func stoppedRun(t *testing.T, dir string) TrainJob {
 	t.Helper()
 	j := TrainJob{Data: writeData(t, dir, "d.npy", 40, 16, 7), Layers: "6,3", Preset: "sklearn", Out: filepath.Join(dir, "m.npz"), CheckpointEvery: 1}
 	j = withFlags(t, j, "-epochs", "3", "-seed", "5")
-	p, err := j.Plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, sizes, err := j.ReadData(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, data, sizes := planAndRead(t, j)
 	if _, _, err := Fit(context.Background(), data.Set, sizes, p.Config, FitOptions{StopAfter: 1}); !errors.Is(err, ErrStopped) {
 		t.Fatalf("stop: %v", err)
 	}
@@ -215,14 +208,7 @@ func TestTrainJobReadData(t *testing.T) {
 func TestTrainJobSave(t *testing.T) {
 	dir := t.TempDir()
 	j := stoppedRun(t, dir)
-	p, err := j.Plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, sizes, err := j.ReadData(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, data, sizes := planAndRead(t, j)
 	dbn, hist, err := Fit(context.Background(), data.Set, sizes, p.Config, FitOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -256,4 +242,18 @@ func TestTrainJobSave(t *testing.T) {
 	if err := j.Save(p, dbn, hist, data); err == nil {
 		t.Error("Save into a missing folder succeeded")
 	}
+}
+
+// planAndRead runs j's Plan and ReadData, failing the test on an error.
+func planAndRead(t *testing.T, j TrainJob) (TrainPlan, *DataFile, []int) {
+	t.Helper()
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, sizes, err := j.ReadData(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, data, sizes
 }
