@@ -142,7 +142,10 @@ const watchGrace = 600 * time.Millisecond
 type caught struct{ sig syscall.Signal }
 
 func (c caught) Error() string {
-	return map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[c.sig]
+	if c.sig == syscall.SIGINT {
+		return "SIGINT"
+	}
+	return "SIGTERM" // the only other signal watchSignals asks for
 }
 
 func watchSignals(stderr io.Writer) (stop func()) {
