@@ -73,6 +73,14 @@ import (
 // updates of a decided block masked off, ran 0.8x the interleaved 256-bit
 // AVX-512 kernel on Zen 4 (which splits 512-bit operations into two halves,
 // and the per-step mask costs a mask-register round trip), so it was dropped.
+// Its successor, sweep2AVX512Z, computes no mask per step: steps 0..9 run on
+// both halves, and from step 10 one test per step branches to code for both
+// blocks, for one of them (state writes merged under a constant mask) or
+// for neither. On Zen 5 (AMD EPYC family 26 model 2), which runs 512-bit
+// operations at full width, Sweep2 with it runs 1.13x the interleaved
+// 256-bit kernel at L = 40 (BenchmarkSweep, one thread: 16.7 against 14.8
+// flips/cpu-ns at K = 0.408, 16.5 against 14.6 at K_c), so the dispatch
+// uses it where asm.HasFullWidth512.
 //
 // Where the cycles go (AVX-512 kernel, Zen 4, L = 40, measured 2026-11-30
 // under load, same-run ratios of experimental kernels from the generator):

@@ -10,6 +10,12 @@ var (
 	// block: VL is required).
 	useAVX512 = asm.HasAVX512F && asm.HasAVX512VL
 	useAVX2   = asm.HasAVX2
+
+	// zmm512 picks, within the AVX-512 kernels, the two-block kernel that
+	// packs both blocks into 512-bit registers: faster on CPUs that run
+	// 512-bit operations at full width (Zen 5), slower on those that split
+	// them (Zen 4). See ising.go.
+	zmm512 = asm.HasFullWidth512
 )
 
 func init() {
@@ -34,6 +40,12 @@ func sweepAVX512(spins *uint64, L int, state *[StateWords]uint64, th *Thresholds
 //go:noescape
 func sweep2AVX512(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)
 
+// sweep2AVX512Z is sweep2AVX512 with both blocks packed into 512-bit
+// registers (block A in the low halves, B in the high ones).
+//
+//go:noescape
+func sweep2AVX512Z(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)
+
 func sweep(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
 	switch {
 	case useAVX512:
@@ -52,7 +64,11 @@ func sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, 
 	case useAVX512:
 		raceAccess(spinsA, stateA, th)
 		raceAccess(spinsB, stateB, th)
-		sweep2AVX512(&spinsA[0], &spinsB[0], L, stateA, stateB, th, sweeps)
+		if zmm512 {
+			sweep2AVX512Z(&spinsA[0], &spinsB[0], L, stateA, stateB, th, sweeps)
+		} else {
+			sweep2AVX512(&spinsA[0], &spinsB[0], L, stateA, stateB, th, sweeps)
+		}
 	case useAVX2:
 		raceAccess(spinsA, stateA, th)
 		raceAccess(spinsB, stateB, th)

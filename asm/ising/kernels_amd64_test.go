@@ -28,6 +28,7 @@ func amd64Kernels() []amd64Kernel {
 		{"sweep2AVX2", asm.HasAVX2, nil, sweep2AVX2},
 		{"sweepAVX512", avx512, sweepAVX512, nil},
 		{"sweep2AVX512", avx512, nil, sweep2AVX512},
+		{"sweep2AVX512Z", avx512, nil, sweep2AVX512Z},
 	}
 }
 

@@ -12,6 +12,9 @@
 //   - sweepAVX512, sweep2AVX512: the same in 256-bit EVEX registers, with
 //     VPROLQ for the rotations and VPTERNLOGQ for three-input logic (9
 //     generator operations a step). Requires AVX-512F and VL.
+//   - sweep2AVX512Z: two blocks packed into 512-bit registers, block A in
+//     the low halves, block B in the high ones (see packedKernel), for CPUs
+//     that run 512-bit operations at full width.
 //
 // Each comparison step is emitted in four variants, one per pair of
 // threshold bits (P4, P8), selected by branches that are the same at every
@@ -61,6 +64,12 @@ type kernel struct {
 	name   string
 	blocks []block
 	r, t   string // generator output, scratch
+	// packed: blocks[0] holds two blocks in 512-bit registers, block A in
+	// the low 256 bits, block B in the high ones (see packed).
+	packed bool
+	// mask, when set, is the opmask register under which the xoshiro256++
+	// state updates are merged (the packed kernels' one-block tails).
+	mask string
 }
 
 // xoshiro advances the streams of x; k.r = their outputs.
@@ -86,15 +95,21 @@ func (k *kernel) xoshiro(x block) {
 	}
 	// rnd = rotl(s0+s3, 23) + s0; t = s1<<17;
 	// s3 ^= s1; s1 ^= s2^s0; s2 ^= s0^t; s0 ^= s3; s3 = rotl(s3, 45).
+	// Under a mask only the state writes are merge-masked: r and t are
+	// scratch.
+	m := ""
+	if k.mask != "" {
+		m = k.mask + ", "
+	}
 	emit("VPADDQ  %s, %s, %s", s0, s3, r)
 	emit("VPROLQ  $23, %s, %s", r, r)
 	emit("VPADDQ  %s, %s, %s", s0, r, r)
 	emit("VPSLLQ  $17, %s, %s", s1, t)
-	emit("VPXORQ  %s, %s, %s", s1, s3, s3)
-	emit("VPTERNLOGQ $0x96, %s, %s, %s", s0, s2, s1)
-	emit("VPTERNLOGQ $0x96, %s, %s, %s", t, s0, s2)
-	emit("VPXORQ  %s, %s, %s", s3, s0, s0)
-	emit("VPROLQ  $45, %s, %s", s3, s3)
+	emit("VPXORQ  %s, %s, %s%s", s1, s3, m, s3)
+	emit("VPTERNLOGQ $0x96, %s, %s, %s%s", s0, s2, m, s1)
+	emit("VPTERNLOGQ $0x96, %s, %s, %s%s", t, s0, m, s2)
+	emit("VPXORQ  %s, %s, %s%s", s3, s0, m, s0)
+	emit("VPROLQ  $45, %s, %s%s", s3, m, s3)
 }
 
 // compare is one comparison step of x with the threshold bits b4 (of P4,
@@ -241,14 +256,61 @@ func (i isa) mov() string {
 	return "VMOVDQU"
 }
 
+// two reports whether the kernel runs two blocks (Sweep2's signature).
+func (k *kernel) two() bool { return len(k.blocks) == 2 || k.packed }
+
 // stateAddr loads the address of block i's generator state into SI.
 func (k *kernel) stateAddr(i int) {
-	if len(k.blocks) == 1 {
+	if !k.two() {
 		emit("MOVQ state+16(FP), SI")
 		return
 	}
-	emit("MOVQ state%s+%d(FP), SI", k.blocks[i].name, 24+8*i)
+	emit("MOVQ state%s+%d(FP), SI", []string{"A", "B"}[i], 24+8*i)
 }
+
+// loadStates loads the generator states of the kernel's blocks; in a packed
+// kernel block B's go to the high halves (through AX).
+func (k *kernel) loadStates() {
+	if k.packed {
+		x := k.blocks[0]
+		emit("MOVQ stateA+24(FP), SI")
+		emit("MOVQ stateB+32(FP), AX")
+		for j, s := range x.s {
+			emit("VMOVDQU64 %d(SI), %s", 32*j, ymm(s))
+			emit("VINSERTI64X4 $1, %d(AX), %s, %s", 32*j, s, s)
+		}
+		return
+	}
+	for i, x := range k.blocks {
+		k.stateAddr(i)
+		for j, s := range x.s {
+			emit("%s %d(SI), %s", k.mov(), 32*j, s)
+		}
+	}
+}
+
+// storeStates stores what loadStates loaded.
+func (k *kernel) storeStates() {
+	if k.packed {
+		x := k.blocks[0]
+		emit("MOVQ stateA+24(FP), SI")
+		emit("MOVQ stateB+32(FP), AX")
+		for j, s := range x.s {
+			emit("VMOVDQU64 %s, %d(SI)", ymm(s), 32*j)
+			emit("VEXTRACTI64X4 $1, %s, %d(AX)", s, 32*j)
+		}
+		return
+	}
+	for i, x := range k.blocks {
+		k.stateAddr(i)
+		for j, s := range x.s {
+			emit("%s %s, %d(SI)", k.mov(), s, 32*j)
+		}
+	}
+}
+
+// ymm names the low 256 bits of a 512-bit register.
+func ymm(z string) string { return "Y" + strings.TrimPrefix(z, "Z") }
 
 // Prologue and site loop, shared by every kernel. Register use:
 //
@@ -257,8 +319,7 @@ func (k *kernel) stateAddr(i int) {
 //	R12 row below, R13 x, AX x*32, BX left offset, CX right offset,
 //	SI centre pointer (block A). AX, BX, CX are free during the steps.
 func (k *kernel) prologue() {
-	two := len(k.blocks) == 2
-	if two {
+	if k.two() {
 		fmt.Fprintf(&out, "\n// func %s(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)\n", k.name)
 		fmt.Fprintf(&out, "TEXT ·%s(SB), NOSPLIT, $0-56\n", k.name)
 		emit("MOVQ spinsA+0(FP), DI")
@@ -274,11 +335,12 @@ func (k *kernel) prologue() {
 		emit("MOVQ th+24(FP), DX")
 	}
 	emit("MOVQ 1536(DX), DX")
-	for i, x := range k.blocks {
-		k.stateAddr(i)
-		for j, s := range x.s {
-			emit("%s %d(SI), %s", k.mov(), 32*j, s)
-		}
+	k.loadStates()
+	if k.packed {
+		emit("MOVL $0x0F, AX")
+		emit("KMOVW AX, K2")
+		emit("MOVL $0xF0, AX")
+		emit("KMOVW AX, K3")
 	}
 	text(fmt.Sprintf(`	MOVQ R8, R14
 	SHLQ $5, R14
@@ -313,15 +375,23 @@ func (k *kernel) prologue() {
 // epilogue flips the accepted lanes, advances the site loop and stores the
 // generator states.
 func (k *kernel) epilogue() {
-	two := len(k.blocks) == 2
+	two := k.two()
 	label(k.name + "_flip")
-	for i, x := range k.blocks {
-		idx := ""
-		if i == 1 {
-			idx = "(R15*1)"
+	if k.packed {
+		// The centre words were kept in Z16.
+		x := k.blocks[0]
+		emit("VPXORQ  Z16, %s, %s", x.acc, x.acc)
+		emit("VMOVDQU64 %s, (SI)", ymm(x.acc))
+		emit("VEXTRACTI64X4 $1, %s, (SI)(R15*1)", x.acc)
+	} else {
+		for i, x := range k.blocks {
+			idx := ""
+			if i == 1 {
+				idx = "(R15*1)"
+			}
+			emit("%-7s (SI)%s, %s, %s", k.op("VPXOR"), idx, x.acc, x.acc)
+			emit("%s %s, (SI)%s", k.mov(), x.acc, idx)
 		}
-		emit("%-7s (SI)%s, %s, %s", k.op("VPXOR"), idx, x.acc, x.acc)
-		emit("%s %s, (SI)%s", k.mov(), x.acc, idx)
 	}
 	sweepsArg := "sweeps+32(FP)"
 	if two {
@@ -352,12 +422,7 @@ func (k *kernel) epilogue() {
 	JNZ %[1]s_sweep
 
 `, k.name, sweepsArg))
-	for i, x := range k.blocks {
-		k.stateAddr(i)
-		for j, s := range x.s {
-			emit("%s %s, %d(SI)", k.mov(), s, 32*j)
-		}
-	}
+	k.storeStates()
 	emit("VZEROUPPER")
 	emit("RET")
 }
@@ -431,6 +496,77 @@ func (k *kernel) interleaved() {
 	k.epilogue()
 }
 
+// packedKernel emits a two-block kernel in 512-bit registers: each register
+// holds block A's four words (or streams) in its low 256 bits and block B's
+// in its high ones, so one operation serves both blocks. Steps 0..9 run on
+// both halves. From step 10 on, one test per step (VPTESTMQ und -> K1, its
+// two nibbles) chooses: both blocks undecided (the step on both halves), one
+// (a tail in which only that half's xoshiro256++ state is written, merged
+// under the constant mask K2 = 0x0F for A or K3 = 0xF0 for B), or neither.
+// The comparison needs no mask: in a decided half und = 0, which leaves acc
+// and und unchanged. A tail stays a tail (a decided block stays decided) and
+// tests the whole of und, whose other half is zero.
+//
+// Site set-up: block A's five words are loaded as 256-bit halves and block
+// B's (at offset R15) inserted above them; the centre stays in Z16 for the
+// flip, the right and down neighbours in Z17, Z18.
+func (k *kernel) packedKernel() {
+	k.prologue()
+	x := k.blocks[0]
+	c, l, rt, u, d := "Z16", k.t, "Z17", x.acc, "Z18"
+	loads := [][2]string{{"(SI)", c}, {"(R10)(BX*1)", l}, {"(R10)(CX*1)", rt}, {"(R11)(AX*1)", u}, {"(R12)(AX*1)", d}}
+	for _, m := range loads {
+		emit("VMOVDQU64 %s, %s", m[0], ymm(m[1]))
+	}
+	emit("ADDQ    R15, AX")
+	emit("ADDQ    R15, BX")
+	emit("ADDQ    R15, CX")
+	for _, m := range loads {
+		mem := m[0]
+		if mem == "(SI)" {
+			mem = "(SI)(R15*1)"
+		}
+		emit("VINSERTI64X4 $1, %s, %s, %s", mem, m[1], m[1])
+	}
+	k.setupEVEX(x, c, l, rt, u, d)
+	test := func() { // AX = the qwords of und that are not zero
+		emit("VPTESTMQ %s, %s, K1", x.und, x.und)
+		emit("KMOVW   K1, AX")
+	}
+	for s := range 24 {
+		if s >= 10 {
+			test()
+			emit("TESTB   $0x0F, AL")
+			emit("JZ      %s_adone%d", k.name, s)
+			emit("TESTB   $0xF0, AL")
+			emit("JZ      %s_tailA%d", k.name, s)
+		}
+		k.step("p", s, x)
+	}
+	emit("JMP     %s_flip", k.name)
+	for s := 10; s < 24; s++ {
+		label(fmt.Sprintf("%s_adone%d", k.name, s))
+		emit("TESTB   $0xF0, AL")
+		emit("JZ      %s_flip", k.name)
+		emit("JMP     %s_tailB%d", k.name, s)
+	}
+	for _, h := range []struct{ name, mask string }{{"A", "K2"}, {"B", "K3"}} {
+		k.mask = h.mask
+		for s := 10; s < 24; s++ {
+			label(fmt.Sprintf("%s_tail%s%d", k.name, h.name, s))
+			k.step("t"+h.name, s, x)
+			if s < 23 {
+				emit("VPTESTMQ %s, %s, K1", x.und, x.und)
+				emit("KORTESTW K1, K1")
+				emit("JZ      %s_flip", k.name)
+			}
+		}
+		emit("JMP     %s_flip", k.name)
+	}
+	k.mask = ""
+	k.epilogue()
+}
+
 const head = `//go:build amd64 && gc && !purego
 
 // Code generated by _gen (go run ./_gen > ising_amd64.s). DO NOT EDIT.
@@ -481,4 +617,7 @@ func amd64Main() {
 	for i := range kernels {
 		kernels[i].interleaved()
 	}
+	zp := block{"AB", [4]string{"Z0", "Z1", "Z2", "Z3"}, "Z4", "Z5", "Z6"}
+	packed := kernel{isa: evx, name: "sweep2AVX512Z", blocks: []block{zp}, r: "Z14", t: "Z15", packed: true}
+	packed.packedKernel()
 }
