@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 
@@ -59,8 +60,12 @@ func CPUName() string {
 	return "unknown"
 }
 
-// CPUFamilyModel returns the CPU's family and model numbers (x86), or
-// 0, 0 when the CPU does not report them.
-func CPUFamilyModel() (family, model int) {
-	return cpuid.CPU.Family, cpuid.CPU.Model
+// CPUDescription returns the CPU's brand string and, where the CPU reports
+// them (x86), its family and model numbers: "AMD EPYC (family 25 model 17)".
+// The brand alone does not tell a Zen 4 from a Zen 5.
+func CPUDescription() string {
+	if f, m := cpuid.CPU.Family, cpuid.CPU.Model; f != 0 || m != 0 {
+		return fmt.Sprintf("%s (family %d model %d)", CPUName(), f, m)
+	}
+	return CPUName()
 }

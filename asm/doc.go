@@ -8,6 +8,6 @@
 // variable ISINGRBM_KERNELS=generic forces the portable Go path at run time,
 // and ISINGRBM_KERNELS=<name> (avx512, avx2, neon) that implementation in
 // every package that has it; KernelsEnvError reports a value that cannot be
-// obeyed. CPU identity and cache sizes (CPUName, CPUFamilyModel, CacheSizes)
+// obeyed. CPU identity and cache sizes (CPUName, CPUDescription, CacheSizes)
 // come from this package too, so that no other package reads the CPU.
 package asm

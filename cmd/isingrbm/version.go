@@ -23,8 +23,7 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "isingrbm %s (%s, %s/%s)\n", rbm.ProgramVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fam, model := asm.CPUFamilyModel()
-	fmt.Fprintf(stdout, "cpu: %s (family %d model %d), %d logical cores (GOMAXPROCS %d)\n", asm.CPUName(), fam, model, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "cpu: %s, %d logical cores (GOMAXPROCS %d)\n", asm.CPUDescription(), runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	l1, l2, l3 := asm.CacheSizes()
 	fmt.Fprintf(stdout, "caches: L1d %d KiB, L2 %d KiB, L3 %d KiB\n", l1>>10, l2>>10, l3>>10)
 	feats := asm.Features()

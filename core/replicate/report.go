@@ -7,8 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klauspost/cpuid/v2"
-
+	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/analysis"
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -58,7 +57,7 @@ type Machine struct {
 }
 
 func machine() Machine {
-	return Machine{CPU: cpuid.CPU.BrandName, Cores: runtime.NumCPU(), Go: runtime.Version()}
+	return Machine{CPU: asm.CPUDescription(), Cores: runtime.NumCPU(), Go: runtime.Version()}
 }
 
 // StageSummary is one stage's timing in summary.json.
