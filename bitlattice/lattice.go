@@ -138,7 +138,8 @@ func (l *Lattice) Sweep(K float64, sweeps, threads int) error {
 	if sweeps == 0 {
 		return nil
 	}
-	parallel(l.pairs(), threads, func(p int) { l.sweepPair(p, th, sweeps) })
+	g := l.groupSize(threadCount(threads))
+	parallel(l.groups(g), threads, func(j int) { l.sweepGroup(g, j, th, sweeps) })
 	return nil
 }
 
@@ -156,19 +157,28 @@ func (l *Lattice) thresholds(K float64) (*ising.Thresholds, error) {
 	return th, nil
 }
 
-// pairs returns the number of block pairs: blocks go in pairs, which the
-// kernels may interleave; an odd last block forms a pair alone.
-func (l *Lattice) pairs() int { return (l.blocks + 1) / 2 }
-
-// sweepPair runs sweeps sweeps over the blocks of pair p and adds the time
-// to the kernel time.
-func (l *Lattice) sweepPair(p int, th *ising.Thresholds, sweeps int) {
-	start := time.Now()
-	if b := 2 * p; b+1 < l.blocks {
-		ising.Sweep2(l.block(b), l.block(b+1), l.L, &l.state[b], &l.state[b+1], th, sweeps)
-	} else {
-		ising.Sweep(l.block(b), l.L, &l.state[b], th, sweeps)
+// groupSize returns the number of consecutive blocks one job sweeps with
+// threads goroutines: ising.GroupBlocks() (the blocks the kernels run
+// together, 4 or 2), halved while that would leave fewer jobs than threads,
+// but never below 2 (a pair, which the kernels of every CPU interleave).
+func (l *Lattice) groupSize(threads int) int {
+	g := ising.GroupBlocks()
+	for g > 2 && (l.blocks+g-1)/g < threads {
+		g /= 2
 	}
+	return g
+}
+
+// groups returns the number of jobs of g blocks; the last may hold fewer.
+func (l *Lattice) groups(g int) int { return (l.blocks + g - 1) / g }
+
+// sweepGroup runs sweeps sweeps over the blocks of job j (g blocks from
+// block g*j on) and adds the time to the kernel time.
+func (l *Lattice) sweepGroup(g, j int, th *ising.Thresholds, sweeps int) {
+	start := time.Now()
+	lo, hi := g*j, min(g*(j+1), l.blocks)
+	per := l.L * l.L * ising.BlockWords
+	ising.SweepBlocks(l.spins[lo*per:hi*per], l.L, l.state[lo:hi], th, sweeps)
 	l.kernelNanos.Add(int64(time.Since(start)))
 }
 

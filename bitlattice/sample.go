@@ -181,9 +181,10 @@ func (o *Options) validate() (int, error) {
 // samples (the last round possibly fewer), max(ceil(2 tau), MinSpacing)
 // sweeps apart.
 //
-// Work is handed out per pair of blocks (the kernels interleave a pair):
-// while one goroutine sweeps and measures the series pair sweep by sweep,
-// the others sweep the other pairs; in each sampling round a pair is swept,
+// Work is handed out per group of consecutive blocks (which the kernels run
+// together, see Lattice.groupSize): while one goroutine sweeps and measures
+// the first group, which holds the series blocks, sweep by sweep, the others
+// sweep the other groups; in each sampling round a group is swept,
 // measured and unpacked by one goroutine, and a finished round goes to
 // Options.Samples while the next is sampled. The thresholds are built once.
 // The result is a function of the options other than Threads, Progress and
@@ -217,17 +218,17 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 // sampleRun is one call of Sample: the lattice, its thresholds and the
 // bookkeeping shared by its phases (pilot, equilibrate, measure, finish).
 type sampleRun struct {
-	ctx            context.Context
-	o              Options
-	R, L, N        int
-	lat            *Lattice
-	th             *ising.Thresholds
-	pairs, threads int
-	floor, rounds  int
-	chunk          int
-	prog           *progress
-	eq             int // equilibration sweeps done so far
-	us, ms         []float64
+	ctx                    context.Context
+	o                      Options
+	R, L, N                int
+	lat                    *Lattice
+	th                     *ising.Thresholds
+	group, groups, threads int
+	floor, rounds          int
+	chunk                  int
+	prog                   *progress
+	eq                     int // equilibration sweeps done so far
+	us, ms                 []float64
 }
 
 func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
@@ -239,31 +240,34 @@ func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &sampleRun{ctx: ctx, o: o, R: R, L: o.L, N: o.N, lat: lat, th: th, pairs: lat.pairs(), chunk: sweepChunk(o.L)}
-	r.threads = min(threadCount(o.Threads), r.pairs)
+	r := &sampleRun{ctx: ctx, o: o, R: R, L: o.L, N: o.N, lat: lat, th: th, chunk: sweepChunk(o.L)}
+	r.group = lat.groupSize(threadCount(o.Threads))
+	r.groups = lat.groups(r.group)
+	r.threads = min(threadCount(o.Threads), r.groups)
 	r.floor = max(EquilibrationFloor(r.L), o.MinEquilibration)
 	r.rounds = (r.N + R - 1) / R
-	r.prog = &progress{report: o.Progress, pairs: int64(r.pairs), total: int64(r.floor + r.rounds*2)}
+	r.prog = &progress{report: o.Progress, groups: int64(r.groups), total: int64(r.floor + r.rounds*2)}
 	return r, nil
 }
 
-// sweepPair sweeps pair p n times in chunks, so that Progress is called and
-// ctx checked regularly.
-func (r *sampleRun) sweepPair(p, n int) {
+// sweepGroup sweeps group j n times in chunks, so that Progress is called
+// and ctx checked regularly.
+func (r *sampleRun) sweepGroup(j, n int) {
 	for n > 0 && r.ctx.Err() == nil {
 		c := min(n, r.chunk)
-		r.lat.sweepPair(p, r.th, c)
+		r.lat.sweepGroup(r.group, j, r.th, c)
 		n -= c
 		r.prog.add(int64(c))
 	}
 }
 
-// sweep sweeps every pair n times.
-func (r *sampleRun) sweep(n int) { parallel(r.pairs, r.threads, func(p int) { r.sweepPair(p, n) }) }
+// sweep sweeps every group n times.
+func (r *sampleRun) sweep(n int) { parallel(r.groups, r.threads, func(j int) { r.sweepGroup(j, n) }) }
 
 // pilot runs the burn-in, then the series that give tau: the series blocks
-// are the first pair, which one goroutine sweeps and measures sweep by
-// sweep while the others sweep the other pairs in chunks. The series
+// are in the first group (seriesBlocks <= 2 <= group size), which one
+// goroutine sweeps and measures sweep by sweep while the others sweep the
+// other groups in chunks. The series
 // doubles until Sokal's window is found and it spans 50 tau_int, or until
 // maxPilot.
 func (r *sampleRun) pilot() (tauE, tauM float64, ok bool) {
@@ -272,9 +276,9 @@ func (r *sampleRun) pilot() (tauE, tauM float64, ok bool) {
 	nr := min(r.R, nb*ising.BlockReplicas)
 	eS, mS := make([][]float32, nr), make([][]float32, nr)
 	record := func(T int) {
-		parallel(r.pairs, r.threads, func(p int) {
-			if p > 0 {
-				r.sweepPair(p, T)
+		parallel(r.groups, r.threads, func(j int) {
+			if j > 0 {
+				r.sweepGroup(j, T)
 				return
 			}
 			var e, m [seriesBlocks * ising.BlockReplicas]float64
@@ -282,7 +286,7 @@ func (r *sampleRun) pilot() (tauE, tauM float64, ok bool) {
 				if r.ctx.Err() != nil {
 					return
 				}
-				r.lat.sweepPair(0, r.th, 1)
+				r.lat.sweepGroup(r.group, 0, r.th, 1)
 				r.prog.add(1)
 				for b := range nb {
 					r.lat.measureBlock(b, e[b*ising.BlockReplicas:], m[b*ising.BlockReplicas:])
@@ -334,7 +338,7 @@ func (r *sampleRun) equilibrate(tauE, tauM float64, ok bool) *Result {
 		Spacing: spacing, EquilibrationSweeps: int64(r.eq), Impl: ising.Impl(), Threads: r.threads}
 }
 
-// measure runs the sampling rounds: every pair sweeps, measures and
+// measure runs the sampling rounds: every group sweeps, measures and
 // unpacks its own replicas in one job, and the finished round goes to
 // Samples while the next is sampled.
 func (r *sampleRun) measure(res *Result) error {
@@ -348,12 +352,12 @@ func (r *sampleRun) measure(res *Result) error {
 		}
 		lo := round * r.R
 		cnt := min(r.R, r.N-lo)
-		parallel(r.pairs, r.threads, func(p int) {
+		parallel(r.groups, r.threads, func(j int) {
 			if round > 0 {
-				r.sweepPair(p, res.Spacing)
+				r.sweepGroup(j, res.Spacing)
 			}
 			var e, m [ising.BlockReplicas]float64
-			for b := 2 * p; b < min(2*p+2, r.lat.blocks); b++ {
+			for b := r.group * j; b < min(r.group*(j+1), r.lat.blocks); b++ {
 				r0 := b * ising.BlockReplicas
 				k := min(ising.BlockReplicas, cnt-r0)
 				if k <= 0 {
@@ -396,28 +400,28 @@ func (r *sampleRun) finish(res *Result, start time.Time) {
 
 // sweepChunk is the number of sweeps a goroutine runs between two looks at
 // the context and two Progress calls: 64, fewer on lattices above 256 x 256
-// so that a chunk stays below about 2^22 site updates of a pair (a few
-// milliseconds).
+// so that a chunk stays below about 2^22 site updates of a block pair (a
+// few milliseconds; twice that for a group of four).
 func sweepChunk(L int) int { return max(1, min(64, (1<<22)/(L*L))) }
 
-// progress sums the sweeps done by the pairs and reports whole-lattice
-// sweeps (pair-sweeps / pairs) to Progress, one call at a time.
+// progress sums the sweeps done by the groups and reports whole-lattice
+// sweeps (group-sweeps / groups) to Progress, one call at a time.
 type progress struct {
-	mu       sync.Mutex
-	report   func(done, total int64)
-	pairs    int64
-	pairDone int64
-	total    int64
+	mu        sync.Mutex
+	report    func(done, total int64)
+	groups    int64
+	groupDone int64
+	total     int64
 }
 
-func (p *progress) add(pairSweeps int64) {
+func (p *progress) add(groupSweeps int64) {
 	if p.report == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pairDone += pairSweeps
-	done := p.pairDone / p.pairs
+	p.groupDone += groupSweeps
+	done := p.groupDone / p.groups
 	p.report(done, max(p.total, done))
 }
 

@@ -186,5 +186,46 @@ func Sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, 
 	sweep2(spinsA, spinsB, L, stateA, stateB, th, sweeps)
 }
 
+// SweepBlocks runs sweeps sweeps over len(states) consecutive blocks:
+// spins holds len(states)*L*L*BlockWords words, block b's at
+// [b*L*L*BlockWords, (b+1)*L*L*BlockWords) with generator state states[b].
+// It equals Sweep over each block in turn; kernels may run up to
+// GroupBlocks() blocks together. It panics if the lengths do not match L.
+func SweepBlocks(spins []uint64, L int, states [][StateWords]uint64, th *Thresholds, sweeps int) {
+	if L < 2 {
+		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
+	}
+	per := L * L * BlockWords
+	if len(spins) != len(states)*per {
+		panic(fmt.Sprintf("ising: len(spins) = %d for %d blocks, want %d*L*L*%d = %d", len(spins), len(states), len(states), BlockWords, len(states)*per))
+	}
+	if sweeps <= 0 {
+		return
+	}
+	for len(states) > 0 {
+		switch {
+		case len(states) >= 4 && sweep4(spins[:4*per], L, (*[4][StateWords]uint64)(states), th, sweeps):
+			spins, states = spins[4*per:], states[4:]
+		case len(states) >= 2:
+			sweep2(spins[:per], spins[per:2*per], L, &states[0], &states[1], th, sweeps)
+			spins, states = spins[2*per:], states[2:]
+		default:
+			sweep(spins, L, &states[0], th, sweeps)
+			spins, states = spins[per:], states[1:]
+		}
+	}
+}
+
+// GroupBlocks returns the number of consecutive blocks SweepBlocks runs
+// together with the active kernels: 4 with the four-block AVX-512 kernel,
+// else 2. Callers that split blocks among threads give each a multiple of
+// it where they can.
+func GroupBlocks() int {
+	if quadKernel() {
+		return 4
+	}
+	return 2
+}
+
 // Impl names the active implementation.
 func Impl() string { return asm.Active("ising") }

@@ -11,10 +11,10 @@ var (
 	useAVX512 = asm.HasAVX512F && asm.HasAVX512VL
 	useAVX2   = asm.HasAVX2
 
-	// zmm512 picks, within the AVX-512 kernels, the two-block kernel that
-	// packs both blocks into 512-bit registers: faster on CPUs that run
-	// 512-bit operations at full width (Zen 5), slower on those that split
-	// them (Zen 4). See ising.go.
+	// zmm512 picks, within the AVX-512 kernels, those that pack two blocks
+	// into 512-bit registers (sweep2AVX512Z, and sweep4AVX512Z for four
+	// blocks): faster on CPUs that run 512-bit operations at full width
+	// (Zen 5), slower on those that split them (Zen 4). See ising.go.
 	zmm512 = asm.HasFullWidth512
 )
 
@@ -59,6 +59,23 @@ func sweep(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, swe
 	}
 }
 
+// quadKernel reports whether sweep4 runs the four-block kernel.
+func quadKernel() bool { return useAVX512 && zmm512 }
+
+// sweep4 runs four consecutive blocks with the four-block kernel and reports
+// true, or reports false (and does nothing) when that kernel is not in use.
+func sweep4(spins []uint64, L int, states *[4][StateWords]uint64, th *Thresholds, sweeps int) bool {
+	if !quadKernel() {
+		return false
+	}
+	per := len(spins) / 4
+	for b := range 4 {
+		raceAccess(spins[b*per:(b+1)*per], &states[b], th)
+	}
+	sweep4AVX512Z(&spins[0], L, states, th, sweeps)
+	return true
+}
+
 func sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int) {
 	switch {
 	case useAVX512:
@@ -78,3 +95,9 @@ func sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, 
 		sweepGeneric(spinsB, L, stateB, th, sweeps)
 	}
 }
+
+// sweep4AVX512Z runs four consecutive blocks (spins[:4*L*L*4]) as two
+// packed pairs (A, B) and (C, D) whose steps are interleaved.
+//
+//go:noescape
+func sweep4AVX512Z(spins *uint64, L int, states *[4][StateWords]uint64, th *Thresholds, sweeps int)

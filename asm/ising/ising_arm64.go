@@ -41,3 +41,9 @@ func sweep2(spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, 
 	sweepGeneric(spinsA, L, stateA, th, sweeps)
 	sweepGeneric(spinsB, L, stateB, th, sweeps)
 }
+
+func quadKernel() bool { return false }
+
+func sweep4(spins []uint64, L int, states *[4][StateWords]uint64, th *Thresholds, sweeps int) bool {
+	return false
+}

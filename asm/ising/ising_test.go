@@ -67,13 +67,24 @@ func checkGuards(t *testing.T, buf []uint64, off, n int) {
 	}
 }
 
+// How runBlocks calls the kernels.
+const (
+	single = iota // Sweep per block
+	pairs         // Sweep2 per pair (an odd last block alone)
+	groups        // SweepBlocks over all blocks
+)
+
 // runBlocks sweeps every block with the active implementation, one at a time
-// with Sweep, or in pairs with Sweep2 (an odd last block alone).
-func runBlocks(buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, pairs bool) {
+// with Sweep, in pairs with Sweep2, or all at once with SweepBlocks.
+func runBlocks(buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, how int) {
 	per := L * L * BlockWords
+	if how == groups {
+		SweepBlocks(buf[off:off+len(states)*per], L, states, th, sweeps)
+		return
+	}
 	blk := func(b int) []uint64 { return buf[off+b*per : off+(b+1)*per] }
 	for b := 0; b < len(states); b++ {
-		if pairs && b+1 < len(states) {
+		if how == pairs && b+1 < len(states) {
 			// Pass the later block first too, so both argument slots see every block kind.
 			if b%4 == 2 {
 				Sweep2(blk(b+1), blk(b), L, &states[b+1], &states[b], th, sweeps)
@@ -103,19 +114,19 @@ func compareImpl(t *testing.T, seed uint64, L, nb, off, sweeps int, K float64) {
 		sweepGeneric(ref[off+b*per:off+(b+1)*per], L, &refStates[b], th, sweeps)
 	}
 	init, initStates := append([]uint64(nil), buf...), append([][StateWords]uint64(nil), states...)
-	for _, pairs := range []bool{false, true} {
+	for how := range []string{"single", "pairs", "groups"} {
 		copy(buf, init)
 		copy(states, initStates)
-		runBlocks(buf, off, L, states, th, sweeps, pairs)
+		runBlocks(buf, off, L, states, th, sweeps, how)
 		checkGuards(t, buf, off, n)
 		for i := range buf {
 			if buf[i] != ref[i] {
-				t.Fatalf("L=%d blocks=%d K=%v sweeps=%d pairs=%v: word %d = %#x, portable %#x", L, nb, K, sweeps, pairs, i-off, buf[i], ref[i])
+				t.Fatalf("L=%d blocks=%d K=%v sweeps=%d how=%d: word %d = %#x, portable %#x", L, nb, K, sweeps, how, i-off, buf[i], ref[i])
 			}
 		}
 		for b := range states {
 			if states[b] != refStates[b] {
-				t.Fatalf("L=%d K=%v pairs=%v: generator state of block %d differs from the portable kernel's", L, K, pairs, b)
+				t.Fatalf("L=%d K=%v how=%d: generator state of block %d differs from the portable kernel's", L, K, how, b)
 			}
 		}
 	}
@@ -138,8 +149,9 @@ func TestSweepMatchesPortable(t *testing.T) {
 		seed := uint64(1)
 		for _, L := range []int{2, 3, 4, 5, 7, 16, 40} {
 			// Replica counts 1, 63, 64, 65, 255, 256, 257, 700 occupy 1, 1, 1, 1, 1, 1, 2, 3 blocks;
-			// 4 and 5 blocks pair every kind of block with every other in Sweep2.
-			for _, nb := range []int{1, 2, 3, 4, 5} {
+			// 4 and 5 blocks pair every kind of block with every other in Sweep2;
+			// SweepBlocks runs 6 and 9 as groups of 4 and the rest.
+			for _, nb := range []int{1, 2, 3, 4, 5, 6, 9} {
 				for _, K := range testCouplings {
 					sweeps := 3
 					if L >= 16 {
@@ -252,23 +264,26 @@ func FuzzSweep(f *testing.F) {
 	})
 }
 
-// BenchmarkSweep measures one block (Sweep) and two interleaved blocks
-// (Sweep2) at L = 40, in flips per nanosecond.
+// BenchmarkSweep measures one block (Sweep), two interleaved blocks
+// (Sweep2) and four (SweepBlocks) at L = 40, in flips per nanosecond.
 func BenchmarkSweep(b *testing.B) {
 	for _, K := range []float64{0.408, kc} {
-		for _, nb := range []int{1, 2} {
+		for _, nb := range []int{1, 2, 4} {
 			b.Run(fmt.Sprintf("K=%.4g/blocks=%d", K, nb), func(b *testing.B) {
 				asmtest.Benchmark(b, "ising", func(b *testing.B) {
 					const L = 40
 					th, _ := NewThresholds(K)
 					g := rng.New(3)
-					buf, states := randomBlocks(&g, L, 2, 0)
+					buf, states := randomBlocks(&g, L, nb, 0)
 					per := L * L * BlockWords
 					run := func(sweeps int) {
-						if nb == 1 {
+						switch nb {
+						case 1:
 							Sweep(buf[:per], L, &states[0], th, sweeps)
-						} else {
+						case 2:
 							Sweep2(buf[:per], buf[per:2*per], L, &states[0], &states[1], th, sweeps)
+						default:
+							SweepBlocks(buf[:nb*per], L, states, th, sweeps)
 						}
 					}
 					// Equilibrate a little so the acceptance pattern is typical.
@@ -291,7 +306,8 @@ func BenchmarkSweep(b *testing.B) {
 	}
 }
 
-// TestBadLengths checks that Sweep and Sweep2 reject spins that do not match L.
+// TestBadLengths checks that Sweep, Sweep2 and SweepBlocks reject spins that
+// do not match L.
 func TestBadLengths(t *testing.T) {
 	th, _ := NewThresholds(0.4)
 	var sa, sb [StateWords]uint64
@@ -303,6 +319,8 @@ func TestBadLengths(t *testing.T) {
 		func() { Sweep2(good, bad, 4, &sa, &sb, th, 1) },
 		func() { Sweep2(bad, good, 4, &sa, &sb, th, 1) },
 		func() { Sweep2(good[:4], good[:4], 1, &sa, &sb, th, 1) },
+		func() { SweepBlocks(good, 4, make([][StateWords]uint64, 2), th, 1) },
+		func() { SweepBlocks(good[:4], 1, make([][StateWords]uint64, 1), th, 1) },
 	} {
 		func() {
 			defer func() {

@@ -19,16 +19,18 @@ type amd64Kernel struct {
 	ok   bool
 	one  func(spins *uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int)
 	two  func(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)
+	four func(spins *uint64, L int, states *[4][StateWords]uint64, th *Thresholds, sweeps int)
 }
 
 func amd64Kernels() []amd64Kernel {
 	avx512 := asm.HasAVX512F && asm.HasAVX512VL
 	return []amd64Kernel{
-		{"sweepAVX2", asm.HasAVX2, sweepAVX2, nil},
-		{"sweep2AVX2", asm.HasAVX2, nil, sweep2AVX2},
-		{"sweepAVX512", avx512, sweepAVX512, nil},
-		{"sweep2AVX512", avx512, nil, sweep2AVX512},
-		{"sweep2AVX512Z", avx512, nil, sweep2AVX512Z},
+		{"sweepAVX2", asm.HasAVX2, sweepAVX2, nil, nil},
+		{"sweep2AVX2", asm.HasAVX2, nil, sweep2AVX2, nil},
+		{"sweepAVX512", avx512, sweepAVX512, nil, nil},
+		{"sweep2AVX512", avx512, nil, sweep2AVX512, nil},
+		{"sweep2AVX512Z", avx512, nil, sweep2AVX512Z, nil},
+		{"sweep4AVX512Z", avx512, nil, nil, sweep4AVX512Z},
 	}
 }
 
@@ -47,6 +49,9 @@ func TestKernelsMatchPortable(t *testing.T) {
 				th, _ := NewThresholds(K)
 				g := rng.New(seed)
 				nb := 3 // blocks of three kinds of order
+				if k.four != nil {
+					nb = 4
+				}
 				buf, states := randomBlocks(&g, L, nb, 1)
 				ref := append([]uint64(nil), buf...)
 				refStates := append([][StateWords]uint64(nil), states...)
@@ -57,11 +62,14 @@ func TestKernelsMatchPortable(t *testing.T) {
 				}
 				// Blocks (0, 1) and (2, 0') pair each kind with the others:
 				// run block 2 alone or paired with a scratch copy of block 0.
-				if k.one != nil {
+				switch {
+				case k.one != nil:
 					for b := range nb {
 						k.one(&buf[1+b*per], L, &states[b], th, sweeps)
 					}
-				} else {
+				case k.four != nil:
+					k.four(&buf[1], L, (*[4][StateWords]uint64)(states), th, sweeps)
+				default:
 					k.two(&buf[1], &buf[1+per], L, &states[0], &states[1], th, sweeps)
 					scratch := make([]uint64, per)
 					var ss [StateWords]uint64
@@ -94,10 +102,12 @@ func BenchmarkKernels(b *testing.B) {
 			th, _ := NewThresholds(K)
 			ks := amd64Kernels()
 			g := rng.New(3)
-			buf, states := randomBlocks(&g, L, 2, 0)
+			const nb = 4
+			buf, states := randomBlocks(&g, L, nb, 0)
 			per := L * L * BlockWords
-			sweepGeneric(buf[:per], L, &states[0], th, 200)
-			sweepGeneric(buf[per:], L, &states[1], th, 200)
+			for b := range nb {
+				sweepGeneric(buf[b*per:(b+1)*per], L, &states[b], th, 200)
+			}
 			ns := make([]int64, len(ks))
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
@@ -108,16 +118,22 @@ func BenchmarkKernels(b *testing.B) {
 						continue
 					}
 					c := asmtest.ThreadCPUNanos()
-					if k.one != nil {
-						k.one(&buf[0], L, &states[0], th, chunk)
-						k.one(&buf[per], L, &states[1], th, chunk)
-					} else {
-						k.two(&buf[0], &buf[per], L, &states[0], &states[1], th, chunk)
+					switch {
+					case k.one != nil:
+						for b := range nb {
+							k.one(&buf[b*per], L, &states[b], th, chunk)
+						}
+					case k.two != nil:
+						for b := 0; b < nb; b += 2 {
+							k.two(&buf[b*per], &buf[(b+1)*per], L, &states[b], &states[b+1], th, chunk)
+						}
+					default:
+						k.four(&buf[0], L, (*[4][StateWords]uint64)(states), th, chunk)
 					}
 					ns[i] += asmtest.ThreadCPUNanos() - c
 				}
 			}
-			flips := float64((b.N+chunk-1)/chunk*chunk) * L * L * 2 * BlockReplicas
+			flips := float64((b.N+chunk-1)/chunk*chunk) * L * L * nb * BlockReplicas
 			for i, k := range ks {
 				if k.ok && ns[i] > 0 {
 					b.ReportMetric(flips/float64(ns[i]), k.name+"-flips/cpu-ns")

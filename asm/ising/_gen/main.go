@@ -29,6 +29,12 @@ import (
 	"strings"
 )
 
+// The algorithm's constants (ising.go).
+const (
+	Steps         = 24
+	Unconditional = 10
+)
+
 var out strings.Builder
 
 func emit(format string, args ...any) { fmt.Fprintf(&out, "\t"+format+"\n", args...) }
@@ -56,6 +62,9 @@ type block struct {
 	name          string
 	s             [4]string // xoshiro256++ state S0..S3
 	sel, und, acc string    // lanes with threshold P4 (one anti-aligned bond); undecided; accepted
+	// mask, when set, is the opmask register under which the xoshiro256++
+	// state updates are merged (the packed kernels' one-block tails).
+	mask string
 }
 
 // kernel is one generated function.
@@ -67,9 +76,13 @@ type kernel struct {
 	// packed: blocks[0] holds two blocks in 512-bit registers, block A in
 	// the low 256 bits, block B in the high ones (see packed).
 	packed bool
-	// mask, when set, is the opmask register under which the xoshiro256++
-	// state updates are merged (the packed kernels' one-block tails).
-	mask string
+	// quad: blocks[0] and blocks[1] are packed pairs (A, B) and (C, D) of
+	// four consecutive blocks (see quadKernel).
+	quad bool
+	// window (quad kernels) is the number of steps after the
+	// Unconditional ones that run on all four blocks without a branch,
+	// committing each block's state under a mask (see quadKernel).
+	window int
 }
 
 // xoshiro advances the streams of x; k.r = their outputs.
@@ -98,8 +111,8 @@ func (k *kernel) xoshiro(x block) {
 	// Under a mask only the state writes are merge-masked: r and t are
 	// scratch.
 	m := ""
-	if k.mask != "" {
-		m = k.mask + ", "
+	if x.mask != "" {
+		m = x.mask + ", "
 	}
 	emit("VPADDQ  %s, %s, %s", s0, s3, r)
 	emit("VPROLQ  $23, %s, %s", r, r)
@@ -257,7 +270,7 @@ func (i isa) mov() string {
 }
 
 // two reports whether the kernel runs two blocks (Sweep2's signature).
-func (k *kernel) two() bool { return len(k.blocks) == 2 || k.packed }
+func (k *kernel) two() bool { return len(k.blocks) == 2 && !k.quad || k.packed }
 
 // stateAddr loads the address of block i's generator state into SI.
 func (k *kernel) stateAddr(i int) {
@@ -271,6 +284,17 @@ func (k *kernel) stateAddr(i int) {
 // loadStates loads the generator states of the kernel's blocks; in a packed
 // kernel block B's go to the high halves (through AX).
 func (k *kernel) loadStates() {
+	if k.quad {
+		// Four consecutive states of StateWords words (128 bytes).
+		emit("MOVQ states+16(FP), SI")
+		for i, x := range k.blocks {
+			for j, s := range x.s {
+				emit("VMOVDQU64 %d(SI), %s", 256*i+32*j, ymm(s))
+				emit("VINSERTI64X4 $1, %d(SI), %s, %s", 256*i+128+32*j, s, s)
+			}
+		}
+		return
+	}
 	if k.packed {
 		x := k.blocks[0]
 		emit("MOVQ stateA+24(FP), SI")
@@ -291,6 +315,16 @@ func (k *kernel) loadStates() {
 
 // storeStates stores what loadStates loaded.
 func (k *kernel) storeStates() {
+	if k.quad {
+		emit("MOVQ states+16(FP), SI")
+		for i, x := range k.blocks {
+			for j, s := range x.s {
+				emit("VMOVDQU64 %s, %d(SI)", ymm(s), 256*i+32*j)
+				emit("VEXTRACTI64X4 $1, %s, %d(SI)", s, 256*i+128+32*j)
+			}
+		}
+		return
+	}
 	if k.packed {
 		x := k.blocks[0]
 		emit("MOVQ stateA+24(FP), SI")
@@ -327,6 +361,16 @@ func (k *kernel) prologue() {
 		emit("SUBQ DI, R15")
 		emit("MOVQ L+16(FP), R8")
 		emit("MOVQ th+40(FP), DX")
+	} else if k.quad {
+		fmt.Fprintf(&out, "\n// func %s(spins *uint64, L int, states *[4][StateWords]uint64, th *Thresholds, sweeps int)\n", k.name)
+		fmt.Fprintf(&out, "TEXT ·%s(SB), NOSPLIT, $0-40\n", k.name)
+		emit("MOVQ spins+0(FP), DI")
+		emit("MOVQ L+8(FP), R8")
+		emit("MOVQ th+24(FP), DX")
+		// R15 = the distance of consecutive blocks, L*L*32 bytes.
+		emit("MOVQ R8, R15")
+		emit("IMULQ R8, R15")
+		emit("SHLQ $5, R15")
 	} else {
 		fmt.Fprintf(&out, "\n// func %s(spins *uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int)\n", k.name)
 		fmt.Fprintf(&out, "TEXT ·%s(SB), NOSPLIT, $0-40\n", k.name)
@@ -336,7 +380,7 @@ func (k *kernel) prologue() {
 	}
 	emit("MOVQ 1536(DX), DX")
 	k.loadStates()
-	if k.packed {
+	if k.packed || k.quad {
 		emit("MOVL $0x0F, AX")
 		emit("KMOVW AX, K2")
 		emit("MOVL $0xF0, AX")
@@ -377,7 +421,26 @@ func (k *kernel) prologue() {
 func (k *kernel) epilogue() {
 	two := k.two()
 	label(k.name + "_flip")
-	if k.packed {
+	if k.quad {
+		// The centre words were kept in Z16 (A, B) and Z19 (C, D).
+		p, q := k.blocks[0], k.blocks[1]
+		if k.window > 0 {
+			// The blocks decided before the last step of the window
+			// (not in K5, K6) take their states from C (Z23..Z30).
+			for i, x := range k.blocks {
+				for j, r := range x.s {
+					emit("VPBLENDMQ %s, Z%d, %s, %s", r, 23+4*i+j, []string{"K5", "K6"}[i], r)
+				}
+			}
+		}
+		emit("VPXORQ  Z16, %s, %s", p.acc, p.acc)
+		emit("VPXORQ  Z19, %s, %s", q.acc, q.acc)
+		emit("LEAQ    (SI)(R15*2), AX")
+		emit("VMOVDQU64 %s, (SI)", ymm(p.acc))
+		emit("VEXTRACTI64X4 $1, %s, (SI)(R15*1)", p.acc)
+		emit("VMOVDQU64 %s, (AX)", ymm(q.acc))
+		emit("VEXTRACTI64X4 $1, %s, (AX)(R15*1)", q.acc)
+	} else if k.packed {
 		// The centre words were kept in Z16.
 		x := k.blocks[0]
 		emit("VPXORQ  Z16, %s, %s", x.acc, x.acc)
@@ -551,7 +614,8 @@ func (k *kernel) packedKernel() {
 		emit("JMP     %s_tailB%d", k.name, s)
 	}
 	for _, h := range []struct{ name, mask string }{{"A", "K2"}, {"B", "K3"}} {
-		k.mask = h.mask
+		x := x
+		x.mask = h.mask
 		for s := 10; s < 24; s++ {
 			label(fmt.Sprintf("%s_tail%s%d", k.name, h.name, s))
 			k.step("t"+h.name, s, x)
@@ -563,8 +627,177 @@ func (k *kernel) packedKernel() {
 		}
 		emit("JMP     %s_flip", k.name)
 	}
-	k.mask = ""
 	k.epilogue()
+}
+
+// quadKernel emits a kernel over four consecutive blocks A, B, C, D (at
+// distance R15 = L*L*32 bytes) as two packed pairs P = (A, B) and Q = (C, D)
+// whose steps are interleaved: on Zen 5 one pair's xoshiro256++ step is
+// bound by the latency of its state chain (two 2-cycle operations), so two
+// independent chains fill the vector pipes. Steps 0..9 run on all four
+// blocks. From step 10 on the kernel is in a mode E, the set of blocks still
+// undecided, with its own code: a pair with both blocks in E runs unmasked,
+// a pair with one merges its state writes under K2 (A or C) or K3 (B or D),
+// a pair with none is left out. Before each step one test computes the set
+// of undecided blocks (VPTESTMQ of both und registers, their masks packed
+// into one word, a nibble each; CX = the nibbles that are not zero, bit 3 of
+// each); when it is not E, a tree of branches on its bits jumps to the same
+// step in the mode of the new set (a subset of E), or to the flip.
+func (k *kernel) quadKernel() {
+	k.prologue()
+	p, q := k.blocks[0], k.blocks[1]
+	// Site set-up: P's words as in packedKernel; then AX, BX, CX advanced
+	// by R15 again for C and by R15 once more for D; the centres through
+	// (R10)(AX*1), which is SI plus the offset.
+	type pairRegs struct{ c, l, rt, d string }
+	regs := []pairRegs{{"Z16", k.t, "Z17", "Z18"}, {"Z19", "Z22", "Z20", "Z21"}}
+	for i, x := range k.blocks {
+		r := regs[i]
+		loads := [][2]string{{"(R10)(AX*1)", r.c}, {"(R10)(BX*1)", r.l}, {"(R10)(CX*1)", r.rt}, {"(R11)(AX*1)", x.acc}, {"(R12)(AX*1)", r.d}}
+		if i == 1 {
+			emit("ADDQ    R15, AX")
+			emit("ADDQ    R15, BX")
+			emit("ADDQ    R15, CX")
+		}
+		for _, m := range loads {
+			emit("VMOVDQU64 %s, %s", m[0], ymm(m[1]))
+		}
+		emit("ADDQ    R15, AX")
+		emit("ADDQ    R15, BX")
+		emit("ADDQ    R15, CX")
+		for _, m := range loads {
+			emit("VINSERTI64X4 $1, %s, %s, %s", m[0], m[1], m[1])
+		}
+		k.setupEVEX(x, r.c, r.l, r.rt, x.acc, r.d)
+	}
+	for s := range Unconditional {
+		k.step("p", s, p, q)
+	}
+	// The window: steps run on all four blocks, the states of the blocks
+	// undecided before the step committed to C after it.
+	cs := [2][4]string{{"Z23", "Z24", "Z25", "Z26"}, {"Z27", "Z28", "Z29", "Z30"}}
+	if k.window > 0 {
+		for i, x := range k.blocks {
+			for j, r := range x.s {
+				emit("VMOVDQA64 %s, %s", r, cs[i][j])
+			}
+		}
+	}
+	for s := Unconditional; s < Unconditional+k.window; s++ {
+		k.undecidedMasks()
+		k.step("w", s, p, q)
+		if s == Unconditional+k.window-1 {
+			// A block undecided before the last step of the window has
+			// the state in S (it advanced in this step, or will at the
+			// steps of its mode): K5, K6 stay as they are for the flip.
+			break
+		}
+		for i, x := range k.blocks {
+			for j, r := range x.s {
+				emit("VMOVDQA64 %s, %s, %s", r, []string{"K5", "K6"}[i], cs[i][j])
+			}
+		}
+	}
+	first := Unconditional + k.window
+	const full = 0xF
+	pat := func(e int) int { // the nibble bits of the blocks in e
+		v := 0
+		for i := range 4 {
+			if e>>i&1 != 0 {
+				v |= 8 << (4 * i)
+			}
+		}
+		return v
+	}
+	mode := func(e int) string { return fmt.Sprintf("m%x", e) }
+	// The pairs of mode e, with their masks.
+	pairs := func(e int) []block {
+		var xs []block
+		for i, x := range k.blocks {
+			switch e >> (2 * i) & 3 {
+			case 1:
+				x.mask = "K2"
+			case 2:
+				x.mask = "K3"
+			case 0:
+				continue
+			}
+			xs = append(xs, x)
+		}
+		return xs
+	}
+	var trans []func()
+	for e := full; e > 0; e-- {
+		for s := first; s < Steps; s++ {
+			run := fmt.Sprintf("%s_%s_%d", k.name, mode(e), s)
+			k.undecidedSet()
+			emit("CMPL    CX, $%#x", pat(e))
+			emit("JNE     %s_t", run)
+			label(run + "_run")
+			k.step(mode(e), s, pairs(e)...)
+			e, s := e, s
+			trans = append(trans, func() { k.transition(run+"_t", e, s, mode) })
+		}
+		emit("JMP     %s_flip", k.name)
+	}
+	for _, f := range trans {
+		f()
+	}
+	k.epilogue()
+}
+
+// undecidedSet sets CX to the set of undecided blocks of a quad kernel: bit
+// 3 of nibble i set when block i has an undecided lane (AX = the qwords of
+// the two und registers that are not zero).
+func (k *kernel) undecidedSet() {
+	p, q := k.blocks[0], k.blocks[1]
+	emit("VPTESTMQ %s, %s, K1", p.und, p.und)
+	emit("VPTESTMQ %s, %s, K4", q.und, q.und)
+	emit("KUNPCKBW K1, K4, K1")
+	emit("KMOVW   K1, AX")
+	emit("MOVL    AX, CX")
+	emit("ANDL    $0x7777, CX")
+	emit("ADDL    $0x7777, CX")
+	emit("ORL     AX, CX")
+	emit("ANDL    $0x8888, CX")
+}
+
+// undecidedMasks is undecidedSet, and K5 (pair P) and K6 (pair Q) the
+// qwords of the undecided blocks: nibble i = 0xF = 2*(bit 3) - (bit 3)>>3.
+func (k *kernel) undecidedMasks() {
+	k.undecidedSet()
+	emit("MOVL    CX, BX")
+	emit("SHRL    $3, BX")
+	emit("LEAL    (CX)(CX*1), AX")
+	emit("SUBL    BX, AX")
+	emit("KMOVW   AX, K5")
+	emit("KSHIFTRW $8, K5, K6")
+}
+
+// transition emits, at label l, the branches from mode e before step s to
+// the mode of the set of undecided blocks in CX (a subset of e, not e).
+func (k *kernel) transition(l string, e, s int, mode func(int) string) {
+	label(l)
+	var walk func(path string, i, n int)
+	walk = func(path string, i, n int) {
+		for i < 4 && e>>i&1 == 0 {
+			i++
+		}
+		if i == 4 {
+			if n == 0 {
+				emit("JMP     %s_flip", k.name)
+			} else {
+				emit("JMP     %s_%s_%d_run", k.name, mode(n), s)
+			}
+			return
+		}
+		emit("TESTL   $%#x, CX", 8<<(4*i))
+		emit("JZ      %s%s0", l, path)
+		walk(path+"1", i+1, n|1<<i)
+		label(l + path + "0")
+		walk(path+"0", i+1, n)
+	}
+	walk("_", 0, 0)
 }
 
 const head = `//go:build amd64 && gc && !purego
@@ -605,8 +838,8 @@ func main() {
 
 func amd64Main() {
 	text(head)
-	ya := block{"A", [4]string{"Y0", "Y1", "Y2", "Y3"}, "Y4", "Y5", "Y6"}
-	yb := block{"B", [4]string{"Y7", "Y8", "Y9", "Y10"}, "Y11", "Y12", "Y13"}
+	ya := block{"A", [4]string{"Y0", "Y1", "Y2", "Y3"}, "Y4", "Y5", "Y6", ""}
+	yb := block{"B", [4]string{"Y7", "Y8", "Y9", "Y10"}, "Y11", "Y12", "Y13", ""}
 	vex, evx := isa{false}, isa{true}
 	kernels := []kernel{
 		{isa: vex, name: "sweepAVX2", blocks: []block{ya}, r: "Y14", t: "Y15"},
@@ -617,7 +850,10 @@ func amd64Main() {
 	for i := range kernels {
 		kernels[i].interleaved()
 	}
-	zp := block{"AB", [4]string{"Z0", "Z1", "Z2", "Z3"}, "Z4", "Z5", "Z6"}
+	zp := block{"AB", [4]string{"Z0", "Z1", "Z2", "Z3"}, "Z4", "Z5", "Z6", ""}
 	packed := kernel{isa: evx, name: "sweep2AVX512Z", blocks: []block{zp}, r: "Z14", t: "Z15", packed: true}
 	packed.packedKernel()
+	zq := block{"CD", [4]string{"Z7", "Z8", "Z9", "Z10"}, "Z11", "Z12", "Z13", ""}
+	quad := kernel{isa: evx, name: "sweep4AVX512Z", blocks: []block{zp, zq}, r: "Z14", t: "Z15", quad: true, window: 3}
+	quad.quadKernel()
 }
