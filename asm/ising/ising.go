@@ -73,14 +73,45 @@ import (
 // updates of a decided block masked off, ran 0.8x the interleaved 256-bit
 // AVX-512 kernel on Zen 4 (which splits 512-bit operations into two halves,
 // and the per-step mask costs a mask-register round trip), so it was dropped.
-// Its successor, sweep2AVX512Z, computes no mask per step: steps 0..9 run on
-// both halves, and from step 10 one test per step branches to code for both
-// blocks, for one of them (state writes merged under a constant mask) or
-// for neither. On Zen 5 (AMD EPYC family 26 model 2), which runs 512-bit
-// operations at full width, Sweep2 with it runs 1.13x the interleaved
-// 256-bit kernel at L = 40 (BenchmarkSweep, one thread: 16.7 against 14.8
-// flips/cpu-ns at K = 0.408, 16.5 against 14.6 at K_c), so the dispatch
-// uses it where asm.HasFullWidth512.
+//
+// Zen 5 (AMD EPYC family 26 model 2; measured 2026-12-01 on a 2-core VM
+// shared with other work, L = 40, one thread, flips per CPU ns, medians of
+// alternated runs) runs 512-bit operations at the cost of 256-bit ones.
+// Where asm.HasFullWidth512, the dispatch uses two kernels that pack two
+// blocks into the low and high halves of 512-bit registers:
+//
+//   - sweep2AVX512Z (Sweep2) computes no mask per step: steps 0..9 run on
+//     both halves; from step 10 one test per step (VPTESTMQ of und, its two
+//     nibbles) branches to code for both blocks, for one (its state writes
+//     merged under a constant mask; the comparison needs none, as und = 0
+//     in a decided block) or for neither. 17.5 flips/ns against 16.2 for
+//     sweep2AVX512 (BenchmarkKernels, K = 0.408), only 1.1x: the step of one
+//     packed pair is bound by the latency of its state chain (run for all
+//     24 steps, one pair made 12.9 flips/ns, two interleaved pairs 20.3).
+//   - sweep4AVX512Z (SweepBlocks, four consecutive blocks) therefore
+//     interleaves two packed pairs. Its other cost was mispredicted exits:
+//     with the first test at step 10 it made 21.6 flips/ns, and (not bit
+//     for bit) with the first test at step 12 or 14, 29 to 31. So steps
+//     10..12 run on all four blocks without a branch, the state of each
+//     block undecided before step 10 (11) committed to a copy under a mask
+//     after it; at the end of the site the blocks decided before step 12
+//     take their state from the copy. From step 13 on the kernel runs a
+//     mode per set of undecided blocks, as sweep2AVX512Z does per block.
+//     Timed alone (1000 sweeps of four blocks, wall clock, K = 0.408) it
+//     makes 26-27 flips/ns with this window of three steps, 26.2 with two,
+//     24-25 with four; BenchmarkKernels gives 29.0 (23-31) at K = 0.408
+//     and 23.0 (17.5-28.8) at K_c. Computing the
+//     masks costs about 10% (the next site's state waits for the last one);
+//     computing them in vector registers instead of through a general
+//     register, and masked 512-bit loads instead of VINSERTI64X4, measured
+//     within the noise, so neither was kept.
+//
+// bitlattice sweeps its blocks in groups of GroupBlocks() = 4 there. Its
+// BenchmarkSweep (80 blocks, one thread) went from 14.8 to 25.8 flips/cpu-ns
+// at K = 0.408 (runs 12.7-15.8 and 21.3-27.5) and from 14.3 to 25.5 at K_c
+// (13.2-15.2 and 20.9-27.0): medians of 20 runs in three sessions,
+// alternating the two builds. On two threads: 26.5 to 44.9 flips/ns (wall),
+// 13.6 to 22.8 per CPU ns.
 //
 // Where the cycles go (AVX-512 kernel, Zen 4, L = 40, measured 2026-11-30
 // under load, same-run ratios of experimental kernels from the generator):

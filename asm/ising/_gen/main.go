@@ -15,6 +15,14 @@
 //   - sweep2AVX512Z: two blocks packed into 512-bit registers, block A in
 //     the low halves, block B in the high ones (see packedKernel), for CPUs
 //     that run 512-bit operations at full width.
+//   - sweep4AVX512Z: four consecutive blocks as two such packed pairs whose
+//     steps are interleaved, with steps 10..12 run without a branch (see
+//     quadKernel).
+//
+// Measured on Zen 5 (AMD EPYC family 26 model 2), L = 40, one thread, in
+// flips per CPU ns (BenchmarkKernels; details in ising.go): sweep2AVX512
+// 16.2, sweep2AVX512Z 17.5, sweep4AVX512Z 29.0 at K = 0.408 (medians of 5
+// on a shared machine; the spread is large, 23-31 for sweep4AVX512Z).
 //
 // Each comparison step is emitted in four variants, one per pair of
 // threshold bits (P4, P8), selected by branches that are the same at every
@@ -633,16 +641,28 @@ func (k *kernel) packedKernel() {
 // quadKernel emits a kernel over four consecutive blocks A, B, C, D (at
 // distance R15 = L*L*32 bytes) as two packed pairs P = (A, B) and Q = (C, D)
 // whose steps are interleaved: on Zen 5 one pair's xoshiro256++ step is
-// bound by the latency of its state chain (two 2-cycle operations), so two
-// independent chains fill the vector pipes. Steps 0..9 run on all four
-// blocks. From step 10 on the kernel is in a mode E, the set of blocks still
+// bound by the latency of its state chain (all 24 steps run: one pair 12.9
+// flips/ns, two interleaved pairs 20.3), so two chains share the pipes.
+//
+// Steps 0..9 run on all four blocks. So do the window's steps 10..9+window,
+// without a branch: before each, undecidedMasks sets K5 (P) and K6 (Q) to
+// the qwords of the blocks still undecided; after each but the last, the
+// states are committed to C (Z23..Z30) under those masks, C having been
+// copied from the states before step 10. A block undecided before the last
+// window step has its state in the state registers (it advanced in that
+// step, or will in the steps of its mode); the others take theirs from C at
+// the flip (blend under K5, K6, still those of the last window step).
+//
+// From step 10+window on the kernel is in a mode E, the set of blocks still
 // undecided, with its own code: a pair with both blocks in E runs unmasked,
 // a pair with one merges its state writes under K2 (A or C) or K3 (B or D),
 // a pair with none is left out. Before each step one test computes the set
 // of undecided blocks (VPTESTMQ of both und registers, their masks packed
 // into one word, a nibble each; CX = the nibbles that are not zero, bit 3 of
 // each); when it is not E, a tree of branches on its bits jumps to the same
-// step in the mode of the new set (a subset of E), or to the flip.
+// step in the mode of the new set (a subset of E), or to the flip. The window
+// replaces the mispredicted exits of its steps (21.6 flips/ns without a
+// window, 26-27 with three steps) by one wait per site for the last mask.
 func (k *kernel) quadKernel() {
 	k.prologue()
 	p, q := k.blocks[0], k.blocks[1]
