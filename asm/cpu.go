@@ -40,6 +40,7 @@ func Features() []string {
 	add(HasAVX512VL, "avx512vl")
 	add(HasAVX512DQ, "avx512dq")
 	add(HasAVX512BW, "avx512bw")
+	add(HasFullWidth512, "avx512-fullwidth") // not a CPUID flag: see HasFullWidth512
 	add(HasNEON, "neon")
 	return out
 }

@@ -17,7 +17,10 @@ import "github.com/klauspost/cpuid/v2"
 //     operations on fewer ports at 512 bits than at 256, so the kernels
 //     tuned for 256-bit registers stay there (not measured).
 //
-// Measured on Zen 5 (AMD EPYC family 26 model 2): see asm/ising/ising.go.
+// Features lists it as "avx512-fullwidth", so `isingrbm version` shows it;
+// where it is true, the ising package's AVX-512 kernels are the packed
+// 512-bit ones (measured on Zen 5, AMD EPYC family 26 model 2: see
+// asm/ising/ising.go).
 var HasFullWidth512 = HasAVX512F && fullWidth512(cpuid.CPU.VendorID, cpuid.CPU.Family, cpuid.CPU.Model, cpuid.CPU.Supports(cpuid.FP256))
 
 // fullWidth512 is the rule of HasFullWidth512.
