@@ -111,7 +111,9 @@ import (
 // at K = 0.408 (runs 12.7-15.8 and 21.3-27.5) and from 14.3 to 25.5 at K_c
 // (13.2-15.2 and 20.9-27.0): medians of 20 runs in three sessions,
 // alternating the two builds. On two threads: 26.5 to 44.9 flips/ns (wall),
-// 13.6 to 22.8 per CPU ns.
+// 13.6 to 22.8 per CPU ns, with the other work running; with the machine to
+// itself (bench/run, 2026-12-01), 27.0 flips/ns on one thread and 53.4 on
+// two (1.98x).
 //
 // Where the cycles go (AVX-512 kernel, Zen 4, L = 40, measured 2026-11-30
 // under load, same-run ratios of experimental kernels from the generator):
