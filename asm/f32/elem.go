@@ -345,6 +345,21 @@ func dotGo(a, b []float32) float32 {
 	return tree16(&acc)
 }
 
+// FromBytes sets dst[i] = float32(src[i]) for i < len(src) (exact: every
+// uint8 is a float32); len(dst) >= len(src). It converts binary data rows
+// into the float32 rows the products read.
+func FromBytes(dst []float32, src []uint8) {
+	checkLen("FromBytes", "dst", len(dst), len(src))
+	fromBytesArch(dst[:len(src)], src)
+}
+
+func fromBytesGo(dst []float32, src []uint8) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = float32(v)
+	}
+}
+
 // Update applies one momentum-SGD step with L2 and L1 (sign subgradient,
 // sign(0) = 0) penalties, in the gradient-ascent convention of RBM
 // training, to w[i], vel[i] for i < len(w); len(vel), len(grad) >= len(w).

@@ -49,6 +49,16 @@ func dotAVX2(a, b *float32, n int) float32
 //go:noescape
 func dotAVX512(a, b *float32, n int) float32
 
+// fromBytesAVX2 is fromBytesGo(dst[:n], src[:n]) for n a multiple of 16.
+//
+//go:noescape
+func fromBytesAVX2(dst *float32, src *uint8, n int)
+
+// fromBytesAVX512 is fromBytesAVX2 with AVX-512F.
+//
+//go:noescape
+func fromBytesAVX512(dst *float32, src *uint8, n int)
+
 // colSumsAVX2 is colSumsGo for m > 0 (dst not read when beta == 0).
 //
 //go:noescape
@@ -158,6 +168,24 @@ func dotArch(a, b []float32) float32 {
 		return dotAVX512(&a[0], &b[0], len(a))
 	}
 	return dotAVX2(&a[0], &b[0], len(a))
+}
+
+// fromBytesArch is fromBytesGo on the active implementation: the kernels
+// convert whole blocks of 16, Go the rest.
+func fromBytesArch(dst []float32, src []uint8) {
+	n := len(src) &^ 15
+	if n == 0 || (!useAVX512 && !useAVX2) {
+		fromBytesGo(dst, src)
+		return
+	}
+	raceReadU8(src[:n])
+	raceWriteF32(dst[:n])
+	if useAVX512 {
+		fromBytesAVX512(&dst[0], &src[0], n)
+	} else {
+		fromBytesAVX2(&dst[0], &src[0], n)
+	}
+	fromBytesGo(dst[n:], src[n:])
 }
 
 // colSumsArch is colSumsGo on the active implementation (n > 0).

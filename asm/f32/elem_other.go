@@ -16,6 +16,8 @@ func squaredDiffSumArch(a, b []float32) float64 { return squaredDiffSumGo(a, b) 
 
 func dotArch(a, b []float32) float32 { return dotGo(a, b) }
 
+func fromBytesArch(dst []float32, src []uint8) { fromBytesGo(dst, src) }
+
 func colSumsArch(dst, a []float32, m, n, lda int, alpha, beta float32) {
 	colSumsGo(dst, a, m, n, lda, alpha, beta)
 }

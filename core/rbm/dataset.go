@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/isingrbm/isingrbm/asm/f32"
 	"github.com/isingrbm/isingrbm/core/npy"
 )
 
@@ -151,11 +152,7 @@ func (d *Dataset) Binary() bool { return d.X != nil }
 // Row writes sample i as float32 into dst[:D].
 func (d *Dataset) Row(i int, dst []float32) {
 	if d.X != nil {
-		src := d.X[i*d.D : (i+1)*d.D]
-		dst = dst[:len(src)]
-		for j, v := range src {
-			dst[j] = float32(v)
-		}
+		f32.FromBytes(dst, d.X[i*d.D:(i+1)*d.D])
 		return
 	}
 	copy(dst[:d.D], d.P[i*d.D:(i+1)*d.D])
@@ -171,11 +168,7 @@ func (d *Dataset) Gather(idx []int, dst []float32) {
 // Range writes samples [lo, hi) as float32 rows into dst.
 func (d *Dataset) Range(lo, hi int, dst []float32) {
 	if d.X != nil {
-		src := d.X[lo*d.D : hi*d.D]
-		dst = dst[:len(src)]
-		for j, v := range src {
-			dst[j] = float32(v)
-		}
+		f32.FromBytes(dst, d.X[lo*d.D:hi*d.D])
 		return
 	}
 	copy(dst, d.P[lo*d.D:hi*d.D])

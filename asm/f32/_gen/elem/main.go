@@ -623,6 +623,50 @@ func (s isa) squaredDiffSum() {
 	op("RET")
 }
 
+// fromBytes converts n/16*16 bytes to float32 (exact: every uint8 is a
+// float32); the caller converts the last n%16 itself. Four blocks of 16 a
+// loop turn, then single blocks.
+func (s isa) fromBytes() {
+	const K = "fb"
+	L := func(l string) string { return s.lbl(K, l) }
+	text(fmt.Sprintf("\n// func fromBytes%s(dst *float32, src *uint8, n int)\n", s.name))
+	text(fmt.Sprintf("TEXT ·fromBytes%s(SB), NOSPLIT, $0-24\n", s.name))
+	op("MOVQ dst+0(FP), DI")
+	op("MOVQ src+8(FP), SI")
+	op("MOVQ n+16(FP), CX")
+	op("SHRQ $4, CX")
+	op("JZ %s", L("done"))
+	// One block of 16 bytes at offset off of SI into registers r..r+parts-1.
+	block := func(off, r int) {
+		for p := 0; p < s.parts(); p++ {
+			op("VPMOVZXBD %d(SI), %s", off+s.w*p, s.R(r+p))
+			op("VCVTDQ2PS %s, %s", s.R(r+p), s.R(r+p))
+			op("VMOVUPS %s, %d(DI)", s.R(r+p), 4*(off+s.w*p))
+		}
+	}
+	label(L("loop4"))
+	op("CMPQ CX, $4")
+	op("JLT %s", L("loop1"))
+	for q := range 4 {
+		block(16*q, q*s.parts())
+	}
+	op("ADDQ $64, SI")
+	op("ADDQ $256, DI")
+	op("SUBQ $4, CX")
+	op("JMP %s", L("loop4"))
+	label(L("loop1"))
+	op("TESTQ CX, CX")
+	op("JZ %s", L("done"))
+	block(0, 0)
+	op("ADDQ $16, SI")
+	op("ADDQ $64, DI")
+	op("DECQ CX")
+	op("JMP %s", L("loop1"))
+	label(L("done"))
+	op("VZEROUPPER")
+	op("RET")
+}
+
 func (s isa) dot() {
 	const K = "dot"
 	L := func(l string) string { return s.lbl(K, l) }
@@ -1145,6 +1189,7 @@ func main() {
 		s.softplusSum()
 		s.squaredDiffSum()
 		s.dot()
+		s.fromBytes()
 		s.colSums()
 		s.update()
 		s.rand()
