@@ -289,64 +289,50 @@ func (k *kernel) stateAddr(i int) {
 	emit("MOVQ state%s+%d(FP), SI", []string{"A", "B"}[i], 24+8*i)
 }
 
-// loadStates loads the generator states of the kernel's blocks; in a packed
-// kernel block B's go to the high halves (through AX).
-func (k *kernel) loadStates() {
-	if k.quad {
+// moveStates loads (store false) or stores the generator states of the
+// kernel's blocks; in a packed kernel the states of block B (and D) are the
+// high halves of the registers.
+func (k *kernel) moveStates(store bool) {
+	// half moves the low or high 256 bits of register s from or to mem.
+	half := func(s string, high bool, mem string) {
+		switch {
+		case !store && !high:
+			emit("VMOVDQU64 %s, %s", mem, ymm(s))
+		case !store:
+			emit("VINSERTI64X4 $1, %s, %s, %s", mem, s, s)
+		case !high:
+			emit("VMOVDQU64 %s, %s", ymm(s), mem)
+		default:
+			emit("VEXTRACTI64X4 $1, %s, %s", s, mem)
+		}
+	}
+	switch {
+	case k.quad:
 		// Four consecutive states of StateWords words (128 bytes).
 		emit("MOVQ states+16(FP), SI")
 		for i, x := range k.blocks {
 			for j, s := range x.s {
-				emit("VMOVDQU64 %d(SI), %s", 256*i+32*j, ymm(s))
-				emit("VINSERTI64X4 $1, %d(SI), %s, %s", 256*i+128+32*j, s, s)
+				half(s, false, fmt.Sprintf("%d(SI)", 256*i+32*j))
+				half(s, true, fmt.Sprintf("%d(SI)", 256*i+128+32*j))
 			}
 		}
-		return
-	}
-	if k.packed {
-		x := k.blocks[0]
+	case k.packed:
 		emit("MOVQ stateA+24(FP), SI")
 		emit("MOVQ stateB+32(FP), AX")
-		for j, s := range x.s {
-			emit("VMOVDQU64 %d(SI), %s", 32*j, ymm(s))
-			emit("VINSERTI64X4 $1, %d(AX), %s, %s", 32*j, s, s)
+		for j, s := range k.blocks[0].s {
+			half(s, false, fmt.Sprintf("%d(SI)", 32*j))
+			half(s, true, fmt.Sprintf("%d(AX)", 32*j))
 		}
-		return
-	}
-	for i, x := range k.blocks {
-		k.stateAddr(i)
-		for j, s := range x.s {
-			emit("%s %d(SI), %s", k.mov(), 32*j, s)
-		}
-	}
-}
-
-// storeStates stores what loadStates loaded.
-func (k *kernel) storeStates() {
-	if k.quad {
-		emit("MOVQ states+16(FP), SI")
+	default:
 		for i, x := range k.blocks {
+			k.stateAddr(i)
 			for j, s := range x.s {
-				emit("VMOVDQU64 %s, %d(SI)", ymm(s), 256*i+32*j)
-				emit("VEXTRACTI64X4 $1, %s, %d(SI)", s, 256*i+128+32*j)
+				if store {
+					emit("%s %s, %d(SI)", k.mov(), s, 32*j)
+				} else {
+					emit("%s %d(SI), %s", k.mov(), 32*j, s)
+				}
 			}
-		}
-		return
-	}
-	if k.packed {
-		x := k.blocks[0]
-		emit("MOVQ stateA+24(FP), SI")
-		emit("MOVQ stateB+32(FP), AX")
-		for j, s := range x.s {
-			emit("VMOVDQU64 %s, %d(SI)", ymm(s), 32*j)
-			emit("VEXTRACTI64X4 $1, %s, %d(AX)", s, 32*j)
-		}
-		return
-	}
-	for i, x := range k.blocks {
-		k.stateAddr(i)
-		for j, s := range x.s {
-			emit("%s %s, %d(SI)", k.mov(), s, 32*j)
 		}
 	}
 }
@@ -387,7 +373,7 @@ func (k *kernel) prologue() {
 		emit("MOVQ th+24(FP), DX")
 	}
 	emit("MOVQ 1536(DX), DX")
-	k.loadStates()
+	k.moveStates(false)
 	if k.packed || k.quad {
 		emit("MOVL $0x0F, AX")
 		emit("KMOVW AX, K2")
@@ -493,7 +479,7 @@ func (k *kernel) epilogue() {
 	JNZ %[1]s_sweep
 
 `, k.name, sweepsArg))
-	k.storeStates()
+	k.moveStates(true)
 	emit("VZEROUPPER")
 	emit("RET")
 }
