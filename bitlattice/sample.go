@@ -181,14 +181,19 @@ func (o *Options) validate() (int, error) {
 // samples (the last round possibly fewer), max(ceil(2 tau), MinSpacing)
 // sweeps apart.
 //
-// Work is handed out per group of consecutive blocks (which the kernels run
-// together, see Lattice.groupSize): while one goroutine sweeps and measures
-// the first group, which holds the series blocks, sweep by sweep, the others
-// sweep the other groups; in each sampling round a group is swept,
-// measured and unpacked by one goroutine, and a finished round goes to
-// Options.Samples while the next is sampled. The thresholds are built once.
-// The result is a function of the options other than Threads, Progress and
-// Samples.
+// Work is split into tasks per group of consecutive blocks (which the
+// kernels run together, see Lattice.groupSize): a chunk of sweeps
+// (sweepChunk), or the measuring and unpacking of one sampling round. The
+// goroutines take the ready task of the group that is furthest behind, so
+// that every group advances at the same pace and no goroutine waits at the
+// end of a phase: the first group, which holds the series blocks, sweeps and
+// measures them sweep by sweep while the others sweep on, its series' times
+// are computed while they still sweep, and every group sweeps as far as the
+// sweeps known to be needed (at least the floor) before the times are known.
+// A round goes to Options.Samples as soon as every group has finished it.
+// The thresholds are built once. The result is a function of the options
+// other than Threads, Progress and Samples: every chain runs the same sweeps
+// whatever the order of the tasks.
 func Sample(o Options) (*Result, error) { return sample(context.Background(), o) }
 
 // sample is Sample stopping, with ctx.Err(), within one chunk of sweeps
@@ -203,9 +208,8 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	tauE, tauM, ok := r.pilot()
-	res := r.equilibrate(tauE, tauM, ok)
-	if err := r.measure(res); err != nil {
+	res, err := r.run()
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -216,7 +220,7 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 }
 
 // sampleRun is one call of Sample: the lattice, its thresholds and the
-// bookkeeping shared by its phases (pilot, equilibrate, measure, finish).
+// bookkeeping shared by its phases (run, finish).
 type sampleRun struct {
 	ctx                    context.Context
 	o                      Options
@@ -227,7 +231,6 @@ type sampleRun struct {
 	floor, rounds          int
 	chunk                  int
 	prog                   *progress
-	eq                     int // equilibration sweeps done so far
 	us, ms                 []float64
 }
 
@@ -250,131 +253,306 @@ func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
 	return r, nil
 }
 
-// sweepGroup sweeps group j n times in chunks, so that Progress is called
-// and ctx checked regularly.
+// sweepGroup sweeps group j n times and reports the sweeps to Progress.
 func (r *sampleRun) sweepGroup(j, n int) {
-	for n > 0 && r.ctx.Err() == nil {
-		c := min(n, r.chunk)
-		r.lat.sweepGroup(r.group, j, r.th, c)
-		n -= c
-		r.prog.add(int64(c))
-	}
+	r.lat.sweepGroup(r.group, j, r.th, n)
+	r.prog.add(int64(n))
 }
 
-// sweep sweeps every group n times.
-func (r *sampleRun) sweep(n int) { parallel(r.groups, r.threads, func(j int) { r.sweepGroup(j, n) }) }
+// The kinds of task of a sampling run.
+const (
+	taskSweep  = iota + 1 // sweep a group n times
+	taskRecord            // sweep the first group n times, recording the series
+	taskTauE              // the integrated time of the energy series
+	taskTauM              // the integrated time of the |m| series
+	taskRound             // measure and unpack a group's replicas for a round
+)
 
-// pilot runs the burn-in, then the series that give tau: the series blocks
-// are in the first group (seriesBlocks <= 2 <= group size), which one
-// goroutine sweeps and measures sweep by sweep while the others sweep the
-// other groups in chunks. The series
-// doubles until Sokal's window is found and it spans 50 tau_int, or until
-// maxPilot.
-func (r *sampleRun) pilot() (tauE, tauM float64, ok bool) {
-	r.sweep(r.floor / 2)
-	nb := min(seriesBlocks, r.lat.blocks)
-	nr := min(r.R, nb*ising.BlockReplicas)
-	eS, mS := make([][]float32, nr), make([][]float32, nr)
-	record := func(T int) {
-		parallel(r.groups, r.threads, func(j int) {
-			if j > 0 {
-				r.sweepGroup(j, T)
-				return
-			}
-			var e, m [seriesBlocks * ising.BlockReplicas]float64
-			for range T {
-				if r.ctx.Err() != nil {
-					return
-				}
-				r.lat.sweepGroup(r.group, 0, r.th, 1)
-				r.prog.add(1)
-				for b := range nb {
-					r.lat.measureBlock(b, e[b*ising.BlockReplicas:], m[b*ising.BlockReplicas:])
-				}
-				for i := range nr {
-					eS[i] = append(eS[i], float32(e[i]))
-					mS[i] = append(mS[i], float32(math.Abs(m[i])))
-				}
-			}
-		})
-	}
-	T := max(minPilot, r.floor/2)
-	record(T)
-	for r.ctx.Err() == nil {
-		var okE, okM bool
-		// The two series' times are independent: compute them side by side.
+type task struct{ kind, j, n int }
+
+// scheduler hands out the tasks of a sampleRun and keeps its state; every
+// field is guarded by mu, except that the series and the times belong to
+// the task running on them (the first group's recording, then the two time
+// tasks, never at once).
+type scheduler struct {
+	r    *sampleRun
+	mu   sync.Mutex
+	wake *sync.Cond
+
+	done, round []int  // per group: sweeps done, rounds measured
+	busy        []bool // per group: a task is running on it
+	finished    int    // groups that measured every round
+
+	// The pilot: the first group records the series up to sweep recHi, the
+	// others sweep up to lower, the least number of equilibration sweeps
+	// that is certain; tauTodo has bit 0 (energy) and 1 (|m|) for the time
+	// tasks not yet started, tauLeft counts those not yet finished.
+	T, recHi, lower  int
+	tauTodo, tauLeft int
+	tauE, tauM       float64
+	okE, okM         bool
+	eS, mS           [][]float32
+	nb, nr           int
+
+	// After the pilot: equilibration sweeps, the sampling rounds.
+	decided    bool
+	res        *Result
+	eq         int
+	configs    chan []uint8 // the buffer of the samples, allocated aside
+	roundCount []int        // per round: groups that measured it
+	emitted    int          // rounds handed to out
+	out        *emitter
+	outStarted bool
+}
+
+// run runs the pilot, the equilibration and the sampling rounds of every
+// group on r.threads goroutines and returns the result without the rates.
+func (r *sampleRun) run() (*Result, error) {
+	s := &scheduler{r: r, done: make([]int, r.groups), round: make([]int, r.groups), busy: make([]bool, r.groups)}
+	s.wake = sync.NewCond(&s.mu)
+	s.nb = min(seriesBlocks, r.lat.blocks)
+	s.nr = min(r.R, s.nb*ising.BlockReplicas)
+	s.eS, s.mS = make([][]float32, s.nr), make([][]float32, s.nr)
+	s.T = max(minPilot, r.floor/2)
+	s.recHi = r.floor/2 + s.T
+	s.lower = max(r.floor, s.recHi)
+	// The samples' buffer is allocated beside the sweeps: a large
+	// allocation is cleared (or faulted in) page by page, which costs a few
+	// sweeps' time.
+	n := r.L * r.L
+	s.configs = make(chan []uint8, 1)
+	go func() { s.configs <- make([]uint8, r.N*n) }()
+	r.us, r.ms = make([]float64, r.N), make([]float64, r.N)
+	if r.threads <= 1 {
+		s.work()
+	} else {
 		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tauM, _, okM = integratedTime(mS)
-		}()
-		tauE, _, okE = integratedTime(eS)
-		wg.Wait()
-		ok = okE && okM
-		tau := math.Max(tauE, tauM)
-		if (ok && float64(T) >= 50*tau) || 2*T > maxPilot {
-			break
+		for range r.threads {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.work()
+			}()
 		}
-		record(T)
-		T *= 2
+		wg.Wait()
 	}
-	r.eq = r.floor/2 + T
-	return tauE, tauM, ok
+	if s.res == nil {
+		// Cancelled before the pilot ended.
+		return nil, r.ctx.Err()
+	}
+	if !s.outStarted {
+		s.startOutput()
+	}
+	if err := s.out.wait(); err != nil {
+		return nil, err
+	}
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.res.MeasurementSweeps = int64(r.rounds-1) * int64(s.res.Spacing)
+	return s.res, nil
 }
 
-// equilibrate continues to max(floor, FloorTaus tau) sweeps in all and
-// returns the result with the times and the spacing of the samples.
-func (r *sampleRun) equilibrate(tauE, tauM float64, ok bool) *Result {
-	tau := math.Max(tauE, tauM)
-	if need := max(r.floor, int(math.Ceil(FloorTaus*tau))); r.eq < need {
+// startOutput takes the samples' buffer and starts the emitter; under mu.
+func (s *scheduler) startOutput() {
+	s.res.Configs = <-s.configs
+	s.out = newEmitter(s.r.o.Samples, s.res.Configs, s.r.L*s.r.L)
+	s.outStarted = true
+}
+
+// work runs tasks until every group is done, ctx is done or Samples failed.
+func (s *scheduler) work() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		if s.finished == s.r.groups || s.r.ctx.Err() != nil || (s.out != nil && s.out.failed()) {
+			s.wake.Broadcast()
+			return
+		}
+		t, ok := s.pick()
+		if !ok {
+			s.wake.Wait()
+			continue
+		}
+		if t.kind != taskTauE && t.kind != taskTauM {
+			s.busy[t.j] = true
+		}
+		if t.kind == taskRound && !s.outStarted {
+			s.startOutput()
+		}
+		s.mu.Unlock()
+		s.runTask(t)
+		s.mu.Lock()
+		s.complete(t)
+		s.wake.Broadcast()
+	}
+}
+
+// next returns the task group j can run now, if any.
+func (s *scheduler) next(j int) (task, bool) {
+	r := s.r
+	sweep := func(to int) (task, bool) { return task{taskSweep, j, min(r.chunk, to-s.done[j])}, true }
+	if !s.decided {
+		switch {
+		case j > 0 && s.done[j] < s.lower:
+			return sweep(s.lower)
+		case j == 0 && s.done[0] < r.floor/2:
+			return sweep(r.floor / 2)
+		case j == 0 && s.done[0] < s.recHi:
+			return task{taskRecord, 0, min(r.chunk, s.recHi-s.done[0])}, true
+		}
+		return task{}, false
+	}
+	if s.round[j] == r.rounds {
+		return task{}, false
+	}
+	if at := s.eq + s.round[j]*s.res.Spacing; s.done[j] < at {
+		return sweep(at)
+	}
+	return task{taskRound, j, s.round[j]}, true
+}
+
+// pick chooses the next task: the times of the series first, then the first
+// group while the pilot runs (the times wait on it), then the group that is
+// furthest behind (a round's measuring before another group's sweeps at
+// the same sweep count). Under mu.
+func (s *scheduler) pick() (task, bool) {
+	if s.tauTodo&1 != 0 {
+		s.tauTodo &^= 1
+		return task{kind: taskTauE}, true
+	}
+	if s.tauTodo&2 != 0 {
+		s.tauTodo &^= 2
+		return task{kind: taskTauM}, true
+	}
+	var best task
+	bestKey, found := 0, false
+	for j := range s.r.groups {
+		if s.busy[j] {
+			continue
+		}
+		t, ok := s.next(j)
+		if !ok {
+			continue
+		}
+		if j == 0 && !s.decided {
+			return t, true
+		}
+		key := 2 * s.done[j]
+		if t.kind != taskRound {
+			key++
+		}
+		if !found || key < bestKey {
+			best, bestKey, found = t, key, true
+		}
+	}
+	return best, found
+}
+
+// runTask runs t without holding mu.
+func (s *scheduler) runTask(t task) {
+	r := s.r
+	switch t.kind {
+	case taskSweep:
+		r.sweepGroup(t.j, t.n)
+	case taskRecord:
+		var e, m [seriesBlocks * ising.BlockReplicas]float64
+		for range t.n {
+			r.sweepGroup(0, 1)
+			for b := range s.nb {
+				r.lat.measureBlock(b, e[b*ising.BlockReplicas:], m[b*ising.BlockReplicas:])
+			}
+			for i := range s.nr {
+				s.eS[i] = append(s.eS[i], float32(e[i]))
+				s.mS[i] = append(s.mS[i], float32(math.Abs(m[i])))
+			}
+		}
+	case taskTauE:
+		s.tauE, _, s.okE = integratedTime(s.eS)
+	case taskTauM:
+		s.tauM, _, s.okM = integratedTime(s.mS)
+	case taskRound:
+		r.measureRound(t.j, t.n, s.res.Configs)
+	}
+}
+
+// complete books the end of task t. Under mu.
+func (s *scheduler) complete(t task) {
+	r := s.r
+	switch t.kind {
+	case taskSweep, taskRecord:
+		s.done[t.j] += t.n
+		s.busy[t.j] = false
+		if t.kind == taskRecord && s.done[0] == s.recHi {
+			s.tauTodo, s.tauLeft = 3, 2
+		}
+	case taskTauE, taskTauM:
+		if s.tauLeft--; s.tauLeft == 0 {
+			s.decide()
+		}
+	case taskRound:
+		s.busy[t.j] = false
+		s.round[t.j]++
+		if s.round[t.j] == r.rounds {
+			s.finished++
+		}
+		if len(s.roundCount) == 0 {
+			s.roundCount = make([]int, r.rounds)
+		}
+		s.roundCount[t.n]++
+		for s.emitted < r.rounds && s.roundCount[s.emitted] == r.groups {
+			lo := s.emitted * r.R
+			s.out.send(lo, min(r.R, r.N-lo))
+			s.emitted++
+		}
+	}
+}
+
+// decide ends the pilot once the times of the series are known: the series
+// doubles until Sokal's window is found and it spans 50 tau_int, or until
+// maxPilot; then equilibration continues to max(floor, FloorTaus tau)
+// sweeps in all, and the samples are max(MinSpacing, ceil(2 tau)) apart.
+// Under mu.
+func (s *scheduler) decide() {
+	r := s.r
+	ok := s.okE && s.okM
+	tau := math.Max(s.tauE, s.tauM)
+	if !(ok && float64(s.T) >= 50*tau) && 2*s.T <= maxPilot {
+		s.recHi += s.T
+		s.T *= 2
+		s.lower = max(r.floor, s.recHi)
+		return
+	}
+	s.eq = r.floor/2 + s.T
+	if need := max(r.floor, int(math.Ceil(FloorTaus*tau))); s.eq < need {
 		r.prog.setTotal(int64(need + r.rounds*2))
-		r.sweep(need - r.eq)
-		r.eq = need
+		s.eq = need
 	}
 	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
-	r.prog.setTotal(int64(r.eq + (r.rounds-1)*spacing))
-	return &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: tauE, TauAbsM: tauM, TauOK: ok,
-		Spacing: spacing, EquilibrationSweeps: int64(r.eq), Impl: ising.Impl(), Threads: r.threads}
+	r.prog.setTotal(int64(s.eq + (r.rounds-1)*spacing))
+	s.res = &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: s.tauE, TauAbsM: s.tauM, TauOK: ok,
+		Spacing: spacing, EquilibrationSweeps: int64(s.eq), Impl: ising.Impl(), Threads: r.threads}
+	s.decided = true
 }
 
-// measure runs the sampling rounds: every group sweeps, measures and
-// unpacks its own replicas in one job, and the finished round goes to
-// Samples while the next is sampled.
-func (r *sampleRun) measure(res *Result) error {
+// measureRound measures and unpacks the replicas of group j into round
+// round of the samples.
+func (r *sampleRun) measureRound(j, round int, configs []uint8) {
 	n := r.L * r.L
-	res.Configs = make([]uint8, r.N*n)
-	r.us, r.ms = make([]float64, r.N), make([]float64, r.N)
-	out := newEmitter(r.o.Samples, res.Configs, n)
-	for round := range r.rounds {
-		if out.failed() || r.ctx.Err() != nil {
-			break
+	lo := round * r.R
+	cnt := min(r.R, r.N-lo)
+	var e, m [ising.BlockReplicas]float64
+	for b := r.group * j; b < min(r.group*(j+1), r.lat.blocks); b++ {
+		r0 := b * ising.BlockReplicas
+		k := min(ising.BlockReplicas, cnt-r0)
+		if k <= 0 {
+			continue
 		}
-		lo := round * r.R
-		cnt := min(r.R, r.N-lo)
-		parallel(r.groups, r.threads, func(j int) {
-			if round > 0 {
-				r.sweepGroup(j, res.Spacing)
-			}
-			var e, m [ising.BlockReplicas]float64
-			for b := r.group * j; b < min(r.group*(j+1), r.lat.blocks); b++ {
-				r0 := b * ising.BlockReplicas
-				k := min(ising.BlockReplicas, cnt-r0)
-				if k <= 0 {
-					continue
-				}
-				r.lat.measureBlock(b, e[:], m[:])
-				copy(r.us[lo+r0:lo+r0+k], e[:k])
-				copy(r.ms[lo+r0:lo+r0+k], m[:k])
-				r.lat.configs(b, k, res.Configs[(lo+r0)*n:])
-			}
-		})
-		if round > 0 {
-			res.MeasurementSweeps += int64(res.Spacing)
-		}
-		out.send(lo, cnt)
+		r.lat.measureBlock(b, e[:], m[:])
+		copy(r.us[lo+r0:lo+r0+k], e[:k])
+		copy(r.ms[lo+r0:lo+r0+k], m[:k])
+		r.lat.configs(b, k, configs[(lo+r0)*n:])
 	}
-	return out.wait()
 }
 
 // finish fills in the observables with their cluster errors and the rates.

@@ -237,3 +237,43 @@ func TestConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleThreadCounts checks that the task schedule does not change the
+// result: with nine blocks in several groups, a pilot whose series is
+// lengthened and three rounds, every thread count gives the same samples,
+// times and sweeps, and Samples gets the rounds in order.
+func TestSampleThreadCounts(t *testing.T) {
+	o := Options{L: 11, K: 0.4407, N: 5000, Replicas: 2100, Seed: 13}
+	var want *Result
+	for _, threads := range []int{1, 2, 3, 4, 7} {
+		o.Threads = threads
+		next := 0
+		o.Samples = func(first int, configs []uint8) error {
+			if first != next {
+				return fmt.Errorf("first = %d, want %d", first, next)
+			}
+			next += len(configs) / (o.L * o.L)
+			return nil
+		}
+		res, err := Sample(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next != o.N {
+			t.Fatalf("threads %d: Samples got %d samples, want %d", threads, next, o.N)
+		}
+		if want == nil {
+			want = res
+			if res.EquilibrationSweeps <= int64(max(minPilot, EquilibrationFloor(o.L)/2)+EquilibrationFloor(o.L)/2) {
+				t.Fatalf("equilibration %d sweeps: the pilot's series was not lengthened", res.EquilibrationSweeps)
+			}
+			continue
+		}
+		if !bytes.Equal(res.Configs, want.Configs) || res.Energy != want.Energy || res.EnergyErr != want.EnergyErr ||
+			res.AbsM != want.AbsM || res.SpecificHeat != want.SpecificHeat || res.TauEnergy != want.TauEnergy ||
+			res.TauAbsM != want.TauAbsM || res.Spacing != want.Spacing || res.TotalSweeps != want.TotalSweeps ||
+			res.EquilibrationSweeps != want.EquilibrationSweeps || res.MeasurementSweeps != want.MeasurementSweeps {
+			t.Fatalf("threads %d: result differs from one thread's", threads)
+		}
+	}
+}
