@@ -268,6 +268,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 	parts := 0
 	for i := 0; i < t; i++ {
 		s := g
+		s.a = w.replicaOf(g.a, parts)
 		if splitN {
 			j0, j1 := min(nt*i/t*nu, g.n), min(nt*(i+1)/t*nu, g.n)
 			if j0 == j1 {
@@ -285,7 +286,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 				continue
 			}
 			s.m = i1 - i0
-			s.a = g.a[i0*g.ars:]
+			s.a = s.a[i0*g.ars:]
 			s.c = g.c[i0*g.ldc:]
 		}
 		p.tasks[parts] = s

@@ -15,6 +15,9 @@ type Workspace struct {
 	opts    gemmOpts
 	bufs    []*threadBuf
 	pool    *pool // nil until the first parallel product
+	// rep holds thread copies of one A operand (see Replicate): rep[0] is
+	// the caller's slice, rep[i] thread i's copy.
+	rep [][]float32
 }
 
 // threadBuf is one worker's packing space.
@@ -63,8 +66,13 @@ func (w *Workspace) Threads() int { return w.threads }
 type pool struct {
 	tasks []gemmArgs
 	upd   []updateTask // the tasks of a run with the updBit
-	bufs  []*threadBuf
-	// state is run<<32 | updBit (an Update run) | tasks of that run, one
+	// fill and rep are the task of a run with the repBit: goroutine i
+	// runs fill(rep[i]).
+	fill func([]float32)
+	rep  [][]float32
+	bufs []*threadBuf
+	// state is run<<32 | updBit (an Update run) or repBit (a Replicate
+	// run) | tasks of that run, one
 	// word so that a worker never pairs one run's number with another's
 	// task count or kind.
 	state   atomic.Uint64
@@ -87,6 +95,7 @@ const spinFor = 50 * time.Microsecond
 const (
 	gemmRun = 0
 	updBit  = 1 << 31
+	repBit  = 1 << 30
 )
 
 // updateTask is one goroutine's share of a Workspace.Update.
@@ -156,10 +165,13 @@ func (p *pool) worker(i int) {
 			return
 		}
 		seen = st >> 32
-		if i < int(st&(updBit-1)) {
-			if st&updBit != 0 {
+		if i < int(st&(repBit-1)) {
+			switch {
+			case st&updBit != 0:
 				p.upd[i].do()
-			} else {
+			case st&repBit != 0:
+				p.fill(p.rep[i])
+			default:
 				gemmSerial(&p.tasks[i], p.bufs[i])
 			}
 			if p.left.Add(-1) == 0 && p.waiting.Load() {
@@ -182,8 +194,8 @@ func (p *pool) stop() {
 	}
 }
 
-// run executes tasks[0:n] (with kind updBit, upd[0:n]) in parallel,
-// the first on the calling goroutine.
+// run executes tasks[0:n] (with kind updBit, upd[0:n]; with repBit,
+// fill(rep[0:n])) in parallel, the first on the calling goroutine.
 func (p *pool) run(n int, kind uint64) {
 	p.left.Store(int32(n - 1))
 	p.state.Store((p.state.Load()>>32+1)<<32 | kind | uint64(n))
@@ -195,9 +207,12 @@ func (p *pool) run(n int, kind uint64) {
 			}
 		}
 	}
-	if kind == updBit {
+	switch kind {
+	case updBit:
 		p.upd[0].do()
-	} else {
+	case repBit:
+		p.fill(p.rep[0])
+	default:
 		gemmSerial(&p.tasks[0], p.bufs[0])
 	}
 	done := func() bool { return p.left.Load() == 0 }
@@ -212,6 +227,54 @@ func (p *pool) run(n int, kind uint64) {
 		<-p.idle
 	}
 	p.waiting.Store(false)
+}
+
+// Replicate has each of the workspace's goroutines fill a copy of a with
+// fill (fill(a) on the caller, fill(copy i) on goroutine i; every call must
+// write the same values), and makes the products that follow, whose A
+// operand starts at a[0], read on each goroutine the copy that goroutine
+// wrote, until the next Replicate or Unreplicate. Data that one core has
+// just written and another reads whole crosses between their caches line
+// by line: on a 2-core Zen 5, a 100 x 1600 mini-batch written by one
+// thread cost the other 120-150 us in the next product (a third of it).
+// Writing it on both costs the caller nothing but the copy's memory. The
+// copies are the workspace's, reused; a is only written by fill(a).
+func (w *Workspace) Replicate(a []float32, fill func(dst []float32)) {
+	if w.threads == 1 {
+		w.rep = w.rep[:0]
+		fill(a)
+		return
+	}
+	if len(w.rep) != w.threads {
+		w.rep = make([][]float32, w.threads)
+	}
+	w.rep[0] = a
+	for i := 1; i < w.threads; i++ {
+		if cap(w.rep[i]) < len(a) {
+			w.rep[i] = make([]float32, len(a))
+		}
+		w.rep[i] = w.rep[i][:len(a)]
+	}
+	p := w.getPool()
+	p.fill, p.rep = fill, w.rep
+	p.run(w.threads, repBit)
+	p.fill, p.rep = nil, nil
+}
+
+// Unreplicate ends the effect of Replicate (the copies are kept for reuse).
+func (w *Workspace) Unreplicate() {
+	if len(w.rep) > 0 {
+		w.rep[0] = nil
+	}
+}
+
+// replicaOf returns thread i's copy of a when a is the replicated operand
+// (same first element and length), else a.
+func (w *Workspace) replicaOf(a []float32, i int) []float32 {
+	if len(w.rep) == 0 || w.rep[0] == nil || len(a) == 0 || &a[0] != &w.rep[0][0] || len(a) > len(w.rep[0]) {
+		return a
+	}
+	return w.rep[i][:len(a)]
 }
 
 func (w *Workspace) getPool() *pool {

@@ -153,3 +153,42 @@ func keys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestReproducibleSplitProducts trains with mini-batches whose products
+// are large enough to be split across threads (the DBN of
+// TestReproducibleDBN is too small for that), in the recipes whose
+// batches and hidden samples are replicated on every thread
+// (f32.Workspace.Replicate): CD-2 with sampled visibles, and PCD-2. The
+// model must be the same bit for bit at 1, 2 and 3 threads under every
+// implementation.
+func TestReproducibleSplitProducts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains three 256 -> 128 RBMs per implementation")
+	}
+	data := randomBinary(400, 256, 0.3, 5)
+	for _, pcd := range []bool{false, true} {
+		got := map[string]string{}
+		asmtest.TestAll(t, "f32", func(t *testing.T) {
+			for _, th := range []int{1, 2, 3} {
+				cfg := reproConfig(th)
+				cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD = 1, 100, 2, pcd
+				cfg.SampleVisibles = true
+				cfg.ValidationFraction = 0
+				d, _, err := TrainDBN(context.Background(), data, []int{256, 128}, cfg, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[fmt.Sprintf("%s/%d", asm.Active("f32"), th)] = modelHash(d)
+			}
+		})
+		var first, firstKey string
+		for k, h := range got {
+			if first == "" {
+				first, firstKey = h, k
+			}
+			if h != first {
+				t.Errorf("pcd=%v: model bytes differ: %s gives %s, %s gives %s", pcd, firstKey, first, k, h)
+			}
+		}
+	}
+}

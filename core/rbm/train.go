@@ -295,6 +295,16 @@ type layerTrainer struct {
 	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
 	vn, hn     []float32 // negative visibles and hidden probabilities
 	perm       []int
+	// batch and gather fill a batch buffer with the samples batch (a
+	// method value made once, so that no step allocates).
+	batch  []int
+	gather func(dst []float32)
+	// sampleTo, sampleP, sampleRnd and sampleSnap are the arguments of
+	// sampleH's Replicate (sample, a method value made once).
+	sampleTo, sampleP []float32
+	sampleRnd         *f32.Rand
+	sampleSnap        f32.Rand
+	sample            func(dst []float32)
 
 	// State at the start of the epoch, restored when it is interrupted.
 	bakW, bakB, bakC, bakVW, bakVB, bakVC, bakChains []float32
@@ -316,7 +326,30 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 		bakVW: make([]float32, nv*nh), bakVB: make([]float32, nv), bakVC: make([]float32, nh),
 		bakChains: make([]float32, len(st.chains)),
 	}
+	lt.gather, lt.sample = lt.gatherBatch, lt.sampleCopy
 	return lt
+}
+
+func (lt *layerTrainer) gatherBatch(dst []float32) { lt.train.Gather(lt.batch, dst) }
+
+// sampleH sets h to Bernoulli samples of p from rnd, written on every
+// thread of the workspace (as the gathered batch is, see
+// f32.Workspace.Replicate): the next product reads h whole on each core.
+func (lt *layerTrainer) sampleH(h, p []float32, rnd *f32.Rand) {
+	lt.sampleTo, lt.sampleP, lt.sampleRnd, lt.sampleSnap = h, p, rnd, *rnd
+	lt.ws.Replicate(h, lt.sample)
+	lt.sampleTo, lt.sampleP, lt.sampleRnd = nil, nil, nil
+}
+
+// sampleCopy is sampleH's fill: the caller's h advances rnd, another
+// thread's copy draws the same numbers from a snapshot of it.
+func (lt *layerTrainer) sampleCopy(dst []float32) {
+	if &dst[0] == &lt.sampleTo[0] {
+		lt.sampleRnd.Bernoulli(dst, lt.sampleP)
+		return
+	}
+	r := lt.sampleSnap
+	r.Bernoulli(dst, lt.sampleP)
 }
 
 // runEpoch trains epoch st.epoch and returns its measures. On cancellation
@@ -437,8 +470,11 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand)
 	inv := 1 / float32(rows)
 	v0, hp := lt.v0[:rows*nv], lt.hp[:rows*nh]
 
-	// Positive phase: statistics from P(h|v).
-	lt.train.Gather(idx, v0)
+	// Positive phase: statistics from P(h|v). Every thread gathers the
+	// batch itself, so that no product reads it from another core's cache.
+	lt.batch = idx
+	ws.Replicate(v0, lt.gather)
+	defer ws.Unreplicate()
 	ws.SigmoidAffineNN(rows, nh, nv, v0, nv, r.W, nh, r.C, hp, nh)
 	ws.GemmTN(nv, nh, rows, inv, v0, nv, hp, nh, 0, lt.gW, nh)
 	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
@@ -450,7 +486,7 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand)
 	if cfg.PCD {
 		chains, h = cfg.Batch, st.chains
 	} else {
-		rnd.Bernoulli(h, hp)
+		lt.sampleH(h, hp, rnd)
 	}
 	vn, hn := lt.vn[:chains*nv], lt.hn[:chains*nh]
 	for s := 0; s < cfg.CDK; s++ {
@@ -464,7 +500,7 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand)
 		}
 		ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
 		if !last || cfg.PCD {
-			rnd.Bernoulli(h, hn)
+			lt.sampleH(h, hn, rnd)
 		}
 	}
 	recon := 0.0
