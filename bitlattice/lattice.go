@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/asm/rng"
@@ -28,6 +29,10 @@ type Lattice struct {
 	// The thresholds of the coupling swept last, built once per coupling.
 	thK float64
 	th  *ising.Thresholds
+	// nbr holds the word offsets of every site's right and down neighbour
+	// (neighbours), built on first use.
+	nbrOnce sync.Once
+	nbr     []int32
 	// kernelNanos sums the wall time of the kernel calls over all threads.
 	kernelNanos atomic.Int64
 }
@@ -55,6 +60,7 @@ func NewLattice(L, replicas int, seed uint64, hot bool) (*Lattice, error) {
 	l := &Lattice{L: L, Replicas: replicas, blocks: blocks,
 		spins: make([]uint64, blocks*L*L*ising.BlockWords),
 		state: make([][ising.StateWords]uint64, blocks)}
+	adviseHugePages(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(l.spins))), 8*len(l.spins)))
 	parallel(blocks, 0, func(b int) {
 		per := L * L * ising.BlockWords
 		sp := l.spins[b*per : (b+1)*per]

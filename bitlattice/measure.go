@@ -10,20 +10,6 @@ import (
 // sum_j bit q of c[j] times 2^j.
 type counter [32]uint64
 
-// addSliced adds the bit-sliced numbers v (bit j of lane q in bit q of v[j])
-// lane-wise.
-func (c *counter) addSliced(v []uint64) {
-	var carry uint64
-	j := 0
-	for ; j < len(v); j++ {
-		x := v[j]
-		c[j], carry = c[j]^x^carry, c[j]&x|carry&(c[j]^x)
-	}
-	for ; carry != 0; j++ {
-		c[j], carry = c[j]^carry, c[j]&carry
-	}
-}
-
 // unpack adds lane q's count to out[q].
 func (c *counter) unpack(out []int32) {
 	for j, word := range c {
@@ -35,79 +21,131 @@ func (c *counter) unpack(out []int32) {
 	}
 }
 
-// sliceCounts holds the small bit-sliced counters of one word: up spins
-// (4 bits) and anti-aligned bonds (5 bits), good for 15 sites.
-type sliceCounts struct{ u0, u1, u2, u3, a0, a1, a2, a3, a4 uint64 }
+// addSlicedAt adds the bit-sliced numbers v times 2^off lane-wise.
+func (c *counter) addSlicedAt(v []uint64, off int) {
+	var carry uint64
+	j := off
+	for _, x := range v {
+		c[j], carry = c[j]^x^carry, c[j]&x|carry&(c[j]^x)
+		j++
+	}
+	for ; carry != 0; j++ {
+		c[j], carry = c[j]^carry, c[j]&carry
+	}
+}
 
-// flush adds the small counters into the wide ones and clears them.
-func (k *sliceCounts) flush(up, anti *counter) {
-	up.addSliced([]uint64{k.u0, k.u1, k.u2, k.u3})
-	anti.addSliced([]uint64{k.a0, k.a1, k.a2, k.a3, k.a4})
-	*k = sliceCounts{}
+// csa is a carry-save adder of 64 lanes: a+b+c = sum + 2 carry lane-wise.
+func csa(a, b, c uint64) (sum, carry uint64) {
+	u := a ^ b
+	return u ^ c, a&b | u&c
+}
+
+// add4 adds the one-bit lanes x to the 4-bit lanes (c0..c3), which must not
+// overflow (at most 15 calls between two flushes).
+func add4(c *[4]uint64, x uint64) {
+	c[0], x = c[0]^x, c[0]&x
+	c[1], x = c[1]^x, c[1]&x
+	c[2], x = c[2]^x, c[2]&x
+	c[3] ^= x
+}
+
+// neighbours returns, per site, the word offsets (site * BlockWords) of its
+// right and its down neighbour on the L x L torus, built once per lattice.
+func (l *Lattice) neighbours() []int32 {
+	l.nbrOnce.Do(func() {
+		L := l.L
+		l.nbr = make([]int32, 2*L*L)
+		for y := range L {
+			for x := range L {
+				s := y*L + x
+				l.nbr[2*s] = int32((y*L + (x+1)%L) * ising.BlockWords)
+				l.nbr[2*s+1] = int32(((y+1)%L*L + x) * ising.BlockWords)
+			}
+		}
+	})
+	return l.nbr
+}
+
+// siteBits returns lane word w of site i (its spins) and whether each lane's
+// right and down bonds are anti-aligned.
+func siteBits(sp []uint64, nbr []int32, i, w int) (s, ar, ad uint64) {
+	s = sp[i*ising.BlockWords+w]
+	return s, s ^ sp[int(nbr[2*i])+w], s ^ sp[int(nbr[2*i+1])+w]
 }
 
 // blockCounts returns, per lane of block b, the number of anti-aligned bonds
 // (the right and the down bond of every site) and of up spins.
+//
+// Per word, a Harley-Seal carry-save tree sums eight sites at a time: the 16
+// bond bits into ones, twos, fours and eights with a carry of weight 16, the
+// 8 spin bits into ones, twos and fours with a carry of weight 8; the
+// carries go to 4-bit counters, flushed into the wide counters every 15
+// groups. About 18 word operations a site, against 29 for a ripple-carry
+// counter.
 func (l *Lattice) blockCounts(b int, anti, up *[ising.BlockReplicas]int32) {
-	L := l.L
+	n := l.L * l.L
 	sp := l.block(b)
+	nbr := l.neighbours()
 	const W = ising.BlockWords
 	var ca, cu [W]counter
-	// Per word, sites are summed in chunks of 15 into small bit-sliced
-	// counters without branches (4 bits for up spins, 5 for the two bonds
-	// of each site), which are then added into the wide counters. Two words
-	// go through the loop together: their counters are independent chains.
-	for w := 0; w < W; w += 2 {
-		var p, q sliceCounts
-		n := 0
-		for y := range L {
-			row := sp[y*L*W : (y+1)*L*W]
-			dn := sp[((y+1)%L)*L*W : ((y+1)%L+1)*L*W]
-			for x := range L {
-				xr := x + 1
-				if xr == L {
-					xr = 0
-				}
-				c, r, d := row[x*W+w:x*W+w+2], row[xr*W+w:xr*W+w+2], dn[x*W+w:x*W+w+2]
-				s0, s1 := c[0], c[1]
-				ar0, ad0, ar1, ad1 := s0^r[0], s0^d[0], s1^r[1], s1^d[1]
-				lo0, hi0, lo1, hi1 := ar0^ad0, ar0&ad0, ar1^ad1, ar1&ad1
-				// up += s (4-bit ripple), both words
-				c0, c1 := p.u0&s0, q.u0&s1
-				p.u0 ^= s0
-				q.u0 ^= s1
-				d0, d1 := p.u1&c0, q.u1&c1
-				p.u1 ^= c0
-				q.u1 ^= c1
-				e0, e1 := p.u2&d0, q.u2&d1
-				p.u2 ^= d0
-				q.u2 ^= d1
-				p.u3 ^= e0
-				q.u3 ^= e1
-				// anti += 2*hi + lo (5-bit ripple), both words
-				c0, c1 = p.a0&lo0, q.a0&lo1
-				p.a0 ^= lo0
-				q.a0 ^= lo1
-				t0, t1 := p.a1^hi0, q.a1^hi1
-				d0, d1 = p.a1&hi0|c0&t0, q.a1&hi1|c1&t1
-				p.a1, q.a1 = t0^c0, t1^c1
-				e0, e1 = p.a2&d0, q.a2&d1
-				p.a2 ^= d0
-				q.a2 ^= d1
-				f0, f1 := p.a3&e0, q.a3&e1
-				p.a3 ^= e0
-				q.a3 ^= e1
-				p.a4 ^= f0
-				q.a4 ^= f1
-				if n++; n == 15 {
-					p.flush(&cu[w], &ca[w])
-					q.flush(&cu[w+1], &ca[w+1])
-					n = 0
-				}
+	for w := range W {
+		var oA, tA, fA, eA, oU, tU, fU uint64
+		var c16, c8 [4]uint64
+		groups := 0
+		i := 0
+		for ; i+8 <= n; i += 8 {
+			s0, a0, d0 := siteBits(sp, nbr, i, w)
+			s1, a1, d1 := siteBits(sp, nbr, i+1, w)
+			s2, a2, d2 := siteBits(sp, nbr, i+2, w)
+			s3, a3, d3 := siteBits(sp, nbr, i+3, w)
+			var t0, t1, f0, f1, e0, e1, x uint64
+			oA, t0 = csa(oA, a0, d0)
+			oA, t1 = csa(oA, a1, d1)
+			tA, f0 = csa(tA, t0, t1)
+			oA, t0 = csa(oA, a2, d2)
+			oA, t1 = csa(oA, a3, d3)
+			tA, f1 = csa(tA, t0, t1)
+			fA, e0 = csa(fA, f0, f1)
+			var u0, u1, g0, g1 uint64
+			oU, u0 = csa(oU, s0, s1)
+			oU, u1 = csa(oU, s2, s3)
+			tU, g0 = csa(tU, u0, u1)
+
+			s4, a4, d4 := siteBits(sp, nbr, i+4, w)
+			s5, a5, d5 := siteBits(sp, nbr, i+5, w)
+			s6, a6, d6 := siteBits(sp, nbr, i+6, w)
+			s7, a7, d7 := siteBits(sp, nbr, i+7, w)
+			oA, t0 = csa(oA, a4, d4)
+			oA, t1 = csa(oA, a5, d5)
+			tA, f0 = csa(tA, t0, t1)
+			oA, t0 = csa(oA, a6, d6)
+			oA, t1 = csa(oA, a7, d7)
+			tA, f1 = csa(tA, t0, t1)
+			fA, e1 = csa(fA, f0, f1)
+			eA, x = csa(eA, e0, e1)
+			add4(&c16, x)
+			oU, u0 = csa(oU, s4, s5)
+			oU, u1 = csa(oU, s6, s7)
+			tU, g1 = csa(tU, u0, u1)
+			fU, x = csa(fU, g0, g1)
+			add4(&c8, x)
+			if groups++; groups == 15 {
+				ca[w].addSlicedAt(c16[:], 4)
+				cu[w].addSlicedAt(c8[:], 3)
+				c16, c8, groups = [4]uint64{}, [4]uint64{}, 0
 			}
 		}
-		p.flush(&cu[w], &ca[w])
-		q.flush(&cu[w+1], &ca[w+1])
+		ca[w].addSlicedAt(c16[:], 4)
+		cu[w].addSlicedAt(c8[:], 3)
+		// The last n%8 sites, one at a time.
+		for ; i < n; i++ {
+			s, a, d := siteBits(sp, nbr, i, w)
+			ca[w].addSlicedAt([]uint64{a}, 0)
+			ca[w].addSlicedAt([]uint64{d}, 0)
+			cu[w].addSlicedAt([]uint64{s}, 0)
+		}
+		ca[w].addSlicedAt([]uint64{oA, tA, fA, eA}, 0)
+		cu[w].addSlicedAt([]uint64{oU, tU, fU}, 0)
 	}
 	*anti, *up = [ising.BlockReplicas]int32{}, [ising.BlockReplicas]int32{}
 	for w := range W {

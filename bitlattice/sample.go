@@ -312,16 +312,20 @@ func (r *sampleRun) run() (*Result, error) {
 	s.wake = sync.NewCond(&s.mu)
 	s.nb = min(seriesBlocks, r.lat.blocks)
 	s.nr = min(r.R, s.nb*ising.BlockReplicas)
-	s.eS, s.mS = make([][]float32, s.nr), make([][]float32, s.nr)
 	s.T = max(minPilot, r.floor/2)
 	s.recHi = r.floor/2 + s.T
+	s.eS, s.mS = growSeries(nil, s.nr, s.T), growSeries(nil, s.nr, s.T)
 	s.lower = max(r.floor, s.recHi)
 	// The samples' buffer is allocated beside the sweeps: a large
 	// allocation is cleared (or faulted in) page by page, which costs a few
 	// sweeps' time.
 	n := r.L * r.L
 	s.configs = make(chan []uint8, 1)
-	go func() { s.configs <- make([]uint8, r.N*n) }()
+	go func() {
+		buf := make([]uint8, r.N*n)
+		adviseHugePages(buf)
+		s.configs <- buf
+	}()
 	r.us, r.ms = make([]float64, r.N), make([]float64, r.N)
 	if r.threads <= 1 {
 		s.work()
@@ -520,6 +524,7 @@ func (s *scheduler) decide() {
 	if !(ok && float64(s.T) >= 50*tau) && 2*s.T <= maxPilot {
 		s.recHi += s.T
 		s.T *= 2
+		s.eS, s.mS = growSeries(s.eS, s.nr, s.T), growSeries(s.mS, s.nr, s.T)
 		s.lower = max(r.floor, s.recHi)
 		return
 	}
@@ -533,6 +538,20 @@ func (s *scheduler) decide() {
 	s.res = &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: s.tauE, TauAbsM: s.tauM, TauOK: ok,
 		Spacing: spacing, EquilibrationSweeps: int64(s.eq), Impl: ising.Impl(), Threads: r.threads}
 	s.decided = true
+}
+
+// growSeries returns nr series with the values of old (nil: none) and room
+// for T values each, in one allocation.
+func growSeries(old [][]float32, nr, T int) [][]float32 {
+	buf := make([]float32, nr*T)
+	s := make([][]float32, nr)
+	for i := range s {
+		s[i] = buf[i*T : i*T : (i+1)*T]
+		if old != nil {
+			s[i] = append(s[i], old[i]...)
+		}
+	}
+	return s
 }
 
 // measureRound measures and unpacks the replicas of group j into round
