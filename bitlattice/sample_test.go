@@ -210,7 +210,7 @@ func TestSweepCouplingChange(t *testing.T) {
 // TestConfigs checks the block unpacking Sample uses against Config, for
 // sides whose L*L is and is not a multiple of 8 and partial blocks.
 func TestConfigs(t *testing.T) {
-	for _, c := range [][2]int{{4, 256}, {5, 300}, {7, 70}, {8, 513}, {3, 1}} {
+	for _, c := range [][2]int{{4, 256}, {5, 300}, {7, 70}, {8, 513}, {3, 1}, {6, 130}, {40, 300}, {41, 256}, {9, 37}} {
 		L, R := c[0], c[1]
 		l, err := NewLattice(L, R, uint64(L*R), true)
 		if err != nil {
