@@ -72,6 +72,22 @@ func (w *Workspace) GemmTN(m, n, k int, alpha float32, a []float32, lda int, b [
 		a: a, ars: 1, acs: lda, b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
 }
 
+// GemmTNPair computes C = alpha2*A2^T*B2 + (alpha1*A1^T*B1 + beta*C): the
+// same bits as GemmTN(m, n, k1, alpha1, a1, lda1, b1, ldb1, beta, c, ldc)
+// followed by GemmTN(m, n, k2, alpha2, a2, lda2, b2, ldb2, 1, c, ldc), but
+// in one pass over C: each thread runs both products on a block of rows
+// small enough to stay in its L2 before it moves on, so C is written to
+// memory once instead of written, read and written again. A CD gradient
+// is such a pair (data term and model term of dW).
+func (w *Workspace) GemmTNPair(m, n, k1 int, alpha1 float32, a1 []float32, lda1 int, b1 []float32, ldb1 int, beta float32,
+	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, ldc int) {
+	checkGemm("GemmTNPair", true, false, m, n, k1, a1, lda1, b1, ldb1, c, ldc)
+	checkGemm("GemmTNPair", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
+	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
+	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc}
+	w.gemmPair(g1, g2)
+}
+
 // SigmoidAffineNN computes C = sigmoid(A*B + bias), the bias (length >= n)
 // added to every row: P(h|v) = sigmoid(v W + c). A is m x k (lda), B is
 // k x n (ldb), C is m x n (ldc) and is only written. The contract, up to
@@ -296,6 +312,77 @@ func (w *Workspace) gemm(g gemmArgs) {
 	for i := range p.tasks[:parts] {
 		p.tasks[i] = gemmArgs{} // drop references to the caller's slices
 	}
+}
+
+// gemmPair runs g1 then g2 (same m, n and C), row block by row block.
+func (w *Workspace) gemmPair(g1, g2 gemmArgs) {
+	if g1.m == 0 || g1.n == 0 {
+		return
+	}
+	if g1.k == 0 || g1.alpha == 0 || g2.k == 0 || g2.alpha == 0 {
+		w.gemm(g1) // the scaling paths of gemm, one after the other
+		w.gemm(g2)
+		return
+	}
+	g1.kern, g2.kern = activeKern(), activeKern()
+	g1.opts, g2.opts = w.opts, w.opts
+	if g1.kern.id != kGeneric {
+		g1.raceAnnotate()
+		g2.raceAnnotate()
+	}
+	t := w.threads
+	if t > 1 && 2*g1.m*g1.n*(g1.k+g2.k) < g1.opts.minParFlops {
+		t = 1
+	}
+	if t == 1 {
+		pairSerial(&g1, &g2, w.bufs[0])
+		return
+	}
+	// Whole micro-tiles of rows per thread, as gemm's row split.
+	mr := g1.kern.mr
+	mt := (g1.m + mr - 1) / mr
+	p := w.getPool()
+	parts := 0
+	for i := 0; i < t; i++ {
+		i0, i1 := min(mt*i/t*mr, g1.m), min(mt*(i+1)/t*mr, g1.m)
+		if i0 == i1 {
+			continue
+		}
+		s1, s2 := g1, g2
+		s1.a, s2.a = w.replicaOf(g1.a, parts), w.replicaOf(g2.a, parts)
+		p.tasks[parts], p.pair[parts] = rowBlock(&s1, i0, i1-i0), rowBlock(&s2, i0, i1-i0)
+		parts++
+	}
+	p.run(parts, pairBit)
+	for i := range p.tasks[:parts] {
+		p.tasks[i], p.pair[i] = gemmArgs{}, gemmArgs{}
+	}
+}
+
+// pairBlockBytes is the size of the block of C that pairSerial finishes
+// before it moves on: it stays in L2 between the two products.
+const pairBlockBytes = 256 << 10
+
+// pairSerial runs g1 then g2 on blocks of rows of C (whole micro-tiles,
+// about pairBlockBytes of C each); m blocking never changes a result.
+func pairSerial(g1, g2 *gemmArgs, buf *threadBuf) {
+	mr := g1.kern.mr
+	rb := max(mr, pairBlockBytes/4/max(1, g1.n)/mr*mr)
+	for i0 := 0; i0 < g1.m; i0 += rb {
+		rows := min(rb, g1.m-i0)
+		s1, s2 := rowBlock(g1, i0, rows), rowBlock(g2, i0, rows)
+		gemmSerial(&s1, buf)
+		gemmSerial(&s2, buf)
+	}
+}
+
+// rowBlock returns the product g restricted to rows [i0, i0+rows) of C.
+func rowBlock(g *gemmArgs, i0, rows int) gemmArgs {
+	s := *g
+	s.m = rows
+	s.a = g.a[i0*g.ars:]
+	s.c = g.c[i0*g.ldc:]
+	return s
 }
 
 // raceAnnotate tells the race detector which elements the assembly reads

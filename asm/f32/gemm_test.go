@@ -355,6 +355,7 @@ func TestGemmNoAlloc(t *testing.T) {
 			w.GemmNN(m, n, k, 1, a, k, b, n, 0, c, n)
 			w.GemmTN(k, n, m, 1, a, k, c, n, 1, b, n)
 			w.SigmoidAffineNT(m, k, n, c, n, b, n, bias, a, k)
+			w.GemmTNPair(k, n, m, 1, a, k, c, n, 0, m, -1, a, k, c, n, b, n)
 		})
 		if allocs != 0 {
 			t.Errorf("threads=%d: %v allocations per run", th, allocs)

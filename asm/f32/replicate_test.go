@@ -59,6 +59,7 @@ func TestReplicate(t *testing.T) {
 				if allocs > 1 { // the closure literal itself may escape
 					t.Errorf("threads=%d: Replicate allocates %v times per call", th, allocs)
 				}
+				w.Unreplicate()
 			}
 			if th == 1 {
 				continue
@@ -66,31 +67,44 @@ func TestReplicate(t *testing.T) {
 			// Copies that differ: thread i's copy is all i+1. An NN
 			// product with B all ones split by columns gives column block
 			// j of C the value k*(i+1) of the thread that computed it.
+			// Two operands at once: a's copies hold i+1, a2's 10*(i+1).
 			m, n, k := 4, 64*th, 3
-			a := make([]float32, m*k)
-			w.Replicate(a, func(dst []float32) {
-				v := float32(1)
-				for i := 1; i < th; i++ {
-					if &dst[0] == &w.rep[i][0] {
-						v = float32(i + 1)
+			a, a2 := make([]float32, m*k), make([]float32, m*k)
+			for _, x := range []struct {
+				a     []float32
+				scale float32
+			}{{a, 1}, {a2, 10}} {
+				w.Replicate(x.a, func(dst []float32) {
+					v := float32(1)
+					for i := 1; i < th; i++ {
+						for r := range w.nrep {
+							if &dst[0] == &w.reps[r][i][0] {
+								v = float32(i + 1)
+							}
+						}
 					}
-				}
-				for j := range dst {
-					dst[j] = v
-				}
-			})
+					for j := range dst {
+						dst[j] = x.scale * v
+					}
+				})
+			}
 			b := make([]float32, k*n)
 			for i := range b {
 				b[i] = 1
 			}
 			c := make([]float32, m*n)
-			w.GemmNN(m, n, k, 1, a, k, b, n, 0, c, n)
-			seen := map[float32]bool{}
-			for _, v := range c {
-				seen[v] = true
-			}
-			if len(seen) != th || !seen[float32(k)] {
-				t.Fatalf("threads=%d: the split product read copies %v, want one value per thread (k*(i+1))", th, seen)
+			for _, x := range []struct {
+				a     []float32
+				scale float32
+			}{{a, 1}, {a2, 10}} {
+				w.GemmNN(m, n, k, 1, x.a, k, b, n, 0, c, n)
+				seen := map[float32]bool{}
+				for _, v := range c {
+					seen[v] = true
+				}
+				if len(seen) != th || !seen[x.scale*float32(k)] {
+					t.Fatalf("threads=%d: the split product read copies %v, want one value per thread (%v*k*(i+1))", th, seen, x.scale)
+				}
 			}
 			// A sub-slice starting elsewhere, and after Unreplicate: the
 			// caller's slice on every thread.

@@ -15,10 +15,15 @@ type Workspace struct {
 	opts    gemmOpts
 	bufs    []*threadBuf
 	pool    *pool // nil until the first parallel product
-	// rep holds thread copies of one A operand (see Replicate): rep[0] is
-	// the caller's slice, rep[i] thread i's copy.
-	rep [][]float32
+	// reps are the replicated A operands (see Replicate), the first
+	// nrep of them in use: reps[r][0] is the caller's slice, reps[r][i]
+	// thread i's copy. Slots keep their copies for reuse.
+	reps [maxReplicas][][]float32
+	nrep int
 }
+
+// maxReplicas is the number of operands that can be replicated at once.
+const maxReplicas = 4
 
 // threadBuf is one worker's packing space.
 type threadBuf struct {
@@ -65,14 +70,15 @@ func (w *Workspace) Threads() int { return w.threads }
 // to the Workspace can stop the workers once the Workspace is unreachable.
 type pool struct {
 	tasks []gemmArgs
+	pair  []gemmArgs   // with the pairBit, tasks[i] then pair[i] by blocks
 	upd   []updateTask // the tasks of a run with the updBit
 	// fill and rep are the task of a run with the repBit: goroutine i
 	// runs fill(rep[i]).
 	fill func([]float32)
 	rep  [][]float32
 	bufs []*threadBuf
-	// state is run<<32 | updBit (an Update run) or repBit (a Replicate
-	// run) | tasks of that run, one
+	// state is run<<32 | updBit (an Update run), repBit (a Replicate
+	// run) or pairBit (a GemmTNPair run) | tasks of that run, one
 	// word so that a worker never pairs one run's number with another's
 	// task count or kind.
 	state   atomic.Uint64
@@ -96,6 +102,9 @@ const (
 	gemmRun = 0
 	updBit  = 1 << 31
 	repBit  = 1 << 30
+	pairBit = 1 << 29
+	// countMask leaves the number of tasks of a run.
+	countMask = pairBit - 1
 )
 
 // updateTask is one goroutine's share of a Workspace.Update.
@@ -113,7 +122,7 @@ func (t *updateTask) do() {
 
 func newPool(bufs []*threadBuf, spin bool) *pool {
 	n := len(bufs)
-	p := &pool{tasks: make([]gemmArgs, n), upd: make([]updateTask, n), bufs: bufs, parked: make([]atomic.Bool, n),
+	p := &pool{tasks: make([]gemmArgs, n), pair: make([]gemmArgs, n), upd: make([]updateTask, n), bufs: bufs, parked: make([]atomic.Bool, n),
 		wake: make([]chan struct{}, n), idle: make(chan struct{}, 1), spin: spin}
 	for i := 1; i < n; i++ {
 		p.wake[i] = make(chan struct{}, 1)
@@ -165,12 +174,14 @@ func (p *pool) worker(i int) {
 			return
 		}
 		seen = st >> 32
-		if i < int(st&(repBit-1)) {
+		if i < int(st&countMask) {
 			switch {
 			case st&updBit != 0:
 				p.upd[i].do()
 			case st&repBit != 0:
 				p.fill(p.rep[i])
+			case st&pairBit != 0:
+				pairSerial(&p.tasks[i], &p.pair[i], p.bufs[i])
 			default:
 				gemmSerial(&p.tasks[i], p.bufs[i])
 			}
@@ -195,7 +206,8 @@ func (p *pool) stop() {
 }
 
 // run executes tasks[0:n] (with kind updBit, upd[0:n]; with repBit,
-// fill(rep[0:n])) in parallel, the first on the calling goroutine.
+// fill(rep[0:n]); with pairBit, the pairs tasks[i], pair[i]) in parallel,
+// the first on the calling goroutine.
 func (p *pool) run(n int, kind uint64) {
 	p.left.Store(int32(n - 1))
 	p.state.Store((p.state.Load()>>32+1)<<32 | kind | uint64(n))
@@ -212,6 +224,8 @@ func (p *pool) run(n int, kind uint64) {
 		p.upd[0].do()
 	case repBit:
 		p.fill(p.rep[0])
+	case pairBit:
+		pairSerial(&p.tasks[0], &p.pair[0], p.bufs[0])
 	default:
 		gemmSerial(&p.tasks[0], p.bufs[0])
 	}
@@ -233,48 +247,67 @@ func (p *pool) run(n int, kind uint64) {
 // fill (fill(a) on the caller, fill(copy i) on goroutine i; every call must
 // write the same values), and makes the products that follow, whose A
 // operand starts at a[0], read on each goroutine the copy that goroutine
-// wrote, until the next Replicate or Unreplicate. Data that one core has
+// wrote, until Unreplicate. Up to maxReplicas operands can be replicated at
+// once; replicating a again refills its copies. Data that one core has
 // just written and another reads whole crosses between their caches line
 // by line: on a 2-core Zen 5, a 100 x 1600 mini-batch written by one
 // thread cost the other 120-150 us in the next product (a third of it).
 // Writing it on both costs the caller nothing but the copy's memory. The
 // copies are the workspace's, reused; a is only written by fill(a).
 func (w *Workspace) Replicate(a []float32, fill func(dst []float32)) {
-	if w.threads == 1 {
-		w.rep = w.rep[:0]
+	if w.threads == 1 || len(a) == 0 {
 		fill(a)
 		return
 	}
-	if len(w.rep) != w.threads {
-		w.rep = make([][]float32, w.threads)
+	r := 0
+	for r < w.nrep && &w.reps[r][0][0] != &a[0] {
+		r++
 	}
-	w.rep[0] = a
+	if r == maxReplicas {
+		panic("f32: Replicate: more than maxReplicas operands replicated at once")
+	}
+	if r == w.nrep {
+		w.nrep++
+	}
+	rep := w.reps[r]
+	if len(rep) != w.threads {
+		rep = make([][]float32, w.threads)
+		w.reps[r] = rep
+	}
+	rep[0] = a
 	for i := 1; i < w.threads; i++ {
-		if cap(w.rep[i]) < len(a) {
-			w.rep[i] = make([]float32, len(a))
+		if cap(rep[i]) < len(a) {
+			rep[i] = make([]float32, len(a))
 		}
-		w.rep[i] = w.rep[i][:len(a)]
+		rep[i] = rep[i][:len(a)]
 	}
 	p := w.getPool()
-	p.fill, p.rep = fill, w.rep
+	p.fill, p.rep = fill, rep
 	p.run(w.threads, repBit)
 	p.fill, p.rep = nil, nil
 }
 
-// Unreplicate ends the effect of Replicate (the copies are kept for reuse).
+// Unreplicate ends the effect of Replicate on every operand (the copies
+// are kept for reuse).
 func (w *Workspace) Unreplicate() {
-	if len(w.rep) > 0 {
-		w.rep[0] = nil
+	for r := range w.nrep {
+		w.reps[r][0] = nil
 	}
+	w.nrep = 0
 }
 
-// replicaOf returns thread i's copy of a when a is the replicated operand
-// (same first element and length), else a.
+// replicaOf returns thread i's copy of a when a starts at a replicated
+// operand (and is no longer), else a.
 func (w *Workspace) replicaOf(a []float32, i int) []float32 {
-	if len(w.rep) == 0 || w.rep[0] == nil || len(a) == 0 || &a[0] != &w.rep[0][0] || len(a) > len(w.rep[0]) {
+	if len(a) == 0 {
 		return a
 	}
-	return w.rep[i][:len(a)]
+	for r := range w.nrep {
+		if rep := w.reps[r]; &rep[0][0] == &a[0] && len(a) <= len(rep[0]) {
+			return rep[i][:len(a)]
+		}
+	}
+	return a
 }
 
 func (w *Workspace) getPool() *pool {

@@ -476,7 +476,6 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand)
 	ws.Replicate(v0, lt.gather)
 	defer ws.Unreplicate()
 	ws.SigmoidAffineNN(rows, nh, nv, v0, nv, r.W, nh, r.C, hp, nh)
-	ws.GemmTN(nv, nh, rows, inv, v0, nv, hp, nh, 0, lt.gW, nh)
 	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
 	f32.ColSums(lt.gC, hp, rows, nh, nh, inv, 0)
 
@@ -509,7 +508,8 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand)
 	}
 	// Both terms are divided by the batch rows (as scikit-learn does, also
 	// when its PCD chains outnumber a short last batch).
-	ws.GemmTN(nv, nh, chains, -inv, vn, nv, hn, nh, 1, lt.gW, nh)
+	// dW = (v0^T hp)/rows - (vn^T hn)/rows, both terms in one pass over dW.
+	ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
 	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
 	f32.ColSums(lt.gC, hn, chains, nh, nh, -inv, 1)
 	return recon, true

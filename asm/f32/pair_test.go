@@ -1,0 +1,63 @@
+package f32
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/asmtest"
+)
+
+// TestGemmTNPair: GemmTNPair gives the bits of its two GemmTN calls, one
+// after the other, for edge and random shapes (including k = 0 and
+// alpha = 0 in either product, depths above one k-block and C taller than
+// one row block of pairSerial), at 1, 2 and 3 threads under every
+// implementation, and writes nothing outside C's m x n elements (guard
+// values in the padding of ldc and past the end).
+func TestGemmTNPair(t *testing.T) {
+	type shape struct{ m, n, k1, k2 int }
+	var shapes []shape
+	dims := []int{0, 1, 9, 16, 17, 33}
+	for _, m := range dims {
+		for _, n := range dims {
+			shapes = append(shapes, shape{m, n, 1 + (m+n)%7, (m * n) % 5})
+		}
+	}
+	shapes = append(shapes, shape{1600, 400, 100, 100}, shape{700, 33, 300, 257}, shape{161, 1601, 20, 3}, shape{41, 17, 0, 5})
+	alphas := []float32{1, -0.01, 0, 2}
+	betas := []float32{0, 1, -0.5}
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(21, 22))
+		for _, th := range []int{1, 2, 3} {
+			w, ref := newTestWorkspace(th), newTestWorkspace(1)
+			for q, s := range shapes {
+				if (testing.Short() || raceEnabled) && s.m*s.n*(s.k1+s.k2) > 1<<22 {
+					continue
+				}
+				m, n, k1, k2 := s.m, s.n, s.k1, s.k2
+				lda1, lda2, ldb1, ldb2, ldc := max(1, m)+q%3, max(1, m)+1, max(1, n)+q%2, max(1, n), max(1, n)+3
+				fill := func(l int) []float32 {
+					x := make([]float32, l)
+					for i := range x {
+						x[i] = float32(rng.NormFloat64())
+					}
+					return x
+				}
+				a1, b1 := fill(max(1, k1*lda1)), fill(max(1, k1*ldb1))
+				a2, b2 := fill(max(1, k2*lda2)), fill(max(1, k2*ldb2))
+				alpha1, alpha2, beta := alphas[q%4], alphas[(q/4+1)%4], betas[q%3]
+				c0 := fill(max(1, m*ldc) + 16)
+				got, want := append([]float32(nil), c0...), append([]float32(nil), c0...)
+				w.GemmTNPair(m, n, k1, alpha1, a1, lda1, b1, ldb1, beta, k2, alpha2, a2, lda2, b2, ldb2, got, ldc)
+				ref.GemmTN(m, n, k1, alpha1, a1, lda1, b1, ldb1, beta, want, ldc)
+				ref.GemmTN(m, n, k2, alpha2, a2, lda2, b2, ldb2, 1, want, ldc)
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("threads=%d %dx%d k=%d,%d alpha=%v,%v beta=%v: element %d (row %d col %d) %v, want %v",
+							th, m, n, k1, k2, alpha1, alpha2, beta, i, i/ldc, i%ldc, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
