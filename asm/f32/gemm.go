@@ -85,7 +85,32 @@ func (w *Workspace) GemmTNPair(m, n, k1 int, alpha1 float32, a1 []float32, lda1 
 	checkGemm("GemmTNPair", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
 	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
 	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc}
-	w.gemmPair(g1, g2)
+	w.gemmPair(g1, g2, nil)
+}
+
+// UpdateRule is a momentum-SGD step (Update, or UpdateProximal when
+// Proximal) of W and Vel by a gradient, as GemmTNPairUpdate applies it.
+type UpdateRule struct {
+	W, Vel               []float32
+	LR, Momentum, L1, L2 float32
+	Proximal             bool
+}
+
+// GemmTNPairUpdate is GemmTNPair (C = G, a gradient, with ldc = n)
+// followed by Update(u.W, u.Vel, G, ...) (UpdateProximal with
+// u.Proximal), the same bits, but each row block of G updates its rows of
+// W and Vel while it is still in cache.
+func (w *Workspace) GemmTNPairUpdate(m, n, k1 int, alpha1 float32, a1 []float32, lda1 int, b1 []float32, ldb1 int, beta float32,
+	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
+	checkGemm("GemmTNPairUpdate", true, false, m, n, k1, a1, lda1, b1, ldb1, c, n)
+	checkGemm("GemmTNPairUpdate", true, false, m, n, k2, a2, lda2, b2, ldb2, c, n)
+	checkLen("GemmTNPairUpdate", "u.W", len(u.W), m*n)
+	checkLen("GemmTNPairUpdate", "u.Vel", len(u.Vel), m*n)
+	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: n}
+	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: n}
+	w.rule = u // kept in w, so that the shares can point to it without an allocation
+	w.gemmPair(g1, g2, &w.rule)
+	w.rule = UpdateRule{}
 }
 
 // SigmoidAffineNN computes C = sigmoid(A*B + bias), the bias (length >= n)
@@ -169,6 +194,10 @@ type gemmArgs struct {
 	sig         bool
 	opts        gemmOpts
 	kern        kern
+	// upd and row0 (GemmTNPairUpdate): the update rule, and the row of
+	// the whole C at which this share's C starts.
+	upd  *UpdateRule
+	row0 int
 }
 
 // kc is the depth of a k-block. It is part of the definition of every
@@ -314,14 +343,18 @@ func (w *Workspace) gemm(g gemmArgs) {
 	}
 }
 
-// gemmPair runs g1 then g2 (same m, n and C), row block by row block.
-func (w *Workspace) gemmPair(g1, g2 gemmArgs) {
+// gemmPair runs g1 then g2 (same m, n and C), row block by row block,
+// then, with u, the update of u's rows by each finished block (ldc = n).
+func (w *Workspace) gemmPair(g1, g2 gemmArgs, u *UpdateRule) {
 	if g1.m == 0 || g1.n == 0 {
 		return
 	}
 	if g1.k == 0 || g1.alpha == 0 || g2.k == 0 || g2.alpha == 0 {
 		w.gemm(g1) // the scaling paths of gemm, one after the other
 		w.gemm(g2)
+		if u != nil {
+			update(w, "GemmTNPairUpdate", u.W, u.Vel, g1.c[:g1.m*g1.n], u.LR, u.Momentum, u.L1, u.L2, u.Proximal)
+		}
 		return
 	}
 	g1.kern, g2.kern = activeKern(), activeKern()
@@ -333,6 +366,9 @@ func (w *Workspace) gemmPair(g1, g2 gemmArgs) {
 	t := w.threads
 	if t > 1 && 2*g1.m*g1.n*(g1.k+g2.k) < g1.opts.minParFlops {
 		t = 1
+	}
+	if u != nil {
+		g1.upd, g2.upd = u, u
 	}
 	if t == 1 {
 		pairSerial(&g1, &g2, w.bufs[0])
@@ -364,7 +400,8 @@ func (w *Workspace) gemmPair(g1, g2 gemmArgs) {
 const pairBlockBytes = 256 << 10
 
 // pairSerial runs g1 then g2 on blocks of rows of C (whole micro-tiles,
-// about pairBlockBytes of C each); m blocking never changes a result.
+// about pairBlockBytes of C each; m blocking never changes a result), and
+// with g1.upd, updates the block's rows of W and Vel from it.
 func pairSerial(g1, g2 *gemmArgs, buf *threadBuf) {
 	mr := g1.kern.mr
 	rb := max(mr, pairBlockBytes/4/max(1, g1.n)/mr*mr)
@@ -373,6 +410,10 @@ func pairSerial(g1, g2 *gemmArgs, buf *threadBuf) {
 		s1, s2 := rowBlock(g1, i0, rows), rowBlock(g2, i0, rows)
 		gemmSerial(&s1, buf)
 		gemmSerial(&s2, buf)
+		if u := g1.upd; u != nil {
+			lo, hi := (g1.row0+i0)*g1.n, (g1.row0+i0+rows)*g1.n
+			updateArch(u.W[lo:hi], u.Vel[lo:hi], s1.c[:rows*g1.n], u.LR, u.Momentum, u.L1, u.L2, u.Proximal)
+		}
 	}
 }
 
@@ -382,6 +423,7 @@ func rowBlock(g *gemmArgs, i0, rows int) gemmArgs {
 	s.m = rows
 	s.a = g.a[i0*g.ars:]
 	s.c = g.c[i0*g.ldc:]
+	s.row0 = g.row0 + i0
 	return s
 }
 

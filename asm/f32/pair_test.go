@@ -61,3 +61,62 @@ func TestGemmTNPair(t *testing.T) {
 		}
 	})
 }
+
+// TestGemmTNPairUpdate: the bits of GemmTNPair followed by Update or
+// UpdateProximal, for C, W and Vel, at 1, 2 and 3 threads under every
+// implementation, on shapes with several row blocks per thread, an edge
+// of one row, k = 0 in a product, and no allocation.
+func TestGemmTNPairUpdate(t *testing.T) {
+	shapes := [][4]int{{1, 1, 1, 1}, {17, 9, 3, 0}, {33, 16, 5, 7}, {1600, 400, 100, 100}, {701, 33, 20, 300}}
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(23, 24))
+		fill := func(l int) []float32 {
+			x := make([]float32, l)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64())
+				if i%7 == 0 {
+					x[i] = 0 // sign(0) = 0 and the proximal step's zero
+				}
+			}
+			return x
+		}
+		for _, th := range []int{1, 2, 3} {
+			w, ref := newTestWorkspace(th), newTestWorkspace(1)
+			for q, s := range shapes {
+				if (testing.Short() || raceEnabled) && s[0]*s[1]*(s[2]+s[3]) > 1<<22 {
+					continue
+				}
+				m, n, k1, k2 := s[0], s[1], s[2], s[3]
+				a1, b1, a2, b2 := fill(max(1, k1*m)), fill(max(1, k1*n)), fill(max(1, k2*m)), fill(max(1, k2*n))
+				for _, prox := range []bool{false, true} {
+					c0, w0, v0 := fill(m*n), fill(m*n), fill(m*n)
+					c, wt, vel := append([]float32(nil), c0...), append([]float32(nil), w0...), append([]float32(nil), v0...)
+					rc, rw, rv := append([]float32(nil), c0...), append([]float32(nil), w0...), append([]float32(nil), v0...)
+					u := UpdateRule{W: wt, Vel: vel, LR: 0.01, Momentum: 0.9, L1: 1e-3 * float32(q%2), L2: 2e-4, Proximal: prox}
+					w.GemmTNPairUpdate(m, n, k1, 0.5, a1, m, b1, n, float32(q%2), k2, -0.5, a2, m, b2, n, c, u)
+					ref.GemmTNPair(m, n, k1, 0.5, a1, m, b1, n, float32(q%2), k2, -0.5, a2, m, b2, n, rc, n)
+					if prox {
+						UpdateProximal(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
+					} else {
+						Update(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
+					}
+					for _, x := range []struct {
+						name      string
+						got, want []float32
+					}{{"C", c, rc}, {"W", wt, rw}, {"Vel", vel, rv}} {
+						for i := range x.got {
+							if math.Float32bits(x.got[i]) != math.Float32bits(x.want[i]) {
+								t.Fatalf("threads=%d %dx%d k=%d,%d prox=%v: %s[%d] = %v, want %v", th, m, n, k1, k2, prox, x.name, i, x.got[i], x.want[i])
+							}
+						}
+					}
+					if allocs := testing.AllocsPerRun(3, func() {
+						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, m, b1, n, 0, k2, -0.5, a2, m, b2, n, c, u)
+					}); allocs != 0 {
+						t.Errorf("threads=%d %dx%d: %v allocations", th, m, n, allocs)
+					}
+				}
+			}
+		}
+	})
+}

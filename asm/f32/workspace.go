@@ -20,6 +20,7 @@ type Workspace struct {
 	// thread i's copy. Slots keep their copies for reuse.
 	reps [maxReplicas][][]float32
 	nrep int
+	rule UpdateRule // the rule of the GemmTNPairUpdate under way
 }
 
 // maxReplicas is the number of operands that can be replicated at once.

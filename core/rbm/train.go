@@ -299,6 +299,7 @@ type layerTrainer struct {
 	// method value made once, so that no step allocates).
 	batch  []int
 	gather func(dst []float32)
+	rule   f32.UpdateRule // step's weight update, for gradient
 	// sampleTo, sampleP, sampleRnd and sampleSnap are the arguments of
 	// sampleH's Replicate (sample, a method value made once).
 	sampleTo, sampleP []float32
@@ -444,15 +445,14 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 // closed during the Gibbs chain (the parameters are then left unchanged).
 func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, mom float32) (float64, bool) {
 	cfg, r, st := lt.cfg, lt.r, lt.st
-	recon, ok := lt.gradient(done, idx, rnd)
+	// The weights' update is split across the threads and applied to each
+	// block of rows of dW as soon as it is complete (same bits as an
+	// Update after the gradient).
+	lt.rule = f32.UpdateRule{W: r.W, Vel: st.velW, LR: cfg.LR, Momentum: mom, L1: cfg.L1, L2: cfg.L2, Proximal: cfg.L1Proximal}
+	recon, ok := lt.gradient(done, idx, rnd, &lt.rule)
+	lt.rule = f32.UpdateRule{}
 	if !ok {
 		return 0, false
-	}
-	// The weights' update is split across the threads (same bits).
-	if cfg.L1Proximal {
-		lt.ws.UpdateProximal(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
-	} else {
-		lt.ws.Update(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
 	}
 	f32.Update(r.B, st.velB, lt.gB, cfg.LR, mom, 0, 0)
 	f32.Update(r.C, st.velC, lt.gC, cfg.LR, mom, 0, 0)
@@ -461,9 +461,11 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, mom
 
 // gradient sets gW, gB, gC to the CD-k (or PCD) estimate of the
 // log-likelihood gradient on the samples idx (advancing the persistent
-// chains) and returns the summed squared reconstruction error (CD only). It
-// returns false as soon as done is closed (checked every Gibbs step).
-func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand) (float64, bool) {
+// chains) and returns the summed squared reconstruction error (CD only);
+// with rule, it also applies rule's update of the weights by gW. It
+// returns false as soon as done is closed (checked every Gibbs step), and
+// then has not touched the weights.
+func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand, rule *f32.UpdateRule) (float64, bool) {
 	cfg, r, ws, st := lt.cfg, lt.r, lt.ws, lt.st
 	nv, nh := r.NVisible, r.NHidden
 	rows := len(idx)
@@ -509,7 +511,11 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand)
 	// Both terms are divided by the batch rows (as scikit-learn does, also
 	// when its PCD chains outnumber a short last batch).
 	// dW = (v0^T hp)/rows - (vn^T hn)/rows, both terms in one pass over dW.
-	ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
+	if rule != nil {
+		ws.GemmTNPairUpdate(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, *rule)
+	} else {
+		ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
+	}
 	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
 	f32.ColSums(lt.gC, hn, chains, nh, nh, -inv, 1)
 	return recon, true

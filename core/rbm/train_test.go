@@ -54,7 +54,7 @@ func TestCDkApproachesExactGradient(t *testing.T) {
 	for _, k := range []int{1, 5, 50} {
 		cfg := Config{Batch: d.N, CDK: k, SampleVisibles: true}
 		lt := newTestTrainer(r, d, cfg)
-		lt.gradient(nil, idx, f32.NewRand(uint64(k), 1))
+		lt.gradient(nil, idx, f32.NewRand(uint64(k), 1), nil)
 		m := 0.0
 		for i := range exact.W {
 			m = max(m, math.Abs(float64(lt.gW[i])-exact.W[i]))
