@@ -40,7 +40,7 @@ func TestReplicate(t *testing.T) {
 					mu.Lock()
 					calls++
 					mu.Unlock()
-					copy(dst, src)
+					clear(dst[copy(dst, src):])
 				})
 				if calls != th {
 					t.Fatalf("threads=%d: fill ran %d times", th, calls)
@@ -55,7 +55,7 @@ func TestReplicate(t *testing.T) {
 						}
 					}
 				}
-				allocs := testing.AllocsPerRun(5, func() { w.Replicate(a, func(dst []float32) { copy(dst, src) }) })
+				allocs := testing.AllocsPerRun(5, func() { w.Replicate(a, func(dst []float32) { clear(dst[copy(dst, src):]) }) })
 				if allocs > 1 { // the closure literal itself may escape
 					t.Errorf("threads=%d: Replicate allocates %v times per call", th, allocs)
 				}
@@ -93,6 +93,19 @@ func TestReplicate(t *testing.T) {
 				b[i] = 1
 			}
 			c := make([]float32, m*n)
+			if raceEnabled {
+				// Race builds check every copy against the operand.
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("threads=%d: copies that differ from the operand did not panic in a race build", th)
+						}
+					}()
+					w.GemmNN(m, n, k, 1, a, k, b, n, 0, c, n)
+				}()
+				w.Unreplicate()
+				continue
+			}
 			for _, x := range []struct {
 				a     []float32
 				scale float32

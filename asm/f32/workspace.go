@@ -1,6 +1,8 @@
 package f32
 
 import (
+	"fmt"
+	"math"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -305,10 +307,25 @@ func (w *Workspace) replicaOf(a []float32, i int) []float32 {
 	}
 	for r := range w.nrep {
 		if rep := w.reps[r]; &rep[0][0] == &a[0] && len(a) <= len(rep[0]) {
+			if raceEnabled && i > 0 {
+				checkReplica(a, rep[i][:len(a)])
+			}
 			return rep[i][:len(a)]
 		}
 	}
 	return a
+}
+
+// checkReplica panics when a thread's copy differs from the caller's
+// operand: the operand was written after Replicate, or fill wrote
+// different values on different threads. Race builds (the tests) check
+// every product; other builds trust the caller.
+func checkReplica(a, cp []float32) {
+	for j, v := range a {
+		if math.Float32bits(v) != math.Float32bits(cp[j]) {
+			panic(fmt.Sprintf("f32: replicated operand differs from a thread's copy at element %d (%v, copy %v): written after Replicate, or fill is not deterministic", j, v, cp[j]))
+		}
+	}
 }
 
 func (w *Workspace) getPool() *pool {
