@@ -99,26 +99,10 @@ func dataHash(d *Dataset) string {
 
 func TestReproducibleDBN(t *testing.T) {
 	data := reproData(t)
-	got := map[string]string{} // "impl/threads" -> model hash
-	threads := []int{1, 2, 3}
-	asmtest.TestAll(t, "f32", func(t *testing.T) {
-		for _, th := range threads {
-			d, _, err := TrainDBN(context.Background(), data, []int{64, 24, 8}, reproConfig(th), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got[fmt.Sprintf("%s/%d", asm.Active("f32"), th)] = modelHash(d)
-		}
+	first := sameModelEverywhere(t, "", func(th int) (*DBN, error) {
+		d, _, err := TrainDBN(context.Background(), data, []int{64, 24, 8}, reproConfig(th), nil)
+		return d, err
 	})
-	var first, firstKey string
-	for k, h := range got {
-		if first == "" {
-			first, firstKey = h, k
-		}
-		if h != first {
-			t.Errorf("model bytes differ between kernels/threads: %s gives %s, %s gives %s", firstKey, first, k, h)
-		}
-	}
 	if t.Failed() || first == "" {
 		return
 	}
@@ -142,7 +126,6 @@ func TestReproducibleDBN(t *testing.T) {
 			"a data mismatch means the sampler's streams changed; a model mismatch with equal data means the training arithmetic did",
 			reproFile, want, b)
 	}
-	t.Logf("%d runs (%v) give identical bytes: %s", len(got), keys(got), first[:16])
 }
 
 func keys(m map[string]string) []string {
@@ -167,28 +150,44 @@ func TestReproducibleSplitProducts(t *testing.T) {
 	}
 	data := randomBinary(400, 256, 0.3, 5)
 	for _, pcd := range []bool{false, true} {
-		got := map[string]string{}
-		asmtest.TestAll(t, "f32", func(t *testing.T) {
-			for _, th := range []int{1, 2, 3} {
-				cfg := reproConfig(th)
-				cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD = 1, 100, 2, pcd
-				cfg.SampleVisibles = true
-				cfg.ValidationFraction = 0
-				d, _, err := TrainDBN(context.Background(), data, []int{256, 128}, cfg, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got[fmt.Sprintf("%s/%d", asm.Active("f32"), th)] = modelHash(d)
-			}
+		sameModelEverywhere(t, fmt.Sprintf("pcd=%v: ", pcd), func(th int) (*DBN, error) {
+			cfg := reproConfig(th)
+			cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD = 1, 100, 2, pcd
+			cfg.SampleVisibles = true
+			cfg.ValidationFraction = 0
+			d, _, err := TrainDBN(context.Background(), data, []int{256, 128}, cfg, nil)
+			return d, err
 		})
-		var first, firstKey string
-		for k, h := range got {
-			if first == "" {
-				first, firstKey = h, k
+	}
+}
+
+// sameModelEverywhere trains with train(threads) at 1, 2 and 3 threads
+// under every f32 implementation the machine can run, reports (prefixed by
+// what) any model whose bytes differ from another's, and returns the
+// common model hash ("" when none was trained).
+func sameModelEverywhere(t *testing.T, what string, train func(threads int) (*DBN, error)) string {
+	t.Helper()
+	got := map[string]string{} // "impl/threads" -> model hash
+	asmtest.TestAll(t, "f32", func(t *testing.T) {
+		for _, th := range []int{1, 2, 3} {
+			d, err := train(th)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if h != first {
-				t.Errorf("pcd=%v: model bytes differ: %s gives %s, %s gives %s", pcd, firstKey, first, k, h)
-			}
+			got[fmt.Sprintf("%s/%d", asm.Active("f32"), th)] = modelHash(d)
+		}
+	})
+	var first, firstKey string
+	for k, h := range got {
+		if first == "" {
+			first, firstKey = h, k
+		}
+		if h != first {
+			t.Errorf("%smodel bytes differ between kernels/threads: %s gives %s, %s gives %s", what, firstKey, first, k, h)
 		}
 	}
+	if first != "" && !t.Failed() {
+		t.Logf("%s%d runs (%v) give identical bytes: %s", what, len(got), keys(got), first[:16])
+	}
+	return first
 }
