@@ -315,7 +315,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 		s := g
 		s.a = w.replicaOf(g.a, parts)
 		if splitN {
-			j0, j1 := min(nt*i/t*nu, g.n), min(nt*(i+1)/t*nu, g.n)
+			j0, j1 := share(g.n, nu, t, i)
 			if j0 == j1 {
 				continue
 			}
@@ -326,7 +326,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 				s.bias = g.bias[j0:]
 			}
 		} else {
-			i0, i1 := min(mt*i/t*mr, g.m), min(mt*(i+1)/t*mr, g.m)
+			i0, i1 := share(g.m, mr, t, i)
 			if i0 == i1 {
 				continue
 			}
@@ -375,12 +375,10 @@ func (w *Workspace) gemmPair(g1, g2 gemmArgs, u *UpdateRule) {
 		return
 	}
 	// Whole micro-tiles of rows per thread, as gemm's row split.
-	mr := g1.kern.mr
-	mt := (g1.m + mr - 1) / mr
 	p := w.getPool()
 	parts := 0
 	for i := 0; i < t; i++ {
-		i0, i1 := min(mt*i/t*mr, g1.m), min(mt*(i+1)/t*mr, g1.m)
+		i0, i1 := share(g1.m, g1.kern.mr, t, i)
 		if i0 == i1 {
 			continue
 		}
@@ -425,6 +423,13 @@ func rowBlock(g *gemmArgs, i0, rows int) gemmArgs {
 	s.c = g.c[i0*g.ldc:]
 	s.row0 = g.row0 + i0
 	return s
+}
+
+// share returns thread i's range [lo, hi) of t shares of n, cut in whole
+// units of u (micro-tiles); a range may be empty.
+func share(n, u, t, i int) (lo, hi int) {
+	nu := (n + u - 1) / u
+	return min(nu*i/t*u, n), min(nu*(i+1)/t*u, n)
 }
 
 // raceAnnotate tells the race detector which elements the assembly reads
