@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/asmtest"
+	"github.com/isingrbm/isingrbm/asm/ising"
+	"github.com/isingrbm/isingrbm/asm/rng"
 )
 
 // BenchmarkSweep measures attempted spin flips per nanosecond at L = 40 with
@@ -47,6 +49,25 @@ func BenchmarkObservables(b *testing.B) {
 		e, m = l.Observables(e, m, 1)
 	}
 	b.ReportMetric(float64(b.N)*L*L*R/float64(b.Elapsed().Nanoseconds()), "sites/ns")
+}
+
+// BenchmarkAutocorrelation measures the pilot's tau input at L = 40: the
+// autocorrelation of 512 series of 898 sweeps (half the equilibration floor).
+func BenchmarkAutocorrelation(b *testing.B) {
+	const R, T = 2 * ising.BlockReplicas, 898
+	g := rng.New(1)
+	series := make([][]float32, R)
+	for r := range series {
+		series[r] = make([]float32, T)
+		x := g.NormFloat64()
+		for i := range series[r] {
+			series[r][i] = float32(x)
+			x = 0.9*x + g.NormFloat64()
+		}
+	}
+	for range b.N {
+		Autocorrelation(series)
+	}
 }
 
 // BenchmarkSample runs the paper's sampling job (L = 40, K = 0.408) on 1 and

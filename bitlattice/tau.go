@@ -17,6 +17,11 @@ const SokalC = 6
 //
 // with xbar the mean over all replicas and times, rho(t) = C(t)/C(0).
 // It returns nil if the series have no variance.
+//
+// The sum over replicas is taken in frequency space: each series, zero-padded
+// to a 2,3,5-smooth length n >= 2T (no circular wrap-around), is transformed
+// once, the power spectra |X_r(f)|^2 are summed, and one inverse transform
+// gives sum_r sum_s x_r(s) x_r(s+t) for every t.
 func Autocorrelation(series [][]float32) []float64 {
 	if len(series) == 0 || len(series[0]) < 2 {
 		return nil
@@ -29,15 +34,11 @@ func Autocorrelation(series [][]float32) []float64 {
 		}
 	}
 	mean /= float64(len(series) * T)
-	n := 1
-	for n < 2*T {
-		n <<= 1
-	}
+	n := fftLength(2 * T)
 	fft := fourier.NewFFT(n)
 	seq := make([]float64, n)
 	coef := make([]complex128, n/2+1)
-	back := make([]float64, n)
-	sum := make([]float64, T)
+	power := make([]complex128, n/2+1)
 	for _, x := range series {
 		for t, v := range x {
 			seq[t] = float64(v) - mean
@@ -45,13 +46,10 @@ func Autocorrelation(series [][]float32) []float64 {
 		clear(seq[T:])
 		fft.Coefficients(coef, seq)
 		for i, c := range coef {
-			coef[i] = complex(float64(real(c)*real(c))+float64(imag(c)*imag(c)), 0)
-		}
-		fft.Sequence(back, coef)
-		for t := range T {
-			sum[t] += back[t]
+			power[i] += complex(float64(real(c)*real(c))+float64(imag(c)*imag(c)), 0)
 		}
 	}
+	sum := fft.Sequence(seq, power)[:T]
 	if !(sum[0] > 0) {
 		return nil
 	}
@@ -61,6 +59,25 @@ func Autocorrelation(series [][]float32) []float64 {
 		rho[t] = sum[t] / float64(T-t) / c0
 	}
 	return rho
+}
+
+// fftLength returns the smallest n >= m whose only prime factors are 2, 3
+// and 5 (the radices of gonum's real FFT besides 4).
+func fftLength(m int) int {
+	best := 1
+	for best < m {
+		best <<= 1
+	}
+	for p5 := 1; p5 < best; p5 *= 5 {
+		for p35 := p5; p35 < best; p35 *= 3 {
+			n := p35
+			for n < m {
+				n <<= 1
+			}
+			best = min(best, n)
+		}
+	}
+	return best
 }
 
 // IntegratedTime returns the integrated autocorrelation time
