@@ -29,8 +29,8 @@ type Lattice struct {
 	// The thresholds of the coupling swept last, built once per coupling.
 	thK float64
 	th  *ising.Thresholds
-	// nbr holds the word offsets of every site's right and down neighbour
-	// (neighbours), built on first use.
+	// nbr is the site table of ising.Counts (countTable), built on first
+	// use.
 	nbrOnce sync.Once
 	nbr     []int32
 	// kernelNanos sums the wall time of the kernel calls over all threads.
