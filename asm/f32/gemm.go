@@ -582,9 +582,15 @@ func mergeTile(c []float32, ldc int, t []float32, tn int, beta float32, rows, co
 	for i := 0; i < rows; i++ {
 		crow := c[i*ldc : i*ldc+cols]
 		trow := t[i*tn : i*tn+cols]
-		if beta == 0 {
+		switch beta {
+		case 0:
 			copy(crow, trow)
-		} else {
+		case 1:
+			// fma(1, c, t) rounds c + t once: a float32 addition.
+			for j, v := range trow {
+				crow[j] += v
+			}
+		default:
 			for j, v := range trow {
 				crow[j] = fma32(beta, crow[j], v)
 			}
