@@ -1,10 +1,6 @@
 package bitlattice
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/dsp/fourier"
-)
+import "math"
 
 // SokalC is the window constant of Sokal's automatic windowing.
 const SokalC = 6
@@ -18,10 +14,15 @@ const SokalC = 6
 // with xbar the mean over all replicas and times, rho(t) = C(t)/C(0).
 // It returns nil if the series have no variance.
 //
-// The sum over replicas is taken in frequency space: each series, zero-padded
-// to a 2,3,5-smooth length n >= 2T (no circular wrap-around), is transformed
-// once, the power spectra |X_r(f)|^2 are summed, and one inverse transform
-// gives sum_r sum_s x_r(s) x_r(s+t) for every t.
+// The sum over replicas is taken in frequency space, with the series
+// zero-padded to a power of two n >= 2T (no circular wrap-around): two
+// series x and y at a time are transformed as one complex sequence
+// z = x + iy, whose power spectrum gives both at once,
+// |X(f)|^2 + |Y(f)|^2 = (|Z(f)|^2 + |Z(-f)|^2)/2; the power spectra summed
+// over all series are transformed back once, which gives
+// sum_r sum_s x_r(s) x_r(s+t) for every t. The transform (fft) has no fused
+// multiply-adds, so the result has the same bits on every architecture
+// (given math.Sincos's).
 func Autocorrelation(series [][]float32) []float64 {
 	if len(series) == 0 || len(series[0]) < 2 {
 		return nil
@@ -34,50 +35,146 @@ func Autocorrelation(series [][]float32) []float64 {
 		}
 	}
 	mean /= float64(len(series) * T)
-	n := fftLength(2 * T)
-	fft := fourier.NewFFT(n)
-	seq := make([]float64, n)
-	coef := make([]complex128, n/2+1)
-	power := make([]complex128, n/2+1)
-	for _, x := range series {
-		for t, v := range x {
-			seq[t] = float64(v) - mean
+	n := 4
+	for n < 2*T {
+		n <<= 1
+	}
+	f := newFFT(n)
+	z := make([]complex128, n)
+	power := make([]float64, n)
+	for r := 0; r < len(series); r += 2 {
+		x := series[r]
+		if r+1 < len(series) {
+			y := series[r+1]
+			for t := range T {
+				z[t] = complex(float64(x[t])-mean, float64(y[t])-mean)
+			}
+		} else {
+			for t := range T {
+				z[t] = complex(float64(x[t])-mean, 0)
+			}
 		}
-		clear(seq[T:])
-		fft.Coefficients(coef, seq)
-		for i, c := range coef {
-			power[i] += complex(float64(real(c)*real(c))+float64(imag(c)*imag(c)), 0)
+		clear(z[T:])
+		f.transform(z, true)
+		for i, c := range z {
+			power[i] += float64(real(c)*real(c)) + float64(imag(c)*imag(c))
 		}
 	}
-	sum := fft.Sequence(seq, power)[:T]
-	if !(sum[0] > 0) {
+	// The summed power spectrum is real and even: its transform back is
+	// its forward transform (divided by n, which cancels in rho).
+	for i := range n {
+		z[i] = complex(power[i]+power[(n-i)%n], 0)
+	}
+	f.transform(z, false)
+	sum := z[:T]
+	if !(real(sum[0]) > 0) {
 		return nil
 	}
 	rho := make([]float64, T)
-	c0 := sum[0] / float64(T)
+	c0 := real(sum[0]) / float64(T)
 	for t := range T {
-		rho[t] = sum[t] / float64(T-t) / c0
+		rho[t] = real(sum[t]) / float64(T-t) / c0
 	}
 	return rho
 }
 
-// fftLength returns the smallest n >= m whose only prime factors are 2, 3
-// and 5 (the radices of gonum's real FFT besides 4).
-func fftLength(m int) int {
-	best := 1
-	for best < m {
-		best <<= 1
-	}
-	for p5 := 1; p5 < best; p5 *= 5 {
-		for p35 := p5; p35 < best; p35 *= 3 {
-			n := p35
-			for n < m {
-				n <<= 1
+// fft is the discrete Fourier transform of a power-of-two length n >= 4:
+// Stockham's autosort form, radix 4, with a last radix-2 step when log2 n
+// is odd.
+type fft struct {
+	n  int
+	tw []complex128 // per radix-4 step of length m: w^p, w^2p, w^3p for p < m/4, w = exp(-2 pi i/m)
+	y  []complex128 // the other buffer
+}
+
+func newFFT(n int) *fft {
+	f := &fft{n: n, y: make([]complex128, n)}
+	for m := n; m >= 4; m /= 4 {
+		for p := range m / 4 {
+			for k := 1; k <= 3; k++ {
+				s, c := math.Sincos(-2 * math.Pi * float64(k*p) / float64(m))
+				f.tw = append(f.tw, complex(c, s))
 			}
-			best = min(best, n)
 		}
 	}
-	return best
+	return f
+}
+
+// cmul is a*b without fused multiply-adds.
+func cmul(a, b complex128) complex128 {
+	return complex(float64(real(a)*real(b))-float64(imag(a)*imag(b)), float64(real(a)*imag(b))+float64(imag(a)*real(b)))
+}
+
+// transform replaces x[:n] by its transform, X(f) = sum_t x(t) exp(-2 pi i f t/n).
+// With top, x[n/2:n] must be zero, and the first step skips it.
+func (f *fft) transform(x []complex128, top bool) {
+	out := x[:f.n]
+	x, y := out, f.y
+	// The first step (stride 1) on its own: no inner loop, and half of the
+	// butterfly's inputs are zero with top.
+	n0 := f.n / 4
+	w := f.tw[:3*n0]
+	xa, xb, xc, xd := x[:n0], x[n0:2*n0], x[2*n0:3*n0], x[3*n0:4*n0]
+	if top {
+		for p := range n0 {
+			a, b := xa[p], xb[p]
+			jb := complex(-imag(b), real(b))
+			yp := y[4*p : 4*p+4]
+			yp[0] = a + b
+			yp[1] = cmul(w[3*p], a-jb)
+			yp[2] = cmul(w[3*p+1], a-b)
+			yp[3] = cmul(w[3*p+2], a+jb)
+		}
+	} else {
+		for p := range n0 {
+			a, b, c, d := xa[p], xb[p], xc[p], xd[p]
+			apc, amc := a+c, a-c
+			bpd, bmd := b+d, b-d
+			jbmd := complex(-imag(bmd), real(bmd))
+			yp := y[4*p : 4*p+4]
+			yp[0] = apc + bpd
+			yp[1] = cmul(w[3*p], amc-jbmd)
+			yp[2] = cmul(w[3*p+1], apc-bpd)
+			yp[3] = cmul(w[3*p+2], amc+jbmd)
+		}
+	}
+	x, y = y, x
+	tw := f.tw[3*n0:]
+	s, m := 4, n0
+	for ; m >= 4; m /= 4 {
+		n0 := m / 4
+		w := tw[:3*n0]
+		tw = tw[3*n0:]
+		for p := range n0 {
+			w1, w2, w3 := w[3*p], w[3*p+1], w[3*p+2]
+			xa, xb := x[s*p:s*p+s], x[s*(p+n0):s*(p+n0)+s]
+			xc, xd := x[s*(p+2*n0):s*(p+2*n0)+s], x[s*(p+3*n0):s*(p+3*n0)+s]
+			ya, yb := y[4*s*p:4*s*p+s], y[4*s*p+s:4*s*p+2*s]
+			yc, yd := y[4*s*p+2*s:4*s*p+3*s], y[4*s*p+3*s:4*s*p+4*s]
+			for q := range s {
+				a, b, c, d := xa[q], xb[q], xc[q], xd[q]
+				apc, amc := a+c, a-c
+				bpd, bmd := b+d, b-d
+				jbmd := complex(-imag(bmd), real(bmd))
+				ya[q] = apc + bpd
+				yb[q] = cmul(w1, amc-jbmd)
+				yc[q] = cmul(w2, apc-bpd)
+				yd[q] = cmul(w3, amc+jbmd)
+			}
+		}
+		x, y = y, x
+		s *= 4
+	}
+	if m == 2 {
+		xa, xb := x[:s], x[s:2*s]
+		oa, ob := out[:s], out[s:2*s]
+		for q := range s {
+			a, b := xa[q], xb[q]
+			oa[q], ob[q] = a+b, a-b
+		}
+	} else if &x[0] != &out[0] {
+		copy(out, x)
+	}
 }
 
 // IntegratedTime returns the integrated autocorrelation time

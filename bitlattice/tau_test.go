@@ -2,6 +2,7 @@ package bitlattice
 
 import (
 	"math"
+	"math/cmplx"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
@@ -59,24 +60,41 @@ func TestAutocorrelationDirect(t *testing.T) {
 	}
 }
 
-// TestFFTLength checks that fftLength returns the smallest 2,3,5-smooth
-// length at or above its argument.
-func TestFFTLength(t *testing.T) {
-	smooth := func(n int) bool {
-		for _, p := range []int{2, 3, 5} {
-			for n%p == 0 {
-				n /= p
+// TestFFT compares the transform with the direct sum at every power of two
+// up to 512 (odd and even numbers of radix-4 steps), also with its first
+// step for an upper half of zeros.
+func TestFFT(t *testing.T) {
+	g := rng.New(12)
+	for n := 4; n <= 512; n *= 2 {
+		x := make([]complex128, n)
+		for i := range x {
+			x[i] = complex(g.NormFloat64(), g.NormFloat64())
+		}
+		got := append([]complex128(nil), x...)
+		newFFT(n).transform(got, false)
+		half := append([]complex128(nil), x...)
+		clear(half[n/2:])
+		top := append([]complex128(nil), half...)
+		newFFT(n).transform(top, true)
+		for k := range n {
+			var want complex128
+			for j, v := range x {
+				s, c := math.Sincos(-2 * math.Pi * float64(j*k%n) / float64(n))
+				want += v * complex(c, s)
+			}
+			if d := cmplx.Abs(got[k] - want); d > 1e-12*float64(n) {
+				t.Fatalf("n=%d: X(%d) = %v, want %v (difference %.3g)", n, k, got[k], want, d)
 			}
 		}
-		return n == 1
-	}
-	want := 1
-	for m := 1; m <= 5000; m++ {
-		for !smooth(want) || want < m {
-			want++
-		}
-		if got := fftLength(m); got != want {
-			t.Fatalf("fftLength(%d) = %d, want %d", m, got, want)
+		for k := range n {
+			var want complex128
+			for j, v := range half {
+				s, c := math.Sincos(-2 * math.Pi * float64(j*k%n) / float64(n))
+				want += v * complex(c, s)
+			}
+			if d := cmplx.Abs(top[k] - want); d > 1e-12*float64(n) {
+				t.Fatalf("n=%d, upper half zero: X(%d) = %v, want %v (difference %.3g)", n, k, top[k], want, d)
+			}
 		}
 	}
 }
