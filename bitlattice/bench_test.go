@@ -51,6 +51,21 @@ func BenchmarkObservables(b *testing.B) {
 	b.ReportMetric(float64(b.N)*L*L*R/float64(b.Elapsed().Nanoseconds()), "sites/ns")
 }
 
+// BenchmarkConfigs measures the unpacking of 20,480 replicas at L = 40
+// (80 blocks, 32.8 MB of bytes: one sample job's output) into one buffer,
+// in GB/s written.
+func BenchmarkConfigs(b *testing.B) {
+	const L, R = 40, 20480
+	l, _ := NewLattice(L, R, 1, true)
+	dst := make([]uint8, R*L*L)
+	for range b.N {
+		for blk := range l.Blocks() {
+			l.configs(blk, ising.BlockReplicas, dst[blk*ising.BlockReplicas*L*L:])
+		}
+	}
+	b.ReportMetric(float64(b.N)*float64(len(dst))/float64(b.Elapsed().Nanoseconds()), "GB/s")
+}
+
 // BenchmarkAutocorrelation measures the pilot's tau input at L = 40: the
 // autocorrelation of 512 series of 898 sweeps (half the equilibration floor).
 func BenchmarkAutocorrelation(b *testing.B) {

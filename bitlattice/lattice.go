@@ -222,26 +222,6 @@ func (l *Lattice) SetConfig(r int, src []uint8) {
 	}
 }
 
-// spread[x] has byte i equal to bit i of x.
-var spread = func() (t [256]uint64) {
-	for x := range t {
-		for i := range 8 {
-			t[x] |= uint64(x>>i&1) << (8 * i)
-		}
-	}
-	return t
-}()
-
-// transpose8 transposes the 8x8 bit matrix x, element (i, k) at bit 8i+k.
-func transpose8(x uint64) uint64 {
-	t := (x ^ x>>7) & 0x00AA00AA00AA00AA
-	x ^= t ^ t<<7
-	t = (x ^ x>>14) & 0x0000CCCC0000CCCC
-	x ^= t ^ t<<14
-	t = (x ^ x>>28) & 0x00000000F0F0F0F0
-	return x ^ t ^ t<<28
-}
-
 // transpose8x8 transposes the 8x8 byte matrix whose row i is x[i], byte j
 // of row i at bits 8j..8j+7: afterwards byte i of x[j] is what byte j of
 // x[i] was.
@@ -265,33 +245,42 @@ func transpose8x8(x *[8]uint64) {
 // configs writes the configurations of the first k replicas of block b
 // (as Config does) into dst, one after the other, len(dst) >= k*L*L. Eight
 // sites of 64 replicas at a time: each site word is read once, an 8x8 byte
-// transpose gathers byte j of the eight words (replicas 8j..8j+7), an 8x8
-// bit transpose makes each replica's eight sites a byte, and a table
-// spreads a byte's bits over eight bytes.
+// transpose gathers byte j of the eight words (replicas 8j..8j+7), and
+// replica 8j+q's eight bytes are bit q of each of those bytes,
+// (x >> q) & 0x0101010101010101. The bytes of 64 sites go to a tile first,
+// which is then copied out row by row: each replica's 64 bytes (a cache
+// line's worth) are written together, not 8 bytes at a time across 64 rows.
 func (l *Lattice) configs(b, k int, dst []uint8) {
 	n := l.L * l.L
 	sp := l.block(b)
 	const W = ising.BlockWords
 	full := n &^ 7
+	var tile [64][64]uint8
 	for w := range W {
-		if 64*w >= k {
+		rows := min(64, k-64*w)
+		if rows <= 0 {
 			break
 		}
-		for s := 0; s < full; s += 8 {
-			var x [8]uint64
-			for i := range x {
-				x[i] = sp[(s+i)*W+w]
-			}
-			transpose8x8(&x)
-			for j := range 8 {
-				r0 := 64*w + 8*j
-				if r0 >= k {
-					break
+		for s0 := 0; s0 < full; s0 += 64 {
+			cols := min(64, full-s0)
+			for c := 0; c < cols; c += 8 {
+				var x [8]uint64
+				for i := range x {
+					x[i] = sp[(s0+c+i)*W+w]
 				}
-				m := transpose8(x[j])
-				d := dst[r0*n+s:]
-				for q := range min(8, k-r0) {
-					binary.LittleEndian.PutUint64(d[q*n:], spread[m>>(8*q)&0xff])
+				transpose8x8(&x)
+				for j, v := range x {
+					for q := range 8 {
+						binary.LittleEndian.PutUint64(tile[8*j+q][c:c+8], v>>q&0x0101010101010101)
+					}
+				}
+			}
+			for r := range rows {
+				o := (64*w+r)*n + s0
+				if cols == 64 {
+					*(*[64]uint8)(dst[o : o+64]) = tile[r]
+				} else {
+					copy(dst[o:o+cols], tile[r][:cols])
 				}
 			}
 		}
