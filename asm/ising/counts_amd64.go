@@ -14,13 +14,22 @@ import "math/bits"
 //go:noescape
 func countsAVX512(spins *uint64, tab *int32, groups int, planes *[2][countPlanes][BlockWords]uint64, nbits int, anti, up *[BlockReplicas]int32)
 
+// countsAVX2 is countsAVX512 for AVX2.
+//
+//go:noescape
+func countsAVX2(spins *uint64, tab *int32, groups int, planes *[2][countPlanes][BlockWords]uint64, nbits int, anti, up *[BlockReplicas]int32)
+
 func counts(spins []uint64, n int, tab []int32, anti, up *[BlockReplicas]int32) {
-	if !useAVX512 {
+	if !useAVX512 && !useAVX2 {
 		countsGeneric(spins, n, tab, anti, up)
 		return
 	}
 	raceCounts(spins, tab, anti, up)
 	var planes [2][countPlanes][BlockWords]uint64
-	countsAVX512(&spins[0], &tab[0], len(tab)/24, &planes, bits.Len(uint(2*n)), anti, up)
+	if useAVX512 {
+		countsAVX512(&spins[0], &tab[0], len(tab)/24, &planes, bits.Len(uint(2*n)), anti, up)
+	} else {
+		countsAVX2(&spins[0], &tab[0], len(tab)/24, &planes, bits.Len(uint(2*n)), anti, up)
+	}
 	unpad(spins, n, up)
 }

@@ -188,3 +188,218 @@ planes:
 	JNZ pass
 	VZEROUPPER
 	RET
+
+// countsAVX2 (counts_amd64.go). Requires AVX2. With 16 registers the bonds
+// and the spins take one pass each over the table; the carry-save adders
+// are five instructions. Registers, each pass:
+//	Y0-Y3	the tree: ones, twos, fours, eights (the spins: ones to fours)
+//	Y4-Y7	the 4-bit counter of the carries (weight 16, the spins 8)
+//	Y8-Y15	temporaries
+//	SI spins, BX tab, CX groups left, DI planes, R11 groups to the next flush
+
+// CSA2(acc, x, y, carry): carry = majority(acc, x, y), acc = acc^x^y; x
+// clobbered.
+#define CSA2(acc, x, y, carry) \
+	VPAND x, acc, carry \
+	VPXOR x, acc, x \
+	VPXOR y, x, acc \
+	VPAND y, x, x \
+	VPOR x, carry, carry
+
+// SITE2(off, S, A, D) is SITE with VEX instructions.
+#define SITE2(off, S, A, D) \
+	MOVL off(BX), R8 \
+	MOVL off+4(BX), R9 \
+	MOVL off+8(BX), R10 \
+	VMOVDQU (SI)(R8*8), S \
+	VPXOR (SI)(R9*8), S, A \
+	VPXOR (SI)(R10*8), S, D
+
+// BONDS2(off, F): two sites' bonds into the tree, F their carry of weight 4.
+#define BONDS2(off, F) \
+	SITE2(off, Y8, Y9, Y10) \
+	CSA2(Y0, Y9, Y10, Y11) \
+	SITE2(off+12, Y8, Y9, Y10) \
+	CSA2(Y0, Y9, Y10, Y12) \
+	CSA2(Y1, Y11, Y12, F)
+
+// SPINS2(off, U): two sites' spins into the tree, U their carry of weight 2.
+#define SPINS2(off, U) \
+	MOVL off(BX), R8 \
+	MOVL off+12(BX), R9 \
+	VMOVDQU (SI)(R8*8), Y8 \
+	VMOVDQU (SI)(R9*8), Y9 \
+	CSA2(Y0, Y8, Y9, U)
+
+// ADD4V(X, T): the 4-bit counter Y4-Y7 += X (X and T clobbered).
+#define ADD4V(X, T) \
+	VPAND X, Y4, T \
+	VPXOR X, Y4, Y4 \
+	VPAND T, Y5, X \
+	VPXOR T, Y5, Y5 \
+	VPAND X, Y6, T \
+	VPXOR X, Y6, Y6 \
+	VPXOR T, Y7, Y7
+
+// FA2(off, C): plane off(DI) += C + carry Y13 (carry out in Y13; C clobbered).
+#define FA2(off, C) \
+	VMOVDQU off(DI), Y14 \
+	VPXOR C, Y14, Y15 \
+	VPAND C, Y14, Y14 \
+	VPAND Y13, Y15, C \
+	VPXOR Y13, Y15, Y15 \
+	VPOR C, Y14, Y13 \
+	VMOVDQU Y15, off(DI)
+
+// FLUSH2(off, levels) is FLUSH for the counter Y4-Y7.
+#define FLUSH2(off, levels) \
+	VPXOR Y13, Y13, Y13 \
+	FA2(off, Y4) \
+	FA2(off+32, Y5) \
+	FA2(off+64, Y6) \
+	FA2(off+96, Y7) \
+	LEAQ off+128(DI), R12 \
+	MOVQ $(levels-4), R13 \
+	VMOVDQU (R12), Y14 \
+	VPAND Y13, Y14, Y15 \
+	VPXOR Y13, Y14, Y14 \
+	VMOVDQU Y14, (R12) \
+	VMOVDQA Y15, Y13 \
+	ADDQ $32, R12 \
+	DECQ R13 \
+	JNZ -7(PC) \
+	VPXOR Y4, Y4, Y4 \
+	VPXOR Y5, Y5, Y5 \
+	VPXOR Y6, Y6, Y6 \
+	VPXOR Y7, Y7, Y7
+
+// ZERO2 clears the tree and the 4-bit counter.
+#define ZERO2 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3 \
+	VPXOR Y4, Y4, Y4 \
+	VPXOR Y5, Y5, Y5 \
+	VPXOR Y6, Y6, Y6 \
+	VPXOR Y7, Y7, Y7
+
+// bitOf holds 1 << i in dword i: a byte broadcast to the eight dwords, ANDed
+// with it and compared, gives its bits as eight masks.
+DATA bitOf<>+0(SB)/4, $1
+DATA bitOf<>+4(SB)/4, $2
+DATA bitOf<>+8(SB)/4, $4
+DATA bitOf<>+12(SB)/4, $8
+DATA bitOf<>+16(SB)/4, $16
+DATA bitOf<>+20(SB)/4, $32
+DATA bitOf<>+24(SB)/4, $64
+DATA bitOf<>+28(SB)/4, $128
+GLOBL bitOf<>(SB), RODATA|NOPTR, $32
+
+// func countsAVX2(spins *uint64, tab *int32, groups int, planes *[2][countPlanes][BlockWords]uint64, nbits int, anti, up *[BlockReplicas]int32)
+TEXT ·countsAVX2(SB), NOSPLIT, $0-56
+	MOVQ spins+0(FP), SI
+	MOVQ tab+8(FP), BX
+	MOVQ groups+16(FP), CX
+	MOVQ planes+24(FP), DI
+
+	// Clear the planes (2 * 32 * 32 bytes).
+	VPXOR Y8, Y8, Y8
+	MOVQ DI, R12
+	MOVQ $64, R13
+clear2:
+	VMOVDQU Y8, (R12)
+	ADDQ $32, R12
+	DECQ R13
+	JNZ clear2
+
+	// The bonds: eight sites a group, the weight-4 carries of two pairs
+	// into the fours, the weight-8 ones into the eights.
+	ZERO2
+	MOVQ $15, R11
+bonds:
+	BONDS2(0, Y13)
+	BONDS2(24, Y14)
+	CSA2(Y2, Y13, Y14, Y15)
+	BONDS2(48, Y13)
+	BONDS2(72, Y14)
+	CSA2(Y2, Y13, Y14, Y8)
+	CSA2(Y3, Y15, Y8, Y9)
+	ADD4V(Y9, Y10)
+	ADDQ $96, BX
+	DECQ R11
+	JNZ bondsNext
+	FLUSH2(128, 32-4)
+	MOVQ $15, R11
+bondsNext:
+	DECQ CX
+	JNZ bonds
+	FLUSH2(128, 32-4)
+	VMOVDQU Y0, 0(DI)
+	VMOVDQU Y1, 32(DI)
+	VMOVDQU Y2, 64(DI)
+	VMOVDQU Y3, 96(DI)
+
+	// The spins, the same way.
+	MOVQ tab+8(FP), BX
+	MOVQ groups+16(FP), CX
+	ZERO2
+	MOVQ $15, R11
+spins:
+	SPINS2(0, Y10)
+	SPINS2(24, Y11)
+	CSA2(Y1, Y10, Y11, Y12)
+	SPINS2(48, Y10)
+	SPINS2(72, Y11)
+	CSA2(Y1, Y10, Y11, Y13)
+	CSA2(Y2, Y12, Y13, Y14)
+	ADD4V(Y14, Y15)
+	ADDQ $96, BX
+	DECQ R11
+	JNZ spinsNext
+	FLUSH2(1024+96, 32-3)
+	MOVQ $15, R11
+spinsNext:
+	DECQ CX
+	JNZ spins
+	FLUSH2(1024+96, 32-3)
+	VMOVDQU Y0, 1024(DI)
+	VMOVDQU Y1, 1056(DI)
+	VMOVDQU Y2, 1088(DI)
+
+	// The transposition, eight lanes (one byte of each plane) at a time,
+	// from the highest plane down: acc = 2 acc + bit.
+	VMOVDQU bitOf<>(SB), Y15
+	MOVQ nbits+32(FP), AX
+	MOVQ AX, R12
+	DECQ R12
+	SHLQ $5, R12
+	ADDQ DI, R12
+	MOVQ anti+40(FP), R8
+	MOVQ $2, R11
+pass2:
+	MOVQ $32, R13
+lanes2:
+	VPXOR Y0, Y0, Y0
+	MOVQ R12, R9
+	MOVQ AX, R10
+planes2:
+	VPBROADCASTB (R9), Y8
+	VPAND Y15, Y8, Y8
+	VPCMPEQD Y15, Y8, Y8
+	VPADDD Y0, Y0, Y0
+	VPSUBD Y8, Y0, Y0
+	SUBQ $32, R9
+	DECQ R10
+	JNZ planes2
+	VMOVDQU Y0, (R8)
+	ADDQ $32, R8
+	INCQ R12
+	DECQ R13
+	JNZ lanes2
+	ADDQ $1024-32, R12
+	MOVQ up+48(FP), R8
+	DECQ R11
+	JNZ pass2
+	VZEROUPPER
+	RET
