@@ -1,6 +1,7 @@
 package bitlattice
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"testing"
@@ -76,25 +77,24 @@ func TestFFT(t *testing.T) {
 		clear(half[n/2:])
 		top := append([]complex128(nil), half...)
 		newFFT(n).transform(top, true)
-		for k := range n {
-			var want complex128
-			for j, v := range x {
-				s, c := math.Sincos(-2 * math.Pi * float64(j*k%n) / float64(n))
-				want += v * complex(c, s)
-			}
-			if d := cmplx.Abs(got[k] - want); d > 1e-12*float64(n) {
-				t.Fatalf("n=%d: X(%d) = %v, want %v (difference %.3g)", n, k, got[k], want, d)
-			}
+		checkDFT(t, fmt.Sprintf("n=%d", n), x, got)
+		checkDFT(t, fmt.Sprintf("n=%d, upper half zero", n), half, top)
+	}
+}
+
+// checkDFT fails t unless got is the discrete Fourier transform of x, by
+// the direct sum, within 1e-12 n.
+func checkDFT(t *testing.T, name string, x, got []complex128) {
+	t.Helper()
+	n := len(x)
+	for k := range n {
+		var want complex128
+		for j, v := range x {
+			s, c := math.Sincos(-2 * math.Pi * float64(j*k%n) / float64(n))
+			want += v * complex(c, s)
 		}
-		for k := range n {
-			var want complex128
-			for j, v := range half {
-				s, c := math.Sincos(-2 * math.Pi * float64(j*k%n) / float64(n))
-				want += v * complex(c, s)
-			}
-			if d := cmplx.Abs(top[k] - want); d > 1e-12*float64(n) {
-				t.Fatalf("n=%d, upper half zero: X(%d) = %v, want %v (difference %.3g)", n, k, top[k], want, d)
-			}
+		if d := cmplx.Abs(got[k] - want); d > 1e-12*float64(n) {
+			t.Fatalf("%s: X(%d) = %v, want %v (difference %.3g)", name, k, got[k], want, d)
 		}
 	}
 }
