@@ -110,12 +110,14 @@ func cmul(a, b complex128) complex128 {
 func (f *fft) transform(x []complex128, top bool) {
 	out := x[:f.n]
 	x, y := out, f.y
-	// The first step (stride 1) on its own: no inner loop, and half of the
-	// butterfly's inputs are zero with top.
-	n0 := f.n / 4
-	w := f.tw[:3*n0]
-	xa, xb, xc, xd := x[:n0], x[n0:2*n0], x[2*n0:3*n0], x[3*n0:4*n0]
+	tw := f.tw
+	s, m := 1, f.n
 	if top {
+		// The first step (stride 1) on its own: half of the butterfly's
+		// inputs are zero. The loop below runs it for !top.
+		n0 := f.n / 4
+		w := tw[:3*n0]
+		xa, xb := x[:n0], x[n0:2*n0]
 		for p := range n0 {
 			a, b := xa[p], xb[p]
 			jb := complex(-imag(b), real(b))
@@ -125,22 +127,10 @@ func (f *fft) transform(x []complex128, top bool) {
 			yp[2] = cmul(w[3*p+1], a-b)
 			yp[3] = cmul(w[3*p+2], a+jb)
 		}
-	} else {
-		for p := range n0 {
-			a, b, c, d := xa[p], xb[p], xc[p], xd[p]
-			apc, amc := a+c, a-c
-			bpd, bmd := b+d, b-d
-			jbmd := complex(-imag(bmd), real(bmd))
-			yp := y[4*p : 4*p+4]
-			yp[0] = apc + bpd
-			yp[1] = cmul(w[3*p], amc-jbmd)
-			yp[2] = cmul(w[3*p+1], apc-bpd)
-			yp[3] = cmul(w[3*p+2], amc+jbmd)
-		}
+		x, y = y, x
+		tw = tw[3*n0:]
+		s, m = 4, n0
 	}
-	x, y = y, x
-	tw := f.tw[3*n0:]
-	s, m := 4, n0
 	for ; m >= 4; m /= 4 {
 		n0 := m / 4
 		w := tw[:3*n0]
