@@ -29,10 +29,10 @@ type Lattice struct {
 	// The thresholds of the coupling swept last, built once per coupling.
 	thK float64
 	th  *ising.Thresholds
-	// nbr is the site table of ising.Counts (countTable), built on first
+	// tab is the site table of ising.Counts (countTable), built on first
 	// use.
-	nbrOnce sync.Once
-	nbr     []int32
+	tabOnce sync.Once
+	tab     []int32
 	// kernelNanos sums the wall time of the kernel calls over all threads.
 	kernelNanos atomic.Int64
 }

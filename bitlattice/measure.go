@@ -4,8 +4,8 @@ import "github.com/isingrbm/isingrbm/asm/ising"
 
 // countTable returns ising.CountTable(L) of the lattice, built once.
 func (l *Lattice) countTable() []int32 {
-	l.nbrOnce.Do(func() { l.nbr = ising.CountTable(l.L) })
-	return l.nbr
+	l.tabOnce.Do(func() { l.tab = ising.CountTable(l.L) })
+	return l.tab
 }
 
 // blockCounts returns, per lane of block b, the number of anti-aligned bonds
