@@ -122,7 +122,17 @@ import (
 // (1.8-2.4x); by a 3-operation add-rotate-xor stand-in, 1.25x; by an
 // AES-round counter generator on VAES (5 rounds, as Random123's ARS-5; key
 // schedule left out), 0.89x, and 3 rounds 1.08x: on Zen 4 AES rounds issue on two pipes only, so
-// ARS costs as much per bit as xoshiro256++ with VPROLQ/VPTERNLOGQ. The
+// ARS costs as much per bit as xoshiro256++ with VPROLQ/VPTERNLOGQ. In the
+// AVX2 kernels, where xoshiro256++ takes 14 operations, the same stand-in
+// (VEX.256 VAESENC, round keys as memory operands, so the key schedule
+// costs nothing) did not win either on Zen 5 (2026-12-01, K = 0.408,
+// BenchmarkKernels, medians of 5 alternated runs, flips per CPU ns): the
+// two-block kernel made 12.0 (11.3-13.1) with xoshiro256++, 11.7
+// (9.9-12.8) with 5 rounds and 14.5 (14.3-16.6) with 3; the one-block
+// kernel 8.0 with xoshiro256++ and 11.3 with 5 rounds. Interleaving a
+// second block does not help ARS-5, so the AES units, not latency, bound
+// it there; three rounds are below the five that Random123 calls
+// Crush-resistant. The AES throughput of Zen 3 was not measured. The
 // waste is in the bits: per site update, about 198 (221 at K_c) of the 256
 // lanes need random bits and compare 2 bits on average, but the block draws
 // 10.4 outputs per stream, so 14.9% (16.6%) of the drawn bits are compared
