@@ -17,7 +17,8 @@ import (
 // transposed into one integer per replica.
 //
 // Implementations: countsGeneric (portable Go, 64 lanes at a time) and, on
-// amd64 (counts_amd64.s), countsAVX512 (AVX-512 F and VL: the four words of
+// amd64 (counts_amd64.s, written by the generator: go run ./_gen -kernel
+// counts > counts_amd64.s; see _gen/counts.go), countsAVX512 (AVX-512 F and VL: the four words of
 // a site in one ymm register, each carry-save adder two VPTERNLOGQ, the
 // transposition by masked VPADDD) and countsAVX2 (the same tree with
 // five-instruction adders, one pass for the bonds and one for the spins to

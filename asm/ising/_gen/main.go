@@ -829,15 +829,22 @@ const head = `//go:build amd64 && gc && !purego
 
 func main() {
 	arch := flag.String("arch", "amd64", "amd64 or arm64")
+	kind := flag.String("kernel", "sweep", "sweep (the Metropolis kernels) or counts (the counting kernels, counts.go)")
 	flag.Parse()
-	switch *arch {
-	case "amd64":
-		amd64Main()
-	case "arm64":
-		neonMain()
-	default:
+	if *arch != "amd64" && *arch != "arm64" {
 		fmt.Fprintf(os.Stderr, "_gen: -arch %q, want amd64 or arm64\n", *arch)
 		os.Exit(2)
+	}
+	switch {
+	case *kind == "counts":
+		countsMain(*arch)
+	case *kind != "sweep":
+		fmt.Fprintf(os.Stderr, "_gen: -kernel %q, want sweep or counts\n", *kind)
+		os.Exit(2)
+	case *arch == "amd64":
+		amd64Main()
+	default:
+		neonMain()
 	}
 	os.Stdout.WriteString(out.String())
 }
