@@ -16,16 +16,20 @@ import (
 // bit-sliced counters every 15 groups, and the counters are finally
 // transposed into one integer per replica.
 //
-// Implementations: countsGeneric (portable Go, 64 lanes at a time) and, on
-// amd64 (counts_amd64.s, written by the generator: go run ./_gen -kernel
-// counts > counts_amd64.s; see _gen/counts.go), countsAVX512 (AVX-512 F and VL: the four words of
-// a site in one ymm register, each carry-save adder two VPTERNLOGQ, the
-// transposition by masked VPADDD) and countsAVX2 (the same tree with
-// five-instruction adders, one pass for the bonds and one for the spins to
-// fit 16 registers, the transposition by byte broadcasts and compares).
-// arm64 (no NEON kernel) and purego builds use countsGeneric. A block at
-// L = 40 on a Zen 5 (AMD family 26 model 2): 2.0 us with AVX-512, 3.8 us
-// with AVX2, 24 us in Go.
+// Implementations: countsGeneric (portable Go, 64 lanes at a time) and the
+// kernels written by the generator (go run ./_gen -kernel counts >
+// counts_amd64.s, and -arch arm64 > counts_arm64.s; see _gen/counts.go):
+// on amd64 countsAVX512 (AVX-512 F and VL: the four words of a site in one
+// ymm register, each carry-save adder two VPTERNLOGQ, the transposition by
+// masked VPADDD) and countsAVX2 (the same tree with five-instruction
+// adders, one pass for the bonds and one for the spins to fit 16 registers,
+// the transposition by byte broadcasts and compares); on arm64 countsNEON
+// (a site's four words in two 128-bit registers, one pass for the bonds and
+// one for the spins as with AVX2, four-instruction adders with BSL, the
+// transposition by halfword broadcasts and VCMTST). purego builds and other
+// architectures use countsGeneric. A block at L = 40 on a Zen 5 (AMD
+// family 26 model 2): 2.0 us with AVX-512, 3.8 us with AVX2, 24 us in Go;
+// countsNEON has been run under qemu-user only (correct, not timed).
 
 // CountTable returns the site table that Counts reads for an L x L block:
 // per site, the word offsets (site * BlockWords) of the site itself, of its

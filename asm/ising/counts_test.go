@@ -118,15 +118,16 @@ func TestCountsBadArguments(t *testing.T) {
 	}
 }
 
-// FuzzCounts compares every implementation with countsGeneric and the
-// reference on random blocks.
+// FuzzCounts compares every implementation (the counting kernels of this
+// GOARCH, then countsGeneric) with the reference on random blocks.
 func FuzzCounts(f *testing.F) {
 	f.Add(uint64(1), uint8(0), uint8(0))
 	f.Add(uint64(2), uint8(3), uint8(1))
 	f.Add(uint64(3), uint8(38), uint8(4))
+	f.Add(uint64(4), uint8(62), uint8(4))
 	f.Fuzz(func(t *testing.T, seed uint64, l, kind uint8) {
 		L := 2 + int(l%64)
-		for _, name := range asm.Available("ising") {
+		for _, name := range asmtest.Impls("ising") {
 			if !asm.Select("ising", name) {
 				t.Fatalf("cannot select %s", name)
 			}

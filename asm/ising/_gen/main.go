@@ -1,7 +1,11 @@
-// Command _gen writes the package's Metropolis kernels to standard output:
-// every amd64 kernel (go run ./_gen > ising_amd64.s, in asm/ising) or, with
-// -arch arm64, the NEON kernels (go run ./_gen -arch arm64 > ising_arm64.s;
-// see neon.go).
+// Command _gen writes the package's assembly kernels to standard output:
+// every amd64 Metropolis kernel (go run ./_gen > ising_amd64.s, in
+// asm/ising) or, with -arch arm64, the NEON ones (go run ./_gen -arch arm64
+// > ising_arm64.s; see neon.go); with -kernel counts, the counting kernels
+// of Counts instead (go run ./_gen -kernel counts > counts_amd64.s, and
+// -arch arm64 > counts_arm64.s; see counts.go).
+//
+// The Metropolis kernels are described below.
 //
 // All kernels run the algorithm of sweepGeneric (generic.go) and share one
 // site loop; they differ in how a comparison step is coded:
