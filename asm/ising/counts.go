@@ -27,9 +27,11 @@ import (
 // (a site's four words in two 128-bit registers, one pass for the bonds and
 // one for the spins as with AVX2, four-instruction adders with BSL, the
 // transposition by halfword broadcasts and VCMTST). purego builds and other
-// architectures use countsGeneric. A block at L = 40 on a Zen 5 (AMD
-// family 26 model 2): 2.0 us with AVX-512, 3.8 us with AVX2, 24 us in Go;
-// countsNEON has been run under qemu-user only (correct, not timed).
+// architectures use countsGeneric. The kernels' flushes ripple a carry
+// only up to plane nbits-1, which no count exceeds. A block at L = 40 on a
+// Zen 5 (AMD family 26 model 2, BenchmarkCounts): 1.7 us with AVX-512, 3.4
+// us with AVX2, 21-24 us in Go; countsNEON has been run under qemu-user
+// only (correct, not timed).
 
 // CountTable returns the site table that Counts reads for an L x L block:
 // per site, the word offsets (site * BlockWords) of the site itself, of its

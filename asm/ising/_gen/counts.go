@@ -34,12 +34,9 @@ import "fmt"
 //     instructions a half (EOR, BSL, EOR, EOR); the transposition as in
 //     countsAVX2 with VLD1R and VCMTST.
 //
-// A flush of countsAVX512 and countsAVX2 ripples the carry through plane 31,
-// one of countsNEON up to plane nbits-1 (the kernels' argument; every count
-// is below 2^nbits, so no carry goes higher).
-
-// oldRipple: a flush ripples through plane 31.
-var oldRipple = true
+// A flush ripples the carry only up to plane nbits-1 (the kernels' argument;
+// every count is below 2^nbits, so no carry goes higher): at L = 40 (nbits
+// 12) 4 and 5 half adders instead of 24 and 25.
 
 // countsMain writes the counting kernels of arch.
 func countsMain(arch string) {
@@ -73,13 +70,9 @@ const countsArgs = "(spins *uint64, tab *int32, groups int, planes *[2][countPla
 // x86 flush ripple: R13 = nbits - first, the planes above the 4-bit counter
 // up to nbits-1; the loop is skipped when there are none.
 func x86Ripple(name string, first int, load, and, xor, store, mov, p, c, t string) {
-	if oldRipple {
-		emit("MOVQ $%d, R13", 32-first)
-	} else {
-		emit("MOVQ nbits+32(FP), R13")
-		emit("SUBQ $%d, R13", first)
-		emit("JLE %s_done", name)
-	}
+	emit("MOVQ nbits+32(FP), R13")
+	emit("SUBQ $%d, R13", first)
+	emit("JLE %s_done", name)
 	label(name)
 	emit("%s (R12), %s", load, p)
 	emit("%s %s, %s, %s", and, c, p, t)
