@@ -10,7 +10,8 @@ func (l *Lattice) countTable() []int32 {
 
 // blockCounts returns, per lane of block b, the number of anti-aligned bonds
 // (the right and the down bond of every site) and of up spins
-// (ising.Counts: a carry-save tree, with AVX-512 and AVX2 kernels on amd64).
+// (ising.Counts: a carry-save tree, with AVX-512 and AVX2 kernels on amd64
+// and a NEON one on arm64).
 func (l *Lattice) blockCounts(b int, anti, up *[ising.BlockReplicas]int32) {
 	ising.Counts(l.block(b), l.L, l.countTable(), anti, up)
 }
