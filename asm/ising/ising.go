@@ -132,7 +132,12 @@ import (
 // kernel 8.0 with xoshiro256++ and 11.3 with 5 rounds. Interleaving a
 // second block does not help ARS-5, so the AES units, not latency, bound
 // it there; three rounds are below the five that Random123 calls
-// Crush-resistant. The AES throughput of Zen 3 was not measured. The
+// Crush-resistant. The AES throughput of Zen 3 was not measured. Nor is
+// the AVX2 kernel bound by the shift ports (two of xoshiro256++'s rotations
+// and its shift are five VPSLLQ/VPSRLQ a step): with the shifts replaced by
+// additions (timing only, same operation count) sweep2AVX2 made 10.5
+// (9.7-12.1) flips per CPU ns against 11.0 (9.4-12.9), Zen 5, same day; its
+// cost is the generator's operation count as a whole. The
 // waste is in the bits: per site update, about 198 (221 at K_c) of the 256
 // lanes need random bits and compare 2 bits on average, but the block draws
 // 10.4 outputs per stream, so 14.9% (16.6%) of the drawn bits are compared
