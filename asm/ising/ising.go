@@ -133,8 +133,8 @@ import (
 // second block does not help ARS-5, so the AES units, not latency, bound
 // it there; three rounds are below the five that Random123 calls
 // Crush-resistant. The AES throughput of Zen 3 was not measured. Nor is
-// the AVX2 kernel bound by the shift ports (two of xoshiro256++'s rotations
-// and its shift are five VPSLLQ/VPSRLQ a step): with the shifts replaced by
+// the AVX2 kernel bound by the shift ports (xoshiro256++'s two rotations
+// and its shift take five VPSLLQ/VPSRLQ a step): with the shifts replaced by
 // additions (timing only, same operation count) sweep2AVX2 made 10.5
 // (9.7-12.1) flips per CPU ns against 11.0 (9.4-12.9), Zen 5, same day; its
 // cost is the generator's operation count as a whole. The
