@@ -85,6 +85,16 @@ func x86Ripple(name string, first int, load, and, xor, store, mov, p, c, t strin
 	label(name + "_done")
 }
 
+// bitOf emits the table bitOf<> of n dwords, 1 << i in dword i, after its
+// comment doc.
+func bitOf(n int, doc string) {
+	text(doc)
+	for i := range n {
+		text(fmt.Sprintf("DATA bitOf<>+%d(SB)/4, $%d\n", 4*i, 1<<i))
+	}
+	text(fmt.Sprintf("GLOBL bitOf<>(SB), RODATA|NOPTR, $%d\n", 4*n))
+}
+
 // countsAVX512 emits countsAVX512. Registers:
 //
 //	Y0-Y3	bond tree: ones, twos, fours, eights
@@ -332,14 +342,10 @@ func countsAVX2() {
 		}
 	}
 
-	text(`
+	bitOf(8, `
 // bitOf holds 1 << i in dword i: a byte broadcast to the eight dwords, ANDed
 // with it and compared, gives its bits as eight masks.
 `)
-	for i := range 8 {
-		text(fmt.Sprintf("DATA bitOf<>+%d(SB)/4, $%d\n", 4*i, 1<<i))
-	}
-	text("GLOBL bitOf<>(SB), RODATA|NOPTR, $32\n")
 
 	fmt.Fprintf(&out, "\n// func countsAVX2%s\n", countsArgs)
 	text("TEXT ·countsAVX2(SB), NOSPLIT, $0-56\n")
@@ -651,14 +657,10 @@ func countsNEON() {
 		}
 	}
 
-	text(`
+	bitOf(16, `
 // bitOf holds 1 << i in dword i: a halfword broadcast to the 16 dwords and
 // tested against it (VCMTST) gives its bits as 16 masks.
 `)
-	for i := range 16 {
-		text(fmt.Sprintf("DATA bitOf<>+%d(SB)/4, $%d\n", 4*i, 1<<i))
-	}
-	text("GLOBL bitOf<>(SB), RODATA|NOPTR, $64\n")
 
 	fmt.Fprintf(&out, "\n// func countsNEON%s\n", countsArgs)
 	text("TEXT ·countsNEON(SB), NOSPLIT, $0-56\n")
