@@ -2,6 +2,7 @@ package bitlattice
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -33,6 +34,15 @@ type Options struct {
 	// are sampled. Sample returns after the last call; an error from Samples
 	// stops sampling and is returned.
 	Samples func(first int, configs []uint8) error
+	// Stream, with Samples set, hands the configurations to Samples only:
+	// Result.Configs stays nil, Samples gets at most one block of 256
+	// replicas of a round a call (still in order), and its slice is valid
+	// only during the call. Until then a round is kept bit-packed, an
+	// eighth of its bytes, so that a run writing its samples to a file
+	// never holds them whole: on a virtual machine, first touching the
+	// pages of a large buffer costs far more than writing a file through a
+	// small one.
+	Stream bool
 }
 
 // Result holds the samples and what was measured on them.
@@ -159,6 +169,9 @@ func (o *Options) validate() (int, error) {
 	if o.MinEquilibration < 0 {
 		return 0, fmt.Errorf("bitlattice: MinEquilibration = %d, want >= 0", o.MinEquilibration)
 	}
+	if o.Stream && o.Samples == nil {
+		return 0, errors.New("bitlattice: Stream without Samples, want a Samples function to stream to")
+	}
 	R := o.Replicas
 	if R == 0 {
 		R = DefaultReplicas(o.N)
@@ -274,7 +287,11 @@ const (
 	taskRound             // measure and unpack a group's replicas for a round
 )
 
-type task struct{ kind, j, n int }
+// task is one task; snap is a round's bit-packed buffer (Stream).
+type task struct {
+	kind, j, n int
+	snap       []uint64
+}
 
 // scheduler hands out the tasks of a sampleRun and keeps its state; every
 // field is guarded by mu, except that the series and the times belong to
@@ -309,6 +326,10 @@ type scheduler struct {
 	emitted    int          // rounds handed to out
 	out        *emitter
 	outStarted bool
+	// Stream: the bit-packed copies of the rounds being measured, and
+	// those the emitter has finished with, for reuse.
+	snaps map[int][]uint64
+	free  chan []uint64
 }
 
 // run runs the pilot, the equilibration and the sampling rounds of every
@@ -327,11 +348,15 @@ func (r *sampleRun) run() (*Result, error) {
 	// sweeps' time.
 	n := r.L * r.L
 	s.configs = make(chan []uint8, 1)
-	go func() {
-		buf := make([]uint8, r.N*n)
-		adviseHugePages(buf)
-		s.configs <- buf
-	}()
+	if r.o.Stream {
+		s.snaps, s.free = map[int][]uint64{}, make(chan []uint64, 4)
+	} else {
+		go func() {
+			buf := make([]uint8, r.N*n)
+			adviseHugePages(buf)
+			s.configs <- buf
+		}()
+	}
 	r.us, r.ms = make([]float64, r.N), make([]float64, r.N)
 	if r.threads <= 1 {
 		s.work()
@@ -363,11 +388,62 @@ func (r *sampleRun) run() (*Result, error) {
 	return s.res, nil
 }
 
-// startOutput takes the samples' buffer and starts the emitter; under mu.
+// startOutput takes the samples' buffer (none with Stream) and starts the
+// emitter; under mu.
 func (s *scheduler) startOutput() {
-	s.res.Configs = <-s.configs
-	s.out = newEmitter(s.r.o.Samples, s.res.Configs, s.r.L*s.r.L)
+	r := s.r
+	n := r.L * r.L
+	f := r.o.Samples
+	var emit func(first, count int, snap []uint64) error
+	switch {
+	case f == nil:
+		s.res.Configs = <-s.configs
+	case r.o.Stream:
+		chunk := make([]uint8, ising.BlockReplicas*n)
+		per := n * ising.BlockWords
+		emit = func(first, count int, snap []uint64) error {
+			defer s.release(snap)
+			for b := 0; b*ising.BlockReplicas < count; b++ {
+				k := min(ising.BlockReplicas, count-b*ising.BlockReplicas)
+				unpackBlock(snap[b*per:(b+1)*per], r.L, k, chunk)
+				if err := f(first+b*ising.BlockReplicas, chunk[:k*n]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	default:
+		s.res.Configs = <-s.configs
+		emit = func(first, count int, _ []uint64) error {
+			return f(first, s.res.Configs[first*n:(first+count)*n])
+		}
+	}
+	s.out = newEmitter(emit)
 	s.outStarted = true
+}
+
+// snapFor returns round's bit-packed buffer (Stream), reusing one the
+// emitter has finished with; under mu.
+func (s *scheduler) snapFor(round int) []uint64 {
+	if b, ok := s.snaps[round]; ok {
+		return b
+	}
+	var b []uint64
+	select {
+	case b = <-s.free:
+	default:
+		b = make([]uint64, s.r.lat.blocks*s.r.L*s.r.L*ising.BlockWords)
+	}
+	s.snaps[round] = b
+	return b
+}
+
+// release keeps a finished round's buffer for reuse (up to a few).
+func (s *scheduler) release(b []uint64) {
+	select {
+	case s.free <- b:
+	default:
+	}
 }
 
 // work runs tasks until every group is done, ctx is done or Samples failed.
@@ -390,6 +466,9 @@ func (s *scheduler) work() {
 		if t.kind == taskRound && !s.outStarted {
 			s.startOutput()
 		}
+		if t.kind == taskRound && s.snaps != nil {
+			t.snap = s.snapFor(t.n)
+		}
 		s.mu.Unlock()
 		s.runTask(t)
 		s.mu.Lock()
@@ -401,7 +480,7 @@ func (s *scheduler) work() {
 // next returns the task group j can run now, if any.
 func (s *scheduler) next(j int) (task, bool) {
 	r := s.r
-	sweep := func(to int) (task, bool) { return task{taskSweep, j, min(r.chunk, to-s.done[j])}, true }
+	sweep := func(to int) (task, bool) { return task{kind: taskSweep, j: j, n: min(r.chunk, to-s.done[j])}, true }
 	if !s.decided {
 		switch {
 		case j > 0 && s.done[j] < s.lower:
@@ -409,7 +488,7 @@ func (s *scheduler) next(j int) (task, bool) {
 		case j == 0 && s.done[0] < r.floor/2:
 			return sweep(r.floor / 2)
 		case j == 0 && s.done[0] < s.recHi:
-			return task{taskRecord, 0, min(r.chunk, s.recHi-s.done[0])}, true
+			return task{kind: taskRecord, n: min(r.chunk, s.recHi-s.done[0])}, true
 		}
 		return task{}, false
 	}
@@ -419,7 +498,7 @@ func (s *scheduler) next(j int) (task, bool) {
 	if at := s.eq + s.round[j]*s.res.Spacing; s.done[j] < at {
 		return sweep(at)
 	}
-	return task{taskRound, j, s.round[j]}, true
+	return task{kind: taskRound, j: j, n: s.round[j]}, true
 }
 
 // pick chooses the next task: the times of the series first, then the first
@@ -482,7 +561,7 @@ func (s *scheduler) runTask(t task) {
 	case taskTauM:
 		s.tauM, _, s.okM = integratedTime(s.mS)
 	case taskRound:
-		r.measureRound(t.j, t.n, s.res.Configs)
+		r.measureRound(t.j, t.n, s.res.Configs, t.snap)
 	}
 }
 
@@ -512,7 +591,12 @@ func (s *scheduler) complete(t task) {
 		s.roundCount[t.n]++
 		for s.emitted < r.rounds && s.roundCount[s.emitted] == r.groups {
 			lo := s.emitted * r.R
-			s.out.send(lo, min(r.R, r.N-lo))
+			var snap []uint64
+			if s.snaps != nil {
+				snap = s.snaps[s.emitted]
+				delete(s.snaps, s.emitted)
+			}
+			s.out.send(lo, min(r.R, r.N-lo), snap)
 			s.emitted++
 		}
 	}
@@ -560,9 +644,10 @@ func growSeries(old [][]float32, nr, T int) [][]float32 {
 	return s
 }
 
-// measureRound measures and unpacks the replicas of group j into round
-// round of the samples.
-func (r *sampleRun) measureRound(j, round int, configs []uint8) {
+// measureRound measures the replicas of group j and unpacks them into
+// round round of the samples, or (Stream) copies their blocks into snap,
+// the round's bit-packed buffer.
+func (r *sampleRun) measureRound(j, round int, configs []uint8, snap []uint64) {
 	n := r.L * r.L
 	lo := round * r.R
 	cnt := min(r.R, r.N-lo)
@@ -576,7 +661,12 @@ func (r *sampleRun) measureRound(j, round int, configs []uint8) {
 		r.lat.measureBlock(b, e[:], m[:])
 		copy(r.us[lo+r0:lo+r0+k], e[:k])
 		copy(r.ms[lo+r0:lo+r0+k], m[:k])
-		r.lat.configs(b, k, configs[(lo+r0)*n:])
+		if snap != nil {
+			per := n * ising.BlockWords
+			copy(snap[b*per:(b+1)*per], r.lat.block(b))
+		} else {
+			r.lat.configs(b, k, configs[(lo+r0)*n:])
+		}
 	}
 }
 
@@ -634,30 +724,35 @@ func (p *progress) setTotal(total int64) {
 	p.mu.Unlock()
 }
 
-// emitter hands finished rounds to Options.Samples on a goroutine of its own.
+// emitter hands finished rounds to Options.Samples on a goroutine of its
+// own: f(first, count, snap) emits the samples [first, first+count), whose
+// bit-packed copy is snap with Stream.
 type emitter struct {
-	f     func(first int, configs []uint8) error
-	ch    chan [2]int
-	done  chan struct{}
-	err   error
-	bad   atomic.Bool
-	buf   []uint8
-	sites int
+	f    func(first, count int, snap []uint64) error
+	ch   chan emitted
+	done chan struct{}
+	err  error
+	bad  atomic.Bool
 }
 
-func newEmitter(f func(int, []uint8) error, buf []uint8, sites int) *emitter {
-	e := &emitter{f: f, buf: buf, sites: sites}
+type emitted struct {
+	first, count int
+	snap         []uint64
+}
+
+func newEmitter(f func(first, count int, snap []uint64) error) *emitter {
+	e := &emitter{f: f}
 	if f == nil {
 		return e
 	}
-	e.ch, e.done = make(chan [2]int, 1<<10), make(chan struct{})
+	e.ch, e.done = make(chan emitted, 1<<10), make(chan struct{})
 	go func() {
 		defer close(e.done)
 		for r := range e.ch {
 			if e.err != nil {
 				continue
 			}
-			if err := e.f(r[0], e.buf[r[0]*e.sites:(r[0]+r[1])*e.sites]); err != nil {
+			if err := e.f(r.first, r.count, r.snap); err != nil {
 				e.err = err
 				e.bad.Store(true)
 			}
@@ -666,9 +761,9 @@ func newEmitter(f func(int, []uint8) error, buf []uint8, sites int) *emitter {
 	return e
 }
 
-func (e *emitter) send(first, count int) {
+func (e *emitter) send(first, count int, snap []uint64) {
 	if e.ch != nil {
-		e.ch <- [2]int{first, count}
+		e.ch <- emitted{first, count, snap}
 	}
 }
 

@@ -188,6 +188,60 @@ func TestSamplesCallback(t *testing.T) {
 	}
 }
 
+// TestSampleStream checks that Options.Stream hands Samples the bytes of
+// Result.Configs (which it leaves nil), in order and a block of 256
+// replicas at most a call, whatever the thread count, with rounds that end
+// inside a block and a last round that is short; that an error of Samples
+// stops it; and that Stream needs Samples.
+func TestSampleStream(t *testing.T) {
+	for _, o := range []Options{
+		{L: 5, K: 0.3, N: 1000, Replicas: 300, Seed: 3},
+		{L: 11, K: 0.4407, N: 5000, Replicas: 2100, Seed: 13},
+		{L: 8, K: 0.6, N: 700, Replicas: 512, Seed: 5},
+	} {
+		want, err := Sample(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, threads := range []int{1, 2, 3} {
+			o.Threads, o.Stream = threads, true
+			var got []uint8
+			o.Samples = func(first int, configs []uint8) error {
+				if n := len(got) / (o.L * o.L); first != n {
+					return fmt.Errorf("first = %d, want %d", first, n)
+				}
+				if k := len(configs) / (o.L * o.L); k == 0 || k > 256 || len(configs)%(o.L*o.L) != 0 {
+					return fmt.Errorf("%d bytes, want 1 to 256 samples of %d", len(configs), o.L*o.L)
+				}
+				got = append(got, configs...)
+				clear(configs) // the slice is the sampler's to reuse
+				return nil
+			}
+			res, err := Sample(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Configs != nil {
+				t.Fatalf("L=%d threads=%d: Result.Configs kept with Stream", o.L, threads)
+			}
+			if !bytes.Equal(got, want.Configs) || res.Energy != want.Energy || res.TotalSweeps != want.TotalSweeps {
+				t.Fatalf("L=%d threads=%d: streamed %d bytes (energy %v, %d sweeps) differ from Result.Configs' %d (%v, %d)",
+					o.L, threads, len(got), res.Energy, res.TotalSweeps, len(want.Configs), want.Energy, want.TotalSweeps)
+			}
+			o.Stream, o.Samples = false, nil
+		}
+	}
+	o := Options{L: 6, K: 0.35, N: 1000, Replicas: 300, Seed: 9, Threads: 2, Stream: true}
+	o.Samples = func(int, []uint8) error { return errors.New("disk full") }
+	if _, err := Sample(o); err == nil || err.Error() != "disk full" {
+		t.Fatalf("error %v, want the callback's", err)
+	}
+	o.Samples = nil
+	if _, err := Sample(o); err == nil || !strings.Contains(err.Error(), "Stream") {
+		t.Fatalf("Stream without Samples: error %v, want one naming Stream", err)
+	}
+}
+
 // TestSweepCouplingChange checks that the thresholds built once per coupling
 // follow a change of K: sweeping at K1 then K2 equals two fresh lattices'
 // result.

@@ -426,14 +426,22 @@ func Write(w io.Writer, descr string, shape []int, data []byte) error {
 	if err := checkData(descr, shape, len(data)); err != nil {
 		return fmt.Errorf("npy: %w", err)
 	}
+	if err := WriteHeader(w, descr, shape); err != nil {
+		return err
+	}
+	_, err := w.Write(data)
+	return err
+}
+
+// WriteHeader writes the header Write writes for an array of dtype descr and
+// the given shape, for a caller that then writes the element bytes itself
+// (all of them, in C order: the header states their number).
+func WriteHeader(w io.Writer, descr string, shape []int) error {
 	hdr, err := headerBytes(descr, false, shape)
 	if err != nil {
 		return fmt.Errorf("npy: %w", err)
 	}
-	if _, err := w.Write(hdr); err != nil {
-		return err
-	}
-	_, err = w.Write(data)
+	_, err = w.Write(hdr)
 	return err
 }
 

@@ -15,7 +15,7 @@ import (
 
 // SampleJob is the work of the sample command: equilibrium configurations
 // of each coupling of Betas, sampled with Options and written as .npy files
-// (WriteSamples) to Out. Plan checks it and decides the files; Run samples
+// (those of WriteSamples, streamed while sampling goes on) to Out. Plan checks it and decides the files; Run samples
 // and writes them.
 type SampleJob struct {
 	// Options are the sampler's options but the coupling (SampleParams:
@@ -120,12 +120,13 @@ func (j *SampleJob) Run(ctx context.Context, p SamplePlan, progress func(label s
 	var reports []bitlattice.Report
 	for i, k := range p.Couplings {
 		o.K = k
-		res, err := sampleCoupling(ctx, o, progress)
+		res, err := sampleToFile(p.Paths[i], npy.WriteOptions{ReplaceNonRegular: j.Replace}, o,
+			func(o bitlattice.Options) (*bitlattice.Result, error) { return sampleCoupling(ctx, o, progress) })
+		if we := (*fileWriteError)(nil); errors.As(err, &we) {
+			return nil, fmt.Errorf("-o: %v", we.Err)
+		}
 		if err != nil {
 			return nil, err
-		}
-		if err := WriteSamples(p.Paths[i], res, npy.WriteOptions{ReplaceNonRegular: j.Replace}); err != nil {
-			return nil, fmt.Errorf("-o: %v", err)
 		}
 		reports = append(reports, bitlattice.NewReport(o, p.Paths[i], res))
 		if err := ctx.Err(); err != nil {

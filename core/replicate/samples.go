@@ -23,3 +23,72 @@ func WriteSamples(path string, res *bitlattice.Result, opt npy.WriteOptions) err
 		return npy.WriteUint8(w, []int{len(res.Configs) / (L * L), L, L}, res.Configs)
 	})
 }
+
+// sampleToFile runs sample with o streaming its configurations (Stream) to
+// path, the file WriteSamples would write, while later rounds are sampled:
+// the samples are never held whole, and the file appears, complete, only
+// when sampling succeeds. A failure to write the file is a *fileWriteError;
+// any other error is the sampler's, as sample returned it.
+func sampleToFile(path string, opt npy.WriteOptions, o bitlattice.Options,
+	sample func(bitlattice.Options) (*bitlattice.Result, error)) (*bitlattice.Result, error) {
+	undo, err := makeDir(filepath.Dir(path))
+	if err != nil {
+		return nil, &fileWriteError{err}
+	}
+	var res *bitlattice.Result
+	var sampleErr, streamErr error
+	err = npy.WriteFileAtomicWith(path, opt, func(w io.Writer) error {
+		if err := npy.WriteHeader(w, "|u1", []int{o.N, o.L, o.L}); err != nil {
+			return err
+		}
+		o.Stream = true
+		o.Samples = func(_ int, configs []uint8) error {
+			_, streamErr = w.Write(configs)
+			return streamErr
+		}
+		res, sampleErr = sample(o)
+		switch {
+		case streamErr != nil:
+			sampleErr = nil // it only reports the write's failure
+			return streamErr
+		case sampleErr != nil:
+			return sampleErr // the file is not kept
+		}
+		return nil
+	})
+	switch {
+	case sampleErr != nil:
+		undo()
+		return nil, sampleErr
+	case err != nil:
+		undo()
+		return nil, &fileWriteError{err}
+	}
+	return res, nil
+}
+
+// makeDir makes dir and its missing parents, like os.MkdirAll, and returns
+// a function that removes again those it made while they are empty.
+func makeDir(dir string) (undo func(), err error) {
+	var made []string // deepest first
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create folder %s: %v", dir, err)
+	}
+	return func() {
+		for _, d := range made {
+			os.Remove(d) // only if empty
+		}
+	}, nil
+}
+
+// fileWriteError is sampleToFile's failure to write its file.
+type fileWriteError struct{ Err error }
+
+func (e *fileWriteError) Error() string { return e.Err.Error() }
+func (e *fileWriteError) Unwrap() error { return e.Err }
