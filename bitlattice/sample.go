@@ -51,7 +51,7 @@ type Result struct {
 	K float64
 	// Configs holds N configurations of L*L spins (1 = up), sample-major,
 	// row-major within a sample. Sample i comes from replica i % Replicas,
-	// taken in round i / Replicas.
+	// taken in round i / Replicas. Nil with Options.Stream.
 	Configs []uint8
 	// Means over the samples and their standard errors from the spread of
 	// the per-replica sums (replicas are independent; samples of one replica
