@@ -95,6 +95,18 @@ func bitOf(n int, doc string) {
 	text(fmt.Sprintf("GLOBL bitOf<>(SB), RODATA|NOPTR, $%d\n", 4*n))
 }
 
+// x86Site loads the site of table entry off(BX) (mov and xor: the ISA's
+// forms): s its spins, a and d whether its right and down bonds are
+// anti-aligned.
+func x86Site(mov, xor string, off int, s, a, d string) {
+	emit("MOVL %d(BX), R8", off)
+	emit("MOVL %d(BX), R9", off+4)
+	emit("MOVL %d(BX), R10", off+8)
+	emit("%s (SI)(R8*8), %s", mov, s)
+	emit("%s (SI)(R9*8), %s, %s", xor, s, a)
+	emit("%s (SI)(R10*8), %s, %s", xor, s, d)
+}
+
 // countsAVX512 emits countsAVX512. Registers:
 //
 //	Y0-Y3	bond tree: ones, twos, fours, eights
@@ -110,16 +122,7 @@ func countsAVX512() {
 		emit("VPTERNLOGQ $0xE8, %s, %s, %s", y, acc, carry)
 		emit("VPTERNLOGQ $0x96, %s, %s, %s", y, x, acc)
 	}
-	// site: the site of table entry off(BX): s its spins, a and d whether
-	// its right and down bonds are anti-aligned.
-	site := func(off int, s, a, d string) {
-		emit("MOVL %d(BX), R8", off)
-		emit("MOVL %d(BX), R9", off+4)
-		emit("MOVL %d(BX), R10", off+8)
-		emit("VMOVDQU64 (SI)(R8*8), %s", s)
-		emit("VPXORQ (SI)(R9*8), %s, %s", s, a)
-		emit("VPXORQ (SI)(R10*8), %s, %s", s, d)
-	}
+	site := func(off int, s, a, d string) { x86Site("VMOVDQU64", "VPXORQ", off, s, a, d) }
 	// pair: two sites into the trees; f gets the bonds' carry of weight 4,
 	// u the spins' carry of weight 2.
 	pair := func(off int, f, u string) {
@@ -278,14 +281,7 @@ func countsAVX2() {
 		emit("VPAND %s, %s, %s", y, x, x)
 		emit("VPOR %s, %s, %s", x, carry, carry)
 	}
-	site := func(off int, s, a, d string) {
-		emit("MOVL %d(BX), R8", off)
-		emit("MOVL %d(BX), R9", off+4)
-		emit("MOVL %d(BX), R10", off+8)
-		emit("VMOVDQU (SI)(R8*8), %s", s)
-		emit("VPXOR (SI)(R9*8), %s, %s", s, a)
-		emit("VPXOR (SI)(R10*8), %s, %s", s, d)
-	}
+	site := func(off int, s, a, d string) { x86Site("VMOVDQU", "VPXOR", off, s, a, d) }
 	// bonds: two sites' bonds into the tree, f their carry of weight 4.
 	bonds := func(off int, f string) {
 		site(off, "Y8", "Y9", "Y10")
