@@ -34,14 +34,14 @@ type Options struct {
 	// are sampled. Sample returns after the last call; an error from Samples
 	// stops sampling and is returned.
 	Samples func(first int, configs []uint8) error
-	// Stream, with Samples set, hands the configurations to Samples only:
-	// Result.Configs stays nil, Samples gets at most one block of 256
-	// replicas of a round a call (still in order), and its slice is valid
-	// only during the call. Until then a round is kept bit-packed, an
-	// eighth of its bytes, so that a run writing its samples to a file
-	// never holds them whole: on a virtual machine, first touching the
-	// pages of a large buffer costs far more than writing a file through a
-	// small one.
+	// Stream, with Samples set, hands the configurations to Samples only,
+	// as each group of chains measures a round: Result.Configs stays nil,
+	// Samples gets one block of at most 256 replicas a call, from the
+	// sampling goroutines, concurrently and in any order (each sample
+	// once), and its slice is valid only during the call. A run writing
+	// its samples to a file (at their offsets) then never holds them: on a
+	// virtual machine, first touching the pages of a large buffer costs far
+	// more than writing a file through a small one.
 	Stream bool
 }
 
@@ -287,11 +287,7 @@ const (
 	taskRound             // measure and unpack a group's replicas for a round
 )
 
-// task is one task; snap is a round's bit-packed buffer (Stream).
-type task struct {
-	kind, j, n int
-	snap       []uint64
-}
+type task struct{ kind, j, n int }
 
 // scheduler hands out the tasks of a sampleRun and keeps its state; every
 // field is guarded by mu, except that the series and the times belong to
@@ -326,10 +322,10 @@ type scheduler struct {
 	emitted    int          // rounds handed to out
 	out        *emitter
 	outStarted bool
-	// Stream: the bit-packed copies of the rounds being measured, and
-	// those the emitter has finished with, for reuse.
-	snaps map[int][]uint64
-	free  chan []uint64
+	// Stream: the buffers the rounds' blocks are unpacked into, for
+	// reuse, and the first error of Samples.
+	chunks    chan []uint8
+	streamErr error
 }
 
 // run runs the pilot, the equilibration and the sampling rounds of every
@@ -349,7 +345,7 @@ func (r *sampleRun) run() (*Result, error) {
 	n := r.L * r.L
 	s.configs = make(chan []uint8, 1)
 	if r.o.Stream {
-		s.snaps, s.free = map[int][]uint64{}, make(chan []uint64, 4)
+		s.chunks = make(chan []uint8, r.threads)
 	} else {
 		go func() {
 			buf := make([]uint8, r.N*n)
@@ -381,6 +377,9 @@ func (r *sampleRun) run() (*Result, error) {
 	if err := s.out.wait(); err != nil {
 		return nil, err
 	}
+	if s.streamErr != nil {
+		return nil, s.streamErr
+	}
 	if err := r.ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -394,27 +393,14 @@ func (s *scheduler) startOutput() {
 	r := s.r
 	n := r.L * r.L
 	f := r.o.Samples
-	var emit func(first, count int, snap []uint64) error
+	var emit func(first, count int) error
 	switch {
+	case r.o.Stream: // measureRound hands out the samples
 	case f == nil:
 		s.res.Configs = <-s.configs
-	case r.o.Stream:
-		chunk := make([]uint8, ising.BlockReplicas*n)
-		per := n * ising.BlockWords
-		emit = func(first, count int, snap []uint64) error {
-			defer s.release(snap)
-			for b := 0; b*ising.BlockReplicas < count; b++ {
-				k := min(ising.BlockReplicas, count-b*ising.BlockReplicas)
-				unpackBlock(snap[b*per:(b+1)*per], r.L, k, chunk)
-				if err := f(first+b*ising.BlockReplicas, chunk[:k*n]); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
 	default:
 		s.res.Configs = <-s.configs
-		emit = func(first, count int, _ []uint64) error {
+		emit = func(first, count int) error {
 			return f(first, s.res.Configs[first*n:(first+count)*n])
 		}
 	}
@@ -422,28 +408,29 @@ func (s *scheduler) startOutput() {
 	s.outStarted = true
 }
 
-// snapFor returns round's bit-packed buffer (Stream), reusing one the
-// emitter has finished with; under mu.
-func (s *scheduler) snapFor(round int) []uint64 {
-	if b, ok := s.snaps[round]; ok {
-		return b
-	}
-	var b []uint64
+// stream unpacks k replicas of block b, samples [first, first+k), into a
+// reused buffer and hands them to Samples (Stream); it reports whether the
+// run goes on.
+func (s *scheduler) stream(b, k, first int) bool {
+	r := s.r
+	n := r.L * r.L
+	var chunk []uint8
 	select {
-	case b = <-s.free:
+	case chunk = <-s.chunks:
 	default:
-		b = make([]uint64, s.r.lat.blocks*s.r.L*s.r.L*ising.BlockWords)
+		chunk = make([]uint8, ising.BlockReplicas*n)
 	}
-	s.snaps[round] = b
-	return b
-}
-
-// release keeps a finished round's buffer for reuse (up to a few).
-func (s *scheduler) release(b []uint64) {
-	select {
-	case s.free <- b:
-	default:
+	defer func() { s.chunks <- chunk }()
+	unpackBlock(r.lat.block(b), r.L, k, chunk)
+	if err := r.o.Samples(first, chunk[:k*n]); err != nil {
+		s.mu.Lock()
+		if s.streamErr == nil {
+			s.streamErr = err
+		}
+		s.mu.Unlock()
+		return false
 	}
+	return true
 }
 
 // work runs tasks until every group is done, ctx is done or Samples failed.
@@ -451,7 +438,7 @@ func (s *scheduler) work() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
-		if s.finished == s.r.groups || s.r.ctx.Err() != nil || (s.out != nil && s.out.failed()) {
+		if s.finished == s.r.groups || s.r.ctx.Err() != nil || (s.out != nil && s.out.failed()) || s.streamErr != nil {
 			s.wake.Broadcast()
 			return
 		}
@@ -465,9 +452,6 @@ func (s *scheduler) work() {
 		}
 		if t.kind == taskRound && !s.outStarted {
 			s.startOutput()
-		}
-		if t.kind == taskRound && s.snaps != nil {
-			t.snap = s.snapFor(t.n)
 		}
 		s.mu.Unlock()
 		s.runTask(t)
@@ -561,7 +545,7 @@ func (s *scheduler) runTask(t task) {
 	case taskTauM:
 		s.tauM, _, s.okM = integratedTime(s.mS)
 	case taskRound:
-		r.measureRound(t.j, t.n, s.res.Configs, t.snap)
+		r.measureRound(t.j, t.n, s.res.Configs, s)
 	}
 }
 
@@ -591,12 +575,7 @@ func (s *scheduler) complete(t task) {
 		s.roundCount[t.n]++
 		for s.emitted < r.rounds && s.roundCount[s.emitted] == r.groups {
 			lo := s.emitted * r.R
-			var snap []uint64
-			if s.snaps != nil {
-				snap = s.snaps[s.emitted]
-				delete(s.snaps, s.emitted)
-			}
-			s.out.send(lo, min(r.R, r.N-lo), snap)
+			s.out.send(lo, min(r.R, r.N-lo))
 			s.emitted++
 		}
 	}
@@ -645,9 +624,8 @@ func growSeries(old [][]float32, nr, T int) [][]float32 {
 }
 
 // measureRound measures the replicas of group j and unpacks them into
-// round round of the samples, or (Stream) copies their blocks into snap,
-// the round's bit-packed buffer.
-func (r *sampleRun) measureRound(j, round int, configs []uint8, snap []uint64) {
+// round round of the samples, or (Stream) hands them to s.stream.
+func (r *sampleRun) measureRound(j, round int, configs []uint8, s *scheduler) {
 	n := r.L * r.L
 	lo := round * r.R
 	cnt := min(r.R, r.N-lo)
@@ -661,9 +639,10 @@ func (r *sampleRun) measureRound(j, round int, configs []uint8, snap []uint64) {
 		r.lat.measureBlock(b, e[:], m[:])
 		copy(r.us[lo+r0:lo+r0+k], e[:k])
 		copy(r.ms[lo+r0:lo+r0+k], m[:k])
-		if snap != nil {
-			per := n * ising.BlockWords
-			copy(snap[b*per:(b+1)*per], r.lat.block(b))
+		if r.o.Stream {
+			if !s.stream(b, k, lo+r0) {
+				return
+			}
 		} else {
 			r.lat.configs(b, k, configs[(lo+r0)*n:])
 		}
@@ -725,22 +704,18 @@ func (p *progress) setTotal(total int64) {
 }
 
 // emitter hands finished rounds to Options.Samples on a goroutine of its
-// own: f(first, count, snap) emits the samples [first, first+count), whose
-// bit-packed copy is snap with Stream.
+// own: f(first, count) emits the samples [first, first+count).
 type emitter struct {
-	f    func(first, count int, snap []uint64) error
+	f    func(first, count int) error
 	ch   chan emitted
 	done chan struct{}
 	err  error
 	bad  atomic.Bool
 }
 
-type emitted struct {
-	first, count int
-	snap         []uint64
-}
+type emitted struct{ first, count int }
 
-func newEmitter(f func(first, count int, snap []uint64) error) *emitter {
+func newEmitter(f func(first, count int) error) *emitter {
 	e := &emitter{f: f}
 	if f == nil {
 		return e
@@ -752,7 +727,7 @@ func newEmitter(f func(first, count int, snap []uint64) error) *emitter {
 			if e.err != nil {
 				continue
 			}
-			if err := e.f(r.first, r.count, r.snap); err != nil {
+			if err := e.f(r.first, r.count); err != nil {
 				e.err = err
 				e.bad.Store(true)
 			}
@@ -761,9 +736,9 @@ func newEmitter(f func(first, count int, snap []uint64) error) *emitter {
 	return e
 }
 
-func (e *emitter) send(first, count int, snap []uint64) {
+func (e *emitter) send(first, count int) {
 	if e.ch != nil {
-		e.ch <- emitted{first, count, snap}
+		e.ch <- emitted{first, count}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm"
@@ -188,11 +189,11 @@ func TestSamplesCallback(t *testing.T) {
 	}
 }
 
-// TestSampleStream checks that Options.Stream hands Samples the bytes of
-// Result.Configs (which it leaves nil), in order and a block of 256
-// replicas at most a call, whatever the thread count, with rounds that end
-// inside a block and a last round that is short; that an error of Samples
-// stops it; and that Stream needs Samples.
+// TestSampleStream checks that Options.Stream hands Samples every sample
+// of Result.Configs (which it leaves nil) once, a block of 256 replicas at
+// most a call, whatever the thread count, with rounds that end inside a
+// block and a last round that is short; that an error of Samples stops it;
+// and that Stream needs Samples.
 func TestSampleStream(t *testing.T) {
 	for _, o := range []Options{
 		{L: 5, K: 0.3, N: 1000, Replicas: 300, Seed: 3},
@@ -203,17 +204,26 @@ func TestSampleStream(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		n := o.L * o.L
 		for _, threads := range []int{1, 2, 3} {
 			o.Threads, o.Stream = threads, true
-			var got []uint8
+			var mu sync.Mutex
+			got := make([]uint8, o.N*n)
+			seen := make([]bool, o.N)
 			o.Samples = func(first int, configs []uint8) error {
-				if n := len(got) / (o.L * o.L); first != n {
-					return fmt.Errorf("first = %d, want %d", first, n)
+				k := len(configs) / n
+				if k == 0 || k > 256 || len(configs)%n != 0 || first < 0 || first+k > o.N {
+					return fmt.Errorf("samples [%d, %d+%d bytes), want 1 to 256 whole samples of %d within %d", first, first, len(configs), n, o.N)
 				}
-				if k := len(configs) / (o.L * o.L); k == 0 || k > 256 || len(configs)%(o.L*o.L) != 0 {
-					return fmt.Errorf("%d bytes, want 1 to 256 samples of %d", len(configs), o.L*o.L)
+				mu.Lock()
+				defer mu.Unlock()
+				for i := first; i < first+k; i++ {
+					if seen[i] {
+						return fmt.Errorf("sample %d handed out twice", i)
+					}
+					seen[i] = true
 				}
-				got = append(got, configs...)
+				copy(got[first*n:], configs)
 				clear(configs) // the slice is the sampler's to reuse
 				return nil
 			}
@@ -225,8 +235,8 @@ func TestSampleStream(t *testing.T) {
 				t.Fatalf("L=%d threads=%d: Result.Configs kept with Stream", o.L, threads)
 			}
 			if !bytes.Equal(got, want.Configs) || res.Energy != want.Energy || res.TotalSweeps != want.TotalSweeps {
-				t.Fatalf("L=%d threads=%d: streamed %d bytes (energy %v, %d sweeps) differ from Result.Configs' %d (%v, %d)",
-					o.L, threads, len(got), res.Energy, res.TotalSweeps, len(want.Configs), want.Energy, want.TotalSweeps)
+				t.Fatalf("L=%d threads=%d: the streamed samples (energy %v, %d sweeps) differ from Result.Configs (%v, %d)",
+					o.L, threads, res.Energy, res.TotalSweeps, want.Energy, want.TotalSweeps)
 			}
 			o.Stream, o.Samples = false, nil
 		}

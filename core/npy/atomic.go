@@ -93,7 +93,27 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 // whose process is gone. The file is fsynced, renamed over path, and the directory is synced.
 // The new file has mode 0644. An existing path that is not a regular file is refused (see
 // WriteOptions).
-func WriteFileAtomicWith(path string, opt WriteOptions, write func(w io.Writer) error) (err error) {
+func WriteFileAtomicWith(path string, opt WriteOptions, write func(w io.Writer) error) error {
+	return writeAtomic(path, opt, func(f *os.File) error {
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
+// WriteFileAtomicAt is WriteFileAtomicWith for a producer that writes its
+// bytes at their offsets (io.WriterAt: concurrent calls on distinct
+// ranges are safe), unbuffered; every byte up to the file's end must be
+// written.
+func WriteFileAtomicAt(path string, opt WriteOptions, write func(w io.WriterAt) error) error {
+	return writeAtomic(path, opt, func(f *os.File) error { return write(f) })
+}
+
+// writeAtomic runs write on the output file of path and commits it, or
+// discards it if write fails or panics.
+func writeAtomic(path string, opt WriteOptions, write func(f *os.File) error) error {
 	af, err := createAtomic(path, opt)
 	if err != nil {
 		return err
@@ -104,11 +124,10 @@ func WriteFileAtomicWith(path string, opt WriteOptions, write func(w io.Writer) 
 			af.abort()
 		}
 	}()
-	bw := bufio.NewWriterSize(af.f, 1<<20)
-	if err := write(bw); err != nil {
+	if err := write(af.f); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := af.commit(bw); err != nil {
+	if err := af.commit(); err != nil {
 		return err
 	}
 	done = true
@@ -202,13 +221,10 @@ func removeStaleTemps(path string) {
 	}
 }
 
-// commit flushes bw, sets mode 0644, syncs the file, puts it in place under its name and syncs
-// the directory.
-func (a *atomicFile) commit(bw *bufio.Writer) error {
+// commit sets mode 0644, syncs the file, puts it in place under its name and syncs the
+// directory.
+func (a *atomicFile) commit() error {
 	path := a.path
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
 	if err := a.f.Chmod(0o644); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -279,3 +279,47 @@ func TestAtomicNamedFallback(t *testing.T) {
 		t.Error("abort left the temporary")
 	}
 }
+
+// TestAtomicAt checks WriteFileAtomicAt: pieces written out of order and
+// from several goroutines make the whole file, and a failing producer
+// leaves the old content and no temporary file behind.
+func TestAtomicAt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.npy")
+	want := make([]byte, 1<<16+5)
+	for i := range want {
+		want[i] = byte(i * 7)
+	}
+	err := WriteFileAtomicAt(path, WriteOptions{}, func(w io.WriterAt) error {
+		errs := make(chan error, 8)
+		for p := 7; p >= 0; p-- { // last piece first
+			go func() {
+				lo, hi := p*len(want)/8, (p+1)*len(want)/8
+				_, err := w.WriteAt(want[lo:hi], int64(lo))
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if got, rerr := os.ReadFile(path); err != nil || rerr != nil || !bytes.Equal(got, want) {
+		t.Fatalf("WriteFileAtomicAt: %v, %v; %d bytes, want %d", err, rerr, len(got), len(want))
+	}
+	err = WriteFileAtomicAt(path, WriteOptions{}, func(w io.WriterAt) error {
+		w.WriteAt([]byte("partial"), 0)
+		return errors.New("producer failed")
+	})
+	if err == nil || !strings.Contains(err.Error(), "producer failed") {
+		t.Fatalf("failing producer: %v", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, want) {
+		t.Fatal("a failed WriteFileAtomicAt changed the file")
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"x.npy"}) {
+		t.Fatalf("left in the folder: %q", names)
+	}
+}

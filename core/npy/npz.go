@@ -169,7 +169,12 @@ func (z *NPZWriter) Close() error {
 		z.Abort()
 		return z.err
 	}
-	if err := z.af.commit(z.bw); err != nil {
+	if err := z.bw.Flush(); err != nil {
+		z.fail(fmt.Errorf("%s: %w", z.path, err))
+		z.Abort()
+		return z.err
+	}
+	if err := z.af.commit(); err != nil {
 		z.fail(err)
 		z.Abort()
 		return z.err

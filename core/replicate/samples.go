@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -24,11 +25,11 @@ func WriteSamples(path string, res *bitlattice.Result, opt npy.WriteOptions) err
 	})
 }
 
-// sampleToFile runs sample with o streaming its configurations (Stream) to
-// path, the file WriteSamples would write, while later rounds are sampled:
-// the samples are never held whole, and the file appears, complete, only
-// when sampling succeeds. A failure to write the file is a *fileWriteError;
-// any other error is the sampler's, as sample returned it.
+// sampleToFile runs sample with o handing its configurations (Stream) to
+// path, the file WriteSamples would write, at their offsets as each group of
+// chains measures them: the samples are never held, and the file appears,
+// complete, only when sampling succeeds. A failure to write the file is a
+// *fileWriteError; any other error is the sampler's, as sample returned it.
 func sampleToFile(path string, opt npy.WriteOptions, o bitlattice.Options,
 	sample func(bitlattice.Options) (*bitlattice.Result, error)) (*bitlattice.Result, error) {
 	undo, err := makeDir(filepath.Dir(path))
@@ -36,21 +37,28 @@ func sampleToFile(path string, opt npy.WriteOptions, o bitlattice.Options,
 		return nil, &fileWriteError{err}
 	}
 	var res *bitlattice.Result
-	var sampleErr, streamErr error
-	err = npy.WriteFileAtomicWith(path, opt, func(w io.Writer) error {
-		if err := npy.WriteHeader(w, "|u1", []int{o.N, o.L, o.L}); err != nil {
+	var sampleErr error
+	var streamErr atomic.Pointer[error]
+	err = npy.WriteFileAtomicAt(path, opt, func(f io.WriterAt) error {
+		hw := io.NewOffsetWriter(f, 0)
+		if err := npy.WriteHeader(hw, "|u1", []int{o.N, o.L, o.L}); err != nil {
 			return err
 		}
+		start, _ := hw.Seek(0, io.SeekCurrent)
+		n := int64(o.L) * int64(o.L)
 		o.Stream = true
-		o.Samples = func(_ int, configs []uint8) error {
-			_, streamErr = w.Write(configs)
-			return streamErr
+		o.Samples = func(first int, configs []uint8) error {
+			if _, err := f.WriteAt(configs, start+int64(first)*n); err != nil {
+				streamErr.CompareAndSwap(nil, &err)
+				return err
+			}
+			return nil
 		}
 		res, sampleErr = sample(o)
 		switch {
-		case streamErr != nil:
+		case streamErr.Load() != nil:
 			sampleErr = nil // it only reports the write's failure
-			return streamErr
+			return *streamErr.Load()
 		case sampleErr != nil:
 			return sampleErr // the file is not kept
 		}
