@@ -31,8 +31,8 @@ type Options struct {
 	// own, with the samples [first, first+len(configs)/(L*L)) of
 	// Result.Configs as soon as they are final (one round of the replicas at
 	// a time), so that a caller can pack and write them while later rounds
-	// are sampled. Sample returns after the last call; an error from Samples
-	// stops sampling and is returned.
+	// are sampled (Stream changes how it is called). Sample returns after
+	// the last call; an error from Samples stops sampling and is returned.
 	Samples func(first int, configs []uint8) error
 	// Stream, with Samples set, hands the configurations to Samples only,
 	// as each group of chains measures a round: Result.Configs stays nil,
