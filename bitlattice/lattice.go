@@ -250,12 +250,9 @@ func transpose8x8(x *[8]uint64) {
 // (x >> q) & 0x0101010101010101. The bytes of 64 sites go to a tile first,
 // which is then copied out row by row: each replica's 64 bytes (a cache
 // line's worth) are written together, not 8 bytes at a time across 64 rows.
-func (l *Lattice) configs(b, k int, dst []uint8) { unpackBlock(l.block(b), l.L, k, dst) }
-
-// unpackBlock is configs on the words sp of a block (of an L x L lattice)
-// kept elsewhere.
-func unpackBlock(sp []uint64, L, k int, dst []uint8) {
-	n := L * L
+func (l *Lattice) configs(b, k int, dst []uint8) {
+	n := l.L * l.L
+	sp := l.block(b)
 	const W = ising.BlockWords
 	full := n &^ 7
 	var tile [64][64]uint8

@@ -343,10 +343,10 @@ func (r *sampleRun) run() (*Result, error) {
 	// allocation is cleared (or faulted in) page by page, which costs a few
 	// sweeps' time.
 	n := r.L * r.L
-	s.configs = make(chan []uint8, 1)
 	if r.o.Stream {
 		s.chunks = make(chan []uint8, r.threads)
 	} else {
+		s.configs = make(chan []uint8, 1)
 		go func() {
 			buf := make([]uint8, r.N*n)
 			adviseHugePages(buf)
@@ -390,21 +390,13 @@ func (r *sampleRun) run() (*Result, error) {
 // startOutput takes the samples' buffer (none with Stream) and starts the
 // emitter; under mu.
 func (s *scheduler) startOutput() {
-	r := s.r
-	n := r.L * r.L
-	f := r.o.Samples
-	var emit func(first, count int) error
-	switch {
-	case r.o.Stream: // measureRound hands out the samples
-	case f == nil:
+	n := s.r.L * s.r.L
+	if s.r.o.Stream { // measureRound hands out the samples
+		s.out = newEmitter(nil, nil, n)
+	} else {
 		s.res.Configs = <-s.configs
-	default:
-		s.res.Configs = <-s.configs
-		emit = func(first, count int) error {
-			return f(first, s.res.Configs[first*n:(first+count)*n])
-		}
+		s.out = newEmitter(s.r.o.Samples, s.res.Configs, n)
 	}
-	s.out = newEmitter(emit)
 	s.outStarted = true
 }
 
@@ -421,7 +413,7 @@ func (s *scheduler) stream(b, k, first int) bool {
 		chunk = make([]uint8, ising.BlockReplicas*n)
 	}
 	defer func() { s.chunks <- chunk }()
-	unpackBlock(r.lat.block(b), r.L, k, chunk)
+	r.lat.configs(b, k, chunk)
 	if err := r.o.Samples(first, chunk[:k*n]); err != nil {
 		s.mu.Lock()
 		if s.streamErr == nil {
@@ -464,7 +456,7 @@ func (s *scheduler) work() {
 // next returns the task group j can run now, if any.
 func (s *scheduler) next(j int) (task, bool) {
 	r := s.r
-	sweep := func(to int) (task, bool) { return task{kind: taskSweep, j: j, n: min(r.chunk, to-s.done[j])}, true }
+	sweep := func(to int) (task, bool) { return task{taskSweep, j, min(r.chunk, to-s.done[j])}, true }
 	if !s.decided {
 		switch {
 		case j > 0 && s.done[j] < s.lower:
@@ -472,7 +464,7 @@ func (s *scheduler) next(j int) (task, bool) {
 		case j == 0 && s.done[0] < r.floor/2:
 			return sweep(r.floor / 2)
 		case j == 0 && s.done[0] < s.recHi:
-			return task{kind: taskRecord, n: min(r.chunk, s.recHi-s.done[0])}, true
+			return task{taskRecord, 0, min(r.chunk, s.recHi-s.done[0])}, true
 		}
 		return task{}, false
 	}
@@ -482,7 +474,7 @@ func (s *scheduler) next(j int) (task, bool) {
 	if at := s.eq + s.round[j]*s.res.Spacing; s.done[j] < at {
 		return sweep(at)
 	}
-	return task{kind: taskRound, j: j, n: s.round[j]}, true
+	return task{taskRound, j, s.round[j]}, true
 }
 
 // pick chooses the next task: the times of the series first, then the first
@@ -545,7 +537,7 @@ func (s *scheduler) runTask(t task) {
 	case taskTauM:
 		s.tauM, _, s.okM = integratedTime(s.mS)
 	case taskRound:
-		r.measureRound(t.j, t.n, s.res.Configs, s)
+		s.measureRound(t.j, t.n)
 	}
 }
 
@@ -624,8 +616,10 @@ func growSeries(old [][]float32, nr, T int) [][]float32 {
 }
 
 // measureRound measures the replicas of group j and unpacks them into
-// round round of the samples, or (Stream) hands them to s.stream.
-func (r *sampleRun) measureRound(j, round int, configs []uint8, s *scheduler) {
+// round round of the samples (Result.Configs), or (Stream) hands them to
+// Samples.
+func (s *scheduler) measureRound(j, round int) {
+	r := s.r
 	n := r.L * r.L
 	lo := round * r.R
 	cnt := min(r.R, r.N-lo)
@@ -644,7 +638,7 @@ func (r *sampleRun) measureRound(j, round int, configs []uint8, s *scheduler) {
 				return
 			}
 		} else {
-			r.lat.configs(b, k, configs[(lo+r0)*n:])
+			r.lat.configs(b, k, s.res.Configs[(lo+r0)*n:])
 		}
 	}
 }
@@ -703,31 +697,30 @@ func (p *progress) setTotal(total int64) {
 	p.mu.Unlock()
 }
 
-// emitter hands finished rounds to Options.Samples on a goroutine of its
-// own: f(first, count) emits the samples [first, first+count).
+// emitter hands finished rounds to Options.Samples on a goroutine of its own.
 type emitter struct {
-	f    func(first, count int) error
-	ch   chan emitted
-	done chan struct{}
-	err  error
-	bad  atomic.Bool
+	f     func(first int, configs []uint8) error
+	ch    chan [2]int
+	done  chan struct{}
+	err   error
+	bad   atomic.Bool
+	buf   []uint8
+	sites int
 }
 
-type emitted struct{ first, count int }
-
-func newEmitter(f func(first, count int) error) *emitter {
-	e := &emitter{f: f}
+func newEmitter(f func(int, []uint8) error, buf []uint8, sites int) *emitter {
+	e := &emitter{f: f, buf: buf, sites: sites}
 	if f == nil {
 		return e
 	}
-	e.ch, e.done = make(chan emitted, 1<<10), make(chan struct{})
+	e.ch, e.done = make(chan [2]int, 1<<10), make(chan struct{})
 	go func() {
 		defer close(e.done)
 		for r := range e.ch {
 			if e.err != nil {
 				continue
 			}
-			if err := e.f(r.first, r.count); err != nil {
+			if err := e.f(r[0], e.buf[r[0]*e.sites:(r[0]+r[1])*e.sites]); err != nil {
 				e.err = err
 				e.bad.Store(true)
 			}
@@ -738,7 +731,7 @@ func newEmitter(f func(first, count int) error) *emitter {
 
 func (e *emitter) send(first, count int) {
 	if e.ch != nil {
-		e.ch <- emitted{first, count}
+		e.ch <- [2]int{first, count}
 	}
 }
 
