@@ -259,3 +259,26 @@ func TestAsInputError(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// TestSampleToFileFailures checks that a failed sampling leaves neither the
+// file nor the folders made for it, and that a failure to write, which the
+// sampler passes on wrapped, is still told apart from the sampler's own.
+func TestSampleToFileFailures(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "a", "b", "s.npy")
+	o := bitlattice.Options{L: 4, K: 0.3, N: 10, Seed: 1}
+	own := errors.New("sampler failed")
+	disk := &fileWriteError{errors.New("no space left")}
+	for _, c := range []struct {
+		err   error
+		write bool
+	}{{own, false}, {&param.InputError{Err: disk}, true}} {
+		_, err := sampleToFile(path, npy.WriteOptions{}, o, func(bitlattice.Options) (*bitlattice.Result, error) { return nil, c.err })
+		if we := (*fileWriteError)(nil); !errors.Is(err, c.err) || errors.As(err, &we) != c.write {
+			t.Errorf("%v: got %v", c.err, err)
+		}
+		if _, err := os.Stat(filepath.Join(root, "a")); err == nil {
+			t.Errorf("%v: the folders made for the file are left", c.err)
+		}
+	}
+}

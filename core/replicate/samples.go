@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -28,8 +27,9 @@ func WriteSamples(path string, res *bitlattice.Result, opt npy.WriteOptions) err
 // sampleToFile runs sample with o handing its configurations (Stream) to
 // path, the file WriteSamples would write, at their offsets as each group of
 // chains measures them: the samples are never held, and the file appears,
-// complete, only when sampling succeeds. A failure to write the file is a
-// *fileWriteError; any other error is the sampler's, as sample returned it.
+// complete, only when sampling succeeds. A failure to write the file is
+// (or wraps) a *fileWriteError; any other error is the sampler's, as
+// sample returned it.
 func sampleToFile(path string, opt npy.WriteOptions, o bitlattice.Options,
 	sample func(bitlattice.Options) (*bitlattice.Result, error)) (*bitlattice.Result, error) {
 	undo, err := makeDir(filepath.Dir(path))
@@ -38,7 +38,6 @@ func sampleToFile(path string, opt npy.WriteOptions, o bitlattice.Options,
 	}
 	var res *bitlattice.Result
 	var sampleErr error
-	var streamErr atomic.Pointer[error]
 	err = npy.WriteFileAtomicAt(path, opt, func(f io.WriterAt) error {
 		hw := io.NewOffsetWriter(f, 0)
 		if err := npy.WriteHeader(hw, "|u1", []int{o.N, o.L, o.L}); err != nil {
@@ -49,20 +48,12 @@ func sampleToFile(path string, opt npy.WriteOptions, o bitlattice.Options,
 		o.Stream = true
 		o.Samples = func(first int, configs []uint8) error {
 			if _, err := f.WriteAt(configs, start+int64(first)*n); err != nil {
-				streamErr.CompareAndSwap(nil, &err)
-				return err
+				return &fileWriteError{err} // the sampler returns it (wrapped at most)
 			}
 			return nil
 		}
 		res, sampleErr = sample(o)
-		switch {
-		case streamErr.Load() != nil:
-			sampleErr = nil // it only reports the write's failure
-			return *streamErr.Load()
-		case sampleErr != nil:
-			return sampleErr // the file is not kept
-		}
-		return nil
+		return sampleErr // an error: the file is not kept
 	})
 	switch {
 	case sampleErr != nil:
