@@ -198,6 +198,10 @@ type gemmArgs struct {
 	// the whole C at which this share's C starts.
 	upd  *UpdateRule
 	row0 int
+	// bits (the Bits products): A(i, p) is bit p%64 of
+	// bits[i*bstride+p/64], and a is not used.
+	bits    []uint64
+	bstride int
 }
 
 // kc is the depth of a k-block. It is part of the definition of every
@@ -330,9 +334,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 			if i0 == i1 {
 				continue
 			}
-			s.m = i1 - i0
-			s.a = s.a[i0*g.ars:]
-			s.c = g.c[i0*g.ldc:]
+			s = rowBlock(&s, i0, i1-i0)
 		}
 		p.tasks[parts] = s
 		parts++
@@ -419,7 +421,11 @@ func pairSerial(g1, g2 *gemmArgs, buf *threadBuf) {
 func rowBlock(g *gemmArgs, i0, rows int) gemmArgs {
 	s := *g
 	s.m = rows
-	s.a = g.a[i0*g.ars:]
+	if g.bits != nil {
+		s.bits = g.bits[i0*g.bstride:]
+	} else {
+		s.a = g.a[i0*g.ars:]
+	}
 	s.c = g.c[i0*g.ldc:]
 	s.row0 = g.row0 + i0
 	return s
@@ -435,7 +441,9 @@ func share(n, u, t, i int) (lo, hi int) {
 // raceAnnotate tells the race detector which elements the assembly reads
 // and writes (a no-op without -race).
 func (g *gemmArgs) raceAnnotate() {
-	if g.acs == 1 {
+	if g.bits != nil {
+		raceReadU64(g.bits[:(g.m-1)*g.bstride+(g.k+63)/64])
+	} else if g.acs == 1 {
 		raceReadF32(g.a[:(g.m-1)*g.ars+g.k])
 	} else {
 		raceReadF32(g.a[:(g.k-1)*g.acs+g.m])
@@ -471,6 +479,10 @@ func balanced(total, max, unit int) int {
 // gemmSerial runs the blocked product on one goroutine (GotoBLAS loop
 // order: nc columns of B, kc depth, mc rows of A, then nr x mr micro-tiles).
 func gemmSerial(g *gemmArgs, buf *threadBuf) {
+	if g.bits != nil {
+		bitsSerial(g, buf)
+		return
+	}
 	m, n, k := g.m, g.n, g.k
 	kr := g.kern
 	mr, nr := kr.mr, kr.nr

@@ -18,6 +18,9 @@ type kern struct {
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
 	directB        bool // reads whole tiles of a row-major B in place
+	// The Bits kernel's column panel (bnr) and the rows of B it adds per
+	// call (bkh, a multiple of 64 that divides kc).
+	bnr, bkh int
 }
 
 // activeKern returns the micro-kernel of the active implementation, in the
@@ -25,11 +28,11 @@ type kern struct {
 func activeKern() kern {
 	switch {
 	case useAVX512:
-		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true}
+		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bkh: 128}
 	case useAVX2:
-		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true}
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, bnr: 32, bkh: 256}
 	}
-	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
 }
 
 // tile computes the rows x cols corner of one mr x nr tile of C by the

@@ -17,14 +17,17 @@ type kern struct {
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
 	directB        bool // reads whole tiles of a row-major B in place
+	// The Bits kernel's column panel (bnr) and the rows of B it adds per
+	// call (bkh, a multiple of 64 that divides kc).
+	bnr, bkh int
 }
 
 // activeKern returns the micro-kernel of the active implementation.
 func activeKern() kern {
 	if useNEON {
-		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16}
+		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16, bnr: bitsNR, bkh: kc}
 	}
-	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
 }
 
 // tile computes the rows x cols corner of one mr x nr tile of C by the

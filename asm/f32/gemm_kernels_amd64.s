@@ -3909,3 +3909,1362 @@ kernel10x8RowsAVX512_done:
 	VZEROUPPER
 	RET
 
+// func sumBits1AVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits1AVX512(SB), NOSPLIT, $0-100
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits1AVX512_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits1AVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits1AVX512_cont
+	VPXORD Z0, Z0, Z0
+	JMP  sumBits1AVX512_bits
+sumBits1AVX512_cont:
+	VMOVUPS 0(DI), Z0
+sumBits1AVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits1AVX512_epi
+
+	PCALIGN $32
+
+sumBits1AVX512_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits1AVX512_next
+sumBits1AVX512_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, K1, Z0
+	BLSRQ DX, DX
+	JZ   sumBits1AVX512_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, K1, Z0
+	BLSRQ DX, DX
+	JNZ  sumBits1AVX512_bit
+sumBits1AVX512_next:
+	ADDQ BX, R12
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits1AVX512_word
+
+sumBits1AVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits1AVX512_final
+	VMOVUPS Z0, 0(DI)
+	JMP  sumBits1AVX512_advance
+sumBits1AVX512_final:
+	VMULPS Z28, Z0, Z0
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits1AVX512_store
+	VMOVUPS.Z 0(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z0
+sumBits1AVX512_store:
+	VMOVUPS Z0, K1, 0(SI)
+sumBits1AVX512_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits1AVX512_row
+sumBits1AVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits2AVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits2AVX512(SB), NOSPLIT, $0-100
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits2AVX512_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits2AVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits2AVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	JMP  sumBits2AVX512_bits
+sumBits2AVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+sumBits2AVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits2AVX512_epi
+
+	PCALIGN $32
+
+sumBits2AVX512_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits2AVX512_next
+sumBits2AVX512_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, K1, Z1
+	BLSRQ DX, DX
+	JZ   sumBits2AVX512_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, K1, Z1
+	BLSRQ DX, DX
+	JNZ  sumBits2AVX512_bit
+sumBits2AVX512_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits2AVX512_word
+
+sumBits2AVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits2AVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	JMP  sumBits2AVX512_advance
+sumBits2AVX512_final:
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z1, Z1
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits2AVX512_store
+	VFMADD231PS 0(SI), Z29, Z0
+	VMOVUPS.Z 64(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z1
+sumBits2AVX512_store:
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, K1, 64(SI)
+sumBits2AVX512_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits2AVX512_row
+sumBits2AVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits3AVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits3AVX512(SB), NOSPLIT, $0-100
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits3AVX512_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits3AVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits3AVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	JMP  sumBits3AVX512_bits
+sumBits3AVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+sumBits3AVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits3AVX512_epi
+
+	PCALIGN $32
+
+sumBits3AVX512_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits3AVX512_next
+sumBits3AVX512_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, K1, Z2
+	BLSRQ DX, DX
+	JZ   sumBits3AVX512_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, K1, Z2
+	BLSRQ DX, DX
+	JNZ  sumBits3AVX512_bit
+sumBits3AVX512_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits3AVX512_word
+
+sumBits3AVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits3AVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	JMP  sumBits3AVX512_advance
+sumBits3AVX512_final:
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z1, Z1
+	VMULPS Z28, Z2, Z2
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits3AVX512_store
+	VFMADD231PS 0(SI), Z29, Z0
+	VFMADD231PS 64(SI), Z29, Z1
+	VMOVUPS.Z 128(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z2
+sumBits3AVX512_store:
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, 64(SI)
+	VMOVUPS Z2, K1, 128(SI)
+sumBits3AVX512_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits3AVX512_row
+sumBits3AVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits4AVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits4AVX512(SB), NOSPLIT, $0-100
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits4AVX512_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits4AVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits4AVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	JMP  sumBits4AVX512_bits
+sumBits4AVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 192(DI), Z3
+sumBits4AVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	LEAQ (R14)(AX*1), R15
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits4AVX512_epi
+
+	PCALIGN $32
+
+sumBits4AVX512_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits4AVX512_next
+sumBits4AVX512_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, Z2
+	VADDPS      0(R15)(AX*1), Z3, K1, Z3
+	BLSRQ DX, DX
+	JZ   sumBits4AVX512_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, Z2
+	VADDPS      0(R15)(AX*1), Z3, K1, Z3
+	BLSRQ DX, DX
+	JNZ  sumBits4AVX512_bit
+sumBits4AVX512_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ BX, R15
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits4AVX512_word
+
+sumBits4AVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits4AVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	JMP  sumBits4AVX512_advance
+sumBits4AVX512_final:
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z1, Z1
+	VMULPS Z28, Z2, Z2
+	VMULPS Z28, Z3, Z3
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits4AVX512_store
+	VFMADD231PS 0(SI), Z29, Z0
+	VFMADD231PS 64(SI), Z29, Z1
+	VFMADD231PS 128(SI), Z29, Z2
+	VMOVUPS.Z 192(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z3
+sumBits4AVX512_store:
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, 64(SI)
+	VMOVUPS Z2, 128(SI)
+	VMOVUPS Z3, K1, 192(SI)
+sumBits4AVX512_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits4AVX512_row
+sumBits4AVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits1AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits1AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits1AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits1AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits1AVX2_cont
+	VXORPS Y0, Y0, Y0
+	JMP  sumBits1AVX2_bits
+sumBits1AVX2_cont:
+	VMOVUPS 0(DI), Y0
+sumBits1AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits1AVX2_epi
+
+	PCALIGN $32
+
+sumBits1AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits1AVX2_next
+sumBits1AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	BLSRQ DX, DX
+	JZ   sumBits1AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	BLSRQ DX, DX
+	JNZ  sumBits1AVX2_bit
+sumBits1AVX2_next:
+	ADDQ BX, R12
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits1AVX2_word
+
+sumBits1AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits1AVX2_final
+	VMOVUPS Y0, 0(DI)
+	JMP  sumBits1AVX2_advance
+sumBits1AVX2_final:
+	VMULPS Y12, Y0, Y0
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits1AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+sumBits1AVX2_store:
+	VMOVUPS Y0, 0(SI)
+sumBits1AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits1AVX2_row
+sumBits1AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits1MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits1MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits1MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits1MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits1MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	JMP  sumBits1MAVX2_bits
+sumBits1MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+sumBits1MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits1MAVX2_epi
+
+	PCALIGN $32
+
+sumBits1MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits1MAVX2_next
+sumBits1MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VMASKMOVPS  0(R12)(AX*1), Y15, Y14
+	VADDPS      Y14, Y0, Y0
+	BLSRQ DX, DX
+	JZ   sumBits1MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VMASKMOVPS  0(R12)(AX*1), Y15, Y14
+	VADDPS      Y14, Y0, Y0
+	BLSRQ DX, DX
+	JNZ  sumBits1MAVX2_bit
+sumBits1MAVX2_next:
+	ADDQ BX, R12
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits1MAVX2_word
+
+sumBits1MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits1MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	JMP  sumBits1MAVX2_advance
+sumBits1MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits1MAVX2_store
+	VMASKMOVPS 0(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y0
+sumBits1MAVX2_store:
+	VMASKMOVPS Y0, Y15, 0(SI)
+sumBits1MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits1MAVX2_row
+sumBits1MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits2AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits2AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits2AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits2AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits2AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	JMP  sumBits2AVX2_bits
+sumBits2AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+sumBits2AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits2AVX2_epi
+
+	PCALIGN $32
+
+sumBits2AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits2AVX2_next
+sumBits2AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	BLSRQ DX, DX
+	JZ   sumBits2AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	BLSRQ DX, DX
+	JNZ  sumBits2AVX2_bit
+sumBits2AVX2_next:
+	ADDQ BX, R12
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits2AVX2_word
+
+sumBits2AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits2AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	JMP  sumBits2AVX2_advance
+sumBits2AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits2AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+sumBits2AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+sumBits2AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits2AVX2_row
+sumBits2AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits2MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits2MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits2MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits2MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits2MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	JMP  sumBits2MAVX2_bits
+sumBits2MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+sumBits2MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits2MAVX2_epi
+
+	PCALIGN $32
+
+sumBits2MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits2MAVX2_next
+sumBits2MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VMASKMOVPS  32(R12)(AX*1), Y15, Y14
+	VADDPS      Y14, Y1, Y1
+	BLSRQ DX, DX
+	JZ   sumBits2MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VMASKMOVPS  32(R12)(AX*1), Y15, Y14
+	VADDPS      Y14, Y1, Y1
+	BLSRQ DX, DX
+	JNZ  sumBits2MAVX2_bit
+sumBits2MAVX2_next:
+	ADDQ BX, R12
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits2MAVX2_word
+
+sumBits2MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits2MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	JMP  sumBits2MAVX2_advance
+sumBits2MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits2MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VMASKMOVPS 32(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y1
+sumBits2MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMASKMOVPS Y1, Y15, 32(SI)
+sumBits2MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits2MAVX2_row
+sumBits2MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits3AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits3AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits3AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits3AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits3AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	JMP  sumBits3AVX2_bits
+sumBits3AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+sumBits3AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits3AVX2_epi
+
+	PCALIGN $32
+
+sumBits3AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits3AVX2_next
+sumBits3AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	BLSRQ DX, DX
+	JZ   sumBits3AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	BLSRQ DX, DX
+	JNZ  sumBits3AVX2_bit
+sumBits3AVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits3AVX2_word
+
+sumBits3AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits3AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	JMP  sumBits3AVX2_advance
+sumBits3AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits3AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+sumBits3AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+sumBits3AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits3AVX2_row
+sumBits3AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits3MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits3MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits3MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits3MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits3MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	JMP  sumBits3MAVX2_bits
+sumBits3MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+sumBits3MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits3MAVX2_epi
+
+	PCALIGN $32
+
+sumBits3MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits3MAVX2_next
+sumBits3MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VMASKMOVPS  0(R13)(AX*1), Y15, Y14
+	VADDPS      Y14, Y2, Y2
+	BLSRQ DX, DX
+	JZ   sumBits3MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VMASKMOVPS  0(R13)(AX*1), Y15, Y14
+	VADDPS      Y14, Y2, Y2
+	BLSRQ DX, DX
+	JNZ  sumBits3MAVX2_bit
+sumBits3MAVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits3MAVX2_word
+
+sumBits3MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits3MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	JMP  sumBits3MAVX2_advance
+sumBits3MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits3MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VMASKMOVPS 64(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y2
+sumBits3MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMASKMOVPS Y2, Y15, 64(SI)
+sumBits3MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits3MAVX2_row
+sumBits3MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits4AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits4AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits4AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits4AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits4AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	JMP  sumBits4AVX2_bits
+sumBits4AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+sumBits4AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits4AVX2_epi
+
+	PCALIGN $32
+
+sumBits4AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits4AVX2_next
+sumBits4AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	BLSRQ DX, DX
+	JZ   sumBits4AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	BLSRQ DX, DX
+	JNZ  sumBits4AVX2_bit
+sumBits4AVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits4AVX2_word
+
+sumBits4AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits4AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	JMP  sumBits4AVX2_advance
+sumBits4AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits4AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+sumBits4AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+sumBits4AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits4AVX2_row
+sumBits4AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits4MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits4MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits4MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits4MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits4MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	JMP  sumBits4MAVX2_bits
+sumBits4MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+sumBits4MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits4MAVX2_epi
+
+	PCALIGN $32
+
+sumBits4MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits4MAVX2_next
+sumBits4MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VMASKMOVPS  32(R13)(AX*1), Y15, Y14
+	VADDPS      Y14, Y3, Y3
+	BLSRQ DX, DX
+	JZ   sumBits4MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VMASKMOVPS  32(R13)(AX*1), Y15, Y14
+	VADDPS      Y14, Y3, Y3
+	BLSRQ DX, DX
+	JNZ  sumBits4MAVX2_bit
+sumBits4MAVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits4MAVX2_word
+
+sumBits4MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits4MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	JMP  sumBits4MAVX2_advance
+sumBits4MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits4MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VMASKMOVPS 96(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y3
+sumBits4MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMASKMOVPS Y3, Y15, 96(SI)
+sumBits4MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits4MAVX2_row
+sumBits4MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func packBits64AVX512(rows, nw int, w *uint64, ws int, a *float32, lda int) (ok bool)
+TEXT ·packBits64AVX512(SB), NOSPLIT, $0-49
+	MOVQ rows+0(FP), R9
+	MOVQ w+16(FP), R10
+	MOVQ ws+24(FP), R11
+	SHLQ $3, R11
+	MOVQ a+32(FP), R12
+	MOVQ lda+40(FP), R13
+	SHLQ $2, R13
+	XORQ R15, R15 // OR of the lanes that are neither 0 nor 1
+	MOVL $0x3f800000, AX
+	VPBROADCASTD AX, Z31
+	VPXORD Z30, Z30, Z30
+	TESTQ R9, R9
+	JLE  packBits64AVX512_done
+packBits64AVX512_row:
+	MOVQ R12, SI
+	MOVQ R10, DI
+	MOVQ nw+8(FP), CX
+	TESTQ CX, CX
+	JLE  packBits64AVX512_rownext
+packBits64AVX512_word:
+	XORQ DX, DX
+	VMOVUPS 0(SI), Z0
+	VCMPPS $0, Z31, Z0, K1 // == 1
+	VCMPPS $0, Z30, Z0, K2 // == 0 (and -0)
+	KORW K1, K2, K3
+	KMOVW K1, AX
+	KMOVW K3, BX
+	NOTL BX
+	ANDL $0xffff, BX
+	ORQ BX, R15
+	ORQ AX, DX
+	VMOVUPS 64(SI), Z0
+	VCMPPS $0, Z31, Z0, K1 // == 1
+	VCMPPS $0, Z30, Z0, K2 // == 0 (and -0)
+	KORW K1, K2, K3
+	KMOVW K1, AX
+	KMOVW K3, BX
+	NOTL BX
+	ANDL $0xffff, BX
+	ORQ BX, R15
+	SHLQ $16, AX
+	ORQ AX, DX
+	VMOVUPS 128(SI), Z0
+	VCMPPS $0, Z31, Z0, K1 // == 1
+	VCMPPS $0, Z30, Z0, K2 // == 0 (and -0)
+	KORW K1, K2, K3
+	KMOVW K1, AX
+	KMOVW K3, BX
+	NOTL BX
+	ANDL $0xffff, BX
+	ORQ BX, R15
+	SHLQ $32, AX
+	ORQ AX, DX
+	VMOVUPS 192(SI), Z0
+	VCMPPS $0, Z31, Z0, K1 // == 1
+	VCMPPS $0, Z30, Z0, K2 // == 0 (and -0)
+	KORW K1, K2, K3
+	KMOVW K1, AX
+	KMOVW K3, BX
+	NOTL BX
+	ANDL $0xffff, BX
+	ORQ BX, R15
+	SHLQ $48, AX
+	ORQ AX, DX
+	MOVQ DX, (DI)
+	ADDQ $256, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ  packBits64AVX512_word
+packBits64AVX512_rownext:
+	ADDQ R13, R12
+	ADDQ R11, R10
+	DECQ R9
+	JNZ  packBits64AVX512_row
+packBits64AVX512_done:
+	TESTQ R15, R15
+	SETEQ ok+48(FP)
+	VZEROUPPER
+	RET
+
+// func packBits64AVX2(rows, nw int, w *uint64, ws int, a *float32, lda int) (ok bool)
+TEXT ·packBits64AVX2(SB), NOSPLIT, $0-49
+	MOVQ rows+0(FP), R9
+	MOVQ w+16(FP), R10
+	MOVQ ws+24(FP), R11
+	SHLQ $3, R11
+	MOVQ a+32(FP), R12
+	MOVQ lda+40(FP), R13
+	SHLQ $2, R13
+	XORQ R15, R15 // OR of the lanes that are neither 0 nor 1
+	MOVL $0x3f800000, AX
+	MOVL AX, X15
+	VBROADCASTSS X15, Y15
+	VXORPS Y14, Y14, Y14
+	TESTQ R9, R9
+	JLE  packBits64AVX2_done
+packBits64AVX2_row:
+	MOVQ R12, SI
+	MOVQ R10, DI
+	MOVQ nw+8(FP), CX
+	TESTQ CX, CX
+	JLE  packBits64AVX2_rownext
+packBits64AVX2_word:
+	XORQ DX, DX
+	VMOVUPS 0(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	ORQ AX, DX
+	VMOVUPS 32(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $8, AX
+	ORQ AX, DX
+	VMOVUPS 64(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $16, AX
+	ORQ AX, DX
+	VMOVUPS 96(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $24, AX
+	ORQ AX, DX
+	VMOVUPS 128(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $32, AX
+	ORQ AX, DX
+	VMOVUPS 160(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $40, AX
+	ORQ AX, DX
+	VMOVUPS 192(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $48, AX
+	ORQ AX, DX
+	VMOVUPS 224(SI), Y0
+	VCMPPS $0, Y15, Y0, Y1 // == 1
+	VCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)
+	VORPS Y1, Y2, Y2
+	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y2, BX
+	XORL $0xff, BX
+	ORQ BX, R15
+	SHLQ $56, AX
+	ORQ AX, DX
+	MOVQ DX, (DI)
+	ADDQ $256, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ  packBits64AVX2_word
+packBits64AVX2_rownext:
+	ADDQ R13, R12
+	ADDQ R11, R10
+	DECQ R9
+	JNZ  packBits64AVX2_row
+packBits64AVX2_done:
+	TESTQ R15, R15
+	SETEQ ok+48(FP)
+	VZEROUPPER
+	RET
+

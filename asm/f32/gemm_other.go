@@ -14,9 +14,14 @@ type kern struct {
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
 	directB        bool // reads whole tiles of a row-major B in place
+	// The Bits kernel's column panel (bnr) and the rows of B it adds per
+	// call (bkh, a multiple of 64 that divides kc).
+	bnr, bkh int
 }
 
-func activeKern() kern { return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo} }
+func activeKern() kern {
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
+}
 
 // tile computes the rows x cols corner of one tile of C by the rounding
 // contract from the packed panels ap and bp.

@@ -28,6 +28,12 @@ func raceReadU8(s []uint8) {
 	}
 }
 
+func raceReadU64(s []uint64) {
+	if len(s) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(&s[0]), 8*len(s))
+	}
+}
+
 func raceWriteU64(s []uint64) {
 	if len(s) > 0 {
 		runtime.RaceWriteRange(unsafe.Pointer(&s[0]), 8*len(s))

@@ -33,6 +33,7 @@ type threadBuf struct {
 	packA []float32 // mc x kc, as mr-row micro-panels
 	packB []float32 // kc x nc, as nr-column micro-panels
 	tile  []float32 // one mr x nr tile
+	bsum  []float32 // running sums of the Bits products, bitsMC x bitsNR
 }
 
 func (t *threadBuf) grow(na, nb, nt int) {

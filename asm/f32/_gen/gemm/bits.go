@@ -1,0 +1,338 @@
+package main
+
+import "fmt"
+
+// bitsSpec describes a kernel of the Bits products (binary.go's
+// sumBitsGo): for each row of C, the rows of B selected by the row's bits
+// are added to nv vector accumulators (ymm or zmm), one float32 addition
+// chain per element in increasing p, then the epilogue of gemm.go's
+// roundingContract. masked: the last vector is partial (AVX-512: mask K1
+// from the mask argument; AVX2: VMASKMOVPS under the lanes of *mask).
+type bitsSpec struct {
+	name   string
+	zmm    bool
+	nv     int
+	masked bool
+}
+
+func (s bitsSpec) vreg(i int) string {
+	if s.zmm {
+		return fmt.Sprintf("Z%d", i)
+	}
+	return fmt.Sprintf("Y%d", i)
+}
+
+func (s bitsSpec) vecBytes() int {
+	if s.zmm {
+		return 64
+	}
+	return 32
+}
+
+// base returns the base register of vector v and its offset from it: B's
+// 16-column groups are vs floats apart (R12 + g*4*vs), a zmm is one group,
+// a ymm half of one.
+func (s bitsSpec) base(v int) (string, int) {
+	bases := []string{"R12", "R13", "R14", "R15"}
+	if s.zmm {
+		return bases[v], 0
+	}
+	return bases[v/2], 32 * (v % 2)
+}
+
+func (s bitsSpec) groups() int {
+	if s.zmm {
+		return s.nv
+	}
+	return (s.nv + 1) / 2
+}
+
+// Argument frame: rows+0 bw+8 bstride+16 nw+24 b+32 ps+40 vs+48 t+56 c+64
+// ldc+72 alpha+80 beta+84 mode+88 mask+96 (uint32 for AVX-512, *int32 for
+// AVX2).
+func (s bitsSpec) args() string {
+	m := "mask uint32"
+	if !s.zmm {
+		m = "mask *int32"
+	}
+	return "rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, " + m
+}
+
+// add emits the additions of B's selected row (byte offset AX from the
+// bases) into the accumulators.
+func (g *gen) bitsAdd(s bitsSpec) {
+	for v := 0; v < s.nv; v++ {
+		r, off := s.base(v)
+		mem := fmt.Sprintf("%d(%s)(AX*1)", off, r)
+		acc := s.vreg(v)
+		last := v == s.nv-1 && s.masked
+		switch {
+		case last && s.zmm:
+			g.p("\tVADDPS      %s, %s, K1, %s", mem, acc, acc)
+		case last:
+			g.p("\tVMASKMOVPS  %s, Y15, Y14", mem)
+			g.p("\tVADDPS      Y14, %s, %s", acc, acc)
+		default:
+			g.p("\tVADDPS      %s, %s, %s", mem, acc, acc)
+		}
+	}
+}
+
+func (g *gen) bitsKernel(s bitsSpec) {
+	l := s.name
+	size := 100
+	if !s.zmm {
+		size = 104
+	}
+	g.p("// func %s(%s)", s.name, s.args())
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", s.name, size)
+	g.p("\tMOVQ rows+0(FP), R9")
+	g.p("\tTESTQ R9, R9")
+	g.p("\tJLE  %s_ret", l)
+	g.p("\tMOVQ bw+8(FP), R10")
+	g.p("\tMOVQ ps+40(FP), R11")
+	g.p("\tSHLQ $2, R11 // bytes from one row of B to the next")
+	g.p("\tMOVQ R11, BX")
+	g.p("\tSHLQ $6, BX // and from one word of bits to the next")
+	g.p("\tMOVQ t+56(FP), DI")
+	g.p("\tMOVQ c+64(FP), SI")
+	alpha, beta, tmp := s.vreg(12), s.vreg(13), s.vreg(14)
+	if s.zmm {
+		alpha, beta, tmp = "Z28", "Z29", "Z30"
+	}
+	g.p("\tVBROADCASTSS alpha+80(FP), %s", alpha)
+	g.p("\tVBROADCASTSS beta+84(FP), %s", beta)
+	if s.masked {
+		if s.zmm {
+			g.p("\tMOVL mask+96(FP), AX")
+			g.p("\tKMOVW AX, K1")
+		} else {
+			g.p("\tMOVQ mask+96(FP), AX")
+			g.p("\tVMOVDQU (AX), Y15")
+		}
+	}
+	g.p("\n%s_row:", l)
+	g.p("\tMOVQ mode+88(FP), AX")
+	g.p("\tTESTQ $1, AX")
+	g.p("\tJNZ  %s_cont", l)
+	for v := 0; v < s.nv; v++ {
+		r := s.vreg(v)
+		if s.zmm {
+			g.p("\tVPXORD %s, %s, %s", r, r, r)
+		} else {
+			g.p("\tVXORPS %s, %s, %s", r, r, r)
+		}
+	}
+	g.p("\tJMP  %s_bits", l)
+	g.p("%s_cont:", l)
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMOVUPS %d(DI), %s", v*s.vecBytes(), s.vreg(v))
+	}
+	g.p("%s_bits:", l)
+	g.p("\tMOVQ b+32(FP), R12")
+	if s.groups() > 1 {
+		g.p("\tMOVQ vs+48(FP), AX")
+		g.p("\tSHLQ $2, AX")
+		for q := 1; q < s.groups(); q++ {
+			g.p("\tLEAQ (%s)(AX*1), %s", []string{"R12", "R13", "R14"}[q-1], []string{"R13", "R14", "R15"}[q-1])
+		}
+	}
+	g.p("\tMOVQ R10, R8")
+	g.p("\tMOVQ nw+24(FP), CX")
+	g.p("\tTESTQ CX, CX")
+	g.p("\tJLE  %s_epi", l)
+	g.p("\n\tPCALIGN $32\n")
+	g.p("%s_word:", l)
+	g.p("\tMOVQ (R8), DX")
+	g.p("\tTESTQ DX, DX")
+	g.p("\tJZ   %s_next", l)
+	g.p("%s_bit:", l)
+	// Two selected rows per turn: the first exit falls through only when
+	// a second bit is left.
+	for u := 0; u < 2; u++ {
+		g.p("\tTZCNTQ DX, AX")
+		g.p("\tIMULQ R11, AX")
+		g.bitsAdd(s)
+		g.p("\tBLSRQ DX, DX")
+		if u == 0 {
+			g.p("\tJZ   %s_next", l)
+		} else {
+			g.p("\tJNZ  %s_bit", l)
+		}
+	}
+	g.p("%s_next:", l)
+	for q := 0; q < s.groups(); q++ {
+		g.p("\tADDQ BX, %s", []string{"R12", "R13", "R14", "R15"}[q])
+	}
+	g.p("\tADDQ $8, R8")
+	g.p("\tDECQ CX")
+	g.p("\tJNZ  %s_word", l)
+	g.p("\n%s_epi:", l)
+	g.p("\tMOVQ mode+88(FP), AX")
+	g.p("\tTESTQ $2, AX")
+	g.p("\tJNZ  %s_final", l)
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMOVUPS %s, %d(DI)", s.vreg(v), v*s.vecBytes())
+	}
+	g.p("\tJMP  %s_advance", l)
+	g.p("%s_final:", l)
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMULPS %s, %s, %s", alpha, s.vreg(v), s.vreg(v))
+	}
+	g.p("\tMOVL beta+84(FP), AX")
+	g.p("\tSHLL $1, AX // drop the sign: -0 is zero too")
+	g.p("\tJZ   %s_store", l)
+	for v := 0; v < s.nv; v++ {
+		mem := fmt.Sprintf("%d(SI)", v*s.vecBytes())
+		acc := s.vreg(v)
+		switch {
+		case v == s.nv-1 && s.masked && s.zmm:
+			g.p("\tVMOVUPS.Z %s, K1, %s", mem, tmp)
+			g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, acc)
+		case v == s.nv-1 && s.masked:
+			g.p("\tVMASKMOVPS %s, Y15, %s", mem, tmp)
+			g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, acc)
+		default:
+			g.p("\tVFMADD231PS %s, %s, %s", mem, beta, acc)
+		}
+	}
+	g.p("%s_store:", l)
+	for v := 0; v < s.nv; v++ {
+		mem := fmt.Sprintf("%d(SI)", v*s.vecBytes())
+		acc := s.vreg(v)
+		switch {
+		case v == s.nv-1 && s.masked && s.zmm:
+			g.p("\tVMOVUPS %s, K1, %s", acc, mem)
+		case v == s.nv-1 && s.masked:
+			g.p("\tVMASKMOVPS %s, Y15, %s", acc, mem)
+		default:
+			g.p("\tVMOVUPS %s, %s", acc, mem)
+		}
+	}
+	g.p("%s_advance:", l)
+	g.p("\tMOVQ ldc+72(FP), AX")
+	g.p("\tLEAQ (SI)(AX*4), SI")
+	g.p("\tADDQ $%d, DI", 4*64)
+	g.p("\tMOVQ bstride+16(FP), AX")
+	g.p("\tLEAQ (R10)(AX*8), R10")
+	g.p("\tDECQ R9")
+	g.p("\tJNZ  %s_row", l)
+	g.p("%s_ret:", l)
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+	g.p("")
+}
+
+// packBitsKernel emits packBits64{AVX512,AVX2}(rows, nw int, w *uint64,
+// ws int, a *float32, lda int) (ok bool): for each row, the first nw*64
+// elements of a's row become the nw words of w's row (bit set iff the
+// element is 1), and ok is false when an element is neither 0 nor 1.
+func (g *gen) packBitsKernel(zmm bool) {
+	name := "packBits64AVX2"
+	if zmm {
+		name = "packBits64AVX512"
+	}
+	l := name
+	g.p("// func %s(rows, nw int, w *uint64, ws int, a *float32, lda int) (ok bool)", name)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-49", name)
+	g.p("\tMOVQ rows+0(FP), R9")
+	g.p("\tMOVQ w+16(FP), R10")
+	g.p("\tMOVQ ws+24(FP), R11")
+	g.p("\tSHLQ $3, R11")
+	g.p("\tMOVQ a+32(FP), R12")
+	g.p("\tMOVQ lda+40(FP), R13")
+	g.p("\tSHLQ $2, R13")
+	g.p("\tXORQ R15, R15 // OR of the lanes that are neither 0 nor 1")
+	g.p("\tMOVL $0x3f800000, AX")
+	if zmm {
+		g.p("\tVPBROADCASTD AX, Z31")
+		g.p("\tVPXORD Z30, Z30, Z30")
+	} else {
+		g.p("\tMOVL AX, X15")
+		g.p("\tVBROADCASTSS X15, Y15")
+		g.p("\tVXORPS Y14, Y14, Y14")
+	}
+	g.p("\tTESTQ R9, R9")
+	g.p("\tJLE  %s_done", l)
+	g.p("%s_row:", l)
+	g.p("\tMOVQ R12, SI")
+	g.p("\tMOVQ R10, DI")
+	g.p("\tMOVQ nw+8(FP), CX")
+	g.p("\tTESTQ CX, CX")
+	g.p("\tJLE  %s_rownext", l)
+	g.p("%s_word:", l)
+	g.p("\tXORQ DX, DX")
+	if zmm {
+		for q := 0; q < 4; q++ {
+			g.p("\tVMOVUPS %d(SI), Z0", 64*q)
+			g.p("\tVCMPPS $0, Z31, Z0, K1 // == 1")
+			g.p("\tVCMPPS $0, Z30, Z0, K2 // == 0 (and -0)")
+			g.p("\tKORW K1, K2, K3")
+			g.p("\tKMOVW K1, AX")
+			g.p("\tKMOVW K3, BX")
+			g.p("\tNOTL BX")
+			g.p("\tANDL $0xffff, BX")
+			g.p("\tORQ BX, R15")
+			if q > 0 {
+				g.p("\tSHLQ $%d, AX", 16*q)
+			}
+			g.p("\tORQ AX, DX")
+		}
+	} else {
+		for q := 0; q < 8; q++ {
+			g.p("\tVMOVUPS %d(SI), Y0", 32*q)
+			g.p("\tVCMPPS $0, Y15, Y0, Y1 // == 1")
+			g.p("\tVCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)")
+			g.p("\tVORPS Y1, Y2, Y2")
+			g.p("\tVMOVMSKPS Y1, AX")
+			g.p("\tVMOVMSKPS Y2, BX")
+			g.p("\tXORL $0xff, BX")
+			g.p("\tORQ BX, R15")
+			if q > 0 {
+				g.p("\tSHLQ $%d, AX", 8*q)
+			}
+			g.p("\tORQ AX, DX")
+		}
+	}
+	g.p("\tMOVQ DX, (DI)")
+	g.p("\tADDQ $256, SI")
+	g.p("\tADDQ $8, DI")
+	g.p("\tDECQ CX")
+	g.p("\tJNZ  %s_word", l)
+	g.p("%s_rownext:", l)
+	g.p("\tADDQ R13, R12")
+	g.p("\tADDQ R11, R10")
+	g.p("\tDECQ R9")
+	g.p("\tJNZ  %s_row", l)
+	g.p("%s_done:", l)
+	g.p("\tTESTQ R15, R15")
+	g.p("\tSETEQ ok+48(FP)")
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+	g.p("")
+}
+
+// bitsSpecs lists the Bits kernels: 1 to 4 vectors of columns, whole or
+// with a partial last vector.
+func bitsSpecs() []bitsSpec {
+	var ss []bitsSpec
+	for _, zmm := range []bool{true, false} {
+		for nv := 1; nv <= 4; nv++ {
+			for _, masked := range []bool{false, true} {
+				if zmm && !masked {
+					continue // a full mask costs nothing
+				}
+				isa := "AVX2"
+				if zmm {
+					isa = "AVX512"
+				}
+				name := fmt.Sprintf("sumBits%d%s", nv, isa)
+				if masked && !zmm {
+					name = fmt.Sprintf("sumBits%dM%s", nv, isa)
+				}
+				ss = append(ss, bitsSpec{name: name, zmm: zmm, nv: nv, masked: masked})
+			}
+		}
+	}
+	return ss
+}

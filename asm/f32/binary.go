@@ -1,0 +1,342 @@
+package f32
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// Bits is a 0/1 matrix packed 64 elements to a word: element (i, p) of the
+// Rows x Cols matrix is bit p%64 of Words[i*Stride+p/64], Stride =
+// (Cols+63)/64, and the bits past Cols in each row are zero. The *Bits
+// products take their A as Bits: training data and sampled units are 0 or
+// 1, and a product by a 0/1 matrix only has to add the rows of B its ones
+// select.
+type Bits struct {
+	Rows, Cols, Stride int
+	Words              []uint64
+}
+
+// reshape sets the shape of b, reusing its words when they suffice.
+func (b *Bits) reshape(rows, cols int) []uint64 {
+	b.Rows, b.Cols, b.Stride = rows, cols, (cols+63)/64
+	n := rows * b.Stride
+	if cap(b.Words) < n {
+		b.Words = make([]uint64, n)
+	}
+	b.Words = b.Words[:n]
+	return b.Words
+}
+
+// Pack sets b to the rows x cols matrix a (row stride lda) and reports
+// whether every element is 0 or 1 (+0 or -0 count as 0). When it returns
+// false, b holds the elements equal to 1 and must not be used as that
+// matrix.
+func (b *Bits) Pack(a []float32, rows, cols, lda int) bool {
+	if rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("f32: Bits.Pack: negative dimension %d x %d", rows, cols))
+	}
+	checkMat("Bits.Pack", "a", rows, cols, a, lda)
+	w := b.reshape(rows, cols)
+	if rows == 0 || cols == 0 {
+		return true
+	}
+	raceReadF32(a[:(rows-1)*lda+cols])
+	raceWriteU64(w)
+	return packBitsArch(w, b.Stride, a, rows, cols, lda)
+}
+
+// packBitsGo sets the rows of w (stride ws words) to the bits a == 1 of
+// the rows of a, and reports whether every element is 0 or 1.
+func packBitsGo(w []uint64, ws int, a []float32, rows, cols, lda int) bool {
+	ok := true
+	for i := 0; i < rows; i++ {
+		row := a[i*lda : i*lda+cols]
+		dst := w[i*ws : i*ws+ws]
+		clear(dst)
+		for p, v := range row {
+			switch v {
+			case 1:
+				dst[p/64] |= 1 << uint(p%64)
+			case 0:
+			default:
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// Transpose sets b to the transpose of src (src.Cols x src.Rows).
+func (b *Bits) Transpose(src *Bits) {
+	if b == src {
+		panic("f32: Bits.Transpose: b and src are the same matrix")
+	}
+	w := b.reshape(src.Cols, src.Rows)
+	clear(w)
+	var blk [64]uint64
+	for i0 := 0; i0 < src.Rows; i0 += 64 {
+		for q := 0; q < src.Stride; q++ {
+			rows := min(64, src.Rows-i0)
+			for r := 0; r < rows; r++ {
+				blk[r] = src.Words[(i0+r)*src.Stride+q]
+			}
+			clear(blk[rows:])
+			transpose64(&blk)
+			cols := min(64, src.Cols-q*64)
+			for c := 0; c < cols; c++ {
+				w[(q*64+c)*b.Stride+i0/64] = blk[c]
+			}
+		}
+	}
+}
+
+// transpose64 transposes the 64 x 64 bit matrix a (bit j of a[i] is
+// element (i, j)) in place, by swapping ever smaller off-diagonal blocks.
+func transpose64(a *[64]uint64) {
+	m := uint64(0x00000000FFFFFFFF)
+	for j := 32; j != 0; j >>= 1 {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>uint(j) ^ a[k+j]) & m
+			a[k] ^= t << uint(j)
+			a[k+j] ^= t
+		}
+		m ^= m << uint(j/2)
+	}
+}
+
+// Ones returns the number of ones in row i of b.
+func (b *Bits) Ones(i int) int {
+	n := 0
+	for _, w := range b.Words[i*b.Stride : (i+1)*b.Stride] {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// checkBitsArg panics unless a is a packed m x k matrix.
+func checkBitsArg(fn string, a *Bits, m, k int) {
+	if a.Rows != m || a.Cols != k || a.Stride != (k+63)/64 || len(a.Words) < m*a.Stride {
+		panic(fmt.Sprintf("f32: %s: a is a %d x %d Bits (stride %d, %d words), want %d x %d",
+			fn, a.Rows, a.Cols, a.Stride, len(a.Words), m, k))
+	}
+}
+
+// GemmNNBits is GemmNN with the 0/1 matrix A given as Bits (m x k): the
+// same bits as GemmNN on A's float32 elements whenever B is finite. The
+// contract is roundingContract's with the steps of A(i,p) = 0 left out
+// (fma(0, B, s) = s for finite B) and fma(1, B, s) = s + B: each element of
+// C is, per k-block, the float32 sum from +0 of the B(p, j) of its row's
+// ones in increasing p, then scaled and combined as in roundingContract.
+// A B with infinities or NaNs gives that sum, which is not GemmNN's.
+func (w *Workspace) GemmNNBits(m, n, k int, alpha float32, a *Bits, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkBitsArg("GemmNNBits", a, m, k)
+	checkGemmBits("GemmNNBits", false, m, n, k, b, ldb, c, ldc)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, bits: a.Words, bstride: a.Stride,
+		b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
+}
+
+// GemmNTBits is GemmNT with the 0/1 matrix A given as Bits (m x k), with
+// the contract of GemmNNBits.
+func (w *Workspace) GemmNTBits(m, n, k int, alpha float32, a *Bits, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkBitsArg("GemmNTBits", a, m, k)
+	checkGemmBits("GemmNTBits", true, m, n, k, b, ldb, c, ldc)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, bits: a.Words, bstride: a.Stride,
+		b: b, brs: 1, bcs: ldb, c: c, ldc: ldc})
+}
+
+// SigmoidAffineNNBits is SigmoidAffineNN with the 0/1 matrix A given as
+// Bits (m x k): P(h|v) for binary v, the contract of GemmNNBits.
+func (w *Workspace) SigmoidAffineNNBits(m, n, k int, a *Bits, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	checkBitsArg("SigmoidAffineNNBits", a, m, k)
+	checkGemmBits("SigmoidAffineNNBits", false, m, n, k, b, ldb, c, ldc)
+	checkLen("SigmoidAffineNNBits", "bias", len(bias), n)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0, bits: a.Words, bstride: a.Stride,
+		b: b, brs: ldb, bcs: 1, c: c, ldc: ldc, bias: bias, sig: true})
+}
+
+// SigmoidAffineNTBits is SigmoidAffineNT with the 0/1 matrix A given as
+// Bits (m x k): P(v|h) for sampled h, the contract of GemmNNBits.
+func (w *Workspace) SigmoidAffineNTBits(m, n, k int, a *Bits, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	checkBitsArg("SigmoidAffineNTBits", a, m, k)
+	checkGemmBits("SigmoidAffineNTBits", true, m, n, k, b, ldb, c, ldc)
+	checkLen("SigmoidAffineNTBits", "bias", len(bias), n)
+	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0, bits: a.Words, bstride: a.Stride,
+		b: b, brs: 1, bcs: ldb, c: c, ldc: ldc, bias: bias, sig: true})
+}
+
+// GemmTNPairBits is GemmTNPair with the 0/1 matrix A1 given as the Bits
+// a1t of its transpose (m x k1: row i holds column i of A1): the data term
+// v^T h of a CD gradient for binary v, the contract of GemmNNBits.
+func (w *Workspace) GemmTNPairBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
+	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, ldc int) {
+	checkBitsArg("GemmTNPairBits", a1t, m, k1)
+	checkGemmBits("GemmTNPairBits", false, m, n, k1, b1, ldb1, c, ldc)
+	checkGemm("GemmTNPairBits", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
+	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, bits: a1t.Words, bstride: a1t.Stride, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
+	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc}
+	w.gemmPair(g1, g2, nil)
+}
+
+// GemmTNPairUpdateBits is GemmTNPairUpdate with A1 given as in
+// GemmTNPairBits.
+func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
+	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
+	checkBitsArg("GemmTNPairUpdateBits", a1t, m, k1)
+	checkGemmBits("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1, c, n)
+	checkGemm("GemmTNPairUpdateBits", true, false, m, n, k2, a2, lda2, b2, ldb2, c, n)
+	checkLen("GemmTNPairUpdateBits", "u.W", len(u.W), m*n)
+	checkLen("GemmTNPairUpdateBits", "u.Vel", len(u.Vel), m*n)
+	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, bits: a1t.Words, bstride: a1t.Stride, b: b1, brs: ldb1, bcs: 1, c: c, ldc: n}
+	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: n}
+	w.rule = u
+	w.gemmPair(g1, g2, &w.rule)
+	w.rule = UpdateRule{}
+}
+
+func checkGemmBits(fn string, tB bool, m, n, k int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("f32: %s: negative dimension m=%d n=%d k=%d", fn, m, n, k))
+	}
+	if tB {
+		checkMat(fn, "b", n, k, b, ldb)
+	} else {
+		checkMat(fn, "b", k, n, b, ldb)
+	}
+	checkMat(fn, "c", m, n, c, ldc)
+}
+
+// Blocking of the Bits products (none changes a result): rows of C in
+// chunks of bitsMC, whose running sums (bitsNR columns each) stay in the
+// thread's sum buffer between the parts of a k-block.
+const (
+	bitsMC = 128
+	bitsNR = 64 // the widest column panel of any implementation
+)
+
+// Sum modes of the Bits kernels.
+const (
+	bitsCont  = 1 // start from the running sums in t, not from +0
+	bitsFinal = 2 // the k-block ends here: scale and combine into C, else store the sums in t
+)
+
+// bitsSerial runs a Bits product (g.bits set) on one goroutine: for each
+// chunk of rows, column panel and k-block, the kernel adds the rows of B
+// selected by the bits, in parts of kern.bkh rows of B (so that the
+// panel's part stays in L1 while every row of the chunk reads it), then
+// applies the epilogue of roundingContract. A B^T operand is packed in
+// 16-column panels per k-block.
+func bitsSerial(g *gemmArgs, buf *threadBuf) {
+	kr := g.kern
+	m, n, k := g.m, g.n, g.k
+	nr, kh := kr.bnr, kr.bkh
+	if len(buf.bsum) < bitsMC*bitsNR {
+		buf.bsum = make([]float32, bitsMC*bitsNR)
+	}
+	if g.bcs != 1 {
+		buf.grow(0, min(kc, k)*((nr+15)/16*16), 0)
+	}
+	for ic := 0; ic < m; ic += bitsMC {
+		mb := min(bitsMC, m-ic)
+		bw := g.bits[ic*g.bstride:]
+		for jc := 0; jc < n; jc += nr {
+			cols := min(nr, n-jc)
+			for pc := 0; pc < k; pc += kc {
+				kb := min(kc, k-pc)
+				var base []float32
+				var ps, vs int
+				if g.bcs == 1 {
+					base, ps, vs = g.b[pc*g.brs+jc:], g.brs, 16
+				} else {
+					packBits16(kr, buf.packB, g.b, g.bcs, pc, kb, jc, cols)
+					base, ps, vs = buf.packB, 16, 16*kb
+				}
+				beta := g.beta
+				if pc > 0 {
+					beta = 1
+				}
+				for h0 := 0; h0 < kb; h0 += kh {
+					hl := min(kh, kb-h0)
+					mode := 0
+					if h0 > 0 {
+						mode |= bitsCont
+					}
+					if h0+hl == kb {
+						mode |= bitsFinal
+					}
+					kr.sumBits(mb, bw[(pc+h0)/64:], g.bstride, (hl+63)/64, base[h0*ps:], ps, vs, buf.bsum,
+						g.c[ic*g.ldc+jc:], g.ldc, g.alpha, beta, mode, cols)
+				}
+			}
+			if g.sig {
+				off := ic*g.ldc + jc
+				if raceEnabled {
+					for i := 0; i < mb; i++ {
+						sigmoidBias(g.c[off+i*g.ldc:off+i*g.ldc+cols], g.ldc, 1, cols, g.bias[jc:jc+cols])
+					}
+				} else {
+					sigmoidBias(g.c[off:off+(mb-1)*g.ldc+cols], g.ldc, mb, cols, g.bias[jc:jc+cols])
+				}
+			}
+		}
+	}
+}
+
+// packBits16 packs the kb x cols panel of B = b^T (B(p, j) = b[j*ldb+p])
+// at (p0, j0) into 16-column panels of kb rows (dst[q*16*kb + p*16 + j%16]
+// for column j of panel q = j/16), zero past cols.
+func packBits16(kr kern, dst, b []float32, ldb, p0, kb, j0, cols int) {
+	if kr.id == kGeneric {
+		packBGo(16, dst, b, 1, ldb, p0, kb, j0, cols)
+		return
+	}
+	kr.packB(dst, b, 1, ldb, p0, kb, j0, cols)
+}
+
+// sumBitsGo is the portable Bits kernel, the statement of the kernels'
+// contract. For each row i < rows and column j < cols, with B(p, j) at
+// b[p*ps + (j/16)*vs + j%16] and row i's bits in words
+// bw[i*bstride : i*bstride+nw]:
+//
+//	s := +0, or t[i*bitsNR+j] when mode has bitsCont
+//	for each set bit p, in increasing order: s += B(p, j) // float32 addition
+//	if mode has bitsFinal:
+//		u := float32(alpha * s)
+//		c[i*ldc+j] = u, or fma(beta, c[i*ldc+j], u) when beta != 0
+//	else:
+//		t[i*bitsNR+j] = s
+func sumBitsGo(rows int, bw []uint64, bstride, nw int, b []float32, ps, vs int, t, c []float32, ldc int, alpha, beta float32, mode, cols int) {
+	var acc [bitsNR]float32
+	for i := 0; i < rows; i++ {
+		s := acc[:cols]
+		if mode&bitsCont != 0 {
+			copy(s, t[i*bitsNR:i*bitsNR+cols])
+		} else {
+			clear(s)
+		}
+		for q, word := range bw[i*bstride : i*bstride+nw] {
+			for word != 0 {
+				p := q*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				for j0 := 0; j0 < cols; j0 += 16 {
+					row := b[p*ps+(j0/16)*vs:]
+					for j := j0; j < min(j0+16, cols); j++ {
+						s[j] += row[j-j0]
+					}
+				}
+			}
+		}
+		if mode&bitsFinal == 0 {
+			copy(t[i*bitsNR:], s)
+			continue
+		}
+		crow := c[i*ldc : i*ldc+cols]
+		for j, v := range s {
+			u := float32(alpha * v)
+			if beta == 0 {
+				crow[j] = u
+			} else {
+				crow[j] = fma32(beta, crow[j], u)
+			}
+		}
+	}
+}
