@@ -294,7 +294,11 @@ type layerTrainer struct {
 	gW, gB, gC []float32
 	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
 	vn, hn     []float32 // negative visibles and hidden probabilities
-	perm       []int
+	// Bits of the 0/1 operands (binary data, sampled units), whose
+	// products only add the rows of W they select (same bits as the
+	// float32 products: see f32.GemmNNBits).
+	v0b, v0t, hb, vb f32.Bits
+	perm             []int
 	// batch and gather fill a batch buffer with the samples batch (a
 	// method value made once, so that no step allocates).
 	batch  []int
@@ -327,6 +331,12 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 		bakVW: make([]float32, nv*nh), bakVB: make([]float32, nv), bakVC: make([]float32, nh),
 		bakChains: make([]float32, len(st.chains)),
 	}
+	// Sized once, so that no step allocates.
+	chains := max(bs, len(st.chains)/max(nh, 1))
+	lt.v0b.Words = make([]uint64, bs*((nv+63)/64))
+	lt.v0t.Words = make([]uint64, nv*((bs+63)/64))
+	lt.hb.Words = make([]uint64, chains*((nh+63)/64))
+	lt.vb.Words = make([]uint64, chains*((nv+63)/64))
 	lt.gather, lt.sample = lt.gatherBatch, lt.sampleCopy
 	return lt
 }
@@ -477,7 +487,13 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	lt.batch = idx
 	ws.Replicate(v0, lt.gather)
 	defer ws.Unreplicate()
-	ws.SigmoidAffineNN(rows, nh, nv, v0, nv, r.W, nh, r.C, hp, nh)
+	// Binary data (layer 1 on spins) go through the Bits products.
+	binary := lt.train.X != nil && lt.v0b.Pack(v0, rows, nv, nv)
+	if binary {
+		ws.SigmoidAffineNNBits(rows, nh, nv, &lt.v0b, r.W, nh, r.C, hp, nh)
+	} else {
+		ws.SigmoidAffineNN(rows, nh, nv, v0, nv, r.W, nh, r.C, hp, nh)
+	}
 	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
 	f32.ColSums(lt.gC, hp, rows, nh, nh, inv, 0)
 
@@ -495,11 +511,22 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 			return 0, false
 		}
 		last := s == cfg.CDK-1
-		ws.SigmoidAffineNT(chains, nv, nh, h, nh, r.W, nh, r.B, vn, nv)
+		// The hidden states are samples, so 0 or 1 (Pack checks it).
+		if lt.hb.Pack(h, chains, nh, nh) {
+			ws.SigmoidAffineNTBits(chains, nv, nh, &lt.hb, r.W, nh, r.B, vn, nv)
+		} else {
+			ws.SigmoidAffineNT(chains, nv, nh, h, nh, r.W, nh, r.B, vn, nv)
+		}
 		if !last || cfg.SampleVisibles {
 			rnd.Bernoulli(vn, vn)
+			if lt.vb.Pack(vn, chains, nv, nv) {
+				ws.SigmoidAffineNNBits(chains, nh, nv, &lt.vb, r.W, nh, r.C, hn, nh)
+			} else {
+				ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
+			}
+		} else {
+			ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
 		}
-		ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
 		if !last || cfg.PCD {
 			lt.sampleH(h, hn, rnd)
 		}
@@ -511,9 +538,16 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	// Both terms are divided by the batch rows (as scikit-learn does, also
 	// when its PCD chains outnumber a short last batch).
 	// dW = (v0^T hp)/rows - (vn^T hn)/rows, both terms in one pass over dW.
-	if rule != nil {
+	switch {
+	case binary && rule != nil:
+		lt.v0t.Transpose(&lt.v0b)
+		ws.GemmTNPairUpdateBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, *rule)
+	case binary:
+		lt.v0t.Transpose(&lt.v0b)
+		ws.GemmTNPairBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
+	case rule != nil:
 		ws.GemmTNPairUpdate(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, *rule)
-	} else {
+	default:
 		ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
 	}
 	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
