@@ -401,6 +401,11 @@ func main() {
 	for _, s := range specs {
 		g.kernel(s)
 	}
+	for _, s := range bitsSpecs() {
+		g.bitsKernel(s)
+	}
+	g.packBitsKernel(true)
+	g.packBitsKernel(false)
 	if _, err := os.Stdout.WriteString(g.b.String()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
