@@ -145,6 +145,11 @@ func init() {
 	f32c("a6", 1.0/3)
 	f32c("a7", 1)
 	f32c("u24", 0x1p-24)
+	u32c("mant", 0x007fffff)
+	u32c("implicit", 0x00800000)
+	u32c("int1", 1)
+	u32c("int128", 128)
+	f32c("subthr", 86.5)
 }
 
 // mem returns the memory operand of constant name.
@@ -245,7 +250,10 @@ func (s isa) nanWhere(k consts, x, r, t int, km string) {
 //	p = ((((p0*r + p1)*r + p2)*r + p3)*r + p4)*r + p5
 //	p = p*(r*r) + r + 1                (Cephes expf, e^r)
 //	e = p * 2^-(n>>1) * 2^-(n-(n>>1))  (two exact normal factors: one rounding)
-func (s isa) expNegAbs(k consts, x, A, N, R, P, T int) {
+//
+// With split, the last multiplication is left out: P = y = p * 2^-(n>>1)
+// (normal) and N = 2^-(n-(n>>1)), for the caller to round y*N.
+func (s isa) expNegAbs(k consts, x, A, N, R, P, T int, split bool) {
 	v := s.R
 	op("%s %s, %s, %s", s.and(), k.get("absmask"), v(x), v(A))
 	op("VMINPS %s, %s, %s", k.get("clamp"), v(A), v(A))
@@ -279,7 +287,9 @@ func (s isa) expNegAbs(k consts, x, A, N, R, P, T int) {
 	op("VPSLLD $23, %s, %s", v(T), v(T))
 	op("VPSLLD $23, %s, %s", v(N), v(N))
 	op("VMULPS %s, %s, %s", v(T), v(P), v(P))
-	op("VMULPS %s, %s, %s", v(N), v(P), v(P))
+	if !split {
+		op("VMULPS %s, %s, %s", v(N), v(P), v(P))
+	}
 }
 
 // bregs is the register set of one sigmoid or softplus body: the input x,
@@ -299,12 +309,47 @@ var (
 	set1YSp = bregs{6, 7, 8, 9, 14, 15, "K3"}   // AVX2 softplus (10-13: sums; the masks are set after the loop)
 )
 
-// sigmoidBody computes sigmoid(x) into g.n:
+// The sigmoid in three parts, so that no floating-point operation sees a
+// subnormal: on Zen 5 a vector operation with a subnormal result or input
+// took about 4 times as long (Sigmoid at x in [-95, -85]: 0.89 elements
+// per ns against 3.4), and saturated units (|x| > 87) are common in
+// training. sigmoidHead computes y and 2^-(n-h) of exp(-|x|) (expNegAbs
+// split) and the lanes sub where e = y * 2^-(n-h) is subnormal;
+// sigmoidFast finishes when no lane is; sigmoidSlow rounds e = y*2^-(n-h)
+// in integer arithmetic in the sub lanes, where sigmoid(x) is e (x < 0)
+// or 1 (x >= 0) exactly, since 1 + e rounds to 1. Same bits either way.
 //
-//	e = exp(-|x|); s = (signbit(x) ? e : 1) / (e + 1); NaN -> canonical NaN
-func (s isa) sigmoidBody(k consts, g bregs) {
+// sub is a mask register (AVX-512) or a vector register (AVX2, all ones
+// in the sub lanes).
+
+// sigmoidHead: P = y, N = 2^-(n-h), and sub = the lanes where e may be
+// subnormal: min(|x|, 110) >= 86.5, so n >= 125 (e >= 0.7 * 2^-125 is
+// normal below that). One comparison; sigmoidSlow finds the exact lanes.
+func (s isa) sigmoidHead(k consts, g bregs, sub string) {
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t, true)
+	op("VCMPPS $13, %s, %s, %s", mem("subthr"), s.R(g.a), sub)
+}
+
+// subLanes sets sub to the lanes where e = y * 2^-s is subnormal: a biased
+// exponent ey - s below 1, i.e. ey + (127 - s) <= 127 (a, t scratch).
+func (s isa) subLanes(k consts, g bregs, sub string) {
 	v := s.R
-	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t)
+	op("VPSRLD $23, %s, %s", v(g.p), v(g.a))
+	op("VPSRLD $23, %s, %s", v(g.n), v(g.t))
+	op("VPADDD %s, %s, %s", v(g.t), v(g.a), v(g.a))
+	if s.z {
+		op("VPCMPD $2, %s, %s, %s", k.get("bias127"), v(g.a), sub)
+		return
+	}
+	op("%s %s, %s", s.movdqu(), mem("int128"), sub)
+	op("VPCMPGTD %s, %s, %s", v(g.a), sub, sub)
+}
+
+// sigmoidTail is the division step of the sigmoid into g.n from e in P:
+//
+//	s = (signbit(x) ? e : 1) / (e + 1)
+func (s isa) sigmoidTail(k consts, g bregs) {
+	v := s.R
 	op("VADDPS %s, %s, %s", k.get("one"), v(g.p), v(g.t))
 	if s.z {
 		op("VPTESTMD %s, %s, %s", k.get("signmask"), v(g.x), g.k)
@@ -313,6 +358,55 @@ func (s isa) sigmoidBody(k consts, g bregs) {
 		op("VBLENDVPS %s, %s, %s, %s", v(g.x), v(g.p), k.get("one"), v(g.n))
 	}
 	op("VDIVPS %s, %s, %s", v(g.t), v(g.n), v(g.n))
+}
+
+// sigmoidFast finishes sigmoid(x) into g.n when no lane is sub.
+func (s isa) sigmoidFast(k consts, g bregs) {
+	op("VMULPS %s, %s, %s", s.R(g.n), s.R(g.p), s.R(g.p))
+	s.sigmoidTail(k, g)
+	s.nanWhere(k, g.x, g.n, g.t, g.k)
+}
+
+// sigmoidSlow finishes sigmoid(x) into g.n when some lane is sub: in
+// those lanes e = RNE(M >> k), M = y's significand with its implicit bit,
+// k = 1 - (ey - s) >= 1 (the subnormal encoding of y*2^-s; shifts of 32 or
+// more give 0), computed as (M + 2^(k-1) - 1 + ((M >> k) & 1)) >> k; the
+// floating-point steps run with e = 0 there. e is one more scratch
+// register.
+func (s isa) sigmoidSlow(k consts, g bregs, sub string, e int) {
+	v := s.R
+	a, r, t, n, x := v(g.a), v(g.r), v(g.t), v(g.n), v(e)
+	s.subLanes(k, g, sub) // and a = ey + 127 - s
+	op("%s %s, %s", s.movdqu(), mem("int128"), r)
+	op("VPSUBD %s, %s, %s", a, r, r) // k
+	op("%s %s, %s, %s", s.and(), k.get("mant"), v(g.p), a)
+	op("%s %s, %s, %s", s.or(), k.get("implicit"), a, a) // M
+	op("VPSRLVD %s, %s, %s", r, a, t)
+	op("%s %s, %s, %s", s.and(), k.get("int1"), t, t)
+	op("VPADDD %s, %s, %s", t, a, a) // M + odd
+	op("VPSUBD %s, %s, %s", k.get("int1"), r, t)
+	op("%s %s, %s", s.movdqu(), mem("int1"), x)
+	op("VPSLLVD %s, %s, %s", t, x, x)
+	op("VPSUBD %s, %s, %s", k.get("int1"), x, x)
+	op("VPADDD %s, %s, %s", x, a, a)
+	op("VPSRLVD %s, %s, %s", r, a, a) // e in the sub lanes
+	if s.z {
+		op("VMOVUPS %s, %s, %s", k.get("one"), sub, v(g.n))
+		op("VMULPS %s, %s, %s", v(g.n), v(g.p), v(g.p))
+		op("VPXORD %s, %s, %s, %s", v(g.p), v(g.p), sub, v(g.p))
+	} else {
+		op("VBLENDVPS %s, %s, %s, %s", sub, k.get("one"), v(g.n), v(g.n))
+		op("VMULPS %s, %s, %s", v(g.n), v(g.p), v(g.p))
+		op("VANDNPS %s, %s, %s", v(g.p), sub, v(g.p))
+	}
+	s.sigmoidTail(k, g)
+	if s.z {
+		op("KANDW %s, %s, %s", sub, g.k, sub)
+		op("VMOVDQA32 %s, %s, %s", a, sub, n)
+	} else {
+		op("VANDPS %s, %s, %s", v(g.x), sub, t)
+		op("VBLENDVPS %s, %s, %s, %s", t, a, n, n)
+	}
 	s.nanWhere(k, g.x, g.n, g.t, g.k)
 }
 
@@ -324,7 +418,7 @@ func (s isa) sigmoidBody(k consts, g bregs) {
 //	P = (x > 0 ? x : 0) + y; NaN -> canonical NaN
 func (s isa) softplusBody(k consts, g bregs) {
 	v := s.R
-	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t)
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t, false)
 	op("VADDPS %s, %s, %s", k.get("one"), v(g.p), v(g.t))
 	op("VADDPS %s, %s, %s", k.get("one"), v(g.t), v(g.t))
 	op("VDIVPS %s, %s, %s", v(g.t), v(g.p), v(g.t))
@@ -391,7 +485,32 @@ func (s isa) sigmoidBias() {
 	op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
 	op("VADDPS %d(DX), %s, %s", 4*s.w, s.R(set1.x), s.R(set1.x))
 	label(L("nb"))
-	interleave(func() { s.sigmoidBody(k, set0) }, func() { s.sigmoidBody(k, set1) })
+	// The subnormal lanes of each body: K4, K5 (AVX-512) or Y14, Y15 (AVX2;
+	// the tail reloads its masks there).
+	sub0, sub1 := "K4", "K5"
+	if !s.z {
+		sub0, sub1 = s.R(14), s.R(15)
+	}
+	var slow []func() // out-of-line blocks, after the RET
+	interleave(func() { s.sigmoidHead(k, set0, sub0) }, func() { s.sigmoidHead(k, set1, sub1) })
+	if s.z {
+		op("KORW K4, K5, K6")
+		op("KORTESTW K6, K6")
+		op("JNZ %s", L("slow"))
+	} else {
+		op("VPTEST Y14, Y14")
+		op("JNZ %s", L("slow"))
+		op("VPTEST Y15, Y15")
+		op("JNZ %s", L("slow"))
+	}
+	interleave(func() { s.sigmoidFast(k, set0) }, func() { s.sigmoidFast(k, set1) })
+	label(L("join"))
+	slow = append(slow, func() {
+		label(L("slow"))
+		s.sigmoidSlow(k, set0, sub0, set1.a)
+		s.sigmoidSlow(k, set1, sub1, set0.a)
+		op("JMP %s", L("join"))
+	})
 	op("VMOVUPS %s, 0(BX)", s.R(set0.n))
 	op("VMOVUPS %s, %d(BX)", s.R(set1.n), 4*s.w)
 	op("ADDQ $%d, AX", 4*per)
@@ -409,7 +528,7 @@ func (s isa) sigmoidBias() {
 		op("JZ %s", L("snb"))
 		op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
 		label(L("snb"))
-		s.sigmoidBody(k, set0)
+		s.sigmoidOne(k, sub0, set1.a, L("s"), &slow)
 		op("VMOVUPS %s, 0(BX)", s.R(set0.n))
 		op("ADDQ $64, AX")
 		op("ADDQ $64, BX")
@@ -418,6 +537,15 @@ func (s isa) sigmoidBias() {
 	label(L("tail"))
 	op("TESTQ R13, R13")
 	op("JZ %s", L("next"))
+	tsub := sub0
+	if !s.z {
+		op("MOVQ R13, R14")
+		op("NEGQ R14")
+		op("LEAQ tailmask<>+64(SB), R15")
+		op("VMOVDQU (R15)(R14*4), %s", s.R(m.m[0]))
+		op("VMOVDQU 32(R15)(R14*4), %s", s.R(m.m[1]))
+		tsub = s.R(6)
+	}
 	for p := 0; p < s.parts(); p++ {
 		s.loadT(m, p, fmt.Sprintf("%d(AX)", 32*p), set0.x)
 		op("TESTQ R12, R12")
@@ -425,7 +553,7 @@ func (s isa) sigmoidBias() {
 		s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), 6)
 		op("VADDPS %s, %s, %s", s.R(6), s.R(set0.x), s.R(set0.x))
 		label(L(fmt.Sprintf("tnb%d", p)))
-		s.sigmoidBody(k, set0)
+		s.sigmoidOne(k, tsub, set1.a, L(fmt.Sprintf("t%d", p)), &slow)
 		s.storeT(m, p, set0.n, fmt.Sprintf("%d(BX)", 32*p))
 	}
 	label(L("next"))
@@ -436,6 +564,28 @@ func (s isa) sigmoidBias() {
 	label(L("done"))
 	op("VZEROUPPER")
 	op("RET")
+	for _, f := range slow {
+		f()
+	}
+}
+
+// sigmoidOne computes sigmoid(x) of set0 into set0.n, the slow part out of
+// line (appended to slow) under label l+"slow", joining at l+"join".
+func (s isa) sigmoidOne(k consts, sub string, e int, l string, slow *[]func()) {
+	s.sigmoidHead(k, set0, sub)
+	if s.z {
+		op("KORTESTW %s, %s", sub, sub)
+	} else {
+		op("VPTEST %s, %s", sub, sub)
+	}
+	op("JNZ %s", l+"slow")
+	s.sigmoidFast(k, set0)
+	label(l + "join")
+	*slow = append(*slow, func() {
+		label(l + "slow")
+		s.sigmoidSlow(k, set0, sub, e)
+		op("JMP %s", l+"join")
+	})
 }
 
 // dw is the number of float64 lanes per register.
