@@ -30,4 +30,8 @@
 // B micro-panel is packed just before use and the next one prefetched. A
 // Workspace splits a product into whole micro-tiles along its longer side,
 // one part per worker goroutine.
+//
+// The Bits products (binary.go) take a 0/1 matrix A packed as bits and add
+// the rows of B its ones select: the same bits as the float32 products
+// whenever B is finite (fma(0, b, s) = s, fma(1, b, s) = s + b).
 package f32
