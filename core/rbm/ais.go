@@ -98,6 +98,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 	spOld := make([]float64, m) // sum softplus(beta_{k-1} a)
 	bias := make([]float32, nv)
 	logw := make([]float64, m)
+	var vb, hb f32.Bits // the samples' bits
 
 	// v_1 ~ p_A.
 	pA := make([]float32, nv)
@@ -112,7 +113,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 			return AISResult{}, ctx.Err()
 		}
 		bOld, bNew := float32(betas[k-1]), float32(betas[k])
-		r.hiddenInput(ws, v, m, a)
+		r.hiddenInput(ws, v, m, a, &vb)
 		scale(t, a, bOld)
 		rowSoftplus(spOld, t, m, nh, ws.Threads())
 		scale(t, a, bNew)
@@ -124,7 +125,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		if k == len(betas)-1 {
 			break
 		}
-		r.aisGibbs(ws, rnd, bNew, bA, v, t, h, bias, m)
+		r.aisGibbs(ws, rnd, bNew, bA, v, t, h, bias, m, &hb)
 	}
 
 	res := AISResult{LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
@@ -138,7 +139,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 // aisGibbs does one Gibbs step of the m runs at beta: h ~ t = sigmoid(t)
 // (t holds beta (vW + c)), then v ~ sigmoid(beta (W h + b) + (1 - beta)
 // b_A); bias is scratch of NVisible values.
-func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA, v, t, h, bias []float32, m int) {
+func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA, v, t, h, bias []float32, m int, hb *f32.Bits) {
 	nv, nh := r.NVisible, r.NHidden
 	f32.Sigmoid(t, t)
 	rnd.Bernoulli(h, t)
@@ -148,7 +149,11 @@ func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA, v, t,
 	for i := 0; i < m; i++ {
 		copy(v[i*nv:(i+1)*nv], bias)
 	}
-	ws.GemmNT(m, nv, nh, beta, h, nh, r.W, nh, 1, v, nv)
+	if hb.Pack(h, m, nh, nh) {
+		ws.GemmNTBits(m, nv, nh, beta, hb, r.W, nh, 1, v, nv)
+	} else {
+		ws.GemmNT(m, nv, nh, beta, h, nh, r.W, nh, 1, v, nv)
+	}
 	f32.Sigmoid(v, v)
 	rnd.Bernoulli(v, v)
 }

@@ -30,9 +30,15 @@ func (r *RBM) checkData(d *Dataset) {
 }
 
 // hiddenInput sets a[i*NHidden+j] = c_j + (v_i W)_j for rows of v.
-func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32) {
+func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32, vb *f32.Bits) {
 	for i := 0; i < rows; i++ {
 		copy(a[i*r.NHidden:(i+1)*r.NHidden], r.C)
+	}
+	// Binary visibles (data on spins, AIS samples) go through the Bits
+	// product: the same bits, fewer operations. vb holds their bits.
+	if vb != nil && vb.Pack(v, rows, r.NVisible, r.NVisible) {
+		ws.GemmNNBits(rows, r.NHidden, r.NVisible, 1, vb, r.W, r.NHidden, 1, a, r.NHidden)
+		return
 	}
 	ws.GemmNN(rows, r.NHidden, r.NVisible, 1, v, r.NVisible, r.W, r.NHidden, 1, a, r.NHidden)
 }
@@ -74,12 +80,13 @@ func (r *RBM) FreeEnergyContext(ctx context.Context, ws *f32.Workspace, d *Datas
 	ws = workspaceOr(ws)
 	out := make([]float64, d.N)
 	v := make([]float32, evalChunk*r.NVisible)
+	var vb f32.Bits
 	a := make([]float32, evalChunk*r.NHidden)
 	sp := make([]float64, evalChunk)
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a)
+		r.hiddenInput(ws, v, rows, a, &vb)
 		rowSoftplus(sp, a, rows, r.NHidden, ws.Threads())
 		for i := 0; i < rows; i++ {
 			out[lo+i] = -dot64(r.B, v[i*r.NVisible:(i+1)*r.NVisible]) - sp[i]
@@ -122,13 +129,14 @@ func (r *RBM) PseudoLikelihoodContext(ctx context.Context, ws *f32.Workspace, d 
 	out := make([]float64, d.N)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
+	var vb f32.Bits
 	a := make([]float32, evalChunk*nh)
 	sp := make([]float64, evalChunk)
 	tmp := make([]float32, nh)
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a)
+		r.hiddenInput(ws, v, rows, a, &vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		for i := 0; i < rows; i++ {
 			diff := r.flipGap(v[i*nv:(i+1)*nv], a[i*nh:(i+1)*nh], sp[i], flips[lo+i], tmp)
@@ -149,6 +157,7 @@ func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
 	out := make([]float64, d.N)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
+	var vb f32.Bits
 	a := make([]float32, evalChunk*nh)
 	sp := make([]float64, evalChunk)
 	workers := max(1, ws.Threads())
@@ -160,7 +169,7 @@ func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
 		hi := min(lo+evalChunk, d.N)
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a)
+		r.hiddenInput(ws, v, rows, a, &vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		var wg sync.WaitGroup
 		for w := 0; w < workers; w++ {
@@ -199,13 +208,18 @@ func (r *RBM) ReconstructionErrorContext(ctx context.Context, ws *f32.Workspace,
 	ws = workspaceOr(ws)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
+	var vb f32.Bits
 	p := make([]float32, evalChunk*nh)
 	rec := make([]float32, evalChunk*nv)
 	sum := 0.0
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, p, nh)
+		if d.X != nil && vb.Pack(v, rows, nv, nv) {
+			ws.SigmoidAffineNNBits(rows, nh, nv, &vb, r.W, nh, r.C, p, nh)
+		} else {
+			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, p, nh)
+		}
 		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
 		sum += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
 	})
@@ -244,6 +258,7 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	g := rng.New(seed)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
+	var vb f32.Bits
 	a := make([]float32, evalChunk*nh)
 	p := make([]float32, evalChunk*nh)
 	rec := make([]float32, evalChunk*nv)
@@ -252,7 +267,7 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	err = forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a)
+		r.hiddenInput(ws, v, rows, a, &vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		for i := 0; i < rows; i++ {
 			vi := v[i*nv : (i+1)*nv]

@@ -261,14 +261,22 @@ func (r *RBM) propagateChunked(ctx context.Context, ws *f32.Workspace, d *Datase
 	} else {
 		out.P = make([]float32, d.N*nh)
 	}
+	var vb f32.Bits
+	affine := func(rows int, dst []float32) {
+		if d.X != nil && vb.Pack(v, rows, nv, nv) {
+			ws.SigmoidAffineNNBits(rows, nh, nv, &vb, r.W, nh, r.C, dst, nh)
+		} else {
+			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, dst, nh)
+		}
+	}
 	err := forChunks(ctx, d.N, chunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		if !cfg.NextLayerSamples {
-			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, out.P[lo*nh:], nh)
+			affine(rows, out.P[lo*nh:])
 			return
 		}
-		ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, s, nh)
+		affine(rows, s)
 		rnd.Bernoulli(s[:rows*nh], s[:rows*nh])
 		for i, x := range s[:rows*nh] {
 			if x != 0 {
