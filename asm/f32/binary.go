@@ -113,11 +113,21 @@ func (b *Bits) Ones(i int) int {
 	return n
 }
 
-// checkBitsArg panics unless a is a packed m x k matrix.
+// checkBitsArg panics unless a is a packed m x k matrix whose bits past k
+// are zero (the kernels would read rows of B past k for them).
 func checkBitsArg(fn string, a *Bits, m, k int) {
 	if a.Rows != m || a.Cols != k || a.Stride != (k+63)/64 || len(a.Words) < m*a.Stride {
 		panic(fmt.Sprintf("f32: %s: a is a %d x %d Bits (stride %d, %d words), want %d x %d",
 			fn, a.Rows, a.Cols, a.Stride, len(a.Words), m, k))
+	}
+	if k%64 == 0 {
+		return
+	}
+	pad := ^uint64(0) << uint(k%64)
+	for i := 0; i < m; i++ {
+		if a.Words[i*a.Stride+a.Stride-1]&pad != 0 {
+			panic(fmt.Sprintf("f32: %s: row %d of a has bits set past column %d", fn, i, k))
+		}
 	}
 }
 

@@ -121,6 +121,37 @@ func TestBitsTranspose(t *testing.T) {
 	}
 }
 
+// TestBitsPanics checks that a Bits of the wrong shape, or with bits set
+// past its columns, is refused before any kernel reads B.
+func TestBitsPanics(t *testing.T) {
+	w := NewWorkspace(1)
+	b := make([]float32, 70*8)
+	c := make([]float32, 3*8)
+	var a Bits
+	a.Pack(make([]float32, 3*70), 3, 70, 70)
+	for name, f := range map[string]func(){
+		"shape":   func() { w.GemmNNBits(3, 8, 69, 1, &a, b, 8, 0, c, 8) },
+		"rows":    func() { w.GemmNNBits(2, 8, 70, 1, &a, b, 8, 0, c, 8) },
+		"short b": func() { w.GemmNNBits(3, 8, 70, 1, &a, b[:69*8], 8, 0, c, 8) },
+		"padding": func() {
+			bad := a
+			bad.Words = append([]uint64(nil), a.Words...)
+			bad.Words[2*bad.Stride+1] |= 1 << 6 // column 70
+			w.GemmNNBits(3, 8, 70, 1, &bad, b, 8, 0, c, 8)
+		},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+	w.GemmNNBits(3, 8, 70, 1, &a, b, 8, 0, c, 8) // the valid call runs
+}
+
 // bitsCase is a Bits product: f is NN, NT, SigNN or SigNT, or pairForm
 // for GemmTNPairBits (updateForm: GemmTNPairUpdateBits), whose second
 // term has depth k2.
