@@ -140,7 +140,7 @@ func checkBitsArg(fn string, a *Bits, m, k int) {
 // A B with infinities or NaNs gives that sum, which is not GemmNN's.
 func (w *Workspace) GemmNNBits(m, n, k int, alpha float32, a *Bits, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkBitsArg("GemmNNBits", a, m, k)
-	checkGemmBits("GemmNNBits", false, m, n, k, b, ldb, c, ldc)
+	checkGemmBC("GemmNNBits", false, m, n, k, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, bits: a.Words, bstride: a.Stride,
 		b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
 }
@@ -149,7 +149,7 @@ func (w *Workspace) GemmNNBits(m, n, k int, alpha float32, a *Bits, b []float32,
 // the contract of GemmNNBits.
 func (w *Workspace) GemmNTBits(m, n, k int, alpha float32, a *Bits, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkBitsArg("GemmNTBits", a, m, k)
-	checkGemmBits("GemmNTBits", true, m, n, k, b, ldb, c, ldc)
+	checkGemmBC("GemmNTBits", true, m, n, k, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, bits: a.Words, bstride: a.Stride,
 		b: b, brs: 1, bcs: ldb, c: c, ldc: ldc})
 }
@@ -158,7 +158,7 @@ func (w *Workspace) GemmNTBits(m, n, k int, alpha float32, a *Bits, b []float32,
 // Bits (m x k): P(h|v) for binary v, the contract of GemmNNBits.
 func (w *Workspace) SigmoidAffineNNBits(m, n, k int, a *Bits, b []float32, ldb int, bias []float32, c []float32, ldc int) {
 	checkBitsArg("SigmoidAffineNNBits", a, m, k)
-	checkGemmBits("SigmoidAffineNNBits", false, m, n, k, b, ldb, c, ldc)
+	checkGemmBC("SigmoidAffineNNBits", false, m, n, k, b, ldb, c, ldc)
 	checkLen("SigmoidAffineNNBits", "bias", len(bias), n)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0, bits: a.Words, bstride: a.Stride,
 		b: b, brs: ldb, bcs: 1, c: c, ldc: ldc, bias: bias, sig: true})
@@ -168,7 +168,7 @@ func (w *Workspace) SigmoidAffineNNBits(m, n, k int, a *Bits, b []float32, ldb i
 // Bits (m x k): P(v|h) for sampled h, the contract of GemmNNBits.
 func (w *Workspace) SigmoidAffineNTBits(m, n, k int, a *Bits, b []float32, ldb int, bias []float32, c []float32, ldc int) {
 	checkBitsArg("SigmoidAffineNTBits", a, m, k)
-	checkGemmBits("SigmoidAffineNTBits", true, m, n, k, b, ldb, c, ldc)
+	checkGemmBC("SigmoidAffineNTBits", true, m, n, k, b, ldb, c, ldc)
 	checkLen("SigmoidAffineNTBits", "bias", len(bias), n)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0, bits: a.Words, bstride: a.Stride,
 		b: b, brs: 1, bcs: ldb, c: c, ldc: ldc, bias: bias, sig: true})
@@ -180,7 +180,7 @@ func (w *Workspace) SigmoidAffineNTBits(m, n, k int, a *Bits, b []float32, ldb i
 func (w *Workspace) GemmTNPairBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, ldc int) {
 	checkBitsArg("GemmTNPairBits", a1t, m, k1)
-	checkGemmBits("GemmTNPairBits", false, m, n, k1, b1, ldb1, c, ldc)
+	checkGemmBC("GemmTNPairBits", false, m, n, k1, b1, ldb1, c, ldc)
 	checkGemm("GemmTNPairBits", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
 	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, bits: a1t.Words, bstride: a1t.Stride, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
 	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc}
@@ -192,7 +192,7 @@ func (w *Workspace) GemmTNPairBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 [
 func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
 	checkBitsArg("GemmTNPairUpdateBits", a1t, m, k1)
-	checkGemmBits("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1, c, n)
+	checkGemmBC("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1, c, n)
 	checkGemm("GemmTNPairUpdateBits", true, false, m, n, k2, a2, lda2, b2, ldb2, c, n)
 	checkLen("GemmTNPairUpdateBits", "u.W", len(u.W), m*n)
 	checkLen("GemmTNPairUpdateBits", "u.Vel", len(u.Vel), m*n)
@@ -203,17 +203,6 @@ func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits
 	w.rule = UpdateRule{}
 }
 
-func checkGemmBits(fn string, tB bool, m, n, k int, b []float32, ldb int, c []float32, ldc int) {
-	if m < 0 || n < 0 || k < 0 {
-		panic(fmt.Sprintf("f32: %s: negative dimension m=%d n=%d k=%d", fn, m, n, k))
-	}
-	if tB {
-		checkMat(fn, "b", n, k, b, ldb)
-	} else {
-		checkMat(fn, "b", k, n, b, ldb)
-	}
-	checkMat(fn, "c", m, n, c, ldc)
-}
 
 // Blocking of the Bits products (none changes a result): rows of C in
 // chunks of bitsMC, whose running sums (bitsNR columns each) stay in the

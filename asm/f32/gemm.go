@@ -162,13 +162,18 @@ func checkMat(fn, name string, rows, cols int, buf []float32, ld int) {
 }
 
 func checkGemm(fn string, tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	if m < 0 || n < 0 || k < 0 {
-		panic(fmt.Sprintf("f32: %s: negative dimension m=%d n=%d k=%d", fn, m, n, k))
-	}
+	checkGemmBC(fn, tB, m, n, k, b, ldb, c, ldc)
 	if tA {
 		checkMat(fn, "a", k, m, a, lda)
 	} else {
 		checkMat(fn, "a", m, k, a, lda)
+	}
+}
+
+// checkGemmBC checks the dimensions, B and C of a product.
+func checkGemmBC(fn string, tB bool, m, n, k int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("f32: %s: negative dimension m=%d n=%d k=%d", fn, m, n, k))
 	}
 	if tB {
 		checkMat(fn, "b", n, k, b, ldb)

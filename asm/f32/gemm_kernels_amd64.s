@@ -5096,8 +5096,7 @@ packBits64AVX512_word:
 	KORW K1, K2, K3
 	KMOVW K1, AX
 	KMOVW K3, BX
-	NOTL BX
-	ANDL $0xffff, BX
+	XORL $0xffff, BX
 	ORQ BX, R15
 	ORQ AX, DX
 	VMOVUPS 64(SI), Z0
@@ -5106,8 +5105,7 @@ packBits64AVX512_word:
 	KORW K1, K2, K3
 	KMOVW K1, AX
 	KMOVW K3, BX
-	NOTL BX
-	ANDL $0xffff, BX
+	XORL $0xffff, BX
 	ORQ BX, R15
 	SHLQ $16, AX
 	ORQ AX, DX
@@ -5117,8 +5115,7 @@ packBits64AVX512_word:
 	KORW K1, K2, K3
 	KMOVW K1, AX
 	KMOVW K3, BX
-	NOTL BX
-	ANDL $0xffff, BX
+	XORL $0xffff, BX
 	ORQ BX, R15
 	SHLQ $32, AX
 	ORQ AX, DX
@@ -5128,8 +5125,7 @@ packBits64AVX512_word:
 	KORW K1, K2, K3
 	KMOVW K1, AX
 	KMOVW K3, BX
-	NOTL BX
-	ANDL $0xffff, BX
+	XORL $0xffff, BX
 	ORQ BX, R15
 	SHLQ $48, AX
 	ORQ AX, DX

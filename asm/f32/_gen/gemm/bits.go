@@ -262,37 +262,34 @@ func (g *gen) packBitsKernel(zmm bool) {
 	g.p("\tJLE  %s_rownext", l)
 	g.p("%s_word:", l)
 	g.p("\tXORQ DX, DX")
-	if zmm {
-		for q := 0; q < 4; q++ {
-			g.p("\tVMOVUPS %d(SI), Z0", 64*q)
+	// Per vector of w lanes: the lanes == 1 (bits of the word) and the
+	// lanes that are neither 0 nor 1 (ORed into R15).
+	w, all := 16, "0xffff"
+	if !zmm {
+		w, all = 8, "0xff"
+	}
+	for q := 0; q < 64/w; q++ {
+		if zmm {
+			g.p("\tVMOVUPS %d(SI), Z0", 4*w*q)
 			g.p("\tVCMPPS $0, Z31, Z0, K1 // == 1")
 			g.p("\tVCMPPS $0, Z30, Z0, K2 // == 0 (and -0)")
 			g.p("\tKORW K1, K2, K3")
 			g.p("\tKMOVW K1, AX")
 			g.p("\tKMOVW K3, BX")
-			g.p("\tNOTL BX")
-			g.p("\tANDL $0xffff, BX")
-			g.p("\tORQ BX, R15")
-			if q > 0 {
-				g.p("\tSHLQ $%d, AX", 16*q)
-			}
-			g.p("\tORQ AX, DX")
-		}
-	} else {
-		for q := 0; q < 8; q++ {
-			g.p("\tVMOVUPS %d(SI), Y0", 32*q)
+		} else {
+			g.p("\tVMOVUPS %d(SI), Y0", 4*w*q)
 			g.p("\tVCMPPS $0, Y15, Y0, Y1 // == 1")
 			g.p("\tVCMPPS $0, Y14, Y0, Y2 // == 0 (and -0)")
 			g.p("\tVORPS Y1, Y2, Y2")
 			g.p("\tVMOVMSKPS Y1, AX")
 			g.p("\tVMOVMSKPS Y2, BX")
-			g.p("\tXORL $0xff, BX")
-			g.p("\tORQ BX, R15")
-			if q > 0 {
-				g.p("\tSHLQ $%d, AX", 8*q)
-			}
-			g.p("\tORQ AX, DX")
 		}
+		g.p("\tXORL $%s, BX", all)
+		g.p("\tORQ BX, R15")
+		if q > 0 {
+			g.p("\tSHLQ $%d, AX", w*q)
+		}
+		g.p("\tORQ AX, DX")
 	}
 	g.p("\tMOVQ DX, (DI)")
 	g.p("\tADDQ $256, SI")
