@@ -203,7 +203,6 @@ func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits
 	w.rule = UpdateRule{}
 }
 
-
 // Blocking of the Bits products (none changes a result): rows of C in
 // chunks of bitsMC, whose running sums (bitsNR columns each) stay in the
 // thread's sum buffer between the parts of a k-block.
