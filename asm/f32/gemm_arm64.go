@@ -25,7 +25,11 @@ type kern struct {
 // activeKern returns the micro-kernel of the active implementation.
 func activeKern() kern {
 	if useNEON {
-		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16, bnr: bitsNR, bkh: kc}
+		// Bits: 64 columns (16 q registers of sums); parts of 128 rows of
+		// B, 64 x 128 x 4 bytes = 32 KB, which stay in a 64 KB L1D (Neoverse
+		// N1/V1/N2, Cortex-A76 and later) next to the streamed bits, sums and
+		// C, while every row of the chunk reads them; 256 rows would fill it.
+		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16, bnr: 64, bkh: 128}
 	}
 	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
 }
