@@ -161,6 +161,9 @@ type bitsCase struct {
 	k2 int
 }
 
+// negZero is a beta of -0, which must count as 0 (C not read).
+var negZero = float32(math.Copysign(0, -1))
+
 const (
 	pairForm form = 10 + iota
 	updateForm
@@ -201,6 +204,13 @@ func checkBitsProduct(t *testing.T, w *Workspace, c bitsCase, seed uint64) {
 	C := newPadded(rng, c.m, c.n, c.n+c.pad+boolInt(c.n == 0), c.off)
 	if c.f == updateForm {
 		C = newPadded(rng, c.m, c.n, max(c.n, 1), c.off)
+	}
+	if c.beta == 0 { // also -0: C must not be read
+		for i := 0; i < c.m; i++ {
+			for j := 0; j < c.n; j += 3 {
+				C.buf[C.off+i*C.ld+j] = float32(math.NaN())
+			}
+		}
 	}
 	A2 := newPadded(rng, c.k2, c.m, c.m+boolInt(c.m == 0), 0)
 	B2 := newPadded(rng, c.k2, c.n, c.n+boolInt(c.n == 0), 1)
@@ -291,6 +301,9 @@ func bitsCases() []bitsCase {
 				q: qs[q%len(qs)], k2: []int{0, 1, 17, 100}[q%4]}
 			if c.f == updateForm {
 				c.pad = 0
+			}
+			if q%7 == 3 {
+				c.beta = negZero
 			}
 			cs = append(cs, c)
 		}
