@@ -97,8 +97,15 @@ type pool struct {
 	spin bool
 }
 
-// spinFor is how long a worker or the caller polls before it parks.
-const spinFor = 50 * time.Microsecond
+// spinFor is how long a worker or the caller polls before it parks. The
+// serial work between two products of a CD step (packing the bits of a
+// batch or of a sample, column sums, drawing the samples) can take longer
+// than 50 us, and a parked worker costs a futex wake-up per product: on the
+// Zen 5 ("Oxide Virtual Turin-like", family 26 model 2), with 200 us a
+// batch-100 epoch of core/rbm's trainer took 0.403-0.445 s against
+// 0.464-0.517 s with 50 us (BenchmarkEpoch, 3 alternated runs of 10
+// epochs each).
+const spinFor = 200 * time.Microsecond
 
 // The kinds of a pool run, in pool.state: products (tasks) or updates
 // (upd).
