@@ -29,13 +29,48 @@ func (r *RBM) checkData(d *Dataset) {
 	}
 }
 
-// hiddenInput sets a[i*NHidden+j] = c_j + (v_i W)_j for rows of v.
+// The products by 0/1 visibles or hiddens (data on spins, samples) go
+// through the Bits products: the same bits with fewer operations. The
+// functions below take a Bits buffer for that (nil: the float32 products),
+// which holds the operand's bits when they return.
+
+// bitsBuffer returns a Bits buffer for d's rows when d is binary, else nil.
+func (d *Dataset) bitsBuffer() *f32.Bits {
+	if d.X == nil {
+		return nil
+	}
+	return new(f32.Bits)
+}
+
+// hiddenProbs sets p = sigmoid(v W + c) for rows of v, through the Bits
+// product when vb is not nil and v is 0/1; it reports whether it did.
+func (r *RBM) hiddenProbs(ws *f32.Workspace, v []float32, rows int, p []float32, vb *f32.Bits) bool {
+	nv, nh := r.NVisible, r.NHidden
+	if vb != nil && vb.Pack(v, rows, nv, nv) {
+		ws.SigmoidAffineNNBits(rows, nh, nv, vb, r.W, nh, r.C, p, nh)
+		return true
+	}
+	ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, p, nh)
+	return false
+}
+
+// visibleProbs sets p = sigmoid(h W^T + b) for rows of h, through the Bits
+// product when hb is not nil and h is 0/1.
+func (r *RBM) visibleProbs(ws *f32.Workspace, h []float32, rows int, p []float32, hb *f32.Bits) {
+	nv, nh := r.NVisible, r.NHidden
+	if hb != nil && hb.Pack(h, rows, nh, nh) {
+		ws.SigmoidAffineNTBits(rows, nv, nh, hb, r.W, nh, r.B, p, nv)
+		return
+	}
+	ws.SigmoidAffineNT(rows, nv, nh, h, nh, r.W, nh, r.B, p, nv)
+}
+
+// hiddenInput sets a[i*NHidden+j] = c_j + (v_i W)_j for rows of v (with
+// vb as in hiddenProbs).
 func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32, vb *f32.Bits) {
 	for i := 0; i < rows; i++ {
 		copy(a[i*r.NHidden:(i+1)*r.NHidden], r.C)
 	}
-	// Binary visibles (data on spins, AIS samples) go through the Bits
-	// product: the same bits, fewer operations. vb holds their bits.
 	if vb != nil && vb.Pack(v, rows, r.NVisible, r.NVisible) {
 		ws.GemmNNBits(rows, r.NHidden, r.NVisible, 1, vb, r.W, r.NHidden, 1, a, r.NHidden)
 		return
@@ -80,13 +115,13 @@ func (r *RBM) FreeEnergyContext(ctx context.Context, ws *f32.Workspace, d *Datas
 	ws = workspaceOr(ws)
 	out := make([]float64, d.N)
 	v := make([]float32, evalChunk*r.NVisible)
-	var vb f32.Bits
+	vb := d.bitsBuffer()
 	a := make([]float32, evalChunk*r.NHidden)
 	sp := make([]float64, evalChunk)
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a, &vb)
+		r.hiddenInput(ws, v, rows, a, vb)
 		rowSoftplus(sp, a, rows, r.NHidden, ws.Threads())
 		for i := 0; i < rows; i++ {
 			out[lo+i] = -dot64(r.B, v[i*r.NVisible:(i+1)*r.NVisible]) - sp[i]
@@ -129,14 +164,14 @@ func (r *RBM) PseudoLikelihoodContext(ctx context.Context, ws *f32.Workspace, d 
 	out := make([]float64, d.N)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
-	var vb f32.Bits
+	vb := d.bitsBuffer()
 	a := make([]float32, evalChunk*nh)
 	sp := make([]float64, evalChunk)
 	tmp := make([]float32, nh)
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a, &vb)
+		r.hiddenInput(ws, v, rows, a, vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		for i := 0; i < rows; i++ {
 			diff := r.flipGap(v[i*nv:(i+1)*nv], a[i*nh:(i+1)*nh], sp[i], flips[lo+i], tmp)
@@ -157,7 +192,7 @@ func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
 	out := make([]float64, d.N)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
-	var vb f32.Bits
+	vb := d.bitsBuffer()
 	a := make([]float32, evalChunk*nh)
 	sp := make([]float64, evalChunk)
 	workers := max(1, ws.Threads())
@@ -169,7 +204,7 @@ func (r *RBM) PseudoLikelihoodAll(ws *f32.Workspace, d *Dataset) []float64 {
 		hi := min(lo+evalChunk, d.N)
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a, &vb)
+		r.hiddenInput(ws, v, rows, a, vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		var wg sync.WaitGroup
 		for w := 0; w < workers; w++ {
@@ -208,19 +243,15 @@ func (r *RBM) ReconstructionErrorContext(ctx context.Context, ws *f32.Workspace,
 	ws = workspaceOr(ws)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
-	var vb f32.Bits
+	vb := d.bitsBuffer()
 	p := make([]float32, evalChunk*nh)
 	rec := make([]float32, evalChunk*nv)
 	sum := 0.0
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		if d.X != nil && vb.Pack(v, rows, nv, nv) {
-			ws.SigmoidAffineNNBits(rows, nh, nv, &vb, r.W, nh, r.C, p, nh)
-		} else {
-			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, p, nh)
-		}
-		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
+		r.hiddenProbs(ws, v, rows, p, vb)
+		r.visibleProbs(ws, p, rows, rec, nil)
 		sum += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
 	})
 	return sum / float64(d.N), err
@@ -258,7 +289,7 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	g := rng.New(seed)
 	nv, nh := r.NVisible, r.NHidden
 	v := make([]float32, evalChunk*nv)
-	var vb f32.Bits
+	vb := d.bitsBuffer()
 	a := make([]float32, evalChunk*nh)
 	p := make([]float32, evalChunk*nh)
 	rec := make([]float32, evalChunk*nv)
@@ -267,7 +298,7 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	err = forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
-		r.hiddenInput(ws, v, rows, a, &vb)
+		r.hiddenInput(ws, v, rows, a, vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		for i := 0; i < rows; i++ {
 			vi := v[i*nv : (i+1)*nv]

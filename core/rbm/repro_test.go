@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/isingrbm/isingrbm/asm/rng"
 	"math"
 	"os"
 	"path/filepath"
@@ -139,25 +140,33 @@ func keys(m map[string]string) []string {
 
 // TestReproducibleSplitProducts trains with mini-batches whose products
 // are large enough to be split across threads (the DBN of
-// TestReproducibleDBN is too small for that), in the recipes whose
-// batches and hidden samples are replicated on every thread
-// (f32.Workspace.Replicate): CD-2 with sampled visibles, and PCD-2. The
-// model must be the same bit for bit at 1, 2 and 3 threads under every
+// TestReproducibleDBN is too small for that), in CD-2 with sampled
+// visibles and in PCD-2, on binary data (every product with a 0/1
+// operand goes through the Bits products) and on probabilities (the batch
+// is then replicated on every thread, f32.Workspace.Replicate). The model
+// must be the same bit for bit at 1, 2 and 3 threads under every
 // implementation.
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains three 256 -> 128 RBMs per implementation")
+		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
 	}
-	data := randomBinary(400, 256, 0.3, 5)
-	for _, pcd := range []bool{false, true} {
-		sameModelEverywhere(t, fmt.Sprintf("pcd=%v: ", pcd), func(th int) (*DBN, error) {
-			cfg := reproConfig(th)
-			cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD = 1, 100, 2, pcd
-			cfg.SampleVisibles = true
-			cfg.ValidationFraction = 0
-			d, _, err := TrainDBN(context.Background(), data, []int{256, 128}, cfg, nil)
-			return d, err
-		})
+	binary := randomBinary(400, 256, 0.3, 5)
+	probs := &Dataset{N: binary.N, D: binary.D, P: make([]float32, len(binary.X))}
+	g := rng.New(6)
+	for i := range probs.P {
+		probs.P[i] = float32(g.Float64())
+	}
+	for _, data := range []*Dataset{binary, probs} {
+		for _, pcd := range []bool{false, true} {
+			sameModelEverywhere(t, fmt.Sprintf("binary=%v pcd=%v: ", data.X != nil, pcd), func(th int) (*DBN, error) {
+				cfg := reproConfig(th)
+				cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD = 1, 100, 2, pcd
+				cfg.SampleVisibles = true
+				cfg.ValidationFraction = 0
+				d, _, err := TrainDBN(context.Background(), data, []int{256, 128}, cfg, nil)
+				return d, err
+			})
+		}
 	}
 }
 

@@ -261,22 +261,15 @@ func (r *RBM) propagateChunked(ctx context.Context, ws *f32.Workspace, d *Datase
 	} else {
 		out.P = make([]float32, d.N*nh)
 	}
-	var vb f32.Bits
-	affine := func(rows int, dst []float32) {
-		if d.X != nil && vb.Pack(v, rows, nv, nv) {
-			ws.SigmoidAffineNNBits(rows, nh, nv, &vb, r.W, nh, r.C, dst, nh)
-		} else {
-			ws.SigmoidAffineNN(rows, nh, nv, v, nv, r.W, nh, r.C, dst, nh)
-		}
-	}
+	vb := d.bitsBuffer()
 	err := forChunks(ctx, d.N, chunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		if !cfg.NextLayerSamples {
-			affine(rows, out.P[lo*nh:])
+			r.hiddenProbs(ws, v, rows, out.P[lo*nh:], vb)
 			return
 		}
-		affine(rows, s)
+		r.hiddenProbs(ws, v, rows, s, vb)
 		rnd.Bernoulli(s[:rows*nh], s[:rows*nh])
 		for i, x := range s[:rows*nh] {
 			if x != 0 {
@@ -312,12 +305,6 @@ type layerTrainer struct {
 	batch  []int
 	gather func(dst []float32)
 	rule   f32.UpdateRule // step's weight update, for gradient
-	// sampleTo, sampleP, sampleRnd and sampleSnap are the arguments of
-	// sampleH's Replicate (sample, a method value made once).
-	sampleTo, sampleP []float32
-	sampleRnd         *f32.Rand
-	sampleSnap        f32.Rand
-	sample            func(dst []float32)
 
 	// State at the start of the epoch, restored when it is interrupted.
 	bakW, bakB, bakC, bakVW, bakVB, bakVC, bakChains []float32
@@ -345,31 +332,11 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 	lt.v0t.Words = make([]uint64, nv*((bs+63)/64))
 	lt.hb.Words = make([]uint64, chains*((nh+63)/64))
 	lt.vb.Words = make([]uint64, chains*((nv+63)/64))
-	lt.gather, lt.sample = lt.gatherBatch, lt.sampleCopy
+	lt.gather = lt.gatherBatch
 	return lt
 }
 
 func (lt *layerTrainer) gatherBatch(dst []float32) { lt.train.Gather(lt.batch, dst) }
-
-// sampleH sets h to Bernoulli samples of p from rnd, written on every
-// thread of the workspace (as the gathered batch is, see
-// f32.Workspace.Replicate): the next product reads h whole on each core.
-func (lt *layerTrainer) sampleH(h, p []float32, rnd *f32.Rand) {
-	lt.sampleTo, lt.sampleP, lt.sampleRnd, lt.sampleSnap = h, p, rnd, *rnd
-	lt.ws.Replicate(h, lt.sample)
-	lt.sampleTo, lt.sampleP, lt.sampleRnd = nil, nil, nil
-}
-
-// sampleCopy is sampleH's fill: the caller's h advances rnd, another
-// thread's copy draws the same numbers from a snapshot of it.
-func (lt *layerTrainer) sampleCopy(dst []float32) {
-	if &dst[0] == &lt.sampleTo[0] {
-		lt.sampleRnd.Bernoulli(dst, lt.sampleP)
-		return
-	}
-	r := lt.sampleSnap
-	r.Bernoulli(dst, lt.sampleP)
-}
 
 // runEpoch trains epoch st.epoch and returns its measures. On cancellation
 // it restores the state of the epoch's start and returns ctx.Err().
@@ -490,28 +457,31 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	inv := 1 / float32(rows)
 	v0, hp := lt.v0[:rows*nv], lt.hp[:rows*nh]
 
-	// Positive phase: statistics from P(h|v). Every thread gathers the
-	// batch itself, so that no product reads it from another core's cache.
+	// Positive phase: statistics from P(h|v). Binary data (layer 1 on
+	// spins) go through the Bits products, which read the batch's bits;
+	// other data are gathered by every thread itself, so that no product
+	// reads the batch from another core's cache (f32.Workspace.Replicate).
 	lt.batch = idx
-	ws.Replicate(v0, lt.gather)
-	defer ws.Unreplicate()
-	// Binary data (layer 1 on spins) go through the Bits products.
-	binary := lt.train.X != nil && lt.v0b.Pack(v0, rows, nv, nv)
-	if binary {
-		ws.SigmoidAffineNNBits(rows, nh, nv, &lt.v0b, r.W, nh, r.C, hp, nh)
+	var v0b *f32.Bits
+	if lt.train.X != nil {
+		lt.gather(v0)
+		v0b = &lt.v0b
 	} else {
-		ws.SigmoidAffineNN(rows, nh, nv, v0, nv, r.W, nh, r.C, hp, nh)
+		ws.Replicate(v0, lt.gather)
+		defer ws.Unreplicate()
 	}
+	binary := r.hiddenProbs(ws, v0, rows, hp, v0b)
 	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
 	f32.ColSums(lt.gC, hp, rows, nh, nh, inv, 0)
 
 	// Negative phase: k Gibbs steps from sampled hiddens of the data (CD)
-	// or from the persistent chains (PCD).
+	// or from the persistent chains (PCD). Samples are 0/1: their products
+	// go through the Bits products (Pack checks them).
 	chains, h := rows, lt.hs[:rows*nh]
 	if cfg.PCD {
 		chains, h = cfg.Batch, st.chains
 	} else {
-		lt.sampleH(h, hp, rnd)
+		rnd.Bernoulli(h, hp)
 	}
 	vn, hn := lt.vn[:chains*nv], lt.hn[:chains*nh]
 	for s := 0; s < cfg.CDK; s++ {
@@ -519,24 +489,15 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 			return 0, false
 		}
 		last := s == cfg.CDK-1
-		// The hidden states are samples, so 0 or 1 (Pack checks it).
-		if lt.hb.Pack(h, chains, nh, nh) {
-			ws.SigmoidAffineNTBits(chains, nv, nh, &lt.hb, r.W, nh, r.B, vn, nv)
-		} else {
-			ws.SigmoidAffineNT(chains, nv, nh, h, nh, r.W, nh, r.B, vn, nv)
-		}
+		r.visibleProbs(ws, h, chains, vn, &lt.hb)
+		var vb *f32.Bits // P(v|h) itself, unless sampled
 		if !last || cfg.SampleVisibles {
 			rnd.Bernoulli(vn, vn)
-			if lt.vb.Pack(vn, chains, nv, nv) {
-				ws.SigmoidAffineNNBits(chains, nh, nv, &lt.vb, r.W, nh, r.C, hn, nh)
-			} else {
-				ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
-			}
-		} else {
-			ws.SigmoidAffineNN(chains, nh, nv, vn, nv, r.W, nh, r.C, hn, nh)
+			vb = &lt.vb
 		}
+		r.hiddenProbs(ws, vn, chains, hn, vb)
 		if !last || cfg.PCD {
-			lt.sampleH(h, hn, rnd)
+			rnd.Bernoulli(h, hn)
 		}
 	}
 	recon := 0.0
