@@ -535,14 +535,15 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	kr := g.kern
 	mr, nr := kr.mr, kr.nr
 	ldc := g.ldc
-	// Whole tiles of a row-major B are read in place by directB kernels
-	// when B would otherwise be packed for a single use per row tile run.
+	// Whole tiles of a row-major B, and edge tiles of at most nr/2 columns
+	// (read under a mask), are read in place by directB kernels when B
+	// would otherwise be packed for a single use per row tile run.
 	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		var bp, brow []float32
 		if jit {
-			if directB && cols == nr {
+			if directB && (cols == nr || cols <= nr/2) {
 				brow = g.b[pc*g.brs+jc+jr:]
 			} else {
 				bp = buf.packB[:kb*nr]

@@ -39,7 +39,7 @@ func activeKern() kern {
 // rounding contract, from A(i, p) at ap[i + p*aks] (a packed micro-panel,
 // aks = mr, or the columns of A^T in place) or, when arow is not nil, at
 // arow[i*lda + p] (rows of A in place), and B(p, j) in the packed panel
-// bp or, when brow is not nil (directB kernels, cols == nr), at
+// bp or, when brow is not nil (directB kernels: cols == nr or cols <= nr/2), at
 // brow[p*ldb + j] (rows of B in place).
 func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	switch k.id {
@@ -49,6 +49,14 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	case kAVX512:
 		mask := uint32(uint64(1)<<cols - 1)
 		switch {
+		case brow != nil && arow != nil && cols <= 8:
+			kernel10x8RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+		case brow != nil && cols <= 8:
+			kernel10x8StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+		case brow != nil && arow != nil && cols <= 16:
+			kernel10x16RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+		case brow != nil && cols <= 16:
+			kernel10x16StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
 		case brow != nil && arow != nil:
 			kernel10x32RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
 		case brow != nil:
@@ -181,6 +189,24 @@ func kernel10x32RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int
 //
 //go:noescape
 func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x16RowsBRowsAVX512 and kernel10x16StepBRowsAVX512 are the
+// 32-column BRows kernels on one vector of 16 columns (mask bits 0..15),
+// and kernel10x8RowsBRowsAVX512 and kernel10x8StepBRowsAVX512 on one ymm
+// vector of 8 (mask bits 0..7): edge tiles of a row-major B read in place.
+// They load B under the mask, so no element past the last column is read.
+//
+//go:noescape
+func kernel10x16RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernel10x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernel10x8RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernel10x8StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // kernel10x8StepAVX512 is kernel10x32StepAVX512 on the left 8 columns of
 // one 16-column panel (j < 8, mask bits 0..7), with ymm vectors.

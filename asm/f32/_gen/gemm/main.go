@@ -39,6 +39,7 @@ type spec struct {
 	a       aMode
 	partial bool // rows and column-mask arguments (AVX-512: zmm, or ymm with VL)
 	bRows   bool // B(p, j) at b + p*ldb + j (a row-major B read in place), not packed
+	bMask   bool // bRows loads under the column mask (edge tiles: no lane past the last column is read)
 	pfA     int  // PREFETCHT0 distance on the packed A stream per 4 steps (0: none)
 }
 
@@ -135,6 +136,10 @@ func (s spec) aAddr(i, q int) string {
 // kstep emits one depth step q of an unrolled group.
 func (g *gen) kstep(s spec, q int) {
 	for v := 0; v < s.nv; v++ {
+		if s.bMask {
+			g.p("\tVMOVUPS.Z    %s, K%d, %s", s.bAddr(v, q), v+1, s.breg(v))
+			continue
+		}
 		g.p("\tVMOVUPS      %s, %s", s.bAddr(v, q), s.breg(v))
 	}
 	for i := 0; i < s.mr; i++ {
@@ -245,6 +250,17 @@ func (g *gen) kernel(s spec) {
 	} else if s.nv*s.width() > 16 {
 		g.p("\tMOVQ CX, R13")
 		g.p("\tSHLQ $6, R13 // second B panel at DI + kb*64")
+	}
+	if s.bMask {
+		if !s.bRows || !s.partial {
+			panic(s.name + ": bMask needs bRows and partial")
+		}
+		g.p("\tMOVL  mask+%d(FP), AX", maskOff)
+		g.p("\tKMOVW AX, K1")
+		if s.nv > 1 {
+			g.p("\tSHRL  $16, AX")
+			g.p("\tKMOVW AX, K2")
+		}
 	}
 	// Prefetch the tile of C (each row may span two lines more than its width).
 	g.p("\tMOVQ DX, AX")
@@ -389,6 +405,12 @@ var specs = []spec{
 	// A^T*B when A is one row block, so B is not packed).
 	{name: "kernel10x32RowsBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true, bRows: true},
 	{name: "kernel10x32StepBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true, bRows: true},
+	// Edge tiles of at most 16 columns of a row-major B read in place under
+	// the column mask (B is not packed at all when A is one row block).
+	{name: "kernel10x16RowsBRowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true, bRows: true, bMask: true},
+	{name: "kernel10x16StepBRowsAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true, bRows: true, bMask: true},
+	{name: "kernel10x8RowsBRowsAVX512", mr: 10, nv: 1, a: aRows, partial: true, bRows: true, bMask: true},
+	{name: "kernel10x8StepBRowsAVX512", mr: 10, nv: 1, a: aStep, partial: true, bRows: true, bMask: true},
 	// At most 8 edge columns: ymm vectors with AVX-512VL masks (on Zen 4 a
 	// ymm FMA costs half a zmm one).
 	{name: "kernel10x8StepAVX512", mr: 10, nv: 1, a: aStep, partial: true},
