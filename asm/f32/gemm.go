@@ -102,12 +102,13 @@ type UpdateRule struct {
 // W and Vel while it is still in cache.
 func (w *Workspace) GemmTNPairUpdate(m, n, k1 int, alpha1 float32, a1 []float32, lda1 int, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
-	checkGemm("GemmTNPairUpdate", true, false, m, n, k1, a1, lda1, b1, ldb1, c, n)
-	checkGemm("GemmTNPairUpdate", true, false, m, n, k2, a2, lda2, b2, ldb2, c, n)
+	ldc := max(1, n) // C is m x n with stride n (a stride of at least 1 when n = 0)
+	checkGemm("GemmTNPairUpdate", true, false, m, n, k1, a1, lda1, b1, ldb1, c, ldc)
+	checkGemm("GemmTNPairUpdate", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
 	checkLen("GemmTNPairUpdate", "u.W", len(u.W), m*n)
 	checkLen("GemmTNPairUpdate", "u.Vel", len(u.Vel), m*n)
-	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: n}
-	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: n}
+	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
+	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc}
 	w.rule = u // kept in w, so that the shares can point to it without an allocation
 	w.gemmPair(g1, g2, &w.rule)
 	w.rule = UpdateRule{}

@@ -67,7 +67,7 @@ func TestGemmTNPair(t *testing.T) {
 // implementation, on shapes with several row blocks per thread, an edge
 // of one row, k = 0 in a product, and no allocation.
 func TestGemmTNPairUpdate(t *testing.T) {
-	shapes := [][4]int{{1, 1, 1, 1}, {17, 9, 3, 0}, {33, 16, 5, 7}, {1600, 400, 100, 100}, {701, 33, 20, 300}}
+	shapes := [][4]int{{1, 1, 1, 1}, {5, 0, 3, 2}, {0, 4, 3, 2}, {17, 9, 3, 0}, {33, 16, 5, 7}, {1600, 400, 100, 100}, {701, 33, 20, 300}}
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(23, 24))
 		fill := func(l int) []float32 {
@@ -87,14 +87,15 @@ func TestGemmTNPairUpdate(t *testing.T) {
 					continue
 				}
 				m, n, k1, k2 := s[0], s[1], s[2], s[3]
+				lda, ldb := max(1, m), max(1, n) // n = 0: strides of 1, C of no elements
 				a1, b1, a2, b2 := fill(max(1, k1*m)), fill(max(1, k1*n)), fill(max(1, k2*m)), fill(max(1, k2*n))
 				for _, prox := range []bool{false, true} {
 					c0, w0, v0 := fill(m*n), fill(m*n), fill(m*n)
 					c, wt, vel := append([]float32(nil), c0...), append([]float32(nil), w0...), append([]float32(nil), v0...)
 					rc, rw, rv := append([]float32(nil), c0...), append([]float32(nil), w0...), append([]float32(nil), v0...)
 					u := UpdateRule{W: wt, Vel: vel, LR: 0.01, Momentum: 0.9, L1: 1e-3 * float32(q%2), L2: 2e-4, Proximal: prox}
-					w.GemmTNPairUpdate(m, n, k1, 0.5, a1, m, b1, n, float32(q%2), k2, -0.5, a2, m, b2, n, c, u)
-					ref.GemmTNPair(m, n, k1, 0.5, a1, m, b1, n, float32(q%2), k2, -0.5, a2, m, b2, n, rc, n)
+					w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, float32(q%2), k2, -0.5, a2, lda, b2, ldb, c, u)
+					ref.GemmTNPair(m, n, k1, 0.5, a1, lda, b1, ldb, float32(q%2), k2, -0.5, a2, lda, b2, ldb, rc, ldb)
 					if prox {
 						UpdateProximal(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
 					} else {
@@ -111,7 +112,7 @@ func TestGemmTNPairUpdate(t *testing.T) {
 						}
 					}
 					if allocs := testing.AllocsPerRun(3, func() {
-						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, m, b1, n, 0, k2, -0.5, a2, m, b2, n, c, u)
+						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, c, u)
 					}); allocs != 0 {
 						t.Errorf("threads=%d %dx%d: %v allocations", th, m, n, allocs)
 					}
