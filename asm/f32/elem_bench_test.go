@@ -23,6 +23,17 @@ func BenchmarkElem(b *testing.B) {
 		y[i] = float32(i%7) * 0.01
 		z[i] = float32(i%13) * 0.05
 	}
+	// Softplus terms over ranges of x: every step of [-10, 0] is normal;
+	// q = e/(2+e) squared underflows from |x| = 41.6 and e itself is
+	// subnormal from 87.3 on (see softplusSlow in _gen/elem).
+	spRange := func(lo, hi float64) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(lo + (hi-lo)*float64(i%1000)/999)
+		}
+		return v
+	}
+	sp10, sp60, sp95 := spRange(-10, 0), spRange(-60, -40), spRange(-95, -85)
 	bias := make([]float32, 400)
 	rs := make([]float32, 100)
 	bits := make([]uint64, n/64+1)
@@ -34,6 +45,9 @@ func BenchmarkElem(b *testing.B) {
 		{"sigmoid", 8 * n, func(*Rand) { Sigmoid(z, x) }},
 		{"sigmoidBias", 8 * n, func(*Rand) { copy(z, x); sigmoidBias(z, 400, 100, 400, bias) }},
 		{"softplusRowSums", 4 * n, func(*Rand) { SoftplusRowSums(rs, x, 100, 400, 400, bias) }},
+		{"softplusSum[-10,0]", 4 * n, func(*Rand) { SoftplusSum(sp10) }},
+		{"softplusSum[-60,-40]", 4 * n, func(*Rand) { SoftplusSum(sp60) }},
+		{"softplusSum[-95,-85]", 4 * n, func(*Rand) { SoftplusSum(sp95) }},
 		{"squaredDiffSum", 8 * n, func(*Rand) { SquaredDiffSum(x, y) }},
 		{"dot", 8 * n, func(*Rand) { Dot(x, y) }},
 		{"colSums", 4*n + 4*400, func(*Rand) { ColSums(bias, x, 100, 400, 400, 0.01, 1) }},

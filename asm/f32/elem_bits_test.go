@@ -404,3 +404,128 @@ func TestUpdateZeros(t *testing.T) {
 		}
 	})
 }
+
+// softplusBigModel is what the AVX2 and AVX-512 kernels compute where
+// min(|x|, 110) >= 40 (softplusSlow in _gen/elem): x for x > 0, else
+// Y = 2 RN(e/2) from e = expNegAbs32(x) in integer arithmetic: e's bit
+// pattern E when e >= 2^-125, else E rounded to even.
+func softplusBigModel(x float32) float32 {
+	if x != x {
+		return nan32
+	}
+	if x > 0 {
+		return x
+	}
+	e := math.Float32bits(expNegAbs32(x))
+	if e < 1<<24 {
+		e = (e + ((e >> 1) & 1)) &^ 1
+	}
+	return math.Float32frombits(e)
+}
+
+// softplusBigFrom is the magnitude from which the kernels use
+// softplusBigModel (the constant spthr of _gen/elem).
+const softplusBigFrom = 40
+
+// TestSoftplusBig checks the premise of the kernels' slow path: for every
+// float32 of magnitude 40 to 110 (and beyond, where |x| is clamped to 110),
+// softplus32 is softplusBigModel, bit for bit.
+func TestSoftplusBig(t *testing.T) {
+	lo, hi := math.Float32bits(softplusBigFrom), math.Float32bits(expClamp)
+	step := uint32(1)
+	if testing.Short() {
+		step = 7
+	}
+	check := func(x float32) {
+		if got, want := softplus32(x), softplusBigModel(x); math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("softplus32(%v) = %v (%#x), the slow path's model gives %v (%#x)", x, got,
+				math.Float32bits(got), want, math.Float32bits(want))
+		}
+	}
+	for b := lo; b <= hi; b += step {
+		x := math.Float32frombits(b)
+		check(x)
+		check(-x)
+	}
+	for _, x := range []float32{110.5, 111, 200, 1e10, math.MaxFloat32, float32(math.Inf(1))} {
+		check(x)
+		check(-x)
+	}
+}
+
+// TestSoftplusBitsSweep compares every implementation of SoftplusSum with
+// the Go twin over every float32 of magnitude 38 to 111 (the range of the
+// slow path's threshold 40, of the first subnormal step at 41.6, the
+// underflow of q2 at 43, of e at 86.6-87.3, and the clamp at 110; in
+// -short mode only around those), some of 38 to 111 of either sign mixed,
+// and a sweep of all bit patterns (every 101st; every 1021st in -short
+// mode), which takes in zeros, subnormals, both signs, infinities and NaNs. The values are summed in runs of 1 to 64
+// consecutive ones (every code path of the kernels), and the terms of a run
+// are close in magnitude and non-negative, so the float64 sum is exact and
+// shows a difference in any term; a differing run is redone term by term.
+func TestSoftplusBitsSweep(t *testing.T) {
+	stride := uint32(101)
+	ranges := [][2]float32{{38, 111}}
+	if testing.Short() || raceEnabled {
+		stride = 1021
+		ranges = [][2]float32{{39.9, 40.1}, {41.5, 43.1}, {86.5, 87.5}, {109.9, 110.1}}
+	}
+	size := int(uint64(1<<32)/uint64(stride)) + 1 + int(math.Float32bits(111)-math.Float32bits(38))/int(4*stride) + 1
+	for _, r := range ranges {
+		size += 2 * int(math.Float32bits(r[1])-math.Float32bits(r[0])+1)
+	}
+	xs := make([]float32, 0, size)
+	for b := uint64(0); b < 1<<32; b += uint64(stride) {
+		xs = append(xs, math.Float32frombits(uint32(b)))
+	}
+	for _, r := range ranges {
+		for b := math.Float32bits(r[0]); b <= math.Float32bits(r[1]); b++ {
+			xs = append(xs, math.Float32frombits(b))
+		}
+		for b := math.Float32bits(-r[0]); b <= math.Float32bits(-r[1]); b++ {
+			xs = append(xs, math.Float32frombits(b))
+		}
+	}
+	// Both signs in one vector (the positive terms are x exactly, so the
+	// sums still show a term that takes the wrong sign's value).
+	for b := math.Float32bits(38); b <= math.Float32bits(111); b += 4 * stride {
+		x := math.Float32frombits(b)
+		if b%3 == 0 {
+			x = -x
+		}
+		xs = append(xs, x)
+	}
+	type run struct{ i, n int }
+	runs := make([]run, 0, len(xs)/32+1)
+	for i, n := 0, 1; i < len(xs); i, n = i+n, n%64+1 {
+		runs = append(runs, run{i, min(n, len(xs)-i)})
+	}
+	sums := func() []float64 {
+		s := make([]float64, len(runs))
+		for j, r := range runs {
+			s[j] = SoftplusSum(xs[r.i : r.i+r.n])
+		}
+		return s
+	}
+	defer asm.Reset(pkgName)
+	asm.Select(pkgName, asm.Generic)
+	want := sums()
+	for _, name := range asm.Available(pkgName) {
+		if !asm.Select(pkgName, name) {
+			t.Fatalf("%s is available but cannot be selected", name)
+		}
+		got := sums()
+		for j, r := range runs {
+			if math.Float64bits(got[j]) == math.Float64bits(want[j]) {
+				continue
+			}
+			for _, x := range xs[r.i : r.i+r.n] {
+				g, w := SoftplusSum([]float32{x}), float64(softplus32(x))
+				if math.Float64bits(g) != math.Float64bits(w) {
+					t.Fatalf("%s: softplus(%v) = %v, generic %v", name, x, g, w)
+				}
+			}
+			t.Fatalf("%s: SoftplusSum of the %d values from %v = %v, generic %v", name, r.n, xs[r.i], got[j], want[j])
+		}
+	}
+}

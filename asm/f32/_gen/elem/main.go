@@ -150,6 +150,11 @@ func init() {
 	u32c("int1", 1)
 	u32c("int128", 128)
 	f32c("subthr", 86.5)
+	f32c("spthr", 40)
+	u32c("int2", 2)
+	u32c("even", 0xfffffffe)
+	u32c("bias127e", 127<<23)
+	u32c("binade2", 2<<23-1)
 }
 
 // mem returns the memory operand of constant name.
@@ -410,30 +415,176 @@ func (s isa) sigmoidSlow(k consts, g bregs, sub string, e int) {
 	s.nanWhere(k, g.x, g.n, g.t, g.k)
 }
 
-// softplusBody computes softplus(x) = max(x,0) + log1p(exp(-|x|)) into g.p:
+// The softplus in three parts too: softplusHead computes y and 2^-(n-h)
+// of e = exp(-|x|) (expNegAbs split) and the lanes big where
+// min(|x|, 110) >= 40; softplusFast finishes when no lane is big;
+// softplusSlow computes the big lanes in integer arithmetic. Same bits
+// either way. Below 40 no step of softplus32 has a subnormal input or
+// result (the first is a0*q2 at |x| = 41.62; q2 itself underflows from
+// |x| = 42.97, e from 87.34), but from there on the squares, the
+// polynomial in q2 and, from 87.3, e and the division underflow, and on
+// Zen 5 SoftplusSum at x in [-60, -40] ran at half the speed of [-10, 0].
+// (There, in register-only loops, a multiplication whose result underflows
+// had a third of the throughput, and chains of multiplications or
+// divisions through subnormals took longer; VCVTPS2PD of a subnormal and
+// additions did not, so the float64 sums take subnormal terms as they are.)
 //
-//	e = exp(-|x|); q = e / ((e + 1) + 1)
+// In a big lane softplus32(x) is known exactly. e <= 2^-57 (exp(-40) =
+// 4.2e-18 < 2^-57 = 6.9e-18, and e is within 1e-6 of it), so e + 1
+// rounds to 1, d = 2 exactly and q = RN(e/2) <= 2^-58. Then q2 <= 2^-116
+// and every RN(c*q2) of the polynomial (c <= 1/3) is below 2^-117, less
+// than half an ulp of every a_i (>= 1/15, half an ulp 2^-28), so each
+// step gives a_i and s = a7 = 1 exactly, y = s*q = q, and y + y = 2q
+// exactly: Y = 2 RN(e/2), which is e when e >= 2^-125 (e/2 normal), and
+// otherwise e's bit pattern E (e = E * 2^-149 below 2^-125, subnormal or
+// not) rounded to even, (E + ((E>>1)&1)) &^ 1. For x > 0 the result is x
+// + Y = x, since Y <= 2^-56 is below half an ulp of x >= 40 (2^-19); for
+// x <= 0 it is 0 + Y = Y. TestSoftplusBig checks this for every float32
+// of magnitude 40 to 110 (above 110, |x| is clamped to 110).
+//
+// big is a mask register (AVX-512) or a vector register (AVX2, all ones
+// in the big lanes, in g.t).
+
+// softplusHead: P = y, N = 2^-(n-h), big = the lanes where min(|x|, 110)
+// >= 40.
+func (s isa) softplusHead(k consts, g bregs, big string) {
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t, true)
+	op("VCMPPS $13, %s, %s, %s", mem("spthr"), s.R(g.a), big)
+}
+
+// softplusTail computes softplus from e (in register e) into register e
+// (q, q2, m: scratch):
+//
+//	q = e / ((e + 1) + 1)
 //	s = ((((((a0*q2 + a1)*q2 + a2)*q2 + a3)*q2 + a4)*q2 + a5)*q2 + a6)*q2 + a7, q2 = q*q
 //	y = s*q; y = y + y                 (log1p(e) = 2 atanh(q))
-//	P = (x > 0 ? x : 0) + y; NaN -> canonical NaN
-func (s isa) softplusBody(k consts, g bregs) {
+//	e = (x > 0 ? x : 0) + y
+func (s isa) softplusTail(k consts, x, e, q, q2, m int) {
 	v := s.R
-	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t, false)
-	op("VADDPS %s, %s, %s", k.get("one"), v(g.p), v(g.t))
-	op("VADDPS %s, %s, %s", k.get("one"), v(g.t), v(g.t))
-	op("VDIVPS %s, %s, %s", v(g.t), v(g.p), v(g.t))
-	op("VMULPS %s, %s, %s", v(g.t), v(g.t), v(g.r))
-	op("VMULPS %s, %s, %s", k.get("a0"), v(g.r), v(g.p))
-	op("VADDPS %s, %s, %s", k.get("a1"), v(g.p), v(g.p))
+	op("VADDPS %s, %s, %s", k.get("one"), v(e), v(q))
+	op("VADDPS %s, %s, %s", k.get("one"), v(q), v(q))
+	op("VDIVPS %s, %s, %s", v(q), v(e), v(q))
+	op("VMULPS %s, %s, %s", v(q), v(q), v(q2))
+	op("VMULPS %s, %s, %s", k.get("a0"), v(q2), v(e))
+	op("VADDPS %s, %s, %s", k.get("a1"), v(e), v(e))
 	for _, c := range []string{"a2", "a3", "a4", "a5", "a6", "a7"} {
-		op("VMULPS %s, %s, %s", v(g.r), v(g.p), v(g.p))
-		op("VADDPS %s, %s, %s", k.get(c), v(g.p), v(g.p))
+		op("VMULPS %s, %s, %s", v(q2), v(e), v(e))
+		op("VADDPS %s, %s, %s", k.get(c), v(e), v(e))
 	}
-	op("VMULPS %s, %s, %s", v(g.t), v(g.p), v(g.p))
-	op("VADDPS %s, %s, %s", v(g.p), v(g.p), v(g.p))
-	op("VMAXPS %s, %s, %s", k.get("zero"), v(g.x), v(g.a))
-	op("VADDPS %s, %s, %s", v(g.p), v(g.a), v(g.p))
+	op("VMULPS %s, %s, %s", v(q), v(e), v(e))
+	op("VADDPS %s, %s, %s", v(e), v(e), v(e))
+	op("VMAXPS %s, %s, %s", k.get("zero"), v(x), v(m))
+	op("VADDPS %s, %s, %s", v(e), v(m), v(e))
+}
+
+// softplusFast finishes softplus(x) into g.p when no lane is big:
+// e = y * 2^-(n-h), softplusTail, NaN -> canonical NaN.
+func (s isa) softplusFast(k consts, g bregs) {
+	op("VMULPS %s, %s, %s", s.R(g.n), s.R(g.p), s.R(g.p))
+	s.softplusTail(k, g.x, g.p, g.t, g.r, g.a)
 	s.nanWhere(k, g.x, g.p, g.t, g.k)
+}
+
+// softplusSlow finishes softplus(x) into g.p when some lane is big, with
+// two more scratch registers e1, e2 (AVX-512 also K6, K7). In the big
+// lanes: E' = bits(y) + bits(2^-s) - (127 << 23) is the bit pattern of e
+// = y * 2^-s (exact: a sum of exponents) when its biased exponent b = E'
+// >> 23 (arithmetic) is >= 1, and there Y = E' if b >= 2. If b <= 1, E =
+// RNE(M >> k), M = y's significand with its implicit bit, k = 1 - b >= 0
+// (the subnormal or first-binade encoding; for k = 0 it is M), computed as
+// RNE(2M >> j), j = k + 1 >= 1: (2M + 2^(j-1) - 1 + ((M >> (j-1)) & 1))
+// >> j (shifts of 32 or more give 0), and Y = (E + ((E>>1)&1)) &^ 1. The
+// floating-point steps run with e = 0 in the big lanes (so 2^-s is
+// replaced by 0 there before the product: no underflow), which gives x
+// for x > 0, and Y replaces the +0 they give for x <= 0 (sign bit set;
+// NaN lanes are big and end as NaN). When every lane is big they are left
+// out: the result is x or Y by the sign of x. l prefixes its labels.
+func (s isa) softplusSlow(k consts, g bregs, big string, e1, e2 int, l string) {
+	v := s.R
+	x, a, n, r, p, t := v(g.x), v(g.a), v(g.n), v(g.r), v(g.p), v(g.t)
+	op("VPADDD %s, %s, %s", n, p, a)
+	op("VPSUBD %s, %s, %s", mem("bias127e"), a, a) // E'
+	if s.z {
+		op("KNOTW %s, K6", big)
+		op("VMOVAPS.Z %s, K6, %s", n, n)
+	} else {
+		op("VANDNPS %s, %s, %s", n, big, n)
+	}
+	op("%s %s, %s, %s", s.and(), k.get("mant"), p, r)
+	op("%s %s, %s, %s", s.or(), k.get("implicit"), r, r) // M
+	op("VMULPS %s, %s, %s", n, p, p)                     // e, 0 in the big lanes
+	op("VPSRAD $23, %s, %s", a, n)                       // b
+	op("%s %s, %s", s.movdqu(), mem("int2"), v(e1))
+	op("VPSUBD %s, %s, %s", n, v(e1), v(e1))         // j
+	op("VPSUBD %s, %s, %s", k.get("int1"), v(e1), n) // j - 1
+	op("VPSRLVD %s, %s, %s", n, r, v(e2))
+	op("%s %s, %s, %s", s.and(), k.get("int1"), v(e2), v(e2))
+	op("VPADDD %s, %s, %s", r, r, r)
+	op("VPADDD %s, %s, %s", v(e2), r, r) // 2M + odd
+	op("%s %s, %s", s.movdqu(), mem("int1"), v(e2))
+	op("VPSLLVD %s, %s, %s", n, v(e2), v(e2))
+	op("VPSUBD %s, %s, %s", k.get("int1"), v(e2), v(e2))
+	op("VPADDD %s, %s, %s", v(e2), r, r)
+	op("VPSRLVD %s, %s, %s", v(e1), r, r) // E
+	op("VPSRLD $1, %s, %s", r, n)
+	op("%s %s, %s, %s", s.and(), k.get("int1"), n, n)
+	op("VPADDD %s, %s, %s", n, r, r)
+	op("%s %s, %s, %s", s.and(), mem("even"), r, r) // Y where b <= 1
+	if s.z {
+		op("VPCMPD $6, %s, %s, K7", mem("binade2"), a)
+		op("VMOVDQA32 %s, K7, %s", a, r)
+	} else {
+		op("VPCMPGTD %s, %s, %s", mem("binade2"), a, n)
+		op("VBLENDVPS %s, %s, %s, %s", n, a, r, r)
+	} // Y
+	if s.z {
+		op("KORTESTW K6, K6")
+		op("JZ %s", l+"all")
+	} else {
+		op("VMOVMSKPS %s, AX", big)
+		op("CMPQ AX, $0xff")
+		op("JEQ %s", l+"all")
+	}
+	s.softplusTail(k, g.x, g.p, g.n, e1, g.a)
+	if s.z {
+		op("VPTESTMD %s, %s, %s, K6", k.get("signmask"), x, big)
+		op("VMOVDQA32 %s, K6, %s", r, p)
+	} else {
+		op("VANDPS %s, %s, %s", x, big, t)
+		op("VBLENDVPS %s, %s, %s, %s", t, r, p, p)
+	}
+	op("JMP %s", l+"nan")
+	// Every lane big: x or Y by the sign of x, no floating-point steps.
+	label(l + "all")
+	if s.z {
+		op("VPTESTMD %s, %s, K6", k.get("signmask"), x)
+		op("VMOVAPS %s, %s", x, p)
+		op("VMOVDQA32 %s, K6, %s", r, p)
+	} else {
+		op("VBLENDVPS %s, %s, %s, %s", x, r, x, p)
+	}
+	label(l + "nan")
+	s.nanWhere(k, g.x, g.p, g.t, g.k)
+}
+
+// softplusOne computes softplus(x) of set0 into set0.p (big in set0.t for
+// AVX2), the slow part out of line (appended to slow) under label
+// l+"slow", joining at l+"join".
+func (s isa) softplusOne(k consts, big string, e1, e2 int, l string, slow *[]func()) {
+	s.softplusHead(k, set0, big)
+	if s.z {
+		op("KORTESTW %s, %s", big, big)
+	} else {
+		op("VPTEST %s, %s", big, big)
+	}
+	op("JNZ %s", l+"slow")
+	s.softplusFast(k, set0)
+	label(l + "join")
+	*slow = append(*slow, func() {
+		label(l + "slow")
+		s.softplusSlow(k, set0, big, e1, e2, l)
+		op("JMP %s", l+"join")
+	})
 }
 
 func (s isa) sigmoidBias() {
@@ -650,8 +801,21 @@ func (s isa) softplusSum() {
 		op("VADDPD %s, %s, %s", s.R(t1), s.R(acc[2*p]), s.R(acc[2*p]))
 		op("VADDPD %s, %s, %s", s.R(t2), s.R(acc[2*p+1]), s.R(acc[2*p+1]))
 	}
+	// Each iteration of the main loop runs two interleaved bodies: the two
+	// parts of a block (AVX2) or two blocks (AVX-512); lane l sums its terms
+	// in element order either way.
+	set1, per, shift := set1YSp, 16, 4
+	if s.z {
+		set1, per, shift = set1ZSp, 32, 5
+	}
+	// The big lanes of each body: K4, K5 (AVX-512) or the bodies' t.
+	big0, big1 := "K4", "K5"
+	if !s.z {
+		big0, big1 = s.R(set0.t), s.R(set1.t)
+	}
+	var slow []func() // out-of-line blocks, after the RET
 	// block runs the parts of one block of 16 one after the other (masked
-	// when tail).
+	// when tail), with set1's n and r as the slow part's scratch.
 	block := func(tail bool) {
 		for p := 0; p < s.parts(); p++ {
 			if tail {
@@ -669,19 +833,12 @@ func (s isa) softplusSum() {
 				op("VADDPS %d(DX), %s, %s", 32*p, s.R(set0.x), s.R(set0.x))
 			}
 			label(nb)
-			s.softplusBody(k, set0)
+			s.softplusOne(k, big0, set1.n, set1.r, L(fmt.Sprintf("b%d%v", p, tail)), &slow)
 			if tail {
 				s.zeroT(m, p, set0.p)
 			}
 			accum(set0.p, p, 6, 7)
 		}
-	}
-	// Each iteration of the main loop runs two interleaved bodies: the two
-	// parts of a block (AVX2) or two blocks (AVX-512); lane l sums its terms
-	// in element order either way.
-	set1, per, shift := set1YSp, 16, 4
-	if s.z {
-		set1, per, shift = set1ZSp, 32, 5
 	}
 	op("MOVQ CX, R9")
 	op("SHRQ $%d, R9", shift)
@@ -694,7 +851,25 @@ func (s isa) softplusSum() {
 	op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
 	op("VADDPS %d(DX), %s, %s", 4*s.w, s.R(set1.x), s.R(set1.x))
 	label(L("nb2"))
-	interleave(func() { s.softplusBody(k, set0) }, func() { s.softplusBody(k, set1) })
+	interleave(func() { s.softplusHead(k, set0, big0) }, func() { s.softplusHead(k, set1, big1) })
+	if s.z {
+		op("KORW K4, K5, K6")
+		op("KORTESTW K6, K6")
+	} else {
+		op("VPOR %s, %s, %s", s.R(set1.t), s.R(set0.t), s.R(set0.r))
+		op("VPTEST %s, %s", s.R(set0.r), s.R(set0.r))
+	}
+	op("JNZ %s", L("slow2"))
+	interleave(func() { s.softplusFast(k, set0) }, func() { s.softplusFast(k, set1) })
+	label(L("join2"))
+	slow = append(slow, func() {
+		// Each body's slow part uses the other's a and r, free after its
+		// head or its slow part.
+		label(L("slow2"))
+		s.softplusSlow(k, set0, big0, set1.a, set1.r, L("s0"))
+		s.softplusSlow(k, set1, big1, set0.a, set0.r, L("s1"))
+		op("JMP %s", L("join2"))
+	})
 	accum(set0.p, 0, set0.x, set0.a)
 	accum(set1.p, s.parts()-1, set1.x, set1.a)
 	op("ADDQ $%d, SI", 4*per)
@@ -720,6 +895,9 @@ func (s isa) softplusSum() {
 	op("VMOVSD X%d, ret+24(FP)", acc[0])
 	op("VZEROUPPER")
 	op("RET")
+	for _, f := range slow {
+		f()
+	}
 }
 
 func (s isa) squaredDiffSum() {
