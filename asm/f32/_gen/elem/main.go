@@ -246,8 +246,8 @@ func (s isa) nanWhere(k consts, x, r, t int, km string) {
 	op("VBLENDVPS %s, %s, %s, %s", s.R(t), k.get("nan"), s.R(r), s.R(r))
 }
 
-// expNegAbs sets P = exp(-|x|) in float32 (x kept), with the scratch
-// registers A, N, R, T:
+// expNegAbs computes exp(-|x|) up to its scaling by 2^-n (x kept), with
+// the scratch registers A, N, R, T:
 //
 //	a = min(|x|, 110)                  (a < 110 ? a : 110)
 //	n = roundEven(a*log2e)
@@ -256,9 +256,12 @@ func (s isa) nanWhere(k consts, x, r, t int, km string) {
 //	p = p*(r*r) + r + 1                (Cephes expf, e^r)
 //	e = p * 2^-(n>>1) * 2^-(n-(n>>1))  (two exact normal factors: one rounding)
 //
-// With split, the last multiplication is left out: P = y = p * 2^-(n>>1)
-// (normal) and N = 2^-(n-(n>>1)), for the caller to round y*N.
-func (s isa) expNegAbs(k consts, x, A, N, R, P, T int, split bool) {
+// It leaves P = p, N = n << 23 (an integer) and A = a; the caller scales:
+// scaleNormal where e is known to be normal, splitScale before rounding
+// a product that may not be. n*c1 is exact (c1 has 9 significant bits, n
+// <= 159), so one VFMSUB231PS computes the first step's r with its one
+// rounding, as the separate product and difference do.
+func (s isa) expNegAbs(k consts, x, A, N, R, P, T int) {
 	v := s.R
 	op("%s %s, %s, %s", s.and(), k.get("absmask"), v(x), v(A))
 	op("VMINPS %s, %s, %s", k.get("clamp"), v(A), v(A))
@@ -268,8 +271,8 @@ func (s isa) expNegAbs(k consts, x, A, N, R, P, T int, split bool) {
 	} else {
 		op("VROUNDPS $0, %s, %s", v(N), v(N))
 	}
-	op("VMULPS %s, %s, %s", k.get("c1"), v(N), v(R))
-	op("VSUBPS %s, %s, %s", v(A), v(R), v(R))
+	op("VMOVAPS %s, %s", v(A), v(R))
+	op("VFMSUB231PS %s, %s, %s", k.get("c1"), v(N), v(R))
 	op("VMULPS %s, %s, %s", k.get("c2"), v(N), v(T))
 	op("VADDPS %s, %s, %s", v(T), v(R), v(R))
 	op("VMULPS %s, %s, %s", k.get("p0"), v(R), v(P))
@@ -283,6 +286,21 @@ func (s isa) expNegAbs(k consts, x, A, N, R, P, T int, split bool) {
 	op("VADDPS %s, %s, %s", v(R), v(P), v(P))
 	op("VADDPS %s, %s, %s", k.get("one"), v(P), v(P))
 	op("VCVTPS2DQ %s, %s", v(N), v(N))
+	op("VPSLLD $23, %s, %s", v(N), v(N))
+}
+
+// scaleNormal sets P = p * 2^-n from expNegAbs's P and N by subtracting n
+// from p's exponent field: exactly the two exact factors' product when
+// p * 2^-n is normal (p >= 2^-0.5, so for n <= 125).
+func (s isa) scaleNormal(P, N int) {
+	op("VPSUBD %s, %s, %s", s.R(N), s.R(P), s.R(P))
+}
+
+// splitScale turns expNegAbs's P and N into P = y = p * 2^-(n>>1) (normal)
+// and N = 2^-(n-(n>>1)), for the caller to round y*N (T scratch).
+func (s isa) splitScale(k consts, N, P, T int) {
+	v := s.R
+	op("VPSRLD $23, %s, %s", v(N), v(N))
 	op("VPSRLD $1, %s, %s", v(N), v(T))
 	op("VPSUBD %s, %s, %s", v(T), v(N), v(N))
 	// 127 - h = 127 ^ h for 0 <= h <= 127 (here h <= 80): a memory operand
@@ -292,9 +310,6 @@ func (s isa) expNegAbs(k consts, x, A, N, R, P, T int, split bool) {
 	op("VPSLLD $23, %s, %s", v(T), v(T))
 	op("VPSLLD $23, %s, %s", v(N), v(N))
 	op("VMULPS %s, %s, %s", v(T), v(P), v(P))
-	if !split {
-		op("VMULPS %s, %s, %s", v(N), v(P), v(P))
-	}
 }
 
 // bregs is the register set of one sigmoid or softplus body: the input x,
@@ -318,20 +333,21 @@ var (
 // subnormal: on Zen 5 a vector operation with a subnormal result or input
 // took about 4 times as long (Sigmoid at x in [-95, -85]: 0.89 elements
 // per ns against 3.4), and saturated units (|x| > 87) are common in
-// training. sigmoidHead computes y and 2^-(n-h) of exp(-|x|) (expNegAbs
-// split) and the lanes sub where e = y * 2^-(n-h) is subnormal;
-// sigmoidFast finishes when no lane is; sigmoidSlow rounds e = y*2^-(n-h)
-// in integer arithmetic in the sub lanes, where sigmoid(x) is e (x < 0)
+// training. sigmoidHead computes p and n of exp(-|x|) = p * 2^-n
+// (expNegAbs) and the lanes sub where e may be subnormal; sigmoidFast
+// finishes when no lane is (e = p * 2^-n by scaleNormal); sigmoidSlow
+// splits the scaling (splitScale) and rounds e = y*2^-(n-h) in integer
+// arithmetic in the sub lanes, where sigmoid(x) is e (x < 0)
 // or 1 (x >= 0) exactly, since 1 + e rounds to 1. Same bits either way.
 //
 // sub is a mask register (AVX-512) or a vector register (AVX2, all ones
 // in the sub lanes).
 
-// sigmoidHead: P = y, N = 2^-(n-h), and sub = the lanes where e may be
+// sigmoidHead: P = p, N = n << 23 (expNegAbs), and sub = the lanes where e may be
 // subnormal: min(|x|, 110) >= 86.5, so n >= 125 (e >= 0.7 * 2^-125 is
 // normal below that). One comparison; sigmoidSlow finds the exact lanes.
 func (s isa) sigmoidHead(k consts, g bregs, sub string) {
-	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t, true)
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t)
 	op("VCMPPS $13, %s, %s, %s", mem("subthr"), s.R(g.a), sub)
 }
 
@@ -367,7 +383,7 @@ func (s isa) sigmoidTail(k consts, g bregs) {
 
 // sigmoidFast finishes sigmoid(x) into g.n when no lane is sub.
 func (s isa) sigmoidFast(k consts, g bregs) {
-	op("VMULPS %s, %s, %s", s.R(g.n), s.R(g.p), s.R(g.p))
+	s.scaleNormal(g.p, g.n)
 	s.sigmoidTail(k, g)
 	s.nanWhere(k, g.x, g.n, g.t, g.k)
 }
@@ -381,6 +397,7 @@ func (s isa) sigmoidFast(k consts, g bregs) {
 func (s isa) sigmoidSlow(k consts, g bregs, sub string, e int) {
 	v := s.R
 	a, r, t, n, x := v(g.a), v(g.r), v(g.t), v(g.n), v(e)
+	s.splitScale(k, g.n, g.p, g.a)
 	s.subLanes(k, g, sub) // and a = ey + 127 - s
 	op("%s %s, %s", s.movdqu(), mem("int128"), r)
 	op("VPSUBD %s, %s, %s", a, r, r) // k
@@ -445,10 +462,10 @@ func (s isa) sigmoidSlow(k consts, g bregs, sub string, e int) {
 // big is a mask register (AVX-512) or a vector register (AVX2, all ones
 // in the big lanes, in g.t).
 
-// softplusHead: P = y, N = 2^-(n-h), big = the lanes where min(|x|, 110)
+// softplusHead: P = p, N = n << 23 (expNegAbs), big = the lanes where min(|x|, 110)
 // >= 40.
 func (s isa) softplusHead(k consts, g bregs, big string) {
-	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t, true)
+	s.expNegAbs(k, g.x, g.a, g.n, g.r, g.p, g.t)
 	op("VCMPPS $13, %s, %s, %s", mem("spthr"), s.R(g.a), big)
 }
 
@@ -478,9 +495,9 @@ func (s isa) softplusTail(k consts, x, e, q, q2, m int) {
 }
 
 // softplusFast finishes softplus(x) into g.p when no lane is big:
-// e = y * 2^-(n-h), softplusTail, NaN -> canonical NaN.
+// e = p * 2^-n (scaleNormal: n <= 58), softplusTail, NaN -> canonical NaN.
 func (s isa) softplusFast(k consts, g bregs) {
-	op("VMULPS %s, %s, %s", s.R(g.n), s.R(g.p), s.R(g.p))
+	s.scaleNormal(g.p, g.n)
 	s.softplusTail(k, g.x, g.p, g.t, g.r, g.a)
 	s.nanWhere(k, g.x, g.p, g.t, g.k)
 }
@@ -502,6 +519,7 @@ func (s isa) softplusFast(k consts, g bregs) {
 func (s isa) softplusSlow(k consts, g bregs, big string, e1, e2 int, l string) {
 	v := s.R
 	x, a, n, r, p, t := v(g.x), v(g.a), v(g.n), v(g.r), v(g.p), v(g.t)
+	s.splitScale(k, g.n, g.p, g.a)
 	op("VPADDD %s, %s, %s", n, p, a)
 	op("VPSUBD %s, %s, %s", mem("bias127e"), a, a) // E'
 	if s.z {
