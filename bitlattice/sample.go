@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/isingrbm/isingrbm/asm/ising"
 )
@@ -227,6 +228,7 @@ func sample(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.release()
 	res, err := r.run()
 	if err != nil {
 		return nil, err
@@ -250,7 +252,11 @@ type sampleRun struct {
 	floor, rounds          int
 	chunk                  int
 	prog                   *progress
-	us, ms                 []float64
+	// us and ms hold the energy and magnetization of every sample. They and
+	// the series are in a scratch buffer outside the Go heap (hugeAlloc),
+	// which release frees.
+	us, ms  []float64
+	release func()
 }
 
 func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
@@ -262,7 +268,7 @@ func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &sampleRun{ctx: ctx, o: o, R: R, L: o.L, N: o.N, lat: lat, th: th, chunk: sweepChunk(o.L)}
+	r := &sampleRun{ctx: ctx, o: o, R: R, L: o.L, N: o.N, lat: lat, th: th, chunk: sweepChunk(o.L), release: func() {}}
 	r.group = lat.groupSize(threadCount(o.Threads))
 	r.groups = lat.groups(r.group)
 	r.threads = min(threadCount(o.Threads), r.groups)
@@ -311,6 +317,7 @@ type scheduler struct {
 	tauE, tauM       float64
 	okE, okM         bool
 	eS, mS           [][]float32
+	series           []byte // the storage of eS and mS
 	nb, nr           int
 
 	// After the pilot: equilibration sweeps, the sampling rounds.
@@ -337,7 +344,7 @@ func (r *sampleRun) run() (*Result, error) {
 	s.nr = min(r.R, s.nb*ising.BlockReplicas)
 	s.T = max(minPilot, r.floor/2)
 	s.recHi = r.floor/2 + s.T
-	s.eS, s.mS = growSeries(nil, s.nr, s.T), growSeries(nil, s.nr, s.T)
+	s.grow()
 	s.lower = max(r.floor, s.recHi)
 	// The samples' buffer is allocated beside the sweeps: a large
 	// allocation is cleared (or faulted in) page by page, which costs a few
@@ -353,7 +360,6 @@ func (r *sampleRun) run() (*Result, error) {
 			s.configs <- buf
 		}()
 	}
-	r.us, r.ms = make([]float64, r.N), make([]float64, r.N)
 	if r.threads <= 1 {
 		s.work()
 	} else {
@@ -585,9 +591,18 @@ func (s *scheduler) decide() {
 	if !(ok && float64(s.T) >= 50*tau) && 2*s.T <= maxPilot {
 		s.recHi += s.T
 		s.T *= 2
-		s.eS, s.mS = growSeries(s.eS, s.nr, s.T), growSeries(s.mS, s.nr, s.T)
+		s.grow()
 		s.lower = max(r.floor, s.recHi)
 		return
+	}
+	// The series are done with: their storage holds the blocks that
+	// Stream unpacks (faulted in already, unlike new buffers).
+	s.eS, s.mS = nil, nil
+	if r.o.Stream {
+		size := ising.BlockReplicas * r.L * r.L
+		for i := 0; i < r.threads && (i+1)*size <= len(s.series); i++ {
+			s.chunks <- s.series[i*size : (i+1)*size : (i+1)*size]
+		}
 	}
 	s.eq = r.floor/2 + s.T
 	if need := max(r.floor, int(math.Ceil(FloorTaus*tau))); s.eq < need {
@@ -601,18 +616,37 @@ func (s *scheduler) decide() {
 	s.decided = true
 }
 
-// growSeries returns nr series with the values of old (nil: none) and room
-// for T values each, in one allocation.
-func growSeries(old [][]float32, nr, T int) [][]float32 {
-	buf := make([]float32, nr*T)
-	s := make([][]float32, nr)
-	for i := range s {
-		s[i] = buf[i*T : i*T : (i+1)*T]
-		if old != nil {
-			s[i] = append(s[i], old[i]...)
+// grow gives the series room for s.T values each, keeping theirs, in a
+// new scratch buffer (hugeAlloc) that also holds the samples' energies and
+// magnetizations (r.us, r.ms; not written before the series are complete),
+// and frees the old one.
+func (s *scheduler) grow() {
+	r := s.r
+	T, nr := s.T, s.nr
+	obs := 8 * r.N
+	buf, release := hugeAlloc(2*obs + 2*4*nr*T)
+	r.us = unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(buf))), r.N)
+	r.ms = unsafe.Slice((*float64)(unsafe.Pointer(&buf[obs])), r.N)
+	s.series = buf[2*obs:]
+	f := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s.series))), 2*nr*T)
+	e, m := make([][]float32, nr), make([][]float32, nr)
+	for i := range nr {
+		e[i] = f[i*T : i*T : (i+1)*T]
+		m[i] = f[(nr+i)*T : (nr+i)*T : (nr+i+1)*T]
+		if s.eS != nil {
+			e[i] = append(e[i], s.eS[i]...)
+			m[i] = append(m[i], s.mS[i]...)
 		}
 	}
-	return s
+	s.eS, s.mS = e, m
+	r.release()
+	r.release = release
+}
+
+// heapBytes returns n zero bytes from the Go heap, aligned for float64s.
+func heapBytes(n int) []byte {
+	w := make([]uint64, (n+7)/8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), n)
 }
 
 // measureRound measures the replicas of group j and unpacks them into
@@ -647,11 +681,11 @@ func (s *scheduler) measureRound(j, round int) {
 func (r *sampleRun) finish(res *Result, start time.Time) {
 	n, R := r.L*r.L, r.R
 	res.TotalSweeps = res.EquilibrationSweeps + res.MeasurementSweeps
-	res.Energy, res.EnergyErr = clusterMean(r.us, R, func(x float64) float64 { return x })
-	res.AbsM, res.AbsMErr = clusterMean(r.ms, R, math.Abs)
-	res.Magnetization, _ = clusterMean(r.ms, R, func(x float64) float64 { return x })
-	u2, _ := clusterMean(r.us, R, func(x float64) float64 { return x * x })
-	m2, _ := clusterMean(r.ms, R, func(x float64) float64 { return x * x })
+	u, m := clusterMoments(r.us, R), clusterMoments(r.ms, R)
+	res.Energy, res.EnergyErr = u.mean, u.meanErr
+	res.AbsM, res.AbsMErr = m.abs, m.absErr
+	res.Magnetization = m.mean
+	u2, m2 := u.sq, m.sq
 	res.SpecificHeat = r.o.K * r.o.K * float64(n) * (u2 - float64(res.Energy*res.Energy))
 	res.Susceptibility = r.o.K * float64(n) * (m2 - float64(res.AbsM*res.AbsM))
 	res.Flips = int64(R) * int64(n) * res.TotalSweeps
@@ -746,28 +780,46 @@ func (e *emitter) wait() error {
 	return e.err
 }
 
-// clusterMean returns the mean of f over x, where x[i] belongs to chain
-// i % R, and its standard error from the spread of the chain sums S_r
-// around n_r * mean: var = R/(R-1) sum_r (S_r - n_r mean)^2 / N^2.
-func clusterMean(x []float64, R int, f func(float64) float64) (mean, stderr float64) {
+// moments are the means over samples of x, |x| and x^2, and the standard
+// errors of the first two (clusterMoments).
+type moments struct{ mean, abs, sq, meanErr, absErr float64 }
+
+// clusterMoments returns the means of x, |x| and x^2 over x, where x[i]
+// belongs to chain i % R, and the standard errors of the first two from the
+// spread of the chain sums S_r around n_r * mean:
+// var = R/(R-1) sum_r (S_r - n_r mean)^2 / N^2 (NaN for a single chain).
+// Each sum runs in the order of i, so the results have the same bits
+// as one pass per quantity; nothing is allocated.
+func clusterMoments(x []float64, R int) moments {
 	N := len(x)
 	R = min(R, N)
-	sums := make([]float64, R)
-	counts := make([]float64, R)
-	for i, v := range x {
-		fv := f(v)
-		mean += fv
-		sums[i%R] += fv
-		counts[i%R]++
+	var o moments
+	for _, v := range x {
+		o.mean += v
+		o.abs += math.Abs(v)
+		o.sq += float64(v * v)
 	}
-	mean /= float64(N)
+	o.mean /= float64(N)
+	o.abs /= float64(N)
+	o.sq /= float64(N)
 	if R < 2 {
-		return mean, math.NaN()
+		o.meanErr, o.absErr = math.NaN(), math.NaN()
+		return o
 	}
-	var ss float64
+	var ss, ssAbs float64
 	for r := range R {
-		d := sums[r] - float64(counts[r]*mean)
+		var sum, sumAbs, count float64
+		for i := r; i < N; i += R {
+			sum += x[i]
+			sumAbs += math.Abs(x[i])
+			count++
+		}
+		d := sum - float64(count*o.mean)
 		ss += float64(d * d)
+		d = sumAbs - float64(count*o.abs)
+		ssAbs += float64(d * d)
 	}
-	return mean, math.Sqrt(ss*float64(R)/float64(R-1)) / float64(N)
+	o.meanErr = math.Sqrt(ss*float64(R)/float64(R-1)) / float64(N)
+	o.absErr = math.Sqrt(ssAbs*float64(R)/float64(R-1)) / float64(N)
+	return o
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -338,6 +339,50 @@ func TestSampleThreadCounts(t *testing.T) {
 			res.TauAbsM != want.TauAbsM || res.Spacing != want.Spacing || res.TotalSweeps != want.TotalSweeps ||
 			res.EquilibrationSweeps != want.EquilibrationSweeps || res.MeasurementSweeps != want.MeasurementSweeps {
 			t.Fatalf("threads %d: result differs from one thread's", threads)
+		}
+	}
+}
+
+// TestClusterMoments checks clusterMoments against one pass per quantity
+// with a sum per chain (its former form), bit for bit, including a single
+// chain and more chains than values.
+func TestClusterMoments(t *testing.T) {
+	naive := func(x []float64, R int, f func(float64) float64) (mean, stderr float64) {
+		N := len(x)
+		R = min(R, N)
+		sums, counts := make([]float64, R), make([]float64, R)
+		for i, v := range x {
+			fv := f(v)
+			mean += fv
+			sums[i%R] += fv
+			counts[i%R]++
+		}
+		mean /= float64(N)
+		if R < 2 {
+			return mean, math.NaN()
+		}
+		var ss float64
+		for r := range R {
+			d := sums[r] - float64(counts[r]*mean)
+			ss += float64(d * d)
+		}
+		return mean, math.Sqrt(ss*float64(R)/float64(R-1)) / float64(N)
+	}
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	g := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct{ N, R int }{{1, 1}, {7, 1}, {7, 3}, {5, 9}, {1000, 256}, {20480, 4096}, {1001, 1000}} {
+		x := make([]float64, c.N)
+		for i := range x {
+			x[i] = 2*g.Float64() - 1
+		}
+		m := clusterMoments(x, c.R)
+		mean, meanErr := naive(x, c.R, func(v float64) float64 { return v })
+		abs, absErr := naive(x, c.R, math.Abs)
+		sq, _ := naive(x, c.R, func(v float64) float64 { return v * v })
+		if !same(m.mean, mean) || !same(m.meanErr, meanErr) || !same(m.abs, abs) || !same(m.absErr, absErr) || !same(m.sq, sq) {
+			t.Errorf("N=%d R=%d: %+v, want {mean:%v abs:%v sq:%v meanErr:%v absErr:%v}", c.N, c.R, m, mean, abs, sq, meanErr, absErr)
 		}
 	}
 }
