@@ -586,23 +586,10 @@ func (s isa) softplusSlow(k consts, g bregs, big string, e1, e2 int, l string) {
 }
 
 // softplusOne computes softplus(x) of set0 into set0.p (big in set0.t for
-// AVX2), the slow part out of line (appended to slow) under label
-// l+"slow", joining at l+"join".
+// AVX2), the slow part out of line (see outOfLine).
 func (s isa) softplusOne(k consts, big string, e1, e2 int, l string, slow *[]func()) {
 	s.softplusHead(k, set0, big)
-	if s.z {
-		op("KORTESTW %s, %s", big, big)
-	} else {
-		op("VPTEST %s, %s", big, big)
-	}
-	op("JNZ %s", l+"slow")
-	s.softplusFast(k, set0)
-	label(l + "join")
-	*slow = append(*slow, func() {
-		label(l + "slow")
-		s.softplusSlow(k, set0, big, e1, e2, l)
-		op("JMP %s", l+"join")
-	})
+	s.outOfLine(big, l, slow, func() { s.softplusFast(k, set0) }, func() { s.softplusSlow(k, set0, big, e1, e2, l) })
 }
 
 func (s isa) sigmoidBias() {
@@ -739,20 +726,27 @@ func (s isa) sigmoidBias() {
 }
 
 // sigmoidOne computes sigmoid(x) of set0 into set0.n, the slow part out of
-// line (appended to slow) under label l+"slow", joining at l+"join".
+// line (see outOfLine).
 func (s isa) sigmoidOne(k consts, sub string, e int, l string, slow *[]func()) {
 	s.sigmoidHead(k, set0, sub)
+	s.outOfLine(sub, l, slow, func() { s.sigmoidFast(k, set0) }, func() { s.sigmoidSlow(k, set0, sub, e) })
+}
+
+// outOfLine emits fast when no lane of mask (a mask register, or a vector
+// register for AVX2) is set, else jumps to slowBody, emitted later out of
+// line (appended to slow) under label l+"slow" and joining at l+"join".
+func (s isa) outOfLine(mask, l string, slow *[]func(), fast, slowBody func()) {
 	if s.z {
-		op("KORTESTW %s, %s", sub, sub)
+		op("KORTESTW %s, %s", mask, mask)
 	} else {
-		op("VPTEST %s, %s", sub, sub)
+		op("VPTEST %s, %s", mask, mask)
 	}
 	op("JNZ %s", l+"slow")
-	s.sigmoidFast(k, set0)
+	fast()
 	label(l + "join")
 	*slow = append(*slow, func() {
 		label(l + "slow")
-		s.sigmoidSlow(k, set0, sub, e)
+		slowBody()
 		op("JMP %s", l+"join")
 	})
 }
