@@ -43,19 +43,20 @@ func Autocorrelation(series [][]float32) []float64 {
 	z := make([]complex128, n)
 	power := make([]float64, n)
 	for r := 0; r < len(series); r += 2 {
-		x := series[r]
+		x, zt := series[r][:T], z[:T]
 		if r+1 < len(series) {
-			y := series[r+1]
-			for t := range T {
-				z[t] = complex(float64(x[t])-mean, float64(y[t])-mean)
+			y := series[r+1][:T]
+			for t, v := range x {
+				zt[t] = complex(float64(v)-mean, float64(y[t])-mean)
 			}
 		} else {
-			for t := range T {
-				z[t] = complex(float64(x[t])-mean, 0)
+			for t, v := range x {
+				zt[t] = complex(float64(v)-mean, 0)
 			}
 		}
 		clear(z[T:])
 		f.transform(z, true)
+		power := power[:len(z)]
 		for i, c := range z {
 			power[i] += float64(real(c)*real(c)) + float64(imag(c)*imag(c))
 		}
@@ -118,14 +119,15 @@ func (f *fft) transform(x []complex128, top bool) {
 		n0 := f.n / 4
 		w := tw[:3*n0]
 		xa, xb := x[:n0], x[n0:2*n0]
-		for p := range n0 {
-			a, b := xa[p], xb[p]
+		for p, a := range xa {
+			b := xb[p]
 			jb := complex(-imag(b), real(b))
-			yp := y[4*p : 4*p+4]
+			wp := w[3*p:][:3]
+			yp := y[4*p:][:4]
 			yp[0] = a + b
-			yp[1] = cmul(w[3*p], a-jb)
-			yp[2] = cmul(w[3*p+1], a-b)
-			yp[3] = cmul(w[3*p+2], a+jb)
+			yp[1] = cmul(wp[0], a-jb)
+			yp[2] = cmul(wp[1], a-b)
+			yp[3] = cmul(wp[2], a+jb)
 		}
 		x, y = y, x
 		tw = tw[3*n0:]
@@ -136,13 +138,14 @@ func (f *fft) transform(x []complex128, top bool) {
 		w := tw[:3*n0]
 		tw = tw[3*n0:]
 		for p := range n0 {
-			w1, w2, w3 := w[3*p], w[3*p+1], w[3*p+2]
-			xa, xb := x[s*p:s*p+s], x[s*(p+n0):s*(p+n0)+s]
-			xc, xd := x[s*(p+2*n0):s*(p+2*n0)+s], x[s*(p+3*n0):s*(p+3*n0)+s]
-			ya, yb := y[4*s*p:4*s*p+s], y[4*s*p+s:4*s*p+2*s]
-			yc, yd := y[4*s*p+2*s:4*s*p+3*s], y[4*s*p+3*s:4*s*p+4*s]
-			for q := range s {
-				a, b, c, d := xa[q], xb[q], xc[q], xd[q]
+			wp := w[3*p:][:3]
+			w1, w2, w3 := wp[0], wp[1], wp[2]
+			xa := x[s*p:][:s]
+			xb, xc, xd := x[s*(p+n0):][:len(xa)], x[s*(p+2*n0):][:len(xa)], x[s*(p+3*n0):][:len(xa)]
+			yp := y[4*s*p:][:4*len(xa)]
+			ya, yb, yc, yd := yp[:len(xa)], yp[len(xa):][:len(xa)], yp[2*len(xa):][:len(xa)], yp[3*len(xa):][:len(xa)]
+			for q, a := range xa {
+				b, c, d := xb[q], xc[q], xd[q]
 				apc, amc := a+c, a-c
 				bpd, bmd := b+d, b-d
 				jbmd := complex(-imag(bmd), real(bmd))
@@ -156,10 +159,10 @@ func (f *fft) transform(x []complex128, top bool) {
 		s *= 4
 	}
 	if m == 2 {
-		xa, xb := x[:s], x[s:2*s]
-		oa, ob := out[:s], out[s:2*s]
-		for q := range s {
-			a, b := xa[q], xb[q]
+		xa := x[:s]
+		xb, oa, ob := x[s:][:len(xa)], out[:len(xa)], out[s:][:len(xa)]
+		for q, a := range xa {
+			b := xb[q]
 			oa[q], ob[q] = a+b, a-b
 		}
 	} else if &x[0] != &out[0] {
