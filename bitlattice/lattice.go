@@ -274,10 +274,7 @@ func put(p unsafe.Pointer, x uint64) {
 // the 8x8 byte transpose (word i: bytes of the replicas' half from sites i,
 // i+4), and the 16- and 8-bit swaps finish it.
 func unpack32(p unsafe.Pointer, n int, x0, x1, x2, x3 uint64) {
-	x0, x2 = swap(x0, x2, 16, m16)
-	x1, x3 = swap(x1, x3, 16, m16)
-	x0, x1 = swap(x0, x1, 8, m8)
-	x2, x3 = swap(x2, x3, 8, m8)
+	x0, x1, x2, x3 = transpose4(x0, x1, x2, x3)
 	n8 := 8 * n
 	for range 8 {
 		put(p, x0&ones)
