@@ -1,0 +1,5 @@
+//go:build !race
+
+package bitlattice
+
+const raceEnabled = false
