@@ -518,7 +518,7 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 				mb := min(mc, m-ic)
 				if !direct {
 					kr.packA(buf.packA, g.a, g.ars, g.acs, ic, mb, pc, kb)
-				} else if r := mb % mr; r != 0 {
+				} else if r := mb % mr; r != 0 && !tailInPlace(g, ic+mb-r) {
 					// Only the last, partial micro-panel is packed.
 					kr.packA(buf.packA, g.a, g.ars, g.acs, ic+mb-r, r, pc, kb)
 				}
@@ -526,6 +526,14 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 			}
 		}
 	}
+}
+
+// tailInPlace reports whether the last, partial row tile of A, which
+// starts at row i, is read in place as the last mr rows of a row-major A
+// (directTail kernels; A has at least mr rows) instead of being packed.
+func tailInPlace(g *gemmArgs, i int) bool {
+	kr := g.kern
+	return kr.directTail && g.acs == 1 && !g.opts.noDirect && g.m >= kr.mr && g.m-i < kr.mr
 }
 
 // macroKernel multiplies the packed (or, with direct, in-place: rows of A,
@@ -567,10 +575,16 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 			rows := min(mr, mb-ir)
 			var ap []float32
 			var arow []float32
-			aks := mr
+			aks, skip := mr, 0
 			switch {
 			case direct && rows == mr && g.acs == 1:
 				arow = g.a[(ic+ir)*g.ars+pc:]
+			case direct && tailInPlace(g, ic+ir):
+				// The last mr rows of A, of which the tile stores the last
+				// rows (their sums are the same FMA chains whichever tile
+				// computes them).
+				skip = mr - rows
+				arow = g.a[(ic+ir-skip)*g.ars+pc:]
 			case direct && rows == mr:
 				ap, aks = g.a[pc*g.acs+ic+ir:], g.acs
 			case direct:
@@ -579,7 +593,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 				ap = buf.packA[ir*kb : ir*kb+kb*mr]
 			}
 			off := (ic+ir)*ldc + jc + jr
-			kr.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, rows, cols)
+			kr.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, skip, rows, cols)
 			if sig && raceEnabled {
 				// Row by row, so that the race detector sees only this
 				// tile's elements (another worker owns the columns between).

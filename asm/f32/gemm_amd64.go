@@ -18,6 +18,9 @@ type kern struct {
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
 	directB        bool // reads whole tiles of a row-major B in place
+	// directTail: the last, partial row tile of a row-major A is read in
+	// place as the last mr rows (computed whole, the first skip not stored).
+	directTail bool
 	// The Bits kernel's column panel (bnr) and the rows of B it adds per
 	// call (bkh, a multiple of 64 that divides kc).
 	bnr, bkh int
@@ -30,7 +33,7 @@ func activeKern() kern {
 	case useAVX512:
 		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bkh: 128}
 	case useAVX2:
-		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, bnr: 32, bkh: 256}
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directTail: true, bnr: 32, bkh: 256}
 	}
 	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
 }
@@ -40,8 +43,10 @@ func activeKern() kern {
 // aks = mr, or the columns of A^T in place) or, when arow is not nil, at
 // arow[i*lda + p] (rows of A in place), and B(p, j) in the packed panel
 // bp or, when brow is not nil (directB kernels: cols == nr or cols <= nr/2), at
-// brow[p*ldb + j] (rows of B in place).
-func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+// brow[p*ldb + j] (rows of B in place). With skip > 0 (directTail: the last,
+// partial row tile), arow starts skip rows above the tile: the kernel
+// computes all mr rows and the last rows of them are stored.
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, skip, rows, cols int) {
 	switch k.id {
 	case kGeneric:
 		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
@@ -83,7 +88,7 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	}
 	t := buf.tile[:6*16]
 	tileAVX2(kb, ap, arow, lda, bp, t, 16, alpha, 0, narrow)
-	mergeTile(c, ldc, t, 16, beta, rows, cols)
+	mergeTile(c, ldc, t[skip*16:], 16, beta, rows, cols)
 }
 
 func tileAVX2(kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {

@@ -14,6 +14,9 @@ type kern struct {
 	direct         bool // reads the rows of a row-major A in place
 	directT        bool // reads the columns of a row-major A^T in place
 	directB        bool // reads whole tiles of a row-major B in place
+	// directTail: the last, partial row tile of a row-major A is read in
+	// place as the last mr rows (computed whole, the first skip not stored).
+	directTail bool
 	// The Bits kernel's column panel (bnr) and the rows of B it adds per
 	// call (bkh, a multiple of 64 that divides kc).
 	bnr, bkh int
@@ -25,7 +28,7 @@ func activeKern() kern {
 
 // tile computes the rows x cols corner of one tile of C by the rounding
 // contract from the packed panels ap and bp.
-func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, skip, rows, cols int) {
 	kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
 }
 
