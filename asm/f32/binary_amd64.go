@@ -4,7 +4,7 @@ package f32
 
 // sumBits runs the Bits kernel of the active implementation (sumBitsGo's
 // contract) on up to bnr columns: AVX-512 adds up to 4 zmm (64 columns)
-// per selected row of B, the last under a lane mask; AVX2 up to 4 ymm (32
+// per selected row of B, the last under a lane mask; AVX2 up to 8 ymm (64
 // columns), a partial last vector by VMASKMOVPS.
 func (k kern) sumBits(rows int, bw []uint64, bstride, nw int, b []float32, ps, vs int, t, c []float32, ldc int, alpha, beta float32, mode, cols int) {
 	if rows == 0 || cols == 0 {
@@ -24,12 +24,14 @@ func (k kern) sumBits(rows int, bw []uint64, bstride, nw int, b []float32, ps, v
 		mask := &laneMasks[8-rem]
 		if rem == 8 {
 			fn := [...]func(int, *uint64, int, int, *float32, int, int, *float32, *float32, int, float32, float32, int, *int32){
-				sumBits1AVX2, sumBits2AVX2, sumBits3AVX2, sumBits4AVX2}[nv-1]
+				sumBits1AVX2, sumBits2AVX2, sumBits3AVX2, sumBits4AVX2,
+				sumBits5AVX2, sumBits6AVX2, sumBits7AVX2, sumBits8AVX2}[nv-1]
 			fn(rows, &bw[0], bstride, nw, &b[0], ps, vs, &t[0], &c[0], ldc, alpha, beta, mode, mask)
 			return
 		}
 		fn := [...]func(int, *uint64, int, int, *float32, int, int, *float32, *float32, int, float32, float32, int, *int32){
-			sumBits1MAVX2, sumBits2MAVX2, sumBits3MAVX2, sumBits4MAVX2}[nv-1]
+			sumBits1MAVX2, sumBits2MAVX2, sumBits3MAVX2, sumBits4MAVX2,
+			sumBits5MAVX2, sumBits6MAVX2, sumBits7MAVX2, sumBits8MAVX2}[nv-1]
 		fn(rows, &bw[0], bstride, nw, &b[0], ps, vs, &t[0], &c[0], ldc, alpha, beta, mode, mask)
 		return
 	}
@@ -116,6 +118,30 @@ func sumBits3MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int
 
 //go:noescape
 func sumBits4MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits5AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits6AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits7AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits8AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits5MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits6MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits7MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+
+//go:noescape
+func sumBits8MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
 
 // packBits64AVX512 and packBits64AVX2 pack the first nw*64 elements of
 // each of rows rows of a (stride lda) into nw words per row of w (stride

@@ -33,7 +33,7 @@ func activeKern() kern {
 	case useAVX512:
 		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bkh: 128}
 	case useAVX2:
-		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directTail: true, bnr: 32, bkh: 256}
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directTail: true, bnr: 64, bkh: 128}
 	}
 	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
 }

@@ -6335,6 +6335,1066 @@ sumBits4MAVX2_ret:
 	VZEROUPPER
 	RET
 
+// func sumBits5AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits5AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits5AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits5AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits5AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	JMP  sumBits5AVX2_bits
+sumBits5AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+sumBits5AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits5AVX2_epi
+
+	PCALIGN $32
+
+sumBits5AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits5AVX2_next
+sumBits5AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	BLSRQ DX, DX
+	JZ   sumBits5AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	BLSRQ DX, DX
+	JNZ  sumBits5AVX2_bit
+sumBits5AVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits5AVX2_word
+
+sumBits5AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits5AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	JMP  sumBits5AVX2_advance
+sumBits5AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits5AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+sumBits5AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+sumBits5AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits5AVX2_row
+sumBits5AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits5MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits5MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits5MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits5MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits5MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	JMP  sumBits5MAVX2_bits
+sumBits5MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+sumBits5MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits5MAVX2_epi
+
+	PCALIGN $32
+
+sumBits5MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits5MAVX2_next
+sumBits5MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VMASKMOVPS  0(R14)(AX*1), Y15, Y14
+	VADDPS      Y14, Y4, Y4
+	BLSRQ DX, DX
+	JZ   sumBits5MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VMASKMOVPS  0(R14)(AX*1), Y15, Y14
+	VADDPS      Y14, Y4, Y4
+	BLSRQ DX, DX
+	JNZ  sumBits5MAVX2_bit
+sumBits5MAVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits5MAVX2_word
+
+sumBits5MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits5MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	JMP  sumBits5MAVX2_advance
+sumBits5MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits5MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VMASKMOVPS 128(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y4
+sumBits5MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMASKMOVPS Y4, Y15, 128(SI)
+sumBits5MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits5MAVX2_row
+sumBits5MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits6AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits6AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits6AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits6AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits6AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	JMP  sumBits6AVX2_bits
+sumBits6AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+sumBits6AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits6AVX2_epi
+
+	PCALIGN $32
+
+sumBits6AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits6AVX2_next
+sumBits6AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	BLSRQ DX, DX
+	JZ   sumBits6AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	BLSRQ DX, DX
+	JNZ  sumBits6AVX2_bit
+sumBits6AVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits6AVX2_word
+
+sumBits6AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits6AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	JMP  sumBits6AVX2_advance
+sumBits6AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y12, Y5, Y5
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits6AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+	VFMADD231PS 160(SI), Y13, Y5
+sumBits6AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VMOVUPS Y5, 160(SI)
+sumBits6AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits6AVX2_row
+sumBits6AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits6MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits6MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits6MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits6MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits6MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	JMP  sumBits6MAVX2_bits
+sumBits6MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+sumBits6MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits6MAVX2_epi
+
+	PCALIGN $32
+
+sumBits6MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits6MAVX2_next
+sumBits6MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VMASKMOVPS  32(R14)(AX*1), Y15, Y14
+	VADDPS      Y14, Y5, Y5
+	BLSRQ DX, DX
+	JZ   sumBits6MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VMASKMOVPS  32(R14)(AX*1), Y15, Y14
+	VADDPS      Y14, Y5, Y5
+	BLSRQ DX, DX
+	JNZ  sumBits6MAVX2_bit
+sumBits6MAVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits6MAVX2_word
+
+sumBits6MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits6MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	JMP  sumBits6MAVX2_advance
+sumBits6MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y12, Y5, Y5
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits6MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+	VMASKMOVPS 160(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y5
+sumBits6MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VMASKMOVPS Y5, Y15, 160(SI)
+sumBits6MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits6MAVX2_row
+sumBits6MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits7AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits7AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits7AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits7AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits7AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	JMP  sumBits7AVX2_bits
+sumBits7AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+sumBits7AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	LEAQ (R14)(AX*1), R15
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits7AVX2_epi
+
+	PCALIGN $32
+
+sumBits7AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits7AVX2_next
+sumBits7AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VADDPS      0(R15)(AX*1), Y6, Y6
+	BLSRQ DX, DX
+	JZ   sumBits7AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VADDPS      0(R15)(AX*1), Y6, Y6
+	BLSRQ DX, DX
+	JNZ  sumBits7AVX2_bit
+sumBits7AVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ BX, R15
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits7AVX2_word
+
+sumBits7AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits7AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	JMP  sumBits7AVX2_advance
+sumBits7AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y12, Y5, Y5
+	VMULPS Y12, Y6, Y6
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits7AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+	VFMADD231PS 160(SI), Y13, Y5
+	VFMADD231PS 192(SI), Y13, Y6
+sumBits7AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VMOVUPS Y5, 160(SI)
+	VMOVUPS Y6, 192(SI)
+sumBits7AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits7AVX2_row
+sumBits7AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits7MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits7MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits7MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits7MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits7MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	JMP  sumBits7MAVX2_bits
+sumBits7MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+sumBits7MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	LEAQ (R14)(AX*1), R15
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits7MAVX2_epi
+
+	PCALIGN $32
+
+sumBits7MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits7MAVX2_next
+sumBits7MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VMASKMOVPS  0(R15)(AX*1), Y15, Y14
+	VADDPS      Y14, Y6, Y6
+	BLSRQ DX, DX
+	JZ   sumBits7MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VMASKMOVPS  0(R15)(AX*1), Y15, Y14
+	VADDPS      Y14, Y6, Y6
+	BLSRQ DX, DX
+	JNZ  sumBits7MAVX2_bit
+sumBits7MAVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ BX, R15
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits7MAVX2_word
+
+sumBits7MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits7MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	JMP  sumBits7MAVX2_advance
+sumBits7MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y12, Y5, Y5
+	VMULPS Y12, Y6, Y6
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits7MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+	VFMADD231PS 160(SI), Y13, Y5
+	VMASKMOVPS 192(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y6
+sumBits7MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VMOVUPS Y5, 160(SI)
+	VMASKMOVPS Y6, Y15, 192(SI)
+sumBits7MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits7MAVX2_row
+sumBits7MAVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits8AVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits8AVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits8AVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+
+sumBits8AVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits8AVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	JMP  sumBits8AVX2_bits
+sumBits8AVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+sumBits8AVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	LEAQ (R14)(AX*1), R15
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits8AVX2_epi
+
+	PCALIGN $32
+
+sumBits8AVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits8AVX2_next
+sumBits8AVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VADDPS      0(R15)(AX*1), Y6, Y6
+	VADDPS      32(R15)(AX*1), Y7, Y7
+	BLSRQ DX, DX
+	JZ   sumBits8AVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VADDPS      0(R15)(AX*1), Y6, Y6
+	VADDPS      32(R15)(AX*1), Y7, Y7
+	BLSRQ DX, DX
+	JNZ  sumBits8AVX2_bit
+sumBits8AVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ BX, R15
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits8AVX2_word
+
+sumBits8AVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits8AVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	JMP  sumBits8AVX2_advance
+sumBits8AVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y12, Y5, Y5
+	VMULPS Y12, Y6, Y6
+	VMULPS Y12, Y7, Y7
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits8AVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+	VFMADD231PS 160(SI), Y13, Y5
+	VFMADD231PS 192(SI), Y13, Y6
+	VFMADD231PS 224(SI), Y13, Y7
+sumBits8AVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VMOVUPS Y5, 160(SI)
+	VMOVUPS Y6, 192(SI)
+	VMOVUPS Y7, 224(SI)
+sumBits8AVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits8AVX2_row
+sumBits8AVX2_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits8MAVX2(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask *int32)
+TEXT ·sumBits8MAVX2(SB), NOSPLIT, $0-104
+	MOVQ rows+0(FP), R9
+	TESTQ R9, R9
+	JLE  sumBits8MAVX2_ret
+	MOVQ bw+8(FP), R10
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, BX
+	SHLQ $6, BX // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
+	MOVQ mask+96(FP), AX
+	VMOVDQU (AX), Y15
+
+sumBits8MAVX2_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits8MAVX2_cont
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	JMP  sumBits8MAVX2_bits
+sumBits8MAVX2_cont:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+sumBits8MAVX2_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	LEAQ (R14)(AX*1), R15
+	MOVQ R10, R8
+	MOVQ nw+24(FP), CX
+	TESTQ CX, CX
+	JLE  sumBits8MAVX2_epi
+
+	PCALIGN $32
+
+sumBits8MAVX2_word:
+	MOVQ (R8), DX
+	TESTQ DX, DX
+	JZ   sumBits8MAVX2_next
+sumBits8MAVX2_bit:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VADDPS      0(R15)(AX*1), Y6, Y6
+	VMASKMOVPS  32(R15)(AX*1), Y15, Y14
+	VADDPS      Y14, Y7, Y7
+	BLSRQ DX, DX
+	JZ   sumBits8MAVX2_next
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Y0, Y0
+	VADDPS      32(R12)(AX*1), Y1, Y1
+	VADDPS      0(R13)(AX*1), Y2, Y2
+	VADDPS      32(R13)(AX*1), Y3, Y3
+	VADDPS      0(R14)(AX*1), Y4, Y4
+	VADDPS      32(R14)(AX*1), Y5, Y5
+	VADDPS      0(R15)(AX*1), Y6, Y6
+	VMASKMOVPS  32(R15)(AX*1), Y15, Y14
+	VADDPS      Y14, Y7, Y7
+	BLSRQ DX, DX
+	JNZ  sumBits8MAVX2_bit
+sumBits8MAVX2_next:
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	ADDQ BX, R15
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  sumBits8MAVX2_word
+
+sumBits8MAVX2_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits8MAVX2_final
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	JMP  sumBits8MAVX2_advance
+sumBits8MAVX2_final:
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y12, Y5, Y5
+	VMULPS Y12, Y6, Y6
+	VMULPS Y12, Y7, Y7
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits8MAVX2_store
+	VFMADD231PS 0(SI), Y13, Y0
+	VFMADD231PS 32(SI), Y13, Y1
+	VFMADD231PS 64(SI), Y13, Y2
+	VFMADD231PS 96(SI), Y13, Y3
+	VFMADD231PS 128(SI), Y13, Y4
+	VFMADD231PS 160(SI), Y13, Y5
+	VFMADD231PS 192(SI), Y13, Y6
+	VMASKMOVPS 224(SI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y7
+sumBits8MAVX2_store:
+	VMOVUPS Y0, 0(SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VMOVUPS Y5, 160(SI)
+	VMOVUPS Y6, 192(SI)
+	VMASKMOVPS Y7, Y15, 224(SI)
+sumBits8MAVX2_advance:
+	MOVQ ldc+72(FP), AX
+	LEAQ (SI)(AX*4), SI
+	ADDQ $256, DI
+	MOVQ bstride+16(FP), AX
+	LEAQ (R10)(AX*8), R10
+	DECQ R9
+	JNZ  sumBits8MAVX2_row
+sumBits8MAVX2_ret:
+	VZEROUPPER
+	RET
+
 // func packBits64AVX512(rows, nw int, w *uint64, ws int, a *float32, lda int) (ok bool)
 TEXT ·packBits64AVX512(SB), NOSPLIT, $0-49
 	MOVQ rows+0(FP), R9

@@ -309,12 +309,19 @@ func (g *gen) packBitsKernel(zmm bool) {
 	g.p("")
 }
 
-// bitsSpecs lists the Bits kernels: 1 to 4 vectors of columns, whole or
-// with a partial last vector.
+// bitsSpecs lists the Bits kernels: 1 to 4 zmm or 1 to 8 ymm vectors of
+// columns (64 at most), whole or with a partial last vector. The sums are
+// chains of dependent additions, one per element, so a selected row costs
+// the latency of one addition (3 cycles on Zen) unless enough vectors are
+// summed side by side: 8 ymm keep two add pipes busy where 4 could not.
 func bitsSpecs() []bitsSpec {
 	var ss []bitsSpec
 	for _, zmm := range []bool{true, false} {
-		for nv := 1; nv <= 4; nv++ {
+		maxNV := 8
+		if zmm {
+			maxNV = 4
+		}
+		for nv := 1; nv <= maxNV; nv++ {
 			for _, masked := range []bool{false, true} {
 				if zmm && !masked {
 					continue // a full mask costs nothing
