@@ -149,6 +149,16 @@ import (
 // path left out) ran only 1.05-1.1x the kernel: on Zen 4 the expansion and
 // the moves between mask and vector registers cost what the saved generator
 // steps did. xoshiro256++ and the bit-sliced comparison stay.
+//
+// Nor are mispredicted exits what holds the AVX2 kernels back (unlike
+// sweep4AVX512Z, whose window of branch-free steps won 25%): timing-only
+// variants of sweep2AVX2 with the first exit test at step 12 or 14 instead
+// of 10 (not bit for bit) made 13.4 (12.5-14.0) and 11.3 (11.2-11.7) flips
+// per CPU ns against 13.0 (12.0-14.8) (Zen 5, 2026-12-02, BenchmarkKernels,
+// K = 0.408, 4 alternated runs), so a bit-exact window could win at most a
+// few per cent. The AVX2 rate is set by the ~17 vector operations of a step
+// times ~10.4 steps a site; more per core needs fewer generator outputs per
+// decision, that is, new streams.
 const (
 	BlockWords    = 4
 	BlockReplicas = 64 * BlockWords
