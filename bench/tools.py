@@ -233,17 +233,14 @@ def report(res, env_path, out, title=None):
                     unit = rs[0]["unit"]
                     info = _merge_info([r.get("info", "") for r in rs])
                     ratio = ""
-                    r2 = ref
+                    base, prefix = ref, ""
                     if "AVX2 kernel" in p and "ours (avx2)" in progs[case]:
                         # A peer held to its AVX2 kernel is compared with ours (avx2).
                         vals2 = [r["value"] for r in meas if r["case"] == case and r["program"] == "ours (avx2)"]
-                        r2 = ("ours (avx2)", statistics.median(vals2))
-                    if r2 is not ref and med > 0 and r2[1] > 0:
-                        x = r2[1] / med if higher else med / r2[1]
-                        ratio = "ours (avx2) %.2fx %s" % (x if x >= 1 else 1 / x, "faster" if x >= 1 else "slower")
-                    elif ref is not None and p != ref[0] and med > 0 and ref[1] > 0:
-                        x = ref[1] / med if higher else med / ref[1]
-                        ratio = "%.2fx %s" % (x if x >= 1 else 1 / x, "faster" if x >= 1 else "slower")
+                        base, prefix = ("ours (avx2)", statistics.median(vals2)), "ours (avx2) "
+                    if base is not None and p != base[0] and med > 0 and base[1] > 0:
+                        x = base[1] / med if higher else med / base[1]
+                        ratio = "%s%.2fx %s" % (prefix, x if x >= 1 else 1 / x, "faster" if x >= 1 else "slower")
                     elif ref is not None and p == ref[0]:
                         ratio = "(reference)"
                     L.append("| %s | %s | %s | %s | %s | %s | %d | %s | %s |" % (

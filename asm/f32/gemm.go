@@ -532,8 +532,7 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 // starts at row i, is read in place as the last mr rows of a row-major A
 // (directTail kernels; A has at least mr rows) instead of being packed.
 func tailInPlace(g *gemmArgs, i int) bool {
-	kr := g.kern
-	return kr.directTail && g.acs == 1 && !g.opts.noDirect && g.m >= kr.mr && g.m-i < kr.mr
+	return g.kern.directTail && g.acs == 1 && !g.opts.noDirect && g.m >= g.kern.mr && g.m-i < g.kern.mr
 }
 
 // macroKernel multiplies the packed (or, with direct, in-place: rows of A,
@@ -579,7 +578,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 			switch {
 			case direct && rows == mr && g.acs == 1:
 				arow = g.a[(ic+ir)*g.ars+pc:]
-			case direct && tailInPlace(g, ic+ir):
+			case direct && rows < mr && tailInPlace(g, ic+ir):
 				// The last mr rows of A, of which the tile stores the last
 				// rows (their sums are the same FMA chains whichever tile
 				// computes them).
