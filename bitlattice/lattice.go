@@ -25,6 +25,7 @@ type Lattice struct {
 	L, Replicas int
 	blocks      int
 	spins       []uint64 // blocks * L*L * ising.BlockWords
+	gen         ising.Generator
 	state       [][ising.StateWords]uint64
 	// The thresholds of the coupling swept last, built once per coupling.
 	thK float64
@@ -37,15 +38,32 @@ type Lattice struct {
 	kernelNanos atomic.Int64
 }
 
+// Generator returns the kind of the lattice's random streams.
+func (l *Lattice) Generator() ising.Generator { return l.gen }
+
 // Blocks returns the number of 256-replica blocks.
 func (l *Lattice) Blocks() int { return l.blocks }
 
-// NewLattice returns replicas lattices of side L. Lane w of block b (replicas
-// 64*(4b+w) .. 64*(4b+w)+63) draws from rng.Stream(seed, 4b+w), first for its
-// start configuration: with hot, every site word is one output (a random
-// configuration); otherwise one output chooses, per replica, all spins up
-// (bit set) or all down.
+// NewLattice returns replicas lattices of side L whose Metropolis updates
+// draw from xoshiro256++ streams: NewLatticeGen(L, replicas, seed, hot,
+// ising.Xoshiro256pp).
 func NewLattice(L, replicas int, seed uint64, hot bool) (*Lattice, error) {
+	return NewLatticeGen(L, replicas, seed, hot, ising.Xoshiro256pp)
+}
+
+// NewLatticeGen returns replicas lattices of side L whose updates draw from
+// streams of kind gen. Lane w of block b (replicas 64*(4b+w) ..
+// 64*(4b+w)+63) first draws its start configuration from the xoshiro256++
+// stream x = rng.Stream(seed, 4b+w), for every generator: with hot, every
+// site word is one output (a random configuration); otherwise one output
+// chooses, per replica, all spins up (bit set) or all down. Its updates then
+// continue x (ising.Xoshiro256pp), or draw from rng.NewSFC64 seeded with
+// the next three outputs of x (ising.SFC64). So both generators start from
+// the same configurations.
+func NewLatticeGen(L, replicas int, seed uint64, hot bool, gen ising.Generator) (*Lattice, error) {
+	if !gen.Valid() {
+		return nil, fmt.Errorf("bitlattice: generator %v, want %v or %v", gen, ising.Xoshiro256pp, ising.SFC64)
+	}
 	if L < 2 {
 		return nil, fmt.Errorf("bitlattice: L = %d, want >= 2", L)
 	}
@@ -57,7 +75,7 @@ func NewLattice(L, replicas int, seed uint64, hot bool) (*Lattice, error) {
 		return nil, fmt.Errorf("bitlattice: L = %d with %d replicas needs %.3g GiB, above the %d GiB bound",
 			L, replicas, bytes/(1<<30), MaxBytes>>30)
 	}
-	l := &Lattice{L: L, Replicas: replicas, blocks: blocks,
+	l := &Lattice{L: L, Replicas: replicas, blocks: blocks, gen: gen,
 		spins: make([]uint64, blocks*L*L*ising.BlockWords),
 		state: make([][ising.StateWords]uint64, blocks)}
 	adviseHugePages(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(l.spins))), 8*len(l.spins)))
@@ -76,8 +94,12 @@ func NewLattice(L, replicas int, seed uint64, hot bool) (*Lattice, error) {
 					sp[s*ising.BlockWords+w] = up
 				}
 			}
+			st := g.S
+			if gen == ising.SFC64 {
+				st = rng.NewSFC64(g.Uint64(), g.Uint64(), g.Uint64()).S
+			}
 			for i := range 4 {
-				l.state[b][4*i+w] = g.S[i]
+				l.state[b][4*i+w] = st[i]
 			}
 		}
 	})
@@ -184,7 +206,7 @@ func (l *Lattice) sweepGroup(g, j int, th *ising.Thresholds, sweeps int) {
 	start := time.Now()
 	lo, hi := g*j, min(g*(j+1), l.blocks)
 	per := l.L * l.L * ising.BlockWords
-	ising.SweepBlocks(l.spins[lo*per:hi*per], l.L, l.state[lo:hi], th, sweeps)
+	ising.SweepBlocks(l.gen, l.spins[lo*per:hi*per], l.L, l.state[lo:hi], th, sweeps)
 	l.kernelNanos.Add(int64(time.Since(start)))
 }
 

@@ -15,12 +15,15 @@ import (
 
 // Options configures Sample.
 type Options struct {
-	L        int     // lattice side, >= MinSampleL
-	K        float64 // coupling J/kT, finite, >= 0
-	N        int     // number of configurations to return, > 0
-	Seed     uint64
-	Threads  int // <= 0: all cores; the result does not depend on it
-	Replicas int // independent Markov chains; 0: DefaultReplicas(N)
+	L    int     // lattice side, >= MinSampleL
+	K    float64 // coupling J/kT, finite, >= 0
+	N    int     // number of configurations to return, > 0
+	Seed uint64
+	// Generator is the kind of the update streams (NewLatticeGen); the
+	// zero value is xoshiro256++.
+	Generator ising.Generator
+	Threads   int // <= 0: all cores; the result does not depend on it
+	Replicas  int // independent Markov chains; 0: DefaultReplicas(N)
 	// MinEquilibration raises the equilibration floor (sweeps).
 	MinEquilibration int
 	// Progress, if set, is called with the sweeps done and the current
@@ -164,6 +167,9 @@ func (o *Options) validate() (int, error) {
 	if o.N <= 0 {
 		return 0, fmt.Errorf("bitlattice: N = %d samples, want > 0", o.N)
 	}
+	if !o.Generator.Valid() {
+		return 0, fmt.Errorf("bitlattice: Generator = %v, want %v or %v", o.Generator, ising.Xoshiro256pp, ising.SFC64)
+	}
 	if o.Replicas < 0 {
 		return 0, fmt.Errorf("bitlattice: Replicas = %d, want >= 0 (0: choose)", o.Replicas)
 	}
@@ -260,7 +266,7 @@ type sampleRun struct {
 }
 
 func newSampleRun(ctx context.Context, o Options, R int) (*sampleRun, error) {
-	lat, err := NewLattice(o.L, R, o.Seed, o.K <= Kc)
+	lat, err := NewLatticeGen(o.L, R, o.Seed, o.K <= Kc, o.Generator)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,9 @@ package ising
 
 import "math/bits"
 
-// sweepGeneric is the portable kernel and the reference of the others.
-func sweepGeneric(spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
+// sweepGeneric is the portable kernel and the reference of the others,
+// for streams of kind gen.
+func sweepGeneric(gen Generator, spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
 	var s0, s1, s2, s3 [BlockWords]uint64
 	for w := range BlockWords {
 		s0[w], s1[w], s2[w], s3[w] = state[w], state[4+w], state[8+w], state[12+w]
@@ -45,15 +46,25 @@ func sweepGeneric(spins []uint64, L int, state *[StateWords]uint64, th *Threshol
 						}
 						m4, m8 := &th.M4[k], &th.M8[k]
 						for w := range BlockWords {
-							// xoshiro256++ of stream w.
-							rnd := bits.RotateLeft64(s0[w]+s3[w], 23) + s0[w]
-							t := s1[w] << 17
-							s2[w] ^= s0[w]
-							s3[w] ^= s1[w]
-							s1[w] ^= s2[w]
-							s0[w] ^= s3[w]
-							s2[w] ^= t
-							s3[w] = bits.RotateLeft64(s3[w], 45)
+							var rnd uint64
+							if gen == SFC64 {
+								// SFC64 of stream w: a, b, c, counter.
+								rnd = s0[w] + s1[w] + s3[w]
+								s3[w]++
+								s0[w] = s1[w] ^ s1[w]>>11
+								s1[w] = s2[w] + s2[w]<<3
+								s2[w] = bits.RotateLeft64(s2[w], 24) + rnd
+							} else {
+								// xoshiro256++ of stream w.
+								rnd = bits.RotateLeft64(s0[w]+s3[w], 23) + s0[w]
+								t := s1[w] << 17
+								s2[w] ^= s0[w]
+								s3[w] ^= s1[w]
+								s1[w] ^= s2[w]
+								s0[w] ^= s3[w]
+								s2[w] ^= t
+								s3[w] = bits.RotateLeft64(s3[w], 45)
+							}
 
 							thr := is4[w]&m4[w] | is8[w]&m8[w]
 							acc[w] |= und[w] & thr &^ rnd

@@ -18,10 +18,13 @@ const kc = 0.44068679350977147
 
 var testCouplings = []float64{0, 0.2, 0.408, kc, 0.6, 3}
 
+// generators lists every Generator.
+var generators = []Generator{Xoshiro256pp, SFC64}
+
 // randomBlocks returns nb random blocks of an L x L lattice inside a buffer
 // with guard words on both sides, the spins starting at word offset off,
-// and nb random generator states.
-func randomBlocks(g *rng.Xoshiro256, L, nb, off int) (buf []uint64, states [][StateWords]uint64) {
+// and nb random generator states of kind gen.
+func randomBlocks(gen Generator, g *rng.Xoshiro256, L, nb, off int) (buf []uint64, states [][StateWords]uint64) {
 	n := nb * L * L * BlockWords
 	buf = make([]uint64, n+off+8)
 	for i := range buf {
@@ -44,9 +47,12 @@ func randomBlocks(g *rng.Xoshiro256, L, nb, off int) (buf []uint64, states [][St
 	states = make([][StateWords]uint64, nb)
 	for b := range states {
 		for w := range BlockWords {
-			s := rng.Stream(g.Uint64(), uint64(w))
+			x, sfc := rng.Stream(g.Uint64(), uint64(w)), rng.StreamSFC64(g.Uint64(), uint64(w))
 			for i := range 4 {
-				states[b][4*i+w] = s.S[i]
+				states[b][4*i+w] = x.S[i]
+				if gen == SFC64 {
+					states[b][4*i+w] = sfc.S[i]
+				}
 			}
 		}
 	}
@@ -76,10 +82,10 @@ const (
 
 // runBlocks sweeps every block with the active implementation, one at a time
 // with Sweep, in pairs with Sweep2, or all at once with SweepBlocks.
-func runBlocks(buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, how int) {
+func runBlocks(gen Generator, buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, how int) {
 	per := L * L * BlockWords
 	if how == groups {
-		SweepBlocks(buf[off:off+len(states)*per], L, states, th, sweeps)
+		SweepBlocks(gen, buf[off:off+len(states)*per], L, states, th, sweeps)
 		return
 	}
 	blk := func(b int) []uint64 { return buf[off+b*per : off+(b+1)*per] }
@@ -87,46 +93,46 @@ func runBlocks(buf []uint64, off, L int, states [][StateWords]uint64, th *Thresh
 		if how == pairs && b+1 < len(states) {
 			// Pass the later block first too, so both argument slots see every block kind.
 			if b%4 == 2 {
-				Sweep2(blk(b+1), blk(b), L, &states[b+1], &states[b], th, sweeps)
+				Sweep2(gen, blk(b+1), blk(b), L, &states[b+1], &states[b], th, sweeps)
 			} else {
-				Sweep2(blk(b), blk(b+1), L, &states[b], &states[b+1], th, sweeps)
+				Sweep2(gen, blk(b), blk(b+1), L, &states[b], &states[b+1], th, sweeps)
 			}
 			b++
 			continue
 		}
-		Sweep(blk(b), L, &states[b], th, sweeps)
+		Sweep(gen, blk(b), L, &states[b], th, sweeps)
 	}
 }
 
-func compareImpl(t *testing.T, seed uint64, L, nb, off, sweeps int, K float64) {
+func compareImpl(t *testing.T, gen Generator, seed uint64, L, nb, off, sweeps int, K float64) {
 	t.Helper()
 	th, err := NewThresholds(K)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := rng.New(seed)
-	buf, states := randomBlocks(&g, L, nb, off)
+	buf, states := randomBlocks(gen, &g, L, nb, off)
 	ref := append([]uint64(nil), buf...)
 	refStates := append([][StateWords]uint64(nil), states...)
 	n := nb * L * L * BlockWords
 	per := L * L * BlockWords
 	for b := range refStates {
-		sweepGeneric(ref[off+b*per:off+(b+1)*per], L, &refStates[b], th, sweeps)
+		sweepGeneric(gen, ref[off+b*per:off+(b+1)*per], L, &refStates[b], th, sweeps)
 	}
 	init, initStates := append([]uint64(nil), buf...), append([][StateWords]uint64(nil), states...)
 	for how := range []string{"single", "pairs", "groups"} {
 		copy(buf, init)
 		copy(states, initStates)
-		runBlocks(buf, off, L, states, th, sweeps, how)
+		runBlocks(gen, buf, off, L, states, th, sweeps, how)
 		checkGuards(t, buf, off, n)
 		for i := range buf {
 			if buf[i] != ref[i] {
-				t.Fatalf("L=%d blocks=%d K=%v sweeps=%d how=%d: word %d = %#x, portable %#x", L, nb, K, sweeps, how, i-off, buf[i], ref[i])
+				t.Fatalf("%s L=%d blocks=%d K=%v sweeps=%d how=%d: word %d = %#x, portable %#x", gen, L, nb, K, sweeps, how, i-off, buf[i], ref[i])
 			}
 		}
 		for b := range states {
 			if states[b] != refStates[b] {
-				t.Fatalf("L=%d K=%v how=%d: generator state of block %d differs from the portable kernel's", L, K, how, b)
+				t.Fatalf("%s L=%d K=%v how=%d: generator state of block %d differs from the portable kernel's", gen, L, K, how, b)
 			}
 		}
 	}
@@ -157,8 +163,10 @@ func TestSweepMatchesPortable(t *testing.T) {
 					if L >= 16 {
 						sweeps = 1
 					}
-					seed++
-					compareImpl(t, seed, L, nb, int(seed%2), sweeps, K)
+					for _, gen := range generators {
+						seed++
+						compareImpl(t, gen, seed, L, nb, int(seed%2), sweeps, K)
+					}
 				}
 			}
 		}
@@ -174,33 +182,43 @@ func TestSweepMatchesPortable(t *testing.T) {
 func TestStepsUsed(t *testing.T) {
 	asmtest.TestAll(t, "ising", func(t *testing.T) {
 		const L = 16
-		for _, K := range []float64{0.408, 40} {
-			th, _ := NewThresholds(K)
-			g := rng.New(77)
-			buf, states := randomBlocks(&g, L, 1, 0)
-			buf = buf[:L*L*BlockWords]
-			// Equilibrate, then count the outputs of stream 0 over one sweep.
-			Sweep(buf, L, &states[0], th, 50)
-			var s0 rng.Xoshiro256
-			for i := range 4 {
-				s0.S[i] = states[0][4*i]
-			}
-			Sweep(buf, L, &states[0], th, 1)
-			drawn := 0
-			for ; drawn <= Steps*L*L; drawn++ {
-				if s0.S[0] == states[0][0] && s0.S[1] == states[0][4] && s0.S[2] == states[0][8] && s0.S[3] == states[0][12] {
-					break
+		for _, gen := range generators {
+			for _, K := range []float64{0.408, 40} {
+				th, _ := NewThresholds(K)
+				g := rng.New(77)
+				buf, states := randomBlocks(gen, &g, L, 1, 0)
+				buf = buf[:L*L*BlockWords]
+				// Equilibrate, then count the outputs of stream 0 over one sweep.
+				Sweep(gen, buf, L, &states[0], th, 50)
+				var s0 [4]uint64
+				for i := range 4 {
+					s0[i] = states[0][4*i]
 				}
-				s0.Uint64()
-			}
-			perSite := float64(drawn) / (L * L)
-			t.Logf("%s K=%v: %.2f outputs per site", Impl(), K, perSite)
-			if drawn <= Unconditional*L*L || drawn >= Steps*L*L {
-				t.Fatalf("K=%v: %d outputs in a sweep of %d sites, want strictly between %d and %d per site",
-					K, drawn, L*L, Unconditional, Steps)
-			}
-			if K == 0.408 && (perSite < 9.5 || perSite > 11.5) {
-				t.Errorf("K=0.408: %.2f outputs per site, want about 10.4", perSite)
+				Sweep(gen, buf, L, &states[0], th, 1)
+				drawn := 0
+				for ; drawn <= Steps*L*L; drawn++ {
+					if s0 == [4]uint64{states[0][0], states[0][4], states[0][8], states[0][12]} {
+						break
+					}
+					if gen == SFC64 {
+						x := rng.SFC64{S: s0}
+						x.Uint64()
+						s0 = x.S
+					} else {
+						x := rng.Xoshiro256{S: s0}
+						x.Uint64()
+						s0 = x.S
+					}
+				}
+				perSite := float64(drawn) / (L * L)
+				t.Logf("%s %s K=%v: %.2f outputs per site", Impl(), gen, K, perSite)
+				if drawn <= Unconditional*L*L || drawn >= Steps*L*L {
+					t.Fatalf("%s K=%v: %d outputs in a sweep of %d sites, want strictly between %d and %d per site",
+						gen, K, drawn, L*L, Unconditional, Steps)
+				}
+				if K == 0.408 && (perSite < 9.5 || perSite > 11.5) {
+					t.Errorf("%s K=0.408: %.2f outputs per site, want about 10.4", gen, perSite)
+				}
 			}
 		}
 	})
@@ -258,7 +276,7 @@ func FuzzSweep(f *testing.F) {
 			if !asm.Select("ising", name) {
 				t.Fatalf("cannot select %s", name)
 			}
-			compareImpl(t, seed, L, 1+int(seed%5), int(seed%3), 1+int(sweeps%4), K)
+			compareImpl(t, generators[seed%2], seed, L, 1+int(seed%5), int(seed%3), 1+int(sweeps%4), K)
 		}
 		asm.Reset("ising")
 	})
@@ -267,41 +285,43 @@ func FuzzSweep(f *testing.F) {
 // BenchmarkSweep measures one block (Sweep), two interleaved blocks
 // (Sweep2) and four (SweepBlocks) at L = 40, in flips per nanosecond.
 func BenchmarkSweep(b *testing.B) {
-	for _, K := range []float64{0.408, kc} {
-		for _, nb := range []int{1, 2, 4} {
-			b.Run(fmt.Sprintf("K=%.4g/blocks=%d", K, nb), func(b *testing.B) {
-				asmtest.Benchmark(b, "ising", func(b *testing.B) {
-					const L = 40
-					th, _ := NewThresholds(K)
-					g := rng.New(3)
-					buf, states := randomBlocks(&g, L, nb, 0)
-					per := L * L * BlockWords
-					run := func(sweeps int) {
-						switch nb {
-						case 1:
-							Sweep(buf[:per], L, &states[0], th, sweeps)
-						case 2:
-							Sweep2(buf[:per], buf[per:2*per], L, &states[0], &states[1], th, sweeps)
-						default:
-							SweepBlocks(buf[:nb*per], L, states, th, sweeps)
+	for _, gen := range generators {
+		for _, K := range []float64{0.408, kc} {
+			for _, nb := range []int{1, 2, 4} {
+				b.Run(fmt.Sprintf("rng=%s/K=%.4g/blocks=%d", gen, K, nb), func(b *testing.B) {
+					asmtest.Benchmark(b, "ising", func(b *testing.B) {
+						const L = 40
+						th, _ := NewThresholds(K)
+						g := rng.New(3)
+						buf, states := randomBlocks(gen, &g, L, nb, 0)
+						per := L * L * BlockWords
+						run := func(sweeps int) {
+							switch nb {
+							case 1:
+								Sweep(gen, buf[:per], L, &states[0], th, sweeps)
+							case 2:
+								Sweep2(gen, buf[:per], buf[per:2*per], L, &states[0], &states[1], th, sweeps)
+							default:
+								SweepBlocks(gen, buf[:nb*per], L, states, th, sweeps)
+							}
 						}
-					}
-					// Equilibrate a little so the acceptance pattern is typical.
-					run(200)
-					runtime.LockOSThread()
-					defer runtime.UnlockOSThread()
-					b.ResetTimer()
-					cpu := asmtest.ThreadCPUNanos()
-					run(b.N)
-					cpu = asmtest.ThreadCPUNanos() - cpu
-					flips := float64(b.N) * L * L * BlockReplicas * float64(nb)
-					b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
-					if cpu > 0 {
-						// The rate per CPU nanosecond of this thread, robust to a busy machine.
-						b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
-					}
+						// Equilibrate a little so the acceptance pattern is typical.
+						run(200)
+						runtime.LockOSThread()
+						defer runtime.UnlockOSThread()
+						b.ResetTimer()
+						cpu := asmtest.ThreadCPUNanos()
+						run(b.N)
+						cpu = asmtest.ThreadCPUNanos() - cpu
+						flips := float64(b.N) * L * L * BlockReplicas * float64(nb)
+						b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
+						if cpu > 0 {
+							// The rate per CPU nanosecond of this thread, robust to a busy machine.
+							b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
+						}
+					})
 				})
-			})
+			}
 		}
 	}
 }
@@ -314,13 +334,15 @@ func TestBadLengths(t *testing.T) {
 	good := make([]uint64, 4*4*BlockWords)
 	bad := make([]uint64, 4*4*BlockWords-1)
 	for i, f := range []func(){
-		func() { Sweep(bad, 4, &sa, th, 1) },
-		func() { Sweep(good, 1, &sa, th, 1) },
-		func() { Sweep2(good, bad, 4, &sa, &sb, th, 1) },
-		func() { Sweep2(bad, good, 4, &sa, &sb, th, 1) },
-		func() { Sweep2(good[:4], good[:4], 1, &sa, &sb, th, 1) },
-		func() { SweepBlocks(good, 4, make([][StateWords]uint64, 2), th, 1) },
-		func() { SweepBlocks(good[:4], 1, make([][StateWords]uint64, 1), th, 1) },
+		func() { Sweep(SFC64, bad, 4, &sa, th, 1) },
+		func() { Sweep(SFC64, good, 1, &sa, th, 1) },
+		func() { Sweep2(SFC64, good, bad, 4, &sa, &sb, th, 1) },
+		func() { Sweep2(SFC64, bad, good, 4, &sa, &sb, th, 1) },
+		func() { Sweep2(SFC64, good[:4], good[:4], 1, &sa, &sb, th, 1) },
+		func() { SweepBlocks(SFC64, good, 4, make([][StateWords]uint64, 2), th, 1) },
+		func() { SweepBlocks(SFC64, good[:4], 1, make([][StateWords]uint64, 1), th, 1) },
+		func() { Sweep(Generator(2), good, 4, &sa, th, 1) },
+		func() { SweepBlocks(Generator(2), good, 4, make([][StateWords]uint64, 1), th, 1) },
 	} {
 		func() {
 			defer func() {

@@ -16,22 +16,27 @@ import (
 // only some of them).
 type amd64Kernel struct {
 	name string
+	gen  Generator
 	ok   bool
-	one  func(spins *uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int)
-	two  func(spinsA, spinsB *uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int)
-	four func(spins *uint64, L int, states *[4][StateWords]uint64, th *Thresholds, sweeps int)
+	one  oneKernel
+	two  twoKernel
+	four fourKernel
 }
 
 func amd64Kernels() []amd64Kernel {
 	avx512 := asm.HasAVX512F && asm.HasAVX512VL
-	return []amd64Kernel{
-		{"sweepAVX2", asm.HasAVX2, sweepAVX2, nil, nil},
-		{"sweep2AVX2", asm.HasAVX2, nil, sweep2AVX2, nil},
-		{"sweepAVX512", avx512, sweepAVX512, nil, nil},
-		{"sweep2AVX512", avx512, nil, sweep2AVX512, nil},
-		{"sweep2AVX512Z", avx512, nil, sweep2AVX512Z, nil},
-		{"sweep4AVX512Z", avx512, nil, nil, sweep4AVX512Z},
+	var ks []amd64Kernel
+	for _, gen := range generators {
+		suffix := map[Generator]string{Xoshiro256pp: "", SFC64: "SFC"}[gen]
+		ks = append(ks,
+			amd64Kernel{"sweepAVX2" + suffix, gen, asm.HasAVX2, kAVX2[gen], nil, nil},
+			amd64Kernel{"sweep2AVX2" + suffix, gen, asm.HasAVX2, nil, k2AVX2[gen], nil},
+			amd64Kernel{"sweepAVX512" + suffix, gen, avx512, kAVX512[gen], nil, nil},
+			amd64Kernel{"sweep2AVX512" + suffix, gen, avx512, nil, k2AVX512[gen], nil},
+			amd64Kernel{"sweep2AVX512Z" + suffix, gen, avx512, nil, k2AVX512Z[gen], nil},
+			amd64Kernel{"sweep4AVX512Z" + suffix, gen, avx512, nil, nil, k4AVX512Z[gen]})
 	}
+	return ks
 }
 
 // TestKernelsMatchPortable runs every generated kernel this CPU supports,
@@ -52,13 +57,13 @@ func TestKernelsMatchPortable(t *testing.T) {
 				if k.four != nil {
 					nb = 4
 				}
-				buf, states := randomBlocks(&g, L, nb, 1)
+				buf, states := randomBlocks(k.gen, &g, L, nb, 1)
 				ref := append([]uint64(nil), buf...)
 				refStates := append([][StateWords]uint64(nil), states...)
 				per := L * L * BlockWords
 				sweeps := 1 + int(seed%3)
 				for b := range nb {
-					sweepGeneric(ref[1+b*per:1+(b+1)*per], L, &refStates[b], th, sweeps)
+					sweepGeneric(k.gen, ref[1+b*per:1+(b+1)*per], L, &refStates[b], th, sweeps)
 				}
 				// Blocks (0, 1) and (2, 0') pair each kind with the others:
 				// run block 2 alone or paired with a scratch copy of block 0.
@@ -103,11 +108,15 @@ func BenchmarkKernels(b *testing.B) {
 			ks := amd64Kernels()
 			g := rng.New(3)
 			const nb = 4
-			buf, states := randomBlocks(&g, L, nb, 0)
+			buf, states := randomBlocks(Xoshiro256pp, &g, L, nb, 0)
 			per := L * L * BlockWords
 			for b := range nb {
-				sweepGeneric(buf[b*per:(b+1)*per], L, &states[b], th, 200)
+				sweepGeneric(Xoshiro256pp, buf[b*per:(b+1)*per], L, &states[b], th, 200)
 			}
+			// Each generator's kernels advance streams of their own kind
+			// (the spins are shared: any equilibrated pattern will do).
+			_, sfcStates := randomBlocks(SFC64, &g, L, nb, 0)
+			statesOf := [numGenerators][][StateWords]uint64{states, sfcStates}
 			ns := make([]int64, len(ks))
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
@@ -117,6 +126,7 @@ func BenchmarkKernels(b *testing.B) {
 					if !k.ok {
 						continue
 					}
+					states := statesOf[k.gen]
 					c := asmtest.ThreadCPUNanos()
 					switch {
 					case k.one != nil:

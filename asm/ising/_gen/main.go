@@ -91,14 +91,60 @@ type kernel struct {
 	// quad: blocks[0] and blocks[1] are packed pairs (A, B) and (C, D) of
 	// four consecutive blocks (see quadKernel).
 	quad bool
+	// sfc: the streams are SFC64 instead of xoshiro256++ (see sfc).
+	sfc bool
 	// window (quad kernels) is the number of steps after the
 	// Unconditional ones that run on all four blocks without a branch,
 	// committing each block's state under a mask (see quadKernel).
 	window int
 }
 
-// xoshiro advances the streams of x; k.r = their outputs.
+// sfcStep advances the SFC64 streams of x, whose state registers hold
+// a, b, c and the counter; k.r = their outputs:
+//
+//	r = a + b + counter; counter++; a = b ^ b>>11; b = c + c<<3;
+//	c = rotl(c, 24) + r.
+//
+// 9 operations in either ISA: AVX2 rotates by 24 bits with one VPSHUFB
+// (the rotation moves whole bytes), AVX-512 with VPROLQ. Under a mask
+// (packed kernels' tails) only the state writes are merged.
+func (k *kernel) sfcStep(x block) {
+	a, b, c, n := x.s[0], x.s[1], x.s[2], x.s[3]
+	r, t := k.r, k.t
+	if !k.evex {
+		emit("VPADDQ  %s, %s, %s", a, b, r)
+		emit("VPADDQ  %s, %s, %s", n, r, r)
+		emit("VPADDQ  sfcOne<>(SB), %s, %s", n, n)
+		emit("VPSRLQ  $11, %s, %s", b, a)
+		emit("VPXOR   %s, %s, %s", b, a, a)
+		emit("VPSLLQ  $3, %s, %s", c, b)
+		emit("VPADDQ  %s, %s, %s", c, b, b)
+		emit("VPSHUFB sfcRot24<>(SB), %s, %s", c, c)
+		emit("VPADDQ  %s, %s, %s", r, c, c)
+		return
+	}
+	m := ""
+	if x.mask != "" {
+		m = x.mask + ", "
+	}
+	emit("VPADDQ  %s, %s, %s", a, b, r)
+	emit("VPADDQ  %s, %s, %s", n, r, r)
+	emit("VPADDQ  sfcOne<>(SB), %s, %s%s", n, m, n)
+	emit("VPSRLQ  $11, %s, %s", b, t)
+	emit("VPXORQ  %s, %s, %s%s", b, t, m, a)
+	emit("VPSLLQ  $3, %s, %s", c, t)
+	emit("VPADDQ  %s, %s, %s%s", c, t, m, b)
+	emit("VPROLQ  $24, %s, %s", c, t)
+	emit("VPADDQ  %s, %s, %s%s", r, t, m, c)
+}
+
+// xoshiro advances the streams of x (xoshiro256++, or SFC64 in a kernel
+// with sfc set); k.r = their outputs.
 func (k *kernel) xoshiro(x block) {
+	if k.sfc {
+		k.sfcStep(x)
+		return
+	}
 	s0, s1, s2, s3 := x.s[0], x.s[1], x.s[2], x.s[3]
 	r, t := k.r, k.t
 	if !k.evex {
@@ -855,6 +901,16 @@ func main() {
 
 func amd64Main() {
 	text(head)
+	// SFC64's constants: the counter increment, and the VPSHUFB control
+	// that rotates each quadword left by 24 bits (result byte j = source
+	// byte j-3 mod 8).
+	for i := 0; i < 64; i += 8 {
+		text(fmt.Sprintf("DATA sfcOne<>+%d(SB)/8, $1\n", i))
+	}
+	for i := 0; i < 32; i += 8 {
+		text(fmt.Sprintf("DATA sfcRot24<>+%d(SB)/8, $0x%016x\n", i, uint64(0x0403020100070605)+uint64(i/8%2)*0x0808080808080808))
+	}
+	text("GLOBL sfcOne<>(SB), RODATA|NOPTR, $64\nGLOBL sfcRot24<>(SB), RODATA|NOPTR, $32\n")
 	ya := block{"A", [4]string{"Y0", "Y1", "Y2", "Y3"}, "Y4", "Y5", "Y6", ""}
 	yb := block{"B", [4]string{"Y7", "Y8", "Y9", "Y10"}, "Y11", "Y12", "Y13", ""}
 	vex, evx := isa{false}, isa{true}
@@ -864,13 +920,22 @@ func amd64Main() {
 		{isa: evx, name: "sweepAVX512", blocks: []block{ya}, r: "Y14", t: "Y15"},
 		{isa: evx, name: "sweep2AVX512", blocks: []block{ya, yb}, r: "Y14", t: "Y15"},
 	}
-	for i := range kernels {
-		kernels[i].interleaved()
-	}
 	zp := block{"AB", [4]string{"Z0", "Z1", "Z2", "Z3"}, "Z4", "Z5", "Z6", ""}
 	packed := kernel{isa: evx, name: "sweep2AVX512Z", blocks: []block{zp}, r: "Z14", t: "Z15", packed: true}
-	packed.packedKernel()
 	zq := block{"CD", [4]string{"Z7", "Z8", "Z9", "Z10"}, "Z11", "Z12", "Z13", ""}
 	quad := kernel{isa: evx, name: "sweep4AVX512Z", blocks: []block{zp, zq}, r: "Z14", t: "Z15", quad: true, window: 3}
-	quad.quadKernel()
+	// Every kernel twice: xoshiro256++ streams, then SFC64 ones (name
+	// suffix SFC), from the same code but the generator step.
+	for _, sfc := range []bool{false, true} {
+		suffix := map[bool]string{false: "", true: "SFC"}[sfc]
+		for _, k := range kernels {
+			k.sfc, k.name = sfc, k.name+suffix
+			k.interleaved()
+		}
+		p, q := packed, quad
+		p.sfc, p.name = sfc, p.name+suffix
+		p.packedKernel()
+		q.sfc, q.name = sfc, q.name+suffix
+		q.quadKernel()
+	}
 }
