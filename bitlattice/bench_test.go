@@ -10,33 +10,39 @@ import (
 )
 
 // BenchmarkSweep measures attempted spin flips per nanosecond at L = 40 with
-// 20,480 replicas (80 blocks), on 1 and 2 threads, per kernel.
+// 20,480 replicas (80 blocks), on 1 and 2 threads, per generator and kernel.
 func BenchmarkSweep(b *testing.B) {
 	const L, R = 40, 20480
-	for _, K := range []float64{0.408, Kc} {
-		for _, threads := range []int{1, 2} {
-			b.Run(fmt.Sprintf("K=%.4g/threads=%d", K, threads), func(b *testing.B) {
-				asmtest.Benchmark(b, "ising", func(b *testing.B) {
-					l, err := NewLattice(L, R, 1, true)
-					if err != nil {
-						b.Fatal(err)
-					}
-					l.Sweep(K, 20, threads)
-					b.ResetTimer()
-					cpu := asmtest.ProcessCPUNanos()
-					l.Sweep(K, b.N, threads)
-					cpu = asmtest.ProcessCPUNanos() - cpu
-					flips := float64(b.N) * L * L * R
-					b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
-					if cpu > 0 {
-						// Per CPU nanosecond summed over threads: per-core speed
-						// on a busy machine.
-						b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
-					}
+	for _, gen := range []ising.Generator{ising.Xoshiro256pp, ising.SFC64} {
+		for _, K := range []float64{0.408, Kc} {
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("rng=%s/K=%.4g/threads=%d", gen, K, threads), func(b *testing.B) {
+					benchSweep(b, gen, L, R, K, threads)
 				})
-			})
+			}
 		}
 	}
+}
+
+func benchSweep(b *testing.B, gen ising.Generator, L, R int, K float64, threads int) {
+	asmtest.Benchmark(b, "ising", func(b *testing.B) {
+		l, err := NewLatticeGen(L, R, 1, true, gen)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.Sweep(K, 20, threads)
+		b.ResetTimer()
+		cpu := asmtest.ProcessCPUNanos()
+		l.Sweep(K, b.N, threads)
+		cpu = asmtest.ProcessCPUNanos() - cpu
+		flips := float64(b.N) * float64(L*L) * float64(R)
+		b.ReportMetric(flips/float64(b.Elapsed().Nanoseconds()), "flips/ns")
+		if cpu > 0 {
+			// Per CPU nanosecond summed over threads: per-core speed
+			// on a busy machine.
+			b.ReportMetric(flips/float64(cpu), "flips/cpu-ns")
+		}
+	})
 }
 
 // BenchmarkObservables measures the bit-sliced energy and magnetization of

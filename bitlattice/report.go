@@ -39,6 +39,7 @@ type Report struct {
 	KernelFlipsPerNs    stats.Num `json:"kernel_flips_per_ns"` // inside the sweep kernel
 	Threads             int       `json:"threads"`
 	Kernel              string    `json:"kernel"`
+	Generator           string    `json:"generator"` // the update streams (ising.Generator)
 	Seed                uint64    `json:"seed"`
 }
 
@@ -55,7 +56,7 @@ func NewReport(o Options, file string, res *Result) Report {
 		EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
 		TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
 		Seconds: stats.Num(res.Seconds), FlipsPerNs: stats.Num(res.FlipsPerNs),
-		KernelFlipsPerNs: stats.Num(res.KernelFlipsPerNs), Threads: o.Threads, Kernel: res.Impl, Seed: o.Seed,
+		KernelFlipsPerNs: stats.Num(res.KernelFlipsPerNs), Threads: o.Threads, Kernel: res.Impl, Generator: o.Generator.String(), Seed: o.Seed,
 	}
 	if res.EnergyErr > 0 {
 		rep.Deviation = (rep.Energy - rep.ExactEnergy) / rep.EnergyErr
@@ -130,7 +131,7 @@ func SampleContext(ctx context.Context, o Options) (*Result, error) {
 var samplers sync.WaitGroup
 
 // WriteTable prints reports as a table, one coupling a row, then the
-// kernel, threads and seed of the first.
+// kernel, generator, threads and seed of the first.
 func WriteTable(w io.Writer, reports []Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "K\tu\t+/-\tu exact\tdev/sigma\t|m|\t+/-\ttau_u\ttau_|m|\tsweeps\treplicas\tflips/ns\tkernel\tseconds\tfile\t")
@@ -143,7 +144,7 @@ func WriteTable(w io.Writer, reports []Report) error {
 		return err
 	}
 	if len(reports) > 0 {
-		fmt.Fprintf(w, "kernel %s, %d threads, seed %d\n", reports[0].Kernel, reports[0].Threads, reports[0].Seed)
+		fmt.Fprintf(w, "kernel %s, generator %s, %d threads, seed %d\n", reports[0].Kernel, reports[0].Generator, reports[0].Threads, reports[0].Seed)
 	}
 	return nil
 }

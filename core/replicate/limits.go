@@ -3,6 +3,9 @@ package replicate
 import (
 	"fmt"
 	"math"
+	"strings"
+
+	"github.com/isingrbm/isingrbm/asm/ising"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/param"
@@ -89,6 +92,17 @@ func SampleParams() []param.Param[bitlattice.Options] {
 			bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4", func(o *O) *int { return &o.L }),
 		param.IntParam("n", "number of configurations per coupling", 1, math.MaxInt, "samples per coupling", func(o *O) *int { return &o.N }),
 		param.SeedParam("seed", "random seed (same seed, same samples)", func(o *O) *uint64 { return &o.Seed }),
+		{Name: "rng", Usage: fmt.Sprintf("Metropolis update streams: %s or %s (%s is faster with AVX2; same seed and generator, same samples)",
+			ising.Xoshiro256pp, ising.SFC64, ising.SFC64),
+			Get: func(o *O) string { return o.Generator.String() },
+			Set: func(o *O, s string) error {
+				g, err := ising.ParseGenerator(strings.TrimSpace(s))
+				if err != nil {
+					return fmt.Errorf("-rng %s: want %s or %s", s, ising.Xoshiro256pp, ising.SFC64)
+				}
+				o.Generator = g
+				return nil
+			}},
 		param.IntParam("threads", "worker threads (0: all cores)", 0, rbm.MaxThreads, "0: all cores", func(o *O) *int { return &o.Threads }),
 		param.IntParam("replicas", "independent replicas to simulate, at most -n (0: automatic)", 0, math.MaxInt, "0: automatic",
 			func(o *O) *int { return &o.Replicas }),
