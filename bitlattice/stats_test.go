@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/asm/rng"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -40,80 +41,155 @@ func chiSquare(obs map[int]int, values []int, p []float64, n int) (chi2 float64,
 	return chi2, bins - 1
 }
 
+// generators lists the kinds of update streams the statistical tests run.
+var generators = []ising.Generator{ising.Xoshiro256pp, ising.SFC64}
+
 // TestHistogramsExactL4 compares the histograms of the total energy and of
-// |M| of independent replicas at L = 4 with exact enumeration. Every replica
-// contributes one sample per round, and rounds are 100 sweeps apart (tau_int
-// is a few sweeps at L = 4), so the samples are independent and the
-// chi-square statistic follows its distribution: a p-value below 1e-4 (about
-// 3.7 standard errors) fails.
+// |M| of independent replicas at L = 4 with exact enumeration, for each
+// generator at a high-temperature, a near-critical and a low-temperature
+// coupling. Every replica contributes one sample per round, and rounds are
+// 100 sweeps apart (tau_int is a few sweeps at L = 4), so the samples are
+// independent and the chi-square statistic follows its distribution: a
+// p-value below 1e-4 (about 3.7 standard errors) fails.
 func TestHistogramsExactL4(t *testing.T) {
 	const L, R, rounds = 4, 16384, 4
-	for i, K := range []float64{0.2, 0.4407, 0.6} {
-		dist, err := exact.Enumerate(L, K)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := NewLattice(L, R, uint64(100+i), K <= Kc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := l.Sweep(K, 500, 0); err != nil {
-			t.Fatal(err)
-		}
-		hE, hM := map[int]int{}, map[int]int{}
-		var e, m []float64
-		for round := range rounds {
-			if round > 0 {
-				l.Sweep(K, 100, 0)
+	for g, gen := range generators {
+		for i, K := range []float64{0.2, 0.4407, 0.6} {
+			dist, err := exact.Enumerate(L, K)
+			if err != nil {
+				t.Fatal(err)
 			}
-			e, m = l.Observables(e, m, 0)
-			for r := range R {
-				hE[int(math.Round(e[r]*L*L))]++
-				hM[int(math.Round(math.Abs(m[r])*L*L))]++
+			l, err := NewLatticeGen(L, R, uint64(100+10*g+i), K <= Kc, gen)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		n := R * rounds
-		for _, c := range []struct {
-			name   string
-			h      map[int]int
-			values []int
-			p      []float64
-		}{{"energy", hE, dist.Energies, dist.PEnergy}, {"|M|", hM, dist.AbsMs, dist.PAbsM}} {
-			chi2, dof := chiSquare(c.h, c.values, c.p, n)
-			pv := distuv.ChiSquared{K: float64(dof)}.Survival(chi2)
-			t.Logf("K=%v %s: chi2 = %.1f, dof = %d, p = %.3g", K, c.name, chi2, dof, pv)
-			if dof < 1 || pv < 1e-4 {
-				t.Errorf("K=%v: %s histogram: chi2 = %.1f with %d dof, p = %.3g", K, c.name, chi2, dof, pv)
+			if err := l.Sweep(K, 500, 0); err != nil {
+				t.Fatal(err)
+			}
+			hE, hM := map[int]int{}, map[int]int{}
+			var e, m []float64
+			for round := range rounds {
+				if round > 0 {
+					l.Sweep(K, 100, 0)
+				}
+				e, m = l.Observables(e, m, 0)
+				for r := range R {
+					hE[int(math.Round(e[r]*L*L))]++
+					hM[int(math.Round(math.Abs(m[r])*L*L))]++
+				}
+			}
+			n := R * rounds
+			for _, c := range []struct {
+				name   string
+				h      map[int]int
+				values []int
+				p      []float64
+			}{{"energy", hE, dist.Energies, dist.PEnergy}, {"|M|", hM, dist.AbsMs, dist.PAbsM}} {
+				chi2, dof := chiSquare(c.h, c.values, c.p, n)
+				pv := distuv.ChiSquared{K: float64(dof)}.Survival(chi2)
+				t.Logf("%v K=%v %s: chi2 = %.1f, dof = %d, p = %.3g", gen, K, c.name, chi2, dof, pv)
+				if dof < 1 || pv < 1e-4 {
+					t.Errorf("%v K=%v: %s histogram: chi2 = %.1f with %d dof, p = %.3g", gen, K, c.name, chi2, dof, pv)
+				}
 			}
 		}
 	}
 }
 
-// TestEnergyKaufman checks Sample's mean energy against the exact finite
-// lattice value within 4 of its standard errors.
+// TestEnergyKaufman checks Sample's mean energy and specific heat against
+// the exact finite-lattice values (Kaufman) for each generator, at a
+// high-temperature coupling, two near-critical ones and a low-temperature
+// one, within 4 of their standard errors. The energy's error is Sample's
+// (from the spread of the chains' sums); the specific heat
+// K^2 N (<u^2> - <u>^2) is recomputed from the returned configurations,
+// must equal Result.SpecificHeat, and has its error from a jackknife over
+// the chains.
 func TestEnergyKaufman(t *testing.T) {
-	sizes := []int{16, 40}
-	if testing.Short() { // for emulators: the smaller lattice only
-		sizes = sizes[:1]
-	}
-	for _, L := range sizes {
-		for i, K := range []float64{0.3, 0.408, 0.4407, 0.5} {
-			res, err := Sample(Options{L: L, K: K, N: 2048, Replicas: 512, Seed: uint64(7 + i + L)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := exact.Energy(L, K)
-			z := (res.Energy - want) / res.EnergyErr
-			t.Logf("L=%d K=%v: u = %.5f +- %.5f, exact %.5f (z = %+.2f); tau_E = %.1f, tau_|m| = %.1f, eq = %d, spacing = %d",
-				L, K, res.Energy, res.EnergyErr, want, z, res.TauEnergy, res.TauAbsM, res.EquilibrationSweeps, res.Spacing)
-			if !(math.Abs(z) < 4) || !res.TauOK {
-				t.Errorf("L=%d K=%v: u = %.5f +- %.5f, exact %.5f (%.1f sigma), tau ok = %v", L, K, res.Energy, res.EnergyErr, want, z, res.TauOK)
-			}
-			if res.EquilibrationSweeps < int64(20*math.Max(res.TauEnergy, res.TauAbsM)) || res.EquilibrationSweeps < int64(EquilibrationFloor(L)) {
-				t.Errorf("L=%d K=%v: %d equilibration sweeps, tau %.1f, floor %d", L, K, res.EquilibrationSweeps, math.Max(res.TauEnergy, res.TauAbsM), EquilibrationFloor(L))
+	for g, gen := range generators {
+		sizes := []int{16, 40}
+		// For emulators the smaller lattice only; under the race detector,
+		// which slows the sampler's Go code, SFC64 (whose sampling differs
+		// from xoshiro256++'s only in the kernels' streams) too.
+		if testing.Short() || raceEnabled && gen != ising.Xoshiro256pp {
+			sizes = sizes[:1]
+		}
+		for _, L := range sizes {
+			for i, K := range []float64{0.3, 0.408, 0.4407, 0.5} {
+				const R = 512
+				res, err := Sample(Options{L: L, K: K, N: 2048, Replicas: R, Seed: uint64(7 + i + L + 1000*g), Generator: gen})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := exact.Energy(L, K)
+				z := (res.Energy - want) / res.EnergyErr
+				if !(math.Abs(z) < 4) || !res.TauOK {
+					t.Errorf("%v L=%d K=%v: u = %.5f +- %.5f, exact %.5f (%.1f sigma), tau ok = %v", gen, L, K, res.Energy, res.EnergyErr, want, z, res.TauOK)
+				}
+				if res.EquilibrationSweeps < int64(20*math.Max(res.TauEnergy, res.TauAbsM)) || res.EquilibrationSweeps < int64(EquilibrationFloor(L)) {
+					t.Errorf("%v L=%d K=%v: %d equilibration sweeps, tau %.1f, floor %d", gen, L, K, res.EquilibrationSweeps, math.Max(res.TauEnergy, res.TauAbsM), EquilibrationFloor(L))
+				}
+				c, cErr := specificHeatJackknife(res.Configs, L, K, R)
+				wantC := exact.SpecificHeat(L, K)
+				zc := (c - wantC) / cErr
+				t.Logf("%v L=%d K=%v: u = %.5f +- %.5f, exact %.5f (z = %+.2f); c = %.4f +- %.4f, exact %.4f (z = %+.2f); tau_E = %.1f, tau_|m| = %.1f, eq = %d, spacing = %d",
+					gen, L, K, res.Energy, res.EnergyErr, want, z, c, cErr, wantC, zc, res.TauEnergy, res.TauAbsM, res.EquilibrationSweeps, res.Spacing)
+				if math.Abs(c-res.SpecificHeat) > 1e-9*c {
+					t.Errorf("%v L=%d K=%v: specific heat from the configurations %v, Result.SpecificHeat %v", gen, L, K, c, res.SpecificHeat)
+				}
+				if !(math.Abs(zc) < 4) {
+					t.Errorf("%v L=%d K=%v: c = %.4f +- %.4f, exact %.4f (%.1f sigma)", gen, L, K, c, cErr, wantC, zc)
+				}
 			}
 		}
 	}
+}
+
+// configEnergy returns the energy per spin of the L x L configuration c
+// (1 = up).
+func configEnergy(c []uint8, L int) float64 {
+	anti := 0
+	for y := range L {
+		row, down := c[y*L:(y+1)*L], c[(y+1)%L*L:][:L]
+		left := row[L-1]
+		for x, s := range row {
+			anti += int(s^left) + int(s^down[x])
+			left = s
+		}
+	}
+	n := L * L
+	return float64(2*anti-2*n) / float64(n)
+}
+
+// specificHeatJackknife returns c = K^2 N (<u^2> - <u>^2) over the
+// configurations (sample i from chain i % R, as Result.Configs) and its
+// standard error from the delete-one-chain jackknife, which accounts for
+// the correlation of a chain's samples.
+func specificHeatJackknife(configs []uint8, L int, K float64, R int) (c, err float64) {
+	n := L * L
+	N := len(configs) / n
+	s1, s2, cnt := make([]float64, R), make([]float64, R), make([]float64, R)
+	var t1, t2 float64
+	for i := range N {
+		u := configEnergy(configs[i*n:(i+1)*n], L)
+		s1[i%R] += u
+		s2[i%R] += u * u
+		cnt[i%R]++
+		t1 += u
+		t2 += u * u
+	}
+	heat := func(a, b, m float64) float64 { return K * K * float64(n) * (b/m - (a/m)*(a/m)) }
+	c = heat(t1, t2, float64(N))
+	jk := make([]float64, R)
+	var mean float64
+	for r := range R {
+		jk[r] = heat(t1-s1[r], t2-s2[r], float64(N)-cnt[r])
+		mean += jk[r] / float64(R)
+	}
+	var ss float64
+	for _, v := range jk {
+		ss += (v - mean) * (v - mean)
+	}
+	return c, math.Sqrt(ss * float64(R-1) / float64(R))
 }
 
 // TestTauAtCritical checks the premise of the equilibration floor: at K_c
