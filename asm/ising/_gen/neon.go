@@ -5,13 +5,16 @@ import "fmt"
 // The NEON kernels (go run ./_gen -arch arm64 > ising_arm64.s): sweepNEON
 // for one block and sweep2NEON for two blocks whose generator steps are
 // interleaved, with the same step variants, early exits and tails as the
-// amd64 kernels. A 256-bit quantity of a block is two 128-bit registers
-// (words 0-1 and 2-3, halves h = 0, 1).
+// amd64 kernels; sweepNEONSFC and sweep2NEONSFC are the same with SFC64
+// streams instead of xoshiro256++ (see sfcStep). A 256-bit quantity of a
+// block is two 128-bit registers (words 0-1 and 2-3, halves h = 0, 1).
 //
-// Vector registers: block A's xoshiro256++ state S0..S3 in V0..V7 (Si of
+// Vector registers: block A's generator state S0..S3 in V0..V7 (Si of
 // half h in V(2i+h)), block B's in V8..V15; A's undecided lanes with
 // threshold P4 in V16, V17, with P8 in V18, V19, accepted in V20, V21; B's in
-// V22..V27. V28 generator output, V29 scratch, V30 zero, V31 scratch.
+// V22..V27. V28 generator output, V29 scratch, V30 zero, V31 scratch
+// (xoshiro256++) or all ones, -1 in every lane, the counter increment
+// (SFC64: the early-exit tests use V28 as their second scratch instead).
 //
 // General registers: R0 spins of A, R21 (spins of B) - R0, R1 L, R4 sweeps
 // left, R5 row stride L*32, R6 end of lattice A, R7 current row, R8 row
@@ -44,12 +47,45 @@ func neonBlockRegs(name string, base, und int, off string) neonBlock {
 type neonKernel struct {
 	name   string
 	blocks []neonBlock
+	// sfc: the streams are SFC64 instead of xoshiro256++ (see sfcStep).
+	sfc bool
 }
 
 const nr, nt, nzero = "V28", "V29", "V30"
 
-// xoshiro advances the streams of half h of x; V28 = their outputs.
+// nones holds -1 in every lane in the SFC64 kernels.
+const nones = "V31"
+
+// sfcStep advances the SFC64 streams of half h of x, whose state registers
+// hold a, b, c and the counter; V28 = their outputs:
+//
+//	r = a + b + counter; counter++; a = b ^ b>>11; b = c + c<<3;
+//	c = rotl(c, 24) + r.
+//
+// 10 operations (13 for xoshiro256++): the counter is incremented by
+// subtracting V31 (-1), and the rotation is a shift left and a shift right
+// and insert.
+func (k *neonKernel) sfcStep(x neonBlock, h int) {
+	a, b, c, n := x.s[0][h], x.s[1][h], x.s[2][h], x.s[3][h]
+	emit("VADD    %s.D2, %s.D2, %s.D2", a, b, nr)
+	emit("VUSHR   $11, %s.D2, %s.D2", b, nt)
+	emit("VADD    %s.D2, %s.D2, %s.D2", n, nr, nr)
+	emit("VEOR    %s.B16, %s.B16, %s.B16", b, nt, a)
+	emit("VSUB    %s.D2, %s.D2, %s.D2", nones, n, n)
+	emit("VSHL    $3, %s.D2, %s.D2", c, b)
+	emit("VSHL    $24, %s.D2, %s.D2", c, nt)
+	emit("VADD    %s.D2, %s.D2, %s.D2", c, b, b)
+	emit("VSRI    $40, %s.D2, %s.D2", c, nt)
+	emit("VADD    %s.D2, %s.D2, %s.D2", nt, nr, c)
+}
+
+// xoshiro advances the streams of half h of x (xoshiro256++, or SFC64 in a
+// kernel with sfc set); V28 = their outputs.
 func (k *neonKernel) xoshiro(x neonBlock, h int) {
+	if k.sfc {
+		k.sfcStep(x, h)
+		return
+	}
 	s0, s1, s2, s3 := x.s[0][h], x.s[1][h], x.s[2][h], x.s[3][h]
 	emit("VADD    %s.D2, %s.D2, %s.D2", s0, s3, nt)
 	emit("VSHL    $23, %s.D2, %s.D2", nt, nr)
@@ -156,11 +192,17 @@ func (k *neonKernel) setup(x neonBlock) {
 	}
 }
 
-// undecided branches to target when no lane of x is undecided.
+// undecided branches to target when no lane of x is undecided. Its
+// second scratch is V31, or V28 (free between steps) in the SFC64 kernels,
+// where V31 holds the counter increment.
 func (k *neonKernel) undecided(x neonBlock, target string) {
+	t2 := "V31"
+	if k.sfc {
+		t2 = nr
+	}
 	emit("VORR    %s.B16, %s.B16, %s.B16", x.u4[0], x.u8[0], nt)
-	emit("VORR    %s.B16, %s.B16, V31.B16", x.u4[1], x.u8[1])
-	emit("VORR    %s.B16, V31.B16, %s.B16", nt, nt)
+	emit("VORR    %s.B16, %s.B16, %s.B16", x.u4[1], x.u8[1], t2)
+	emit("VORR    %s.B16, %s.B16, %s.B16", nt, t2, nt)
 	emit("VMOV    %s.D[0], R25", nt)
 	emit("VMOV    %s.D[1], R26", nt)
 	emit("ORR     R25, R26, R25")
@@ -201,6 +243,9 @@ func (k *neonKernel) emitKernel() {
 			emit("VLD1.P  32(R2), [%s.D2, %s.D2]", x.s[j][0], x.s[j][1])
 		}
 		emit("VLD1    (R2), [%s.D2, %s.D2]", x.s[3][0], x.s[3][1])
+	}
+	if k.sfc {
+		emit("VMOVI   $255, %s.B16", nones)
 	}
 	text(fmt.Sprintf(`	VEOR    V30.B16, V30.B16, V30.B16
 	MOVWU   1536(R3), R15
@@ -320,6 +365,7 @@ const neonHead = `//go:build arm64 && gc && !purego
 // (generic.go, documented in ising.go). sweep2NEON interleaves the generator
 // steps of two blocks, each with its own early exit. Register use is
 // described in _gen/neon.go.
+// The kernels with the suffix SFC are the same with SFC64 streams.
 
 #include "textflag.h"
 `
@@ -328,10 +374,16 @@ func neonMain() {
 	text(neonHead)
 	a := neonBlockRegs("A", 0, 16, "")
 	b := neonBlockRegs("B", 8, 22, "R21")
-	for _, k := range []neonKernel{
-		{name: "sweepNEON", blocks: []neonBlock{a}},
-		{name: "sweep2NEON", blocks: []neonBlock{a, b}},
-	} {
-		k.emitKernel()
+	// Every kernel twice: xoshiro256++ streams, then SFC64 ones (name
+	// suffix SFC), from the same code but the generator step.
+	for _, sfc := range []bool{false, true} {
+		suffix := map[bool]string{false: "", true: "SFC"}[sfc]
+		for _, k := range []neonKernel{
+			{name: "sweepNEON", blocks: []neonBlock{a}},
+			{name: "sweep2NEON", blocks: []neonBlock{a, b}},
+		} {
+			k.sfc, k.name = sfc, k.name+suffix
+			k.emitKernel()
+		}
 	}
 }
