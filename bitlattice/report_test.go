@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
 
@@ -93,13 +94,13 @@ func TestWriteTable(t *testing.T) {
 		t.Fatalf("empty table %q: %v", b.String(), err)
 	}
 	b.Reset()
-	r := NewReport(Options{L: 8, K: 0.3, N: 10, Seed: 5, Threads: 2}, "f.npy", &Result{Energy: -1, EnergyErr: 0.5, Impl: "avx2"})
+	r := NewReport(Options{L: 8, K: 0.3, N: 10, Seed: 5, Threads: 2, Generator: ising.SFC64}, "f.npy", &Result{Energy: -1, EnergyErr: 0.5, Impl: "avx2"})
 	if err := WriteTable(&b, []Report{r}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[1], "0.3000") || !strings.HasSuffix(strings.TrimSpace(lines[1]), "f.npy") ||
-		lines[2] != "kernel avx2, 2 threads, seed 5" {
+		lines[2] != "kernel avx2, generator sfc64, 2 threads, seed 5" || r.Generator != "sfc64" {
 		t.Fatalf("table:\n%s", b.String())
 	}
 }
