@@ -12,9 +12,10 @@ import (
 // A block holds 256 replicas of an L x L periodic lattice: BlockWords = 4
 // uint64 words per site, bit q of word w belonging to replica 64*w+q (a bit is
 // 1 when the spin is up). Sites are stored row-major, site (x, y) at words
-// [4*(y*L+x), 4*(y*L+x)+4). Each word w has its own xoshiro256++ stream; the
-// four states are stored interleaved, state[4*i+w] = S[i] of stream w, so that
-// a vector register holds S[i] of the four streams.
+// [4*(y*L+x), 4*(y*L+x)+4). Each word w has its own stream of the caller's
+// Generator (xoshiro256++, or SFC64; see Generator); the four states are
+// stored interleaved, state[4*i+w] = S[i] of stream w, so that a vector
+// register holds S[i] of the four streams.
 //
 // Update order of one sweep: rows y = 0..L-1; within a row first the even
 // columns x = 0, 2, 4, ..., then the odd ones. Every order visits each site
@@ -158,7 +159,22 @@ import (
 // K = 0.408, 4 alternated runs), so a bit-exact window could win at most a
 // few per cent. The AVX2 rate is set by the ~17 vector operations of a step
 // times ~10.4 steps a site; more per core needs fewer generator outputs per
-// decision, that is, new streams.
+// decision or cheaper ones, that is, new streams.
+//
+// SFC64 streams (Generator SFC64) are the cheaper ones: 9 AVX2 operations a
+// step instead of 14 (its rotation is by 24 bits, whole bytes, so one
+// VPSHUFB), the rest of the kernel unchanged. bitlattice's BenchmarkSweep
+// (80 blocks, L = 40, Zen 5, 2026-12-02, machine otherwise idle, 3
+// alternated runs, flips per CPU ns) with the AVX2 kernels: 14.9
+// (14.7-15.2) with SFC64 against 11.5 (11.5-11.9) with xoshiro256++ on one
+// thread at K = 0.408, 14.8 (14.3-14.8) against 11.5 (11.3-11.7) at K_c; on
+// two threads 28.6 flips/ns (wall) against 23.0 at K = 0.408 (1.92x and
+// 1.98x one thread), 29.2 against 22.7 at K_c (1.97x both). The AVX-512 kernels run either at the same speed (26.2 against
+// 26.1 at K = 0.408): there xoshiro256++ takes 9 operations too. SFC64
+// passes the same exact tests as xoshiro256++ and bitlattice's tests of
+// correlations between replicas (streams_test.go). xoshiro256++ stays the
+// default, because published samples, models and summaries were made with
+// it.
 const (
 	BlockWords    = 4
 	BlockReplicas = 64 * BlockWords

@@ -28,6 +28,9 @@
 // 16.2, sweep2AVX512Z 17.5, sweep4AVX512Z 29.0 at K = 0.408 (medians of 5
 // on a shared machine; the spread is large, 23-31 for sweep4AVX512Z).
 //
+// Every kernel is emitted twice: with xoshiro256++ streams, and with SFC64
+// ones (name suffix SFC, see sfcStep); only the generator step differs.
+//
 // Each comparison step is emitted in four variants, one per pair of
 // threshold bits (P4, P8), selected by branches that are the same at every
 // site and therefore predicted. In the interleaved kernels, when one block is
