@@ -75,9 +75,9 @@ func (i isa) op(vex string) string {
 // block names the registers of one block.
 type block struct {
 	name          string
-	s             [4]string // xoshiro256++ state S0..S3
+	s             [4]string // generator state S0..S3 (SFC64: a, b, c, counter)
 	sel, und, acc string    // lanes with threshold P4 (one anti-aligned bond); undecided; accepted
-	// mask, when set, is the opmask register under which the xoshiro256++
+	// mask, when set, is the opmask register under which the generator
 	// state updates are merged (the packed kernels' one-block tails).
 	mask string
 }
@@ -141,9 +141,9 @@ func (k *kernel) sfcStep(x block) {
 	emit("VPADDQ  %s, %s, %s%s", r, t, m, c)
 }
 
-// xoshiro advances the streams of x (xoshiro256++, or SFC64 in a kernel
+// generate advances the streams of x (xoshiro256++, or SFC64 in a kernel
 // with sfc set); k.r = their outputs.
-func (k *kernel) xoshiro(x block) {
+func (k *kernel) generate(x block) {
 	if k.sfc {
 		k.sfcStep(x)
 		return
@@ -247,7 +247,7 @@ func (k *kernel) step(tag string, s int, xs ...block) {
 	l += fmt.Sprint(s)
 	body := func(b4, b8 int) {
 		for _, x := range xs {
-			k.xoshiro(x)
+			k.generate(x)
 			k.compare(x, b4, b8)
 		}
 	}

@@ -79,9 +79,9 @@ func (k *neonKernel) sfcStep(x neonBlock, h int) {
 	emit("VADD    %s.D2, %s.D2, %s.D2", nt, nr, c)
 }
 
-// xoshiro advances the streams of half h of x (xoshiro256++, or SFC64 in a
+// generate advances the streams of half h of x (xoshiro256++, or SFC64 in a
 // kernel with sfc set); V28 = their outputs.
-func (k *neonKernel) xoshiro(x neonBlock, h int) {
+func (k *neonKernel) generate(x neonBlock, h int) {
 	if k.sfc {
 		k.sfcStep(x, h)
 		return
@@ -124,7 +124,7 @@ func (k *neonKernel) step(tag string, s int, xs ...neonBlock) {
 	body := func(b4, b8 int) {
 		for _, x := range xs {
 			for h := range 2 {
-				k.xoshiro(x, h)
+				k.generate(x, h)
 				k.compare(x.u4[h], x.acc[h], b4)
 				k.compare(x.u8[h], x.acc[h], b8)
 			}
