@@ -7,7 +7,7 @@
 // AVX-512. The kernels and their register use are described in _gen/main.go.
 //
 // In every kernel: Y0..Y3 (and Y7..Y10 for a second interleaved block) hold
-// the xoshiro256++ states S0..S3 of the block's four streams, then Y4 (Y11)
+// the generator states S0..S3 of the block's four streams, then Y4 (Y11)
 // sel, the lanes with one anti-aligned bond (threshold P4; the other
 // undecided lanes have none, threshold P8), Y5 (Y12) und, the undecided
 // lanes, Y6 (Y13) acc, the accepted lanes (starting as those with two or
