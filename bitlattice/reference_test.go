@@ -110,7 +110,7 @@ func (rb *refBlock) update(x, y int) {
 		}
 	}
 	for k := 0; k < ising.Steps; k++ {
-		if k >= ising.Unconditional {
+		if k >= rb.gen.UnconditionalSteps() {
 			all := true
 			for q := range ising.BlockReplicas {
 				if eligible[q] && !decided[q] {

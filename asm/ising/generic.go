@@ -5,6 +5,7 @@ import "math/bits"
 // sweepGeneric is the portable kernel and the reference of the others,
 // for streams of kind gen.
 func sweepGeneric(gen Generator, spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
+	unconditional := gen.UnconditionalSteps()
 	var s0, s1, s2, s3 [BlockWords]uint64
 	for w := range BlockWords {
 		s0[w], s1[w], s2[w], s3[w] = state[w], state[4+w], state[8+w], state[12+w]
@@ -41,7 +42,7 @@ func sweepGeneric(gen Generator, spins []uint64, L int, state *[StateWords]uint6
 						und[w] = one | ^any
 					}
 					for k := 0; k < Steps; k++ {
-						if k >= Unconditional && und[0]|und[1]|und[2]|und[3] == 0 {
+						if k >= unconditional && und[0]|und[1]|und[2]|und[3] == 0 {
 							break
 						}
 						m4, m8 := &th.M4[k], &th.M8[k]

@@ -163,18 +163,26 @@ import (
 //
 // SFC64 streams (Generator SFC64) are the cheaper ones: 9 AVX2 operations a
 // step instead of 14 (its rotation is by 24 bits, whole bytes, so one
-// VPSHUFB), the rest of the kernel unchanged. bitlattice's BenchmarkSweep
-// (80 blocks, L = 40, Zen 5, 2026-12-02, machine otherwise idle, 3
-// alternated runs, flips per CPU ns) with the AVX2 kernels: 14.9
-// (14.7-15.2) with SFC64 against 11.5 (11.5-11.9) with xoshiro256++ on one
-// thread at K = 0.408, 14.8 (14.3-14.8) against 11.5 (11.3-11.7) at K_c; on
-// two threads 28.6 flips/ns (wall) against 23.0 at K = 0.408 (1.92x and
-// 1.98x one thread), 29.2 against 22.7 at K_c (1.97x both). The AVX-512 kernels run either at the same speed (26.2 against
-// 26.1 at K = 0.408): there xoshiro256++ takes 9 operations too. SFC64
-// passes the same exact tests as xoshiro256++ and bitlattice's tests of
-// correlations between replicas (streams_test.go). xoshiro256++ stays the
-// default, because published samples, models and summaries were made with
-// it.
+// VPSHUFB), the rest of the kernel unchanged. With steps that cheap a
+// mispredicted exit costs relatively more, so SFC64 sites run 12 steps
+// before the first exit test (UnconditionalSFC64; 12.1 outputs per site at
+// K = 0.408 instead of 10.4), and its four-block AVX-512 kernel needs no
+// window. bitlattice's BenchmarkSweep (80 blocks, L = 40, Zen 5,
+// 2026-12-02 ~03:20 UTC, machine otherwise idle, 3 alternated runs, flips
+// per CPU ns):
+//
+//	                      xoshiro256++   SFC64, first test   SFC64, first
+//	                                     at 10 (not kept)    test at 12
+//	AVX2, K = 0.408           11.8           14.5                16.9
+//	AVX2, K_c                 11.4           14.5                16.9
+//	AVX-512, K = 0.408        26.4           27.3                29.4
+//	AVX-512, K_c              26.3           26.0                28.8
+//
+// On two threads SFC64 makes 32.2 flips/ns (wall) with AVX2 at K = 0.408
+// (1.90x one thread) and 58.3 with AVX-512 (1.98x). SFC64 passes the same
+// exact tests as xoshiro256++ and bitlattice's tests of correlations
+// between replicas (streams_test.go). xoshiro256++ stays the default,
+// because published samples, models and summaries were made with it.
 const (
 	BlockWords    = 4
 	BlockReplicas = 64 * BlockWords
@@ -183,8 +191,12 @@ const (
 	// Steps is the number of threshold bits compared at most.
 	Steps = 24
 	// Unconditional is the number of comparison steps every site update runs
-	// before the first test that all lanes are decided.
+	// before the first test that all lanes are decided, with xoshiro256++
+	// streams.
 	Unconditional = 10
+	// UnconditionalSFC64 is Unconditional for SFC64 streams, whose cheaper
+	// steps make a mispredicted exit relatively dearer (see Generator).
+	UnconditionalSFC64 = 12
 )
 
 // Thresholds is the binary expansion of the two acceptance probabilities as
@@ -256,6 +268,16 @@ func (g Generator) String() string {
 		return "sfc64"
 	}
 	return fmt.Sprintf("Generator(%d)", uint8(g))
+}
+
+// UnconditionalSteps returns the number of comparison steps every site
+// update runs with streams of kind g before the first test that all lanes
+// are decided: Unconditional, or UnconditionalSFC64.
+func (g Generator) UnconditionalSteps() int {
+	if g == SFC64 {
+		return UnconditionalSFC64
+	}
+	return Unconditional
 }
 
 // Valid reports whether g is a known generator.

@@ -48,7 +48,18 @@ import (
 const (
 	Steps         = 24
 	Unconditional = 10
+	// UnconditionalSFC64 is Unconditional for SFC64 streams.
+	UnconditionalSFC64 = 12
 )
+
+// unconditional returns the number of steps before the first exit test of
+// the kernel's generator.
+func (k *kernel) unconditional() int {
+	if k.sfc {
+		return UnconditionalSFC64
+	}
+	return Unconditional
+}
 
 var out strings.Builder
 
@@ -539,6 +550,7 @@ func (k *kernel) epilogue() {
 
 // interleaved emits a kernel over one or two blocks in 256-bit registers.
 func (k *kernel) interleaved() {
+	u := k.unconditional()
 	k.prologue()
 	for i, x := range k.blocks {
 		if i == 1 {
@@ -564,7 +576,7 @@ func (k *kernel) interleaved() {
 	if len(k.blocks) == 1 {
 		x := k.blocks[0]
 		for s := range 24 {
-			if s >= 10 {
+			if s >= u {
 				k.undecided(x)
 				emit("JZ      %s_flip", k.name)
 			}
@@ -576,7 +588,7 @@ func (k *kernel) interleaved() {
 	a, b := k.blocks[0], k.blocks[1]
 	// Both blocks: steps 0..9 always, later ones while both are undecided.
 	for s := range 24 {
-		if s >= 10 {
+		if s >= u {
 			k.undecided(a)
 			emit("JZ      %s_adone%d", k.name, s)
 			k.undecided(b)
@@ -585,7 +597,7 @@ func (k *kernel) interleaved() {
 		k.step("p", s, a, b)
 	}
 	emit("JMP     %s_flip", k.name)
-	for s := 10; s < 24; s++ {
+	for s := u; s < 24; s++ {
 		label(fmt.Sprintf("%s_adone%d", k.name, s))
 		k.undecided(b)
 		emit("JZ      %s_flip", k.name)
@@ -593,7 +605,7 @@ func (k *kernel) interleaved() {
 	}
 	// One block alone from step s on.
 	for _, x := range k.blocks {
-		for s := 10; s < 24; s++ {
+		for s := u; s < 24; s++ {
 			label(fmt.Sprintf("%s_tail%s%d", k.name, x.name, s))
 			k.step("t", s, x)
 			if s < 23 {
@@ -621,6 +633,7 @@ func (k *kernel) interleaved() {
 // B's (at offset R15) inserted above them; the centre stays in Z16 for the
 // flip, the right and down neighbours in Z17, Z18.
 func (k *kernel) packedKernel() {
+	uc := k.unconditional()
 	k.prologue()
 	x := k.blocks[0]
 	c, l, rt, u, d := "Z16", k.t, "Z17", x.acc, "Z18"
@@ -644,7 +657,7 @@ func (k *kernel) packedKernel() {
 		emit("KMOVW   K1, AX")
 	}
 	for s := range 24 {
-		if s >= 10 {
+		if s >= uc {
 			test()
 			emit("TESTB   $0x0F, AL")
 			emit("JZ      %s_adone%d", k.name, s)
@@ -654,7 +667,7 @@ func (k *kernel) packedKernel() {
 		k.step("p", s, x)
 	}
 	emit("JMP     %s_flip", k.name)
-	for s := 10; s < 24; s++ {
+	for s := uc; s < 24; s++ {
 		label(fmt.Sprintf("%s_adone%d", k.name, s))
 		emit("TESTB   $0xF0, AL")
 		emit("JZ      %s_flip", k.name)
@@ -663,7 +676,7 @@ func (k *kernel) packedKernel() {
 	for _, h := range []struct{ name, mask string }{{"A", "K2"}, {"B", "K3"}} {
 		x := x
 		x.mask = h.mask
-		for s := 10; s < 24; s++ {
+		for s := uc; s < 24; s++ {
 			label(fmt.Sprintf("%s_tail%s%d", k.name, h.name, s))
 			k.step("t"+h.name, s, x)
 			if s < 23 {
@@ -703,6 +716,7 @@ func (k *kernel) packedKernel() {
 // replaces the mispredicted exits of its steps (21.6 flips/ns without a
 // window, 26-27 with three steps) by one wait per site for the last mask.
 func (k *kernel) quadKernel() {
+	u := k.unconditional()
 	k.prologue()
 	p, q := k.blocks[0], k.blocks[1]
 	// Site set-up: P's words as in packedKernel; then AX, BX, CX advanced
@@ -729,7 +743,7 @@ func (k *kernel) quadKernel() {
 		}
 		k.setupEVEX(x, r.c, r.l, r.rt, x.acc, r.d)
 	}
-	for s := range Unconditional {
+	for s := range u {
 		k.step("p", s, p, q)
 	}
 	// The window: steps run on all four blocks, the states of the blocks
@@ -742,10 +756,10 @@ func (k *kernel) quadKernel() {
 			}
 		}
 	}
-	for s := Unconditional; s < Unconditional+k.window; s++ {
+	for s := u; s < u+k.window; s++ {
 		k.undecidedMasks()
 		k.step("w", s, p, q)
-		if s == Unconditional+k.window-1 {
+		if s == u+k.window-1 {
 			// A block undecided before the last step of the window has
 			// the state in S (it advanced in this step, or will at the
 			// steps of its mode): K5, K6 stay as they are for the flip.
@@ -757,7 +771,7 @@ func (k *kernel) quadKernel() {
 			}
 		}
 	}
-	first := Unconditional + k.window
+	first := u + k.window
 	const full = 0xF
 	pat := func(e int) int { // the nibble bits of the blocks in e
 		v := 0
@@ -939,6 +953,13 @@ func amd64Main() {
 		p.sfc, p.name = sfc, p.name+suffix
 		p.packedKernel()
 		q.sfc, q.name = sfc, q.name+suffix
+		if sfc {
+			// With SFC64 the first test comes at step 12 anyway
+			// (UnconditionalSFC64); a window after it lost: bitlattice's
+			// BenchmarkSweep, one thread, K = 0.408, Zen 5, 3 alternated
+			// runs, flips per CPU ns: window 0 30.4, 1 28.2, 2 26.0, 3 26.1.
+			q.window = 0
+		}
 		q.quadKernel()
 	}
 }

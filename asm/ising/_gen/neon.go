@@ -218,6 +218,10 @@ func (k *neonKernel) stateAddr(i int) {
 }
 
 func (k *neonKernel) emitKernel() {
+	u := Unconditional
+	if k.sfc {
+		u = UnconditionalSFC64
+	}
 	two := len(k.blocks) == 2
 	sweepsArg := "sweeps+32(FP)"
 	if two {
@@ -279,7 +283,7 @@ func (k *neonKernel) emitKernel() {
 	if !two {
 		x := k.blocks[0]
 		for s := range 24 {
-			if s >= 10 {
+			if s >= u {
 				k.undecided(x, k.name+"_flip")
 			}
 			k.step("p", s, x)
@@ -287,20 +291,20 @@ func (k *neonKernel) emitKernel() {
 	} else {
 		a, b := k.blocks[0], k.blocks[1]
 		for s := range 24 {
-			if s >= 10 {
+			if s >= u {
 				k.undecided(a, fmt.Sprintf("%s_adone%d", k.name, s))
 				k.undecided(b, fmt.Sprintf("%s_tailA%d", k.name, s))
 			}
 			k.step("p", s, a, b)
 		}
 		emit("B       %s_flip", k.name)
-		for s := 10; s < 24; s++ {
+		for s := u; s < 24; s++ {
 			label(fmt.Sprintf("%s_adone%d", k.name, s))
 			k.undecided(b, k.name+"_flip")
 			emit("B       %s_tailB%d", k.name, s)
 		}
 		for _, x := range k.blocks {
-			for s := 10; s < 24; s++ {
+			for s := u; s < 24; s++ {
 				label(fmt.Sprintf("%s_tail%s%d", k.name, x.name, s))
 				k.step("t", s, x)
 				if s < 23 {
