@@ -1,7 +1,6 @@
 package bitlattice
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -96,30 +95,24 @@ func (s pairStat) tolerance() float64 {
 // streamCorrelations: per replica the energy, magnetization, and spins
 // (bit 8y+x of spins is site (x, y), 1 = up).
 type streamRun struct {
-	lats    [2]*Lattice
-	e, m    [2][]float64
-	configs [2][]uint8
-	spins   [2][]uint64
+	lats  [2]*Lattice
+	e, m  [2][]float64
+	spins [2][]uint64
 }
 
-// measure fills e, m and spins of both lattices.
+// measure fills e, m and spins of both lattices; spins gathers replica
+// r's bit of every site word (the layout of package asm/ising).
 func (s *streamRun) measure() {
-	const n = 64
 	for i, l := range s.lats {
 		s.e[i], s.m[i] = l.Observables(s.e[i], s.m[i], 0)
-		if s.configs[i] == nil {
-			s.configs[i] = make([]uint8, l.Blocks()*ising.BlockReplicas*n)
+		if s.spins[i] == nil {
 			s.spins[i] = make([]uint64, l.Replicas)
 		}
-		for b := range l.Blocks() {
-			k := min(ising.BlockReplicas, l.Replicas-b*ising.BlockReplicas)
-			l.configs(b, k, s.configs[i][b*ising.BlockReplicas*n:])
-		}
 		for r := range l.Replicas {
+			blk, w, q := l.block(r/ising.BlockReplicas), r%ising.BlockReplicas/64, uint(r%64)
 			var x uint64
-			for row := range 8 {
-				// Bytes of 0 and 1 to bits: byte j lands in bit 56+j.
-				x |= binary.LittleEndian.Uint64(s.configs[i][r*n+8*row:]) * 0x0102040810204080 >> 56 << (8 * row)
+			for site := range 64 {
+				x |= (blk[site*ising.BlockWords+w] >> q & 1) << site
 			}
 			s.spins[i][r] = x
 		}
