@@ -52,14 +52,18 @@ const (
 	UnconditionalSFC64 = 12
 )
 
-// unconditional returns the number of steps before the first exit test of
-// the kernel's generator.
-func (k *kernel) unconditional() int {
-	if k.sfc {
+// unconditionalOf returns the number of steps before the first exit test
+// with SFC64 streams (sfc) or xoshiro256++ ones.
+func unconditionalOf(sfc bool) int {
+	if sfc {
 		return UnconditionalSFC64
 	}
 	return Unconditional
 }
+
+// unconditional returns the number of steps before the first exit test of
+// the kernel's generator.
+func (k *kernel) unconditional() int { return unconditionalOf(k.sfc) }
 
 var out strings.Builder
 

@@ -218,10 +218,7 @@ func (k *neonKernel) stateAddr(i int) {
 }
 
 func (k *neonKernel) emitKernel() {
-	u := Unconditional
-	if k.sfc {
-		u = UnconditionalSFC64
-	}
+	u := unconditionalOf(k.sfc)
 	two := len(k.blocks) == 2
 	sweepsArg := "sweeps+32(FP)"
 	if two {
