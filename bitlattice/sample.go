@@ -20,7 +20,8 @@ type Options struct {
 	N    int     // number of configurations to return, > 0
 	Seed uint64
 	// Generator is the kind of the update streams (NewLatticeGen); the
-	// zero value is xoshiro256++.
+	// zero value is xoshiro256++, the streams of every sample made before
+	// `isingrbm sample` switched to ising.SFC64 (1.4x faster with AVX2).
 	Generator ising.Generator
 	Threads   int // <= 0: all cores; the result does not depend on it
 	Replicas  int // independent Markov chains; 0: DefaultReplicas(N)

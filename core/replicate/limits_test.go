@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/sysmem"
@@ -62,7 +63,13 @@ func TestSampleParams(t *testing.T) {
 			t.Errorf("-%s %s: %v, want %q", c.name, c.v, err, c.err)
 		}
 	}
-	if o.L != 40 || o.MinEquilibration != 0 || o.Threads != 0 || o.N != 20000 || o.Seed != 1 {
+	if o.Generator != ising.SFC64 {
+		t.Errorf("default generator %v, want sfc64", o.Generator)
+	}
+	if err := byName["rng"].Set(&o, "pcg64"); err == nil || !strings.HasPrefix(err.Error(), "-rng pcg64: want") {
+		t.Errorf("-rng pcg64: %v", err)
+	}
+	if o.L != 40 || o.MinEquilibration != 0 || o.Threads != 0 || o.N != 20000 || o.Seed != 1 || o.Generator != ising.SFC64 {
 		t.Errorf("refused values changed the options: %+v", o)
 	}
 	if err := CheckSampleOptions(o); err != nil {

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/ising"
 )
 
 func TestParseCouplings(t *testing.T) {
@@ -41,18 +43,19 @@ func TestSettingsParams(t *testing.T) {
 	}
 	s := QuickSettings()
 	for _, nv := range []string{"L 20", "K 0.44", "n 300", "seed 7", "sweep 0.3,0.4", "layers 9,3", "networks sklearn",
-		"ais-steps 1500", "flow-depth 2", "eval-samples 0", "threads 3"} {
+		"ais-steps 1500", "flow-depth 2", "eval-samples 0", "threads 3", "rng sfc64"} {
 		name, v, _ := strings.Cut(nv, " ")
 		if err := set(&s, name, v); err != nil {
 			t.Fatalf("-%s: %v", nv, err)
 		}
 	}
 	if s.L != 20 || s.K != 0.44 || s.N != 300 || s.Seed != 7 || len(s.SweepKs) != 2 || len(s.Layers) != 2 ||
-		len(s.Networks) != 1 || s.AISSteps != [3]int{100, 400, 1000} || s.FlowDepth != 2 || s.Threads != 3 {
+		len(s.Networks) != 1 || s.AISSteps != [3]int{100, 400, 1000} || s.FlowDepth != 2 || s.Threads != 3 ||
+		s.Generator != ising.SFC64 {
 		t.Fatalf("%+v", s)
 	}
 	for _, nv := range []string{"L 1", "n 1", "K 0", "sweep 0.2:0.4", "layers 4,0", "networks mehta-schwab,nonesuch",
-		"ais-steps 3", "flow-depth 3", "flow-steps 101", "seeds 0", "test-n 1", "epochs x"} {
+		"ais-steps 3", "flow-depth 3", "flow-steps 101", "seeds 0", "test-n 1", "epochs x", "rng mt19937"} {
 		name, v, _ := strings.Cut(nv, " ")
 		if err := set(&s, name, v); err == nil || !strings.HasPrefix(err.Error(), "-"+name) {
 			t.Errorf("-%s: %v", nv, err)

@@ -11,6 +11,8 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+
+	"github.com/isingrbm/isingrbm/asm/ising"
 )
 
 // StageSpec is one stage of a replication's stage graph, as Plan returns
@@ -235,6 +237,8 @@ func (s Settings) normalized() (Settings, error) {
 		return s, fmt.Errorf("settings: flow depth %d, want 1..%d", s.FlowDepth, len(s.Layers))
 	case math.IsNaN(s.K) || s.K < 0:
 		return s, fmt.Errorf("settings: K = %v, want a coupling >= 0", s.K)
+	case !s.Generator.Valid():
+		return s, fmt.Errorf("settings: generator %d, want %s or %s", uint8(s.Generator), ising.Xoshiro256pp, ising.SFC64)
 	}
 	seen := map[string]bool{}
 	for _, n := range s.Networks {

@@ -395,7 +395,7 @@ func dataSection(sum *Summary) report.Section {
 	for _, st := range sum.Sweep {
 		addRow("flow sweep", st)
 	}
-	return report.Section{Title: "Data", Text: fmt.Sprintf("Seed %d; every set's own seed is derived from it by hashing (seed, purpose, depth, index). The held-out test sets and the flow sweep are sampled independently of the training data.", sum.Settings.Seed), Tables: []report.Table{dataTable}}
+	return report.Section{Title: "Data", Text: fmt.Sprintf("Seed %d, %s update streams; every set's own seed is derived from it by hashing (seed, purpose, depth, index). The held-out test sets and the flow sweep are sampled independently of the training data.", sum.Settings.Seed, sum.Settings.Generator), Tables: []report.Table{dataTable}}
 }
 
 // networkSection shows one network's figures (its first replica) and its

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/analysis"
@@ -25,7 +26,8 @@ type SampleStats struct {
 	K                   float64   `json:"K"`
 	N                   int       `json:"n"`
 	Seed                uint64    `json:"seed"`
-	File                string    `json:"file"` // relative to the output folder
+	Generator           string    `json:"generator"` // the update streams (Settings.Generator)
+	File                string    `json:"file"`      // relative to the output folder
 	Energy              stats.Num `json:"energy"`
 	EnergyErr           stats.Num `json:"energy_err"`
 	ExactEnergy         stats.Num `json:"exact_energy"`
@@ -50,7 +52,7 @@ type SampleStats struct {
 // the stage at once (nothing is written for an unfinished sample).
 func (r *replicator) sample(label string, L int, K float64, n int, seed uint64) (*bitlattice.Result, error) {
 	bar := r.task(label)
-	res, err := bitlattice.SampleContext(r.ctx, bitlattice.Options{L: L, K: K, N: n, Seed: seed, Threads: r.s.Threads, Progress: bar.Update})
+	res, err := bitlattice.SampleContext(r.ctx, bitlattice.Options{L: L, K: K, N: n, Seed: seed, Generator: r.s.Generator, Threads: r.s.Threads, Progress: bar.Update})
 	bar.Done()
 	return res, err
 }
@@ -61,7 +63,7 @@ func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, see
 	if err := WriteSamples(r.path(rel), res, npy.WriteOptions{}); err != nil {
 		return SampleStats{}, err
 	}
-	st := SampleStats{L: L, K: res.K, N: n, Seed: seed, File: rel,
+	st := SampleStats{L: L, K: res.K, N: n, Seed: seed, Generator: r.s.Generator.String(), File: rel,
 		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr), ExactEnergy: stats.Num(exact.Energy(L, res.K)),
 		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), ExactSpecificHeat: stats.Num(exact.SpecificHeat(L, res.K)),
 		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM), TauOK: res.TauOK, Spacing: res.Spacing,
@@ -124,7 +126,9 @@ func (s Settings) samplingStage(k float64, n int, seed uint64, rel, statsRel, la
 		K    float64
 		N    int
 		Seed uint64
-	}{s.L, k, n, seed}
+		// omitted for xoshiro256++, so those stages keep their keys
+		Generator ising.Generator `json:",omitempty"`
+	}{s.L, k, n, seed, s.Generator}
 	st := &stageDef{settings: settings}
 	st.Outputs = []string{rel, statsRel}
 	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(n*s.L*s.L))
