@@ -109,7 +109,8 @@ func BenchmarkSample(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/threads=%d", c.name, threads), func(b *testing.B) {
 				var job, kernel float64
 				for i := range b.N {
-					res, err := Sample(Options{L: 40, K: 0.408, N: c.n, Replicas: c.replicas, Seed: uint64(i + 1), Threads: threads})
+					// SFC64, as `isingrbm sample` by default.
+					res, err := Sample(Options{L: 40, K: 0.408, N: c.n, Replicas: c.replicas, Seed: uint64(i + 1), Generator: ising.SFC64, Threads: threads})
 					if err != nil {
 						b.Fatal(err)
 					}
