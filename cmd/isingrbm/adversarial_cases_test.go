@@ -265,10 +265,15 @@ func outputCases() []advCase {
 }
 
 // signalCases: SIGTERM and SIGINT in the middle of every long loop end the
-// process within 2 s with 143 or 130, leaving only what is documented.
+// process within signalExitBound with 143 or 130, leaving only what is
+// documented.
 func signalCases() []advCase {
 	big, bigModel := "{fix}/big.npy", "{fix}/big.npz"
 	longTrain := []string{"train", "-data", big, "-layers", "100", "-cd", "100000", "-epochs", "1000", "-o", "{out}/t.npz"}
+	// Near K_c, where tau_int and so the equilibration are longest: 7 s on
+	// an idle Zen 5 (2.4 s at the default K = 0.408, too close to the
+	// signal for a faster machine).
+	longSample := []string{"sample", "-L", "64", "-n", "100000", "-beta", "0.44", "-o", "{out}/s.npy"}
 	sig := func(name string, s syscall.Signal, args []string, keep ...string) advCase {
 		code := 128 + int(s)
 		return advCase{name: name, args: args, code: code, signal: s, after: 1200 * time.Millisecond, slow: true, keep: keep}
@@ -279,12 +284,16 @@ func signalCases() []advCase {
 		sig("signal/train-epochs-term", syscall.SIGTERM, []string{"train", "-data", big, "-layers", "50", "-epochs", "100000", "-batch", "10", "-o", "{out}/t.npz"}, "t.npz.ckpt"),
 		sig("signal/eval-ais-term", syscall.SIGTERM, []string{"eval", "-model", bigModel, "-data", big, "-layers", "1", "-ais-steps", "10000000"}),
 		sig("signal/eval-ais-int", syscall.SIGINT, []string{"eval", "-model", bigModel, "-data", big, "-layers", "1", "-ais-steps", "10000000", "-ais-runs", "1000"}),
-		sig("signal/sample-term", syscall.SIGTERM, []string{"sample", "-L", "64", "-n", "100000", "-o", "{out}/s.npy"}),
-		sig("signal/sample-int-several", syscall.SIGINT, []string{"sample", "-L", "48", "-n", "20000", "-beta", "0.3,0.4", "-o", "{out}/set"}, "set", "set/beta_0.3000.npy"),
+		sig("signal/sample-term", syscall.SIGTERM, longSample),
+		// Three couplings of 50,000 samples take several seconds even with
+		// the fastest streams (two of 20,000 took about one with SFC64,
+		// too close to the signal).
+		sig("signal/sample-int-several", syscall.SIGINT, []string{"sample", "-L", "48", "-n", "50000", "-beta", "0.3,0.4,0.44", "-o", "{out}/set"},
+			"set", "set/beta_0.3000.npy", "set/beta_0.4000.npy"),
 		sig("signal/replicate-term", syscall.SIGTERM, []string{"replicate", "-quick", "-o", "{out}/r"}, "*"),
 		// SIGKILL cannot be caught: atomic writes leave no file, not even a
 		// temporary one, and periodic checkpoints are complete or absent.
-		sig("signal/sample-kill", syscall.SIGKILL, []string{"sample", "-L", "64", "-n", "100000", "-o", "{out}/s.npy"}),
+		sig("signal/sample-kill", syscall.SIGKILL, longSample),
 		sig("signal/train-kill", syscall.SIGKILL, []string{"train", "-data", big, "-layers", "50", "-epochs", "100000", "-batch", "10",
 			"-checkpoint-every", "1", "-o", "{out}/t.npz"}, "t.npz.ckpt"),
 	}

@@ -115,7 +115,7 @@ func TestAdversarialResumeAfterSignal(t *testing.T) {
 	}
 	mustRun(t, bin, 0, args("full.npz")...)
 	r := runAdv(t, bin, args("cut.npz"), nil, syscall.SIGTERM, 700*time.Millisecond, 60*time.Second)
-	if r.code != 143 || r.latency > 2*time.Second {
+	if r.code != 143 || r.latency > signalExitBound {
 		t.Fatalf("SIGTERM: exit %d after %v: %s", r.code, r.latency, r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "cut.npz.ckpt")); err != nil {

@@ -55,6 +55,14 @@ type advCase struct {
 const (
 	advRSSLimit = 1 << 30 // bytes of peak RSS any case may reach
 	advAS       = 3 << 30 // address-space limit of the child
+	// signalExitBound bounds the time from a signal to the exit (a
+	// checkpoint written on the way). The cases run for much longer
+	// unless stopped and their exit codes say that the signal stopped
+	// them; the bound is what "does not ignore a signal" means here. The
+	// slowest exit takes ~0.15 s on an idle Zen 5 (the log prints it);
+	// the AIS cases took 1.2-1.4 s, and 2.56 s once on a loaded machine,
+	// until the schedule of 10^7 steps was built in one allocation.
+	signalExitBound = 2 * time.Second
 )
 
 var adv struct {
@@ -430,8 +438,8 @@ func runCase(t *testing.T, bin, fix string, c advCase) {
 	if c.signal != 0 {
 		t.Logf("exit %d %v after the signal; peak RSS %.1f MiB", r.code, r.latency, float64(r.maxRSS)/(1<<20))
 	}
-	if c.signal != 0 && r.latency > 2*time.Second {
-		t.Errorf("exited %v after the signal, want < 2 s", r.latency)
+	if c.signal != 0 && r.latency > signalExitBound {
+		t.Errorf("exited %v after the signal, want < %v", r.latency, signalExitBound)
 	}
 	checkLeftovers(t, out, before, c.keep)
 	if after := listTree(fix); len(after) != len(fixBefore) {
