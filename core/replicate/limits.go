@@ -92,23 +92,28 @@ func SampleParams() []param.Param[bitlattice.Options] {
 			bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4", func(o *O) *int { return &o.L }),
 		param.IntParam("n", "number of configurations per coupling", 1, math.MaxInt, "samples per coupling", func(o *O) *int { return &o.N }),
 		param.SeedParam("seed", "random seed (same seed, same samples)", func(o *O) *uint64 { return &o.Seed }),
-		{Name: "rng", Usage: fmt.Sprintf("Metropolis update streams: %s (1.4x faster with AVX2, 1.1x with AVX-512) or %s (the streams of samples made before this default); same seed and generator, same samples",
-			ising.SFC64, ising.Xoshiro256pp),
-			Get: func(o *O) string { return o.Generator.String() },
-			Set: func(o *O, s string) error {
-				g, err := ising.ParseGenerator(strings.TrimSpace(s))
-				if err != nil {
-					return fmt.Errorf("-rng %s: want %s or %s", s, ising.Xoshiro256pp, ising.SFC64)
-				}
-				o.Generator = g
-				return nil
-			}},
+		generatorParam(fmt.Sprintf("Metropolis update streams: %s (1.4x faster with AVX2, 1.1x with AVX-512) or %s (the streams of samples made before this default); same seed and generator, same samples",
+			ising.SFC64, ising.Xoshiro256pp), func(o *O) *ising.Generator { return &o.Generator }),
 		param.IntParam("threads", "worker threads (0: all cores)", 0, rbm.MaxThreads, "0: all cores", func(o *O) *int { return &o.Threads }),
 		param.IntParam("replicas", "independent replicas to simulate, at most -n (0: automatic)", 0, math.MaxInt, "0: automatic",
 			func(o *O) *int { return &o.Replicas }),
 		param.IntParam("equilibration", fmt.Sprintf("minimum equilibration sweeps, at most %d (0: automatic, from tau_int)", MaxEquilibrate),
 			0, MaxEquilibrate, "0: automatic", func(o *O) *int { return &o.MinEquilibration }),
 	}
+}
+
+// generatorParam is the -rng flag of the sampler's update streams.
+func generatorParam[T any](usage string, field func(*T) *ising.Generator) param.Param[T] {
+	return param.Param[T]{Name: "rng", Usage: usage,
+		Get: func(c *T) string { return field(c).String() },
+		Set: func(c *T, s string) error {
+			g, err := ising.ParseGenerator(strings.TrimSpace(s))
+			if err != nil {
+				return fmt.Errorf("-rng %s: want %s or %s", s, ising.Xoshiro256pp, ising.SFC64)
+			}
+			*field(c) = g
+			return nil
+		}}
 }
 
 // DefaultSampleOptions are the sample command's defaults: the paper's

@@ -38,16 +38,8 @@ func SettingsParams() []param.Param[Settings] {
 			}},
 		ip("n", "override: training samples", 2, math.MaxInt, "samples", func(s *S) *int { return &s.N }),
 		param.SeedParam("seed", "seed of sampling, training and analysis (every use derives its own seed from it; default 1)", func(s *S) *uint64 { return &s.Seed }),
-		{Name: "rng", Usage: fmt.Sprintf("Metropolis update streams of every sample: %s (the default, as every published summary) or %s", ising.Xoshiro256pp, ising.SFC64),
-			Get: func(s *S) string { return s.Generator.String() },
-			Set: func(s *S, v string) error {
-				g, err := ising.ParseGenerator(strings.TrimSpace(v))
-				if err != nil {
-					return fmt.Errorf("-rng %s: want %s or %s", v, ising.Xoshiro256pp, ising.SFC64)
-				}
-				s.Generator = g
-				return nil
-			}},
+		generatorParam(fmt.Sprintf("Metropolis update streams of every sample: %s (the default, as every published summary) or %s", ising.Xoshiro256pp, ising.SFC64),
+			func(s *S) *ising.Generator { return &s.Generator }),
 		ip("seeds", "training seeds per recipe (a seed ensemble: every number gets its spread over seeds; default 1)", 1, 1000, "", func(s *S) *int { return &s.Seeds }),
 		ip("data-seeds", "training data sets, each sampled with its own seed (every training seed is run on each; default 1)", 1, 1000, "", func(s *S) *int { return &s.DataSeeds }),
 		ip("test-n", "override: held-out test configurations per data set (5000; -quick 1000)", 2, math.MaxInt, "", func(s *S) *int { return &s.TestN }),
