@@ -185,7 +185,7 @@ import (
 // unless told otherwise (-rng); the zero Generator stays xoshiro256++, the
 // streams of the replication's data and of every sample, model and summary
 // published before SFC64 (`replicate -rng sfc64` switches; its sampling
-// stages are a fraction of a per cent of its time).
+// stages are 0.13% of its stage time).
 const (
 	BlockWords    = 4
 	BlockReplicas = 64 * BlockWords

@@ -31,10 +31,10 @@ type Settings struct {
 	// (-rng). The zero value, xoshiro256++, is what every published
 	// summary of this repository used; it is left out of the JSON (and so
 	// of the stage keys and summaries of such runs, which stay as they
-	// were). The sampling stages are 0.13% of the stage time of a run (3.4 s
-	// of 2,647 s in the 5-seed summary in docs/replicate), so
-	// the faster SFC64 streams would save nothing here; `sample` defaults
-	// to them.
+	// were). The sampling stages are 0.13% of the stage time of a run
+	// (3.4 s of 2,647 s in the 5-seed summary in docs/replicate), so the
+	// faster SFC64 streams would save nothing here; `sample` defaults to
+	// them.
 	Generator       ising.Generator `json:"generator,omitempty"`
 	Seeds           int             `json:"seeds"`      // training seeds per recipe (0: 1)
 	DataSeeds       int             `json:"data_seeds"` // training data sets, each with its own seed (0: 1)
