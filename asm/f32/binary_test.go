@@ -294,7 +294,7 @@ func bitsCases() []bitsCase {
 	var cs []bitsCase
 	q := 0
 	for _, m := range bitsDims {
-		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65, 100, 129} {
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65, 100, 129, 200} {
 			q++
 			c := bitsCase{gemmCase: gemmCase{f: forms[q%len(forms)], m: m, n: n, k: ks[rng.IntN(len(ks))],
 				alpha: bitScalars[q%6], beta: bitScalars[(q/6)%6], off: q % 2, pad: (q / 2 % 2) * 3, threads: 1 + q%3},
@@ -326,6 +326,48 @@ func bitsCases() []bitsCase {
 			beta: bitScalars[(2*i+1)%6], off: i % 2, threads: 1 + i%3}, q: 0.5, k2: 100})
 	}
 	return cs
+}
+
+// TestBitsPanel checks bitsPanel's cuts of n columns for the panel widths
+// and vector widths of every implementation: they cover the n columns in
+// the fewest panels of at most nr, every panel but the last is whole
+// vectors, and a last panel that the greedy cut would leave under half of
+// nr is spread out, its panels within a vector of each other.
+func TestBitsPanel(t *testing.T) {
+	for _, g := range []struct{ nr, vw int }{{64, 16}, {64, 8}, {64, 4}, {bitsNR, 16}} {
+		for n := 1; n <= 700; n++ {
+			w, wide := bitsPanel(n, g.nr, g.vw)
+			var cuts []int
+			for jc, jn := 0, w; jc < n; jc += jn {
+				if jc == wide {
+					jn -= g.vw
+				}
+				cuts = append(cuts, min(jn, n-jc))
+			}
+			sum, lo, hi := 0, n, 0
+			for i, c := range cuts {
+				sum += c
+				if c <= 0 || c > g.nr || (i < len(cuts)-1 && c%g.vw != 0) {
+					t.Fatalf("nr %d vw %d n %d: panels %v", g.nr, g.vw, n, cuts)
+				}
+				if i < len(cuts)-1 {
+					lo, hi = min(lo, c), max(hi, c)
+				}
+			}
+			nv, per := (n+g.vw-1)/g.vw, g.nr/g.vw
+			if sum != n || len(cuts) != (n+g.nr-1)/g.nr {
+				t.Fatalf("nr %d vw %d n %d: panels %v", g.nr, g.vw, n, cuts)
+			}
+			if r := nv % per; r != 0 && 2*r < per {
+				last := (cuts[len(cuts)-1] + g.vw - 1) / g.vw * g.vw
+				if len(cuts) > 1 && (hi-lo > g.vw || last > hi || last < hi-g.vw) {
+					t.Fatalf("nr %d vw %d n %d: uneven panels %v", g.nr, g.vw, n, cuts)
+				}
+			} else if len(cuts) > 1 && (lo != g.nr || hi != g.nr) {
+				t.Fatalf("nr %d vw %d n %d: panels %v, want full panels of %d", g.nr, g.vw, n, cuts, g.nr)
+			}
+		}
+	}
 }
 
 // TestBitsProducts checks every implementation at 1, 2 and 3 threads:

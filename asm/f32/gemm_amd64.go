@@ -21,9 +21,10 @@ type kern struct {
 	// directTail: the last, partial row tile of a row-major A is read in
 	// place as the last mr rows (computed whole, the first skip not stored).
 	directTail bool
-	// The Bits kernel's column panel (bnr) and the rows of B it adds per
-	// call (bkh, a multiple of 64 that divides kc).
-	bnr, bkh int
+	// The Bits kernel's widest column panel (bnr), its vector width in
+	// columns (bvw), and the rows of B it adds per call (bkh, a multiple of
+	// 64 that divides kc).
+	bnr, bvw, bkh int
 }
 
 // activeKern returns the micro-kernel of the active implementation, in the
@@ -31,11 +32,11 @@ type kern struct {
 func activeKern() kern {
 	switch {
 	case useAVX512:
-		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bkh: 128}
+		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bvw: 16, bkh: 128}
 	case useAVX2:
-		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directTail: true, bnr: 64, bkh: 128}
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directTail: true, bnr: 64, bvw: 8, bkh: 128}
 	}
-	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bvw: 16, bkh: kc}
 }
 
 // tile computes the rows x cols corner of one mr x nr tile of C by the

@@ -20,9 +20,10 @@ type kern struct {
 	// directTail: the last, partial row tile of a row-major A is read in
 	// place as the last mr rows (computed whole, the first skip not stored).
 	directTail bool
-	// The Bits kernel's column panel (bnr) and the rows of B it adds per
-	// call (bkh, a multiple of 64 that divides kc).
-	bnr, bkh int
+	// The Bits kernel's widest column panel (bnr), its vector width in
+	// columns (bvw), and the rows of B it adds per call (bkh, a multiple of
+	// 64 that divides kc).
+	bnr, bvw, bkh int
 }
 
 // activeKern returns the micro-kernel of the active implementation.
@@ -32,9 +33,9 @@ func activeKern() kern {
 		// B, 64 x 128 x 4 bytes = 32 KB, which stay in a 64 KB L1D (Neoverse
 		// N1/V1/N2, Cortex-A76 and later) next to the streamed bits, sums and
 		// C, while every row of the chunk reads them; 256 rows would fill it.
-		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16, bnr: 64, bkh: 128}
+		return kern{id: kNEON, mr: 6, nr: 16, nsplit: 16, bnr: 64, bvw: 4, bkh: 128}
 	}
-	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bvw: 16, bkh: kc}
 }
 
 // tile computes the rows x cols corner of one mr x nr tile of C by the

@@ -17,13 +17,14 @@ type kern struct {
 	// directTail: the last, partial row tile of a row-major A is read in
 	// place as the last mr rows (computed whole, the first skip not stored).
 	directTail bool
-	// The Bits kernel's column panel (bnr) and the rows of B it adds per
-	// call (bkh, a multiple of 64 that divides kc).
-	bnr, bkh int
+	// The Bits kernel's widest column panel (bnr), its vector width in
+	// columns (bvw), and the rows of B it adds per call (bkh, a multiple of
+	// 64 that divides kc).
+	bnr, bvw, bkh int
 }
 
 func activeKern() kern {
-	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bkh: kc}
+	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bvw: 16, bkh: kc}
 }
 
 // tile computes the rows x cols corner of one tile of C by the rounding
