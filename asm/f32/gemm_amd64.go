@@ -34,7 +34,7 @@ func activeKern() kern {
 	case useAVX512:
 		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bvw: 16, bkh: 128}
 	case useAVX2:
-		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directTail: true, bnr: 64, bvw: 8, bkh: 128}
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directT: true, directTail: true, bnr: 64, bvw: 8, bkh: 128}
 	}
 	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bvw: 16, bkh: kc}
 }
@@ -84,20 +84,24 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	}
 	narrow := cols <= 8
 	if rows == 6 && (cols == 16 || cols == 8) {
-		tileAVX2(kb, ap, arow, lda, bp, c, ldc, alpha, beta, narrow)
+		tileAVX2(kb, ap, aks, arow, lda, bp, c, ldc, alpha, beta, narrow)
 		return
 	}
 	t := buf.tile[:6*16]
-	tileAVX2(kb, ap, arow, lda, bp, t, 16, alpha, 0, narrow)
+	tileAVX2(kb, ap, aks, arow, lda, bp, t, 16, alpha, 0, narrow)
 	mergeTile(c, ldc, t[skip*16:], 16, beta, rows, cols)
 }
 
-func tileAVX2(kb int, ap, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {
+func tileAVX2(kb int, ap []float32, aks int, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {
 	switch {
 	case arow != nil && narrow:
 		kernel6x8RowsAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta)
 	case arow != nil:
 		kernel6x16RowsAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta)
+	case aks != 6 && narrow:
+		kernel6x8StepAVX2(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta)
+	case aks != 6:
+		kernel6x16StepAVX2(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta)
 	case narrow:
 		kernel6x8AVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta)
 	default:
@@ -291,6 +295,17 @@ func kernel6x16RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alp
 //
 //go:noescape
 func kernel6x8RowsAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32)
+
+// kernel6x16StepAVX2 is kernel6x16AVX2 with A(i, p) at a[i + p*ks]: the
+// columns of a row-major A^T (stride ks) read in place instead of a packed
+// panel (s = fma(a[p*ks+i], b[p*16+j], s) above); kernel6x8StepAVX2 is the
+// same on the left 8 columns of the packed B panel.
+//
+//go:noescape
+func kernel6x16StepAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernel6x8StepAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32)
 
 // packBT16AVX2 packs 16 rows of the row-major n x k matrix b (stride ldb)
 // transposed, for B^T products:

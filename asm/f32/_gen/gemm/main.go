@@ -397,6 +397,9 @@ var specs = []spec{
 	{name: "kernel6x8AVX2", mr: 6, nv: 1, a: aPacked},
 	{name: "kernel6x16RowsAVX2", mr: 6, nv: 2, a: aRows},
 	{name: "kernel6x8RowsAVX2", mr: 6, nv: 1, a: aRows},
+	// The columns of a row-major A^T read in place (A^T*B: the gradient).
+	{name: "kernel6x16StepAVX2", mr: 6, nv: 2, a: aStep},
+	{name: "kernel6x8StepAVX2", mr: 6, nv: 1, a: aStep},
 	{name: "kernel10x32StepAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true},
 	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
