@@ -25,8 +25,8 @@
 // 6x8 for a narrow panel); NEON 6x16. B is packed in 16-column micro-panels
 // (transposed while packing for A*B^T), which the 32-column AVX-512 kernel
 // reads two at a time. A row-major A is read in place (the A*B and A*B^T
-// forms), and the AVX-512 kernels also read the columns of A^T in place
-// (A^T*B); only partial row tiles are packed. When A is one row block, each
+// forms), and the AVX-512 and AVX2 kernels also read the columns of A^T in
+// place (A^T*B); only partial row tiles are packed. When A is one row block, each
 // B micro-panel is packed just before use and the next one prefetched. A
 // Workspace splits a product into whole micro-tiles along its longer side,
 // one part per worker goroutine.
