@@ -321,6 +321,10 @@ func bitsCases() []bitsCase {
 		{400, 100, 100, updateForm},
 		{300, 130, 700, formNN},
 		{130, 300, 700, formNT},
+		// Rows of B 2 KB and 1 KB apart: packed (bitsAliased).
+		{100, 512, 300, formSigNN},
+		{70, 256, 200, formNN},
+		{256, 128, 150, pairForm},
 	} {
 		cs = append(cs, bitsCase{gemmCase: gemmCase{f: s.f, m: s.m, n: s.n, k: s.k, alpha: bitScalars[(i+3)%6],
 			beta: bitScalars[(2*i+1)%6], off: i % 2, threads: 1 + i%3}, q: 0.5, k2: 100})
