@@ -231,7 +231,7 @@ func bitsSerial(g *gemmArgs, buf *threadBuf) {
 	if len(buf.bsum) < bitsMC*bitsNR {
 		buf.bsum = make([]float32, bitsMC*bitsNR)
 	}
-	pack := g.bcs != 1 || bitsAliased(g.brs, kh)
+	pack := g.bcs != 1 || rowsAliased(g.brs, kh, nr)
 	if pack {
 		buf.grow(0, min(kc, k)*((nr+15)/16*16), 0)
 	}
@@ -249,15 +249,11 @@ func bitsSerial(g *gemmArgs, buf *threadBuf) {
 				kb := min(kc, k-pc)
 				var base []float32
 				var ps, vs int
-				switch {
-				case !pack:
+				if pack {
+					packBits16(kr, buf.packB, g.b, g.brs, g.bcs, pc, kb, jc, cols)
+					base, ps, vs = buf.packB, 16, 16*kb
+				} else {
 					base, ps, vs = g.b[pc*g.brs+jc:], g.brs, 16
-				case g.bcs == 1:
-					packBits16(kr, buf.packB, g.b, g.brs, 1, pc, kb, jc, cols)
-					base, ps, vs = buf.packB, 16, 16*kb
-				default:
-					packBits16(kr, buf.packB, g.b, 1, g.bcs, pc, kb, jc, cols)
-					base, ps, vs = buf.packB, 16, 16*kb
 				}
 				beta := g.beta
 				if pc > 0 {
@@ -316,27 +312,28 @@ func bitsPanel(n, nr, vw int) (w, wide int) {
 	return (q + 1) * vw, extra * (q + 1) * vw
 }
 
-// bitsAliased reports whether the kh rows of a part of a row-major B
-// (stride ldb floats), read in place, would crowd into too few sets of a
-// 48 KB, 12-way L1 (64 sets of 64-byte lines): rows 2 KB apart share two
-// sets per line, 4 KB apart one. Such a B is packed per panel instead (the
-// packing costs a read and a write of the panel against the kernel's reads
-// of it by every row of C). On a Zen 5 ("Oxide Virtual Turin-like"), one
-// thread, A*B with 100 rows of A at half ones, k = 1600, medians of 3
-// alternated runs, in place -> packed: 512 columns AVX-512 2132 -> 727 us,
-// AVX2 1998 -> 1139; 1024 columns 6168 -> 1674 and 5472 -> 2572; 256
-// columns 832 -> 359 and 864 -> 549; 384 columns 852 -> 542 and 1014 ->
-// 834; 400 columns (not packed) 0.59 cycles per ymm addition with AVX2.
-func bitsAliased(ldb, kh int) bool {
-	if ldb*4%64 != 0 {
+// rowsAliased reports whether rows rows of cols floats each, ld floats
+// apart, read in place by a kernel (a part of a row-major B), would crowd
+// into too few sets of a 48 KB, 12-way L1 (64 sets of 64-byte lines): rows
+// 2 KB apart start in two sets, 4 KB apart in one. Such a B is packed
+// instead, which costs a read and a write of it against the kernel's many
+// reads. On a Zen 5 ("Oxide Virtual Turin-like"), one thread, the Bits
+// product A*B with 100 rows of A at half ones and k = 1600 (parts of 128
+// rows of B, panels of 64 columns), medians of 3 alternated runs, in place
+// -> packed: 512 columns AVX-512 2132 -> 727 us, AVX2 1998 -> 1139; 1024
+// columns 6168 -> 1674 and 5472 -> 2572; 256 columns 832 -> 359 and
+// 864 -> 549; 384 columns 852 -> 542 and 1014 -> 834 (400 columns are not
+// packed).
+func rowsAliased(ld, rows, cols int) bool {
+	if ld*4%64 != 0 {
 		return false // rows straddle lines at shifting offsets
 	}
 	// The rows start at 64/g different sets (g = gcd(lines apart, 64)),
-	// each row of a panel spans span lines, and each set holds 12 lines;
-	// pack when the part would fill more than 3/4 of the sets it can use.
-	span := bitsNR * 4 / 64
-	sets := min(64, 64/gcd(ldb*4/64%64, 64)*span)
-	return kh*span > 12*sets*3/4
+	// each row spans span lines, and each set holds 12 lines: aliased when
+	// the rows would fill more than 3/4 of the sets they can use.
+	span := (cols*4 + 63) / 64
+	sets := min(64, 64/gcd(ld*4/64%64, 64)*span)
+	return rows*span > 12*sets*3/4
 }
 
 // gcd returns the greatest common divisor of a >= 0 and b > 0 (gcd(0, b) =

@@ -321,7 +321,7 @@ func bitsCases() []bitsCase {
 		{400, 100, 100, updateForm},
 		{300, 130, 700, formNN},
 		{130, 300, 700, formNT},
-		// Rows of B 2 KB and 1 KB apart: packed (bitsAliased).
+		// Rows of B 2 KB and 1 KB apart: packed (rowsAliased).
 		{100, 512, 300, formSigNN},
 		{70, 256, 200, formNN},
 		{256, 128, 150, pairForm},
