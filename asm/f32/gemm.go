@@ -262,6 +262,9 @@ type gemmOpts struct {
 	noJIT bool
 	// noDirectB packs B even where a kernel could read it in place.
 	noDirectB bool
+	// aliasedB reads B in place even where its rows crowd into a few sets
+	// of L2 (tileRowsAliased).
+	aliasedB bool
 }
 
 var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15}
@@ -546,7 +549,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	// Whole tiles of a row-major B, and edge tiles of at most nr/2 columns
 	// (read under a mask), are read in place by directB kernels when B
 	// would otherwise be packed for a single use per row tile run.
-	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB
+	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB && (g.opts.aliasedB || !tileRowsAliased(g.brs, kb, nr))
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		var bp, brow []float32
@@ -604,6 +607,29 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 			}
 		}
 	}
+}
+
+// tileRowsAliased reports whether the kb rows of a tile of cols columns
+// of a row-major B, ld floats apart, would crowd into too few sets of L2
+// (taken as 1 MB, 16-way: 1024 sets of 64-byte lines; Zen 3's 512 KB 8-way
+// also has 1024) to stay there while the row tiles of A reuse it. Rows
+// 4 KB apart (1024 columns) start in 16 sets, so 256 rows of two lines
+// fill 32 sets' 512 lines and the tile is refetched from memory: such a B
+// is packed per tile instead. In L1 a tile crowds already at 2 KB (512
+// columns) but is refetched from L2 fast enough. On the Zen 5 ("Oxide
+// Virtual Turin-like"), one thread, AVX-512, BenchmarkGemmAliased, medians
+// of 6 alternated runs, GFLOP per CPU-second, in place -> packed:
+// (100x1600)(1600x1024) 146 -> 174, (100x1024)(1024x1024) 152 -> 181
+// (NumPy's OpenBLAS 140 and 144 in the same hour); at 512 columns,
+// packing measured 185-190 against 196-197 in place (2026-12-02).
+func tileRowsAliased(ld, rows, cols int) bool {
+	const sets, ways = 1024, 16
+	if ld*4%64 != 0 {
+		return false // rows straddle lines at shifting offsets
+	}
+	span := (cols*4 + 63) / 64
+	used := min(sets, sets/gcd(ld*4/64%sets, sets)*span)
+	return rows*span > ways*used*3/4
 }
 
 // mergeTile writes the rows x cols corner of the tile t (stride tn), which

@@ -265,7 +265,40 @@ func gemmCases() []gemmCase {
 				alpha: scalars[(i+int(f))%4], beta: scalars[(i+2*int(f)+1)%4], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%2})
 		}
 	}
+	// Rows of B 4 KB apart, read by tiles of kb > 192 rows: packed per
+	// tile instead of read in place (tileRowsAliased), whole tiles and a
+	// 16-column edge.
+	for i, s := range [][4]int{{23, 1024, 300, 0}, {37, 1008, 260, 16}} {
+		for _, f := range []form{formNN, formSigNN} {
+			cs = append(cs, gemmCase{f: f, m: s[0], n: s[1], k: s[2], alpha: 1, beta: scalars[i+2], pad: s[3], threads: 1 + i})
+		}
+	}
 	return cs
+}
+
+// TestTileRowsAliased checks the decision to pack a tile of a row-major B
+// whose rows would crowd into a few sets of L2.
+func TestTileRowsAliased(t *testing.T) {
+	for _, c := range []struct {
+		ld, rows, cols int
+		want           bool
+	}{
+		{1024, 256, 32, true},  // 4 KB apart: 16 sets x 2 lines, 512 lines
+		{1024, 192, 32, false}, // 384 lines fit in 3/4 of 32 sets
+		{1024, 144, 32, false}, // the last block of k = 400
+		{1024, 256, 16, true},  // one line a row: 256 lines in 16 sets
+		{2048, 128, 32, true},
+		{512, 256, 32, false}, // 2 KB apart: 32 sets x 2 lines
+		{1536, 256, 32, false},
+		{3072, 256, 32, true},
+		{400, 256, 32, false},
+		{1025, 256, 32, false}, // rows at shifting offsets in their lines
+		{1040, 256, 32, false},
+	} {
+		if got := tileRowsAliased(c.ld, c.rows, c.cols); got != c.want {
+			t.Errorf("tileRowsAliased(%d, %d, %d) = %v, want %v", c.ld, c.rows, c.cols, got, c.want)
+		}
+	}
 }
 
 func TestRegistered(t *testing.T) {
