@@ -286,6 +286,11 @@ func bitsSerial(g *gemmArgs, buf *threadBuf) {
 	}
 }
 
+// noBitsPair runs every row of C through the one-row kernels of an
+// implementation that also has kernels for pairs of rows (AVX-512), so
+// that tests and benchmarks can compare the two.
+var noBitsPair bool
+
 // bitsPanel cuts n columns into panels of at most nr: the panels before
 // column wide are w columns wide, the others w-vw (the last cut at n). A
 // kernel's additions are chains, one per vector of vw columns, so a panel

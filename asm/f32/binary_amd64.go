@@ -16,6 +16,17 @@ func (k kern) sumBits(rows int, bw []uint64, bstride, nw int, b []float32, ps, v
 		mask := uint32(1)<<uint(cols-16*(nv-1)) - 1
 		fn := [...]func(int, *uint64, int, int, *float32, int, int, *float32, *float32, int, float32, float32, int, uint32){
 			sumBits1AVX512, sumBits2AVX512, sumBits3AVX512, sumBits4AVX512}[nv-1]
+		pair := rows / 2 * 2
+		if pair > 0 && !noBitsPair {
+			pf := [...]func(int, *uint64, int, int, *float32, int, int, *float32, *float32, int, float32, float32, int, uint32){
+				sumBits1PairAVX512, sumBits2PairAVX512, sumBits3PairAVX512, sumBits4PairAVX512}[nv-1]
+			pf(pair, &bw[0], bstride, nw, &b[0], ps, vs, &t[0], &c[0], ldc, alpha, beta, mode, mask)
+			if pair == rows {
+				return
+			}
+			fn(1, &bw[pair*bstride], bstride, nw, &b[0], ps, vs, &t[pair*bitsNR], &c[pair*ldc], ldc, alpha, beta, mode, mask)
+			return
+		}
 		fn(rows, &bw[0], bstride, nw, &b[0], ps, vs, &t[0], &c[0], ldc, alpha, beta, mode, mask)
 		return
 	case kAVX2:
@@ -74,6 +85,33 @@ func packBitsArch(w []uint64, ws int, a []float32, rows, cols, lda int) bool {
 	}
 	return ok
 }
+
+// sumBitsNPairAVX512 (generated) is sumBitsNAVX512 on rows/2 pairs of rows
+// of C, walking the two rows' bits in lock step (each row's additions in
+// its own chains, in increasing p): a turn has twice the independent
+// additions. On the Zen 5 ("Oxide Virtual Turin-like"), half ones,
+// BenchmarkGemmBitsPair, GFLOP per CPU-second at the float32 product's
+// 2mnk, medians of 6 alternated runs, one-row -> pair kernels, one thread:
+// sigmoid(A*B) of 100 x 400 with k = 1600 255 -> 280, sigmoid(A*B^T) of
+// 100 x 1600 with k = 400 224 -> 241, (1600x100)^T(100x400) 300 -> 315;
+// two threads (5 runs, GFLOP/s): 497 -> 541, 443 -> 478, 577 -> 602. The
+// CD-1 epoch (BenchmarkEpoch, batch 100, 2 threads, 6 alternations) went
+// from 0.403 to 0.385 s (2026-12-02). A turn still takes about as long
+// per addition as the one-row kernel's: the kernels are bound by
+// throughput (the loads and additions of 512 bits), not by the latency of
+// the chains alone.
+//
+//go:noescape
+func sumBits1PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+
+//go:noescape
+func sumBits2PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+
+//go:noescape
+func sumBits3PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+
+//go:noescape
+func sumBits4PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
 
 // The generated Bits kernels (gemm_kernels_amd64.s, from _gen/gemm/bits.go):
 // sumBitsGo's contract on nv vectors of columns (cols <= 16*nv, the lanes

@@ -391,6 +391,20 @@ func TestBitsProducts(t *testing.T) {
 				}
 			})
 		}
+		// The one-row kernels at every row count (AVX-512 runs pairs of
+		// rows through its pair kernels, and only an odd last row
+		// through these).
+		noBitsPair = true
+		defer func() { noBitsPair = false }()
+		w := newTestWorkspace(2)
+		t.Run("onerow", func(t *testing.T) {
+			for i, c := range cases {
+				if c.m*c.n*max(c.k, c.k2) > 1<<20 && (testing.Short() || raceEnabled || asm.Active(pkgName) == asm.Generic) {
+					continue
+				}
+				checkBitsProduct(t, w, c, uint64(i))
+			}
+		})
 	})
 }
 
@@ -411,6 +425,69 @@ func FuzzBitsProducts(f *testing.F) {
 		}
 		asmtest.TestAll(t, pkgName, func(t *testing.T) { checkBitsProduct(t, ws[c.threads-1], c, 7) })
 	})
+}
+
+// BenchmarkGemmBitsPair compares, alternating, the AVX-512 Bits kernels
+// that run two rows of C at once with the one-row kernels (noBitsPair) on
+// the products of BenchmarkGemmBits, at one and two threads.
+func BenchmarkGemmBitsPair(b *testing.B) {
+	if asm.Active(pkgName) != "avx512" {
+		b.Skip("the pair kernels are AVX-512's")
+	}
+	for _, s := range []benchShape{
+		{"sigmoid(100x1600)(1600x400)", formSigNN, 100, 400, 1600},
+		{"sigmoid(100x400)(1600x400)^T", formSigNT, 100, 1600, 400},
+		{"(1600x100)^T(100x400)", formTN, 1600, 400, 100},
+	} {
+		for _, th := range []int{1, 2} {
+			for round := 0; round < 2; round++ {
+				for _, oneRow := range []bool{true, false} {
+					b.Run(fmt.Sprintf("%s/threads=%d/onerow=%v", s.name, th, oneRow), func(b *testing.B) {
+						run := bitsBenchRun(s, NewWorkspace(th))
+						noBitsPair = oneRow
+						defer func() { noBitsPair = false }()
+						run()
+						cpu0 := asmtest.ProcessCPUSeconds()
+						for b.Loop() {
+							run()
+						}
+						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+					})
+				}
+			}
+		}
+	}
+}
+
+// bitsBenchRun returns the Bits form of s on a random 0/1 A with half ones.
+func bitsBenchRun(s benchShape, w *Workspace) func() {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := newBenchMats(s)
+	ar, ac := s.m, s.k
+	if s.f == formTN {
+		ar, ac = s.k, s.m
+	}
+	ab := new(Bits)
+	for i := range x.a {
+		x.a[i] = float32(rng.IntN(2))
+	}
+	ab.Pack(x.a, ar, ac, ac)
+	if s.f == formTN {
+		var t Bits
+		t.Transpose(ab)
+		ab = &t
+	}
+	m, n, k := s.m, s.n, s.k
+	return func() {
+		switch s.f {
+		case formSigNN:
+			w.SigmoidAffineNNBits(m, n, k, ab, x.b, n, x.bias, x.c, n)
+		case formSigNT:
+			w.SigmoidAffineNTBits(m, n, k, ab, x.b, k, x.bias, x.c, n)
+		default:
+			w.GemmNNBits(m, n, k, 1, ab, x.b, n, 0, x.c, n)
+		}
+	}
 }
 
 // BenchmarkGemmBits times the Bits forms of the training products on 0/1

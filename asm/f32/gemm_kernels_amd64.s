@@ -7816,6 +7816,592 @@ sumBits8MAVX2_ret:
 	VZEROUPPER
 	RET
 
+// func sumBits1PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits1PairAVX512(SB), NOSPLIT, $16-100
+	MOVQ rows+0(FP), AX
+	SHRQ $1, AX
+	JZ   sumBits1PairAVX512_ret
+	MOVQ AX, 8(SP) // pairs left
+	MOVQ bw+8(FP), R10 // bits of the first row of the pair
+	MOVQ bstride+16(FP), BX
+	LEAQ (R10)(BX*8), BX // and of the second
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, AX
+	SHLQ $6, AX
+	MOVQ AX, 0(SP) // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits1PairAVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits1PairAVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z4, Z4, Z4
+	JMP  sumBits1PairAVX512_bits
+sumBits1PairAVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 256(DI), Z4
+sumBits1PairAVX512_bits:
+	MOVQ b+32(FP), R12
+	XORQ CX, CX
+	CMPQ CX, nw+24(FP)
+	JGE  sumBits1PairAVX512_epi
+
+	PCALIGN $32
+
+sumBits1PairAVX512_word:
+	MOVQ (R10)(CX*8), DX
+	MOVQ (BX)(CX*8), R9
+	TESTQ DX, DX
+	JZ   sumBits1PairAVX512_only2
+	TESTQ R9, R9
+	JZ   sumBits1PairAVX512_only1
+sumBits1PairAVX512_both:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(AX*1), Z0, K1, Z0
+	VADDPS      0(R12)(R8*1), Z4, K1, Z4
+	BLSRQ R9, R9
+	BLSRQ DX, DX
+	JZ   sumBits1PairAVX512_only2
+	TESTQ R9, R9
+	JNZ  sumBits1PairAVX512_both
+sumBits1PairAVX512_only1:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, K1, Z0
+	BLSRQ DX, DX
+	JNZ  sumBits1PairAVX512_only1
+	JMP  sumBits1PairAVX512_next
+sumBits1PairAVX512_only2:
+	TESTQ R9, R9
+	JZ   sumBits1PairAVX512_next
+sumBits1PairAVX512_only2bit:
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(R8*1), Z4, K1, Z4
+	BLSRQ R9, R9
+	JNZ  sumBits1PairAVX512_only2bit
+sumBits1PairAVX512_next:
+	MOVQ 0(SP), AX
+	ADDQ AX, R12
+	INCQ CX
+	CMPQ CX, nw+24(FP)
+	JLT  sumBits1PairAVX512_word
+
+sumBits1PairAVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits1PairAVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z4, 256(DI)
+	JMP  sumBits1PairAVX512_advance
+sumBits1PairAVX512_final:
+	MOVQ ldc+72(FP), R8
+	SHLQ $2, R8 // bytes from one row of C to the next
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z4, Z4
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits1PairAVX512_store
+	VMOVUPS.Z 0(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z0
+	VMOVUPS.Z 0(SI)(R8*1), K1, Z30
+	VFMADD231PS Z30, Z29, Z4
+sumBits1PairAVX512_store:
+	VMOVUPS Z0, K1, 0(SI)
+	VMOVUPS Z4, K1, 0(SI)(R8*1)
+sumBits1PairAVX512_advance:
+	MOVQ ldc+72(FP), AX
+	SHLQ $3, AX
+	ADDQ AX, SI
+	ADDQ $512, DI
+	MOVQ bstride+16(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, R10
+	ADDQ AX, BX
+	DECQ 8(SP)
+	JNZ  sumBits1PairAVX512_row
+sumBits1PairAVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits2PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits2PairAVX512(SB), NOSPLIT, $16-100
+	MOVQ rows+0(FP), AX
+	SHRQ $1, AX
+	JZ   sumBits2PairAVX512_ret
+	MOVQ AX, 8(SP) // pairs left
+	MOVQ bw+8(FP), R10 // bits of the first row of the pair
+	MOVQ bstride+16(FP), BX
+	LEAQ (R10)(BX*8), BX // and of the second
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, AX
+	SHLQ $6, AX
+	MOVQ AX, 0(SP) // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits2PairAVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits2PairAVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	JMP  sumBits2PairAVX512_bits
+sumBits2PairAVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 256(DI), Z4
+	VMOVUPS 320(DI), Z5
+sumBits2PairAVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	XORQ CX, CX
+	CMPQ CX, nw+24(FP)
+	JGE  sumBits2PairAVX512_epi
+
+	PCALIGN $32
+
+sumBits2PairAVX512_word:
+	MOVQ (R10)(CX*8), DX
+	MOVQ (BX)(CX*8), R9
+	TESTQ DX, DX
+	JZ   sumBits2PairAVX512_only2
+	TESTQ R9, R9
+	JZ   sumBits2PairAVX512_only1
+sumBits2PairAVX512_both:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, K1, Z1
+	VADDPS      0(R12)(R8*1), Z4, Z4
+	VADDPS      0(R13)(R8*1), Z5, K1, Z5
+	BLSRQ R9, R9
+	BLSRQ DX, DX
+	JZ   sumBits2PairAVX512_only2
+	TESTQ R9, R9
+	JNZ  sumBits2PairAVX512_both
+sumBits2PairAVX512_only1:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, K1, Z1
+	BLSRQ DX, DX
+	JNZ  sumBits2PairAVX512_only1
+	JMP  sumBits2PairAVX512_next
+sumBits2PairAVX512_only2:
+	TESTQ R9, R9
+	JZ   sumBits2PairAVX512_next
+sumBits2PairAVX512_only2bit:
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(R8*1), Z4, Z4
+	VADDPS      0(R13)(R8*1), Z5, K1, Z5
+	BLSRQ R9, R9
+	JNZ  sumBits2PairAVX512_only2bit
+sumBits2PairAVX512_next:
+	MOVQ 0(SP), AX
+	ADDQ AX, R12
+	ADDQ AX, R13
+	INCQ CX
+	CMPQ CX, nw+24(FP)
+	JLT  sumBits2PairAVX512_word
+
+sumBits2PairAVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits2PairAVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	JMP  sumBits2PairAVX512_advance
+sumBits2PairAVX512_final:
+	MOVQ ldc+72(FP), R8
+	SHLQ $2, R8 // bytes from one row of C to the next
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z1, Z1
+	VMULPS Z28, Z4, Z4
+	VMULPS Z28, Z5, Z5
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits2PairAVX512_store
+	VFMADD231PS 0(SI), Z29, Z0
+	VMOVUPS.Z 64(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z1
+	VFMADD231PS 0(SI)(R8*1), Z29, Z4
+	VMOVUPS.Z 64(SI)(R8*1), K1, Z30
+	VFMADD231PS Z30, Z29, Z5
+sumBits2PairAVX512_store:
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, K1, 64(SI)
+	VMOVUPS Z4, 0(SI)(R8*1)
+	VMOVUPS Z5, K1, 64(SI)(R8*1)
+sumBits2PairAVX512_advance:
+	MOVQ ldc+72(FP), AX
+	SHLQ $3, AX
+	ADDQ AX, SI
+	ADDQ $512, DI
+	MOVQ bstride+16(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, R10
+	ADDQ AX, BX
+	DECQ 8(SP)
+	JNZ  sumBits2PairAVX512_row
+sumBits2PairAVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits3PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits3PairAVX512(SB), NOSPLIT, $16-100
+	MOVQ rows+0(FP), AX
+	SHRQ $1, AX
+	JZ   sumBits3PairAVX512_ret
+	MOVQ AX, 8(SP) // pairs left
+	MOVQ bw+8(FP), R10 // bits of the first row of the pair
+	MOVQ bstride+16(FP), BX
+	LEAQ (R10)(BX*8), BX // and of the second
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, AX
+	SHLQ $6, AX
+	MOVQ AX, 0(SP) // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits3PairAVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits3PairAVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	JMP  sumBits3PairAVX512_bits
+sumBits3PairAVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 256(DI), Z4
+	VMOVUPS 320(DI), Z5
+	VMOVUPS 384(DI), Z6
+sumBits3PairAVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	XORQ CX, CX
+	CMPQ CX, nw+24(FP)
+	JGE  sumBits3PairAVX512_epi
+
+	PCALIGN $32
+
+sumBits3PairAVX512_word:
+	MOVQ (R10)(CX*8), DX
+	MOVQ (BX)(CX*8), R9
+	TESTQ DX, DX
+	JZ   sumBits3PairAVX512_only2
+	TESTQ R9, R9
+	JZ   sumBits3PairAVX512_only1
+sumBits3PairAVX512_both:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, K1, Z2
+	VADDPS      0(R12)(R8*1), Z4, Z4
+	VADDPS      0(R13)(R8*1), Z5, Z5
+	VADDPS      0(R14)(R8*1), Z6, K1, Z6
+	BLSRQ R9, R9
+	BLSRQ DX, DX
+	JZ   sumBits3PairAVX512_only2
+	TESTQ R9, R9
+	JNZ  sumBits3PairAVX512_both
+sumBits3PairAVX512_only1:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, K1, Z2
+	BLSRQ DX, DX
+	JNZ  sumBits3PairAVX512_only1
+	JMP  sumBits3PairAVX512_next
+sumBits3PairAVX512_only2:
+	TESTQ R9, R9
+	JZ   sumBits3PairAVX512_next
+sumBits3PairAVX512_only2bit:
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(R8*1), Z4, Z4
+	VADDPS      0(R13)(R8*1), Z5, Z5
+	VADDPS      0(R14)(R8*1), Z6, K1, Z6
+	BLSRQ R9, R9
+	JNZ  sumBits3PairAVX512_only2bit
+sumBits3PairAVX512_next:
+	MOVQ 0(SP), AX
+	ADDQ AX, R12
+	ADDQ AX, R13
+	ADDQ AX, R14
+	INCQ CX
+	CMPQ CX, nw+24(FP)
+	JLT  sumBits3PairAVX512_word
+
+sumBits3PairAVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits3PairAVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	JMP  sumBits3PairAVX512_advance
+sumBits3PairAVX512_final:
+	MOVQ ldc+72(FP), R8
+	SHLQ $2, R8 // bytes from one row of C to the next
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z1, Z1
+	VMULPS Z28, Z2, Z2
+	VMULPS Z28, Z4, Z4
+	VMULPS Z28, Z5, Z5
+	VMULPS Z28, Z6, Z6
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits3PairAVX512_store
+	VFMADD231PS 0(SI), Z29, Z0
+	VFMADD231PS 64(SI), Z29, Z1
+	VMOVUPS.Z 128(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z2
+	VFMADD231PS 0(SI)(R8*1), Z29, Z4
+	VFMADD231PS 64(SI)(R8*1), Z29, Z5
+	VMOVUPS.Z 128(SI)(R8*1), K1, Z30
+	VFMADD231PS Z30, Z29, Z6
+sumBits3PairAVX512_store:
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, 64(SI)
+	VMOVUPS Z2, K1, 128(SI)
+	VMOVUPS Z4, 0(SI)(R8*1)
+	VMOVUPS Z5, 64(SI)(R8*1)
+	VMOVUPS Z6, K1, 128(SI)(R8*1)
+sumBits3PairAVX512_advance:
+	MOVQ ldc+72(FP), AX
+	SHLQ $3, AX
+	ADDQ AX, SI
+	ADDQ $512, DI
+	MOVQ bstride+16(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, R10
+	ADDQ AX, BX
+	DECQ 8(SP)
+	JNZ  sumBits3PairAVX512_row
+sumBits3PairAVX512_ret:
+	VZEROUPPER
+	RET
+
+// func sumBits4PairAVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
+TEXT ·sumBits4PairAVX512(SB), NOSPLIT, $16-100
+	MOVQ rows+0(FP), AX
+	SHRQ $1, AX
+	JZ   sumBits4PairAVX512_ret
+	MOVQ AX, 8(SP) // pairs left
+	MOVQ bw+8(FP), R10 // bits of the first row of the pair
+	MOVQ bstride+16(FP), BX
+	LEAQ (R10)(BX*8), BX // and of the second
+	MOVQ ps+40(FP), R11
+	SHLQ $2, R11 // bytes from one row of B to the next
+	MOVQ R11, AX
+	SHLQ $6, AX
+	MOVQ AX, 0(SP) // and from one word of bits to the next
+	MOVQ t+56(FP), DI
+	MOVQ c+64(FP), SI
+	VBROADCASTSS alpha+80(FP), Z28
+	VBROADCASTSS beta+84(FP), Z29
+	MOVL mask+96(FP), AX
+	KMOVW AX, K1
+
+sumBits4PairAVX512_row:
+	MOVQ mode+88(FP), AX
+	TESTQ $1, AX
+	JNZ  sumBits4PairAVX512_cont
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	JMP  sumBits4PairAVX512_bits
+sumBits4PairAVX512_cont:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 192(DI), Z3
+	VMOVUPS 256(DI), Z4
+	VMOVUPS 320(DI), Z5
+	VMOVUPS 384(DI), Z6
+	VMOVUPS 448(DI), Z7
+sumBits4PairAVX512_bits:
+	MOVQ b+32(FP), R12
+	MOVQ vs+48(FP), AX
+	SHLQ $2, AX
+	LEAQ (R12)(AX*1), R13
+	LEAQ (R13)(AX*1), R14
+	LEAQ (R14)(AX*1), R15
+	XORQ CX, CX
+	CMPQ CX, nw+24(FP)
+	JGE  sumBits4PairAVX512_epi
+
+	PCALIGN $32
+
+sumBits4PairAVX512_word:
+	MOVQ (R10)(CX*8), DX
+	MOVQ (BX)(CX*8), R9
+	TESTQ DX, DX
+	JZ   sumBits4PairAVX512_only2
+	TESTQ R9, R9
+	JZ   sumBits4PairAVX512_only1
+sumBits4PairAVX512_both:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, Z2
+	VADDPS      0(R15)(AX*1), Z3, K1, Z3
+	VADDPS      0(R12)(R8*1), Z4, Z4
+	VADDPS      0(R13)(R8*1), Z5, Z5
+	VADDPS      0(R14)(R8*1), Z6, Z6
+	VADDPS      0(R15)(R8*1), Z7, K1, Z7
+	BLSRQ R9, R9
+	BLSRQ DX, DX
+	JZ   sumBits4PairAVX512_only2
+	TESTQ R9, R9
+	JNZ  sumBits4PairAVX512_both
+sumBits4PairAVX512_only1:
+	TZCNTQ DX, AX
+	IMULQ R11, AX
+	VADDPS      0(R12)(AX*1), Z0, Z0
+	VADDPS      0(R13)(AX*1), Z1, Z1
+	VADDPS      0(R14)(AX*1), Z2, Z2
+	VADDPS      0(R15)(AX*1), Z3, K1, Z3
+	BLSRQ DX, DX
+	JNZ  sumBits4PairAVX512_only1
+	JMP  sumBits4PairAVX512_next
+sumBits4PairAVX512_only2:
+	TESTQ R9, R9
+	JZ   sumBits4PairAVX512_next
+sumBits4PairAVX512_only2bit:
+	TZCNTQ R9, R8
+	IMULQ R11, R8
+	VADDPS      0(R12)(R8*1), Z4, Z4
+	VADDPS      0(R13)(R8*1), Z5, Z5
+	VADDPS      0(R14)(R8*1), Z6, Z6
+	VADDPS      0(R15)(R8*1), Z7, K1, Z7
+	BLSRQ R9, R9
+	JNZ  sumBits4PairAVX512_only2bit
+sumBits4PairAVX512_next:
+	MOVQ 0(SP), AX
+	ADDQ AX, R12
+	ADDQ AX, R13
+	ADDQ AX, R14
+	ADDQ AX, R15
+	INCQ CX
+	CMPQ CX, nw+24(FP)
+	JLT  sumBits4PairAVX512_word
+
+sumBits4PairAVX512_epi:
+	MOVQ mode+88(FP), AX
+	TESTQ $2, AX
+	JNZ  sumBits4PairAVX512_final
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
+	JMP  sumBits4PairAVX512_advance
+sumBits4PairAVX512_final:
+	MOVQ ldc+72(FP), R8
+	SHLQ $2, R8 // bytes from one row of C to the next
+	VMULPS Z28, Z0, Z0
+	VMULPS Z28, Z1, Z1
+	VMULPS Z28, Z2, Z2
+	VMULPS Z28, Z3, Z3
+	VMULPS Z28, Z4, Z4
+	VMULPS Z28, Z5, Z5
+	VMULPS Z28, Z6, Z6
+	VMULPS Z28, Z7, Z7
+	MOVL beta+84(FP), AX
+	SHLL $1, AX // drop the sign: -0 is zero too
+	JZ   sumBits4PairAVX512_store
+	VFMADD231PS 0(SI), Z29, Z0
+	VFMADD231PS 64(SI), Z29, Z1
+	VFMADD231PS 128(SI), Z29, Z2
+	VMOVUPS.Z 192(SI), K1, Z30
+	VFMADD231PS Z30, Z29, Z3
+	VFMADD231PS 0(SI)(R8*1), Z29, Z4
+	VFMADD231PS 64(SI)(R8*1), Z29, Z5
+	VFMADD231PS 128(SI)(R8*1), Z29, Z6
+	VMOVUPS.Z 192(SI)(R8*1), K1, Z30
+	VFMADD231PS Z30, Z29, Z7
+sumBits4PairAVX512_store:
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, 64(SI)
+	VMOVUPS Z2, 128(SI)
+	VMOVUPS Z3, K1, 192(SI)
+	VMOVUPS Z4, 0(SI)(R8*1)
+	VMOVUPS Z5, 64(SI)(R8*1)
+	VMOVUPS Z6, 128(SI)(R8*1)
+	VMOVUPS Z7, K1, 192(SI)(R8*1)
+sumBits4PairAVX512_advance:
+	MOVQ ldc+72(FP), AX
+	SHLQ $3, AX
+	ADDQ AX, SI
+	ADDQ $512, DI
+	MOVQ bstride+16(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, R10
+	ADDQ AX, BX
+	DECQ 8(SP)
+	JNZ  sumBits4PairAVX512_row
+sumBits4PairAVX512_ret:
+	VZEROUPPER
+	RET
+
 // func packBits64AVX512(rows, nw int, w *uint64, ws int, a *float32, lda int) (ok bool)
 TEXT ·packBits64AVX512(SB), NOSPLIT, $0-49
 	MOVQ rows+0(FP), R9

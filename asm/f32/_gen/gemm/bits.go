@@ -340,3 +340,190 @@ func bitsSpecs() []bitsSpec {
 	}
 	return ss
 }
+
+// bitsPairKernel emits sumBitsNPairAVX512: sumBitsGo's contract, as
+// sumBitsNAVX512, on rows/2 pairs of rows of C (the caller runs an odd
+// last row through sumBitsNAVX512). The two rows walk their bits in lock
+// step, each its own chains (Z0.. and Z4..) in increasing p, so a turn has
+// twice the independent additions of the one-row kernel and the same sums.
+func (g *gen) bitsPairKernel(s bitsSpec) {
+	l := s.name
+	g.p("// func %s(%s)", s.name, s.args())
+	g.p("TEXT ·%s(SB), NOSPLIT, $16-100", s.name)
+	g.p("\tMOVQ rows+0(FP), AX")
+	g.p("\tSHRQ $1, AX")
+	g.p("\tJZ   %s_ret", l)
+	g.p("\tMOVQ AX, 8(SP) // pairs left")
+	g.p("\tMOVQ bw+8(FP), R10 // bits of the first row of the pair")
+	g.p("\tMOVQ bstride+16(FP), BX")
+	g.p("\tLEAQ (R10)(BX*8), BX // and of the second")
+	g.p("\tMOVQ ps+40(FP), R11")
+	g.p("\tSHLQ $2, R11 // bytes from one row of B to the next")
+	g.p("\tMOVQ R11, AX")
+	g.p("\tSHLQ $6, AX")
+	g.p("\tMOVQ AX, 0(SP) // and from one word of bits to the next")
+	g.p("\tMOVQ t+56(FP), DI")
+	g.p("\tMOVQ c+64(FP), SI")
+	g.p("\tVBROADCASTSS alpha+80(FP), Z28")
+	g.p("\tVBROADCASTSS beta+84(FP), Z29")
+	g.p("\tMOVL mask+96(FP), AX")
+	g.p("\tKMOVW AX, K1")
+	acc := func(r, v int) string { return fmt.Sprintf("Z%d", 4*r+v) }
+	g.p("\n%s_row:", l)
+	g.p("\tMOVQ mode+88(FP), AX")
+	g.p("\tTESTQ $1, AX")
+	g.p("\tJNZ  %s_cont", l)
+	for r := 0; r < 2; r++ {
+		for v := 0; v < s.nv; v++ {
+			g.p("\tVPXORD %s, %s, %s", acc(r, v), acc(r, v), acc(r, v))
+		}
+	}
+	g.p("\tJMP  %s_bits", l)
+	g.p("%s_cont:", l)
+	for r := 0; r < 2; r++ {
+		for v := 0; v < s.nv; v++ {
+			g.p("\tVMOVUPS %d(DI), %s", 4*bitsNRGen*r+64*v, acc(r, v))
+		}
+	}
+	g.p("%s_bits:", l)
+	g.p("\tMOVQ b+32(FP), R12")
+	if s.nv > 1 {
+		g.p("\tMOVQ vs+48(FP), AX")
+		g.p("\tSHLQ $2, AX")
+		for q := 1; q < s.nv; q++ {
+			g.p("\tLEAQ (%s)(AX*1), %s", []string{"R12", "R13", "R14"}[q-1], []string{"R13", "R14", "R15"}[q-1])
+		}
+	}
+	g.p("\tXORQ CX, CX")
+	g.p("\tCMPQ CX, nw+24(FP)")
+	g.p("\tJGE  %s_epi", l)
+	// add emits the additions of B's row at byte offset idx into row r's
+	// accumulators.
+	add := func(r int, idx string) {
+		for v := 0; v < s.nv; v++ {
+			base, _ := s.base(v)
+			mem := fmt.Sprintf("0(%s)(%s*1)", base, idx)
+			if v == s.nv-1 {
+				g.p("\tVADDPS      %s, %s, K1, %s", mem, acc(r, v), acc(r, v))
+			} else {
+				g.p("\tVADDPS      %s, %s, %s", mem, acc(r, v), acc(r, v))
+			}
+		}
+	}
+	g.p("\n\tPCALIGN $32\n")
+	g.p("%s_word:", l)
+	g.p("\tMOVQ (R10)(CX*8), DX")
+	g.p("\tMOVQ (BX)(CX*8), R9")
+	g.p("\tTESTQ DX, DX")
+	g.p("\tJZ   %s_only2", l)
+	g.p("\tTESTQ R9, R9")
+	g.p("\tJZ   %s_only1", l)
+	g.p("%s_both:", l)
+	g.p("\tTZCNTQ DX, AX")
+	g.p("\tIMULQ R11, AX")
+	g.p("\tTZCNTQ R9, R8")
+	g.p("\tIMULQ R11, R8")
+	add(0, "AX")
+	add(1, "R8")
+	g.p("\tBLSRQ R9, R9")
+	g.p("\tBLSRQ DX, DX")
+	g.p("\tJZ   %s_only2", l)
+	g.p("\tTESTQ R9, R9")
+	g.p("\tJNZ  %s_both", l)
+	g.p("%s_only1:", l)
+	g.p("\tTZCNTQ DX, AX")
+	g.p("\tIMULQ R11, AX")
+	add(0, "AX")
+	g.p("\tBLSRQ DX, DX")
+	g.p("\tJNZ  %s_only1", l)
+	g.p("\tJMP  %s_next", l)
+	g.p("%s_only2:", l)
+	g.p("\tTESTQ R9, R9")
+	g.p("\tJZ   %s_next", l)
+	g.p("%s_only2bit:", l)
+	g.p("\tTZCNTQ R9, R8")
+	g.p("\tIMULQ R11, R8")
+	add(1, "R8")
+	g.p("\tBLSRQ R9, R9")
+	g.p("\tJNZ  %s_only2bit", l)
+	g.p("%s_next:", l)
+	g.p("\tMOVQ 0(SP), AX")
+	for q := 0; q < s.nv; q++ {
+		g.p("\tADDQ AX, %s", []string{"R12", "R13", "R14", "R15"}[q])
+	}
+	g.p("\tINCQ CX")
+	g.p("\tCMPQ CX, nw+24(FP)")
+	g.p("\tJLT  %s_word", l)
+	g.p("\n%s_epi:", l)
+	g.p("\tMOVQ mode+88(FP), AX")
+	g.p("\tTESTQ $2, AX")
+	g.p("\tJNZ  %s_final", l)
+	for r := 0; r < 2; r++ {
+		for v := 0; v < s.nv; v++ {
+			g.p("\tVMOVUPS %s, %d(DI)", acc(r, v), 4*bitsNRGen*r+64*v)
+		}
+	}
+	g.p("\tJMP  %s_advance", l)
+	g.p("%s_final:", l)
+	g.p("\tMOVQ ldc+72(FP), R8")
+	g.p("\tSHLQ $2, R8 // bytes from one row of C to the next")
+	for r := 0; r < 2; r++ {
+		for v := 0; v < s.nv; v++ {
+			g.p("\tVMULPS Z28, %s, %s", acc(r, v), acc(r, v))
+		}
+	}
+	g.p("\tMOVL beta+84(FP), AX")
+	g.p("\tSHLL $1, AX // drop the sign: -0 is zero too")
+	g.p("\tJZ   %s_store", l)
+	crow := []string{"(SI)", "(SI)(R8*1)"}
+	for r := 0; r < 2; r++ {
+		for v := 0; v < s.nv; v++ {
+			mem := fmt.Sprintf("%d%s", 64*v, crow[r])
+			if v == s.nv-1 {
+				g.p("\tVMOVUPS.Z %s, K1, Z30", mem)
+				g.p("\tVFMADD231PS Z30, Z29, %s", acc(r, v))
+			} else {
+				g.p("\tVFMADD231PS %s, Z29, %s", mem, acc(r, v))
+			}
+		}
+	}
+	g.p("%s_store:", l)
+	for r := 0; r < 2; r++ {
+		for v := 0; v < s.nv; v++ {
+			mem := fmt.Sprintf("%d%s", 64*v, crow[r])
+			if v == s.nv-1 {
+				g.p("\tVMOVUPS %s, K1, %s", acc(r, v), mem)
+			} else {
+				g.p("\tVMOVUPS %s, %s", acc(r, v), mem)
+			}
+		}
+	}
+	g.p("%s_advance:", l)
+	g.p("\tMOVQ ldc+72(FP), AX")
+	g.p("\tSHLQ $3, AX")
+	g.p("\tADDQ AX, SI")
+	g.p("\tADDQ $%d, DI", 2*4*bitsNRGen)
+	g.p("\tMOVQ bstride+16(FP), AX")
+	g.p("\tSHLQ $4, AX")
+	g.p("\tADDQ AX, R10")
+	g.p("\tADDQ AX, BX")
+	g.p("\tDECQ 8(SP)")
+	g.p("\tJNZ  %s_row", l)
+	g.p("%s_ret:", l)
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+	g.p("")
+}
+
+// bitsNRGen is binary.go's bitsNR: the floats of a row of the running
+// sums t.
+const bitsNRGen = 64
+
+// bitsPairSpecs lists the AVX-512 kernels that run two rows of C at once.
+func bitsPairSpecs() []bitsSpec {
+	var ss []bitsSpec
+	for nv := 1; nv <= 4; nv++ {
+		ss = append(ss, bitsSpec{name: fmt.Sprintf("sumBits%dPairAVX512", nv), zmm: true, nv: nv, masked: true})
+	}
+	return ss
+}

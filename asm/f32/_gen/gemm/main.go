@@ -429,6 +429,9 @@ func main() {
 	for _, s := range bitsSpecs() {
 		g.bitsKernel(s)
 	}
+	for _, s := range bitsPairSpecs() {
+		g.bitsPairKernel(s)
+	}
 	g.packBitsKernel(true)
 	g.packBitsKernel(false)
 	if _, err := os.Stdout.WriteString(g.b.String()); err != nil {
