@@ -394,6 +394,9 @@ func TestBitsProducts(t *testing.T) {
 		// The one-row kernels at every row count (AVX-512 runs pairs of
 		// rows through its pair kernels, and only an odd last row
 		// through these).
+		if asm.Active(pkgName) != "avx512" {
+			return
+		}
 		noBitsPair = true
 		defer func() { noBitsPair = false }()
 		w := newTestWorkspace(2)
