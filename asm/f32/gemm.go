@@ -560,9 +560,14 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 				bp = buf.packB[:kb*nr]
 				kr.packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
 			}
-			if jr+nr < nb {
+			if jr+nr < nb && mb > mr {
 				// Start fetching the next micro-panel's source while this
-				// one is multiplied.
+				// one is multiplied. Not for a single row tile (batch 10):
+				// the prefetches of 256 rows of B (three lines each) cost more than
+				// the one tile's product leaves hidden (Zen 5, AVX-512,
+				// BenchmarkEpoch batch 10, 11 alternations: 9 of them
+				// faster without, medians 0.622 -> 0.602 s and 1.00 ->
+				// 0.978 s in two sets; 2026-12-02).
 				j1 := jc + jr + nr
 				if g.bcs == 1 {
 					kr.prefetchRows(g.b[pc*g.brs+j1:], g.brs, kb, 4*min(nr, nb-jr-nr))
