@@ -58,23 +58,111 @@ func (s bitsSpec) args() string {
 	return "rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, " + m
 }
 
-// add emits the additions of B's selected row (byte offset AX from the
-// bases) into the accumulators.
-func (g *gen) bitsAdd(s bitsSpec) {
+// bitsAdd emits the additions of B's selected row (byte offset idx from
+// the bases) into the accumulators acc(0..nv-1).
+func (g *gen) bitsAdd(s bitsSpec, idx string, acc func(int) string) {
 	for v := 0; v < s.nv; v++ {
 		r, off := s.base(v)
-		mem := fmt.Sprintf("%d(%s)(AX*1)", off, r)
-		acc := s.vreg(v)
+		mem := fmt.Sprintf("%d(%s)(%s*1)", off, r, idx)
+		a := acc(v)
 		last := v == s.nv-1 && s.masked
 		switch {
 		case last && s.zmm:
-			g.p("\tVADDPS      %s, %s, K1, %s", mem, acc, acc)
+			g.p("\tVADDPS      %s, %s, K1, %s", mem, a, a)
 		case last:
 			g.p("\tVMASKMOVPS  %s, Y15, Y14", mem)
-			g.p("\tVADDPS      Y14, %s, %s", acc, acc)
+			g.p("\tVADDPS      Y14, %s, %s", a, a)
 		default:
-			g.p("\tVADDPS      %s, %s, %s", mem, acc, acc)
+			g.p("\tVADDPS      %s, %s, %s", mem, a, a)
 		}
+	}
+}
+
+// bitsZero emits the clearing of the accumulators acc(0..nv-1).
+func (g *gen) bitsZero(s bitsSpec, acc func(int) string) {
+	for v := 0; v < s.nv; v++ {
+		r := acc(v)
+		if s.zmm {
+			g.p("\tVPXORD %s, %s, %s", r, r, r)
+		} else {
+			g.p("\tVXORPS %s, %s, %s", r, r, r)
+		}
+	}
+}
+
+// bitsLoadT and bitsStoreT move the accumulators from and to a row of the
+// running sums t at byte offset off from DI.
+func (g *gen) bitsLoadT(s bitsSpec, acc func(int) string, off int) {
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMOVUPS %d(DI), %s", off+v*s.vecBytes(), acc(v))
+	}
+}
+
+func (g *gen) bitsStoreT(s bitsSpec, acc func(int) string, off int) {
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMOVUPS %s, %d(DI)", acc(v), off+v*s.vecBytes())
+	}
+}
+
+// bitsScale emits acc *= alpha (the contract's float32(alpha * s)).
+func (g *gen) bitsScale(s bitsSpec, acc func(int) string, alpha string) {
+	for v := 0; v < s.nv; v++ {
+		g.p("\tVMULPS %s, %s, %s", alpha, acc(v), acc(v))
+	}
+}
+
+// bitsFMAC emits acc = fma(beta, C, acc) for the row of C at crow (an
+// address without displacement, "(SI)"), the last vector under the mask.
+func (g *gen) bitsFMAC(s bitsSpec, acc func(int) string, crow, beta, tmp string) {
+	for v := 0; v < s.nv; v++ {
+		mem := fmt.Sprintf("%d%s", v*s.vecBytes(), crow)
+		a := acc(v)
+		switch {
+		case v == s.nv-1 && s.masked && s.zmm:
+			g.p("\tVMOVUPS.Z %s, K1, %s", mem, tmp)
+			g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, a)
+		case v == s.nv-1 && s.masked:
+			g.p("\tVMASKMOVPS %s, Y15, %s", mem, tmp)
+			g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, a)
+		default:
+			g.p("\tVFMADD231PS %s, %s, %s", mem, beta, a)
+		}
+	}
+}
+
+// bitsStoreC stores the accumulators into the row of C at crow, the last
+// vector under the mask.
+func (g *gen) bitsStoreC(s bitsSpec, acc func(int) string, crow string) {
+	for v := 0; v < s.nv; v++ {
+		mem := fmt.Sprintf("%d%s", v*s.vecBytes(), crow)
+		a := acc(v)
+		switch {
+		case v == s.nv-1 && s.masked && s.zmm:
+			g.p("\tVMOVUPS %s, K1, %s", a, mem)
+		case v == s.nv-1 && s.masked:
+			g.p("\tVMASKMOVPS %s, Y15, %s", a, mem)
+		default:
+			g.p("\tVMOVUPS %s, %s", a, mem)
+		}
+	}
+}
+
+// bitsBases sets R12.. to the bases of B's column groups (vs floats apart).
+func (g *gen) bitsBases(s bitsSpec) {
+	g.p("\tMOVQ b+32(FP), R12")
+	if s.groups() > 1 {
+		g.p("\tMOVQ vs+48(FP), AX")
+		g.p("\tSHLQ $2, AX")
+		for q := 1; q < s.groups(); q++ {
+			g.p("\tLEAQ (%s)(AX*1), %s", []string{"R12", "R13", "R14"}[q-1], []string{"R13", "R14", "R15"}[q-1])
+		}
+	}
+}
+
+// bitsAdvanceBases moves the bases on by the bytes in reg (a word of bits).
+func (g *gen) bitsAdvanceBases(s bitsSpec, reg string) {
+	for q := 0; q < s.groups(); q++ {
+		g.p("\tADDQ %s, %s", reg, []string{"R12", "R13", "R14", "R15"}[q])
 	}
 }
 
@@ -115,28 +203,12 @@ func (g *gen) bitsKernel(s bitsSpec) {
 	g.p("\tMOVQ mode+88(FP), AX")
 	g.p("\tTESTQ $1, AX")
 	g.p("\tJNZ  %s_cont", l)
-	for v := 0; v < s.nv; v++ {
-		r := s.vreg(v)
-		if s.zmm {
-			g.p("\tVPXORD %s, %s, %s", r, r, r)
-		} else {
-			g.p("\tVXORPS %s, %s, %s", r, r, r)
-		}
-	}
+	g.bitsZero(s, s.vreg)
 	g.p("\tJMP  %s_bits", l)
 	g.p("%s_cont:", l)
-	for v := 0; v < s.nv; v++ {
-		g.p("\tVMOVUPS %d(DI), %s", v*s.vecBytes(), s.vreg(v))
-	}
+	g.bitsLoadT(s, s.vreg, 0)
 	g.p("%s_bits:", l)
-	g.p("\tMOVQ b+32(FP), R12")
-	if s.groups() > 1 {
-		g.p("\tMOVQ vs+48(FP), AX")
-		g.p("\tSHLQ $2, AX")
-		for q := 1; q < s.groups(); q++ {
-			g.p("\tLEAQ (%s)(AX*1), %s", []string{"R12", "R13", "R14"}[q-1], []string{"R13", "R14", "R15"}[q-1])
-		}
-	}
+	g.bitsBases(s)
 	g.p("\tMOVQ R10, R8")
 	g.p("\tMOVQ nw+24(FP), CX")
 	g.p("\tTESTQ CX, CX")
@@ -152,7 +224,7 @@ func (g *gen) bitsKernel(s bitsSpec) {
 	for u := 0; u < 2; u++ {
 		g.p("\tTZCNTQ DX, AX")
 		g.p("\tIMULQ R11, AX")
-		g.bitsAdd(s)
+		g.bitsAdd(s, "AX", s.vreg)
 		g.p("\tBLSRQ DX, DX")
 		if u == 0 {
 			g.p("\tJZ   %s_next", l)
@@ -161,9 +233,7 @@ func (g *gen) bitsKernel(s bitsSpec) {
 		}
 	}
 	g.p("%s_next:", l)
-	for q := 0; q < s.groups(); q++ {
-		g.p("\tADDQ BX, %s", []string{"R12", "R13", "R14", "R15"}[q])
-	}
+	g.bitsAdvanceBases(s, "BX")
 	g.p("\tADDQ $8, R8")
 	g.p("\tDECQ CX")
 	g.p("\tJNZ  %s_word", l)
@@ -171,48 +241,20 @@ func (g *gen) bitsKernel(s bitsSpec) {
 	g.p("\tMOVQ mode+88(FP), AX")
 	g.p("\tTESTQ $2, AX")
 	g.p("\tJNZ  %s_final", l)
-	for v := 0; v < s.nv; v++ {
-		g.p("\tVMOVUPS %s, %d(DI)", s.vreg(v), v*s.vecBytes())
-	}
+	g.bitsStoreT(s, s.vreg, 0)
 	g.p("\tJMP  %s_advance", l)
 	g.p("%s_final:", l)
-	for v := 0; v < s.nv; v++ {
-		g.p("\tVMULPS %s, %s, %s", alpha, s.vreg(v), s.vreg(v))
-	}
+	g.bitsScale(s, s.vreg, alpha)
 	g.p("\tMOVL beta+84(FP), AX")
 	g.p("\tSHLL $1, AX // drop the sign: -0 is zero too")
 	g.p("\tJZ   %s_store", l)
-	for v := 0; v < s.nv; v++ {
-		mem := fmt.Sprintf("%d(SI)", v*s.vecBytes())
-		acc := s.vreg(v)
-		switch {
-		case v == s.nv-1 && s.masked && s.zmm:
-			g.p("\tVMOVUPS.Z %s, K1, %s", mem, tmp)
-			g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, acc)
-		case v == s.nv-1 && s.masked:
-			g.p("\tVMASKMOVPS %s, Y15, %s", mem, tmp)
-			g.p("\tVFMADD231PS %s, %s, %s", tmp, beta, acc)
-		default:
-			g.p("\tVFMADD231PS %s, %s, %s", mem, beta, acc)
-		}
-	}
+	g.bitsFMAC(s, s.vreg, "(SI)", beta, tmp)
 	g.p("%s_store:", l)
-	for v := 0; v < s.nv; v++ {
-		mem := fmt.Sprintf("%d(SI)", v*s.vecBytes())
-		acc := s.vreg(v)
-		switch {
-		case v == s.nv-1 && s.masked && s.zmm:
-			g.p("\tVMOVUPS %s, K1, %s", acc, mem)
-		case v == s.nv-1 && s.masked:
-			g.p("\tVMASKMOVPS %s, Y15, %s", acc, mem)
-		default:
-			g.p("\tVMOVUPS %s, %s", acc, mem)
-		}
-	}
+	g.bitsStoreC(s, s.vreg, "(SI)")
 	g.p("%s_advance:", l)
 	g.p("\tMOVQ ldc+72(FP), AX")
 	g.p("\tLEAQ (SI)(AX*4), SI")
-	g.p("\tADDQ $%d, DI", 4*64)
+	g.p("\tADDQ $%d, DI", 4*bitsNRGen)
 	g.p("\tMOVQ bstride+16(FP), AX")
 	g.p("\tLEAQ (R10)(AX*8), R10")
 	g.p("\tDECQ R9")
@@ -368,48 +410,28 @@ func (g *gen) bitsPairKernel(s bitsSpec) {
 	g.p("\tVBROADCASTSS beta+84(FP), Z29")
 	g.p("\tMOVL mask+96(FP), AX")
 	g.p("\tKMOVW AX, K1")
-	acc := func(r, v int) string { return fmt.Sprintf("Z%d", 4*r+v) }
+	// Row r's accumulators: Z0.. for the first row, Z4.. for the second.
+	row := func(r int) func(int) string {
+		return func(v int) string { return fmt.Sprintf("Z%d", 4*r+v) }
+	}
 	g.p("\n%s_row:", l)
 	g.p("\tMOVQ mode+88(FP), AX")
 	g.p("\tTESTQ $1, AX")
 	g.p("\tJNZ  %s_cont", l)
 	for r := 0; r < 2; r++ {
-		for v := 0; v < s.nv; v++ {
-			g.p("\tVPXORD %s, %s, %s", acc(r, v), acc(r, v), acc(r, v))
-		}
+		g.bitsZero(s, row(r))
 	}
 	g.p("\tJMP  %s_bits", l)
 	g.p("%s_cont:", l)
 	for r := 0; r < 2; r++ {
-		for v := 0; v < s.nv; v++ {
-			g.p("\tVMOVUPS %d(DI), %s", 4*bitsNRGen*r+64*v, acc(r, v))
-		}
+		g.bitsLoadT(s, row(r), 4*bitsNRGen*r)
 	}
 	g.p("%s_bits:", l)
-	g.p("\tMOVQ b+32(FP), R12")
-	if s.nv > 1 {
-		g.p("\tMOVQ vs+48(FP), AX")
-		g.p("\tSHLQ $2, AX")
-		for q := 1; q < s.nv; q++ {
-			g.p("\tLEAQ (%s)(AX*1), %s", []string{"R12", "R13", "R14"}[q-1], []string{"R13", "R14", "R15"}[q-1])
-		}
-	}
+	g.bitsBases(s)
 	g.p("\tXORQ CX, CX")
 	g.p("\tCMPQ CX, nw+24(FP)")
 	g.p("\tJGE  %s_epi", l)
-	// add emits the additions of B's row at byte offset idx into row r's
-	// accumulators.
-	add := func(r int, idx string) {
-		for v := 0; v < s.nv; v++ {
-			base, _ := s.base(v)
-			mem := fmt.Sprintf("0(%s)(%s*1)", base, idx)
-			if v == s.nv-1 {
-				g.p("\tVADDPS      %s, %s, K1, %s", mem, acc(r, v), acc(r, v))
-			} else {
-				g.p("\tVADDPS      %s, %s, %s", mem, acc(r, v), acc(r, v))
-			}
-		}
-	}
+	add := func(r int, idx string) { g.bitsAdd(s, idx, row(r)) }
 	g.p("\n\tPCALIGN $32\n")
 	g.p("%s_word:", l)
 	g.p("\tMOVQ (R10)(CX*8), DX")
@@ -447,9 +469,7 @@ func (g *gen) bitsPairKernel(s bitsSpec) {
 	rest(l+"_only2bit", "R9", "R8", 1)
 	g.p("%s_next:", l)
 	g.p("\tMOVQ 0(SP), AX")
-	for q := 0; q < s.nv; q++ {
-		g.p("\tADDQ AX, %s", []string{"R12", "R13", "R14", "R15"}[q])
-	}
+	g.bitsAdvanceBases(s, "AX")
 	g.p("\tINCQ CX")
 	g.p("\tCMPQ CX, nw+24(FP)")
 	g.p("\tJLT  %s_word", l)
@@ -458,44 +478,25 @@ func (g *gen) bitsPairKernel(s bitsSpec) {
 	g.p("\tTESTQ $2, AX")
 	g.p("\tJNZ  %s_final", l)
 	for r := 0; r < 2; r++ {
-		for v := 0; v < s.nv; v++ {
-			g.p("\tVMOVUPS %s, %d(DI)", acc(r, v), 4*bitsNRGen*r+64*v)
-		}
+		g.bitsStoreT(s, row(r), 4*bitsNRGen*r)
 	}
 	g.p("\tJMP  %s_advance", l)
 	g.p("%s_final:", l)
 	g.p("\tMOVQ ldc+72(FP), R8")
 	g.p("\tSHLQ $2, R8 // bytes from one row of C to the next")
 	for r := 0; r < 2; r++ {
-		for v := 0; v < s.nv; v++ {
-			g.p("\tVMULPS Z28, %s, %s", acc(r, v), acc(r, v))
-		}
+		g.bitsScale(s, row(r), "Z28")
 	}
 	g.p("\tMOVL beta+84(FP), AX")
 	g.p("\tSHLL $1, AX // drop the sign: -0 is zero too")
 	g.p("\tJZ   %s_store", l)
 	crow := []string{"(SI)", "(SI)(R8*1)"}
 	for r := 0; r < 2; r++ {
-		for v := 0; v < s.nv; v++ {
-			mem := fmt.Sprintf("%d%s", 64*v, crow[r])
-			if v == s.nv-1 {
-				g.p("\tVMOVUPS.Z %s, K1, Z30", mem)
-				g.p("\tVFMADD231PS Z30, Z29, %s", acc(r, v))
-			} else {
-				g.p("\tVFMADD231PS %s, Z29, %s", mem, acc(r, v))
-			}
-		}
+		g.bitsFMAC(s, row(r), crow[r], "Z29", "Z30")
 	}
 	g.p("%s_store:", l)
 	for r := 0; r < 2; r++ {
-		for v := 0; v < s.nv; v++ {
-			mem := fmt.Sprintf("%d%s", 64*v, crow[r])
-			if v == s.nv-1 {
-				g.p("\tVMOVUPS %s, K1, %s", acc(r, v), mem)
-			} else {
-				g.p("\tVMOVUPS %s, %s", acc(r, v), mem)
-			}
-		}
+		g.bitsStoreC(s, row(r), crow[r])
 	}
 	g.p("%s_advance:", l)
 	g.p("\tMOVQ ldc+72(FP), AX")
