@@ -329,16 +329,19 @@ func bitsPanel(n, nr, vw int) (w, wide int) {
 // columns 6168 -> 1674 and 5472 -> 2572; 256 columns 832 -> 359 and
 // 864 -> 549; 384 columns 852 -> 542 and 1014 -> 834 (400 columns are not
 // packed).
-func rowsAliased(ld, rows, cols int) bool {
+func rowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols, 64, 12) }
+
+// rowsCrowd reports whether rows rows of cols floats each, ld floats apart,
+// would fill more than 3/4 of the lines that a cache of sets sets of ways
+// 64-byte lines lets them use: the rows start at sets/g different sets (g =
+// gcd(lines apart, sets)) and each spans span lines.
+func rowsCrowd(ld, rows, cols, sets, ways int) bool {
 	if ld*4%64 != 0 {
 		return false // rows straddle lines at shifting offsets
 	}
-	// The rows start at 64/g different sets (g = gcd(lines apart, 64)),
-	// each row spans span lines, and each set holds 12 lines: aliased when
-	// the rows would fill more than 3/4 of the sets they can use.
 	span := (cols*4 + 63) / 64
-	sets := min(64, 64/gcd(ld*4/64%64, 64)*span)
-	return rows*span > 12*sets*3/4
+	used := min(sets, sets/gcd(ld*4/64%sets, sets)*span)
+	return rows*span > ways*used*3/4
 }
 
 // gcd returns the greatest common divisor of a >= 0 and b > 0 (gcd(0, b) =

@@ -627,15 +627,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 // (100x1600)(1600x1024) 146 -> 174, (100x1024)(1024x1024) 152 -> 181
 // (NumPy's OpenBLAS 140 and 144 in the same hour); at 512 columns,
 // packing measured 185-190 against 196-197 in place (2026-12-02).
-func tileRowsAliased(ld, rows, cols int) bool {
-	const sets, ways = 1024, 16
-	if ld*4%64 != 0 {
-		return false // rows straddle lines at shifting offsets
-	}
-	span := (cols*4 + 63) / 64
-	used := min(sets, sets/gcd(ld*4/64%sets, sets)*span)
-	return rows*span > ways*used*3/4
-}
+func tileRowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols, 1024, 16) }
 
 // mergeTile writes the rows x cols corner of the tile t (stride tn), which
 // holds float32(alpha*s), into c by the contract's last step: c = t when

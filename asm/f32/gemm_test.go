@@ -301,6 +301,19 @@ func TestTileRowsAliased(t *testing.T) {
 	}
 }
 
+// TestRowsAliased checks the L1 rule of the Bits products (parts of 128
+// rows of B, panels of 64 columns), the same rule as tileRowsAliased's.
+func TestRowsAliased(t *testing.T) {
+	for _, c := range []struct {
+		ld   int
+		want bool
+	}{{400, false}, {384, true}, {512, true}, {256, true}, {1024, true}, {1600, false}, {401, false}} {
+		if got := rowsAliased(c.ld, 128, 64); got != c.want {
+			t.Errorf("rowsAliased(%d, 128, 64) = %v, want %v", c.ld, got, c.want)
+		}
+	}
+}
+
 func TestRegistered(t *testing.T) {
 	asmtest.RequireRegistered(t, pkgName, map[string]bool{
 		// The AVX-512 products share the AVX2 packing routines, so they
