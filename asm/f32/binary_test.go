@@ -437,16 +437,12 @@ func BenchmarkGemmBitsPair(b *testing.B) {
 	if asm.Active(pkgName) != "avx512" {
 		b.Skip("the pair kernels are AVX-512's")
 	}
-	for _, s := range []benchShape{
-		{"sigmoid(100x1600)(1600x400)", formSigNN, 100, 400, 1600},
-		{"sigmoid(100x400)(1600x400)^T", formSigNT, 100, 1600, 400},
-		{"(1600x100)^T(100x400)", formTN, 1600, 400, 100},
-	} {
+	for _, s := range bitsBenchShapes {
 		for _, th := range []int{1, 2} {
 			for round := 0; round < 2; round++ {
 				for _, oneRow := range []bool{true, false} {
 					b.Run(fmt.Sprintf("%s/threads=%d/onerow=%v", s.name, th, oneRow), func(b *testing.B) {
-						run := bitsBenchRun(s, NewWorkspace(th))
+						run := bitsBenchRun(s, NewWorkspace(th), true)
 						noBitsPair = oneRow
 						defer func() { noBitsPair = false }()
 						run()
@@ -462,8 +458,16 @@ func BenchmarkGemmBitsPair(b *testing.B) {
 	}
 }
 
-// bitsBenchRun returns the Bits form of s on a random 0/1 A with half ones.
-func bitsBenchRun(s benchShape, w *Workspace) func() {
+// bitsBenchShapes are the batch-100 training products with a 0/1 operand.
+var bitsBenchShapes = []benchShape{
+	{"sigmoid(100x1600)(1600x400)", formSigNN, 100, 400, 1600},
+	{"sigmoid(100x400)(1600x400)^T", formSigNT, 100, 1600, 400},
+	{"(1600x100)^T(100x400)", formTN, 1600, 400, 100},
+}
+
+// bitsBenchRun returns s on a random 0/1 A with half ones: its Bits form,
+// or with !bits the float32 product on the same matrices.
+func bitsBenchRun(s benchShape, w *Workspace, bits bool) func() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	x := newBenchMats(s)
 	ar, ac := s.m, s.k
@@ -482,10 +486,12 @@ func bitsBenchRun(s benchShape, w *Workspace) func() {
 	}
 	m, n, k := s.m, s.n, s.k
 	return func() {
-		switch s.f {
-		case formSigNN:
+		switch {
+		case !bits:
+			s.run(w, x)
+		case s.f == formSigNN:
 			w.SigmoidAffineNNBits(m, n, k, ab, x.b, n, x.bias, x.c, n)
-		case formSigNT:
+		case s.f == formSigNT:
 			w.SigmoidAffineNTBits(m, n, k, ab, x.b, k, x.bias, x.c, n)
 		default:
 			w.GemmNNBits(m, n, k, 1, ab, x.b, n, 0, x.c, n)
@@ -498,44 +504,11 @@ func bitsBenchRun(s benchShape, w *Workspace) func() {
 // units), next to the float32 product on the same matrices. GFLOP/s counts
 // the float32 product's 2mnk, so the two are compared at equal work.
 func BenchmarkGemmBits(b *testing.B) {
-	for _, s := range []benchShape{
-		{"sigmoid(100x1600)(1600x400)", formSigNN, 100, 400, 1600},
-		{"sigmoid(100x400)(1600x400)^T", formSigNT, 100, 1600, 400},
-		{"(1600x100)^T(100x400)", formTN, 1600, 400, 100},
-	} {
+	for _, s := range bitsBenchShapes {
 		for _, th := range []int{1, 2} {
 			for _, bits := range []bool{true, false} {
 				b.Run(fmt.Sprintf("%s/bits=%v/threads=%d", s.name, bits, th), func(b *testing.B) {
-					rng := rand.New(rand.NewPCG(1, 2))
-					x := newBenchMats(s)
-					ar, ac := s.m, s.k
-					if s.f == formTN {
-						ar, ac = s.k, s.m
-					}
-					var ab Bits
-					for i := range x.a {
-						x.a[i] = float32(rng.IntN(2))
-					}
-					ab.Pack(x.a, ar, ac, ac)
-					if s.f == formTN {
-						var t Bits
-						t.Transpose(&ab)
-						ab = t
-					}
-					w := NewWorkspace(th)
-					run := func() {
-						m, n, k := s.m, s.n, s.k
-						switch {
-						case !bits:
-							s.run(w, x)
-						case s.f == formSigNN:
-							w.SigmoidAffineNNBits(m, n, k, &ab, x.b, n, x.bias, x.c, n)
-						case s.f == formSigNT:
-							w.SigmoidAffineNTBits(m, n, k, &ab, x.b, k, x.bias, x.c, n)
-						default:
-							w.GemmNNBits(m, n, k, 1, &ab, x.b, n, 0, x.c, n)
-						}
-					}
+					run := bitsBenchRun(s, NewWorkspace(th), bits)
 					asmtest.Benchmark(b, pkgName, func(b *testing.B) {
 						run()
 						b.ResetTimer()
