@@ -191,25 +191,32 @@ func BenchmarkGemmVariants(b *testing.B) {
 
 // BenchmarkGemmAliased compares, on one thread and alternating, a
 // row-major B whose rows are 4 KB apart read in place and packed tile by
-// tile (tileRowsAliased), and 2 KB apart (read in place either way).
+// tile (tileRowsAliased), and 2 KB apart (read in place either way); and
+// the columns of a row-major A^T 4 KB apart read in place and packed
+// (colsAliased). Filter by implementation: Aliased/./inplace/avx512.
 func BenchmarkGemmAliased(b *testing.B) {
 	for _, s := range []benchShape{
 		{"(100x1600)(1600x1024)", formNN, 100, 1024, 1600},
 		{"(100x1024)(1024x1024)", formNN, 100, 1024, 1024},
 		{"(100x1600)(1600x512)", formNN, 100, 512, 1600},
+		{"(1024x100)^T(100x1024)", formTN, 1024, 1024, 100},
+		{"(1024x1000)^T(1000x400)", formTN, 1024, 400, 1000},
+		{"(2048x256)^T(256x400)", formTN, 2048, 400, 256},
 	} {
 		for round := 0; round < 2; round++ {
 			for _, inPlace := range []bool{true, false} {
 				b.Run(fmt.Sprintf("%s/inplace=%v", s.name, inPlace), func(b *testing.B) {
 					x := newBenchMats(s)
 					w := NewWorkspace(1)
-					w.opts.aliasedB = inPlace
-					s.run(w, x)
-					cpu0 := asmtest.ProcessCPUSeconds()
-					for b.Loop() {
+					w.opts.aliasedA, w.opts.aliasedB = inPlace, inPlace
+					asmtest.Benchmark(b, pkgName, func(b *testing.B) {
 						s.run(w, x)
-					}
-					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+						cpu0 := asmtest.ProcessCPUSeconds()
+						for b.Loop() {
+							s.run(w, x)
+						}
+						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+					})
 				})
 			}
 		}

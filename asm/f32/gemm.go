@@ -265,6 +265,9 @@ type gemmOpts struct {
 	// aliasedB reads B in place even where its rows crowd into a few sets
 	// of L2 (tileRowsAliased).
 	aliasedB bool
+	// aliasedA reads the columns of A^T in place even where they all fall
+	// into one set of L1 (colsAliased).
+	aliasedA bool
 }
 
 var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15}
@@ -503,7 +506,7 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	jit := m <= mc && !g.opts.noJIT
 	// A row-major A (the A*B and A*B^T forms) needs no packing where the
 	// kernel broadcasts straight from its rows.
-	direct := (kr.direct && g.acs == 1 || kr.directT && g.acs != 1) && !g.opts.noDirect
+	direct := (kr.direct && g.acs == 1 || kr.directT && g.acs != 1 && (g.opts.aliasedA || !colsAliased(g.acs))) && !g.opts.noDirect
 	buf.grow(mc*kcb+packSlack, kcb*nc, mr*nr)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
@@ -628,6 +631,20 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 // (NumPy's OpenBLAS 140 and 144 in the same hour); at 512 columns,
 // packing measured 185-190 against 196-197 in place (2026-12-02).
 func tileRowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols, 1024, 16) }
+
+// colsAliased reports whether the columns of a row-major A^T (the A^T*B
+// products), ld floats apart, put every row of a tile in the same set of
+// L1: a stride that is a multiple of 4 KB (1024, 2048, 4096 ... columns,
+// the visible units of L = 32 and 64 lattices). Read in place, the kb
+// lines of a tile then evict each other and the packed panel of B in that
+// set; such an A is packed instead. On the Zen 5 ("Oxide Virtual
+// Turin-like"), one thread, GFLOP per CPU-second, 3 alternated runs each
+// (in place -> packed): AVX2 (1024x100)^T(100x1024) 58-59 -> 86-90,
+// (1024x1000)^T(1000x400) 60-65 -> 88-97, (2048x256)^T(256x400) 60-67
+// -> 92-97; AVX-512 150 -> 147-172 and 152-161 -> 161-172. Strides of
+// 2 KB (512 columns) or 6 KB (1536) measured the same either way, and
+// 1600 columns (the paper's lattice) 2-3% faster in place (2026-12-02).
+func colsAliased(ld int) bool { return ld*4%4096 == 0 }
 
 // mergeTile writes the rows x cols corner of the tile t (stride tn), which
 // holds float32(alpha*s), into c by the contract's last step: c = t when

@@ -117,7 +117,17 @@ func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 		return
 	}
 	if k.id == kAVX512 {
-		packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
+		if acs == 1 {
+			packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
+			return
+		}
+		for ir := 0; ir < mb; ir += 10 {
+			if rows := min(10, mb-ir); rows < 10 {
+				packAPanelGo(10, dst[ir*kb:ir*kb+kb*10], a, ars, acs, i0+ir, rows, p0, kb)
+			} else {
+				packAT10AVX2(kb, &a[p0*acs+i0+ir], acs, &dst[ir*kb])
+			}
+		}
 		return
 	}
 	for ir := 0; ir < mb; ir += 6 {
@@ -342,6 +352,19 @@ func packA6AVX2(kb int, a *float32, lda int, dst *float32)
 //
 //go:noescape
 func packAT6AVX2(kb int, a *float32, lda int, dst *float32)
+
+// packAT10AVX2 copies 10 consecutive columns of the row-major k x m matrix
+// a (kb >= 1), for the A^T products of the AVX-512 kernels (it needs AVX
+// only):
+//
+//	for p := 0; p < kb; p++ {
+//		for i := 0; i < 10; i++ {
+//			dst[p*10+i] = a[p*lda+i]
+//		}
+//	}
+//
+//go:noescape
+func packAT10AVX2(kb int, a *float32, lda int, dst *float32)
 
 // packB16AVX2 copies 16 consecutive columns of the row-major k x n matrix b
 // (kb >= 1):

@@ -225,6 +225,29 @@ atloop:
 	JNZ     atloop
 	RET
 
+// func packAT10AVX2(kb int, a *float32, lda int, dst *float32)
+// Copies 10 consecutive columns of the row-major k x m A: dst[p*10+i] = a[p*lda+i]
+// (the AVX-512 kernels' micro-panels; only AVX instructions).
+TEXT ·packAT10AVX2(SB), NOSPLIT, $0-32
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ dst+24(FP), DI
+	SHLQ $2, R8
+
+at10loop:
+	PREFETCHT0 (SI)(R8*8)
+	VMOVUPS (SI), Y0
+	MOVQ    32(SI), AX
+	VMOVUPS Y0, (DI)
+	MOVQ    AX, 32(DI)
+	ADDQ    R8, SI
+	ADDQ    $40, DI
+	DECQ    CX
+	JNZ     at10loop
+	VZEROUPPER
+	RET
+
 // func packB16AVX2(kb int, b *float32, ldb int, dst *float32)
 // Copies 16 consecutive columns of the row-major k x n B: dst[p*16+j] = b[p*ldb+j].
 TEXT ·packB16AVX2(SB), NOSPLIT, $0-32

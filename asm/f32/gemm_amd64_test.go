@@ -114,6 +114,45 @@ func BenchmarkMicroKernel(b *testing.B) {
 	}
 }
 
+// TestPackAT compares the A^T packers (6 columns for the AVX2 kernels, 10
+// for the AVX-512 ones) with packAPanelGo over depths 1..33 and 255-256,
+// with NaN guards around the destination and source rows padded with NaN
+// beside the copied columns.
+func TestPackAT(t *testing.T) {
+	if !useAVX2 && !useAVX512 {
+		t.Skip("no AVX2+FMA")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, mr := range []int{6, 10} {
+		for _, kb := range []int{1, 2, 3, 7, 8, 9, 16, 17, 33, 255, 256} {
+			for _, pad := range []int{0, 5} {
+				lda := mr + pad
+				src := newPadded(rng, kb, mr, lda, 1)
+				want := make([]float32, mr*kb)
+				packAPanelGo(mr, want, src.mat(), 1, lda, 0, mr, 0, kb)
+				got := make([]float32, guard+mr*kb+guard)
+				for i := range got {
+					got[i] = guardNaN
+				}
+				if mr == 6 {
+					packAT6AVX2(kb, &src.mat()[0], lda, &got[guard])
+				} else {
+					packAT10AVX2(kb, &src.mat()[0], lda, &got[guard])
+				}
+				for i, v := range got {
+					w := guardNaN
+					if i >= guard && i < guard+mr*kb {
+						w = want[i-guard]
+					}
+					if math.Float32bits(v) != math.Float32bits(w) {
+						t.Fatalf("mr=%d kb=%d lda=%d: dst[%d] = %v, want %v", mr, kb, lda, i-guard, v, w)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestPackBT compares the transposing pack kernel with packBPanelGo over
 // depths around its group size (8), with NaN guards around the destination
 // and between the rows of the source.

@@ -273,7 +273,23 @@ func gemmCases() []gemmCase {
 			cs = append(cs, gemmCase{f: f, m: s[0], n: s[1], k: s[2], alpha: 1, beta: scalars[i+2], pad: s[3], threads: 1 + i})
 		}
 	}
+	// Columns of A^T 4 KB apart (lda = 1024): packed instead of read in
+	// place (colsAliased), with a partial last row tile of both kernels
+	// (1024 = 102*10 + 4 = 170*6 + 4; 1021 = 102*10 + 1 = 170*6 + 1).
+	for i, s := range [][4]int{{1024, 40, 300, 0}, {1021, 24, 70, 3}} {
+		cs = append(cs, gemmCase{f: formTN, m: s[0], n: s[1], k: s[2], alpha: scalars[i+1], beta: scalars[i+2], pad: s[3], threads: 1 + i})
+	}
 	return cs
+}
+
+// TestColsAliased checks the decision to pack a row-major A^T whose
+// columns all fall into one set of L1.
+func TestColsAliased(t *testing.T) {
+	for ld, want := range map[int]bool{1024: true, 2048: true, 4096: true, 3072: true, 1600: false, 512: false, 1536: false, 1000: false, 1025: false, 100: false} {
+		if got := colsAliased(ld); got != want {
+			t.Errorf("colsAliased(%d) = %v, want %v", ld, got, want)
+		}
+	}
 }
 
 // TestTileRowsAliased checks the decision to pack a tile of a row-major B
