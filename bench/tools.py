@@ -23,8 +23,8 @@ Subcommands (all paths are files of the harness's work folder):
                            line of FILE reporting UNIT: program "ours (impl)", case the shape
                            label (a name matching SHAPES) or the name, plus ", N thread(s)";
                            names matching no shape go to table OTHER; prints the count
-  recshapes RES PROGRAM SUFFIX FILE [INFO]   record every {"shape","gflops"} line of FILE in
-                           the products table, case = label(shape) + SUFFIX
+  recshapes RES PROGRAM SUFFIX FILE [INFO [TABLE]]   record every {"shape","gflops"} line of
+                           FILE in TABLE (default products), case = label(shape) + SUFFIX
   label SHAPE              print a readable label of OP:m:k:n, e.g. NN (100x1600)(1600x400)
   impl NAME [PROCS]        print "impl<TAB>rest<TAB>threads": the implementation level of a
                            benchmark name (avx2, generic, ...), the name without it and
@@ -43,6 +43,8 @@ TABLES = {
     "products-gobench": ("Products: our benchmarks that did not match a peer shape, GFLOP/s", True),
     "training": ("Training: one epoch, 1600 -> 400 hidden, seconds per epoch (lower is better)", False),
     "training-gobench": ("Training: our epoch benchmarks (`go test -bench BenchmarkEpoch`)", False),
+    "lattice-products": ("Lattice sizes: float32 products of L = 32 and 64 layers (1024 and 4096 visible units), GFLOP/s (higher is better)", True),
+    "lattice-training": ("Lattice sizes: one CD-1 epoch of L = 32 and 64 data, seconds per epoch (lower is better)", False),
     "study": ("Study: `study run` of 3 quick replications against the same 3 `replicate -quick` runs one after another, seconds (lower is better)", False),
     "replicate": ("Full `replicate` run: wall time and peak memory", False),
 }
@@ -360,7 +362,7 @@ def main():
             line = line.strip()
             if line.startswith("{") and '"shape"' in line:
                 d = json.loads(line)
-                obj = {"kind": "m", "table": "products", "case": label(d["shape"]) + suffix, "program": prog,
+                obj = {"kind": "m", "table": a[6] if len(a) > 6 else "products", "case": label(d["shape"]) + suffix, "program": prog,
                        "value": d["gflops"], "unit": "GFLOP/s"}
                 if len(a) > 5 and a[5]:
                     obj["info"] = a[5]

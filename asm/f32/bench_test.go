@@ -69,17 +69,49 @@ func BenchmarkGemm(b *testing.B) {
 	for _, s := range benchShapes {
 		for _, th := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {
-				x := newBenchMats(s)
-				w := NewWorkspace(th)
-				asmtest.Benchmark(b, pkgName, func(b *testing.B) {
-					s.run(w, x) // warm the workspace
-					b.ResetTimer()
-					cpu0 := asmtest.ProcessCPUSeconds()
-					for b.Loop() {
-						s.run(w, x)
-					}
-					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
-				})
+				benchGemm(b, s, th)
+			})
+		}
+	}
+}
+
+// benchGemm runs shape s on th threads under every implementation.
+func benchGemm(b *testing.B, s benchShape, th int) {
+	x := newBenchMats(s)
+	w := NewWorkspace(th)
+	asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+		s.run(w, x) // warm the workspace
+		b.ResetTimer()
+		cpu0 := asmtest.ProcessCPUSeconds()
+		for b.Loop() {
+			s.run(w, x)
+		}
+		reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+	})
+}
+
+// latticeShapes are the products of layers sized by square lattices of
+// side 32 and 64 (1024 and 4096 visible units) at batch 100: the leading
+// dimensions are powers of two, whose rows crowd into a few cache sets.
+var latticeShapes = []benchShape{
+	{"(100x1024)(1024x256)", formNN, 100, 256, 1024},
+	{"(100x256)(1024x256)^T", formNT, 100, 1024, 256},
+	{"(1024x100)^T(100x256)", formTN, 1024, 256, 100},
+	{"(100x1024)(1024x1024)", formNN, 100, 1024, 1024},
+	{"(100x1024)(1024x1024)^T", formNT, 100, 1024, 1024},
+	{"(1024x100)^T(100x1024)", formTN, 1024, 1024, 100},
+	{"(100x4096)(4096x1024)", formNN, 100, 1024, 4096},
+	{"(100x1024)(4096x1024)^T", formNT, 100, 4096, 1024},
+	{"(4096x100)^T(100x1024)", formTN, 4096, 1024, 100},
+}
+
+// BenchmarkGemmLattice reports GFLOP/s per implementation and thread count
+// at latticeShapes (bench/run compares them with OpenBLAS).
+func BenchmarkGemmLattice(b *testing.B) {
+	for _, s := range latticeShapes {
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {
+				benchGemm(b, s, th)
 			})
 		}
 	}
