@@ -231,7 +231,7 @@ func bitsSerial(g *gemmArgs, buf *threadBuf) {
 	if len(buf.bsum) < bitsMC*bitsNR {
 		buf.bsum = make([]float32, bitsMC*bitsNR)
 	}
-	pack := g.bcs != 1 || rowsAliased(g.brs, kh, nr)
+	pack := g.bcs != 1 || g.opts.bitsPacked || !g.opts.bitsInPlace && rowsAliased(g.brs, min(kh, k), nr)
 	if pack {
 		buf.grow(0, min(kc, k)*((nr+15)/16*16), 0)
 	}
@@ -317,40 +317,51 @@ func bitsPanel(n, nr, vw int) (w, wide int) {
 	return (q + 1) * vw, extra * (q + 1) * vw
 }
 
-// rowsAliased reports whether rows rows of cols floats each, ld floats
-// apart, read in place by a kernel (a part of a row-major B), would crowd
-// into too few sets of a 48 KB, 12-way L1 (64 sets of 64-byte lines): rows
-// 2 KB apart start in two sets, 4 KB apart in one. Such a B is packed
-// instead, which costs a read and a write of it against the kernel's many
-// reads. On a Zen 5 ("Oxide Virtual Turin-like"), one thread, the Bits
-// product A*B with 100 rows of A at half ones and k = 1600 (parts of 128
-// rows of B, panels of 64 columns), medians of 3 alternated runs, in place
-// -> packed: 512 columns AVX-512 2132 -> 727 us, AVX2 1998 -> 1139; 1024
-// columns 6168 -> 1674 and 5472 -> 2572; 256 columns 832 -> 359 and
-// 864 -> 549; 384 columns 852 -> 542 and 1014 -> 834 (400 columns are not
-// packed).
-func rowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols, 64, 12) }
-
-// rowsCrowd reports whether rows rows of cols floats each, ld floats apart,
-// would fill more than 3/4 of the lines that a cache of sets sets of ways
-// 64-byte lines lets them use: the rows start at sets/g different sets (g =
-// gcd(lines apart, sets)) and each spans span lines.
-func rowsCrowd(ld, rows, cols, sets, ways int) bool {
-	if ld*4%64 != 0 {
-		return false // rows straddle lines at shifting offsets
-	}
-	span := (cols*4 + 63) / 64
-	used := min(sets, sets/gcd(ld*4/64%sets, sets)*span)
-	return rows*span > ways*used*3/4
+// rowsAliased reports whether a part of a row-major B read in place by the
+// Bits kernels (rows rows of cols floats, ld floats apart) should be
+// packed instead: when its lines would crowd the sets of a 48 KB, 12-way
+// L1 (64 sets of 64-byte lines) beyond 8 lines in a set, or when each of
+// its rows lies in a page of its own (ld of 1024 floats or more: a part's
+// 128 rows then take more pages than the first-level TLB holds). Packing
+// costs a read and a write of the part against the kernel's many reads.
+// On a Zen 5 ("Oxide Virtual Turin-like"), one thread, sigmoid(A*B) with
+// 100 rows of A at half ones (BenchmarkGemmBitsCols; 3 alternated runs,
+// GFLOP/s at the float32 product's 2mnk, in place -> packed; 2026-12-02):
+//
+//	columns (k)   max lines   AVX-512          AVX2
+//	100 (400)        10       72-112 -> 153-187 92-103 -> 116-117
+//	300 (1600)       11       173-177 -> 245-264 136-137 -> 146-147
+//	400 (1600)        8       239-273 -> 243-276 146-168 -> 146-150 (in place)
+//	500 (1600)       11       168-179 -> 260-262 139-141 -> 163
+//	1000 (1600)       9       159-168 -> 262-269 146-149 -> 159
+//	1600 (1600)       8       189-202 -> 207-217 126-135 -> 131-145
+//	2000 (1600)       8       194-203 -> 228-233 123-129 -> 142-144
+//
+// and 512 and 1024 columns (rows 2 and 4 KB apart, all in a few sets) ran
+// 2.9x and 3.7x (AVX-512), 1.75x and 2.1x (AVX2) slower in place. With
+// 200 and 600 columns (max 9) the AVX2 kernels lose 5-9% by packing, the
+// AVX-512 ones gain 20-27%; 800 columns (max 8) measured even.
+func rowsAliased(ld, rows, cols int) bool {
+	return ld >= 1024 || rowsCrowd(ld, rows, cols, 64, 8)
 }
 
-// gcd returns the greatest common divisor of a >= 0 and b > 0 (gcd(0, b) =
-// b).
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
+// rowsCrowd reports whether rows rows of cols floats each, ld floats apart
+// and the first starting a line, would put more than limit lines into one
+// set of a cache of sets (a power of two, at most 1024) sets of 64-byte
+// lines.
+func rowsCrowd(ld, rows, cols, sets, limit int) bool {
+	var n [1024]uint16
+	for r := 0; r < rows; r++ {
+		b := r * ld * 4
+		for l := b / 64; l <= (b+cols*4-1)/64; l++ {
+			s := l & (sets - 1)
+			n[s]++
+			if int(n[s]) > limit {
+				return true
+			}
+		}
 	}
-	return a
+	return false
 }
 
 // packBits16 packs the kb x cols panel of B (B(p, j) = b[p*brs + j*bcs])

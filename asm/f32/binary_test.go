@@ -523,3 +523,41 @@ func BenchmarkGemmBits(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGemmBitsCols compares, on one thread and alternating, the Bits
+// product sigmoid(A*B) with B read in place and packed (rowsAliased) at
+// widths of B around the training shapes: the layer sizes of the
+// literature (100 ... 2000 hidden units). Filter by implementation:
+// BitsCols/./B/avx512.
+func BenchmarkGemmBitsCols(b *testing.B) {
+	for _, s := range []benchShape{
+		{"sigmoid(100x400)(400x100)", formSigNN, 100, 100, 400},
+		{"sigmoid(100x1600)(1600x200)", formSigNN, 100, 200, 1600},
+		{"sigmoid(100x1600)(1600x300)", formSigNN, 100, 300, 1600},
+		{"sigmoid(100x1600)(1600x400)", formSigNN, 100, 400, 1600},
+		{"sigmoid(100x1600)(1600x500)", formSigNN, 100, 500, 1600},
+		{"sigmoid(100x1600)(1600x600)", formSigNN, 100, 600, 1600},
+		{"sigmoid(100x1600)(1600x800)", formSigNN, 100, 800, 1600},
+		{"sigmoid(100x1600)(1600x1000)", formSigNN, 100, 1000, 1600},
+		{"sigmoid(100x1600)(1600x1600)", formSigNN, 100, 1600, 1600},
+		{"sigmoid(100x1600)(1600x2000)", formSigNN, 100, 2000, 1600},
+	} {
+		for round := 0; round < 3; round++ {
+			for _, packed := range []bool{false, true} {
+				b.Run(fmt.Sprintf("%s/B=%s", s.name, map[bool]string{false: "inplace", true: "packed"}[packed]), func(b *testing.B) {
+					w := NewWorkspace(1)
+					w.opts.bitsInPlace, w.opts.bitsPacked = !packed, packed
+					run := bitsBenchRun(s, w, true)
+					asmtest.Benchmark(b, pkgName, func(b *testing.B) {
+						run()
+						cpu0 := asmtest.ProcessCPUSeconds()
+						for b.Loop() {
+							run()
+						}
+						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+					})
+				})
+			}
+		}
+	}
+}

@@ -268,6 +268,9 @@ type gemmOpts struct {
 	// aliasedA reads the columns of A^T in place even where they all fall
 	// into one set of L1 (colsAliased).
 	aliasedA bool
+	// bitsInPlace and bitsPacked read a row-major B of the Bits products
+	// in place, or pack it, whatever rowsAliased says.
+	bitsInPlace, bitsPacked bool
 }
 
 var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15}
@@ -620,9 +623,10 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 // tileRowsAliased reports whether the kb rows of a tile of cols columns
 // of a row-major B, ld floats apart, would crowd into too few sets of L2
 // (taken as 1 MB, 16-way: 1024 sets of 64-byte lines; Zen 3's 512 KB 8-way
-// also has 1024) to stay there while the row tiles of A reuse it. Rows
-// 4 KB apart (1024 columns) start in 16 sets, so 256 rows of two lines
-// fill 32 sets' 512 lines and the tile is refetched from memory: such a B
+// also has 1024) to stay there while the row tiles of A reuse it: more
+// than 12 lines (3/4 of the ways) in a set. Rows 4 KB apart (1024
+// columns) start in 16 sets, so 256 rows of two lines put 16 lines into
+// each of 32 sets and the tile is refetched from memory: such a B
 // is packed per tile instead. In L1 a tile crowds already at 2 KB (512
 // columns) but is refetched from L2 fast enough. On the Zen 5 ("Oxide
 // Virtual Turin-like"), one thread, AVX-512, BenchmarkGemmAliased, medians
@@ -630,7 +634,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 // (100x1600)(1600x1024) 146 -> 174, (100x1024)(1024x1024) 152 -> 181
 // (NumPy's OpenBLAS 140 and 144 in the same hour); at 512 columns,
 // packing measured 185-190 against 196-197 in place (2026-12-02).
-func tileRowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols, 1024, 16) }
+func tileRowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols, 1024, 12) }
 
 // colsAliased reports whether the columns of a row-major A^T (the A^T*B
 // products), ld floats apart, put every row of a tile in the same set of

@@ -323,10 +323,19 @@ func TestRowsAliased(t *testing.T) {
 	for _, c := range []struct {
 		ld   int
 		want bool
-	}{{400, false}, {384, true}, {512, true}, {256, true}, {1024, true}, {1600, false}, {401, false}} {
+	}{
+		{400, false}, {800, false}, // 8 lines in every set
+		{384, true}, {512, true}, {256, true}, // a few sets
+		{100, true}, {300, true}, {401, true}, {500, true}, {1000, true}, // 9 to 11 lines in some sets
+		{1024, true}, {1600, true}, {2000, true}, // a page a row
+	} {
 		if got := rowsAliased(c.ld, 128, 64); got != c.want {
 			t.Errorf("rowsAliased(%d, 128, 64) = %v, want %v", c.ld, got, c.want)
 		}
+	}
+	// The 100 rows of a k = 100 product spread 400 columns thinner.
+	if rowsAliased(400, 100, 64) || !rowsAliased(384, 100, 64) {
+		t.Errorf("rowsAliased(400|384, 100, 64) = %v, %v, want false, true", rowsAliased(400, 100, 64), rowsAliased(384, 100, 64))
 	}
 }
 
