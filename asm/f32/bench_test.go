@@ -80,13 +80,7 @@ func benchGemm(b *testing.B, s benchShape, th int) {
 	x := newBenchMats(s)
 	w := NewWorkspace(th)
 	asmtest.Benchmark(b, pkgName, func(b *testing.B) {
-		s.run(w, x) // warm the workspace
-		b.ResetTimer()
-		cpu0 := asmtest.ProcessCPUSeconds()
-		for b.Loop() {
-			s.run(w, x)
-		}
-		reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+		s.timeFlops(b, func() { s.run(w, x) })
 	})
 }
 
@@ -150,6 +144,17 @@ func BenchmarkGonumSgemm(b *testing.B) {
 // reportFlops reports GFLOP/s of wall time and, because the machine is
 // shared, GFLOP per CPU-second of the process (the work rate while running;
 // for one thread, the single-core speed undisturbed by time slicing).
+// timeFlops runs run once (to warm the workspace), then b.N times, and
+// reports GFLOP/s and GFLOP per CPU-second at s's 2mnk.
+func (s benchShape) timeFlops(b *testing.B, run func()) {
+	run()
+	cpu0 := asmtest.ProcessCPUSeconds()
+	for b.Loop() {
+		run()
+	}
+	reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+}
+
 func reportFlops(b *testing.B, flops, cpu float64) {
 	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	if cpu > 0 {
@@ -209,12 +214,7 @@ func BenchmarkGemmVariants(b *testing.B) {
 					x := newBenchMats(s)
 					w := NewWorkspace(1)
 					w.opts.noJIT, w.opts.noDirect, w.opts.noDirectB = v.noJIT, v.noDirect, v.noDirectB
-					s.run(w, x)
-					cpu0 := asmtest.ProcessCPUSeconds()
-					for b.Loop() {
-						s.run(w, x)
-					}
-					reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+					s.timeFlops(b, func() { s.run(w, x) })
 				})
 			}
 		}
@@ -242,12 +242,7 @@ func BenchmarkGemmAliased(b *testing.B) {
 					w := NewWorkspace(1)
 					w.opts.aliasedA, w.opts.aliasedB = inPlace, inPlace
 					asmtest.Benchmark(b, pkgName, func(b *testing.B) {
-						s.run(w, x)
-						cpu0 := asmtest.ProcessCPUSeconds()
-						for b.Loop() {
-							s.run(w, x)
-						}
-						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+						s.timeFlops(b, func() { s.run(w, x) })
 					})
 				})
 			}

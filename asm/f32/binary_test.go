@@ -445,12 +445,7 @@ func BenchmarkGemmBitsPair(b *testing.B) {
 						run := bitsBenchRun(s, NewWorkspace(th), true)
 						noBitsPair = oneRow
 						defer func() { noBitsPair = false }()
-						run()
-						cpu0 := asmtest.ProcessCPUSeconds()
-						for b.Loop() {
-							run()
-						}
-						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+						s.timeFlops(b, run)
 					})
 				}
 			}
@@ -510,13 +505,7 @@ func BenchmarkGemmBits(b *testing.B) {
 				b.Run(fmt.Sprintf("%s/bits=%v/threads=%d", s.name, bits, th), func(b *testing.B) {
 					run := bitsBenchRun(s, NewWorkspace(th), bits)
 					asmtest.Benchmark(b, pkgName, func(b *testing.B) {
-						run()
-						b.ResetTimer()
-						cpu0 := asmtest.ProcessCPUSeconds()
-						for b.Loop() {
-							run()
-						}
-						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+						s.timeFlops(b, run)
 					})
 				})
 			}
@@ -549,12 +538,7 @@ func BenchmarkGemmBitsCols(b *testing.B) {
 					w.opts.bitsInPlace, w.opts.bitsPacked = !packed, packed
 					run := bitsBenchRun(s, w, true)
 					asmtest.Benchmark(b, pkgName, func(b *testing.B) {
-						run()
-						cpu0 := asmtest.ProcessCPUSeconds()
-						for b.Loop() {
-							run()
-						}
-						reportFlops(b, 2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+						s.timeFlops(b, run)
 					})
 				})
 			}
