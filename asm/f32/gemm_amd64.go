@@ -121,23 +121,32 @@ func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 			packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
 			return
 		}
-		for ir := 0; ir < mb; ir += 10 {
-			if rows := min(10, mb-ir); rows < 10 {
-				packAPanelGo(10, dst[ir*kb:ir*kb+kb*10], a, ars, acs, i0+ir, rows, p0, kb)
-			} else {
-				packAT10AVX2(kb, &a[p0*acs+i0+ir], acs, &dst[ir*kb])
-			}
+		// Whole panels row by row of A (columns of A^T 4 KB apart would
+		// all fall into one L1 set), then the partial one.
+		if np := mb / 10; np > 0 {
+			packATRows10AVX2(kb, &a[p0*acs+i0], acs, np, &dst[0])
+		}
+		if r := mb % 10; r > 0 {
+			ir := mb - r
+			packAPanelGo(10, dst[ir*kb:ir*kb+kb*10], a, ars, acs, i0+ir, r, p0, kb)
+		}
+		return
+	}
+	if acs != 1 {
+		if np := mb / 6; np > 0 {
+			packATRows6AVX2(kb, &a[p0*acs+i0], acs, np, &dst[0])
+		}
+		if r := mb % 6; r > 0 {
+			ir := mb - r
+			packAPanelGo(6, dst[ir*kb:ir*kb+kb*6], a, ars, acs, i0+ir, r, p0, kb)
 		}
 		return
 	}
 	for ir := 0; ir < mb; ir += 6 {
-		rows := min(6, mb-ir)
-		if rows < 6 {
+		if rows := min(6, mb-ir); rows < 6 {
 			packAPanelGo(6, dst[ir*kb:ir*kb+kb*6], a, ars, acs, i0+ir, rows, p0, kb)
-		} else if acs == 1 {
-			packA6AVX2(kb, &a[(i0+ir)*ars+p0], ars, &dst[ir*kb])
 		} else {
-			packAT6AVX2(kb, &a[p0*acs+i0+ir], acs, &dst[ir*kb])
+			packA6AVX2(kb, &a[(i0+ir)*ars+p0], ars, &dst[ir*kb])
 		}
 	}
 }
@@ -341,30 +350,24 @@ func packBT16AVX2(kb int, b *float32, ldb int, dst *float32)
 //go:noescape
 func packA6AVX2(kb int, a *float32, lda int, dst *float32)
 
-// packAT6AVX2 copies 6 consecutive columns of the row-major k x m matrix a
-// (kb >= 1), for A^T products:
+// packATRows10AVX2 packs np >= 1 consecutive 10-column panels of the
+// row-major k x m matrix a (kb >= 1), reading along the rows of a:
 //
 //	for p := 0; p < kb; p++ {
-//		for i := 0; i < 6; i++ {
-//			dst[p*6+i] = a[p*lda+i]
+//		for r := 0; r < np; r++ {
+//			for i := 0; i < 10; i++ {
+//				dst[r*kb*10+p*10+i] = a[p*lda+r*10+i]
+//			}
 //		}
 //	}
 //
 //go:noescape
-func packAT6AVX2(kb int, a *float32, lda int, dst *float32)
+func packATRows10AVX2(kb int, a *float32, lda int, np int, dst *float32)
 
-// packAT10AVX2 copies 10 consecutive columns of the row-major k x m matrix
-// a (kb >= 1), for the A^T products of the AVX-512 kernels (it needs AVX
-// only):
-//
-//	for p := 0; p < kb; p++ {
-//		for i := 0; i < 10; i++ {
-//			dst[p*10+i] = a[p*lda+i]
-//		}
-//	}
+// packATRows6AVX2 is packATRows10AVX2 with 6-column panels.
 //
 //go:noescape
-func packAT10AVX2(kb int, a *float32, lda int, dst *float32)
+func packATRows6AVX2(kb int, a *float32, lda int, np int, dst *float32)
 
 // packB16AVX2 copies 16 consecutive columns of the row-major k x n matrix b
 // (kb >= 1):

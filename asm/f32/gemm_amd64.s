@@ -204,48 +204,72 @@ adone:
 	VZEROUPPER
 	RET
 
-// func packAT6AVX2(kb int, a *float32, lda int, dst *float32)
-// Copies 6 consecutive columns of the row-major k x m A: dst[p*6+i] = a[p*lda+i].
-TEXT ·packAT6AVX2(SB), NOSPLIT, $0-32
+// func packATRows10AVX2(kb int, a *float32, lda int, np int, dst *float32)
+// Packs np 10-column panels of the row-major k x m A, row by row of A:
+// dst[r*kb*10 + p*10 + i] = a[p*lda + r*10 + i] (the loads run along the
+// rows, so that columns of A^T 4 KB apart do not share one L1 set).
+TEXT ·packATRows10AVX2(SB), NOSPLIT, $0-40
 	MOVQ kb+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
-	MOVQ dst+24(FP), DI
+	MOVQ np+24(FP), R10
+	MOVQ dst+32(FP), DI
 	SHLQ $2, R8
+	MOVQ CX, R9
+	IMULQ $40, R9 // bytes of one panel
 
-atloop:
-	PREFETCHT0 (SI)(R8*8)
-	VMOVUPS (SI), X0
-	MOVQ    16(SI), AX
-	VMOVUPS X0, (DI)
-	MOVQ    AX, 16(DI)
-	ADDQ    R8, SI
-	ADDQ    $24, DI
-	DECQ    CX
-	JNZ     atloop
-	RET
+atr10row:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R10, BX
 
-// func packAT10AVX2(kb int, a *float32, lda int, dst *float32)
-// Copies 10 consecutive columns of the row-major k x m A: dst[p*10+i] = a[p*lda+i]
-// (the AVX-512 kernels' micro-panels; only AVX instructions).
-TEXT ·packAT10AVX2(SB), NOSPLIT, $0-32
-	MOVQ kb+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
-	MOVQ dst+24(FP), DI
-	SHLQ $2, R8
-
-at10loop:
-	PREFETCHT0 (SI)(R8*8)
-	VMOVUPS (SI), Y0
-	MOVQ    32(SI), AX
-	VMOVUPS Y0, (DI)
-	MOVQ    AX, 32(DI)
+atr10panel:
+	VMOVUPS (R11), Y0
+	MOVQ    32(R11), AX
+	VMOVUPS Y0, (R12)
+	MOVQ    AX, 32(R12)
+	ADDQ    $40, R11
+	ADDQ    R9, R12
+	DECQ    BX
+	JNZ     atr10panel
 	ADDQ    R8, SI
 	ADDQ    $40, DI
 	DECQ    CX
-	JNZ     at10loop
+	JNZ     atr10row
 	VZEROUPPER
+	RET
+
+// func packATRows6AVX2(kb int, a *float32, lda int, np int, dst *float32)
+// As packATRows10AVX2 with 6-column panels (the AVX2 kernels'):
+// dst[r*kb*6 + p*6 + i] = a[p*lda + r*6 + i].
+TEXT ·packATRows6AVX2(SB), NOSPLIT, $0-40
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ np+24(FP), R10
+	MOVQ dst+32(FP), DI
+	SHLQ $2, R8
+	MOVQ CX, R9
+	IMULQ $24, R9 // bytes of one panel
+
+atr6row:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R10, BX
+
+atr6panel:
+	VMOVUPS (R11), X0
+	MOVQ    16(R11), AX
+	VMOVUPS X0, (R12)
+	MOVQ    AX, 16(R12)
+	ADDQ    $24, R11
+	ADDQ    R9, R12
+	DECQ    BX
+	JNZ     atr6panel
+	ADDQ    R8, SI
+	ADDQ    $24, DI
+	DECQ    CX
+	JNZ     atr6row
 	RET
 
 // func packB16AVX2(kb int, b *float32, ldb int, dst *float32)

@@ -114,10 +114,11 @@ func BenchmarkMicroKernel(b *testing.B) {
 	}
 }
 
-// TestPackAT compares the A^T packers (6 columns for the AVX2 kernels, 10
-// for the AVX-512 ones) with packAPanelGo over depths 1..33 and 255-256,
-// with NaN guards around the destination and source rows padded with NaN
-// beside the copied columns.
+// TestPackAT compares the A^T packers (6-column panels for the AVX2
+// kernels, 10 for the AVX-512 ones, np panels read row by row of A) with
+// packAPanelGo over depths 1..33 and 255-256 and 1 to 35 panels, with NaN
+// guards around the destination and NaN in the source beside the copied
+// columns.
 func TestPackAT(t *testing.T) {
 	if !useAVX2 && !useAVX512 {
 		t.Skip("no AVX2+FMA")
@@ -125,27 +126,30 @@ func TestPackAT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, mr := range []int{6, 10} {
 		for _, kb := range []int{1, 2, 3, 7, 8, 9, 16, 17, 33, 255, 256} {
-			for _, pad := range []int{0, 5} {
-				lda := mr + pad
-				src := newPadded(rng, kb, mr, lda, 1)
-				want := make([]float32, mr*kb)
-				packAPanelGo(mr, want, src.mat(), 1, lda, 0, mr, 0, kb)
-				got := make([]float32, guard+mr*kb+guard)
+			for _, np := range []int{1, 2, 3, 35} {
+				pad := (kb + np) % 4 * 3
+				lda := np*mr + pad
+				src := newPadded(rng, kb, np*mr, lda, 1)
+				want := make([]float32, np*mr*kb)
+				for r := 0; r < np; r++ {
+					packAPanelGo(mr, want[r*mr*kb:(r+1)*mr*kb], src.mat(), 1, lda, r*mr, mr, 0, kb)
+				}
+				got := make([]float32, guard+np*mr*kb+guard)
 				for i := range got {
 					got[i] = guardNaN
 				}
 				if mr == 6 {
-					packAT6AVX2(kb, &src.mat()[0], lda, &got[guard])
+					packATRows6AVX2(kb, &src.mat()[0], lda, np, &got[guard])
 				} else {
-					packAT10AVX2(kb, &src.mat()[0], lda, &got[guard])
+					packATRows10AVX2(kb, &src.mat()[0], lda, np, &got[guard])
 				}
 				for i, v := range got {
 					w := guardNaN
-					if i >= guard && i < guard+mr*kb {
+					if i >= guard && i < guard+np*mr*kb {
 						w = want[i-guard]
 					}
 					if math.Float32bits(v) != math.Float32bits(w) {
-						t.Fatalf("mr=%d kb=%d lda=%d: dst[%d] = %v, want %v", mr, kb, lda, i-guard, v, w)
+						t.Fatalf("mr=%d kb=%d np=%d lda=%d: dst[%d] = %v, want %v", mr, kb, np, lda, i-guard, v, w)
 					}
 				}
 			}
