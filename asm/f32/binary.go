@@ -321,9 +321,10 @@ func bitsPanel(n, nr, vw int) (w, wide int) {
 // Bits kernels (rows rows of cols floats, ld floats apart) should be
 // packed instead: when its lines would crowd the sets of a 48 KB, 12-way
 // L1 (64 sets of 64-byte lines) beyond 8 lines in a set, or when each of
-// its rows lies in a page of its own (ld of 1024 floats or more: a part's
-// 128 rows then take more pages than the first-level TLB holds). Packing
-// costs a read and a write of the part against the kernel's many reads.
+// its rows lies in a 4 KB page of its own (ld of 1024 floats or more: at
+// 1600 and 2000 columns the sets fill evenly, and packing still measured
+// faster, below). Packing costs a read and a write of the part against the
+// kernel's many reads.
 // On a Zen 5 ("Oxide Virtual Turin-like"), one thread, sigmoid(A*B) with
 // 100 rows of A at half ones (BenchmarkGemmBitsCols; 3 alternated runs,
 // GFLOP/s at the float32 product's 2mnk, in place -> packed; 2026-12-02):

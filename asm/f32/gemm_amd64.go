@@ -116,30 +116,22 @@ func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 		packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
 		return
 	}
-	if k.id == kAVX512 {
-		if acs == 1 {
-			packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
-			return
-		}
+	if acs != 1 {
 		// Whole panels row by row of A (columns of A^T 4 KB apart would
 		// all fall into one L1 set), then the partial one.
-		if np := mb / 10; np > 0 {
+		if np := mb / k.mr; np > 0 && k.mr == 10 {
 			packATRows10AVX2(kb, &a[p0*acs+i0], acs, np, &dst[0])
+		} else if np > 0 {
+			packATRows6AVX2(kb, &a[p0*acs+i0], acs, np, &dst[0])
 		}
-		if r := mb % 10; r > 0 {
+		if r := mb % k.mr; r > 0 {
 			ir := mb - r
-			packAPanelGo(10, dst[ir*kb:ir*kb+kb*10], a, ars, acs, i0+ir, r, p0, kb)
+			packAPanelGo(k.mr, dst[ir*kb:ir*kb+kb*k.mr], a, ars, acs, i0+ir, r, p0, kb)
 		}
 		return
 	}
-	if acs != 1 {
-		if np := mb / 6; np > 0 {
-			packATRows6AVX2(kb, &a[p0*acs+i0], acs, np, &dst[0])
-		}
-		if r := mb % 6; r > 0 {
-			ir := mb - r
-			packAPanelGo(6, dst[ir*kb:ir*kb+kb*6], a, ars, acs, i0+ir, r, p0, kb)
-		}
+	if k.id == kAVX512 {
+		packAGo(k.mr, dst, a, ars, acs, i0, mb, p0, kb)
 		return
 	}
 	for ir := 0; ir < mb; ir += 6 {
