@@ -151,15 +151,23 @@ func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
 		packBGo(k.nr, dst, b, brs, bcs, p0, kb, j0, nb)
 		return
 	}
+	if bcs == 1 {
+		// Whole panels row by row of B, then the partial one.
+		if np := nb / 16; np > 0 {
+			packBRows16AVX2(kb, &b[p0*brs+j0], brs, np, &dst[0])
+		}
+		if r := nb % 16; r > 0 {
+			jr := nb - r
+			packBPanelGo(16, dst[jr*kb:jr*kb+kb*16], b, brs, bcs, p0, kb, j0+jr, r)
+		}
+		return
+	}
 	for jr := 0; jr < nb; jr += 16 {
 		cols := min(16, nb-jr)
 		d := dst[jr*kb : jr*kb+kb*16]
-		switch {
-		case cols < 16:
+		if cols < 16 {
 			packBPanelGo(16, d, b, brs, bcs, p0, kb, j0+jr, cols)
-		case bcs == 1:
-			packB16AVX2(kb, &b[p0*brs+j0+jr], brs, &d[0])
-		default:
+		} else {
 			packBT16AVX2(kb, &b[(j0+jr)*bcs+p0], bcs, &d[0])
 		}
 	}
@@ -361,17 +369,19 @@ func packATRows10AVX2(kb int, a *float32, lda int, np int, dst *float32)
 //go:noescape
 func packATRows6AVX2(kb int, a *float32, lda int, np int, dst *float32)
 
-// packB16AVX2 copies 16 consecutive columns of the row-major k x n matrix b
-// (kb >= 1):
+// packBRows16AVX2 packs np >= 1 consecutive 16-column panels of the
+// row-major k x n matrix b (kb >= 1), reading along the rows of b:
 //
 //	for p := 0; p < kb; p++ {
-//		for j := 0; j < 16; j++ {
-//			dst[p*16+j] = b[p*ldb+j]
+//		for r := 0; r < np; r++ {
+//			for j := 0; j < 16; j++ {
+//				dst[r*kb*16+p*16+j] = b[p*ldb+r*16+j]
+//			}
 //		}
 //	}
 //
 //go:noescape
-func packB16AVX2(kb int, b *float32, ldb int, dst *float32)
+func packBRows16AVX2(kb int, b *float32, ldb int, np int, dst *float32)
 
 // prefetchRowsAVX2 hints that the first bytes of rows rows of stride ld
 // floats starting at p will be read soon (prefetch into L2); it reads nothing.

@@ -272,26 +272,41 @@ atr6panel:
 	JNZ     atr6row
 	RET
 
-// func packB16AVX2(kb int, b *float32, ldb int, dst *float32)
-// Copies 16 consecutive columns of the row-major k x n B: dst[p*16+j] = b[p*ldb+j].
-TEXT ·packB16AVX2(SB), NOSPLIT, $0-32
+// func packBRows16AVX2(kb int, b *float32, ldb int, np int, dst *float32)
+// Packs np 16-column panels of the row-major k x n B, row by row of B:
+// dst[r*kb*16 + p*16 + j] = b[p*ldb + r*16 + j] (the loads run along the
+// rows, so that rows of B a multiple of 512 bytes apart do not crowd a
+// few L1 sets while a panel is copied).
+TEXT ·packBRows16AVX2(SB), NOSPLIT, $0-40
 	MOVQ kb+0(FP), CX
 	MOVQ b+8(FP), SI
 	MOVQ ldb+16(FP), R8
-	MOVQ dst+24(FP), DI
+	MOVQ np+24(FP), R10
+	MOVQ dst+32(FP), DI
 	SHLQ $2, R8
+	MOVQ CX, R9
+	SHLQ $6, R9 // bytes of one panel
 
-bnloop:
-	PREFETCHT0 (SI)(R8*8)
-	PREFETCHT0 60(SI)(R8*8)
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
+br16row:
+	PREFETCHT0 (SI)(R8*8)   // the start of the row 8 ahead (the
+	PREFETCHT0 60(SI)(R8*8) // single-panel calls of the jit path)
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R10, BX
+
+br16panel:
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	VMOVUPS Y0, (R12)
+	VMOVUPS Y1, 32(R12)
+	ADDQ    $64, R11
+	ADDQ    R9, R12
+	DECQ    BX
+	JNZ     br16panel
 	ADDQ    R8, SI
 	ADDQ    $64, DI
 	DECQ    CX
-	JNZ     bnloop
+	JNZ     br16row
 	VZEROUPPER
 	RET
 

@@ -157,6 +157,41 @@ func TestPackAT(t *testing.T) {
 	}
 }
 
+// TestPackBRows compares the row-by-row B packer (16-column panels) with
+// packBPanelGo over depths 1..33 and 255-256 and 1 to 25 panels, with NaN
+// guards around the destination and NaN in the source beside the copied
+// columns.
+func TestPackBRows(t *testing.T) {
+	if !useAVX2 && !useAVX512 {
+		t.Skip("no AVX2+FMA")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, kb := range []int{1, 2, 3, 7, 8, 9, 16, 17, 33, 255, 256} {
+		for _, np := range []int{1, 2, 3, 25} {
+			ldb := np*16 + (kb+np)%4*5
+			src := newPadded(rng, kb, np*16, ldb, 1)
+			want := make([]float32, np*16*kb)
+			for r := 0; r < np; r++ {
+				packBPanelGo(16, want[r*16*kb:(r+1)*16*kb], src.mat(), ldb, 1, 0, kb, r*16, 16)
+			}
+			got := make([]float32, guard+np*16*kb+guard)
+			for i := range got {
+				got[i] = guardNaN
+			}
+			packBRows16AVX2(kb, &src.mat()[0], ldb, np, &got[guard])
+			for i, v := range got {
+				w := guardNaN
+				if i >= guard && i < guard+np*16*kb {
+					w = want[i-guard]
+				}
+				if math.Float32bits(v) != math.Float32bits(w) {
+					t.Fatalf("kb=%d np=%d ldb=%d: dst[%d] = %v, want %v", kb, np, ldb, i-guard, v, w)
+				}
+			}
+		}
+	}
+}
+
 // TestPackBT compares the transposing pack kernel with packBPanelGo over
 // depths around its group size (8), with NaN guards around the destination
 // and between the rows of the source.
