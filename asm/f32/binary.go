@@ -231,7 +231,7 @@ func bitsSerial(g *gemmArgs, buf *threadBuf) {
 	if len(buf.bsum) < bitsMC*bitsNR {
 		buf.bsum = make([]float32, bitsMC*bitsNR)
 	}
-	pack := g.bcs != 1 || g.opts.bitsPacked || !g.opts.bitsInPlace && rowsAliased(g.brs, min(kh, k), nr)
+	pack := g.bcs != 1 || g.opts.bitsPacked || !g.opts.bitsInPlace && buf.crowded(true, g.brs, min(kh, k), nr)
 	if pack {
 		buf.grow(0, min(kc, k)*((nr+15)/16*16), 0)
 	}

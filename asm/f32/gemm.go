@@ -555,7 +555,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	// Whole tiles of a row-major B, and edge tiles of at most nr/2 columns
 	// (read under a mask), are read in place by directB kernels when B
 	// would otherwise be packed for a single use per row tile run.
-	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB && (g.opts.aliasedB || !tileRowsAliased(g.brs, kb, nr))
+	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB && (g.opts.aliasedB || !buf.crowded(false, g.brs, kb, nr))
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		var bp, brow []float32

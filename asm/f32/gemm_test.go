@@ -534,3 +534,21 @@ func TestWorkspaceUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestCrowdedMemo checks that threadBuf.crowded answers as the rules it
+// remembers, also after more distinct questions than it keeps.
+func TestCrowdedMemo(t *testing.T) {
+	var buf threadBuf
+	for round := 0; round < 3; round++ {
+		for _, ld := range []int{100, 384, 400, 500, 1000, 1024, 1600} {
+			for _, rows := range []int{100, 128, 144, 256} {
+				if got, want := buf.crowded(true, ld, rows, 64), rowsAliased(ld, rows, 64); got != want {
+					t.Fatalf("crowded(true, %d, %d, 64) = %v, want %v", ld, rows, got, want)
+				}
+				if got, want := buf.crowded(false, ld, rows, 32), tileRowsAliased(ld, rows, 32); got != want {
+					t.Fatalf("crowded(false, %d, %d, 32) = %v, want %v", ld, rows, got, want)
+				}
+			}
+		}
+	}
+}
