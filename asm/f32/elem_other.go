@@ -1,10 +1,9 @@
-//go:build !amd64 || !gc || purego
+//go:build !(amd64 || arm64) || !gc || purego
 
 package f32
 
-// Without elementwise assembly (arm64 included: NEON would gain little over
-// the compiled Go on these memory-bound loops), the dispatch functions call
-// the Go twins directly.
+// Without elementwise assembly the dispatch functions call the Go twins
+// directly.
 
 func sigmoidRowsArch(dst []float32, ldd int, x []float32, ldx, rows, cols int, bias []float32) {
 	sigmoidRowsGo(dst, ldd, x, ldx, rows, cols, bias)

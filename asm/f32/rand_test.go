@@ -35,7 +35,9 @@ func (r *refRand) uniforms(n int) []float32 {
 	return r.buf[:n]
 }
 
-var randLens = []int{1, 16, 17, 0, 33, 100, 15, 8, 9, 1000, 63, 64, 65, 129, 7}
+// randLens are the lengths of TestRandMatchesReference's calls (call c runs
+// case c%4: BernoulliBits gets 0, 8, 64, 193 and 130 elements).
+var randLens = []int{1, 16, 17, 0, 33, 100, 15, 8, 9, 1000, 63, 64, 65, 129, 7, 193, 48, 250, 77, 130}
 
 func TestRandMatchesReference(t *testing.T) {
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {

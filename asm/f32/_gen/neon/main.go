@@ -1,0 +1,392 @@
+// Command neon writes elem_arm64.s, the NEON elementwise kernels of package
+// f32, to standard output (in asm/f32):
+//
+//	go run ./_gen/neon > elem_arm64.s
+//
+// Each kernel runs, lane by lane, the operation sequence of its Go twin
+// (sigmoid32 in elem.go, step and less in rand.go), one IEEE float32
+// operation per Go operation, none fused, so it gives the twin's bits. Go's
+// arm64 assembler has no mnemonics for most floating-point vector
+// instructions; those are emitted as WORD with the instruction in a comment
+// (the encodings below, from the Arm Architecture Reference Manual, A64
+// "Advanced SIMD" classes, 4S arrangement: Q = 1, sz = 0).
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+)
+
+var out = &strings.Builder{}
+
+func op(format string, a ...any) { fmt.Fprintf(out, "\t"+format+"\n", a...) }
+
+func label(l string) { fmt.Fprintf(out, "\n%s:\n", l) }
+
+// Three-register 4S instructions: Vd = Vn op Vm.
+const (
+	encFADD  = 0x4e20d400
+	encFSUB  = 0x4ea0d400
+	encFMUL  = 0x6e20dc00
+	encFDIV  = 0x6e20fc00
+	encFMIN  = 0x4ea0f400
+	encFCMEQ = 0x4e20e400
+	encBSL   = 0x6e601c00 // 16B: Vd = Vd ? Vn : Vm, bit by bit
+)
+
+// Two-register 4S instructions: Vd = op(Vn).
+const (
+	encFRINTN = 0x4e218800 // round to nearest, ties to even
+	encFCVTZS = 0x4ea1b800 // to int32, toward zero
+	encUCVTF  = 0x6e21d800 // from uint32, rounded to nearest
+	encCMLT0  = 0x4ea0a800 // int32 < 0: all ones, else 0
+)
+
+var names3 = map[uint32]string{encFADD: "FADD", encFSUB: "FSUB", encFMUL: "FMUL", encFDIV: "FDIV",
+	encFMIN: "FMIN", encFCMEQ: "FCMEQ", encBSL: "BSL"}
+
+var names2 = map[uint32]string{encFRINTN: "FRINTN", encFCVTZS: "FCVTZS", encUCVTF: "UCVTF", encCMLT0: "CMLT"}
+
+// v3 emits Vd = Vn op Vm.
+func v3(enc uint32, d, n, m int, why string) {
+	arr := "4S"
+	if enc == encBSL {
+		arr = "16B"
+	}
+	w := enc | uint32(m)<<16 | uint32(n)<<5 | uint32(d)
+	op("WORD $%#08x // %s V%d.%s, V%d.%s, V%d.%s%s", w, names3[enc], d, arr, n, arr, m, arr, comment(why))
+}
+
+// v2 emits Vd = op(Vn).
+func v2(enc uint32, d, n int, why string) {
+	w := enc | uint32(n)<<5 | uint32(d)
+	suffix := ""
+	if enc == encCMLT0 {
+		suffix = ", #0"
+	}
+	op("WORD $%#08x // %s V%d.4S, V%d.4S%s%s", w, names2[enc], d, n, suffix, comment(why))
+}
+
+func comment(why string) string {
+	if why == "" {
+		return ""
+	}
+	return ": " + why
+}
+
+// splat sets every lane of Vv to the 32 bits b (through R12).
+func splat(v int, b uint32, why string) {
+	op("MOVW $%#08x, R12 // %s", b, why)
+	op("VDUP R12, V%d.S4", v)
+}
+
+func f32bits(f float32) uint32 { return math.Float32bits(f) }
+
+// The constants of elem.go (the same literals).
+const (
+	expClamp float32 = 110
+	expLog2e float32 = 1.44269504088896341
+	expC1    float32 = 0.693359375
+	expC2    float32 = -2.12194440e-4
+	expP0    float32 = 1.9875691500e-4
+	expP1    float32 = 1.3981999507e-3
+	expP2    float32 = 8.3334519073e-3
+	expP3    float32 = 4.1665795894e-2
+	expP4    float32 = 1.6666665459e-1
+	expP5    float32 = 5.0000001201e-1
+)
+
+// Sigmoid registers: constants in V16..V29, chains in V0..V7 and V8..V15,
+// biases in V30 and V31.
+const (
+	kAbs, kClamp, kLog2e, kC1, kC2 = 16, 17, 18, 19, 20
+	kP0, kP1, kP2, kP3, kP4, kP5   = 21, 22, 23, 24, 25, 26
+	kOne, k127, kNaN               = 27, 28, 29
+)
+
+// sigmoidChain emits sigmoid32 of the 4 lanes of V(b) (plus the bias in
+// V(bias) when bias >= 0) into V(b+2), with V(b)..V(b+7) as scratch:
+// expNegAbs32 then (signbit(x) ? e : 1) / (1 + e), NaN lanes canonical.
+func sigmoidChain(b, bias int) []func() {
+	x, a, n, r, p, t, i, j := b, b+1, b+2, b+3, b+4, b+5, b+6, b+7
+	var s []func()
+	add := func(f func()) { s = append(s, f) }
+	if bias >= 0 {
+		add(func() { v3(encFADD, x, x, bias, "x += bias") })
+	}
+	add(func() { op("VAND V%d.B16, V%d.B16, V%d.B16 // a = |x|", kAbs, x, a) })
+	add(func() { v3(encFMIN, a, a, kClamp, "a = min(a, 110) (NaN lanes are replaced at the end)") })
+	add(func() { v3(encFMUL, t, a, kLog2e, "t = a*log2e") })
+	add(func() { v2(encFRINTN, n, t, "n = round(t), ties to even") })
+	add(func() { v3(encFMUL, r, n, kC1, "r = n*c1") })
+	add(func() { v3(encFSUB, r, r, a, "r -= a") })
+	add(func() { v3(encFMUL, t, n, kC2, "n*c2") })
+	add(func() { v3(encFADD, r, r, t, "r += n*c2") })
+	add(func() { v3(encFMUL, p, r, kP0, "p = p0*r") })
+	add(func() { v3(encFADD, p, p, kP1, "p += p1") })
+	for _, k := range []int{kP2, kP3, kP4, kP5} {
+		add(func() { v3(encFMUL, p, p, r, "p *= r") })
+		add(func() { v3(encFADD, p, p, k, fmt.Sprintf("p += p%d", k-kP0)) })
+	}
+	add(func() { v3(encFMUL, t, r, r, "r*r") })
+	add(func() { v3(encFMUL, p, p, t, "p *= r*r") })
+	add(func() { v3(encFADD, p, p, r, "p += r") })
+	add(func() { v3(encFADD, p, p, kOne, "p += 1") })
+	add(func() { v2(encFCVTZS, i, n, "ni = int32(n), exact (0 <= n <= 159)") })
+	add(func() { op("VUSHR $1, V%d.S4, V%d.S4 // h = ni >> 1", i, j) })
+	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // ni - h", j, i, i) })
+	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // 127 - h", j, k127, j) })
+	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // 127 - (ni - h)", i, k127, i) })
+	add(func() { op("VSHL $23, V%d.S4, V%d.S4 // f1 = 2^-h", j, j) })
+	add(func() { op("VSHL $23, V%d.S4, V%d.S4 // f2 = 2^-(ni-h)", i, i) })
+	add(func() { v3(encFMUL, p, p, j, "p*f1") })
+	add(func() { v3(encFMUL, p, p, i, "e = p*f1*f2") })
+	add(func() { v3(encFADD, t, p, kOne, "d = e + 1") })
+	add(func() { v2(encCMLT0, a, x, "signbit(x)") })
+	add(func() { v3(encBSL, a, p, kOne, "num = signbit(x) ? e : 1") })
+	add(func() { v3(encFDIV, a, a, t, "y = num / d") })
+	add(func() { v3(encFCMEQ, n, x, x, "x == x") })
+	add(func() { v3(encBSL, n, a, kNaN, "y, or the canonical NaN") })
+	return s
+}
+
+// emitInterleaved emits the steps of the chains alternately.
+func emitInterleaved(chains ...[]func()) {
+	for k := 0; ; k++ {
+		done := true
+		for _, c := range chains {
+			if k < len(c) {
+				c[k]()
+				done = false
+			}
+		}
+		if done {
+			return
+		}
+	}
+}
+
+func sigmoid() {
+	out.WriteString(`
+// func sigmoidBiasNEON(dst *float32, ldd int, x *float32, ldx int, rows, cols int, bias *float32)
+//
+// sigmoidRowsGo for cols a positive multiple of 4: dst[i*ldd+j] =
+// sigmoid32(x[i*ldx+j] + bias[j]) (bias nil: no bias; dst may equal x).
+// Two vectors (8 columns) a turn as two interleaved chains, then one.
+TEXT ·sigmoidBiasNEON(SB), NOSPLIT, $0-56
+	MOVD dst+0(FP), R0
+	MOVD ldd+8(FP), R1
+	MOVD x+16(FP), R2
+	MOVD ldx+24(FP), R3
+	MOVD rows+32(FP), R4
+	MOVD cols+40(FP), R5
+	MOVD bias+48(FP), R6
+	LSL  $2, R1
+	LSL  $2, R3
+`)
+	splat(kAbs, 0x7fffffff, "|x| mask")
+	splat(kClamp, f32bits(expClamp), "110")
+	splat(kLog2e, f32bits(expLog2e), "log2 e")
+	splat(kC1, f32bits(expC1), "c1")
+	splat(kC2, f32bits(expC2), "c2")
+	for k, c := range []float32{expP0, expP1, expP2, expP3, expP4, expP5} {
+		splat(kP0+k, f32bits(c), fmt.Sprintf("p%d", k))
+	}
+	splat(kOne, f32bits(1), "1.0")
+	splat(k127, 127, "int32 127")
+	splat(kNaN, 0x7fc00000, "canonical NaN")
+	for _, withBias := range []bool{true, false} {
+		l := "nobias"
+		if withBias {
+			l = "bias"
+			op("CBZ  R6, nobias_row")
+		}
+		label(l + "_row")
+		op("MOVD R2, R8")
+		op("MOVD R0, R9")
+		op("MOVD R6, R10")
+		op("LSR  $3, R5, R11 // pairs of vectors")
+		op("CBZ  R11, %s_one", l)
+		label(l + "_two")
+		op("VLD1.P 16(R8), [V0.S4]")
+		op("VLD1.P 16(R8), [V8.S4]")
+		ba, bb := -1, -1
+		if withBias {
+			op("VLD1.P 32(R10), [V30.S4, V31.S4]")
+			ba, bb = 30, 31
+		}
+		emitInterleaved(sigmoidChain(0, ba), sigmoidChain(8, bb))
+		op("VST1.P [V2.S4], 16(R9)")
+		op("VST1.P [V10.S4], 16(R9)")
+		op("SUBS $1, R11")
+		op("BNE  %s_two", l)
+		label(l + "_one")
+		op("TBZ  $2, R5, %s_next // cols%%8 == 0", l)
+		op("VLD1.P 16(R8), [V0.S4]")
+		if withBias {
+			op("VLD1.P 16(R10), [V30.S4]")
+		}
+		emitInterleaved(sigmoidChain(0, ba))
+		op("VST1.P [V2.S4], 16(R9)")
+		label(l + "_next")
+		op("ADD  R1, R0")
+		op("ADD  R3, R2")
+		op("SUBS $1, R4")
+		op("BNE  %s_row", l)
+		op("RET")
+	}
+}
+
+// Rand registers: the state words s0..s3 of lanes 2k, 2k+1 in V(k), V(4+k),
+// V(8+k), V(12+k) (k < 4); scratch V16..V20, V23 and V28; constants V21,
+// V22 and V24..V27.
+const (
+	rX, rR, rT, rQ, rD = 16, 17, 18, 19, 20
+	rScale, rOne, rAcc = 21, 22, 23
+	rW0, rM            = 24, 28
+)
+
+// randStep emits one xoshiro256++ step of lanes 2k and 2k+1 (step in
+// rand.go) and leaves their four uniforms u[4k..4k+3] in V(rX).
+func randStep(k int) {
+	s0, s1, s2, s3 := k, 4+k, 8+k, 12+k
+	op("VADD V%d.D2, V%d.D2, V%d.D2 // s0 + s3", s3, s0, rX)
+	op("VSHL $23, V%d.D2, V%d.D2", rX, rR)
+	op("VSRI $41, V%d.D2, V%d.D2 // rotl(s0+s3, 23)", rX, rR)
+	op("VADD V%d.D2, V%d.D2, V%d.D2 // x = rotl(s0+s3, 23) + s0", s0, rR, rX)
+	op("VSHL $17, V%d.D2, V%d.D2 // t = s1 << 17", s1, rT)
+	op("VEOR V%d.B16, V%d.B16, V%d.B16 // s2 ^= s0", s0, s2, s2)
+	op("VEOR V%d.B16, V%d.B16, V%d.B16 // s3 ^= s1", s1, s3, s3)
+	op("VEOR V%d.B16, V%d.B16, V%d.B16 // s1 ^= s2", s2, s1, s1)
+	op("VEOR V%d.B16, V%d.B16, V%d.B16 // s0 ^= s3", s3, s0, s0)
+	op("VEOR V%d.B16, V%d.B16, V%d.B16 // s2 ^= t", rT, s2, s2)
+	op("VSHL $45, V%d.D2, V%d.D2", s3, rR)
+	op("VSRI $19, V%d.D2, V%d.D2", s3, rR)
+	op("VMOV V%d.B16, V%d.B16 // s3 = rotl(s3, 45)", rR, s3)
+	op("VUSHR $8, V%d.S4, V%d.S4 // the halves of x >> 8", rX, rX)
+	v2(encUCVTF, rX, rX, "exact (24 bits)")
+	v3(encFMUL, rX, rX, rScale, "u = * 2^-24, exact")
+}
+
+// randLess emits V(dst) = (u < q ? mask : 0) for u in V(rX), q loaded from
+// (R2) (post-incremented): signbit(u - q), 0 where q is NaN (less).
+func randLess(dst int) {
+	op("VLD1.P 16(R2), [V%d.S4]", rQ)
+	v3(encFSUB, rD, rX, rQ, "u - q")
+	v2(encCMLT0, rD, rD, "its sign bit")
+	v3(encFCMEQ, dst, rQ, rQ, "q == q")
+	op("VAND V%d.B16, V%d.B16, V%d.B16 // less(u, q), all ones or 0", rD, dst, dst)
+}
+
+func loadState() {
+	op("VLD1 (R0), [V0.D2, V1.D2, V2.D2, V3.D2]")
+	op("ADD  $64, R0, R12")
+	op("VLD1.P 64(R12), [V4.D2, V5.D2, V6.D2, V7.D2]")
+	op("VLD1.P 64(R12), [V8.D2, V9.D2, V10.D2, V11.D2]")
+	op("VLD1 (R12), [V12.D2, V13.D2, V14.D2, V15.D2]")
+	splat(rScale, f32bits(0x1p-24), "2^-24")
+}
+
+func storeState() {
+	op("VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R0)")
+	op("VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R0)")
+	op("VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R0)")
+	op("VST1 [V12.D2, V13.D2, V14.D2, V15.D2], (R0)")
+	op("RET")
+}
+
+func rand() {
+	out.WriteString(`
+// func randNEON(s *[4][Lanes]uint64, dst, p *float32, groups, mode int)
+//
+// randGo for n = 16*groups (groups >= 1): groups steps of the 8 lanes of
+// s, each writing 16 uniforms (mode 0) or Bernoulli draws u < p as 1.0 or
+// 0 (mode 1) to dst; the state goes back to s.
+TEXT ·randNEON(SB), NOSPLIT, $0-40
+	MOVD s+0(FP), R0
+	MOVD dst+8(FP), R1
+	MOVD p+16(FP), R2
+	MOVD groups+24(FP), R3
+	MOVD mode+32(FP), R4
+`)
+	loadState()
+	splat(rOne, f32bits(1), "1.0")
+	op("CBNZ R4, bernoulli")
+	label("uniform")
+	for k := 0; k < 4; k++ {
+		randStep(k)
+		op("VST1.P [V%d.S4], 16(R1)", rX)
+	}
+	op("SUBS $1, R3")
+	op("BNE  uniform")
+	op("B    done")
+	label("bernoulli")
+	for k := 0; k < 4; k++ {
+		randStep(k)
+		randLess(rAcc)
+		op("VAND V%d.B16, V%d.B16, V%d.B16 // 1.0 or 0", rOne, rAcc, rAcc)
+		op("VST1.P [V%d.S4], 16(R1)", rAcc)
+	}
+	op("SUBS $1, R3")
+	op("BNE  bernoulli")
+	label("done")
+	storeState()
+
+	out.WriteString(`
+// func randBitsNEON(s *[4][Lanes]uint64, dst *uint64, p *float32, words int)
+//
+// randBitsGo for len(p) = 64*words (words >= 1): 4 steps a word, bit e of
+// a step's 16 at bit 16*step + e of the word (lane l of the step's vector k
+// is its element 4k + l: the mask of that lane is ANDed with the weight
+// 1 << (4k + l), the four vectors ORed and their lanes added).
+TEXT ·randBitsNEON(SB), NOSPLIT, $0-32
+	MOVD s+0(FP), R0
+	MOVD dst+8(FP), R1
+	MOVD p+16(FP), R2
+	MOVD words+24(FP), R3
+`)
+	loadState()
+	op("MOVD $bitWeights<>(SB), R12")
+	op("VLD1 (R12), [V%d.S4, V%d.S4, V%d.S4, V%d.S4]", rW0, rW0+1, rW0+2, rW0+3)
+	label("word")
+	op("MOVD ZR, R14")
+	for g := 0; g < 4; g++ {
+		for k := 0; k < 4; k++ {
+			randStep(k)
+			if k == 0 {
+				randLess(rAcc)
+				op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector 0", rW0, rAcc, rAcc)
+				continue
+			}
+			randLess(rM)
+			op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector %d", rW0+k, rM, rM, k)
+			op("VORR V%d.B16, V%d.B16, V%d.B16", rM, rAcc, rAcc)
+		}
+		op("VADDV V%d.S4, V%d // the step's 16 bits", rAcc, rAcc)
+		op("VMOV V%d.S[0], R13", rAcc)
+		op("ORR  R13<<%d, R14, R14", 16*g)
+	}
+	op("MOVD.P R14, 8(R1)")
+	op("SUBS $1, R3")
+	op("BNE  word")
+	storeState()
+	out.WriteString("\n")
+	for k := 0; k < 16; k++ {
+		op("DATA bitWeights<>+%d(SB)/4, $%#x", 4*k, 1<<k)
+	}
+	op("GLOBL bitWeights<>(SB), RODATA|NOPTR, $64")
+}
+
+func main() {
+	out.WriteString(`// Code generated by _gen/neon (go run ./_gen/neon > elem_arm64.s); DO NOT EDIT.
+
+//go:build arm64 && gc && !purego
+
+#include "textflag.h"
+`)
+	sigmoid()
+	rand()
+	os.Stdout.WriteString(out.String())
+}
