@@ -189,6 +189,13 @@ func sigmoidRowsGo(dst []float32, ldd int, x []float32, ldx, rows, cols int, bia
 // means none), the terms summed in float64 in 16 lanes and tree16.
 func softplusSumGo(x, bias []float32) float64 {
 	var acc [16]float64
+	softplusAddGo(&acc, x, bias)
+	return tree16(&acc)
+}
+
+// softplusAddGo adds float64(softplus32(x[j] + bias[j])) to acc[j%16] for
+// j < len(x) (bias nil means none).
+func softplusAddGo(acc *[16]float64, x, bias []float32) {
 	if bias != nil {
 		b := bias[:len(x)]
 		for j, v := range x {
@@ -199,7 +206,6 @@ func softplusSumGo(x, bias []float32) float64 {
 			acc[j%16] += float64(softplus32(v))
 		}
 	}
-	return tree16(&acc)
 }
 
 // SoftplusSum returns sum_i log(1+exp(x[i])), accumulated in float64 and

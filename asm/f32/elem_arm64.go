@@ -44,7 +44,34 @@ func sigmoidRowsArch(dst []float32, ldd int, x []float32, ldx, rows, cols int, b
 	}
 }
 
-func softplusSumArch(x, bias []float32) float64 { return softplusSumGo(x, bias) }
+// softplusAccNEON is softplusAddGo on x[:16*groups] (and bias[:16*groups],
+// or nil), groups >= 1.
+//
+//go:noescape
+func softplusAccNEON(acc *[16]float64, x, bias *float32, groups int)
+
+// softplusSumArch is softplusSumGo on the active implementation: NEON adds
+// the terms of the whole groups of 16 elements, Go those of the rest (the
+// lane of element j is j%16 either way). A NaN term may be another NaN
+// than Go's: the callers canonicalize the sum.
+func softplusSumArch(x, bias []float32) float64 {
+	g := len(x) / 16
+	if !useNEON || g == 0 {
+		return softplusSumGo(x, bias)
+	}
+	m := 16 * g
+	raceReadF32(x[:m])
+	var bp *float32
+	var bt []float32
+	if bias != nil {
+		raceReadF32(bias[:m])
+		bp, bt = &bias[0], bias[m:len(x)]
+	}
+	var acc [16]float64
+	softplusAccNEON(&acc, &x[0], bp, g)
+	softplusAddGo(&acc, x[m:], bt)
+	return tree16(&acc)
+}
 
 func squaredDiffSumArch(a, b []float32) float64 { return squaredDiffSumGo(a, b) }
 

@@ -64,8 +64,8 @@ bias_two:
 	WORD $0x4e3fd508 // FADD V8.4S, V8.4S, V31.4S: x += bias
 	VAND V16.B16, V0.B16, V1.B16 // a = |x|
 	VAND V16.B16, V8.B16, V9.B16 // a = |x|
-	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN lanes are replaced at the end)
-	WORD $0x4eb1f529 // FMIN V9.4S, V9.4S, V17.4S: a = min(a, 110) (NaN lanes are replaced at the end)
+	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x4eb1f529 // FMIN V9.4S, V9.4S, V17.4S: a = min(a, 110) (NaN stays NaN)
 	WORD $0x6e32dc25 // FMUL V5.4S, V1.4S, V18.4S: t = a*log2e
 	WORD $0x6e32dd2d // FMUL V13.4S, V9.4S, V18.4S: t = a*log2e
 	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
@@ -147,7 +147,7 @@ bias_one:
 	VLD1.P 16(R10), [V30.S4]
 	WORD $0x4e3ed400 // FADD V0.4S, V0.4S, V30.4S: x += bias
 	VAND V16.B16, V0.B16, V1.B16 // a = |x|
-	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN lanes are replaced at the end)
+	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN stays NaN)
 	WORD $0x6e32dc25 // FMUL V5.4S, V1.4S, V18.4S: t = a*log2e
 	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
 	WORD $0x6e33dc43 // FMUL V3.4S, V2.4S, V19.4S: r = n*c1
@@ -204,8 +204,8 @@ nobias_two:
 	VLD1.P 16(R8), [V8.S4]
 	VAND V16.B16, V0.B16, V1.B16 // a = |x|
 	VAND V16.B16, V8.B16, V9.B16 // a = |x|
-	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN lanes are replaced at the end)
-	WORD $0x4eb1f529 // FMIN V9.4S, V9.4S, V17.4S: a = min(a, 110) (NaN lanes are replaced at the end)
+	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x4eb1f529 // FMIN V9.4S, V9.4S, V17.4S: a = min(a, 110) (NaN stays NaN)
 	WORD $0x6e32dc25 // FMUL V5.4S, V1.4S, V18.4S: t = a*log2e
 	WORD $0x6e32dd2d // FMUL V13.4S, V9.4S, V18.4S: t = a*log2e
 	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
@@ -285,7 +285,7 @@ nobias_one:
 	TBZ  $2, R5, nobias_next // cols%8 == 0
 	VLD1.P 16(R8), [V0.S4]
 	VAND V16.B16, V0.B16, V1.B16 // a = |x|
-	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN lanes are replaced at the end)
+	WORD $0x4eb1f421 // FMIN V1.4S, V1.4S, V17.4S: a = min(a, 110) (NaN stays NaN)
 	WORD $0x6e32dc25 // FMUL V5.4S, V1.4S, V18.4S: t = a*log2e
 	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
 	WORD $0x6e33dc43 // FMUL V3.4S, V2.4S, V19.4S: r = n*c1
@@ -328,6 +328,572 @@ nobias_next:
 	ADD  R3, R2
 	SUBS $1, R4
 	BNE  nobias_row
+	RET
+
+// func softplusAccNEON(acc *[16]float64, x, bias *float32, groups int)
+//
+// softplusAddGo on x[:16*groups] (groups >= 1): acc[j%16] +=
+// float64(softplus32(x[j] + bias[j])) (bias nil: no bias), the four
+// vectors of a group on acc[0:4], acc[4:8], acc[8:12], acc[12:16] in memory.
+TEXT ·softplusAccNEON(SB), NOSPLIT, $0-32
+	MOVD acc+0(FP), R0
+	MOVD x+8(FP), R1
+	MOVD bias+16(FP), R2
+	MOVD groups+24(FP), R3
+	MOVW $0x42dc0000, R12 // 110
+	VDUP R12, V8.S4
+	MOVW $0x3fb8aa3b, R12 // log2 e
+	VDUP R12, V9.S4
+	MOVW $0x3f318000, R12 // c1
+	VDUP R12, V10.S4
+	MOVW $0xb95e8083, R12 // c2
+	VDUP R12, V11.S4
+	MOVW $0x39506967, R12 // p0
+	VDUP R12, V12.S4
+	MOVW $0x3ab743ce, R12 // p1
+	VDUP R12, V13.S4
+	MOVW $0x3c088908, R12 // p2
+	VDUP R12, V14.S4
+	MOVW $0x3d2aa9c1, R12 // p3
+	VDUP R12, V15.S4
+	MOVW $0x3e2aaaaa, R12 // p4
+	VDUP R12, V16.S4
+	MOVW $0x3f000000, R12 // p5
+	VDUP R12, V17.S4
+	MOVW $0x3f800000, R12 // 1.0
+	VDUP R12, V18.S4
+	MOVW $0x0000007f, R12 // int32 127
+	VDUP R12, V19.S4
+	MOVW $0x3d888889, R12 // a0
+	VDUP R12, V20.S4
+	MOVW $0x3d9d89d9, R12 // a1
+	VDUP R12, V21.S4
+	MOVW $0x3dba2e8c, R12 // a2
+	VDUP R12, V22.S4
+	MOVW $0x3de38e39, R12 // a3
+	VDUP R12, V23.S4
+	MOVW $0x3e124925, R12 // a4
+	VDUP R12, V24.S4
+	MOVW $0x3e4ccccd, R12 // a5
+	VDUP R12, V25.S4
+	MOVW $0x3eaaaaab, R12 // a6
+	VDUP R12, V26.S4
+	MOVW $0x3f800000, R12 // a7
+	VDUP R12, V27.S4
+	CBZ  R2, sp_nobias
+
+sp_bias:
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R2), [V28.S4]
+	ADD  $0, R0, R5
+	WORD $0x4e3cd400 // FADD V0.4S, V0.4S, V28.4S: x += bias
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R2), [V28.S4]
+	ADD  $32, R0, R5
+	WORD $0x4e3cd400 // FADD V0.4S, V0.4S, V28.4S: x += bias
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R2), [V28.S4]
+	ADD  $64, R0, R5
+	WORD $0x4e3cd400 // FADD V0.4S, V0.4S, V28.4S: x += bias
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R2), [V28.S4]
+	ADD  $96, R0, R5
+	WORD $0x4e3cd400 // FADD V0.4S, V0.4S, V28.4S: x += bias
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	SUBS $1, R3
+	BNE  sp_bias
+	RET
+
+sp_nobias:
+	VLD1.P 16(R1), [V0.S4]
+	ADD  $0, R0, R5
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	VLD1.P 16(R1), [V0.S4]
+	ADD  $32, R0, R5
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	VLD1.P 16(R1), [V0.S4]
+	ADD  $64, R0, R5
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	VLD1.P 16(R1), [V0.S4]
+	ADD  $96, R0, R5
+	WORD $0x4ea0f801 // FABS V1.4S, V0.4S: a = |x|
+	WORD $0x4ea8f421 // FMIN V1.4S, V1.4S, V8.4S: a = min(a, 110) (NaN stays NaN)
+	WORD $0x6e29dc25 // FMUL V5.4S, V1.4S, V9.4S: t = a*log2e
+	WORD $0x4e2188a2 // FRINTN V2.4S, V5.4S: n = round(t), ties to even
+	WORD $0x6e2adc43 // FMUL V3.4S, V2.4S, V10.4S: r = n*c1
+	WORD $0x4ea1d463 // FSUB V3.4S, V3.4S, V1.4S: r -= a
+	WORD $0x6e2bdc45 // FMUL V5.4S, V2.4S, V11.4S: n*c2
+	WORD $0x4e25d463 // FADD V3.4S, V3.4S, V5.4S: r += n*c2
+	WORD $0x6e2cdc64 // FMUL V4.4S, V3.4S, V12.4S: p = p0*r
+	WORD $0x4e2dd484 // FADD V4.4S, V4.4S, V13.4S: p += p1
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2ed484 // FADD V4.4S, V4.4S, V14.4S: p += p2
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e2fd484 // FADD V4.4S, V4.4S, V15.4S: p += p3
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e30d484 // FADD V4.4S, V4.4S, V16.4S: p += p4
+	WORD $0x6e23dc84 // FMUL V4.4S, V4.4S, V3.4S: p *= r
+	WORD $0x4e31d484 // FADD V4.4S, V4.4S, V17.4S: p += p5
+	WORD $0x6e23dc65 // FMUL V5.4S, V3.4S, V3.4S: r*r
+	WORD $0x6e25dc84 // FMUL V4.4S, V4.4S, V5.4S: p *= r*r
+	WORD $0x4e23d484 // FADD V4.4S, V4.4S, V3.4S: p += r
+	WORD $0x4e32d484 // FADD V4.4S, V4.4S, V18.4S: p += 1
+	WORD $0x4ea1b846 // FCVTZS V6.4S, V2.4S: ni = int32(n), exact (0 <= n <= 159)
+	VUSHR $1, V6.S4, V7.S4 // h = ni >> 1
+	VSUB V7.S4, V6.S4, V6.S4 // ni - h
+	VSUB V7.S4, V19.S4, V7.S4 // 127 - h
+	VSUB V6.S4, V19.S4, V6.S4 // 127 - (ni - h)
+	VSHL $23, V7.S4, V7.S4 // f1 = 2^-h
+	VSHL $23, V6.S4, V6.S4 // f2 = 2^-(ni-h)
+	WORD $0x6e27dc84 // FMUL V4.4S, V4.4S, V7.4S: p*f1
+	WORD $0x6e26dc84 // FMUL V4.4S, V4.4S, V6.4S: e = p*f1*f2
+	WORD $0x4e32d485 // FADD V5.4S, V4.4S, V18.4S: e + 1
+	WORD $0x4e32d4a5 // FADD V5.4S, V5.4S, V18.4S: d = (e + 1) + 1
+	WORD $0x6e25fc81 // FDIV V1.4S, V4.4S, V5.4S: q = e / d
+	WORD $0x6e21dc22 // FMUL V2.4S, V1.4S, V1.4S: q2 = q*q
+	WORD $0x6e34dc43 // FMUL V3.4S, V2.4S, V20.4S: s = a0*q2
+	WORD $0x4e35d463 // FADD V3.4S, V3.4S, V21.4S: s += a1
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e36d463 // FADD V3.4S, V3.4S, V22.4S: s += a2
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e37d463 // FADD V3.4S, V3.4S, V23.4S: s += a3
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e38d463 // FADD V3.4S, V3.4S, V24.4S: s += a4
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e39d463 // FADD V3.4S, V3.4S, V25.4S: s += a5
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3ad463 // FADD V3.4S, V3.4S, V26.4S: s += a6
+	WORD $0x6e22dc63 // FMUL V3.4S, V3.4S, V2.4S: s *= q2
+	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
+	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
+	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
+	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
+	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	VLD1 (R5), [V4.D2, V5.D2]
+	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
+	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
+	VST1 [V4.D2, V5.D2], (R5)
+	SUBS $1, R3
+	BNE  sp_nobias
 	RET
 
 // func randNEON(s *[4][Lanes]uint64, dst, p *float32, groups, mode int)

@@ -4,12 +4,12 @@
 //	go run ./_gen/neon > elem_arm64.s
 //
 // Each kernel runs, lane by lane, the operation sequence of its Go twin
-// (sigmoid32 in elem.go, step and less in rand.go), one IEEE float32
+// (sigmoid32 and softplus32 in elem.go, step and less in rand.go), one IEEE
 // operation per Go operation, none fused, so it gives the twin's bits. Go's
 // arm64 assembler has no mnemonics for most floating-point vector
 // instructions; those are emitted as WORD with the instruction in a comment
 // (the encodings below, from the Arm Architecture Reference Manual, A64
-// "Advanced SIMD" classes, 4S arrangement: Q = 1, sz = 0).
+// "Advanced SIMD" classes; 4S arrangement, Q = 1, sz = 0, unless named).
 package main
 
 import (
@@ -42,12 +42,20 @@ const (
 	encFCVTZS = 0x4ea1b800 // to int32, toward zero
 	encUCVTF  = 0x6e21d800 // from uint32, rounded to nearest
 	encCMLT0  = 0x4ea0a800 // int32 < 0: all ones, else 0
+	encFABS   = 0x4ea0f800
+	encFCMGT0 = 0x4ea0c800 // x > 0.0: all ones, else 0
+	encFCVTL  = 0x0e617800 // 2D from the low 2S, exact
+	encFCVTL2 = 0x4e617800 // 2D from the high 2S, exact
 )
+
+// encFADD2D is FADD on 2D (float64) lanes.
+const encFADD2D = 0x4e60d400
 
 var names3 = map[uint32]string{encFADD: "FADD", encFSUB: "FSUB", encFMUL: "FMUL", encFDIV: "FDIV",
 	encFMIN: "FMIN", encFCMEQ: "FCMEQ", encBSL: "BSL"}
 
-var names2 = map[uint32]string{encFRINTN: "FRINTN", encFCVTZS: "FCVTZS", encUCVTF: "UCVTF", encCMLT0: "CMLT"}
+var names2 = map[uint32]string{encFRINTN: "FRINTN", encFCVTZS: "FCVTZS", encUCVTF: "UCVTF", encCMLT0: "CMLT",
+	encFABS: "FABS", encFCMGT0: "FCMGT", encFCVTL: "FCVTL", encFCVTL2: "FCVTL2"}
 
 // v3 emits Vd = Vn op Vm.
 func v3(enc uint32, d, n, m int, why string) {
@@ -98,57 +106,93 @@ const (
 	expP5    float32 = 5.0000001201e-1
 )
 
+// expRegs names the constant registers of the exp chain (abs < 0: FABS
+// instead of a mask).
+type expRegs struct {
+	abs, clamp, log2e, c1, c2 int
+	p                         [6]int
+	one, i127                 int
+}
+
 // Sigmoid registers: constants in V16..V29, chains in V0..V7 and V8..V15,
 // biases in V30 and V31.
-const (
-	kAbs, kClamp, kLog2e, kC1, kC2 = 16, 17, 18, 19, 20
-	kP0, kP1, kP2, kP3, kP4, kP5   = 21, 22, 23, 24, 25, 26
-	kOne, k127, kNaN               = 27, 28, 29
-)
+var sigRegs = expRegs{abs: 16, clamp: 17, log2e: 18, c1: 19, c2: 20, p: [6]int{21, 22, 23, 24, 25, 26}, one: 27, i127: 28}
+
+const sigNaN = 29
+
+// splatExp loads the constants of the exp chain into the registers of k.
+func splatExp(k expRegs) {
+	if k.abs >= 0 {
+		splat(k.abs, 0x7fffffff, "|x| mask")
+	}
+	splat(k.clamp, f32bits(expClamp), "110")
+	splat(k.log2e, f32bits(expLog2e), "log2 e")
+	splat(k.c1, f32bits(expC1), "c1")
+	splat(k.c2, f32bits(expC2), "c2")
+	for i, c := range []float32{expP0, expP1, expP2, expP3, expP4, expP5} {
+		splat(k.p[i], f32bits(c), fmt.Sprintf("p%d", i))
+	}
+	splat(k.one, f32bits(1), "1.0")
+	splat(k.i127, 127, "int32 127")
+}
+
+// expChain appends to s the steps of e = expNegAbs32(x) for the 4 lanes of
+// V(b) (after x += V(bias) when bias >= 0): e ends in V(b+4), with V(b+1),
+// V(b+2), V(b+3), V(b+5), V(b+6), V(b+7) as scratch (V(b+1) holds
+// min(|x|, 110) and V(b+2) n = round(|x| log2 e) at the end).
+func expChain(s []func(), k expRegs, b, bias int) []func() {
+	x, a, n, r, p, t, i, j := b, b+1, b+2, b+3, b+4, b+5, b+6, b+7
+	add := func(f func()) { s = append(s, f) }
+	if bias >= 0 {
+		add(func() { v3(encFADD, x, x, bias, "x += bias") })
+	}
+	if k.abs >= 0 {
+		add(func() { op("VAND V%d.B16, V%d.B16, V%d.B16 // a = |x|", k.abs, x, a) })
+	} else {
+		add(func() { v2(encFABS, a, x, "a = |x|") })
+	}
+	add(func() { v3(encFMIN, a, a, k.clamp, "a = min(a, 110) (NaN stays NaN)") })
+	add(func() { v3(encFMUL, t, a, k.log2e, "t = a*log2e") })
+	add(func() { v2(encFRINTN, n, t, "n = round(t), ties to even") })
+	add(func() { v3(encFMUL, r, n, k.c1, "r = n*c1") })
+	add(func() { v3(encFSUB, r, r, a, "r -= a") })
+	add(func() { v3(encFMUL, t, n, k.c2, "n*c2") })
+	add(func() { v3(encFADD, r, r, t, "r += n*c2") })
+	add(func() { v3(encFMUL, p, r, k.p[0], "p = p0*r") })
+	add(func() { v3(encFADD, p, p, k.p[1], "p += p1") })
+	for q := 2; q < 6; q++ {
+		add(func() { v3(encFMUL, p, p, r, "p *= r") })
+		add(func() { v3(encFADD, p, p, k.p[q], fmt.Sprintf("p += p%d", q)) })
+	}
+	add(func() { v3(encFMUL, t, r, r, "r*r") })
+	add(func() { v3(encFMUL, p, p, t, "p *= r*r") })
+	add(func() { v3(encFADD, p, p, r, "p += r") })
+	add(func() { v3(encFADD, p, p, k.one, "p += 1") })
+	add(func() { v2(encFCVTZS, i, n, "ni = int32(n), exact (0 <= n <= 159)") })
+	add(func() { op("VUSHR $1, V%d.S4, V%d.S4 // h = ni >> 1", i, j) })
+	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // ni - h", j, i, i) })
+	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // 127 - h", j, k.i127, j) })
+	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // 127 - (ni - h)", i, k.i127, i) })
+	add(func() { op("VSHL $23, V%d.S4, V%d.S4 // f1 = 2^-h", j, j) })
+	add(func() { op("VSHL $23, V%d.S4, V%d.S4 // f2 = 2^-(ni-h)", i, i) })
+	add(func() { v3(encFMUL, p, p, j, "p*f1") })
+	add(func() { v3(encFMUL, p, p, i, "e = p*f1*f2") })
+	return s
+}
 
 // sigmoidChain emits sigmoid32 of the 4 lanes of V(b) (plus the bias in
 // V(bias) when bias >= 0) into V(b+2), with V(b)..V(b+7) as scratch:
 // expNegAbs32 then (signbit(x) ? e : 1) / (1 + e), NaN lanes canonical.
 func sigmoidChain(b, bias int) []func() {
-	x, a, n, r, p, t, i, j := b, b+1, b+2, b+3, b+4, b+5, b+6, b+7
-	var s []func()
+	x, a, n, p, t := b, b+1, b+2, b+4, b+5
+	s := expChain(nil, sigRegs, b, bias)
 	add := func(f func()) { s = append(s, f) }
-	if bias >= 0 {
-		add(func() { v3(encFADD, x, x, bias, "x += bias") })
-	}
-	add(func() { op("VAND V%d.B16, V%d.B16, V%d.B16 // a = |x|", kAbs, x, a) })
-	add(func() { v3(encFMIN, a, a, kClamp, "a = min(a, 110) (NaN lanes are replaced at the end)") })
-	add(func() { v3(encFMUL, t, a, kLog2e, "t = a*log2e") })
-	add(func() { v2(encFRINTN, n, t, "n = round(t), ties to even") })
-	add(func() { v3(encFMUL, r, n, kC1, "r = n*c1") })
-	add(func() { v3(encFSUB, r, r, a, "r -= a") })
-	add(func() { v3(encFMUL, t, n, kC2, "n*c2") })
-	add(func() { v3(encFADD, r, r, t, "r += n*c2") })
-	add(func() { v3(encFMUL, p, r, kP0, "p = p0*r") })
-	add(func() { v3(encFADD, p, p, kP1, "p += p1") })
-	for _, k := range []int{kP2, kP3, kP4, kP5} {
-		add(func() { v3(encFMUL, p, p, r, "p *= r") })
-		add(func() { v3(encFADD, p, p, k, fmt.Sprintf("p += p%d", k-kP0)) })
-	}
-	add(func() { v3(encFMUL, t, r, r, "r*r") })
-	add(func() { v3(encFMUL, p, p, t, "p *= r*r") })
-	add(func() { v3(encFADD, p, p, r, "p += r") })
-	add(func() { v3(encFADD, p, p, kOne, "p += 1") })
-	add(func() { v2(encFCVTZS, i, n, "ni = int32(n), exact (0 <= n <= 159)") })
-	add(func() { op("VUSHR $1, V%d.S4, V%d.S4 // h = ni >> 1", i, j) })
-	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // ni - h", j, i, i) })
-	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // 127 - h", j, k127, j) })
-	add(func() { op("VSUB V%d.S4, V%d.S4, V%d.S4 // 127 - (ni - h)", i, k127, i) })
-	add(func() { op("VSHL $23, V%d.S4, V%d.S4 // f1 = 2^-h", j, j) })
-	add(func() { op("VSHL $23, V%d.S4, V%d.S4 // f2 = 2^-(ni-h)", i, i) })
-	add(func() { v3(encFMUL, p, p, j, "p*f1") })
-	add(func() { v3(encFMUL, p, p, i, "e = p*f1*f2") })
-	add(func() { v3(encFADD, t, p, kOne, "d = e + 1") })
+	add(func() { v3(encFADD, t, p, sigRegs.one, "d = e + 1") })
 	add(func() { v2(encCMLT0, a, x, "signbit(x)") })
-	add(func() { v3(encBSL, a, p, kOne, "num = signbit(x) ? e : 1") })
+	add(func() { v3(encBSL, a, p, sigRegs.one, "num = signbit(x) ? e : 1") })
 	add(func() { v3(encFDIV, a, a, t, "y = num / d") })
 	add(func() { v3(encFCMEQ, n, x, x, "x == x") })
-	add(func() { v3(encBSL, n, a, kNaN, "y, or the canonical NaN") })
+	add(func() { v3(encBSL, n, a, sigNaN, "y, or the canonical NaN") })
 	return s
 }
 
@@ -186,17 +230,8 @@ TEXT ·sigmoidBiasNEON(SB), NOSPLIT, $0-56
 	LSL  $2, R1
 	LSL  $2, R3
 `)
-	splat(kAbs, 0x7fffffff, "|x| mask")
-	splat(kClamp, f32bits(expClamp), "110")
-	splat(kLog2e, f32bits(expLog2e), "log2 e")
-	splat(kC1, f32bits(expC1), "c1")
-	splat(kC2, f32bits(expC2), "c2")
-	for k, c := range []float32{expP0, expP1, expP2, expP3, expP4, expP5} {
-		splat(kP0+k, f32bits(c), fmt.Sprintf("p%d", k))
-	}
-	splat(kOne, f32bits(1), "1.0")
-	splat(k127, 127, "int32 127")
-	splat(kNaN, 0x7fc00000, "canonical NaN")
+	splatExp(sigRegs)
+	splat(sigNaN, 0x7fc00000, "canonical NaN")
 	for _, withBias := range []bool{true, false} {
 		l := "nobias"
 		if withBias {
@@ -235,6 +270,89 @@ TEXT ·sigmoidBiasNEON(SB), NOSPLIT, $0-56
 		op("ADD  R3, R2")
 		op("SUBS $1, R4")
 		op("BNE  %s_row", l)
+		op("RET")
+	}
+}
+
+// Softplus registers: the chain in V0..V7, the exp constants in V8..V19
+// (|x| by FABS), the atanh series in V20..V27, the bias in V28.
+var spRegs = expRegs{abs: -1, clamp: 8, log2e: 9, c1: 10, c2: 11, p: [6]int{12, 13, 14, 15, 16, 17}, one: 18, i127: 19}
+
+const spA0, spBias = 20, 28
+
+// The odd powers of the atanh series of elem.go, highest first.
+var atanh = [8]float32{1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3, 1}
+
+// softplusVec emits softplus32 of the 4 lanes of V0 (+ V28 with bias) and
+// adds the terms, as float64, to the 4 accumulators at (R5): log1p(e) by
+// the atanh series of q = e/(2+e), plus max(x, 0). A NaN lane gives some
+// NaN term (the caller canonicalizes the sum).
+func softplusVec(bias bool) {
+	x, a, n, r, p, t, i, j := 0, 1, 2, 3, 4, 5, 6, 7
+	b := -1
+	if bias {
+		b = spBias
+	}
+	for _, f := range expChain(nil, spRegs, 0, b) {
+		f()
+	}
+	v3(encFADD, t, p, spRegs.one, "e + 1")
+	v3(encFADD, t, t, spRegs.one, "d = (e + 1) + 1")
+	v3(encFDIV, a, p, t, "q = e / d")
+	v3(encFMUL, n, a, a, "q2 = q*q")
+	v3(encFMUL, r, n, spA0, "s = a0*q2")
+	v3(encFADD, r, r, spA0+1, "s += a1")
+	for k := 2; k < 8; k++ {
+		v3(encFMUL, r, r, n, "s *= q2")
+		v3(encFADD, r, r, spA0+k, fmt.Sprintf("s += a%d", k))
+	}
+	v3(encFMUL, r, r, a, "y = s*q")
+	v3(encFADD, r, r, r, "y += y")
+	v2(encFCMGT0, t, x, "x > 0")
+	op("VAND V%d.B16, V%d.B16, V%d.B16 // m = x > 0 ? x : 0", x, t, t)
+	v3(encFADD, r, t, r, "term = m + y")
+	v2(encFCVTL, i, r, "terms 0, 1 as float64")
+	v2(encFCVTL2, j, r, "terms 2, 3 as float64")
+	op("VLD1 (R5), [V%d.D2, V%d.D2]", p, t)
+	v3(encFADD2D, p, p, i, "acc += term")
+	v3(encFADD2D, t, t, j, "acc += term")
+	op("VST1 [V%d.D2, V%d.D2], (R5)", p, t)
+}
+
+func softplus() {
+	out.WriteString(`
+// func softplusAccNEON(acc *[16]float64, x, bias *float32, groups int)
+//
+// softplusAddGo on x[:16*groups] (groups >= 1): acc[j%16] +=
+// float64(softplus32(x[j] + bias[j])) (bias nil: no bias), the four
+// vectors of a group on acc[0:4], acc[4:8], acc[8:12], acc[12:16] in memory.
+TEXT ·softplusAccNEON(SB), NOSPLIT, $0-32
+	MOVD acc+0(FP), R0
+	MOVD x+8(FP), R1
+	MOVD bias+16(FP), R2
+	MOVD groups+24(FP), R3
+`)
+	splatExp(spRegs)
+	for k, c := range atanh {
+		splat(spA0+k, f32bits(c), fmt.Sprintf("a%d", k))
+	}
+	for _, withBias := range []bool{true, false} {
+		l := "sp_nobias"
+		if withBias {
+			l = "sp_bias"
+			op("CBZ  R2, sp_nobias")
+		}
+		label(l)
+		for k := 0; k < 4; k++ {
+			op("VLD1.P 16(R1), [V0.S4]")
+			if withBias {
+				op("VLD1.P 16(R2), [V%d.S4]", spBias)
+			}
+			op("ADD  $%d, R0, R5", 32*k)
+			softplusVec(withBias)
+		}
+		op("SUBS $1, R3")
+		op("BNE  %s", l)
 		op("RET")
 	}
 }
@@ -387,6 +505,7 @@ func main() {
 #include "textflag.h"
 `)
 	sigmoid()
+	softplus()
 	rand()
 	os.Stdout.WriteString(out.String())
 }
