@@ -83,7 +83,35 @@ func colSumsArch(dst, a []float32, m, n, lda int, alpha, beta float32) {
 	colSumsGo(dst, a, m, n, lda, alpha, beta)
 }
 
+// updateNEON is updateGo on w[:n], vel[:n], grad[:n], n a positive
+// multiple of 4.
+//
+//go:noescape
+func updateNEON(w, vel, grad *float32, n int, lr, momentum, l1, l2 float32)
+
+// updateProximalNEON is updateProximalGo on w[:n], vel[:n], grad[:n], n a
+// positive multiple of 4, with t = lr*l1 (rounded, as updateProximalGo
+// rounds it).
+//
+//go:noescape
+func updateProximalNEON(w, vel, grad *float32, n int, lr, momentum, t, l2 float32)
+
+// updateArch is updateGo (proximal false) or updateProximalGo (true) on
+// the active implementation: NEON takes whole vectors of 4, Go the rest
+// (every element is updated on its own).
 func updateArch(w, vel, grad []float32, lr, momentum, l1, l2 float32, proximal bool) {
+	n := len(w) &^ 3
+	if useNEON && n > 0 {
+		raceWriteF32(w[:n])
+		raceWriteF32(vel[:n])
+		raceReadF32(grad[:n])
+		if proximal {
+			updateProximalNEON(&w[0], &vel[0], &grad[0], n, lr, momentum, lr*l1, l2)
+		} else {
+			updateNEON(&w[0], &vel[0], &grad[0], n, lr, momentum, l1, l2)
+		}
+		w, vel, grad = w[n:], vel[n:], grad[n:]
+	}
 	if proximal {
 		updateProximalGo(w, vel, grad, lr, momentum, l1, l2)
 	} else {

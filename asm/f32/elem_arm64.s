@@ -438,7 +438,7 @@ sp_bias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -502,7 +502,7 @@ sp_bias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -566,7 +566,7 @@ sp_bias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -630,7 +630,7 @@ sp_bias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -697,7 +697,7 @@ sp_nobias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -759,7 +759,7 @@ sp_nobias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -821,7 +821,7 @@ sp_nobias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -883,7 +883,7 @@ sp_nobias:
 	WORD $0x4e3bd463 // FADD V3.4S, V3.4S, V27.4S: s += a7
 	WORD $0x6e21dc63 // FMUL V3.4S, V3.4S, V1.4S: y = s*q
 	WORD $0x4e23d463 // FADD V3.4S, V3.4S, V3.4S: y += y
-	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S: x > 0
+	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
 	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
@@ -894,6 +894,219 @@ sp_nobias:
 	VST1 [V4.D2, V5.D2], (R5)
 	SUBS $1, R3
 	BNE  sp_nobias
+	RET
+
+// func updateNEON(w, vel, grad *float32, n int, lr, momentum, l1, l2 float32)
+//
+// updateGo on w[:n], vel[:n], grad[:n] for n a positive multiple of 4;
+// two vectors a turn as interleaved chains, then one.
+TEXT ·updateNEON(SB), NOSPLIT, $0-48
+	MOVD w+0(FP), R0
+	MOVD vel+8(FP), R1
+	MOVD grad+16(FP), R2
+	MOVD n+24(FP), R3
+	MOVWU lr+32(FP), R12
+	VDUP R12, V16.S4
+	MOVWU momentum+36(FP), R12
+	VDUP R12, V17.S4
+	MOVWU l1+40(FP), R12
+	VDUP R12, V18.S4
+	MOVWU l2+44(FP), R12
+	VDUP R12, V19.S4
+	MOVW $0x80000000, R12 // sign bit
+	VDUP R12, V22.S4
+	MOVW $0x3f800000, R12 // 1.0
+	VDUP R12, V23.S4
+	MOVW $0x7fc00000, R12 // canonical NaN
+	VDUP R12, V24.S4
+	LSR  $3, R3, R4 // pairs of vectors
+	CBZ  R4, updateNEON_one
+
+updateNEON_two:
+	VLD1 (R0), [V0.S4]
+	VLD1 (R1), [V1.S4]
+	VLD1.P 16(R2), [V2.S4]
+	ADD  $16, R0, R5
+	ADD  $16, R1, R6
+	VLD1 (R5), [V8.S4]
+	VLD1 (R6), [V9.S4]
+	VLD1.P 16(R2), [V10.S4]
+	WORD $0x6e33dc04 // FMUL V4.4S, V0.4S, V19.4S: l2*x
+	WORD $0x6e33dd0c // FMUL V12.4S, V8.4S, V19.4S: l2*x
+	WORD $0x4ea4d442 // FSUB V2.4S, V2.4S, V4.4S: g = grad - l2*x
+	WORD $0x4eacd54a // FSUB V10.4S, V10.4S, V12.4S: g = grad - l2*x
+	VAND V22.B16, V0.B16, V3.B16 // sign bit of x
+	VAND V22.B16, V8.B16, V11.B16 // sign bit of x
+	VORR V23.B16, V3.B16, V3.B16 // s = +-1
+	VORR V23.B16, V11.B16, V11.B16 // s = +-1
+	WORD $0x4ea0d805 // FCMEQ V5.4S, V0.4S, #0.0: x == 0
+	WORD $0x4ea0d90d // FCMEQ V13.4S, V8.4S, #0.0: x == 0
+	WORD $0x4e651c63 // BIC V3.16B, V3.16B, V5.16B: s = 0 for a zero
+	WORD $0x4e6d1d6b // BIC V11.16B, V11.16B, V13.16B: s = 0 for a zero
+	WORD $0x6e32dc64 // FMUL V4.4S, V3.4S, V18.4S: l1*s
+	WORD $0x6e32dd6c // FMUL V12.4S, V11.4S, V18.4S: l1*s
+	WORD $0x4ea4d442 // FSUB V2.4S, V2.4S, V4.4S: g -= l1*s
+	WORD $0x4eacd54a // FSUB V10.4S, V10.4S, V12.4S: g -= l1*s
+	WORD $0x6e31dc21 // FMUL V1.4S, V1.4S, V17.4S: momentum*vel
+	WORD $0x6e31dd29 // FMUL V9.4S, V9.4S, V17.4S: momentum*vel
+	WORD $0x6e30dc42 // FMUL V2.4S, V2.4S, V16.4S: lr*g
+	WORD $0x6e30dd4a // FMUL V10.4S, V10.4S, V16.4S: lr*g
+	WORD $0x4e22d421 // FADD V1.4S, V1.4S, V2.4S: v = momentum*vel + lr*g
+	WORD $0x4e2ad529 // FADD V9.4S, V9.4S, V10.4S: v = momentum*vel + lr*g
+	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S: w = x + v
+	WORD $0x4e29d508 // FADD V8.4S, V8.4S, V9.4S: w = x + v
+	WORD $0x4e21e425 // FCMEQ V5.4S, V1.4S, V1.4S: not NaN
+	WORD $0x4e29e52d // FCMEQ V13.4S, V9.4S, V9.4S: not NaN
+	WORD $0x6e781c25 // BSL V5.16B, V1.16B, V24.16B: or the canonical NaN
+	WORD $0x6e781d2d // BSL V13.16B, V9.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V1.B16
+	VMOV V13.B16, V9.B16
+	WORD $0x4e20e405 // FCMEQ V5.4S, V0.4S, V0.4S: not NaN
+	WORD $0x4e28e50d // FCMEQ V13.4S, V8.4S, V8.4S: not NaN
+	WORD $0x6e781c05 // BSL V5.16B, V0.16B, V24.16B: or the canonical NaN
+	WORD $0x6e781d0d // BSL V13.16B, V8.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V0.B16
+	VMOV V13.B16, V8.B16
+	VST1.P [V1.S4], 16(R1)
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V9.S4], 16(R1)
+	VST1.P [V8.S4], 16(R0)
+	SUBS $1, R4
+	BNE  updateNEON_two
+
+updateNEON_one:
+	TBZ  $2, R3, updateNEON_done // n%8 == 0
+	VLD1 (R0), [V0.S4]
+	VLD1 (R1), [V1.S4]
+	VLD1 (R2), [V2.S4]
+	WORD $0x6e33dc04 // FMUL V4.4S, V0.4S, V19.4S: l2*x
+	WORD $0x4ea4d442 // FSUB V2.4S, V2.4S, V4.4S: g = grad - l2*x
+	VAND V22.B16, V0.B16, V3.B16 // sign bit of x
+	VORR V23.B16, V3.B16, V3.B16 // s = +-1
+	WORD $0x4ea0d805 // FCMEQ V5.4S, V0.4S, #0.0: x == 0
+	WORD $0x4e651c63 // BIC V3.16B, V3.16B, V5.16B: s = 0 for a zero
+	WORD $0x6e32dc64 // FMUL V4.4S, V3.4S, V18.4S: l1*s
+	WORD $0x4ea4d442 // FSUB V2.4S, V2.4S, V4.4S: g -= l1*s
+	WORD $0x6e31dc21 // FMUL V1.4S, V1.4S, V17.4S: momentum*vel
+	WORD $0x6e30dc42 // FMUL V2.4S, V2.4S, V16.4S: lr*g
+	WORD $0x4e22d421 // FADD V1.4S, V1.4S, V2.4S: v = momentum*vel + lr*g
+	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S: w = x + v
+	WORD $0x4e21e425 // FCMEQ V5.4S, V1.4S, V1.4S: not NaN
+	WORD $0x6e781c25 // BSL V5.16B, V1.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V1.B16
+	WORD $0x4e20e405 // FCMEQ V5.4S, V0.4S, V0.4S: not NaN
+	WORD $0x6e781c05 // BSL V5.16B, V0.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V0.B16
+	VST1 [V1.S4], (R1)
+	VST1 [V0.S4], (R0)
+
+updateNEON_done:
+	RET
+
+// func updateProximalNEON(w, vel, grad *float32, n int, lr, momentum, t, l2 float32)
+//
+// updateProximalGo on w[:n], vel[:n], grad[:n] for n a positive multiple of 4 (t = lr*l1, rounded);
+// two vectors a turn as interleaved chains, then one.
+TEXT ·updateProximalNEON(SB), NOSPLIT, $0-48
+	MOVD w+0(FP), R0
+	MOVD vel+8(FP), R1
+	MOVD grad+16(FP), R2
+	MOVD n+24(FP), R3
+	MOVWU lr+32(FP), R12
+	VDUP R12, V16.S4
+	MOVWU momentum+36(FP), R12
+	VDUP R12, V17.S4
+	MOVWU t+40(FP), R12
+	VDUP R12, V20.S4
+	MOVWU l2+44(FP), R12
+	VDUP R12, V19.S4
+	MOVW $0x80000000, R12 // sign bit
+	VDUP R12, V22.S4
+	VEOR V22.B16, V20.B16, V21.B16 // -t
+	MOVW $0x7fc00000, R12 // canonical NaN
+	VDUP R12, V24.S4
+	LSR  $3, R3, R4 // pairs of vectors
+	CBZ  R4, updateProximalNEON_one
+
+updateProximalNEON_two:
+	VLD1 (R0), [V0.S4]
+	VLD1 (R1), [V1.S4]
+	VLD1.P 16(R2), [V2.S4]
+	ADD  $16, R0, R5
+	ADD  $16, R1, R6
+	VLD1 (R5), [V8.S4]
+	VLD1 (R6), [V9.S4]
+	VLD1.P 16(R2), [V10.S4]
+	WORD $0x6e33dc04 // FMUL V4.4S, V0.4S, V19.4S: l2*x
+	WORD $0x6e33dd0c // FMUL V12.4S, V8.4S, V19.4S: l2*x
+	WORD $0x4ea4d442 // FSUB V2.4S, V2.4S, V4.4S: g = grad - l2*x
+	WORD $0x4eacd54a // FSUB V10.4S, V10.4S, V12.4S: g = grad - l2*x
+	WORD $0x6e31dc21 // FMUL V1.4S, V1.4S, V17.4S: momentum*vel
+	WORD $0x6e31dd29 // FMUL V9.4S, V9.4S, V17.4S: momentum*vel
+	WORD $0x6e30dc42 // FMUL V2.4S, V2.4S, V16.4S: lr*g
+	WORD $0x6e30dd4a // FMUL V10.4S, V10.4S, V16.4S: lr*g
+	WORD $0x4e22d421 // FADD V1.4S, V1.4S, V2.4S: v = momentum*vel + lr*g
+	WORD $0x4e2ad529 // FADD V9.4S, V9.4S, V10.4S: v = momentum*vel + lr*g
+	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S: y = x + v
+	WORD $0x4e29d508 // FADD V8.4S, V8.4S, V9.4S: y = x + v
+	WORD $0x6eb5e405 // FCMGT V5.4S, V0.4S, V21.4S: y > -t
+	WORD $0x6eb5e50d // FCMGT V13.4S, V8.4S, V21.4S: y > -t
+	VMOV V5.B16, V3.B16
+	VMOV V13.B16, V11.B16
+	WORD $0x6e751c03 // BSL V3.16B, V0.16B, V21.16B: maxps(y, -t)
+	WORD $0x6e751d0b // BSL V11.16B, V8.16B, V21.16B: maxps(y, -t)
+	WORD $0x6ea3e685 // FCMGT V5.4S, V20.4S, V3.4S: t > maxps(y, -t)
+	WORD $0x6eabe68d // FCMGT V13.4S, V20.4S, V11.4S: t > maxps(y, -t)
+	WORD $0x6e741c65 // BSL V5.16B, V3.16B, V20.16B: c = minps(maxps(y, -t), t)
+	WORD $0x6e741d6d // BSL V13.16B, V11.16B, V20.16B: c = minps(maxps(y, -t), t)
+	WORD $0x4ea5d400 // FSUB V0.4S, V0.4S, V5.4S: w = y - c
+	WORD $0x4eadd508 // FSUB V8.4S, V8.4S, V13.4S: w = y - c
+	WORD $0x4e21e425 // FCMEQ V5.4S, V1.4S, V1.4S: not NaN
+	WORD $0x4e29e52d // FCMEQ V13.4S, V9.4S, V9.4S: not NaN
+	WORD $0x6e781c25 // BSL V5.16B, V1.16B, V24.16B: or the canonical NaN
+	WORD $0x6e781d2d // BSL V13.16B, V9.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V1.B16
+	VMOV V13.B16, V9.B16
+	WORD $0x4e20e405 // FCMEQ V5.4S, V0.4S, V0.4S: not NaN
+	WORD $0x4e28e50d // FCMEQ V13.4S, V8.4S, V8.4S: not NaN
+	WORD $0x6e781c05 // BSL V5.16B, V0.16B, V24.16B: or the canonical NaN
+	WORD $0x6e781d0d // BSL V13.16B, V8.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V0.B16
+	VMOV V13.B16, V8.B16
+	VST1.P [V1.S4], 16(R1)
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V9.S4], 16(R1)
+	VST1.P [V8.S4], 16(R0)
+	SUBS $1, R4
+	BNE  updateProximalNEON_two
+
+updateProximalNEON_one:
+	TBZ  $2, R3, updateProximalNEON_done // n%8 == 0
+	VLD1 (R0), [V0.S4]
+	VLD1 (R1), [V1.S4]
+	VLD1 (R2), [V2.S4]
+	WORD $0x6e33dc04 // FMUL V4.4S, V0.4S, V19.4S: l2*x
+	WORD $0x4ea4d442 // FSUB V2.4S, V2.4S, V4.4S: g = grad - l2*x
+	WORD $0x6e31dc21 // FMUL V1.4S, V1.4S, V17.4S: momentum*vel
+	WORD $0x6e30dc42 // FMUL V2.4S, V2.4S, V16.4S: lr*g
+	WORD $0x4e22d421 // FADD V1.4S, V1.4S, V2.4S: v = momentum*vel + lr*g
+	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S: y = x + v
+	WORD $0x6eb5e405 // FCMGT V5.4S, V0.4S, V21.4S: y > -t
+	VMOV V5.B16, V3.B16
+	WORD $0x6e751c03 // BSL V3.16B, V0.16B, V21.16B: maxps(y, -t)
+	WORD $0x6ea3e685 // FCMGT V5.4S, V20.4S, V3.4S: t > maxps(y, -t)
+	WORD $0x6e741c65 // BSL V5.16B, V3.16B, V20.16B: c = minps(maxps(y, -t), t)
+	WORD $0x4ea5d400 // FSUB V0.4S, V0.4S, V5.4S: w = y - c
+	WORD $0x4e21e425 // FCMEQ V5.4S, V1.4S, V1.4S: not NaN
+	WORD $0x6e781c25 // BSL V5.16B, V1.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V1.B16
+	WORD $0x4e20e405 // FCMEQ V5.4S, V0.4S, V0.4S: not NaN
+	WORD $0x6e781c05 // BSL V5.16B, V0.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V0.B16
+	VST1 [V1.S4], (R1)
+	VST1 [V0.S4], (R0)
+
+updateProximalNEON_done:
 	RET
 
 // func randNEON(s *[4][Lanes]uint64, dst, p *float32, groups, mode int)

@@ -4,12 +4,13 @@
 //	go run ./_gen/neon > elem_arm64.s
 //
 // Each kernel runs, lane by lane, the operation sequence of its Go twin
-// (sigmoid32 and softplus32 in elem.go, step and less in rand.go), one IEEE
-// operation per Go operation, none fused, so it gives the twin's bits. Go's
-// arm64 assembler has no mnemonics for most floating-point vector
-// instructions; those are emitted as WORD with the instruction in a comment
-// (the encodings below, from the Arm Architecture Reference Manual, A64
-// "Advanced SIMD" classes; 4S arrangement, Q = 1, sz = 0, unless named).
+// (sigmoid32, softplus32, updateGo and updateProximalGo in elem.go, step
+// and less in rand.go), one IEEE operation per Go operation, none fused, so
+// it gives the twin's bits. Go's arm64 assembler has no mnemonics for most
+// floating-point vector instructions; those are emitted as WORD with the
+// instruction in a comment (the encodings below, from the Arm Architecture
+// Reference Manual, A64 "Advanced SIMD" classes; 4S arrangement, Q = 1,
+// sz = 0, unless named).
 package main
 
 import (
@@ -34,6 +35,8 @@ const (
 	encFMIN  = 0x4ea0f400
 	encFCMEQ = 0x4e20e400
 	encBSL   = 0x6e601c00 // 16B: Vd = Vd ? Vn : Vm, bit by bit
+	encBIC   = 0x4e601c00 // 16B: Vd = Vn &^ Vm
+	encFCMGT = 0x6ea0e400 // Vn > Vm: all ones, else 0
 )
 
 // Two-register 4S instructions: Vd = op(Vn).
@@ -46,21 +49,22 @@ const (
 	encFCMGT0 = 0x4ea0c800 // x > 0.0: all ones, else 0
 	encFCVTL  = 0x0e617800 // 2D from the low 2S, exact
 	encFCVTL2 = 0x4e617800 // 2D from the high 2S, exact
+	encFCMEQ0 = 0x4ea0d800 // x == 0.0: all ones, else 0
 )
 
 // encFADD2D is FADD on 2D (float64) lanes.
 const encFADD2D = 0x4e60d400
 
 var names3 = map[uint32]string{encFADD: "FADD", encFSUB: "FSUB", encFMUL: "FMUL", encFDIV: "FDIV",
-	encFMIN: "FMIN", encFCMEQ: "FCMEQ", encBSL: "BSL"}
+	encFMIN: "FMIN", encFCMEQ: "FCMEQ", encBSL: "BSL", encBIC: "BIC", encFCMGT: "FCMGT"}
 
 var names2 = map[uint32]string{encFRINTN: "FRINTN", encFCVTZS: "FCVTZS", encUCVTF: "UCVTF", encCMLT0: "CMLT",
-	encFABS: "FABS", encFCMGT0: "FCMGT", encFCVTL: "FCVTL", encFCVTL2: "FCVTL2"}
+	encFABS: "FABS", encFCMGT0: "FCMGT", encFCVTL: "FCVTL", encFCVTL2: "FCVTL2", encFCMEQ0: "FCMEQ"}
 
 // v3 emits Vd = Vn op Vm.
 func v3(enc uint32, d, n, m int, why string) {
 	arr := "4S"
-	if enc == encBSL {
+	if enc == encBSL || enc == encBIC {
 		arr = "16B"
 	}
 	w := enc | uint32(m)<<16 | uint32(n)<<5 | uint32(d)
@@ -71,8 +75,11 @@ func v3(enc uint32, d, n, m int, why string) {
 func v2(enc uint32, d, n int, why string) {
 	w := enc | uint32(n)<<5 | uint32(d)
 	suffix := ""
-	if enc == encCMLT0 {
+	switch enc {
+	case encCMLT0:
 		suffix = ", #0"
+	case encFCMGT0, encFCMEQ0:
+		suffix = ", #0.0"
 	}
 	op("WORD $%#08x // %s V%d.4S, V%d.4S%s%s", w, names2[enc], d, n, suffix, comment(why))
 }
@@ -357,6 +364,117 @@ TEXT ·softplusAccNEON(SB), NOSPLIT, $0-32
 	}
 }
 
+// Update registers: the constants in V16..V23, two chains in V0..V7 and
+// V8..V15.
+const (
+	uLR, uMom, uL1, uL2, uT, uNT = 16, 17, 18, 19, 20, 21 // uL1 unused by the proximal step, uT, uNT by the other
+	uSign, uOne, uNaN            = 22, 23, 24
+)
+
+// updateChain appends the steps of updateGo (proximal false) or
+// updateProximalGo (true) on the 4 lanes of w at V(b), vel at V(b+1) and
+// grad at V(b+2); the new vel ends in V(b+1), the new w in V(b).
+func updateChain(b int, proximal bool) []func() {
+	x, v, g, s, t, m := b, b+1, b+2, b+3, b+4, b+5
+	var c []func()
+	add := func(f func()) { c = append(c, f) }
+	add(func() { v3(encFMUL, t, x, uL2, "l2*x") })
+	add(func() { v3(encFSUB, g, g, t, "g = grad - l2*x") })
+	if !proximal {
+		add(func() { op("VAND V%d.B16, V%d.B16, V%d.B16 // sign bit of x", uSign, x, s) })
+		add(func() { op("VORR V%d.B16, V%d.B16, V%d.B16 // s = +-1", uOne, s, s) })
+		add(func() { v2(encFCMEQ0, m, x, "x == 0") })
+		add(func() { v3(encBIC, s, s, m, "s = 0 for a zero") })
+		add(func() { v3(encFMUL, t, s, uL1, "l1*s") })
+		add(func() { v3(encFSUB, g, g, t, "g -= l1*s") })
+	}
+	add(func() { v3(encFMUL, v, v, uMom, "momentum*vel") })
+	add(func() { v3(encFMUL, g, g, uLR, "lr*g") })
+	add(func() { v3(encFADD, v, v, g, "v = momentum*vel + lr*g") })
+	if !proximal {
+		add(func() { v3(encFADD, x, x, v, "w = x + v") })
+	} else {
+		add(func() { v3(encFADD, x, x, v, "y = x + v") })
+		add(func() { v3(encFCMGT, m, x, uNT, "y > -t") })
+		add(func() { op("VMOV V%d.B16, V%d.B16", m, s) })
+		add(func() { v3(encBSL, s, x, uNT, "maxps(y, -t)") })
+		add(func() { v3(encFCMGT, m, uT, s, "t > maxps(y, -t)") })
+		add(func() { v3(encBSL, m, s, uT, "c = minps(maxps(y, -t), t)") })
+		add(func() { v3(encFSUB, x, x, m, "w = y - c") })
+	}
+	for _, r := range []int{v, x} {
+		add(func() { v3(encFCMEQ, m, r, r, "not NaN") })
+		add(func() { v3(encBSL, m, r, uNaN, "or the canonical NaN") })
+		add(func() { op("VMOV V%d.B16, V%d.B16", m, r) })
+	}
+	return c
+}
+
+func update() {
+	for _, proximal := range []bool{false, true} {
+		name, twin, l1 := "updateNEON", "updateGo", "l1"
+		if proximal {
+			name, twin, l1 = "updateProximalNEON", "updateProximalGo", "t"
+		}
+		fmt.Fprintf(out, `
+// func %[1]s(w, vel, grad *float32, n int, lr, momentum, %[3]s, l2 float32)
+//
+// %[2]s on w[:n], vel[:n], grad[:n] for n a positive multiple of 4%[4]s;
+// two vectors a turn as interleaved chains, then one.
+TEXT ·%[1]s(SB), NOSPLIT, $0-48
+	MOVD w+0(FP), R0
+	MOVD vel+8(FP), R1
+	MOVD grad+16(FP), R2
+	MOVD n+24(FP), R3
+	MOVWU lr+32(FP), R12
+	VDUP R12, V%[5]d.S4
+	MOVWU momentum+36(FP), R12
+	VDUP R12, V%[6]d.S4
+	MOVWU %[3]s+40(FP), R12
+	VDUP R12, V%[7]d.S4
+	MOVWU l2+44(FP), R12
+	VDUP R12, V%[8]d.S4
+`, name, twin, l1, map[bool]string{false: "", true: " (t = lr*l1, rounded)"}[proximal], uLR, uMom, map[bool]int{false: uL1, true: uT}[proximal], uL2)
+		if proximal {
+			splat(uSign, 0x80000000, "sign bit")
+			op("VEOR V%d.B16, V%d.B16, V%d.B16 // -t", uSign, uT, uNT)
+		} else {
+			splat(uSign, 0x80000000, "sign bit")
+			splat(uOne, f32bits(1), "1.0")
+		}
+		splat(uNaN, 0x7fc00000, "canonical NaN")
+		l := name
+		op("LSR  $3, R3, R4 // pairs of vectors")
+		op("CBZ  R4, %s_one", l)
+		label(l + "_two")
+		op("VLD1 (R0), [V0.S4]")
+		op("VLD1 (R1), [V1.S4]")
+		op("VLD1.P 16(R2), [V2.S4]")
+		op("ADD  $16, R0, R5")
+		op("ADD  $16, R1, R6")
+		op("VLD1 (R5), [V8.S4]")
+		op("VLD1 (R6), [V9.S4]")
+		op("VLD1.P 16(R2), [V10.S4]")
+		emitInterleaved(updateChain(0, proximal), updateChain(8, proximal))
+		op("VST1.P [V1.S4], 16(R1)")
+		op("VST1.P [V0.S4], 16(R0)")
+		op("VST1.P [V9.S4], 16(R1)")
+		op("VST1.P [V8.S4], 16(R0)")
+		op("SUBS $1, R4")
+		op("BNE  %s_two", l)
+		label(l + "_one")
+		op("TBZ  $2, R3, %s_done // n%%8 == 0", l)
+		op("VLD1 (R0), [V0.S4]")
+		op("VLD1 (R1), [V1.S4]")
+		op("VLD1 (R2), [V2.S4]")
+		emitInterleaved(updateChain(0, proximal))
+		op("VST1 [V1.S4], (R1)")
+		op("VST1 [V0.S4], (R0)")
+		label(l + "_done")
+		op("RET")
+	}
+}
+
 // Rand registers: the state words s0..s3 of lanes 2k, 2k+1 in V(k), V(4+k),
 // V(8+k), V(12+k) (k < 4); scratch V16..V20, V23 and V28; constants V21,
 // V22 and V24..V27.
@@ -506,6 +624,7 @@ func main() {
 `)
 	sigmoid()
 	softplus()
+	update()
 	rand()
 	os.Stdout.WriteString(out.String())
 }
