@@ -5,8 +5,7 @@
 //
 // Every kernel has a portable Go twin; on amd64 AVX-512 (F, VL, DQ, BW) and
 // AVX2+FMA assembly is used when the CPU has it, in that order of
-// preference, and on arm64 NEON kernels for the products, the sigmoid, the
-// softplus sums and the sampler (see package asm for the dispatch and
+// preference, and on arm64 NEON (see package asm for the dispatch and
 // ISINGRBM_KERNELS). All matrices are row-major with an explicit leading
 // dimension (row stride).
 //

@@ -270,13 +270,19 @@ func SquaredDiffSum(a, b []float32) float64 {
 }
 
 func squaredDiffSumGo(a, b []float32) float64 {
-	b = b[:len(a)]
 	var acc [16]float64
+	squaredDiffAddGo(&acc, a, b)
+	return tree16(&acc)
+}
+
+// squaredDiffAddGo adds (a[i]-b[i])^2, in float64, to acc[i%16] for i <
+// len(a).
+func squaredDiffAddGo(acc *[16]float64, a, b []float32) {
+	b = b[:len(a)]
 	for i, v := range a {
 		d := float64(v) - float64(b[i])
 		acc[i%16] += float64(d * d)
 	}
-	return tree16(&acc)
 }
 
 // ColSums sets dst[j] = beta*dst[j] + alpha*sum_i a[i*lda+j] for j < n over
@@ -344,12 +350,17 @@ func Dot(a, b []float32) float32 {
 }
 
 func dotGo(a, b []float32) float32 {
-	b = b[:len(a)]
 	var acc [16]float32
+	dotAddGo(&acc, a, b)
+	return tree16(&acc)
+}
+
+// dotAddGo adds a[i]*b[i], rounded, to acc[i%16] for i < len(a).
+func dotAddGo(acc *[16]float32, a, b []float32) {
+	b = b[:len(a)]
 	for i, v := range a {
 		acc[i%16] += float32(v * b[i])
 	}
-	return tree16(&acc)
 }
 
 // FromBytes sets dst[i] = float32(src[i]) for i < len(src) (exact: every

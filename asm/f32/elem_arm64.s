@@ -1109,6 +1109,219 @@ updateProximalNEON_one:
 updateProximalNEON_done:
 	RET
 
+// func squaredDiffAccNEON(acc *[16]float64, a, b *float32, groups int)
+//
+// squaredDiffAddGo on a[:16*groups], b[:16*groups] (groups >= 1): acc[i%16]
+// += d*d, d = float64(a[i]) - float64(b[i]); lanes 2k, 2k+1 in V(16+k).
+TEXT ·squaredDiffAccNEON(SB), NOSPLIT, $0-32
+	MOVD acc+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD groups+24(FP), R3
+	VLD1 (R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	ADD  $64, R0, R4
+	VLD1 (R4), [V20.D2, V21.D2, V22.D2, V23.D2]
+
+sqd_loop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R2), [V4.S4, V5.S4, V6.S4, V7.S4]
+	WORD $0x0e617808 // FCVTL V8.4S, V0.4S: a, low lanes
+	WORD $0x4e617809 // FCVTL2 V9.4S, V0.4S: a, high lanes
+	WORD $0x0e61788a // FCVTL V10.4S, V4.4S: b, low lanes
+	WORD $0x4e61788b // FCVTL2 V11.4S, V4.4S: b, high lanes
+	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
+	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
+	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
+	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
+	WORD $0x4e68d610 // FADD V16.2D, V16.2D, V8.2D: acc += d*d
+	WORD $0x4e69d631 // FADD V17.2D, V17.2D, V9.2D: acc += d*d
+	WORD $0x0e617828 // FCVTL V8.4S, V1.4S: a, low lanes
+	WORD $0x4e617829 // FCVTL2 V9.4S, V1.4S: a, high lanes
+	WORD $0x0e6178aa // FCVTL V10.4S, V5.4S: b, low lanes
+	WORD $0x4e6178ab // FCVTL2 V11.4S, V5.4S: b, high lanes
+	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
+	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
+	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
+	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
+	WORD $0x4e68d652 // FADD V18.2D, V18.2D, V8.2D: acc += d*d
+	WORD $0x4e69d673 // FADD V19.2D, V19.2D, V9.2D: acc += d*d
+	WORD $0x0e617848 // FCVTL V8.4S, V2.4S: a, low lanes
+	WORD $0x4e617849 // FCVTL2 V9.4S, V2.4S: a, high lanes
+	WORD $0x0e6178ca // FCVTL V10.4S, V6.4S: b, low lanes
+	WORD $0x4e6178cb // FCVTL2 V11.4S, V6.4S: b, high lanes
+	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
+	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
+	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
+	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
+	WORD $0x4e68d694 // FADD V20.2D, V20.2D, V8.2D: acc += d*d
+	WORD $0x4e69d6b5 // FADD V21.2D, V21.2D, V9.2D: acc += d*d
+	WORD $0x0e617868 // FCVTL V8.4S, V3.4S: a, low lanes
+	WORD $0x4e617869 // FCVTL2 V9.4S, V3.4S: a, high lanes
+	WORD $0x0e6178ea // FCVTL V10.4S, V7.4S: b, low lanes
+	WORD $0x4e6178eb // FCVTL2 V11.4S, V7.4S: b, high lanes
+	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
+	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
+	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
+	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
+	WORD $0x4e68d6d6 // FADD V22.2D, V22.2D, V8.2D: acc += d*d
+	WORD $0x4e69d6f7 // FADD V23.2D, V23.2D, V9.2D: acc += d*d
+	SUBS $1, R3
+	BNE  sqd_loop
+	VST1 [V16.D2, V17.D2, V18.D2, V19.D2], (R0)
+	VST1 [V20.D2, V21.D2, V22.D2, V23.D2], (R4)
+	RET
+
+// func dotAccNEON(acc *[16]float32, a, b *float32, groups int)
+//
+// dotAddGo on a[:16*groups], b[:16*groups] (groups >= 1): acc[i%16] +=
+// a[i]*b[i], the product rounded first; lanes 4k..4k+3 in V(16+k).
+TEXT ·dotAccNEON(SB), NOSPLIT, $0-32
+	MOVD acc+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD groups+24(FP), R3
+	VLD1 (R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+
+dot_loop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R2), [V4.S4, V5.S4, V6.S4, V7.S4]
+	WORD $0x6e24dc08 // FMUL V8.4S, V0.4S, V4.4S: a*b
+	WORD $0x6e25dc29 // FMUL V9.4S, V1.4S, V5.4S: a*b
+	WORD $0x6e26dc4a // FMUL V10.4S, V2.4S, V6.4S: a*b
+	WORD $0x6e27dc6b // FMUL V11.4S, V3.4S, V7.4S: a*b
+	WORD $0x4e28d610 // FADD V16.4S, V16.4S, V8.4S: acc += a*b
+	WORD $0x4e29d631 // FADD V17.4S, V17.4S, V9.4S: acc += a*b
+	WORD $0x4e2ad652 // FADD V18.4S, V18.4S, V10.4S: acc += a*b
+	WORD $0x4e2bd673 // FADD V19.4S, V19.4S, V11.4S: acc += a*b
+	SUBS $1, R3
+	BNE  dot_loop
+	VST1 [V16.S4, V17.S4, V18.S4, V19.S4], (R0)
+	RET
+
+// func colSumsNEON(dst, a *float32, m, n, lda int, alpha, beta float32)
+//
+// colSumsGo for m >= 1 and n a positive multiple of 4: each column summed
+// in float32 in row order (16 columns a pass, then 4), then dst = alpha*s,
+// + beta*dst when beta != 0 (dst not read otherwise), NaN canonical.
+TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
+	MOVD dst+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD m+16(FP), R2
+	MOVD n+24(FP), R3
+	MOVD lda+32(FP), R4
+	LSL  $2, R4
+	MOVWU alpha+40(FP), R12
+	VDUP R12, V20.S4
+	MOVWU beta+44(FP), R13
+	VDUP R13, V21.S4
+	LSLW $1, R13 // beta's sign dropped: -0 is zero too
+	MOVW $0x7fc00000, R12 // canonical NaN
+	VDUP R12, V22.S4
+
+cs4:
+	CMP  $16, R3
+	BLT  cs1
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	MOVD R1, R5
+	MOVD R2, R6
+
+cs4_row:
+	VLD1 (R5), [V4.S4, V5.S4, V6.S4, V7.S4]
+	WORD $0x4e24d400 // FADD V0.4S, V0.4S, V4.4S: s += a[i][j]
+	WORD $0x4e25d421 // FADD V1.4S, V1.4S, V5.4S: s += a[i][j]
+	WORD $0x4e26d442 // FADD V2.4S, V2.4S, V6.4S: s += a[i][j]
+	WORD $0x4e27d463 // FADD V3.4S, V3.4S, V7.4S: s += a[i][j]
+	ADD  R4, R5
+	SUBS $1, R6
+	BNE  cs4_row
+	WORD $0x6e34dc00 // FMUL V0.4S, V0.4S, V20.4S: alpha*s
+	WORD $0x6e34dc21 // FMUL V1.4S, V1.4S, V20.4S: alpha*s
+	WORD $0x6e34dc42 // FMUL V2.4S, V2.4S, V20.4S: alpha*s
+	WORD $0x6e34dc63 // FMUL V3.4S, V3.4S, V20.4S: alpha*s
+	CBZW R13, cs4_store
+	VLD1 (R0), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6e35dd08 // FMUL V8.4S, V8.4S, V21.4S: beta*dst
+	WORD $0x4e28d400 // FADD V0.4S, V0.4S, V8.4S: + beta*dst
+	WORD $0x6e35dd29 // FMUL V9.4S, V9.4S, V21.4S: beta*dst
+	WORD $0x4e29d421 // FADD V1.4S, V1.4S, V9.4S: + beta*dst
+	WORD $0x6e35dd4a // FMUL V10.4S, V10.4S, V21.4S: beta*dst
+	WORD $0x4e2ad442 // FADD V2.4S, V2.4S, V10.4S: + beta*dst
+	WORD $0x6e35dd6b // FMUL V11.4S, V11.4S, V21.4S: beta*dst
+	WORD $0x4e2bd463 // FADD V3.4S, V3.4S, V11.4S: + beta*dst
+
+cs4_store:
+	WORD $0x4e20e40c // FCMEQ V12.4S, V0.4S, V0.4S: not NaN
+	WORD $0x6e761c0c // BSL V12.16B, V0.16B, V22.16B: or the canonical NaN
+	WORD $0x4e21e42d // FCMEQ V13.4S, V1.4S, V1.4S: not NaN
+	WORD $0x6e761c2d // BSL V13.16B, V1.16B, V22.16B: or the canonical NaN
+	WORD $0x4e22e44e // FCMEQ V14.4S, V2.4S, V2.4S: not NaN
+	WORD $0x6e761c4e // BSL V14.16B, V2.16B, V22.16B: or the canonical NaN
+	WORD $0x4e23e46f // FCMEQ V15.4S, V3.4S, V3.4S: not NaN
+	WORD $0x6e761c6f // BSL V15.16B, V3.16B, V22.16B: or the canonical NaN
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R0)
+	ADD  $64, R1
+	SUB  $16, R3
+	B    cs4
+
+cs1:
+	CBZ  R3, cs_done
+	VEOR V0.B16, V0.B16, V0.B16
+	MOVD R1, R5
+	MOVD R2, R6
+
+cs1_row:
+	VLD1 (R5), [V4.S4]
+	WORD $0x4e24d400 // FADD V0.4S, V0.4S, V4.4S: s += a[i][j]
+	ADD  R4, R5
+	SUBS $1, R6
+	BNE  cs1_row
+	WORD $0x6e34dc00 // FMUL V0.4S, V0.4S, V20.4S: alpha*s
+	CBZW R13, cs1_store
+	VLD1 (R0), [V8.S4]
+	WORD $0x6e35dd08 // FMUL V8.4S, V8.4S, V21.4S: beta*dst
+	WORD $0x4e28d400 // FADD V0.4S, V0.4S, V8.4S: + beta*dst
+
+cs1_store:
+	WORD $0x4e20e40c // FCMEQ V12.4S, V0.4S, V0.4S: not NaN
+	WORD $0x6e761c0c // BSL V12.16B, V0.16B, V22.16B: or the canonical NaN
+	VST1.P [V12.S4], 16(R0)
+	ADD  $16, R1
+	SUB  $4, R3
+	B    cs1
+
+cs_done:
+	RET
+
+// func fromBytesNEON(dst *float32, src *uint8, n int)
+//
+// fromBytesGo on n a positive multiple of 16: bytes widened to 32 bits and
+// converted (exact).
+TEXT ·fromBytesNEON(SB), NOSPLIT, $0-24
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD n+16(FP), R2
+	LSR  $4, R2
+
+fb_loop:
+	VLD1.P 16(R1), [V0.B16]
+	WORD $0x2f08a401 // UXTL V1.8H, V0.8B
+	WORD $0x6f08a402 // UXTL2 V2.8H, V0.16B
+	WORD $0x2f10a424 // UXTL V4.4S, V1.4H
+	WORD $0x6f10a425 // UXTL2 V5.4S, V1.8H
+	WORD $0x2f10a446 // UXTL V6.4S, V2.4H
+	WORD $0x6f10a447 // UXTL2 V7.4S, V2.8H
+	WORD $0x6e21d884 // UCVTF V4.4S, V4.4S: exact
+	WORD $0x6e21d8a5 // UCVTF V5.4S, V5.4S: exact
+	WORD $0x6e21d8c6 // UCVTF V6.4S, V6.4S: exact
+	WORD $0x6e21d8e7 // UCVTF V7.4S, V7.4S: exact
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R0)
+	SUBS $1, R2
+	BNE  fb_loop
+	RET
+
 // func randNEON(s *[4][Lanes]uint64, dst, p *float32, groups, mode int)
 //
 // randGo for n = 16*groups (groups >= 1): groups steps of the 8 lanes of

@@ -4,8 +4,9 @@
 //	go run ./_gen/neon > elem_arm64.s
 //
 // Each kernel runs, lane by lane, the operation sequence of its Go twin
-// (sigmoid32, softplus32, updateGo and updateProximalGo in elem.go, step
-// and less in rand.go), one IEEE operation per Go operation, none fused, so
+// (sigmoid32, softplus32, updateGo, updateProximalGo, squaredDiffAddGo,
+// dotAddGo, colSumsGo and fromBytesGo in elem.go, step and less in
+// rand.go), one IEEE operation per Go operation, none fused, so
 // it gives the twin's bits. Go's arm64 assembler has no mnemonics for most
 // floating-point vector instructions; those are emitted as WORD with the
 // instruction in a comment (the encodings below, from the Arm Architecture
@@ -52,11 +53,38 @@ const (
 	encFCMEQ0 = 0x4ea0d800 // x == 0.0: all ones, else 0
 )
 
-// encFADD2D is FADD on 2D (float64) lanes.
-const encFADD2D = 0x4e60d400
+// FADD, FSUB and FMUL on 2D (float64) lanes.
+const (
+	encFADD2D = 0x4e60d400
+	encFSUB2D = 0x4ee0d400
+	encFMUL2D = 0x6e60dc00
+)
+
+// Zero-extending widenings (USHLL #0): the low or (2) high half of Vn.
+const (
+	encUXTL8   = 0x2f08a400 // 8H from 8B
+	encUXTL28  = 0x6f08a400 // 8H from the high 8B of 16B
+	encUXTL16  = 0x2f10a400 // 4S from 4H
+	encUXTL216 = 0x6f10a400 // 4S from the high 4H of 8H
+)
 
 var names3 = map[uint32]string{encFADD: "FADD", encFSUB: "FSUB", encFMUL: "FMUL", encFDIV: "FDIV",
 	encFMIN: "FMIN", encFCMEQ: "FCMEQ", encBSL: "BSL", encBIC: "BIC", encFCMGT: "FCMGT"}
+
+var names2d = map[uint32]string{encFADD2D: "FADD", encFSUB2D: "FSUB", encFMUL2D: "FMUL"}
+
+// v3d emits Vd = Vn op Vm on 2D lanes.
+func v3d(enc uint32, d, n, m int, why string) {
+	w := enc | uint32(m)<<16 | uint32(n)<<5 | uint32(d)
+	op("WORD $%#08x // %s V%d.2D, V%d.2D, V%d.2D%s", w, names2d[enc], d, n, m, comment(why))
+}
+
+// widen emits one UXTL/UXTL2.
+func widen(enc uint32, d, n int) {
+	name := map[uint32]string{encUXTL8: "UXTL V%d.8H, V%d.8B", encUXTL28: "UXTL2 V%d.8H, V%d.16B",
+		encUXTL16: "UXTL V%d.4S, V%d.4H", encUXTL216: "UXTL2 V%d.4S, V%d.8H"}[enc]
+	op("WORD $%#08x // "+name, enc|uint32(n)<<5|uint32(d), d, n)
+}
 
 var names2 = map[uint32]string{encFRINTN: "FRINTN", encFCVTZS: "FCVTZS", encUCVTF: "UCVTF", encCMLT0: "CMLT",
 	encFABS: "FABS", encFCMGT0: "FCMGT", encFCVTL: "FCVTL", encFCVTL2: "FCVTL2", encFCMEQ0: "FCMEQ"}
@@ -475,6 +503,178 @@ TEXT ·%[1]s(SB), NOSPLIT, $0-48
 	}
 }
 
+// reductions emits the kernels of squaredDiffAddGo and dotAddGo (16 lane
+// sums kept in registers, loaded from and stored back to acc), colSumsGo
+// and fromBytesGo.
+func reductions() {
+	out.WriteString(`
+// func squaredDiffAccNEON(acc *[16]float64, a, b *float32, groups int)
+//
+// squaredDiffAddGo on a[:16*groups], b[:16*groups] (groups >= 1): acc[i%16]
+// += d*d, d = float64(a[i]) - float64(b[i]); lanes 2k, 2k+1 in V(16+k).
+TEXT ·squaredDiffAccNEON(SB), NOSPLIT, $0-32
+	MOVD acc+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD groups+24(FP), R3
+	VLD1 (R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	ADD  $64, R0, R4
+	VLD1 (R4), [V20.D2, V21.D2, V22.D2, V23.D2]
+
+sqd_loop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R2), [V4.S4, V5.S4, V6.S4, V7.S4]
+`)
+	for k := 0; k < 4; k++ {
+		v2(encFCVTL, 8, k, "a, low lanes")
+		v2(encFCVTL2, 9, k, "a, high lanes")
+		v2(encFCVTL, 10, 4+k, "b, low lanes")
+		v2(encFCVTL2, 11, 4+k, "b, high lanes")
+		v3d(encFSUB2D, 8, 8, 10, "d")
+		v3d(encFSUB2D, 9, 9, 11, "d")
+		v3d(encFMUL2D, 8, 8, 8, "d*d")
+		v3d(encFMUL2D, 9, 9, 9, "d*d")
+		v3d(encFADD2D, 16+2*k, 16+2*k, 8, "acc += d*d")
+		v3d(encFADD2D, 17+2*k, 17+2*k, 9, "acc += d*d")
+	}
+	op("SUBS $1, R3")
+	op("BNE  sqd_loop")
+	op("VST1 [V16.D2, V17.D2, V18.D2, V19.D2], (R0)")
+	op("VST1 [V20.D2, V21.D2, V22.D2, V23.D2], (R4)")
+	op("RET")
+
+	out.WriteString(`
+// func dotAccNEON(acc *[16]float32, a, b *float32, groups int)
+//
+// dotAddGo on a[:16*groups], b[:16*groups] (groups >= 1): acc[i%16] +=
+// a[i]*b[i], the product rounded first; lanes 4k..4k+3 in V(16+k).
+TEXT ·dotAccNEON(SB), NOSPLIT, $0-32
+	MOVD acc+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD groups+24(FP), R3
+	VLD1 (R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+
+dot_loop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R2), [V4.S4, V5.S4, V6.S4, V7.S4]
+`)
+	for k := 0; k < 4; k++ {
+		v3(encFMUL, 8+k, k, 4+k, "a*b")
+	}
+	for k := 0; k < 4; k++ {
+		v3(encFADD, 16+k, 16+k, 8+k, "acc += a*b")
+	}
+	op("SUBS $1, R3")
+	op("BNE  dot_loop")
+	op("VST1 [V16.S4, V17.S4, V18.S4, V19.S4], (R0)")
+	op("RET")
+
+	out.WriteString(`
+// func colSumsNEON(dst, a *float32, m, n, lda int, alpha, beta float32)
+//
+// colSumsGo for m >= 1 and n a positive multiple of 4: each column summed
+// in float32 in row order (16 columns a pass, then 4), then dst = alpha*s,
+// + beta*dst when beta != 0 (dst not read otherwise), NaN canonical.
+TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
+	MOVD dst+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD m+16(FP), R2
+	MOVD n+24(FP), R3
+	MOVD lda+32(FP), R4
+	LSL  $2, R4
+	MOVWU alpha+40(FP), R12
+	VDUP R12, V20.S4
+	MOVWU beta+44(FP), R13
+	VDUP R13, V21.S4
+	LSLW $1, R13 // beta's sign dropped: -0 is zero too
+`)
+	splat(22, 0x7fc00000, "canonical NaN")
+	for _, w := range []int{4, 1} {
+		l := fmt.Sprintf("cs%d", w)
+		label(l)
+		if w == 4 {
+			op("CMP  $16, R3")
+			op("BLT  cs1")
+		} else {
+			op("CBZ  R3, cs_done")
+		}
+		for v := 0; v < w; v++ {
+			op("VEOR V%d.B16, V%d.B16, V%d.B16", v, v, v)
+		}
+		op("MOVD R1, R5")
+		op("MOVD R2, R6")
+		label(l + "_row")
+		regs := []string{}
+		for v := 0; v < w; v++ {
+			regs = append(regs, fmt.Sprintf("V%d.S4", 4+v))
+		}
+		op("VLD1 (R5), [%s]", strings.Join(regs, ", "))
+		for v := 0; v < w; v++ {
+			v3(encFADD, v, v, 4+v, "s += a[i][j]")
+		}
+		op("ADD  R4, R5")
+		op("SUBS $1, R6")
+		op("BNE  %s_row", l)
+		for v := 0; v < w; v++ {
+			v3(encFMUL, v, v, 20, "alpha*s")
+		}
+		op("CBZW R13, %s_store", l)
+		dregs := []string{}
+		for v := 0; v < w; v++ {
+			dregs = append(dregs, fmt.Sprintf("V%d.S4", 8+v))
+		}
+		op("VLD1 (R0), [%s]", strings.Join(dregs, ", "))
+		for v := 0; v < w; v++ {
+			v3(encFMUL, 8+v, 8+v, 21, "beta*dst")
+			v3(encFADD, v, v, 8+v, "+ beta*dst")
+		}
+		label(l + "_store")
+		for v := 0; v < w; v++ {
+			v3(encFCMEQ, 12+v, v, v, "not NaN")
+			v3(encBSL, 12+v, v, 22, "or the canonical NaN")
+		}
+		cregs := []string{}
+		for v := 0; v < w; v++ {
+			cregs = append(cregs, fmt.Sprintf("V%d.S4", 12+v))
+		}
+		op("VST1.P [%s], %d(R0)", strings.Join(cregs, ", "), 16*w)
+		op("ADD  $%d, R1", 16*w)
+		op("SUB  $%d, R3", 4*w)
+		op("B    %s", l)
+	}
+	label("cs_done")
+	op("RET")
+
+	out.WriteString(`
+// func fromBytesNEON(dst *float32, src *uint8, n int)
+//
+// fromBytesGo on n a positive multiple of 16: bytes widened to 32 bits and
+// converted (exact).
+TEXT ·fromBytesNEON(SB), NOSPLIT, $0-24
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD n+16(FP), R2
+	LSR  $4, R2
+
+fb_loop:
+	VLD1.P 16(R1), [V0.B16]
+`)
+	widen(encUXTL8, 1, 0)
+	widen(encUXTL28, 2, 0)
+	widen(encUXTL16, 4, 1)
+	widen(encUXTL216, 5, 1)
+	widen(encUXTL16, 6, 2)
+	widen(encUXTL216, 7, 2)
+	for v := 4; v < 8; v++ {
+		v2(encUCVTF, v, v, "exact")
+	}
+	op("VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R0)")
+	op("SUBS $1, R2")
+	op("BNE  fb_loop")
+	op("RET")
+}
+
 // Rand registers: the state words s0..s3 of lanes 2k, 2k+1 in V(k), V(4+k),
 // V(8+k), V(12+k) (k < 4); scratch V16..V20, V23 and V28; constants V21,
 // V22 and V24..V27.
@@ -625,6 +825,7 @@ func main() {
 	sigmoid()
 	softplus()
 	update()
+	reductions()
 	rand()
 	os.Stdout.WriteString(out.String())
 }
