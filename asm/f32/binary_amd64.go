@@ -69,21 +69,7 @@ func packBitsArch(w []uint64, ws int, a []float32, rows, cols, lda int) bool {
 	if cols%64 == 0 {
 		return ok
 	}
-	for i := 0; i < rows; i++ {
-		row := a[i*lda+full*64 : i*lda+cols]
-		var word uint64
-		for p, v := range row {
-			switch v {
-			case 1:
-				word |= 1 << uint(p)
-			case 0:
-			default:
-				ok = false
-			}
-		}
-		w[i*ws+full] = word
-	}
-	return ok
+	return packBitsTail(w, ws, a, rows, cols, lda, full) && ok
 }
 
 // sumBitsNPairAVX512 (generated) is sumBitsNAVX512 on rows/2 pairs of rows

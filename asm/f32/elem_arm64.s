@@ -1322,6 +1322,159 @@ fb_loop:
 	BNE  fb_loop
 	RET
 
+// func packBits64NEON(rows, words int, w *uint64, ws int, a *float32, lda int) bool
+//
+// packBitsGo on the first 64*words columns of each row (words >= 1, rows >=
+// 1): word q of row i (at w[i*ws+q]) gets bit p for a[i*lda+64q+p] == 1;
+// reports whether every element read is 1 or +-0. A step's 16 masks are
+// ANDed with their bit weights, ORed and summed across lanes, as in
+// randBitsNEON; V29 collects (== 1) | (== 0) of every lane.
+TEXT ·packBits64NEON(SB), NOSPLIT, $0-49
+	MOVD rows+0(FP), R0
+	MOVD words+8(FP), R1
+	MOVD w+16(FP), R2
+	MOVD ws+24(FP), R3
+	MOVD a+32(FP), R4
+	MOVD lda+40(FP), R5
+	LSL  $3, R3
+	LSL  $2, R5
+	MOVD $bitWeights<>(SB), R12
+	VLD1 (R12), [V24.S4, V25.S4, V26.S4, V27.S4]
+	MOVW $0x3f800000, R12 // 1.0
+	VDUP R12, V28.S4
+	MOVW $0xffffffff, R12 // all lanes 1 or 0 so far
+	VDUP R12, V29.S4
+
+pb_row:
+	MOVD R4, R6
+	MOVD R2, R7
+	MOVD R1, R8
+
+pb_word:
+	MOVD ZR, R14
+	VLD1.P 64(R6), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD $0x4e3ce404 // FCMEQ V4.4S, V0.4S, V28.4S: a == 1
+	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
+	VORR V4.B16, V8.B16, V8.B16
+	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
+	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
+	VORR V5.B16, V9.B16, V9.B16
+	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
+	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
+	VORR V6.B16, V10.B16, V10.B16
+	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
+	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
+	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
+	VORR V7.B16, V11.B16, V11.B16
+	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
+	VORR V4.B16, V5.B16, V5.B16
+	VORR V6.B16, V7.B16, V7.B16
+	VORR V5.B16, V7.B16, V7.B16
+	VADDV V7.S4, V7 // the step's 16 bits
+	VMOV V7.S[0], R13
+	ORR  R13<<0, R14, R14
+	VLD1.P 64(R6), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD $0x4e3ce404 // FCMEQ V4.4S, V0.4S, V28.4S: a == 1
+	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
+	VORR V4.B16, V8.B16, V8.B16
+	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
+	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
+	VORR V5.B16, V9.B16, V9.B16
+	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
+	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
+	VORR V6.B16, V10.B16, V10.B16
+	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
+	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
+	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
+	VORR V7.B16, V11.B16, V11.B16
+	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
+	VORR V4.B16, V5.B16, V5.B16
+	VORR V6.B16, V7.B16, V7.B16
+	VORR V5.B16, V7.B16, V7.B16
+	VADDV V7.S4, V7 // the step's 16 bits
+	VMOV V7.S[0], R13
+	ORR  R13<<16, R14, R14
+	VLD1.P 64(R6), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD $0x4e3ce404 // FCMEQ V4.4S, V0.4S, V28.4S: a == 1
+	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
+	VORR V4.B16, V8.B16, V8.B16
+	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
+	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
+	VORR V5.B16, V9.B16, V9.B16
+	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
+	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
+	VORR V6.B16, V10.B16, V10.B16
+	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
+	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
+	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
+	VORR V7.B16, V11.B16, V11.B16
+	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
+	VORR V4.B16, V5.B16, V5.B16
+	VORR V6.B16, V7.B16, V7.B16
+	VORR V5.B16, V7.B16, V7.B16
+	VADDV V7.S4, V7 // the step's 16 bits
+	VMOV V7.S[0], R13
+	ORR  R13<<32, R14, R14
+	VLD1.P 64(R6), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD $0x4e3ce404 // FCMEQ V4.4S, V0.4S, V28.4S: a == 1
+	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
+	VORR V4.B16, V8.B16, V8.B16
+	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
+	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
+	VORR V5.B16, V9.B16, V9.B16
+	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
+	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
+	VORR V6.B16, V10.B16, V10.B16
+	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
+	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
+	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
+	VORR V7.B16, V11.B16, V11.B16
+	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
+	VORR V4.B16, V5.B16, V5.B16
+	VORR V6.B16, V7.B16, V7.B16
+	VORR V5.B16, V7.B16, V7.B16
+	VADDV V7.S4, V7 // the step's 16 bits
+	VMOV V7.S[0], R13
+	ORR  R13<<48, R14, R14
+	MOVD.P R14, 8(R7)
+	SUBS $1, R8
+	BNE  pb_word
+	ADD  R5, R4
+	ADD  R3, R2
+	SUBS $1, R0
+	BNE  pb_row
+	VMOV V29.D[0], R9
+	VMOV V29.D[1], R10
+	AND  R10, R9
+	CMN  $1, R9 // all ones?
+	CSET EQ, R9
+	MOVB R9, ret+48(FP)
+	RET
+
 // func randNEON(s *[4][Lanes]uint64, dst, p *float32, groups, mode int)
 //
 // randGo for n = 16*groups (groups >= 1): groups steps of the 8 lanes of

@@ -6,7 +6,8 @@
 // Each kernel runs, lane by lane, the operation sequence of its Go twin
 // (sigmoid32, softplus32, updateGo, updateProximalGo, squaredDiffAddGo,
 // dotAddGo, colSumsGo and fromBytesGo in elem.go, step and less in
-// rand.go), one IEEE operation per Go operation, none fused, so
+// rand.go, packBitsGo in binary.go), one IEEE operation per Go operation,
+// none fused, so
 // it gives the twin's bits. Go's arm64 assembler has no mnemonics for most
 // floating-point vector instructions; those are emitted as WORD with the
 // instruction in a comment (the encodings below, from the Arm Architecture
@@ -675,6 +676,69 @@ fb_loop:
 	op("RET")
 }
 
+// packBits emits the Bits packer of binary.go's packBitsGo on whole words:
+// a lane's bit is a == 1.0, and every lane must be 1.0 or a zero.
+func packBits() {
+	out.WriteString(`
+// func packBits64NEON(rows, words int, w *uint64, ws int, a *float32, lda int) bool
+//
+// packBitsGo on the first 64*words columns of each row (words >= 1, rows >=
+// 1): word q of row i (at w[i*ws+q]) gets bit p for a[i*lda+64q+p] == 1;
+// reports whether every element read is 1 or +-0. A step's 16 masks are
+// ANDed with their bit weights, ORed and summed across lanes, as in
+// randBitsNEON; V29 collects (== 1) | (== 0) of every lane.
+TEXT ·packBits64NEON(SB), NOSPLIT, $0-49
+	MOVD rows+0(FP), R0
+	MOVD words+8(FP), R1
+	MOVD w+16(FP), R2
+	MOVD ws+24(FP), R3
+	MOVD a+32(FP), R4
+	MOVD lda+40(FP), R5
+	LSL  $3, R3
+	LSL  $2, R5
+	MOVD $bitWeights<>(SB), R12
+	VLD1 (R12), [V24.S4, V25.S4, V26.S4, V27.S4]
+`)
+	splat(28, f32bits(1), "1.0")
+	splat(29, 0xffffffff, "all lanes 1 or 0 so far")
+	label("pb_row")
+	op("MOVD R4, R6")
+	op("MOVD R2, R7")
+	op("MOVD R1, R8")
+	label("pb_word")
+	op("MOVD ZR, R14")
+	for g := 0; g < 4; g++ {
+		op("VLD1.P 64(R6), [V0.S4, V1.S4, V2.S4, V3.S4]")
+		for k := 0; k < 4; k++ {
+			v3(encFCMEQ, 4+k, k, 28, "a == 1")
+			v2(encFCMEQ0, 8+k, k, "a == 0")
+			op("VORR V%d.B16, V%d.B16, V%d.B16", 4+k, 8+k, 8+k)
+			op("VAND V%d.B16, V29.B16, V29.B16 // 1 or 0", 8+k)
+			op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector %d", 24+k, 4+k, 4+k, k)
+		}
+		op("VORR V4.B16, V5.B16, V5.B16")
+		op("VORR V6.B16, V7.B16, V7.B16")
+		op("VORR V5.B16, V7.B16, V7.B16")
+		op("VADDV V7.S4, V7 // the step's 16 bits")
+		op("VMOV V7.S[0], R13")
+		op("ORR  R13<<%d, R14, R14", 16*g)
+	}
+	op("MOVD.P R14, 8(R7)")
+	op("SUBS $1, R8")
+	op("BNE  pb_word")
+	op("ADD  R5, R4")
+	op("ADD  R3, R2")
+	op("SUBS $1, R0")
+	op("BNE  pb_row")
+	op("VMOV V29.D[0], R9")
+	op("VMOV V29.D[1], R10")
+	op("AND  R10, R9")
+	op("CMN  $1, R9 // all ones?")
+	op("CSET EQ, R9")
+	op("MOVB R9, ret+48(FP)")
+	op("RET")
+}
+
 // Rand registers: the state words s0..s3 of lanes 2k, 2k+1 in V(k), V(4+k),
 // V(8+k), V(12+k) (k < 4); scratch V16..V20, V23 and V28; constants V21,
 // V22 and V24..V27.
@@ -826,6 +890,7 @@ func main() {
 	softplus()
 	update()
 	reductions()
+	packBits()
 	rand()
 	os.Stdout.WriteString(out.String())
 }
