@@ -1327,8 +1327,8 @@ fb_loop:
 // packBitsGo on the first 64*words columns of each row (words >= 1, rows >=
 // 1): word q of row i (at w[i*ws+q]) gets bit p for a[i*lda+64q+p] == 1;
 // reports whether every element read is 1 or +-0. A step's 16 masks are
-// ANDed with their bit weights, ORed and summed across lanes, as in
-// randBitsNEON; V29 collects (== 1) | (== 0) of every lane.
+// collected into the word as in randBitsNEON (stepBits); V29 collects
+// (== 1) | (== 0) of every lane.
 TEXT ·packBits64NEON(SB), NOSPLIT, $0-49
 	MOVD rows+0(FP), R0
 	MOVD words+8(FP), R1
@@ -1357,21 +1357,21 @@ pb_word:
 	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
 	VORR V4.B16, V8.B16, V8.B16
 	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
 	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
 	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
 	VORR V5.B16, V9.B16, V9.B16
 	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
 	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
 	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
 	VORR V6.B16, V10.B16, V10.B16
 	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
 	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
 	VORR V7.B16, V11.B16, V11.B16
 	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
 	VORR V4.B16, V5.B16, V5.B16
 	VORR V6.B16, V7.B16, V7.B16
@@ -1384,21 +1384,21 @@ pb_word:
 	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
 	VORR V4.B16, V8.B16, V8.B16
 	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
 	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
 	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
 	VORR V5.B16, V9.B16, V9.B16
 	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
 	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
 	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
 	VORR V6.B16, V10.B16, V10.B16
 	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
 	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
 	VORR V7.B16, V11.B16, V11.B16
 	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
 	VORR V4.B16, V5.B16, V5.B16
 	VORR V6.B16, V7.B16, V7.B16
@@ -1411,21 +1411,21 @@ pb_word:
 	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
 	VORR V4.B16, V8.B16, V8.B16
 	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
 	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
 	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
 	VORR V5.B16, V9.B16, V9.B16
 	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
 	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
 	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
 	VORR V6.B16, V10.B16, V10.B16
 	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
 	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
 	VORR V7.B16, V11.B16, V11.B16
 	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
 	VORR V4.B16, V5.B16, V5.B16
 	VORR V6.B16, V7.B16, V7.B16
@@ -1438,21 +1438,21 @@ pb_word:
 	WORD $0x4ea0d808 // FCMEQ V8.4S, V0.4S, #0.0: a == 0
 	VORR V4.B16, V8.B16, V8.B16
 	VAND V8.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
 	WORD $0x4e3ce425 // FCMEQ V5.4S, V1.4S, V28.4S: a == 1
 	WORD $0x4ea0d829 // FCMEQ V9.4S, V1.4S, #0.0: a == 0
 	VORR V5.B16, V9.B16, V9.B16
 	VAND V9.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
 	WORD $0x4e3ce446 // FCMEQ V6.4S, V2.4S, V28.4S: a == 1
 	WORD $0x4ea0d84a // FCMEQ V10.4S, V2.4S, #0.0: a == 0
 	VORR V6.B16, V10.B16, V10.B16
 	VAND V10.B16, V29.B16, V29.B16 // 1 or 0
-	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	WORD $0x4e3ce467 // FCMEQ V7.4S, V3.4S, V28.4S: a == 1
 	WORD $0x4ea0d86b // FCMEQ V11.4S, V3.4S, #0.0: a == 0
 	VORR V7.B16, V11.B16, V11.B16
 	VAND V11.B16, V29.B16, V29.B16 // 1 or 0
+	VAND V24.B16, V4.B16, V4.B16 // weights of vector 0
+	VAND V25.B16, V5.B16, V5.B16 // weights of vector 1
+	VAND V26.B16, V6.B16, V6.B16 // weights of vector 2
 	VAND V27.B16, V7.B16, V7.B16 // weights of vector 3
 	VORR V4.B16, V5.B16, V5.B16
 	VORR V6.B16, V7.B16, V7.B16
@@ -1676,9 +1676,7 @@ done:
 // func randBitsNEON(s *[4][Lanes]uint64, dst *uint64, p *float32, words int)
 //
 // randBitsGo for len(p) = 64*words (words >= 1): 4 steps a word, bit e of
-// a step's 16 at bit 16*step + e of the word (lane l of the step's vector k
-// is its element 4k + l: the mask of that lane is ANDed with the weight
-// 1 << (4k + l), the four vectors ORed and their lanes added).
+// a step's 16 at bit 16*step + e of the word (see stepBits).
 TEXT ·randBitsNEON(SB), NOSPLIT, $0-32
 	MOVD s+0(FP), R0
 	MOVD dst+8(FP), R1
@@ -1717,7 +1715,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e677 // FCMEQ V23.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V23.B16, V23.B16 // less(u, q), all ones or 0
-	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
 	VADD V13.D2, V1.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1739,8 +1736,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
-	VORR V28.B16, V23.B16, V23.B16
 	VADD V14.D2, V2.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1760,10 +1755,8 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V26.B16, V28.B16, V28.B16 // weights of vector 2
-	VORR V28.B16, V23.B16, V23.B16
+	WORD $0x4e33e67d // FCMEQ V29.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V29.B16, V29.B16 // less(u, q), all ones or 0
 	VADD V15.D2, V3.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1783,12 +1776,17 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V27.B16, V28.B16, V28.B16 // weights of vector 3
-	VORR V28.B16, V23.B16, V23.B16
-	VADDV V23.S4, V23 // the step's 16 bits
-	VMOV V23.S[0], R13
+	WORD $0x4e33e67e // FCMEQ V30.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V30.B16, V30.B16 // less(u, q), all ones or 0
+	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
+	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
+	VAND V26.B16, V29.B16, V29.B16 // weights of vector 2
+	VAND V27.B16, V30.B16, V30.B16 // weights of vector 3
+	VORR V23.B16, V28.B16, V28.B16
+	VORR V29.B16, V30.B16, V30.B16
+	VORR V28.B16, V30.B16, V30.B16
+	VADDV V30.S4, V30 // the step's 16 bits
+	VMOV V30.S[0], R13
 	ORR  R13<<0, R14, R14
 	VADD V12.D2, V0.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
@@ -1811,7 +1809,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e677 // FCMEQ V23.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V23.B16, V23.B16 // less(u, q), all ones or 0
-	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
 	VADD V13.D2, V1.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1833,8 +1830,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
-	VORR V28.B16, V23.B16, V23.B16
 	VADD V14.D2, V2.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1854,10 +1849,8 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V26.B16, V28.B16, V28.B16 // weights of vector 2
-	VORR V28.B16, V23.B16, V23.B16
+	WORD $0x4e33e67d // FCMEQ V29.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V29.B16, V29.B16 // less(u, q), all ones or 0
 	VADD V15.D2, V3.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1877,12 +1870,17 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V27.B16, V28.B16, V28.B16 // weights of vector 3
-	VORR V28.B16, V23.B16, V23.B16
-	VADDV V23.S4, V23 // the step's 16 bits
-	VMOV V23.S[0], R13
+	WORD $0x4e33e67e // FCMEQ V30.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V30.B16, V30.B16 // less(u, q), all ones or 0
+	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
+	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
+	VAND V26.B16, V29.B16, V29.B16 // weights of vector 2
+	VAND V27.B16, V30.B16, V30.B16 // weights of vector 3
+	VORR V23.B16, V28.B16, V28.B16
+	VORR V29.B16, V30.B16, V30.B16
+	VORR V28.B16, V30.B16, V30.B16
+	VADDV V30.S4, V30 // the step's 16 bits
+	VMOV V30.S[0], R13
 	ORR  R13<<16, R14, R14
 	VADD V12.D2, V0.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
@@ -1905,7 +1903,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e677 // FCMEQ V23.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V23.B16, V23.B16 // less(u, q), all ones or 0
-	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
 	VADD V13.D2, V1.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1927,8 +1924,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
-	VORR V28.B16, V23.B16, V23.B16
 	VADD V14.D2, V2.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1948,10 +1943,8 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V26.B16, V28.B16, V28.B16 // weights of vector 2
-	VORR V28.B16, V23.B16, V23.B16
+	WORD $0x4e33e67d // FCMEQ V29.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V29.B16, V29.B16 // less(u, q), all ones or 0
 	VADD V15.D2, V3.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -1971,12 +1964,17 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V27.B16, V28.B16, V28.B16 // weights of vector 3
-	VORR V28.B16, V23.B16, V23.B16
-	VADDV V23.S4, V23 // the step's 16 bits
-	VMOV V23.S[0], R13
+	WORD $0x4e33e67e // FCMEQ V30.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V30.B16, V30.B16 // less(u, q), all ones or 0
+	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
+	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
+	VAND V26.B16, V29.B16, V29.B16 // weights of vector 2
+	VAND V27.B16, V30.B16, V30.B16 // weights of vector 3
+	VORR V23.B16, V28.B16, V28.B16
+	VORR V29.B16, V30.B16, V30.B16
+	VORR V28.B16, V30.B16, V30.B16
+	VADDV V30.S4, V30 // the step's 16 bits
+	VMOV V30.S[0], R13
 	ORR  R13<<32, R14, R14
 	VADD V12.D2, V0.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
@@ -1999,7 +1997,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e677 // FCMEQ V23.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V23.B16, V23.B16 // less(u, q), all ones or 0
-	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
 	VADD V13.D2, V1.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -2021,8 +2018,6 @@ word:
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
 	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
 	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
-	VORR V28.B16, V23.B16, V23.B16
 	VADD V14.D2, V2.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -2042,10 +2037,8 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V26.B16, V28.B16, V28.B16 // weights of vector 2
-	VORR V28.B16, V23.B16, V23.B16
+	WORD $0x4e33e67d // FCMEQ V29.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V29.B16, V29.B16 // less(u, q), all ones or 0
 	VADD V15.D2, V3.D2, V16.D2 // s0 + s3
 	VSHL $23, V16.D2, V17.D2
 	VSRI $41, V16.D2, V17.D2 // rotl(s0+s3, 23)
@@ -2065,12 +2058,17 @@ word:
 	VLD1.P 16(R2), [V19.S4]
 	WORD $0x4eb3d614 // FSUB V20.4S, V16.4S, V19.4S: u - q
 	WORD $0x4ea0aa94 // CMLT V20.4S, V20.4S, #0: its sign bit
-	WORD $0x4e33e67c // FCMEQ V28.4S, V19.4S, V19.4S: q == q
-	VAND V20.B16, V28.B16, V28.B16 // less(u, q), all ones or 0
-	VAND V27.B16, V28.B16, V28.B16 // weights of vector 3
-	VORR V28.B16, V23.B16, V23.B16
-	VADDV V23.S4, V23 // the step's 16 bits
-	VMOV V23.S[0], R13
+	WORD $0x4e33e67e // FCMEQ V30.4S, V19.4S, V19.4S: q == q
+	VAND V20.B16, V30.B16, V30.B16 // less(u, q), all ones or 0
+	VAND V24.B16, V23.B16, V23.B16 // weights of vector 0
+	VAND V25.B16, V28.B16, V28.B16 // weights of vector 1
+	VAND V26.B16, V29.B16, V29.B16 // weights of vector 2
+	VAND V27.B16, V30.B16, V30.B16 // weights of vector 3
+	VORR V23.B16, V28.B16, V28.B16
+	VORR V29.B16, V30.B16, V30.B16
+	VORR V28.B16, V30.B16, V30.B16
+	VADDV V30.S4, V30 // the step's 16 bits
+	VMOV V30.S[0], R13
 	ORR  R13<<48, R14, R14
 	MOVD.P R14, 8(R1)
 	SUBS $1, R3

@@ -676,6 +676,22 @@ fb_loop:
 	op("RET")
 }
 
+// stepBits ORs the 16 bits of a step into bits 16g.. of R14: lane l of the
+// mask (all ones or 0) in V(m[k]) is element 4k + l, ANDed with its weight
+// 1 << (4k + l) (V(w0+k)), the four vectors ORed and their lanes added
+// (through R13; the masks are overwritten).
+func stepBits(m [4]int, w0, g int) {
+	for k := 0; k < 4; k++ {
+		op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector %d", w0+k, m[k], m[k], k)
+	}
+	op("VORR V%d.B16, V%d.B16, V%d.B16", m[0], m[1], m[1])
+	op("VORR V%d.B16, V%d.B16, V%d.B16", m[2], m[3], m[3])
+	op("VORR V%d.B16, V%d.B16, V%d.B16", m[1], m[3], m[3])
+	op("VADDV V%d.S4, V%d // the step's 16 bits", m[3], m[3])
+	op("VMOV V%d.S[0], R13", m[3])
+	op("ORR  R13<<%d, R14, R14", 16*g)
+}
+
 // packBits emits the Bits packer of binary.go's packBitsGo on whole words:
 // a lane's bit is a == 1.0, and every lane must be 1.0 or a zero.
 func packBits() {
@@ -685,8 +701,8 @@ func packBits() {
 // packBitsGo on the first 64*words columns of each row (words >= 1, rows >=
 // 1): word q of row i (at w[i*ws+q]) gets bit p for a[i*lda+64q+p] == 1;
 // reports whether every element read is 1 or +-0. A step's 16 masks are
-// ANDed with their bit weights, ORed and summed across lanes, as in
-// randBitsNEON; V29 collects (== 1) | (== 0) of every lane.
+// collected into the word as in randBitsNEON (stepBits); V29 collects
+// (== 1) | (== 0) of every lane.
 TEXT ·packBits64NEON(SB), NOSPLIT, $0-49
 	MOVD rows+0(FP), R0
 	MOVD words+8(FP), R1
@@ -714,14 +730,8 @@ TEXT ·packBits64NEON(SB), NOSPLIT, $0-49
 			v2(encFCMEQ0, 8+k, k, "a == 0")
 			op("VORR V%d.B16, V%d.B16, V%d.B16", 4+k, 8+k, 8+k)
 			op("VAND V%d.B16, V29.B16, V29.B16 // 1 or 0", 8+k)
-			op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector %d", 24+k, 4+k, 4+k, k)
 		}
-		op("VORR V4.B16, V5.B16, V5.B16")
-		op("VORR V6.B16, V7.B16, V7.B16")
-		op("VORR V5.B16, V7.B16, V7.B16")
-		op("VADDV V7.S4, V7 // the step's 16 bits")
-		op("VMOV V7.S[0], R13")
-		op("ORR  R13<<%d, R14, R14", 16*g)
+		stepBits([4]int{4, 5, 6, 7}, 24, g)
 	}
 	op("MOVD.P R14, 8(R7)")
 	op("SUBS $1, R8")
@@ -740,8 +750,8 @@ TEXT ·packBits64NEON(SB), NOSPLIT, $0-49
 }
 
 // Rand registers: the state words s0..s3 of lanes 2k, 2k+1 in V(k), V(4+k),
-// V(8+k), V(12+k) (k < 4); scratch V16..V20, V23 and V28; constants V21,
-// V22 and V24..V27.
+// V(8+k), V(12+k) (k < 4); scratch V16..V20, V23 and V28..V30; constants
+// V21, V22 and V24..V27.
 const (
 	rX, rR, rT, rQ, rD = 16, 17, 18, 19, 20
 	rScale, rOne, rAcc = 21, 22, 23
@@ -838,9 +848,7 @@ TEXT ·randNEON(SB), NOSPLIT, $0-40
 // func randBitsNEON(s *[4][Lanes]uint64, dst *uint64, p *float32, words int)
 //
 // randBitsGo for len(p) = 64*words (words >= 1): 4 steps a word, bit e of
-// a step's 16 at bit 16*step + e of the word (lane l of the step's vector k
-// is its element 4k + l: the mask of that lane is ANDed with the weight
-// 1 << (4k + l), the four vectors ORed and their lanes added).
+// a step's 16 at bit 16*step + e of the word (see stepBits).
 TEXT ·randBitsNEON(SB), NOSPLIT, $0-32
 	MOVD s+0(FP), R0
 	MOVD dst+8(FP), R1
@@ -852,21 +860,13 @@ TEXT ·randBitsNEON(SB), NOSPLIT, $0-32
 	op("VLD1 (R12), [V%d.S4, V%d.S4, V%d.S4, V%d.S4]", rW0, rW0+1, rW0+2, rW0+3)
 	label("word")
 	op("MOVD ZR, R14")
+	masks := [4]int{rAcc, rM, rM + 1, rM + 2}
 	for g := 0; g < 4; g++ {
 		for k := 0; k < 4; k++ {
 			randStep(k)
-			if k == 0 {
-				randLess(rAcc)
-				op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector 0", rW0, rAcc, rAcc)
-				continue
-			}
-			randLess(rM)
-			op("VAND V%d.B16, V%d.B16, V%d.B16 // weights of vector %d", rW0+k, rM, rM, k)
-			op("VORR V%d.B16, V%d.B16, V%d.B16", rM, rAcc, rAcc)
+			randLess(masks[k])
 		}
-		op("VADDV V%d.S4, V%d // the step's 16 bits", rAcc, rAcc)
-		op("VMOV V%d.S[0], R13", rAcc)
-		op("ORR  R13<<%d, R14, R14", 16*g)
+		stepBits(masks, rW0, g)
 	}
 	op("MOVD.P R14, 8(R1)")
 	op("SUBS $1, R3")
