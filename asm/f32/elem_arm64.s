@@ -441,8 +441,8 @@ sp_bias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -505,8 +505,8 @@ sp_bias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -569,8 +569,8 @@ sp_bias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -633,8 +633,8 @@ sp_bias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -700,8 +700,8 @@ sp_nobias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -762,8 +762,8 @@ sp_nobias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -824,8 +824,8 @@ sp_nobias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -886,8 +886,8 @@ sp_nobias:
 	WORD $0x4ea0c805 // FCMGT V5.4S, V0.4S, #0.0: x > 0
 	VAND V0.B16, V5.B16, V5.B16 // m = x > 0 ? x : 0
 	WORD $0x4e23d4a3 // FADD V3.4S, V5.4S, V3.4S: term = m + y
-	WORD $0x0e617866 // FCVTL V6.4S, V3.4S: terms 0, 1 as float64
-	WORD $0x4e617867 // FCVTL2 V7.4S, V3.4S: terms 2, 3 as float64
+	WORD $0x0e617866 // FCVTL V6.2D, V3.2S: terms 0, 1 as float64
+	WORD $0x4e617867 // FCVTL2 V7.2D, V3.4S: terms 2, 3 as float64
 	VLD1 (R5), [V4.D2, V5.D2]
 	WORD $0x4e66d484 //  V4.4S, V4.4S, V6.4S: acc += term
 	WORD $0x4e67d4a5 //  V5.4S, V5.4S, V7.4S: acc += term
@@ -1125,40 +1125,40 @@ TEXT ·squaredDiffAccNEON(SB), NOSPLIT, $0-32
 sqd_loop:
 	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VLD1.P 64(R2), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD $0x0e617808 // FCVTL V8.4S, V0.4S: a, low lanes
-	WORD $0x4e617809 // FCVTL2 V9.4S, V0.4S: a, high lanes
-	WORD $0x0e61788a // FCVTL V10.4S, V4.4S: b, low lanes
-	WORD $0x4e61788b // FCVTL2 V11.4S, V4.4S: b, high lanes
+	WORD $0x0e617808 // FCVTL V8.2D, V0.2S: a, low lanes
+	WORD $0x4e617809 // FCVTL2 V9.2D, V0.4S: a, high lanes
+	WORD $0x0e61788a // FCVTL V10.2D, V4.2S: b, low lanes
+	WORD $0x4e61788b // FCVTL2 V11.2D, V4.4S: b, high lanes
 	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
 	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
 	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
 	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
 	WORD $0x4e68d610 // FADD V16.2D, V16.2D, V8.2D: acc += d*d
 	WORD $0x4e69d631 // FADD V17.2D, V17.2D, V9.2D: acc += d*d
-	WORD $0x0e617828 // FCVTL V8.4S, V1.4S: a, low lanes
-	WORD $0x4e617829 // FCVTL2 V9.4S, V1.4S: a, high lanes
-	WORD $0x0e6178aa // FCVTL V10.4S, V5.4S: b, low lanes
-	WORD $0x4e6178ab // FCVTL2 V11.4S, V5.4S: b, high lanes
+	WORD $0x0e617828 // FCVTL V8.2D, V1.2S: a, low lanes
+	WORD $0x4e617829 // FCVTL2 V9.2D, V1.4S: a, high lanes
+	WORD $0x0e6178aa // FCVTL V10.2D, V5.2S: b, low lanes
+	WORD $0x4e6178ab // FCVTL2 V11.2D, V5.4S: b, high lanes
 	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
 	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
 	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
 	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
 	WORD $0x4e68d652 // FADD V18.2D, V18.2D, V8.2D: acc += d*d
 	WORD $0x4e69d673 // FADD V19.2D, V19.2D, V9.2D: acc += d*d
-	WORD $0x0e617848 // FCVTL V8.4S, V2.4S: a, low lanes
-	WORD $0x4e617849 // FCVTL2 V9.4S, V2.4S: a, high lanes
-	WORD $0x0e6178ca // FCVTL V10.4S, V6.4S: b, low lanes
-	WORD $0x4e6178cb // FCVTL2 V11.4S, V6.4S: b, high lanes
+	WORD $0x0e617848 // FCVTL V8.2D, V2.2S: a, low lanes
+	WORD $0x4e617849 // FCVTL2 V9.2D, V2.4S: a, high lanes
+	WORD $0x0e6178ca // FCVTL V10.2D, V6.2S: b, low lanes
+	WORD $0x4e6178cb // FCVTL2 V11.2D, V6.4S: b, high lanes
 	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
 	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
 	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d
 	WORD $0x6e69dd29 // FMUL V9.2D, V9.2D, V9.2D: d*d
 	WORD $0x4e68d694 // FADD V20.2D, V20.2D, V8.2D: acc += d*d
 	WORD $0x4e69d6b5 // FADD V21.2D, V21.2D, V9.2D: acc += d*d
-	WORD $0x0e617868 // FCVTL V8.4S, V3.4S: a, low lanes
-	WORD $0x4e617869 // FCVTL2 V9.4S, V3.4S: a, high lanes
-	WORD $0x0e6178ea // FCVTL V10.4S, V7.4S: b, low lanes
-	WORD $0x4e6178eb // FCVTL2 V11.4S, V7.4S: b, high lanes
+	WORD $0x0e617868 // FCVTL V8.2D, V3.2S: a, low lanes
+	WORD $0x4e617869 // FCVTL2 V9.2D, V3.4S: a, high lanes
+	WORD $0x0e6178ea // FCVTL V10.2D, V7.2S: b, low lanes
+	WORD $0x4e6178eb // FCVTL2 V11.2D, V7.4S: b, high lanes
 	WORD $0x4eead508 // FSUB V8.2D, V8.2D, V10.2D: d
 	WORD $0x4eebd529 // FSUB V9.2D, V9.2D, V11.2D: d
 	WORD $0x6e68dd08 // FMUL V8.2D, V8.2D, V8.2D: d*d

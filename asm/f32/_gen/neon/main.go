@@ -7,12 +7,11 @@
 // (sigmoid32, softplus32, updateGo, updateProximalGo, squaredDiffAddGo,
 // dotAddGo, colSumsGo and fromBytesGo in elem.go, step and less in
 // rand.go, packBitsGo in binary.go), one IEEE operation per Go operation,
-// none fused, so
-// it gives the twin's bits. Go's arm64 assembler has no mnemonics for most
-// floating-point vector instructions; those are emitted as WORD with the
-// instruction in a comment (the encodings below, from the Arm Architecture
-// Reference Manual, A64 "Advanced SIMD" classes; 4S arrangement, Q = 1,
-// sz = 0, unless named).
+// none fused, so it gives the twin's bits. Go's arm64 assembler has no
+// mnemonics for most floating-point vector instructions; those are emitted
+// as WORD with the instruction in a comment (the encodings below, from the
+// Arm Architecture Reference Manual, A64 "Advanced SIMD" classes; 4S
+// arrangement, Q = 1, sz = 0, unless named).
 package main
 
 import (
@@ -110,7 +109,14 @@ func v2(enc uint32, d, n int, why string) {
 	case encFCMGT0, encFCMEQ0:
 		suffix = ", #0.0"
 	}
-	op("WORD $%#08x // %s V%d.4S, V%d.4S%s%s", w, names2[enc], d, n, suffix, comment(why))
+	da, na := "4S", "4S"
+	switch enc {
+	case encFCVTL:
+		da, na = "2D", "2S"
+	case encFCVTL2:
+		da = "2D"
+	}
+	op("WORD $%#08x // %s V%d.%s, V%d.%s%s%s", w, names2[enc], d, da, n, na, suffix, comment(why))
 }
 
 func comment(why string) string {
