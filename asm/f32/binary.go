@@ -234,6 +234,35 @@ const (
 	bitsNR = 64 // the widest column panel of any implementation
 )
 
+// bitsRows is the rows of B that the x86 Bits kernels add per call
+// (kern.bkh), from the L1D size; tests set it to run every part size.
+var bitsRows = bitsPartRows(l1dSize)
+
+// bitsPartRows returns the largest of kc, kc/2, ... 64 rows whose part of
+// B, rows x bitsNR float32 columns, fills at most two thirds of an L1D of
+// l1d bytes (32 KiB when unknown): the part stays in L1 while the bits,
+// the running sums and C stream past it, and every row of the chunk
+// reads it. A part that fills L1 falls out of it: on the Zen 5 of
+// asm/f32/README.md (48 KiB L1D; BenchmarkGemmBits, one thread, 3
+// alternations, GFLOP per CPU-second, AVX-512 and AVX2), sigmoid(A*B) of
+// 100 x 400 with k = 1600 ran at 274-283 and 155-157 with parts of 128
+// rows (32 KiB, two thirds), 266-271 and 149-152 with 64 (a third), and
+// 240-248 and 131-136 with 192 (48 KiB, all of L1D), the state of a
+// 128-row part on the 32 KiB L1D of Zen 3, Zen 4 and most Intel cores,
+// which therefore get 64 rows (2026-12-02; no such CPU measured). The
+// rows never change a sum: each element's additions run in the same order
+// whatever the parts, their running sums stored and reloaded exactly.
+func bitsPartRows(l1d int) int {
+	if l1d <= 0 {
+		l1d = 32 << 10
+	}
+	r := kc
+	for r > 64 && 3*r*bitsNR*4 > 2*l1d {
+		r /= 2
+	}
+	return r
+}
+
 // Sum modes of the Bits kernels.
 const (
 	bitsCont  = 1 // start from the running sums in t, not from +0

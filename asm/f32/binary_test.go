@@ -411,6 +411,46 @@ func TestBitsProducts(t *testing.T) {
 	})
 }
 
+// TestBitsPartRows checks the part sizes that bitsPartRows gives for the
+// L1D sizes of common CPUs.
+func TestBitsPartRows(t *testing.T) {
+	for _, c := range []struct{ l1d, want int }{
+		{0, 64}, {-1, 64}, {16 << 10, 64}, {32 << 10, 64}, {48 << 10, 128}, {64 << 10, 128},
+		{96 << 10, 256}, {128 << 10, 256}, {1 << 20, 256},
+	} {
+		if got := bitsPartRows(c.l1d); got != c.want {
+			t.Errorf("bitsPartRows(%d) = %d, want %d", c.l1d, got, c.want)
+		}
+	}
+}
+
+// TestBitsPartSizes runs the Bits products of every implementation whose
+// part size follows bitsRows with parts of 64, 128 and 256 rows of B: the
+// bytes must be the float32 products' at every size, since the parts
+// never change a sum.
+func TestBitsPartSizes(t *testing.T) {
+	cases := bitsCases()
+	defer func(r int) { bitsRows = r }(bitsRows)
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		for _, r := range []int{64, 128, 256} {
+			bitsRows = r
+			if activeKern().bkh != r {
+				t.Skipf("%s adds a fixed %d rows of B per call", asm.Active(pkgName), activeKern().bkh)
+			}
+			w := newTestWorkspace(1 + r/128)
+			t.Run(fmt.Sprintf("rows=%d", r), func(t *testing.T) {
+				for i, c := range cases {
+					if c.k < 65 || c.m*c.n*max(c.k, c.k2) > 1<<20 && (testing.Short() || raceEnabled) {
+						continue
+					}
+					c.threads = w.Threads()
+					checkBitsProduct(t, w, c, uint64(i))
+				}
+			})
+		}
+	})
+}
+
 // FuzzBitsProducts compares the Bits products of every implementation with
 // the float32 products on fuzzed shapes and densities.
 func FuzzBitsProducts(f *testing.F) {

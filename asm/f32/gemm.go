@@ -280,6 +280,9 @@ var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15}
 // of packed B a share of L3 (cache sizes from package asm).
 var mcMax, ncMax = blockSizes(asm.CacheSizes())
 
+// l1dSize is the L1D size in bytes (0 when unknown).
+var l1dSize, _, _ = asm.CacheSizes()
+
 func blockSizes(l1, l2, l3 int) (mc, nc int) {
 	_ = l1
 	if l2 <= 0 {

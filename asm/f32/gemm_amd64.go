@@ -32,9 +32,9 @@ type kern struct {
 func activeKern() kern {
 	switch {
 	case useAVX512:
-		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bvw: 16, bkh: 128}
+		return kern{id: kAVX512, mr: 10, nr: 32, nsplit: 16, direct: true, directT: true, directB: true, bnr: 64, bvw: 16, bkh: bitsRows}
 	case useAVX2:
-		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directT: true, directTail: true, bnr: 64, bvw: 8, bkh: 128}
+		return kern{id: kAVX2, mr: 6, nr: 16, nsplit: 8, direct: true, directT: true, directTail: true, bnr: 64, bvw: 8, bkh: bitsRows}
 	}
 	return kern{id: kGeneric, mr: mrGo, nr: nrGo, nsplit: nrGo, bnr: bitsNR, bvw: 16, bkh: kc}
 }
