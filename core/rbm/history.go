@@ -52,6 +52,7 @@ func (h *History) add(s EpochStats) {
 type ProgressInfo struct {
 	Layer, Layers int // current layer (from 0) and number of layers
 	Epoch, Epochs int // epochs done in this layer (from 1) and per layer
+	Threads       int // threads of the training's products (Config.Threads, or every core)
 	Stats         EpochStats
 }
 

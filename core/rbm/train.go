@@ -197,7 +197,7 @@ func (st *trainState) runEpoch(ctx context.Context, lt *layerTrainer, progress f
 			W: append([]float32(nil), lt.r.W...)})
 	}
 	if progress != nil {
-		progress(ProgressInfo{Layer: l, Layers: len(st.sizes) - 1, Epoch: st.epoch, Epochs: cfg.Epochs, Stats: stats})
+		progress(ProgressInfo{Layer: l, Layers: len(st.sizes) - 1, Epoch: st.epoch, Epochs: cfg.Epochs, Threads: lt.ws.Threads(), Stats: stats})
 	}
 	requested := false
 	select {

@@ -137,6 +137,7 @@ type stageRun struct {
 	Key     string  `json:"key"`
 	Reused  bool    `json:"reused"`
 	Seconds float64 `json:"seconds"` // spent in this run
+	Threads int     `json:"threads"` // the stage's share of the cores (0: reused)
 }
 
 // stageKey hashes a stage's kind, settings, input keys and the program

@@ -56,6 +56,11 @@ func (r *replicator) pipeline() error {
 				rr.s.Threads = threads
 			}
 			err := rr.runStage(r.plan.stages[i])
+			for j := range rr.log {
+				if !rr.log[j].Reused {
+					rr.log[j].Threads = threads
+				}
+			}
 			logs[i] = rr.log
 			return err
 		})

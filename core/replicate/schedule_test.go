@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
 // TestPipelineParallel runs the tiny replication one stage at a time
@@ -33,6 +35,12 @@ func TestPipelineParallel(t *testing.T) {
 		var log bytes.Buffer
 		most = 0
 		cfg := Config{Out: dir, Settings: s, Version: "test", Log: &log, Progress: progress}
+		trained := map[string]int{} // network -> threads of its epochs
+		cfg.OnEpoch = func(net string, p rbm.ProgressInfo) {
+			mu.Lock()
+			defer mu.Unlock()
+			trained[net] = p.Threads
+		}
 		if err := Run(context.Background(), cfg); err != nil {
 			t.Fatalf("threads %d: %v", threads, err)
 		}
@@ -59,6 +67,24 @@ func TestPipelineParallel(t *testing.T) {
 		}
 		if !slices.Equal(listed, plan) || threads == 1 && !slices.Equal(logged, plan) {
 			t.Errorf("threads %d: plan order %v\nlast_run.json %v\nlog %v", threads, plan, listed, logged)
+		}
+		// A training runs on the threads the scheduler gave its stage,
+		// not on the run's setting: trainings side by side, each on
+		// every core, made more threads than cores.
+		shared := false
+		for _, st := range lr.Stages {
+			net, ok := strings.CutPrefix(st.Stage, "train/")
+			if !ok {
+				continue
+			}
+			net, _, _ = strings.Cut(net, "/")
+			if got, ok := trained[net]; !ok || got != st.Threads || st.Threads < 1 || st.Threads > threads {
+				t.Errorf("threads %d: stage %s was given %d threads, its epochs ran on %d (seen %v)", threads, st.Stage, st.Threads, got, ok)
+			}
+			shared = shared || st.Threads < threads
+		}
+		if threads > 1 && !shared {
+			t.Errorf("threads %d: every training had all the threads; the test cannot tell a stage's share from the setting", threads)
 		}
 		d, _, err := replicateDigest(dir)
 		if err != nil {

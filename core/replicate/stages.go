@@ -197,7 +197,7 @@ func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, 
 			return err
 		}
 		c := cfg
-		c.Threads = s.Threads
+		c.Threads = r.s.Threads // the stage's share of the cores, not the run's setting
 		c.CheckpointPath = r.path("models/" + net + "/" + p.tag() + "-" + key + ".ckpt")
 		c.CheckpointEvery = max(1, c.Epochs/10)
 		sizes := append([]int{data.D}, s.Layers...)
@@ -309,7 +309,7 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 		}
 		set := rbm.SeededSubset(data, s.EvalSamples, DeriveSeed(seed, "subset", 0, 0))
 		bar := r.task("eval " + net + " " + p.tag())
-		res, err := rbm.EvaluateDBN(r.ctx, dbn, set, rbm.EvalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: seed, Threads: s.Threads, Progress: bar.Update})
+		res, err := rbm.EvaluateDBN(r.ctx, dbn, set, rbm.EvalOptions{AISRuns: s.AISRuns, AISSteps: s.AISSteps, Seed: seed, Threads: r.s.Threads, Progress: bar.Update})
 		bar.Done()
 		if err != nil {
 			return err
@@ -555,7 +555,9 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		}
 		bar := r.task("analyse " + net + " " + p.tag())
 		defer bar.Done()
-		a := &analyser{net: net, rep: p, seed: seed, s: s, dir: r.path("report"), dbn: dbn,
+		as := s
+		as.Threads = r.s.Threads
+		a := &analyser{net: net, rep: p, seed: seed, s: as, dir: r.path("report"), dbn: dbn,
 			sub:   rbm.SeededSubset(data, s.AnalysisSamples, DeriveSeed(seed, "subset", 0, 0)),
 			steps: int64(3*len(dbn.Layers) + 3), bar: bar}
 		res, err := a.run()
@@ -961,7 +963,7 @@ func (s Settings) flowStage(net string, p replica, trainKey string, sweepKeys []
 			inputs = append(inputs, analysis.FlowInput{K: k, Configs: d.X})
 		}
 		bar := r.task("flow " + net + " " + p.tag())
-		rec := reconstructor(dbn, s.Threads)
+		rec := reconstructor(dbn, r.s.Threads)
 		calls, total := int64(0), int64(s.FlowSteps*len(inputs)*((s.SweepN+999)/1000))
 		counted := func(v []float32, depth int) []float32 {
 			out := rec(v, depth)
