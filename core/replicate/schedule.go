@@ -13,7 +13,8 @@ import (
 // pipeline runs every stage of the plan with dag.Run. On one core
 // (Settings.Threads 1) it runs them one after another in plan order. With
 // more, it runs every stage whose inputs are done beside the others while
-// cores and memory allow, in plan order: a stage starts when a core is free
+// cores and memory allow, the ready stage that heads the longest chain of
+// estimated seconds (criticalPath) first: a stage starts when a core is free
 // and its memory estimate (StageSpec.MemMiB) fits beside the running
 // stages' under sysmem.Limit (a lone stage always starts), with the free
 // cores spread over the ready stages (a lone stage gets them all).
@@ -47,8 +48,12 @@ func (r *replicator) pipeline() error {
 			stages[i].Inputs = append(stages[i].Inputs, r.plan.index[in])
 		}
 	}
+	opt := dag.Options{Cores: cores, MemLimitMiB: max(1, int(limit/(1<<20)))}
+	if cores >= 2 {
+		opt.Priority = r.plan.criticalPath()
+	}
 	logs := make([][]stageRun, len(stages))
-	_, err := dag.Run(r.ctx, stages, dag.Options{Cores: cores, MemLimitMiB: max(1, int(limit/(1<<20)))},
+	_, err := dag.Run(r.ctx, stages, opt,
 		func(ctx context.Context, i, threads int) error {
 			rr := *r
 			rr.ctx, rr.log = ctx, nil
@@ -68,6 +73,24 @@ func (r *replicator) pipeline() error {
 		r.log = append(r.log, l...)
 	}
 	return err
+}
+
+// criticalPath returns, for each stage, its estimated seconds plus the
+// longest chain of estimated seconds of the stages that read its outputs,
+// directly or not: of the ready stages, the one heading the longest chain
+// starts first. (In plan order, the evaluation of a finished network went
+// before the training of scikit-learn's recipe, whose training and
+// evaluation then ended the run alone on one core.)
+func (p *plan) criticalPath() []float64 {
+	cp := make([]float64, len(p.stages))
+	for i := len(p.stages) - 1; i >= 0; i-- {
+		cp[i] += p.stages[i].Seconds
+		for _, in := range p.stages[i].Inputs {
+			j := p.index[in]
+			cp[j] = max(cp[j], cp[i])
+		}
+	}
+	return cp
 }
 
 // syncWriter serializes writes to w.

@@ -154,3 +154,34 @@ func TestPipelineFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestCriticalPath checks the priorities of the paper's plan: each stage's
+// is its estimate plus the largest of the stages that read it, and the
+// training of scikit-learn's recipe, whose evaluation follows it, comes
+// before the evaluation of a network whose training is done.
+func TestCriticalPath(t *testing.T) {
+	p, err := buildPlan(Config{Out: t.TempDir(), Settings: PaperSettings(), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := p.criticalPath()
+	after := make([]float64, len(p.stages)) // largest priority of a reader
+	for i, st := range p.stages {
+		for _, in := range st.Inputs {
+			j := p.index[in]
+			after[j] = max(after[j], cp[i])
+		}
+	}
+	byName := map[string]float64{}
+	for i, st := range p.stages {
+		if cp[i] != st.Seconds+after[i] {
+			t.Errorf("%s: priority %g, want its %g s + %g", st.Name, cp[i], st.Seconds, after[i])
+		}
+		byName[st.Name] = cp[i]
+	}
+	sk, ev := byName["train/sklearn/d0-s0"], byName["eval/weight-decay/d0-s0"]
+	if !(sk > ev) || !(byName["train/mehta-schwab/d0-s0"] > sk) {
+		t.Errorf("priorities: train/mehta-schwab %g, train/sklearn %g, eval/weight-decay %g; want them decreasing",
+			byName["train/mehta-schwab/d0-s0"], sk, ev)
+	}
+}
