@@ -176,6 +176,22 @@ func Run(ctx context.Context, stages []Stage, opt Options, run RunFunc) ([]Resul
 	return r.res, nil
 }
 
+// CriticalPath returns, for each stage, seconds[i] plus the largest value
+// of the stages that list it among their inputs: the estimated seconds of
+// the longest chain of stages it heads. As Options.Priority it starts the
+// ready stage on the longest chain first. The stages are in topological
+// order, as Run requires.
+func CriticalPath(stages []Stage, seconds []float64) []float64 {
+	cp := make([]float64, len(stages))
+	for i := len(stages) - 1; i >= 0; i-- {
+		cp[i] += seconds[i]
+		for _, j := range stages[i].Inputs {
+			cp[j] = max(cp[j], cp[i])
+		}
+	}
+	return cp
+}
+
 // skip marks the waiting stages with a failed or skipped input as skipped.
 // One pass in index order suffices: inputs come first.
 func (r *runner) skip() {

@@ -407,3 +407,17 @@ func TestRunCtxDoneAfterAll(t *testing.T) {
 		t.Errorf("err %v, results %+v; want nil and both succeeded", err, res)
 	}
 }
+
+// TestCriticalPath checks the longest chains of a small graph: 0 feeds 1
+// and 2, both feed 3, and 4 stands alone.
+func TestCriticalPath(t *testing.T) {
+	stages := []Stage{{}, {Inputs: []int{0}}, {Inputs: []int{0}}, {Inputs: []int{1, 2}}, {}}
+	secs := []float64{1, 10, 2, 5, 7}
+	want := []float64{16, 15, 7, 5, 7}
+	if got := CriticalPath(stages, secs); !slices.Equal(got, want) {
+		t.Errorf("CriticalPath = %v, want %v", got, want)
+	}
+	if got := CriticalPath(nil, nil); len(got) != 0 {
+		t.Errorf("CriticalPath of no stages = %v", got)
+	}
+}

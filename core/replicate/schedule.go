@@ -14,7 +14,10 @@ import (
 // (Settings.Threads 1) it runs them one after another in plan order. With
 // more, it runs every stage whose inputs are done beside the others while
 // cores and memory allow, the ready stage that heads the longest chain of
-// estimated seconds (criticalPath) first: a stage starts when a core is free
+// estimated seconds (dag.CriticalPath) first: in plan order, the evaluation
+// of a finished network went before the training of scikit-learn's
+// recipe, whose training and evaluation then ended the run alone on one
+// core. A stage starts when a core is free
 // and its memory estimate (StageSpec.MemMiB) fits beside the running
 // stages' under sysmem.Limit (a lone stage always starts), with the free
 // cores spread over the ready stages (a lone stage gets them all).
@@ -41,16 +44,10 @@ func (r *replicator) pipeline() error {
 	// An unknown limit (0) lets one stage run at a time, as every estimate
 	// is at least 1 MiB.
 	limit, _ := sysmem.Limit()
-	stages := make([]dag.Stage, len(r.plan.stages))
-	for i, st := range r.plan.stages {
-		stages[i].MemMiB = st.MemMiB
-		for _, in := range st.Inputs {
-			stages[i].Inputs = append(stages[i].Inputs, r.plan.index[in])
-		}
-	}
+	stages, secs := r.plan.dagStages()
 	opt := dag.Options{Cores: cores, MemLimitMiB: max(1, int(limit/(1<<20)))}
 	if cores >= 2 {
-		opt.Priority = r.plan.criticalPath()
+		opt.Priority = dag.CriticalPath(stages, secs)
 	}
 	logs := make([][]stageRun, len(stages))
 	_, err := dag.Run(r.ctx, stages, opt,
@@ -75,22 +72,18 @@ func (r *replicator) pipeline() error {
 	return err
 }
 
-// criticalPath returns, for each stage, its estimated seconds plus the
-// longest chain of estimated seconds of the stages that read its outputs,
-// directly or not: of the ready stages, the one heading the longest chain
-// starts first. (In plan order, the evaluation of a finished network went
-// before the training of scikit-learn's recipe, whose training and
-// evaluation then ended the run alone on one core.)
-func (p *plan) criticalPath() []float64 {
-	cp := make([]float64, len(p.stages))
-	for i := len(p.stages) - 1; i >= 0; i-- {
-		cp[i] += p.stages[i].Seconds
-		for _, in := range p.stages[i].Inputs {
-			j := p.index[in]
-			cp[j] = max(cp[j], cp[i])
+// dagStages returns the plan's stages as dag.Run takes them, and their
+// estimated seconds.
+func (p *plan) dagStages() ([]dag.Stage, []float64) {
+	stages := make([]dag.Stage, len(p.stages))
+	secs := make([]float64, len(p.stages))
+	for i, st := range p.stages {
+		stages[i].MemMiB, secs[i] = st.MemMiB, st.Seconds
+		for _, in := range st.Inputs {
+			stages[i].Inputs = append(stages[i].Inputs, p.index[in])
 		}
 	}
-	return cp
+	return stages, secs
 }
 
 // syncWriter serializes writes to w.

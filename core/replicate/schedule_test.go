@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/isingrbm/isingrbm/core/dag"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
@@ -164,7 +165,8 @@ func TestCriticalPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := p.criticalPath()
+	stages, secs := p.dagStages()
+	cp := dag.CriticalPath(stages, secs)
 	after := make([]float64, len(p.stages)) // largest priority of a reader
 	for i, st := range p.stages {
 		for _, in := range st.Inputs {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/isingrbm/isingrbm/core/dag"
 )
 
 // Stage is one node of a study's graph: a unit of work keyed by its
@@ -113,15 +115,15 @@ func Levels(stages []Stage) []int {
 // longest chain of estimated seconds of the stages that depend on it.
 func criticalPath(stages []Stage) []float64 {
 	idx := Index(stages)
-	cp := make([]float64, len(stages))
-	for i := len(stages) - 1; i >= 0; i-- {
-		cp[i] += stages[i].Seconds
-		for _, in := range stages[i].Inputs {
-			j := idx[in]
-			cp[j] = max(cp[j], cp[i])
+	nodes := make([]dag.Stage, len(stages))
+	secs := make([]float64, len(stages))
+	for i, s := range stages {
+		secs[i] = s.Seconds
+		for _, in := range s.Inputs {
+			nodes[i].Inputs = append(nodes[i].Inputs, idx[in])
 		}
 	}
-	return cp
+	return dag.CriticalPath(nodes, secs)
 }
 
 // Totals are the sums of a graph's estimates.
