@@ -121,14 +121,20 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 			return AISResult{}, ctx.Err()
 		}
 		bOld, bNew := float32(betas[k-1]), float32(betas[k])
-		r.hiddenInput(ws, v, m, a, &vb)
+		binary := r.hiddenInput(ws, v, m, a, &vb)
 		scale(t, a, bOld)
 		rowSoftplus(spOld, t, m, nh, ws.Threads())
 		scale(t, a, bNew)
 		rowSoftplus(spNew, t, m, nh, ws.Threads())
 		dbeta := betas[k] - betas[k-1]
 		for i := 0; i < m; i++ {
-			logw[i] += float64(dbeta*dot64(db, v[i*nv:(i+1)*nv])) + spNew[i] - spOld[i]
+			var dv float64 // db . v_i, over the bits of the samples
+			if binary {
+				dv = dot64Bits(db, vb.Words[i*vb.Stride:(i+1)*vb.Stride])
+			} else {
+				dv = dot64(db, v[i*nv:(i+1)*nv])
+			}
+			logw[i] += float64(dbeta*dv) + spNew[i] - spOld[i]
 		}
 		if k == len(betas)-1 {
 			break

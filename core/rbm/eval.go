@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"sync"
 
@@ -67,15 +68,16 @@ func (r *RBM) visibleProbs(ws *f32.Workspace, h []float32, rows int, p []float32
 
 // hiddenInput sets a[i*NHidden+j] = c_j + (v_i W)_j for rows of v (with
 // vb as in hiddenProbs).
-func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32, vb *f32.Bits) {
+func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32, vb *f32.Bits) bool {
 	for i := 0; i < rows; i++ {
 		copy(a[i*r.NHidden:(i+1)*r.NHidden], r.C)
 	}
 	if vb != nil && vb.Pack(v, rows, r.NVisible, r.NVisible) {
 		ws.GemmNNBits(rows, r.NHidden, r.NVisible, 1, vb, r.W, r.NHidden, 1, a, r.NHidden)
-		return
+		return true
 	}
 	ws.GemmNN(rows, r.NHidden, r.NVisible, 1, v, r.NVisible, r.W, r.NHidden, 1, a, r.NHidden)
+	return false
 }
 
 // rowSoftplus sets dst[i] = sum_j softplus(a[i*n+j]) for i < rows, in
@@ -275,6 +277,20 @@ func dot64(a, b []float32) float64 {
 	s := 0.0
 	for i, x := range a {
 		s += float64(float64(x) * float64(b[i]))
+	}
+	return s
+}
+
+// dot64Bits is dot64(a, v) for a 0/1 vector v given as its bits (words,
+// bit j%64 of word j/64): the same sum, since a term a[j]*0 is a zero that
+// leaves a sum from +0 unchanged and a[j]*1 is a[j] exactly, added in
+// increasing j.
+func dot64Bits(a []float32, words []uint64) float64 {
+	s := 0.0
+	for w, x := range words {
+		for ; x != 0; x &= x - 1 {
+			s += float64(a[w*64+bits.TrailingZeros64(x)])
+		}
 	}
 	return s
 }
