@@ -67,7 +67,8 @@ func (r *RBM) visibleProbs(ws *f32.Workspace, h []float32, rows int, p []float32
 }
 
 // hiddenInput sets a[i*NHidden+j] = c_j + (v_i W)_j for rows of v (with
-// vb as in hiddenProbs).
+// vb as in hiddenProbs) and reports whether it went through the Bits
+// product (vb then holds the bits of v).
 func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32, vb *f32.Bits) bool {
 	for i := 0; i < rows; i++ {
 		copy(a[i*r.NHidden:(i+1)*r.NHidden], r.C)

@@ -14,10 +14,10 @@ import (
 // (Settings.Threads 1) it runs them one after another in plan order. With
 // more, it runs every stage whose inputs are done beside the others while
 // cores and memory allow, the ready stage that heads the longest chain of
-// estimated seconds (dag.CriticalPath) first: in plan order, the evaluation
-// of a finished network went before the training of scikit-learn's
-// recipe, whose training and evaluation then ended the run alone on one
-// core. A stage starts when a core is free
+// estimated seconds (dag.CriticalPath) first. (In plan order the
+// evaluation of a finished network went before the training of
+// scikit-learn's recipe, whose training and evaluation then ended the run
+// alone on one core.) A stage starts when a core is free
 // and its memory estimate (StageSpec.MemMiB) fits beside the running
 // stages' under sysmem.Limit (a lone stage always starts), with the free
 // cores spread over the ready stages (a lone stage gets them all).
