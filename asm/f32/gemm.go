@@ -278,13 +278,13 @@ var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15}
 // Cache blocking of the m and n dimensions, which never changes a result:
 // an mc x kc block of packed A fills about half of L2 and a kc x nc panel
 // of packed B a share of L3 (cache sizes from package asm).
-var mcMax, ncMax = blockSizes(asm.CacheSizes())
+var mcMax, ncMax = blockSizes(l2Size, l3Size)
 
-// l1dSize is the L1D size in bytes (0 when unknown).
-var l1dSize, _, _ = asm.CacheSizes()
+// The cache sizes in bytes (0 when unknown); l1dSize sizes the parts of
+// the Bits products (bitsPartRows).
+var l1dSize, l2Size, l3Size = asm.CacheSizes()
 
-func blockSizes(l1, l2, l3 int) (mc, nc int) {
-	_ = l1
+func blockSizes(l2, l3 int) (mc, nc int) {
 	if l2 <= 0 {
 		l2 = 512 << 10
 	}

@@ -95,8 +95,12 @@ func RunLocal(ctx context.Context, g Graph, opt LocalOptions) ([]StageResult, er
 			fmt.Fprintf(log, "%-40s reused   %s\n", s.Name, s.Key)
 		}
 	}
+	est := make([]float64, len(stages))
+	for i, s := range stages {
+		est[i] = s.Seconds
+	}
 	secs := make([]float64, len(stages)) // written by stage i's goroutine before it ends
-	out, err := dag.Run(ctx, nodes, dag.Options{Cores: cores, Priority: criticalPath(stages), OnFailure: dag.SkipDependents,
+	out, err := dag.Run(ctx, nodes, dag.Options{Cores: cores, Priority: dag.CriticalPath(nodes, est), OnFailure: dag.SkipDependents,
 		OnEnd: func(i, threads int, err error) {
 			s := stages[i]
 			res[i].Threads, res[i].Seconds = threads, secs[i]
