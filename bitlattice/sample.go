@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -143,7 +144,7 @@ const (
 // EquilibrationFloor returns the minimum number of equilibration sweeps at
 // side L: FloorTaus times the integrated time at K_c, FloorA*L^FloorZ.
 func EquilibrationFloor(L int) int {
-	return int(math.Ceil(FloorTaus * FloorA * math.Pow(float64(L), FloorZ)))
+	return int(math.Ceil(FloorTaus * FloorA * pmath.Exp(float64(FloorZ*pmath.Log(float64(L))))))
 }
 
 // DefaultReplicas returns the number of chains Sample uses for n samples:

@@ -1,6 +1,10 @@
 package bitlattice
 
-import "math"
+import (
+	"math"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
+)
 
 // SokalC is the window constant of Sokal's automatic windowing.
 const SokalC = 6
@@ -22,7 +26,7 @@ const SokalC = 6
 // over all series are transformed back once, which gives
 // sum_r sum_s x_r(s) x_r(s+t) for every t. The transform (fft) has no fused
 // multiply-adds, so the result has the same bits on every architecture
-// (given math.Sincos's).
+// (the twiddles come from pmath.Sincos, which has the same bits everywhere).
 func Autocorrelation(series [][]float32) []float64 {
 	if len(series) == 0 || len(series[0]) < 2 {
 		return nil
@@ -93,7 +97,7 @@ func newFFT(n int) *fft {
 	for m := n; m >= 4; m /= 4 {
 		for p := range m / 4 {
 			for k := 1; k <= 3; k++ {
-				s, c := math.Sincos(-2 * math.Pi * float64(k*p) / float64(m))
+				s, c := pmath.Sincos(-2 * math.Pi * float64(k*p) / float64(m))
 				f.tw = append(f.tw, complex(c, s))
 			}
 		}

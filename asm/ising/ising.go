@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // Block layout.
@@ -215,7 +216,7 @@ func NewThresholds(K float64) (*Thresholds, error) {
 	if math.IsNaN(K) || math.IsInf(K, 0) || K < 0 {
 		return nil, fmt.Errorf("ising: coupling K = %v, want a finite number >= 0", K)
 	}
-	th := &Thresholds{P4: truncate24(math.Exp(-4 * K)), P8: truncate24(math.Exp(-8 * K))}
+	th := &Thresholds{P4: truncate24(pmath.Exp(-4 * K)), P8: truncate24(pmath.Exp(-8 * K))}
 	for k := 0; k < Steps; k++ {
 		var m4, m8 uint64
 		if th.P4>>(Steps-1-k)&1 != 0 {

@@ -3,6 +3,8 @@ package rng
 import (
 	"math"
 	"math/bits"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // Xoshiro256 is the state of one xoshiro256++ stream. The zero value is not a
@@ -100,7 +102,7 @@ func (g *Xoshiro256) NormFloat64() float64 {
 		v := float64(int64(g.Uint64()>>11)-1<<52) * 0x1p-52
 		s := float64(u*u) + float64(v*v)
 		if s > 0 && s < 1 {
-			return u * math.Sqrt(-2*math.Log(s)/s)
+			return u * math.Sqrt(-2*pmath.Log(s)/s)
 		}
 	}
 }

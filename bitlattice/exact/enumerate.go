@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // MaxEnumerateL is the largest lattice side Enumerate and CountStates accept (2^25 states).
@@ -147,7 +149,7 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 				logw[i][j] = math.Inf(-1)
 				continue
 			}
-			logw[i][j] = math.Log(float64(c)) - float64(K*float64(e))
+			logw[i][j] = pmath.Log(float64(c)) - float64(K*float64(e))
 			lz = logAddExp(lz, logw[i][j])
 		}
 	}
@@ -157,7 +159,7 @@ func (st *States) Distribution(K float64) (*Distribution, error) {
 	for i, e := range st.Energies {
 		d.PJoint[i] = make([]float64, len(st.AbsMs))
 		for j, m := range st.AbsMs {
-			p := math.Exp(logw[i][j] - lz)
+			p := pmath.Exp(logw[i][j] - lz)
 			d.PJoint[i][j] = p
 			d.PEnergy[i] += p
 			d.PAbsM[j] += p
@@ -194,7 +196,7 @@ func logAddExp(a, b float64) float64 {
 	if math.IsInf(b, -1) {
 		return a
 	}
-	return a + math.Log1p(math.Exp(b-a))
+	return a + pmath.Log1p(pmath.Exp(b-a))
 }
 
 // stateMoments are ln Z, <E>, Var(E) and c = K^2 Var(E)/N from the counted states.
@@ -220,22 +222,22 @@ func (st *States) moments(K float64) stateMoments {
 			continue
 		}
 		d := float64(e) - e0
-		l := level{d, math.Log(float64(c)) - float64(K*d)}
+		l := level{d, pmath.Log(float64(c)) - float64(K*d)}
 		lv = append(lv, l)
 		lz = logAddExp(lz, l.logw)
 	}
 	var mean float64
 	for _, l := range lv {
-		mean += float64(math.Exp(l.logw-lz) * l.d)
+		mean += float64(pmath.Exp(l.logw-lz) * l.d)
 	}
 	var v float64
 	for _, l := range lv {
 		dd := l.d - mean
-		v += float64(math.Exp(l.logw-lz) * dd * dd)
+		v += float64(pmath.Exp(l.logw-lz) * dd * dd)
 	}
 	m := stateMoments{lnZ: float64(-K*e0) + lz, meanE: e0 + mean, varE: v}
 	if v > 0 {
-		m.c = math.Exp(2*math.Log(K) + math.Log(v) - math.Log(float64(st.N)))
+		m.c = pmath.Exp(2*pmath.Log(K) + pmath.Log(v) - pmath.Log(float64(st.N)))
 	}
 	return m
 }

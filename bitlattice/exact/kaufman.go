@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // Kc is the critical coupling of the infinite square lattice, ln(1+sqrt 2)/2.
@@ -159,7 +161,7 @@ func seriesValid(L int, K float64) bool {
 // subnormals.
 func lowTSeries(L int, K float64) point {
 	n := float64(L * L)
-	u := math.Exp(-4 * K)
+	u := pmath.Exp(-4 * K)
 	var s0, s1, s2 float64 // sum a_n u^(n-2), sum 4n a_n u^(n-2), sum 16 n^2 a_n u^(n-2)
 	for i := len(lowT) - 1; i >= 2; i-- {
 		fi := float64(i)
@@ -173,7 +175,7 @@ func lowTSeries(L int, K float64) point {
 		d1:  n * (2 - float64(s1*u2)),
 		d2:  n * s2 * u2,
 	}
-	p.c = math.Exp(float64(2*math.Log(K)) - float64(8*K) + math.Log(s2))
+	p.c = pmath.Exp(float64(2*pmath.Log(K)) - float64(8*K) + pmath.Log(s2))
 	return p
 }
 
@@ -191,10 +193,10 @@ type factor struct {
 // non-negative terms, so g_k keeps full relative precision even when it is small (near Kc at
 // large L).
 func gk(L, k int, s, c float64) factor {
-	h := math.Sin(math.Pi * float64(k) / float64(2*L))
+	h := pmath.Sin(math.Pi * float64(k) / float64(2*L))
 	delta := float64((s-1)*((s-1)/s)) + float64(2*h*h)
 	sinhg := math.Sqrt(delta * (delta + 2))
-	g := math.Log1p(delta + sinhg)
+	g := pmath.Log1p(delta + sinhg)
 	coshg := 1 + delta
 	// A = cosh 2K coth 2K = s + 1/s as a function of y = 2K; d/dK = 2 d/dy.
 	a1 := 2 * c * (1 - 1/(s*s))
@@ -205,7 +207,7 @@ func gk(L, k int, s, c float64) factor {
 	half := float64(L) / 2
 	f := factor{x: half * g, x1: half * g1, x2: half * g2}
 	if s >= 0.5 {
-		f.q = math.Log(2*s) + g
+		f.q = pmath.Log(2*s) + g
 		f.q1 = 2*c/s + g1
 		f.q2 = -4/(s*s) + g2
 		return f
@@ -226,7 +228,7 @@ func gk(L, k int, s, c float64) factor {
 	us := 2 - (1/(b+r) - s*(bs+rs)/((b+r)*(b+r)))
 	qs := u / r
 	qss := (float64(us*r) - float64(u*rs)) / (r * r)
-	f.q = math.Ln2 + math.Log(b+r)
+	f.q = math.Ln2 + pmath.Log(b+r)
 	f.q1 = 2 * c * s * rho
 	f.q2 = float64(4*s*qs) + float64(4*c*c*qss)
 	return f
@@ -239,28 +241,28 @@ func gk(L, k int, s, c float64) factor {
 func g0(L int, K, s, c float64) factor {
 	var g float64
 	if math.Abs(K-Kc) < 0.2 {
-		u := math.Exp(-2 * K)
-		num := (math.Sqrt2 - 1) * -math.Expm1(-2*(K-Kc)) * (math.Sqrt2 + 1 + u)
-		g = math.Log1p(num / (u * (1 + u)))
+		u := pmath.Exp(-2 * K)
+		num := (math.Sqrt2 - 1) * -pmath.Expm1(-2*(K-Kc)) * (math.Sqrt2 + 1 + u)
+		g = pmath.Log1p(num / (u * (1 + u)))
 	} else {
-		g = 2*K + math.Log(math.Tanh(K))
+		g = 2*K + pmath.Log(pmath.Tanh(K))
 	}
 	half := float64(L) / 2
 	f := factor{x: half * g, x1: half * (2 + 2/s), x2: half * (-4 * c / (s * s))}
 	if g < 0 {
-		f.q = 2 * math.Log1p(math.Exp(-2*K))
-		t := math.Tanh(K)
+		f.q = 2 * pmath.Log1p(pmath.Exp(-2*K))
+		t := pmath.Tanh(K)
 		f.q1 = 2 * (t - 1)
 		f.q2 = 2 * (1 - float64(t*t))
 		if s < 0.5 {
 			// As in gk, drop -2c cos(0): q1 + 2c = 2 tanh K + 2(cosh 2K - 1).
-			sh := math.Sinh(K)
+			sh := pmath.Sinh(K)
 			f.q1 = float64(2*t) + float64(4*sh*sh)
 		}
 	} else {
-		f.q = 2 * (2*K + math.Log(-math.Expm1(-2*K)))
-		sh := math.Sinh(K)
-		f.q1 = 2*(1/math.Tanh(K)) + 2
+		f.q = 2 * (2*K + pmath.Log(-pmath.Expm1(-2*K)))
+		sh := pmath.Sinh(K)
+		f.q1 = 2*(1/pmath.Tanh(K)) + 2
 		f.q2 = -2 / (sh * sh)
 	}
 	return f
@@ -281,7 +283,7 @@ type term struct {
 // relative precision there, and cosh 2K overflows from K ~ 355).
 func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	half := float64(L) / 2
-	s, c := math.Sinh(2*K), math.Cosh(2*K)
+	s, c := pmath.Sinh(2*K), pmath.Cosh(2*K)
 	var t [4]term // Z1 (odd k, cosh), Z2 (odd k, sinh), Z3 (even k, cosh), Z4 (even k, sinh)
 	for i := range t {
 		t[i].phi = 1
@@ -292,13 +294,13 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 		if k%2 == 0 {
 			ic, is = 2, 3
 		}
-		e := math.Exp(-2 * f.x) // x > 0 for k >= 1
+		e := pmath.Exp(-2 * f.x) // x > 0 for k >= 1
 		lq, lq1, lq2 := float64(half*f.q), float64(half*f.q1), float64(half*f.q2)
 		// ln(1 + e) and ln(1 - e), with their derivatives (e' = -2 x' e).
-		t[ic].logScale += lq + math.Log1p(e)
+		t[ic].logScale += lq + pmath.Log1p(e)
 		t[ic].G1 += lq1 - 2*f.x1*e/(1+e)
 		t[ic].G2 += lq2 - 2*f.x2*e/(1+e) + 4*f.x1*f.x1*e/((1+e)*(1+e))
-		t[is].logScale += lq + math.Log(-math.Expm1(-2*f.x))
+		t[is].logScale += lq + pmath.Log(-pmath.Expm1(-2*f.x))
 		t[is].G1 += lq1 + 2*f.x1*e/(1-e)
 		t[is].G2 += lq2 + 2*f.x2*e/(1-e) - 4*f.x1*f.x1*e/((1-e)*(1-e))
 	}
@@ -307,14 +309,14 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	if f.x < 0 {
 		sg = -1
 	}
-	e := math.Exp(-2 * math.Abs(f.x))
+	e := pmath.Exp(-2 * math.Abs(f.x))
 	for _, i := range []int{2, 3} {
 		t[i].logScale += float64(half * f.q)
 		t[i].G1 += float64(half * f.q1)
 		t[i].G2 += float64(half * f.q2)
 	}
 	t[2].phi, t[2].phi1, t[2].phi2 = 1+e, -2*sg*f.x1*e, float64(-2*sg*f.x2*e)+float64(4*f.x1*f.x1*e)
-	t[3].phi, t[3].phi1, t[3].phi2 = sg*-math.Expm1(-2*math.Abs(f.x)), 2*f.x1*e, float64(2*f.x2*e)-float64(4*sg*f.x1*f.x1*e)
+	t[3].phi, t[3].phi1, t[3].phi2 = sg*-pmath.Expm1(-2*math.Abs(f.x)), 2*f.x1*e, float64(2*f.x2*e)-float64(4*sg*f.x1*f.x1*e)
 
 	ref := math.Inf(-1)
 	for i := range t {
@@ -323,13 +325,13 @@ func kaufman(L int, K float64) (lnZ, d1, d2 float64) {
 	shift := t[0].G1 // close to d ln Z/dK; centring avoids cancellation in the variance
 	var m0, m1, m2 float64
 	for i := range t {
-		w := math.Exp(t[i].logScale - ref)
+		w := pmath.Exp(t[i].logScale - ref)
 		dg := t[i].G1 - shift
 		m0 += float64(w * t[i].phi)
 		m1 += float64(w * (float64(dg*t[i].phi) + t[i].phi1))
 		m2 += float64(w * (float64((float64(dg*dg)+t[i].G2)*t[i].phi) + float64(2*dg*t[i].phi1) + t[i].phi2))
 	}
-	lnZ = -math.Ln2 + ref + math.Log(m0)
+	lnZ = -math.Ln2 + ref + pmath.Log(m0)
 	r1 := m1 / m0
 	d1 = shift + r1
 	d2 = m2/m0 - float64(r1*r1)
@@ -346,11 +348,11 @@ func OnsagerEnergy(K float64) float64 {
 	if K < 0 {
 		return -OnsagerEnergy(-K)
 	}
-	s := math.Sinh(2 * K)
+	s := pmath.Sinh(2 * K)
 	if math.IsInf(s, 0) {
 		return -2
 	}
-	t := math.Tanh(2 * K)
+	t := pmath.Tanh(2 * K)
 	kappa := 2 * s / (1 + float64(s*s)) // 2 sinh 2K / cosh^2 2K
 	if kappa < 0.5 {
 		// 2K1/pi = 1 + e with e = sum_{n>=1} ((2n-1)!!/(2n)!!)^2 kappa^{2n}; then
@@ -390,12 +392,12 @@ func SpontaneousMagnetization(K float64) float64 {
 	if !(K > Kc) {
 		return 0
 	}
-	s := math.Sinh(2 * K)
+	s := pmath.Sinh(2 * K)
 	v := 1 - 1/(s*s*s*s)
 	if v <= 0 {
 		return 0
 	}
-	return math.Pow(v, 0.125)
+	return math.Sqrt(math.Sqrt(math.Sqrt(v))) // v^(1/8); math.Pow goes through the platform's Exp and Log
 }
 
 // ErrEnergyRange is returned (wrapped) by InvertEnergy when u is not reachable with K >= 0.

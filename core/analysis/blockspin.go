@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // BlockSpin is the correspondence between first-layer units and Kadanoff block spins for one
@@ -186,9 +188,9 @@ func blockSpins(v []uint8, L, b int, out []float64) {
 
 func sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + pmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := pmath.Exp(x)
 	return e / (1 + e)
 }
 

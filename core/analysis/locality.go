@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 	"math"
 )
 
@@ -102,13 +103,13 @@ func CircularMean(w []float64, L int) (x, y float64) {
 	for i, v := range w {
 		q := float64(v * v)
 		ax, ay := f*float64(i%L), f*float64(i/L)
-		cx += float64(q * math.Cos(ax))
-		sx += float64(q * math.Sin(ax))
-		cy += float64(q * math.Cos(ay))
-		sy += float64(q * math.Sin(ay))
+		cx += float64(q * pmath.Cos(ax))
+		sx += float64(q * pmath.Sin(ax))
+		cy += float64(q * pmath.Cos(ay))
+		sy += float64(q * pmath.Sin(ay))
 	}
 	back := func(s, c float64) float64 {
-		a := math.Atan2(s, c)
+		a := pmath.Atan2(s, c)
 		if a < 0 {
 			a += 2 * math.Pi
 		}

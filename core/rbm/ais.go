@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // AISConfig sets up annealed importance sampling (Salakhutdinov & Murray
@@ -213,19 +214,19 @@ func aisEstimate(logw []float64) (est, lo, hi float64) {
 	n := float64(len(logw))
 	mu := 0.0
 	for _, x := range logw {
-		mu += math.Exp(x - mx)
+		mu += pmath.Exp(x - mx)
 	}
 	mu /= n
 	ss := 0.0
 	for _, x := range logw {
-		d := math.Exp(x-mx) - mu
+		d := pmath.Exp(x-mx) - mu
 		ss += float64(d * d)
 	}
 	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
-	est = mx + math.Log(mu)
-	hi = mx + math.Log(mu+float64(3*se))
+	est = mx + pmath.Log(mu)
+	hi = mx + pmath.Log(mu+float64(3*se))
 	if mu-float64(3*se) > 0 {
-		lo = mx + math.Log(mu-float64(3*se))
+		lo = mx + pmath.Log(mu-float64(3*se))
 	} else {
 		lo = math.Inf(-1)
 	}

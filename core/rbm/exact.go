@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // MaxExactUnits is the largest layer ExactLogZ enumerates (2^24 states).
@@ -257,7 +259,7 @@ func (r *RBM) exactModelTerm(s *side) []Gradient {
 		parts[b] = Gradient{W: make([]float64, nv*nh), B: make([]float64, nv), C: make([]float64, nh)}
 	}
 	_ = s.enumerate(context.Background(), runtime.GOMAXPROCS(0), func(blk int, state uint64, lw float64, act []float64) {
-		p := math.Exp(lw - logZ)
+		p := pmath.Exp(lw - logZ)
 		if p == 0 {
 			return
 		}
@@ -305,10 +307,10 @@ func (l *lse) add(x float64) {
 	}
 	l.n++
 	if x > l.max {
-		l.sum = float64(l.sum*math.Exp(l.max-x)) + 1
+		l.sum = float64(l.sum*pmath.Exp(l.max-x)) + 1
 		l.max = x
 	} else {
-		l.sum += math.Exp(x - l.max)
+		l.sum += pmath.Exp(x - l.max)
 	}
 }
 
@@ -321,10 +323,10 @@ func (l *lse) merge(o lse) {
 		return
 	}
 	if o.max > l.max {
-		l.sum = float64(l.sum*math.Exp(l.max-o.max)) + o.sum
+		l.sum = float64(l.sum*pmath.Exp(l.max-o.max)) + o.sum
 		l.max = o.max
 	} else {
-		l.sum += float64(o.sum * math.Exp(o.max-l.max))
+		l.sum += float64(o.sum * pmath.Exp(o.max-l.max))
 	}
 	l.n += o.n
 }
@@ -333,5 +335,5 @@ func (l *lse) value() float64 {
 	if l.n == 0 {
 		return math.Inf(-1)
 	}
-	return l.max + math.Log(l.sum)
+	return l.max + pmath.Log(l.sum)
 }

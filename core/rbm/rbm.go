@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/isingrbm/isingrbm/asm/pmath"
 	"github.com/isingrbm/isingrbm/asm/rng"
 )
 
@@ -88,23 +89,23 @@ func (r *RBM) setVisibleLogOdds(d *Dataset) {
 	mean := d.ColumnMeans()
 	for i, p := range mean {
 		p = min(max(p, 1e-3), 1-1e-3)
-		r.B[i] = float32(math.Log(p / (1 - p)))
+		r.B[i] = float32(pmath.Log(p / (1 - p)))
 	}
 }
 
 // softplus64 is log(1 + exp(x)) evaluated without overflow.
 func softplus64(x float64) float64 {
 	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
+		return x + pmath.Log1p(pmath.Exp(-x))
 	}
-	return math.Log1p(math.Exp(x))
+	return pmath.Log1p(pmath.Exp(x))
 }
 
 // sigmoid64 is 1 / (1 + exp(-x)).
 func sigmoid64(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + pmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := pmath.Exp(x)
 	return e / (1 + e)
 }

@@ -3,6 +3,7 @@ package replicate
 import (
 	"errors"
 	"fmt"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 	"math"
 	"os"
 	"path/filepath"
@@ -332,7 +333,7 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 				if err != nil {
 					return err
 				}
-				*x.val, *x.err = stats.Num(br.Mean), stats.Num(math.Hypot(br.StdErr, zErr))
+				*x.val, *x.err = stats.Num(br.Mean), stats.Num(pmath.Hypot(br.StdErr, zErr))
 			}
 			bounds = append(bounds, b)
 		}
