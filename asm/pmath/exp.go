@@ -1,6 +1,9 @@
 package pmath
 
-import "math"
+import (
+	"math"
+	"math/big"
+)
 
 // ln2Hi + ln2Lo = ln 2 to about 2^-85: ln2Hi is ln 2 cut to 32 significant
 // bits (the low 21 bits of its significand are zero), so k*ln2Hi is exact
@@ -136,6 +139,12 @@ func scale2(y float64, k int) float64 {
 // (subnormal results round twice). Exp(+Inf) = +Inf, Exp(-Inf) = 0,
 // Exp(NaN) = NaN; it overflows to +Inf above 709.78 and is 0 below
 // -745.14.
+//
+// x = (64m + j) ln2/64 + r with |r| <= ln2/128 (Cody-Waite, r carried with
+// its rounding error c), and e^x = 2^m 2^(j/64) e^(r+c): 2^(j/64) comes
+// from a table of double-doubles (expTable) and e^r - 1 from its Taylor
+// series to r^6 (r^7/7! < 2^-64). The result rounds once, in the last
+// addition, after terms whose errors add up to a few hundredths of an ulp.
 func Exp(x float64) float64 {
 	switch {
 	case x != x:
@@ -147,9 +156,57 @@ func Exp(x float64) float64 {
 	case -0x1p-54 < x && x < 0x1p-54:
 		return 1 + x
 	}
-	k, y, yl := expParts(x)
-	return scale2(y+yl, k)
+	nf := math.Round(float64(x * invLn2N))
+	hi := x - float64(nf*ln2NHi) // exact: nf*ln2NHi is, and it is close to x
+	lo := float64(nf * ln2NLo)
+	r := hi - lo
+	c := (hi - r) - lo // r + c = x - nf ln2/64 to about 2^-100
+	q := 1.0 / 720
+	q = float64(q*r) + 1.0/120
+	q = float64(q*r) + 1.0/24
+	q = float64(q*r) + 1.0/6
+	q = float64(q*r) + 0.5
+	tail := float64(float64(r*r)*q) + c // e^(r+c) - 1 = r + tail
+	n := int(nf)
+	t := &expTable[n&(expTableSize-1)]
+	// 2^(j/64) e^(r+c) = hi + (lo + hi (r + tail)), to about 2^-60 before
+	// the last rounding (lo (r + tail) is below 2^-60 of it and left out).
+	y := t.hi + (t.lo + float64(t.hi*(r+tail)))
+	return scale2(y, n>>expTableBits)
 }
+
+const (
+	expTableBits = 6
+	expTableSize = 1 << expTableBits
+	invLn2N      = expTableSize / math.Ln2
+	// ln2NHi + ln2NLo = ln2/64 to about 2^-91: ln2Hi/64 keeps ln2Hi's 32
+	// significant bits, so n*ln2NHi is exact for |n| < 2^21 (|n| <= 69,000
+	// for the x that Exp reduces).
+	ln2NHi = ln2Hi / expTableSize
+	ln2NLo = ln2Lo / expTableSize
+)
+
+// expTable holds 2^(j/64) for j = 0..63 as double-doubles hi + lo (hi the
+// float64 nearest to it, lo the nearest to the rest), computed at start-up
+// in 256-bit math/big arithmetic: integer operations, so the same bits on
+// every architecture. TestExpTable checks them against an independent
+// computation.
+var expTable = func() (t [expTableSize]struct{ hi, lo float64 }) {
+	const prec = 256
+	root := new(big.Float).SetPrec(prec).SetInt64(2)
+	for i := 0; i < expTableBits; i++ {
+		root.Sqrt(root) // 2^(1/64) after six square roots
+	}
+	v := new(big.Float).SetPrec(prec).SetInt64(1)
+	rest := new(big.Float).SetPrec(prec)
+	for j := range t {
+		t[j].hi, _ = v.Float64()
+		rest.Sub(v, new(big.Float).SetPrec(prec).SetFloat64(t[j].hi))
+		t[j].lo, _ = rest.Float64()
+		v.Mul(v, root)
+	}
+	return t
+}()
 
 // Expm1 returns e^x - 1, accurate also for x near 0: within 1 ulp of the
 // exact result. Expm1(+Inf) = +Inf, Expm1(-Inf) = -1,

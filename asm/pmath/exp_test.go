@@ -239,3 +239,22 @@ func BenchmarkExpLog(b *testing.B) {
 }
 
 var sink float64
+
+// TestExpTable checks Exp's table of 2^(j/64) against e^(j ln2/64) from
+// the 160-bit references (Taylor series, not square roots): hi is the
+// nearest float64 and hi + lo is within 2^-104 of the value.
+func TestExpTable(t *testing.T) {
+	for j, e := range expTable {
+		x := newRef().Mul(ln2Ref(), newRef().SetInt64(int64(j)))
+		x.Quo(x, newRef().SetInt64(expTableSize))
+		ref := expRef(x)
+		if want, _ := ref.Float64(); e.hi != want {
+			t.Errorf("expTable[%d].hi = %v, want %v", j, e.hi, want)
+		}
+		d := newRef().Sub(ref, newRef().Add(bigOf(e.hi), bigOf(e.lo)))
+		d.Quo(d, ref)
+		if f, _ := d.Float64(); math.Abs(f) > 0x1p-104 {
+			t.Errorf("expTable[%d]: hi + lo is %.3g off relative", j, f)
+		}
+	}
+}
