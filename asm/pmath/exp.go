@@ -43,12 +43,18 @@ func expm1Poly(r float64) float64 {
 // reduce returns k and r + c = x - k ln 2 with |r| <= ln2/2 (about):
 // hi = x - k*ln2Hi is exact, r = hi - k*ln2Lo is rounded and c is its
 // rounding error.
-func reduce(x float64) (k int, r, c float64) {
-	kf := math.Round(float64(x * invLn2))
-	hi := x - float64(kf*ln2Hi)
-	lo := float64(kf * ln2Lo)
-	r = hi - lo
-	c = (hi - r) - lo
+func reduce(x float64) (k int, r, c float64) { return reduceBy(x, invLn2, ln2Hi, ln2Lo) }
+
+// reduceBy returns k and r + c = x - k (hi + lo), k = round(x * inv), for
+// a step hi + lo whose hi has at most 32 significant bits (so k*hi is
+// exact) and inv = 1/(hi + lo) rounded: x - k*hi is exact, r = that
+// minus k*lo rounded, and c its rounding error.
+func reduceBy(x, inv, hi, lo float64) (k int, r, c float64) {
+	kf := math.Round(float64(x * inv))
+	h := x - float64(kf*hi)
+	l := float64(kf * lo)
+	r = h - l
+	c = (h - r) - l
 	return int(kf), r, c
 }
 
@@ -156,18 +162,13 @@ func Exp(x float64) float64 {
 	case -0x1p-54 < x && x < 0x1p-54:
 		return 1 + x
 	}
-	nf := math.Round(float64(x * invLn2N))
-	hi := x - float64(nf*ln2NHi) // exact: nf*ln2NHi is, and it is close to x
-	lo := float64(nf * ln2NLo)
-	r := hi - lo
-	c := (hi - r) - lo // r + c = x - nf ln2/64 to about 2^-100
+	n, r, c := reduceBy(x, invLn2N, ln2NHi, ln2NLo) // r + c = x - n ln2/64 to about 2^-100
 	q := 1.0 / 720
 	q = float64(q*r) + 1.0/120
 	q = float64(q*r) + 1.0/24
 	q = float64(q*r) + 1.0/6
 	q = float64(q*r) + 0.5
 	tail := float64(float64(r*r)*q) + c // e^(r+c) - 1 = r + tail
-	n := int(nf)
 	t := &expTable[n&(expTableSize-1)]
 	// 2^(j/64) e^(r+c) = hi + (lo + hi (r + tail)), to about 2^-60 before
 	// the last rounding (lo (r + tail) is below 2^-60 of it and left out).

@@ -104,8 +104,7 @@ func CircularMean(w []float64, L int) (x, y float64) {
 	// axis made this function most of MeasureLocality's time.
 	cs := make([]float64, 2*L)
 	for j := 0; j < L; j++ {
-		a := f * float64(j)
-		cs[2*j], cs[2*j+1] = pmath.Cos(a), pmath.Sin(a)
+		cs[2*j+1], cs[2*j] = pmath.Sincos(f * float64(j)) // the bits of Sin and Cos, one reduction
 	}
 	for i, v := range w {
 		q := float64(v * v)
