@@ -416,6 +416,29 @@ func rowsCrowd(ld, rows, cols, sets, limit int) bool {
 	return false
 }
 
+// sumBits8Go adds, for each set bit p of words in increasing order, the 8
+// values b[p*ps : p*ps+8] to s: sumBitsGo's loop for 8 columns, with its
+// sums in local variables (registers) for the whole row of bits.
+func sumBits8Go(s *[8]float32, words []uint64, b []float32, ps int) {
+	s0, s1, s2, s3, s4, s5, s6, s7 := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+	for q, word := range words {
+		for word != 0 {
+			p := q*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			r := (*[8]float32)(b[p*ps : p*ps+8])
+			s0 += r[0]
+			s1 += r[1]
+			s2 += r[2]
+			s3 += r[3]
+			s4 += r[4]
+			s5 += r[5]
+			s6 += r[6]
+			s7 += r[7]
+		}
+	}
+	s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7] = s0, s1, s2, s3, s4, s5, s6, s7
+}
+
 // packBits16 packs the kb x cols panel of B (B(p, j) = b[p*brs + j*bcs])
 // at (p0, j0) into 16-column panels of kb rows (dst[q*16*kb + p*16 + j%16]
 // for column j of panel q = j/16), zero past cols.
@@ -448,13 +471,18 @@ func sumBitsGo(rows int, bw []uint64, bstride, nw int, b []float32, ps, vs int, 
 		} else {
 			clear(s)
 		}
-		for q, word := range bw[i*bstride : i*bstride+nw] {
-			for word != 0 {
-				p := q*64 + bits.TrailingZeros64(word)
-				word &= word - 1
-				for j0 := 0; j0 < cols; j0 += 16 {
-					row := b[p*ps+(j0/16)*vs:]
-					for j := j0; j < min(j0+16, cols); j++ {
+		words := bw[i*bstride : i*bstride+nw]
+		j0 := 0
+		for ; j0+8 <= cols; j0 += 8 {
+			sumBits8Go((*[8]float32)(s[j0:j0+8]), words, b[(j0/16)*vs+j0%16:], ps)
+		}
+		if j0 < cols {
+			for q, word := range words {
+				for word != 0 {
+					p := q*64 + bits.TrailingZeros64(word)
+					word &= word - 1
+					row := b[p*ps+(j0/16)*vs+j0%16:]
+					for j := j0; j < cols; j++ {
 						s[j] += row[j-j0]
 					}
 				}

@@ -2,6 +2,7 @@ package f32
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/isingrbm/isingrbm/asm"
 )
@@ -776,22 +777,16 @@ func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32, rows, c
 	var acc [mrGo][nrGo]float32
 	ap = ap[:kb*mrGo]
 	bp = bp[:kb*nrGo]
+	var bd [nrGo]float64
 	for p := 0; p < kb; p++ {
-		a := ap[p*mrGo : p*mrGo+mrGo : p*mrGo+mrGo]
+		a := (*[mrGo]float32)(ap[p*mrGo : p*mrGo+mrGo])
 		b := (*[nrGo]float32)(bp[p*nrGo : p*nrGo+nrGo])
-		for i := range mrGo {
-			ai := a[i]
-			r := &acc[i]
-			for j := range nrGo {
-				// fma32, with its fast path written out (fma32 is too big
-				// for the inliner).
-				p := float64(float64(ai) * float64(b[j])) // exact; the conversion keeps arm64 from fusing it into s
-				s := p + float64(r[j])
-				if fma32Hard(s) {
-					r[j] = fma32Slow(p, float64(r[j]), s)
-				} else {
-					r[j] = float32(s)
-				}
+		for j, v := range b {
+			bd[j] = float64(v)
+		}
+		for i, v := range a {
+			if hard := fmaRowGo(&acc[i], float64(v), &bd); hard != 0 {
+				fmaRowSlowGo(&acc[i], float64(v), &bd, hard)
 			}
 		}
 	}
@@ -804,6 +799,59 @@ func kernelGo(kb int, ap, bp, c []float32, ldc int, alpha, beta float32, rows, c
 			} else {
 				crow[j] = fma32(beta, crow[j], t)
 			}
+		}
+	}
+}
+
+// fmaRowGo sets r[j] = fma32(a, b[j], r[j]) for the j = 0..nrGo-1 whose
+// float64 sum rounds to float32 as the exact one does (fma32's fast path),
+// and returns the set of the others (bit j for r[j]), which it leaves
+// unchanged for fmaRowSlowGo. The slow path is kept out of this loop so
+// that its call does not make the compiler spill the loop's registers; a
+// and b are float32 values held in float64, so a*b is exact.
+func fmaRowGo(r *[nrGo]float32, a float64, b *[nrGo]float64) (hard uint32) {
+	for j := 0; j < nrGo; j += 4 {
+		s0 := float64(a*b[j]) + float64(r[j]) // the conversion keeps arm64 from fusing the product into the sum
+		s1 := float64(a*b[j+1]) + float64(r[j+1])
+		s2 := float64(a*b[j+2]) + float64(r[j+2])
+		s3 := float64(a*b[j+3]) + float64(r[j+3])
+		if fma32Hard(s0) {
+			hard |= 1 << j
+		} else {
+			r[j] = float32(s0)
+		}
+		if fma32Hard(s1) {
+			hard |= 2 << j
+		} else {
+			r[j+1] = float32(s1)
+		}
+		if fma32Hard(s2) {
+			hard |= 4 << j
+		} else {
+			r[j+2] = float32(s2)
+		}
+		if fma32Hard(s3) {
+			hard |= 8 << j
+		} else {
+			r[j+3] = float32(s3)
+		}
+	}
+	return hard
+}
+
+// fmaRowSlowGo finishes what fmaRowGo left: r[j] = fma32(a, b[j], r[j]) for
+// each j in hard. Most of these sums are exact ties (adding float32s of
+// similar size, as binary data do, often gives a 25-bit sum), which
+// float32(s) rounds correctly; only an inexact sum needs fma32Slow.
+func fmaRowSlowGo(r *[nrGo]float32, a float64, b *[nrGo]float64, hard uint32) {
+	for ; hard != 0; hard &= hard - 1 {
+		j := bits.TrailingZeros32(hard)
+		p, c := float64(a*b[j]), float64(r[j])
+		s := p + c
+		if bb := s - p; (p-(s-bb))+(c-bb) == 0 { // TwoSum: s is exact (NaN when s is not finite)
+			r[j] = float32(s)
+		} else {
+			r[j] = fma32Slow(p, c, s)
 		}
 	}
 }

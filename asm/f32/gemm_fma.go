@@ -28,12 +28,15 @@ func fma32(a, b, c float32) float32 {
 
 // fma32Hard reports whether the float64 sum s may round to float32
 // differently from the exact sum: it lies on a float32 tie (low 29 bits
-// 1<<28) or below the float32 normal range (exponent field < 1023-126),
-// where float32 keeps fewer bits. Zeros, infinities and NaNs may also
-// report true.
+// 1<<28) or below the float32 normal range but not zero (exponent field
+// 1..1023-127), where float32 keeps fewer bits. A zero sum is exact (the
+// sum of a product of two float32s and a float32 is a multiple of 2^-298,
+// so it is never a float64 subnormal), and zeros are common (binary data,
+// fresh accumulators), so they stay on the fast path. Infinities and NaNs
+// may report true.
 func fma32Hard(s float64) bool {
 	bits := math.Float64bits(s)
-	return bits&(1<<29-1) == 1<<28 || bits&(0x7ff<<52) < (1023-126)<<52
+	return bits&(1<<29-1) == 1<<28 || (bits>>52&0x7ff)-1 < 1023-127
 }
 
 // fma32Slow rounds s = p + c (float64, round to nearest) to odd from the

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/asmtest"
 )
 
 // fmaTestInputs returns triples (a, b, c), a multiple of 16 of them:
@@ -129,4 +131,66 @@ func sameFloat(x, y float32) bool {
 		return true
 	}
 	return math.Float32bits(x) == math.Float32bits(y)
+}
+
+// TestGemmHardSums runs fmaTestInputs' triples through the products of
+// every implementation: A's row i is (z_i, x_i) and B's column j is
+// (1, y_j), so C(i, j) = fma(x_i, y_j, z_i) after the exact first step
+// z_i*1 + 0 (which turns -0 into +0). The diagonal holds the triples themselves (near-ties where
+// double rounding goes wrong, subnormal sums, cancellation), checked
+// against the exact big.Float result; the rest against fma32. Random
+// operands almost never land a float64 sum on a float32 tie, so without
+// this test a micro-kernel that rounded such sums twice would pass.
+func TestGemmHardSums(t *testing.T) {
+	xs, ys, zs := fmaTestInputs(t)
+	var x, y, z []float32 // the finite triples
+	for i := range xs {
+		if isFinite32(xs[i]) && isFinite32(ys[i]) && isFinite32(zs[i]) {
+			// The first step z*1 + 0 is exact but for the sign of zero.
+			x, y, z = append(x, xs[i]), append(y, ys[i]), append(z, zs[i]+0)
+		}
+	}
+	const T = 37 // an odd size: edge tiles in both directions
+	exact := make([]float32, len(x))
+	for i := range x {
+		exact[i] = fmaExact(x[i], y[i], z[i])
+	}
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		w := newTestWorkspace(2)
+		a := make([]float32, T*2)  // T x 2, row-major
+		at := make([]float32, 2*T) // its transpose
+		b := make([]float32, 2*T)  // 2 x T
+		bt := make([]float32, T*2) // its transpose
+		c := make([]float32, T*T)
+		for _, f := range []form{formNN, formNT, formTN} {
+			for lo := 0; lo+T <= len(x); lo += T {
+				for i := range T {
+					a[2*i], a[2*i+1] = z[lo+i], x[lo+i]
+					at[i], at[T+i] = z[lo+i], x[lo+i]
+					b[i], b[T+i] = 1, y[lo+i]
+					bt[2*i], bt[2*i+1] = 1, y[lo+i]
+				}
+				switch f {
+				case formNN:
+					w.GemmNN(T, T, 2, 1, a, 2, b, T, 0, c, T)
+				case formNT:
+					w.GemmNT(T, T, 2, 1, a, 2, bt, 2, 0, c, T)
+				case formTN:
+					w.GemmTN(T, T, 2, 1, at, T, b, T, 0, c, T)
+				}
+				for i := range T {
+					for j := range T {
+						want := fma32(x[lo+i], y[lo+j], z[lo+i])
+						if i == j {
+							want = exact[lo+i]
+						}
+						if got := c[i*T+j]; !sameFloat(got, want) {
+							t.Fatalf("form %d: fma(%g, %g, %g) = %g (%#08x), want %g (%#08x)", f,
+								x[lo+i], y[lo+j], z[lo+i], got, math.Float32bits(got), want, math.Float32bits(want))
+						}
+					}
+				}
+			}
+		}
+	})
 }
