@@ -277,6 +277,10 @@ var headline = []struct {
 	diagonal           bool
 }{
 	{"layer1.pr_median", "Locality of layer 1: median participation ratio", "participation ratio (sites)", false},
+	// Sparse is not compact: with L1 the participation ratio is small at
+	// every K, but the support of a field lies near its peak only where
+	// the data's correlations are short-ranged.
+	{"layer1.disk_median", "Locality of layer 1: median share of w^2 within 2.5 sites of the peak", "disk share", false},
 	{"layer1.local_fraction_disk", "Layer 1: share of units more local than noise (disk share)", "share of units", false},
 	{"k_eff.depth1", "K_eff of depth-1 reconstructions against the training K", "K_eff", true},
 	{"layer1.test_pseudo_loglik", "Layer 1: held-out pseudo-log-likelihood", "pseudo-log-likelihood", false},
