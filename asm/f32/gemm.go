@@ -840,18 +840,11 @@ func fmaRowGo(r *[nrGo]float32, a float64, b *[nrGo]float64) (hard uint32) {
 }
 
 // fmaRowSlowGo finishes what fmaRowGo left: r[j] = fma32(a, b[j], r[j]) for
-// each j in hard. Most of these sums are exact ties (adding float32s of
-// similar size, as binary data do, often gives a 25-bit sum), which
-// float32(s) rounds correctly; only an inexact sum needs fma32Slow.
+// each j in hard.
 func fmaRowSlowGo(r *[nrGo]float32, a float64, b *[nrGo]float64, hard uint32) {
 	for ; hard != 0; hard &= hard - 1 {
 		j := bits.TrailingZeros32(hard)
 		p, c := float64(a*b[j]), float64(r[j])
-		s := p + c
-		if bb := s - p; (p-(s-bb))+(c-bb) == 0 { // TwoSum: s is exact (NaN when s is not finite)
-			r[j] = float32(s)
-		} else {
-			r[j] = fma32Slow(p, c, s)
-		}
+		r[j] = fma32Slow(p, c, p+c)
 	}
 }

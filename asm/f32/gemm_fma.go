@@ -40,16 +40,21 @@ func fma32Hard(s float64) bool {
 }
 
 // fma32Slow rounds s = p + c (float64, round to nearest) to odd from the
-// exact error of the sum, then to float32.
+// exact error of the sum, then to float32. Most sums that fma32Hard flags
+// are exact ties (two float32s of similar size, as 0/1 data give, often
+// add to 25 bits), which float32(s) rounds correctly as they are.
 func fma32Slow(p, c, s float64) float32 {
+	// TwoSum: s + e == p + c exactly (e is NaN when s is not finite).
+	bb := s - p
+	e := (p - (s - bb)) + (c - bb)
+	if e == 0 {
+		return float32(s) // s is exact: one rounding
+	}
 	if math.IsInf(s, 0) || math.IsNaN(s) {
 		return float32(s)
 	}
-	// TwoSum: s + e == p + c exactly.
-	bb := s - p
-	e := (p - (s - bb)) + (c - bb)
 	bits := math.Float64bits(s)
-	if e != 0 && bits&1 == 0 {
+	if bits&1 == 0 {
 		if (e > 0) == (s > 0) {
 			bits++ // the odd neighbour away from zero
 		} else {
