@@ -45,6 +45,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return interrupted(err, "no output")
 	}
 	if *asJSON {
+		for _, e := range rep.Layers {
+			if msg := e.CeilingWarning(); msg != "" {
+				fmt.Fprintln(stderr, "isingrbm eval: "+msg)
+			}
+		}
 		return printJSON(stdout, rep)
 	}
 	return rep.WriteTable(stdout)

@@ -43,7 +43,7 @@ func evalJSON(t *testing.T, args ...string) rbm.EvalReport {
 	}
 	for _, l := range raw.Layers {
 		for _, k := range []string{"layer", "visible", "hidden", "input", "samples", "free_energy", "pseudo_loglik", "recon_error",
-			"loglik", "loglik_err", "loglik_lo", "loglik_hi", "loglik_method", "log_z", "seconds"} {
+			"loglik", "loglik_err", "loglik_lo", "loglik_hi", "loglik_ceiling", "loglik_method", "log_z", "log_z_floor", "global_flip_gap", "seconds"} {
 			if _, ok := l[k]; !ok {
 				t.Errorf("layer %v: no field %q in %v", l["layer"], k, l)
 			}
@@ -78,6 +78,13 @@ func TestEvalTinyModel(t *testing.T) {
 	}
 	if l1.LogLik > 0 {
 		t.Errorf("layer 1 log-likelihood of binary data %v > 0", l1.LogLik)
+	}
+	if !finite(l1.GlobalFlipGap) || l1.GlobalFlipGap < 0 || finite(l2.GlobalFlipGap) {
+		t.Errorf("flip gaps %v, %v: want a finite gap >= 0 on layer 1 only", l1.GlobalFlipGap, l2.GlobalFlipGap)
+	}
+	if !(l1.LogZFloor <= l1.LogZ) || !(l1.LogLik <= l1.LogLikCeiling) || l2.LogLikCeiling != l2.LogLik || l2.LogZFloor != l2.LogZ {
+		t.Errorf("floors and ceilings: layer 1 log Z %v floor %v, log-lik %v ceiling %v; layer 2 (exact) log Z %v floor %v, log-lik %v ceiling %v",
+			l1.LogZ, l1.LogZFloor, l1.LogLik, l1.LogLikCeiling, l2.LogZ, l2.LogZFloor, l2.LogLik, l2.LogLikCeiling)
 	}
 	if l2.LogLikMethod != "exact" || l2.LogLikErr != 0 || l2.LogLikLo != l2.LogLik || !strings.Contains(l2.Input, "hidden probabilities of layer 1") {
 		t.Errorf("layer 2: %+v", l2)

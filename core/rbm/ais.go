@@ -28,8 +28,15 @@ type AISConfig struct {
 // AISResult is an AIS estimate of log Z with the bounds log(Z^ +/- 3
 // sigma^), sigma^ being the standard error of the mean importance weight.
 // Lo is -Inf when Z^ - 3 sigma^ <= 0.
+//
+// Floor is a lower bound of log Z that needs no statistics: -F(v*) for the
+// final state v* of the runs with the least free energy (log Z >= log
+// sum_h exp(-E(v*, h)) = -F(v*)), F computed in float64. An estimate below
+// it shows the runs missed most of Z: AIS's errors mostly understate log Z,
+// so a log-likelihood from it is then too high, whatever its bounds say.
 type AISResult struct {
 	LogZ, Lo, Hi float64
+	Floor        float64
 	LogZBase     float64   // exact log Z of the base model
 	LogWeights   []float64 // log importance weight of every run
 	Steps        int       // intermediate distributions
@@ -108,6 +115,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 	bias := make([]float32, nv)
 	logw := make([]float64, m)
 	var vb, hb f32.Bits // the samples' bits
+	floor := math.Inf(-1)
 
 	// v_1 ~ p_A.
 	pA := make([]float32, nv)
@@ -138,12 +146,27 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 			logw[i] += float64(dbeta*dv) + spNew[i] - spOld[i]
 		}
 		if k == len(betas)-1 {
+			// beta = 1: spNew is sum_j softplus(c_j + (vW)_j); the floor
+			// is the least F(v) = -b.v - spNew among the final states.
+			best, bestF := 0, math.Inf(1)
+			for i := 0; i < m; i++ {
+				var bv float64
+				if binary {
+					bv = dot64Bits(r.B, vb.Words[i*vb.Stride:(i+1)*vb.Stride])
+				} else {
+					bv = dot64(r.B, v[i*nv:(i+1)*nv])
+				}
+				if f := -bv - spNew[i]; f < bestF {
+					best, bestF = i, f
+				}
+			}
+			floor = -r.freeEnergy64(v[best*nv : (best+1)*nv])
 			break
 		}
 		r.aisGibbs(ws, rnd, bNew, bA, v, t, h, bias, m, &hb)
 	}
 
-	res := AISResult{LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
+	res := AISResult{Floor: floor, LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
 	res.LogZ, res.Lo, res.Hi = aisEstimate(logw)
 	res.LogZ += logZA
 	res.Lo += logZA
@@ -241,11 +264,18 @@ func scale(dst, src []float32, s float32) {
 
 // LogLikelihoodResult is the mean log-likelihood of a data set, with bounds
 // for the AIS method (equal to the estimate for the exact method).
+//
+// LogZFloor is AISResult.Floor (log Z itself for the exact method) and
+// Ceiling = -MeanFreeEnergy - LogZFloor: the mean log p(v) is at most
+// Ceiling, with no statistics involved. Mean > Ceiling means AIS missed
+// most of Z.
 type LogLikelihoodResult struct {
 	Method         string  // "exact" or "ais"
 	Mean, Lo, Hi   float64 // mean log p(v) over the samples
+	Ceiling        float64
 	LogZ           float64
 	LogZLo, LogZHi float64
+	LogZFloor      float64
 	MeanFreeEnergy float64
 }
 
@@ -267,7 +297,7 @@ func (r *RBM) LogLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Da
 		if err != nil {
 			return res, err
 		}
-		res.LogZ, res.LogZLo, res.LogZHi = logZ, logZ, logZ
+		res.LogZ, res.LogZLo, res.LogZHi, res.LogZFloor = logZ, logZ, logZ, logZ
 	case "ais":
 		if ais.BaseVisibleBias == nil {
 			base := NewRBM(r.NVisible, 1)
@@ -278,7 +308,7 @@ func (r *RBM) LogLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Da
 		if err != nil {
 			return res, err
 		}
-		res.LogZ, res.LogZLo, res.LogZHi = a.LogZ, a.Lo, a.Hi
+		res.LogZ, res.LogZLo, res.LogZHi, res.LogZFloor = a.LogZ, a.Lo, a.Hi, a.Floor
 	default:
 		return res, fmt.Errorf("log-likelihood method %q, want exact or ais", method)
 	}
@@ -290,5 +320,6 @@ func (r *RBM) LogLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Da
 	res.Mean = -res.MeanFreeEnergy - res.LogZ
 	res.Lo = -res.MeanFreeEnergy - res.LogZHi
 	res.Hi = -res.MeanFreeEnergy - res.LogZLo
+	res.Ceiling = -res.MeanFreeEnergy - res.LogZFloor
 	return res, nil
 }

@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 	"runtime"
 	"sync"
@@ -114,6 +115,44 @@ func (r *RBM) FreeEnergy(ws *f32.Workspace, d *Dataset) []float64 {
 // FreeEnergyContext is FreeEnergy stopping with ctx.Err() when ctx is
 // cancelled.
 func (r *RBM) FreeEnergyContext(ctx context.Context, ws *f32.Workspace, d *Dataset) ([]float64, error) {
+	return r.freeEnergies(ctx, ws, d, false)
+}
+
+// GlobalFlipGap returns |F(1 - v) - F(v)| for every sample v of d: how far the
+// model breaks the symmetry of flipping every unit. The Ising Hamiltonian
+// without a field has that symmetry (a configuration and its flip have the
+// same Boltzmann weight), so a faithful model of the first layer's data
+// has a gap near 0; the RBM's 0/1 units do not have it built in. ws may be
+// nil.
+func (r *RBM) GlobalFlipGap(ws *f32.Workspace, d *Dataset) []float64 {
+	out, _ := r.GlobalFlipGapContext(context.Background(), ws, d)
+	return out
+}
+
+// GlobalFlipGapContext is GlobalFlipGap stopping with ctx.Err() when ctx is cancelled.
+func (r *RBM) GlobalFlipGapContext(ctx context.Context, ws *f32.Workspace, d *Dataset) ([]float64, error) {
+	f, err := r.freeEnergies(ctx, ws, d, false)
+	if err != nil {
+		return nil, err
+	}
+	return r.globalFlipGap(ctx, ws, d, f)
+}
+
+// globalFlipGap is GlobalFlipGapContext given f = F(v) for the samples of d.
+func (r *RBM) globalFlipGap(ctx context.Context, ws *f32.Workspace, d *Dataset, f []float64) ([]float64, error) {
+	g, err := r.freeEnergies(ctx, ws, d, true)
+	if err != nil {
+		return nil, err
+	}
+	for i := range g {
+		g[i] = math.Abs(g[i] - f[i])
+	}
+	return g, nil
+}
+
+// freeEnergies is FreeEnergyContext of d's samples, or of their flips 1 - v
+// when flip is set.
+func (r *RBM) freeEnergies(ctx context.Context, ws *f32.Workspace, d *Dataset, flip bool) ([]float64, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	out := make([]float64, d.N)
@@ -124,6 +163,11 @@ func (r *RBM) FreeEnergyContext(ctx context.Context, ws *f32.Workspace, d *Datas
 	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
+		if flip {
+			for i, x := range v[:rows*r.NVisible] {
+				v[i] = 1 - x
+			}
+		}
 		r.hiddenInput(ws, v, rows, a, vb)
 		rowSoftplus(sp, a, rows, r.NHidden, ws.Threads())
 		for i := 0; i < rows; i++ {

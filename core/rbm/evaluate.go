@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -26,23 +27,31 @@ type EvalOptions struct {
 // output and the replication's eval stage). Layer l > 1 is evaluated on the hidden probabilities of layer
 // l-1 (a deterministic mean-field pass up from the data).
 type LayerEval struct {
-	Layer        int       `json:"layer"`   // from 1; arrays W<layer-1>, b<layer-1>, c<layer-1>
-	Visible      int       `json:"visible"` // units
-	Hidden       int       `json:"hidden"`
-	Input        string    `json:"input"` // "data" or "hidden probabilities of layer k"
-	Samples      int       `json:"samples"`
-	FreeEnergy   stats.Num `json:"free_energy"`   // mean F(v)
-	PseudoLL     stats.Num `json:"pseudo_loglik"` // mean n_v log sigmoid(F(v~) - F(v)), one seeded flip per sample
-	ReconError   stats.Num `json:"recon_error"`   // mean sum_i (v_i - r_i)^2, mean-field reconstruction
-	LogLik       stats.Num `json:"loglik"`        // mean log p(v) = -F(v) - log Z
-	LogLikErr    stats.Num `json:"loglik_err"`    // one standard error (0 for exact)
-	LogLikLo     stats.Num `json:"loglik_lo"`     // -F - log(Z^ + 3 sigma)
-	LogLikHi     stats.Num `json:"loglik_hi"`     // -F - log(Z^ - 3 sigma); null when Z^ - 3 sigma <= 0
-	LogLikMethod string    `json:"loglik_method"` // "exact" or "ais"
-	LogZ         stats.Num `json:"log_z"`
-	AISRuns      int       `json:"ais_runs,omitempty"`
-	AISSteps     int       `json:"ais_steps,omitempty"`
-	Seconds      float64   `json:"seconds"`
+	Layer      int       `json:"layer"`   // from 1; arrays W<layer-1>, b<layer-1>, c<layer-1>
+	Visible    int       `json:"visible"` // units
+	Hidden     int       `json:"hidden"`
+	Input      string    `json:"input"` // "data" or "hidden probabilities of layer k"
+	Samples    int       `json:"samples"`
+	FreeEnergy stats.Num `json:"free_energy"`   // mean F(v)
+	PseudoLL   stats.Num `json:"pseudo_loglik"` // mean n_v log sigmoid(F(v~) - F(v)), one seeded flip per sample
+	ReconError stats.Num `json:"recon_error"`   // mean sum_i (v_i - r_i)^2, mean-field reconstruction
+	LogLik     stats.Num `json:"loglik"`        // mean log p(v) = -F(v) - log Z
+	LogLikErr  stats.Num `json:"loglik_err"`    // one standard error (0 for exact)
+	LogLikLo   stats.Num `json:"loglik_lo"`     // -F - log(Z^ + 3 sigma)
+	LogLikHi   stats.Num `json:"loglik_hi"`     // -F - log(Z^ - 3 sigma); null when Z^ - 3 sigma <= 0
+	// LogLikCeiling = -F - LogZFloor: the mean log p(v) is at most this,
+	// with no statistics involved; LogLik above it means AIS missed most
+	// of Z (see AISResult).
+	LogLikCeiling stats.Num `json:"loglik_ceiling"`
+	LogLikMethod  string    `json:"loglik_method"` // "exact" or "ais"
+	LogZ          stats.Num `json:"log_z"`
+	LogZFloor     stats.Num `json:"log_z_floor"` // -F of AIS's least-free-energy final state (exact: log Z)
+	// GlobalFlipGap is the mean |F(1-v) - F(v)| (see RBM.GlobalFlipGap),
+	// on the first layer only (null above: its input has no such symmetry).
+	GlobalFlipGap stats.Num `json:"global_flip_gap"`
+	AISRuns       int       `json:"ais_runs,omitempty"`
+	AISSteps      int       `json:"ais_steps,omitempty"`
+	Seconds       float64   `json:"seconds"`
 }
 
 // EvalReport is the JSON record of an evaluation: the eval command's output
@@ -118,11 +127,19 @@ func evaluateLayer(ctx context.Context, ws *f32.Workspace, r *RBM, l int, cur *D
 	if l > 1 {
 		e.Input = fmt.Sprintf("hidden probabilities of layer %d (mean-field pass up from the data)", l-1)
 	}
-	fe, err := r.meanFreeEnergy(ctx, ws, cur)
+	f, err := r.FreeEnergyContext(ctx, ws, cur)
 	if err != nil {
 		return e, err
 	}
-	e.FreeEnergy = stats.Num(fe)
+	e.FreeEnergy = stats.Num(stats.Mean(f))
+	e.GlobalFlipGap = stats.Num(math.NaN())
+	if l == 1 {
+		g, err := r.globalFlipGap(ctx, ws, cur, f)
+		if err != nil {
+			return e, err
+		}
+		e.GlobalFlipGap = stats.Num(stats.Mean(g))
+	}
 	tick()
 	pl, err := r.PseudoLikelihoodContext(ctx, ws, cur, opt.Seed^uint64(l)<<40)
 	if err != nil {
@@ -162,6 +179,7 @@ func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cu
 	}
 	e.LogLikMethod = method
 	e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = stats.Num(ll.Mean), stats.Num(ll.Lo), stats.Num(ll.Hi), stats.Num(ll.LogZ)
+	e.LogLikCeiling, e.LogZFloor = stats.Num(ll.Ceiling), stats.Num(ll.LogZFloor)
 	if method == "exact" {
 		e.LogLikErr = 0
 		return nil

@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/core/stats"
@@ -52,15 +53,42 @@ func WriteTrainTable(w io.Writer, rows []LayerSummary) error {
 // what was evaluated.
 func (rep *EvalReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "layer\tunits\tfree energy\tpseudo-LL\trecon error\tlog-lik\t+/-\tmethod\tseconds\t")
+	fmt.Fprintln(tw, "layer\tunits\tfree energy\tflip gap\tpseudo-LL\trecon error\tlog-lik\t+/-\tceiling\tmethod\tseconds\t")
 	for _, e := range rep.Layers {
-		fmt.Fprintf(tw, "%d\t%d->%d\t%.5g\t%.5g\t%.5g\t%.6g\t%.2g\t%s\t%.1f\t\n", e.Layer, e.Visible, e.Hidden,
-			float64(e.FreeEnergy), float64(e.PseudoLL), float64(e.ReconError), float64(e.LogLik), float64(e.LogLikErr), e.LogLikMethod, e.Seconds)
+		gap := "-"
+		if !math.IsNaN(float64(e.GlobalFlipGap)) {
+			gap = fmt.Sprintf("%.5g", float64(e.GlobalFlipGap))
+		}
+		fmt.Fprintf(tw, "%d\t%d->%d\t%.5g\t%s\t%.5g\t%.5g\t%.6g\t%.2g\t%.6g\t%s\t%.1f\t\n", e.Layer, e.Visible, e.Hidden,
+			float64(e.FreeEnergy), gap, float64(e.PseudoLL), float64(e.ReconError), float64(e.LogLik), float64(e.LogLikErr),
+			float64(e.LogLikCeiling), e.LogLikMethod, e.Seconds)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n",
-		rep.Samples, rep.SamplesTotal, rep.Data)
-	return err
+	if _, err := fmt.Fprintf(w, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n"+
+		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ceiling: -F - (-F of the AIS runs' best final state), a bound of the log-likelihood with no statistics.\n",
+		rep.Samples, rep.SamplesTotal, rep.Data); err != nil {
+		return err
+	}
+	for _, e := range rep.Layers {
+		if msg := e.CeilingWarning(); msg != "" {
+			if _, err := fmt.Fprintln(w, msg); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CeilingWarning returns a warning when the log-likelihood is above its
+// ceiling (AIS missed most of Z, so the estimate and its bounds are too
+// high), else "".
+func (e *LayerEval) CeilingWarning() string {
+	if !(e.LogLik > e.LogLikCeiling) {
+		return ""
+	}
+	return fmt.Sprintf("warning: layer %d: the AIS log-likelihood %.6g is above %.6g, which one state's free energy proves it cannot exceed: "+
+		"the %d runs missed most of Z, so the estimate and its bounds are too high; rerun with more -ais-steps or -ais-runs",
+		e.Layer, float64(e.LogLik), float64(e.LogLikCeiling), e.AISRuns)
 }

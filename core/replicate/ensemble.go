@@ -114,10 +114,14 @@ type LayerEnsemble struct {
 	PooledDisk      DistSummary         `json:"pooled_disk"` // all units of all replicas
 	// Evaluation (see rbm.LayerEval for the measures): on the training
 	// rows the layer was trained on, and on the held-out test set.
-	ReconError     Spread `json:"recon_error"`
-	PseudoLL       Spread `json:"pseudo_ll"`
-	LogLik         Spread `json:"loglik"`
-	LogLikMethod   string `json:"loglik_method"`
+	ReconError   Spread `json:"recon_error"`
+	PseudoLL     Spread `json:"pseudo_ll"`
+	LogLik       Spread `json:"loglik"`
+	LogLikMethod string `json:"loglik_method"`
+	// LogLikCeiling bounds LogLik from above with no statistics (see
+	// rbm.LayerEval); FlipGap is the first layer's mean |F(1-v) - F(v)|.
+	LogLikCeiling  Spread `json:"loglik_ceiling"`
+	FlipGap        Spread `json:"global_flip_gap,omitzero"`
 	TestReconError Spread `json:"test_recon_error"`
 	TestPseudoLL   Spread `json:"test_pseudo_ll"`
 	TestLogLik     Spread `json:"test_loglik"`
@@ -184,9 +188,13 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			PseudoLL:        lay(func(l layerSummary) float64 { return float64(l.Eval.PseudoLL) }),
 			LogLik:          lay(func(l layerSummary) float64 { return float64(l.Eval.LogLik) }),
 			LogLikMethod:    reps[0].Layers[k].Eval.LogLikMethod,
+			LogLikCeiling:   lay(func(l layerSummary) float64 { return float64(l.Eval.LogLikCeiling) }),
 			TestReconError:  lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.recon }) }),
 			TestPseudoLL:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.pll }) }),
 			TestLogLik:      lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.ll }) }),
+		}
+		if k == 0 {
+			le.FlipGap = lay(func(l layerSummary) float64 { return float64(l.Eval.GlobalFlipGap) })
 		}
 		if k > 0 {
 			le.Bound = lay(func(l layerSummary) float64 {

@@ -325,7 +325,9 @@ func overviewSection(sum *Summary) report.Section {
 			}
 			if l.Layer == 1 {
 				full.Rows = append(full.Rows, []string{n, "1", "log-likelihood, training rows (" + l.LogLikMethod + ")", l.LogLik.Text()},
-					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text()})
+					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text()},
+					[]string{n, "1", "ceiling of the log-likelihood, training rows (one state's free energy; no statistics)", l.LogLikCeiling.Text()},
+					[]string{n, "1", "flip gap |F(1-v) - F(v)|, training rows (0: spin-flip symmetric)", l.FlipGap.Text()})
 			} else {
 				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), training rows", l.Bound.Text()},
 					[]string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), held-out", l.TestBound.Text()})

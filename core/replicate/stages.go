@@ -357,7 +357,8 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 		}
 		tr := train[l]
 		e := rbm.LayerEval{Layer: l + 1, Visible: layer.NVisible, Hidden: layer.NHidden, Input: tr.Input, Samples: cur.N,
-			LogLikMethod: tr.LogLikMethod, LogZ: tr.LogZ, LogLikErr: tr.LogLikErr, AISRuns: tr.AISRuns, AISSteps: tr.AISSteps}
+			LogLikMethod: tr.LogLikMethod, LogZ: tr.LogZ, LogZFloor: tr.LogZFloor, LogLikErr: tr.LogLikErr, AISRuns: tr.AISRuns, AISSteps: tr.AISSteps,
+			GlobalFlipGap: stats.Num(math.NaN())}
 		t0 := time.Now()
 		f, err := layer.FreeEnergyContext(r.ctx, ws, cur)
 		if err != nil {
@@ -376,6 +377,14 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 		e.LogLik = stats.Num(float64(tr.LogLik) - shift)
 		e.LogLikLo = stats.Num(float64(tr.LogLikLo) - shift)
 		e.LogLikHi = stats.Num(float64(tr.LogLikHi) - shift)
+		e.LogLikCeiling = stats.Num(float64(tr.LogLikCeiling) - shift)
+		if l == 0 {
+			g, err := layer.GlobalFlipGapContext(r.ctx, ws, cur)
+			if err != nil {
+				return nil, err
+			}
+			e.GlobalFlipGap = stats.Num(stats.Mean(g))
+		}
 		e.Seconds = time.Since(t0).Seconds()
 		out = append(out, e)
 		if l+1 < len(d.Layers) {

@@ -76,6 +76,9 @@ type evalLayer struct {
 	PseudoLL stats.Num `json:"pseudo_loglik"`
 	Recon    stats.Num `json:"recon_error"`
 	LogLik   stats.Num `json:"loglik"`
+	// Absent from the output of versions before 2026-12-03.
+	Ceiling *stats.Num `json:"loglik_ceiling"`
+	FlipGap *stats.Num `json:"global_flip_gap"`
 }
 
 type replicaEval struct {
@@ -126,6 +129,12 @@ func readMeasures(path, kind string, m map[string]float64) error {
 				m[p+"recon_error"] = float64(l.Recon)
 				if l.Layer == 1 {
 					m[p+"loglik"] = float64(l.LogLik)
+					if l.Ceiling != nil {
+						m[p+"loglik_ceiling"] = float64(*l.Ceiling)
+					}
+					if l.FlipGap != nil {
+						m[p+"global_flip_gap"] = float64(*l.FlipGap)
+					}
 				}
 			}
 		}
@@ -154,16 +163,20 @@ func describe(key string) string {
 		fmt.Sscanf(key, "layer%d.", &l)
 		rest := key[strings.IndexByte(key, '.')+1:]
 		what := map[string]string{
-			"pr_median":           "median over units of the participation ratio of the receptive fields (sites; smaller is more local)",
-			"disk_median":         "median over units of the share of w^2 near the peak (larger is more local)",
-			"local_fraction_pr":   "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
-			"local_fraction_disk": "share of units more local than 95% of Gaussian-noise fields, by disk share",
-			"pseudo_loglik":       "pseudo-log-likelihood on the training rows",
-			"recon_error":         "mean-field reconstruction error on the training rows",
-			"loglik":              "log-likelihood (AIS) of the first layer on the training rows",
-			"test_pseudo_loglik":  "pseudo-log-likelihood on the held-out test set",
-			"test_recon_error":    "mean-field reconstruction error on the held-out test set",
-			"test_loglik":         "log-likelihood (AIS) of the first layer on the held-out test set",
+			"pr_median":            "median over units of the participation ratio of the receptive fields (sites; smaller is more local)",
+			"disk_median":          "median over units of the share of w^2 near the peak (larger is more local)",
+			"local_fraction_pr":    "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
+			"local_fraction_disk":  "share of units more local than 95% of Gaussian-noise fields, by disk share",
+			"pseudo_loglik":        "pseudo-log-likelihood on the training rows",
+			"recon_error":          "mean-field reconstruction error on the training rows",
+			"loglik":               "log-likelihood (AIS) of the first layer on the training rows",
+			"test_pseudo_loglik":   "pseudo-log-likelihood on the held-out test set",
+			"test_recon_error":     "mean-field reconstruction error on the held-out test set",
+			"test_loglik":          "log-likelihood (AIS) of the first layer on the held-out test set",
+			"loglik_ceiling":       "upper bound of the first layer's log-likelihood on the training rows from one state's free energy (no statistics)",
+			"test_loglik_ceiling":  "upper bound of the first layer's log-likelihood on the held-out test set from one state's free energy (no statistics)",
+			"global_flip_gap":      "mean |F(1-v) - F(v)| of the first layer on the training rows (0: the Ising spin-flip symmetry)",
+			"test_global_flip_gap": "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
 		}[rest]
 		if what == "" {
 			what = rest
