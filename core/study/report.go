@@ -297,6 +297,12 @@ var headline = []struct {
 	{"layer1.local_fraction_disk", "Layer 1: share of units more local than noise (disk share)", "share of units", false},
 	{"k_eff.depth1", "K_eff of depth-1 reconstructions against the training K", "K_eff", true},
 	{"layer1.test_pseudo_loglik", "Layer 1: held-out pseudo-log-likelihood", "pseudo-log-likelihood", false},
+	// Held-out log-likelihoods with the ceiling that needs no AIS
+	// statistics, and the flip gap that says why the ordered phase's fall
+	// far below fair coins.
+	{"layer1.test_loglik", "Layer 1: held-out log-likelihood (AIS)", "log-likelihood (nats)", false},
+	{"layer1.test_loglik_ceiling", "Layer 1: ceiling of the held-out log-likelihood (one state's free energy)", "log-likelihood (nats)", false},
+	{"layer1.global_flip_gap", "Layer 1: flip gap, mean |F(1-v) - F(v)| on the training rows", "nats", false},
 }
 
 // writeReport writes summary.json, the charts and report/index.html.
