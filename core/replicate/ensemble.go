@@ -120,11 +120,12 @@ type LayerEnsemble struct {
 	LogLikMethod string `json:"loglik_method"`
 	// LogLikCeiling bounds LogLik from above with no statistics (see
 	// rbm.LayerEval); FlipGap is the first layer's mean |F(1-v) - F(v)|.
-	LogLikCeiling  Spread `json:"loglik_ceiling"`
-	FlipGap        Spread `json:"global_flip_gap,omitzero"`
-	TestReconError Spread `json:"test_recon_error"`
-	TestPseudoLL   Spread `json:"test_pseudo_ll"`
-	TestLogLik     Spread `json:"test_loglik"`
+	LogLikCeiling     Spread `json:"loglik_ceiling"`
+	FlipGap           Spread `json:"global_flip_gap,omitzero"`
+	TestReconError    Spread `json:"test_recon_error"`
+	TestPseudoLL      Spread `json:"test_pseudo_ll"`
+	TestLogLik        Spread `json:"test_loglik"`
+	TestLogLikCeiling Spread `json:"test_loglik_ceiling"`
 	// Bound and TestBound are the DBN's variational lower bound on log p(v)
 	// up to this layer (layers 2 and up; see BoundEval).
 	Bound     Spread `json:"dbn_bound,omitempty"`
@@ -192,6 +193,9 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			TestReconError:  lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.recon }) }),
 			TestPseudoLL:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.pll }) }),
 			TestLogLik:      lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.ll }) }),
+			TestLogLikCeiling: lay(func(l layerSummary) float64 {
+				return evalField(l.Test, func(x evalLike) float64 { return x.ceiling })
+			}),
 		}
 		if k == 0 {
 			le.FlipGap = lay(func(l layerSummary) float64 { return float64(l.Eval.GlobalFlipGap) })
@@ -268,13 +272,13 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 type layerUnits struct{ pr, disk []float64 }
 
 // evalLike is the part of an evaluation that the ensemble reads.
-type evalLike struct{ recon, pll, ll float64 }
+type evalLike struct{ recon, pll, ll, ceiling float64 }
 
 func evalField(e *rbm.LayerEval, get func(evalLike) float64) float64 {
 	if e == nil {
 		return math.NaN()
 	}
-	return get(evalLike{float64(e.ReconError), float64(e.PseudoLL), float64(e.LogLik)})
+	return get(evalLike{float64(e.ReconError), float64(e.PseudoLL), float64(e.LogLik), float64(e.LogLikCeiling)})
 }
 
 // Comparison is the difference of one measure between two recipes over
@@ -307,6 +311,18 @@ func compare(measure string, layer int, na, nb string, a, b Spread) Comparison {
 	return c
 }
 
+// aboveCeiling counts the replicas whose log-likelihood exceeds its
+// ceiling.
+func aboveCeiling(ll, ceiling Spread) int {
+	n := 0
+	for i, x := range ll.Values {
+		if i < len(ceiling.Values) && x > ceiling.Values[i] {
+			n++
+		}
+	}
+	return n
+}
+
 // comparisons compares every pair of recipes on the main measures of every
 // layer.
 func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
@@ -334,7 +350,14 @@ func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 					out = append(out, compare("held-out DBN lower bound on log p(v)", k+1, a, b, la.TestBound, lb.TestBound))
 				}
 				if k == 0 {
-					out = append(out, compare("held-out log-likelihood", 1, a, b, la.TestLogLik, lb.TestLogLik))
+					c := compare("held-out log-likelihood", 1, a, b, la.TestLogLik, lb.TestLogLik)
+					if n := aboveCeiling(la.TestLogLik, la.TestLogLikCeiling) + aboveCeiling(lb.TestLogLik, lb.TestLogLikCeiling); n > 0 {
+						// An estimate above its ceiling is provably too
+						// high: its AIS runs missed most of Z.
+						c.Finding = false
+						c.Verdict = fmt.Sprintf("%d of the %d estimates are above their ceilings (AIS missed most of Z): not a finding", n, la.TestLogLik.N+lb.TestLogLik.N)
+					}
+					out = append(out, c)
 					if len(la.BlockSpin) > 0 && len(lb.BlockSpin) > 0 {
 						out = append(out, compare(fmt.Sprintf("median |corr| with the %dx%d block spin", la.BlockSpin[0].B, la.BlockSpin[0].B), 1, a, b,
 							la.BlockSpin[0].AbsCorrMedian, lb.BlockSpin[0].AbsCorrMedian))

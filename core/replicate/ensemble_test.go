@@ -78,3 +78,28 @@ func TestEnsembleRun(t *testing.T) {
 		t.Error("the test set shares the training data's seed")
 	}
 }
+
+// Held-out log-likelihoods whose ranges do not overlap are a finding, unless
+// an estimate is above its ceiling (then AIS missed most of Z for it).
+func TestLogLikComparisonCeiling(t *testing.T) {
+	layer := func(ll, ceiling []float64) LayerEnsemble {
+		return LayerEnsemble{Layer: 1, TestLogLik: SpreadOf(ll), TestLogLikCeiling: SpreadOf(ceiling)}
+	}
+	find := func(a, b LayerEnsemble) Comparison {
+		for _, c := range comparisons([]string{"a", "b"}, map[string]NetworkEnsemble{"a": {Layers: []LayerEnsemble{a}}, "b": {Layers: []LayerEnsemble{b}}}) {
+			if c.Measure == "held-out log-likelihood" {
+				return c
+			}
+		}
+		t.Fatal("no log-likelihood comparison")
+		return Comparison{}
+	}
+	below := layer([]float64{-960, -950}, []float64{-900, -900})
+	if c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -1000})); !c.Finding {
+		t.Errorf("separated estimates below their ceilings: %+v", c)
+	}
+	c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -4000}))
+	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates") {
+		t.Errorf("one estimate above its ceiling: %+v", c)
+	}
+}

@@ -108,13 +108,16 @@ func readmeLocality(b *strings.Builder, sum *Summary) {
 			ll := "DBN lower bound: " + l.Bound.Short() + " / " + l.TestBound.Short()
 			if l.Layer == 1 {
 				ll = l.LogLik.Short() + " / " + l.TestLogLik.Short() + " (" + l.LogLikMethod + ")"
+				if l.LogLikMethod != "exact" {
+					ll += "; ceiling " + l.LogLikCeiling.Short() + " / " + l.TestLogLikCeiling.Short()
+				}
 			}
 			fmt.Fprintf(b, "| %s | %d | %s (%s) | %s (%s) | %s | %s | %s / %s | %s / %s | %s |\n", n, l.Layer,
 				l.PRMedian.Short(), l.NoisePRMedian.Short(), l.DiskMedian.Short(), l.NoiseDiskMedian.Short(), l.LocalByDisk.Short(), bs,
 				l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), ll)
 		}
 	}
-	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields'. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer.\n\n")
+	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields'. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer. Ceiling: the log-likelihood cannot exceed it, with no statistics involved (log Z >= -F(v) for any state v; the AIS runs' final states and the all-0 and all-1 states are tried); an AIS estimate above it is too high.\n\n")
 }
 
 // readmeComparisons lists which differences between recipes exceed the
