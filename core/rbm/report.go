@@ -89,6 +89,6 @@ func (e *LayerEval) CeilingWarning() string {
 		return ""
 	}
 	return fmt.Sprintf("warning: layer %d: the AIS log-likelihood %.6g is above %.6g, which one state's free energy proves it cannot exceed: "+
-		"the %d runs missed most of Z, so the estimate and its bounds are too high; rerun with more -ais-steps or -ais-runs",
+		"the %d runs missed most of Z, so the estimate and its bounds are too high (more -ais-steps or -ais-runs help only where the runs can reach the missing states)",
 		e.Layer, float64(e.LogLik), float64(e.LogLikCeiling), e.AISRuns)
 }
