@@ -45,7 +45,7 @@ type LayerEval struct {
 	LogLikCeiling stats.Num `json:"loglik_ceiling"`
 	LogLikMethod  string    `json:"loglik_method"` // "exact" or "ais"
 	LogZ          stats.Num `json:"log_z"`
-	LogZFloor     stats.Num `json:"log_z_floor"` // -F of AIS's least-free-energy final state (exact: log Z)
+	LogZFloor     stats.Num `json:"log_z_floor"` // largest -F of the AIS runs' best final state and the all-0 and all-1 states (exact: log Z)
 	// GlobalFlipGap is the mean |F(1-v) - F(v)| (see RBM.GlobalFlipGap),
 	// on the first layer only (null above: its input has no such symmetry).
 	GlobalFlipGap stats.Num `json:"global_flip_gap"`
