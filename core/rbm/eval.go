@@ -135,11 +135,13 @@ func (r *RBM) GlobalFlipGapContext(ctx context.Context, ws *f32.Workspace, d *Da
 	if err != nil {
 		return nil, err
 	}
-	return r.globalFlipGap(ctx, ws, d, f)
+	return r.GlobalFlipGapFrom(ctx, ws, d, f)
 }
 
-// globalFlipGap is GlobalFlipGapContext given f = F(v) for the samples of d.
-func (r *RBM) globalFlipGap(ctx context.Context, ws *f32.Workspace, d *Dataset, f []float64) ([]float64, error) {
+// GlobalFlipGapFrom is GlobalFlipGapContext given f = F(v) for the samples
+// of d (FreeEnergyContext's result), so that a caller holding f does not
+// compute it again.
+func (r *RBM) GlobalFlipGapFrom(ctx context.Context, ws *f32.Workspace, d *Dataset, f []float64) ([]float64, error) {
 	g, err := r.freeEnergies(ctx, ws, d, true)
 	if err != nil {
 		return nil, err

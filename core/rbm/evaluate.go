@@ -134,7 +134,7 @@ func evaluateLayer(ctx context.Context, ws *f32.Workspace, r *RBM, l int, cur *D
 	e.FreeEnergy = stats.Num(stats.Mean(f))
 	e.GlobalFlipGap = stats.Num(math.NaN())
 	if l == 1 {
-		g, err := r.globalFlipGap(ctx, ws, cur, f)
+		g, err := r.GlobalFlipGapFrom(ctx, ws, cur, f)
 		if err != nil {
 			return e, err
 		}

@@ -67,7 +67,7 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 		return err
 	}
 	if _, err := fmt.Fprintf(w, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n"+
-		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ceiling: -F - (-F of the AIS runs' best final state), a bound of the log-likelihood with no statistics.\n",
+		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ceiling: -F - max(-F(v)) over the AIS runs' best final state and the all-0 and all-1 states, a bound of the log-likelihood with no statistics.\n",
 		rep.Samples, rep.SamplesTotal, rep.Data); err != nil {
 		return err
 	}

@@ -379,7 +379,7 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 		e.LogLikHi = stats.Num(float64(tr.LogLikHi) - shift)
 		e.LogLikCeiling = stats.Num(float64(tr.LogLikCeiling) - shift)
 		if l == 0 {
-			g, err := layer.GlobalFlipGapContext(r.ctx, ws, cur)
+			g, err := layer.GlobalFlipGapFrom(r.ctx, ws, cur, f)
 			if err != nil {
 				return nil, err
 			}
