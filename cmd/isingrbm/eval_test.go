@@ -43,7 +43,7 @@ func evalJSON(t *testing.T, args ...string) rbm.EvalReport {
 	}
 	for _, l := range raw.Layers {
 		for _, k := range []string{"layer", "visible", "hidden", "input", "samples", "free_energy", "pseudo_loglik", "recon_error",
-			"loglik", "loglik_err", "loglik_lo", "loglik_hi", "loglik_ceiling", "loglik_method", "log_z", "log_z_floor", "global_flip_gap", "seconds"} {
+			"loglik", "loglik_err", "loglik_lo", "loglik_hi", "loglik_ceiling", "loglik_method", "log_z", "log_z_floor", "log_z_data", "log_z_biases", "global_flip_gap", "seconds"} {
 			if _, ok := l[k]; !ok {
 				t.Errorf("layer %v: no field %q in %v", l["layer"], k, l)
 			}
@@ -85,6 +85,12 @@ func TestEvalTinyModel(t *testing.T) {
 	if !(l1.LogZFloor <= l1.LogZ) || !(l1.LogLik <= l1.LogLikCeiling) || l2.LogLikCeiling != l2.LogLik || l2.LogZFloor != l2.LogZ {
 		t.Errorf("floors and ceilings: layer 1 log Z %v floor %v, log-lik %v ceiling %v; layer 2 (exact) log Z %v floor %v, log-lik %v ceiling %v",
 			l1.LogZ, l1.LogZFloor, l1.LogLik, l1.LogLikCeiling, l2.LogZ, l2.LogZFloor, l2.LogLik, l2.LogLikCeiling)
+	}
+	if best := max(l1.LogZData, l1.LogZBiases); l1.LogZ != best || (l1.AISPath == "data") != (l1.LogZData == best) || l1.AISPath == "" {
+		t.Errorf("layer 1: log Z %v from path %q; data %v, biases %v", l1.LogZ, l1.AISPath, l1.LogZData, l1.LogZBiases)
+	}
+	if finite(l2.LogZData) || finite(l2.LogZBiases) || l2.AISPath != "" {
+		t.Errorf("layer 2 (exact): AIS paths %v, %v, %q", l2.LogZData, l2.LogZBiases, l2.AISPath)
 	}
 	if l2.LogLikMethod != "exact" || l2.LogLikErr != 0 || l2.LogLikLo != l2.LogLik || !strings.Contains(l2.Input, "hidden probabilities of layer 1") {
 		t.Errorf("layer 2: %+v", l2)

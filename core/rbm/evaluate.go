@@ -46,6 +46,11 @@ type LayerEval struct {
 	LogLikMethod  string    `json:"loglik_method"` // "exact" or "ais"
 	LogZ          stats.Num `json:"log_z"`
 	LogZFloor     stats.Num `json:"log_z_floor"` // largest -F of the AIS runs' best final state and the all-0 and all-1 states (exact: log Z)
+	// AIS only (null for exact): the estimates of log Z of the two paths
+	// (see RBM.LogLikelihood), and the path whose estimate is LogZ.
+	LogZData   stats.Num `json:"log_z_data"`   // base: the data's density, hidden units free
+	LogZBiases stats.Num `json:"log_z_biases"` // base: the model's own biases, W scaled from 0
+	AISPath    string    `json:"ais_path,omitempty"`
 	// GlobalFlipGap is the mean |F(1-v) - F(v)| (see RBM.GlobalFlipGap),
 	// on the first layer only (null above: its input has no such symmetry).
 	GlobalFlipGap stats.Num `json:"global_flip_gap"`
@@ -180,6 +185,7 @@ func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cu
 	e.LogLikMethod = method
 	e.LogLik, e.LogLikLo, e.LogLikHi, e.LogZ = stats.Num(ll.Mean), stats.Num(ll.Lo), stats.Num(ll.Hi), stats.Num(ll.LogZ)
 	e.LogLikCeiling, e.LogZFloor = stats.Num(ll.Ceiling), stats.Num(ll.LogZFloor)
+	e.LogZData, e.LogZBiases, e.AISPath = stats.Num(ll.LogZData), stats.Num(ll.LogZBiases), ll.Path
 	if method == "exact" {
 		e.LogLikErr = 0
 		return nil

@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
@@ -210,10 +211,10 @@ func TestPseudoLikelihood(t *testing.T) {
 	}
 }
 
-// AIS on a 16 x 12 RBM: the exact log Z lies within the +/- 3 sigma bounds,
-// and the estimate is within 0.2 nats. 100 runs, 3000 intermediate
-// distributions (the default schedule has 14500; the bound still holds with
-// fewer, only wider).
+// AIS on a 16 x 12 RBM, on both of LogLikelihood's paths: the exact log Z
+// lies within the +/- 3 sigma bounds, and the estimate is within 0.2 nats.
+// 100 runs, 3000 intermediate distributions (the default schedule has
+// 14500; the bound still holds with fewer, only wider).
 func TestAISWithinBounds(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {
 		r := randomRBM(16, 12, 0.7, 40+seed)
@@ -223,18 +224,55 @@ func TestAISWithinBounds(t *testing.T) {
 		}
 		base := NewRBM(16, 1)
 		base.setVisibleLogOdds(randomBinary(200, 16, 0.5, seed))
-		res, err := r.AIS(nil, AISConfig{Runs: 100, Seed: seed, BaseVisibleBias: base.B,
-			Betas: LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{200, 800, 2000})})
-		if err != nil {
-			t.Fatal(err)
+		for _, c := range []struct {
+			name string
+			cfg  AISConfig
+		}{
+			{"data", AISConfig{BaseVisibleBias: base.B, Betas: LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{200, 800, 2000})}},
+			{"biases", AISConfig{BaseVisibleBias: r.B, BaseHiddenBias: r.C, Betas: LinearBetas([]float64{0, 1}, []int{3000})}},
+		} {
+			c.cfg.Runs, c.cfg.Seed = 100, seed
+			res, err := r.AIS(nil, c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("seed %d, %s: exact %.4f, AIS %.4f [%.4f, %.4f], base %.4f", seed, c.name, exact, res.LogZ, res.Lo, res.Hi, res.LogZBase)
+			if !(res.Lo <= exact && exact <= res.Hi) {
+				t.Errorf("%s: exact log Z %v outside AIS bounds [%v, %v] (estimate %v)", c.name, exact, res.Lo, res.Hi, res.LogZ)
+			}
+			if math.Abs(res.LogZ-exact) > 0.2 {
+				t.Errorf("%s: AIS %v, exact %v", c.name, res.LogZ, exact)
+			}
 		}
-		t.Logf("seed %d: exact %.4f, AIS %.4f [%.4f, %.4f]", seed, exact, res.LogZ, res.Lo, res.Hi)
-		if !(res.Lo <= exact && exact <= res.Hi) {
-			t.Errorf("exact log Z %v outside AIS bounds [%v, %v] (estimate %v)", exact, res.Lo, res.Hi, res.LogZ)
+	}
+}
+
+// With W = 0 the RBM is its own base of the "biases" path: the base's log Z
+// is the exact one, and every importance weight is 1 (log 0) up to the
+// rounding of beta c + (1 - beta) c in float32.
+func TestAISBaseLogZ(t *testing.T) {
+	r := randomRBM(9, 5, 0.7, 11)
+	for i := range r.W {
+		r.W[i] = 0
+	}
+	exact, err := r.ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.AIS(nil, AISConfig{Runs: 4, BaseVisibleBias: r.B, BaseHiddenBias: r.C, Betas: LinearBetas([]float64{0, 1}, []int{7})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.LogWeights {
+		if math.Abs(w) > 1e-5 {
+			t.Fatalf("log weights %v with W = 0, want all 0", res.LogWeights)
 		}
-		if math.Abs(res.LogZ-exact) > 0.2 {
-			t.Errorf("AIS %v, exact %v", res.LogZ, exact)
-		}
+	}
+	if math.Abs(res.LogZBase-exact) > 1e-5 || math.Abs(res.LogZ-exact) > 1e-5 {
+		t.Errorf("base log Z %v, estimate %v, exact %v", res.LogZBase, res.LogZ, exact)
+	}
+	if _, err := r.AIS(nil, AISConfig{BaseHiddenBias: make([]float32, 4)}); err == nil || !strings.Contains(err.Error(), "base hidden bias has 4 values, want 5") {
+		t.Errorf("short base hidden bias: %v", err)
 	}
 }
 
@@ -255,6 +293,12 @@ func TestLogLikelihoodMethods(t *testing.T) {
 	}
 	if !(ais.Lo <= want && want <= ais.Hi) {
 		t.Errorf("exact %v outside AIS bounds [%v, %v]", want, ais.Lo, ais.Hi)
+	}
+	if best := max(ais.LogZData, ais.LogZBiases); ais.LogZ != best || (ais.Path == "data") != (ais.LogZData == best) {
+		t.Errorf("log Z %v from path %q; paths: data %v, biases %v", ais.LogZ, ais.Path, ais.LogZData, ais.LogZBiases)
+	}
+	if !math.IsNaN(ex.LogZData) || !math.IsNaN(ex.LogZBiases) || ex.Path != "" {
+		t.Errorf("exact method has AIS paths: %v %v %q", ex.LogZData, ex.LogZBiases, ex.Path)
 	}
 	if _, err := r.LogLikelihood(nil, d, "bogus", AISConfig{}); err == nil {
 		t.Error("unknown method: no error")

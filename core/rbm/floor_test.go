@@ -161,13 +161,15 @@ func TestCeilingWarning(t *testing.T) {
 	}
 }
 
-// A model with a mode no AIS run reaches: dense negative weights and large
-// hidden biases give the all-0 state e^144 while the states near the base
-// model's density 1/2 hold about e^92, behind a barrier near 20 ones
-// (weight decay's models at K = 0.408 have this shape, at e^6000). AIS from the data's density misses the
-// mode by tens of nats; the floor, from the all-0 state, does not, and the
-// log-likelihood result's mean is then above its ceiling, which the
-// warning reports.
+// A model with a mode that AIS from the data's density misses: dense
+// negative weights and large hidden biases give the all-0 state e^144
+// while the states near the base model's density 1/2 hold about e^92,
+// behind a barrier near 20 ones (weight decay's models at K = 0.408 have
+// this shape, at e^6000). The data path alone misses the mode by tens of
+// nats; the floor, from the all-0 state, does not, and a log-likelihood
+// from that path is above its ceiling, which the warning reports.
+// LogLikelihood's second path, from the model's own biases, starts in the
+// mode and brackets the exact log Z.
 func TestFloorCatchesMissedMode(t *testing.T) {
 	r := NewRBM(100, 12)
 	for i := range r.W {
@@ -184,19 +186,41 @@ func TestFloorCatchesMissedMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := randomBinary(200, 100, 0.5, 6)
-	ll, err := r.LogLikelihood(nil, d, "ais", AISConfig{Runs: 100, Seed: 1, Betas: LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{100, 400, 1000})})
+	base := NewRBM(r.NVisible, 1)
+	base.setVisibleLogOdds(d)
+	betas := LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{100, 400, 1000})
+	a, err := r.AIS(nil, AISConfig{Runs: 100, Seed: 1, Betas: betas, BaseVisibleBias: base.B})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("exact log Z %.3f, AIS %.3f, floor %.3f", exact, ll.LogZ, ll.LogZFloor)
-	if !(ll.LogZFloor <= exact && exact-ll.LogZFloor < 0.5) {
-		t.Errorf("floor %v, exact log Z %v: want the all-0 state's -F, within 0.5 below", ll.LogZFloor, exact)
+	t.Logf("exact log Z %.3f, AIS from the data %.3f, floor %.3f", exact, a.LogZ, a.Floor)
+	if !(a.Floor <= exact && exact-a.Floor < 0.5) {
+		t.Errorf("floor %v, exact log Z %v: want the all-0 state's -F, within 0.5 below", a.Floor, exact)
 	}
-	if !(ll.LogZ < ll.LogZFloor-10) {
-		t.Fatalf("AIS %v found the mode (floor %v): the model no longer tests a miss", ll.LogZ, ll.LogZFloor)
+	if !(a.LogZ < a.Floor-10) {
+		t.Fatalf("AIS %v found the mode (floor %v): the model no longer tests a miss", a.LogZ, a.Floor)
 	}
-	e := LayerEval{Layer: 1, LogLik: stats.Num(ll.Mean), LogLikCeiling: stats.Num(ll.Ceiling), AISRuns: 100}
+	fe, err := r.meanFreeEnergy(t.Context(), nil, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := LayerEval{Layer: 1, LogLik: stats.Num(-fe - a.LogZ), LogLikCeiling: stats.Num(-fe - a.Floor), AISRuns: 100}
 	if e.CeilingWarning() == "" {
-		t.Errorf("log-likelihood %v above its ceiling %v and no warning", ll.Mean, ll.Ceiling)
+		t.Errorf("log-likelihood %v above its ceiling %v and no warning", e.LogLik, e.LogLikCeiling)
+	}
+
+	ll, err := r.LogLikelihood(nil, d, "ais", AISConfig{Runs: 100, Seed: 1, Betas: betas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("both paths: data %.3f, biases %.3f [%.3f, %.3f], floor %.3f", ll.LogZData, ll.LogZBiases, ll.LogZLo, ll.LogZHi, ll.LogZFloor)
+	if ll.LogZData != a.LogZ || ll.Path != "biases" || ll.LogZ != ll.LogZBiases {
+		t.Errorf("data path %v (alone %v), chosen %q = %v", ll.LogZData, a.LogZ, ll.Path, ll.LogZ)
+	}
+	if !(ll.LogZLo <= exact && exact <= ll.LogZHi) || math.Abs(ll.LogZ-exact) > 0.2 {
+		t.Errorf("exact log Z %v, biases path %v [%v, %v]", exact, ll.LogZ, ll.LogZLo, ll.LogZHi)
+	}
+	if !(ll.Mean <= ll.Ceiling) || ll.LogZFloor != max(a.Floor, ll.LogZFloor) {
+		t.Errorf("mean %v above ceiling %v (floor %v, data path's %v)", ll.Mean, ll.Ceiling, ll.LogZFloor, a.Floor)
 	}
 }

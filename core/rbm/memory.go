@@ -49,7 +49,8 @@ func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
 	for l := 0; l+1 < len(sizes); l++ {
 		nv, nh := float64(sizes[l]), float64(sizes[l+1])
 		need += float64(4 * nv * nh)
-		ais := float64(4*float64(runs)*(nv+float64(3*nh))) + float64(24*float64(runs)) + float64(8*float64(steps))
+		// The second path's schedule and the first's weights coexist.
+		ais := float64(4*float64(runs)*(nv+float64(3*nh))) + float64(32*float64(runs)) + float64(16*float64(steps))
 		perSample := float64(8 * 4 * fn)                                                                   // free energies, flips, pseudo-likelihoods
 		layer := ais + perSample + float64(4*evalChunk*(float64(2*nv)+float64(2*nh))) + float64(2*4*fn*nh) // and two propagated inputs
 		worst = max(worst, layer)

@@ -55,19 +55,24 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "layer\tunits\tfree energy\tflip gap\tpseudo-LL\trecon error\tlog-lik\t+/-\tceiling\tmethod\tseconds\t")
 	for _, e := range rep.Layers {
+		method := e.LogLikMethod
+		if e.AISPath != "" {
+			method += " (" + e.AISPath + ")"
+		}
 		gap := "-"
 		if !math.IsNaN(float64(e.GlobalFlipGap)) {
 			gap = fmt.Sprintf("%.5g", float64(e.GlobalFlipGap))
 		}
 		fmt.Fprintf(tw, "%d\t%d->%d\t%.5g\t%s\t%.5g\t%.5g\t%.6g\t%.2g\t%.6g\t%s\t%.1f\t\n", e.Layer, e.Visible, e.Hidden,
 			float64(e.FreeEnergy), gap, float64(e.PseudoLL), float64(e.ReconError), float64(e.LogLik), float64(e.LogLikErr),
-			float64(e.LogLikCeiling), e.LogLikMethod, e.Seconds)
+			float64(e.LogLikCeiling), method, e.Seconds)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if _, err := fmt.Fprintf(w, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n"+
-		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ceiling: -F - max(-F(v)) over the AIS runs' best final state and the all-0 and all-1 states, a bound of the log-likelihood with no statistics.\n",
+		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ais: the larger log Z of two AIS paths, from the data's density (data) and from the model's own biases (biases); "+
+		"ceiling: -F - max(-F(v)) over the AIS runs' best final states and the all-0 and all-1 states, a bound of the log-likelihood with no statistics.\n",
 		rep.Samples, rep.SamplesTotal, rep.Data); err != nil {
 		return err
 	}
@@ -89,6 +94,6 @@ func (e *LayerEval) CeilingWarning() string {
 		return ""
 	}
 	return fmt.Sprintf("warning: layer %d: the AIS log-likelihood %.6g is above %.6g, which one state's free energy proves it cannot exceed: "+
-		"the %d runs missed most of Z, so the estimate and its bounds are too high (more -ais-steps or -ais-runs help only where the runs can reach the missing states)",
+		"both paths' %d runs missed most of Z, so the estimate and its bounds are too high (more -ais-steps or -ais-runs help only where the runs can reach the missing states)",
 		e.Layer, float64(e.LogLik), float64(e.LogLikCeiling), e.AISRuns)
 }

@@ -24,7 +24,8 @@ const (
 	kindUp      = 5 // sampled inputs of the next layer
 	kindPL      = 6 // flipped units of the monitored pseudo-likelihood
 
-	streamAIS = 7 << 48 // default stream of AIS
+	streamAIS       = 7 << 48 // default stream of AIS
+	streamAISBiases = 8 << 48 // AIS from a base with hidden biases
 )
 
 func streamID(kind, layer, epoch int) uint64 {

@@ -294,7 +294,8 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 	st.Cores = s.parallelCores()
 	st.MemMiB = 64 + mib(float64(float64(s.N+s.TestN)*float64(s.L*s.L)*5)+float64(float64(s.N)*float64(s.Layers[0])*8))
 	steps := float64(s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2])
-	st.Seconds = (float64(2*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample())) / (4 * macsPerSecond * float64(st.Cores))
+	// AIS: two paths (rbm.LogLikelihood) of two products per step.
+	st.Seconds = (float64(4*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample())) / (4 * macsPerSecond * float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
@@ -358,6 +359,7 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 		tr := train[l]
 		e := rbm.LayerEval{Layer: l + 1, Visible: layer.NVisible, Hidden: layer.NHidden, Input: tr.Input, Samples: cur.N,
 			LogLikMethod: tr.LogLikMethod, LogZ: tr.LogZ, LogZFloor: tr.LogZFloor, LogLikErr: tr.LogLikErr, AISRuns: tr.AISRuns, AISSteps: tr.AISSteps,
+			LogZData: tr.LogZData, LogZBiases: tr.LogZBiases, AISPath: tr.AISPath,
 			GlobalFlipGap: stats.Num(math.NaN())}
 		t0 := time.Now()
 		f, err := layer.FreeEnergyContext(r.ctx, ws, cur)
