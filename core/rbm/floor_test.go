@@ -151,13 +151,28 @@ func TestFlipGapSymmetricModel(t *testing.T) {
 }
 
 func TestCeilingWarning(t *testing.T) {
-	e := LayerEval{Layer: 1, LogLik: -100, LogLikCeiling: -120, AISRuns: 100}
-	if w := e.CeilingWarning(); !strings.Contains(w, "layer 1") || !strings.Contains(w, "-120") {
+	e := LayerEval{Layer: 1, LogLik: -100, LogLikLo: -101, LogLikCeiling: -120, AISRuns: 100}
+	if x, beyond := e.AboveCeiling(); x != 20 || !beyond {
+		t.Errorf("20 nats above, bounds too: AboveCeiling = %v, %v", x, beyond)
+	}
+	if w := e.CeilingWarning(); !strings.Contains(w, "layer 1") || !strings.Contains(w, "-120") ||
+		!strings.Contains(w, "over 99.9% of Z") || !strings.Contains(w, "beyond their 3-sigma bounds") {
 		t.Errorf("log-likelihood above its ceiling: warning %q", w)
+	}
+	e.LogLik, e.LogLikLo = -119.5, -120.5 // 0.5 nats above: 39% of Z missed
+	if x, beyond := e.AboveCeiling(); x != 0.5 || beyond {
+		t.Errorf("0.5 nats above, lower bound below: AboveCeiling = %v, %v", x, beyond)
+	}
+	if w := e.CeilingWarning(); !strings.Contains(w, "0.5 nats above") || !strings.Contains(w, "at least 39% of Z") ||
+		!strings.Contains(w, "interval reaches below the ceiling") {
+		t.Errorf("log-likelihood just above its ceiling: warning %q", w)
 	}
 	e.LogLik = -130
 	if w := e.CeilingWarning(); w != "" {
 		t.Errorf("log-likelihood below its ceiling: warning %q", w)
+	}
+	if x, beyond := e.AboveCeiling(); x != 0 || beyond {
+		t.Errorf("below: AboveCeiling = %v, %v", x, beyond)
 	}
 }
 
@@ -204,9 +219,9 @@ func TestFloorCatchesMissedMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := LayerEval{Layer: 1, LogLik: stats.Num(-fe - a.LogZ), LogLikCeiling: stats.Num(-fe - a.Floor), AISRuns: 100}
-	if e.CeilingWarning() == "" {
-		t.Errorf("log-likelihood %v above its ceiling %v and no warning", e.LogLik, e.LogLikCeiling)
+	e := LayerEval{Layer: 1, LogLik: stats.Num(-fe - a.LogZ), LogLikLo: stats.Num(-fe - a.Hi), LogLikCeiling: stats.Num(-fe - a.Floor), AISRuns: 100}
+	if _, beyond := e.AboveCeiling(); e.CeilingWarning() == "" || !beyond {
+		t.Errorf("log-likelihood %v (lower bound %v) above its ceiling %v: warning %q", e.LogLik, e.LogLikLo, e.LogLikCeiling, e.CeilingWarning())
 	}
 
 	ll, err := r.LogLikelihood(nil, d, "ais", AISConfig{Runs: 100, Seed: 1, Betas: betas})

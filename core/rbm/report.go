@@ -86,14 +86,34 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 	return nil
 }
 
-// CeilingWarning returns a warning when the log-likelihood is above its
-// ceiling (AIS missed most of Z, so the estimate and its bounds are too
-// high), else "".
-func (e *LayerEval) CeilingWarning() string {
+// AboveCeiling returns by how many nats the log-likelihood exceeds its
+// ceiling (0 when it does not) and whether its 3-sigma lower bound
+// LogLikLo does too: then the AIS runs missed mass beyond their error
+// bars. An estimate excess nats above the ceiling missed at least a share
+// 1 - e^-excess of Z.
+func (e *LayerEval) AboveCeiling() (excess float64, beyondError bool) {
 	if !(e.LogLik > e.LogLikCeiling) {
+		return 0, false
+	}
+	return float64(e.LogLik - e.LogLikCeiling), float64(e.LogLikLo) > float64(e.LogLikCeiling)
+}
+
+// CeilingWarning returns a warning when the log-likelihood is above its
+// ceiling (AIS missed part of Z, so the estimate is too high), else "".
+func (e *LayerEval) CeilingWarning() string {
+	excess, beyond := e.AboveCeiling()
+	if excess == 0 {
 		return ""
 	}
-	return fmt.Sprintf("warning: layer %d: the AIS log-likelihood %.6g is above %.6g, which one state's free energy proves it cannot exceed: "+
-		"both paths' %d runs missed most of Z, so the estimate and its bounds are too high (more -ais-steps or -ais-runs help only where the runs can reach the missing states)",
-		e.Layer, float64(e.LogLik), float64(e.LogLikCeiling), e.AISRuns)
+	missed := "over 99.9%"
+	if excess < 6.9 {
+		missed = fmt.Sprintf("%.2g%%", 100*(1-math.Exp(-excess)))
+	}
+	bars := "its 3-sigma interval reaches below the ceiling"
+	if beyond {
+		bars = "beyond their 3-sigma bounds, so the estimate and its bounds are too high (more -ais-steps or -ais-runs help only where the runs can reach the missing states)"
+	}
+	return fmt.Sprintf("warning: layer %d: the AIS log-likelihood %.6g is %.3g nats above %.6g, which one state's free energy proves it cannot exceed: "+
+		"both paths' %d runs missed at least %s of Z; %s",
+		e.Layer, float64(e.LogLik), excess, float64(e.LogLikCeiling), e.AISRuns, missed, bars)
 }

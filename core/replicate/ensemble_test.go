@@ -82,8 +82,13 @@ func TestEnsembleRun(t *testing.T) {
 // Held-out log-likelihoods whose ranges do not overlap are a finding, unless
 // an estimate is above its ceiling (then AIS missed most of Z for it).
 func TestLogLikComparisonCeiling(t *testing.T) {
+	// Estimates, their 3-sigma lower bounds (the estimate - 1) and ceilings.
 	layer := func(ll, ceiling []float64) LayerEnsemble {
-		return LayerEnsemble{Layer: 1, TestLogLik: SpreadOf(ll), TestLogLikCeiling: SpreadOf(ceiling)}
+		lo := make([]float64, len(ll))
+		for i, x := range ll {
+			lo[i] = x - 1
+		}
+		return LayerEnsemble{Layer: 1, TestLogLik: SpreadOf(ll), TestLogLikLo: SpreadOf(lo), TestLogLikCeiling: SpreadOf(ceiling)}
 	}
 	find := func(a, b LayerEnsemble) Comparison {
 		for _, c := range comparisons([]string{"a", "b"}, map[string]NetworkEnsemble{"a": {Layers: []LayerEnsemble{a}}, "b": {Layers: []LayerEnsemble{b}}}) {
@@ -95,11 +100,17 @@ func TestLogLikComparisonCeiling(t *testing.T) {
 		return Comparison{}
 	}
 	below := layer([]float64{-960, -950}, []float64{-900, -900})
-	if c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -1000})); !c.Finding {
+	if c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -1000})); !c.Finding || strings.Contains(c.Verdict, "ceiling") {
 		t.Errorf("separated estimates below their ceilings: %+v", c)
 	}
 	c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -4000}))
-	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates") {
-		t.Errorf("one estimate above its ceiling: %+v", c)
+	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings beyond their 3-sigma bounds") {
+		t.Errorf("one estimate above its ceiling by 2910 nats: %+v", c)
+	}
+	// 0.5 nats above, the lower bound 0.5 below: the verdict stands, with
+	// a note.
+	c = find(below, layer([]float64{-1100, -1090}, []float64{-1000, -1090.5}))
+	if !c.Finding || !strings.HasPrefix(c.Verdict, "finding") || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings, within their 3-sigma bounds") {
+		t.Errorf("one estimate above its ceiling within its bounds: %+v", c)
 	}
 }

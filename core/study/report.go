@@ -79,6 +79,9 @@ type evalLayer struct {
 	// Absent from the output of versions before 2026-12-03.
 	Ceiling *stats.Num `json:"loglik_ceiling"`
 	FlipGap *stats.Num `json:"global_flip_gap"`
+	// Absent before the second AIS path (2026-12-03, d3a7903).
+	LogZData   *stats.Num `json:"log_z_data"`
+	LogZBiases *stats.Num `json:"log_z_biases"`
 }
 
 type replicaEval struct {
@@ -135,6 +138,12 @@ func readMeasures(path, kind string, m map[string]float64) error {
 					if l.FlipGap != nil {
 						m[p+"global_flip_gap"] = float64(*l.FlipGap)
 					}
+					// The held-out set shares log Z: only the training
+					// rows' evaluation records the paths.
+					if set.prefix == "" && l.LogZData != nil && l.LogZBiases != nil {
+						m[p+"log_z_data"] = float64(*l.LogZData)
+						m[p+"log_z_biases"] = float64(*l.LogZBiases)
+					}
 				}
 			}
 		}
@@ -177,6 +186,8 @@ func describe(key string) string {
 			"test_loglik_ceiling":  "upper bound of the first layer's log-likelihood on the held-out test set from one state's free energy (no statistics)",
 			"global_flip_gap":      "mean |F(1-v) - F(v)| of the first layer on the training rows (0: the Ising spin-flip symmetry)",
 			"test_global_flip_gap": "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
+			"log_z_data":           "log Z of the first layer by AIS from the data's density (the loglik uses the larger of the two paths)",
+			"log_z_biases":         "log Z of the first layer by AIS from the model's own biases, W scaled from 0",
 		}[rest]
 		if what == "" {
 			what = rest
