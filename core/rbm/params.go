@@ -163,8 +163,8 @@ func DefaultEvalOptions() EvalOptions {
 func EvalParams() []param.Param[EvalOptions] {
 	type E = EvalOptions
 	return []param.Param[E]{
-		param.IntParam("ais-runs", fmt.Sprintf("annealed importance sampling runs, 2..%d (layers too large for exact log Z)", MaxAISRuns), 2, MaxAISRuns, "", func(e *E) *int { return &e.AISRuns }),
-		{Name: "ais-steps", Usage: "AIS schedule: steps on [0,0.5],[0.5,0.9],[0.9,1], or one total split 1:4:10",
+		param.IntParam("ais-runs", fmt.Sprintf("annealed importance sampling runs of each of the two paths, 2..%d (layers too large for exact log Z)", MaxAISRuns), 2, MaxAISRuns, "", func(e *E) *int { return &e.AISRuns }),
+		{Name: "ais-steps", Usage: "AIS schedule of the path from the data: steps on [0,0.5],[0.5,0.9],[0.9,1], or one total split 1:4:10 (the path from the model's biases spaces as many evenly)",
 			Get: func(e *E) string { return fmt.Sprintf("%d,%d,%d", e.AISSteps[0], e.AISSteps[1], e.AISSteps[2]) },
 			Set: func(e *E, s string) error {
 				steps, err := ParseAISSteps("ais-steps", s)

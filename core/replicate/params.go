@@ -62,7 +62,7 @@ func SettingsParams() []param.Param[Settings] {
 				}
 				return nil
 			}},
-		ip("ais-runs", "override: AIS runs", 2, math.MaxInt, "", func(s *S) *int { return &s.AISRuns }),
+		ip("ais-runs", "override: AIS runs of each path", 2, math.MaxInt, "", func(s *S) *int { return &s.AISRuns }),
 		{Name: "ais-steps", Usage: "override: AIS schedule (see eval)", Get: func(s *S) string { return "" },
 			Set: func(s *S, v string) (err error) { s.AISSteps, err = rbm.ParseAISSteps("ais-steps", v); return err }},
 		ip("eval-samples", "override: samples evaluated (0: all)", 0, math.MaxInt, "0: all", func(s *S) *int { return &s.EvalSamples }),
