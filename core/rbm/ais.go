@@ -38,9 +38,9 @@ type AISConfig struct {
 // Floor is a lower bound of log Z that needs no statistics: the largest
 // -F(v) (F computed in float64) over the runs' final state of least free
 // energy and the all-0 and all-1 states (log Z >= log sum_h exp(-E(v, h))
-// = -F(v) for any v). An estimate below
-// it shows the runs missed most of Z: AIS's errors mostly understate log Z,
-// so a log-likelihood from it is then too high, whatever its bounds say.
+// = -F(v) for any v). An estimate d nats below it shows the runs missed at
+// least a share 1 - e^-d of Z: AIS's errors mostly understate log Z, so a
+// log-likelihood from it is then too high, whatever its bounds say.
 type AISResult struct {
 	LogZ, Lo, Hi float64
 	Floor        float64
@@ -325,7 +325,7 @@ func scale(dst, src []float32, s float32) {
 // LogZFloor is the larger AISResult.Floor of the two paths (log Z itself
 // for the exact method) and Ceiling = -MeanFreeEnergy - LogZFloor: the mean
 // log p(v) is at most Ceiling, with no statistics involved. Mean > Ceiling
-// means AIS missed most of Z.
+// means both AIS paths missed part of Z (at least 1 - e^-(Mean-Ceiling)).
 type LogLikelihoodResult struct {
 	Method         string  // "exact" or "ais"
 	Mean, Lo, Hi   float64 // mean log p(v) over the samples

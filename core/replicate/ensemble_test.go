@@ -80,7 +80,9 @@ func TestEnsembleRun(t *testing.T) {
 }
 
 // Held-out log-likelihoods whose ranges do not overlap are a finding, unless
-// an estimate is above its ceiling (then AIS missed most of Z for it).
+// an estimate and its 3-sigma lower bound are above its ceiling (then AIS
+// missed part of Z beyond its error bars); an estimate above within its
+// bounds leaves the verdict with a note.
 func TestLogLikComparisonCeiling(t *testing.T) {
 	// Estimates, their 3-sigma lower bounds (the estimate - 1) and ceilings.
 	layer := func(ll, ceiling []float64) LayerEnsemble {
