@@ -216,7 +216,8 @@ func aisHidden(t, a, cA []float32, beta float32, n int) {
 	}
 	for i := 0; i < len(a); i += n {
 		for j, c := range cA {
-			t[i+j] = beta*a[i+j] + (1-beta)*c
+			// Rounded products, never fused: the same bits on every CPU.
+			t[i+j] = float32(beta*a[i+j]) + float32((1-beta)*c)
 		}
 	}
 }
