@@ -114,7 +114,9 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 	for _, b := range bA {
 		logZA += softplus64(float64(b))
 	}
-	// db = b - b_A, for the visible part of the weight increments.
+	// db = b - b_A, for the visible part of the weight increments, which is
+	// 0 when the base has the RBM's own visible biases (the "biases" path).
+	sameB := slices.Equal(bA, r.B)
 	db := make([]float32, nv)
 	for i := range db {
 		db[i] = r.B[i] - bA[i]
@@ -157,9 +159,11 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		dbeta := betas[k] - betas[k-1]
 		for i := 0; i < m; i++ {
 			var dv float64 // db . v_i, over the bits of the samples
-			if binary {
+			switch {
+			case sameB: // db = 0
+			case binary:
 				dv = dot64Bits(db, vb.Words[i*vb.Stride:(i+1)*vb.Stride])
-			} else {
+			default:
 				dv = dot64(db, v[i*nv:(i+1)*nv])
 			}
 			logw[i] += float64(dbeta*dv) + spNew[i] - spOld[i]
@@ -182,7 +186,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 			floor = max(-r.freeEnergy64(v[best*nv:(best+1)*nv]), r.uniformStatesFloor())
 			break
 		}
-		r.aisGibbs(ws, rnd, bNew, bA, v, t, h, bias, m, &hb)
+		r.aisGibbs(ws, rnd, bNew, bA, sameB, v, t, h, bias, m, &hb)
 	}
 
 	res := AISResult{Floor: floor, LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
@@ -224,13 +228,13 @@ func aisHidden(t, a, cA []float32, beta float32, n int) {
 
 // aisGibbs does one Gibbs step of the m runs at beta: h ~ t = sigmoid(t)
 // (t holds the hidden input of aisHidden), then v ~ sigmoid(beta (W h + b)
-// + (1 - beta) b_A), which is b itself when b_A = b; bias is scratch of
-// NVisible values.
-func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA, v, t, h, bias []float32, m int, hb *f32.Bits) {
+// + (1 - beta) b_A), which is b itself when b_A = b (sameB); bias is
+// scratch of NVisible values.
+func (r *RBM) aisGibbs(ws *f32.Workspace, rnd *f32.Rand, beta float32, bA []float32, sameB bool, v, t, h, bias []float32, m int, hb *f32.Bits) {
 	nv, nh := r.NVisible, r.NHidden
 	f32.Sigmoid(t, t)
 	rnd.Bernoulli(h, t)
-	if slices.Equal(bA, r.B) {
+	if sameB {
 		copy(bias, r.B)
 	} else {
 		for i := range bias {

@@ -317,12 +317,17 @@ func compare(measure string, layer int, na, nb string, a, b Spread) Comparison {
 }
 
 // aboveCeiling counts the replicas whose log-likelihood ll exceeds its
-// ceiling, and among them those whose 3-sigma lower bound lo does too.
+// ceiling, and among them those whose 3-sigma lower bound lo does too
+// (rbm.LayerEval.AboveCeiling on each replica).
 func aboveCeiling(ll, lo, ceiling Spread) (above, beyond int) {
 	for i, x := range ll.Values {
-		if i < len(ceiling.Values) && x > ceiling.Values[i] {
+		if i >= len(ceiling.Values) || i >= len(lo.Values) {
+			break
+		}
+		e := rbm.LayerEval{LogLik: stats.Num(x), LogLikLo: stats.Num(lo.Values[i]), LogLikCeiling: stats.Num(ceiling.Values[i])}
+		if excess, b := e.AboveCeiling(); excess > 0 {
 			above++
-			if i < len(lo.Values) && lo.Values[i] > ceiling.Values[i] {
+			if b {
 				beyond++
 			}
 		}
