@@ -369,6 +369,12 @@ func (r *RBM) LogLikelihood(ws *f32.Workspace, d *Dataset, method string, ais AI
 // LogLikelihoodContext is LogLikelihood stopping with ctx.Err() when ctx is
 // cancelled.
 func (r *RBM) LogLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Dataset, method string, ais AISConfig) (LogLikelihoodResult, error) {
+	return r.logLikelihood(ctx, ws, d, method, ais, nil)
+}
+
+// logLikelihood is LogLikelihoodContext given, when meanF is not nil, the
+// mean free energy of d (the layer evaluation has it already).
+func (r *RBM) logLikelihood(ctx context.Context, ws *f32.Workspace, d *Dataset, method string, ais AISConfig, meanF *float64) (LogLikelihoodResult, error) {
 	r.checkData(d)
 	res := LogLikelihoodResult{Method: method, LogZData: math.NaN(), LogZBiases: math.NaN()}
 	switch method {
@@ -404,11 +410,14 @@ func (r *RBM) LogLikelihoodContext(ctx context.Context, ws *f32.Workspace, d *Da
 	default:
 		return res, fmt.Errorf("log-likelihood method %q, want exact or ais", method)
 	}
-	fe, err := r.meanFreeEnergy(ctx, ws, d)
-	if err != nil {
-		return res, err
+	if meanF == nil {
+		fe, err := r.meanFreeEnergy(ctx, ws, d)
+		if err != nil {
+			return res, err
+		}
+		meanF = &fe
 	}
-	res.MeanFreeEnergy = fe
+	res.MeanFreeEnergy = *meanF
 	res.Mean = -res.MeanFreeEnergy - res.LogZ
 	res.Lo = -res.MeanFreeEnergy - res.LogZHi
 	res.Hi = -res.MeanFreeEnergy - res.LogZLo

@@ -167,7 +167,8 @@ func evaluateLayer(ctx context.Context, ws *f32.Workspace, r *RBM, l int, cur *D
 }
 
 // setLogLik fills the log-likelihood fields of e: exact when the smaller
-// layer of r has at most MaxExactUnits units, else AIS.
+// layer of r has at most MaxExactUnits units, else AIS. e.FreeEnergy must
+// hold the mean F(v) over cur.
 func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cur *Dataset, opt EvalOptions) error {
 	method := "ais"
 	if min(r.NVisible, r.NHidden) <= MaxExactUnits {
@@ -175,7 +176,8 @@ func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cu
 	}
 	l := e.Layer
 	ais := AISConfig{Runs: opt.AISRuns, Betas: AISBetas(opt.AISSteps), Seed: opt.Seed + uint64(l)}
-	ll, err := r.LogLikelihoodContext(ctx, ws, cur, method, ais)
+	meanF := float64(e.FreeEnergy) // mean F(v) over cur, measured by evaluateLayer
+	ll, err := r.logLikelihood(ctx, ws, cur, method, ais, &meanF)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
