@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/isingrbm/isingrbm/core/param"
@@ -24,6 +25,10 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	L := fs.Int("L", 40, "linear lattice size (L x L torus), >= 2")
 	betas := fs.String("beta", "0.408", "coupling K = J/kT >= 0: a value, a list a,b,c or a range lo:hi:n (K = 0 is infinite temperature)")
 	asJSON := fs.Bool("json", false, "print JSON on stdout")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: isingrbm exact [-L 40] [-beta 0.408] [-json]")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

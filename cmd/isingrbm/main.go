@@ -52,7 +52,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'isingrbm <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'isingrbm <command> -h' (or 'isingrbm help <command>') for the flags of a command.")
 	fmt.Fprintln(w, "Exit status: 0 success, 1 failure at run time, 2 bad flags or input, 130/143 interrupted by SIGINT/SIGTERM.")
 }
 
@@ -65,6 +65,15 @@ func main() {
 // SIGTERM stopped it. Every failure is one line on stderr, never a stack
 // trace.
 func run(args []string, stdout, stderr io.Writer) (status int) {
+	if len(args) == 2 && args[0] == "help" {
+		// "help CMD" is "CMD -h": the flags of that command.
+		if _, ok := commands[args[1]]; !ok {
+			fmt.Fprintf(stderr, "isingrbm help: unknown command %q\n\n", args[1])
+			usage(stderr)
+			return 2
+		}
+		args = []string{args[1], "-h"}
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -214,6 +223,10 @@ func interrupted(err error, kept string) error {
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("isingrbm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { // the commands with required flags set their own
+		fmt.Fprintf(stderr, "usage: isingrbm %s [flags]\n", name)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

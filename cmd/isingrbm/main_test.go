@@ -27,6 +27,24 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
+// TestHelpCommand checks that "help CMD" prints the flags of CMD, as
+// "CMD -h" does, and that help for an unknown command is bad input.
+func TestHelpCommand(t *testing.T) {
+	for _, name := range []string{"eval", "train", "sample", "replicate", "study", "exact", "version"} {
+		code, _, stderr := runCmd("help", name)
+		wcode, _, want := runCmd(name, "-h")
+		if code != wcode || stderr != want || !strings.Contains(stderr, "usage: isingrbm "+name) {
+			t.Errorf("help %s: exit %d, stderr %q; %s -h: exit %d, stderr %q", name, code, stderr, name, wcode, want)
+		}
+	}
+	if code, _, stderr := runCmd("help", "nonesuch"); code != 2 || !strings.Contains(stderr, `unknown command "nonesuch"`) {
+		t.Errorf("help nonesuch: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runCmd("help"); code != 0 || !strings.Contains(stderr, "commands:") {
+		t.Errorf("help: exit %d, stderr %q", code, stderr)
+	}
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := runCmd("version")
 	if code != 0 || !strings.Contains(out, "cpu:") || !strings.Contains(out, "kernel ") {
