@@ -192,32 +192,39 @@ func TestPackBRows(t *testing.T) {
 	}
 }
 
-// TestPackBT compares the transposing pack kernel with packBPanelGo over
-// depths around its group size (8), with NaN guards around the destination
-// and between the rows of the source.
+// TestPackBT compares the transposing pack kernels (packBT16AVX2 alone,
+// and packBT16AVX512 for the whole groups of 16 columns where the CPU has
+// AVX-512) with packBPanelGo over depths around their group sizes (8 and
+// 16), with NaN guards around the destination and between the rows of the
+// source.
 func TestPackBT(t *testing.T) {
 	if !useAVX2 && !useAVX512 {
 		t.Skip("no AVX2+FMA")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, kb := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65, 255, 256} {
+	for _, kb := range []int{1, 2, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 40, 47, 48, 63, 64, 65, 144, 255, 256} {
 		for _, pad := range []int{0, 3} {
 			ldb := kb + pad
 			src := newPadded(rng, 16, kb, ldb, 1)
 			want := make([]float32, 16*kb)
 			packBPanelGo(16, want, src.mat(), 1, ldb, 0, kb, 0, 16)
-			got := make([]float32, guard+16*kb+guard)
-			for i := range got {
-				got[i] = guardNaN
-			}
-			packBT16AVX2(kb, &src.mat()[0], ldb, &got[guard])
-			for i, v := range got {
-				w := guardNaN
-				if i >= guard && i < guard+16*kb {
-					w = want[i-guard]
+			for _, avx512 := range []bool{false, true} {
+				if avx512 && !asmHasAVX512() {
+					continue
 				}
-				if math.Float32bits(v) != math.Float32bits(w) {
-					t.Fatalf("kb=%d ldb=%d: dst[%d] = %v, want %v", kb, ldb, i-guard, v, w)
+				got := make([]float32, guard+16*kb+guard)
+				for i := range got {
+					got[i] = guardNaN
+				}
+				packBT16(avx512, kb, src.mat(), ldb, got[guard:])
+				for i, v := range got {
+					w := guardNaN
+					if i >= guard && i < guard+16*kb {
+						w = want[i-guard]
+					}
+					if math.Float32bits(v) != math.Float32bits(w) {
+						t.Fatalf("avx512=%v kb=%d ldb=%d: dst[%d] = %v, want %v", avx512, kb, ldb, i-guard, v, w)
+					}
 				}
 			}
 		}

@@ -441,6 +441,7 @@ func main() {
 	g.packRowsKernel("packATRows10AVX2", "a", 10, false)
 	g.packRowsKernel("packATRows6AVX2", "a", 6, false)
 	g.packRowsKernel("packBRows16AVX2", "b", 16, true)
+	g.packBTKernel()
 	if _, err := os.Stdout.WriteString(g.b.String()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
