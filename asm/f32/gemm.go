@@ -570,20 +570,20 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 				bp = buf.packB[:kb*nr]
 				kr.packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
 			}
-			if jr+nr < nb && mb > mr {
+			if jr+nr < nb && mb > mr && g.bcs == 1 {
 				// Start fetching the next micro-panel's source while this
 				// one is multiplied. Not for a single row tile (batch 10):
 				// the prefetches of 256 rows of B (three lines each) cost more than
 				// the one tile's product leaves hidden (Zen 5, AVX-512,
 				// BenchmarkEpoch batch 10, 11 alternations: 9 of them
 				// faster without, medians 0.622 -> 0.602 s and 1.00 ->
-				// 0.978 s in two sets; 2026-12-02).
+				// 0.978 s in two sets; 2026-12-02). Nor for the B of an
+				// A*B^T product, whose transposing packer requests its rows
+				// itself: prefetching the next panel's 32 rows too made
+				// (100x400)(1600x400)^T 1-2.5% slower (Zen 5, AVX-512, one
+				// and two threads, 4 alternations each, 2026-12-03).
 				j1 := jc + jr + nr
-				if g.bcs == 1 {
-					kr.prefetchRows(g.b[pc*g.brs+j1:], g.brs, kb, 4*min(nr, nb-jr-nr))
-				} else {
-					kr.prefetchRows(g.b[j1*g.bcs+pc:], g.bcs, min(nr, nb-jr-nr), 4*kb)
-				}
+				kr.prefetchRows(g.b[pc*g.brs+j1:], g.brs, kb, 4*min(nr, nb-jr-nr))
 			}
 		} else {
 			bp = buf.packB[jr*kb : jr*kb+kb*nr]
