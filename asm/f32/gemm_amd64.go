@@ -176,9 +176,10 @@ func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
 // packBT16 packs 16 rows of the row-major matrix b (stride ldb)
 // transposed, kb columns: dst[p*16+j] = b[j*ldb+p]. With avx512 the whole
 // groups of 16 columns go through packBT16AVX512 (16 x 16 transposes in
-// zmm registers) and the rest through packBT16AVX2. On the Zen 5, one
-// thread, the AVX2 packer alone had packBT16AVX2 take 6.4% of the time of
-// (100x400)(1600x400)^T (pprof, 2026-12-03).
+// zmm registers) and the rest through packBT16AVX2. Packing took 6.4% of
+// (100x400)(1600x400)^T with the AVX2 packer alone and 5.8% with the
+// AVX-512 one (Zen 5, one thread, pprof, 2026-12-03): its B comes from
+// memory, which bounds both.
 func packBT16(avx512 bool, kb int, b []float32, ldb int, dst []float32) {
 	k16 := 0
 	if avx512 {

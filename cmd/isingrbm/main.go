@@ -65,8 +65,8 @@ func main() {
 // SIGTERM stopped it. Every failure is one line on stderr, never a stack
 // trace.
 func run(args []string, stdout, stderr io.Writer) (status int) {
-	if len(args) == 2 && args[0] == "help" {
-		// "help CMD" is "CMD -h": the flags of that command.
+	if len(args) >= 2 && args[0] == "help" {
+		// "help CMD ..." is "CMD -h": the flags of that command.
 		if _, ok := commands[args[1]]; !ok {
 			fmt.Fprintf(stderr, "isingrbm help: unknown command %q\n\n", args[1])
 			usage(stderr)
@@ -223,7 +223,7 @@ func interrupted(err error, kept string) error {
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("isingrbm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { // the commands with required flags set their own
+	fs.Usage = func() { // commands that take required flags print their own
 		fmt.Fprintf(stderr, "usage: isingrbm %s [flags]\n", name)
 		fs.PrintDefaults()
 	}

@@ -37,6 +37,9 @@ func TestHelpCommand(t *testing.T) {
 			t.Errorf("help %s: exit %d, stderr %q; %s -h: exit %d, stderr %q", name, code, stderr, name, wcode, want)
 		}
 	}
+	if code, _, stderr := runCmd("help", "study", "plan"); code != 0 || !strings.Contains(stderr, "usage: isingrbm study plan") {
+		t.Errorf("help study plan: exit %d, stderr %q", code, stderr)
+	}
 	if code, _, stderr := runCmd("help", "nonesuch"); code != 2 || !strings.Contains(stderr, `unknown command "nonesuch"`) {
 		t.Errorf("help nonesuch: exit %d, stderr %q", code, stderr)
 	}
