@@ -103,11 +103,14 @@ def gobench(path, unit, with_pkg=False):
         m = BENCH_LINE.match(line.strip())
         if not m:
             continue
+        # A sub-benchmark run again in one process (BenchmarkFMAPeak's
+        # rounds) gets a #01 suffix: it is another sample of the same case.
+        name = re.sub(r"#\d+(?=/|$)", "", m.group(1))
         f = m.group(3).split()
         for i in range(0, len(f) - 1, 2):
             if f[i + 1] == unit:
                 try:
-                    rec = (m.group(1), int(m.group(2) or 1), float(f[i]))
+                    rec = (name, int(m.group(2) or 1), float(f[i]))
                     out.append((pkg,) + rec if with_pkg else rec)
                 except ValueError:
                     pass
