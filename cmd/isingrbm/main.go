@@ -65,7 +65,7 @@ func main() {
 // SIGTERM stopped it. Every failure is one line on stderr, never a stack
 // trace.
 func run(args []string, stdout, stderr io.Writer) (status int) {
-	if len(args) >= 2 && args[0] == "help" {
+	if len(args) >= 2 && args[0] == "help" && args[1] != "help" {
 		// "help CMD ..." is "CMD -h": the flags of that command.
 		if _, ok := commands[args[1]]; !ok {
 			fmt.Fprintf(stderr, "isingrbm help: unknown command %q\n\n", args[1])

@@ -43,8 +43,10 @@ func TestHelpCommand(t *testing.T) {
 	if code, _, stderr := runCmd("help", "nonesuch"); code != 2 || !strings.Contains(stderr, `unknown command "nonesuch"`) {
 		t.Errorf("help nonesuch: exit %d, stderr %q", code, stderr)
 	}
-	if code, _, stderr := runCmd("help"); code != 0 || !strings.Contains(stderr, "commands:") {
-		t.Errorf("help: exit %d, stderr %q", code, stderr)
+	for _, args := range [][]string{{"help"}, {"help", "help"}} {
+		if code, _, stderr := runCmd(args...); code != 0 || !strings.Contains(stderr, "commands:") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
 	}
 }
 
