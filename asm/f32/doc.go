@@ -27,7 +27,8 @@
 // reads two at a time. A row-major A is read in place (the A*B and A*B^T
 // forms), and the AVX-512 and AVX2 kernels also read the columns of A^T in
 // place (A^T*B); only partial row tiles are packed. When A is one row block, each
-// B micro-panel is packed just before use and the next one prefetched. A
+// B micro-panel is packed just before use and the next one prefetched
+// (the transposing B^T packer requests its own rows ahead instead). A
 // Workspace splits a product into whole micro-tiles along its longer side,
 // one part per worker goroutine.
 //

@@ -176,10 +176,16 @@ func (k kern) packB(dst, b []float32, brs, bcs, p0, kb, j0, nb int) {
 // packBT16 packs 16 rows of the row-major matrix b (stride ldb)
 // transposed, kb columns: dst[p*16+j] = b[j*ldb+p]. With avx512 the whole
 // groups of 16 columns go through packBT16AVX512 (16 x 16 transposes in
-// zmm registers) and the rest through packBT16AVX2. Packing took 6.4% of
+// zmm registers) and the rest through packBT16AVX2 (8 x 8 ymm ones; both
+// from packTKernel in _gen/gemm/pack.go). Packing took 6.4% of
 // (100x400)(1600x400)^T with the AVX2 packer alone and 5.8% with the
-// AVX-512 one (Zen 5, one thread, pprof, 2026-12-03): its B comes from
-// memory, which bounds both.
+// AVX-512 one (Zen 5, one thread, pprof, 2026-12-03), 9-12% in a later
+// profile with the sigmoid form: its B comes from beyond L2, and both
+// pack 13-15 floats/ns from there and 26-28 from L1 (BenchmarkPackBT).
+// Packing the next panel in pieces between the row tiles of the one
+// before, so that its loads would overlap the tiles' FMAs, made that
+// product 5% slower on one thread (the second 32 KB panel pushed the
+// first out of L1; tried 2026-12-03, not kept).
 func packBT16(avx512 bool, kb int, b []float32, ldb int, dst []float32) {
 	k16 := 0
 	if avx512 {
@@ -346,8 +352,8 @@ func kernel6x16StepAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alph
 //go:noescape
 func kernel6x8StepAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32)
 
-// packBT16AVX2 packs 16 rows of the row-major n x k matrix b (stride ldb)
-// transposed, for B^T products:
+// packBT16AVX2 (generated: _gen/gemm/pack.go) packs 16 rows of the
+// row-major n x k matrix b (stride ldb) transposed, for B^T products:
 //
 //	for p := 0; p < kb; p++ {
 //		for j := 0; j < 16; j++ {
@@ -364,7 +370,7 @@ func packBT16AVX2(kb int, b *float32, ldb int, dst *float32)
 //go:noescape
 func packBT16AVX512(kb int, b *float32, ldb int, dst *float32)
 
-// packA6AVX2 interleaves 6 rows of the row-major m x k matrix a (stride
+// packA6AVX2 (generated, with the B^T packers) interleaves 6 rows of the row-major m x k matrix a (stride
 // lda) for the micro-kernel; it may write 2 floats past dst[kb*6]:
 //
 //	for p := 0; p < kb; p++ {

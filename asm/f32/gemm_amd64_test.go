@@ -3,6 +3,7 @@
 package f32
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -228,6 +229,78 @@ func TestPackBT(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestPackA6 compares packA6AVX2 (6 rows of a row-major A interleaved by
+// the 8 x 8 transposes of the generated packers, for the AVX2 kernels)
+// with packAPanelGo over depths around its group size, with NaN guards
+// around the destination (beyond the 2 floats of slack it may write past
+// dst[kb*6] from kb = 8) and between the rows of the source.
+func TestPackA6(t *testing.T) {
+	if !useAVX2 && !useAVX512 {
+		t.Skip("no AVX2+FMA")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, kb := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256} {
+		for _, pad := range []int{0, 5} {
+			lda := kb + pad
+			src := newPadded(rng, 6, kb, lda, 1)
+			want := make([]float32, 6*kb)
+			packAPanelGo(6, want, src.mat(), lda, 1, 0, 6, 0, kb)
+			slack := 0
+			if kb >= 8 {
+				slack = 2
+			}
+			got := make([]float32, guard+6*kb+slack+guard)
+			for i := range got {
+				got[i] = guardNaN
+			}
+			packA6AVX2(kb, &src.mat()[0], lda, &got[guard])
+			for i, v := range got {
+				w := guardNaN
+				switch {
+				case i >= guard && i < guard+6*kb:
+					w = want[i-guard]
+				case i >= guard+6*kb && i < guard+6*kb+slack:
+					continue
+				}
+				if math.Float32bits(v) != math.Float32bits(w) {
+					t.Fatalf("kb=%d lda=%d: dst[%d] = %v, want %v", kb, lda, i-guard, v, w)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkPackBT times the transposing packers of the A*B^T products on
+// one 16-row group at depth kc, walking down a 400-column row-major B of
+// rows rows, so that the source comes from L1 (16 rows: the same 16 KB each time), L2 (256
+// rows, 400 KB) or beyond L2 (1600 rows, 2.5 MB: the B of
+// (100x400)(1600x400)^T). floats/ns counts the floats packed.
+func BenchmarkPackBT(b *testing.B) {
+	const ld = 400
+	for _, rows := range []int{16, 256, 1600} {
+		for _, avx512 := range []bool{false, true} {
+			name := "avx2"
+			if avx512 {
+				name = "avx512"
+			}
+			b.Run(fmt.Sprintf("rows=%d/%s", rows, name), func(b *testing.B) {
+				if !useAVX2 && !useAVX512 || avx512 && !asmHasAVX512() {
+					b.Skip("not on this CPU")
+				}
+				src, dst := make([]float32, rows*ld), make([]float32, 16*kc)
+				j := 0
+				for b.Loop() {
+					packBT16(avx512, kc, src[j*ld:], ld, dst)
+					if j += 16; j+16 > rows {
+						j = 0
+					}
+				}
+				b.ReportMetric(float64(16*kc)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "floats/ns")
+			})
 		}
 	}
 }

@@ -1,6 +1,6 @@
 // Command gemm writes gemm_kernels_amd64.s, the register micro-kernels of
 // the float32 products for AVX2 and AVX-512 (and the Bits kernels and the
-// row-by-row packers), to standard output (in
+// packers), to standard output (in
 // asm/f32: go run ./_gen/gemm > gemm_kernels_amd64.s).
 //
 // One description, spec, drives every kernel: the ISA (ymm or zmm vectors),
@@ -441,7 +441,11 @@ func main() {
 	g.packRowsKernel("packATRows10AVX2", "a", 10, false)
 	g.packRowsKernel("packATRows6AVX2", "a", 6, false)
 	g.packRowsKernel("packBRows16AVX2", "b", 16, true)
-	g.packBTKernel()
+	// The transposing packers: 6 rows of a row-major A (AVX2 kernels), 16
+	// rows of the B of the A*B^T products at both widths.
+	g.packTKernel("packA6AVX2", "a", 6, 8)
+	g.packTKernel("packBT16AVX2", "b", 16, 8)
+	g.packTKernel("packBT16AVX512", "b", 16, 16)
 	if _, err := os.Stdout.WriteString(g.b.String()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -83,44 +83,150 @@ func (g *gen) packRowsKernel(name, src string, w int, prefetch bool) {
 	g.p("")
 }
 
-// packBTKernel emits packBT16AVX512(kb int, b *float32, ldb int, dst
-// *float32), which packs 16 rows of the row-major n x k matrix b (stride
-// ldb) transposed, for the B^T products, in whole groups of 16 columns
-// (kb a multiple of 16, at least 16):
+// packTKernel emits a transposing packer, name(kb int, src *float32,
+// ldsrc int, dst *float32), which packs nr rows (16 or 6) of a row-major
+// matrix (stride ldsrc) transposed, with vector width w (8: ymm, AVX2; 16:
+// zmm, AVX-512):
 //
-//	dst[p*16 + j] = b[j*ldb + p]   (p < kb, j < 16)
+//	dst[p*nr + j] = src[j*ldsrc + p]   (p < kb, j < nr)
 //
-// Each group is a 16 x 16 transpose in registers: 16 row loads, two
-// in-lane stages (VUNPCKL/HPS, VUNPCKL/HPD) that leave 4 x 4 blocks in the
-// 128-bit lanes, two lane stages (VSHUFF32X4), 16 stores: a quarter of an
-// instruction per element, against three eighths for the 8 x 8 ymm
-// transposes of packBT16AVX2. Rows are addressed as in packBT16AVX2: bases
-// rows 0, 3, 8 and 11, index stride (R8) and 3*stride (R9).
-func (g *gen) packBTKernel() {
-	const name = "packBT16AVX512"
+// It emits packBT16AVX2 and packBT16AVX512 (nr = 16: the B of the B^T
+// products) and packA6AVX2 (nr = 6: the A panels of the AVX2 kernels).
+// At w = 8 it takes any kb (whole groups of 8 columns, then column by
+// column); at w = 16 kb a multiple of 16 (at least 16), the caller passing
+// the rest to the w = 8 one.
+//
+// Each group of w columns is transposed in registers: w x w blocks of w
+// row loads (at w = 8 one block per 8 rows, stored to the two halves of
+// each packed column of 16, or 6 rows whose two missing ones are don't-
+// cares), two in-lane stages that leave 4 x 4 blocks in the 128-bit lanes
+// (VUNPCKL/HPS, then VSHUFPS at w = 8 or VUNPCKL/HPD at w = 16), the lane
+// stages (one VPERM2F128 stage at w = 8, two VSHUFF32X4 stages at w = 16)
+// and w stores. With nr = 6 the 32-byte stores overlap and write 2 floats
+// past dst[kb*6] when kb >= 8: the caller leaves that slack. Rows are
+// addressed from bases at rows 0, 3, 8 and 11 with index stride (R8) and
+// 3*stride (R9); each iteration requests the line 256 bytes ahead in
+// every row.
+//
+// BenchmarkPackBT (Zen 5, one thread, nr = 16, kb = 256, 2026-12-03): both
+// widths pack 26-28 floats/ns from L1, 19-20 from L2 and 13-15 beyond it.
+// Replacing the lane stages by 16-byte loads and inserts (VINSERTF128 or
+// VINSERTF32X4 from memory, leaving only in-lane stages) made both slower:
+// 18 and 18-20 floats/ns from L1 (tried, not kept).
+func (g *gen) packTKernel(name, src string, nr, w int) {
 	rowAddr := []string{
 		"(R10)", "(R10)(R8*1)", "(R10)(R8*2)", "(R11)",
 		"(R10)(R8*4)", "(R11)(R8*2)", "(R11)(R9*1)", "(R11)(R8*4)",
 		"(R12)", "(R12)(R8*1)", "(R12)(R8*2)", "(R13)",
 		"(R12)(R8*4)", "(R13)(R8*2)", "(R13)(R9*1)", "(R13)(R8*4)",
+	}[:nr]
+	if nr != 16 && (nr != 6 || w != 8) {
+		panic(name + ": only 16 rows, or 6 at width 8")
 	}
-	g.p("// func %s(kb int, b *float32, ldb int, dst *float32)", name)
+	bases := []int{10, 11}
+	if nr > 8 {
+		bases = append(bases, 12, 13)
+	}
+	g.p("// func %s(kb int, %s *float32, ld%s int, dst *float32)", name, src, src)
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-32", name)
 	g.p("\tMOVQ kb+0(FP), CX")
-	g.p("\tMOVQ b+8(FP), R10")
-	g.p("\tMOVQ ldb+16(FP), R8")
+	g.p("\tMOVQ %s+8(FP), R10", src)
+	g.p("\tMOVQ ld%s+16(FP), R8", src)
 	g.p("\tMOVQ dst+24(FP), DI")
 	g.p("\tSHLQ $2, R8")
 	g.p("\tLEAQ (R8)(R8*2), R9")
 	g.p("\tLEAQ (R10)(R9*1), R11")
-	g.p("\tLEAQ (R10)(R8*8), R12")
-	g.p("\tLEAQ (R12)(R9*1), R13")
-	g.p("\tSHRQ $4, CX")
+	if nr > 8 {
+		g.p("\tLEAQ (R10)(R8*8), R12")
+		g.p("\tLEAQ (R12)(R9*1), R13")
+	}
+	if w == 16 {
+		g.p("\tSHRQ $4, CX")
+	} else {
+		g.p("\tMOVQ CX, BX")
+		g.p("\tSHRQ $3, BX")
+		g.p("\tJZ   %s_tail", name)
+	}
 	g.p("\n%s_loop:", name)
-	// The 16 rows are 16 short streams: request the line 256 bytes ahead.
 	for _, a := range rowAddr {
 		g.p("\tPREFETCHT0 256%s", a)
 	}
+	if w == 16 {
+		g.transpose16(rowAddr)
+	} else {
+		for h := 0; h < nr; h += 8 {
+			g.transpose8(rowAddr[h:min(nr, h+8)], 4*h, 4*nr)
+		}
+	}
+	for _, r := range bases {
+		g.p("\tADDQ $%d, R%d", 4*w, r)
+	}
+	g.p("\tADDQ $%d, DI", 4*nr*w)
+	if w == 16 {
+		g.p("\tDECQ CX")
+	} else {
+		g.p("\tDECQ BX")
+	}
+	g.p("\tJNZ  %s_loop", name)
+	if w == 8 {
+		// The last kb%8 columns, one float of each row at a time.
+		g.p("\n%s_tail:", name)
+		g.p("\tANDQ $7, CX")
+		g.p("\tJZ   %s_done", name)
+		g.p("\n%s_col:", name)
+		for j, a := range rowAddr {
+			g.p("\tMOVL %s, AX", a)
+			g.p("\tMOVL AX, %d(DI)", 4*j)
+		}
+		for _, r := range bases {
+			g.p("\tADDQ $4, R%d", r)
+		}
+		g.p("\tADDQ $%d, DI", 4*nr)
+		g.p("\tDECQ CX")
+		g.p("\tJNZ  %s_col", name)
+		g.p("\n%s_done:", name)
+	}
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+	g.p("")
+}
+
+// transpose8 emits the 8 x 8 transpose of 8 floats of each of the rows at
+// rows (Y0..Y7; fewer than 8 rows leave the others' registers as they
+// are), stored as the 8 floats at off of each of 8 packed columns, stride
+// bytes apart: VUNPCKL/HPS, VSHUFPS, VPERM2F128.
+func (g *gen) transpose8(rows []string, off, stride int) {
+	for r, a := range rows {
+		g.p("\tVMOVUPS %s, Y%d", a, r)
+	}
+	for i := 0; i < 4; i++ {
+		g.p("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i)
+		g.p("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i+1)
+	}
+	// Y(4h+e): rows 4h..4h+3 at element e of each lane.
+	for h := 0; h < 2; h++ {
+		lo, hi := 8+4*h, 8+4*h+1
+		g.p("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", lo+2, lo, 4*h)
+		g.p("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", lo+2, lo, 4*h+1)
+		g.p("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", hi+2, hi, 4*h+2)
+		g.p("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", hi+2, hi, 4*h+3)
+	}
+	// Columns e (lane 0 of each) and 4+e (lane 1): rows 0-3 from Y(e),
+	// rows 4-7 from Y(4+e).
+	for e := 0; e < 4; e++ {
+		g.p("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+e, e, 8+e)
+	}
+	for e := 0; e < 4; e++ {
+		g.p("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+e, e, 12+e)
+	}
+	for c := 0; c < 8; c++ {
+		g.p("\tVMOVUPS Y%d, %d(DI)", 8+c, off+stride*c)
+	}
+}
+
+// transpose16 emits the 16 x 16 transpose of 16 floats of each of the 16
+// rows at rows (Z0..Z15), stored as 16 packed columns of 64 bytes.
+func (g *gen) transpose16(rowAddr []string) {
 	// Z0..Z15: rows 0..15, columns p..p+15.
 	for r, a := range rowAddr {
 		g.p("\tVMOVUPS %s, Z%d", a, r)
@@ -158,14 +264,4 @@ func (g *gen) packBTKernel() {
 	for c := 0; c < 16; c++ {
 		g.p("\tVMOVUPS Z%d, %d(DI)", c, 64*c)
 	}
-	g.p("\tADDQ $64, R10")
-	g.p("\tADDQ $64, R11")
-	g.p("\tADDQ $64, R12")
-	g.p("\tADDQ $64, R13")
-	g.p("\tADDQ $1024, DI")
-	g.p("\tDECQ CX")
-	g.p("\tJNZ  %s_loop", name)
-	g.p("\tVZEROUPPER")
-	g.p("\tRET")
-	g.p("")
 }
