@@ -318,13 +318,18 @@ func compare(measure string, layer int, na, nb string, a, b Spread) Comparison {
 
 // aboveCeiling counts the replicas whose log-likelihood ll exceeds its
 // ceiling, and among them those whose 3-sigma lower bound lo does too
-// (rbm.LayerEval.AboveCeiling on each replica).
+// (rbm.LayerEval.AboveCeiling on each replica). A replica without a
+// ceiling is not counted; one without a lower bound (lo shorter than ll)
+// counts as above but not beyond.
 func aboveCeiling(ll, lo, ceiling Spread) (above, beyond int) {
-	for i, x := range ll.Values {
-		if i >= len(ceiling.Values) || i >= len(lo.Values) {
-			break
+	at := func(s Spread, i int) stats.Num {
+		if i < len(s.Values) {
+			return s.Values[i]
 		}
-		e := rbm.LayerEval{LogLik: stats.Num(x), LogLikLo: stats.Num(lo.Values[i]), LogLikCeiling: stats.Num(ceiling.Values[i])}
+		return stats.Num(math.NaN())
+	}
+	for i, x := range ll.Values {
+		e := rbm.LayerEval{LogLik: x, LogLikLo: at(lo, i), LogLikCeiling: at(ceiling, i)}
 		if excess, b := e.AboveCeiling(); excess > 0 {
 			above++
 			if b {

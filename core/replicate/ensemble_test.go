@@ -115,4 +115,17 @@ func TestLogLikComparisonCeiling(t *testing.T) {
 	if !c.Finding || !strings.HasPrefix(c.Verdict, "finding") || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings, within their 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling within its bounds: %+v", c)
 	}
+	// A summary without lower bounds (lo empty) still counts the estimates
+	// above their ceilings, none of them as beyond their bounds; one
+	// without a ceiling for a replica does not count that replica.
+	noLo := layer([]float64{-1100, -1090}, []float64{-1000, -1095})
+	noLo.TestLogLikLo = Spread{}
+	c = find(below, noLo)
+	if !c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings, within their 3-sigma bounds") {
+		t.Errorf("one estimate above its ceiling, no lower bounds: %+v", c)
+	}
+	short := layer([]float64{-1100, -1090}, []float64{-1000})
+	if c := find(below, short); !c.Finding || strings.Contains(c.Verdict, "ceiling") {
+		t.Errorf("the second replica has no ceiling: %+v", c)
+	}
 }
