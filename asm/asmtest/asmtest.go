@@ -14,8 +14,9 @@ func Impls(pkg string) []string {
 
 // TestAll runs f as a subtest once per implementation of pkg, with that
 // implementation selected, and restores the default choice afterwards.
-// It fails if pkg registered nothing while this CPU has an ISA the project
-// writes kernels for, or if an available implementation could not be selected.
+// It fails if an available implementation could not be selected or was not
+// exercised. That the CPU's implementations are registered at all is
+// RequireRegistered's check, which each kernel package makes.
 func TestAll(t *testing.T, pkg string, f func(t *testing.T)) {
 	t.Helper()
 	defer asm.Reset(pkg)

@@ -26,6 +26,11 @@ func init() {
 	asm.Register("f32", "avx2", &useAVX2)
 }
 
-// useAVX512Available records whether the CPU can run the AVX-512 kernels,
-// whichever implementation is selected (for tests of the hardware).
-var useAVX512Available = useAVX512
+// useAVX512Available and useAVX2Available record whether the CPU can run
+// the AVX-512 and AVX2 kernels, whichever implementation is selected (for
+// tests of the hardware, which call the kernels directly and so run under
+// ISINGRBM_KERNELS=generic too).
+var (
+	useAVX512Available = useAVX512
+	useAVX2Available   = useAVX2
+)

@@ -15,7 +15,7 @@ import (
 // where the CPU has AVX-512, VFMADD231PS (zmm), bit for bit, on random and
 // adversarial inputs.
 func TestFMA32Hardware(t *testing.T) {
-	if !useAVX2Build || !(useAVX2 || useAVX512) {
+	if !asmHasAVX2() {
 		t.Skip("no FMA on this CPU")
 	}
 	a, b, c := fmaTestInputs(t)
@@ -53,6 +53,10 @@ func TestFMA32Hardware(t *testing.T) {
 
 func asmHasAVX512() bool { return useAVX512Build && useAVX512Available }
 
+// asmHasAVX2 reports whether the CPU runs the AVX2+FMA kernels, whether or
+// not they are the selected implementation.
+func asmHasAVX2() bool { return useAVX2Build && useAVX2Available }
+
 // BenchmarkFMAPeak measures the register-only FMA peak of one core,
 // AVX-512 (zmm) and AVX2 (ymm), alternating (bench/run runs it in every
 // round of its products).
@@ -70,7 +74,7 @@ func BenchmarkFMAPeak(b *testing.B) {
 			reportFlops(b, 768*iters*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 		})
 		b.Run("avx2", func(b *testing.B) {
-			if !(useAVX2 || useAVX512) {
+			if !asmHasAVX2() {
 				b.Skip("no AVX2+FMA")
 			}
 			cpu0 := asmtest.ProcessCPUSeconds()
@@ -90,7 +94,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 	ap, bp, c := make([]float32, kb*10), make([]float32, kb*32), make([]float32, 10*32)
 	for round := 0; round < 2; round++ {
 		b.Run("avx2-6x16", func(b *testing.B) {
-			if !(useAVX2 || useAVX512) {
+			if !asmHasAVX2() {
 				b.Skip("no AVX2+FMA")
 			}
 			cpu0 := asmtest.ProcessCPUSeconds()
@@ -122,7 +126,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 // guards around the destination and NaN in the source beside the copied
 // columns.
 func TestPackAT(t *testing.T) {
-	if !useAVX2 && !useAVX512 {
+	if !asmHasAVX2() {
 		t.Skip("no AVX2+FMA")
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -164,7 +168,7 @@ func TestPackAT(t *testing.T) {
 // guards around the destination and NaN in the source beside the copied
 // columns.
 func TestPackBRows(t *testing.T) {
-	if !useAVX2 && !useAVX512 {
+	if !asmHasAVX2() {
 		t.Skip("no AVX2+FMA")
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -200,7 +204,7 @@ func TestPackBRows(t *testing.T) {
 // 16), with NaN guards around the destination and between the rows of the
 // source.
 func TestPackBT(t *testing.T) {
-	if !useAVX2 && !useAVX512 {
+	if !asmHasAVX2() {
 		t.Skip("no AVX2+FMA")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -239,7 +243,7 @@ func TestPackBT(t *testing.T) {
 // around the destination (beyond the 2 floats of slack it may write past
 // dst[kb*6] from kb = 8) and between the rows of the source.
 func TestPackA6(t *testing.T) {
-	if !useAVX2 && !useAVX512 {
+	if !asmHasAVX2() {
 		t.Skip("no AVX2+FMA")
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -288,7 +292,7 @@ func BenchmarkPackBT(b *testing.B) {
 				name = "avx512"
 			}
 			b.Run(fmt.Sprintf("rows=%d/%s", rows, name), func(b *testing.B) {
-				if !useAVX2 && !useAVX512 || avx512 && !asmHasAVX512() {
+				if !asmHasAVX2() || avx512 && !asmHasAVX512() {
 					b.Skip("not on this CPU")
 				}
 				src, dst := make([]float32, rows*ld), make([]float32, 16*kc)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // tinyDBN returns a DBN of the given sizes with N(0, sigma^2) weights and
@@ -157,6 +158,47 @@ func TestVariationalBoundExact(t *testing.T) {
 			if math.Abs(res.Mean-bound) > 5*res.StdErr+1e-9 || !(res.StdErr > 0) {
 				t.Errorf("sizes %v, v %v: Monte Carlo bound %.5f +- %.5f, enumerated %.5f", sizes, v, res.Mean, res.StdErr, bound)
 			}
+		}
+	}
+}
+
+// TestVariationalBoundStdErr checks the Monte Carlo bound's standard error
+// against the spread of its means over 40 seeds (one 5-4-3 DBN, 6 rows).
+// With 100 draws per row the reported error is from the per-row
+// variances, and the ratio of the observed SD to the reported RMS error
+// must lie in [0.6, 1.6] (the SD over 40 seeds has a relative error of
+// about 1/sqrt(78) = 11%; the ratio catches errors wrong by 2x or more).
+// With one draw per row the spread over rows bounds the error from above
+// (it holds the rows' own differences too): the ratio must be at most 1.6.
+func TestVariationalBoundStdErr(t *testing.T) {
+	sizes := []int{5, 4, 3}
+	d := tinyDBN(sizes, 1, 5)
+	logZ, err := d.Layers[1].ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := randomBinary(6, 5, 0.5, 8)
+	const seeds = 40
+	for _, draws := range []int{100, 1} {
+		var means []float64
+		ms := 0.0
+		for seed := uint64(1); seed <= seeds; seed++ {
+			res, err := d.VariationalBound(context.Background(), data, 2, logZ, draws, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			means = append(means, res.Mean)
+			ms += res.StdErr * res.StdErr
+		}
+		m := stats.Mean(means)
+		ss := 0.0
+		for _, x := range means {
+			ss += (x - m) * (x - m)
+		}
+		sd, rms := math.Sqrt(ss/(seeds-1)), math.Sqrt(ms/seeds)
+		t.Logf("%d draws per row: mean over seeds %.5f, sd %.5f, reported error rms %.5f (ratio %.2f)", draws, m, sd, rms, sd/rms)
+		if sd/rms > 1.6 || draws > 1 && sd/rms < 0.6 {
+			t.Errorf("%d draws per row: means scatter by %.5f, the reported error is %.5f (ratio %.2f)", draws, sd, rms, sd/rms)
 		}
 	}
 }
