@@ -184,6 +184,11 @@ func TestReplicateQuick(t *testing.T) {
 			if !(p.U >= -2 && p.U <= 2) || !(p.AbsM >= 0 && p.AbsM <= 1) || !(p.C >= 0) || !(p.Chi >= 0) {
 				t.Errorf("%s depth %d: physics %+v", name, p.Depth, p)
 			}
+			// Depth 0 is the Monte Carlo data: its energy per spin is
+			// Kaufman's for the L x L torus within 5 of its standard errors.
+			if p.Depth == 0 && !(p.UErr > 0 && math.Abs(float64(p.U)-sum.Exact.Energy) <= 5*float64(p.UErr)) {
+				t.Errorf("%s: the data's energy per spin %v +- %v, exact %v", name, p.U, p.UErr, sum.Exact.Energy)
+			}
 		}
 		f := ns.Flow
 		if len(f.K) != len(s.SweepKs) || len(f.KEff) != s.FlowSteps+1 {
@@ -203,9 +208,11 @@ func TestReplicateQuick(t *testing.T) {
 			t.Errorf("%s: %d null K_eff without a reason", name, nulls)
 		}
 		for i, k := range f.K {
-			// Step 0 is the input itself: K_eff near K.
-			if k0 := float64(f.KEff[0][i]); math.Abs(k0-k) > 0.1 {
-				t.Errorf("%s: K_eff of the unreconstructed input at K = %v is %v", name, k, k0)
+			// Step 0 is the input itself, Monte Carlo samples at K: K_eff is
+			// K within 5 of its standard errors.
+			k0, e0 := float64(f.KEff[0][i]), float64(f.KEffErr[0][i])
+			if !(e0 > 0) || math.Abs(k0-k) > 5*e0 {
+				t.Errorf("%s: K_eff of the unreconstructed input at K = %v is %v +- %v", name, k, k0, e0)
 			}
 		}
 	}
