@@ -18,17 +18,18 @@ import (
 )
 
 // TestHeldOutAgainstScikitLearn trains our sklearn preset and real
-// scikit-learn (bench/peers/sklearn_heldout.py) with three seeds each on the
+// scikit-learn (bench/peers/sklearn_heldout.py) with five seeds each on the
 // same training file and compares the deterministic pseudo-log-likelihood
 // and the reconstruction error on the same held-out test set: the means
-// must agree within the spread over seeds.
+// must agree within 4 standard errors of their difference (plus 1%), and a
+// scikit-learn trained for 2 epochs instead of 5 must not.
 func TestHeldOutAgainstScikitLearn(t *testing.T) {
 	py := systemPythonSklearn(t)
 	if testing.Short() {
 		t.Skip("trains six RBMs (a few seconds); skipped in -short")
 	}
 	s := QuickSettings()
-	s.Networks, s.Seeds, s.TestN, s.SklearnEpochs = []string{"sklearn"}, 3, 1000, 5
+	s.Networks, s.Seeds, s.TestN, s.SklearnEpochs = []string{"sklearn"}, 5, 1000, 5
 	s.Layers = []int{64}
 	s.FlowSteps, s.FlowDepth = 1, 1
 	dir := t.TempDir()
@@ -61,47 +62,70 @@ func TestHeldOutAgainstScikitLearn(t *testing.T) {
 	}
 
 	script := filepath.Join("..", "..", "bench", "peers", "sklearn_heldout.py")
-	cmd := exec.Command(py, script, "-train", filepath.Join(dir, filepath.FromSlash(dataRel(0))), "-test", filepath.Join(dir, filepath.FromSlash(testRel(0))),
-		"-seeds", "1,2,3", "-hidden", fmt.Sprint(s.Layers[0]), "-iter", fmt.Sprint(s.SklearnEpochs), "-batch", "10", "-lr", "0.1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
-	}
-	var skPLL, skRec []float64
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		var r struct {
-			PLL   float64 `json:"pll"`
-			Recon float64 `json:"recon"`
-			Rows  int     `json:"test_rows"`
+	peer := func(iter int) (pll, rec []float64) {
+		cmd := exec.Command(py, script, "-train", filepath.Join(dir, filepath.FromSlash(dataRel(0))), "-test", filepath.Join(dir, filepath.FromSlash(testRel(0))),
+			"-seeds", "1,2,3,4,5", "-hidden", fmt.Sprint(s.Layers[0]), "-iter", fmt.Sprint(iter), "-batch", "10", "-lr", "0.1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", script, err, stderr.String())
 		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v: %s", script, err, sc.Text())
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		for sc.Scan() {
+			var r struct {
+				PLL   float64 `json:"pll"`
+				Recon float64 `json:"recon"`
+				Rows  int     `json:"test_rows"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatalf("%s: %v: %s", script, err, sc.Text())
+			}
+			if r.Rows != s.TestN {
+				t.Fatalf("scikit-learn evaluated %d test rows, want %d", r.Rows, s.TestN)
+			}
+			pll, rec = append(pll, r.PLL), append(rec, r.Recon)
 		}
-		if r.Rows != s.TestN {
-			t.Fatalf("scikit-learn evaluated %d test rows, want %d", r.Rows, s.TestN)
+		if len(pll) != s.Seeds {
+			t.Fatalf("scikit-learn gave %d seeds, want %d:\n%s", len(pll), s.Seeds, out)
 		}
-		skPLL, skRec = append(skPLL, r.PLL), append(skRec, r.Recon)
+		return pll, rec
 	}
-	if len(skPLL) != 3 {
-		t.Fatalf("scikit-learn gave %d seeds:\n%s", len(skPLL), out)
+	// Agreement: the means differ by at most 4 standard errors of their
+	// difference, sqrt(sd_a^2/n_a + sd_b^2/n_b), plus 1% of the mean for
+	// what separates the two trainers beyond chance: ours fits 90% of the
+	// rows (10% are its validation set), scikit-learn all of them.
+	agree := func(us, sk []float64) (a, b Spread, d, tol float64) {
+		a, b = SpreadOf(us), SpreadOf(sk)
+		se := math.Sqrt(float64(a.Std*a.Std)/float64(a.N) + float64(b.Std*b.Std)/float64(b.N))
+		d = math.Abs(float64(a.Mean - b.Mean))
+		return a, b, d, 4*se + 0.01*math.Abs(float64(b.Mean))
 	}
-	for _, m := range []struct {
-		name    string
-		us, sk  []float64
-		relSlop float64
-	}{{"held-out pseudo-LL", ourPLL, skPLL, 0.02}, {"held-out reconstruction error", ourRec, skRec, 0.02}} {
-		a, b := SpreadOf(m.us), SpreadOf(m.sk)
-		t.Logf("%s: ours %s, scikit-learn %s", m.name, a.Text(), b.Text())
-		// Agreement: the means differ by less than three times the larger
-		// seed spread plus 2% (the two trainers fit 90% and 100% of the
-		// rows and draw different random numbers).
-		tol := 3*math.Max(float64(a.Std), float64(b.Std)) + m.relSlop*math.Abs(float64(b.Mean))
-		if d := math.Abs(float64(a.Mean - b.Mean)); !(d <= tol) {
+	skPLL, skRec := peer(s.SklearnEpochs)
+	measures := []struct {
+		name   string
+		us, sk []float64
+	}{{"held-out pseudo-LL", ourPLL, skPLL}, {"held-out reconstruction error", ourRec, skRec}}
+	for _, m := range measures {
+		a, b, d, tol := agree(m.us, m.sk)
+		t.Logf("%s: ours %s, scikit-learn %s: differ by %.3g, tolerance %.3g", m.name, a.Text(), b.Text(), d, tol)
+		if !(d <= tol) {
 			t.Errorf("%s: ours %s vs scikit-learn %s differ by %.4g > %.4g", m.name, a.Text(), b.Text(), d, tol)
 		}
+	}
+	// The criterion can fail: scikit-learn trained for two epochs instead
+	// of five must differ from ours in at least one measure (2026-12-03:
+	// pseudo-LL by 11.9 against a tolerance of 10.6, reconstruction error
+	// by 6.9 against 4.0; after one epoch by 30 and 16).
+	shortPLL, shortRec := peer(2)
+	caught := false
+	for i, sk := range [][]float64{shortPLL, shortRec} {
+		a, b, d, tol := agree(measures[i].us, sk)
+		t.Logf("%s, scikit-learn after 2 epochs: ours %s, scikit-learn %s: differ by %.3g, tolerance %.3g", measures[i].name, a.Text(), b.Text(), d, tol)
+		caught = caught || d > tol
+	}
+	if !caught {
+		t.Error("scikit-learn trained for 2 epochs instead of 5 passes the agreement criterion")
 	}
 	if _, err := os.Stat(script); err != nil {
 		t.Fatal(err)
