@@ -66,7 +66,11 @@ type Result struct {
 	AbsM, AbsMErr     float64 // |magnetization| per spin
 	Magnetization     float64 // magnetization per spin
 	// SpecificHeat = K^2 N (<u^2> - <u>^2), Susceptibility = K N (<m^2> - <|m|>^2),
-	// per spin, N = L*L.
+	// per spin, N = L*L, u and m per spin (no errors; a jackknife over the
+	// chains gives them). Susceptibility is the beta-weighted finite-lattice
+	// form with |m|, the convention of analysis.Thermo.Chi (the summaries'
+	// "susceptibility"); exact.Distribution.Susceptibility omits the factor
+	// K, so K times it is the exact value of this one.
 	SpecificHeat, Susceptibility float64
 	// Integrated autocorrelation times (sweeps) of the energy and of |m|,
 	// from Sokal's windowing (c = 6) on the replica-averaged autocorrelation

@@ -129,12 +129,23 @@ func TestReplicaCounts(t *testing.T) {
 }
 
 // TestSampleSmallExact checks Sample at L = 4 against the exact mean energy
-// and mean |m| from enumeration, within 4 standard errors.
+// and mean |m| from enumeration, within 4 standard errors, at a
+// high-temperature, a near-critical and a low-temperature coupling, and
+// those standard errors against batch means and their exact floors
+// (checkErrorBar, with the exact variances from enumeration).
+//
+// It also checks Result.Susceptibility, K N (<m^2> - <|m|>^2), against the
+// exact value in the same convention, K times exact.Distribution's
+// Susceptibility (which has no factor K): it must equal the value
+// recomputed from the configurations, and lie within 4 standard errors of
+// the exact one, the error from the delete-one-chain jackknife over the
+// 4096 chains (whose own relative error, about 1/sqrt(2*4095) = 1.1%, is
+// negligible beside the 4-sigma margin).
 func TestSampleSmallExact(t *testing.T) {
 	for _, c := range []struct {
 		L int
 		K float64
-	}{{4, 0.25}, {4, 0.6}} {
+	}{{4, 0.25}, {4, 0.4407}, {4, 0.6}} {
 		res, err := Sample(Options{L: c.L, K: c.K, N: 8192, Seed: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -154,6 +165,26 @@ func TestSampleSmallExact(t *testing.T) {
 		if zu, zm := (res.Energy-u)/res.EnergyErr, (res.AbsM-am)/res.AbsMErr; math.Abs(zu) > 4 || math.Abs(zm) > 4 {
 			t.Errorf("L=%d K=%v: u = %.4f+-%.4f (exact %.4f), |m| = %.4f+-%.4f (exact %.4f)",
 				c.L, c.K, res.Energy, res.EnergyErr, u, res.AbsM, res.AbsMErr, am)
+		}
+		// The error bars themselves, against batch means and the exact
+		// variances of one sample (checkErrorBar).
+		var u2 float64
+		for i, e := range d.Energies {
+			u2 += float64(e) * float64(e) / (n * n) * d.PEnergy[i]
+		}
+		uS, absM := sampleObservables(res.Configs, c.L)
+		label := fmt.Sprintf("L=%d K=%v", c.L, c.K)
+		checkErrorBar(t, label, "u", uS, res.Replicas, res.Energy, res.EnergyErr, u2-u*u)
+		checkErrorBar(t, label, "|m|", absM, res.Replicas, res.AbsM, res.AbsMErr, d.MeanM2-am*am)
+		chi, chiErr := varianceJackknife(absM, res.Replicas, c.K*n)
+		want := c.K * d.Susceptibility // the sampler's convention
+		z := (res.Susceptibility - want) / chiErr
+		t.Logf("L=%d K=%v: chi = %.5f +- %.5f (%d chains), exact K N Var(|m|) = %.5f (z = %+.2f)", c.L, c.K, res.Susceptibility, chiErr, res.Replicas, want, z)
+		if math.Abs(chi-res.Susceptibility) > 1e-9*chi {
+			t.Errorf("L=%d K=%v: susceptibility from the configurations %v, Result.Susceptibility %v", c.L, c.K, chi, res.Susceptibility)
+		}
+		if !(math.Abs(z) < 4) {
+			t.Errorf("L=%d K=%v: chi = %.5f +- %.5f, exact %.5f (%.1f sigma)", c.L, c.K, res.Susceptibility, chiErr, want, z)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package bitlattice
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -104,6 +105,10 @@ func TestHistogramsExactL4(t *testing.T) {
 // K^2 N (<u^2> - <u>^2) is recomputed from the returned configurations,
 // must equal Result.SpecificHeat, and has its error from a jackknife over
 // the chains.
+//
+// The error bars the z-tests divide by are checked too (checkErrorBar):
+// EnergyErr and AbsMErr against batch means recomputed from the
+// configurations, and EnergyErr against its exact floor.
 func TestEnergyKaufman(t *testing.T) {
 	for g, gen := range generators {
 		sizes := []int{16, 40}
@@ -128,7 +133,8 @@ func TestEnergyKaufman(t *testing.T) {
 				if res.EquilibrationSweeps < int64(20*math.Max(res.TauEnergy, res.TauAbsM)) || res.EquilibrationSweeps < int64(EquilibrationFloor(L)) {
 					t.Errorf("%v L=%d K=%v: %d equilibration sweeps, tau %.1f, floor %d", gen, L, K, res.EquilibrationSweeps, math.Max(res.TauEnergy, res.TauAbsM), EquilibrationFloor(L))
 				}
-				c, cErr := specificHeatJackknife(res.Configs, L, K, R)
+				u, am := sampleObservables(res.Configs, L)
+				c, cErr := varianceJackknife(u, R, K*K*float64(L*L))
 				wantC := exact.SpecificHeat(L, K)
 				zc := (c - wantC) / cErr
 				t.Logf("%v L=%d K=%v: u = %.5f +- %.5f, exact %.5f (z = %+.2f); c = %.4f +- %.4f, exact %.4f (z = %+.2f); tau_E = %.1f, tau_|m| = %.1f, eq = %d, spacing = %d",
@@ -139,8 +145,114 @@ func TestEnergyKaufman(t *testing.T) {
 				if !(math.Abs(zc) < 4) {
 					t.Errorf("%v L=%d K=%v: c = %.4f +- %.4f, exact %.4f (%.1f sigma)", gen, L, K, c, cErr, wantC, zc)
 				}
+				label := fmt.Sprintf("%v L=%d K=%v", gen, L, K)
+				// Var(u) = Var(E)/N^2 = c/(K^2 N) exactly (Kaufman).
+				checkErrorBar(t, label, "u", u, R, res.Energy, res.EnergyErr, wantC/(K*K*float64(L*L)))
+				checkErrorBar(t, label, "|m|", am, R, res.AbsM, res.AbsMErr, math.NaN())
 			}
 		}
+	}
+}
+
+// errBatches is the number of batch means checkErrorBar estimates a
+// standard error from.
+const errBatches = 64
+
+// checkErrorBar checks a standard error Sample reported (the mean of x is
+// mean +- se; x[i] comes from chain i % R as in Result.Configs, every chain
+// with the same number of samples) in two ways, each within 4 relative
+// standard errors of the estimates involved.
+//
+// The relative error of a standard deviation estimated from m independent
+// values of kurtosis kappa is sqrt((kappa-1)/(4m)), 1/sqrt(2m) for normal
+// ones (kappa = 3). kappa is measured on the R chain sums, since |m| on a
+// small lattice is far from normal; a sum of k chains has excess kurtosis
+// (kappa-3)/k.
+//
+// Batch means: the R chains are independent, so the means of errBatches
+// batches of R/errBatches consecutive chains are independent and close to
+// normal (32 samples each in TestEnergyKaufman, 128 in
+// TestSampleSmallExact), and their standard deviation over
+// sqrt(errBatches) estimates the standard error with a relative error of
+// 1/sqrt(2(B-1)) = 0.089 for B = 64 normal batch means. Sample's own
+// estimate (from the R chains' sums, 1/sqrt(2(R-1)) = 0.031 for R = 512)
+// is correlated with it, which only narrows the spread of their ratio (var
+// ln ratio = 1/(2(B-1)) - 1/(2(R-1)) for normal values). So |ln(se/batch)|
+// must stay below 4 batch relative errors: 0.357 for normal batch means,
+// the ratio in [0.70, 1.43] (wider for |m|: [0.64, 1.56] at worst in
+// these tests), so that an error bar off by a factor of 2 fails.
+//
+// Exact floor: if varX (the exact variance of one sample) is not NaN, the
+// standard error cannot be below that of independent samples,
+// sqrt(varX/n) for n samples, since a Metropolis chain's correlations at
+// the sampling lags are positive (the ratio is 0.98-1.07 in these tests,
+// the samples being 2 tau_int apart or more). Sample's estimate has the
+// relative error of a standard deviation of the R chain sums; se must be
+// at least 1 - 4 such errors times the floor (0.87 for R = 512 normal
+// sums).
+//
+// Heavy tails would widen both tolerances; a check that has become too
+// weak to catch an error bar off by a factor of 2 fails too.
+func checkErrorBar(t *testing.T, label, name string, x []float64, R int, mean, se, varX float64) {
+	t.Helper()
+	n := len(x)
+	if R%errBatches != 0 || n%R != 0 {
+		t.Fatalf("%s: %d samples of %d chains do not split into %d equal batches", label, n, R, errBatches)
+	}
+	chains := R / errBatches // a batch
+	sums := make([]float64, R)
+	var total float64
+	for i, v := range x {
+		sums[i%R] += v
+		total += v
+	}
+	total /= float64(n)
+	if math.Abs(total-mean) > 1e-12 {
+		t.Errorf("%s: %s = %v from the configurations, Result %v", label, name, total, mean)
+	}
+	// The kurtosis of the chain sums.
+	var m2, m4 float64
+	for _, v := range sums {
+		d := v - total*float64(n/R)
+		m2 += d * d
+		m4 += d * d * d * d
+	}
+	kappa := m4 * float64(R) / (m2 * m2)
+	relErr := func(kappa float64, m int) float64 { return math.Sqrt((kappa - 1) / (4 * float64(m))) }
+
+	var bm [errBatches]float64
+	for r, v := range sums {
+		bm[r/chains] += v
+	}
+	var ss float64
+	for _, v := range bm {
+		d := v/float64(n/errBatches) - total
+		ss += d * d
+	}
+	batch := math.Sqrt(ss / (errBatches - 1) / errBatches)
+	tol := 4 * relErr(3+(kappa-3)/float64(chains), errBatches-1)
+	if tol > math.Log(1.6) {
+		t.Errorf("%s: %s: batch means too few or too heavy-tailed (kurtosis %.1f) to check the error bar", label, name, kappa)
+	}
+	ratio := se / batch
+	msg := fmt.Sprintf("%s: %s error %.3g, batch means %.3g (ratio %.3f, allowed [%.3f, %.3f]; kurtosis of the chain sums %.2f)",
+		label, name, se, batch, ratio, math.Exp(-tol), math.Exp(tol), kappa)
+	if !(math.Abs(math.Log(ratio)) < tol) {
+		t.Error(msg + ": the error bar disagrees with the batch means")
+	}
+	if math.IsNaN(varX) {
+		t.Log(msg)
+		return
+	}
+	floor := math.Sqrt(varX / float64(n))
+	low := 1 - 4*relErr(kappa, R)
+	if low < 0.75 {
+		t.Errorf("%s: %s: chain sums too few or too heavy-tailed (kurtosis %.1f) for the exact floor", label, name, kappa)
+	}
+	msg += fmt.Sprintf("; exact floor %.3g (ratio %.3f, allowed >= %.3f)", floor, se/floor, low)
+	t.Log(msg)
+	if !(se >= low*floor) {
+		t.Errorf("%s: %s error %.3g below the exact floor %.3g for independent samples (ratio %.3f < %.3f)", label, name, se, floor, se/floor, low)
 	}
 }
 
@@ -160,36 +272,58 @@ func configEnergy(c []uint8, L int) float64 {
 	return float64(2*anti-2*n) / float64(n)
 }
 
-// specificHeatJackknife returns c = K^2 N (<u^2> - <u>^2) over the
-// configurations (sample i from chain i % R, as Result.Configs) and its
-// standard error from the delete-one-chain jackknife, which accounts for
-// the correlation of a chain's samples.
-func specificHeatJackknife(configs []uint8, L int, K float64, R int) (c, err float64) {
+// configAbsM returns |m|, the absolute magnetization per spin, of the
+// configuration c (1 = up).
+func configAbsM(c []uint8) float64 {
+	up := 0
+	for _, s := range c {
+		up += int(s)
+	}
+	return math.Abs(float64(2*up-len(c))) / float64(len(c))
+}
+
+// sampleObservables returns the energy and |m| per spin of each L x L
+// configuration of configs, computed directly from the spins.
+func sampleObservables(configs []uint8, L int) (u, am []float64) {
 	n := L * L
 	N := len(configs) / n
+	u, am = make([]float64, N), make([]float64, N)
+	for i := range N {
+		c := configs[i*n : (i+1)*n]
+		u[i], am[i] = configEnergy(c, L), configAbsM(c)
+	}
+	return u, am
+}
+
+// varianceJackknife returns v = scale (<x^2> - <x>^2) over the samples x
+// (sample i from chain i % R, as Result.Configs) and its standard error
+// from the delete-one-chain jackknife, which accounts for the correlation
+// of a chain's samples. With x = u and scale = K^2 N it is the specific
+// heat, with x = |m| and scale = K N the susceptibility.
+func varianceJackknife(x []float64, R int, scale float64) (v, err float64) {
+	N := len(x)
 	s1, s2, cnt := make([]float64, R), make([]float64, R), make([]float64, R)
 	var t1, t2 float64
-	for i := range N {
-		u := configEnergy(configs[i*n:(i+1)*n], L)
-		s1[i%R] += u
-		s2[i%R] += u * u
+	for i, xi := range x {
+		s1[i%R] += xi
+		s2[i%R] += xi * xi
 		cnt[i%R]++
-		t1 += u
-		t2 += u * u
+		t1 += xi
+		t2 += xi * xi
 	}
-	heat := func(a, b, m float64) float64 { return K * K * float64(n) * (b/m - (a/m)*(a/m)) }
-	c = heat(t1, t2, float64(N))
+	variance := func(a, b, m float64) float64 { return scale * (b/m - (a/m)*(a/m)) }
+	v = variance(t1, t2, float64(N))
 	jk := make([]float64, R)
 	var mean float64
 	for r := range R {
-		jk[r] = heat(t1-s1[r], t2-s2[r], float64(N)-cnt[r])
+		jk[r] = variance(t1-s1[r], t2-s2[r], float64(N)-cnt[r])
 		mean += jk[r] / float64(R)
 	}
 	var ss float64
-	for _, v := range jk {
-		ss += (v - mean) * (v - mean)
+	for _, w := range jk {
+		ss += (w - mean) * (w - mean)
 	}
-	return c, math.Sqrt(ss * float64(R-1) / float64(R))
+	return v, math.Sqrt(ss * float64(R-1) / float64(R))
 }
 
 // TestTauAtCritical checks the premise of the equilibration floor: at K_c

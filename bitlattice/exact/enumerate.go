@@ -102,8 +102,10 @@ func CountStates(L int) (*States, error) {
 
 // Distribution is the exact Boltzmann distribution of energy and |M| on a small torus.
 // All means are per spin: MeanEnergy = <E>/N, SpecificHeat = K^2 Var(E)/N,
-// MeanAbsM = <|M|>/N, MeanM2 = <M^2>/N^2, and Susceptibility = N (<m^2> - <|m|>^2) with
-// m = M/N (no factor K: multiply by K for the usual beta-weighted chi).
+// MeanAbsM = <|M|>/N, MeanM2 = <M^2>/N^2, and Susceptibility = N (<m^2> - <|m|>^2) =
+// Var(|M|)/N with m = M/N. Susceptibility has no factor K, unlike the beta-weighted
+// K N (<m^2> - <|m|>^2) of bitlattice.Result.Susceptibility and analysis.Thermo.Chi (the
+// summaries' "susceptibility"): compare those with K * Susceptibility.
 type Distribution struct {
 	L, N     int
 	K        float64
