@@ -107,7 +107,11 @@ func (j *TrainJob) Plan() (TrainPlan, error) {
 }
 
 // checkOutputs checks -checkpoint-every, -stop-after, -o, the timings
-// beside it and the checkpoint, and returns the checkpoint's path.
+// beside it and the checkpoint, and returns the checkpoint's path. No
+// output may be the -data file or another output (in any spelling: see
+// sameFile), and an existing checkpoint file must be one of ours
+// (ReadCheckpointMeta) unless it is resumed from: a finished run removes
+// its checkpoint.
 func (j *TrainJob) checkOutputs() (string, error) {
 	if err := param.CheckInt("checkpoint-every", j.CheckpointEvery, 0, math.MaxInt, "0: only when interrupted"); err != nil {
 		return "", err
@@ -116,21 +120,85 @@ func (j *TrainJob) checkOutputs() (string, error) {
 		return "", err
 	}
 	opt := npy.WriteOptions{ReplaceNonRegular: j.Replace}
-	for _, out := range []string{j.Out, j.Out + TimingsSuffix} {
+	timings := j.Out + TimingsSuffix
+	for _, out := range []string{j.Out, timings} {
 		if err := npy.CheckOutputFlag("o", out, opt); err != nil {
 			return "", err
 		}
 	}
+	if j.Data != "" {
+		switch {
+		case sameFile(j.Out, j.Data):
+			return "", fmt.Errorf("-o %s: is the -data file %s; want another name for the model", j.Out, j.Data)
+		case sameFile(timings, j.Data):
+			return "", fmt.Errorf("-o %s: the timings beside it, %s, would replace the -data file %s; want another name for the model", j.Out, timings, j.Data)
+		}
+	}
 	ckpt := j.CheckpointPath()
-	if ckpt == j.Out || ckpt == j.Out+TimingsSuffix {
+	switch {
+	case sameFile(ckpt, j.Out), sameFile(ckpt, timings):
 		return "", fmt.Errorf("-checkpoint %s: the same file as the model output -o; want another name", ckpt)
+	case j.Data != "" && sameFile(ckpt, j.Data):
+		return "", fmt.Errorf("-checkpoint %s: is the -data file %s; want another name", ckpt, j.Data)
 	}
 	// -replace is for the outputs kept: a checkpoint is never written
 	// through a link or into a device, so CheckOutputFlag's hint is left out.
 	if err := npy.CheckOutput(ckpt, npy.WriteOptions{}); err != nil {
 		return "", fmt.Errorf("-checkpoint: %v", err)
 	}
-	return ckpt, npy.CheckDirFlag("checkpoint", filepath.Dir(ckpt))
+	if err := npy.CheckDirFlag("checkpoint", filepath.Dir(ckpt)); err != nil {
+		return "", err
+	}
+	if !j.Resume {
+		if err := checkOwnCheckpoint(ckpt); err != nil {
+			return "", err
+		}
+	}
+	return ckpt, nil
+}
+
+// checkOwnCheckpoint refuses an existing file at ckpt that is not a
+// checkpoint written by this program (one whose meta.json
+// ReadCheckpointMeta accepts): a new run would overwrite it and a finished
+// one remove it. A leftover checkpoint of an earlier run may be replaced.
+func checkOwnCheckpoint(ckpt string) error {
+	if _, err := os.Lstat(ckpt); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if _, err := ReadCheckpointMeta(ckpt); err != nil {
+		return fmt.Errorf("-checkpoint %s: exists and is not a checkpoint of isingrbm train (%v); refusing to overwrite it, want another name (or remove the file)", ckpt, err)
+	}
+	return nil
+}
+
+// sameFile reports whether the paths a and b name the same file: equal
+// once made absolute and clean with the symbolic links of their folders
+// resolved, or, when both exist, the same file (os.SameFile, following
+// symbolic links and seeing hard links).
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if resolvePath(a) == resolvePath(b) {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// resolvePath returns path absolute and clean, with the symbolic links of
+// its folder resolved when the folder exists.
+func resolvePath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = filepath.Clean(path)
+	}
+	dir, base := filepath.Split(abs)
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(r, base)
+	}
+	return abs
 }
 
 // resumePlan reads the checkpoint ckpt and checks that the flags given
@@ -191,9 +259,17 @@ func (j *TrainJob) Save(p TrainPlan, dbn *DBN, hist *History, data *DataFile) er
 }
 
 // RemoveCheckpoint removes the checkpoint of a finished run; one that is
-// already gone is no error.
+// already gone is no error. A file there that is not a checkpoint (its
+// meta.json says so: ReadCheckpointMeta) is left alone and reported.
 func (p TrainPlan) RemoveCheckpoint() error {
-	if err := os.Remove(p.Config.CheckpointPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+	path := p.Config.CheckpointPath
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if _, err := ReadCheckpointMeta(path); err != nil {
+		return fmt.Errorf("not removed, it is not a checkpoint: %v", err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil

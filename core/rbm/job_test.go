@@ -257,3 +257,28 @@ func planAndRead(t *testing.T, j TrainJob) (TrainPlan, *DataFile, []int) {
 	}
 	return p, data, sizes
 }
+
+// TestRemoveCheckpointOnlyCheckpoints: a finished run removes its
+// checkpoint but leaves a file there that is not one (the data or the model
+// under another name) and says so; a missing one is no error.
+func TestRemoveCheckpointOnlyCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.npz")
+	if err := tinyDBN([]int{4, 2}, 0.1, 1).Save(model, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	data := writeData(t, dir, "d.npy", 10, 4, 1)
+	for _, path := range []string{model, data} {
+		p := TrainPlan{Config: Config{CheckpointPath: path}}
+		if err := p.RemoveCheckpoint(); err == nil || !strings.Contains(err.Error(), "not a checkpoint") {
+			t.Errorf("%s: RemoveCheckpoint: %v, want a refusal", path, err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("RemoveCheckpoint removed %s", path)
+		}
+	}
+	p := TrainPlan{Config: Config{CheckpointPath: filepath.Join(dir, "none.ckpt")}}
+	if err := p.RemoveCheckpoint(); err != nil {
+		t.Errorf("a missing checkpoint: %v", err)
+	}
+}
