@@ -13,11 +13,58 @@ import (
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
+// SettingError is an error about one setting of Settings: Flag names its
+// flag (replicate's, as in SettingsParams) and Err, whose message already
+// names the flag, says what was expected. A spec file names the setting by
+// its JSON field instead (Field).
+type SettingError struct {
+	Flag string
+	Err  error
+}
+
+func (e *SettingError) Error() string { return e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }
+
+// Field is the JSON name of the setting of the error's flag in Settings
+// ("ais_runs" for -ais-runs), or the flag's name if it has none.
+func (e *SettingError) Field() string {
+	if f, ok := settingFields[e.Flag]; ok {
+		return f
+	}
+	return e.Flag
+}
+
+// settingFields maps the flags of SettingsParams to Settings' JSON fields.
+var settingFields = map[string]string{
+	"L": "L", "K": "K", "n": "n", "seed": "seed", "rng": "generator", "seeds": "seeds", "data-seeds": "data_seeds",
+	"test-n": "test_n", "sweep": "sweep_K", "sweep-n": "sweep_n", "layers": "layers", "epochs": "epochs",
+	"sklearn-epochs": "sklearn_epochs", "networks": "networks", "ais-runs": "ais_runs", "ais-steps": "ais_steps",
+	"eval-samples": "eval_samples", "analysis-samples": "analysis_samples", "flow-steps": "flow_steps",
+	"flow-depth": "flow_depth", "threads": "threads",
+}
+
+// Validate checks every setting of s exactly as the command line checks
+// the flag that sets it: each value, written as its flag's text (Get), is
+// parsed and checked by that flag's Set (SettingsParams, in their order),
+// then CheckLimits bounds the memory and loop counts. It allocates nothing
+// in proportion to the settings, so settings read from a file (a study's
+// spec) are checked before anything is sized by them. Errors are
+// *SettingError.
+func (s Settings) Validate() error {
+	t := s
+	for _, p := range SettingsParams() {
+		if err := p.Set(&t, p.Get(&s)); err != nil {
+			return &SettingError{Flag: p.Name, Err: err}
+		}
+	}
+	return s.CheckLimits()
+}
+
 // CheckLimits bounds s as the command line bounds the flags of train, eval
 // and sample, before the pipeline starts: loop counts, and the memory of
 // its largest sampling, training and evaluation (against sysmem.Limit).
 // Messages name the replicate command's flags ("-epochs 0: want
-// 1..1000000").
+// 1..1000000"); errors are *SettingError.
 func (s Settings) CheckLimits() error {
 	for _, r := range []struct {
 		flag      string
@@ -27,21 +74,21 @@ func (s Settings) CheckLimits() error {
 		{"epochs", s.Epochs, 1, rbm.MaxEpochs, ""},
 		{"sklearn-epochs", s.SklearnEpochs, 1, rbm.MaxEpochs, ""},
 		{"ais-runs", s.AISRuns, 2, rbm.MaxAISRuns, ""},
-		{"L", s.L, 4, bitlattice.MaxSampleL, " (the sampler's chain is not ergodic below 4)"},
+		{"L", s.L, bitlattice.MinSampleL, MaxL, maxLWhy},
 	} {
-		if r.v < r.lo || r.v > r.hi {
-			return fmt.Errorf("-%s %d: want %d..%d%s", r.flag, r.v, r.lo, r.hi, r.why)
+		if err := param.CheckInt(r.flag, r.v, r.lo, r.hi, r.why); err != nil {
+			return &SettingError{Flag: r.flag, Err: err}
 		}
 	}
 	if len(s.Layers) == 0 {
-		return fmt.Errorf("-layers: want at least one hidden layer")
+		return &SettingError{Flag: "layers", Err: fmt.Errorf("-layers: want at least one hidden layer")}
 	}
 	for _, c := range []struct {
 		flag string
 		n    int
 	}{{"n", s.N}, {"sweep-n", s.SweepN}, {"test-n", s.TestN}, {"analysis-samples", s.AnalysisSamples}} {
 		if err := CheckSampleMemory(c.flag, s.L, c.n, 0); err != nil {
-			return err
+			return &SettingError{Flag: c.flag, Err: err}
 		}
 	}
 	sizes := append([]int{s.L * s.L}, s.Layers...)
@@ -49,15 +96,18 @@ func (s Settings) CheckLimits() error {
 	cfg.Epochs = max(s.Epochs, s.SklearnEpochs)
 	if err := sysmem.Check(rbm.EstimateTrainBytes(s.N, false, sizes, cfg),
 		fmt.Sprintf("-layers %v on -n %d samples of %dx%d", s.Layers, s.N, s.L, s.L)); err != nil {
-		return err
+		return &SettingError{Flag: "layers", Err: err}
 	}
 	n := max(s.N, s.TestN)
 	if s.EvalSamples > 0 {
 		n = min(n, s.EvalSamples)
 	}
 	steps := s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2]
-	return sysmem.Check(rbm.EstimateEvalBytes(n, sizes, s.AISRuns, steps),
-		fmt.Sprintf("-ais-runs %d and -layers %v on %d samples", s.AISRuns, s.Layers, n))
+	if err := sysmem.Check(rbm.EstimateEvalBytes(n, sizes, s.AISRuns, steps),
+		fmt.Sprintf("-ais-runs %d and -layers %v on %d samples", s.AISRuns, s.Layers, n)); err != nil {
+		return &SettingError{Flag: "ais-runs", Err: err}
+	}
+	return nil
 }
 
 // CheckSampleMemory refuses sampling n L x L configurations with replicas

@@ -1,6 +1,8 @@
 package replicate
 
 import (
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -22,7 +24,7 @@ func TestCheckLimits(t *testing.T) {
 		{func(s *Settings) { s.Epochs = 0 }, "-epochs 0: want 1..1000000"},
 		{func(s *Settings) { s.SklearnEpochs = 2_000_000 }, "-sklearn-epochs 2000000: want 1..1000000"},
 		{func(s *Settings) { s.AISRuns = 1 }, "-ais-runs 1: want 2..1000000"},
-		{func(s *Settings) { s.L = 3 }, "-L 3: want 4..32768 (the sampler's chain is not ergodic below 4)"},
+		{func(s *Settings) { s.L = 3 }, "-L 3: want 4..1024 (the sampler's chain is not ergodic below 4"},
 		{func(s *Settings) { s.Layers = nil }, "-layers: want at least one hidden layer"},
 		{func(s *Settings) { s.TestN = 1 << 30 }, "-test-n 1073741824 -L 16: need about 256 GiB of samples and lattices, more than the sampler's 8 GiB; lower them"},
 		{func(s *Settings) { s.SweepN = 1 << 22 }, "-sweep-n 4194304 -L 16: need about 1"},
@@ -34,6 +36,63 @@ func TestCheckLimits(t *testing.T) {
 		err := s.CheckLimits()
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("got %v, want %q", err, c.want)
+		}
+		// Validate runs the same checks (after the flags' own).
+		if err2 := s.Validate(); err2 == nil || err2.Error() != err.Error() && !strings.HasPrefix(err2.Error(), "-") {
+			t.Errorf("Validate: %v, CheckLimits: %v", err2, err)
+		}
+	}
+}
+
+// TestValidate: settings that did not come from flags (a study's spec) are
+// checked as the flags are, field by field, naming the flag and its JSON
+// field; the defaults pass.
+func TestValidate(t *testing.T) {
+	t.Setenv(sysmem.EnvMaxMemory, "4G")
+	for _, s := range []Settings{QuickSettings(), PaperSettings()} {
+		if err := s.Validate(); err != nil {
+			t.Fatalf("defaults: %v", err)
+		}
+	}
+	for _, c := range []struct {
+		change      func(*Settings)
+		field, want string
+	}{
+		{func(s *Settings) { s.Layers = []int{1 << 20, 1 << 20} }, "layers", "-layers [1048576 1048576] on -n 2000 samples of 16x16: need about"},
+		{func(s *Settings) { s.Layers = []int{4, 0} }, "layers", "-layers 4,0: want unit counts"},
+		{func(s *Settings) { s.L = 100000 }, "L", "-L 100000: want 4..1024"},
+		{func(s *Settings) { s.N = 1e12 }, "n", "-n 1000000000000 -L 16: need about"},
+		{func(s *Settings) { s.AISRuns = 1e12 }, "ais_runs", "-ais-runs 1000000000000: want 2..1000000"},
+		{func(s *Settings) { s.FlowSteps = 1e9 }, "flow_steps", "-flow-steps 1000000000: want 0..100"},
+		{func(s *Settings) { s.FlowDepth = 4 }, "flow_depth", "-flow-depth 4: want 1..3"},
+		{func(s *Settings) { s.K = 1e308 }, "K", "-K 1e+308: coupling 1e+308: want 0.0001 <= K <= 10"},
+		{func(s *Settings) { s.SweepKs = []float64{0.3, 11} }, "sweep_K", "-sweep 0.3,11: coupling 11: want 0.0001 <= K <= 10"},
+		{func(s *Settings) { s.SweepKs = nil }, "sweep_K", "-sweep: want a coupling"},
+		{func(s *Settings) { s.Networks = []string{"nonesuch"} }, "networks", "-networks: "},
+		{func(s *Settings) { s.AISSteps = [3]int{0, 1, 1} }, "ais_steps", "-ais-steps 0,1,1: want"},
+		{func(s *Settings) { s.Seeds = 1001 }, "seeds", "-seeds 1001: want 1..1000"},
+		{func(s *Settings) { s.Epochs = 1 << 40 }, "epochs", "-epochs 1099511627776: want 1..1000000"},
+		{func(s *Settings) { s.Threads = 1 << 62 }, "threads", "-threads 4611686018427387904: want 0..4096"},
+		{func(s *Settings) { s.Generator = 99 }, "generator", "-rng "},
+	} {
+		s := QuickSettings()
+		c.change(&s)
+		err := s.Validate()
+		var se *SettingError
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) || !errors.As(err, &se) || se.Field() != c.field {
+			t.Errorf("got %v (%+v), want %q in field %s", err, se, c.want, c.field)
+		}
+	}
+	// Every flag of SettingsParams maps to a JSON field of Settings.
+	fields := map[string]bool{"threads": true} // Threads is json:"-": not in a spec
+	st := reflect.TypeFor[Settings]()
+	for i := range st.NumField() {
+		name, _, _ := strings.Cut(st.Field(i).Tag.Get("json"), ",")
+		fields[name] = true
+	}
+	for _, p := range SettingsParams() {
+		if f := (&SettingError{Flag: p.Name}).Field(); !fields[f] {
+			t.Errorf("-%s: field %q is not a JSON field of Settings", p.Name, f)
 		}
 	}
 }

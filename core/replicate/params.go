@@ -1,6 +1,7 @@
 package replicate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -26,12 +27,16 @@ func SettingsParams() []param.Param[Settings] {
 		return param.IntParam(name, usage, lo, hi, why, field)
 	}
 	return []param.Param[S]{
-		ip("L", "override: lattice side", 2, 1024, "", func(s *S) *int { return &s.L }),
-		{Name: "K", Usage: "override: coupling of the training data", Get: func(s *S) string { return fmt.Sprint(s.K) },
+		ip("L", fmt.Sprintf("override: lattice side, %d..%d", bitlattice.MinSampleL, MaxL), bitlattice.MinSampleL, MaxL, maxLWhy, func(s *S) *int { return &s.L }),
+		{Name: "K", Usage: fmt.Sprintf("override: coupling of the training data, %g..%g", bitlattice.MinSampleK, MaxCoupling),
+			Get: func(s *S) string { return strconv.FormatFloat(s.K, 'g', -1, 64) },
 			Set: func(s *S, v string) error {
 				ks, err := ParseSampleCouplings("K", v)
-				if err != nil || len(ks) != 1 {
-					return fmt.Errorf("-K %s: want one finite coupling >= %g", v, bitlattice.MinSampleK)
+				if err != nil {
+					return err
+				}
+				if len(ks) != 1 {
+					return fmt.Errorf("-K %s: want one coupling %g <= K <= %g, got %d", v, bitlattice.MinSampleK, MaxCoupling, len(ks))
 				}
 				s.K = ks[0]
 				return nil
@@ -43,14 +48,14 @@ func SettingsParams() []param.Param[Settings] {
 		ip("seeds", "training seeds per recipe (a seed ensemble: every number gets its spread over seeds; default 1)", 1, 1000, "", func(s *S) *int { return &s.Seeds }),
 		ip("data-seeds", "training data sets, each sampled with its own seed (every training seed is run on each; default 1)", 1, 1000, "", func(s *S) *int { return &s.DataSeeds }),
 		ip("test-n", "override: held-out test configurations per data set (5000; -quick 1000)", 2, math.MaxInt, "", func(s *S) *int { return &s.TestN }),
-		{Name: "sweep", Usage: "override: couplings of the flow, a list or lo:hi:n", Get: func(s *S) string { return "" },
+		{Name: "sweep", Usage: "override: couplings of the flow, a list or lo:hi:n", Get: func(s *S) string { return formatFloats(s.SweepKs) },
 			Set: func(s *S, v string) (err error) { s.SweepKs, err = ParseSampleCouplings("sweep", v); return err }},
 		ip("sweep-n", "override: samples per flow coupling", 1, math.MaxInt, "", func(s *S) *int { return &s.SweepN }),
-		{Name: "layers", Usage: "override: hidden layer sizes", Get: func(s *S) string { return "" },
+		{Name: "layers", Usage: "override: hidden layer sizes", Get: func(s *S) string { return formatInts(s.Layers) },
 			Set: func(s *S, v string) (err error) { s.Layers, err = rbm.ParseSizes("layers", v); return err }},
-		ip("epochs", "override: epochs of mehta-schwab and weight-decay", 1, math.MaxInt, "", func(s *S) *int { return &s.Epochs }),
-		ip("sklearn-epochs", "override: epochs of the sklearn network", 1, math.MaxInt, "", func(s *S) *int { return &s.SklearnEpochs }),
-		{Name: "networks", Usage: "override: networks to train, from " + strings.Join(rbm.Presets(), ","), Get: func(s *S) string { return "" },
+		ip("epochs", "override: epochs of mehta-schwab and weight-decay", 1, rbm.MaxEpochs, "", func(s *S) *int { return &s.Epochs }),
+		ip("sklearn-epochs", "override: epochs of the sklearn network", 1, rbm.MaxEpochs, "", func(s *S) *int { return &s.SklearnEpochs }),
+		{Name: "networks", Usage: "override: networks to train, from " + strings.Join(rbm.Presets(), ","), Get: func(s *S) string { return strings.Join(s.Networks, ",") },
 			Set: func(s *S, v string) error {
 				s.Networks = nil
 				for _, name := range strings.Split(v, ",") {
@@ -62,13 +67,13 @@ func SettingsParams() []param.Param[Settings] {
 				}
 				return nil
 			}},
-		ip("ais-runs", "override: AIS runs of each path", 2, math.MaxInt, "", func(s *S) *int { return &s.AISRuns }),
-		{Name: "ais-steps", Usage: "override: AIS schedule (see eval)", Get: func(s *S) string { return "" },
+		ip("ais-runs", "override: AIS runs of each path", 2, rbm.MaxAISRuns, "", func(s *S) *int { return &s.AISRuns }),
+		{Name: "ais-steps", Usage: "override: AIS schedule (see eval)", Get: func(s *S) string { return formatInts(s.AISSteps[:]) },
 			Set: func(s *S, v string) (err error) { s.AISSteps, err = rbm.ParseAISSteps("ais-steps", v); return err }},
 		ip("eval-samples", "override: samples evaluated (0: all)", 0, math.MaxInt, "0: all", func(s *S) *int { return &s.EvalSamples }),
 		ip("analysis-samples", "override: configurations for block spins and physics", 1, math.MaxInt, "", func(s *S) *int { return &s.AnalysisSamples }),
 		ip("flow-steps", "override: reconstruction steps of the RG flow", 0, 100, "", func(s *S) *int { return &s.FlowSteps }),
-		{Name: "flow-depth", Usage: "override: depth of one reconstruction step of the flow", Get: func(s *S) string { return "" },
+		{Name: "flow-depth", Usage: "override: depth of one reconstruction step of the flow", Get: func(s *S) string { return strconv.Itoa(s.FlowDepth) },
 			Set: func(s *S, v string) error {
 				d, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
@@ -80,62 +85,108 @@ func SettingsParams() []param.Param[Settings] {
 				s.FlowDepth = d
 				return nil
 			}},
-		ip("threads", "worker threads (0: all cores)", 0, math.MaxInt, "0: all cores", func(s *S) *int { return &s.Threads }),
+		ip("threads", fmt.Sprintf("worker threads, 0..%d (0: all cores)", rbm.MaxThreads), 0, rbm.MaxThreads, "0: all cores", func(s *S) *int { return &s.Threads }),
 	}
+}
+
+// MaxCoupling bounds every coupling K = J/kT the program takes (exact,
+// sample, replicate and study). Above it the ferromagnet is frozen in its
+// ground state to float64 precision: u = -2 exactly, the specific heat
+// 64 K^2 e^-8K is below 1e-30, and Metropolis leaves the ground state with
+// probability e^-8K < 2e-35 per spin and sweep; while ln Z, about 2 L^2 K,
+// would pass the float64 range for large enough K (it is +Inf at K = 1e308)
+// and the couplings' file names would grow to hundreds of digits.
+const MaxCoupling = 10.0
+
+// maxCouplingWhy explains MaxCoupling in messages.
+const maxCouplingWhy = "above K = 10 the lattice is frozen in its ground state to float64 precision"
+
+// MaxL bounds the lattice side of a replication: its L x L spins are the
+// visible units of the networks (at most rbm.MaxUnits = 1024^2).
+const MaxL = 1024
+
+// maxLWhy explains the bounds of L in messages.
+const maxLWhy = "the sampler's chain is not ergodic below 4; the L*L spins are the visible units, at most 1048576"
+
+// CheckSampleCoupling checks one coupling that is sampled, for flag
+// -flagName (given the text s): bitlattice.MinSampleK <= k <= MaxCoupling.
+// ParseSampleCouplings and a study's spec both call it.
+func CheckSampleCoupling(flagName, s string, k float64) error {
+	const minK = bitlattice.MinSampleK
+	switch {
+	case math.IsNaN(k) || math.IsInf(k, 0) || k < 0 || k > MaxCoupling:
+		return fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
+	case k == 0:
+		return fmt.Errorf("-%s %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K >= %g", flagName, s, minK)
+	case k < minK:
+		return fmt.Errorf("-%s %s: K = %g is below %g, where Metropolis' integrated time (about 0.16/K sweeps) passes what the sampler can measure and the spins are nearly independent fair coins; want K >= %g", flagName, s, k, minK, minK)
+	}
+	return nil
 }
 
 // ParseSampleCouplings is ParseCouplings for couplings that are sampled
 // (and name output files, so no two may share a name). K = 0 is refused:
 // at infinite temperature every spin is an independent fair coin, which
 // the Metropolis chain does not mix towards in any useful time; so is any
-// K below bitlattice.MinSampleK.
+// K below bitlattice.MinSampleK (CheckSampleCoupling).
 func ParseSampleCouplings(flagName, s string) ([]float64, error) {
-	ks, err := ParseCouplings(flagName, s, true)
-	const minK = bitlattice.MinSampleK
+	ks, err := parseCouplings(flagName, s, true, bitlattice.MinSampleK)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range ks {
-		if k == 0 {
-			return nil, fmt.Errorf("-%s %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K >= %g", flagName, s, minK)
-		}
-		if k < minK {
-			return nil, fmt.Errorf("-%s %s: K = %g is below %g, where Metropolis' integrated time (about 0.16/K sweeps) passes what the sampler can measure and the spins are nearly independent fair coins; want K >= %g", flagName, s, k, minK, minK)
+		if err := CheckSampleCoupling(flagName, s, k); err != nil {
+			return nil, err
 		}
 	}
-	return ks, err
+	return ks, nil
+}
+
+// checkCoupling checks a coupling of flag -flagName for the exact
+// solution: finite, 0 <= k <= MaxCoupling.
+func checkCoupling(k float64) bool {
+	return exact.ValidateK(k) == nil && k <= MaxCoupling
 }
 
 // ParseCouplings reads the value of a coupling flag -flagName: one value
 // ("0.408"), a comma-separated list ("0.3,0.408,0.44") or a range
 // "lo:hi:n" of n evenly spaced values including both ends. Every value
-// must be finite and >= 0; with distinctFiles, no two may share an output
-// file name (CouplingFileName).
+// must be finite and in 0..MaxCoupling; with distinctFiles, no two may
+// share an output file name (CouplingFileName).
 func ParseCouplings(flagName, s string, distinctFiles bool) ([]float64, error) {
+	return parseCouplings(flagName, s, distinctFiles, 0)
+}
+
+// parseCouplings is ParseCouplings; minK is the least coupling its
+// messages name (the caller checks it).
+func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]float64, error) {
 	s = strings.TrimSpace(s)
-	want := "want a coupling K = J/kT >= 0, a list a,b,c or a range lo:hi:n"
+	want := fmt.Sprintf("want a coupling K = J/kT, %g <= K <= %g, a list a,b,c or a range lo:hi:n", minK, float64(MaxCoupling))
 	if s == "" {
 		return nil, fmt.Errorf("-%s: %s; got an empty value", flagName, want)
 	}
 	var ks []float64
 	if strings.Contains(s, ":") {
 		var err error
-		if ks, err = parseRange(flagName, s); err != nil {
+		if ks, err = parseRange(flagName, s, minK); err != nil {
 			return nil, err
 		}
 	} else {
+		if n := strings.Count(s, ",") + 1; n > MaxCouplings {
+			return nil, fmt.Errorf("-%s: %d couplings, want at most %d", flagName, n, MaxCouplings)
+		}
 		for _, f := range strings.Split(s, ",") {
 			k, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil {
+			if err != nil && !errors.Is(err, strconv.ErrRange) {
 				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, strings.TrimSpace(f), want)
 			}
 			ks = append(ks, k)
 		}
 	}
-	if len(ks) > MaxCouplings {
-		return nil, fmt.Errorf("-%s: %d couplings, want at most %d", flagName, len(ks), MaxCouplings)
-	}
 	seen := map[string]bool{}
 	for _, k := range ks {
-		if err := exact.ValidateK(k); err != nil {
-			return nil, fmt.Errorf("-%s %s: coupling %v: want finite couplings K >= 0", flagName, s, k)
+		if !checkCoupling(k) {
+			return nil, fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
 		}
 		name := CouplingFileName(k)
 		if distinctFiles && seen[name] {
@@ -146,8 +197,27 @@ func ParseCouplings(flagName, s string, distinctFiles bool) ([]float64, error) {
 	return ks, nil
 }
 
+// formatFloats writes xs as a list a,b,c that ParseCouplings reads back
+// to the same float64s.
+func formatFloats(xs []float64) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(s, ",")
+}
+
+// formatInts writes xs as a list a,b,c.
+func formatInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
 // parseRange reads lo:hi:n, checking lo and hi before any arithmetic.
-func parseRange(flagName, s string) ([]float64, error) {
+func parseRange(flagName, s string, minK float64) ([]float64, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n", flagName, s)
@@ -159,8 +229,8 @@ func parseRange(flagName, s string) ([]float64, error) {
 		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n of two numbers and a count", flagName, s)
 	}
 	for _, k := range []float64{lo, hi} {
-		if exact.ValidateK(k) != nil {
-			return nil, fmt.Errorf("-%s %s: range end %v, want finite couplings K >= 0", flagName, s, k)
+		if !checkCoupling(k) {
+			return nil, fmt.Errorf("-%s %s: range end %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
 		}
 	}
 	if n < 1 || n > MaxCouplings {

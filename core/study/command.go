@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/isingrbm/isingrbm/core/param"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
@@ -127,10 +128,11 @@ func (st *Study) Run(ctx context.Context, o RunOptions, log io.Writer) error {
 }
 
 // StageThreads returns the worker threads of "study stage -threads n": n,
-// or for 0 JobThreads (Slurm's cores for the job, else all of them).
+// 0..rbm.MaxThreads as every command's -threads, or for 0 JobThreads
+// (Slurm's cores for the job, else all of them).
 func StageThreads(n int) (int, error) {
-	if n < 0 {
-		return 0, fmt.Errorf("-threads: want 0 or a positive count, got %d", n)
+	if err := param.CheckInt("threads", n, 0, rbm.MaxThreads, "0: $SLURM_CPUS_PER_TASK under Slurm, else all cores"); err != nil {
+		return 0, err
 	}
 	if n == 0 {
 		return JobThreads(), nil

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -138,8 +140,18 @@ func TestStageThreads(t *testing.T) {
 			t.Errorf("-threads %d: %d %v, want %d", c[0], n, err, c[1])
 		}
 	}
-	if _, err := StageThreads(-1); err == nil || err.Error() != "-threads: want 0 or a positive count, got -1" {
-		t.Errorf("-threads -1: %v", err)
+	for _, n := range []int{-1, 4097, 1e9, math.MaxInt} {
+		if _, err := StageThreads(n); err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("-threads %d: want 0..4096", n)) {
+			t.Errorf("-threads %d: %v", n, err)
+		}
+	}
+	if n, err := StageThreads(4096); err != nil || n != 4096 {
+		t.Errorf("-threads 4096: %d %v", n, err)
+	}
+	// Slurm's cores are capped as -threads is.
+	t.Setenv("SLURM_CPUS_PER_TASK", "9223372036854775807")
+	if n, err := StageThreads(0); err != nil || n != 4096 {
+		t.Errorf("SLURM_CPUS_PER_TASK=MaxInt: %d %v", n, err)
 	}
 }
 

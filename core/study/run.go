@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strconv"
 	"time"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
 // ReportPath is the study's report, index.html in DIR/report.
@@ -126,7 +128,7 @@ func (st *Study) RunOne(ctx context.Context, key string, threads int, log io.Wri
 // $SLURM_CPUS_PER_TASK in a Slurm job, else all of this machine's cores.
 func JobThreads() int {
 	if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
-		return n
+		return min(n, rbm.MaxThreads)
 	}
 	return runtime.NumCPU()
 }

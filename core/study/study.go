@@ -1,6 +1,7 @@
 package study
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,11 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -46,18 +45,34 @@ func NewSpec(s replicate.Settings, ks []float64, seeds []uint64, trainSeeds int)
 	return sp, sp.Check()
 }
 
-// Check returns an error naming the first bad field.
+// MaxRuns bounds the runs of a study (couplings x seeds): its plan holds
+// about 22 stages per run.
+const MaxRuns = 10_000
+
+// Check returns an error naming the first bad field. It checks the
+// settings exactly as the command line checks replicate's flags
+// (replicate.Settings.Validate: every value, then memory and loop counts),
+// every coupling as -K (replicate.CheckSampleCoupling), and the counts of
+// couplings, seeds and runs, before anything is sized by them. A bad
+// setting is a *replicate.SettingError.
 func (s Spec) Check() error {
-	if len(s.Couplings) == 0 {
+	switch {
+	case len(s.Couplings) == 0:
 		return errors.New("couplings: want at least one training coupling K")
-	}
-	if len(s.Seeds) == 0 {
+	case len(s.Couplings) > replicate.MaxCouplings:
+		return fmt.Errorf("couplings: %d couplings, want at most %d", len(s.Couplings), replicate.MaxCouplings)
+	case len(s.Seeds) == 0:
 		return errors.New("seeds: want at least one seed")
+	case len(s.Seeds) > MaxSeeds:
+		return fmt.Errorf("seeds: %d seeds, want at most %d", len(s.Seeds), MaxSeeds)
+	case len(s.Couplings)*len(s.Seeds) > MaxRuns:
+		return fmt.Errorf("couplings and seeds: %d couplings x %d seeds = %d runs, want at most %d", len(s.Couplings), len(s.Seeds),
+			len(s.Couplings)*len(s.Seeds), MaxRuns)
 	}
 	seenK := map[string]bool{}
 	for _, k := range s.Couplings {
-		if math.IsNaN(k) || math.IsInf(k, 0) || k < 0 {
-			return fmt.Errorf("couplings: want finite K >= 0, got %v", k)
+		if err := replicate.CheckSampleCoupling("K", FormatCouplings([]float64{k}), k); err != nil {
+			return fmt.Errorf("couplings: %v", err)
 		}
 		if seenK[runName(k, 0)] {
 			return fmt.Errorf("couplings: %v appears twice (to 4 decimals)", k)
@@ -71,10 +86,7 @@ func (s Spec) Check() error {
 		}
 		seenS[sd] = true
 	}
-	if len(s.Settings.Networks) == 0 || len(s.Settings.Layers) == 0 || s.Settings.L < 2 {
-		return errors.New("settings: want networks, layers and L >= 2")
-	}
-	return nil
+	return s.Settings.Validate()
 }
 
 // Hash is a short hash of the spec's JSON.
@@ -389,19 +401,41 @@ func (st *Study) WriteSpec() (string, error) {
 	return p, writeJSON(filepath.Join(st.Dir, "study.json"), st.Spec)
 }
 
-// ReadSpec reads a spec written by WriteSpec.
+// maxSpecBytes bounds a spec file (one written by WriteSpec is a few KiB).
+const maxSpecBytes = 1 << 20
+
+// ReadSpec reads a spec written by WriteSpec and checks it (Spec.Check)
+// before anything is sized by it. Errors name the file and the field
+// ("settings.layers: ...").
 func ReadSpec(path string) (Spec, error) {
 	var s Spec
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return s, err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return s, err
+	} else if !st.Mode().IsRegular() {
+		return s, fmt.Errorf("%s: not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxSpecBytes+1))
+	if err != nil {
+		return s, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(b) > maxSpecBytes {
+		return s, fmt.Errorf("%s: more than %d bytes, want a spec written by isingrbm study (a few KiB)", path, maxSpecBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("%s: %v", path, err)
 	}
 	if err := s.Check(); err != nil {
+		var se *replicate.SettingError
+		if errors.As(err, &se) {
+			return s, fmt.Errorf("%s: settings.%s: %v", path, se.Field(), err)
+		}
 		return s, fmt.Errorf("%s: %v", path, err)
 	}
 	return s, nil

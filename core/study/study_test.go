@@ -122,3 +122,72 @@ func TestStudyRunLocal(t *testing.T) {
 		t.Error("summary.json differs between 2 cores and 1 core")
 	}
 }
+
+// TestReadSpecLimits: a spec file is checked as the flags are, before
+// anything is sized by it (the audit's edited specs planned, then ran out
+// of memory); the error names the file and the field.
+func TestReadSpecLimits(t *testing.T) {
+	t.Setenv("ISINGRBM_MAX_MEMORY", "4G")
+	dir := t.TempDir()
+	st, err := New(dir, tinySpec(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := st.WriteSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSpec(path); err != nil {
+		t.Fatalf("the spec as written: %v", err)
+	}
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manySeeds := make([]uint64, 100000)
+	for i := range manySeeds {
+		manySeeds[i] = uint64(i)
+	}
+	for _, c := range []struct {
+		field string
+		value any
+		want  string
+	}{
+		{"settings.layers", []int{1 << 20, 1 << 20}, "settings.layers: -layers [1048576 1048576] on -n 300 samples of 8x8: need about"},
+		{"seeds", manySeeds, "seeds: 100000 seeds, want at most 1000"},
+		{"couplings", []float64{0.3, 1e308}, "couplings: -K 1e+308: coupling 1e+308: want 0.0001 <= K <= 10"},
+		{"couplings", []float64{0}, "couplings: -K 0: K = 0 is infinite temperature"},
+		{"settings.L", 100000, "settings.L: -L 100000: want 4..1024"},
+		{"settings.n", 1000000000000, "settings.n: -n 1000000000000 -L 8: need about"},
+		{"settings.ais_runs", 1000000000000, "settings.ais_runs: -ais-runs 1000000000000: want 2..1000000"},
+		{"settings.flow_steps", 1000000000, "settings.flow_steps: -flow-steps 1000000000: want 0..100"},
+		{"settings.sweep_K", []float64{1e308}, "settings.sweep_K: -sweep 1e+308: coupling 1e+308: want 0.0001 <= K <= 10"},
+		{"settings.networks", []string{}, "settings.networks: -networks: "},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal(orig, &m); err != nil {
+			t.Fatal(err)
+		}
+		obj, key := m, c.field
+		if rest, ok := strings.CutPrefix(c.field, "settings."); ok {
+			obj, key = m["settings"].(map[string]any), rest
+		}
+		obj[key] = c.value
+		js, _ := json.Marshal(m)
+		bad := filepath.Join(dir, "bad.json")
+		if err := os.WriteFile(bad, js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadSpec(bad); err == nil || !strings.HasPrefix(err.Error(), bad+": "+c.want) {
+			t.Errorf("%s = %v: got %v, want %q", c.field, c.value, err, bad+": "+c.want)
+		}
+	}
+	// A file far larger than any spec is refused before it is parsed.
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, append(orig, bytes.Repeat([]byte(" "), 2<<20)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSpec(big); err == nil || !strings.Contains(err.Error(), "more than 1048576 bytes") {
+		t.Errorf("2 MiB spec: %v", err)
+	}
+}
