@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -12,7 +13,13 @@ import (
 	"github.com/isingrbm/isingrbm/asm/rng"
 )
 
+// guard is the base of sentinel.
 const guard = 0xdeadbeefcafef00d
+
+// sentinel is word i of a guarded buffer's bands: different in every word,
+// so that a kernel that copies band words elsewhere (or a block's words
+// into the band, shifted) does not leave the band as it found it.
+func sentinel(i int) uint64 { return guard ^ uint64(i)*0x9e3779b97f4a7c15 }
 
 const kc = 0.44068679350977147
 
@@ -21,27 +28,73 @@ var testCouplings = []float64{0, 0.2, 0.408, kc, 0.6, 3}
 // generators lists every Generator.
 var generators = []Generator{Xoshiro256pp, SFC64}
 
-// randomBlocks returns nb random blocks of an L x L lattice inside a buffer
-// with guard words on both sides, the spins starting at word offset off,
-// and nb random generator states of kind gen.
-func randomBlocks(gen Generator, g *rng.Xoshiro256, L, nb, off int) (buf []uint64, states [][StateWords]uint64) {
-	n := nb * L * L * BlockWords
-	buf = make([]uint64, n+off+8)
-	for i := range buf {
-		buf[i] = guard
+// guarded is a buffer whose words buf[lo:lo+n] are the kernels' and whose
+// other words, at least one band on each side, hold sentinel(i).
+type guarded struct {
+	buf   []uint64
+	lo, n int
+}
+
+// sweepBand is the guard band of the sweep tests at side L: a row and two
+// sites, more than a kernel's wrong neighbour (a site or a row off) can
+// reach beyond the block.
+func sweepBand(L int) int { return (L + 2) * BlockWords }
+
+// newGuarded returns n zero words between two guard bands of at least band
+// words each; the first of the n words lies off words (0 <= off < 8) past a
+// 64-byte boundary, whatever the alignment of the allocation.
+func newGuarded(n, band, off int) *guarded {
+	if off < 0 || off >= 8 {
+		panic(fmt.Sprintf("alignment offset %d words, want 0..7", off))
 	}
+	buf := make([]uint64, band+8+n+band)
+	lo := band
+	for (uintptr(unsafe.Pointer(&buf[lo]))-8*uintptr(off))%64 != 0 {
+		lo++
+	}
+	for i := range buf {
+		if i < lo || i >= lo+n {
+			buf[i] = sentinel(i)
+		}
+	}
+	return &guarded{buf: buf, lo: lo, n: n}
+}
+
+// words returns the kernels' words, capped so that appends cannot reach
+// the band.
+func (g *guarded) words() []uint64 { return g.buf[g.lo : g.lo+g.n : g.lo+g.n] }
+
+// check fails the test if a word of either band changed, naming its
+// position from the first of the n words (negative: before them).
+func (g *guarded) check(t testing.TB, what string) {
+	t.Helper()
+	for _, r := range [][2]int{{0, g.lo}, {g.lo + g.n, len(g.buf)}} {
+		for i := r[0]; i < r[1]; i++ {
+			if g.buf[i] != sentinel(i) {
+				t.Fatalf("%s: guard word %d overwritten (the %d words are [0, %d)): %#x", what, i-g.lo, g.n, g.n, g.buf[i])
+			}
+		}
+	}
+}
+
+// randomBlocks returns nb random blocks of an L x L lattice in a guarded
+// buffer (bands of sweepBand(L) words or more, the spins off words past a
+// 64-byte boundary), and nb random generator states of kind gen.
+func randomBlocks(gen Generator, g *rng.Xoshiro256, L, nb, off int) (gb *guarded, states [][StateWords]uint64) {
 	per := L * L * BlockWords
-	for i := off; i < off+n; i++ {
-		buf[i] = g.Uint64()
+	gb = newGuarded(nb*per, sweepBand(L), off)
+	spins := gb.words()
+	for i := range spins {
+		spins[i] = g.Uint64()
 		// Bias some sites towards order so all n occur; the share of ordered
 		// words differs between blocks so that neighbouring blocks are
 		// decided after different numbers of steps.
-		ordered := []int{2, 15, 0}[(i-off)/per%3]
+		ordered := []int{2, 15, 0}[i/per%3]
 		switch r := g.Intn(16); {
 		case r < ordered:
-			buf[i] = 0
+			spins[i] = 0
 		case r < 2*ordered && r < 16:
-			buf[i] = ^uint64(0)
+			spins[i] = ^uint64(0)
 		}
 	}
 	states = make([][StateWords]uint64, nb)
@@ -56,21 +109,7 @@ func randomBlocks(gen Generator, g *rng.Xoshiro256, L, nb, off int) (buf []uint6
 			}
 		}
 	}
-	return buf, states
-}
-
-func checkGuards(t *testing.T, buf []uint64, off, n int) {
-	t.Helper()
-	for i := range off {
-		if buf[i] != guard {
-			t.Fatalf("guard word %d before the buffer overwritten", i)
-		}
-	}
-	for i := off + n; i < len(buf); i++ {
-		if buf[i] != guard {
-			t.Fatalf("guard word %d after the buffer overwritten", i-off-n)
-		}
-	}
+	return gb, states
 }
 
 // How runBlocks calls the kernels.
@@ -80,15 +119,19 @@ const (
 	groups        // SweepBlocks over all blocks
 )
 
-// runBlocks sweeps every block with the active implementation, one at a time
-// with Sweep, in pairs with Sweep2, or all at once with SweepBlocks.
-func runBlocks(gen Generator, buf []uint64, off, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, how int) {
+var howNames = []string{"single", "pairs", "groups"}
+
+// runBlocks sweeps the blocks spins[b*L*L*BlockWords:] with the active
+// implementation, one at a time with Sweep, in pairs with Sweep2, or all at
+// once with SweepBlocks, calling after once after every call.
+func runBlocks(gen Generator, spins []uint64, L int, states [][StateWords]uint64, th *Thresholds, sweeps int, how int, after func()) {
 	per := L * L * BlockWords
 	if how == groups {
-		SweepBlocks(gen, buf[off:off+len(states)*per], L, states, th, sweeps)
+		SweepBlocks(gen, spins, L, states, th, sweeps)
+		after()
 		return
 	}
-	blk := func(b int) []uint64 { return buf[off+b*per : off+(b+1)*per] }
+	blk := func(b int) []uint64 { return spins[b*per : (b+1)*per] }
 	for b := 0; b < len(states); b++ {
 		if how == pairs && b+1 < len(states) {
 			// Pass the later block first too, so both argument slots see every block kind.
@@ -97,13 +140,19 @@ func runBlocks(gen Generator, buf []uint64, off, L int, states [][StateWords]uin
 			} else {
 				Sweep2(gen, blk(b), blk(b+1), L, &states[b], &states[b+1], th, sweeps)
 			}
+			after()
 			b++
 			continue
 		}
 		Sweep(gen, blk(b), L, &states[b], th, sweeps)
+		after()
 	}
 }
 
+// compareImpl runs nb random blocks through Sweep, Sweep2 and SweepBlocks
+// with the active implementation, under every dispatch variant of it (see
+// forEachDispatch), and compares spins, generator states and guard bands
+// with sweepGeneric's.
 func compareImpl(t *testing.T, gen Generator, seed uint64, L, nb, off, sweeps int, K float64) {
 	t.Helper()
 	th, err := NewThresholds(K)
@@ -111,31 +160,32 @@ func compareImpl(t *testing.T, gen Generator, seed uint64, L, nb, off, sweeps in
 		t.Fatal(err)
 	}
 	g := rng.New(seed)
-	buf, states := randomBlocks(gen, &g, L, nb, off)
-	ref := append([]uint64(nil), buf...)
-	refStates := append([][StateWords]uint64(nil), states...)
-	n := nb * L * L * BlockWords
+	gb, states := randomBlocks(gen, &g, L, nb, off)
+	spins := gb.words()
+	init, initStates := slices.Clone(spins), slices.Clone(states)
+	ref, refStates := slices.Clone(spins), slices.Clone(states)
 	per := L * L * BlockWords
 	for b := range refStates {
-		sweepGeneric(gen, ref[off+b*per:off+(b+1)*per], L, &refStates[b], th, sweeps)
+		sweepGeneric(gen, ref[b*per:(b+1)*per], L, &refStates[b], th, sweeps)
 	}
-	init, initStates := append([]uint64(nil), buf...), append([][StateWords]uint64(nil), states...)
-	for how := range []string{"single", "pairs", "groups"} {
-		copy(buf, init)
-		copy(states, initStates)
-		runBlocks(gen, buf, off, L, states, th, sweeps, how)
-		checkGuards(t, buf, off, n)
-		for i := range buf {
-			if buf[i] != ref[i] {
-				t.Fatalf("%s L=%d blocks=%d K=%v sweeps=%d how=%d: word %d = %#x, portable %#x", gen, L, nb, K, sweeps, how, i-off, buf[i], ref[i])
+	forEachDispatch(func(variant string) {
+		for how, name := range howNames {
+			copy(spins, init)
+			copy(states, initStates)
+			where := fmt.Sprintf("%s%s %s L=%d blocks=%d off=%d K=%v sweeps=%d %s", Impl(), variant, gen, L, nb, off, K, sweeps, name)
+			runBlocks(gen, spins, L, states, th, sweeps, how, func() { gb.check(t, where) })
+			for i := range spins {
+				if spins[i] != ref[i] {
+					t.Fatalf("%s: word %d = %#x, portable %#x", where, i, spins[i], ref[i])
+				}
+			}
+			for b := range states {
+				if states[b] != refStates[b] {
+					t.Fatalf("%s: generator state of block %d differs from the portable kernel's", where, b)
+				}
 			}
 		}
-		for b := range states {
-			if states[b] != refStates[b] {
-				t.Fatalf("%s L=%d K=%v how=%d: generator state of block %d differs from the portable kernel's", gen, L, K, how, b)
-			}
-		}
-	}
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -150,6 +200,10 @@ func TestRegistered(t *testing.T) {
 	asmtest.RequireRegistered(t, "ising", want)
 }
 
+// TestSweepMatchesPortable compares Sweep, Sweep2 and SweepBlocks with
+// sweepGeneric under every implementation and, with the AVX-512 kernels,
+// both choices of the two- and four-block kernels (forEachDispatch), with
+// the spins at every word offset within a 64-byte line.
 func TestSweepMatchesPortable(t *testing.T) {
 	asmtest.TestAll(t, "ising", func(t *testing.T) {
 		seed := uint64(1)
@@ -165,7 +219,7 @@ func TestSweepMatchesPortable(t *testing.T) {
 					}
 					for _, gen := range generators {
 						seed++
-						compareImpl(t, gen, seed, L, nb, int(seed%2), sweeps, K)
+						compareImpl(t, gen, seed, L, nb, int(seed%8), sweeps, K)
 					}
 				}
 			}
@@ -186,8 +240,8 @@ func TestStepsUsed(t *testing.T) {
 			for _, K := range []float64{0.408, 40} {
 				th, _ := NewThresholds(K)
 				g := rng.New(77)
-				buf, states := randomBlocks(gen, &g, L, 1, 0)
-				buf = buf[:L*L*BlockWords]
+				gb, states := randomBlocks(gen, &g, L, 1, 0)
+				buf := gb.words()
 				// Equilibrate, then count the outputs of stream 0 over one sweep.
 				Sweep(gen, buf, L, &states[0], th, 50)
 				var s0 [4]uint64
@@ -270,18 +324,25 @@ func FuzzSweep(f *testing.F) {
 	f.Add(uint64(7), uint8(5), uint8(3), kc)
 	f.Add(uint64(9), uint8(17), uint8(2), 0.0)
 	f.Add(uint64(11), uint8(3), uint8(1), 5.0)
+	// Xoshiro256pp, 4 blocks (SweepBlocks' four-block kernel), offset 5;
+	// SFC64, 5 blocks, offset 7; Xoshiro256pp, 3 blocks, offset 2.
+	f.Add(uint64(0x508), uint8(14), uint8(1), 0.408)
+	f.Add(uint64(0x707), uint8(38), uint8(2), kc)
+	f.Add(uint64(0x20a), uint8(0), uint8(0), 0.6)
 	f.Fuzz(func(t *testing.T, seed uint64, l, sweeps uint8, K float64) {
 		L := 2 + int(l%30)
 		if math.IsNaN(K) || math.IsInf(K, 0) || K < 0 {
 			return
 		}
+		defer asm.Reset("ising")
 		for _, name := range asm.Available("ising") {
 			if !asm.Select("ising", name) {
 				t.Fatalf("cannot select %s", name)
 			}
-			compareImpl(t, generators[seed%2], seed, L, 1+int(seed%5), int(seed%3), 1+int(sweeps%4), K)
+			// Each dispatch variant (forEachDispatch), the spins at any
+			// word offset within a 64-byte line.
+			compareImpl(t, generators[seed%2], seed, L, 1+int(seed%5), int(seed>>8%8), 1+int(sweeps%4), K)
 		}
-		asm.Reset("ising")
 	})
 }
 
@@ -296,7 +357,8 @@ func BenchmarkSweep(b *testing.B) {
 						const L = 40
 						th, _ := NewThresholds(K)
 						g := rng.New(3)
-						buf, states := randomBlocks(gen, &g, L, nb, 0)
+						gb, states := randomBlocks(gen, &g, L, nb, 0)
+						buf := gb.words()
 						per := L * L * BlockWords
 						run := func(sweeps int) {
 							switch nb {

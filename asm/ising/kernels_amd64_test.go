@@ -4,11 +4,13 @@ package ising
 
 import (
 	"fmt"
-	"github.com/isingrbm/isingrbm/asm/asmtest"
+	"math"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/asmtest"
 	"github.com/isingrbm/isingrbm/asm/rng"
 )
 
@@ -39,6 +41,78 @@ func amd64Kernels() []amd64Kernel {
 	return ks
 }
 
+// kernelCase runs kernel k directly on random blocks of side L (three, of
+// the three kinds of order that randomBlocks makes; four for a four-block
+// kernel) in a guarded buffer whose spins start off words past a 64-byte
+// boundary, and compares spins, generator states and guard bands (after
+// every call) with sweepGeneric's. A two-block kernel runs blocks (0, 1),
+// then block 2 with a partner block of block 0's kind in a buffer of its
+// own, with streams of its own; seed's parity chooses the partner's slot.
+func kernelCase(t *testing.T, k amd64Kernel, seed uint64, L int, K float64, sweeps, off int) {
+	t.Helper()
+	th, err := NewThresholds(K)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := rng.New(seed)
+	nb := 3
+	if k.four != nil {
+		nb = 4
+	}
+	gb, states := randomBlocks(k.gen, &g, L, nb, off)
+	spins := gb.words()
+	ref, refStates := slices.Clone(spins), slices.Clone(states)
+	per := L * L * BlockWords
+	for b := range nb {
+		sweepGeneric(k.gen, ref[b*per:(b+1)*per], L, &refStates[b], th, sweeps)
+	}
+	where := fmt.Sprintf("%s L=%d K=%v sweeps=%d off=%d", k.name, L, K, sweeps, off)
+	switch {
+	case k.one != nil:
+		for b := range nb {
+			k.one(&spins[b*per], L, &states[b], th, sweeps)
+			gb.check(t, where)
+		}
+	case k.four != nil:
+		k.four(&spins[0], L, (*[4][StateWords]uint64)(states), th, sweeps)
+		gb.check(t, where)
+	default:
+		k.two(&spins[0], &spins[per], L, &states[0], &states[1], th, sweeps)
+		gb.check(t, where)
+		pb, ps := randomBlocks(k.gen, &g, L, 1, (off+3)%8)
+		partner := pb.words()
+		pref, prefState := slices.Clone(partner), ps[0]
+		sweepGeneric(k.gen, pref, L, &prefState, th, sweeps)
+		slot := "B"
+		if seed%2 == 0 {
+			k.two(&spins[2*per], &partner[0], L, &states[2], &ps[0], th, sweeps)
+		} else {
+			slot = "A"
+			k.two(&partner[0], &spins[2*per], L, &ps[0], &states[2], th, sweeps)
+		}
+		gb.check(t, where)
+		pb.check(t, where+" partner of block 2")
+		for i := range partner {
+			if partner[i] != pref[i] {
+				t.Fatalf("%s: partner of block 2 (slot %s): word %d = %#x, portable %#x", where, slot, i, partner[i], pref[i])
+			}
+		}
+		if ps[0] != prefState {
+			t.Fatalf("%s: generator state of the partner of block 2 (slot %s) differs", where, slot)
+		}
+	}
+	for i := range spins {
+		if spins[i] != ref[i] {
+			t.Fatalf("%s: word %d (block %d) = %#x, portable %#x", where, i, i/per, spins[i], ref[i])
+		}
+	}
+	for b := range nb {
+		if states[b] != refStates[b] {
+			t.Fatalf("%s: generator state of block %d differs", where, b)
+		}
+	}
+}
+
 // TestKernelsMatchPortable runs every generated kernel this CPU supports,
 // including those the dispatch does not choose, against sweepGeneric.
 func TestKernelsMatchPortable(t *testing.T) {
@@ -51,51 +125,29 @@ func TestKernelsMatchPortable(t *testing.T) {
 		for _, L := range []int{2, 3, 4, 5, 8, 17, 40} {
 			for _, K := range testCouplings {
 				seed++
-				th, _ := NewThresholds(K)
-				g := rng.New(seed)
-				nb := 3 // blocks of three kinds of order
-				if k.four != nil {
-					nb = 4
-				}
-				buf, states := randomBlocks(k.gen, &g, L, nb, 1)
-				ref := append([]uint64(nil), buf...)
-				refStates := append([][StateWords]uint64(nil), states...)
-				per := L * L * BlockWords
-				sweeps := 1 + int(seed%3)
-				for b := range nb {
-					sweepGeneric(k.gen, ref[1+b*per:1+(b+1)*per], L, &refStates[b], th, sweeps)
-				}
-				// Blocks (0, 1) and (2, 0') pair each kind with the others:
-				// run block 2 alone or paired with a scratch copy of block 0.
-				switch {
-				case k.one != nil:
-					for b := range nb {
-						k.one(&buf[1+b*per], L, &states[b], th, sweeps)
-					}
-				case k.four != nil:
-					k.four(&buf[1], L, (*[4][StateWords]uint64)(states), th, sweeps)
-				default:
-					k.two(&buf[1], &buf[1+per], L, &states[0], &states[1], th, sweeps)
-					scratch := make([]uint64, per)
-					var ss [StateWords]uint64
-					copy(scratch, ref[1:1+per])
-					k.two(&buf[1+2*per], &scratch[0], L, &states[2], &ss, th, sweeps)
-				}
-				runtime.KeepAlive(buf)
-				checkGuards(t, buf, 1, nb*per)
-				for i := range buf {
-					if buf[i] != ref[i] {
-						t.Fatalf("%s L=%d K=%v sweeps=%d: word %d = %#x, portable %#x", k.name, L, K, sweeps, i-1, buf[i], ref[i])
-					}
-				}
-				for b := range nb {
-					if states[b] != refStates[b] {
-						t.Fatalf("%s L=%d K=%v: generator state of block %d differs", k.name, L, K, b)
-					}
-				}
+				kernelCase(t, k, seed, L, K, 1+int(seed%3), int(seed%8))
 			}
 		}
 	}
+}
+
+// FuzzKernels runs every generated kernel this CPU supports directly
+// against sweepGeneric, the dispatch's choices and the others alike.
+func FuzzKernels(f *testing.F) {
+	f.Add(uint64(1), uint8(2), uint8(1), 0.3)
+	f.Add(uint64(0x306), uint8(5), uint8(3), kc)
+	f.Add(uint64(0x509), uint8(17), uint8(2), 0.0)
+	f.Add(uint64(0x70c), uint8(38), uint8(0), 0.408)
+	f.Fuzz(func(t *testing.T, seed uint64, l, sweeps uint8, K float64) {
+		if math.IsNaN(K) || math.IsInf(K, 0) || K < 0 {
+			return
+		}
+		for _, k := range amd64Kernels() {
+			if k.ok {
+				kernelCase(t, k, seed, 2+int(l%30), K, 1+int(sweeps%4), int(seed>>8%8))
+			}
+		}
+	})
 }
 
 // BenchmarkKernels compares the generated kernels at L = 40, alternating
@@ -108,7 +160,8 @@ func BenchmarkKernels(b *testing.B) {
 			ks := amd64Kernels()
 			g := rng.New(3)
 			const nb = 4
-			buf, states := randomBlocks(Xoshiro256pp, &g, L, nb, 0)
+			gb, states := randomBlocks(Xoshiro256pp, &g, L, nb, 0)
+			buf := gb.words()
 			per := L * L * BlockWords
 			for b := range nb {
 				sweepGeneric(Xoshiro256pp, buf[b*per:(b+1)*per], L, &states[b], th, 200)
