@@ -67,7 +67,7 @@ func countSites(n int) int { return (n + 7) &^ 7 }
 //		for i := range L * L {
 //			bit := func(site int32) int32 { return int32(spins[int(site)+q/64] >> (q % 64) & 1) }
 //			s, r, d := bit(tab[3*i]), bit(tab[3*i+1]), bit(tab[3*i+2])
-//			anti[q] += s ^ r + s ^ d
+//			anti[q] += (s ^ r) + (s ^ d)
 //			up[q] += s
 //		}
 //	}
