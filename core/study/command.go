@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -114,10 +116,19 @@ func (st *Study) Run(ctx context.Context, o RunOptions, log io.Writer) error {
 	if o.Slurm {
 		so := o.Submit
 		so.Slurm.Dir, so.Slurm.Log = st.Dir, log
+		undo := newCreated(st.Dir)
 		if err := so.Prepare(); err != nil {
+			undo.remove()
 			return param.AsInputError(err)
 		}
-		_, err := st.Submit(ctx, so)
+		if err := so.Slurm.probe(ctx); err != nil {
+			undo.remove()
+			return param.AsInputError(fmt.Errorf("-slurm: %v", err))
+		}
+		sub, err := st.Submit(ctx, so)
+		if err != nil && (sub == nil || len(sub.Jobs) == 0) {
+			undo.remove() // nothing was submitted: nothing refers to what this run wrote
+		}
 		return err
 	}
 	if err := CheckWritable(st.Dir); err != nil {
@@ -153,4 +164,93 @@ func (st *Study) RunJob(ctx context.Context, key string, threads int, log io.Wri
 		return fmt.Errorf("stage %s interrupted; it left no output", key)
 	}
 	return err
+}
+
+// probeTimeout bounds the squeue call that checks that Slurm answers.
+const probeTimeout = 60 * time.Second
+
+// probe checks that Slurm answers (squeue reaches its controller) before
+// anything is written for a submission.
+func (o *SlurmOptions) probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	if _, err := o.queued(ctx); err != nil {
+		return fmt.Errorf("Slurm does not answer (%v); is this a Slurm login node? Without Slurm, run the study here with `isingrbm study run`", err)
+	}
+	return nil
+}
+
+// created remembers which of a study folder's entries existed, so that a
+// submission that fails before any job is submitted can remove what it
+// wrote (the folder itself, bin/, specs/, study.json, slurm/...) and
+// nothing that was there before.
+type created struct {
+	root    string          // the first missing folder on the way to dir ("": dir existed)
+	dir     string          // the study folder
+	existed map[string]bool // entries (relative to dir) that existed
+}
+
+// createdDirs are the folders of a study folder whose entries a submission
+// may create.
+var createdDirs = []string{".", "slurm", "slurm/logs", "slurm/jobs", "specs", "bin"}
+
+func newCreated(dir string) *created {
+	c := &created{dir: dir, existed: map[string]bool{}}
+	if _, err := os.Lstat(dir); err != nil {
+		// The topmost missing ancestor: everything below it is this run's.
+		c.root = dir
+		for p := filepath.Dir(dir); p != c.root; p = filepath.Dir(p) {
+			if _, err := os.Lstat(p); err == nil {
+				break
+			}
+			c.root = p
+		}
+		return c
+	}
+	for _, d := range createdDirs {
+		ents, err := os.ReadDir(filepath.Join(dir, d))
+		if err != nil {
+			continue
+		}
+		c.existed[d] = true
+		for _, e := range ents {
+			c.existed[filepath.ToSlash(filepath.Join(d, e.Name()))] = true
+		}
+	}
+	return c
+}
+
+// remove removes the entries created since newCreated, deepest first.
+func (c *created) remove() {
+	if c.root != "" {
+		os.RemoveAll(c.root)
+		return
+	}
+	for i := len(createdDirs) - 1; i >= 0; i-- {
+		d := createdDirs[i]
+		if !c.existed[d] && d != "." {
+			os.RemoveAll(filepath.Join(c.dir, d))
+			continue
+		}
+		ents, err := os.ReadDir(filepath.Join(c.dir, d))
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			rel := filepath.ToSlash(filepath.Join(d, e.Name()))
+			if !c.existed[rel] && !isCreatedDir(rel) {
+				os.RemoveAll(filepath.Join(c.dir, d, e.Name()))
+			}
+		}
+	}
+}
+
+// isCreatedDir reports whether rel is one of createdDirs (handled on its own).
+func isCreatedDir(rel string) bool {
+	for _, d := range createdDirs {
+		if d == rel {
+			return true
+		}
+	}
+	return false
 }
