@@ -17,6 +17,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/core/param"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -53,7 +54,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'isingrbm <command> -h' (or 'isingrbm help <command>') for the flags of a command.")
-	fmt.Fprintln(w, "Exit status: 0 success, 1 failure at run time, 2 bad flags or input, 130/143 interrupted by SIGINT/SIGTERM.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 failure at run time, 2 bad flags or input, 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.")
 }
 
 func main() {
@@ -61,9 +62,9 @@ func main() {
 }
 
 // run executes the command line and returns the exit status: 0, 1 for a
-// failure at run time, 2 for bad flags or input, 128+signal when SIGINT or
-// SIGTERM stopped it. Every failure is one line on stderr, never a stack
-// trace.
+// failure at run time, 2 for bad flags or input, 128+signal when SIGINT,
+// SIGTERM or SIGHUP stopped it. Every failure is one line on stderr, never
+// a stack trace.
 func run(args []string, stdout, stderr io.Writer) (status int) {
 	if len(args) >= 2 && args[0] == "help" && args[1] != "help" {
 		// "help CMD ..." is "CMD -h": the flags of that command.
@@ -133,28 +134,46 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 	return 1
 }
 
-// The interrupt machinery: run installs one handler for SIGINT and SIGTERM;
-// the first signal cancels interruptContext's context with the signal as
-// its cause (every long loop watches it), and if the command has not
-// returned watchGrace later, or a second signal comes, the process ends at
-// once with 128+signal. Outputs are written atomically, so an early end
+// The interrupt machinery: run installs one handler for SIGINT, SIGTERM and
+// SIGHUP (unless SIGHUP is ignored, as under nohup); the first signal
+// cancels interruptContext's context with the signal as its cause (every
+// long loop watches it), and if the command has not returned watchGrace
+// later the process ends with 128+signal, unless a checkpoint is being
+// written (holdExit, which core/rbm calls through the context: see
+// rbm.WithCheckpointHold): then it waits for the write to end and gives
+// the command another watchGrace. A second signal ends the process at once,
+// also during a checkpoint. Outputs are written atomically, so an early end
 // leaves old files or none.
 var interrupts struct {
 	sync.Mutex
 	ctx context.Context
+	// held counts the checkpoint writes in progress, of about heldBytes;
+	// idle is closed when held drops back to 0.
+	held      int
+	heldBytes float64
+	idle      chan struct{}
 }
 
-// watchGrace is how long a command may take to stop after a signal.
-const watchGrace = 600 * time.Millisecond
+// watchGrace is how long a command may take to stop after a signal (not
+// counting a checkpoint write in progress); a variable for the tests.
+var watchGrace = 600 * time.Millisecond
+
+// exitProcess ends the process; a variable for the tests.
+var exitProcess = os.Exit
 
 // caught is the cause of a context cancelled by a signal.
 type caught struct{ sig syscall.Signal }
 
 func (c caught) Error() string {
-	if c.sig == syscall.SIGINT {
+	switch c.sig {
+	case syscall.SIGINT:
 		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
 	}
-	return "SIGTERM" // the only other signal watchSignals asks for
+	return c.sig.String()
 }
 
 func watchSignals(stderr io.Writer) (stop func()) {
@@ -163,26 +182,13 @@ func watchSignals(stderr io.Writer) (stop func()) {
 	interrupts.ctx = ctx
 	interrupts.Unlock()
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) { // nohup: hangups are to be ignored
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	signal.Notify(ch, sigs...)
 	quit := make(chan struct{})
-	go func() {
-		var c caught
-		select {
-		case s := <-ch:
-			c.sig = s.(syscall.Signal)
-		case <-quit:
-			return
-		}
-		cancel(c)
-		select {
-		case <-ch:
-		case <-time.After(watchGrace):
-		case <-quit:
-			return
-		}
-		fmt.Fprintf(stderr, "isingrbm: %s: stopped\n", c)
-		os.Exit(128 + int(c.sig))
-	}()
+	go watch(stderr, ch, quit, cancel)
 	return func() {
 		signal.Stop(ch)
 		close(quit)
@@ -190,14 +196,101 @@ func watchSignals(stderr io.Writer) (stop func()) {
 	}
 }
 
-// interruptContext returns the context that SIGINT and SIGTERM cancel.
+// watch waits for the first signal on ch, cancels the command with it, and
+// ends the process (exitProcess) when the command has not returned (quit)
+// watchGrace later and writes no checkpoint, or at once on a second signal.
+func watch(stderr io.Writer, ch <-chan os.Signal, quit <-chan struct{}, cancel context.CancelCauseFunc) {
+	var c caught
+	select {
+	case s := <-ch:
+		c.sig = s.(syscall.Signal)
+	case <-quit:
+		return
+	}
+	cancel(c)
+	exit := func() {
+		fmt.Fprintf(stderr, "isingrbm: %s: stopped\n", c)
+		exitProcess(128 + int(c.sig))
+	}
+	grace := time.NewTimer(watchGrace)
+	defer grace.Stop()
+	announced := false
+	for {
+		select {
+		case <-ch:
+			exit()
+			return
+		case <-quit:
+			return
+		case <-grace.C:
+		}
+		bytes, idle := heldWrites()
+		if idle == nil {
+			exit()
+			return
+		}
+		if !announced {
+			announced = true
+			fmt.Fprintf(stderr, "isingrbm: %s: writing the checkpoint (about %.0f MB); send %s again to quit without it\n", c, bytes/1e6, c)
+		}
+		select {
+		case <-ch:
+			exit()
+			return
+		case <-quit:
+			return
+		case <-idle:
+			grace.Reset(watchGrace)
+		}
+	}
+}
+
+// holdExit tells the signal watcher that a checkpoint of about bytes bytes
+// is being written: after a signal it waits for release (or a second
+// signal) before ending the process.
+func holdExit(bytes float64) (release func()) {
+	interrupts.Lock()
+	if interrupts.held == 0 {
+		interrupts.idle = make(chan struct{})
+	}
+	interrupts.held++
+	interrupts.heldBytes += bytes
+	interrupts.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			interrupts.Lock()
+			defer interrupts.Unlock()
+			interrupts.held--
+			interrupts.heldBytes -= bytes
+			if interrupts.held == 0 {
+				close(interrupts.idle)
+				interrupts.idle, interrupts.heldBytes = nil, 0
+			}
+		})
+	}
+}
+
+// heldWrites returns the bytes of the checkpoints being written and a
+// channel closed when they are done; nil when none is.
+func heldWrites() (float64, <-chan struct{}) {
+	interrupts.Lock()
+	defer interrupts.Unlock()
+	if interrupts.held == 0 {
+		return 0, nil
+	}
+	return interrupts.heldBytes, interrupts.idle
+}
+
+// interruptContext returns the context that SIGINT, SIGTERM and SIGHUP
+// cancel; the checkpoints written under it hold the exit (holdExit).
 func interruptContext() context.Context {
 	interrupts.Lock()
 	defer interrupts.Unlock()
 	if interrupts.ctx == nil {
 		return context.Background()
 	}
-	return interrupts.ctx
+	return rbm.WithCheckpointHold(interrupts.ctx, holdExit)
 }
 
 // caughtSignal returns the signal that interrupted the command, or nil.
@@ -209,7 +302,7 @@ func caughtSignal() os.Signal {
 	return nil
 }
 
-// interrupted rewrites a cancellation by SIGINT or SIGTERM as one line
+// interrupted rewrites a cancellation by a signal as one line
 // saying what was kept; other errors pass unchanged.
 func interrupted(err error, kept string) error {
 	if s := caughtSignal(); s != nil && errors.Is(err, context.Canceled) {

@@ -194,3 +194,52 @@ func TestStepNoAlloc(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointHold: every checkpoint (periodic, between layers, on
+// cancellation) is written inside the hold of WithCheckpointHold, with
+// about its size; the checkpoint file is complete when the hold is
+// released.
+func TestCheckpointHold(t *testing.T) {
+	d := randomBinary(120, 16, 0.4, 3)
+	cfg, _ := Preset("sklearn")
+	cfg.Epochs, cfg.Batch, cfg.CheckpointEvery, cfg.SnapshotEvery = 3, 20, 1, 1
+	cfg.CheckpointPath = filepath.Join(t.TempDir(), "c.ckpt")
+	var holds, releases int
+	hold := func(bytes float64) func() {
+		holds++
+		before, _ := os.Stat(cfg.CheckpointPath)
+		return func() {
+			releases++
+			after, err := os.Stat(cfg.CheckpointPath)
+			if err != nil {
+				t.Fatalf("hold %d released without a checkpoint: %v", holds, err)
+			}
+			if before != nil && os.SameFile(before, after) {
+				t.Errorf("hold %d: the checkpoint was not replaced inside the hold", holds)
+			}
+			if _, err := ReadCheckpointMeta(cfg.CheckpointPath); err != nil {
+				t.Errorf("hold %d: %v", holds, err)
+			}
+			// The arrays; the headers and meta.json add a few KiB.
+			if size := float64(after.Size()); bytes > size || bytes < size-16<<10 {
+				t.Errorf("hold %d: %.0f bytes announced for a checkpoint of %.0f", holds, bytes, size)
+			}
+		}
+	}
+	ctx := WithCheckpointHold(context.Background(), hold)
+	// Epochs 1 and 2 of both layers, and between them.
+	if _, _, err := TrainDBN(ctx, d, []int{16, 8, 4}, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if holds != 5 || releases != 5 {
+		t.Errorf("%d holds and %d releases, want 5 checkpoints", holds, releases)
+	}
+	// Cancelled: the checkpoint of the interruption is held too.
+	holds, releases = 0, 0
+	cfg.CheckpointEvery = 0
+	cctx, cancel := context.WithCancel(ctx)
+	_, _, err := TrainDBN(cctx, d, []int{16, 8, 4}, cfg, func(ProgressInfo) { cancel() })
+	if err == nil || holds != 1 || releases != 1 {
+		t.Errorf("cancelled run: %v, %d holds, %d releases; want one checkpoint", err, holds, releases)
+	}
+}

@@ -163,7 +163,7 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 		st.velW, st.velB, st.velC, st.chains = nil, nil, nil, nil
 		if !last && (cfg.CheckpointEvery > 0 || err != nil && cfg.CheckpointPath != "") {
 			st.layer++
-			cerr := writeCheckpoint(cfg.CheckpointPath, st)
+			cerr := st.checkpoint(ctx)
 			st.layer--
 			if err == nil {
 				err = cerr
@@ -185,7 +185,7 @@ func (st *trainState) runEpoch(ctx context.Context, lt *layerTrainer, progress f
 	stats, err := lt.runEpoch(ctx)
 	if err != nil {
 		if cfg.CheckpointPath != "" {
-			if cerr := writeCheckpoint(cfg.CheckpointPath, st); cerr != nil {
+			if cerr := st.checkpoint(ctx); cerr != nil {
 				return fmt.Errorf("%w (and writing the checkpoint failed: %v)", err, cerr)
 			}
 		}
@@ -207,7 +207,7 @@ func (st *trainState) runEpoch(ctx context.Context, lt *layerTrainer, progress f
 	default:
 	}
 	if requested || cfg.CheckpointEvery > 0 && st.epoch%cfg.CheckpointEvery == 0 && st.epoch < cfg.Epochs {
-		return writeCheckpoint(cfg.CheckpointPath, st)
+		return st.checkpoint(ctx)
 	}
 	return nil
 }
@@ -540,4 +540,37 @@ func WithCheckpointRequests(ctx context.Context, req <-chan struct{}) context.Co
 func checkpointRequests(ctx context.Context) <-chan struct{} {
 	req, _ := ctx.Value(checkpointKey{}).(<-chan struct{})
 	return req
+}
+
+type checkpointHoldKey struct{}
+
+// WithCheckpointHold returns a context under which TrainDBN and ResumeDBN
+// call hold with the approximate size in bytes of every checkpoint before
+// writing it, and the function hold returns once it is written (or has
+// failed): a signal handler that ends the process some time after
+// cancelling the context can let a checkpoint in progress finish.
+func WithCheckpointHold(ctx context.Context, hold func(bytes float64) (release func())) context.Context {
+	return context.WithValue(ctx, checkpointHoldKey{}, hold)
+}
+
+// checkpoint writes st to Config.CheckpointPath (writeCheckpoint) under
+// the hold of WithCheckpointHold, if any.
+func (st *trainState) checkpoint(ctx context.Context) error {
+	if hold, _ := ctx.Value(checkpointHoldKey{}).(func(float64) func()); hold != nil {
+		release := hold(st.checkpointBytes())
+		defer release()
+	}
+	return writeCheckpoint(st.cfg.CheckpointPath, st)
+}
+
+// checkpointBytes is about the size of st's checkpoint: its float32 arrays.
+func (st *trainState) checkpointBytes() float64 {
+	n := len(st.velW) + len(st.velB) + len(st.velC) + len(st.chains)
+	for _, l := range st.dbn.Layers {
+		n += len(l.W) + len(l.B) + len(l.C)
+	}
+	for _, s := range st.dbn.Snapshots {
+		n += len(s.W)
+	}
+	return 4 * float64(n)
 }
