@@ -46,25 +46,25 @@ func TestThreadsCapped(t *testing.T) {
 	checkRefused(t, dir, cases)
 }
 
-// TestCouplingsCapped: every coupling flag takes 0 <= K <= 10 (replicate.MaxCoupling,
-// where the lattice is frozen); 1e308 gave ln Z = +Inf, 300-digit
+// TestCouplingsCapped: every coupling flag takes 0 <= K <= 1000 (replicate.MaxCoupling;
+// the lattice is frozen from K = 10); 1e308 gave ln Z = +Inf, 300-digit
 // columns and file names too long for the file system.
 func TestCouplingsCapped(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "o")
-	want := "<= K <= 10 (above K = 10 the lattice is frozen"
+	want := "<= K <= 1000 (the lattice is frozen in its ground state"
 	checkRefused(t, dir, []limitCase{
 		{[]string{"exact", "-L", "8", "-beta", "1e308"}, "-beta 1e308: coupling 1e+308: want 0 " + want},
-		{[]string{"exact", "-L", "8", "-beta", "0:20:3"}, "-beta 0:20:3: range end 20: want 0 " + want},
+		{[]string{"exact", "-L", "8", "-beta", "0:2000:3"}, "-beta 0:2000:3: range end 2000: want 0 " + want},
 		{[]string{"sample", "-L", "8", "-n", "10", "-beta", "1e308", "-o", filepath.Join(dir, "s.npy")}, "-beta 1e308: coupling 1e+308: want 0.0001 " + want},
 		{[]string{"sample", "-beta", "1e300,1e301", "-o", out}, "-beta 1e300,1e301: coupling 1e+300"},
 		{[]string{"replicate", "-quick", "-o", out, "-sweep", "1e308"}, "-sweep 1e308: coupling 1e+308"},
 		{[]string{"replicate", "-quick", "-o", out, "-K", "1e308"}, "-K 1e308: coupling 1e+308"},
-		{[]string{"replicate", "-quick", "-o", out, "-K", "10.5"}, "-K 10.5: coupling 10.5"},
+		{[]string{"replicate", "-quick", "-o", out, "-K", "1000.5"}, "-K 1000.5: coupling 1000.5"},
 		{studyArgs("plan", out, "-K", "0.4,1e308"), "-K 0.4,1e308: coupling 1e+308"},
 	})
 	// The bound itself is fine: frozen, finite, no overflow.
-	if code, stdout, stderr := runCmd("exact", "-L", "8", "-beta", "10", "-json"); code != 0 || strings.Contains(stdout, "null") || strings.Contains(stdout, "Inf") {
-		t.Errorf("exact -beta 10: exit %d %s %s", code, stdout, stderr)
+	if code, stdout, stderr := runCmd("exact", "-L", "8", "-beta", "1000", "-json"); code != 0 || strings.Contains(stdout, "null") || strings.Contains(stdout, "Inf") {
+		t.Errorf("exact -beta 1000: exit %d %s %s", code, stdout, stderr)
 	}
 }

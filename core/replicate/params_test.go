@@ -18,19 +18,19 @@ func TestParseCouplings(t *testing.T) {
 		t.Fatalf("%v %v", ks, err)
 	}
 	for _, s := range []string{"0.3,0.3", "0.4,0.40001", "0", "5e-324", "0.3,1e-6", "", "abc", "NaN", "-1", "1e400",
-		"0:Inf:3", "0.3:0.5:0", "0.3:0.5:1000000", "0.2:0.4", "0.2:0.4:1", "1e308", "1e300,1e301", "10.000001", "0.3:1e308:3"} {
+		"0:Inf:3", "0.3:0.5:0", "0.3:0.5:1000000", "0.2:0.4", "0.2:0.4:1", "1e308", "1e300,1e301", "1000.000001", "0.3:1e308:3"} {
 		if _, err := ParseSampleCouplings("beta", s); err == nil || !strings.HasPrefix(err.Error(), "-beta") {
 			t.Errorf("%q: %v", s, err)
 		}
 	}
 	// Unsampled lists may repeat and hold 0; MaxCoupling is the most any
 	// list takes.
-	if ks, err := ParseCouplings("beta", "0,0.40001,0.40002,10", false); err != nil || len(ks) != 4 {
+	if ks, err := ParseCouplings("beta", "0,0.40001,0.40002,1000", false); err != nil || len(ks) != 4 {
 		t.Errorf("%v %v", ks, err)
 	}
-	for _, s := range []string{"1e308", "10.5", "0:20:3", "0,1e400"} {
-		if _, err := ParseCouplings("beta", s, false); err == nil || !strings.Contains(err.Error(), "<= K <= 10") {
-			t.Errorf("%q: %v, want the range 0..10 named", s, err)
+	for _, s := range []string{"1e308", "1000.5", "0:2000:3", "0,1e400"} {
+		if _, err := ParseCouplings("beta", s, false); err == nil || !strings.Contains(err.Error(), "<= K <= 1000") {
+			t.Errorf("%q: %v, want the range 0..1000 named", s, err)
 		}
 	}
 }
