@@ -55,7 +55,7 @@ func parseDescr(s string) (dtype, error) {
 		ok = n == 4 || n == 8
 	}
 	if !ok {
-		return d, fmt.Errorf("unsupported dtype %q (want bool, int8..int64, uint8..uint64, float32 or float64)", s)
+		return d, fmt.Errorf("unsupported dtype %q: %s are not read", s, dtypeKind(d.kind, n))
 	}
 	if n == 1 {
 		d.big = false
@@ -333,4 +333,32 @@ func formatHeader(descr string, fortran bool, shape []int) string {
 		}
 	}
 	return b.String()
+}
+
+// dtypeKind names what a dtype this package does not read holds, for its
+// error. The message says what the file is, not what is wanted: each
+// command that reads .npy files says which of the dtypes read here it
+// takes (train and eval: uint8, bool, float32 or float64), so that two
+// messages never list different accepted types.
+func dtypeKind(kind byte, n int) string {
+	switch kind {
+	case 'c':
+		return "complex numbers"
+	case 'f':
+		if n == 2 {
+			return "float16 numbers"
+		}
+		return fmt.Sprintf("%d-byte floats", n)
+	case 'U', 'S', 'a':
+		return "strings"
+	case 'M', 'm':
+		return "dates and times"
+	case 'V':
+		return "structured records"
+	case 'b':
+		return fmt.Sprintf("%d-byte booleans", n)
+	case 'i', 'u':
+		return fmt.Sprintf("%d-byte integers", n)
+	}
+	return "values of this dtype"
 }

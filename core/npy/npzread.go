@@ -85,8 +85,10 @@ func OpenNPZWith(path string, opt NPZOptions) (*NPZReader, error) {
 	// Check before opening: opening a FIFO without a writer would block.
 	if st, err := os.Stat(path); err != nil {
 		return nil, err
+	} else if st.IsDir() {
+		return nil, fmt.Errorf("%s is a folder, want a .npz archive", path)
 	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s), want a .npz archive", path, st.Mode().Type())
+		return nil, fmt.Errorf("%s is not a regular file (%s), want a .npz archive", path, st.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -99,7 +101,7 @@ func OpenNPZWith(path string, opt NPZOptions) (*NPZReader, error) {
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file (%s), want a .npz archive", path, st.Mode().Type())
+		return nil, fmt.Errorf("%s is not a regular file (%s), want a .npz archive", path, st.Mode().Type())
 	}
 	r, err := NewNPZReader(path, f, st.Size(), opt)
 	if err != nil {

@@ -328,13 +328,14 @@ func TestNPZNotRegular(t *testing.T) {
 	go func() { _, err := ReadNPZ(fifo); done <- err }()
 	select {
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), fifo+": not a regular file") {
+		if err == nil || !strings.Contains(err.Error(), fifo+" is not a regular file") {
 			t.Errorf("FIFO: %v", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("ReadNPZ of a FIFO hangs")
 	}
-	if _, err := ReadNPZ(dir); err == nil || !strings.Contains(err.Error(), dir+": not a regular file (d") {
+	// A folder is called one, as train's -data says (not "d---------").
+	if _, err := ReadNPZ(dir); err == nil || err.Error() != dir+" is a folder, want a .npz archive" {
 		t.Errorf("directory: %v", err)
 	}
 }
