@@ -1,8 +1,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,4 +272,93 @@ func TestWatchGraceWithoutCheckpoint(t *testing.T) {
 			t.Errorf("caught{%d}.Error() = %q, want %q", sig, got, name)
 		}
 	}
+}
+
+// TestTrainResumeChecksCheckpointMeta: -resume from a checkpoint whose
+// meta.json was edited beyond what a run writes (or the flags allow) exits
+// 2 naming the file and the field, before it prints that it resumes.
+func TestTrainResumeChecksCheckpointMeta(t *testing.T) {
+	dir := t.TempDir()
+	data := writeNpy(t, dir, "d.npy", "|u1", []int{60, 4, 4}, randomSpins(60, 16, 2))
+	out := filepath.Join(dir, "m.npz")
+	ckpt := out + ".ckpt"
+	if code, _, stderr := runCmd("train", "-data", data, "-layers", "8,4", "-epochs", "5", "-batch", "10", "-o", out, "-stop-after", "2"); code != 0 {
+		t.Fatalf("first part: exit %d, %s", code, stderr)
+	}
+	orig, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		field string
+		value any
+		want  string
+	}{
+		{"checkpoint.epoch", 5000, "checkpoint.epoch 5000, want 0..5"},
+		{"checkpoint.epoch", -1, "checkpoint.epoch -1"},
+		{"checkpoint.layer", 7, "checkpoint.layer 7, want 0..1"},
+		{"config.epochs", 1e15, "config.epochs: -epochs 1000000000000000"},
+		// Just above the limit, so that the run without the check ends.
+		{"config.cd_k", 100001, "config.cd_k: -cd 100001: want 1..100000"},
+		{"config.threads", 100000, "config.threads: -threads 100000"},
+	} {
+		if err := rewriteMeta(ckpt, orig, c.field, c.value); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCmd("train", "-data", data, "-o", out, "-resume", "-stop-after", "1")
+		if code != 2 || !strings.Contains(stderr, ckpt+": meta.json: "+c.want) || strings.Contains(stderr, "resuming") {
+			t.Errorf("%s %v: exit %d, stderr %q; want 2, %q and nothing printed before", c.field, c.value, code, stderr, c.want)
+		}
+	}
+}
+
+// rewriteMeta writes to path the checkpoint orig with the field of its
+// meta.json (keys joined by dots) set to value.
+func rewriteMeta(path string, orig []byte, field string, value any) error {
+	zr, err := zip.NewReader(bytes.NewReader(orig), int64(len(orig)))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		if f.Name == "meta.json" {
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				return err
+			}
+			keys := strings.Split(field, ".")
+			o := m
+			for _, k := range keys[:len(keys)-1] {
+				var ok bool
+				if o, ok = o[k].(map[string]any); !ok {
+					return fmt.Errorf("meta.json has no %s", field)
+				}
+			}
+			o[keys[len(keys)-1]] = value
+			if b, err = json.Marshal(m); err != nil {
+				return err
+			}
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
 }

@@ -463,7 +463,86 @@ func checkpointMeta(path string, z *npy.NPZReader) (Meta, error) {
 	if meta.Checkpoint == nil || meta.Config == nil || len(meta.Sizes) < 2 {
 		return meta, fmt.Errorf("%s: not a checkpoint (meta.json has no checkpoint, config or layer sizes)", path)
 	}
+	if err := meta.checkCheckpoint(); err != nil {
+		return meta, fmt.Errorf("%s: meta.json: %v", path, err)
+	}
 	return meta, nil
+}
+
+// configFields names the JSON fields of Config that train's recipe flags
+// set (ConfigParams), where the names differ.
+var configFields = map[string]string{
+	"lr": "learning_rate", "momentum": "momentum_initial, momentum_final", "momentum-switch": "momentum_switch_epoch",
+	"l1-mode": "l1_proximal", "cd": "cd_k", "sample-visibles": "sample_visibles", "init-sigma": "init_sigma",
+	"visible-bias": "visible_bias_log_odds", "validation": "validation_fraction", "monitor-rows": "monitor_rows",
+	"snapshot-every": "snapshot_every", "next-layer": "next_layer_samples",
+}
+
+// checkCheckpoint checks what a checkpoint's meta.json says with the
+// limits of train's flags: every recipe setting as its flag would (each
+// ConfigParams' Set on the value), the layer sizes as -layers would, and
+// the position (layer, epoch), the data's shape and hash and the history
+// against them; so that a resumed run starts only from a state a run could
+// have written, and allocates and loops no more than its flags allow.
+func (m *Meta) checkCheckpoint() error {
+	cfg := *m.Config
+	check := cfg
+	for _, p := range ConfigParams() {
+		if err := p.Set(&check, p.Get(&cfg)); err != nil {
+			field := p.Name
+			if f, ok := configFields[p.Name]; ok {
+				field = f
+			}
+			return fmt.Errorf("config.%s: %v", field, err)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("config: %v", err)
+	}
+	sizes := m.Sizes
+	if len(sizes)-1 > MaxLayers {
+		return fmt.Errorf("sizes: %d hidden layers, want at most %d", len(sizes)-1, MaxLayers)
+	}
+	if sizes[0] < 1 {
+		return fmt.Errorf("sizes: %d visible units, want at least 1", sizes[0])
+	}
+	for _, n := range sizes[1:] {
+		if n < 1 || n > MaxUnits {
+			return fmt.Errorf("sizes %v: hidden layer of %d units, want 1..%d", sizes, n, MaxUnits)
+		}
+	}
+	ci := m.Checkpoint
+	switch {
+	case ci.Layer < 0 || ci.Layer >= len(sizes)-1:
+		return fmt.Errorf("checkpoint.layer %d, want 0..%d (the %d hidden layers of sizes %v, from 0)", ci.Layer, len(sizes)-2, len(sizes)-1, sizes)
+	case ci.Epoch < 0 || ci.Epoch > cfg.Epochs:
+		return fmt.Errorf("checkpoint.epoch %d, want 0..%d (config.epochs)", ci.Epoch, cfg.Epochs)
+	case ci.DataN < 1:
+		return fmt.Errorf("checkpoint.data_n %d, want at least 1", ci.DataN)
+	case ci.DataD != sizes[0]:
+		return fmt.Errorf("checkpoint.data_d %d, want the %d visible units of sizes %v", ci.DataD, sizes[0], sizes)
+	}
+	if _, err := strconv.ParseUint(ci.DataHash, 16, 64); err != nil || len(ci.DataHash) != 16 {
+		return fmt.Errorf("checkpoint.data_hash %q, want 16 hex digits", ci.DataHash)
+	}
+	if h := m.History; h != nil {
+		if len(h.Layers) > ci.Layer+1 {
+			return fmt.Errorf("history: %d layers, but the checkpoint is in layer %d (from 0)", len(h.Layers), ci.Layer)
+		}
+		for k := 0; k <= ci.Layer; k++ {
+			want, got := cfg.Epochs, 0
+			if k == ci.Layer {
+				want = ci.Epoch
+			}
+			if k < len(h.Layers) {
+				got = len(h.Layers[k])
+			}
+			if got != want {
+				return fmt.Errorf("history: %d epochs of layer %d, want %d (checkpoint at layer %d, epoch %d, of config.epochs %d)", got, k, want, ci.Layer, ci.Epoch, cfg.Epochs)
+			}
+		}
+	}
+	return nil
 }
 
 // ReadCheckpointMeta returns the meta.json of a checkpoint file (no other

@@ -1,9 +1,11 @@
 package rbm
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -241,5 +243,118 @@ func TestCheckpointHold(t *testing.T) {
 	_, _, err := TrainDBN(cctx, d, []int{16, 8, 4}, cfg, func(ProgressInfo) { cancel() })
 	if err == nil || holds != 1 || releases != 1 {
 		t.Errorf("cancelled run: %v, %d holds, %d releases; want one checkpoint", err, holds, releases)
+	}
+}
+
+// editCheckpointMeta copies the checkpoint src to dst with edit applied
+// to its meta.json (decoded as JSON objects).
+func editCheckpointMeta(t *testing.T, src, dst string, edit func(m map[string]any)) {
+	t.Helper()
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "meta.json" {
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			edit(m)
+			if b, err = json.Marshal(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckpointMetaLimits: every field of a checkpoint's meta.json that a
+// resumed run uses is checked with the limits of train's flags and against
+// the rest (the position against the epochs and layers, the history
+// against the position), and the error names the file and the field.
+func TestCheckpointMetaLimits(t *testing.T) {
+	dir := t.TempDir()
+	d := randomBinary(60, 16, 0.4, 2)
+	cfg, _ := Preset("mehta-schwab")
+	cfg.Epochs, cfg.Batch, cfg.CheckpointEvery = 4, 20, 1
+	cfg.CheckpointPath = filepath.Join(dir, "orig.ckpt")
+	stop, cancel := context.WithCancel(context.Background())
+	TrainDBN(stop, d, []int{16, 8, 4}, cfg, func(p ProgressInfo) {
+		if p.Epoch == 2 {
+			cancel()
+		}
+	})
+	if _, err := ReadCheckpointMeta(cfg.CheckpointPath); err != nil {
+		t.Fatalf("the unedited checkpoint: %v", err)
+	}
+	set := func(path string, v any) func(m map[string]any) {
+		return func(m map[string]any) {
+			keys := strings.Split(path, ".")
+			o := m
+			for _, k := range keys[:len(keys)-1] {
+				o = o[k].(map[string]any)
+			}
+			o[keys[len(keys)-1]] = v
+		}
+	}
+	for _, c := range []struct {
+		path string
+		v    any
+		want string
+	}{
+		{"checkpoint.epoch", 5000, "checkpoint.epoch 5000, want 0..4"},
+		{"checkpoint.epoch", -1, "checkpoint.epoch -1"},
+		{"checkpoint.layer", 7, "checkpoint.layer 7, want 0..1"},
+		{"checkpoint.layer", -1, "checkpoint.layer -1"},
+		{"checkpoint.layer", 1, "history: 2 epochs of layer 0, want 4"},
+		{"checkpoint.data_n", 0, "checkpoint.data_n 0"},
+		{"checkpoint.data_d", 15, "checkpoint.data_d 15"},
+		{"checkpoint.data_hash", "xyz", "checkpoint.data_hash"},
+		{"config.epochs", 1e15, "config.epochs: -epochs 1000000000000000: want 0..1000000"},
+		{"config.epochs", 1, "checkpoint.epoch 2, want 0..1"},
+		{"config.cd_k", 1e12, "config.cd_k: -cd 1000000000000: want 1..100000"},
+		{"config.threads", 100000, "config.threads: -threads 100000: want 0..4096"},
+		{"config.batch", 0, "config.batch: -batch 0"},
+		{"config.learning_rate", 0, "config.learning_rate: -lr 0"},
+		{"config.momentum_final", 1.5, "config.momentum_initial, momentum_final: -momentum"},
+		{"config.validation_fraction", 1, "config.validation_fraction"},
+		{"config.snapshot_every", 1e9, "config.snapshot_every: -snapshot-every 1000000000"},
+		{"config.monitor_rows", -1, "config.monitor_rows"},
+		{"sizes", []int{16, 8, 0}, "sizes [16 8 0]: hidden layer of 0 units"},
+		{"sizes", []int{16, 8, 1 << 21}, "hidden layer of 2097152 units"},
+		{"sizes", make([]int, MaxLayers+2), "hidden layers, want at most"},
+	} {
+		p := filepath.Join(dir, "edited.ckpt")
+		editCheckpointMeta(t, cfg.CheckpointPath, p, set(c.path, c.v))
+		_, err := ReadCheckpointMeta(p)
+		if err == nil || !strings.HasPrefix(err.Error(), p+": meta.json: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s = %v: %v; want %q", c.path, c.v, err, c.want)
+		}
+		if _, err := readCheckpoint(p); err == nil {
+			t.Errorf("%s = %v: readCheckpoint accepted it", c.path, c.v)
+		}
 	}
 }
