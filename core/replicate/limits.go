@@ -113,19 +113,42 @@ func (s Settings) CheckLimits() error {
 // CheckSampleMemory refuses sampling n L x L configurations with replicas
 // chains (0: automatic) when the samples and lattices would pass the
 // sampler's bitlattice.MaxBytes or what this process can get
-// (sysmem.Check). The message names -nFlag and -L, or -replicas and -L
-// when the lattices dominate ("-n 20000 -L 40: need about ...").
+// (sysmem.Check). The message names -nFlag and -L, or, when the lattices
+// dominate, -L and -replicas if it was given (replicas > 0), else -L and
+// -nFlag; past the sampler's limit it says the largest L it allows there
+// ("-L 32768 with -n 1: need about 68 GiB ...; at -n 1, L is at most 11495").
 func CheckSampleMemory(nFlag string, L, n, replicas int) error {
 	m := bitlattice.MemoryEstimate(L, n, replicas)
 	what := fmt.Sprintf("-%s %d -L %d", nFlag, n, L)
-	if m.Lattices > m.Samples {
-		what = fmt.Sprintf("-replicas %d -L %d", m.Replicas, L)
+	switch {
+	case m.Lattices > m.Samples && replicas > 0:
+		what = fmt.Sprintf("-replicas %d -L %d", replicas, L)
+	case m.Lattices > m.Samples:
+		what = fmt.Sprintf("-L %d with -%s %d (automatic replicas: %d)", L, nFlag, n, m.Replicas)
 	}
 	if m.Total() > bitlattice.MaxBytes {
-		return fmt.Errorf("%s: need about %s of samples and lattices, more than the sampler's %s; lower them",
-			what, sysmem.Format(m.Total()), sysmem.Format(bitlattice.MaxBytes))
+		at := fmt.Sprintf("-%s %d", nFlag, n)
+		if replicas > 0 {
+			at += fmt.Sprintf(" -replicas %d", replicas)
+		}
+		return fmt.Errorf("%s: need about %s of samples and lattices, more than the sampler's %s; lower them (at %s, L is at most %d)",
+			what, sysmem.Format(m.Total()), sysmem.Format(bitlattice.MaxBytes), at, maxSampleL(n, replicas))
 	}
 	return sysmem.Check(m.Total(), what)
+}
+
+// maxSampleL is the largest L whose samples and lattices (n samples,
+// replicas chains, 0: automatic) fit in the sampler's bitlattice.MaxBytes.
+func maxSampleL(n, replicas int) int {
+	perSite := bitlattice.MemoryEstimate(1, n, replicas).Total() // bytes per site
+	L := int(math.Sqrt(bitlattice.MaxBytes / perSite))
+	for L > 0 && bitlattice.MemoryEstimate(L, n, replicas).Total() > bitlattice.MaxBytes {
+		L--
+	}
+	for bitlattice.MemoryEstimate(L+1, n, replicas).Total() <= bitlattice.MaxBytes {
+		L++
+	}
+	return L
 }
 
 // MaxEquilibrate bounds the sampler's minimum equilibration sweeps (more
@@ -138,7 +161,8 @@ const MaxEquilibrate = 100_000_000
 func SampleParams() []param.Param[bitlattice.Options] {
 	type O = bitlattice.Options
 	return []param.Param[O]{
-		param.IntParam("L", fmt.Sprintf("linear lattice size (L x L torus), %d..%d", bitlattice.MinSampleL, bitlattice.MaxSampleL),
+		param.IntParam("L", fmt.Sprintf("linear lattice size (L x L torus), %d..%d, as long as the samples and lattices fit in the sampler's %s (n L^2 bytes, and L^2/4 for each of at least 256 chains): L <= %d at -n 1, %d at -n 20000",
+			bitlattice.MinSampleL, bitlattice.MaxSampleL, sysmem.Format(bitlattice.MaxBytes), maxSampleL(1, 0), maxSampleL(20000, 0)),
 			bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4", func(o *O) *int { return &o.L }),
 		param.IntParam("n", "number of configurations per coupling", 1, math.MaxInt, "samples per coupling", func(o *O) *int { return &o.N }),
 		param.SeedParam("seed", "random seed (same seed, same samples)", func(o *O) *uint64 { return &o.Seed }),

@@ -99,9 +99,41 @@ func TestValidate(t *testing.T) {
 
 func TestCheckSampleMemoryReplicas(t *testing.T) {
 	t.Setenv(sysmem.EnvMaxMemory, "1M")
+	// -replicas is named only when it was given (the audit found "-replicas
+	// 1" in the message of a command line without it).
 	err := CheckSampleMemory("n", 512, 1, 0)
+	if err == nil || !strings.HasPrefix(err.Error(), "-L 512 with -n 1 (automatic replicas: 1): need about") {
+		t.Fatalf("got %v", err)
+	}
+	err = CheckSampleMemory("n", 512, 1, 1)
 	if err == nil || !strings.HasPrefix(err.Error(), "-replicas 1 -L 512: need about") {
 		t.Fatalf("got %v", err)
+	}
+	// Past the sampler's own limit the message gives the largest L there,
+	// and that L is allowed.
+	t.Setenv(sysmem.EnvMaxMemory, "1T")
+	err = CheckSampleMemory("n", bitlattice.MaxSampleL, 1, 0)
+	if err == nil || !strings.HasPrefix(err.Error(), "-L 32768 with -n 1 (automatic replicas: 1): need about 65 GiB") ||
+		!strings.HasSuffix(err.Error(), "(at -n 1, L is at most 11495)") {
+		t.Fatalf("got %v", err)
+	}
+	if err := CheckSampleMemory("n", 11495, 1, 0); err != nil {
+		t.Errorf("L = 11495: %v", err)
+	}
+	if err := CheckSampleMemory("n", 11496, 1, 0); err == nil {
+		t.Errorf("L = 11496 accepted")
+	}
+	for _, nr := range [][2]int{{1, 0}, {20000, 0}, {1000, 3}, {1 << 20, 0}} {
+		L := maxSampleL(nr[0], nr[1])
+		if bitlattice.MemoryEstimate(L, nr[0], nr[1]).Total() > bitlattice.MaxBytes || bitlattice.MemoryEstimate(L+1, nr[0], nr[1]).Total() <= bitlattice.MaxBytes {
+			t.Errorf("maxSampleL(%d, %d) = %d is not the largest L that fits", nr[0], nr[1], L)
+		}
+	}
+	// sample -h says the range and the limit that bounds it.
+	for _, p := range SampleParams() {
+		if p.Name == "L" && (!strings.Contains(p.Usage, "4..32768") || !strings.Contains(p.Usage, "L <= 11495 at -n 1")) {
+			t.Errorf("-L usage %q", p.Usage)
+		}
 	}
 }
 
