@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -21,7 +23,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&j.Model, "model", "", "model file (.npz written by train)")
 	fs.StringVar(&j.Data, "data", "", "data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
 	asJSON := fs.Bool("json", false, "print JSON on stdout instead of a table")
-	fs.StringVar(&j.Layers, "layers", "all", "layers to evaluate, from 1 (e.g. 1,3)")
+	fs.StringVar(&j.Layers, "layers", "all", "layers to evaluate: all, or distinct layer numbers from 1 (e.g. 1,3), reported in increasing order")
 	fs.IntVar(&j.MaxSamples, "max-samples", 0, "evaluate a seeded random subset of this many samples (0: all)")
 	param.AddFlags(fs, rbm.EvalParams(), &j.Options)
 	fs.Usage = func() {
@@ -32,6 +34,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := param.ApplyFlags(fs, rbm.EvalParams(), &j.Options); err != nil {
+		return asUsage(err)
+	}
+	if err := checkEvalLayers(j.Layers); err != nil {
 		return asUsage(err)
 	}
 	in, err := j.Load()
@@ -53,4 +58,25 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return printJSON(stdout, rep)
 	}
 	return rep.WriteTable(stdout)
+}
+
+// checkEvalLayers refuses a -layers list that names a layer twice ("2,1,1"
+// was taken as 1,2 without a word); rbm.ParseLayers checks the numbers
+// against the model's depth once it is loaded.
+func checkEvalLayers(s string) error {
+	if strings.TrimSpace(s) == "all" {
+		return nil
+	}
+	seen := map[int]bool{}
+	for _, f := range strings.Split(s, ",") {
+		l, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			continue // not a number: ParseLayers says what is wanted
+		}
+		if seen[l] {
+			return fmt.Errorf("-layers %s: layer %d is named twice; want \"all\" or distinct layer numbers from 1 (e.g. 1,3)", s, l)
+		}
+		seen[l] = true
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
 	"github.com/isingrbm/isingrbm/core/param"
@@ -21,7 +23,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	job := replicate.SampleJob{Options: replicate.DefaultSampleOptions()}
 	param.AddFlags(fs, replicate.SampleParams(), &job.Options)
 	fs.StringVar(&job.Betas, "beta", "0.408", fmt.Sprintf("coupling K = J/kT, %g..%g: a value, a list a,b,c or a range lo:hi:n", bitlattice.MinSampleK, replicate.MaxCoupling))
-	fs.StringVar(&job.Out, "o", "", "output .npy file (one coupling) or folder (several couplings)")
+	fs.StringVar(&job.Out, "o", "", "output .npy file (one coupling) or folder, not named .npy, of beta_K.npy files (several couplings)")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	fs.BoolVar(&job.Replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {
@@ -37,6 +39,13 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	plan, err := job.Plan()
 	if err != nil {
 		return asUsage(err)
+	}
+	// Several couplings go into a folder of beta_K.npy files: a folder
+	// named like a file (out/s.npy) is surely a mistake, so is refused
+	// before anything is made.
+	if n := len(plan.Couplings); n > 1 && strings.EqualFold(filepath.Ext(strings.TrimRight(job.Out, `/\`)), ".npy") {
+		return badInput("-o %s: %d couplings are written as files beta_K.npy into a folder, and this name ends in .npy; give a folder name (e.g. %s), or one coupling for one .npy file",
+			job.Out, n, strings.TrimSuffix(strings.TrimRight(job.Out, `/\`), filepath.Ext(strings.TrimRight(job.Out, `/\`))))
 	}
 	reports, err := job.Run(interruptContext(), plan, func(label string) replicate.Task { return newProgressBar(stderr, label) })
 	if err != nil {
