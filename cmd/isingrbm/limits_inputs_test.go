@@ -65,3 +65,17 @@ func TestEvalLayersRepeated(t *testing.T) {
 		t.Errorf("-layers 2,1: exit %d, %d layers, %s", code, len(rep.Layers), stderr)
 	}
 }
+
+// TestMessagesOnce: version -x says its error once (the flag package
+// printed it before the usage, then main again); study's -spec help no
+// longer says that plan writes specs (it writes nothing).
+func TestMessagesOnce(t *testing.T) {
+	code, _, stderr := runCmd("version", "-x")
+	if code != 2 || strings.Count(stderr, "flag provided but not defined: -x") != 1 {
+		t.Errorf("version -x: exit %d, %q", code, stderr)
+	}
+	_, _, help := runCmd("study", "plan", "-h")
+	if strings.Contains(help, "written by plan") || !strings.Contains(help, "plan writes nothing") {
+		t.Errorf("study plan -h: %s", help)
+	}
+}

@@ -67,7 +67,7 @@ func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
 	fs.StringVar(&f.v.Couplings, "K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
 	fs.StringVar(&f.v.Seeds, "seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
 	fs.IntVar(&f.v.TrainSeeds, "train-seeds", 1, "training seeds per data seed (replicate's -seeds)")
-	fs.StringVar(&f.v.SpecFile, "spec", "", "read the study from this file (written by plan and run into DIR/specs) instead of the flags")
+	fs.StringVar(&f.v.SpecFile, "spec", "", "read the study from this file instead of the flags: a spec that study run writes into DIR/specs/<hash>.json and DIR/study.json (plan writes nothing)")
 	return f
 }
 
