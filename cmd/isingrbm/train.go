@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/isingrbm/isingrbm/core/param"
@@ -95,6 +96,11 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 		return nil, nil, nil
 	case err != nil && caughtSignal() != nil:
 		return nil, nil, interrupted(err, fmt.Sprintf("checkpoint written to %s; continue with: isingrbm train -data %s -o %s -resume", ckpt, data.Path, j.Out))
+	case errors.Is(err, rbm.ErrDiverged):
+		if _, serr := os.Stat(ckpt); serr == nil {
+			err = fmt.Errorf("%w (the checkpoint %s of an earlier epoch is kept)", err, ckpt)
+		}
+		return nil, nil, err
 	case err != nil && p.Resume != nil:
 		return nil, nil, badInput("-resume: %v", err)
 	}

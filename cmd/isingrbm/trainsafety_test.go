@@ -362,3 +362,20 @@ func rewriteMeta(path string, orig []byte, field string, value any) error {
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
+
+// TestTrainDivergedRun: a learning rate or initial spread that blows the
+// parameters up stops the run with exit 1 and a message that says so and
+// names -lr and -init-sigma; neither a model nor a checkpoint is written.
+func TestTrainDivergedRun(t *testing.T) {
+	dir := t.TempDir()
+	data := writeNpy(t, dir, "d.npy", "|u1", []int{60, 4, 4}, randomSpins(60, 16, 3))
+	for _, args := range [][]string{{"-lr", "3e38"}, {"-lr", "1e30"}, {"-init-sigma", "1e30"}} {
+		out := filepath.Join(dir, "m.npz")
+		code, _, stderr := runCmd(append([]string{"train", "-data", data, "-layers", "8,4", "-epochs", "3", "-batch", "10", "-checkpoint-every", "1", "-o", out}, args...)...)
+		if code != 1 || !strings.Contains(stderr, "training diverged at layer 1 epoch 1: ") || !strings.Contains(stderr, "lower -lr (now ") ||
+			!strings.Contains(stderr, "or -init-sigma (now ") || strings.Contains(stderr, "kept") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and a message on the divergence", args, code, stderr)
+		}
+		noOutputs(t, dir, map[string]bool{"d.npy": true}, strings.Join(args, " "))
+	}
+}

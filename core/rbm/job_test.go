@@ -1,13 +1,16 @@
 package rbm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -280,5 +283,69 @@ func TestRemoveCheckpointOnlyCheckpoints(t *testing.T) {
 	p := TrainPlan{Config: Config{CheckpointPath: filepath.Join(dir, "none.ckpt")}}
 	if err := p.RemoveCheckpoint(); err != nil {
 		t.Errorf("a missing checkpoint: %v", err)
+	}
+}
+
+// TestTrainDiverges: parameters that become huge or not finite stop the
+// training at the end of the epoch with ErrDiverged and a message naming
+// the layer, the epoch, -lr and -init-sigma, and no checkpoint of the
+// diverged state is written: the last one of finite parameters is kept.
+func TestTrainDiverges(t *testing.T) {
+	dir := t.TempDir()
+	d := randomBinary(60, 16, 0.4, 2)
+	cfg, _ := Preset("mehta-schwab")
+	cfg.Epochs, cfg.Batch, cfg.CheckpointEvery = 4, 20, 1
+	for _, c := range []struct {
+		lr, sigma float32
+		want      string
+	}{
+		{1e30, 0.1, "training diverged at layer 1 epoch 1: |W| reaches 1"},
+		{3e38, 0.1, "training diverged at layer 1 epoch 1: "},
+		{0.1, 1e30, "training diverged at layer 1 epoch 1: |W| reaches "},
+	} {
+		cfg := cfg
+		cfg.LR, cfg.InitSigma = c.lr, c.sigma
+		cfg.CheckpointPath = filepath.Join(dir, "new.ckpt")
+		_, _, err := TrainDBN(context.Background(), d, []int{16, 8}, cfg, nil)
+		if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), c.want) ||
+			!strings.Contains(err.Error(), "lower -lr (now "+strconv.FormatFloat(float64(c.lr), 'g', -1, 32)) {
+			t.Errorf("lr %g, init sigma %g: %v; want %q", c.lr, c.sigma, err, c.want)
+		}
+		if _, err := os.Stat(cfg.CheckpointPath); err == nil {
+			t.Errorf("lr %g, init sigma %g: a checkpoint of the diverged run was written", c.lr, c.sigma)
+		}
+	}
+	// Not finite: c[0] is NaN after an epoch.
+	lt := &layerTrainer{st: &trainState{}, cfg: &cfg, r: NewRBM(4, 2)}
+	lt.r.C[1] = float32(math.NaN())
+	if err := lt.checkDiverged(0); !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "c is not finite") {
+		t.Errorf("NaN bias: %v", err)
+	}
+	lt.r.C[1] = 0
+	if err := lt.checkDiverged(MaxParam); err != nil {
+		t.Errorf("|W| = MaxParam: %v", err)
+	}
+	// A run that diverges after its first checkpoints (the checkpoint's
+	// learning rate raised to 1e30 after epoch 2) keeps the checkpoint of
+	// epoch 2.
+	cfg.CheckpointPath = filepath.Join(dir, "c.ckpt")
+	stop, cancel := context.WithCancel(context.Background())
+	TrainDBN(stop, d, []int{16, 8}, cfg, func(p ProgressInfo) {
+		if p.Epoch == 2 {
+			cancel()
+		}
+	})
+	edited := filepath.Join(dir, "edited.ckpt")
+	editCheckpointMeta(t, cfg.CheckpointPath, edited, func(m map[string]any) { m["config"].(map[string]any)["learning_rate"] = 1e30 })
+	before, err := os.ReadFile(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = ResumeDBN(context.Background(), edited, d, nil)
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "at layer 1 epoch 3:") {
+		t.Errorf("resumed with lr 1e30: %v", err)
+	}
+	if after, err := os.ReadFile(edited); err != nil || !bytes.Equal(before, after) {
+		t.Errorf("the checkpoint of finite parameters was replaced (%v)", err)
 	}
 }

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -184,7 +185,9 @@ func (st *trainState) runEpoch(ctx context.Context, lt *layerTrainer, progress f
 	l := st.layer
 	stats, err := lt.runEpoch(ctx)
 	if err != nil {
-		if cfg.CheckpointPath != "" {
+		// A diverged run keeps the last checkpoint (of finite parameters):
+		// resuming it with the same recipe would diverge again.
+		if cfg.CheckpointPath != "" && !errors.Is(err, ErrDiverged) {
 			if cerr := st.checkpoint(ctx); cerr != nil {
 				return fmt.Errorf("%w (and writing the checkpoint failed: %v)", err, cerr)
 			}
@@ -378,17 +381,60 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	if !cfg.PCD {
 		es.BatchRecon = stats.Num(recon / float64(lt.train.N))
 	}
-	dw := 0.0
+	dw, maxW := 0.0, 0.0
 	for i, w := range r.W {
 		d := float64(w) - float64(lt.bakW[i])
 		dw += float64(d * d)
+		maxW = max(maxW, math.Abs(float64(w))) // NaN stays NaN
 	}
 	es.WeightChange = stats.Num(math.Sqrt(dw))
+	if err := lt.checkDiverged(maxW); err != nil {
+		lt.restore()
+		return EpochStats{}, err
+	}
 	if err := lt.monitor(ctx, &es); err != nil {
 		lt.restore()
 		return EpochStats{}, err
 	}
 	return es, nil
+}
+
+// MaxParam bounds the magnitude of the weights and biases training may
+// reach: beyond it every sigmoid of the model is 0 or 1 in float32 and its
+// measures are meaningless, so TrainDBN stops (ErrDiverged). Runs that
+// learn stay many orders of magnitude below it.
+const MaxParam = 1e6
+
+// ErrDiverged is wrapped by TrainDBN's error when the parameters became
+// non-finite or larger than MaxParam.
+var ErrDiverged = errors.New("training diverged")
+
+// checkDiverged returns an error wrapping ErrDiverged when a weight
+// (largest magnitude maxW, NaN when one is NaN) or a bias of the layer is
+// not finite or above MaxParam at the end of epoch st.epoch.
+func (lt *layerTrainer) checkDiverged(maxW float64) error {
+	r, cfg := lt.r, lt.cfg
+	what, val := "W", maxW
+	for _, p := range []struct {
+		name string
+		s    []float32
+	}{{"b", r.B}, {"c", r.C}} {
+		for _, x := range p.s {
+			if !(val <= MaxParam) {
+				break
+			}
+			what, val = p.name, math.Abs(float64(x))
+		}
+	}
+	if val <= MaxParam {
+		return nil
+	}
+	state := fmt.Sprintf("|%s| reaches %.3g, above %g", what, val, float64(MaxParam))
+	if math.IsNaN(val) || math.IsInf(val, 0) {
+		state = what + " is not finite"
+	}
+	return fmt.Errorf("%w at layer %d epoch %d: %s; lower -lr (now %g) or -init-sigma (now %g)",
+		ErrDiverged, lt.layer+1, lt.st.epoch+1, state, cfg.LR, cfg.InitSigma)
 }
 
 // restore puts back the state of the epoch's start.
