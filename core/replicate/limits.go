@@ -51,13 +51,32 @@ var settingFields = map[string]string{
 // spec) are checked before anything is sized by them. Errors are
 // *SettingError.
 func (s Settings) Validate() error {
+	return s.validate(sysmem.Check)
+}
+
+// ValidateWithin is Validate with the memory of the largest sampling,
+// training and evaluation bounded by maxBytes instead of what this machine
+// can give: for settings that run elsewhere (a study's stages on cluster
+// nodes, each job with its own memory limit), where this machine's limit
+// says nothing. The sampler's own limit (bitlattice.MaxBytes) still holds.
+func (s Settings) ValidateWithin(maxBytes float64, where string) error {
+	return s.validate(func(need float64, what string) error {
+		if need > maxBytes {
+			return fmt.Errorf("%s: need about %s, more than the %s %s; lower them", what, sysmem.Format(need), sysmem.Format(maxBytes), where)
+		}
+		return nil
+	})
+}
+
+// validate is Validate with the memory checked by mem.
+func (s Settings) validate(mem func(need float64, what string) error) error {
 	t := s
 	for _, p := range SettingsParams() {
 		if err := p.Set(&t, p.Get(&s)); err != nil {
 			return &SettingError{Flag: p.Name, Err: err}
 		}
 	}
-	return s.CheckLimits()
+	return s.checkLimits(mem)
 }
 
 // CheckLimits bounds s as the command line bounds the flags of train, eval
@@ -66,6 +85,11 @@ func (s Settings) Validate() error {
 // Messages name the replicate command's flags ("-epochs 0: want
 // 1..1000000"); errors are *SettingError.
 func (s Settings) CheckLimits() error {
+	return s.checkLimits(sysmem.Check)
+}
+
+// checkLimits is CheckLimits with the memory checked by mem.
+func (s Settings) checkLimits(mem func(need float64, what string) error) error {
 	for _, r := range []struct {
 		flag      string
 		v, lo, hi int
@@ -87,14 +111,14 @@ func (s Settings) CheckLimits() error {
 		flag string
 		n    int
 	}{{"n", s.N}, {"sweep-n", s.SweepN}, {"test-n", s.TestN}, {"analysis-samples", s.AnalysisSamples}} {
-		if err := CheckSampleMemory(c.flag, s.L, c.n, 0); err != nil {
+		if err := checkSampleMemory(c.flag, s.L, c.n, 0, mem); err != nil {
 			return &SettingError{Flag: c.flag, Err: err}
 		}
 	}
 	sizes := append([]int{s.L * s.L}, s.Layers...)
 	cfg, _ := rbm.Preset("mehta-schwab")
 	cfg.Epochs = max(s.Epochs, s.SklearnEpochs)
-	if err := sysmem.Check(rbm.EstimateTrainBytes(s.N, false, sizes, cfg),
+	if err := mem(rbm.EstimateTrainBytes(s.N, false, sizes, cfg),
 		fmt.Sprintf("-layers %v on -n %d samples of %dx%d", s.Layers, s.N, s.L, s.L)); err != nil {
 		return &SettingError{Flag: "layers", Err: err}
 	}
@@ -103,7 +127,7 @@ func (s Settings) CheckLimits() error {
 		n = min(n, s.EvalSamples)
 	}
 	steps := s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2]
-	if err := sysmem.Check(rbm.EstimateEvalBytes(n, sizes, s.AISRuns, steps),
+	if err := mem(rbm.EstimateEvalBytes(n, sizes, s.AISRuns, steps),
 		fmt.Sprintf("-ais-runs %d and -layers %v on %d samples", s.AISRuns, s.Layers, n)); err != nil {
 		return &SettingError{Flag: "ais-runs", Err: err}
 	}
@@ -118,6 +142,12 @@ func (s Settings) CheckLimits() error {
 // -nFlag; past the sampler's limit it says the largest L it allows there
 // ("-L 32768 with -n 1: need about 68 GiB ...; at -n 1, L is at most 11495").
 func CheckSampleMemory(nFlag string, L, n, replicas int) error {
+	return checkSampleMemory(nFlag, L, n, replicas, sysmem.Check)
+}
+
+// checkSampleMemory is CheckSampleMemory with the memory checked by mem
+// after the sampler's limit.
+func checkSampleMemory(nFlag string, L, n, replicas int, mem func(need float64, what string) error) error {
 	m := bitlattice.MemoryEstimate(L, n, replicas)
 	what := fmt.Sprintf("-%s %d -L %d", nFlag, n, L)
 	switch {
@@ -134,7 +164,7 @@ func CheckSampleMemory(nFlag string, L, n, replicas int) error {
 		return fmt.Errorf("%s: need about %s of samples and lattices, more than the sampler's %s; lower them (at %s, L is at most %d)",
 			what, sysmem.Format(m.Total()), sysmem.Format(bitlattice.MaxBytes), at, maxSampleL(n, replicas))
 	}
-	return sysmem.Check(m.Total(), what)
+	return mem(m.Total(), what)
 }
 
 // maxSampleL is the largest L whose samples and lattices (n samples,

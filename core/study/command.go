@@ -131,6 +131,11 @@ func (st *Study) Run(ctx context.Context, o RunOptions, log io.Writer) error {
 		}
 		return err
 	}
+	// Here the stages run on this machine: its memory bounds them, as
+	// replicate's (Spec.Check bounds only what any node could give).
+	if err := st.Spec.Settings.CheckLimits(); err != nil {
+		return param.AsInputError(err)
+	}
 	if err := CheckWritable(st.Dir); err != nil {
 		return param.AsInputError(fmt.Errorf("-o: %v", err))
 	}

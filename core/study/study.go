@@ -45,6 +45,13 @@ func NewSpec(s replicate.Settings, ks []float64, seeds []uint64, trainSeeds int)
 	return sp, sp.Check()
 }
 
+// MaxStageBytes bounds the memory of a study's largest sampling, training
+// or evaluation (replicate.Settings.ValidateWithin): its stages run on
+// cluster nodes with their own limits, so this machine's memory does not
+// bound them (study run without -slurm checks it too, Run), but no node
+// has more than this.
+const MaxStageBytes = 1 << 40
+
 // MaxRuns bounds the runs of a study (couplings x seeds): its plan holds
 // about 22 stages per run.
 const MaxRuns = 10_000
@@ -53,8 +60,9 @@ const MaxRuns = 10_000
 // settings exactly as the command line checks replicate's flags
 // (replicate.Settings.Validate: every value, then memory and loop counts),
 // every coupling as -K (replicate.CheckSampleCoupling), and the counts of
-// couplings, seeds and runs, before anything is sized by them. A bad
-// setting is a *replicate.SettingError.
+// couplings, seeds and runs, before anything is sized by them. The memory
+// is bounded by MaxStageBytes, not this machine's (a study's stages run
+// elsewhere). A bad setting is a *replicate.SettingError.
 func (s Spec) Check() error {
 	switch {
 	case len(s.Couplings) == 0:
@@ -86,7 +94,7 @@ func (s Spec) Check() error {
 		}
 		seenS[sd] = true
 	}
-	return s.Settings.Validate()
+	return s.Settings.ValidateWithin(MaxStageBytes, "any node of a study may be asked for")
 }
 
 // Hash is a short hash of the spec's JSON.

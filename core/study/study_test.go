@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
 
@@ -189,5 +192,37 @@ func TestReadSpecLimits(t *testing.T) {
 	}
 	if _, err := ReadSpec(big); err == nil || !strings.Contains(err.Error(), "more than 1048576 bytes") {
 		t.Errorf("2 MiB spec: %v", err)
+	}
+}
+
+// TestSpecMemoryWhereItRuns: a spec's memory is bounded by what any node
+// could give (MaxStageBytes), not by this machine, whose limit says nothing
+// about a Slurm job's (each asks for its own stage's memory); a local run
+// checks this machine's limit as replicate does.
+func TestSpecMemoryWhereItRuns(t *testing.T) {
+	dir := t.TempDir()
+	sp := tinySpec()
+	sp.Settings.N = 200_000 // 12.8 MB of samples
+	st, err := New(dir, sp, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := st.WriteSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ISINGRBM_MAX_MEMORY", "4M") // less than the spec's sampling and training need
+	if _, err := ReadSpec(path); err != nil {
+		t.Errorf("a spec that fits a node is refused on a small machine: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // without the check, the run stops at once instead of sampling
+	err = st.Run(ctx, RunOptions{}, io.Discard)
+	if ie := (*param.InputError)(nil); !errors.As(err, &ie) || !strings.Contains(err.Error(), "need about") ||
+		!strings.Contains(err.Error(), "ISINGRBM_MAX_MEMORY allows") {
+		t.Errorf("local run beyond this machine: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(dir, "runs")); len(ents) != 0 {
+		t.Errorf("the refused local run wrote %d runs", len(ents))
 	}
 }
