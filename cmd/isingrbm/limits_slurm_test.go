@@ -56,3 +56,30 @@ func TestStudySlurmUnreachable(t *testing.T) {
 		t.Errorf("existing study folder holds %s, want only what was there", got)
 	}
 }
+
+// TestStudySlurmSbatchFails: Slurm answers but sbatch refuses the first
+// job: nothing was submitted, so nothing that run wrote (bin/, specs/,
+// study.json, slurm/) is left behind.
+func TestStudySlurmSbatchFails(t *testing.T) {
+	fakeBin := t.TempDir()
+	scripts := map[string]string{
+		"squeue":  "#!/bin/sh\nexit 0\n",
+		"sbatch":  "#!/bin/sh\necho 'sbatch: error: Batch job submission failed: Invalid account' >&2\nexit 1\n",
+		"scancel": "#!/bin/sh\nexit 0\n",
+	}
+	for p, script := range scripts {
+		if err := os.WriteFile(filepath.Join(fakeBin, p), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", fakeBin)
+	dir := filepath.Join(t.TempDir(), "study")
+	code, _, stderr := runCmd(studyArgs("run", dir, "-K", "0.4", "-seeds", "1", "-slurm")...)
+	if code == 0 || !strings.Contains(stderr, "Invalid account") {
+		t.Errorf("exit %d, stderr %q; want a failure naming sbatch's error", code, stderr)
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		ents, _ := os.ReadDir(dir)
+		t.Errorf("the study folder was left behind with %d entries", len(ents))
+	}
+}
