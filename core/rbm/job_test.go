@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -347,5 +350,49 @@ func TestTrainDiverges(t *testing.T) {
 	}
 	if after, err := os.ReadFile(edited); err != nil || !bytes.Equal(before, after) {
 		t.Errorf("the checkpoint of finite parameters was replaced (%v)", err)
+	}
+}
+
+// TestTrainPeakMemory: EstimateTrainBytes bounds the heap training takes
+// from the system (runtime.MemStats.HeapSys, which only grows) for a wide
+// layer whose per-epoch monitor buffers outweigh its parameters. The
+// training runs in a child process (this test binary), so that no other
+// test's heap is counted.
+func TestTrainPeakMemory(t *testing.T) {
+	const n, nv, nh, epochs = 200, 64, 65536, 4
+	cfg, _ := Preset("mehta-schwab")
+	cfg.Epochs = epochs
+	if os.Getenv("ISINGRBM_PEAK_CHILD") == "1" {
+		d := randomBinary(n, nv, 0.4, 2)
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapSys
+		if _, _, err := TrainDBN(context.Background(), d, []int{nv, nh}, cfg, nil); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("heap-peak %d\n", ms.HeapSys-base)
+		return
+	}
+	if testing.Short() {
+		t.Skip("trains a 64 x 65536 layer")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTrainPeakMemory$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "ISINGRBM_PEAK_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var peak float64
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "heap-peak "); ok {
+			peak, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	est := EstimateTrainBytes(n, false, []int{nv, nh}, cfg)
+	t.Logf("heap peak %.0f MiB, estimate %.0f MiB", peak/(1<<20), est/(1<<20))
+	if peak == 0 || peak > est {
+		t.Errorf("heap peak %.0f MiB, above the estimate %.0f MiB (or not measured: %s)", peak/(1<<20), est/(1<<20), out)
 	}
 }

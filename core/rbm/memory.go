@@ -8,7 +8,9 @@ package rbm
 
 // EstimateTrainBytes returns the memory TrainDBN needs for n samples of
 // sizes[0] units (held as bytes, or float32 when float32Data), layers of
-// sizes, and cfg.
+// sizes, and cfg: the most that is live at once. The garbage between two
+// collections is left to the caller (the train command bounds the Go heap
+// with debug.SetMemoryLimit).
 func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float64 {
 	fn := float64(n)
 	elem := 1.0
@@ -18,6 +20,13 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 	// The data, and its training and validation copies.
 	need := 2 * fn * float64(sizes[0]) * elem
 	bs := float64(cfg.Batch)
+	// The rows the per-epoch measures use, of the training and of the
+	// validation samples (copied when fewer than the samples).
+	monRows := fn
+	if cfg.MonitorRows > 0 {
+		monRows = min(fn, float64(cfg.MonitorRows))
+	}
+	chunk := float64(evalChunk)
 	maxProp := 0.0
 	for l := 0; l+1 < len(sizes); l++ {
 		nv, nh := float64(sizes[l]), float64(sizes[l+1])
@@ -29,12 +38,27 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		// The layer in training: velocity, gradient and two backups, the
 		// batch buffers, the PCD chains and their backup.
 		trainer := float64(4*w) + float64(4*bs*(float64(2*nv)+float64(3*nh))) + float64(8*fn) + float64(8*bs*nh)
-		// The propagated input of the next layer (held with the current one).
+		if l > 0 || float32Data {
+			// Input that is not binary: every thread gathers its own copy
+			// of the batch (f32.Workspace.Replicate).
+			trainer += float64(cfg.threads()) * 4 * bs * nv
+		}
+		// The monitor (RBM.measures, once for the training and once for
+		// the validation samples): the samples it reads, and its buffers
+		// of evalChunk rows (whatever the samples) of visible and hidden
+		// units, as float32, as bits and per row.
+		in := elem
+		if l > 0 {
+			in = 4
+		}
+		monitor := 2*monRows*nv*in + 4*chunk*(2*nv+2*nh) + chunk*nv/8 + 8*chunk + 4*nh
+		// The propagated input of the next layer (held with the current
+		// one), and the buffers of evalChunk rows that compute it.
 		prop := 0.0
 		if l+2 < len(sizes) {
-			prop = 4 * fn * nh
+			prop = 4*fn*nh + 4*chunk*(nv+nh)
 		}
-		maxProp = max(maxProp, trainer+2*prop)
+		maxProp = max(maxProp, trainer+monitor+2*prop)
 	}
 	return need + maxProp
 }

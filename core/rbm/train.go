@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"time"
 
@@ -172,6 +173,13 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 		}
 		if err != nil {
 			return st.dbn, st.hist, err
+		}
+		// The layer's trainer and the input it was trained on are garbage:
+		// collect a large one before the next layer allocates its own
+		// (EstimateTrainBytes counts one layer's at a time).
+		if 16*len(lt.r.W) >= monitorGarbage {
+			lt = nil
+			runtime.GC()
 		}
 	}
 	return st.dbn, st.hist, nil
@@ -456,6 +464,7 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	plSeed := lt.cfg.Seed ^ streamID(kindPL, lt.layer, 0)
 	nan := stats.Num(math.NaN())
 	fe, pl, rec, err := r.measures(ctx, ws, lt.monTrain, plSeed)
+	lt.collectMonitorBuffers()
 	if err != nil {
 		return err
 	}
@@ -463,6 +472,7 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal, es.FreeEnergyGap = nan, nan, nan, nan
 	if lt.monVal != nil {
 		fe, pl, rec, err := r.measures(ctx, ws, lt.monVal, plSeed+1)
+		lt.collectMonitorBuffers()
 		if err != nil {
 			return err
 		}
@@ -470,6 +480,23 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 		es.FreeEnergyGap = es.FreeEnergyVal - es.FreeEnergyTrain
 	}
 	return nil
+}
+
+// monitorGarbage is the size of the buffers of one RBM.measures call from
+// which collectMonitorBuffers collects them at once.
+const monitorGarbage = 32 << 20
+
+// collectMonitorBuffers runs the garbage collector after RBM.measures when
+// its buffers (evalChunk rows of visible and hidden units, whatever the
+// samples) are large: otherwise the buffers of several calls pile up
+// before a collection (the default GOGC lets the heap reach twice the live
+// memory, 1.7x the estimate with a wide layer), and EstimateTrainBytes,
+// which counts one set, would not bound the peak. A collection is cheap
+// next to an epoch of such a layer; results do not change.
+func (lt *layerTrainer) collectMonitorBuffers() {
+	if 4*evalChunk*2*(lt.r.NVisible+lt.r.NHidden) >= monitorGarbage {
+		runtime.GC()
+	}
 }
 
 // step does one mini-batch update on the samples idx and returns the summed
