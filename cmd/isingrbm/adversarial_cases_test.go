@@ -111,7 +111,7 @@ func flagCases() []advCase {
 		advOK("exact/beta-repeated", "exact", "-beta", "0.40001,0.40002,0.40002"),
 		{name: "exact/beta-0", args: []string{"exact", "-beta", "0", "-json"}, wantOut: []string{`"log_z_per_spin": 0.6931471805599`}},
 		{name: "exact/beta-200-json", args: []string{"exact", "-beta", "200", "-json"}, check: jsonNoNaN},
-		{name: "exact/beta-1e300-json", args: []string{"exact", "-beta", "1e300,180,350", "-json"}, check: jsonNoNaN},
+		advUsage("exact/beta-1e300", "-beta", "exact", "-beta", "1e300,180,350", "-json"),
 		advUsage("replicate/L-1", "-L", "replicate", "-o", "{out}/r", "-L", "1"),
 		advUsage("replicate/ais-steps-overflow", "-ais-steps", "replicate", "-o", "{out}/r", "-ais-steps", maxI64+","+maxI64+",2"),
 		advUsage("replicate/readme-missing", "-readme", "replicate", "-quick", "-o", "{out}/r", "-readme", "{out}/missing/README.md"),
