@@ -342,22 +342,44 @@ func dot64Bits(a []float32, words []uint64) float64 {
 	return s
 }
 
+// measureBufs holds the buffers of RBM.measures: rows of visible and
+// hidden units (float32), a float64 per row, and one row of hidden units.
+type measureBufs struct {
+	v, a, p, rec, tmp []float32
+	sp                []float64
+}
+
+// get returns the buffers for chunks of rows rows of nv visible and nh
+// hidden units, reusing the ones held when they are large enough.
+func (b *measureBufs) get(rows, nv, nh int) (v, a, p, rec []float32, sp []float64, tmp []float32) {
+	fit := func(s *[]float32, n int) []float32 {
+		if cap(*s) < n {
+			*s = make([]float32, n)
+		}
+		return (*s)[:n]
+	}
+	if cap(b.sp) < rows {
+		b.sp = make([]float64, rows)
+	}
+	return fit(&b.v, rows*nv), fit(&b.a, rows*nh), fit(&b.p, rows*nh), fit(&b.rec, rows*nv), b.sp[:rows], fit(&b.tmp, nh)
+}
+
 // measures returns the mean free energy, the mean stochastic
 // pseudo-likelihood (flips seeded by seed, as PseudoLikelihood) and the
 // mean-field reconstruction error (as ReconstructionError) of d, sharing
 // one product v W between the three: the per-epoch monitor of training.
-func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64) (fe, pl, recon float64, err error) {
+// The buffers come from buf (nil: new ones), which the trainer keeps from
+// epoch to epoch.
+func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64, buf *measureBufs) (fe, pl, recon float64, err error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	g := rng.New(seed)
 	nv, nh := r.NVisible, r.NHidden
-	v := make([]float32, evalChunk*nv)
+	if buf == nil {
+		buf = new(measureBufs)
+	}
+	v, a, p, rec, sp, tmp := buf.get(min(evalChunk, d.N), nv, nh)
 	vb := d.bitsBuffer()
-	a := make([]float32, evalChunk*nh)
-	p := make([]float32, evalChunk*nh)
-	rec := make([]float32, evalChunk*nv)
-	sp := make([]float64, evalChunk)
-	tmp := make([]float32, nh)
 	err = forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)

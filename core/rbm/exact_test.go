@@ -427,7 +427,7 @@ func TestLogLikelihoodMethods(t *testing.T) {
 func TestMeasures(t *testing.T) {
 	r := randomRBM(40, 24, 0.3, 8)
 	d := randomBinary(600, 40, 0.5, 9)
-	fe, pl, rec, _ := r.measures(context.Background(), nil, d, 5)
+	fe, pl, rec, _ := r.measures(context.Background(), nil, d, 5, nil)
 	wfe := r.MeanFreeEnergy(nil, d)
 	wpl := stats.Mean(r.PseudoLikelihood(nil, d, 5))
 	wrec := r.ReconstructionError(nil, d)

@@ -177,7 +177,7 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 		// The layer's trainer and the input it was trained on are garbage:
 		// collect a large one before the next layer allocates its own
 		// (EstimateTrainBytes counts one layer's at a time).
-		if 16*len(lt.r.W) >= monitorGarbage {
+		if 16*len(lt.r.W) >= largeGarbage {
 			lt = nil
 			runtime.GC()
 		}
@@ -303,6 +303,10 @@ type layerTrainer struct {
 	train, val *Dataset
 	monTrain   *Dataset
 	monVal     *Dataset
+	// monBufs are the monitor's buffers (RBM.measures), kept from epoch to
+	// epoch: allocated anew each time, those of a wide layer piled up as
+	// garbage beyond what EstimateTrainBytes counts.
+	monBufs measureBufs
 
 	gW, gB, gC []float32
 	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
@@ -423,15 +427,15 @@ var ErrDiverged = errors.New("training diverged")
 func (lt *layerTrainer) checkDiverged(maxW float64) error {
 	r, cfg := lt.r, lt.cfg
 	what, val := "W", maxW
+	// The first bias beyond the bound, when the weights are within it.
 	for _, p := range []struct {
 		name string
 		s    []float32
 	}{{"b", r.B}, {"c", r.C}} {
 		for _, x := range p.s {
-			if !(val <= MaxParam) {
-				break
+			if val <= MaxParam {
+				what, val = p.name, math.Abs(float64(x))
 			}
-			what, val = p.name, math.Abs(float64(x))
 		}
 	}
 	if val <= MaxParam {
@@ -463,16 +467,14 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	r, ws := lt.r, lt.ws
 	plSeed := lt.cfg.Seed ^ streamID(kindPL, lt.layer, 0)
 	nan := stats.Num(math.NaN())
-	fe, pl, rec, err := r.measures(ctx, ws, lt.monTrain, plSeed)
-	lt.collectMonitorBuffers()
+	fe, pl, rec, err := r.measures(ctx, ws, lt.monTrain, plSeed, &lt.monBufs)
 	if err != nil {
 		return err
 	}
 	es.FreeEnergyTrain, es.PseudoLLTrain, es.ReconTrain = stats.Num(fe), stats.Num(pl), stats.Num(rec)
 	es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal, es.FreeEnergyGap = nan, nan, nan, nan
 	if lt.monVal != nil {
-		fe, pl, rec, err := r.measures(ctx, ws, lt.monVal, plSeed+1)
-		lt.collectMonitorBuffers()
+		fe, pl, rec, err := r.measures(ctx, ws, lt.monVal, plSeed+1, &lt.monBufs)
 		if err != nil {
 			return err
 		}
@@ -482,22 +484,9 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	return nil
 }
 
-// monitorGarbage is the size of the buffers of one RBM.measures call from
-// which collectMonitorBuffers collects them at once.
-const monitorGarbage = 32 << 20
-
-// collectMonitorBuffers runs the garbage collector after RBM.measures when
-// its buffers (evalChunk rows of visible and hidden units, whatever the
-// samples) are large: otherwise the buffers of several calls pile up
-// before a collection (the default GOGC lets the heap reach twice the live
-// memory, 1.7x the estimate with a wide layer), and EstimateTrainBytes,
-// which counts one set, would not bound the peak. A collection is cheap
-// next to an epoch of such a layer; results do not change.
-func (lt *layerTrainer) collectMonitorBuffers() {
-	if 4*evalChunk*2*(lt.r.NVisible+lt.r.NHidden) >= monitorGarbage {
-		runtime.GC()
-	}
-}
+// largeGarbage is the size of a finished layer's trainer from which run
+// collects it before the next layer allocates its own.
+const largeGarbage = 32 << 20
 
 // step does one mini-batch update on the samples idx and returns the summed
 // squared reconstruction error of the batch (CD only); false when done
