@@ -41,7 +41,7 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		if l > 0 || float32Data {
 			// Input that is not binary: every thread gathers its own copy
 			// of the batch (f32.Workspace.Replicate).
-			trainer += float64(cfg.threads()) * 4 * bs * nv
+			trainer += float64(float64(cfg.threads()) * 4 * bs * nv)
 		}
 		// The monitor (RBM.measures, once for the training and once for
 		// the validation samples): the samples it reads, and its buffers
@@ -51,12 +51,12 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		if l > 0 {
 			in = 4
 		}
-		monitor := 2*monRows*nv*in + 4*chunk*(2*nv+2*nh) + chunk*nv/8 + 8*chunk + 4*nh
+		monitor := float64(2*monRows*nv*in) + float64(4*chunk*(2*nv+2*nh)) + float64(chunk*nv/8) + float64(8*chunk) + float64(4*nh)
 		// The propagated input of the next layer (held with the current
 		// one), and the buffers of evalChunk rows that compute it.
 		prop := 0.0
 		if l+2 < len(sizes) {
-			prop = 4*fn*nh + 4*chunk*(nv+nh)
+			prop = float64(4*fn*nh) + float64(4*chunk*(nv+nh))
 		}
 		maxProp = max(maxProp, trainer+monitor+2*prop)
 	}
