@@ -21,9 +21,11 @@
 //
 // Exit status: 0 success; 1 a failure at run time (one line, never a stack
 // trace); 2 bad flags, input files or environment (ISINGRBM_KERNELS,
-// ISINGRBM_MAX_MEMORY); 128+n when signal n ended it: SIGINT (130) and
-// SIGTERM (143) cancel every long loop, training writes its checkpoint, and
-// the process ends within a second (a second signal ends it at once).
+// ISINGRBM_MAX_MEMORY); 128+n when signal n ended it: SIGINT (130), SIGTERM
+// (143) and SIGHUP (129, unless ignored, as under nohup) cancel every long
+// loop, training writes its checkpoint, and the process ends within a second
+// of that, however long the checkpoint takes to write (a second signal ends
+// it at once, without the checkpoint).
 //
 // Outputs are written atomically (package npy): a kill leaves the old file or
 // none, and no temporary file. An existing output that is a symlink, FIFO,
