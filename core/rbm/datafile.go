@@ -47,6 +47,9 @@ func readDataFile(path string, st os.FileInfo, err error) (*DataFile, error) {
 	if len(a.Shape) < 2 || len(a.Shape) > 3 {
 		return nil, fmt.Errorf("%s: shape %v (%d dimensions), want (n, L, L) or (n, D)", path, a.Shape, len(a.Shape))
 	}
+	if len(a.Shape) == 3 && a.Shape[1] != a.Shape[2] {
+		return nil, fmt.Errorf("%s: shape %v is not square lattices, want (n, L, L) or (n, D)", path, a.Shape)
+	}
 	switch a.Descr {
 	case "|u1", "u1", "<u1", ">u1", "|b1", "b1", "<f4", ">f4", "<f8", ">f8":
 	default:
@@ -57,7 +60,7 @@ func readDataFile(path string, st os.FileInfo, err error) (*DataFile, error) {
 		return nil, err
 	}
 	out := &DataFile{Path: path, Set: d, Shape: append([]int(nil), a.Shape...), Descr: a.Descr}
-	if len(a.Shape) == 3 && a.Shape[1] == a.Shape[2] {
+	if len(a.Shape) == 3 {
 		out.L = a.Shape[1]
 	} else if len(a.Shape) == 2 {
 		if l := int(math.Round(math.Sqrt(float64(d.D)))); l*l == d.D {

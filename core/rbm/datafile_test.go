@@ -1,8 +1,14 @@
 package rbm
 
 import (
+	"fmt"
+	"io"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/core/npy"
 )
 
 func TestParseLayers(t *testing.T) {
@@ -59,5 +65,34 @@ func TestMetaExtra(t *testing.T) {
 	m := d.MetaExtra()
 	if m["data"] != "d.npy" || m["data_dtype"] != "|u1" || m["lattice_L"] != 4 || !reflect.DeepEqual(m["data_shape"], []int{2, 4, 4}) {
 		t.Errorf("%v", m)
+	}
+}
+
+// TestReadDataFileShapes: square lattices and flat rows are read, with L
+// where it is known; a 3-D array of non-square lattices is refused.
+func TestReadDataFileShapes(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		shape []int
+		L     int
+		bad   bool
+	}{{[]int{5, 4, 4}, 4, false}, {[]int{5, 16}, 4, false}, {[]int{5, 12}, 0, false}, {[]int{5, 4, 16}, 0, true}} {
+		n := 1
+		for _, x := range c.shape {
+			n *= x
+		}
+		path := filepath.Join(dir, fmt.Sprintf("d%v.npy", c.shape))
+		if err := npy.WriteFileAtomic(path, func(w io.Writer) error { return npy.Write(w, "|u1", c.shape, make([]byte, n)) }); err != nil {
+			t.Fatal(err)
+		}
+		f, err := ReadDataFile(path)
+		switch {
+		case c.bad && (err == nil || !strings.Contains(err.Error(), "want (n, L, L) or (n, D)")):
+			t.Errorf("shape %v: %v, want refused", c.shape, err)
+		case !c.bad && err != nil:
+			t.Errorf("shape %v: %v", c.shape, err)
+		case !c.bad && f.L != c.L:
+			t.Errorf("shape %v: L %d, want %d", c.shape, f.L, c.L)
+		}
 	}
 }
