@@ -331,17 +331,26 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // parseWithArg is parseFlags for a command that takes one positional
-// argument after the flags (named by positional), which it returns.
+// argument after the flags (named by positional), which it returns. The
+// flag package prints nothing: a bad flag is one message (flagError), -h
+// the usage.
 func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", err
-		}
-		return "", asUsage(err)
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return "", err
+	}
+	if err != nil {
+		return "", badInput("%s; %s", flagError(fs, err), flagsHint(fs))
 	}
 	switch {
 	case positional == "" && fs.NArg() > 0:
-		return "", badInput("unexpected argument %q", fs.Arg(0))
+		return "", badInput("unexpected argument %q; %s", fs.Arg(0), flagsHint(fs))
 	case positional == "":
 		return "", nil
 	case fs.NArg() == 0:
@@ -350,6 +359,72 @@ func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, e
 		return "", badInput("want one %s after the flags, got %q", positional, strings.Join(fs.Args(), " "))
 	}
 	return fs.Arg(0), nil
+}
+
+// flagError rewrites an error of fs.Parse (the flag package's own words)
+// as a message that names the flag and what it wants.
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	cut := func(prefix string) (string, bool) { return strings.CutPrefix(msg, prefix) }
+	if name, ok := cut("flag provided but not defined: -"); ok {
+		s := fmt.Sprintf("-%s: unknown flag", name)
+		fs.VisitAll(func(f *flag.Flag) {
+			if strings.EqualFold(f.Name, name) {
+				s += fmt.Sprintf(" (did you mean -%s?)", f.Name)
+			}
+		})
+		return s
+	}
+	if name, ok := cut("flag needs an argument: -"); ok {
+		if f := fs.Lookup(name); f != nil {
+			return fmt.Sprintf("-%s needs a value: %s", name, flagWant(f))
+		}
+	}
+	var value, name string
+	if n, _ := fmt.Sscanf(msg, "invalid boolean value %q for -%s", &value, &name); n == 2 {
+		return fmt.Sprintf("-%s=%s: want true or false", strings.TrimSuffix(name, ":"), value)
+	}
+	if n, _ := fmt.Sscanf(msg, "invalid value %q for flag -%s", &value, &name); n == 2 {
+		name = strings.TrimSuffix(name, ":")
+		if f := fs.Lookup(name); f != nil {
+			return fmt.Sprintf("-%s %s: want %s", name, value, flagWant(f))
+		}
+	}
+	if s, ok := cut("bad flag syntax: "); ok {
+		return fmt.Sprintf("%s: bad flag syntax, want -name value or -name=value", s)
+	}
+	return msg
+}
+
+// flagWant says what flag f takes: the kind of value and its help text.
+func flagWant(f *flag.Flag) string {
+	want := ""
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case int, int64, uint, uint64:
+			want = "an integer"
+		case float64:
+			want = "a number"
+		case bool:
+			want = "true or false"
+		case time.Duration:
+			want = "a duration (e.g. 5s)"
+		}
+	}
+	if want == "" {
+		return f.Usage
+	}
+	return want + " (" + f.Usage + ")"
+}
+
+// flagsHint tells where the flags of fs's command are listed.
+func flagsHint(fs *flag.FlagSet) string {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n == 0 {
+		return fs.Name() + " takes no flags"
+	}
+	return fmt.Sprintf("run '%s -h' for the flags", fs.Name())
 }
 
 // printJSON writes v as indented JSON.

@@ -34,7 +34,7 @@ Run 'isingrbm study <plan|run|stage> -h' for the flags.`
 func runStudy(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, studyUsage)
-		return badInput("study: want a subcommand: plan, run or stage")
+		return badInput("want a subcommand: plan, run or stage")
 	}
 	switch args[0] {
 	case "plan":
@@ -47,8 +47,7 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, studyUsage)
 		return flag.ErrHelp
 	}
-	fmt.Fprintln(stderr, studyUsage)
-	return badInput("study: unknown subcommand %q, want plan, run or stage", args[0])
+	return badInput("unknown subcommand %q, want plan, run or stage; run 'isingrbm study -h' for the usage", args[0])
 }
 
 // studyFlags are replicate's overrides (the settings of every run) and the

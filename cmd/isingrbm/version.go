@@ -19,10 +19,6 @@ func init() {
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", stderr)
-	// The flag package would print its error before the usage, and the
-	// caller prints it again: keep only the caller's (version takes no
-	// flags, so the usage is one line).
-	fs.SetOutput(io.Discard)
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: isingrbm version (it takes no flags)") }
 	if err := parseFlags(fs, args); err != nil {
 		return err
