@@ -131,7 +131,7 @@ func flagCases() []advCase {
 		c.env = []string{"ISINGRBM_KERNELS=bogus"}
 		cases = append(cases, c)
 	}
-	helpL := advCase{name: "sample/help-agrees-on-L", args: []string{"sample", "-h"}, want: []string{"4..32768"}}
+	helpL := advCase{name: "sample/help-agrees-on-L", args: []string{"sample", "-h"}, wantOut: []string{"4..32768"}}
 	return append(cases, helpL)
 }
 

@@ -19,6 +19,10 @@
 // default batch is kept (one mini-batch per epoch). Messages name the flag,
 // the value and what was expected; their errors are param.InputError.
 //
+// Help that is asked for (isingrbm -h, --help, help; isingrbm CMD -h, help
+// CMD) goes to stdout with exit status 0; a bad flag is one line on stderr
+// (the flag, what it wants, and where the flags are listed) with status 2.
+//
 // Exit status: 0 success; 1 a failure at run time (one line, never a stack
 // trace); 2 bad flags, input files or environment (ISINGRBM_KERNELS,
 // ISINGRBM_MAX_MEMORY); 128+n when signal n ended it: SIGINT (130), SIGTERM

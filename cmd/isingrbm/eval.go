@@ -18,7 +18,7 @@ func init() {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval", stderr)
+	fs := newFlagSet("eval", stdout)
 	j := rbm.EvalJob{Options: rbm.DefaultEvalOptions()}
 	fs.StringVar(&j.Model, "model", "", "model file (.npz written by train)")
 	fs.StringVar(&j.Data, "data", "", "data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
@@ -27,7 +27,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&j.MaxSamples, "max-samples", 0, "evaluate a seeded random subset of this many samples (0: all)")
 	param.AddFlags(fs, rbm.EvalParams(), &j.Options)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: isingrbm eval -model model.npz -data ising.npy [-json] [flags]")
+		fmt.Fprintln(fs.Output(), "usage: isingrbm eval -model model.npz -data ising.npy [-json] [flags]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {

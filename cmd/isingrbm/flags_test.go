@@ -29,7 +29,7 @@ func TestRecipeFlags(t *testing.T) {
 		c.Seed != 7 || !c.NextLayerSamples || c.LR != 0.05 || c.L1 != 2e-4 || c.Preset != "mehta-schwab" {
 		t.Errorf("recipe %+v", *c)
 	}
-	_, _, help := runCmd("train", "-h")
+	_, help, _ := runCmd("train", "-h")
 	for _, p := range rbm.ConfigParams() {
 		if !strings.Contains(help, "-"+p.Name+" ") && !strings.Contains(help, "-"+p.Name+"\n") {
 			t.Errorf("-h does not list -%s", p.Name)

@@ -38,7 +38,7 @@ func TestSampleLargeLMessage(t *testing.T) {
 	if code != 2 || strings.Contains(stderr, "-replicas") || !strings.Contains(stderr, "-L 32768 with -n 1") || !strings.Contains(stderr, "L is at most 11495") {
 		t.Errorf("exit %d, %q", code, stderr)
 	}
-	_, _, help := runCmd("sample", "-h")
+	_, help, _ := runCmd("sample", "-h")
 	if !strings.Contains(help, "4..32768, as long as the samples and lattices fit in the sampler's 8 GiB") {
 		t.Errorf("sample -h: %s", help)
 	}
@@ -75,7 +75,7 @@ func TestMessagesOnce(t *testing.T) {
 	if code != 2 || stderr != "isingrbm version: -x: unknown flag; isingrbm version takes no flags\n" {
 		t.Errorf("version -x: exit %d, %q", code, stderr)
 	}
-	_, _, help := runCmd("study", "plan", "-h")
+	_, help, _ := runCmd("study", "plan", "-h")
 	if strings.Contains(help, "written by plan") || !strings.Contains(help, "plan writes nothing") {
 		t.Errorf("study plan -h: %s", help)
 	}

@@ -21,9 +21,9 @@ import (
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
-// command is one subcommand. run parses args itself (with a flag.FlagSet
-// writing to stderr) and returns an error; a *param.InputError (bad flags
-// or input) exits with status 2.
+// command is one subcommand. run parses args itself (newFlagSet,
+// parseFlags: the help that -h asks for goes to stdout) and returns an
+// error; a *param.InputError (bad flags or input) exits with status 2.
 type command struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) error
@@ -67,19 +67,26 @@ func main() {
 // a stack trace.
 func run(args []string, stdout, stderr io.Writer) (status int) {
 	if len(args) >= 2 && args[0] == "help" && args[1] != "help" {
-		// "help CMD ..." is "CMD -h": the flags of that command.
+		// "help CMD" is "CMD -h": the flags of that command ("help study
+		// SUB" those of a study subcommand).
 		if _, ok := commands[args[1]]; !ok {
 			fmt.Fprintf(stderr, "isingrbm help: unknown command %q\n\n", args[1])
 			usage(stderr)
 			return 2
 		}
-		args = []string{args[1], "-h"}
-	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		if args[1] == "study" && len(args) >= 3 {
+			args = []string{"study", args[2], "-h"}
+		} else {
+			args = []string{args[1], "-h"}
 		}
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--h", "--help":
+		usage(stdout) // asked for
 		return 0
 	}
 	if err := envError(); err != nil {
@@ -312,12 +319,14 @@ func interrupted(err error, kept string) error {
 }
 
 // newFlagSet returns a FlagSet for a subcommand that reports errors instead
-// of exiting, so run decides the exit status.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// of exiting, so run decides the exit status. Its output is stdout, where
+// the usage that -h asks for goes (parseFlags prints nothing else there);
+// a command's own Usage writes to fs.Output().
+func newFlagSet(name string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("isingrbm "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	fs.Usage = func() { // commands that take required flags print their own
-		fmt.Fprintf(stderr, "usage: isingrbm %s [flags]\n", name)
+		fmt.Fprintf(fs.Output(), "usage: isingrbm %s [flags]\n", name)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -333,7 +342,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // parseWithArg is parseFlags for a command that takes one positional
 // argument after the flags (named by positional), which it returns. The
 // flag package prints nothing: a bad flag is one message (flagError), -h
-// the usage.
+// the usage, on fs.Output() (stdout).
 func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, error) {
 	out, usage := fs.Output(), fs.Usage
 	fs.SetOutput(io.Discard)

@@ -31,21 +31,48 @@ func TestUnknownCommand(t *testing.T) {
 // "CMD -h" does, and that help for an unknown command is bad input.
 func TestHelpCommand(t *testing.T) {
 	for _, name := range []string{"eval", "train", "sample", "replicate", "study", "exact", "version"} {
-		code, _, stderr := runCmd("help", name)
-		wcode, _, want := runCmd(name, "-h")
-		if code != wcode || stderr != want || !strings.Contains(stderr, "usage: isingrbm "+name) {
-			t.Errorf("help %s: exit %d, stderr %q; %s -h: exit %d, stderr %q", name, code, stderr, name, wcode, want)
+		code, stdout, _ := runCmd("help", name)
+		wcode, want, _ := runCmd(name, "-h")
+		if code != wcode || stdout != want || !strings.Contains(stdout, "usage: isingrbm "+name) {
+			t.Errorf("help %s: exit %d, stdout %q; %s -h: exit %d, stdout %q", name, code, stdout, name, wcode, want)
 		}
 	}
-	if code, _, stderr := runCmd("help", "study", "plan"); code != 0 || !strings.Contains(stderr, "usage: isingrbm study plan") {
-		t.Errorf("help study plan: exit %d, stderr %q", code, stderr)
+	for _, sub := range []string{"plan", "run", "stage"} {
+		code, stdout, _ := runCmd("help", "study", sub)
+		_, want, _ := runCmd("study", sub, "-h")
+		if code != 0 || stdout != want || !strings.Contains(stdout, "usage: isingrbm study "+sub+" [flags]") {
+			t.Errorf("help study %s: exit %d, stdout %q", sub, code, stdout)
+		}
 	}
 	if code, _, stderr := runCmd("help", "nonesuch"); code != 2 || !strings.Contains(stderr, `unknown command "nonesuch"`) {
 		t.Errorf("help nonesuch: exit %d, stderr %q", code, stderr)
 	}
 	for _, args := range [][]string{{"help"}, {"help", "help"}} {
-		if code, _, stderr := runCmd(args...); code != 0 || !strings.Contains(stderr, "commands:") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		if code, stdout, _ := runCmd(args...); code != 0 || !strings.Contains(stdout, "commands:") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+		}
+	}
+}
+
+// TestHelpStreams: help that was asked for (isingrbm -h, --help, help,
+// CMD -h, help CMD) goes to stdout with exit 0 and nothing on stderr; usage
+// printed because of an error (no command, help for an unknown command)
+// goes to stderr with exit 2 and nothing on stdout.
+func TestHelpStreams(t *testing.T) {
+	asked := [][]string{{"-h"}, {"-help"}, {"--help"}, {"help"}, {"help", "help"}, {"study", "--help"}, {"study", "help"}, {"help", "study", "plan"}}
+	for _, cmd := range flagCommands() {
+		asked = append(asked, append(cmd, "-h"), append(cmd, "--help"), append([]string{"help"}, cmd...))
+	}
+	for _, args := range asked {
+		code, stdout, stderr := runCmd(args...)
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "usage: isingrbm") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", args, code, stdout, stderr)
+		}
+	}
+	for _, args := range [][]string{{}, {"help", "nosuch"}, {"--nosuch"}, {"help", "study", "nosuch"}} {
+		code, stdout, stderr := runCmd(args...)
+		if code != 2 || stdout != "" || stderr == "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and a message on stderr", args, code, stdout, stderr)
 		}
 	}
 }

@@ -25,8 +25,8 @@ type replicateFlags struct {
 	quick, force *bool
 }
 
-func newReplicateFlags(stderr io.Writer) *replicateFlags {
-	fs := newFlagSet("replicate", stderr)
+func newReplicateFlags(stdout io.Writer) *replicateFlags {
+	fs := newFlagSet("replicate", stdout)
 	f := &replicateFlags{fs: fs}
 	f.out = fs.String("o", filepath.Join("out", "replicate"), "output folder")
 	f.quick = fs.Bool("quick", false, quickUsage)
@@ -34,7 +34,7 @@ func newReplicateFlags(stderr io.Writer) *replicateFlags {
 	param.AddFlags(fs, replicate.SettingsParams(), nil)
 	f.readme = fs.String("readme", "", "after the run, regenerate the results section of this README (figures go to docs/replicate beside it)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: isingrbm replicate [-o out/replicate] [-quick] [overrides]")
+		fmt.Fprintln(fs.Output(), "usage: isingrbm replicate [-o out/replicate] [-quick] [overrides]")
 		fs.PrintDefaults()
 	}
 	return f
@@ -43,7 +43,7 @@ func newReplicateFlags(stderr io.Writer) *replicateFlags {
 const quickUsage = "the same pipeline at small sizes (L=16, 2000 samples, layers 64,16,4, 10 epochs): seconds (2 s on a 2-core Zen 4)"
 
 func runReplicate(args []string, stdout, stderr io.Writer) error {
-	f := newReplicateFlags(stderr)
+	f := newReplicateFlags(stdout)
 	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func init() {
 }
 
 func runSample(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("sample", stderr)
+	fs := newFlagSet("sample", stdout)
 	job := replicate.SampleJob{Options: replicate.DefaultSampleOptions()}
 	param.AddFlags(fs, replicate.SampleParams(), &job.Options)
 	fs.StringVar(&job.Betas, "beta", "0.408", fmt.Sprintf("coupling K = J/kT, %g..%g: a value, a list a,b,c or a range lo:hi:n", bitlattice.MinSampleK, replicate.MaxCoupling))
@@ -27,7 +27,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	fs.BoolVar(&job.Replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: isingrbm sample -L 40 -beta 0.408 -n 20000 -seed 1 -o ising.npy [-json]")
+		fmt.Fprintln(fs.Output(), "usage: isingrbm sample -L 40 -beta 0.408 -n 20000 -seed 1 -o ising.npy [-json]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {

@@ -43,8 +43,8 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 		return studyRun(args[1:], stdout, stderr)
 	case "stage":
 		return studyStage(args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(stderr, studyUsage)
+	case "-h", "-help", "--h", "--help", "help":
+		fmt.Fprintln(stdout, studyUsage) // asked for
 		return flag.ErrHelp
 	}
 	return badInput("unknown subcommand %q, want plan, run or stage; run 'isingrbm study -h' for the usage", args[0])
@@ -57,8 +57,8 @@ type studyFlags struct {
 	v  study.SpecFlags
 }
 
-func newStudyFlags(sub string, stderr io.Writer) *studyFlags {
-	fs := newFlagSet("study "+sub, stderr)
+func newStudyFlags(sub string, stdout io.Writer) *studyFlags {
+	fs := newFlagSet("study "+sub, stdout)
 	f := &studyFlags{fs: fs}
 	fs.BoolVar(&f.v.Quick, "quick", false, quickUsage)
 	param.AddFlags(fs, study.SettingsParams(), nil)
@@ -77,7 +77,7 @@ func (f *studyFlags) open() (*study.Study, error) {
 }
 
 func studyPlan(args []string, stdout, stderr io.Writer) error {
-	f := newStudyFlags("plan", stderr)
+	f := newStudyFlags("plan", stdout)
 	asJSON := f.fs.Bool("json", false, "print the graph as JSON")
 	if err := parseFlags(f.fs, args); err != nil {
 		return err
@@ -90,7 +90,7 @@ func studyPlan(args []string, stdout, stderr io.Writer) error {
 }
 
 func studyRun(args []string, stdout, stderr io.Writer) error {
-	f := newStudyFlags("run", stderr)
+	f := newStudyFlags("run", stdout)
 	def := study.DefaultRunOptions()
 	param.AddFlags(f.fs, study.RunParams(), &def)
 	if err := parseFlags(f.fs, args); err != nil {
@@ -112,7 +112,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 }
 
 func studyStage(args []string, stdout, stderr io.Writer) error {
-	f := newStudyFlags("stage", stderr)
+	f := newStudyFlags("stage", stdout)
 	threads := f.fs.Int("threads", 0, "worker threads (0: $SLURM_CPUS_PER_TASK under Slurm, else all cores)")
 	key, err := parseWithArg(f.fs, args, "stage KEY")
 	if err != nil {

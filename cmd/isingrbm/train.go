@@ -20,8 +20,9 @@ func init() {
 
 // newTrainJob registers train's flags, bound to the fields of an
 // rbm.TrainJob (the recipe flags through param.AddFlags); asJSON is -json.
-func newTrainJob(stderr io.Writer) (j *rbm.TrainJob, asJSON *bool) {
-	fs := newFlagSet("train", stderr)
+// -h prints to stdout.
+func newTrainJob(stdout io.Writer) (j *rbm.TrainJob, asJSON *bool) {
+	fs := newFlagSet("train", stdout)
 	def, _ := rbm.TrainRecipe("mehta-schwab")
 	j = &rbm.TrainJob{Flags: fs}
 	fs.StringVar(&j.Data, "data", "", "training data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
@@ -36,14 +37,14 @@ func newTrainJob(stderr io.Writer) (j *rbm.TrainJob, asJSON *bool) {
 	asJSON = fs.Bool("json", false, "print the final per-layer measures as JSON on stdout")
 	fs.BoolVar(&j.Replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: isingrbm train -data ising.npy -layers 400,100,25 [-preset mehta-schwab] [flags] -o model.npz")
+		fmt.Fprintln(fs.Output(), "usage: isingrbm train -data ising.npy -layers 400,100,25 [-preset mehta-schwab] [flags] -o model.npz")
 		fs.PrintDefaults()
 	}
 	return j, asJSON
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	j, asJSON := newTrainJob(stderr)
+	j, asJSON := newTrainJob(stdout)
 	if err := parseFlags(j.Flags, args); err != nil {
 		return err
 	}

@@ -18,8 +18,8 @@ func init() {
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: isingrbm version (it takes no flags)") }
+	fs := newFlagSet("version", stdout)
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: isingrbm version (it takes no flags)") }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
