@@ -301,6 +301,10 @@ func TestTrainResumeChecksCheckpointMeta(t *testing.T) {
 		// Just above the limit, so that the run without the check ends.
 		{"config.cd_k", 100001, "config.cd_k: -cd 100001: want 1..100000"},
 		{"config.threads", 100000, "config.threads: -threads 100000"},
+		// The bounds of the float hyper-parameters (TestTrainRecipeBounds).
+		{"config.learning_rate", 1e30, "config.learning_rate: -lr 1e+30: want a number in (0, 10]"},
+		{"config.init_sigma", 11, "config.init_sigma: -init-sigma 11: want a number in [0, 10]"},
+		{"config.l2", 2, "config.l2: -l2 2: want a number in [0, 1]"},
 	} {
 		if err := rewriteMeta(ckpt, orig, c.field, c.value); err != nil {
 			t.Fatal(err)
@@ -363,13 +367,16 @@ func rewriteMeta(path string, orig []byte, field string, value any) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// TestTrainDivergedRun: a learning rate or initial spread that blows the
-// parameters up stops the run with exit 1 and a message that says so and
-// names -lr and -init-sigma; neither a model nor a checkpoint is written.
+// TestTrainDivergedRun: a recipe that blows the parameters up stops the
+// run with exit 1 and a message that says so and names -lr and
+// -init-sigma; neither a model nor a checkpoint is written. Within the
+// bounds of the flags (TestTrainRecipeBounds) it takes the largest -lr and
+// -l2 and mini-batches of one row: each step multiplies the weights by
+// about -9.
 func TestTrainDivergedRun(t *testing.T) {
 	dir := t.TempDir()
 	data := writeNpy(t, dir, "d.npy", "|u1", []int{60, 4, 4}, randomSpins(60, 16, 3))
-	for _, args := range [][]string{{"-lr", "3e38"}, {"-lr", "1e30"}, {"-init-sigma", "1e30"}} {
+	for _, args := range [][]string{{"-lr", "10", "-l2", "1", "-batch", "1"}, {"-lr", "10", "-l2", "1", "-l1", "0", "-init-sigma", "10", "-batch", "1"}} {
 		out := filepath.Join(dir, "m.npz")
 		code, _, stderr := runCmd(append([]string{"train", "-data", data, "-layers", "8,4", "-epochs", "3", "-batch", "10", "-checkpoint-every", "1", "-o", out}, args...)...)
 		if code != 1 || !strings.Contains(stderr, "training diverged at layer 1 epoch 1: ") || !strings.Contains(stderr, "lower -lr (now ") ||
@@ -377,5 +384,51 @@ func TestTrainDivergedRun(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and a message on the divergence", args, code, stderr)
 		}
 		noOutputs(t, dir, map[string]bool{"d.npy": true}, strings.Join(args, " "))
+	}
+}
+
+// TestTrainRecipeBounds: -lr, -init-sigma, -l1, -l2, -momentum and
+// -validation are refused beyond their bounds with exit 2 and a message
+// that gives the range, before any work (the nonsense values that only
+// ErrDiverged stopped, such as -lr 1e30, included); the bounds themselves
+// are accepted, and -h states every range.
+func TestTrainRecipeBounds(t *testing.T) {
+	dir := t.TempDir()
+	data := writeNpy(t, dir, "d.npy", "|u1", []int{60, 4, 4}, randomSpins(60, 16, 3))
+	out := filepath.Join(dir, "m.npz")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-lr", "3e38"}, "-lr 3e38: want a number in (0, 10] (the presets use 0.1"},
+		{[]string{"-lr", "1e30"}, "-lr 1e30: want a number in (0, 10]"},
+		{[]string{"-lr", "10.001"}, "-lr 10.001: want a number in (0, 10]"},
+		{[]string{"-lr", "1e-40"}, "-lr 1e-40: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in (0, 10]"},
+		{[]string{"-init-sigma", "1e30"}, "-init-sigma 1e30: want a number in [0, 10] (the presets use 0.1 and 0.01"},
+		{[]string{"-init-sigma", "11"}, "-init-sigma 11: want a number in [0, 10]"},
+		{[]string{"-l1", "1.5"}, "-l1 1.5: want a number in [0, 1] (the presets use 2e-4"},
+		{[]string{"-l2", "2"}, "-l2 2: want a number in [0, 1]"},
+		{[]string{"-l2", "-0.1"}, "-l2 -0.1: want a number in [0, 1]"},
+		{[]string{"-momentum", "1"}, "-momentum 1: want values in [0, 1)"},
+		{[]string{"-momentum", "0.5,1"}, "-momentum 0.5,1: want values in [0, 1)"},
+		{[]string{"-validation", "1"}, "-validation 1: want a fraction in [0, 1)"},
+	} {
+		code, _, stderr := runCmd(append([]string{"train", "-data", data, "-layers", "4", "-epochs", "1", "-batch", "10", "-o", out}, c.args...)...)
+		if code != 2 || !strings.HasPrefix(stderr, "isingrbm train: "+c.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+		noOutputs(t, dir, map[string]bool{"d.npy": true}, strings.Join(c.args, " "))
+	}
+	code, _, stderr := runCmd("train", "-data", data, "-layers", "4", "-epochs", "1", "-batch", "10", "-o", out,
+		"-lr", "10", "-init-sigma", "10", "-l1", "1", "-l2", "1", "-momentum", "0,0.999", "-validation", "0.5")
+	if code == 2 {
+		t.Errorf("the bounds: exit 2, %s", stderr)
+	}
+	_, help, _ := runCmd("train", "-h")
+	for _, want := range []string{"biases, in (0, 10]", "init-sigma in [0, 10]", "on the weights, in [0, 1]", "weight decay) on the weights, in [0, 1]",
+		"(or one value), each in [0, 1)", "each epoch, in [0, 1)"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("train -h does not say %q", want)
+		}
 	}
 }

@@ -328,9 +328,12 @@ func TestTrainDiverges(t *testing.T) {
 	if err := lt.checkDiverged(MaxParam); err != nil {
 		t.Errorf("|W| = MaxParam: %v", err)
 	}
-	// A run that diverges after its first checkpoints (the checkpoint's
-	// learning rate raised to 1e30 after epoch 2) keeps the checkpoint of
-	// epoch 2.
+	// A run that diverges after its first checkpoints keeps the checkpoint
+	// of epoch 2: the checkpoint's recipe is changed after epoch 2 to the
+	// largest learning rate and L2 penalty (MaxLR, MaxPenalty) and
+	// mini-batches of one row, so that every step multiplies the weights by
+	// about -9 (a learning rate of 1e30, which did it before, is beyond
+	// the bounds that a checkpoint's recipe is checked with).
 	cfg.CheckpointPath = filepath.Join(dir, "c.ckpt")
 	stop, cancel := context.WithCancel(context.Background())
 	TrainDBN(stop, d, []int{16, 8}, cfg, func(p ProgressInfo) {
@@ -339,14 +342,17 @@ func TestTrainDiverges(t *testing.T) {
 		}
 	})
 	edited := filepath.Join(dir, "edited.ckpt")
-	editCheckpointMeta(t, cfg.CheckpointPath, edited, func(m map[string]any) { m["config"].(map[string]any)["learning_rate"] = 1e30 })
+	editCheckpointMeta(t, cfg.CheckpointPath, edited, func(m map[string]any) {
+		c := m["config"].(map[string]any)
+		c["learning_rate"], c["l2"], c["l1"], c["batch"] = MaxLR, MaxPenalty, 0, 1
+	})
 	before, err := os.ReadFile(edited)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = ResumeDBN(context.Background(), edited, d, nil)
 	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "at layer 1 epoch 3:") {
-		t.Errorf("resumed with lr 1e30: %v", err)
+		t.Errorf("resumed with lr %g, l2 %g, batch 1: %v", float64(MaxLR), float64(MaxPenalty), err)
 	}
 	if after, err := os.ReadFile(edited); err != nil || !bytes.Equal(before, after) {
 		t.Errorf("the checkpoint of finite parameters was replaced (%v)", err)

@@ -76,6 +76,9 @@ func TestConfigParams(t *testing.T) {
 		"epochs 7":                  func(c Config) bool { return c.Epochs == 7 },
 		"cd 3":                      func(c Config) bool { return c.CDK == 3 },
 		"lr 0.25":                   func(c Config) bool { return c.LR == 0.25 },
+		"lr 10":                     func(c Config) bool { return c.LR == MaxLR },
+		"init-sigma 10":             func(c Config) bool { return c.InitSigma == MaxInitSigma },
+		"l2 1":                      func(c Config) bool { return c.L2 == MaxPenalty },
 		"momentum 0.1,0.2":          func(c Config) bool { return c.MomentumInitial == 0.1 && c.MomentumFinal == 0.2 },
 		"l1-mode proximal":          func(c Config) bool { return c.L1Proximal },
 		"pcd true":                  func(c Config) bool { return c.PCD },
@@ -92,7 +95,7 @@ func TestConfigParams(t *testing.T) {
 	}
 	for _, nv := range []string{"epochs 2000000000", "batch 0", "cd 0", "cd x", "lr 0", "lr NaN", "lr 1e-320", "lr 1e39",
 		"l1 -1", "init-sigma 1e-40", "momentum 1.5", "l1-mode x", "validation 1", "threads 100000", "snapshot-every -1",
-		"monitor-rows -1", "pcd maybe", "seed -1"} {
+		"monitor-rows -1", "pcd maybe", "seed -1", "lr 10.5", "lr 1e30", "init-sigma 11", "l1 1.5", "l2 2"} {
 		name, v, _ := strings.Cut(nv, " ")
 		c, err := set(name, v)
 		if err == nil || !strings.HasPrefix(err.Error(), "-"+name+" ") || ConfigDiff(c, def) != nil {
