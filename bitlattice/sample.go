@@ -128,7 +128,7 @@ const DefaultMaxReplicas = 4096
 // Sokal c = 6), tau_int(|m|), the larger of the two, at K_c is
 // 10.8, 23.8, 42.4, 68.5 sweeps at L = 16, 24, 32, 40: 0.023-0.026 L^2.17.
 // FloorA = 0.03 bounds that with a margin (TestTauAtCritical checks it), so
-// the floor of FloorTaus * FloorA * L^2.17 sweeps (1796 at L = 40) is at
+// the floor of FloorTaus * FloorA * L^2.17 sweeps (1798 at L = 40) is at
 // least 20 tau_int at K_c, the worst coupling, before any estimate of tau is
 // trusted; away from K_c it over-equilibrates, which is cheap.
 const (
