@@ -7,15 +7,17 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"github.com/isingrbm/isingrbm/asm/rng"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/asm/asmtest"
+	"github.com/isingrbm/isingrbm/asm/rng"
 	"github.com/isingrbm/isingrbm/bitlattice"
 )
 
@@ -35,9 +37,37 @@ import (
 //	go test ./core/rbm -run TestReproducibleDBN -update-repro
 //
 // and say in the commit why the bytes changed.
-var updateRepro = flag.Bool("update-repro", false, "rewrite testdata/repro/dbn.sha256")
+var updateRepro = flag.Bool("update-repro", false, "rewrite testdata/repro/dbn.sha256 and split.sha256")
 
-const reproFile = "../../testdata/repro/dbn.sha256"
+const (
+	reproFile      = "../../testdata/repro/dbn.sha256"
+	reproSplitFile = "../../testdata/repro/split.sha256"
+)
+
+// checkReproFile compares want with the committed file path, or with
+// -update-repro writes it.
+func checkReproFile(t *testing.T, path, want string) {
+	t.Helper()
+	if *updateRepro {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", path)
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-repro to create it)", err)
+	}
+	if string(b) != want {
+		t.Errorf("trained bytes differ from %s (written on another machine or before a change):\n got: %s want: %s"+
+			"a data mismatch means the data's generator changed; a model mismatch with equal data means the training arithmetic did",
+			path, want, b)
+	}
+}
 
 // reproData samples the training set: 240 configurations of an 8 x 8 Ising
 // lattice at K = 0.408, exactly as `isingrbm sample` would.
@@ -79,11 +109,7 @@ func modelHash(d *DBN) string {
 	h := sha256.New()
 	put := func(name string, x []float32) {
 		fmt.Fprintf(h, "%s:%d:", name, len(x))
-		var buf [4]byte
-		for _, v := range x {
-			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
-			h.Write(buf[:])
-		}
+		writeFloats(h, x)
 	}
 	for i, l := range d.Layers {
 		put(fmt.Sprintf("W%d", i), l.W)
@@ -107,26 +133,7 @@ func TestReproducibleDBN(t *testing.T) {
 	if t.Failed() || first == "" {
 		return
 	}
-	want := fmt.Sprintf("data %s\nmodel %s\n", dataHash(data), first)
-	if *updateRepro {
-		if err := os.MkdirAll(filepath.Dir(reproFile), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(reproFile, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s", reproFile)
-		return
-	}
-	b, err := os.ReadFile(reproFile)
-	if err != nil {
-		t.Fatalf("%v (run with -update-repro to create it)", err)
-	}
-	if string(b) != want {
-		t.Errorf("trained bytes differ from %s (written on another machine or before a change):\n got: %s want: %s"+
-			"a data mismatch means the sampler's streams changed; a model mismatch with equal data means the training arithmetic did",
-			reproFile, want, b)
-	}
+	checkReproFile(t, reproFile, fmt.Sprintf("data %s\nmodel %s\n", dataHash(data), first))
 }
 
 func keys(m map[string]string) []string {
@@ -145,7 +152,9 @@ func keys(m map[string]string) []string {
 // operand goes through the Bits products) and on probabilities (the batch
 // is then replicated on every thread, f32.Workspace.Replicate). The model
 // must be the same bit for bit at 1, 2 and 3 threads under every
-// implementation.
+// implementation, and its SHA-256 the one committed in
+// testdata/repro/split.sha256 (with the data's), so that other CPUs and
+// architectures check the same bytes (CI runs it under qemu-aarch64 too).
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
@@ -156,9 +165,12 @@ func TestReproducibleSplitProducts(t *testing.T) {
 	for i := range probs.P {
 		probs.P[i] = float32(g.Float64())
 	}
+	var want strings.Builder
+	fmt.Fprintf(&want, "data %s\nprobabilities %s\n", dataHash(binary), floatHash(probs.P))
 	for _, data := range []*Dataset{binary, probs} {
 		for _, pcd := range []bool{false, true} {
-			sameModelEverywhere(t, fmt.Sprintf("binary=%v pcd=%v: ", data.X != nil, pcd), func(th int) (*DBN, error) {
+			what := fmt.Sprintf("binary=%v pcd=%v", data.X != nil, pcd)
+			h := sameModelEverywhere(t, what+": ", func(th int) (*DBN, error) {
 				cfg := reproConfig(th)
 				cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD = 1, 100, 2, pcd
 				cfg.SampleVisibles = true
@@ -166,7 +178,27 @@ func TestReproducibleSplitProducts(t *testing.T) {
 				d, _, err := TrainDBN(context.Background(), data, []int{256, 128}, cfg, nil)
 				return d, err
 			})
+			fmt.Fprintf(&want, "%s model %s\n", what, h)
 		}
+	}
+	if !t.Failed() {
+		checkReproFile(t, reproSplitFile, want.String())
+	}
+}
+
+// floatHash is the SHA-256 of x as little-endian float32.
+func floatHash(x []float32) string {
+	h := sha256.New()
+	writeFloats(h, x)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// writeFloats writes x to w as little-endian float32.
+func writeFloats(w io.Writer, x []float32) {
+	var buf [4]byte
+	for _, v := range x {
+		binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
+		w.Write(buf[:])
 	}
 }
 
