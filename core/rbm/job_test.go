@@ -299,20 +299,25 @@ func TestTrainDiverges(t *testing.T) {
 	cfg, _ := Preset("mehta-schwab")
 	cfg.Epochs, cfg.Batch, cfg.CheckpointEvery = 4, 20, 1
 	for _, c := range []struct {
-		lr, sigma float32
-		want      string
+		lr, sigma, l2 float32
+		want          string
+		decay         bool // the message names -l2: lr*l2 >= 2(1+momentum)
 	}{
-		{1e30, 0.1, "training diverged at layer 1 epoch 1: |W| reaches 1"},
-		{3e38, 0.1, "training diverged at layer 1 epoch 1: "},
-		{0.1, 1e30, "training diverged at layer 1 epoch 1: |W| reaches "},
+		{1e30, 0.1, 0, "training diverged at layer 1 epoch 1: |W| reaches 1", false},
+		{3e38, 0.1, 0, "training diverged at layer 1 epoch 1: ", false},
+		{0.1, 1e30, 0, "training diverged at layer 1 epoch 1: |W| reaches ", false},
+		{10, 0.1, 100, "training diverged at layer 1 epoch 1: ", true},
 	} {
 		cfg := cfg
-		cfg.LR, cfg.InitSigma = c.lr, c.sigma
+		cfg.LR, cfg.InitSigma, cfg.L2 = c.lr, c.sigma, c.l2
 		cfg.CheckpointPath = filepath.Join(dir, "new.ckpt")
 		_, _, err := TrainDBN(context.Background(), d, []int{16, 8}, cfg, nil)
 		if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), c.want) ||
 			!strings.Contains(err.Error(), "lower -lr (now "+strconv.FormatFloat(float64(c.lr), 'g', -1, 32)) {
 			t.Errorf("lr %g, init sigma %g: %v; want %q", c.lr, c.sigma, err, c.want)
+		}
+		if got := err != nil && strings.Contains(err.Error(), "lower -l2 (now "); got != c.decay {
+			t.Errorf("lr %g, l2 %g: %v; names -l2: %v, want %v", c.lr, c.l2, err, got, c.decay)
 		}
 		if _, err := os.Stat(cfg.CheckpointPath); err == nil {
 			t.Errorf("lr %g, init sigma %g: a checkpoint of the diverged run was written", c.lr, c.sigma)

@@ -445,8 +445,17 @@ func (lt *layerTrainer) checkDiverged(maxW float64) error {
 	if math.IsNaN(val) || math.IsInf(val, 0) {
 		state = what + " is not finite"
 	}
-	return fmt.Errorf("%w at layer %d epoch %d: %s; lower -lr (now %g) or -init-sigma (now %g)",
-		ErrDiverged, lt.layer+1, lt.st.epoch+1, state, cfg.LR, cfg.InitSigma)
+	// With momentum mu, weight decay alone (w -= lr*l2*w each step, through
+	// the velocity) is stable only for lr*l2 < 2(1+mu): beyond it every
+	// step overshoots, whatever the data.
+	decay := ""
+	mom := float64(cfg.Momentum(lt.st.epoch))
+	if lrl2 := float64(cfg.LR) * float64(cfg.L2); lrl2 >= 2*(1+mom) {
+		decay = fmt.Sprintf("; -lr times -l2 is %.3g, at least 2(1+momentum) = %g, where weight decay alone makes every step overshoot: lower -l2 (now %g)",
+			lrl2, 2*(1+mom), cfg.L2)
+	}
+	return fmt.Errorf("%w at layer %d epoch %d: %s; lower -lr (now %g) or -init-sigma (now %g)%s",
+		ErrDiverged, lt.layer+1, lt.st.epoch+1, state, cfg.LR, cfg.InitSigma, decay)
 }
 
 // restore puts back the state of the epoch's start.
