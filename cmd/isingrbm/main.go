@@ -74,11 +74,15 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 			usage(stderr)
 			return 2
 		}
-		if args[1] == "study" && len(args) >= 3 {
-			args = []string{"study", args[2], "-h"}
-		} else {
-			args = []string{args[1], "-h"}
+		max := 2 // help CMD
+		if args[1] == "study" {
+			max = 3 // help study SUB
 		}
+		if len(args) > max {
+			fmt.Fprintf(stderr, "isingrbm help: want one command (or 'study SUB'), got %q\n", strings.Join(args[1:], " "))
+			return 2
+		}
+		args = append(args[1:len(args):len(args)], "-h")
 	}
 	if len(args) == 0 {
 		usage(stderr)

@@ -69,7 +69,7 @@ func TestHelpStreams(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", args, code, stdout, stderr)
 		}
 	}
-	for _, args := range [][]string{{}, {"help", "nosuch"}, {"--nosuch"}, {"help", "study", "nosuch"}} {
+	for _, args := range [][]string{{}, {"help", "nosuch"}, {"--nosuch"}, {"help", "study", "nosuch"}, {"help", "train", "extra"}, {"help", "study", "plan", "extra"}} {
 		code, stdout, stderr := runCmd(args...)
 		if code != 2 || stdout != "" || stderr == "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and a message on stderr", args, code, stdout, stderr)
