@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -38,8 +39,11 @@ func BenchmarkFloat32(b *testing.B) {
 }
 
 // benchDir is where BenchmarkNPZWrite writes: $NPY_BENCH_DIR (e.g. /dev/shm or a disk
-// directory) or a fresh temporary directory.
+// directory) or a fresh temporary directory. $NPY_VIEW_CHUNK, if set, replaces viewChunk.
 func benchDir(b *testing.B) string {
+	if c := os.Getenv("NPY_VIEW_CHUNK"); c != "" {
+		viewChunk, _ = strconv.Atoi(c)
+	}
 	if d := os.Getenv("NPY_BENCH_DIR"); d != "" {
 		return d
 	}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Array is one .npy array as stored: Data holds the raw element bytes in the file's byte
@@ -476,7 +477,42 @@ func WriteFloat64(w io.Writer, shape []int, data []float64) error {
 
 const chunkElems = 1 << 13
 
+// nativeLittleEndian is whether float32 and float64 values in memory are already in the byte
+// order of <f4 and <f8, so that encodeFloat32 and encodeFloat64 write the slice's memory as
+// it is; otherwise (big-endian machines, and tests of the portable path) they convert in
+// chunks.
+var nativeLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// f32Bytes and f64Bytes view data's memory as bytes (read-only: io.Writer must not modify
+// what it is given).
+func f32Bytes(data []float32) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(data))), 4*len(data))
+}
+
+func f64Bytes(data []float64) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(data))), 8*len(data))
+}
+
+// viewChunk is how many bytes of a native-order view encodeFloat32 and encodeFloat64 write at a
+// time: a piece that stays in cache between the writer's passes over it (a CRC-32 and the
+// copy into the file) instead of streaming the whole array from memory for each.
+var viewChunk = 1 << 18
+
+func writeChunks(w io.Writer, b []byte) error {
+	for len(b) > 0 {
+		n := min(len(b), viewChunk)
+		if _, err := w.Write(b[:n]); err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
 func encodeFloat32(w io.Writer, data []float32) error {
+	if nativeLittleEndian {
+		return writeChunks(w, f32Bytes(data))
+	}
 	buf := make([]byte, 4*min(len(data), chunkElems))
 	for len(data) > 0 {
 		n := min(len(data), chunkElems)
@@ -492,6 +528,9 @@ func encodeFloat32(w io.Writer, data []float32) error {
 }
 
 func encodeFloat64(w io.Writer, data []float64) error {
+	if nativeLittleEndian {
+		return writeChunks(w, f64Bytes(data))
+	}
 	buf := make([]byte, 8*min(len(data), chunkElems))
 	for len(data) > 0 {
 		n := min(len(data), chunkElems)

@@ -3,6 +3,8 @@ package npy
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -14,14 +16,78 @@ import (
 // Abort discards. After the first error every call returns that error and Close leaves the
 // target untouched.
 type NPZWriter struct {
-	path   string
-	af     *atomicFile
-	bw     *bufio.Writer
-	zw     *zip.Writer
-	method uint16
-	names  map[string]bool
-	err    error
-	closed bool
+	path    string
+	af      *atomicFile
+	at      fileAt // af.f: where Close patches the CRC-32s of stored members
+	bw      *bufio.Writer
+	cw      *npzCounter // between zw and bw: counts the archive's bytes
+	zw      *zip.Writer
+	method  uint16
+	names   map[string]bool
+	members int
+	patches []crcPatch
+	err     error
+	closed  bool
+}
+
+// crcPatch is the CRC-32 of a stored member, for Close to put in place. A stored member is
+// written in one pass: zip.Writer.CreateRaw needs its CRC-32 in the local header before the
+// data, so the header is written with CRC 0 and the data is hashed as it goes out; Close then
+// puts each CRC in place, in the central directory (captured in memory as zip.Writer.Close
+// writes it) and in the local header (written at its offset in the file once everything is
+// flushed). The result is byte for byte what a second pass over the data for the CRC would
+// give (TestNPZOnePassIdentical). Offsets are from the zip file format (APPNOTE.TXT 4.3.7,
+// 4.3.12): the CRC-32 is at byte 14 of a local file header and at byte 16 of a central
+// directory header, whether or not zip64 extra fields follow.
+type crcPatch struct {
+	member int    // index of the member in the archive (and in the central directory)
+	offset int64  // of its local file header in the file
+	crc    uint32 // of its data
+}
+
+const (
+	localCRCOffset   = 14
+	centralCRCOffset = 16
+	centralHeaderLen = 46
+	centralSignature = 0x02014b50
+	localSignature   = 0x04034b50
+)
+
+// npzCounter passes the archive's bytes on to w, counting them; while capture is set it keeps
+// them instead (the central directory, for Close to patch).
+type npzCounter struct {
+	w       io.Writer
+	n       int64
+	capture *bytes.Buffer
+}
+
+func (c *npzCounter) Write(p []byte) (int, error) {
+	if c.capture != nil {
+		c.n += int64(len(p))
+		return c.capture.Write(p)
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type fileAt interface {
+	io.ReaderAt
+	io.WriterAt
+}
+
+// crcWriter writes to w and hashes what was written.
+type crcWriter struct {
+	w   io.Writer
+	crc uint32
+	n   int64
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
+	c.n += int64(n)
+	return n, err
 }
 
 // fixed modification time of every member, so equal content gives identical archives.
@@ -47,7 +113,8 @@ func CreateNPZWith(path string, compressed bool, opt WriteOptions) (*NPZWriter, 
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(af.f, 1<<20)
-	return &NPZWriter{path: path, af: af, bw: bw, zw: zip.NewWriter(bw), method: method, names: map[string]bool{}}, nil
+	cw := &npzCounter{w: bw}
+	return &NPZWriter{path: path, af: af, at: af.f, bw: bw, cw: cw, zw: zip.NewWriter(cw), method: method, names: map[string]bool{}}, nil
 }
 
 func (z *NPZWriter) fail(err error) error {
@@ -57,8 +124,7 @@ func (z *NPZWriter) fail(err error) error {
 	return z.err
 }
 
-// member adds one zip entry of size bytes produced by emit (which must produce the same bytes
-// every time it is called: stored members are emitted twice, once for their CRC).
+// member adds one zip entry of size bytes produced by emit, which is called once.
 func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error) error {
 	if z.err != nil {
 		return z.err
@@ -74,25 +140,85 @@ func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error
 	}
 	z.names[name] = true
 	fh := &zip.FileHeader{Name: name, Method: z.method, Modified: npzTime}
-	var w io.Writer
-	var err error
-	if z.method == zip.Store {
-		crc := crc32.NewIEEE()
-		if err := emit(crc); err != nil {
+	if z.method != zip.Store {
+		w, err := z.zw.CreateHeader(fh)
+		if err == nil {
+			err = emit(w)
+		}
+		if err != nil {
 			return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
 		}
-		fh.CRC32 = crc.Sum32()
-		fh.CompressedSize64 = uint64(size)
-		fh.UncompressedSize64 = uint64(size)
-		w, err = z.zw.CreateRaw(fh)
-	} else {
-		w, err = z.zw.CreateHeader(fh)
+		z.members++
+		return nil
 	}
+	// The local header starts at the count of bytes zip.Writer has passed on once flushed.
+	if err := z.zw.Flush(); err != nil {
+		return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
+	}
+	offset := z.cw.n
+	fh.CompressedSize64 = uint64(size)
+	fh.UncompressedSize64 = uint64(size)
+	w, err := z.zw.CreateRaw(fh) // CRC32 0 for now: Close patches it
 	if err != nil {
 		return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
 	}
-	if err := emit(w); err != nil {
+	cw := &crcWriter{w: w}
+	if err := emit(cw); err != nil {
 		return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
+	}
+	if cw.n != size {
+		return z.fail(fmt.Errorf("%s: %s: wrote %d bytes, want %d", z.path, name, cw.n, size))
+	}
+	z.patches = append(z.patches, crcPatch{member: z.members, offset: offset, crc: cw.crc})
+	z.members++
+	return nil
+}
+
+// finish writes the central directory and the end records with the CRC-32s of the stored
+// members in place, flushes everything and patches the local headers' CRC-32s in the file.
+func (z *NPZWriter) finish() error {
+	if err := z.zw.Flush(); err != nil {
+		return err
+	}
+	var dir bytes.Buffer
+	z.cw.capture = &dir
+	err := z.zw.Close()
+	z.cw.capture = nil
+	if err != nil {
+		return err
+	}
+	b := dir.Bytes()
+	pos, next := 0, 0 // pos: start of the central header of member next
+	for _, p := range z.patches {
+		for ; next <= p.member; next++ {
+			if pos+centralHeaderLen > len(b) || binary.LittleEndian.Uint32(b[pos:]) != centralSignature {
+				return fmt.Errorf("central directory entry %d not found at %d", next, pos)
+			}
+			if next == p.member {
+				binary.LittleEndian.PutUint32(b[pos+centralCRCOffset:], p.crc)
+			}
+			pos += centralHeaderLen + int(binary.LittleEndian.Uint16(b[pos+28:])) +
+				int(binary.LittleEndian.Uint16(b[pos+30:])) + int(binary.LittleEndian.Uint16(b[pos+32:]))
+		}
+	}
+	if _, err := z.bw.Write(b); err != nil {
+		return err
+	}
+	if err := z.bw.Flush(); err != nil {
+		return err
+	}
+	for _, p := range z.patches {
+		var b [localCRCOffset + 4]byte
+		if _, err := z.at.ReadAt(b[:], p.offset); err != nil {
+			return err
+		}
+		if binary.LittleEndian.Uint32(b[:]) != localSignature {
+			return fmt.Errorf("local header of member %d not found at %d", p.member, p.offset)
+		}
+		binary.LittleEndian.PutUint32(b[localCRCOffset:], p.crc)
+		if _, err := z.at.WriteAt(b[localCRCOffset:], p.offset+localCRCOffset); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -164,12 +290,7 @@ func (z *NPZWriter) Close() error {
 		z.Abort()
 		return z.err
 	}
-	if err := z.zw.Close(); err != nil {
-		z.fail(fmt.Errorf("%s: %w", z.path, err))
-		z.Abort()
-		return z.err
-	}
-	if err := z.bw.Flush(); err != nil {
+	if err := z.finish(); err != nil {
 		z.fail(fmt.Errorf("%s: %w", z.path, err))
 		z.Abort()
 		return z.err
