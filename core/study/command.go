@@ -13,6 +13,7 @@ import (
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // SpecFlags are the values of the study commands' own flags. With the
@@ -158,8 +159,14 @@ func StageThreads(n int) (int, error) {
 
 // RunJob is RunOne as a Slurm job runs it ("study stage KEY"): an unknown
 // key is an *param.InputError, and an interrupt says that the stage
-// left no output.
+// left no output. Run by hand (outside a Slurm job), a stage still to be
+// computed whose planned memory passes what this machine can give
+// (sysmem.Limit) is refused as bad input before it starts; in a Slurm
+// job its memory request, the same estimate, bounds it instead.
 func (st *Study) RunJob(ctx context.Context, key string, threads int, log io.Writer) error {
+	if err := st.checkStageMemory(key); err != nil {
+		return param.AsInputError(err)
+	}
 	err := st.RunOne(ctx, key, threads, log)
 	var unknown *UnknownStageError
 	switch {
@@ -169,6 +176,25 @@ func (st *Study) RunJob(ctx context.Context, key string, threads int, log io.Wri
 		return fmt.Errorf("stage %s interrupted; it left no output", key)
 	}
 	return err
+}
+
+// checkStageMemory refuses stage key, outside a Slurm job ($SLURM_JOB_ID
+// unset) and when not done yet, if its planned memory is more than this
+// process can get. An unknown key is left to RunOne.
+func (st *Study) checkStageMemory(key string) error {
+	if os.Getenv("SLURM_JOB_ID") != "" {
+		return nil
+	}
+	s, err := Find(st, key)
+	if err != nil || st.Done(key) {
+		return nil
+	}
+	need := float64(s.MemMiB) * (1 << 20)
+	if limit, source := sysmem.Limit(); need > limit {
+		return fmt.Errorf("stage %s (%s): planned for about %s, more than the %s %s; run it where it fits (study run -slurm asks Slurm for its memory)",
+			key, s.Name, sysmem.Format(need), sysmem.Format(limit), source)
+	}
+	return nil
 }
 
 // probeTimeout bounds the squeue call that checks that Slurm answers.

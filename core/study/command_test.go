@@ -15,6 +15,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // specFlagSet registers the study's flags as the study commands do and
@@ -181,6 +182,19 @@ func TestRunAndRunJobErrors(t *testing.T) {
 	if err := st.RunJob(ctx, key, 1, &log); err == nil || isInput(err) || err.Error() != "stage "+key+" interrupted; it left no output" {
 		t.Errorf("interrupted stage: %v", err)
 	}
+	// Run by hand, a stage planned for more memory than this process may
+	// use is refused before it starts; in a Slurm job its request bounds it.
+	t.Setenv("SLURM_JOB_ID", "")
+	t.Setenv(sysmem.EnvMaxMemory, "1K")
+	if err := st.RunJob(ctx, key, 1, &log); !isInput(err) || !strings.HasPrefix(err.Error(), "stage "+key+" (") ||
+		!strings.Contains(err.Error(), "more than the 0.000977 MiB ISINGRBM_MAX_MEMORY allows") {
+		t.Errorf("stage over the memory limit: %v", err)
+	}
+	t.Setenv("SLURM_JOB_ID", "1")
+	if err := st.RunJob(ctx, key, 1, &log); err == nil || isInput(err) || err.Error() != "stage "+key+" interrupted; it left no output" {
+		t.Errorf("stage over the memory limit in a Slurm job: %v", err)
+	}
+	t.Setenv(sysmem.EnvMaxMemory, "")
 	// Slurm missing: bad input, nothing written.
 	t.Setenv("PATH", t.TempDir())
 	o := DefaultRunOptions()
