@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"time"
+	"unicode/utf8"
 )
 
 // NPZWriter writes a .npz archive (a zip of .npy members, numpy.savez's layout) as
@@ -158,6 +159,7 @@ func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error
 	offset := z.cw.n
 	fh.CompressedSize64 = uint64(size)
 	fh.UncompressedSize64 = uint64(size)
+	fh.Flags = utf8Flag(name)    // CreateRaw takes the flags as given
 	w, err := z.zw.CreateRaw(fh) // CRC32 0 for now: Close patches it
 	if err != nil {
 		return z.fail(fmt.Errorf("%s: %s: %w", z.path, name, err))
@@ -172,6 +174,30 @@ func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error
 	z.patches = append(z.patches, crcPatch{member: z.members, offset: offset, crc: cw.crc})
 	z.members++
 	return nil
+}
+
+// utf8Flag is the general-purpose flag (bit 11, 0x800) that tells readers a member's name is
+// UTF-8, by zip.Writer.CreateHeader's rule: set when the name is valid UTF-8 and holds a
+// character outside 0x20-0x7d or a backslash (which code pages other than CP-437 read
+// differently); otherwise readers take the name as CP-437. CreateRaw, used for stored members,
+// does not apply the rule itself: without the flag Python's zipfile (so numpy.load) read
+// "wäights" as "w├ñights".
+func utf8Flag(name string) uint16 {
+	require := false
+	for i := 0; i < len(name); {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		i += size
+		if r < 0x20 || r > 0x7d || r == 0x5c {
+			if r == utf8.RuneError && size == 1 {
+				return 0 // not UTF-8: left to CP-437, as CreateHeader leaves it
+			}
+			require = true
+		}
+	}
+	if require {
+		return 0x800
+	}
+	return 0
 }
 
 // finish writes the central directory and the end records with the CRC-32s of the stored

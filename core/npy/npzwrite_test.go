@@ -58,7 +58,9 @@ func (m npzMember) content() []byte {
 }
 
 // refNPZ is the archive as the former two-pass NPZWriter wrote it: archive/zip's CreateRaw
-// with the CRC-32 known up front for stored members, CreateHeader for deflated ones. Data goes
+// with the CRC-32 known up front for stored members, CreateHeader for deflated ones, and the
+// UTF-8 flag set on stored members by CreateHeader's rule (which the former writer missed: see
+// utf8Flag). Data goes
 // in in 1000-byte pieces, so deflated archives also show that the writer's chunking does not
 // change compress/flate's output.
 func refNPZ(t *testing.T, members []npzMember, compressed bool) []byte {
@@ -75,6 +77,9 @@ func refNPZ(t *testing.T, members []npzMember, compressed bool) []byte {
 			w, err = zw.CreateHeader(fh)
 		} else {
 			fh.CRC32 = crc32.ChecksumIEEE(data)
+			if hasUTF8Flag(t, m.zipName()) {
+				fh.Flags |= 0x800
+			}
 			fh.CompressedSize64 = uint64(len(data))
 			fh.UncompressedSize64 = uint64(len(data))
 			w, err = zw.CreateRaw(fh)
@@ -94,6 +99,36 @@ func refNPZ(t *testing.T, members []npzMember, compressed bool) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// hasUTF8Flag is whether CreateHeader gives a member of this name the UTF-8 flag: what
+// archive/zip itself decides, read back from a deflated archive it writes.
+func hasUTF8Flag(t *testing.T, name string) bool {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	if _, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate}); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zr.File[0].Flags&0x800 != 0
+}
+
+// TestUTF8Flag: stored members get the UTF-8 flag exactly when archive/zip's CreateHeader
+// gives it to deflated ones.
+func TestUTF8Flag(t *testing.T) {
+	for _, name := range []string{"W0.npy", "meta.json", "wäights.npy", "a~b", `a\b`, "tab\t", "\x7f", "\ufffd",
+		"日本.npy", "bad\xff.npy", "bad\xc3", "mixed\xffä", "}", "~"} {
+		if got, want := utf8Flag(name) != 0, hasUTF8Flag(t, name); got != want {
+			t.Errorf("%q: flag %v, archive/zip's CreateHeader gives %v", name, got, want)
+		}
+	}
 }
 
 // writeNPZMembers writes members with NPZWriter to path.
@@ -325,8 +360,8 @@ for arch in spec:
     path, members = arch["path"], arch["members"]
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None, path
-        # archive/zip's CreateRaw does not set the UTF-8 flag: zipfile reads such names as cp437
-        names = {i.filename if i.flag_bits & 0x800 else i.filename.encode("cp437").decode(): i.filename for i in zf.infolist()}
+        # non-ASCII names carry the UTF-8 flag, stored or deflated, so zipfile reads them as written
+        names = {i.filename: i.filename for i in zf.infolist()}
         assert list(names) == [m["name"] for m in members], (path, zf.namelist())
         raw = open(path, "rb").read()
         for info in zf.infolist():
