@@ -76,6 +76,11 @@ func TestFlagErrors(t *testing.T) {
 	}{
 		{[]string{"exact", "-L", "abc"}, "isingrbm exact: -L abc: want an integer (linear lattice size (L x L torus), 2..1048576); run 'isingrbm exact -h' for the flags\n"},
 		{[]string{"exact", "-l", "8"}, "isingrbm exact: -l: unknown flag (did you mean -L?); run 'isingrbm exact -h' for the flags\n"},
+		{[]string{"train", "-cd-k", "2"}, "isingrbm train: -cd-k: unknown flag (did you mean -cd?); run 'isingrbm train -h' for the flags\n"},
+		{[]string{"train", "-lR", "2"}, "isingrbm train: -lR: unknown flag (did you mean -lr?); run 'isingrbm train -h' for the flags\n"},
+		{[]string{"train", "-l", "2"}, "isingrbm train: -l: unknown flag; run 'isingrbm train -h' for the flags\n"},
+		{[]string{"train", "-epoch", "2"}, "isingrbm train: -epoch: unknown flag (did you mean -epochs?); run 'isingrbm train -h' for the flags\n"},
+		{[]string{"train", "-learning-rate", "2"}, "isingrbm train: -learning-rate: unknown flag; run 'isingrbm train -h' for the flags\n"},
 		{[]string{"exact", "-json=maybe"}, "isingrbm exact: -json=maybe: want true or false; run 'isingrbm exact -h' for the flags\n"},
 		{[]string{"exact", "---L", "8"}, "isingrbm exact: ---L: bad flag syntax, want -name value or -name=value; run 'isingrbm exact -h' for the flags\n"},
 		{[]string{"exact", "8"}, "isingrbm exact: unexpected argument \"8\"; run 'isingrbm exact -h' for the flags\n"},

@@ -381,11 +381,9 @@ func flagError(fs *flag.FlagSet, err error) string {
 	cut := func(prefix string) (string, bool) { return strings.CutPrefix(msg, prefix) }
 	if name, ok := cut("flag provided but not defined: -"); ok {
 		s := fmt.Sprintf("-%s: unknown flag", name)
-		fs.VisitAll(func(f *flag.Flag) {
-			if strings.EqualFold(f.Name, name) {
-				s += fmt.Sprintf(" (did you mean -%s?)", f.Name)
-			}
-		})
+		if near := nearFlags(fs, name); len(near) > 0 {
+			s += fmt.Sprintf(" (did you mean -%s?)", strings.Join(near, " or -"))
+		}
 		return s
 	}
 	if name, ok := cut("flag needs an argument: -"); ok {
@@ -407,6 +405,55 @@ func flagError(fs *flag.FlagSet, err error) string {
 		return fmt.Sprintf("%s: bad flag syntax, want -name value or -name=value", s)
 	}
 	return msg
+}
+
+// nearFlags lists the flags of fs whose names are closest to name, when
+// close: equal up to case, dashes and underscores, or after that one edit
+// away for names of three to five letters and two from six on (-l for -L,
+// -lR for -lr, -cd-k for -cd, -epoch for -epochs).
+func nearFlags(fs *flag.FlagSet, name string) []string {
+	norm := func(s string) string {
+		return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(s))
+	}
+	n := norm(name)
+	best := 0 // the largest distance suggested
+	switch {
+	case len(n) >= 6:
+		best = 2
+	case len(n) >= 3:
+		best = 1
+	}
+	var near []string
+	fs.VisitAll(func(f *flag.Flag) {
+		switch d := editDistance(n, norm(f.Name)); {
+		case d < best:
+			best, near = d, []string{f.Name}
+		case d == best:
+			near = append(near, f.Name)
+		}
+	})
+	return near
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // flagWant says what flag f takes: the kind of value and its help text.
