@@ -290,7 +290,9 @@ func signalCases() []advCase {
 		// too close to the signal).
 		sig("signal/sample-int-several", syscall.SIGINT, []string{"sample", "-L", "48", "-n", "50000", "-beta", "0.3,0.4,0.44", "-o", "{out}/set"},
 			"set", "set/beta_0.3000.npy", "set/beta_0.4000.npy"),
-		sig("signal/replicate-term", syscall.SIGTERM, []string{"replicate", "-quick", "-o", "{out}/r"}, "*"),
+		// -quick alone takes about 2 s on an idle Zen 5, too close to the
+		// signal; 100,000 epochs keep the trainings going.
+		sig("signal/replicate-term", syscall.SIGTERM, []string{"replicate", "-quick", "-epochs", "100000", "-o", "{out}/r"}, "*"),
 		// SIGKILL cannot be caught: atomic writes leave no file, not even a
 		// temporary one, and periodic checkpoints are complete or absent.
 		sig("signal/sample-kill", syscall.SIGKILL, longSample),
