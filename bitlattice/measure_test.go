@@ -55,3 +55,17 @@ func TestBlockCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsWithinMaxBytes: every lattice MaxBytes admits has a side the
+// counting table's int32 offsets and counts hold (ising.MaxCountL), so the
+// sampler's own bound keeps the counts from overflowing; NewLattice refuses
+// the first side beyond it.
+func TestCountsWithinMaxBytes(t *testing.T) {
+	L := ising.MaxCountL + 1
+	if bytes := float64(L) * float64(L) * ising.BlockReplicas / 8; bytes <= MaxBytes {
+		t.Fatalf("one block at L = %d takes %.3g GiB, within MaxBytes: its counts would overflow", L, bytes/(1<<30))
+	}
+	if _, err := NewLattice(L, 1, 1, true); err == nil {
+		t.Errorf("NewLattice(%d, 1) accepted", L)
+	}
+}

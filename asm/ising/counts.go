@@ -37,9 +37,11 @@ import (
 // per site, the word offsets (site * BlockWords) of the site itself, of its
 // right neighbour and of its down neighbour on the torus; the sites are
 // padded to a multiple of eight with entries naming site 0 three times.
+// The offsets are int32: L is at most MaxCountL (bitlattice's 8 GiB bound on
+// a lattice keeps its blocks far below that: L <= 16384).
 func CountTable(L int) []int32 {
-	if L < 2 {
-		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
+	if L < 2 || L > MaxCountL {
+		panic(fmt.Sprintf("ising: L = %d, want 2..%d", L, MaxCountL))
 	}
 	n := L * L
 	tab := make([]int32, 3*countSites(n))
@@ -53,6 +55,11 @@ func CountTable(L int) []int32 {
 	}
 	return tab
 }
+
+// MaxCountL is the largest side whose word offsets (site * BlockWords,
+// below L*L*BlockWords) fit the int32 entries of CountTable, and whose
+// counts (at most 2*L*L anti-aligned bonds) fit an int32.
+const MaxCountL = 23170
 
 // countSites is n rounded up to a multiple of eight.
 func countSites(n int) int { return (n + 7) &^ 7 }

@@ -2,6 +2,7 @@ package ising
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"testing"
@@ -385,4 +386,26 @@ func BenchmarkCounts(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)*L*L/float64(b.Elapsed().Nanoseconds()), "sites/ns")
 	})
+}
+
+// TestCountTableBounds: a side whose offsets would overflow the table's
+// int32 entries is refused, and the largest allowed side's last offset and
+// largest count fit an int32.
+func TestCountTableBounds(t *testing.T) {
+	for _, L := range []int{1, MaxCountL + 1} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("CountTable(%d) did not panic", L)
+				}
+			}()
+			CountTable(L)
+		}()
+	}
+	if n := int64(MaxCountL) * MaxCountL; n*BlockWords > math.MaxInt32 || 4*n > math.MaxInt32 {
+		t.Errorf("MaxCountL = %d: offsets up to %d, 2*anti up to %d, beyond int32", MaxCountL, n*BlockWords, 4*n)
+	}
+	if n := int64(MaxCountL+1) * (MaxCountL + 1); n*BlockWords <= math.MaxInt32 {
+		t.Errorf("MaxCountL = %d is not the largest side that fits", MaxCountL)
+	}
 }
