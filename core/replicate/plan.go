@@ -87,6 +87,14 @@ func StageDone(cfg Config, key string) bool {
 	return st != nil && stageFinished(cfg.Out, st)
 }
 
+// SpecDone is StageDone for a stage sp of Plan(cfg) that the caller holds:
+// the same check (its marker names sp.Key, every output exists) without
+// building the plan again, for callers that ask about many stages (a
+// study's plan asks about every stage of thousands of runs).
+func SpecDone(cfg Config, sp StageSpec) bool {
+	return stageFinished(cfg.Out, &stageDef{StageSpec: sp})
+}
+
 // RunStage runs the stage with key (from Plan) into cfg.Out, or reuses it
 // when it is already done (unless cfg.Force). Its inputs must be done; the
 // error names the first that is not. An unknown key is an error too.

@@ -150,6 +150,29 @@ func TestRunStageErrors(t *testing.T) {
 	if StageDone(cfg, stageKeyOf(t, cfg, "data/d0")) {
 		t.Error("a cancelled stage is done")
 	}
+	// SpecDone answers as StageDone, stage by stage, before and after a
+	// stage runs.
+	specs, err := Plan(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		done := 0
+		for _, sp := range specs {
+			if got, want := SpecDone(cfg, sp), StageDone(cfg, sp.Key); got != want {
+				t.Errorf("round %d: %s: SpecDone %v, StageDone %v", round, sp.Name, got, want)
+			}
+			if StageDone(cfg, sp.Key) {
+				done++
+			}
+		}
+		if done != round {
+			t.Errorf("round %d: %d stages done, want %d", round, done, round)
+		}
+		if err := RunStage(context.Background(), cfg, stageKeyOf(t, cfg, "data/d0")); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestReadmeRefusesOtherVersion checks that -readme will not write a block

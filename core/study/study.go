@@ -56,6 +56,11 @@ const MaxStageBytes = 1 << 40
 // about 22 stages per run.
 const MaxRuns = 10_000
 
+// MaxStages bounds the stages of a study's plan (runs x the stages of one
+// run, which grow with the training seeds per recipe): each takes about a
+// KiB in memory, and a plan is built whole before anything runs.
+const MaxStages = 250_000
+
 // Check returns an error naming the first bad field. It checks the
 // settings exactly as the command line checks replicate's flags
 // (replicate.Settings.Validate: every value, then memory and loop counts),
@@ -94,7 +99,22 @@ func (s Spec) Check() error {
 		}
 		seenS[sd] = true
 	}
-	return s.Settings.ValidateWithin(MaxStageBytes, "any node of a study may be asked for")
+	if err := s.Settings.ValidateWithin(MaxStageBytes, "any node of a study may be asked for"); err != nil {
+		return err
+	}
+	// Every run has the stages of the first (New): count them before any
+	// plan of the whole study is built.
+	first := s.Settings
+	first.K, first.Seed, first.DataSeeds, first.Threads = s.Couplings[0], s.Seeds[0], 1, 0
+	p, err := replicate.Plan(replicate.Config{Out: "check", Settings: first, Version: "check"})
+	if err != nil {
+		return err
+	}
+	if runs := len(s.Couplings) * len(s.Seeds); runs*len(p) > MaxStages {
+		return fmt.Errorf("couplings and seeds: %d runs x %d stages each (%d training seeds per recipe) = %d stages, want at most %d; use fewer couplings, seeds or training seeds",
+			runs, len(p), s.Settings.Seeds, runs*len(p), MaxStages)
+	}
+	return nil
 }
 
 // Hash is a short hash of the spec's JSON.
@@ -118,6 +138,14 @@ type runDef struct {
 	Rel  string // folder relative to the study folder
 	Cfg  replicate.Config
 	Plan []replicate.StageSpec
+	at   map[string]int // key -> index in Plan
+}
+
+// done reports whether the run's stage of key is finished in its folder
+// (replicate.SpecDone: from the plan held, not built again per question).
+func (r *runDef) done(key string) bool {
+	i, ok := r.at[key]
+	return ok && replicate.SpecDone(r.Cfg, r.Plan[i])
 }
 
 // node is a stage of the study: a replication stage, shared by every run
@@ -159,7 +187,11 @@ func New(dir string, spec Spec, version string) (*Study, error) {
 			if err != nil {
 				return nil, fmt.Errorf("K = %.4f, seed %d: %w", k, sd, err)
 			}
-			st.runs = append(st.runs, runDef{K: k, Seed: sd, Rel: rel, Cfg: cfg, Plan: plan})
+			at := make(map[string]int, len(plan))
+			for i, sp := range plan {
+				at[sp.Key] = i
+			}
+			st.runs = append(st.runs, runDef{K: k, Seed: sd, Rel: rel, Cfg: cfg, Plan: plan, at: at})
 		}
 	}
 	for i, r := range st.runs {
@@ -208,7 +240,7 @@ func (st *Study) Done(key string) bool {
 		return st.markedDone(key)
 	}
 	for _, h := range n.homes {
-		if !replicate.StageDone(st.runs[h].Cfg, key) {
+		if !st.runs[h].done(key) {
 			return false
 		}
 	}
@@ -247,7 +279,7 @@ func (st *Study) RunStage(ctx context.Context, key string, threads int) error {
 		}
 	}
 	for j, h := range n.homes[1:] {
-		if replicate.StageDone(st.runs[h].Cfg, key) {
+		if st.runs[h].done(key) {
 			continue
 		}
 		dst := st.runs[h].Cfg.Out

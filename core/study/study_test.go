@@ -185,6 +185,19 @@ func TestReadSpecLimits(t *testing.T) {
 			t.Errorf("%s = %v: got %v, want %q", c.field, c.value, err, bad+": "+c.want)
 		}
 	}
+	// A plan too large to hold: 2 couplings x 100 seeds, each run with 500
+	// training seeds of each of two recipes (some 2,000 stages a run).
+	sp := tinySpec()
+	sp.Seeds = manySeeds[:100]
+	sp.Settings.Seeds = 500
+	if err := sp.Check(); err == nil || !strings.HasPrefix(err.Error(), "couplings and seeds: 200 runs x ") ||
+		!strings.Contains(err.Error(), "(500 training seeds per recipe)") || !strings.Contains(err.Error(), "want at most 250000") {
+		t.Errorf("200 runs of 500 training seeds: %v", err)
+	}
+	sp.Settings.Seeds = 5
+	if err := sp.Check(); err != nil {
+		t.Errorf("200 runs of 5 training seeds: %v", err)
+	}
 	// A file far larger than any spec is refused before it is parsed.
 	big := filepath.Join(dir, "big.json")
 	if err := os.WriteFile(big, append(orig, bytes.Repeat([]byte(" "), 2<<20)...), 0o644); err != nil {
