@@ -218,3 +218,22 @@ func TestDefaultVersion(t *testing.T) {
 		t.Errorf("DefaultVersion %q names neither a revision nor the executable's hash", v)
 	}
 }
+
+// TestEvenRank: the ERF grid's ranks run from the first to the last, rise
+// strictly and are every rank when the layer has no more units than tiles.
+func TestEvenRank(t *testing.T) {
+	for _, c := range [][2]int{{64, 400}, {64, 100}, {64, 65}, {64, 64}, {25, 25}, {1, 1}, {2, 1600}} {
+		n, total := c[0], c[1]
+		prev := -1
+		for i := range n {
+			r := evenRank(i, n, total)
+			if r <= prev || r >= total || (n == total && r != i) {
+				t.Fatalf("evenRank(%d, %d, %d) = %d after %d", i, n, total, r, prev)
+			}
+			prev = r
+		}
+		if evenRank(0, n, total) != 0 || evenRank(n-1, n, total) != total-1 {
+			t.Errorf("n %d of %d: ranks %d..%d, want 0..%d", n, total, evenRank(0, n, total), evenRank(n-1, n, total), total-1)
+		}
+	}
+}

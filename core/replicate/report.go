@@ -710,7 +710,8 @@ func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
 	}
 	for _, c := range curves {
 		var series []analysis.Series
-		for _, name := range r.s.Networks {
+		var colours, dashes []int // a colour per network, a dash pattern per layer
+		for ni, name := range r.s.Networks {
 			var reps []netData
 			for _, nd := range nets {
 				if nd.name == name && nd.hist != nil {
@@ -737,13 +738,15 @@ func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
 					vals = append(vals, row)
 				}
 				series = append(series, bandSeries(fmt.Sprintf("%s L%d", name, l+1), xs, vals))
+				colours, dashes = append(colours, ni), append(dashes, l)
 			}
 		}
-		spec := report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.file == "train_dw.png", Width: 18, Height: 11}
+		spec := report.ChartSpec{Title: c.title, XLabel: "epoch", YLabel: c.ylabel, LogY: c.file == "train_dw.png", Width: 18, Height: 11,
+			Colours: colours, Dashes: dashes, Points: true}
 		if _, err := report.LineChart(r.path("report/"+c.file), spec, series); err != nil {
 			return nil, err
 		}
-		figs = append(figs, report.Figure{File: c.file, Caption: c.caption})
+		figs = append(figs, report.Figure{File: c.file, Caption: c.caption + " One colour per network, one line style per layer (solid: layer 1)."})
 	}
 	return figs, nil
 }

@@ -709,31 +709,51 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerA
 	return la, a.blockSpins(k, w0, &la)
 }
 
-// erfFigure draws layer k's fields sorted by participation ratio, most
-// local first.
+// erfFigure draws fields of layer k sorted by participation ratio, most
+// local first: all of them when there are at most 64, else 64 at evenly
+// spaced ranks of the participation ratio (the most and the least local
+// and 62 between), so that the grid shows the layer's typical fields and
+// not its most local tail.
 func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality) error {
 	order := make([]int, len(model.Units))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(x, y int) bool { return model.Units[order[x]].PR < model.Units[order[y]].PR })
-	n := min(64, len(order))
+	n := min(erfGridUnits, len(order))
 	fields := make([][]float64, n)
-	for i := 0; i < n; i++ {
-		fields[i] = erf.Column(order[i])
+	for i := range n {
+		fields[i] = erf.Column(order[evenRank(i, n, len(order))])
 	}
 	file := fmt.Sprintf("erf_%s_l%d.png", a.net, k+1)
+	which, title := fmt.Sprintf("all %d units", n), fmt.Sprintf("all %d units", n)
+	if n < len(order) {
+		which = fmt.Sprintf("%d of the %d units, at evenly spaced ranks of the participation ratio (the most local, the least local and %d between)", n, len(order), n-2)
+		title = fmt.Sprintf("%d of %d units, evenly spaced in PR rank", n, len(order))
+	}
 	if _, err := report.FieldGrid(a.path(file), fields, a.s.L, report.GridOptions{Cols: 8,
-		Title: fmt.Sprintf("%s: ERF of layer %d, %d most local of %d units", a.net, k+1, n, len(order))}); err != nil {
+		Title: fmt.Sprintf("%s: ERF of layer %d, %s", a.net, k+1, title)}); err != nil {
 		return err
 	}
 	what := "first-layer weights r(1) = W(1)"
 	if k > 0 {
 		what = fmt.Sprintf("effective receptive fields r(%d) = W(1)...W(%d) (plain products, no biases)", k+1, k+1)
 	}
-	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of the %d units with the smallest participation ratio, out of %d, sorted by it (most local first, row by row); one colour scale for the grid.",
-		a.net, k+1, what, n, len(order)))
+	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of %s, sorted by participation ratio (most local first, row by row); each tile is the %dx%d periodic lattice; one colour scale for the grid.",
+		a.net, k+1, what, which, a.s.L, a.s.L))
 	return nil
+}
+
+// erfGridUnits is the most fields an ERF figure shows.
+const erfGridUnits = 64
+
+// evenRank is the rank shown at position i of n out of total (n <= total):
+// round(i (total-1) / (n-1)), from the first rank to the last.
+func evenRank(i, n, total int) int {
+	if n <= 1 {
+		return 0
+	}
+	return (2*i*(total-1) + (n - 1)) / (2 * (n - 1))
 }
 
 // localityHistograms draws the participation-ratio and disk-share

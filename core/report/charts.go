@@ -10,9 +10,11 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
+	"io"
+	"strconv"
+
 	"github.com/isingrbm/isingrbm/core/analysis"
 	"github.com/isingrbm/isingrbm/core/npy"
-	"io"
 )
 
 // ChartSpec holds the text and axes of a line chart. Width and Height are in centimetres
@@ -26,6 +28,10 @@ type ChartSpec struct {
 	// Pairs says the series come in pairs (e.g. training and held-out of
 	// one network): a pair shares a colour, its second curve is dashed.
 	Pairs bool
+	// Colours and Dashes, when set (one entry per series), pick series i's
+	// colour and dash pattern (plotutil's i-th) instead of its index: e.g.
+	// one colour per network and one dash pattern per layer.
+	Colours, Dashes []int
 }
 
 func newPlot(spec ChartSpec) *plot.Plot {
@@ -35,15 +41,52 @@ func newPlot(spec ChartSpec) *plot.Plot {
 	p.Y.Label.Text = spec.YLabel
 	if spec.LogX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = logTicks{}
 	}
 	if spec.LogY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 	}
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	return p
+}
+
+// logTicks marks a log axis at 1..9 x 10^k and labels, by the decades the
+// axis spans, every one of them (at most one decade), 1, 2 and 5 (up to
+// three) or the powers of ten: plot.LogTicks labels only powers of ten,
+// which left an axis from 77 to 108 with the one label 100.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max > min) {
+		return nil
+	}
+	decades := math.Log10(max / min)
+	label := func(m int) bool {
+		switch {
+		case decades <= 1:
+			return true
+		case decades <= 3:
+			return m == 1 || m == 2 || m == 5
+		}
+		return m == 1
+	}
+	var ticks []plot.Tick
+	for e := int(math.Floor(math.Log10(min))); e <= int(math.Ceil(math.Log10(max))); e++ {
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * math.Pow10(e)
+			if v < min*(1-1e-9) || v > max*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if label(m) {
+				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
 }
 
 // points returns the finite points of s (and positive ones on log axes); the count dropped.
@@ -77,6 +120,9 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 			continue
 		}
 		col, dashes := plotutil.Color(i), plotutil.Dashes(i/7)
+		if i < len(spec.Colours) && i < len(spec.Dashes) {
+			col, dashes = plotutil.Color(spec.Colours[i]), plotutil.Dashes(spec.Dashes[i])
+		}
 		if spec.Pairs {
 			col, dashes = plotutil.Color(i/2), nil
 			if i%2 == 1 {

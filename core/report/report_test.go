@@ -402,3 +402,37 @@ func paletteCounts(img image.Image) (n [4]int) {
 	}
 	return n
 }
+
+// TestLogTicks: a log axis is labelled at every 1..9 x 10^k within one
+// decade, at 1, 2 and 5 up to three, and at powers of ten beyond; the
+// unlabelled marks fill in 1..9 x 10^k.
+func TestLogTicks(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		labels   string
+		marks    int
+	}{
+		{77, 108, "80 90 100", 3},
+		{30, 60, "30 40 50 60", 4},
+		{1, 560, "1 2 5 10 20 50 100 200 500", 23},
+		{1e-3, 1e3, "0.001 0.01 0.1 1 10 100 1000", 55},
+		{0.2, 0.3, "0.2 0.3", 2},
+	} {
+		var labels []string
+		ticks := logTicks{}.Ticks(c.min, c.max)
+		for _, tk := range ticks {
+			if tk.Value < c.min*(1-1e-9) || tk.Value > c.max*(1+1e-9) {
+				t.Errorf("[%g, %g]: tick %g outside", c.min, c.max, tk.Value)
+			}
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if got := strings.Join(labels, " "); got != c.labels || len(ticks) != c.marks {
+			t.Errorf("[%g, %g]: labels %q and %d marks, want %q and %d", c.min, c.max, got, len(ticks), c.labels, c.marks)
+		}
+	}
+	if ticks := (logTicks{}).Ticks(0, 1); ticks != nil {
+		t.Errorf("[0, 1]: %v, want none", ticks)
+	}
+}
