@@ -120,6 +120,14 @@ func FuzzResumeCheckpoint(f *testing.F) {
 func checkpointWith(tb testing.TB, dir string, members []zipMember, meta []byte) string {
 	tb.Helper()
 	path := filepath.Join(dir, "c.npz")
+	writeMembers(tb, path, members, meta)
+	return path
+}
+
+// writeMembers writes the archive path: members, then meta.json holding
+// meta.
+func writeMembers(tb testing.TB, path string, members []zipMember, meta []byte) {
+	tb.Helper()
 	w, err := npy.CreateNPZ(path)
 	if err != nil {
 		tb.Fatal(err)
@@ -135,7 +143,6 @@ func checkpointWith(tb testing.TB, dir string, members []zipMember, meta []byte)
 	if err := w.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	return path
 }
 
 type zipMember struct {
@@ -146,7 +153,7 @@ type zipMember struct {
 // readMembers returns the members of the archive at path other than
 // meta.json, in order, and meta.json's bytes (compacted JSON, so that the
 // seeds' edits find their fields).
-func readMembers(f *testing.F, path string) ([]zipMember, []byte) {
+func readMembers(f testing.TB, path string) ([]zipMember, []byte) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		f.Fatal(err)
