@@ -571,8 +571,15 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 	for i, n := range sizes {
 		parts[i] = fmt.Sprint(n)
 	}
-	return fmt.Sprintf("Preset %s: layers %s, %s, %d epochs per layer, batch %d, learning rate %g, momentum %g then %g from epoch %d, %s, initial weights %g N(0,1), seed %d. Receptive-field measures use the effective fields r(l) = W(1)...W(l).",
-		name, strings.Join(parts, "-"), cd, c.Epochs, c.Batch, c.LR, c.MomentumInitial, c.MomentumFinal, c.MomentumSwitch, reg, c.InitSigma, c.Seed)
+	mom := fmt.Sprintf("momentum %g then %g from epoch %d", c.MomentumInitial, c.MomentumFinal, c.MomentumSwitch)
+	switch {
+	case c.MomentumInitial == c.MomentumFinal && c.MomentumFinal == 0:
+		mom = "no momentum"
+	case c.MomentumInitial == c.MomentumFinal || c.MomentumSwitch == 0:
+		mom = fmt.Sprintf("momentum %g", c.MomentumFinal)
+	}
+	return fmt.Sprintf("Preset %s: layers %s, %s, %d epochs per layer, batch %d, learning rate %g, %s, %s, initial weights %g N(0,1), seed %d. Receptive-field measures use the effective fields r(l) = W(1)...W(l).",
+		name, strings.Join(parts, "-"), cd, c.Epochs, c.Batch, c.LR, mom, reg, c.InitSigma, c.Seed)
 }
 
 // logLikText formats a log-likelihood: exact values with 5 significant
