@@ -335,8 +335,8 @@ func overviewSection(sum *Summary) report.Section {
 		}
 	}
 	return report.Section{Title: "Overview",
-		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with three recipes: mehta-schwab (Hinton & Salakhutdinov's CD-1 recipe with an L1 penalty 2e-4, %d epochs), weight-decay (the same with their L2 weight cost 2e-4) and sklearn (scikit-learn BernoulliRBM's defaults, PCD-1, %d epochs). Every recipe is trained with %s; every number below is a mean over them with its spread. Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise.%s",
-			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), s.Epochs, s.SklearnEpochs, replicasText(s), quickNote(s)),
+		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with three recipes: mehta-schwab (Hinton & Salakhutdinov's CD-1 recipe with an L1 penalty 2e-4, %d epochs), weight-decay (the same with their L2 weight cost 2e-4) and sklearn (scikit-learn BernoulliRBM's defaults, PCD-1, %d epochs). Every recipe is trained with %s; every number below is a mean over them with its spread. Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise. Terms: RBM, restricted Boltzmann machine; DBN, deep belief network (the stack); CD-k and PCD-k, contrastive divergence and its persistent form with k Gibbs steps; ERF, the effective receptive field of a unit of layer l, its column of W(1)...W(l) on the L x L lattice; PR, participation ratio (sum w^2)^2 / sum w^4 of a field (1 for one site, n for n equal sites); disk share, the share of sum w^2 within %.1f sites (on the torus) of the field's largest |w|; K_eff, the coupling at which the exact finite-lattice energy per spin equals a set of configurations' mean energy.%s",
+			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), s.Epochs, s.SklearnEpochs, replicasText(s), analysis.DefaultDiskRadius, quickNote(s)),
 		Tables: []report.Table{overview, full}}
 }
 
@@ -438,8 +438,8 @@ func networkSection(nd netData, reps []NetworkSummary) report.Section {
 // fixedPointSection answers the fixed-point question per recipe.
 func fixedPointSection(sum *Summary, figs []report.Figure) report.Section {
 	s := sum.Settings
-	t := report.Table{Caption: fmt.Sprintf("Per recipe, first layer, over %s: the epoch of the best held-out pseudo-log-likelihood (the trainer's validation rows), the held-out pseudo-LL there and at the last epoch, the training minus held-out gap at the last epoch, and whether locality keeps sharpening after the optimum.", replicasText(s)),
-		Header: []string{"network", "best held-out epoch", "last epoch", "held-out PLL at best", "held-out PLL at last", "train - held-out at last", "locality after the optimum"}}
+	t := report.Table{Caption: fmt.Sprintf("Per recipe, first layer, over %s: the epoch of the best pseudo-log-likelihood on the trainer's validation rows (held out of training, but not the test set of the other tables), the validation pseudo-LL there and at the last epoch, the training minus validation gap at the last epoch, and whether locality keeps sharpening after the optimum.", replicasText(s)),
+		Header: []string{"network", "best validation epoch", "last epoch", "validation PLL at best", "validation PLL at last", "train - validation at last", "locality after the optimum"}}
 	for _, n := range s.Networks {
 		fp := sum.FixedPoint[n]
 		t.Rows = append(t.Rows, []string{n, fp.BestEpoch.Text(), fmt.Sprint(fp.LastEpoch), fp.BestPLL.Short(), fp.LastPLL.Short(), fp.LastGapPLL.Short(), fp.AfterOptimum})
