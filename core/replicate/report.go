@@ -785,7 +785,7 @@ func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
 			disk = append(disk, report.BoxGroup{Name: n + " pooled", Values: poolDisk, Colour: n})
 		}
 	}
-	w := 4 + float64(1.2*float64(len(pr)))
+	w := max(12, 4+float64(1.2*float64(len(pr)))) // at least wide enough for the title
 	if err := report.BoxChart(r.path("report/box_pr_l1.png"), report.ChartSpec{Title: "layer 1: participation ratio per unit, every replica", YLabel: "participation ratio (sites)", LogY: true, Width: w, Height: 12}, pr); err != nil {
 		return nil, err
 	}
