@@ -282,7 +282,13 @@ func networkSummary(nd netData) NetworkSummary {
 
 // replicasText says what the spreads are taken over.
 func replicasText(s Settings) string {
-	return fmt.Sprintf("%d replicas per recipe (%d training seed(s) x %d data seed(s))", s.Seeds*s.DataSeeds, s.Seeds, s.DataSeeds)
+	plural := func(n int, one string) string {
+		if n == 1 {
+			return fmt.Sprintf("%d %s", n, one)
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	return fmt.Sprintf("%s per recipe (%s x %s)", plural(s.Seeds*s.DataSeeds, "replica"), plural(s.Seeds, "training seed"), plural(s.DataSeeds, "data seed"))
 }
 
 // overviewSection is the report's first section: the experiment and one
