@@ -82,23 +82,70 @@ func ChoiceParam[T any](name, usage, no, yes string, field func(*T) *bool) Param
 		}}
 }
 
-// Float32 checks a value given to flag -name that is used as a float32:
-// finite, >= 0 (or > 0 unless zeroOK), and, when not zero, a normal float32
-// (a subnormal or smaller value would round to 0 or lose its precision).
-func Float32(name string, v float64, zeroOK bool) (float32, error) {
-	want := "want a finite value > 0"
-	if zeroOK {
-		want = "want a finite value >= 0"
+// Bounds is the interval a float setting must lie in: from Lo to Hi, each
+// end included unless LoOpen or HiOpen; Hi may be +Inf (no upper bound).
+// Why, when not empty, explains the bounds in messages.
+type Bounds struct {
+	Lo, Hi         float64
+	LoOpen, HiOpen bool
+	Why            string
+}
+
+// Contains reports whether x lies within b (never for NaN or an infinity).
+func (b Bounds) Contains(x float64) bool {
+	return !math.IsInf(x, 0) && (x > b.Lo || x == b.Lo && !b.LoOpen) && (x < b.Hi || x == b.Hi && !b.HiOpen)
+}
+
+// String is the interval in the usual notation: "(0, 10]", "[0, +Inf)".
+func (b Bounds) String() string {
+	lo, hi := "[", "]"
+	if b.LoOpen {
+		lo = "("
 	}
+	if b.HiOpen || math.IsInf(b.Hi, 1) {
+		hi = ")"
+	}
+	return fmt.Sprintf("%s%g, %g%s", lo, b.Lo, b.Hi, hi)
+}
+
+// want is what a message says was expected: "want a number in (0, 10]
+// (why)".
+func (b Bounds) want() string {
+	w := "want a number in " + b.String()
+	if b.Why != "" {
+		w += " (" + b.Why + ")"
+	}
+	return w
+}
+
+// Float32 parses s, the value given to flag -name, as a float32 within b
+// that is 0 or a normal float32 (a subnormal or smaller value would round
+// to 0 or lose its precision). Every error names the flag, the value as
+// given and the bounds: "-lr 20: want a number in (0, 10] (why)".
+func Float32(name, s string, b Bounds) (float32, error) {
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v == 0 && !zeroOK:
-		return 0, fmt.Errorf("-%s %v: %s", name, v, want)
-	case v != 0 && v < 0x1p-126:
-		return 0, fmt.Errorf("-%s %v: below the smallest normal float32 (%.4g), where it would round to 0 or lose precision; %s", name, v, 0x1p-126, want)
-	case v > math.MaxFloat32:
-		return 0, fmt.Errorf("-%s %v: above the largest float32 (%.4g)", name, v, math.MaxFloat32)
+	case err != nil || !b.Contains(x):
+		return 0, fmt.Errorf("-%s %s: %s", name, s, b.want())
+	case x != 0 && math.Abs(x) < 0x1p-126:
+		return 0, fmt.Errorf("-%s %s: below the smallest normal float32 (%.4g), where it would round to 0 or lose precision; %s", name, s, 0x1p-126, b.want())
+	case math.Abs(x) > math.MaxFloat32:
+		return 0, fmt.Errorf("-%s %s: above the largest float32 (%.4g); %s", name, s, math.MaxFloat32, b.want())
 	}
-	return float32(v), nil
+	return float32(x), nil
+}
+
+// Float32Param is a Param of a float32 field within b (see Float32).
+func Float32Param[T any](name, usage string, b Bounds, field func(*T) *float32) Param[T] {
+	return Param[T]{Name: name, Usage: usage,
+		Get: func(c *T) string { return strconv.FormatFloat(float64(*field(c)), 'g', -1, 32) },
+		Set: func(c *T, s string) error {
+			x, err := Float32(name, s, b)
+			if err == nil {
+				*field(c) = x
+			}
+			return err
+		}}
 }
 
 // SeedParam is a Param of a uint64 seed.

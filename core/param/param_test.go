@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -94,28 +95,76 @@ func TestCheckInt(t *testing.T) {
 	}
 }
 
+// TestFloat32: one parser for every bounded float32 setting; each message
+// names the flag, the value as given and the bounds with their reason.
 func TestFloat32(t *testing.T) {
+	lr := Bounds{Lo: 0, Hi: 10, LoOpen: true, Why: "a reason"}
+	pen := Bounds{Lo: 0, Hi: 1}
+	free := Bounds{Lo: 0, Hi: math.Inf(1)}
 	for _, c := range []struct {
-		v      float64
-		zeroOK bool
-		want   string // "" for success
+		s    string
+		b    Bounds
+		want string // "" for success
 	}{
-		{0.5, false, ""},
-		{0, true, ""},
-		{0, false, "-x 0: want a finite value > 0"},
-		{-1, true, "-x -1: want a finite value >= 0"},
-		{math.NaN(), true, "-x NaN: want"},
-		{math.Inf(1), true, "-x +Inf: want"},
-		{1e-40, true, "-x 1e-40: below the smallest normal float32"},
-		{1e39, true, "-x 1e+39: above the largest float32"},
+		{"0.5", lr, ""},
+		{"10", lr, ""},
+		{" 1e-3 ", lr, ""},
+		{"0", pen, ""},
+		{"1", pen, ""},
+		{"3e38", free, ""},
+		{"20", lr, "-x 20: want a number in (0, 10] (a reason)"},
+		{"10.001", lr, "-x 10.001: want a number in (0, 10] (a reason)"},
+		{"0", lr, "-x 0: want a number in (0, 10] (a reason)"},
+		{"1e30", lr, "-x 1e30: want a number in (0, 10] (a reason)"},
+		{"x", lr, "-x x: want a number in (0, 10] (a reason)"},
+		{"NaN", pen, "-x NaN: want a number in [0, 1]"},
+		{"-0.1", pen, "-x -0.1: want a number in [0, 1]"},
+		{"1.5", pen, "-x 1.5: want a number in [0, 1]"},
+		{"+Inf", free, "-x +Inf: want a number in [0, +Inf)"},
+		{"1e-40", lr, "-x 1e-40: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in (0, 10] (a reason)"},
+		{"1e-320", pen, "-x 1e-320: below the smallest normal float32"},
+		{"1e39", free, "-x 1e39: above the largest float32 (3.403e+38); want a number in [0, +Inf)"},
+		{"1e400", free, "-x 1e400: want a number in [0, +Inf)"},
 	} {
-		v, err := Float32("x", c.v, c.zeroOK)
+		v, err := Float32("x", c.s, c.b)
 		switch {
-		case c.want == "" && (err != nil || v != float32(c.v)):
-			t.Errorf("Float32(%v): %v, %v", c.v, v, err)
+		case c.want == "" && err != nil:
+			t.Errorf("Float32(%q, %v): %v", c.s, c.b, err)
+		case c.want == "" && float64(v) != float64(float32(mustFloat(t, c.s))):
+			t.Errorf("Float32(%q): %v", c.s, v)
 		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want)):
-			t.Errorf("Float32(%v): %v, want %q", c.v, err, c.want)
+			t.Errorf("Float32(%q, %v): %v, want %q", c.s, c.b, err, c.want)
 		}
+	}
+	if got := (Bounds{Lo: -1, Hi: 1, HiOpen: true}).String(); got != "[-1, 1)" {
+		t.Errorf("String: %q", got)
+	}
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// TestFloat32Param: the Param stores the value Float32 accepts, refuses
+// what it refuses with its message and leaves the field as it was, and
+// its Get round-trips.
+func TestFloat32Param(t *testing.T) {
+	type rec struct{ LR float32 }
+	p := Float32Param("lr", "rate", Bounds{Lo: 0, Hi: 10, LoOpen: true}, func(r *rec) *float32 { return &r.LR })
+	r := rec{LR: 0.1}
+	if got := p.Get(&r); got != "0.1" {
+		t.Errorf("Get: %q, want 0.1", got)
+	}
+	if err := p.Set(&r, "20"); err == nil || err.Error() != "-lr 20: want a number in (0, 10]" || r.LR != 0.1 {
+		t.Errorf("Set 20: %v, %v", err, r.LR)
+	}
+	if err := p.Set(&r, "2.5"); err != nil || r.LR != 2.5 {
+		t.Errorf("Set 2.5: %v, %v", err, r.LR)
 	}
 }
 

@@ -32,34 +32,18 @@ const (
 	MaxPenalty   = 1  // L1 or L2: at 1 the penalty's pull on a weight of 1 matches the data's largest
 )
 
-// float32Param is a Param of a float32 field in [0, hi] ((0, hi] unless
-// zeroOK) that is 0 or a normal float32 (a subnormal would round to 0 or
-// lose its precision); why explains hi in the message.
-func float32Param(name, usage string, zeroOK bool, hi float64, why string, field func(*Config) *float32) param.Param[Config] {
-	want := fmt.Sprintf("want a number in (0, %g] (%s)", hi, why)
-	if zeroOK {
-		want = fmt.Sprintf("want a number in [0, %g] (%s)", hi, why)
-	}
-	return param.Param[Config]{Name: name, Usage: usage,
-		Get: func(c *Config) string { return strconv.FormatFloat(float64(*field(c)), 'g', -1, 32) },
-		Set: func(c *Config, s string) error {
-			x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-			switch {
-			case err != nil || !(x >= 0 && x <= hi) || x == 0 && !zeroOK:
-				return fmt.Errorf("-%s %s: %s", name, s, want)
-			case x != 0 && x < 0x1p-126:
-				return fmt.Errorf("-%s %s: below the smallest normal float32 (%.4g), where it would round to 0 or lose precision; %s", name, s, 0x1p-126, want)
-			}
-			*field(c) = float32(x)
-			return nil
-		}}
-}
-
 // Why the bounds are where they are, in messages.
 const (
 	maxLRWhy        = "the presets use 0.1; a weight's gradient is at most 1, so one step moves it by up to lr"
 	maxInitSigmaWhy = "the presets use 0.1 and 0.01; from about 1 on, most first sigmoids of a 1600-spin layer start saturated"
 	maxPenaltyWhy   = "the presets use 2e-4; at 1 the penalty's pull on a weight of 1 matches the largest gradient of the data"
+)
+
+// The bounds of -lr, -init-sigma and of -l1 and -l2, for ConfigParams.
+var (
+	lrBounds        = param.Bounds{Lo: 0, LoOpen: true, Hi: MaxLR, Why: maxLRWhy}
+	initSigmaBounds = param.Bounds{Lo: 0, Hi: MaxInitSigma, Why: maxInitSigmaWhy}
+	penaltyBounds   = param.Bounds{Lo: 0, Hi: MaxPenalty, Why: maxPenaltyWhy}
 )
 
 // ConfigParams lists the settings of the training recipe a command line
@@ -70,7 +54,7 @@ func ConfigParams() []param.Param[Config] {
 		param.IntParam("epochs", fmt.Sprintf("passes over the data per layer, 0..%d", MaxEpochs), 0, MaxEpochs, "", func(c *Config) *int { return &c.Epochs }),
 		// At most the samples: checked against the data.
 		param.IntParam("batch", "mini-batch rows (and persistent chains with -pcd), at most the samples", 1, math.MaxInt, "rows per mini-batch", func(c *Config) *int { return &c.Batch }),
-		float32Param("lr", fmt.Sprintf("learning rate of weights and biases, in (0, %g]", float64(MaxLR)), false, MaxLR, maxLRWhy, func(c *Config) *float32 { return &c.LR }),
+		param.Float32Param("lr", fmt.Sprintf("learning rate of weights and biases, in %v", lrBounds), lrBounds, func(c *Config) *float32 { return &c.LR }),
 		{Name: "momentum", Usage: "momentum: initial,final (or one value), each in [0, 1)",
 			Get: func(c *Config) string { return fmt.Sprintf("%g,%g", c.MomentumInitial, c.MomentumFinal) },
 			Set: func(c *Config, s string) error {
@@ -81,13 +65,13 @@ func ConfigParams() []param.Param[Config] {
 				return err
 			}},
 		param.IntParam("momentum-switch", "epoch (from 0) at which the final momentum starts", 0, math.MaxInt, "an epoch", func(c *Config) *int { return &c.MomentumSwitch }),
-		float32Param("l1", fmt.Sprintf("L1 penalty on the weights, in [0, %g]", float64(MaxPenalty)), true, MaxPenalty, maxPenaltyWhy, func(c *Config) *float32 { return &c.L1 }),
-		float32Param("l2", fmt.Sprintf("L2 penalty (weight decay) on the weights, in [0, %g]", float64(MaxPenalty)), true, MaxPenalty, maxPenaltyWhy, func(c *Config) *float32 { return &c.L2 }),
+		param.Float32Param("l1", fmt.Sprintf("L1 penalty on the weights, in %v", penaltyBounds), penaltyBounds, func(c *Config) *float32 { return &c.L1 }),
+		param.Float32Param("l2", fmt.Sprintf("L2 penalty (weight decay) on the weights, in %v", penaltyBounds), penaltyBounds, func(c *Config) *float32 { return &c.L2 }),
 		param.ChoiceParam("l1-mode", "how L1 is applied: sign (subgradient) or proximal (soft threshold)", "sign", "proximal", func(c *Config) *bool { return &c.L1Proximal }),
 		param.IntParam("cd", fmt.Sprintf("Gibbs steps k of CD-k, 1..%d", MaxCDK), 1, MaxCDK, "Gibbs steps", func(c *Config) *int { return &c.CDK }),
 		param.BoolParam("pcd", "persistent contrastive divergence (chains kept across mini-batches)", func(c *Config) *bool { return &c.PCD }),
 		param.BoolParam("sample-visibles", "binary samples (not probabilities) as the final reconstructed visibles", func(c *Config) *bool { return &c.SampleVisibles }),
-		float32Param("init-sigma", fmt.Sprintf("initial weights ~ init-sigma * N(0,1), init-sigma in [0, %g]", float64(MaxInitSigma)), true, MaxInitSigma, maxInitSigmaWhy, func(c *Config) *float32 { return &c.InitSigma }),
+		param.Float32Param("init-sigma", fmt.Sprintf("initial weights ~ init-sigma * N(0,1), init-sigma in %v", initSigmaBounds), initSigmaBounds, func(c *Config) *float32 { return &c.InitSigma }),
 		param.ChoiceParam("visible-bias", "initial visible biases: zero or logodds (of the data's unit means)", "zero", "logodds", func(c *Config) *bool { return &c.VisibleBiasLogOdds }),
 		param.BoolParam("shuffle", "reshuffle mini-batches every epoch", func(c *Config) *bool { return &c.Shuffle }),
 		{Name: "validation", Usage: "fraction of samples held out and monitored each epoch, in [0, 1)",
