@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"sort"
 )
@@ -136,38 +135,19 @@ func (c *Config) threads() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// Validate reports the first setting out of range.
+// Validate reports the first setting out of range. Every setting that a
+// flag of train sets is checked as that flag checks its value
+// (ConfigParams, the one table of the bounds, so that the library refuses
+// what the command line refuses, with the same message: "-lr 1e+30: want a
+// number in (0, 10] (...)"); then the checkpointing, which has no such flag.
 func (c *Config) Validate() error {
-	finite := func(x float32) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
+	check := *c
+	for _, p := range ConfigParams() {
+		if err := p.Set(&check, p.Get(c)); err != nil {
+			return err
+		}
+	}
 	switch {
-	case c.Epochs < 0:
-		return fmt.Errorf("epochs %d, want >= 0", c.Epochs)
-	case c.Batch <= 0:
-		return fmt.Errorf("batch %d, want > 0", c.Batch)
-	case c.CDK <= 0:
-		return fmt.Errorf("cd-k %d, want > 0", c.CDK)
-	case !finite(c.LR) || c.LR <= 0:
-		return fmt.Errorf("learning rate %v, want > 0", c.LR)
-	case !finite(c.MomentumInitial) || c.MomentumInitial < 0 || c.MomentumInitial >= 1:
-		return fmt.Errorf("initial momentum %v, want [0, 1)", c.MomentumInitial)
-	case !finite(c.MomentumFinal) || c.MomentumFinal < 0 || c.MomentumFinal >= 1:
-		return fmt.Errorf("final momentum %v, want [0, 1)", c.MomentumFinal)
-	case c.MomentumSwitch < 0:
-		return fmt.Errorf("momentum switch epoch %d, want >= 0", c.MomentumSwitch)
-	case !finite(c.L1) || c.L1 < 0:
-		return fmt.Errorf("l1 %v, want >= 0", c.L1)
-	case !finite(c.L2) || c.L2 < 0:
-		return fmt.Errorf("l2 %v, want >= 0", c.L2)
-	case !finite(c.InitSigma) || c.InitSigma < 0:
-		return fmt.Errorf("init sigma %v, want >= 0", c.InitSigma)
-	case !(c.ValidationFraction >= 0 && c.ValidationFraction < 1):
-		return fmt.Errorf("validation fraction %v, want [0, 1)", c.ValidationFraction)
-	case c.MonitorRows < 0:
-		return fmt.Errorf("monitor rows %d, want >= 0", c.MonitorRows)
-	case c.SnapshotEvery < 0:
-		return fmt.Errorf("snapshot every %d, want >= 0", c.SnapshotEvery)
-	case c.Threads < 0:
-		return fmt.Errorf("threads %d, want >= 0", c.Threads)
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("checkpoint every %d, want >= 0", c.CheckpointEvery)
 	case c.CheckpointEvery > 0 && c.CheckpointPath == "":
