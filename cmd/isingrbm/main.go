@@ -22,8 +22,9 @@ import (
 )
 
 // command is one subcommand. run parses args itself (newFlagSet,
-// parseFlags: the help that -h asks for goes to stdout) and returns an
-// error; a *param.InputError (bad flags or input) exits with status 2.
+// parseFlags, which also checks the environment: the help that -h asks
+// for goes to stdout) and returns an error; a *param.InputError (bad flags
+// or input) exits with status 2.
 type command struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) error
@@ -91,11 +92,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	switch args[0] {
 	case "help", "-h", "-help", "--h", "--help":
 		usage(stdout) // asked for
+		warnEnv(stderr)
 		return 0
-	}
-	if err := envError(); err != nil {
-		fmt.Fprintf(stderr, "isingrbm: %v\n", err)
-		return 2
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -112,18 +110,33 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 			status = 1
 		}
 	}()
-	return exitStatus(args[0], cmd.run(args[1:], stdout, stderr), stderr)
+	err := cmd.run(args[1:], stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		warnEnv(stderr)
+	}
+	return exitStatus(args[0], err, stderr)
 }
 
-// envError checks the environment variables every command obeys.
+// envError checks the environment variables every command obeys
+// (ISINGRBM_KERNELS, ISINGRBM_MAX_MEMORY): a bad value is bad input.
+// parseWithArg checks them once the flags are parsed, unless they ask for
+// help, which is printed whatever the environment holds.
 func envError() error {
 	if err := asm.KernelsEnvError(); err != nil {
-		return err
+		return badInput("%v", err)
 	}
 	if err := sysmem.CheckEnv(); err != nil {
 		return badInput("%v", err)
 	}
 	return nil
+}
+
+// warnEnv says on stderr, in one line, that the environment holds a value
+// a run would stop at; help is printed anyway.
+func warnEnv(stderr io.Writer) {
+	if err := envError(); err != nil {
+		fmt.Fprintf(stderr, "isingrbm: warning: %v (a run stops here with exit status 2)\n", err)
+	}
 }
 
 // exitStatus prints err (one line) and returns the exit status for it.
@@ -346,8 +359,18 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // parseWithArg is parseFlags for a command that takes one positional
 // argument after the flags (named by positional), which it returns
 // (param.Parse: a bad flag is one message, -h the usage on fs.Output()).
+// Parsed flags that do not ask for help are followed by the check of the
+// environment (envError), so that help is given whatever it holds and a
+// run stops before any work.
 func parseWithArg(fs *flag.FlagSet, args []string, positional string) (string, error) {
-	return param.Parse(fs, args, positional)
+	arg, err := param.Parse(fs, args, positional)
+	if err != nil {
+		return "", err
+	}
+	if err := envError(); err != nil {
+		return "", err
+	}
+	return arg, nil
 }
 
 // printJSON writes v as indented JSON.

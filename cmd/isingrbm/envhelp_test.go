@@ -1,0 +1,83 @@
+package main
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// badEnv are values of the environment variables every command obeys that
+// a run refuses, with what the message must say they want.
+var badEnv = []struct{ env, want string }{
+	{"ISINGRBM_KERNELS=bogus", "no such kernel implementation (this CPU and build can run: "},
+	{"ISINGRBM_MAX_MEMORY=lots", "want a positive number of bytes"},
+}
+
+// TestHelpWhateverTheEnvironment: help (-h, help CMD, help study SUB, -h
+// alone) prints the same usage on stdout and exits 0 whatever the
+// environment holds, with one line of warning on stderr naming a bad
+// variable; a real run of every command with that value still exits 2
+// with a message naming the variable and what it wants, before any work.
+// The binary runs in a child process: ISINGRBM_KERNELS is read when the
+// program starts.
+func TestHelpWhateverTheEnvironment(t *testing.T) {
+	bin, _ := advBinary(t)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	helps := [][]string{{"-h"}, {"help"}}
+	for _, n := range names {
+		helps = append(helps, []string{n, "-h"}, []string{"help", n})
+	}
+	for _, sub := range []string{"plan", "run", "stage"} {
+		helps = append(helps, []string{"study", sub, "-h"}, []string{"help", "study", sub})
+	}
+	for _, args := range helps {
+		clean := runAdv(t, bin, args, nil, 0, 0, 30*time.Second)
+		if clean.code != 0 || !strings.Contains(clean.stdout, "usage: isingrbm") || clean.stderr != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, clean.code, clean.stdout, clean.stderr)
+			continue
+		}
+		for _, e := range badEnv {
+			r := runAdv(t, bin, args, []string{e.env}, 0, 0, 30*time.Second)
+			if r.code != 0 || r.stdout != clean.stdout {
+				t.Errorf("%s %v: exit %d, stdout %q; want 0 and the help", e.env, args, r.code, r.stdout)
+			}
+			if !strings.HasPrefix(r.stderr, "isingrbm: warning: "+e.env+": ") || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("%s %v: stderr %q, want one line of warning naming the variable", e.env, args, r.stderr)
+			}
+		}
+	}
+	out := t.TempDir()
+	// Runs that would do work (or fail for another reason) without the
+	// check of the environment.
+	runs := map[string][]string{
+		"eval":      {"eval", "-model", filepath.Join(out, "m.npz"), "-data", filepath.Join(out, "d.npy")},
+		"exact":     {"exact", "-L", "2", "-beta", "0.3"},
+		"replicate": {"replicate", "-quick", "-o", filepath.Join(out, "r")},
+		"sample":    {"sample", "-L", "4", "-n", "10", "-o", filepath.Join(out, "s.npy")},
+		"study":     {"study", "plan", "-quick", "-o", filepath.Join(out, "st")},
+		"train":     {"train", "-data", filepath.Join(out, "d.npy"), "-o", filepath.Join(out, "m.npz")},
+		"version":   {"version"},
+	}
+	for _, n := range names {
+		args, ok := runs[n]
+		if !ok {
+			t.Errorf("command %s has no run here", n)
+			continue
+		}
+		for _, e := range badEnv {
+			r := runAdv(t, bin, args, []string{e.env}, 0, 0, 30*time.Second)
+			if r.code != 2 || !strings.Contains(r.stderr, e.env+": "+e.want) || strings.Count(r.stderr, "\n") != 1 || r.stdout != "" {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want 2 and one line naming the variable", e.env, args, r.code, r.stdout, r.stderr)
+			}
+		}
+	}
+	if left := listTree(out); len(left) != 0 {
+		t.Errorf("runs refused for the environment left %v", left)
+	}
+}
