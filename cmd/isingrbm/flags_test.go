@@ -65,7 +65,7 @@ func TestFlagErrors(t *testing.T) {
 			hint = "isingrbm version takes no flags"
 		}
 		code, stdout, stderr := runCmd(append(cmd, "-nosuch")...)
-		want := "isingrbm " + cmd[0] + ": -nosuch: unknown flag; " + hint + "\n"
+		want := "isingrbm " + name + ": -nosuch: unknown flag; " + hint + "\n"
 		if code != 2 || stderr != want || stdout != "" {
 			t.Errorf("%s -nosuch: exit %d, stdout %q, stderr %q; want 2 and %q", name, code, stdout, stderr, want)
 		}
@@ -86,7 +86,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"exact", "8"}, "isingrbm exact: unexpected argument \"8\"; run 'isingrbm exact -h' for the flags\n"},
 		{[]string{"eval", "-max-samples"}, "isingrbm eval: -max-samples needs a value: an integer (evaluate a seeded random subset of this many samples (0: all)); run 'isingrbm eval -h' for the flags\n"},
 		{[]string{"train", "-o"}, "isingrbm train: -o needs a value: output model file (.npz)"},
-		{[]string{"study", "stage", "-threads", "x", "k"}, "isingrbm study: -threads x: want an integer (worker threads"},
+		{[]string{"study", "stage", "-threads", "x", "k"}, "isingrbm study stage: -threads x: want an integer (worker threads"},
 		{[]string{"study", "-x"}, "isingrbm study: unknown subcommand \"-x\", want plan, run or stage; run 'isingrbm study -h' for the usage\n"},
 	}
 	for _, c := range cases {

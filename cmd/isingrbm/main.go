@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ import (
 type command struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) error
+	// subcommands, when the command has them, are named in its messages
+	// ("isingrbm study run: ...").
+	subcommands []string
 }
 
 // commands is filled by the init functions of the files that define the
@@ -101,12 +105,16 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		usage(stderr)
 		return 2
 	}
+	name := args[0]
+	if len(args) > 1 && slices.Contains(cmd.subcommands, args[1]) {
+		name += " " + args[1]
+	}
 	stop := watchSignals(stderr)
 	defer stop()
 	defer func() {
 		// The last resort: a bug must still end in one line, not a trace.
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "isingrbm %s: internal error: %v\n", args[0], r)
+			fmt.Fprintf(stderr, "isingrbm %s: internal error: %v\n", name, r)
 			status = 1
 		}
 	}()
@@ -114,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	if errors.Is(err, flag.ErrHelp) {
 		warnEnv(stderr)
 	}
-	return exitStatus(args[0], err, stderr)
+	return exitStatus(name, err, stderr)
 }
 
 // envError checks the environment variables every command obeys
@@ -139,7 +147,9 @@ func warnEnv(stderr io.Writer) {
 	}
 }
 
-// exitStatus prints err (one line) and returns the exit status for it.
+// exitStatus prints err (one line, after "isingrbm <name>: ", name being
+// the command and its subcommand if any) and returns the exit status for
+// it.
 func exitStatus(name string, err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0

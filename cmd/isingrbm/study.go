@@ -12,8 +12,9 @@ import (
 
 func init() {
 	commands["study"] = command{
-		summary: "the replication over couplings and seeds: study plan | run [-slurm] | stage KEY",
-		run:     runStudy,
+		summary:     "the replication over couplings and seeds: study plan | run [-slurm] | stage KEY",
+		run:         runStudy,
+		subcommands: []string{"plan", "run", "stage"},
 	}
 }
 

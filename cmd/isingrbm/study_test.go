@@ -74,6 +74,16 @@ func TestStudyBadInput(t *testing.T) {
 			if code != 2 || !strings.Contains(stderr, c.want) {
 				t.Fatalf("exit %d, stderr %q; want 2 and %q", code, stderr, c.want)
 			}
+			// The message (one line, after study's usage when no
+			// subcommand is given) names the subcommand, as other
+			// commands' name the command; study's own errors name study.
+			prefix, lines := "isingrbm study: ", strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if len(c.args) > 1 && c.args[1] != "frob" {
+				prefix = "isingrbm study " + c.args[1] + ": "
+			}
+			if !strings.HasPrefix(lines[len(lines)-1], prefix) || len(lines) > 1 && len(c.args) > 1 {
+				t.Errorf("stderr %q, want one line starting %q", stderr, prefix)
+			}
 			if b, err := os.ReadFile(calls); err == nil {
 				t.Fatalf("Slurm was called:\n%s", b)
 			}
