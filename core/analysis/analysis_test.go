@@ -172,6 +172,10 @@ func TestNoiseParticipationRatio(t *testing.T) {
 	if mod.PR.Median > 2 || noise.PR.Median < 400 || mod.Disk.Median != 1 || noise.Disk.Median > 0.1 {
 		t.Errorf("model PR %v disk %v vs noise PR %v disk %v", mod.PR.Median, mod.Disk.Median, noise.PR.Median, noise.Disk.Median)
 	}
+	// A 3-unit layer still gets NoiseFields noise fields, so its quantiles mean something.
+	if len(mod.Units) != 3 || len(noise.Units) != NoiseFields || noise.PR.N != NoiseFields {
+		t.Errorf("LocalityVsNoise: %d model units, %d noise fields (summary of %d), want 3 and %d", len(mod.Units), len(noise.Units), noise.PR.N, NoiseFields)
+	}
 	g := GaussianLike(loc2, 7)
 	if g.Rows != N || g.Cols != 3 {
 		t.Errorf("GaussianLike shape %dx%d", g.Rows, g.Cols)

@@ -201,18 +201,22 @@ func MeasureLocality(m Matrix, L int, radius float64) (Locality, error) {
 }
 
 // GaussianLike returns a matrix of the same shape as m filled with independent N(0, s^2) values,
-// s the root mean square of m's entries (1 if m is all zero), drawn from rng stream seed. All
-// locality measures are scale-free, so s only keeps the noise on the same colour scale.
+// s the root mean square of m's entries (rmsOf), drawn from rng stream seed. All locality
+// measures are scale-free, so s only keeps the noise on the same colour scale.
 func GaussianLike(m Matrix, seed uint64) Matrix {
+	return GaussianMatrix(m.Rows, m.Cols, rmsOf(m), seed)
+}
+
+// rmsOf returns the root mean square of m's entries, 1 if m is empty or all zero.
+func rmsOf(m Matrix) float64 {
 	var ss float64
 	for _, v := range m.Data {
 		ss += float64(float64(v) * float64(v))
 	}
-	s := 1.0
-	if len(m.Data) > 0 && ss > 0 {
-		s = math.Sqrt(ss / float64(len(m.Data)))
+	if len(m.Data) == 0 || ss == 0 {
+		return 1
 	}
-	return GaussianMatrix(m.Rows, m.Cols, s, seed)
+	return math.Sqrt(ss / float64(len(m.Data)))
 }
 
 // GaussianMatrix returns a rows x cols matrix of independent N(0, sigma^2) entries from a
@@ -226,12 +230,14 @@ func GaussianMatrix(rows, cols int, sigma float64, seed uint64) Matrix {
 	return out
 }
 
-// LocalityVsNoise measures the locality of m and of GaussianLike(m, seed), the baseline every
-// measure is compared with.
+// LocalityVsNoise measures the locality of m and of Gaussian noise fields of the same shape and
+// RMS as m's (as GaussianLike), the baseline every measure is compared with:
+// max(m.Cols, NoiseFields) noise fields from rng stream seed, so that the noise's quantiles are
+// as well determined for a layer of 4 units as for one of 400.
 func LocalityVsNoise(m Matrix, L int, radius float64, seed uint64) (model, noise Locality, err error) {
 	if model, err = MeasureLocality(m, L, radius); err != nil {
 		return Locality{}, Locality{}, err
 	}
-	noise, err = MeasureLocality(GaussianLike(m, seed), L, radius)
+	noise, err = MeasureLocality(GaussianMatrix(m.Rows, max(m.Cols, NoiseFields), rmsOf(m), seed), L, radius)
 	return model, noise, err
 }

@@ -154,13 +154,11 @@ func PhaseSurrogates(w []float64, L, n int, seed uint64) ([][]float64, error) {
 // rounding, which must not make the field look more local than itself.
 const tieTol = 1e-9
 
-// SurrogateUnit is the surrogate test of one unit's field: how many of its surrogates are at
-// least as local as the field itself (within a relative 1e-9, which counts as a tie), by disk share
-// and by participation ratio.
+// SurrogateUnit is the surrogate test of one unit's field: how many of its surrogates have a disk
+// share at least the field's (within a relative 1e-9, which counts as a tie).
 type SurrogateUnit struct {
 	Unit       int
-	DiskAtMost int // surrogates whose disk share is >= the field's
-	PRAtMost   int // surrogates whose participation ratio is <= the field's
+	DiskAtMost int
 }
 
 // SurrogateResult holds the surrogate test of every column of a field matrix.
@@ -168,26 +166,26 @@ type SurrogateResult struct {
 	Surrogates int
 	Radius     float64
 	Units      []SurrogateUnit
-	// LocalByDisk and LocalByPR are the fractions of units more local than every one of their
-	// surrogates (disk share strictly larger, participation ratio strictly smaller).
+	// LocalByDisk is the fraction of units whose disk share exceeds that of every one of their
+	// surrogates.
 	LocalByDisk float64
-	LocalByPR   float64
-	// Disk and PR summarize the disk shares and participation ratios of all surrogates of all
-	// units together.
+	// Disk summarizes the disk shares of all surrogates of all units together.
 	Disk Summary
-	PR   Summary
 }
 
 // SurrogateLocality tests every column of m (n_visible x n_units, n_visible = L*L) against n
 // phase-randomized surrogates of itself (PhaseSurrogates; n <= 0 means DefaultSurrogates), unit j
 // drawing from rng stream (seed, j), so the result does not depend on workers (the goroutines
 // used; <= 0 means 1). A unit counts as local when its disk share (radius <= 0 means
-// DefaultDiskRadius) exceeds that of all n surrogates; likewise for its participation ratio
-// being below all of theirs. For a field that is itself a stationary Gaussian random field on the
-// torus, its Fourier phases are uniform and independent of the amplitudes, so the field and its
-// surrogates are exchangeable and it beats all n with probability 1/(n+1): the test asks whether a
-// field is more concentrated than its own spatial spectrum explains, which Gaussian noise of the
-// same shape (LocalityVsNoise) cannot, since any smooth field beats white noise by disk share.
+// DefaultDiskRadius) exceeds that of all n surrogates. For a field that is itself a stationary
+// Gaussian random field on the torus, its Fourier phases are uniform and independent of the
+// amplitudes, so the field and its surrogates are exchangeable and it beats all n with
+// probability 1/(n+1): the test asks whether a field is more concentrated around one place than
+// its own spatial spectrum explains, which Gaussian noise of the same shape (LocalityVsNoise)
+// cannot, since any smooth field beats white noise by disk share.
+//
+// The participation ratio is not tested this way: surrogates have Gaussian marginals, so a field
+// whose values are merely heavier-tailed than Gaussian, anywhere on the lattice, would beat them.
 func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, workers int) (SurrogateResult, error) {
 	if err := m.check("SurrogateLocality"); err != nil {
 		return SurrogateResult{}, err
@@ -206,7 +204,6 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 	}
 	res := SurrogateResult{Surrogates: n, Radius: radius, Units: make([]SurrogateUnit, m.Cols)}
 	disks := make([]float64, m.Cols*n)
-	prs := make([]float64, m.Cols*n)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(workers, max(m.Cols, 1)) {
@@ -219,19 +216,16 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 				w := m.Column(j)
 				d.forward(w)
 				g := rng.Stream(seed, uint64(j))
-				ds, pr := DiskShare(w, L, radius), ParticipationRatio(w)
+				ds := DiskShare(w, L, radius)
 				u := SurrogateUnit{Unit: j}
 				for k := 0; k < n; k++ {
 					phaseRandomize(d.re, d.im, sr, si, L, &g)
 					d.inverseReal(sr, si, s)
-					sd, sp := DiskShare(s, L, radius), ParticipationRatio(s)
-					disks[j*n+k], prs[j*n+k] = sd, sp
+					sd := DiskShare(s, L, radius)
+					disks[j*n+k] = sd
 					// Within rounding of the field's own value is a tie, and a tie is not beaten.
 					if sd >= ds*(1-tieTol) {
 						u.DiskAtMost++
-					}
-					if sp <= pr*(1+tieTol) {
-						u.PRAtMost++
 					}
 				}
 				res.Units[j] = u
@@ -243,20 +237,15 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 	}
 	close(next)
 	wg.Wait()
-	nd, np := 0, 0
+	nd := 0
 	for _, u := range res.Units {
 		if u.DiskAtMost == 0 {
 			nd++
 		}
-		if u.PRAtMost == 0 {
-			np++
-		}
 	}
 	if m.Cols > 0 {
 		res.LocalByDisk = float64(nd) / float64(m.Cols)
-		res.LocalByPR = float64(np) / float64(m.Cols)
 	}
 	res.Disk = Summarize(disks)
-	res.PR = Summarize(prs)
 	return res, nil
 }

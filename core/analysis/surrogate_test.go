@@ -167,8 +167,7 @@ func binomialWithin(t *testing.T, what string, frac float64, n int, p, z float64
 }
 
 // TestSurrogateLocalityNull: stationary Gaussian fields, white and smooth, count as local at the
-// test's nominal rate 1/(n+1) = 5%, within 4 binomial standard errors (fixed seeds), by disk share
-// and by participation ratio; Gaussian noise of the same shape calls most smooth fields local.
+// test's nominal rate 1/(n+1) = 5%, within 4 binomial standard errors (fixed seeds); Gaussian noise of the same shape calls most smooth fields local.
 func TestSurrogateLocalityNull(t *testing.T) {
 	const L, N = 12, 1000
 	for _, sigma := range []float64{0, 1.5} {
@@ -186,7 +185,6 @@ func TestSurrogateLocalityNull(t *testing.T) {
 			t.Fatal(err)
 		}
 		binomialWithin(t, fmt.Sprint("disk share, sigma ", sigma), r.LocalByDisk, N, 1.0/20, 4)
-		binomialWithin(t, fmt.Sprint("PR, sigma ", sigma), r.LocalByPR, N, 1.0/20, 4)
 		if sigma > 0 {
 			model, noise, err := LocalityVsNoise(m, L, 0, 3)
 			if err != nil {
@@ -244,15 +242,15 @@ func TestSurrogateLocalityFindsLocalFields(t *testing.T) {
 	}
 	local := 0
 	for _, u := range r.Units[:N] {
-		if u.DiskAtMost == 0 && u.PRAtMost == 0 {
+		if u.DiskAtMost == 0 {
 			local++
 		}
 	}
 	if local < N*95/100 {
-		t.Errorf("%d of %d bumps and single sites local by both measures, want at least 95%%", local, N)
+		t.Errorf("%d of %d bumps and single sites local, want at least 95%%", local, N)
 	}
 	for _, u := range r.Units[N:] {
-		if u.DiskAtMost == 0 || u.PRAtMost == 0 {
+		if u.DiskAtMost == 0 {
 			t.Errorf("unit %d (constant or zero field) called local: %+v", u.Unit, u)
 		}
 	}
@@ -287,7 +285,7 @@ func TestSurrogateLocalityWorkers(t *testing.T) {
 		t.Fatalf("no columns: %+v, %v", r, err)
 	}
 	r, err = SurrogateLocality(columns([][]float64{{3}}), 1, 0, 0, 1, 2)
-	if err != nil || r.LocalByDisk != 0 || r.LocalByPR != 0 {
+	if err != nil || r.LocalByDisk != 0 || r.Units[0].DiskAtMost != DefaultSurrogates {
 		t.Fatalf("L = 1 (a surrogate is the field itself, never beaten): %+v, %v", r, err)
 	}
 }

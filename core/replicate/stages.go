@@ -446,10 +446,18 @@ type layerAnalysis struct {
 	DiskUniform float64 `json:"disk_share_uniform"`
 	// Units more local than 95% of the noise fields, by PR (below the
 	// noise's 5% quantile) and by disk share (above its 95% quantile).
-	LocalByPR   stats.Num         `json:"local_fraction_pr"`
-	LocalByDisk stats.Num         `json:"local_fraction_disk"`
-	BlockSpin   []blockSpinResult `json:"block_spin"`
-	BlockNote   string            `json:"block_spin_note,omitempty"`
+	LocalByPR   stats.Num `json:"local_fraction_pr"`
+	LocalByDisk stats.Num `json:"local_fraction_disk"`
+	// The surrogate test (analysis.SurrogateLocality): the share of units
+	// whose disk share exceeds that of every one of Surrogates
+	// phase-randomized copies of themselves (same spatial spectrum, random
+	// phases), and the disk shares of all those surrogates. Unlike the
+	// Gaussian noise, a smooth but diffuse field does not pass it.
+	Surrogates           int               `json:"surrogates"`
+	LocalBySurrogateDisk stats.Num         `json:"local_fraction_disk_surrogate"`
+	SurrogateDisk        DistSummary       `json:"surrogate_disk_share"`
+	BlockSpin            []blockSpinResult `json:"block_spin"`
+	BlockNote            string            `json:"block_spin_note,omitempty"`
 	// UnitPR and UnitDisk are every unit's participation ratio and disk
 	// share (pooled over seeds in the ensemble).
 	UnitPR   []stats.Num `json:"unit_pr"`
@@ -601,6 +609,11 @@ type analyser struct {
 // noiseSeed is the seed of the Gaussian noise fields of layer k.
 func (a *analyser) noiseSeed(k int) uint64 { return DeriveSeed(a.seed, "noise-locality", k, 0) }
 
+// surrogateSeed is the seed of the phase-randomized surrogates of layer k.
+func (a *analyser) surrogateSeed(k int) uint64 {
+	return DeriveSeed(a.seed, "surrogate-locality", k, 0)
+}
+
 func (a *analyser) tick() { a.done++; a.bar.Update(a.done, a.steps) }
 
 func (a *analyser) path(file string) string {
@@ -695,6 +708,11 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerA
 	}
 	la.LocalByPR = stats.Num(float64(nPR) / float64(len(model.Units)))
 	la.LocalByDisk = stats.Num(float64(nDisk) / float64(len(model.Units)))
+	sur, err := analysis.SurrogateLocality(erf, L, model.Radius, 0, a.surrogateSeed(k), a.s.Threads)
+	if err != nil {
+		return la, err
+	}
+	la.Surrogates, la.SurrogateDisk, la.LocalBySurrogateDisk = sur.Surrogates, summarize(sur.Disk), stats.Num(sur.LocalByDisk)
 	if err := a.erfFigure(k, erf, model); err != nil {
 		return la, err
 	}
