@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"io"
 	"strconv"
@@ -108,7 +109,8 @@ func points(s analysis.Series, spec ChartSpec) (plotter.XYs, int, error) {
 	return xy, dropped, nil
 }
 
-func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, error) {
+func addSeries(ch *chart, series []analysis.Series) (int, error) {
+	p, spec := ch.p, ch.spec
 	dropped := 0
 	for i, s := range series {
 		xy, d, err := points(s, spec)
@@ -129,7 +131,7 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 				dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 			}
 		}
-		if err := addBand(p, s, spec, col); err != nil {
+		if err := addBand(ch, s, col); err != nil {
 			return 0, err
 		}
 		l, err := plotter.NewLine(xy)
@@ -140,7 +142,8 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 		l.Dashes = dashes
 		l.Width = vg.Points(1.5)
 		p.Add(l)
-		if err := addErrorBars(p, s, spec, col); err != nil {
+		ch.ink.line(xy, l.Width/2)
+		if err := addErrorBars(ch, s, col); err != nil {
 			return 0, err
 		}
 		if spec.Points || len(xy) == 1 {
@@ -151,18 +154,21 @@ func addSeries(p *plot.Plot, series []analysis.Series, spec ChartSpec) (int, err
 			sc.Color = l.Color
 			sc.Shape = plotutil.Shape(i)
 			p.Add(sc)
-			p.Legend.Add(s.Name, l, sc)
+			for _, q := range xy {
+				ch.ink.point(q.X, q.Y, sc.Radius)
+			}
+			ch.legend(s.Name, l, sc)
 		} else {
-			p.Legend.Add(s.Name, l)
+			ch.legend(s.Name, l)
 		}
 	}
-	placeLegend(p, series, spec)
 	return dropped, nil
 }
 
 // addBand shades the region between s.Lo and s.Hi (points where either is
 // not finite, or not positive on a log axis, are left out).
-func addBand(p *plot.Plot, s analysis.Series, spec ChartSpec, col color.Color) error {
+func addBand(ch *chart, s analysis.Series, col color.Color) error {
+	spec := ch.spec
 	if len(s.Lo) == 0 && len(s.Hi) == 0 {
 		return nil
 	}
@@ -193,12 +199,14 @@ func addBand(p *plot.Plot, s analysis.Series, spec ChartSpec, col color.Color) e
 	r, g, b, _ := col.RGBA()
 	pg.Color = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 60}
 	pg.LineStyle.Width = 0
-	p.Add(pg)
+	ch.p.Add(pg)
+	ch.ink.fill(poly)
 	return nil
 }
 
 // addErrorBars draws s.Err as vertical bars (NaN errors are skipped).
-func addErrorBars(p *plot.Plot, s analysis.Series, spec ChartSpec, col color.Color) error {
+func addErrorBars(ch *chart, s analysis.Series, col color.Color) error {
+	spec := ch.spec
 	if len(s.Err) == 0 {
 		return nil
 	}
@@ -223,7 +231,10 @@ func addErrorBars(p *plot.Plot, s analysis.Series, spec ChartSpec, col color.Col
 	}
 	eb.LineStyle.Color = col
 	eb.LineStyle.Width = vg.Points(1)
-	p.Add(eb)
+	ch.p.Add(eb)
+	for _, q := range pts {
+		ch.ink.line([]plotter.XY{{X: q.x, Y: q.y - q.e}, {X: q.x, Y: q.y + q.e}}, eb.CapWidth/2)
+	}
 	return nil
 }
 
@@ -236,100 +247,50 @@ func (e errPoints) Len() int                        { return len(e) }
 func (e errPoints) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
 func (e errPoints) YError(i int) (float64, float64) { return e[i].e, e[i].e }
 
-// placeLegend puts the legend in the corner of the plot that the fewest
-// data points (and bands) fall into, so that it covers as little as
-// possible of the curves.
-func placeLegend(p *plot.Plot, series []analysis.Series, spec ChartSpec) {
-	var xs, ys []float64
-	for _, s := range series {
-		for i := range s.X {
-			for _, y := range []float64{s.Y[min(i, len(s.Y)-1)], at(s.Lo, i), at(s.Hi, i)} {
-				if !math.IsNaN(s.X[i]) && !math.IsNaN(y) && !math.IsInf(s.X[i], 0) && !math.IsInf(y, 0) && !(spec.LogX && s.X[i] <= 0) && !(spec.LogY && y <= 0) {
-					xs, ys = append(xs, s.X[i]), append(ys, y)
-				}
-			}
-		}
+// size is the chart's size on the page (20 x 12 cm unless set).
+func (spec ChartSpec) size() (w, h vg.Length) {
+	wc, hc := spec.Width, spec.Height
+	if wc <= 0 {
+		wc = 20
 	}
-	if len(xs) == 0 {
-		return
+	if hc <= 0 {
+		hc = 12
 	}
-	tr := func(v float64, log bool) float64 {
-		if log {
-			return math.Log(v)
-		}
-		return v
-	}
-	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for i := range xs {
-		x, y := tr(xs[i], spec.LogX), tr(ys[i], spec.LogY)
-		xlo, xhi, ylo, yhi = math.Min(xlo, x), math.Max(xhi, x), math.Min(ylo, y), math.Max(yhi, y)
-	}
-	// Count the points in each corner region (40% x 40% of the range).
-	best, bestN := 0, math.MaxInt
-	for c := 0; c < 4; c++ {
-		top, left := c < 2, c%2 == 0
-		n := 0
-		for i := range xs {
-			fx := frac(tr(xs[i], spec.LogX), xlo, xhi)
-			fy := frac(tr(ys[i], spec.LogY), ylo, yhi)
-			inX := (left && fx < 0.4) || (!left && fx > 0.6)
-			inY := (top && fy > 0.6) || (!top && fy < 0.4)
-			if inX && inY {
-				n++
-			}
-		}
-		if n < bestN {
-			best, bestN = c, n
-		}
-	}
-	p.Legend.Top, p.Legend.Left = best < 2, best%2 == 0
+	return vg.Length(wc) * vg.Centimeter, vg.Length(hc) * vg.Centimeter
 }
 
-func at(v []float64, i int) float64 {
-	if i < len(v) {
-		return v[i]
-	}
-	return math.NaN()
-}
-
-func frac(v, lo, hi float64) float64 {
-	if !(hi > lo) {
-		return 0.5
-	}
-	return (v - lo) / (hi - lo)
-}
-
-func save(p *plot.Plot, spec ChartSpec, path string) error {
-	w, h := spec.Width, spec.Height
-	if w <= 0 {
-		w = 20
-	}
-	if h <= 0 {
-		h = 12
-	}
-	wt, err := p.WriterTo(vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter, "png")
+// save draws the chart, its legend placed by layout, and writes it to path
+// as a PNG; it returns where the legend went.
+func (ch *chart) save(path string) (legendPlace, error) {
+	w, h := ch.spec.size()
+	c, err := draw.NewFormattedCanvas(w, h, "png")
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return legendPlace{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return npy.WriteFileAtomic(path, func(f io.Writer) error {
-		_, err := wt.WriteTo(f)
+	lp := ch.draw(draw.New(c))
+	return lp, npy.WriteFileAtomic(path, func(f io.Writer) error {
+		_, err := c.WriteTo(f)
 		return err
 	})
 }
 
 // LineChart writes a PNG line chart of the series (training curves and the like). Points that
-// are NaN, infinite, or not positive on a log axis are left out; the count is returned.
+// are NaN, infinite, or not positive on a log axis are left out; the count is returned. The
+// legend goes in a corner of the plot where it covers no curve, band, marker or error bar, or
+// right of the plot when every corner holds some.
 func LineChart(path string, spec ChartSpec, series []analysis.Series) (dropped int, err error) {
-	p := newPlot(spec)
-	if dropped, err = addSeries(p, series, spec); err != nil {
+	ch := newChart(spec)
+	if dropped, err = addSeries(ch, series); err != nil {
 		return 0, fmt.Errorf("LineChart: %s: %w", path, err)
 	}
-	return dropped, save(p, spec, path)
+	_, err = ch.save(path)
+	return dropped, err
 }
 
 // RGFlowChart writes the RG flow K -> K_eff: one curve per series (e.g. analysis.Flow.Series(),
 // one per number of reconstruction steps), the diagonal K_eff = K (no flow), and K_c marked by a
-// dashed vertical and horizontal line. A real-space RG step moves K_eff away from K_c.
+// dashed vertical and horizontal line. A real-space RG step moves K_eff away from K_c. The
+// legend avoids the curves and the three lines as LineChart's does.
 func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float64) (dropped int, err error) {
 	if spec.XLabel == "" {
 		spec.XLabel = "K of the input configurations"
@@ -338,7 +299,8 @@ func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float
 		spec.YLabel = "K_eff"
 	}
 	spec.Points = true
-	p := newPlot(spec)
+	ch := newChart(spec)
+	p := ch.p
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for i, x := range s.X {
@@ -359,30 +321,37 @@ func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float
 		lo = math.Max(lo, 1e-3)
 	}
 	grey := color.RGBA{120, 120, 120, 255}
-	diag, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+	diagXY := plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}}
+	diag, _ := plotter.NewLine(diagXY)
 	diag.Color = grey
 	diag.Width = vg.Points(1)
 	p.Add(diag)
-	p.Legend.Add("K_eff = K", diag)
-	vert, _ := plotter.NewLine(plotter.XYs{{X: kc, Y: lo}, {X: kc, Y: hi}})
-	horz, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: kc}, {X: hi, Y: kc}})
+	ch.ink.line(diagXY, diag.Width/2)
+	ch.legend("K_eff = K", diag)
+	vertXY, horzXY := plotter.XYs{{X: kc, Y: lo}, {X: kc, Y: hi}}, plotter.XYs{{X: lo, Y: kc}, {X: hi, Y: kc}}
+	vert, _ := plotter.NewLine(vertXY)
+	horz, _ := plotter.NewLine(horzXY)
 	for _, l := range []*plotter.Line{vert, horz} {
 		l.Color = color.RGBA{0, 0, 0, 255}
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		l.Width = vg.Points(1)
 		p.Add(l)
 	}
-	p.Legend.Add(fmt.Sprintf("K_c = %.4f", kc), vert)
-	if dropped, err = addSeries(p, series, spec); err != nil {
+	ch.ink.line(vertXY, vert.Width/2)
+	ch.ink.line(horzXY, horz.Width/2)
+	ch.legend(fmt.Sprintf("K_c = %.4f", kc), vert)
+	if dropped, err = addSeries(ch, series); err != nil {
 		return 0, fmt.Errorf("RGFlowChart: %s: %w", path, err)
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
-	return dropped, save(p, spec, path)
+	_, err = ch.save(path)
+	return dropped, err
 }
 
 // HistogramChart writes the distributions over units of one locality measure for the model and
 // for its Gaussian-noise baseline as two step-line densities on shared bins ([lo, hi] split
-// into bins; lo >= hi means the joint range of both samples). NaN values are left out.
+// into bins; lo >= hi means the joint range of both samples). NaN values are left out. The y
+// axis is linear (spec.LogY is ignored); the legend avoids the curves and their fill.
 func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins int, lo, hi float64) error {
 	if bins < 1 {
 		bins = 30
@@ -404,28 +373,44 @@ func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins in
 	if spec.YLabel == "" {
 		spec.YLabel = "density (units per unit of x)"
 	}
-	p := newPlot(spec)
+	var hs [2]histCurve
+	for i, xs := range [2][]float64{model, noise} {
+		h := analysis.NewHistogram(xs, bins, lo, hi)
+		hs[i] = histCurve{n: len(xs), edges: h.Edges, dens: h.Density()}
+	}
+	return drawHistograms(path, spec, hs, lo, hi)
+}
+
+// histCurve is one sample of a histogram chart: its size, bins and
+// densities.
+type histCurve struct {
+	n           int
+	edges, dens []float64
+}
+
+// drawHistograms draws the model's (0) and the noise's (1) histograms as
+// filled step lines on [lo, hi].
+func drawHistograms(path string, spec ChartSpec, hs [2]histCurve, lo, hi float64) error {
+	spec.LogY = false
+	ch := newChart(spec)
+	p := ch.p
 	top := 0.0
 	for i, d := range []struct {
 		name string
-		xs   []float64
 		fill color.NRGBA
 		line color.RGBA
 	}{
-		{"model", model, color.NRGBA{180, 4, 38, 50}, posEnd},
-		{"Gaussian noise", noise, color.NRGBA{59, 76, 192, 50}, negEnd},
+		{"model", color.NRGBA{180, 4, 38, 50}, posEnd},
+		{"Gaussian noise", color.NRGBA{59, 76, 192, 50}, negEnd},
 	} {
-		if len(d.xs) == 0 {
+		h := hs[i]
+		if h.n == 0 {
 			continue
 		}
-		h := analysis.NewHistogram(d.xs, bins, lo, hi)
-		dens := h.Density()
-		for _, v := range dens {
+		xy := make(plotter.XYs, 0, 2*len(h.dens)+2)
+		for k, v := range h.dens {
 			top = math.Max(top, v)
-		}
-		xy := make(plotter.XYs, 0, 2*bins+2)
-		for k, v := range dens {
-			xy = append(xy, plotter.XY{X: h.Edges[k], Y: v}, plotter.XY{X: h.Edges[k+1], Y: v})
+			xy = append(xy, plotter.XY{X: h.edges[k], Y: v}, plotter.XY{X: h.edges[k+1], Y: v})
 		}
 		l, err := plotter.NewLine(xy)
 		if err != nil {
@@ -438,14 +423,18 @@ func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins in
 			l.Dashes = []vg.Length{vg.Points(5), vg.Points(2)}
 		}
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (n = %d)", d.name, len(d.xs)), l)
+		ch.ink.line(xy, l.Width/2)
+		fill := append(plotter.XYs{{X: xy[0].X, Y: 0}}, xy...)
+		ch.ink.fill(append(fill, plotter.XY{X: xy[len(xy)-1].X, Y: 0}))
+		ch.legend(fmt.Sprintf("%s (n = %d)", d.name, h.n), l)
 	}
 	p.X.Min, p.X.Max = lo, hi
 	p.Y.Min = 0
 	if top > 0 {
 		p.Y.Max = 1.3 * top // room for the legend
 	}
-	return save(p, spec, path)
+	_, err := ch.save(path)
+	return err
 }
 
 // BoxGroup is one box of a BoxChart: a name and its values. Boxes with the
@@ -457,13 +446,26 @@ type BoxGroup struct {
 	Colour string
 }
 
+// boxWidth is a box's width in a BoxChart.
+const boxWidth = vg.Length(14)
+
 // BoxChart writes box plots of the groups side by side (median, quartiles,
 // whiskers to 1.5 IQR, outliers as points); NaN values are left out and
-// groups without values are skipped. On a log axis values <= 0 are left
-// out too.
+// groups without values are skipped. On a log axis values <= 0 are left out
+// too.
 func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
-	p := newPlot(spec)
-	p.Legend = plot.NewLegend()
+	ch, err := boxChart(spec, groups)
+	if err != nil {
+		return fmt.Errorf("BoxChart: %s: %w", path, err)
+	}
+	_, err = ch.save(path)
+	return err
+}
+
+// boxChart builds BoxChart's chart.
+func boxChart(spec ChartSpec, groups []BoxGroup) (*chart, error) {
+	ch := newChart(spec)
+	p := ch.p
 	var names []string
 	colours := map[string]int{}
 	for _, g := range groups {
@@ -476,9 +478,10 @@ func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
 		if len(vals) == 0 {
 			continue
 		}
-		b, err := plotter.NewBoxPlot(vg.Points(14), float64(len(names)), vals)
+		x := float64(len(names))
+		b, err := plotter.NewBoxPlot(boxWidth, x, vals)
 		if err != nil {
-			return fmt.Errorf("BoxChart: %s: %s: %w", path, g.Name, err)
+			return nil, fmt.Errorf("%s: %w", g.Name, err)
 		}
 		ci := len(colours)
 		if g.Colour == "" {
@@ -490,13 +493,17 @@ func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
 		}
 		b.FillColor = plotutil.Color(ci)
 		p.Add(b)
+		ch.ink.line([]plotter.XY{{X: x, Y: b.AdjLow}, {X: x, Y: b.AdjHigh}}, boxWidth/2)
+		for _, i := range b.Outside {
+			ch.ink.point(x, b.Value(i), b.GlyphStyle.Radius)
+		}
 		names = append(names, g.Name)
 	}
 	if len(names) == 0 {
-		return fmt.Errorf("BoxChart: %s: no values", path)
+		return nil, fmt.Errorf("no values")
 	}
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = math.Pi / 4
 	p.X.Tick.Label.XAlign = -1 // anchored at the tick, extending right-down
-	return save(p, spec, path)
+	return ch, nil
 }
