@@ -390,8 +390,9 @@ func TestTrainDivergedRun(t *testing.T) {
 // TestTrainRecipeBounds: -lr, -init-sigma, -l1, -l2, -momentum and
 // -validation are refused beyond their bounds with exit 2 and a message
 // that gives the range, before any work (the nonsense values that only
-// ErrDiverged stopped, such as -lr 1e30, included); the bounds themselves
-// are accepted, and -h states every range.
+// ErrDiverged stopped, such as -lr 1e30, included, and -l1 1e-400, which
+// was taken as 0); the bounds themselves are accepted, and -h states every
+// range.
 func TestTrainRecipeBounds(t *testing.T) {
 	dir := t.TempDir()
 	data := writeNpy(t, dir, "d.npy", "|u1", []int{60, 4, 4}, randomSpins(60, 16, 3))
@@ -409,6 +410,8 @@ func TestTrainRecipeBounds(t *testing.T) {
 		{[]string{"-l1", "1.5"}, "-l1 1.5: want a number in [0, 1] (the presets use 2e-4"},
 		{[]string{"-l2", "2"}, "-l2 2: want a number in [0, 1]"},
 		{[]string{"-l2", "-0.1"}, "-l2 -0.1: want a number in [0, 1]"},
+		// strconv.ParseFloat rounds it to 0 without an error.
+		{[]string{"-l1", "1e-400"}, "-l1 1e-400: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in [0, 1]"},
 		{[]string{"-momentum", "1"}, "-momentum 1: want values in [0, 1)"},
 		{[]string{"-momentum", "0.5,1"}, "-momentum 0.5,1: want values in [0, 1)"},
 		{[]string{"-validation", "1"}, "-validation 1: want a fraction in [0, 1)"},

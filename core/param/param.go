@@ -108,29 +108,73 @@ func (b Bounds) String() string {
 	return fmt.Sprintf("%s%g, %g%s", lo, b.Lo, b.Hi, hi)
 }
 
-// want is what a message says was expected: "want a number in (0, 10]
-// (why)".
-func (b Bounds) want() string {
-	w := "want a number in " + b.String()
+// what is what a value must be: "a number in (0, 10] (why)".
+func (b Bounds) what() string {
+	w := "a number in " + b.String()
 	if b.Why != "" {
 		w += " (" + b.Why + ")"
 	}
 	return w
 }
 
-// Float32 parses s, the value given to flag -name, as a float32 within b
-// that is 0 or a normal float32 (a subnormal or smaller value would round
-// to 0 or lose its precision). Every error names the flag, the value as
-// given and the bounds: "-lr 20: want a number in (0, 10] (why)".
-func Float32(name, s string, b Bounds) (float32, error) {
-	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+// A floating-point type a bounded value is stored in: its name in
+// messages, its smallest normal and its largest finite value.
+type floatKind struct {
+	name           string
+	minNormal, max float64
+}
+
+var kind32 = floatKind{"float32", 0x1p-126, math.MaxFloat32}
+
+// parseFloat parses s as a number within b that is 0 or a normal number of
+// kind k: a nonzero literal too small for one (1e-40 for a float32, or
+// 1e-400, which strconv.ParseFloat rounds to 0 without an error) would
+// round to 0 or lose its precision. When s is refused it returns what was
+// wanted, for a message that names the flag and the value before it.
+func parseFloat(s string, b Bounds, k floatKind) (float64, string) {
+	t := strings.TrimSpace(s)
+	x, err := strconv.ParseFloat(t, 64)
+	// A nonzero literal that underflowed to 0 is checked against b as the
+	// tiny number of its sign it stands for.
+	underflow := err == nil && x == 0 && nonzeroLiteral(t)
+	y := x
+	if underflow {
+		y = math.Copysign(math.SmallestNonzeroFloat64, x)
+	}
 	switch {
-	case err != nil || !b.Contains(x):
-		return 0, fmt.Errorf("-%s %s: %s", name, s, b.want())
-	case x != 0 && math.Abs(x) < 0x1p-126:
-		return 0, fmt.Errorf("-%s %s: below the smallest normal float32 (%.4g), where it would round to 0 or lose precision; %s", name, s, 0x1p-126, b.want())
-	case math.Abs(x) > math.MaxFloat32:
-		return 0, fmt.Errorf("-%s %s: above the largest float32 (%.4g); %s", name, s, math.MaxFloat32, b.want())
+	case err != nil || !b.Contains(y):
+		return 0, "want " + b.what()
+	case underflow || x != 0 && math.Abs(x) < k.minNormal:
+		return 0, fmt.Sprintf("below the smallest normal %s (%.4g), where it would round to 0 or lose precision; want %s", k.name, k.minNormal, b.what())
+	case math.Abs(x) > k.max:
+		return 0, fmt.Sprintf("above the largest %s (%.4g); want %s", k.name, k.max, b.what())
+	}
+	return x, ""
+}
+
+// nonzeroLiteral reports whether t, a literal that strconv.ParseFloat
+// reads, has a digit other than 0 before its exponent ("1e-400",
+// "0x1p-2000"; not "0", "-0.0e5" or "0x0p1").
+func nonzeroLiteral(t string) bool {
+	t = strings.TrimLeft(t, "+-")
+	exp := "eE"
+	if len(t) > 1 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') {
+		t, exp = t[2:], "pP"
+	}
+	if i := strings.IndexAny(t, exp); i >= 0 {
+		t = t[:i]
+	}
+	return strings.ContainsAny(t, "123456789abcdefABCDEF")
+}
+
+// Float32 parses s, the value given to flag -name, as a float32 within b
+// that is 0 or a normal float32 (a nonzero value too small for one would
+// round to 0 or lose its precision). Every error names the flag, the value
+// as given and the bounds: "-lr 20: want a number in (0, 10] (why)".
+func Float32(name, s string, b Bounds) (float32, error) {
+	x, want := parseFloat(s, b, kind32)
+	if want != "" {
+		return 0, fmt.Errorf("-%s %s: %s", name, s, want)
 	}
 	return float32(x), nil
 }

@@ -125,6 +125,20 @@ func TestFloat32(t *testing.T) {
 		{"1e-320", pen, "-x 1e-320: below the smallest normal float32"},
 		{"1e39", free, "-x 1e39: above the largest float32 (3.403e+38); want a number in [0, +Inf)"},
 		{"1e400", free, "-x 1e400: want a number in [0, +Inf)"},
+		// Nonzero literals that strconv.ParseFloat rounds to 0 without an
+		// error are refused as too small, zeros written any way accepted.
+		{"1e-400", pen, "-x 1e-400: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in [0, 1]"},
+		{"1e-400", lr, "-x 1e-400: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in (0, 10] (a reason)"},
+		{" +0.00012e-397", pen, "-x  +0.00012e-397: below the smallest normal float32"},
+		{"0x1p-2000", free, "-x 0x1p-2000: below the smallest normal float32"},
+		{"0X_Ap-2000", free, "-x 0X_Ap-2000: below the smallest normal float32"},
+		{"1_0e-400", pen, "-x 1_0e-400: below the smallest normal float32"},
+		{"-1e-400", pen, "-x -1e-400: want a number in [0, 1]"},
+		{"0e-400", pen, ""},
+		{"-0", pen, ""},
+		{"0.000E-999", pen, ""},
+		{"0x0p-2000", pen, ""},
+		{"0x0.0p5", pen, ""},
 	} {
 		v, err := Float32("x", c.s, c.b)
 		switch {

@@ -95,7 +95,8 @@ func TestConfigParams(t *testing.T) {
 	}
 	for _, nv := range []string{"epochs 2000000000", "batch 0", "cd 0", "cd x", "lr 0", "lr NaN", "lr 1e-320", "lr 1e39",
 		"l1 -1", "init-sigma 1e-40", "momentum 1.5", "l1-mode x", "validation 1", "threads 100000", "snapshot-every -1",
-		"monitor-rows -1", "pcd maybe", "seed -1", "lr 10.5", "lr 1e30", "init-sigma 11", "l1 1.5", "l2 2"} {
+		"monitor-rows -1", "pcd maybe", "seed -1", "lr 10.5", "lr 1e30", "init-sigma 11", "l1 1.5", "l2 2",
+		"lr 1e-400", "l1 1e-400", "l2 0x1p-2000", "init-sigma 1e-400"} {
 		name, v, _ := strings.Cut(nv, " ")
 		c, err := set(name, v)
 		if err == nil || !strings.HasPrefix(err.Error(), "-"+name+" ") || ConfigDiff(c, def) != nil {
