@@ -350,9 +350,15 @@ func RGFlowChart(path string, spec ChartSpec, series []analysis.Series, kc float
 
 // HistogramChart writes the distributions over units of one locality measure for the model and
 // for its Gaussian-noise baseline as two step-line densities on shared bins ([lo, hi] split
-// into bins; lo >= hi means the joint range of both samples). NaN values are left out. The y
-// axis is linear (spec.LogY is ignored); the legend avoids the curves and their fill.
+// into bins; lo >= hi means the joint range of both samples). NaN values are left out. With
+// spec.LogX the bins are log-spaced on a log x axis: see LogHistogramChart, which also returns
+// the bins and what was left out. The y axis is linear (spec.LogY is ignored); the legend
+// avoids the curves and their fill.
 func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins int, lo, hi float64) error {
+	if spec.LogX {
+		_, err := LogHistogramChart(path, spec, model, noise, bins, lo, hi)
+		return err
+	}
 	if bins < 1 {
 		bins = 30
 	}
@@ -382,10 +388,11 @@ func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins in
 }
 
 // histCurve is one sample of a histogram chart: its size, bins and
-// densities.
+// densities, and what the legend says of the values left out.
 type histCurve struct {
 	n           int
 	edges, dens []float64
+	note        string
 }
 
 // drawHistograms draws the model's (0) and the noise's (1) histograms as
@@ -426,7 +433,7 @@ func drawHistograms(path string, spec ChartSpec, hs [2]histCurve, lo, hi float64
 		ch.ink.line(xy, l.Width/2)
 		fill := append(plotter.XYs{{X: xy[0].X, Y: 0}}, xy...)
 		ch.ink.fill(append(fill, plotter.XY{X: xy[len(xy)-1].X, Y: 0}))
-		ch.legend(fmt.Sprintf("%s (n = %d)", d.name, h.n), l)
+		ch.legend(fmt.Sprintf("%s (n = %d%s)", d.name, h.n, h.note), l)
 	}
 	p.X.Min, p.X.Max = lo, hi
 	p.Y.Min = 0
@@ -435,6 +442,121 @@ func drawHistograms(path string, spec ChartSpec, hs [2]histCurve, lo, hi float64
 	}
 	_, err := ch.save(path)
 	return err
+}
+
+// LogHistogram is what LogHistogramChart drew: the bin edges, log-spaced
+// from Edges[0] = lo to Edges[bins] = hi (Edges[k] = lo (hi/lo)^(k/bins)),
+// and for the model (index 0) and the noise (1) the count of every bin
+// [Edges[k], Edges[k+1]) (the last bin holds hi too), and the values left
+// out: NonPositive those <= 0 (-Inf included), which have no place on a
+// log axis; Outside the positive ones beyond [lo, hi] (+Inf included); NaN.
+type LogHistogram struct {
+	Edges       []float64
+	Counts      [2][]int
+	NonPositive [2]int
+	Outside     [2]int
+	NaN         [2]int
+}
+
+// NewLogHistogram bins model and noise on bins log-spaced bins (<= 0 means
+// 30) over [lo, hi]; lo >= hi means from the smallest to the largest
+// positive finite value of either sample (a single value v gives
+// [v/2, 2v]). A range with lo <= 0 < hi, or no positive finite value to
+// take one from, is an error.
+func NewLogHistogram(model, noise []float64, bins int, lo, hi float64) (LogHistogram, error) {
+	if bins < 1 {
+		bins = 30
+	}
+	if !(hi > lo) {
+		lo, hi = math.Inf(1), math.Inf(-1)
+		for _, xs := range [][]float64{model, noise} {
+			for _, v := range xs {
+				if v > 0 && !math.IsInf(v, 0) {
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+				}
+			}
+		}
+		if math.IsInf(lo, 0) {
+			return LogHistogram{}, fmt.Errorf("no positive finite values to bin on a log axis")
+		}
+		if !(hi > lo) {
+			lo, hi = lo/2, hi*2
+		}
+	}
+	if !(lo > 0) || math.IsInf(hi, 0) {
+		return LogHistogram{}, fmt.Errorf("log bins on [%g, %g], want 0 < lo < hi < +Inf", lo, hi)
+	}
+	h := LogHistogram{Edges: make([]float64, bins+1)}
+	ratio := hi / lo
+	for k := range h.Edges {
+		h.Edges[k] = lo * math.Pow(ratio, float64(k)/float64(bins))
+	}
+	h.Edges[0], h.Edges[bins] = lo, hi
+	logRatio := math.Log(ratio)
+	for i, xs := range [2][]float64{model, noise} {
+		h.Counts[i] = make([]int, bins)
+		for _, v := range xs {
+			switch {
+			case math.IsNaN(v):
+				h.NaN[i]++
+			case v <= 0:
+				h.NonPositive[i]++
+			case v < lo || v > hi:
+				h.Outside[i]++
+			default:
+				// The index from the logarithm, then corrected
+				// against the edges themselves, so that a value equal
+				// to an edge opens the bin above it.
+				k := min(bins-1, max(0, int(math.Log(v/lo)/logRatio*float64(bins))))
+				for k > 0 && v < h.Edges[k] {
+					k--
+				}
+				for k < bins-1 && v >= h.Edges[k+1] {
+					k++
+				}
+				h.Counts[i][k]++
+			}
+		}
+	}
+	return h, nil
+}
+
+// LogHistogramChart is HistogramChart with log-spaced bins (NewLogHistogram)
+// on a log x axis marked at 1, 2 and 5 per decade: for measures spanning
+// decades, such as participation ratios from 1 to several hundred sites.
+// The y axis is the density per decade (count / (values not NaN x
+// decades of the bin)), so the curve integrates over log10 x to the share
+// of values drawn; values <= 0 or outside [lo, hi] are counted in the
+// returned LogHistogram and said in the legend.
+func LogHistogramChart(path string, spec ChartSpec, model, noise []float64, bins int, lo, hi float64) (LogHistogram, error) {
+	h, err := NewLogHistogram(model, noise, bins, lo, hi)
+	if err != nil {
+		return h, fmt.Errorf("LogHistogramChart: %s: %w", path, err)
+	}
+	spec.LogX = true
+	if spec.YLabel == "" {
+		spec.YLabel = "density (share of units per decade of x)"
+	}
+	var hs [2]histCurve
+	for i, xs := range [2][]float64{model, noise} {
+		total := len(xs) - h.NaN[i]
+		c := histCurve{n: len(xs), edges: h.Edges, dens: make([]float64, len(h.Counts[i]))}
+		for k, n := range h.Counts[i] {
+			if total > 0 {
+				c.dens[k] = float64(n) / float64(float64(total)*math.Log10(h.Edges[k+1]/h.Edges[k]))
+			}
+		}
+		for _, note := range []struct {
+			n    int
+			what string
+		}{{h.NonPositive[i], "<= 0"}, {h.Outside[i], "outside the bins"}, {h.NaN[i], "NaN"}} {
+			if note.n > 0 {
+				c.note += fmt.Sprintf("; %d %s not shown", note.n, note.what)
+			}
+		}
+		hs[i] = c
+	}
+	return h, drawHistograms(path, spec, hs, h.Edges[0], h.Edges[len(h.Edges)-1])
 }
 
 // BoxGroup is one box of a BoxChart: a name and its values. Boxes with the
