@@ -412,9 +412,11 @@ func TestTrainRecipeBounds(t *testing.T) {
 		{[]string{"-l2", "-0.1"}, "-l2 -0.1: want a number in [0, 1]"},
 		// strconv.ParseFloat rounds it to 0 without an error.
 		{[]string{"-l1", "1e-400"}, "-l1 1e-400: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in [0, 1]"},
-		{[]string{"-momentum", "1"}, "-momentum 1: want values in [0, 1)"},
-		{[]string{"-momentum", "0.5,1"}, "-momentum 0.5,1: want values in [0, 1)"},
-		{[]string{"-validation", "1"}, "-validation 1: want a fraction in [0, 1)"},
+		{[]string{"-momentum", "1"}, "-momentum 1: want a number in [0, 1) (the presets use 0.5, then 0.9"},
+		{[]string{"-momentum", "0.5,1"}, `-momentum 0.5,1: "1": want a number in [0, 1) (the presets use 0.5, then 0.9`},
+		{[]string{"-momentum", "1e-40,0.9"}, `-momentum 1e-40,0.9: "1e-40": below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in [0, 1)`},
+		{[]string{"-validation", "1"}, "-validation 1: want a number in [0, 1) (the share of the samples held out"},
+		{[]string{"-validation", "1e-400"}, "-validation 1e-400: below the smallest normal float64 (2.225e-308), where it would round to 0 or lose precision; want a number in [0, 1)"},
 	} {
 		code, _, stderr := runCmd(append([]string{"train", "-data", data, "-layers", "4", "-epochs", "1", "-batch", "10", "-o", out}, c.args...)...)
 		if code != 2 || !strings.HasPrefix(stderr, "isingrbm train: "+c.want) || strings.Count(stderr, "\n") != 1 {

@@ -124,7 +124,10 @@ type floatKind struct {
 	minNormal, max float64
 }
 
-var kind32 = floatKind{"float32", 0x1p-126, math.MaxFloat32}
+var (
+	kind32 = floatKind{"float32", 0x1p-126, math.MaxFloat32}
+	kind64 = floatKind{"float64", 0x1p-1022, math.MaxFloat64}
+)
 
 // parseFloat parses s as a number within b that is 0 or a normal number of
 // kind k: a nonzero literal too small for one (1e-40 for a float32, or
@@ -179,12 +182,58 @@ func Float32(name, s string, b Bounds) (float32, error) {
 	return float32(x), nil
 }
 
+// Float64 is Float32 for a setting stored as a float64: 0 or a normal
+// float64 within b.
+func Float64(name, s string, b Bounds) (float64, error) {
+	x, want := parseFloat(s, b, kind64)
+	if want != "" {
+		return 0, fmt.Errorf("-%s %s: %s", name, s, want)
+	}
+	return x, nil
+}
+
+// Float32s parses s, the value given to flag -name, as a list of 1 to n
+// float32s separated by commas, each as Float32 takes it. An error names
+// the flag, the list as given and, when it has several values, the one
+// refused, quoted: -momentum 0.5,1: "1": want a number in [0, 1) (why).
+func Float32s(name, s string, n int, b Bounds) ([]float32, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > n {
+		return nil, fmt.Errorf("-%s %s: %d values, want at most %d separated by commas, each %s", name, s, len(parts), n, b.what())
+	}
+	out := make([]float32, len(parts))
+	for i, p := range parts {
+		x, want := parseFloat(p, b, kind32)
+		switch {
+		case want != "" && len(parts) == 1:
+			return nil, fmt.Errorf("-%s %s: %s", name, s, want)
+		case want != "":
+			return nil, fmt.Errorf("-%s %s: %q: %s", name, s, strings.TrimSpace(p), want)
+		}
+		out[i] = float32(x)
+	}
+	return out, nil
+}
+
 // Float32Param is a Param of a float32 field within b (see Float32).
 func Float32Param[T any](name, usage string, b Bounds, field func(*T) *float32) Param[T] {
 	return Param[T]{Name: name, Usage: usage,
 		Get: func(c *T) string { return strconv.FormatFloat(float64(*field(c)), 'g', -1, 32) },
 		Set: func(c *T, s string) error {
 			x, err := Float32(name, s, b)
+			if err == nil {
+				*field(c) = x
+			}
+			return err
+		}}
+}
+
+// Float64Param is a Param of a float64 field within b (see Float64).
+func Float64Param[T any](name, usage string, b Bounds, field func(*T) *float64) Param[T] {
+	return Param[T]{Name: name, Usage: usage,
+		Get: func(c *T) string { return strconv.FormatFloat(*field(c), 'g', -1, 64) },
+		Set: func(c *T, s string) error {
+			x, err := Float64(name, s, b)
 			if err == nil {
 				*field(c) = x
 			}

@@ -182,6 +182,86 @@ func TestFloat32Param(t *testing.T) {
 	}
 }
 
+// TestFloat64: Float32's checks and words for a float64 setting, with the
+// float64's normal range.
+func TestFloat64(t *testing.T) {
+	frac := Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: "a reason"}
+	for _, c := range []struct {
+		s    string
+		want string // "" for success
+	}{
+		{"0", ""},
+		{"0.1", ""},
+		{"1e-40", ""}, // a subnormal float32, a normal float64
+		{"2.2250738585072014e-308", ""},
+		{"0.99999999999999989", ""},
+		{"1", "-v 1: want a number in [0, 1) (a reason)"},
+		{"-0.01", "-v -0.01: want a number in [0, 1) (a reason)"},
+		{"NaN", "-v NaN: want a number in [0, 1)"},
+		{"x", "-v x: want a number in [0, 1)"},
+		{"1e-310", "-v 1e-310: below the smallest normal float64 (2.225e-308), where it would round to 0 or lose precision; want a number in [0, 1) (a reason)"},
+		{"1e-400", "-v 1e-400: below the smallest normal float64"},
+	} {
+		v, err := Float64("v", c.s, frac)
+		switch {
+		case c.want == "" && (err != nil || v != mustFloat(t, c.s)):
+			t.Errorf("Float64(%q): %v, %v", c.s, v, err)
+		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want)):
+			t.Errorf("Float64(%q): %v, want %q", c.s, err, c.want)
+		}
+	}
+	type rec struct{ F float64 }
+	p := Float64Param("v", "a fraction", frac, func(r *rec) *float64 { return &r.F })
+	r := rec{F: 0.1}
+	if got := p.Get(&r); got != "0.1" {
+		t.Errorf("Get: %q, want 0.1", got)
+	}
+	if err := p.Set(&r, "1"); err == nil || r.F != 0.1 {
+		t.Errorf("Set 1: %v, %v", err, r.F)
+	}
+	if err := p.Set(&r, "0.25"); err != nil || r.F != 0.25 {
+		t.Errorf("Set 0.25: %v, %v", err, r.F)
+	}
+}
+
+// TestFloat32s: a list of 1 to n values, each read as Float32 reads one;
+// a message names the flag and the list, and the value refused when there
+// are several.
+func TestFloat32s(t *testing.T) {
+	b := Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: "a reason"}
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string // the values joined by commas, or the start of the error
+	}{
+		{"0.5", 2, "0.5"},
+		{" 0.5 , 0.9", 2, "0.5,0.9"},
+		{"0,0.25,0.5", 3, "0,0.25,0.5"},
+		{"1", 2, "-m 1: want a number in [0, 1) (a reason)"},
+		{"0.5,1", 2, `-m 0.5,1: "1": want a number in [0, 1) (a reason)`},
+		{"0.5, x ", 2, `-m 0.5, x : "x": want a number in [0, 1)`},
+		{",0.5", 2, `-m ,0.5: "": want a number in [0, 1)`},
+		{"0.1,0.2,0.3", 2, "-m 0.1,0.2,0.3: 3 values, want at most 2 separated by commas, each a number in [0, 1) (a reason)"},
+		{"0.5,1e-40", 2, `-m 0.5,1e-40: "1e-40": below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in [0, 1) (a reason)`},
+		{"1e-400", 2, "-m 1e-400: below the smallest normal float32"},
+	} {
+		v, err := Float32s("m", c.s, c.n, b)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), c.want) || !strings.HasPrefix(c.want, "-m ") {
+				t.Errorf("Float32s(%q): %v, want %q", c.s, err, c.want)
+			}
+			continue
+		}
+		got := make([]string, len(v))
+		for i, x := range v {
+			got[i] = strconv.FormatFloat(float64(x), 'g', -1, 32)
+		}
+		if strings.Join(got, ",") != c.want {
+			t.Errorf("Float32s(%q): %v, want %s", c.s, got, c.want)
+		}
+	}
+}
+
 func TestInputError(t *testing.T) {
 	if AsInputError(nil) != nil {
 		t.Error("AsInputError(nil) is not nil")

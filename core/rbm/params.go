@@ -37,13 +37,18 @@ const (
 	maxLRWhy        = "the presets use 0.1; a weight's gradient is at most 1, so one step moves it by up to lr"
 	maxInitSigmaWhy = "the presets use 0.1 and 0.01; from about 1 on, most first sigmoids of a 1600-spin layer start saturated"
 	maxPenaltyWhy   = "the presets use 2e-4; at 1 the penalty's pull on a weight of 1 matches the largest gradient of the data"
+	momentumWhy     = "the presets use 0.5, then 0.9; at 1 the velocity would keep every past step at full weight for ever"
+	validationWhy   = "the share of the samples held out; at 1 none would be left to train on"
 )
 
-// The bounds of -lr, -init-sigma and of -l1 and -l2, for ConfigParams.
+// The bounds of the float settings of ConfigParams: -lr, -init-sigma, -l1
+// and -l2, each value of -momentum, -validation.
 var (
-	lrBounds        = param.Bounds{Lo: 0, LoOpen: true, Hi: MaxLR, Why: maxLRWhy}
-	initSigmaBounds = param.Bounds{Lo: 0, Hi: MaxInitSigma, Why: maxInitSigmaWhy}
-	penaltyBounds   = param.Bounds{Lo: 0, Hi: MaxPenalty, Why: maxPenaltyWhy}
+	lrBounds         = param.Bounds{Lo: 0, LoOpen: true, Hi: MaxLR, Why: maxLRWhy}
+	initSigmaBounds  = param.Bounds{Lo: 0, Hi: MaxInitSigma, Why: maxInitSigmaWhy}
+	penaltyBounds    = param.Bounds{Lo: 0, Hi: MaxPenalty, Why: maxPenaltyWhy}
+	momentumBounds   = param.Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: momentumWhy}
+	validationBounds = param.Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: validationWhy}
 )
 
 // ConfigParams lists the settings of the training recipe a command line
@@ -55,7 +60,7 @@ func ConfigParams() []param.Param[Config] {
 		// At most the samples: checked against the data.
 		param.IntParam("batch", "mini-batch rows (and persistent chains with -pcd), at most the samples", 1, math.MaxInt, "rows per mini-batch", func(c *Config) *int { return &c.Batch }),
 		param.Float32Param("lr", fmt.Sprintf("learning rate of weights and biases, in %v", lrBounds), lrBounds, func(c *Config) *float32 { return &c.LR }),
-		{Name: "momentum", Usage: "momentum: initial,final (or one value), each in [0, 1)",
+		{Name: "momentum", Usage: fmt.Sprintf("momentum: initial,final (or one value), each in %v", momentumBounds),
 			Get: func(c *Config) string { return fmt.Sprintf("%g,%g", c.MomentumInitial, c.MomentumFinal) },
 			Set: func(c *Config, s string) error {
 				a, b, err := ParseMomentum(s)
@@ -74,16 +79,7 @@ func ConfigParams() []param.Param[Config] {
 		param.Float32Param("init-sigma", fmt.Sprintf("initial weights ~ init-sigma * N(0,1), init-sigma in %v", initSigmaBounds), initSigmaBounds, func(c *Config) *float32 { return &c.InitSigma }),
 		param.ChoiceParam("visible-bias", "initial visible biases: zero or logodds (of the data's unit means)", "zero", "logodds", func(c *Config) *bool { return &c.VisibleBiasLogOdds }),
 		param.BoolParam("shuffle", "reshuffle mini-batches every epoch", func(c *Config) *bool { return &c.Shuffle }),
-		{Name: "validation", Usage: "fraction of samples held out and monitored each epoch, in [0, 1)",
-			Get: func(c *Config) string { return strconv.FormatFloat(c.ValidationFraction, 'g', -1, 64) },
-			Set: func(c *Config, s string) error {
-				v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-				if err != nil || !(v >= 0 && v < 1) {
-					return fmt.Errorf("-validation %s: want a fraction in [0, 1)", s)
-				}
-				c.ValidationFraction = v
-				return nil
-			}},
+		param.Float64Param("validation", fmt.Sprintf("fraction of samples held out and monitored each epoch, in %v", validationBounds), validationBounds, func(c *Config) *float64 { return &c.ValidationFraction }),
 		param.IntParam("monitor-rows", "samples the per-epoch measures use (0: all)", 0, math.MaxInt, "0: all", func(c *Config) *int { return &c.MonitorRows }),
 		param.IntParam("snapshot-every", "keep a copy of W every N epochs in the model file (0: none)", 0, MaxEpochs, "0: none", func(c *Config) *int { return &c.SnapshotEvery }),
 		param.ChoiceParam("next-layer", "input of each upper layer: probabilities or samples (of the hidden units below)", "probabilities", "samples", func(c *Config) *bool { return &c.NextLayerSamples }),
@@ -93,24 +89,13 @@ func ConfigParams() []param.Param[Config] {
 }
 
 // ParseMomentum reads -momentum: "0.5,0.9" (initial, final) or one value
-// for both, each in [0, 1).
+// for both, each in [0, 1) and 0 or a normal float32 (param.Float32s).
 func ParseMomentum(s string) (float32, float32, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) > 2 {
-		return 0, 0, fmt.Errorf("-momentum %s: want one value or initial,final (e.g. 0.5,0.9)", s)
+	v, err := param.Float32s("momentum", s, 2, momentumBounds)
+	if err != nil {
+		return 0, 0, err
 	}
-	var v [2]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || !(x >= 0 && x < 1) {
-			return 0, 0, fmt.Errorf("-momentum %s: want values in [0, 1)", s)
-		}
-		v[i] = x
-	}
-	if len(parts) == 1 {
-		v[1] = v[0]
-	}
-	return float32(v[0]), float32(v[1]), nil
+	return v[0], v[len(v)-1], nil
 }
 
 // ParseSizes reads the value of flag -name, a comma-separated list of

@@ -39,9 +39,29 @@ func TestParseSizesAndMomentum(t *testing.T) {
 	if a, b, err := ParseMomentum("0.5"); err != nil || a != 0.5 || b != 0.5 {
 		t.Errorf("%v %v %v", a, b, err)
 	}
-	for _, s := range []string{"1.5", "0.1,0.2,0.3", "NaN", "-0.1"} {
-		if _, _, err := ParseMomentum(s); err == nil || !strings.HasPrefix(err.Error(), "-momentum "+s) {
-			t.Errorf("%q: %v", s, err)
+	if a, b, err := ParseMomentum(" 0.5, 0.9 "); err != nil || a != 0.5 || b != 0.9 {
+		t.Errorf("%v %v %v", a, b, err)
+	}
+	if a, b, err := ParseMomentum("0,0x1p-126"); err != nil || a != 0 || b != 0x1p-126 {
+		t.Errorf("%v %v %v", a, b, err)
+	}
+	// -momentum is read as every bounded float is (param.Float32s): in
+	// [0, 1), 0 or a normal float32, in the words of -lr or -l1.
+	why := " (" + momentumWhy + ")"
+	for s, want := range map[string]string{
+		"1.5":         "-momentum 1.5: want a number in [0, 1)" + why,
+		"NaN":         "-momentum NaN: want a number in [0, 1)" + why,
+		"-0.1":        "-momentum -0.1: want a number in [0, 1)" + why,
+		"":            "-momentum : want a number in [0, 1)" + why,
+		"0.5,1":       `-momentum 0.5,1: "1": want a number in [0, 1)` + why,
+		"0.5,":        `-momentum 0.5,: "": want a number in [0, 1)` + why,
+		"0.1,0.2,0.3": "-momentum 0.1,0.2,0.3: 3 values, want at most 2 separated by commas, each a number in [0, 1)" + why,
+		"1e-40":       "-momentum 1e-40: below the smallest normal float32 (1.175e-38), where it would round to 0 or lose precision; want a number in [0, 1)" + why,
+		"0.5,1e-40":   `-momentum 0.5,1e-40: "1e-40": below the smallest normal float32`,
+		"1e-400,0.9":  `-momentum 1e-400,0.9: "1e-400": below the smallest normal float32`,
+	} {
+		if _, _, err := ParseMomentum(s); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", s, err, want)
 		}
 	}
 }
@@ -96,7 +116,8 @@ func TestConfigParams(t *testing.T) {
 	for _, nv := range []string{"epochs 2000000000", "batch 0", "cd 0", "cd x", "lr 0", "lr NaN", "lr 1e-320", "lr 1e39",
 		"l1 -1", "init-sigma 1e-40", "momentum 1.5", "l1-mode x", "validation 1", "threads 100000", "snapshot-every -1",
 		"monitor-rows -1", "pcd maybe", "seed -1", "lr 10.5", "lr 1e30", "init-sigma 11", "l1 1.5", "l2 2",
-		"lr 1e-400", "l1 1e-400", "l2 0x1p-2000", "init-sigma 1e-400"} {
+		"lr 1e-400", "l1 1e-400", "l2 0x1p-2000", "init-sigma 1e-400", "momentum 1e-40", "momentum 0.5,1e-400",
+		"validation 1e-310", "validation 1e-400", "validation NaN"} {
 		name, v, _ := strings.Cut(nv, " ")
 		c, err := set(name, v)
 		if err == nil || !strings.HasPrefix(err.Error(), "-"+name+" ") || ConfigDiff(c, def) != nil {
