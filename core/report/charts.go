@@ -562,19 +562,31 @@ func LogHistogramChart(path string, spec ChartSpec, model, noise []float64, bins
 // BoxGroup is one box of a BoxChart: a name and its values. Boxes with the
 // same non-empty Colour key share a fill colour (one per key, in order of
 // first appearance); boxes without one get a colour each.
+//
+// Refs are optional reference values of the group (e.g. the same measure's
+// median on Gaussian noise of the same shape, one per replica), each drawn
+// as a short black dashed horizontal mark across the box; marks with the
+// same RefLabel ("reference" when empty) share one legend entry. NaN and
+// infinite references, and those <= 0 on a log axis, are left out.
 type BoxGroup struct {
-	Name   string
-	Values []float64
-	Colour string
+	Name     string
+	Values   []float64
+	Colour   string
+	Refs     []float64
+	RefLabel string
 }
 
-// boxWidth is a box's width in a BoxChart.
-const boxWidth = vg.Length(14)
+// Box chart geometry: a box's width and a reference mark's half width.
+const (
+	boxWidth     = vg.Length(14)
+	refHalfWidth = vg.Length(11)
+)
 
 // BoxChart writes box plots of the groups side by side (median, quartiles,
-// whiskers to 1.5 IQR, outliers as points); NaN values are left out and
-// groups without values are skipped. On a log axis values <= 0 are left out
-// too.
+// whiskers to 1.5 IQR, outliers as points, reference marks of BoxGroup.Refs);
+// NaN values are left out and groups without values are skipped. On a log
+// axis values <= 0 are left out too. The legend (of the reference marks)
+// avoids the boxes, whiskers, outliers and marks as LineChart's does.
 func BoxChart(path string, spec ChartSpec, groups []BoxGroup) error {
 	ch, err := boxChart(spec, groups)
 	if err != nil {
@@ -590,6 +602,8 @@ func boxChart(spec ChartSpec, groups []BoxGroup) (*chart, error) {
 	p := ch.p
 	var names []string
 	colours := map[string]int{}
+	var refs []*refMarks
+	refOf := map[string]*refMarks{}
 	for _, g := range groups {
 		var vals plotter.Values
 		for _, v := range g.Values {
@@ -619,13 +633,63 @@ func boxChart(spec ChartSpec, groups []BoxGroup) (*chart, error) {
 		for _, i := range b.Outside {
 			ch.ink.point(x, b.Value(i), b.GlyphStyle.Radius)
 		}
+		label := g.RefLabel
+		if label == "" {
+			label = "reference"
+		}
+		for _, r := range g.Refs {
+			if math.IsNaN(r) || math.IsInf(r, 0) || (spec.LogY && r <= 0) {
+				continue
+			}
+			m := refOf[label]
+			if m == nil {
+				m = newRefMarks()
+				refOf[label] = m
+				refs = append(refs, m)
+				ch.legend(label, m)
+			}
+			m.xy = append(m.xy, plotter.XY{X: x, Y: r})
+			ch.ink.point(x, r, refHalfWidth)
+		}
 		names = append(names, g.Name)
 	}
 	if len(names) == 0 {
 		return nil, fmt.Errorf("no values")
 	}
+	for _, m := range refs {
+		p.Add(m)
+	}
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = math.Pi / 4
 	p.X.Tick.Label.XAlign = -1 // anchored at the tick, extending right-down
 	return ch, nil
+}
+
+// refMarks draws reference values as short dashed horizontal lines
+// centred on their x (a plot.Plotter, plot.DataRanger and
+// plot.Thumbnailer).
+type refMarks struct {
+	xy    plotter.XYs
+	style draw.LineStyle
+}
+
+func newRefMarks() *refMarks {
+	return &refMarks{style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
+}
+
+func (m *refMarks) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, q := range m.xy {
+		x, y := trX(q.X), trY(q.Y)
+		c.StrokeLine2(m.style, x-refHalfWidth, y, x+refHalfWidth, y)
+	}
+}
+
+func (m *refMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return plotter.XYRange(m.xy)
+}
+
+func (m *refMarks) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(m.style, c.Min.X, y, c.Max.X, y)
 }

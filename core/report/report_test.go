@@ -378,10 +378,10 @@ func TestBoxChartColours(t *testing.T) {
 		}
 		return paletteCounts(decode(t, p))
 	}
-	if n := count([]BoxGroup{{"a1", vals, "a"}, {"a2", vals, "a"}, {"b1", vals, "b"}, {"b2", vals, "b"}}); n[0] == 0 || n[1] == 0 || n[2] != 0 || n[3] != 0 {
+	if n := count([]BoxGroup{{Name: "a1", Values: vals, Colour: "a"}, {Name: "a2", Values: vals, Colour: "a"}, {Name: "b1", Values: vals, Colour: "b"}, {Name: "b2", Values: vals, Colour: "b"}}); n[0] == 0 || n[1] == 0 || n[2] != 0 || n[3] != 0 {
 		t.Errorf("two keys, pixels of colours 0-3: %v, want only 0 and 1", n)
 	}
-	if n := count([]BoxGroup{{"a1", vals, ""}, {"a2", vals, ""}, {"b1", vals, ""}, {"b2", vals, ""}}); n[0] == 0 || n[1] == 0 || n[2] == 0 || n[3] == 0 {
+	if n := count([]BoxGroup{{Name: "a1", Values: vals, Colour: ""}, {Name: "a2", Values: vals, Colour: ""}, {Name: "b1", Values: vals, Colour: ""}, {Name: "b2", Values: vals, Colour: ""}}); n[0] == 0 || n[1] == 0 || n[2] == 0 || n[3] == 0 {
 		t.Errorf("no keys, pixels of colours 0-3: %v, want all four", n)
 	}
 }
