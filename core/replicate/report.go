@@ -764,6 +764,9 @@ func (r *replicator) trainingCharts(nets []netData) ([]report.Figure, error) {
 	return figs, nil
 }
 
+// noiseRefLabel names the noise medians marked on the box plots.
+const noiseRefLabel = "noise median"
+
 // reportFigures are the figures the report stage draws from every
 // replica (relative to the report folder).
 var reportFigures = []string{"box_pr_l1.png", "box_disk_l1.png", "flow_ensemble.png"}
@@ -774,21 +777,34 @@ func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
 	s := r.s
 	var pr, disk []report.BoxGroup
 	for _, n := range s.Networks {
-		var poolPR, poolDisk []float64
+		// The noise medians of the first layer, one per replica in the
+		// order of sum.Networks[n] (as ensembleOf gathers them).
+		var noisePR, noiseDisk []float64
+		if e := sum.Ensemble[n]; len(e.Layers) > 0 {
+			noisePR, noiseDisk = nums(e.Layers[0].NoisePRMedian.Values), nums(e.Layers[0].NoiseDiskMedian.Values)
+		}
+		ref := func(v []float64, i int) []float64 {
+			if i < len(v) {
+				return v[i : i+1]
+			}
+			return nil
+		}
+		var poolPR, poolDisk, poolNoisePR, poolNoiseDisk []float64
 		reps := 0
-		for _, rs := range sum.Networks[n] {
+		for ri, rs := range sum.Networks[n] {
 			if len(rs.Layers) == 0 {
 				continue
 			}
 			l := rs.Layers[0].Locality
-			pr = append(pr, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitPR), Colour: n})
-			disk = append(disk, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitDisk), Colour: n})
+			pr = append(pr, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitPR), Colour: n, Refs: ref(noisePR, ri), RefLabel: noiseRefLabel})
+			disk = append(disk, report.BoxGroup{Name: n + " " + rs.Replica, Values: nums(l.UnitDisk), Colour: n, Refs: ref(noiseDisk, ri), RefLabel: noiseRefLabel})
 			poolPR, poolDisk = append(poolPR, nums(l.UnitPR)...), append(poolDisk, nums(l.UnitDisk)...)
+			poolNoisePR, poolNoiseDisk = append(poolNoisePR, ref(noisePR, ri)...), append(poolNoiseDisk, ref(noiseDisk, ri)...)
 			reps++
 		}
 		if reps > 1 {
-			pr = append(pr, report.BoxGroup{Name: n + " pooled", Values: poolPR, Colour: n})
-			disk = append(disk, report.BoxGroup{Name: n + " pooled", Values: poolDisk, Colour: n})
+			pr = append(pr, report.BoxGroup{Name: n + " pooled", Values: poolPR, Colour: n, Refs: poolNoisePR, RefLabel: noiseRefLabel})
+			disk = append(disk, report.BoxGroup{Name: n + " pooled", Values: poolDisk, Colour: n, Refs: poolNoiseDisk, RefLabel: noiseRefLabel})
 		}
 	}
 	w := max(12, 4+float64(1.2*float64(len(pr)))) // at least wide enough for the title
@@ -816,8 +832,8 @@ func (r *replicator) ensembleCharts(sum *Summary) ([]report.Figure, error) {
 	}
 	rt := replicasText(s)
 	return []report.Figure{
-		{File: "box_pr_l1.png", Caption: fmt.Sprintf("First-layer participation ratio of every unit, one box per replica (data seed d, training seed s) and, with several replicas, one of all units pooled over them, one colour per network: median, quartiles, whiskers to 1.5 IQR, outliers as points; %s. Log scale.", rt)},
-		{File: "box_disk_l1.png", Caption: fmt.Sprintf("First-layer disk share (radius %.1f) of every unit, one box per replica and one pooled over them, as above.", analysis.DefaultDiskRadius)},
+		{File: "box_pr_l1.png", Caption: fmt.Sprintf("First-layer participation ratio of every unit, one box per replica (data seed d, training seed s) and, with several replicas, one of all units pooled over them, one colour per network: median, quartiles, whiskers to 1.5 IQR, outliers as points; %s. Log scale. The black dashed mark (%s) is the median participation ratio of that replica's Gaussian noise fields (same shape and RMS as its first-layer fields); the pooled box carries one mark per replica. A box well below its mark is more local than noise.", rt, noiseRefLabel)},
+		{File: "box_disk_l1.png", Caption: fmt.Sprintf("First-layer disk share (radius %.1f) of every unit, one box per replica and one pooled over them, as above; the dashed mark (%s) is the median disk share of the replica's Gaussian noise fields. A box well above its mark is more local than noise.", analysis.DefaultDiskRadius, noiseRefLabel)},
 		{File: "flow_ensemble.png", Caption: fmt.Sprintf("RG flow: K_eff after one reconstruction step (depth %d), mean over %s, band: min to max over seeds. The grey diagonal is no flow; the dashed lines mark K_c.", s.FlowDepth, rt)},
 	}, nil
 }
