@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -144,6 +145,12 @@ func TestValidateAgreesWithFlags(t *testing.T) {
 			want := p.Set(&Config{}, p.Get(&c))
 			if want == nil || err == nil || err.Error() != want.Error() {
 				t.Errorf("-%s %s: Validate %v, the flag %v", bad.flag, p.Get(&c), err, want)
+			}
+			// The error names the setting, for the messages of a
+			// checkpoint (config.<JSON field>: ...).
+			var se *settingError
+			if !errors.As(err, &se) || se.flag != bad.flag {
+				t.Errorf("-%s: Validate's error %v does not name the setting", bad.flag, err)
 			}
 		}
 	}

@@ -2,16 +2,17 @@ package rbm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/core/npy"
-	"reflect"
-	"strings"
 )
 
 // Meta is the content of a model file's meta.json member.
@@ -391,9 +392,6 @@ func readCheckpoint(path string) (*trainState, error) {
 	if st.dataHash, err = strconv.ParseUint(ci.DataHash, 16, 64); err != nil {
 		return nil, fmt.Errorf("%s: data hash %q: %w", path, ci.DataHash, err)
 	}
-	if err := st.cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: config: %w", path, err)
-	}
 	// A checkpoint taken before the first layer's first epoch has no
 	// layers yet.
 	if z.Has("W0.npy") {
@@ -479,25 +477,25 @@ var configFields = map[string]string{
 }
 
 // checkCheckpoint checks what a checkpoint's meta.json says with the
-// limits of train's flags: every recipe setting as its flag would (each
-// ConfigParams' Set on the value), the layer sizes as -layers would, and
-// the position (layer, epoch), the data's shape and hash and the history
-// against them; so that a resumed run starts only from a state a run could
-// have written, and allocates and loops no more than its flags allow.
+// limits of train's flags: the config as Validate does (every recipe
+// setting as its flag would; the message names the JSON field:
+// "config.learning_rate: -lr 0: want ..."), the layer sizes as -layers
+// would, and the position (layer, epoch), the data's shape and hash and
+// the history against them; so that a resumed run starts only from a
+// state a run could have written, and allocates and loops no more than its
+// flags allow.
 func (m *Meta) checkCheckpoint() error {
 	cfg := *m.Config
-	check := cfg
-	for _, p := range ConfigParams() {
-		if err := p.Set(&check, p.Get(&cfg)); err != nil {
-			field := p.Name
-			if f, ok := configFields[p.Name]; ok {
-				field = f
-			}
-			return fmt.Errorf("config.%s: %v", field, err)
-		}
-	}
 	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("config: %v", err)
+		var se *settingError
+		if !errors.As(err, &se) {
+			return fmt.Errorf("config: %v", err)
+		}
+		field := se.flag
+		if f, ok := configFields[se.flag]; ok {
+			field = f
+		}
+		return fmt.Errorf("config.%s: %v", field, err)
 	}
 	sizes := m.Sizes
 	if len(sizes)-1 > MaxLayers {

@@ -261,6 +261,35 @@ func editCheckpointMeta(t *testing.T, src, dst string, edit func(m map[string]an
 	writeMembers(t, dst, members, b)
 }
 
+// TestConfigFields: every setting of ConfigParams names, in a
+// checkpoint's messages, JSON fields of Config (configFields where the
+// names differ), and configFields lists only settings.
+func TestConfigFields(t *testing.T) {
+	tags := map[string]bool{}
+	ct := reflect.TypeFor[Config]()
+	for i := 0; i < ct.NumField(); i++ {
+		tags[strings.Split(ct.Field(i).Tag.Get("json"), ",")[0]] = true
+	}
+	names := map[string]bool{}
+	for _, p := range ConfigParams() {
+		names[p.Name] = true
+		field, ok := configFields[p.Name]
+		if !ok {
+			field = p.Name
+		}
+		for _, f := range strings.Split(field, ", ") {
+			if !tags[f] {
+				t.Errorf("-%s: %q is not a JSON field of Config", p.Name, f)
+			}
+		}
+	}
+	for name := range configFields {
+		if !names[name] {
+			t.Errorf("configFields[%q]: no such setting", name)
+		}
+	}
+}
+
 // TestCheckpointMetaLimits: every field of a checkpoint's meta.json that a
 // resumed run uses is checked with the limits of train's flags and against
 // the rest (the position against the epochs and layers, the history
@@ -325,6 +354,47 @@ func TestCheckpointMetaLimits(t *testing.T) {
 		}
 		if _, err := readCheckpoint(p); err == nil {
 			t.Errorf("%s = %v: readCheckpoint accepted it", c.path, c.v)
+		}
+	}
+	// The config is checked once, by Validate: a setting out of its flag's
+	// bounds is refused with Validate's message after the JSON field it is
+	// read from, the checkpointing's own checks after "config:".
+	ckpt, err := ReadCheckpointMeta(cfg.CheckpointPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		field string
+		set   func(c *Config)
+	}{
+		{"epochs", func(c *Config) { c.Epochs = MaxEpochs + 1 }},
+		{"batch", func(c *Config) { c.Batch = 0 }},
+		{"learning_rate", func(c *Config) { c.LR = 11 }},
+		{"momentum_initial, momentum_final", func(c *Config) { c.MomentumFinal = 1 }},
+		{"momentum_initial, momentum_final", func(c *Config) { c.MomentumInitial = 1e-40 }},
+		{"momentum_switch_epoch", func(c *Config) { c.MomentumSwitch = -1 }},
+		{"l1", func(c *Config) { c.L1 = 2 }},
+		{"l2", func(c *Config) { c.L2 = 1e-40 }},
+		{"cd_k", func(c *Config) { c.CDK = 0 }},
+		{"init_sigma", func(c *Config) { c.InitSigma = 1e30 }},
+		{"validation_fraction", func(c *Config) { c.ValidationFraction = 1 }},
+		{"monitor_rows", func(c *Config) { c.MonitorRows = -1 }},
+		{"snapshot_every", func(c *Config) { c.SnapshotEvery = MaxEpochs + 1 }},
+		{"threads", func(c *Config) { c.Threads = MaxThreads + 1 }},
+		{"", func(c *Config) { c.CheckpointEvery = -1 }},
+	} {
+		bad := *ckpt.Config
+		c.set(&bad)
+		p := filepath.Join(dir, "edited.ckpt")
+		editCheckpointMeta(t, cfg.CheckpointPath, p, func(m map[string]any) { m["config"] = bad })
+		want := p + ": meta.json: config." + c.field + ": "
+		if c.field == "" {
+			want = p + ": meta.json: config: "
+		}
+		verr := bad.Validate()
+		_, err := ReadCheckpointMeta(p)
+		if verr == nil || err == nil || err.Error() != want+verr.Error() {
+			t.Errorf("config.%s: %v; want %q and Validate's %v", c.field, err, want, verr)
 		}
 	}
 }

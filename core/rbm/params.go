@@ -51,9 +51,37 @@ var (
 	validationBounds = param.Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: validationWhy}
 )
 
+// settingError is the error of a ConfigParams entry's Set, and so of
+// Validate for that setting: the flag's message, and the flag, by which a
+// checkpoint's message names the JSON field (configFields).
+type settingError struct {
+	flag string
+	err  error
+}
+
+func (e *settingError) Error() string { return e.err.Error() }
+func (e *settingError) Unwrap() error { return e.err }
+
 // ConfigParams lists the settings of the training recipe a command line
 // may set (train's flags), in the order they are applied and checked.
+// Their errors are the flags' messages ("-lr 20: want ...").
 func ConfigParams() []param.Param[Config] {
+	ps := configParams()
+	for i := range ps {
+		set, flag := ps[i].Set, ps[i].Name
+		ps[i].Set = func(c *Config, s string) error {
+			if err := set(c, s); err != nil {
+				return &settingError{flag: flag, err: err}
+			}
+			return nil
+		}
+	}
+	return ps
+}
+
+// configParams is the table of ConfigParams, whose errors do not yet name
+// their setting.
+func configParams() []param.Param[Config] {
 	type P = param.Param[Config]
 	return []P{
 		param.IntParam("epochs", fmt.Sprintf("passes over the data per layer, 0..%d", MaxEpochs), 0, MaxEpochs, "", func(c *Config) *int { return &c.Epochs }),
