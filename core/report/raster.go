@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
+	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -37,7 +38,26 @@ type GridOptions struct {
 	Gap    int     // pixels between tiles; < 0 means 0, 0 means 2
 	MaxAbs float64 // colour scale [-MaxAbs, MaxAbs]; <= 0 means the max |w| over the whole grid
 	Title  string  // drawn above the grid, if not empty
+	// BarLabel says what the colours mean; it is written upwards beside
+	// the colour bar, right of its tick labels. Empty means
+	// DefaultBarLabel.
+	BarLabel string
+	// TileLabels, if not nil, holds one short label per field (e.g.
+	// "PR 12.3"), written centred under its tile; an empty string leaves
+	// its tile unlabelled. A label wider than a tile widens every column
+	// to the widest label (GridInfo.StepX), so that no label is cut or
+	// runs into its neighbour's; one longer than MaxTileLabel characters
+	// is refused.
+	TileLabels []string
 }
+
+// DefaultBarLabel is the colour bar's label when GridOptions.BarLabel is
+// empty: the fields' values w on the grid's one symmetric scale.
+const DefaultBarLabel = "w (one symmetric scale)"
+
+// MaxTileLabel is the longest tile label FieldGrid accepts, in characters
+// (7 pixels each).
+const MaxTileLabel = 16
 
 // GridInfo describes a drawn grid, for captions and tests.
 type GridInfo struct {
@@ -51,6 +71,14 @@ type GridInfo struct {
 	OriginY       int
 	BarX, BarY    int // top-left of the colour bar (+MaxAbs at the top); BarH 0 if none
 	BarH          int
+	// BarLabel is the box of the colour bar's label (FieldGrid; written
+	// upwards, so it is textH pixels wide).
+	BarLabel image.Rectangle
+	// LabelH is the height of the row under every tile that holds its
+	// label (0 without tile labels), and Labels[k] the box of tile k's
+	// label text (empty for an empty label; nil without tile labels).
+	LabelH int
+	Labels []image.Rectangle
 }
 
 // TileOrigin returns the top-left pixel of tile k (row-major over the grid; for
@@ -61,10 +89,25 @@ func (g GridInfo) TileOrigin(k int) (x, y int) {
 
 // FieldGrid writes a PNG with one L x L tile per field (fields[k][y*L+x]), upscaled, on the
 // diverging blue-white-red map with one symmetric scale for the whole grid, and a colour bar
-// with tick labels at -max, -max/2, 0, max/2, max on the right. The file is written atomically.
+// with tick labels at -max, -max/2, 0, max/2, max and its label (opt.BarLabel) on the right;
+// with opt.TileLabels, each tile's label under it. The file is written atomically.
 func FieldGrid(path string, fields [][]float64, L int, opt GridOptions) (GridInfo, error) {
 	if L <= 0 || len(fields) == 0 {
 		return GridInfo{}, fmt.Errorf("FieldGrid: %s: %d fields of L = %d, want at least one field and L > 0", path, len(fields), L)
+	}
+	if opt.TileLabels != nil && len(opt.TileLabels) != len(fields) {
+		return GridInfo{}, fmt.Errorf("FieldGrid: %s: %d tile labels for %d fields, want one per field", path, len(opt.TileLabels), len(fields))
+	}
+	labelW := 0 // the widest tile label, in pixels
+	for k, s := range opt.TileLabels {
+		if n := utf8.RuneCountInString(s); n > MaxTileLabel {
+			return GridInfo{}, fmt.Errorf("FieldGrid: %s: tile label %d %q has %d characters, want at most %d", path, k, s, n, MaxTileLabel)
+		}
+		labelW = max(labelW, textWidth(s))
+	}
+	barLabel := opt.BarLabel
+	if barLabel == "" {
+		barLabel = DefaultBarLabel
 	}
 	maxAbs := opt.MaxAbs
 	for k, f := range fields {
@@ -81,13 +124,20 @@ func FieldGrid(path string, fields [][]float64, L int, opt GridOptions) (GridInf
 	}
 	g := layout(len(fields), L, opt)
 	g.MaxAbs = maxAbs
-	tickLabels := []float64{maxAbs, maxAbs / 2, 0, -maxAbs / 2, -maxAbs}
-	labelW := 0
-	for _, t := range tickLabels {
-		labelW = max(labelW, len(tickText(t))*textW)
+	colW := g.Tile // a column's width: the tile's, or the widest label's
+	if opt.TileLabels != nil {
+		colW = max(g.Tile, labelW)
+		g.LabelH = textH + 2
+		g.StepX += colW - g.Tile
+		g.StepY += g.LabelH
 	}
-	gridW := g.Cols*g.StepX - (g.StepX - g.Tile)
-	gridH := g.Rows*g.StepY - (g.StepY - g.Tile)
+	tickLabels := []float64{maxAbs, maxAbs / 2, 0, -maxAbs / 2, -maxAbs}
+	tickW := 0
+	for _, t := range tickLabels {
+		tickW = max(tickW, textWidth(tickText(t)))
+	}
+	gridW := g.Cols*g.StepX - (g.StepX - colW)
+	gridH := g.Rows*g.StepY - (g.StepY - g.Tile - g.LabelH)
 	top := margin
 	if opt.Title != "" {
 		top += textH + margin
@@ -95,8 +145,10 @@ func FieldGrid(path string, fields [][]float64, L int, opt GridOptions) (GridInf
 	g.OriginX, g.OriginY = margin, top
 	g.BarX = margin + gridW + 3*margin
 	g.BarY = top + textH/2
-	g.BarH = max(gridH-textH, 60)
-	g.Width = g.BarX + barW + tickLen + 3 + labelW + margin
+	g.BarH = max(gridH-textH, 60, textWidth(barLabel))
+	labelX := g.BarX + barW + tickLen + 3 + tickW + margin
+	g.BarLabel = image.Rect(labelX, g.BarY+(g.BarH-textWidth(barLabel))/2, labelX+textH, g.BarY+(g.BarH+textWidth(barLabel))/2)
+	g.Width = labelX + textH + margin
 	g.Height = max(top+gridH, g.BarY+g.BarH+textH/2) + margin
 	img := image.NewRGBA(image.Rect(0, 0, g.Width, g.Height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(white), image.Point{}, draw.Src)
@@ -112,6 +164,21 @@ func FieldGrid(path string, fields [][]float64, L int, opt GridOptions) (GridInf
 			}
 		}
 	}
+	if opt.TileLabels != nil {
+		// Each label on a white row under its tile, centred in its column.
+		g.Labels = make([]image.Rectangle, len(fields))
+		for k, s := range opt.TileLabels {
+			ox, oy := g.TileOrigin(k)
+			fillRect(img, ox, oy+g.Tile, colW, g.LabelH, white)
+			if s == "" {
+				continue
+			}
+			w := textWidth(s)
+			x, y := ox+(colW-w)/2, oy+g.Tile+2
+			drawText(img, x, y+textH-3, s)
+			g.Labels[k] = image.Rect(x, y, x+w, y+textH)
+		}
+	}
 	// Colour bar: top = +max, bottom = -max.
 	for py := 0; py < g.BarH; py++ {
 		v := maxAbs * (1 - 2*float64(py)/float64(g.BarH-1))
@@ -123,7 +190,31 @@ func FieldGrid(path string, fields [][]float64, L int, opt GridOptions) (GridInf
 		fillRect(img, g.BarX+barW, py, tickLen, 1, textColour)
 		drawText(img, g.BarX+barW+tickLen+3, py+4, tickText(t))
 	}
+	drawTextUp(img, g.BarLabel.Min.X, g.BarLabel.Max.Y, barLabel)
 	return g, writePNG(path, img)
+}
+
+// textWidth is the width of s in pixels.
+func textWidth(s string) int { return utf8.RuneCountInString(s) * textW }
+
+// drawTextUp draws s turned a quarter turn anticlockwise, reading upwards:
+// its first character's lower left corner at (x, y), the tops of the
+// letters towards x, in a column textH pixels wide from x.
+func drawTextUp(img *image.RGBA, x, y int, s string) {
+	w := textWidth(s)
+	if w == 0 {
+		return
+	}
+	tmp := image.NewAlpha(image.Rect(0, 0, w, textH))
+	d := font.Drawer{Dst: tmp, Src: image.Opaque, Face: face, Dot: fixed.P(0, textH-3)}
+	d.DrawString(s)
+	for ty := 0; ty < textH; ty++ {
+		for tx := 0; tx < w; tx++ {
+			if tmp.AlphaAt(tx, ty).A >= 128 {
+				img.SetRGBA(x+ty, y-1-tx, textColour)
+			}
+		}
+	}
 }
 
 func layout(n, L int, opt GridOptions) GridInfo {
