@@ -297,7 +297,7 @@ func replicasText(s Settings) string {
 func overviewSection(sum *Summary) report.Section {
 	s := sum.Settings
 	overview := report.Table{
-		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share); the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood log p(v) of layer 1 (AIS: the larger estimate of log Z of two paths of %d runs and %d steps, one from the data's density and one scaling W from the model's own biases) and, for layer k > 1, the variational lower bound on log p(v) of the DBN of layers 1 to k (Salakhutdinov & Murray 2008: h drawn from q(h|v) up the stack, one draw per row, on %d training rows and the test set; the top RBM's log Z from the same AIS). The per-layer -F - log Z on continuous hidden probabilities is not a log-likelihood and is not shown.",
+		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share); the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood log p(v) of layer 1 (AIS: the larger estimate of log Z of two paths of %d runs and %d steps, one from the data's density and one scaling W from the model's own biases) and, for layer k > 1, the variational lower bound on log p(v) of the DBN of layers 1 to k (Salakhutdinov & Murray 2008: h drawn from q(h|v) up the stack, one draw per row, on %d training rows and the test set; the top RBM's log Z from the same AIS). In parentheses after a log-likelihood or bound: the estimate's own standard error, the largest among the replicas, kept apart from the +- spread over seeds: for layer 1 (AIS) one sigma of the AIS estimate of log Z (a third of the distance from log Z^ to log(Z^ + 3 sigma)); the training-row and held-out values of a replica share their log Z, so this error moves both together and does not blur their difference; for a bound (draws+AIS) the standard error of its one draw of h per row combined with its top RBM's AIS error ('draws' alone where that log Z is exact; 'log Z exact' where there is no AIS). The 3-sigma bounds of every replica are in the next table and summary.json. The per-layer -F - log Z on continuous hidden probabilities is not a log-likelihood and is not shown.",
 			replicasText(s), analysis.DefaultDiskRadius, evalSamplesText(s), s.TestN, s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2], min(s.TestN, s.N)),
 		Header: []string{"network", "layer", "PR (noise)", "disk share (noise)", "local (disk)", "|corr| 2x2 (noise)", "recon train", "recon held-out", "pseudo-LL train", "pseudo-LL held-out", "log p(v) train", "log p(v) held-out"},
 	}
@@ -311,13 +311,15 @@ func overviewSection(sum *Summary) report.Section {
 			if l.Layer == 1 {
 				llTrain, llTest = l.LogLik.Short(), l.TestLogLik.Short()
 			}
+			llTrain += estimateNote(sum, n, l.Layer, false)
+			llTest += estimateNote(sum, n, l.Layer, true)
 			overview.Rows = append(overview.Rows, []string{n, fmt.Sprint(l.Layer),
 				fmt.Sprintf("%s (%s)", l.PRMedian.Short(), l.NoisePRMedian.Short()),
 				fmt.Sprintf("%s (%s)", l.DiskMedian.Short(), l.NoiseDiskMedian.Short()),
 				l.LocalByDisk.Short(), bs, l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), llTrain, llTest})
 		}
 	}
-	full := report.Table{Caption: "The same measures with their full spread: mean +- std [min, max] (n replicas).",
+	full := report.Table{Caption: "The same measures with their full spread: mean +- std [min, max] (n replicas) over seeds. After a log-likelihood or DBN bound: every replica's standard error of its own estimate (AIS: of log Z; draws+AIS: of the bound's draws of h and its top log Z), which is not part of the spread over seeds; and, for layer 1, every replica's log-likelihood at the AIS bounds log(Z^ + 3 sigma) and log(Z^ - 3 sigma) of log Z (+Inf when Z^ - 3 sigma <= 0).",
 		Header: []string{"network", "layer", "measure", "over seeds"}}
 	for _, n := range s.Networks {
 		for _, l := range sum.Ensemble[n].Layers {
@@ -330,13 +332,16 @@ func overviewSection(sum *Summary) report.Section {
 				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), m.name, m.sp.Text()})
 			}
 			if l.Layer == 1 {
-				full.Rows = append(full.Rows, []string{n, "1", "log-likelihood, training rows (" + l.LogLikMethod + ")", l.LogLik.Text()},
-					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text()},
-					[]string{n, "1", "ceiling of the log-likelihood, training rows (one state's free energy; no statistics)", l.LogLikCeiling.Text()},
+				full.Rows = append(full.Rows, []string{n, "1", "log-likelihood, training rows (" + l.LogLikMethod + ")", l.LogLik.Text() + estimateList(sum, n, 1, false)},
+					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text() + estimateList(sum, n, 1, true)})
+				if l.LogLikMethod != "exact" {
+					full.Rows = append(full.Rows, []string{n, "1", "log-likelihood's AIS bounds log(Z^ -+ 3 sigma), training rows / held-out, per replica", aisBoundsText(sum, n)})
+				}
+				full.Rows = append(full.Rows, []string{n, "1", "ceiling of the log-likelihood, training rows (one state's free energy; no statistics)", l.LogLikCeiling.Text()},
 					[]string{n, "1", "flip gap |F(1-v) - F(v)|, training rows (0: spin-flip symmetric)", l.FlipGap.Text()})
 			} else {
-				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), training rows", l.Bound.Text()},
-					[]string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), held-out", l.TestBound.Text()})
+				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), training rows", l.Bound.Text() + estimateList(sum, n, l.Layer, false)},
+					[]string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), held-out", l.TestBound.Text() + estimateList(sum, n, l.Layer, true)})
 			}
 		}
 	}
@@ -349,13 +354,136 @@ func overviewSection(sum *Summary) report.Section {
 // comparisonSection judges every difference between recipes against the
 // spread over seeds.
 func comparisonSection(sum *Summary) report.Section {
-	t := report.Table{Caption: "Differences between recipes (mean of A - mean of B). A difference is called a finding only when the ranges (min to max) over the seeds of A and of B do not overlap, with at least two replicas each; otherwise it is within the seed spread.",
+	t := report.Table{Caption: "Differences between recipes (mean of A - mean of B). A difference is called a finding only when the ranges (min to max) over the seeds of A and of B do not overlap, with at least two replicas each; otherwise it is within the seed spread. After a log-likelihood or DBN bound, in parentheses: the estimate's own standard error (the largest among the replicas; see the overview), which the verdict does not use.",
 		Header: []string{"measure", "layer", "A", "B", "A over seeds", "B over seeds", "A - B", "verdict"}}
 	for _, c := range sum.Comparisons {
 		sa, sb := comparedSpread(sum, c.A, c), comparedSpread(sum, c.B, c)
-		t.Rows = append(t.Rows, []string{c.Measure, fmt.Sprint(c.Layer), c.A, c.B, sa.Text(), sb.Text(), numStr(c.Diff), c.Verdict})
+		ta, tb := sa.Text(), sb.Text()
+		switch c.Measure {
+		case "held-out log-likelihood", "held-out DBN lower bound on log p(v)":
+			ta += estimateNote(sum, c.A, c.Layer, true)
+			tb += estimateNote(sum, c.B, c.Layer, true)
+		}
+		t.Rows = append(t.Rows, []string{c.Measure, fmt.Sprint(c.Layer), c.A, c.B, ta, tb, numStr(c.Diff), c.Verdict})
 	}
 	return report.Section{Title: "Which differences between recipes survive the seed spread", Tables: []report.Table{t}}
+}
+
+// estimateErrs returns, per replica of recipe n (in the order of
+// sum.Networks[n]), the standard error of its estimate of layer k's
+// log-likelihood (k = 1: rbm.LayerEval.LogLikErr, one sigma of the AIS
+// log Z, 0 when exact) or DBN lower bound (k > 1: BoundEval.TrainErr or
+// TestErr), on the training rows or, with test, the held-out set; NaN
+// where a replica has none.
+func estimateErrs(sum *Summary, n string, k int, test bool) []float64 {
+	var out []float64
+	for _, rs := range sum.Networks[n] {
+		e := math.NaN()
+		if k >= 1 && k <= len(rs.Layers) {
+			l := rs.Layers[k-1]
+			switch {
+			case k == 1 && !test:
+				e = float64(l.Eval.LogLikErr)
+			case k == 1 && l.Test != nil:
+				e = float64(l.Test.LogLikErr)
+			case k > 1 && l.Bound != nil && !test:
+				e = float64(l.Bound.TrainErr)
+			case k > 1 && l.Bound != nil:
+				e = float64(l.Bound.TestErr)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// estimateKind names the error of estimateErrs: "AIS" for layer 1,
+// "draws+AIS" for a bound whose top log Z comes from AIS, "draws" for one
+// whose top log Z is exact, and "exact" for an exact layer-1 log Z (no
+// error).
+func estimateKind(sum *Summary, n string, k int) string {
+	ais := false
+	for _, rs := range sum.Networks[n] {
+		if k >= 1 && k <= len(rs.Layers) && rs.Layers[k-1].Eval.LogLikMethod != "exact" {
+			ais = true
+		}
+	}
+	switch {
+	case k == 1 && ais:
+		return "AIS"
+	case k == 1:
+		return "exact"
+	case ais:
+		return "draws+AIS"
+	}
+	return "draws"
+}
+
+// estimateNote is a log-likelihood's or bound's own error for a table cell
+// after its spread over seeds: " (AIS ±0.322)", the largest over the
+// replicas; " (log Z exact)" for an exact layer-1 log Z; "" when no replica
+// has one.
+func estimateNote(sum *Summary, n string, k int, test bool) string {
+	kind := estimateKind(sum, n, k)
+	if kind == "exact" {
+		return " (log Z exact)"
+	}
+	m := math.Inf(-1)
+	for _, e := range estimateErrs(sum, n, k, test) {
+		if !math.IsNaN(e) && !math.IsInf(e, 0) {
+			m = math.Max(m, e)
+		}
+	}
+	if math.IsInf(m, -1) {
+		return ""
+	}
+	return fmt.Sprintf(" (%s ±%s)", kind, report.Num(m))
+}
+
+// estimateList is every replica's own error of a log-likelihood or bound,
+// for the table of full spreads: "; AIS s.e. per replica 0.322, 0.29".
+func estimateList(sum *Summary, n string, k int, test bool) string {
+	kind := estimateKind(sum, n, k)
+	if kind == "exact" {
+		return "; log Z exact"
+	}
+	errs := estimateErrs(sum, n, k, test)
+	if len(errs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		parts[i] = report.Num(e)
+	}
+	if len(parts) == 1 {
+		return fmt.Sprintf("; %s s.e. %s", kind, parts[0])
+	}
+	return fmt.Sprintf("; %s s.e. per replica %s", kind, strings.Join(parts, ", "))
+}
+
+// aisBoundsText lists every replica's layer-1 log-likelihood at the AIS
+// bounds of log Z, on the training rows and the held-out set:
+// "d0-s0 [-137.1, +Inf) / [-141.6, +Inf)" (LogLikLo is at log(Z^ + 3 sigma), LogLikHi at
+// log(Z^ - 3 sigma), +Inf when Z^ - 3 sigma <= 0).
+func aisBoundsText(sum *Summary, n string) string {
+	interval := func(e *rbm.LayerEval) string {
+		if e == nil {
+			return "-"
+		}
+		if math.IsNaN(float64(e.LogLikHi)) {
+			return fmt.Sprintf("[%s, +Inf)", fmtNum(float64(e.LogLikLo)))
+		}
+		return fmt.Sprintf("[%s, %s]", fmtNum(float64(e.LogLikLo)), fmtNum(float64(e.LogLikHi)))
+	}
+	var parts []string
+	for _, rs := range sum.Networks[n] {
+		if len(rs.Layers) == 0 {
+			continue
+		}
+		l := rs.Layers[0]
+		parts = append(parts, rs.Replica+" "+interval(&l.Eval)+" / "+interval(l.Test))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // comparedSpread returns the spread that comparison c read for network n.
