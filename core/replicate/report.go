@@ -593,8 +593,8 @@ func fixedPointSection(sum *Summary, figs []report.Figure) report.Section {
 func physicsSection(sum *Summary, figs []report.Figure) report.Section {
 	s := sum.Settings
 	physSec := report.Section{Title: "Physics of reconstructions",
-		Text: fmt.Sprintf("%d Monte Carlo configurations (depth 0) and their reconstructions through depth d (v up to layer d and back down, mean field; spins drawn with their probabilities), measured at K = %.3f: energy per spin, |m|, specific heat C = K^2 N var(u) and susceptibility chi = K N (<m^2> - <|m|>^2); K_eff inverts the exact u(K). Mean +- standard deviation over %s.",
-			min(s.AnalysisSamples, s.N), s.K, replicasText(s)), Figures: figs}
+		Text: fmt.Sprintf("The Monte Carlo configurations (depth 0) are %s. They and their reconstructions through depth d (v up to layer d and back down, mean field; spins drawn with their probabilities) are measured at K = %.3f: energy per spin, |m|, specific heat C = K^2 N var(u) and susceptibility chi = K N (<m^2> - <|m|>^2); K_eff inverts the exact u(K). Mean +- standard deviation over %s.",
+			physicsRowsText(sum), s.K, replicasText(s)), Figures: figs}
 	physTable := report.Table{Caption: "Thermodynamics of reconstructions, mean +- std over seeds (the jackknife errors of single replicas are in summary.json).", Header: []string{"network", "depth", "u", "|m|", "C", "chi", "K_eff"}}
 	for _, n := range s.Networks {
 		for _, t := range sum.Ensemble[n].Physics {
@@ -603,6 +603,38 @@ func physicsSection(sum *Summary, figs []report.Figure) report.Section {
 	}
 	physSec.Tables = append(physSec.Tables, physTable)
 	return physSec
+}
+
+// physicsRowsText says which Monte Carlo configurations the physics of
+// reconstructions starts from: the rows the analyse stage takes of the
+// replica's training data set (rbm.SeededSubset with a seed derived from
+// the replica's analysis seed; the same rows as its block spins).
+func physicsRowsText(sum *Summary) string {
+	s := sum.Settings
+	set := fmt.Sprintf("the training data set of the replica's data seed (the %d configurations given to its trainer%s)", s.N, validationText(sum))
+	if s.AnalysisSamples <= 0 || s.AnalysisSamples >= s.N {
+		return "all of " + set
+	}
+	return fmt.Sprintf("%d rows of %s, drawn without replacement by a generator seeded from the replica's own analysis seed (so every replica has its own subset, the same rows as its block-spin correlations) and kept in data order", s.AnalysisSamples, set)
+}
+
+// validationText says which share of the training data set the recipes'
+// trainers held out for validation ("" when none did).
+func validationText(sum *Summary) string {
+	var parts []string
+	seen := map[float64]bool{}
+	for _, n := range sum.Settings.Networks {
+		for _, rs := range sum.Networks[n] {
+			if c := rs.Config; c != nil && c.ValidationFraction > 0 && !seen[c.ValidationFraction] {
+				seen[c.ValidationFraction] = true
+				parts = append(parts, fmt.Sprintf("%.3g%%", 100*c.ValidationFraction))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", of which the trainer held a seeded " + strings.Join(parts, " or ") + " out for validation, so not every row was trained on"
 }
 
 // flowSection tabulates K_eff after each reconstruction step over the

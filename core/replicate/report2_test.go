@@ -111,3 +111,25 @@ func TestEstimateErrors(t *testing.T) {
 		t.Errorf("comparison cell %q", got)
 	}
 }
+
+// TestPhysicsRowsText: the physics section says which configurations
+// depth 0 is: a seeded subset of each replica's training data set, or all
+// of it.
+func TestPhysicsRowsText(t *testing.T) {
+	sum := estimateSummary()
+	sum.Settings.N, sum.Settings.AnalysisSamples = 2000, 1000
+	got := physicsRowsText(sum)
+	for _, want := range []string{"1000 rows of the training data set of the replica's data seed", "the 2000 configurations given to its trainer",
+		"a seeded 10% out for validation", "without replacement", "seeded from the replica's own analysis seed", "kept in data order"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+	sum.Settings.AnalysisSamples = 5000
+	if got := physicsRowsText(sum); !strings.HasPrefix(got, "all of the training data set") || strings.Contains(got, "without replacement") {
+		t.Errorf("all rows: %q", got)
+	}
+	if got := physicsSection(sum, nil).Text; !strings.HasPrefix(got, "The Monte Carlo configurations (depth 0) are all of the training data set") {
+		t.Errorf("section text %q", got)
+	}
+}
