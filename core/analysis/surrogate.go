@@ -154,38 +154,51 @@ func PhaseSurrogates(w []float64, L, n int, seed uint64) ([][]float64, error) {
 // rounding, which must not make the field look more local than itself.
 const tieTol = 1e-9
 
-// SurrogateUnit is the surrogate test of one unit's field: how many of its surrogates have a disk
-// share at least the field's (within a relative 1e-9, which counts as a tie).
+// SurrogateUnit is the surrogate test of one unit's field: how many of its phase-randomized
+// surrogates, and how many of its permuted copies, have a disk share at least the field's (within
+// a relative 1e-9, which counts as a tie).
 type SurrogateUnit struct {
-	Unit       int
-	DiskAtMost int
+	Unit           int
+	SpectrumAtMost int // phase-randomized surrogates: the field's spatial spectrum
+	ValuesAtMost   int // permutations: the field's values on other sites
 }
+
+// Compact reports whether the field beat every surrogate of both kinds.
+func (u SurrogateUnit) Compact() bool { return u.SpectrumAtMost == 0 && u.ValuesAtMost == 0 }
 
 // SurrogateResult holds the surrogate test of every column of a field matrix.
 type SurrogateResult struct {
-	Surrogates int
+	Surrogates int // of each kind, per unit
 	Radius     float64
 	Units      []SurrogateUnit
-	// LocalByDisk is the fraction of units whose disk share exceeds that of every one of their
-	// surrogates.
-	LocalByDisk float64
-	// Disk summarizes the disk shares of all surrogates of all units together.
-	Disk Summary
+	// The fractions of units whose disk share exceeds that of all their phase-randomized
+	// surrogates (BeyondSpectrum), of all their permutations (BeyondValues), and of both
+	// (Compact).
+	BeyondSpectrum, BeyondValues, Compact float64
+	// SpectrumDisk and ValuesDisk summarize the disk shares of all surrogates of each kind of
+	// all units together.
+	SpectrumDisk, ValuesDisk Summary
 }
 
 // SurrogateLocality tests every column of m (n_visible x n_units, n_visible = L*L) against n
-// phase-randomized surrogates of itself (PhaseSurrogates; n <= 0 means DefaultSurrogates), unit j
-// drawing from rng stream (seed, j), so the result does not depend on workers (the goroutines
-// used; <= 0 means 1). A unit counts as local when its disk share (radius <= 0 means
-// DefaultDiskRadius) exceeds that of all n surrogates. For a field that is itself a stationary
-// Gaussian random field on the torus, its Fourier phases are uniform and independent of the
-// amplitudes, so the field and its surrogates are exchangeable and it beats all n with
-// probability 1/(n+1): the test asks whether a field is more concentrated around one place than
-// its own spatial spectrum explains, which Gaussian noise of the same shape (LocalityVsNoise)
-// cannot, since any smooth field beats white noise by disk share.
+// surrogates of itself of two kinds (n <= 0 means DefaultSurrogates), unit j drawing from rng
+// stream (seed, j), so the result does not depend on workers (the goroutines used; <= 0 means
+// 1). The statistic is the disk share (radius <= 0 means DefaultDiskRadius); a unit is compact
+// when it exceeds that of every surrogate of both kinds:
 //
-// The participation ratio is not tested this way: surrogates have Gaussian marginals, so a field
-// whose values are merely heavier-tailed than Gaussian, anywhere on the lattice, would beat them.
+//   - Phase-randomized surrogates (PhaseSurrogates) keep the field's spatial spectrum. For a
+//     field that is itself a stationary Gaussian random field on the torus, its Fourier phases are
+//     uniform and independent of the amplitudes, so the field and its surrogates are
+//     exchangeable and it beats all n with probability 1/(n+1). This rules out smoothness, which
+//     Gaussian noise of the same shape (LocalityVsNoise) cannot: any smooth field beats white
+//     noise by disk share.
+//   - Permutations keep the field's values and put them on random sites. A field whose values
+//     are exchangeable over the sites beats all n with probability 1/(n+1). This rules out
+//     sparsity: a few strong spins scattered over the lattice put much of w^2 on the peak, which
+//     Gaussian-valued phase surrogates do not, but their permutations do.
+//
+// A single spin on an exactly zero background ties with its permutations and is not compact: its
+// locality is its sparsity, which the participation ratio already measures.
 func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, workers int) (SurrogateResult, error) {
 	if err := m.check("SurrogateLocality"); err != nil {
 		return SurrogateResult{}, err
@@ -203,7 +216,8 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 		workers = 1
 	}
 	res := SurrogateResult{Surrogates: n, Radius: radius, Units: make([]SurrogateUnit, m.Cols)}
-	disks := make([]float64, m.Cols*n)
+	sdisks := make([]float64, m.Cols*n)
+	vdisks := make([]float64, m.Cols*n)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(workers, max(m.Cols, 1)) {
@@ -218,14 +232,27 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 				g := rng.Stream(seed, uint64(j))
 				ds := DiskShare(w, L, radius)
 				u := SurrogateUnit{Unit: j}
+				// Within rounding of the field's own value is a tie, and a tie is not beaten.
+				atLeast := func(x float64) bool { return x >= ds*(1-tieTol) }
 				for k := 0; k < n; k++ {
 					phaseRandomize(d.re, d.im, sr, si, L, &g)
 					d.inverseReal(sr, si, s)
 					sd := DiskShare(s, L, radius)
-					disks[j*n+k] = sd
-					// Within rounding of the field's own value is a tie, and a tie is not beaten.
-					if sd >= ds*(1-tieTol) {
-						u.DiskAtMost++
+					sdisks[j*n+k] = sd
+					if atLeast(sd) {
+						u.SpectrumAtMost++
+					}
+				}
+				copy(s, w)
+				for k := 0; k < n; k++ {
+					for i := len(s) - 1; i > 0; i-- { // Fisher-Yates, from the last draw on
+						r := g.Intn(i + 1)
+						s[i], s[r] = s[r], s[i]
+					}
+					vd := DiskShare(s, L, radius)
+					vdisks[j*n+k] = vd
+					if atLeast(vd) {
+						u.ValuesAtMost++
 					}
 				}
 				res.Units[j] = u
@@ -237,15 +264,22 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 	}
 	close(next)
 	wg.Wait()
-	nd := 0
+	var ns, nv, nc int
 	for _, u := range res.Units {
-		if u.DiskAtMost == 0 {
-			nd++
+		if u.SpectrumAtMost == 0 {
+			ns++
+		}
+		if u.ValuesAtMost == 0 {
+			nv++
+		}
+		if u.Compact() {
+			nc++
 		}
 	}
 	if m.Cols > 0 {
-		res.LocalByDisk = float64(nd) / float64(m.Cols)
+		c := float64(m.Cols)
+		res.BeyondSpectrum, res.BeyondValues, res.Compact = float64(ns)/c, float64(nv)/c, float64(nc)/c
 	}
-	res.Disk = Summarize(disks)
+	res.SpectrumDisk, res.ValuesDisk = Summarize(sdisks), Summarize(vdisks)
 	return res, nil
 }

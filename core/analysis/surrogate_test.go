@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"math"
 	"math/cmplx"
 	"reflect"
@@ -166,17 +165,40 @@ func binomialWithin(t *testing.T, what string, frac float64, n int, p, z float64
 	}
 }
 
-// TestSurrogateLocalityNull: stationary Gaussian fields, white and smooth, count as local at the
-// test's nominal rate 1/(n+1) = 5%, within 4 binomial standard errors (fixed seeds); Gaussian noise of the same shape calls most smooth fields local.
+// upperWithin fails unless frac is at most p plus z binomial standard errors.
+func upperWithin(t *testing.T, what string, frac float64, n int, p, z float64) {
+	t.Helper()
+	if se := math.Sqrt(p * (1 - p) / float64(n)); frac > p+z*se {
+		t.Errorf("%s: fraction %.4f of %d fields, want at most %.4f + %.1f SE (SE %.4f)", what, frac, n, p, z, se)
+	}
+}
+
+// TestSurrogateLocalityNull: each kind of surrogate holds its nominal rate 1/(n+1) = 5% on the
+// fields it is exact for, within 4 binomial standard errors (fixed seeds): phase surrogates on
+// stationary Gaussian fields, white and smooth; permutations on fields with exchangeable values,
+// white noise and sparse spikes at random sites. Smooth fields beat their permutations and sparse
+// ones their phase surrogates, so neither is compact more often than the nominal rate; Gaussian
+// white noise of the same shape calls most smooth fields local.
 func TestSurrogateLocalityNull(t *testing.T) {
 	const L, N = 12, 1000
-	for _, sigma := range []float64{0, 1.5} {
+	for _, kind := range []string{"white", "smooth", "sparse"} {
 		fields := make([][]float64, N)
 		for j := range fields {
-			if sigma == 0 {
+			switch kind {
+			case "white":
 				fields[j] = randomField(L, 1000+uint64(j))
-			} else {
-				fields[j] = smoothField(L, sigma, 1000+uint64(j))
+			case "smooth":
+				fields[j] = smoothField(L, 1.5, 1000+uint64(j))
+			case "sparse": // 8 strong spins at random sites on a weak white background
+				w := randomField(L, 1000+uint64(j))
+				g := newRand(7000 + uint64(j))
+				for i := range w {
+					w[i] *= 0.01
+				}
+				for k := 0; k < 8; k++ {
+					w[g.Intn(L*L)] = g.NormFloat64()
+				}
+				fields[j] = w
 			}
 		}
 		m := columns(fields)
@@ -184,8 +206,18 @@ func TestSurrogateLocalityNull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		binomialWithin(t, fmt.Sprint("disk share, sigma ", sigma), r.LocalByDisk, N, 1.0/20, 4)
-		if sigma > 0 {
+		if kind != "sparse" {
+			binomialWithin(t, kind+": beyond the spectrum", r.BeyondSpectrum, N, 1.0/20, 4)
+		} else if r.BeyondSpectrum < 0.5 {
+			t.Errorf("sparse: %.3f beyond their phase surrogates; Gaussian-valued surrogates should lose to most", r.BeyondSpectrum)
+		}
+		if kind != "smooth" {
+			binomialWithin(t, kind+": beyond the values", r.BeyondValues, N, 1.0/20, 4)
+		} else if r.BeyondValues < 0.5 {
+			t.Errorf("smooth: %.3f beyond their permutations; most should beat them", r.BeyondValues)
+		}
+		upperWithin(t, kind+": compact", r.Compact, N, 1.0/20, 4)
+		if kind == "smooth" {
 			model, noise, err := LocalityVsNoise(m, L, 0, 3)
 			if err != nil {
 				t.Fatal(err)
@@ -203,11 +235,12 @@ func TestSurrogateLocalityNull(t *testing.T) {
 	}
 }
 
-// TestSurrogateLocalityFindsLocalFields: single sites and compact bumps on a weak smooth
-// background are local; a constant field and an all-zero field are not.
-func TestSurrogateLocalityFindsLocalFields(t *testing.T) {
+// TestSurrogateLocalityFindsCompactFields: compact bumps on a weak smooth background are compact;
+// a single spin on a zero background beats its phase surrogates but ties with its permutations; a
+// constant and an all-zero field beat nothing.
+func TestSurrogateLocalityFindsCompactFields(t *testing.T) {
 	const L, N = 16, 200
-	fields := make([][]float64, 0, N+2)
+	fields := make([][]float64, 0, N+3)
 	g := newRand(5)
 	for j := 0; j < N; j++ {
 		cx, cy := g.Intn(L), g.Intn(L)
@@ -221,43 +254,42 @@ func TestSurrogateLocalityFindsLocalFields(t *testing.T) {
 			for x := 0; x < L; x++ {
 				dx, dy := torusDelta(float64(x), float64(cx), L), torusDelta(float64(y), float64(cy), L)
 				w[y*L+x] = 0.1*w[y*L+x]/rms + math.Exp(-(dx*dx+dy*dy)/2)
-				if j%2 == 0 { // every other one a single site
-					w[y*L+x] = 0.01 * w[y*L+x]
-					if x == cx && y == cy {
-						w[y*L+x] = 1
-					}
-				}
 			}
 		}
 		fields = append(fields, w)
 	}
+	one := make([]float64, L*L)
+	one[37] = 1
 	c := make([]float64, L*L)
 	for i := range c {
 		c[i] = 0.5
 	}
-	fields = append(fields, c, make([]float64, L*L))
+	fields = append(fields, one, c, make([]float64, L*L))
 	r, err := SurrogateLocality(columns(fields), L, 0, 0, 1, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	local := 0
+	compact := 0
 	for _, u := range r.Units[:N] {
-		if u.DiskAtMost == 0 {
-			local++
+		if u.Compact() {
+			compact++
 		}
 	}
-	if local < N*95/100 {
-		t.Errorf("%d of %d bumps and single sites local, want at least 95%%", local, N)
+	if compact < N*95/100 {
+		t.Errorf("%d of %d bumps compact, want at least 95%%", compact, N)
 	}
-	for _, u := range r.Units[N:] {
-		if u.DiskAtMost == 0 {
-			t.Errorf("unit %d (constant or zero field) called local: %+v", u.Unit, u)
+	if u := r.Units[N]; u.SpectrumAtMost != 0 || u.ValuesAtMost != DefaultSurrogates {
+		t.Errorf("single spin: %+v, want beyond every phase surrogate and tied with every permutation", u)
+	}
+	for _, u := range r.Units[N+1:] {
+		if u.SpectrumAtMost == 0 || u.ValuesAtMost == 0 {
+			t.Errorf("unit %d (constant or zero field) beat its surrogates: %+v", u.Unit, u)
 		}
 	}
 }
 
-// TestSurrogateLocalityWorkers: the same result, bit for bit, on 1, 2 and 3 goroutines; edge
-// shapes do not panic.
+// TestSurrogateLocalityWorkers: the same result, bit for bit, on 1, 2, 3 and 16 goroutines;
+// edge shapes do not panic.
 func TestSurrogateLocalityWorkers(t *testing.T) {
 	fields := make([][]float64, 7)
 	for j := range fields {
@@ -281,11 +313,11 @@ func TestSurrogateLocalityWorkers(t *testing.T) {
 		t.Fatal("SurrogateLocality took 25 rows for L = 4")
 	}
 	r, err := SurrogateLocality(NewMatrix(9, 0), 3, 0, 0, 1, 2)
-	if err != nil || r.LocalByDisk != 0 || len(r.Units) != 0 {
+	if err != nil || r.Compact != 0 || len(r.Units) != 0 {
 		t.Fatalf("no columns: %+v, %v", r, err)
 	}
 	r, err = SurrogateLocality(columns([][]float64{{3}}), 1, 0, 0, 1, 2)
-	if err != nil || r.LocalByDisk != 0 || r.Units[0].DiskAtMost != DefaultSurrogates {
+	if err != nil || r.Compact != 0 || r.Units[0].SpectrumAtMost != DefaultSurrogates || r.Units[0].ValuesAtMost != DefaultSurrogates {
 		t.Fatalf("L = 1 (a surrogate is the field itself, never beaten): %+v, %v", r, err)
 	}
 }

@@ -109,11 +109,13 @@ type LayerEnsemble struct {
 	RgMedian        Spread `json:"rg_median"`
 	LocalByPR       Spread `json:"local_fraction_pr"`
 	LocalByDisk     Spread `json:"local_fraction_disk"`
-	// The surrogate test's local fraction (layerAnalysis.LocalBySurrogateDisk).
-	LocalBySurrogateDisk Spread              `json:"local_fraction_disk_surrogate"`
-	BlockSpin            []BlockSpinEnsemble `json:"block_spin,omitempty"`
-	PooledPR             DistSummary         `json:"pooled_pr"`   // all units of all replicas
-	PooledDisk           DistSummary         `json:"pooled_disk"` // all units of all replicas
+	// The surrogate test's fractions (layerAnalysis.BeyondSpectrum, ...).
+	BeyondSpectrum Spread              `json:"local_fraction_beyond_spectrum"`
+	BeyondValues   Spread              `json:"local_fraction_beyond_values"`
+	Compact        Spread              `json:"compact_fraction"`
+	BlockSpin      []BlockSpinEnsemble `json:"block_spin,omitempty"`
+	PooledPR       DistSummary         `json:"pooled_pr"`   // all units of all replicas
+	PooledDisk     DistSummary         `json:"pooled_disk"` // all units of all replicas
 	// Evaluation (see rbm.LayerEval for the measures): on the training
 	// rows the layer was trained on, and on the held-out test set.
 	ReconError   Spread `json:"recon_error"`
@@ -184,22 +186,24 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			})
 		}
 		le := LayerEnsemble{Layer: k + 1,
-			PRMedian:             lay(func(l layerSummary) float64 { return float64(l.Locality.PR.Median) }),
-			NoisePRMedian:        lay(func(l layerSummary) float64 { return float64(l.Locality.NoisePR.Median) }),
-			DiskMedian:           lay(func(l layerSummary) float64 { return float64(l.Locality.Disk.Median) }),
-			NoiseDiskMedian:      lay(func(l layerSummary) float64 { return float64(l.Locality.NoiseDisk.Median) }),
-			RgMedian:             lay(func(l layerSummary) float64 { return float64(l.Locality.Rg.Median) }),
-			LocalByPR:            lay(func(l layerSummary) float64 { return float64(l.Locality.LocalByPR) }),
-			LocalByDisk:          lay(func(l layerSummary) float64 { return float64(l.Locality.LocalByDisk) }),
-			LocalBySurrogateDisk: lay(func(l layerSummary) float64 { return float64(l.Locality.LocalBySurrogateDisk) }),
-			ReconError:           lay(func(l layerSummary) float64 { return float64(l.Eval.ReconError) }),
-			PseudoLL:             lay(func(l layerSummary) float64 { return float64(l.Eval.PseudoLL) }),
-			LogLik:               lay(func(l layerSummary) float64 { return float64(l.Eval.LogLik) }),
-			LogLikMethod:         reps[0].Layers[k].Eval.LogLikMethod,
-			LogLikCeiling:        lay(func(l layerSummary) float64 { return float64(l.Eval.LogLikCeiling) }),
-			TestReconError:       lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.recon }) }),
-			TestPseudoLL:         lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.pll }) }),
-			TestLogLik:           lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.ll }) }),
+			PRMedian:        lay(func(l layerSummary) float64 { return float64(l.Locality.PR.Median) }),
+			NoisePRMedian:   lay(func(l layerSummary) float64 { return float64(l.Locality.NoisePR.Median) }),
+			DiskMedian:      lay(func(l layerSummary) float64 { return float64(l.Locality.Disk.Median) }),
+			NoiseDiskMedian: lay(func(l layerSummary) float64 { return float64(l.Locality.NoiseDisk.Median) }),
+			RgMedian:        lay(func(l layerSummary) float64 { return float64(l.Locality.Rg.Median) }),
+			LocalByPR:       lay(func(l layerSummary) float64 { return float64(l.Locality.LocalByPR) }),
+			LocalByDisk:     lay(func(l layerSummary) float64 { return float64(l.Locality.LocalByDisk) }),
+			BeyondSpectrum:  lay(func(l layerSummary) float64 { return float64(l.Locality.BeyondSpectrum) }),
+			BeyondValues:    lay(func(l layerSummary) float64 { return float64(l.Locality.BeyondValues) }),
+			Compact:         lay(func(l layerSummary) float64 { return float64(l.Locality.Compact) }),
+			ReconError:      lay(func(l layerSummary) float64 { return float64(l.Eval.ReconError) }),
+			PseudoLL:        lay(func(l layerSummary) float64 { return float64(l.Eval.PseudoLL) }),
+			LogLik:          lay(func(l layerSummary) float64 { return float64(l.Eval.LogLik) }),
+			LogLikMethod:    reps[0].Layers[k].Eval.LogLikMethod,
+			LogLikCeiling:   lay(func(l layerSummary) float64 { return float64(l.Eval.LogLikCeiling) }),
+			TestReconError:  lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.recon }) }),
+			TestPseudoLL:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.pll }) }),
+			TestLogLik:      lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.ll }) }),
 			TestLogLikCeiling: lay(func(l layerSummary) float64 {
 				return evalField(l.Test, func(x evalLike) float64 { return x.ceiling })
 			}),
@@ -361,7 +365,7 @@ func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 					{"median participation ratio", la.PRMedian, lb.PRMedian},
 					{"median disk share", la.DiskMedian, lb.DiskMedian},
 					{"local fraction (disk)", la.LocalByDisk, lb.LocalByDisk},
-					{"local fraction (disk, surrogates)", la.LocalBySurrogateDisk, lb.LocalBySurrogateDisk},
+					{"compact fraction (beyond own surrogates)", la.Compact, lb.Compact},
 					{"held-out pseudo-log-likelihood", la.TestPseudoLL, lb.TestPseudoLL},
 					{"held-out reconstruction error", la.TestReconError, lb.TestReconError},
 				} {

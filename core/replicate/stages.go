@@ -451,13 +451,17 @@ type layerAnalysis struct {
 	// The surrogate test (analysis.SurrogateLocality): the share of units
 	// whose disk share exceeds that of every one of Surrogates
 	// phase-randomized copies of themselves (same spatial spectrum, random
-	// phases), and the disk shares of all those surrogates. Unlike the
-	// Gaussian noise, a smooth but diffuse field does not pass it.
-	Surrogates           int               `json:"surrogates"`
-	LocalBySurrogateDisk stats.Num         `json:"local_fraction_disk_surrogate"`
-	SurrogateDisk        DistSummary       `json:"surrogate_disk_share"`
-	BlockSpin            []blockSpinResult `json:"block_spin"`
-	BlockNote            string            `json:"block_spin_note,omitempty"`
+	// phases: not merely smooth), of every one of Surrogates permutations
+	// of their values over the sites (not merely sparse), and of both
+	// (compact); and the disk shares of all those surrogates.
+	Surrogates     int               `json:"surrogates"`
+	BeyondSpectrum stats.Num         `json:"local_fraction_beyond_spectrum"`
+	BeyondValues   stats.Num         `json:"local_fraction_beyond_values"`
+	Compact        stats.Num         `json:"compact_fraction"`
+	SpectrumDisk   DistSummary       `json:"phase_surrogate_disk_share"`
+	ValuesDisk     DistSummary       `json:"permuted_disk_share"`
+	BlockSpin      []blockSpinResult `json:"block_spin"`
+	BlockNote      string            `json:"block_spin_note,omitempty"`
 	// UnitPR and UnitDisk are every unit's participation ratio and disk
 	// share (pooled over seeds in the ensemble).
 	UnitPR   []stats.Num `json:"unit_pr"`
@@ -712,7 +716,8 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerA
 	if err != nil {
 		return la, err
 	}
-	la.Surrogates, la.SurrogateDisk, la.LocalBySurrogateDisk = sur.Surrogates, summarize(sur.Disk), stats.Num(sur.LocalByDisk)
+	la.Surrogates, la.SpectrumDisk, la.ValuesDisk = sur.Surrogates, summarize(sur.SpectrumDisk), summarize(sur.ValuesDisk)
+	la.BeyondSpectrum, la.BeyondValues, la.Compact = stats.Num(sur.BeyondSpectrum), stats.Num(sur.BeyondValues), stats.Num(sur.Compact)
 	if err := a.erfFigure(k, erf, model); err != nil {
 		return la, err
 	}

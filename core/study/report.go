@@ -65,7 +65,7 @@ type replicaAnalysis struct {
 		LPR   stats.Num                  `json:"local_fraction_pr"`
 		LD    stats.Num                  `json:"local_fraction_disk"`
 		// Absent before the surrogate test (2026-12-04).
-		LSD *stats.Num `json:"local_fraction_disk_surrogate"`
+		Compact *stats.Num `json:"compact_fraction"`
 	} `json:"layers"`
 	Physics []struct {
 		Depth int       `json:"depth"`
@@ -115,8 +115,8 @@ func readMeasures(path, kind string, m map[string]float64) error {
 			m[p+"disk_median"] = float64(l.Disk.Median)
 			m[p+"local_fraction_pr"] = float64(l.LPR)
 			m[p+"local_fraction_disk"] = float64(l.LD)
-			if l.LSD != nil {
-				m[p+"local_fraction_disk_surrogate"] = float64(*l.LSD)
+			if l.Compact != nil {
+				m[p+"compact_fraction"] = float64(*l.Compact)
 			}
 		}
 		for _, ph := range a.Physics {
@@ -177,23 +177,23 @@ func describe(key string) string {
 		fmt.Sscanf(key, "layer%d.", &l)
 		rest := key[strings.IndexByte(key, '.')+1:]
 		what := map[string]string{
-			"pr_median":                     "median over units of the participation ratio of the receptive fields (sites; smaller is more local)",
-			"disk_median":                   "median over units of the share of w^2 near the peak (larger is more local)",
-			"local_fraction_pr":             "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
-			"local_fraction_disk":           "share of units more local than 95% of Gaussian-noise fields, by disk share",
-			"local_fraction_disk_surrogate": "share of units whose disk share exceeds that of all 19 phase-randomized surrogates of their own field (a stationary field, however smooth, passes with probability 1/20)",
-			"pseudo_loglik":                 "pseudo-log-likelihood on the training rows",
-			"recon_error":                   "mean-field reconstruction error on the training rows",
-			"loglik":                        "log-likelihood (AIS) of the first layer on the training rows",
-			"test_pseudo_loglik":            "pseudo-log-likelihood on the held-out test set",
-			"test_recon_error":              "mean-field reconstruction error on the held-out test set",
-			"test_loglik":                   "log-likelihood (AIS) of the first layer on the held-out test set",
-			"loglik_ceiling":                "upper bound of the first layer's log-likelihood on the training rows from one state's free energy (no statistics)",
-			"test_loglik_ceiling":           "upper bound of the first layer's log-likelihood on the held-out test set from one state's free energy (no statistics)",
-			"global_flip_gap":               "mean |F(1-v) - F(v)| of the first layer on the training rows (0: the Ising spin-flip symmetry)",
-			"test_global_flip_gap":          "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
-			"log_z_data":                    "log Z of the first layer by AIS from the data's density (the loglik uses the larger of the two paths)",
-			"log_z_biases":                  "log Z of the first layer by AIS from the model's own biases, W scaled from 0",
+			"pr_median":            "median over units of the participation ratio of the receptive fields (sites; smaller is more local)",
+			"disk_median":          "median over units of the share of w^2 near the peak (larger is more local)",
+			"local_fraction_pr":    "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
+			"local_fraction_disk":  "share of units more local than 95% of Gaussian-noise fields, by disk share",
+			"compact_fraction":     "share of units whose disk share exceeds that of all 19 phase-randomized copies (same spatial spectrum) and all 19 permutations (same values) of their own field: compact, not merely smooth or sparse",
+			"pseudo_loglik":        "pseudo-log-likelihood on the training rows",
+			"recon_error":          "mean-field reconstruction error on the training rows",
+			"loglik":               "log-likelihood (AIS) of the first layer on the training rows",
+			"test_pseudo_loglik":   "pseudo-log-likelihood on the held-out test set",
+			"test_recon_error":     "mean-field reconstruction error on the held-out test set",
+			"test_loglik":          "log-likelihood (AIS) of the first layer on the held-out test set",
+			"loglik_ceiling":       "upper bound of the first layer's log-likelihood on the training rows from one state's free energy (no statistics)",
+			"test_loglik_ceiling":  "upper bound of the first layer's log-likelihood on the held-out test set from one state's free energy (no statistics)",
+			"global_flip_gap":      "mean |F(1-v) - F(v)| of the first layer on the training rows (0: the Ising spin-flip symmetry)",
+			"test_global_flip_gap": "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
+			"log_z_data":           "log Z of the first layer by AIS from the data's density (the loglik uses the larger of the two paths)",
+			"log_z_biases":         "log Z of the first layer by AIS from the model's own biases, W scaled from 0",
 		}[rest]
 		if what == "" {
 			what = rest
@@ -312,10 +312,10 @@ var headline = []struct {
 	// the data's correlations are short-ranged.
 	{"layer1.disk_median", "Locality of layer 1: median share of w^2 within 2.5 sites of the peak", "disk share", false},
 	{"layer1.local_fraction_disk", "Layer 1: share of units more local than noise (disk share)", "share of units", false},
-	// Any smooth field beats white noise by disk share; its own
-	// phase-randomized surrogates are as smooth, so only concentrated
-	// fields beat them.
-	{"layer1.local_fraction_disk_surrogate", "Layer 1: share of units more local than their own surrogates (disk share)", "share of units", false},
+	// Any smooth or sparse field beats white noise by disk share; its own
+	// phase-randomized surrogates are as smooth and its permutations as
+	// sparse, so only compact fields beat both.
+	{"layer1.compact_fraction", "Layer 1: share of compact units (beyond their own surrogates)", "share of units", false},
 	{"k_eff.depth1", "K_eff of depth-1 reconstructions against the training K", "K_eff", true},
 	{"layer1.test_pseudo_loglik", "Layer 1: held-out pseudo-log-likelihood", "pseudo-log-likelihood", false},
 	// Held-out log-likelihoods with the ceiling that needs no AIS
