@@ -486,7 +486,8 @@ func aisBoundsText(sum *Summary, n string) string {
 	return strings.Join(parts, "; ")
 }
 
-// comparedSpread returns the spread that comparison c read for network n.
+// comparedSpread returns the spread that comparison c read for network n
+// (an empty one for a measure it does not know).
 func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 	e := sum.Ensemble[n]
 	if c.Layer < 1 || c.Layer > len(e.Layers) {
@@ -500,6 +501,8 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 		return l.DiskMedian
 	case "local fraction (disk)":
 		return l.LocalByDisk
+	case "local fraction (disk, surrogates)":
+		return l.LocalBySurrogateDisk
 	case "held-out pseudo-log-likelihood":
 		return l.TestPseudoLL
 	case "held-out reconstruction error":
@@ -509,7 +512,10 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 	case "held-out DBN lower bound on log p(v)":
 		return l.TestBound
 	}
-	if len(l.BlockSpin) > 0 {
+	// comparisons names the block-spin measure after its block size; any
+	// other measure is one this table does not know ("-", not another
+	// measure's spread).
+	if strings.HasPrefix(c.Measure, "median |corr| with the ") && len(l.BlockSpin) > 0 {
 		return l.BlockSpin[0].AbsCorrMedian
 	}
 	return Spread{}

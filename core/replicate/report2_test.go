@@ -2,6 +2,7 @@ package replicate
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -109,6 +110,45 @@ func TestEstimateErrors(t *testing.T) {
 		Comparisons: []Comparison{{Measure: "held-out log-likelihood", Layer: 1, A: "a", B: "a"}}})
 	if got := cmp.Tables[0].Rows[0][4]; got != l.TestLogLik.Text()+" (AIS ±0.3)" {
 		t.Errorf("comparison cell %q", got)
+	}
+}
+
+// TestComparedSpread: the comparison table shows, for every measure that
+// comparisons compares, that measure's spread (the surrogate local
+// fraction showed the block spin's), and for a measure it does not know
+// none, not the block spin's.
+func TestComparedSpread(t *testing.T) {
+	bs := Spread{N: 1, Mean: 0.5}
+	sum := &Summary{Settings: Settings{Networks: []string{"a", "b"}}, Ensemble: map[string]NetworkEnsemble{}}
+	for i, n := range sum.Settings.Networks {
+		var e NetworkEnsemble
+		for k := 1; k <= 2; k++ {
+			// Every spread its own value, b's twice a's, so that every
+			// measure's a - b differs and a spread read for the wrong
+			// measure shows.
+			l := LayerEnsemble{Layer: k}
+			v := reflect.ValueOf(&l).Elem()
+			for f := 0; f < v.NumField(); f++ {
+				if sp, ok := v.Field(f).Addr().Interface().(*Spread); ok {
+					*sp = SpreadOf([]float64{float64((i + 1) * (10*k + f + 1))})
+				}
+			}
+			if k == 1 {
+				l.BlockSpin = []BlockSpinEnsemble{{B: 2, AbsCorrMedian: bs}}
+			}
+			e.Layers = append(e.Layers, l)
+		}
+		sum.Ensemble[n] = e
+	}
+	for _, c := range comparisons(sum.Settings.Networks, sum.Ensemble) {
+		sa := comparedSpread(sum, c.A, c)
+		sb := comparedSpread(sum, c.B, c)
+		if float64(c.Diff) != float64(sa.Mean)-float64(sb.Mean) {
+			t.Errorf("%s, layer %d: the table shows %s and %s, the comparison's difference is %v", c.Measure, c.Layer, sa.Text(), sb.Text(), c.Diff)
+		}
+	}
+	if got := comparedSpread(sum, "a", Comparison{Measure: "a measure added later", Layer: 1}); got.N != 0 {
+		t.Errorf("unknown measure: %+v, want no spread", got)
 	}
 }
 
