@@ -501,8 +501,8 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 		return l.DiskMedian
 	case "local fraction (disk)":
 		return l.LocalByDisk
-	case "local fraction (disk, surrogates)":
-		return l.LocalBySurrogateDisk
+	case "compact fraction (beyond own surrogates)":
+		return l.Compact
 	case "held-out pseudo-log-likelihood":
 		return l.TestPseudoLL
 	case "held-out reconstruction error":
