@@ -129,6 +129,11 @@ func flagCases() []advCase {
 	for _, cmd := range [][]string{{"sample", "-o", "{out}/x.npy"}, tr(), ev(), {"exact"}, {"replicate", "-o", "{out}/r"}, {"version"}} {
 		c := advUsage("env/kernels-bogus-"+cmd[0], "ISINGRBM_KERNELS=bogus", cmd...)
 		c.env = []string{"ISINGRBM_KERNELS=bogus"}
+		if cmd[0] == "version" {
+			// A diagnostic: the report (which lists what the variable
+			// may name) and a warning, as help gives.
+			c.code, c.want, c.wantOut = 0, []string{"isingrbm: warning: ISINGRBM_KERNELS=bogus: "}, []string{"\nkernel "}
+		}
 		cases = append(cases, c)
 	}
 	helpL := advCase{name: "sample/help-agrees-on-L", args: []string{"sample", "-h"}, wantOut: []string{"4..32768"}}

@@ -23,9 +23,9 @@ import (
 )
 
 // command is one subcommand. run parses args itself (newFlagSet,
-// parseFlags, which also checks the environment: the help that -h asks
-// for goes to stdout) and returns an error; a *param.InputError (bad flags
-// or input) exits with status 2.
+// parseFlags, which also checks the environment, version aside: the help
+// that -h asks for goes to stdout) and returns an error; a
+// *param.InputError (bad flags or input) exits with status 2.
 type command struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) error
@@ -128,7 +128,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 // envError checks the environment variables every command obeys
 // (ISINGRBM_KERNELS, ISINGRBM_MAX_MEMORY): a bad value is bad input.
 // parseWithArg checks them once the flags are parsed, unless they ask for
-// help, which is printed whatever the environment holds.
+// help, which is printed whatever the environment holds; so is the report
+// of 'isingrbm version', which parses its flags without the check.
 func envError() error {
 	if err := asm.KernelsEnvError(); err != nil {
 		return badInput("%v", err)

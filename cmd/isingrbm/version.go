@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
@@ -17,10 +18,15 @@ func init() {
 	}
 }
 
+// runVersion reports whatever the environment holds, as help does: it is
+// what one runs to see what ISINGRBM_KERNELS may name (the kernels lines)
+// and a bad value changes no kernel, so it prints the same report and
+// warns in one line on stderr (warnEnv), exit status 0; every other
+// command stops there with exit status 2 (parseFlags).
 func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", stdout)
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: isingrbm version (it takes no flags)") }
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := param.Parse(fs, args, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "isingrbm %s (%s, %s/%s)\n", rbm.ProgramVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
@@ -32,14 +38,12 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 		feats = []string{"none"}
 	}
 	fmt.Fprintf(stdout, "simd features: %s\n", strings.Join(feats, " "))
-	if err := asm.KernelsEnvError(); err != nil {
-		return err
-	}
-	if f := asm.Forced(); f != "" {
+	if f := asm.Forced(); f != "" && asm.KernelsEnvError() == nil {
 		fmt.Fprintf(stdout, "%s=%s: kernels forced\n", asm.EnvKernels, f)
 	}
 	for _, pkg := range asm.Packages() {
 		fmt.Fprintf(stdout, "kernel %-8s active %-8s registered %s\n", pkg, asm.Active(pkg), strings.Join(append(asm.Registered(pkg), asm.Generic), ","))
 	}
+	warnEnv(stderr)
 	return nil
 }
