@@ -744,9 +744,15 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 	}
 	sort.SliceStable(order, func(x, y int) bool { return model.Units[order[x]].PR < model.Units[order[y]].PR })
 	n := min(erfGridUnits, len(order))
-	fields := make([][]float64, n)
+	fields, labels := make([][]float64, n), make([]string, n)
 	for i := range n {
-		fields[i] = erf.Column(order[evenRank(i, n, len(order))])
+		u := order[evenRank(i, n, len(order))]
+		fields[i] = erf.Column(u)
+		labels[i] = "PR " + report.Num(model.Units[u].PR)
+	}
+	bar := "w (one symmetric scale)"
+	if k > 0 {
+		bar = fmt.Sprintf("r(%d) (one symmetric scale)", k+1)
 	}
 	file := fmt.Sprintf("erf_%s_l%d.png", a.net, k+1)
 	which, title := fmt.Sprintf("all %d units", n), fmt.Sprintf("all %d units", n)
@@ -754,7 +760,7 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 		which = fmt.Sprintf("%d of the %d units, at evenly spaced ranks of the participation ratio (the most local, the least local and %d between)", n, len(order), n-2)
 		title = fmt.Sprintf("%d of %d units, evenly spaced in PR rank", n, len(order))
 	}
-	if _, err := report.FieldGrid(a.path(file), fields, a.s.L, report.GridOptions{Cols: 8,
+	if _, err := report.FieldGrid(a.path(file), fields, a.s.L, report.GridOptions{Cols: 8, TileLabels: labels, BarLabel: bar,
 		Title: fmt.Sprintf("%s: ERF of layer %d, %s", a.net, k+1, title)}); err != nil {
 		return err
 	}
@@ -762,7 +768,7 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 	if k > 0 {
 		what = fmt.Sprintf("effective receptive fields r(%d) = W(1)...W(%d) (plain products, no biases)", k+1, k+1)
 	}
-	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of %s, sorted by participation ratio (most local first, row by row); each tile is the %dx%d periodic lattice; one colour scale for the grid.",
+	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of %s, sorted by participation ratio (most local first, row by row), each tile labelled with its PR; each tile is the %dx%d periodic lattice; one colour scale for the grid.",
 		a.net, k+1, what, which, a.s.L, a.s.L))
 	return nil
 }
@@ -793,18 +799,18 @@ func (a *analyser) localityHistograms(k int, model, noise analysis.Locality, la 
 	}
 	file := fmt.Sprintf("pr_%s_l%d.png", net, k+1)
 	if err := report.HistogramChart(a.path(file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: participation ratio", net, k+1),
-		XLabel: "participation ratio (sites)", Width: 14, Height: 9}, prs, nprs, 30, 0, 0); err != nil {
+		XLabel: "participation ratio (sites)", Width: 14, Height: 9, LogX: true}, prs, nprs, 30, 0, 0); err != nil {
 		return err
 	}
-	a.addFig(file, fmt.Sprintf("%s, layer %d: distribution over units of the participation ratio (sum w^2)^2 / sum w^4 of the ERFs (solid) and of Gaussian noise of the same shape and RMS (dashed, seed %d); 30 bins. Median %s vs noise %s; %s of the units lie below the noise's 5%% quantile.",
-		net, k+1, a.noiseSeed(k), report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
+	a.addFig(file, fmt.Sprintf("%s, layer %d: distribution over units of the participation ratio (sum w^2)^2 / sum w^4 of the ERFs (solid) and of Gaussian noise of the same shape and RMS (dashed, %d fields, seed %d); 30 log-spaced bins on a log axis (participation ratios span 1 to the lattice's %d sites), heights the share of fields per decade. Median %s vs noise %s; %s of the units lie below the noise's 5%% quantile.",
+		net, k+1, len(noise.Units), a.noiseSeed(k), L*L, report.Num(model.PR.Median), report.Num(noise.PR.Median), pct(float64(la.LocalByPR))))
 	file = fmt.Sprintf("disk_%s_l%d.png", net, k+1)
 	if err := report.HistogramChart(a.path(file), report.ChartSpec{Title: fmt.Sprintf("%s layer %d: share of w^2 within %.1f sites of the peak", net, k+1, model.Radius),
 		XLabel: "disk share", Width: 14, Height: 9}, disks, ndisks, 30, 0, 1); err != nil {
 		return err
 	}
-	a.addFig(file, fmt.Sprintf("%s, layer %d: share of sum w^2 within torus distance %.1f of the site of the largest |w| (%d sites; a uniform field gives %.3f), ERFs (solid) against Gaussian noise (dashed); 30 bins on [0, 1]. Median %s vs noise %s; %s of the units lie above the noise's 95%% quantile.",
-		net, k+1, model.Radius, analysis.DiskArea(L, model.Radius), la.DiskUniform, report.Num(model.Disk.Median), report.Num(noise.Disk.Median), pct(float64(la.LocalByDisk))))
+	a.addFig(file, fmt.Sprintf("%s, layer %d: share of sum w^2 within torus distance %.1f of the site of the largest |w| (%d sites; a uniform field gives %.3f), ERFs (solid) against Gaussian noise (dashed, %d fields); 30 bins on [0, 1]. White noise is a weak baseline here: any smooth or sparse field beats it; %s of the units are compact, beating their own phase-randomized copies and permutations (the overview's compact column). Median %s vs noise %s; %s of the units lie above the noise's 95%% quantile.",
+		net, k+1, model.Radius, analysis.DiskArea(L, model.Radius), la.DiskUniform, len(noise.Units), pct(float64(la.Compact)), report.Num(model.Disk.Median), report.Num(noise.Disk.Median), pct(float64(la.LocalByDisk))))
 	return nil
 }
 
