@@ -755,15 +755,6 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 		name, strings.Join(parts, "-"), cd, c.Epochs, c.Batch, c.LR, mom, reg, c.InitSigma, c.Seed)
 }
 
-// logLikText formats a log-likelihood: exact values with 5 significant
-// digits, AIS estimates with their standard error.
-func logLikText(e rbm.LayerEval) string {
-	if e.LogLikMethod == "exact" {
-		return fmt.Sprintf("%.5g", float64(e.LogLik))
-	}
-	return numErr(e.LogLik, e.LogLikErr)
-}
-
 // netData is what the chart and report stages read of one network.
 type netData struct {
 	name   string
