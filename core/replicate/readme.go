@@ -97,8 +97,8 @@ func readmeHeader(b *strings.Builder, raw map[string]any, sum *Summary) {
 // readmeLocality writes the table of locality and evaluation per network
 // and layer.
 func readmeLocality(b *strings.Builder, sum *Summary) {
-	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk) | median block-spin abs corr 2x2 (noise) | recon error train / held-out | pseudo-LL train / held-out | log p(v) train / held-out (layer 1: log-likelihood; deeper: DBN lower bound) |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| network | layer | median PR (noise) | median disk share (noise) | local units (disk, vs noise) | compact units (vs own surrogates) | median block-spin abs corr 2x2 (noise) | recon error train / held-out | pseudo-LL train / held-out | log p(v) train / held-out (layer 1: log-likelihood; deeper: DBN lower bound) |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, n := range sum.Settings.Networks {
 		for _, l := range sum.Ensemble[n].Layers {
 			bs := "-"
@@ -112,12 +112,12 @@ func readmeLocality(b *strings.Builder, sum *Summary) {
 					ll += "; ceiling " + l.LogLikCeiling.Short() + " / " + l.TestLogLikCeiling.Short()
 				}
 			}
-			fmt.Fprintf(b, "| %s | %d | %s (%s) | %s (%s) | %s | %s | %s / %s | %s / %s | %s |\n", n, l.Layer,
-				l.PRMedian.Short(), l.NoisePRMedian.Short(), l.DiskMedian.Short(), l.NoiseDiskMedian.Short(), l.LocalByDisk.Short(), bs,
+			fmt.Fprintf(b, "| %s | %d | %s (%s) | %s (%s) | %s | %s | %s | %s / %s | %s / %s | %s |\n", n, l.Layer,
+				l.PRMedian.Short(), l.NoisePRMedian.Short(), l.DiskMedian.Short(), l.NoiseDiskMedian.Short(), l.LocalByDisk.Short(), l.Compact.Short(), bs,
 				l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), ll)
 		}
 	}
-	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units: fraction of units whose disk share exceeds the 95th percentile of the noise fields'. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer. Ceiling: the log-likelihood cannot exceed it, with no statistics involved (log Z >= -F(v) for any state v; the AIS runs' final states and the all-0 and all-1 states are tried); an AIS estimate above it is too high.\n\n")
+	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units vs noise: fraction of units whose disk share exceeds the 95th percentile of 1000 or more noise fields' (any smooth field does, local or not); compact units: fraction of units whose disk share exceeds that of all 19 phase-randomized copies of the same field (same spatial spectrum, random Fourier phases: a stationary random field passes with probability 1/20, however smooth) and all 19 permutations of its values over the sites (a field whose values are exchangeable passes with probability 1/20, however sparse); a single spin on a zero background ties with its permutations and is not counted. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer. Ceiling: the log-likelihood cannot exceed it, with no statistics involved (log Z >= -F(v) for any state v; the AIS runs' final states and the all-0 and all-1 states are tried); an AIS estimate above it is too high.\n\n")
 }
 
 // readmeComparisons lists which differences between recipes exceed the
