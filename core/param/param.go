@@ -148,11 +148,30 @@ func parseFloat(s string, b Bounds, k floatKind) (float64, string) {
 	case err != nil || !b.Contains(y):
 		return 0, "want " + b.what()
 	case underflow || x != 0 && math.Abs(x) < k.minNormal:
-		return 0, fmt.Sprintf("below the smallest normal %s (%.4g), where it would round to 0 or lose precision; want %s", k.name, k.minNormal, b.what())
+		return 0, k.belowNormal() + "; want " + b.what()
 	case math.Abs(x) > k.max:
 		return 0, fmt.Sprintf("above the largest %s (%.4g); want %s", k.name, k.max, b.what())
 	}
 	return x, ""
+}
+
+// belowNormal is why a nonzero value below k's smallest normal is refused.
+func (k floatKind) belowNormal() string {
+	return fmt.Sprintf("below the smallest normal %s (%.4g), where it would round to 0 or lose precision", k.name, k.minNormal)
+}
+
+// BelowNormal64 is, for a number s that strconv.ParseFloat reads as x
+// without an error, why x cannot stand for s, in Float64's words, or ""
+// when it can: s is a nonzero literal below the smallest normal float64,
+// which rounds to 0 (1e-400 and 0x1p-2000 read as 0 without an error) or
+// loses precision (1e-310). Parsers of their own (lists and ranges of
+// couplings) check each number with it.
+func BelowNormal64(s string, x float64) string {
+	t := strings.TrimSpace(s)
+	if x == 0 && nonzeroLiteral(t) || x != 0 && math.Abs(x) < kind64.minNormal {
+		return kind64.belowNormal()
+	}
+	return ""
 }
 
 // nonzeroLiteral reports whether t, a literal that strconv.ParseFloat

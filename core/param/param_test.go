@@ -224,6 +224,22 @@ func TestFloat64(t *testing.T) {
 	}
 }
 
+// TestBelowNormal64: the reason, in Float64's words, for nonzero literals
+// below the smallest normal float64, underflowed to 0 or subnormal; none
+// for zeros written any way, normal numbers and infinities.
+func TestBelowNormal64(t *testing.T) {
+	const why = "below the smallest normal float64 (2.225e-308), where it would round to 0 or lose precision"
+	for s, want := range map[string]string{
+		"1e-400": why, " -1e-400 ": why, "0x1p-2000": why, "1e-310": why, "5e-324": why,
+		"0": "", "-0": "", "0e-400": "", "0x0p5": "", "2.2250738585072014e-308": "", "0.3": "", "1e400": "",
+	} {
+		x, _ := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if got := BelowNormal64(s, x); got != want {
+			t.Errorf("BelowNormal64(%q, %v) = %q, want %q", s, x, got, want)
+		}
+	}
+}
+
 // TestFloat32s: a list of 1 to n values, each read as Float32 reads one;
 // a message names the flag and the list, and the value refused when there
 // are several.

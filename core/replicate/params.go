@@ -154,8 +154,10 @@ func checkCoupling(k float64) bool {
 // ParseCouplings reads the value of a coupling flag -flagName: one value
 // ("0.408"), a comma-separated list ("0.3,0.408,0.44") or a range
 // "lo:hi:n" of n evenly spaced values including both ends. Every value
-// must be finite and in 0..MaxCoupling; with distinctFiles, no two may
-// share an output file name (CouplingFileName).
+// must be finite and in 0..MaxCoupling, and 0 or a normal float64 (a
+// nonzero literal such as 1e-400, which strconv.ParseFloat reads as 0
+// without an error, is refused, as param.Float64 refuses it); with
+// distinctFiles, no two may share an output file name (CouplingFileName).
 func ParseCouplings(flagName, s string, distinctFiles bool) ([]float64, error) {
 	return parseCouplings(flagName, s, distinctFiles, 0)
 }
@@ -178,10 +180,17 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 		if n := strings.Count(s, ",") + 1; n > MaxCouplings {
 			return nil, fmt.Errorf("-%s: %d couplings, want at most %d", flagName, n, MaxCouplings)
 		}
-		for _, f := range strings.Split(s, ",") {
-			k, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		fs := strings.Split(s, ",")
+		for _, f := range fs {
+			f = strings.TrimSpace(f)
+			k, err := strconv.ParseFloat(f, 64)
 			if err != nil && !errors.Is(err, strconv.ErrRange) {
-				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, strings.TrimSpace(f), want)
+				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, f, want)
+			}
+			if why := belowNormal(f, k, minK); why != "" && len(fs) == 1 {
+				return nil, fmt.Errorf("-%s %s: %s", flagName, s, why)
+			} else if why != "" {
+				return nil, fmt.Errorf("-%s %s: %q: %s", flagName, s, f, why)
 			}
 			ks = append(ks, k)
 		}
@@ -198,6 +207,19 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 		seen[name] = true
 	}
 	return ks, nil
+}
+
+// belowNormal is why the coupling written f, which strconv.ParseFloat
+// read as k, is refused as a nonzero literal below the smallest normal
+// float64 (1e-400 reads as 0 without an error), in param's words, or ""
+// when it is not one. A subnormal below minK is left to
+// CheckSampleCoupling, whose message says why sampling needs minK.
+func belowNormal(f string, k, minK float64) string {
+	why := param.BelowNormal64(f, k)
+	if why == "" || k != 0 && k < minK {
+		return ""
+	}
+	return fmt.Sprintf("%s; want %g <= K <= %g (%s)", why, minK, float64(MaxCoupling), maxCouplingWhy)
 }
 
 // formatFloats writes xs as a list a,b,c that ParseCouplings reads back
@@ -231,7 +253,10 @@ func parseRange(flagName, s string, minK float64) ([]float64, error) {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n of two numbers and a count", flagName, s)
 	}
-	for _, k := range []float64{lo, hi} {
+	for i, k := range []float64{lo, hi} {
+		if why := belowNormal(parts[i], k, minK); why != "" {
+			return nil, fmt.Errorf("-%s %s: range end %s: %s", flagName, s, strings.TrimSpace(parts[i]), why)
+		}
 		if !checkCoupling(k) {
 			return nil, fmt.Errorf("-%s %s: range end %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
 		}
