@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,16 +70,8 @@ func RunParams() []param.Param[RunOptions] {
 		{Name: "sbatch-args", Usage: "with -slurm: more sbatch arguments for every job, space-separated (e.g. --account=phys)",
 			Get: func(o *R) string { return strings.Join(o.Submit.Slurm.Extra, " ") },
 			Set: func(o *R, v string) error { o.Submit.Slurm.Extra = strings.Fields(v); return nil }},
-		{Name: "time-factor", Usage: "with -slurm: ask for --time = this x the estimated time (at least 10 minutes); 0: the partition's default",
-			Get: func(o *R) string { return strconv.FormatFloat(o.Submit.Slurm.TimeFactor, 'g', -1, 64) },
-			Set: func(o *R, v string) error {
-				f, err := strconv.ParseFloat(v, 64)
-				if err != nil || !(f >= 0 && f <= 1000) {
-					return fmt.Errorf("-time-factor %s: want 0..1000", v)
-				}
-				o.Submit.Slurm.TimeFactor = f
-				return nil
-			}},
+		param.Float64Param("time-factor", "with -slurm: ask for --time = this x the estimated time (at least 10 minutes); 0: the partition's default",
+			param.Bounds{Lo: 0, Hi: 1000, Why: "0: the partition's default"}, func(o *R) *float64 { return &o.Submit.Slurm.TimeFactor }),
 		str("binary", "with -slurm: the isingrbm executable the jobs run (default: this one); copied into the study folder under its hash", func(o *R) *string { return &o.Submit.Exe }),
 	}
 }

@@ -39,6 +39,24 @@ func TestRunParams(t *testing.T) {
 			t.Errorf("-%s %s: %v", nv[0], nv[1], err)
 		}
 	}
+	// -time-factor is read by param's bounded parser: spaces trimmed, one
+	// wording, a literal that underflows refused rather than taken as 0
+	// (the partition's default).
+	if err := set("time-factor", " 2.5 "); err != nil || o.Submit.Slurm.TimeFactor != 2.5 {
+		t.Errorf("-time-factor ' 2.5 ': %v %v", o.Submit.Slurm.TimeFactor, err)
+	}
+	for v, want := range map[string]string{
+		"1001":   "-time-factor 1001: want a number in [0, 1000] (0: the partition's default)",
+		"x":      "-time-factor x: want a number in [0, 1000] (0: the partition's default)",
+		"1e-400": "-time-factor 1e-400: below the smallest normal float64 (2.225e-308), where it would round to 0 or lose precision; want a number in [0, 1000] (0: the partition's default)",
+	} {
+		if err := set("time-factor", v); err == nil || err.Error() != want {
+			t.Errorf("-time-factor %s: %v, want %s", v, err, want)
+		}
+	}
+	if o.Submit.Slurm.TimeFactor != 2.5 {
+		t.Errorf("a refused -time-factor changed the factor to %v", o.Submit.Slurm.TimeFactor)
+	}
 	given := func(name string) bool { return name == "wait" }
 	if err := def.CheckGiven(given); err == nil || !strings.Contains(err.Error(), "-wait: only with -slurm") {
 		t.Errorf("%v", err)
