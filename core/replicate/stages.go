@@ -613,7 +613,8 @@ type analyser struct {
 // noiseSeed is the seed of the Gaussian noise fields of layer k.
 func (a *analyser) noiseSeed(k int) uint64 { return DeriveSeed(a.seed, "noise-locality", k, 0) }
 
-// surrogateSeed is the seed of the phase-randomized surrogates of layer k.
+// surrogateSeed is the seed of the surrogates (phase-randomized copies and
+// permutations) of layer k.
 func (a *analyser) surrogateSeed(k int) uint64 {
 	return DeriveSeed(a.seed, "surrogate-locality", k, 0)
 }
@@ -750,7 +751,7 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 		fields[i] = erf.Column(u)
 		labels[i] = "PR " + report.Num(model.Units[u].PR)
 	}
-	bar := "w (one symmetric scale)"
+	bar := report.DefaultBarLabel // w
 	if k > 0 {
 		bar = fmt.Sprintf("r(%d) (one symmetric scale)", k+1)
 	}
