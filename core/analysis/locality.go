@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"fmt"
-	"github.com/isingrbm/isingrbm/asm/pmath"
 	"math"
+	"slices"
+
+	"github.com/isingrbm/isingrbm/asm/pmath"
 )
 
 // DefaultDiskRadius is the radius, in lattice sites, of the disk used by DiskShare when the
@@ -71,6 +73,73 @@ func DiskShare(w []float64, L int, radius float64) float64 {
 	}
 	if all == 0 {
 		return 0
+	}
+	return in / all
+}
+
+// disk is the set of sites DiskShare sums over, relative to the peak: the sites (rx, ry) of the
+// L x L torus whose torus distance to (0, 0) is at most the radius. Building it costs the L*L
+// remainders of one DiskShare; share then visits the field once and the disk's sites, so a
+// caller that measures many fields of one lattice (MeasureLocality, SurrogateLocality) builds
+// it once.
+type disk struct {
+	L   int
+	rel []int // rx + L*ry of each disk site, 0 <= rx, ry < L
+	idx []int // scratch: the absolute sites of the current peak's disk
+}
+
+func newDisk(L int, radius float64) *disk {
+	if radius <= 0 {
+		radius = DefaultDiskRadius
+	}
+	d := &disk{L: L}
+	r2 := radius * radius
+	for y := 0; y < L; y++ {
+		for x := 0; x < L; x++ {
+			// torusDelta(x, 0) is min(x, L-x), the distance DiskShare takes between a site and
+			// the peak when x is their offset modulo L: the same floats, the same set.
+			dx, dy := torusDelta(float64(x), 0, L), torusDelta(float64(y), 0, L)
+			if float64(dx*dx)+float64(dy*dy) <= r2 {
+				d.rel = append(d.rel, x+L*y)
+			}
+		}
+	}
+	d.idx = make([]int, 0, len(d.rel))
+	return d
+}
+
+// share returns DiskShare(w, d.L, radius) bit for bit: sum w^2 over all sites in index order, and
+// over the disk's sites in index order too (sorted after the wrap around the torus), the order in
+// which DiskShare adds them.
+func (d *disk) share(w []float64) float64 {
+	c := ArgMaxAbs(w)
+	if c < 0 {
+		return 0
+	}
+	L := d.L
+	cx, cy := c%L, c/L
+	var all float64
+	for _, v := range w {
+		all += float64(v * v)
+	}
+	if all == 0 {
+		return 0
+	}
+	d.idx = d.idx[:0]
+	for _, r := range d.rel {
+		x, y := cx+r%L, cy+r/L
+		if x >= L {
+			x -= L
+		}
+		if y >= L {
+			y -= L
+		}
+		d.idx = append(d.idx, x+L*y)
+	}
+	slices.Sort(d.idx)
+	var in float64
+	for _, i := range d.idx {
+		in += float64(w[i] * w[i])
 	}
 	return in / all
 }
@@ -181,13 +250,14 @@ func MeasureLocality(m Matrix, L int, radius float64) (Locality, error) {
 		radius = DefaultDiskRadius
 	}
 	loc := Locality{L: L, Radius: radius, Units: make([]UnitLocality, m.Cols)}
+	dk := newDisk(L, radius)
 	pr := make([]float64, m.Cols)
 	ds := make([]float64, m.Cols)
 	rg := make([]float64, m.Cols)
 	for j := 0; j < m.Cols; j++ {
 		w := m.Column(j)
 		p := ArgMaxAbs(w)
-		u := UnitLocality{Unit: j, PR: ParticipationRatio(w), DiskShare: DiskShare(w, L, radius), Rg: RadiusOfGyration(w, L)}
+		u := UnitLocality{Unit: j, PR: ParticipationRatio(w), DiskShare: dk.share(w), Rg: RadiusOfGyration(w, L)}
 		if p >= 0 {
 			u.PeakX, u.PeakY = p%L, p/L
 		}

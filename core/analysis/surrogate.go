@@ -225,19 +225,20 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 		go func() {
 			defer wg.Done()
 			d := newDFT2(L)
+			dk := newDisk(L, radius)
 			sr, si, s := make([]float64, L*L), make([]float64, L*L), make([]float64, L*L)
 			for j := range next {
 				w := m.Column(j)
 				d.forward(w)
 				g := rng.Stream(seed, uint64(j))
-				ds := DiskShare(w, L, radius)
+				ds := dk.share(w)
 				u := SurrogateUnit{Unit: j}
 				// Within rounding of the field's own value is a tie, and a tie is not beaten.
 				atLeast := func(x float64) bool { return x >= ds*(1-tieTol) }
 				for k := 0; k < n; k++ {
 					phaseRandomize(d.re, d.im, sr, si, L, &g)
 					d.inverseReal(sr, si, s)
-					sd := DiskShare(s, L, radius)
+					sd := dk.share(s)
 					sdisks[j*n+k] = sd
 					if atLeast(sd) {
 						u.SpectrumAtMost++
@@ -249,7 +250,7 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 						r := g.Intn(i + 1)
 						s[i], s[r] = s[r], s[i]
 					}
-					vd := DiskShare(s, L, radius)
+					vd := dk.share(s)
 					vdisks[j*n+k] = vd
 					if atLeast(vd) {
 						u.ValuesAtMost++

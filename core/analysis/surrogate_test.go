@@ -321,3 +321,55 @@ func TestSurrogateLocalityWorkers(t *testing.T) {
 		t.Fatalf("L = 1 (a surrogate is the field itself, never beaten): %+v, %v", r, err)
 	}
 }
+
+// TestDiskMatchesDiskShare: the disk MeasureLocality and SurrogateLocality build once per lattice
+// gives DiskShare's bits for every field: dense, sparse, tied peaks, one site, peaks next to the
+// wrap, all-zero, non-finite, on lattices from 1 site to 40 x 40 and disks from none but the peak
+// to the whole torus.
+func TestDiskMatchesDiskShare(t *testing.T) {
+	g := newRand(11)
+	for _, L := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 16, 40} {
+		for _, radius := range []float64{0, 0.5, 1, 1.5, 2, 2.5, 3, 4.2, 7, 100} {
+			dk := newDisk(L, radius)
+			if want := DiskArea(L, radius); len(dk.rel) != want {
+				t.Fatalf("L=%d radius=%g: disk of %d sites, DiskArea %d", L, radius, len(dk.rel), want)
+			}
+			for trial := 0; trial < 40; trial++ {
+				w := make([]float64, L*L)
+				switch trial % 8 {
+				case 0, 1: // dense Gaussian
+					for i := range w {
+						w[i] = g.NormFloat64()
+					}
+				case 2: // sparse: a few sites
+					for k := 0; k < 3; k++ {
+						w[g.Intn(len(w))] = g.NormFloat64()
+					}
+				case 3: // tied magnitudes, both signs
+					for i := range w {
+						w[i] = float64(g.Intn(3) - 1)
+					}
+				case 4: // peak on the last site, next to both wraps
+					for i := range w {
+						w[i] = 0.1 * g.NormFloat64()
+					}
+					w[len(w)-1] = 5
+				case 5: // all zero
+				case 6: // a NaN or an infinity somewhere
+					for i := range w {
+						w[i] = g.NormFloat64()
+					}
+					w[g.Intn(len(w))] = []float64{math.NaN(), math.Inf(1), math.Inf(-1)}[g.Intn(3)]
+				case 7: // wide dynamic range
+					for i := range w {
+						w[i] = g.NormFloat64() * math.Pow(10, float64(g.Intn(30)-15))
+					}
+				}
+				got, want := dk.share(w), DiskShare(w, L, radius)
+				if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Fatalf("L=%d radius=%g trial %d: disk.share %v, DiskShare %v", L, radius, trial, got, want)
+				}
+			}
+		}
+	}
+}
