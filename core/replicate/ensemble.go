@@ -65,6 +65,14 @@ func fmtNum(x float64) string {
 	return report.Num4(x)
 }
 
+// isAre is the verb for k of a plural: "1 of the 4 estimates is", "2 of the 4 are".
+func isAre(k int) string {
+	if k == 1 {
+		return "is"
+	}
+	return "are"
+}
+
 // Text formats a spread as "mean +- std [min, max] (n)", or the single
 // value with "(n = 1)".
 func (s Spread) Text() string {
@@ -385,9 +393,9 @@ func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 						// high; with its lower bound too, beyond its
 						// error bars.
 						c.Finding = false
-						c.Verdict = fmt.Sprintf("%d of the %d estimates are above their ceilings beyond their 3-sigma bounds (AIS missed part of Z): not a finding", ab+bb, n)
+						c.Verdict = fmt.Sprintf("%d of the %d estimates %s above their ceilings beyond their 3-sigma bounds (AIS missed part of Z): not a finding", ab+bb, n, isAre(ab+bb))
 					case aa+ba > 0:
-						c.Verdict += fmt.Sprintf("; %d of the %d estimates are above their ceilings, within their 3-sigma bounds", aa+ba, n)
+						c.Verdict += fmt.Sprintf("; %d of the %d estimates %s above their ceilings, within their 3-sigma bounds", aa+ba, n, isAre(aa+ba))
 					}
 					out = append(out, c)
 					if len(la.BlockSpin) > 0 && len(lb.BlockSpin) > 0 {

@@ -106,13 +106,13 @@ func TestLogLikComparisonCeiling(t *testing.T) {
 		t.Errorf("separated estimates below their ceilings: %+v", c)
 	}
 	c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -4000}))
-	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings beyond their 3-sigma bounds") {
+	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates is above their ceilings beyond their 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling by 2910 nats: %+v", c)
 	}
 	// 0.5 nats above, the lower bound 0.5 below: the verdict stands, with
 	// a note.
 	c = find(below, layer([]float64{-1100, -1090}, []float64{-1000, -1090.5}))
-	if !c.Finding || !strings.HasPrefix(c.Verdict, "finding") || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings, within their 3-sigma bounds") {
+	if !c.Finding || !strings.HasPrefix(c.Verdict, "finding") || !strings.Contains(c.Verdict, "1 of the 4 estimates is above their ceilings, within their 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling within its bounds: %+v", c)
 	}
 	// A summary without lower bounds (lo empty) still counts the estimates
@@ -121,7 +121,7 @@ func TestLogLikComparisonCeiling(t *testing.T) {
 	noLo := layer([]float64{-1100, -1090}, []float64{-1000, -1095})
 	noLo.TestLogLikLo = Spread{}
 	c = find(below, noLo)
-	if !c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates are above their ceilings, within their 3-sigma bounds") {
+	if !c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates is above their ceilings, within their 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling, no lower bounds: %+v", c)
 	}
 	short := layer([]float64{-1100, -1090}, []float64{-1000})

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/report"
 )
 
 // The README's results section lies between these markers and is written
@@ -59,7 +60,7 @@ func jnum(v any, prec int) string {
 	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.*g", prec, f)
+	return report.Sig(f, prec)
 }
 
 // resultsMarkdown renders the results section from summary.json.

@@ -3,18 +3,24 @@ package replicate
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
+var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's results block from docs/replicate/summary.json (after a change of how the block prints the same numbers)")
+
 // TestReadmeBlockMatchesSummary: the results block of the repository's
 // README is what `replicate -readme` writes from the committed
 // docs/replicate/summary.json (every number in it comes from that file),
 // with the figures that docs/replicate holds. A hand edit of the block, a
 // summary committed without its block, or a change of the generator
-// without a rerun fails it.
+// without a rerun fails it. A change of the generator that prints the same
+// numbers differently is written into README.md with
+//
+//	go test ./core/replicate -run TestReadmeBlockMatchesSummary -update-readme
 func TestReadmeBlockMatchesSummary(t *testing.T) {
 	const root = "../.."
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
@@ -46,6 +52,18 @@ func TestReadmeBlockMatchesSummary(t *testing.T) {
 		}
 	}
 	want := "\n" + resultsMarkdown(raw, &sum, "docs/replicate", figs)
+	if *updateReadme && block != want {
+		out := append(append(append([]byte{}, readme[:i+len(ReadmeBegin)]...), want...), readme[j:]...)
+		tmp := filepath.Join(root, "README.md.tmp")
+		if err := os.WriteFile(tmp, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, filepath.Join(root, "README.md")); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("README.md: results block rewritten from docs/replicate/summary.json")
+		return
+	}
 	if block != want {
 		got, exp := strings.Split(block, "\n"), strings.Split(want, "\n")
 		for k := range max(len(got), len(exp)) {
