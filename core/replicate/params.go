@@ -187,7 +187,14 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 			if err != nil && !errors.Is(err, strconv.ErrRange) {
 				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, f, want)
 			}
-			if why := belowNormal(f, k, minK); why != "" && len(fs) == 1 {
+			why := belowNormal(f, k, minK)
+			if math.IsInf(k, 0) && err != nil {
+				// strconv reads 1e400 as an infinity with ErrRange: say
+				// so in param's words, not "coupling +Inf" ("Inf" itself
+				// is refused as that below).
+				why = fmt.Sprintf("above the largest float64 (%.4g); %s", math.MaxFloat64, want)
+			}
+			if why != "" && len(fs) == 1 {
 				return nil, fmt.Errorf("-%s %s: %s", flagName, s, why)
 			} else if why != "" {
 				return nil, fmt.Errorf("-%s %s: %q: %s", flagName, s, f, why)
@@ -195,16 +202,19 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 			ks = append(ks, k)
 		}
 	}
-	seen := map[string]bool{}
+	seen := map[string]float64{}
 	for _, k := range ks {
 		if !checkCoupling(k) {
 			return nil, fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
 		}
 		name := CouplingFileName(k)
-		if distinctFiles && seen[name] {
-			return nil, fmt.Errorf("-%s %s: couplings %v and another share the file name %s; want couplings that differ in the 4th decimal", flagName, s, k, name)
+		if first, dup := seen[name]; distinctFiles && dup {
+			if first == k {
+				return nil, fmt.Errorf("-%s %s: coupling %v given twice; want each coupling once", flagName, s, k)
+			}
+			return nil, fmt.Errorf("-%s %s: couplings %v and %v share the file name %s; want couplings that differ in the 4th decimal", flagName, s, first, k, name)
 		}
-		seen[name] = true
+		seen[name] = k
 	}
 	return ks, nil
 }
@@ -250,10 +260,15 @@ func parseRange(flagName, s string, minK float64) ([]float64, error) {
 	lo, err1 := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
 	hi, err2 := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
 	n, err3 := strconv.Atoi(strings.TrimSpace(parts[2]))
-	if err1 != nil || err2 != nil || err3 != nil {
+	// A number out of float64's range (1e400) is a number, refused below
+	// in param's words, not a malformed range.
+	if err1 != nil && !errors.Is(err1, strconv.ErrRange) || err2 != nil && !errors.Is(err2, strconv.ErrRange) || err3 != nil {
 		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n of two numbers and a count", flagName, s)
 	}
 	for i, k := range []float64{lo, hi} {
+		if math.IsInf(k, 0) && []error{err1, err2}[i] != nil {
+			return nil, fmt.Errorf("-%s %s: range end %s: above the largest float64 (%.4g); want %g <= K <= %g (%s)", flagName, s, strings.TrimSpace(parts[i]), math.MaxFloat64, minK, float64(MaxCoupling), maxCouplingWhy)
+		}
 		if why := belowNormal(parts[i], k, minK); why != "" {
 			return nil, fmt.Errorf("-%s %s: range end %s: %s", flagName, s, strings.TrimSpace(parts[i]), why)
 		}

@@ -51,3 +51,40 @@ func TestCouplingsUnderflow(t *testing.T) {
 		}
 	}
 }
+
+// TestCouplingsOverflowAndDuplicates: a coupling beyond float64's range
+// (1e400, which strconv.ParseFloat reads as an infinity) is refused in
+// param's words, alone, in a list (quoted) or as a range end, and not as
+// "coupling +Inf" or a malformed range; a coupling given twice and two
+// couplings that share a file name are told apart, each named.
+func TestCouplingsOverflowAndDuplicates(t *testing.T) {
+	const above = "above the largest float64 (1.798e+308); want "
+	for _, c := range []struct{ s, want string }{
+		{"1e400", "-beta 1e400: " + above},
+		{"-1e400", "-beta -1e400: " + above},
+		{"0.3,1e400", `-beta 0.3,1e400: "1e400": ` + above},
+		{"0.1:1e400:3", "-beta 0.1:1e400:3: range end 1e400: " + above + "0 <= K <= 1000 ("},
+		{"-1e400:0.3:3", "-beta -1e400:0.3:3: range end -1e400: " + above},
+		{"0.3,0.3", "-beta 0.3,0.3: coupling 0.3 given twice; want each coupling once"},
+		{"0.3:0.3:2", "-beta 0.3:0.3:2: coupling 0.3 given twice"},
+		{"0.3,0.30001", "-beta 0.3,0.30001: couplings 0.3 and 0.30001 share the file name beta_0.3000.npy; want couplings that differ in the 4th decimal"},
+	} {
+		if ks, err := ParseCouplings("beta", c.s, true); err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Contains(err.Error(), "Inf") {
+			t.Errorf("%q: %v %v, want %q...", c.s, ks, err, c.want)
+		}
+	}
+	// Without distinct file names a repeated coupling is allowed.
+	if ks, err := ParseCouplings("beta", "0.3,0.3", false); err != nil || len(ks) != 2 {
+		t.Errorf("0.3,0.3 without distinct files: %v %v", ks, err)
+	}
+}
+
+// TestCouplingsInfLiteral: "Inf" written out is an infinity, not an
+// overflow: refused as the coupling +Inf, alone, in a list or a range.
+func TestCouplingsInfLiteral(t *testing.T) {
+	for _, s := range []string{"Inf", "0.3,+Inf", "0:Inf:3", "-inf"} {
+		if _, err := ParseCouplings("beta", s, true); err == nil || !strings.Contains(err.Error(), "Inf: want 0 <= K <= 1000") || strings.Contains(err.Error(), "largest float64") {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+}
