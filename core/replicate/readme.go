@@ -106,9 +106,9 @@ func readmeLocality(b *strings.Builder, sum *Summary) {
 			if len(l.BlockSpin) > 0 {
 				bs = l.BlockSpin[0].AbsCorrMedian.Short() + " (" + l.BlockSpin[0].NoiseMedian.Short() + ")"
 			}
-			ll := "DBN lower bound: " + l.Bound.Short() + " / " + l.TestBound.Short()
+			ll := "DBN lower bound: " + l.Bound.Short() + " / " + l.TestBound.Short() + readmeEstimateErr(sum, n, l.Layer)
 			if l.Layer == 1 {
-				ll = l.LogLik.Short() + " / " + l.TestLogLik.Short() + " (" + l.LogLikMethod + ")"
+				ll = l.LogLik.Short() + " / " + l.TestLogLik.Short() + readmeEstimateErr(sum, n, 1)
 				if l.LogLikMethod != "exact" {
 					ll += "; ceiling " + l.LogLikCeiling.Short() + " / " + l.TestLogLikCeiling.Short()
 				}
@@ -118,7 +118,35 @@ func readmeLocality(b *strings.Builder, sum *Summary) {
 				l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), ll)
 		}
 	}
-	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units vs noise: fraction of units whose disk share exceeds the 95th percentile of 1000 or more noise fields' (any smooth field does, local or not); compact units: fraction of units whose disk share exceeds that of all 19 phase-randomized copies of the same field (same spatial spectrum, random Fourier phases: a stationary random field passes with probability 1/20, however smooth) and all 19 permutations of its values over the sites (a field whose values are exchangeable passes with probability 1/20, however sparse); a single spin on a zero background ties with its permutations and is not counted. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer. Ceiling: the log-likelihood cannot exceed it, with no statistics involved (log Z >= -F(v) for any state v; the AIS runs' final states and the all-0 and all-1 states are tried); an AIS estimate above it is too high.\n\n")
+	b.WriteString("\nPR: participation ratio (sum w^2)^2 / sum w^4 of a receptive field (1 = one spin, N = all alike); disk share: fraction of w^2 within the disk around the largest weight; noise: the same measure on Gaussian fields of the same shape; local units vs noise: fraction of units whose disk share exceeds the 95th percentile of 1000 or more noise fields' (any smooth field does, local or not); compact units: fraction of units whose disk share exceeds that of all 19 phase-randomized copies of the same field (same spatial spectrum, random Fourier phases: a stationary random field passes with probability 1/20, however smooth) and all 19 permutations of its values over the sites (a field whose values are exchangeable passes with probability 1/20, however sparse); a single spin on a zero background ties with its permutations and is not counted. Training values are on the rows the network was trained on; held-out values on an independent test set. Recon error and pseudo-LL of layers above the first are measured on the hidden probabilities of the layer below; their log p(v) column is the variational lower bound on log p(v) of the DBN up to that layer (Salakhutdinov & Murray 2008), not a log-likelihood of that layer. Ceiling: the log-likelihood cannot exceed it, with no statistics involved (log Z >= -F(v) for any state v; the AIS runs' final states and the all-0 and all-1 states are tried); an AIS estimate above it is too high. s.e.: the largest standard error of one replica's estimate, training / held out or one figure for both (AIS: of its log Z; draws+AIS: of the bound's Monte Carlo average and its top layer's AIS log Z; draws: of the average alone), which the spread over seeds does not include.\n\n")
+}
+
+// readmeEstimateErr is the note after a log-likelihood or DBN bound of
+// layer k: the largest standard error of one replica's own estimate on the
+// training rows and held out, " (draws+AIS s.e. <= 0.70 / 0.71)", or one
+// figure when they are the same (layer 1's log Z), which the
+// spread over seeds before it does not include; " (log Z exact)" when
+// layer 1's log Z was summed exactly.
+func readmeEstimateErr(sum *Summary, n string, k int) string {
+	kind := estimateKind(sum, n, k)
+	if kind == "exact" {
+		return " (log Z exact)"
+	}
+	tr, ok1 := estimateMaxErr(sum, n, k, false)
+	te, ok2 := estimateMaxErr(sum, n, k, true)
+	if !ok1 && !ok2 {
+		return " (" + kind + ")"
+	}
+	num := func(x float64, ok bool) string {
+		if !ok {
+			return "-"
+		}
+		return report.Num(x)
+	}
+	if ok1 && ok2 && tr == te { // layer 1: the one log Z's error
+		return fmt.Sprintf(" (%s s.e. <= %s)", kind, report.Num(tr))
+	}
+	return fmt.Sprintf(" (%s s.e. <= %s / %s)", kind, num(tr, ok1), num(te, ok2))
 }
 
 // readmeComparisons lists which differences between recipes exceed the

@@ -429,16 +429,23 @@ func estimateNote(sum *Summary, n string, k int, test bool) string {
 	if kind == "exact" {
 		return " (log Z exact)"
 	}
+	m, ok := estimateMaxErr(sum, n, k, test)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(" (%s ±%s)", kind, report.Num(m))
+}
+
+// estimateMaxErr is the largest finite error of estimateErrs, and whether
+// any replica has one.
+func estimateMaxErr(sum *Summary, n string, k int, test bool) (float64, bool) {
 	m := math.Inf(-1)
 	for _, e := range estimateErrs(sum, n, k, test) {
 		if !math.IsNaN(e) && !math.IsInf(e, 0) {
 			m = math.Max(m, e)
 		}
 	}
-	if math.IsInf(m, -1) {
-		return ""
-	}
-	return fmt.Sprintf(" (%s ±%s)", kind, report.Num(m))
+	return m, !math.IsInf(m, -1)
 }
 
 // estimateList is every replica's own error of a log-likelihood or bound,

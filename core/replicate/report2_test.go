@@ -73,6 +73,20 @@ func TestEstimateErrors(t *testing.T) {
 	if got := estimateNote(exact, "a", 1, false); got != " (log Z exact)" {
 		t.Errorf("exact: note %q", got)
 	}
+	// The README block: layer 1's one log Z error once, a bound's training
+	// and held-out errors both, an exact log Z named.
+	for _, c := range []struct {
+		sum  *Summary
+		k    int
+		want string
+	}{
+		{sum, 1, " (AIS s.e. <= 0.3)"}, {sum, 2, " (draws s.e. <= 1.5 / 1.6)"}, {sum, 3, " (draws+AIS s.e. <= 1.5 / 1.6)"},
+		{exact, 1, " (log Z exact)"},
+	} {
+		if got := readmeEstimateErr(c.sum, "a", c.k); got != c.want {
+			t.Errorf("README layer %d: %q, want %q", c.k, got, c.want)
+		}
+	}
 
 	sec := overviewSection(sum)
 	over := sec.Tables[0]
