@@ -80,6 +80,11 @@ func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, see
 const (
 	sitesPerSecond = 2e7 // sampled configurations x sites
 	macsPerSecond  = 4e9 // multiply-adds in training and AIS per core
+	// surrogateUnitSeconds is the surrogate test of one L = 40 field
+	// (analysis.SurrogateLocality: 19 + 19 surrogates, L^3 per transform);
+	// 5.7 ms on the Zen 5 (BenchmarkSurrogateLocality at 4bbe2c0), 3.5x
+	// that here, as the other rates allow for a slower core.
+	surrogateUnitSeconds = 0.02
 )
 
 func mib(bytes float64) int { return int(math.Ceil(bytes / (1 << 20))) }
@@ -564,7 +569,12 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 	}
 	st.Cores = 1
 	st.MemMiB = 96 + mib(float64(2*float64(s.N)*float64(s.L*s.L))+float64(float64(s.AnalysisSamples)*float64(s.L*s.L)*12))
-	st.Seconds = 2 + 4*float64(s.AnalysisSamples)*s.macsPerSample()/macsPerSecond
+	units := 0
+	for _, n := range s.Layers {
+		units += n
+	}
+	l40 := float64(s.L) / 40
+	st.Seconds = 2 + 4*float64(s.AnalysisSamples)*s.macsPerSample()/macsPerSecond + float64(units)*surrogateUnitSeconds*l40*l40*l40
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
