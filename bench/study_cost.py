@@ -64,7 +64,8 @@ def main():
         if m is None:
             missing[s["kind"]] += 1
             continue
-        versions.add(m.get("version", "?"))
+        if m.get("version"):
+            versions.add(m["version"])
         r["n"] += 1
         r["est"] += s["cores"] * s["seconds"]
         r["sec"] += m["seconds"]
