@@ -65,12 +65,21 @@ func fmtNum(x float64) string {
 	return report.Num4(x)
 }
 
-// isAre is the verb for k of a plural: "1 of the 4 estimates is", "2 of the 4 are".
-func isAre(k int) string {
+// aboveCeilings says that k of the estimates are above their ceilings, in
+// the number of k: "is above its ceiling", "are above their ceilings".
+func aboveCeilings(k int) string {
 	if k == 1 {
-		return "is"
+		return "is above its ceiling"
 	}
-	return "are"
+	return "are above their ceilings"
+}
+
+// itsTheir is the possessive for k estimates.
+func itsTheir(k int) string {
+	if k == 1 {
+		return "its"
+	}
+	return "their"
 }
 
 // Text formats a spread as "mean +- std [min, max] (n)", or the single
@@ -393,9 +402,9 @@ func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 						// high; with its lower bound too, beyond its
 						// error bars.
 						c.Finding = false
-						c.Verdict = fmt.Sprintf("%d of the %d estimates %s above their ceilings beyond their 3-sigma bounds (AIS missed part of Z): not a finding", ab+bb, n, isAre(ab+bb))
+						c.Verdict = fmt.Sprintf("%d of the %d estimates %s beyond %s 3-sigma bounds (AIS missed part of Z): not a finding", ab+bb, n, aboveCeilings(ab+bb), itsTheir(ab+bb))
 					case aa+ba > 0:
-						c.Verdict += fmt.Sprintf("; %d of the %d estimates %s above their ceilings, within their 3-sigma bounds", aa+ba, n, isAre(aa+ba))
+						c.Verdict += fmt.Sprintf("; %d of the %d estimates %s, within %s 3-sigma bounds", aa+ba, n, aboveCeilings(aa+ba), itsTheir(aa+ba))
 					}
 					out = append(out, c)
 					if len(la.BlockSpin) > 0 && len(lb.BlockSpin) > 0 {

@@ -3,6 +3,7 @@ package replicate
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -106,13 +107,13 @@ func TestLogLikComparisonCeiling(t *testing.T) {
 		t.Errorf("separated estimates below their ceilings: %+v", c)
 	}
 	c := find(below, layer([]float64{-1100, -1090}, []float64{-1000, -4000}))
-	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates is above their ceilings beyond their 3-sigma bounds") {
+	if c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates is above its ceiling beyond its 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling by 2910 nats: %+v", c)
 	}
 	// 0.5 nats above, the lower bound 0.5 below: the verdict stands, with
 	// a note.
 	c = find(below, layer([]float64{-1100, -1090}, []float64{-1000, -1090.5}))
-	if !c.Finding || !strings.HasPrefix(c.Verdict, "finding") || !strings.Contains(c.Verdict, "1 of the 4 estimates is above their ceilings, within their 3-sigma bounds") {
+	if !c.Finding || !strings.HasPrefix(c.Verdict, "finding") || !strings.Contains(c.Verdict, "1 of the 4 estimates is above its ceiling, within its 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling within its bounds: %+v", c)
 	}
 	// A summary without lower bounds (lo empty) still counts the estimates
@@ -121,11 +122,21 @@ func TestLogLikComparisonCeiling(t *testing.T) {
 	noLo := layer([]float64{-1100, -1090}, []float64{-1000, -1095})
 	noLo.TestLogLikLo = Spread{}
 	c = find(below, noLo)
-	if !c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates is above their ceilings, within their 3-sigma bounds") {
+	if !c.Finding || !strings.Contains(c.Verdict, "1 of the 4 estimates is above its ceiling, within its 3-sigma bounds") {
 		t.Errorf("one estimate above its ceiling, no lower bounds: %+v", c)
 	}
 	short := layer([]float64{-1100, -1090}, []float64{-1000})
 	if c := find(below, short); !c.Finding || strings.Contains(c.Verdict, "ceiling") {
 		t.Errorf("the second replica has no ceiling: %+v", c)
+	}
+}
+
+// TestCeilingWording: the verdict's verb and possessive follow the count.
+func TestCeilingWording(t *testing.T) {
+	if got := fmt.Sprintf("1 of the 4 estimates %s, within %s 3-sigma bounds", aboveCeilings(1), itsTheir(1)); got != "1 of the 4 estimates is above its ceiling, within its 3-sigma bounds" {
+		t.Error(got)
+	}
+	if got := fmt.Sprintf("2 of the 4 estimates %s, within %s 3-sigma bounds", aboveCeilings(2), itsTheir(2)); got != "2 of the 4 estimates are above their ceilings, within their 3-sigma bounds" {
+		t.Error(got)
 	}
 }
