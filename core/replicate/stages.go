@@ -574,7 +574,7 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		units += n
 	}
 	l40 := float64(s.L) / 40
-	st.Seconds = 2 + 4*float64(s.AnalysisSamples)*s.macsPerSample()/macsPerSecond + float64(units)*surrogateUnitSeconds*l40*l40*l40
+	st.Seconds = 2 + 4*float64(s.AnalysisSamples)*s.macsPerSample()/macsPerSecond + float64(float64(units)*surrogateUnitSeconds*l40*l40*l40)
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
