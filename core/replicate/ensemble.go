@@ -56,15 +56,6 @@ func SpreadOf(vals []float64) Spread {
 	return s
 }
 
-// fmtNum writes x with four significant digits, without an exponent for
-// magnitudes from 1000 to 10^7.
-func fmtNum(x float64) string {
-	if a := math.Abs(x); a >= 1000 && a < 1e7 {
-		return fmt.Sprintf("%.0f", x)
-	}
-	return report.Num4(x)
-}
-
 // aboveCeilings says that k of the estimates are above their ceilings, in
 // the number of k: "is above its ceiling", "are above their ceilings".
 func aboveCeilings(k int) string {
@@ -89,10 +80,10 @@ func (s Spread) Text() string {
 	case 0:
 		return "-"
 	case 1:
-		return fmtNum(float64(s.Mean)) + " (n = 1)"
+		return report.Num4(float64(s.Mean)) + " (n = 1)"
 	}
-	return fmt.Sprintf("%s +- %s [%s, %s] (n = %d)", fmtNum(float64(s.Mean)), report.Num(float64(s.Std)),
-		fmtNum(float64(s.Min)), fmtNum(float64(s.Max)), s.N)
+	return fmt.Sprintf("%s +- %s [%s, %s] (n = %d)", report.Num4(float64(s.Mean)), report.Num(float64(s.Std)),
+		report.Num4(float64(s.Min)), report.Num4(float64(s.Max)), s.N)
 }
 
 // Short formats a spread as "mean +- std" (the mean alone for one value).
@@ -101,9 +92,9 @@ func (s Spread) Short() string {
 	case 0:
 		return "-"
 	case 1:
-		return fmtNum(float64(s.Mean))
+		return report.Num4(float64(s.Mean))
 	}
-	return fmtNum(float64(s.Mean)) + " +- " + report.Num(float64(s.Std))
+	return report.Num4(float64(s.Mean)) + " +- " + report.Num(float64(s.Std))
 }
 
 // BlockSpinEnsemble is the block-spin correlation of one block size over

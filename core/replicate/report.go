@@ -479,9 +479,9 @@ func aisBoundsText(sum *Summary, n string) string {
 			return "-"
 		}
 		if math.IsNaN(float64(e.LogLikHi)) {
-			return fmt.Sprintf("[%s, +Inf)", fmtNum(float64(e.LogLikLo)))
+			return fmt.Sprintf("[%s, +Inf)", report.Num4(float64(e.LogLikLo)))
 		}
-		return fmt.Sprintf("[%s, %s]", fmtNum(float64(e.LogLikLo)), fmtNum(float64(e.LogLikHi)))
+		return fmt.Sprintf("[%s, %s]", report.Num4(float64(e.LogLikLo)), report.Num4(float64(e.LogLikHi)))
 	}
 	var parts []string
 	for _, rs := range sum.Networks[n] {

@@ -19,7 +19,7 @@ func SummaryRow(name string, s analysis.Summary) []string {
 }
 
 // Num formats x with 3 significant digits ("NaN" and "±Inf" spelled out), except that a number
-// that rounds to 1,000 or more but to less than a million is printed as that integer: a
+// that rounds to 1,000 or more but is below ten million is printed as that integer: a
 // participation ratio of 1013 reads "1013", not "1.01e+03".
 func Num(x float64) string {
 	switch {
@@ -42,10 +42,10 @@ func Num4(x float64) string {
 }
 
 // Sig formats x with the given number of significant digits (%g), except that a number that
-// rounds to 1,000 or more but to less than a million, where %g would switch to an exponent, is
+// rounds to 1,000 or more but is below ten million, where %g would switch to an exponent, is
 // written out as the integer it rounds to. NaN and infinities are printed as %g prints them.
 func Sig(x float64, digits int) string {
-	if a := math.Abs(x); a >= 999.5 && a < 999999.5 {
+	if a := math.Abs(x); a >= 999.5 && a < 1e7 {
 		if r := fmt.Sprintf("%.*g", digits, x); strings.Contains(r, "e") {
 			return fmt.Sprintf("%.0f", x)
 		}
