@@ -1,6 +1,7 @@
 package param
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -150,9 +151,27 @@ func parseFloat(s string, b Bounds, k floatKind) (float64, string) {
 	case underflow || x != 0 && math.Abs(x) < k.minNormal:
 		return 0, k.belowNormal() + "; want " + b.what()
 	case math.Abs(x) > k.max:
-		return 0, fmt.Sprintf("above the largest %s (%.4g); want %s", k.name, k.max, b.what())
+		return 0, k.aboveLargest() + "; want " + b.what()
 	}
 	return x, ""
+}
+
+// aboveLargest is why a value beyond k's largest finite value is refused.
+func (k floatKind) aboveLargest() string {
+	return fmt.Sprintf("above the largest %s (%.4g)", k.name, k.max)
+}
+
+// Overflow64 is, for a number that strconv.ParseFloat read as x with
+// error err, why x cannot stand for it, in Float32's words, or "" when it
+// can: a literal beyond float64's range (1e400) reads as an infinity with
+// strconv.ErrRange. "Inf" written out reads without an error and is left
+// to the caller's bounds. Parsers of their own (lists and ranges of
+// couplings) check each number with it, as with BelowNormal64.
+func Overflow64(x float64, err error) string {
+	if math.IsInf(x, 0) && errors.Is(err, strconv.ErrRange) {
+		return kind64.aboveLargest()
+	}
+	return ""
 }
 
 // belowNormal is why a nonzero value below k's smallest normal is refused.

@@ -289,3 +289,17 @@ func TestInputError(t *testing.T) {
 		t.Errorf("AsInputError: %v (as %v, is %v)", err, errors.As(err, &ie), errors.Is(err, base))
 	}
 }
+
+// TestOverflow64: a literal beyond float64's range is named as such; a
+// finite number, "Inf" written out and a malformed literal are not.
+func TestOverflow64(t *testing.T) {
+	for s, want := range map[string]string{
+		"1e400": "above the largest float64 (1.798e+308)", "-1e400": "above the largest float64 (1.798e+308)",
+		"1e308": "", "Inf": "", "-inf": "", "1e-400": "",
+	} {
+		x, err := strconv.ParseFloat(s, 64)
+		if got := Overflow64(x, err); got != want {
+			t.Errorf("%s: %q, want %q", s, got, want)
+		}
+	}
+}

@@ -188,11 +188,8 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, f, want)
 			}
 			why := belowNormal(f, k, minK)
-			if math.IsInf(k, 0) && err != nil {
-				// strconv reads 1e400 as an infinity with ErrRange: say
-				// so in param's words, not "coupling +Inf" ("Inf" itself
-				// is refused as that below).
-				why = fmt.Sprintf("above the largest float64 (%.4g); %s", math.MaxFloat64, want)
+			if o := param.Overflow64(k, err); o != "" {
+				why = o + "; " + want // 1e400, not "coupling +Inf"
 			}
 			if why != "" && len(fs) == 1 {
 				return nil, fmt.Errorf("-%s %s: %s", flagName, s, why)
@@ -266,8 +263,8 @@ func parseRange(flagName, s string, minK float64) ([]float64, error) {
 		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n of two numbers and a count", flagName, s)
 	}
 	for i, k := range []float64{lo, hi} {
-		if math.IsInf(k, 0) && []error{err1, err2}[i] != nil {
-			return nil, fmt.Errorf("-%s %s: range end %s: above the largest float64 (%.4g); want %g <= K <= %g (%s)", flagName, s, strings.TrimSpace(parts[i]), math.MaxFloat64, minK, float64(MaxCoupling), maxCouplingWhy)
+		if o := param.Overflow64(k, []error{err1, err2}[i]); o != "" {
+			return nil, fmt.Errorf("-%s %s: range end %s: %s; want %g <= K <= %g (%s)", flagName, s, strings.TrimSpace(parts[i]), o, minK, float64(MaxCoupling), maxCouplingWhy)
 		}
 		if why := belowNormal(parts[i], k, minK); why != "" {
 			return nil, fmt.Errorf("-%s %s: range end %s: %s", flagName, s, strings.TrimSpace(parts[i]), why)
