@@ -44,17 +44,12 @@ def main():
     if not isinstance(stages, list):
         sys.exit(f"study_cost.py: {plan_path}: no list 'stages'; want the output of `isingrbm study plan -json`")
     markers = {}
-    for p in glob.glob(os.path.join(study, "runs", "*", "stages", "**", "*.json"), recursive=True):
-        with open(p) as f:
-            m = json.load(f)
-        if "key" in m and "seconds" in m:
-            markers[m["key"]] = m
-    top = os.path.join(study, "stages")
-    for p in glob.glob(os.path.join(top, "**", "*.json"), recursive=True):
-        with open(p) as f:
-            m = json.load(f)
-        if "key" in m and "seconds" in m:
-            markers[m["key"]] = m
+    for pattern in (("runs", "*", "stages", "**", "*.json"), ("stages", "**", "*.json")):
+        for p in glob.glob(os.path.join(study, *pattern), recursive=True):
+            with open(p) as f:
+                m = json.load(f)
+            if "key" in m and "seconds" in m:
+                markers[m["key"]] = m
     rows = collections.OrderedDict()
     missing = collections.Counter()
     versions = set()

@@ -111,8 +111,10 @@ func newDisk(L int, radius float64) *disk {
 // share returns DiskShare(w, d.L, radius) bit for bit: sum w^2 over all sites in index order, and
 // over the disk's sites in index order too (sorted after the wrap around the torus), the order in
 // which DiskShare adds them.
-func (d *disk) share(w []float64) float64 {
-	c := ArgMaxAbs(w)
+func (d *disk) share(w []float64) float64 { return d.shareAt(w, ArgMaxAbs(w)) }
+
+// shareAt is share for a caller that has the peak c = ArgMaxAbs(w) already.
+func (d *disk) shareAt(w []float64, c int) float64 {
 	if c < 0 {
 		return 0
 	}
@@ -257,7 +259,7 @@ func MeasureLocality(m Matrix, L int, radius float64) (Locality, error) {
 	for j := 0; j < m.Cols; j++ {
 		w := m.Column(j)
 		p := ArgMaxAbs(w)
-		u := UnitLocality{Unit: j, PR: ParticipationRatio(w), DiskShare: dk.share(w), Rg: RadiusOfGyration(w, L)}
+		u := UnitLocality{Unit: j, PR: ParticipationRatio(w), DiskShare: dk.shareAt(w, p), Rg: RadiusOfGyration(w, L)}
 		if p >= 0 {
 			u.PeakX, u.PeakY = p%L, p/L
 		}

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/core/npy"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's results block from docs/replicate/summary.json (after a change of how the block prints the same numbers)")
@@ -53,12 +57,11 @@ func TestReadmeBlockMatchesSummary(t *testing.T) {
 	}
 	want := "\n" + resultsMarkdown(raw, &sum, "docs/replicate", figs)
 	if *updateReadme && block != want {
-		out := append(append(append([]byte{}, readme[:i+len(ReadmeBegin)]...), want...), readme[j:]...)
-		tmp := filepath.Join(root, "README.md.tmp")
-		if err := os.WriteFile(tmp, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, filepath.Join(root, "README.md")); err != nil {
+		err := npy.WriteFileAtomic(filepath.Join(root, "README.md"), func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "%s%s%s", readme[:i+len(ReadmeBegin)], want, readme[j:])
+			return err
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("README.md: results block rewritten from docs/replicate/summary.json")
