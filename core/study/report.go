@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
+	"github.com/isingrbm/isingrbm/core/analysis"
 	"github.com/isingrbm/isingrbm/core/npy"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
@@ -326,6 +327,15 @@ var headline = []struct {
 	{"layer1.global_flip_gap", "Layer 1: flip gap, mean |F(1-v) - F(v)| on the training rows", "nats", false},
 }
 
+// nullRates are the values that headline measures take by chance, drawn
+// as a dashed line on their charts and described in the captions.
+var nullRates = map[string]struct {
+	v    float64
+	text string
+}{
+	"layer1.compact_fraction": {1 / float64(analysis.DefaultSurrogates+1), fmt.Sprintf("the null rate, 1/%d: a field that is stationary noise, however smooth, or has exchangeable values, however sparse, is compact with at most this probability", analysis.DefaultSurrogates+1)},
+}
+
 // writeReport writes summary.json, the charts and report/index.html.
 func (st *Study) writeReport() ([]string, error) {
 	sum, err := st.buildSummary()
@@ -352,7 +362,8 @@ func (st *Study) writeReport() ([]string, error) {
 	sec := []report.Section{{Title: "Study", Text: intro + "\n\nThe replications' own reports are in runs/K<K>-seed<seed>/report/index.html; summary.json beside this folder has every measure per network, coupling and seed."}}
 	for _, h := range headline {
 		file := "study_" + strings.ReplaceAll(h.key, ".", "_") + ".png"
-		if err := st.chart(filepath.Join(st.Dir, "report", file), sum, h.key, h.title, h.ylabel, h.diagonal); err != nil {
+		null := nullRates[h.key]
+		if err := st.chart(filepath.Join(st.Dir, "report", file), sum, h.key, h.title, h.ylabel, h.diagonal, null.v); err != nil {
 			return nil, err
 		}
 		outs = append(outs, "report/"+file)
@@ -367,6 +378,9 @@ func (st *Study) writeReport() ([]string, error) {
 		cap := fmt.Sprintf("%s against the training coupling K, one line per network: mean over %d seeds, bars from min to max.", describe(h.key), len(st.Spec.Seeds))
 		if h.diagonal {
 			cap += fmt.Sprintf(" The grey diagonal is K_eff = K; the dashed lines mark K_c = %.4f.", exact.Kc)
+		}
+		if null.v != 0 {
+			cap += fmt.Sprintf(" The dashed line is %s.", null.text)
 		}
 		sec = append(sec, report.Section{Title: h.title, Figures: []report.Figure{{File: file, Caption: cap}}, Tables: []report.Table{tab}})
 	}
@@ -419,7 +433,8 @@ func (e errPoints) XY(i int) (float64, float64)     { return e.x[i], e.y[i] }
 func (e errPoints) YError(i int) (float64, float64) { return e.y[i] - e.lo[i], e.hi[i] - e.y[i] }
 
 // chart draws one measure against K for every network.
-func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, diagonal bool) error {
+// A null other than 0 is drawn as a dashed grey line across the couplings.
+func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, diagonal bool, null float64) error {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "training coupling K"
@@ -427,6 +442,7 @@ func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, dia
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	lo, hi := math.Inf(1), math.Inf(-1)
+	xlo, xhi := math.Inf(1), math.Inf(-1)
 	for i, net := range st.Spec.Settings.Networks {
 		var e errPoints
 		for _, row := range sum.Networks[net] {
@@ -458,6 +474,7 @@ func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, dia
 		p.Legend.Add(net, l, sc)
 		for j := range e.x {
 			lo, hi = min(lo, e.x[j], e.lo[j]), max(hi, e.x[j], e.hi[j])
+			xlo, xhi = min(xlo, e.x[j]), max(xhi, e.x[j])
 		}
 	}
 	if diagonal && lo <= hi {
@@ -478,6 +495,16 @@ func (st *Study) chart(path string, sum *Summary, key, title, ylabel string, dia
 			p.Add(l)
 		}
 		p.Legend.Top = false
+	}
+	if null != 0 && xlo <= xhi {
+		l, err := plotter.NewLine(plotter.XYs{{X: xlo, Y: null}, {X: xhi, Y: null}})
+		if err != nil {
+			return err
+		}
+		l.Color = color.Gray{Y: 120}
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add("null rate", l)
 	}
 	wt, err := p.WriterTo(16*vg.Centimeter, 11*vg.Centimeter, "png")
 	if err != nil {

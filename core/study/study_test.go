@@ -93,8 +93,10 @@ func TestStudyRunLocal(t *testing.T) {
 	if a.N != 2 || len(a.Values) != 2 || !(a.Min <= a.Mean && a.Mean <= a.Max) {
 		t.Errorf("k_eff.depth1 at K = 0.44: %+v", a)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "report", "index.html")); err != nil {
+	if html, err := os.ReadFile(filepath.Join(dir, "report", "index.html")); err != nil {
 		t.Error(err)
+	} else if want := "The dashed line is the null rate, 1/20:"; !strings.Contains(string(html), want) {
+		t.Errorf("report/index.html does not name the compact share's null rate (%q)", want)
 	}
 	// Each run folder is a complete replication: replicate.Run reuses every stage.
 	for _, r := range st.runs {
