@@ -118,9 +118,15 @@ type LayerEnsemble struct {
 	LocalByPR       Spread `json:"local_fraction_pr"`
 	LocalByDisk     Spread `json:"local_fraction_disk"`
 	// The surrogate test's fractions (layerAnalysis.BeyondSpectrum, ...).
-	BeyondSpectrum Spread              `json:"local_fraction_beyond_spectrum"`
-	BeyondValues   Spread              `json:"local_fraction_beyond_values"`
-	Compact        Spread              `json:"compact_fraction"`
+	BeyondSpectrum Spread `json:"local_fraction_beyond_spectrum"`
+	BeyondValues   Spread `json:"local_fraction_beyond_values"`
+	Compact        Spread `json:"compact_fraction"`
+	// The live units (layerAnalysis.Live, ...): their share, the medians
+	// of their fields' locality and the share of them that are compact.
+	Live           Spread              `json:"live_fraction"`
+	LivePRMedian   Spread              `json:"live_pr_median"`
+	LiveDiskMedian Spread              `json:"live_disk_share_median"`
+	LiveCompact    Spread              `json:"live_compact_fraction"`
 	BlockSpin      []BlockSpinEnsemble `json:"block_spin,omitempty"`
 	PooledPR       DistSummary         `json:"pooled_pr"`   // all units of all replicas
 	PooledDisk     DistSummary         `json:"pooled_disk"` // all units of all replicas
@@ -204,6 +210,10 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			BeyondSpectrum:  lay(func(l layerSummary) float64 { return float64(l.Locality.BeyondSpectrum) }),
 			BeyondValues:    lay(func(l layerSummary) float64 { return float64(l.Locality.BeyondValues) }),
 			Compact:         lay(func(l layerSummary) float64 { return float64(l.Locality.Compact) }),
+			Live:            lay(func(l layerSummary) float64 { return float64(l.Locality.Live) }),
+			LivePRMedian:    lay(func(l layerSummary) float64 { return float64(l.Locality.LivePR.Median) }),
+			LiveDiskMedian:  lay(func(l layerSummary) float64 { return float64(l.Locality.LiveDisk.Median) }),
+			LiveCompact:     lay(func(l layerSummary) float64 { return float64(l.Locality.LiveCompact) }),
 			ReconError:      lay(func(l layerSummary) float64 { return float64(l.Eval.ReconError) }),
 			PseudoLL:        lay(func(l layerSummary) float64 { return float64(l.Eval.PseudoLL) }),
 			LogLik:          lay(func(l layerSummary) float64 { return float64(l.Eval.LogLik) }),
@@ -357,6 +367,23 @@ func aboveCeiling(ll, lo, ceiling Spread) (above, beyond int) {
 
 // comparisons compares every pair of recipes on the main measures of every
 // layer.
+// layerMeasures are the measures that comparisons compares between recipes
+// at every layer, by the name a Comparison carries (comparedSpread finds
+// them again by it).
+var layerMeasures = []struct {
+	name string
+	get  func(LayerEnsemble) Spread
+}{
+	{"median participation ratio", func(l LayerEnsemble) Spread { return l.PRMedian }},
+	{"median disk share", func(l LayerEnsemble) Spread { return l.DiskMedian }},
+	{"local fraction (disk)", func(l LayerEnsemble) Spread { return l.LocalByDisk }},
+	{"compact fraction (beyond own surrogates)", func(l LayerEnsemble) Spread { return l.Compact }},
+	{"live fraction", func(l LayerEnsemble) Spread { return l.Live }},
+	{"compact fraction of live units", func(l LayerEnsemble) Spread { return l.LiveCompact }},
+	{"held-out pseudo-log-likelihood", func(l LayerEnsemble) Spread { return l.TestPseudoLL }},
+	{"held-out reconstruction error", func(l LayerEnsemble) Spread { return l.TestReconError }},
+}
+
 func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 	var out []Comparison
 	sorted := append([]string(nil), names...)
@@ -366,18 +393,8 @@ func comparisons(names []string, ens map[string]NetworkEnsemble) []Comparison {
 			ea, eb := ens[a], ens[b]
 			for k := 0; k < len(ea.Layers) && k < len(eb.Layers); k++ {
 				la, lb := ea.Layers[k], eb.Layers[k]
-				for _, m := range []struct {
-					name   string
-					sa, sb Spread
-				}{
-					{"median participation ratio", la.PRMedian, lb.PRMedian},
-					{"median disk share", la.DiskMedian, lb.DiskMedian},
-					{"local fraction (disk)", la.LocalByDisk, lb.LocalByDisk},
-					{"compact fraction (beyond own surrogates)", la.Compact, lb.Compact},
-					{"held-out pseudo-log-likelihood", la.TestPseudoLL, lb.TestPseudoLL},
-					{"held-out reconstruction error", la.TestReconError, lb.TestReconError},
-				} {
-					out = append(out, compare(m.name, k+1, a, b, m.sa, m.sb))
+				for _, m := range layerMeasures {
+					out = append(out, compare(m.name, k+1, a, b, m.get(la), m.get(lb)))
 				}
 				if k > 0 {
 					out = append(out, compare("held-out DBN lower bound on log p(v)", k+1, a, b, la.TestBound, lb.TestBound))

@@ -297,9 +297,9 @@ func replicasText(s Settings) string {
 func overviewSection(sum *Summary) report.Section {
 	s := sum.Settings
 	overview := report.Table{
-		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share: any smooth or sparse field is); the share of compact units, whose disk share beats all %d phase-randomized copies of their own field (same spatial spectrum: not merely smooth) and all %d permutations of its values over the sites (not merely sparse), which a stationary random field or one with exchangeable values passes with probability 1/%d; the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood log p(v) of layer 1 (AIS: the larger estimate of log Z of two paths of %d runs and %d steps, one from the data's density and one scaling W from the model's own biases) and, for layer k > 1, the variational lower bound on log p(v) of the DBN of layers 1 to k (Salakhutdinov & Murray 2008: h drawn from q(h|v) up the stack, one draw per row, on %d training rows and the test set; the top RBM's log Z from the same AIS). In parentheses after a log-likelihood or bound: the estimate's own standard error, the largest among the replicas, kept apart from the +- spread over seeds: for layer 1 (AIS) one sigma of the AIS estimate of log Z (a third of the distance from log Z^ to log(Z^ + 3 sigma)); the training-row and held-out values of a replica share their log Z, so this error moves both together and does not blur their difference; for a bound (draws+AIS) the standard error of its one draw of h per row combined with its top RBM's AIS error ('draws' alone where that log Z is exact; 'log Z exact' where there is no AIS). The 3-sigma bounds of every replica are in the next table and summary.json. The per-layer -F - log Z on continuous hidden probabilities is not a log-likelihood and is not shown.",
-			replicasText(s), analysis.DefaultDiskRadius, analysis.DefaultSurrogates, analysis.DefaultSurrogates, analysis.DefaultSurrogates+1, evalSamplesText(s), s.TestN, s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2], min(s.TestN, s.N)),
-		Header: []string{"network", "layer", "PR (noise)", "disk share (noise)", "local (disk)", "compact", "|corr| 2x2 (noise)", "recon train", "recon held-out", "pseudo-LL train", "pseudo-LL held-out", "log p(v) train", "log p(v) held-out"},
+		Caption: fmt.Sprintf("Per recipe and layer, mean +- standard deviation over %s (the full ranges are in the next table and summary.json): medians over units of the participation ratio (PR) and disk share (radius %.1f sites) of the effective receptive fields, with Gaussian noise of the same shape in parentheses; the share of units more local than 95%% of the noise fields (by disk share: any smooth or sparse field is); the share of compact units, whose disk share beats all %d phase-randomized copies of their own field (same spatial spectrum: not merely smooth) and all %d permutations of its values over the sites (not merely sparse), which a stationary random field or one with exchangeable values passes with probability 1/%d; the share of live units, whose p(h = 1 | v) (mean-field up the stack) has a standard deviation of at least %g over %d training configurations (the others answer every configuration alike, and their fields are fossils of training), and the share of the live units that are compact; the median |correlation| of first-layer units with their 2x2 block spin; reconstruction error (sum over units) and pseudo-log-likelihood (scikit-learn's one-flip form) on the training rows (%s) and on the held-out test set (%d configurations sampled with their own seed, never trained on); the log-likelihood log p(v) of layer 1 (AIS: the larger estimate of log Z of two paths of %d runs and %d steps, one from the data's density and one scaling W from the model's own biases) and, for layer k > 1, the variational lower bound on log p(v) of the DBN of layers 1 to k (Salakhutdinov & Murray 2008: h drawn from q(h|v) up the stack, one draw per row, on %d training rows and the test set; the top RBM's log Z from the same AIS). In parentheses after a log-likelihood or bound: the estimate's own standard error, the largest among the replicas, kept apart from the +- spread over seeds: for layer 1 (AIS) one sigma of the AIS estimate of log Z (a third of the distance from log Z^ to log(Z^ + 3 sigma)); the training-row and held-out values of a replica share their log Z, so this error moves both together and does not blur their difference; for a bound (draws+AIS) the standard error of its one draw of h per row combined with its top RBM's AIS error ('draws' alone where that log Z is exact; 'log Z exact' where there is no AIS). The 3-sigma bounds of every replica are in the next table and summary.json. The per-layer -F - log Z on continuous hidden probabilities is not a log-likelihood and is not shown.",
+			replicasText(s), analysis.DefaultDiskRadius, analysis.DefaultSurrogates, analysis.DefaultSurrogates, analysis.DefaultSurrogates+1, analysis.LiveSD, s.AnalysisSamples, evalSamplesText(s), s.TestN, s.AISRuns, s.AISSteps[0]+s.AISSteps[1]+s.AISSteps[2], min(s.TestN, s.N)),
+		Header: []string{"network", "layer", "PR (noise)", "disk share (noise)", "local (disk)", "compact", "live", "compact of live", "|corr| 2x2 (noise)", "recon train", "recon held-out", "pseudo-LL train", "pseudo-LL held-out", "log p(v) train", "log p(v) held-out"},
 	}
 	for _, n := range s.Networks {
 		for _, l := range sum.Ensemble[n].Layers {
@@ -316,7 +316,7 @@ func overviewSection(sum *Summary) report.Section {
 			overview.Rows = append(overview.Rows, []string{n, fmt.Sprint(l.Layer),
 				fmt.Sprintf("%s (%s)", l.PRMedian.Short(), l.NoisePRMedian.Short()),
 				fmt.Sprintf("%s (%s)", l.DiskMedian.Short(), l.NoiseDiskMedian.Short()),
-				l.LocalByDisk.Short(), l.Compact.Short(), bs, l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), llTrain, llTest})
+				l.LocalByDisk.Short(), l.Compact.Short(), l.Live.Short(), l.LiveCompact.Short(), bs, l.ReconError.Short(), l.TestReconError.Short(), l.PseudoLL.Short(), l.TestPseudoLL.Short(), llTrain, llTest})
 		}
 	}
 	full := report.Table{Caption: "The same measures with their full spread: mean +- std [min, max] (n replicas) over seeds. After a log-likelihood or DBN bound: every replica's standard error of its own estimate (AIS: of log Z; draws+AIS: of the bound's draws of h and its top log Z), which is not part of the spread over seeds; and, for layer 1, every replica's log-likelihood at the AIS bounds log(Z^ + 3 sigma) and log(Z^ - 3 sigma) of log Z (+Inf when Z^ - 3 sigma <= 0).",
@@ -328,6 +328,7 @@ func overviewSection(sum *Summary) report.Section {
 				sp   Spread
 			}{{"median PR", l.PRMedian}, {"median disk share", l.DiskMedian}, {"local fraction (disk)", l.LocalByDisk}, {"local fraction (PR)", l.LocalByPR},
 				{"compact fraction (beyond own phase surrogates and permutations)", l.Compact}, {"local fraction beyond own phase surrogates (disk)", l.BeyondSpectrum}, {"local fraction beyond own permutations (disk)", l.BeyondValues},
+				{"live fraction (sd of p(h|v) over the analysed configurations >= " + fmt.Sprint(analysis.LiveSD) + ")", l.Live}, {"median PR of live units", l.LivePRMedian}, {"median disk share of live units", l.LiveDiskMedian}, {"compact fraction of live units", l.LiveCompact},
 				{"recon error, training rows", l.ReconError}, {"recon error, held-out", l.TestReconError},
 				{"pseudo-LL, training rows", l.PseudoLL}, {"pseudo-LL, held-out", l.TestPseudoLL}} {
 				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), m.name, m.sp.Text()})
@@ -502,19 +503,12 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 		return Spread{}
 	}
 	l := e.Layers[c.Layer-1]
+	for _, m := range layerMeasures {
+		if m.name == c.Measure {
+			return m.get(l)
+		}
+	}
 	switch c.Measure {
-	case "median participation ratio":
-		return l.PRMedian
-	case "median disk share":
-		return l.DiskMedian
-	case "local fraction (disk)":
-		return l.LocalByDisk
-	case "compact fraction (beyond own surrogates)":
-		return l.Compact
-	case "held-out pseudo-log-likelihood":
-		return l.TestPseudoLL
-	case "held-out reconstruction error":
-		return l.TestReconError
 	case "held-out log-likelihood":
 		return l.TestLogLik
 	case "held-out DBN lower bound on log p(v)":

@@ -467,6 +467,20 @@ type layerAnalysis struct {
 	ValuesDisk     DistSummary       `json:"permuted_disk_share"`
 	BlockSpin      []blockSpinResult `json:"block_spin"`
 	BlockNote      string            `json:"block_spin_note,omitempty"`
+	// The live units: those whose p(h = 1 | v), mean-field up the stack,
+	// has a standard deviation of at least LiveSD over the analysed
+	// configurations (analysis.Activity, analysis.LiveSD); a unit below
+	// it answers every configuration alike, and its field is a fossil of
+	// training. Live is their share, LivePR and LiveDisk the locality of
+	// their fields alone, LiveCompact the share of them that are compact
+	// (NaN without live units).
+	LiveSD      float64     `json:"live_sd"`
+	Live        stats.Num   `json:"live_fraction"`
+	LivePR      DistSummary `json:"live_participation_ratio"`
+	LiveDisk    DistSummary `json:"live_disk_share"`
+	LiveCompact stats.Num   `json:"live_compact_fraction"`
+	// UnitActivity is every unit's standard deviation of p(h = 1 | v).
+	UnitActivity []stats.Num `json:"unit_activity"`
 	// UnitPR and UnitDisk are every unit's participation ratio and disk
 	// share (pooled over seeds in the ensemble).
 	UnitPR   []stats.Num `json:"unit_pr"`
@@ -559,7 +573,7 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		AnalysisSamples int
 		Seed            uint64
 		Version         int
-	}{s.AnalysisSamples, seed, 3}
+	}{s.AnalysisSamples, seed, 4}
 	rel := analysisRel(net, p)
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs = "analyse/"+net+"/"+p.tag(), "analyse", []string{trainKey, dataKey}
@@ -655,8 +669,12 @@ func (a *analyser) run() (analysisResult, error) {
 	if err := a.weightsFigure(erfs[0]); err != nil {
 		return a.res, err
 	}
+	act, err := a.activity()
+	if err != nil {
+		return a.res, err
+	}
 	for k := range a.dbn.Layers {
-		la, err := a.layer(k, erfs[k], ws[0])
+		la, err := a.layer(k, erfs[k], ws[0], act[k])
 		if err != nil {
 			return a.res, err
 		}
@@ -681,6 +699,24 @@ func (a *analyser) run() (analysisResult, error) {
 	return a.res, nil
 }
 
+// activity returns the standard deviation of every unit's p(h = 1 | v),
+// mean-field up the stack from the analysed configurations, layer by layer.
+func (a *analyser) activity() ([][]float64, error) {
+	ws := f32.NewWorkspace(a.s.Threads)
+	rows := a.sub.N
+	v := analysis.ToFloat32(a.sub.X)
+	out := make([][]float64, len(a.dbn.Layers))
+	for k, l := range a.dbn.Layers {
+		h := a.dbn.Up(ws, v, rows, k+1)
+		sd, err := analysis.Activity(h, rows, l.NHidden)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = sd
+	}
+	return out, nil
+}
+
 // weightsFigure draws the first-layer weights in index order.
 func (a *analyser) weightsFigure(erf analysis.Matrix) error {
 	s, L := a.s, a.s.L
@@ -700,7 +736,7 @@ func (a *analyser) weightsFigure(erf analysis.Matrix) error {
 
 // layer measures the locality of layer k's receptive fields against noise,
 // draws their figures and, for the first layer, the block-spin correlations.
-func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerAnalysis, error) {
+func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix, act []float64) (layerAnalysis, error) {
 	L := a.s.L
 	model, noise, err := analysis.LocalityVsNoise(erf, L, 0, a.noiseSeed(k))
 	if err != nil {
@@ -729,6 +765,7 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerA
 	}
 	la.Surrogates, la.SpectrumDisk, la.ValuesDisk = sur.Surrogates, summarize(sur.SpectrumDisk), summarize(sur.ValuesDisk)
 	la.BeyondSpectrum, la.BeyondValues, la.Compact = stats.Num(sur.BeyondSpectrum), stats.Num(sur.BeyondValues), stats.Num(sur.Compact)
+	liveUnits(&la, act, model, sur)
 	if err := a.erfFigure(k, erf, model); err != nil {
 		return la, err
 	}
@@ -741,6 +778,30 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix) (layerA
 	}
 	a.tick()
 	return la, a.blockSpins(k, w0, &la)
+}
+
+// liveUnits fills la's measures of the live units from every unit's
+// activity and the layer's locality and surrogate test.
+func liveUnits(la *layerAnalysis, act []float64, model analysis.Locality, sur analysis.SurrogateResult) {
+	la.LiveSD = analysis.LiveSD
+	var pr, disk []float64
+	compact := 0
+	for j, sd := range act {
+		la.UnitActivity = append(la.UnitActivity, stats.Num(sd))
+		if sd < analysis.LiveSD {
+			continue
+		}
+		pr, disk = append(pr, model.Units[j].PR), append(disk, model.Units[j].DiskShare)
+		if sur.Units[j].Compact() {
+			compact++
+		}
+	}
+	la.Live = stats.Num(float64(len(pr)) / float64(len(act)))
+	la.LivePR, la.LiveDisk = summarize(analysis.Summarize(pr)), summarize(analysis.Summarize(disk))
+	la.LiveCompact = stats.Num(math.NaN())
+	if len(pr) > 0 {
+		la.LiveCompact = stats.Num(float64(compact) / float64(len(pr)))
+	}
 }
 
 // erfFigure draws fields of layer k sorted by participation ratio, most

@@ -67,6 +67,10 @@ type replicaAnalysis struct {
 		LD    stats.Num                  `json:"local_fraction_disk"`
 		// Absent before the surrogate test (2026-12-04).
 		Compact *stats.Num `json:"compact_fraction"`
+		// Absent before the live units (2026-12-04).
+		Live        *stats.Num                  `json:"live_fraction"`
+		LivePR      *struct{ Median stats.Num } `json:"live_participation_ratio"`
+		LiveCompact *stats.Num                  `json:"live_compact_fraction"`
 	} `json:"layers"`
 	Physics []struct {
 		Depth int       `json:"depth"`
@@ -118,6 +122,11 @@ func readMeasures(path, kind string, m map[string]float64) error {
 			m[p+"local_fraction_disk"] = float64(l.LD)
 			if l.Compact != nil {
 				m[p+"compact_fraction"] = float64(*l.Compact)
+			}
+			if l.Live != nil && l.LivePR != nil && l.LiveCompact != nil {
+				m[p+"live_fraction"] = float64(*l.Live)
+				m[p+"live_pr_median"] = float64(l.LivePR.Median)
+				m[p+"live_compact_fraction"] = float64(*l.LiveCompact)
 			}
 		}
 		for _, ph := range a.Physics {
@@ -178,23 +187,26 @@ func describe(key string) string {
 		fmt.Sscanf(key, "layer%d.", &l)
 		rest := key[strings.IndexByte(key, '.')+1:]
 		what := map[string]string{
-			"pr_median":            "median over units of the participation ratio of the receptive fields (sites; smaller is more local)",
-			"disk_median":          "median over units of the share of w^2 near the peak (larger is more local)",
-			"local_fraction_pr":    "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
-			"local_fraction_disk":  "share of units more local than 95% of Gaussian-noise fields, by disk share",
-			"compact_fraction":     "share of units whose disk share exceeds that of all 19 phase-randomized copies (same spatial spectrum) and all 19 permutations (same values) of their own field: compact, not merely smooth or sparse",
-			"pseudo_loglik":        "pseudo-log-likelihood on the training rows",
-			"recon_error":          "mean-field reconstruction error on the training rows",
-			"loglik":               "log-likelihood (AIS) of the first layer on the training rows",
-			"test_pseudo_loglik":   "pseudo-log-likelihood on the held-out test set",
-			"test_recon_error":     "mean-field reconstruction error on the held-out test set",
-			"test_loglik":          "log-likelihood (AIS) of the first layer on the held-out test set",
-			"loglik_ceiling":       "upper bound of the first layer's log-likelihood on the training rows from one state's free energy (no statistics)",
-			"test_loglik_ceiling":  "upper bound of the first layer's log-likelihood on the held-out test set from one state's free energy (no statistics)",
-			"global_flip_gap":      "mean |F(1-v) - F(v)| of the first layer on the training rows (0: the Ising spin-flip symmetry)",
-			"test_global_flip_gap": "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
-			"log_z_data":           "log Z of the first layer by AIS from the data's density (the loglik uses the larger of the two paths)",
-			"log_z_biases":         "log Z of the first layer by AIS from the model's own biases, W scaled from 0",
+			"pr_median":             "median over units of the participation ratio of the receptive fields (sites; smaller is more local)",
+			"disk_median":           "median over units of the share of w^2 near the peak (larger is more local)",
+			"local_fraction_pr":     "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
+			"local_fraction_disk":   "share of units more local than 95% of Gaussian-noise fields, by disk share",
+			"compact_fraction":      "share of units whose disk share exceeds that of all 19 phase-randomized copies (same spatial spectrum) and all 19 permutations (same values) of their own field: compact, not merely smooth or sparse",
+			"live_fraction":         "share of live units, whose p(h = 1 | v) has a standard deviation of at least 0.01 over the analysed configurations (the rest answer every configuration alike: their fields are fossils of training)",
+			"live_pr_median":        "median over the live units of the participation ratio of their receptive fields",
+			"live_compact_fraction": "share of the live units that are compact (see compact_fraction)",
+			"pseudo_loglik":         "pseudo-log-likelihood on the training rows",
+			"recon_error":           "mean-field reconstruction error on the training rows",
+			"loglik":                "log-likelihood (AIS) of the first layer on the training rows",
+			"test_pseudo_loglik":    "pseudo-log-likelihood on the held-out test set",
+			"test_recon_error":      "mean-field reconstruction error on the held-out test set",
+			"test_loglik":           "log-likelihood (AIS) of the first layer on the held-out test set",
+			"loglik_ceiling":        "upper bound of the first layer's log-likelihood on the training rows from one state's free energy (no statistics)",
+			"test_loglik_ceiling":   "upper bound of the first layer's log-likelihood on the held-out test set from one state's free energy (no statistics)",
+			"global_flip_gap":       "mean |F(1-v) - F(v)| of the first layer on the training rows (0: the Ising spin-flip symmetry)",
+			"test_global_flip_gap":  "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
+			"log_z_data":            "log Z of the first layer by AIS from the data's density (the loglik uses the larger of the two paths)",
+			"log_z_biases":          "log Z of the first layer by AIS from the model's own biases, W scaled from 0",
 		}[rest]
 		if what == "" {
 			what = rest
@@ -317,6 +329,10 @@ var headline = []struct {
 	// phase-randomized surrogates are as smooth and its permutations as
 	// sparse, so only compact fields beat both.
 	{"layer1.compact_fraction", "Layer 1: share of compact units (beyond their own surrogates)", "share of units", false},
+	// Units that answer every configuration alike keep whatever field
+	// training left them; only the live ones say what the data taught.
+	{"layer1.live_fraction", "Layer 1: share of live units (p(h|v) varies with the data)", "share of units", false},
+	{"layer1.live_compact_fraction", "Layer 1: share of the live units that are compact", "share of live units", false},
 	{"k_eff.depth1", "K_eff of depth-1 reconstructions against the training K", "K_eff", true},
 	{"layer1.test_pseudo_loglik", "Layer 1: held-out pseudo-log-likelihood", "pseudo-log-likelihood", false},
 	// Held-out log-likelihoods with the ceiling that needs no AIS
@@ -333,7 +349,8 @@ var nullRates = map[string]struct {
 	v    float64
 	text string
 }{
-	"layer1.compact_fraction": {1 / float64(analysis.DefaultSurrogates+1), fmt.Sprintf("the null rate, 1/%d: a field that is stationary noise, however smooth, or has exchangeable values, however sparse, is compact with at most this probability", analysis.DefaultSurrogates+1)},
+	"layer1.live_compact_fraction": {1 / float64(analysis.DefaultSurrogates+1), fmt.Sprintf("the null rate, 1/%d (see the compact share above)", analysis.DefaultSurrogates+1)},
+	"layer1.compact_fraction":      {1 / float64(analysis.DefaultSurrogates+1), fmt.Sprintf("the null rate, 1/%d: a field that is stationary noise, however smooth, or has exchangeable values, however sparse, is compact with at most this probability", analysis.DefaultSurrogates+1)},
 }
 
 // writeReport writes summary.json, the charts and report/index.html.
