@@ -470,8 +470,8 @@ type layerAnalysis struct {
 	// The live units: those whose p(h = 1 | v), mean-field up the stack,
 	// has a standard deviation of at least LiveSD over the analysed
 	// configurations (analysis.Activity, analysis.LiveSD); a unit below
-	// it answers every configuration alike, and its field is a fossil of
-	// training. Live is their share, LivePR and LiveDisk the locality of
+	// it answers every configuration alike, a constant as a feature of
+	// the data whatever its field. Live is their share, LivePR and LiveDisk the locality of
 	// their fields alone, LiveCompact the share of them that are compact
 	// (NaN without live units).
 	LiveSD      float64     `json:"live_sd"`
@@ -766,7 +766,7 @@ func (a *analyser) layer(k int, erf analysis.Matrix, w0 analysis.Matrix, act []f
 	la.Surrogates, la.SpectrumDisk, la.ValuesDisk = sur.Surrogates, summarize(sur.SpectrumDisk), summarize(sur.ValuesDisk)
 	la.BeyondSpectrum, la.BeyondValues, la.Compact = stats.Num(sur.BeyondSpectrum), stats.Num(sur.BeyondValues), stats.Num(sur.Compact)
 	liveUnits(&la, act, model, sur)
-	if err := a.erfFigure(k, erf, model); err != nil {
+	if err := a.erfFigure(k, erf, model, act); err != nil {
 		return la, err
 	}
 	a.tick()
@@ -809,7 +809,7 @@ func liveUnits(la *layerAnalysis, act []float64, model analysis.Locality, sur an
 // spaced ranks of the participation ratio (the most and the least local
 // and 62 between), so that the grid shows the layer's typical fields and
 // not its most local tail.
-func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality) error {
+func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality, act []float64) error {
 	order := make([]int, len(model.Units))
 	for i := range order {
 		order[i] = i
@@ -821,6 +821,9 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 		u := order[evenRank(i, n, len(order))]
 		fields[i] = erf.Column(u)
 		labels[i] = "PR " + report.Num(model.Units[u].PR)
+		if act[u] < analysis.LiveSD {
+			labels[i] += ", dead"
+		}
 	}
 	bar := report.DefaultBarLabel // w
 	if k > 0 {
@@ -840,8 +843,8 @@ func (a *analyser) erfFigure(k int, erf analysis.Matrix, model analysis.Locality
 	if k > 0 {
 		what = fmt.Sprintf("effective receptive fields r(%d) = W(1)...W(%d) (plain products, no biases)", k+1, k+1)
 	}
-	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of %s, sorted by participation ratio (most local first, row by row), each tile labelled with its PR; each tile is the %dx%d periodic lattice; one colour scale for the grid.",
-		a.net, k+1, what, which, a.s.L, a.s.L))
+	a.addFig(file, fmt.Sprintf("%s, layer %d: %s of %s, sorted by participation ratio (most local first, row by row), each tile labelled with its PR and, for a dead unit, 'dead' (its p(h = 1 | v) has a standard deviation below %g over the %d analysed configurations: as a feature of the data it is a constant); each tile is the %dx%d periodic lattice; one colour scale for the grid.",
+		a.net, k+1, what, which, analysis.LiveSD, a.sub.N, a.s.L, a.s.L))
 	return nil
 }
 

@@ -192,7 +192,7 @@ func describe(key string) string {
 			"local_fraction_pr":     "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
 			"local_fraction_disk":   "share of units more local than 95% of Gaussian-noise fields, by disk share",
 			"compact_fraction":      "share of units whose disk share exceeds that of all 19 phase-randomized copies (same spatial spectrum) and all 19 permutations (same values) of their own field: compact, not merely smooth or sparse",
-			"live_fraction":         "share of live units, whose p(h = 1 | v) has a standard deviation of at least 0.01 over the analysed configurations (the rest answer every configuration alike: their fields are fossils of training)",
+			"live_fraction":         "share of live units, whose p(h = 1 | v) has a standard deviation of at least 0.01 over the analysed configurations (the rest answer every configuration alike: as features of the data they are constants, whatever their fields look like)",
 			"live_pr_median":        "median over the live units of the participation ratio of their receptive fields",
 			"live_compact_fraction": "share of the live units that are compact (see compact_fraction)",
 			"pseudo_loglik":         "pseudo-log-likelihood on the training rows",
