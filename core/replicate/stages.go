@@ -786,8 +786,9 @@ func liveUnits(la *layerAnalysis, act []float64, model analysis.Locality, sur an
 	la.LiveSD = analysis.LiveSD
 	var pr, disk []float64
 	compact := 0
+	la.UnitActivity = make([]stats.Num, len(act))
 	for j, sd := range act {
-		la.UnitActivity = append(la.UnitActivity, stats.Num(sd))
+		la.UnitActivity[j] = stats.Num(sd)
 		if sd < analysis.LiveSD {
 			continue
 		}
