@@ -471,9 +471,9 @@ type layerAnalysis struct {
 	// has a standard deviation of at least LiveSD over the analysed
 	// configurations (analysis.Activity, analysis.LiveSD); a unit below
 	// it answers every configuration alike, a constant as a feature of
-	// the data whatever its field. Live is their share, LivePR and LiveDisk the locality of
-	// their fields alone, LiveCompact the share of them that are compact
-	// (NaN without live units).
+	// the data whatever its field. Live is their share, LivePR and
+	// LiveDisk the locality of their fields alone, LiveCompact the share
+	// of them that are compact (NaN without live units).
 	LiveSD      float64     `json:"live_sd"`
 	Live        stats.Num   `json:"live_fraction"`
 	LivePR      DistSummary `json:"live_participation_ratio"`
