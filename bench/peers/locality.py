@@ -11,6 +11,10 @@ columns of W reshaped to the L x L lattice) with its own code:
   disk share           share of sum w^2 on the sites at periodic distance
                        dx^2 + dy^2 <= r^2 (r = 2.5 sites) from the site of
                        the largest |w|
+  live units           share of units whose p(h = 1 | v) has a standard
+                       deviation of at least 0.01 over the held-out rows
+                       (replicate's analysis.LiveSD, which it measures on
+                       its analysed training rows), and their median PR
 
 The median over units is taken per trained model (seed); over seeds the
 script reports mean, sample std, min and max, as summary.json does.
@@ -111,7 +115,7 @@ def sigmoid(x):
 
 
 def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 0.9), switch=5, sigma=0.1):
-    """Hinton & Salakhutdinov's CD-1 with momentum, in X's dtype; returns W (n_v x n_h)."""
+    """Hinton & Salakhutdinov's CD-1 with momentum, in X's dtype; returns W (n_v x n_h) and the hidden biases c."""
     n, n_v = X.shape
     dt = X.dtype
     W = (sigma * rng.standard_normal((n_v, n_h))).astype(dt)
@@ -138,14 +142,14 @@ def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 
             W += dW
             b += db
             c += dc
-    return W
+    return W, c
 
 
 def train_sklearn(X, n_h, epochs, seed):
     from sklearn.neural_network import BernoulliRBM
     r = BernoulliRBM(n_components=n_h, learning_rate=0.1, batch_size=10, n_iter=epochs, random_state=seed, verbose=0)
     r.fit(X)
-    return r.components_.T.astype(np.float64)
+    return r.components_.T.astype(np.float64), r.intercept_hidden_.astype(np.float64)
 
 
 def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius, dtype, log):
@@ -162,17 +166,25 @@ def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius
             keep = np.sort(rng.permutation(len(X))[int(round(holdout * len(X))):])
             Xt = X[keep]
             if name == "sklearn":
-                W = train_sklearn(Xt, hidden, sk_epochs, seed)
+                W, c = train_sklearn(Xt, hidden, sk_epochs, seed)
             elif name == "mehta-schwab":
-                W = train_cd1(Xt.astype(dtype), hidden, epochs, rng, l1=l1)
+                W, c = train_cd1(Xt.astype(dtype), hidden, epochs, rng, l1=l1)
             else:
-                W = train_cd1(Xt.astype(dtype), hidden, epochs, rng, l2=l2)
-            W = W.astype(np.float64)
+                W, c = train_cd1(Xt.astype(dtype), hidden, epochs, rng, l2=l2)
+            W, c = W.astype(np.float64), c.astype(np.float64)
             pr, ds = participation_ratio(W), disk_share(W, L, radius)
+            # Live units: p(h = 1 | v) with a standard deviation of at
+            # least 0.01 over the held-out rows (replicate's
+            # analysis.LiveSD; it uses its analysed training rows).
+            held = np.setdiff1d(np.arange(len(X)), keep)
+            act = sigmoid(X[held].astype(np.float64) @ W + c).std(0) if len(held) else np.zeros(W.shape[1])
+            live = act >= 0.01
             per.append({"seed": seed, "pr_median": float(np.median(pr)), "disk_share_median": float(np.median(ds)),
+                        "live_fraction": float(live.mean()),
+                        "live_pr_median": float(np.median(pr[live])) if live.any() else None,
                         "seconds": time.time() - t0})
-            log("%s seed %d: median PR %.4g, median disk share %.4g (%.1fs)" % (
-                name, seed, per[-1]["pr_median"], per[-1]["disk_share_median"], per[-1]["seconds"]))
+            log("%s seed %d: median PR %.4g, median disk share %.4g, live units %.3g (%.1fs)" % (
+                name, seed, per[-1]["pr_median"], per[-1]["disk_share_median"], per[-1]["live_fraction"], per[-1]["seconds"]))
         rec = {"per_seed": per}
         for key in ("pr_median", "disk_share_median"):
             v = np.array([p[key] for p in per])
