@@ -15,7 +15,7 @@ import (
 // keeps it off for every configuration (dead), the rest respond; liveUnits
 // then counts the live ones and their compact share.
 func TestAnalyserActivity(t *testing.T) {
-	const nv, nh1, nh2, rows = 9, 4, 3, 50
+	const nv, nh1, nh2, rows = 9, 4, 3, 2*activityChunk + 50 // two whole chunks and a part
 	l1, l2 := rbm.NewRBM(nv, nh1), rbm.NewRBM(nh1, nh2)
 	for i := 0; i < nv; i++ {
 		for j := 0; j < nh1; j++ {
@@ -30,7 +30,7 @@ func TestAnalyserActivity(t *testing.T) {
 	}
 	x := make([]uint8, rows*nv)
 	for i := range x {
-		x[i] = uint8((i*7 + i/5) % 3 % 2)
+		x[i] = uint8((i*7 + i/5 + i/97) % 3 % 2)
 	}
 	data, err := rbm.NewBinaryDataset(rows, nv, x)
 	if err != nil {
@@ -40,6 +40,19 @@ func TestAnalyserActivity(t *testing.T) {
 	act, err := a.activity()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The chunks change no bit: the whole batch through DBN.Up gives the
+	// same activities.
+	for k, l := range a.dbn.Layers {
+		whole, err := analysis.Activity(a.dbn.Up(nil, analysis.ToFloat32(x), rows, k+1), rows, l.NHidden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range whole {
+			if whole[j] != act[k][j] {
+				t.Errorf("layer %d unit %d: activity %v in chunks, %v in one batch", k+1, j, act[k][j], whole[j])
+			}
+		}
 	}
 	sigmoid := func(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 	in := make([][]float64, rows)
