@@ -123,10 +123,18 @@ func readMeasures(path, kind string, m map[string]float64) error {
 			if l.Compact != nil {
 				m[p+"compact_fraction"] = float64(*l.Compact)
 			}
-			if l.Live != nil && l.LivePR != nil && l.LiveCompact != nil {
+			// A layer without live units has no live PR and a null
+			// compact share (NaN), which a pointer cannot tell from an
+			// absent field: the live share says the fields are there.
+			if l.Live != nil {
 				m[p+"live_fraction"] = float64(*l.Live)
-				m[p+"live_pr_median"] = float64(l.LivePR.Median)
-				m[p+"live_compact_fraction"] = float64(*l.LiveCompact)
+				m[p+"live_pr_median"], m[p+"live_compact_fraction"] = math.NaN(), math.NaN()
+				if l.LivePR != nil {
+					m[p+"live_pr_median"] = float64(l.LivePR.Median)
+				}
+				if l.LiveCompact != nil {
+					m[p+"live_compact_fraction"] = float64(*l.LiveCompact)
+				}
 			}
 		}
 		for _, ph := range a.Physics {
