@@ -68,9 +68,9 @@ type replicaAnalysis struct {
 		// Absent before the surrogate test (2026-12-04).
 		Compact *stats.Num `json:"compact_fraction"`
 		// Absent before the live units (2026-12-04).
-		Live        *stats.Num                  `json:"live_fraction"`
-		LivePR      *struct{ Median stats.Num } `json:"live_participation_ratio"`
-		LiveCompact *stats.Num                  `json:"live_compact_fraction"`
+		Live        *stats.Num                 `json:"live_fraction"`
+		LivePR      struct{ Median stats.Num } `json:"live_participation_ratio"`
+		LiveCompact *stats.Num                 `json:"live_compact_fraction"`
 	} `json:"layers"`
 	Physics []struct {
 		Depth int       `json:"depth"`
@@ -128,10 +128,7 @@ func readMeasures(path, kind string, m map[string]float64) error {
 			// absent field: the live share says the fields are there.
 			if l.Live != nil {
 				m[p+"live_fraction"] = float64(*l.Live)
-				m[p+"live_pr_median"], m[p+"live_compact_fraction"] = math.NaN(), math.NaN()
-				if l.LivePR != nil {
-					m[p+"live_pr_median"] = float64(l.LivePR.Median)
-				}
+				m[p+"live_pr_median"], m[p+"live_compact_fraction"] = float64(l.LivePR.Median), math.NaN()
 				if l.LiveCompact != nil {
 					m[p+"live_compact_fraction"] = float64(*l.LiveCompact)
 				}
@@ -199,8 +196,8 @@ func describe(key string) string {
 			"disk_median":           "median over units of the share of w^2 near the peak (larger is more local)",
 			"local_fraction_pr":     "share of units more local than 95% of Gaussian-noise fields, by participation ratio",
 			"local_fraction_disk":   "share of units more local than 95% of Gaussian-noise fields, by disk share",
-			"compact_fraction":      "share of units whose disk share exceeds that of all 19 phase-randomized copies (same spatial spectrum) and all 19 permutations (same values) of their own field: compact, not merely smooth or sparse",
-			"live_fraction":         "share of live units, whose p(h = 1 | v) has a standard deviation of at least 0.01 over the analysed configurations (the rest answer every configuration alike: as features of the data they are constants, whatever their fields look like)",
+			"compact_fraction":      fmt.Sprintf("share of units whose disk share exceeds that of all %d phase-randomized copies (same spatial spectrum) and all %d permutations (same values) of their own field: compact, not merely smooth or sparse", analysis.DefaultSurrogates, analysis.DefaultSurrogates),
+			"live_fraction":         fmt.Sprintf("share of live units, whose p(h = 1 | v) has a standard deviation of at least %v over the analysed configurations (the rest answer every configuration alike: as features of the data they are constants, whatever their fields look like)", analysis.LiveSD),
 			"live_pr_median":        "median over the live units of the participation ratio of their receptive fields",
 			"live_compact_fraction": "share of the live units that are compact (see compact_fraction)",
 			"pseudo_loglik":         "pseudo-log-likelihood on the training rows",
@@ -351,14 +348,18 @@ var headline = []struct {
 	{"layer1.global_flip_gap", "Layer 1: flip gap, mean |F(1-v) - F(v)| on the training rows", "nats", false},
 }
 
+// compactNull is the share of units that the surrogate test calls compact
+// by chance: one in DefaultSurrogates+1.
+const compactNull = 1 / float64(analysis.DefaultSurrogates+1)
+
 // nullRates are the values that headline measures take by chance, drawn
 // as a dashed line on their charts and described in the captions.
 var nullRates = map[string]struct {
 	v    float64
 	text string
 }{
-	"layer1.live_compact_fraction": {1 / float64(analysis.DefaultSurrogates+1), fmt.Sprintf("the null rate, 1/%d (see the compact share above)", analysis.DefaultSurrogates+1)},
-	"layer1.compact_fraction":      {1 / float64(analysis.DefaultSurrogates+1), fmt.Sprintf("the null rate, 1/%d: a field that is stationary noise, however smooth, or has exchangeable values, however sparse, is compact with at most this probability", analysis.DefaultSurrogates+1)},
+	"layer1.live_compact_fraction": {compactNull, fmt.Sprintf("the null rate, 1/%d (see the compact share above)", analysis.DefaultSurrogates+1)},
+	"layer1.compact_fraction":      {compactNull, fmt.Sprintf("the null rate, 1/%d: a field that is stationary noise, however smooth, or has exchangeable values, however sparse, is compact with at most this probability", analysis.DefaultSurrogates+1)},
 }
 
 // writeReport writes summary.json, the charts and report/index.html.
