@@ -21,10 +21,19 @@ const LiveSD = 0.01
 // (divided by rows), in float64 and summed in row order, so that the result is the same bits
 // on every CPU: how much the unit's response moves with its input.
 func Activity(p []float32, rows, units int) ([]float64, error) {
+	_, sd, err := Response(p, rows, units)
+	return sd, err
+}
+
+// Response returns the mean and Activity's standard deviation of each
+// column of p, both summed in row order in float64: the mean tells a dead
+// unit that is off for every configuration (mean near 0) from one that is
+// on for every configuration (near 1).
+func Response(p []float32, rows, units int) (mean, sd []float64, err error) {
 	if rows <= 0 || units <= 0 || len(p) != rows*units {
-		return nil, fmt.Errorf("analysis: Activity of %d values as %d rows of %d units", len(p), rows, units)
+		return nil, nil, fmt.Errorf("analysis: the response of %d values as %d rows of %d units", len(p), rows, units)
 	}
-	mean := make([]float64, units)
+	mean = make([]float64, units)
 	for i := 0; i < rows; i++ {
 		for j, x := range p[i*units : (i+1)*units] {
 			mean[j] += float64(x)
@@ -43,5 +52,5 @@ func Activity(p []float32, rows, units int) ([]float64, error) {
 	for j := range ss {
 		ss[j] = math.Sqrt(ss[j] / float64(rows))
 	}
-	return ss, nil
+	return mean, ss, nil
 }

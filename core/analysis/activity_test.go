@@ -27,6 +27,15 @@ func TestActivity(t *testing.T) {
 	if got[0] != 0 {
 		t.Errorf("a constant unit has sd %v, want exactly 0", got[0])
 	}
+	mean, sd, err := Response(p, 4, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, m := range []float64{0.3, 0.5, 0.5, 2.5} {
+		if math.Abs(mean[j]-m) > 1e-7 || sd[j] != got[j] {
+			t.Errorf("unit %d: Response mean %v sd %v, want %v and Activity's %v", j, mean[j], sd[j], m, got[j])
+		}
+	}
 	for _, c := range []struct{ n, rows, units int }{{4, 0, 4}, {4, 4, 0}, {15, 4, 4}, {17, 4, 4}} {
 		if _, err := Activity(make([]float32, c.n), c.rows, c.units); err == nil {
 			t.Errorf("Activity of %d values as %d x %d: no error", c.n, c.rows, c.units)

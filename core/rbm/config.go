@@ -43,7 +43,8 @@ type Config struct {
 	// MonitorRows bounds the number of training (and validation) samples
 	// the per-epoch measures are computed on; 0 means all.
 	MonitorRows int `json:"monitor_rows"`
-	// SnapshotEvery N > 0 keeps a copy of W every N epochs (W0_epoch050...).
+	// SnapshotEvery N > 0 keeps a copy of W and c every N epochs (W0_epoch050,
+	// c0_epoch050, ...).
 	SnapshotEvery int `json:"snapshot_every"`
 	// NextLayerSamples trains each upper layer on sampled binary hidden
 	// states of the layer below instead of its hidden probabilities.

@@ -10,20 +10,27 @@ import (
 // units being layer k+1's visible units.
 type DBN struct {
 	Layers []*RBM
-	// Snapshots are copies of W taken during training every
+	// Snapshots are copies of W and c taken during training every
 	// Config.SnapshotEvery epochs; they are written into the model file
-	// as W<layer>_epoch<NNN>.
+	// as W<layer>_epoch<NNN> and c<layer>_epoch<NNN>.
 	Snapshots []Snapshot
 }
 
-// Snapshot is layer Layer's W after Epoch epochs.
+// Snapshot is layer Layer's W and hidden biases c after Epoch epochs. C
+// is nil in a snapshot read from a model file written before the biases
+// were kept (2026-12-04).
 type Snapshot struct {
 	Layer, Epoch int
 	W            []float32
+	C            []float32
 }
 
-// Name is the array name of the snapshot in a model file: W0_epoch050.
+// Name is the array name of the snapshot's W in a model file: W0_epoch050.
 func (s Snapshot) Name() string { return fmt.Sprintf("W%d_epoch%03d", s.Layer, s.Epoch) }
+
+// BiasName is the array name of the snapshot's c in a model file:
+// c0_epoch050.
+func (s Snapshot) BiasName() string { return fmt.Sprintf("c%d_epoch%03d", s.Layer, s.Epoch) }
 
 // Sizes returns the unit counts of every layer, visible first.
 func (d *DBN) Sizes() []int {

@@ -33,7 +33,7 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		w := float64(4 * nv * nh)
 		need += w // the trained layer
 		if cfg.SnapshotEvery > 0 {
-			need += float64(w * float64(cfg.Epochs/cfg.SnapshotEvery))
+			need += float64((w + float64(4*nh)) * float64(cfg.Epochs/cfg.SnapshotEvery))
 		}
 		// The layer in training: velocity, gradient and two backups, the
 		// batch buffers, the PCD chains and their backup.

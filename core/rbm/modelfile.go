@@ -85,7 +85,7 @@ const maxMetaBytes = 16 << 20
 
 // Save writes d to path as an .npz that numpy.load reads: float32 arrays W0,
 // b0, c0, W1, ... (Wk of shape (n_visible, n_hidden)), the snapshots
-// (W0_epoch050, ...), and meta.json. The file is replaced atomically.
+// (W0_epoch050, c0_epoch050, ...), and meta.json. The file is replaced atomically.
 // Program, Kernels and Sizes of meta are filled in when empty. The epochs'
 // seconds go to path+TimingsSuffix, not into the model file (LoadDBN puts
 // them back).
@@ -140,6 +140,9 @@ func writeNPZ(path string, opt npy.WriteOptions, d *DBN, meta *Meta, extra []nam
 	for _, s := range d.Snapshots {
 		l := d.Layers[s.Layer]
 		arrays = append(arrays, namedArray{s.Name(), []int{l.NVisible, l.NHidden}, s.W})
+		if s.C != nil {
+			arrays = append(arrays, namedArray{s.BiasName(), []int{l.NHidden}, s.C})
+		}
 	}
 	arrays = append(arrays, extra...)
 	for _, a := range arrays {
@@ -161,7 +164,7 @@ type namedArray struct {
 	data  []float32
 }
 
-var snapshotName = regexp.MustCompile(`^W(\d+)_epoch(\d+)$`)
+var snapshotName = regexp.MustCompile(`^([Wc])(\d+)_epoch(\d+)$`)
 
 // LoadDBN reads a model file written by Save (or any .npz holding float32
 // or float64 arrays W0, b0, c0, ... of consistent shapes; meta.json is
@@ -280,17 +283,20 @@ func dbnFromNPZ(path string, z *npy.NPZReader, snapshots bool) (*DBN, Meta, erro
 	return d, meta, nil
 }
 
-// snapshotsFromNPZ reads the members W<layer>_epoch<N> of d's layers.
+// snapshotsFromNPZ reads the members W<layer>_epoch<N> of d's layers and
+// their hidden biases c<layer>_epoch<N>, which files written before
+// 2026-12-04 lack; a c without its W is an error.
 func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error) {
 	var out []Snapshot
+	biases := map[[2]int][]float32{}
 	for _, member := range z.Names() {
 		name, ok := strings.CutSuffix(member, ".npy")
 		m := snapshotName.FindStringSubmatch(name)
 		if !ok || m == nil {
 			continue
 		}
-		layer, err1 := strconv.Atoi(m[1])
-		epoch, err2 := strconv.Atoi(m[2])
+		layer, err1 := strconv.Atoi(m[2])
+		epoch, err2 := strconv.Atoi(m[3])
 		if err1 != nil || err2 != nil || layer >= len(d.Layers) {
 			return nil, fmt.Errorf("%s: snapshot %s of a layer the model does not have", path, name)
 		}
@@ -299,6 +305,15 @@ func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error)
 			return nil, err
 		}
 		l := d.Layers[layer]
+		if m[1] == "c" {
+			if len(a.Shape) != 1 || a.Shape[0] != l.NHidden {
+				return nil, fmt.Errorf("%s: %s: shape %v, want (%d,)", path, name, a.Shape, l.NHidden)
+			}
+			if biases[[2]int{layer, epoch}], err = floatData(path+": "+name, a); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if len(a.Shape) != 2 || a.Shape[0] != l.NVisible || a.Shape[1] != l.NHidden {
 			return nil, fmt.Errorf("%s: %s: shape %v, want (%d, %d)", path, name, a.Shape, l.NVisible, l.NHidden)
 		}
@@ -307,6 +322,14 @@ func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error)
 			return nil, err
 		}
 		out = append(out, Snapshot{Layer: layer, Epoch: epoch, W: w})
+	}
+	for i := range out {
+		key := [2]int{out[i].Layer, out[i].Epoch}
+		out[i].C = biases[key]
+		delete(biases, key)
+	}
+	for key := range biases {
+		return nil, fmt.Errorf("%s: %s without its weights %s", path, Snapshot{Layer: key[0], Epoch: key[1]}.BiasName(), Snapshot{Layer: key[0], Epoch: key[1]}.Name())
 	}
 	sortSnapshots(out)
 	return out, nil

@@ -30,8 +30,18 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameDBN(t, "loaded", dbn, got)
-	if len(got.Snapshots) != 4 || got.Snapshots[1].Name() != "W0_epoch004" {
-		t.Errorf("snapshots %d, second %q", len(got.Snapshots), got.Snapshots[1].Name())
+	if len(got.Snapshots) != 4 || got.Snapshots[1].Name() != "W0_epoch004" || got.Snapshots[1].BiasName() != "c0_epoch004" {
+		t.Fatalf("snapshots %d, second %q", len(got.Snapshots), got.Snapshots[1].Name())
+	}
+	// The last snapshot of a layer is the trained layer: its W and c.
+	for _, k := range []int{1, 3} {
+		sn, l := got.Snapshots[k], got.Layers[got.Snapshots[k].Layer]
+		if sn.Epoch != 4 || !reflect.DeepEqual(sn.W, l.W) || !reflect.DeepEqual(sn.C, l.C) {
+			t.Errorf("snapshot %s (epoch %d): W or c differs from the trained layer's", sn.Name(), sn.Epoch)
+		}
+	}
+	if sn := got.Snapshots[0]; len(sn.C) != 8 || reflect.DeepEqual(sn.C, got.Layers[0].C) {
+		t.Errorf("snapshot %s: c %v, want 8 biases of epoch 2, not the final ones", sn.BiasName(), sn.C)
 	}
 	if !reflect.DeepEqual(meta.Sizes, []int{12, 8, 5}) || meta.Config.Epochs != 4 || meta.Kernels["f32"] == "" || meta.Program == "" {
 		t.Errorf("meta %+v", meta)
@@ -47,6 +57,70 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	var raw map[string]any
 	if err := json.Unmarshal(z.Files["meta.json"], &raw); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSnapshotBiases reads model files with and without the snapshots'
+// hidden biases (files written before 2026-12-04 have W only).
+func TestSnapshotBiases(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, arrays map[string][]int) string {
+		path := filepath.Join(dir, name)
+		w, err := npy.CreateNPZ(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"W0", "b0", "c0", "W0_epoch002", "c0_epoch002", "c0_epoch004"} {
+			if s, ok := arrays[n]; ok {
+				k := 1
+				for _, x := range s {
+					k *= x
+				}
+				data := make([]float32, k)
+				for i := range data {
+					data[i] = float32(len(n) + i)
+				}
+				if err := w.WriteFloat32(n, s, data); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	base := map[string][]int{"W0": {3, 2}, "b0": {3}, "c0": {2}, "W0_epoch002": {3, 2}}
+	with := func(extra map[string][]int) map[string][]int {
+		m := map[string][]int{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	d, _, err := LoadDBN(write("old.npz", base))
+	if err != nil || len(d.Snapshots) != 1 || d.Snapshots[0].C != nil {
+		t.Fatalf("W only: %v, %+v", err, d)
+	}
+	d, _, err = LoadDBN(write("new.npz", with(map[string][]int{"c0_epoch002": {2}})))
+	if err != nil || len(d.Snapshots) != 1 || !reflect.DeepEqual(d.Snapshots[0].C, []float32{11, 12}) {
+		t.Fatalf("W and c: %v, %+v", err, d)
+	}
+	for _, c := range []struct {
+		name   string
+		arrays map[string][]int
+		want   string
+	}{
+		{"orphan.npz", with(map[string][]int{"c0_epoch004": {2}}), "c0_epoch004 without its weights W0_epoch004"},
+		{"shape.npz", with(map[string][]int{"c0_epoch002": {3}}), "c0_epoch002: shape [3], want (2,)"},
+	} {
+		_, _, err := LoadDBN(write(c.name, c.arrays))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
 	}
 }
 

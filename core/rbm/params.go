@@ -109,7 +109,7 @@ func configParams() []param.Param[Config] {
 		param.BoolParam("shuffle", "reshuffle mini-batches every epoch", func(c *Config) *bool { return &c.Shuffle }),
 		param.Float64Param("validation", fmt.Sprintf("fraction of samples held out and monitored each epoch, in %v", validationBounds), validationBounds, func(c *Config) *float64 { return &c.ValidationFraction }),
 		param.IntParam("monitor-rows", "samples the per-epoch measures use (0: all)", 0, math.MaxInt, "0: all", func(c *Config) *int { return &c.MonitorRows }),
-		param.IntParam("snapshot-every", "keep a copy of W every N epochs in the model file (0: none)", 0, MaxEpochs, "0: none", func(c *Config) *int { return &c.SnapshotEvery }),
+		param.IntParam("snapshot-every", "keep a copy of W and c every N epochs in the model file (0: none)", 0, MaxEpochs, "0: none", func(c *Config) *int { return &c.SnapshotEvery }),
 		param.ChoiceParam("next-layer", "input of each upper layer: probabilities or samples (of the hidden units below)", "probabilities", "samples", func(c *Config) *bool { return &c.NextLayerSamples }),
 		param.SeedParam("seed", "random seed (same seed, same model)", func(c *Config) *uint64 { return &c.Seed }),
 		param.IntParam("threads", "worker threads (0: all cores); resume with the same value", 0, MaxThreads, "0: all cores", func(c *Config) *int { return &c.Threads }),

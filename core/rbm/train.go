@@ -206,7 +206,7 @@ func (st *trainState) runEpoch(ctx context.Context, lt *layerTrainer, progress f
 	st.epoch++
 	if cfg.SnapshotEvery > 0 && st.epoch%cfg.SnapshotEvery == 0 {
 		st.dbn.Snapshots = append(st.dbn.Snapshots, Snapshot{Layer: l, Epoch: st.epoch,
-			W: append([]float32(nil), lt.r.W...)})
+			W: append([]float32(nil), lt.r.W...), C: append([]float32(nil), lt.r.C...)})
 	}
 	if progress != nil {
 		progress(ProgressInfo{Layer: l, Layers: len(st.sizes) - 1, Epoch: st.epoch, Epochs: cfg.Epochs, Threads: lt.ws.Threads(), Stats: stats})
@@ -641,7 +641,7 @@ func (st *trainState) checkpointBytes() float64 {
 		n += len(l.W) + len(l.B) + len(l.C)
 	}
 	for _, s := range st.dbn.Snapshots {
-		n += len(s.W)
+		n += len(s.W) + len(s.C)
 	}
 	return 4 * float64(n)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/isingrbm/isingrbm/core/analysis"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/report"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // FixedPoint answers, for one recipe's first layer, whether training
@@ -28,6 +29,17 @@ type FixedPoint struct {
 	SnapshotEpochs []int    `json:"snapshot_epochs"`
 	PRMedian       []Spread `json:"pr_median"`
 	DiskMedian     []Spread `json:"disk_share_median"`
+	// Live is the share of live units at each snapshot epoch, DeadOn the
+	// share of units dead and on; LiveBias and DeadBias the median hidden
+	// bias, LiveMaxW and DeadMaxW the median largest |w| of the live and
+	// the dead units (snapLocality); over the replicas whose snapshots
+	// kept their biases.
+	Live     []Spread `json:"live_fraction"`
+	DeadOn   []Spread `json:"dead_on_fraction"`
+	LiveBias []Spread `json:"live_bias_median"`
+	DeadBias []Spread `json:"dead_bias_median"`
+	LiveMaxW []Spread `json:"live_max_abs_w_median"`
+	DeadMaxW []Spread `json:"dead_max_abs_w_median"`
 	// AfterOptimum compares the locality at the first snapshot at or
 	// after the held-out optimum with the final one.
 	AfterOptimum string `json:"after_optimum"`
@@ -58,16 +70,32 @@ func fixedPointOf(reps []netData) FixedPoint {
 	if len(reps) == 0 {
 		return fp
 	}
+	per := []struct {
+		dst *[]Spread
+		get func(s snapLocality) stats.Num
+	}{
+		{&fp.PRMedian, func(s snapLocality) stats.Num { return s.PRMedian }},
+		{&fp.DiskMedian, func(s snapLocality) stats.Num { return s.DiskMedian }},
+		{&fp.Live, func(s snapLocality) stats.Num { return s.Live }},
+		{&fp.DeadOn, func(s snapLocality) stats.Num { return s.DeadOn }},
+		{&fp.LiveBias, func(s snapLocality) stats.Num { return s.LiveBias }},
+		{&fp.DeadBias, func(s snapLocality) stats.Num { return s.DeadBias }},
+		{&fp.LiveMaxW, func(s snapLocality) stats.Num { return s.LiveMaxW }},
+		{&fp.DeadMaxW, func(s snapLocality) stats.Num { return s.DeadMaxW }},
+	}
 	for i, sn := range reps[0].ana.Snapshots {
 		fp.SnapshotEpochs = append(fp.SnapshotEpochs, sn.Epoch)
-		var pr, disk []float64
-		for _, nd := range reps {
-			if i < len(nd.ana.Snapshots) && nd.ana.Snapshots[i].Epoch == sn.Epoch {
-				pr = append(pr, float64(nd.ana.Snapshots[i].PRMedian))
-				disk = append(disk, float64(nd.ana.Snapshots[i].DiskMedian))
+		for _, m := range per {
+			var vals []float64
+			for _, nd := range reps {
+				// A model file from before the snapshots kept their
+				// biases has NaN live measures: not a replica of them.
+				if i < len(nd.ana.Snapshots) && nd.ana.Snapshots[i].Epoch == sn.Epoch && !math.IsNaN(float64(m.get(nd.ana.Snapshots[i]))) {
+					vals = append(vals, float64(m.get(nd.ana.Snapshots[i])))
+				}
 			}
+			*m.dst = append(*m.dst, SpreadOf(vals))
 		}
-		fp.PRMedian, fp.DiskMedian = append(fp.PRMedian, SpreadOf(pr)), append(fp.DiskMedian, SpreadOf(disk))
 	}
 	fp.AfterOptimum = afterOptimum(fp)
 	return fp
@@ -132,7 +160,7 @@ func afterOptimum(fp FixedPoint) string {
 // (training and held-out) and the locality per snapshot epoch, with the
 // spread over seeds as bands.
 func (r *replicator) fixedPointCharts(nets []netData) ([]report.Figure, error) {
-	var pll, pr, disk []analysis.Series
+	var pll, pr, disk, live []analysis.Series
 	for _, name := range r.s.Networks {
 		var reps []netData
 		for _, nd := range nets {
@@ -162,18 +190,18 @@ func (r *replicator) fixedPointCharts(nets []netData) ([]report.Figure, error) {
 			pll = append(pll, bandSeries(name+" "+which.label, xs, vals))
 		}
 		var xs []float64
-		var prs, disks [][]float64
+		var prs, disks, lives [][]float64
 		for _, nd := range reps {
-			var p, d []float64
+			var p, d, l []float64
 			for _, sn := range nd.ana.Snapshots {
-				p, d = append(p, float64(sn.PRMedian)), append(d, float64(sn.DiskMedian))
+				p, d, l = append(p, float64(sn.PRMedian)), append(d, float64(sn.DiskMedian)), append(l, float64(sn.Live))
 				if len(prs) == 0 {
 					xs = append(xs, float64(sn.Epoch))
 				}
 			}
-			prs, disks = append(prs, p), append(disks, d)
+			prs, disks, lives = append(prs, p), append(disks, d), append(lives, l)
 		}
-		pr, disk = append(pr, bandSeries(name, xs, prs)), append(disk, bandSeries(name, xs, disks))
+		pr, disk, live = append(pr, bandSeries(name, xs, prs)), append(disk, bandSeries(name, xs, disks)), append(live, bandSeries(name, xs, lives))
 	}
 	rt := replicasText(r.s)
 	charts := []struct {
@@ -184,6 +212,7 @@ func (r *replicator) fixedPointCharts(nets []netData) ([]report.Figure, error) {
 		{"fixedpoint_pll.png", "layer 1: pseudo-log-likelihood per unit, training vs held-out", "pseudo-LL / n_v", fmt.Sprintf("Pseudo-log-likelihood per visible unit of the first layer after every epoch on the monitored training rows and on the trainer's validation rows (never trained on); scikit-learn's one-flip form with fixed flips. Mean over %s, band: min to max; one colour per network, training solid, held-out dashed. The epoch where the held-out curve peaks is where training stops improving the model of unseen data.", rt), pll, false},
 		{"fixedpoint_pr.png", "layer 1: median participation ratio per snapshot epoch", "median PR (sites)", fmt.Sprintf("Median over units of the participation ratio of the first-layer weights saved during training (smaller is more local). Mean over %s, band: min to max.", rt), pr, true},
 		{"fixedpoint_disk.png", "layer 1: median disk share per snapshot epoch", "median disk share", fmt.Sprintf("Median over units of the share of w^2 within %.1f sites of each field's largest weight, for the first-layer weights saved during training (larger is more local). Mean over %s, band: min to max.", analysis.DefaultDiskRadius, rt), disk, false},
+		{"fixedpoint_live.png", "layer 1: share of live units per snapshot epoch", "live share", fmt.Sprintf("Share of first-layer units that are live (standard deviation of p(h = 1 | v) of at least %v over the analysed configurations) under the weights and hidden biases saved during training: when units die. Mean over %s, band: min to max.", analysis.LiveSD, rt), live, false},
 	}
 	var figs []report.Figure
 	for _, c := range charts {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/core/analysis"
 	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // TestAnalyserActivity checks the analyse stage's activities against a
@@ -37,7 +38,7 @@ func TestAnalyserActivity(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &analyser{s: Settings{Threads: 1}, dbn: &rbm.DBN{Layers: []*rbm.RBM{l1, l2}}, sub: data}
-	act, err := a.activity()
+	mean, act, err := a.response(a.dbn.Layers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +87,9 @@ func TestAnalyserActivity(t *testing.T) {
 			if want := math.Sqrt(ss / rows); math.Abs(act[k][j]-want) > 1e-6 {
 				t.Errorf("layer %d unit %d: activity %v, want %v", k+1, j, act[k][j], want)
 			}
+			if math.Abs(mean[k][j]-m) > 1e-6 {
+				t.Errorf("layer %d unit %d: mean response %v, want %v", k+1, j, mean[k][j], m)
+			}
 		}
 		in = out
 	}
@@ -102,5 +106,34 @@ func TestAnalyserActivity(t *testing.T) {
 	liveUnits(&la, []float64{0, 0, 0, 0}, model, sur)
 	if la.Live != 0 || la.LivePR.N != 0 || !math.IsNaN(float64(la.LiveCompact)) || len(la.UnitActivity) != nh1 {
 		t.Errorf("no live unit: live %v, PR n %d, compact %v, %d activities; want 0, 0, NaN, 4", la.Live, la.LivePR.N, la.LiveCompact, len(la.UnitActivity))
+	}
+
+	// A snapshot of layer 1 with its biases: unit 0 (no weights, c = 0) is
+	// dead at p = 1/2, which counts as on; unit 1 dead and off; 2 and 3 live.
+	maxW := func(j int) float64 {
+		m := 0.0
+		for i := 0; i < nv; i++ {
+			m = max(m, math.Abs(float64(l1.W[i*nh1+j])))
+		}
+		return m
+	}
+	var sl snapLocality
+	if err := a.snapshotLive(&sl, rbm.Snapshot{Epoch: 3, W: l1.W, C: l1.C}, model); err != nil {
+		t.Fatal(err)
+	}
+	want := snapLocality{Live: 0.5, LivePRMedian: 4, DeadOn: 0.25, LiveBias: 0, DeadBias: -30,
+		LiveMaxW: stats.Num((maxW(2) + maxW(3)) / 2), DeadMaxW: stats.Num(maxW(1) / 2)}
+	if sl != want {
+		t.Errorf("snapshotLive:\n got %+v\nwant %+v", sl, want)
+	}
+	// Without biases (a model file from before 2026-12-04): NaN.
+	if err := a.snapshotLive(&sl, rbm.Snapshot{Epoch: 3, W: l1.W}, model); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []stats.Num{sl.Live, sl.LivePRMedian, sl.DeadOn, sl.LiveBias, sl.DeadBias, sl.LiveMaxW, sl.DeadMaxW} {
+		if !math.IsNaN(float64(v)) {
+			t.Errorf("snapshot without biases: %+v, want NaN live measures", sl)
+			break
+		}
 	}
 }

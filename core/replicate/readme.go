@@ -30,7 +30,7 @@ var readmeFigures = []string{
 	"pr_mehta-schwab_l1.png", "pr_weight-decay_l1.png",
 	"flow_mehta-schwab.png", "flow_weight-decay.png",
 	"recon_mehta-schwab.png",
-	"fixedpoint_pll.png", "fixedpoint_pr.png",
+	"fixedpoint_pll.png", "fixedpoint_pr.png", "fixedpoint_live.png",
 }
 
 // jget walks a decoded JSON value along keys (strings for objects, ints for
@@ -165,10 +165,14 @@ func readmeComparisons(b *strings.Builder, sum *Summary) {
 
 // readmeFixedPoint writes the fixed-point answer per recipe.
 func readmeFixedPoint(b *strings.Builder, sum *Summary) {
-	b.WriteString("Fixed point, first layer: epoch of the best held-out pseudo-log-likelihood (validation rows, never trained on) and the locality after it:\n\n| network | best held-out epoch | last epoch | locality after the optimum |\n|---|---|---|---|\n")
+	b.WriteString("Fixed point, first layer: epoch of the best held-out pseudo-log-likelihood (validation rows, never trained on), the locality after it, and the share of live units at the first and the last snapshot (mean +- sd over seeds):\n\n| network | best held-out epoch | last epoch | locality after the optimum | live units, first -> last snapshot |\n|---|---|---|---|---|\n")
 	for _, n := range sum.Settings.Networks {
 		fp := sum.FixedPoint[n]
-		fmt.Fprintf(b, "| %s | %s | %d | %s |\n", n, fp.BestEpoch.Text(), fp.LastEpoch, fp.AfterOptimum)
+		live := "-"
+		if k := len(fp.Live); k > 0 && fp.Live[0].N > 0 {
+			live = fmt.Sprintf("%s (epoch %d) -> %s (epoch %d)", fp.Live[0].Short(), fp.SnapshotEpochs[0], fp.Live[k-1].Short(), fp.SnapshotEpochs[k-1])
+		}
+		fmt.Fprintf(b, "| %s | %s | %d | %s | %s |\n", n, fp.BestEpoch.Text(), fp.LastEpoch, fp.AfterOptimum, live)
 	}
 	b.WriteString("\n")
 }

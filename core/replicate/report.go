@@ -577,6 +577,15 @@ func networkSection(nd netData, reps []NetworkSummary) report.Section {
 	return sec
 }
 
+// at is s[i], or no spread when a summary from before that measure has
+// fewer.
+func at(s []Spread, i int) Spread {
+	if i < len(s) {
+		return s[i]
+	}
+	return Spread{}
+}
+
 // fixedPointSection answers the fixed-point question per recipe.
 func fixedPointSection(sum *Summary, figs []report.Figure) report.Section {
 	s := sum.Settings
@@ -586,11 +595,13 @@ func fixedPointSection(sum *Summary, figs []report.Figure) report.Section {
 		fp := sum.FixedPoint[n]
 		t.Rows = append(t.Rows, []string{n, fp.BestEpoch.Text(), fmt.Sprint(fp.LastEpoch), fp.BestPLL.Short(), fp.LastPLL.Short(), fp.LastGapPLL.Short(), fp.AfterOptimum})
 	}
-	loc := report.Table{Caption: "Median participation ratio and disk share of the first-layer weights at every snapshot epoch, mean +- std over seeds.", Header: []string{"network", "epoch", "median PR", "median disk share"}}
+	loc := report.Table{Caption: fmt.Sprintf("The first layer at every snapshot epoch, mean +- std over seeds: median participation ratio and disk share of the weights; the share of live units (sd of p(h = 1 | v) over the analysed configurations >= %v under the saved weights and hidden biases) and of units dead and on (mean p >= 1/2; the other dead units are off); the median hidden bias c and the median largest |w| of the live and of the dead units. A dash: the snapshots did not keep their biases (model files before 2026-12-04).", analysis.LiveSD),
+		Header: []string{"network", "epoch", "median PR", "median disk share", "live", "dead and on", "c live / dead", "max |w| live / dead"}}
 	for _, n := range s.Networks {
 		fp := sum.FixedPoint[n]
 		for i, e := range fp.SnapshotEpochs {
-			loc.Rows = append(loc.Rows, []string{n, fmt.Sprint(e), fp.PRMedian[i].Short(), fp.DiskMedian[i].Short()})
+			loc.Rows = append(loc.Rows, []string{n, fmt.Sprint(e), fp.PRMedian[i].Short(), fp.DiskMedian[i].Short(), at(fp.Live, i).Short(), at(fp.DeadOn, i).Short(),
+				at(fp.LiveBias, i).Short() + " / " + at(fp.DeadBias, i).Short(), at(fp.LiveMaxW, i).Short() + " / " + at(fp.DeadMaxW, i).Short()})
 		}
 	}
 	return report.Section{Title: "Does training reach a fixed point?", Text: "The paper and its critics ask whether the locality of the receptive fields is a fixed point of training or keeps changing, and whether it outlasts the point where the model stops improving on unseen data.", Figures: figs, Tables: []report.Table{t, loc}}
@@ -825,12 +836,12 @@ type chartsResult struct {
 // folder.
 var chartFigures = []string{"train_recon.png", "train_pl.png", "train_gap.png", "train_dw.png",
 	"physics_u.png", "physics_m.png", "physics_c.png", "physics_chi.png",
-	"fixedpoint_pll.png", "fixedpoint_pr.png", "fixedpoint_disk.png"}
+	"fixedpoint_pll.png", "fixedpoint_pr.png", "fixedpoint_disk.png", "fixedpoint_live.png"}
 
 // chartsStage draws the charts that compare the networks: training curves
 // and the physics of reconstructions.
 func (s Settings) chartsStage(inputs []string) *stageDef {
-	settings := struct{ Version int }{3}
+	settings := struct{ Version int }{4}
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs = "charts", "charts", inputs
 	st.Outputs = []string{"analysis/charts.json"}

@@ -505,12 +505,27 @@ type thermoResult struct {
 }
 
 // snapLocality is the locality of the first-layer weights saved after one
-// training epoch.
+// training epoch and, from the hidden biases saved with them, which units
+// were live then (p(h = 1 | v) on the analysed configurations, as for the
+// trained layer). The live measures are NaN for a model file written
+// before the snapshots kept the biases (2026-12-04).
 type snapLocality struct {
 	Epoch       int       `json:"epoch"`
 	PRMedian    stats.Num `json:"pr_median"`
 	DiskMedian  stats.Num `json:"disk_share_median"`
 	LocalByDisk stats.Num `json:"local_fraction_disk"`
+	// Live is the share of live units; LivePRMedian their median PR.
+	Live         stats.Num `json:"live_fraction"`
+	LivePRMedian stats.Num `json:"live_pr_median"`
+	// DeadOn is the share of all units that are dead and on (mean
+	// p(h = 1 | v) of at least 1/2): the rest of the dead are off.
+	DeadOn stats.Num `json:"dead_on_fraction"`
+	// The medians of the hidden bias c and of the largest |w| of each
+	// unit's field, over the live and over the dead units.
+	LiveBias stats.Num `json:"live_bias_median"`
+	DeadBias stats.Num `json:"dead_bias_median"`
+	LiveMaxW stats.Num `json:"live_max_abs_w_median"`
+	DeadMaxW stats.Num `json:"dead_max_abs_w_median"`
 }
 
 // analysisResult is analysis/<net>.json.
@@ -573,7 +588,7 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		AnalysisSamples int
 		Seed            uint64
 		Version         int
-	}{s.AnalysisSamples, seed, 4}
+	}{s.AnalysisSamples, seed, 5}
 	rel := analysisRel(net, p)
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs = "analyse/"+net+"/"+p.tag(), "analyse", []string{trainKey, dataKey}
@@ -669,7 +684,7 @@ func (a *analyser) run() (analysisResult, error) {
 	if err := a.weightsFigure(erfs[0]); err != nil {
 		return a.res, err
 	}
-	act, err := a.activity()
+	_, act, err := a.response(a.dbn.Layers)
 	if err != nil {
 		return a.res, err
 	}
@@ -703,35 +718,34 @@ func (a *analyser) run() (analysisResult, error) {
 // stack at a time (their float32 copy is 6.4 MB at L = 40).
 const activityChunk = 1000
 
-// activity returns the standard deviation of every unit's p(h = 1 | v),
-// mean-field up the stack from the analysed configurations, layer by layer.
-// Each row's probabilities are the same bits however many rows a product
-// takes (the kernels' rounding contract), so the chunks change no value.
-func (a *analyser) activity() ([][]float64, error) {
+// response returns the mean and the standard deviation (analysis.Response)
+// of every unit's p(h = 1 | v), mean-field up the stack of layers from the
+// analysed configurations, layer by layer. Each row's probabilities are the
+// same bits however many rows a product takes (the kernels' rounding
+// contract), so the chunks change no value.
+func (a *analyser) response(layers []*rbm.RBM) (mean, sd [][]float64, err error) {
 	ws := f32.NewWorkspace(a.s.Threads)
 	rows, nv := a.sub.N, a.sub.D
-	hs := make([][]float32, len(a.dbn.Layers))
-	for k, l := range a.dbn.Layers {
+	hs := make([][]float32, len(layers))
+	for k, l := range layers {
 		hs[k] = make([]float32, rows*l.NHidden)
 	}
 	for lo := 0; lo < rows; lo += activityChunk {
 		n := min(activityChunk, rows-lo)
 		in := analysis.ToFloat32(a.sub.X[lo*nv : (lo+n)*nv])
-		for k, l := range a.dbn.Layers {
+		for k, l := range layers {
 			out := hs[k][lo*l.NHidden : (lo+n)*l.NHidden]
 			ws.SigmoidAffineNN(n, l.NHidden, l.NVisible, in, l.NVisible, l.W, l.NHidden, l.C, out, l.NHidden)
 			in = out
 		}
 	}
-	out := make([][]float64, len(a.dbn.Layers))
-	for k, l := range a.dbn.Layers {
-		sd, err := analysis.Activity(hs[k], rows, l.NHidden)
-		if err != nil {
-			return nil, err
+	mean, sd = make([][]float64, len(layers)), make([][]float64, len(layers))
+	for k, l := range layers {
+		if mean[k], sd[k], err = analysis.Response(hs[k], rows, l.NHidden); err != nil {
+			return nil, nil, err
 		}
-		out[k] = sd
 	}
-	return out, nil
+	return mean, sd, nil
 }
 
 // weightsFigure draws the first-layer weights in index order.
@@ -1046,9 +1060,48 @@ func (a *analyser) snapshotLocality() error {
 				n++
 			}
 		}
-		a.res.Snapshots = append(a.res.Snapshots, snapLocality{Epoch: sn.Epoch, PRMedian: stats.Num(model.PR.Median),
-			DiskMedian: stats.Num(model.Disk.Median), LocalByDisk: stats.Num(float64(n) / float64(len(model.Units)))})
+		sl := snapLocality{Epoch: sn.Epoch, PRMedian: stats.Num(model.PR.Median),
+			DiskMedian: stats.Num(model.Disk.Median), LocalByDisk: stats.Num(float64(n) / float64(len(model.Units)))}
+		if err := a.snapshotLive(&sl, sn, model); err != nil {
+			return fmt.Errorf("snapshot of epoch %d: %w", sn.Epoch, err)
+		}
+		a.res.Snapshots = append(a.res.Snapshots, sl)
 	}
+	return nil
+}
+
+// snapshotLive fills sl's live measures from the first-layer snapshot sn
+// (NaN when sn has no biases) and the locality of its fields.
+func (a *analyser) snapshotLive(sl *snapLocality, sn rbm.Snapshot, model analysis.Locality) error {
+	nan := stats.Num(math.NaN())
+	sl.Live, sl.LivePRMedian, sl.DeadOn, sl.LiveBias, sl.DeadBias, sl.LiveMaxW, sl.DeadMaxW = nan, nan, nan, nan, nan, nan, nan
+	if sn.C == nil {
+		return nil
+	}
+	l0 := a.dbn.Layers[0]
+	mean, sd, err := a.response([]*rbm.RBM{{NVisible: l0.NVisible, NHidden: l0.NHidden, W: sn.W, C: sn.C}})
+	if err != nil {
+		return err
+	}
+	var livePR, liveC, deadC, liveW, deadW []float64
+	on := 0
+	for j := range sd[0] {
+		mw := 0.0
+		for i := 0; i < l0.NVisible; i++ {
+			mw = max(mw, math.Abs(float64(sn.W[i*l0.NHidden+j])))
+		}
+		if sd[0][j] >= analysis.LiveSD {
+			livePR, liveC, liveW = append(livePR, model.Units[j].PR), append(liveC, float64(sn.C[j])), append(liveW, mw)
+			continue
+		}
+		deadC, deadW = append(deadC, float64(sn.C[j])), append(deadW, mw)
+		if mean[0][j] >= 0.5 {
+			on++
+		}
+	}
+	med := func(x []float64) stats.Num { return stats.Num(analysis.Summarize(x).Median) }
+	sl.Live, sl.DeadOn = stats.Num(float64(len(livePR))/float64(len(sd[0]))), stats.Num(float64(on)/float64(len(sd[0])))
+	sl.LivePRMedian, sl.LiveBias, sl.DeadBias, sl.LiveMaxW, sl.DeadMaxW = med(livePR), med(liveC), med(deadC), med(liveW), med(deadW)
 	return nil
 }
 
