@@ -41,8 +41,10 @@ Two modes:
   -replicate DIR [-md F]   take the data (DIR/data/d0/ising.npy) and the sizes
                            (L, first hidden layer, epochs, seeds) from a finished
                            `isingrbm replicate` folder, run the peer, compare with
-                           DIR/summary.json's first-layer pr_median and
-                           disk_share_median and write a Markdown result (-md,
+                           DIR/summary.json's first-layer pr_median,
+                           disk_share_median and live_fraction (the held-out
+                           rows' here, the analysed training rows' there) and
+                           write a Markdown result (-md,
                            default DIR/locality_peer.md) plus the JSON beside it.
                            -hidden/-epochs/-sklearn-epochs/-seeds/-rows override
                            the folder's sizes (a reduced run, marked as such).
@@ -62,6 +64,9 @@ import time
 import numpy as np
 
 RECIPES = ("mehta-schwab", "weight-decay", "sklearn")
+# MEASURES are the first-layer measures compared with replicate's
+# summary.json, by their key there and here.
+MEASURES = (("pr_median", "median PR"), ("disk_share_median", "median disk share"), ("live_fraction", "live share"))
 
 
 # ---------------------------------------------------------------- data
@@ -186,10 +191,8 @@ def run(X, L, recipes, seeds, hidden, epochs, sk_epochs, holdout, l1, l2, radius
             log("%s seed %d: median PR %.4g, median disk share %.4g, live units %.3g (%.1fs)" % (
                 name, seed, per[-1]["pr_median"], per[-1]["disk_share_median"], per[-1]["live_fraction"], per[-1]["seconds"]))
         rec = {"per_seed": per}
-        for key in ("pr_median", "disk_share_median"):
-            v = np.array([p[key] for p in per])
-            rec[key] = {"n": len(v), "mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else None,
-                        "min": float(v.min()), "max": float(v.max()), "values": v.tolist()}
+        for key, _ in MEASURES:
+            rec[key] = spread([p[key] for p in per])
         out["recipes"][name] = rec
     return out
 
@@ -234,8 +237,11 @@ def merge_runs(paths, X, L, recipes, hidden, epochs, sk_epochs):
             raise SystemExit("-peer-json: no results for %s" % name)
         ps = sorted(per[name], key=lambda p: p["seed"])
         seeds |= {p["seed"] for p in ps}
-        out["recipes"][name] = {"per_seed": ps, "pr_median": spread([p["pr_median"] for p in ps]),
-                                "disk_share_median": spread([p["disk_share_median"] for p in ps])}
+        out["recipes"][name] = {"per_seed": ps}
+        for key, _ in MEASURES:
+            # Runs from before the live share (2026-12-04) lack it.
+            if all(key in p for p in ps):
+                out["recipes"][name][key] = spread([p[key] for p in ps])
     out["seeds"] = sorted(seeds)
     return out
 
@@ -266,15 +272,17 @@ def fmt(s):
 def compare(summary, peer, k, tie):
     """Per recipe and measure: agree(); per pair of recipes: a pair whose means differ by
     at least tie combined std on one side must have the same order on the other."""
-    ours = {n: {"pr_median": e["layers"][0]["pr_median"], "disk_share_median": e["layers"][0]["disk_share_median"]}
+    ours = {n: {key: e["layers"][0][key] for key, _ in MEASURES if key in e["layers"][0]}
             for n, e in summary["ensemble"].items() if n in peer["recipes"]}
     theirs = peer["recipes"]
     names = [n for n in RECIPES if n in ours]
+    # A measure that one side's files predate is not compared.
+    measures = [(key, label) for key, label in MEASURES if all(key in ours[n] and key in theirs[n] for n in names)]
     lines, ok = [], True
     lines.append("| recipe | measure | ours (summary.json) | NumPy / scikit-learn peer | agree |")
     lines.append("|---|---|---|---|---|")
     for n in names:
-        for key, label in (("pr_median", "median PR"), ("disk_share_median", "median disk share")):
+        for key, label in measures:
             a, b = ours[n][key], theirs[n][key]
             good = agree(a, b, k)
             ok &= good
@@ -282,7 +290,7 @@ def compare(summary, peer, k, tie):
                                                          "**no**: |diff| %.3g, %g x combined std %.3g" % (
                                                              abs(a["mean"] - b["mean"]), k, k * comb_std(a, b))))
     lines.append("")
-    for key, label in (("pr_median", "median PR"), ("disk_share_median", "median disk share")):
+    for key, label in measures:
         bad = []
         for i, x in enumerate(names):
             for y in names[i + 1:]:

@@ -66,11 +66,14 @@ func systemPythonSklearn(t *testing.T) string {
 	return ""
 }
 
-// localitySpread is the median PR and median disk share of one recipe over
-// its training seeds, in the peer's JSON layout.
+// localitySpread is the median PR, the median disk share and the share of
+// live units of one recipe over its training seeds, in the peer's JSON
+// layout. The peer measures the live share on its held-out rows, we on the
+// analysed training rows: a dead unit answers both alike.
 type localitySpread struct {
 	PR   Spread `json:"pr_median"`
 	Disk Spread `json:"disk_share_median"`
+	Live Spread `json:"live_fraction"`
 }
 
 // localitySettings are the sizes of the test: small, but trained long
@@ -85,9 +88,10 @@ func localitySettings() Settings {
 }
 
 // ourLocality runs the data, training and analysis stages of replicate
-// with settings s into dir and returns each recipe's first-layer median PR
-// and median disk share over the training seeds (the numbers summary.json
-// reports as ensemble.<recipe>.layers[0].pr_median / disk_share_median).
+// with settings s into dir and returns each recipe's first-layer median PR,
+// median disk share and live share over the training seeds (the numbers
+// summary.json reports as ensemble.<recipe>.layers[0].pr_median /
+// disk_share_median / live_fraction).
 func ourLocality(t *testing.T, dir string, s Settings) map[string]localitySpread {
 	t.Helper()
 	cfg := Config{Out: dir, Settings: s, Version: "test"}
@@ -104,7 +108,7 @@ func ourLocality(t *testing.T, dir string, s Settings) map[string]localitySpread
 	}
 	out := map[string]localitySpread{}
 	for _, net := range s.Networks {
-		var pr, disk []float64
+		var pr, disk, live []float64
 		for i := 0; i < s.Seeds; i++ {
 			b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(analysisRel(net, replica{0, i}))))
 			if err != nil {
@@ -117,9 +121,9 @@ func ourLocality(t *testing.T, dir string, s Settings) map[string]localitySpread
 			if len(a.Layers) == 0 {
 				t.Fatalf("%s seed %d: no layers analysed", net, i)
 			}
-			pr, disk = append(pr, float64(a.Layers[0].PR.Median)), append(disk, float64(a.Layers[0].Disk.Median))
+			pr, disk, live = append(pr, float64(a.Layers[0].PR.Median)), append(disk, float64(a.Layers[0].Disk.Median)), append(live, float64(a.Layers[0].Live))
 		}
-		out[net] = localitySpread{PR: seedSpread(pr), Disk: seedSpread(disk)}
+		out[net] = localitySpread{PR: seedSpread(pr), Disk: seedSpread(disk), Live: seedSpread(live)}
 	}
 	return out
 }
@@ -160,7 +164,7 @@ func peerLocality(t *testing.T, py, dir string, s Settings, extra ...string) map
 		t.Fatalf("%s read L = %d and %d rows, want %d and %d", script, res.L, res.Rows, s.L, s.N)
 	}
 	for _, net := range s.Networks {
-		if r, ok := res.Recipes[net]; !ok || r.PR.N != s.Seeds || r.Disk.N != s.Seeds {
+		if r, ok := res.Recipes[net]; !ok || r.PR.N != s.Seeds || r.Disk.N != s.Seeds || r.Live.N != s.Seeds {
 			t.Fatalf("%s: recipe %s missing or without %d seeds:\n%s", script, net, s.Seeds, out)
 		}
 	}
@@ -228,7 +232,8 @@ func compareLocality(t *testing.T, ours, peer map[string]localitySpread, nets []
 	measures := []struct {
 		name string
 		get  func(localitySpread) Spread
-	}{{"median PR", func(l localitySpread) Spread { return l.PR }}, {"median disk share", func(l localitySpread) Spread { return l.Disk }}}
+	}{{"median PR", func(l localitySpread) Spread { return l.PR }}, {"median disk share", func(l localitySpread) Spread { return l.Disk }},
+		{"live share", func(l localitySpread) Spread { return l.Live }}}
 	for _, m := range measures {
 		for _, net := range nets {
 			a, b := m.get(ours[net]), m.get(peer[net])
@@ -259,7 +264,8 @@ func compareLocality(t *testing.T, ours, peer map[string]localitySpread, nets []
 // seeds each, with our replicate (library: data, train and analyse stages)
 // and with an independent NumPy / scikit-learn implementation
 // (bench/peers/locality.py) on the same training data, and compares the
-// first layer's median participation ratio and median disk share: per
+// first layer's median participation ratio, median disk share and share
+// of live units: per
 // recipe the spreads over seeds must agree (localityAgreeK) and the
 // ordering of the recipes must be the same (localityTieK). It then runs the
 // peer's mehta-schwab recipe with its L1 penalty switched off and checks
