@@ -60,35 +60,48 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 }
 
+// writeArrays writes an .npz at path with the float32 arrays of the given
+// shapes, in the order of names (those absent from arrays are left out),
+// each element of array n at index i being len(n) + i, and meta.json when
+// meta is not empty.
+func writeArrays(t *testing.T, path string, names []string, arrays map[string][]int, meta string) string {
+	t.Helper()
+	w, err := npy.CreateNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if s, ok := arrays[n]; ok {
+			k := 1
+			for _, x := range s {
+				k *= x
+			}
+			data := make([]float32, k)
+			for i := range data {
+				data[i] = float32(len(n) + i)
+			}
+			if err := w.WriteFloat32(n, s, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if meta != "" {
+		if err := w.WriteFile("meta.json", []byte(meta)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestSnapshotBiases reads model files with and without the snapshots'
 // hidden biases (files written before 2026-12-04 have W only).
 func TestSnapshotBiases(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, arrays map[string][]int) string {
-		path := filepath.Join(dir, name)
-		w, err := npy.CreateNPZ(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range []string{"W0", "b0", "c0", "W0_epoch002", "c0_epoch002", "c0_epoch004"} {
-			if s, ok := arrays[n]; ok {
-				k := 1
-				for _, x := range s {
-					k *= x
-				}
-				data := make([]float32, k)
-				for i := range data {
-					data[i] = float32(len(n) + i)
-				}
-				if err := w.WriteFloat32(n, s, data); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return path
+		return writeArrays(t, filepath.Join(dir, name), []string{"W0", "b0", "c0", "W0_epoch002", "c0_epoch002", "c0_epoch004"}, arrays, "")
 	}
 	base := map[string][]int{"W0": {3, 2}, "b0": {3}, "c0": {2}, "W0_epoch002": {3, 2}}
 	with := func(extra map[string][]int) map[string][]int {
@@ -127,29 +140,7 @@ func TestSnapshotBiases(t *testing.T) {
 func TestLoadShapeErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, arrays map[string][]int, meta string) string {
-		path := filepath.Join(dir, name)
-		w, err := npy.CreateNPZ(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range []string{"W0", "b0", "c0", "W1", "b1", "c1"} {
-			if s, ok := arrays[n]; ok {
-				k := 1
-				for _, x := range s {
-					k *= x
-				}
-				if err := w.WriteFloat32(n, s, make([]float32, k)); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		if meta != "" {
-			w.WriteFile("meta.json", []byte(meta))
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return path
+		return writeArrays(t, filepath.Join(dir, name), []string{"W0", "b0", "c0", "W1", "b1", "c1"}, arrays, meta)
 	}
 	for _, c := range []struct {
 		name   string
