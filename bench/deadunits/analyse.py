@@ -10,7 +10,15 @@ data (replicate uses its own analysed subset). The participation ratio and
 disk share are bench/peers/locality.py's, written from the paper, not from
 our Go code. Over the seeds: mean, sample std, min and max.
 
-  analyse.py -data ising.npy -models DIR [-rows 5000] [-md F] [-json F] [-cpu TEXT]
+  analyse.py -data ising.npy -models DIR [-rows 5000] [-md F] [-json F] [-cpu TEXT] [-replicate RDIR]
+
+With -replicate (the finished `isingrbm replicate` folder whose data the
+models were trained on) it also reads the layer-1 activity of every unit of
+the replication's own networks (analysis/<recipe>/<tag>.json, unit_activity,
+on replicate's analysed rows) and gives their live share at thresholds ten
+times below and above 0.01, and recounts the live share at 0.01 with NumPy
+from the model files on the first ROWS configurations (other rows: the two
+counts may differ by a few units).
 """
 import argparse
 import json
@@ -24,6 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import locality as peer  # noqa: E402
 
 LIVE_SD = 0.01
+THRESHOLDS = (0.001, 0.01, 0.1)
 VARIANTS = (
     ("paper", "the mehta-schwab recipe: init sigma 0.1, lr 0.1, momentum 0.5 then 0.9, L1 2e-4"),
     ("l1off", "the same without the L1 penalty (-l1 0)"),
@@ -94,6 +103,7 @@ def main():
     ap.add_argument("-md")
     ap.add_argument("-json")
     ap.add_argument("-cpu", default="")
+    ap.add_argument("-replicate")
     a = ap.parse_args()
     X = np.load(a.data)
     L = X.shape[1] if X.ndim == 3 else int(round(np.sqrt(X.shape[1])))
@@ -124,6 +134,8 @@ def main():
                 out[key] = [spread([p[key][i] for p in per if i < len(p[key])]) for i in range(len(out["snapshot_epochs"]))]
             r[kind] = out
         res["variants"][name] = r
+    if a.replicate:
+        res["replicate"] = replicate_thresholds(a.replicate, X)
     if a.json:
         with open(a.json + ".tmp", "w") as f:
             json.dump(res, f, indent=1)
@@ -136,6 +148,34 @@ def main():
         os.replace(a.md + ".tmp", a.md)
     else:
         sys.stdout.write(md)
+
+
+def replicate_thresholds(rdir, X):
+    """Layer-1 live shares of the replication's networks at THRESHOLDS (from
+    their recorded unit activities) and a NumPy recount at LIVE_SD."""
+    out = {}
+    for recipe in ("mehta-schwab", "weight-decay", "sklearn"):
+        adir = os.path.join(rdir, "analysis", recipe)
+        if not os.path.isdir(adir):
+            continue
+        per = []
+        for f in sorted(os.listdir(adir)):
+            if not f.endswith(".json"):
+                continue
+            with open(os.path.join(adir, f)) as fh:
+                lay = json.load(fh)["layers"][0]
+            act = np.array([np.nan if x is None else x for x in lay["unit_activity"]], dtype=float)
+            row = {"tag": f[:-5], "recorded_live_fraction": lay["live_fraction"]}
+            for t in THRESHOLDS:
+                row["live_%g" % t] = float((act >= t).mean())
+            z = load(os.path.join(rdir, "models", recipe, f[:-5] + ".npz"))
+            row["numpy_live_%g" % LIVE_SD] = float(live_mask(X, z["W0"], z["c0"]).mean())
+            per.append(row)
+        rec = {"per_replica": per}
+        for key in ["live_%g" % t for t in THRESHOLDS] + ["numpy_live_%g" % LIVE_SD]:
+            rec[key] = spread([p[key] for p in per])
+        out[recipe] = rec
+    return out
 
 
 def markdown(res):
@@ -173,6 +213,16 @@ def markdown(res):
     for name, v in res["variants"].items():
         if v["full"]:
             out.append("- %s: %s" % (name, ", ".join("%.3g" % s["mean"] if s["n"] else "-" for s in v["full"]["pr_median_by_epoch"])))
+    if res.get("replicate"):
+        out += ["", "## The replication's own networks: how much the threshold matters", "",
+                "Live share of layer 1 at three thresholds, from the unit activities that the replication "
+                "recorded on its analysed rows (`analysis/<recipe>/<tag>.json`), and recounted at %g with NumPy from "
+                "the model files on the first %d configurations:" % (res["live_sd"], res["rows"]), "",
+                "| recipe | " + " | ".join("sd >= %g" % t for t in THRESHOLDS) + " | NumPy recount at %g |" % res["live_sd"],
+                "|---|" + "---|" * (len(THRESHOLDS) + 1)]
+        for recipe, r in res["replicate"].items():
+            out.append("| %s | %s | %s |" % (recipe, " | ".join(fmt(r["live_%g" % t], True) for t in THRESHOLDS),
+                                             fmt(r["numpy_live_%g" % res["live_sd"]], True)))
     out += ["", "Variants:", ""]
     for name, v in res["variants"].items():
         line = "- %s: %s" % (name, v["what"])

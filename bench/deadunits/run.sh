@@ -55,4 +55,4 @@ for j in "${jobs[@]}"; do
 done
 wait || true
 OPENBLAS_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/analyse.py" -data "$data" -models "$out" \
-  -md "$here/RESULTS.md" -json "$here/results.json" -cpu "$(sed -n 2p "$out/version.txt")"
+  -md "$here/RESULTS.md" -json "$here/results.json" -cpu "$(sed -n 2p "$out/version.txt")" -replicate "$rep"

@@ -11,9 +11,10 @@ import (
 // whatever its field looks like. Such dead units are not frozen: with the paper's L1 recipe
 // at K = 0.408 (seed 1) the median of their largest |w| kept growing to the end of training
 // (0.47 at epoch 20, 1.16 at 100, 2.22 at 200), while they stayed off on the data and on the
-// one-step reconstructions alike. The count is not sensitive to the choice: for that recipe at K = 0.3 and 0.408
-// (seed 1, 5,000 held-out configurations) the units above 0.001, 0.01 and 0.1 were 85, 68 and
-// 59, and 237, 211 and 188 of 400.
+// one-step reconstructions alike. The count moves with the choice, but stays about half: for
+// that recipe at K = 0.3 and 0.408 (seed 1, 5,000 held-out configurations) the units above
+// 0.001, 0.01 and 0.1 were 85, 68 and 59, and 237, 211 and 188 of 400; over the replication's
+// five seeds at K = 0.408, 60%, 53% and 45% (bench/deadunits/RESULTS.md).
 const LiveSD = 0.01
 
 // Activity returns, for each of the units columns of p (rows x units, row-major: the hidden
