@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"regexp"
 	"runtime/debug"
@@ -328,8 +329,16 @@ func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error)
 		out[i].C = biases[key]
 		delete(biases, key)
 	}
-	for key := range biases {
-		return nil, fmt.Errorf("%s: %s without its weights %s", path, Snapshot{Layer: key[0], Epoch: key[1]}.BiasName(), Snapshot{Layer: key[0], Epoch: key[1]}.Name())
+	if len(biases) > 0 {
+		// Name the first orphan by layer and epoch, the same one every time.
+		first := [2]int{math.MaxInt, math.MaxInt}
+		for key := range biases {
+			if key[0] < first[0] || key[0] == first[0] && key[1] < first[1] {
+				first = key
+			}
+		}
+		sn := Snapshot{Layer: first[0], Epoch: first[1]}
+		return nil, fmt.Errorf("%s: %d bias snapshot(s) without their weights, the first %s (no %s)", path, len(biases), sn.BiasName(), sn.Name())
 	}
 	sortSnapshots(out)
 	return out, nil

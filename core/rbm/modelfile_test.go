@@ -127,7 +127,7 @@ func TestSnapshotBiases(t *testing.T) {
 		arrays map[string][]int
 		want   string
 	}{
-		{"orphan.npz", with(map[string][]int{"c0_epoch004": {2}}), "c0_epoch004 without its weights W0_epoch004"},
+		{"orphan.npz", with(map[string][]int{"c0_epoch004": {2}}), "1 bias snapshot(s) without their weights, the first c0_epoch004 (no W0_epoch004)"},
 		{"shape.npz", with(map[string][]int{"c0_epoch002": {3}}), "c0_epoch002: shape [3], want (2,)"},
 	} {
 		_, _, err := LoadDBN(write(c.name, c.arrays))

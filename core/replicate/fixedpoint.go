@@ -32,8 +32,8 @@ type FixedPoint struct {
 	// Live is the share of live units at each snapshot epoch, DeadOn the
 	// share of units dead and on; LiveBias and DeadBias the median hidden
 	// bias, LiveMaxW and DeadMaxW the median largest |w| of the live and
-	// the dead units (snapLocality); over the replicas whose snapshots
-	// kept their biases.
+	// the dead units (snapLocality); over the replicas where the measure
+	// is defined (their Values list only those).
 	Live     []Spread `json:"live_fraction"`
 	DeadOn   []Spread `json:"dead_on_fraction"`
 	LiveBias []Spread `json:"live_bias_median"`
@@ -88,8 +88,10 @@ func fixedPointOf(reps []netData) FixedPoint {
 		for _, m := range per {
 			var vals []float64
 			for _, nd := range reps {
-				// A model file from before the snapshots kept their
-				// biases has NaN live measures: not a replica of them.
+				// A measure that is not defined (NaN: no live or no dead
+				// units, or a model file from before the snapshots kept
+				// their biases) is left out, so that Values lists only
+				// the replicas that have it.
 				if i < len(nd.ana.Snapshots) && nd.ana.Snapshots[i].Epoch == sn.Epoch && !math.IsNaN(float64(m.get(nd.ana.Snapshots[i]))) {
 					vals = append(vals, float64(m.get(nd.ana.Snapshots[i])))
 				}
