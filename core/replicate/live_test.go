@@ -97,7 +97,18 @@ func TestAnalyserActivity(t *testing.T) {
 		t.Fatalf("layer 1 activities %v: want units 0 and 1 dead, 2 and 3 live", act[0])
 	}
 	var la layerAnalysis
-	model := analysis.Locality{Units: []analysis.UnitLocality{{PR: 1}, {PR: 2}, {PR: 3}, {PR: 5}}}
+	// The fields' peak sites (the 3 x 3 lattice's site of each column's
+	// largest |w|), as analysis.LocalityVsNoise finds them.
+	model := analysis.Locality{L: 3, Units: []analysis.UnitLocality{{PR: 1}, {PR: 2}, {PR: 3}, {PR: 5}}}
+	for j := range model.Units {
+		col := make([]float64, nv)
+		for i := range col {
+			col[i] = float64(l1.W[i*nh1+j])
+		}
+		if p := analysis.ArgMaxAbs(col); p >= 0 {
+			model.Units[j].PeakX, model.Units[j].PeakY = p%3, p/3
+		}
+	}
 	sur := analysis.SurrogateResult{Units: []analysis.SurrogateUnit{{}, {}, {SpectrumAtMost: 1}, {}}}
 	liveUnits(&la, act[0], model, sur)
 	if la.Live != 0.5 || la.LivePR.N != 2 || la.LivePR.Median != 4 || la.LiveCompact != 0.5 || len(la.UnitActivity) != nh1 {

@@ -1071,7 +1071,8 @@ func (a *analyser) snapshotLocality() error {
 }
 
 // snapshotLive fills sl's live measures from the first-layer snapshot sn
-// (NaN when sn has no biases) and the locality of its fields.
+// (NaN when sn has no biases) and the locality of its fields (model, whose
+// peak sites give each field's largest |w|).
 func (a *analyser) snapshotLive(sl *snapLocality, sn rbm.Snapshot, model analysis.Locality) error {
 	nan := stats.Num(math.NaN())
 	sl.Live, sl.LivePRMedian, sl.DeadOn, sl.LiveBias, sl.DeadBias, sl.LiveMaxW, sl.DeadMaxW = nan, nan, nan, nan, nan, nan, nan
@@ -1085,11 +1086,9 @@ func (a *analyser) snapshotLive(sl *snapLocality, sn rbm.Snapshot, model analysi
 	}
 	var livePR, liveC, deadC, liveW, deadW []float64
 	on := 0
-	for j := range sd[0] {
-		mw := 0.0
-		for i := 0; i < l0.NVisible; i++ {
-			mw = max(mw, math.Abs(float64(sn.W[i*l0.NHidden+j])))
-		}
+	for j, u := range model.Units {
+		// The locality found each field's largest |w| at its peak site.
+		mw := math.Abs(float64(sn.W[(u.PeakY*model.L+u.PeakX)*l0.NHidden+j]))
 		if sd[0][j] >= analysis.LiveSD {
 			livePR, liveC, liveW = append(livePR, model.Units[j].PR), append(liveC, float64(sn.C[j])), append(liveW, mw)
 			continue
