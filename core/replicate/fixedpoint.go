@@ -32,8 +32,8 @@ type FixedPoint struct {
 	// Live is the share of live units at each snapshot epoch, DeadOn the
 	// share of units dead and on; LiveBias and DeadBias the median hidden
 	// bias, LiveMaxW and DeadMaxW the median largest |w| of the live and
-	// the dead units (snapLocality); over the replicas where the measure
-	// is defined (their Values list only those).
+	// the dead units (snapLocality); their means and ranges over the
+	// replicas where the measure is defined, Values NaN for the others.
 	Live     []Spread `json:"live_fraction"`
 	DeadOn   []Spread `json:"dead_on_fraction"`
 	LiveBias []Spread `json:"live_bias_median"`
@@ -86,14 +86,16 @@ func fixedPointOf(reps []netData) FixedPoint {
 	for i, sn := range reps[0].ana.Snapshots {
 		fp.SnapshotEpochs = append(fp.SnapshotEpochs, sn.Epoch)
 		for _, m := range per {
-			var vals []float64
-			for _, nd := range reps {
-				// A measure that is not defined (NaN: no live or no dead
-				// units, or a model file from before the snapshots kept
-				// their biases) is left out, so that Values lists only
-				// the replicas that have it.
-				if i < len(nd.ana.Snapshots) && nd.ana.Snapshots[i].Epoch == sn.Epoch && !math.IsNaN(float64(m.get(nd.ana.Snapshots[i]))) {
-					vals = append(vals, float64(m.get(nd.ana.Snapshots[i])))
+			// Values[r] is replica r's, as in every other Spread: a
+			// replica without this snapshot, or whose measure is not
+			// defined there (no live or no dead units, or a model file
+			// from before the snapshots kept their biases), is NaN and
+			// left out of N, the mean and the range (SpreadOf).
+			vals := make([]float64, len(reps))
+			for r, nd := range reps {
+				vals[r] = math.NaN()
+				if i < len(nd.ana.Snapshots) && nd.ana.Snapshots[i].Epoch == sn.Epoch {
+					vals[r] = float64(m.get(nd.ana.Snapshots[i]))
 				}
 			}
 			*m.dst = append(*m.dst, SpreadOf(vals))
