@@ -55,13 +55,15 @@ def spread(v):
             "min": float(v.min()), "max": float(v.max()), "values": v.tolist()}
 
 
-def fmt(s, pct=False):
+def fmt(s, pct=False, ranges=True):
+    """mean +- sd [min, max] of a spread (without the range: mean +- sd), in percent with pct."""
     if s["n"] == 0:
         return "-"
     f = (lambda x: "%.0f%%" % (100 * x)) if pct else (lambda x: "%.3g" % x)
     if s["n"] == 1:
         return f(s["mean"]) + " (n = 1)"
-    return "%s +- %s [%s, %s]" % (f(s["mean"]), f(s["std"]) if pct else "%.2g" % s["std"], f(s["min"]), f(s["max"]))
+    ms = "%s +- %s" % (f(s["mean"]), f(s["std"]) if pct else "%.2g" % s["std"])
+    return ms + (" [%s, %s]" % (f(s["min"]), f(s["max"])) if ranges else "")
 
 
 def load(path):

@@ -10,7 +10,8 @@
 # data/d0/ising.npy is the training data); OUT_DIR (default
 # /tmp/deadunits) gets the models, and RESULTS.md and results.json are
 # written beside this script. Three seeds per variant, two trainings at a
-# time on one thread each: about 25 min on a 2-core Zen 5.
+# time on one thread each: about 25 min on a 2-core Zen 5; then
+# firstepoch.py's NumPy runs (FIRSTEPOCH.md, CENTERED.md), about 50 min more.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rep=${1:?usage: run.sh REPLICATE_DIR [OUT_DIR]}
@@ -54,5 +55,13 @@ for j in "${jobs[@]}"; do
   running=$((running + 1))
 done
 wait || true
+cpu=$(sed -n 2p "$out/version.txt")
 OPENBLAS_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/analyse.py" -data "$data" -models "$out" \
-  -md "$here/RESULTS.md" -json "$here/results.json" -cpu "$(sed -n 2p "$out/version.txt")" -replicate "$rep"
+  -md "$here/RESULTS.md" -json "$here/results.json" -cpu "$cpu" -replicate "$rep"
+# The first updates, one mini-batch at a time, with the NumPy peer's CD-1
+# (FIRSTEPOCH.md: every variant and the centered RBM, 10 epochs, about 12
+# min), and the centered RBM to 200 epochs (CENTERED.md, about 40 min).
+OPENBLAS_NUM_THREADS=1 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/firstepoch.py" -data "$data" -models "$out" \
+  -md "$here/FIRSTEPOCH.md" -json "$here/firstepoch.json" -cpu "$cpu"
+OPENBLAS_NUM_THREADS=1 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/firstepoch.py" -data "$data" -variants centered \
+  -epochs 200 -md "$here/CENTERED.md" -json "$here/centered.json" -cpu "$cpu"

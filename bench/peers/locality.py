@@ -119,24 +119,41 @@ def sigmoid(x):
     return 0.5 * (1 + np.tanh(0.5 * x))
 
 
-def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 0.9), switch=5, sigma=0.1):
-    """Hinton & Salakhutdinov's CD-1 with momentum, in X's dtype; returns W (n_v x n_h) and the hidden biases c."""
+def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 0.9), switch=5, sigma=0.1, hook=None,
+              center=None, zero_mean_start=False):
+    """Hinton & Salakhutdinov's CD-1 with momentum, in X's dtype; returns W (n_v x n_h) and the hidden biases c.
+    hook, when given, is called before the first update as hook(0, 0, W, c) and after every
+    mini-batch's update as hook(epoch, updates so far, W, c), epochs counted from 1; it must not
+    change W or c.
+    center = (mu, lam) trains the centered RBM of Melchior, Fischer & Wiskott (JMLR 2016) with
+    fixed offsets: the energy is -(v - mu) W (h - lam) - b v - c h, so p(h = 1 | v) =
+    sigmoid((v - mu) W + c), p(v = 1 | h) = sigmoid((h - lam) W^T + b), and the weight gradient is
+    <(v - mu)(p - lam)> of the data minus that of the reconstructions (their bias gradients
+    are the plain ones, the offsets being fixed). None: the plain RBM (mu = 0, lam = 0).
+    zero_mean_start starts the hidden biases at c = -(mean of X - mu) W instead of 0, so that
+    every unit's input has mean 0 over X at the start (as the centered RBM's has)."""
     n, n_v = X.shape
     dt = X.dtype
     W = (sigma * rng.standard_normal((n_v, n_h))).astype(dt)
     b, c = np.zeros(n_v, dt), np.zeros(n_h, dt)
     dW, db, dc = np.zeros_like(W), np.zeros_like(b), np.zeros_like(c)
+    mu, lam = (np.zeros(n_v, dt), dt.type(0)) if center is None else (np.asarray(center[0], dt), dt.type(center[1]))
+    if zero_mean_start:
+        c = (-((X.mean(0, dtype=np.float64) - mu) @ W.astype(np.float64))).astype(dt)
+    updates = 0
+    if hook:
+        hook(0, 0, W, c)
     for ep in range(epochs):
         m = mom[0] if ep < switch else mom[1]
         order = rng.permutation(n)
         for lo in range(0, n, batch):
             v0 = X[order[lo:lo + batch]]
             k = len(v0)
-            p0 = sigmoid(v0 @ W + c)
+            p0 = sigmoid((v0 - mu) @ W + c)
             h0 = (p0 > rng.random(p0.shape, dtype=dt)).astype(dt)
-            v1 = sigmoid(h0 @ W.T + b)
-            p1 = sigmoid(v1 @ W + c)
-            gW = (v0.T @ p0 - v1.T @ p1) / k
+            v1 = sigmoid((h0 - lam) @ W.T + b)
+            p1 = sigmoid((v1 - mu) @ W + c)
+            gW = ((v0 - mu).T @ (p0 - lam) - (v1 - mu).T @ (p1 - lam)) / k
             if l1:
                 gW -= l1 * np.sign(W)
             if l2:
@@ -147,6 +164,9 @@ def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 
             W += dW
             b += db
             c += dc
+            updates += 1
+            if hook:
+                hook(ep + 1, updates, W, c)
     return W, c
 
 
