@@ -11,7 +11,8 @@
 # /tmp/deadunits) gets the models, and RESULTS.md and results.json are
 # written beside this script. Three seeds per variant, two trainings at a
 # time on one thread each: about 25 min on a 2-core Zen 5; then
-# firstepoch.py's NumPy runs (FIRSTEPOCH.md, CENTERED.md), about 50 min more.
+# firstepoch.py's NumPy runs (FIRSTEPOCH.md, CENTERED.md), about 50 min more,
+# and loglik.py's evaluations (LOGLIK.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rep=${1:?usage: run.sh REPLICATE_DIR [OUT_DIR]}
@@ -63,5 +64,9 @@ OPENBLAS_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/analyse
 # min), and the centered RBM to 200 epochs (CENTERED.md, about 40 min).
 OPENBLAS_NUM_THREADS=1 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/firstepoch.py" -data "$data" -models "$out" \
   -md "$here/FIRSTEPOCH.md" -json "$here/firstepoch.json" -cpu "$cpu"
+mkdir -p "$out/peer"
 OPENBLAS_NUM_THREADS=1 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/firstepoch.py" -data "$data" -variants centered \
-  -epochs 200 -md "$here/CENTERED.md" -json "$here/centered.json" -cpu "$cpu"
+  -epochs 200 -save "$out/peer" -md "$here/CENTERED.md" -json "$here/centered.json" -cpu "$cpu"
+# The held-out log-likelihood of the 200-epoch models (LOGLIK.md, about 10 min).
+PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here/loglik.py" -bin "$bin" -test "$rep/data/d0/test.npy" -models "$out" \
+  -peer "$out/peer" -threads 2 -md "$here/LOGLIK.md" -json "$here/loglik.json" -cpu "$cpu"

@@ -120,7 +120,7 @@ def sigmoid(x):
 
 
 def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 0.9), switch=5, sigma=0.1, hook=None,
-              center=None, zero_mean_start=False):
+              center=None, zero_mean_start=False, return_b=False):
     """Hinton & Salakhutdinov's CD-1 with momentum, in X's dtype; returns W (n_v x n_h) and the hidden biases c.
     hook, when given, is called before the first update as hook(0, 0, W, c) and after every
     mini-batch's update as hook(epoch, updates so far, W, c), epochs counted from 1; it must not
@@ -131,7 +131,8 @@ def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 
     <(v - mu)(p - lam)> of the data minus that of the reconstructions (their bias gradients
     are the plain ones, the offsets being fixed). None: the plain RBM (mu = 0, lam = 0).
     zero_mean_start starts the hidden biases at c = -(mean of X - mu) W instead of 0, so that
-    every unit's input has mean 0 over X at the start (as the centered RBM's has)."""
+    every unit's input has mean 0 over X at the start (as the centered RBM's has).
+    return_b: return W, c and the visible biases b."""
     n, n_v = X.shape
     dt = X.dtype
     W = (sigma * rng.standard_normal((n_v, n_h))).astype(dt)
@@ -167,7 +168,7 @@ def train_cd1(X, n_h, epochs, rng, l1=0.0, l2=0.0, lr=0.1, batch=100, mom=(0.5, 
             updates += 1
             if hook:
                 hook(ep + 1, updates, W, c)
-    return W, c
+    return (W, c, b) if return_b else (W, c)
 
 
 def train_sklearn(X, n_h, epochs, seed):
