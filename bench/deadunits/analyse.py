@@ -139,17 +139,19 @@ def main():
     if a.replicate:
         res["replicate"] = replicate_thresholds(a.replicate, X)
     if a.json:
-        with open(a.json + ".tmp", "w") as f:
-            json.dump(res, f, indent=1)
-            f.write("\n")
-        os.replace(a.json + ".tmp", a.json)
-    md = markdown(res)
-    if a.md:
-        with open(a.md + ".tmp", "w") as f:
-            f.write(md)
-        os.replace(a.md + ".tmp", a.md)
-    else:
-        sys.stdout.write(md)
+        write(a.json, json.dumps(res, indent=1) + "\n")
+    write(a.md, markdown(res))
+
+
+def write(path, text):
+    """Writes text to path through a temporary file and a rename; to stdout without a path."""
+    if not path:
+        sys.stdout.write(text)
+        return
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 def replicate_thresholds(rdir, X):

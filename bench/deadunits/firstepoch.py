@@ -276,7 +276,7 @@ def main():
                 res = json.load(f)
         except (OSError, ValueError) as e:
             raise SystemExit("-from %s: %s" % (a.src, e))
-        write(a.md, markdown(res, a.cpu or res.get("cpu") or "an unnamed CPU"))
+        analyse.write(a.md, markdown(res, a.cpu or res.get("cpu") or "an unnamed CPU"))
         return
     if not a.data:
         raise SystemExit("-data: want the training data (.npy), or -from an earlier -json")
@@ -315,19 +315,8 @@ def main():
     res["seconds"] = time.time() - t
     res["cpu"] = a.cpu
     if a.json:
-        write(a.json, json.dumps(res, indent=1) + "\n")
-    write(a.md, markdown(res, a.cpu or "an unnamed CPU"))
-
-
-def write(path, text):
-    """Writes text to path through a temporary file and a rename; to stdout without a path."""
-    if not path:
-        sys.stdout.write(text)
-        return
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+        analyse.write(a.json, json.dumps(res, indent=1) + "\n")
+    analyse.write(a.md, markdown(res, a.cpu or "an unnamed CPU"))
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def main():
             raise SystemExit("-from %s: %s" % (a.src, e))
         for r in res["rows"]:
             r.update({k: analyse.spread([p[k] for p in r["per_seed"]]) for k, _ in KEYS})
-        write(a.md, markdown(res))
+        analyse.write(a.md, markdown(res))
         return
     if not (a.bin and a.test and a.models):
         raise SystemExit("want -bin, -test and -models (or -from an earlier -json)")
@@ -123,19 +123,8 @@ def main():
         raise SystemExit("no models: want full_<variant>_<seed>.npz in -models (run.sh's OUT_DIR) or <variant>_<seed>.npz in -peer")
     res = {"test": a.test, "cpu": a.cpu, "rows": rows, "ising": ising(a.bin, a.test)}
     if a.json:
-        write(a.json, json.dumps(res, indent=1) + "\n")
-    write(a.md, markdown(res))
-
-
-def write(path, text):
-    """Writes text to path through a temporary file and a rename; to stdout without a path."""
-    if not path:
-        sys.stdout.write(text)
-        return
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+        analyse.write(a.json, json.dumps(res, indent=1) + "\n")
+    analyse.write(a.md, markdown(res))
 
 
 def markdown(res):
