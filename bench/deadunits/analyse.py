@@ -143,6 +143,15 @@ def main():
     write(a.md, markdown(res))
 
 
+def read_json(path, flag):
+    """The JSON of path, or exit naming the flag that gave it."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit("%s %s: %s" % (flag, path, e))
+
+
 def write(path, text):
     """Writes text to path through a temporary file and a rename; to stdout without a path."""
     if not path:

@@ -271,11 +271,7 @@ def main():
     ap.add_argument("-cpu", default="")
     a = ap.parse_args()
     if a.src:
-        try:
-            with open(a.src) as f:
-                res = json.load(f)
-        except (OSError, ValueError) as e:
-            raise SystemExit("-from %s: %s" % (a.src, e))
+        res = analyse.read_json(a.src, "-from")
         analyse.write(a.md, markdown(res, a.cpu or res.get("cpu") or "an unnamed CPU"))
         return
     if not a.data:

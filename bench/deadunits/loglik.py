@@ -91,11 +91,7 @@ def main():
     ap.add_argument("-cpu", default="")
     a = ap.parse_args()
     if a.src:
-        try:
-            with open(a.src) as f:
-                res = json.load(f)
-        except (OSError, ValueError) as e:
-            raise SystemExit("-from %s: %s" % (a.src, e))
+        res = analyse.read_json(a.src, "-from")
         for r in res["rows"]:
             r.update({k: analyse.spread([p[k] for p in r["per_seed"]]) for k, _ in KEYS})
         analyse.write(a.md, markdown(res))
