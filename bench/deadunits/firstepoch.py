@@ -91,6 +91,7 @@ class Watcher:
         self.vbar = R.mean(0)
         self.marks = {}   # update -> measures (first epoch)
         self.epochs = {}  # epoch -> live share
+        self.last = None  # the measures at the last epoch's end
 
     def measure(self, W, c):
         W64, c64 = W.astype(np.float64), c.astype(np.float64)
@@ -104,6 +105,7 @@ class Watcher:
         if updates > 0 and updates % self.per_epoch == 0:
             m = self.measure(W, c)
             self.epochs[epoch] = float(m["live"].mean())
+            self.last = m
             if epoch == 1:
                 self.marks["end"] = m
 
@@ -149,7 +151,7 @@ def one(X, L, name, kw, seed, epochs, rows, save=""):
          }
     # the locality of the final weights, of all and of the live units
     W64 = W.astype(np.float64)
-    live = w.measure(W, c)["live"]
+    live = w.last["live"]  # measured at the last epoch's end
     pr, disk = peer.participation_ratio(W64), peer.disk_share(W64, L, 2.5)
     r.update({"live_end": float(live.mean()), "pr_median_end": med(pr), "live_pr_median_end": med(pr[live]),
               "disk_median_end": med(disk), "live_disk_median_end": med(disk[live])})
