@@ -75,3 +75,36 @@ func BenchmarkAIS(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/1.5, "s/1000steps")
 	b.ReportMetric(0, "ns/op")
 }
+
+// BenchmarkCenteredEpoch times one epoch of BenchmarkEpoch's batch-100
+// shape with the active kernels, plain and centered (Config.Center, whose
+// weight update is not fused into the product and which derives the
+// biases after every step), so the cost of centering is measured side by
+// side.
+func BenchmarkCenteredEpoch(b *testing.B) {
+	const n, nv, nh, batch = 20000, 1600, 400, 100
+	d := randomBinary(n, nv, 0.5, 1)
+	for _, center := range []bool{false, true} {
+		b.Run(map[bool]string{false: "plain", true: "centered"}[center], func(b *testing.B) {
+			cfg, _ := Preset("mehta-schwab")
+			cfg.Batch = batch
+			r := randomRBM(nv, nh, 0.1, 2)
+			lt := newTestTrainer(r, d, cfg)
+			if center {
+				lt = newCenteredTrainer(r, d, cfg)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				rnd := f32.NewRand(1, uint64(i))
+				for lo := 0; lo < n; lo += batch {
+					lt.step(nil, lt.perm[lo:lo+batch], rnd, 0.9)
+				}
+			}
+			s := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(s, "s/epoch")
+			b.ReportMetric(float64(n)/s, "samples/s")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}

@@ -46,6 +46,15 @@ type Config struct {
 	// SnapshotEvery N > 0 keeps a copy of W and c every N epochs (W0_epoch050,
 	// c0_epoch050, ...).
 	SnapshotEvery int `json:"snapshot_every"`
+	// Center trains every layer as the centered RBM of Melchior, Fischer
+	// and Wiskott (JMLR 17, 2016) with fixed offsets: energy
+	// -(v-mu) W (h-lam) - b' v - c' h, with mu the mean of the layer's
+	// training input and lam = 1/2. Its gradient in W is the plain one
+	// less mu gc^T + gb lam^T (gb, gc the bias gradients), which the
+	// plain RBM's gradient, dominated by the mean configuration, lacks.
+	// The model saved is the same distribution in the plain RBM's
+	// parameters: b = b' - lam W 1, c = c' - W^T mu.
+	Center bool `json:"center,omitempty"`
 	// NextLayerSamples trains each upper layer on sampled binary hidden
 	// states of the layer below instead of its hidden probabilities.
 	NextLayerSamples bool   `json:"next_layer_samples"`
@@ -91,6 +100,16 @@ var presets = map[string]func() Config{
 		c.InitSigma = 0.01
 		return c
 	},
+	// Mehta & Schwab's recipe on the centered RBM (Config.Center): the
+	// same start, rates, momentum and L1, but the mean configuration taken
+	// out of the gradient, which in the plain RBM kills most units in the
+	// first updates (bench/deadunits/FIRSTEPOCH.md).
+	"mehta-schwab-centered": func() Config {
+		c := hintonDefaults()
+		c.L1 = 2e-4
+		c.Center = true
+		return c
+	},
 	// The same recipe with Hinton & Salakhutdinov's own L2 weight cost.
 	"weight-decay": func() Config {
 		c := hintonDefaults()
@@ -120,7 +139,8 @@ func hintonDefaults() Config {
 }
 
 // Preset returns the named recipe: "mehta-schwab" (the default of the
-// replication), "mehta-schwab-small-init", "weight-decay" or "sklearn".
+// replication), "mehta-schwab-small-init", "mehta-schwab-centered",
+// "weight-decay" or "sklearn".
 func Preset(name string) (Config, error) {
 	f, ok := presets[name]
 	if !ok {

@@ -43,6 +43,11 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 			// of the batch (f32.Workspace.Replicate).
 			trainer += float64(float64(cfg.threads()) * 4 * bs * nv)
 		}
+		if cfg.Center {
+			// The centered biases and their backups, the offsets and the
+			// operands of the correction (centering).
+			trainer += float64(4 * (float64(5*nv) + float64(5*nh)))
+		}
 		// The monitor (RBM.measures, once for the training and once for
 		// the validation samples): the samples it reads, and its buffers
 		// of evalChunk rows (whatever the samples) of visible and hidden

@@ -397,6 +397,13 @@ func writeCheckpoint(path string, st *trainState) error {
 		if st.chains != nil {
 			extra = append(extra, namedArray{"chains", []int{cfg.Batch, r.NHidden}, st.chains})
 		}
+		if st.cenB != nil {
+			// The centered biases: the layer's b and c are derived from
+			// them, and a resumed run continues from these bits.
+			extra = append(extra,
+				namedArray{"cenB", []int{r.NVisible}, st.cenB},
+				namedArray{"cenC", []int{r.NHidden}, st.cenC})
+		}
 	}
 	if err := writeNPZ(path, npy.WriteOptions{}, st.dbn, &meta, extra); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -447,8 +454,8 @@ func readCheckpoint(path string) (*trainState, error) {
 	return st, nil
 }
 
-// readVelocities reads the momentum (and PCD chains) of the layer in
-// training from a checkpoint.
+// readVelocities reads the momentum (and PCD chains, and the centered
+// biases of Config.Center) of the layer in training from a checkpoint.
 func (st *trainState) readVelocities(path string, z *npy.NPZReader) error {
 	r := st.dbn.Layers[st.layer]
 	get := func(name string, n int) ([]float32, error) {
@@ -476,7 +483,15 @@ func (st *trainState) readVelocities(path string, z *npy.NPZReader) error {
 		return err
 	}
 	if st.cfg.PCD {
-		st.chains, err = get("chains", st.cfg.Batch*r.NHidden)
+		if st.chains, err = get("chains", st.cfg.Batch*r.NHidden); err != nil {
+			return err
+		}
+	}
+	if st.cfg.Center {
+		if st.cenB, err = get("cenB", len(r.B)); err != nil {
+			return err
+		}
+		st.cenC, err = get("cenC", len(r.C))
 	}
 	return err
 }

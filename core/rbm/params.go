@@ -104,6 +104,7 @@ func configParams() []param.Param[Config] {
 		param.IntParam("cd", fmt.Sprintf("Gibbs steps k of CD-k, 1..%d", MaxCDK), 1, MaxCDK, "Gibbs steps", func(c *Config) *int { return &c.CDK }),
 		param.BoolParam("pcd", "persistent contrastive divergence (chains kept across mini-batches)", func(c *Config) *bool { return &c.PCD }),
 		param.BoolParam("sample-visibles", "binary samples (not probabilities) as the final reconstructed visibles", func(c *Config) *bool { return &c.SampleVisibles }),
+		param.BoolParam("center", "train the centered RBM (offsets: the mean of each layer's input, 1/2 for the hiddens); the model saved is the same distribution as a plain RBM", func(c *Config) *bool { return &c.Center }),
 		param.Float32Param("init-sigma", fmt.Sprintf("initial weights ~ init-sigma * N(0,1), init-sigma in %v", initSigmaBounds), initSigmaBounds, func(c *Config) *float32 { return &c.InitSigma }),
 		param.ChoiceParam("visible-bias", "initial visible biases: zero or logodds (of the data's unit means)", "zero", "logodds", func(c *Config) *bool { return &c.VisibleBiasLogOdds }),
 		param.BoolParam("shuffle", "reshuffle mini-batches every epoch", func(c *Config) *bool { return &c.Shuffle }),

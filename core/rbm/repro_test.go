@@ -155,6 +155,8 @@ func keys(m map[string]string) []string {
 // implementation, and its SHA-256 the one committed in
 // testdata/repro/split.sha256 (with the data's), so that other CPUs and
 // architectures check the same bytes (CI runs it under qemu-aarch64 too).
+// The last line is the centered RBM (Config.Center) in CD-2 on the binary
+// data.
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
@@ -181,6 +183,15 @@ func TestReproducibleSplitProducts(t *testing.T) {
 			fmt.Fprintf(&want, "%s model %s\n", what, h)
 		}
 	}
+	// The centered RBM's correction and bias products are split too.
+	h := sameModelEverywhere(t, "centered: ", func(th int) (*DBN, error) {
+		cfg := reproConfig(th)
+		cfg.Epochs, cfg.Batch, cfg.CDK, cfg.Center = 1, 100, 2, true
+		cfg.ValidationFraction = 0
+		d, _, err := TrainDBN(context.Background(), binary, []int{256, 128}, cfg, nil)
+		return d, err
+	})
+	fmt.Fprintf(&want, "binary=true pcd=false centered model %s\n", h)
 	if !t.Failed() {
 		checkReproFile(t, reproSplitFile, want.String())
 	}

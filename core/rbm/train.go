@@ -37,19 +37,23 @@ func streamID(kind, layer, epoch int) uint64 {
 // trainState is everything a resumed run needs besides the data: it is what
 // a checkpoint holds.
 type trainState struct {
-	cfg      Config
-	sizes    []int
-	layer    int // layer being trained (from 0); len(sizes)-1 when done
-	epoch    int // epochs of that layer completed
-	dbn      *DBN
-	hist     *History
-	velW     []float32 // momentum of the current layer
-	velB     []float32
-	velC     []float32
-	chains   []float32 // PCD hidden states of the current layer, Batch x NHidden
-	dataN    int
-	dataD    int
-	dataHash uint64
+	cfg    Config
+	sizes  []int
+	layer  int // layer being trained (from 0); len(sizes)-1 when done
+	epoch  int // epochs of that layer completed
+	dbn    *DBN
+	hist   *History
+	velW   []float32 // momentum of the current layer
+	velB   []float32
+	velC   []float32
+	chains []float32 // PCD hidden states of the current layer, Batch x NHidden
+	// cenB and cenC are the centered biases b' and c' of the current
+	// layer (Config.Center; nil otherwise): the parameters training
+	// updates, of which the layer's B and C are derived after every step.
+	cenB, cenC []float32
+	dataN      int
+	dataD      int
+	dataHash   uint64
 }
 
 // TrainDBN trains a stack of RBMs of sizes (sizes[0] = data.D, the visible
@@ -163,6 +167,7 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 		}
 		st.epoch = 0
 		st.velW, st.velB, st.velC, st.chains = nil, nil, nil, nil
+		st.cenB, st.cenC = nil, nil
 		if !last && (cfg.CheckpointEvery > 0 || err != nil && cfg.CheckpointPath != "") {
 			st.layer++
 			cerr := st.checkpoint(ctx)
@@ -252,6 +257,12 @@ func (st *trainState) startLayer(train *Dataset) {
 	if cfg.PCD {
 		st.chains = make([]float32, cfg.Batch*r.NHidden)
 	}
+	if cfg.Center {
+		// The centered biases start where the plain ones would; the
+		// layer's B and C are derived from them (layerTrainer.derive).
+		st.cenB = append([]float32(nil), r.B...)
+		st.cenC = append([]float32(nil), r.C...)
+	}
 }
 
 // propagateChunked returns the input of the next layer for d: hidden
@@ -322,8 +333,13 @@ type layerTrainer struct {
 	gather func(dst []float32)
 	rule   f32.UpdateRule // step's weight update, for gradient
 
+	// Config.Center: the offsets mu (visible) and hiddenOffset, and the
+	// operands of the products of centerGradient and derive.
+	cen *centering
+
 	// State at the start of the epoch, restored when it is interrupted.
 	bakW, bakB, bakC, bakVW, bakVB, bakVC, bakChains []float32
+	bakCB, bakCC                                     []float32
 }
 
 func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *layerTrainer {
@@ -349,6 +365,13 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 	lt.hb.Words = make([]uint64, chains*((nh+63)/64))
 	lt.vb.Words = make([]uint64, chains*((nv+63)/64))
 	lt.gather = lt.gatherBatch
+	if cfg.Center {
+		lt.cen = newCentering(train, nv, nh)
+		lt.bakCB, lt.bakCC = make([]float32, nv), make([]float32, nh)
+		// The layer's B and C are those of the centered biases: at the
+		// start, and on a resumed run the same bits again.
+		lt.derive()
+	}
 	return lt
 }
 
@@ -366,6 +389,8 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	copy(lt.bakVB, st.velB)
 	copy(lt.bakVC, st.velC)
 	copy(lt.bakChains, st.chains)
+	copy(lt.bakCB, st.cenB)
+	copy(lt.bakCC, st.cenC)
 
 	for i := range lt.perm {
 		lt.perm[i] = i
@@ -468,6 +493,8 @@ func (lt *layerTrainer) restore() {
 	copy(st.velB, lt.bakVB)
 	copy(st.velC, lt.bakVC)
 	copy(st.chains, lt.bakChains)
+	copy(st.cenB, lt.bakCB)
+	copy(st.cenC, lt.bakCC)
 }
 
 // monitor fills the free-energy, pseudo-likelihood and reconstruction
@@ -502,6 +529,9 @@ const largeGarbage = 32 << 20
 // closed during the Gibbs chain (the parameters are then left unchanged).
 func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, mom float32) (float64, bool) {
 	cfg, r, st := lt.cfg, lt.r, lt.st
+	if lt.cen != nil {
+		return lt.centeredStep(done, idx, rnd, mom)
+	}
 	// The weights' update is split across the threads and applied to each
 	// block of rows of dW as soon as it is complete (same bits as an
 	// Update after the gradient).
@@ -636,7 +666,7 @@ func (st *trainState) checkpoint(ctx context.Context) error {
 
 // checkpointBytes is about the size of st's checkpoint: its float32 arrays.
 func (st *trainState) checkpointBytes() float64 {
-	n := len(st.velW) + len(st.velB) + len(st.velC) + len(st.chains)
+	n := len(st.velW) + len(st.velB) + len(st.velC) + len(st.chains) + len(st.cenB) + len(st.cenC)
 	for _, l := range st.dbn.Layers {
 		n += len(l.W) + len(l.B) + len(l.C)
 	}

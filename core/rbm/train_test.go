@@ -274,7 +274,8 @@ func (c *countCtx) Err() error {
 
 // Training interrupted mid-epoch (at a chosen mini-batch, in the first and
 // in the second layer) and resumed from its checkpoint ends with exactly the
-// model, snapshots and history of an uninterrupted run, bit for bit.
+// model, snapshots and history of an uninterrupted run, bit for bit; also
+// for the centered RBM, whose checkpoint keeps the centered biases.
 func TestResumeBitExact(t *testing.T) {
 	d := randomBinary(300, 16, 0.3, 21)
 	cd, _ := Preset("mehta-schwab")
@@ -282,7 +283,9 @@ func TestResumeBitExact(t *testing.T) {
 	pcd, _ := Preset("sklearn")
 	pcd.Epochs, pcd.Batch, pcd.CDK, pcd.MomentumInitial, pcd.MomentumFinal, pcd.MomentumSwitch = 4, 16, 1, 0.5, 0.8, 2
 	pcd.NextLayerSamples, pcd.L1, pcd.L1Proximal, pcd.VisibleBiasLogOdds, pcd.Shuffle = true, 1e-3, true, true, true
-	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd} {
+	cdc, pcdc := cd, pcd
+	cdc.Center, pcdc.Center = true, true
+	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd, "cd centered": cdc, "pcd centered": pcdc} {
 		cfg.Seed = 5
 		cfg.SnapshotEvery = 2
 		cfg.CheckpointEvery = 2

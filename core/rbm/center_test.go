@@ -1,0 +1,232 @@
+package rbm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/asm/f32"
+)
+
+// newCenteredTrainer is newTestTrainer for Config.Center: r's biases are
+// taken as the centered ones b' and c', and r's B and C become the plain
+// biases derived from them.
+func newCenteredTrainer(r *RBM, d *Dataset, cfg Config) *layerTrainer {
+	cfg.Center = true
+	st := &trainState{cfg: cfg, sizes: []int{r.NVisible, r.NHidden}, dbn: &DBN{Layers: []*RBM{r}}, hist: &History{},
+		velW: make([]float32, len(r.W)), velB: make([]float32, len(r.B)), velC: make([]float32, len(r.C)),
+		cenB: append([]float32(nil), r.B...), cenC: append([]float32(nil), r.C...)}
+	return newLayerTrainer(st, f32.NewWorkspace(2), d, nil)
+}
+
+// centeredEnergy is -(v-mu) W (h-lam) - b' v - c' h in float64, with the
+// centered biases b', c' and offsets mu, lam; v and h are bit masks.
+func centeredEnergy(r *RBM, b, c []float32, mu []float64, lam float64, v, h int) float64 {
+	e := 0.0
+	for i := 0; i < r.NVisible; i++ {
+		vi := float64(v >> i & 1)
+		e -= float64(b[i]) * vi
+		for j := 0; j < r.NHidden; j++ {
+			e -= (vi - mu[i]) * float64(r.W[i*r.NHidden+j]) * (float64(h>>j&1) - lam)
+		}
+	}
+	for j := 0; j < r.NHidden; j++ {
+		e -= float64(c[j]) * float64(h>>j&1)
+	}
+	return e
+}
+
+// centeredLogLik is the mean log-likelihood of d under the centered RBM,
+// by enumerating every joint state in float64 (nothing of derive or of
+// ExactLogLikelihood).
+func centeredLogLik(r *RBM, b, c []float32, mu []float64, lam float64, d *Dataset) float64 {
+	var z lse
+	free := make([]lse, 1<<r.NVisible)
+	for v := range free {
+		for h := 0; h < 1<<r.NHidden; h++ {
+			e := -centeredEnergy(r, b, c, mu, lam, v, h)
+			free[v].add(e)
+			z.add(e)
+		}
+	}
+	ll := 0.0
+	for s := 0; s < d.N; s++ {
+		v := 0
+		for i, x := range d.X[s*d.D : (s+1)*d.D] {
+			v |= int(x) << i
+		}
+		ll += free[v].value()
+	}
+	return ll/float64(d.N) - z.value()
+}
+
+// The centered RBM's parametrization and gradient, against enumeration:
+// derive's plain biases give an energy that differs from the centered
+// energy by one constant over all joint states (the same distribution),
+// and centerGradient turns the exact plain gradient into the derivative of
+// the exact log-likelihood with respect to the centered W (central
+// differences of centeredLogLik with b' and c' held fixed), the bias
+// gradients being the derivatives with respect to b' and c'.
+func TestCenteredGradientIsDerivative(t *testing.T) {
+	for _, tc := range []struct{ nv, nh int }{{5, 3}, {1, 1}, {3, 6}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.nv, tc.nh), func(t *testing.T) {
+			r := randomRBM(tc.nv, tc.nh, 0.8, uint64(7*tc.nv+tc.nh))
+			d := randomBinary(40, tc.nv, 0.3, uint64(tc.nv))
+			lt := newCenteredTrainer(r, d, Config{Batch: 1, CDK: 1})
+			b, c := lt.st.cenB, lt.st.cenC
+			mu := d.ColumnMeans()
+			for i, m := range mu {
+				if float32(m) != lt.cen.mu[i] {
+					t.Fatalf("offset %d: %v, want the data mean %v", i, lt.cen.mu[i], m)
+				}
+				mu[i] = float64(lt.cen.mu[i])
+			}
+			// One distribution: E_plain - E_centered is the same for all states.
+			c0 := 0.0
+			for v := 0; v < 1<<tc.nv; v++ {
+				for h := 0; h < 1<<tc.nh; h++ {
+					diff := bruteEnergy(r, v, h) - centeredEnergy(r, b, c, mu, hiddenOffset, v, h)
+					if v == 0 && h == 0 {
+						c0 = diff
+					} else if math.Abs(diff-c0) > 1e-5 {
+						t.Fatalf("v=%b h=%b: plain energy - centered energy = %v, at v=h=0 %v: not the same distribution", v, h, diff, c0)
+					}
+				}
+			}
+			exact, err := r.ExactGradient(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, g := range exact.W {
+				lt.gW[i] = float32(g)
+			}
+			for i, g := range exact.B {
+				lt.gB[i] = float32(g)
+			}
+			for i, g := range exact.C {
+				lt.gC[i] = float32(g)
+			}
+			lt.centerGradient()
+			const eps = 1e-3
+			fd := func(x *float32) float64 {
+				x0 := *x
+				*x = x0 + eps
+				hi := centeredLogLik(r, b, c, mu, hiddenOffset, d)
+				*x = x0 - eps
+				lo := centeredLogLik(r, b, c, mu, hiddenOffset, d)
+				*x = x0
+				return (hi - lo) / (2 * eps)
+			}
+			// eps is exact in neither float32 nor float64: the step is
+			// relative 1e-4 off at worst, the curvature term about eps^2.
+			const tol = 2e-4
+			maxCorr := 0.0
+			for i := range r.W {
+				want := fd(&r.W[i])
+				if math.Abs(float64(lt.gW[i])-want) > tol {
+					t.Errorf("centered gradient of W[%d] = %v, derivative %v (plain gradient %v)", i, lt.gW[i], want, exact.W[i])
+				}
+				maxCorr = max(maxCorr, math.Abs(want-exact.W[i]))
+			}
+			for i := range b {
+				if want := fd(&b[i]); math.Abs(float64(lt.gB[i])-want) > tol {
+					t.Errorf("gradient of b'[%d] = %v, derivative %v", i, lt.gB[i], want)
+				}
+			}
+			for j := range c {
+				if want := fd(&c[j]); math.Abs(float64(lt.gC[j])-want) > tol {
+					t.Errorf("gradient of c'[%d] = %v, derivative %v", j, lt.gC[j], want)
+				}
+			}
+			// The test has teeth only if centering changes the gradient.
+			if maxCorr < 100*tol {
+				t.Errorf("the centered and plain gradients differ by at most %v: the test cannot tell them apart", maxCorr)
+			}
+		})
+	}
+}
+
+// With offsets 0 the centered RBM is the plain one: its unfused step
+// (product, correction by zero, Update, derive) must give the same bits as
+// the plain fused step, over several epochs of CD-2 with momentum, L1 and
+// L2, on binary data and on probabilities, subgradient and proximal L1.
+func TestCenteredZeroOffsetsArePlain(t *testing.T) {
+	bin := randomBinary(300, 70, 0.3, 3)
+	probs := &Dataset{N: bin.N, D: bin.D, P: make([]float32, len(bin.X))}
+	for i, x := range bin.X {
+		probs.P[i] = 0.1 + 0.8*float32(x)
+	}
+	for _, d := range []*Dataset{bin, probs} {
+		for _, prox := range []bool{false, true} {
+			cfg, _ := Preset("mehta-schwab")
+			cfg.Batch, cfg.CDK, cfg.L2, cfg.L1, cfg.L1Proximal = 30, 2, 1e-3, 1e-3, prox
+			what := fmt.Sprintf("binary=%v proximal=%v", d.X != nil, prox)
+			plain := randomRBM(70, 33, 0.1, 4)
+			centered := plain.Clone()
+			lp := newTestTrainer(plain, d, cfg)
+			lc := newCenteredTrainer(centered, d, cfg)
+			clear(lc.cen.mu)
+			clear(lc.cen.corrA)
+			clear(lc.cen.corrB)
+			lc.cen.lam = 0
+			lc.derive() // from the offsets 0: B and C as given
+			idx := make([]int, cfg.Batch)
+			for e := 0; e < 4; e++ {
+				rp, rc := f32.NewRand(9, uint64(e)), f32.NewRand(9, uint64(e))
+				for lo := 0; lo+cfg.Batch <= d.N; lo += cfg.Batch {
+					for i := range idx {
+						idx[i] = (lo + 7*i) % d.N
+					}
+					lp.step(nil, idx, rp, cfg.Momentum(e))
+					lc.step(nil, idx, rc, cfg.Momentum(e))
+				}
+			}
+			for name, p := range map[string][2][]float32{"W": {plain.W, centered.W}, "b": {plain.B, centered.B}, "c": {plain.C, centered.C},
+				"velW": {lp.st.velW, lc.st.velW}, "b'": {plain.B, lc.st.cenB}, "c'": {plain.C, lc.st.cenC}} {
+				for i := range p[0] {
+					if math.Float32bits(p[0][i]) != math.Float32bits(p[1][i]) {
+						t.Fatalf("%s: %s[%d] = %v centered with offsets 0, %v plain", what, name, i, p[1][i], p[0][i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// The centered step allocates nothing either.
+func TestCenteredStepNoAlloc(t *testing.T) {
+	d := randomBinary(200, 40, 0.3, 8)
+	cfg, _ := Preset("mehta-schwab-centered")
+	cfg.Batch = 20
+	lt := newCenteredTrainer(randomRBM(40, 24, 0.1, 9), d, cfg)
+	idx := make([]int, cfg.Batch)
+	for i := range idx {
+		idx[i] = 3 * i
+	}
+	rnd := f32.NewRand(1, 1)
+	lt.step(nil, idx, rnd, 0.5)
+	if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, 0.5) }); n != 0 {
+		t.Errorf("centered step allocates %v times", n)
+	}
+}
+
+// The centered DBN is a function of the seed too: the same bytes under
+// every implementation and at 1, 2 and 3 threads, and the SHA-256
+// committed in testdata/repro/centered.sha256 (layer 1 on binary data
+// through the Bits products, layer 2 on probabilities; CI runs it with
+// -tags purego and under qemu-aarch64 as part of TestReproducibleDBN's
+// pattern).
+func TestReproducibleDBNCentered(t *testing.T) {
+	data := reproData(t)
+	first := sameModelEverywhere(t, "centered: ", func(th int) (*DBN, error) {
+		cfg := reproConfig(th)
+		cfg.Center = true
+		d, _, err := TrainDBN(context.Background(), data, []int{64, 24, 8}, cfg, nil)
+		return d, err
+	})
+	if t.Failed() || first == "" {
+		return
+	}
+	checkReproFile(t, "../../testdata/repro/centered.sha256", fmt.Sprintf("data %s\nmodel %s\n", dataHash(data), first))
+}
