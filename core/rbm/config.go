@@ -116,6 +116,14 @@ var presets = map[string]func() Config{
 		c.L2 = 2e-4
 		return c
 	},
+	// weight-decay on the centered RBM: with mehta-schwab-centered, it
+	// asks whether the locality of the upper layers needs the L1 penalty.
+	"weight-decay-centered": func() Config {
+		c := hintonDefaults()
+		c.L2 = 2e-4
+		c.Center = true
+		return c
+	},
 	// scikit-learn's BernoulliRBM with its defaults: PCD-1 with chains per
 	// batch row (hidden states kept, visibles sampled), lr 0.1 (divided by
 	// the batch rows, for weights and both intercepts), batch 10, 10
@@ -140,7 +148,7 @@ func hintonDefaults() Config {
 
 // Preset returns the named recipe: "mehta-schwab" (the default of the
 // replication), "mehta-schwab-small-init", "mehta-schwab-centered",
-// "weight-decay" or "sklearn".
+// "weight-decay", "weight-decay-centered" or "sklearn".
 func Preset(name string) (Config, error) {
 	f, ok := presets[name]
 	if !ok {
