@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""The small start across couplings: a Markdown table of two recipes' first-layer
-measures, coupling by coupling, from an `isingrbm study` summary.json.
+"""A Markdown table of recipes' first-layer measures, coupling by coupling, from
+`isingrbm study` summary.json files.
 
-  study_table.py SUMMARY.json [-a mehta-schwab] [-b mehta-schwab-small-init]
+  study_table.py SUMMARY.json [MORE.json ...] [-networks mehta-schwab,mehta-schwab-small-init]
 
-Values: mean +- sd [min, max] over the study's seeds, as summary.json gives them;
-a measure missing at a coupling is "-". "ranges apart" marks a coupling where the
-two recipes' seed ranges of the live share do not overlap.
+Each network is taken from the first summary that has it (the studies must share
+their couplings). Values: mean +- sd [min, max] over the study's seeds, as
+summary.json gives them; a measure missing at a coupling is "-". "ranges apart"
+marks a coupling where the first two networks' seed ranges of the live share do
+not overlap.
 """
 import argparse
 import json
@@ -33,19 +35,30 @@ def fmt(m, how):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("summary")
-    ap.add_argument("-a", default="mehta-schwab")
-    ap.add_argument("-b", default="mehta-schwab-small-init")
+    ap.add_argument("summary", nargs="+")
+    ap.add_argument("-networks", default="mehta-schwab,mehta-schwab-small-init",
+                    help="networks to tabulate, comma-separated (default %(default)s)")
     a = ap.parse_args()
-    try:
-        with open(a.summary) as f:
-            d = json.load(f)
-    except (OSError, ValueError) as e:
-        raise SystemExit("%s: %s" % (a.summary, e))
-    nets = d.get("networks", {})
-    for n in (a.a, a.b):
+    names = [n for n in a.networks.split(",") if n]
+    if len(names) < 1:
+        raise SystemExit("-networks %r: want at least one network" % a.networks)
+    nets, couplings = {}, None
+    for path in a.summary:
+        try:
+            with open(path) as f:
+                d = json.load(f)
+            ks = d["spec"]["couplings"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SystemExit("%s: not a study summary.json (%s)" % (path, e))
+        if couplings is None:
+            couplings = ks
+        elif sorted(ks) != sorted(couplings):
+            raise SystemExit("%s: couplings %s, but %s has %s" % (path, ks, a.summary[0], couplings))
+        for n, v in d.get("networks", {}).items():
+            nets.setdefault(n, v)
+    for n in names:
         if n not in nets:
-            raise SystemExit("%s: no network %r (it has %s)" % (a.summary, n, ", ".join(sorted(nets))))
+            raise SystemExit("no network %r in %s (they have %s)" % (n, ", ".join(a.summary), ", ".join(sorted(nets))))
 
     def get(net, K, key):
         for e in nets[net]:
@@ -53,15 +66,16 @@ def main():
                 return e["measures"].get(key)
         return None
 
-    out = ["| K | measure | %s | %s |" % (a.a, a.b), "|---|---|---|---|"]
-    for K in d["spec"]["couplings"]:
+    out = ["| K | measure | %s |" % " | ".join(names), "|---|---|%s" % ("---|" * len(names))]
+    for K in couplings:
         for key, name, how in MEASURES:
-            x, y = get(a.a, K, key), get(a.b, K, key)
+            xs = [get(n, K, key) for n in names]
             note = ""
+            x, y = (xs + [None])[:2]
             if key == "layer1.live_fraction" and x and y and x.get("n") and y.get("n"):
                 if x["max"] < y["min"] or y["max"] < x["min"]:
                     note = " (ranges apart)"
-            out.append("| %g | %s | %s | %s%s |" % (K, name, fmt(x, how), fmt(y, how), note))
+            out.append("| %g | %s | %s%s |" % (K, name, " | ".join(fmt(x, how) for x in xs), note))
     sys.stdout.write("\n".join(out) + "\n")
 
 

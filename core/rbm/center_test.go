@@ -230,3 +230,121 @@ func TestReproducibleDBNCentered(t *testing.T) {
 	}
 	checkReproFile(t, "../../testdata/repro/centered.sha256", fmt.Sprintf("data %s\nmodel %s\n", dataHash(data), first))
 }
+
+// One centered CD-1 step as it is published (Melchior, Fischer & Wiskott,
+// and bench/peers/locality.py's train_cd1 with center): in float64, with
+// the operands themselves centered rather than the gradient corrected,
+//
+//	p0 = sigmoid((v0 - mu) W + c'), v1 = sigmoid((h0 - lam) W^T + b'),
+//	p1 = sigmoid((v1 - mu) W + c'),
+//	gW = ((v0 - mu)^T (p0 - lam) - (v1 - mu)^T (p1 - lam)) / rows - l1 sign(W),
+//	vel = m vel + lr g for W, b' (g = mean(v0 - v1)) and c' (mean(p0 - p1)),
+//
+// fed the hidden samples h0 the trainer drew. Three steps with momentum
+// and a large L1 must agree with the trainer's W, b', c' and its derived
+// plain b and c to float32 rounding.
+func TestCenteredStepMatchesTranscription(t *testing.T) {
+	const nv, nh, rows, l1, lr = 12, 7, 10, 1e-2, 0.1
+	d := randomBinary(50, nv, 0.3, 31)
+	r := randomRBM(nv, nh, 0.3, 32)
+	cfg, _ := Preset("mehta-schwab-centered")
+	cfg.Batch, cfg.L1, cfg.LR = rows, l1, lr
+	lt := newCenteredTrainer(r, d, cfg)
+	f64 := func(x []float32) []float64 {
+		out := make([]float64, len(x))
+		for i, v := range x {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	w, b, c := f64(r.W), f64(lt.st.cenB), f64(lt.st.cenC)
+	vw, vb, vc := make([]float64, nv*nh), make([]float64, nv), make([]float64, nh)
+	mu := d.ColumnMeans()
+	const lam = 0.5
+	idx := make([]int, rows)
+	rnd := f32.NewRand(3, 4)
+	v0 := make([]float32, nv)
+	for s := 0; s < 3; s++ {
+		m := []float64{0.5, 0.5, 0.9}[s]
+		for i := range idx {
+			idx[i] = (17*s + 3*i) % d.N
+		}
+		lt.step(nil, idx, rnd, float32(m))
+		gw, gb, gc := make([]float64, nv*nh), make([]float64, nv), make([]float64, nh)
+		for n, k := range idx {
+			d.Row(k, v0)
+			h0 := lt.hs[n*nh : (n+1)*nh]
+			p0, v1, p1 := make([]float64, nh), make([]float64, nv), make([]float64, nh)
+			for j := range p0 {
+				a := c[j]
+				for i := 0; i < nv; i++ {
+					a += (float64(v0[i]) - mu[i]) * w[i*nh+j]
+				}
+				p0[j] = sigmoid64(a)
+			}
+			for i := range v1 {
+				a := b[i]
+				for j := 0; j < nh; j++ {
+					a += (float64(h0[j]) - lam) * w[i*nh+j]
+				}
+				v1[i] = sigmoid64(a)
+			}
+			for j := range p1 {
+				a := c[j]
+				for i := 0; i < nv; i++ {
+					a += (v1[i] - mu[i]) * w[i*nh+j]
+				}
+				p1[j] = sigmoid64(a)
+			}
+			for i := 0; i < nv; i++ {
+				for j := 0; j < nh; j++ {
+					gw[i*nh+j] += ((float64(v0[i])-mu[i])*(p0[j]-lam) - (v1[i]-mu[i])*(p1[j]-lam)) / rows
+				}
+				gb[i] += (float64(v0[i]) - v1[i]) / rows
+			}
+			for j := range gc {
+				gc[j] += (p0[j] - p1[j]) / rows
+			}
+		}
+		for i := range w {
+			g := gw[i] - l1*math.Copysign(1, w[i])
+			vw[i] = m*vw[i] + lr*g
+			w[i] += vw[i]
+		}
+		for i := range b {
+			vb[i] = m*vb[i] + lr*gb[i]
+			b[i] += vb[i]
+		}
+		for j := range c {
+			vc[j] = m*vc[j] + lr*gc[j]
+			c[j] += vc[j]
+		}
+		const tol = 2e-5
+		check := func(name string, got []float32, want []float64) {
+			t.Helper()
+			for i := range want {
+				if math.Abs(float64(got[i])-want[i]) > tol {
+					t.Fatalf("step %d: %s[%d] = %v, transcription %v", s+1, name, i, got[i], want[i])
+				}
+			}
+		}
+		check("W", r.W, w)
+		check("b'", lt.st.cenB, b)
+		check("c'", lt.st.cenC, c)
+		pb, pc := make([]float64, nv), make([]float64, nh)
+		for i := range pb {
+			pb[i] = b[i]
+			for j := 0; j < nh; j++ {
+				pb[i] -= lam * w[i*nh+j]
+			}
+		}
+		for j := range pc {
+			pc[j] = c[j]
+			for i := 0; i < nv; i++ {
+				pc[j] -= mu[i] * w[i*nh+j]
+			}
+		}
+		check("b", r.B, pb)
+		check("c", r.C, pc)
+	}
+}
