@@ -24,6 +24,8 @@ MEASURES = (
     ("test_dbn_bound", "held-out DBN bound", 0),
     ("test_recon_error", "held-out reconstruction error", 1),
     ("global_flip_gap", "mean free-energy change under a global flip", 1),
+    ("block_spin:2", "median corr with the 2x2 block spin (absolute)", 3),
+    ("block_spin:4", "median corr with the 4x4 block spin (absolute)", 3),
 )
 
 
@@ -54,6 +56,13 @@ def main():
     def get(net, layer, key):
         for e in nets[net]["layers"]:
             if e["layer"] == layer:
+                if key.startswith("block_spin:"):
+                    # block_spin is a list, one entry per block size.
+                    b = int(key.split(":")[1])
+                    for x in e.get("block_spin") or []:
+                        if x["block"] == b:
+                            return x["abs_corr_median"]
+                    return None
                 return e.get(key)
         return None
 
