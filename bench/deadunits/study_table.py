@@ -2,13 +2,13 @@
 """A Markdown table of recipes' first-layer measures, coupling by coupling, from
 `isingrbm study` summary.json files.
 
-  study_table.py SUMMARY.json [MORE.json ...] [-networks mehta-schwab,mehta-schwab-small-init]
+  study_table.py SUMMARY.json [MORE.json ...] [-networks mehta-schwab,mehta-schwab-small-init] [-upper]
 
 Each network is taken from the first summary that has it (the studies must share
 their couplings). Values: mean +- sd [min, max] over the study's seeds, as
 summary.json gives them; a measure missing at a coupling is "-". "ranges apart"
 marks a coupling where the first two networks' seed ranges of the live share do
-not overlap.
+not overlap. -upper adds layers 2 and 3's median PR, disk share and compact share.
 """
 import argparse
 import json
@@ -22,6 +22,13 @@ MEASURES = (
     ("layer1.live_compact_fraction", "live units compact", "pct"),
     ("layer1.test_loglik", "held-out log-likelihood (AIS)", 0),
 )
+
+# -upper adds the deeper layers' locality.
+UPPER = tuple(
+    ("layer%d.%s" % (l, key), "layer %d %s" % (l, name), how)
+    for l in (2, 3)
+    for key, name, how in (("pr_median", "median PR", 1), ("disk_median", "median disk share", 2),
+                           ("compact_fraction", "units compact", "pct")))
 
 
 def fmt(m, how):
@@ -38,6 +45,7 @@ def main():
     ap.add_argument("summary", nargs="+")
     ap.add_argument("-networks", default="mehta-schwab,mehta-schwab-small-init",
                     help="networks to tabulate, comma-separated (default %(default)s)")
+    ap.add_argument("-upper", action="store_true", help="add layers 2 and 3's locality")
     a = ap.parse_args()
     names = [n for n in a.networks.split(",") if n]
     if len(names) < 1:
@@ -68,7 +76,7 @@ def main():
 
     out = ["| K | measure | %s |" % " | ".join(names), "|---|---|%s" % ("---|" * len(names))]
     for K in couplings:
-        for key, name, how in MEASURES:
+        for key, name, how in MEASURES + (UPPER if a.upper else ()):
             xs = [get(n, K, key) for n in names]
             note = ""
             x, y = (xs + [None])[:2]
