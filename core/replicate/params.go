@@ -53,7 +53,7 @@ func SettingsParams() []param.Param[Settings] {
 		ip("sweep-n", "override: samples per flow coupling", 1, math.MaxInt, "", func(s *S) *int { return &s.SweepN }),
 		{Name: "layers", Usage: "override: hidden layer sizes", Get: func(s *S) string { return formatInts(s.Layers) },
 			Set: func(s *S, v string) (err error) { s.Layers, err = rbm.ParseSizes("layers", v); return err }},
-		ip("epochs", "override: epochs of mehta-schwab and weight-decay", 1, rbm.MaxEpochs, "", func(s *S) *int { return &s.Epochs }),
+		ip("epochs", "override: epochs of every network but sklearn", 1, rbm.MaxEpochs, "", func(s *S) *int { return &s.Epochs }),
 		ip("sklearn-epochs", "override: epochs of the sklearn network", 1, rbm.MaxEpochs, "", func(s *S) *int { return &s.SklearnEpochs }),
 		{Name: "networks", Usage: "override: networks to train, from " + strings.Join(rbm.Presets(), ","), Get: func(s *S) string { return strings.Join(s.Networks, ",") },
 			Set: func(s *S, v string) error {

@@ -41,7 +41,7 @@ type Settings struct {
 	SweepKs         []float64       `json:"sweep_K"`
 	SweepN          int             `json:"sweep_n"`
 	Layers          []int           `json:"layers"` // hidden sizes
-	Epochs          int             `json:"epochs"` // mehta-schwab and weight-decay
+	Epochs          int             `json:"epochs"` // every network but sklearn
 	SklearnEpochs   int             `json:"sklearn_epochs"`
 	Networks        []string        `json:"networks"`
 	AISRuns         int             `json:"ais_runs"`
