@@ -14,10 +14,7 @@ import (
 // biases derived from them.
 func newCenteredTrainer(r *RBM, d *Dataset, cfg Config) *layerTrainer {
 	cfg.Center = true
-	st := &trainState{cfg: cfg, sizes: []int{r.NVisible, r.NHidden}, dbn: &DBN{Layers: []*RBM{r}}, hist: &History{},
-		velW: make([]float32, len(r.W)), velB: make([]float32, len(r.B)), velC: make([]float32, len(r.C)),
-		cenB: append([]float32(nil), r.B...), cenC: append([]float32(nil), r.C...)}
-	return newLayerTrainer(st, f32.NewWorkspace(2), d, nil)
+	return newTestTrainer(r, d, cfg)
 }
 
 // centeredEnergy is -(v-mu) W (h-lam) - b' v - c' h in float64, with the

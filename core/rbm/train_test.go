@@ -22,6 +22,12 @@ func newTestTrainer(r *RBM, d *Dataset, cfg Config) *layerTrainer {
 	if cfg.PCD {
 		st.chains = make([]float32, cfg.Batch*r.NHidden)
 	}
+	if cfg.Center {
+		// r's biases are taken as the centered ones (newLayerTrainer
+		// derives r's B and C from them).
+		st.cenB = append([]float32(nil), r.B...)
+		st.cenC = append([]float32(nil), r.C...)
+	}
 	return newLayerTrainer(st, f32.NewWorkspace(2), d, nil)
 }
 
