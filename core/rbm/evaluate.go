@@ -19,6 +19,10 @@ type EvalOptions struct {
 	AISSteps [3]int // steps on [0, 0.5], [0.5, 0.9], [0.9, 1]
 	Seed     uint64
 	Threads  int
+	// RAISESamples, when positive, adds RAISE (RBM.RAISE) on a seeded
+	// subset of this many of layer 1's configurations where its
+	// log-likelihood needs AIS, on the schedule of AISSteps.
+	RAISESamples int
 	// Progress, if set, is called with the measures done and their total.
 	Progress func(done, total int64)
 }
@@ -56,7 +60,23 @@ type LayerEval struct {
 	GlobalFlipGap stats.Num `json:"global_flip_gap"`
 	AISRuns       int       `json:"ais_runs,omitempty"`
 	AISSteps      int       `json:"ais_steps,omitempty"`
-	Seconds       float64   `json:"seconds"`
+	// RAISE is eval -raise's reverse AIS (layer 1 with AIS only; absent
+	// otherwise).
+	RAISE   *RAISEEval `json:"raise,omitempty"`
+	Seconds float64    `json:"seconds"`
+}
+
+// RAISEEval is RAISE's side of a layer's log-likelihood: the mean
+// log-likelihood of all the samples with the log Z that RAISE's reverse
+// chains from Samples of them imply (RAISEResult.LogZ, which errs high
+// where AIS's log Z errs low, so LogLik errs low), and the standard error
+// of that log Z over the configurations.
+type RAISEEval struct {
+	LogLik  stats.Num `json:"loglik"`
+	Err     stats.Num `json:"err"`
+	LogZ    stats.Num `json:"log_z"`
+	Samples int       `json:"samples"`
+	Steps   int       `json:"steps"`
 }
 
 // EvalReport is the JSON record of an evaluation: the eval command's output
@@ -197,6 +217,17 @@ func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cu
 	// The +3 sigma bound of Z is always finite: one sigma in log
 	// units is a third of its distance from the estimate.
 	e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
+	if opt.RAISESamples > 0 && l == 1 {
+		sub := SeededSubset(cur, opt.RAISESamples, opt.Seed^0x7a15e)
+		ra, err := r.RAISE(ctx, ws, sub, RAISEConfig{Betas: ais.Betas, Seed: opt.Seed + uint64(l)})
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			return fmt.Errorf("layer %d: RAISE: %w", l, err)
+		}
+		e.RAISE = &RAISEEval{LogLik: stats.Num(-meanF - ra.LogZ), Err: stats.Num(ra.LogZSE), LogZ: stats.Num(ra.LogZ), Samples: sub.N, Steps: ra.Steps}
+	}
 	return nil
 }
 

@@ -92,4 +92,7 @@ func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
 const (
 	MaxEpochs  = 1_000_000 // epochs of one layer
 	MaxAISRuns = 1_000_000 // annealed importance sampling runs
+	// MaxRAISESamples bounds eval -raise: configurations annealed back
+	// one chain each, 64 at a time (memory does not grow with it).
+	MaxRAISESamples = 1_000_000
 )

@@ -134,7 +134,7 @@ func TestEvalParams(t *testing.T) {
 			t.Errorf("%s: default %q does not round-trip: %v", p.Name, p.Get(&def), err)
 		}
 		for _, bad := range []string{"x", "-1", "1"} {
-			if p.Name == "seed" && bad == "1" || p.Name == "threads" && bad == "1" {
+			if (p.Name == "seed" || p.Name == "threads" || p.Name == "raise") && bad == "1" {
 				continue
 			}
 			if err := p.Set(&e, bad); err == nil || !strings.HasPrefix(err.Error(), "-"+p.Name+" ") {

@@ -77,6 +77,15 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 		return err
 	}
 	for _, e := range rep.Layers {
+		if e.RAISE == nil {
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "layer %d: RAISE (reverse AIS, errs low where AIS errs high) %.6g +/- %.2g, log Z from %d of the samples, one chain each; AIS %.6g\n",
+			e.Layer, float64(e.RAISE.LogLik), float64(e.RAISE.Err), e.RAISE.Samples, float64(e.LogLik)); err != nil {
+			return err
+		}
+	}
+	for _, e := range rep.Layers {
 		if msg := e.CeilingWarning(); msg != "" {
 			if _, err := fmt.Fprintln(w, msg); err != nil {
 				return err

@@ -28,6 +28,7 @@ const (
 
 	streamAIS       = 7 << 48 // default stream of AIS
 	streamAISBiases = 8 << 48 // AIS from a base with hidden biases
+	streamRAISE     = 9 << 48 // reverse AIS (chunk number in the low bits)
 )
 
 func streamID(kind, layer, epoch int) uint64 {
