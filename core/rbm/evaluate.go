@@ -66,11 +66,13 @@ type LayerEval struct {
 	Seconds float64    `json:"seconds"`
 }
 
-// RAISEEval is RAISE's side of a layer's log-likelihood: the mean
-// log-likelihood of all the samples with the log Z that RAISE's reverse
-// chains from Samples of them imply (RAISEResult.LogZ, which errs high
-// where AIS's log Z errs low, so LogLik errs low), and the standard error
-// of that log Z over the configurations.
+// RAISEEval is RAISE's side of a layer's log-likelihood (see RBM.RAISE):
+// LogLik is the mean log-likelihood of all the samples with the log Z that
+// RAISE's reverse chains from Samples of them imply (RAISEResult.LogZ), and
+// Err the standard error of that log Z over the configurations. It errs low
+// for q, the model of AIS's forward chain from the data's base, which
+// equals p where the chains mix; above AIS's LogLik by more than their
+// errors, p has mass that chains from the data do not reach.
 type RAISEEval struct {
 	LogLik  stats.Num `json:"loglik"`
 	Err     stats.Num `json:"err"`

@@ -42,25 +42,29 @@ type RAISEResult struct {
 const raiseChunk = 64
 
 // RAISE estimates the log-likelihood of every configuration of d the other
-// way round from AIS, conservatively.
+// way round from AIS.
 //
 // AIS's chain p_A = p_0 -> T_1 -> ... -> T_K (T_k a Gibbs step that leaves
 // p_k invariant, the geometric path of AIS, beta_K = 1) is itself a
 // generative model q(v) of its last state, close to the RBM's p(v) when
-// the schedule is slow. Started at v and run backwards (T_K first, T_1
-// last; each T_k is reversible), the chain v = x_K, x_{K-1}, ..., x_0 gives
-// an unbiased importance estimate of q(v):
+// the chain mixes. Started at v and run backwards (T_K first, T_1 last;
+// each T_k is reversible), the chain v = x_K, x_{K-1}, ..., x_0 gives an
+// unbiased importance estimate of q(v):
 //
 //	q^(v) = f_K(v) / Z_A * prod_{k=0}^{K-1} f_k(x_k) / f_{k+1}(x_k)
 //
 // with f_k the unnormalized marginal of p_k (f_K(v) = exp(-F(v))): the
 // same increments as AIS, collected on a chain that starts at the data. So
-// E[log q^(v)] <= log q(v): RAISE errs low where AIS's log Z errs low and
-// its log-likelihood high, and a chain that misses a mode of the model
-// (one the data do not reach) lowers q, not raises it. The two estimates
-// bracket the log-likelihood when q is as good a model as p (true for a
-// slow schedule; Burda et al. found q's log-likelihood below p's in
-// practice). ws may be nil.
+// E[log q^(v)] <= log q(v): RAISE errs low for q, where AIS errs high for
+// p. The two bracket log p only where q is no better a model of the data
+// than p (Burda et al.'s assumption, true when the chain mixes). Where p
+// has a mode that neither the forward chain from p_A nor the reverse chains
+// from the data reach (the all-0 state of CD-trained RBMs with dead units),
+// q leaves it out and puts its mass near the data: log q(v) > log p(v), and
+// RAISE lands above AIS's "biases" path, by about what that mode holds.
+// RAISE then measures how well the model fits near its data, and says that
+// p loses the rest to such a mode; it bounds nothing about p. ws may be
+// nil.
 func (r *RBM) RAISE(ctx context.Context, ws *f32.Workspace, d *Dataset, cfg RAISEConfig) (RAISEResult, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)

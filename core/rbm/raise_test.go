@@ -248,3 +248,46 @@ func TestEvaluateRAISE(t *testing.T) {
 		t.Errorf("RAISE %v, AIS %v: differ by %v, more than %v", ra.LogLik, e.LogLik, diff, tol)
 	}
 }
+
+// TestRAISEFarMode shows what RAISE cannot see: a 16 -> 16 RBM whose
+// hidden units switch on only when at least 14 of the visibles are 1
+// (W = 2, c = -28, b = -1) holds almost all of Z in the all-1 state (log Z
+// about 48, against about 5 near all 0), behind a barrier that chains
+// from the data (near all 0) and from either AIS base do not cross. RAISE's
+// reverse chains, like AIS's forward ones, see only the model without that
+// mode: its log-likelihood is more than 20 nats above the exact one, and
+// (erring low for that model) not above AIS's (here 2 nats below). So
+// RAISE is no lower bound on log p where no chain reaches a mode, and its
+// agreement with AIS is no proof that none exists.
+func TestRAISEFarMode(t *testing.T) {
+	r := NewRBM(16, 16)
+	for i := range r.W {
+		r.W[i] = 2
+	}
+	for i := range r.B {
+		r.B[i] = -1
+	}
+	for j := range r.C {
+		r.C[j] = -28
+	}
+	logZ, err := r.ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := randomBinary(300, 16, 0.1, 31)
+	exact := -r.freeEnergy64Mean(d) - logZ
+	betas := LinearBetas([]float64{0, 0.5, 0.9, 1}, []int{100, 400, 1000})
+	ra, err := r.RAISE(context.Background(), nil, d, RAISEConfig{Betas: betas, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, err := r.LogLikelihood(nil, d, "ais", AISConfig{Runs: 50, Betas: betas, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("exact log Z %.3f, log-lik %.3f; RAISE log Z %.3f +- %.3f, log-lik %.3f; AIS data path %.3f, biases path %.3f, log-lik %.3f",
+		logZ, exact, ra.LogZ, ra.LogZSE, ra.Mean, ll.LogZData, ll.LogZBiases, ll.Mean)
+	if ra.Mean < exact+20 || ra.Mean > ll.Mean {
+		t.Errorf("RAISE log-lik %v, AIS %v, exact %v: want RAISE at most AIS's and above the exact by the far mode (> 20 nats)", ra.Mean, ll.Mean, exact)
+	}
+}

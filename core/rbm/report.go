@@ -80,7 +80,7 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 		if e.RAISE == nil {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "layer %d: RAISE (reverse AIS, errs low where AIS errs high) %.6g +/- %.2g, log Z from %d of the samples, one chain each; AIS %.6g\n",
+		if _, err := fmt.Fprintf(w, "layer %d: RAISE (reverse AIS from the data: errs low for the model that chains from the data reach; far above AIS, the model has mass they do not reach) %.6g +/- %.2g, log Z from %d of the samples, one chain each; AIS %.6g\n",
 			e.Layer, float64(e.RAISE.LogLik), float64(e.RAISE.Err), e.RAISE.Samples, float64(e.LogLik)); err != nil {
 			return err
 		}
