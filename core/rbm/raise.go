@@ -58,13 +58,13 @@ const raiseChunk = 64
 // E[log q^(v)] <= log q(v): RAISE errs low for q, where AIS errs high for
 // p. The two bracket log p only where q is no better a model of the data
 // than p (Burda et al.'s assumption, true when the chain mixes). Where p
-// has a mode that neither the forward chain from p_A nor the reverse chains
-// from the data reach (the all-0 state of CD-trained RBMs with dead units),
-// q leaves it out and puts its mass near the data: log q(v) > log p(v), and
-// RAISE lands above AIS's "biases" path, by about what that mode holds.
-// RAISE then measures how well the model fits near its data, and says that
-// p loses the rest to such a mode; it bounds nothing about p. ws may be
-// nil.
+// has a mode that neither the forward chain from p_A (the data's base) nor
+// the reverse chains from the data reach, q leaves it out and puts its mass
+// near the data: log q(v) > log p(v). When AIS's "biases" path finds that
+// mode (the all-0 state of CD-trained RBMs with dead units), RAISE lands
+// above AIS by about what it holds: it measures how well the model fits
+// near its data, and p loses the rest to the mode. When no chain finds it,
+// AIS and RAISE are wrong alike (TestRAISEFarMode). ws may be nil.
 func (r *RBM) RAISE(ctx context.Context, ws *f32.Workspace, d *Dataset, cfg RAISEConfig) (RAISEResult, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
