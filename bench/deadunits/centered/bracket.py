@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Are the centered RBM's better log-likelihoods real? AIS against RAISE.
+
+AIS's log Z errs low when its runs miss part of Z, so its log-likelihood errs
+high; RAISE (reverse AIS, `isingrbm eval -raise`) errs low for the model that
+chains from the data reach, which is the RBM itself unless it has mass those
+chains never visit (then RAISE lands far above AIS; see core/rbm/raise.go). This
+trains layer 1 (1600 -> 400) of four recipes with `isingrbm train` on a
+replicate run's training data and evaluates each on its held-out set with
+both (eval's defaults: 100 AIS runs of each of two paths, 14,500 steps;
+RAISE from -raise of the held-out configurations, one chain each, on the same
+schedule):
+
+  bracket.py -bin isingrbm -rep REPLICATE_DIR -out DIR [-seeds 1,2] [-raise 200]
+             [-jobs 1] [-md F] [-json F]
+  bracket.py -from F.json [-md F]
+
+REPLICATE_DIR is a finished `isingrbm replicate` folder (data/d0/ising.npy,
+data/d0/test.npy). Values: mean +- sd [min, max] over the training seeds,
+nats per configuration.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True
+
+RECIPES = ("mehta-schwab", "mehta-schwab-centered", "weight-decay", "weight-decay-centered")
+MEASURES = (
+    ("ais", "AIS log-likelihood", 1),
+    ("raise", "RAISE log-likelihood", 1),
+    ("raise_minus_ais", "RAISE minus AIS", 1),
+    ("raise_err", "RAISE standard error", 2),
+    ("ceiling", "ceiling (no statistics)", 1),
+)
+
+
+def run(cmd, log):
+    with open(log, "w") as f:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=f, text=True)
+    if r.returncode != 0:
+        sys.exit(f"bracket.py: {' '.join(cmd)} failed (exit {r.returncode}); see {log}")
+    return r.stdout
+
+
+def one(a, data, test, recipe, seed):
+    base = os.path.join(a.out, f"{recipe}_{seed}")
+    model = base + ".npz"
+    if not os.path.exists(model):
+        run([a.bin, "train", "-data", data, "-layers", "400", "-preset", recipe, "-threads", "1",
+             "-seed", str(seed), "-o", model], base + ".train.log")
+    out = base + ".eval.json"
+    if not os.path.exists(out):
+        js = run([a.bin, "eval", "-model", model, "-data", test, "-raise", str(a.raise_), "-threads", "1",
+                  "-json"], base + ".eval.log")
+        with open(out + ".tmp", "w") as f:
+            f.write(js)
+        os.replace(out + ".tmp", out)
+    with open(out) as f:
+        e = json.load(f)["layers"][0]
+    ra = e["raise"]
+    return {"recipe": recipe, "seed": seed, "ais": e["loglik"], "ais_err": e["loglik_err"],
+            "ais_path": e["ais_path"], "ceiling": e["loglik_ceiling"], "raise": ra["loglik"],
+            "raise_err": ra["err"], "raise_samples": ra["samples"], "raise_minus_ais": ra["loglik"] - e["loglik"]}
+
+
+def fmt(xs, digits):
+    xs = np.asarray(xs, dtype=np.float64)
+    sd = xs.std(ddof=1) if len(xs) > 1 else 0.0
+    f = f"{{:.{digits}f}}"
+    return f"{f.format(xs.mean())} +- {f.format(sd)} [{f.format(xs.min())}, {f.format(xs.max())}]"
+
+
+def markdown(res):
+    lines = [f"Layer 1 (1600 -> 400) of each recipe, held out; {res['cpu']}; training seeds "
+             f"{','.join(map(str, res['seeds']))}; RAISE from {res['raise']} configurations.", "",
+             "| recipe | " + " | ".join(m[1] for m in MEASURES) + " |", "|---|" + "---|" * len(MEASURES)]
+    for r in RECIPES:
+        rs = [x for x in res["runs"] if x["recipe"] == r]
+        if rs:
+            lines.append(f"| {r} | " + " | ".join(fmt([x[m] for x in rs], d) for m, _, d in MEASURES) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-bin")
+    ap.add_argument("-rep")
+    ap.add_argument("-out")
+    ap.add_argument("-seeds", default="1,2")
+    ap.add_argument("-raise", dest="raise_", type=int, default=200)
+    ap.add_argument("-jobs", type=int, default=1)
+    ap.add_argument("-md")
+    ap.add_argument("-json")
+    ap.add_argument("-from", dest="from_")
+    a = ap.parse_args()
+    if a.from_:
+        with open(a.from_) as f:
+            res = json.load(f)
+    else:
+        if not (a.bin and a.rep and a.out):
+            ap.error("-bin, -rep and -out are required (or -from)")
+        data, test = (os.path.join(a.rep, "data", "d0", n) for n in ("ising.npy", "test.npy"))
+        for p in (data, test):
+            if not os.path.exists(p):
+                ap.error(f"-rep {a.rep}: {p} not found: want a finished isingrbm replicate folder")
+        try:
+            seeds = [int(s) for s in a.seeds.split(",")]
+        except ValueError:
+            ap.error(f"-seeds {a.seeds!r}: want a comma-separated list of integers")
+        os.makedirs(a.out, exist_ok=True)
+        cpu = run([a.bin, "version"], os.path.join(a.out, "version.log")).splitlines()
+        cpu = next((l[len("cpu: "):].split(",")[0] for l in cpu if l.startswith("cpu: ")), "unknown CPU")
+        jobs = [(r, s) for s in seeds for r in RECIPES]
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
+            runs = list(ex.map(lambda j: one(a, data, test, *j), jobs))
+        res = {"cpu": cpu, "seeds": seeds, "raise": a.raise_, "runs": runs}
+    md = markdown(res)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(res, f, indent=1)
+            f.write("\n")
+    if a.md:
+        with open(a.md, "w") as f:
+            f.write(md)
+    print(md, end="")
+
+
+if __name__ == "__main__":
+    main()
