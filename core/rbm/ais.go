@@ -127,15 +127,12 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		stream = streamAISBiases
 	}
 	rnd := f32.NewRand(cfg.Seed, stream)
-	v := make([]float32, m*nv)  // states, then visible probabilities
-	a := make([]float32, m*nh)  // vW + c
-	t := make([]float32, m*nh)  // beta * a, then hidden probabilities
-	h := make([]float32, m*nh)  // hidden states
-	spNew := make([]float64, m) // sum softplus(beta_k a)
-	spOld := make([]float64, m) // sum softplus(beta_{k-1} a)
+	v := make([]float32, m*nv) // states, then visible probabilities
+	h := make([]float32, m*nh) // hidden states
+	st := newAISSteps(m, nh, db, cA, sameB)
 	bias := make([]float32, nv)
 	logw := make([]float64, m)
-	var vb, hb f32.Bits // the samples' bits
+	var hb f32.Bits // the hidden samples' bits
 	floor := math.Inf(-1)
 
 	// v_1 ~ p_A.
@@ -150,24 +147,11 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		if canceled(done) {
 			return AISResult{}, ctx.Err()
 		}
-		bOld, bNew := float32(betas[k-1]), float32(betas[k])
-		binary := r.hiddenInput(ws, v, m, a, &vb)
-		aisHidden(t, a, cA, bOld, nh)
-		rowSoftplus(spOld, t, m, nh, ws.Threads())
-		aisHidden(t, a, cA, bNew, nh)
-		rowSoftplus(spNew, t, m, nh, ws.Threads())
-		dbeta := betas[k] - betas[k-1]
-		for i := 0; i < m; i++ {
-			var dv float64 // db . v_i, over the bits of the samples
-			switch {
-			case sameB: // db = 0
-			case binary:
-				dv = dot64Bits(db, vb.Words[i*vb.Stride:(i+1)*vb.Stride])
-			default:
-				dv = dot64(db, v[i*nv:(i+1)*nv])
-			}
-			logw[i] += float64(dbeta*dv) + spNew[i] - spOld[i]
+		binary := r.aisIncrements(ws, st, v, betas, k)
+		for i, x := range st.inc {
+			logw[i] += x
 		}
+		spNew, vb := st.spNew, &st.vb
 		if k == len(betas)-1 {
 			// beta = 1: spNew is sum_j softplus(c_j + (vW)_j); the floor
 			// is the least F(v) = -b.v - spNew among the final states.
@@ -186,7 +170,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 			floor = max(-r.freeEnergy64(v[best*nv:(best+1)*nv]), r.uniformStatesFloor())
 			break
 		}
-		r.aisGibbs(ws, rnd, bNew, bA, sameB, v, t, h, bias, m, &hb)
+		r.aisGibbs(ws, rnd, float32(betas[k]), bA, sameB, v, st.t, h, bias, m, &hb)
 	}
 
 	res := AISResult{Floor: floor, LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
@@ -195,6 +179,50 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 	res.Lo += logZA
 	res.Hi += logZA
 	return res, nil
+}
+
+// aisSteps holds the buffers of the importance-weight increments of m
+// runs (aisIncrements), which AIS and RAISE share.
+type aisSteps struct {
+	a, t         []float32 // vW + c; then the hidden input at beta_k
+	spOld, spNew []float64 // sum_j softplus of the hidden input at beta_{k-1}, beta_k
+	inc          []float64 // log f_k(v) - log f_{k-1}(v) per run
+	vb           f32.Bits  // the states' bits
+	db, cA       []float32 // b - b_A; the base's hidden biases (nil: free)
+	sameB        bool      // db = 0
+}
+
+func newAISSteps(m, nh int, db, cA []float32, sameB bool) *aisSteps {
+	return &aisSteps{a: make([]float32, m*nh), t: make([]float32, m*nh), spOld: make([]float64, m),
+		spNew: make([]float64, m), inc: make([]float64, m), db: db, cA: cA, sameB: sameB}
+}
+
+// aisIncrements sets st.inc[i] to log f_k(v_i) - log f_{k-1}(v_i) for the
+// m = len(st.inc) states v (f_k the unnormalized marginal of the k-th
+// intermediate distribution, AIS's geometric path at betas[k]), leaving
+// st.a = vW + c and st.t the hidden input at betas[k], and reports whether
+// the states went through their bits (st.vb).
+func (r *RBM) aisIncrements(ws *f32.Workspace, st *aisSteps, v []float32, betas []float64, k int) bool {
+	nv, nh, m := r.NVisible, r.NHidden, len(st.inc)
+	bOld, bNew := float32(betas[k-1]), float32(betas[k])
+	binary := r.hiddenInput(ws, v, m, st.a, &st.vb)
+	aisHidden(st.t, st.a, st.cA, bOld, nh)
+	rowSoftplus(st.spOld, st.t, m, nh, ws.Threads())
+	aisHidden(st.t, st.a, st.cA, bNew, nh)
+	rowSoftplus(st.spNew, st.t, m, nh, ws.Threads())
+	dbeta := betas[k] - betas[k-1]
+	for i := range st.inc {
+		var dv float64 // db . v_i, over the bits of the samples
+		switch {
+		case st.sameB: // db = 0
+		case binary:
+			dv = dot64Bits(st.db, st.vb.Words[i*st.vb.Stride:(i+1)*st.vb.Stride])
+		default:
+			dv = dot64(st.db, v[i*nv:(i+1)*nv])
+		}
+		st.inc[i] = float64(dbeta*dv) + st.spNew[i] - st.spOld[i]
+	}
+	return binary
 }
 
 // uniformStatesFloor returns max(-F(0...0), -F(1...1)) in float64: the

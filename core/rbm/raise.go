@@ -129,13 +129,9 @@ func (r *RBM) raiseChains(ctx context.Context, ws *f32.Workspace, rnd *f32.Rand,
 			copy(v[((i-lo)*runs+j)*nv:], row)
 		}
 	}
-	a := make([]float32, m*nh)
-	t := make([]float32, m*nh)
 	h := make([]float32, m*nh)
-	spNew := make([]float64, m)
-	spOld := make([]float64, m)
 	bias := make([]float32, nv)
-	var vb, hb f32.Bits
+	var hb f32.Bits
 	db := make([]float32, nv)
 	logZA := float64(nh) * math.Ln2
 	for i := range db {
@@ -145,29 +141,18 @@ func (r *RBM) raiseChains(ctx context.Context, ws *f32.Workspace, rnd *f32.Rand,
 	for i := range w {
 		w[i] = -logZA
 	}
-	r.hiddenInput(ws, v, m, a, &vb)
+	st := newAISSteps(m, nh, db, nil, false)
+	r.hiddenInput(ws, v, m, st.a, &st.vb)
 	for k := len(betas) - 1; k >= 1; k-- {
 		if canceled(done) {
 			return ctx.Err()
 		}
 		// x_{k-1} ~ T_k(. | x_k), then the increment at x_{k-1}.
-		bNew, bOld := float32(betas[k]), float32(betas[k-1])
-		aisHidden(t, a, nil, bNew, nh)
-		r.aisGibbs(ws, rnd, bNew, bA, false, v, t, h, bias, m, &hb)
-		binary := r.hiddenInput(ws, v, m, a, &vb)
-		aisHidden(t, a, nil, bOld, nh)
-		rowSoftplus(spOld, t, m, nh, ws.Threads())
-		aisHidden(t, a, nil, bNew, nh)
-		rowSoftplus(spNew, t, m, nh, ws.Threads())
-		dbeta := betas[k] - betas[k-1]
-		for i := 0; i < m; i++ {
-			var dv float64
-			if binary {
-				dv = dot64Bits(db, vb.Words[i*vb.Stride:(i+1)*vb.Stride])
-			} else {
-				dv = dot64(db, v[i*nv:(i+1)*nv])
-			}
-			w[i] -= float64(dbeta*dv) + spNew[i] - spOld[i]
+		aisHidden(st.t, st.a, nil, float32(betas[k]), nh)
+		r.aisGibbs(ws, rnd, float32(betas[k]), bA, false, v, st.t, h, bias, m, &hb)
+		r.aisIncrements(ws, st, v, betas, k)
+		for i, x := range st.inc {
+			w[i] -= x
 		}
 	}
 	return nil
