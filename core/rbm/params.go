@@ -197,7 +197,7 @@ func EvalParams() []param.Param[EvalOptions] {
 				}
 				return err
 			}},
-		param.IntParam("raise", fmt.Sprintf("also estimate layer 1's log-likelihood conservatively by reverse AIS (RAISE) from this many of its samples, 0..%d, one chain each on the -ais-steps schedule (0: not)", MaxRAISESamples), 0, MaxRAISESamples, "0: not", func(e *E) *int { return &e.RAISESamples }),
+		param.IntParam("raise", fmt.Sprintf("also estimate layer 1's log-likelihood by reverse AIS (RAISE) from this many of its samples, 0..%d, one chain each on the -ais-steps schedule (0: not): it errs low where chains from the data mix, and lands above AIS where the model has mass they never reach", MaxRAISESamples), 0, MaxRAISESamples, "0: not", func(e *E) *int { return &e.RAISESamples }),
 		param.SeedParam("seed", "seed of AIS, RAISE, the pseudo-likelihood's flips and -max-samples", func(e *E) *uint64 { return &e.Seed }),
 		param.IntParam("threads", "worker threads (0: all cores)", 0, MaxThreads, "0: all cores", func(e *E) *int { return &e.Threads }),
 	}
