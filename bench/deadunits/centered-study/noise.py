@@ -39,7 +39,7 @@ VARIANTS = (
     ("data10x", "big", ["-epochs", "20", "-momentum-switch", "1"],
      "10x the data, 1/10 the epochs (same updates): overfitting?"),
     ("cd10", "train", ["-cd", "10"], "CD-10: the bias of CD-1?"),
-    ("pcd-lr0.01", "train", ["-pcd", "-lr", "0.01"], "persistent CD (at lr 0.1 it diverges): the bias of CD-1?"),
+    ("pcd-lr0.01", "train", ["-pcd", "-lr", "0.01"], "persistent CD at a tenth of the step: the bias of CD-1?"),
     ("lr0.05", "train", ["-lr", "0.05"], "half the step: gradient noise?"),
     ("lr0.025", "train", ["-lr", "0.025"], "a quarter of the step"),
     ("batch1000", "train", ["-batch", "1000"], "10x the batch, 1/10 the updates: gradient noise?"),
