@@ -163,6 +163,39 @@ def write(path, text):
     os.replace(tmp, path)
 
 
+def run_tool(cmd, log, who):
+    """Runs cmd with stderr to log and returns its stdout, or exits naming the command and the log."""
+    import subprocess
+    with open(log, "w") as f:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=f, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"{who}: {' '.join(cmd)} failed (exit {r.returncode}); see {log}")
+    return r.stdout
+
+
+def cpu_name(bin_, out, who):
+    """The CPU line of `isingrbm version` (its log in out)."""
+    lines = run_tool([bin_, "version"], os.path.join(out, "version.log"), who).splitlines()
+    return next((l[len("cpu: "):].split(",")[0] for l in lines if l.startswith("cpu: ")), "unknown CPU")
+
+
+def fmt_fixed(xs, digits):
+    """mean +- sd [min, max] of xs with a fixed number of decimals (sd 0 for one value)."""
+    xs = np.asarray(xs, dtype=np.float64)
+    sd = xs.std(ddof=1) if len(xs) > 1 else 0.0
+    f = f"{{:.{digits}f}}"
+    return f"{f.format(xs.mean())} +- {f.format(sd)} [{f.format(xs.min())}, {f.format(xs.max())}]"
+
+
+def finish(res, md, json_path, md_path):
+    """Writes res to json_path and md to md_path (each if given, atomically) and prints md."""
+    if json_path:
+        write(json_path, json.dumps(res, indent=1) + "\n")
+    if md_path:
+        write(md_path, md)
+    sys.stdout.write(md)
+
+
 def replicate_thresholds(rdir, X):
     """Layer-1 live shares of the replication's networks at THRESHOLDS (from
     their recorded unit activities) and a NumPy recount at LIVE_SD."""

@@ -23,12 +23,15 @@ import argparse
 import concurrent.futures
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import analyse  # noqa: E402
+
+WHO = "noise.py"
 
 K = 0.01
 # name, training data, flags after -preset mehta-schwab-centered, what it tests
@@ -54,21 +57,11 @@ MEASURES = (
 )
 
 
-def run(cmd, log):
-    with open(log, "w") as f:
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=f, text=True)
-    if r.returncode != 0:
-        sys.exit(f"noise.py: {' '.join(cmd)} failed (exit {r.returncode}); see {log}")
-    return r.stdout
-
 
 def evaluate(bin_, model, data, out, log, extra=()):
     if not os.path.exists(out):
-        js = run([bin_, "eval", "-model", model, "-data", data, "-threads", "1", "-json", *extra], log)
-        tmp = out + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(js)
-        os.replace(tmp, out)
+        js = analyse.run_tool([bin_, "eval", "-model", model, "-data", data, "-threads", "1", "-json", *extra], log, WHO)
+        analyse.write(out, js)
     with open(out) as f:
         return json.load(f)["layers"][0]
 
@@ -78,8 +71,8 @@ def one(bin_, out, data, name, seed):
     base = os.path.join(out, f"{name}_{seed}")
     model = base + ".npz"
     if not os.path.exists(model):
-        run([bin_, "train", "-data", data[src], "-layers", "400", "-preset", "mehta-schwab-centered",
-             "-threads", "1", "-seed", str(seed), *flags, "-o", model], base + ".train.log")
+        analyse.run_tool([bin_, "train", "-data", data[src], "-layers", "400", "-preset", "mehta-schwab-centered",
+             "-threads", "1", "-seed", str(seed), *flags, "-o", model], base + ".train.log", WHO)
     held = evaluate(bin_, model, data["test"], base + ".heldout.json", base + ".heldout.log")
     train = evaluate(bin_, model, data[src], base + ".train.json", base + ".trainrows.log",
                      ["-max-samples", "2000"])
@@ -93,12 +86,6 @@ def one(bin_, out, data, name, seed):
     }
 
 
-def fmt(xs, digits):
-    xs = np.asarray(xs, dtype=np.float64)
-    sd = xs.std(ddof=1) if len(xs) > 1 else 0.0
-    f = f"{{:.{digits}f}}"
-    return f"{f.format(xs.mean())} +- {f.format(sd)} [{f.format(xs.min())}, {f.format(xs.max())}]"
-
 
 def markdown(res):
     rows = res["runs"]
@@ -111,7 +98,7 @@ def markdown(res):
     for n in names:
         rs = [r for r in rows if r["variant"] == n]
         what = next(v[3] for v in VARIANTS if v[0] == n)
-        cells = [fmt([r[m] for r in rs], 3 if m in ("rmsW", "maxW", "paths") else 1) for m, _ in MEASURES]
+        cells = [analyse.fmt_fixed([r[m] for r in rs], 3 if m in ("rmsW", "maxW", "paths") else 1) for m, _ in MEASURES]
         lines.append(f"| {n} | {what} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -127,8 +114,7 @@ def main():
     ap.add_argument("-from", dest="from_")
     a = ap.parse_args()
     if a.from_:
-        with open(a.from_) as f:
-            res = json.load(f)
+        res = analyse.read_json(a.from_, "-from")
     else:
         if not a.bin or not a.out:
             ap.error("-bin and -out are required (or -from)")
@@ -141,23 +127,14 @@ def main():
         for key, n, seed in (("train", 20000, 1), ("big", 200000, 3), ("test", 2000, 2)):
             data[key] = os.path.join(a.out, f"{key}.npy")
             if not os.path.exists(data[key]):
-                run([a.bin, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
-                     "-o", data[key]], data[key] + ".log")
-        cpu = run([a.bin, "version"], os.path.join(a.out, "version.log")).splitlines()
-        cpu = next((l[len("cpu: "):].split(",")[0] for l in cpu if l.startswith("cpu: ")), "unknown CPU")
+                analyse.run_tool([a.bin, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
+                     "-o", data[key]], data[key] + ".log", WHO)
+        cpu = analyse.cpu_name(a.bin, a.out, WHO)
         jobs = [(v[0], s) for s in seeds for v in VARIANTS]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
             runs = list(ex.map(lambda j: one(a.bin, a.out, data, *j), jobs))
         res = {"K": K, "cpu": cpu, "seeds": seeds, "runs": runs}
-    md = markdown(res)
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(res, f, indent=1)
-            f.write("\n")
-    if a.md:
-        with open(a.md, "w") as f:
-            f.write(md)
-    print(md, end="")
+    analyse.finish(res, markdown(res), a.json, a.md)
 
 
 if __name__ == "__main__":

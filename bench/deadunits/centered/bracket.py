@@ -23,12 +23,15 @@ import argparse
 import concurrent.futures
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import analyse  # noqa: E402
+
+WHO = "bracket.py"
 
 RECIPES = ("mehta-schwab", "mehta-schwab-centered", "weight-decay", "weight-decay-centered")
 MEASURES = (
@@ -40,27 +43,18 @@ MEASURES = (
 )
 
 
-def run(cmd, log):
-    with open(log, "w") as f:
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=f, text=True)
-    if r.returncode != 0:
-        sys.exit(f"bracket.py: {' '.join(cmd)} failed (exit {r.returncode}); see {log}")
-    return r.stdout
-
 
 def one(a, data, test, recipe, seed):
     base = os.path.join(a.out, f"{recipe}_{seed}")
     model = base + ".npz"
     if not os.path.exists(model):
-        run([a.bin, "train", "-data", data, "-layers", "400", "-preset", recipe, "-threads", "1",
-             "-seed", str(seed), "-o", model], base + ".train.log")
+        analyse.run_tool([a.bin, "train", "-data", data, "-layers", "400", "-preset", recipe, "-threads", "1",
+             "-seed", str(seed), "-o", model], base + ".train.log", WHO)
     out = base + ".eval.json"
     if not os.path.exists(out):
-        js = run([a.bin, "eval", "-model", model, "-data", test, "-raise", str(a.raise_), "-threads", "1",
-                  "-json"], base + ".eval.log")
-        with open(out + ".tmp", "w") as f:
-            f.write(js)
-        os.replace(out + ".tmp", out)
+        js = analyse.run_tool([a.bin, "eval", "-model", model, "-data", test, "-raise", str(a.raise_), "-threads", "1",
+                  "-json"], base + ".eval.log", WHO)
+        analyse.write(out, js)
     with open(out) as f:
         e = json.load(f)["layers"][0]
     ra = e["raise"]
@@ -68,12 +62,6 @@ def one(a, data, test, recipe, seed):
             "ais_path": e["ais_path"], "ceiling": e["loglik_ceiling"], "raise": ra["loglik"],
             "raise_err": ra["err"], "raise_samples": ra["samples"], "raise_minus_ais": ra["loglik"] - e["loglik"]}
 
-
-def fmt(xs, digits):
-    xs = np.asarray(xs, dtype=np.float64)
-    sd = xs.std(ddof=1) if len(xs) > 1 else 0.0
-    f = f"{{:.{digits}f}}"
-    return f"{f.format(xs.mean())} +- {f.format(sd)} [{f.format(xs.min())}, {f.format(xs.max())}]"
 
 
 def markdown(res):
@@ -83,7 +71,7 @@ def markdown(res):
     for r in RECIPES:
         rs = [x for x in res["runs"] if x["recipe"] == r]
         if rs:
-            lines.append(f"| {r} | " + " | ".join(fmt([x[m] for x in rs], d) for m, _, d in MEASURES) + " |")
+            lines.append(f"| {r} | " + " | ".join(analyse.fmt_fixed([x[m] for x in rs], d) for m, _, d in MEASURES) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -100,8 +88,7 @@ def main():
     ap.add_argument("-from", dest="from_")
     a = ap.parse_args()
     if a.from_:
-        with open(a.from_) as f:
-            res = json.load(f)
+        res = analyse.read_json(a.from_, "-from")
     else:
         if not (a.bin and a.rep and a.out):
             ap.error("-bin, -rep and -out are required (or -from)")
@@ -114,21 +101,12 @@ def main():
         except ValueError:
             ap.error(f"-seeds {a.seeds!r}: want a comma-separated list of integers")
         os.makedirs(a.out, exist_ok=True)
-        cpu = run([a.bin, "version"], os.path.join(a.out, "version.log")).splitlines()
-        cpu = next((l[len("cpu: "):].split(",")[0] for l in cpu if l.startswith("cpu: ")), "unknown CPU")
+        cpu = analyse.cpu_name(a.bin, a.out, WHO)
         jobs = [(r, s) for s in seeds for r in RECIPES]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
             runs = list(ex.map(lambda j: one(a, data, test, *j), jobs))
         res = {"cpu": cpu, "seeds": seeds, "raise": a.raise_, "runs": runs}
-    md = markdown(res)
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(res, f, indent=1)
-            f.write("\n")
-    if a.md:
-        with open(a.md, "w") as f:
-            f.write(md)
-    print(md, end="")
+    analyse.finish(res, markdown(res), a.json, a.md)
 
 
 if __name__ == "__main__":
