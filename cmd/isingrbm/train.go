@@ -67,11 +67,22 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "isingrbm train: could not remove the checkpoint %s: %v\n", p.Config.CheckpointPath, err)
 	}
 	rows := hist.Summarize(sizes)
+	warnings := []string{}
+	for i := range rows {
+		if msg := rows[i].IndependentWarning(p.Config.PCD); msg != "" {
+			warnings = append(warnings, msg)
+		}
+	}
 	if *asJSON {
-		return printJSON(stdout, map[string]any{"model": j.Out, "layers": rows})
+		return printJSON(stdout, map[string]any{"model": j.Out, "layers": rows, "warnings": warnings})
 	}
 	if err := rbm.WriteTrainTable(stdout, rows); err != nil {
 		return err
+	}
+	for _, msg := range warnings {
+		if _, err := fmt.Fprintln(stdout, msg); err != nil {
+			return err
+		}
 	}
 	_, err = fmt.Fprintf(stdout, "model written to %s\n", j.Out)
 	return err

@@ -268,3 +268,49 @@ func TestTrainJSONSummary(t *testing.T) {
 		t.Errorf("recon_train = %v", last["recon_train"])
 	}
 }
+
+// train warns when a layer ends worse than independent units: persistent
+// CD with the paper's step on 8 x 8 configurations near the critical
+// coupling, not CD-1 with the same step; -json lists the warnings.
+func TestTrainWarnsBelowIndependent(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "s.npy")
+	if code, _, stderr := runCmd("sample", "-L", "8", "-beta", "0.44", "-n", "2000", "-seed", "1", "-o", data); code != 0 {
+		t.Fatalf("sample: exit %d, %s", code, stderr)
+	}
+	for _, pcd := range []bool{false, true} {
+		args := []string{"train", "-data", data, "-layers", "32", "-epochs", "20", "-o", filepath.Join(dir, "m.npz"), "-replace"}
+		if pcd {
+			args = append(args, "-pcd")
+		}
+		code, stdout, stderr := runCmd(args...)
+		if code != 0 {
+			t.Fatalf("pcd=%v: exit %d, %s", pcd, code, stderr)
+		}
+		warned := strings.Contains(stdout, "warning: layer 1: after epoch 20, on the validation samples, the layer is worse than independent units")
+		if warned != pcd || pcd && !strings.Contains(stdout, "-pcd") {
+			t.Errorf("pcd=%v: output\n%s", pcd, stdout)
+		}
+		code, stdout, stderr = runCmd(append(args, "-json")...)
+		if code != 0 {
+			t.Fatalf("pcd=%v -json: exit %d, %s", pcd, code, stderr)
+		}
+		var got struct {
+			Warnings []string `json:"warnings"`
+			Layers   []struct {
+				Last map[string]any `json:"last_epoch"`
+			} `json:"layers"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil || got.Warnings == nil || len(got.Layers) != 1 {
+			t.Fatalf("pcd=%v: %v: %s", pcd, err, stdout)
+		}
+		if (len(got.Warnings) == 1) != pcd || len(got.Warnings) > 1 {
+			t.Errorf("pcd=%v: warnings %q", pcd, got.Warnings)
+		}
+		for _, k := range []string{"pseudo_ll_indep_val", "pseudo_ll_gain_se_val", "loglik_indep_val", "loglik_ceiling_val"} {
+			if _, ok := got.Layers[0].Last[k].(float64); !ok {
+				t.Errorf("pcd=%v: last_epoch.%s = %v", pcd, k, got.Layers[0].Last[k])
+			}
+		}
+	}
+}

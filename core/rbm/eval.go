@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 	"github.com/isingrbm/isingrbm/asm/rng"
 	"github.com/isingrbm/isingrbm/core/stats"
 )
@@ -364,13 +365,31 @@ func (b *measureBufs) get(rows, nv, nh int) (v, a, p, rec []float32, sp []float6
 	return fit(&b.v, rows*nv), fit(&b.a, rows*nh), fit(&b.p, rows*nh), fit(&b.rec, rows*nv), b.sp[:rows], fit(&b.tmp, nh)
 }
 
+// monitorMeasures are the per-epoch measures of training on one set of
+// samples (RBM.measures).
+type monitorMeasures struct {
+	fe, pl, recon float64
+	// plIndep is the stochastic pseudo-likelihood, with the same flips, of
+	// independent units of log-odds indep (NaN without them), and gainSE
+	// the standard error of the mean of the per-sample differences
+	// pl - plIndep. llIndep is their mean log-likelihood.
+	plIndep, gainSE, llIndep float64
+	// ceiling bounds the mean log-likelihood from above with no
+	// statistics: -fe - max -F(s) over the all-0 and all-1 states and, for
+	// 0/1 samples, the samples themselves (log Z >= -F(s) for every state).
+	ceiling float64
+}
+
 // measures returns the mean free energy, the mean stochastic
 // pseudo-likelihood (flips seeded by seed, as PseudoLikelihood) and the
 // mean-field reconstruction error (as ReconstructionError) of d, sharing
 // one product v W between the three: the per-epoch monitor of training.
-// The buffers come from buf (nil: new ones), which the trainer keeps from
-// epoch to epoch.
-func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64, buf *measureBufs) (fe, pl, recon float64, err error) {
+// With indep (one log-odds per visible unit), it also scores independent
+// units of those log-odds: their pseudo-likelihood with the same flips,
+// the standard error of the paired difference, and their log-likelihood.
+// The buffers come from buf (nil: new ones), which
+// the trainer keeps from epoch to epoch.
+func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64, indep []float64, buf *measureBufs) (monitorMeasures, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
 	g := rng.New(seed)
@@ -380,21 +399,74 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	}
 	v, a, p, rec, sp, tmp := buf.get(min(evalChunk, d.N), nv, nh)
 	vb := d.bitsBuffer()
-	err = forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
+	var m monitorMeasures
+	var ind, dsum, dsq, ll0, ll float64
+	for _, x := range indep {
+		ll0 -= softplus64(x) // log(1 - m) of a unit of log-odds x
+	}
+	// The largest -F(s) of a state s among the samples (only 0/1 samples
+	// are states of the model) and the uniform states.
+	floor := r.uniformStatesFloor()
+	err := forChunks(ctx, d.N, evalChunk, func(lo, hi int) {
 		rows := hi - lo
 		d.Range(lo, hi, v)
 		r.hiddenInput(ws, v, rows, a, vb)
 		rowSoftplus(sp, a, rows, nh, ws.Threads())
 		for i := 0; i < rows; i++ {
 			vi := v[i*nv : (i+1)*nv]
-			fe -= dot64(r.B, vi) + sp[i]
-			diff := r.flipGap(vi, a[i*nh:(i+1)*nh], sp[i], g.Intn(nv), tmp)
-			pl -= float64(float64(nv) * softplus64(-diff))
+			negF := dot64(r.B, vi) + sp[i]
+			m.fe -= negF
+			if d.X != nil {
+				floor = max(floor, negF)
+			}
+			k := g.Intn(nv)
+			diff := r.flipGap(vi, a[i*nh:(i+1)*nh], sp[i], k, tmp)
+			t := float64(float64(nv) * softplus64(-diff))
+			m.pl -= t
+			if indep != nil {
+				// Independent units: F(v) = -indep . v, so flipping unit k
+				// changes F by (2 v_k - 1) indep_k.
+				ti := float64(float64(nv) * softplus64(-float64((float64(2*float64(vi[k]))-1)*indep[k])))
+				ind -= ti
+				dd := ti - t
+				dsum += dd
+				dsq += float64(dd * dd)
+				lli := ll0
+				for j, x := range vi {
+					lli += float64(float64(x) * indep[j])
+				}
+				ll += lli
+			}
 		}
 		f32.Sigmoid(p[:rows*nh], a[:rows*nh])
 		ws.SigmoidAffineNT(rows, nv, nh, p, nh, r.W, nh, r.B, rec, nv)
-		recon += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
+		m.recon += f32.SquaredDiffSum(v[:rows*nv], rec[:rows*nv])
 	})
 	n := float64(d.N)
-	return fe / n, pl / n, recon / n, err
+	m.fe, m.pl, m.recon = m.fe/n, m.pl/n, m.recon/n
+	m.ceiling = -m.fe - floor
+	m.plIndep, m.gainSE, m.llIndep = math.NaN(), math.NaN(), math.NaN()
+	if indep != nil {
+		m.plIndep, m.llIndep = ind/n, ll/n
+		if d.N > 1 {
+			v := (dsq - float64(dsum*dsum)/n) / (n - 1)
+			m.gainSE = math.Sqrt(max(v, 0) / n)
+		}
+	}
+	return m, err
+}
+
+// independentLogOdds returns the log-odds of d's unit means, each mean
+// smoothed to (sum + 1/2) / (N + 1) (finite for units that never or
+// always fire): the parameters of the independent-units model that
+// training's monitor scores beside the RBM.
+func independentLogOdds(d *Dataset) []float64 {
+	mean := d.ColumnMeans()
+	n := float64(d.N)
+	out := make([]float64, len(mean))
+	for j, p := range mean {
+		q := (float64(p*n) + 0.5) / (n + 1)
+		out[j] = pmath.Log(q / (1 - q))
+	}
+	return out
 }

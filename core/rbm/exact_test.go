@@ -427,7 +427,8 @@ func TestLogLikelihoodMethods(t *testing.T) {
 func TestMeasures(t *testing.T) {
 	r := randomRBM(40, 24, 0.3, 8)
 	d := randomBinary(600, 40, 0.5, 9)
-	fe, pl, rec, _ := r.measures(context.Background(), nil, d, 5, nil)
+	m, _ := r.measures(context.Background(), nil, d, 5, nil, nil)
+	fe, pl, rec := m.fe, m.pl, m.recon
 	wfe := r.MeanFreeEnergy(nil, d)
 	wpl := stats.Mean(r.PseudoLikelihood(nil, d, 5))
 	wrec := r.ReconstructionError(nil, d)
@@ -476,5 +477,75 @@ func TestExactDeterministic(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The monitor's independent units against exact answers: an RBM with no
+// weights and the independent units' log-odds as visible biases is those
+// units, so its pseudo-likelihood (same flips) equals theirs, the paired
+// difference has no spread, and their log-likelihood is its exact one. For
+// a random RBM, the ceiling is at least the exact log-likelihood, and on
+// probabilities (not states of the model) only the uniform states count.
+func TestMeasuresIndependent(t *testing.T) {
+	d := randomBinary(500, 12, 0.3, 21)
+	indep := independentLogOdds(d)
+	mean := d.ColumnMeans()
+	for j, x := range indep {
+		q := (mean[j]*500 + 0.5) / 501
+		if math.Abs(x-math.Log(q/(1-q))) > 1e-12 {
+			t.Fatalf("unit %d: log-odds %v, want %v", j, x, math.Log(q/(1-q)))
+		}
+		// Rounded to float32, so that the RBM below is these units exactly.
+		indep[j] = float64(float32(x))
+	}
+	r0 := NewRBM(12, 5)
+	for j, x := range indep {
+		r0.B[j] = float32(x)
+	}
+	m, err := r0.measures(context.Background(), nil, d, 7, indep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logZ, err := r0.ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll := -m.fe - logZ
+	if math.Abs(m.pl-m.plIndep) > 1e-9*math.Abs(m.pl) || m.gainSE > 1e-9 || math.Abs(m.llIndep-ll) > 1e-6*math.Abs(ll) { // -F sums float32 softplus terms
+		t.Errorf("independent units as an RBM: pl %v vs %v (SE %v), log-likelihood %v vs exact %v", m.pl, m.plIndep, m.gainSE, m.llIndep, ll)
+	}
+	if m.ceiling < ll-1e-9 {
+		t.Errorf("ceiling %v below the exact log-likelihood %v", m.ceiling, ll)
+	}
+
+	r := randomRBM(12, 6, 0.8, 22)
+	logZ, err = r.ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err = r.measures(context.Background(), nil, d, 7, indep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll = -m.fe - logZ
+	if !(m.ceiling >= ll) || m.ceiling > -m.fe-r.uniformStatesFloor() {
+		t.Errorf("random RBM: ceiling %v, exact log-likelihood %v, uniform states' ceiling %v", m.ceiling, ll, -m.fe-r.uniformStatesFloor())
+	}
+	if !(m.gainSE > 0) || math.IsNaN(m.plIndep) {
+		t.Errorf("random RBM: pl %v, independent %v +/- %v", m.pl, m.plIndep, m.gainSE)
+	}
+	p := &Dataset{N: d.N, D: d.D, P: make([]float32, d.N*d.D)}
+	for i, x := range d.X {
+		p.P[i] = 0.25 + 0.5*float32(x)
+	}
+	m, err = r.measures(context.Background(), nil, p, 7, indep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := -m.fe - r.uniformStatesFloor(); m.ceiling != want {
+		t.Errorf("probabilities: ceiling %v, want the uniform states' %v", m.ceiling, want)
+	}
+	if m, _ := r.measures(context.Background(), nil, d, 7, nil, nil); !math.IsNaN(m.plIndep) || !math.IsNaN(m.gainSE) || !math.IsNaN(m.llIndep) {
+		t.Errorf("without independent units: %+v, want NaN for theirs", m)
 	}
 }

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 
 	"github.com/isingrbm/isingrbm/core/stats"
@@ -27,13 +28,49 @@ type EpochStats struct {
 	FreeEnergyGap stats.Num `json:"free_energy_gap"`
 	PseudoLLTrain stats.Num `json:"pseudo_ll_train"` // scikit-learn's stochastic form, fixed flips
 	PseudoLLVal   stats.Num `json:"pseudo_ll_val"`
-	ReconTrain    stats.Num `json:"recon_train"` // mean-field reconstruction error
-	ReconVal      stats.Num `json:"recon_val"`
+	// PseudoLLIndepTrain and PseudoLLIndepVal score, with the same flips,
+	// independent units with the layer's training means (each smoothed to
+	// (sum + 1/2) / (N + 1)): a model that has learned nothing beyond the
+	// unit means scores about as much. PseudoLLGainSETrain and
+	// PseudoLLGainSEVal are the standard errors of the mean per-sample
+	// difference PseudoLL - PseudoLLIndep (the two share their flips). NaN
+	// in files written before they existed.
+	PseudoLLIndepTrain  stats.Num `json:"pseudo_ll_indep_train"`
+	PseudoLLIndepVal    stats.Num `json:"pseudo_ll_indep_val"`
+	PseudoLLGainSETrain stats.Num `json:"pseudo_ll_gain_se_train"`
+	PseudoLLGainSEVal   stats.Num `json:"pseudo_ll_gain_se_val"`
+	// LogLikIndepTrain and LogLikIndepVal are the mean log-likelihood of
+	// the samples under those independent units; LogLikCeilingTrain and
+	// LogLikCeilingVal bound the RBM's from above with no statistics:
+	// -F - max -F(s) over the all-0 and all-1 states and, for 0/1 samples,
+	// the samples themselves (log Z >= -F(s) for every state s). A ceiling
+	// below the independent units' log-likelihood proves the layer worse
+	// than them. NaN in files written before they existed.
+	LogLikIndepTrain   stats.Num `json:"loglik_indep_train"`
+	LogLikIndepVal     stats.Num `json:"loglik_indep_val"`
+	LogLikCeilingTrain stats.Num `json:"loglik_ceiling_train"`
+	LogLikCeilingVal   stats.Num `json:"loglik_ceiling_val"`
+	ReconTrain         stats.Num `json:"recon_train"` // mean-field reconstruction error
+	ReconVal           stats.Num `json:"recon_val"`
 	// WeightChange is the Frobenius norm of W(end of epoch) - W(start).
 	WeightChange stats.Num `json:"weight_change"`
 	// Seconds is the wall time of the epoch's training (not the measures).
 	// Model files leave it out (see TimingsSuffix).
 	Seconds stats.Num `json:"seconds,omitempty"`
+}
+
+// UnmarshalJSON decodes e, leaving the measures a file does not have NaN
+// (not 0, which would read as a measured value).
+func (e *EpochStats) UnmarshalJSON(b []byte) error {
+	type plain EpochStats
+	nan := stats.Num(math.NaN())
+	p := plain{PseudoLLIndepTrain: nan, PseudoLLIndepVal: nan, PseudoLLGainSETrain: nan, PseudoLLGainSEVal: nan,
+		LogLikIndepTrain: nan, LogLikIndepVal: nan, LogLikCeilingTrain: nan, LogLikCeilingVal: nan}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*e = EpochStats(p)
+	return nil
 }
 
 // History is the per-epoch record of a DBN's training, one slice per layer.

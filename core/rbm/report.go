@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/isingrbm/isingrbm/core/stats"
@@ -35,6 +36,82 @@ func (h *History) Summarize(sizes []int) []LayerSummary {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// IndependentCheck compares a layer's last epoch with independent units
+// with the layer's training means (EpochStats.PseudoLLIndepVal and
+// LogLikIndepVal), on the validation samples, or the training samples
+// when there are none.
+type IndependentCheck struct {
+	Set string // "validation" or "training"
+	// PLGain is the pseudo-likelihood minus that of independent units, with
+	// the same flips, and PLGainSE its standard error.
+	PLGain, PLGainSE float64
+	// Ceiling bounds the mean log-likelihood from above with no statistics;
+	// LogLikIndep is that of independent units.
+	Ceiling, LogLikIndep float64
+}
+
+// Independent returns the layer's IndependentCheck; ok is false when its
+// history lacks the measures (files written before they existed).
+func (s *LayerSummary) Independent() (c IndependentCheck, ok bool) {
+	e := &s.Last
+	c = IndependentCheck{Set: "validation", PLGain: float64(e.PseudoLLVal - e.PseudoLLIndepVal), PLGainSE: float64(e.PseudoLLGainSEVal),
+		Ceiling: float64(e.LogLikCeilingVal), LogLikIndep: float64(e.LogLikIndepVal)}
+	if math.IsNaN(c.PLGain) {
+		c = IndependentCheck{Set: "training", PLGain: float64(e.PseudoLLTrain - e.PseudoLLIndepTrain), PLGainSE: float64(e.PseudoLLGainSETrain),
+			Ceiling: float64(e.LogLikCeilingTrain), LogLikIndep: float64(e.LogLikIndepTrain)}
+	}
+	ok = s.Epochs > 0
+	for _, x := range []float64{c.PLGain, c.PLGainSE, c.Ceiling, c.LogLikIndep} {
+		ok = ok && !math.IsNaN(x)
+	}
+	return c, ok
+}
+
+// Proved reports whether the ceiling of the layer's log-likelihood is
+// below the log-likelihood of independent units: worse than them, with no
+// statistics involved.
+func (c IndependentCheck) Proved() bool { return c.Ceiling < c.LogLikIndep }
+
+// Significant reports whether the pseudo-likelihood is more than three
+// standard errors below that of independent units.
+func (c IndependentCheck) Significant() bool { return c.PLGain < -3*c.PLGainSE }
+
+// IndependentWarning returns a warning when the layer's last epoch is
+// worse than independent units with the training means, proved by the
+// log-likelihood's ceiling or by a pseudo-likelihood three standard errors
+// below theirs (IndependentCheck), else "": the layer has not learned what
+// the unit means hold, or has unlearned it. Silence proves nothing: a model
+// with the right conditionals can still put its mass on states the
+// samples never visit (bench/pcd). pcd adds what bench/pcd measured about
+// persistent CD's step.
+func (s *LayerSummary) IndependentWarning(pcd bool) string {
+	c, ok := s.Independent()
+	if !ok || !c.Proved() && !c.Significant() {
+		return ""
+	}
+	var why []string
+	if c.Proved() {
+		why = append(why, fmt.Sprintf("its log-likelihood is at most %.5g (-F minus the largest -F of the all-0, all-1 and sample states: no statistics), below %.5g",
+			c.Ceiling, c.LogLikIndep))
+	}
+	if c.Significant() {
+		why = append(why, fmt.Sprintf("its pseudo-log-likelihood is %.3g +/- %.2g nats below theirs (same flips)", -c.PLGain, c.PLGainSE))
+	}
+	var hints []string
+	if c.Proved() {
+		hints = append(hints, "one state alone has so low a free energy that the samples' share of Z is small; with the paper's recipe it is the all-0 "+
+			"configuration, a mode of large hidden biases that CD-1 never visits (README, \"Held-out values\"; `isingrbm eval` estimates the log-likelihood)")
+	}
+	if c.Significant() {
+		hints = append(hints, "its conditionals p(v_i | the rest) fit worse than the unit means: lower -lr, or check that the data have structure beyond their unit means")
+	}
+	if pcd {
+		hints = append(hints, "persistent CD (-pcd) needs a smaller step than CD-1 (bench/pcd/RUN.md)")
+	}
+	return fmt.Sprintf("warning: layer %d: after epoch %d, on the %s samples, the layer is worse than independent units with the training means: %s; %s",
+		s.Layer, s.Epochs, c.Set, strings.Join(why, "; and "), strings.Join(hints, "; "))
 }
 
 // WriteTrainTable prints the summary as an aligned table.

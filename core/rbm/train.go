@@ -319,6 +319,9 @@ type layerTrainer struct {
 	// epoch: allocated anew each time, those of a wide layer piled up as
 	// garbage beyond what EstimateTrainBytes counts.
 	monBufs measureBufs
+	// indep are the log-odds of the training input's unit means: the
+	// independent units the monitor scores beside the RBM.
+	indep []float64
 
 	gW, gB, gC []float32
 	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
@@ -351,6 +354,7 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 		st: st, cfg: cfg, layer: st.layer, r: r, ws: ws, train: train, val: val,
 		monTrain: monitorSubset(train, cfg.MonitorRows),
 		monVal:   monitorSubset(val, cfg.MonitorRows),
+		indep:    independentLogOdds(train),
 		gW:       make([]float32, nv*nh), gB: make([]float32, nv), gC: make([]float32, nh),
 		v0: make([]float32, bs*nv), hp: make([]float32, bs*nh), hs: make([]float32, bs*nh),
 		vn: make([]float32, bs*nv), hn: make([]float32, bs*nh),
@@ -504,18 +508,23 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	r, ws := lt.r, lt.ws
 	plSeed := lt.cfg.Seed ^ streamID(kindPL, lt.layer, 0)
 	nan := stats.Num(math.NaN())
-	fe, pl, rec, err := r.measures(ctx, ws, lt.monTrain, plSeed, &lt.monBufs)
+	m, err := r.measures(ctx, ws, lt.monTrain, plSeed, lt.indep, &lt.monBufs)
 	if err != nil {
 		return err
 	}
-	es.FreeEnergyTrain, es.PseudoLLTrain, es.ReconTrain = stats.Num(fe), stats.Num(pl), stats.Num(rec)
+	es.FreeEnergyTrain, es.PseudoLLTrain, es.ReconTrain = stats.Num(m.fe), stats.Num(m.pl), stats.Num(m.recon)
+	es.PseudoLLIndepTrain, es.PseudoLLGainSETrain = stats.Num(m.plIndep), stats.Num(m.gainSE)
+	es.LogLikIndepTrain, es.LogLikCeilingTrain = stats.Num(m.llIndep), stats.Num(m.ceiling)
 	es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal, es.FreeEnergyGap = nan, nan, nan, nan
+	es.PseudoLLIndepVal, es.PseudoLLGainSEVal, es.LogLikIndepVal, es.LogLikCeilingVal = nan, nan, nan, nan
 	if lt.monVal != nil {
-		fe, pl, rec, err := r.measures(ctx, ws, lt.monVal, plSeed+1, &lt.monBufs)
+		m, err := r.measures(ctx, ws, lt.monVal, plSeed+1, lt.indep, &lt.monBufs)
 		if err != nil {
 			return err
 		}
-		es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal = stats.Num(fe), stats.Num(pl), stats.Num(rec)
+		es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal = stats.Num(m.fe), stats.Num(m.pl), stats.Num(m.recon)
+		es.PseudoLLIndepVal, es.PseudoLLGainSEVal = stats.Num(m.plIndep), stats.Num(m.gainSE)
+		es.LogLikIndepVal, es.LogLikCeilingVal = stats.Num(m.llIndep), stats.Num(m.ceiling)
 		es.FreeEnergyGap = es.FreeEnergyVal - es.FreeEnergyTrain
 	}
 	return nil

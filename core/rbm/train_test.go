@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
@@ -437,7 +438,7 @@ func TestIsingL4KL(t *testing.T) {
 	cfg, _ := Preset("mehta-schwab")
 	cfg.Epochs, cfg.CDK, cfg.SampleVisibles, cfg.LR, cfg.L1 = 20, 5, true, 0.01, 0
 	cfg.Seed = 3
-	kl, indep := trainedKL(t, p, d, cfg)
+	kl, indep, _ := trainedKL(t, p, d, cfg)
 	if kl > 0.2 {
 		t.Errorf("KL divergence %v nats, want < 0.2 (independent spins %v)", kl, indep)
 	}
@@ -456,15 +457,15 @@ func TestIsingL4KLCentered(t *testing.T) {
 	cfg, _ := Preset("mehta-schwab-centered")
 	cfg.Epochs, cfg.CDK, cfg.SampleVisibles, cfg.LR, cfg.L1 = 20, 5, true, 0.01, 0
 	cfg.Seed = 3
-	if kl, _ := trainedKL(t, p, d, cfg); kl > 0.2 {
+	if kl, _, _ := trainedKL(t, p, d, cfg); kl > 0.2 {
 		t.Errorf("centered, CD-5: KL divergence %v nats, want < 0.2", kl)
 	}
 	for seed := uint64(1); seed <= 3; seed++ {
 		cfg, _ := Preset("mehta-schwab")
 		cfg.Epochs, cfg.L1, cfg.Seed = 30, 0, seed
-		plain, _ := trainedKL(t, p, d, cfg)
+		plain, _, _ := trainedKL(t, p, d, cfg)
 		cfg.Center = true
-		centered, _ := trainedKL(t, p, d, cfg)
+		centered, _, _ := trainedKL(t, p, d, cfg)
 		if centered > 0.5 || centered >= plain {
 			t.Errorf("seed %d, CD-1 30 epochs: KL %v nats centered, %v plain; want the centered below 0.5 and below the plain", seed, centered, plain)
 		}
@@ -503,9 +504,9 @@ func isingL4Data(k float64, n int, seed uint64) ([]float64, *Dataset) {
 }
 
 // trainedKL trains a 16 -> 32 RBM on d with cfg and returns KL(p || q) of
-// the exact distribution p from the model's q (exact log Z), and the KL
-// of the product of p's marginals (1/2 by symmetry).
-func trainedKL(t *testing.T, p []float64, d *Dataset, cfg Config) (kl, indep float64) {
+// the exact distribution p from the model's q (exact log Z), the KL of the
+// product of p's marginals (1/2 by symmetry), and the training's summary.
+func trainedKL(t *testing.T, p []float64, d *Dataset, cfg Config) (kl, indep float64, sum LayerSummary) {
 	t.Helper()
 	dbn, hist, err := TrainDBN(context.Background(), d, []int{16, 32}, cfg, nil)
 	if err != nil {
@@ -529,7 +530,37 @@ func trainedKL(t *testing.T, p []float64, d *Dataset, cfg Config) (kl, indep flo
 	last := hist.Layers[0][len(hist.Layers[0])-1]
 	t.Logf("%s center=%v cd=%d lr=%g seed=%d epochs=%d: KL(p||q) = %.4f nats (independent spins %.4f); last epoch: FE train %.3f val %.3f, PL %.3f",
 		cfg.Preset, cfg.Center, cfg.CDK, cfg.LR, cfg.Seed, cfg.Epochs, kl, indep, last.FreeEnergyTrain, last.FreeEnergyVal, last.PseudoLLVal)
-	return kl, indep
+	return kl, indep, hist.Summarize([]int{16, 32})[0]
+}
+
+// The monitor's comparison with independent units agrees with the exact
+// likelihood. On L = 4 configurations at K = 0.44, CD-1 with the paper's
+// recipe ends nearer p than the product of its marginals (exact KL), and
+// its pseudo-likelihood is many standard errors above independent units;
+// persistent CD with the same step ends farther from p than the marginals,
+// and IndependentWarning says so (bench/pcd measured the same at L = 40).
+func TestIndependentWarning(t *testing.T) {
+	p, d := isingL4Data(0.44, 20000, 7)
+	for _, pcd := range []bool{false, true} {
+		cfg, _ := Preset("mehta-schwab")
+		cfg.Epochs, cfg.PCD, cfg.Seed = 30, pcd, 3
+		kl, indep, sum := trainedKL(t, p, d, cfg)
+		c, ok := sum.Independent()
+		msg := sum.IndependentWarning(pcd)
+		t.Logf("pcd=%v: exact KL %.3f, marginals %.3f; %+v; %q", pcd, kl, indep, c, msg)
+		if !ok || c.Set != "validation" || !(c.PLGainSE > 0) {
+			t.Fatalf("pcd=%v: Independent() = %+v, %v; want validation measures with a positive error", pcd, c, ok)
+		}
+		if worse := kl > indep; worse != (msg != "") {
+			t.Errorf("pcd=%v: exact KL %.3f against the marginals' %.3f, but the warning is %q", pcd, kl, indep, msg)
+		}
+		if !pcd && c.PLGain < 5*c.PLGainSE {
+			t.Errorf("CD-1: pseudo-LL gain over independent units %.3f +/- %.3f, want above 5 standard errors", c.PLGain, c.PLGainSE)
+		}
+		if pcd && !strings.Contains(msg, "bench/pcd") {
+			t.Errorf("persistent CD's warning %q does not point to bench/pcd", msg)
+		}
+	}
 }
 
 func newRandForTest() *f32.Rand { return f32.NewRand(1, 2) }
