@@ -456,6 +456,19 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	return m, err
 }
 
+// IndependentLogLik returns the mean log-likelihood of d's samples under
+// independent units of d's own smoothed means (independentLogOdds): with
+// log-odds x_j and column means m_j, sum_j m_j x_j - log(1 + e^x_j), since
+// each sample's log-likelihood is linear in it.
+func IndependentLogLik(d *Dataset) float64 {
+	mean := d.ColumnMeans()
+	ll := 0.0
+	for j, x := range independentLogOdds(d) {
+		ll += float64(mean[j]*x) - softplus64(x)
+	}
+	return ll
+}
+
 // independentLogOdds returns the log-odds of d's unit means, each mean
 // smoothed to (sum + 1/2) / (N + 1) (finite for units that never or
 // always fire): the parameters of the independent-units model that

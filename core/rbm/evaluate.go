@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -47,9 +48,15 @@ type LayerEval struct {
 	// with no statistics involved; LogLik above it means AIS missed most
 	// of Z (see AISResult).
 	LogLikCeiling stats.Num `json:"loglik_ceiling"`
-	LogLikMethod  string    `json:"loglik_method"` // "exact" or "ais"
-	LogZ          stats.Num `json:"log_z"`
-	LogZFloor     stats.Num `json:"log_z_floor"` // largest -F of the AIS runs' best final state and the all-0 and all-1 states (exact: log Z)
+	// LogLikIndep is the mean log-likelihood of independent units fitted
+	// to the samples themselves (each unit's mean smoothed to
+	// (sum + 1/2) / (N + 1), in-sample: about D / (2N) nats optimistic): a
+	// layer whose LogLik, or LogLikCeiling, is below it is a worse density
+	// model of the samples than their own unit means.
+	LogLikIndep  stats.Num `json:"loglik_indep"`
+	LogLikMethod string    `json:"loglik_method"` // "exact" or "ais"
+	LogZ         stats.Num `json:"log_z"`
+	LogZFloor    stats.Num `json:"log_z_floor"` // largest -F of the AIS runs' best final state and the all-0 and all-1 states (exact: log Z)
 	// AIS only (null for exact): the estimates of log Z of the two paths
 	// (see RBM.LogLikelihood), and the path whose estimate is LogZ.
 	LogZData   stats.Num `json:"log_z_data"`   // base: the data's density, hidden units free
@@ -64,6 +71,18 @@ type LayerEval struct {
 	// otherwise).
 	RAISE   *RAISEEval `json:"raise,omitempty"`
 	Seconds float64    `json:"seconds"`
+}
+
+// UnmarshalJSON decodes e, leaving LogLikIndep NaN when the report
+// predates it (0 would read as a measured value).
+func (e *LayerEval) UnmarshalJSON(b []byte) error {
+	type plain LayerEval
+	p := plain{LogLikIndep: stats.Num(math.NaN())}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*e = LayerEval(p)
+	return nil
 }
 
 // RAISEEval is RAISE's side of a layer's log-likelihood (see RBM.RAISE):
@@ -159,6 +178,7 @@ func evaluateLayer(ctx context.Context, ws *f32.Workspace, r *RBM, l int, cur *D
 		return e, err
 	}
 	e.FreeEnergy = stats.Num(stats.Mean(f))
+	e.LogLikIndep = stats.Num(IndependentLogLik(cur))
 	e.GlobalFlipGap = stats.Num(math.NaN())
 	if l == 1 {
 		g, err := r.GlobalFlipGapFrom(ctx, ws, cur, f)

@@ -549,3 +549,43 @@ func TestMeasuresIndependent(t *testing.T) {
 		t.Errorf("without independent units: %+v, want NaN for theirs", m)
 	}
 }
+
+// eval's loglik_indep against exact answers: an RBM whose visible biases
+// are the samples' smoothed log-odds and whose weights are 0 is those
+// independent units, so its exact log-likelihood equals loglik_indep; and
+// loglik_indep is the per-sample sum computed directly.
+func TestEvaluateIndependent(t *testing.T) {
+	d := randomBinary(300, 10, 0.35, 31)
+	x := independentLogOdds(d)
+	r0 := NewRBM(10, 4)
+	want := 0.0
+	for j := range x {
+		x[j] = float64(float32(x[j]))
+		r0.B[j] = float32(x[j])
+	}
+	v := make([]float32, 10)
+	for i := 0; i < d.N; i++ {
+		d.Range(i, i+1, v)
+		for j, vj := range v {
+			p := sigmoid64(x[j])
+			if vj == 1 {
+				want += math.Log(p)
+			} else {
+				want += math.Log(1 - p)
+			}
+		}
+	}
+	want /= float64(d.N)
+	es, err := EvaluateDBN(context.Background(), &DBN{Layers: []*RBM{r0, randomRBM(4, 3, 0.5, 32)}}, d, EvalOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := es[0]
+	if e.LogLikMethod != "exact" || math.Abs(float64(e.LogLikIndep)-want) > 1e-6 || math.Abs(float64(e.LogLik-e.LogLikIndep)) > 1e-5 {
+		t.Errorf("independent units as an RBM: loglik %v (%s), loglik_indep %v, direct %v", e.LogLik, e.LogLikMethod, e.LogLikIndep, want)
+	}
+	// Layer 2 is scored on layer 1's hidden probabilities: its own means.
+	if e2 := es[1]; math.IsNaN(float64(e2.LogLikIndep)) || e2.LogLikIndep > 0 {
+		t.Errorf("layer 2: loglik_indep %v", e2.LogLikIndep)
+	}
+}

@@ -130,7 +130,7 @@ func WriteTrainTable(w io.Writer, rows []LayerSummary) error {
 // what was evaluated.
 func (rep *EvalReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "layer\tunits\tfree energy\tflip gap\tpseudo-LL\trecon error\tlog-lik\t+/-\tceiling\tmethod\tseconds\t")
+	fmt.Fprintln(tw, "layer\tunits\tfree energy\tflip gap\tpseudo-LL\trecon error\tlog-lik\t+/-\tceiling\tindep\tmethod\tseconds\t")
 	for _, e := range rep.Layers {
 		method := e.LogLikMethod
 		if e.AISPath != "" {
@@ -140,16 +140,17 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 		if !math.IsNaN(float64(e.GlobalFlipGap)) {
 			gap = fmt.Sprintf("%.5g", float64(e.GlobalFlipGap))
 		}
-		fmt.Fprintf(tw, "%d\t%d->%d\t%.5g\t%s\t%.5g\t%.5g\t%.6g\t%.2g\t%.6g\t%s\t%.1f\t\n", e.Layer, e.Visible, e.Hidden,
+		fmt.Fprintf(tw, "%d\t%d->%d\t%.5g\t%s\t%.5g\t%.5g\t%.6g\t%.2g\t%.6g\t%.6g\t%s\t%.1f\t\n", e.Layer, e.Visible, e.Hidden,
 			float64(e.FreeEnergy), gap, float64(e.PseudoLL), float64(e.ReconError), float64(e.LogLik), float64(e.LogLikErr),
-			float64(e.LogLikCeiling), method, e.Seconds)
+			float64(e.LogLikCeiling), float64(e.LogLikIndep), method, e.Seconds)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if _, err := fmt.Fprintf(w, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n"+
 		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ais: the larger log Z of two AIS paths, from the data's density (data) and from the model's own biases (biases); "+
-		"ceiling: -F - max(-F(v)) over the AIS runs' best final states and the all-0 and all-1 states, a bound of the log-likelihood with no statistics.\n",
+		"ceiling: -F - max(-F(v)) over the AIS runs' best final states and the all-0 and all-1 states, a bound of the log-likelihood with no statistics; "+
+		"indep: the log-likelihood of independent units fitted to these samples' own means (a ceiling below it: provably a worse density model than they are).\n",
 		rep.Samples, rep.SamplesTotal, rep.Data); err != nil {
 		return err
 	}
@@ -163,6 +164,13 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 		}
 	}
 	for _, e := range rep.Layers {
+		if msg := e.IndependentWarning(); msg != "" {
+			if _, err := fmt.Fprintln(w, msg); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range rep.Layers {
 		if msg := e.CeilingWarning(); msg != "" {
 			if _, err := fmt.Fprintln(w, msg); err != nil {
 				return err
@@ -170,6 +178,18 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// IndependentWarning returns a warning when the layer's log-likelihood
+// ceiling is below LogLikIndep: with no statistics involved, the layer is
+// a worse density model of the samples than independent units with their
+// own means; else "".
+func (e *LayerEval) IndependentWarning() string {
+	if !(e.LogLikCeiling < e.LogLikIndep) {
+		return ""
+	}
+	return fmt.Sprintf("warning: layer %d: its log-likelihood is at most %.6g (ceiling: no statistics), %.4g nats below %.6g of independent units fitted to these samples: "+
+		"a worse density model of them than their own unit means", e.Layer, float64(e.LogLikCeiling), float64(e.LogLikIndep-e.LogLikCeiling), float64(e.LogLikIndep))
 }
 
 // AboveCeiling returns by how many nats the log-likelihood exceeds its

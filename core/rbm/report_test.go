@@ -70,3 +70,25 @@ func TestIndependentWarningCases(t *testing.T) {
 		t.Error("a history without the measures: Independent ok")
 	}
 }
+
+// eval's warning when the ceiling is below independent units.
+func TestEvalIndependentWarning(t *testing.T) {
+	e := LayerEval{Layer: 1, LogLikCeiling: -1447.25, LogLikIndep: -1109.1}
+	if msg := e.IndependentWarning(); !strings.Contains(msg, "layer 1: its log-likelihood is at most -1447.25") || !strings.Contains(msg, "338.2 nats below -1109.1") {
+		t.Errorf("warning %q", msg)
+	}
+	for _, c := range []stats.Num{-1109.1, -900, stats.Num(math.NaN())} {
+		e.LogLikCeiling = c
+		if msg := e.IndependentWarning(); msg != "" {
+			t.Errorf("ceiling %v: warning %q", c, msg)
+		}
+	}
+	// A report written before loglik_indep reads it as NaN: no warning.
+	var old LayerEval
+	if err := json.Unmarshal([]byte(`{"layer":1,"loglik":-2100,"loglik_ceiling":-2000}`), &old); err != nil {
+		t.Fatal(err)
+	}
+	if msg := old.IndependentWarning(); old.LogLikCeiling != -2000 || !math.IsNaN(float64(old.LogLikIndep)) || msg != "" {
+		t.Errorf("report without loglik_indep: %+v, warning %q", old, msg)
+	}
+}

@@ -380,6 +380,7 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 			return nil, err
 		}
 		e.FreeEnergy, e.PseudoLL, e.ReconError = stats.Num(stats.Mean(f)), stats.Num(stats.Mean(pl)), stats.Num(recon)
+		e.LogLikIndep = stats.Num(rbm.IndependentLogLik(cur))
 		shift := float64(e.FreeEnergy) - float64(tr.FreeEnergy) // log p = -F - log Z
 		e.LogLik = stats.Num(float64(tr.LogLik) - shift)
 		e.LogLikLo = stats.Num(float64(tr.LogLikLo) - shift)
