@@ -98,7 +98,7 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 	bar := newProgressBar(stderr, "train")
 	dbn, hist, err := rbm.Fit(interruptContext(), data.Set, sizes, p.Config, rbm.FitOptions{Resume: p.Resume, StopAfter: j.StopAfter,
 		Progress: func(done, total int64, pi rbm.ProgressInfo) {
-			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain)))
+			bar.SetExtra(pi.String())
 			bar.Update(done, total)
 		}})
 	bar.Done()

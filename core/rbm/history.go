@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 
@@ -91,6 +92,20 @@ type ProgressInfo struct {
 	Epoch, Epochs int // epochs done in this layer (from 1) and per layer
 	Threads       int // threads of the training's products (Config.Threads, or every core)
 	Stats         EpochStats
+}
+
+// String is a one-line account of the epoch for a progress bar: the
+// layer, the epoch, the reconstruction error, and by how many nats the
+// pseudo-likelihood beats independent units with the training means (on
+// the validation samples, else the training samples) with its standard
+// error.
+func (pi ProgressInfo) String() string {
+	s := fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain))
+	sum := LayerSummary{Epochs: pi.Epoch, Last: pi.Stats}
+	if c, ok := sum.Independent(); ok {
+		s += fmt.Sprintf(" pseudo-LL vs independent %+.3g +/- %.2g", c.PLGain, c.PLGainSE)
+	}
+	return s
 }
 
 // seconds returns the epochs' seconds per layer, or nil when h is nil or

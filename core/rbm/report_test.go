@@ -92,3 +92,18 @@ func TestEvalIndependentWarning(t *testing.T) {
 		t.Errorf("report without loglik_indep: %+v, warning %q", old, msg)
 	}
 }
+
+// The progress line shows the pseudo-likelihood's gain over independent
+// units when the epoch has it.
+func TestProgressString(t *testing.T) {
+	pi := ProgressInfo{Layer: 0, Layers: 3, Epoch: 4, Epochs: 200, Stats: EpochStats{ReconTrain: 257.4,
+		PseudoLLVal: -812, PseudoLLIndepVal: -1109, PseudoLLGainSEVal: 9.2, LogLikIndepVal: -1109, LogLikCeilingVal: -300}}
+	if got, want := pi.String(), "layer 1/3 epoch 4/200 recon 257.4 pseudo-LL vs independent +297 +/- 9.2"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	nan := stats.Num(math.NaN())
+	pi.Stats.PseudoLLIndepVal, pi.Stats.PseudoLLIndepTrain = nan, nan
+	if got, want := pi.String(), "layer 1/3 epoch 4/200 recon 257.4"; got != want {
+		t.Errorf("without the measures: got %q, want %q", got, want)
+	}
+}

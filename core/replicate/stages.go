@@ -210,7 +210,7 @@ func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, 
 		total := int64(len(s.Layers) * c.Epochs)
 		bar := r.task("train " + net + " " + p.tag())
 		progress := func(pi rbm.ProgressInfo) {
-			bar.SetExtra(fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain)))
+			bar.SetExtra(pi.String())
 			bar.Update(int64(pi.Layer*pi.Epochs+pi.Epoch), total)
 			if r.onEpoch != nil {
 				r.onEpoch(net, pi)
