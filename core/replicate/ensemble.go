@@ -148,6 +148,10 @@ type LayerEnsemble struct {
 	// (rbm.LayerEval.LogLikLo): an estimate whose bound too is above its
 	// ceiling missed part of Z beyond its error bars.
 	TestLogLikLo Spread `json:"test_loglik_lo"`
+	// TestLogLikIndep is the held-out log-likelihood of independent units
+	// fitted to the held-out rows (rbm.LayerEval.LogLikIndep): a layer
+	// below it is a worse density model than their own unit means.
+	TestLogLikIndep Spread `json:"test_loglik_indep"`
 	// Bound and TestBound are the DBN's variational lower bound on log p(v)
 	// up to this layer (layers 2 and up; see BoundEval).
 	Bound     Spread `json:"dbn_bound,omitempty"`
@@ -225,7 +229,8 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			TestLogLikCeiling: lay(func(l layerSummary) float64 {
 				return evalField(l.Test, func(x evalLike) float64 { return x.ceiling })
 			}),
-			TestLogLikLo: lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.lo }) }),
+			TestLogLikLo:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.lo }) }),
+			TestLogLikIndep: lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.indep }) }),
 		}
 		if k == 0 {
 			le.FlipGap = lay(func(l layerSummary) float64 { return float64(l.Eval.GlobalFlipGap) })
@@ -302,13 +307,13 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 type layerUnits struct{ pr, disk []float64 }
 
 // evalLike is the part of an evaluation that the ensemble reads.
-type evalLike struct{ recon, pll, ll, lo, ceiling float64 }
+type evalLike struct{ recon, pll, ll, lo, ceiling, indep float64 }
 
 func evalField(e *rbm.LayerEval, get func(evalLike) float64) float64 {
 	if e == nil {
 		return math.NaN()
 	}
-	return get(evalLike{float64(e.ReconError), float64(e.PseudoLL), float64(e.LogLik), float64(e.LogLikLo), float64(e.LogLikCeiling)})
+	return get(evalLike{float64(e.ReconError), float64(e.PseudoLL), float64(e.LogLik), float64(e.LogLikLo), float64(e.LogLikCeiling), float64(e.LogLikIndep)})
 }
 
 // Comparison is the difference of one measure between two recipes over
