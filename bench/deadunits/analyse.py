@@ -163,6 +163,28 @@ def write(path, text):
     os.replace(tmp, path)
 
 
+def study_parser(doc, seeds, jobs):
+    """The argument parser of a study script: -bin, -out, -seeds, -jobs, -md, -json, -from (add your own)."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-bin")
+    ap.add_argument("-out")
+    ap.add_argument("-seeds", default=seeds)
+    ap.add_argument("-jobs", type=int, default=jobs)
+    ap.add_argument("-md")
+    ap.add_argument("-json")
+    ap.add_argument("-from", dest="from_")
+    return ap
+
+
+def parse_seeds(ap, text):
+    """The comma-separated integers of -seeds, or ap.error naming them."""
+    try:
+        return [int(s) for s in text.split(",")]
+    except ValueError:
+        ap.error(f"-seeds {text!r}: want a comma-separated list of integers")
+
+
 def run_tool(cmd, log, who):
     """Runs cmd with stderr to log and returns its stdout, or exits naming the command and the log."""
     import subprocess

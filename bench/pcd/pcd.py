@@ -20,7 +20,6 @@ steps) on the held-out rows, one thread per job. Values: mean +- sd [min, max]
 over the seeds, nats per configuration; independent units with the training
 rows' means score `indep` (in the table's caption).
 """
-import argparse
 import concurrent.futures
 import json
 import os
@@ -161,15 +160,8 @@ def markdown(res):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-bin")
-    ap.add_argument("-out")
-    ap.add_argument("-seeds", default="1,2,3")
-    ap.add_argument("-jobs", type=int, default=2)
+    ap = analyse.study_parser(__doc__, "1,2,3", 2)
     ap.add_argument("-epochs", type=int, default=50)
-    ap.add_argument("-md")
-    ap.add_argument("-json")
-    ap.add_argument("-from", dest="from_")
     a = ap.parse_args()
     if a.from_:
         res = analyse.read_json(a.from_, "-from")
@@ -179,10 +171,7 @@ def main():
         if a.epochs < 1:
             ap.error(f"-epochs {a.epochs}: want at least 1")
         os.makedirs(a.out, exist_ok=True)
-        try:
-            seeds = [int(s) for s in a.seeds.split(",")]
-        except ValueError:
-            ap.error(f"-seeds {a.seeds!r}: want a comma-separated list of integers")
+        seeds = analyse.parse_seeds(ap, a.seeds)
         data = {}
         for key, n, seed in (("train", 20000, 1), ("test", 2000, 2)):
             data[key] = os.path.join(a.out, f"{key}.npy")

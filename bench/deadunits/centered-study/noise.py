@@ -19,7 +19,6 @@ rows and on 2,000 of its own training rows (-max-samples 2000), one thread per
 job. Training seeds vary; the data do not. Values: mean +- sd [min, max] over
 the seeds, nats per configuration.
 """
-import argparse
 import concurrent.futures
 import json
 import os
@@ -104,14 +103,7 @@ def markdown(res):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-bin")
-    ap.add_argument("-out")
-    ap.add_argument("-seeds", default="1,2,3")
-    ap.add_argument("-jobs", type=int, default=2)
-    ap.add_argument("-md")
-    ap.add_argument("-json")
-    ap.add_argument("-from", dest="from_")
+    ap = analyse.study_parser(__doc__, "1,2,3", 2)
     a = ap.parse_args()
     if a.from_:
         res = analyse.read_json(a.from_, "-from")
@@ -119,10 +111,7 @@ def main():
         if not a.bin or not a.out:
             ap.error("-bin and -out are required (or -from)")
         os.makedirs(a.out, exist_ok=True)
-        try:
-            seeds = [int(s) for s in a.seeds.split(",")]
-        except ValueError:
-            ap.error(f"-seeds {a.seeds!r}: want a comma-separated list of integers")
+        seeds = analyse.parse_seeds(ap, a.seeds)
         data = {}
         for key, n, seed in (("train", 20000, 1), ("big", 200000, 3), ("test", 2000, 2)):
             data[key] = os.path.join(a.out, f"{key}.npy")

@@ -19,7 +19,6 @@ REPLICATE_DIR is a finished `isingrbm replicate` folder (data/d0/ising.npy,
 data/d0/test.npy). Values: mean +- sd [min, max] over the training seeds,
 nats per configuration.
 """
-import argparse
 import concurrent.futures
 import json
 import os
@@ -76,16 +75,9 @@ def markdown(res):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-bin")
+    ap = analyse.study_parser(__doc__, "1,2", 1)
     ap.add_argument("-rep")
-    ap.add_argument("-out")
-    ap.add_argument("-seeds", default="1,2")
     ap.add_argument("-raise", dest="raise_", type=int, default=200)
-    ap.add_argument("-jobs", type=int, default=1)
-    ap.add_argument("-md")
-    ap.add_argument("-json")
-    ap.add_argument("-from", dest="from_")
     a = ap.parse_args()
     if a.from_:
         res = analyse.read_json(a.from_, "-from")
@@ -96,10 +88,7 @@ def main():
         for p in (data, test):
             if not os.path.exists(p):
                 ap.error(f"-rep {a.rep}: {p} not found: want a finished isingrbm replicate folder")
-        try:
-            seeds = [int(s) for s in a.seeds.split(",")]
-        except ValueError:
-            ap.error(f"-seeds {a.seeds!r}: want a comma-separated list of integers")
+        seeds = analyse.parse_seeds(ap, a.seeds)
         os.makedirs(a.out, exist_ok=True)
         cpu = analyse.cpu_name(a.bin, a.out, WHO)
         jobs = [(r, s) for s in seeds for r in RECIPES]
