@@ -372,8 +372,8 @@ type monitorMeasures struct {
 	// plIndep is the stochastic pseudo-likelihood, with the same flips, of
 	// independent units of log-odds indep (NaN without them), and gainSE
 	// the standard error of the mean of the per-sample differences
-	// pl - plIndep. llIndep is their mean log-likelihood.
-	plIndep, gainSE, llIndep float64
+	// pl - plIndep.
+	plIndep, gainSE float64
 	// ceiling bounds the mean log-likelihood from above with no
 	// statistics: -fe - max -F(s) over the all-0 and all-1 states and, for
 	// 0/1 samples, the samples themselves (log Z >= -F(s) for every state).
@@ -385,10 +385,9 @@ type monitorMeasures struct {
 // mean-field reconstruction error (as ReconstructionError) of d, sharing
 // one product v W between the three: the per-epoch monitor of training.
 // With indep (one log-odds per visible unit), it also scores independent
-// units of those log-odds: their pseudo-likelihood with the same flips,
-// the standard error of the paired difference, and their log-likelihood.
-// The buffers come from buf (nil: new ones), which
-// the trainer keeps from epoch to epoch.
+// units of those log-odds: their pseudo-likelihood with the same flips and
+// the standard error of the paired difference. The buffers come from buf
+// (nil: new ones), which the trainer keeps from epoch to epoch.
 func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed uint64, indep []float64, buf *measureBufs) (monitorMeasures, error) {
 	r.checkData(d)
 	ws = workspaceOr(ws)
@@ -400,10 +399,7 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	v, a, p, rec, sp, tmp := buf.get(min(evalChunk, d.N), nv, nh)
 	vb := d.bitsBuffer()
 	var m monitorMeasures
-	var ind, dsum, dsq, ll0, ll float64
-	for _, x := range indep {
-		ll0 -= softplus64(x) // log(1 - m) of a unit of log-odds x
-	}
+	var ind, dsum, dsq float64
 	// The largest -F(s) of a state s among the samples (only 0/1 samples
 	// are states of the model) and the uniform states.
 	floor := r.uniformStatesFloor()
@@ -431,11 +427,6 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 				dd := ti - t
 				dsum += dd
 				dsq += float64(dd * dd)
-				lli := ll0
-				for j, x := range vi {
-					lli += float64(float64(x) * indep[j])
-				}
-				ll += lli
 			}
 		}
 		f32.Sigmoid(p[:rows*nh], a[:rows*nh])
@@ -445,9 +436,9 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 	n := float64(d.N)
 	m.fe, m.pl, m.recon = m.fe/n, m.pl/n, m.recon/n
 	m.ceiling = -m.fe - floor
-	m.plIndep, m.gainSE, m.llIndep = math.NaN(), math.NaN(), math.NaN()
+	m.plIndep, m.gainSE = math.NaN(), math.NaN()
 	if indep != nil {
-		m.plIndep, m.llIndep = ind/n, ll/n
+		m.plIndep = ind / n
 		if d.N > 1 {
 			v := (dsq - float64(dsum*dsum)/n) / (n - 1)
 			m.gainSE = math.Sqrt(max(v, 0) / n)
@@ -457,14 +448,17 @@ func (r *RBM) measures(ctx context.Context, ws *f32.Workspace, d *Dataset, seed 
 }
 
 // IndependentLogLik returns the mean log-likelihood of d's samples under
-// independent units of d's own smoothed means (independentLogOdds): with
-// log-odds x_j and column means m_j, sum_j m_j x_j - log(1 + e^x_j), since
-// each sample's log-likelihood is linear in it.
-func IndependentLogLik(d *Dataset) float64 {
+// independent units of d's own smoothed means (independentLogOdds).
+func IndependentLogLik(d *Dataset) float64 { return independentLogLikOf(d, independentLogOdds(d)) }
+
+// independentLogLikOf returns the mean log-likelihood of d's samples under
+// independent units of log-odds x: with d's column means m_j,
+// sum_j m_j x_j - log(1 + e^x_j), since each sample's is linear in it.
+func independentLogLikOf(d *Dataset, x []float64) float64 {
 	mean := d.ColumnMeans()
 	ll := 0.0
-	for j, x := range independentLogOdds(d) {
-		ll += float64(mean[j]*x) - softplus64(x)
+	for j, xj := range x {
+		ll += float64(mean[j]*xj) - softplus64(xj)
 	}
 	return ll
 }

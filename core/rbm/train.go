@@ -320,8 +320,11 @@ type layerTrainer struct {
 	// garbage beyond what EstimateTrainBytes counts.
 	monBufs measureBufs
 	// indep are the log-odds of the training input's unit means: the
-	// independent units the monitor scores beside the RBM.
-	indep []float64
+	// independent units the monitor scores beside the RBM; llIndepTrain
+	// and llIndepVal their log-likelihoods of monTrain and monVal (NaN
+	// without validation samples).
+	indep                    []float64
+	llIndepTrain, llIndepVal float64
 
 	gW, gB, gC []float32
 	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
@@ -370,6 +373,10 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 	lt.hb.Words = make([]uint64, chains*((nh+63)/64))
 	lt.vb.Words = make([]uint64, chains*((nv+63)/64))
 	lt.gather = lt.gatherBatch
+	lt.llIndepTrain, lt.llIndepVal = independentLogLikOf(lt.monTrain, lt.indep), math.NaN()
+	if lt.monVal != nil {
+		lt.llIndepVal = independentLogLikOf(lt.monVal, lt.indep)
+	}
 	if cfg.Center {
 		lt.cen = newCentering(train, nv, nh)
 		lt.bakCB, lt.bakCC = make([]float32, nv), make([]float32, nh)
@@ -514,7 +521,7 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 	}
 	es.FreeEnergyTrain, es.PseudoLLTrain, es.ReconTrain = stats.Num(m.fe), stats.Num(m.pl), stats.Num(m.recon)
 	es.PseudoLLIndepTrain, es.PseudoLLGainSETrain = stats.Num(m.plIndep), stats.Num(m.gainSE)
-	es.LogLikIndepTrain, es.LogLikCeilingTrain = stats.Num(m.llIndep), stats.Num(m.ceiling)
+	es.LogLikIndepTrain, es.LogLikCeilingTrain = stats.Num(lt.llIndepTrain), stats.Num(m.ceiling)
 	es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal, es.FreeEnergyGap = nan, nan, nan, nan
 	es.PseudoLLIndepVal, es.PseudoLLGainSEVal, es.LogLikIndepVal, es.LogLikCeilingVal = nan, nan, nan, nan
 	if lt.monVal != nil {
@@ -524,7 +531,7 @@ func (lt *layerTrainer) monitor(ctx context.Context, es *EpochStats) error {
 		}
 		es.FreeEnergyVal, es.PseudoLLVal, es.ReconVal = stats.Num(m.fe), stats.Num(m.pl), stats.Num(m.recon)
 		es.PseudoLLIndepVal, es.PseudoLLGainSEVal = stats.Num(m.plIndep), stats.Num(m.gainSE)
-		es.LogLikIndepVal, es.LogLikCeilingVal = stats.Num(m.llIndep), stats.Num(m.ceiling)
+		es.LogLikIndepVal, es.LogLikCeilingVal = stats.Num(lt.llIndepVal), stats.Num(m.ceiling)
 		es.FreeEnergyGap = es.FreeEnergyVal - es.FreeEnergyTrain
 	}
 	return nil
