@@ -240,17 +240,29 @@ func (e *LayerEval) setLogLik(ctx context.Context, ws *f32.Workspace, r *RBM, cu
 	// units is a third of its distance from the estimate.
 	e.LogLikErr = stats.Num((ll.LogZHi - ll.LogZ) / 3)
 	if opt.RAISESamples > 0 && l == 1 {
-		sub := SeededSubset(cur, opt.RAISESamples, opt.Seed^0x7a15e)
-		ra, err := r.RAISE(ctx, ws, sub, RAISEConfig{Betas: ais.Betas, Seed: opt.Seed + uint64(l)})
+		ra, err := r.RAISEEval(ctx, ws, cur, meanF, opt.RAISESamples, ais.Betas, opt.Seed^0x7a15e, opt.Seed+uint64(l))
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
 			return fmt.Errorf("layer %d: RAISE: %w", l, err)
 		}
-		e.RAISE = &RAISEEval{LogLik: stats.Num(-meanF - ra.LogZ), Err: stats.Num(ra.LogZSE), LogZ: stats.Num(ra.LogZ), Samples: sub.N, Steps: ra.Steps}
+		e.RAISE = ra
 	}
 	return nil
+}
+
+// RAISEEval runs RAISE (RBM.RAISE) on the schedule betas from n samples of
+// d chosen by SeededSubset(d, n, subsetSeed), chains seeded by seed, and
+// returns d's mean log-likelihood with the log Z it implies, given meanF,
+// d's mean free energy: eval -raise's measure and the replication's.
+func (r *RBM) RAISEEval(ctx context.Context, ws *f32.Workspace, d *Dataset, meanF float64, n int, betas []float64, subsetSeed, seed uint64) (*RAISEEval, error) {
+	sub := SeededSubset(d, n, subsetSeed)
+	ra, err := r.RAISE(ctx, ws, sub, RAISEConfig{Betas: betas, Seed: seed})
+	if err != nil {
+		return nil, err
+	}
+	return &RAISEEval{LogLik: stats.Num(-meanF - ra.LogZ), Err: stats.Num(ra.LogZSE), LogZ: stats.Num(ra.LogZ), Samples: sub.N, Steps: ra.Steps}, nil
 }
 
 // SeededSubset returns n samples of d chosen without replacement by a

@@ -152,6 +152,11 @@ type LayerEnsemble struct {
 	// fitted to the held-out rows (rbm.LayerEval.LogLikIndep): a layer
 	// below it is a worse density model than their own unit means.
 	TestLogLikIndep Spread `json:"test_loglik_indep"`
+	// TestLogLikRAISE is layer 1's held-out log-likelihood by reverse AIS
+	// (Settings.RAISESamples; rbm.RAISEEval) and TestLogLikRAISEErr the
+	// standard error of each replica's; absent without it.
+	TestLogLikRAISE    Spread `json:"test_loglik_raise,omitzero"`
+	TestLogLikRAISEErr Spread `json:"test_loglik_raise_err,omitzero"`
 	// Bound and TestBound are the DBN's variational lower bound on log p(v)
 	// up to this layer (layers 2 and up; see BoundEval).
 	Bound     Spread `json:"dbn_bound,omitempty"`
@@ -234,6 +239,17 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 		}
 		if k == 0 {
 			le.FlipGap = lay(func(l layerSummary) float64 { return float64(l.Eval.GlobalFlipGap) })
+			raise := func(get func(*rbm.RAISEEval) stats.Num) func(layerSummary) float64 {
+				return func(l layerSummary) float64 {
+					if l.Test == nil || l.Test.RAISE == nil {
+						return math.NaN()
+					}
+					return float64(get(l.Test.RAISE))
+				}
+			}
+			if sp := lay(raise(func(r *rbm.RAISEEval) stats.Num { return r.LogLik })); sp.N > 0 {
+				le.TestLogLikRAISE, le.TestLogLikRAISEErr = sp, lay(raise(func(r *rbm.RAISEEval) stats.Num { return r.Err }))
+			}
 		}
 		if k > 0 {
 			le.Bound = lay(func(l layerSummary) float64 {

@@ -40,7 +40,7 @@ var settingFields = map[string]string{
 	"test-n": "test_n", "sweep": "sweep_K", "sweep-n": "sweep_n", "layers": "layers", "epochs": "epochs",
 	"sklearn-epochs": "sklearn_epochs", "networks": "networks", "ais-runs": "ais_runs", "ais-steps": "ais_steps",
 	"eval-samples": "eval_samples", "analysis-samples": "analysis_samples", "flow-steps": "flow_steps",
-	"flow-depth": "flow_depth", "threads": "threads",
+	"flow-depth": "flow_depth", "threads": "threads", "raise": "raise_samples",
 }
 
 // Validate checks every setting of s exactly as the command line checks

@@ -65,6 +65,7 @@ func TestValidate(t *testing.T) {
 		{func(s *Settings) { s.AISRuns = 1e12 }, "ais_runs", "-ais-runs 1000000000000: want 2..1000000"},
 		{func(s *Settings) { s.FlowSteps = 1e9 }, "flow_steps", "-flow-steps 1000000000: want 0..100"},
 		{func(s *Settings) { s.FlowDepth = 4 }, "flow_depth", "-flow-depth 4: want 1..3"},
+		{func(s *Settings) { s.RAISESamples = -1 }, "raise_samples", "-raise -1: want 0..1000000"},
 		{func(s *Settings) { s.K = 1e308 }, "K", "-K 1e+308: coupling 1e+308: want 0.0001 <= K <= 1000"},
 		{func(s *Settings) { s.SweepKs = []float64{0.3, 1100} }, "sweep_K", "-sweep 0.3,1100: coupling 1100: want 0.0001 <= K <= 1000"},
 		{func(s *Settings) { s.SweepKs = nil }, "sweep_K", "-sweep: want a coupling"},

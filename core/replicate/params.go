@@ -71,6 +71,8 @@ func SettingsParams() []param.Param[Settings] {
 		{Name: "ais-steps", Usage: "override: AIS schedule (see eval)", Get: func(s *S) string { return formatInts(s.AISSteps[:]) },
 			Set: func(s *S, v string) (err error) { s.AISSteps, err = rbm.ParseAISSteps("ais-steps", v); return err }},
 		ip("eval-samples", "override: samples evaluated (0: all)", 0, math.MaxInt, "0: all", func(s *S) *int { return &s.EvalSamples }),
+		ip("raise", fmt.Sprintf("reverse AIS (RAISE) on layer 1 from this many seeded held-out configurations, 0..%d, one chain each on the AIS schedule (0: none): it errs low where chains from the data mix, and lands above AIS where the model has mass they never reach", rbm.MaxRAISESamples),
+			0, rbm.MaxRAISESamples, "0: none", func(s *S) *int { return &s.RAISESamples }),
 		ip("analysis-samples", "override: configurations for block spins and physics", 1, math.MaxInt, "", func(s *S) *int { return &s.AnalysisSamples }),
 		ip("flow-steps", "override: reconstruction steps of the RG flow", 0, 100, "", func(s *S) *int { return &s.FlowSteps }),
 		{Name: "flow-depth", Usage: "override: depth of one reconstruction step of the flow", Get: func(s *S) string { return strconv.Itoa(s.FlowDepth) },

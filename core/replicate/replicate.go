@@ -51,7 +51,11 @@ type Settings struct {
 	AnalysisSamples int             `json:"analysis_samples"` // configurations for block spins and physics
 	FlowSteps       int             `json:"flow_steps"`
 	FlowDepth       int             `json:"flow_depth"`
-	Threads         int             `json:"-"` // not in any key: results do not depend on it
+	// RAISESamples, when positive, adds reverse AIS (rbm.RBM.RAISE) on
+	// layer 1 from this many seeded held-out configurations, one chain each
+	// on the AIS schedule (0: none; summary.json test_loglik_raise).
+	RAISESamples int `json:"raise_samples,omitempty"`
+	Threads      int `json:"-"` // not in any key: results do not depend on it
 }
 
 func PaperSettings() Settings {

@@ -339,6 +339,10 @@ func overviewSection(sum *Summary) report.Section {
 				if l.LogLikMethod != "exact" {
 					full.Rows = append(full.Rows, []string{n, "1", "log-likelihood's AIS bounds log(Z^ -+ 3 sigma), training rows / held-out, per replica", aisBoundsText(sum, n)})
 				}
+				if l.TestLogLikRAISE.N > 0 {
+					full.Rows = append(full.Rows, []string{n, "1", fmt.Sprintf("log-likelihood, held-out, by reverse AIS from %d configurations (errs low where chains from the data mix; far above AIS: mass they never reach)", sum.Settings.RAISESamples),
+						l.TestLogLikRAISE.Text() + fmt.Sprintf(" (s.e. <= %.2g)", float64(l.TestLogLikRAISEErr.Max))})
+				}
 				full.Rows = append(full.Rows, []string{n, "1", "ceiling of the log-likelihood, training rows (one state's free energy; no statistics)", l.LogLikCeiling.Text()},
 					[]string{n, "1", "ceiling of the log-likelihood, held-out", l.TestLogLikCeiling.Text()},
 					[]string{n, "1", "log-likelihood of independent units fitted to the held-out rows (their own unit means)", l.TestLogLikIndep.Text()},

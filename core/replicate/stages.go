@@ -288,11 +288,12 @@ type BoundEval struct {
 func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey string) *stageDef {
 	seed := s.replicaSeed(p, "eval")
 	settings := struct {
-		AISRuns     int
-		AISSteps    [3]int
-		EvalSamples int
-		Seed        uint64
-	}{s.AISRuns, s.AISSteps, s.EvalSamples, seed}
+		AISRuns      int
+		AISSteps     [3]int
+		EvalSamples  int
+		Seed         uint64
+		RAISESamples int `json:",omitempty"` // without -raise, the key of before it
+	}{s.AISRuns, s.AISSteps, s.EvalSamples, seed, s.RAISESamples}
 	rel := evalRel(net, p)
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs, st.Outputs = "eval/"+net+"/"+p.tag(), "eval", []string{trainKey, dataKey, testKey}, []string{rel}
@@ -300,7 +301,9 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 	st.MemMiB = 64 + mib(float64(float64(s.N+s.TestN)*float64(s.L*s.L)*5)+float64(float64(s.N)*float64(s.Layers[0])*8))
 	steps := float64(s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2])
 	// AIS: two paths (rbm.LogLikelihood) of two products per step.
-	st.Seconds = (float64(4*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample())) / (4 * macsPerSecond * float64(st.Cores))
+	// RAISE: one chain of two products per step for each of its samples.
+	raise := float64(2 * float64(min(s.RAISESamples, s.TestN)) * steps * s.macsPerSample())
+	st.Seconds = (float64(4*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample()) + raise) / (4 * macsPerSecond * float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
 		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
@@ -321,7 +324,7 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 		if err != nil {
 			return err
 		}
-		tres, err := evaluateHeldOut(r, dbn, test, res, DeriveSeed(seed, "test-pll", 0, 0))
+		tres, err := evaluateHeldOut(r, dbn, test, res, DeriveSeed(seed, "test-pll", 0, 0), DeriveSeed(seed, "raise", 0, 0))
 		if err != nil {
 			return err
 		}
@@ -352,8 +355,11 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 // evaluateHeldOut measures every layer of d on the held-out test set with
 // the log Z that the training-set evaluation train estimated (the same
 // model, so the same partition function): layer l > 1 on the hidden
-// probabilities of layer l-1, as on the training rows.
-func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.LayerEval, seed uint64) ([]rbm.LayerEval, error) {
+// probabilities of layer l-1, as on the training rows. With
+// Settings.RAISESamples, layer 1 (when its log-likelihood needs AIS) also
+// gets reverse AIS from that many held-out configurations (seeded by
+// raiseSeed).
+func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.LayerEval, seed, raiseSeed uint64) ([]rbm.LayerEval, error) {
 	ws := f32.NewWorkspace(r.s.Threads)
 	cur := test
 	var out []rbm.LayerEval
@@ -392,6 +398,12 @@ func evaluateHeldOut(r *replicator, d *rbm.DBN, test *rbm.Dataset, train []rbm.L
 				return nil, err
 			}
 			e.GlobalFlipGap = stats.Num(stats.Mean(g))
+			if r.s.RAISESamples > 0 && tr.LogLikMethod == "ais" {
+				if e.RAISE, err = layer.RAISEEval(r.ctx, ws, cur, float64(e.FreeEnergy), r.s.RAISESamples, rbm.AISBetas(r.s.AISSteps),
+					DeriveSeed(raiseSeed, "subset", 0, 0), DeriveSeed(raiseSeed, "chains", 0, 0)); err != nil {
+					return nil, err
+				}
+			}
 		}
 		e.Seconds = time.Since(t0).Seconds()
 		out = append(out, e)
