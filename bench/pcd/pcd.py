@@ -7,7 +7,7 @@ configurations at K = 0.408, where CD-1 with the same recipe learns. This
 script asks whether that is persistent CD itself or our implementation, and
 which step persistent CD needs, layer 1 only (1600 -> 400):
 
-  pcd.py -bin isingrbm -out DIR [-seeds 1,2,3] [-jobs 2] [-epochs 50] [-md F] [-json F]
+  pcd.py -bin isingrbm -out DIR [-seeds 1,2,3] [-jobs 2] [-epochs 50] [-variants a,b] [-md F] [-json F]
   pcd.py -from F.json [-md F]      (the Markdown of an earlier -json)
 
 Data (`isingrbm sample -L 40 -beta 0.408`): 20,000 training configurations
@@ -162,6 +162,7 @@ def markdown(res):
 def main():
     ap = analyse.study_parser(__doc__, "1,2,3", 2)
     ap.add_argument("-epochs", type=int, default=50)
+    ap.add_argument("-variants", default=",".join(v[0] for v in VARIANTS), help="comma-separated subset of the variants")
     a = ap.parse_args()
     if a.from_:
         res = analyse.read_json(a.from_, "-from")
@@ -170,6 +171,10 @@ def main():
             ap.error("-bin and -out are required (or -from)")
         if a.epochs < 1:
             ap.error(f"-epochs {a.epochs}: want at least 1")
+        names = a.variants.split(",")
+        for n in names:
+            if n not in [v[0] for v in VARIANTS]:
+                ap.error(f"-variants: unknown variant {n!r}, want some of {','.join(v[0] for v in VARIANTS)}")
         os.makedirs(a.out, exist_ok=True)
         seeds = analyse.parse_seeds(ap, a.seeds)
         data = {}
@@ -180,7 +185,7 @@ def main():
                                   "-o", data[key]], data[key] + ".log", WHO)
         cpu = analyse.cpu_name(a.bin, a.out, WHO)
         indep = independent(data["train"], data["test"])
-        jobs = [(v[0], s) for s in seeds for v in VARIANTS]
+        jobs = [(v[0], s) for s in seeds for v in VARIANTS if v[0] in names]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
             runs = list(ex.map(lambda j: one(a.bin, a.out, data, a.epochs, indep, *j), jobs))
         res = {"K": K, "cpu": cpu, "seeds": seeds, "epochs": a.epochs, "indep": indep, "runs": runs}
