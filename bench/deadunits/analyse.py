@@ -185,6 +185,17 @@ def parse_seeds(ap, text):
         ap.error(f"-seeds {text!r}: want a comma-separated list of integers")
 
 
+def variant_table(caption, variants, runs, columns, cells):
+    """Markdown: caption, then one row per (name, what) of variants that has runs, in that order;
+    cells(the variant's runs) gives the row's cells under columns."""
+    lines = [caption, "", "| variant | what it tests | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
+    for name, what in variants:
+        rs = [r for r in runs if r["variant"] == name]
+        if rs:
+            lines.append(f"| {name} | {what} | " + " | ".join(cells(rs)) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def run_tool(cmd, log, who):
     """Runs cmd with stderr to log and returns its stdout, or exits naming the command and the log."""
     import subprocess

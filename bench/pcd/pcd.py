@@ -137,26 +137,24 @@ def independent(train, test):
     return float((T @ np.log(m) + (1 - T) @ np.log1p(-m)).mean())
 
 
+def cells(rs):
+    """The table's cells of one variant's runs: each measure over the seeds, and train's warnings."""
+    out = []
+    for m, _ in MEASURES:
+        xs = [r[m] for r in rs if r[m] is not None and not np.isnan(r[m])]
+        out.append(analyse.fmt_fixed(xs, 3 if m == "rmsW" else 1) if xs else "-")
+    ws = [r["warn"] for r in rs if r.get("warn") is not None]
+    kinds = sorted({k for w in ws for k in w})
+    out.append(f"{sum(1 for w in ws if w)}/{len(ws)}" + (f" ({', '.join(kinds)})" if kinds else "") if ws else "-")
+    return out
+
+
 def markdown(res):
-    rows = res["runs"]
-    names = [v[0] for v in VARIANTS if any(r["variant"] == v[0] for r in rows)]
-    lines = [f"Persistent CD against CD-1 at K = {K}, layer 1 (1600 -> 400), {res['epochs']} epochs; "
-             f"{res['cpu']}; seeds {','.join(map(str, res['seeds']))}; independent units with the training "
-             f"means score {res['indep']:.1f} nats held out (fair coins {-1600 * np.log(2):.1f}).", "",
-             "| variant | what it tests | " + " | ".join(m[1] for m in MEASURES) + " | train warned |",
-             "|---|---|" + "---|" * (len(MEASURES) + 1)]
-    for n in names:
-        rs = [r for r in rows if r["variant"] == n]
-        what = next(v[2] for v in VARIANTS if v[0] == n)
-        cells = []
-        for m, _ in MEASURES:
-            xs = [r[m] for r in rs if r[m] is not None and not np.isnan(r[m])]
-            cells.append(analyse.fmt_fixed(xs, 3 if m == "rmsW" else 1) if xs else "-")
-        ws = [r["warn"] for r in rs if r.get("warn") is not None]
-        kinds = sorted({k for w in ws for k in w})
-        cells.append(f"{sum(1 for w in ws if w)}/{len(ws)}" + (f" ({', '.join(kinds)})" if kinds else "") if ws else "-")
-        lines.append(f"| {n} | {what} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    caption = (f"Persistent CD against CD-1 at K = {K}, layer 1 (1600 -> 400), {res['epochs']} epochs; "
+               f"{res['cpu']}; seeds {','.join(map(str, res['seeds']))}; independent units with the training "
+               f"means score {res['indep']:.1f} nats held out (fair coins {-1600 * np.log(2):.1f}).")
+    return analyse.variant_table(caption, [(v[0], v[2]) for v in VARIANTS], res["runs"],
+                                 [m[1] for m in MEASURES] + ["train warned"], cells)
 
 
 def main():

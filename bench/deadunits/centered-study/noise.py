@@ -87,19 +87,12 @@ def one(bin_, out, data, name, seed):
 
 
 def markdown(res):
-    rows = res["runs"]
-    names = [v[0] for v in VARIANTS if any(r["variant"] == v[0] for r in rows)]
-    lines = [f"Variants of mehta-schwab-centered at K = {K}, layer 1 (1600 -> 400); "
-             f"{res['cpu']}; seeds {','.join(map(str, res['seeds']))}; fair coins "
-             f"{-1600 * np.log(2):.1f} nats, the Ising model -1108.9.", "",
-             "| variant | what it tests | " + " | ".join(m[1] for m in MEASURES) + " |",
-             "|---|---|" + "---|" * len(MEASURES)]
-    for n in names:
-        rs = [r for r in rows if r["variant"] == n]
-        what = next(v[3] for v in VARIANTS if v[0] == n)
-        cells = [analyse.fmt_fixed([r[m] for r in rs], 3 if m in ("rmsW", "maxW", "paths") else 1) for m, _ in MEASURES]
-        lines.append(f"| {n} | {what} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    caption = (f"Variants of mehta-schwab-centered at K = {K}, layer 1 (1600 -> 400); "
+               f"{res['cpu']}; seeds {','.join(map(str, res['seeds']))}; fair coins "
+               f"{-1600 * np.log(2):.1f} nats, the Ising model -1108.9.")
+    return analyse.variant_table(caption, [(v[0], v[3]) for v in VARIANTS], res["runs"], [m[1] for m in MEASURES],
+                                 lambda rs: [analyse.fmt_fixed([r[m] for r in rs], 3 if m in ("rmsW", "maxW", "paths") else 1)
+                                             for m, _ in MEASURES])
 
 
 def main():
