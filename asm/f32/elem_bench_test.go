@@ -34,6 +34,15 @@ func BenchmarkElem(b *testing.B) {
 		return v
 	}
 	sp10, sp60, sp95 := spRange(-10, 0), spRange(-60, -40), spRange(-95, -85)
+	// One saturated unit in 20 (x = -90: e subnormal) among ordinary ones:
+	// nearly every block of the sigmoid's loop takes the slow path.
+	sat := make([]float32, n)
+	for i := range sat {
+		sat[i] = x[i]
+		if i%20 == 7 {
+			sat[i] = -90
+		}
+	}
 	bias := make([]float32, 400)
 	rs := make([]float32, 100)
 	bits := make([]uint64, n/64+1)
@@ -43,6 +52,8 @@ func BenchmarkElem(b *testing.B) {
 		f     func(r *Rand)
 	}{
 		{"sigmoid", 8 * n, func(*Rand) { Sigmoid(z, x) }},
+		{"sigmoid[-95,-85]", 8 * n, func(*Rand) { Sigmoid(z, sp95) }},
+		{"sigmoid5%saturated", 8 * n, func(*Rand) { Sigmoid(z, sat) }},
 		{"sigmoidBias", 8 * n, func(*Rand) { copy(z, x); sigmoidBias(z, 400, 100, 400, bias) }},
 		{"softplusRowSums", 4 * n, func(*Rand) { SoftplusRowSums(rs, x, 100, 400, 400, bias) }},
 		{"softplusSum[-10,0]", 4 * n, func(*Rand) { SoftplusSum(sp10) }},

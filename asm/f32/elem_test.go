@@ -10,7 +10,7 @@ import (
 
 // vecLens are the edges of the kernels' vectors and unrolled turns: NEON 4,
 // AVX2 8, AVX-512 16 floats, and 2 or 4 vectors a turn.
-var vecLens = []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000}
+var vecLens = []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 100, 127, 128, 129, 193, 1000}
 
 // guarded returns a vector of n values from gen inside NaN guards, starting
 // at offset off, and the whole buffer.

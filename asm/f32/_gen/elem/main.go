@@ -25,9 +25,9 @@ import (
 
 var out = &strings.Builder{}
 
-// interleave emits the instructions of the bodies a and b alternately (two
-// independent dependency chains for the scheduler).
-func interleave(a, b func()) {
+// interleave emits the instructions of the bodies alternately, one line of
+// each in turn (independent dependency chains for the scheduler).
+func interleave(bodies ...func()) {
 	capture := func(f func()) []string {
 		saved := out
 		out = &strings.Builder{}
@@ -36,13 +36,17 @@ func interleave(a, b func()) {
 		out = saved
 		return lines
 	}
-	la, lb := capture(a), capture(b)
-	for i := 0; i < max(len(la), len(lb)); i++ {
-		if i < len(la) {
-			out.WriteString(la[i])
-		}
-		if i < len(lb) {
-			out.WriteString(lb[i])
+	ls := make([][]string, len(bodies))
+	n := 0
+	for i, f := range bodies {
+		ls[i] = capture(f)
+		n = max(n, len(ls[i]))
+	}
+	for i := 0; i < n; i++ {
+		for _, l := range ls {
+			if i < len(l) {
+				out.WriteString(l[i])
+			}
 		}
 	}
 }
@@ -325,6 +329,8 @@ var (
 	set0    = bregs{0, 1, 2, 3, 4, 5, "K2"}
 	set1Y   = bregs{6, 7, 10, 11, 12, 13, "K3"} // AVX2 sigmoid (8, 9: constants, 14, 15: masks)
 	set1Z   = bregs{10, 11, 12, 13, 14, 15, "K3"}
+	set2Z   = bregs{16, 17, 18, 19, 20, 21, "K2"} // AVX-512 sigmoid's third and fourth bodies
+	set3Z   = bregs{22, 23, 24, 25, 26, 27, "K3"}
 	set1ZSp = bregs{12, 13, 14, 15, 6, 7, "K3"} // AVX-512 softplus (10, 11: sums)
 	set1YSp = bregs{6, 7, 8, 9, 14, 15, "K3"}   // AVX2 softplus (10-13: sums; the masks are set after the loop)
 )
@@ -613,14 +619,26 @@ func (s isa) sigmoidBias() {
 	set1 := set1Y
 	if s.z {
 		set1 = set1Z
-		for i, c := range []string{"absmask", "clamp", "log2e", "c1", "c2", "p0", "p1", "p2", "p3", "p4", "p5", "signmask", "nan"} {
-			k.load(s, c, 16+i)
+		for i, c := range []string{"log2e", "c1", "c2", "p0", "p1", "p2"} {
+			k.load(s, c, []int{6, 7, 28, 29, 30, 31}[i])
 		}
 	}
-	// Each iteration of the main loop runs two interleaved bodies on two
-	// registers: 16 elements (AVX2) or 32 (AVX-512).
-	per := 2 * s.w
-	shift := map[int]int{16: 4, 32: 5}[per]
+	// The main loop runs interleaved bodies of one register each: two on
+	// AVX2 (16 elements), four on AVX-512 (64 elements; the exp chains of
+	// two bodies left the scheduler idle: Sigmoid ran at 3.9 elements per
+	// ns), then a block of two (32) when cols%64 >= 32. The sets of the
+	// third and fourth bodies take registers 16-27, so that AVX-512 keeps
+	// only six of its constants in registers and reads the others as
+	// memory operands. A body's mask register is shared with the body two
+	// further on: the fast finishes run in two interleaved pairs.
+	sets := []bregs{set0, set1Y}
+	subs := []string{s.R(14), s.R(15)}
+	if s.z {
+		sets = []bregs{set0, set1Z, set2Z, set3Z}
+		subs = []string{"K4", "K5", "K6", "K7"}
+	}
+	per := len(sets) * s.w
+	shift := map[int]int{16: 4, 64: 6}[per]
 	op("MOVQ R11, R13")
 	op("ANDQ $15, R13")
 	s.setTail(m, "R13")
@@ -632,48 +650,23 @@ func (s isa) sigmoidBias() {
 	op("MOVQ R12, DX")
 	op("MOVQ R11, CX")
 	op("SHRQ $%d, CX", shift)
-	op("JZ %s", L("single"))
-	label(L("loop"))
-	op("VMOVUPS 0(AX), %s", s.R(set0.x))
-	op("VMOVUPS %d(AX), %s", 4*s.w, s.R(set1.x))
-	op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
-	op("JZ %s", L("nb"))
-	op("VADDPS 0(DX), %s, %s", s.R(set0.x), s.R(set0.x))
-	op("VADDPS %d(DX), %s, %s", 4*s.w, s.R(set1.x), s.R(set1.x))
-	label(L("nb"))
-	// The subnormal lanes of each body: K4, K5 (AVX-512) or Y14, Y15 (AVX2;
-	// the tail reloads its masks there).
-	sub0, sub1 := "K4", "K5"
-	if !s.z {
-		sub0, sub1 = s.R(14), s.R(15)
-	}
 	var slow []func() // out-of-line blocks, after the RET
-	interleave(func() { s.sigmoidHead(k, set0, sub0) }, func() { s.sigmoidHead(k, set1, sub1) })
 	if s.z {
-		op("KORW K4, K5, K6")
-		op("KORTESTW K6, K6")
-		op("JNZ %s", L("slow"))
+		op("JZ %s", L("pair"))
 	} else {
-		op("VPTEST Y14, Y14")
-		op("JNZ %s", L("slow"))
-		op("VPTEST Y15, Y15")
-		op("JNZ %s", L("slow"))
+		op("JZ %s", L("single"))
 	}
-	interleave(func() { s.sigmoidFast(k, set0) }, func() { s.sigmoidFast(k, set1) })
-	label(L("join"))
-	slow = append(slow, func() {
-		label(L("slow"))
-		s.sigmoidSlow(k, set0, sub0, set1.a)
-		s.sigmoidSlow(k, set1, sub1, set0.a)
-		op("JMP %s", L("join"))
-	})
-	op("VMOVUPS %s, 0(BX)", s.R(set0.n))
-	op("VMOVUPS %s, %d(BX)", s.R(set1.n), 4*s.w)
-	op("ADDQ $%d, AX", 4*per)
-	op("ADDQ $%d, BX", 4*per)
-	op("ADDQ $%d, DX", 4*per)
+	label(L("loop"))
+	s.sigmoidBlock(k, sets, subs, L("l"), &slow)
 	op("DECQ CX")
 	op("JNZ %s", L("loop"))
+	if s.z {
+		label(L("pair"))
+		op("TESTQ $32, R11")
+		op("JZ %s", L("single"))
+		s.sigmoidBlock(k, sets[:2], subs[:2], L("p"), &slow)
+	}
+	sub0 := subs[0]
 	label(L("single"))
 	if s.z {
 		// One more block of 16 when cols%32 >= 16.
@@ -706,8 +699,8 @@ func (s isa) sigmoidBias() {
 		s.loadT(m, p, fmt.Sprintf("%d(AX)", 32*p), set0.x)
 		op("TESTQ R12, R12")
 		op("JZ %s", L(fmt.Sprintf("tnb%d", p)))
-		s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), 6)
-		op("VADDPS %s, %s, %s", s.R(6), s.R(set0.x), s.R(set0.x))
+		s.loadT(m, p, fmt.Sprintf("%d(DX)", 32*p), set1.x)
+		op("VADDPS %s, %s, %s", s.R(set1.x), s.R(set0.x), s.R(set0.x))
 		label(L(fmt.Sprintf("tnb%d", p)))
 		s.sigmoidOne(k, tsub, set1.a, L(fmt.Sprintf("t%d", p)), &slow)
 		s.storeT(m, p, set0.n, fmt.Sprintf("%d(BX)", 32*p))
@@ -723,6 +716,62 @@ func (s isa) sigmoidBias() {
 	for _, f := range slow {
 		f()
 	}
+}
+
+// sigmoidBlock computes sigmoid(x + bias) of len(sets) consecutive
+// registers of elements at AX (bias at DX unless R12 is 0) into BX, the
+// bodies interleaved, and moves AX, BX and DX past them. subs are the
+// bodies' subnormal masks; when any lane of them is set, all the bodies
+// finish by sigmoidSlow out of line (label l+"slow"), each with the next
+// body's free a register as its extra scratch.
+func (s isa) sigmoidBlock(k consts, sets []bregs, subs []string, l string, slow *[]func()) {
+	for i, g := range sets {
+		op("VMOVUPS %d(AX), %s", 4*s.w*i, s.R(g.x))
+	}
+	op("TESTQ R12, R12") // bias == nil (DX moves on regardless)
+	op("JZ %s", l+"nb")
+	for i, g := range sets {
+		op("VADDPS %d(DX), %s, %s", 4*s.w*i, s.R(g.x), s.R(g.x))
+	}
+	label(l + "nb")
+	heads := make([]func(), len(sets))
+	for i := range sets {
+		heads[i] = func() { s.sigmoidHead(k, sets[i], subs[i]) }
+	}
+	interleave(heads...)
+	if s.z {
+		// The bodies' own mask registers are free here: OR the subs there.
+		op("KORW %s, %s, %s", subs[0], subs[1], sets[0].k)
+		if len(sets) == 4 {
+			op("KORW %s, %s, %s", subs[2], subs[3], sets[1].k)
+			op("KORW %s, %s, %s", sets[0].k, sets[1].k, sets[0].k)
+		}
+		op("KORTESTW %s, %s", sets[0].k, sets[0].k)
+		op("JNZ %s", l+"slow")
+	} else {
+		for _, sub := range subs {
+			op("VPTEST %s, %s", sub, sub)
+			op("JNZ %s", l+"slow")
+		}
+	}
+	for i := 0; i < len(sets); i += 2 {
+		interleave(func() { s.sigmoidFast(k, sets[i]) }, func() { s.sigmoidFast(k, sets[i+1]) })
+	}
+	label(l + "join")
+	*slow = append(*slow, func() {
+		label(l + "slow")
+		for i, g := range sets {
+			s.sigmoidSlow(k, g, subs[i], sets[(i+1)%len(sets)].a)
+		}
+		op("JMP %s", l+"join")
+	})
+	for i, g := range sets {
+		op("VMOVUPS %s, %d(BX)", s.R(g.n), 4*s.w*i)
+	}
+	n := 4 * s.w * len(sets)
+	op("ADDQ $%d, AX", n)
+	op("ADDQ $%d, BX", n)
+	op("ADDQ $%d, DX", n)
 }
 
 // sigmoidOne computes sigmoid(x) of set0 into set0.n, the slow part out of
