@@ -46,6 +46,10 @@ VARIANTS = (
     ("pcd-lr0.01-mom0.5", ["-pcd", "-lr", "0.01", "-momentum", "0.5"], "lr 0.01, momentum 0.5 throughout"),
     ("pcd-lr0.001", ["-pcd", "-lr", "0.001"], "lr 0.001, momentum 0.5 then 0.9"),
     ("sklearn", ["-preset", "sklearn"], "scikit-learn's recipe: PCD, lr 0.1, batch 10, no momentum, W ~ 0.01 N(0,1)"),
+    ("pcd-decay", ["-pcd", "-lr-decay", "linear"], "the paper's step decayed linearly to lr/epochs in the last epoch"),
+    ("pcd-lr0.03-decay", ["-pcd", "-lr", "0.03", "-lr-decay", "linear"], "lr 0.03, momentum 0.5 then 0.9, decayed linearly"),
+    ("pcd-lr0.01-mom0.5-decay", ["-pcd", "-lr", "0.01", "-momentum", "0.5", "-lr-decay", "linear"],
+     "lr 0.01, momentum 0.5 throughout, decayed linearly"),
 )
 MEASURES = (
     ("heldout", "held-out log-likelihood (AIS)"),

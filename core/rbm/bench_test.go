@@ -32,7 +32,7 @@ func BenchmarkEpoch(b *testing.B) {
 					rnd := f32.NewRand(1, uint64(i))
 					for lo := 0; lo < n; lo += batch {
 						idx := lt.perm[lo:min(lo+batch, n)]
-						lt.step(nil, idx, rnd, 0.9)
+						lt.step(nil, idx, rnd, lt.cfg.LR, 0.9)
 					}
 				}
 				s := b.Elapsed().Seconds() / float64(b.N)
@@ -98,7 +98,7 @@ func BenchmarkCenteredEpoch(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				rnd := f32.NewRand(1, uint64(i))
 				for lo := 0; lo < n; lo += batch {
-					lt.step(nil, lt.perm[lo:lo+batch], rnd, 0.9)
+					lt.step(nil, lt.perm[lo:lo+batch], rnd, lt.cfg.LR, 0.9)
 				}
 			}
 			s := b.Elapsed().Seconds() / float64(b.N)

@@ -73,7 +73,7 @@ func (lt *layerTrainer) derive() {
 // the centered biases, and the plain biases derived again. The weights'
 // update is not fused into the product (the correction needs the whole
 // gradient of the biases first): two more passes over W than step.
-func (lt *layerTrainer) centeredStep(done <-chan struct{}, idx []int, rnd *f32.Rand, mom float32) (float64, bool) {
+func (lt *layerTrainer) centeredStep(done <-chan struct{}, idx []int, rnd *f32.Rand, lr, mom float32) (float64, bool) {
 	cfg, r, st, ws := lt.cfg, lt.r, lt.st, lt.ws
 	recon, ok := lt.gradient(done, idx, rnd, nil)
 	if !ok {
@@ -81,12 +81,12 @@ func (lt *layerTrainer) centeredStep(done <-chan struct{}, idx []int, rnd *f32.R
 	}
 	lt.centerGradient()
 	if cfg.L1Proximal {
-		ws.UpdateProximal(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
+		ws.UpdateProximal(r.W, st.velW, lt.gW, lr, mom, cfg.L1, cfg.L2)
 	} else {
-		ws.Update(r.W, st.velW, lt.gW, cfg.LR, mom, cfg.L1, cfg.L2)
+		ws.Update(r.W, st.velW, lt.gW, lr, mom, cfg.L1, cfg.L2)
 	}
-	f32.Update(st.cenB, st.velB, lt.gB, cfg.LR, mom, 0, 0)
-	f32.Update(st.cenC, st.velC, lt.gC, cfg.LR, mom, 0, 0)
+	f32.Update(st.cenB, st.velB, lt.gB, lr, mom, 0, 0)
+	f32.Update(st.cenC, st.velC, lt.gC, lr, mom, 0, 0)
 	lt.derive()
 	return recon, true
 }

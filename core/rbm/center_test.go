@@ -175,8 +175,8 @@ func TestCenteredZeroOffsetsArePlain(t *testing.T) {
 					for i := range idx {
 						idx[i] = (lo + 7*i) % d.N
 					}
-					lp.step(nil, idx, rp, cfg.Momentum(e))
-					lc.step(nil, idx, rc, cfg.Momentum(e))
+					lp.step(nil, idx, rp, cfg.LearningRate(e), cfg.Momentum(e))
+					lc.step(nil, idx, rc, cfg.LearningRate(e), cfg.Momentum(e))
 				}
 			}
 			for name, p := range map[string][2][]float32{"W": {plain.W, centered.W}, "b": {plain.B, centered.B}, "c": {plain.C, centered.C},
@@ -202,8 +202,8 @@ func TestCenteredStepNoAlloc(t *testing.T) {
 		idx[i] = 3 * i
 	}
 	rnd := f32.NewRand(1, 1)
-	lt.step(nil, idx, rnd, 0.5)
-	if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, 0.5) }); n != 0 {
+	lt.step(nil, idx, rnd, lt.cfg.LR, 0.5)
+	if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
 		t.Errorf("centered step allocates %v times", n)
 	}
 }
@@ -266,7 +266,7 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 		for i := range idx {
 			idx[i] = (17*s + 3*i) % d.N
 		}
-		lt.step(nil, idx, rnd, float32(m))
+		lt.step(nil, idx, rnd, lt.cfg.LR, float32(m))
 		gw, gb, gc := make([]float64, nv*nh), make([]float64, nv), make([]float64, nh)
 		for n, k := range idx {
 			d.Row(k, v0)

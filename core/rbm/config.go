@@ -16,6 +16,12 @@ type Config struct {
 	// mini-batches instead of starting each negative phase from the data.
 	PCD bool    `json:"pcd"`
 	LR  float32 `json:"learning_rate"` // for weights and biases
+	// LRLinearDecay lowers the learning rate linearly over each layer's
+	// epochs: LR * (Epochs - e) / Epochs in epoch e (from 0), LR in the
+	// first and LR / Epochs in the last (Tieleman's persistent CD, ICML
+	// 2008, decays to zero per update; this steps once per epoch, so a
+	// resumed run takes the same steps). See LearningRate.
+	LRLinearDecay bool `json:"lr_linear_decay,omitempty"`
 	// Momentum is MomentumInitial for epochs [0, MomentumSwitch) (counted
 	// from 0) and MomentumFinal afterwards; Hinton & Salakhutdinov use 0.5
 	// for the first five epochs, then 0.9.
@@ -157,6 +163,16 @@ func Preset(name string) (Config, error) {
 	c := f()
 	c.Preset = name
 	return c, nil
+}
+
+// LearningRate returns the learning rate of epoch (counted from 0): LR,
+// or with LRLinearDecay LR * (Epochs - epoch) / Epochs, computed in
+// float64 and rounded once.
+func (c *Config) LearningRate(epoch int) float32 {
+	if !c.LRLinearDecay || c.Epochs <= 0 {
+		return c.LR
+	}
+	return float32(float64(c.LR) * float64(c.Epochs-epoch) / float64(c.Epochs))
 }
 
 // Momentum returns the momentum used in epoch (counted from 0).

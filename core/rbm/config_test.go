@@ -155,3 +155,25 @@ func TestValidateAgreesWithFlags(t *testing.T) {
 		}
 	}
 }
+
+// LearningRate: constant without LRLinearDecay; with it, LR * (E - e) / E
+// in float64, rounded once (LR in the first epoch, LR/E in the last).
+func TestLearningRate(t *testing.T) {
+	c := Config{Epochs: 4, LR: 0.1}
+	for e := 0; e < 4; e++ {
+		if got := c.LearningRate(e); got != 0.1 {
+			t.Fatalf("constant: epoch %d lr %v, want 0.1", e, got)
+		}
+	}
+	c.LRLinearDecay = true
+	lr := float64(float32(0.1))
+	for e, want := range []float32{float32(lr), float32(lr * 3 / 4), float32(lr / 2), float32(lr / 4)} {
+		if got := c.LearningRate(e); got != want {
+			t.Fatalf("linear: epoch %d lr %v, want %v", e, got, want)
+		}
+	}
+	c.Epochs = 0 // no epochs: no division by zero
+	if got := c.LearningRate(0); got != c.LR {
+		t.Fatalf("linear, 0 epochs: lr %v, want %v", got, c.LR)
+	}
+}

@@ -254,7 +254,7 @@ func TestStepNoAlloc(t *testing.T) {
 			idx[i] = i
 		}
 		rnd := newRandForTest()
-		if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, 0.5) }); n != 0 {
+		if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
 			t.Errorf("pcd=%v: %v allocations per mini-batch", pcd, n)
 		}
 	}

@@ -88,6 +88,8 @@ func configParams() []param.Param[Config] {
 		// At most the samples: checked against the data.
 		param.IntParam("batch", "mini-batch rows (and persistent chains with -pcd), at most the samples", 1, math.MaxInt, "rows per mini-batch", func(c *Config) *int { return &c.Batch }),
 		param.Float32Param("lr", fmt.Sprintf("learning rate of weights and biases, in %v", lrBounds), lrBounds, func(c *Config) *float32 { return &c.LR }),
+		param.ChoiceParam("lr-decay", "learning rate over each layer's epochs: constant, or linear (lr * (epochs - e) / epochs in epoch e from 0, as persistent CD is usually run)",
+			"constant", "linear", func(c *Config) *bool { return &c.LRLinearDecay }),
 		{Name: "momentum", Usage: fmt.Sprintf("momentum: initial,final (or one value), each in %v", momentumBounds),
 			Get: func(c *Config) string { return fmt.Sprintf("%g,%g", c.MomentumInitial, c.MomentumFinal) },
 			Set: func(c *Config, s string) error {

@@ -412,13 +412,13 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 		g.Shuffle(lt.perm)
 	}
 	rnd := f32.NewRand(cfg.Seed, streamID(kindGibbs, lt.layer, e))
-	mom := cfg.Momentum(e)
+	mom, lr := cfg.Momentum(e), cfg.LearningRate(e)
 	start := time.Now()
 	recon := 0.0
 	for lo := 0; lo < lt.train.N; lo += cfg.Batch {
 		done := ctx.Done() // once per mini-batch (tests count the calls)
 		hi := min(lo+cfg.Batch, lt.train.N)
-		rec, ok := lt.step(done, lt.perm[lo:hi], rnd, mom)
+		rec, ok := lt.step(done, lt.perm[lo:hi], rnd, lr, mom)
 		if !ok || canceled(done) {
 			lt.restore()
 			return EpochStats{}, ctx.Err()
@@ -487,8 +487,8 @@ func (lt *layerTrainer) checkDiverged(maxW float64) error {
 	// step overshoots, whatever the data.
 	decay := ""
 	mom := float64(cfg.Momentum(lt.st.epoch))
-	if lrl2 := float64(cfg.LR) * float64(cfg.L2); lrl2 >= 2*(1+mom) {
-		decay = fmt.Sprintf("; -lr times -l2 is %.3g, at least 2(1+momentum) = %g, where weight decay alone makes every step overshoot: lower -l2 (now %g)",
+	if lrl2 := float64(cfg.LearningRate(lt.st.epoch)) * float64(cfg.L2); lrl2 >= 2*(1+mom) {
+		decay = fmt.Sprintf("; the epoch's learning rate times -l2 is %.3g, at least 2(1+momentum) = %g, where weight decay alone makes every step overshoot: lower -l2 (now %g)",
 			lrl2, 2*(1+mom), cfg.L2)
 	}
 	return fmt.Errorf("%w at layer %d epoch %d: %s; lower -lr (now %g) or -init-sigma (now %g)%s",
@@ -544,22 +544,22 @@ const largeGarbage = 32 << 20
 // step does one mini-batch update on the samples idx and returns the summed
 // squared reconstruction error of the batch (CD only); false when done
 // closed during the Gibbs chain (the parameters are then left unchanged).
-func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, mom float32) (float64, bool) {
+func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr, mom float32) (float64, bool) {
 	cfg, r, st := lt.cfg, lt.r, lt.st
 	if lt.cen != nil {
-		return lt.centeredStep(done, idx, rnd, mom)
+		return lt.centeredStep(done, idx, rnd, lr, mom)
 	}
 	// The weights' update is split across the threads and applied to each
 	// block of rows of dW as soon as it is complete (same bits as an
 	// Update after the gradient).
-	lt.rule = f32.UpdateRule{W: r.W, Vel: st.velW, LR: cfg.LR, Momentum: mom, L1: cfg.L1, L2: cfg.L2, Proximal: cfg.L1Proximal}
+	lt.rule = f32.UpdateRule{W: r.W, Vel: st.velW, LR: lr, Momentum: mom, L1: cfg.L1, L2: cfg.L2, Proximal: cfg.L1Proximal}
 	recon, ok := lt.gradient(done, idx, rnd, &lt.rule)
 	lt.rule = f32.UpdateRule{}
 	if !ok {
 		return 0, false
 	}
-	f32.Update(r.B, st.velB, lt.gB, cfg.LR, mom, 0, 0)
-	f32.Update(r.C, st.velC, lt.gC, cfg.LR, mom, 0, 0)
+	f32.Update(r.B, st.velB, lt.gB, lr, mom, 0, 0)
+	f32.Update(r.C, st.velC, lt.gC, lr, mom, 0, 0)
 	return recon, true
 }
 

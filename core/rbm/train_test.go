@@ -282,7 +282,8 @@ func (c *countCtx) Err() error {
 // Training interrupted mid-epoch (at a chosen mini-batch, in the first and
 // in the second layer) and resumed from its checkpoint ends with exactly the
 // model, snapshots and history of an uninterrupted run, bit for bit; also
-// for the centered RBM, whose checkpoint keeps the centered biases.
+// for the centered RBM, whose checkpoint keeps the centered biases, and
+// for persistent CD with a linearly decaying learning rate.
 func TestResumeBitExact(t *testing.T) {
 	d := randomBinary(300, 16, 0.3, 21)
 	cd, _ := Preset("mehta-schwab")
@@ -290,6 +291,7 @@ func TestResumeBitExact(t *testing.T) {
 	pcd, _ := Preset("sklearn")
 	pcd.Epochs, pcd.Batch, pcd.CDK, pcd.MomentumInitial, pcd.MomentumFinal, pcd.MomentumSwitch = 4, 16, 1, 0.5, 0.8, 2
 	pcd.NextLayerSamples, pcd.L1, pcd.L1Proximal, pcd.VisibleBiasLogOdds, pcd.Shuffle = true, 1e-3, true, true, true
+	pcd.LRLinearDecay = true
 	cdc, pcdc := cd, pcd
 	cdc.Center, pcdc.Center = true, true
 	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd, "cd centered": cdc, "pcd centered": pcdc} {
@@ -590,4 +592,52 @@ func TestCheckpointRequest(t *testing.T) {
 	if st.layer != 0 || st.epoch != 1 {
 		t.Errorf("checkpoint at layer %d epoch %d, want 0 and 1", st.layer, st.epoch)
 	}
+}
+
+// With -lr-decay linear, epoch e trains exactly as a constant learning rate
+// of LearningRate(e) does (same bytes of W, b, c and the velocities), and
+// the decayed run differs from the constant one; the decay depends on the
+// epoch and Epochs only, so a run resumed from a checkpoint takes the
+// same steps (TestResumeBitExact's persistent-CD runs).
+func TestLinearDecayEpoch(t *testing.T) {
+	d := randomBinary(200, 30, 0.4, 21)
+	for _, pcd := range []bool{false, true} {
+		cfg, _ := Preset("mehta-schwab")
+		cfg.Batch, cfg.Epochs, cfg.PCD, cfg.LRLinearDecay, cfg.L2 = 20, 5, pcd, true, 1e-3
+		for _, e := range []int{0, 3, 4} {
+			decayed := newTestTrainer(randomRBM(30, 12, 0.1, 22), d, cfg)
+			flat := cfg
+			flat.LRLinearDecay, flat.LR = false, cfg.LearningRate(e)
+			constant := newTestTrainer(randomRBM(30, 12, 0.1, 22), d, flat)
+			plain := cfg
+			plain.LRLinearDecay = false
+			orig := newTestTrainer(randomRBM(30, 12, 0.1, 22), d, plain)
+			for _, lt := range []*layerTrainer{decayed, constant, orig} {
+				lt.st.epoch = e
+				if _, err := lt.runEpoch(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for name, p := range map[string][3][]float32{"W": {decayed.r.W, constant.r.W, orig.r.W}, "b": {decayed.r.B, constant.r.B, orig.r.B},
+				"c": {decayed.r.C, constant.r.C, orig.r.C}, "velW": {decayed.st.velW, constant.st.velW, orig.st.velW}} {
+				for i := range p[0] {
+					if math.Float32bits(p[0][i]) != math.Float32bits(p[1][i]) {
+						t.Fatalf("pcd=%v epoch %d: %s[%d] = %v with linear decay, %v with lr %v", pcd, e, name, i, p[0][i], p[1][i], flat.LR)
+					}
+				}
+			}
+			if e > 0 && slicesEqualBits(decayed.r.W, orig.r.W) {
+				t.Fatalf("pcd=%v epoch %d: linear decay trained the same W as lr %v", pcd, e, cfg.LR)
+			}
+		}
+	}
+}
+
+func slicesEqualBits(a, b []float32) bool {
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return len(a) == len(b)
 }
