@@ -45,6 +45,36 @@ func BenchmarkEpoch(b *testing.B) {
 	}
 }
 
+// BenchmarkEpochPCDFlip is BenchmarkEpoch's batch-100 epoch in persistent
+// CD-1 (preset mehta-schwab-pcd), without and with the flip move
+// (Config.PCDFlip: two more products of the chains with W, their softplus
+// sums and a sigmoid, in place of one fused product).
+func BenchmarkEpochPCDFlip(b *testing.B) {
+	const n, nv, nh = 20000, 1600, 400
+	d := randomBinary(n, nv, 0.5, 1)
+	for _, flip := range []bool{false, true} {
+		b.Run(map[bool]string{false: "pcd", true: "pcd-flip"}[flip], func(b *testing.B) {
+			asmtest.Benchmark(b, "f32", func(b *testing.B) {
+				cfg, _ := Preset("mehta-schwab-pcd")
+				cfg.PCDFlip = flip
+				lt := newTestTrainer(randomRBM(nv, nh, 0.1, 2), d, cfg)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					rnd := f32.NewRand(1, uint64(i))
+					for lo := 0; lo < n; lo += cfg.Batch {
+						lt.step(nil, lt.perm[lo:min(lo+cfg.Batch, n)], rnd, cfg.LR, 0.5)
+					}
+				}
+				s := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(s, "s/epoch")
+				b.ReportMetric(float64(n)/s, "samples/s")
+				b.ReportMetric(0, "ns/op")
+			})
+		})
+	}
+}
+
 // BenchmarkTrainDBNEpoch times a whole epoch through TrainDBN, with the
 // per-epoch measures (2000 training and 2000 validation samples), so their
 // cost can be compared with the epoch's.

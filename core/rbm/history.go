@@ -55,6 +55,10 @@ type EpochStats struct {
 	ReconVal           stats.Num `json:"recon_val"`
 	// WeightChange is the Frobenius norm of W(end of epoch) - W(start).
 	WeightChange stats.Num `json:"weight_change"`
+	// FlipAccept is the share of the epoch's global-flip proposals the
+	// persistent chains accepted (Config.PCDFlip); nil (left out of the
+	// file) without them.
+	FlipAccept *stats.Num `json:"flip_accept,omitempty"`
 	// Seconds is the wall time of the epoch's training (not the measures).
 	// Model files leave it out (see TimingsSuffix).
 	Seconds stats.Num `json:"seconds,omitempty"`
@@ -98,12 +102,15 @@ type ProgressInfo struct {
 // layer, the epoch, the reconstruction error, and by how many nats the
 // pseudo-likelihood beats independent units with the training means (on
 // the validation samples, else the training samples) with its standard
-// error.
+// error; with Config.PCDFlip, the share of flips the chains accepted.
 func (pi ProgressInfo) String() string {
 	s := fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain))
 	sum := LayerSummary{Epochs: pi.Epoch, Last: pi.Stats}
 	if c, ok := sum.Independent(); ok {
 		s += fmt.Sprintf(" pseudo-LL vs independent %+.3g +/- %.2g", c.PLGain, c.PLGainSE)
+	}
+	if a := pi.Stats.FlipAccept; a != nil {
+		s += fmt.Sprintf(" flips accepted %.3g%%", 100*float64(*a))
 	}
 	return s
 }

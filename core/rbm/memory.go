@@ -43,6 +43,10 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 			// of the batch (f32.Workspace.Replicate).
 			trainer += float64(float64(cfg.threads()) * 4 * bs * nv)
 		}
+		if cfg.PCDFlip {
+			// The chains' flipped states, both hidden inputs, the uniforms.
+			trainer += float64(4 * bs * (nv + float64(2*nh) + 1))
+		}
 		if cfg.Center {
 			// The centered biases and their backups, the offsets and the
 			// operands of the correction (centering).

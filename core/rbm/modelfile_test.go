@@ -243,11 +243,11 @@ func TestTrainErrors(t *testing.T) {
 
 // The mini-batch step allocates nothing.
 func TestStepNoAlloc(t *testing.T) {
-	for _, pcd := range []bool{false, true} {
+	for _, c := range []struct{ pcd, flip bool }{{false, false}, {true, false}, {true, true}} {
 		r := randomRBM(64, 32, 0.1, 1)
 		d := randomBinary(100, 64, 0.5, 2)
 		cfg, _ := Preset("mehta-schwab")
-		cfg.Batch, cfg.PCD, cfg.CDK = 50, pcd, 2
+		cfg.Batch, cfg.PCD, cfg.PCDFlip, cfg.CDK = 50, c.pcd, c.flip, 2
 		lt := newTestTrainer(r, d, cfg)
 		idx := make([]int, 50)
 		for i := range idx {
@@ -255,7 +255,7 @@ func TestStepNoAlloc(t *testing.T) {
 		}
 		rnd := newRandForTest()
 		if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
-			t.Errorf("pcd=%v: %v allocations per mini-batch", pcd, n)
+			t.Errorf("pcd=%v flip=%v: %v allocations per mini-batch", c.pcd, c.flip, n)
 		}
 	}
 }

@@ -155,8 +155,8 @@ func keys(m map[string]string) []string {
 // implementation, and its SHA-256 the one committed in
 // testdata/repro/split.sha256 (with the data's), so that other CPUs and
 // architectures check the same bytes (CI runs it under qemu-aarch64 too).
-// The last line is the centered RBM (Config.Center) in CD-2 on the binary
-// data.
+// The last lines are the centered RBM (Config.Center) in CD-2 and PCD-2
+// with the flip move (Config.PCDFlip), on the binary data.
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
@@ -192,6 +192,20 @@ func TestReproducibleSplitProducts(t *testing.T) {
 		return d, err
 	})
 	fmt.Fprintf(&want, "binary=true pcd=false centered model %s\n", h)
+	// PCD-2 with the flip move (Config.PCDFlip): its free energies (products
+	// and softplus sums), uniforms and sigmoid, on sampled visibles in the
+	// first step and probabilities in the second.
+	h = sameModelEverywhere(t, "flip: ", func(th int) (*DBN, error) {
+		cfg := reproConfig(th)
+		cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD, cfg.PCDFlip = 1, 100, 2, true, true
+		cfg.ValidationFraction = 0
+		d, hist, err := TrainDBN(context.Background(), binary, []int{256, 128}, cfg, nil)
+		if a := hist.Layers[0][0].FlipAccept; err == nil && (a == nil || !(*a > 0)) {
+			t.Errorf("flip: acceptance %v: no chain flipped, the move's branch is not tested", a)
+		}
+		return d, err
+	})
+	fmt.Fprintf(&want, "binary=true pcd=true flip model %s\n", h)
 	if !t.Failed() {
 		checkReproFile(t, reproSplitFile, want.String())
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/isingrbm/isingrbm/asm/f32"
+	"github.com/isingrbm/isingrbm/asm/pmath"
 	"github.com/isingrbm/isingrbm/asm/rng"
 	"github.com/isingrbm/isingrbm/core/stats"
 )
@@ -344,6 +345,12 @@ type layerTrainer struct {
 	// operands of the products of centerGradient and derive.
 	cen *centering
 
+	// Config.PCDFlip: the chains' flipped visible states, the hidden
+	// inputs of both, the uniforms of the acceptance, and the epoch's
+	// accepted flips and proposals.
+	flip                 *flipBuffers
+	flips, flipProposals int
+
 	// State at the start of the epoch, restored when it is interrupted.
 	bakW, bakB, bakC, bakVW, bakVB, bakVC, bakChains []float32
 	bakCB, bakCC                                     []float32
@@ -373,6 +380,9 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 	lt.hb.Words = make([]uint64, chains*((nh+63)/64))
 	lt.vb.Words = make([]uint64, chains*((nv+63)/64))
 	lt.gather = lt.gatherBatch
+	if cfg.PCDFlip {
+		lt.flip = newFlipBuffers(chains, nv, nh)
+	}
 	lt.llIndepTrain, lt.llIndepVal = independentLogLikOf(lt.monTrain, lt.indep), math.NaN()
 	if lt.monVal != nil {
 		lt.llIndepVal = independentLogLikOf(lt.monVal, lt.indep)
@@ -413,6 +423,7 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	}
 	rnd := f32.NewRand(cfg.Seed, streamID(kindGibbs, lt.layer, e))
 	mom, lr := cfg.Momentum(e), cfg.LearningRate(e)
+	lt.flips, lt.flipProposals = 0, 0
 	start := time.Now()
 	recon := 0.0
 	for lo := 0; lo < lt.train.N; lo += cfg.Batch {
@@ -427,6 +438,10 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	}
 	es := EpochStats{Layer: lt.layer, Epoch: e + 1, Momentum: stats.Num(mom),
 		BatchRecon: stats.Num(math.NaN()), Seconds: stats.Num(time.Since(start).Seconds())}
+	if cfg.PCDFlip && lt.flipProposals > 0 {
+		a := stats.Num(float64(lt.flips) / float64(lt.flipProposals))
+		es.FlipAccept = &a
+	}
 	if !cfg.PCD {
 		es.BatchRecon = stats.Num(recon / float64(lt.train.N))
 	}
@@ -614,7 +629,12 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 			rnd.Bernoulli(vn, vn)
 			vb = &lt.vb
 		}
-		r.hiddenProbs(ws, vn, chains, hn, vb)
+		if cfg.PCDFlip {
+			lt.flips += r.flipMove(ws, rnd, vn, chains, hn, vb, lt.flip)
+			lt.flipProposals += chains
+		} else {
+			r.hiddenProbs(ws, vn, chains, hn, vb)
+		}
 		if !last || cfg.PCD {
 			rnd.Bernoulli(h, hn)
 		}
@@ -641,6 +661,50 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
 	f32.ColSums(lt.gC, hn, chains, nh, nh, -inv, 1)
 	return recon, true
+}
+
+// flipBuffers are flipMove's buffers for up to chains chains.
+type flipBuffers struct{ v, x, xf, u []float32 }
+
+func newFlipBuffers(chains, nv, nh int) *flipBuffers {
+	return &flipBuffers{v: make([]float32, chains*nv), x: make([]float32, chains*nh),
+		xf: make([]float32, chains*nh), u: make([]float32, chains)}
+}
+
+// flipMove is the global-flip move of Config.PCDFlip followed by P(h|v):
+// for each of the chains visible states v_i (rows of v, 0/1 samples or
+// probabilities) it proposes 1 - v_i and accepts with probability
+// min(1, exp(F(v_i) - F(1 - v_i))), flipping v_i in place, and sets the
+// chain's row of hn to P(h|v_i) of the state it keeps; it returns the
+// number of flips accepted. A uniform is drawn for every chain, accepted or
+// not (rnd.Uniform over chains). F's sums are float64 sums of float32
+// products and softplus terms, and exp is pmath.Exp: the same decisions on
+// every CPU. vb, when not nil, is a Bits buffer for 0/1 rows (as
+// hiddenProbs).
+func (r *RBM) flipMove(ws *f32.Workspace, rnd *f32.Rand, v []float32, chains int, hn []float32, vb *f32.Bits, buf *flipBuffers) int {
+	nv, nh := r.NVisible, r.NHidden
+	vf, x, xf, u := buf.v[:chains*nv], buf.x[:chains*nh], buf.xf[:chains*nh], buf.u[:chains]
+	for i, a := range v[:chains*nv] {
+		vf[i] = 1 - a
+	}
+	r.hiddenInput(ws, v, chains, x, vb)
+	r.hiddenInput(ws, vf, chains, xf, vb)
+	rnd.Uniform(u)
+	accepted := 0
+	for i := 0; i < chains; i++ {
+		vi, vfi := v[i*nv:(i+1)*nv], vf[i*nv:(i+1)*nv]
+		xi, xfi := x[i*nh:(i+1)*nh], xf[i*nh:(i+1)*nh]
+		// The log of the acceptance ratio, F(v) - F(1 - v), with
+		// F(v) = -b.v - sum_j softplus(c_j + (vW)_j).
+		a := (float64(f32.Dot(r.B, vfi)) + f32.SoftplusSum(xfi)) - (float64(f32.Dot(r.B, vi)) + f32.SoftplusSum(xi))
+		if a >= 0 || float64(u[i]) < pmath.Exp(a) {
+			copy(vi, vfi)
+			copy(xi, xfi)
+			accepted++
+		}
+	}
+	f32.Sigmoid(hn[:chains*nh], x)
+	return accepted
 }
 
 type checkpointKey struct{}

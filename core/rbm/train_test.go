@@ -294,7 +294,12 @@ func TestResumeBitExact(t *testing.T) {
 	pcd.LRLinearDecay = true
 	cdc, pcdc := cd, pcd
 	cdc.Center, pcdc.Center = true, true
-	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd, "cd centered": cdc, "pcd centered": pcdc} {
+	// The flip move (its uniforms come from the Gibbs stream), on sampled
+	// visibles and, centered, on probabilities.
+	pcdf, pcdcf := pcd, pcdc
+	pcdf.PCDFlip, pcdcf.PCDFlip, pcdcf.SampleVisibles = true, true, false
+	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd, "cd centered": cdc, "pcd centered": pcdc,
+		"pcd flip": pcdf, "pcd centered flip": pcdcf} {
 		cfg.Seed = 5
 		cfg.SnapshotEvery = 2
 		cfg.CheckpointEvery = 2
