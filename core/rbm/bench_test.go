@@ -45,18 +45,18 @@ func BenchmarkEpoch(b *testing.B) {
 	}
 }
 
-// BenchmarkEpochPCDFlip is BenchmarkEpoch's batch-100 epoch in persistent
+// BenchmarkEpochFlipMove is BenchmarkEpoch's batch-100 epoch in persistent
 // CD-1 (preset mehta-schwab-pcd), without and with the flip move
-// (Config.PCDFlip: two more products of the chains with W, their softplus
+// (Config.FlipMove: two more products of the chains with W, their softplus
 // sums and a sigmoid, in place of one fused product).
-func BenchmarkEpochPCDFlip(b *testing.B) {
+func BenchmarkEpochFlipMove(b *testing.B) {
 	const n, nv, nh = 20000, 1600, 400
 	d := randomBinary(n, nv, 0.5, 1)
 	for _, flip := range []bool{false, true} {
-		b.Run(map[bool]string{false: "pcd", true: "pcd-flip"}[flip], func(b *testing.B) {
+		b.Run(map[bool]string{false: "pcd", true: "flip-move"}[flip], func(b *testing.B) {
 			asmtest.Benchmark(b, "f32", func(b *testing.B) {
 				cfg, _ := Preset("mehta-schwab-pcd")
-				cfg.PCDFlip = flip
+				cfg.FlipMove = flip
 				lt := newTestTrainer(randomRBM(nv, nh, 0.1, 2), d, cfg)
 				b.ReportAllocs()
 				b.ResetTimer()

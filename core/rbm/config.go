@@ -15,18 +15,18 @@ type Config struct {
 	// PCD keeps Batch persistent chains (their hidden states) across
 	// mini-batches instead of starting each negative phase from the data.
 	PCD bool `json:"pcd"`
-	// PCDFlip adds to every Gibbs step of the persistent chains a
-	// Metropolis-Hastings move between each chain's visible state v and
-	// its mirror image 1 - v, accepted with probability
-	// min(1, exp(F(v) - F(1 - v))) (F the free energy; the proposal is
-	// its own inverse, so the move leaves the model's p(v) unchanged).
-	// Gibbs chains on Ising configurations below T_c cannot cross between
-	// the two ordered states; without the move the chains' shares of the
-	// two states freeze early in training and the model's free energy
-	// drifts toward the state they under-represent (bench/pcd/ORDERED.md).
-	// Only with PCD.
-	PCDFlip bool    `json:"pcd_flip,omitempty"`
-	LR      float32 `json:"learning_rate"` // for weights and biases
+	// FlipMove adds to every Gibbs step of the negative phase (persistent
+	// chains or CD's) a Metropolis-Hastings move between each chain's
+	// visible state v and its mirror image 1 - v, accepted with
+	// probability min(1, exp(F(v) - F(1 - v))) (F the free energy; the
+	// proposal is its own inverse, so the move leaves the model's p(v)
+	// unchanged). Gibbs chains on Ising configurations below T_c do not
+	// cross between the two ordered states, so nothing else weighs the
+	// two states against each other: CD-1's chains keep the data's split,
+	// persistent chains a split frozen early in training
+	// (bench/pcd/RUN.md, "In the ordered phase").
+	FlipMove bool    `json:"flip_move,omitempty"`
+	LR       float32 `json:"learning_rate"` // for weights and biases
 	// LRLinearDecay lowers the learning rate linearly over each layer's
 	// epochs: LR * (Epochs - e) / Epochs in epoch e (from 0), LR in the
 	// first and LR / Epochs in the last (Tieleman's persistent CD, ICML
@@ -228,8 +228,6 @@ func (c *Config) Validate() error {
 		}
 	}
 	switch {
-	case c.PCDFlip && !c.PCD:
-		return fmt.Errorf("-pcd-flip without -pcd: the flip move is made on the persistent chains")
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("checkpoint every %d, want >= 0", c.CheckpointEvery)
 	case c.CheckpointEvery > 0 && c.CheckpointPath == "":

@@ -46,7 +46,7 @@ func rowState(x []float32, i, nv int) int {
 	return v
 }
 
-// The global-flip move of Config.PCDFlip leaves p(v) unchanged: 40,000
+// The flip move of Config.FlipMove leaves p(v) unchanged: 40,000
 // chains drawn exactly from p(v), one move, and the counts of the states
 // against 40,000 p(v) (chi-square within 5 standard deviations of its
 // mean; states expected fewer than 5 times share one cell). Moving every
@@ -154,31 +154,29 @@ func TestFlipMoveAcceptance(t *testing.T) {
 	}
 }
 
-// -pcd-flip needs -pcd; with it, training records the epoch's acceptance
-// and the chains do flip on data with both signs.
-func TestPCDFlipConfig(t *testing.T) {
-	cfg, _ := Preset("mehta-schwab")
-	cfg.PCDFlip = true
-	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-pcd-flip without -pcd") {
-		t.Fatalf("PCDFlip without PCD: %v, want the -pcd-flip error", err)
-	}
-	cfg, _ = Preset("mehta-schwab-pcd")
-	cfg.PCDFlip, cfg.Epochs, cfg.Seed = true, 3, 2
-	_, hist, err := TrainDBN(context.Background(), randomBinary(400, 16, 0.5, 8), []int{16, 8}, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := (ProgressInfo{Stats: hist.Layers[0][0]}).String(); !strings.Contains(s, "flips accepted") {
-		t.Errorf("progress line %q does not give the flips accepted", s)
-	}
-	for _, e := range hist.Layers[0] {
-		if e.FlipAccept == nil || !(*e.FlipAccept > 0 && *e.FlipAccept <= 1) {
-			t.Errorf("epoch %d: flip acceptance %v, want in (0, 1]", e.Epoch, e.FlipAccept)
+// With FlipMove, training records the share of proposals accepted, in
+// CD-1 and in persistent CD, and the chains do flip on data with both
+// signs; without it, nothing.
+func TestFlipMoveConfig(t *testing.T) {
+	for _, preset := range []string{"mehta-schwab", "mehta-schwab-pcd"} {
+		cfg, _ := Preset(preset)
+		cfg.FlipMove, cfg.Epochs, cfg.Seed = true, 3, 2
+		_, hist, err := TrainDBN(context.Background(), randomBinary(400, 16, 0.5, 8), []int{16, 8}, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	cfg.PCDFlip = false
-	_, hist, _ = TrainDBN(context.Background(), randomBinary(400, 16, 0.5, 8), []int{16, 8}, cfg, nil)
-	if a := hist.Layers[0][0].FlipAccept; a != nil {
-		t.Errorf("without PCDFlip: flip acceptance %v, want none", *a)
+		if s := (ProgressInfo{Stats: hist.Layers[0][0]}).String(); !strings.Contains(s, "flips accepted") {
+			t.Errorf("%s: progress line %q does not give the flips accepted", preset, s)
+		}
+		for _, e := range hist.Layers[0] {
+			if e.FlipAccept == nil || !(*e.FlipAccept > 0 && *e.FlipAccept <= 1) {
+				t.Errorf("%s, epoch %d: flip acceptance %v, want in (0, 1]", preset, e.Epoch, e.FlipAccept)
+			}
+		}
+		cfg.FlipMove = false
+		_, hist, _ = TrainDBN(context.Background(), randomBinary(400, 16, 0.5, 8), []int{16, 8}, cfg, nil)
+		if a := hist.Layers[0][0].FlipAccept; a != nil {
+			t.Errorf("%s without FlipMove: flip acceptance %v, want none", preset, *a)
+		}
 	}
 }

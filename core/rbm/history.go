@@ -56,7 +56,7 @@ type EpochStats struct {
 	// WeightChange is the Frobenius norm of W(end of epoch) - W(start).
 	WeightChange stats.Num `json:"weight_change"`
 	// FlipAccept is the share of the epoch's global-flip proposals the
-	// persistent chains accepted (Config.PCDFlip); nil (left out of the
+	// persistent chains accepted (Config.FlipMove); nil (left out of the
 	// file) without them.
 	FlipAccept *stats.Num `json:"flip_accept,omitempty"`
 	// Seconds is the wall time of the epoch's training (not the measures).
@@ -102,7 +102,7 @@ type ProgressInfo struct {
 // layer, the epoch, the reconstruction error, and by how many nats the
 // pseudo-likelihood beats independent units with the training means (on
 // the validation samples, else the training samples) with its standard
-// error; with Config.PCDFlip, the share of flips the chains accepted.
+// error; with Config.FlipMove, the share of flips the chains accepted.
 func (pi ProgressInfo) String() string {
 	s := fmt.Sprintf("layer %d/%d epoch %d/%d recon %.4g", pi.Layer+1, pi.Layers, pi.Epoch, pi.Epochs, float64(pi.Stats.ReconTrain))
 	sum := LayerSummary{Epochs: pi.Epoch, Last: pi.Stats}

@@ -43,7 +43,7 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 			// of the batch (f32.Workspace.Replicate).
 			trainer += float64(float64(cfg.threads()) * 4 * bs * nv)
 		}
-		if cfg.PCDFlip {
+		if cfg.FlipMove {
 			// The chains' flipped states, both hidden inputs, the uniforms.
 			trainer += float64(4 * bs * (nv + float64(2*nh) + 1))
 		}

@@ -521,7 +521,7 @@ var configFields = map[string]string{
 	"l1-mode": "l1_proximal", "cd": "cd_k", "sample-visibles": "sample_visibles", "init-sigma": "init_sigma",
 	"visible-bias": "visible_bias_log_odds", "validation": "validation_fraction", "monitor-rows": "monitor_rows",
 	"snapshot-every": "snapshot_every", "next-layer": "next_layer_samples", "lr-decay": "lr_linear_decay",
-	"pcd-flip": "pcd_flip",
+	"flip-move": "flip_move",
 }
 
 // checkCheckpoint checks what a checkpoint's meta.json says with the

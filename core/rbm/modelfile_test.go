@@ -243,11 +243,11 @@ func TestTrainErrors(t *testing.T) {
 
 // The mini-batch step allocates nothing.
 func TestStepNoAlloc(t *testing.T) {
-	for _, c := range []struct{ pcd, flip bool }{{false, false}, {true, false}, {true, true}} {
+	for _, c := range []struct{ pcd, flip bool }{{false, false}, {true, false}, {true, true}, {false, true}} {
 		r := randomRBM(64, 32, 0.1, 1)
 		d := randomBinary(100, 64, 0.5, 2)
 		cfg, _ := Preset("mehta-schwab")
-		cfg.Batch, cfg.PCD, cfg.PCDFlip, cfg.CDK = 50, c.pcd, c.flip, 2
+		cfg.Batch, cfg.PCD, cfg.FlipMove, cfg.CDK = 50, c.pcd, c.flip, 2
 		lt := newTestTrainer(r, d, cfg)
 		idx := make([]int, 50)
 		for i := range idx {

@@ -105,7 +105,7 @@ func configParams() []param.Param[Config] {
 		param.ChoiceParam("l1-mode", "how L1 is applied: sign (subgradient) or proximal (soft threshold)", "sign", "proximal", func(c *Config) *bool { return &c.L1Proximal }),
 		param.IntParam("cd", fmt.Sprintf("Gibbs steps k of CD-k, 1..%d", MaxCDK), 1, MaxCDK, "Gibbs steps", func(c *Config) *int { return &c.CDK }),
 		param.BoolParam("pcd", "persistent contrastive divergence (chains kept across mini-batches)", func(c *Config) *bool { return &c.PCD }),
-		param.BoolParam("pcd-flip", "with -pcd, propose after each Gibbs step to flip every visible unit of each chain (v -> 1 - v), accepted with probability min(1, exp(F(v) - F(1-v))): chains then cross between the two ordered states of Ising data below T_c", func(c *Config) *bool { return &c.PCDFlip }),
+		param.BoolParam("flip-move", "after each Gibbs step of the negative phase, propose to flip every visible unit of each chain (v -> 1 - v), accepted with probability min(1, exp(F(v) - F(1-v))): the chains then cross between the two ordered states of Ising data below T_c", func(c *Config) *bool { return &c.FlipMove }),
 		param.BoolParam("sample-visibles", "binary samples (not probabilities) as the final reconstructed visibles", func(c *Config) *bool { return &c.SampleVisibles }),
 		param.BoolParam("center", "train the centered RBM (offsets: the mean of each layer's input, 1/2 for the hiddens); the model saved is the same distribution as a plain RBM", func(c *Config) *bool { return &c.Center }),
 		param.Float32Param("init-sigma", fmt.Sprintf("initial weights ~ init-sigma * N(0,1), init-sigma in %v", initSigmaBounds), initSigmaBounds, func(c *Config) *float32 { return &c.InitSigma }),

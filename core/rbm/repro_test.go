@@ -156,7 +156,7 @@ func keys(m map[string]string) []string {
 // testdata/repro/split.sha256 (with the data's), so that other CPUs and
 // architectures check the same bytes (CI runs it under qemu-aarch64 too).
 // The last lines are the centered RBM (Config.Center) in CD-2 and PCD-2
-// with the flip move (Config.PCDFlip), on the binary data.
+// with the flip move (Config.FlipMove), on the binary data.
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
@@ -192,12 +192,12 @@ func TestReproducibleSplitProducts(t *testing.T) {
 		return d, err
 	})
 	fmt.Fprintf(&want, "binary=true pcd=false centered model %s\n", h)
-	// PCD-2 with the flip move (Config.PCDFlip): its free energies (products
+	// PCD-2 with the flip move (Config.FlipMove): its free energies (products
 	// and softplus sums), uniforms and sigmoid, on sampled visibles in the
 	// first step and probabilities in the second.
 	h = sameModelEverywhere(t, "flip: ", func(th int) (*DBN, error) {
 		cfg := reproConfig(th)
-		cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD, cfg.PCDFlip = 1, 100, 2, true, true
+		cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD, cfg.FlipMove = 1, 100, 2, true, true
 		cfg.ValidationFraction = 0
 		d, hist, err := TrainDBN(context.Background(), binary, []int{256, 128}, cfg, nil)
 		if a := hist.Layers[0][0].FlipAccept; err == nil && (a == nil || !(*a > 0)) {

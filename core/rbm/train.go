@@ -345,7 +345,7 @@ type layerTrainer struct {
 	// operands of the products of centerGradient and derive.
 	cen *centering
 
-	// Config.PCDFlip: the chains' flipped visible states, the hidden
+	// Config.FlipMove: the chains' flipped visible states, the hidden
 	// inputs of both, the uniforms of the acceptance, and the epoch's
 	// accepted flips and proposals.
 	flip                 *flipBuffers
@@ -380,7 +380,7 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 	lt.hb.Words = make([]uint64, chains*((nh+63)/64))
 	lt.vb.Words = make([]uint64, chains*((nv+63)/64))
 	lt.gather = lt.gatherBatch
-	if cfg.PCDFlip {
+	if cfg.FlipMove {
 		lt.flip = newFlipBuffers(chains, nv, nh)
 	}
 	lt.llIndepTrain, lt.llIndepVal = independentLogLikOf(lt.monTrain, lt.indep), math.NaN()
@@ -438,7 +438,7 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	}
 	es := EpochStats{Layer: lt.layer, Epoch: e + 1, Momentum: stats.Num(mom),
 		BatchRecon: stats.Num(math.NaN()), Seconds: stats.Num(time.Since(start).Seconds())}
-	if cfg.PCDFlip && lt.flipProposals > 0 {
+	if cfg.FlipMove && lt.flipProposals > 0 {
 		a := stats.Num(float64(lt.flips) / float64(lt.flipProposals))
 		es.FlipAccept = &a
 	}
@@ -618,6 +618,7 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 		rnd.Bernoulli(h, hp)
 	}
 	vn, hn := lt.vn[:chains*nv], lt.hn[:chains*nh]
+	recon := 0.0
 	for s := 0; s < cfg.CDK; s++ {
 		if canceled(done) {
 			return 0, false
@@ -629,7 +630,11 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 			rnd.Bernoulli(vn, vn)
 			vb = &lt.vb
 		}
-		if cfg.PCDFlip {
+		if last && !cfg.PCD {
+			// The reconstruction error, before a flip move.
+			recon = f32.SquaredDiffSum(v0, vn)
+		}
+		if cfg.FlipMove {
 			lt.flips += r.flipMove(ws, rnd, vn, chains, hn, vb, lt.flip)
 			lt.flipProposals += chains
 		} else {
@@ -638,10 +643,6 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 		if !last || cfg.PCD {
 			rnd.Bernoulli(h, hn)
 		}
-	}
-	recon := 0.0
-	if !cfg.PCD {
-		recon = f32.SquaredDiffSum(v0, vn)
 	}
 	// Both terms are divided by the batch rows (as scikit-learn does, also
 	// when its PCD chains outnumber a short last batch).
@@ -671,7 +672,7 @@ func newFlipBuffers(chains, nv, nh int) *flipBuffers {
 		xf: make([]float32, chains*nh), u: make([]float32, chains)}
 }
 
-// flipMove is the global-flip move of Config.PCDFlip followed by P(h|v):
+// flipMove is the global-flip move of Config.FlipMove followed by P(h|v):
 // for each of the chains visible states v_i (rows of v, 0/1 samples or
 // probabilities) it proposes 1 - v_i and accepts with probability
 // min(1, exp(F(v_i) - F(1 - v_i))), flipping v_i in place, and sets the

@@ -296,10 +296,10 @@ func TestResumeBitExact(t *testing.T) {
 	cdc.Center, pcdc.Center = true, true
 	// The flip move (its uniforms come from the Gibbs stream), on sampled
 	// visibles and, centered, on probabilities.
-	pcdf, pcdcf := pcd, pcdc
-	pcdf.PCDFlip, pcdcf.PCDFlip, pcdcf.SampleVisibles = true, true, false
+	pcdf, pcdcf, cdf := pcd, pcdc, cd
+	pcdf.FlipMove, pcdcf.FlipMove, pcdcf.SampleVisibles, cdf.FlipMove = true, true, false, true
 	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd, "cd centered": cdc, "pcd centered": pcdc,
-		"pcd flip": pcdf, "pcd centered flip": pcdcf} {
+		"pcd flip": pcdf, "pcd centered flip": pcdcf, "cd flip": cdf} {
 		cfg.Seed = 5
 		cfg.SnapshotEvery = 2
 		cfg.CheckpointEvery = 2
