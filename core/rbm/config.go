@@ -141,6 +141,17 @@ var presets = map[string]func() Config{
 		c.LRLinearDecay = true
 		return c
 	},
+	// Mehta & Schwab's recipe with the flip move (Config.FlipMove) in its
+	// negative phase: CD-1's chains may then cross to the mirror image of
+	// their configuration, so the gradient weighs the two ordered states
+	// of Ising data below T_c against each other (bench/pcd/RUN.md, "In
+	// the ordered phase").
+	"mehta-schwab-flip": func() Config {
+		c := hintonDefaults()
+		c.L1 = 2e-4
+		c.FlipMove = true
+		return c
+	},
 	// The same recipe with Hinton & Salakhutdinov's own L2 weight cost.
 	"weight-decay": func() Config {
 		c := hintonDefaults()
@@ -177,9 +188,8 @@ func hintonDefaults() Config {
 	}
 }
 
-// Preset returns the named recipe: "mehta-schwab" (the default of the
-// replication), "mehta-schwab-small-init", "mehta-schwab-centered",
-// "weight-decay", "weight-decay-centered" or "sklearn".
+// Preset returns the named recipe (Presets lists them): "mehta-schwab" is
+// the default of the replication.
 func Preset(name string) (Config, error) {
 	f, ok := presets[name]
 	if !ok {
