@@ -758,6 +758,16 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 	if c.PCD {
 		cd = fmt.Sprintf("PCD-%d", c.CDK)
 	}
+	if c.Center {
+		cd = "the centered RBM, " + cd
+	}
+	if c.FlipMove {
+		cd += " with the flip move (each chain may move to its mirror image 1 - v)"
+	}
+	lr := fmt.Sprintf("learning rate %g", c.LR)
+	if c.LRLinearDecay {
+		lr += " decayed linearly over the epochs"
+	}
 	parts := make([]string, len(sizes))
 	for i, n := range sizes {
 		parts[i] = fmt.Sprint(n)
@@ -769,8 +779,8 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 	case c.MomentumInitial == c.MomentumFinal || c.MomentumSwitch == 0:
 		mom = fmt.Sprintf("momentum %g", c.MomentumFinal)
 	}
-	return fmt.Sprintf("Preset %s: layers %s, %s, %d epochs per layer, batch %d, learning rate %g, %s, %s, initial weights %g N(0,1), seed %d. Receptive-field measures use the effective fields r(l) = W(1)...W(l).",
-		name, strings.Join(parts, "-"), cd, c.Epochs, c.Batch, c.LR, mom, reg, c.InitSigma, c.Seed)
+	return fmt.Sprintf("Preset %s: layers %s, %s, %d epochs per layer, batch %d, %s, %s, %s, initial weights %g N(0,1), seed %d. Receptive-field measures use the effective fields r(l) = W(1)...W(l).",
+		name, strings.Join(parts, "-"), cd, c.Epochs, c.Batch, lr, mom, reg, c.InitSigma, c.Seed)
 }
 
 // netData is what the chart and report stages read of one network.

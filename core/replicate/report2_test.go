@@ -187,3 +187,28 @@ func TestPhysicsRowsText(t *testing.T) {
 		t.Errorf("section text %q", got)
 	}
 }
+
+// The report's recipe line names what sets a preset apart: persistent CD
+// and its decaying step, the centered RBM, the flip move.
+func TestNetworkTextNamesRecipe(t *testing.T) {
+	for name, want := range map[string][]string{
+		"mehta-schwab":          {"CD-1, ", "learning rate 0.1, ", "L1 penalty 0.0002"},
+		"mehta-schwab-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs"},
+		"mehta-schwab-centered": {"the centered RBM, CD-1"},
+		"mehta-schwab-flip":     {"CD-1 with the flip move"},
+	} {
+		c, err := rbm.Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := networkText(name, &c, []int{1600, 400})
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q does not say %q", name, got, w)
+			}
+		}
+		if name == "mehta-schwab" && (strings.Contains(got, "flip") || strings.Contains(got, "decayed") || strings.Contains(got, "centered")) {
+			t.Errorf("mehta-schwab: %q names a setting it does not have", got)
+		}
+	}
+}
