@@ -55,9 +55,9 @@ type EpochStats struct {
 	ReconVal           stats.Num `json:"recon_val"`
 	// WeightChange is the Frobenius norm of W(end of epoch) - W(start).
 	WeightChange stats.Num `json:"weight_change"`
-	// FlipAccept is the share of the epoch's global-flip proposals the
-	// persistent chains accepted (Config.FlipMove); nil (left out of the
-	// file) without them.
+	// FlipAccept is the share of the epoch's flip proposals (Config.FlipMove:
+	// one per chain and Gibbs step of the negative phase) that were
+	// accepted; nil (left out of the file) without the move.
 	FlipAccept *stats.Num `json:"flip_accept,omitempty"`
 	// Seconds is the wall time of the epoch's training (not the measures).
 	// Model files leave it out (see TimingsSuffix).

@@ -345,9 +345,8 @@ type layerTrainer struct {
 	// operands of the products of centerGradient and derive.
 	cen *centering
 
-	// Config.FlipMove: the chains' flipped visible states, the hidden
-	// inputs of both, the uniforms of the acceptance, and the epoch's
-	// accepted flips and proposals.
+	// Config.FlipMove: flipMove's buffers, and the epoch's accepted flips
+	// and proposals.
 	flip                 *flipBuffers
 	flips, flipProposals int
 
@@ -631,7 +630,9 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 			vb = &lt.vb
 		}
 		if last && !cfg.PCD {
-			// The reconstruction error, before a flip move.
+			// The reconstruction error, before the last step's flip move
+			// (with k > 1 the earlier steps' moves may have flipped the
+			// chain it reconstructs).
 			recon = f32.SquaredDiffSum(v0, vn)
 		}
 		if cfg.FlipMove {
