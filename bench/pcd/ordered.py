@@ -34,12 +34,15 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import numpy as np
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "deadunits"))
+import analyse  # noqa: E402
+
+WHO = "ordered.py"
 
 K = 0.6
 # study seed: (data seed, held-out seed, training seed), from the study's
@@ -55,11 +58,6 @@ SEEDS = {
 VARIANTS = (("plain", "mehta-schwab-pcd", []), ("flip", "mehta-schwab-pcd", ["-flip-move"]),
             ("cd1", "mehta-schwab", []), ("cd1-flip", "mehta-schwab", ["-flip-move"]))
 ROWS = 2000
-
-
-def run(cmd, log):
-    with open(log, "a") as f:
-        subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, check=True)
 
 
 def sigmoid(x):
@@ -95,7 +93,7 @@ def train(bin_, dir_, data, tseed, preset, flags, log):
     epoch, epochs = 0, 200
     while epoch < epochs:
         step = 1 if epoch < 20 else 5
-        run(cmd + ["-stop-after", str(step)] + (["-resume"] if epoch else []), log)
+        analyse.run_tool(cmd + ["-stop-after", str(step)] + (["-resume"] if epoch else []), log, WHO)
         epoch += step
         if epoch < epochs:
             shutil.copy(model + ".ckpt", os.path.join(dir_, f"ck{epoch:03d}.npz"))
@@ -110,8 +108,8 @@ def one(bin_, out, study, s):
     data, test = os.path.join(base, "ising.npy"), os.path.join(base, "test.npy")
     for path, seed, n in ((data, dseed, 20000), (test, vseed, 5000)):
         if not os.path.exists(path):
-            run([bin_, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
-                 "-rng", "xoshiro256++", "-o", path], log)
+            analyse.run_tool([bin_, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
+                              "-rng", "xoshiro256++", "-o", path], log, WHO)
     x = np.load(data).reshape(20000, -1)
     d = x[:ROWS].astype(np.float64)
     pos = d.mean(1) > 0.5
@@ -134,12 +132,9 @@ def one(bin_, out, study, s):
             rows.append(r)
         ev = os.path.join(dir_, "eval.json")
         if not os.path.exists(ev):
-            out_ = subprocess.run([bin_, "eval", "-model", model, "-data", test, "-layers", "1", "-seed", "1", "-json"],
-                                  capture_output=True, text=True, check=True).stdout
-            with open(ev + ".tmp", "w") as f:
-                f.write(out_)
-            os.replace(ev + ".tmp", ev)
-        e = json.load(open(ev))["layers"][0]
+            analyse.write(ev, analyse.run_tool([bin_, "eval", "-model", model, "-data", test, "-layers", "1", "-seed", "1",
+                                                "-json"], log, WHO))
+        e = analyse.read_json(ev, "eval")["layers"][0]
         meta = json.loads(bytes(np.load(model)["meta.json"]).decode())
         hist = meta["history"]["layers"][0]
         res["variants"][name] = {
@@ -188,22 +183,15 @@ def main():
     ap.add_argument("-from", dest="from_")
     a = ap.parse_args()
     if a.from_:
-        res = json.load(open(a.from_))
-    else:
-        if not a.bin or not a.out:
-            ap.error("-bin and -out (or -from)")
-        version = subprocess.run([a.bin, "version"], capture_output=True, text=True, check=True).stdout
-        res = {"version": version, "seeds": [one(a.bin, a.out, a.study, s) for s in sorted(SEEDS)]}
-        if a.json:
-            tmp = a.json + ".tmp"
-            with open(tmp, "w") as f:
-                json.dump(res, f, indent=1)
-            os.replace(tmp, a.json)
-    md = markdown(res)
-    if a.md:
-        with open(a.md, "w") as f:
-            f.write(md)
-    sys.stdout.write(md)
+        res = analyse.read_json(a.from_, "-from")
+        analyse.finish(res, markdown(res), None, a.md)
+        return
+    if not a.bin or not a.out:
+        ap.error("-bin and -out (or -from)")
+    os.makedirs(a.out, exist_ok=True)
+    version = analyse.run_tool([a.bin, "version"], os.path.join(a.out, "version.log"), WHO)
+    res = {"version": version, "seeds": [one(a.bin, a.out, a.study, s) for s in sorted(SEEDS)]}
+    analyse.finish(res, markdown(res), a.json, a.md)
 
 
 if __name__ == "__main__":

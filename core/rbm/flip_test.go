@@ -70,15 +70,15 @@ func TestFlipMoveStationary(t *testing.T) {
 		hn := make([]float32, n*nh)
 		ws := f32.NewWorkspace(2)
 		acc := r.flipMove(ws, f32.NewRand(9, 1), v, n, hn, new(f32.Bits), newFlipBuffers(n, nv, nh))
+		act := make([][]float64, len(p)) // c + vW of every state
+		for s := range p {
+			act[s] = act64(r, bitsOf(uint64(s), nv))
+		}
 		count := make([]float64, len(p))
 		for i := 0; i < n; i++ {
 			s := rowState(v, i, nv)
 			count[s]++
-			for j := 0; j < nh; j++ {
-				x := float64(r.C[j])
-				for k := 0; k < nv; k++ {
-					x += float64(v[i*nv+k]) * float64(r.W[k*nh+j])
-				}
+			for j, x := range act[s] {
 				if want := sigmoid64(x); math.Abs(float64(hn[i*nh+j])-want) > 1e-5 {
 					t.Fatalf("chain %d (state %d): P(h_%d|v) %v, want %v", i, s, j, hn[i*nh+j], want)
 				}
