@@ -44,8 +44,8 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 			trainer += float64(float64(cfg.threads()) * 4 * bs * nv)
 		}
 		if cfg.FlipMove {
-			// The chains' flipped states, both hidden inputs, the uniforms.
-			trainer += float64(4 * bs * (nv + float64(2*nh) + 1))
+			// Both hidden inputs, the uniforms, c + colsum(W).
+			trainer += float64(4*bs*(float64(2*nh)+1)) + float64(4*nh)
 		}
 		if cfg.Center {
 			// The centered biases and their backups, the offsets and the

@@ -666,11 +666,11 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 }
 
 // flipBuffers are flipMove's buffers for up to chains chains.
-type flipBuffers struct{ v, x, xf, u []float32 }
+type flipBuffers struct{ x, xf, u, cf []float32 }
 
 func newFlipBuffers(chains, nv, nh int) *flipBuffers {
-	return &flipBuffers{v: make([]float32, chains*nv), x: make([]float32, chains*nh),
-		xf: make([]float32, chains*nh), u: make([]float32, chains)}
+	return &flipBuffers{x: make([]float32, chains*nh), xf: make([]float32, chains*nh),
+		u: make([]float32, chains), cf: make([]float32, nh)}
 }
 
 // flipMove is the global-flip move of Config.FlipMove followed by P(h|v):
@@ -678,29 +678,50 @@ func newFlipBuffers(chains, nv, nh int) *flipBuffers {
 // probabilities) it proposes 1 - v_i and accepts with probability
 // min(1, exp(F(v_i) - F(1 - v_i))), flipping v_i in place, and sets the
 // chain's row of hn to P(h|v_i) of the state it keeps; it returns the
-// number of flips accepted. A uniform is drawn for every chain, accepted or
-// not (rnd.Uniform over chains). F's sums are float64 sums of float32
-// products and softplus terms, and exp is pmath.Exp: the same decisions on
-// every CPU. vb, when not nil, is a Bits buffer for 0/1 rows (as
-// hiddenProbs).
+// number of flips accepted. One product y = vW serves both states: the
+// hidden inputs are c + y and (c + colsum(W)) - y, and b.(1 - v_i) is
+// sum(b) - b.v_i, so the move costs the product that P(h|v) needs anyway.
+// A uniform is drawn for every chain, accepted or not (rnd.Uniform over
+// chains). F's sums are float64 sums of float32 terms (f32.Dot,
+// f32.SoftplusSum, f32.ColSums: fixed orders), and exp is pmath.Exp: the
+// same decisions on every CPU. vb, when not nil, is a Bits buffer for 0/1
+// rows (as hiddenProbs).
 func (r *RBM) flipMove(ws *f32.Workspace, rnd *f32.Rand, v []float32, chains int, hn []float32, vb *f32.Bits, buf *flipBuffers) int {
 	nv, nh := r.NVisible, r.NHidden
-	vf, x, xf, u := buf.v[:chains*nv], buf.x[:chains*nh], buf.xf[:chains*nh], buf.u[:chains]
-	for i, a := range v[:chains*nv] {
-		vf[i] = 1 - a
+	x, xf, u, cf := buf.x[:chains*nh], buf.xf[:chains*nh], buf.u[:chains], buf.cf[:nh]
+	if vb != nil && vb.Pack(v, chains, nv, nv) {
+		ws.GemmNNBits(chains, nh, nv, 1, vb, r.W, nh, 0, x, nh)
+	} else {
+		ws.GemmNN(chains, nh, nv, 1, v, nv, r.W, nh, 0, x, nh)
 	}
-	r.hiddenInput(ws, v, chains, x, vb)
-	r.hiddenInput(ws, vf, chains, xf, vb)
+	f32.ColSums(cf, r.W, nv, nh, nh, 1, 0)
+	for j, c := range r.C {
+		cf[j] += c
+	}
+	for i := 0; i < chains; i++ {
+		xi, xfi := x[i*nh:(i+1)*nh], xf[i*nh:(i+1)*nh]
+		for j, y := range xi {
+			xfi[j] = cf[j] - y
+			xi[j] = r.C[j] + y
+		}
+	}
+	sumB := 0.0
+	for _, b := range r.B {
+		sumB += float64(b)
+	}
 	rnd.Uniform(u)
 	accepted := 0
 	for i := 0; i < chains; i++ {
-		vi, vfi := v[i*nv:(i+1)*nv], vf[i*nv:(i+1)*nv]
+		vi := v[i*nv : (i+1)*nv]
 		xi, xfi := x[i*nh:(i+1)*nh], xf[i*nh:(i+1)*nh]
 		// The log of the acceptance ratio, F(v) - F(1 - v), with
 		// F(v) = -b.v - sum_j softplus(c_j + (vW)_j).
-		a := (float64(f32.Dot(r.B, vfi)) + f32.SoftplusSum(xfi)) - (float64(f32.Dot(r.B, vi)) + f32.SoftplusSum(xi))
+		bv := float64(f32.Dot(r.B, vi))
+		a := (sumB - bv + f32.SoftplusSum(xfi)) - (bv + f32.SoftplusSum(xi))
 		if a >= 0 || float64(u[i]) < pmath.Exp(a) {
-			copy(vi, vfi)
+			for k, s := range vi {
+				vi[k] = 1 - s
+			}
 			copy(xi, xfi)
 			accepted++
 		}
