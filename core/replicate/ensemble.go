@@ -386,6 +386,31 @@ func aboveCeiling(ll, lo, ceiling Spread) (above, beyond int) {
 	return above, beyond
 }
 
+// belowIndependent counts the replicas whose log-likelihood ceiling is
+// below the log-likelihood of independent units fitted to the same rows
+// (rbm.LayerEval.IndependentWarning on each replica): with no statistics
+// involved, worse density models of those rows than their own unit means.
+// A replica missing either value is not counted.
+func belowIndependent(ceiling, indep Spread) int {
+	k := 0
+	for i, c := range ceiling.Values {
+		if i < len(indep.Values) && c < indep.Values[i] {
+			k++
+		}
+	}
+	return k
+}
+
+// belowIndependentText is belowIndependent's count as a clause for the
+// report ("" when no replica is below).
+func belowIndependentText(ceiling, indep Spread) string {
+	k := belowIndependent(ceiling, indep)
+	if k == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d of the %d replicas' held-out ceilings are below it: provably worse density models of these rows than independent units", k, len(ceiling.Values))
+}
+
 // comparisons compares every pair of recipes on the main measures of every
 // layer.
 // layerMeasures are the measures that comparisons compares between recipes

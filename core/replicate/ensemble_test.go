@@ -140,3 +140,29 @@ func TestCeilingWording(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// belowIndependent pairs each replica's held-out ceiling with its own
+// independent units' log-likelihood: as at K = 0.6 in bench/pcd (two of
+// three persistent-CD models below -1109), and not across replicas.
+func TestBelowIndependent(t *testing.T) {
+	for _, c := range []struct {
+		ceiling, indep []float64
+		want           int
+	}{
+		{[]float64{-145.7, -2270.3, -2933.9}, []float64{-1108.9, -1108.8, -1109.0}, 2},
+		{[]float64{-108.6, -106.8, -136.5}, []float64{-1108.9, -1108.8, -1109.0}, 0},
+		// Replica 1's ceiling is below replica 2's indep but not its own.
+		{[]float64{-500, -600}, []float64{-400, -700}, 1},
+		{[]float64{math.NaN(), -2000}, []float64{-1000, math.NaN()}, 0},
+		{[]float64{-2000, -2000}, []float64{-1000}, 1},
+	} {
+		ceiling, indep := SpreadOf(c.ceiling), SpreadOf(c.indep)
+		if got := belowIndependent(ceiling, indep); got != c.want {
+			t.Errorf("ceilings %v, independent %v: %d below, want %d", c.ceiling, c.indep, got, c.want)
+		}
+		text := belowIndependentText(ceiling, indep)
+		if want := fmt.Sprintf("%d of the %d replicas'", c.want, len(c.ceiling)); c.want > 0 && !strings.Contains(text, want) || c.want == 0 && text != "" {
+			t.Errorf("ceilings %v, independent %v: text %q, want it to say %q (nothing when none)", c.ceiling, c.indep, text, want)
+		}
+	}
+}

@@ -345,7 +345,7 @@ func overviewSection(sum *Summary) report.Section {
 				}
 				full.Rows = append(full.Rows, []string{n, "1", "ceiling of the log-likelihood, training rows (one state's free energy; no statistics)", l.LogLikCeiling.Text()},
 					[]string{n, "1", "ceiling of the log-likelihood, held-out", l.TestLogLikCeiling.Text()},
-					[]string{n, "1", "log-likelihood of independent units fitted to the held-out rows (their own unit means)", l.TestLogLikIndep.Text()},
+					[]string{n, "1", "log-likelihood of independent units fitted to the held-out rows (their own unit means)", l.TestLogLikIndep.Text() + belowIndependentText(l.TestLogLikCeiling, l.TestLogLikIndep)},
 					[]string{n, "1", "flip gap |F(1-v) - F(v)|, training rows (0: spin-flip symmetric)", l.FlipGap.Text()})
 			} else {
 				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), "DBN lower bound on log p(v), training rows", l.Bound.Text() + estimateList(sum, n, l.Layer, false)},
