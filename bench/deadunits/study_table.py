@@ -2,13 +2,15 @@
 """A Markdown table of recipes' first-layer measures, coupling by coupling, from
 `isingrbm study` summary.json files.
 
-  study_table.py SUMMARY.json [MORE.json ...] [-networks mehta-schwab,mehta-schwab-small-init] [-upper]
+  study_table.py SUMMARY.json [MORE.json ...] [-networks mehta-schwab,mehta-schwab-small-init] [-upper] [-density] [-apart all]
 
 Each network is taken from the first summary that has it (the studies must share
 their couplings). Values: mean +- sd [min, max] over the study's seeds, as
 summary.json gives them; a measure missing at a coupling is "-". "ranges apart"
 marks a coupling where the first two networks' seed ranges of the live share do
-not overlap. -upper adds layers 2 and 3's median PR, disk share and compact share.
+not overlap (-apart all: of every measure). -upper adds layers 2 and 3's median
+PR, disk share and compact share; -density layer 1's held-out ceiling of the
+log-likelihood and its flip gap |F(1-v) - F(v)|.
 """
 import argparse
 import json
@@ -22,6 +24,10 @@ MEASURES = (
     ("layer1.live_compact_fraction", "live units compact", "pct"),
     ("layer1.test_loglik", "held-out log-likelihood (AIS)", 0),
 )
+
+# -density adds layer 1's held-out ceiling (no statistics) and flip gap.
+DENSITY = (("layer1.test_loglik_ceiling", "held-out ceiling (no statistics)", 0),
+           ("layer1.test_global_flip_gap", "held-out flip gap", 0))
 
 # -upper adds the deeper layers' locality.
 UPPER = tuple(
@@ -46,6 +52,9 @@ def main():
     ap.add_argument("-networks", default="mehta-schwab,mehta-schwab-small-init",
                     help="networks to tabulate, comma-separated (default %(default)s)")
     ap.add_argument("-upper", action="store_true", help="add layers 2 and 3's locality")
+    ap.add_argument("-density", action="store_true", help="add layer 1's held-out ceiling and flip gap")
+    ap.add_argument("-apart", choices=("live", "all"), default="live",
+                    help="the measures whose non-overlapping ranges are marked (default %(default)s: the live share)")
     a = ap.parse_args()
     names = [n for n in a.networks.split(",") if n]
     if len(names) < 1:
@@ -76,11 +85,11 @@ def main():
 
     out = ["| K | measure | %s |" % " | ".join(names), "|---|---|%s" % ("---|" * len(names))]
     for K in couplings:
-        for key, name, how in MEASURES + (UPPER if a.upper else ()):
+        for key, name, how in MEASURES + (DENSITY if a.density else ()) + (UPPER if a.upper else ()):
             xs = [get(n, K, key) for n in names]
             note = ""
             x, y = (xs + [None])[:2]
-            if key == "layer1.live_fraction" and x and y and x.get("n") and y.get("n"):
+            if (a.apart == "all" or key == "layer1.live_fraction") and x and y and x.get("n") and y.get("n"):
                 if x["max"] < y["min"] or y["max"] < x["min"]:
                     note = " (ranges apart)"
             out.append("| %g | %s | %s%s |" % (K, name, " | ".join(fmt(x, how) for x in xs), note))
