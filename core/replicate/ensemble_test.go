@@ -151,7 +151,8 @@ func TestBelowIndependent(t *testing.T) {
 	}{
 		{[]float64{-145.7, -2270.3, -2933.9}, []float64{-1108.9, -1108.8, -1109.0}, 2},
 		{[]float64{-108.6, -106.8, -136.5}, []float64{-1108.9, -1108.8, -1109.0}, 0},
-		// Replica 1's ceiling is below replica 2's indep but not its own.
+		// Replica 2's ceiling (-600) is below replica 1's indep (-400) but
+		// not its own (-700): only replica 1 counts.
 		{[]float64{-500, -600}, []float64{-400, -700}, 1},
 		{[]float64{math.NaN(), -2000}, []float64{-1000, math.NaN()}, 0},
 		{[]float64{-2000, -2000}, []float64{-1000}, 1},
