@@ -10,8 +10,11 @@ given) and follows the persistent chains through training; then trains
 them again with `-flip-move`, which adds to each Gibbs step a Metropolis-
 Hastings move of each chain to its mirror image 1 - v, trains the paper's
 CD-1 recipe (preset mehta-schwab) without and with the move on the same
-data with the same training seeds, and evaluates all four on the study's
-held-out configurations:
+data with the same training seeds, the move with CD-1 on sampled 0/1
+visibles (-sample-visibles: the move is then a Metropolis-Hastings step on
+p(v) itself, where on CD-1's P(v|h) probability vectors it is a heuristic)
+and with the centered RBM (preset mehta-schwab-centered), and evaluates all
+six on the study's held-out configurations:
 
   ordered.py -bin isingrbm -out DIR [-study DIR] [-json F] [-md F]
   ordered.py -from F.json [-md F]      (the Markdown of an earlier -json)
@@ -54,9 +57,12 @@ SEEDS = {
     3: (667672227621742152, 16634141845410219098, 9266072816940630378),
 }
 # name, preset, extra flags: persistent CD as in the study, with the flip
-# move, and the paper's CD-1 recipe without and with it.
+# move, the paper's CD-1 recipe without and with it, with it on sampled
+# visibles, and the centered RBM with it.
 VARIANTS = (("plain", "mehta-schwab-pcd", []), ("flip", "mehta-schwab-pcd", ["-flip-move"]),
-            ("cd1", "mehta-schwab", []), ("cd1-flip", "mehta-schwab", ["-flip-move"]))
+            ("cd1", "mehta-schwab", []), ("cd1-flip", "mehta-schwab", ["-flip-move"]),
+            ("cd1-flip-sampled", "mehta-schwab", ["-flip-move", "-sample-visibles"]),
+            ("centered-flip", "mehta-schwab-centered", ["-flip-move"]))
 ROWS = 2000
 
 
