@@ -19,8 +19,10 @@ type Config struct {
 	// chains or CD's) a Metropolis-Hastings move between each chain's
 	// visible state v and its mirror image 1 - v, accepted with
 	// probability min(1, exp(F(v) - F(1 - v))) (F the free energy; the
-	// proposal is its own inverse, so the move leaves the model's p(v)
-	// unchanged). Gibbs chains on Ising configurations below T_c do not
+	// proposal is its own inverse, so on 0/1 states the move leaves the
+	// model's p(v) unchanged; on the P(v|h) probability vectors that CD's
+	// last step keeps without SampleVisibles it is a heuristic, measured
+	// in bench/pcd). Gibbs chains on Ising configurations below T_c do not
 	// cross between the two ordered states, so nothing else weighs the
 	// two states against each other: CD-1's chains keep the data's split,
 	// persistent chains a split frozen early in training
