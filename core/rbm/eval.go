@@ -75,11 +75,18 @@ func (r *RBM) hiddenInput(ws *f32.Workspace, v []float32, rows int, a []float32,
 	for i := 0; i < rows; i++ {
 		copy(a[i*r.NHidden:(i+1)*r.NHidden], r.C)
 	}
+	return r.timesW(ws, v, rows, a, vb, 1)
+}
+
+// timesW sets a = vW + beta*a for rows of v (beta 0: a is not read),
+// through the Bits product when vb is not nil and v's rows are 0/1 (as
+// hiddenInput, whose result it reports).
+func (r *RBM) timesW(ws *f32.Workspace, v []float32, rows int, a []float32, vb *f32.Bits, beta float32) bool {
 	if vb != nil && vb.Pack(v, rows, r.NVisible, r.NVisible) {
-		ws.GemmNNBits(rows, r.NHidden, r.NVisible, 1, vb, r.W, r.NHidden, 1, a, r.NHidden)
+		ws.GemmNNBits(rows, r.NHidden, r.NVisible, 1, vb, r.W, r.NHidden, beta, a, r.NHidden)
 		return true
 	}
-	ws.GemmNN(rows, r.NHidden, r.NVisible, 1, v, r.NVisible, r.W, r.NHidden, 1, a, r.NHidden)
+	ws.GemmNN(rows, r.NHidden, r.NVisible, 1, v, r.NVisible, r.W, r.NHidden, beta, a, r.NHidden)
 	return false
 }
 

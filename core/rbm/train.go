@@ -689,11 +689,7 @@ func newFlipBuffers(chains, nv, nh int) *flipBuffers {
 func (r *RBM) flipMove(ws *f32.Workspace, rnd *f32.Rand, v []float32, chains int, hn []float32, vb *f32.Bits, buf *flipBuffers) int {
 	nv, nh := r.NVisible, r.NHidden
 	x, xf, u, cf := buf.x[:chains*nh], buf.xf[:chains*nh], buf.u[:chains], buf.cf[:nh]
-	if vb != nil && vb.Pack(v, chains, nv, nv) {
-		ws.GemmNNBits(chains, nh, nv, 1, vb, r.W, nh, 0, x, nh)
-	} else {
-		ws.GemmNN(chains, nh, nv, 1, v, nv, r.W, nh, 0, x, nh)
-	}
+	r.timesW(ws, v, chains, x, vb, 0)
 	f32.ColSums(cf, r.W, nv, nh, nh, 1, 0)
 	for j, c := range r.C {
 		cf[j] += c
