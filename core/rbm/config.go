@@ -168,6 +168,18 @@ var presets = map[string]func() Config{
 		c.Center = true
 		return c
 	},
+	// mehta-schwab-pcd with Hinton & Salakhutdinov's L2 weight cost 2e-4
+	// in place of L1: with weight-decay it asks whether the persistent-CD
+	// models' fit or their (lack of) locality depends on the L1 penalty.
+	"weight-decay-pcd": func() Config {
+		c := hintonDefaults()
+		c.L2 = 2e-4
+		c.PCD = true
+		c.LR = 0.01
+		c.MomentumInitial, c.MomentumFinal = 0.5, 0.5
+		c.LRLinearDecay = true
+		return c
+	},
 	// scikit-learn's BernoulliRBM with its defaults: PCD-1 with chains per
 	// batch row (hidden states kept, visibles sampled), lr 0.1 (divided by
 	// the batch rows, for weights and both intercepts), batch 10, 10
