@@ -107,10 +107,10 @@ func BenchmarkAIS(b *testing.B) {
 }
 
 // BenchmarkCenteredEpoch times one epoch of BenchmarkEpoch's batch-100
-// shape with the active kernels, plain and centered (Config.Center, whose
-// weight update is not fused into the product and which derives the
-// biases after every step), so the cost of centering is measured side by
-// side.
+// shape with the active kernels, plain and centered (Config.Center: two
+// more rows in the product, and the plain biases derived after every
+// step, two more passes over W), so the cost of centering is measured side
+// by side.
 func BenchmarkCenteredEpoch(b *testing.B) {
 	const n, nv, nh, batch = 20000, 1600, 400, 100
 	d := randomBinary(n, nv, 0.5, 1)

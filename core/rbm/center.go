@@ -10,48 +10,50 @@ import "github.com/isingrbm/isingrbm/asm/f32"
 const hiddenOffset = 0.5
 
 // centering holds what the centered steps of one layer need: the visible
-// offsets and the operands of the two products with which centerGradient
-// corrects the gradient and derive converts the biases.
+// offsets, and the ones of derive's product.
 type centering struct {
 	mu   []float32 // visible offsets: the mean of each input unit over the layer's training set
 	lam  float32   // hidden offset: hiddenOffset
 	ones []float32 // NHidden ones
-	// corrA (NVisible x 2, rows (mu_i, gb_i)) and corrB (2 x NHidden, rows
-	// gc and lam): gW' = gW - corrA corrB.
-	corrA, corrB []float32
 }
 
 func newCentering(train *Dataset, nv, nh int) *centering {
-	c := &centering{mu: make([]float32, nv), lam: hiddenOffset, ones: make([]float32, nh),
-		corrA: make([]float32, 2*nv), corrB: make([]float32, 2*nh)}
+	c := &centering{mu: make([]float32, nv), lam: hiddenOffset, ones: make([]float32, nh)}
 	// The means in float64 in row order (Dataset.ColumnMeans), rounded
 	// once: the same bits on every machine.
 	for i, m := range train.ColumnMeans() {
 		c.mu[i] = float32(m)
-		c.corrA[2*i] = c.mu[i]
 	}
 	for j := range c.ones {
 		c.ones[j] = 1
-		c.corrB[nh+j] = c.lam
 	}
 	return c
 }
 
-// centerGradient turns the plain RBM's gradient in gW, gB, gC (as gradient
-// leaves it) into the centered RBM's: with offsets mu and lam,
+// centerRows appends to the negative phase's operands (chains rows of
+// vn, nv wide, and of hn, nh wide, each with room for two more rows) the
+// two rows that turn the plain gradient's product into the centered RBM's.
+// With offsets mu and lam,
 //
 //	<(v-mu)(h-lam)^T>_data - <(v-mu)(h-lam)^T>_model = gW - mu gC^T - gB lam^T
 //
-// and the biases' gradients are the plain ones. The correction is one
-// product of depth 2 (f32's rounding contract: each element is
-// gW - fma(gB_i, lam, mu_i*gC_j), the same bits everywhere).
-func (lt *layerTrainer) centerGradient() {
+// where gW, gB, gC are the plain gradients (the biases' are also the
+// centered ones). With sB = rows gB and sC = rows gC, the unscaled column
+// sums of the two phases, the rows are (mu, sC) and (sB, lam): the product
+// that subtracts (vn^T hn) / rows then subtracts the correction too, in the
+// same pass over W as the plain step's fused update.
+func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp []float32, vn []float32, hn []float32, chains int) {
 	c, nv, nh := lt.cen, lt.r.NVisible, lt.r.NHidden
-	for i, g := range lt.gB {
-		c.corrA[2*i+1] = g
+	va, vb := vn[chains*nv:(chains+1)*nv], vn[(chains+1)*nv:(chains+2)*nv]
+	ha, hb := hn[chains*nh:(chains+1)*nh], hn[(chains+1)*nh:(chains+2)*nh]
+	copy(va, c.mu)
+	f32.ColSums(ha, hp, rows, nh, nh, 1, 0)
+	f32.ColSums(ha, hn, chains, nh, nh, -1, 1)
+	f32.ColSums(vb, v0, rows, nv, nv, 1, 0)
+	f32.ColSums(vb, vn, chains, nv, nv, -1, 1)
+	for j := range hb {
+		hb[j] = c.lam
 	}
-	copy(c.corrB[:nh], lt.gC)
-	lt.ws.GemmNN(nv, nh, 2, -1, c.corrA, 2, c.corrB, nh, 1, lt.gW, nh)
 }
 
 // derive sets the layer's plain biases from the centered ones: the energy
@@ -65,28 +67,4 @@ func (lt *layerTrainer) derive() {
 	lt.ws.GemmNN(1, nh, nv, -1, c.mu, nv, r.W, nh, 1, r.C, nh)
 	copy(r.B, st.cenB)
 	lt.ws.GemmNT(1, nv, nh, -c.lam, c.ones, nh, r.W, nh, 1, r.B, nv)
-}
-
-// centeredStep is step for the centered RBM: the plain gradient (its
-// sampling uses the layer's derived biases, so it samples the centered
-// model), corrected by centerGradient, then the momentum steps of W and of
-// the centered biases, and the plain biases derived again. The weights'
-// update is not fused into the product (the correction needs the whole
-// gradient of the biases first): two more passes over W than step.
-func (lt *layerTrainer) centeredStep(done <-chan struct{}, idx []int, rnd *f32.Rand, lr, mom float32) (float64, bool) {
-	cfg, r, st, ws := lt.cfg, lt.r, lt.st, lt.ws
-	recon, ok := lt.gradient(done, idx, rnd, nil)
-	if !ok {
-		return 0, false
-	}
-	lt.centerGradient()
-	if cfg.L1Proximal {
-		ws.UpdateProximal(r.W, st.velW, lt.gW, lr, mom, cfg.L1, cfg.L2)
-	} else {
-		ws.Update(r.W, st.velW, lt.gW, lr, mom, cfg.L1, cfg.L2)
-	}
-	f32.Update(st.cenB, st.velB, lt.gB, lr, mom, 0, 0)
-	f32.Update(st.cenC, st.velC, lt.gC, lr, mom, 0, 0)
-	lt.derive()
-	return recon, true
 }

@@ -342,7 +342,7 @@ type layerTrainer struct {
 	rule   f32.UpdateRule // step's weight update, for gradient
 
 	// Config.Center: the offsets mu (visible) and hiddenOffset, and the
-	// operands of the products of centerGradient and derive.
+	// operand of derive's product (centerRows, derive).
 	cen *centering
 
 	// Config.FlipMove: flipMove's buffers, and the epoch's accepted flips
@@ -359,6 +359,10 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 	cfg := &st.cfg
 	r := st.dbn.Layers[st.layer]
 	nv, nh, bs := r.NVisible, r.NHidden, cfg.Batch
+	extra := 0 // rows after the chains' in vn and hn
+	if cfg.Center {
+		extra = 2 // centerRows
+	}
 	lt := &layerTrainer{
 		st: st, cfg: cfg, layer: st.layer, r: r, ws: ws, train: train, val: val,
 		monTrain: monitorSubset(train, cfg.MonitorRows),
@@ -366,7 +370,7 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 		indep:    independentLogOdds(train),
 		gW:       make([]float32, nv*nh), gB: make([]float32, nv), gC: make([]float32, nh),
 		v0: make([]float32, bs*nv), hp: make([]float32, bs*nh), hs: make([]float32, bs*nh),
-		vn: make([]float32, bs*nv), hn: make([]float32, bs*nh),
+		vn: make([]float32, (bs+extra)*nv), hn: make([]float32, (bs+extra)*nh),
 		perm: make([]int, train.N),
 		bakW: make([]float32, nv*nh), bakB: make([]float32, nv), bakC: make([]float32, nh),
 		bakVW: make([]float32, nv*nh), bakVB: make([]float32, nv), bakVC: make([]float32, nh),
@@ -560,9 +564,6 @@ const largeGarbage = 32 << 20
 // closed during the Gibbs chain (the parameters are then left unchanged).
 func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr, mom float32) (float64, bool) {
 	cfg, r, st := lt.cfg, lt.r, lt.st
-	if lt.cen != nil {
-		return lt.centeredStep(done, idx, rnd, lr, mom)
-	}
 	// The weights' update is split across the threads and applied to each
 	// block of rows of dW as soon as it is complete (same bits as an
 	// Update after the gradient).
@@ -572,8 +573,17 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 	if !ok {
 		return 0, false
 	}
-	f32.Update(r.B, st.velB, lt.gB, lr, mom, 0, 0)
-	f32.Update(r.C, st.velC, lt.gC, lr, mom, 0, 0)
+	if lt.cen == nil {
+		f32.Update(r.B, st.velB, lt.gB, lr, mom, 0, 0)
+		f32.Update(r.C, st.velC, lt.gC, lr, mom, 0, 0)
+		return recon, true
+	}
+	// The centered RBM (Config.Center): gradient corrected the product
+	// (centerRows); the momentum steps are those of the centered biases,
+	// from which the plain ones that the sampling uses are derived.
+	f32.Update(st.cenB, st.velB, lt.gB, lr, mom, 0, 0)
+	f32.Update(st.cenC, st.velC, lt.gC, lr, mom, 0, 0)
+	lt.derive()
 	return recon, true
 }
 
@@ -647,18 +657,25 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	}
 	// Both terms are divided by the batch rows (as scikit-learn does, also
 	// when its PCD chains outnumber a short last batch).
-	// dW = (v0^T hp)/rows - (vn^T hn)/rows, both terms in one pass over dW.
+	// dW = (v0^T hp)/rows - (vn^T hn)/rows, both terms in one pass over dW;
+	// the centered RBM's correction adds two rows to the second.
+	neg := chains
+	if lt.cen != nil {
+		lt.centerRows(v0, rows, hp, lt.vn, lt.hn, chains)
+		neg += 2
+		vn, hn = lt.vn[:neg*nv], lt.hn[:neg*nh]
+	}
 	switch {
 	case binary && rule != nil:
 		lt.v0t.Transpose(&lt.v0b)
-		ws.GemmTNPairUpdateBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, *rule)
+		ws.GemmTNPairUpdateBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, *rule)
 	case binary:
 		lt.v0t.Transpose(&lt.v0b)
-		ws.GemmTNPairBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
+		ws.GemmTNPairBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, nh)
 	case rule != nil:
-		ws.GemmTNPairUpdate(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, *rule)
+		ws.GemmTNPairUpdate(nv, nh, rows, inv, v0, nv, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, *rule)
 	default:
-		ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, chains, -inv, vn, nv, hn, nh, lt.gW, nh)
+		ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, nh)
 	}
 	f32.ColSums(lt.gB, vn, chains, nv, nv, -inv, 1)
 	f32.ColSums(lt.gC, hn, chains, nh, nh, -inv, 1)
