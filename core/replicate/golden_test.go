@@ -193,8 +193,10 @@ func TestReplicateGolden(t *testing.T) {
 	// kernels fix their summation order, the measures because they use
 	// asm/pmath instead of the math package's Exp, Log, Sin, ... (whose
 	// last bits differ between amd64 with FMA, amd64 without it and
-	// arm64). CI runs this test under GODEBUG=cpu.fma=off, -tags purego and
-	// arm64 under qemu-user.
+	// arm64). CI runs this test under GODEBUG=cpu.fma=off and -tags purego,
+	// and checks the files of replicate -quick run as arm64 under qemu-user
+	// against the same goldens (bench/same_files.py -golden and
+	// bench/same_numbers.py against quick-summary.json).
 	report := t.Errorf
 	seen := map[string]bool{}
 	for _, l := range lines {
