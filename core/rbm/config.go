@@ -135,12 +135,8 @@ var presets = map[string]func() Config{
 	// linearly over the epochs. At K = 0.408 it is the one recipe of
 	// bench/pcd that ends far above independent units held out.
 	"mehta-schwab-pcd": func() Config {
-		c := hintonDefaults()
+		c := pcdDefaults()
 		c.L1 = 2e-4
-		c.PCD = true
-		c.LR = 0.01
-		c.MomentumInitial, c.MomentumFinal = 0.5, 0.5
-		c.LRLinearDecay = true
 		return c
 	},
 	// Mehta & Schwab's recipe with the flip move (Config.FlipMove) in its
@@ -172,12 +168,8 @@ var presets = map[string]func() Config{
 	// in place of L1: with weight-decay it asks whether the persistent-CD
 	// models' fit or their (lack of) locality depends on the L1 penalty.
 	"weight-decay-pcd": func() Config {
-		c := hintonDefaults()
+		c := pcdDefaults()
 		c.L2 = 2e-4
-		c.PCD = true
-		c.LR = 0.01
-		c.MomentumInitial, c.MomentumFinal = 0.5, 0.5
-		c.LRLinearDecay = true
 		return c
 	},
 	// scikit-learn's BernoulliRBM with its defaults: PCD-1 with chains per
@@ -192,6 +184,18 @@ var presets = map[string]func() Config{
 			ValidationFraction: 0.1, MonitorRows: 2000, Preset: "sklearn",
 		}
 	},
+}
+
+// pcdDefaults are hintonDefaults trained by persistent CD-1 with the step
+// it needs on the Ising configurations (bench/pcd): lr 0.01, momentum 0.5
+// throughout, decayed linearly over the epochs.
+func pcdDefaults() Config {
+	c := hintonDefaults()
+	c.PCD = true
+	c.LR = 0.01
+	c.MomentumInitial, c.MomentumFinal = 0.5, 0.5
+	c.LRLinearDecay = true
+	return c
 }
 
 func hintonDefaults() Config {

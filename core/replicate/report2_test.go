@@ -193,7 +193,8 @@ func TestPhysicsRowsText(t *testing.T) {
 func TestNetworkTextNamesRecipe(t *testing.T) {
 	for name, want := range map[string][]string{
 		"mehta-schwab":          {"CD-1, ", "learning rate 0.1, ", "L1 penalty 0.0002"},
-		"mehta-schwab-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs"},
+		"mehta-schwab-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L1 penalty 0.0002"},
+		"weight-decay-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L2 weight decay 0.0002"},
 		"mehta-schwab-centered": {"the centered RBM, CD-1"},
 		"mehta-schwab-flip":     {"CD-1 with the flip move"},
 	} {
