@@ -42,7 +42,7 @@ func newCentering(train *Dataset, nv, nh int) *centering {
 // sums of the two phases, the rows are (mu, sC) and (sB, lam): the product
 // that subtracts (vn^T hn) / rows then subtracts the correction too, in the
 // same pass over W as the plain step's fused update.
-func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp []float32, vn []float32, hn []float32, chains int) {
+func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp, vn, hn []float32, chains int) {
 	c, nv, nh := lt.cen, lt.r.NVisible, lt.r.NHidden
 	va, vb := vn[chains*nv:(chains+1)*nv], vn[(chains+1)*nv:(chains+2)*nv]
 	ha, hb := hn[chains*nh:(chains+1)*nh], hn[(chains+1)*nh:(chains+2)*nh]

@@ -578,9 +578,10 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 		f32.Update(r.C, st.velC, lt.gC, lr, mom, 0, 0)
 		return recon, true
 	}
-	// The centered RBM (Config.Center): gradient corrected the product
-	// (centerRows); the momentum steps are those of the centered biases,
-	// from which the plain ones that the sampling uses are derived.
+	// The centered RBM (Config.Center): the product has corrected the
+	// weights' gradient (centerRows); the momentum steps are those of the
+	// centered biases, from which the plain ones that the sampling uses are
+	// derived.
 	f32.Update(st.cenB, st.velB, lt.gB, lr, mom, 0, 0)
 	f32.Update(st.cenC, st.velC, lt.gC, lr, mom, 0, 0)
 	lt.derive()
@@ -589,7 +590,7 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 
 // gradient sets gW, gB, gC to the CD-k (or PCD) estimate of the
 // log-likelihood gradient on the samples idx (advancing the persistent
-// chains) and returns the summed squared reconstruction error (CD only);
+// chains; gW the centered RBM's with Config.Center, centerRows) and returns the summed squared reconstruction error (CD only);
 // with rule, it also applies rule's update of the weights by gW. It
 // returns false as soon as done is closed (checked every Gibbs step), and
 // then has not touched the weights.
