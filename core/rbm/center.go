@@ -30,9 +30,10 @@ func newCentering(train *Dataset, nv, nh int) *centering {
 	return c
 }
 
-// centerRows appends to the negative phase's operands (chains rows of
-// vn, nv wide, and of hn, nh wide, each with room for two more rows) the
-// two rows that turn the plain gradient's product into the centered RBM's.
+// centerRows appends to the negative phase's operands (the chains rows of
+// lt.vn, nv wide, and of lt.hn, nh wide, each with room for two more rows)
+// the two rows that turn the plain gradient's product into the centered
+// RBM's; v0 and hp are the positive phase's rows.
 // With offsets mu and lam,
 //
 //	<(v-mu)(h-lam)^T>_data - <(v-mu)(h-lam)^T>_model = gW - mu gC^T - gB lam^T
@@ -42,8 +43,8 @@ func newCentering(train *Dataset, nv, nh int) *centering {
 // sums of the two phases, the rows are (mu, sC) and (sB, lam): the product
 // that subtracts (vn^T hn) / rows then subtracts the correction too, in the
 // same pass over W as the plain step's fused update.
-func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp, vn, hn []float32, chains int) {
-	c, nv, nh := lt.cen, lt.r.NVisible, lt.r.NHidden
+func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp []float32, chains int) {
+	c, nv, nh, vn, hn := lt.cen, lt.r.NVisible, lt.r.NHidden, lt.vn, lt.hn
 	va, vb := vn[chains*nv:(chains+1)*nv], vn[(chains+1)*nv:(chains+2)*nv]
 	ha, hb := hn[chains*nh:(chains+1)*nh], hn[(chains+1)*nh:(chains+2)*nh]
 	copy(va, c.mu)

@@ -590,8 +590,9 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 
 // gradient sets gW, gB, gC to the CD-k (or PCD) estimate of the
 // log-likelihood gradient on the samples idx (advancing the persistent
-// chains; gW the centered RBM's with Config.Center, centerRows) and returns the summed squared reconstruction error (CD only);
-// with rule, it also applies rule's update of the weights by gW. It
+// chains; gW the centered RBM's with Config.Center, centerRows) and
+// returns the summed squared reconstruction error (CD only); with rule,
+// it also applies rule's update of the weights by gW. It
 // returns false as soon as done is closed (checked every Gibbs step), and
 // then has not touched the weights.
 func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand, rule *f32.UpdateRule) (float64, bool) {
@@ -662,7 +663,7 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	// the centered RBM's correction adds two rows to the second.
 	neg := chains
 	if lt.cen != nil {
-		lt.centerRows(v0, rows, hp, lt.vn, lt.hn, chains)
+		lt.centerRows(v0, rows, hp, chains)
 		neg += 2
 		vn, hn = lt.vn[:neg*nv], lt.hn[:neg*nh]
 	}
