@@ -12,7 +12,9 @@ every member of every .npz archive, and every .png chart. A .json member
 compared as JSON, value for value, without the keys that describe the run
 rather than its results (VOLATILE: timings, kernels, program version and
 stage keys; TestReplicateGolden leaves the same out of its hashes, but for
-the stage keys, which its fixed version makes reproducible). Files of one kind present in one folder only count as differences.
+the stage keys, which its fixed version makes reproducible, and
+TestVolatileKeysMatchSameFiles keeps the two lists equal). Files of one
+kind present in one folder only count as differences.
 
 Charts that are not the same bytes are decoded and compared pixel by pixel:
 the plotting libraries (gonum.org/v1/plot, gg, golang.org/x/image/vector)

@@ -161,6 +161,11 @@ type LayerEnsemble struct {
 	// up to this layer (layers 2 and up; see BoundEval).
 	Bound     Spread `json:"dbn_bound,omitempty"`
 	TestBound Spread `json:"test_dbn_bound,omitempty"`
+	// TrainWarned is 1 for a replica whose last training epoch was worse
+	// than independent units with its training means (TrainingCheck.Warned:
+	// `isingrbm train` would have warned), 0 for one that was not, NaN for
+	// one without the check; its mean is the share of replicas warned.
+	TrainWarned Spread `json:"train_warned"`
 }
 
 // PhysicsEnsemble is the thermodynamics of the reconstructions at one depth
@@ -236,6 +241,12 @@ func ensembleOf(reps []NetworkSummary, units [][]layerUnits) NetworkEnsemble {
 			}),
 			TestLogLikLo:    lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.lo }) }),
 			TestLogLikIndep: lay(func(l layerSummary) float64 { return evalField(l.Test, func(x evalLike) float64 { return x.indep }) }),
+			TrainWarned: lay(func(l layerSummary) float64 {
+				if l.Training == nil || !l.Training.Checked {
+					return math.NaN()
+				}
+				return b2f(l.Training.Warned)
+			}),
 		}
 		if k == 0 {
 			le.FlipGap = lay(func(l layerSummary) float64 { return float64(l.Eval.GlobalFlipGap) })
@@ -399,6 +410,29 @@ func belowIndependent(ceiling, indep Spread) int {
 		}
 	}
 	return k
+}
+
+// b2f is 1 for true and 0 for false.
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// trainWarnedText says how many replicas' training ended with train's
+// warning (LayerEnsemble.TrainWarned), and of how many checked.
+func trainWarnedText(sp Spread) string {
+	k := 0
+	for _, v := range sp.Values {
+		if v == 1 {
+			k++
+		}
+	}
+	if sp.N < len(sp.Values) {
+		return fmt.Sprintf("%d of %d replicas (%d not checked: their histories lack the measures)", k, sp.N, len(sp.Values)-sp.N)
+	}
+	return fmt.Sprintf("%d of %d replicas", k, sp.N)
 }
 
 // belowIndependentText is belowIndependent's count as a clause for the

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 func TestSpread(t *testing.T) {
@@ -165,5 +168,56 @@ func TestBelowIndependent(t *testing.T) {
 		if want := fmt.Sprintf("%d of the %d replicas'", c.want, len(c.ceiling)); c.want > 0 && !strings.Contains(text, want) || c.want == 0 && text != "" {
 			t.Errorf("ceilings %v, independent %v: text %q, want it to say %q (nothing when none)", c.ceiling, c.indep, text, want)
 		}
+	}
+}
+
+// trainingChecks reads every layer's last epoch as `isingrbm train` does
+// (rbm.LayerSummary.IndependentWarning, with persistent CD's hint under
+// PCD), leaves a layer without the measures unchecked, and the ensemble
+// counts the warned replicas of each layer over the checked ones.
+func TestTrainingChecks(t *testing.T) {
+	nan := stats.Num(math.NaN())
+	learned := rbm.EpochStats{PseudoLLVal: -100, PseudoLLIndepVal: -101, PseudoLLGainSEVal: 2, LogLikIndepVal: -100, LogLikCeilingVal: -50}
+	worse := learned
+	worse.LogLikCeilingVal = -120 // provably below independent units
+	old := learned
+	old.PseudoLLIndepVal, old.PseudoLLGainSEVal, old.LogLikIndepVal = nan, nan, nan
+	old.PseudoLLIndepTrain, old.PseudoLLGainSETrain, old.LogLikIndepTrain, old.LogLikCeilingTrain = nan, nan, nan, nan
+	h := &rbm.History{Layers: [][]rbm.EpochStats{{worse, learned}, {learned, worse}, {old}}}
+	sizes := []int{16, 8, 4, 2}
+	got := trainingChecks(h, sizes, &rbm.Config{PCD: true})
+	if len(got) != 3 {
+		t.Fatalf("%d checks, want 3: %+v", len(got), got)
+	}
+	if c := got[0]; c.Layer != 1 || !c.Checked || c.Set != "validation" || c.Warned || c.Warning != "" {
+		t.Errorf("layer 1 (learned at its last epoch): %+v", c)
+	}
+	if c := got[1]; c.Layer != 2 || !c.Checked || !c.Warned || !strings.Contains(c.Warning, "layer 2: after epoch 2") || !strings.Contains(c.Warning, "-pcd") {
+		t.Errorf("layer 2 (worse at its last epoch, PCD): %+v", c)
+	}
+	if c := got[2]; c.Layer != 3 || c.Checked || c.Warned {
+		t.Errorf("layer 3 (a history without the measures): %+v", c)
+	}
+	if c := trainingChecks(h, sizes, &rbm.Config{}); strings.Contains(c[1].Warning, "-pcd") {
+		t.Errorf("CD: %q names persistent CD", c[1].Warning)
+	}
+	if c := trainingChecks(nil, sizes, nil); c != nil {
+		t.Errorf("no history: %+v", c)
+	}
+
+	// Three replicas: warned, not warned, unchecked (an old evaluation).
+	rep := func(tc *TrainingCheck) NetworkSummary {
+		return NetworkSummary{Layers: []layerSummary{{Layer: 1, Training: tc}}}
+	}
+	e := ensembleOf([]NetworkSummary{rep(&got[1]), rep(&got[0]), rep(nil)}, nil)
+	w := e.Layers[0].TrainWarned
+	if w.N != 2 || float64(w.Mean) != 0.5 || float64(w.Values[0]) != 1 || float64(w.Values[1]) != 0 || !math.IsNaN(float64(w.Values[2])) {
+		t.Errorf("TrainWarned = %+v, want values 1, 0, NaN", w)
+	}
+	if s := trainWarnedText(w); s != "1 of 2 replicas (1 not checked: their histories lack the measures)" {
+		t.Errorf("text %q", s)
+	}
+	if s := trainWarnedText(SpreadOf([]float64{0, 1, 1})); s != "2 of 3 replicas" {
+		t.Errorf("text %q", s)
 	}
 }

@@ -10,8 +10,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -40,7 +43,8 @@ const goldenDir = "../../testdata/replicate"
 
 // volatileKeys are the JSON keys whose values depend on the machine or the
 // clock rather than on the seed ("kernels" names the implementations a model
-// file was trained with).
+// file was trained with). bench/same_files.py's VOLATILE is the same set
+// plus "stage_key" (TestVolatileKeysMatchSameFiles).
 var volatileKeys = map[string]bool{
 	"seconds": true, "training_seconds": true, "stage_seconds": true,
 	"peak_rss_mib": true, "program": true, "kernels": true, "created": true, "machine": true,
@@ -221,5 +225,31 @@ func TestReplicateGolden(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestVolatileKeysMatchSameFiles: bench/same_files.py, which compares two
+// runs' outputs (and arm64's against these goldens in CI), leaves out the
+// same keys as volatileKeys, and "stage_key" (a run's stage keys name its
+// program version; this test's fixed version makes them reproducible).
+func TestVolatileKeysMatchSameFiles(t *testing.T) {
+	src, err := os.ReadFile("../../bench/same_files.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)\nVOLATILE = \{(.*?)\}`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("bench/same_files.py: no VOLATILE = {...}")
+	}
+	py := map[string]bool{}
+	for _, q := range regexp.MustCompile(`"([^"]*)"`).FindAllSubmatch(m[1], -1) {
+		py[string(q[1])] = true
+	}
+	want := map[string]bool{"stage_key": true}
+	for k := range volatileKeys {
+		want[k] = true
+	}
+	if !maps.Equal(py, want) {
+		t.Errorf("bench/same_files.py VOLATILE = %v, want volatileKeys and stage_key: %v", slices.Sorted(maps.Keys(py)), slices.Sorted(maps.Keys(want)))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -239,5 +240,55 @@ func TestReplicateGenerator(t *testing.T) {
 		if z := math.Abs(float64(st.Energy-st.ExactEnergy)) / float64(st.EnergyErr); !(z < 5) {
 			t.Errorf("%s: energy %v +- %v, exact %v (%.1f sigma)", c.gen, st.Energy, st.EnergyErr, st.ExactEnergy, z)
 		}
+	}
+}
+
+// TestReplicateTrainWarning: a network whose training ends worse than
+// independent units (the paper's recipe on ordered data, K = 0.6, where
+// its all-0 mode takes Z's mass) gets `isingrbm train`'s warning on the
+// run's notes, its evaluation records it, and the summary and the report
+// count it; a recipe that learned them does not.
+func TestReplicateTrainWarning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the quick pipeline (tinySettings' 8 x 8 lattice does not reach the all-0 mode); the README's test command runs it")
+	}
+	s := QuickSettings()
+	s.K, s.Networks = 0.6, []string{"mehta-schwab", "mehta-schwab-centered"}
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := Run(context.Background(), Config{Out: dir, Settings: s, Version: "test", Log: &out, Notes: &errb}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum Summary
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		net  string
+		want []float64 // per layer
+	}{{"mehta-schwab", []float64{1, 0, 0}}, {"mehta-schwab-centered", []float64{0, 0, 0}}} {
+		for k, l := range sum.Ensemble[c.net].Layers {
+			if w := l.TrainWarned; w.N != 1 || float64(w.Values[0]) != c.want[k] {
+				t.Errorf("%s layer %d: train_warned %+v, want %v", c.net, l.Layer, w, c.want[k])
+			}
+			warned := strings.Contains(errb.String(), fmt.Sprintf("train %s d0-s0: warning: layer %d:", c.net, l.Layer))
+			if warned != (c.want[k] == 1) {
+				t.Errorf("%s layer %d: warned on the notes %v, want %v:\n%s", c.net, l.Layer, warned, c.want[k] == 1, errb.String())
+			}
+		}
+	}
+	if tc := sum.Networks["mehta-schwab"][0].Layers[0].Training; tc == nil || !strings.Contains(tc.Warning, "at most") {
+		t.Errorf("mehta-schwab layer 1's training check in summary.json: %+v", tc)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "as `isingrbm train` warns") || !strings.Contains(string(html), "1 of 1 replicas") {
+		t.Error("the report does not count the warned replicas")
 	}
 }

@@ -26,6 +26,9 @@ type layerSummary struct {
 	// Bound is the variational lower bound on log p(v) of the DBN up to
 	// this layer (layers 2 and up).
 	Bound *BoundEval `json:"dbn_bound,omitempty"`
+	// Training is the layer's last training epoch against independent
+	// units (absent from evaluations written before it existed).
+	Training *TrainingCheck `json:"training_check,omitempty"`
 }
 
 // flowSummary is the RG flow of one network in summary.json.
@@ -275,6 +278,12 @@ func networkSummary(nd netData) NetworkSummary {
 				ls.Bound = &b
 			}
 		}
+		for _, tc := range nd.ev.Training {
+			if tc.Layer == la.Layer {
+				tc := tc
+				ls.Training = &tc
+			}
+		}
 		ns.Layers = append(ns.Layers, ls)
 	}
 	return ns
@@ -333,6 +342,8 @@ func overviewSection(sum *Summary) report.Section {
 				{"pseudo-LL, training rows", l.PseudoLL}, {"pseudo-LL, held-out", l.TestPseudoLL}} {
 				full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), m.name, m.sp.Text()})
 			}
+			full.Rows = append(full.Rows, []string{n, fmt.Sprint(l.Layer), "training ended worse than independent units with the training means, as `isingrbm train` warns (last epoch: log-likelihood ceiling below theirs, or pseudo-LL 3 s.e. below theirs; the warnings are in summary.json)",
+				trainWarnedText(l.TrainWarned)})
 			if l.Layer == 1 {
 				full.Rows = append(full.Rows, []string{n, "1", "log-likelihood, training rows (" + l.LogLikMethod + ")", l.LogLik.Text() + estimateList(sum, n, 1, false)},
 					[]string{n, "1", "log-likelihood, held-out (" + l.LogLikMethod + ")", l.TestLogLik.Text() + estimateList(sum, n, 1, true)})

@@ -227,6 +227,13 @@ func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, 
 			return err
 		}
 		os.Remove(c.CheckpointPath)
+		// What `isingrbm train` would warn of; the eval stage records the
+		// same (evalResult.Training), and the report counts it.
+		for _, tc := range trainingChecks(hist, sizes, &saved) {
+			if tc.Warned {
+				fmt.Fprintf(r.stderr, "train %s %s: %s\n", net, p.tag(), tc.Warning)
+			}
+		}
 		return nil
 	}
 	return st, nil
@@ -266,6 +273,44 @@ type evalResult struct {
 	// Bounds are the DBN's variational lower bounds on log p(v) for the
 	// stacks of depth 2 and more (the honest measure above layer 1).
 	Bounds []BoundEval `json:"dbn_bounds"`
+	// Training is what each layer's last training epoch said against
+	// independent units (trainingChecks); absent from outputs written
+	// before 2026-12-05.
+	Training []TrainingCheck `json:"training_checks,omitempty"`
+}
+
+// TrainingCheck is a layer's last training epoch against independent
+// units with its training means, as `isingrbm train` checks it
+// (rbm.LayerSummary.IndependentWarning): Warned when its log-likelihood
+// ceiling is below theirs or its pseudo-log-likelihood three standard
+// errors below, with the warning train prints; Set is the samples of the
+// check ("validation", else "training"). A layer whose history lacks the
+// measures has Checked false.
+type TrainingCheck struct {
+	Layer   int    `json:"layer"`
+	Checked bool   `json:"checked"`
+	Set     string `json:"set,omitempty"`
+	Warned  bool   `json:"warned"`
+	Warning string `json:"warning,omitempty"`
+}
+
+// trainingChecks are the TrainingChecks of every layer of a model trained
+// with c (nil when h is nil: a model saved without its history).
+func trainingChecks(h *rbm.History, sizes []int, c *rbm.Config) []TrainingCheck {
+	if h == nil {
+		return nil
+	}
+	var out []TrainingCheck
+	for _, ls := range h.Summarize(sizes) {
+		tc := TrainingCheck{Layer: ls.Layer}
+		if ic, ok := ls.Independent(); ok {
+			tc.Checked, tc.Set = true, ic.Set
+			tc.Warning = ls.IndependentWarning(c != nil && c.PCD)
+			tc.Warned = tc.Warning != ""
+		}
+		out = append(out, tc)
+	}
+	return out
 }
 
 // BoundEval is the variational lower bound on log p(v) of the DBN made of
@@ -305,7 +350,7 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 	raise := float64(2 * float64(min(s.RAISESamples, s.TestN)) * steps * s.macsPerSample())
 	st.Seconds = (float64(4*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample()) + raise) / (4 * macsPerSecond * float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
-		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
+		dbn, meta, err := rbm.LoadDBN(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
@@ -347,7 +392,8 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 			bounds = append(bounds, b)
 		}
 		return writeJSONAtomic(r.path(rel), evalResult{EvalReport: rbm.EvalReport{Model: modelRel(net, p), Data: dataRel(p.D),
-			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res}, TestData: testRel(p.D), TestSamples: test.N, Test: tres, Bounds: bounds})
+			Samples: set.N, SamplesTotal: data.N, Seed: seed, Layers: res}, TestData: testRel(p.D), TestSamples: test.N, Test: tres, Bounds: bounds,
+			Training: trainingChecks(meta.History, dbn.Sizes(), meta.Config)})
 	}
 	return st
 }

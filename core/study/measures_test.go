@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +43,41 @@ func TestReadMeasuresLive(t *testing.T) {
 			case ok && !(got == want || math.IsNaN(got) && math.IsNaN(want)):
 				t.Errorf("%s: %s = %v, want %v", c.name, k, got, want)
 			}
+		}
+	}
+}
+
+// TestReadMeasuresTrainWarned: the eval output's training checks give
+// layerN.train_warned 1 or 0 for a checked layer, nothing for an unchecked
+// one or an evaluation written before the checks.
+func TestReadMeasuresTrainWarned(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, json string
+		want       map[string]float64 // absent keys must be absent
+	}{
+		{"checked", `{"layers":[],"test_layers":[],"training_checks":[{"layer":1,"checked":true,"set":"validation","warned":true,"warning":"w"},
+			{"layer":2,"checked":true,"set":"validation","warned":false},{"layer":3,"checked":false,"warned":false}]}`,
+			map[string]float64{"layer1.train_warned": 1, "layer2.train_warned": 0}},
+		{"before the checks", `{"layers":[],"test_layers":[]}`, map[string]float64{}},
+	} {
+		path := filepath.Join(dir, "e.json")
+		if err := os.WriteFile(path, []byte(c.json), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]float64{}
+		if err := readMeasures(path, "eval", m); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, k := range []string{"layer1.train_warned", "layer2.train_warned", "layer3.train_warned"} {
+			got, ok := m[k]
+			want, wantOK := c.want[k]
+			if ok != wantOK || got != want {
+				t.Errorf("%s: %s = %v (present %v), want %v (present %v)", c.name, k, got, ok, want, wantOK)
+			}
+		}
+		if d := describe("layer1.train_warned"); !strings.Contains(d, "isingrbm train") {
+			t.Errorf("describe: %q", d)
 		}
 	}
 }

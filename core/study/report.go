@@ -94,6 +94,12 @@ type evalLayer struct {
 type replicaEval struct {
 	Layers     []evalLayer `json:"layers"`
 	TestLayers []evalLayer `json:"test_layers"` // on the held-out test set
+	// Absent before the training checks (2026-12-05).
+	Training []struct {
+		Layer   int  `json:"layer"`
+		Checked bool `json:"checked"`
+		Warned  bool `json:"warned"`
+	} `json:"training_checks"`
 }
 
 type replicaFlow struct {
@@ -167,6 +173,14 @@ func readMeasures(path, kind string, m map[string]float64) error {
 				}
 			}
 		}
+		for _, tc := range e.Training {
+			if tc.Checked {
+				m[fmt.Sprintf("layer%d.train_warned", tc.Layer)] = 0
+				if tc.Warned {
+					m[fmt.Sprintf("layer%d.train_warned", tc.Layer)] = 1
+				}
+			}
+		}
 	case "flow":
 		var f replicaFlow
 		if err := json.Unmarshal(b, &f); err != nil {
@@ -212,6 +226,7 @@ func describe(key string) string {
 			"test_global_flip_gap":  "mean |F(1-v) - F(v)| of the first layer on the held-out test set",
 			"log_z_data":            "log Z of the first layer by AIS from the data's density (the loglik uses the larger of the two paths)",
 			"log_z_biases":          "log Z of the first layer by AIS from the model's own biases, W scaled from 0",
+			"train_warned":          "1 when the layer's last training epoch was worse than independent units with its training means (log-likelihood ceiling below theirs, or pseudo-log-likelihood 3 standard errors below), as `isingrbm train` warns; the mean is the share of replicas",
 		}[rest]
 		if what == "" {
 			what = rest
