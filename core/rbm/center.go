@@ -3,31 +3,45 @@ package rbm
 import "github.com/isingrbm/isingrbm/asm/f32"
 
 // hiddenOffset is lam, the offset of every hidden unit of the centered RBM
-// (Config.Center): 1/2, the mean of a unit that is as often on as off.
-// Melchior, Fischer and Wiskott (JMLR 17, 2016) find it as good as the
-// hiddens' running mean where the data's mean is the visible offset; a
-// constant keeps a run a function of its seed alone.
+// (Config.Center): 1/2, the mean of a unit that is as often on as off, or
+// where the running mean of Config.CenterSlide starts. Melchior, Fischer
+// and Wiskott (JMLR 17, 2016) find it as good as the hiddens' running mean
+// where the data's mean is the visible offset; a constant keeps a run a
+// function of its seed alone (so does the running mean: it is a function
+// of the batches).
 const hiddenOffset = 0.5
 
 // centering holds what the centered steps of one layer need: the visible
-// offsets, and the ones of derive's product.
+// offsets, the hidden ones, and with Config.CenterSlide the batch's mean
+// p(h|v) and the offsets' change, which slideOffsets moves them by.
 type centering struct {
-	mu   []float32 // visible offsets: the mean of each input unit over the layer's training set
-	lam  float32   // hidden offset: hiddenOffset
-	ones []float32 // NHidden ones
+	mu    []float32 // visible offsets: the mean of each input unit over the layer's training set
+	lam   []float32 // hidden offsets (trainState.cenLam): hiddenOffset, or their running mean
+	slide float32   // Config.CenterSlide
+	mean  []float32 // CenterSlide: the batch's mean p(h|v), set by gradient
+	delta []float32 // CenterSlide: slideOffsets' change of lam
 }
 
-func newCentering(train *Dataset, nv, nh int) *centering {
-	c := &centering{mu: make([]float32, nv), lam: hiddenOffset, ones: make([]float32, nh)}
+func newCentering(train *Dataset, nv int, lam []float32, slide float32) *centering {
+	c := &centering{mu: make([]float32, nv), lam: lam, slide: slide}
 	// The means in float64 in row order (Dataset.ColumnMeans), rounded
 	// once: the same bits on every machine.
 	for i, m := range train.ColumnMeans() {
 		c.mu[i] = float32(m)
 	}
-	for j := range c.ones {
-		c.ones[j] = 1
+	if slide > 0 {
+		c.mean, c.delta = make([]float32, len(lam)), make([]float32, len(lam))
 	}
 	return c
+}
+
+// initialOffsets are the hidden offsets a layer of nh units starts with.
+func initialOffsets(nh int) []float32 {
+	lam := make([]float32, nh)
+	for j := range lam {
+		lam[j] = hiddenOffset
+	}
+	return lam
 }
 
 // centerRows appends to the negative phase's operands (the chains rows of
@@ -52,14 +66,12 @@ func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp []float32, chains 
 	f32.ColSums(ha, hn, chains, nh, nh, -1, 1)
 	f32.ColSums(vb, v0, rows, nv, nv, 1, 0)
 	f32.ColSums(vb, vn, chains, nv, nv, -1, 1)
-	for j := range hb {
-		hb[j] = c.lam
-	}
+	copy(hb, c.lam)
 }
 
 // derive sets the layer's plain biases from the centered ones: the energy
 // -(v-mu) W (h-lam) - b' v - c' h is, up to a constant,
-// -v W h - (b' - lam W 1) v - (c' - W^T mu) h. Both sums are f32 products
+// -v W h - (b' - W lam) v - (c' - W^T mu) h. Both sums are f32 products
 // (fixed k-blocks), so the bits do not depend on the CPU or the threads.
 func (lt *layerTrainer) derive() {
 	c, r, st := lt.cen, lt.r, lt.st
@@ -67,5 +79,22 @@ func (lt *layerTrainer) derive() {
 	copy(r.C, st.cenC)
 	lt.ws.GemmNN(1, nh, nv, -1, c.mu, nv, r.W, nh, 1, r.C, nh)
 	copy(r.B, st.cenB)
-	lt.ws.GemmNT(1, nv, nh, -c.lam, c.ones, nh, r.W, nh, 1, r.B, nv)
+	lt.ws.GemmNT(1, nv, nh, -1, c.lam, nh, r.W, nh, 1, r.B, nv)
+}
+
+// slideOffsets is Config.CenterSlide's move of the hidden offsets after a
+// step (Melchior, Fischer and Wiskott's Algorithm 1, the data's hidden
+// means): lam += s (mean - lam) with mean the batch's p(h|v), and
+// b' += W (lam_new - lam), so that b = b' - W lam, and so the model, stays
+// what the step made it. The change is rounded to float32 before it is
+// added (no fused multiply-add: the same bits everywhere), and the
+// product is an f32 product.
+func (lt *layerTrainer) slideOffsets() {
+	c, r := lt.cen, lt.r
+	for j, m := range c.mean {
+		d := float32(c.slide * float32(m-c.lam[j]))
+		c.delta[j] = d
+		c.lam[j] += d
+	}
+	lt.ws.GemmNT(1, r.NVisible, r.NHidden, 1, c.delta, r.NHidden, r.W, r.NHidden, 1, lt.st.cenB, r.NVisible)
 }

@@ -163,7 +163,7 @@ func TestCenteredZeroOffsetsArePlain(t *testing.T) {
 			lp := newTestTrainer(plain, d, cfg)
 			lc := newCenteredTrainer(centered, d, cfg)
 			clear(lc.cen.mu)
-			lc.cen.lam = 0
+			clear(lc.cen.lam)
 			lc.derive() // from the offsets 0: B and C as given
 			idx := make([]int, cfg.Batch)
 			for e := 0; e < 4; e++ {
@@ -188,25 +188,29 @@ func TestCenteredZeroOffsetsArePlain(t *testing.T) {
 	}
 }
 
-// The centered step allocates nothing either.
+// The centered step allocates nothing either, with fixed or running
+// hidden offsets.
 func TestCenteredStepNoAlloc(t *testing.T) {
 	d := randomBinary(200, 40, 0.3, 8)
-	cfg, _ := Preset("mehta-schwab-centered")
-	cfg.Batch = 20
-	lt := newCenteredTrainer(randomRBM(40, 24, 0.1, 9), d, cfg)
-	idx := make([]int, cfg.Batch)
-	for i := range idx {
-		idx[i] = 3 * i
-	}
-	rnd := f32.NewRand(1, 1)
-	lt.step(nil, idx, rnd, lt.cfg.LR, 0.5)
-	if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
-		t.Errorf("centered step allocates %v times", n)
+	for _, preset := range []string{"mehta-schwab-centered", "mehta-schwab-centered-running"} {
+		cfg, _ := Preset(preset)
+		cfg.Batch = 20
+		lt := newCenteredTrainer(randomRBM(40, 24, 0.1, 9), d, cfg)
+		idx := make([]int, cfg.Batch)
+		for i := range idx {
+			idx[i] = 3 * i
+		}
+		rnd := f32.NewRand(1, 1)
+		lt.step(nil, idx, rnd, lt.cfg.LR, 0.5)
+		if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
+			t.Errorf("%s: centered step allocates %v times", preset, n)
+		}
 	}
 }
 
-// The centered DBN is a function of the seed too: the same bytes under
-// every implementation and at 1, 2 and 3 threads, and the SHA-256
+// The centered DBN, with fixed and with running hidden offsets, is a
+// function of the seed too: the same bytes under every implementation and
+// at 1, 2 and 3 threads, and the SHA-256
 // committed in testdata/repro/centered.sha256 (layer 1 on binary data
 // through the Bits products, layer 2 on probabilities; CI runs it with
 // -tags purego and under qemu-aarch64 as part of TestReproducibleDBN's
@@ -219,10 +223,17 @@ func TestReproducibleDBNCentered(t *testing.T) {
 		d, _, err := TrainDBN(context.Background(), data, []int{64, 24, 8}, cfg, nil)
 		return d, err
 	})
-	if t.Failed() || first == "" {
+	// The running hidden offsets (Config.CenterSlide) as well.
+	running := sameModelEverywhere(t, "centered, running offsets: ", func(th int) (*DBN, error) {
+		cfg := reproConfig(th)
+		cfg.Center, cfg.CenterSlide = true, 0.05
+		d, _, err := TrainDBN(context.Background(), data, []int{64, 24, 8}, cfg, nil)
+		return d, err
+	})
+	if t.Failed() || first == "" || running == "" {
 		return
 	}
-	checkReproFile(t, "../../testdata/repro/centered.sha256", fmt.Sprintf("data %s\nmodel %s\n", dataHash(data), first))
+	checkReproFile(t, "../../testdata/repro/centered.sha256", fmt.Sprintf("data %s\nmodel %s\nrunning %s\n", dataHash(data), first, running))
 }
 
 // One centered CD-1 step as it is published (Melchior, Fischer & Wiskott,
@@ -234,15 +245,23 @@ func TestReproducibleDBNCentered(t *testing.T) {
 //	gW = ((v0 - mu)^T (p0 - lam) - (v1 - mu)^T (p1 - lam)) / rows - l1 sign(W),
 //	vel = m vel + lr g for W, b' (g = mean(v0 - v1)) and c' (mean(p0 - p1)),
 //
-// fed the hidden samples h0 the trainer drew. Three steps with momentum
-// and a large L1 must agree with the trainer's W, b', c' and its derived
-// plain b and c to float32 rounding.
+// fed the hidden samples h0 the trainer drew; with a sliding factor s
+// (Config.CenterSlide, their Algorithm 1) then lam' = lam + s (mean(p0) -
+// lam) and b' += W (lam' - lam). Three steps with momentum and a large L1
+// must agree with the trainer's W, b', c', offsets and its derived plain b
+// and c to float32 rounding, with fixed offsets and with sliding ones.
 func TestCenteredStepMatchesTranscription(t *testing.T) {
+	for _, slide := range []float32{0, 0.3} {
+		t.Run(fmt.Sprintf("slide=%g", slide), func(t *testing.T) { centeredTranscription(t, slide) })
+	}
+}
+
+func centeredTranscription(t *testing.T, slide float32) {
 	const nv, nh, rows, l1, lr = 12, 7, 10, 1e-2, 0.1
 	d := randomBinary(50, nv, 0.3, 31)
 	r := randomRBM(nv, nh, 0.3, 32)
 	cfg, _ := Preset("mehta-schwab-centered")
-	cfg.Batch, cfg.L1, cfg.LR = rows, l1, lr
+	cfg.Batch, cfg.L1, cfg.LR, cfg.CenterSlide = rows, l1, lr, slide
 	lt := newCenteredTrainer(r, d, cfg)
 	f64 := func(x []float32) []float64 {
 		out := make([]float64, len(x))
@@ -254,7 +273,10 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 	w, b, c := f64(r.W), f64(lt.st.cenB), f64(lt.st.cenC)
 	vw, vb, vc := make([]float64, nv*nh), make([]float64, nv), make([]float64, nh)
 	mu := d.ColumnMeans()
-	const lam = 0.5
+	lam := make([]float64, nh)
+	for j := range lam {
+		lam[j] = 0.5
+	}
 	idx := make([]int, rows)
 	rnd := f32.NewRand(3, 4)
 	v0 := make([]float32, nv)
@@ -264,7 +286,7 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 			idx[i] = (17*s + 3*i) % d.N
 		}
 		lt.step(nil, idx, rnd, lt.cfg.LR, float32(m))
-		gw, gb, gc := make([]float64, nv*nh), make([]float64, nv), make([]float64, nh)
+		gw, gb, gc, mean := make([]float64, nv*nh), make([]float64, nv), make([]float64, nh), make([]float64, nh)
 		for n, k := range idx {
 			d.Row(k, v0)
 			h0 := lt.hs[n*nh : (n+1)*nh]
@@ -279,7 +301,7 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 			for i := range v1 {
 				a := b[i]
 				for j := 0; j < nh; j++ {
-					a += (float64(h0[j]) - lam) * w[i*nh+j]
+					a += (float64(h0[j]) - lam[j]) * w[i*nh+j]
 				}
 				v1[i] = sigmoid64(a)
 			}
@@ -292,12 +314,13 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 			}
 			for i := 0; i < nv; i++ {
 				for j := 0; j < nh; j++ {
-					gw[i*nh+j] += ((float64(v0[i])-mu[i])*(p0[j]-lam) - (v1[i]-mu[i])*(p1[j]-lam)) / rows
+					gw[i*nh+j] += ((float64(v0[i])-mu[i])*(p0[j]-lam[j]) - (v1[i]-mu[i])*(p1[j]-lam[j])) / rows
 				}
 				gb[i] += (float64(v0[i]) - v1[i]) / rows
 			}
 			for j := range gc {
 				gc[j] += (p0[j] - p1[j]) / rows
+				mean[j] += p0[j] / rows
 			}
 		}
 		for i := range w {
@@ -313,6 +336,13 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 			vc[j] = m*vc[j] + lr*gc[j]
 			c[j] += vc[j]
 		}
+		for j := range lam {
+			dl := float64(slide) * (mean[j] - lam[j])
+			for i := range b {
+				b[i] += w[i*nh+j] * dl
+			}
+			lam[j] += dl
+		}
 		const tol = 2e-5
 		check := func(name string, got []float32, want []float64) {
 			t.Helper()
@@ -325,11 +355,12 @@ func TestCenteredStepMatchesTranscription(t *testing.T) {
 		check("W", r.W, w)
 		check("b'", lt.st.cenB, b)
 		check("c'", lt.st.cenC, c)
+		check("lam", lt.cen.lam, lam)
 		pb, pc := make([]float64, nv), make([]float64, nh)
 		for i := range pb {
 			pb[i] = b[i]
 			for j := 0; j < nh; j++ {
-				pb[i] -= lam * w[i*nh+j]
+				pb[i] -= lam[j] * w[i*nh+j]
 			}
 		}
 		for j := range pc {

@@ -74,6 +74,13 @@ type Config struct {
 	// The model saved is the same distribution in the plain RBM's
 	// parameters: b = b' - lam W 1, c = c' - W^T mu.
 	Center bool `json:"center,omitempty"`
+	// CenterSlide > 0 lets the hidden offsets of Center follow the
+	// running mean of the data's hidden probabilities, as Melchior,
+	// Fischer and Wiskott's Algorithm 1 does: after each step every
+	// lam_j moves CenterSlide of the way to the batch's mean p(h_j|v),
+	// starting at 1/2, and b' moves by W (lam_new - lam) so that the model
+	// is not changed by it (their sliding factor: 0.01). 0 keeps lam = 1/2.
+	CenterSlide float32 `json:"center_slide,omitempty"`
 	// NextLayerSamples trains each upper layer on sampled binary hidden
 	// states of the layer below instead of its hidden probabilities.
 	NextLayerSamples bool   `json:"next_layer_samples"`
@@ -127,6 +134,15 @@ var presets = map[string]func() Config{
 		c := hintonDefaults()
 		c.L1 = 2e-4
 		c.Center = true
+		return c
+	},
+	// mehta-schwab-centered with Melchior, Fischer and Wiskott's running
+	// hidden offsets (Config.CenterSlide 0.01) in place of the fixed 1/2.
+	"mehta-schwab-centered-running": func() Config {
+		c := hintonDefaults()
+		c.L1 = 2e-4
+		c.Center = true
+		c.CenterSlide = 0.01
 		return c
 	},
 	// Mehta & Schwab's recipe (L1 2e-4, batch 100, W ~ 0.1 N(0,1), 200
@@ -256,6 +272,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	switch {
+	case c.CenterSlide > 0 && !c.Center:
+		return fmt.Errorf("-center-slide %g: the hidden offsets of the centered RBM, want -center with it", c.CenterSlide)
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("checkpoint every %d, want >= 0", c.CheckpointEvery)
 	case c.CheckpointEvery > 0 && c.CheckpointPath == "":

@@ -94,7 +94,7 @@ func TestTrainJobPlanErrors(t *testing.T) {
 		{"checkpoint = output", func(j *TrainJob) { j.Checkpoint = out }, nil, "-checkpoint " + out + ": the same file as the model output -o; want another name"},
 		{"checkpoint = timings", func(j *TrainJob) { j.Checkpoint = out + TimingsSuffix }, nil, "-checkpoint " + out + TimingsSuffix + ": the same file as the model output -o; want another name"},
 		{"layers", nil, []string{"-layers", "4,,2"}, "-layers"},
-		{"preset", nil, []string{"-preset", "nonesuch"}, `-preset nonesuch: unknown preset "nonesuch", want one of [mehta-schwab mehta-schwab-centered mehta-schwab-flip mehta-schwab-pcd mehta-schwab-small-init sklearn weight-decay weight-decay-centered weight-decay-pcd]`},
+		{"preset", nil, []string{"-preset", "nonesuch"}, `-preset nonesuch: unknown preset "nonesuch", want one of [mehta-schwab mehta-schwab-centered mehta-schwab-centered-running mehta-schwab-flip mehta-schwab-pcd mehta-schwab-small-init sklearn weight-decay weight-decay-centered weight-decay-pcd]`},
 		{"recipe", nil, []string{"-lr", "-1"}, "-lr -1"},
 		{"resume missing", func(j *TrainJob) { j.Resume = true }, nil, "-resume: no checkpoint at " + out + ".ckpt"},
 		{"resume model", func(j *TrainJob) { j.Resume, j.Checkpoint = true, notCkpt }, nil, "-resume: " + notCkpt + ": not a checkpoint"},

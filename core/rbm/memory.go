@@ -48,9 +48,10 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 			trainer += float64(4*bs*(float64(2*nh)+1)) + float64(4*nh)
 		}
 		if cfg.Center {
-			// The centered biases and their backups, the offsets, derive's
-			// ones, and centerRows' two rows after the chains.
-			trainer += float64(4 * (float64(5*nv) + float64(4*nh)))
+			// The centered biases and their backups, the offsets and
+			// their backup, slideOffsets' mean and change, and
+			// centerRows' two rows after the chains.
+			trainer += float64(4 * (float64(5*nv) + float64(7*nh)))
 		}
 		// The monitor (RBM.measures, once for the training and once for
 		// the validation samples): the samples it reads, and its buffers

@@ -403,6 +403,10 @@ func writeCheckpoint(path string, st *trainState) error {
 			extra = append(extra,
 				namedArray{"cenB", []int{r.NVisible}, st.cenB},
 				namedArray{"cenC", []int{r.NHidden}, st.cenC})
+			if st.cfg.CenterSlide > 0 {
+				// The running hidden offsets (fixed ones are hiddenOffset).
+				extra = append(extra, namedArray{"cenLam", []int{r.NHidden}, st.cenLam})
+			}
 		}
 	}
 	if err := writeNPZ(path, npy.WriteOptions{}, st.dbn, &meta, extra); err != nil {
@@ -491,7 +495,13 @@ func (st *trainState) readVelocities(path string, z *npy.NPZReader) error {
 		if st.cenB, err = get("cenB", len(r.B)); err != nil {
 			return err
 		}
-		st.cenC, err = get("cenC", len(r.C))
+		if st.cenC, err = get("cenC", len(r.C)); err != nil {
+			return err
+		}
+		st.cenLam = initialOffsets(r.NHidden)
+		if st.cfg.CenterSlide > 0 {
+			st.cenLam, err = get("cenLam", r.NHidden)
+		}
 	}
 	return err
 }
@@ -521,7 +531,7 @@ var configFields = map[string]string{
 	"l1-mode": "l1_proximal", "cd": "cd_k", "sample-visibles": "sample_visibles", "init-sigma": "init_sigma",
 	"visible-bias": "visible_bias_log_odds", "validation": "validation_fraction", "monitor-rows": "monitor_rows",
 	"snapshot-every": "snapshot_every", "next-layer": "next_layer_samples", "lr-decay": "lr_linear_decay",
-	"flip-move": "flip_move",
+	"flip-move": "flip_move", "center-slide": "center_slide",
 }
 
 // checkCheckpoint checks what a checkpoint's meta.json says with the

@@ -39,16 +39,18 @@ const (
 	maxPenaltyWhy   = "the presets use 2e-4; at 1 the penalty's pull on a weight of 1 matches the largest gradient of the data"
 	momentumWhy     = "the presets use 0.5, then 0.9; at 1 the velocity would keep every past step at full weight for ever"
 	validationWhy   = "the share of the samples held out; at 1 none would be left to train on"
+	slideWhy        = "the share of the distance to the batch's mean that the offsets move each step; Melchior et al. use 0.01, and at 1 they are the batch's mean"
 )
 
 // The bounds of the float settings of ConfigParams: -lr, -init-sigma, -l1
-// and -l2, each value of -momentum, -validation.
+// and -l2, each value of -momentum, -validation, -center-slide.
 var (
 	lrBounds         = param.Bounds{Lo: 0, LoOpen: true, Hi: MaxLR, Why: maxLRWhy}
 	initSigmaBounds  = param.Bounds{Lo: 0, Hi: MaxInitSigma, Why: maxInitSigmaWhy}
 	penaltyBounds    = param.Bounds{Lo: 0, Hi: MaxPenalty, Why: maxPenaltyWhy}
 	momentumBounds   = param.Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: momentumWhy}
 	validationBounds = param.Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: validationWhy}
+	slideBounds      = param.Bounds{Lo: 0, Hi: 1, Why: slideWhy}
 )
 
 // settingError is the error of a ConfigParams entry's Set, and so of
@@ -108,6 +110,7 @@ func configParams() []param.Param[Config] {
 		param.BoolParam("flip-move", "after each Gibbs step of the negative phase, propose to flip every visible unit of each chain (v -> 1 - v), accepted with probability min(1, exp(F(v) - F(1-v))): the chains then cross between the two ordered states of Ising data below T_c", func(c *Config) *bool { return &c.FlipMove }),
 		param.BoolParam("sample-visibles", "binary samples (not probabilities) as the final reconstructed visibles", func(c *Config) *bool { return &c.SampleVisibles }),
 		param.BoolParam("center", "train the centered RBM (offsets: the mean of each layer's input, 1/2 for the hiddens); the model saved is the same distribution as a plain RBM", func(c *Config) *bool { return &c.Center }),
+		param.Float32Param("center-slide", fmt.Sprintf("with -center, the hidden offsets follow the running mean of the data's p(h|v): after each step they move this share of the way to the batch's mean, from 1/2 (Melchior, Fischer & Wiskott's sliding factor, 0.01); 0 keeps them at 1/2; in %v", slideBounds), slideBounds, func(c *Config) *float32 { return &c.CenterSlide }),
 		param.Float32Param("init-sigma", fmt.Sprintf("initial weights ~ init-sigma * N(0,1), init-sigma in %v", initSigmaBounds), initSigmaBounds, func(c *Config) *float32 { return &c.InitSigma }),
 		param.ChoiceParam("visible-bias", "initial visible biases: zero or logodds (of the data's unit means)", "zero", "logodds", func(c *Config) *bool { return &c.VisibleBiasLogOdds }),
 		param.BoolParam("shuffle", "reshuffle mini-batches every epoch", func(c *Config) *bool { return &c.Shuffle }),

@@ -53,9 +53,12 @@ type trainState struct {
 	// layer (Config.Center; nil otherwise): the parameters training
 	// updates, of which the layer's B and C are derived after every step.
 	cenB, cenC []float32
-	dataN      int
-	dataD      int
-	dataHash   uint64
+	// cenLam is the current layer's hidden offsets (Config.Center):
+	// hiddenOffset, or with Config.CenterSlide their running mean.
+	cenLam   []float32
+	dataN    int
+	dataD    int
+	dataHash uint64
 }
 
 // TrainDBN trains a stack of RBMs of sizes (sizes[0] = data.D, the visible
@@ -169,7 +172,7 @@ func run(ctx context.Context, data *Dataset, st *trainState, progress func(Progr
 		}
 		st.epoch = 0
 		st.velW, st.velB, st.velC, st.chains = nil, nil, nil, nil
-		st.cenB, st.cenC = nil, nil
+		st.cenB, st.cenC, st.cenLam = nil, nil, nil
 		if !last && (cfg.CheckpointEvery > 0 || err != nil && cfg.CheckpointPath != "") {
 			st.layer++
 			cerr := st.checkpoint(ctx)
@@ -264,6 +267,7 @@ func (st *trainState) startLayer(train *Dataset) {
 		// layer's B and C are derived from them (layerTrainer.derive).
 		st.cenB = append([]float32(nil), r.B...)
 		st.cenC = append([]float32(nil), r.C...)
+		st.cenLam = initialOffsets(r.NHidden)
 	}
 }
 
@@ -341,8 +345,7 @@ type layerTrainer struct {
 	gather func(dst []float32)
 	rule   f32.UpdateRule // step's weight update, for gradient
 
-	// Config.Center: the offsets mu (visible) and hiddenOffset, and the
-	// operand of derive's product (centerRows, derive).
+	// Config.Center: the offsets (centerRows, derive, slideOffsets).
 	cen *centering
 
 	// Config.FlipMove: flipMove's buffers, and the epoch's accepted flips
@@ -352,7 +355,7 @@ type layerTrainer struct {
 
 	// State at the start of the epoch, restored when it is interrupted.
 	bakW, bakB, bakC, bakVW, bakVB, bakVC, bakChains []float32
-	bakCB, bakCC                                     []float32
+	bakCB, bakCC, bakLam                             []float32
 }
 
 func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *layerTrainer {
@@ -391,8 +394,8 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 		lt.llIndepVal = independentLogLikOf(lt.monVal, lt.indep)
 	}
 	if cfg.Center {
-		lt.cen = newCentering(train, nv, nh)
-		lt.bakCB, lt.bakCC = make([]float32, nv), make([]float32, nh)
+		lt.cen = newCentering(train, nv, st.cenLam, cfg.CenterSlide)
+		lt.bakCB, lt.bakCC, lt.bakLam = make([]float32, nv), make([]float32, nh), make([]float32, nh)
 		// The layer's B and C are those of the centered biases: at the
 		// start, and on a resumed run the same bits again.
 		lt.derive()
@@ -416,6 +419,7 @@ func (lt *layerTrainer) runEpoch(ctx context.Context) (EpochStats, error) {
 	copy(lt.bakChains, st.chains)
 	copy(lt.bakCB, st.cenB)
 	copy(lt.bakCC, st.cenC)
+	copy(lt.bakLam, st.cenLam)
 
 	for i := range lt.perm {
 		lt.perm[i] = i
@@ -525,6 +529,7 @@ func (lt *layerTrainer) restore() {
 	copy(st.chains, lt.bakChains)
 	copy(st.cenB, lt.bakCB)
 	copy(st.cenC, lt.bakCC)
+	copy(st.cenLam, lt.bakLam)
 }
 
 // monitor fills the free-energy, pseudo-likelihood and reconstruction
@@ -584,6 +589,9 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 	// derived.
 	f32.Update(st.cenB, st.velB, lt.gB, lr, mom, 0, 0)
 	f32.Update(st.cenC, st.velC, lt.gC, lr, mom, 0, 0)
+	if lt.cen.slide > 0 {
+		lt.slideOffsets()
+	}
 	lt.derive()
 	return recon, true
 }
@@ -618,6 +626,9 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	binary := r.hiddenProbs(ws, v0, rows, hp, v0b)
 	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
 	f32.ColSums(lt.gC, hp, rows, nh, nh, inv, 0)
+	if lt.cen != nil && lt.cen.mean != nil {
+		copy(lt.cen.mean, lt.gC) // the batch's mean p(h|v), for slideOffsets
+	}
 
 	// Negative phase: k Gibbs steps from sampled hiddens of the data (CD)
 	// or from the persistent chains (PCD). Samples are 0/1: their products
@@ -785,7 +796,7 @@ func (st *trainState) checkpoint(ctx context.Context) error {
 
 // checkpointBytes is about the size of st's checkpoint: its float32 arrays.
 func (st *trainState) checkpointBytes() float64 {
-	n := len(st.velW) + len(st.velB) + len(st.velC) + len(st.chains) + len(st.cenB) + len(st.cenC)
+	n := len(st.velW) + len(st.velB) + len(st.velC) + len(st.chains) + len(st.cenB) + len(st.cenC) + len(st.cenLam)
 	for _, l := range st.dbn.Layers {
 		n += len(l.W) + len(l.B) + len(l.C)
 	}

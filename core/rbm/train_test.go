@@ -28,6 +28,7 @@ func newTestTrainer(r *RBM, d *Dataset, cfg Config) *layerTrainer {
 		// derives r's B and C from them).
 		st.cenB = append([]float32(nil), r.B...)
 		st.cenC = append([]float32(nil), r.C...)
+		st.cenLam = initialOffsets(r.NHidden)
 	}
 	return newLayerTrainer(st, f32.NewWorkspace(2), d, nil)
 }
@@ -282,8 +283,9 @@ func (c *countCtx) Err() error {
 // Training interrupted mid-epoch (at a chosen mini-batch, in the first and
 // in the second layer) and resumed from its checkpoint ends with exactly the
 // model, snapshots and history of an uninterrupted run, bit for bit; also
-// for the centered RBM, whose checkpoint keeps the centered biases, and
-// for persistent CD with a linearly decaying learning rate.
+// for the centered RBM, whose checkpoint keeps the centered biases (and
+// the running hidden offsets), and for persistent CD with a linearly
+// decaying learning rate.
 func TestResumeBitExact(t *testing.T) {
 	d := randomBinary(300, 16, 0.3, 21)
 	cd, _ := Preset("mehta-schwab")
@@ -298,8 +300,12 @@ func TestResumeBitExact(t *testing.T) {
 	// visibles and, centered, on probabilities.
 	pcdf, pcdcf, cdf := pcd, pcdc, cd
 	pcdf.FlipMove, pcdcf.FlipMove, pcdcf.SampleVisibles, cdf.FlipMove = true, true, false, true
+	// Running hidden offsets (Config.CenterSlide), which the checkpoint
+	// keeps too; a large factor, so that any lost step shows.
+	cdcr, pcdcr := cdc, pcdc
+	cdcr.CenterSlide, pcdcr.CenterSlide = 0.2, 0.2
 	for name, cfg := range map[string]Config{"cd": cd, "pcd": pcd, "cd centered": cdc, "pcd centered": pcdc,
-		"pcd flip": pcdf, "pcd centered flip": pcdcf, "cd flip": cdf} {
+		"pcd flip": pcdf, "pcd centered flip": pcdcf, "cd flip": cdf, "cd centered running": cdcr, "pcd centered running": pcdcr} {
 		cfg.Seed = 5
 		cfg.SnapshotEvery = 2
 		cfg.CheckpointEvery = 2

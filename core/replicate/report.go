@@ -769,7 +769,10 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 	if c.PCD {
 		cd = fmt.Sprintf("PCD-%d", c.CDK)
 	}
-	if c.Center {
+	switch {
+	case c.Center && c.CenterSlide > 0:
+		cd = fmt.Sprintf("the centered RBM with running hidden offsets (sliding factor %g), %s", c.CenterSlide, cd)
+	case c.Center:
 		cd = "the centered RBM, " + cd
 	}
 	if c.FlipMove {

@@ -196,6 +196,7 @@ func TestNetworkTextNamesRecipe(t *testing.T) {
 		"mehta-schwab-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L1 penalty 0.0002"},
 		"weight-decay-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L2 weight decay 0.0002"},
 		"mehta-schwab-centered": {"the centered RBM, CD-1"},
+		"mehta-schwab-centered-running": {"the centered RBM with running hidden offsets (sliding factor 0.01), CD-1"},
 		"mehta-schwab-flip":     {"CD-1 with the flip move"},
 	} {
 		c, err := rbm.Preset(name)
