@@ -192,12 +192,12 @@ func TestPhysicsRowsText(t *testing.T) {
 // and its decaying step, the centered RBM, the flip move.
 func TestNetworkTextNamesRecipe(t *testing.T) {
 	for name, want := range map[string][]string{
-		"mehta-schwab":          {"CD-1, ", "learning rate 0.1, ", "L1 penalty 0.0002"},
-		"mehta-schwab-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L1 penalty 0.0002"},
-		"weight-decay-pcd":      {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L2 weight decay 0.0002"},
-		"mehta-schwab-centered": {"the centered RBM, CD-1"},
+		"mehta-schwab":                  {"CD-1, ", "learning rate 0.1, ", "L1 penalty 0.0002"},
+		"mehta-schwab-pcd":              {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L1 penalty 0.0002"},
+		"weight-decay-pcd":              {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L2 weight decay 0.0002"},
+		"mehta-schwab-centered":         {"the centered RBM, CD-1"},
 		"mehta-schwab-centered-running": {"the centered RBM with running hidden offsets (sliding factor 0.01), CD-1"},
-		"mehta-schwab-flip":     {"CD-1 with the flip move"},
+		"mehta-schwab-flip":             {"CD-1 with the flip move"},
 	} {
 		c, err := rbm.Preset(name)
 		if err != nil {
