@@ -3,12 +3,11 @@ package rbm
 import "github.com/isingrbm/isingrbm/asm/f32"
 
 // hiddenOffset is lam, the offset of every hidden unit of the centered RBM
-// (Config.Center): 1/2, the mean of a unit that is as often on as off, or
+// (Config.Center): 1/2, the mean of a unit that is as often on as off, and
 // where the running mean of Config.CenterSlide starts. Melchior, Fischer
-// and Wiskott (JMLR 17, 2016) find it as good as the hiddens' running mean
-// where the data's mean is the visible offset; a constant keeps a run a
-// function of its seed alone (so does the running mean: it is a function
-// of the batches).
+// and Wiskott (JMLR 17, 2016) find it about as good as the hiddens'
+// running mean where the data's mean is the visible offset; the preset
+// mehta-schwab-centered-running asks that of the Ising data.
 const hiddenOffset = 0.5
 
 // centering holds what the centered steps of one layer need: the visible
