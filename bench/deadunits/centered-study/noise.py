@@ -8,8 +8,12 @@ the centered preset keeps every unit and scores about -1189 (RUN.md). This
 script separates the candidate causes, one knob of mehta-schwab-centered at a
 time, layer 1 only (1600 -> 400):
 
-  noise.py -bin isingrbm -out DIR [-seeds 1,2,3] [-jobs 2] [-md F] [-json F]
+  noise.py -bin isingrbm -out DIR [-preset P] [-seeds 1,2,3] [-jobs 2] [-md F] [-json F]
   noise.py -from F.json [-md F]      (the Markdown of an earlier -json)
+
+-preset mehta-schwab-pcd (default mehta-schwab-centered) asks the same of
+persistent CD, which scores 54 nats below fair coins there (bench/pcd/RUN.md),
+with the variants of PCD_VARIANTS.
 
 Data (`isingrbm sample -L 40 -beta 0.01`): 20,000 training configurations
 (seed 1), 200,000 more (seed 3) for the run with ten times the data, and 2,000
@@ -34,7 +38,7 @@ WHO = "noise.py"
 
 K = 0.01
 # name, training data, flags after -preset mehta-schwab-centered, what it tests
-VARIANTS = (
+CENTERED_VARIANTS = (
     ("plain", "train", ["-preset", "mehta-schwab"], "the paper's recipe (not centered)"),
     ("centered", "train", [], "mehta-schwab-centered as the study ran it"),
     ("init0.01", "train", ["-init-sigma", "0.01"], "initial weights 10x smaller: a memory of the start?"),
@@ -46,6 +50,17 @@ VARIANTS = (
     ("lr0.025", "train", ["-lr", "0.025"], "a quarter of the step"),
     ("batch1000", "train", ["-batch", "1000"], "10x the batch, 1/10 the updates: gradient noise?"),
 )
+# The same for mehta-schwab-pcd (lr 0.01 decayed linearly to 0 over the
+# epochs, momentum 0.5 throughout, 100 persistent chains).
+PCD_VARIANTS = (
+    ("pcd", "train", [], "mehta-schwab-pcd as the study ran it"),
+    ("init0.01", "train", ["-init-sigma", "0.01"], "initial weights 10x smaller: a memory of the start?"),
+    ("data10x", "big", ["-epochs", "20"], "10x the data, 1/10 the epochs (same updates): memorizing?"),
+    ("epochs20", "train", ["-epochs", "20"], "1/10 the epochs (the same step schedule, compressed): stopped early?"),
+    ("l1x10", "train", ["-l1", "2e-3"], "ten times the L1 penalty: too little shrinkage?"),
+    ("batch1000", "train", ["-batch", "1000"], "10x the batch (and chains), 1/10 the updates: gradient noise?"),
+)
+VARIANTS = {"mehta-schwab-centered": CENTERED_VARIANTS, "mehta-schwab-pcd": PCD_VARIANTS}
 MEASURES = (
     ("heldout", "held-out log-likelihood (AIS)"),
     ("train", "log-likelihood on 2,000 training rows (AIS)"),
@@ -65,12 +80,12 @@ def evaluate(bin_, model, data, out, log, extra=()):
         return json.load(f)["layers"][0]
 
 
-def one(bin_, out, data, name, seed):
-    src, flags = next((v[1], v[2]) for v in VARIANTS if v[0] == name)
-    base = os.path.join(out, f"{name}_{seed}")
+def one(bin_, out, data, preset, name, seed):
+    src, flags = next((v[1], v[2]) for v in VARIANTS[preset] if v[0] == name)
+    base = os.path.join(out, f"{preset}_{name}_{seed}")
     model = base + ".npz"
     if not os.path.exists(model):
-        analyse.run_tool([bin_, "train", "-data", data[src], "-layers", "400", "-preset", "mehta-schwab-centered",
+        analyse.run_tool([bin_, "train", "-data", data[src], "-layers", "400", "-preset", preset,
              "-threads", "1", "-seed", str(seed), *flags, "-o", model], base + ".train.log", WHO)
     held = evaluate(bin_, model, data["test"], base + ".heldout.json", base + ".heldout.log")
     train = evaluate(bin_, model, data[src], base + ".train.json", base + ".trainrows.log",
@@ -87,16 +102,18 @@ def one(bin_, out, data, name, seed):
 
 
 def markdown(res):
-    caption = (f"Variants of mehta-schwab-centered at K = {K}, layer 1 (1600 -> 400); "
+    preset = res.get("preset", "mehta-schwab-centered")  # noise.json of 2026-12-05 predates -preset
+    caption = (f"Variants of {preset} at K = {K}, layer 1 (1600 -> 400); "
                f"{res['cpu']}; seeds {','.join(map(str, res['seeds']))}; fair coins "
                f"{-1600 * np.log(2):.1f} nats, the Ising model -1108.9.")
-    return analyse.variant_table(caption, [(v[0], v[3]) for v in VARIANTS], res["runs"], [m[1] for m in MEASURES],
+    return analyse.variant_table(caption, [(v[0], v[3]) for v in VARIANTS[preset]], res["runs"], [m[1] for m in MEASURES],
                                  lambda rs: [analyse.fmt_fixed([r[m] for r in rs], 3 if m in ("rmsW", "maxW", "paths") else 1)
                                              for m, _ in MEASURES])
 
 
 def main():
     ap = analyse.study_parser(__doc__, "1,2,3", 2)
+    ap.add_argument("-preset", default="mehta-schwab-centered", choices=sorted(VARIANTS))
     a = ap.parse_args()
     if a.from_:
         res = analyse.read_json(a.from_, "-from")
@@ -112,10 +129,11 @@ def main():
                 analyse.run_tool([a.bin, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
                      "-o", data[key]], data[key] + ".log", WHO)
         cpu = analyse.cpu_name(a.bin, a.out, WHO)
-        jobs = [(v[0], s) for s in seeds for v in VARIANTS]
+        variants = VARIANTS[a.preset]
+        jobs = [(v[0], s) for s in seeds for v in variants]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
-            runs = list(ex.map(lambda j: one(a.bin, a.out, data, *j), jobs))
-        res = {"K": K, "cpu": cpu, "seeds": seeds, "runs": runs}
+            runs = list(ex.map(lambda j: one(a.bin, a.out, data, a.preset, *j), jobs))
+        res = {"K": K, "preset": a.preset, "cpu": cpu, "seeds": seeds, "runs": runs}
     analyse.finish(res, markdown(res), a.json, a.md)
 
 
