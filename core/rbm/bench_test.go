@@ -114,15 +114,12 @@ func BenchmarkAIS(b *testing.B) {
 func BenchmarkCenteredEpoch(b *testing.B) {
 	const n, nv, nh, batch = 20000, 1600, 400, 100
 	d := randomBinary(n, nv, 0.5, 1)
-	for _, center := range []bool{false, true} {
-		b.Run(map[bool]string{false: "plain", true: "centered"}[center], func(b *testing.B) {
-			cfg, _ := Preset("mehta-schwab")
+	for _, preset := range []string{"mehta-schwab", "mehta-schwab-centered", "mehta-schwab-centered-running"} {
+		b.Run(map[string]string{"mehta-schwab": "plain", "mehta-schwab-centered": "centered", "mehta-schwab-centered-running": "running"}[preset], func(b *testing.B) {
+			cfg, _ := Preset(preset)
 			cfg.Batch = batch
 			r := randomRBM(nv, nh, 0.1, 2)
 			lt := newTestTrainer(r, d, cfg)
-			if center {
-				lt = newCenteredTrainer(r, d, cfg)
-			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

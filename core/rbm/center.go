@@ -12,13 +12,14 @@ const hiddenOffset = 0.5
 
 // centering holds what the centered steps of one layer need: the visible
 // offsets, the hidden ones, and with Config.CenterSlide the batch's mean
-// p(h|v) and the offsets' change, which slideOffsets moves them by.
+// p(h|v) and slideAndDerive's buffers.
 type centering struct {
 	mu    []float32 // visible offsets: the mean of each input unit over the layer's training set
 	lam   []float32 // hidden offsets (trainState.cenLam): hiddenOffset, or their running mean
 	slide float32   // Config.CenterSlide
 	mean  []float32 // CenterSlide: the batch's mean p(h|v), set by gradient
-	delta []float32 // CenterSlide: slideOffsets' change of lam
+	rows  []float32 // CenterSlide: slideAndDerive's operand, lam_new and its change (2 x nh)
+	y     []float32 // CenterSlide: slideAndDerive's product, 2 x nv
 }
 
 func newCentering(train *Dataset, nv int, lam []float32, slide float32) *centering {
@@ -29,7 +30,7 @@ func newCentering(train *Dataset, nv int, lam []float32, slide float32) *centeri
 		c.mu[i] = float32(m)
 	}
 	if slide > 0 {
-		c.mean, c.delta = make([]float32, len(lam)), make([]float32, len(lam))
+		c.mean, c.rows, c.y = make([]float32, len(lam)), make([]float32, 2*len(lam)), make([]float32, 2*nv)
 	}
 	return c
 }
@@ -81,19 +82,30 @@ func (lt *layerTrainer) derive() {
 	lt.ws.GemmNT(1, nv, nh, -1, c.lam, nh, r.W, nh, 1, r.B, nv)
 }
 
-// slideOffsets is Config.CenterSlide's move of the hidden offsets after a
+// slideAndDerive is Config.CenterSlide's move of the hidden offsets after a
 // step (Melchior, Fischer and Wiskott's Algorithm 1, the data's hidden
-// means): lam += s (mean - lam) with mean the batch's p(h|v), and
-// b' += W (lam_new - lam), so that b = b' - W lam, and so the model, stays
-// what the step made it. The change is rounded to float32 before it is
-// added (no fused multiply-add: the same bits everywhere), and the
-// product is an f32 product.
-func (lt *layerTrainer) slideOffsets() {
-	c, r := lt.cen, lt.r
+// means), then derive's: lam += delta with delta = s (mean - lam), mean
+// the batch's p(h|v), and b' += W delta, so that b = b' - W lam, and so
+// the model, stays what the step made it. The change is rounded to float32
+// before it is added (no fused multiply-add: the same bits everywhere);
+// one f32 product of two rows, y = W [lam_new, delta], serves b' += y2
+// and b = b' - y1 in one pass over W.
+func (lt *layerTrainer) slideAndDerive() {
+	c, r, st := lt.cen, lt.r, lt.st
+	nv, nh := r.NVisible, r.NHidden
+	lam, delta := c.rows[:nh], c.rows[nh:]
 	for j, m := range c.mean {
 		d := float32(c.slide * float32(m-c.lam[j]))
-		c.delta[j] = d
+		delta[j] = d
 		c.lam[j] += d
 	}
-	lt.ws.GemmNT(1, r.NVisible, r.NHidden, 1, c.delta, r.NHidden, r.W, r.NHidden, 1, lt.st.cenB, r.NVisible)
+	copy(lam, c.lam)
+	lt.ws.GemmNT(2, nv, nh, 1, c.rows, nh, r.W, nh, 0, c.y, nv)
+	y1, y2 := c.y[:nv], c.y[nv:]
+	for i := range st.cenB {
+		st.cenB[i] += y2[i]
+		r.B[i] = st.cenB[i] - y1[i]
+	}
+	copy(r.C, st.cenC)
+	lt.ws.GemmNN(1, nh, nv, -1, c.mu, nv, r.W, nh, 1, r.C, nh)
 }

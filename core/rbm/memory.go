@@ -49,9 +49,9 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		}
 		if cfg.Center {
 			// The centered biases and their backups, the offsets and
-			// their backup, slideOffsets' mean and change, and
-			// centerRows' two rows after the chains.
-			trainer += float64(4 * (float64(5*nv) + float64(7*nh)))
+			// their backup, slideAndDerive's mean and two-row product,
+			// and centerRows' two rows after the chains.
+			trainer += float64(4 * (float64(7*nv) + float64(8*nh)))
 		}
 		// The monitor (RBM.measures, once for the training and once for
 		// the validation samples): the samples it reads, and its buffers

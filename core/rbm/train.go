@@ -345,7 +345,7 @@ type layerTrainer struct {
 	gather func(dst []float32)
 	rule   f32.UpdateRule // step's weight update, for gradient
 
-	// Config.Center: the offsets (centerRows, derive, slideOffsets).
+	// Config.Center: the offsets (centerRows, derive, slideAndDerive).
 	cen *centering
 
 	// Config.FlipMove: flipMove's buffers, and the epoch's accepted flips
@@ -590,9 +590,10 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 	f32.Update(st.cenB, st.velB, lt.gB, lr, mom, 0, 0)
 	f32.Update(st.cenC, st.velC, lt.gC, lr, mom, 0, 0)
 	if lt.cen.slide > 0 {
-		lt.slideOffsets()
+		lt.slideAndDerive()
+	} else {
+		lt.derive()
 	}
-	lt.derive()
 	return recon, true
 }
 
@@ -627,7 +628,7 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	f32.ColSums(lt.gB, v0, rows, nv, nv, inv, 0)
 	f32.ColSums(lt.gC, hp, rows, nh, nh, inv, 0)
 	if lt.cen != nil && lt.cen.mean != nil {
-		copy(lt.cen.mean, lt.gC) // the batch's mean p(h|v), for slideOffsets
+		copy(lt.cen.mean, lt.gC) // the batch's mean p(h|v), for slideAndDerive
 	}
 
 	// Negative phase: k Gibbs steps from sampled hiddens of the data (CD)
