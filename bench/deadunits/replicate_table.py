@@ -24,6 +24,7 @@ MEASURES = (
     ("test_dbn_bound", "held-out DBN bound", 0),
     ("test_recon_error", "held-out reconstruction error", 1),
     ("global_flip_gap", "mean free-energy change under a global flip", 1),
+    ("train_warned", "training ended with train's warning (share of seeds)", "pct"),
     ("block_spin:2", "median corr with the 2x2 block spin (absolute)", 3),
     ("block_spin:4", "median corr with the 4x4 block spin (absolute)", 3),
 )

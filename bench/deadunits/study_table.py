@@ -10,7 +10,8 @@ summary.json gives them; a measure missing at a coupling is "-". "ranges apart"
 marks a coupling where the first two networks' seed ranges of the live share do
 not overlap (-apart all: of every measure). -upper adds layers 2 and 3's median
 PR, disk share and compact share; -density layer 1's held-out ceiling of the
-log-likelihood and its flip gap |F(1-v) - F(v)|.
+log-likelihood, its flip gap |F(1-v) - F(v)| and the share of seeds whose
+training ended with `isingrbm train`'s warning.
 """
 import argparse
 import json
@@ -25,9 +26,12 @@ MEASURES = (
     ("layer1.test_loglik", "held-out log-likelihood (AIS)", 0),
 )
 
-# -density adds layer 1's held-out ceiling (no statistics) and flip gap.
+# -density adds layer 1's held-out ceiling (no statistics), flip gap, and
+# the share of seeds whose training ended with train's warning (studies from
+# 2026-12-05 on).
 DENSITY = (("layer1.test_loglik_ceiling", "held-out ceiling (no statistics)", 0),
-           ("layer1.test_global_flip_gap", "held-out flip gap", 0))
+           ("layer1.test_global_flip_gap", "held-out flip gap", 0),
+           ("layer1.train_warned", "training ended with train's warning", "pct"))
 
 # -upper adds the deeper layers' locality.
 UPPER = tuple(

@@ -2,11 +2,8 @@ package replicate
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -43,14 +40,7 @@ func TestEnsembleRun(t *testing.T) {
 	if err := Run(context.Background(), Config{Out: dir, Settings: s, Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum Summary
-	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := readSummary(t, dir)
 	for _, n := range s.Networks {
 		reps, e := sum.Networks[n], sum.Ensemble[n]
 		if len(reps) != 3 || len(e.Replicas) != 3 || reps[2].Replica != "d0-s2" {

@@ -2,7 +2,6 @@ package replicate
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,14 +29,7 @@ func TestReplicateRAISE(t *testing.T) {
 	if err := Run(context.Background(), with); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(with.Out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum Summary
-	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := readSummary(t, with.Out)
 	steps := s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2]
 	for _, n := range s.Networks {
 		for _, rep := range sum.Networks[n] {

@@ -259,14 +259,7 @@ func TestReplicateTrainWarning(t *testing.T) {
 	if err := Run(context.Background(), Config{Out: dir, Settings: s, Version: "test", Log: &out, Notes: &errb}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum Summary
-	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := readSummary(t, dir)
 	for _, c := range []struct {
 		net  string
 		want []float64 // per layer
@@ -291,4 +284,18 @@ func TestReplicateTrainWarning(t *testing.T) {
 	if !strings.Contains(string(html), "as `isingrbm train` warns") || !strings.Contains(string(html), "1 of 1 replicas") {
 		t.Error("the report does not count the warned replicas")
 	}
+}
+
+// readSummary reads the summary.json of a run into dir.
+func readSummary(t *testing.T, dir string) Summary {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum Summary
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	return sum
 }
