@@ -59,6 +59,7 @@ PCD_VARIANTS = (
     ("epochs20", "train", ["-epochs", "20"], "1/10 the epochs (the same step schedule, compressed): stopped early?"),
     ("l1x10", "train", ["-l1", "2e-3"], "ten times the L1 penalty: too little shrinkage?"),
     ("batch1000", "train", ["-batch", "1000"], "10x the batch (and chains), 1/10 the updates: gradient noise?"),
+    ("hidden100", "train", ["-layers", "100"], "a quarter of the hidden units (1600 -> 100): the price of live units?"),
 )
 VARIANTS = {"mehta-schwab-centered": CENTERED_VARIANTS, "mehta-schwab-pcd": PCD_VARIANTS}
 MEASURES = (
