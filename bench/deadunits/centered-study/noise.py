@@ -11,6 +11,9 @@ time, layer 1 only (1600 -> 400):
   noise.py -bin isingrbm -out DIR [-preset P] [-seeds 1,2,3] [-jobs 2] [-md F] [-json F]
   noise.py -from F.json [-md F]      (the Markdown of an earlier -json)
 
+-variants a,b runs only those variants; -merge F.json keeps F's runs of the
+others (same preset and seeds), so one more variant joins an earlier table.
+
 -preset mehta-schwab-pcd (default mehta-schwab-centered) asks the same of
 persistent CD, which scores 54 nats below fair coins there (bench/pcd/RUN.md),
 with the variants of PCD_VARIANTS.
@@ -49,6 +52,7 @@ CENTERED_VARIANTS = (
     ("lr0.05", "train", ["-lr", "0.05"], "half the step: gradient noise?"),
     ("lr0.025", "train", ["-lr", "0.025"], "a quarter of the step"),
     ("batch1000", "train", ["-batch", "1000"], "10x the batch, 1/10 the updates: gradient noise?"),
+    ("hidden100", "train", ["-layers", "100"], "a quarter of the hidden units (1600 -> 100): the price of live units?"),
 )
 # The same for mehta-schwab-pcd (lr 0.01 decayed linearly to 0 over the
 # epochs, momentum 0.5 throughout, 100 persistent chains).
@@ -115,6 +119,8 @@ def markdown(res):
 def main():
     ap = analyse.study_parser(__doc__, "1,2,3", 2)
     ap.add_argument("-preset", default="mehta-schwab-centered", choices=sorted(VARIANTS))
+    ap.add_argument("-variants", help="run only these variants (comma-separated names)")
+    ap.add_argument("-merge", help="an earlier -json of the same preset and seeds: its runs of the variants not run now are kept")
     a = ap.parse_args()
     if a.from_:
         res = analyse.read_json(a.from_, "-from")
@@ -131,9 +137,23 @@ def main():
                      "-o", data[key]], data[key] + ".log", WHO)
         cpu = analyse.cpu_name(a.bin, a.out, WHO)
         variants = VARIANTS[a.preset]
+        if a.variants:
+            names = a.variants.split(",")
+            unknown = sorted(set(names) - {v[0] for v in variants})
+            if unknown:
+                ap.error(f"-variants: {', '.join(unknown)} not variants of {a.preset}, want {','.join(v[0] for v in variants)}")
+            variants = [v for v in variants if v[0] in names]
         jobs = [(v[0], s) for s in seeds for v in variants]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
             runs = list(ex.map(lambda j: one(a.bin, a.out, data, a.preset, *j), jobs))
+        if a.merge:
+            old = analyse.read_json(a.merge, "-merge")
+            if old.get("preset", "mehta-schwab-centered") != a.preset or old["seeds"] != seeds:
+                ap.error(f"-merge {a.merge}: preset {old.get('preset', 'mehta-schwab-centered')} seeds {old['seeds']}, want {a.preset} seeds {seeds}")
+            now = {v[0] for v in variants}
+            runs = [r for r in old["runs"] if r["variant"] not in now] + runs
+            if old["cpu"] != cpu:
+                cpu = f"{old['cpu']} and {cpu}"
         res = {"K": K, "preset": a.preset, "cpu": cpu, "seeds": seeds, "runs": runs}
     analyse.finish(res, markdown(res), a.json, a.md)
 
