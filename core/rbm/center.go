@@ -75,11 +75,17 @@ func (lt *layerTrainer) centerRows(v0 []float32, rows int, hp []float32, chains 
 // (fixed k-blocks), so the bits do not depend on the CPU or the threads.
 func (lt *layerTrainer) derive() {
 	c, r, st := lt.cen, lt.r, lt.st
-	nv, nh := r.NVisible, r.NHidden
-	copy(r.C, st.cenC)
-	lt.ws.GemmNN(1, nh, nv, -1, c.mu, nv, r.W, nh, 1, r.C, nh)
+	lt.deriveC()
 	copy(r.B, st.cenB)
-	lt.ws.GemmNT(1, nv, nh, -1, c.lam, nh, r.W, nh, 1, r.B, nv)
+	lt.ws.GemmNT(1, r.NVisible, r.NHidden, -1, c.lam, r.NHidden, r.W, r.NHidden, 1, r.B, r.NVisible)
+}
+
+// deriveC sets the layer's plain hidden biases c = c' - W^T mu, which the
+// hidden offsets do not enter (derive, slideAndDerive).
+func (lt *layerTrainer) deriveC() {
+	c, r := lt.cen, lt.r
+	copy(r.C, lt.st.cenC)
+	lt.ws.GemmNN(1, r.NHidden, r.NVisible, -1, c.mu, r.NVisible, r.W, r.NHidden, 1, r.C, r.NHidden)
 }
 
 // slideAndDerive is Config.CenterSlide's move of the hidden offsets after a
@@ -106,6 +112,5 @@ func (lt *layerTrainer) slideAndDerive() {
 		st.cenB[i] += y2[i]
 		r.B[i] = st.cenB[i] - y1[i]
 	}
-	copy(r.C, st.cenC)
-	lt.ws.GemmNN(1, nh, nv, -1, c.mu, nv, r.W, nh, 1, r.C, nh)
+	lt.deriveC()
 }

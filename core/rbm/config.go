@@ -130,18 +130,11 @@ var presets = map[string]func() Config{
 	// same start, rates, momentum and L1, but the mean configuration taken
 	// out of the gradient, which in the plain RBM kills most units in the
 	// first updates (bench/deadunits/FIRSTEPOCH.md).
-	"mehta-schwab-centered": func() Config {
-		c := hintonDefaults()
-		c.L1 = 2e-4
-		c.Center = true
-		return c
-	},
+	"mehta-schwab-centered": mehtaSchwabCentered,
 	// mehta-schwab-centered with Melchior, Fischer and Wiskott's running
 	// hidden offsets (Config.CenterSlide 0.01) in place of the fixed 1/2.
 	"mehta-schwab-centered-running": func() Config {
-		c := hintonDefaults()
-		c.L1 = 2e-4
-		c.Center = true
+		c := mehtaSchwabCentered()
 		c.CenterSlide = 0.01
 		return c
 	},
@@ -200,6 +193,15 @@ var presets = map[string]func() Config{
 			ValidationFraction: 0.1, MonitorRows: 2000, Preset: "sklearn",
 		}
 	},
+}
+
+// mehtaSchwabCentered is the preset mehta-schwab-centered, which
+// mehta-schwab-centered-running changes in its hidden offsets only.
+func mehtaSchwabCentered() Config {
+	c := hintonDefaults()
+	c.L1 = 2e-4
+	c.Center = true
+	return c
 }
 
 // pcdDefaults are hintonDefaults trained by persistent CD-1 with the step

@@ -175,10 +175,11 @@ func readMeasures(path, kind string, m map[string]float64) error {
 		}
 		for _, tc := range e.Training {
 			if tc.Checked {
-				m[fmt.Sprintf("layer%d.train_warned", tc.Layer)] = 0
+				w := 0.0
 				if tc.Warned {
-					m[fmt.Sprintf("layer%d.train_warned", tc.Layer)] = 1
+					w = 1
 				}
+				m[fmt.Sprintf("layer%d.train_warned", tc.Layer)] = w
 			}
 		}
 	case "flow":
