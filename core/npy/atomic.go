@@ -277,7 +277,8 @@ func (a *atomicFile) copyToNamed() error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.f.Seek(0, io.SeekStart); err == nil {
+	_, err = a.f.Seek(0, io.SeekStart)
+	if err == nil {
 		_, err = io.Copy(nf, a.f)
 	}
 	if err == nil {

@@ -280,6 +280,34 @@ func TestAtomicNamedFallback(t *testing.T) {
 	}
 }
 
+// TestAtomicNamedFallbackFails: when the unnamed file cannot be read back, the copy
+// fails and leaves no temporary (it once dropped the copy's error and went on to put
+// an empty file in place).
+func TestAtomicNamedFallbackFails(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.npy")
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, []byte("payload"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(src, os.O_WRONLY, 0) // io.Copy cannot read it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	af := &atomicFile{path: p, f: f}
+	err = af.copyToNamed()
+	if err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("copy from a write-only file: error %v, want one that names %s", err, p)
+	}
+	if af.tmp != "" {
+		t.Errorf("temporary %s recorded after a failed copy", af.tmp)
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"src"}) {
+		t.Errorf("after a failed copy the directory holds %v, want only src", names)
+	}
+}
+
 // TestAtomicAt checks WriteFileAtomicAt: pieces written out of order and
 // from several goroutines make the whole file, and a failing producer
 // leaves the old content and no temporary file behind.
