@@ -241,6 +241,8 @@ const kc = 256
 // or k == 0 instead scale C by beta (C(i,j) = beta*C(i,j), or 0 when
 // beta == 0). fma is the correctly rounded float32 fused multiply-add: the
 // hardware's VFMADD231PS/FMLA, fma32 in portable Go.
+//
+//lint:ignore U1000 a name for the comments that cite this contract, never used in code
 const roundingContract = 0
 
 // gemmOpts are the tuning switches of a Workspace; none changes a result.

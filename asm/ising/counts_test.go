@@ -222,9 +222,11 @@ func TestCountKernelsHighPlanes(t *testing.T) {
 		case s == 1:
 			spins[i] = 0
 		case s < 6:
-			spins[i] = g.Uint64() | g.Uint64()
+			a, b := g.Uint64(), g.Uint64()
+			spins[i] = a | b
 		case s < 10:
-			spins[i] = g.Uint64() & g.Uint64()
+			a, b := g.Uint64(), g.Uint64()
+			spins[i] = a & b
 		default:
 			spins[i] = g.Uint64()
 		}

@@ -23,7 +23,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -84,13 +83,8 @@ func advBinary(t *testing.T) (bin, fix string) {
 			return
 		}
 		adv.bin = filepath.Join(adv.buildDir, "isingrbm")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(gobin); err != nil {
-			if gobin, adv.err = exec.LookPath("go"); adv.err != nil {
-				return
-			}
-		}
-		cmd := exec.Command(gobin, "build", "-o", adv.bin, ".")
+		// go test puts its own go command first in PATH.
+		cmd := exec.Command("go", "build", "-o", adv.bin, ".")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			adv.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return
@@ -282,12 +276,10 @@ func zeroStream(prefix []byte, n int64) ([]byte, uint32) {
 }
 
 type rawMember struct {
-	name      string
-	data      []byte
-	crc       uint32
-	size      uint64 // set: data is a raw deflate stream of size bytes
-	deflate   bool
-	storedCRC bool
+	name string
+	data []byte
+	crc  uint32
+	size uint64 // set: data is a raw deflate stream of size bytes
 }
 
 func writeZip(path string, members []rawMember) error {

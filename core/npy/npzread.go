@@ -58,13 +58,12 @@ var ErrChecksum = errors.New("CRC-32 mismatch")
 // time, on demand. Every read verifies the member's CRC-32 and its size against both the zip
 // directory and the .npy header, and counts against the archive's byte limit.
 type NPZReader struct {
-	path    string
-	closer  io.Closer
-	files   map[string]*zip.File
-	names   []string
-	limit   int64
-	used    int64
-	members int
+	path   string
+	closer io.Closer
+	files  map[string]*zip.File
+	names  []string
+	limit  int64
+	used   int64
 }
 
 // NPZ is the content of a .npz archive: members ending in .npy are parsed into Arrays, keyed by

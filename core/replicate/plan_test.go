@@ -20,7 +20,7 @@ func TestDeriveSeed(t *testing.T) {
 	if DeriveSeed(seed, "binarize", 1, 1000) == DeriveSeed(seed, "binarize", 2, 0) {
 		t.Error("(depth 1, row 1000) and (depth 2, row 0) still collide")
 	}
-	if DeriveSeed(seed, "binarize", 1, 0) != DeriveSeed(seed, "binarize", 1, 0) {
+	if a, b := DeriveSeed(seed, "binarize", 1, 0), DeriveSeed(seed, "binarize", 1, 0); a != b {
 		t.Error("not deterministic")
 	}
 	// No two of many (seed, purpose, depth, index) collide, including

@@ -180,13 +180,6 @@ func (r *replicator) buildReport() (*Summary, report.Report, error) {
 	return sum, rep, nil
 }
 
-func appendFigFiles(files []string, figs []report.Figure) []string {
-	for _, f := range figs {
-		files = append(files, "report/"+f.File)
-	}
-	return files
-}
-
 // summary gathers summary.json: settings, exact values, the samples'
 // statistics, every stage's key, time and memory, and per network its
 // recipe, evaluation, locality, physics and flow.

@@ -58,7 +58,7 @@ func Validate(stages []Stage) error {
 		}
 		for _, c := range s.Key {
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.=+:", c)) {
-				return fmt.Errorf("stage %s: key %q has %q; want letters, digits and -_.=+:", s.Name, s.Key, c)
+				return fmt.Errorf("stage %s: key %q has %q; want letters, digits and the characters %q", s.Name, s.Key, c, "-_.=+:")
 			}
 		}
 		if seen[s.Key] {
