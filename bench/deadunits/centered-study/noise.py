@@ -19,8 +19,9 @@ persistent CD, which scores 54 nats below fair coins there (bench/pcd/RUN.md),
 with the variants of PCD_VARIANTS.
 
 Data (`isingrbm sample -L 40 -beta 0.01`): 20,000 training configurations
-(seed 1), 200,000 more (seed 3) for the run with ten times the data, and 2,000
-held-out ones (seed 2). Every model is evaluated by `isingrbm eval` with its
+(seed 1), 200,000 more (seed 3) for the runs with ten times the data, 800,000
+(seed 4) for persistent CD's run with forty times, and 2,000 held-out ones
+(seed 2); a set is sampled only when a variant run trains on it. Every model is evaluated by `isingrbm eval` with its
 defaults (AIS: 100 runs of each of two paths, 14,500 steps) on the held-out
 rows and on 2,000 of its own training rows (-max-samples 2000), one thread per
 job. Training seeds vary; the data do not. Values: mean +- sd [min, max] over
@@ -64,6 +65,7 @@ PCD_VARIANTS = (
     ("l1x10", "train", ["-l1", "2e-3"], "ten times the L1 penalty: too little shrinkage?"),
     ("batch1000", "train", ["-batch", "1000"], "10x the batch (and chains), 1/10 the updates: gradient noise?"),
     ("hidden100", "train", ["-layers", "100"], "a quarter of the hidden units (1600 -> 100): the price of live units?"),
+    ("data40x", "huge", ["-epochs", "5"], "40x the data, 1/40 the epochs (same updates): does the floor move?"),
 )
 VARIANTS = {"mehta-schwab-centered": CENTERED_VARIANTS, "mehta-schwab-pcd": PCD_VARIANTS}
 MEASURES = (
@@ -129,13 +131,6 @@ def main():
             ap.error("-bin and -out are required (or -from)")
         os.makedirs(a.out, exist_ok=True)
         seeds = analyse.parse_seeds(ap, a.seeds)
-        data = {}
-        for key, n, seed in (("train", 20000, 1), ("big", 200000, 3), ("test", 2000, 2)):
-            data[key] = os.path.join(a.out, f"{key}.npy")
-            if not os.path.exists(data[key]):
-                analyse.run_tool([a.bin, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
-                     "-o", data[key]], data[key] + ".log", WHO)
-        cpu = analyse.cpu_name(a.bin, a.out, WHO)
         variants = VARIANTS[a.preset]
         if a.variants:
             names = a.variants.split(",")
@@ -143,6 +138,16 @@ def main():
             if unknown:
                 ap.error(f"-variants: {', '.join(unknown)} not variants of {a.preset}, want {','.join(v[0] for v in variants)}")
             variants = [v for v in variants if v[0] in names]
+        # Sample only the data sets the variants train on (and the held-out rows).
+        data = {}
+        for key, n, seed in (("train", 20000, 1), ("big", 200000, 3), ("huge", 800000, 4), ("test", 2000, 2)):
+            data[key] = os.path.join(a.out, f"{key}.npy")
+            if key not in ("train", "test") and all(v[1] != key for v in variants):
+                continue
+            if not os.path.exists(data[key]):
+                analyse.run_tool([a.bin, "sample", "-L", "40", "-beta", str(K), "-n", str(n), "-seed", str(seed),
+                     "-o", data[key]], data[key] + ".log", WHO)
+        cpu = analyse.cpu_name(a.bin, a.out, WHO)
         jobs = [(v[0], s) for s in seeds for v in variants]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
             runs = list(ex.map(lambda j: one(a.bin, a.out, data, a.preset, *j), jobs))
