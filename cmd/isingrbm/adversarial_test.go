@@ -370,9 +370,7 @@ func runAdv(t *testing.T, bin string, args, env []string, sig syscall.Signal, af
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		r.code = 128 + int(ws.Signal())
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = int64(ru.Maxrss) * 1024
-	}
+	r.maxRSS = maxRSS(cmd.ProcessState)
 	if !sent.IsZero() {
 		r.latency = time.Since(sent)
 	}
@@ -470,7 +468,7 @@ func checkLeftovers(t *testing.T, out string, before map[string]bool, keep []str
 // mkfifo, symlink and friends for setups.
 func mkfifo(name string) func(t *testing.T, out string) {
 	return func(t *testing.T, out string) {
-		if err := syscall.Mkfifo(filepath.Join(out, name), 0o644); err != nil {
+		if err := makeFIFO(filepath.Join(out, name)); err != nil {
 			t.Skipf("mkfifo: %v", err)
 		}
 	}

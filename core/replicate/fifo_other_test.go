@@ -1,0 +1,5 @@
+//go:build !unix
+
+package replicate
+
+func mkfifo(string) error { return errNoFIFO }
