@@ -85,8 +85,9 @@ func expNegAbs32(x float32) float32 {
 }
 
 // sigmoid32 is the logistic function of every implementation:
-// e = exp(-|x|), (signbit(x) ? e : 1) / (1 + e) by a true division (so
-// exactly 1 once e < 2^-25), the canonical NaN for NaN.
+// e = exp(-|x|), y = (signbit(x) ? e : 1) / (1 + e) by a true division (so
+// exactly 1 once e < 2^-25), then 0 where y < sigmoidFloor; the canonical
+// NaN for NaN.
 func sigmoid32(x float32) float32 {
 	if x != x {
 		return nan32
@@ -96,8 +97,27 @@ func sigmoid32(x float32) float32 {
 	if math.Float32bits(x)>>31 != 0 {
 		num = e
 	}
-	return num / (e + 1)
+	y := num / (e + 1)
+	if y < sigmoidFloor {
+		return 0
+	}
+	return y
 }
+
+// sigmoidFloor is the least nonzero sigmoid: below it (x below about
+// -43.67) the sigmoid is 0. The product of two probabilities of at least
+// 2^-63, and a sum of such products, is then 0 or a normal float32: the
+// products of training (p(v) and p(h) in the gradient) never meet a
+// subnormal, which on Intel cores costs a microcode assist of about a
+// hundred cycles per instruction (measured on an Intel Xeon with AMX,
+// 2026-12-05: one CD-1 epoch on random bits, 1600 -> 400, batch 100, one
+// thread, 16.5 s with subnormal probabilities against 1.1 s without).
+// What it changes: Bernoulli's uniforms are multiples of 2^-24 from 0, so
+// any p > 0 was drawn as 1 with probability at least 2^-24 (when the
+// uniform is 0); below the floor, p is now drawn as 0, nearer its true
+// probability of under 1.1e-19. In a sum, a term below 2^-63 is at most
+// half a float32 ulp of any term of 2^-39 or more.
+const sigmoidFloor float32 = 0x1p-63
 
 // softplus32 is log(1+exp(x)) of every implementation, in float32:
 // max(x, 0) + log1p(exp(-|x|)), log1p(e) = 2 atanh(e/(2+e)) by the odd
@@ -137,16 +157,18 @@ func tree16[T float32 | float64](acc *[16]T) T {
 	return acc[0]
 }
 
-// Sigmoid sets dst[i] = 1/(1+exp(-x[i])) for i < len(x); len(dst) >= len(x).
-// The result is within a relative error of 1e-6 of the exact value (computed
-// in float64) wherever that value is a normal float32, and within 2^-149
-// (one subnormal step) plus that relative error below; it is exactly 0 or 1
-// for large |x| and for -Inf and +Inf, never NaN for a non-NaN input, and NaN
-// for a NaN input. Every implementation gives the same bits (those of
-// sigmoid32). The contract:
+// Sigmoid sets dst[i] = 1/(1+exp(-x[i])) for i < len(x); len(dst) >= len(x),
+// with values below 2^-63 set to 0 (x below about -43.67; see sigmoidFloor:
+// no product of two such probabilities is then subnormal). The result is
+// within a relative error of 1e-6 of the exact value (computed in float64)
+// wherever that value is 2^-63 or more (within that error of 2^-63 it may
+// be 0); it is exactly 0 or 1 for large |x| and for -Inf and +Inf, never
+// NaN for a non-NaN input, and NaN for a NaN input. Every implementation
+// gives the same bits (those of sigmoid32). The contract:
 //
 //	for i := range x {
 //		dst[i] = float32(1 / (1 + math.Exp(-float64(x[i]))))
+//		if dst[i] < 0x1p-63 { dst[i] = 0 }
 //	}
 func Sigmoid(dst, x []float32) {
 	checkLen("Sigmoid", "dst", len(dst), len(x))

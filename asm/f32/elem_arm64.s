@@ -136,6 +136,12 @@ bias_two:
 	WORD $0x4e28e50a // FCMEQ V10.4S, V8.4S, V8.4S: x == x
 	WORD $0x6e7d1c22 // BSL V2.16B, V1.16B, V29.16B: y, or the canonical NaN
 	WORD $0x6e7d1d2a // BSL V10.16B, V9.16B, V29.16B: y, or the canonical NaN
+	VUSHR $29, V2.S4, V5.S4 // bits(y) >> 29
+	VUSHR $29, V10.S4, V13.S4 // bits(y) >> 29
+	WORD $0x4ea098a5 // CMEQ V5.4S, V5.4S, #0: y < 2^-63
+	WORD $0x4ea099ad // CMEQ V13.4S, V13.4S, #0: y < 2^-63
+	WORD $0x4e651c42 // BIC V2.16B, V2.16B, V5.16B: y, or 0 below 2^-63
+	WORD $0x4e6d1d4a // BIC V10.16B, V10.16B, V13.16B: y, or 0 below 2^-63
 	VST1.P [V2.S4], 16(R9)
 	VST1.P [V10.S4], 16(R9)
 	SUBS $1, R11
@@ -183,6 +189,9 @@ bias_one:
 	WORD $0x6e25fc21 // FDIV V1.4S, V1.4S, V5.4S: y = num / d
 	WORD $0x4e20e402 // FCMEQ V2.4S, V0.4S, V0.4S: x == x
 	WORD $0x6e7d1c22 // BSL V2.16B, V1.16B, V29.16B: y, or the canonical NaN
+	VUSHR $29, V2.S4, V5.S4 // bits(y) >> 29
+	WORD $0x4ea098a5 // CMEQ V5.4S, V5.4S, #0: y < 2^-63
+	WORD $0x4e651c42 // BIC V2.16B, V2.16B, V5.16B: y, or 0 below 2^-63
 	VST1.P [V2.S4], 16(R9)
 
 bias_next:
@@ -276,6 +285,12 @@ nobias_two:
 	WORD $0x4e28e50a // FCMEQ V10.4S, V8.4S, V8.4S: x == x
 	WORD $0x6e7d1c22 // BSL V2.16B, V1.16B, V29.16B: y, or the canonical NaN
 	WORD $0x6e7d1d2a // BSL V10.16B, V9.16B, V29.16B: y, or the canonical NaN
+	VUSHR $29, V2.S4, V5.S4 // bits(y) >> 29
+	VUSHR $29, V10.S4, V13.S4 // bits(y) >> 29
+	WORD $0x4ea098a5 // CMEQ V5.4S, V5.4S, #0: y < 2^-63
+	WORD $0x4ea099ad // CMEQ V13.4S, V13.4S, #0: y < 2^-63
+	WORD $0x4e651c42 // BIC V2.16B, V2.16B, V5.16B: y, or 0 below 2^-63
+	WORD $0x4e6d1d4a // BIC V10.16B, V10.16B, V13.16B: y, or 0 below 2^-63
 	VST1.P [V2.S4], 16(R9)
 	VST1.P [V10.S4], 16(R9)
 	SUBS $1, R11
@@ -321,6 +336,9 @@ nobias_one:
 	WORD $0x6e25fc21 // FDIV V1.4S, V1.4S, V5.4S: y = num / d
 	WORD $0x4e20e402 // FCMEQ V2.4S, V0.4S, V0.4S: x == x
 	WORD $0x6e7d1c22 // BSL V2.16B, V1.16B, V29.16B: y, or the canonical NaN
+	VUSHR $29, V2.S4, V5.S4 // bits(y) >> 29
+	WORD $0x4ea098a5 // CMEQ V5.4S, V5.4S, #0: y < 2^-63
+	WORD $0x4e651c42 // BIC V2.16B, V2.16B, V5.16B: y, or 0 below 2^-63
 	VST1.P [V2.S4], 16(R9)
 
 nobias_next:

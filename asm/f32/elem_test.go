@@ -49,21 +49,33 @@ func sameBits(a, b []float32) bool {
 
 func sigmoid64(x float32) float64 { return 1 / (1 + math.Exp(-float64(x))) }
 
-// sigmoidErr returns |got-want| - (1e-6*want + 2^-149): positive is a failure.
+// sigmoidErr returns |got-want| - 1e-6*want: positive is a failure. Below
+// the floor 2^-63 the sigmoid is 0 (got itself is the error), and within
+// 2e-6 of the floor either 0 or a value within the bound will do.
 func sigmoidErr(got float32, x float32) float64 {
 	want := sigmoid64(x)
-	return math.Abs(float64(got)-want) - (1e-6*want + 0x1p-149)
+	if want < 0x1p-63*(1+2e-6) && got == 0 {
+		return -1
+	}
+	if want < 0x1p-63*(1-2e-6) {
+		return float64(got)
+	}
+	return math.Abs(float64(got)-want) - 1e-6*want
 }
 
 // TestSigmoidSweep checks the error bound over a dense sweep of all float32
-// bit patterns (every 509th), the special values and the subnormal region,
-// and reports the largest relative error where the result is normal.
+// bit patterns (every 509th), the special values, the region where
+// exp(-|x|) is subnormal and the floor, and reports the largest relative
+// error where the result is not 0.
 func TestSigmoidSweep(t *testing.T) {
 	special := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 0.5, -0.5, 16.6, 17, 20, -20, 87, -87, 87.3, -87.3,
 		88.7, -88.7, 100, -100, 103, -103, 103.97, -103.97, 104, -104, 110, -110, 1e4, -1e4, math.MaxFloat32, -math.MaxFloat32,
 		float32(math.Inf(1)), float32(math.Inf(-1)), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 0x1p-126, -0x1p-126}
 	for x := float32(-104); x <= -85; x += 1.0 / 64 {
-		special = append(special, x) // results through the subnormal range
+		special = append(special, x) // where exp(-|x|) is subnormal
+	}
+	for x := float32(-44); x <= -43.3; x += 1.0 / 4096 {
+		special = append(special, x) // across the floor 2^-63 at -43.668
 	}
 	const stride = 509
 	n := (1<<32)/stride + 1
@@ -94,12 +106,12 @@ func TestSigmoidSweep(t *testing.T) {
 			if e := sigmoidErr(g, x); e > 0 {
 				t.Fatalf("sigmoid(%v) = %v, want %v", x, g, sigmoid64(x))
 			}
-			if want := sigmoid64(x); want >= 0x1p-126 {
+			if want := sigmoid64(x); g != 0 {
 				if r := math.Abs(float64(g)-want) / want; r > maxRel {
 					maxRel, worst = r, x
 				}
 			}
-			if (x >= 20 && g != 1) || (x <= -110 && g != 0) {
+			if (x >= 20 && g != 1) || (x <= -44 && g != 0) || (x >= -43.6 && g == 0) {
 				t.Fatalf("sigmoid(%v) = %v, want exactly %v", x, g, math.Round(sigmoid64(x)))
 			}
 		}

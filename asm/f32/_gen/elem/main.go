@@ -154,6 +154,7 @@ func init() {
 	u32c("int1", 1)
 	u32c("int128", 128)
 	f32c("subthr", 86.5)
+	f32c("sigfloor", 0x1p-63)
 	f32c("spthr", 40)
 	u32c("int2", 2)
 	u32c("even", 0xfffffffe)
@@ -392,6 +393,20 @@ func (s isa) sigmoidFast(k consts, g bregs) {
 	s.scaleNormal(g.p, g.n)
 	s.sigmoidTail(k, g)
 	s.nanWhere(k, g.x, g.n, g.t, g.k)
+	s.sigmoidFloor(k, g)
+}
+
+// sigmoidFloor sets the lanes of g.n below 2^-63 to 0 (sigmoidFloor in
+// elem.go; NaN lanes compare false and stay).
+func (s isa) sigmoidFloor(k consts, g bregs) {
+	v := s.R
+	if s.z {
+		op("VCMPPS $1, %s, %s, %s", k.get("sigfloor"), v(g.n), g.k)
+		op("VPXORD %s, %s, %s, %s", v(g.n), v(g.n), g.k, v(g.n))
+		return
+	}
+	op("VCMPPS $1, %s, %s, %s", k.get("sigfloor"), v(g.n), v(g.t))
+	op("VANDNPS %s, %s, %s", v(g.n), v(g.t), v(g.n))
 }
 
 // sigmoidSlow finishes sigmoid(x) into g.n when some lane is sub: in
@@ -436,6 +451,7 @@ func (s isa) sigmoidSlow(k consts, g bregs, sub string, e int) {
 		op("VBLENDVPS %s, %s, %s, %s", t, a, n, n)
 	}
 	s.nanWhere(k, g.x, g.n, g.t, g.k)
+	s.sigmoidFloor(k, g)
 }
 
 // The softplus in three parts too: softplusHead computes y and 2^-(n-h)

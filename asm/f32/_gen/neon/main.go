@@ -51,6 +51,7 @@ const (
 	encFCVTL  = 0x0e617800 // 2D from the low 2S, exact
 	encFCVTL2 = 0x4e617800 // 2D from the high 2S, exact
 	encFCMEQ0 = 0x4ea0d800 // x == 0.0: all ones, else 0
+	encCMEQ0  = 0x4ea09800 // int32 == 0: all ones, else 0
 )
 
 // FADD, FSUB and FMUL on 2D (float64) lanes.
@@ -87,7 +88,7 @@ func widen(enc uint32, d, n int) {
 }
 
 var names2 = map[uint32]string{encFRINTN: "FRINTN", encFCVTZS: "FCVTZS", encUCVTF: "UCVTF", encCMLT0: "CMLT",
-	encFABS: "FABS", encFCMGT0: "FCMGT", encFCVTL: "FCVTL", encFCVTL2: "FCVTL2", encFCMEQ0: "FCMEQ"}
+	encFABS: "FABS", encFCMGT0: "FCMGT", encFCVTL: "FCVTL", encFCVTL2: "FCVTL2", encFCMEQ0: "FCMEQ", encCMEQ0: "CMEQ"}
 
 // v3 emits Vd = Vn op Vm.
 func v3(enc uint32, d, n, m int, why string) {
@@ -104,7 +105,7 @@ func v2(enc uint32, d, n int, why string) {
 	w := enc | uint32(n)<<5 | uint32(d)
 	suffix := ""
 	switch enc {
-	case encCMLT0:
+	case encCMLT0, encCMEQ0:
 		suffix = ", #0"
 	case encFCMGT0, encFCMEQ0:
 		suffix = ", #0.0"
@@ -235,6 +236,11 @@ func sigmoidChain(b, bias int) []func() {
 	add(func() { v3(encFDIV, a, a, t, "y = num / d") })
 	add(func() { v3(encFCMEQ, n, x, x, "x == x") })
 	add(func() { v3(encBSL, n, a, sigNaN, "y, or the canonical NaN") })
+	// 0 below sigmoidFloor = 2^-63: y >= 0, so y < 2^-63 exactly where its
+	// bits are below 0x20000000 (a NaN's are not).
+	add(func() { op("VUSHR $29, V%d.S4, V%d.S4 // bits(y) >> 29", n, t) })
+	add(func() { v2(encCMEQ0, t, t, "y < 2^-63") })
+	add(func() { v3(encBIC, n, n, t, "y, or 0 below 2^-63") })
 	return s
 }
 
