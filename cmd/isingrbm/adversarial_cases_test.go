@@ -198,6 +198,7 @@ func inputCases() []advCase {
 func checkpointOnly(t *testing.T, out string) {
 	cmd := exec.Command(adv.bin, "train", "-data", filepath.Join(adv.fix, "d.npy"), "-layers", "8", "-epochs", "2",
 		"-stop-after", "1", "-o", filepath.Join(out, "m.npz"))
+	dieWithParent(cmd)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, b)
 	}

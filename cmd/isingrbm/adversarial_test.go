@@ -337,6 +337,7 @@ func runAdv(t *testing.T, bin string, args, env []string, sig syscall.Signal, af
 		argv = append([]string{adv.prlimit, fmt.Sprintf("--as=%d", int64(advAS)), "--"}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
+	dieWithParent(cmd)
 	cmd.Env = append(append(os.Environ(), "ISINGRBM_MAX_MEMORY=1G"), env...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se

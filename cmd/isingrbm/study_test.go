@@ -141,6 +141,7 @@ func runBin(t *testing.T, bin string, args ...string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
 	cmd := exec.Command(bin, args...)
+	dieWithParent(cmd)
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out.String(), errb.String())

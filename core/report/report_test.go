@@ -291,6 +291,7 @@ func TestHTMLInChromium(t *testing.T) {
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
 		"--user-data-dir="+prof, "--screenshot="+shot, "--window-size=1200,2000",
 		"file://"+filepath.Join(dir, "index.html"))
+	dieWithParent(cmd)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
