@@ -111,7 +111,7 @@ func sigmoid32(x float32) float32 {
 // subnormal, which on Intel cores costs a microcode assist of about a
 // hundred cycles per instruction (measured on an Intel Xeon with AMX,
 // 2026-12-05: one CD-1 epoch on random bits, 1600 -> 400, batch 100, one
-// thread, 16.5 s with subnormal probabilities against 1.1 s without).
+// thread, 16.5 s with subnormal probabilities against 1.0 s without).
 // What it changes: Bernoulli's uniforms are multiples of 2^-24 from 0, so
 // any p > 0 was drawn as 1 with probability at least 2^-24 (when the
 // uniform is 0); below the floor, p is now drawn as 0, nearer its true
@@ -159,7 +159,7 @@ func tree16[T float32 | float64](acc *[16]T) T {
 
 // Sigmoid sets dst[i] = 1/(1+exp(-x[i])) for i < len(x); len(dst) >= len(x),
 // with values below 2^-63 set to 0 (x below about -43.67; see sigmoidFloor:
-// no product of two such probabilities is then subnormal). The result is
+// no product of two of its results is then subnormal). The result is
 // within a relative error of 1e-6 of the exact value (computed in float64)
 // wherever that value is 2^-63 or more (within that error of 2^-63 it may
 // be 0); it is exactly 0 or 1 for large |x| and for -Inf and +Inf, never
