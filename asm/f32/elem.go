@@ -108,10 +108,10 @@ func sigmoid32(x float32) float32 {
 // -43.67) the sigmoid is 0. The product of two probabilities of at least
 // 2^-63, and a sum of such products, is then 0 or a normal float32: the
 // products of training (p(v) and p(h) in the gradient) never meet a
-// subnormal, which on Intel cores costs a microcode assist of about a
-// hundred cycles per instruction (measured on an Intel Xeon with AMX,
-// 2026-12-05: one CD-1 epoch on random bits, 1600 -> 400, batch 100, one
-// thread, 16.5 s with subnormal probabilities against 1.0 s without).
+// subnormal, which on Intel cores costs a microcode assist per instruction
+// (measured on an Intel Xeon with AMX, 2026-12-05: one CD-1 epoch on
+// random bits, 1600 -> 400, batch 100, one thread, 16.5 s with subnormal
+// probabilities against 1.0 s without).
 // What it changes: Bernoulli's uniforms are multiples of 2^-24 from 0, so
 // any p > 0 was drawn as 1 with probability at least 2^-24 (when the
 // uniform is 0); below the floor, p is now drawn as 0, nearer its true
