@@ -269,7 +269,8 @@ type gemmOpts struct {
 	// of L2 (tileRowsAliased).
 	aliasedB bool
 	// aliasedA reads the columns of A^T in place even where they all fall
-	// into one set of L1 (colsAliased).
+	// into one set of L1 or lie beyond the L1 prefetcher's stride
+	// (colsPacked).
 	aliasedA bool
 	// bitsInPlace and bitsPacked read a row-major B of the Bits products
 	// in place, or pack it, whatever rowsAliased says.
@@ -515,7 +516,7 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	jit := m <= mc && !g.opts.noJIT
 	// A row-major A (the A*B and A*B^T forms) needs no packing where the
 	// kernel broadcasts straight from its rows.
-	direct := (kr.direct && g.acs == 1 || kr.directT && g.acs != 1 && (g.opts.aliasedA || !colsAliased(g.acs))) && !g.opts.noDirect
+	direct := (kr.direct && g.acs == 1 || kr.directT && g.acs != 1 && (g.opts.aliasedA || !colsPacked(g.acs))) && !g.opts.noDirect
 	buf.grow(mc*kcb+packSlack, kcb*nc, mr*nr)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
@@ -658,6 +659,24 @@ func tileRowsAliased(ld, rows, cols int) bool { return rowsCrowd(ld, rows, cols,
 // 2 KB (512 columns) or 6 KB (1536) measured the same either way, and
 // 1600 columns (the paper's lattice) 2-3% faster in place (2026-12-02).
 func colsAliased(ld int) bool { return ld*4%4096 == 0 }
+
+// colsPacked reports whether the columns of a row-major A^T, ld floats
+// apart, are packed rather than read in place: where they alias in L1
+// (colsAliased), or where the rows are so far apart that the CPU's L1
+// prefetcher does not follow them (asm.L1StrideLimit: 2 KB on Intel). On
+// an Intel Xeon with AMX (KVM, family 6 model 0xA7), one thread, AVX-512,
+// GFLOP per CPU-second, 5 alternated runs each, in place -> packed:
+// (1600x1000)^T(1000x400) 99-104 -> 125-143, (1600x100)^T(100x400)
+// 113-117 -> 119-141, (768x1000)^T(1000x400) 99-134 -> 129-150,
+// (512x1000)^T(1000x400) 112-129 -> 118-133; at 400 columns (1,600
+// bytes) the same either way (2026-12-06).
+func colsPacked(ld int) bool {
+	return colsAliased(ld) || strideLimit > 0 && ld*4 >= strideLimit
+}
+
+// strideLimit is asm.L1StrideLimit, a variable so that tests can try
+// both rules on one machine.
+var strideLimit = asm.L1StrideLimit
 
 // mergeTile writes the rows x cols corner of the tile t (stride tn), which
 // holds float32(alpha*s), into c by the contract's last step: c = t when

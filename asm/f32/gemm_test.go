@@ -295,6 +295,50 @@ func TestColsAliased(t *testing.T) {
 	}
 }
 
+// TestColsPacked checks the decision to pack a row-major A^T under both
+// rules (no stride limit, as on AMD, and Intel's 2 KB), and that a product
+// whose A^T one rule packs and the other reads in place gives the same
+// bits either way, with every implementation the CPU runs.
+func TestColsPacked(t *testing.T) {
+	defer func(l int) { strideLimit = l }(strideLimit)
+	for _, c := range []struct {
+		ld, limit int
+		want      bool
+	}{
+		{1024, 0, true}, {1600, 0, false}, {512, 0, false}, {511, 0, false}, {100, 0, false},
+		{1024, 2048, true}, {1600, 2048, true}, {512, 2048, true}, {511, 2048, false}, {400, 2048, false}, {100, 2048, false},
+	} {
+		strideLimit = c.limit
+		if got := colsPacked(c.ld); got != c.want {
+			t.Errorf("limit %d: colsPacked(%d) = %v, want %v", c.limit, c.ld, got, c.want)
+		}
+	}
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, s := range [][3]int{{600, 40, 300}, {513, 37, 70}, {1600, 32, 100}} {
+			m, n, k := s[0], s[1], s[2]
+			a, b := make([]float32, k*m), make([]float32, k*n)
+			for i := range a {
+				a[i] = float32(rng.NormFloat64())
+			}
+			for i := range b {
+				b[i] = float32(rng.NormFloat64())
+			}
+			var got [2][]float32
+			for i, limit := range []int{0, 2048} {
+				strideLimit = limit
+				got[i] = make([]float32, m*n)
+				NewWorkspace(1).GemmTN(m, n, k, 1, a, m, b, n, 0, got[i], n)
+			}
+			for i := range got[0] {
+				if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
+					t.Fatalf("(%dx%d)^T(%dx%d): C[%d] = %v read in place, %v packed", k, m, k, n, i, got[0][i], got[1][i])
+				}
+			}
+		}
+	})
+}
+
 // TestTileRowsAliased checks the decision to pack a tile of a row-major B
 // whose rows would crowd into a few sets of L2.
 func TestTileRowsAliased(t *testing.T) {
