@@ -287,12 +287,12 @@ var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15, irOuter:
 
 // rowTilesOuter is the default of gemmOpts.irOuter: true on Intel, whose
 // L1 prefetcher also decides colsPacked (asm.L1StrideLimit). On an Intel
-// Xeon with AMX (KVM, family 6 model 0xA7), one thread, AVX-512, 8
-// alternated runs, GFLOP/s, medians, column tiles outside -> row tiles
-// outside: (1000x1600)(1600x400) 119 -> 132 (faster in 7 of 8 pairs),
-// (1600x1000)^T(1000x400) 117 -> 124 (8 of 8), (1000x400)(1600x400)^T
-// 111 -> 115; on two threads (500 rows each) 4 runs each were within
-// each other's spread (2026-12-06). The Zen 5's tuning ran the column
+// Xeon with AMX (KVM, family 6 model 0xA7), AVX-512, GFLOP/s, column
+// tiles outside -> row tiles outside (with ncOuter), 4 alternated runs
+// each: (1000x1600)(1600x400) 115-118 -> 134-145 on one thread and
+// 201-227 -> 233-254 on two, (1000x400)(1600x400)^T 108-118 -> 114-138
+// and 210-221 -> 224-241, (1600x1000)^T(1000x400) 111-121 -> 112-136 and
+// 199-216 -> 203-255 (2026-12-06). The Zen 5's tuning ran the column
 // tiles outside, and this order was not measured there, so it stays.
 var rowTilesOuter = asm.L1StrideLimit > 0
 
@@ -301,14 +301,30 @@ var rowTilesOuter = asm.L1StrideLimit > 0
 // of packed B a share of L3 (cache sizes from package asm).
 var mcMax, ncMax = blockSizes(l2Size, l3Size)
 
+// ncOuter caps nc where the row tiles of A run outside the column tiles
+// of B (gemmOpts.irOuter): each row tile then reads the whole kc x nc
+// panel of B, which must stay in L2, so it takes at most half of it. On
+// the Intel Xeon with AMX (2 MiB of L2, so 1024 columns against the 4096
+// its reported 480 MiB of L3 gives ncMax), one thread, AVX-512,
+// (1000x400)(1600x400)^T, 5 alternated runs, GFLOP/s: 100-117 with the
+// whole 1600 columns in one panel, 117-135 with 1024, 119-135 with 512;
+// with the column tiles outside 97-115, 107-123 and 106-129 (2026-12-06).
+var ncOuter = max(l2OrDefault(l2Size)/2/(kc*4), 256)
+
 // The cache sizes in bytes (0 when unknown); l1dSize sizes the parts of
 // the Bits products (bitsPartRows).
 var l1dSize, l2Size, l3Size = asm.CacheSizes()
 
-func blockSizes(l2, l3 int) (mc, nc int) {
+// l2OrDefault is l2, or 512 KiB when the size is unknown.
+func l2OrDefault(l2 int) int {
 	if l2 <= 0 {
-		l2 = 512 << 10
+		return 512 << 10
 	}
+	return l2
+}
+
+func blockSizes(l2, l3 int) (mc, nc int) {
+	l2 = l2OrDefault(l2)
 	if l3 <= 0 {
 		l3 = 8 << 20
 	}
@@ -526,11 +542,16 @@ func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	kr := g.kern
 	mr, nr := kr.mr, kr.nr
 	mc := balanced(m, mcMax/mr*mr, mr)
-	nc := balanced(n, ncMax/nr*nr, nr)
 	kcb := min(kc, k)
 	// With a single block of rows, each packed micro-panel of B is used
 	// once per depth block: pack it just before use, so that it stays in L1.
 	jit := m <= mc && !g.opts.noJIT
+	ncm := ncMax
+	if !jit && g.opts.irOuter {
+		// Each row tile streams the whole panel of B from L2.
+		ncm = min(ncm, ncOuter)
+	}
+	nc := balanced(n, ncm/nr*nr, nr)
 	// A row-major A (the A*B and A*B^T forms) needs no packing where the
 	// kernel broadcasts straight from its rows.
 	direct := (kr.direct && g.acs == 1 || kr.directT && g.acs != 1 && (g.opts.aliasedA || !colsPacked(g.acs))) && !g.opts.noDirect

@@ -342,10 +342,11 @@ func TestColsPacked(t *testing.T) {
 // TestTileOrder checks that the two orders of the tiles of a block whose
 // panel of B is packed whole (gemmOpts.irOuter) give the same bits, with
 // every implementation the CPU runs, in all three forms, with blocks of
-// rows cut short so that several blocks and partial tiles occur.
+// rows and (row tiles outside: ncOuter) of columns cut short so that
+// several blocks and partial tiles occur.
 func TestTileOrder(t *testing.T) {
-	defer func(m int) { mcMax = m }(mcMax)
-	mcMax = 60
+	defer func(m, n int) { mcMax, ncOuter = m, n }(mcMax, ncOuter)
+	mcMax, ncOuter = 60, 64
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(13, 14))
 		for _, s := range [][3]int{{137, 75, 300}, {64, 33, 17}, {121, 130, 257}} {
