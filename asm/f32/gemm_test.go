@@ -317,13 +317,7 @@ func TestColsPacked(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 12))
 		for _, s := range [][3]int{{600, 40, 300}, {513, 37, 70}, {1600, 32, 100}} {
 			m, n, k := s[0], s[1], s[2]
-			a, b := make([]float32, k*m), make([]float32, k*n)
-			for i := range a {
-				a[i] = float32(rng.NormFloat64())
-			}
-			for i := range b {
-				b[i] = float32(rng.NormFloat64())
-			}
+			a, b := normals(rng, m*k), normals(rng, k*n)
 			var got [2][]float32
 			for i, limit := range []int{0, 2048} {
 				strideLimit = limit
@@ -339,6 +333,15 @@ func TestColsPacked(t *testing.T) {
 	})
 }
 
+// normals returns n standard normal float32s.
+func normals(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
 // TestTileOrder checks that the two orders of the tiles of a block whose
 // panel of B is packed whole (gemmOpts.irOuter) give the same bits, with
 // every implementation the CPU runs, in all three forms, with blocks of
@@ -351,13 +354,7 @@ func TestTileOrder(t *testing.T) {
 		rng := rand.New(rand.NewPCG(13, 14))
 		for _, s := range [][3]int{{137, 75, 300}, {64, 33, 17}, {121, 130, 257}} {
 			m, n, k := s[0], s[1], s[2]
-			a, b := make([]float32, m*k), make([]float32, k*n)
-			for i := range a {
-				a[i] = float32(rng.NormFloat64())
-			}
-			for i := range b {
-				b[i] = float32(rng.NormFloat64())
-			}
+			a, b := normals(rng, m*k), normals(rng, k*n)
 			for _, f := range []form{formNN, formNT, formTN} {
 				var got [2][]float32
 				for i, outer := range []bool{false, true} {
