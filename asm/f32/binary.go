@@ -66,28 +66,6 @@ func packBitsGo(w []uint64, ws int, a []float32, rows, cols, lda int) bool {
 	return ok
 }
 
-// packBitsTail packs the last, partial word (columns 64*full .. cols-1) of
-// each row as packBitsGo does, for kernels that pack the whole words, and
-// reports whether each element is 0 or 1.
-func packBitsTail(w []uint64, ws int, a []float32, rows, cols, lda, full int) bool {
-	ok := true
-	for i := 0; i < rows; i++ {
-		row := a[i*lda+full*64 : i*lda+cols]
-		var word uint64
-		for p, v := range row {
-			switch v {
-			case 1:
-				word |= 1 << uint(p)
-			case 0:
-			default:
-				ok = false
-			}
-		}
-		w[i*ws+full] = word
-	}
-	return ok
-}
-
 // Transpose sets b to the transpose of src (src.Cols x src.Rows).
 func (b *Bits) Transpose(src *Bits) {
 	if b == src {
@@ -336,11 +314,6 @@ func bitsSerial(g *gemmArgs, buf *threadBuf) {
 		}
 	}
 }
-
-// noBitsPair runs every row of C through the one-row kernels of an
-// implementation that also has kernels for pairs of rows (AVX-512), so
-// that tests and benchmarks can compare the two.
-var noBitsPair bool
 
 // bitsPanel cuts n columns into panels of at most nr: the panels before
 // column wide are w columns wide, the others w-vw (the last cut at n). A

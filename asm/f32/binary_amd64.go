@@ -2,6 +2,11 @@
 
 package f32
 
+// noBitsPair runs every row of C through the one-row kernels of an
+// implementation that also has kernels for pairs of rows (AVX-512), so
+// that tests and benchmarks can compare the two.
+var noBitsPair bool
+
 // sumBits runs the Bits kernel of the active implementation (sumBitsGo's
 // contract) on up to bnr columns: AVX-512 adds up to 4 zmm (64 columns)
 // per selected row of B, the last under a lane mask; AVX2 up to 8 ymm (64

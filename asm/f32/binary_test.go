@@ -391,23 +391,6 @@ func TestBitsProducts(t *testing.T) {
 				}
 			})
 		}
-		// The one-row kernels at every row count (AVX-512 runs pairs of
-		// rows through its pair kernels, and only an odd last row
-		// through these).
-		if asm.Active(pkgName) != "avx512" {
-			return
-		}
-		noBitsPair = true
-		defer func() { noBitsPair = false }()
-		w := newTestWorkspace(2)
-		t.Run("onerow", func(t *testing.T) {
-			for i, c := range cases {
-				if c.m*c.n*max(c.k, c.k2) > 1<<20 && (testing.Short() || raceEnabled || asm.Active(pkgName) == asm.Generic) {
-					continue
-				}
-				checkBitsProduct(t, w, c, uint64(i))
-			}
-		})
 	})
 }
 
@@ -468,29 +451,6 @@ func FuzzBitsProducts(f *testing.F) {
 		}
 		asmtest.TestAll(t, pkgName, func(t *testing.T) { checkBitsProduct(t, ws[c.threads-1], c, 7) })
 	})
-}
-
-// BenchmarkGemmBitsPair compares, alternating, the AVX-512 Bits kernels
-// that run two rows of C at once with the one-row kernels (noBitsPair) on
-// the products of BenchmarkGemmBits, at one and two threads.
-func BenchmarkGemmBitsPair(b *testing.B) {
-	if asm.Active(pkgName) != "avx512" {
-		b.Skip("the pair kernels are AVX-512's")
-	}
-	for _, s := range bitsBenchShapes {
-		for _, th := range []int{1, 2} {
-			for round := 0; round < 2; round++ {
-				for _, oneRow := range []bool{true, false} {
-					b.Run(fmt.Sprintf("%s/threads=%d/onerow=%v", s.name, th, oneRow), func(b *testing.B) {
-						run := bitsBenchRun(s, NewWorkspace(th), true)
-						noBitsPair = oneRow
-						defer func() { noBitsPair = false }()
-						s.timeFlops(b, run)
-					})
-				}
-			}
-		}
-	}
 }
 
 // bitsBenchShapes are the batch-100 training products with a 0/1 operand.

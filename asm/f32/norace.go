@@ -6,6 +6,5 @@ func raceReadF32(s []float32)  {}
 func raceWriteF32(s []float32) {}
 func raceWriteU64(s []uint64)  {}
 func raceReadU64(s []uint64)   {}
-func raceReadU8(s []uint8)     {}
 
 const raceEnabled = false

@@ -22,12 +22,6 @@ func raceWriteF32(s []float32) {
 	}
 }
 
-func raceReadU8(s []uint8) {
-	if len(s) > 0 {
-		runtime.RaceReadRange(unsafe.Pointer(&s[0]), len(s))
-	}
-}
-
 func raceReadU64(s []uint64) {
 	if len(s) > 0 {
 		runtime.RaceReadRange(unsafe.Pointer(&s[0]), 8*len(s))

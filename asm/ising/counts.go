@@ -96,18 +96,6 @@ func Counts(spins []uint64, L int, tab []int32, anti, up *[BlockReplicas]int32) 
 // counts below 2^32.
 const countPlanes = 32
 
-// unpad removes from up the spins of site 0 that the kernels counted once
-// for each of the table's padding entries.
-func unpad(spins []uint64, n int, up *[BlockReplicas]int32) {
-	pad := int32(countSites(n) - n)
-	if pad == 0 {
-		return
-	}
-	for q := range up {
-		up[q] -= pad * int32(spins[q/64]>>(q%64)&1)
-	}
-}
-
 // counter is a bit-sliced (vertical) counter of 64 lanes: lane q holds
 // sum_j bit q of c[j] times 2^j.
 type counter [countPlanes]uint64
