@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/isingrbm/isingrbm/asm/asmtest"
 )
@@ -117,6 +118,35 @@ func BenchmarkMicroKernel(b *testing.B) {
 			}
 			reportFlops(b, 100*2*float64(10*32*kb)*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
 		})
+	}
+}
+
+// BenchmarkLoadAdd measures whether a core issues zmm loads and zmm
+// additions together at full rate: 16 zmm operations per iteration on an
+// L1-resident KiB, loads alone, register additions alone (16 chains), and
+// additions from memory (a load and an addition each), alternating. zmm/ns
+// counts loads or additions (a load-and-add counts once). Where "both"
+// runs as fast as the slower of the other two, the Bits kernels, which
+// load a row of B for every addition, can add at the adders' peak.
+func BenchmarkLoadAdd(b *testing.B) {
+	if !asmHasAVX512() {
+		b.Skip("no AVX-512")
+	}
+	buf := make([]float32, 256+16)
+	off := 0
+	for uintptr(unsafe.Pointer(&buf[off]))%64 != 0 {
+		off++
+	}
+	const iters = 1 << 14
+	for round := 0; round < 2; round++ {
+		for mode, name := range []string{"loads", "adds", "both"} {
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					loadAddAVX512(iters, &buf[off], mode)
+				}
+				b.ReportMetric(16*iters*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "zmm/ns")
+			})
+		}
 	}
 }
 

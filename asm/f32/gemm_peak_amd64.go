@@ -16,6 +16,15 @@ func fmaPeakAVX2(iters int)
 //	for i := 0; i < iters; i++ { for j := 0; j < 24; j++ { acc[j%12] += x * y } }
 func fmaPeakAVX512(iters int)
 
+// loadAddAVX512 runs iters iterations of 16 zmm operations on the 256
+// floats at b: loads (mode 0), register additions into 16 chains (mode 1),
+// or both at once, additions from memory into 16 chains (mode 2), so that
+// BenchmarkLoadAdd can tell whether the core issues a zmm load and a zmm
+// addition together at full rate.
+//
+//go:noescape
+func loadAddAVX512(iters int, b *float32, mode int)
+
 // fmaVecAVX2 sets dst[i] = fma(a[i], b[i], c[i]) for i < n (n a multiple
 // of 8) with VFMADD231PS on ymm registers.
 //
