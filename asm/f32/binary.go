@@ -188,17 +188,18 @@ func (w *Workspace) GemmTNPairBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 [
 }
 
 // GemmTNPairUpdateBits is GemmTNPairUpdate with A1 given as in
-// GemmTNPairBits.
+// GemmTNPairBits (c nil: the gradient not kept, as there).
 func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
 	checkBitsArg("GemmTNPairUpdateBits", a1t, m, k1)
 	ldc := max(1, n) // as in GemmTNPairUpdate
-	checkGemmBC("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1, c, ldc)
-	checkGemm("GemmTNPairUpdateBits", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
+	checkGemmB("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1)
+	checkGemmAB("GemmTNPairUpdateBits", true, false, m, n, k2, a2, lda2, b2, ldb2)
+	checkGradC("GemmTNPairUpdateBits", m, n, c, ldc, beta)
 	checkLen("GemmTNPairUpdateBits", "u.W", len(u.W), m*n)
 	checkLen("GemmTNPairUpdateBits", "u.Vel", len(u.Vel), m*n)
-	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, bits: a1t.Words, bstride: a1t.Stride, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
-	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc}
+	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, bits: a1t.Words, bstride: a1t.Stride, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc, noC: c == nil}
+	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc, noC: c == nil}
 	w.rule = u
 	w.gemmPair(g1, g2, &w.rule)
 	w.rule = UpdateRule{}

@@ -222,6 +222,9 @@ func checkBitsProduct(t *testing.T, w *Workspace, c bitsCase, seed uint64) {
 	V := newPadded(rng, c.m, c.n, max(c.n, 1), 1)
 	origA, origB := A.clone(), B.clone()
 	want, wantW, wantV := C.clone(), W.clone(), V.clone()
+	// With beta 0 and odd m, the update cases pass no C to the Bits form
+	// (the gradient not kept), whose W and Vel must be the same.
+	gradKept := !(c.f == updateForm && c.beta == 0 && c.m%2 == 1)
 	run := func(bits bool, C, W, V *padded) {
 		switch c.f {
 		case formNN:
@@ -257,7 +260,11 @@ func checkBitsProduct(t *testing.T, w *Workspace, c bitsCase, seed uint64) {
 		case updateForm:
 			u := UpdateRule{W: W.mat(), Vel: V.mat(), LR: 0.1, Momentum: 0.9, L1: 1e-4, L2: 2e-4, Proximal: c.off == 1}
 			if bits {
-				w.GemmTNPairUpdateBits(c.m, c.n, c.k, c.alpha, ab, B.mat(), B.ld, c.beta, c.k2, -0.7, A2.mat(), A2.ld, B2.mat(), B2.ld, C.mat(), u)
+				cc := C.mat()
+				if !gradKept {
+					cc = nil
+				}
+				w.GemmTNPairUpdateBits(c.m, c.n, c.k, c.alpha, ab, B.mat(), B.ld, c.beta, c.k2, -0.7, A2.mat(), A2.ld, B2.mat(), B2.ld, cc, u)
 			} else {
 				w.GemmTNPairUpdate(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, c.k2, -0.7, A2.mat(), A2.ld, B2.mat(), B2.ld, C.mat(), u)
 			}
@@ -274,7 +281,9 @@ func checkBitsProduct(t *testing.T, w *Workspace, c bitsCase, seed uint64) {
 			}
 		}
 	}
-	same("C", C, want)
+	if gradKept {
+		same("C", C, want)
+	}
 	same("W", W, wantW)
 	same("Vel", V, wantV)
 	A.checkGuards(t, "a", origA, true)

@@ -490,6 +490,10 @@ func TestGemmPanics(t *testing.T) {
 		{"lda TN", func() { w.GemmTN(3, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
 		{"negative", func() { w.GemmTN(-1, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
 		{"bias", func() { w.SigmoidAffineNN(2, 3, 2, a, 2, a, 3, a[:2], a, 3) }},
+		// No C (the gradient not kept) with beta != 0: nothing to scale.
+		{"nil c beta", func() {
+			w.GemmTNPairUpdate(2, 2, 1, 1, a, 2, a, 2, 1, 1, 1, a, 2, a, 2, nil, UpdateRule{W: a, Vel: a})
+		}},
 	} {
 		func() {
 			defer func() {

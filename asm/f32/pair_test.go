@@ -116,6 +116,33 @@ func TestGemmTNPairUpdate(t *testing.T) {
 					}); allocs != 0 {
 						t.Errorf("threads=%d %dx%d: %v allocations", th, m, n, allocs)
 					}
+					// c nil (beta 0): the gradient is not kept, W and Vel
+					// get the same bits.
+					un := u
+					un.W, un.Vel = append([]float32(nil), w0...), append([]float32(nil), v0...)
+					rw, rv, rc = append([]float32(nil), w0...), append([]float32(nil), v0...), append([]float32(nil), c0...)
+					w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, nil, un)
+					ref.GemmTNPair(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, rc, ldb)
+					if prox {
+						UpdateProximal(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
+					} else {
+						Update(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
+					}
+					for _, x := range []struct {
+						name      string
+						got, want []float32
+					}{{"W", un.W, rw}, {"Vel", un.Vel, rv}} {
+						for i := range x.got {
+							if math.Float32bits(x.got[i]) != math.Float32bits(x.want[i]) {
+								t.Fatalf("c nil, threads=%d %dx%d k=%d,%d prox=%v: %s[%d] = %v, want %v", th, m, n, k1, k2, prox, x.name, i, x.got[i], x.want[i])
+							}
+						}
+					}
+					if allocs := testing.AllocsPerRun(3, func() {
+						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, nil, un)
+					}); allocs != 0 {
+						t.Errorf("c nil, threads=%d %dx%d: %v allocations", th, m, n, allocs)
+					}
 				}
 			}
 		}

@@ -34,10 +34,20 @@ type threadBuf struct {
 	packB []float32 // kc x nc, as nr-column micro-panels
 	tile  []float32 // one mr x nr tile
 	bsum  []float32 // running sums of the Bits products, bitsMC x bitsNR
+	grad  []float32 // a row block of a gradient that is not kept (GemmTNPairUpdate with c nil)
 	// The last decisions of crowded (training repeats a few shapes).
 	crowdKeys [4]crowdKey
 	crowdVals [4]bool
 	crowdN    int
+}
+
+// gradBlock returns the first n floats of the thread's gradient block,
+// grown to n.
+func (t *threadBuf) gradBlock(n int) []float32 {
+	if len(t.grad) < n {
+		t.grad = make([]float32, n)
+	}
+	return t.grad[:n]
 }
 
 // crowdKey names one decision of crowded.

@@ -601,7 +601,9 @@ func (lt *layerTrainer) step(done <-chan struct{}, idx []int, rnd *f32.Rand, lr,
 // log-likelihood gradient on the samples idx (advancing the persistent
 // chains; gW the centered RBM's with Config.Center, centerRows) and
 // returns the summed squared reconstruction error (CD only); with rule,
-// it also applies rule's update of the weights by gW. It
+// it instead applies rule's update of the weights by that gradient, block
+// by block, without keeping it (gW is left as it was: f32's
+// GemmTNPairUpdate with a nil C). It
 // returns false as soon as done is closed (checked every Gibbs step), and
 // then has not touched the weights.
 func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand, rule *f32.UpdateRule) (float64, bool) {
@@ -682,12 +684,12 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 	switch {
 	case binary && rule != nil:
 		lt.v0t.Transpose(&lt.v0b)
-		ws.GemmTNPairUpdateBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, *rule)
+		ws.GemmTNPairUpdateBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, neg, -inv, vn, nv, hn, nh, nil, *rule)
 	case binary:
 		lt.v0t.Transpose(&lt.v0b)
 		ws.GemmTNPairBits(nv, nh, rows, inv, &lt.v0t, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, nh)
 	case rule != nil:
-		ws.GemmTNPairUpdate(nv, nh, rows, inv, v0, nv, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, *rule)
+		ws.GemmTNPairUpdate(nv, nh, rows, inv, v0, nv, hp, nh, 0, neg, -inv, vn, nv, hn, nh, nil, *rule)
 	default:
 		ws.GemmTNPair(nv, nh, rows, inv, v0, nv, hp, nh, 0, neg, -inv, vn, nv, hn, nh, lt.gW, nh)
 	}
