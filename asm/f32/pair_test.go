@@ -63,9 +63,10 @@ func TestGemmTNPair(t *testing.T) {
 }
 
 // TestGemmTNPairUpdate: the bits of GemmTNPair followed by Update or
-// UpdateProximal, for C, W and Vel, at 1, 2 and 3 threads under every
-// implementation, on shapes with several row blocks per thread, an edge
-// of one row, k = 0 in a product, and no allocation.
+// UpdateProximal, for C, W and Vel, and for W and Vel with no C (the
+// gradient not kept), at 1, 2 and 3 threads under every implementation,
+// on shapes with several row blocks per thread, an edge of one row, k = 0
+// in a product, and no allocation.
 func TestGemmTNPairUpdate(t *testing.T) {
 	shapes := [][4]int{{1, 1, 1, 1}, {5, 0, 3, 2}, {0, 4, 3, 2}, {17, 9, 3, 0}, {33, 16, 5, 7}, {1600, 400, 100, 100}, {701, 33, 20, 300}}
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
@@ -91,58 +92,43 @@ func TestGemmTNPairUpdate(t *testing.T) {
 				a1, b1, a2, b2 := fill(max(1, k1*m)), fill(max(1, k1*n)), fill(max(1, k2*m)), fill(max(1, k2*n))
 				for _, prox := range []bool{false, true} {
 					c0, w0, v0 := fill(m*n), fill(m*n), fill(m*n)
-					c, wt, vel := append([]float32(nil), c0...), append([]float32(nil), w0...), append([]float32(nil), v0...)
-					rc, rw, rv := append([]float32(nil), c0...), append([]float32(nil), w0...), append([]float32(nil), v0...)
-					u := UpdateRule{W: wt, Vel: vel, LR: 0.01, Momentum: 0.9, L1: 1e-3 * float32(q%2), L2: 2e-4, Proximal: prox}
-					w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, float32(q%2), k2, -0.5, a2, lda, b2, ldb, c, u)
-					ref.GemmTNPair(m, n, k1, 0.5, a1, lda, b1, ldb, float32(q%2), k2, -0.5, a2, lda, b2, ldb, rc, ldb)
-					if prox {
-						UpdateProximal(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
-					} else {
-						Update(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
-					}
-					for _, x := range []struct {
-						name      string
-						got, want []float32
-					}{{"C", c, rc}, {"W", wt, rw}, {"Vel", vel, rv}} {
-						for i := range x.got {
-							if math.Float32bits(x.got[i]) != math.Float32bits(x.want[i]) {
-								t.Fatalf("threads=%d %dx%d k=%d,%d prox=%v: %s[%d] = %v, want %v", th, m, n, k1, k2, prox, x.name, i, x.got[i], x.want[i])
+					clone := func(x []float32) []float32 { return append([]float32(nil), x...) }
+					// run checks GemmTNPairUpdate into c (nil: the gradient
+					// not kept, with beta 0) against GemmTNPair then
+					// Update, and that it allocates nothing.
+					run := func(c []float32, beta float32) {
+						rc, rw, rv := clone(c0), clone(w0), clone(v0)
+						u := UpdateRule{W: clone(w0), Vel: clone(v0), LR: 0.01, Momentum: 0.9, L1: 1e-3 * float32(q%2), L2: 2e-4, Proximal: prox}
+						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, beta, k2, -0.5, a2, lda, b2, ldb, c, u)
+						ref.GemmTNPair(m, n, k1, 0.5, a1, lda, b1, ldb, beta, k2, -0.5, a2, lda, b2, ldb, rc, ldb)
+						if prox {
+							UpdateProximal(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
+						} else {
+							Update(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
+						}
+						type pair struct {
+							name      string
+							got, want []float32
+						}
+						pairs := []pair{{"W", u.W, rw}, {"Vel", u.Vel, rv}}
+						if c != nil {
+							pairs = append(pairs, pair{"C", c, rc})
+						}
+						for _, x := range pairs {
+							for i := range x.got {
+								if math.Float32bits(x.got[i]) != math.Float32bits(x.want[i]) {
+									t.Fatalf("threads=%d %dx%d k=%d,%d prox=%v c nil=%v: %s[%d] = %v, want %v", th, m, n, k1, k2, prox, c == nil, x.name, i, x.got[i], x.want[i])
+								}
 							}
 						}
-					}
-					if allocs := testing.AllocsPerRun(3, func() {
-						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, c, u)
-					}); allocs != 0 {
-						t.Errorf("threads=%d %dx%d: %v allocations", th, m, n, allocs)
-					}
-					// c nil (beta 0): the gradient is not kept, W and Vel
-					// get the same bits.
-					un := u
-					un.W, un.Vel = append([]float32(nil), w0...), append([]float32(nil), v0...)
-					rw, rv, rc = append([]float32(nil), w0...), append([]float32(nil), v0...), append([]float32(nil), c0...)
-					w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, nil, un)
-					ref.GemmTNPair(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, rc, ldb)
-					if prox {
-						UpdateProximal(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
-					} else {
-						Update(rw, rv, rc, u.LR, u.Momentum, u.L1, u.L2)
-					}
-					for _, x := range []struct {
-						name      string
-						got, want []float32
-					}{{"W", un.W, rw}, {"Vel", un.Vel, rv}} {
-						for i := range x.got {
-							if math.Float32bits(x.got[i]) != math.Float32bits(x.want[i]) {
-								t.Fatalf("c nil, threads=%d %dx%d k=%d,%d prox=%v: %s[%d] = %v, want %v", th, m, n, k1, k2, prox, x.name, i, x.got[i], x.want[i])
-							}
+						if allocs := testing.AllocsPerRun(3, func() {
+							w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, c, u)
+						}); allocs != 0 {
+							t.Errorf("threads=%d %dx%d c nil=%v: %v allocations", th, m, n, c == nil, allocs)
 						}
 					}
-					if allocs := testing.AllocsPerRun(3, func() {
-						w.GemmTNPairUpdate(m, n, k1, 0.5, a1, lda, b1, ldb, 0, k2, -0.5, a2, lda, b2, ldb, nil, un)
-					}); allocs != 0 {
-						t.Errorf("c nil, threads=%d %dx%d: %v allocations", th, m, n, allocs)
-					}
+					run(clone(c0), float32(q%2))
+					run(nil, 0)
 				}
 			}
 		}
