@@ -35,9 +35,10 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		if cfg.SnapshotEvery > 0 {
 			need += float64((w + float64(4*nh)) * float64(cfg.Epochs/cfg.SnapshotEvery))
 		}
-		// The layer in training: velocity, gradient and two backups, the
-		// batch buffers, the PCD chains and their backup.
-		trainer := float64(4*w) + float64(4*bs*(float64(2*nv)+float64(3*nh))) + float64(8*fn) + float64(8*bs*nh)
+		// The layer in training: velocity and two backups (the gradient
+		// is not kept: f32's GemmTNPairUpdate with a nil C), the batch
+		// buffers, the PCD chains and their backup.
+		trainer := float64(3*w) + float64(4*bs*(float64(2*nv)+float64(3*nh))) + float64(8*fn) + float64(8*bs*nh)
 		if l > 0 || float32Data {
 			// Input that is not binary: every thread gathers its own copy
 			// of the batch (f32.Workspace.Replicate).

@@ -331,7 +331,7 @@ type layerTrainer struct {
 	indep                    []float64
 	llIndepTrain, llIndepVal float64
 
-	gW, gB, gC []float32
+	gW, gB, gC []float32 // gW only once a step runs without its update (gradient's rule nil)
 	v0, hp, hs []float32 // data batch, P(h|v0), hidden states (CD)
 	vn, hn     []float32 // negative visibles and hidden probabilities
 	// Bits of the 0/1 operands (binary data, sampled units), whose
@@ -371,7 +371,7 @@ func newLayerTrainer(st *trainState, ws *f32.Workspace, train, val *Dataset) *la
 		monTrain: monitorSubset(train, cfg.MonitorRows),
 		monVal:   monitorSubset(val, cfg.MonitorRows),
 		indep:    independentLogOdds(train),
-		gW:       make([]float32, nv*nh), gB: make([]float32, nv), gC: make([]float32, nh),
+		gB:       make([]float32, nv), gC: make([]float32, nh),
 		v0: make([]float32, bs*nv), hp: make([]float32, bs*nh), hs: make([]float32, bs*nh),
 		vn: make([]float32, (bs+extra)*nv), hn: make([]float32, (bs+extra)*nh),
 		perm: make([]int, train.N),
@@ -680,6 +680,9 @@ func (lt *layerTrainer) gradient(done <-chan struct{}, idx []int, rnd *f32.Rand,
 		lt.centerRows(v0, rows, hp, chains)
 		neg += 2
 		vn, hn = lt.vn[:neg*nv], lt.hn[:neg*nh]
+	}
+	if rule == nil && lt.gW == nil {
+		lt.gW = make([]float32, nv*nh) // only a step without its update keeps the gradient
 	}
 	switch {
 	case binary && rule != nil:
