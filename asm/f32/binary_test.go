@@ -329,6 +329,9 @@ func bitsCases() []bitsCase {
 		{100, 400, 100, formSigNT},
 		{400, 100, 100, updateForm},
 		{300, 130, 700, formNN},
+		// Split along k (TestKSplit).
+		{10, 400, 1600, formSigNN},
+		{7, 130, 1537, formNN},
 		{130, 300, 700, formNT},
 		// Rows of B 2 KB and 1 KB apart: packed (rowsAliased).
 		{100, 512, 300, formSigNN},

@@ -247,6 +247,11 @@ type gemmArgs struct {
 	// bits[i*bstride+p/64], and a is not used.
 	bits    []uint64
 	bstride int
+	// kpart (gemm's k-split, kSplit): this share computes the k-blocks
+	// [kb0, kb1) of the product, each on its own into an m x n block of
+	// kpart (stride n, beta 0), for gemmK to add to C in order.
+	kpart    []float32
+	kb0, kb1 int
 }
 
 // kc is the depth of a k-block. It is part of the definition of every
@@ -319,6 +324,8 @@ type gemmOpts struct {
 	// bitsInPlace and bitsPacked read a row-major B of the Bits products
 	// in place, or pack it, whatever rowsAliased says.
 	bitsInPlace, bitsPacked bool
+	// noKSplit splits the columns of C where gemm would split k (kSplit).
+	noKSplit bool
 }
 
 var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15, irOuter: rowTilesOuter}
@@ -399,13 +406,14 @@ func (w *Workspace) gemm(g gemmArgs) {
 		return
 	}
 	// Split the larger side in whole micro-tiles: each worker packs its own
-	// copy of the other operand. The split never touches k, so the result
-	// does not depend on the thread count.
+	// copy of the other operand. This split never touches k, so the
+	// result does not depend on the thread count; nor does gemmK's.
+	splitN := splitCols(&g, t)
+	if splitN && kSplit(&g, t) {
+		w.gemmK(g, t)
+		return
+	}
 	mr, nu := g.kern.mr, g.kern.nsplit
-	mt, nt := (g.m+mr-1)/mr, (g.n+nu-1)/nu
-	partN := min((nt+t-1)/t*nu, g.n) * g.m
-	partM := min((mt+t-1)/t*mr, g.m) * g.n
-	splitN := 2*partN+8*g.m <= 2*partM+8*g.n
 	p := w.getPool()
 	parts := 0
 	for i := 0; i < t; i++ {
@@ -435,6 +443,121 @@ func (w *Workspace) gemm(g gemmArgs) {
 	p.run(parts, gemmRun)
 	for i := range p.tasks[:parts] {
 		p.tasks[i] = gemmArgs{} // drop references to the caller's slices
+	}
+}
+
+// splitCols reports whether gemm splits the columns of C of g across t
+// threads rather than its rows: the side whose share costs less to read
+// and write.
+func splitCols(g *gemmArgs, t int) bool {
+	mr, nu := g.kern.mr, g.kern.nsplit
+	mt, nt := (g.m+mr-1)/mr, (g.n+nu-1)/nu
+	partN := min((nt+t-1)/t*nu, g.n) * g.m
+	partM := min((mt+t-1)/t*mr, g.m) * g.n
+	return 2*partN+8*g.m <= 2*partM+8*g.n
+}
+
+// kSplitRows is the most rows of C for which gemm splits k rather than
+// the columns of C (kSplit).
+const kSplitRows = 16
+
+// kSplit reports whether gemm runs g on t threads split along k rather
+// than along the columns of C: each thread takes whole k-blocks, so the
+// rows of a row-major B (W in v W, P(h|v) of a mini-batch) are divided as
+// the other products of a training step divide the rows of W (the columns
+// of C in h W^T, the rows of the gradient in GemmTNPairUpdate), and each
+// thread finds its share of W in its own L2. At batch 10 a product uses
+// each element of W for only 10 rows of C, so where W comes from decides
+// its speed: split along the columns, half of each thread's share was
+// last written by the other core's update (or is not cached at all). Only
+// for a few rows of C (kSplitRows), whose blocks gemmK adds up after the
+// threads, and where the cut into whole blocks leaves no thread more than
+// a fifth above an even share (1600 = 768 + 832 on two threads; not 400 =
+// 256 + 144). On the Intel Xeon with AMX (KVM, 2 cores), core/rbm's
+// BenchmarkEpoch at batch 10 (CD-1, 1600 -> 400): 1.239-1.255 s split along
+// the columns, 0.937-0.961 s along k (3 alternations, 2026-12-06); batch
+// 100 does not take it.
+func kSplit(g *gemmArgs, t int) bool {
+	if g.bcs != 1 || g.m > kSplitRows || g.k <= kc || g.opts.noKSplit {
+		return false
+	}
+	nb := (g.k + kc - 1) / kc
+	parts := min(t, nb)
+	most := 0
+	for i := range parts {
+		b0, b1 := share(nb, 1, parts, i)
+		most = max(most, min(b1*kc, g.k)-b0*kc)
+	}
+	return 5*parts*most <= 6*g.k
+}
+
+// gemmK runs g on t threads split along k (kSplit): thread 0 computes the
+// first k-blocks into C as gemmSerial does; each other thread computes its
+// blocks, each into a block of its own (beta 0); then the caller adds them
+// to C in increasing block order and applies the sigmoid epilogue. That is
+// the rounding contract's sequence, C = C + t per block, so the bits are
+// those of the unsplit product whatever the number of threads.
+func (w *Workspace) gemmK(g gemmArgs, t int) {
+	nb := (g.k + kc - 1) / kc
+	parts := min(t, nb)
+	p := w.getPool()
+	for i := 0; i < parts; i++ {
+		b0, b1 := share(nb, 1, parts, i)
+		s := g
+		s.a = w.replicaOf(g.a, i)
+		s.sig = false
+		if i == 0 {
+			s.k = min(b1*kc, g.k)
+		} else {
+			s.kb0, s.kb1 = b0, b1
+			s.kpart = w.bufs[i].kpartBlock((b1 - b0) * g.m * g.n)
+		}
+		p.tasks[i] = s
+	}
+	p.run(parts, gemmRun)
+	mn := g.m * g.n
+	for i := 0; i < g.m; i++ {
+		row := g.c[i*g.ldc : i*g.ldc+g.n]
+		for _, s := range p.tasks[1:parts] {
+			for b := range s.kb1 - s.kb0 {
+				addRow(row, s.kpart[b*mn+i*g.n:])
+			}
+		}
+	}
+	if g.sig {
+		sigmoidBias(g.c[:(g.m-1)*g.ldc+g.n], g.ldc, g.m, g.n, g.bias)
+	}
+	for i := range p.tasks[:parts] {
+		p.tasks[i] = gemmArgs{}
+	}
+}
+
+// addRow sets row[j] = row[j] + t[j], rounded to float32 (the contract's
+// C + t), for j < len(row).
+func addRow(row, t []float32) {
+	t = t[:len(row)]
+	for j := range row {
+		row[j] += t[j]
+	}
+}
+
+// kpartSerial runs the k-blocks [g.kb0, g.kb1) of g, each into its m x n
+// block of g.kpart (gemmK).
+func kpartSerial(g *gemmArgs, buf *threadBuf) {
+	for b := g.kb0; b < g.kb1; b++ {
+		p0 := b * kc
+		s := *g
+		s.kpart = nil
+		s.k = min(kc, g.k-p0)
+		s.beta = 0
+		s.c, s.ldc = g.kpart[(b-g.kb0)*g.m*g.n:(b-g.kb0+1)*g.m*g.n], g.n
+		if g.bits != nil {
+			s.bits = g.bits[p0/64:]
+		} else {
+			s.a = g.a[p0*g.acs:]
+		}
+		s.b = g.b[p0*g.brs:]
+		gemmSerial(&s, buf)
 	}
 }
 
@@ -586,6 +709,10 @@ func balanced(total, max, unit int) int {
 // gemmSerial runs the blocked product on one goroutine (GotoBLAS loop
 // order: nc columns of B, kc depth, mc rows of A, then nr x mr micro-tiles).
 func gemmSerial(g *gemmArgs, buf *threadBuf) {
+	if g.kpart != nil {
+		kpartSerial(g, buf)
+		return
+	}
 	if g.bits != nil {
 		bitsSerial(g, buf)
 		return

@@ -189,6 +189,13 @@ func bitCases() []gemmCase {
 		{100, 400, 100, []form{formNT, formSigNT}},
 		{400, 100, 100, []form{formTN}},
 		{61, 37, 1600, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
+		// Split along k on 2 or 3 threads (TestKSplit): the batch-10
+		// shape, a last block of one row (on 3 threads), whole blocks (on
+		// 2), one row.
+		{10, 400, 1600, []form{formNN, formSigNN}},
+		{10, 100, 769, []form{formNN, formSigNN}},
+		{9, 100, 1024, []form{formNN}},
+		{1, 33, 1537, []form{formSigNN}},
 	} {
 		for _, f := range s.forms {
 			cs = append(cs, gemmCase{f: f, m: s.m, n: s.n, k: s.k, alpha: bitScalars[(i+int(f)+4)%6],

@@ -459,6 +459,41 @@ func TestGemm(t *testing.T) {
 	})
 }
 
+// TestKSplit checks which products gemm splits along k (kSplit), among
+// them the shapes that TestGemmBits and TestBitsProducts hold to the
+// contract byte for byte on 2 and 3 threads for that reason.
+func TestKSplit(t *testing.T) {
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		for _, c := range []struct {
+			m, n, k int
+			tn      bool // B transposed (an A*B^T product)
+			want    [2]bool
+		}{
+			{10, 400, 1600, false, [2]bool{true, true}},
+			{10, 100, 769, false, [2]bool{false, true}}, // 512 + 257 on two
+			{9, 100, 1024, false, [2]bool{true, false}}, // 256 + 256 + 512 on three
+			{1, 33, 1537, false, [2]bool{true, true}},
+			{7, 130, 1537, false, [2]bool{true, true}},
+			{10, 100, 400, false, [2]bool{false, false}}, // 256 + 144: uneven
+			{10, 400, 768, false, [2]bool{false, true}},  // 256 + 512 on two
+			{10, 400, 256, false, [2]bool{false, false}}, // one block
+			{17, 400, 1600, false, [2]bool{false, false}},
+			{100, 400, 1600, false, [2]bool{false, false}},
+			{10, 1600, 400, true, [2]bool{false, false}},
+		} {
+			g := gemmArgs{m: c.m, n: c.n, k: c.k, brs: c.n, bcs: 1, kern: activeKern()}
+			if c.tn {
+				g.brs, g.bcs = 1, c.k
+			}
+			for i, th := range []int{2, 3} {
+				if got := splitCols(&g, th) && kSplit(&g, th); got != c.want[i] {
+					t.Errorf("%dx%dx%d (B^T %v) on %d threads: split along k %v, want %v", c.m, c.n, c.k, c.tn, th, got, c.want[i])
+				}
+			}
+		}
+	})
+}
+
 // TestGemmPackedPaths repeats the small cases with the alternative
 // blocking paths switched on: A always packed, B packed a whole panel at a
 // time.

@@ -35,6 +35,7 @@ type threadBuf struct {
 	tile  []float32 // one mr x nr tile
 	bsum  []float32 // running sums of the Bits products, bitsMC x bitsNR
 	grad  []float32 // a row block of a gradient that is not kept (GemmTNPairUpdate with c nil)
+	kpart []float32 // the k-blocks of a product split along k (gemmK)
 	// The last decisions of crowded (training repeats a few shapes).
 	crowdKeys [4]crowdKey
 	crowdVals [4]bool
@@ -48,6 +49,15 @@ func (t *threadBuf) gradBlock(n int) []float32 {
 		t.grad = make([]float32, n)
 	}
 	return t.grad[:n]
+}
+
+// kpartBlock returns the first n floats of the thread's k-split blocks,
+// grown to n.
+func (t *threadBuf) kpartBlock(n int) []float32 {
+	if len(t.kpart) < n {
+		t.kpart = make([]float32, n)
+	}
+	return t.kpart[:n]
 }
 
 // crowdKey names one decision of crowded.
