@@ -557,7 +557,12 @@ func kpartSerial(g *gemmArgs, buf *threadBuf) {
 			s.a = g.a[p0*g.acs:]
 		}
 		s.b = g.b[p0*g.brs:]
-		gemmSerial(&s, buf)
+		// Not through gemmSerial: the recursion would move s to the heap.
+		if s.bits != nil {
+			bitsSerial(&s, buf)
+		} else {
+			floatSerial(&s, buf)
+		}
 	}
 }
 
@@ -709,14 +714,18 @@ func balanced(total, max, unit int) int {
 // gemmSerial runs the blocked product on one goroutine (GotoBLAS loop
 // order: nc columns of B, kc depth, mc rows of A, then nr x mr micro-tiles).
 func gemmSerial(g *gemmArgs, buf *threadBuf) {
-	if g.kpart != nil {
+	switch {
+	case g.kpart != nil:
 		kpartSerial(g, buf)
-		return
-	}
-	if g.bits != nil {
+	case g.bits != nil:
 		bitsSerial(g, buf)
-		return
+	default:
+		floatSerial(g, buf)
 	}
+}
+
+// floatSerial is gemmSerial for a float32 A.
+func floatSerial(g *gemmArgs, buf *threadBuf) {
 	m, n, k := g.m, g.n, g.k
 	kr := g.kern
 	mr, nr := kr.mr, kr.nr

@@ -544,9 +544,9 @@ func TestGemmPanics(t *testing.T) {
 // TestGemmNoAlloc checks that steady-state products allocate nothing,
 // serial and parallel.
 func TestGemmNoAlloc(t *testing.T) {
-	m, n, k := 100, 400, 400 // above parallelMinFlops
+	m, n, k := 100, 400, 600 // above parallelMinFlops
 	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
-	bias := make([]float32, n)
+	bias := make([]float32, k)
 	for _, th := range []int{1, 2} {
 		w := NewWorkspace(th)
 		allocs := testing.AllocsPerRun(10, func() {
@@ -554,6 +554,8 @@ func TestGemmNoAlloc(t *testing.T) {
 			w.GemmTN(k, n, m, 1, a, k, c, n, 1, b, n)
 			w.SigmoidAffineNT(m, k, n, c, n, b, n, bias, a, k)
 			w.GemmTNPair(k, n, m, 1, a, k, c, n, 0, m, -1, a, k, c, n, b, n)
+			// 10 rows: split along k on two threads (kSplit).
+			w.SigmoidAffineNN(10, n, k, a, k, b, n, bias, c, n)
 		})
 		if allocs != 0 {
 			t.Errorf("threads=%d: %v allocations per run", th, allocs)

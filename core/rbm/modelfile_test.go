@@ -241,21 +241,29 @@ func TestTrainErrors(t *testing.T) {
 	_ = os.ErrNotExist
 }
 
-// The mini-batch step allocates nothing.
+// The mini-batch step allocates nothing, also at batch 10 with products
+// large enough to be split across the workspace's two threads, along k
+// (f32's kSplit: 1600 visible units).
 func TestStepNoAlloc(t *testing.T) {
-	for _, c := range []struct{ pcd, flip bool }{{false, false}, {true, false}, {true, true}, {false, true}} {
-		r := randomRBM(64, 32, 0.1, 1)
-		d := randomBinary(100, 64, 0.5, 2)
+	for _, c := range []struct {
+		pcd, flip            bool
+		nv, nh, batch, iters int
+	}{
+		{false, false, 64, 32, 50, 20}, {true, false, 64, 32, 50, 20}, {true, true, 64, 32, 50, 20}, {false, true, 64, 32, 50, 20},
+		{false, false, 1600, 200, 10, 5},
+	} {
+		r := randomRBM(c.nv, c.nh, 0.1, 1)
+		d := randomBinary(100, c.nv, 0.5, 2)
 		cfg, _ := Preset("mehta-schwab")
-		cfg.Batch, cfg.PCD, cfg.FlipMove, cfg.CDK = 50, c.pcd, c.flip, 2
+		cfg.Batch, cfg.PCD, cfg.FlipMove, cfg.CDK = c.batch, c.pcd, c.flip, 2
 		lt := newTestTrainer(r, d, cfg)
-		idx := make([]int, 50)
+		idx := make([]int, c.batch)
 		for i := range idx {
 			idx[i] = i
 		}
 		rnd := newRandForTest()
-		if n := testing.AllocsPerRun(20, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
-			t.Errorf("pcd=%v flip=%v: %v allocations per mini-batch", c.pcd, c.flip, n)
+		if n := testing.AllocsPerRun(c.iters, func() { lt.step(nil, idx, rnd, lt.cfg.LR, 0.5) }); n != 0 {
+			t.Errorf("%d -> %d, batch %d, pcd=%v flip=%v: %v allocations per mini-batch", c.nv, c.nh, c.batch, c.pcd, c.flip, n)
 		}
 	}
 }
