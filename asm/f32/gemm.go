@@ -252,6 +252,10 @@ type gemmArgs struct {
 	// kpart (stride n, beta 0), for gemmK to add to C in order.
 	kpart    []float32
 	kb0, kb1 int
+	// kred (gemmK's second run): add the k-blocks of these shares to
+	// this share's rows of C, which start at row kr0 of the product.
+	kred []gemmArgs
+	kr0  int
 }
 
 // kc is the depth of a k-block. It is part of the definition of every
@@ -459,44 +463,54 @@ func splitCols(g *gemmArgs, t int) bool {
 
 // kSplitRows is the most rows of C for which gemm splits k rather than
 // the columns of C (kSplit).
-const kSplitRows = 16
+const kSplitRows = 128
+
+// kSplitBytes caps the blocks that one thread of a product split along k
+// keeps for the reduction (kSplit): half of L2, so that they are still
+// there when gemmK adds them up.
+var kSplitBytes = l2OrDefault(l2Size) / 2
 
 // kSplit reports whether gemm runs g on t threads split along k rather
 // than along the columns of C: each thread takes whole k-blocks, so the
 // rows of a row-major B (W in v W, P(h|v) of a mini-batch) are divided as
 // the other products of a training step divide the rows of W (the columns
 // of C in h W^T, the rows of the gradient in GemmTNPairUpdate), and each
-// thread finds its share of W in its own L2. At batch 10 a product uses
-// each element of W for only 10 rows of C, so where W comes from decides
-// its speed: split along the columns, half of each thread's share was
-// last written by the other core's update (or is not cached at all). Only
-// for a few rows of C (kSplitRows), whose blocks gemmK adds up after the
-// threads, and where the cut into whole blocks leaves no thread more than
-// a fifth above an even share (1600 = 768 + 832 on two threads; not 400 =
-// 256 + 144). On the Intel Xeon with AMX (KVM, 2 cores), core/rbm's
-// BenchmarkEpoch at batch 10 (CD-1, 1600 -> 400): 1.239-1.255 s split along
-// the columns, 0.937-0.961 s along k (3 alternations, 2026-12-06); batch
-// 100 does not take it.
+// thread finds its share of W in its own L2 instead of half of it last
+// written by the other core. The threads after the first keep each of
+// their blocks apart for gemmK to add up, so only for a few rows of C
+// (kSplitRows) and blocks within kSplitBytes; alpha > 0 (kreduce); and
+// where the cut into whole blocks leaves no thread more than a fifth above
+// an even share (1600 = 768 + 832 on two threads; not 400 = 256 + 144).
+// On the Intel Xeon with AMX (KVM, 2 cores, 2 MiB of L2), core/rbm's
+// BenchmarkEpoch (CD-1, 1600 -> 400), alternated runs, 2026-12-06: batch
+// 10 1.239-1.255 -> 0.937-0.961 s with the blocks added by the caller
+// (3 alternations), 0.933-0.947 -> 0.906-0.915 s with them added by
+// both threads (kreduce, 3); batch 100 (640 KB of blocks) 505-512 ->
+// 486-489 ms summed over the step's parts (3), every product faster.
 func kSplit(g *gemmArgs, t int) bool {
-	if g.bcs != 1 || g.m > kSplitRows || g.k <= kc || g.opts.noKSplit {
+	if g.bcs != 1 || g.m > kSplitRows || g.k <= kc || !(g.alpha > 0) || g.opts.noKSplit {
 		return false
 	}
 	nb := (g.k + kc - 1) / kc
 	parts := min(t, nb)
-	most := 0
+	most, kept := 0, 0
 	for i := range parts {
 		b0, b1 := share(nb, 1, parts, i)
 		most = max(most, min(b1*kc, g.k)-b0*kc)
+		if i > 0 {
+			kept = max(kept, b1-b0)
+		}
 	}
-	return 5*parts*most <= 6*g.k
+	return 5*parts*most <= 6*g.k && 4*kept*g.m*g.n <= kSplitBytes
 }
 
 // gemmK runs g on t threads split along k (kSplit): thread 0 computes the
 // first k-blocks into C as gemmSerial does; each other thread computes its
-// blocks, each into a block of its own (beta 0); then the caller adds them
-// to C in increasing block order and applies the sigmoid epilogue. That is
-// the rounding contract's sequence, C = C + t per block, so the bits are
-// those of the unsplit product whatever the number of threads.
+// blocks, each into a block of its own (beta 0). Then, in a second run,
+// each thread adds the other threads' blocks to its share of the rows of C
+// in increasing block order (kreduce) and applies the sigmoid epilogue.
+// That is the rounding contract's sequence, C = C + t per block, so the
+// bits are those of the unsplit product whatever the number of threads.
 func (w *Workspace) gemmK(g gemmArgs, t int) {
 	nb := (g.k + kc - 1) / kc
 	parts := min(t, nb)
@@ -515,29 +529,43 @@ func (w *Workspace) gemmK(g gemmArgs, t int) {
 		p.tasks[i] = s
 	}
 	p.run(parts, gemmRun)
-	mn := g.m * g.n
+	if len(w.kshares) < parts {
+		w.kshares = make([]gemmArgs, w.threads)
+	}
+	copy(w.kshares, p.tasks[:parts])
+	red := min(parts, g.m)
+	for i := 0; i < red; i++ {
+		i0, i1 := share(g.m, 1, red, i)
+		s := g
+		s.m, s.c, s.kr0, s.kred = i1-i0, g.c[i0*g.ldc:], i0, w.kshares[1:parts]
+		if g.sig {
+			s.bias = g.bias
+		}
+		p.tasks[i] = s
+	}
+	p.run(red, gemmRun)
+	clear(p.tasks[:max(parts, red)])
+	clear(w.kshares)
+}
+
+// kreduce adds the k-blocks of the shares g.kred (rows g.kr0 on of each
+// m x n block) to the g.m rows of g.c, share by share and block by block
+// in order, then applies the sigmoid epilogue when g.sig. Each addition
+// is C = C + t rounded once (ColSums of one row with alpha = beta = 1:
+// 0 + t is t, as no block is -0: kSplit takes alpha > 0 only, and a chain
+// from +0 never ends at -0).
+func kreduce(g *gemmArgs) {
 	for i := 0; i < g.m; i++ {
 		row := g.c[i*g.ldc : i*g.ldc+g.n]
-		for _, s := range p.tasks[1:parts] {
+		for _, s := range g.kred {
+			mn := s.m * s.n
 			for b := range s.kb1 - s.kb0 {
-				addRow(row, s.kpart[b*mn+i*g.n:])
+				colSumsArch(row, s.kpart[b*mn+(g.kr0+i)*s.n:], 1, g.n, g.n, 1, 1)
 			}
 		}
 	}
 	if g.sig {
 		sigmoidBias(g.c[:(g.m-1)*g.ldc+g.n], g.ldc, g.m, g.n, g.bias)
-	}
-	for i := range p.tasks[:parts] {
-		p.tasks[i] = gemmArgs{}
-	}
-}
-
-// addRow sets row[j] = row[j] + t[j], rounded to float32 (the contract's
-// C + t), for j < len(row).
-func addRow(row, t []float32) {
-	t = t[:len(row)]
-	for j := range row {
-		row[j] += t[j]
 	}
 }
 
@@ -715,6 +743,8 @@ func balanced(total, max, unit int) int {
 // order: nc columns of B, kc depth, mc rows of A, then nr x mr micro-tiles).
 func gemmSerial(g *gemmArgs, buf *threadBuf) {
 	switch {
+	case g.kred != nil:
+		kreduce(g)
 	case g.kpart != nil:
 		kpartSerial(g, buf)
 	case g.bits != nil:

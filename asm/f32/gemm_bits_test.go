@@ -189,18 +189,24 @@ func bitCases() []gemmCase {
 		{100, 400, 100, []form{formNT, formSigNT}},
 		{400, 100, 100, []form{formTN}},
 		{61, 37, 1600, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
-		// Split along k on 2 or 3 threads (TestKSplit): the batch-10
-		// shape, a last block of one row (on 3 threads), whole blocks (on
-		// 2), one row.
-		{10, 400, 1600, []form{formNN, formSigNN}},
-		{10, 100, 769, []form{formNN, formSigNN}},
-		{9, 100, 1024, []form{formNN}},
-		{1, 33, 1537, []form{formSigNN}},
 	} {
 		for _, f := range s.forms {
 			cs = append(cs, gemmCase{f: f, m: s.m, n: s.n, k: s.k, alpha: bitScalars[(i+int(f)+4)%6],
 				beta: bitScalars[(i+2*int(f)+5)%6], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%3})
 		}
+	}
+	// Split along k on 2 or 3 threads (TestKSplit: alpha > 0): the
+	// batch-10 shape, a last block of one row (on 3 threads), whole
+	// blocks (on 2), one row; every beta.
+	for i, s := range []struct {
+		m, n, k int
+		f       form
+	}{
+		{10, 400, 1600, formNN}, {10, 400, 1600, formSigNN}, {10, 100, 769, formNN}, {10, 100, 769, formSigNN},
+		{9, 100, 1024, formNN}, {1, 33, 1537, formNN}, {1, 33, 1537, formSigNN},
+	} {
+		cs = append(cs, gemmCase{f: s.f, m: s.m, n: s.n, k: s.k, alpha: []float32{1, 0.3, 2}[i%3],
+			beta: bitScalars[i%6], off: i % 2, pad: 3 * (i % 2), threads: 2 + i%2})
 	}
 	return cs
 }

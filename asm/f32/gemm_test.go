@@ -463,6 +463,8 @@ func TestGemm(t *testing.T) {
 // them the shapes that TestGemmBits and TestBitsProducts hold to the
 // contract byte for byte on 2 and 3 threads for that reason.
 func TestKSplit(t *testing.T) {
+	defer func(b int) { kSplitBytes = b }(kSplitBytes)
+	kSplitBytes = 1 << 20 // half of a 2 MiB L2
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
 		for _, c := range []struct {
 			m, n, k int
@@ -477,11 +479,13 @@ func TestKSplit(t *testing.T) {
 			{10, 100, 400, false, [2]bool{false, false}}, // 256 + 144: uneven
 			{10, 400, 768, false, [2]bool{false, true}},  // 256 + 512 on two
 			{10, 400, 256, false, [2]bool{false, false}}, // one block
-			{17, 400, 1600, false, [2]bool{false, false}},
-			{100, 400, 1600, false, [2]bool{false, false}},
+			{17, 400, 1600, false, [2]bool{true, true}},
+			{100, 400, 1600, false, [2]bool{true, true}},    // 640 KB and 480 KB of blocks kept
+			{100, 1024, 4096, false, [2]bool{false, false}}, // 3.2 MB and 2.4 MB
+			{129, 400, 1600, false, [2]bool{false, false}},
 			{10, 1600, 400, true, [2]bool{false, false}},
 		} {
-			g := gemmArgs{m: c.m, n: c.n, k: c.k, brs: c.n, bcs: 1, kern: activeKern()}
+			g := gemmArgs{m: c.m, n: c.n, k: c.k, alpha: 1, brs: c.n, bcs: 1, kern: activeKern()}
 			if c.tn {
 				g.brs, g.bcs = 1, c.k
 			}
@@ -489,6 +493,13 @@ func TestKSplit(t *testing.T) {
 				if got := splitCols(&g, th) && kSplit(&g, th); got != c.want[i] {
 					t.Errorf("%dx%dx%d (B^T %v) on %d threads: split along k %v, want %v", c.m, c.n, c.k, c.tn, th, got, c.want[i])
 				}
+				// A block that is +0 would be -0 after a negative alpha
+				// (kreduce).
+				g.alpha = -0.5
+				if kSplit(&g, th) {
+					t.Errorf("%dx%dx%d with alpha %v on %d threads: split along k", c.m, c.n, c.k, g.alpha, th)
+				}
+				g.alpha = 1
 			}
 		}
 	})

@@ -23,6 +23,9 @@ type Workspace struct {
 	reps [maxReplicas][][]float32
 	nrep int
 	rule UpdateRule // the rule of the GemmTNPairUpdate under way
+	// kshares are the shares of a product split along k (gemmK) while
+	// its blocks are added up.
+	kshares []gemmArgs
 }
 
 // maxReplicas is the number of operands that can be replicated at once.
