@@ -15,7 +15,9 @@
 // multiply-add chain per block in increasing k, and the blocks are combined
 // in increasing order by a fixed epilogue (t = alpha*s; c = t, or
 // fma(beta, c, t), then c + t for later blocks). The portable code emulates
-// the float32 FMA exactly (fma32, round to odd). Threads split m or n, never k.
+// the float32 FMA exactly (fma32, round to odd). Threads split m or n, or k
+// in whole blocks whose results are then added to C in block order: the
+// contract's own c + t, so the bits do not depend on the split.
 //
 // The products follow GotoBLAS/BLIS: nc columns of B, depth blocks of kc,
 // mc rows of A (mc and nc from the cache sizes, which never changes a sum),
@@ -30,7 +32,10 @@
 // B micro-panel is packed just before use and the next one prefetched
 // (the transposing B^T packer requests its own rows ahead instead). A
 // Workspace splits a product into whole micro-tiles along its longer side,
-// one part per worker goroutine.
+// one part per worker goroutine; a product of a few rows of C by a
+// row-major B (v W at batch 10 or 100) into whole k-blocks instead, so
+// that each goroutine reads the rows of W that its shares of the other
+// products of a training step read (kSplit in gemm.go).
 //
 // The Bits products (binary.go) take a 0/1 matrix A packed as bits and add
 // the rows of B its ones select: the same bits as the float32 products

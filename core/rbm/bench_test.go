@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm"
@@ -40,6 +41,38 @@ func BenchmarkEpoch(b *testing.B) {
 				b.ReportMetric(float64(n)/s, "samples/s")
 				b.ReportMetric(0, "ns/op")
 				b.Logf("f32 implementation %s, %d threads", asm.Active("f32"), lt.ws.Threads())
+			})
+		})
+	}
+}
+
+// BenchmarkEpochLattice is BenchmarkEpoch at the layer sizes of L = 32
+// and 64 lattices (1024 and 4096 visible units; bench/run's lattice
+// section times the same epochs through isingrbm train against the
+// peers): CD-1 on 20,000 random rows, batch 100, and batch 10 for 1024 ->
+// 1024. Run it briefly: -benchtime 1x.
+func BenchmarkEpochLattice(b *testing.B) {
+	const n = 20000
+	for _, s := range []struct{ nv, nh, batch int }{{1024, 256, 100}, {1024, 1024, 100}, {1024, 1024, 10}, {4096, 1024, 100}} {
+		d := randomBinary(n, s.nv, 0.5, 1)
+		b.Run(fmt.Sprintf("%dx%d/batch%d", s.nv, s.nh, s.batch), func(b *testing.B) {
+			asmtest.Benchmark(b, "f32", func(b *testing.B) {
+				if asm.Active("f32") == asm.Generic {
+					b.Skip("the portable kernels take minutes per epoch at these sizes (BenchmarkEpoch times them)")
+				}
+				cfg, _ := Preset("mehta-schwab")
+				cfg.Batch = s.batch
+				lt := newTestTrainer(randomRBM(s.nv, s.nh, 0.1, 2), d, cfg)
+				lt.st.cfg.Epochs = 1
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					rnd := f32.NewRand(1, uint64(i))
+					for lo := 0; lo < n; lo += s.batch {
+						lt.step(nil, lt.perm[lo:min(lo+s.batch, n)], rnd, lt.cfg.LR, 0.9)
+					}
+				}
+				b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
+				b.ReportMetric(0, "ns/op")
 			})
 		})
 	}
