@@ -472,6 +472,8 @@ func TestKSplit(t *testing.T) {
 			want    [2]bool
 		}{
 			{10, 400, 1600, false, [2]bool{true, true}},
+			{10, 400, 1280, false, [2]bool{true, true}}, // core/rbm's TestReproducibleSplitProducts
+			{100, 400, 1280, false, [2]bool{true, true}},
 			{10, 100, 769, false, [2]bool{false, true}}, // 512 + 257 on two
 			{9, 100, 1024, false, [2]bool{true, false}}, // 256 + 256 + 512 on three
 			{1, 33, 1537, false, [2]bool{true, true}},

@@ -214,6 +214,22 @@ func TestReproducibleSplitProducts(t *testing.T) {
 		})
 		fmt.Fprintf(&want, "binary=true pcd=true %s model %s\n", name, h)
 	}
+	// 1280 visible units: v W splits along k (f32's kSplit, its TestKSplit)
+	// on 2 and 3 threads, at batch 100 and at batch 10 (five k-blocks: 512
+	// + 768 and 256 + 512 + 512); CD-1.
+	wide := randomBinary(100, 1280, 0.3, 7)
+	fmt.Fprintf(&want, "data 1280 %s\n", dataHash(wide))
+	for _, batch := range []int{100, 10} {
+		what := fmt.Sprintf("binary=true 1280 -> 400 batch=%d", batch)
+		h := sameModelEverywhere(t, what+": ", func(th int) (*DBN, error) {
+			cfg := reproConfig(th)
+			cfg.Epochs, cfg.Batch, cfg.CDK = 1, batch, 1
+			cfg.ValidationFraction = 0
+			d, _, err := TrainDBN(context.Background(), wide, []int{1280, 400}, cfg, nil)
+			return d, err
+		})
+		fmt.Fprintf(&want, "%s model %s\n", what, h)
+	}
 	if !t.Failed() {
 		checkReproFile(t, reproSplitFile, want.String())
 	}
