@@ -328,8 +328,6 @@ type gemmOpts struct {
 	// bitsInPlace and bitsPacked read a row-major B of the Bits products
 	// in place, or pack it, whatever rowsAliased says.
 	bitsInPlace, bitsPacked bool
-	// noKSplit splits the columns of C where gemm would split k (kSplit).
-	noKSplit bool
 }
 
 var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15, irOuter: rowTilesOuter}
@@ -488,7 +486,7 @@ var kSplitBytes = l2OrDefault(l2Size) / 2
 // both threads (kreduce, 3); batch 100 (640 KB of blocks) 505-512 ->
 // 486-489 ms summed over the step's parts (3), every product faster.
 func kSplit(g *gemmArgs, t int) bool {
-	if g.bcs != 1 || g.m > kSplitRows || g.k <= kc || !(g.alpha > 0) || g.opts.noKSplit {
+	if g.bcs != 1 || g.m > kSplitRows || g.k <= kc || !(g.alpha > 0) {
 		return false
 	}
 	nb := (g.k + kc - 1) / kc
