@@ -536,9 +536,6 @@ func (w *Workspace) gemmK(g gemmArgs, t int) {
 		i0, i1 := share(g.m, 1, red, i)
 		s := g
 		s.m, s.c, s.kr0, s.kred = i1-i0, g.c[i0*g.ldc:], i0, w.kshares[1:parts]
-		if g.sig {
-			s.bias = g.bias
-		}
 		p.tasks[i] = s
 	}
 	p.run(red, gemmRun)
