@@ -465,8 +465,9 @@ const kSplitRows = 128
 
 // kSplitBytes caps the blocks that one thread of a product split along k
 // keeps for the reduction (kSplit): half of L2, so that they are still
-// there when gemmK adds them up.
-var kSplitBytes = l2OrDefault(l2Size) / 2
+// there when gemmK adds them up. kSplitShare caps a thread's share of B:
+// L2, where it is to stay between the products of a training step.
+var kSplitBytes, kSplitShare = l2OrDefault(l2Size) / 2, l2OrDefault(l2Size)
 
 // kSplit reports whether gemm runs g on t threads split along k rather
 // than along the columns of C: each thread takes whole k-blocks, so the
@@ -476,9 +477,12 @@ var kSplitBytes = l2OrDefault(l2Size) / 2
 // thread finds its share of W in its own L2 instead of half of it last
 // written by the other core. The threads after the first keep each of
 // their blocks apart for gemmK to add up, so only for a few rows of C
-// (kSplitRows) and blocks within kSplitBytes; alpha > 0 (kreduce); and
-// where the cut into whole blocks leaves no thread more than a fifth above
-// an even share (1600 = 768 + 832 on two threads; not 400 = 256 + 144).
+// (kSplitRows) and blocks within kSplitBytes; alpha > 0 (kreduce); where
+// the cut into whole blocks leaves no thread more than a fifth above an
+// even share (1600 = 768 + 832 on two threads; not 400 = 256 + 144); and
+// where a thread's share of B fits its L2 (kSplitShare: 832 x 400 floats,
+// 1.3 MB, on the Intel Xeon's 2 MiB; not on the 1 MiB of the Zen 5, where
+// the split was not measured).
 // On the Intel Xeon with AMX (KVM, 2 cores, 2 MiB of L2), core/rbm's
 // BenchmarkEpoch (CD-1, 1600 -> 400), alternated runs, 2026-12-06: batch
 // 10 1.239-1.255 -> 0.937-0.961 s with the blocks added by the caller
@@ -499,7 +503,7 @@ func kSplit(g *gemmArgs, t int) bool {
 			kept = max(kept, b1-b0)
 		}
 	}
-	return 5*parts*most <= 6*g.k && 4*kept*g.m*g.n <= kSplitBytes
+	return 5*parts*most <= 6*g.k && 4*kept*g.m*g.n <= kSplitBytes && 4*most*g.n <= kSplitShare
 }
 
 // gemmK runs g on t threads split along k (kSplit): thread 0 computes the

@@ -463,8 +463,8 @@ func TestGemm(t *testing.T) {
 // them the shapes that TestGemmBits and TestBitsProducts hold to the
 // contract byte for byte on 2 and 3 threads for that reason.
 func TestKSplit(t *testing.T) {
-	defer func(b int) { kSplitBytes = b }(kSplitBytes)
-	kSplitBytes = 1 << 20 // half of a 2 MiB L2
+	defer func(b, s int) { kSplitBytes, kSplitShare = b, s }(kSplitBytes, kSplitShare)
+	kSplitBytes, kSplitShare = 1<<20, 2<<20 // a 2 MiB L2
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
 		for _, c := range []struct {
 			m, n, k int
@@ -484,6 +484,8 @@ func TestKSplit(t *testing.T) {
 			{17, 400, 1600, false, [2]bool{true, true}},
 			{100, 400, 1600, false, [2]bool{true, true}},    // 640 KB and 480 KB of blocks kept
 			{100, 1024, 4096, false, [2]bool{false, false}}, // 3.2 MB and 2.4 MB
+			{10, 1024, 1024, false, [2]bool{true, false}},   // a share of B of 2 MB
+			{10, 1200, 1024, false, [2]bool{false, false}},  // 2.4 MB
 			{129, 400, 1600, false, [2]bool{false, false}},
 			{10, 1600, 400, true, [2]bool{false, false}},
 		} {
