@@ -289,6 +289,17 @@ const kc = 256
 // beta == 0). fma is the correctly rounded float32 fused multiply-add: the
 // hardware's VFMADD231PS/FMLA, fma32 in portable Go.
 //
+// The same bits means every finite result and every infinity. An element
+// that is NaN (from a NaN among its inputs, or infinities that cancel or
+// meet a zero) is NaN everywhere, but its payload is not promised: unlike
+// the elementwise kernels the products do not canonicalize NaNs (the
+// SigmoidAffine forms do, in their sigmoid), the payload that propagates
+// depends on each implementation's instructions and operand order, and a
+// product split along k (gemmK) adds its blocks with ColSums, which
+// canonicalizes. Training never saves such a result: core/rbm ends a run
+// whose parameters stop being finite with ErrDiverged, keeping the last
+// checkpoint of finite ones.
+//
 //lint:ignore U1000 a name for the comments that cite this contract, never used in code
 const roundingContract = 0
 
