@@ -836,20 +836,14 @@ func tailInPlace(g *gemmArgs, i int) bool {
 func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta float32, jit, direct bool) {
 	kr := g.kern
 	mr, nr := kr.mr, kr.nr
-	ldc := g.ldc
 	// Whole tiles of a row-major B, and edge tiles of at most nr/2 columns
 	// (read under a mask), are read in place by directB kernels when B
 	// would otherwise be packed for a single use per row tile run.
 	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB && (g.opts.aliasedB || !buf.crowded(false, g.brs, kb, nr))
 	if !jit && g.opts.irOuter {
 		for ir := 0; ir < mb; ir += mr {
-			rows := min(mr, mb-ir)
-			ap, aks, arow, skip := tileA(g, buf, ic, ir, pc, kb, rows, direct)
 			for jr := 0; jr < nb; jr += nr {
-				cols := min(nr, nb-jr)
-				bp := buf.packB[jr*kb : jr*kb+kb*nr]
-				off := (ic+ir)*ldc + jc + jr
-				kr.tile(buf, kb, ap, aks, arow, g.ars, bp, nil, g.brs, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, skip, rows, cols)
+				rowTile(g, buf, ic, ir, mb, jc+jr, min(nr, nb-jr), pc, kb, buf.packB[jr*kb:jr*kb+kb*nr], nil, beta, direct)
 			}
 		}
 		return
@@ -883,12 +877,19 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 			bp = buf.packB[jr*kb : jr*kb+kb*nr]
 		}
 		for ir := 0; ir < mb; ir += mr {
-			rows := min(mr, mb-ir)
-			ap, aks, arow, skip := tileA(g, buf, ic, ir, pc, kb, rows, direct)
-			off := (ic+ir)*ldc + jc + jr
-			kr.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*ldc+cols], ldc, g.alpha, beta, skip, rows, cols)
+			rowTile(g, buf, ic, ir, mb, jc+jr, cols, pc, kb, bp, brow, beta, direct)
 		}
 	}
+}
+
+// rowTile multiplies the row tile at row ir of the block of mb rows at row
+// ic (its A operand from tileA) by the micro-panel of B of cols columns at
+// column j of C: packed (bp) or the rows of a row-major B in place (brow).
+func rowTile(g *gemmArgs, buf *threadBuf, ic, ir, mb, j, cols, pc, kb int, bp, brow []float32, beta float32, direct bool) {
+	rows := min(g.kern.mr, mb-ir)
+	ap, aks, arow, skip := tileA(g, buf, ic, ir, pc, kb, rows, direct)
+	off := (ic+ir)*g.ldc + j
+	g.kern.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*g.ldc+cols], g.ldc, g.alpha, beta, skip, rows, cols)
 }
 
 // tileA returns the A operand of the row tile at row ir of the block at
