@@ -87,6 +87,7 @@ func bitCase(c gemmCase, seed uint64) (A, B, C *padded, bias []float32) {
 	return A, B, C, bias
 }
 
+// runForm runs case c's product on w.
 func runForm(w *Workspace, c gemmCase, A, B, C *padded, bias []float32) {
 	switch c.f {
 	case formNN:

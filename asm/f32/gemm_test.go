@@ -150,18 +150,7 @@ func runGemmCase(t *testing.T, w *Workspace, c gemmCase, seed uint64) {
 	}
 	A0, B0, C0 := A.clone(), B.clone(), C.clone()
 	biasCopy := append([]float32(nil), bias...)
-	switch c.f {
-	case formNN:
-		w.GemmNN(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
-	case formNT:
-		w.GemmNT(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
-	case formTN:
-		w.GemmTN(c.m, c.n, c.k, c.alpha, A.mat(), A.ld, B.mat(), B.ld, c.beta, C.mat(), C.ld)
-	case formSigNN:
-		w.SigmoidAffineNN(c.m, c.n, c.k, A.mat(), A.ld, B.mat(), B.ld, bias, C.mat(), C.ld)
-	case formSigNT:
-		w.SigmoidAffineNT(c.m, c.n, c.k, A.mat(), A.ld, B.mat(), B.ld, bias, C.mat(), C.ld)
-	}
+	runForm(w, c, A, B, C, bias)
 	A.checkGuards(t, "a", A0, true)
 	B.checkGuards(t, "b", B0, true)
 	C.checkGuards(t, "c", C0, false)
