@@ -843,7 +843,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	if !jit && g.opts.irOuter {
 		for ir := 0; ir < mb; ir += mr {
 			for jr := 0; jr < nb; jr += nr {
-				rowTile(g, buf, ic, ir, mb, jc+jr, min(nr, nb-jr), pc, kb, buf.packB[jr*kb:jr*kb+kb*nr], nil, beta, direct)
+				rowTile(g, buf, ic, ir, mb, jc+jr, min(nr, nb-jr), pc, kb, buf.packB[jr*kb:jr*kb+kb*nr], nil, beta, direct, pfRows{})
 			}
 		}
 		return
@@ -851,14 +851,18 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		var bp, brow []float32
+		var next pfRows
 		if jit {
 			if directB && (cols == nr || cols <= nr/2) {
 				brow = g.b[pc*g.brs+jc+jr:]
+				if mb > mr {
+					next = nextTileRows(g, jc, jr, nb, pc, kb)
+				}
 			} else {
 				bp = buf.packB[:kb*nr]
 				kr.packB(bp, g.b, g.brs, g.bcs, pc, kb, jc+jr, cols)
 			}
-			if jr+nr < nb && mb > mr && g.bcs == 1 {
+			if brow == nil && jr+nr < nb && mb > mr && g.bcs == 1 {
 				// Start fetching the next micro-panel's source while this
 				// one is multiplied. Not for a single row tile (batch 10):
 				// the prefetches of 256 rows of B (three lines each) cost more than
@@ -876,20 +880,68 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 		} else {
 			bp = buf.packB[jr*kb : jr*kb+kb*nr]
 		}
+		// The in-place kernels hint the next tile's rows themselves, a few
+		// per group of four depth steps, spread over the row tiles.
+		per := 0
+		if next.rows > 0 {
+			per = min((next.rows+(mb+mr-1)/mr-1)/((mb+mr-1)/mr), kb/4)
+		}
 		for ir := 0; ir < mb; ir += mr {
-			rowTile(g, buf, ic, ir, mb, jc+jr, cols, pc, kb, bp, brow, beta, direct)
+			var pf pfRows
+			if r0 := ir / mr * per; r0 < next.rows {
+				pf = pfRows{p: next.p[r0*g.brs:], rows: min(per, next.rows-r0)}
+			}
+			rowTile(g, buf, ic, ir, mb, jc+jr, cols, pc, kb, bp, brow, beta, direct, pf)
 		}
 	}
+}
+
+// pfRows names rows rows of B, from p on, one row every ldb floats (the
+// product's), whose first 128 bytes a kernel should hint into L2 while it
+// runs: the rows of a tile that a later kernel call reads.
+type pfRows struct {
+	p    []float32
+	rows int
+}
+
+// nextTileRows returns the rows of the tile of a row-major B read in place
+// after the one at column jc+jr and depth pc (of a column block of nb
+// columns at jc): the next tile to the right, or the first of the next
+// depth block. Read in place, a tile's rows come from L3 when B is larger
+// than L2 (the paper's 1600 x 400 B on one thread), each row a new pair
+// of lines 1,600 bytes after the last, which the hardware prefetchers do
+// not fetch ahead of the kernel: on the Intel Xeon with AMX (KVM, family
+// 6 model 0xA7), one thread, the kernel loop of (100x1600)(1600x400)
+// with the same B tile again and again ran at 175-185 GFLOP/s, with B's
+// tiles in turn at 147-158. One burst of hints before each tile
+// (prefetchRows, still used for packed tiles) gained nothing there: the
+// hints wait for the same few fill buffers as the misses, and the core
+// with them. Spread through the kernels of the tile before, one row per
+// four depth steps (pfB kernels), they raised BenchmarkGemm on one thread,
+// 3 alternations of the two builds, GFLOP/s: (100x1600)(1600x400)
+// 123-144 -> 142-156, its sigmoid form 130-134 -> 138-145, (100x400)(400x100)
+// 118-122 -> 124-129; on two threads (each thread's B in its own L2) and at
+// every other shape within the noise of the hour (2026-12-06). Hinting
+// two or three tiles ahead measured the same as one.
+func nextTileRows(g *gemmArgs, jc, jr, nb, pc, kb int) pfRows {
+	nr := g.kern.nr
+	switch {
+	case jr+nr < nb:
+		return pfRows{p: g.b[pc*g.brs+jc+jr+nr:], rows: kb}
+	case pc+kb < g.k:
+		return pfRows{p: g.b[(pc+kb)*g.brs+jc:], rows: min(kc, g.k-pc-kb)}
+	}
+	return pfRows{}
 }
 
 // rowTile multiplies the row tile at row ir of the block of mb rows at row
 // ic (its A operand from tileA) by the micro-panel of B of cols columns at
 // column j of C: packed (bp) or the rows of a row-major B in place (brow).
-func rowTile(g *gemmArgs, buf *threadBuf, ic, ir, mb, j, cols, pc, kb int, bp, brow []float32, beta float32, direct bool) {
+func rowTile(g *gemmArgs, buf *threadBuf, ic, ir, mb, j, cols, pc, kb int, bp, brow []float32, beta float32, direct bool, pf pfRows) {
 	rows := min(g.kern.mr, mb-ir)
 	ap, aks, arow, skip := tileA(g, buf, ic, ir, pc, kb, rows, direct)
 	off := (ic+ir)*g.ldc + j
-	g.kern.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*g.ldc+cols], g.ldc, g.alpha, beta, skip, rows, cols)
+	g.kern.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*g.ldc+cols], g.ldc, g.alpha, beta, skip, rows, cols, pf)
 }
 
 // tileA returns the A operand of the row tile at row ir of the block at

@@ -47,26 +47,30 @@ func activeKern() kern {
 // brow[p*ldb + j] (rows of B in place). With skip > 0 (directTail: the last,
 // partial row tile), arow starts skip rows above the tile: the kernel
 // computes all mr rows and the last rows of them are stored.
-func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, skip, rows, cols int) {
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, skip, rows, cols int, pf pfRows) {
 	switch k.id {
 	case kGeneric:
 		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
 		return
 	case kAVX512:
 		mask := uint32(uint64(1)<<cols - 1)
+		var pfp *float32
+		if pf.rows > 0 {
+			pfp = &pf.p[0]
+		}
 		switch {
 		case brow != nil && arow != nil && cols <= 8:
 			kernel10x8RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
 		case brow != nil && cols <= 8:
 			kernel10x8StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
 		case brow != nil && arow != nil && cols <= 16:
-			kernel10x16RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+			kernel10x16RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask, pfp, pf.rows)
 		case brow != nil && cols <= 16:
-			kernel10x16StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+			kernel10x16StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask, pfp, pf.rows)
 		case brow != nil && arow != nil:
-			kernel10x32RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+			kernel10x32RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask, pfp, pf.rows)
 		case brow != nil:
-			kernel10x32StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+			kernel10x32StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask, pfp, pf.rows)
 		case arow != nil && cols <= 8:
 			kernel10x8RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case cols <= 8:
@@ -234,16 +238,19 @@ func kernel10x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, a
 func kernel10x16StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // kernel10x32RowsBRowsAVX512 is kernel10x32RowsAVX512 with B(p, j) at
-// b[p*ldb + j] (32 columns of a row-major B read in place).
+// b[p*ldb + j] (32 columns of a row-major B read in place). Each of its
+// first pfn groups of four depth steps also hints the first 128 bytes of
+// one row of pf, pf + ldb, ... into L2 (pfRows); the BRows kernels of 16
+// columns take the same two arguments.
 //
 //go:noescape
-func kernel10x32RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func kernel10x32RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
 
 // kernel10x32StepBRowsAVX512 is kernel10x32StepAVX512 with B(p, j) at
 // b[p*ldb + j] (32 columns of a row-major B read in place).
 //
 //go:noescape
-func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
 
 // kernel10x16RowsBRowsAVX512 and kernel10x16StepBRowsAVX512 are the
 // 32-column BRows kernels on one vector of 16 columns (mask bits 0..15),
@@ -252,10 +259,10 @@ func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int,
 // They load B under the mask, so no element past the last column is read.
 //
 //go:noescape
-func kernel10x16RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func kernel10x16RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
 
 //go:noescape
-func kernel10x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func kernel10x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
 
 //go:noescape
 func kernel10x8RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)

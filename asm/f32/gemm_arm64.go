@@ -41,7 +41,7 @@ func activeKern() kern {
 // tile computes the rows x cols corner of one mr x nr tile of C by the
 // rounding contract from the packed panels ap and bp (arrow is unused: no
 // arm64 kernel reads A in place).
-func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, skip, rows, cols int) {
+func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32, lda int, bp, brow []float32, ldb int, c []float32, ldc int, alpha, beta float32, skip, rows, cols int, _ pfRows) {
 	if k.id == kGeneric {
 		kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
 		return

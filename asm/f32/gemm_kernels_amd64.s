@@ -2803,8 +2803,8 @@ kernel10x16RowsAVX512_done:
 	VZEROUPPER
 	RET
 
-// func kernel10x32RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
-TEXT ·kernel10x32RowsBRowsAVX512(SB), NOSPLIT, $0-76
+// func kernel10x32RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
+TEXT ·kernel10x32RowsBRowsAVX512(SB), NOSPLIT, $0-96
 	MOVQ kb+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -2879,6 +2879,8 @@ TEXT ·kernel10x32RowsBRowsAVX512(SB), NOSPLIT, $0-76
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
+	MOVQ pf+80(FP), AX
+	MOVQ pfn+88(FP), R13
 	MOVQ CX, BX
 	SHRQ $2, BX
 	JZ   kernel10x32RowsBRowsAVX512_tail
@@ -3017,6 +3019,14 @@ kernel10x32RowsBRowsAVX512_loop4:
 	ADDQ $16, SI
 	ADDQ $16, R11
 	LEAQ (DI)(R14*4), DI
+	TESTQ R13, R13
+	JZ    kernel10x32RowsBRowsAVX512_nopf
+	PREFETCHT1 0(AX)
+	PREFETCHT1 64(AX)
+	PREFETCHT1 127(AX)
+	ADDQ  R14, AX
+	DECQ  R13
+kernel10x32RowsBRowsAVX512_nopf:
 	DECQ BX
 	JNZ  kernel10x32RowsBRowsAVX512_loop4
 
@@ -3257,8 +3267,8 @@ kernel10x32RowsBRowsAVX512_done:
 	VZEROUPPER
 	RET
 
-// func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
-TEXT ·kernel10x32StepBRowsAVX512(SB), NOSPLIT, $0-76
+// func kernel10x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
+TEXT ·kernel10x32StepBRowsAVX512(SB), NOSPLIT, $0-96
 	MOVQ kb+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ks+16(FP), R9
@@ -3331,6 +3341,8 @@ TEXT ·kernel10x32StepBRowsAVX512(SB), NOSPLIT, $0-76
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
+	MOVQ pf+80(FP), AX
+	MOVQ pfn+88(FP), R13
 	MOVQ CX, BX
 	SHRQ $2, BX
 	JZ   kernel10x32StepBRowsAVX512_tail
@@ -3468,6 +3480,14 @@ kernel10x32StepBRowsAVX512_loop4:
 	VFMADD231PS  Z1, Z3, Z23
 	LEAQ (SI)(R9*4), SI
 	LEAQ (DI)(R14*4), DI
+	TESTQ R13, R13
+	JZ    kernel10x32StepBRowsAVX512_nopf
+	PREFETCHT1 0(AX)
+	PREFETCHT1 64(AX)
+	PREFETCHT1 127(AX)
+	ADDQ  R14, AX
+	DECQ  R13
+kernel10x32StepBRowsAVX512_nopf:
 	DECQ BX
 	JNZ  kernel10x32StepBRowsAVX512_loop4
 
@@ -3707,8 +3727,8 @@ kernel10x32StepBRowsAVX512_done:
 	VZEROUPPER
 	RET
 
-// func kernel10x16RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
-TEXT ·kernel10x16RowsBRowsAVX512(SB), NOSPLIT, $0-76
+// func kernel10x16RowsBRowsAVX512(kb int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
+TEXT ·kernel10x16RowsBRowsAVX512(SB), NOSPLIT, $0-96
 	MOVQ kb+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -3765,6 +3785,8 @@ TEXT ·kernel10x16RowsBRowsAVX512(SB), NOSPLIT, $0-76
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
 	VPXORD Z12, Z12, Z12
+	MOVQ pf+80(FP), AX
+	MOVQ pfn+88(FP), R13
 	MOVQ CX, BX
 	SHRQ $2, BX
 	JZ   kernel10x16RowsBRowsAVX512_tail
@@ -3859,6 +3881,14 @@ kernel10x16RowsBRowsAVX512_loop4:
 	ADDQ $16, SI
 	ADDQ $16, R11
 	LEAQ (DI)(R14*4), DI
+	TESTQ R13, R13
+	JZ    kernel10x16RowsBRowsAVX512_nopf
+	PREFETCHT1 0(AX)
+	PREFETCHT1 64(AX)
+	PREFETCHT1 127(AX)
+	ADDQ  R14, AX
+	DECQ  R13
+kernel10x16RowsBRowsAVX512_nopf:
 	DECQ BX
 	JNZ  kernel10x16RowsBRowsAVX512_loop4
 
@@ -4026,8 +4056,8 @@ kernel10x16RowsBRowsAVX512_done:
 	VZEROUPPER
 	RET
 
-// func kernel10x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
-TEXT ·kernel10x16StepBRowsAVX512(SB), NOSPLIT, $0-76
+// func kernel10x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfn int)
+TEXT ·kernel10x16StepBRowsAVX512(SB), NOSPLIT, $0-96
 	MOVQ kb+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ks+16(FP), R9
@@ -4082,6 +4112,8 @@ TEXT ·kernel10x16StepBRowsAVX512(SB), NOSPLIT, $0-76
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
 	VPXORD Z12, Z12, Z12
+	MOVQ pf+80(FP), AX
+	MOVQ pfn+88(FP), R13
 	MOVQ CX, BX
 	SHRQ $2, BX
 	JZ   kernel10x16StepBRowsAVX512_tail
@@ -4175,6 +4207,14 @@ kernel10x16StepBRowsAVX512_loop4:
 	VFMADD231PS  Z0, Z2, Z12
 	LEAQ (SI)(R9*4), SI
 	LEAQ (DI)(R14*4), DI
+	TESTQ R13, R13
+	JZ    kernel10x16StepBRowsAVX512_nopf
+	PREFETCHT1 0(AX)
+	PREFETCHT1 64(AX)
+	PREFETCHT1 127(AX)
+	ADDQ  R14, AX
+	DECQ  R13
+kernel10x16StepBRowsAVX512_nopf:
 	DECQ BX
 	JNZ  kernel10x16StepBRowsAVX512_loop4
 

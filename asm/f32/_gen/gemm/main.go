@@ -42,6 +42,11 @@ type spec struct {
 	bRows   bool // B(p, j) at b + p*ldb + j (a row-major B read in place), not packed
 	bMask   bool // bRows loads under the column mask (edge tiles: no lane past the last column is read)
 	pfA     int  // PREFETCHT0 distance on the packed A stream per 4 steps (0: none)
+	// pfB: arguments pf, pfn; each of the first pfn unrolled groups of four
+	// steps hints (PREFETCHT1) the first 128 bytes of one row of B at pf,
+	// pf + ldb, ...: the rows of the next tile, spread over the row tiles
+	// that multiply this one (bRows kernels only).
+	pfB bool
 }
 
 func (s spec) width() int { // floats per vector
@@ -197,6 +202,9 @@ func (s spec) args() string {
 	if s.partial {
 		a += ", rows int, mask uint32"
 	}
+	if s.pfB {
+		a += ", pf *float32, pfn int"
+	}
 	return a
 }
 
@@ -217,6 +225,13 @@ func (g *gen) kernel(s spec) {
 	rowsOff, maskOff, size := off+32, off+40, off+32
 	if s.partial {
 		size = off + 44
+	}
+	pfOff := (size + 7) &^ 7
+	if s.pfB {
+		if !s.bRows {
+			panic(s.name + ": pfB needs bRows (R13 and the row stride R14)")
+		}
+		size = pfOff + 16
 	}
 	g.p("// func %s(%s)", s.name, s.args())
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", s.name, size)
@@ -286,6 +301,10 @@ func (g *gen) kernel(s spec) {
 		}
 	}
 	l := s.name
+	if s.pfB {
+		g.p("\tMOVQ pf+%d(FP), AX", pfOff)
+		g.p("\tMOVQ pfn+%d(FP), R13", pfOff+8)
+	}
 	g.p("\tMOVQ CX, BX")
 	g.p("\tSHRQ $2, BX")
 	g.p("\tJZ   %s_tail", l)
@@ -298,6 +317,17 @@ func (g *gen) kernel(s spec) {
 		g.kstep(s, q)
 	}
 	g.advance(s, 4)
+	if s.pfB {
+		g.p("\tTESTQ R13, R13")
+		g.p("\tJZ    %s_nopf", l)
+		// Three hints cover 128 bytes at any alignment.
+		g.p("\tPREFETCHT1 0(AX)")
+		g.p("\tPREFETCHT1 64(AX)")
+		g.p("\tPREFETCHT1 127(AX)")
+		g.p("\tADDQ  R14, AX")
+		g.p("\tDECQ  R13")
+		g.p("%s_nopf:", l)
+	}
 	g.p("\tDECQ BX")
 	g.p("\tJNZ  %s_loop4", l)
 	g.p("\n%s_tail:", l)
@@ -408,12 +438,12 @@ var specs = []spec{
 	{name: "kernel10x16RowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true},
 	// Whole 32-column tiles with a row-major B read in place (A*B and
 	// A^T*B when A is one row block, so B is not packed).
-	{name: "kernel10x32RowsBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true, bRows: true},
-	{name: "kernel10x32StepBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true, bRows: true},
+	{name: "kernel10x32RowsBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true, bRows: true, pfB: true},
+	{name: "kernel10x32StepBRowsAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true, bRows: true, pfB: true},
 	// Edge tiles of at most 16 columns of a row-major B read in place under
 	// the column mask (B is not packed at all when A is one row block).
-	{name: "kernel10x16RowsBRowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true, bRows: true, bMask: true},
-	{name: "kernel10x16StepBRowsAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true, bRows: true, bMask: true},
+	{name: "kernel10x16RowsBRowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true, bRows: true, bMask: true, pfB: true},
+	{name: "kernel10x16StepBRowsAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true, bRows: true, bMask: true, pfB: true},
 	{name: "kernel10x8RowsBRowsAVX512", mr: 10, nv: 1, a: aRows, partial: true, bRows: true, bMask: true},
 	{name: "kernel10x8StepBRowsAVX512", mr: 10, nv: 1, a: aStep, partial: true, bRows: true, bMask: true},
 	// At most 8 edge columns: ymm vectors with AVX-512VL masks (on Zen 4 a
