@@ -50,6 +50,52 @@ def fmt(m, how):
     return "%s +- %s [%s, %s]" % (f(m["mean"]), f(m["std"]), f(m["min"]), f(m["max"]))
 
 
+def load(paths, names=()):
+    """The couplings and the networks (name -> summary entries) of the study
+    summaries at paths, each network from the first summary that has it;
+    every network of names must be there."""
+    nets, couplings = {}, None
+    for path in paths:
+        try:
+            with open(path) as f:
+                d = json.load(f)
+            ks = d["spec"]["couplings"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SystemExit("%s: not a study summary.json (%s)" % (path, e))
+        if couplings is None:
+            couplings = ks
+        elif sorted(ks) != sorted(couplings):
+            raise SystemExit("%s: couplings %s, but %s has %s" % (path, ks, paths[0], couplings))
+        for n, v in d.get("networks", {}).items():
+            nets.setdefault(n, v)
+    for n in names:
+        if n not in nets:
+            raise SystemExit("no network %r in %s (they have %s)" % (n, ", ".join(paths), ", ".join(sorted(nets))))
+    return couplings, nets
+
+
+def table_rows(couplings, nets, names, upper=False, density=False, apart="live"):
+    """The table's rows: (K, measure name, cells, note), cells formatted by
+    fmt, one per network of names (all in nets: load checks them); note is
+    " (ranges apart)" or ""."""
+
+    def get(net, K, key):
+        for e in nets[net]:
+            if abs(e["K"] - K) < 1e-9:
+                return e["measures"].get(key)
+        return None
+
+    for K in couplings:
+        for key, name, how in MEASURES + (DENSITY if density else ()) + (UPPER if upper else ()):
+            xs = [get(n, K, key) for n in names]
+            note = ""
+            x, y = (xs + [None])[:2]
+            if (apart == "all" or key == "layer1.live_fraction") and x and y and x.get("n") and y.get("n"):
+                if x["max"] < y["min"] or y["max"] < x["min"]:
+                    note = " (ranges apart)"
+            yield K, name, [fmt(x, how) for x in xs], note
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("summary", nargs="+")
@@ -63,40 +109,10 @@ def main():
     names = [n for n in a.networks.split(",") if n]
     if len(names) < 1:
         raise SystemExit("-networks %r: want at least one network" % a.networks)
-    nets, couplings = {}, None
-    for path in a.summary:
-        try:
-            with open(path) as f:
-                d = json.load(f)
-            ks = d["spec"]["couplings"]
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise SystemExit("%s: not a study summary.json (%s)" % (path, e))
-        if couplings is None:
-            couplings = ks
-        elif sorted(ks) != sorted(couplings):
-            raise SystemExit("%s: couplings %s, but %s has %s" % (path, ks, a.summary[0], couplings))
-        for n, v in d.get("networks", {}).items():
-            nets.setdefault(n, v)
-    for n in names:
-        if n not in nets:
-            raise SystemExit("no network %r in %s (they have %s)" % (n, ", ".join(a.summary), ", ".join(sorted(nets))))
-
-    def get(net, K, key):
-        for e in nets[net]:
-            if abs(e["K"] - K) < 1e-9:
-                return e["measures"].get(key)
-        return None
-
+    couplings, nets = load(a.summary, names)
     out = ["| K | measure | %s |" % " | ".join(names), "|---|---|%s" % ("---|" * len(names))]
-    for K in couplings:
-        for key, name, how in MEASURES + (DENSITY if a.density else ()) + (UPPER if a.upper else ()):
-            xs = [get(n, K, key) for n in names]
-            note = ""
-            x, y = (xs + [None])[:2]
-            if (a.apart == "all" or key == "layer1.live_fraction") and x and y and x.get("n") and y.get("n"):
-                if x["max"] < y["min"] or y["max"] < x["min"]:
-                    note = " (ranges apart)"
-            out.append("| %g | %s | %s%s |" % (K, name, " | ".join(fmt(x, how) for x in xs), note))
+    for K, name, cells, note in table_rows(couplings, nets, names, a.upper, a.density, a.apart):
+        out.append("| %g | %s | %s%s |" % (K, name, " | ".join(cells), note))
     sys.stdout.write("\n".join(out) + "\n")
 
 

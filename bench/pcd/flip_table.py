@@ -4,26 +4,25 @@ summaries (the flip study's and one with mehta-schwab, docs/study/summary.json):
 
     bench/pcd/flip_table.py bench/pcd/study-flip-summary.json docs/study/summary.json
 
-It runs bench/deadunits/study_table.py -density -apart all -upper and keeps layer 1's held-out
-log-likelihood, ceiling (K = 0.6) and flip gap and each layer's median PR; every cell is that
-table's. It prints to stderr the rows below K = 0.6 whose ranges lie apart.
+It takes bench/deadunits/study_table.py's rows (-density -apart all -upper) and keeps layer 1's
+held-out log-likelihood, ceiling (K = 0.6) and flip gap and each layer's median PR; every cell is
+that table's. It prints to stderr the rows below K = 0.6 whose ranges lie apart.
 """
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'deadunits'))
+import study_table  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit(__doc__)
-flip, ms = sys.argv[1], sys.argv[2]
-TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'deadunits', 'study_table.py')
-out = subprocess.run([sys.executable, TABLE, flip, ms, '-networks', 'mehta-schwab-flip,mehta-schwab', '-density', '-apart', 'all', '-upper'], capture_output=True, text=True, check=True).stdout
+NAMES = ['mehta-schwab-flip', 'mehta-schwab']
+couplings, nets = study_table.load(sys.argv[1:3], NAMES)
 cells = {}
-for l in out.splitlines():
-    if not l.startswith('| 0'):
-        continue
-    p = [x.strip() for x in l.strip('|').split('|')]
-    cells[(p[0], p[1])] = p[2:]
+for K, name, row, note in study_table.table_rows(couplings, nets, NAMES,
+                                                 upper=True, density=True, apart='all'):
+    cells[('%g' % K, name)] = row[:-1] + [row[-1] + note]
 def mean(c):
     return float(re.match(r'(-?[0-9.]+)', c).group(1))
 def f(x):
