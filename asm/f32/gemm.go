@@ -880,12 +880,10 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 		} else {
 			bp = buf.packB[jr*kb : jr*kb+kb*nr]
 		}
-		// The in-place kernels hint the next tile's rows themselves, a few
-		// per group of four depth steps, spread over the row tiles.
-		per := 0
-		if next.rows > 0 {
-			per = min((next.rows+(mb+mr-1)/mr-1)/((mb+mr-1)/mr), kb/4)
-		}
+		// The in-place kernels hint the next tile's rows themselves, one
+		// per group of four depth steps, shared out over the row tiles.
+		tiles := (mb + mr - 1) / mr
+		per := min((next.rows+tiles-1)/tiles, kb/4)
 		for ir := 0; ir < mb; ir += mr {
 			var pf pfRows
 			if r0 := ir / mr * per; r0 < next.rows {
