@@ -129,6 +129,34 @@ func BenchmarkMicroKernel(b *testing.B) {
 	}
 }
 
+// BenchmarkFMALoads measures the 10x32 micro-kernel's FMAs with none of
+// its loads, with its ten A broadcasts per depth step, and with those and
+// its two B loads, from L1 and without the kernel's streams (the same 128
+// bytes every step), alternating, to compare with BenchmarkFMAPeak and
+// BenchmarkMicroKernel: where "bcast" falls below "regs", the load mix
+// itself, not the caches, keeps the kernel below the FMA peak.
+func BenchmarkFMALoads(b *testing.B) {
+	if !asmHasAVX512() {
+		b.Skip("no AVX-512")
+	}
+	buf := alignedFloats(64)
+	for i := range buf {
+		buf[i] = float32(i%5) * 0.01
+	}
+	const iters = 1 << 18
+	for round := 0; round < 2; round++ {
+		for mode, name := range []string{"regs", "bcast", "bcast+loads"} {
+			b.Run(name, func(b *testing.B) {
+				cpu0 := asmtest.ProcessCPUSeconds()
+				for b.Loop() {
+					fmaLoadsAVX512(iters, &buf[0], mode)
+				}
+				reportFlops(b, 640*iters*float64(b.N), asmtest.ProcessCPUSeconds()-cpu0)
+			})
+		}
+	}
+}
+
 // BenchmarkLoadAdd measures whether a core issues zmm loads and zmm
 // additions together at full rate: 16 zmm operations per iteration on an
 // L1-resident KiB, loads alone, register additions alone (16 chains), and

@@ -16,6 +16,15 @@ func fmaPeakAVX2(iters int)
 //	for i := 0; i < iters; i++ { for j := 0; j < 24; j++ { acc[j%12] += x * y } }
 func fmaPeakAVX512(iters int)
 
+// fmaLoadsAVX512 runs iters iterations of the 10x32 micro-kernel's 20
+// FMAs (640 flops) on registers, with no loads (mode 0), its 10 A
+// broadcasts (mode 1), or those and its two B loads (mode 2), all from the
+// same L1-resident 128 bytes at a, so that BenchmarkFMALoads can tell how
+// much of the FMA peak the kernel's load mix leaves, streams aside.
+//
+//go:noescape
+func fmaLoadsAVX512(iters int, a *float32, mode int)
+
 // loadAddAVX512 runs iters iterations of 16 zmm operations on the 256
 // floats at b: loads (mode 0), register additions into 16 chains (mode 1),
 // or both at once, additions from memory into 16 chains (mode 2), so that
