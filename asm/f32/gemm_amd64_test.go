@@ -131,7 +131,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 
 // BenchmarkFMALoads measures the 10x32 micro-kernel's FMAs with none of
 // its loads, with its ten A broadcasts per depth step, and with those and
-// its two B loads, from L1 and without the kernel's streams (the same 128
+// its two B loads, from L1 and without the kernel's streams (the same 192
 // bytes every step), alternating, to compare with BenchmarkFMAPeak and
 // BenchmarkMicroKernel: where "bcast" falls below "regs", the load mix
 // itself, not the caches, keeps the kernel below the FMA peak.

@@ -19,7 +19,7 @@ func fmaPeakAVX512(iters int)
 // fmaLoadsAVX512 runs iters iterations of the 10x32 micro-kernel's 20
 // FMAs (640 flops) on registers, with no loads (mode 0), its 10 A
 // broadcasts (mode 1), or those and its two B loads (mode 2), all from the
-// same L1-resident 128 bytes at a, so that BenchmarkFMALoads can tell how
+// same L1-resident 192 bytes at a, so that BenchmarkFMALoads can tell how
 // much of the FMA peak the kernel's load mix leaves, streams aside.
 //
 //go:noescape

@@ -263,7 +263,7 @@ ladone:
 // FMAs into 20 chains (Z4-Z23) from two B vectors (Z0, Z1) and a broadcast
 // A value (Z2, Z3, alternating), with, by mode, no loads (0), the 10 A
 // broadcasts from a (1), or those and the two B loads (2); a is
-// L1-resident (the same 128 bytes every iteration).
+// L1-resident (the same 192 bytes every iteration).
 TEXT ·fmaLoadsAVX512(SB), NOSPLIT, $0-24
 	MOVQ iters+0(FP), CX
 	MOVQ a+8(FP), SI
