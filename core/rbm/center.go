@@ -95,7 +95,12 @@ func (lt *layerTrainer) deriveC() {
 // the model, stays what the step made it. The change is rounded to float32
 // before it is added (no fused multiply-add: the same bits everywhere);
 // one f32 product of two rows, y = W [lam_new, delta], serves b' += y2
-// and b = b' - y1 in one pass over W.
+// and b = b' - y1 in one pass over W. Each takes the product's whole sum
+// in one addition, so with more hidden units than one of f32's k-blocks
+// (256) the bits are not those of a product accumulated into b' and b
+// block by block, as derive's is (the change to this form, 96372f8, moved
+// the running preset's 1600 -> 400 models; testdata/repro/split.sha256's
+// 256 -> 320 line holds the bytes).
 func (lt *layerTrainer) slideAndDerive() {
 	c, r, st := lt.cen, lt.r, lt.st
 	nv, nh := r.NVisible, r.NHidden

@@ -155,8 +155,10 @@ func keys(m map[string]string) []string {
 // implementation, and its SHA-256 the one committed in
 // testdata/repro/split.sha256 (with the data's), so that other CPUs and
 // architectures check the same bytes (CI runs it under qemu-aarch64 too).
-// The last lines are the centered RBM (Config.Center) in CD-2 and PCD-2
-// with the flip move (Config.FlipMove), on the binary data.
+// Further lines: the centered RBM (Config.Center) in CD-2 and PCD-2 with
+// the flip move (Config.FlipMove) on the binary data, 1280 visible units
+// (the k-split), and the running hidden offsets (Config.CenterSlide) on
+// 320 hidden units.
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
@@ -230,6 +232,20 @@ func TestReproducibleSplitProducts(t *testing.T) {
 		})
 		fmt.Fprintf(&want, "%s model %s\n", what, h)
 	}
+	// Running hidden offsets (Config.CenterSlide) with more hidden units
+	// than a k-block (f32's kc, 256): slideAndDerive's product W [lam,
+	// delta] then sums two blocks, which the 64 -> 24 -> 8 DBN of
+	// TestReproducibleDBNCentered never does (96372f8 changed that sum's
+	// rounding, and so the running preset's 1600 -> 400 models, without a
+	// change of its hash).
+	h = sameModelEverywhere(t, "centered running: ", func(th int) (*DBN, error) {
+		cfg := reproConfig(th)
+		cfg.Epochs, cfg.Batch, cfg.Center, cfg.CenterSlide = 1, 100, true, 0.05
+		cfg.ValidationFraction = 0
+		d, _, err := TrainDBN(context.Background(), binary, []int{256, 320}, cfg, nil)
+		return d, err
+	})
+	fmt.Fprintf(&want, "binary=true 256 -> 320 centered running model %s\n", h)
 	if !t.Failed() {
 		checkReproFile(t, reproSplitFile, want.String())
 	}
