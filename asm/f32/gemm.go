@@ -313,6 +313,18 @@ type gemmOpts struct {
 	// on one, and the batch-10 epoch (12.8 MFLOP products) went from
 	// 2.1-2.35 s to 1.72 s; at 2^20 it was 1.78 s.
 	minParFlops int
+	// minParRows and minParB: a product of at most minParRows rows whose
+	// B has at least minParB elements runs on every thread even below
+	// minParFlops. Such a product (the centered RBM's derived biases,
+	// W lam and W^T mu, after every step: 1 x 1600 x 400, 1.3 MFLOP)
+	// does 2 flops per element of B that it reads, so it waits on memory,
+	// and two threads halve that wait. Intel Xeon with AMX (KVM, 2 cores,
+	// AVX-512), core/rbm's BenchmarkCenteredEpoch (20,000 x 1600 -> 400,
+	// batch 100, 2 threads), seconds per epoch, 4 alternations, one thread
+	// -> both: fixed offsets 0.555-0.579 -> 0.498-0.521, running offsets
+	// 0.554-0.585 -> 0.511-0.548, the plain RBM (no such product) 0.455-0.485
+	// and 0.464-0.485 (2026-12-07).
+	minParRows, minParB int
 	// minParUpdate is the length below which Workspace.Update runs on
 	// one goroutine.
 	minParUpdate int
@@ -341,7 +353,13 @@ type gemmOpts struct {
 	bitsInPlace, bitsPacked bool
 }
 
-var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParUpdate: 1 << 15, irOuter: rowTilesOuter}
+// serial reports whether an m x n x k product runs on one thread: below
+// minParFlops, unless it is a product of a few rows over a large B.
+func (o *gemmOpts) serial(m, n, k int) bool {
+	return 2*m*n*k < o.minParFlops && (m > o.minParRows || n*k < o.minParB)
+}
+
+var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParRows: 2, minParB: 1 << 16, minParUpdate: 1 << 15, irOuter: rowTilesOuter}
 
 // rowTilesOuter is the default of gemmOpts.irOuter: true on Intel, whose
 // L1 prefetcher also decides colsPacked (asm.L1StrideLimit). On an Intel
@@ -411,7 +429,7 @@ func (w *Workspace) gemm(g gemmArgs) {
 		g.raceAnnotate()
 	}
 	t := w.threads
-	if t > 1 && 2*g.m*g.n*g.k < g.opts.minParFlops {
+	if t > 1 && g.opts.serial(g.m, g.n, g.k) {
 		t = 1
 	}
 	if t == 1 {

@@ -685,3 +685,28 @@ func TestCrowdedMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestSerial checks which products the default options keep on one
+// thread: below minParFlops, but for the centered RBM's derived biases
+// (one and two rows over a 1600 x 400 W), which run on all.
+func TestSerial(t *testing.T) {
+	for _, c := range []struct {
+		m, n, k int
+		want    bool
+	}{
+		{1, 400, 1600, false}, // W^T mu
+		{1, 1600, 400, false}, // W lam
+		{2, 1600, 400, false}, // W [lam, delta]
+		{3, 1600, 400, true},
+		{1, 100, 400, true},    // 400 -> 100: B of 40,000
+		{10, 100, 400, true},   // batch 10 of a 400 -> 100 layer
+		{10, 400, 1600, false}, // 12.8 MFLOP
+		{100, 100, 400, false}, // 8 MFLOP
+		{2, 256, 256, false},   // B of 65,536
+		{2, 255, 256, true},
+	} {
+		if got := defaultOpts.serial(c.m, c.n, c.k); got != c.want {
+			t.Errorf("%dx%dx%d: serial %v, want %v", c.m, c.n, c.k, got, c.want)
+		}
+	}
+}
