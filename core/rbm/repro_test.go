@@ -157,8 +157,8 @@ func keys(m map[string]string) []string {
 // architectures check the same bytes (CI runs it under qemu-aarch64 too).
 // Further lines: the centered RBM (Config.Center) in CD-2 and PCD-2 with
 // the flip move (Config.FlipMove) on the binary data, 1280 visible units
-// (the k-split), and the running hidden offsets (Config.CenterSlide) on
-// 320 hidden units.
+// (the k-split), the running hidden offsets (Config.CenterSlide) on 320
+// hidden units, and the centered RBM with the flip move on 320 -> 320.
 func TestReproducibleSplitProducts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 256 -> 128 RBMs per implementation and thread count")
@@ -246,6 +246,25 @@ func TestReproducibleSplitProducts(t *testing.T) {
 		return d, err
 	})
 	fmt.Fprintf(&want, "binary=true 256 -> 320 centered running model %s\n", h)
+	// More than one k-block on both sides of W (320 visible and hidden
+	// units) through the centered step with fixed offsets and the flip
+	// move in PCD-2: the callers' own arithmetic around the products (the
+	// derived biases, the correction rows, the free energies) meets sums
+	// of two blocks everywhere (the line above has the running offsets'
+	// two-block sum).
+	sq := randomBinary(400, 320, 0.3, 8)
+	fmt.Fprintf(&want, "data 320 %s\n", dataHash(sq))
+	h = sameModelEverywhere(t, "320 -> 320 centered flip: ", func(th int) (*DBN, error) {
+		cfg := reproConfig(th)
+		cfg.Epochs, cfg.Batch, cfg.CDK, cfg.PCD, cfg.FlipMove, cfg.Center = 1, 100, 2, true, true, true
+		cfg.ValidationFraction = 0
+		d, hist, err := TrainDBN(context.Background(), sq, []int{320, 320}, cfg, nil)
+		if a := hist.Layers[0][0].FlipAccept; err == nil && (a == nil || !(*a > 0)) {
+			t.Errorf("320 -> 320: acceptance %v: no chain flipped, the move's branch is not tested", a)
+		}
+		return d, err
+	})
+	fmt.Fprintf(&want, "binary=true 320 -> 320 pcd=true centered flip model %s\n", h)
 	if !t.Failed() {
 		checkReproFile(t, reproSplitFile, want.String())
 	}
