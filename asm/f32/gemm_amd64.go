@@ -121,8 +121,9 @@ func (k kern) packA(dst, a []float32, ars, acs, i0, mb, p0, kb int) {
 		return
 	}
 	if acs != 1 {
-		// Whole panels row by row of A (columns of A^T 4 KB apart would
-		// all fall into one L1 set), then the partial one.
+		// Whole panels along the rows of A, 8 rows at a time (columns of
+		// A^T 4 KB apart would all fall into one L1 set), then the
+		// partial one.
 		if np := mb / k.mr; np > 0 && k.mr == 10 {
 			packATRows10AVX2(kb, &a[p0*acs+i0], acs, np, &dst[0])
 		} else if np > 0 {
@@ -390,7 +391,8 @@ func packBT16AVX512(kb int, b *float32, ldb int, dst *float32)
 func packA6AVX2(kb int, a *float32, lda int, dst *float32)
 
 // packATRows10AVX2 packs np >= 1 consecutive 10-column panels of the
-// row-major k x m matrix a (kb >= 1), reading along the rows of a:
+// row-major k x m matrix a (kb >= 1), reading along the rows of a, 8
+// rows at a time (packRowsGrouped in _gen/gemm):
 //
 //	for p := 0; p < kb; p++ {
 //		for r := 0; r < np; r++ {

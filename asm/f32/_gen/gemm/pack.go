@@ -1,23 +1,30 @@
 package main
 
+type piece struct{ off, size int }
+
+// packGroup is the rows of a that the packers without prefetch copy as a
+// group, panel by panel (packRowsGrouped).
+const packGroup = 8
+
 // packRowsKernel emits name(kb int, a *float32, lda int, np int, dst
-// *float32) (a and lda named src and "ld"+src), which packs np consecutive w-float panels of a row-major
-// matrix, row by row of it:
+// *float32) (a and lda named src and "ld"+src), which packs np
+// consecutive w-float panels of a row-major matrix:
 //
 //	dst[r*kb*w + p*w + i] = a[p*lda + r*w + i]   (p < kb, r < np, i < w)
 //
-// The loads run along the rows, so that rows a multiple of 512 bytes
-// apart do not crowd a few L1 sets while a panel is copied (copying panel
-// by panel down the rows did: see colsAliased and rowsAliased). Each
-// w-float chunk moves as 32-, 16- and 8-byte pieces (w*4 a multiple of 8);
-// only AVX instructions. With prefetch, the row 8 ahead is requested as
-// it starts (the single-panel calls of the float products' jit path).
+// With prefetch (packBRows16AVX2: the single-panel calls of the float
+// products' jit path, and B's whole panels) it copies row by row of a,
+// requesting the row 8 ahead as it starts; the A^T packers
+// (packATRows10AVX2, packATRows6AVX2) copy rows in groups of packGroup,
+// panel by panel (packRowsGrouped). Neither copies a panel down all kb
+// rows at once: rows a multiple of 512 bytes apart would crowd a few L1
+// sets (see colsAliased and rowsAliased). Each w-float chunk moves as 32-,
+// 16- and 8-byte pieces (w*4 a multiple of 8); only AVX instructions.
 func (g *gen) packRowsKernel(name, src string, w int, prefetch bool) {
 	bytes := 4 * w
 	if bytes%8 != 0 {
 		panic(name + ": panel width not a multiple of 8 bytes")
 	}
-	type piece struct{ off, size int }
 	var pieces []piece
 	for off := 0; off < bytes; {
 		size := 32
@@ -38,6 +45,10 @@ func (g *gen) packRowsKernel(name, src string, w int, prefetch bool) {
 	g.p("\tSHLQ $2, R8")
 	g.p("\tMOVQ CX, R9")
 	g.p("\tIMULQ $%d, R9 // bytes of one panel", bytes)
+	if !prefetch {
+		g.packRowsGrouped(name, pieces, bytes, packGroup)
+		return
+	}
 	g.p("\n%s_row:", name)
 	if prefetch {
 		g.p("\tPREFETCHT0 (SI)(R8*8)")
@@ -264,4 +275,85 @@ func (g *gen) transpose16(rowAddr []string) {
 	for c := 0; c < 16; c++ {
 		g.p("\tVMOVUPS Z%d, %d(DI)", c, 64*c)
 	}
+}
+
+// packRowsGrouped emits the body of a packRowsKernel without prefetch:
+// the rows of a in groups of grp (the last group shorter), and within a
+// group panel by panel, each panel's grp rows in turn. A group's rows stay
+// in L1 while its panels are copied (8 rows of 1,920 bytes, the widest
+// block of A at 480 rows, take 15 KB; 8 rows 4 KB apart share a set of a
+// 12-way L1 without evicting each other), and each panel's destination is
+// written as grp*w contiguous floats, not w floats into each of np panels
+// per row of a (at np = 48 and 256 rows of 4 KB pages each, the stores
+// had touched 48 pages per row). The copies are 32-, 16- and 8-byte VEX
+// moves (the 8-byte one through an xmm register: a legacy-SSE MOVQ beside
+// dirty upper halves of zmm registers ran the AVX-512 products 3x slower).
+//
+// On the Intel Xeon with AMX (KVM, family 6 model 167), one thread,
+// BenchmarkGemm, GFLOP per CPU-second, medians of 8 alternated runs,
+// row by row -> groups of 8: (1600x1000)^T(1000x400) AVX-512 170.6 ->
+// 175.7, AVX2 108.8 -> 111.2 (packATRows10AVX2 7.6% -> 4.8% of the AVX-512
+// product under pprof); 4 alternations: (1600x100)^T(100x400) 166.6 ->
+// 172.1, the lattice shapes (1024x100)^T(100x1024) and
+// (4096x100)^T(100x1024) (rows 4 and 16 KB apart, 6 alternations, both
+// ISAs) within 1% either way. Groups of 16 measured as 8 on the first
+// shape, of 4 no better than none, and a prefetch of the next group's
+// rows (PREFETCHT0 at grp rows below each load) +1%, inside the runs'
+// spread (2026-12-07).
+func (g *gen) packRowsGrouped(name string, pieces []piece, bytes, grp int) {
+	// CX rows left, SI the group's source, DI its destination (the row's
+	// offset in each panel), R8 lda in bytes, R9 the bytes of a panel,
+	// R10 np; AX the group's rows, BX panels left, DX rows left in the
+	// panel, R11/R12 the panel's source and destination, R13/R14 the row's.
+	g.p("\n%s_group:", name)
+	g.p("\tMOVQ $%d, AX", grp)
+	g.p("\tCMPQ CX, AX")
+	g.p("\tCMOVQLT CX, AX")
+	g.p("\tMOVQ SI, R11")
+	g.p("\tMOVQ DI, R12")
+	g.p("\tMOVQ R10, BX")
+	g.p("\n%s_panel:", name)
+	g.p("\tMOVQ R11, R13")
+	g.p("\tMOVQ R12, R14")
+	g.p("\tMOVQ AX, DX")
+	g.p("\n%s_row:", name)
+	for i, pc := range pieces {
+		switch pc.size {
+		case 32:
+			g.p("\tVMOVUPS %d(R13), Y%d", pc.off, i)
+		case 16:
+			g.p("\tVMOVUPS %d(R13), X%d", pc.off, i)
+		default:
+			g.p("\tVMOVQ %d(R13), X%d", pc.off, i)
+		}
+	}
+	for i, pc := range pieces {
+		switch pc.size {
+		case 32:
+			g.p("\tVMOVUPS Y%d, %d(R14)", i, pc.off)
+		case 16:
+			g.p("\tVMOVUPS X%d, %d(R14)", i, pc.off)
+		default:
+			g.p("\tVMOVQ X%d, %d(R14)", i, pc.off)
+		}
+	}
+	g.p("\tADDQ R8, R13")
+	g.p("\tADDQ $%d, R14", bytes)
+	g.p("\tDECQ DX")
+	g.p("\tJNZ  %s_row", name)
+	g.p("\tADDQ $%d, R11", bytes)
+	g.p("\tADDQ R9, R12")
+	g.p("\tDECQ BX")
+	g.p("\tJNZ  %s_panel", name)
+	g.p("\tMOVQ AX, DX")
+	g.p("\tIMULQ R8, DX")
+	g.p("\tADDQ DX, SI")
+	g.p("\tMOVQ AX, DX")
+	g.p("\tIMULQ $%d, DX", bytes)
+	g.p("\tADDQ DX, DI")
+	g.p("\tSUBQ AX, CX")
+	g.p("\tJNZ  %s_group", name)
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+	g.p("")
 }
