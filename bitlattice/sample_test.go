@@ -288,13 +288,29 @@ func TestSampleStream(t *testing.T) {
 // follow a change of K: sweeping at K1 then K2 equals two fresh lattices'
 // result.
 func TestSweepCouplingChange(t *testing.T) {
-	a, _ := NewLattice(5, 300, 4, true)
-	b, _ := NewLattice(5, 300, 4, true)
-	a.Sweep(0.2, 3, 1)
-	a.Sweep(0.7, 3, 1)
-	b.Sweep(0.2, 3, 1)
+	a, err := NewLattice(5, 300, 4, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewLattice(5, 300, 4, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := slices.Clone(a.spins)
+	sweep := func(l *Lattice, K float64) {
+		t.Helper()
+		if err := l.Sweep(K, 3, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep(a, 0.2)
+	sweep(a, 0.7)
+	sweep(b, 0.2)
 	b.th = nil
-	b.Sweep(0.7, 3, 1)
+	sweep(b, 0.7)
+	if slices.Equal(a.spins, start) {
+		t.Fatal("six sweeps left the lattice as it started: nothing was swept")
+	}
 	if !slices.Equal(a.spins, b.spins) {
 		t.Fatal("sweeps after a change of K differ from a fresh threshold table's")
 	}

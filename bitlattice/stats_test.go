@@ -71,7 +71,9 @@ func TestHistogramsExactL4(t *testing.T) {
 			var e, m []float64
 			for round := range rounds {
 				if round > 0 {
-					l.Sweep(K, 100, 0)
+					if err := l.Sweep(K, 100, 0); err != nil {
+						t.Fatal(err)
+					}
 				}
 				e, m = l.Observables(e, m, 0)
 				for r := range R {
@@ -407,8 +409,14 @@ func TestObservables(t *testing.T) {
 
 func TestStartConfigurations(t *testing.T) {
 	const L, R = 6, 1000
-	cold, _ := NewLattice(L, R, 9, false)
-	hot, _ := NewLattice(L, R, 9, true)
+	cold, err := NewLattice(L, R, 9, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hot, err := NewLattice(L, R, 9, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, mc := cold.Observables(nil, nil, 0)
 	eh, mh := hot.Observables(nil, nil, 0)
 	ups := 0
