@@ -346,12 +346,7 @@ func TestEncodeFloatPaths(t *testing.T) {
 // buffer, many members, empty ones) with the right values, and Python's zipfile finds the
 // CRC-32 of every member in its local header as in the central directory.
 func TestNumpyReadsOnePassNPZ(t *testing.T) {
-	if _, err := os.Stat(systemPython); err != nil {
-		t.Skipf("%s not found: cannot run numpy", systemPython)
-	}
-	if out, err := exec.Command(systemPython, "-c", "import numpy").CombinedOutput(); err != nil {
-		t.Skipf("%s has no numpy: %v %s", systemPython, err, out)
-	}
+	needNumpy(t)
 	const script = `
 import json, struct, sys, zipfile, zlib
 import numpy as np

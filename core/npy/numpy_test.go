@@ -3,6 +3,7 @@ package npy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -14,6 +15,29 @@ import (
 )
 
 const systemPython = "/usr/bin/python3"
+
+// requirePythonEnv set to 1 (as .ci/run sets it) turns needNumpy's skip
+// into a failure, as in core/replicate's comparisons with NumPy.
+const requirePythonEnv = "ISINGRBM_REQUIRE_PYTHON"
+
+// needNumpy skips the test when systemPython cannot import numpy, or
+// fails it when requirePythonEnv is 1.
+func needNumpy(t *testing.T) {
+	t.Helper()
+	why := ""
+	if _, err := os.Stat(systemPython); err != nil {
+		why = systemPython + " not found"
+	} else if out, err := exec.Command(systemPython, "-c", "import numpy").CombinedOutput(); err != nil {
+		why = fmt.Sprintf("%s cannot import numpy: %s", systemPython, strings.TrimSpace(string(out)))
+	}
+	switch {
+	case why == "":
+	case os.Getenv(requirePythonEnv) == "1":
+		t.Fatalf("%s=1 but %s (apt-get install python3-numpy)", requirePythonEnv, why)
+	default:
+		t.Skipf("%s: cannot run numpy (%s=1 makes this a failure)", why, requirePythonEnv)
+	}
+}
 
 // checkScript loads every file listed in spec.json with numpy (allow_pickle=False) and compares
 // dtype, shape and every value bit for bit; it also checks that np.save of the loaded array
@@ -110,12 +134,7 @@ func TestPyHexMatchesGolden(t *testing.T) {
 // TestNumpyReadsGoFiles: files written by this package load in numpy with the same dtype,
 // shape and values, and np.save of what numpy loaded reproduces the Go file byte for byte.
 func TestNumpyReadsGoFiles(t *testing.T) {
-	if _, err := os.Stat(systemPython); err != nil {
-		t.Skipf("%s not found: cannot run numpy", systemPython)
-	}
-	if out, err := exec.Command(systemPython, "-c", "import numpy").CombinedOutput(); err != nil {
-		t.Skipf("%s has no numpy: %v %s", systemPython, err, out)
-	}
+	needNumpy(t)
 	dir := t.TempDir()
 	spec := map[string]map[string]any{"npy": {}, "npz": {}}
 	hexes := func(v []float64) []string {
