@@ -23,6 +23,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -67,7 +69,8 @@ const (
 var adv struct {
 	once       sync.Once
 	bin, fix   string
-	err        error
+	err        error // the suite cannot run here (skip)
+	buildErr   error // the command does not build (fail)
 	prlimit    string
 	buildDir   string
 	fixtureErr error
@@ -78,16 +81,26 @@ var adv struct {
 func advBinary(t *testing.T) (bin, fix string) {
 	t.Helper()
 	adv.once.Do(func() {
-		adv.buildDir, adv.err = os.MkdirTemp("", "isingrbm-adv-")
-		if adv.err != nil {
+		adv.buildDir, adv.buildErr = os.MkdirTemp("", "isingrbm-adv-")
+		if adv.buildErr != nil {
 			return
 		}
 		adv.bin = filepath.Join(adv.buildDir, "isingrbm")
-		// go test puts its own go command first in PATH.
-		cmd := exec.Command("go", "build", "-o", adv.bin, ".")
+		// go test puts its own go command first in PATH. The binary is
+		// built as this test binary was (its -tags and -race), so that
+		// the suite under -tags purego runs the portable kernels and
+		// under -race the race detector.
+		flags := testBuildFlags()
+		cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", adv.bin, ".")...)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			adv.err = fmt.Errorf("go build: %v\n%s", err, out)
+			adv.buildErr = fmt.Errorf("%v: %v\n%s", cmd.Args, err, out)
 			return
+		}
+		if slices.Contains(flags, "-race") {
+			// A race-enabled program sleeps a second at exit by default
+			// (atexit_sleep_ms), which made the suite's hundreds of runs
+			// take minutes; a race still fails the run (exit status 66).
+			os.Setenv("GORACE", "atexit_sleep_ms=0")
 		}
 		if err := exec.Command(adv.bin, "version").Run(); err != nil {
 			adv.err = fmt.Errorf("the built binary does not run here: %v", err)
@@ -97,6 +110,9 @@ func advBinary(t *testing.T) (bin, fix string) {
 		adv.fix = filepath.Join(adv.buildDir, "fix")
 		adv.fixtureErr = makeFixtures(adv.bin, adv.fix)
 	})
+	if adv.buildErr != nil {
+		t.Fatalf("building the command: %v", adv.buildErr)
+	}
 	if adv.err != nil {
 		t.Skipf("adversarial suite skipped: %v", adv.err)
 	}
@@ -104,6 +120,25 @@ func advBinary(t *testing.T) (bin, fix string) {
 		t.Fatalf("fixtures: %v", adv.fixtureErr)
 	}
 	return adv.bin, adv.fix
+}
+
+// testBuildFlags returns the -tags and -race flags this test binary was
+// built with (its build information records them).
+func testBuildFlags() []string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	var flags []string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "-tags" && s.Value != "":
+			flags = append(flags, "-tags="+s.Value)
+		case s.Key == "-race" && s.Value == "true":
+			flags = append(flags, "-race")
+		}
+	}
+	return flags
 }
 
 func TestMain(m *testing.M) {
