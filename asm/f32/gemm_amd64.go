@@ -59,6 +59,14 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 			pfp = &pf.p[0]
 		}
 		switch {
+		case rows <= 2 && arow == nil && brow != nil && cols <= 16:
+			kernel2x16StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+		case rows <= 2 && arow == nil && brow != nil:
+			kernel2x32StepBRowsAVX512(kb, &ap[0], aks, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
+		case rows <= 2 && arow == nil && cols <= 16:
+			kernel2x16StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		case rows <= 2 && arow == nil:
+			kernel2x32StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case brow != nil && arow != nil && cols <= 8:
 			kernel10x8RowsBRowsAVX512(kb, &arow[0], lda, &brow[0], ldb, &c[0], ldc, alpha, beta, rows, mask)
 		case brow != nil && cols <= 8:
@@ -282,6 +290,25 @@ func kernel10x8StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, al
 //
 //go:noescape
 func kernel10x8RowsAVX512(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel2x32StepAVX512, kernel2x16StepAVX512, kernel2x32StepBRowsAVX512
+// and kernel2x16StepBRowsAVX512 are kernel10x32StepAVX512,
+// kernel10x16StepAVX512, kernel10x32StepBRowsAVX512 and
+// kernel10x16StepBRowsAVX512 for tiles of at most two rows (rows <= 2;
+// the 16-column BRows kernel loads B under the mask, without prefetch
+// arguments): the same FMA chains, for two rows instead of ten.
+//
+//go:noescape
+func kernel2x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernel2x16StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernel2x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernel2x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // kernel10x32RowsAVX512 is kernel10x32StepAVX512 with A(i, p) at
 // a[i*lda + p] (10 rows of a row-major A read in place; rows must be 10

@@ -196,6 +196,23 @@ func bitCases() []gemmCase {
 				beta: bitScalars[(i+2*int(f)+5)%6], off: i % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%3})
 		}
 	}
+	// Tiles of one or two rows (the AVX-512 2-row kernels): products of
+	// one and two rows, last row tiles of one and two rows (12, 22), B
+	// packed and read in place, whole and edge column panels; and the
+	// centered RBM's derived biases (mu W, lam W^T, [lam, delta] W^T).
+	few := [][3]int{{1, 7, 257}, {2, 16, 513}, {2, 17, 255}, {12, 32, 257}, {22, 33, 300}, {2, 400, 70}, {1, 48, 513}}
+	for i, s := range few {
+		for f := formNN; f <= formSigNT; f++ {
+			cs = append(cs, gemmCase{f: f, m: s[0], n: s[1], k: s[2], alpha: bitScalars[(i+int(f))%6],
+				beta: bitScalars[(2*i+int(f)+1)%6], off: (i + int(f)) % 2, pad: 3 * (int(f) % 2), threads: 1 + (i+int(f))%3})
+		}
+	}
+	for i, s := range []struct {
+		m, n, k int
+		f       form
+	}{{1, 400, 1600, formNN}, {1, 1600, 400, formNT}, {2, 1600, 400, formNT}} {
+		cs = append(cs, gemmCase{f: s.f, m: s.m, n: s.n, k: s.k, alpha: -1, beta: 1, off: i % 2, threads: 1 + i%2})
+	}
 	// Split along k on 2 or 3 threads (TestKSplit: alpha > 0): the
 	// batch-10 shape, a last block of one row (on 3 threads), whole
 	// blocks (on 2), one row; every beta.

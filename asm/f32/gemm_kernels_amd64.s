@@ -5639,6 +5639,490 @@ kernel10x8RowsAVX512_done:
 	VZEROUPPER
 	RET
 
+// func kernel2x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+TEXT ·kernel2x32StepAVX512(SB), NOSPLIT, $0-68
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ks+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ CX, R13
+	SHLQ $6, R13 // second B panel at DI + kb*64
+	MOVQ DX, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 127(AX)
+	ADDQ R8, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 127(AX)
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   kernel2x32StepAVX512_tail
+
+	PCALIGN $64
+
+kernel2x32StepAVX512_loop4:
+	VMOVUPS      0(DI), Z0
+	VMOVUPS      0(DI)(R13*1), Z1
+	VBROADCASTSS 0(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	VMOVUPS      64(DI), Z0
+	VMOVUPS      64(DI)(R13*1), Z1
+	VBROADCASTSS 0(SI)(R9*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI)(R9*1), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	VMOVUPS      128(DI), Z0
+	VMOVUPS      128(DI)(R13*1), Z1
+	VBROADCASTSS 0(SI)(R9*2), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI)(R9*2), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	VMOVUPS      192(DI), Z0
+	VMOVUPS      192(DI)(R13*1), Z1
+	VBROADCASTSS 0(SI)(R10*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI)(R10*1), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	LEAQ (SI)(R9*4), SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  kernel2x32StepAVX512_loop4
+
+kernel2x32StepAVX512_tail:
+	ANDQ $3, CX
+	JZ   kernel2x32StepAVX512_store
+
+kernel2x32StepAVX512_loop1:
+	VMOVUPS      0(DI), Z0
+	VMOVUPS      0(DI)(R13*1), Z1
+	VBROADCASTSS 0(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	ADDQ R9, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  kernel2x32StepAVX512_loop1
+
+kernel2x32StepAVX512_store:
+	VBROADCASTSS alpha+48(FP), Z0
+	MOVQ  rows+56(FP), BX
+	MOVL  mask+64(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+	MOVL         beta+52(FP), AX
+	SHLL         $1, AX // drop the sign: -0 is zero too
+	JZ           kernel2x32StepAVX512_storezero
+	VBROADCASTSS beta+52(FP), Z1
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	VMULPS      Z0, Z5, Z5
+	VMOVUPS.Z   64(DX), K2, Z2
+	VFMADD231PS Z2, Z1, Z5
+	VMOVUPS     Z5, K2, 64(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x32StepAVX512_done
+	VMULPS      Z0, Z6, Z6
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z6
+	VMOVUPS     Z6, K1, 0(DX)
+	VMULPS      Z0, Z7, Z7
+	VMOVUPS.Z   64(DX), K2, Z2
+	VFMADD231PS Z2, Z1, Z7
+	VMOVUPS     Z7, K2, 64(DX)
+	JMP kernel2x32StepAVX512_done
+
+kernel2x32StepAVX512_storezero:
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	VMULPS      Z0, Z5, Z5
+	VMOVUPS     Z5, K2, 64(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x32StepAVX512_done
+	VMULPS      Z0, Z6, Z6
+	VMOVUPS     Z6, K1, 0(DX)
+	VMULPS      Z0, Z7, Z7
+	VMOVUPS     Z7, K2, 64(DX)
+	JMP kernel2x32StepAVX512_done
+
+kernel2x32StepAVX512_done:
+	VZEROUPPER
+	RET
+
+// func kernel2x16StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+TEXT ·kernel2x16StepAVX512(SB), NOSPLIT, $0-68
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ks+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ DX, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 63(AX)
+	ADDQ R8, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 63(AX)
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   kernel2x16StepAVX512_tail
+
+	PCALIGN $64
+
+kernel2x16StepAVX512_loop4:
+	VMOVUPS      0(DI), Z0
+	VBROADCASTSS 0(SI), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS      64(DI), Z0
+	VBROADCASTSS 0(SI)(R9*1), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI)(R9*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS      128(DI), Z0
+	VBROADCASTSS 0(SI)(R9*2), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI)(R9*2), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS      192(DI), Z0
+	VBROADCASTSS 0(SI)(R10*1), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI)(R10*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	LEAQ (SI)(R9*4), SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  kernel2x16StepAVX512_loop4
+
+kernel2x16StepAVX512_tail:
+	ANDQ $3, CX
+	JZ   kernel2x16StepAVX512_store
+
+kernel2x16StepAVX512_loop1:
+	VMOVUPS      0(DI), Z0
+	VBROADCASTSS 0(SI), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	ADDQ R9, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  kernel2x16StepAVX512_loop1
+
+kernel2x16StepAVX512_store:
+	VBROADCASTSS alpha+48(FP), Z0
+	MOVQ  rows+56(FP), BX
+	MOVL  mask+64(FP), AX
+	KMOVW AX, K1
+	MOVL         beta+52(FP), AX
+	SHLL         $1, AX // drop the sign: -0 is zero too
+	JZ           kernel2x16StepAVX512_storezero
+	VBROADCASTSS beta+52(FP), Z1
+	VMULPS      Z0, Z3, Z3
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z3
+	VMOVUPS     Z3, K1, 0(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x16StepAVX512_done
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	JMP kernel2x16StepAVX512_done
+
+kernel2x16StepAVX512_storezero:
+	VMULPS      Z0, Z3, Z3
+	VMOVUPS     Z3, K1, 0(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x16StepAVX512_done
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	JMP kernel2x16StepAVX512_done
+
+kernel2x16StepAVX512_done:
+	VZEROUPPER
+	RET
+
+// func kernel2x32StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+TEXT ·kernel2x32StepBRowsAVX512(SB), NOSPLIT, $0-76
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ks+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ b+24(FP), DI
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	MOVQ ldb+32(FP), R14
+	SHLQ $2, R14
+	LEAQ (R14)(R14*2), R15
+	MOVQ DX, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 127(AX)
+	ADDQ R8, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 127(AX)
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   kernel2x32StepBRowsAVX512_tail
+
+	PCALIGN $64
+
+kernel2x32StepBRowsAVX512_loop4:
+	VMOVUPS      0(DI), Z0
+	VMOVUPS      64(DI), Z1
+	VBROADCASTSS 0(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	VMOVUPS      0(DI)(R14*1), Z0
+	VMOVUPS      64(DI)(R14*1), Z1
+	VBROADCASTSS 0(SI)(R9*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI)(R9*1), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	VMOVUPS      0(DI)(R14*2), Z0
+	VMOVUPS      64(DI)(R14*2), Z1
+	VBROADCASTSS 0(SI)(R9*2), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI)(R9*2), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	VMOVUPS      0(DI)(R15*1), Z0
+	VMOVUPS      64(DI)(R15*1), Z1
+	VBROADCASTSS 0(SI)(R10*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI)(R10*1), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	LEAQ (SI)(R9*4), SI
+	LEAQ (DI)(R14*4), DI
+	DECQ BX
+	JNZ  kernel2x32StepBRowsAVX512_loop4
+
+kernel2x32StepBRowsAVX512_tail:
+	ANDQ $3, CX
+	JZ   kernel2x32StepBRowsAVX512_store
+
+kernel2x32StepBRowsAVX512_loop1:
+	VMOVUPS      0(DI), Z0
+	VMOVUPS      64(DI), Z1
+	VBROADCASTSS 0(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VFMADD231PS  Z1, Z2, Z5
+	VBROADCASTSS 4(SI), Z3
+	VFMADD231PS  Z0, Z3, Z6
+	VFMADD231PS  Z1, Z3, Z7
+	ADDQ R9, SI
+	ADDQ R14, DI
+	DECQ CX
+	JNZ  kernel2x32StepBRowsAVX512_loop1
+
+kernel2x32StepBRowsAVX512_store:
+	VBROADCASTSS alpha+56(FP), Z0
+	MOVQ  rows+64(FP), BX
+	MOVL  mask+72(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+	MOVL         beta+60(FP), AX
+	SHLL         $1, AX // drop the sign: -0 is zero too
+	JZ           kernel2x32StepBRowsAVX512_storezero
+	VBROADCASTSS beta+60(FP), Z1
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	VMULPS      Z0, Z5, Z5
+	VMOVUPS.Z   64(DX), K2, Z2
+	VFMADD231PS Z2, Z1, Z5
+	VMOVUPS     Z5, K2, 64(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x32StepBRowsAVX512_done
+	VMULPS      Z0, Z6, Z6
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z6
+	VMOVUPS     Z6, K1, 0(DX)
+	VMULPS      Z0, Z7, Z7
+	VMOVUPS.Z   64(DX), K2, Z2
+	VFMADD231PS Z2, Z1, Z7
+	VMOVUPS     Z7, K2, 64(DX)
+	JMP kernel2x32StepBRowsAVX512_done
+
+kernel2x32StepBRowsAVX512_storezero:
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	VMULPS      Z0, Z5, Z5
+	VMOVUPS     Z5, K2, 64(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x32StepBRowsAVX512_done
+	VMULPS      Z0, Z6, Z6
+	VMOVUPS     Z6, K1, 0(DX)
+	VMULPS      Z0, Z7, Z7
+	VMOVUPS     Z7, K2, 64(DX)
+	JMP kernel2x32StepBRowsAVX512_done
+
+kernel2x32StepBRowsAVX512_done:
+	VZEROUPPER
+	RET
+
+// func kernel2x16StepBRowsAVX512(kb int, a *float32, ks int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+TEXT ·kernel2x16StepBRowsAVX512(SB), NOSPLIT, $0-76
+	MOVQ kb+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ks+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ b+24(FP), DI
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	MOVQ ldb+32(FP), R14
+	SHLQ $2, R14
+	LEAQ (R14)(R14*2), R15
+	MOVL  mask+72(FP), AX
+	KMOVW AX, K1
+	MOVQ DX, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 63(AX)
+	ADDQ R8, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 63(AX)
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   kernel2x16StepBRowsAVX512_tail
+
+	PCALIGN $64
+
+kernel2x16StepBRowsAVX512_loop4:
+	VMOVUPS.Z    0(DI), K1, Z0
+	VBROADCASTSS 0(SI), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS.Z    0(DI)(R14*1), K1, Z0
+	VBROADCASTSS 0(SI)(R9*1), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI)(R9*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS.Z    0(DI)(R14*2), K1, Z0
+	VBROADCASTSS 0(SI)(R9*2), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI)(R9*2), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS.Z    0(DI)(R15*1), K1, Z0
+	VBROADCASTSS 0(SI)(R10*1), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI)(R10*1), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	LEAQ (SI)(R9*4), SI
+	LEAQ (DI)(R14*4), DI
+	DECQ BX
+	JNZ  kernel2x16StepBRowsAVX512_loop4
+
+kernel2x16StepBRowsAVX512_tail:
+	ANDQ $3, CX
+	JZ   kernel2x16StepBRowsAVX512_store
+
+kernel2x16StepBRowsAVX512_loop1:
+	VMOVUPS.Z    0(DI), K1, Z0
+	VBROADCASTSS 0(SI), Z1
+	VFMADD231PS  Z0, Z1, Z3
+	VBROADCASTSS 4(SI), Z2
+	VFMADD231PS  Z0, Z2, Z4
+	ADDQ R9, SI
+	ADDQ R14, DI
+	DECQ CX
+	JNZ  kernel2x16StepBRowsAVX512_loop1
+
+kernel2x16StepBRowsAVX512_store:
+	VBROADCASTSS alpha+56(FP), Z0
+	MOVQ  rows+64(FP), BX
+	MOVL  mask+72(FP), AX
+	KMOVW AX, K1
+	MOVL         beta+60(FP), AX
+	SHLL         $1, AX // drop the sign: -0 is zero too
+	JZ           kernel2x16StepBRowsAVX512_storezero
+	VBROADCASTSS beta+60(FP), Z1
+	VMULPS      Z0, Z3, Z3
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z3
+	VMOVUPS     Z3, K1, 0(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x16StepBRowsAVX512_done
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS.Z   0(DX), K1, Z2
+	VFMADD231PS Z2, Z1, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	JMP kernel2x16StepBRowsAVX512_done
+
+kernel2x16StepBRowsAVX512_storezero:
+	VMULPS      Z0, Z3, Z3
+	VMOVUPS     Z3, K1, 0(DX)
+	ADDQ        R8, DX
+	CMPQ BX, $1
+	JLE  kernel2x16StepBRowsAVX512_done
+	VMULPS      Z0, Z4, Z4
+	VMOVUPS     Z4, K1, 0(DX)
+	JMP kernel2x16StepBRowsAVX512_done
+
+kernel2x16StepBRowsAVX512_done:
+	VZEROUPPER
+	RET
+
 // func sumBits1AVX512(rows int, bw *uint64, bstride, nw int, b *float32, ps, vs int, t, c *float32, ldc int, alpha, beta float32, mode int, mask uint32)
 TEXT ·sumBits1AVX512(SB), NOSPLIT, $0-100
 	MOVQ rows+0(FP), R9

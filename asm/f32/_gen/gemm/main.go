@@ -450,6 +450,13 @@ var specs = []spec{
 	// ymm FMA costs half a zmm one).
 	{name: "kernel10x8StepAVX512", mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x8RowsAVX512", mr: 10, nv: 1, a: aRows, partial: true},
+	// Tiles of one or two rows (a packed A panel: products of one or two
+	// rows, as the centered RBM's derived biases, and the last row tile
+	// of any product): two rows' FMAs per depth step instead of ten.
+	{name: "kernel2x32StepAVX512", zmm: true, mr: 2, nv: 2, a: aStep, partial: true},
+	{name: "kernel2x16StepAVX512", zmm: true, mr: 2, nv: 1, a: aStep, partial: true},
+	{name: "kernel2x32StepBRowsAVX512", zmm: true, mr: 2, nv: 2, a: aStep, partial: true, bRows: true},
+	{name: "kernel2x16StepBRowsAVX512", zmm: true, mr: 2, nv: 1, a: aStep, partial: true, bRows: true, bMask: true},
 }
 
 func main() {
