@@ -206,9 +206,9 @@ func (o *Options) validate() (int, error) {
 // ordered, all up or all down at random per chain (no long-lived stripes).
 // They run half the equilibration floor (EquilibrationFloor, or
 // MinEquilibration if larger), then record the per-sweep energy and |m| of
-// the first 512 chains for a series of at least max(200, floor/2) sweeps,
-// lengthened until Sokal's window is found and the series spans 50 tau_int,
-// up to 2^15 sweeps. tau = max(tau_E, tau_|m|). Equilibration then continues
+// the first 512 chains for a series of max(200, floor/2) sweeps (at most
+// 2^15), lengthened until Sokal's window is found and the series spans 50
+// tau_int, up to 2^15 sweeps. tau = max(tau_E, tau_|m|). Equilibration then continues
 // to max(floor, 20 tau) sweeps in all. Each chain gives ceil(N/Replicas)
 // samples (the last round possibly fewer), max(ceil(2 tau), MinSpacing)
 // sweeps apart.
@@ -354,7 +354,7 @@ func (r *sampleRun) run() (*Result, error) {
 	s.wake = sync.NewCond(&s.mu)
 	s.nb = min(seriesBlocks, r.lat.blocks)
 	s.nr = min(r.R, s.nb*ising.BlockReplicas)
-	s.T = max(minPilot, r.floor/2)
+	s.T = pilotLength(r.floor)
 	s.recHi = r.floor/2 + s.T
 	s.grow()
 	s.lower = max(r.floor, s.recHi)
@@ -590,6 +590,13 @@ func (s *scheduler) complete(t task) {
 		}
 	}
 }
+
+// pilotLength is the first length of the pilot's series at an
+// equilibration floor of floor sweeps: half the floor, at least minPilot
+// and at most maxPilot, so that its storage (8 bytes a sweep for each of up
+// to 512 chains: at most 128 MiB) does not grow with the floor, which
+// MinEquilibration raises at will.
+func pilotLength(floor int) int { return min(maxPilot, max(minPilot, floor/2)) }
 
 // decide ends the pilot once the times of the series are known: the series
 // doubles until Sokal's window is found and it spans 50 tau_int, or until

@@ -284,6 +284,20 @@ func TestSampleStream(t *testing.T) {
 	}
 }
 
+// TestPilotLength checks that the pilot's first series is half the floor
+// within [minPilot, maxPilot]: its storage must not grow with
+// MinEquilibration (-equilibration 1e8 once asked for 40 GB and crashed).
+func TestPilotLength(t *testing.T) {
+	for _, c := range []struct{ floor, want int }{
+		{0, minPilot}, {399, minPilot}, {EquilibrationFloor(40), EquilibrationFloor(40) / 2},
+		{2 * maxPilot, maxPilot}, {2*maxPilot + 2, maxPilot}, {1e8, maxPilot}, {math.MaxInt, maxPilot},
+	} {
+		if got := pilotLength(c.floor); got != c.want {
+			t.Errorf("pilotLength(%d) = %d, want %d", c.floor, got, c.want)
+		}
+	}
+}
+
 // TestSweepCouplingChange checks that the thresholds built once per coupling
 // follow a change of K: sweeping at K1 then K2 equals two fresh lattices'
 // result.
@@ -376,7 +390,7 @@ func TestSampleThreadCounts(t *testing.T) {
 		}
 		if want == nil {
 			want = res
-			if res.EquilibrationSweeps <= int64(max(minPilot, EquilibrationFloor(o.L)/2)+EquilibrationFloor(o.L)/2) {
+			if res.EquilibrationSweeps <= int64(pilotLength(EquilibrationFloor(o.L))+EquilibrationFloor(o.L)/2) {
 				t.Fatalf("equilibration %d sweeps: the pilot's series was not lengthened", res.EquilibrationSweeps)
 			}
 			continue
