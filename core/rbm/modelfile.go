@@ -14,6 +14,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 // Meta is the content of a model file's meta.json member.
@@ -167,14 +168,29 @@ type namedArray struct {
 
 var snapshotName = regexp.MustCompile(`^([Wc])(\d+)_epoch(\d+)$`)
 
+// minModelReadBytes is the least byte limit of modelNPZ (a variable so
+// that tests can lower it).
+var minModelReadBytes int64 = npy.DefaultNPZMaxBytes
+
+// modelNPZ opens a model or checkpoint file with a byte limit on what is
+// inflated of the memory this process may plan for (sysmem.Limit, as the
+// training that wrote the file did), at least minModelReadBytes: npy's
+// default of 256 MiB had refused the models and checkpoints of layers that
+// train allows (a 1600 x 21,000 layer's checkpoint is 269 MB), so that an
+// interrupted run could not resume.
+func modelNPZ(path string) (*npy.NPZReader, error) {
+	limit, _ := sysmem.Limit()
+	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: max(minModelReadBytes, int64(limit))})
+}
+
 // LoadDBN reads a model file written by Save (or any .npz holding float32
 // or float64 arrays W0, b0, c0, ... of consistent shapes; meta.json is
 // optional). Only the members it uses are inflated, each checked against
-// its CRC-32 and size (package npy's NPZReader, default limits). The
-// epochs' seconds come from the sidecar path+TimingsSuffix when it is there
-// and fits the history.
+// its CRC-32 and size (package npy's NPZReader, with modelNPZ's byte
+// limit). The epochs' seconds come from the sidecar path+TimingsSuffix when
+// it is there and fits the history.
 func LoadDBN(path string) (*DBN, Meta, error) {
-	z, err := npy.OpenNPZ(path)
+	z, err := modelNPZ(path)
 	if err != nil {
 		return nil, Meta{}, err
 	}
@@ -417,7 +433,7 @@ func writeCheckpoint(path string, st *trainState) error {
 
 // readCheckpoint restores a training state written by writeCheckpoint.
 func readCheckpoint(path string) (*trainState, error) {
-	z, err := npy.OpenNPZ(path)
+	z, err := modelNPZ(path)
 	if err != nil {
 		return nil, err
 	}
@@ -604,7 +620,7 @@ func (m *Meta) checkCheckpoint() error {
 // ReadCheckpointMeta returns the meta.json of a checkpoint file (no other
 // member is inflated).
 func ReadCheckpointMeta(path string) (Meta, error) {
-	z, err := npy.OpenNPZ(path)
+	z, err := modelNPZ(path)
 	if err != nil {
 		return Meta{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 func TestSaveLoadRoundTrip(t *testing.T) {
@@ -470,4 +472,27 @@ func TestCheckpointMetaLimits(t *testing.T) {
 			t.Errorf("config.%s: %v; want %q and Validate's %v", c.field, err, want, verr)
 		}
 	}
+}
+
+// TestModelReadLimit: model files are read up to the memory this process
+// may plan for (modelNPZ), not npy's fixed default, which had refused
+// models and checkpoints that train writes; the limit still holds.
+func TestModelReadLimit(t *testing.T) {
+	defer func(m int64) { minModelReadBytes = m }(minModelReadBytes)
+	minModelReadBytes = 1 << 10
+	dbn := &DBN{Layers: []*RBM{randomRBM(100, 200, 0.1, 1)}} // 80 KB of weights
+	path := filepath.Join(t.TempDir(), "model.npz")
+	if err := dbn.Save(path, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(sysmem.EnvMaxMemory, "32K")
+	if _, _, err := LoadDBN(path); !errors.Is(err, npy.ErrNPZLimit) {
+		t.Fatalf("with %s=32K: error %v, want one wrapping npy.ErrNPZLimit", sysmem.EnvMaxMemory, err)
+	}
+	t.Setenv(sysmem.EnvMaxMemory, "1M")
+	got, _, err := LoadDBN(path)
+	if err != nil {
+		t.Fatalf("with %s=1M: %v", sysmem.EnvMaxMemory, err)
+	}
+	sameDBN(t, "loaded", dbn, got)
 }
