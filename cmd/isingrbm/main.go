@@ -182,10 +182,12 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 var interrupts struct {
 	sync.Mutex
 	ctx context.Context
-	// held counts the checkpoint writes in progress, of about heldBytes;
-	// idle is closed when held drops back to 0.
+	// held counts the checkpoint (or model) writes in progress, of about
+	// heldBytes, the last of them heldWhat; idle is closed when held drops
+	// back to 0.
 	held      int
 	heldBytes float64
+	heldWhat  string
 	idle      chan struct{}
 }
 
@@ -266,7 +268,7 @@ func watch(stderr io.Writer, ch <-chan os.Signal, quit <-chan struct{}, cancel c
 		}
 		if !announced {
 			announced = true
-			fmt.Fprintf(stderr, "isingrbm: %s: writing the checkpoint (about %.0f MB); send %s again to quit without it\n", c, bytes/1e6, c)
+			fmt.Fprintf(stderr, "isingrbm: %s: writing the %s (about %.0f MB); send %s again to quit without it\n", c, heldWhat(), bytes/1e6, c)
 		}
 		select {
 		case <-ch:
@@ -283,13 +285,19 @@ func watch(stderr io.Writer, ch <-chan os.Signal, quit <-chan struct{}, cancel c
 // holdExit tells the signal watcher that a checkpoint of about bytes bytes
 // is being written: after a signal it waits for release (or a second
 // signal) before ending the process.
-func holdExit(bytes float64) (release func()) {
+func holdExit(bytes float64) (release func()) { return holdWrite("checkpoint", bytes) }
+
+// holdWrite is holdExit for a write of what (the watcher's message names
+// it): "checkpoint", or "model" for train's final save, which a signal
+// used to cut off, losing the whole run.
+func holdWrite(what string, bytes float64) (release func()) {
 	interrupts.Lock()
 	if interrupts.held == 0 {
 		interrupts.idle = make(chan struct{})
 	}
 	interrupts.held++
 	interrupts.heldBytes += bytes
+	interrupts.heldWhat = what
 	interrupts.Unlock()
 	var once sync.Once
 	return func() {
@@ -304,6 +312,13 @@ func holdExit(bytes float64) (release func()) {
 			}
 		})
 	}
+}
+
+// heldWhat names the last write held (holdWrite).
+func heldWhat() string {
+	interrupts.Lock()
+	defer interrupts.Unlock()
+	return interrupts.heldWhat
 }
 
 // heldWrites returns the bytes of the checkpoints being written and a

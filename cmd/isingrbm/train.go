@@ -60,7 +60,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil || dbn == nil {
 		return err
 	}
-	if err := j.Save(p, dbn, hist, data); err != nil {
+	// A signal during the save waits for it (or a second signal): the
+	// run's result is in this file, and no checkpoint is written before it.
+	release := holdWrite("model", modelBytes(dbn))
+	beforeModelSave()
+	err = j.Save(p, dbn, hist, data)
+	release()
+	if err != nil {
 		return err
 	}
 	if err := p.RemoveCheckpoint(); err != nil {
@@ -117,4 +123,20 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 		return nil, nil, badInput("-resume: %v", err)
 	}
 	return dbn, hist, err
+}
+
+// beforeModelSave runs as train's final save starts (tests signal there).
+var beforeModelSave = func() {}
+
+// modelBytes is about the size of dbn's model file: its float32 weights
+// and biases, those of its snapshots too.
+func modelBytes(dbn *rbm.DBN) float64 {
+	n := 0.0
+	for _, l := range dbn.Layers {
+		n += float64(l.NVisible)*float64(l.NHidden) + float64(l.NVisible+l.NHidden)
+	}
+	for _, sn := range dbn.Snapshots {
+		n += float64(len(sn.W)) + float64(len(sn.C))
+	}
+	return 4 * n
 }

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
 // TestTrainOutputsNeverClobberInputs: -o, the timings beside it and
@@ -435,5 +437,45 @@ func TestTrainRecipeBounds(t *testing.T) {
 		if !strings.Contains(help, want) {
 			t.Errorf("train -h does not say %q", want)
 		}
+	}
+}
+
+// TestSignalDuringModelSave: a signal while train writes its model waits
+// for the write (holdWrite), with a message naming the model; the model is
+// then complete. Before, the process ended a grace after the signal, in
+// the middle of a save that took longer, and the whole run was lost.
+func TestSignalDuringModelSave(t *testing.T) {
+	const grace = 20 * time.Millisecond
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.npz")
+	data := writeNpy(t, dir, "s.npy", "|u1", []int{200, 4, 4}, randomSpins(200, 16, 1))
+	// runTrain outside run: no context of an earlier command's.
+	interrupts.Lock()
+	interrupts.ctx = nil
+	interrupts.Unlock()
+	ch, exited, stderr, _ := startWatch(t, grace)
+	old := beforeModelSave
+	t.Cleanup(func() { beforeModelSave = old })
+	early := -1
+	beforeModelSave = func() {
+		ch <- syscall.SIGINT
+		time.Sleep(10 * grace) // the save "takes" ten graces
+		select {
+		case early = <-exited:
+		default:
+		}
+	}
+	var out bytes.Buffer
+	if err := runTrain([]string{"-data", data, "-layers", "8", "-epochs", "2", "-o", model}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if early != -1 {
+		t.Fatalf("the process ended (status %d) while the model was being written", early)
+	}
+	if !strings.Contains(stderr.String(), "writing the model (about") {
+		t.Errorf("stderr %q, want the watcher's message naming the model", stderr.String())
+	}
+	if _, _, err := rbm.LoadDBN(model); err != nil {
+		t.Fatalf("the model written under the signal: %v", err)
 	}
 }
