@@ -13,14 +13,19 @@ import (
 
 // CheckTrainData checks the recipe and hidden sizes against the training
 // data before anything is allocated, and returns the layer sizes, visible
-// first. An explicit batch (batchGiven) larger than the samples is refused;
+// first. An explicit batch (batchGiven) larger than the training samples
+// (those -validation leaves) is refused;
 // a preset's default is kept (the epoch is then one mini-batch of every
 // sample). The memory training needs is checked with sysmem.Check.
 // Messages name train's flags.
 func (c Config) CheckTrainData(data *DataFile, hidden []int, batchGiven bool) ([]int, error) {
 	n, sizes := data.Set.N, append([]int{data.Set.D}, hidden...)
 	if batchGiven {
-		if err := param.CheckInt("batch", c.Batch, 1, n, "at most the "+strconv.Itoa(n)+" samples in "+data.Path); err != nil {
+		want := "at most the " + strconv.Itoa(n) + " samples in " + data.Path
+		if t := trainRows(n, c.ValidationFraction); t < n {
+			want = fmt.Sprintf("at most the %d training samples: the %d in %s less the %d held out by -validation %g", t, n, data.Path, n-t, c.ValidationFraction)
+		}
+		if err := param.CheckInt("batch", c.Batch, 1, trainRows(n, c.ValidationFraction), want); err != nil {
 			return nil, err
 		}
 	}

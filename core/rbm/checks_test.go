@@ -12,9 +12,28 @@ func TestCheckTrainData(t *testing.T) {
 	if err != nil || len(sizes) != 3 || sizes[0] != 16 || sizes[2] != 4 {
 		t.Fatalf("%v %v", sizes, err)
 	}
-	if _, err := c.CheckTrainData(data, []int{8}, true); err == nil || !strings.Contains(err.Error(), "-batch 100: want 1..50 (at most the 50 samples in d.npy)") {
+	if _, err := c.CheckTrainData(data, []int{8}, true); err == nil || !strings.Contains(err.Error(), "-batch 100: want 1..45 (at most the 45 training samples: the 50 in d.npy less the 5 held out by -validation 0.1)") {
 		t.Errorf("%v", err)
 	}
+	// The batch is bounded by the rows -validation leaves for training:
+	// at 0.5, 25 of 50 (a batch of 26 once trained on 25 rows and recorded
+	// 26 in the model's meta.json); without validation, all of them.
+	for _, b := range []struct {
+		frac      float64
+		batch     int
+		ok        bool
+		errSubstr string
+	}{
+		{0.5, 25, true, ""}, {0.5, 26, false, "want 1..25 (at most the 25 training samples"},
+		{0, 50, true, ""}, {0, 51, false, "want 1..50 (at most the 50 samples in d.npy)"},
+	} {
+		c.Batch, c.ValidationFraction = b.batch, b.frac
+		_, err := c.CheckTrainData(data, []int{8}, true)
+		if b.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), b.errSubstr) {
+			t.Errorf("-validation %g -batch %d: %v", b.frac, b.batch, err)
+		}
+	}
+	c.ValidationFraction = 0.1
 	c.Batch = 10
 	if _, err := c.CheckTrainData(data, []int{1 << 20, 1 << 20}, true); err == nil || !strings.Contains(err.Error(), "-layers") {
 		t.Errorf("huge layers: %v", err)

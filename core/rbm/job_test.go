@@ -201,7 +201,7 @@ func TestTrainJobReadData(t *testing.T) {
 	if p, err = j.Plan(); err != nil {
 		t.Fatal(err)
 	}
-	want := "-batch 100: want 1..30 (at most the 30 samples in " + j.Data + ")"
+	want := "-batch 100: want 1..27 (at most the 27 training samples: the 30 in " + j.Data + " less the 3 held out by -validation 0.1)"
 	if _, _, err := j.ReadData(p); err == nil || err.Error() != want {
 		t.Errorf("batch given: %v, want %q", err, want)
 	}

@@ -107,15 +107,20 @@ func ResumeDBN(ctx context.Context, checkpointPath string, data *Dataset, progre
 	return run(ctx, data, st, progress)
 }
 
+// trainRows is the number of the n samples that splitData keeps for
+// training at a validation fraction frac: all but round(frac*n), and at
+// least one.
+func trainRows(n int, frac float64) int {
+	nVal := min(int(math.Round(frac*float64(n))), n-1)
+	return n - max(nVal, 0)
+}
+
 // splitData returns the training and validation sets: a seeded random
 // choice of round(fraction*N) validation samples, both kept in data order.
 func splitData(data *Dataset, cfg *Config) (train, val *Dataset) {
-	nVal := int(math.Round(cfg.ValidationFraction * float64(data.N)))
+	nVal := data.N - trainRows(data.N, cfg.ValidationFraction)
 	if nVal == 0 {
 		return data, nil
-	}
-	if nVal >= data.N {
-		nVal = data.N - 1
 	}
 	perm := make([]int, data.N)
 	for i := range perm {
