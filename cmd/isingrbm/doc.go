@@ -15,7 +15,8 @@
 // sizes against the data, and a memory estimate against the least of three
 // quarters of the machine's memory, the cgroup limit, the address-space
 // limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M, 2G; package
-// sysmem). An explicit -batch larger than the samples is refused; a preset's
+// sysmem). An explicit -batch larger than the training samples (those that
+// -validation leaves) is refused; a preset's
 // default batch is kept (one mini-batch per epoch). Messages name the flag,
 // the value and what was expected; their errors are param.InputError.
 //
