@@ -71,6 +71,17 @@ func main() {
 // SIGTERM or SIGHUP stopped it. Every failure is one line on stderr, never
 // a stack trace.
 func run(args []string, stdout, stderr io.Writer) (status int) {
+	// Output that could not be written (a full disk, a closed pipe) is a
+	// failure even where a command does not check its prints (help,
+	// version): the first write error ends a successful run with status 1.
+	out := &checkedWriter{w: stdout}
+	defer func() {
+		if status == 0 && out.err != nil {
+			fmt.Fprintf(stderr, "isingrbm: writing the output: %v\n", out.err)
+			status = 1
+		}
+	}()
+	stdout = out
 	if len(args) >= 2 && args[0] == "help" && args[1] != "help" {
 		// "help CMD" is "CMD -h": the flags of that command ("help study
 		// SUB" those of a study subcommand).
@@ -123,6 +134,20 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		warnEnv(stderr)
 	}
 	return exitStatus(name, err, stderr)
+}
+
+// checkedWriter passes writes to w and keeps the first error.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // envError checks the environment variables every command obeys

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -216,5 +217,21 @@ func TestExact(t *testing.T) {
 	}
 	if code, _, _ := runCmd("exact", "-L", "1"); code != 2 {
 		t.Fatalf("-L 1: exit %d", code)
+	}
+}
+
+// failWriter fails every write, as a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestOutputWriteErrors: output that cannot be written fails the run, also
+// from help and version, which print without checking (they exited 0).
+func TestOutputWriteErrors(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"help"}, {"train", "-h"}, {"help", "sample"}, {"exact", "-L", "2", "-beta", "0.3"}} {
+		var errb bytes.Buffer
+		if code := run(args, failWriter{}, &errb); code != 1 || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("%v to a full disk: exit %d, stderr %q; want 1 and the write error", args, code, errb.String())
+		}
 	}
 }
