@@ -107,6 +107,15 @@ func (s Settings) checkLimits(mem func(need float64, what string) error) error {
 	if len(s.Layers) == 0 {
 		return &SettingError{Flag: "layers", Err: fmt.Errorf("-layers: want at least one hidden layer")}
 	}
+	// Checked here too (buildPlan checks it again), so that the command
+	// refuses it as bad input before it creates -o.
+	seen := map[string]bool{}
+	for _, n := range s.Networks {
+		if seen[n] {
+			return &SettingError{Flag: "networks", Err: fmt.Errorf("-networks: %s listed twice, want each network once", n)}
+		}
+		seen[n] = true
+	}
 	for _, c := range []struct {
 		flag string
 		n    int
