@@ -101,6 +101,9 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 	if c := p.Resume; c != nil {
 		fmt.Fprintf(stderr, "isingrbm train: resuming from %s at layer %d, after epoch %d of %d\n", ckpt, c.Checkpoint.Layer+1, c.Checkpoint.Epoch, p.Config.Epochs)
 	}
+	if c := p.Replaces; c != nil && c.Checkpoint != nil {
+		fmt.Fprintf(stderr, "isingrbm train: warning: replacing the checkpoint %s of an earlier run (layer %d, after epoch %d); -resume would have continued it\n", ckpt, c.Checkpoint.Layer+1, c.Checkpoint.Epoch)
+	}
 	bar := newProgressBar(stderr, "train")
 	dbn, hist, err := rbm.Fit(interruptContext(), data.Set, sizes, p.Config, rbm.FitOptions{Resume: p.Resume, StopAfter: j.StopAfter,
 		Progress: func(done, total int64, pi rbm.ProgressInfo) {

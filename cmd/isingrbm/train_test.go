@@ -314,3 +314,20 @@ func TestTrainWarnsBelowIndependent(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainWarnsReplacingCheckpoint: a new run (no -resume) over the
+// checkpoint of an interrupted one replaces it, and says so on stderr with
+// the epoch it had reached; a run with no checkpoint there says nothing.
+func TestTrainWarnsReplacingCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	data := writeNpy(t, dir, "d.npy", "|u1", []int{60, 4, 4}, randomSpins(60, 16, 5))
+	args := []string{"train", "-data", data, "-layers", "6", "-epochs", "4", "-batch", "20", "-checkpoint-every", "1", "-o", filepath.Join(dir, "m.npz")}
+	const warn = "warning: replacing the checkpoint"
+	if code, _, stderr := runCmd(append(args, "-stop-after", "3")...); code != 0 || strings.Contains(stderr, warn) {
+		t.Fatalf("first run: exit %d, %s", code, stderr)
+	}
+	code, _, stderr := runCmd(args...)
+	if code != 0 || !strings.Contains(stderr, warn) || !strings.Contains(stderr, "(layer 1, after epoch 3); -resume would have continued it") {
+		t.Errorf("second run over the checkpoint: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -42,6 +42,10 @@ type TrainPlan struct {
 	Hidden []int // hidden layer sizes, bottom up
 	// Resume is the checkpoint's meta.json when resuming, else nil.
 	Resume *Meta
+	// Replaces is, for a new run, the meta.json of the checkpoint of an
+	// earlier run at the checkpoint's path, which this run will replace
+	// (the command warns: -resume would continue it); else nil.
+	Replaces *Meta
 }
 
 // TrainRecipe is the named preset with train's default seed, 1: the
@@ -80,7 +84,7 @@ func (j *TrainJob) CheckpointPath() string {
 // -resume, the checkpoint's recipe once the flags given agree with it
 // (Meta.CheckResume).
 func (j *TrainJob) Plan() (TrainPlan, error) {
-	ckpt, err := j.checkOutputs()
+	ckpt, old, err := j.checkOutputs()
 	if err != nil {
 		return TrainPlan{}, err
 	}
@@ -103,72 +107,78 @@ func (j *TrainJob) Plan() (TrainPlan, error) {
 	if err := p.Config.Validate(); err != nil {
 		return TrainPlan{}, err
 	}
+	p.Replaces = old
 	return p, nil
 }
 
 // checkOutputs checks -checkpoint-every, -stop-after, -o, the timings
-// beside it and the checkpoint, and returns the checkpoint's path. No
+// beside it and the checkpoint, and returns the checkpoint's path and,
+// without -resume, the meta.json of a checkpoint already there. No
 // output may be the -data file or another output (in any spelling: see
 // sameFile), and an existing checkpoint file must be one of ours
 // (ReadCheckpointMeta) unless it is resumed from: a finished run removes
 // its checkpoint.
-func (j *TrainJob) checkOutputs() (string, error) {
+func (j *TrainJob) checkOutputs() (string, *Meta, error) {
 	if err := param.CheckInt("checkpoint-every", j.CheckpointEvery, 0, math.MaxInt, "0: only when interrupted"); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := param.CheckInt("stop-after", j.StopAfter, 0, math.MaxInt, "0: run to the end"); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	opt := npy.WriteOptions{ReplaceNonRegular: j.Replace}
 	timings := j.Out + TimingsSuffix
 	for _, out := range []string{j.Out, timings} {
 		if err := npy.CheckOutputFlag("o", out, opt); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	if j.Data != "" {
 		switch {
 		case sameFile(j.Out, j.Data):
-			return "", fmt.Errorf("-o %s: is the -data file %s; want another name for the model", j.Out, j.Data)
+			return "", nil, fmt.Errorf("-o %s: is the -data file %s; want another name for the model", j.Out, j.Data)
 		case sameFile(timings, j.Data):
-			return "", fmt.Errorf("-o %s: the timings beside it, %s, would replace the -data file %s; want another name for the model", j.Out, timings, j.Data)
+			return "", nil, fmt.Errorf("-o %s: the timings beside it, %s, would replace the -data file %s; want another name for the model", j.Out, timings, j.Data)
 		}
 	}
 	ckpt := j.CheckpointPath()
 	switch {
 	case sameFile(ckpt, j.Out), sameFile(ckpt, timings):
-		return "", fmt.Errorf("-checkpoint %s: the same file as the model output -o; want another name", ckpt)
+		return "", nil, fmt.Errorf("-checkpoint %s: the same file as the model output -o; want another name", ckpt)
 	case j.Data != "" && sameFile(ckpt, j.Data):
-		return "", fmt.Errorf("-checkpoint %s: is the -data file %s; want another name", ckpt, j.Data)
+		return "", nil, fmt.Errorf("-checkpoint %s: is the -data file %s; want another name", ckpt, j.Data)
 	}
 	// -replace is for the outputs kept: a checkpoint is never written
 	// through a link or into a device, so CheckOutputFlag's hint is left out.
 	if err := npy.CheckOutput(ckpt, npy.WriteOptions{}); err != nil {
-		return "", fmt.Errorf("-checkpoint: %v", err)
+		return "", nil, fmt.Errorf("-checkpoint: %v", err)
 	}
 	if err := npy.CheckDirFlag("checkpoint", filepath.Dir(ckpt)); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if !j.Resume {
-		if err := checkOwnCheckpoint(ckpt); err != nil {
-			return "", err
-		}
+	if j.Resume {
+		return ckpt, nil, nil
 	}
-	return ckpt, nil
+	old, err := checkOwnCheckpoint(ckpt)
+	if err != nil {
+		return "", nil, err
+	}
+	return ckpt, old, nil
 }
 
 // checkOwnCheckpoint refuses an existing file at ckpt that is not a
 // checkpoint written by this program (one whose meta.json
 // ReadCheckpointMeta accepts): a new run would overwrite it and a finished
-// one remove it. A leftover checkpoint of an earlier run may be replaced.
-func checkOwnCheckpoint(ckpt string) error {
+// one remove it. A leftover checkpoint of an earlier run may be replaced:
+// its meta.json is returned (nil when there is none).
+func checkOwnCheckpoint(ckpt string) (*Meta, error) {
 	if _, err := os.Lstat(ckpt); errors.Is(err, os.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
-	if _, err := ReadCheckpointMeta(ckpt); err != nil {
-		return fmt.Errorf("-checkpoint %s: exists and is not a checkpoint of isingrbm train (%v); refusing to overwrite it, want another name (or remove the file)", ckpt, err)
+	m, err := ReadCheckpointMeta(ckpt)
+	if err != nil {
+		return nil, fmt.Errorf("-checkpoint %s: exists and is not a checkpoint of isingrbm train (%v); refusing to overwrite it, want another name (or remove the file)", ckpt, err)
 	}
-	return nil
+	return &m, nil
 }
 
 // sameFile reports whether the paths a and b name the same file: equal
