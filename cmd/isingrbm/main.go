@@ -76,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	// version): the first write error ends a successful run with status 1.
 	out := &checkedWriter{w: stdout}
 	defer func() {
+		out.mu.Lock()
+		defer out.mu.Unlock()
 		if status == 0 && out.err != nil {
 			fmt.Fprintf(stderr, "isingrbm: writing the output: %v\n", out.err)
 			status = 1
@@ -136,13 +138,17 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	return exitStatus(name, err, stderr)
 }
 
-// checkedWriter passes writes to w and keeps the first error.
+// checkedWriter passes writes to w, one at a time, and keeps the first
+// error.
 type checkedWriter struct {
+	mu  sync.Mutex
 	w   io.Writer
 	err error
 }
 
 func (c *checkedWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	n, err := c.w.Write(p)
 	if err != nil && c.err == nil {
 		c.err = err
