@@ -7,6 +7,18 @@ import (
 	"path/filepath"
 )
 
+// createAndRemove reports whether an empty file can be created in dir, by
+// creating and removing one (CheckDir's probe).
+func createAndRemove(dir string) error {
+	f, err := os.CreateTemp(dir, ".isingrbm-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %v", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 // isDir reports whether dir exists and is a folder.
 func isDir(dir string) error {
 	st, err := os.Stat(dir)

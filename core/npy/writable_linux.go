@@ -5,7 +5,6 @@ package npy
 import (
 	"errors"
 	"fmt"
-	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -33,11 +32,5 @@ func CheckDir(dir string) error {
 	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) && !errors.Is(err, unix.EINVAL) {
 		return fmt.Errorf("cannot write in %s: %v", dir, err)
 	}
-	f, err := os.CreateTemp(dir, ".isingrbm-check-*")
-	if err != nil {
-		return fmt.Errorf("cannot write in %s: %v", dir, err)
-	}
-	name := f.Name()
-	f.Close()
-	return os.Remove(name)
+	return createAndRemove(dir)
 }

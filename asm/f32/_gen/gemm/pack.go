@@ -1,5 +1,7 @@
 package main
 
+import "fmt"
+
 type piece struct{ off, size int }
 
 // packGroup is the rows of a that the packers without prefetch copy as a
@@ -34,7 +36,6 @@ func (g *gen) packRowsKernel(name, src string, w int, prefetch bool) {
 		pieces = append(pieces, piece{off, size})
 		off += size
 	}
-	ymm := false
 	g.p("// func %s(kb int, %s *float32, ld%s int, np int, dst *float32)", name, src, src)
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
 	g.p("\tMOVQ kb+0(FP), CX")
@@ -58,27 +59,7 @@ func (g *gen) packRowsKernel(name, src string, w int, prefetch bool) {
 	g.p("\tMOVQ DI, R12")
 	g.p("\tMOVQ R10, BX")
 	g.p("\n%s_panel:", name)
-	for i, pc := range pieces {
-		switch pc.size {
-		case 32:
-			g.p("\tVMOVUPS %d(R11), Y%d", pc.off, i)
-			ymm = true
-		case 16:
-			g.p("\tVMOVUPS %d(R11), X%d", pc.off, i)
-		default:
-			g.p("\tMOVQ %d(R11), %s", pc.off, []string{"AX", "DX"}[i%2])
-		}
-	}
-	for i, pc := range pieces {
-		switch pc.size {
-		case 32:
-			g.p("\tVMOVUPS Y%d, %d(R12)", i, pc.off)
-		case 16:
-			g.p("\tVMOVUPS X%d, %d(R12)", i, pc.off)
-		default:
-			g.p("\tMOVQ %s, %d(R12)", []string{"AX", "DX"}[i%2], pc.off)
-		}
-	}
+	ymm := g.copyPieces(pieces, "R11", "R12", true)
 	g.p("\tADDQ $%d, R11", bytes)
 	g.p("\tADDQ R9, R12")
 	g.p("\tDECQ BX")
@@ -317,26 +298,7 @@ func (g *gen) packRowsGrouped(name string, pieces []piece, bytes, grp int) {
 	g.p("\tMOVQ R12, R14")
 	g.p("\tMOVQ AX, DX")
 	g.p("\n%s_row:", name)
-	for i, pc := range pieces {
-		switch pc.size {
-		case 32:
-			g.p("\tVMOVUPS %d(R13), Y%d", pc.off, i)
-		case 16:
-			g.p("\tVMOVUPS %d(R13), X%d", pc.off, i)
-		default:
-			g.p("\tVMOVQ %d(R13), X%d", pc.off, i)
-		}
-	}
-	for i, pc := range pieces {
-		switch pc.size {
-		case 32:
-			g.p("\tVMOVUPS Y%d, %d(R14)", i, pc.off)
-		case 16:
-			g.p("\tVMOVUPS X%d, %d(R14)", i, pc.off)
-		default:
-			g.p("\tVMOVQ X%d, %d(R14)", i, pc.off)
-		}
-	}
+	g.copyPieces(pieces, "R13", "R14", false)
 	g.p("\tADDQ R8, R13")
 	g.p("\tADDQ $%d, R14", bytes)
 	g.p("\tDECQ DX")
@@ -356,4 +318,43 @@ func (g *gen) packRowsGrouped(name string, pieces []piece, bytes, grp int) {
 	g.p("\tVZEROUPPER")
 	g.p("\tRET")
 	g.p("")
+}
+
+// copyPieces emits the copy of one chunk, its pieces loaded from src and
+// stored to dst (registers holding addresses), and reports whether it used
+// a ymm register. The 8-byte pieces go through AX or DX with gpr, else
+// through an xmm register (VMOVQ).
+func (g *gen) copyPieces(pieces []piece, src, dst string, gpr bool) (ymm bool) {
+	reg8 := func(i int) string {
+		if gpr {
+			return []string{"AX", "DX"}[i%2]
+		}
+		return fmt.Sprintf("X%d", i)
+	}
+	mov8 := "MOVQ"
+	if !gpr {
+		mov8 = "VMOVQ"
+	}
+	for i, pc := range pieces {
+		switch pc.size {
+		case 32:
+			g.p("\tVMOVUPS %d(%s), Y%d", pc.off, src, i)
+			ymm = true
+		case 16:
+			g.p("\tVMOVUPS %d(%s), X%d", pc.off, src, i)
+		default:
+			g.p("\t%s %d(%s), %s", mov8, pc.off, src, reg8(i))
+		}
+	}
+	for i, pc := range pieces {
+		switch pc.size {
+		case 32:
+			g.p("\tVMOVUPS Y%d, %d(%s)", i, pc.off, dst)
+		case 16:
+			g.p("\tVMOVUPS X%d, %d(%s)", i, pc.off, dst)
+		default:
+			g.p("\t%s %s, %d(%s)", mov8, reg8(i), pc.off, dst)
+		}
+	}
+	return ymm
 }
