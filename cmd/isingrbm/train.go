@@ -134,12 +134,12 @@ var beforeModelSave = func() {}
 // modelBytes is about the size of dbn's model file: its float32 weights
 // and biases, those of its snapshots too.
 func modelBytes(dbn *rbm.DBN) float64 {
-	n := 0.0
+	n := 0 // floats: at most 2^20 x 2^20 per layer, well within an int
 	for _, l := range dbn.Layers {
-		n += float64(l.NVisible)*float64(l.NHidden) + float64(l.NVisible+l.NHidden)
+		n += l.NVisible*l.NHidden + l.NVisible + l.NHidden
 	}
 	for _, sn := range dbn.Snapshots {
-		n += float64(len(sn.W)) + float64(len(sn.C))
+		n += len(sn.W) + len(sn.C)
 	}
-	return 4 * n
+	return 4 * float64(n)
 }
