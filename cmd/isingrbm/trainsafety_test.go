@@ -472,6 +472,17 @@ func TestSignalDuringModelSave(t *testing.T) {
 	if early != -1 {
 		t.Fatalf("the process ended (status %d) while the model was being written", early)
 	}
+	// The watcher, which never sees the command return here, ends the
+	// process a grace after the save: wait for that, so that it no longer
+	// reads the globals that startWatch's cleanup restores.
+	select {
+	case code := <-exited:
+		if code != 130 {
+			t.Errorf("exit %d after the save, want 130", code)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watcher did not end the process after the save")
+	}
 	if !strings.Contains(stderr.String(), "writing the model (about") {
 		t.Errorf("stderr %q, want the watcher's message naming the model", stderr.String())
 	}
