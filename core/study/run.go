@@ -51,7 +51,7 @@ func writeLog(dir string, res []StageResult, d time.Duration, runErr error) erro
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "last_run.json"), append(js, '\n'), 0o644)
+	return writeBytesAtomic(filepath.Join(dir, "last_run.json"), append(js, '\n'))
 }
 
 // SubmitOptions configure Study.Submit.

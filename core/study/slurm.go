@@ -81,15 +81,39 @@ func (j Job) logFile(i int) string {
 	return j.Log
 }
 
-// record is Dir/slurm/jobs.json: the job that last ran or runs each stage.
+// record is Dir/slurm/jobs.json: the job that last ran or runs each stage,
+// and what each submitted job waits for. The dependencies are kept once
+// per job, not with each of its array's tasks: an array of n tasks waits
+// for up to n tasks of the stage before, and a copy per task made the
+// record, and the memory to write it after every job, grow with the square
+// of the runs (a study of 3,000 runs was killed at 24 GB).
 type record struct {
-	Stages map[string]taskRef `json:"stages"`
+	Stages  map[string]taskRef  `json:"stages"`
+	Depends map[string][]string `json:"depends,omitempty"` // submitted job id -> ids it waits for
 }
 
 type taskRef struct {
-	Job     string   `json:"job"` // Slurm id, ID_i for array tasks
-	Log     string   `json:"log"`
-	Depends []string `json:"depends"` // ids its job waits for
+	Job string `json:"job"` // Slurm id, ID_i for array tasks
+	Log string `json:"log"`
+	// Depends is read from records written before the dependencies were
+	// kept per job (record.Depends); it is no longer written.
+	Depends []string `json:"depends,omitempty"`
+}
+
+// dependsOf returns the ids that the job of the task ref waits for.
+func (rec record) dependsOf(ref taskRef) []string {
+	if d, ok := rec.Depends[arrayJobID(ref.Job)]; ok {
+		return d
+	}
+	return ref.Depends
+}
+
+// arrayJobID is the id of the job a task id (ID or ID_i) belongs to.
+func arrayJobID(task string) string {
+	if i := strings.IndexByte(task, '_'); i >= 0 {
+		return task[:i]
+	}
+	return task
 }
 
 // Submission is the outcome of SubmitSlurm.
@@ -223,7 +247,7 @@ func runCmd(ctx context.Context, prog string, args ...string) (string, error) {
 func (o *SlurmOptions) recordPath() string { return filepath.Join(o.Dir, "slurm", "jobs.json") }
 
 func (o *SlurmOptions) readRecord() (record, error) {
-	rec := record{Stages: map[string]taskRef{}}
+	rec := record{Stages: map[string]taskRef{}, Depends: map[string][]string{}}
 	b, err := os.ReadFile(o.recordPath())
 	if errors.Is(err, os.ErrNotExist) {
 		return rec, nil
@@ -237,6 +261,9 @@ func (o *SlurmOptions) readRecord() (record, error) {
 	if rec.Stages == nil {
 		rec.Stages = map[string]taskRef{}
 	}
+	if rec.Depends == nil {
+		rec.Depends = map[string][]string{}
+	}
 	return rec, nil
 }
 
@@ -249,9 +276,14 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	js = append(js, '\n')
+	return writeBytesAtomic(path, append(js, '\n'))
+}
+
+// writeBytesAtomic writes b to path atomically (a temporary file renamed
+// over it: a kill leaves the old file or the new one).
+func writeBytesAtomic(path string, b []byte) error {
 	return npy.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(js)
+		_, err := w.Write(b)
 		return err
 	})
 }
@@ -313,7 +345,10 @@ func SubmitSlurm(ctx context.Context, g Graph, opt SlurmOptions) (*Submission, e
 		}
 		for i, k := range j.Keys {
 			jobOf[k] = j.taskID(i)
-			rec.Stages[k] = taskRef{Job: j.taskID(i), Log: j.logFile(i), Depends: j.Depends}
+			rec.Stages[k] = taskRef{Job: j.taskID(i), Log: j.logFile(i)}
+		}
+		if len(j.Depends) > 0 {
+			rec.Depends[j.ID] = j.Depends
 		}
 		sub.Jobs = append(sub.Jobs, j)
 		// Recorded at once, so that a submission cut short is known to the next.
@@ -369,11 +404,15 @@ func doomedJobs(stages, todo []Stage, rec record, q map[string][2]string) map[st
 	depsOf := map[string][]string{} // Slurm id -> ids it waits for
 	for k, ref := range rec.Stages {
 		keysOf[ref.Job] = append(keysOf[ref.Job], k)
-		depsOf[ref.Job] = ref.Depends
+		depsOf[ref.Job] = rec.dependsOf(ref)
+	}
+	todoKey := make(map[string]bool, len(todo))
+	for _, t := range todo {
+		todoKey[t.Key] = true
 	}
 	doneKey := map[string]bool{}
 	for _, st := range stages {
-		if !slices.ContainsFunc(todo, func(t Stage) bool { return t.Key == st.Key }) {
+		if !todoKey[st.Key] {
 			doneKey[st.Key] = true
 		}
 	}
@@ -489,7 +528,12 @@ func (o *SlurmOptions) writeScript(j Job) error {
 	script.WriteString("shift \"${SLURM_ARRAY_TASK_ID:-0}\"\n")
 	script.WriteString("[ $# -gt 0 ] || { echo \"array task ${SLURM_ARRAY_TASK_ID} has no stage\" >&2; exit 2; }\n")
 	fmt.Fprintf(&script, "exec %s \"$1\"\n", strings.Join(cmd, " "))
-	return os.WriteFile(j.Script, []byte(script.String()), 0o755)
+	// Atomically, then made executable: a script cut short by a kill is
+	// never left for sbatch.
+	if err := writeBytesAtomic(j.Script, []byte(script.String())); err != nil {
+		return err
+	}
+	return os.Chmod(j.Script, 0o755)
 }
 
 // sbatchArgs are the arguments of sbatch for job j.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,5 +235,64 @@ func TestSlurmBadInput(t *testing.T) {
 		if _, err := SubmitSlurm(context.Background(), g, o); err == nil || !strings.Contains(err.Error(), "cannot") {
 			t.Errorf("read-only folder: %v", err)
 		}
+	}
+}
+
+// TestSlurmRecordPerJob submits a fake study to stub sbatch, squeue and
+// scancel programs (no Slurm needed) and checks that jobs.json keeps each
+// job's dependencies once, not with each array task: with n runs an
+// array waits for n tasks, and a copy per task grew the record with n^2
+// (3,000 runs were killed at 24 GB).
+func TestSlurmRecordPerJob(t *testing.T) {
+	dir := t.TempDir()
+	stub := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	counter := filepath.Join(dir, "count")
+	sbatch := stub("sbatch", `n=$(cat `+counter+` 2>/dev/null || echo 100); n=$((n+1)); echo $n > `+counter+`; echo $n`)
+	g := studyGraph(filepath.Join(dir, "study"), 40)
+	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opt := SlurmOptions{Dir: g.Dir, Command: []string{"/bin/true"}, Name: "rec", Log: io.Discard,
+		Sbatch: sbatch, Squeue: stub("squeue", "exit 0"), Scancel: stub("scancel", "exit 0")}
+	sub, err := SubmitSlurm(context.Background(), g, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := opt.readRecord()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, j := range sub.Jobs {
+		want += len(j.Depends)
+		if d := rec.Depends[j.ID]; len(d) != len(j.Depends) {
+			t.Errorf("job %s: record has %d dependencies, the job %d", j.ID, len(d), len(j.Depends))
+		}
+	}
+	got := 0
+	for k, ref := range rec.Stages {
+		if len(ref.Depends) > 0 {
+			t.Fatalf("stage %s: its task carries its job's dependencies", k)
+		}
+		got += len(rec.dependsOf(ref))
+	}
+	if want < 40 {
+		t.Fatalf("only %d dependencies in all: the fake study of 40 seeds should wait for more", want)
+	}
+	if got <= want {
+		t.Fatalf("dependsOf over the tasks: %d, want more than the %d recorded (tasks share their job's)", got, want)
+	}
+	n := 0
+	for _, d := range rec.Depends {
+		n += len(d)
+	}
+	if n != want {
+		t.Errorf("the record holds %d dependencies, the jobs %d", n, want)
 	}
 }
