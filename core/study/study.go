@@ -378,11 +378,20 @@ func (st *Study) markedDone(key string) bool {
 
 // withMarker runs fn and then writes key's marker listing the outputs fn
 // returns (the marker last, so an interrupted stage is run again).
+//
+// The markers of the same stage (name) under other keys go first: their
+// outputs are this stage's files, which fn overwrites, so such a marker
+// would call another study's outputs done. (A study run with other
+// settings in the same folder, then with the first ones again, reused the
+// first report's marker over the second's summary.json.)
 func (st *Study) withMarker(key, name string, threads int, fn func() ([]string, error)) error {
-	if err := os.MkdirAll(filepath.Dir(st.markerPath(key)), 0o755); err != nil {
+	dir := filepath.Dir(st.markerPath(key))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	os.Remove(st.markerPath(key))
+	if err := st.removeMarkers(name); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	outs, err := fn()
 	if err != nil {
@@ -391,6 +400,33 @@ func (st *Study) withMarker(key, name string, threads int, fn func() ([]string, 
 	host, _ := os.Hostname()
 	return writeJSON(st.markerPath(key), marker{Key: key, Name: name, Outputs: outs, Seconds: time.Since(t0).Seconds(),
 		Threads: threads, Finished: time.Now().UTC().Format(time.RFC3339), Host: host})
+}
+
+// removeMarkers removes every study-level marker of the stage name,
+// whatever its key.
+func (st *Study) removeMarkers(name string) error {
+	dir := filepath.Join(st.Dir, "stages")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		var m marker
+		if json.Unmarshal(b, &m) == nil && m.Name == name {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ReportKey is the key of the study's report stage.

@@ -241,3 +241,34 @@ func TestSpecMemoryWhereItRuns(t *testing.T) {
 		t.Errorf("the refused local run wrote %d runs", len(ents))
 	}
 }
+
+// TestMarkerOfAnotherKey: a study-level stage run under a new key removes
+// the markers of the same stage under other keys, whose outputs it
+// overwrites: a study run with settings A, then B, then A again in one
+// folder reused A's report marker over B's summary.json.
+func TestMarkerOfAnotherKey(t *testing.T) {
+	st := &Study{Dir: t.TempDir()}
+	write := func(key, content string) {
+		t.Helper()
+		err := st.withMarker(key, "study report", 1, func() ([]string, error) {
+			return []string{"summary.json"}, os.WriteFile(filepath.Join(st.Dir, "summary.json"), []byte(content), 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("keyA", "A")
+	if !st.markedDone("keyA") {
+		t.Fatal("keyA not done after its stage")
+	}
+	if err := st.withMarker("other", "another stage", 1, func() ([]string, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	write("keyB", "B")
+	if st.markedDone("keyA") {
+		t.Error("keyA still counts as done over keyB's summary.json")
+	}
+	if !st.markedDone("keyB") || !st.markedDone("other") {
+		t.Error("keyB's marker, or another stage's, is gone")
+	}
+}
