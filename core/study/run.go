@@ -26,6 +26,11 @@ func (st *Study) SummaryPath() string { return filepath.Join(st.Dir, "summary.js
 // depend on the machine). On success it writes the time taken and the
 // report's path to opt.Log. Errors are RunLocal's.
 func (st *Study) RunHere(ctx context.Context, opt LocalOptions) ([]StageResult, error) {
+	unlock, err := lockDir(st.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if _, err := st.WriteSpec(); err != nil {
 		return nil, err
 	}
@@ -76,6 +81,11 @@ func (st *Study) Submit(ctx context.Context, opt SubmitOptions) (*Submission, er
 	if log == nil {
 		log = io.Discard
 	}
+	unlock, err := lockDir(st.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	bin, err := InstallBinary(opt.Exe, st.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("copying the executable into the study folder: %v", err)

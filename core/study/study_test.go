@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -271,4 +272,25 @@ func TestMarkerOfAnotherKey(t *testing.T) {
 	if !st.markedDone("keyB") || !st.markedDone("other") {
 		t.Error("keyB's marker, or another stage's, is gone")
 	}
+}
+
+// TestLockDir: a second run or submission in a study folder in use fails
+// at once, naming the folder; the lock is free again once released.
+func TestLockDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "s")
+	unlock, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "plan9" {
+		if _, err := lockDir(dir); err == nil || !strings.Contains(err.Error(), "another isingrbm study run or submission is using "+dir) {
+			t.Errorf("second lock: %v", err)
+		}
+	}
+	unlock()
+	unlock2, err := lockDir(dir)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	unlock2()
 }
