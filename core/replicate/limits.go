@@ -111,6 +111,12 @@ func (s Settings) checkLimits(mem func(need float64, what string) error) error {
 	// refuses it as bad input before it creates -o.
 	seen := map[string]bool{}
 	for _, n := range s.Networks {
+		// The flag's check (validate) reads the names joined by commas
+		// and split again, trimmed: a name with a comma or surrounding
+		// space passed it and failed later, without naming the field.
+		if n == "" || n != strings.TrimSpace(n) || strings.Contains(n, ",") {
+			return &SettingError{Flag: "networks", Err: fmt.Errorf("-networks: %q: want a network name, without commas or surrounding spaces", n)}
+		}
 		if seen[n] {
 			return &SettingError{Flag: "networks", Err: fmt.Errorf("-networks: %s listed twice, want each network once", n)}
 		}

@@ -27,6 +27,8 @@ func TestCheckLimits(t *testing.T) {
 		{func(s *Settings) { s.L = 3 }, "-L 3: want 4..1024 (the sampler's chain is not ergodic below 4"},
 		{func(s *Settings) { s.Layers = nil }, "-layers: want at least one hidden layer"},
 		{func(s *Settings) { s.Networks = []string{"sklearn", "mehta-schwab", "sklearn"} }, "-networks: sklearn listed twice, want each network once"},
+		{func(s *Settings) { s.Networks = []string{" sklearn"} }, `-networks: " sklearn": want a network name`},
+		{func(s *Settings) { s.Networks = []string{"sklearn,weight-decay"} }, `-networks: "sklearn,weight-decay": want a network name`},
 		{func(s *Settings) { s.TestN = 1 << 30 }, "-test-n 1073741824 -L 16: need about 256 GiB of samples and lattices, more than the sampler's 8 GiB; lower them"},
 		{func(s *Settings) { s.SweepN = 1 << 22 }, "-sweep-n 4194304 -L 16: need about 1"},
 		{func(s *Settings) { s.Layers = []int{1 << 20} }, "-layers [1048576] on -n 2000 samples of 16x16: need about"},
