@@ -507,6 +507,11 @@ func ReadSpec(path string) (Spec, error) {
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("%s: %v", path, err)
 	}
+	// One JSON value and nothing after it but space: a second value (two
+	// specs pasted together, say) was ignored.
+	if _, err := dec.Token(); err != io.EOF {
+		return s, fmt.Errorf("%s: more after the spec's JSON object, want one object", path)
+	}
 	if err := s.Check(); err != nil {
 		var se *replicate.SettingError
 		if errors.As(err, &se) {

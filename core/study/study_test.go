@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,6 +201,17 @@ func TestReadSpecLimits(t *testing.T) {
 	sp.Settings.Seeds = 5
 	if err := sp.Check(); err != nil {
 		t.Errorf("200 runs of 5 training seeds: %v", err)
+	}
+	// A spec followed by anything but space is refused (a second value was
+	// ignored); trailing space is not.
+	for tail, ok := range map[string]bool{"\n\t ": true, ` {"couplings":[5]}`: false, " garbage": false} {
+		p := filepath.Join(dir, "tail.json")
+		if err := os.WriteFile(p, append(slices.Clone(orig), tail...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadSpec(p); (err == nil) != ok || !ok && !strings.Contains(err.Error(), "more after the spec's JSON object") {
+			t.Errorf("spec + %q: %v", tail, err)
+		}
 	}
 	// A file far larger than any spec is refused before it is parsed.
 	big := filepath.Join(dir, "big.json")
