@@ -507,6 +507,9 @@ func ReadSpec(path string) (Spec, error) {
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("%s: %v", path, err)
 	}
+	if k := duplicateKey(b); k != "" {
+		return s, fmt.Errorf("%s: %s given twice, want each field once", path, k)
+	}
 	// One JSON value and nothing after it but space: a second value (two
 	// specs pasted together, say) was ignored.
 	if _, err := dec.Token(); err != io.EOF {

@@ -213,6 +213,14 @@ func TestReadSpecLimits(t *testing.T) {
 			t.Errorf("spec + %q: %v", tail, err)
 		}
 	}
+	// A field given twice is refused (encoding/json took the last one).
+	dup := filepath.Join(dir, "dup.json")
+	if err := os.WriteFile(dup, bytes.Replace(orig, []byte("{"), []byte(`{"couplings":[0.44],`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSpec(dup); err == nil || !strings.Contains(err.Error(), "couplings given twice") {
+		t.Errorf("couplings twice: %v", err)
+	}
 	// A file far larger than any spec is refused before it is parsed.
 	big := filepath.Join(dir, "big.json")
 	if err := os.WriteFile(big, append(orig, bytes.Repeat([]byte(" "), 2<<20)...), 0o644); err != nil {
@@ -305,4 +313,24 @@ func TestLockDir(t *testing.T) {
 		t.Fatalf("after release: %v", err)
 	}
 	unlock2()
+}
+
+// TestDuplicateKey: a key repeated in any object of a spec is found, with
+// its path; arrays of objects, nesting and keys repeated in different
+// objects are not mistaken for it.
+func TestDuplicateKey(t *testing.T) {
+	for text, want := range map[string]string{
+		`{"a":1,"b":2}`:                                   "",
+		`{"a":1,"a":2}`:                                   "a",
+		`{"settings":{"n":1,"L":8,"n":2}}`:                "settings.n",
+		`{"s":{"x":[1,{"y":1,"y":2}]}}`:                   "s.x[].y",
+		`{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":2}]}`: "",
+		`{"a":[],"b":{},"a":3}`:                           "a",
+		`{"a":[[1,2],[3]],"b":"a","c":null}`:              "",
+		`not json`:                                        "",
+	} {
+		if got := duplicateKey([]byte(text)); got != want {
+			t.Errorf("%s: %q, want %q", text, got, want)
+		}
+	}
 }
