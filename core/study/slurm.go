@@ -193,18 +193,12 @@ func (o *SlurmOptions) Check() error {
 }
 
 // CheckWritable creates dir (and its parents) if needed and checks that a
-// file can be created in it.
+// file can be created in it (npy.CheckDir).
 func CheckWritable(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create folder %s: %v", dir, err)
 	}
-	f, err := os.CreateTemp(dir, ".isingrbm-check-*")
-	if err != nil {
-		return fmt.Errorf("cannot write in %s: %v", dir, err)
-	}
-	name := f.Name()
-	f.Close()
-	return os.Remove(name)
+	return npy.CheckDir(dir)
 }
 
 // queued returns the jobs of this user in the queue (array tasks one per
