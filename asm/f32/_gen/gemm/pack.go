@@ -277,7 +277,7 @@ func (g *gen) transpose16(rowAddr []string) {
 // product under pprof); 4 alternations: (1600x100)^T(100x400) 166.6 ->
 // 172.1, the lattice shapes (1024x100)^T(100x1024) and
 // (4096x100)^T(100x1024) (rows 4 and 16 KB apart, 6 alternations, both
-// ISAs) within 1% either way. Groups of 16 measured as 8 on the first
+// ISAs) no slower: medians +0.4% to +2.2%. Groups of 16 measured as 8 on the first
 // shape, of 4 no better than none, and a prefetch of the next group's
 // rows (PREFETCHT0 at grp rows below each load) +1%, inside the runs'
 // spread (2026-12-07).
