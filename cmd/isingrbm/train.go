@@ -62,7 +62,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	// A signal during the save waits for it (or a second signal): the
 	// run's result is in this file, and no checkpoint is written before it.
-	release := holdWrite("model", modelBytes(dbn))
+	release := holdWrite("model", dbn.FileBytes())
 	beforeModelSave()
 	err = j.Save(p, dbn, hist, data)
 	release()
@@ -130,16 +130,3 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 
 // beforeModelSave runs as train's final save starts (tests signal there).
 var beforeModelSave = func() {}
-
-// modelBytes is about the size of dbn's model file: its float32 weights
-// and biases, those of its snapshots too.
-func modelBytes(dbn *rbm.DBN) float64 {
-	n := 0 // floats: at most 2^20 x 2^20 per layer, well within an int
-	for _, l := range dbn.Layers {
-		n += l.NVisible*l.NHidden + l.NVisible + l.NHidden
-	}
-	for _, sn := range dbn.Snapshots {
-		n += len(sn.W) + len(sn.C)
-	}
-	return 4 * float64(n)
-}

@@ -183,6 +183,20 @@ func modelNPZ(path string) (*npy.NPZReader, error) {
 	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: max(minModelReadBytes, int64(limit))})
 }
 
+// FileBytes is about the size of d's model file: its float32 weights and
+// biases, those of its snapshots too (meta.json and the archive's headers
+// aside). Counted in an int: at most 2^20 x 2^20 floats a layer.
+func (d *DBN) FileBytes() float64 {
+	n := 0
+	for _, l := range d.Layers {
+		n += l.NVisible*l.NHidden + l.NVisible + l.NHidden
+	}
+	for _, sn := range d.Snapshots {
+		n += len(sn.W) + len(sn.C)
+	}
+	return 4 * float64(n)
+}
+
 // LoadDBN reads a model file written by Save (or any .npz holding float32
 // or float64 arrays W0, b0, c0, ... of consistent shapes; meta.json is
 // optional). Only the members it uses are inflated, each checked against
