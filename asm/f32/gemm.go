@@ -351,6 +351,10 @@ type gemmOpts struct {
 	// bitsInPlace and bitsPacked read a row-major B of the Bits products
 	// in place, or pack it, whatever rowsAliased says.
 	bitsInPlace, bitsPacked bool
+	// hintBytes is the size of a thread's B above which the row tiles of
+	// an A*B^T product hint the source of the next micro-panel of B
+	// (hintPanels): L2 by default, so that the packer finds it there.
+	hintBytes int
 }
 
 // serial reports whether an m x n x k product runs on one thread: below
@@ -359,7 +363,8 @@ func (o *gemmOpts) serial(m, n, k int) bool {
 	return 2*m*n*k < o.minParFlops && (m > o.minParRows || n*k < o.minParB)
 }
 
-var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParRows: 2, minParB: 1 << 16, minParUpdate: 1 << 15, irOuter: rowTilesOuter}
+var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParRows: 2, minParB: 1 << 16, minParUpdate: 1 << 15, irOuter: rowTilesOuter,
+	hintBytes: l2OrDefault(l2Size)}
 
 // rowTilesOuter is the default of gemmOpts.irOuter: true on Intel, whose
 // L1 prefetcher also decides colsPacked (asm.L1StrideLimit). On an Intel
@@ -891,7 +896,9 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 				// A*B^T product, whose transposing packer requests its rows
 				// itself: prefetching the next panel's 32 rows too made
 				// (100x400)(1600x400)^T 1-2.5% slower (Zen 5, AVX-512, one
-				// and two threads, 4 alternations each, 2026-12-03).
+				// and two threads, 4 alternations each, 2026-12-03); its
+				// row tiles hint them instead, spread through their
+				// kernels (nextPanelChunk).
 				j1 := jc + jr + nr
 				kr.prefetchRows(g.b[pc*g.brs+j1:], g.brs, kb, 4*min(nr, nb-jr-nr))
 			}
@@ -902,22 +909,54 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 		// per group of four depth steps, shared out over the row tiles.
 		tiles := (mb + mr - 1) / mr
 		per := min((next.rows+tiles-1)/tiles, kb/4)
+		trans := jit && brow == nil && g.brs == 1 && jr+nr < nb && mb > mr && hintPanels(g)
 		for ir := 0; ir < mb; ir += mr {
 			var pf pfRows
 			if r0 := ir / mr * per; r0 < next.rows {
 				pf = pfRows{p: next.p[r0*g.brs:], rows: min(per, next.rows-r0)}
+			}
+			if q := ir / mr * 32; trans && q < kb {
+				pf = nextPanelChunk(g, jc+jr+nr, min(nr, nb-jr-nr), pc+q)
 			}
 			rowTile(g, buf, ic, ir, mb, jc+jr, cols, pc, kb, bp, brow, beta, direct, pf)
 		}
 	}
 }
 
-// pfRows names rows rows of B, from p on, one row every ldb floats (the
-// product's), whose first 128 bytes a kernel should hint into L2 while it
-// runs: the rows of a tile that a later kernel call reads.
+// pfRows names rows rows of B, from p on, whose first 128 bytes a kernel
+// should hint into L2 while it runs: one row every ldb floats (the
+// product's), the rows of a tile that a later kernel call reads; or, for a
+// packed B of an A*B^T product, one row of B every g.bcs floats
+// (nextPanelChunk).
 type pfRows struct {
 	p    []float32
 	rows int
+}
+
+// hintPanels reports whether the row tiles of an A*B^T product hint the
+// source of the next micro-panel of B (nextPanelChunk): only where the
+// thread's B does not fit in L2 (gemmOpts.hintBytes), so that its packer
+// would read from L3.
+func hintPanels(g *gemmArgs) bool {
+	return 4*g.n*g.k > g.opts.hintBytes
+}
+
+// nextPanelChunk returns the 128 bytes from depth p on of each of the rows
+// rows of an n x k B from row j on: a share of the source of the micro-panel
+// that the transposing packer of an A*B^T product packs next, which the
+// row tile t of the current one hints (t = (p-pc)/32), one row per group
+// of four depth steps (the Pf kernels). Without the hints the packer reads
+// its 32 rows from L3 when B is larger than L2 (the 1600 x 400 W of
+// (100x400)(1600x400)^T on one thread): on the Intel Xeon with AMX (KVM,
+// family 6 model 0xA7), one thread, AVX-512, BenchmarkGemm, 6 alternated
+// runs, GFLOP per CPU-second, medians: (100x400)(1600x400)^T 164.5 ->
+// 173.8, its sigmoid form 150.1 -> 159.6 (each 6 of 6 runs faster); with
+// the same B in L2 ((100x400)(400x400)^T) no change. Two threads (each
+// thread's 800 rows in its own L2, no hints) and the other shapes run the
+// same kernels as before and measured within 2.1% either way, as did
+// shapes whose code did not change at all (2026-12-07).
+func nextPanelChunk(g *gemmArgs, j, rows, p int) pfRows {
+	return pfRows{p: g.b[j*g.bcs+p:], rows: rows}
 }
 
 // nextTileRows returns the rows of the tile of a row-major B read in place
@@ -957,7 +996,11 @@ func rowTile(g *gemmArgs, buf *threadBuf, ic, ir, mb, j, cols, pc, kb int, bp, b
 	rows := min(g.kern.mr, mb-ir)
 	ap, aks, arow, skip := tileA(g, buf, ic, ir, pc, kb, rows, direct)
 	off := (ic+ir)*g.ldc + j
-	g.kern.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, g.brs, g.c[off:off+(rows-1)*g.ldc+cols], g.ldc, g.alpha, beta, skip, rows, cols, pf)
+	ldb := g.brs
+	if brow == nil {
+		ldb = g.bcs // the stride of pf's rows (a packed B's hints: nextPanelChunk)
+	}
+	g.kern.tile(buf, kb, ap, aks, arow, g.ars, bp, brow, ldb, g.c[off:off+(rows-1)*g.ldc+cols], g.ldc, g.alpha, beta, skip, rows, cols, pf)
 }
 
 // tileA returns the A operand of the row tile at row ir of the block at

@@ -85,10 +85,14 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 			kernel10x8StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case arow != nil && cols <= 16:
 			kernel10x16RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		case arow != nil && pfp != nil:
+			kernel10x32RowsPfAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask, pfp, ldb, pf.rows)
 		case arow != nil:
 			kernel10x32RowsAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		case cols <= 16:
 			kernel10x16StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
+		case pfp != nil:
+			kernel10x32StepPfAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask, pfp, ldb, pf.rows)
 		default:
 			kernel10x32StepAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask)
 		}
@@ -239,6 +243,18 @@ func (k kern) prefetchRows(p []float32, ld, rows, bytes int) {
 //
 //go:noescape
 func kernel10x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x32StepPfAVX512 and kernel10x32RowsPfAVX512 are
+// kernel10x32StepAVX512 and kernel10x32RowsAVX512 that also hint into L2,
+// in each of their first pfn groups of four depth steps, the 128 bytes at
+// pf, pf + pfld, ... (floats): a share of the source of the micro-panel
+// of B packed after this one (nextPanelChunk).
+//
+//go:noescape
+func kernel10x32StepPfAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfld, pfn int)
+
+//go:noescape
+func kernel10x32RowsPfAVX512(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, pf *float32, pfld, pfn int)
 
 // kernel10x16StepAVX512 is kernel10x32StepAVX512 on one 16-column panel
 // (j < 16, mask bits 0..15).

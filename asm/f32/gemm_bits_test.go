@@ -230,20 +230,28 @@ func bitCases() []gemmCase {
 }
 
 // TestGemmBits checks every implementation at 1, 2 and 3 threads, with and
-// without the in-place and just-in-time packing paths, against the
-// contract, byte for byte.
+// without the in-place and just-in-time packing paths, and (the A*B^T
+// forms) with the hinting kernels on every B (gemmOpts.hintBytes 0),
+// against the contract, byte for byte.
 func TestGemmBits(t *testing.T) {
 	cases := bitCases()
 	cache := map[int]*padded{}
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
 		for th := 1; th <= 3; th++ {
-			for _, packed := range []bool{false, true} {
+			for _, mode := range []string{"inplace", "packed", "hinted"} {
+				packed, hinted := mode == "packed", mode == "hinted"
 				w := newTestWorkspace(th)
 				w.opts.noJIT, w.opts.noDirect = packed, packed
-				t.Run(fmt.Sprintf("threads=%d/packed=%v", th, packed), func(t *testing.T) {
+				if hinted {
+					w.opts.hintBytes = 0
+				}
+				t.Run(fmt.Sprintf("threads=%d/%s", th, mode), func(t *testing.T) {
 					for i, c := range cases {
 						big := c.m*c.n*c.k > 1<<20
 						if big && (packed || testing.Short() || raceEnabled || asm.Active(pkgName) == asm.Generic && th > 1) {
+							continue
+						}
+						if hinted && c.f != formNT && c.f != formSigNT {
 							continue
 						}
 						checkBits(t, w, c, uint64(i), cache, i)

@@ -42,10 +42,12 @@ type spec struct {
 	bRows   bool // B(p, j) at b + p*ldb + j (a row-major B read in place), not packed
 	bMask   bool // bRows loads under the column mask (edge tiles: no lane past the last column is read)
 	pfA     int  // PREFETCHT0 distance on the packed A stream per 4 steps (0: none)
-	// pfB: arguments pf, pfn; each of the first pfn unrolled groups of four
-	// steps hints (PREFETCHT1) the first 128 bytes of one row of B at pf,
-	// pf + ldb, ...: the rows of the next tile, spread over the row tiles
-	// that multiply this one (bRows kernels only).
+	// pfB: arguments pf, pfn (bRows kernels) or pf, pfld, pfn (packed B);
+	// each of the first pfn unrolled groups of four steps hints
+	// (PREFETCHT1) the 128 bytes at pf, pf + ld, ... (ld: ldb, or pfld
+	// floats) into L2: the rows of the next tile of a B read in place, or
+	// the source of the next micro-panel of a packed one, spread over the
+	// row tiles that multiply this one.
 	pfB bool
 }
 
@@ -202,8 +204,10 @@ func (s spec) args() string {
 	if s.partial {
 		a += ", rows int, mask uint32"
 	}
-	if s.pfB {
+	if s.pfB && s.bRows {
 		a += ", pf *float32, pfn int"
+	} else if s.pfB {
+		a += ", pf *float32, pfld, pfn int"
 	}
 	return a
 }
@@ -227,11 +231,10 @@ func (g *gen) kernel(s spec) {
 		size = off + 44
 	}
 	pfOff := (size + 7) &^ 7
-	if s.pfB {
-		if !s.bRows {
-			panic(s.name + ": pfB needs bRows (R13 and the row stride R14)")
-		}
+	if s.pfB && s.bRows {
 		size = pfOff + 16
+	} else if s.pfB {
+		size = pfOff + 24
 	}
 	g.p("// func %s(%s)", s.name, s.args())
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", s.name, size)
@@ -301,31 +304,36 @@ func (g *gen) kernel(s spec) {
 		}
 	}
 	l := s.name
+	// The hint walk: pointer AX, stride R14 (ldb of a bRows kernel), count
+	// pfCount (R13 of a bRows kernel; R15 where R13 holds the second B
+	// panel's offset).
+	pfCount := "R13"
 	if s.pfB {
 		g.p("\tMOVQ pf+%d(FP), AX", pfOff)
-		g.p("\tMOVQ pfn+%d(FP), R13", pfOff+8)
+		if !s.bRows {
+			pfCount = "R15"
+			g.p("\tMOVQ pfld+%d(FP), R14", pfOff+8)
+			g.p("\tSHLQ $2, R14")
+			g.p("\tMOVQ pfn+%d(FP), R15", pfOff+16)
+		} else {
+			g.p("\tMOVQ pfn+%d(FP), R13", pfOff+8)
+		}
 	}
 	g.p("\tMOVQ CX, BX")
 	g.p("\tSHRQ $2, BX")
 	g.p("\tJZ   %s_tail", l)
 	g.p("\n\tPCALIGN $64\n")
 	g.p("%s_loop4:", l)
-	if s.pfA > 0 && s.a == aPacked {
-		g.p("\tPREFETCHT0 %d(SI)", s.pfA)
-	}
-	for q := 0; q < 4; q++ {
-		g.kstep(s, q)
-	}
-	g.advance(s, 4)
+	g.group4(s)
 	if s.pfB {
-		g.p("\tTESTQ R13, R13")
+		g.p("\tTESTQ %s, %s", pfCount, pfCount)
 		g.p("\tJZ    %s_nopf", l)
 		// Three hints cover 128 bytes at any alignment.
 		g.p("\tPREFETCHT1 0(AX)")
 		g.p("\tPREFETCHT1 64(AX)")
 		g.p("\tPREFETCHT1 127(AX)")
 		g.p("\tADDQ  R14, AX")
-		g.p("\tDECQ  R13")
+		g.p("\tDECQ  %s", pfCount)
 		g.p("%s_nopf:", l)
 	}
 	g.p("\tDECQ BX")
@@ -340,6 +348,18 @@ func (g *gen) kernel(s spec) {
 	g.p("\tJNZ  %s_loop1", l)
 	g.p("\n%s_store:", l)
 	g.store(s, alphaOff, betaOff, rowsOff, maskOff)
+}
+
+// group4 emits an unrolled group of four depth steps and the pointer
+// updates after it.
+func (g *gen) group4(s spec) {
+	if s.pfA > 0 && s.a == aPacked {
+		g.p("\tPREFETCHT0 %d(SI)", s.pfA)
+	}
+	for q := 0; q < 4; q++ {
+		g.kstep(s, q)
+	}
+	g.advance(s, 4)
 }
 
 // store emits the write-back: t = alpha*acc; c = t (beta == 0) or
@@ -435,6 +455,12 @@ var specs = []spec{
 	{name: "kernel10x32StepAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true},
 	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
+	// The same, hinting the source of the next micro-panel of B while they
+	// run (the A*B^T products whose B does not fit in L2: nextPanelChunk).
+	// Separate kernels, so that the others run exactly the code they ran
+	// before the hints.
+	{name: "kernel10x32StepPfAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true, pfB: true},
+	{name: "kernel10x32RowsPfAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true, pfB: true},
 	{name: "kernel10x16RowsAVX512", zmm: true, mr: 10, nv: 1, a: aRows, partial: true},
 	// Whole 32-column tiles with a row-major B read in place (A*B and
 	// A^T*B when A is one row block, so B is not packed).
