@@ -108,6 +108,25 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	mergeTile(c, ldc, t[skip*16:], 16, beta, rows, cols)
 }
 
+// tiles computes nt whole mr x nr tiles side by side (the first rows rows
+// of each) in one kernel call, from the operands of tile with the packed
+// panels of B for the tiles one after the other in bp (kb*nr floats each)
+// and their C nr columns apart; it reports false, computing nothing, where
+// the implementation has no such kernel (then the caller calls tile for
+// each). The same bits as tile.
+func (k kern) tiles(kb int, ap []float32, aks int, arow []float32, lda int, bp []float32, c []float32, ldc int, alpha, beta float32, rows, nt int) bool {
+	if k.id != kAVX512 {
+		return false
+	}
+	const mask = ^uint32(0)
+	if arow != nil {
+		kernel10x32RowsNAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask, nt)
+	} else {
+		kernel10x32StepNAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask, nt)
+	}
+	return true
+}
+
 func tileAVX2(kb int, ap []float32, aks int, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {
 	switch {
 	case arow != nil && narrow:
@@ -243,6 +262,16 @@ func (k kern) prefetchRows(p []float32, ld, rows, bytes int) {
 //
 //go:noescape
 func kernel10x32StepAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// kernel10x32StepNAVX512 and kernel10x32RowsNAVX512 are
+// kernel10x32StepAVX512 and kernel10x32RowsAVX512 on nt >= 1 tiles side by
+// side: tile t reads its B at b + t*kb*32 and writes its C at c + t*32.
+//
+//go:noescape
+func kernel10x32StepNAVX512(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, nt int)
+
+//go:noescape
+func kernel10x32RowsNAVX512(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, nt int)
 
 // kernel10x32StepPfAVX512 and kernel10x32RowsPfAVX512 are
 // kernel10x32StepAVX512 and kernel10x32RowsAVX512 that also hint into L2,

@@ -190,6 +190,11 @@ func bitCases() []gemmCase {
 		{100, 400, 100, []form{formNT, formSigNT}},
 		{400, 100, 100, []form{formTN}},
 		{61, 37, 1600, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
+		// Several row blocks (mcMax is at most 480): the row tiles run
+		// outside the column tiles (gemmOpts.irOuter), the whole column
+		// tiles of each in one kernel call (kern.tiles), the last row tile
+		// of 7 rows.
+		{497, 70, 12, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
 	} {
 		for _, f := range s.forms {
 			cs = append(cs, gemmCase{f: f, m: s.m, n: s.n, k: s.k, alpha: bitScalars[(i+int(f)+4)%6],

@@ -49,6 +49,12 @@ type spec struct {
 	// the source of the next micro-panel of a packed one, spread over the
 	// row tiles that multiply this one.
 	pfB bool
+	// tiles: argument nt; the kernel computes nt tiles side by side, the
+	// packed B of each kb*32 floats after the last and its C 32 columns
+	// to the right, in one call (the row tiles outside the column tiles:
+	// gemmOpts.irOuter), instead of one call per tile (partial kernels of
+	// a packed B only).
+	tiles bool
 }
 
 func (s spec) width() int { // floats per vector
@@ -209,6 +215,9 @@ func (s spec) args() string {
 	} else if s.pfB {
 		a += ", pf *float32, pfld, pfn int"
 	}
+	if s.tiles {
+		a += ", nt int"
+	}
 	return a
 }
 
@@ -236,8 +245,21 @@ func (g *gen) kernel(s spec) {
 	} else if s.pfB {
 		size = pfOff + 24
 	}
+	ntOff := size
+	if s.tiles {
+		if !s.partial || s.bRows || s.pfB || s.nv*s.width() != 32 {
+			panic(s.name + ": tiles needs a partial 32-column kernel of a packed B without hints")
+		}
+		ntOff = (size + 7) &^ 7
+		size = ntOff + 8
+	}
 	g.p("// func %s(%s)", s.name, s.args())
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", s.name, size)
+	if s.tiles {
+		// Each tile starts here, from the arguments, which the end of the
+		// tile before moved on (b, c) or counted down (nt).
+		g.p("\n%s_start:", s.name)
+	}
 	g.p("\tMOVQ kb+0(FP), CX")
 	g.p("\tMOVQ a+8(FP), SI")
 	switch s.a {
@@ -347,8 +369,12 @@ func (g *gen) kernel(s spec) {
 	g.p("\tDECQ CX")
 	g.p("\tJNZ  %s_loop1", l)
 	g.p("\n%s_store:", l)
-	g.store(s, alphaOff, betaOff, rowsOff, maskOff)
+	g.store(s, alphaOff, betaOff, rowsOff, maskOff, tileNext{bOff: bOff, cOff: cOff, ntOff: ntOff})
 }
+
+// tileNext holds the argument offsets that a kernel of several tiles
+// (spec.tiles) moves on after each tile.
+type tileNext struct{ bOff, cOff, ntOff int }
 
 // group4 emits an unrolled group of four depth steps and the pointer
 // updates after it.
@@ -365,7 +391,7 @@ func (g *gen) group4(s spec) {
 // store emits the write-back: t = alpha*acc; c = t (beta == 0) or
 // c = fma(beta, c, t). Partial kernels store rows rows under the mask K1
 // (low 16 bits: first vector, high 16: second).
-func (g *gen) store(s spec, alphaOff, betaOff, rowsOff, maskOff int) {
+func (g *gen) store(s spec, alphaOff, betaOff, rowsOff, maskOff int, next tileNext) {
 	l := s.name
 	alpha, beta, tmp := s.vreg(0), s.vreg(1), s.vreg(2)
 	g.p("\tVBROADCASTSS alpha+%d(FP), %s", alphaOff, alpha)
@@ -422,6 +448,16 @@ func (g *gen) store(s spec, alphaOff, betaOff, rowsOff, maskOff int) {
 	}
 	if s.partial {
 		g.p("\n%s_done:", l)
+		if s.tiles {
+			g.p("\tDECQ nt+%d(FP)", next.ntOff)
+			g.p("\tJZ   %s_ret", l)
+			g.p("\tMOVQ kb+0(FP), AX")
+			g.p("\tSHLQ $7, AX // the next tile's B: kb*32 floats on")
+			g.p("\tADDQ AX, b+%d(FP)", next.bOff)
+			g.p("\tADDQ $128, c+%d(FP)", next.cOff)
+			g.p("\tJMP  %s_start", l)
+			g.p("\n%s_ret:", l)
+		}
 		g.p("\tVZEROUPPER")
 		g.p("\tRET")
 	}
@@ -455,6 +491,9 @@ var specs = []spec{
 	{name: "kernel10x32StepAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true},
 	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
+	// The same over nt tiles side by side in one call (row tiles outside).
+	{name: "kernel10x32StepNAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true, tiles: true},
+	{name: "kernel10x32RowsNAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true, tiles: true},
 	// The same, hinting the source of the next micro-panel of B while they
 	// run (the A*B^T products whose B does not fit in L2: nextPanelChunk).
 	// Separate kernels, so that the others run exactly the code they ran
