@@ -640,3 +640,43 @@ func TestReconstructions(t *testing.T) {
 		t.Error("accepted index 5 of 5")
 	}
 }
+
+// TestBlockSpinCorrelationSaturated checks units that are almost always on
+// or off: a unit with one weight w on site 0 and bias c has activation
+// sigmoid(c + w*s0), a function of the spin s0 alone, so its correlation
+// with any block spin is that of s0 (+-1) with it, computed here directly
+// in float64. One-pass sums of a^2 cancelled the variance of a unit within
+// about 1e-7 of 1 (c = 14 gave 0.36 instead of 1 at b = 1, c = 30 NaN);
+// the units near 0 were always right and are checked as the mirror case.
+func TestBlockSpinCorrelationSaturated(t *testing.T) {
+	L, n := 4, 20000
+	configs := randomConfigs(n, L, 7)
+	N := L * L
+	for _, b := range []int{1, 2} {
+		// corr(s0, S) of the block of site 0, from BlockSpins.
+		var ss, sS, sSS, ssS float64
+		for r := 0; r < n; r++ {
+			s := 2*float64(configs[r*N]) - 1
+			S := BlockSpins(configs[r*N:(r+1)*N], L, b)[0]
+			ss += s
+			sS += S
+			sSS += S * S
+			ssS += s * S
+		}
+		fn := float64(n)
+		want := (ssS/fn - (ss/fn)*(sS/fn)) / math.Sqrt((1-(ss/fn)*(ss/fn))*(sSS/fn-(sS/fn)*(sS/fn)))
+		for _, c := range []float32{0, 10, 14, 20, 25, 30} {
+			for _, sign := range []float32{1, -1} {
+				W := NewMatrix(N, 1)
+				W.Data[0] = sign
+				bs, err := BlockSpinCorrelation(W, []float32{sign * c}, configs, L, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := bs.Corr[0]; !(math.Abs(got-float64(sign)*want) <= 1e-9) { // NaN fails too
+					t.Errorf("b=%d, w=%v, c=%v: correlation %v, want %v", b, sign, sign*c, got, float64(sign)*want)
+				}
+			}
+		}
+	}
+}

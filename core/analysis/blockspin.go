@@ -65,10 +65,13 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 		}
 	}
 	n, nh := len(configs)/N, W.Cols
+	// The sums are of deviations from the first configuration's values (a0, and s0 per block
+	// size), which leave every covariance unchanged but keep a unit that is almost always on
+	// (activation within 1e-7 of 1) from cancelling its variance away in E[a^2] - E[a]^2.
 	type acc struct {
 		nb           int
 		blockOf      []int
-		spins        []float64
+		spins, s0    []float64
 		sab, sb, sbb []float64
 	}
 	out := make([]BlockSpin, len(bs))
@@ -79,7 +82,7 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 			NSamples: n, NVisible: N, NHidden: nh,
 			TieRule:    "tie (half the block up) broken by the block's top-left spin",
 			CentreRule: "block containing the site of the unit's largest |w|"}
-		a := acc{nb: nb, blockOf: make([]int, nh), spins: make([]float64, nb*nb),
+		a := acc{nb: nb, blockOf: make([]int, nh), spins: make([]float64, nb*nb), s0: make([]float64, nb*nb),
 			sab: make([]float64, nh), sb: make([]float64, nb*nb), sbb: make([]float64, nb*nb)}
 		for j := 0; j < nh; j++ {
 			p := ArgMaxAbs(W.Column(j))
@@ -89,7 +92,7 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 		}
 		accs[k] = a
 	}
-	sa, saa := make([]float64, nh), make([]float64, nh)
+	sa, saa, a0 := make([]float64, nh), make([]float64, nh), make([]float64, nh)
 	pbuf := make([]float32, blockChunk*nh)
 	act := make([]float64, nh)
 	for lo := 0; lo < n; lo += blockChunk {
@@ -106,8 +109,13 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 			}
 		}
 		for r := 0; r < m; r++ {
+			first := lo == 0 && r == 0
 			for j, x := range pbuf[r*nh : (r+1)*nh] {
 				a := sigmoid(float64(x))
+				if first {
+					a0[j] = a
+				}
+				a -= a0[j]
 				act[j] = a
 				sa[j] += a
 				saa[j] += float64(a * a)
@@ -116,7 +124,12 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 			for k := range accs {
 				a := &accs[k]
 				blockSpins(cfg, L, bs[k], a.spins)
+				if first {
+					copy(a.s0, a.spins)
+				}
 				for q, x := range a.spins {
+					x -= a.s0[q]
+					a.spins[q] = x
 					a.sb[q] += x
 					a.sbb[q] += float64(x * x)
 				}
