@@ -45,6 +45,11 @@ func (d *DBN) VariationalBound(ctx context.Context, data *Dataset, depth int, lo
 	if data.D != d.Layers[0].NVisible {
 		return BoundResult{}, fmt.Errorf("VariationalBound: data has %d units per sample, the DBN %d visible units", data.D, d.Layers[0].NVisible)
 	}
+	if !data.Binary() {
+		// log p(v) of a Bernoulli RBM is defined for v in {0,1}^D; the
+		// recognition pass and the free energy below read v as binary.
+		return BoundResult{}, fmt.Errorf("VariationalBound: the data are probabilities in [0,1], want binary (0 or 1) configurations")
+	}
 	res := BoundResult{Depth: depth, Samples: samples, PerRow: make([]float64, data.N)}
 	variances := make([]float64, data.N)
 	workers := min(runtime.GOMAXPROCS(0), max(1, data.N))

@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm/rng"
@@ -159,6 +160,21 @@ func TestVariationalBoundExact(t *testing.T) {
 				t.Errorf("sizes %v, v %v: Monte Carlo bound %.5f +- %.5f, enumerated %.5f", sizes, v, res.Mean, res.StdErr, bound)
 			}
 		}
+	}
+}
+
+// TestVariationalBoundRefusesProbabilities checks that probability data
+// (log p(v) is defined for binary v) get an error naming them: they were
+// read as binary in the recognition pass and as values in the free energy.
+func TestVariationalBoundRefusesProbabilities(t *testing.T) {
+	d := tinyDBN([]int{4, 3}, 1, 2)
+	data, err := NewProbDataset(1, 4, []float32{0.5, 0.5, 0.5, 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.VariationalBound(context.Background(), data, 1, 0, 10, 1)
+	if err == nil || !strings.Contains(err.Error(), "probabilities") {
+		t.Fatalf("VariationalBound on probabilities: error %v, want one naming them", err)
 	}
 }
 
