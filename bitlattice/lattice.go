@@ -154,7 +154,9 @@ func (l *Lattice) block(b int) []uint64 {
 
 // Sweep runs sweeps Metropolis sweeps at coupling K on every replica, using
 // up to threads goroutines (<= 0: all cores). Each block advances its own
-// generator streams, so the result does not depend on threads.
+// generator streams, so the result does not depend on threads. Any finite
+// K >= 0 runs the kernels, but above MaxSampleK their acceptance
+// probabilities err by more than 1% (Sample refuses such K).
 func (l *Lattice) Sweep(K float64, sweeps, threads int) error {
 	th, err := l.thresholds(K)
 	if err != nil {

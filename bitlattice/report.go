@@ -7,6 +7,7 @@ import (
 	"sync"
 	"text/tabwriter"
 
+	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 	"github.com/isingrbm/isingrbm/core/stats"
 )
@@ -73,6 +74,13 @@ const MaxSampleL = 1 << 15
 // 178 at 0.001, 1636 at 1e-4, where the pilot series reaches its
 // 2^15-sweep cap); below it the spins are nearly independent fair coins.
 const MinSampleK = 1e-4
+
+// MaxSampleK is the largest coupling the sampler takes (ising.MaxK): above
+// it the kernels' 24-bit acceptance thresholds floor(exp(-8K) 2^24)/2^24
+// err by more than 1%, and from K = 3 ln 2 = 2.08 on the threshold is 0,
+// so a spin whose four neighbours agree with it never flips and the
+// ordered state absorbs the chain.
+const MaxSampleK = ising.MaxK
 
 // Memory is what a Sample call holds at once: the samples (a byte a site)
 // and the lattices of its chains.

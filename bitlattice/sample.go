@@ -167,8 +167,8 @@ func (o *Options) validate() (int, error) {
 	if o.L < MinSampleL {
 		return 0, fmt.Errorf("bitlattice: L = %d, want >= %d (the sweep chain is not ergodic below)", o.L, MinSampleL)
 	}
-	if math.IsNaN(o.K) || math.IsInf(o.K, 0) || o.K < 0 {
-		return 0, fmt.Errorf("bitlattice: K = %v, want a finite coupling >= 0", o.K)
+	if math.IsNaN(o.K) || math.IsInf(o.K, 0) || o.K < 0 || o.K > MaxSampleK {
+		return 0, fmt.Errorf("bitlattice: K = %v, want a coupling in [0, %v] (above, the kernels' 24-bit acceptance thresholds err by more than 1%%: MaxSampleK)", o.K, MaxSampleK)
 	}
 	if o.N <= 0 {
 		return 0, fmt.Errorf("bitlattice: N = %d samples, want > 0", o.N)

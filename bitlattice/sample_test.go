@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
 )
 
@@ -71,6 +72,10 @@ func TestSampleValidation(t *testing.T) {
 		{Options{L: 1, K: 0.4, N: 1}, "L ="},
 		{Options{L: 3, K: 0.4, N: 1}, "L ="},
 		{Options{L: 4, K: -1, N: 1}, "K ="},
+		// Above MaxSampleK the 24-bit thresholds err by more than 1%; from
+		// 2.08 on P8 is 0 and the ordered state absorbs the chain.
+		{Options{L: 4, K: MaxSampleK * (1 + 1e-15), N: 1}, "K ="},
+		{Options{L: 4, K: 2.5, N: 1}, "K ="},
 		{Options{L: 4, K: 0.4, N: 0}, "N ="},
 		{Options{L: 4, K: 0.4, N: 1, Replicas: -2}, "Replicas ="},
 		{Options{L: 4, K: 0.4, N: 1, MinEquilibration: -1}, "MinEquilibration ="},
@@ -80,6 +85,29 @@ func TestSampleValidation(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: error %v, want one naming %q", c.o, err, c.field)
 		}
+	}
+}
+
+// TestMaxSampleK checks the bound's reason: at MaxSampleK the 8-flip
+// threshold is still at least 100 units of 2^-24 (truncation error below
+// 1%), and at 3 ln 2 + 0.01 it is 0.
+func TestMaxSampleK(t *testing.T) {
+	th, err := ising.NewThresholds(MaxSampleK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th.P8 < 100 {
+		t.Errorf("P8 at MaxSampleK = %d/2^24, want >= 100 (1%% truncation)", th.P8)
+	}
+	if _, err := Sample(Options{L: 4, K: MaxSampleK, N: 1}); err != nil {
+		t.Errorf("Sample at MaxSampleK: %v", err)
+	}
+	th, err = ising.NewThresholds(3*math.Ln2 + 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th.P8 != 0 {
+		t.Errorf("P8 at K = 3 ln 2 + 0.01: %d, want 0 (the reason for the bound)", th.P8)
 	}
 }
 

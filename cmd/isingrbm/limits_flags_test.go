@@ -47,8 +47,9 @@ func TestThreadsCapped(t *testing.T) {
 }
 
 // TestCouplingsCapped: every coupling flag takes 0 <= K <= 1000 (replicate.MaxCoupling;
-// the lattice is frozen from K = 10); 1e308 gave ln Z = +Inf, 300-digit
-// columns and file names too long for the file system.
+// the lattice is frozen from K = 10), and every sampled one K <= 1.5
+// (bitlattice.MaxSampleK); 1e308 gave ln Z = +Inf, 300-digit columns and
+// file names too long for the file system.
 func TestCouplingsCapped(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "o")
@@ -56,7 +57,9 @@ func TestCouplingsCapped(t *testing.T) {
 	checkRefused(t, dir, []limitCase{
 		{[]string{"exact", "-L", "8", "-beta", "1e308"}, "-beta 1e308: coupling 1e+308: want 0 " + want},
 		{[]string{"exact", "-L", "8", "-beta", "0:2000:3"}, "-beta 0:2000:3: range end 2000: want 0 " + want},
-		{[]string{"sample", "-L", "8", "-n", "10", "-beta", "1e308", "-o", filepath.Join(dir, "s.npy")}, "-beta 1e308: coupling 1e+308: want 0.0001 " + want},
+		{[]string{"sample", "-L", "8", "-n", "10", "-beta", "1e308", "-o", filepath.Join(dir, "s.npy")}, "-beta 1e308: coupling 1e+308: want 0.0001 <= K <= 1.5 (above 1.5 the sampler's 24-bit acceptance thresholds"},
+		{[]string{"sample", "-L", "8", "-n", "10", "-beta", "0.4,1.6", "-o", out}, "-beta 0.4,1.6: coupling 1.6: want 0.0001 <= K <= 1.5"},
+		{[]string{"replicate", "-quick", "-o", out, "-K", "2"}, "-K 2: coupling 2: want 0.0001 <= K <= 1.5"},
 		{[]string{"sample", "-beta", "1e300,1e301", "-o", out}, "-beta 1e300,1e301: coupling 1e+300"},
 		{[]string{"replicate", "-quick", "-o", out, "-sweep", "1e308"}, "-sweep 1e308: coupling 1e+308"},
 		{[]string{"replicate", "-quick", "-o", out, "-K", "1e308"}, "-K 1e308: coupling 1e+308"},

@@ -22,7 +22,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sample", stdout)
 	job := replicate.SampleJob{Options: replicate.DefaultSampleOptions()}
 	param.AddFlags(fs, replicate.SampleParams(), &job.Options)
-	fs.StringVar(&job.Betas, "beta", "0.408", fmt.Sprintf("coupling K = J/kT, %g..%g: a value, a list a,b,c or a range lo:hi:n", bitlattice.MinSampleK, replicate.MaxCoupling))
+	fs.StringVar(&job.Betas, "beta", "0.408", fmt.Sprintf("coupling K = J/kT, %g..%g: a value, a list a,b,c or a range lo:hi:n", bitlattice.MinSampleK, bitlattice.MaxSampleK))
 	fs.StringVar(&job.Out, "o", "", "output .npy file (one coupling) or folder, not named .npy, of beta_K.npy files (several couplings)")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	fs.BoolVar(&job.Replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")

@@ -28,7 +28,7 @@ func SettingsParams() []param.Param[Settings] {
 	}
 	return []param.Param[S]{
 		ip("L", fmt.Sprintf("override: lattice side, %d..%d", bitlattice.MinSampleL, MaxL), bitlattice.MinSampleL, MaxL, maxLWhy, func(s *S) *int { return &s.L }),
-		{Name: "K", Usage: fmt.Sprintf("override: coupling of the training data, %g..%g", bitlattice.MinSampleK, MaxCoupling),
+		{Name: "K", Usage: fmt.Sprintf("override: coupling of the training data, %g..%g", bitlattice.MinSampleK, bitlattice.MaxSampleK),
 			Get: func(s *S) string { return strconv.FormatFloat(s.K, 'g', -1, 64) },
 			Set: func(s *S, v string) error {
 				ks, err := ParseSampleCouplings("K", v)
@@ -36,7 +36,7 @@ func SettingsParams() []param.Param[Settings] {
 					return err
 				}
 				if len(ks) != 1 {
-					return fmt.Errorf("-K %s: want one coupling %g <= K <= %g, got %d", v, bitlattice.MinSampleK, MaxCoupling, len(ks))
+					return fmt.Errorf("-K %s: want one coupling %g <= K <= %g, got %d", v, bitlattice.MinSampleK, bitlattice.MaxSampleK, len(ks))
 				}
 				s.K = ks[0]
 				return nil
@@ -91,20 +91,37 @@ func SettingsParams() []param.Param[Settings] {
 	}
 }
 
-// MaxCoupling bounds every coupling K = J/kT the program takes (exact,
-// sample, replicate and study). From about K = 10 on the ferromagnet is
-// frozen in its ground state to float64 precision (u = -2 exactly, the
-// specific heat 64 K^2 e^-8K below 1e-30, Metropolis leaving the ground
-// state with probability e^-8K < 2e-35), so larger couplings say nothing
-// new; up to 1000 the frozen regime stays available (the exact values and
-// the sampler are finite and correct there, which the adversarial cases
-// check at K = 200 and 350), while ln Z, about 2 L^2 K, stays far inside
-// the float64 range for every L (it was +Inf at K = 1e308) and a
-// coupling's file name short (300 digits at 1e300).
+// MaxCoupling bounds every coupling K = J/kT of the exact solution
+// (isingrbm exact). From about K = 10 on the ferromagnet is frozen in its
+// ground state to float64 precision (u = -2 exactly, the specific heat 64
+// K^2 e^-8K below 1e-30), so larger couplings say nothing new; up to 1000
+// the frozen regime stays available (the exact values are finite and
+// correct there, which the adversarial cases check at K = 200 and 350),
+// while ln Z, about 2 L^2 K, stays far inside the float64 range for every
+// L (it was +Inf at K = 1e308) and a coupling's file name short (300
+// digits at 1e300). Sampled couplings (sample, replicate, study) stop at
+// bitlattice.MaxSampleK = 1.5: above it the sampler's 24-bit acceptance
+// thresholds err by more than 1%, and from 3 ln 2 = 2.08 on the 8-flip
+// threshold is 0 and the ordered state absorbs the chain, whose specific
+// heat then reads 0 (8.2e-7 exactly at L = 40, K = 2.5).
 const MaxCoupling = 1000.0
 
 // maxCouplingWhy explains MaxCoupling in messages.
 const maxCouplingWhy = "the lattice is frozen in its ground state to float64 precision from about K = 10 on"
+
+// kBounds are the couplings a flag takes, and why its maximum.
+type kBounds struct {
+	min, max float64
+	why      string
+}
+
+// exactBounds are those of the exact solution, sampleBounds those of the
+// sampler, whose 24-bit acceptance thresholds err by more than 1% above
+// bitlattice.MaxSampleK (ising.MaxK).
+var (
+	exactBounds  = kBounds{0, MaxCoupling, maxCouplingWhy}
+	sampleBounds = kBounds{bitlattice.MinSampleK, bitlattice.MaxSampleK, fmt.Sprintf("above %g the sampler's 24-bit acceptance thresholds err by more than 1%%, and from 2.08 on a spin whose four neighbours agree with it never flips; isingrbm exact gives the exact results up to %g", bitlattice.MaxSampleK, float64(MaxCoupling))}
+)
 
 // MaxL bounds the lattice side of a replication: its L x L spins are the
 // visible units of the networks (at most rbm.MaxUnits = 1024^2).
@@ -114,13 +131,14 @@ const MaxL = 1024
 const maxLWhy = "the sampler's chain is not ergodic below 4; the L*L spins are the visible units, at most 1048576"
 
 // CheckSampleCoupling checks one coupling that is sampled, for flag
-// -flagName (given the text s): bitlattice.MinSampleK <= k <= MaxCoupling.
-// ParseSampleCouplings and a study's spec both call it.
+// -flagName (given the text s): bitlattice.MinSampleK <= k <=
+// bitlattice.MaxSampleK. ParseSampleCouplings and a study's spec both call
+// it.
 func CheckSampleCoupling(flagName, s string, k float64) error {
 	const minK = bitlattice.MinSampleK
 	switch {
-	case math.IsNaN(k) || math.IsInf(k, 0) || k < 0 || k > MaxCoupling:
-		return fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
+	case math.IsNaN(k) || math.IsInf(k, 0) || k < 0 || k > sampleBounds.max:
+		return fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, sampleBounds.max, sampleBounds.why)
 	case k == 0:
 		return fmt.Errorf("-%s %s: K = 0 is infinite temperature, where every spin is an independent fair coin and Metropolis does not mix; draw fair coins directly (isingrbm exact -beta 0 gives the exact results); want K >= %g", flagName, s, minK)
 	case k < minK:
@@ -135,7 +153,7 @@ func CheckSampleCoupling(flagName, s string, k float64) error {
 // the Metropolis chain does not mix towards in any useful time; so is any
 // K below bitlattice.MinSampleK (CheckSampleCoupling).
 func ParseSampleCouplings(flagName, s string) ([]float64, error) {
-	ks, err := parseCouplings(flagName, s, true, bitlattice.MinSampleK)
+	ks, err := parseCouplings(flagName, s, true, sampleBounds)
 	if err != nil {
 		return nil, err
 	}
@@ -147,10 +165,10 @@ func ParseSampleCouplings(flagName, s string) ([]float64, error) {
 	return ks, nil
 }
 
-// checkCoupling checks a coupling of flag -flagName for the exact
-// solution: finite, 0 <= k <= MaxCoupling.
-func checkCoupling(k float64) bool {
-	return exact.ValidateK(k) == nil && k <= MaxCoupling
+// checkCoupling checks a coupling: finite, 0 <= k <= b.max (the caller
+// checks b.min).
+func checkCoupling(k float64, b kBounds) bool {
+	return exact.ValidateK(k) == nil && k <= b.max
 }
 
 // ParseCouplings reads the value of a coupling flag -flagName: one value
@@ -161,21 +179,22 @@ func checkCoupling(k float64) bool {
 // without an error, is refused, as param.Float64 refuses it); with
 // distinctFiles, no two may share an output file name (CouplingFileName).
 func ParseCouplings(flagName, s string, distinctFiles bool) ([]float64, error) {
-	return parseCouplings(flagName, s, distinctFiles, 0)
+	return parseCouplings(flagName, s, distinctFiles, exactBounds)
 }
 
-// parseCouplings is ParseCouplings; minK is the least coupling its
-// messages name (the caller checks it).
-func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]float64, error) {
+// parseCouplings is ParseCouplings for couplings within b; b.min is the
+// least coupling its messages name (the caller checks it).
+func parseCouplings(flagName, s string, distinctFiles bool, b kBounds) ([]float64, error) {
 	s = strings.TrimSpace(s)
-	want := fmt.Sprintf("want a coupling K = J/kT, %g <= K <= %g, a list a,b,c or a range lo:hi:n", minK, float64(MaxCoupling))
+	minK := b.min
+	want := fmt.Sprintf("want a coupling K = J/kT, %g <= K <= %g, a list a,b,c or a range lo:hi:n", minK, b.max)
 	if s == "" {
 		return nil, fmt.Errorf("-%s: %s; got an empty value", flagName, want)
 	}
 	var ks []float64
 	if strings.Contains(s, ":") {
 		var err error
-		if ks, err = parseRange(flagName, s, minK); err != nil {
+		if ks, err = parseRange(flagName, s, b); err != nil {
 			return nil, err
 		}
 	} else {
@@ -189,7 +208,7 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 			if err != nil && !errors.Is(err, strconv.ErrRange) {
 				return nil, fmt.Errorf("-%s %s: %q is not a number; %s", flagName, s, f, want)
 			}
-			why := belowNormal(f, k, minK)
+			why := belowNormal(f, k, b)
 			if o := param.Overflow64(k, err); o != "" {
 				why = o + "; " + want // 1e400, not "coupling +Inf"
 			}
@@ -203,8 +222,8 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 	}
 	seen := map[string]float64{}
 	for _, k := range ks {
-		if !checkCoupling(k) {
-			return nil, fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
+		if !checkCoupling(k, b) {
+			return nil, fmt.Errorf("-%s %s: coupling %v: want %g <= K <= %g (%s)", flagName, s, k, minK, b.max, b.why)
 		}
 		name := CouplingFileName(k)
 		if first, dup := seen[name]; distinctFiles && dup {
@@ -223,12 +242,12 @@ func parseCouplings(flagName, s string, distinctFiles bool, minK float64) ([]flo
 // float64 (1e-400 reads as 0 without an error), in param's words, or ""
 // when it is not one. A subnormal below minK is left to
 // CheckSampleCoupling, whose message says why sampling needs minK.
-func belowNormal(f string, k, minK float64) string {
+func belowNormal(f string, k float64, b kBounds) string {
 	why := param.BelowNormal64(f, k)
-	if why == "" || k != 0 && k < minK {
+	if why == "" || k != 0 && k < b.min {
 		return ""
 	}
-	return fmt.Sprintf("%s; want %g <= K <= %g (%s)", why, minK, float64(MaxCoupling), maxCouplingWhy)
+	return fmt.Sprintf("%s; want %g <= K <= %g (%s)", why, b.min, b.max, b.why)
 }
 
 // formatFloats writes xs as a list a,b,c that ParseCouplings reads back
@@ -251,7 +270,8 @@ func formatInts(xs []int) string {
 }
 
 // parseRange reads lo:hi:n, checking lo and hi before any arithmetic.
-func parseRange(flagName, s string, minK float64) ([]float64, error) {
+func parseRange(flagName, s string, b kBounds) ([]float64, error) {
+	minK := b.min
 	parts := strings.Split(s, ":")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("-%s %s: want a range lo:hi:n", flagName, s)
@@ -266,13 +286,13 @@ func parseRange(flagName, s string, minK float64) ([]float64, error) {
 	}
 	for i, k := range []float64{lo, hi} {
 		if o := param.Overflow64(k, []error{err1, err2}[i]); o != "" {
-			return nil, fmt.Errorf("-%s %s: range end %s: %s; want %g <= K <= %g (%s)", flagName, s, strings.TrimSpace(parts[i]), o, minK, float64(MaxCoupling), maxCouplingWhy)
+			return nil, fmt.Errorf("-%s %s: range end %s: %s; want %g <= K <= %g (%s)", flagName, s, strings.TrimSpace(parts[i]), o, minK, b.max, b.why)
 		}
-		if why := belowNormal(parts[i], k, minK); why != "" {
+		if why := belowNormal(parts[i], k, b); why != "" {
 			return nil, fmt.Errorf("-%s %s: range end %s: %s", flagName, s, strings.TrimSpace(parts[i]), why)
 		}
-		if !checkCoupling(k) {
-			return nil, fmt.Errorf("-%s %s: range end %v: want %g <= K <= %g (%s)", flagName, s, k, minK, float64(MaxCoupling), maxCouplingWhy)
+		if !checkCoupling(k, b) {
+			return nil, fmt.Errorf("-%s %s: range end %v: want %g <= K <= %g (%s)", flagName, s, k, minK, b.max, b.why)
 		}
 	}
 	if n < 1 || n > MaxCouplings {

@@ -162,13 +162,14 @@ func TestReadSpecLimits(t *testing.T) {
 	}{
 		{"settings.layers", []int{1 << 20, 1 << 20}, "settings.layers: -layers [1048576 1048576] on -n 300 samples of 8x8: need about"},
 		{"seeds", manySeeds, "seeds: 100000 seeds, want at most 1000"},
-		{"couplings", []float64{0.3, 1e308}, "couplings: -K 1e+308: coupling 1e+308: want 0.0001 <= K <= 1000"},
+		{"couplings", []float64{0.3, 1e308}, "couplings: -K 1e+308: coupling 1e+308: want 0.0001 <= K <= 1.5"},
+		{"couplings", []float64{0.3, 1.6}, "couplings: -K 1.6: coupling 1.6: want 0.0001 <= K <= 1.5"},
 		{"couplings", []float64{0}, "couplings: -K 0: K = 0 is infinite temperature"},
 		{"settings.L", 100000, "settings.L: -L 100000: want 4..1024"},
 		{"settings.n", 1000000000000, "settings.n: -n 1000000000000 -L 8: need about"},
 		{"settings.ais_runs", 1000000000000, "settings.ais_runs: -ais-runs 1000000000000: want 2..1000000"},
 		{"settings.flow_steps", 1000000000, "settings.flow_steps: -flow-steps 1000000000: want 0..100"},
-		{"settings.sweep_K", []float64{1e308}, "settings.sweep_K: -sweep 1e+308: coupling 1e+308: want 0.0001 <= K <= 1000"},
+		{"settings.sweep_K", []float64{1e308}, "settings.sweep_K: -sweep 1e+308: coupling 1e+308: want 0.0001 <= K <= 1.5"},
 		{"settings.networks", []string{}, "settings.networks: -networks: "},
 	} {
 		var m map[string]any
