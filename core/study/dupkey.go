@@ -3,13 +3,17 @@ package study
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // duplicateKey returns the path ("settings.networks") of the first key
 // that an object of the JSON text b repeats, or "" when none does (or the
 // text is not JSON: Decode reports that). encoding/json takes the last of
 // repeated keys without a word, so a spec edited by hand could hold two
-// values of a field and silently use one.
+// values of a field and silently use one. Keys are compared as
+// encoding/json matches them to fields, without regard to case ("epochs"
+// and "Epochs" set the same field); no two fields of a spec differ only in
+// case.
 func duplicateKey(b []byte) string {
 	type frame struct {
 		keys    map[string]bool // nil: an array
@@ -36,10 +40,10 @@ func duplicateKey(b []byte) string {
 		}
 		if top != nil && top.keys != nil && top.keyNext {
 			if k, ok := t.(string); ok {
-				if top.keys[k] {
+				if top.keys[strings.ToLower(k)] {
 					return join(top.path, k)
 				}
-				top.keys[k], top.key, top.keyNext = true, k, false
+				top.keys[strings.ToLower(k)], top.key, top.keyNext = true, k, false
 				continue
 			}
 		}

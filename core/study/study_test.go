@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -323,6 +324,8 @@ func TestDuplicateKey(t *testing.T) {
 	for text, want := range map[string]string{
 		`{"a":1,"b":2}`:                                   "",
 		`{"a":1,"a":2}`:                                   "a",
+		`{"epochs":1,"Epochs":2}`:                         "Epochs",
+		`{"settings":{"sweep_K":[1],"sweep_k":[2]}}`:      "settings.sweep_k",
 		`{"settings":{"n":1,"L":8,"n":2}}`:                "settings.n",
 		`{"s":{"x":[1,{"y":1,"y":2}]}}`:                   "s.x[].y",
 		`{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":2}]}`: "",
@@ -334,4 +337,36 @@ func TestDuplicateKey(t *testing.T) {
 			t.Errorf("%s: %q, want %q", text, got, want)
 		}
 	}
+}
+
+// TestSpecFieldsDifferInMoreThanCase: duplicateKey compares keys without
+// regard to case, as encoding/json matches them to fields, which is right
+// only while no two fields of a spec's objects differ only in case.
+func TestSpecFieldsDifferInMoreThanCase(t *testing.T) {
+	var walk func(typ reflect.Type, path string)
+	walk = func(typ reflect.Type, path string) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Array {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct {
+			return
+		}
+		seen := map[string]string{}
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" || !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if other, dup := seen[strings.ToLower(name)]; dup {
+				t.Errorf("%s: fields %q and %q differ only in case", path, other, name)
+			}
+			seen[strings.ToLower(name)] = name
+			walk(f.Type, path+"."+name)
+		}
+	}
+	walk(reflect.TypeOf(Spec{}), "spec")
 }
