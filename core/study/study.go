@@ -101,13 +101,16 @@ func (s Spec) Check() error {
 		}
 		seenS[sd] = true
 	}
-	if err := s.Settings.ValidateWithin(MaxStageBytes, "any node of a study may be asked for"); err != nil {
+	// The settings are checked as the first run has them: K, Seed and
+	// DataSeeds are replaced by each run's (a stale settings.K above the
+	// sampler's bound is no error of the study).
+	first := s.Settings
+	first.K, first.Seed, first.DataSeeds, first.Threads = s.Couplings[0], s.Seeds[0], 1, 0
+	if err := first.ValidateWithin(MaxStageBytes, "any node of a study may be asked for"); err != nil {
 		return err
 	}
 	// Every run has the stages of the first (New): count them before any
 	// plan of the whole study is built.
-	first := s.Settings
-	first.K, first.Seed, first.DataSeeds, first.Threads = s.Couplings[0], s.Seeds[0], 1, 0
 	p, err := replicate.Plan(replicate.Config{Out: "check", Settings: first, Version: "check"})
 	if err != nil {
 		return err

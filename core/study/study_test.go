@@ -370,3 +370,18 @@ func TestSpecFieldsDifferInMoreThanCase(t *testing.T) {
 	}
 	walk(reflect.TypeOf(Spec{}), "spec")
 }
+
+// TestSpecIgnoresReplacedSettings: settings.K, seed and data_seeds are
+// replaced by each run's, so a stale value there (a K above the sampler's
+// bound, a seed count the study never uses) is no error of the spec.
+func TestSpecIgnoresReplacedSettings(t *testing.T) {
+	sp := tinySpec()
+	sp.Settings.K, sp.Settings.Seed, sp.Settings.DataSeeds = 2, 0, 7
+	if err := sp.Check(); err != nil {
+		t.Errorf("spec with settings.K = 2, seed 0, data_seeds 7: %v", err)
+	}
+	sp.Couplings = []float64{0.3, 2}
+	if err := sp.Check(); err == nil || !strings.Contains(err.Error(), "couplings: -K 2") {
+		t.Errorf("coupling 2 in couplings: %v, want an error naming it", err)
+	}
+}
