@@ -434,15 +434,23 @@ func updateGo(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 }
 
 // UpdateProximal is Update with the L1 penalty applied as a proximal step:
-// the velocity step omits the L1 term, then the new weight is soft-thresholded
-// by lr*l1 (vel keeps the unthresholded step), the same bits in every
-// implementation (see updateProximalGo):
+// the velocity step omits the L1 term, the new weight is soft-thresholded by
+// lr*l1, and vel becomes the step the weight took (momentum on the iterates,
+// so that a weight stands still exactly where the gradient is l1*sign(w),
+// or |gradient| <= l1 at w = 0, as with Update's subgradient, whatever the
+// momentum), the same bits in every implementation (see updateProximalGo):
 //
 //	for i := range w {
-//		vel[i] = momentum*vel[i] + lr*(grad[i]-l2*w[i])
-//		x := w[i] + vel[i]
-//		w[i] = x - min(max(x, -lr*l1), lr*l1) // sign(x)*max(|x|-lr*l1, 0)
+//		v := momentum*vel[i] + lr*(grad[i]-l2*w[i])
+//		y := w[i] + v
+//		wNew := y - min(max(y, -lr*l1), lr*l1) // sign(y)*max(|y|-lr*l1, 0)
+//		vel[i] = wNew - w[i]
+//		w[i] = wNew
 //	}
+//
+// Before 2026-12-07 vel kept the unthresholded step v: at momentum mu the
+// penalty then held a weight only where the gradient was (1-mu)*l1*sign(w),
+// ten times weaker than asked at mu = 0.9.
 func UpdateProximal(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 	update(nil, "UpdateProximal", w, vel, grad, lr, momentum, l1, l2, true)
 }
@@ -480,7 +488,8 @@ func updateProximalGo(w, vel, grad []float32, lr, momentum, l1, l2 float32) {
 		if c == 0 {
 			c = minps(maxps(y, nt), t)
 		}
-		vel[i] = canon32(v)
-		w[i] = canon32(y - c) // soft threshold
+		wn := canon32(y - c) // soft threshold
+		vel[i] = canon32(wn - x)
+		w[i] = wn
 	}
 }

@@ -1065,32 +1065,36 @@ updateProximalNEON_two:
 	WORD $0x6e30dd4a // FMUL V10.4S, V10.4S, V16.4S: lr*g
 	WORD $0x4e22d421 // FADD V1.4S, V1.4S, V2.4S: v = momentum*vel + lr*g
 	WORD $0x4e2ad529 // FADD V9.4S, V9.4S, V10.4S: v = momentum*vel + lr*g
-	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S: y = x + v
-	WORD $0x4e29d508 // FADD V8.4S, V8.4S, V9.4S: y = x + v
-	WORD $0x6eb5e405 // FCMGT V5.4S, V0.4S, V21.4S: y > -t
-	WORD $0x6eb5e50d // FCMGT V13.4S, V8.4S, V21.4S: y > -t
+	WORD $0x4e21d402 // FADD V2.4S, V0.4S, V1.4S: y = x + v
+	WORD $0x4e29d50a // FADD V10.4S, V8.4S, V9.4S: y = x + v
+	WORD $0x6eb5e445 // FCMGT V5.4S, V2.4S, V21.4S: y > -t
+	WORD $0x6eb5e54d // FCMGT V13.4S, V10.4S, V21.4S: y > -t
 	VMOV V5.B16, V3.B16
 	VMOV V13.B16, V11.B16
-	WORD $0x6e751c03 // BSL V3.16B, V0.16B, V21.16B: maxps(y, -t)
-	WORD $0x6e751d0b // BSL V11.16B, V8.16B, V21.16B: maxps(y, -t)
+	WORD $0x6e751c43 // BSL V3.16B, V2.16B, V21.16B: maxps(y, -t)
+	WORD $0x6e751d4b // BSL V11.16B, V10.16B, V21.16B: maxps(y, -t)
 	WORD $0x6ea3e685 // FCMGT V5.4S, V20.4S, V3.4S: t > maxps(y, -t)
 	WORD $0x6eabe68d // FCMGT V13.4S, V20.4S, V11.4S: t > maxps(y, -t)
 	WORD $0x6e741c65 // BSL V5.16B, V3.16B, V20.16B: c = minps(maxps(y, -t), t)
 	WORD $0x6e741d6d // BSL V13.16B, V11.16B, V20.16B: c = minps(maxps(y, -t), t)
-	WORD $0x4ea5d400 // FSUB V0.4S, V0.4S, V5.4S: w = y - c
-	WORD $0x4eadd508 // FSUB V8.4S, V8.4S, V13.4S: w = y - c
+	WORD $0x4ea5d442 // FSUB V2.4S, V2.4S, V5.4S: w' = y - c
+	WORD $0x4eadd54a // FSUB V10.4S, V10.4S, V13.4S: w' = y - c
+	WORD $0x4e22e445 // FCMEQ V5.4S, V2.4S, V2.4S: not NaN
+	WORD $0x4e2ae54d // FCMEQ V13.4S, V10.4S, V10.4S: not NaN
+	WORD $0x6e781c45 // BSL V5.16B, V2.16B, V24.16B: or the canonical NaN
+	WORD $0x6e781d4d // BSL V13.16B, V10.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V2.B16
+	VMOV V13.B16, V10.B16
+	WORD $0x4ea0d441 // FSUB V1.4S, V2.4S, V0.4S: vel = w' - x
+	WORD $0x4ea8d549 // FSUB V9.4S, V10.4S, V8.4S: vel = w' - x
 	WORD $0x4e21e425 // FCMEQ V5.4S, V1.4S, V1.4S: not NaN
 	WORD $0x4e29e52d // FCMEQ V13.4S, V9.4S, V9.4S: not NaN
 	WORD $0x6e781c25 // BSL V5.16B, V1.16B, V24.16B: or the canonical NaN
 	WORD $0x6e781d2d // BSL V13.16B, V9.16B, V24.16B: or the canonical NaN
 	VMOV V5.B16, V1.B16
 	VMOV V13.B16, V9.B16
-	WORD $0x4e20e405 // FCMEQ V5.4S, V0.4S, V0.4S: not NaN
-	WORD $0x4e28e50d // FCMEQ V13.4S, V8.4S, V8.4S: not NaN
-	WORD $0x6e781c05 // BSL V5.16B, V0.16B, V24.16B: or the canonical NaN
-	WORD $0x6e781d0d // BSL V13.16B, V8.16B, V24.16B: or the canonical NaN
-	VMOV V5.B16, V0.B16
-	VMOV V13.B16, V8.B16
+	VMOV V2.B16, V0.B16
+	VMOV V10.B16, V8.B16
 	VST1.P [V1.S4], 16(R1)
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V9.S4], 16(R1)
@@ -1108,19 +1112,21 @@ updateProximalNEON_one:
 	WORD $0x6e31dc21 // FMUL V1.4S, V1.4S, V17.4S: momentum*vel
 	WORD $0x6e30dc42 // FMUL V2.4S, V2.4S, V16.4S: lr*g
 	WORD $0x4e22d421 // FADD V1.4S, V1.4S, V2.4S: v = momentum*vel + lr*g
-	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S: y = x + v
-	WORD $0x6eb5e405 // FCMGT V5.4S, V0.4S, V21.4S: y > -t
+	WORD $0x4e21d402 // FADD V2.4S, V0.4S, V1.4S: y = x + v
+	WORD $0x6eb5e445 // FCMGT V5.4S, V2.4S, V21.4S: y > -t
 	VMOV V5.B16, V3.B16
-	WORD $0x6e751c03 // BSL V3.16B, V0.16B, V21.16B: maxps(y, -t)
+	WORD $0x6e751c43 // BSL V3.16B, V2.16B, V21.16B: maxps(y, -t)
 	WORD $0x6ea3e685 // FCMGT V5.4S, V20.4S, V3.4S: t > maxps(y, -t)
 	WORD $0x6e741c65 // BSL V5.16B, V3.16B, V20.16B: c = minps(maxps(y, -t), t)
-	WORD $0x4ea5d400 // FSUB V0.4S, V0.4S, V5.4S: w = y - c
+	WORD $0x4ea5d442 // FSUB V2.4S, V2.4S, V5.4S: w' = y - c
+	WORD $0x4e22e445 // FCMEQ V5.4S, V2.4S, V2.4S: not NaN
+	WORD $0x6e781c45 // BSL V5.16B, V2.16B, V24.16B: or the canonical NaN
+	VMOV V5.B16, V2.B16
+	WORD $0x4ea0d441 // FSUB V1.4S, V2.4S, V0.4S: vel = w' - x
 	WORD $0x4e21e425 // FCMEQ V5.4S, V1.4S, V1.4S: not NaN
 	WORD $0x6e781c25 // BSL V5.16B, V1.16B, V24.16B: or the canonical NaN
 	VMOV V5.B16, V1.B16
-	WORD $0x4e20e405 // FCMEQ V5.4S, V0.4S, V0.4S: not NaN
-	WORD $0x6e781c05 // BSL V5.16B, V0.16B, V24.16B: or the canonical NaN
-	VMOV V5.B16, V0.B16
+	VMOV V2.B16, V0.B16
 	VST1 [V1.S4], (R1)
 	VST1 [V0.S4], (R0)
 

@@ -343,6 +343,7 @@ func TestUpdate(t *testing.T) {
 						th := float64(lr) * float64(l1)
 						wantW = y - min(max(y, -th), th)
 						tol += 2 * eps * math.Abs(y)
+						vel = wantW - x // the step the weight took
 					}
 					if math.Abs(float64(v[i])-vel) > tol || math.Abs(float64(w[i])-wantW) > 2*tol {
 						t.Fatalf("proximal=%v n=%d i=%d: w=%v vel=%v, want %v %v", proximal, n, i, w[i], v[i], wantW, vel)
@@ -409,5 +410,44 @@ func FuzzSigmoid(f *testing.F) {
 				}
 			}
 		})
+	})
+}
+
+// TestUpdateProximalFixedPoint: with the proximal step a weight stands
+// still where |gradient| <= l1 at w = 0, whatever the momentum, as with
+// the subgradient (Update). Before vel became the step taken, momentum
+// 0.9 let a gradient of half the penalty carry a zero weight to 0.159 in
+// 2,000 steps (lr 0.1, l1 2e-4): an L1 ten times weaker than asked.
+func TestUpdateProximalFixedPoint(t *testing.T) {
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		const lr, l1 = 0.1, 2e-4
+		for _, mom := range []float32{0, 0.5, 0.9} {
+			// 33 weights: vector widths and a tail; every one starts at 0.
+			n := 33
+			w, vel, g := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range g {
+				g[i] = float32(0.5 * l1 * float64(1-2*(i%2))) // +- half the penalty
+			}
+			for range 2000 {
+				UpdateProximal(w, vel, g, lr, mom, l1, 0)
+			}
+			for i, x := range w {
+				if x != 0 {
+					t.Fatalf("momentum %v: weight %d at %v after 2000 steps of gradient %v, want 0 (|gradient| < l1 = %v)", mom, i, x, g[i], l1)
+				}
+			}
+			// A gradient above the penalty moves the weight, at the rate
+			// (g - l1)*lr/(1 - momentum) once the velocity has built up.
+			for i := range g {
+				g[i] = float32(2 * l1)
+			}
+			for range 200 {
+				UpdateProximal(w, vel, g, lr, mom, l1, 0)
+			}
+			want := 200 * lr * l1 / (1 - float64(mom)) // (2 l1 - l1) lr per step, times 1/(1-mu) in steady state
+			if got := float64(w[0]); got < 0.5*want || got > 1.01*want {
+				t.Errorf("momentum %v: weight %v after 200 steps of gradient 2*l1, want about %v", mom, got, want)
+			}
+		}
 	})
 }

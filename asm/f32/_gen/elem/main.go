@@ -1278,12 +1278,19 @@ func (s isa) update() {
 		op("VMULPS %s, %s, %s", v(mom), v(uV), v(uV))
 		op("VMULPS %s, %s, %s", v(lr), v(uG), v(uQ))
 		op("VADDPS %s, %s, %s", v(uQ), v(uV), v(uV))
-		op("VADDPS %s, %s, %s", v(uV), v(uW), v(uW))
 		if proximal {
+			// w' = y - clamp(y), y = w + v; vel = w' - w (the step taken).
+			op("VMOVAPS %s, %s", v(uW), v(uQ))
+			op("VADDPS %s, %s, %s", v(uV), v(uW), v(uW))
 			op("VMAXPS %s, %s, %s", v(nth), v(uW), v(uC))
 			op("VMINPS %s, %s, %s", v(th), v(uC), v(uC))
 			op("VSUBPS %s, %s, %s", v(uC), v(uW), v(uW))
+			s.canon(k, uW, uC)
+			op("VSUBPS %s, %s, %s", v(uQ), v(uW), v(uV))
+			s.canon(k, uV, uC)
+			return
 		}
+		op("VADDPS %s, %s, %s", v(uV), v(uW), v(uW))
 		s.canon(k, uV, uQ)
 		s.canon(k, uW, uQ)
 	}

@@ -432,21 +432,30 @@ func updateChain(b int, proximal bool) []func() {
 	add(func() { v3(encFMUL, v, v, uMom, "momentum*vel") })
 	add(func() { v3(encFMUL, g, g, uLR, "lr*g") })
 	add(func() { v3(encFADD, v, v, g, "v = momentum*vel + lr*g") })
-	if !proximal {
-		add(func() { v3(encFADD, x, x, v, "w = x + v") })
-	} else {
-		add(func() { v3(encFADD, x, x, v, "y = x + v") })
-		add(func() { v3(encFCMGT, m, x, uNT, "y > -t") })
-		add(func() { op("VMOV V%d.B16, V%d.B16", m, s) })
-		add(func() { v3(encBSL, s, x, uNT, "maxps(y, -t)") })
-		add(func() { v3(encFCMGT, m, uT, s, "t > maxps(y, -t)") })
-		add(func() { v3(encBSL, m, s, uT, "c = minps(maxps(y, -t), t)") })
-		add(func() { v3(encFSUB, x, x, m, "w = y - c") })
-	}
-	for _, r := range []int{v, x} {
+	canon := func(r int) {
 		add(func() { v3(encFCMEQ, m, r, r, "not NaN") })
 		add(func() { v3(encBSL, m, r, uNaN, "or the canonical NaN") })
 		add(func() { op("VMOV V%d.B16, V%d.B16", m, r) })
+	}
+	if proximal {
+		// y in g (free after lr*g), so that x keeps the old weight for
+		// vel = w' - x (the step taken).
+		add(func() { v3(encFADD, g, x, v, "y = x + v") })
+		add(func() { v3(encFCMGT, m, g, uNT, "y > -t") })
+		add(func() { op("VMOV V%d.B16, V%d.B16", m, s) })
+		add(func() { v3(encBSL, s, g, uNT, "maxps(y, -t)") })
+		add(func() { v3(encFCMGT, m, uT, s, "t > maxps(y, -t)") })
+		add(func() { v3(encBSL, m, s, uT, "c = minps(maxps(y, -t), t)") })
+		add(func() { v3(encFSUB, g, g, m, "w' = y - c") })
+		canon(g)
+		add(func() { v3(encFSUB, v, g, x, "vel = w' - x") })
+		canon(v)
+		add(func() { op("VMOV V%d.B16, V%d.B16", g, x) })
+		return c
+	}
+	add(func() { v3(encFADD, x, x, v, "w = x + v") })
+	for _, r := range []int{v, x} {
+		canon(r)
 	}
 	return c
 }
