@@ -14,6 +14,13 @@ type Config struct {
 	CDK    int `json:"cd_k"`   // Gibbs steps of the negative phase (k of CD-k)
 	// PCD keeps Batch persistent chains (their hidden states) across
 	// mini-batches instead of starting each negative phase from the data.
+	// Unless SampleVisibles is set, a chain's visible step keeps the
+	// probabilities P(v|h) (h' is sampled from P(h|P(v|h))): a mean-field
+	// visible step, so the chain is not a Gibbs chain of the model and its
+	// stationary distribution is not the model's in general (the presets
+	// mehta-schwab-pcd and weight-decay-pcd run it so, as bench/pcd
+	// measured them); SampleVisibles makes it Tieleman's Gibbs chain, as
+	// scikit-learn's BernoulliRBM runs it.
 	PCD bool `json:"pcd"`
 	// FlipMove adds to every Gibbs step of the negative phase (persistent
 	// chains or CD's) a Metropolis-Hastings move between each chain's
@@ -206,7 +213,8 @@ func mehtaSchwabCentered() Config {
 
 // pcdDefaults are hintonDefaults trained by persistent CD-1 with the step
 // it needs on the Ising configurations (bench/pcd): lr 0.01, momentum 0.5
-// throughout, decayed linearly over the epochs.
+// throughout, decayed linearly over the epochs. Their chains step through
+// visible probabilities (SampleVisibles off: see Config.PCD).
 func pcdDefaults() Config {
 	c := hintonDefaults()
 	c.PCD = true
