@@ -151,7 +151,8 @@ func (rep *EvalReport) WriteTable(w io.Writer) error {
 	if _, err := fmt.Fprintf(w, "%d of %d samples of %s; layer k > 1 is evaluated on the hidden probabilities of layer k-1 (mean-field pass up).\n"+
 		"flip gap: mean |F(1-v) - F(v)| (0 for a model with the Ising spin-flip symmetry); ais: the larger log Z of two AIS paths, from the data's density (data) and from the model's own biases (biases); "+
 		"ceiling: -F - max(-F(v)) over the AIS runs' best final states and the all-0 and all-1 states, a bound of the log-likelihood with no statistics; "+
-		"indep: the log-likelihood of independent units fitted to these samples' own means (a ceiling below it: provably a worse density model than they are).\n",
+		"indep: the log-likelihood of independent units fitted to these samples' own means (a ceiling below it: provably a worse density model than they are, on binary data; "+
+		"layers above the first are scored on probabilities, where -F is convex and the comparison leans against the RBM, so there it is a comparison, not a proof).\n",
 		rep.Samples, rep.SamplesTotal, rep.Data); err != nil {
 		return err
 	}
