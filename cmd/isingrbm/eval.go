@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
@@ -36,9 +34,6 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := param.ApplyFlags(fs, rbm.EvalParams(), &j.Options); err != nil {
 		return asUsage(err)
 	}
-	if err := checkEvalLayers(j.Layers); err != nil {
-		return asUsage(err)
-	}
 	in, err := j.Load()
 	if err != nil {
 		return asUsage(err)
@@ -58,25 +53,4 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return printJSON(stdout, rep)
 	}
 	return rep.WriteTable(stdout)
-}
-
-// checkEvalLayers refuses a -layers list that names a layer twice ("2,1,1"
-// was taken as 1,2 without a word); rbm.ParseLayers checks the numbers
-// against the model's depth once it is loaded.
-func checkEvalLayers(s string) error {
-	if strings.TrimSpace(s) == "all" {
-		return nil
-	}
-	seen := map[int]bool{}
-	for _, f := range strings.Split(s, ",") {
-		l, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			continue // not a number: ParseLayers says what is wanted
-		}
-		if seen[l] {
-			return fmt.Errorf("-layers %s: layer %d is named twice; want \"all\" or distinct layer numbers from 1 (e.g. 1,3)", s, l)
-		}
-		seen[l] = true
-	}
-	return nil
 }

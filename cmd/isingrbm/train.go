@@ -73,12 +73,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "isingrbm train: could not remove the checkpoint %s: %v\n", p.Config.CheckpointPath, err)
 	}
 	rows := hist.Summarize(sizes)
-	warnings := []string{}
-	for i := range rows {
-		if msg := rows[i].IndependentWarning(p.Config.PCD); msg != "" {
-			warnings = append(warnings, msg)
-		}
-	}
+	warnings := rbm.IndependentWarnings(rows, p.Config.PCD)
 	if *asJSON {
 		return printJSON(stdout, map[string]any{"model": j.Out, "layers": rows, "warnings": warnings})
 	}

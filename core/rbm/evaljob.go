@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/core/param"
 )
@@ -29,12 +31,16 @@ type EvalInputs struct {
 	path    string // of the model
 }
 
-// Load checks -max-samples, reads the model and the data, checks that they
+// Load checks -max-samples and that -layers names no layer twice (before
+// the model is read), reads the model and the data, checks that they
 // fit each other and -layers, draws the subset of -max-samples samples
 // (SeededSubset with Options.Seed) and checks the memory evaluating it
 // needs (EvalOptions.CheckMemory).
 func (j *EvalJob) Load() (*EvalInputs, error) {
 	if err := param.CheckInt("max-samples", j.MaxSamples, 0, math.MaxInt, "0: all"); err != nil {
+		return nil, err
+	}
+	if err := checkLayerList(j.Layers); err != nil {
 		return nil, err
 	}
 	dbn, err := LoadDBNFlag("model", j.Model)
@@ -71,4 +77,25 @@ func (in *EvalInputs) Evaluate(ctx context.Context, progress func(done, total in
 	}
 	return EvalReport{Model: in.path, Data: in.Data.Path, Samples: in.Samples.N, SamplesTotal: in.Data.Set.N,
 		Seed: opt.Seed, Layers: res}, nil
+}
+
+// checkLayerList refuses a -layers list that names a layer twice ("2,1,1"
+// was taken as 1,2 without a word); ParseLayers checks the numbers against
+// the model's depth once it is loaded.
+func checkLayerList(s string) error {
+	if strings.TrimSpace(s) == "all" {
+		return nil
+	}
+	seen := map[int]bool{}
+	for _, f := range strings.Split(s, ",") {
+		l, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			continue // not a number: ParseLayers says what is wanted
+		}
+		if seen[l] {
+			return fmt.Errorf("-layers %s: layer %d is named twice; want \"all\" or distinct layer numbers from 1 (e.g. 1,3)", s, l)
+		}
+		seen[l] = true
+	}
+	return nil
 }

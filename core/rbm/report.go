@@ -78,6 +78,18 @@ func (c IndependentCheck) Proved() bool { return c.Ceiling < c.LogLikIndep }
 // standard errors below that of independent units.
 func (c IndependentCheck) Significant() bool { return c.PLGain < -3*c.PLGainSE }
 
+// IndependentWarnings returns the IndependentWarning of every layer of
+// rows that has one, bottom up.
+func IndependentWarnings(rows []LayerSummary, pcd bool) []string {
+	warnings := []string{}
+	for i := range rows {
+		if msg := rows[i].IndependentWarning(pcd); msg != "" {
+			warnings = append(warnings, msg)
+		}
+	}
+	return warnings
+}
+
 // IndependentWarning returns a warning when the layer's last epoch is
 // worse than independent units with the training means, proved by the
 // log-likelihood's ceiling or by a pseudo-likelihood three standard errors
