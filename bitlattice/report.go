@@ -31,6 +31,10 @@ type Report struct {
 	ExactSpecificHeat   stats.Num `json:"exact_specific_heat"`
 	TauEnergy           stats.Num `json:"tau_int_energy"`
 	TauAbsM             stats.Num `json:"tau_int_abs_m"`
+	TauM                stats.Num `json:"tau_int_m"`       // the signed magnetization's
+	TauSpacing          stats.Num `json:"tau_int_spacing"` // the time the spacing follows (Result.TauSpacing)
+	TauOK               bool      `json:"tau_ok"`
+	Spacing             int       `json:"spacing_sweeps"` // between two samples of one chain
 	EquilibrationSweeps int64     `json:"equilibration_sweeps"`
 	MeasurementSweeps   int64     `json:"measurement_sweeps"`
 	TotalSweeps         int64     `json:"total_sweeps"`
@@ -42,6 +46,10 @@ type Report struct {
 	Kernel              string    `json:"kernel"`
 	Generator           string    `json:"generator"` // the update streams (ising.Generator)
 	Seed                uint64    `json:"seed"`
+	// ChainSeed is the seed the chains were started from when the caller
+	// derived it from Seed (the sample command: one per coupling); 0 when
+	// Seed itself was used.
+	ChainSeed uint64 `json:"chain_seed,omitempty"`
 }
 
 // NewReport compares res, sampled with o and written to file, with the
@@ -53,7 +61,8 @@ func NewReport(o Options, file string, res *Result) Report {
 		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr),
 		ExactEnergy: stats.Num(exact.Energy(o.L, o.K)), ExactSpecificHeat: stats.Num(exact.SpecificHeat(o.L, o.K)),
 		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), SpecificHeat: stats.Num(res.SpecificHeat),
-		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM),
+		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM), TauM: stats.Num(res.TauM),
+		TauSpacing: stats.Num(res.TauSpacing), TauOK: res.TauOK, Spacing: res.Spacing,
 		EquilibrationSweeps: res.EquilibrationSweeps, MeasurementSweeps: res.MeasurementSweeps,
 		TotalSweeps: res.TotalSweeps, Replicas: res.Replicas,
 		Seconds: stats.Num(res.Seconds), FlipsPerNs: stats.Num(res.FlipsPerNs),
@@ -142,11 +151,11 @@ var samplers sync.WaitGroup
 // kernel, generator, threads and seed of the first.
 func WriteTable(w io.Writer, reports []Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "K\tu\t+/-\tu exact\tdev/sigma\t|m|\t+/-\ttau_u\ttau_|m|\tsweeps\treplicas\tflips/ns\tkernel\tseconds\tfile\t")
+	fmt.Fprintln(tw, "K\tu\t+/-\tu exact\tdev/sigma\t|m|\t+/-\ttau_u\ttau_|m|\ttau_m\tspacing\tsweeps\treplicas\tflips/ns\tkernel\tseconds\tfile\t")
 	for _, r := range reports {
-		fmt.Fprintf(tw, "%.4f\t%.6f\t%.6f\t%.6f\t%+.2f\t%.5f\t%.5f\t%.1f\t%.1f\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\t\n",
-			r.K, r.Energy, r.EnergyErr, r.ExactEnergy, r.Deviation, r.AbsM, r.AbsMErr, r.TauEnergy, r.TauAbsM,
-			r.TotalSweeps, r.Replicas, r.FlipsPerNs, r.KernelFlipsPerNs, r.Seconds, r.File)
+		fmt.Fprintf(tw, "%.4f\t%.6f\t%.6f\t%.6f\t%+.2f\t%.5f\t%.5f\t%.1f\t%.1f\t%.1f\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\t\n",
+			r.K, r.Energy, r.EnergyErr, r.ExactEnergy, r.Deviation, r.AbsM, r.AbsMErr, r.TauEnergy, r.TauAbsM, r.TauM,
+			r.Spacing, r.TotalSweeps, r.Replicas, r.FlipsPerNs, r.KernelFlipsPerNs, r.Seconds, r.File)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

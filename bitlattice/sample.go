@@ -72,12 +72,20 @@ type Result struct {
 	// "susceptibility"); exact.Distribution.Susceptibility omits the factor
 	// K, so K times it is the exact value of this one.
 	SpecificHeat, Susceptibility float64
-	// Integrated autocorrelation times (sweeps) of the energy and of |m|,
-	// from Sokal's windowing (c = 6) on the replica-averaged autocorrelation
-	// function; TauOK is false if a window could not be found within a
-	// quarter of the series (the times are then lower bounds).
-	TauEnergy, TauAbsM float64
-	TauOK              bool
+	// Integrated autocorrelation times (sweeps) of the energy, of |m| and
+	// of the signed m, from Sokal's windowing (c = 6) on the
+	// replica-averaged autocorrelation function; TauOK is false if a window
+	// could not be found within a quarter of a series the spacing follows
+	// (the times are then lower bounds). The spacing follows all three for
+	// K <= K_c; above K_c a chain keeps the sign it started with (all up or
+	// all down, a fair coin per chain), so m's time is a chain's lifetime,
+	// not a sampling interval: the spacing follows the energy and |m|
+	// (TauSpacing), and the samples of one chain share their sign.
+	TauEnergy, TauAbsM, TauM float64
+	// TauSpacing is the time the spacing and the equilibration follow: the
+	// largest of the times above that apply at K.
+	TauSpacing float64
+	TauOK      bool
 	// Sweeps: equilibration (including the series for the times), between
 	// samples, and in all.
 	EquilibrationSweeps, MeasurementSweeps, TotalSweeps int64
@@ -208,7 +216,9 @@ func (o *Options) validate() (int, error) {
 // MinEquilibration if larger), then record the per-sweep energy and |m| of
 // the first 512 chains for a series of max(200, floor/2) sweeps (at most
 // 2^15), lengthened until Sokal's window is found and the series spans 50
-// tau_int, up to 2^15 sweeps. tau = max(tau_E, tau_|m|). Equilibration then continues
+// tau_int, up to 2^15 sweeps. tau = max(tau_E, tau_|m|, tau_m) for K <= K_c
+// (m the signed magnetization, the slowest of the three there), max(tau_E,
+// tau_|m|) above it (see Result.TauM). Equilibration then continues
 // to max(floor, 20 tau) sweeps in all. Each chain gives ceil(N/Replicas)
 // samples (the last round possibly fewer), max(ceil(2 tau), MinSpacing)
 // sweeps apart.
@@ -302,6 +312,7 @@ const (
 	taskRecord            // sweep the first group n times, recording the series
 	taskTauE              // the integrated time of the energy series
 	taskTauM              // the integrated time of the |m| series
+	taskTauSM             // the integrated time of the signed-m series
 	taskRound             // measure and unpack a group's replicas for a round
 )
 
@@ -322,15 +333,16 @@ type scheduler struct {
 
 	// The pilot: the first group records the series up to sweep recHi, the
 	// others sweep up to lower, the least number of equilibration sweeps
-	// that is certain; tauTodo has bit 0 (energy) and 1 (|m|) for the time
-	// tasks not yet started, tauLeft counts those not yet finished.
-	T, recHi, lower  int
-	tauTodo, tauLeft int
-	tauE, tauM       float64
-	okE, okM         bool
-	eS, mS           [][]float32
-	series           []byte // the storage of eS and mS
-	nb, nr           int
+	// that is certain; tauTodo has bit 0 (energy), 1 (|m|) and 2 (signed
+	// m) for the time tasks not yet started, tauLeft counts those not yet
+	// finished.
+	T, recHi, lower   int
+	tauTodo, tauLeft  int
+	tauE, tauM, tauSM float64
+	okE, okM, okSM    bool
+	eS, mS, smS       [][]float32
+	series            []byte // the storage of eS, mS and smS
+	nb, nr            int
 
 	// After the pilot: equilibration sweeps, the sampling rounds.
 	decided    bool
@@ -457,7 +469,7 @@ func (s *scheduler) work() {
 			s.wake.Wait()
 			continue
 		}
-		if t.kind != taskTauE && t.kind != taskTauM {
+		if t.kind != taskTauE && t.kind != taskTauM && t.kind != taskTauSM {
 			s.busy[t.j] = true
 		}
 		if t.kind == taskRound && !s.outStarted {
@@ -508,6 +520,10 @@ func (s *scheduler) pick() (task, bool) {
 		s.tauTodo &^= 2
 		return task{kind: taskTauM}, true
 	}
+	if s.tauTodo&4 != 0 {
+		s.tauTodo &^= 4
+		return task{kind: taskTauSM}, true
+	}
 	var best task
 	bestKey, found := 0, false
 	for j := range s.r.groups {
@@ -548,12 +564,15 @@ func (s *scheduler) runTask(t task) {
 			for i := range s.nr {
 				s.eS[i] = append(s.eS[i], float32(e[i]))
 				s.mS[i] = append(s.mS[i], float32(math.Abs(m[i])))
+				s.smS[i] = append(s.smS[i], float32(m[i]))
 			}
 		}
 	case taskTauE:
 		s.tauE, _, s.okE = integratedTime(s.eS)
 	case taskTauM:
 		s.tauM, _, s.okM = integratedTime(s.mS)
+	case taskTauSM:
+		s.tauSM, _, s.okSM = integratedTime(s.smS)
 	case taskRound:
 		s.measureRound(t.j, t.n)
 	}
@@ -567,9 +586,9 @@ func (s *scheduler) complete(t task) {
 		s.done[t.j] += t.n
 		s.busy[t.j] = false
 		if t.kind == taskRecord && s.done[0] == s.recHi {
-			s.tauTodo, s.tauLeft = 3, 2
+			s.tauTodo, s.tauLeft = 7, 3
 		}
-	case taskTauE, taskTauM:
+	case taskTauE, taskTauM, taskTauSM:
 		if s.tauLeft--; s.tauLeft == 0 {
 			s.decide()
 		}
@@ -593,8 +612,8 @@ func (s *scheduler) complete(t task) {
 
 // pilotLength is the first length of the pilot's series at an
 // equilibration floor of floor sweeps: half the floor, at least minPilot
-// and at most maxPilot, so that its storage (8 bytes a sweep for each of up
-// to 512 chains: at most 128 MiB) does not grow with the floor, which
+// and at most maxPilot, so that its storage (12 bytes a sweep for each of
+// up to 512 chains: at most 192 MiB) does not grow with the floor, which
 // MinEquilibration raises at will.
 func pilotLength(floor int) int { return min(maxPilot, max(minPilot, floor/2)) }
 
@@ -607,6 +626,10 @@ func (s *scheduler) decide() {
 	r := s.r
 	ok := s.okE && s.okM
 	tau := math.Max(s.tauE, s.tauM)
+	if r.o.K <= Kc {
+		ok = ok && s.okSM
+		tau = math.Max(tau, s.tauSM)
+	}
 	if !(ok && float64(s.T) >= 50*tau) && 2*s.T <= maxPilot {
 		s.recHi += s.T
 		s.T *= 2
@@ -616,7 +639,7 @@ func (s *scheduler) decide() {
 	}
 	// The series are done with: their storage holds the blocks that
 	// Stream unpacks (faulted in already, unlike new buffers).
-	s.eS, s.mS = nil, nil
+	s.eS, s.mS, s.smS = nil, nil, nil
 	if r.o.Stream {
 		size := ising.BlockReplicas * r.L * r.L
 		for i := 0; i < r.threads && (i+1)*size <= len(s.series); i++ {
@@ -630,7 +653,7 @@ func (s *scheduler) decide() {
 	}
 	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
 	r.prog.setTotal(int64(s.eq + (r.rounds-1)*spacing))
-	s.res = &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: s.tauE, TauAbsM: s.tauM, TauOK: ok,
+	s.res = &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: s.tauE, TauAbsM: s.tauM, TauM: s.tauSM, TauSpacing: tau, TauOK: ok,
 		Spacing: spacing, EquilibrationSweeps: int64(s.eq), Impl: ising.Impl(), Threads: r.threads}
 	s.decided = true
 }
@@ -643,21 +666,23 @@ func (s *scheduler) grow() {
 	r := s.r
 	T, nr := s.T, s.nr
 	obs := 8 * r.N
-	buf, release := hugeAlloc(2*obs + 2*4*nr*T)
+	buf, release := hugeAlloc(2*obs + 3*4*nr*T)
 	r.us = unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(buf))), r.N)
 	r.ms = unsafe.Slice((*float64)(unsafe.Pointer(&buf[obs])), r.N)
 	s.series = buf[2*obs:]
-	f := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s.series))), 2*nr*T)
-	e, m := make([][]float32, nr), make([][]float32, nr)
+	f := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s.series))), 3*nr*T)
+	e, m, sm := make([][]float32, nr), make([][]float32, nr), make([][]float32, nr)
 	for i := range nr {
 		e[i] = f[i*T : i*T : (i+1)*T]
 		m[i] = f[(nr+i)*T : (nr+i)*T : (nr+i+1)*T]
+		sm[i] = f[(2*nr+i)*T : (2*nr+i)*T : (2*nr+i+1)*T]
 		if s.eS != nil {
 			e[i] = append(e[i], s.eS[i]...)
 			m[i] = append(m[i], s.mS[i]...)
+			sm[i] = append(sm[i], s.smS[i]...)
 		}
 	}
-	s.eS, s.mS = e, m
+	s.eS, s.mS, s.smS = e, m, sm
 	r.release()
 	r.release = release
 }

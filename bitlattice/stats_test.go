@@ -441,3 +441,59 @@ func TestStartConfigurations(t *testing.T) {
 		t.Errorf("hot start: mean u = %v, mean m = %v", sumE/R, sumM/R)
 	}
 }
+
+// TestSpacingFollowsSignedM checks that the samples of one chain are spaced
+// by the slowest of the three integrated times for K <= K_c, where the
+// signed magnetization m relaxes several times slower than |m| and u (at
+// L = 16, K = 0.42: about 64 sweeps against 10 and 6), and that two
+// consecutive samples of one chain are then nearly uncorrelated in m: for
+// samples 2 tau_int apart about exp(-2) = 0.14, where the spacing of |m|
+// and u alone left 0.74 here. The bound 0.25 is 6 standard errors of the
+// correlation of 3,072 pairs (0.018) above exp(-2), fixed seed. Above K_c a
+// chain keeps its starting sign, and the spacing follows u and |m| only.
+func TestSpacingFollowsSignedM(t *testing.T) {
+	const L, R, rounds = 16, 1024, 4
+	res, err := Sample(Options{L: L, K: 0.42, N: R * rounds, Replicas: R, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slowest := math.Max(res.TauM, math.Max(res.TauEnergy, res.TauAbsM))
+	t.Logf("K = 0.42: tau_u %.1f, tau_|m| %.1f, tau_m %.1f, spacing %d", res.TauEnergy, res.TauAbsM, res.TauM, res.Spacing)
+	if !res.TauOK || res.TauSpacing != slowest || float64(res.Spacing) < 2*slowest {
+		t.Errorf("spacing %d (tau %.2f, ok %v), want at least 2 tau_int of the slowest of u, |m| and m (%.2f)", res.Spacing, res.TauSpacing, res.TauOK, slowest)
+	}
+	if res.TauM < 2*res.TauAbsM {
+		t.Errorf("tau_m %.1f, tau_|m| %.1f: the case no longer tests what it should (m much slower than |m|)", res.TauM, res.TauAbsM)
+	}
+	n := L * L
+	m := make([]float64, R*rounds)
+	for i := range m {
+		s := 0
+		for _, v := range res.Configs[i*n : (i+1)*n] {
+			s += 2*int(v) - 1
+		}
+		m[i] = float64(s) / float64(n)
+	}
+	// sample i comes from chain i % R, round i / R
+	var sa, sb, saa, sbb, sab float64
+	pairs := float64(R * (rounds - 1))
+	for i := 0; i+R < len(m); i++ {
+		a, b := m[i], m[i+R]
+		sa, sb, saa, sbb, sab = sa+a, sb+b, saa+a*a, sbb+b*b, sab+a*b
+	}
+	cov := sab/pairs - sa/pairs*sb/pairs
+	corr := cov / math.Sqrt((saa/pairs-sa/pairs*sa/pairs)*(sbb/pairs-sb/pairs*sb/pairs))
+	t.Logf("correlation of m between consecutive samples of one chain: %.3f", corr)
+	if corr > 0.25 {
+		t.Errorf("consecutive samples of one chain correlate %.3f in m, want at most 0.25 (about exp(-2) at 2 tau_int)", corr)
+	}
+
+	res, err = Sample(Options{L: L, K: 0.5, N: R, Replicas: R / 4, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := math.Max(res.TauEnergy, res.TauAbsM)
+	if res.TauSpacing != want || res.Spacing != max(MinSpacing, int(math.Ceil(2*want))) {
+		t.Errorf("K = 0.5 > K_c: spacing %d (tau %.2f), want it to follow u and |m| only (tau %.2f; tau_m %.1f)", res.Spacing, res.TauSpacing, want, res.TauM)
+	}
+}

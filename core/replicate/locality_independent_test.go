@@ -248,8 +248,10 @@ func compareLocality(t *testing.T, ours, peer map[string]localitySpread, nets []
 			for _, y := range nets[i+1:] {
 				do := float64(m.get(ours[x]).Mean - m.get(ours[y]).Mean)
 				dp := float64(m.get(peer[x]).Mean - m.get(peer[y]).Mean)
-				so := math.Abs(do) >= localityTieK*combinedStd(m.get(ours[x]), m.get(ours[y]))
-				sp := math.Abs(dp) >= localityTieK*combinedStd(m.get(peer[x]), m.get(peer[y]))
+				// A difference of 0 is a tie even with no spread at all (every
+				// unit of both recipes alive on every seed).
+				so := do != 0 && math.Abs(do) >= localityTieK*combinedStd(m.get(ours[x]), m.get(ours[y]))
+				sp := dp != 0 && math.Abs(dp) >= localityTieK*combinedStd(m.get(peer[x]), m.get(peer[y]))
 				if (so || sp) && math.Signbit(do) != math.Signbit(dp) {
 					bad = append(bad, fmt.Sprintf("order by %s of %s and %s: ours %s - %s = %.4g (resolved: %v), peer %.4g (resolved: %v)",
 						m.name, x, y, x, y, do, so, dp, sp))

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/isingrbm/isingrbm/asm/ising"
 	"github.com/isingrbm/isingrbm/core/npy"
@@ -283,6 +284,21 @@ func TestReplicateTrainWarning(t *testing.T) {
 	}
 	if !strings.Contains(string(html), "as `isingrbm train` warns") || !strings.Contains(string(html), "1 of 1 replicas") {
 		t.Error("the report does not count the warned replicas")
+	}
+	// The overview names the recipes that ran, not the default three, and
+	// the footer the time summary.json gives.
+	for _, want := range []string{"trained greedily with 2 recipes: mehta-schwab (CD-1, L1 penalty 0.0002 on the weights, ",
+		"; and mehta-schwab-centered (the centered RBM, CD-1, L1 penalty 0.0002 on the weights, "} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("the overview does not say %q", want)
+		}
+	}
+	if strings.Contains(string(html), "sklearn (") || strings.Contains(string(html), "weight-decay (") {
+		t.Error("the overview names a recipe that did not run")
+	}
+	created, err := time.Parse(time.RFC3339, sum.Created)
+	if err != nil || !strings.Contains(string(html), "Generated "+created.Format("2006-01-02 15:04:05 MST")) {
+		t.Errorf("the page's footer does not give summary.json's time %q (%v)", sum.Created, err)
 	}
 }
 

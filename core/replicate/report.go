@@ -172,7 +172,13 @@ func (r *replicator) buildReport() (*Summary, report.Report, error) {
 	sections = append(sections, report.Section{Title: "Training", Text: fmt.Sprintf("Per-epoch measures recorded by the trainer (at most 2000 monitored samples per set): the line is the mean over the %d replicas of each recipe, the band their range (min to max).", len(s.replicas())), Figures: charts.Training},
 		physicsSection(sum, charts.Physics), fixedPointSection(sum, charts.FixedPoint))
 	sections = append(sections, flowSection(sum, nets), stagesSection(sum, stageNames))
+	// The page's footer gives the time summary.json gives (one clock read).
+	created, err := time.Parse(time.RFC3339, sum.Created)
+	if err != nil {
+		return nil, report.Report{}, fmt.Errorf("summary's created time %q: %w", sum.Created, err)
+	}
 	rep := report.Report{
+		Created:  created,
 		Title:    "Mehta & Schwab replication: do stacked RBMs learn block spins?",
 		Subtitle: fmt.Sprintf("isingrbm %s; L = %d, K = %.3f, %d samples, layers %s, seed %d%s", sum.Program, s.L, s.K, s.N, sizesText(s), s.Seed, quickTag(s)),
 		Sections: sections,
@@ -358,8 +364,8 @@ func overviewSection(sum *Summary) report.Section {
 		}
 	}
 	return report.Section{Title: "Overview",
-		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with three recipes: mehta-schwab (Hinton & Salakhutdinov's CD-1 recipe with an L1 penalty 2e-4, %d epochs), weight-decay (the same with their L2 weight cost 2e-4) and sklearn (scikit-learn BernoulliRBM's defaults, PCD-1, %d epochs). Every recipe is trained with %s; every number below is a mean over them with its spread. Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise. Terms: RBM, restricted Boltzmann machine; DBN, deep belief network (the stack); CD-k and PCD-k, contrastive divergence and its persistent form with k Gibbs steps; ERF, the effective receptive field of a unit of layer l, its column of W(1)...W(l) on the L x L lattice; PR, participation ratio (sum w^2)^2 / sum w^4 of a field (1 for one site, n for n equal sites); disk share, the share of sum w^2 within %.1f sites (on the torus) of the field's largest |w|; K_eff, the coupling at which the exact finite-lattice energy per spin equals a set of configurations' mean energy.%s",
-			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), s.Epochs, s.SklearnEpochs, replicasText(s), analysis.DefaultDiskRadius, quickNote(s)),
+		Text: fmt.Sprintf("Mehta & Schwab's experiment: %d equilibrium configurations of the %dx%d periodic Ising model at K = %.3f (K_c = %.4f), a stack of RBMs %s trained greedily with %s. Every recipe is trained with %s; every number below is a mean over them with its spread. Locality is measured against Gaussian noise of the same shape; a trained field is local when its participation ratio is small and its disk share large compared with the noise. Terms: RBM, restricted Boltzmann machine; DBN, deep belief network (the stack); CD-k and PCD-k, contrastive divergence and its persistent form with k Gibbs steps; ERF, the effective receptive field of a unit of layer l, its column of W(1)...W(l) on the L x L lattice; PR, participation ratio (sum w^2)^2 / sum w^4 of a field (1 for one site, n for n equal sites); disk share, the share of sum w^2 within %.1f sites (on the torus) of the field's largest |w|; K_eff, the coupling at which the exact finite-lattice energy per spin equals a set of configurations' mean energy.%s",
+			s.N, s.L, s.L, s.K, exact.Kc, sizesText(s), recipesText(sum), replicasText(s), analysis.DefaultDiskRadius, quickNote(s)),
 		Tables: []report.Table{overview, full}}
 }
 
@@ -535,12 +541,12 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 
 // dataSection compares the Monte Carlo samples with the exact values.
 func dataSection(sum *Summary) report.Section {
-	dataTable := report.Table{Caption: "Monte Carlo samples (multi-spin-coded Metropolis) against the exact finite-lattice values: energy per spin u, |m|, specific heat C (jackknife errors), integrated autocorrelation times in sweeps and the sweeps between stored samples of one chain.",
-		Header: []string{"set", "K", "n", "u", "u exact", "|m|", "C", "C exact", "tau_u", "tau_|m|", "sweeps between"}}
+	dataTable := report.Table{Caption: "Monte Carlo samples (multi-spin-coded Metropolis) against the exact finite-lattice values: energy per spin u, |m|, specific heat C (jackknife errors), integrated autocorrelation times in sweeps (of u, |m| and the signed m) and the sweeps between stored samples of one chain: at least 2 tau of the slowest of the three for K <= K_c; above K_c of u and |m| only, since a chain keeps the sign it started with (a fair coin per chain).",
+		Header: []string{"set", "K", "n", "u", "u exact", "|m|", "C", "C exact", "tau_u", "tau_|m|", "tau_m", "sweeps between"}}
 	addRow := func(name string, st SampleStats) {
 		dataTable.Rows = append(dataTable.Rows, []string{name, fmt.Sprintf("%.4f", st.K), fmt.Sprint(st.N), numErr(st.Energy, st.EnergyErr),
 			fmt.Sprintf("%.5f", float64(st.ExactEnergy)), numErr(st.AbsM, st.AbsMErr), numErr(st.SpecificHeat, st.SpecificHeatErr),
-			fmt.Sprintf("%.4f", float64(st.ExactSpecificHeat)), numStr(st.TauEnergy), numStr(st.TauAbsM), fmt.Sprint(st.Spacing)})
+			fmt.Sprintf("%.4f", float64(st.ExactSpecificHeat)), numStr(st.TauEnergy), numStr(st.TauAbsM), numStr(st.TauM), fmt.Sprint(st.Spacing)})
 	}
 	for d, st := range sum.DataSets {
 		addRow(fmt.Sprintf("training, data seed %d", d), st)
@@ -745,22 +751,42 @@ func quickTag(s Settings) string {
 	return ""
 }
 
-func networkText(name string, c *rbm.Config, sizes []int) string {
-	if c == nil {
-		return name
+// recipesText lists the recipes of the run for the overview, each with
+// its learning algorithm, regularization and epochs as its first replica
+// was trained (every replica of a recipe has the same recipe but its seed).
+func recipesText(sum *Summary) string {
+	nets := sum.Settings.Networks
+	parts := make([]string, len(nets))
+	for i, n := range nets {
+		parts[i] = n
+		if reps := sum.Networks[n]; len(reps) > 0 && reps[0].Config != nil {
+			c := reps[0].Config
+			parts[i] = fmt.Sprintf("%s (%s, %s, %d epochs)", n, chainText(c), regText(c), c.Epochs)
+		}
 	}
-	reg := "no regularization"
-	switch {
-	case c.L1 > 0 && c.L2 > 0:
-		reg = fmt.Sprintf("L1 %g and L2 %g on the weights", c.L1, c.L2)
-	case c.L1 > 0:
-		reg = fmt.Sprintf("L1 penalty %g on the weights", c.L1)
-	case c.L2 > 0:
-		reg = fmt.Sprintf("L2 weight decay %g", c.L2)
+	list := strings.Join(parts, "; ")
+	switch len(parts) {
+	case 1:
+		return "one recipe: " + list
+	case 2:
+		list = parts[0] + "; and " + parts[1]
+	default:
+		list = strings.Join(parts[:len(parts)-1], "; ") + "; and " + parts[len(parts)-1]
 	}
+	return fmt.Sprintf("%d recipes: %s", len(parts), list)
+}
+
+// chainText names a recipe's learning algorithm: CD-k or PCD-k, what the
+// visible step of its negative phase keeps, centering and the flip move.
+func chainText(c *rbm.Config) string {
 	cd := fmt.Sprintf("CD-%d", c.CDK)
-	if c.PCD {
-		cd = fmt.Sprintf("PCD-%d", c.CDK)
+	switch {
+	case c.PCD && c.SampleVisibles:
+		cd = fmt.Sprintf("PCD-%d with Gibbs chains (visibles sampled)", c.CDK)
+	case c.PCD:
+		cd = fmt.Sprintf("PCD-%d whose chains keep the visible probabilities P(v|h) (a mean-field step, not a Gibbs chain of the model)", c.CDK)
+	case c.SampleVisibles:
+		cd += " with sampled visible reconstructions"
 	}
 	switch {
 	case c.Center && c.CenterSlide > 0:
@@ -770,6 +796,30 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 	}
 	if c.FlipMove {
 		cd += " with the flip move (each chain may move to its mirror image 1 - v)"
+	}
+	return cd
+}
+
+// regText names a recipe's penalty on the weights.
+func regText(c *rbm.Config) string {
+	reg := "no regularization"
+	switch {
+	case c.L1 > 0 && c.L2 > 0:
+		reg = fmt.Sprintf("L1 %g and L2 %g on the weights", c.L1, c.L2)
+	case c.L1 > 0:
+		reg = fmt.Sprintf("L1 penalty %g on the weights", c.L1)
+	case c.L2 > 0:
+		reg = fmt.Sprintf("L2 weight decay %g", c.L2)
+	}
+	if c.L1 > 0 && c.L1Proximal {
+		reg += " (L1 as a soft threshold after each step)"
+	}
+	return reg
+}
+
+func networkText(name string, c *rbm.Config, sizes []int) string {
+	if c == nil {
+		return name
 	}
 	lr := fmt.Sprintf("learning rate %g", c.LR)
 	if c.LRLinearDecay {
@@ -786,8 +836,26 @@ func networkText(name string, c *rbm.Config, sizes []int) string {
 	case c.MomentumInitial == c.MomentumFinal || c.MomentumSwitch == 0:
 		mom = fmt.Sprintf("momentum %g", c.MomentumFinal)
 	}
-	return fmt.Sprintf("Preset %s: layers %s, %s, %d epochs per layer, batch %d, %s, %s, %s, initial weights %g N(0,1), seed %d. Receptive-field measures use the effective fields r(l) = W(1)...W(l).",
-		name, strings.Join(parts, "-"), cd, c.Epochs, c.Batch, lr, mom, reg, c.InitSigma, c.Seed)
+	batches := "the same batches every epoch"
+	if c.Shuffle {
+		batches = "batches reshuffled every epoch"
+	}
+	var extra []string
+	if c.ValidationFraction > 0 {
+		extra = append(extra, fmt.Sprintf("%g of the rows held out of training to monitor it", c.ValidationFraction))
+	}
+	if c.VisibleBiasLogOdds {
+		extra = append(extra, "visible biases started at the data's log-odds")
+	}
+	if c.NextLayerSamples {
+		extra = append(extra, "each upper layer trained on sampled hidden states of the layer below")
+	}
+	more := ""
+	if len(extra) > 0 {
+		more = ", " + strings.Join(extra, ", ")
+	}
+	return fmt.Sprintf("Preset %s: layers %s, %s, %d epochs per layer, batch %d (%s), %s, %s, %s, initial weights %g N(0,1)%s, seed %d. Receptive-field measures use the effective fields r(l) = W(1)...W(l).",
+		name, strings.Join(parts, "-"), chainText(c), c.Epochs, c.Batch, batches, lr, mom, regText(c), c.InitSigma, more, c.Seed)
 }
 
 // netData is what the chart and report stages read of one network.

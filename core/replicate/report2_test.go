@@ -193,11 +193,12 @@ func TestPhysicsRowsText(t *testing.T) {
 func TestNetworkTextNamesRecipe(t *testing.T) {
 	for name, want := range map[string][]string{
 		"mehta-schwab":                  {"CD-1, ", "learning rate 0.1, ", "L1 penalty 0.0002"},
-		"mehta-schwab-pcd":              {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L1 penalty 0.0002"},
-		"weight-decay-pcd":              {"PCD-1, ", "learning rate 0.01 decayed linearly over the epochs", "L2 weight decay 0.0002"},
+		"mehta-schwab-pcd":              {"PCD-1 whose chains keep the visible probabilities P(v|h) (a mean-field step, not a Gibbs chain of the model), ", "learning rate 0.01 decayed linearly over the epochs", "L1 penalty 0.0002"},
+		"weight-decay-pcd":              {"PCD-1 whose chains keep the visible probabilities", "learning rate 0.01 decayed linearly over the epochs", "L2 weight decay 0.0002"},
 		"mehta-schwab-centered":         {"the centered RBM, CD-1"},
 		"mehta-schwab-centered-running": {"the centered RBM with running hidden offsets (sliding factor 0.01), CD-1"},
 		"mehta-schwab-flip":             {"CD-1 with the flip move"},
+		"sklearn":                       {"PCD-1 with Gibbs chains (visibles sampled), ", "(the same batches every epoch)", "no regularization"},
 	} {
 		c, err := rbm.Preset(name)
 		if err != nil {

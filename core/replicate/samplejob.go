@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -86,6 +87,16 @@ func (j *SampleJob) paths(ks []float64) ([]string, error) {
 	return paths, nil
 }
 
+// SampleSeed is the seed of the chains that SampleJob.Run samples coupling
+// K with for the job's seed: a hash of both (DeriveSeed), so that the files
+// of several couplings share no start states or update streams (with one
+// seed for all, neighbouring couplings' samples were correlated: m agreed
+// in sign in 93% of samples at L = 16, K = 0.47 and 0.48), and a coupling's
+// file is the same whether it was sampled alone or with others.
+func SampleSeed(seed uint64, K float64) uint64 {
+	return DeriveSeed(seed, "sample", 0, math.Float64bits(K))
+}
+
 // SampleInterruptedError is SampleJob.Run's error when its context ended
 // the run: while sampling coupling K (nothing written for it), or after
 // the file Written (the last one complete). Files of earlier couplings
@@ -120,6 +131,7 @@ func (j *SampleJob) Run(ctx context.Context, p SamplePlan, progress func(label s
 	var reports []bitlattice.Report
 	for i, k := range p.Couplings {
 		o.K = k
+		o.Seed = SampleSeed(j.Options.Seed, k)
 		res, err := sampleToFile(p.Paths[i], npy.WriteOptions{ReplaceNonRegular: j.Replace}, o,
 			func(o bitlattice.Options) (*bitlattice.Result, error) { return sampleCoupling(ctx, o, progress) })
 		if we := (*fileWriteError)(nil); errors.As(err, &we) {
@@ -128,7 +140,9 @@ func (j *SampleJob) Run(ctx context.Context, p SamplePlan, progress func(label s
 		if err != nil {
 			return nil, err
 		}
-		reports = append(reports, bitlattice.NewReport(o, p.Paths[i], res))
+		rep := bitlattice.NewReport(o, p.Paths[i], res)
+		rep.Seed, rep.ChainSeed = j.Options.Seed, o.Seed
+		reports = append(reports, rep)
 		if err := ctx.Err(); err != nil {
 			return nil, &SampleInterruptedError{K: k, Written: p.Paths[i], Err: err}
 		}

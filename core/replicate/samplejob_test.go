@@ -128,9 +128,12 @@ func TestSampleJobRun(t *testing.T) {
 	if len(reps) != 2 {
 		t.Fatalf("%d reports", len(reps))
 	}
+	if SampleSeed(3, 0.3) == SampleSeed(3, 0.5) || SampleSeed(3, 0.3) == SampleSeed(4, 0.3) {
+		t.Error("two couplings or two seeds give the chains one seed")
+	}
 	for i, k := range p.Couplings {
 		o := j.Options
-		o.K, o.Threads = k, 1
+		o.K, o.Threads, o.Seed = k, 1, SampleSeed(3, k)
 		res, err := bitlattice.Sample(o)
 		if err != nil {
 			t.Fatal(err)
@@ -141,9 +144,24 @@ func TestSampleJobRun(t *testing.T) {
 			t.Errorf("%s: not the samples of K = %v (%v)", p.Paths[i], k, err)
 		}
 		r := reps[i]
-		if r.K != k || r.File != p.Paths[i] || r.L != 4 || r.N != 10 || r.Seed != 3 || r.Threads < 1 {
+		if r.K != k || r.File != p.Paths[i] || r.L != 4 || r.N != 10 || r.Seed != 3 || r.ChainSeed != o.Seed || r.Threads < 1 {
 			t.Errorf("report %d: %+v", i, r)
 		}
+	}
+	// A coupling's file is the same sampled alone.
+	alone := filepath.Join(t.TempDir(), "alone.npy")
+	j1 := tinySampleJob("0.5", alone)
+	p1, err := j1.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j1.Run(context.Background(), p1, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err1 := os.ReadFile(alone)
+	b, err2 := os.ReadFile(p.Paths[1])
+	if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+		t.Errorf("K = 0.5 sampled alone and beside K = 0.3 differ (%v, %v)", err1, err2)
 	}
 }
 

@@ -41,6 +41,7 @@ type SampleStats struct {
 	SusceptibilityErr   stats.Num `json:"susceptibility_err"`
 	TauEnergy           stats.Num `json:"tau_int_energy"`
 	TauAbsM             stats.Num `json:"tau_int_abs_m"`
+	TauM                stats.Num `json:"tau_int_m"` // the signed magnetization's (bitlattice.Result.TauM)
 	TauOK               bool      `json:"tau_ok"`
 	Spacing             int       `json:"sweeps_between_samples"`
 	EquilibrationSweeps int64     `json:"equilibration_sweeps"`
@@ -67,7 +68,7 @@ func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, see
 	st := SampleStats{L: L, K: res.K, N: n, Seed: seed, Generator: r.s.Generator.String(), File: rel,
 		Energy: stats.Num(res.Energy), EnergyErr: stats.Num(res.EnergyErr), ExactEnergy: stats.Num(exact.Energy(L, res.K)),
 		AbsM: stats.Num(res.AbsM), AbsMErr: stats.Num(res.AbsMErr), ExactSpecificHeat: stats.Num(exact.SpecificHeat(L, res.K)),
-		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM), TauOK: res.TauOK, Spacing: res.Spacing,
+		TauEnergy: stats.Num(res.TauEnergy), TauAbsM: stats.Num(res.TauAbsM), TauM: stats.Num(res.TauM), TauOK: res.TauOK, Spacing: res.Spacing,
 		EquilibrationSweeps: res.EquilibrationSweeps, TotalSweeps: res.TotalSweeps, Replicas: res.Replicas, Seconds: res.Seconds}
 	if th, err := analysis.Thermodynamics(res.Configs, L, res.K, 0); err == nil {
 		st.SpecificHeat, st.SpecificHeatErr = stats.Num(th.C), stats.Num(th.CErr)

@@ -377,7 +377,7 @@ func HistogramChart(path string, spec ChartSpec, model, noise []float64, bins in
 		}
 	}
 	if spec.YLabel == "" {
-		spec.YLabel = "density (units per unit of x)"
+		spec.YLabel = "density (share of units per unit of x)"
 	}
 	var hs [2]histCurve
 	for i, xs := range [2][]float64{model, noise} {

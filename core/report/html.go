@@ -60,7 +60,8 @@ figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; image-rendering: pixelated; }
 figcaption { font-size: .92em; color: #333; margin-top: .4em; }
 figcaption b { color: #000; }
-table { border-collapse: collapse; margin: 1em 0; font-size: .92em; }
+div.table { overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; font-size: .92em; }
 caption { caption-side: top; text-align: left; font-size: .95em; padding-bottom: .3em; color: #333; }
 th, td { border: 1px solid #bbb; padding: .25em .6em; text-align: right; font-variant-numeric: tabular-nums; }
 th { background: #f0f0f0; }
@@ -83,13 +84,13 @@ footer { margin-top: 3em; font-size: .85em; color: #777; }
 <figcaption><b>Figure {{inc $i}}.{{inc $j}}.</b> {{$f.Caption}}</figcaption>
 </figure>
 {{end}}
-{{range $j, $t := $s.Tables}}<table>
+{{range $j, $t := $s.Tables}}<div class="table"><table>
 <caption><b>Table {{inc $i}}.{{inc $j}}.</b> {{$t.Caption}}</caption>
 <thead><tr>{{range $t.Header}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{range $t.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</tbody>
-</table>
+</table></div>
 {{end}}
 </section>
 {{end}}
@@ -97,6 +98,21 @@ footer { margin-top: 3em; font-size: .85em; color: #777; }
 </body>
 </html>
 `
+
+// figureNameOK reports whether name is made of characters that a URL path
+// carries as themselves: no space, %, #, ?, : or other character that
+// html/template would escape or a browser would read as a URL's syntax.
+func figureNameOK(name string) bool {
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("._-+,=/", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
@@ -112,14 +128,18 @@ var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 }).Parse(page))
 
 // WriteHTML writes dir/index.html for r (atomically: temporary file, then rename). All text is
-// escaped by html/template. Figure files must be relative paths inside dir that exist; tables
-// must have rows as wide as their header.
+// escaped by html/template. Figure files must be relative paths inside dir that exist, made of
+// letters, digits and . _ - + , = / only (figureNameOK: a name is its own URL, so that no
+// browser reads another file for it); tables must have rows as wide as their header.
 func WriteHTML(dir string, r Report) error {
 	for i, s := range r.Sections {
 		for _, f := range s.Figures {
 			if f.File == "" || path.IsAbs(f.File) || filepath.IsAbs(f.File) || strings.Contains(f.File, "\\") ||
 				strings.HasPrefix(path.Clean(f.File), "..") || strings.Contains(f.File, "://") {
 				return fmt.Errorf("WriteHTML: section %d %q: figure %q, want a relative path inside %s", i+1, s.Title, f.File, dir)
+			}
+			if !figureNameOK(f.File) {
+				return fmt.Errorf("WriteHTML: section %d %q: figure %q, want a name of letters, digits and . _ - + , = / only (it is written into the page as a URL)", i+1, s.Title, f.File)
 			}
 			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.File))); err != nil {
 				return fmt.Errorf("WriteHTML: section %d %q: figure %w", i+1, s.Title, err)

@@ -254,6 +254,26 @@ func TestWriteHTML(t *testing.T) {
 			t.Errorf("accepted figure %q", f)
 		}
 	}
+	// Files that exist but whose names a browser would read as another URL:
+	// "a b#x?.png" as "a b", "e%41.png" as "eA.png", "c:d.png" as a scheme.
+	for _, f := range []string{"a b#x?.png", "e%41.png", "c:d.png", "q?.png", "é.png"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r2 := Report{Sections: []Section{{Figures: []Figure{{File: f}}}}}
+		if err := WriteHTML(dir, r2); err == nil || !strings.Contains(err.Error(), "letters, digits") {
+			t.Errorf("figure %q: %v, want a refusal of its name", f, err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sub", "erf_a-b_l1+2,x=1.png"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(dir, Report{Sections: []Section{{Figures: []Figure{{File: "sub/erf_a-b_l1+2,x=1.png"}}}}}); err != nil {
+		t.Errorf("refused a safe figure name: %v", err)
+	}
 	r3 := Report{Sections: []Section{{Tables: []Table{{Header: []string{"a"}, Rows: [][]string{{"1", "2"}}}}}}}
 	if err := WriteHTML(dir, r3); err == nil {
 		t.Error("accepted a row wider than its header")
