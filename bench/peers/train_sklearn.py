@@ -6,13 +6,16 @@ batch_size=B, n_iter=1, random_state=seed).fit(X) on float32 rows (scikit-learn
 1.2 keeps float32). Its algorithm is scikit-learn's own: persistent CD with one
 Gibbs step, no momentum, no penalty, weights ~ 0.01 N(0,1), fixed batches
 without shuffling (see the PAPER notes), so it is not the H&S recipe: the
-per-batch work is the same kind (four products of the batch with W plus the
-two gradient products, sigmoids, Bernoulli draws), which makes the time per
-epoch comparable, but not the learned model.
+per-batch work is the same kind (five products: three of a batch with W or
+W^T and the gradient's two, as ours; sigmoids, Bernoulli draws), which makes
+the time per epoch comparable, but not the learned model.
 
 Why it is a fair comparison: the same data rows, the same batch size and
 hidden layer, OpenBLAS threads set by the harness to our thread count. Only
-fit() is timed (it includes scikit-learn's input validation, which is small).
+fit() is timed: it includes scikit-learn's input validation, the weights'
+initialization and its allocations, which our timer (the batch loop) and the
+NumPy and PyTorch peers' leave out; they are small against an epoch and count
+against scikit-learn.
 
 Output: one JSON line {"seconds","recon_error","rows","batch","hidden","sklearn","blas"};
 recon_error is sum (v - P(v|h ~ P(h|v)))^2 per row after the epoch (not timed).
