@@ -50,6 +50,11 @@ VARIANTS = (
     ("pcd-lr0.03-decay", ["-pcd", "-lr", "0.03", "-lr-decay", "linear"], "lr 0.03, momentum 0.5 then 0.9, decayed linearly"),
     ("pcd-lr0.01-mom0.5-decay", ["-pcd", "-lr", "0.01", "-momentum", "0.5", "-lr-decay", "linear"],
      "lr 0.01, momentum 0.5 throughout, decayed linearly"),
+    ("pcd-gibbs", ["-pcd", "-sample-visibles"],
+     "persistent CD with the paper's step, chains of Gibbs steps (visibles sampled, not kept as probabilities)"),
+    ("pcd-lr0.01-mom0.5-decay-gibbs", ["-pcd", "-lr", "0.01", "-momentum", "0.5", "-lr-decay", "linear",
+                                       "-sample-visibles"],
+     "lr 0.01, momentum 0.5 throughout, decayed linearly (preset mehta-schwab-pcd), Gibbs chains"),
 )
 MEASURES = (
     ("heldout", "held-out log-likelihood (AIS)"),
