@@ -74,6 +74,18 @@ func NewReport(o Options, file string, res *Result) Report {
 	return rep
 }
 
+// Warning returns what a user of the samples must know when the integrated
+// time the spacing follows is only a lower bound (TauOK false: Sokal's
+// window not found within the pilot's 2^15 sweeps, as for m at K_c from L =
+// 40 on), and "" otherwise.
+func (r Report) Warning() string {
+	if r.TauOK {
+		return ""
+	}
+	return fmt.Sprintf("K = %.4f: the integrated autocorrelation time could not be estimated within the pilot (no Sokal window): %.4g sweeps is a lower bound, so samples of one chain %d sweeps apart may be correlated; for independent samples give each its own chain (-replicas equal to -n)",
+		r.K, float64(r.TauSpacing), r.Spacing)
+}
+
 // MaxSampleL bounds the side of the lattices the command line and the
 // replication sample: at L = 32768 one configuration is already 1 GiB.
 const MaxSampleL = 1 << 15

@@ -104,3 +104,19 @@ func TestWriteTable(t *testing.T) {
 		t.Fatalf("table:\n%s", b.String())
 	}
 }
+
+// TestReportWarning: a report whose time is only a lower bound says so and
+// names the way out; one whose time was estimated says nothing.
+func TestReportWarning(t *testing.T) {
+	r := Report{K: Kc, TauOK: true, TauSpacing: 3.5, Spacing: 8}
+	if w := r.Warning(); w != "" {
+		t.Errorf("TauOK report warns %q", w)
+	}
+	r.TauOK, r.TauSpacing, r.Spacing = false, 1953.6, 3908
+	w := r.Warning()
+	for _, want := range []string{"K = 0.4407", "1954 sweeps is a lower bound", "3908 sweeps apart", "-replicas equal to -n"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warning %q does not say %q", w, want)
+		}
+	}
+}

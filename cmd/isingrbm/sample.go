@@ -51,6 +51,11 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, r := range reports {
+		if w := r.Warning(); w != "" {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+	}
 	if *asJSON {
 		return printJSON(stdout, reports)
 	}
