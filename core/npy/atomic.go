@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // WriteOptions tune WriteFileAtomicWith, CreateNPZWith and CheckOutput.
@@ -21,6 +22,10 @@ type WriteOptions struct {
 	// node). Without it such an output is refused before anything is written. A directory is
 	// never replaced.
 	ReplaceNonRegular bool
+	// MaxMembers bounds the members of an archive CreateNPZWith writes (0:
+	// DefaultNPZMaxMembers, what OpenNPZ reads). A writer of larger archives raises it, and
+	// their readers pass the same bound as NPZOptions.MaxMembers. Other writes ignore it.
+	MaxMembers int
 }
 
 // ErrNotRegular is wrapped by the error for an existing output that is not a regular file.
@@ -91,8 +96,9 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 // to a hidden temporary file named after path, this host and this process
 // (".name.tmp-host-pid-random"), and every later write of the same path removes such files
 // whose process is gone. The file is fsynced, renamed over path, and the directory is synced.
-// The new file has mode 0644. An existing path that is not a regular file is refused (see
-// WriteOptions).
+// A new file has mode 0666 less the process's umask (see newFileMode); a file that replaces a
+// regular file keeps that file's permission bits. An existing path that is not a regular file is
+// refused (see WriteOptions).
 func WriteFileAtomicWith(path string, opt WriteOptions, write func(w io.Writer) error) error {
 	return writeAtomic(path, opt, func(f *os.File) error {
 		bw := bufio.NewWriterSize(f, 1<<20)
@@ -139,6 +145,48 @@ type atomicFile struct {
 	path, tmp string
 	f         *os.File
 	opt       WriteOptions
+}
+
+// processUmask is the process's umask, read once. On Linux it comes from the "Umask:" line of
+// /proc/self/status (Linux 4.7 and later): syscall.Umask can only read it by setting it, which
+// would race with files other goroutines create meanwhile. Without that line it is taken to
+// be 022.
+var processUmask = sync.OnceValue(func() fs.FileMode {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		if m, ok := parseUmask(string(b)); ok {
+			return m
+		}
+	}
+	return 0o022
+})
+
+// parseUmask finds the "Umask:\t0022" line of a /proc/self/status.
+func parseUmask(status string) (fs.FileMode, bool) {
+	for line := range strings.Lines(status) {
+		v, ok := strings.CutPrefix(line, "Umask:")
+		if !ok {
+			continue
+		}
+		m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32)
+		if err != nil || m > 0o777 {
+			return 0, false
+		}
+		return fs.FileMode(m), true
+	}
+	return 0, false
+}
+
+// newFileMode is the mode of a file the writers create where none was: 0666 less the umask, as
+// os.Create gives (0644 under the usual umask 022).
+func newFileMode() fs.FileMode { return 0o666 &^ processUmask() }
+
+// outputMode is the mode path's new content gets: that of the regular file it replaces, or
+// newFileMode.
+func outputMode(path string) fs.FileMode {
+	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() {
+		return st.Mode().Perm()
+	}
+	return newFileMode()
 }
 
 func createAtomic(path string, opt WriteOptions) (*atomicFile, error) {
@@ -221,11 +269,12 @@ func removeStaleTemps(path string) {
 	}
 }
 
-// commit sets mode 0644, syncs the file, puts it in place under its name and syncs the
-// directory.
+// commit sets the output's mode (outputMode), syncs the file, puts it in place under its name
+// and syncs the directory.
 func (a *atomicFile) commit() error {
 	path := a.path
-	if err := a.f.Chmod(0o644); err != nil {
+	mode := outputMode(path)
+	if err := a.f.Chmod(mode); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := a.f.Sync(); err != nil {
@@ -239,7 +288,7 @@ func (a *atomicFile) commit() error {
 		switch {
 		case err != nil:
 			// The file system cannot name it (no /proc): copy it to a named temporary.
-			if err := a.copyToNamed(); err != nil {
+			if err := a.copyToNamed(mode); err != nil {
 				return err
 			}
 		case tmp == "": // linked in under path itself, which did not exist
@@ -271,8 +320,8 @@ func (a *atomicFile) commit() error {
 	return nil
 }
 
-// copyToNamed moves the content of an unnamed file to a named temporary one.
-func (a *atomicFile) copyToNamed() error {
+// copyToNamed moves the content of an unnamed file to a named temporary one of the given mode.
+func (a *atomicFile) copyToNamed(mode fs.FileMode) error {
 	nf, err := createNamedTemp(a.path)
 	if err != nil {
 		return err
@@ -282,7 +331,7 @@ func (a *atomicFile) copyToNamed() error {
 		_, err = io.Copy(nf, a.f)
 	}
 	if err == nil {
-		err = nf.Chmod(0o644)
+		err = nf.Chmod(mode)
 	}
 	if err == nil {
 		err = nf.Sync()

@@ -131,8 +131,8 @@ func TestAtomicInvisible(t *testing.T) {
 		if b, _ := os.ReadFile(p); string(b) != content {
 			t.Errorf("write %d: content %q", i, b)
 		}
-		if st, _ := os.Stat(p); st.Mode().Perm() != 0o644 {
-			t.Errorf("mode %v, want 0644", st.Mode())
+		if st, _ := os.Stat(p); st.Mode().Perm() != newFileMode() {
+			t.Errorf("mode %v, want %v (0666 less the umask)", st.Mode(), newFileMode())
 		}
 	}
 	if names := dirNames(t, dir); !slices.Equal(names, []string{"x.npy"}) {
@@ -260,8 +260,13 @@ func TestAtomicNamedFallback(t *testing.T) {
 	}
 	af := &atomicFile{path: p, f: f}
 	f.Write([]byte("payload"))
-	if err := af.copyToNamed(); err != nil {
+	if err := af.copyToNamed(0o640); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := os.Stat(af.tmp); err != nil {
+		t.Error(err)
+	} else if st.Mode().Perm() != 0o640 {
+		t.Errorf("temporary of mode %v, want the 0640 asked for", st.Mode())
 	}
 	if !strings.HasPrefix(filepath.Base(af.tmp), tempPrefix(p)+tempOwner()+"-") {
 		t.Errorf("temporary %s does not carry host and pid", af.tmp)
@@ -296,7 +301,7 @@ func TestAtomicNamedFallbackFails(t *testing.T) {
 	}
 	defer f.Close()
 	af := &atomicFile{path: p, f: f}
-	err = af.copyToNamed()
+	err = af.copyToNamed(0o644)
 	if err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("copy from a write-only file: error %v, want one that names %s", err, p)
 	}

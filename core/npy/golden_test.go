@@ -254,3 +254,32 @@ func TestGoldenNPZ(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenHeaderPad64: a header whose length is already a multiple of 64 bytes is padded
+// with 64 more (numpy pads 1..64 bytes, never 0). f32_pad64.npy was written by numpy 1.24.2:
+// np.save("f32_pad64.npy", np.zeros((0, 10000, 10000, 10000, 10, 10, 10, 10, 10), "<f4")),
+// 192 bytes, whose header ends in its 20 spaces of room for the growth axis and 64 of padding.
+func TestGoldenHeaderPad64(t *testing.T) {
+	path := filepath.Join(goldenDir, "f32_pad64.npy")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != 192 || !bytes.HasSuffix(raw, append(bytes.Repeat([]byte(" "), 20+64), '\n')) {
+		t.Fatalf("%s: %d bytes, not numpy's header padded with 64 spaces", path, len(raw))
+	}
+	a, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 10000, 10000, 10000, 10, 10, 10, 10, 10}; a.Descr != "<f4" || !slices.Equal(a.Shape, want) || len(a.Data) != 0 {
+		t.Fatalf("%s: %s %v with %d data bytes, want <f4 %v", path, a.Descr, a.Shape, len(a.Data), want)
+	}
+	var w, h, f bytes.Buffer
+	errs := []error{Write(&w, a.Descr, a.Shape, nil), WriteHeader(&h, a.Descr, a.Shape), WriteFloat32(&f, a.Shape, nil)}
+	for i, b := range []*bytes.Buffer{&w, &h, &f} {
+		if errs[i] != nil || !bytes.Equal(b.Bytes(), raw) {
+			t.Errorf("writer %d (Write, WriteHeader, WriteFloat32): %v\n got %q\nwant %q", i, errs[i], b.Bytes(), raw)
+		}
+	}
+}

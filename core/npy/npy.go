@@ -58,18 +58,27 @@ func Read(r io.Reader) (*Array, error) {
 	return a, nil
 }
 
-// ReadFile reads a .npy file; errors start with the path ("ising.npy: dtype ...").
+// ReadFile reads a .npy file; errors start with the path ("ising.npy: dtype ..."). The path
+// must name a regular file: a folder, a FIFO, a device or a socket is refused before it is
+// opened (opening a FIFO without a writer would block).
 func ReadFile(path string) (*Array, error) {
+	if err := checkRegular(path, ".npy file"); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	size := int64(-1)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
 	}
-	a, err := read(bufio.NewReaderSize(f, 1<<16), size, size >= 0, size >= 0)
+	if !st.Mode().IsRegular() { // replaced since the check
+		return nil, notRegular(path, st.Mode(), ".npy file")
+	}
+	size := st.Size()
+	a, err := read(bufio.NewReaderSize(f, 1<<16), size, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -82,10 +91,12 @@ var ErrTruncated = errors.New("truncated")
 
 // read parses an array from r. size is the number of bytes r holds (-1 if unknown). When exact,
 // the header must account for exactly size bytes (fewer is truncation, more is trailing data).
-// When trusted, size is known to be real (a file or an in-memory buffer) and bounds allocation
-// up front; otherwise it is only a claim (a zip member's declared size) and memory grows with
-// the bytes actually read.
-func read(r io.Reader, size int64, trusted, exact bool) (*Array, error) {
+// When sized, size may bound an allocation made up front: it is real (a file or an in-memory
+// buffer) or it has been charged to a limit already (a zip member's declared size, which
+// NPZReader charges before inflating); the data buffer, which the header can ask to be no
+// larger than size, is then allocated once. Otherwise (a stream of unknown length) memory
+// grows with the bytes actually read.
+func read(r io.Reader, size int64, sized, exact bool) (*Array, error) {
 	var pre [10]byte
 	if n, err := io.ReadFull(r, pre[:8]); err != nil {
 		if m := min(n, len(magic)); string(pre[:m]) == string(magic[:m]) {
@@ -159,7 +170,7 @@ func read(r io.Reader, size int64, trusted, exact bool) (*Array, error) {
 			return nil, fmt.Errorf("dtype %s shape %v needs %d data bytes, input holds %d (trailing data)", h.descr, h.shape, nbytes, rest)
 		}
 	}
-	data, err := readData(r, nbytes, trusted)
+	data, err := readData(r, nbytes, sized && size >= 0)
 	if err != nil {
 		return nil, fmt.Errorf("dtype %s shape %v needs %d data bytes: %w", h.descr, h.shape, nbytes, err)
 	}
@@ -172,11 +183,12 @@ func read(r io.Reader, size int64, trusted, exact bool) (*Array, error) {
 	return &Array{Descr: h.descr, Shape: h.shape, Fortran: h.fortran, Data: data}, nil
 }
 
-// readData reads exactly n bytes. Unless the input size is trusted, the buffer starts at
-// 1 MiB at most and doubles as data actually arrives.
-func readData(r io.Reader, n int, trusted bool) ([]byte, error) {
+// readData reads exactly n bytes. With sized (the input's size, which n does not exceed, is
+// real or charged to a limit) the buffer is allocated once; otherwise it starts at 1 MiB at
+// most and doubles as data actually arrives.
+func readData(r io.Reader, n int, sized bool) ([]byte, error) {
 	const first = 1 << 20
-	if trusted || n <= first {
+	if sized || n <= first {
 		buf := make([]byte, n)
 		if m, err := io.ReadFull(r, buf); err != nil {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -310,28 +322,56 @@ func (a *Array) Float64() ([]float64, error) {
 	return out, nil
 }
 
-// Float32 returns the elements in C order as float32 (float64 and wide integers are rounded to
-// the nearest float32); the accepted dtypes are those of Float64.
+// Float32 returns the elements in C order as float32; the accepted dtypes are those of
+// Float64. float64 values and integers too wide for float32 are rounded once to the nearest
+// float32 (ties to even), as numpy's astype(float32) rounds them.
+//
+// For <f4 data on a little-endian machine the result is not a copy: it is a's C-order data
+// viewed as float32 (a.Data itself unless the array is Fortran-ordered), so that a model is not
+// held twice while it is read. Writing to the result then changes a.Data, and the other way
+// round: a caller that still needs a's bytes as read after changing the result copies one of
+// them first.
 func (a *Array) Float32() ([]float32, error) {
 	dt, err := a.dtype()
 	if err != nil {
 		return nil, err
 	}
 	src := a.cOrderData(dt.size)
+	if dt.kind == 'f' && dt.size == 4 && !dt.big && nativeLittleEndian {
+		if out, ok := float32View(src); ok {
+			return out, nil
+		}
+	}
 	out := make([]float32, len(src)/dt.size)
-	if dt.kind == 'f' && dt.size == 4 {
-		if dt.big {
-			for i := range out {
-				out[i] = math.Float32frombits(binary.BigEndian.Uint32(src[4*i:]))
-			}
-		} else {
-			for i := range out {
-				out[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
-			}
+	var bo binary.ByteOrder = binary.LittleEndian
+	if dt.big {
+		bo = binary.BigEndian
+	}
+	switch {
+	case dt.kind == 'f' && dt.size == 4 && dt.big:
+		for i := range out {
+			out[i] = math.Float32frombits(binary.BigEndian.Uint32(src[4*i:]))
+		}
+		return out, nil
+	case dt.kind == 'f' && dt.size == 4:
+		for i := range out {
+			out[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
+		}
+		return out, nil
+	case dt.kind == 'i' && dt.size == 8:
+		// Directly, not through float64: int64 -> float64 -> float32 rounds twice
+		// (2^62 + 2^38 + 1 gave 2^62; numpy and the nearest float32 say 2^62 + 2^39).
+		for i := range out {
+			out[i] = float32(int64(bo.Uint64(src[8*i:])))
+		}
+		return out, nil
+	case dt.kind == 'u' && dt.size == 8:
+		for i := range out {
+			out[i] = float32(bo.Uint64(src[8*i:]))
 		}
 		return out, nil
 	}
-	f, err := a.Float64()
+	f, err := a.Float64() // exact for every other dtype but float64, which rounds once here
 	if err != nil {
 		return nil, err
 	}
@@ -339,6 +379,20 @@ func (a *Array) Float32() ([]float32, error) {
 		out[i] = float32(v)
 	}
 	return out, nil
+}
+
+// float32View views b, little-endian float32 values on a little-endian machine, as []float32
+// sharing its memory; ok is false when b is not 4-byte aligned (a caller's own slice of
+// bytes may not be; the buffers read here are).
+func float32View(b []byte) (v []float32, ok bool) {
+	if len(b) == 0 {
+		return []float32{}, true
+	}
+	p := unsafe.SliceData(b)
+	if uintptr(unsafe.Pointer(p))%unsafe.Alignof(float32(0)) != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(p)), len(b)/4), true
 }
 
 func decoder(dt dtype) func(b []byte) float64 {

@@ -26,6 +26,7 @@ type NPZWriter struct {
 	method  uint16
 	names   map[string]bool
 	members int
+	most    int // members allowed (WriteOptions.MaxMembers)
 	patches []crcPatch
 	err     error
 	closed  bool
@@ -103,7 +104,8 @@ func CreateNPZCompressed(path string) (*NPZWriter, error) {
 }
 
 // CreateNPZWith starts an archive, deflated when compressed, refusing (unless opt says
-// otherwise) an existing path that is not a regular file.
+// otherwise) an existing path that is not a regular file. It accepts at most opt.MaxMembers
+// members (DefaultNPZMaxMembers when zero), and only the names NPZReader accepts.
 func CreateNPZWith(path string, compressed bool, opt WriteOptions) (*NPZWriter, error) {
 	method := zip.Store
 	if compressed {
@@ -115,7 +117,11 @@ func CreateNPZWith(path string, compressed bool, opt WriteOptions) (*NPZWriter, 
 	}
 	bw := bufio.NewWriterSize(af.f, 1<<20)
 	cw := &npzCounter{w: bw}
-	return &NPZWriter{path: path, af: af, at: af.f, bw: bw, cw: cw, zw: zip.NewWriter(cw), method: method, names: map[string]bool{}}, nil
+	most := opt.MaxMembers
+	if most <= 0 {
+		most = DefaultNPZMaxMembers
+	}
+	return &NPZWriter{path: path, af: af, at: af.f, bw: bw, cw: cw, zw: zip.NewWriter(cw), method: method, names: map[string]bool{}, most: most}, nil
 }
 
 func (z *NPZWriter) fail(err error) error {
@@ -125,7 +131,9 @@ func (z *NPZWriter) fail(err error) error {
 	return z.err
 }
 
-// member adds one zip entry of size bytes produced by emit, which is called once.
+// member adds one zip entry of size bytes produced by emit, which is called once. A name or
+// a member the reader would refuse is refused here, before anything is written (the archive
+// stays usable).
 func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error) error {
 	if z.err != nil {
 		return z.err
@@ -136,8 +144,14 @@ func (z *NPZWriter) member(name string, size int64, emit func(w io.Writer) error
 	if name == "" || name == ".npy" {
 		return fmt.Errorf("%s: empty member name", z.path)
 	}
+	if err := checkMemberName(name); err != nil {
+		return fmt.Errorf("%s: member %q: %v", z.path, name, err)
+	}
 	if z.names[name] {
 		return fmt.Errorf("%s: duplicate member %q", z.path, name)
+	}
+	if z.members >= z.most {
+		return fmt.Errorf("%s: member %q: the archive holds %d members already, the most a reader accepts (WriteOptions.MaxMembers, NPZOptions.MaxMembers)", z.path, name, z.members)
 	}
 	z.names[name] = true
 	fh := &zip.FileHeader{Name: name, Method: z.method, Modified: npzTime}

@@ -3,12 +3,12 @@ package npy
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -19,7 +19,10 @@ import (
 // archives on purpose raise it through NPZOptions.MaxBytes.
 const DefaultNPZMaxBytes = 256 << 20
 
-// DefaultNPZMaxMembers bounds the number of members when NPZOptions leave MaxMembers at zero.
+// DefaultNPZMaxMembers bounds the number of members when NPZOptions leave MaxMembers at zero
+// (so that the directory of a hostile archive takes little memory), and the members NPZWriter
+// writes when WriteOptions leave MaxMembers at zero, so that what it writes OpenNPZ reads.
+// Callers whose archives hold more raise both to the same bound.
 const DefaultNPZMaxMembers = 4096
 
 // NPZOptions tune ReadNPZWith and OpenNPZWith. The zero value means the defaults.
@@ -48,7 +51,8 @@ func (o NPZOptions) maxMembers() int {
 	return o.MaxMembers
 }
 
-// ErrNPZLimit is wrapped by the error for a member that would pass NPZOptions.MaxBytes.
+// ErrNPZLimit is wrapped by the error for a member that would pass NPZOptions.MaxBytes, or the
+// bound given to FileMax.
 var ErrNPZLimit = errors.New("over the .npz size limit")
 
 // ErrChecksum is wrapped by the error for a member whose CRC-32 does not match its data.
@@ -81,13 +85,8 @@ func OpenNPZ(path string) (*NPZReader, error) { return OpenNPZWith(path, NPZOpti
 // file, at most opt.MaxMembers members, no duplicate names, no names with path separators.
 // Keep is ignored.
 func OpenNPZWith(path string, opt NPZOptions) (*NPZReader, error) {
-	// Check before opening: opening a FIFO without a writer would block.
-	if st, err := os.Stat(path); err != nil {
+	if err := checkRegular(path, ".npz archive"); err != nil {
 		return nil, err
-	} else if st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, want a .npz archive", path)
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%s), want a .npz archive", path, st.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -98,9 +97,9 @@ func OpenNPZWith(path string, opt NPZOptions) (*NPZReader, error) {
 		f.Close()
 		return nil, err
 	}
-	if !st.Mode().IsRegular() {
+	if !st.Mode().IsRegular() { // replaced since the check
 		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file (%s), want a .npz archive", path, st.Mode().Type())
+		return nil, notRegular(path, st.Mode(), ".npz archive")
 	}
 	r, err := NewNPZReader(path, f, st.Size(), opt)
 	if err != nil {
@@ -138,6 +137,28 @@ func NewNPZReader(name string, ra io.ReaderAt, size int64, opt NPZOptions) (*NPZ
 	return r, nil
 }
 
+// checkRegular refuses, before it is opened, a path that is not a regular file (opening a FIFO
+// without a writer would block); want says what was expected (".npy file").
+func checkRegular(path, want string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return notRegular(path, st.Mode(), want)
+	}
+	return nil
+}
+
+func notRegular(path string, mode fs.FileMode, want string) error {
+	if mode.IsDir() {
+		return fmt.Errorf("%s is a folder, want a %s", path, want)
+	}
+	return fmt.Errorf("%s is not a regular file (%s), want a %s", path, mode.Type(), want)
+}
+
+// checkMemberName is what NPZReader requires of every member name, and NPZWriter of the names
+// it writes.
 func checkMemberName(name string) error {
 	switch {
 	case name == "":
@@ -175,7 +196,7 @@ func (r *NPZReader) array(name string) (*Array, error) {
 	var a *Array
 	err := r.member(f, func(src io.Reader, size int64) error {
 		var err error
-		a, err = read(src, size, false, true)
+		a, err = read(src, size, true, true) // size is charged: allocated at once
 		if err != nil && (errors.Is(err, ErrTruncated) || strings.HasSuffix(err.Error(), "(trailing data)")) {
 			err = fmt.Errorf("%w (the zip directory declares %d bytes)", err, size)
 		}
@@ -189,22 +210,30 @@ func (r *NPZReader) array(name string) (*Array, error) {
 }
 
 // File reads a member as raw bytes under its full name ("meta.json").
-func (r *NPZReader) File(member string) ([]byte, error) {
+func (r *NPZReader) File(member string) ([]byte, error) { return r.FileMax(member, -1) }
+
+// FileMax is File with a bound on the member's size (most < 0: none but the archive's limit):
+// a member whose directory entry declares more than most bytes is refused before it is
+// inflated, and reading stops at the declared size (more data is an error), so that no more
+// than most bytes are ever held, whatever the archive says.
+func (r *NPZReader) FileMax(member string, most int64) ([]byte, error) {
 	f := r.files[member]
 	if f == nil {
 		return nil, fmt.Errorf("%s: no member %s", r.path, member)
 	}
+	if most >= 0 && f.UncompressedSize64 > uint64(most) {
+		return nil, fmt.Errorf("%s: member %s: %d bytes uncompressed, more than the %d it may hold: %w", r.path, member, f.UncompressedSize64, most, ErrNPZLimit)
+	}
 	var out []byte
 	err := r.member(f, func(src io.Reader, size int64) error {
-		var buf bytes.Buffer
-		buf.Grow(int(min(size, 1<<16)))
-		if _, err := buf.ReadFrom(src); err != nil {
+		// size is charged to the archive's limit already, so it is allocated at once.
+		buf := make([]byte, size)
+		if n, err := io.ReadFull(src, buf); err == io.EOF || err == io.ErrUnexpectedEOF {
+			return fmt.Errorf("%d bytes, the zip directory declares %d: %w", n, size, ErrTruncated)
+		} else if err != nil {
 			return err
 		}
-		if int64(buf.Len()) != size {
-			return fmt.Errorf("%d bytes, the zip directory declares %d: %w", buf.Len(), size, ErrTruncated)
-		}
-		out = buf.Bytes()
+		out = buf
 		return nil
 	})
 	return out, err

@@ -82,8 +82,20 @@ func (m *Meta) fill(d *DBN) {
 const TimingsSuffix = ".timings.json"
 
 // maxMetaBytes bounds the meta.json member read from a model file or
-// checkpoint (a 200-epoch, three-layer history takes about 300 KiB).
+// checkpoint (a 200-epoch, three-layer history takes about 300 KiB). A
+// larger one is refused by the size its zip entry declares, before it is
+// inflated.
 const maxMetaBytes = 16 << 20
+
+// maxModelMembers bounds the members of a model file or checkpoint, as
+// written (writeNPZ) and as read (modelNPZ): the most train can write, so
+// that eval and train -resume read whatever it wrote (npy's default of
+// 4096 had refused the model of a 2100-epoch run with -snapshot-every 1).
+// Up to MaxLayers layers of W, b and c each, and for each of a layer's up
+// to MaxEpochs epochs a snapshot of W and c (-snapshot-every 1); a
+// checkpoint adds velW, velB, velC, chains, cenB, cenC and cenLam; and
+// meta.json.
+const maxModelMembers = MaxLayers*(3+2*MaxEpochs) + 7 + 1
 
 // Save writes d to path as an .npz that numpy.load reads: float32 arrays W0,
 // b0, c0, W1, ... (Wk of shape (n_visible, n_hidden)), the snapshots
@@ -128,6 +140,7 @@ func writeNPZ(path string, opt npy.WriteOptions, d *DBN, meta *Meta, extra []nam
 	if err != nil {
 		return fmt.Errorf("%s: meta.json: %w", path, err)
 	}
+	opt.MaxMembers = maxModelMembers
 	w, err := npy.CreateNPZWith(path, false, opt)
 	if err != nil {
 		return err
@@ -177,10 +190,10 @@ var minModelReadBytes int64 = npy.DefaultNPZMaxBytes
 // training that wrote the file did), at least minModelReadBytes: npy's
 // default of 256 MiB had refused the models and checkpoints of layers that
 // train allows (a 1600 x 21,000 layer's checkpoint is 269 MB), so that an
-// interrupted run could not resume.
+// interrupted run could not resume. It accepts maxModelMembers members.
 func modelNPZ(path string) (*npy.NPZReader, error) {
 	limit, _ := sysmem.Limit()
-	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: max(minModelReadBytes, int64(limit))})
+	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: max(minModelReadBytes, int64(limit)), MaxMembers: maxModelMembers})
 }
 
 // FileBytes is about the size of d's model file: its float32 weights and
@@ -221,12 +234,9 @@ func readMeta(path string, z *npy.NPZReader) (meta Meta, ok bool, err error) {
 	if !z.Has("meta.json") {
 		return meta, false, nil
 	}
-	js, err := z.File("meta.json")
+	js, err := z.FileMax("meta.json", maxMetaBytes) // refused before it is inflated when larger
 	if err != nil {
 		return meta, true, err
-	}
-	if len(js) > maxMetaBytes {
-		return meta, true, fmt.Errorf("%s: meta.json: %d bytes, more than the %d a model file holds", path, len(js), maxMetaBytes)
 	}
 	if err := json.Unmarshal(js, &meta); err != nil {
 		return meta, true, fmt.Errorf("%s: meta.json: %w", path, err)
