@@ -9,7 +9,7 @@ import (
 // NaN values are dropped and counted.
 type Summary struct {
 	Sorted []float64
-	N      int // number of finite values summarized
+	N      int // number of values summarized (not NaN; +-Inf count, and make Mean and Std infinite or NaN)
 	NaN    int // number of NaN values dropped
 	Mean   float64
 	Std    float64 // sample standard deviation (n-1)
@@ -82,7 +82,18 @@ func Quantile(sorted []float64, p float64) float64 {
 	if lo+1 >= n {
 		return sorted[n-1]
 	}
-	return sorted[lo] + float64((h-float64(lo))*(sorted[lo+1]-sorted[lo]))
+	a, b, frac := sorted[lo], sorted[lo+1], h-float64(lo)
+	switch {
+	case frac == 0 || a == b:
+		return a // an order statistic itself, even an infinite one (0 x Inf gave NaN)
+	case math.IsInf(a, -1) && math.IsInf(b, 1):
+		return math.NaN()
+	case math.IsInf(a, -1):
+		return a // (1 - frac) a + frac b, with a = -Inf
+	case math.IsInf(b, 1):
+		return b
+	}
+	return a + float64(frac*(b-a))
 }
 
 // Histogram is a fixed-bin histogram: Counts[i] counts values in [Edges[i], Edges[i+1]),

@@ -29,6 +29,9 @@ func (c Config) CheckTrainData(data *DataFile, hidden []int, batchGiven bool) ([
 			return nil, err
 		}
 	}
+	if err := CheckHistoryEpochs(c.Epochs, len(hidden)); err != nil {
+		return nil, err
+	}
 	what := fmt.Sprintf("-layers %v on %d samples of %d units with -batch %d", hidden, n, data.Set.D, c.Batch)
 	if c.SnapshotEvery > 0 {
 		what += fmt.Sprintf(", -epochs %d and -snapshot-every %d", c.Epochs, c.SnapshotEvery)

@@ -1,5 +1,7 @@
 package rbm
 
+import "fmt"
+
 // Memory estimates: commands compare them with what the machine (or the
 // process's limits) can give before they allocate anything. They count the
 // large buffers (float32 parameters and copies, data and its propagated
@@ -71,7 +73,29 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		}
 		maxProp = max(maxProp, trainer+monitor+2*prop)
 	}
+	// The history: an EpochStats per layer and epoch, and at save time its
+	// JSON (maxEpochJSON each) with the encoder's buffer growth.
+	need += float64(cfg.Epochs) * float64(len(sizes)-1) * historyEpochBytes
 	return need + maxProp
+}
+
+// historyEpochBytes is what one epoch's record costs at most while a model
+// is saved: the EpochStats (about 200 bytes) and three times its JSON.
+const historyEpochBytes = 200 + 3*maxEpochJSON
+
+// maxEpochJSON bounds the bytes one EpochStats adds to meta.json
+// (TestEpochJSONBound: every measure at its longest).
+const maxEpochJSON = 1280
+
+// CheckHistoryEpochs refuses a training whose history (epochs per layer
+// times layers) is more than MaxHistoryEpochs, naming -epochs and the
+// layers, so that no model file is written that its readers refuse.
+func CheckHistoryEpochs(epochs, layers int) error {
+	if layers > 0 && epochs > MaxHistoryEpochs/layers {
+		return fmt.Errorf("-epochs %d with %d layers: %d epochs of history in all, want at most %d (a model file's meta.json records every epoch of every layer): at most %d epochs per layer",
+			epochs, layers, epochs*layers, MaxHistoryEpochs, MaxHistoryEpochs/layers)
+	}
+	return nil
 }
 
 // EstimateEvalBytes returns the memory EvaluateDBN needs for n samples and
@@ -96,8 +120,12 @@ func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
 // Bounds of counts that size loops: beyond them a run would take days.
 // The command line bounds its flags with them too.
 const (
-	MaxEpochs  = 1_000_000 // epochs of one layer
-	MaxAISRuns = 1_000_000 // annealed importance sampling runs
+	MaxEpochs = 1_000_000 // epochs of one layer
+	// MaxHistoryEpochs bounds the epochs of all layers of one training
+	// together (layers x epochs): each adds an EpochStats to the history
+	// that the model file's meta.json holds (CheckHistoryEpochs).
+	MaxHistoryEpochs = 100_000
+	MaxAISRuns       = 1_000_000 // annealed importance sampling runs
 	// MaxRAISESamples bounds eval -raise: configurations annealed back
 	// one chain each, 64 at a time (memory does not grow with it).
 	MaxRAISESamples = 1_000_000

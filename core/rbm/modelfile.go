@@ -82,20 +82,23 @@ func (m *Meta) fill(d *DBN) {
 const TimingsSuffix = ".timings.json"
 
 // maxMetaBytes bounds the meta.json member read from a model file or
-// checkpoint (a 200-epoch, three-layer history takes about 300 KiB). A
-// larger one is refused by the size its zip entry declares, before it is
-// inflated.
-const maxMetaBytes = 16 << 20
+// checkpoint: the most a training can write, its history of at most
+// MaxHistoryEpochs epochs of maxEpochJSON bytes each and 16 MiB for the
+// rest (a 200-epoch, three-layer history takes about 300 KiB; 16 MiB in
+// all had refused the model of a 23,000-epoch layer, so that a long run
+// could neither be read nor resumed). A larger one is refused by the size
+// its zip entry declares, before it is inflated.
+const maxMetaBytes = MaxHistoryEpochs*maxEpochJSON + 16<<20
 
 // maxModelMembers bounds the members of a model file or checkpoint, as
 // written (writeNPZ) and as read (modelNPZ): the most train can write, so
 // that eval and train -resume read whatever it wrote (npy's default of
 // 4096 had refused the model of a 2100-epoch run with -snapshot-every 1).
-// Up to MaxLayers layers of W, b and c each, and for each of a layer's up
-// to MaxEpochs epochs a snapshot of W and c (-snapshot-every 1); a
-// checkpoint adds velW, velB, velC, chains, cenB, cenC and cenLam; and
-// meta.json.
-const maxModelMembers = MaxLayers*(3+2*MaxEpochs) + 7 + 1
+// Up to MaxLayers layers of W, b and c each, and for each of the up to
+// MaxHistoryEpochs epochs of all layers a snapshot of W and c
+// (-snapshot-every 1); a checkpoint adds velW, velB, velC, chains, cenB,
+// cenC and cenLam; and meta.json.
+const maxModelMembers = 3*MaxLayers + 2*MaxHistoryEpochs + 7 + 1
 
 // Save writes d to path as an .npz that numpy.load reads: float32 arrays W0,
 // b0, c0, W1, ... (Wk of shape (n_visible, n_hidden)), the snapshots
@@ -181,19 +184,17 @@ type namedArray struct {
 
 var snapshotName = regexp.MustCompile(`^([Wc])(\d+)_epoch(\d+)$`)
 
-// minModelReadBytes is the least byte limit of modelNPZ (a variable so
-// that tests can lower it).
-var minModelReadBytes int64 = npy.DefaultNPZMaxBytes
-
 // modelNPZ opens a model or checkpoint file with a byte limit on what is
 // inflated of the memory this process may plan for (sysmem.Limit, as the
-// training that wrote the file did), at least minModelReadBytes: npy's
-// default of 256 MiB had refused the models and checkpoints of layers that
-// train allows (a 1600 x 21,000 layer's checkpoint is 269 MB), so that an
-// interrupted run could not resume. It accepts maxModelMembers members.
+// training that wrote the file did): npy's default of 256 MiB had refused
+// the models and checkpoints of layers that train allows (a 1600 x 21,000
+// layer's checkpoint is 269 MB), so that an interrupted run could not
+// resume; and a floor of 256 MiB had let a model that size be read whole
+// under a lower ISINGRBM_MAX_MEMORY before eval refused it. It accepts
+// maxModelMembers members.
 func modelNPZ(path string) (*npy.NPZReader, error) {
 	limit, _ := sysmem.Limit()
-	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: max(minModelReadBytes, int64(limit)), MaxMembers: maxModelMembers})
+	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: int64(min(limit, math.MaxInt64/2)), MaxMembers: maxModelMembers})
 }
 
 // FileBytes is about the size of d's model file: its float32 weights and

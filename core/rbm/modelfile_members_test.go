@@ -4,14 +4,17 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/core/npy"
+	"github.com/isingrbm/isingrbm/core/stats"
 )
 
 // TestModelManyMembers: a run with -snapshot-every 1 and more than 2048
@@ -21,7 +24,7 @@ import (
 // files share the bound maxModelMembers, which covers what train can write.
 func TestModelManyMembers(t *testing.T) {
 	const epochs = 2100 // 2 x 2100 snapshot members, more than 4096
-	if want := MaxLayers*(3+2*MaxEpochs) + 7 + 1; maxModelMembers < want {
+	if want := 3*MaxLayers + 2*MaxHistoryEpochs + 7 + 1; maxModelMembers < want {
 		t.Fatalf("maxModelMembers %d, less than the %d train can write", maxModelMembers, want)
 	}
 	d := randomBinary(8, 3, 0.5, 41)
@@ -118,5 +121,54 @@ func TestMetaRefusedBeforeInflating(t *testing.T) {
 	}
 	if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > 4<<20 {
 		t.Errorf("refusing a %d-byte meta.json allocated %d bytes, want it refused before it is inflated", maxMetaBytes+18, alloc)
+	}
+}
+
+// TestEpochJSONBound: one epoch's record adds at most maxEpochJSON bytes to
+// meta.json, every measure at its longest (so maxMetaBytes holds the
+// history of MaxHistoryEpochs epochs), and a training whose history would
+// exceed MaxHistoryEpochs is refused before it starts, by train's check
+// and by TrainDBN, naming -epochs.
+func TestEpochJSONBound(t *testing.T) {
+	long := stats.Num(-1.2345678901234567e-308)
+	e := EpochStats{Layer: MaxLayers - 1, Epoch: MaxEpochs, Seconds: long, FlipAccept: &long}
+	v := reflect.ValueOf(&e).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Type() == reflect.TypeOf(long) {
+			f.Set(reflect.ValueOf(long))
+		}
+	}
+	size := func(n int) int {
+		m := Meta{History: &History{Layers: [][]EpochStats{make([]EpochStats, n)}}}
+		for i := range m.History.Layers[0] {
+			m.History.Layers[0][i] = e
+		}
+		js, err := json.MarshalIndent(m, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(js)
+	}
+	per := (size(101) - size(1)) / 100
+	t.Logf("one epoch at its longest: %d bytes of meta.json (bound %d)", per, maxEpochJSON)
+	if per > maxEpochJSON || per < maxEpochJSON/2 {
+		t.Errorf("an epoch's record takes %d bytes, want at most maxEpochJSON = %d (and the bound not twice too large)", per, maxEpochJSON)
+	}
+	if maxMetaBytes < MaxHistoryEpochs*per {
+		t.Errorf("maxMetaBytes %d does not hold %d epochs of %d bytes", maxMetaBytes, MaxHistoryEpochs, per)
+	}
+
+	if err := CheckHistoryEpochs(MaxHistoryEpochs/3, 3); err != nil {
+		t.Errorf("%d epochs x 3 layers: %v", MaxHistoryEpochs/3, err)
+	}
+	err := CheckHistoryEpochs(MaxHistoryEpochs/3+1, 3)
+	if err == nil || !strings.Contains(err.Error(), "-epochs 33334 with 3 layers") || !strings.Contains(err.Error(), "at most 33333 epochs per layer") {
+		t.Errorf("one epoch too many: %v", err)
+	}
+	d := randomBinary(8, 3, 0.5, 41)
+	cfg, _ := Preset("sklearn")
+	cfg.Epochs, cfg.Batch = MaxHistoryEpochs/2+1, 8
+	if _, _, err := TrainDBN(context.Background(), d, []int{3, 2, 1}, cfg, nil); err == nil || !strings.Contains(err.Error(), "-epochs") {
+		t.Errorf("TrainDBN of %d epochs x 2 layers: %v, want the history refused", cfg.Epochs, err)
 	}
 }

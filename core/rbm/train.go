@@ -74,6 +74,9 @@ func TrainDBN(ctx context.Context, data *Dataset, sizes []int, cfg Config, progr
 	if len(sizes) < 2 {
 		return nil, nil, fmt.Errorf("layer sizes %v, want the visible size and at least one hidden size", sizes)
 	}
+	if err := CheckHistoryEpochs(cfg.Epochs, len(sizes)-1); err != nil {
+		return nil, nil, err
+	}
 	if sizes[0] != data.D {
 		return nil, nil, fmt.Errorf("layer sizes %v start with %d visible units but the data have %d units per sample", sizes, sizes[0], data.D)
 	}

@@ -24,6 +24,8 @@ func TestCheckLimits(t *testing.T) {
 		{func(s *Settings) { s.Epochs = 0 }, "-epochs 0: want 1..1000000"},
 		{func(s *Settings) { s.SklearnEpochs = 2_000_000 }, "-sklearn-epochs 2000000: want 1..1000000"},
 		{func(s *Settings) { s.AISRuns = 1 }, "-ais-runs 1: want 2..1000000"},
+		{func(s *Settings) { s.Epochs = 40_000 }, "-epochs 40000 with 3 layers: 120000 epochs of history in all, want at most 100000"},
+		{func(s *Settings) { s.SklearnEpochs = 40_000 }, "-sklearn-epochs 40000 with 3 layers: 120000 epochs of history"},
 		{func(s *Settings) { s.L = 3 }, "-L 3: want 4..1024 (the sampler's chain is not ergodic below 4"},
 		{func(s *Settings) { s.Layers = nil }, "-layers: want at least one hidden layer"},
 		{func(s *Settings) { s.Networks = []string{"sklearn", "mehta-schwab", "sklearn"} }, "-networks: sklearn listed twice, want each network once"},

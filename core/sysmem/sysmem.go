@@ -2,6 +2,7 @@ package sysmem
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -41,8 +42,8 @@ func ParseBytes(s string) (float64, bool) {
 		}
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(v > 0) {
-		return 0, false
+	if err != nil || !(v > 0) || math.IsInf(v*mult, 0) {
+		return 0, false // also "Inf", which would mean no limit
 	}
 	return v * mult, true
 }
@@ -62,6 +63,9 @@ func CheckEnv() error {
 // message.
 func Check(need float64, what string) error {
 	limit, source := Limit()
+	if !(need >= 0) { // a NaN or negative estimate is a defect of its caller: refused
+		return fmt.Errorf("%s: memory estimate %v, want a number of bytes (a defect: please report it)", what, need)
+	}
 	if need > limit {
 		return fmt.Errorf("%s: need about %s, more than the %s %s; lower them", what, Format(need), Format(limit), source)
 	}
