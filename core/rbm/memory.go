@@ -75,7 +75,7 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 	}
 	// The history: an EpochStats per layer and epoch, and at save time its
 	// JSON (maxEpochJSON each) with the encoder's buffer growth.
-	need += float64(cfg.Epochs) * float64(len(sizes)-1) * historyEpochBytes
+	need += float64(float64(cfg.Epochs) * float64(len(sizes)-1) * historyEpochBytes)
 	return need + maxProp
 }
 
