@@ -302,7 +302,7 @@ func signalCases() []advCase {
 			"set", "set/beta_0.3000.npy", "set/beta_0.4000.npy"),
 		// -quick alone takes about 2 s on an idle Zen 5, too close to the
 		// signal; 100,000 epochs keep the trainings going.
-		sig("signal/replicate-term", syscall.SIGTERM, []string{"replicate", "-quick", "-epochs", "100000", "-o", "{out}/r"}, "*"),
+		sig("signal/replicate-term", syscall.SIGTERM, []string{"replicate", "-quick", "-epochs", "30000", "-o", "{out}/r"}, "*"),
 		// SIGKILL cannot be caught: atomic writes of a new file leave nothing
 		// (an unnamed O_TMPFILE until complete), and periodic checkpoints are
 		// complete or absent. Overwriting the checkpoint links the complete
