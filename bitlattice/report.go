@@ -47,8 +47,9 @@ type Report struct {
 	Generator           string    `json:"generator"` // the update streams (ising.Generator)
 	Seed                uint64    `json:"seed"`
 	// ChainSeed is the seed the chains were started from when the caller
-	// derived it from Seed (the sample command: one per coupling); 0 when
-	// Seed itself was used.
+	// derived it from Seed (the sample command with several couplings: one
+	// per coupling); 0 when Seed itself was used. Above 2^53: read it as
+	// an integer, not a float (jq and JavaScript round it).
 	ChainSeed uint64 `json:"chain_seed,omitempty"`
 }
 
@@ -74,16 +75,30 @@ func NewReport(o Options, file string, res *Result) Report {
 	return rep
 }
 
-// Warning returns what a user of the samples must know when the integrated
-// time the spacing follows is only a lower bound (TauOK false: Sokal's
-// window not found within the pilot's 2^15 sweeps, as for m at K_c from L =
-// 40 on), and "" otherwise.
+// Warning returns what a user of the samples must know, and "" when there
+// is nothing: when the integrated time the spacing follows is only a lower
+// bound (TauOK false: Sokal's window not found within the pilot's 2^15
+// sweeps, as for m at K_c from L = 40 on), that samples of one chain may be
+// correlated, or with one sample per chain that the equilibration (20
+// times that bound) may be short; above K_c, where the spacing follows u
+// and |m| only, that samples of one chain share their sign more often than
+// independent ones when m's integrated time is more than half the spacing
+// (near K_c on a finite lattice m still changes sign: 866 sweeps at L =
+// 40, K = 0.45).
 func (r Report) Warning() string {
-	if r.TauOK {
-		return ""
+	several := r.Replicas < r.N
+	switch {
+	case !r.TauOK && several:
+		return fmt.Sprintf("K = %.4f: the integrated autocorrelation time could not be estimated within the pilot (no Sokal window): %.4g sweeps is a lower bound, so samples of one chain %d sweeps apart may be correlated; for independent samples give each its own chain (-replicas equal to -n)",
+			r.K, float64(r.TauSpacing), r.Spacing)
+	case !r.TauOK:
+		return fmt.Sprintf("K = %.4f: the integrated autocorrelation time could not be estimated within the pilot (no Sokal window): %.4g sweeps is a lower bound, so the %d sweeps of equilibration (at least 20 times it) may be short of 20 times the true time; raise -equilibration to be sure",
+			r.K, float64(r.TauSpacing), r.EquilibrationSweeps)
+	case r.K > Kc && several && 2*float64(r.TauM) > float64(r.Spacing):
+		return fmt.Sprintf("K = %.4f: above K_c the samples of one chain are %d sweeps apart, following the energy and |m|, but m changes sign on a longer time (tau_int %.4g sweeps): samples of one chain share their sign more often than independent samples would; for independent signs give each sample its own chain (-replicas equal to -n)",
+			r.K, r.Spacing, float64(r.TauM))
 	}
-	return fmt.Sprintf("K = %.4f: the integrated autocorrelation time could not be estimated within the pilot (no Sokal window): %.4g sweeps is a lower bound, so samples of one chain %d sweeps apart may be correlated; for independent samples give each its own chain (-replicas equal to -n)",
-		r.K, float64(r.TauSpacing), r.Spacing)
+	return ""
 }
 
 // MaxSampleL bounds the side of the lattices the command line and the

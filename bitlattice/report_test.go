@@ -106,9 +106,11 @@ func TestWriteTable(t *testing.T) {
 }
 
 // TestReportWarning: a report whose time is only a lower bound says so and
-// names the way out; one whose time was estimated says nothing.
+// names the way out (one chain per sample, or more equilibration when that
+// is already so); above K_c a chain whose m is slower than the spacing is
+// named; a report with nothing to say says nothing.
 func TestReportWarning(t *testing.T) {
-	r := Report{K: Kc, TauOK: true, TauSpacing: 3.5, Spacing: 8}
+	r := Report{K: Kc, N: 20000, Replicas: 4000, TauOK: true, TauSpacing: 3.5, TauM: 1.6, Spacing: 8, EquilibrationSweeps: 1798}
 	if w := r.Warning(); w != "" {
 		t.Errorf("TauOK report warns %q", w)
 	}
@@ -117,6 +119,20 @@ func TestReportWarning(t *testing.T) {
 	for _, want := range []string{"K = 0.4407", "1954 sweeps is a lower bound", "3908 sweeps apart", "-replicas equal to -n"} {
 		if !strings.Contains(w, want) {
 			t.Errorf("warning %q does not say %q", w, want)
+		}
+	}
+	r.Replicas, r.EquilibrationSweeps = r.N, 39073
+	if w := r.Warning(); !strings.Contains(w, "39073 sweeps of equilibration") || strings.Contains(w, "-replicas") {
+		t.Errorf("one sample per chain, time a lower bound: %q, want the equilibration named and no advice already followed", w)
+	}
+	r = Report{K: 0.45, N: 20000, Replicas: 4000, TauOK: true, TauSpacing: 46.6, TauM: 866.4, Spacing: 94}
+	if w := r.Warning(); !strings.Contains(w, "above K_c") || !strings.Contains(w, "tau_int 866.4") {
+		t.Errorf("above K_c with m slower than the spacing: %q", w)
+	}
+	for _, q := range []Report{{K: 0.45, N: 4000, Replicas: 4000, TauOK: true, TauM: 866.4, Spacing: 94},
+		{K: 0.6, N: 20000, Replicas: 4000, TauOK: true, TauM: 20, Spacing: 94}} {
+		if w := q.Warning(); w != "" {
+			t.Errorf("%+v: warns %q", q, w)
 		}
 	}
 }

@@ -77,10 +77,13 @@ type Result struct {
 	// replica-averaged autocorrelation function; TauOK is false if a window
 	// could not be found within a quarter of a series the spacing follows
 	// (the times are then lower bounds). The spacing follows all three for
-	// K <= K_c; above K_c a chain keeps the sign it started with (all up or
-	// all down, a fair coin per chain), so m's time is a chain's lifetime,
-	// not a sampling interval: the spacing follows the energy and |m|
-	// (TauSpacing), and the samples of one chain share their sign.
+	// K <= K_c; above K_c the chains start ordered (all up or all down, a
+	// fair coin per chain) and the spacing follows the energy and |m|
+	// (TauSpacing): deep in the ordered phase a chain keeps its sign, and
+	// m's time is its lifetime, not a sampling interval; just above K_c a
+	// finite lattice's m still changes sign, slowly (866 sweeps at L = 40,
+	// K = 0.45), and the samples of one chain share their sign more often
+	// than independent ones (Report.Warning says so).
 	TauEnergy, TauAbsM, TauM float64
 	// TauSpacing is the time the spacing and the equilibration follow: the
 	// largest of the times above that apply at K.
@@ -216,7 +219,7 @@ func (o *Options) validate() (int, error) {
 // Procedure: Replicas chains start hot (random) for K <= K_c, otherwise
 // ordered, all up or all down at random per chain (no long-lived stripes).
 // They run half the equilibration floor (EquilibrationFloor, or
-// MinEquilibration if larger), then record the per-sweep energy and |m| of
+// MinEquilibration if larger), then record the per-sweep energy and m of
 // the first 512 chains for a series of max(200, floor/2) sweeps (at most
 // 2^15), lengthened until Sokal's window is found and the series spans 50
 // tau_int, up to 2^15 sweeps. tau = max(tau_E, tau_|m|, tau_m) for K <= K_c
@@ -323,8 +326,9 @@ type task struct{ kind, j, n int }
 
 // scheduler hands out the tasks of a sampleRun and keeps its state; every
 // field is guarded by mu, except that the series and the times belong to
-// the task running on them (the first group's recording, then the two time
-// tasks, never at once).
+// the tasks running on them (the first group's recording, then the three
+// time tasks, which only read them; never the recording and a time task at
+// once).
 type scheduler struct {
 	r    *sampleRun
 	mu   sync.Mutex
@@ -343,8 +347,8 @@ type scheduler struct {
 	tauTodo, tauLeft  int
 	tauE, tauM, tauSM float64
 	okE, okM, okSM    bool
-	eS, mS, smS       [][]float32
-	series            []byte // the storage of eS, mS and smS
+	eS, smS           [][]float32 // the energy and the signed m; |m|'s time is of |smS|
+	series            []byte      // the storage of eS and smS
 	nb, nr            int
 
 	// After the pilot: equilibration sweeps, the sampling rounds.
@@ -566,16 +570,15 @@ func (s *scheduler) runTask(t task) {
 			}
 			for i := range s.nr {
 				s.eS[i] = append(s.eS[i], float32(e[i]))
-				s.mS[i] = append(s.mS[i], float32(math.Abs(m[i])))
 				s.smS[i] = append(s.smS[i], float32(m[i]))
 			}
 		}
 	case taskTauE:
-		s.tauE, _, s.okE = integratedTime(s.eS)
+		s.tauE, _, s.okE = integratedTime(s.eS, false)
 	case taskTauM:
-		s.tauM, _, s.okM = integratedTime(s.mS)
+		s.tauM, _, s.okM = integratedTime(s.smS, true) // |m| from the signed series
 	case taskTauSM:
-		s.tauSM, _, s.okSM = integratedTime(s.smS)
+		s.tauSM, _, s.okSM = integratedTime(s.smS, false)
 	case taskRound:
 		s.measureRound(t.j, t.n)
 	}
@@ -615,8 +618,8 @@ func (s *scheduler) complete(t task) {
 
 // pilotLength is the first length of the pilot's series at an
 // equilibration floor of floor sweeps: half the floor, at least minPilot
-// and at most maxPilot, so that its storage (12 bytes a sweep for each of
-// up to 512 chains: at most 192 MiB) does not grow with the floor, which
+// and at most maxPilot, so that its storage (8 bytes a sweep for each of
+// up to 512 chains: at most 128 MiB, and half that more while it grows) does not grow with the floor, which
 // MinEquilibration raises at will.
 func pilotLength(floor int) int { return min(maxPilot, max(minPilot, floor/2)) }
 
@@ -642,7 +645,7 @@ func (s *scheduler) decide() {
 	}
 	// The series are done with: their storage holds the blocks that
 	// Stream unpacks (faulted in already, unlike new buffers).
-	s.eS, s.mS, s.smS = nil, nil, nil
+	s.eS, s.smS = nil, nil
 	if r.o.Stream {
 		size := ising.BlockReplicas * r.L * r.L
 		for i := 0; i < r.threads && (i+1)*size <= len(s.series); i++ {
@@ -669,23 +672,21 @@ func (s *scheduler) grow() {
 	r := s.r
 	T, nr := s.T, s.nr
 	obs := 8 * r.N
-	buf, release := hugeAlloc(2*obs + 3*4*nr*T)
+	buf, release := hugeAlloc(2*obs + 2*4*nr*T)
 	r.us = unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(buf))), r.N)
 	r.ms = unsafe.Slice((*float64)(unsafe.Pointer(&buf[obs])), r.N)
 	s.series = buf[2*obs:]
-	f := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s.series))), 3*nr*T)
-	e, m, sm := make([][]float32, nr), make([][]float32, nr), make([][]float32, nr)
+	f := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s.series))), 2*nr*T)
+	e, sm := make([][]float32, nr), make([][]float32, nr)
 	for i := range nr {
 		e[i] = f[i*T : i*T : (i+1)*T]
-		m[i] = f[(nr+i)*T : (nr+i)*T : (nr+i+1)*T]
-		sm[i] = f[(2*nr+i)*T : (2*nr+i)*T : (2*nr+i+1)*T]
+		sm[i] = f[(nr+i)*T : (nr+i)*T : (nr+i+1)*T]
 		if s.eS != nil {
 			e[i] = append(e[i], s.eS[i]...)
-			m[i] = append(m[i], s.mS[i]...)
 			sm[i] = append(sm[i], s.smS[i]...)
 		}
 	}
-	s.eS, s.mS, s.smS = e, m, sm
+	s.eS, s.smS = e, sm
 	r.release()
 	r.release = release
 }

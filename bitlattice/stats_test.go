@@ -360,7 +360,7 @@ func TestIntegratedTimeAR1(t *testing.T) {
 				x = phi*x + g.NormFloat64()
 			}
 		}
-		tau, w, ok := integratedTime(series)
+		tau, w, ok := integratedTime(series, false)
 		want := (1 + phi) / (2 * (1 - phi))
 		// The windowed estimator's bias is about -exp(-c) relative plus the
 		// tail; its statistical error here is below 2%. Allow 6%.

@@ -27,15 +27,26 @@ const SokalC = 6
 // sum_r sum_s x_r(s) x_r(s+t) for every t. The transform (fft) has no fused
 // multiply-adds, so the result has the same bits on every architecture
 // (the twiddles come from pmath.Sincos, which has the same bits everywhere).
-func Autocorrelation(series [][]float32) []float64 {
+func Autocorrelation(series [][]float32) []float64 { return autocorrelation(series, false) }
+
+// autocorrelation is Autocorrelation of the series, or with abs of their
+// absolute values (|m| from the signed m's series, so that the pilot keeps
+// one series of the magnetization, not two).
+func autocorrelation(series [][]float32, abs bool) []float64 {
 	if len(series) == 0 || len(series[0]) < 2 {
 		return nil
 	}
 	T := len(series[0])
+	val := func(v float32) float64 {
+		if abs {
+			return math.Abs(float64(v))
+		}
+		return float64(v)
+	}
 	var mean float64
 	for _, x := range series {
 		for _, v := range x {
-			mean += float64(v)
+			mean += val(v)
 		}
 	}
 	mean /= float64(len(series) * T)
@@ -51,11 +62,11 @@ func Autocorrelation(series [][]float32) []float64 {
 		if r+1 < len(series) {
 			y := series[r+1][:T]
 			for t, v := range x {
-				zt[t] = complex(float64(v)-mean, float64(y[t])-mean)
+				zt[t] = complex(val(v)-mean, val(y[t])-mean)
 			}
 		} else {
 			for t, v := range x {
-				zt[t] = complex(float64(v)-mean, 0)
+				zt[t] = complex(val(v)-mean, 0)
 			}
 		}
 		clear(z[T:])
@@ -194,9 +205,10 @@ func IntegratedTime(rho []float64, c float64) (tau float64, window int, ok bool)
 	return tau, limit, false
 }
 
-// integratedTime is IntegratedTime(Autocorrelation(series), SokalC).
-func integratedTime(series [][]float32) (float64, int, bool) {
-	rho := Autocorrelation(series)
+// integratedTime is IntegratedTime(Autocorrelation(series), SokalC), of
+// the series' absolute values with abs.
+func integratedTime(series [][]float32, abs bool) (float64, int, bool) {
+	rho := autocorrelation(series, abs)
 	if rho == nil {
 		return 0.5, 0, true
 	}

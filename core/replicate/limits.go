@@ -218,7 +218,7 @@ func SampleParams() []param.Param[bitlattice.Options] {
 			bitlattice.MinSampleL, bitlattice.MaxSampleL, sysmem.Format(bitlattice.MaxBytes), maxSampleL(1, 0), maxSampleL(20000, 0)),
 			bitlattice.MinSampleL, bitlattice.MaxSampleL, "the sampler's chain is not ergodic below 4", func(o *O) *int { return &o.L }),
 		param.IntParam("n", "number of configurations per coupling", 1, math.MaxInt, "samples per coupling", func(o *O) *int { return &o.N }),
-		param.SeedParam("seed", "random seed (same seed, same samples; each coupling's chains start from a seed hashed from it and K, so several couplings' files are independent; held-out data needs another seed: a smaller -n gives the first samples of a larger one)", func(o *O) *uint64 { return &o.Seed }),
+		param.SeedParam("seed", "random seed (same seed, same samples; one coupling's chains start from it, as replicate's do, so summary.json's data seeds reproduce its data; with several couplings each one's chains start from a seed hashed from it and K, so their files are independent; held-out data needs another seed: a smaller -n gives the first samples of a larger one)", func(o *O) *uint64 { return &o.Seed }),
 		generatorParam(fmt.Sprintf("Metropolis update streams: %s (about 1.5x faster with AVX2, 1.1-1.2x with AVX-512, on a Zen 5) or %s (the streams of samples made before this default); same seed and generator, same samples",
 			ising.SFC64, ising.Xoshiro256pp), func(o *O) *ising.Generator { return &o.Generator }),
 		param.IntParam("threads", "worker threads (0: all cores)", 0, rbm.MaxThreads, "0: all cores", func(o *O) *int { return &o.Threads }),

@@ -541,7 +541,7 @@ func comparedSpread(sum *Summary, n string, c Comparison) Spread {
 
 // dataSection compares the Monte Carlo samples with the exact values.
 func dataSection(sum *Summary) report.Section {
-	dataTable := report.Table{Caption: "Monte Carlo samples (multi-spin-coded Metropolis) against the exact finite-lattice values: energy per spin u, |m|, specific heat C (jackknife errors), integrated autocorrelation times in sweeps (of u, |m| and the signed m) and the sweeps between stored samples of one chain: at least 2 tau of the slowest of the three for K <= K_c; above K_c of u and |m| only, since a chain keeps the sign it started with (a fair coin per chain).",
+	dataTable := report.Table{Caption: "Monte Carlo samples (multi-spin-coded Metropolis) against the exact finite-lattice values: energy per spin u, |m|, specific heat C (jackknife errors), integrated autocorrelation times in sweeps (of u, |m| and the signed m) and the sweeps between stored samples of one chain: at least 2 tau of the slowest of the three for K <= K_c; above K_c of u and |m| only: there the chains start ordered, each with a fair coin for its sign, and m changes sign slowly if at all (tau_m is shown, not followed).",
 		Header: []string{"set", "K", "n", "u", "u exact", "|m|", "C", "C exact", "tau_u", "tau_|m|", "tau_m", "sweeps between"}}
 	addRow := func(name string, st SampleStats) {
 		dataTable.Rows = append(dataTable.Rows, []string{name, fmt.Sprintf("%.4f", st.K), fmt.Sprint(st.N), numErr(st.Energy, st.EnergyErr),

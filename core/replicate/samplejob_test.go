@@ -148,20 +148,36 @@ func TestSampleJobRun(t *testing.T) {
 			t.Errorf("report %d: %+v", i, r)
 		}
 	}
-	// A coupling's file is the same sampled alone.
+	// One coupling starts from -seed itself, as replicate's stages do: its
+	// file is bitlattice.Sample's with that seed.
 	alone := filepath.Join(t.TempDir(), "alone.npy")
 	j1 := tinySampleJob("0.5", alone)
 	p1, err := j1.Plan()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := j1.Run(context.Background(), p1, nil); err != nil {
+	reps1, err := j1.Run(context.Background(), p1, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	a, err1 := os.ReadFile(alone)
-	b, err2 := os.ReadFile(p.Paths[1])
-	if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
-		t.Errorf("K = 0.5 sampled alone and beside K = 0.3 differ (%v, %v)", err1, err2)
+	o := j1.Options
+	o.K, o.Threads = 0.5, 1
+	res, err := bitlattice.Sample(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	npy.WriteUint8(&want, []int{10, 4, 4}, res.Configs)
+	if got, err := os.ReadFile(alone); err != nil || !bytes.Equal(got, want.Bytes()) || reps1[0].ChainSeed != 0 || reps1[0].Seed != 3 {
+		t.Errorf("one coupling: not the samples of -seed 3 itself (%v; report %+v)", err, reps1[0])
+	}
+	// A coupling typed and the same one from a range get one seed.
+	ks, err := ParseSampleCouplings("beta", "0.2:0.6:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ks[5]; r == 0.45 || SampleSeed(3, r) != SampleSeed(3, 0.45) {
+		t.Errorf("K = %v (the range's 0.45) and 0.45: seeds %d and %d, want one (and the range's K not 0.45 itself, or the case tests nothing)", r, SampleSeed(3, r), SampleSeed(3, 0.45))
 	}
 }
 
