@@ -239,6 +239,10 @@ func (r *NPZReader) FileMax(member string, most int64) ([]byte, error) {
 	return out, err
 }
 
+// maxDeflateRatio bounds what deflate can make of one byte: a block of
+// length-258 matches codes one in at most about 2 bits, so 1032 to 1.
+const maxDeflateRatio = 1032
+
 // member inflates f through parse, which receives a reader of exactly the declared size (it
 // never yields more) and that size. Before inflating, the declared size is charged to the
 // archive's limit; afterwards the data must have been read to its end, match the CRC-32 of the
@@ -252,6 +256,16 @@ func (r *NPZReader) member(f *zip.File, parse func(src io.Reader, size int64) er
 		return fail(fmt.Errorf("compression method %d, want stored (0) or deflated (8)", f.Method))
 	}
 	size := f.UncompressedSize64
+	// The declared size is allocated before the data arrive: it must be one
+	// the member's real bytes can give (stored: its own size; deflated: at
+	// most deflate's 1032 to 1 and a little), so that a few hundred bytes
+	// of archive cannot make the reader allocate the limit.
+	switch {
+	case f.Method == zip.Store && size != f.CompressedSize64:
+		return fail(fmt.Errorf("stored member declares %d bytes uncompressed and %d stored: %w", size, f.CompressedSize64, ErrTruncated))
+	case f.Method == zip.Deflate && size > maxDeflateRatio*f.CompressedSize64+64:
+		return fail(fmt.Errorf("declares %d bytes uncompressed from %d deflated, more than deflate gives (%d to 1): %w", size, f.CompressedSize64, maxDeflateRatio, ErrTruncated))
+	}
 	if left := r.limit - r.used; size > uint64(left) {
 		return fail(fmt.Errorf("%d bytes uncompressed, more than the %d left of the %d-byte limit for one archive: %w", size, left, r.limit, ErrNPZLimit))
 	}

@@ -82,13 +82,19 @@ func TestNPZRejects(t *testing.T) {
 		{"crc_zero_field", []zipMember{{name: "W0.npy", data: good, raw: true, crc: 0, size: uint64(len(good))}},
 			NPZOptions{}, []string{"member W0.npy: CRC-32 mismatch", "says 00000000"}},
 		{"dir_size_bigger", []zipMember{{name: "W0.npy", data: good, raw: true, crc: crc32.ChecksumIEEE(good), size: uint64(len(good)) + 5}},
-			NPZOptions{}, []string{"member W0.npy:", "trailing data"}},
+			NPZOptions{}, []string{"member W0.npy:", "stored member declares 149 bytes uncompressed and 144 stored", "truncated"}},
 		{"dir_size_smaller", []zipMember{{name: "W0.npy", data: good, raw: true, crc: crc32.ChecksumIEEE(good), size: uint64(len(good)) - 4}},
-			NPZOptions{}, []string{"member W0.npy:", "needs 16 data bytes, input holds 12", "truncated"}},
+			NPZOptions{}, []string{"member W0.npy:", "stored member declares 140 bytes uncompressed and 144 stored", "truncated"}},
 		{"header_claims_more", []zipMember{{name: "big.npy", data: hdr, raw: true, crc: crc32.ChecksumIEEE(hdr), size: 128}},
 			NPZOptions{}, []string{"member big.npy:", "needs 1048576 data bytes, input holds 0"}},
 		{"dir_claims_terabyte", []zipMember{{name: "W0.npy", data: good, raw: true, crc: crc32.ChecksumIEEE(good), size: 1 << 40}},
-			NPZOptions{}, []string{"member W0.npy: 1099511627776 bytes uncompressed, more than the 268435456 left of the 268435456-byte limit"}},
+			NPZOptions{}, []string{"member W0.npy: stored member declares 1099511627776 bytes uncompressed and 144 stored"}},
+		// Deflated, it must be one deflate can give: at most 1032 times its bytes (the declared
+		// size is allocated before the data arrive).
+		{"deflate_claims_terabyte", []zipMember{{name: "W0.npy", data: good, raw: true, method: zip.Deflate, crc: crc32.ChecksumIEEE(good), size: 1 << 40}},
+			NPZOptions{}, []string{"member W0.npy: declares 1099511627776 bytes uncompressed from 144 deflated, more than deflate gives (1032 to 1)"}},
+		{"deflate_over_limit", []zipMember{{name: "W0.npy", data: good, raw: true, method: zip.Deflate, crc: crc32.ChecksumIEEE(good), size: 100000}},
+			NPZOptions{MaxBytes: 50000}, []string{"member W0.npy: 100000 bytes uncompressed, more than the 50000 left of the 50000-byte limit"}},
 		{"over_limit", []zipMember{{name: "a.npy", data: good}, {name: "b.npy", data: good}},
 			NPZOptions{MaxBytes: int64(len(good)) + 10}, []string{"member b.npy: 144 bytes uncompressed, more than the 10 left of the 154-byte limit", "size limit"}},
 		{"duplicate", []zipMember{{name: "W0.npy", data: good}, {name: "W0.npy", data: good}},
@@ -126,7 +132,7 @@ func TestNPZRejects(t *testing.T) {
 	if _, err := ReadNPZ(filepath.Join(dir, "crc_stored.npz")); !errors.Is(err, ErrChecksum) {
 		t.Errorf("CRC error %v does not wrap ErrChecksum", err)
 	}
-	if _, err := ReadNPZ(filepath.Join(dir, "dir_claims_terabyte.npz")); !errors.Is(err, ErrNPZLimit) {
+	if _, err := ReadNPZWith(filepath.Join(dir, "deflate_over_limit.npz"), NPZOptions{MaxBytes: 50000}); !errors.Is(err, ErrNPZLimit) {
 		t.Errorf("limit error %v does not wrap ErrNPZLimit", err)
 	}
 }

@@ -190,11 +190,12 @@ var snapshotName = regexp.MustCompile(`^([Wc])(\d+)_epoch(\d+)$`)
 // the models and checkpoints of layers that train allows (a 1600 x 21,000
 // layer's checkpoint is 269 MB), so that an interrupted run could not
 // resume; and a floor of 256 MiB had let a model that size be read whole
-// under a lower ISINGRBM_MAX_MEMORY before eval refused it. It accepts
+// under a lower ISINGRBM_MAX_MEMORY before eval refused it (a limit below
+// one byte is one byte, not npy's default). It accepts
 // maxModelMembers members.
 func modelNPZ(path string) (*npy.NPZReader, error) {
 	limit, _ := sysmem.Limit()
-	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: int64(min(limit, math.MaxInt64/2)), MaxMembers: maxModelMembers})
+	return npy.OpenNPZWith(path, npy.NPZOptions{MaxBytes: max(1, int64(min(limit, math.MaxInt64/2))), MaxMembers: maxModelMembers})
 }
 
 // FileBytes is about the size of d's model file: its float32 weights and
