@@ -133,13 +133,16 @@ func (s Settings) checkLimits(mem func(need float64, what string) error) error {
 	sizes := append([]int{s.L * s.L}, s.Layers...)
 	cfg, _ := rbm.Preset("mehta-schwab")
 	cfg.Epochs = max(s.Epochs, s.SklearnEpochs)
-	if err := rbm.CheckHistoryEpochs(cfg.Epochs, len(s.Layers)); err != nil {
-		flag := "epochs"
-		if s.SklearnEpochs > s.Epochs {
-			flag = "sklearn-epochs"
-			err = fmt.Errorf("-sklearn-epochs%s", strings.TrimPrefix(err.Error(), "-epochs"))
+	// The history bound, for the epochs of the networks that will train:
+	// sklearn's -sklearn-epochs, every other's -epochs.
+	for _, n := range s.Networks {
+		flag, epochs := "epochs", s.Epochs
+		if n == "sklearn" {
+			flag, epochs = "sklearn-epochs", s.SklearnEpochs
 		}
-		return &SettingError{Flag: flag, Err: err}
+		if err := rbm.CheckHistoryEpochs(epochs, len(s.Layers)); err != nil {
+			return &SettingError{Flag: flag, Err: fmt.Errorf("-%s%s", flag, strings.TrimPrefix(err.Error(), "-epochs"))}
+		}
 	}
 	if err := mem(rbm.EstimateTrainBytes(s.N, false, sizes, cfg),
 		fmt.Sprintf("-layers %v on -n %d samples of %dx%d", s.Layers, s.N, s.L, s.L)); err != nil {

@@ -26,6 +26,8 @@ func TestCheckLimits(t *testing.T) {
 		{func(s *Settings) { s.AISRuns = 1 }, "-ais-runs 1: want 2..1000000"},
 		{func(s *Settings) { s.Epochs = 40_000 }, "-epochs 40000 with 3 layers: 120000 epochs of history in all, want at most 100000"},
 		{func(s *Settings) { s.SklearnEpochs = 40_000 }, "-sklearn-epochs 40000 with 3 layers: 120000 epochs of history"},
+		{func(s *Settings) { s.SklearnEpochs, s.Networks = 40_000, []string{"sklearn"} }, "-sklearn-epochs 40000 with 3 layers"},
+		{func(s *Settings) { s.Epochs, s.Networks = 40_000, []string{"mehta-schwab"} }, "-epochs 40000 with 3 layers"},
 		{func(s *Settings) { s.L = 3 }, "-L 3: want 4..1024 (the sampler's chain is not ergodic below 4"},
 		{func(s *Settings) { s.Layers = nil }, "-layers: want at least one hidden layer"},
 		{func(s *Settings) { s.Networks = []string{"sklearn", "mehta-schwab", "sklearn"} }, "-networks: sklearn listed twice, want each network once"},
@@ -180,5 +182,17 @@ func TestSampleParams(t *testing.T) {
 	o.Replicas, o.N = 0, 1<<40
 	if err := CheckSampleOptions(o); err == nil || !strings.HasPrefix(err.Error(), "-n ") {
 		t.Errorf("n = 2^40: %v", err)
+	}
+}
+
+// TestHistoryBoundTrainedOnly: the history bound counts the epochs of the
+// networks that train: a large -sklearn-epochs without sklearn in
+// -networks is not refused.
+func TestHistoryBoundTrainedOnly(t *testing.T) {
+	t.Setenv(sysmem.EnvMaxMemory, "1G")
+	s := QuickSettings()
+	s.SklearnEpochs, s.Networks = 40_000, []string{"mehta-schwab"}
+	if err := s.CheckLimits(); err != nil {
+		t.Errorf("-sklearn-epochs 40000 without sklearn: %v", err)
 	}
 }
