@@ -764,16 +764,14 @@ func recipesText(sum *Summary) string {
 			parts[i] = fmt.Sprintf("%s (%s, %s, %d epochs)", n, chainText(c), regText(c), c.Epochs)
 		}
 	}
-	list := strings.Join(parts, "; ")
-	switch len(parts) {
+	switch n := len(parts); n {
+	case 0:
+		return "no recipe"
 	case 1:
-		return "one recipe: " + list
-	case 2:
-		list = parts[0] + "; and " + parts[1]
+		return "one recipe: " + parts[0]
 	default:
-		list = strings.Join(parts[:len(parts)-1], "; ") + "; and " + parts[len(parts)-1]
+		return fmt.Sprintf("%d recipes: %s; and %s", n, strings.Join(parts[:n-1], "; "), parts[n-1])
 	}
-	return fmt.Sprintf("%d recipes: %s", len(parts), list)
 }
 
 // chainText names a recipe's learning algorithm: CD-k or PCD-k, what the
