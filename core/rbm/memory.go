@@ -1,6 +1,9 @@
 package rbm
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Memory estimates: commands compare them with what the machine (or the
 // process's limits) can give before they allocate anything. They count the
@@ -80,8 +83,8 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 }
 
 // historyEpochBytes is what one epoch's record costs at most while a model
-// is saved: the EpochStats (about 200 bytes) and three times its JSON.
-const historyEpochBytes = 200 + 3*maxEpochJSON
+// is saved: the EpochStats and three times its JSON.
+const historyEpochBytes = float64(unsafe.Sizeof(EpochStats{}) + 3*maxEpochJSON)
 
 // maxEpochJSON bounds the bytes one EpochStats adds to meta.json
 // (TestEpochJSONBound: every measure at its longest).
