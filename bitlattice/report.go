@@ -119,30 +119,43 @@ const MinSampleK = 1e-4
 const MaxSampleK = ising.MaxK
 
 // Memory is what a Sample call holds at once: the samples (a byte a site)
-// and the lattices of its chains.
+// and the lattices of its chains, which bitlattice.MaxBytes bounds, and
+// the scratch of the pilot.
 type Memory struct {
 	Replicas          int     // chains (DefaultReplicas when 0 was asked)
 	Samples, Lattices float64 // bytes
+	// Scratch bounds the pilot's buffer: the per-sweep energy and m of up
+	// to 512 chains (float32 each) for up to 2^15 sweeps, with the previous
+	// buffer, half as long, while the series grows (each buffer with the
+	// energy and m of every sample, float64, and up to a huge page of
+	// rounding): at most 192 MiB and 32 bytes a sample.
+	Scratch float64
 }
 
-// Total is the bytes of samples and lattices.
+// Total is the bytes of samples and lattices, what MaxBytes bounds.
 func (m Memory) Total() float64 { return m.Samples + m.Lattices }
+
+// Peak is the bytes a Sample call may hold at once: Total and Scratch.
+func (m Memory) Peak() float64 { return m.Total() + m.Scratch }
 
 // MemoryEstimate returns the memory of sampling n L x L configurations with
 // replicas chains (0: DefaultReplicas(n)): a byte a site for the samples,
-// and two copies of the lattices at a bit a site, in blocks of 256 chains.
-// Products are rounded before they are added (no fused multiply-add, the
-// same value on every CPU).
+// and two copies of the lattices at a bit a site, in blocks of 256 chains;
+// and the pilot's scratch (Memory.Scratch). Products are rounded before
+// they are added (no fused multiply-add, the same value on every CPU).
 func MemoryEstimate(L, n, replicas int) Memory {
 	r := replicas
 	if r == 0 {
 		r = DefaultReplicas(n)
 	}
 	sites := float64(L) * float64(L)
+	nr := float64(min(r, seriesBlocks*ising.BlockReplicas))
+	series := float64(float64(2*4*nr) * float64(maxPilot+maxPilot/2))
 	return Memory{
 		Replicas: r,
 		Samples:  float64(float64(n) * sites),
 		Lattices: float64(float64((r+255)/256*256) * sites / 4), // two copies, a bit a site (sites/8*2 bytes)
+		Scratch:  series + float64(2*16*float64(n)) + 2*(2<<20),
 	}
 }
 

@@ -239,14 +239,7 @@ func gk(L, k int, s, c float64) factor {
 // Near Kc, g_0 uses e^{g0} - 1 = (sqrt2-1-u)(sqrt2+1+u)/(u(1+u)), u = e^{-2K}, with
 // sqrt2-1-u = (sqrt2-1)(1-e^{-2(K-Kc)}), so it keeps relative precision as it crosses zero.
 func g0(L int, K, s, c float64) factor {
-	var g float64
-	if math.Abs(K-Kc) < 0.2 {
-		u := pmath.Exp(-2 * K)
-		num := (math.Sqrt2 - 1) * -pmath.Expm1(-2*(K-Kc)) * (math.Sqrt2 + 1 + u)
-		g = pmath.Log1p(num / (u * (1 + u)))
-	} else {
-		g = 2*K + pmath.Log(pmath.Tanh(K))
-	}
+	g := g0Value(K)
 	half := float64(L) / 2
 	f := factor{x: half * g, x1: half * (2 + 2/s), x2: half * (-4 * c / (s * s))}
 	if g < 0 {
@@ -266,6 +259,16 @@ func g0(L int, K, s, c float64) factor {
 		f.q2 = -2 / (sh * sh)
 	}
 	return f
+}
+
+// g0Value is g_0 = 2K + ln tanh K, computed near Kc as g0 describes.
+func g0Value(K float64) float64 {
+	if math.Abs(K-Kc) < 0.2 {
+		u := pmath.Exp(-2 * K)
+		num := (math.Sqrt2 - 1) * -pmath.Expm1(-2*(K-Kc)) * (math.Sqrt2 + 1 + u)
+		return pmath.Log1p(num / (u * (1 + u)))
+	}
+	return 2*K + pmath.Log(pmath.Tanh(K))
 }
 
 // term is one of Z1..Z4 (times the prefactor) written as e^{logScale} * P * phi: P > 0 is the

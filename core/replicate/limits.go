@@ -162,8 +162,8 @@ func (s Settings) checkLimits(mem func(need float64, what string) error) error {
 
 // CheckSampleMemory refuses sampling n L x L configurations with replicas
 // chains (0: automatic) when the samples and lattices would pass the
-// sampler's bitlattice.MaxBytes or what this process can get
-// (sysmem.Check). The message names -nFlag and -L, or, when the lattices
+// sampler's bitlattice.MaxBytes, or they and the pilot's scratch
+// (bitlattice.Memory.Peak) what this process can get (sysmem.Check). The message names -nFlag and -L, or, when the lattices
 // dominate, -L and -replicas if it was given (replicas > 0), else -L and
 // -nFlag; past the sampler's limit it says the largest L it allows there
 // ("-L 32768 with -n 1: need about 68 GiB ...; at -n 1, L is at most 11495").
@@ -190,7 +190,7 @@ func checkSampleMemory(nFlag string, L, n, replicas int, mem func(need float64, 
 		return fmt.Errorf("%s: need about %s of samples and lattices, more than the sampler's %s; lower them (at %s, L is at most %d)",
 			what, sysmem.Format(m.Total()), sysmem.Format(bitlattice.MaxBytes), at, maxSampleL(n, replicas))
 	}
-	return mem(m.Total(), what)
+	return mem(m.Peak(), what)
 }
 
 // maxSampleL is the largest L whose samples and lattices (n samples,

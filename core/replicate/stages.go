@@ -79,7 +79,12 @@ func (r *replicator) writeSamples(rel string, res *bitlattice.Result, n int, see
 
 // Rough costs on one Zen 3/4 core for the schedulers' estimates.
 const (
-	sitesPerSecond = 2e7 // sampled configurations x sites
+	// flipsPerSecond is the sampler's attempted flips a second per core
+	// (bitlattice.Work.Flips): 1.16e10 measured at L = 64, K = 0.43, one
+	// thread, AVX-512 (Intel Xeon family 6 model 167); the AVX2 kernel on
+	// Zen 3 and 5 ran 1.1e10 a core (shared/PERF.md); halved for the work
+	// around the kernel.
+	flipsPerSecond = 5e9
 	macsPerSecond  = 4e9 // multiply-adds in training and AIS per core
 	// surrogateUnitSeconds is the surrogate test of one L = 40 field
 	// (analysis.SurrogateLocality: 19 + 19 surrogates, L^3 per transform);
@@ -138,8 +143,9 @@ func (s Settings) samplingStage(k float64, n int, seed uint64, rel, statsRel, la
 	}{s.L, k, n, seed, s.Generator}
 	st := &stageDef{settings: settings}
 	st.Outputs = []string{rel, statsRel}
-	st.Cores, st.MemMiB = s.parallelCores(), 48+mib(3*float64(n*s.L*s.L))
-	st.Seconds = 1 + float64(n*s.L*s.L)/sitesPerSecond
+	st.Cores = s.parallelCores()
+	st.MemMiB = 48 + mib(float64(3*float64(n*s.L*s.L))+bitlattice.MemoryEstimate(s.L, n, 0).Scratch)
+	st.Seconds = 1 + bitlattice.WorkEstimate(s.L, k, n, 0, 0).Flips/(flipsPerSecond*float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
 		res, err := r.sample(label, s.L, k, n, seed)
 		if err != nil {
