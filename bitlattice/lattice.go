@@ -33,7 +33,7 @@ type Lattice struct {
 	// tab is the site table of ising.Counts (countTable), built on first
 	// use.
 	tabOnce sync.Once
-	tab     []int32
+	tab     *ising.SiteTable
 	// kernelNanos sums the wall time of the kernel calls over all threads.
 	kernelNanos atomic.Int64
 }

@@ -3,7 +3,7 @@ package bitlattice
 import "github.com/isingrbm/isingrbm/asm/ising"
 
 // countTable returns ising.CountTable(L) of the lattice, built once.
-func (l *Lattice) countTable() []int32 {
+func (l *Lattice) countTable() *ising.SiteTable {
 	l.tabOnce.Do(func() { l.tab = ising.CountTable(l.L) })
 	return l.tab
 }

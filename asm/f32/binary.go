@@ -196,8 +196,9 @@ func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits
 	checkGemmB("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1)
 	checkGemmAB("GemmTNPairUpdateBits", true, false, m, n, k2, a2, lda2, b2, ldb2)
 	checkGradC("GemmTNPairUpdateBits", m, n, c, ldc, beta)
-	checkLen("GemmTNPairUpdateBits", "u.W", len(u.W), m*n)
-	checkLen("GemmTNPairUpdateBits", "u.Vel", len(u.Vel), m*n)
+	checkLenProduct("GemmTNPairUpdateBits", "u.W", len(u.W), m, n)
+	checkLenProduct("GemmTNPairUpdateBits", "u.Vel", len(u.Vel), m, n)
+	checkPairUpdateApart("GemmTNPairUpdateBits", m, n, k1, nil, 0, b1, ldb1, k2, a2, lda2, b2, ldb2, c, u)
 	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, bits: a1t.Words, bstride: a1t.Stride, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc, noC: c == nil}
 	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc, noC: c == nil}
 	w.rule = u

@@ -172,6 +172,7 @@ func tree16[T float32 | float64](acc *[16]T) T {
 //	}
 func Sigmoid(dst, x []float32) {
 	checkLen("Sigmoid", "dst", len(dst), len(x))
+	checkSameOrApart("Sigmoid", "dst", dst[:len(x)], "x", x)
 	if len(x) == 0 {
 		return
 	}
@@ -264,9 +265,16 @@ func SoftplusRowSums(dst []float32, x []float32, m, n, ldx int, bias []float32) 
 	}
 	checkLen("SoftplusRowSums", "dst", len(dst), m)
 	checkMat("SoftplusRowSums", "x", m, n, x, ldx)
+	checkApart("SoftplusRowSums", "dst", dst[:m], "x", extent(m, n, ldx, x))
 	if bias != nil {
 		checkLen("SoftplusRowSums", "bias", len(bias), n)
 		bias = bias[:n]
+		checkApart("SoftplusRowSums", "dst", dst[:m], "bias", bias)
+	}
+	if n == 0 {
+		// Empty rows sum to 0 (x may hold no row at all).
+		clear(dst[:m])
+		return
 	}
 	for i := 0; i < m; i++ {
 		dst[i] = canon32(float32(softplusSumArch(x[i*ldx:i*ldx+n], bias)))
@@ -309,12 +317,17 @@ func squaredDiffAddGo(acc *[16]float64, a, b []float32) {
 
 // ColSums sets dst[j] = beta*dst[j] + alpha*sum_i a[i*lda+j] for j < n over
 // the m x n matrix a (stride lda); beta == 0 overwrites dst without reading
-// it. The column sums are accumulated in float32 in row order, and alpha*s
-// and beta*dst[j] are rounded before they are added (no FMA), the same bits
-// in every implementation:
+// it. The column sums are accumulated in float32 in row order, from -0,
+// the identity of addition (so the sum of one row is that row, -0 kept:
+// GemmNN's threads add their k-blocks with it; the sum of no rows is +0),
+// and alpha*s and beta*dst[j] are rounded before they are added (no FMA),
+// the same bits in every implementation:
 //
 //	for j := 0; j < n; j++ {
-//		var s float32
+//		var s float32 // +0 when m == 0
+//		if m > 0 {
+//			s = float32(math.Copysign(0, -1))
+//		}
 //		for i := 0; i < m; i++ {
 //			s += a[i*lda+j]
 //		}
@@ -326,17 +339,26 @@ func ColSums(dst []float32, a []float32, m, n, lda int, alpha, beta float32) {
 	}
 	checkLen("ColSums", "dst", len(dst), n)
 	checkMat("ColSums", "a", m, n, a, lda)
+	checkApart("ColSums", "dst", dst[:n], "a", extent(m, n, lda, a))
 	if n == 0 {
 		return
 	}
 	colSumsArch(dst, a, m, n, lda, alpha, beta)
 }
 
+// negZero32 is float32 -0.
+var negZero32 = float32(math.Copysign(0, -1))
+
 func colSumsGo(dst []float32, a []float32, m, n, lda int, alpha, beta float32) {
 	var buf [64]float32
 	for j0 := 0; j0 < n; j0 += len(buf) {
 		acc := buf[:min(len(buf), n-j0)]
 		clear(acc)
+		if m > 0 {
+			for j := range acc {
+				acc[j] = negZero32
+			}
+		}
 		for i := 0; i < m; i++ {
 			row := a[i*lda+j0 : i*lda+j0+len(acc)]
 			for j, v := range row {

@@ -1225,7 +1225,7 @@ dot_loop:
 // func colSumsNEON(dst, a *float32, m, n, lda int, alpha, beta float32)
 //
 // colSumsGo for m >= 1 and n a positive multiple of 4: each column summed
-// in float32 in row order (16 columns a pass, then 4), then dst = alpha*s,
+// in float32 in row order from -0 (16 columns a pass, then 4), then dst = alpha*s,
 // + beta*dst when beta != 0 (dst not read otherwise), NaN canonical.
 TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
 	MOVD dst+0(FP), R0
@@ -1241,14 +1241,16 @@ TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
 	LSLW $1, R13 // beta's sign dropped: -0 is zero too
 	MOVW $0x7fc00000, R12 // canonical NaN
 	VDUP R12, V22.S4
+	MOVW $0x80000000, R12 // -0, the sums' start (colSumsGo)
+	VDUP R12, V23.S4
 
 cs4:
 	CMP  $16, R3
 	BLT  cs1
-	VEOR V0.B16, V0.B16, V0.B16
-	VEOR V1.B16, V1.B16, V1.B16
-	VEOR V2.B16, V2.B16, V2.B16
-	VEOR V3.B16, V3.B16, V3.B16
+	VORR V23.B16, V23.B16, V0.B16
+	VORR V23.B16, V23.B16, V1.B16
+	VORR V23.B16, V23.B16, V2.B16
+	VORR V23.B16, V23.B16, V3.B16
 	MOVD R1, R5
 	MOVD R2, R6
 
@@ -1292,7 +1294,7 @@ cs4_store:
 
 cs1:
 	CBZ  R3, cs_done
-	VEOR V0.B16, V0.B16, V0.B16
+	VORR V23.B16, V23.B16, V0.B16
 	MOVD R1, R5
 	MOVD R2, R6
 

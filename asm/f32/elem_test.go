@@ -221,6 +221,41 @@ func TestColSums(t *testing.T) {
 	})
 }
 
+// TestColSumsSignedZero: the sums start from -0 (ColSums), so a column of
+// -0 sums to -0 over one row or more, as the rows' own sum does, and to +0
+// over none; in every implementation, at every width (n = 1..40 covers the
+// 4-register blocks and the masked tails).
+func TestColSumsSignedZero(t *testing.T) {
+	neg := float32(math.Copysign(0, -1))
+	asmtest.TestAll(t, pkgName, func(t *testing.T) {
+		for _, m := range []int{0, 1, 2, 5} {
+			for n := 1; n <= 40; n++ {
+				a := make([]float32, max(m, 1)*n)
+				for i := range a {
+					a[i] = neg
+				}
+				for _, beta := range []float32{0, 1} {
+					d := make([]float32, n)
+					for j := range d {
+						d[j] = neg
+					}
+					ColSums(d, a, m, n, n, 1, beta)
+					// beta 1: -0 + -0 is -0; m = 0: 1 * +0 (+ -0) is +0.
+					want := neg
+					if m == 0 {
+						want = 0
+					}
+					for j, v := range d {
+						if math.Float32bits(v) != math.Float32bits(want) {
+							t.Fatalf("m %d n %d beta %v: dst[%d] = %#08x, want %#08x", m, n, beta, j, math.Float32bits(v), math.Float32bits(want))
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // softplusRef is softplus in float64, accurate for every x.
 func softplusRef(x float64) float64 {
 	if x > 0 {

@@ -117,13 +117,35 @@ func (w *Workspace) GemmTNPairUpdate(m, n, k1 int, alpha1 float32, a1 []float32,
 	checkGemmAB("GemmTNPairUpdate", true, false, m, n, k1, a1, lda1, b1, ldb1)
 	checkGemmAB("GemmTNPairUpdate", true, false, m, n, k2, a2, lda2, b2, ldb2)
 	checkGradC("GemmTNPairUpdate", m, n, c, ldc, beta)
-	checkLen("GemmTNPairUpdate", "u.W", len(u.W), m*n)
-	checkLen("GemmTNPairUpdate", "u.Vel", len(u.Vel), m*n)
+	checkLenProduct("GemmTNPairUpdate", "u.W", len(u.W), m, n)
+	checkLenProduct("GemmTNPairUpdate", "u.Vel", len(u.Vel), m, n)
+	checkPairUpdateApart("GemmTNPairUpdate", m, n, k1, a1, lda1, b1, ldb1, k2, a2, lda2, b2, ldb2, c, u)
 	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc, noC: c == nil}
 	g2 := gemmArgs{m: m, n: n, k: k2, alpha: alpha2, beta: 1, a: a2, ars: 1, acs: lda2, b: b2, brs: ldb2, bcs: 1, c: c, ldc: ldc, noC: c == nil}
 	w.rule = u // kept in w, so that the shares can point to it without an allocation
 	w.gemmPair(g1, g2, &w.rule)
 	w.rule = UpdateRule{}
+}
+
+// checkPairUpdateApart panics if the gradient c (m x n, nil when not
+// kept), u.W or u.Vel share memory with each other or with an input of
+// GemmTNPairUpdate(Bits) (a1 nil: A1 is Bits).
+func checkPairUpdateApart(fn string, m, n, k1 int, a1 []float32, lda1 int, b1 []float32, ldb1 int,
+	k2 int, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
+	mn := m * n // checkLenProduct has checked it
+	cs := extent(m, n, max(1, n), c)
+	ins := []struct {
+		name string
+		s    []float32
+	}{{"a1", extent(k1, m, lda1, a1)}, {"b1", extent(k1, n, ldb1, b1)}, {"a2", extent(k2, m, lda2, a2)}, {"b2", extent(k2, n, ldb2, b2)}}
+	for _, in := range ins {
+		checkApart(fn, "c", cs, in.name, in.s)
+		checkApart(fn, "u.W", u.W[:mn], in.name, in.s)
+		checkApart(fn, "u.Vel", u.Vel[:mn], in.name, in.s)
+	}
+	checkApart(fn, "u.W", u.W[:mn], "c", cs)
+	checkApart(fn, "u.Vel", u.Vel[:mn], "c", cs)
+	checkApart(fn, "u.W", u.W[:mn], "u.Vel", u.Vel[:mn])
 }
 
 // SigmoidAffineNN computes C = sigmoid(A*B + bias), the bias (length >= n)
@@ -170,13 +192,32 @@ func checkMat(fn, name string, rows, cols int, buf []float32, ld int) {
 		panic(fmt.Sprintf("f32: %s: ld%s = %d, want >= %d", fn, name, ld, max(1, cols)))
 	}
 	if rows > 0 && cols > 0 {
-		checkLen(fn, name, len(buf), (rows-1)*ld+cols)
+		hi, lo := bits.Mul64(uint64(rows-1), uint64(ld))
+		need := lo + uint64(cols)
+		// (rows-1)*ld + cols elements; an int product that wrapped would
+		// let a short buffer pass and the kernels read past it.
+		if hi != 0 || need < lo {
+			panic(fmt.Sprintf("f32: %s: len(%s) = %d, want >= (%d-1)*%d+%d, more than an int holds", fn, name, len(buf), rows, ld, cols))
+		}
+		if need > uint64(len(buf)) {
+			panic(fmt.Sprintf("f32: %s: len(%s) = %d, want >= %d", fn, name, len(buf), need))
+		}
+	}
+}
+
+// checkLenProduct panics unless got >= m*n, the product computed without
+// overflow.
+func checkLenProduct(fn, name string, got, m, n int) {
+	hi, lo := bits.Mul64(uint64(m), uint64(n))
+	if m < 0 || n < 0 || hi != 0 || lo > uint64(got) {
+		panic(fmt.Sprintf("f32: %s: len(%s) = %d, want >= %d*%d", fn, name, got, m, n))
 	}
 }
 
 func checkGemm(fn string, tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	checkGemmAB(fn, tA, tB, m, n, k, a, lda, b, ldb)
 	checkMat(fn, "c", m, n, c, ldc)
+	checkGemmApart(fn, tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
 }
 
 // checkGemmAB checks the dimensions, A and B of a product.
@@ -193,6 +234,7 @@ func checkGemmAB(fn string, tA, tB bool, m, n, k int, a []float32, lda int, b []
 func checkGemmBC(fn string, tB bool, m, n, k int, b []float32, ldb int, c []float32, ldc int) {
 	checkGemmB(fn, tB, m, n, k, b, ldb)
 	checkMat(fn, "c", m, n, c, ldc)
+	checkGemmApart(fn, false, tB, m, n, k, nil, 0, b, ldb, c, ldc)
 }
 
 // checkGemmB checks the dimensions and B of a product.
@@ -511,7 +553,8 @@ var kSplitBytes, kSplitShare = l2OrDefault(l2Size) / 2, l2OrDefault(l2Size)
 // thread finds its share of W in its own L2 instead of half of it last
 // written by the other core. The threads after the first keep each of
 // their blocks apart for gemmK to add up, so only for a few rows of C
-// (kSplitRows) and blocks within kSplitBytes; alpha > 0 (kreduce); where
+// (kSplitRows) and blocks within kSplitBytes; alpha > 0 (training's 1; the
+// others were not measured); where
 // the cut into whole blocks leaves no thread more than a fifth above an
 // even share (1600 = 768 + 832 on two threads; not 400 = 256 + 144); and
 // where a thread's share of B fits its L2 (kSplitShare: 832 x 400 floats,
@@ -584,9 +627,9 @@ func (w *Workspace) gemmK(g gemmArgs, t int) {
 // kreduce adds the k-blocks of the shares g.kred (rows g.kr0 on of each
 // m x n block) to the g.m rows of g.c, share by share and block by block
 // in order, then applies the sigmoid epilogue when g.sig. Each addition
-// is C = C + t rounded once (ColSums of one row with alpha = beta = 1:
-// 0 + t is t, as no block is -0: kSplit takes alpha > 0 only, and a chain
-// from +0 never ends at -0).
+// is C = C + t rounded once (ColSums of one row with alpha = beta = 1: its
+// sum starts from -0, so the row's sum is t itself, a block of -0 included:
+// a chain ends at -0 when its last product underflows below zero).
 func kreduce(g *gemmArgs) {
 	for i := 0; i < g.m; i++ {
 		row := g.c[i*g.ldc : i*g.ldc+g.n]

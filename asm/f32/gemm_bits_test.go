@@ -73,6 +73,16 @@ func bitCase(c gemmCase, seed uint64) (A, B, C *padded, bias []float32) {
 	A = newPadded(rng, ar, ac, ac+c.pad+boolInt(ac == 0), c.off)
 	B = newPadded(rng, br, bc, bc+c.pad+boolInt(bc == 0), (c.off*3)%2)
 	C = newPadded(rng, c.m, c.n, c.n+c.pad+boolInt(c.n == 0), c.off)
+	if c.exp != 0 {
+		for _, P := range []*padded{A, B} {
+			for i := 0; i < P.rows; i++ {
+				for j := 0; j < P.cols; j++ {
+					v := &P.buf[P.off+i*P.ld+j]
+					*v = float32(math.Ldexp(float64(*v), c.exp))
+				}
+			}
+		}
+	}
 	bias = make([]float32, c.n)
 	for j := range bias {
 		bias[j] = float32(rng.Float64()*4 - 2)
@@ -231,6 +241,21 @@ func bitCases() []gemmCase {
 		cs = append(cs, gemmCase{f: s.f, m: s.m, n: s.n, k: s.k, alpha: []float32{1, 0.3, 2}[i%3],
 			beta: bitScalars[i%6], off: i % 2, pad: 3 * (i % 2), threads: 2 + i%2})
 	}
+	// Underflowing and subnormal operands (gemmCase.exp): blocks that end
+	// at -0, which a product split along k must add as C + (-0) (kreduce),
+	// in every form, on one to three threads, split along k and not.
+	for i, s := range []struct {
+		m, n, k int
+		f       form
+	}{
+		{1, 128, 512, formNN}, {10, 100, 769, formNN}, {10, 100, 769, formSigNN}, {3, 40, 600, formTN},
+		{5, 33, 520, formNT}, {5, 33, 520, formSigNT}, {17, 20, 300, formNN},
+	} {
+		for j, e := range []int{-80, -70} {
+			cs = append(cs, gemmCase{f: s.f, m: s.m, n: s.n, k: s.k, alpha: []float32{1, 0.3, 2}[(i+j)%3],
+				beta: []float32{0, 1, -0.5}[(i+2*j)%3], off: i % 2, threads: 1 + (i+j)%3, exp: e})
+		}
+	}
 	return cs
 }
 
@@ -275,8 +300,11 @@ func FuzzGemmBits(f *testing.F) {
 	f.Add(uint8(1), uint16(13), uint16(29), uint16(513), uint8(1), uint8(1), uint8(1), uint8(1), uint8(3))
 	ws := []*Workspace{newTestWorkspace(1), newTestWorkspace(2), newTestWorkspace(3)}
 	f.Fuzz(func(t *testing.T, fm uint8, m, n, k uint16, ai, bi, off, pad, th uint8) {
-		c := gemmCase{f: form(fm % 3), m: int(m % 130), n: int(n % 130), k: int(k % 600),
-			alpha: bitScalars[ai%6], beta: bitScalars[bi%6], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3)}
+		// fm picks the form (every form, the sigmoid ones too) and the
+		// operands' scale: uniform, underflowing or subnormal products.
+		c := gemmCase{f: form(fm % 5), m: int(m % 130), n: int(n % 130), k: int(k % 600),
+			alpha: bitScalars[ai%6], beta: bitScalars[bi%6], off: int(off % 2), pad: int(pad % 5), threads: 1 + int(th%3),
+			exp: []int{0, -80, -70}[fm/5%3]}
 		asmtest.TestAll(t, pkgName, func(t *testing.T) { checkBits(t, ws[c.threads-1], c, 7, nil, 0) })
 	})
 }

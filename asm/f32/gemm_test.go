@@ -109,10 +109,18 @@ type gemmCase struct {
 	alpha, beta float32
 	off, pad    int // start offset and extra leading-dimension elements
 	threads     int
+	// exp scales A and B by 2^exp in the bit tests (bitCase): at -80 every
+	// product underflows, so a block's chain ends at +0 or -0 (the sign of
+	// its last product), at -70 the sums are subnormal.
+	exp int
 }
 
 func (c gemmCase) String() string {
-	return fmt.Sprintf("%v/m%d/n%d/k%d/a%v/b%v/off%d/pad%d/t%d", c.f, c.m, c.n, c.k, c.alpha, c.beta, c.off, c.pad, c.threads)
+	s := fmt.Sprintf("%v/m%d/n%d/k%d/a%v/b%v/off%d/pad%d/t%d", c.f, c.m, c.n, c.k, c.alpha, c.beta, c.off, c.pad, c.threads)
+	if c.exp != 0 {
+		s += fmt.Sprintf("/2^%d", c.exp)
+	}
+	return s
 }
 
 // runGemmCase runs one product with the active implementation and checks it
@@ -486,8 +494,7 @@ func TestKSplit(t *testing.T) {
 				if got := splitCols(&g, th) && kSplit(&g, th); got != c.want[i] {
 					t.Errorf("%dx%dx%d (B^T %v) on %d threads: split along k %v, want %v", c.m, c.n, c.k, c.tn, th, got, c.want[i])
 				}
-				// A block that is +0 would be -0 after a negative alpha
-				// (kreduce).
+				// Only alpha > 0 (kSplit).
 				g.alpha = -0.5
 				if kSplit(&g, th) {
 					t.Errorf("%dx%dx%d with alpha %v on %d threads: split along k", c.m, c.n, c.k, g.alpha, th)

@@ -60,6 +60,7 @@ func (r *Rand) Bernoulli(dst, p []float32) {
 	if len(dst) < len(p) {
 		panic(fmt.Sprintf("f32: Bernoulli: len(dst) = %d, want >= len(p) = %d", len(dst), len(p)))
 	}
+	checkSameOrApart("Bernoulli", "dst", dst[:len(p)], "p", p)
 	randArch(&r.s, dst, p, len(p), modeBernoulli)
 }
 

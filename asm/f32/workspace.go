@@ -423,6 +423,10 @@ func (w *Workspace) UpdateProximal(wt, vel, grad []float32, lr, momentum, l1, l2
 func update(ws *Workspace, name string, wt, vel, grad []float32, lr, momentum, l1, l2 float32, prox bool) {
 	checkLen(name, "vel", len(vel), len(wt))
 	checkLen(name, "grad", len(grad), len(wt))
+	n0 := len(wt)
+	checkApart(name, "w", wt, "vel", vel[:n0])
+	checkApart(name, "w", wt, "grad", grad[:n0])
+	checkApart(name, "vel", vel[:n0], "grad", grad[:n0])
 	n, t := len(wt), 1
 	if ws != nil && n >= ws.opts.minParUpdate {
 		t = min(ws.threads, max(1, n/16))

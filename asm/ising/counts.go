@@ -33,15 +33,29 @@ import (
 // us with AVX2, 21-24 us in Go; countsNEON has been run under qemu-user
 // only (correct, not timed).
 
-// CountTable returns the site table that Counts reads for an L x L block:
-// per site, the word offsets (site * BlockWords) of the site itself, of its
-// right neighbour and of its down neighbour on the torus; the sites are
-// padded to a multiple of eight with entries naming site 0 three times.
-// The offsets are int32: L is at most MaxCountL (bitlattice's 8 GiB bound on
-// a lattice keeps its blocks far below that: L <= 16384).
-func CountTable(L int) []int32 {
+// SiteTable is the site table that Counts reads for an L x L block
+// (CountTable): per site, the word offsets (site * BlockWords) of the site
+// itself, of its right neighbour and of its down neighbour on the torus;
+// the sites are padded to a multiple of eight with entries naming site 0
+// three times. Its entries are unexported and never change after
+// CountTable, so Counts trusts them (the kernels read them without bounds
+// checks) once it has checked the table's side: a table of another side
+// names words outside the block even when it is as long (CountTable(4)
+// has as many entries as CountTable(3)).
+type SiteTable struct {
+	l   int
+	tab []int32
+}
+
+// L is the side of the blocks the table is for.
+func (t *SiteTable) L() int { return t.l }
+
+// CountTable returns the site table of an L x L block. The offsets are
+// int32: L is at most MaxCountL (bitlattice's 8 GiB bound on a lattice
+// keeps its blocks far below that: L <= 16384).
+func CountTable(L int) *SiteTable {
 	if L < 2 || L > MaxCountL {
-		panic(fmt.Sprintf("ising: L = %d, want 2..%d", L, MaxCountL))
+		panic(fmt.Sprintf("ising: CountTable: L = %d, want 2..%d", L, MaxCountL))
 	}
 	n := L * L
 	tab := make([]int32, 3*countSites(n))
@@ -53,7 +67,7 @@ func CountTable(L int) []int32 {
 			tab[3*s+2] = int32(((y+1)%L*L + x) * BlockWords)
 		}
 	}
-	return tab
+	return &SiteTable{l: L, tab: tab}
 }
 
 // MaxCountL is the largest side whose word offsets (site * BlockWords,
@@ -78,18 +92,25 @@ func countSites(n int) int { return (n + 7) &^ 7 }
 //			up[q] += s
 //		}
 //	}
-func Counts(spins []uint64, L int, tab []int32, anti, up *[BlockReplicas]int32) {
-	if L < 2 {
-		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
+//
+// It panics unless 2 <= L <= MaxCountL, len(spins) = L*L*BlockWords and
+// tab is CountTable(L)'s (tab.L() == L).
+func Counts(spins []uint64, L int, tab *SiteTable, anti, up *[BlockReplicas]int32) {
+	if L < 2 || L > MaxCountL {
+		panic(fmt.Sprintf("ising: Counts: L = %d, want 2..%d", L, MaxCountL))
 	}
 	n := L * L
 	if len(spins) != n*BlockWords {
-		panic(fmt.Sprintf("ising: len(spins) = %d, want L*L*%d = %d", len(spins), BlockWords, n*BlockWords))
+		panic(fmt.Sprintf("ising: Counts: len(spins) = %d, want L*L*%d = %d", len(spins), BlockWords, n*BlockWords))
 	}
-	if len(tab) != 3*countSites(n) {
-		panic(fmt.Sprintf("ising: len(tab) = %d, want %d (CountTable(%d))", len(tab), 3*countSites(n), L))
+	if tab == nil || tab.l != L {
+		got := "nil"
+		if tab != nil {
+			got = fmt.Sprintf("CountTable(%d)", tab.l)
+		}
+		panic(fmt.Sprintf("ising: Counts: tab is %s, want CountTable(%d)", got, L))
 	}
-	counts(spins, n, tab, anti, up)
+	counts(spins, n, tab.tab, anti, up)
 }
 
 // countPlanes is the number of bit planes of the kernels' wide counters:

@@ -3,6 +3,7 @@ package ising
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/asm/pmath"
@@ -328,22 +329,51 @@ func ParseGenerator(s string) (Generator, error) {
 	return 0, fmt.Errorf("ising: generator %q, want %s or %s", s, Xoshiro256pp, SFC64)
 }
 
-func checkGenerator(gen Generator) {
+func checkGenerator(fn string, gen Generator) {
 	if !gen.Valid() {
-		panic(fmt.Sprintf("ising: unknown generator %d", uint8(gen)))
+		panic(fmt.Sprintf("ising: %s: unknown generator %d", fn, uint8(gen)))
 	}
+}
+
+// maxL is the largest side whose block, L*L*BlockWords words, an int can
+// count: 1518500249 with 64-bit ints, 23170 with 32-bit ones. A block that
+// large would not fit the address space anyway; the bound keeps the
+// products of the length checks from overflowing (an L whose L*L*BlockWords
+// wraps to a small number would let a short slice pass them).
+var maxL = func() int {
+	const n = math.MaxInt / BlockWords
+	L := int(math.Sqrt(n))
+	for L*L > n {
+		L--
+	}
+	for (L+1)*(L+1) <= n {
+		L++
+	}
+	return L
+}()
+
+// checkL panics unless 2 <= L <= maxL, and returns L*L*BlockWords.
+func checkL(fn string, L int) int {
+	if L < 2 || L > maxL {
+		panic(fmt.Sprintf("ising: %s: L = %d, want 2..%d", fn, L, maxL))
+	}
+	return L * L * BlockWords
+}
+
+// overlap reports whether the n bytes at a and the m bytes at b share a
+// byte.
+func overlap(a unsafe.Pointer, n uintptr, b unsafe.Pointer, m uintptr) bool {
+	return uintptr(a) < uintptr(b)+m && uintptr(b) < uintptr(a)+n
 }
 
 // Sweep runs sweeps Metropolis sweeps over one block: spins holds
 // L*L*BlockWords words (layout above), state the block's four generator
-// streams of kind gen. It panics if the lengths do not match L.
+// streams of kind gen. It panics if L is below 2 or the lengths do not
+// match L.
 func Sweep(gen Generator, spins []uint64, L int, state *[StateWords]uint64, th *Thresholds, sweeps int) {
-	checkGenerator(gen)
-	if L < 2 {
-		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
-	}
-	if len(spins) != L*L*BlockWords {
-		panic(fmt.Sprintf("ising: len(spins) = %d, want L*L*%d = %d", len(spins), BlockWords, L*L*BlockWords))
+	checkGenerator("Sweep", gen)
+	if per := checkL("Sweep", L); len(spins) != per {
+		panic(fmt.Sprintf("ising: Sweep: len(spins) = %d, want L*L*%d = %d", len(spins), BlockWords, per))
 	}
 	if sweeps <= 0 {
 		return
@@ -353,14 +383,36 @@ func Sweep(gen Generator, spins []uint64, L int, state *[StateWords]uint64, th *
 
 // Sweep2 is Sweep(gen, spinsA, L, stateA, th, sweeps) followed by
 // Sweep(gen, spinsB, L, stateB, th, sweeps); kernels may interleave the two
-// independent blocks. The blocks must not overlap.
+// independent blocks. No two of spinsA, spinsB, *stateA and *stateB may
+// share a word, and Sweep2 panics if they do: the kernels update both
+// blocks site by site and keep both states in registers until the end, so
+// a block that overlaps the other, or a state that lies in the other block
+// or overlaps the other state, would give results that depend on the
+// implementation. (A state within its own block would not, as with Sweep,
+// but it is refused too.)
 func Sweep2(gen Generator, spinsA, spinsB []uint64, L int, stateA, stateB *[StateWords]uint64, th *Thresholds, sweeps int) {
-	checkGenerator(gen)
-	if L < 2 {
-		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
+	checkGenerator("Sweep2", gen)
+	per := checkL("Sweep2", L)
+	if len(spinsA) != per || len(spinsB) != per {
+		panic(fmt.Sprintf("ising: Sweep2: len(spinsA) = %d and len(spinsB) = %d, want L*L*%d = %d", len(spinsA), len(spinsB), BlockWords, per))
 	}
-	if len(spinsA) != L*L*BlockWords || len(spinsB) != L*L*BlockWords {
-		panic(fmt.Sprintf("ising: len(spins) = %d and %d, want L*L*%d = %d", len(spinsA), len(spinsB), BlockWords, L*L*BlockWords))
+	type region struct {
+		name string
+		p    unsafe.Pointer
+		n    uintptr
+	}
+	rs := [4]region{
+		{"spinsA", unsafe.Pointer(unsafe.SliceData(spinsA)), uintptr(per) * 8},
+		{"spinsB", unsafe.Pointer(unsafe.SliceData(spinsB)), uintptr(per) * 8},
+		{"stateA", unsafe.Pointer(stateA), StateWords * 8},
+		{"stateB", unsafe.Pointer(stateB), StateWords * 8},
+	}
+	for i := range rs {
+		for _, r := range rs[i+1:] {
+			if overlap(rs[i].p, rs[i].n, r.p, r.n) {
+				panic(fmt.Sprintf("ising: Sweep2: %s and %s overlap, want disjoint blocks and states", rs[i].name, r.name))
+			}
+		}
 	}
 	if sweeps <= 0 {
 		return
@@ -373,15 +425,20 @@ func Sweep2(gen Generator, spinsA, spinsB []uint64, L int, stateA, stateB *[Stat
 // spins holds len(states)*L*L*BlockWords words, block b's at
 // [b*L*L*BlockWords, (b+1)*L*L*BlockWords) with generator state states[b].
 // It equals Sweep over each block in turn; kernels may run up to
-// GroupBlocks() blocks together. It panics if the lengths do not match L.
+// GroupBlocks() blocks together. It panics if L is below 2 or the lengths
+// do not match L. (Its blocks are disjoint, and so are its states; nor can
+// a slice of states share memory with a slice of words without package
+// unsafe, except that of a single block at L = 2, which Sweep runs.)
 func SweepBlocks(gen Generator, spins []uint64, L int, states [][StateWords]uint64, th *Thresholds, sweeps int) {
-	checkGenerator(gen)
-	if L < 2 {
-		panic(fmt.Sprintf("ising: L = %d, want >= 2", L))
-	}
-	per := L * L * BlockWords
-	if len(spins) != len(states)*per {
-		panic(fmt.Sprintf("ising: len(spins) = %d for %d blocks, want %d*L*L*%d = %d", len(spins), len(states), len(states), BlockWords, len(states)*per))
+	checkGenerator("SweepBlocks", gen)
+	per := checkL("SweepBlocks", L)
+	// len(spins) == len(states)*per without the product, which may overflow.
+	if len(spins)%per != 0 || len(spins)/per != len(states) {
+		want := "beyond an int"
+		if len(states) <= math.MaxInt/per {
+			want = fmt.Sprint(len(states) * per)
+		}
+		panic(fmt.Sprintf("ising: SweepBlocks: len(spins) = %d for %d blocks, want %d*L*L*%d = %s", len(spins), len(states), len(states), BlockWords, want))
 	}
 	if sweeps <= 0 {
 		return

@@ -1138,6 +1138,10 @@ func (s isa) colSums() {
 	op("VBROADCASTSS beta+44(FP), %s", s.R(13))
 	op("MOVL beta+44(FP), R12")
 	op("SHLL $1, R12") // zero of either sign: overwrite
+	// The sums start from -0, the identity of addition (-0 + x is x for
+	// every x, +0 included), so a column of -0 sums to -0, as the sum of
+	// its rows does (colSumsGo).
+	op("VMOVUPS %s, %s", mem("signmask"), s.R(14))
 	k := consts{}
 	vb := 4 * s.w * 4 // bytes of a 4-register block
 	finish := func(r int, dst string, tail bool) {
@@ -1164,7 +1168,7 @@ func (s isa) colSums() {
 	op("CMPQ R11, $%d", 4*s.w)
 	op("JLT %s", L("narrow"))
 	for i := 0; i < 4; i++ {
-		op("VXORPS %s, %s, %s", s.R(i), s.R(i), s.R(i))
+		op("VMOVAPS %s, %s", s.R(14), s.R(i))
 	}
 	op("MOVQ SI, AX")
 	op("MOVQ R10, CX")
@@ -1198,7 +1202,7 @@ func (s isa) colSums() {
 		op("LEAQ tailmask<>+64(SB), BX")
 		op("VMOVDQU (BX)(DX*4), Y15")
 	}
-	op("VXORPS %s, %s, %s", s.R(0), s.R(0), s.R(0))
+	op("VMOVAPS %s, %s", s.R(14), s.R(0))
 	op("MOVQ SI, AX")
 	op("MOVQ R10, CX")
 	label(L("nrows"))

@@ -596,7 +596,7 @@ dot_loop:
 // func colSumsNEON(dst, a *float32, m, n, lda int, alpha, beta float32)
 //
 // colSumsGo for m >= 1 and n a positive multiple of 4: each column summed
-// in float32 in row order (16 columns a pass, then 4), then dst = alpha*s,
+// in float32 in row order from -0 (16 columns a pass, then 4), then dst = alpha*s,
 // + beta*dst when beta != 0 (dst not read otherwise), NaN canonical.
 TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
 	MOVD dst+0(FP), R0
@@ -612,6 +612,7 @@ TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
 	LSLW $1, R13 // beta's sign dropped: -0 is zero too
 `)
 	splat(22, 0x7fc00000, "canonical NaN")
+	splat(23, 0x80000000, "-0, the sums' start (colSumsGo)")
 	for _, w := range []int{4, 1} {
 		l := fmt.Sprintf("cs%d", w)
 		label(l)
@@ -622,7 +623,7 @@ TEXT ·colSumsNEON(SB), NOSPLIT, $0-48
 			op("CBZ  R3, cs_done")
 		}
 		for v := 0; v < w; v++ {
-			op("VEOR V%d.B16, V%d.B16, V%d.B16", v, v, v)
+			op("VORR V23.B16, V23.B16, V%d.B16", v)
 		}
 		op("MOVD R1, R5")
 		op("MOVD R2, R6")
