@@ -27,8 +27,17 @@ const (
 // sweeps, that Sample's spacing and equilibration follow at L and K: of the
 // signed magnetization for K <= Kc, of |m| above (see Result.TauSpacing).
 // It is an estimate for planning (time and memory of a run), meant to err
-// high, not a measurement: Sample measures the time it uses.
+// high, not a measurement: Sample measures the time it uses. It is at most
+// 1/2 + 2^15/4 = 8,192.5 sweeps, the most Sample can measure: its window is
+// at most a quarter of the pilot's 2^15 sweeps (IntegratedTime), and rho
+// <= 1. Near K_c from L of about 64 on the true time is longer (Sample's
+// is then a lower bound, and Report.Warning says so).
 func TauEstimate(L int, K float64) float64 {
+	return math.Min(tauModel(L, K), 0.5+maxPilot/4)
+}
+
+// tauModel is TauEstimate before the pilot's cap.
+func tauModel(L int, K float64) float64 {
 	r := exact.CorrelationLength(K)
 	a := tauModelBelow
 	if K > Kc {

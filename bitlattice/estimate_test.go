@@ -38,3 +38,22 @@ func TestWorkEstimate(t *testing.T) {
 		}
 	}
 }
+
+// TestTauEstimateCap: the model follows min(L, xi)^2.17 up to what the
+// pilot can measure, 1/2 + 2^15/4 sweeps (the Sokal window is at most a
+// quarter of the series, and rho <= 1), and no further.
+func TestTauEstimateCap(t *testing.T) {
+	if got := TauEstimate(100, Kc); got != 0.5+maxPilot/4 {
+		t.Errorf("TauEstimate(100, Kc) = %v, want the cap %v", got, 0.5+maxPilot/4)
+	}
+	if got, want := TauEstimate(32, Kc), tauModel(32, Kc); got != want || want >= 0.5+maxPilot/4 {
+		t.Errorf("TauEstimate(32, Kc) = %v, want the model's %v below the cap", got, want)
+	}
+	rho := make([]float64, 4*maxPilot)
+	for i := range rho {
+		rho[i] = 1
+	}
+	if tau, _, _ := IntegratedTime(rho[:maxPilot], SokalC); tau > TauEstimate(1000, Kc) {
+		t.Errorf("IntegratedTime of a constant series of 2^15 = %v, above the cap %v", tau, TauEstimate(1000, Kc))
+	}
+}
