@@ -709,7 +709,7 @@ func flowSection(sum *Summary, nets []netData) report.Section {
 
 // stagesSection lists the stages with their keys, times and memory.
 func stagesSection(sum *Summary, stageNames []string) report.Section {
-	stTable := report.Table{Caption: "Stages of this replication: key (hash of the settings and of the inputs' keys), wall time when computed, and the process's peak resident memory at its end.",
+	stTable := report.Table{Caption: "Stages of this replication: key (hash of the settings and of the inputs' keys), wall time when computed, and the process's peak resident memory at its end: in one replicate process the most of every stage run so far (stages may run side by side), one stage's own under study stage, which runs one stage a process.",
 		Header: []string{"stage", "key", "seconds", "peak RSS (MiB)"}}
 	for _, n := range stageNames {
 		st := sum.Stages[n]

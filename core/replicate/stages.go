@@ -199,7 +199,12 @@ func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, 
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs, st.Outputs = "train/"+net+"/"+p.tag(), "train", []string{dataKey}, []string{rel}
 	st.Cores = s.parallelCores()
-	st.MemMiB = 64 + mib(float64(float64(s.N)*float64(s.L*s.L)*5)+float64(float64(s.N)*float64(s.Layers[0])*8))
+	// The data file as read, and what training holds (rbm.EstimateTrainBytes:
+	// the data and its copies, every layer with its snapshots, the trainer,
+	// the monitor, the history) on the stage's cores.
+	ecfg := cfg
+	ecfg.Threads = st.Cores
+	st.MemMiB = 64 + mib(float64(float64(s.N)*float64(s.L*s.L))+rbm.EstimateTrainBytes(s.N, false, append([]int{s.L * s.L}, s.Layers...), ecfg))
 	// Calibrated on Zen 3 at the paper's sizes (batch 100: 310 s; scikit-learn's
 	// batch 10 runs about sqrt(10) times slower per sample).
 	st.Seconds = float64(cfg.Epochs) * float64(s.N) * s.macsPerSample() * math.Sqrt(100/float64(max(1, cfg.Batch))) / (macsPerSecond * float64(st.Cores))
