@@ -15,6 +15,7 @@ import (
 var (
 	HasAVX2     = cpu.X86.HasAVX2
 	HasFMA      = cpu.X86.HasFMA
+	HasBMI1     = cpu.X86.HasBMI1
 	HasBMI2     = cpu.X86.HasBMI2
 	HasAVX512F  = cpu.X86.HasAVX512F
 	HasAVX512VL = cpu.X86.HasAVX512VL
@@ -35,6 +36,7 @@ func Features() []string {
 	}
 	add(HasAVX2, "avx2")
 	add(HasFMA, "fma")
+	add(HasBMI1, "bmi1")
 	add(HasBMI2, "bmi2")
 	add(HasAVX512F, "avx512f")
 	add(HasAVX512VL, "avx512vl")

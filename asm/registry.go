@@ -98,9 +98,12 @@ func applyDefault(pkg string) {
 }
 
 // KernelsEnvError reports a value of ISINGRBM_KERNELS that cannot be obeyed:
-// a name no kernel package registered, or one this CPU (or build) cannot
-// run. Commands call it at start-up and stop on an error; nil means the
-// variable is unset or valid.
+// a name no kernel package registered, or one that a package registered
+// but this CPU (or build) cannot run there (each such package would fall
+// back to its default silently: an AVX-512 CPU without BW runs ising's
+// avx512 kernels but not f32's). A package that never registered the name
+// keeps its default. Commands call it at start-up and stop on an error; nil
+// means the variable is unset or valid.
 func KernelsEnvError() error {
 	if forced == "" || forced == Generic {
 		return nil
@@ -109,16 +112,20 @@ func KernelsEnvError() error {
 	defer mu.Unlock()
 	names := map[string]bool{Generic: true}
 	registered := false
+	var cannot []string
 	for _, r := range registry {
 		if r.available {
 			names[r.name] = true
 		}
 		if r.name == forced {
 			registered = true
-			if r.available {
-				return nil
+			if !r.available {
+				cannot = append(cannot, r.pkg)
 			}
 		}
+	}
+	if registered && len(cannot) == 0 {
+		return nil
 	}
 	var list []string
 	for n := range names {
@@ -126,8 +133,9 @@ func KernelsEnvError() error {
 	}
 	sort.Strings(list)
 	if registered {
-		return fmt.Errorf("%s=%s: this CPU or build cannot run the %s kernels (it can run: %s)",
-			EnvKernels, forced, forced, strings.Join(list, ", "))
+		sort.Strings(cannot)
+		return fmt.Errorf("%s=%s: this CPU or build cannot run the %s kernels of %s (it can run: %s)",
+			EnvKernels, forced, forced, strings.Join(cannot, ", "), strings.Join(list, ", "))
 	}
 	return fmt.Errorf("%s=%s: no such kernel implementation (this CPU and build can run: %s)",
 		EnvKernels, forced, strings.Join(list, ", "))

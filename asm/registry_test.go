@@ -95,6 +95,14 @@ func TestForcedKernels(t *testing.T) {
 	if err := KernelsEnvError(); err != nil {
 		t.Fatalf("valid forced name reported: %v", err)
 	}
+	// A package that registered the forced name but cannot run it makes the
+	// value an error even where another package can.
+	forced = "mid"
+	var partial = false
+	Register("test/forced-partial", "mid", &partial)
+	if err := KernelsEnvError(); err == nil || !strings.Contains(err.Error(), "test/forced-partial") || strings.Contains(err.Error(), "test/forced,") {
+		t.Errorf("forced mid, test/forced-partial unable: error %v, want one naming that package", err)
+	}
 	var gone = false
 	Register("test/forced-gone", "gone", &gone)
 	for _, name := range []string{"nonesuch", "gone"} {

@@ -8,10 +8,12 @@ import "github.com/isingrbm/isingrbm/asm"
 // preference (avx512 > avx2 > generic) by every kernel of the package.
 var (
 	// useAVX512 selects the AVX-512 kernels (F, VL, DQ, BW, with FMA; and
-	// AVX2, whose packing routines the AVX-512 products share).
-	useAVX512 = asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && asm.HasAVX2
-	// useAVX2 selects the AVX2+FMA kernels.
-	useAVX2 = asm.HasAVX2 && asm.HasFMA
+	// AVX2, whose packing routines the AVX-512 products share; and BMI1,
+	// whose TZCNT and BLSR the Bits products' sumBits kernels use).
+	useAVX512 = asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && asm.HasAVX2 && asm.HasBMI1
+	// useAVX2 selects the AVX2+FMA kernels (and BMI1, as above: a virtual
+	// machine may show AVX2 and hide BMI1).
+	useAVX2 = asm.HasAVX2 && asm.HasFMA && asm.HasBMI1
 )
 
 // useAVX2Build and useAVX512Build report whether this build contains the

@@ -28,8 +28,18 @@ type Rand struct {
 	s [4][Lanes]uint64
 }
 
-// NewRand returns the generator of stream of seed.
+// MaxStream bounds NewRand's stream: lane l of stream s is rng.Stream
+// id s*Lanes+l, which must not wrap around 2^64 (NewRand(seed, s) and
+// NewRand(seed, s+2^61) would otherwise be one generator).
+const MaxStream = (1<<64-1)/Lanes - 1
+
+// NewRand returns the generator of stream of seed; stream is at most
+// MaxStream. The zero Rand is not a generator (its state is all zero, whose
+// xoshiro256++ output is 0 forever): its methods panic.
 func NewRand(seed, stream uint64) *Rand {
+	if stream > MaxStream {
+		panic(fmt.Sprintf("f32: NewRand: stream = %d, want at most MaxStream = %d", stream, uint64(MaxStream)))
+	}
 	r := new(Rand)
 	for l := 0; l < Lanes; l++ {
 		g := rng.Stream(seed, stream*Lanes+uint64(l))
@@ -46,6 +56,7 @@ func NewRand(seed, stream uint64) *Rand {
 //		dst[i] = u(i) // the i-th uniform of this call's steps
 //	}
 func (r *Rand) Uniform(dst []float32) {
+	r.check("Uniform")
 	randArch(&r.s, dst, nil, len(dst), modeUniform)
 }
 
@@ -61,6 +72,7 @@ func (r *Rand) Bernoulli(dst, p []float32) {
 		panic(fmt.Sprintf("f32: Bernoulli: len(dst) = %d, want >= len(p) = %d", len(dst), len(p)))
 	}
 	checkSameOrApart("Bernoulli", "dst", dst[:len(p)], "p", p)
+	r.check("Bernoulli")
 	randArch(&r.s, dst, p, len(p), modeBernoulli)
 }
 
@@ -72,7 +84,16 @@ func (r *Rand) BernoulliBits(dst []uint64, p []float32) {
 	if len(dst) < nw {
 		panic(fmt.Sprintf("f32: BernoulliBits: len(dst) = %d, want >= %d", len(dst), nw))
 	}
+	r.check("BernoulliBits")
 	randBitsArch(&r.s, dst, p)
+}
+
+// check panics if r is not a generator NewRand made: NewRand never gives a
+// lane an all-zero state (rng.Stream), the zero Rand has only such lanes.
+func (r *Rand) check(fn string) {
+	if r.s[0][0]|r.s[1][0]|r.s[2][0]|r.s[3][0] == 0 {
+		panic("f32: " + fn + ": the zero Rand, want one of NewRand (an all-zero xoshiro256++ state gives 0 forever)")
+	}
 }
 
 const (

@@ -26,10 +26,15 @@ func SplitMix64(x *uint64) uint64 {
 // New returns the stream of seed with id 0.
 func New(seed uint64) Xoshiro256 { return Stream(seed, 0) }
 
-// Stream returns stream id of seed. Distinct (seed, id) pairs give states
-// drawn independently through SplitMix64 of a 128-bit mix of both, so streams
-// are statistically independent (overlap of any two within 2^64 outputs has
-// probability below 2^-128).
+// Stream returns stream id of seed: the xoshiro256++ state is four
+// SplitMix64 outputs from a 64-bit start x = SplitMix64(seed) ^
+// rotl(id*C + D, 17). For one seed, distinct ids give distinct starts (the
+// map from id to x is a bijection); two pairs of different seeds share a
+// start, and so a stream, with probability 2^-64 (every seed pair has one
+// colliding id: Stream(1, 0) = Stream(2, 5294935556890610002)). Streams of
+// distinct starts are independent for statistical purposes: their states
+// are far apart in xoshiro256++'s 2^256 - 1 cycle with overwhelming
+// probability.
 func Stream(seed, id uint64) Xoshiro256 {
 	x := seed
 	h := SplitMix64(&x)
