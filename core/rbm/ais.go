@@ -97,6 +97,34 @@ func (r *RBM) AIS(ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
 // AISContext is AIS stopping with ctx.Err() when ctx is cancelled (checked
 // at every intermediate distribution).
 func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) (AISResult, error) {
+	return r.ais(ctx, ws, cfg, &aisBuffers{})
+}
+
+// aisBuffers are the states and scratch of AIS's runs, which the two paths
+// of LogLikelihood share: allocated anew, the first path's were still
+// garbage, uncollected, when the second allocated its own, and eval's
+// peak held both (1.5 times EstimateEvalBytes at 10^5 runs).
+type aisBuffers struct {
+	v, h, bias []float32 // states, then visible probabilities; hidden states; the visible input's bias
+	st         *aisSteps
+	hb         f32.Bits // the hidden samples' bits
+}
+
+// fit sizes b for m runs of r (keeping its buffers when they have that
+// size) and sets the increments' base (see aisSteps). Every buffer is
+// written before it is read in a path, so the reused ones give the same
+// bits as new ones.
+func (b *aisBuffers) fit(r *RBM, m int, db, cA []float32, sameB bool) {
+	nv, nh := r.NVisible, r.NHidden
+	if b.st == nil || len(b.v) != m*nv || len(b.h) != m*nh || len(b.bias) != nv {
+		*b = aisBuffers{v: make([]float32, m*nv), h: make([]float32, m*nh), bias: make([]float32, nv),
+			st: newAISSteps(m, nh, nil, nil, false)}
+	}
+	b.st.db, b.st.cA, b.st.sameB = db, cA, sameB
+}
+
+// ais is AISContext with the runs' buffers in buf (sized by fit).
+func (r *RBM) ais(ctx context.Context, ws *f32.Workspace, cfg AISConfig, buf *aisBuffers) (AISResult, error) {
 	ws = workspaceOr(ws)
 	done := ctx.Done()
 	betas, bA, cA, err := r.aisSetup(&cfg)
@@ -127,12 +155,9 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 		stream = streamAISBiases
 	}
 	rnd := f32.NewRand(cfg.Seed, stream)
-	v := make([]float32, m*nv) // states, then visible probabilities
-	h := make([]float32, m*nh) // hidden states
-	st := newAISSteps(m, nh, db, cA, sameB)
-	bias := make([]float32, nv)
+	buf.fit(r, m, db, cA, sameB)
+	v, h, st, bias, hb := buf.v, buf.h, buf.st, buf.bias, &buf.hb
 	logw := make([]float64, m)
-	var hb f32.Bits // the hidden samples' bits
 	floor := math.Inf(-1)
 
 	// v_1 ~ p_A.
@@ -170,7 +195,7 @@ func (r *RBM) AISContext(ctx context.Context, ws *f32.Workspace, cfg AISConfig) 
 			floor = max(-r.freeEnergy64(v[best*nv:(best+1)*nv]), r.uniformStatesFloor())
 			break
 		}
-		r.aisGibbs(ws, rnd, float32(betas[k]), bA, sameB, v, st.t, h, bias, m, &hb)
+		r.aisGibbs(ws, rnd, float32(betas[k]), bA, sameB, v, st.t, h, bias, m, hb)
 	}
 
 	res := AISResult{Floor: floor, LogZBase: logZA, LogWeights: logw, Steps: len(betas) - 1}
@@ -418,14 +443,17 @@ func (r *RBM) logLikelihood(ctx context.Context, ws *f32.Workspace, d *Dataset, 
 			base.setVisibleLogOdds(d)
 			ais.BaseVisibleBias = base.B
 		}
-		a, err := r.AISContext(ctx, ws, ais)
+		// Both paths run in the same buffers (EstimateEvalBytes counts
+		// one set).
+		buf := &aisBuffers{}
+		a, err := r.ais(ctx, ws, ais, buf)
 		if err != nil {
 			return res, err
 		}
 		bias := ais
 		bias.BaseVisibleBias, bias.BaseHiddenBias = r.B, r.C
 		bias.Betas = LinearBetas([]float64{0, 1}, []int{a.Steps})
-		b, err := r.AISContext(ctx, ws, bias)
+		b, err := r.ais(ctx, ws, bias, buf)
 		if err != nil {
 			return res, err
 		}

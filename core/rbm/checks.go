@@ -42,9 +42,19 @@ func (c Config) CheckTrainData(data *DataFile, hidden []int, batchGiven bool) ([
 // CheckMemory checks that evaluating n samples with layers of sizes fits
 // in memory (sysmem.Check); the message names eval's flags.
 func (o EvalOptions) CheckMemory(n int, sizes []int) error {
+	return o.checkMemory(o.memoryEstimate(n, sizes), n, sizes)
+}
+
+// checkMemory is CheckMemory of the estimate need.
+func (o EvalOptions) checkMemory(need float64, n int, sizes []int) error {
 	s := o.AISSteps
-	return sysmem.Check(EstimateEvalBytes(n, sizes, o.AISRuns, s[0]+s[1]+s[2]),
+	return sysmem.Check(need,
 		fmt.Sprintf("-ais-runs %d, -ais-steps %d,%d,%d and %d samples of %v units", o.AISRuns, s[0], s[1], s[2], n, sizes))
+}
+
+func (o EvalOptions) memoryEstimate(n int, sizes []int) float64 {
+	s := o.AISSteps
+	return EstimateEvalBytes(n, sizes, o.AISRuns, s[0]+s[1]+s[2])
 }
 
 // CheckReadMemory checks that reading the data file path of size bytes,
@@ -90,8 +100,9 @@ func ReadDataFlag(name, path string) (*DataFile, error) {
 	return d, nil
 }
 
-// LoadDBNFlag reads the model file given to flag -name (LoadDBN: only the
-// layers and meta.json are inflated, each checked); errors name the flag.
+// LoadDBNFlag reads the model file given to flag -name without its
+// snapshots (LoadDBNLayers: only the layers and meta.json are inflated,
+// each checked; Snapshots is nil); errors name the flag.
 func LoadDBNFlag(name, path string) (*DBN, error) {
 	if path == "" {
 		return nil, fmt.Errorf("-%s: want a model file (.npz)", name)
@@ -99,7 +110,7 @@ func LoadDBNFlag(name, path string) (*DBN, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("-%s: %s: no such file", name, path)
 	}
-	dbn, _, err := LoadDBN(path)
+	dbn, _, err := LoadDBNLayers(path)
 	if err != nil {
 		return nil, fmt.Errorf("-%s: %v", name, err)
 	}

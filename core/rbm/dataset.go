@@ -191,6 +191,11 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	return out
 }
 
+// heldBytes is the memory d's samples take: a byte or a float32 a unit.
+func (d *Dataset) heldBytes() float64 {
+	return float64(len(d.X)) + float64(4*float64(len(d.P)))
+}
+
 // ColumnMeans returns the mean of each unit over the samples, in float64.
 func (d *Dataset) ColumnMeans() []float64 {
 	sum := make([]float64, d.D)

@@ -59,10 +59,24 @@ func (j *EvalJob) Load() (*EvalInputs, error) {
 		return nil, fmt.Errorf("-data: %v", err)
 	}
 	set := SeededSubset(data.Set, j.MaxSamples, opt.Seed)
-	if err := opt.CheckMemory(set.N, dbn.Sizes()); err != nil {
+	in := &EvalInputs{Model: dbn, Data: data, Samples: set, Options: opt, path: j.Model}
+	if err := opt.checkMemory(in.MemoryEstimate(), set.N, dbn.Sizes()); err != nil {
 		return nil, err
 	}
-	return &EvalInputs{Model: dbn, Data: data, Samples: set, Options: opt, path: j.Model}, nil
+	return in, nil
+}
+
+// MemoryEstimate returns the memory evaluating in takes, which Load
+// checks: EstimateEvalBytes, which counts the samples evaluated as bytes,
+// and what the inputs hold beyond that: the whole data file when
+// -max-samples drew a subset, float32 samples at 4 bytes a unit.
+func (in *EvalInputs) MemoryEstimate() float64 {
+	need := in.Options.memoryEstimate(in.Samples.N, in.Model.Sizes())
+	need += in.Samples.heldBytes() - float64(float64(in.Samples.N)*float64(in.Samples.D))
+	if in.Data.Set != in.Samples {
+		need += in.Data.Set.heldBytes()
+	}
+	return need
 }
 
 // Evaluate evaluates the chosen layers on the samples (EvaluateDBN),

@@ -20,7 +20,7 @@ func TestEvalJobLoad(t *testing.T) {
 	}
 	data := writeData(t, dir, "d.npy", 30, 16, 3)
 	nine := writeData(t, dir, "nine.npy", 30, 9, 4)
-	t.Setenv(sysmem.EnvMaxMemory, "64K") // above reading the files, below a million AIS chains
+	t.Setenv(sysmem.EnvMaxMemory, "32M") // above reading the files and the process (processBytes), below a million AIS chains
 	base := EvalJob{Model: model, Data: data, Layers: "all", Options: DefaultEvalOptions()}
 	for _, c := range []struct {
 		name string

@@ -257,6 +257,13 @@ func (j *TrainJob) ReadData(p TrainPlan) (*DataFile, []int, error) {
 	return data, sizes, nil
 }
 
+// MemoryEstimate returns the memory training data (read by ReadData) into
+// layers of sizes with the plan takes: EstimateTrainBytes, which ReadData
+// checks.
+func (p TrainPlan) MemoryEstimate(data *DataFile, sizes []int) float64 {
+	return EstimateTrainBytes(data.Set.N, !data.Set.Binary(), sizes, p.Config)
+}
+
 // Save writes the trained model to -o (DBN.SaveWith) with its meta.json:
 // the recipe without its checkpoint settings, the history and what data
 // was trained on (DataFile.MetaExtra). Its errors are failures at run

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 )
 
@@ -9,13 +10,36 @@ import (
 // process's limits) can give before they allocate anything. They count the
 // large buffers (float32 parameters and copies, data and its propagated
 // copies, scratch per row) in bytes, as float64 so that absurd sizes do not
-// overflow; the Go runtime's own overhead is left to the caller's margin.
+// overflow, and processBytes for the process itself. The garbage between
+// two collections is not counted: the train and eval commands bound the Go
+// runtime's memory with debug.SetMemoryLimit(MemoryLimit(estimate)), so
+// that their peak resident memory stays within the estimate.
+
+// binaryBytes bounds the resident pages mapped from files (the binary's
+// code and data, libc: 11.8 MiB for train on linux/amd64, from
+// /proc/PID/smaps), which the Go runtime's memory limit does not count.
+const binaryBytes = 12 << 20
+
+// processBytes is the resident memory of the process whatever it computes
+// (16 MiB for train or eval of a tiny model on linux/amd64, measured with
+// /usr/bin/time -v): binaryBytes, and the Go runtime's own structures and
+// the threads' stacks.
+const processBytes = binaryBytes + 12<<20
+
+// MemoryLimit returns the soft limit of the Go runtime's memory
+// (debug.SetMemoryLimit) for a run whose estimate (EstimateTrainBytes,
+// EstimateEvalBytes) is need bytes: need less the pages mapped from files,
+// so that the resident memory stays within need. The collector runs more
+// often as the heap nears it, instead of letting garbage grow the heap to
+// twice what is live (GOGC) and more: a 10,000-epoch training's
+// checkpoints of a growing history had taken 3.4 times its estimate.
+func MemoryLimit(need float64) int64 {
+	return int64(min(max(need-binaryBytes, processBytes-binaryBytes), float64(math.MaxInt64/2)))
+}
 
 // EstimateTrainBytes returns the memory TrainDBN needs for n samples of
 // sizes[0] units (held as bytes, or float32 when float32Data), layers of
-// sizes, and cfg: the most that is live at once. The garbage between two
-// collections is left to the caller (the train command bounds the Go heap
-// with debug.SetMemoryLimit).
+// sizes, and cfg: the most that is live at once, and processBytes.
 func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float64 {
 	fn := float64(n)
 	elem := 1.0
@@ -37,9 +61,6 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		nv, nh := float64(sizes[l]), float64(sizes[l+1])
 		w := float64(4 * nv * nh)
 		need += w // the trained layer
-		if cfg.SnapshotEvery > 0 {
-			need += float64((w + float64(4*nh)) * float64(cfg.Epochs/cfg.SnapshotEvery))
-		}
 		// The layer in training: velocity and two backups (the gradient
 		// is not kept: f32's GemmTNPairUpdate with a nil C), the batch
 		// buffers, the PCD chains and their backup.
@@ -76,15 +97,21 @@ func EstimateTrainBytes(n int, float32Data bool, sizes []int, cfg Config) float6
 		}
 		maxProp = max(maxProp, trainer+monitor+2*prop)
 	}
+	need += SnapshotBytes(sizes, cfg)
 	// The history: an EpochStats per layer and epoch, and at save time its
 	// JSON (maxEpochJSON each) with the encoder's buffer growth.
 	need += float64(float64(cfg.Epochs) * float64(len(sizes)-1) * historyEpochBytes)
-	return need + maxProp
+	return need + maxProp + processBytes
 }
 
 // historyEpochBytes is what one epoch's record costs at most while a model
-// is saved: the EpochStats and three times its JSON.
-const historyEpochBytes = float64(unsafe.Sizeof(EpochStats{}) + 3*maxEpochJSON)
+// or checkpoint is saved: the EpochStats and five times its JSON, which
+// json.MarshalIndent holds at once: the encoder's buffer (up to twice the
+// compact JSON, kept in encoding/json's pool between saves), its copy,
+// and the indented output's (twice the compact JSON), the compact JSON
+// being at most the indented one. Three times had undercounted what a
+// 10,000-epoch run held while writing its checkpoints.
+const historyEpochBytes = float64(unsafe.Sizeof(EpochStats{}) + 5*maxEpochJSON)
 
 // maxEpochJSON bounds the bytes one EpochStats adds to meta.json
 // (TestEpochJSONBound: every measure at its longest).
@@ -102,17 +129,22 @@ func CheckHistoryEpochs(epochs, layers int) error {
 }
 
 // EstimateEvalBytes returns the memory EvaluateDBN needs for n samples and
-// layers of sizes, with AIS over runs chains and steps intermediate
-// distributions.
+// layers of sizes (read without their snapshots: LoadDBNLayers), with AIS
+// over runs chains and steps intermediate distributions, and processBytes.
 func EstimateEvalBytes(n int, sizes []int, runs, steps int) float64 {
 	fn := float64(n)
-	need := fn * float64(sizes[0]) // the data as bytes
+	need := float64(fn*float64(sizes[0])) + processBytes // the data as bytes
 	worst := 0.0
 	for l := 0; l+1 < len(sizes); l++ {
 		nv, nh := float64(sizes[l]), float64(sizes[l+1])
 		need += float64(4 * nv * nh)
-		// The second path's schedule and the first's weights coexist.
-		ais := float64(4*float64(runs)*(nv+float64(3*nh))) + float64(32*float64(runs)) + float64(16*float64(steps))
+		// AIS (aisBuffers, one set for both paths): per run the visible
+		// and hidden states, the hidden input and its scaled copy
+		// (float32), the bits of the visible and hidden states, three
+		// float64 sums and the two paths' log weights; and the two
+		// schedules.
+		fr := float64(runs)
+		ais := float64(4*fr*(nv+float64(3*nh))) + float64(fr*(float64(float64(nv+nh)/8)+16)) + float64(40*fr) + float64(16*float64(steps))
 		perSample := float64(8 * 4 * fn)                                                                   // free energies, flips, pseudo-likelihoods
 		layer := ais + perSample + float64(4*evalChunk*(float64(2*nv)+float64(2*nh))) + float64(2*4*fn*nh) // and two propagated inputs
 		worst = max(worst, layer)

@@ -214,21 +214,49 @@ func (d *DBN) FileBytes() float64 {
 
 // LoadDBN reads a model file written by Save (or any .npz holding float32
 // or float64 arrays W0, b0, c0, ... of consistent shapes; meta.json is
-// optional). Only the members it uses are inflated, each checked against
-// its CRC-32 and size (package npy's NPZReader, with modelNPZ's byte
-// limit). The epochs' seconds come from the sidecar path+TimingsSuffix when
-// it is there and fits the history.
-func LoadDBN(path string) (*DBN, Meta, error) {
+// optional), with its snapshots. Only the members it uses are inflated,
+// each checked against its CRC-32 and size (package npy's NPZReader, with
+// modelNPZ's byte limit). The epochs' seconds come from the sidecar
+// path+TimingsSuffix when it is there and fits the history. The snapshots
+// can outweigh the layers many times (SnapshotBytes): callers that do not
+// use them call LoadDBNLayers.
+func LoadDBN(path string) (*DBN, Meta, error) { return loadDBN(path, true) }
+
+// LoadDBNLayers is LoadDBN without the snapshots (Snapshots is nil): their
+// members are neither inflated nor allocated, only their names checked as
+// LoadDBN checks them (no snapshot of a layer the model lacks, no bias
+// snapshot without its weights), so that it holds the layers and meta.json
+// whatever the number of snapshots. The layers and meta are LoadDBN's.
+func LoadDBNLayers(path string) (*DBN, Meta, error) { return loadDBN(path, false) }
+
+func loadDBN(path string, snapshots bool) (*DBN, Meta, error) {
 	z, err := modelNPZ(path)
 	if err != nil {
 		return nil, Meta{}, err
 	}
 	defer z.Close()
-	d, meta, err := dbnFromNPZ(path, z, true)
+	d, meta, err := dbnFromNPZ(path, z, snapshots)
 	if err == nil {
 		meta.History.mergeSeconds(path + TimingsSuffix)
 	}
 	return d, meta, err
+}
+
+// SnapshotBytes returns the memory the snapshots of a training with cfg of
+// layers of sizes take, kept in training (TrainDBN) or read back
+// (LoadDBN): the float32 W and c of every layer every cfg.SnapshotEvery
+// epochs, 4 (nv nh + nh) bytes each. LoadDBNLayers reads none of them.
+func SnapshotBytes(sizes []int, cfg Config) float64 {
+	if cfg.SnapshotEvery <= 0 {
+		return 0
+	}
+	per := float64(cfg.Epochs / cfg.SnapshotEvery)
+	need := 0.0
+	for l := 0; l+1 < len(sizes); l++ {
+		nv, nh := float64(sizes[l]), float64(sizes[l+1])
+		need += float64((float64(4*nv*nh) + float64(4*nh)) * per)
+	}
+	return need
 }
 
 // readMeta returns the archive's meta.json (ok false when it has none).
@@ -318,20 +346,33 @@ func dbnFromNPZ(path string, z *npy.NPZReader, snapshots bool) (*DBN, Meta, erro
 	if err := d.Check(); err != nil {
 		return nil, meta, fmt.Errorf("%s: %w", path, err)
 	}
+	members, err := snapshotMembers(path, z, d)
+	if err != nil {
+		return nil, meta, err
+	}
 	if snapshots {
-		if d.Snapshots, err = snapshotsFromNPZ(path, z, d); err != nil {
+		if d.Snapshots, err = snapshotsFromNPZ(path, z, d, members); err != nil {
 			return nil, meta, err
 		}
 	}
 	return d, meta, nil
 }
 
-// snapshotsFromNPZ reads the members W<layer>_epoch<N> of d's layers and
-// their hidden biases c<layer>_epoch<N>, which files written before
-// 2026-12-04 lack; a c without its W is an error.
-func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error) {
-	var out []Snapshot
-	biases := map[[2]int][]float32{}
+// snapshotMember is a member W<layer>_epoch<N> (bias false) or
+// c<layer>_epoch<N> (bias true) of a model file, as named.
+type snapshotMember struct {
+	name         string // without ".npy"
+	layer, epoch int
+	bias         bool
+}
+
+// snapshotMembers returns the snapshot members of z in archive order, from
+// their names alone (nothing is inflated): a snapshot of a layer d lacks,
+// or a bias snapshot c without its W (files written before 2026-12-04
+// have W only), is an error.
+func snapshotMembers(path string, z *npy.NPZReader, d *DBN) ([]snapshotMember, error) {
+	var out []snapshotMember
+	weights := map[[2]int]bool{}
 	for _, member := range z.Names() {
 		name, ok := strings.CutSuffix(member, ".npy")
 		m := snapshotName.FindStringSubmatch(name)
@@ -343,16 +384,49 @@ func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error)
 		if err1 != nil || err2 != nil || layer >= len(d.Layers) {
 			return nil, fmt.Errorf("%s: snapshot %s of a layer the model does not have", path, name)
 		}
+		sm := snapshotMember{name: name, layer: layer, epoch: epoch, bias: m[1] == "c"}
+		if !sm.bias {
+			weights[[2]int{layer, epoch}] = true
+		}
+		out = append(out, sm)
+	}
+	// Name the first orphan by layer and epoch, the same one every time.
+	orphans, first := map[[2]int]bool{}, [2]int{math.MaxInt, math.MaxInt}
+	for _, sm := range out {
+		key := [2]int{sm.layer, sm.epoch}
+		if !sm.bias || weights[key] {
+			continue
+		}
+		orphans[key] = true
+		if key[0] < first[0] || key[0] == first[0] && key[1] < first[1] {
+			first = key
+		}
+	}
+	if len(orphans) > 0 {
+		sn := Snapshot{Layer: first[0], Epoch: first[1]}
+		return nil, fmt.Errorf("%s: %d bias snapshot(s) without their weights, the first %s (no %s)", path, len(orphans), sn.BiasName(), sn.Name())
+	}
+	return out, nil
+}
+
+// snapshotsFromNPZ reads the snapshot members of d's layers
+// (snapshotMembers): W<layer>_epoch<N> and their hidden biases
+// c<layer>_epoch<N>, which files written before 2026-12-04 lack.
+func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN, members []snapshotMember) ([]Snapshot, error) {
+	var out []Snapshot
+	biases := map[[2]int][]float32{}
+	for _, sm := range members {
+		name := sm.name
 		a, err := z.Array(name)
 		if err != nil {
 			return nil, err
 		}
-		l := d.Layers[layer]
-		if m[1] == "c" {
+		l := d.Layers[sm.layer]
+		if sm.bias {
 			if len(a.Shape) != 1 || a.Shape[0] != l.NHidden {
 				return nil, fmt.Errorf("%s: %s: shape %v, want (%d,)", path, name, a.Shape, l.NHidden)
 			}
-			if biases[[2]int{layer, epoch}], err = floatData(path+": "+name, a); err != nil {
+			if biases[[2]int{sm.layer, sm.epoch}], err = floatData(path+": "+name, a); err != nil {
 				return nil, err
 			}
 			continue
@@ -364,23 +438,12 @@ func snapshotsFromNPZ(path string, z *npy.NPZReader, d *DBN) ([]Snapshot, error)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Snapshot{Layer: layer, Epoch: epoch, W: w})
+		out = append(out, Snapshot{Layer: sm.layer, Epoch: sm.epoch, W: w})
 	}
 	for i := range out {
 		key := [2]int{out[i].Layer, out[i].Epoch}
 		out[i].C = biases[key]
 		delete(biases, key)
-	}
-	if len(biases) > 0 {
-		// Name the first orphan by layer and epoch, the same one every time.
-		first := [2]int{math.MaxInt, math.MaxInt}
-		for key := range biases {
-			if key[0] < first[0] || key[0] == first[0] && key[1] < first[1] {
-				first = key
-			}
-		}
-		sn := Snapshot{Layer: first[0], Epoch: first[1]}
-		return nil, fmt.Errorf("%s: %d bias snapshot(s) without their weights, the first %s (no %s)", path, len(biases), sn.BiasName(), sn.Name())
 	}
 	sortSnapshots(out)
 	return out, nil

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/core/rbm"
+)
+
+// TestTrainMemoryLimit: train bounds the Go runtime's memory with
+// rbm.MemoryLimit of its estimate while it trains (nothing did, though
+// rbm's estimates left the garbage to that limit: a 10,000-epoch run's
+// checkpoints took 3.4 times the estimate), puts back the limit it found
+// when it returns, and leaves the limit alone when GOMEMLIMIT is set.
+func TestTrainMemoryLimit(t *testing.T) {
+	dir := t.TempDir()
+	data := writeNpy(t, dir, "s.npy", "|u1", []int{200, 4, 4}, randomSpins(200, 16, 1))
+	cfg, err := rbm.TrainRecipe("mehta-schwab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs = 2
+	want := rbm.MemoryLimit(rbm.EstimateTrainBytes(200, false, []int{16, 8}, cfg))
+	old := beforeModelSave
+	t.Cleanup(func() { beforeModelSave = old })
+	var during int64
+	beforeModelSave = func() { during = debug.SetMemoryLimit(-1) }
+	before := debug.SetMemoryLimit(-1)
+	for _, c := range []struct {
+		env  string
+		want int64
+	}{{"", want}, {"1GiB", before}} {
+		t.Setenv("GOMEMLIMIT", c.env)
+		during = 0
+		code, _, stderr := runCmd("train", "-data", data, "-layers", "8", "-epochs", "2", "-o", filepath.Join(dir, "m.npz"))
+		if code != 0 {
+			t.Fatalf("GOMEMLIMIT=%q: exit %d, %s", c.env, code, stderr)
+		}
+		if during != c.want {
+			t.Errorf("GOMEMLIMIT=%q: memory limit %d while training, want %d", c.env, during, c.want)
+		}
+		if after := debug.SetMemoryLimit(-1); after != before {
+			t.Errorf("GOMEMLIMIT=%q: memory limit %d after the command, want %d as before", c.env, after, before)
+		}
+	}
+}
+
+// TestLimitMemory: limitMemory sets rbm.MemoryLimit(need) until the
+// function it returns is called, unless GOMEMLIMIT is set.
+func TestLimitMemory(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Setenv("GOMEMLIMIT", "")
+	restore := limitMemory(100 << 20)
+	if got, want := debug.SetMemoryLimit(-1), rbm.MemoryLimit(100<<20); got != want || want >= 100<<20 || want < 80<<20 {
+		t.Errorf("limit %d, want rbm.MemoryLimit(100 MiB) = %d, a little less than 100 MiB (the binary's pages)", got, want)
+	}
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d after restore, want %d", got, before)
+	}
+	t.Setenv("GOMEMLIMIT", "2GiB")
+	limitMemory(100 << 20)()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d with GOMEMLIMIT set, want %d untouched", got, before)
+	}
+}
