@@ -887,7 +887,7 @@ func (r *replicator) loadNets(withFlow bool) ([]netData, error) {
 // loadNet reads the outputs of one replica of one network.
 func (r *replicator) loadNet(net string, p replica, withFlow bool) (netData, error) {
 	nd := netData{name: net, rep: p}
-	dbn, meta, err := rbm.LoadDBN(r.path(modelRel(net, p)))
+	dbn, meta, err := rbm.LoadDBNLayers(r.path(modelRel(net, p)))
 	if err != nil {
 		return nd, err
 	}

@@ -113,6 +113,20 @@ func (s Settings) macsPerSample() float64 {
 	return m
 }
 
+// sizes is the stack's units, visible first.
+func (s Settings) sizes() []int { return append([]int{s.L * s.L}, s.Layers...) }
+
+// modelBytes is a trained stack without its snapshots: weights and biases,
+// float32.
+func (s Settings) modelBytes() float64 {
+	sizes := s.sizes()
+	b := 0.0
+	for i := 0; i+1 < len(sizes); i++ {
+		b += float64(4 * (float64(float64(sizes[i])*float64(sizes[i+1])) + float64(sizes[i]+sizes[i+1])))
+	}
+	return b
+}
+
 func (s Settings) dataStage(d int) *stageDef {
 	st := s.samplingStage(s.K, s.N, s.dataSeed(d), dataRel(d), dataStatsRel(d),
 		fmt.Sprintf("sample L=%d K=%.4f (data %d)", s.L, s.K, d))
@@ -204,7 +218,7 @@ func (s Settings) trainStage(net string, p replica, dataKey string) (*stageDef, 
 	// the monitor, the history) on the stage's cores.
 	ecfg := cfg
 	ecfg.Threads = st.Cores
-	st.MemMiB = 64 + mib(float64(float64(s.N)*float64(s.L*s.L))+rbm.EstimateTrainBytes(s.N, false, append([]int{s.L * s.L}, s.Layers...), ecfg))
+	st.MemMiB = 64 + mib(float64(float64(s.N)*float64(s.L*s.L))+rbm.EstimateTrainBytes(s.N, false, s.sizes(), ecfg))
 	// Calibrated on Zen 3 at the paper's sizes (batch 100: 310 s; scikit-learn's
 	// batch 10 runs about sqrt(10) times slower per sample).
 	st.Seconds = float64(cfg.Epochs) * float64(s.N) * s.macsPerSample() * math.Sqrt(100/float64(max(1, cfg.Batch))) / (macsPerSecond * float64(st.Cores))
@@ -355,14 +369,20 @@ func (s Settings) evalStage(net string, p replica, trainKey, dataKey, testKey st
 	st := &stageDef{settings: settings}
 	st.Name, st.Kind, st.Inputs, st.Outputs = "eval/"+net+"/"+p.tag(), "eval", []string{trainKey, dataKey, testKey}, []string{rel}
 	st.Cores = s.parallelCores()
-	st.MemMiB = 64 + mib(float64(float64(s.N+s.TestN)*float64(s.L*s.L)*5)+float64(float64(s.N)*float64(s.Layers[0])*8))
 	steps := float64(s.AISSteps[0] + s.AISSteps[1] + s.AISSteps[2])
+	// The data and held-out sets as read (and float copies), or what
+	// rbm.EstimateEvalBytes counts (the model without its snapshots, AIS's
+	// chains, the propagated inputs) with the held-out set beside it,
+	// whichever is more.
+	sites := float64(s.L * s.L)
+	est := rbm.EstimateEvalBytes(s.N+s.TestN, s.sizes(), s.AISRuns, int(steps)) + float64(float64(s.TestN)*sites)
+	st.MemMiB = 64 + mib(max(float64(float64(s.N+s.TestN)*sites*5)+float64(float64(s.N)*float64(s.Layers[0])*8), est))
 	// AIS: two paths (rbm.LogLikelihood) of two products per step.
 	// RAISE: one chain of two products per step for each of its samples.
 	raise := float64(2 * float64(min(s.RAISESamples, s.TestN)) * steps * s.macsPerSample())
 	st.Seconds = (float64(4*float64(s.AISRuns)*steps*s.macsPerSample()) + float64(8*float64(s.N+s.TestN)*s.macsPerSample()) + raise) / (4 * macsPerSecond * float64(st.Cores))
 	st.run = func(r *replicator, _ string) error {
-		dbn, meta, err := rbm.LoadDBN(r.path(modelRel(net, p)))
+		dbn, meta, err := rbm.LoadDBNLayers(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
@@ -668,7 +688,13 @@ func (s Settings) analyseStage(net string, p replica, trainKey, dataKey string) 
 		st.Outputs = append(st.Outputs, "report/"+f)
 	}
 	st.Cores = 1
-	st.MemMiB = 96 + mib(float64(2*float64(s.N)*float64(s.L*s.L))+float64(float64(s.AnalysisSamples)*float64(s.L*s.L)*12))
+	// The data, the analysed samples' copies, and the model with its
+	// snapshots (the receptive fields' evolution reads them).
+	snaps := 0.0
+	if cfg, err := s.networkConfig(net, p); err == nil {
+		snaps = rbm.SnapshotBytes(s.sizes(), cfg)
+	}
+	st.MemMiB = 96 + mib(float64(2*float64(s.N)*float64(s.L*s.L))+float64(float64(s.AnalysisSamples)*float64(s.L*s.L)*12)+s.modelBytes()+snaps)
 	units := 0
 	for _, n := range s.Layers {
 		units += n
@@ -1221,10 +1247,10 @@ func (s Settings) flowStage(net string, p replica, trainKey string, sweepKeys []
 	st.Inputs = append([]string{trainKey}, sweepKeys...)
 	st.Outputs = []string{rel, "report/" + file}
 	st.Cores = 1
-	st.MemMiB = 64 + mib(float64(len(s.SweepKs)*s.SweepN*s.L*s.L)+float64(float64(min(s.SweepN, 1000)*s.L*s.L)*16))
+	st.MemMiB = 64 + mib(float64(len(s.SweepKs)*s.SweepN*s.L*s.L)+float64(float64(min(s.SweepN, 1000)*s.L*s.L)*16)+s.modelBytes())
 	st.Seconds = 1 + 2*float64(s.FlowSteps*len(s.SweepKs)*s.SweepN)*s.macsPerSample()/macsPerSecond
 	st.run = func(r *replicator, _ string) error {
-		dbn, _, err := rbm.LoadDBN(r.path(modelRel(net, p)))
+		dbn, _, err := rbm.LoadDBNLayers(r.path(modelRel(net, p)))
 		if err != nil {
 			return err
 		}
