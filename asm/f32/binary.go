@@ -3,6 +3,7 @@ package f32
 import (
 	"fmt"
 	"math/bits"
+	"unsafe"
 )
 
 // Bits is a 0/1 matrix packed 64 elements to a word: element (i, p) of the
@@ -18,7 +19,7 @@ type Bits struct {
 
 // reshape sets the shape of b, reusing its words when they suffice.
 func (b *Bits) reshape(rows, cols int) []uint64 {
-	b.Rows, b.Cols, b.Stride = rows, cols, (cols+63)/64
+	b.Rows, b.Cols, b.Stride = rows, cols, cols/64+min(1, cols%64) // (cols+63)/64 without overflow
 	n := rows * b.Stride
 	if cap(b.Words) < n {
 		b.Words = make([]uint64, n)
@@ -66,10 +67,22 @@ func packBitsGo(w []uint64, ws int, a []float32, rows, cols, lda int) bool {
 	return ok
 }
 
-// Transpose sets b to the transpose of src (src.Cols x src.Rows).
+// Transpose sets b to the transpose of src (src.Cols x src.Rows), reusing
+// b's words when they suffice. src must be a Bits as Pack makes them
+// (shape, stride, enough words, zero bits past Cols), and b's words, up to
+// their capacity, must not share memory with src's: b must not be src or
+// a copy of it. Transpose panics otherwise, before it writes b.
 func (b *Bits) Transpose(src *Bits) {
 	if b == src {
 		panic("f32: Bits.Transpose: b and src are the same matrix")
+	}
+	checkBitsShape("Bits.Transpose", "src", src)
+	if src.Rows == 0 || src.Cols == 0 {
+		b.reshape(src.Cols, src.Rows) // no words
+		return
+	}
+	if overlapsU64(b.Words[:cap(b.Words)], src.Words[:src.Rows*src.Stride]) {
+		panic("f32: Bits.Transpose: b's words overlap src's in memory (b a copy of src?), want them apart")
 	}
 	w := b.reshape(src.Cols, src.Rows)
 	clear(w)
@@ -113,6 +126,41 @@ func (b *Bits) Ones(i int) int {
 	return n
 }
 
+// checkBitsShape panics unless a (called name) is a Bits as Pack makes them:
+// dimensions >= 0, Stride (Cols+63)/64, Words holding Rows*Stride words,
+// no bit set past Cols in any row.
+func checkBitsShape(fn, name string, a *Bits) {
+	if a.Rows < 0 || a.Cols < 0 {
+		panic(fmt.Sprintf("f32: %s: %s is a %d x %d Bits, want dimensions >= 0", fn, name, a.Rows, a.Cols))
+	}
+	stride := a.Cols/64 + min(1, a.Cols%64) // (Cols+63)/64 without overflow
+	hi, lo := bits.Mul64(uint64(a.Rows), uint64(max(0, a.Stride)))
+	if a.Stride != stride || hi != 0 || lo > uint64(len(a.Words)) {
+		panic(fmt.Sprintf("f32: %s: %s is a %d x %d Bits with stride %d and %d words, want stride %d and at least rows*stride words",
+			fn, name, a.Rows, a.Cols, a.Stride, len(a.Words), stride))
+	}
+	if a.Cols%64 == 0 {
+		return
+	}
+	pad := ^uint64(0) << uint(a.Cols%64)
+	for i := 0; i < a.Rows; i++ {
+		if a.Words[i*a.Stride+a.Stride-1]&pad != 0 {
+			panic(fmt.Sprintf("f32: %s: row %d of %s has bits set past column %d", fn, i, name, a.Cols))
+		}
+	}
+}
+
+// overlapsU64 reports whether a and b share memory (an empty slice shares
+// none).
+func overlapsU64(a, b []uint64) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	a0 := uintptr(unsafe.Pointer(unsafe.SliceData(a)))
+	b0 := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return a0 < b0+8*uintptr(len(b)) && b0 < a0+8*uintptr(len(a))
+}
+
 // checkBitsArg panics unless a is a packed m x k matrix whose bits past k
 // are zero (the kernels would read rows of B past k for them).
 func checkBitsArg(fn string, a *Bits, m, k int) {
@@ -139,6 +187,8 @@ func checkBitsArg(fn string, a *Bits, m, k int) {
 // ones in increasing p, then scaled and combined as in roundingContract.
 // A B with infinities or NaNs gives that sum, which is not GemmNN's.
 func (w *Workspace) GemmNNBits(m, n, k int, alpha float32, a *Bits, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w.enter("GemmNNBits")
+	defer w.exit()
 	checkBitsArg("GemmNNBits", a, m, k)
 	checkGemmBC("GemmNNBits", false, m, n, k, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, bits: a.Words, bstride: a.Stride,
@@ -148,6 +198,8 @@ func (w *Workspace) GemmNNBits(m, n, k int, alpha float32, a *Bits, b []float32,
 // GemmNTBits is GemmNT with the 0/1 matrix A given as Bits (m x k), with
 // the contract of GemmNNBits.
 func (w *Workspace) GemmNTBits(m, n, k int, alpha float32, a *Bits, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w.enter("GemmNTBits")
+	defer w.exit()
 	checkBitsArg("GemmNTBits", a, m, k)
 	checkGemmBC("GemmNTBits", true, m, n, k, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, bits: a.Words, bstride: a.Stride,
@@ -157,6 +209,8 @@ func (w *Workspace) GemmNTBits(m, n, k int, alpha float32, a *Bits, b []float32,
 // SigmoidAffineNNBits is SigmoidAffineNN with the 0/1 matrix A given as
 // Bits (m x k): P(h|v) for binary v, the contract of GemmNNBits.
 func (w *Workspace) SigmoidAffineNNBits(m, n, k int, a *Bits, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	w.enter("SigmoidAffineNNBits")
+	defer w.exit()
 	checkBitsArg("SigmoidAffineNNBits", a, m, k)
 	checkGemmBC("SigmoidAffineNNBits", false, m, n, k, b, ldb, c, ldc)
 	checkLen("SigmoidAffineNNBits", "bias", len(bias), n)
@@ -167,6 +221,8 @@ func (w *Workspace) SigmoidAffineNNBits(m, n, k int, a *Bits, b []float32, ldb i
 // SigmoidAffineNTBits is SigmoidAffineNT with the 0/1 matrix A given as
 // Bits (m x k): P(v|h) for sampled h, the contract of GemmNNBits.
 func (w *Workspace) SigmoidAffineNTBits(m, n, k int, a *Bits, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	w.enter("SigmoidAffineNTBits")
+	defer w.exit()
 	checkBitsArg("SigmoidAffineNTBits", a, m, k)
 	checkGemmBC("SigmoidAffineNTBits", true, m, n, k, b, ldb, c, ldc)
 	checkLen("SigmoidAffineNTBits", "bias", len(bias), n)
@@ -179,6 +235,8 @@ func (w *Workspace) SigmoidAffineNTBits(m, n, k int, a *Bits, b []float32, ldb i
 // v^T h of a CD gradient for binary v, the contract of GemmNNBits.
 func (w *Workspace) GemmTNPairBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, ldc int) {
+	w.enter("GemmTNPairBits")
+	defer w.exit()
 	checkBitsArg("GemmTNPairBits", a1t, m, k1)
 	checkGemmBC("GemmTNPairBits", false, m, n, k1, b1, ldb1, c, ldc)
 	checkGemm("GemmTNPairBits", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
@@ -191,6 +249,8 @@ func (w *Workspace) GemmTNPairBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 [
 // GemmTNPairBits (c nil: the gradient not kept, as there).
 func (w *Workspace) GemmTNPairUpdateBits(m, n, k1 int, alpha1 float32, a1t *Bits, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
+	w.enter("GemmTNPairUpdateBits")
+	defer w.exit()
 	checkBitsArg("GemmTNPairUpdateBits", a1t, m, k1)
 	ldc := max(1, n) // as in GemmTNPairUpdate
 	checkGemmB("GemmTNPairUpdateBits", false, m, n, k1, b1, ldb1)

@@ -29,6 +29,8 @@ import (
 //		}
 //	}
 func (w *Workspace) GemmNN(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w.enter("GemmNN")
+	defer w.exit()
 	checkGemm("GemmNN", false, false, m, n, k, a, lda, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, ars: lda, acs: 1, b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
@@ -48,6 +50,8 @@ func (w *Workspace) GemmNN(m, n, k int, alpha float32, a []float32, lda int, b [
 //		}
 //	}
 func (w *Workspace) GemmNT(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w.enter("GemmNT")
+	defer w.exit()
 	checkGemm("GemmNT", false, true, m, n, k, a, lda, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, ars: lda, acs: 1, b: b, brs: 1, bcs: ldb, c: c, ldc: ldc})
@@ -68,6 +72,8 @@ func (w *Workspace) GemmNT(m, n, k int, alpha float32, a []float32, lda int, b [
 //		}
 //	}
 func (w *Workspace) GemmTN(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w.enter("GemmTN")
+	defer w.exit()
 	checkGemm("GemmTN", true, false, m, n, k, a, lda, b, ldb, c, ldc)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, ars: 1, acs: lda, b: b, brs: ldb, bcs: 1, c: c, ldc: ldc})
@@ -82,6 +88,8 @@ func (w *Workspace) GemmTN(m, n, k int, alpha float32, a []float32, lda int, b [
 // is such a pair (data term and model term of dW).
 func (w *Workspace) GemmTNPair(m, n, k1 int, alpha1 float32, a1 []float32, lda1 int, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, ldc int) {
+	w.enter("GemmTNPair")
+	defer w.exit()
 	checkGemm("GemmTNPair", true, false, m, n, k1, a1, lda1, b1, ldb1, c, ldc)
 	checkGemm("GemmTNPair", true, false, m, n, k2, a2, lda2, b2, ldb2, c, ldc)
 	g1 := gemmArgs{m: m, n: n, k: k1, alpha: alpha1, beta: beta, a: a1, ars: 1, acs: lda1, b: b1, brs: ldb1, bcs: 1, c: c, ldc: ldc}
@@ -113,6 +121,8 @@ type UpdateRule struct {
 // 100 0.523 -> 0.510 s (4 of 6).
 func (w *Workspace) GemmTNPairUpdate(m, n, k1 int, alpha1 float32, a1 []float32, lda1 int, b1 []float32, ldb1 int, beta float32,
 	k2 int, alpha2 float32, a2 []float32, lda2 int, b2 []float32, ldb2 int, c []float32, u UpdateRule) {
+	w.enter("GemmTNPairUpdate")
+	defer w.exit()
 	ldc := max(1, n) // C is m x n with stride n (a stride of at least 1 when n = 0)
 	checkGemmAB("GemmTNPairUpdate", true, false, m, n, k1, a1, lda1, b1, ldb1)
 	checkGemmAB("GemmTNPairUpdate", true, false, m, n, k2, a2, lda2, b2, ldb2)
@@ -163,6 +173,8 @@ func checkPairUpdateApart(fn string, m, n, k1 int, a1 []float32, lda1 int, b1 []
 //		}
 //	}
 func (w *Workspace) SigmoidAffineNN(m, n, k int, a []float32, lda int, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	w.enter("SigmoidAffineNN")
+	defer w.exit()
 	checkGemm("SigmoidAffineNN", false, false, m, n, k, a, lda, b, ldb, c, ldc)
 	checkLen("SigmoidAffineNN", "bias", len(bias), n)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0,
@@ -174,6 +186,8 @@ func (w *Workspace) SigmoidAffineNN(m, n, k int, a []float32, lda int, b []float
 // and is only written. The contract, as SigmoidAffineNN with
 // s += a[i*lda+p] * b[j*ldb+p].
 func (w *Workspace) SigmoidAffineNT(m, n, k int, a []float32, lda int, b []float32, ldb int, bias []float32, c []float32, ldc int) {
+	w.enter("SigmoidAffineNT")
+	defer w.exit()
 	checkGemm("SigmoidAffineNT", false, true, m, n, k, a, lda, b, ldb, c, ldc)
 	checkLen("SigmoidAffineNT", "bias", len(bias), n)
 	w.gemm(gemmArgs{m: m, n: n, k: k, alpha: 1, beta: 0,

@@ -1,9 +1,11 @@
 package f32
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 )
@@ -11,8 +13,15 @@ import (
 // Workspace owns the packing buffers of the matrix products and the worker
 // goroutines that split them across cores. Buffers grow to the largest
 // product seen and are then reused, so steady-state calls allocate nothing.
-// A Workspace is not safe for concurrent use; give each goroutine its own.
+// A Workspace is not safe for concurrent use; give each goroutine its own:
+// a method called while another is under way on the same Workspace (from
+// another goroutine, or from a Replicate fill) panics instead of mixing
+// the two calls' buffers. The zero Workspace is not usable (its methods
+// panic); make one with NewWorkspace.
 type Workspace struct {
+	// busy is set while an exported method uses the buffers or the pool
+	// (enter, exit).
+	busy    atomic.Bool
 	threads int
 	opts    gemmOpts
 	bufs    []*threadBuf
@@ -103,11 +112,18 @@ func (t *threadBuf) grow(na, nb, nt int) {
 	}
 }
 
+// maxThreads is the most goroutines a Workspace may use (NewWorkspace).
+const maxThreads = 4096
+
 // NewWorkspace returns a workspace whose products use up to threads
-// goroutines; threads <= 0 means runtime.GOMAXPROCS(0).
+// goroutines; threads <= 0 means runtime.GOMAXPROCS(0) (at most 4096).
+// It panics if threads is more than 4096.
 func NewWorkspace(threads int) *Workspace {
 	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
+		threads = min(runtime.GOMAXPROCS(0), maxThreads)
+	}
+	if threads > maxThreads {
+		panic(fmt.Sprintf("f32: NewWorkspace(%d): more than %d threads", threads, maxThreads))
 	}
 	w := &Workspace{threads: threads, opts: defaultOpts, bufs: make([]*threadBuf, threads)}
 	for i := range w.bufs {
@@ -118,6 +134,24 @@ func NewWorkspace(threads int) *Workspace {
 
 // Threads returns the number of goroutines a product may use.
 func (w *Workspace) Threads() int { return w.threads }
+
+// enter marks w in use by its method fn until exit; every exported method
+// that uses the buffers, the replicas or the pool calls it first (and
+// defers exit). It panics, leaving w as it was, when w was not made by
+// NewWorkspace or is already in use: by another goroutine (a Workspace is
+// not safe for concurrent use) or by the method whose Replicate fill
+// calls fn.
+func (w *Workspace) enter(fn string) {
+	if w.bufs == nil {
+		panic("f32: Workspace." + fn + ": zero Workspace: use NewWorkspace")
+	}
+	if !w.busy.CompareAndSwap(false, true) {
+		panic("f32: Workspace." + fn + ": Workspace used by two goroutines at once (or from a Replicate fill); a Workspace is not safe for concurrent use, give each goroutine its own")
+	}
+}
+
+// exit ends the use of w that enter began.
+func (w *Workspace) exit() { w.busy.Store(false) }
 
 // pool is the set of worker goroutines of a Workspace. Worker i (i >= 1)
 // runs tasks[i] of each run that has more than i tasks; the caller runs
@@ -150,6 +184,9 @@ type pool struct {
 	// spin is false when the pool has more goroutines than GOMAXPROCS:
 	// a spinning worker would then hold the processor the others need.
 	spin bool
+	// failed is the first panic of a worker's task in the current run,
+	// raised again on the caller once every task has ended (run).
+	failed atomic.Pointer[workerPanic]
 }
 
 // spinFor is how long a worker or the caller polls before it parks. The
@@ -192,7 +229,7 @@ func newPool(bufs []*threadBuf, spin bool) *pool {
 		wake: make([]chan struct{}, n), idle: make(chan struct{}, 1), spin: spin}
 	for i := 1; i < n; i++ {
 		p.wake[i] = make(chan struct{}, 1)
-		go p.worker(i)
+		go p.worker(i, 0) // run 0 is none: newPool returns before any run
 	}
 	return p
 }
@@ -220,8 +257,9 @@ func (p *pool) poll(done func() bool) bool {
 	}
 }
 
-func (p *pool) worker(i int) {
-	var seen uint64 // run 0 is none: newPool returns before any run
+// worker is the loop of worker goroutine i, which has seen the runs up
+// to seen.
+func (p *pool) worker(i int, seen uint64) {
 	for {
 		var st uint64
 		next := func() bool { st = p.state.Load(); return st>>32 != seen || p.closed.Load() }
@@ -242,24 +280,73 @@ func (p *pool) worker(i int) {
 		}
 		seen = st >> 32
 		if i < int(st&countMask) {
-			switch {
-			case st&updBit != 0:
-				p.upd[i].do()
-			case st&repBit != 0:
-				p.fill(p.rep[i])
-			case st&pairBit != 0:
-				pairSerial(&p.tasks[i], &p.pair[i], p.bufs[i])
-			default:
-				gemmSerial(&p.tasks[i], p.bufs[i])
-			}
-			if p.left.Add(-1) == 0 && p.waiting.Load() {
-				select {
-				case p.idle <- struct{}{}:
-				default:
-				}
-			}
+			p.work(i, st)
 		}
 	}
+}
+
+// exec runs task i of a run of the given kind (the bits of pool.state).
+func (p *pool) exec(i int, kind uint64) {
+	switch {
+	case kind&updBit != 0:
+		p.upd[i].do()
+	case kind&repBit != 0:
+		p.fill(p.rep[i])
+	case kind&pairBit != 0:
+		pairSerial(&p.tasks[i], &p.pair[i], p.bufs[i])
+	default:
+		gemmSerial(&p.tasks[i], p.bufs[i])
+	}
+}
+
+// work runs worker i's task of the run st and counts it done however it
+// ends: a panic is recovered and kept in failed (the first one of the
+// run) for run to raise on the caller, and a runtime.Goexit, which ends
+// this goroutine, is kept likewise and leaves a new worker i in its
+// place. Either way the workspace stays usable.
+func (p *pool) work(i int, st uint64) {
+	ok := false
+	defer func() {
+		if !ok {
+			r := recover()
+			if r == nil { // runtime.Goexit, not a panic (panic(nil) recovers a *runtime.PanicNilError)
+				r = errWorkerGoexit
+				go p.worker(i, st>>32)
+			}
+			p.failed.CompareAndSwap(nil, &workerPanic{worker: i, value: r, stack: debug.Stack()})
+		}
+		if p.left.Add(-1) == 0 && p.waiting.Load() {
+			select {
+			case p.idle <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	p.exec(i, st)
+	ok = true
+}
+
+// errWorkerGoexit stands for a runtime.Goexit in a worker's task.
+var errWorkerGoexit = errors.New("runtime.Goexit called")
+
+// workerPanic is the panic of a task on a worker goroutine, raised again
+// on the goroutine that called the run. Its message names the worker's
+// panic value and holds the worker's stack; Unwrap gives the value when it
+// is an error.
+type workerPanic struct {
+	worker int
+	value  any
+	stack  []byte
+}
+
+func (e *workerPanic) Error() string {
+	return fmt.Sprintf("f32: panic on Workspace worker goroutine %d: %v\n\n[the worker's panic, recovered there and raised again on the caller; the worker's stack:]\n%s",
+		e.worker, e.value, e.stack)
+}
+
+func (e *workerPanic) Unwrap() error {
+	err, _ := e.value.(error)
+	return err
 }
 
 func (p *pool) stop() {
@@ -274,7 +361,11 @@ func (p *pool) stop() {
 
 // run executes tasks[0:n] (with kind updBit, upd[0:n]; with repBit,
 // fill(rep[0:n]); with pairBit, the pairs tasks[i], pair[i]) in parallel,
-// the first on the calling goroutine.
+// the first on the calling goroutine. It returns, or lets a panic of the
+// caller's task go on, only once every worker's task has ended, so that no
+// worker of this run is left to count down the next one; a worker's panic
+// (the first, when the caller's task did not panic) is then raised on the
+// caller as a *workerPanic.
 func (p *pool) run(n int, kind uint64) {
 	p.left.Store(int32(n - 1))
 	// The new run and the parked flags, like waiting and left below, are
@@ -293,16 +384,19 @@ func (p *pool) run(n int, kind uint64) {
 			}
 		}
 	}
-	switch kind {
-	case updBit:
-		p.upd[0].do()
-	case repBit:
-		p.fill(p.rep[0])
-	case pairBit:
-		pairSerial(&p.tasks[0], &p.pair[0], p.bufs[0])
-	default:
-		gemmSerial(&p.tasks[0], p.bufs[0])
-	}
+	ok := false
+	defer func() {
+		p.wait()
+		if f := p.failed.Swap(nil); f != nil && ok {
+			panic(f)
+		}
+	}()
+	p.exec(0, kind)
+	ok = true
+}
+
+// wait returns once the workers' tasks of the current run have ended.
+func (p *pool) wait() {
 	done := func() bool { return p.left.Load() == 0 }
 	if p.poll(done) {
 		return
@@ -328,7 +422,12 @@ func (p *pool) run(n int, kind uint64) {
 // thread cost the other 120-150 us in the next product (a third of it).
 // Writing it on both costs the caller nothing but the copy's memory. The
 // copies are the workspace's, reused; a is only written by fill(a).
+//
+// A panic of fill, on the caller or on a goroutine (raised on the caller
+// once every goroutine's fill has ended), ends the replication of a.
 func (w *Workspace) Replicate(a []float32, fill func(dst []float32)) {
+	w.enter("Replicate")
+	defer w.exit()
 	if w.threads == 1 || len(a) == 0 {
 		fill(a)
 		return
@@ -357,13 +456,31 @@ func (w *Workspace) Replicate(a []float32, fill func(dst []float32)) {
 	}
 	p := w.getPool()
 	p.fill, p.rep = fill, rep
+	ok := false
+	defer func() {
+		p.fill, p.rep = nil, nil
+		if !ok { // the copies are not all filled: a must not be read from them
+			w.dropReplica(r)
+		}
+	}()
 	p.run(w.threads, repBit)
-	p.fill, p.rep = nil, nil
+	ok = true
+}
+
+// dropReplica ends the replication of operand r (its copies kept for
+// reuse).
+func (w *Workspace) dropReplica(r int) {
+	last := w.nrep - 1
+	w.reps[r], w.reps[last] = w.reps[last], w.reps[r]
+	w.reps[last][0] = nil
+	w.nrep = last
 }
 
 // Unreplicate ends the effect of Replicate on every operand (the copies
 // are kept for reuse).
 func (w *Workspace) Unreplicate() {
+	w.enter("Unreplicate")
+	defer w.exit()
 	for r := range w.nrep {
 		w.reps[r][0] = nil
 	}
@@ -410,11 +527,15 @@ func (w *Workspace) getPool() *pool {
 // Update is f32.Update split across the workspace's threads in contiguous
 // chunks (each element's operations are the same, so the bits are too).
 func (w *Workspace) Update(wt, vel, grad []float32, lr, momentum, l1, l2 float32) {
+	w.enter("Update")
+	defer w.exit()
 	update(w, "Update", wt, vel, grad, lr, momentum, l1, l2, false)
 }
 
 // UpdateProximal is f32.UpdateProximal split like Update.
 func (w *Workspace) UpdateProximal(wt, vel, grad []float32, lr, momentum, l1, l2 float32) {
+	w.enter("UpdateProximal")
+	defer w.exit()
 	update(w, "UpdateProximal", wt, vel, grad, lr, momentum, l1, l2, true)
 }
 
