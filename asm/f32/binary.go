@@ -3,7 +3,6 @@ package f32
 import (
 	"fmt"
 	"math/bits"
-	"unsafe"
 )
 
 // Bits is a 0/1 matrix packed 64 elements to a word: element (i, p) of the
@@ -81,7 +80,7 @@ func (b *Bits) Transpose(src *Bits) {
 		b.reshape(src.Cols, src.Rows) // no words
 		return
 	}
-	if overlapsU64(b.Words[:cap(b.Words)], src.Words[:src.Rows*src.Stride]) {
+	if overlaps(b.Words[:cap(b.Words)], src.Words[:src.Rows*src.Stride]) {
 		panic("f32: Bits.Transpose: b's words overlap src's in memory (b a copy of src?), want them apart")
 	}
 	w := b.reshape(src.Cols, src.Rows)
@@ -148,17 +147,6 @@ func checkBitsShape(fn, name string, a *Bits) {
 			panic(fmt.Sprintf("f32: %s: row %d of %s has bits set past column %d", fn, i, name, a.Cols))
 		}
 	}
-}
-
-// overlapsU64 reports whether a and b share memory (an empty slice shares
-// none).
-func overlapsU64(a, b []uint64) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return false
-	}
-	a0 := uintptr(unsafe.Pointer(unsafe.SliceData(a)))
-	b0 := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return a0 < b0+8*uintptr(len(b)) && b0 < a0+8*uintptr(len(a))
 }
 
 // checkBitsArg panics unless a is a packed m x k matrix whose bits past k

@@ -14,14 +14,15 @@ import (
 // an output interleaved with an input's stride gaps is refused too.
 
 // overlaps reports whether a and b share memory (an empty slice shares
-// none).
-func overlaps(a, b []float32) bool {
+// none); for float32 matrices and Bits words alike.
+func overlaps[T float32 | uint64](a, b []T) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return false
 	}
+	size := unsafe.Sizeof(a[0])
 	a0 := uintptr(unsafe.Pointer(unsafe.SliceData(a)))
 	b0 := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return a0 < b0+4*uintptr(len(b)) && b0 < a0+4*uintptr(len(a))
+	return a0 < b0+size*uintptr(len(b)) && b0 < a0+size*uintptr(len(a))
 }
 
 // checkApart panics if out shares memory with in.
