@@ -79,11 +79,10 @@ func WorkEstimate(L int, K float64, n, replicas, minEquilibration int) Work {
 	tau := TauEstimate(L, K)
 	floor := max(EquilibrationFloor(L), minEquilibration)
 	T := pilotLength(floor)
-	for float64(T) < 50*tau && 2*T <= maxPilot {
+	for pilotGrows(T, tau, true) {
 		T *= 2
 	}
-	eq := max(floor/2+T, floor, int(math.Ceil(FloorTaus*tau)))
-	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
+	eq, spacing := schedule(floor, T, tau)
 	rounds := (max(n, 1) + r - 1) / r
 	sweeps := float64(eq) + float64(float64(rounds-1)*float64(spacing)) + 2*float64(rounds)
 	lanes := math.Ceil(float64(r)/ising.BlockReplicas) * ising.BlockReplicas

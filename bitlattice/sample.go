@@ -636,7 +636,7 @@ func (s *scheduler) decide() {
 		ok = ok && s.okSM
 		tau = math.Max(tau, s.tauSM)
 	}
-	if !(ok && float64(s.T) >= 50*tau) && 2*s.T <= maxPilot {
+	if pilotGrows(s.T, tau, ok) {
 		s.recHi += s.T
 		s.T *= 2
 		s.grow()
@@ -652,16 +652,27 @@ func (s *scheduler) decide() {
 			s.chunks <- s.series[i*size : (i+1)*size : (i+1)*size]
 		}
 	}
-	s.eq = r.floor/2 + s.T
-	if need := max(r.floor, int(math.Ceil(FloorTaus*tau))); s.eq < need {
-		r.prog.setTotal(int64(need + r.rounds*2))
-		s.eq = need
-	}
-	spacing := max(MinSpacing, int(math.Ceil(2*tau)))
+	var spacing int
+	s.eq, spacing = schedule(r.floor, s.T, tau)
 	r.prog.setTotal(int64(s.eq + (r.rounds-1)*spacing))
 	s.res = &Result{L: r.L, K: r.o.K, Replicas: r.R, TauEnergy: s.tauE, TauAbsM: s.tauM, TauM: s.tauSM, TauSpacing: tau, TauOK: ok,
 		Spacing: spacing, EquilibrationSweeps: int64(s.eq), Impl: ising.Impl(), Threads: r.threads}
 	s.decided = true
+}
+
+// pilotGrows reports whether a pilot series of T sweeps doubles (decide):
+// until Sokal's window is found (ok) and the series spans 50 tau, up to
+// maxPilot.
+func pilotGrows(T int, tau float64, ok bool) bool {
+	return !(ok && float64(T) >= 50*tau) && 2*T <= maxPilot
+}
+
+// schedule returns, once the pilot's T sweeps gave the time tau, the
+// equilibration sweeps in all (the pilot's included: at least the floor
+// and FloorTaus tau) and the sweeps between two samples of one chain.
+func schedule(floor, T int, tau float64) (eq, spacing int) {
+	eq = max(floor/2+T, floor, int(math.Ceil(FloorTaus*tau)))
+	return eq, max(MinSpacing, int(math.Ceil(2*tau)))
 }
 
 // grow gives the series room for s.T values each, keeping theirs, in a
