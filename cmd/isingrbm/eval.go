@@ -38,7 +38,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return asUsage(err)
 	}
-	defer limitMemory(in.MemoryEstimate())()
+	defer rbm.LimitMemory(in.MemoryEstimate())()
 	bar := newProgressBar(stderr, "eval")
 	rep, err := in.Evaluate(interruptContext(), bar.Update)
 	bar.Done()

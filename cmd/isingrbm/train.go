@@ -56,7 +56,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return asUsage(err)
 	}
-	defer limitMemory(p.MemoryEstimate(data, sizes))()
+	defer rbm.LimitMemory(p.MemoryEstimate(data, sizes))()
 	dbn, hist, err := train(j, p, data, sizes, stderr)
 	if err != nil || dbn == nil {
 		return err

@@ -3,6 +3,8 @@ package rbm
 import (
 	"fmt"
 	"math"
+	"os"
+	"runtime/debug"
 	"unsafe"
 )
 
@@ -35,6 +37,21 @@ const processBytes = binaryBytes + 12<<20
 // checkpoints of a growing history had taken 3.4 times its estimate.
 func MemoryLimit(need float64) int64 {
 	return int64(min(max(need-binaryBytes, processBytes-binaryBytes), float64(math.MaxInt64/2)))
+}
+
+// LimitMemory sets the Go runtime's soft memory limit to MemoryLimit(need),
+// need being a run's estimate, so that the collector keeps the garbage of a
+// long run (a growing history written at every checkpoint) from taking the
+// process past the estimate, which the estimates leave uncounted; the train
+// and eval commands call it. A GOMEMLIMIT in the environment wins: the
+// limit is then left as the runtime read it. The function returned puts
+// back the limit before (tests run the commands in their own process).
+func LimitMemory(need float64) (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(MemoryLimit(need))
+	return func() { debug.SetMemoryLimit(old) }
 }
 
 // EstimateTrainBytes returns the memory TrainDBN needs for n samples of
