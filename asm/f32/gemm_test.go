@@ -428,8 +428,9 @@ func TestRegistered(t *testing.T) {
 	asmtest.RequireRegistered(t, pkgName, map[string]bool{
 		// The AVX-512 products share the AVX2 packing routines, so they
 		// need AVX2 too (GODEBUG=cpu.avx2=off switches both off).
-		"avx512": asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && asm.HasAVX2 && useAVX512Build,
-		"avx2":   asm.HasAVX2 && asm.HasFMA && useAVX2Build,
+		// Both use BMI1 too (TZCNT and BLSR in the Bits kernels).
+		"avx512": asm.HasAVX512F && asm.HasAVX512VL && asm.HasAVX512DQ && asm.HasAVX512BW && asm.HasFMA && asm.HasAVX2 && asm.HasBMI1 && useAVX512Build,
+		"avx2":   asm.HasAVX2 && asm.HasFMA && asm.HasBMI1 && useAVX2Build,
 		"neon":   asm.HasNEON && useNEONBuild,
 	})
 }
