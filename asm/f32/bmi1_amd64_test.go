@@ -38,8 +38,8 @@ const bmi1ChildEnv = "F32_BMI1_TEST_CHILD"
 // TestBMI1Required runs TestFeatureGate and TestRegistered in a child
 // process with BMI1 hidden (GODEBUG=cpu.bmi1=off, as a virtual machine may
 // hide it while showing AVX2): no SIMD implementation may remain
-// available, and the portable one is active. Skipped where no child can be started (under
-// qemu-user) and where the CPU has no AVX2 to gate.
+// available, and the portable one is active. Skipped where no child can
+// be started (under qemu-user) and where the CPU has no AVX2 to gate.
 func TestBMI1Required(t *testing.T) {
 	if os.Getenv(bmi1ChildEnv) != "" {
 		t.Skip("the child itself")
