@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
@@ -40,10 +41,10 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	defer rbm.LimitMemory(in.MemoryEstimate())()
 	bar := newProgressBar(stderr, "eval")
-	rep, err := in.Evaluate(interruptContext(), bar.Update)
+	rep, err := in.Evaluate(interrupt.Context(), bar.Update)
 	bar.Done()
 	if err != nil {
-		return interrupted(err, "no output")
+		return interrupt.Interrupted(err, "no output")
 	}
 	if *asJSON {
 		for _, e := range rep.Layers {

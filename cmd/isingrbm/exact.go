@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
@@ -40,9 +41,9 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return asUsage(err)
 	}
-	reps, err := exact.NewReports(interruptContext(), *L, ks)
+	reps, err := exact.NewReports(interrupt.Context(), *L, ks)
 	if errors.Is(err, context.Canceled) {
-		return interrupted(err, "nothing printed")
+		return interrupt.Interrupted(err, "nothing printed")
 	} else if err != nil {
 		return asUsage(err)
 	}

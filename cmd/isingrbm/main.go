@@ -1,24 +1,21 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/isingrbm/isingrbm/asm"
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
-	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -122,7 +119,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	if len(args) > 1 && slices.Contains(cmd.subcommands, args[1]) {
 		name += " " + args[1]
 	}
-	stop := watchSignals(stderr)
+	stop := interrupt.Watch(stderr) // SIGINT, SIGTERM, SIGHUP: interrupt.Context
 	defer stop()
 	defer func() {
 		// The last resort: a bug must still end in one line, not a trace.
@@ -194,202 +191,10 @@ func exitStatus(name string, err error, stderr io.Writer) int {
 	if ie := (*param.InputError)(nil); errors.As(err, &ie) {
 		return 2
 	}
-	if s := caughtSignal(); s != nil { // the context's cause
+	if s := interrupt.Caught(); s != nil { // the context's cause
 		return 128 + int(s.(syscall.Signal))
 	}
 	return 1
-}
-
-// The interrupt machinery: run installs one handler for SIGINT, SIGTERM and
-// SIGHUP (unless SIGHUP is ignored, as under nohup); the first signal
-// cancels interruptContext's context with the signal as its cause (every
-// long loop watches it), and if the command has not returned watchGrace
-// later the process ends with 128+signal, unless a checkpoint is being
-// written (holdExit, which core/rbm calls through the context: see
-// rbm.WithCheckpointHold): then it waits for the write to end and gives
-// the command another watchGrace. A second signal ends the process at once,
-// also during a checkpoint. Outputs are written atomically, so an early end
-// leaves old files or none.
-var interrupts struct {
-	sync.Mutex
-	ctx context.Context
-	// held counts the checkpoint (or model) writes in progress, of about
-	// heldBytes, the last of them heldWhat; idle is closed when held drops
-	// back to 0.
-	held      int
-	heldBytes float64
-	heldWhat  string
-	idle      chan struct{}
-}
-
-// watchGrace is how long a command may take to stop after a signal (not
-// counting a checkpoint write in progress); a variable for the tests.
-var watchGrace = 600 * time.Millisecond
-
-// exitProcess ends the process; a variable for the tests.
-var exitProcess = os.Exit
-
-// caught is the cause of a context cancelled by a signal.
-type caught struct{ sig syscall.Signal }
-
-func (c caught) Error() string {
-	switch c.sig {
-	case syscall.SIGINT:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGHUP:
-		return "SIGHUP"
-	}
-	return c.sig.String()
-}
-
-func watchSignals(stderr io.Writer) (stop func()) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	interrupts.Lock()
-	interrupts.ctx = ctx
-	interrupts.Unlock()
-	ch := make(chan os.Signal, 2)
-	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
-	if !signal.Ignored(syscall.SIGHUP) { // nohup: hangups are to be ignored
-		sigs = append(sigs, syscall.SIGHUP)
-	}
-	signal.Notify(ch, sigs...)
-	quit := make(chan struct{})
-	go watch(stderr, ch, quit, cancel)
-	return func() {
-		signal.Stop(ch)
-		close(quit)
-		cancel(nil)
-	}
-}
-
-// watch waits for the first signal on ch, cancels the command with it, and
-// ends the process (exitProcess) when the command has not returned (quit)
-// watchGrace later and writes no checkpoint, or at once on a second signal.
-func watch(stderr io.Writer, ch <-chan os.Signal, quit <-chan struct{}, cancel context.CancelCauseFunc) {
-	var c caught
-	select {
-	case s := <-ch:
-		c.sig = s.(syscall.Signal)
-	case <-quit:
-		return
-	}
-	cancel(c)
-	exit := func() {
-		fmt.Fprintf(stderr, "isingrbm: %s: stopped\n", c)
-		exitProcess(128 + int(c.sig))
-	}
-	grace := time.NewTimer(watchGrace)
-	defer grace.Stop()
-	announced := false
-	for {
-		select {
-		case <-ch:
-			exit()
-			return
-		case <-quit:
-			return
-		case <-grace.C:
-		}
-		bytes, idle := heldWrites()
-		if idle == nil {
-			exit()
-			return
-		}
-		if !announced {
-			announced = true
-			fmt.Fprintf(stderr, "isingrbm: %s: writing the %s (about %.0f MB); send %s again to quit without it\n", c, heldWhat(), bytes/1e6, c)
-		}
-		select {
-		case <-ch:
-			exit()
-			return
-		case <-quit:
-			return
-		case <-idle:
-			grace.Reset(watchGrace)
-		}
-	}
-}
-
-// holdExit tells the signal watcher that a checkpoint of about bytes bytes
-// is being written: after a signal it waits for release (or a second
-// signal) before ending the process.
-func holdExit(bytes float64) (release func()) { return holdWrite("checkpoint", bytes) }
-
-// holdWrite is holdExit for a write of what (the watcher's message names
-// it): "checkpoint", or "model" for train's final save, which a signal
-// used to cut off, losing the whole run.
-func holdWrite(what string, bytes float64) (release func()) {
-	interrupts.Lock()
-	if interrupts.held == 0 {
-		interrupts.idle = make(chan struct{})
-	}
-	interrupts.held++
-	interrupts.heldBytes += bytes
-	interrupts.heldWhat = what
-	interrupts.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			interrupts.Lock()
-			defer interrupts.Unlock()
-			interrupts.held--
-			interrupts.heldBytes -= bytes
-			if interrupts.held == 0 {
-				close(interrupts.idle)
-				interrupts.idle, interrupts.heldBytes = nil, 0
-			}
-		})
-	}
-}
-
-// heldWhat names the last write held (holdWrite).
-func heldWhat() string {
-	interrupts.Lock()
-	defer interrupts.Unlock()
-	return interrupts.heldWhat
-}
-
-// heldWrites returns the bytes of the checkpoints being written and a
-// channel closed when they are done; nil when none is.
-func heldWrites() (float64, <-chan struct{}) {
-	interrupts.Lock()
-	defer interrupts.Unlock()
-	if interrupts.held == 0 {
-		return 0, nil
-	}
-	return interrupts.heldBytes, interrupts.idle
-}
-
-// interruptContext returns the context that SIGINT, SIGTERM and SIGHUP
-// cancel; the checkpoints written under it hold the exit (holdExit).
-func interruptContext() context.Context {
-	interrupts.Lock()
-	defer interrupts.Unlock()
-	if interrupts.ctx == nil {
-		return context.Background()
-	}
-	return rbm.WithCheckpointHold(interrupts.ctx, holdExit)
-}
-
-// caughtSignal returns the signal that interrupted the command, or nil.
-func caughtSignal() os.Signal {
-	var c caught
-	if errors.As(context.Cause(interruptContext()), &c) {
-		return c.sig
-	}
-	return nil
-}
-
-// interrupted rewrites a cancellation by a signal as one line
-// saying what was kept; other errors pass unchanged.
-func interrupted(err error, kept string) error {
-	if s := caughtSignal(); s != nil && errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted by %s; %s", caught{s.(syscall.Signal)}, kept)
-	}
-	return err
 }
 
 // newFlagSet returns a FlagSet for a subcommand that reports errors instead

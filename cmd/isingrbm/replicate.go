@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
@@ -56,10 +57,10 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 		return asUsage(err)
 	}
 	board := newProgressBoard(stderr)
-	err = replicate.Run(interruptContext(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: board.around(stdout), Notes: board.around(stderr),
+	err = replicate.Run(interrupt.Context(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: board.around(stdout), Notes: board.around(stderr),
 		Progress: func(label string) replicate.Task { return board.task(label) }})
 	if err != nil {
-		return interrupted(err, "finished stages are kept, rerun the same command to continue")
+		return interrupt.Interrupted(err, "finished stages are kept, rerun the same command to continue")
 	}
 	fmt.Fprintf(stdout, "report: %s\nsummary: %s\n", filepath.Join(out, "report", "index.html"), filepath.Join(out, "summary.json"))
 	if *f.readme != "" {

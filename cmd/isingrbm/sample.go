@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/isingrbm/isingrbm/bitlattice"
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/replicate"
 )
@@ -47,7 +48,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		return badInput("-o %s: %d couplings are written as files beta_K.npy into a folder, and this name ends in .npy; give a folder name (e.g. %s), or one coupling for one .npy file",
 			job.Out, n, strings.TrimSuffix(strings.TrimRight(job.Out, `/\`), filepath.Ext(strings.TrimRight(job.Out, `/\`))))
 	}
-	reports, err := job.Run(interruptContext(), plan, func(label string) replicate.Task { return newProgressBar(stderr, label) })
+	reports, err := job.Run(interrupt.Context(), plan, func(label string) replicate.Task { return newProgressBar(stderr, label) })
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/study"
 )
@@ -105,11 +106,11 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = st.Run(interruptContext(), o, stdout) // SIGINT and SIGTERM cancel the context (main.go)
+	err = st.Run(interrupt.Context(), o, stdout) // SIGINT and SIGTERM cancel the context (interrupt.Watch in main.go)
 	if o.Slurm {
 		return err // an interrupted -wait says itself that the jobs keep running
 	}
-	return interrupted(err, "finished stages are kept, rerun the same command to continue")
+	return interrupt.Interrupted(err, "finished stages are kept, rerun the same command to continue")
 }
 
 func studyStage(args []string, stdout, stderr io.Writer) error {
@@ -127,5 +128,5 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return st.RunJob(interruptContext(), key, th, stdout) // SIGINT and SIGTERM cancel it (main.go)
+	return st.RunJob(interrupt.Context(), key, th, stdout) // SIGINT and SIGTERM cancel it (interrupt.Watch in main.go)
 }

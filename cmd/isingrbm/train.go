@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
@@ -63,7 +64,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	// A signal during the save waits for it (or a second signal): the
 	// run's result is in this file, and no checkpoint is written before it.
-	release := holdWrite("model", dbn.FileBytes())
+	release := interrupt.HoldWrite("model", dbn.FileBytes())
 	beforeModelSave()
 	err = j.Save(p, dbn, hist, data)
 	release()
@@ -101,7 +102,7 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 		fmt.Fprintf(stderr, "isingrbm train: warning: replacing the checkpoint %s of an earlier run (layer %d, after epoch %d); -resume would have continued it\n", ckpt, c.Checkpoint.Layer+1, c.Checkpoint.Epoch)
 	}
 	bar := newProgressBar(stderr, "train")
-	dbn, hist, err := rbm.Fit(interruptContext(), data.Set, sizes, p.Config, rbm.FitOptions{Resume: p.Resume, StopAfter: j.StopAfter,
+	dbn, hist, err := rbm.Fit(interrupt.Context(), data.Set, sizes, p.Config, rbm.FitOptions{Resume: p.Resume, StopAfter: j.StopAfter,
 		Progress: func(done, total int64, pi rbm.ProgressInfo) {
 			bar.SetExtra(pi.String())
 			bar.Update(done, total)
@@ -111,8 +112,8 @@ func train(j *rbm.TrainJob, p rbm.TrainPlan, data *rbm.DataFile, sizes []int, st
 	case errors.Is(err, rbm.ErrStopped):
 		fmt.Fprintf(stderr, "isingrbm train: stopped after %d epochs; checkpoint %s; continue with -resume\n", j.StopAfter, ckpt)
 		return nil, nil, nil
-	case err != nil && caughtSignal() != nil:
-		return nil, nil, interrupted(err, fmt.Sprintf("checkpoint written to %s; continue with: isingrbm train -data %s -o %s -resume", ckpt, data.Path, j.Out))
+	case err != nil && interrupt.Caught() != nil:
+		return nil, nil, interrupt.Interrupted(err, fmt.Sprintf("checkpoint written to %s; continue with: isingrbm train -data %s -o %s -resume", ckpt, data.Path, j.Out))
 	case errors.Is(err, rbm.ErrDiverged):
 		if _, serr := os.Stat(ckpt); serr == nil {
 			err = fmt.Errorf("%w (the checkpoint %s of an earlier epoch is kept)", err, ckpt)

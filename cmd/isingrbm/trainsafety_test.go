@@ -3,7 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/rbm"
 )
 
@@ -142,138 +142,6 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// startWatch runs the signal watcher on a fake signal channel with a short
-// grace and an exitProcess that reports the status instead of exiting.
-func startWatch(t *testing.T, grace time.Duration) (ch chan os.Signal, exited chan int, stderr *syncBuffer, ctx context.Context) {
-	t.Helper()
-	oldGrace, oldExit := watchGrace, exitProcess
-	t.Cleanup(func() { watchGrace, exitProcess = oldGrace, oldExit })
-	watchGrace = grace
-	exited = make(chan int, 2)
-	exitProcess = func(code int) { exited <- code }
-	ch = make(chan os.Signal, 2)
-	quit := make(chan struct{})
-	t.Cleanup(func() { close(quit) })
-	ctx, cancel := context.WithCancelCause(context.Background())
-	stderr = &syncBuffer{}
-	go watch(stderr, ch, quit, cancel)
-	return ch, exited, stderr, ctx
-}
-
-// TestWatchWaitsForCheckpoint: after a signal, a checkpoint being written
-// (holdExit) keeps the process alive past the grace, with one message
-// saying so; once it is written the command gets another grace, after
-// which the process ends with 128+signal.
-func TestWatchWaitsForCheckpoint(t *testing.T) {
-	const grace = 40 * time.Millisecond
-	ch, exited, stderr, ctx := startWatch(t, grace)
-	release := holdExit(5e6)
-	defer release()
-	ch <- syscall.SIGINT
-	<-ctx.Done()
-	if c := context.Cause(ctx); c == nil || c.Error() != "SIGINT" {
-		t.Errorf("cause %v, want SIGINT", c)
-	}
-	select {
-	case code := <-exited:
-		t.Fatalf("exited with %d during a checkpoint write", code)
-	case <-time.After(10 * grace):
-	}
-	want := "isingrbm: SIGINT: writing the checkpoint (about 5 MB); send SIGINT again to quit without it\n"
-	if got := stderr.String(); got != want {
-		t.Errorf("stderr %q, want %q", got, want)
-	}
-	start := time.Now()
-	release()
-	release() // a second call does nothing
-	select {
-	case code := <-exited:
-		if code != 130 {
-			t.Errorf("exit %d, want 130", code)
-		}
-		if d := time.Since(start); d < grace {
-			t.Errorf("exited %v after the checkpoint, want a grace of %v for the command to return", d, grace)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("did not exit after the checkpoint was written")
-	}
-	if _, idle := heldWrites(); idle != nil {
-		t.Error("a hold is left")
-	}
-}
-
-// TestWatchSecondSignalDuringCheckpoint: a second signal ends the process
-// at once, also while a checkpoint is written: no signal is ignored.
-func TestWatchSecondSignalDuringCheckpoint(t *testing.T) {
-	ch, exited, stderr, _ := startWatch(t, time.Hour)
-	release := holdExit(1e9)
-	defer release()
-	ch <- syscall.SIGTERM
-	time.Sleep(20 * time.Millisecond)
-	ch <- syscall.SIGTERM
-	select {
-	case code := <-exited:
-		if code != 143 {
-			t.Errorf("exit %d, want 143", code)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a second signal did not end the process")
-	}
-	if got := stderr.String(); !strings.Contains(got, "isingrbm: SIGTERM: stopped") {
-		t.Errorf("stderr %q", got)
-	}
-	// The same once the watcher announced the checkpoint (the hold above
-	// is still taken).
-	ch2, exited2, stderr2, _ := startWatch(t, 10*time.Millisecond)
-	ch2 <- syscall.SIGINT
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stderr2.String(), "writing the checkpoint (about 1000 MB)"); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no announcement of the checkpoint: %q", stderr2.String())
-		}
-	}
-	ch2 <- syscall.SIGINT
-	select {
-	case code := <-exited2:
-		if code != 130 {
-			t.Errorf("exit %d, want 130", code)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a second signal after the announcement did not end the process")
-	}
-}
-
-// TestWatchGraceWithoutCheckpoint: a command that does not return ends
-// watchGrace after the signal when no checkpoint is being written; SIGHUP
-// is caught, named, and gives 129.
-func TestWatchGraceWithoutCheckpoint(t *testing.T) {
-	const grace = 30 * time.Millisecond
-	ch, exited, stderr, ctx := startWatch(t, grace)
-	start := time.Now()
-	ch <- syscall.SIGHUP
-	select {
-	case code := <-exited:
-		if code != 129 {
-			t.Errorf("exit %d, want 129", code)
-		}
-		if d := time.Since(start); d < grace {
-			t.Errorf("exited after %v, before the grace %v", d, grace)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("did not exit after the grace")
-	}
-	if c := context.Cause(ctx); c == nil || c.Error() != "SIGHUP" {
-		t.Errorf("cause %v, want SIGHUP", c)
-	}
-	if got := stderr.String(); got != "isingrbm: SIGHUP: stopped\n" {
-		t.Errorf("stderr %q", got)
-	}
-	for sig, name := range map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP"} {
-		if got := (caught{sig}).Error(); got != name {
-			t.Errorf("caught{%d}.Error() = %q, want %q", sig, got, name)
-		}
-	}
 }
 
 // TestTrainResumeChecksCheckpointMeta: -resume from a checkpoint whose
@@ -441,19 +309,23 @@ func TestTrainRecipeBounds(t *testing.T) {
 }
 
 // TestSignalDuringModelSave: a signal while train writes its model waits
-// for the write (holdWrite), with a message naming the model; the model is
-// then complete. Before, the process ended a grace after the signal, in
-// the middle of a save that took longer, and the whole run was lost.
+// for the write (interrupt.HoldWrite), with a message naming the model; the
+// model is then complete. Before, the process ended a grace after the
+// signal, in the middle of a save that took longer, and the whole run was
+// lost. (The watcher itself is tested in core/interrupt.)
 func TestSignalDuringModelSave(t *testing.T) {
 	const grace = 20 * time.Millisecond
 	dir := t.TempDir()
 	model := filepath.Join(dir, "m.npz")
 	data := writeNpy(t, dir, "s.npy", "|u1", []int{200, 4, 4}, randomSpins(200, 16, 1))
-	// runTrain outside run: no context of an earlier command's.
-	interrupts.Lock()
-	interrupts.ctx = nil
-	interrupts.Unlock()
-	ch, exited, stderr, _ := startWatch(t, grace)
+	// runTrain outside run, under a watcher of a fake signal channel whose
+	// exit reports the status instead of exiting; its context is new, not
+	// an earlier command's, and stop forgets it.
+	ch := make(chan os.Signal, 2)
+	exited := make(chan int, 2)
+	stderr := &syncBuffer{}
+	stop := interrupt.WatchForTest(stderr, ch, grace, func(code int) { exited <- code })
+	t.Cleanup(stop)
 	old := beforeModelSave
 	t.Cleanup(func() { beforeModelSave = old })
 	early := -1
@@ -473,8 +345,7 @@ func TestSignalDuringModelSave(t *testing.T) {
 		t.Fatalf("the process ended (status %d) while the model was being written", early)
 	}
 	// The watcher, which never sees the command return here, ends the
-	// process a grace after the save: wait for that, so that it no longer
-	// reads the globals that startWatch's cleanup restores.
+	// process a grace after the save.
 	select {
 	case code := <-exited:
 		if code != 130 {
