@@ -31,7 +31,7 @@ func Activity(p []float32, rows, units int) ([]float64, error) {
 // unit that is off for every configuration (mean near 0) from one that is
 // on for every configuration (near 1).
 func Response(p []float32, rows, units int) (mean, sd []float64, err error) {
-	if rows <= 0 || units <= 0 || len(p) != rows*units {
+	if rows <= 0 || units <= 0 || len(p)%units != 0 || len(p)/units != rows { // rows*units may overflow
 		return nil, nil, fmt.Errorf("analysis: the response of %d values as %d rows of %d units", len(p), rows, units)
 	}
 	mean = make([]float64, units)

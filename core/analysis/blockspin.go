@@ -30,8 +30,8 @@ type BlockSpin struct {
 }
 
 // BlockSpinCorrelation computes BlockSpin for weights W (L*L x n_hidden), hidden biases c
-// (n_hidden) and n configurations (n*L*L bytes, 1 = up, site index y*L+x). L must be a
-// multiple of b.
+// (n_hidden), both finite, and n configurations (n*L*L bytes, 1 = up, site index y*L+x). L must
+// be a multiple of b.
 func BlockSpinCorrelation(W Matrix, c []float32, configs []uint8, L, b int) (BlockSpin, error) {
 	r, err := BlockSpinCorrelations(W, c, configs, L, []int{b})
 	if err != nil {
@@ -50,14 +50,24 @@ func BlockSpinCorrelations(W Matrix, c []float32, configs []uint8, L int, bs []i
 	if err := W.check("BlockSpinCorrelation: W"); err != nil {
 		return nil, err
 	}
-	N := L * L
+	N, err := sites("BlockSpinCorrelation", L)
 	switch {
-	case L <= 0 || W.Rows != N:
+	case err != nil:
+		return nil, err
+	case W.Rows != N:
 		return nil, fmt.Errorf("BlockSpinCorrelation: W has %d rows, want L*L = %d", W.Rows, N)
 	case len(c) != W.Cols:
 		return nil, fmt.Errorf("BlockSpinCorrelation: c has %d elements, want %d (columns of W)", len(c), W.Cols)
 	case len(configs)%N != 0:
 		return nil, fmt.Errorf("BlockSpinCorrelation: configs has %d bytes, not a multiple of L*L = %d", len(configs), N)
+	}
+	if err := W.checkFinite("BlockSpinCorrelation: W"); err != nil {
+		return nil, err
+	}
+	for j, x := range c {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("BlockSpinCorrelation: c[%d] = %v, want finite biases", j, x)
+		}
 	}
 	for _, b := range bs {
 		if b <= 0 || L%b != 0 {

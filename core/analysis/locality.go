@@ -50,14 +50,15 @@ func torusDelta(a, b float64, L int) float64 {
 
 // DiskShare returns the share of sum w^2 that lies on sites within torus distance radius
 // (dx^2+dy^2 <= radius^2, inclusive) of the site of the largest |w|. w holds an L x L field,
-// site index y*L+x. radius <= 0 means DefaultDiskRadius. It is 0 for an all-zero field.
+// site index y*L+x. radius <= 0 means DefaultDiskRadius. It is 0 for an all-zero field, NaN for
+// a field with a NaN (even one with no number at all, which has no largest |w|).
 func DiskShare(w []float64, L int, radius float64) float64 {
 	if radius <= 0 {
 		radius = DefaultDiskRadius
 	}
 	c := ArgMaxAbs(w)
 	if c < 0 {
-		return 0
+		return noPeak(w)
 	}
 	cx, cy := float64(c%L), float64(c/L)
 	r2 := radius * radius
@@ -75,6 +76,15 @@ func DiskShare(w []float64, L int, radius float64) float64 {
 		return 0
 	}
 	return in / all
+}
+
+// noPeak is the disk share of a field w without a largest |w| (ArgMaxAbs -1): 0 for no sites,
+// NaN for sites that are all NaN.
+func noPeak(w []float64) float64 {
+	if len(w) == 0 {
+		return 0
+	}
+	return math.NaN()
 }
 
 // disk is the set of sites DiskShare sums over, relative to the peak: the sites (rx, ry) of the
@@ -116,7 +126,7 @@ func (d *disk) share(w []float64) float64 { return d.shareAt(w, ArgMaxAbs(w)) }
 // shareAt is share for a caller that has the peak c = ArgMaxAbs(w) already.
 func (d *disk) shareAt(w []float64, c int) float64 {
 	if c < 0 {
-		return 0
+		return noPeak(w)
 	}
 	L := d.L
 	cx, cy := c%L, c/L
@@ -240,13 +250,23 @@ type Locality struct {
 }
 
 // MeasureLocality computes the locality measures of every column of m (an n_visible x n_units
-// weight matrix or ERF with n_visible = L*L). radius <= 0 means DefaultDiskRadius.
+// weight matrix or ERF with n_visible = L*L, every element finite). radius <= 0 means
+// DefaultDiskRadius.
 func MeasureLocality(m Matrix, L int, radius float64) (Locality, error) {
 	if err := m.check("MeasureLocality"); err != nil {
 		return Locality{}, err
 	}
-	if L <= 0 || m.Rows != L*L {
-		return Locality{}, fmt.Errorf("MeasureLocality: matrix has %d rows, want L*L = %d", m.Rows, L*L)
+	N, err := sites("MeasureLocality", L)
+	switch {
+	case err != nil:
+		return Locality{}, err
+	case m.Rows != N:
+		return Locality{}, fmt.Errorf("MeasureLocality: matrix has %d rows, want L*L = %d", m.Rows, N)
+	case math.IsNaN(radius):
+		return Locality{}, fmt.Errorf("MeasureLocality: disk radius NaN, want a number of sites (<= 0: %g)", DefaultDiskRadius)
+	}
+	if err := m.checkFinite("MeasureLocality"); err != nil {
+		return Locality{}, err
 	}
 	if radius <= 0 {
 		radius = DefaultDiskRadius

@@ -67,8 +67,11 @@ type Thermo struct {
 // blocks <= 0 means DefaultJackknifeBlocks; it is reduced to n when n is smaller. Probabilities
 // (reconstructions) must first be turned into configurations with Binarize.
 func Thermodynamics(configs []uint8, L int, K float64, blocks int) (Thermo, error) {
-	N := L * L
-	if L <= 0 || len(configs)%N != 0 || len(configs) == 0 {
+	N, err := sites("Thermodynamics", L)
+	if err != nil {
+		return Thermo{}, err
+	}
+	if len(configs)%N != 0 || len(configs) == 0 {
 		return Thermo{}, fmt.Errorf("Thermodynamics: configs has %d bytes, want a positive multiple of L*L = %d", len(configs), N)
 	}
 	n := len(configs) / N
@@ -85,6 +88,9 @@ func Thermodynamics(configs []uint8, L int, K float64, blocks int) (Thermo, erro
 // ThermoFromSeries is Thermodynamics on precomputed per-configuration energies u and
 // magnetizations m (per spin, signed).
 func ThermoFromSeries(u, m []float64, L int, K float64, blocks int) (Thermo, error) {
+	if _, err := sites("ThermoFromSeries", L); err != nil {
+		return Thermo{}, err
+	}
 	if len(u) != len(m) || len(u) == 0 {
 		return Thermo{}, fmt.Errorf("ThermoFromSeries: %d energies and %d magnetizations, want equal and > 0", len(u), len(m))
 	}

@@ -22,8 +22,11 @@ type Reconstructor func(v []float32, depth int) []float32
 // the exact finite-lattice curve u(K) at their mean energy per spin u. inv nil means
 // exact.InvertEnergy. K is NaN (and err set) when u is outside the invertible range.
 func KEff(configs []uint8, L int, inv Inverter) (k, u float64, err error) {
-	N := L * L
-	if L <= 0 || len(configs) == 0 || len(configs)%N != 0 {
+	N, err := sites("KEff", L)
+	if err != nil {
+		return math.NaN(), math.NaN(), err
+	}
+	if len(configs) == 0 || len(configs)%N != 0 {
 		return math.NaN(), math.NaN(), fmt.Errorf("KEff: configs has %d bytes, want a positive multiple of L*L = %d", len(configs), N)
 	}
 	if inv == nil {
@@ -139,7 +142,10 @@ func RGFlow(inputs []FlowInput, L int, rec Reconstructor, opt FlowOptions) (Flow
 	if chunk <= 0 {
 		chunk = 1000
 	}
-	N := L * L
+	N, err := sites("RGFlow", L)
+	if err != nil {
+		return Flow{}, err
+	}
 	f := Flow{K: make([]float64, len(inputs)), Depth: opt.Depth, Mode: opt.Mode,
 		U: make([][]float64, opt.Iterations+1), KEff: make([][]float64, opt.Iterations+1),
 		UErr: make([][]float64, opt.Iterations+1), KEffErr: make([][]float64, opt.Iterations+1)}
@@ -151,7 +157,7 @@ func RGFlow(inputs []FlowInput, L int, rec Reconstructor, opt FlowOptions) (Flow
 	}
 	for i, in := range inputs {
 		f.K[i] = in.K
-		if L <= 0 || len(in.Configs) == 0 || len(in.Configs)%N != 0 {
+		if len(in.Configs) == 0 || len(in.Configs)%N != 0 {
 			return Flow{}, fmt.Errorf("RGFlow: input %d (K = %g) has %d bytes, want a positive multiple of L*L = %d", i, in.K, len(in.Configs), N)
 		}
 		g := rng.Stream(opt.Seed, uint64(i))
@@ -174,16 +180,23 @@ func RGFlow(inputs []FlowInput, L int, rec Reconstructor, opt FlowOptions) (Flow
 	return f, nil
 }
 
+// reconstructAll reconstructs the configurations cur (of N sites each) chunk at a time and
+// turns the probabilities into configurations by mode; a value that is not a probability
+// (NaN, or outside [0, 1]) is an error, not a spin.
 func reconstructAll(cur []uint8, N, chunk, depth int, rec Reconstructor, mode BinarizeMode, g *rng.Xoshiro256) ([]uint8, error) {
 	next := make([]uint8, len(cur))
-	for lo := 0; lo < len(cur); lo += chunk * N {
-		hi := min(lo+chunk*N, len(cur))
+	step := min(chunk, len(cur)/N) * N // chunk * N may overflow
+	for lo := 0; lo < len(cur); lo += step {
+		hi := min(lo+step, len(cur))
 		p := rec(ToFloat32(cur[lo:hi]), depth)
 		if len(p) != hi-lo {
 			return nil, fmt.Errorf("Reconstructor returned %d values for %d", len(p), hi-lo)
 		}
 		out := next[lo:hi]
 		for j, x := range p {
+			if !(x >= 0 && x <= 1) {
+				return nil, fmt.Errorf("Reconstructor returned %v for visible %d of configuration %d, want a probability in [0, 1]", x, j%N, (lo+j)/N)
+			}
 			switch mode {
 			case Threshold:
 				if x >= 0.5 {
@@ -199,7 +212,8 @@ func reconstructAll(cur []uint8, N, chunk, depth int, rec Reconstructor, mode Bi
 	return next, nil
 }
 
-// Series returns one curve per step t: X = input K, Y = K_eff after t steps, named "t = ...".
+// Series returns one curve per step t: X = input K, Y = K_eff after t steps, Err its jackknife
+// error, named "0 steps", "1 step", "2 steps", ...
 func (f Flow) Series() []Series {
 	out := make([]Series, len(f.KEff))
 	for t, ks := range f.KEff {
@@ -218,8 +232,11 @@ func (f Flow) Series() []Series {
 // reconstruction (probabilities) at each depth in depths: rows[r][0] is the original (0/1),
 // rows[r][1+d] the reconstruction at depths[d]. The report draws them side by side.
 func Reconstructions(configs []uint8, L int, idx, depths []int, rec Reconstructor) ([][][]float32, error) {
-	N := L * L
-	if L <= 0 || len(configs)%N != 0 {
+	N, err := sites("Reconstructions", L)
+	if err != nil {
+		return nil, err
+	}
+	if len(configs)%N != 0 {
 		return nil, fmt.Errorf("Reconstructions: configs has %d bytes, not a multiple of L*L = %d", len(configs), N)
 	}
 	n := len(configs) / N

@@ -65,10 +65,11 @@ func Summarize(xs []float64) Summary {
 }
 
 // Quantile returns the p-quantile of sorted (ascending, no NaN) by linear interpolation
-// between order statistics (type 7). It returns NaN for an empty slice.
+// between order statistics (type 7). It returns NaN for an empty slice or a NaN p (whose int
+// conversion would depend on the CPU).
 func Quantile(sorted []float64, p float64) float64 {
 	n := len(sorted)
-	if n == 0 {
+	if n == 0 || math.IsNaN(p) {
 		return math.NaN()
 	}
 	if p <= 0 {

@@ -133,8 +133,12 @@ func phaseRandomize(fr, fi, sr, si []float64, L int, g *rng.Xoshiro256) {
 // because the surrogates spread the same spatial spectrum over the whole lattice (Theiler et al.,
 // Physica D 58, 77 (1992), for time series).
 func PhaseSurrogates(w []float64, L, n int, seed uint64) ([][]float64, error) {
-	if L <= 0 || len(w) != L*L {
-		return nil, fmt.Errorf("PhaseSurrogates: field has %d values, want L*L = %d", len(w), L*L)
+	N, err := sites("PhaseSurrogates", L)
+	if err != nil {
+		return nil, err
+	}
+	if len(w) != N {
+		return nil, fmt.Errorf("PhaseSurrogates: field has %d values, want L*L = %d", len(w), N)
 	}
 	d := newDFT2(L)
 	d.forward(w)
@@ -180,11 +184,11 @@ type SurrogateResult struct {
 	SpectrumDisk, ValuesDisk Summary
 }
 
-// SurrogateLocality tests every column of m (n_visible x n_units, n_visible = L*L) against n
-// surrogates of itself of two kinds (n <= 0 means DefaultSurrogates), unit j drawing from rng
-// stream (seed, j), so the result does not depend on workers (the goroutines used; <= 0 means
-// 1). The statistic is the disk share (radius <= 0 means DefaultDiskRadius); a unit is compact
-// when it exceeds that of every surrogate of both kinds:
+// SurrogateLocality tests every column of m (n_visible x n_units, n_visible = L*L, every element
+// finite) against n surrogates of itself of two kinds (n <= 0 means DefaultSurrogates), unit j
+// drawing from rng stream (seed, j), so the result does not depend on workers (the goroutines
+// used; <= 0 means 1). The statistic is the disk share (radius <= 0 means DefaultDiskRadius); a
+// unit is compact when it exceeds that of every surrogate of both kinds:
 //
 //   - Phase-randomized surrogates (PhaseSurrogates) keep the field's spatial spectrum. For a
 //     field that is itself a stationary Gaussian random field on the torus, its Fourier phases are
@@ -203,8 +207,17 @@ func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, work
 	if err := m.check("SurrogateLocality"); err != nil {
 		return SurrogateResult{}, err
 	}
-	if L <= 0 || m.Rows != L*L {
-		return SurrogateResult{}, fmt.Errorf("SurrogateLocality: matrix has %d rows, want L*L = %d", m.Rows, L*L)
+	N, err := sites("SurrogateLocality", L)
+	switch {
+	case err != nil:
+		return SurrogateResult{}, err
+	case m.Rows != N:
+		return SurrogateResult{}, fmt.Errorf("SurrogateLocality: matrix has %d rows, want L*L = %d", m.Rows, N)
+	case math.IsNaN(radius):
+		return SurrogateResult{}, fmt.Errorf("SurrogateLocality: disk radius NaN, want a number of sites (<= 0: %g)", DefaultDiskRadius)
+	}
+	if err := m.checkFinite("SurrogateLocality"); err != nil {
+		return SurrogateResult{}, err
 	}
 	if n <= 0 {
 		n = DefaultSurrogates

@@ -3,6 +3,7 @@ package dag
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 )
@@ -47,7 +48,7 @@ type Options struct {
 	// starts.
 	MemLimitMiB int
 	// Priority, if not nil, orders the ready stages: higher first, ties in
-	// index order. Nil: index order.
+	// index order, NaN below every number. Nil: index order.
 	Priority []float64
 	// OnFailure is the failure mode.
 	OnFailure OnFailure
@@ -225,7 +226,10 @@ func (r *runner) ready() []int {
 		}
 	}
 	if p := r.opt.Priority; p != nil {
-		sort.SliceStable(ready, func(a, b int) bool { return p[ready[a]] > p[ready[b]] })
+		sort.SliceStable(ready, func(a, b int) bool {
+			x, y := p[ready[a]], p[ready[b]]
+			return x > y || !math.IsNaN(x) && math.IsNaN(y) // NaN last: a strict weak order
+		})
 	}
 	return ready
 }

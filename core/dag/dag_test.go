@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -419,5 +420,30 @@ func TestCriticalPath(t *testing.T) {
 	}
 	if got := CriticalPath(nil, nil); len(got) != 0 {
 		t.Errorf("CriticalPath of no stages = %v", got)
+	}
+}
+
+// TestRunPriorityNaN: a NaN priority (from a NaN estimate in
+// CriticalPath) ranks below every number, so the others still run higher
+// first; it had compared equal to each, and stage 0 (priority 1) ran
+// before stage 2 (priority 3).
+func TestRunPriorityNaN(t *testing.T) {
+	nan := math.NaN()
+	st := []Stage{{}, {}, {}, {}}
+	for _, c := range []struct {
+		prio []float64
+		want []int
+	}{
+		{[]float64{1, nan, 3, 2}, []int{2, 3, 0, 1}},
+		{[]float64{nan, 1, nan, 5}, []int{3, 1, 0, 2}},
+		{[]float64{nan, nan, nan, nan}, []int{0, 1, 2, 3}},
+	} {
+		r := newRecorder(t, st, 0)
+		if _, err := Run(context.Background(), st, Options{Cores: 1, Priority: c.prio}, r.run); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.starts, c.want) {
+			t.Errorf("priority %v: order %v, want %v", c.prio, r.starts, c.want)
+		}
 	}
 }

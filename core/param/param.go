@@ -28,6 +28,12 @@ func CheckInt(name string, v, lo, hi int, why string) error {
 	if v >= lo && v <= hi {
 		return nil
 	}
+	return fmt.Errorf("-%s %d: %s", name, v, wantInt(lo, hi, why))
+}
+
+// wantInt is what CheckInt's messages say an int must be: "want 1..100000
+// (Gibbs steps)", or "want >= 0" with no upper bound.
+func wantInt(lo, hi int, why string) string {
 	want := fmt.Sprintf("want %d..%d", lo, hi)
 	if hi == math.MaxInt {
 		want = fmt.Sprintf("want >= %d", lo)
@@ -35,7 +41,7 @@ func CheckInt(name string, v, lo, hi int, why string) error {
 	if why != "" {
 		want += " (" + why + ")"
 	}
-	return fmt.Errorf("-%s %d: %s", name, v, want)
+	return want
 }
 
 // IntParam is a Param of an int field that must lie in [lo, hi].
@@ -44,6 +50,10 @@ func IntParam[T any](name, usage string, lo, hi int, why string, field func(*T) 
 		Get: func(c *T) string { return strconv.Itoa(*field(c)) },
 		Set: func(c *T, s string) error {
 			v, err := strconv.ParseInt(strings.TrimSpace(s), 0, strconv.IntSize)
+			if errors.Is(err, strconv.ErrRange) {
+				// An integer beyond int's range: the bounds, with the value as given.
+				return fmt.Errorf("-%s %s: %s", name, s, wantInt(lo, hi, why))
+			}
 			if err != nil {
 				return fmt.Errorf("-%s %s: want an integer", name, s)
 			}
@@ -133,8 +143,10 @@ var (
 // parseFloat parses s as a number within b that is 0 or a normal number of
 // kind k: a nonzero literal too small for one (1e-40 for a float32, or
 // 1e-400, which strconv.ParseFloat rounds to 0 without an error) would
-// round to 0 or lose its precision. When s is refused it returns what was
-// wanted, for a message that names the flag and the value before it.
+// round to 0 or lose its precision. The value rounded to k must lie within
+// b too (0.99999999 rounds to 1 as a float32, outside [0, 1)). When s is
+// refused it returns what was wanted, for a message that names the flag
+// and the value before it.
 func parseFloat(s string, b Bounds, k floatKind) (float64, string) {
 	t := strings.TrimSpace(s)
 	x, err := strconv.ParseFloat(t, 64)
@@ -152,6 +164,8 @@ func parseFloat(s string, b Bounds, k floatKind) (float64, string) {
 		return 0, k.belowNormal() + "; want " + b.what()
 	case math.Abs(x) > k.max:
 		return 0, k.aboveLargest() + "; want " + b.what()
+	case k == kind32 && !b.Contains(float64(float32(x))):
+		return 0, fmt.Sprintf("rounds to %g as a %s; want %s", float32(x), k.name, b.what())
 	}
 	return x, ""
 }

@@ -303,3 +303,44 @@ func TestOverflow64(t *testing.T) {
 		}
 	}
 }
+
+// TestFloat32RoundsWithinBounds: the float32 a value is stored as must lie
+// within the bounds too. 0.99999999 is below 1 but rounds to 1 as a
+// float32, which an open upper bound of 1 (-momentum's) excludes: it had
+// been accepted and stored as 1.
+func TestFloat32RoundsWithinBounds(t *testing.T) {
+	mom := Bounds{Lo: 0, Hi: 1, HiOpen: true, Why: "a reason"}
+	const want = "-m 0.99999999: rounds to 1 as a float32; want a number in [0, 1) (a reason)"
+	if v, err := Float32("m", "0.99999999", mom); err == nil || err.Error() != want {
+		t.Errorf("Float32(0.99999999): %v, %v; want %q", v, err, want)
+	}
+	if v, err := Float32s("m", "0.5,0.99999999", 2, mom); err == nil || !strings.Contains(err.Error(), `"0.99999999": rounds to 1 as a float32`) {
+		t.Errorf("Float32s(0.5,0.99999999): %v, %v; want the second refused", v, err)
+	}
+	// The largest float32 below 1 is kept, and so is a value that rounds
+	// to it; a closed bound admits the value it rounds to.
+	for _, c := range []struct {
+		s    string
+		b    Bounds
+		want float32
+	}{
+		{"0.99999994", mom, 0.99999994},
+		{"0.99999995", mom, 0.99999994},
+		{"0.99999999", Bounds{Lo: 0, Hi: 1}, 1},
+	} {
+		if v, err := Float32("m", c.s, c.b); err != nil || v != c.want {
+			t.Errorf("Float32(%s, %v): %v, %v; want %v", c.s, c.b, v, err, c.want)
+		}
+	}
+}
+
+// TestIntParamRange: an integer beyond int's range is refused with the
+// bounds it must lie in, not as if it were no integer.
+func TestIntParamRange(t *testing.T) {
+	for _, s := range []string{"99999999999999999999", "-99999999999999999999"} {
+		want := "-n " + s + ": want 1..10 (the count)"
+		if _, _, err := parse(t, conf{}, "-n", s); err == nil || err.Error() != want {
+			t.Errorf("-n %s: %v, want %q", s, err, want)
+		}
+	}
+}
