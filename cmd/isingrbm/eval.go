@@ -23,7 +23,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&j.Data, "data", "", "data: .npy of shape (n, L, L) or (n, D), values in {0,1} (or [0,1] floats)")
 	asJSON := fs.Bool("json", false, "print JSON on stdout instead of a table")
 	fs.StringVar(&j.Layers, "layers", "all", "layers to evaluate: all, or distinct layer numbers from 1 (e.g. 1,3), reported in increasing order")
-	fs.IntVar(&j.MaxSamples, "max-samples", 0, "evaluate a seeded random subset of this many samples (0: all)")
+	param.IntVar(fs, &j.MaxSamples, "max-samples", 0, "evaluate a seeded random subset of this many samples (0: all)")
 	param.AddFlags(fs, rbm.EvalParams(), &j.Options)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: isingrbm eval -model model.npz -data ising.npy [-json] [flags]")

@@ -23,7 +23,7 @@ func init() {
 
 func runExact(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("exact", stdout)
-	L := fs.Int("L", 40, fmt.Sprintf("linear lattice size (L x L torus), 2..%d", rbm.MaxUnits))
+	L := param.Int(fs, "L", 40, fmt.Sprintf("linear lattice size (L x L torus), 2..%d", rbm.MaxUnits))
 	betas := fs.String("beta", "0.408", fmt.Sprintf("coupling K = J/kT, 0..%g: a value, a list a,b,c or a range lo:hi:n (K = 0 is infinite temperature)", replicate.MaxCoupling))
 	asJSON := fs.Bool("json", false, "print JSON on stdout")
 	fs.Usage = func() {

@@ -67,7 +67,7 @@ func newStudyFlags(sub string, stdout io.Writer) *studyFlags {
 	fs.StringVar(&f.v.Out, "o", filepath.Join("out", "study"), "study folder (for -slurm: shared by every node)")
 	fs.StringVar(&f.v.Couplings, "K", study.FormatCouplings(study.DefaultCouplings), "training couplings: a list a,b,c or a range lo:hi:n")
 	fs.StringVar(&f.v.Seeds, "seeds", study.FormatSeeds(study.DefaultSeeds), "data seeds: a list 1,2,3 or a range 1-5; each draws its own training data and trains its own networks")
-	fs.IntVar(&f.v.TrainSeeds, "train-seeds", 1, "training seeds per data seed (replicate's -seeds)")
+	param.IntVar(fs, &f.v.TrainSeeds, "train-seeds", 1, "training seeds per data seed (replicate's -seeds)")
 	fs.StringVar(&f.v.SpecFile, "spec", "", "read the study from this file instead of the flags: a spec that study run writes into DIR/specs/<hash>.json and DIR/study.json (plan writes nothing)")
 	return f
 }
@@ -115,7 +115,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 
 func studyStage(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("stage", stdout)
-	threads := f.fs.Int("threads", 0, "worker threads (0: $SLURM_CPUS_PER_TASK under Slurm, else all cores)")
+	threads := param.Int(f.fs, "threads", 0, "worker threads (0: $SLURM_CPUS_PER_TASK under Slurm, else all cores)")
 	key, err := parseWithArg(f.fs, args, "stage KEY")
 	if err != nil {
 		return err

@@ -31,10 +31,10 @@ func newTrainJob(stdout io.Writer) (j *rbm.TrainJob, asJSON *bool) {
 	fs.StringVar(&j.Preset, "preset", "mehta-schwab", "starting recipe: "+strings.Join(rbm.Presets(), ", ")+"; explicit flags override it")
 	fs.StringVar(&j.Out, "o", "model.npz", "output model file (.npz); the epochs' seconds go beside it to <o>"+rbm.TimingsSuffix)
 	param.AddFlags(fs, rbm.ConfigParams(), &def)
-	fs.IntVar(&j.CheckpointEvery, "checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
+	param.IntVar(fs, &j.CheckpointEvery, "checkpoint-every", 5, "write a checkpoint every N epochs (0: only when interrupted)")
 	fs.StringVar(&j.Checkpoint, "checkpoint", "", "checkpoint file (default: the output file + \".ckpt\")")
 	fs.BoolVar(&j.Resume, "resume", false, "continue the run saved in the checkpoint (same data; the recipe comes from the checkpoint)")
-	fs.IntVar(&j.StopAfter, "stop-after", 0, "stop after N epochs of this run, leaving a checkpoint to -resume from (0: run to the end)")
+	param.IntVar(fs, &j.StopAfter, "stop-after", 0, "stop after N epochs of this run, leaving a checkpoint to -resume from (0: run to the end)")
 	asJSON = fs.Bool("json", false, "print the final per-layer measures as JSON on stdout")
 	fs.BoolVar(&j.Replace, "replace", false, "replace outputs that exist and are not regular files (symlinks, FIFOs, devices)")
 	fs.Usage = func() {

@@ -44,11 +44,62 @@ func wantInt(lo, hi int, why string) string {
 	return want
 }
 
+// leadingZeroWant is what an integer with a leading 0 is refused for.
+const leadingZeroWant = "want an integer without a leading 0 (Go reads 010 as octal 8): write 10, or 0o10 for octal"
+
+// leadingZero reports whether s (spaces around it aside) is an integer
+// with a leading 0 and no base prefix ("010", "-08", "0_7"): Go's syntax,
+// which strconv and the flag package follow, reads it as octal, so that
+// "-seed 010" would have run seed 8. Such a value is refused (0x, 0o and
+// 0b prefixes are taken).
+func leadingZero(s string) bool {
+	s = strings.TrimSpace(s)
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return len(s) > 1 && s[0] == '0' && (s[1] >= '0' && s[1] <= '9' || s[1] == '_')
+}
+
+// IntVar defines an int flag of fs, as fs.IntVar does, whose value must be
+// an integer of Go's syntax without a leading 0 (leadingZero): Parse
+// refuses "-L 010" rather than run L = 8.
+func IntVar(fs *flag.FlagSet, p *int, name string, value int, usage string) {
+	*p = value
+	fs.Var((*intFlag)(p), name, usage)
+}
+
+// Int is IntVar returning the address of the value.
+func Int(fs *flag.FlagSet, name string, value int, usage string) *int {
+	p := new(int)
+	IntVar(fs, p, name, value, usage)
+	return p
+}
+
+// intFlag is the flag.Value of IntVar.
+type intFlag int
+
+func (v *intFlag) String() string { return strconv.Itoa(int(*v)) }
+func (v *intFlag) Get() any       { return int(*v) }
+func (v *intFlag) Set(s string) error {
+	if leadingZero(s) {
+		return errors.New(leadingZeroWant)
+	}
+	x, err := strconv.ParseInt(s, 0, strconv.IntSize)
+	if err != nil {
+		return err
+	}
+	*v = intFlag(x)
+	return nil
+}
+
 // IntParam is a Param of an int field that must lie in [lo, hi].
 func IntParam[T any](name, usage string, lo, hi int, why string, field func(*T) *int) Param[T] {
 	return Param[T]{Name: name, Usage: usage,
 		Get: func(c *T) string { return strconv.Itoa(*field(c)) },
 		Set: func(c *T, s string) error {
+			if leadingZero(s) {
+				return fmt.Errorf("-%s %s: %s", name, s, leadingZeroWant)
+			}
 			v, err := strconv.ParseInt(strings.TrimSpace(s), 0, strconv.IntSize)
 			if errors.Is(err, strconv.ErrRange) {
 				// An integer beyond int's range: the bounds, with the value as given.
@@ -298,6 +349,9 @@ func SeedParam[T any](name, usage string, field func(*T) *uint64) Param[T] {
 	return Param[T]{Name: name, Usage: usage,
 		Get: func(c *T) string { return strconv.FormatUint(*field(c), 10) },
 		Set: func(c *T, s string) error {
+			if leadingZero(s) {
+				return fmt.Errorf("-%s %s: %s", name, s, leadingZeroWant)
+			}
 			v, err := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
 			if err != nil {
 				return fmt.Errorf("-%s %s: want an integer 0..%d", name, s, uint64(math.MaxUint64))

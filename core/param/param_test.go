@@ -344,3 +344,46 @@ func TestIntParamRange(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadingZero: an integer with a leading 0 and no base prefix is
+// refused by the int and seed settings and by IntVar's flags (Go reads 010
+// as octal 8, so "-seed 010" had run seed 8); 0, prefixed literals and
+// values with spaces around them are taken.
+func TestLeadingZero(t *testing.T) {
+	for _, s := range []string{"010", "08", "-010", "+07", " 010 ", "0_7", "00"} {
+		want := "-n " + s + ": " + leadingZeroWant
+		if _, _, err := parse(t, conf{}, "-n", s); err == nil || err.Error() != want {
+			t.Errorf("-n %q: %v, want %q", s, err, want)
+		}
+		want = "-seed " + s + ": " + leadingZeroWant
+		if _, _, err := parse(t, conf{}, "-seed", s); err == nil || err.Error() != want {
+			t.Errorf("-seed %q: %v, want %q", s, err, want)
+		}
+	}
+	for s, v := range map[string]int{"0": 0, "10": 10, "0x0a": 10, "0o10": 8, "0b11": 3, " 7 ": 7, "1_000": 1000} {
+		if got := leadingZero(s); got {
+			t.Errorf("leadingZero(%q) = true", s)
+		}
+		fs := flag.NewFlagSet("isingrbm t", flag.ContinueOnError)
+		p := Int(fs, "L", 40, "side")
+		if _, err := Parse(fs, []string{"-L", strings.TrimSpace(s)}, ""); err != nil || *p != v {
+			t.Errorf("-L %q: %d, %v; want %d", s, *p, err, v)
+		}
+	}
+	for _, c := range []struct{ arg, want string }{
+		{"010", "-L 010: " + leadingZeroWant + "; run 'isingrbm t -h' for the flags"},
+		{"x", "-L x: want an integer (side); run 'isingrbm t -h' for the flags"},
+	} {
+		fs := flag.NewFlagSet("isingrbm t", flag.ContinueOnError)
+		var L int
+		IntVar(fs, &L, "L", 40, "side")
+		if L != 40 {
+			t.Errorf("IntVar's default: %d, want 40", L)
+		}
+		_, err := Parse(fs, []string{"-L", c.arg}, "")
+		var ie *InputError
+		if err == nil || !errors.As(err, &ie) || err.Error() != c.want {
+			t.Errorf("-L %s: %v, want the input error %q", c.arg, err, c.want)
+		}
+	}
+}

@@ -70,6 +70,9 @@ func flagError(fs *flag.FlagSet, err error) string {
 	}
 	if n, _ := fmt.Sscanf(msg, "invalid value %q for flag -%s", &value, &name); n == 2 {
 		name = strings.TrimSuffix(name, ":")
+		if strings.HasSuffix(msg, ": "+leadingZeroWant) {
+			return fmt.Sprintf("-%s %s: %s", name, value, leadingZeroWant)
+		}
 		if f := fs.Lookup(name); f != nil {
 			return fmt.Sprintf("-%s %s: want %s", name, value, flagWant(f))
 		}
