@@ -231,3 +231,23 @@ func TestRGFlowHugeChunk(t *testing.T) {
 		}
 	})
 }
+
+// TestRGFlowMode: a binarize mode other than Sample and Threshold is an
+// error (it had run as Sample and been recorded as given); both known
+// modes run.
+func TestRGFlowMode(t *testing.T) {
+	L := 4
+	in := []FlowInput{{K: 0.4, Configs: randomConfigs(10, L, 5)}}
+	id := func(v []float32, _ int) []float32 { return v }
+	for _, m := range []BinarizeMode{Sample, Threshold} {
+		if f, err := RGFlow(in, L, id, FlowOptions{Iterations: 1, Mode: m}); err != nil || f.Mode != m {
+			t.Errorf("mode %v: %v, %v", m, f.Mode, err)
+		}
+	}
+	for _, m := range []BinarizeMode{-1, 2} {
+		_, err := RGFlow(in, L, id, FlowOptions{Iterations: 1, Mode: m})
+		if err == nil || !strings.Contains(err.Error(), "want Sample (0) or Threshold (1)") {
+			t.Errorf("mode %d: %v, want an error naming the modes", int(m), err)
+		}
+	}
+}

@@ -138,6 +138,10 @@ func RGFlow(inputs []FlowInput, L int, rec Reconstructor, opt FlowOptions) (Flow
 	if opt.Iterations < 0 {
 		return Flow{}, fmt.Errorf("RGFlow: %d iterations, want >= 0", opt.Iterations)
 	}
+	if opt.Mode != Sample && opt.Mode != Threshold {
+		// An unknown mode would have run as Sample and been recorded as given.
+		return Flow{}, fmt.Errorf("RGFlow: binarize mode %d, want Sample (%d) or Threshold (%d)", int(opt.Mode), int(Sample), int(Threshold))
+	}
 	chunk := opt.Chunk
 	if chunk <= 0 {
 		chunk = 1000
