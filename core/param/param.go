@@ -121,7 +121,7 @@ func BoolParam[T any](name, usage string, field func(*T) *bool) Param[T] {
 	return Param[T]{Name: name, Usage: usage, Bool: true,
 		Get: func(c *T) string { return strconv.FormatBool(*field(c)) },
 		Set: func(c *T, s string) error {
-			v, err := strconv.ParseBool(s)
+			v, err := strconv.ParseBool(strings.TrimSpace(s))
 			if err != nil {
 				return fmt.Errorf("-%s %s: want true or false", name, s)
 			}

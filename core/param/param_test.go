@@ -387,3 +387,17 @@ func TestLeadingZero(t *testing.T) {
 		}
 	}
 }
+
+// TestBoolSpaces: a bool setting ignores spaces around its value, as the
+// int and float settings do (" true" had been refused).
+func TestBoolSpaces(t *testing.T) {
+	for s, want := range map[string]bool{" true": true, "false ": false, " 1 ": true} {
+		c, _, err := parse(t, conf{}, "-on="+s)
+		if err != nil || c.On != want {
+			t.Errorf("-on=%q: %v, %v; want %v", s, c.On, err, want)
+		}
+	}
+	if _, _, err := parse(t, conf{}, "-on=maybe"); err == nil {
+		t.Error("-on=maybe: no error")
+	}
+}
