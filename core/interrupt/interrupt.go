@@ -133,23 +133,13 @@ func watch(stderr io.Writer, ch <-chan os.Signal, quit <-chan struct{}, cancel c
 	timer := time.NewTimer(grace)
 	defer timer.Stop()
 	announced := false
+	// Either the grace period runs (idle nil) or a held write is awaited
+	// (tick nil): a receive from a nil channel never proceeds.
+	var idle <-chan struct{}
 	for {
-		select {
-		case <-ch:
-			end()
-			return
-		case <-quit:
-			return
-		case <-timer.C:
-		}
-		bytes, idle := heldWrites()
-		if idle == nil {
-			end()
-			return
-		}
-		if !announced {
-			announced = true
-			fmt.Fprintf(stderr, "%s: %s: writing the %s (about %.0f MB); send %s again to quit without it\n", prog, c, heldWhat(), bytes/1e6, c)
+		tick := timer.C
+		if idle != nil {
+			tick = nil
 		}
 		select {
 		case <-ch:
@@ -157,7 +147,19 @@ func watch(stderr io.Writer, ch <-chan os.Signal, quit <-chan struct{}, cancel c
 			return
 		case <-quit:
 			return
+		case <-tick:
+			bytes, held := heldWrites()
+			if held == nil {
+				end()
+				return
+			}
+			if !announced {
+				announced = true
+				fmt.Fprintf(stderr, "%s: %s: writing the %s (about %.0f MB); send %s again to quit without it\n", prog, c, heldWhat(), bytes/1e6, c)
+			}
+			idle = held
 		case <-idle:
+			idle = nil
 			timer.Reset(grace)
 		}
 	}
