@@ -10,7 +10,8 @@
 # data/d0/ising.npy is the training data); OUT_DIR (default
 # /tmp/deadunits) gets the models, and RESULTS.md and results.json are
 # written beside this script. Three seeds per variant, two trainings at a
-# time on one thread each: about 25 min on a 2-core Zen 5; then
+# time on one thread each: about 16 min on a 2-core Zen 5 and 23 on the
+# Intel Xeon (measured runs, bench/README.md); then
 # firstepoch.py's NumPy runs (FIRSTEPOCH.md, CENTERED.md), about 50 min more,
 # and loglik.py's evaluations (LOGLIK.md).
 set -euo pipefail
