@@ -386,13 +386,13 @@ func TestBitsPanel(t *testing.T) {
 	}
 }
 
-// TestBitsProducts checks every implementation at 1, 2 and 3 threads:
-// the Bits products give the bytes of the float32 products on the same
-// 0/1 matrices.
+// TestBitsProducts checks every implementation at 1, 2 and 3 threads (2
+// and 3 under the race detector): the Bits products give the bytes of the
+// float32 products on the same 0/1 matrices.
 func TestBitsProducts(t *testing.T) {
 	cases := bitsCases()
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
-		for th := 1; th <= 3; th++ {
+		for th := raceMinThreads; th <= 3; th++ {
 			w := newTestWorkspace(th)
 			t.Run(fmt.Sprintf("threads=%d", th), func(t *testing.T) {
 				for i, c := range cases {

@@ -259,15 +259,25 @@ func bitCases() []gemmCase {
 	return cs
 }
 
-// TestGemmBits checks every implementation at 1, 2 and 3 threads, with and
-// without the in-place and just-in-time packing paths, and (the A*B^T
-// forms) with the hinting kernels on every B (gemmOpts.hintBytes 0),
-// against the contract, byte for byte.
+// raceMinThreads is the fewest threads TestGemmBits and TestBitsProducts
+// run: 2 under the race detector, where one thread races nothing (the
+// other builds' runs check its bytes), 1 otherwise.
+var raceMinThreads = func() int {
+	if raceEnabled {
+		return 2
+	}
+	return 1
+}()
+
+// TestGemmBits checks every implementation at 1, 2 and 3 threads (2 and 3
+// under the race detector), with and without the in-place and just-in-time
+// packing paths, and (the A*B^T forms) with the hinting kernels on every B
+// (gemmOpts.hintBytes 0), against the contract, byte for byte.
 func TestGemmBits(t *testing.T) {
 	cases := bitCases()
 	cache := map[int]*padded{}
 	asmtest.TestAll(t, pkgName, func(t *testing.T) {
-		for th := 1; th <= 3; th++ {
+		for th := raceMinThreads; th <= 3; th++ {
 			for _, mode := range []string{"inplace", "packed", "hinted"} {
 				packed, hinted := mode == "packed", mode == "hinted"
 				w := newTestWorkspace(th)
