@@ -249,23 +249,30 @@ type Locality struct {
 	Rg     Summary
 }
 
+// checkFields checks the arguments of a locality measure fn: m a valid
+// matrix of L*L rows of finite values (one field per column), L a lattice
+// side, radius a number.
+func checkFields(fn string, m Matrix, L int, radius float64) error {
+	if err := m.check(fn); err != nil {
+		return err
+	}
+	N, err := sites(fn, L)
+	switch {
+	case err != nil:
+		return err
+	case m.Rows != N:
+		return fmt.Errorf("%s: matrix has %d rows, want L*L = %d", fn, m.Rows, N)
+	case math.IsNaN(radius):
+		return fmt.Errorf("%s: disk radius NaN, want a number of sites (<= 0: %g)", fn, DefaultDiskRadius)
+	}
+	return m.checkFinite(fn)
+}
+
 // MeasureLocality computes the locality measures of every column of m (an n_visible x n_units
 // weight matrix or ERF with n_visible = L*L, every element finite). radius <= 0 means
 // DefaultDiskRadius.
 func MeasureLocality(m Matrix, L int, radius float64) (Locality, error) {
-	if err := m.check("MeasureLocality"); err != nil {
-		return Locality{}, err
-	}
-	N, err := sites("MeasureLocality", L)
-	switch {
-	case err != nil:
-		return Locality{}, err
-	case m.Rows != N:
-		return Locality{}, fmt.Errorf("MeasureLocality: matrix has %d rows, want L*L = %d", m.Rows, N)
-	case math.IsNaN(radius):
-		return Locality{}, fmt.Errorf("MeasureLocality: disk radius NaN, want a number of sites (<= 0: %g)", DefaultDiskRadius)
-	}
-	if err := m.checkFinite("MeasureLocality"); err != nil {
+	if err := checkFields("MeasureLocality", m, L, radius); err != nil {
 		return Locality{}, err
 	}
 	if radius <= 0 {

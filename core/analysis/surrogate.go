@@ -204,19 +204,7 @@ type SurrogateResult struct {
 // A single spin on an exactly zero background ties with its permutations and is not compact: its
 // locality is its sparsity, which the participation ratio already measures.
 func SurrogateLocality(m Matrix, L int, radius float64, n int, seed uint64, workers int) (SurrogateResult, error) {
-	if err := m.check("SurrogateLocality"); err != nil {
-		return SurrogateResult{}, err
-	}
-	N, err := sites("SurrogateLocality", L)
-	switch {
-	case err != nil:
-		return SurrogateResult{}, err
-	case m.Rows != N:
-		return SurrogateResult{}, fmt.Errorf("SurrogateLocality: matrix has %d rows, want L*L = %d", m.Rows, N)
-	case math.IsNaN(radius):
-		return SurrogateResult{}, fmt.Errorf("SurrogateLocality: disk radius NaN, want a number of sites (<= 0: %g)", DefaultDiskRadius)
-	}
-	if err := m.checkFinite("SurrogateLocality"); err != nil {
+	if err := checkFields("SurrogateLocality", m, L, radius); err != nil {
 		return SurrogateResult{}, err
 	}
 	if n <= 0 {
