@@ -398,12 +398,12 @@ type gemmOpts struct {
 	// into one set of L1 or lie beyond the L1 prefetcher's stride
 	// (colsPacked).
 	aliasedA bool
-	// irOuter runs the row tiles of A outside the column tiles of B in a
-	// block whose B panel is packed whole (not jit): each micro-panel of
-	// A stays in L1 while the panel of B streams from L2, instead of each
-	// micro-panel of B while the block of A streams. The default on Intel
-	// (rowTilesOuter).
-	irOuter bool
+	// irOuter orders the tiles of a block whose B panel is packed whole
+	// (not jit): with the row tiles of A outside the column tiles of B,
+	// each micro-panel of A stays in L1 while the panel of B streams from
+	// L2, instead of each micro-panel of B while the block of A streams.
+	// tilesAuto (the zero value) takes gemmArgs.rowsOuter's rule.
+	irOuter tileOrder
 	// bitsInPlace and bitsPacked read a row-major B of the Bits products
 	// in place, or pack it, whatever rowsAliased says.
 	bitsInPlace, bitsPacked bool
@@ -419,18 +419,62 @@ func (o *gemmOpts) serial(m, n, k int) bool {
 	return 2*m*n*k < o.minParFlops && (m > o.minParRows || n*k < o.minParB)
 }
 
-var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParRows: 2, minParB: 1 << 16, minParUpdate: 1 << 15, irOuter: rowTilesOuter,
+var defaultOpts = gemmOpts{minParFlops: 1 << 22, minParRows: 2, minParB: 1 << 16, minParUpdate: 1 << 15,
 	hintBytes: l2OrDefault(l2Size)}
 
-// rowTilesOuter is the default of gemmOpts.irOuter: true on Intel, whose
-// L1 prefetcher also decides colsPacked (asm.L1StrideLimit). On an Intel
+// tileOrder is gemmOpts.irOuter: the order of the tiles in a block whose
+// panel of B is packed whole.
+type tileOrder int8
+
+const (
+	tilesAuto      tileOrder = iota // gemmArgs.rowsOuter's rule
+	tilesColsOuter                  // column tiles of B outside
+	tilesRowsOuter                  // row tiles of A outside
+)
+
+// rowsOuter reports whether the row tiles of A run outside the column
+// tiles of B in a block whose panel of B is packed whole: as
+// gemmOpts.irOuter says, or by default on Intel (rowTilesOuter) and
+// wherever the kernel computes a row tile's whole column tiles in one call
+// (kern.hasTiles: AVX-512). That call saves the Go calls, argument copies
+// and dispatch between the tiles, which the column tiles outside pay once
+// per tile. On the Zen 5 ("Oxide Virtual Turin-like", family 26 model 2),
+// AVX-512, BenchmarkGemm and BenchmarkGemmLattice, column tiles outside ->
+// row tiles outside, GFLOP/s, medians of alternated runs (each run a fresh
+// process), one thread: (1600x100)^T(100x400) 195.3 -> 204.2,
+// (1000x1600)(1600x400) 199.1 -> 201.9, (1000x400)(1600x400)^T 198.9 ->
+// 205.0, (1600x1000)^T(1000x400) 194.8 -> 198.2 (6 of 6 runs faster
+// each), (1024x100)^T(100x1024) 193.4 -> 200.8 (6 of 6),
+// (1024x100)^T(100x256) 175.7 -> 191.0 and (4096x100)^T(100x1024) 172.5
+// -> 184.1 (4 and 5 of 5); two threads: 339.4 -> 362.9, 369.1 -> 372.6,
+// 379.1 -> 395.8, 355.5 -> 357.7 (4 runs each), 340.3 -> 363.3 (6 of
+// 6), 280.0 -> 324.2 and 294.5 -> 361.2 (4 runs). One earlier set of
+// six two-thread runs of (1024x100)^T(100x1024) measured 348.6 -> 270.2
+// and did not recur (three later sets, and both orders in one process,
+// had the rows outside ahead). core/rbm's BenchmarkEpoch (batch 100, two
+// threads), whose gradient runs such blocks: 0.376 -> 0.374 s (4 of 6
+// runs faster). The AVX2 kernels, which have no such call, stay with the
+// column tiles outside: (1000x1600)(1600x400) one thread 99.9 -> 97.7 (1
+// of 6 faster), two threads 189.2 -> 193.2, (1600x100)^T(100x400) 95.9 ->
+// 97.4 and 179.8 -> 180.7 (2026-12-07).
+func (g *gemmArgs) rowsOuter() bool {
+	switch g.opts.irOuter {
+	case tilesColsOuter:
+		return false
+	case tilesRowsOuter:
+		return true
+	}
+	return rowTilesOuter || g.kern.hasTiles()
+}
+
+// rowTilesOuter puts the row tiles outside for every kernel on Intel,
+// whose L1 prefetcher also decides colsPacked (asm.L1StrideLimit). On an Intel
 // Xeon with AMX (KVM, family 6 model 0xA7), AVX-512, GFLOP/s, column
 // tiles outside -> row tiles outside (with ncOuter), 4 alternated runs
 // each: (1000x1600)(1600x400) 115-118 -> 134-145 on one thread and
 // 201-227 -> 233-254 on two, (1000x400)(1600x400)^T 108-118 -> 114-138
 // and 210-221 -> 224-241, (1600x1000)^T(1000x400) 111-121 -> 112-136 and
-// 199-216 -> 203-255 (2026-12-06). The Zen 5's tuning ran the column
-// tiles outside, and this order was not measured there, so it stays.
+// 199-216 -> 203-255 (2026-12-06).
 var rowTilesOuter = asm.L1StrideLimit > 0
 
 // Cache blocking of the m and n dimensions, which never changes a result:
@@ -439,7 +483,7 @@ var rowTilesOuter = asm.L1StrideLimit > 0
 var mcMax, ncMax = blockSizes(l2Size, l3Size)
 
 // ncOuter caps nc where the row tiles of A run outside the column tiles
-// of B (gemmOpts.irOuter): each row tile then reads the whole kc x nc
+// of B (gemmArgs.rowsOuter): each row tile then reads the whole kc x nc
 // panel of B, which must stay in L2, so it takes at most half of it. On
 // the Intel Xeon with AMX (2 MiB of L2, so 1024 columns against the 4096
 // its reported 480 MiB of L3 gives ncMax), one thread, AVX-512,
@@ -855,7 +899,7 @@ func floatSerial(g *gemmArgs, buf *threadBuf) {
 	// once per depth block: pack it just before use, so that it stays in L1.
 	jit := m <= mc && !g.opts.noJIT
 	ncm := ncMax
-	if !jit && g.opts.irOuter {
+	if !jit && g.rowsOuter() {
 		// Each row tile streams the whole panel of B from L2.
 		ncm = min(ncm, ncOuter)
 	}
@@ -920,7 +964,7 @@ func macroKernel(g *gemmArgs, buf *threadBuf, ic, mb, jc, nb, pc, kb int, beta f
 	// (read under a mask), are read in place by directB kernels when B
 	// would otherwise be packed for a single use per row tile run.
 	directB := jit && kr.directB && g.bcs == 1 && !g.opts.noDirect && !g.opts.noDirectB && (g.opts.aliasedB || !buf.crowded(false, g.brs, kb, nr))
-	if !jit && g.opts.irOuter {
+	if !jit && g.rowsOuter() {
 		for ir := 0; ir < mb; ir += mr {
 			jr := 0
 			if full := nb / nr; full > 1 && rowTiles(g, buf, ic, ir, mb, jc, full, pc, kb, beta, direct) {

@@ -201,9 +201,10 @@ func bitCases() []gemmCase {
 		{400, 100, 100, []form{formTN}},
 		{61, 37, 1600, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
 		// Several row blocks (mcMax is at most 480): the row tiles run
-		// outside the column tiles (gemmOpts.irOuter), the whole column
-		// tiles of each in one kernel call (kern.tiles), the last row tile
-		// of 7 rows.
+		// outside the column tiles with AVX-512 and on Intel
+		// (gemmArgs.rowsOuter), the whole column tiles of each in one
+		// kernel call with AVX-512 (kern.tiles), the last row tile of 7
+		// rows.
 		{497, 70, 12, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
 	} {
 		for _, f := range s.forms {

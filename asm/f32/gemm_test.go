@@ -354,9 +354,9 @@ func TestTileOrder(t *testing.T) {
 			a, b := normals(rng, m*k), normals(rng, k*n)
 			for _, f := range []form{formNN, formNT, formTN} {
 				var got [2][]float32
-				for i, outer := range []bool{false, true} {
+				for i, order := range []tileOrder{tilesColsOuter, tilesRowsOuter} {
 					w := NewWorkspace(1)
-					w.opts.irOuter = outer
+					w.opts.irOuter = order
 					got[i] = make([]float32, m*n)
 					switch f {
 					case formNN:
