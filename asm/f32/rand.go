@@ -67,6 +67,12 @@ func (r *Rand) Uniform(dst []float32) {
 //	for i := range p {
 //		if u(i) < p[i] { dst[i] = 1 } else { dst[i] = 0 }
 //	}
+//
+// The uniforms are multiples of 2^-24, so a 1 comes with probability p
+// rounded up to a multiple of 2^-24: exact for such p (0, 1/2, 1), at most
+// 2^-24 (6e-8) too high otherwise, and 2^-24 for every p in (0, 2^-24].
+// The sigmoids of training give no p below 2^-63 other than 0 (see
+// sigmoidFloor), which is drawn as 0.
 func (r *Rand) Bernoulli(dst, p []float32) {
 	if len(dst) < len(p) {
 		panic(fmt.Sprintf("f32: Bernoulli: len(dst) = %d, want >= len(p) = %d", len(dst), len(p)))
