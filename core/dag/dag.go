@@ -181,8 +181,20 @@ func Run(ctx context.Context, stages []Stage, opt Options, run RunFunc) ([]Resul
 // of the stages that list it among their inputs: the estimated seconds of
 // the longest chain of stages it heads. As Options.Priority it starts the
 // ready stage on the longest chain first. The stages are in topological
-// order, as Run requires.
+// order, as Run requires: an input at or after its stage, or a seconds
+// slice of another length than stages, is a programming error and panics
+// with a message that says which.
 func CriticalPath(stages []Stage, seconds []float64) []float64 {
+	if len(seconds) != len(stages) {
+		panic(fmt.Sprintf("dag.CriticalPath: %d seconds for %d stages", len(seconds), len(stages)))
+	}
+	for i, s := range stages {
+		for _, j := range s.Inputs {
+			if j < 0 || j >= i {
+				panic(fmt.Sprintf("dag.CriticalPath: stage %d has input %d, want an earlier stage (0..%d)", i, j, i-1))
+			}
+		}
+	}
 	cp := make([]float64, len(stages))
 	for i := len(stages) - 1; i >= 0; i-- {
 		cp[i] += seconds[i]

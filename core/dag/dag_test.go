@@ -421,6 +421,24 @@ func TestCriticalPath(t *testing.T) {
 	if got := CriticalPath(nil, nil); len(got) != 0 {
 		t.Errorf("CriticalPath of no stages = %v", got)
 	}
+	for _, c := range []struct {
+		stages []Stage
+		secs   []float64
+		want   string
+	}{
+		{stages[:2], secs, "5 seconds for 2 stages"},
+		{[]Stage{{Inputs: []int{0}}}, []float64{1}, "stage 0 has input 0, want an earlier stage"},
+		{[]Stage{{}, {Inputs: []int{-1}}}, []float64{1, 2}, "stage 1 has input -1"},
+	} {
+		func() {
+			defer func() {
+				if msg := fmt.Sprint(recover()); !strings.Contains(msg, c.want) {
+					t.Errorf("CriticalPath(%v, %v) panicked with %q, want %q", c.stages, c.secs, msg, c.want)
+				}
+			}()
+			CriticalPath(c.stages, c.secs)
+		}()
+	}
 }
 
 // TestRunPriorityNaN: a NaN priority (from a NaN estimate in
