@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/bitlattice/exact"
@@ -200,6 +202,28 @@ func TestSummaryAndHistogram(t *testing.T) {
 	d := h.Density()
 	if !near(d[0], 1/(6*0.5), 1e-12) || !near(d[1], 3/(6*0.5), 1e-12) {
 		t.Errorf("density %v", d)
+	}
+	for _, c := range []struct {
+		bins   int
+		lo, hi float64
+		want   string
+	}{
+		{0, 0, 1, "bins >= 1"},
+		{2, 1, 1, "finite lo < hi"},
+		{2, math.Inf(-1), math.Inf(1), "finite lo < hi"},
+		{2, 0, math.Inf(1), "finite lo < hi"},
+		{2, math.NaN(), 1, "finite lo < hi"},
+		{1, -math.MaxFloat64, math.MaxFloat64, "positive finite width"},
+		{4, 0, 5e-324, "positive finite width"},
+	} {
+		func() {
+			defer func() {
+				if msg := fmt.Sprint(recover()); !strings.Contains(msg, c.want) {
+					t.Errorf("NewHistogram(%d bins, [%g, %g]) panicked with %q, want %q", c.bins, c.lo, c.hi, msg, c.want)
+				}
+			}()
+			NewHistogram([]float64{0.5}, c.bins, c.lo, c.hi)
+		}()
 	}
 	if !math.IsNaN(Pearson([]float64{1, 1}, []float64{1, 2})) || !near(Pearson([]float64{1, 2, 3}, []float64{2, 4, 7}), 0.9933992677987828, 1e-12) {
 		t.Error("Pearson")

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
 	"sort"
 )
@@ -106,13 +107,18 @@ type Histogram struct {
 	Over   int
 }
 
-// NewHistogram bins xs into bins equal bins on [lo, hi]. bins < 1 or hi <= lo panics.
+// NewHistogram bins xs into bins equal bins on [lo, hi]. bins < 1, bounds
+// that are not finite numbers with hi > lo, or bins too narrow or too wide
+// for a float64 width (0 or infinite) panic.
 func NewHistogram(xs []float64, bins int, lo, hi float64) Histogram {
-	if bins < 1 || !(hi > lo) {
-		panic("analysis: NewHistogram needs bins >= 1 and hi > lo")
+	if bins < 1 || !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		panic(fmt.Sprintf("analysis: NewHistogram needs bins >= 1 and finite lo < hi, got %d bins on [%g, %g]", bins, lo, hi))
+	}
+	w := (hi - lo) / float64(bins)
+	if !(w > 0) || math.IsInf(w, 0) {
+		panic(fmt.Sprintf("analysis: NewHistogram: %d bins on [%g, %g] have width %g, want a positive finite width", bins, lo, hi, w))
 	}
 	h := Histogram{Edges: make([]float64, bins+1), Counts: make([]int, bins)}
-	w := (hi - lo) / float64(bins)
 	for i := range h.Edges {
 		h.Edges[i] = lo + float64(float64(i)*w)
 	}
