@@ -122,12 +122,8 @@ type runner struct {
 // was left unrun; nil (a ctx done after every stage ended does not make a
 // finished run an error). Under SkipDependents the failures are in the results.
 func Run(ctx context.Context, stages []Stage, opt Options, run RunFunc) ([]Result, error) {
-	for i, s := range stages {
-		for _, j := range s.Inputs {
-			if j < 0 || j >= i {
-				return nil, fmt.Errorf("dag: stage %d: input %d is not an earlier stage (want 0 <= input < %d)", i, j, i)
-			}
-		}
+	if err := checkGraph(stages); err != nil {
+		return nil, fmt.Errorf("dag: %w", err)
 	}
 	if opt.Priority != nil && len(opt.Priority) != len(stages) {
 		return nil, fmt.Errorf("dag: %d priorities for %d stages", len(opt.Priority), len(stages))
@@ -188,12 +184,8 @@ func CriticalPath(stages []Stage, seconds []float64) []float64 {
 	if len(seconds) != len(stages) {
 		panic(fmt.Sprintf("dag.CriticalPath: %d seconds for %d stages", len(seconds), len(stages)))
 	}
-	for i, s := range stages {
-		for _, j := range s.Inputs {
-			if j < 0 || j >= i {
-				panic(fmt.Sprintf("dag.CriticalPath: stage %d has input %d, want an earlier stage (0..%d)", i, j, i-1))
-			}
-		}
+	if err := checkGraph(stages); err != nil {
+		panic("dag.CriticalPath: " + err.Error())
 	}
 	cp := make([]float64, len(stages))
 	for i := len(stages) - 1; i >= 0; i-- {
@@ -203,6 +195,19 @@ func CriticalPath(stages []Stage, seconds []float64) []float64 {
 		}
 	}
 	return cp
+}
+
+// checkGraph reports the first input that is not an earlier stage: the
+// stages must be in topological order.
+func checkGraph(stages []Stage) error {
+	for i, s := range stages {
+		for _, j := range s.Inputs {
+			if j < 0 || j >= i {
+				return fmt.Errorf("stage %d: input %d is not an earlier stage (want 0 <= input < %d)", i, j, i)
+			}
+		}
+	}
+	return nil
 }
 
 // skip marks the waiting stages with a failed or skipped input as skipped.

@@ -427,8 +427,8 @@ func TestCriticalPath(t *testing.T) {
 		want   string
 	}{
 		{stages[:2], secs, "5 seconds for 2 stages"},
-		{[]Stage{{Inputs: []int{0}}}, []float64{1}, "stage 0 has input 0, want an earlier stage"},
-		{[]Stage{{}, {Inputs: []int{-1}}}, []float64{1, 2}, "stage 1 has input -1"},
+		{[]Stage{{Inputs: []int{0}}}, []float64{1}, "stage 0: input 0 is not an earlier stage"},
+		{[]Stage{{}, {Inputs: []int{-1}}}, []float64{1, 2}, "stage 1: input -1 is not an earlier stage"},
 	} {
 		func() {
 			defer func() {
