@@ -108,15 +108,15 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	mergeTile(c, ldc, t[skip*16:], 16, beta, rows, cols)
 }
 
+// hasTiles reports whether tiles has a kernel for the implementation.
+func (k kern) hasTiles() bool { return k.id == kAVX512 }
+
 // tiles computes nt whole mr x nr tiles side by side (the first rows rows
 // of each) in one kernel call, from the operands of tile with the packed
 // panels of B for the tiles one after the other in bp (kb*nr floats each)
 // and their C nr columns apart; it reports false, computing nothing, where
 // the implementation has no such kernel (then the caller calls tile for
 // each). The same bits as tile.
-// hasTiles reports whether tiles has a kernel for the implementation.
-func (k kern) hasTiles() bool { return k.id == kAVX512 }
-
 func (k kern) tiles(kb int, ap []float32, aks int, arow []float32, lda int, bp []float32, c []float32, ldc int, alpha, beta float32, rows, nt int) bool {
 	if k.id != kAVX512 {
 		return false

@@ -33,11 +33,11 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 	kernelGo(kb, ap, bp, c, ldc, alpha, beta, rows, cols)
 }
 
-// tiles reports false: no kernel of several tiles here (see amd64's).
 // hasTiles reports whether tiles has a kernel for the implementation:
 // never here.
 func (k kern) hasTiles() bool { return false }
 
+// tiles reports false: no kernel of several tiles here (see amd64's).
 func (k kern) tiles(kb int, ap []float32, aks int, arow []float32, lda int, bp []float32, c []float32, ldc int, alpha, beta float32, rows, nt int) bool {
 	return false
 }
