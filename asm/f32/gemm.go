@@ -436,7 +436,7 @@ const (
 // tiles of B in a block whose panel of B is packed whole: as
 // gemmOpts.irOuter says, or by default on Intel (rowTilesOuter) and
 // wherever the kernel computes a row tile's whole column tiles in one call
-// (kern.hasTiles: AVX-512). That call saves the Go calls, argument copies
+// (kern.hasTiles: AVX-512 and AVX2). That call saves the Go calls, argument copies
 // and dispatch between the tiles, which the column tiles outside pay once
 // per tile. On the Zen 5 ("Oxide Virtual Turin-like", family 26 model 2),
 // AVX-512, BenchmarkGemm and BenchmarkGemmLattice, column tiles outside ->
@@ -453,10 +453,24 @@ const (
 // and did not recur (three later sets, and both orders in one process,
 // had the rows outside ahead). core/rbm's BenchmarkEpoch (batch 100, two
 // threads), whose gradient runs such blocks: 0.376 -> 0.374 s (4 of 6
-// runs faster). The AVX2 kernels, which have no such call, stay with the
-// column tiles outside: (1000x1600)(1600x400) one thread 99.9 -> 97.7 (1
-// of 6 faster), two threads 189.2 -> 193.2, (1600x100)^T(100x400) 95.9 ->
-// 97.4 and 179.8 -> 180.7 (2026-12-07).
+// runs faster). The AVX2 kernels, without such a call, measured mixed with
+// the rows outside: (1000x1600)(1600x400) one thread 99.9 -> 97.7 (1 of 6
+// faster), two threads 189.2 -> 193.2, (1600x100)^T(100x400) 95.9 -> 97.4
+// and 179.8 -> 180.7 (2026-12-07). With their multi-tile kernels
+// (kernel6x16NAVX2 and its Rows and Step forms) the rows outside won at
+// every product shape of the table: same Zen 5, ISINGRBM_KERNELS' avx2
+// rows of BenchmarkGemm, columns outside with a call per tile -> rows
+// outside with a call per row tile, GFLOP per CPU-second, medians of 6
+// alternated runs, one thread: (1000x1600)(1600x400) 94.0 -> 99.5,
+// (1000x400)(1600x400)^T 93.9 -> 100.8, (1600x1000)^T(1000x400) 94.9 ->
+// 97.7, (1600x100)^T(100x400) 93.0 -> 100.9 (6 of 6 runs faster each),
+// (100x1600)(1600x400) 90.3 -> 92.8, (100x400)(1600x400)^T 91.6 -> 94.1,
+// the three 100 x 400 x 100 shapes +2.0% to +8.7%; two threads +2.9% to
+// +24.8% but for sigmoid(100x1600)(1600x400) (-1.3%, 2 of 6);
+// BenchmarkGemmLattice's avx2 rows +1.3% to +7.5% on one thread (4
+// runs); core/rbm's BenchmarkEpoch with the AVX2 kernels unchanged
+// (0.66 s: its gradient runs blocks of one row block, packed just in
+// time, where the order does not apply) (2026-12-07).
 func (g *gemmArgs) rowsOuter() bool {
 	switch g.opts.irOuter {
 	case tilesColsOuter:

@@ -109,7 +109,7 @@ func (k kern) tile(buf *threadBuf, kb int, ap []float32, aks int, arow []float32
 }
 
 // hasTiles reports whether tiles has a kernel for the implementation.
-func (k kern) hasTiles() bool { return k.id == kAVX512 }
+func (k kern) hasTiles() bool { return k.id == kAVX512 || k.id == kAVX2 }
 
 // tiles computes nt whole mr x nr tiles side by side (the first rows rows
 // of each) in one kernel call, from the operands of tile with the packed
@@ -118,7 +118,21 @@ func (k kern) hasTiles() bool { return k.id == kAVX512 }
 // the implementation has no such kernel (then the caller calls tile for
 // each). The same bits as tile.
 func (k kern) tiles(kb int, ap []float32, aks int, arow []float32, lda int, bp []float32, c []float32, ldc int, alpha, beta float32, rows, nt int) bool {
-	if k.id != kAVX512 {
+	switch {
+	case k.id == kAVX2 && rows != 6:
+		// The AVX2 kernels have no row mask: a partial row tile goes
+		// through tile's scratch tile.
+		return false
+	case k.id == kAVX2 && arow != nil:
+		kernel6x16RowsNAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, nt)
+		return true
+	case k.id == kAVX2 && aks != 6:
+		kernel6x16StepNAVX2(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, nt)
+		return true
+	case k.id == kAVX2:
+		kernel6x16NAVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta, nt)
+		return true
+	case k.id != kAVX512:
 		return false
 	}
 	const mask = ^uint32(0)
@@ -434,6 +448,20 @@ func kernel6x16StepAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alph
 
 //go:noescape
 func kernel6x8StepAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32)
+
+// kernel6x16NAVX2, kernel6x16RowsNAVX2 and kernel6x16StepNAVX2 are
+// kernel6x16AVX2, kernel6x16RowsAVX2 and kernel6x16StepAVX2 on nt >= 1
+// whole tiles side by side: tile t reads its B at b + t*kb*16 and writes
+// its C at c + t*16.
+//
+//go:noescape
+func kernel6x16NAVX2(kb int, a, b, c *float32, ldc int, alpha, beta float32, nt int)
+
+//go:noescape
+func kernel6x16RowsNAVX2(kb int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, nt int)
+
+//go:noescape
+func kernel6x16StepNAVX2(kb int, a *float32, ks int, b, c *float32, ldc int, alpha, beta float32, nt int)
 
 // packBT16AVX2 (generated: _gen/gemm/pack.go) packs 16 rows of the
 // row-major n x k matrix b (stride ldb) transposed, for B^T products:

@@ -50,10 +50,10 @@ type spec struct {
 	// row tiles that multiply this one.
 	pfB bool
 	// tiles: argument nt; the kernel computes nt tiles side by side, the
-	// packed B of each kb*32 floats after the last and its C 32 columns
-	// to the right, in one call (the row tiles outside the column tiles:
-	// gemmOpts.irOuter), instead of one call per tile (partial kernels of
-	// a packed B only).
+	// packed B of each kb*nr floats after the last and its C nr columns
+	// to the right (nr = 2 vectors: 32 columns of zmm, 16 of ymm), in one
+	// call (the row tiles outside the column tiles: gemmOpts.irOuter),
+	// instead of one call per tile (kernels of a packed B only).
 	tiles bool
 }
 
@@ -247,8 +247,8 @@ func (g *gen) kernel(s spec) {
 	}
 	ntOff := size
 	if s.tiles {
-		if !s.partial || s.bRows || s.pfB || s.nv*s.width() != 32 {
-			panic(s.name + ": tiles needs a partial 32-column kernel of a packed B without hints")
+		if s.bRows || s.pfB || s.nv != 2 {
+			panic(s.name + ": tiles needs a two-vector kernel of a packed B without hints")
 		}
 		ntOff = (size + 7) &^ 7
 		size = ntOff + 8
@@ -439,22 +439,24 @@ func (g *gen) store(s spec, alphaOff, betaOff, rowsOff, maskOff int, next tileNe
 				g.p("\tADDQ        R8, DX")
 			}
 		}
-		if s.partial {
+		if s.partial || s.tiles {
 			g.p("\tJMP %s_done", l)
 		} else {
 			g.p("\tVZEROUPPER")
 			g.p("\tRET")
 		}
 	}
-	if s.partial {
+	if s.partial || s.tiles {
 		g.p("\n%s_done:", l)
 		if s.tiles {
+			nr := s.nv * s.width()
+			shift := map[int]int{16: 6, 32: 7}[nr]
 			g.p("\tDECQ nt+%d(FP)", next.ntOff)
 			g.p("\tJZ   %s_ret", l)
 			g.p("\tMOVQ kb+0(FP), AX")
-			g.p("\tSHLQ $7, AX // the next tile's B: kb*32 floats on")
+			g.p("\tSHLQ $%d, AX // the next tile's B: kb*%d floats on", shift, nr)
 			g.p("\tADDQ AX, b+%d(FP)", next.bOff)
-			g.p("\tADDQ $128, c+%d(FP)", next.cOff)
+			g.p("\tADDQ $%d, c+%d(FP)", 4*nr, next.cOff)
 			g.p("\tJMP  %s_start", l)
 			g.p("\n%s_ret:", l)
 		}
@@ -488,6 +490,11 @@ var specs = []spec{
 	// The columns of a row-major A^T read in place (A^T*B: the gradient).
 	{name: "kernel6x16StepAVX2", mr: 6, nv: 2, a: aStep},
 	{name: "kernel6x8StepAVX2", mr: 6, nv: 1, a: aStep},
+	// The same over nt whole tiles side by side in one call (row tiles
+	// outside).
+	{name: "kernel6x16NAVX2", mr: 6, nv: 2, a: aPacked, pfA: 384, tiles: true},
+	{name: "kernel6x16RowsNAVX2", mr: 6, nv: 2, a: aRows, tiles: true},
+	{name: "kernel6x16StepNAVX2", mr: 6, nv: 2, a: aStep, tiles: true},
 	{name: "kernel10x32StepAVX512", zmm: true, mr: 10, nv: 2, a: aStep, partial: true},
 	{name: "kernel10x16StepAVX512", zmm: true, mr: 10, nv: 1, a: aStep, partial: true},
 	{name: "kernel10x32RowsAVX512", zmm: true, mr: 10, nv: 2, a: aRows, partial: true},
