@@ -911,7 +911,9 @@ func floatSerial(g *gemmArgs, buf *threadBuf) {
 	kcb := min(kc, k)
 	// With a single block of rows, each packed micro-panel of B is used
 	// once per depth block: pack it just before use, so that it stays in L1.
-	jit := m <= mc && !g.opts.noJIT
+	// Not for a short depth where the kernel computes a row tile's whole
+	// column tiles in one call (shortDepth).
+	jit := m <= mc && !g.opts.noJIT && !(kr.hasTiles() && k <= shortDepth)
 	ncm := ncMax
 	if !jit && g.rowsOuter() {
 		// Each row tile streams the whole panel of B from L2.
@@ -959,6 +961,31 @@ func floatSerial(g *gemmArgs, buf *threadBuf) {
 		}
 	}
 }
+
+// shortDepth is the depth up to which a single block of rows packs its
+// whole panel of B first and runs its row tiles outside the column tiles
+// (gemmArgs.rowsOuter), one kernel call per row tile (kern.tiles), where
+// the kernel has such calls, rather than a call per tile, each packed just
+// in time or read in place: a tile of k <= 128 depth steps is short beside
+// the Go call, argument copies and dispatch around it. These are the
+// gradients of a training step (k = the batch; GemmTNPair's blocks of rows)
+// and the products of a batch by the next layer's W^T. Zen 5 ("Oxide
+// Virtual Turin-like", family 26 model 2), just in time -> whole panel
+// first, medians of alternated runs (each a fresh process; the VM's speed
+// wandered by up to 2x within the hour, so only the pairs of neighbouring
+// runs say much). core/rbm's BenchmarkEpoch, two threads, s/epoch: batch
+// 10 AVX-512 1.14 -> 1.00, 1.21 -> 1.11 and 1.27 -> 1.13 (4 of 4, 4 of 4
+// and 8 of 8 runs faster), AVX2 1.60 -> 1.43, 1.73 -> 1.57 and 1.97 ->
+// 1.72 (4 of 4, 4 of 4, 7 of 8); batch 100 AVX-512 about 1% (7 of 12
+// faster), AVX2 0.67 -> 0.66 (11 of 12). BenchmarkEpochLattice, 3 runs
+// each, all faster: 1024 -> 256 batch 100 -9.5% (AVX-512) and -6.4%
+// (AVX2), 1024 -> 1024 batch 100 -3.9% and -5.7%, batch 10 -12.6% and
+// -19.8% (the epochs measured with a build that did this in GemmTNPair's
+// blocks alone, the same code path at these batches). BenchmarkGemm,
+// GFLOP per CPU-second, 6 runs: (100x100)(400x100)^T one thread +1.8%
+// (AVX-512) and +2.7% (AVX2), two threads +13.5% and +35.0%;
+// (400x100)^T(100x100) +0.7%, +4.7%, +39.6% and +32.3% (2026-12-07).
+const shortDepth = 128
 
 // tailInPlace reports whether the last, partial row tile of A, which
 // starts at row i, is read in place as the last mr rows of a row-major A
