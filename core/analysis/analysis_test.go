@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -425,6 +426,52 @@ func TestEnergyMagnetization(t *testing.T) {
 		}
 		if m := Magnetization(c.v); !near(m, c.m, 1e-12) {
 			t.Errorf("%s: m = %v, want %v", c.name, m, c.m)
+		}
+	}
+}
+
+// TestEnergyMagnetizationBadInput checks that a configuration whose length
+// is not L*L, a lattice with L < 1 and an empty configuration panic with a
+// message that names the function, instead of reading past the slice or
+// dividing by zero.
+func TestEnergyMagnetizationBadInput(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"short", func() { Energy(make([]uint8, 8), 3) }, "Energy of 8 spins on an L = 3 lattice"},
+		{"long", func() { Energy(make([]uint8, 10), 3) }, "Energy of 10 spins"},
+		{"L = 0", func() { Energy(nil, 0) }, "L = 0"},
+		{"L < 0", func() { Energy(make([]uint8, 1), -1) }, "L = -1"},
+		{"empty", func() { Magnetization(nil) }, "Magnetization of an empty configuration"},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if msg, _ := r.(string); !strings.Contains(msg, c.want) {
+					t.Errorf("%s: panic %v, want one containing %q", c.name, r, c.want)
+				}
+			}()
+			c.f()
+		}()
+	}
+}
+
+// TestBinarizeEdges checks Binarize's documented edges: NaN and p <= 0
+// give a down spin in both modes, p >= 1 an up spin, and the threshold
+// sets p = 0.5 up.
+func TestBinarizeEdges(t *testing.T) {
+	nan := float32(math.NaN())
+	p := []float32{nan, 0, -1, 1, 2, 0.5}
+	for _, mode := range []BinarizeMode{Sample, Threshold} {
+		got := Binarize(p, mode, 3)
+		want := []uint8{0, 0, 0, 1, 1, got[5]}
+		if mode == Threshold {
+			want[5] = 1
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%v: %v, want %v", mode, got, want)
 		}
 	}
 }

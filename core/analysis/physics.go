@@ -11,7 +11,11 @@ const DefaultJackknifeBlocks = 20
 
 // Energy returns the Ising energy per spin u = -(1/N) sum over nearest-neighbour bonds s_i s_j
 // (2N bonds on the L x L torus, J = 1) of one configuration v (L*L bytes, nonzero = up).
+// It panics unless L >= 1 and len(v) == L*L.
 func Energy(v []uint8, L int) float64 {
+	if L < 1 || len(v) != L*L {
+		panic(fmt.Sprintf("analysis: Energy of %d spins on an L = %d lattice, want L >= 1 and L*L spins", len(v), L))
+	}
 	bonds := 0 // sum of s_i s_j over right and down bonds
 	for y := 0; y < L; y++ {
 		row := v[y*L : (y+1)*L]
@@ -34,7 +38,11 @@ func Energy(v []uint8, L int) float64 {
 }
 
 // Magnetization returns the magnetization per spin (1/N) sum s_i of one configuration.
+// It panics on an empty configuration.
 func Magnetization(v []uint8) float64 {
+	if len(v) == 0 {
+		panic("analysis: Magnetization of an empty configuration")
+	}
 	up := 0
 	for _, s := range v {
 		if s != 0 {
@@ -183,7 +191,9 @@ func (m BinarizeMode) String() string {
 }
 
 // Binarize turns probabilities p (e.g. reconstructed visibles) into configurations (1 = up)
-// by mode; Sample draws from a xoshiro256++ generator seeded with seed.
+// by mode; Sample draws from a xoshiro256++ generator seeded with seed. A NaN probability
+// gives a down spin in both modes (no comparison with NaN holds), as do p <= 0; Sample sets
+// p >= 1 up.
 func Binarize(p []float32, mode BinarizeMode, seed uint64) []uint8 {
 	out := make([]uint8, len(p))
 	switch mode {
