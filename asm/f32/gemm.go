@@ -598,7 +598,12 @@ func (w *Workspace) gemm(g gemmArgs) {
 
 // splitCols reports whether gemm splits the columns of C of g across t
 // threads rather than its rows: the side whose share costs less to read
-// and write.
+// and write. Ties go to the columns: on the Zen 5, two threads, 4
+// alternated runs, breaking them toward the rows for A^T*B made
+// (1024x100)^T(100x1024) 164.3 -> 155.3 GFLOP per CPU-second with
+// AVX-512 (1 of 4 faster) and 106.2 -> 105.3 with AVX2; and the columns
+// always for A^T*B lost 10-24% at every A^T*B shape of BenchmarkGemm
+// (2026-12-08).
 func splitCols(g *gemmArgs, t int) bool {
 	mr, nu := g.kern.mr, g.kern.nsplit
 	mt, nt := (g.m+mr-1)/mr, (g.n+nu-1)/nu
@@ -985,6 +990,12 @@ func floatSerial(g *gemmArgs, buf *threadBuf) {
 // GFLOP per CPU-second, 6 runs: (100x100)(400x100)^T one thread +1.8%
 // (AVX-512) and +2.7% (AVX2), two threads +13.5% and +35.0%;
 // (400x100)^T(100x100) +0.7%, +4.7%, +39.6% and +32.3% (2026-12-07).
+// Taking the same path at any depth loses where B is read in place
+// (AVX-512 (100x1600)(1600x400) -19% on one thread); for the A*B^T
+// products alone (a transposed B, packed either way) it gained 1-16% in
+// BenchmarkGemm at batch 100 but nothing in BenchmarkEpoch (batch 100
+// -2.2% and +1.4% in two sets of 5 and 8 alternations, AVX-512), and
+// would drop the hints of nextPanelChunk on Intel: not taken (2026-12-08).
 const shortDepth = 128
 
 // tailInPlace reports whether the last, partial row tile of A, which
