@@ -916,9 +916,9 @@ func floatSerial(g *gemmArgs, buf *threadBuf) {
 	kcb := min(kc, k)
 	// With a single block of rows, each packed micro-panel of B is used
 	// once per depth block: pack it just before use, so that it stays in L1.
-	// Not for a short depth where the kernel computes a row tile's whole
-	// column tiles in one call (shortDepth).
-	jit := m <= mc && !g.opts.noJIT && !(kr.hasTiles() && k <= shortDepth)
+	// Not for a short depth where the row tiles run outside and the kernel
+	// computes a row tile's whole column tiles in one call (shortDepth).
+	jit := m <= mc && !g.opts.noJIT && !(k <= shortDepth && kr.hasTiles() && g.rowsOuter())
 	ncm := ncMax
 	if !jit && g.rowsOuter() {
 		// Each row tile streams the whole panel of B from L2.

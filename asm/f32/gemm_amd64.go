@@ -118,30 +118,31 @@ func (k kern) hasTiles() bool { return k.id == kAVX512 || k.id == kAVX2 }
 // the implementation has no such kernel (then the caller calls tile for
 // each). The same bits as tile.
 func (k kern) tiles(kb int, ap []float32, aks int, arow []float32, lda int, bp []float32, c []float32, ldc int, alpha, beta float32, rows, nt int) bool {
-	switch {
-	case k.id == kAVX2 && rows != 6:
-		// The AVX2 kernels have no row mask: a partial row tile goes
-		// through tile's scratch tile.
-		return false
-	case k.id == kAVX2 && arow != nil:
-		kernel6x16RowsNAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, nt)
+	switch k.id {
+	case kAVX512:
+		const mask = ^uint32(0)
+		if arow != nil {
+			kernel10x32RowsNAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask, nt)
+		} else {
+			kernel10x32StepNAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask, nt)
+		}
 		return true
-	case k.id == kAVX2 && aks != 6:
-		kernel6x16StepNAVX2(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, nt)
+	case kAVX2:
+		switch {
+		case rows != 6:
+			// No row mask: a partial row tile goes through tile's
+			// scratch tile.
+			return false
+		case arow != nil:
+			kernel6x16RowsNAVX2(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, nt)
+		case aks != 6:
+			kernel6x16StepNAVX2(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, nt)
+		default:
+			kernel6x16NAVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta, nt)
+		}
 		return true
-	case k.id == kAVX2:
-		kernel6x16NAVX2(kb, &ap[0], &bp[0], &c[0], ldc, alpha, beta, nt)
-		return true
-	case k.id != kAVX512:
-		return false
 	}
-	const mask = ^uint32(0)
-	if arow != nil {
-		kernel10x32RowsNAVX512(kb, &arow[0], lda, &bp[0], &c[0], ldc, alpha, beta, rows, mask, nt)
-	} else {
-		kernel10x32StepNAVX512(kb, &ap[0], aks, &bp[0], &c[0], ldc, alpha, beta, rows, mask, nt)
-	}
-	return true
+	return false
 }
 
 func tileAVX2(kb int, ap []float32, aks int, arow []float32, lda int, bp, c []float32, ldc int, alpha, beta float32, narrow bool) {

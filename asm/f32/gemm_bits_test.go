@@ -201,10 +201,12 @@ func bitCases() []gemmCase {
 		{400, 100, 100, []form{formTN}},
 		{61, 37, 1600, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
 		// Several row blocks (mcMax is at most 480): the row tiles run
-		// outside the column tiles with AVX-512 and on Intel
+		// outside the column tiles with AVX-512, AVX2 and on Intel
 		// (gemmArgs.rowsOuter), the whole column tiles of each in one
-		// kernel call with AVX-512 (kern.tiles), the last row tile of 7
-		// rows.
+		// kernel call with AVX-512 and AVX2 (kern.tiles), the last row
+		// tile of 7 rows. (400, 100, 100) above is one row block of
+		// depth 100: packed whole first and the row tiles outside too
+		// (shortDepth).
 		{497, 70, 12, []form{formNN, formNT, formTN, formSigNN, formSigNT}},
 	} {
 		for _, f := range s.forms {

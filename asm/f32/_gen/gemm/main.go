@@ -16,6 +16,7 @@ package main
 
 import (
 	"fmt"
+	"math/bits"
 	"os"
 	"strings"
 )
@@ -450,7 +451,7 @@ func (g *gen) store(s spec, alphaOff, betaOff, rowsOff, maskOff int, next tileNe
 		g.p("\n%s_done:", l)
 		if s.tiles {
 			nr := s.nv * s.width()
-			shift := map[int]int{16: 6, 32: 7}[nr]
+			shift := bits.TrailingZeros(uint(4 * nr)) // 4*nr bytes, a power of two
 			g.p("\tDECQ nt+%d(FP)", next.ntOff)
 			g.p("\tJZ   %s_ret", l)
 			g.p("\tMOVQ kb+0(FP), AX")
