@@ -1111,7 +1111,12 @@ func hintPanels(g *gemmArgs) bool {
 // the same B in L2 ((100x400)(400x400)^T) no change. Two threads (each
 // thread's 800 rows in its own L2, no hints) and the other shapes run the
 // same kernels as before and measured within 2.1% either way, as did
-// shapes whose code did not change at all (2026-12-07).
+// shapes whose code did not change at all (2026-12-07). On the Zen 5 (1 MiB
+// L2), 6 alternations, medians: without the hints (hintBytes 1<<40)
+// (100x400)(1600x400)^T 186.0 -> 181.5, its sigmoid form 172.9 -> 170.1
+// (6 of 6 runs slower each); PREFETCHT0 instead of PREFETCHT1 for these
+// hints 184.9 -> 184.1 and 174.0 -> 173.3 (3 and 2 of 6 faster): kept as
+// is (2026-12-08).
 func nextPanelChunk(g *gemmArgs, j, rows, p int) pfRows {
 	return pfRows{p: g.b[j*g.bcs+p:], rows: rows}
 }
