@@ -170,16 +170,27 @@ func (j *TrainJob) checkOutputs() (string, *Meta, error) {
 // ReadCheckpointMeta accepts): a new run would overwrite it and a finished
 // one remove it. A leftover checkpoint of an earlier run may be replaced:
 // its meta.json is returned (nil when there is none).
+//
+// A file that vanishes between the two looks is no file: a concurrent run
+// with the same checkpoint path finished and removed its checkpoint (seen
+// in TestAdversarialConcurrent, where three runs share one path).
 func checkOwnCheckpoint(ckpt string) (*Meta, error) {
 	if _, err := os.Lstat(ckpt); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	m, err := ReadCheckpointMeta(ckpt)
+	m, err := readCheckpointMeta(ckpt)
 	if err != nil {
+		if _, e := os.Lstat(ckpt); errors.Is(e, os.ErrNotExist) {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("-checkpoint %s: exists and is not a checkpoint of isingrbm train (%v); refusing to overwrite it, want another name (or remove the file)", ckpt, err)
 	}
 	return &m, nil
 }
+
+// readCheckpointMeta is ReadCheckpointMeta, a variable so that a test can
+// remove the file between checkOwnCheckpoint's two looks.
+var readCheckpointMeta = ReadCheckpointMeta
 
 // sameFile reports whether the paths a and b name the same file: equal
 // once made absolute and clean with the symbolic links of their folders
