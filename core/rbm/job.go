@@ -171,13 +171,11 @@ func (j *TrainJob) checkOutputs() (string, *Meta, error) {
 // one remove it. A leftover checkpoint of an earlier run may be replaced:
 // its meta.json is returned (nil when there is none).
 //
-// A file that vanishes between the two looks is no file: a concurrent run
-// with the same checkpoint path finished and removed its checkpoint (seen
-// in TestAdversarialConcurrent, where three runs share one path).
+// Whether the file is there is asked after a failed read, not before: a
+// concurrent run with the same checkpoint path may finish and remove its
+// checkpoint between the two (seen in TestAdversarialConcurrent, where
+// three runs share one path), and a file gone by then is no file.
 func checkOwnCheckpoint(ckpt string) (*Meta, error) {
-	if _, err := os.Lstat(ckpt); errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
 	m, err := readCheckpointMeta(ckpt)
 	if err != nil {
 		if _, e := os.Lstat(ckpt); errors.Is(e, os.ErrNotExist) {
@@ -189,7 +187,7 @@ func checkOwnCheckpoint(ckpt string) (*Meta, error) {
 }
 
 // readCheckpointMeta is ReadCheckpointMeta, a variable so that a test can
-// remove the file between checkOwnCheckpoint's two looks.
+// remove the file while checkOwnCheckpoint reads it.
 var readCheckpointMeta = ReadCheckpointMeta
 
 // sameFile reports whether the paths a and b name the same file: equal

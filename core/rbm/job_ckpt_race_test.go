@@ -8,9 +8,9 @@ import (
 )
 
 // TestCheckOwnCheckpoint: no file is no checkpoint, a file that is not
-// one of ours is refused, and a file that a concurrent run removes between
-// the two looks (TestAdversarialConcurrent's race) counts as no file, not
-// as a foreign one.
+// one of ours is refused, and a file that a concurrent run removes while
+// it is read (TestAdversarialConcurrent's race) counts as no file, not as a
+// foreign one.
 func TestCheckOwnCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	ckpt := filepath.Join(dir, "m.npz.ckpt")
@@ -31,6 +31,6 @@ func TestCheckOwnCheckpoint(t *testing.T) {
 		return ReadCheckpointMeta(path)
 	}
 	if m, err := checkOwnCheckpoint(ckpt); m != nil || err != nil {
-		t.Fatalf("file removed between the looks: %v, %v; want nil, nil", m, err)
+		t.Fatalf("file removed while read: %v, %v; want nil, nil", m, err)
 	}
 }
