@@ -504,6 +504,11 @@ var mcMax, ncMax = blockSizes(l2Size, l3Size)
 // (1000x400)(1600x400)^T, 5 alternated runs, GFLOP/s: 100-117 with the
 // whole 1600 columns in one panel, 117-135 with 1024, 119-135 with 512;
 // with the column tiles outside 97-115, 107-123 and 106-129 (2026-12-06).
+// On the Zen 5 (1 MiB of L2: 512 columns), a quarter of L2 (256 columns)
+// made the three 1000-row products no faster: "AMD EPYC (family 26 model
+// 2)", one thread, AVX-512, 4 alternated runs, GFLOP per CPU-second,
+// medians, (1000x1600)(1600x400) 257.7 -> 255.9, (1000x400)(1600x400)^T
+// 265.9 -> 259.9, (1600x1000)^T(1000x400) 255.6 -> 253.2 (2026-12-08).
 var ncOuter = max(l2OrDefault(l2Size)/2/(kc*4), 256)
 
 // The cache sizes in bytes (0 when unknown); l1dSize sizes the parts of
@@ -1194,6 +1199,16 @@ func rowTiles(g *gemmArgs, buf *threadBuf, ic, ir, mb, jc, nt, pc, kb int, beta 
 // row-major A in place (arow; skip > 0 for the last mr rows of A, of which
 // the tile stores the last rows: their sums are the same FMA chains
 // whichever tile computes them).
+//
+// Read in place, a row tile of A^T (one line or two per depth step: ~400
+// lines, 25 KB, at kb = 256) shares the 48 KiB L1 of the Zen 5 with the
+// 32 KB micro-panel of B that each of its column tiles streams in. Packing
+// each row tile into L1 just before its kernel call (kern.packA of mr
+// rows) instead was slower: Zen 5 ("AMD EPYC (family 26 model 2)", the
+// faster-clocked host), one thread, AVX-512, BenchmarkGemm, 5 alternated
+// runs, GFLOP per CPU-second, medians: (1600x1000)^T(1000x400) 261.1 ->
+// 252.1, (1600x100)^T(100x400) 259.0 -> 252.7 (0 of 5 runs faster each;
+// 2026-12-08).
 func tileA(g *gemmArgs, buf *threadBuf, ic, ir, pc, kb, rows int, direct bool) (ap []float32, aks int, arow []float32, skip int) {
 	mr := g.kern.mr
 	aks = mr
