@@ -111,8 +111,9 @@ type runner struct {
 // run, and returns what became of each. A stage starts when its inputs have
 // succeeded, a core is free and its memory estimate fits beside the running
 // stages'. The ready stages start in Priority order, each with an equal
-// share of the free cores (at least 1, at most its MaxThreads); once one
-// cannot start the others wait too. With one core that is one stage at a
+// share of the free cores among the ready stages that can start now (at
+// least 1, at most its MaxThreads); once one cannot start the others wait
+// too, and have no share. With one core that is one stage at a
 // time, in Priority order.
 //
 // When ctx is done Run starts no more stages and waits for the running ones
@@ -254,14 +255,17 @@ func (r *runner) ready() []int {
 // start starts ready stages while cores and memory allow.
 func (r *runner) start(ctx context.Context, run RunFunc) {
 	ready := r.ready()
-	for n, i := range ready {
+	fit := r.fitting(ready)
+	for n, i := range ready[:fit] {
 		s := r.stages[i]
-		if r.free < 1 || r.nrun > 0 && r.opt.MemLimitMiB > 0 && r.memMiB+s.MemMiB > r.opt.MemLimitMiB {
+		if r.free < 1 {
 			return
 		}
-		// Spread the free cores over the ready stages: independent
-		// stages side by side use cores better than threads inside one.
-		th := r.free / (len(ready) - n)
+		// Spread the free cores over the ready stages that memory lets
+		// start now: independent stages side by side use cores better
+		// than threads inside one, but a stage held back by memory
+		// would leave its share idle while the others run.
+		th := r.free / (fit - n)
 		if s.MaxThreads > 0 {
 			th = min(th, s.MaxThreads)
 		}
@@ -275,6 +279,23 @@ func (r *runner) start(ctx context.Context, run RunFunc) {
 			r.done <- ended{i, err}
 		}()
 	}
+}
+
+// fitting returns how many of the ready stages, from the first, fit in
+// memory beside the running ones and those before them: a stage whose
+// estimate would pass Options.MemLimitMiB waits, unless nothing runs, and
+// so do the ready stages after it.
+func (r *runner) fitting(ready []int) int {
+	mem, nrun := r.memMiB, r.nrun
+	for n, i := range ready {
+		s := r.stages[i]
+		if nrun > 0 && r.opt.MemLimitMiB > 0 && mem+s.MemMiB > r.opt.MemLimitMiB {
+			return n
+		}
+		mem += s.MemMiB
+		nrun++
+	}
+	return len(ready)
 }
 
 // end records a stage that ended and frees its cores and memory.

@@ -199,6 +199,11 @@ func TestRunMemory(t *testing.T) {
 	if b := r.beside; r.starts[0] != 0 || slices.Contains(b[1], 0) || slices.Contains(b[2], 0) || len(b[1])+len(b[2]) != 1 {
 		t.Errorf("started %v, beside each other %v; want 0 alone, then 1 and 2 together", r.starts, r.beside)
 	}
+	// The cores go to the stages that can start: 0 alone gets all three
+	// (1 and 2 wait for memory), then 1 and 2 share them.
+	if want := map[int]int{0: 3, 1: 1, 2: 2}; fmt.Sprint(r.given) != fmt.Sprint(want) {
+		t.Errorf("threads %v, want %v", r.given, want)
+	}
 }
 
 // TestRunPriority: on one core the stages run one at a time, in index order
