@@ -15,7 +15,11 @@
 // sizes against the data, and a memory estimate against the least of three
 // quarters of the machine's memory, the cgroup limit, the address-space
 // limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M, 2G; package
-// sysmem). An explicit -batch larger than the training samples (those that
+// sysmem). While they run, train and eval hold the Go runtime's soft
+// memory limit to their estimate, and replicate and study (run and stage)
+// to that least limit, which their stages are scheduled within (a
+// GOMEMLIMIT in the environment wins). An explicit -batch larger than the
+// training samples (those that
 // -validation leaves) is refused; a preset's
 // default batch is kept (one mini-batch per epoch). Messages name the flag,
 // the value and what was expected; their errors are param.InputError.

@@ -8,7 +8,9 @@ import (
 
 	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
+	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 func init() {
@@ -56,6 +58,7 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	if err := replicate.PrepareRun(s, out, *f.readme); err != nil {
 		return asUsage(err)
 	}
+	defer limitMemoryToPlan()()
 	board := newProgressBoard(stderr)
 	err = replicate.Run(interrupt.Context(), replicate.Config{Out: out, Settings: s, Force: *f.force, Log: board.around(stdout), Notes: board.around(stderr),
 		Progress: func(label string) replicate.Task { return board.task(label) }})
@@ -71,3 +74,20 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// limitMemoryToPlan sets the Go runtime's soft memory limit
+// (rbm.LimitMemory) to the memory that replicate's and study's stages are
+// scheduled within (sysmem.Limit: three quarters of the machine or of the
+// cgroup, or ISINGRBM_MAX_MEMORY), so that the garbage of stages side by
+// side does not take the process past what it planned for; a GOMEMLIMIT in
+// the environment wins. It returns the function that puts the limit back.
+func limitMemoryToPlan() (restore func()) {
+	limit, _ := sysmem.Limit()
+	restore = rbm.LimitMemory(limit)
+	afterMemoryLimit()
+	return restore
+}
+
+// afterMemoryLimit runs once limitMemoryToPlan has set the limit (tests
+// read it there).
+var afterMemoryLimit = func() {}

@@ -106,6 +106,7 @@ func studyRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer limitMemoryToPlan()()
 	err = st.Run(interrupt.Context(), o, stdout) // SIGINT and SIGTERM cancel the context (interrupt.Watch in main.go)
 	if o.Slurm {
 		return err // an interrupted -wait says itself that the jobs keep running
@@ -128,5 +129,6 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer limitMemoryToPlan()()
 	return st.RunJob(interrupt.Context(), key, th, stdout) // SIGINT and SIGTERM cancel it (interrupt.Watch in main.go)
 }
