@@ -16,9 +16,10 @@
 // quarters of the machine's memory, the cgroup limit, the address-space
 // limit (ulimit -v) and ISINGRBM_MAX_MEMORY (bytes, or 512M, 2G; package
 // sysmem). While they run, train and eval hold the Go runtime's soft
-// memory limit to their estimate, and replicate and study (run and stage)
-// to that least limit, which their stages are scheduled within (a
-// GOMEMLIMIT in the environment wins). An explicit -batch larger than the
+// memory limit to their estimate, and replicate and study run to that
+// least limit, which their stages are scheduled within (a GOMEMLIMIT in
+// the environment wins; study stage, a Slurm job's, is held by the memory
+// it asked of Slurm). An explicit -batch larger than the
 // training samples (those that
 // -validation leaves) is refused; a preset's
 // default batch is kept (one mini-batch per epoch). Messages name the flag,

@@ -76,11 +76,14 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 }
 
 // limitMemoryToPlan sets the Go runtime's soft memory limit
-// (rbm.LimitMemory) to the memory that replicate's and study's stages are
-// scheduled within (sysmem.Limit: three quarters of the machine or of the
-// cgroup, or ISINGRBM_MAX_MEMORY), so that the garbage of stages side by
-// side does not take the process past what it planned for; a GOMEMLIMIT in
-// the environment wins. It returns the function that puts the limit back.
+// (rbm.LimitMemory) to the memory that the stages of replicate and of
+// study run are scheduled within (sysmem.Limit: three quarters of the
+// machine or of the cgroup, or ISINGRBM_MAX_MEMORY), so that the garbage
+// of stages side by side does not take the process past what it planned
+// for; a GOMEMLIMIT in the environment wins. Not for study stage: in a
+// Slurm job the cgroup limit is the stage's memory request, of which
+// three quarters can be below the stage's estimate. It returns the
+// function that puts the limit back.
 func limitMemoryToPlan() (restore func()) {
 	limit, _ := sysmem.Limit()
 	restore = rbm.LimitMemory(limit)

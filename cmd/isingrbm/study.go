@@ -129,6 +129,5 @@ func studyStage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer limitMemoryToPlan()()
 	return st.RunJob(interrupt.Context(), key, th, stdout) // SIGINT and SIGTERM cancel it (interrupt.Watch in main.go)
 }
