@@ -19,10 +19,9 @@
 // memory limit to their estimate, and replicate and study run to that
 // least limit, which their stages are scheduled within (a GOMEMLIMIT in
 // the environment wins; study stage, a Slurm job's, is held by the memory
-// it asked of Slurm). An explicit -batch larger than the
-// training samples (those that
-// -validation leaves) is refused; a preset's
-// default batch is kept (one mini-batch per epoch). Messages name the flag,
+// it asked of Slurm). An explicit -batch larger than the training samples
+// (those that -validation leaves) is refused; a preset's default batch is
+// kept (one mini-batch per epoch). Messages name the flag,
 // the value and what was expected; their errors are param.InputError.
 //
 // Help that is asked for (isingrbm -h, --help, help; isingrbm CMD -h, help

@@ -16,6 +16,7 @@ import (
 	"github.com/isingrbm/isingrbm/asm"
 	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
+	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
@@ -241,3 +242,23 @@ func printJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// limitMemoryToPlan sets the Go runtime's soft memory limit
+// (rbm.LimitMemory) to the memory that the stages of replicate and of
+// study run are scheduled within (sysmem.Limit: three quarters of the
+// machine or of the cgroup, or ISINGRBM_MAX_MEMORY), so that the garbage
+// of stages side by side does not take the process past what it planned
+// for; a GOMEMLIMIT in the environment wins. Not for study stage: in a
+// Slurm job the cgroup limit is the stage's memory request, of which
+// three quarters can be below the stage's estimate. It returns the
+// function that puts the limit back.
+func limitMemoryToPlan() (restore func()) {
+	limit, _ := sysmem.Limit()
+	restore = rbm.LimitMemory(limit)
+	afterMemoryLimit()
+	return restore
+}
+
+// afterMemoryLimit runs once limitMemoryToPlan has set the limit (tests
+// read it there).
+var afterMemoryLimit = func() {}

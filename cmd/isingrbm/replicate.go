@@ -8,9 +8,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/core/interrupt"
 	"github.com/isingrbm/isingrbm/core/param"
-	"github.com/isingrbm/isingrbm/core/rbm"
 	"github.com/isingrbm/isingrbm/core/replicate"
-	"github.com/isingrbm/isingrbm/core/sysmem"
 )
 
 func init() {
@@ -74,23 +72,3 @@ func runReplicate(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
-
-// limitMemoryToPlan sets the Go runtime's soft memory limit
-// (rbm.LimitMemory) to the memory that the stages of replicate and of
-// study run are scheduled within (sysmem.Limit: three quarters of the
-// machine or of the cgroup, or ISINGRBM_MAX_MEMORY), so that the garbage
-// of stages side by side does not take the process past what it planned
-// for; a GOMEMLIMIT in the environment wins. Not for study stage: in a
-// Slurm job the cgroup limit is the stage's memory request, of which
-// three quarters can be below the stage's estimate. It returns the
-// function that puts the limit back.
-func limitMemoryToPlan() (restore func()) {
-	limit, _ := sysmem.Limit()
-	restore = rbm.LimitMemory(limit)
-	afterMemoryLimit()
-	return restore
-}
-
-// afterMemoryLimit runs once limitMemoryToPlan has set the limit (tests
-// read it there).
-var afterMemoryLimit = func() {}

@@ -113,8 +113,8 @@ type runner struct {
 // stages'. The ready stages start in Priority order, each with an equal
 // share of the free cores among the ready stages that can start now (at
 // least 1, at most its MaxThreads); once one cannot start the others wait
-// too, and have no share. With one core that is one stage at a
-// time, in Priority order.
+// too, and have no share. With one core that is one stage at a time, in
+// Priority order.
 //
 // When ctx is done Run starts no more stages and waits for the running ones
 // (they see ctx). It returns, in this order of precedence: an error about
